@@ -1,0 +1,61 @@
+# A thin layer over CMake so that the README's two commands stay two.
+#   make demo   install what is missing, build, run the bundled example
+#   make check  install what is missing, build, run every test (and the
+#               unit tests again under ASan+UBSan)
+#   make fuzz   fuzz the resource text parsers with libFuzzer for
+#               FUZZ_SECONDS (needs clang and its libFuzzer runtime)
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+CLANG ?= clang
+
+.PHONY: all deps build demo check test asan-test fuzz format clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: deps build
+	./$(BUILD)/alloccore/meso-alloc alloccore/examples/demo.scn
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMESO_SANITIZE=ON
+
+asan-test: $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) -L unit
+
+check: deps
+	$(MAKE) test
+	$(MAKE) asan-test
+
+# libFuzzer ships with clang on Debian 12 in libclang-rt-14-dev; it is not
+# one of the required packages, so check for it here rather than install it.
+FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Wno-unused-parameter -Ialloccore/include -Ialloccore/src
+
+fuzz:
+	@test -f "$$($(CLANG) -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" || \
+	  { echo "fuzz: $(CLANG) has no libFuzzer runtime (Debian: apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	mkdir -p $(FUZZ_BUILD)/corpus/restext
+	$(CLANG) $(FUZZ_CFLAGS) alloccore/src/*.c tests/fuzz/fuzz_restext.c -lm -o $(FUZZ_BUILD)/fuzz_restext
+	./$(FUZZ_BUILD)/fuzz_restext -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/restext.dict \
+	  $(FUZZ_BUILD)/corpus/restext tests/fuzz/corpus/restext
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,310 @@
+/*
+ * alloccore/alloccore.h — Meso's allocator core: the one place where resource
+ * offers are decided. The simulator and the live master both call it.
+ *
+ * No I/O, no threads, no globals, no clock: every call that depends on time
+ * takes `now` from the caller, in nanoseconds (ac_time). The same calls with
+ * the same seed give the same offers, byte for byte. Functions that can fail
+ * return 0 or a negative AC_E* code and, when `err` is not NULL, a message in
+ * it; on failure nothing has changed.
+ */
+#ifndef ALLOCCORE_ALLOCCORE_H
+#define ALLOCCORE_ALLOCCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloccore/resources.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ basics */
+
+typedef int64_t ac_time; /* nanoseconds, on the caller's clock */
+#define AC_SECOND ((ac_time)1000000000)
+
+enum {
+	AC_OK = 0,
+	AC_EINVAL = -1, /* malformed or out-of-range argument */
+	AC_ENOENT = -2, /* unknown agent, framework, role or offer */
+	AC_EEXIST = -3, /* name already in use */
+	AC_ERANGE = -4, /* amount too large, negative or not a number */
+	AC_ENOSPC = -5, /* fixed capacity exceeded (groups, ranges, kinds) */
+	AC_ENOMEM = -6, /* out of memory */
+	AC_ESTATE = -7, /* not allowed now (e.g. time going backwards) */
+};
+
+typedef struct ac_err {
+	int code;
+	char msg[240];
+} ac_err;
+
+/* Static text for an AC_E* code. */
+const char *ac_strerror(int code);
+
+/* Handles. Never 0; never reused, so a stale handle is reported as unknown. */
+typedef uint64_t ac_agent_id;
+typedef uint64_t ac_fw_id;
+typedef uint64_t ac_offer_id;
+
+typedef struct ac_core ac_core;
+
+/* How one allocation pass orders the agents it visits. */
+typedef enum ac_agent_order {
+	AC_ORDER_SHUFFLE = 0, /* seeded shuffle per stage (Mesos; default) */
+	AC_ORDER_ADDED = 1,   /* the order agents were added: for tests */
+} ac_agent_order;
+
+typedef struct ac_config {
+	const char *policy; /* "drf" (default), "priority", "asset", "random" */
+	uint64_t seed;
+	ac_time allocation_interval; /* default 1 s; the shortest filter life */
+	ac_time offer_timeout;       /* 0: offers never time out (default) */
+	/* Offers below this are not made. NULL: "cpus:0.01|mem:32" (Mesos);
+	 * "": anything non-empty. Sets separated by '|', any one suffices. */
+	const char *min_allocatable;
+	ac_agent_order agent_order;
+} ac_config;
+
+/* A read-only view of an offer, passed to the hooks. `resources` stays valid
+ * only during the call. */
+typedef struct ac_offer_view {
+	ac_offer_id id;
+	ac_fw_id fw;
+	ac_agent_id agent;
+	const ac_resources *resources;
+} ac_offer_view;
+
+typedef enum ac_rescind_reason {
+	AC_RESCIND_TIMEOUT,
+	AC_RESCIND_AGENT_REMOVED,
+	AC_RESCIND_AGENT_UPDATED,
+	AC_RESCIND_FW_REMOVED,
+	AC_RESCIND_FW_DEACTIVATED,
+} ac_rescind_reason;
+
+/* Callbacks into the caller. `offer` runs at the end of an allocation pass,
+ * once per offer made, in the order made. `rescind` runs when the core takes
+ * an outstanding offer back; its resources are free again, with no filter.
+ * Hooks must not call back into the core. Either may be NULL. */
+typedef struct ac_hooks {
+	void (*offer)(void *ud, const ac_offer_view *offer);
+	void (*rescind)(void *ud, const ac_offer_view *offer, ac_rescind_reason why);
+	void *ud;
+} ac_hooks;
+
+/* Fills cfg with the defaults. */
+void ac_config_default(ac_config *cfg);
+/* Creates a core. cfg may be NULL (defaults); hooks may be NULL. */
+int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, ac_err *err);
+void ac_core_destroy(ac_core *core);
+/* Changes the offer timeout (0: never) or the allocation interval (> 0). */
+int ac_core_set_offer_timeout(ac_core *core, ac_time timeout, ac_err *err);
+int ac_core_set_interval(ac_core *core, ac_time interval, ac_err *err);
+/* Replaces the minimum allocatable sets (same syntax as in ac_config). */
+int ac_core_set_min_allocatable(ac_core *core, const char *text, ac_err *err);
+/* Name of the policy in use. */
+const char *ac_core_policy(const ac_core *core);
+
+/* ------------------------------------------------------- resource text I/O */
+
+/* Parses Mesos's resource text: "cpus:2;mem:1024;cpus(role1):1;ports:[31000-32000]".
+ * Scalars take up to three decimals (more are rounded, as Mesos does); names
+ * other than cpus, mem, disk, gpus register a new scalar kind (at most
+ * AC_KINDS in all); a role in parentheses reserves the entry for that role
+ * ("*" is unreserved). An empty string is the empty set. */
+int ac_resources_parse(ac_core *core, const char *text, ac_resources *out, ac_err *err);
+/* Writes the canonical text: unreserved first, then reserved groups by role
+ * name; cpus, mem, disk, gpus, other names alphabetically, ports last; at most
+ * three decimals, no trailing zeros, zero amounts left out. Returns the length
+ * it needed (like snprintf); the empty set is "". */
+size_t ac_resources_format(const ac_core *core, const ac_resources *r, char *buf, size_t len);
+/* Name of scalar kind k, or NULL when it is not registered. */
+const char *ac_kind_name(const ac_core *core, int k);
+/* Parses a fixed-point amount ("2", "0.5", "1e3" rejected) into thousandths. */
+int ac_amount_parse(const char *text, size_t len, int64_t *out, ac_err *err);
+
+/* ------------------------------------------------------------------ agents */
+
+/* Adds an agent with its total resources. No allocation runs. */
+int ac_agent_add(ac_core *core, const char *name, const ac_resources *total, ac_agent_id *out, ac_err *err);
+/* Removes an agent: rescinds its offers, drops what frameworks held there
+ * and its filters. */
+int ac_agent_remove(ac_core *core, ac_agent_id agent, ac_err *err);
+/* Replaces the agent's total: rescinds its offers. Unreserved scalars may
+ * shrink below what is allocated (nothing more is offered there until enough
+ * is recovered); allocated reserved resources and ports must still fit. */
+int ac_agent_update(ac_core *core, ac_agent_id agent, const ac_resources *total, ac_err *err);
+/* Sets free-form attributes ("rack:r1;zone:2"); a change drops the agent's
+ * filters, as in Mesos. The core does not interpret them. */
+int ac_agent_set_attributes(ac_core *core, ac_agent_id agent, const char *attributes, ac_err *err);
+/* Handle of the agent with that name, or 0. */
+ac_agent_id ac_agent_find(const ac_core *core, const char *name);
+
+typedef struct ac_agent_info {
+	const char *name;
+	const char *attributes;
+	ac_resources total;
+	ac_resources free; /* total - offered - allocated, never negative */
+	uint32_t offers;   /* outstanding */
+} ac_agent_info;
+int ac_agent_info_get(const ac_core *core, ac_agent_id agent, ac_agent_info *out, ac_err *err);
+/* Iterates agents in the order added: start with *cursor = 0; returns 0 at
+ * the end. */
+ac_agent_id ac_agent_next(const ac_core *core, size_t *cursor);
+size_t ac_agent_count(const ac_core *core);
+
+/* -------------------------------------------------------------- frameworks */
+
+typedef struct ac_fw_opts {
+	const char *role; /* NULL: "*" */
+	double weight;    /* 0: 1.0. Divides the framework's share within its role */
+	int32_t priority; /* "priority" policy: higher first */
+} ac_fw_opts;
+
+/* Adds an active, unsuppressed framework. No allocation runs. */
+int ac_fw_add(ac_core *core, const char *name, const ac_fw_opts *opts, ac_fw_id *out, ac_err *err);
+/* Removes it: rescinds its offers, frees what it held, drops its filters. */
+int ac_fw_remove(ac_core *core, ac_fw_id fw, ac_err *err);
+/* Deactivate: rescinds its offers and drops its filters; it keeps what it
+ * holds and gets no offers until activated. Suppression survives both. */
+int ac_fw_deactivate(ac_core *core, ac_fw_id fw, ac_err *err);
+int ac_fw_activate(ac_core *core, ac_fw_id fw, ac_err *err);
+/* Suppress: no new offers; outstanding ones stay. Revive: drops all of the
+ * framework's filters at once (O(1)) and ends suppression. */
+int ac_fw_suppress(ac_core *core, ac_fw_id fw, ac_err *err);
+int ac_fw_revive(ac_core *core, ac_fw_id fw, ac_err *err);
+int ac_fw_set_weight(ac_core *core, ac_fw_id fw, double weight, ac_err *err);
+ac_fw_id ac_fw_find(const ac_core *core, const char *name);
+
+typedef struct ac_fw_info {
+	const char *name;
+	const char *role;
+	double weight;
+	int32_t priority;
+	bool active, suppressed;
+	ac_vec allocated;      /* scalars of accepted resources, all groups */
+	ac_vec offered;        /* scalars in outstanding offers */
+	double dominant_share; /* max over kinds of (allocated+offered)/total */
+	uint64_t allocations;  /* offers received: the tie-break counter */
+} ac_fw_info;
+int ac_fw_info_get(const ac_core *core, ac_fw_id fw, ac_fw_info *out, ac_err *err);
+/* Iterates frameworks in the order added; see ac_agent_next. */
+ac_fw_id ac_fw_next(const ac_core *core, size_t *cursor);
+size_t ac_fw_count(const ac_core *core);
+
+/* ------------------------------------------------------------------- roles */
+
+/* Roles are paths ("a", "a/b/c"; "*" is the default role and has no
+ * children). A role exists once named by a framework, a reservation, a weight
+ * or a quota. Returns its id (> 0), or a negative AC_E* code for a malformed
+ * name ("", "/a", "a//b", "a/", "*" inside a path, spaces or control bytes). */
+int64_t ac_role_intern(ac_core *core, const char *role, ac_err *err);
+/* Name of a role id, or NULL. Id 0 is "*"'s unreserved pseudo-role. */
+const char *ac_role_name(const ac_core *core, uint32_t role);
+
+/* Weighted DRF: a role subtree's share is divided by its weight (> 0). */
+int ac_role_set_weight(ac_core *core, const char *role, double weight, ac_err *err);
+
+/* Quota on unreserved scalars. guarantee: offered before fair sharing (absent
+ * kinds mean 0). limit: never exceeded; only kinds in limit_mask are limited
+ * (bit k for kind k), and a limited kind may be 0. Replaces the role's whole
+ * quota. A parent's consumption includes its descendants'. */
+typedef struct ac_quota {
+	ac_vec guarantee;
+	ac_vec limit;
+	uint32_t limit_mask;
+} ac_quota;
+int ac_role_set_quota(ac_core *core, const char *role, const ac_quota *quota, ac_err *err);
+/* Parses guarantee and limit texts (either may be NULL) into a quota. Both
+ * take unreserved scalars only ("cpus:10;mem:2048"). */
+int ac_quota_parse(ac_core *core, const char *guarantee, const char *limit, ac_quota *out, ac_err *err);
+
+typedef struct ac_role_info {
+	const char *name;
+	double weight;
+	ac_quota quota;
+	ac_vec allocated;      /* subtree: accepted scalars */
+	ac_vec offered;        /* subtree: scalars in outstanding offers */
+	ac_vec reserved;       /* subtree: reserved on agents, used or not */
+	ac_vec consumed;       /* quota consumption: reserved + unreserved held */
+	double dominant_share; /* subtree's, unweighted */
+	uint32_t frameworks;   /* directly in this role */
+} ac_role_info;
+int ac_role_info_get(const ac_core *core, const char *role, ac_role_info *out, ac_err *err);
+
+/* -------------------------------------------------------------- allocation */
+
+/* One allocation pass over every agent at time `now` (stage 1: quota
+ * guarantees; stage 2: fair sharing). Calls hooks->offer for each offer made.
+ * Returns the number of offers made, or a negative AC_E* code. */
+int ac_allocate(ac_core *core, ac_time now, ac_err *err);
+/* The same pass over one agent only (event-driven allocation). */
+int ac_allocate_agent(ac_core *core, ac_agent_id agent, ac_time now, ac_err *err);
+/* Moves the clock: rescinds offers that have reached the offer timeout.
+ * Filters expire lazily. Time never goes backwards (AC_ESTATE). Returns the
+ * number of offers rescinded. */
+int ac_advance(ac_core *core, ac_time now, ac_err *err);
+
+/* ------------------------------------------------------------------ offers */
+
+/* Mesos's refuse_seconds: NaN or negative gives the 5 s default, more than
+ * 365 days is clamped, and 0 means no filter. */
+ac_time ac_refuse_from_seconds(double seconds);
+#define AC_REFUSE_DEFAULT (5 * AC_SECOND)
+
+/* Accepts offers (all of one framework, on one agent, each once): `used`
+ * becomes allocated to the framework; the rest is declined with a filter
+ * lasting max(refuse, allocation interval) (refuse 0: no filter). */
+int ac_offers_accept(ac_core *core, const ac_offer_id *ids, size_t n, const ac_resources *used, ac_time refuse,
+                     ac_time now, ac_err *err);
+/* Declines offers; the whole of them is filtered as above. */
+int ac_offers_decline(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err);
+/* Resources a framework held on an agent are free again (a task ended). */
+int ac_recover(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, ac_err *err);
+/* Charges resources already in use on an agent to a framework, without an
+ * offer (an agent or framework re-registering with running tasks). */
+int ac_allocation_restore(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, ac_err *err);
+
+typedef struct ac_offer_info {
+	ac_fw_id fw;
+	ac_agent_id agent;
+	ac_time created;
+	ac_resources resources;
+} ac_offer_info;
+int ac_offer_info_get(const ac_core *core, ac_offer_id id, ac_offer_info *out, ac_err *err);
+/* Writes up to cap ids of the outstanding offers of fw (on `agent`, or on
+ * every agent when agent is 0), oldest first; returns how many there are. */
+size_t ac_offers_of(const ac_core *core, ac_fw_id fw, ac_agent_id agent, ac_offer_id *out, size_t cap);
+/* What fw holds (accepted, not recovered) on agent; empty if nothing. */
+int ac_allocation_get(const ac_core *core, ac_fw_id fw, ac_agent_id agent, ac_resources *out, ac_err *err);
+
+/* ---------------------------------------------------------- introspection */
+
+typedef struct ac_counters {
+	uint64_t passes; /* ac_allocate and ac_allocate_agent calls */
+	uint64_t offers_made;
+	uint64_t offers_accepted;
+	uint64_t offers_declined;
+	uint64_t offers_rescinded;
+	uint64_t filtered_skips; /* framework skipped on an agent by a filter */
+	uint64_t filters_created;
+	uint64_t filters_active; /* an upper bound: expired ones go lazily */
+	uint64_t outstanding_offers;
+	/* Ports that could not be returned to an agent's free set because it
+	 * would need more than AC_MAX_RANGES ranges (should stay 0). */
+	uint64_t ports_unstored;
+} ac_counters;
+void ac_counters_get(const ac_core *core, ac_counters *out);
+/* Sum of all agents' totals (the DRF pool). */
+void ac_cluster_total(const ac_core *core, ac_vec *out);
+/* Bytes the core holds, by part (for memory accounting in benchmarks). */
+size_t ac_core_memory(const ac_core *core);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

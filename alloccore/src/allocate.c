@@ -1,0 +1,285 @@
+/*
+ * allocate.c — the allocation pass: visit agents in a seeded order and hand
+ * each one's free resources to the most under-served eligible frameworks,
+ * quota guarantees first (stage 1), fair sharing second (stage 2). The rules
+ * are in alloccore/README.md, "One allocation pass"; the data structures it
+ * walks are in order.c, filters.c and book.c.
+ */
+#include <string.h>
+
+#include "core.h"
+#include "err.h"
+
+/* ------------------------------------------------------------ randomness */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void rng_seed(uint64_t s[4], uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		s[i] = splitmix64(&seed);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+uint64_t rng_next(uint64_t s[4])
+{
+	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+/* Fisher-Yates; j = floor(r * (i + 1) / 2^64) (Lemire's multiply, whose bias
+ * of at most n/2^64 is far below anything a run could observe). */
+static void shuffle(ac_core *c, uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = n; i-- > 1;) {
+		uint32_t j = (uint32_t)(((u128)rng_next(c->rng) * (i + 1)) >> 64);
+		uint32_t t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+/* ---------------------------------------------------------- a candidate */
+
+/* What role r may be offered on agent a right now. */
+typedef struct cand {
+	ac_vec unres;   /* unreserved scalars, after quota cuts */
+	ac_resources x; /* unreserved ports and r's reserved groups */
+	bool has_x;
+	ac_vec scalars; /* all scalars: for the minimum allocatable rule */
+	uint64_t ports;
+} cand;
+
+enum { CAND_OK, CAND_ROLE_EMPTY, CAND_AGENT_EMPTY };
+
+static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *cd)
+{
+	const agent *ag = AGENT(c, a);
+	ac_vec avail = ag->free.unres;
+	ac_vec_clamp0(&avail);
+	const ac_resources *fx = bag_x(c, &ag->free);
+	bool x_any = fx && !ac_resources_empty(fx);
+	if (!ac_vec_any_positive(&avail) && !x_any)
+		return CAND_AGENT_EMPTY;
+
+	cd->has_x = false;
+	cd->ports = 0;
+	if (x_any) {
+		ac_resources_init(&cd->x);
+		cd->x.group[0].nports = fx->group[0].nports;
+		memcpy(cd->x.group[0].ports, fx->group[0].ports, sizeof *fx->group[0].ports * fx->group[0].nports);
+		for (uint32_t g = 1; g < fx->ngroups; g++)
+			if (role_is_ancestor_or_self(c, fx->group[g].role, r))
+				cd->x.group[cd->x.ngroups++] = fx->group[g];
+		cd->has_x = !ac_resources_empty(&cd->x);
+	}
+
+	ac_vec cut = avail, room = avail, surplus = avail;
+	if (c->nlimits)
+		role_limit_room(c, r, &room);
+	if (c->nguarantees) {
+		surplus = c->free_unres_clamped;
+		ac_vec_sub(&surplus, &c->required);
+		ac_vec_clamp0(&surplus);
+	}
+	if (stage == 1) {
+		/* Up to the guarantee room; beyond it only out of the surplus
+		 * over what every unmet guarantee still needs. */
+		ac_vec go = avail, extra = avail, groom;
+		role_guarantee_room(c, r, &groom);
+		ac_vec_min(&go, &groom);
+		if (c->nlimits)
+			ac_vec_min(&go, &room);
+		if (!ac_vec_any_positive(&go))
+			return CAND_ROLE_EMPTY;
+		ac_vec_sub(&extra, &go);
+		if (c->nlimits) {
+			ac_vec lim = room;
+			ac_vec_sub(&lim, &go);
+			ac_vec_min(&extra, &lim);
+		}
+		ac_vec_min(&extra, &surplus);
+		ac_vec_clamp0(&extra);
+		cut = go;
+		ac_vec_add(&cut, &extra);
+	} else {
+		if (c->nlimits)
+			ac_vec_min(&cut, &room);
+		if (c->nguarantees)
+			ac_vec_min(&cut, &surplus);
+	}
+	cd->unres = cut;
+	if (!ac_vec_any_positive(&cut) && !cd->has_x)
+		return CAND_ROLE_EMPTY;
+	cd->scalars = cut;
+	if (cd->has_x) {
+		for (uint32_t g = 1; g < cd->x.ngroups; g++)
+			ac_vec_add(&cd->scalars, &cd->x.group[g].amount);
+		cd->ports = ac_resources_port_count(&cd->x);
+	}
+	return CAND_OK;
+}
+
+/* ----------------------------------------------------------- the walk */
+
+/* Gives the candidate to framework f: into its offer on this agent from
+ * this pass, or a new one. Returns false when out of memory. */
+static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
+{
+	uint32_t o = AGENT(c, a)->offers_tail;
+	while (o && OFFER(c, o)->pass == c->pass && OFFER(c, o)->fw != f)
+		o = OFFER(c, o)->ag_prev;
+	if (!o || OFFER(c, o)->pass != c->pass) {
+		if (grow_array((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
+		               sizeof *c->pass_offers))
+			return false;
+		o = offer_new(c, f, a, c->now);
+		if (!o)
+			return false;
+		c->pass_offers[c->npass_offers++] = o;
+		/* One allocation for the tie-break, up the whole path. */
+		const fw *F = FW(c, f);
+		CLIENT(c, F->client)->count++;
+		CLIENT(c, ROLE(c, F->role)->self_client)->count++;
+		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
+			CLIENT(c, c->roles[x].sub_client)->count++;
+	}
+	offer_grow(c, o, &cd->unres, cd->has_x ? &cd->x : NULL);
+	return true;
+}
+
+/* Offers agent a to the frameworks of role r in order. Returns true when the
+ * agent has nothing left. */
+static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
+{
+	const order *fo = &c->orders[ROLE(c, r)->fws_order];
+	cand cd;
+	int st = candidate(c, a, r, stage, &cd);
+	for (uint32_t i = 0; i < fo->n; i++) {
+		if (st != CAND_OK)
+			break;
+		/* Every framework of r sees the same candidate, so a failed
+		 * minimum ends the role's turn. */
+		if (!minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+			return false;
+		uint32_t f = CLIENT(c, fo->v[i])->owner;
+		if (filter_match(c, f, a, c->now, &cd.unres, cd.has_x ? &cd.x : NULL)) {
+			c->counters.filtered_skips++;
+			continue;
+		}
+		if (!give(c, f, a, &cd)) {
+			*oom = true;
+			return true;
+		}
+		st = candidate(c, a, r, stage, &cd);
+	}
+	return st == CAND_AGENT_EMPTY;
+}
+
+static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
+{
+	const order *o = &c->orders[oid];
+	for (uint32_t i = 0; i < o->n; i++) {
+		const client *cl = CLIENT(c, o->v[i]);
+		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, oom)
+		                               : role_turn(c, a, cl->owner, stage, oom);
+		if (done)
+			return true;
+	}
+	return false;
+}
+
+static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
+{
+	const agent *ag = AGENT(c, a);
+	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
+		return;
+	if (c->policy->per_agent_shuffle || c->keys_dirty)
+		orders_resort(c);
+	/* The order as it stands now holds for the whole turn: key changes
+	 * are applied when the turn ends. */
+	c->turn++;
+	c->in_turn = true;
+	walk(c, a, c->root_order, stage, oom);
+	c->in_turn = false;
+	order_flush_touched(c);
+}
+
+static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
+{
+	bool oom = false;
+	c->pass++;
+	c->counters.passes++;
+	c->npass_offers = 0;
+	bool shuffled = c->cfg.agent_order == AC_ORDER_SHUFFLE;
+	if (c->nguarantees) {
+		if (shuffled)
+			shuffle(c, agents, n);
+		for (uint32_t i = 0; i < n && !oom; i++)
+			turn(c, agents[i], 1, &oom);
+	}
+	if (shuffled)
+		shuffle(c, agents, n);
+	for (uint32_t i = 0; i < n && !oom; i++)
+		turn(c, agents[i], 2, &oom);
+	for (uint32_t i = 0; i < c->npass_offers; i++) {
+		if (!c->hooks.offer)
+			break;
+		ac_offer_view v;
+		offer_view(c, c->pass_offers[i], &v);
+		c->hooks.offer(c->hooks.ud, &v);
+	}
+	c->counters.offers_made += c->npass_offers;
+	if (oom)
+		return ac_fail(err, AC_ENOMEM, "out of memory during allocation (%u offers made)", c->npass_offers);
+	return (int)c->npass_offers;
+}
+
+static int set_now(ac_core *c, ac_time now, ac_err *err)
+{
+	if (now < c->now)
+		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		               (long long)c->now);
+	c->now = now;
+	return 0;
+}
+
+int ac_allocate(ac_core *c, ac_time now, ac_err *err)
+{
+	int rc = set_now(c, now, err);
+	if (rc)
+		return rc;
+	if (grow_array((void **)&c->pass_agents, &c->cap_pass_agents, c->nagent_seq, sizeof *c->pass_agents))
+		return ac_fail(err, AC_ENOMEM, "out of memory");
+	if (c->nagent_seq)
+		memcpy(c->pass_agents, c->agent_seq, sizeof *c->agent_seq * c->nagent_seq);
+	return pass(c, c->pass_agents, c->nagent_seq, err);
+}
+
+int ac_allocate_agent(ac_core *c, ac_agent_id id, ac_time now, ac_err *err)
+{
+	uint32_t a = agent_slot(c, id);
+	if (!a)
+		return ac_fail(err, AC_ENOENT, "unknown agent (stale or invalid handle %#llx)", (unsigned long long)id);
+	int rc = set_now(c, now, err);
+	if (rc)
+		return rc;
+	return pass(c, &a, 1, err);
+}

@@ -1,0 +1,562 @@
+/*
+ * book.c — the offer book and the allocation table: every outstanding offer
+ * (framework, agent, resources, creation time) and what each framework holds
+ * on each agent, with the accounting that keeps shares, quota consumption
+ * and agents' free resources consistent when offers are made, answered,
+ * rescinded or timed out, and when tasks end.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core.h"
+#include "err.h"
+
+/* ----------------------------------------------------------- accounting */
+
+static void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
+{
+	for (int k = 0; k < AC_KINDS; k++)
+		a->v[k] += sign * b->v[k];
+}
+
+void held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
+	fw *F = FW(c, f);
+	uint32_t r = F->role;
+	vec_add_signed(&CLIENT(c, F->client)->held, scalars, sign);
+	client_changed(c, F->client);
+	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->held, scalars, sign);
+	client_changed(c, ROLE(c, r)->self_client);
+	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
+		role *ro = ROLE(c, x);
+		vec_add_signed(&CLIENT(c, ro->sub_client)->held, scalars, sign);
+		client_changed(c, ro->sub_client);
+		vec_add_signed(&ro->unres_held_sub, unres, sign);
+	}
+	if (c->nguarantees)
+		role_quota_refresh(c, r);
+}
+
+static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
+{
+	vec_add_signed(&FW(c, f)->allocated, scalars, sign);
+	for (int32_t x = (int32_t)FW(c, f)->role; x >= 0; x = c->roles[x].parent)
+		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+}
+
+void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+{
+	ac_vec *free = &AGENT(c, a)->free.unres;
+	if (c->nguarantees) {
+		ac_vec before = *free;
+		ac_vec_clamp0(&before);
+		ac_vec_sub(&c->free_unres_clamped, &before);
+		vec_add_signed(free, delta, sign);
+		ac_vec after = *free;
+		ac_vec_clamp0(&after);
+		ac_vec_add(&c->free_unres_clamped, &after);
+	} else {
+		vec_add_signed(free, delta, sign);
+	}
+}
+
+/* New extras for a bag: its current extras plus (sign +1) or minus (-1) x.
+ * Works on a copy so that the caller can check before committing. */
+static int extras_apply(const ac_core *c, const bag *b, const ac_resources *x, int sign, ac_resources *out)
+{
+	if (b->x)
+		*out = *XRES(c, b->x);
+	else
+		ac_resources_init(out);
+	return sign > 0 ? ac_resources_add(out, x) : ac_resources_sub(out, x);
+}
+
+/* Replaces a bag's extras with r (r's group[0] scalars must be zero). */
+static int extras_set(ac_core *c, bag *b, const ac_resources *r)
+{
+	ac_resources full = *r;
+	full.group[0].amount = b->unres;
+	return bag_set(c, b, &full);
+}
+
+static bool has_extras(const ac_resources *r)
+{
+	return r->ngroups > 1 || r->group[0].nports > 0;
+}
+
+/* The extras part of a full set: r without its unreserved scalars. */
+static void extras_of(const ac_resources *r, ac_resources *out)
+{
+	*out = *r;
+	ac_vec_zero(&out->group[0].amount);
+}
+
+/* Adds (sign +1) or takes (-1) resources to an agent's free set. Only
+ * adding can fail (ports too fragmented to store); then the ports are
+ * counted in ac_counters.ports_unstored rather than lost without trace. */
+static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const ac_resources *x, int sign)
+{
+	agent_free_change(c, a, unres, sign);
+	if (!x || !has_extras(x))
+		return;
+	ac_resources nx;
+	if (extras_apply(c, &AGENT(c, a)->free, x, sign, &nx) == 0 && extras_set(c, &AGENT(c, a)->free, &nx) == 0)
+		return;
+	c->counters.ports_unstored += ac_resources_port_count(x);
+}
+
+/* ---------------------------------------------------------------- offers */
+
+#define LINK(c, head, tail, o, PREV, NEXT)                                                                             \
+	do {                                                                                                           \
+		OFFER(c, o)->PREV = (tail);                                                                            \
+		OFFER(c, o)->NEXT = 0;                                                                                 \
+		if (tail)                                                                                              \
+			OFFER(c, tail)->NEXT = (o);                                                                    \
+		else                                                                                                   \
+			(head) = (o);                                                                                  \
+		(tail) = (o);                                                                                          \
+	} while (0)
+
+#define UNLINK(c, head, tail, o, PREV, NEXT)                                                                           \
+	do {                                                                                                           \
+		uint32_t p_ = OFFER(c, o)->PREV, n_ = OFFER(c, o)->NEXT;                                               \
+		if (p_)                                                                                                \
+			OFFER(c, p_)->NEXT = n_;                                                                       \
+		else                                                                                                   \
+			(head) = n_;                                                                                   \
+		if (n_)                                                                                                \
+			OFFER(c, n_)->PREV = p_;                                                                       \
+		else                                                                                                   \
+			(tail) = p_;                                                                                   \
+	} while (0)
+
+uint32_t offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
+{
+	uint32_t o = pool_alloc(&c->offers);
+	if (!o)
+		return 0;
+	offer *O = OFFER(c, o);
+	O->fw = f;
+	O->agent = a;
+	O->created = now;
+	O->pass = c->pass;
+	LINK(c, FW(c, f)->offers_head, FW(c, f)->offers_tail, o, fw_prev, fw_next);
+	LINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
+	LINK(c, c->offers_head, c->offers_tail, o, all_prev, all_next);
+	AGENT(c, a)->noffers++;
+	return o;
+}
+
+/* Unlinks an offer and frees its slot; the caller settled its resources. */
+static void offer_unlink(ac_core *c, uint32_t o)
+{
+	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
+	UNLINK(c, FW(c, f)->offers_head, FW(c, f)->offers_tail, o, fw_prev, fw_next);
+	UNLINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
+	UNLINK(c, c->offers_head, c->offers_tail, o, all_prev, all_next);
+	AGENT(c, a)->noffers--;
+	bag_clear(c, &OFFER(c, o)->res);
+	pool_release(&c->offers, o);
+}
+
+void offer_view(ac_core *c, uint32_t o, ac_offer_view *v)
+{
+	const offer *O = OFFER(c, o);
+	v->id = handle_make(c->offers.gens[o], o);
+	v->fw = handle_make(c->fws.gens[O->fw], O->fw);
+	v->agent = handle_make(c->agents.gens[O->agent], O->agent);
+	bag_to_res(c, &O->res, &c->view_buf);
+	v->resources = &c->view_buf;
+}
+
+void offer_drop(ac_core *c, uint32_t o, int why)
+{
+	if (why >= 0 && c->hooks.rescind) {
+		ac_offer_view v;
+		offer_view(c, o, &v);
+		c->hooks.rescind(c->hooks.ud, &v, (ac_rescind_reason)why);
+	}
+	offer *O = OFFER(c, o);
+	uint32_t f = O->fw, a = O->agent;
+	ac_vec scalars, unres = O->res.unres;
+	bag_scalars(c, &O->res, &scalars);
+	const ac_resources *x = bag_x(c, &O->res);
+	agent_free_apply(c, a, &unres, x, +1);
+	ac_vec_sub(&FW(c, f)->offered, &scalars);
+	held_change(c, f, &scalars, &unres, -1);
+	offer_unlink(c, o);
+	if (why >= 0)
+		c->counters.offers_rescinded++;
+}
+
+void offers_drop_of_agent(ac_core *c, uint32_t a, int why)
+{
+	while (AGENT(c, a)->offers_head)
+		offer_drop(c, AGENT(c, a)->offers_head, why);
+}
+
+void offers_drop_of_fw(ac_core *c, uint32_t f, int why)
+{
+	while (FW(c, f)->offers_head)
+		offer_drop(c, FW(c, f)->offers_head, why);
+}
+
+/* Adds resources to an offer of this pass, taking them from the agent's
+ * free set and charging the framework. */
+void offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x)
+{
+	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
+	ac_vec scalars = *unres;
+	ac_vec_add(&OFFER(c, o)->res.unres, unres);
+	if (x && has_extras(x)) {
+		ac_resources nx;
+		/* Both come whole out of the agent's free set, which fits. */
+		if (extras_apply(c, &OFFER(c, o)->res, x, +1, &nx) == 0)
+			extras_set(c, &OFFER(c, o)->res, &nx);
+		for (uint32_t g = 1; g < x->ngroups; g++)
+			ac_vec_add(&scalars, &x->group[g].amount);
+	}
+	agent_free_apply(c, a, unres, x, -1);
+	ac_vec_add(&FW(c, f)->offered, &scalars);
+	held_change(c, f, &scalars, unres, +1);
+}
+
+ac_time ac_refuse_from_seconds(double s)
+{
+	const double year = 365.0 * 24 * 3600;
+	if (isnan(s) || s < 0)
+		return AC_REFUSE_DEFAULT;
+	if (s > year)
+		s = year;
+	return (ac_time)llround(s * 1e9);
+}
+
+int ac_advance(ac_core *c, ac_time now, ac_err *err)
+{
+	if (now < c->now)
+		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		               (long long)c->now);
+	c->now = now;
+	if (c->cfg.offer_timeout <= 0)
+		return 0;
+	int n = 0;
+	/* The global list is in creation order and the timeout is the same for
+	 * every offer, so the expired ones are a prefix. */
+	while (c->offers_head && now - OFFER(c, c->offers_head)->created >= c->cfg.offer_timeout) {
+		offer_drop(c, c->offers_head, AC_RESCIND_TIMEOUT);
+		n++;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------- allocations */
+
+#define ALINK(c, head, a, PREV, NEXT)                                                                                  \
+	do {                                                                                                           \
+		ALLOC(c, a)->PREV = 0;                                                                                 \
+		ALLOC(c, a)->NEXT = (head);                                                                            \
+		if (head)                                                                                              \
+			ALLOC(c, head)->PREV = (a);                                                                    \
+		(head) = (a);                                                                                          \
+	} while (0)
+
+#define AUNLINK(c, head, a, PREV, NEXT)                                                                                \
+	do {                                                                                                           \
+		uint32_t p_ = ALLOC(c, a)->PREV, n_ = ALLOC(c, a)->NEXT;                                               \
+		if (p_)                                                                                                \
+			ALLOC(c, p_)->NEXT = n_;                                                                       \
+		else                                                                                                   \
+			(head) = n_;                                                                                   \
+		if (n_)                                                                                                \
+			ALLOC(c, n_)->PREV = p_;                                                                       \
+	} while (0)
+
+static uint32_t alloc_find(const ac_core *c, uint32_t f, uint32_t a)
+{
+	const uint32_t *v = hmap_get(&c->alloc_map, pair_key(f, a));
+	return v ? *v : 0;
+}
+
+static void alloc_unlink(ac_core *c, uint32_t i)
+{
+	uint32_t f = ALLOC(c, i)->fw, a = ALLOC(c, i)->agent;
+	AUNLINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
+	AUNLINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
+	hmap_del(&c->alloc_map, pair_key(f, a));
+	bag_clear(c, &ALLOC(c, i)->res);
+	pool_release(&c->allocs, i);
+}
+
+/* Sets what f holds on a to r (empty: the record goes). */
+static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r)
+{
+	uint32_t i = alloc_find(c, f, a);
+	if (ac_resources_empty(r)) {
+		if (i)
+			alloc_unlink(c, i);
+		return 0;
+	}
+	if (!i) {
+		i = pool_alloc(&c->allocs);
+		if (!i)
+			return AC_ENOMEM;
+		if (hmap_put(&c->alloc_map, pair_key(f, a), i)) {
+			pool_release(&c->allocs, i);
+			return AC_ENOMEM;
+		}
+		ALLOC(c, i)->fw = f;
+		ALLOC(c, i)->agent = a;
+		ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
+		ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
+	}
+	return bag_set(c, &ALLOC(c, i)->res, r);
+}
+
+/* Releases an allocation record's resources from its framework's share;
+ * `to_agent` returns them to the agent's free set too. */
+static void alloc_release(ac_core *c, uint32_t i, bool to_agent)
+{
+	alloc *A = ALLOC(c, i);
+	uint32_t f = A->fw, a = A->agent;
+	ac_vec scalars, unres = A->res.unres;
+	bag_scalars(c, &A->res, &scalars);
+	if (to_agent)
+		agent_free_apply(c, a, &unres, bag_x(c, &ALLOC(c, i)->res), +1);
+	allocated_change(c, f, &scalars, -1);
+	held_change(c, f, &scalars, &unres, -1);
+	alloc_unlink(c, i);
+}
+
+void allocs_drop_of_agent(ac_core *c, uint32_t a)
+{
+	while (AGENT(c, a)->allocs_head)
+		alloc_release(c, AGENT(c, a)->allocs_head, false);
+}
+
+void allocs_drop_of_fw(ac_core *c, uint32_t f)
+{
+	while (FW(c, f)->allocs_head)
+		alloc_release(c, FW(c, f)->allocs_head, true);
+}
+
+/* ------------------------------------------------------- public calls */
+
+static int resources_arg(const ac_core *c, const ac_resources *r, const char *what, ac_resources *out, ac_err *err)
+{
+	if (!r) {
+		ac_resources_init(out);
+		return 0;
+	}
+	*out = *r;
+	return res_check(c, r, what, err);
+}
+
+/* Resolves the offers of one answer: all live, one framework, one agent,
+ * each once. Sums their resources. */
+static int offers_resolve(ac_core *c, const ac_offer_id *ids, size_t n, uint32_t *slots, ac_resources *sum, ac_err *err)
+{
+	if (n == 0 || !ids)
+		return ac_fail(err, AC_EINVAL, "no offers given");
+	ac_resources_init(sum);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t o = offer_slot(c, ids[i]);
+		if (!o)
+			return ac_fail(err, AC_ENOENT, "offer %#llx is unknown, rescinded or already answered",
+			               (unsigned long long)ids[i]);
+		for (size_t j = 0; j < i; j++)
+			if (slots[j] == o)
+				return ac_fail(err, AC_EINVAL, "offer %#llx is given twice",
+				               (unsigned long long)ids[i]);
+		if (i > 0 &&
+		    (OFFER(c, o)->fw != OFFER(c, slots[0])->fw || OFFER(c, o)->agent != OFFER(c, slots[0])->agent))
+			return ac_fail(err, AC_EINVAL, "offers of different frameworks or agents answered together");
+		slots[i] = o;
+		ac_resources r;
+		bag_to_res(c, &OFFER(c, o)->res, &r);
+		if (ac_resources_add(sum, &r))
+			return ac_fail(err, AC_ENOSPC, "offers too fragmented to combine");
+	}
+	return 0;
+}
+
+static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used_arg, ac_time refuse,
+                  ac_time now, bool accept, ac_err *err)
+{
+	enum { MAX_IDS = 64 };
+	uint32_t slots[MAX_IDS];
+	ac_resources sum, used, rest, nalloc, nfree;
+	int rc;
+	if (n > MAX_IDS)
+		return ac_fail(err, AC_EINVAL, "at most %d offers per call", MAX_IDS);
+	if ((rc = offers_resolve(c, ids, n, slots, &sum, err)))
+		return rc;
+	if ((rc = resources_arg(c, used_arg, "used resources", &used, err)))
+		return rc;
+	if (!ac_resources_contains(&sum, &used))
+		return ac_fail(err, AC_EINVAL, "uses more than was offered");
+	uint32_t f = OFFER(c, slots[0])->fw, a = OFFER(c, slots[0])->agent;
+	rest = sum;
+	if (ac_resources_sub(&rest, &used))
+		return ac_fail(err, AC_ENOSPC, "unused ports too fragmented to return");
+	uint32_t ai = alloc_find(c, f, a);
+	if (ai)
+		bag_to_res(c, &ALLOC(c, ai)->res, &nalloc);
+	else
+		ac_resources_init(&nalloc);
+	if (ac_resources_add(&nalloc, &used))
+		return ac_fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
+	ac_resources rx;
+	extras_of(&rest, &rx);
+	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+		return ac_fail(err, AC_ENOSPC, "agent's free ports too fragmented");
+	if (alloc_store(c, f, a, &nalloc))
+		return ac_fail(err, AC_ENOMEM, "out of memory");
+
+	/* Committed from here on: settle each offer, then charge what was used. */
+	ac_vec sum_s, used_s, rest_s;
+	ac_resources_scalars(&sum, &sum_s);
+	ac_resources_scalars(&used, &used_s);
+	ac_resources_scalars(&rest, &rest_s);
+	for (size_t i = 0; i < n; i++)
+		offer_unlink(c, slots[i]);
+	ac_vec_sub(&FW(c, f)->offered, &sum_s);
+	allocated_change(c, f, &used_s, +1);
+	held_change(c, f, &rest_s, &rest.group[0].amount, -1);
+	agent_free_change(c, a, &rest.group[0].amount, +1);
+	if (has_extras(&rx))
+		extras_set(c, &AGENT(c, a)->free, &nfree);
+	if (refuse > 0 && !ac_resources_empty(&rest)) {
+		ac_time life = refuse > c->cfg.allocation_interval ? refuse : c->cfg.allocation_interval;
+		if (filter_add(c, f, a, now, life, &rest))
+			return ac_fail(err, AC_ENOMEM, "answered, but out of memory for the filter");
+	}
+	if (accept)
+		c->counters.offers_accepted += n;
+	else
+		c->counters.offers_declined += n;
+	return 0;
+}
+
+int ac_offers_accept(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used, ac_time refuse,
+                     ac_time now, ac_err *err)
+{
+	return answer(c, ids, n, used, refuse, now, true, err);
+}
+
+int ac_offers_decline(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err)
+{
+	return answer(c, ids, n, NULL, refuse, now, false, err);
+}
+
+int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
+{
+	uint32_t f = fw_slot(c, fid), a = agent_slot(c, aid);
+	ac_resources r, cur, nfree, rx;
+	int rc;
+	if (!f || !a)
+		return ac_fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
+	if ((rc = resources_arg(c, res, "recovered resources", &r, err)))
+		return rc;
+	uint32_t ai = alloc_find(c, f, a);
+	if (ai)
+		bag_to_res(c, &ALLOC(c, ai)->res, &cur);
+	else
+		ac_resources_init(&cur);
+	if (!ac_resources_contains(&cur, &r))
+		return ac_fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
+		               AGENT(c, a)->name);
+	if (ac_resources_sub(&cur, &r))
+		return ac_fail(err, AC_ENOSPC, "remaining ports too fragmented");
+	extras_of(&r, &rx);
+	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+		return ac_fail(err, AC_ENOSPC, "agent's free ports too fragmented");
+	if (alloc_store(c, f, a, &cur))
+		return ac_fail(err, AC_ENOMEM, "out of memory");
+	ac_vec s;
+	ac_resources_scalars(&r, &s);
+	allocated_change(c, f, &s, -1);
+	held_change(c, f, &s, &r.group[0].amount, -1);
+	agent_free_change(c, a, &r.group[0].amount, +1);
+	if (has_extras(&rx))
+		extras_set(c, &AGENT(c, a)->free, &nfree);
+	return 0;
+}
+
+int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
+{
+	uint32_t f = fw_slot(c, fid), a = agent_slot(c, aid);
+	ac_resources r, cur, freeset, nfree, rx;
+	int rc;
+	if (!f || !a)
+		return ac_fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
+	if ((rc = resources_arg(c, res, "restored resources", &r, err)))
+		return rc;
+	bag_to_res(c, &AGENT(c, a)->free, &freeset);
+	ac_vec_clamp0(&freeset.group[0].amount);
+	if (!ac_resources_contains(&freeset, &r))
+		return ac_fail(err, AC_EINVAL, "agent %s does not have that much free", AGENT(c, a)->name);
+	uint32_t ai = alloc_find(c, f, a);
+	if (ai)
+		bag_to_res(c, &ALLOC(c, ai)->res, &cur);
+	else
+		ac_resources_init(&cur);
+	if (ac_resources_add(&cur, &r))
+		return ac_fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
+	extras_of(&r, &rx);
+	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, -1, &nfree))
+		return ac_fail(err, AC_ENOSPC, "agent's free ports too fragmented");
+	if (alloc_store(c, f, a, &cur))
+		return ac_fail(err, AC_ENOMEM, "out of memory");
+	ac_vec s;
+	ac_resources_scalars(&r, &s);
+	allocated_change(c, f, &s, +1);
+	held_change(c, f, &s, &r.group[0].amount, +1);
+	agent_free_change(c, a, &r.group[0].amount, -1);
+	if (has_extras(&rx))
+		extras_set(c, &AGENT(c, a)->free, &nfree);
+	return 0;
+}
+
+int ac_offer_info_get(const ac_core *c, ac_offer_id id, ac_offer_info *out, ac_err *err)
+{
+	uint32_t o = offer_slot(c, id);
+	if (!o)
+		return ac_fail(err, AC_ENOENT, "offer %#llx is unknown, rescinded or already answered",
+		               (unsigned long long)id);
+	const offer *O = OFFER(c, o);
+	out->fw = handle_make(c->fws.gens[O->fw], O->fw);
+	out->agent = handle_make(c->agents.gens[O->agent], O->agent);
+	out->created = O->created;
+	bag_to_res(c, &O->res, &out->resources);
+	return 0;
+}
+
+size_t ac_offers_of(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_offer_id *out, size_t cap)
+{
+	uint32_t f = fw_slot(c, fid), a = aid ? agent_slot(c, aid) : 0;
+	if (!f || (aid && !a))
+		return 0;
+	size_t n = 0;
+	for (uint32_t o = FW(c, f)->offers_head; o; o = OFFER(c, o)->fw_next) {
+		if (a && OFFER(c, o)->agent != a)
+			continue;
+		if (n < cap)
+			out[n] = handle_make(c->offers.gens[o], o);
+		n++;
+	}
+	return n;
+}
+
+int ac_allocation_get(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_resources *out, ac_err *err)
+{
+	uint32_t f = fw_slot(c, fid), a = agent_slot(c, aid);
+	if (!f || !a)
+		return ac_fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
+	uint32_t i = alloc_find(c, f, a);
+	if (i)
+		bag_to_res(c, &ALLOC(c, i)->res, out);
+	else
+		ac_resources_init(out);
+	return 0;
+}

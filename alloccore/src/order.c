@@ -1,0 +1,215 @@
+/*
+ * order.c — the sorted arrays of clients that an allocation pass walks.
+ *
+ * Why sorted arrays and not heaps: a pass walks each role's order from the
+ * front until some framework takes the agent, skipping filtered ones. In an
+ * array that walk is a linear scan costing a few ns per skipped framework,
+ * where a heap would pay O(log n) per skip. After an offer the framework's
+ * key changes; it is moved by binary search and one memmove (O(log n)
+ * comparisons; the move is a contiguous copy of 4-byte ids). Moves are
+ * deferred to the end of the agent's turn, so the order taken when the turn
+ * began holds for the whole turn (Mesos's semantics).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static void key_refresh(ac_core *c, uint32_t cl)
+{
+	client *p = CLIENT(c, cl);
+	double rnd = p->key.rnd;
+	c->policy->key(c, p, &p->key);
+	p->key.rnd = rnd;
+}
+
+/* Position of cl in o, which is sorted by the keys as cached. */
+static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
+{
+	uint32_t lo = 0, hi = o->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int r = client_cmp(c, o->v[mid], cl);
+		if (r == 0)
+			return mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Keys are unique (names break ties), so this is a bug of ours. */
+	for (uint32_t i = 0; i < o->n; i++)
+		if (o->v[i] == cl)
+			return i;
+	return NONE;
+}
+
+/* First position in [lo, hi) whose client sorts after cl. */
+static uint32_t upper_bound(const ac_core *c, const order *o, uint32_t lo, uint32_t hi, uint32_t cl)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (client_cmp(c, o->v[mid], cl) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void order_insert(ac_core *c, uint32_t oid, uint32_t cl)
+{
+	order *o = &c->orders[oid];
+	if (grow_array((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v)) {
+		/* Out of memory while linking a client: it stays out of the
+		 * order and is simply not offered to; nothing is corrupted. */
+		return;
+	}
+	key_refresh(c, cl);
+	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
+	memmove(o->v + pos + 1, o->v + pos, sizeof *o->v * (o->n - pos));
+	o->v[pos] = cl;
+	o->n++;
+	CLIENT(c, cl)->order = oid;
+}
+
+void order_remove(ac_core *c, uint32_t cl)
+{
+	client *p = CLIENT(c, cl);
+	if (p->order == NONE)
+		return;
+	order *o = &c->orders[p->order];
+	uint32_t pos;
+	if (c->keys_dirty) {
+		for (pos = 0; pos < o->n && o->v[pos] != cl; pos++)
+			;
+	} else {
+		pos = find_pos(c, o, cl);
+	}
+	if (pos < o->n) {
+		memmove(o->v + pos, o->v + pos + 1, sizeof *o->v * (o->n - pos - 1));
+		o->n--;
+	}
+	p->order = NONE;
+	p->touched = 0;
+}
+
+static void reposition(ac_core *c, uint32_t cl)
+{
+	order *o = &c->orders[CLIENT(c, cl)->order];
+	uint32_t pos = find_pos(c, o, cl);
+	key_refresh(c, cl);
+	if (pos == NONE)
+		return;
+	if (pos + 1 < o->n && client_cmp(c, o->v[pos + 1], cl) < 0) {
+		uint32_t to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
+		memmove(o->v + pos, o->v + pos + 1, sizeof *o->v * (to - pos));
+		o->v[to] = cl;
+	} else if (pos > 0 && client_cmp(c, o->v[pos - 1], cl) > 0) {
+		uint32_t to = upper_bound(c, o, 0, pos, cl);
+		memmove(o->v + to + 1, o->v + to, sizeof *o->v * (pos - to));
+		o->v[to] = cl;
+	}
+}
+
+void client_changed(ac_core *c, uint32_t cl)
+{
+	client *p = CLIENT(c, cl);
+	if (p->order == NONE || c->keys_dirty) {
+		/* Out of every order, or about to be resorted: the key is
+		 * recomputed when it is next inserted or sorted. */
+		return;
+	}
+	if (c->in_turn) {
+		if (p->touched != c->turn) {
+			p->touched = c->turn;
+			if (grow_array((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
+				c->keys_dirty = true; /* fall back to a full resort */
+				return;
+			}
+			c->touched[c->ntouched++] = cl;
+		}
+		return;
+	}
+	reposition(c, cl);
+}
+
+void order_flush_touched(ac_core *c)
+{
+	for (uint32_t i = 0; i < c->ntouched; i++) {
+		uint32_t cl = c->touched[i];
+		client *p = CLIENT(c, cl);
+		p->touched = 0;
+		if (p->order != NONE && !c->keys_dirty)
+			reposition(c, cl);
+	}
+	c->ntouched = 0;
+}
+
+/* Stable bottom-up merge sort of ids by client_cmp (qsort has no context
+ * argument in C11). */
+static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
+{
+	if (n < 2)
+		return 0;
+	uint32_t *tmp = core_scratch(c, n);
+	if (!tmp)
+		return AC_ENOMEM;
+	for (uint32_t i = 1; i < n; i++) { /* insertion sort runs of 8 */
+		if ((i & 7) == 0)
+			continue;
+		uint32_t x = v[i], j = i;
+		for (; (j & 7) != 0 && client_cmp(c, v[j - 1], x) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	uint32_t *src = v, *dst = tmp;
+	for (uint32_t w = 8; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = client_cmp(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, sizeof *v * n);
+	return 0;
+}
+
+void orders_resort(ac_core *c)
+{
+	bool rnd = c->policy->per_agent_shuffle;
+	for (uint32_t s = 1; s < c->clients.n; s++) {
+		if (!pool_live(&c->clients, s) || CLIENT(c, s)->order == NONE)
+			continue;
+		key_refresh(c, s);
+		if (rnd) {
+			/* Efraimidis-Spirakis: ascending -ln(u)/w is a weighted
+			 * random permutation. u in (0, 1]. */
+			double u = (double)((rng_next(c->rng) >> 11) + 1) * 0x1.0p-53;
+			CLIENT(c, s)->key.rnd = -log(u) / (CLIENT(c, s)->weight / 1000.0);
+		}
+	}
+	c->keys_dirty = false;
+	for (uint32_t o = 0; o < c->norders; o++)
+		if (sort_ids(c, c->orders[o].v, c->orders[o].n)) {
+			c->keys_dirty = true; /* out of memory: try again next pass */
+			return;
+		}
+}
+
+void orders_fini(ac_core *c)
+{
+	for (uint32_t o = 0; o < c->norders; o++)
+		free(c->orders[o].v);
+	free(c->orders);
+}
