@@ -14,7 +14,8 @@
 int core_kind_find(const ac_core *core, const char *name, size_t len);
 /* Number of registered kinds (AC_FIXED_KINDS..AC_KINDS). */
 int core_kind_count(const ac_core *core);
-/* Registers a new scalar kind; the caller checked it is new and fits. */
+/* Registers a new scalar kind; the caller checked it is new and fits.
+ * Returns its index, or AC_ENOSPC / AC_ENOMEM. */
 int core_kind_add(ac_core *core, const char *name, size_t len);
 
 /* Checks a role path of len bytes; returns 0 or AC_EINVAL with a message. */

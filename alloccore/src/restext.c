@@ -346,6 +346,8 @@ static int entry_parse(parser *p, pend_set *set, const char *e, size_t n)
 	while (i < n && is_name_char(e[i]))
 		i++;
 	name_len = i;
+	if (name_len > AC_KIND_NAME_MAX)
+		return entry_fail(p, e, n, e, AC_EINVAL, "resource name longer than 64 bytes");
 	i = skip_space(e, i, n);
 	if (i < n && e[i] == '(') {
 		size_t open = i, rb, re;

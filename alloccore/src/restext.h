@@ -21,7 +21,8 @@ typedef struct ac_minalloc {
 	uint32_t mask[AC_MAX_MINSETS]; /* bit k: the set names kind k */
 } ac_minalloc;
 
-/* Parses "cpus:0.01|mem:32" (scalars only, unreserved); "" gives nsets 0. */
+/* Parses "cpus:0.01|mem:32" (scalars only, unreserved); "" gives nsets 0
+ * and NULL the Mesos default, "cpus:0.01|mem:32". */
 int minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err *err);
 
 /* The check: `sum` is the scalars of all groups, `ports` the port count.

@@ -61,7 +61,7 @@ typedef enum ac_agent_order {
 typedef struct ac_config {
 	const char *policy; /* "drf" (default), "priority", "asset", "random" */
 	uint64_t seed;
-	ac_time allocation_interval; /* default 1 s; the shortest filter life */
+	ac_time allocation_interval; /* 0: the default, 1 s; the shortest filter life */
 	ac_time offer_timeout;       /* 0: offers never time out (default) */
 	/* Offers below this are not made. NULL: "cpus:0.01|mem:32" (Mesos);
 	 * "": anything non-empty. Sets separated by '|', any one suffices. */

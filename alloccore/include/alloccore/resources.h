@@ -33,6 +33,7 @@ enum {
 #define AC_AMOUNT_MAX_UNITS 1000000000000LL /* 1e12 */
 #define AC_MAX_GROUPS       4               /* unreserved + up to 3 reservation roles per set */
 #define AC_MAX_RANGES       16              /* disjoint port ranges per group */
+#define AC_KIND_NAME_MAX    64              /* bytes in a scalar kind name */
 
 /* One amount per scalar kind, in thousandths. */
 typedef struct ac_vec {
