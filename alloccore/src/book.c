@@ -380,9 +380,81 @@ static int offers_resolve(ac_core *c, const ac_offer_id *ids, size_t n, uint32_t
 	return 0;
 }
 
+/* True for a set holding only unreserved scalars, each within bounds. */
+static bool plain_scalars(const ac_core *c, const ac_resources *r)
+{
+	if (r->ngroups != 1 || r->group[0].role != 0 || r->group[0].nports != 0)
+		return false;
+	for (int k = 0; k < AC_KINDS; k++)
+		if (r->group[0].amount.v[k] < 0 || r->group[0].amount.v[k] > AC_AMOUNT_MAX_UNITS * AC_MILLI ||
+		    (k >= c->nkinds && r->group[0].amount.v[k] != 0))
+			return false;
+	return true;
+}
+
+static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time refuse, const ac_resources *rest)
+{
+	if (refuse > 0 && !ac_resources_empty(rest)) {
+		ac_time life = refuse > c->cfg.allocation_interval ? refuse : c->cfg.allocation_interval;
+		/* Out of memory here only loses a filter: the answer stands. */
+		(void)filter_add(c, f, a, now, life, rest);
+	}
+}
+
+/* The common case on the steady-state path: one offer of unreserved scalars
+ * answered with unreserved scalars, where the framework holds no ports or
+ * reservations on the agent. Vector arithmetic only. Returns 1 when the
+ * case does not apply. */
+static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, ac_time refuse, ac_time now,
+                          bool accept, ac_err *err)
+{
+	uint32_t o = offer_slot(c, id);
+	if (!o || OFFER(c, o)->res.x || (used && !plain_scalars(c, used)))
+		return 1;
+	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent, ai = alloc_find(c, f, a);
+	if (ai && ALLOC(c, ai)->res.x)
+		return 1;
+	ac_vec u = {{0}}, offered = OFFER(c, o)->res.unres;
+	if (used)
+		u = used->group[0].amount;
+	if (!ac_vec_fits(&u, &offered))
+		return ac_fail(err, AC_EINVAL, "uses more than was offered");
+	ac_resources rest;
+	ac_resources_init(&rest);
+	rest.group[0].amount = offered;
+	ac_vec_sub(&rest.group[0].amount, &u);
+	if (ac_vec_any_positive(&u)) {
+		if (!ai) {
+			ac_resources r;
+			ac_resources_init(&r);
+			r.group[0].amount = u;
+			if (alloc_store(c, f, a, &r))
+				return ac_fail(err, AC_ENOMEM, "out of memory");
+		} else {
+			ac_vec_add(&ALLOC(c, ai)->res.unres, &u);
+		}
+	}
+	offer_unlink(c, o);
+	ac_vec_sub(&FW(c, f)->offered, &offered);
+	allocated_change(c, f, &u, +1);
+	held_change(c, f, &rest.group[0].amount, &rest.group[0].amount, -1);
+	agent_free_change(c, a, &rest.group[0].amount, +1);
+	filter_rest(c, f, a, now, refuse, &rest);
+	if (accept)
+		c->counters.offers_accepted++;
+	else
+		c->counters.offers_declined++;
+	return 0;
+}
+
 static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used_arg, ac_time refuse,
                   ac_time now, bool accept, ac_err *err)
 {
+	if (n == 1 && ids) {
+		int rc = answer_scalars(c, ids[0], used_arg, refuse, now, accept, err);
+		if (rc != 1)
+			return rc;
+	}
 	enum { MAX_IDS = 64 };
 	uint32_t slots[MAX_IDS];
 	ac_resources sum, used, rest, nalloc, nfree;
@@ -426,11 +498,7 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 	agent_free_change(c, a, &rest.group[0].amount, +1);
 	if (has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
-	if (refuse > 0 && !ac_resources_empty(&rest)) {
-		ac_time life = refuse > c->cfg.allocation_interval ? refuse : c->cfg.allocation_interval;
-		if (filter_add(c, f, a, now, life, &rest))
-			return ac_fail(err, AC_ENOMEM, "answered, but out of memory for the filter");
-	}
+	filter_rest(c, f, a, now, refuse, &rest);
 	if (accept)
 		c->counters.offers_accepted += n;
 	else
@@ -456,6 +524,21 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	int rc;
 	if (!f || !a)
 		return ac_fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
+	uint32_t fast = res && plain_scalars(c, res) ? alloc_find(c, f, a) : 0;
+	if (fast && !ALLOC(c, fast)->res.x) {
+		/* Unreserved scalars only: vector arithmetic. */
+		const ac_vec *v = &res->group[0].amount;
+		if (!ac_vec_fits(v, &ALLOC(c, fast)->res.unres))
+			return ac_fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
+			               AGENT(c, a)->name);
+		ac_vec_sub(&ALLOC(c, fast)->res.unres, v);
+		if (ac_vec_is_zero(&ALLOC(c, fast)->res.unres))
+			alloc_unlink(c, fast);
+		allocated_change(c, f, v, -1);
+		held_change(c, f, v, v, -1);
+		agent_free_change(c, a, v, +1);
+		return 0;
+	}
 	if ((rc = resources_arg(c, res, "recovered resources", &r, err)))
 		return rc;
 	uint32_t ai = alloc_find(c, f, a);
