@@ -2,7 +2,8 @@
  * test_reference.c — hand-checked outcomes of the reference allocator
  * (tests/reference/refalloc.c), so that the baseline of the differential test
  * and of the benchmarks is trustworthy on its own: the DRF paper's example,
- * weighted frameworks and roles, filters, quota, and the order of one turn.
+ * weighted frameworks and roles, filters, quota, reservations, the order of
+ * one turn, the asset and priority policies, and offer timeouts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -276,6 +277,77 @@ static void order_is_fixed_within_a_turn(void **state)
 	teardown(&fx);
 }
 
+/* asset sums the fractions of each kind; drf takes the largest. X holds
+ * 3/10 cpus and 1/10 mem (drf .3, asset .4), Y 0.35 of mem: drf hands the
+ * third agent to X, asset to Y. */
+static void asset_and_drf_disagree(void **state)
+{
+	(void)state;
+	const char *policy[2] = {"drf", "asset"}, *want[2] = {"offer X c cpus:7;mem:5632", "offer Y c cpus:7;mem:5632"};
+	for (int p = 0; p < 2; p++) {
+		fixture fx = setup(policy[p]);
+		ac_resources ra = res(&fx, "cpus:3;mem:1024"), rb = res(&fx, "mem:3584"),
+		             rc = res(&fx, "cpus:7;mem:5632");
+		ref_agent_add(fx.ref, "a", &ra);
+		ref_agent_add(fx.ref, "b", &rb);
+		ref_agent_add(fx.ref, "c", &rc);
+		ref_fw_add(fx.ref, "X", "*", 1, 0);
+		ref_fw_add(fx.ref, "Y", "*", 1, 0);
+		assert_int_equal(ref_allocate(fx.ref, 0), 3);
+		assert_string_equal(event(&fx, 0), "offer X a cpus:3;mem:1024");
+		assert_string_equal(event(&fx, 1), "offer Y b mem:3584");
+		assert_string_equal(event(&fx, 2), want[p]);
+		teardown(&fx);
+	}
+}
+
+/* priority: a higher priority goes first whatever the shares; roles still
+ * sort by drf. */
+static void priority_beats_share(void **state)
+{
+	(void)state;
+	fixture fx = setup("priority");
+	ac_resources one = res(&fx, "cpus:1;mem:1024");
+	ref_agent_add(fx.ref, "s0", &one);
+	ref_agent_add(fx.ref, "s1", &one);
+	ref_agent_add(fx.ref, "s2", &one);
+	ref_fw_add(fx.ref, "low", "*", 1, 1);
+	ref_fw_add(fx.ref, "high", "*", 1, 2);
+	ref_fw_add(fx.ref, "other", "r", 1, 9);
+	assert_int_equal(ref_allocate(fx.ref, 0), 3);
+	/* Role "*" (share 0) before "r" (share 0) by name; then "*" holds more. */
+	assert_string_equal(event(&fx, 0), "offer high s0 cpus:1;mem:1024");
+	assert_string_equal(event(&fx, 1), "offer other s1 cpus:1;mem:1024");
+	assert_string_equal(event(&fx, 2), "offer high s2 cpus:1;mem:1024");
+	teardown(&fx);
+}
+
+/* Offers are rescinded when their age reaches the timeout, oldest first, by
+ * ref_advance only; a pass does not move the clock backwards. */
+static void offers_time_out_oldest_first(void **state)
+{
+	(void)state;
+	fixture fx;
+	ref_config cfg = {"drf", 0, 3 * S, NULL};
+	assert_int_equal(ac_core_create(NULL, NULL, &fx.names, NULL), 0);
+	assert_int_equal(ref_create(fx.names, &cfg, &fx.ref), 0);
+	ac_resources one = res(&fx, "cpus:1;mem:1024");
+	int s1 = ref_agent_add(fx.ref, "s1", &one);
+	ref_fw_add(fx.ref, "F", "*", 1, 0);
+	assert_int_equal(ref_allocate(fx.ref, 0), 1);
+	ref_agent_add(fx.ref, "s2", &one);
+	assert_int_equal(ref_allocate(fx.ref, S), 1);
+	assert_int_equal(ref_allocate(fx.ref, S / 2), AC_ESTATE);
+	ref_events_clear(fx.ref);
+	assert_int_equal(ref_advance(fx.ref, 3 * S - 1), 0);
+	assert_int_equal(ref_advance(fx.ref, 4 * S), 2);
+	assert_string_equal(event(&fx, 0), "rescind F s1 cpus:1;mem:1024");
+	assert_string_equal(event(&fx, 1), "rescind F s2 cpus:1;mem:1024");
+	assert_int_equal(ref_advance(fx.ref, 3 * S), AC_ESTATE);
+	(void)s1;
+	teardown(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +358,9 @@ int main(void)
 	        cmocka_unit_test(quota_guarantee_then_fair_share),
 	        cmocka_unit_test(reservations_go_to_the_role_and_below),
 	        cmocka_unit_test(order_is_fixed_within_a_turn),
+	        cmocka_unit_test(asset_and_drf_disagree),
+	        cmocka_unit_test(priority_beats_share),
+	        cmocka_unit_test(offers_time_out_oldest_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

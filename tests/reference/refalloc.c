@@ -740,7 +740,9 @@ static void give(ref_alloc *ref, int f, int a, const ac_resources *res, ac_time 
 		ref->roles[r].count_sub++;
 }
 
-/* One agent's turn in one stage: the order is taken now and then walked. */
+/* One agent's turn in one stage. The order is taken once, now, and walked to
+ * the end: offers made during the turn change shares, but only the next
+ * agent's order sees that. */
 static void turn(ref_alloc *ref, int a, int stage, ac_time now, size_t first)
 {
 	int *order = malloc((ref->nfws + 1) * sizeof *order);
@@ -751,13 +753,15 @@ static void turn(ref_alloc *ref, int a, int stage, ac_time now, size_t first)
 		int f = order[i];
 		const rfw *F = &ref->fws[f];
 		const char *rname = ref->roles[F->role].name;
-		ac_vec groom, lroom, head, cut;
+		ac_vec groom = {{0}}, lroom, head, cut;
 		ac_resources fr, cand;
 		if (!F->active || F->suppressed)
 			continue;
-		guarantee_room(ref, F->role, &groom);
-		if (stage == 1 && !ac_vec_any_positive(&groom))
-			continue;
+		if (stage == 1) {
+			guarantee_room(ref, F->role, &groom);
+			if (!ac_vec_any_positive(&groom))
+				continue;
+		}
 		/* available: free unreserved plus free reserved for R or an ancestor. */
 		agent_free(ref, a, &fr);
 		ac_resources_init(&cand);
