@@ -450,7 +450,7 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used_arg, ac_time refuse,
                   ac_time now, bool accept, ac_err *err)
 {
-	if (n == 1 && ids) {
+	if (n == 1 && ids && refuse >= 0 && now >= c->now) {
 		int rc = answer_scalars(c, ids[0], used_arg, refuse, now, accept, err);
 		if (rc != 1)
 			return rc;
@@ -461,6 +461,11 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 	int rc;
 	if (n > MAX_IDS)
 		return ac_fail(err, AC_EINVAL, "at most %d offers per call", MAX_IDS);
+	if (refuse < 0)
+		return ac_fail(err, AC_EINVAL, "negative refuse time (use ac_refuse_from_seconds for Mesos's default)");
+	if (now < c->now)
+		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		               (long long)c->now);
 	if ((rc = offers_resolve(c, ids, n, slots, &sum, err)))
 		return rc;
 	if ((rc = resources_arg(c, used_arg, "used resources", &used, err)))

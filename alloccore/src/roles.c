@@ -329,6 +329,37 @@ void role_reserved_change(ac_core *c, const ac_resources *x, int sign)
 				ROLE(c, r)->reserved_sub.v[k] += sign * x->group[g].amount.v[k];
 }
 
+/* A guarantee that a limit on the same role or an ancestor forbids could
+ * never be met and would hold headroom back forever: reject it. */
+static int quota_check(const ac_core *c, const char *name, const ac_quota *q, ac_err *err)
+{
+	size_t len = strlen(name);
+	for (int k = 0; k < AC_KINDS; k++)
+		if ((q->limit_mask >> k & 1) && q->guarantee.v[k] > q->limit.v[k])
+			return ac_fail(err, AC_EINVAL, "role %s: guarantee above its own limit (kind %d)", name, k);
+	for (size_t i = len; i-- > 0;) {
+		if (name[i] != '/')
+			continue;
+		int64_t p = core_role_find(c, name, i);
+		if (p < 0 || !c->roles[p].has_limit)
+			continue;
+		for (int k = 0; k < AC_KINDS; k++)
+			if ((c->roles[p].quota.limit_mask >> k & 1) && q->guarantee.v[k] > c->roles[p].quota.limit.v[k])
+				return ac_fail(err, AC_EINVAL, "role %s: guarantee above the limit of %s (kind %d)",
+				               name, c->roles[p].name, k);
+	}
+	int64_t r = core_role_find(c, name, len);
+	for (uint32_t d = 0; r >= 0 && d < c->nroles; d++) {
+		if (d == r || !c->roles[d].has_guarantee || !role_is_ancestor_or_self(c, (uint32_t)r, d))
+			continue;
+		for (int k = 0; k < AC_KINDS; k++)
+			if ((q->limit_mask >> k & 1) && c->roles[d].quota.guarantee.v[k] > q->limit.v[k])
+				return ac_fail(err, AC_EINVAL, "role %s: limit below the guarantee of %s (kind %d)",
+				               name, c->roles[d].name, k);
+	}
+	return 0;
+}
+
 int ac_role_set_quota(ac_core *c, const char *name, const ac_quota *q, ac_err *err)
 {
 	if (!name || !q)
@@ -339,6 +370,9 @@ int ac_role_set_quota(ac_core *c, const char *name, const ac_quota *q, ac_err *e
 			return ac_fail(err, AC_ERANGE, "quota amount out of range for kind %d", k);
 	if (q->limit_mask >> AC_KINDS)
 		return ac_fail(err, AC_EINVAL, "quota limit mask names unknown kinds");
+	int rc = role_name_check(name, strlen(name), err);
+	if (rc || (rc = quota_check(c, name, q, err)))
+		return rc;
 	int64_t r = role_get(c, name, strlen(name), err);
 	if (r < 0)
 		return (int)r;

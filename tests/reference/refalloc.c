@@ -1091,6 +1091,12 @@ int ref_role_set_weight(ref_alloc *ref, const char *role_name, double weight)
 	return 0;
 }
 
+/* limit on kind k of role r, or -1 when it has none. */
+static int64_t limit_of(const rrole *r, int k)
+{
+	return (r->quota.limit_mask >> k & 1) ? r->quota.limit.v[k] : -1;
+}
+
 int ref_role_set_quota(ref_alloc *ref, const char *role_name, const ac_quota *quota)
 {
 	if (quota->limit_mask >> AC_KINDS)
@@ -1098,6 +1104,27 @@ int ref_role_set_quota(ref_alloc *ref, const char *role_name, const ac_quota *qu
 	for (int k = 0; k < AC_KINDS; k++)
 		if (quota->guarantee.v[k] < 0 || quota->limit.v[k] < 0)
 			return AC_ERANGE;
+	if (!role_valid(role_name))
+		return AC_EINVAL;
+	/* A guarantee no limit on the role or above it allows is rejected;
+	 * every existing role is compared with the new quota by name. */
+	rrole self = {.quota = *quota};
+	size_t len = strlen(role_name);
+	for (int k = 0; k < AC_KINDS; k++)
+		if (limit_of(&self, k) >= 0 && quota->guarantee.v[k] > quota->limit.v[k])
+			return AC_EINVAL;
+	for (size_t i = 0; i < ref->nroles; i++) {
+		const rrole *o = &ref->roles[i];
+		size_t olen = strlen(o->name);
+		bool ancestor = olen < len && strncmp(o->name, role_name, olen) == 0 && role_name[olen] == '/';
+		bool descendant = len < olen && strncmp(o->name, role_name, len) == 0 && o->name[len] == '/';
+		for (int k = 0; k < AC_KINDS; k++) {
+			if (ancestor && limit_of(o, k) >= 0 && quota->guarantee.v[k] > o->quota.limit.v[k])
+				return AC_EINVAL;
+			if (descendant && limit_of(&self, k) >= 0 && o->quota.guarantee.v[k] > quota->limit.v[k])
+				return AC_EINVAL;
+		}
+	}
 	int r = role_get(ref, role_name);
 	if (r < 0)
 		return r;
@@ -1114,6 +1141,8 @@ int ref_accept(ref_alloc *ref, int f, int a, const ac_resources *used, ac_time r
 		return AC_ENOENT;
 	if (refuse < 0)
 		return AC_EINVAL;
+	if (now < ref->clock)
+		return AC_ESTATE;
 	rest = sum;
 	if (ac_resources_sub(&rest, used))
 		return AC_EINVAL;
@@ -1139,6 +1168,8 @@ int ref_decline(ref_alloc *ref, int f, int a, ac_time refuse, ac_time now)
 		return AC_ENOENT;
 	if (refuse < 0)
 		return AC_EINVAL;
+	if (now < ref->clock)
+		return AC_ESTATE;
 	for (size_t i = 0; i < ref->noffers;)
 		if (ref->offers[i].fw == f && ref->offers[i].agent == a)
 			offer_remove(ref, i, false);

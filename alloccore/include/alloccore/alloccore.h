@@ -64,7 +64,8 @@ typedef struct ac_config {
 	ac_time allocation_interval; /* 0: the default, 1 s; the shortest filter life */
 	ac_time offer_timeout;       /* 0: offers never time out (default) */
 	/* Offers below this are not made. NULL: "cpus:0.01|mem:32" (Mesos);
-	 * "": anything non-empty. Sets separated by '|', any one suffices. */
+	 * "": anything non-empty. Sets separated by '|', any one suffices.
+	 * Scalars only (Mesos also counts ports). */
 	const char *min_allocatable;
 	ac_agent_order agent_order;
 } ac_config;
@@ -258,7 +259,8 @@ ac_time ac_refuse_from_seconds(double seconds);
 
 /* Accepts offers (all of one framework, on one agent, each once): `used`
  * becomes allocated to the framework; the rest is declined with a filter
- * lasting max(refuse, allocation interval) (refuse 0: no filter). */
+ * lasting max(refuse, allocation interval) (refuse 0: no filter; negative
+ * is an error). Up to 64 offers per call; one filter covers their sum. */
 int ac_offers_accept(ac_core *core, const ac_offer_id *ids, size_t n, const ac_resources *used, ac_time refuse,
                      ac_time now, ac_err *err);
 /* Declines offers; the whole of them is filtered as above. */
