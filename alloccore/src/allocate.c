@@ -211,14 +211,12 @@ static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 	const agent *ag = AGENT(c, a);
 	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
 		return;
-	if (c->policy->per_agent_shuffle || c->keys_dirty)
-		orders_resort(c);
+	order_flush_touched(c);
+	if (c->policy->per_agent_shuffle)
+		orders_resort(c, true);
 	/* The order as it stands now holds for the whole turn: key changes
 	 * are applied when the turn ends. */
-	c->turn++;
-	c->in_turn = true;
 	walk(c, a, c->root_order, stage, oom);
-	c->in_turn = false;
 	order_flush_touched(c);
 }
 

@@ -37,6 +37,7 @@ typedef struct sortkey {
 	u128 den;         /* drf: cluster total of that kind x weight */
 	uint64_t wide[5]; /* asset: sum of held_k x prod_{j != k} total_j */
 	double rnd;       /* random: Efraimidis-Spirakis key */
+	double share;     /* drf: num/den, to skip exact compares of far shares */
 	uint64_t count;
 	int32_t priority;
 	uint32_t weight;
@@ -53,9 +54,10 @@ typedef struct client {
 	int32_t priority;
 	const char *name;
 	uint8_t kind;
-	uint32_t owner;   /* fw slot or role id */
-	uint32_t order;   /* order id it is in, or NONE */
-	uint64_t touched; /* stamp: repositioning deferred in this agent turn */
+	uint32_t owner;    /* fw slot or role id */
+	uint32_t order;    /* order id it is in, or NONE */
+	uint64_t name_key; /* first 8 bytes of name, big-endian: fast tie-break */
+	uint8_t touched;   /* in core->touched: repositioning deferred */
 	sortkey key;
 } client;
 
@@ -187,8 +189,6 @@ struct ac_core {
 	uint32_t epoch; /* source of filter generations */
 	uint32_t filters_after_sweep;
 	uint64_t pass; /* increments per pass */
-	uint64_t turn; /* increments per agent turn */
-	bool in_turn;
 	uint32_t *touched, ntouched, cap_touched;
 	uint32_t *pass_offers, npass_offers, cap_pass_offers;
 	uint32_t *pass_agents, cap_pass_agents;
@@ -292,7 +292,8 @@ void order_remove(ac_core *c, uint32_t cl);
 void client_changed(ac_core *c, uint32_t cl);
 void order_flush_touched(ac_core *c);
 /* Recompute every key and sort every order (totals changed, random policy). */
-void orders_resort(ac_core *c);
+/* draw: the random policy draws new keys (once per agent turn). */
+void orders_resort(ac_core *c, bool draw);
 void orders_fini(ac_core *c);
 
 /* ---- filters.c ---- */

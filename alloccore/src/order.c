@@ -92,7 +92,6 @@ void order_remove(ac_core *c, uint32_t cl)
 		o->n--;
 	}
 	p->order = NONE;
-	p->touched = 0;
 }
 
 static void reposition(ac_core *c, uint32_t cl)
@@ -120,31 +119,36 @@ void client_changed(ac_core *c, uint32_t cl)
 		/* Out of every order, or about to be resorted: the key is
 		 * recomputed when it is next inserted or sorted. */
 		return;
-	}
-	if (c->in_turn) {
-		if (p->touched != c->turn) {
-			p->touched = c->turn;
-			if (grow_array((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
-				c->keys_dirty = true; /* fall back to a full resort */
-				return;
-			}
-			c->touched[c->ntouched++] = cl;
+	} /* Deferred: within an agent's turn the order must not move; outside
+	   * one, many changes (accepts, recovers) usually come before the next
+	   * walk, and one batch is cheaper than moving each at once. The cached
+	   * keys stay as they were until then, so the arrays stay sorted by them
+	   * and inserts and removes keep working. */
+	if (!p->touched) {
+		if (grow_array((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
+			c->keys_dirty = true; /* fall back to a full resort */
+			return;
 		}
-		return;
+		p->touched = 1;
+		c->touched[c->ntouched++] = cl;
 	}
-	reposition(c, cl);
 }
 
 void order_flush_touched(ac_core *c)
 {
+	/* Past a quarter of the sorted clients, sorting everything again
+	 * (O(n log n), sequential) beats n binary searches and moves. */
+	bool all = c->keys_dirty || (c->ntouched > 64 && c->ntouched > c->clients.live / 4);
 	for (uint32_t i = 0; i < c->ntouched; i++) {
 		uint32_t cl = c->touched[i];
 		client *p = CLIENT(c, cl);
 		p->touched = 0;
-		if (p->order != NONE && !c->keys_dirty)
+		if (p->order != NONE && !all)
 			reposition(c, cl);
 	}
 	c->ntouched = 0;
+	if (all)
+		orders_resort(c, false);
 }
 
 /* Stable bottom-up merge sort of ids by client_cmp (qsort has no context
@@ -185,9 +189,9 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 	return 0;
 }
 
-void orders_resort(ac_core *c)
+void orders_resort(ac_core *c, bool draw)
 {
-	bool rnd = c->policy->per_agent_shuffle;
+	bool rnd = draw && c->policy->per_agent_shuffle;
 	for (uint32_t s = 1; s < c->clients.n; s++) {
 		if (!pool_live(&c->clients, s) || CLIENT(c, s)->order == NONE)
 			continue;

@@ -89,10 +89,17 @@ static void drf_key(const ac_core *c, const client *cl, sortkey *k)
 	base_key(cl, k);
 	dominant(c, &cl->held, &k->num, &den);
 	k->den = (u128)den * cl->weight;
+	k->share = (double)k->num / (double)k->den;
 }
 
 static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
 {
+	/* The doubles are within 1e-15 of the exact shares; only when they are
+	 * this close does the exact comparison decide. */
+	if (a->share < b->share * (1 - 1e-9))
+		return -1;
+	if (b->share < a->share * (1 - 1e-9))
+		return 1;
 	uint64_t ha, hb;
 	u128 la, lb;
 	mul_64_128(a->num, b->den, &ha, &la);
@@ -185,5 +192,7 @@ int client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
 		return r;
 	if (a->key.count != b->key.count)
 		return a->key.count < b->key.count ? -1 : 1;
+	if (a->name_key != b->name_key)
+		return a->name_key < b->name_key ? -1 : 1;
 	return strcmp(a->name, b->name);
 }

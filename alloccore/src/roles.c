@@ -28,6 +28,8 @@ uint32_t client_new(ac_core *c, enum client_kind kind, uint32_t owner, const cha
 	cl->kind = (uint8_t)kind;
 	cl->owner = owner;
 	cl->name = name;
+	for (int i = 0; i < 8 && name[i]; i++)
+		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
 	cl->weight = weight;
 	cl->order = NONE;
 	return s;
