@@ -184,6 +184,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 			c->counters.filtered_skips++;
 			continue;
 		}
+		CLIENT(c, fo->v[i])->pos_hint = i;
 		if (!give(c, f, a, &cd)) {
 			*oom = true;
 			return true;
@@ -197,7 +198,8 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
 {
 	const order *o = &c->orders[oid];
 	for (uint32_t i = 0; i < o->n; i++) {
-		const client *cl = CLIENT(c, o->v[i]);
+		client *cl = CLIENT(c, o->v[i]);
+		cl->pos_hint = i;
 		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, oom)
 		                               : role_turn(c, a, cl->owner, stage, oom);
 		if (done)

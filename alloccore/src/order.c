@@ -27,6 +27,10 @@ static void key_refresh(ac_core *c, uint32_t cl)
 /* Position of cl in o, which is sorted by the keys as cached. */
 static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
 {
+	/* The walk that changed the client left where it found it. */
+	uint32_t hint = CLIENT(c, cl)->pos_hint;
+	if (hint < o->n && o->v[hint] == cl)
+		return hint;
 	uint32_t lo = 0, hi = o->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -102,7 +106,9 @@ static void reposition(ac_core *c, uint32_t cl)
 	if (pos == NONE)
 		return;
 	if (pos + 1 < o->n && client_cmp(c, o->v[pos + 1], cl) < 0) {
-		uint32_t to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
+		/* A client that just got an agent usually goes to the back. */
+		uint32_t to =
+		        client_cmp(c, o->v[o->n - 1], cl) < 0 ? o->n - 1 : upper_bound(c, o, pos + 1, o->n, cl) - 1;
 		memmove(o->v + pos, o->v + pos + 1, sizeof *o->v * (to - pos));
 		o->v[to] = cl;
 	} else if (pos > 0 && client_cmp(c, o->v[pos - 1], cl) > 0) {
