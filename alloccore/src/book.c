@@ -419,10 +419,8 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 		u = used->group[0].amount;
 	if (!ac_vec_fits(&u, &offered))
 		return ac_fail(err, AC_EINVAL, "uses more than was offered");
-	ac_resources rest;
-	ac_resources_init(&rest);
-	rest.group[0].amount = offered;
-	ac_vec_sub(&rest.group[0].amount, &u);
+	ac_vec rest = offered;
+	ac_vec_sub(&rest, &u);
 	if (ac_vec_any_positive(&u)) {
 		if (!ai) {
 			ac_resources r;
@@ -437,9 +435,16 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 	offer_unlink(c, o);
 	ac_vec_sub(&FW(c, f)->offered, &offered);
 	allocated_change(c, f, &u, +1);
-	held_change(c, f, &rest.group[0].amount, &rest.group[0].amount, -1);
-	agent_free_change(c, a, &rest.group[0].amount, +1);
-	filter_rest(c, f, a, now, refuse, &rest);
+	held_change(c, f, &rest, &rest, -1);
+	agent_free_change(c, a, &rest, +1);
+	if (refuse > 0 && ac_vec_any_positive(&rest)) {
+		ac_resources r;
+		r.ngroups = 1;
+		r.group[0].role = 0;
+		r.group[0].nports = 0;
+		r.group[0].amount = rest;
+		filter_rest(c, f, a, now, refuse, &r);
+	}
 	if (accept)
 		c->counters.offers_accepted++;
 	else
