@@ -1,5 +1,5 @@
 # A thin layer over CMake so that the README's two commands stay two.
-#   make demo   install what is missing, build, run the bundled example
+#   make demo   install what is missing, build, run meso-sim on the bundled example
 #   make check  install what is missing, build, run every test (and the
 #               unit tests again under ASan+UBSan)
 #   make fuzz   fuzz the resource text parsers with libFuzzer for
@@ -25,7 +25,8 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
 demo: deps build
-	./$(BUILD)/alloccore/meso-alloc alloccore/examples/demo.scn
+	./$(BUILD)/sim/meso-sim run --workload sim/examples/small --out out/demo --plot
+	@echo "demo: summary in out/demo/summary.json, plots in out/demo/*.png (sim/README.md explains every field)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

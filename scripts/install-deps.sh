@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libjemalloc-dev  # allocator of the programs
   libcmocka-dev    # unit tests
+  gnuplot-nox      # plots/: meso-sim --plot (make demo)
 )
 
 missing=()

@@ -1,0 +1,356 @@
+/*
+ * main.c — meso-sim, the command line of the simulator: parses options,
+ * opens the workload (traces/), runs the simulation (sim.h), writes perf.json,
+ * shows a progress line when stderr is a terminal, and runs the gnuplot
+ * scripts of plots/ on request. Options and outputs: sim/README.md.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/sim.h"
+
+#ifndef MESO_PLOTS_DIR
+#define MESO_PLOTS_DIR "plots"
+#endif
+
+static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE) [options]\n"
+                            "       meso-sim --help\n"
+                            "\n"
+                            "Replays a workload through the allocator core (alloccore) and writes the results.\n"
+                            "\n"
+                            "Workload (Meso's CSV format, traces/README.md):\n"
+                            "  --workload DIR       DIR/machines.csv, DIR/tasks.csv, and DIR/frameworks.csv and\n"
+                            "                       DIR/roles.csv when they exist\n"
+                            "  --machines FILE      machine events: time,machine_id,event,cpus,mem[,disk,gpus]\n"
+                            "  --tasks FILE         task submissions: submit_time,job_id,task_index,framework,\n"
+                            "                       cpus,mem,duration[,disk,gpus,priority,gang,locality]\n"
+                            "  --frameworks FILE    framework settings (default: every framework first seen in\n"
+                            "                       the tasks, role *, weight 1, 5 s refuse, no latency)\n"
+                            "  --roles FILE         role weights and quota\n"
+                            "  --skip-bad-rows      skip malformed rows and count them (default: stop at the first)\n"
+                            "\n"
+                            "Simulation:\n"
+                            "  --policy P           drf, priority, asset, random, or static (partitioning\n"
+                            "                       baseline) (default drf)\n"
+                            "  --seed N             seed of the core's agent shuffle and random policy (default 0)\n"
+                            "  --interval S         allocation interval in seconds (default 1)\n"
+                            "  --until S            stop at simulated time S (default: when nothing is left)\n"
+                            "  --gang-hold S        how long a framework hoards offers for a gang job (default 10)\n"
+                            "  --locality-wait S    delay scheduling: wait for a preferred machine (default 5)\n"
+                            "  --resubmit-lost      tasks lost with their machine are queued again (default: not)\n"
+                            "\n"
+                            "Output:\n"
+                            "  --out DIR            output directory, created if needed (default out)\n"
+                            "  --sample S           timeseries period in seconds (default 10)\n"
+                            "  --plot               draw the PNGs with gnuplot (plots/*.gp) into DIR\n"
+                            "  --quiet              no progress line (it appears only on a terminal anyway)\n"
+                            "\n"
+                            "Writes summary.json, timeseries.csv, utilization.csv, jobs.csv and perf.json.\n"
+                            "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "meso-sim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(meso-sim --help lists the options)\n");
+	return 2;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct progress {
+	double start, last;
+	bool shown;
+} progress;
+
+static void show_progress(void *ud, double frac, ac_time now, uint64_t events)
+{
+	progress *p = ud;
+	double t = wall_now();
+	if (t - p->last < 0.5)
+		return;
+	p->last = t;
+	double el = t - p->start;
+	double eta = frac > 0.001 ? el * (1 - frac) / frac : 0;
+	fprintf(stderr, "\rsimulated %.0f s  %5.1f%% of workload  %.2fM events/s  ETA %.0f s   ", (double)now / 1e9,
+	        frac * 100, el > 0 ? (double)events / el / 1e6 : 0.0, eta);
+	p->shown = true;
+}
+
+typedef struct warn_state {
+	uint64_t n;
+} warn_state;
+
+static void warn_row(void *ud, const char *msg)
+{
+	warn_state *w = ud;
+	if (w->n < 20)
+		fprintf(stderr, "meso-sim: skipped: %s\n", msg);
+	else if (w->n == 20)
+		fprintf(stderr, "meso-sim: skipped more rows (counted in summary.json's bad_rows)\n");
+	w->n++;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[4096];
+	if (strlen(dir) >= sizeof buf)
+		return -1;
+	strcpy(buf, dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int run_plots(const char *out)
+{
+	const char *dir = getenv("MESO_PLOTS_DIR");
+	if (!dir)
+		dir = MESO_PLOTS_DIR;
+	if (strchr(out, '\'')) {
+		fprintf(stderr, "meso-sim: --plot: the output directory name must not contain a quote\n");
+		return 1;
+	}
+	static const char *scripts[] = {"shares.gp", "utilization.gp", "cdf.gp"};
+	char expr[4200], script[4200];
+	snprintf(expr, sizeof expr, "outdir='%s'", out);
+	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
+		snprintf(script, sizeof script, "%s/%s", dir, scripts[i]);
+		pid_t pid = fork();
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			execlp("gnuplot", "gnuplot", "-e", expr, script, (char *)NULL);
+			fprintf(stderr,
+			        "meso-sim: --plot: cannot run gnuplot: %s (scripts/install-deps.sh installs it)\n",
+			        strerror(errno));
+			_exit(127);
+		}
+		int st;
+		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "meso-sim: --plot: gnuplot failed on %s\n", script);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int parse_secs(const char *opt, const char *v, ac_time *out)
+{
+	int64_t ns;
+	if (tr_parse_seconds(v, &ns) < 0) {
+		fprintf(stderr, "meso-sim: %s: expected seconds as a plain decimal (e.g. 10 or 0.5), got '%s'\n", opt,
+		        v);
+		return -1;
+	}
+	*out = ns;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("%s", "missing command (run)");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") != 0)
+		return usage_error("unknown command '%s' (expected run)", argv[1]);
+
+	sim_config cfg;
+	sim_config_default(&cfg);
+	tr_csv_config tc = {0};
+	const char *workload = NULL, *out = "out";
+	bool plot = false, quiet = false;
+	char fwpath[4096], rolepath[4096], mpath[4096], tpath[4096];
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (strcmp(a, "--plot") == 0) {
+			plot = true;
+			continue;
+		}
+		if (strcmp(a, "--quiet") == 0) {
+			quiet = true;
+			continue;
+		}
+		if (strcmp(a, "--skip-bad-rows") == 0) {
+			cfg.skip_bad_rows = tc.skip_bad_rows = true;
+			continue;
+		}
+		if (strcmp(a, "--resubmit-lost") == 0) {
+			cfg.resubmit_lost = true;
+			continue;
+		}
+		static const char *valued[] = {"--workload", "--machines", "--tasks",     "--frameworks",
+		                               "--roles",    "--policy",   "--seed",      "--until",
+		                               "--sample",   "--interval", "--gang-hold", "--locality-wait",
+		                               "--out"};
+		size_t k = 0, nv = sizeof valued / sizeof *valued;
+		while (k < nv && strcmp(a, valued[k]) != 0)
+			k++;
+		if (k == nv)
+			return usage_error("unknown option '%s'", a);
+		if (i + 1 >= argc)
+			return usage_error("%s needs a value", a);
+		const char *v = argv[++i];
+		int bad = 0;
+		switch (k) {
+		case 0:
+			workload = v;
+			break;
+		case 1:
+			tc.machines = v;
+			break;
+		case 2:
+			tc.tasks = v;
+			break;
+		case 3:
+			tc.frameworks = v;
+			break;
+		case 4:
+			tc.roles = v;
+			break;
+		case 5:
+			if (strcmp(v, "drf") && strcmp(v, "priority") && strcmp(v, "asset") && strcmp(v, "random") &&
+			    strcmp(v, "static"))
+				return usage_error("unknown policy '%s' (drf, priority, asset, random, static)", v);
+			cfg.policy = v;
+			break;
+		case 6: {
+			char *end;
+			errno = 0;
+			unsigned long long s = strtoull(v, &end, 10);
+			if (!*v || *end || errno || *v == '-' || *v == '+' || *v == ' ')
+				return usage_error("--seed: expected an unsigned 64-bit integer, got '%s'", v);
+			cfg.seed = s;
+			break;
+		}
+		case 7:
+			bad = parse_secs(a, v, &cfg.until);
+			break;
+		case 8:
+			bad = parse_secs(a, v, &cfg.sample);
+			break;
+		case 9:
+			bad = parse_secs(a, v, &cfg.interval);
+			break;
+		case 10:
+			bad = parse_secs(a, v, &cfg.gang_hold);
+			break;
+		case 11:
+			bad = parse_secs(a, v, &cfg.locality_wait);
+			break;
+		case 12:
+			out = v;
+			break;
+		}
+		if (bad)
+			return 2;
+	}
+	if (workload) {
+		snprintf(mpath, sizeof mpath, "%s/machines.csv", workload);
+		snprintf(tpath, sizeof tpath, "%s/tasks.csv", workload);
+		snprintf(fwpath, sizeof fwpath, "%s/frameworks.csv", workload);
+		snprintf(rolepath, sizeof rolepath, "%s/roles.csv", workload);
+		if (!tc.machines)
+			tc.machines = mpath;
+		if (!tc.tasks)
+			tc.tasks = tpath;
+		if (!tc.frameworks && exists(fwpath))
+			tc.frameworks = fwpath;
+		if (!tc.roles && exists(rolepath))
+			tc.roles = rolepath;
+	}
+	if (!tc.machines || !tc.tasks)
+		return usage_error("%s", "--machines and --tasks (or --workload) are required");
+	if (cfg.interval <= 0 || cfg.sample <= 0)
+		return usage_error("%s", "--interval and --sample must be > 0");
+	if (mkdir_p(out) < 0) {
+		fprintf(stderr, "meso-sim: cannot create %s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	cfg.out_dir = out;
+	warn_state ws = {0};
+	tc.warn = warn_row;
+	tc.warn_ud = &ws;
+	cfg.warn = warn_row;
+	cfg.warn_ud = &ws;
+	tc.scan_frameworks = strcmp(cfg.policy, "static") == 0;
+	progress pr = {0};
+	if (!quiet && isatty(STDERR_FILENO)) {
+		cfg.progress = show_progress;
+		cfg.progress_ud = &pr;
+	}
+
+	double t0 = wall_now();
+	pr.start = pr.last = t0;
+	tr_source *src;
+	tr_err terr;
+	if (tr_csv_open(&tc, &src, &terr) < 0) {
+		fprintf(stderr, "meso-sim: %s\n", terr.msg);
+		return terr.code == TR_EIO || terr.code == TR_ENOMEM ? 1 : 2;
+	}
+	char err[1024];
+	sim *s = NULL;
+	int rc = sim_create(&cfg, src, &s, err, sizeof err);
+	if (rc == 0)
+		rc = sim_run(s, err, sizeof err);
+	if (pr.shown)
+		fputc('\n', stderr);
+	if (rc == 0)
+		rc = sim_write_perf(s, wall_now() - t0, err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "meso-sim: %s\n", err);
+		sim_destroy(s);
+		tr_source_destroy(src);
+		return rc == -2 ? 1 : 2;
+	}
+	sim_stats st;
+	sim_stats_get(s, &st);
+	printf("meso-sim: %s, %.0f simulated seconds: %llu tasks submitted, %llu finished, %llu never fit; "
+	       "%llu offers\n",
+	       cfg.policy, (double)st.end_ns / 1e9, (unsigned long long)st.tasks_submitted,
+	       (unsigned long long)st.tasks_finished, (unsigned long long)st.tasks_never_fit,
+	       (unsigned long long)st.offers_made);
+	printf("meso-sim: results in %s/ (summary.json, timeseries.csv, utilization.csv, jobs.csv, perf.json)\n", out);
+	sim_destroy(s);
+	tr_source_destroy(src);
+	if (plot) {
+		if (run_plots(out) != 0)
+			return 1;
+		printf("meso-sim: plots in %s/ (shares.png, utilization.png, cdf.png)\n", out);
+	}
+	return 0;
+}

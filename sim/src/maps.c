@@ -1,0 +1,193 @@
+/*
+ * maps.c — name interning and handle maps (see maps.h). Names live in large
+ * arena blocks so that a million job ids cost a million small copies, not a
+ * million mallocs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "maps.h"
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+void sim_names_init(sim_names *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void sim_names_free(sim_names *m)
+{
+	free(m->slots);
+	free(m->hashes);
+	free(m->names);
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	sim_names_init(m);
+}
+
+uint32_t sim_names_find(const sim_names *m, const char *name)
+{
+	if (!m->cap)
+		return SIM_NONE;
+	uint32_t h = hash_str(name);
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		uint32_t s = m->slots[i];
+		if (!s)
+			return SIM_NONE;
+		if (m->hashes[i] == h && strcmp(m->names[s - 1], name) == 0)
+			return s - 1;
+	}
+}
+
+static int grow_table(sim_names *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	uint32_t *slots = calloc(cap, sizeof *slots), *hashes = malloc(cap * sizeof *hashes);
+	if (!slots || !hashes) {
+		free(slots);
+		free(hashes);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i])
+			continue;
+		size_t j = m->hashes[i] & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = m->slots[i];
+		hashes[j] = m->hashes[i];
+	}
+	free(m->slots);
+	free(m->hashes);
+	m->slots = slots;
+	m->hashes = hashes;
+	m->cap = cap;
+	return 0;
+}
+
+static char *store(sim_names *m, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	if (m->arena_used + len > m->arena_cap) {
+		size_t cap = len > (1 << 20) ? len : (1 << 20);
+		char **blocks = realloc(m->blocks, (m->nblocks + 1) * sizeof *blocks);
+		if (!blocks)
+			return NULL;
+		m->blocks = blocks;
+		char *b = malloc(cap);
+		if (!b)
+			return NULL;
+		m->blocks[m->nblocks++] = b;
+		m->arena = b;
+		m->arena_used = 0;
+		m->arena_cap = cap;
+	}
+	char *d = m->arena + m->arena_used;
+	memcpy(d, name, len);
+	m->arena_used += len;
+	return d;
+}
+
+uint32_t sim_names_intern(sim_names *m, const char *name, int *added)
+{
+	*added = 0;
+	uint32_t found = sim_names_find(m, name);
+	if (found != SIM_NONE)
+		return found;
+	if ((m->n + 1) * 2 > m->cap && grow_table(m) < 0)
+		return SIM_NONE;
+	if (m->n == m->names_cap) {
+		size_t cap = m->names_cap ? m->names_cap * 2 : 64;
+		char **names = realloc(m->names, cap * sizeof *names);
+		if (!names)
+			return SIM_NONE;
+		m->names = names;
+		m->names_cap = cap;
+	}
+	char *copy = store(m, name);
+	if (!copy)
+		return SIM_NONE;
+	uint32_t h = hash_str(name);
+	size_t i = h & (m->cap - 1);
+	while (m->slots[i])
+		i = (i + 1) & (m->cap - 1);
+	m->names[m->n] = copy;
+	m->slots[i] = (uint32_t)m->n + 1;
+	m->hashes[i] = h;
+	*added = 1;
+	return (uint32_t)m->n++;
+}
+
+void sim_idmap_init(sim_idmap *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void sim_idmap_free(sim_idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	sim_idmap_init(m);
+}
+
+static void raw_put(uint64_t *keys, uint32_t *vals, size_t cap, uint64_t key, uint32_t val)
+{
+	size_t i = mix64(key) & (cap - 1);
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & (cap - 1);
+	keys[i] = key;
+	vals[i] = val;
+}
+
+int sim_idmap_put(sim_idmap *m, uint64_t key, uint32_t val)
+{
+	if ((m->used + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		uint64_t *keys = calloc(cap, sizeof *keys);
+		uint32_t *vals = malloc(cap * sizeof *vals);
+		if (!keys || !vals) {
+			free(keys);
+			free(vals);
+			return -1;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				raw_put(keys, vals, cap, m->keys[i], m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		m->keys = keys;
+		m->vals = vals;
+		m->cap = cap;
+	}
+	if (sim_idmap_get(m, key) == SIM_NONE)
+		m->used++;
+	raw_put(m->keys, m->vals, m->cap, key, val);
+	return 0;
+}
+
+uint32_t sim_idmap_get(const sim_idmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return SIM_NONE;
+	for (size_t i = mix64(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		if (!m->keys[i])
+			return SIM_NONE;
+	}
+}

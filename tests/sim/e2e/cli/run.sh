@@ -1,0 +1,13 @@
+# --help lists every option with its default; usage errors exit 2; a missing
+# file exits 1 with its name.
+"$SIM" --help > "$OUT/help"
+for opt in --workload --machines --tasks --frameworks --roles --policy --seed --until --sample \
+	--interval --gang-hold --locality-wait --resubmit-lost --skip-bad-rows --out --plot; do
+	json_has "$OUT/help" "$opt"
+done
+set +e
+"$SIM" run --frobnicate 2> /dev/null; [ $? -eq 2 ] || exit 1
+"$SIM" run --policy fair --workload x 2> /dev/null; [ $? -eq 2 ] || exit 1
+"$SIM" run --machines /nonexistent/m.csv --tasks /nonexistent/t.csv --out "$OUT/o" 2> "$OUT/err"; [ $? -eq 1 ] || exit 1
+set -e
+json_has "$OUT/err" "/nonexistent/m.csv"
