@@ -7,7 +7,8 @@ packages=(
   build-essential cmake pkg-config
   libjemalloc-dev  # allocator of the programs
   libcmocka-dev    # unit tests
-  gnuplot-nox      # plots/: meso-sim --plot (make demo)
+  g++ libbenchmark-dev  # bench/: Google Benchmark and its C++ shim
+  jq gnuplot-nox        # bench/: results summary and plot (make bench)
 )
 
 missing=()
