@@ -402,18 +402,15 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 }
 
 /* The common case on the steady-state path: one offer of unreserved scalars
- * answered with unreserved scalars, where the framework holds no ports or
- * reservations on the agent. Vector arithmetic only. Returns 1 when the
- * case does not apply. */
+ * answered with unreserved scalars. Vector arithmetic only. Returns 1 when
+ * the case does not apply. */
 static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, ac_time refuse, ac_time now,
                           bool accept, ac_err *err)
 {
 	uint32_t o = offer_slot(c, id);
 	if (!o || OFFER(c, o)->res.x || (used && !plain_scalars(c, used)))
 		return 1;
-	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent, ai = alloc_find(c, f, a);
-	if (ai && ALLOC(c, ai)->res.x)
-		return 1;
+	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
 	ac_vec u = {{0}}, offered = OFFER(c, o)->res.unres;
 	if (used)
 		u = used->group[0].amount;
@@ -422,6 +419,9 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 	ac_vec rest = offered;
 	ac_vec_sub(&rest, &u);
 	if (ac_vec_any_positive(&u)) {
+		/* Plain scalars add to a record's inline part, whatever else
+		 * it holds; a decline never touches the table. */
+		uint32_t ai = alloc_find(c, f, a);
 		if (!ai) {
 			ac_resources r;
 			ac_resources_init(&r);

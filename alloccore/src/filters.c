@@ -86,6 +86,12 @@ static void sweep(ac_core *c, ac_time now)
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
 	uint64_t pair = pair_key(fws, ags);
+	/* Prune first: the slot a dead filter frees is the one pool_alloc
+	 * hands back, still in cache. */
+	uint32_t *head = hmap_get(&c->filter_map, pair);
+	uint32_t rest = head ? prune(c, pair, *head, now) : 0;
+	if (head)
+		*head = rest;
 	uint32_t i = pool_alloc(&c->filters);
 	if (!i)
 		return AC_ENOMEM;
@@ -97,10 +103,10 @@ int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life
 		pool_release(&c->filters, i);
 		return AC_ENOMEM;
 	}
-	uint32_t *head = hmap_get(&c->filter_map, pair);
 	if (head) {
-		/* Overwriting an existing key cannot fail. */
-		FILTER(c, i)->next = prune(c, pair, *head, now);
+		/* The key stays (with an empty chain, 0, if all were dead):
+		 * overwriting it cannot fail. */
+		FILTER(c, i)->next = rest;
 		*head = i;
 	} else if (hmap_put(&c->filter_map, pair, i)) {
 		filter_free(c, i);
