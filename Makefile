@@ -11,7 +11,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 CLANG ?= clang
 
-.PHONY: all deps build demo check test asan-test fuzz format clean
+.PHONY: all deps build demo check test asan-test fuzz format clean bench
 
 all: build
 
@@ -60,3 +60,12 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# make bench: the Google Benchmark suite (bench/README.md), built with
+# -O2 -DNDEBUG in its own directory; JSON in bench/results/latest.json.
+BENCH_BUILD ?= build-bench
+
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DMESO_BENCH=ON -DMESO_TESTS=OFF
+	cmake --build $(BENCH_BUILD) -j$(JOBS) --target meso-bench
+	./bench/run.sh $(BENCH_BUILD)/bench/meso-bench
