@@ -60,10 +60,11 @@ static void shuffle(ac_core *c, uint32_t *v, uint32_t n)
 
 /* What role r may be offered on agent a right now. */
 typedef struct cand {
-	ac_vec unres;   /* unreserved scalars, after quota cuts */
-	ac_resources x; /* unreserved ports and r's reserved groups */
-	bool has_x;
-	ac_vec scalars; /* all scalars: for the minimum allocatable rule */
+	ac_vec unres;          /* unreserved scalars, after quota cuts */
+	const ac_resources *x; /* unreserved ports and r's reserved groups, or NULL */
+	bool x_whole;          /* x is all of the agent's free extras (not a copy) */
+	ac_resources xbuf;     /* x when only part of the extras is for r */
+	ac_vec scalars;        /* all scalars: for the minimum allocatable rule */
 	uint64_t ports;
 } cand;
 
@@ -79,16 +80,29 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 	if (!ac_vec_any_positive(&avail) && !x_any)
 		return CAND_AGENT_EMPTY;
 
-	cd->has_x = false;
+	cd->x = NULL;
+	cd->x_whole = false;
 	cd->ports = 0;
 	if (x_any) {
-		ac_resources_init(&cd->x);
-		cd->x.group[0].nports = fx->group[0].nports;
-		memcpy(cd->x.group[0].ports, fx->group[0].ports, sizeof *fx->group[0].ports * fx->group[0].nports);
-		for (uint32_t g = 1; g < fx->ngroups; g++)
-			if (role_is_ancestor_or_self(c, fx->group[g].role, r))
-				cd->x.group[cd->x.ngroups++] = fx->group[g];
-		cd->has_x = !ac_resources_empty(&cd->x);
+		bool all = true;
+		for (uint32_t g = 1; g < fx->ngroups && all; g++)
+			all = role_is_ancestor_or_self(c, fx->group[g].role, r);
+		if (all) {
+			/* The common case (ports, no reservations for others):
+			 * no copy; give() can move the whole block. */
+			cd->x = fx;
+			cd->x_whole = true;
+		} else {
+			ac_resources_init(&cd->xbuf);
+			cd->xbuf.group[0].nports = fx->group[0].nports;
+			memcpy(cd->xbuf.group[0].ports, fx->group[0].ports,
+			       sizeof *fx->group[0].ports * fx->group[0].nports);
+			for (uint32_t g = 1; g < fx->ngroups; g++)
+				if (role_is_ancestor_or_self(c, fx->group[g].role, r))
+					cd->xbuf.group[cd->xbuf.ngroups++] = fx->group[g];
+			if (!ac_resources_empty(&cd->xbuf))
+				cd->x = &cd->xbuf;
+		}
 	}
 
 	ac_vec cut = avail, room = avail, surplus = avail;
@@ -126,13 +140,13 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 			ac_vec_min(&cut, &surplus);
 	}
 	cd->unres = cut;
-	if (!ac_vec_any_positive(&cut) && !cd->has_x)
+	if (!ac_vec_any_positive(&cut) && !cd->x)
 		return CAND_ROLE_EMPTY;
 	cd->scalars = cut;
-	if (cd->has_x) {
-		for (uint32_t g = 1; g < cd->x.ngroups; g++)
-			ac_vec_add(&cd->scalars, &cd->x.group[g].amount);
-		cd->ports = ac_resources_port_count(&cd->x);
+	if (cd->x) {
+		for (uint32_t g = 1; g < cd->x->ngroups; g++)
+			ac_vec_add(&cd->scalars, &cd->x->group[g].amount);
+		cd->ports = ac_resources_port_count(cd->x);
 	}
 	return CAND_OK;
 }
@@ -161,7 +175,7 @@ static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
 			CLIENT(c, c->roles[x].sub_client)->count++;
 	}
-	offer_grow(c, o, &cd->unres, cd->has_x ? &cd->x : NULL);
+	offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
 	return true;
 }
 
@@ -180,7 +194,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 		if (!minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
 			return false;
 		uint32_t f = CLIENT(c, fo->v[i])->owner;
-		if (filter_match(c, f, a, c->now, &cd.unres, cd.has_x ? &cd.x : NULL)) {
+		if (filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
 			c->counters.filtered_skips++;
 			continue;
 		}

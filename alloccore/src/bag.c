@@ -80,12 +80,8 @@ bool bag_empty(const ac_core *c, const bag *b)
 	return !ac_vec_any_positive(&b->unres) && (!b->x || ac_resources_empty(XRES(c, b->x)));
 }
 
-bool bag_contains(const ac_core *c, const bag *a, const ac_vec *unres, const ac_resources *x)
+bool bag_contains_x(const ac_core *c, const bag *a, const ac_resources *x)
 {
-	if (!ac_vec_fits(unres, &a->unres))
-		return false;
-	if (!x)
-		return true;
 	if (!a->x)
 		return ac_resources_empty(x);
 	return ac_resources_contains(XRES(c, a->x), x);

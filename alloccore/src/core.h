@@ -58,6 +58,7 @@ typedef struct client {
 	uint32_t order;    /* order id it is in, or NONE */
 	uint64_t name_key; /* first 8 bytes of name, big-endian: fast tie-break */
 	uint8_t touched;   /* in core->touched: repositioning deferred */
+	uint8_t stale;     /* alone in its order: key refreshed when that ends */
 	uint32_t pos_hint; /* where a walk last saw it in its order */
 	sortkey key;
 } client;
@@ -251,7 +252,11 @@ void bag_scalars(const ac_core *c, const bag *b, ac_vec *out);
 uint64_t bag_ports(const ac_core *c, const bag *b);
 bool bag_empty(const ac_core *c, const bag *b);
 /* true when bag a holds all of (unres, x): x may be NULL (no extras). */
-bool bag_contains(const ac_core *c, const bag *a, const ac_vec *unres, const ac_resources *x);
+bool bag_contains_x(const ac_core *c, const bag *a, const ac_resources *x);
+static inline bool bag_contains(const ac_core *c, const bag *a, const ac_vec *unres, const ac_resources *x)
+{
+	return ac_vec_fits(unres, &a->unres) && (!x || bag_contains_x(c, a, x));
+}
 static inline const ac_resources *bag_x(const ac_core *c, const bag *b)
 {
 	return b->x ? XRES(c, b->x) : NULL;
@@ -316,7 +321,7 @@ void offers_drop_of_fw(ac_core *c, uint32_t f, int why);
 void allocs_drop_of_agent(ac_core *c, uint32_t a);
 void allocs_drop_of_fw(ac_core *c, uint32_t f);
 void offer_view(ac_core *c, uint32_t o, ac_offer_view *v);
-void offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x);
+void offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x, bool whole);
 
 /* ---- allocate.c ---- */
 void rng_seed(uint64_t s[4], uint64_t seed);

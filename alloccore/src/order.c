@@ -22,6 +22,7 @@ static void key_refresh(ac_core *c, uint32_t cl)
 	double rnd = p->key.rnd;
 	c->policy->key(c, p, &p->key);
 	p->key.rnd = rnd;
+	p->stale = 0;
 }
 
 /* Position of cl in o, which is sorted by the keys as cached. */
@@ -71,6 +72,8 @@ void order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 		return;
 	}
 	key_refresh(c, cl);
+	if (o->n == 1 && CLIENT(c, o->v[0])->stale)
+		key_refresh(c, o->v[0]);
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
 	memmove(o->v + pos + 1, o->v + pos, sizeof *o->v * (o->n - pos));
 	o->v[pos] = cl;
@@ -125,11 +128,17 @@ void client_changed(ac_core *c, uint32_t cl)
 		/* Out of every order, or about to be resorted: the key is
 		 * recomputed when it is next inserted or sorted. */
 		return;
-	} /* Deferred: within an agent's turn the order must not move; outside
-	   * one, many changes (accepts, recovers) usually come before the next
-	   * walk, and one batch is cheaper than moving each at once. The cached
-	   * keys stay as they were until then, so the arrays stay sorted by them
-	   * and inserts and removes keep working. */
+	} /* Alone in its order (the only role, a role's only leaf), nothing
+	   * compares with it: refresh the key only when a second client comes. */
+	if (c->orders[p->order].n == 1) {
+		p->stale = 1;
+		return;
+	}
+	/* Deferred: within an agent's turn the order must not move; outside
+	 * one, many changes (accepts, recovers) usually come before the next
+	 * walk, and one batch is cheaper than moving each at once. The cached
+	 * keys stay as they were until then, so the arrays stay sorted by them
+	 * and inserts and removes keep working. */
 	if (!p->touched) {
 		if (grow_array((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
 			c->keys_dirty = true; /* fall back to a full resort */
