@@ -219,7 +219,7 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	rc |= hmap_init(&c->agent_names, 64);
 	rc |= hmap_init(&c->fw_names, 64);
 	rc |= hmap_init(&c->role_names, 64);
-	rc |= hmap_init(&c->filter_map, 64);
+	rc |= filters_init(c);
 	rc |= hmap_init(&c->alloc_map, 64);
 	for (int k = 0; k < AC_FIXED_KINDS; k++)
 		if (!c->kind_names[k])
@@ -845,7 +845,7 @@ size_t ac_fw_count(const ac_core *c)
 void ac_counters_get(const ac_core *c, ac_counters *out)
 {
 	*out = c->counters;
-	out->filters_active = c->filters.live;
+	out->filters_active = c->nfilters;
 	out->outstanding_offers = c->offers.live;
 }
 

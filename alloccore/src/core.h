@@ -188,9 +188,10 @@ struct ac_core {
 	uint32_t offers_head, offers_tail;
 
 	/* the pass in progress */
-	uint32_t epoch; /* source of filter generations */
-	uint32_t filters_after_sweep;
-	uint64_t pass; /* increments per pass */
+	uint32_t epoch;               /* source of filter generations */
+	uint32_t filters_after_sweep; /* filter table keys after the last sweep */
+	uint32_t nfilters;            /* stored filters, live or not yet reclaimed */
+	uint64_t pass;                /* increments per pass */
 	uint32_t *touched, ntouched, cap_touched;
 	uint32_t *pass_offers, npass_offers, cap_pass_offers;
 	uint32_t *pass_agents, cap_pass_agents;
@@ -306,7 +307,7 @@ void orders_fini(ac_core *c);
 bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
                   const ac_resources *x);
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused);
-void filters_fini(ac_core *c);
+int filters_init(ac_core *c);
 
 /* ---- book.c ---- */
 /* Charges (sign +1) or releases (-1) held resources of framework f. */

@@ -4,115 +4,187 @@
  * resources until an expiry; a candidate offer is filtered when a live filter
  * contains all of it (Mesos's rule).
  *
- * Lookups are on the offer path: one hash probe on (framework slot, agent
- * slot), then a chain that is almost always one filter long. Nothing is
- * removed eagerly: a filter is dead once it has expired or once its
- * framework's or agent's filter generation moved on (revive, deactivate,
- * removal, attribute change), which makes "drop all filters of a framework"
- * O(1). Dead filters are reclaimed when their chain is next written and by a
- * periodic sweep, so memory stays proportional to the live ones.
+ * Lookups are on the offer path. The table is keyed by (framework slot,
+ * agent slot) and keeps a pair's first filter inside its slot, so a lookup
+ * or a replacement touches one slot; a pair's further filters (rare: a second
+ * decline while the first filter lives and did not cover the offer) chain
+ * from it. Nothing is removed eagerly: a filter is dead once it has expired
+ * or once its framework's or agent's filter generation moved on (revive,
+ * deactivate, removal, attribute change), which makes "drop all filters of a
+ * framework" O(1). Dead filters are overwritten when their pair declines
+ * again and reclaimed by a periodic sweep, so memory stays proportional to
+ * the live ones.
  */
 #include "core.h"
 
-static bool alive(const ac_core *c, const filter *f, uint32_t fws, uint32_t ags, ac_time now)
+/* A slot of the filter table: the pair's first filter, inline. */
+typedef struct fslot {
+	uint64_t key; /* pair_key(framework slot, agent slot) */
+	ac_time expiry;
+	uint32_t fw_gen, ag_gen;
+	uint32_t more; /* further filters of the pair, chained in c->filters */
+	uint32_t x;    /* extras of the refused set (xpool), 0: none */
+	ac_vec unres;  /* refused unreserved scalars */
+} fslot;
+
+int filters_init(ac_core *c)
 {
-	return f->fw_gen == FW(c, fws)->filter_gen && f->ag_gen == AGENT(c, ags)->filter_gen && now < f->expiry;
+	return hmap_init_slots(&c->filter_map, 64, sizeof(fslot));
+}
+
+static bool gens_live(const ac_core *c, uint32_t fws, uint32_t ags, uint32_t fw_gen, uint32_t ag_gen)
+{
+	return pool_live(&c->fws, fws) && pool_live(&c->agents, ags) && fw_gen == FW(c, fws)->filter_gen &&
+	       ag_gen == AGENT(c, ags)->filter_gen;
+}
+
+static bool covers(const ac_core *c, const ac_vec *unres, uint32_t x, const ac_vec *cand, const ac_resources *cx)
+{
+	if (!ac_vec_fits(cand, unres))
+		return false;
+	if (!cx)
+		return true;
+	return x ? ac_resources_contains(XRES(c, x), cx) : ac_resources_empty(cx);
 }
 
 bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres, const ac_resources *x)
 {
 	if (c->filter_map.n == 0)
 		return false;
-	const uint32_t *head = hmap_get(&c->filter_map, pair_key(fws, ags));
-	if (!head)
+	const fslot *s = hmap_find(&c->filter_map, pair_key(fws, ags));
+	if (!s)
 		return false;
-	for (uint32_t i = *head; i; i = FILTER(c, i)->next) {
+	uint32_t fg = FW(c, fws)->filter_gen, ag = AGENT(c, ags)->filter_gen;
+	if (s->fw_gen == fg && s->ag_gen == ag && now < s->expiry && covers(c, &s->unres, s->x, unres, x))
+		return true;
+	for (uint32_t i = s->more; i; i = FILTER(c, i)->next) {
 		const filter *f = FILTER(c, i);
-		if (alive(c, f, fws, ags, now) && bag_contains(c, &f->refused, unres, x))
+		if (f->fw_gen == fg && f->ag_gen == ag && now < f->expiry &&
+		    covers(c, &f->refused.unres, f->refused.x, unres, x))
 			return true;
 	}
 	return false;
 }
 
-static void filter_free(ac_core *c, uint32_t i)
+static void chain_free(ac_core *c, uint32_t i)
 {
 	bag_clear(c, &FILTER(c, i)->refused);
 	pool_release(&c->filters, i);
+	c->nfilters--;
 }
 
-/* Drops the dead filters of one chain; returns the new head (0: empty).
- * A slot whose framework or agent is gone counts as dead. */
-static uint32_t prune(ac_core *c, uint64_t pair, uint32_t head, ac_time now)
+static void inline_clear(ac_core *c, fslot *s)
 {
-	uint32_t fws = (uint32_t)(pair >> 32), ags = (uint32_t)pair;
-	bool owners = pool_live(&c->fws, fws) && pool_live(&c->agents, ags);
+	if (s->x)
+		pool_release(&c->xpool, s->x);
+	s->x = 0;
+	c->nfilters--;
+}
+
+/* Drops the dead filters of a slot. Returns false when none is left (the
+ * caller removes the key). */
+static bool prune(ac_core *c, fslot *s, ac_time now)
+{
+	uint32_t fws = (uint32_t)(s->key >> 32), ags = (uint32_t)s->key;
 	uint32_t keep = 0, *tail = &keep;
-	for (uint32_t i = head, next; i; i = next) {
-		next = FILTER(c, i)->next;
-		if (owners && alive(c, FILTER(c, i), fws, ags, now)) {
+	for (uint32_t i = s->more, next; i; i = next) {
+		filter *f = FILTER(c, i);
+		next = f->next;
+		if (now < f->expiry && gens_live(c, fws, ags, f->fw_gen, f->ag_gen)) {
 			*tail = i;
-			tail = &FILTER(c, i)->next;
+			tail = &f->next;
 		} else {
-			filter_free(c, i);
+			chain_free(c, i);
 		}
 	}
 	*tail = 0;
-	return keep;
+	s->more = keep;
+	if (now < s->expiry && gens_live(c, fws, ags, s->fw_gen, s->ag_gen))
+		return true;
+	inline_clear(c, s);
+	if (!s->more)
+		return false;
+	/* Promote the first chained filter into the slot. */
+	uint32_t i = s->more;
+	filter *f = FILTER(c, i);
+	s->expiry = f->expiry;
+	s->fw_gen = f->fw_gen;
+	s->ag_gen = f->ag_gen;
+	s->unres = f->refused.unres;
+	s->x = f->refused.x;
+	s->more = f->next;
+	f->refused.x = 0; /* moved, not freed */
+	pool_release(&c->filters, i);
+	return true;
 }
 
-/* Sweeps every chain once the table has doubled since the last sweep:
+/* Sweeps every slot once the table has doubled since the last sweep:
  * amortized O(1) per filter made. */
 static void sweep(ac_core *c, ac_time now)
 {
-	static const uint32_t min_sweep = 1024;
-	if (c->filters.live < min_sweep || c->filters.live < 2 * c->filters_after_sweep)
-		return;
 	hmap *m = &c->filter_map;
+	if (m->n < 1024 || m->n < 2 * c->filters_after_sweep)
+		return;
 	for (uint32_t i = 0; i <= m->mask; i++) {
-		hmap_slot *s = &m->slots[i];
-		/* Deleting shifts later slots back into i: look at i again. */
-		while (s->key != HMAP_EMPTY) {
-			uint32_t head = prune(c, s->key, s->val, now);
-			if (head) {
-				s->val = head;
+		/* A deletion shifts a later slot back into i: look at i again. */
+		while (hmap_slot_key(m, i) != HMAP_EMPTY) {
+			fslot *s = hmap_slot(m, i);
+			if (prune(c, s, now))
 				break;
-			}
 			hmap_del(m, s->key);
 		}
 	}
-	c->filters_after_sweep = c->filters.live;
+	c->filters_after_sweep = m->n;
+}
+
+/* Fills a filter's fields; the refused set's extras get their own block. */
+static int fill(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused,
+                ac_time *expiry, uint32_t *fw_gen, uint32_t *ag_gen, ac_vec *unres, uint32_t *x)
+{
+	bag b = {{{0}}, 0};
+	if (bag_set(c, &b, refused))
+		return AC_ENOMEM;
+	*expiry = life > INT64_MAX - now ? INT64_MAX : now + life;
+	*fw_gen = FW(c, fws)->filter_gen;
+	*ag_gen = AGENT(c, ags)->filter_gen;
+	*unres = b.unres;
+	*x = b.x;
+	c->nfilters++;
+	c->counters.filters_created++;
+	return 0;
 }
 
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
 	uint64_t pair = pair_key(fws, ags);
-	/* Prune first: the slot a dead filter frees is the one pool_alloc
-	 * hands back, still in cache. */
-	uint32_t *head = hmap_get(&c->filter_map, pair);
-	uint32_t rest = head ? prune(c, pair, *head, now) : 0;
-	if (head)
-		*head = rest;
-	uint32_t i = pool_alloc(&c->filters);
-	if (!i)
-		return AC_ENOMEM;
-	filter *f = FILTER(c, i);
-	f->fw_gen = FW(c, fws)->filter_gen;
-	f->ag_gen = AGENT(c, ags)->filter_gen;
-	f->expiry = life > INT64_MAX - now ? INT64_MAX : now + life;
-	if (bag_set(c, &f->refused, refused)) {
-		pool_release(&c->filters, i);
-		return AC_ENOMEM;
+	fslot *s = hmap_find(&c->filter_map, pair);
+	if (s && !prune(c, s, now)) {
+		/* Every filter of the pair is dead: the new one takes the slot. */
+		return fill(c, fws, ags, now, life, refused, &s->expiry, &s->fw_gen, &s->ag_gen, &s->unres, &s->x);
 	}
-	if (head) {
-		/* The key stays (with an empty chain, 0, if all were dead):
-		 * overwriting it cannot fail. */
-		FILTER(c, i)->next = rest;
-		*head = i;
-	} else if (hmap_put(&c->filter_map, pair, i)) {
-		filter_free(c, i);
-		return AC_ENOMEM;
+	if (s) {
+		/* A live filter stays in the slot; the new one chains. */
+		uint32_t i = pool_alloc(&c->filters);
+		if (!i)
+			return AC_ENOMEM;
+		filter *f = FILTER(c, i);
+		if (fill(c, fws, ags, now, life, refused, &f->expiry, &f->fw_gen, &f->ag_gen, &f->refused.unres,
+		         &f->refused.x)) {
+			pool_release(&c->filters, i);
+			return AC_ENOMEM;
+		}
+		s = hmap_find(&c->filter_map, pair);
+		FILTER(c, i)->next = s->more;
+		s->more = i;
+		return 0;
 	}
-	c->counters.filters_created++;
 	sweep(c, now);
+	s = hmap_insert(&c->filter_map, pair);
+	if (!s)
+		return AC_ENOMEM;
+	if (fill(c, fws, ags, now, life, refused, &s->expiry, &s->fw_gen, &s->ag_gen, &s->unres, &s->x)) {
+		hmap_del(&c->filter_map, pair);
+		return AC_ENOMEM;
+	}
 	return 0;
 }

@@ -4,19 +4,21 @@
 #include "hmap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-int hmap_init(hmap *m, uint32_t capacity)
+int hmap_init_slots(hmap *m, uint32_t capacity, uint32_t slot_size)
 {
 	uint32_t cap = 16;
 	while (cap < capacity)
 		cap <<= 1;
-	m->slots = malloc(sizeof *m->slots * cap);
+	m->slots = malloc((size_t)slot_size * cap);
 	if (!m->slots)
 		return -1;
-	for (uint32_t i = 0; i < cap; i++)
-		m->slots[i].key = HMAP_EMPTY;
+	m->size = slot_size;
 	m->mask = cap - 1;
 	m->n = 0;
+	for (uint32_t i = 0; i < cap; i++)
+		*(uint64_t *)hmap_slot(m, i) = HMAP_EMPTY;
 	return 0;
 }
 
@@ -27,71 +29,67 @@ void hmap_fini(hmap *m)
 	m->n = 0;
 }
 
-static void place(hmap *m, uint64_t key, uint32_t val)
+static void *place(hmap *m, uint64_t key)
 {
 	uint32_t i = hmap_hash(key) & m->mask;
-	while (m->slots[i].key != HMAP_EMPTY)
+	while (hmap_slot_key(m, i) != HMAP_EMPTY)
 		i = (i + 1) & m->mask;
-	m->slots[i].key = key;
-	m->slots[i].val = val;
+	return hmap_slot(m, i);
 }
 
 static int grow(hmap *m)
 {
 	hmap bigger;
-	if (hmap_init(&bigger, (m->mask + 1) * 2) != 0)
+	if (hmap_init_slots(&bigger, (m->mask + 1) * 2, m->size) != 0)
 		return -1;
 	for (uint32_t i = 0; i <= m->mask; i++)
-		if (m->slots[i].key != HMAP_EMPTY)
-			place(&bigger, m->slots[i].key, m->slots[i].val);
+		if (hmap_slot_key(m, i) != HMAP_EMPTY)
+			memcpy(place(&bigger, hmap_slot_key(m, i)), hmap_slot(m, i), m->size);
 	bigger.n = m->n;
 	free(m->slots);
 	*m = bigger;
 	return 0;
 }
 
-int hmap_put(hmap *m, uint64_t key, uint32_t val)
+void *hmap_insert(hmap *m, uint64_t key)
 {
-	uint32_t *v = hmap_get(m, key);
-	if (v) {
-		*v = val;
-		return 0;
-	}
 	if ((m->n + 1) * 2 > m->mask + 1 && grow(m) != 0)
-		return -1;
-	place(m, key, val);
+		return NULL;
+	char *s = place(m, key);
+	memset(s, 0, m->size);
+	*(uint64_t *)s = key;
 	m->n++;
-	return 0;
+	return s;
 }
 
 bool hmap_del(hmap *m, uint64_t key)
 {
 	uint32_t i = hmap_hash(key) & m->mask;
-	while (m->slots[i].key != key) {
-		if (m->slots[i].key == HMAP_EMPTY)
+	while (hmap_slot_key(m, i) != key) {
+		if (hmap_slot_key(m, i) == HMAP_EMPTY)
 			return false;
 		i = (i + 1) & m->mask;
 	}
 	/* Shift later members of the probe run back into the hole, so that no
 	 * lookup ever stops early at it. */
 	for (uint32_t j = (i + 1) & m->mask;; j = (j + 1) & m->mask) {
-		hmap_slot *s = &m->slots[j];
-		if (s->key == HMAP_EMPTY)
+		uint64_t k = hmap_slot_key(m, j);
+		if (k == HMAP_EMPTY)
 			break;
-		uint32_t home = hmap_hash(s->key) & m->mask;
-		/* s may move to i only if its home is not within (i, j]. */
+		uint32_t home = hmap_hash(k) & m->mask;
+		/* The slot at j may move to i only if its home is not within (i, j]. */
 		bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!between) {
-			m->slots[i] = *s;
+			memcpy(hmap_slot(m, i), hmap_slot(m, j), m->size);
 			i = j;
 		}
 	}
-	m->slots[i].key = HMAP_EMPTY;
+	*(uint64_t *)hmap_slot(m, i) = HMAP_EMPTY;
 	m->n--;
 	return true;
 }
 
 size_t hmap_bytes(const hmap *m)
 {
-	return sizeof(hmap_slot) * (m->mask + 1);
+	return (size_t)m->size * (m->mask + 1);
 }

@@ -1,8 +1,10 @@
 /*
- * hmap.h — an open-addressing hash map from 64-bit keys to 32-bit values,
- * with linear probing and backward-shift deletion (no tombstones), so a
- * lookup costs one or two cache lines. Used for the filter table, the
- * allocation table and the name indexes.
+ * hmap.h — an open-addressing hash table keyed by 64-bit integers, with
+ * linear probing and backward-shift deletion (no tombstones), so a lookup
+ * costs one or two cache lines. Slots are fixed-size records that begin
+ * with their key: the filter table keeps a whole filter in its slot; the
+ * name indexes and the allocation table keep a 32-bit value (hmap_get /
+ * hmap_put below).
  */
 #ifndef ALLOCCORE_HMAP_H
 #define ALLOCCORE_HMAP_H
@@ -13,18 +15,15 @@
 
 #define HMAP_EMPTY UINT64_MAX /* the one key that cannot be stored */
 
-typedef struct hmap_slot {
-	uint64_t key;
-	uint32_t val;
-} hmap_slot;
-
 typedef struct hmap {
-	hmap_slot *slots;
+	char *slots;
+	uint32_t size; /* bytes per slot; the slot starts with its uint64_t key */
 	uint32_t mask; /* capacity - 1; capacity is a power of two */
 	uint32_t n;
 } hmap;
 
-int hmap_init(hmap *m, uint32_t capacity);
+/* slot_size >= 8 and a multiple of 8. Returns 0 or -1 (out of memory). */
+int hmap_init_slots(hmap *m, uint32_t capacity, uint32_t slot_size);
 void hmap_fini(hmap *m);
 
 static inline uint32_t hmap_hash(uint64_t k)
@@ -35,23 +34,60 @@ static inline uint32_t hmap_hash(uint64_t k)
 	return (uint32_t)k;
 }
 
-/* Pointer to the value stored under key, or NULL. */
-static inline uint32_t *hmap_get(const hmap *m, uint64_t key)
+static inline void *hmap_slot(const hmap *m, uint32_t i)
+{
+	return m->slots + (size_t)i * m->size;
+}
+
+static inline uint64_t hmap_slot_key(const hmap *m, uint32_t i)
+{
+	return *(const uint64_t *)hmap_slot(m, i);
+}
+
+/* The slot holding key, or NULL. */
+static inline void *hmap_find(const hmap *m, uint64_t key)
 {
 	for (uint32_t i = hmap_hash(key) & m->mask;; i = (i + 1) & m->mask) {
-		hmap_slot *s = &m->slots[i];
-		if (s->key == key)
-			return &s->val;
-		if (s->key == HMAP_EMPTY)
+		uint64_t k = hmap_slot_key(m, i);
+		if (k == key)
+			return hmap_slot(m, i);
+		if (k == HMAP_EMPTY)
 			return NULL;
 	}
 }
 
-/* Inserts or overwrites; grows at load 1/2. Returns 0 or -1 (out of memory,
- * map unchanged). */
-int hmap_put(hmap *m, uint64_t key, uint32_t val);
+/* A new slot for key (which must not be present), zeroed but for its key;
+ * grows at load 1/2. NULL when out of memory (table unchanged). Pointers to
+ * slots are valid only until the next insertion or deletion. */
+void *hmap_insert(hmap *m, uint64_t key);
 /* Removes key if present; returns whether it was. */
 bool hmap_del(hmap *m, uint64_t key);
 size_t hmap_bytes(const hmap *m);
+
+/* ---- a 32-bit value per key ---- */
+typedef struct hmap_u32 {
+	uint64_t key;
+	uint32_t val;
+} hmap_u32;
+
+static inline int hmap_init(hmap *m, uint32_t capacity)
+{
+	return hmap_init_slots(m, capacity, sizeof(hmap_u32));
+}
+/* Pointer to the value stored under key, or NULL. */
+static inline uint32_t *hmap_get(const hmap *m, uint64_t key)
+{
+	hmap_u32 *s = hmap_find(m, key);
+	return s ? &s->val : NULL;
+}
+/* Inserts or overwrites. Returns 0 or -1 (out of memory, map unchanged). */
+static inline int hmap_put(hmap *m, uint64_t key, uint32_t val)
+{
+	hmap_u32 *s = hmap_find(m, key);
+	if (!s && !(s = hmap_insert(m, key)))
+		return -1;
+	s->val = val;
+	return 0;
+}
 
 #endif

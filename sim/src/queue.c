@@ -15,17 +15,48 @@ void sim_queue_init(sim_queue *q)
 {
 	q->heap = NULL;
 	q->n = q->cap = 0;
+	q->ring = NULL;
+	q->rhead = q->rn = q->rcap = 0;
+	q->now = INT64_MIN;
 	q->next_seq = 0;
 }
 
 void sim_queue_free(sim_queue *q)
 {
 	free(q->heap);
+	free(q->ring);
 	sim_queue_init(q);
+}
+
+static int ring_push(sim_queue *q, const sim_event *e)
+{
+	if (q->rn == q->rcap) {
+		size_t cap = q->rcap ? q->rcap * 2 : 1024;
+		sim_event *r = malloc(cap * sizeof *r);
+		if (!r)
+			return -1;
+		for (size_t i = 0; i < q->rn; i++)
+			r[i] = q->ring[(q->rhead + i) % q->rcap];
+		free(q->ring);
+		q->ring = r;
+		q->rhead = 0;
+		q->rcap = cap;
+	}
+	q->ring[(q->rhead + q->rn++) % q->rcap] = *e;
+	return 0;
 }
 
 int sim_queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uint64_t b)
 {
+	if (time_ns == q->now) {
+		/* Every event already queued for `now` has a smaller sequence
+		 * number, so appending keeps the order. */
+		sim_event e = {time_ns, q->next_seq, kind, a, b};
+		if (ring_push(q, &e))
+			return -1;
+		q->next_seq++;
+		return 0;
+	}
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 1024;
 		sim_event *h = realloc(q->heap, cap * sizeof *h);
@@ -49,9 +80,18 @@ int sim_queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uin
 
 bool sim_queue_pop(sim_queue *q, sim_event *out)
 {
-	if (q->n == 0)
+	const sim_event *top = sim_queue_peek(q);
+	if (!top)
 		return false;
+	if (q->rn && top == &q->ring[q->rhead]) {
+		*out = *top;
+		q->rhead = (q->rhead + 1) % q->rcap;
+		q->rn--;
+		q->now = out->time_ns;
+		return true;
+	}
 	*out = q->heap[0];
+	q->now = out->time_ns;
 	sim_event last = q->heap[--q->n];
 	size_t n = q->n, i = 0;
 	for (;;) {
