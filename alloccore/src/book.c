@@ -6,6 +6,7 @@
  * rescinded or timed out, and when tasks end.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -141,10 +142,12 @@ uint32_t offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
 	O->agent = a;
 	O->created = now;
 	O->pass = c->pass;
-	LINK(c, FW(c, f)->offers_head, FW(c, f)->offers_tail, o, fw_prev, fw_next);
+	O->serial = ++c->offer_serial;
 	LINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
-	LINK(c, c->offers_head, c->offers_tail, o, all_prev, all_next);
 	AGENT(c, a)->noffers++;
+	FW(c, f)->noffers++;
+	if (c->offers.live == 1 || now < c->oldest_offer)
+		c->oldest_offer = now;
 	return o;
 }
 
@@ -152,12 +155,55 @@ uint32_t offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
 static void offer_unlink(ac_core *c, uint32_t o)
 {
 	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
-	UNLINK(c, FW(c, f)->offers_head, FW(c, f)->offers_tail, o, fw_prev, fw_next);
 	UNLINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
-	UNLINK(c, c->offers_head, c->offers_tail, o, all_prev, all_next);
 	AGENT(c, a)->noffers--;
+	FW(c, f)->noffers--;
 	bag_clear(c, &OFFER(c, o)->res);
 	pool_release(&c->offers, o);
+}
+
+typedef struct serial_slot {
+	uint64_t serial;
+	uint32_t slot;
+} serial_slot;
+
+static int by_serial(const void *x, const void *y)
+{
+	const serial_slot *a = x, *b = y;
+	return a->serial < b->serial ? -1 : a->serial > b->serial;
+}
+
+/* The live offers for which keep(offer, arg) holds, oldest first, in a
+ * malloc'd array (NULL when none or out of memory; *n says how many). */
+static serial_slot *offers_select(const ac_core *c, bool (*keep)(const offer *o, const void *arg), const void *arg,
+                                  size_t *n)
+{
+	serial_slot *v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (uint32_t s = 1; s < c->offers.n; s++) {
+		if (!pool_live(&c->offers, s) || !keep(OFFER(c, s), arg))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			serial_slot *nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				free(v);
+				*n = 0;
+				return NULL;
+			}
+			v = nv;
+		}
+		v[(*n)++] = (serial_slot){OFFER(c, s)->serial, s};
+	}
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, by_serial);
+	return v;
+}
+
+static bool of_fw(const offer *o, const void *arg)
+{
+	return o->fw == *(const uint32_t *)arg;
 }
 
 void offer_view(ac_core *c, uint32_t o, ac_offer_view *v)
@@ -205,8 +251,17 @@ void offers_drop_of_agent(ac_core *c, uint32_t a, int why)
 
 void offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 {
-	while (FW(c, f)->offers_head)
-		offer_drop(c, FW(c, f)->offers_head, why);
+	if (!FW(c, f)->noffers)
+		return;
+	size_t n;
+	serial_slot *v = offers_select(c, of_fw, &f, &n);
+	for (size_t i = 0; i < n; i++)
+		offer_drop(c, v[i].slot, why);
+	free(v);
+	/* Out of memory for the list: drop them in slot order instead. */
+	for (uint32_t s = 1; FW(c, f)->noffers && s < c->offers.n; s++)
+		if (pool_live(&c->offers, s) && OFFER(c, s)->fw == f)
+			offer_drop(c, s, why);
 }
 
 /* Adds resources to an offer of this pass, taking them from the agent's
@@ -256,6 +311,12 @@ ac_time ac_refuse_from_seconds(double s)
 	return (ac_time)llround(s * 1e9);
 }
 
+static bool expired(const offer *o, const void *arg)
+{
+	const ac_core *c = arg;
+	return c->now - o->created >= c->cfg.offer_timeout;
+}
+
 int ac_advance(ac_core *c, ac_time now, ac_err *err)
 {
 	if (now < c->now)
@@ -264,14 +325,18 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 	c->now = now;
 	if (c->cfg.offer_timeout <= 0)
 		return 0;
-	int n = 0;
-	/* The global list is in creation order and the timeout is the same for
-	 * every offer, so the expired ones are a prefix. */
-	while (c->offers_head && now - OFFER(c, c->offers_head)->created >= c->cfg.offer_timeout) {
-		offer_drop(c, c->offers_head, AC_RESCIND_TIMEOUT);
-		n++;
-	}
-	return n;
+	if (c->cfg.offer_timeout <= 0 || !c->offers.live || now - c->oldest_offer < c->cfg.offer_timeout)
+		return 0;
+	size_t n;
+	serial_slot *v = offers_select(c, expired, c, &n);
+	for (size_t i = 0; i < n; i++)
+		offer_drop(c, v[i].slot, AC_RESCIND_TIMEOUT);
+	free(v);
+	c->oldest_offer = now;
+	for (uint32_t s = 1; s < c->offers.n; s++)
+		if (pool_live(&c->offers, s) && OFFER(c, s)->created < c->oldest_offer)
+			c->oldest_offer = OFFER(c, s)->created;
+	return (int)n;
 }
 
 /* ---------------------------------------------------------- allocations */
@@ -652,17 +717,26 @@ int ac_offer_info_get(const ac_core *c, ac_offer_id id, ac_offer_info *out, ac_e
 size_t ac_offers_of(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_offer_id *out, size_t cap)
 {
 	uint32_t f = fw_slot(c, fid), a = aid ? agent_slot(c, aid) : 0;
-	if (!f || (aid && !a))
+	if (!f || (aid && !a) || !FW(c, f)->noffers)
 		return 0;
 	size_t n = 0;
-	for (uint32_t o = FW(c, f)->offers_head; o; o = OFFER(c, o)->fw_next) {
-		if (a && OFFER(c, o)->agent != a)
-			continue;
-		if (n < cap)
-			out[n] = handle_make(c->offers.gens[o], o);
-		n++;
+	if (a) {
+		/* An agent's list is in creation order. */
+		for (uint32_t o = AGENT(c, a)->offers_head; o; o = OFFER(c, o)->ag_next) {
+			if (OFFER(c, o)->fw != f)
+				continue;
+			if (n < cap)
+				out[n] = handle_make(c->offers.gens[o], o);
+			n++;
+		}
+		return n;
 	}
-	return n;
+	size_t m;
+	serial_slot *v = offers_select(c, of_fw, &f, &m);
+	for (size_t i = 0; i < m && i < cap; i++)
+		out[i] = handle_make(c->offers.gens[v[i].slot], v[i].slot);
+	free(v);
+	return v ? m : FW(c, f)->noffers; /* out of memory: the count only */
 }
 
 int ac_allocation_get(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_resources *out, ac_err *err)

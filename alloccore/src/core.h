@@ -107,18 +107,23 @@ typedef struct fw {
 	uint32_t filter_gen;
 	bool active, suppressed;
 	ac_vec offered, allocated;
-	uint32_t offers_head, offers_tail;
+	uint32_t noffers; /* outstanding; the offers themselves are found by a scan */
 	uint32_t allocs_head;
 	char *name;
 	uint32_t name_next;
 } fw;
 
+/* Offers are linked per agent only: answering or dropping one then touches
+ * its agent's few offers, not neighbours spread over memory in per-framework
+ * and global lists. Rare questions (a framework's offers, timeouts) scan the
+ * pool and order by serial. */
 typedef struct offer {
 	uint32_t fw, agent;
 	ac_time created;
 	uint64_t pass;
+	uint64_t serial; /* creation order */
 	bag res;
-	uint32_t fw_prev, fw_next, ag_prev, ag_next, all_prev, all_next;
+	uint32_t ag_prev, ag_next;
 } offer;
 
 typedef struct alloc {
@@ -184,8 +189,9 @@ struct ac_core {
 	bool keys_dirty;                        /* totals changed: recompute every key and resort */
 	uint32_t nguarantees, nlimits;
 
-	/* offers in creation order */
-	uint32_t offers_head, offers_tail;
+	/* offers */
+	uint64_t offer_serial;
+	ac_time oldest_offer; /* lower bound on the creation time of live offers */
 
 	/* the pass in progress */
 	uint32_t epoch;               /* source of filter generations */
