@@ -1,0 +1,514 @@
+/*
+ * agent.c — the agent's link to the master (connect, upgrade, REGISTER,
+ * PING/PONG, reconnect with backoff) and its status-update manager: updates
+ * are queued per task, the oldest unacknowledged one is sent and retried
+ * with a doubling interval until the framework's ACKNOWLEDGE comes back
+ * through the master, then the next one goes.
+ */
+#define _GNU_SOURCE
+#include "agent.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt_resources.h"
+
+const char *agent_state_name(Mesos__V1__TaskState s)
+{
+	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, s);
+	return v ? v->name : "TASK_UNKNOWN";
+}
+
+bool agent_state_terminal(Mesos__V1__TaskState s)
+{
+	switch (s) {
+	case MESOS__V1__TASK_STATE__TASK_FINISHED:
+	case MESOS__V1__TASK_STATE__TASK_FAILED:
+	case MESOS__V1__TASK_STATE__TASK_KILLED:
+	case MESOS__V1__TASK_STATE__TASK_ERROR:
+	case MESOS__V1__TASK_STATE__TASK_LOST:
+	case MESOS__V1__TASK_STATE__TASK_DROPPED:
+	case MESOS__V1__TASK_STATE__TASK_GONE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void send_msg(agent *a, const Meso__Agent__AgentMessage *msg)
+{
+	if (!a->conn)
+		return;
+	size_t n = protobuf_c_message_get_packed_size(&msg->base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&msg->base, bytes);
+	rt_conn_send(a->conn, bytes, n);
+	free(bytes);
+}
+
+a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id)
+{
+	for (a_task *t = a->tasks; t; t = t->next)
+		if (strcmp(t->fw_id, fw_id) == 0 && strcmp(t->id, task_id) == 0)
+			return t;
+	return NULL;
+}
+
+void agent_task_forget(agent *a, a_task *t)
+{
+	for (a_task **pp = &a->tasks; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	ev_child_stop(a->loop, &t->child);
+	ev_timer_stop(a->loop, &t->kill_timer);
+	agent_cgroups_destroy(t);
+	while (t->updates) {
+		a_update *u = t->updates;
+		t->updates = u->next;
+		free(u->frame);
+		free(u);
+	}
+	free(t->fw_id);
+	free(t->id);
+	free(t->info);
+	free(t);
+}
+
+/* ---------------------------------------------------- status updates */
+
+static void send_head(agent *a, a_task *t, bool retry)
+{
+	a_update *u = t->updates;
+	if (!u || !a->conn || !a->registered)
+		return;
+	rt_conn_send(a->conn, u->frame, u->len);
+	if (retry)
+		a->metrics.updates_retried++;
+	else
+		a->metrics.updates_sent++;
+	t->next_retry_ns = rt_mono_ns() + (int64_t)(t->backoff * 1e9);
+}
+
+void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message)
+{
+	t->state = state;
+	switch (state) {
+	case MESOS__V1__TASK_STATE__TASK_FINISHED:
+		a->metrics.tasks_finished++;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_FAILED:
+		a->metrics.tasks_failed++;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_KILLED:
+		a->metrics.tasks_killed++;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_LOST:
+		a->metrics.tasks_lost++;
+		break;
+	default:
+		break;
+	}
+	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, agent_state_name(state),
+	       message ? ": " : "", message ? message : "");
+	if (t->fw_gone)
+		return;
+	a_update *u = rt_xcalloc(1, sizeof *u);
+	rt_uuid_random(u->uuid);
+	u->state = state;
+
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Meso__Agent__StatusUpdate su = MESO__AGENT__STATUS_UPDATE__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	tid.value = t->id;
+	fid.value = t->fw_id;
+	eid.value = t->id; /* the built-in command executor's id is the task's */
+	st.task_id = &tid;
+	st.state = state;
+	st.message = (char *)message;
+	st.has_source = true;
+	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR;
+	if (reason >= 0) {
+		st.has_reason = true;
+		st.reason = (Mesos__V1__TaskStatus__Reason)reason;
+	}
+	if (a->id) {
+		aid.value = a->id;
+		st.agent_id = &aid;
+	}
+	st.executor_id = &eid;
+	st.has_timestamp = true;
+	st.timestamp = rt_wall_seconds();
+	st.has_uuid = true;
+	st.uuid.data = u->uuid;
+	st.uuid.len = 16;
+	su.framework_id = &fid;
+	su.status = &st;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE;
+	msg.status_update = &su;
+	u->len = protobuf_c_message_get_packed_size(&msg.base);
+	u->frame = rt_xmalloc(u->len);
+	protobuf_c_message_pack(&msg.base, u->frame);
+
+	a_update **pp = &t->updates;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = u;
+	if (t->updates == u) {
+		t->backoff = a->flags.retry_interval;
+		send_head(a, t, false);
+	}
+}
+
+static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
+{
+	a_task *t = agent_task_find(a, ack->framework_id->value, ack->task_id->value);
+	if (!t || !t->updates || ack->uuid.len != 16 || memcmp(t->updates->uuid, ack->uuid.data, 16) != 0) {
+		rt_log(RT_DEBUG, "acknowledgement for task %s matches no pending update", ack->task_id->value);
+		return;
+	}
+	a_update *u = t->updates;
+	t->updates = u->next;
+	free(u->frame);
+	free(u);
+	a->metrics.updates_acked++;
+	if (t->updates) {
+		t->backoff = a->flags.retry_interval;
+		send_head(a, t, false);
+	} else if (agent_state_terminal(t->state) && t->pid == 0) {
+		agent_task_forget(a, t);
+	}
+}
+
+static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	agent *a = w->data;
+	int64_t now = rt_mono_ns();
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (t->updates && now >= t->next_retry_ns) {
+			t->backoff = t->backoff * 2 < a->flags.retry_max ? t->backoff * 2 : a->flags.retry_max;
+			send_head(a, t, true);
+		}
+	}
+}
+
+/* ------------------------------------------------------ master messages */
+
+static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
+{
+	const Mesos__V1__TaskInfo *ti = rt->task;
+	if (agent_task_find(a, rt->framework_id->value, ti->task_id->value)) {
+		rt_log(RT_WARN, "task %s of framework %s already exists; launch ignored", ti->task_id->value,
+		       rt->framework_id->value);
+		return;
+	}
+	a_task *t = rt_xcalloc(1, sizeof *t);
+	t->agent = a;
+	t->fw_id = rt_xstrdup(rt->framework_id->value);
+	t->id = rt_xstrdup(ti->task_id->value);
+	t->info_len = mesos__v1__task_info__get_packed_size(ti);
+	t->info = rt_xmalloc(t->info_len);
+	mesos__v1__task_info__pack(ti, t->info);
+	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
+	t->next = a->tasks;
+	a->tasks = t;
+	a->metrics.tasks_launched++;
+	agent_task_launch(a, t, ti);
+}
+
+static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
+{
+	a_task *t = agent_task_find(a, k->framework_id->value, k->task_id->value);
+	double grace = a->flags.kill_grace;
+	if (k->kill_policy && k->kill_policy->grace_period)
+		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	if (!t) {
+		/* Unknown here: say so with an update the framework can act on. */
+		t = rt_xcalloc(1, sizeof *t);
+		t->agent = a;
+		t->fw_id = rt_xstrdup(k->framework_id->value);
+		t->id = rt_xstrdup(k->task_id->value);
+		t->next = a->tasks;
+		a->tasks = t;
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
+		return;
+	}
+	if (t->pid > 0)
+		agent_task_kill(a, t, grace);
+}
+
+static void handle_shutdown_fw(agent *a, const char *fw_id)
+{
+	rt_log(RT_INFO, "framework %s shut down: killing its tasks", fw_id);
+	for (a_task *t = a->tasks, *next; t; t = next) {
+		next = t->next;
+		if (strcmp(t->fw_id, fw_id) != 0)
+			continue;
+		t->fw_gone = true;
+		while (t->updates) {
+			a_update *u = t->updates;
+			t->updates = u->next;
+			free(u->frame);
+			free(u);
+		}
+		if (t->pid > 0)
+			agent_task_kill(a, t, a->flags.kill_grace);
+		else
+			agent_task_forget(a, t);
+	}
+}
+
+static void send_register(agent *a)
+{
+	rt_arena *ar = rt_arena_create();
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Meso__Agent__Register reg = MESO__AGENT__REGISTER__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	if (a->id) {
+		aid.value = a->id;
+		reg.agent_id = &aid;
+	}
+	reg.hostname = (char *)a->flags.hostname;
+	reg.port = rt_http_server_port(a->http);
+	reg.resources = a->resources_pb;
+	reg.n_resources = a->n_resources_pb;
+	size_t n = 0;
+	for (a_task *t = a->tasks; t; t = t->next)
+		n += t->info != NULL && !t->fw_gone;
+	reg.tasks = rt_arena_alloc(ar, (n ? n : 1) * sizeof *reg.tasks);
+	Mesos__V1__TaskInfo **unpacked = rt_arena_alloc(ar, (n ? n : 1) * sizeof *unpacked);
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (!t->info || t->fw_gone)
+			continue;
+		Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(NULL, t->info_len, t->info);
+		if (!ti)
+			continue;
+		Meso__Agent__RunningTask *r = rt_arena_alloc(ar, sizeof *r);
+		meso__agent__running_task__init(r);
+		r->framework_id = rt_arena_alloc(ar, sizeof *r->framework_id);
+		mesos__v1__framework_id__init(r->framework_id);
+		r->framework_id->value = t->fw_id;
+		r->task = ti;
+		r->state = t->state;
+		unpacked[reg.n_tasks] = ti;
+		reg.tasks[reg.n_tasks++] = r;
+	}
+	if (a->flags.attributes && a->flags.attributes[0]) {
+		/* "k:v;k2:v2" as text attributes. */
+		char *copy = rt_arena_strdup(ar, a->flags.attributes), *save = NULL;
+		size_t cap = 1;
+		for (const char *p = copy; *p; p++)
+			cap += *p == ';';
+		reg.attributes = rt_arena_alloc(ar, cap * sizeof *reg.attributes);
+		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+			char *colon = strchr(tok, ':');
+			if (!colon)
+				continue;
+			*colon = '\0';
+			Mesos__V1__Attribute *at = rt_arena_alloc(ar, sizeof *at);
+			mesos__v1__attribute__init(at);
+			at->name = tok;
+			at->type = MESOS__V1__VALUE__TYPE__TEXT;
+			at->text = rt_arena_alloc(ar, sizeof *at->text);
+			mesos__v1__value__text__init(at->text);
+			at->text->value = colon + 1;
+			reg.attributes[reg.n_attributes++] = at;
+		}
+	}
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTER;
+	msg.register_agent = &reg;
+	send_msg(a, &msg);
+	for (size_t i = 0; i < reg.n_tasks; i++)
+		mesos__v1__task_info__free_unpacked(unpacked[i], NULL);
+	rt_arena_destroy(ar);
+}
+
+static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
+{
+	agent *a = ud;
+	Meso__Agent__AgentMessage *msg = meso__agent__agent_message__unpack(NULL, len, payload);
+	if (!msg) {
+		rt_log(RT_WARN, "undecodable frame of %zu bytes from the master", len);
+		rt_conn_close(c, "undecodable frame");
+		return;
+	}
+	a->last_heard_ns = rt_mono_ns();
+	switch (msg->type) {
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED:
+		if (!msg->registered)
+			break;
+		if (!a->id || strcmp(a->id, msg->registered->agent_id->value) != 0) {
+			free(a->id);
+			a->id = rt_xstrdup(msg->registered->agent_id->value);
+		}
+		free(a->master_id);
+		a->master_id = rt_xstrdup(msg->registered->master_id);
+		if (msg->registered->has_heartbeat_interval_seconds && msg->registered->heartbeat_interval_seconds > 0)
+			a->heartbeat_interval = msg->registered->heartbeat_interval_seconds;
+		a->registered = true;
+		a->reconnect_delay = 0;
+		a->metrics.registrations++;
+		rt_log(RT_INFO, "registered with master %s as agent %s", a->master_id, a->id);
+		ev_timer_stop(a->loop, &a->ping_timer);
+		ev_timer_set(&a->ping_timer, a->heartbeat_interval, a->heartbeat_interval);
+		ev_timer_start(a->loop, &a->ping_timer);
+		/* Everything unacknowledged goes again, oldest of each task first. */
+		for (a_task *t = a->tasks; t; t = t->next) {
+			t->backoff = a->flags.retry_interval;
+			send_head(a, t, true);
+		}
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__PONG:
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK:
+		if (msg->run_task)
+			handle_run(a, msg->run_task);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK:
+		if (msg->kill_task)
+			handle_kill(a, msg->kill_task);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_FRAMEWORK:
+		if (msg->shutdown_framework)
+			handle_shutdown_fw(a, msg->shutdown_framework->framework_id->value);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK:
+		if (msg->status_ack)
+			handle_ack(a, msg->status_ack);
+		break;
+	default:
+		rt_log(RT_WARN, "unexpected message type %d from the master", (int)msg->type);
+		break;
+	}
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+}
+
+static void connect_master(agent *a);
+
+static void on_close(rt_conn *c, const char *why, void *ud)
+{
+	agent *a = ud;
+	if (a->conn != c)
+		return;
+	a->conn = NULL;
+	a->registered = false;
+	ev_timer_stop(a->loop, &a->ping_timer);
+	a->reconnect_delay = a->reconnect_delay ? a->reconnect_delay * 2 : 0.1;
+	if (a->reconnect_delay > a->flags.reconnect_max)
+		a->reconnect_delay = a->flags.reconnect_max;
+	rt_log(RT_WARN, "connection to master %s:%d lost (%s); reconnecting in %.1f s", a->master_host, a->master_port,
+	       why, a->reconnect_delay);
+	ev_timer_set(&a->reconnect_timer, a->reconnect_delay, 0.);
+	ev_timer_start(a->loop, &a->reconnect_timer);
+}
+
+static void on_open(rt_conn *c, void *ud)
+{
+	agent *a = ud;
+	a->last_heard_ns = rt_mono_ns();
+	send_register(a);
+}
+
+static void connect_master(agent *a)
+{
+	char req[512];
+	snprintf(req, sizeof req,
+	         "POST /api/agent HTTP/1.1\r\nHost: %s:%d\r\nConnection: Upgrade\r\nUpgrade: meso-agent/1\r\n"
+	         "Content-Length: 0\r\n\r\n",
+	         a->master_host, a->master_port);
+	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .on_open = on_open, .ud = a};
+	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
+	a->metrics.reconnects++;
+	if (!a->conn) {
+		rt_log(RT_WARN, "cannot resolve master %s", a->master_host);
+		ev_timer_set(&a->reconnect_timer, a->flags.reconnect_max, 0.);
+		ev_timer_start(a->loop, &a->reconnect_timer);
+	}
+}
+
+static void reconnect_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	connect_master(w->data);
+}
+
+static void ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	agent *a = w->data;
+	if (!a->conn)
+		return;
+	if (rt_mono_ns() - a->last_heard_ns > (int64_t)(a->flags.master_timeout * 1e9)) {
+		rt_conn_close(a->conn, "master silent for too long");
+		return;
+	}
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__PING;
+	send_msg(a, &msg);
+}
+
+int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *err, size_t errlen)
+{
+	memset(a, 0, sizeof *a);
+	a->loop = loop;
+	a->flags = *flags;
+	a->start_ns = rt_mono_ns();
+	a->heartbeat_interval = 1.0;
+	if (rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
+		snprintf(err, errlen, "--master must be HOST:PORT, not '%s'", flags->master);
+		return -1;
+	}
+	if (rt_mkdirs(flags->work_dir) != 0 || !realpath(flags->work_dir, a->work_dir)) {
+		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
+		return -1;
+	}
+	ac_err aerr;
+	if (ac_core_create(NULL, NULL, &a->parser, &aerr) != 0 ||
+	    ac_resources_parse(a->parser, flags->resources, &a->total, &aerr) != 0) {
+		snprintf(err, errlen, "--resources: %s", aerr.msg);
+		return -1;
+	}
+	a->arena = rt_arena_create();
+	a->resources_pb = rt_resources_to_pb(a->parser, &a->total, NULL, a->arena, &a->n_resources_pb);
+	a->http = rt_http_server_create(loop, flags->ip, flags->port, NULL, agent_http_handler, a, err, errlen);
+	if (!a->http)
+		return -1;
+	ev_timer_init(&a->reconnect_timer, reconnect_cb, 0., 0.);
+	ev_timer_init(&a->ping_timer, ping_cb, 1., 1.);
+	ev_timer_init(&a->retry_timer, retry_cb, 0.1, 0.1);
+	a->reconnect_timer.data = a->ping_timer.data = a->retry_timer.data = a;
+	ev_timer_start(loop, &a->retry_timer);
+	connect_master(a);
+	return 0;
+}
+
+void agent_shutdown(agent *a)
+{
+	ev_timer_stop(a->loop, &a->reconnect_timer);
+	ev_timer_stop(a->loop, &a->ping_timer);
+	ev_timer_stop(a->loop, &a->retry_timer);
+	if (a->conn) {
+		rt_conn *c = a->conn;
+		a->conn = NULL;
+		rt_conn_close(c, "agent shutting down");
+	}
+	rt_http_server_destroy(a->http);
+	while (a->tasks)
+		agent_task_forget(a, a->tasks);
+	if (a->cg.kind != AGENT_CG_NONE) {
+		rmdir(a->cg.mem_base);
+		if (a->cg.cpu_base[0])
+			rmdir(a->cg.cpu_base);
+	}
+	rt_arena_destroy(a->arena);
+	ac_core_destroy(a->parser);
+	free(a->id);
+	free(a->master_id);
+}

@@ -1,0 +1,146 @@
+/*
+ * agent.h — meso-agent's state, shared by agent.c (the master connection and
+ * the status-update manager), agent_tasks.c (processes: launch, reap, kill,
+ * leftovers of an earlier run) and agent_main.c (flags, HTTP, loop).
+ */
+#ifndef MESO_AGENT_H
+#define MESO_AGENT_H
+
+#include <ev.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "alloccore/alloccore.h"
+#include "meso_agent.pb-c.h"
+#include "mesos.pb-c.h"
+#include "rt_frame.h"
+#include "rt_http.h"
+#include "rt_util.h"
+
+typedef struct agent_flags {
+	const char *master; /* host:port */
+	const char *ip;
+	int port;
+	const char *hostname;
+	const char *resources;
+	const char *attributes;
+	const char *work_dir;
+	double kill_grace;     /* seconds between TERM and KILL */
+	double retry_interval; /* first status-update retry, seconds */
+	double retry_max;      /* cap of the doubling retry, seconds */
+	double master_timeout; /* seconds without a frame before reconnecting */
+	double reconnect_max;  /* cap of the reconnect backoff, seconds */
+} agent_flags;
+
+/* One status update waiting for its acknowledgement. */
+typedef struct a_update {
+	struct a_update *next;
+	uint8_t uuid[16];
+	Mesos__V1__TaskState state;
+	uint8_t *frame; /* packed AgentMessage{STATUS_UPDATE} */
+	size_t len;
+} a_update;
+
+typedef struct a_task {
+	struct a_task *next;
+	struct agent *agent;
+	char *fw_id;
+	char *id;
+	uint8_t *info; /* packed TaskInfo, reported on re-registration */
+	size_t info_len;
+	pid_t pid; /* process group leader; 0 once reaped or never started */
+	ev_child child;
+	ev_timer kill_timer;
+	bool kill_requested;
+	bool fw_gone;               /* framework shut down: drop its updates */
+	Mesos__V1__TaskState state; /* latest state, as last queued */
+	char sandbox[PATH_MAX];
+	char cg_mem[PATH_MAX]; /* the task's cgroup (v2: the only one), or "" */
+	char cg_cpu[PATH_MAX]; /* v1 cpu hierarchy, or "" */
+	/* Updates in order; only the head is in flight. */
+	a_update *updates;
+	int64_t next_retry_ns;
+	double backoff;
+} a_task;
+
+typedef struct agent_metrics {
+	uint64_t registrations, reconnects;
+	uint64_t tasks_launched, tasks_finished, tasks_failed, tasks_killed, tasks_lost;
+	uint64_t updates_sent, updates_retried, updates_acked;
+	uint64_t leftovers_killed;
+} agent_metrics;
+
+typedef enum { AGENT_CG_NONE, AGENT_CG_V1, AGENT_CG_V2 } agent_cg_kind;
+
+typedef struct agent_cgroups {
+	agent_cg_kind kind;
+	char mem_base[PATH_MAX]; /* v1 memory hierarchy, or the v2 node */
+	char cpu_base[PATH_MAX]; /* v1 cpu hierarchy */
+} agent_cgroups;
+
+typedef struct agent {
+	struct ev_loop *loop;
+	agent_flags flags;
+	char master_host[256];
+	int master_port;
+	char work_dir[PATH_MAX]; /* absolute */
+	ac_core *parser;         /* only to parse resource text */
+	ac_resources total;
+	Mesos__V1__Resource **resources_pb;
+	size_t n_resources_pb;
+	rt_arena *arena; /* owns resources_pb */
+	rt_http_server *http;
+	rt_conn *conn;
+	bool registered;
+	char *id; /* from the master; kept across reconnections */
+	char *master_id;
+	double heartbeat_interval;
+	int64_t last_heard_ns;
+	double reconnect_delay;
+	ev_timer reconnect_timer, ping_timer, retry_timer;
+	a_task *tasks;
+	agent_metrics metrics;
+	agent_cgroups cg;
+	int64_t start_ns;
+} agent;
+
+/* agent.c */
+int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *err, size_t errlen);
+void agent_shutdown(agent *a);
+/* Queues a status update for a task (sent in order, retried until acked). */
+void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message);
+/* Frees a task that is terminal and fully acknowledged (or abandoned). */
+void agent_task_forget(agent *a, a_task *t);
+a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id);
+
+/* agent_tasks.c */
+/* Kills what an earlier agent with the same work_dir left running. */
+void agent_kill_leftovers(agent *a);
+/* Starts a task's process; on failure queues TASK_FAILED. */
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
+/* TERM to the task's process group, KILL after the grace period. */
+void agent_task_kill(agent *a, a_task *t, double grace);
+const char *agent_state_name(Mesos__V1__TaskState s);
+bool agent_state_terminal(Mesos__V1__TaskState s);
+
+/* agent_cgroups.c */
+/* Picks v2, v1 or none (mode "none" forces none) and clears cgroups an
+ * earlier agent on the same work_dir left. */
+void agent_cgroups_init(agent *a, const char *mode);
+const char *agent_cgroups_name(const agent *a);
+/* Creates the task's cgroup(s) with its limits (mem in thousandths of MB,
+ * cpus in thousandths). 0, or -1 when they cannot be set. */
+int agent_cgroups_prepare(agent *a, a_task *t, int64_t mem_milli_mb, int64_t cpus_milli);
+/* In the child before exec: joins the task's cgroup(s). */
+int agent_cgroups_enter(const a_task *t);
+/* After the task exited: whether the OOM killer hit it. */
+bool agent_cgroups_oom(const a_task *t);
+/* Kills what is left in the task's cgroup(s) and removes them. */
+void agent_cgroups_destroy(a_task *t);
+
+/* agent_main.c */
+void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * agent_main.c — meso-agent: flags, the libev loop, signals, and the agent's
+ * own HTTP endpoints (/state, /metrics, /health).
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "rt_flags.h"
+#include "rt_resources.h"
+
+static void serve_state(agent *a, rt_http_session *s)
+{
+	char text[1024];
+	json_t *root = json_object();
+	json_object_set_new(root, "id", a->id ? json_string(a->id) : json_null());
+	json_object_set_new(root, "master", json_string(a->flags.master));
+	json_object_set_new(root, "master_id", a->master_id ? json_string(a->master_id) : json_null());
+	json_object_set_new(root, "registered", json_boolean(a->registered));
+	json_object_set_new(root, "hostname", json_string(a->flags.hostname));
+	json_object_set_new(root, "port", json_integer(rt_http_server_port(a->http)));
+	json_object_set_new(root, "work_dir", json_string(a->work_dir));
+	json_object_set_new(root, "resources", json_string(rt_resources_text(a->parser, &a->total, text, sizeof text)));
+	json_object_set_new(root, "isolation", json_string(agent_cgroups_name(a)));
+	json_t *tasks = json_array();
+	for (a_task *t = a->tasks; t; t = t->next) {
+		size_t pending = 0;
+		for (a_update *u = t->updates; u; u = u->next)
+			pending++;
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(t->id));
+		json_object_set_new(j, "framework_id", json_string(t->fw_id));
+		json_object_set_new(j, "state", json_string(agent_state_name(t->state)));
+		json_object_set_new(j, "pid", json_integer(t->pid));
+		json_object_set_new(j, "sandbox", json_string(t->sandbox));
+		json_object_set_new(j, "unacknowledged_updates", json_integer((json_int_t)pending));
+		json_array_append_new(tasks, j);
+	}
+	json_object_set_new(root, "tasks", tasks);
+	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(root);
+	size_t len = strlen(out);
+	out[len] = '\n';
+	rt_http_reply(s, 200, "application/json", out, len + 1, NULL);
+	free(out);
+}
+
+static void serve_metrics(agent *a, rt_http_session *s)
+{
+	const agent_metrics *x = &a->metrics;
+	size_t running = 0, pending = 0;
+	for (a_task *t = a->tasks; t; t = t->next) {
+		running += t->pid > 0;
+		for (a_update *u = t->updates; u; u = u->next)
+			pending++;
+	}
+	rt_buf b;
+	rt_buf_init(&b);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_registered 1 while registered with a master.\n"
+	              "# TYPE meso_agent_registered gauge\nmeso_agent_registered %d\n",
+	              a->registered ? 1 : 0);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_tasks_running Task processes alive.\n"
+	              "# TYPE meso_agent_tasks_running gauge\nmeso_agent_tasks_running %zu\n",
+	              running);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_updates_pending Status updates not yet acknowledged.\n"
+	              "# TYPE meso_agent_updates_pending gauge\nmeso_agent_updates_pending %zu\n",
+	              pending);
+	rt_buf_printf(
+	        &b,
+	        "# HELP meso_agent_tasks_total Tasks launched and ended, by state.\n"
+	        "# TYPE meso_agent_tasks_total counter\n"
+	        "meso_agent_tasks_total{state=\"launched\"} %llu\nmeso_agent_tasks_total{state=\"finished\"} %llu\n"
+	        "meso_agent_tasks_total{state=\"failed\"} %llu\nmeso_agent_tasks_total{state=\"killed\"} %llu\n"
+	        "meso_agent_tasks_total{state=\"lost\"} %llu\n",
+	        (unsigned long long)x->tasks_launched, (unsigned long long)x->tasks_finished,
+	        (unsigned long long)x->tasks_failed, (unsigned long long)x->tasks_killed,
+	        (unsigned long long)x->tasks_lost);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_updates_total Status update frames, by kind.\n"
+	              "# TYPE meso_agent_updates_total counter\n"
+	              "meso_agent_updates_total{kind=\"sent\"} %llu\nmeso_agent_updates_total{kind=\"retried\"} %llu\n"
+	              "meso_agent_updates_total{kind=\"acknowledged\"} %llu\n",
+	              (unsigned long long)x->updates_sent, (unsigned long long)x->updates_retried,
+	              (unsigned long long)x->updates_acked);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_registrations_total Registrations with a master.\n"
+	              "# TYPE meso_agent_registrations_total counter\nmeso_agent_registrations_total %llu\n",
+	              (unsigned long long)x->registrations);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_leftovers_killed_total Processes of an earlier run killed at start.\n"
+	              "# TYPE meso_agent_leftovers_killed_total counter\nmeso_agent_leftovers_killed_total %llu\n",
+	              (unsigned long long)x->leftovers_killed);
+	rt_http_reply(s, 200, "text/plain; version=0.0.4", b.data, b.len, NULL);
+	rt_buf_free(&b);
+}
+
+void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
+{
+	agent *a = ud;
+	if (strcmp(req->path, "/state") != 0 && strcmp(req->path, "/metrics") != 0 &&
+	    strcmp(req->path, "/health") != 0) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "No such endpoint: %.200s", req->path);
+		rt_http_reply_text(s, 404, msg);
+	} else if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+	} else if (strcmp(req->path, "/state") == 0) {
+		serve_state(a, s);
+	} else if (strcmp(req->path, "/metrics") == 0) {
+		serve_metrics(a, s);
+	} else {
+		rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
+	}
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	rt_log(RT_INFO, "received signal %d; shutting down", w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+int main(int argc, char **argv)
+{
+	agent_flags f = {
+	        .master = NULL,
+	        .ip = "127.0.0.1",
+	        .port = 5051,
+	        .hostname = NULL,
+	        .resources = "cpus:1;mem:1024",
+	        .attributes = NULL,
+	        .work_dir = NULL,
+	        .kill_grace = 3.0,
+	        .retry_interval = 1.0,
+	        .retry_max = 60.0,
+	        .master_timeout = 10.0,
+	        .reconnect_max = 5.0,
+	};
+	const char *log_level = "info", *isolation = "auto";
+	rt_flag flags[] = {
+	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
+	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required)"},
+	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
+	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
+	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
+	        {"resources", RT_FLAG_STRING, &f.resources,
+	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\""},
+	        {"attributes", RT_FLAG_STRING, &f.attributes, "text attributes, e.g. \"rack:r1;zone:a\""},
+	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for sandboxes (required)"},
+	        {"kill_grace", RT_FLAG_DOUBLE, &f.kill_grace, "seconds between SIGTERM and SIGKILL on a kill"},
+	        {"status_retry_interval", RT_FLAG_DOUBLE, &f.retry_interval,
+	         "first retry of an unacknowledged update, seconds (doubles)"},
+	        {"status_retry_max", RT_FLAG_DOUBLE, &f.retry_max, "longest interval between retries, seconds"},
+	        {"master_timeout", RT_FLAG_DOUBLE, &f.master_timeout, "seconds of master silence before reconnecting"},
+	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	};
+	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
+	                        sizeof flags / sizeof flags[0], argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (strcmp(isolation, "auto") != 0 && strcmp(isolation, "none") != 0) {
+		fprintf(stderr, "meso-agent: --isolation must be auto or none\n");
+		return 2;
+	}
+	if (!f.master || !f.work_dir) {
+		fprintf(stderr, "meso-agent: --master and --work_dir are required (see --help)\n");
+		return 2;
+	}
+	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0) {
+		fprintf(stderr, "meso-agent: retry intervals and timeouts must be > 0\n");
+		return 2;
+	}
+	if (!f.hostname)
+		f.hostname = f.ip;
+	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
+	            : strcmp(log_level, "warning") == 0 ? RT_WARN
+	            : strcmp(log_level, "error") == 0   ? RT_ERROR
+	                                                : RT_INFO;
+	rt_log_init("meso-agent", level);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	static agent a;
+	char err[256];
+	if (agent_init(&a, loop, &f, err, sizeof err) != 0) {
+		rt_log(RT_ERROR, "%s", err);
+		return 1;
+	}
+	agent_cgroups_init(&a, isolation);
+	agent_kill_leftovers(&a);
+	int port = rt_http_server_port(a.http);
+	char path[PATH_MAX + 16], text[32];
+	snprintf(path, sizeof path, "%s/agent.port", a.work_dir);
+	snprintf(text, sizeof text, "%d\n", port);
+	if (rt_file_write(path, text) != 0)
+		rt_log(RT_WARN, "cannot write %s", path);
+	char res[1024];
+	rt_log(RT_INFO, "agent on %s:%d with %s, master %s, work_dir %s; isolation: %s", f.ip, port,
+	       rt_resources_text(a.parser, &a.total, res, sizeof res), f.master, a.work_dir, agent_cgroups_name(&a));
+
+	ev_signal sigterm, sigint;
+	ev_signal_init(&sigterm, on_signal, SIGTERM);
+	ev_signal_init(&sigint, on_signal, SIGINT);
+	ev_signal_start(loop, &sigterm);
+	ev_signal_start(loop, &sigint);
+	ev_run(loop, 0);
+	/* A stopped agent takes its tasks with it; a killed one leaves them to
+	 * the next agent on this work_dir, which kills them at start. */
+	for (a_task *t = a.tasks; t; t = t->next)
+		if (t->pid > 0)
+			kill(-t->pid, SIGKILL);
+	agent_shutdown(&a);
+	rt_log(RT_INFO, "stopped");
+	return 0;
+}

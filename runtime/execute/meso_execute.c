@@ -1,0 +1,479 @@
+/*
+ * meso_execute.c — meso-execute, the simplest v1 framework: subscribes to
+ * the master's scheduler API (protobuf), launches K instances of a shell
+ * command on offered resources, prints every status transition, acknowledges
+ * updates, and exits with the task's exit status. SIGINT/SIGTERM kill the
+ * tasks (they end KILLED) before it exits.
+ */
+#define _GNU_SOURCE
+#include <ev.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloccore/alloccore.h"
+#include "rt_flags.h"
+#include "rt_http_client.h"
+#include "rt_resources.h"
+#include "rt_util.h"
+#include "scheduler/scheduler.pb-c.h"
+
+typedef Mesos__V1__Scheduler__Call Call;
+typedef Mesos__V1__Scheduler__Event Event;
+
+typedef struct instance {
+	char id[160];
+	char agent_id[160];
+	bool launched, terminal;
+	Mesos__V1__TaskState state;
+	int exit_status;
+} instance;
+
+typedef struct execute {
+	struct ev_loop *loop;
+	char host[256];
+	int port;
+	const char *name, *command, *role;
+	int instances;
+	double refuse_seconds;
+	ac_core *parser;
+	ac_resources need;
+	Mesos__V1__Resource **need_pb;
+	size_t n_need_pb;
+	rt_arena *arena;
+	rt_http_client *stream;
+	rt_recordio_decoder rio;
+	char *fw_id;
+	char stream_id[160];
+	instance *inst;
+	rt_http_caller *calls; /* the connection for calls */
+	bool suppressed, killing, finishing, teardown_pending;
+	int exit_status;
+} execute;
+
+static void finish(execute *e, int status);
+static void simple_call(execute *e, Mesos__V1__Scheduler__Call__Type type);
+
+/* ---------------------------------------------------------------- calls */
+
+static void call_done(void *ud, int status, const uint8_t *body, size_t len, const char *error)
+{
+	execute *e = ud;
+	if (error)
+		fprintf(stderr, "meso-execute: call failed: %s\n", error);
+	else if (status != 202)
+		fprintf(stderr, "meso-execute: the master answered a call with HTTP %d: %.*s", status, (int)len,
+		        (const char *)body);
+	if (e->finishing && rt_http_caller_pending(e->calls) == 0) {
+		if (e->teardown_pending) {
+			/* TEARDOWN goes last, after the acknowledgements. */
+			e->teardown_pending = false;
+			simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN);
+		} else {
+			ev_break(e->loop, EVBREAK_ALL);
+		}
+	}
+}
+
+static void send_call(execute *e, Call *call)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	fid.value = e->fw_id;
+	call->framework_id = &fid;
+	size_t n = protobuf_c_message_get_packed_size(&call->base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&call->base, bytes);
+	char headers[300];
+	snprintf(headers, sizeof headers, "Content-Type: application/x-protobuf\r\nMesos-Stream-Id: %s\r\n",
+	         e->stream_id);
+	/* One kept-alive connection, calls pipelined in order. */
+	rt_http_caller_post(e->calls, "/api/v1/scheduler", headers, bytes, n, call_done, e);
+	free(bytes);
+	call->framework_id = NULL;
+}
+
+static void simple_call(execute *e, Mesos__V1__Scheduler__Call__Type type)
+{
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = type;
+	send_call(e, &call);
+}
+
+static void finish(execute *e, int status)
+{
+	if (e->finishing)
+		return;
+	e->finishing = true;
+	e->exit_status = status;
+	if (e->fw_id && rt_http_caller_pending(e->calls) > 0)
+		e->teardown_pending = true;
+	else if (e->fw_id)
+		simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN);
+	if (rt_http_caller_pending(e->calls) == 0)
+		ev_break(e->loop, EVBREAK_ALL);
+}
+
+/* --------------------------------------------------------------- events */
+
+static void handle_offers(execute *e, const Mesos__V1__Scheduler__Event__Offers *offers)
+{
+	for (size_t i = 0; i < offers->n_offers; i++) {
+		const Mesos__V1__Offer *o = offers->offers[i];
+		ac_resources have;
+		ac_err err;
+		Mesos__V1__OfferID *ids[1] = {o->id};
+		if (rt_resources_from_pb(e->parser, o->resources, o->n_resources, &have, &err) != 0) {
+			fprintf(stderr, "meso-execute: offer %s has resources I cannot read: %s\n", o->id->value,
+			        err.msg);
+			have.ngroups = 1;
+			ac_resources_init(&have);
+		}
+		rt_arena *a = rt_arena_create();
+		Mesos__V1__TaskInfo **tasks = rt_arena_alloc(a, (size_t)e->instances * sizeof *tasks);
+		size_t ntasks = 0;
+		for (int k = 0; k < e->instances && !e->killing && !e->finishing; k++) {
+			instance *in = &e->inst[k];
+			if (in->launched || !ac_resources_contains(&have, &e->need))
+				continue;
+			ac_resources_sub(&have, &e->need);
+			in->launched = true;
+			snprintf(in->agent_id, sizeof in->agent_id, "%s", o->agent_id->value);
+			Mesos__V1__TaskInfo *ti = rt_arena_alloc(a, sizeof *ti);
+			mesos__v1__task_info__init(ti);
+			ti->name = (char *)e->name;
+			ti->task_id = rt_arena_alloc(a, sizeof *ti->task_id);
+			mesos__v1__task_id__init(ti->task_id);
+			ti->task_id->value = in->id;
+			ti->agent_id = o->agent_id;
+			ti->resources = e->need_pb;
+			ti->n_resources = e->n_need_pb;
+			ti->command = rt_arena_alloc(a, sizeof *ti->command);
+			mesos__v1__command_info__init(ti->command);
+			ti->command->value = (char *)e->command;
+			ti->command->has_shell = true;
+			ti->command->shell = true;
+			tasks[ntasks++] = ti;
+			printf("%s: launching on agent %s (%s)\n", in->id, o->agent_id->value, o->hostname);
+		}
+		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+		Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
+		filters.has_refuse_seconds = true;
+		filters.refuse_seconds = e->refuse_seconds;
+		call.has_type = true;
+		if (ntasks) {
+			Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+			Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
+			Mesos__V1__Offer__Operation__Launch launch = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+			Mesos__V1__Offer__Operation *ops[1] = {&op};
+			launch.task_infos = tasks;
+			launch.n_task_infos = ntasks;
+			op.has_type = true;
+			op.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+			op.launch = &launch;
+			acc.offer_ids = ids;
+			acc.n_offer_ids = 1;
+			acc.operations = ops;
+			acc.n_operations = 1;
+			acc.filters = &filters;
+			call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT;
+			call.accept = &acc;
+			send_call(e, &call);
+		} else {
+			Mesos__V1__Scheduler__Call__Decline dec = MESOS__V1__SCHEDULER__CALL__DECLINE__INIT;
+			dec.offer_ids = ids;
+			dec.n_offer_ids = 1;
+			dec.filters = &filters;
+			call.type = MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE;
+			call.decline = &dec;
+			send_call(e, &call);
+		}
+		rt_arena_destroy(a);
+	}
+	bool all = true;
+	for (int k = 0; k < e->instances; k++)
+		all &= e->inst[k].launched;
+	if (all && !e->suppressed) {
+		e->suppressed = true;
+		simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS);
+	}
+}
+
+static bool terminal(Mesos__V1__TaskState s)
+{
+	return s == MESOS__V1__TASK_STATE__TASK_FINISHED || s == MESOS__V1__TASK_STATE__TASK_FAILED ||
+	       s == MESOS__V1__TASK_STATE__TASK_KILLED || s == MESOS__V1__TASK_STATE__TASK_ERROR ||
+	       s == MESOS__V1__TASK_STATE__TASK_LOST || s == MESOS__V1__TASK_STATE__TASK_DROPPED ||
+	       s == MESOS__V1__TASK_STATE__TASK_GONE || s == MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR ||
+	       s == MESOS__V1__TASK_STATE__TASK_UNKNOWN;
+}
+
+static void handle_update(execute *e, const Mesos__V1__TaskStatus *st)
+{
+	const ProtobufCEnumValue *v =
+	        protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, st->state);
+	printf("%s: %s%s%s%s\n", st->task_id->value, v ? v->name : "?", st->message ? " (" : "",
+	       st->message ? st->message : "", st->message ? ")" : "");
+	fflush(stdout);
+	if (st->has_uuid && st->agent_id) {
+		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+		Mesos__V1__Scheduler__Call__Acknowledge ack = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;
+		ack.agent_id = st->agent_id;
+		ack.task_id = st->task_id;
+		ack.uuid = st->uuid;
+		call.has_type = true;
+		call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE;
+		call.acknowledge = &ack;
+		send_call(e, &call);
+	}
+	instance *in = NULL;
+	for (int k = 0; k < e->instances; k++)
+		if (strcmp(e->inst[k].id, st->task_id->value) == 0)
+			in = &e->inst[k];
+	if (!in || in->terminal)
+		return;
+	in->state = st->state;
+	if (!terminal(st->state))
+		return;
+	in->terminal = true;
+	int code = 0;
+	switch (st->state) {
+	case MESOS__V1__TASK_STATE__TASK_FINISHED:
+		code = 0;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_KILLED:
+		code = 128 + SIGTERM;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_FAILED:
+		code = 1;
+		if (st->message && sscanf(st->message, "Command exited with status %d", &code) != 1)
+			code = 1;
+		break;
+	default:
+		code = 1;
+		break;
+	}
+	in->exit_status = code;
+	bool all = true;
+	int status = 0;
+	for (int k = 0; k < e->instances; k++) {
+		all &= e->inst[k].terminal;
+		if (e->inst[k].terminal && e->inst[k].exit_status && !status)
+			status = e->inst[k].exit_status;
+	}
+	if (all)
+		finish(e, status);
+}
+
+static void on_event(const uint8_t *rec, size_t len, void *ud)
+{
+	execute *e = ud;
+	Event *ev = mesos__v1__scheduler__event__unpack(NULL, len, rec);
+	if (!ev) {
+		fprintf(stderr, "meso-execute: undecodable event of %zu bytes\n", len);
+		return;
+	}
+	switch (ev->type) {
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED:
+		if (ev->subscribed) {
+			free(e->fw_id);
+			e->fw_id = rt_xstrdup(ev->subscribed->framework_id->value);
+			fprintf(stderr, "meso-execute: subscribed as framework %s\n", e->fw_id);
+		}
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS:
+		if (ev->offers)
+			handle_offers(e, ev->offers);
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE:
+		if (ev->update)
+			handle_update(e, ev->update->status);
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR:
+		fprintf(stderr, "meso-execute: error from the master: %s\n", ev->error ? ev->error->message : "?");
+		finish(e, 1);
+		break;
+	case MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE:
+		if (ev->failure && ev->failure->agent_id)
+			fprintf(stderr, "meso-execute: agent %s failed\n", ev->failure->agent_id->value);
+		break;
+	default:
+		break;
+	}
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+static void stream_headers(rt_http_client *c, int status, void *ud)
+{
+	execute *e = ud;
+	const char *sid = rt_http_client_header(c, "Mesos-Stream-Id");
+	if (status != 200 || !sid) {
+		fprintf(stderr, "meso-execute: SUBSCRIBE answered HTTP %d\n", status);
+		return;
+	}
+	snprintf(e->stream_id, sizeof e->stream_id, "%s", sid);
+}
+
+static void stream_body(rt_http_client *c, const uint8_t *data, size_t len, void *ud)
+{
+	execute *e = ud;
+	if (!e->stream_id[0]) {
+		fprintf(stderr, "meso-execute: %.*s", (int)len, (const char *)data);
+		return;
+	}
+	if (rt_recordio_feed(&e->rio, data, len, on_event, e) != 0) {
+		fprintf(stderr, "meso-execute: malformed RecordIO stream\n");
+		finish(e, 1);
+	}
+}
+
+static void stream_done(rt_http_client *c, const char *error, void *ud)
+{
+	execute *e = ud;
+	e->stream = NULL;
+	if (!e->finishing) {
+		fprintf(stderr, "meso-execute: subscription stream ended%s%s\n", error ? ": " : "", error ? error : "");
+		free(e->fw_id);
+		e->fw_id = NULL; /* no teardown on a dead stream */
+		finish(e, 1);
+	}
+}
+
+static void subscribe(execute *e)
+{
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	const char *user = getenv("USER");
+	fi.user = (char *)(user ? user : "root");
+	fi.name = (char *)e->name;
+	fi.role = (char *)e->role;
+	sub.framework_info = &fi;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
+	call.subscribe = &sub;
+	size_t n = protobuf_c_message_get_packed_size(&call.base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&call.base, bytes);
+	rt_http_client_handlers h = {
+	        .on_headers = stream_headers, .on_body = stream_body, .on_done = stream_done, .ud = e};
+	e->stream = rt_http_client_start(e->loop, e->host, e->port, "POST", "/api/v1/scheduler",
+	                                 "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n",
+	                                 bytes, n, &h);
+	free(bytes);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	execute *e = w->data;
+	if (e->killing || !e->fw_id) {
+		fprintf(stderr, "meso-execute: stopping\n");
+		finish(e, 128 + w->signum);
+		return;
+	}
+	e->killing = true;
+	fprintf(stderr, "meso-execute: killing the tasks (signal again to stop at once)\n");
+	bool any = false;
+	for (int k = 0; k < e->instances; k++) {
+		instance *in = &e->inst[k];
+		if (!in->launched) {
+			in->terminal = true;
+			in->exit_status = 128 + w->signum;
+			continue;
+		}
+		if (in->terminal)
+			continue;
+		any = true;
+		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+		Mesos__V1__Scheduler__Call__Kill kill = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
+		Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+		Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+		tid.value = in->id;
+		aid.value = in->agent_id;
+		kill.task_id = &tid;
+		kill.agent_id = &aid;
+		call.has_type = true;
+		call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
+		call.kill = &kill;
+		send_call(e, &call);
+	}
+	if (!any)
+		finish(e, 128 + w->signum);
+}
+
+int main(int argc, char **argv)
+{
+	const char *master = NULL, *name = "meso-execute", *command = NULL, *resources = "cpus:0.1;mem:32";
+	const char *role = "*";
+	int instances = 1;
+	double refuse = 5.0;
+	rt_flag flags[] = {
+	        {"master", RT_FLAG_STRING, &master, "master HOST:PORT (required)"},
+	        {"name", RT_FLAG_STRING, &name, "framework and task name"},
+	        {"command", RT_FLAG_STRING, &command, "shell command each task runs (required)"},
+	        {"resources", RT_FLAG_STRING, &resources, "resources of one task, e.g. \"cpus:0.5;mem:64\""},
+	        {"instances", RT_FLAG_INT, &instances, "how many tasks to run"},
+	        {"role", RT_FLAG_STRING, &role, "the framework's role"},
+	        {"refuse_seconds", RT_FLAG_DOUBLE, &refuse, "filter on declined or unused offer resources"},
+	};
+	int rc = rt_flags_parse("meso-execute",
+	                        "Runs a command as Meso tasks through the v1 scheduler API and exits with its status.",
+	                        flags, sizeof flags / sizeof flags[0], argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	static execute e;
+	if (!master || !command || instances < 1 || instances > 100000) {
+		fprintf(stderr, "meso-execute: --master and --command are required, --instances >= 1 (see --help)\n");
+		return 2;
+	}
+	if (rt_hostport_parse(master, e.host, sizeof e.host, &e.port) != 0) {
+		fprintf(stderr, "meso-execute: --master must be HOST:PORT\n");
+		return 2;
+	}
+	ac_err err;
+	if (ac_core_create(NULL, NULL, &e.parser, &err) != 0 ||
+	    ac_resources_parse(e.parser, resources, &e.need, &err) != 0 || ac_resources_empty(&e.need)) {
+		fprintf(stderr, "meso-execute: --resources: %s\n", ac_resources_empty(&e.need) ? "empty" : err.msg);
+		return 2;
+	}
+	rt_log_init("meso-execute", RT_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	e.loop = ev_default_loop(EVFLAG_AUTO);
+	e.name = name;
+	e.command = command;
+	e.role = role;
+	e.instances = instances;
+	e.refuse_seconds = refuse;
+	e.arena = rt_arena_create();
+	e.need_pb = rt_resources_to_pb(e.parser, &e.need, NULL, e.arena, &e.n_need_pb);
+	e.inst = rt_xcalloc((size_t)instances, sizeof *e.inst);
+	uint8_t u[16];
+	rt_uuid_random(u);
+	for (int k = 0; k < instances; k++)
+		snprintf(e.inst[k].id, sizeof e.inst[k].id, "%s-%02x%02x%02x-%d", name, u[0], u[1], u[2], k);
+	rt_recordio_init(&e.rio, 64u << 20);
+	e.calls = rt_http_caller_create(e.loop, e.host, e.port);
+	subscribe(&e);
+	if (!e.stream) {
+		fprintf(stderr, "meso-execute: cannot reach %s\n", master);
+		return 1;
+	}
+	ev_signal sigint, sigterm;
+	ev_signal_init(&sigint, on_signal, SIGINT);
+	ev_signal_init(&sigterm, on_signal, SIGTERM);
+	sigint.data = sigterm.data = &e;
+	ev_signal_start(e.loop, &sigint);
+	ev_signal_start(e.loop, &sigterm);
+	ev_run(e.loop, 0);
+	if (e.stream)
+		rt_http_client_cancel(e.stream);
+	rt_http_caller_destroy(e.calls);
+	rt_recordio_free(&e.rio);
+	rt_arena_destroy(e.arena);
+	ac_core_destroy(e.parser);
+	free(e.inst);
+	free(e.fw_id);
+	return e.exit_status;
+}

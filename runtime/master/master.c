@@ -1,0 +1,605 @@
+/*
+ * master.c — the master's bookkeeping: agents, frameworks, tasks and offers,
+ * and the bridge to alloccore (offers come only from ac_allocate through the
+ * offer hook; rescinds through the rescind hook). The other master files
+ * call in here; nothing here parses HTTP or frames.
+ */
+#define _GNU_SOURCE
+#include "master.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_http_client.h"
+#include "rt_resources.h"
+
+const double m_hist_bounds[M_HIST_BUCKETS] = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                              0.025,   0.05,    0.1,    0.25,    0.5,    1.0,   2.5,    5.0};
+
+void m_hist_add(m_hist *h, double seconds)
+{
+	int i = 0;
+	while (i < M_HIST_BUCKETS && seconds > m_hist_bounds[i])
+		i++;
+	h->count[i]++;
+	h->n++;
+	h->sum += seconds;
+}
+
+ac_time master_now(const master *m)
+{
+	/* The core's clock starts near zero; it only has to be monotonic. */
+	return rt_mono_ns() - m->start_ns + AC_SECOND;
+}
+
+const char *master_state_name(Mesos__V1__TaskState s)
+{
+	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, s);
+	return v ? v->name : "TASK_UNKNOWN";
+}
+
+bool master_state_terminal(Mesos__V1__TaskState s)
+{
+	switch (s) {
+	case MESOS__V1__TASK_STATE__TASK_FINISHED:
+	case MESOS__V1__TASK_STATE__TASK_FAILED:
+	case MESOS__V1__TASK_STATE__TASK_KILLED:
+	case MESOS__V1__TASK_STATE__TASK_ERROR:
+	case MESOS__V1__TASK_STATE__TASK_LOST:
+	case MESOS__V1__TASK_STATE__TASK_DROPPED:
+	case MESOS__V1__TASK_STATE__TASK_GONE:
+	case MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+m_agent *master_agent_find(master *m, const char *id)
+{
+	for (m_agent *a = m->agents; a; a = a->next)
+		if (strcmp(a->id, id) == 0)
+			return a;
+	return NULL;
+}
+
+m_fw *master_fw_find(master *m, const char *id)
+{
+	for (m_fw *f = m->fws; f; f = f->next)
+		if (strcmp(f->id, id) == 0)
+			return f;
+	return NULL;
+}
+
+static bool in_list(char *const *list, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], id) == 0)
+			return true;
+	return false;
+}
+
+bool master_fw_was_removed(const master *m, const char *id)
+{
+	return in_list(m->removed_fws, m->nremoved_fws, id);
+}
+
+bool master_agent_was_removed(const master *m, const char *id)
+{
+	return in_list(m->removed_agents, m->nremoved_agents, id);
+}
+
+static void list_add(char ***list, size_t *n, const char *id)
+{
+	char **p = realloc(*list, (*n + 1) * sizeof *p);
+	if (!p)
+		abort();
+	p[*n] = rt_xstrdup(id);
+	*list = p;
+	(*n)++;
+}
+
+m_task *master_task_find(master *m, const m_fw *fw, const char *task_id)
+{
+	for (m_task *t = m->tasks; t; t = t->next)
+		if (t->fw == fw && strcmp(t->id, task_id) == 0)
+			return t;
+	return NULL;
+}
+
+m_offer *master_offer_find(master *m, const char *id)
+{
+	for (m_offer *o = m->offers; o; o = o->next)
+		if (strcmp(o->id, id) == 0)
+			return o;
+	return NULL;
+}
+
+static m_offer *offer_find_ac(master *m, ac_offer_id id)
+{
+	for (m_offer *o = m->offers; o; o = o->next)
+		if (o->ac == id)
+			return o;
+	return NULL;
+}
+
+void master_offer_forget(master *m, m_offer *o)
+{
+	for (m_offer **pp = &m->offers; *pp; pp = &(*pp)->next) {
+		if (*pp == o) {
+			*pp = o->next;
+			break;
+		}
+	}
+	free(o->id);
+	free(o);
+}
+
+m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
+                        Mesos__V1__TaskState state)
+{
+	m_task *t = rt_xcalloc(1, sizeof *t);
+	t->id = rt_xstrdup(id);
+	t->name = rt_xstrdup(name ? name : "");
+	t->fw = fw;
+	t->agent = a;
+	t->res = *res;
+	t->state = state;
+	t->next = m->tasks;
+	m->tasks = t;
+	return t;
+}
+
+void master_task_remove(master *m, m_task *t, bool recover)
+{
+	if (recover) {
+		ac_err err;
+		if (ac_recover(m->core, t->fw->ac, t->agent->ac, &t->res, &err) != 0)
+			rt_log(RT_WARN, "recover of task %s failed: %s", t->id, err.msg);
+		master_allocate_soon(m);
+	}
+	for (m_task **pp = &m->tasks; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	free(t->id);
+	free(t->name);
+	free(t);
+}
+
+/* ---------------------------------------------------------------- events */
+
+void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev)
+{
+	if (!fw->stream)
+		return;
+	size_t n = protobuf_c_message_get_packed_size(&ev->base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&ev->base, bytes);
+	rt_buf rec;
+	rt_buf_init(&rec);
+	rt_recordio_encode(&rec, bytes, n);
+	/* One RecordIO record per HTTP chunk, as Mesos writes them. */
+	rt_http_stream_send(fw->stream, rec.data, rec.len);
+	rt_buf_free(&rec);
+	free(bytes);
+	m->metrics.events_sent++;
+}
+
+void master_send_status(master *m, m_fw *fw, const char *task_id, const char *agent_id, Mesos__V1__TaskState state,
+                        Mesos__V1__TaskStatus__Reason reason, const char *message)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Mesos__V1__Scheduler__Event__Update up = MESOS__V1__SCHEDULER__EVENT__UPDATE__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	tid.value = (char *)task_id;
+	st.task_id = &tid;
+	st.state = state;
+	st.has_source = true;
+	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_MASTER;
+	st.has_reason = true;
+	st.reason = reason;
+	st.message = (char *)message;
+	st.has_timestamp = true;
+	st.timestamp = rt_wall_seconds();
+	if (agent_id) {
+		aid.value = (char *)agent_id;
+		st.agent_id = &aid;
+	}
+	up.status = &st;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE;
+	ev.update = &up;
+	master_send_event(m, fw, &ev);
+	switch (state) {
+	case MESOS__V1__TASK_STATE__TASK_ERROR:
+		m->metrics.tasks_error++;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_LOST:
+		m->metrics.tasks_lost++;
+		break;
+	case MESOS__V1__TASK_STATE__TASK_DROPPED:
+		m->metrics.tasks_dropped++;
+		break;
+	default:
+		break;
+	}
+}
+
+bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *msg)
+{
+	if (!a->conn)
+		return false;
+	size_t n = protobuf_c_message_get_packed_size(&msg->base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&msg->base, bytes);
+	int rc = rt_conn_send(a->conn, bytes, n);
+	free(bytes);
+	return rc == 0;
+}
+
+/* ------------------------------------------------------------ allocation */
+
+static void hook_offer(void *ud, const ac_offer_view *v)
+{
+	master *m = ud;
+	m_fw *fw = NULL;
+	m_agent *a = NULL;
+	for (m_fw *f = m->fws; f; f = f->next)
+		if (f->ac == v->fw)
+			fw = f;
+	for (m_agent *x = m->agents; x; x = x->next)
+		if (x->ac == v->agent)
+			a = x;
+	if (!fw || !a)
+		return; /* cannot happen: every core entity has a master record */
+	m_offer *o = rt_xcalloc(1, sizeof *o);
+	char id[96];
+	snprintf(id, sizeof id, "%s-O%llu", m->id, (unsigned long long)m->next_offer++);
+	o->id = rt_xstrdup(id);
+	o->ac = v->id;
+	o->fw = fw;
+	o->agent = a;
+	o->res = *v->resources;
+	o->next = m->offers;
+	m->offers = o;
+	if (fw->npending == fw->cappending) {
+		fw->cappending = fw->cappending ? 2 * fw->cappending : 8;
+		fw->pending = realloc(fw->pending, fw->cappending * sizeof *fw->pending);
+		if (!fw->pending)
+			abort();
+	}
+	fw->pending[fw->npending++] = o;
+}
+
+static void hook_rescind(void *ud, const ac_offer_view *v, ac_rescind_reason why)
+{
+	master *m = ud;
+	m_offer *o = offer_find_ac(m, v->id);
+	if (!o)
+		return;
+	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT;
+	Mesos__V1__Scheduler__Event__Rescind r = MESOS__V1__SCHEDULER__EVENT__RESCIND__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	oid.value = o->id;
+	r.offer_id = &oid;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__RESCIND;
+	ev.rescind = &r;
+	master_send_event(m, o->fw, &ev);
+	rt_log(RT_DEBUG, "rescinded offer %s (reason %d)", o->id, (int)why);
+	master_offer_forget(m, o);
+}
+
+static void send_offers(master *m, m_fw *fw)
+{
+	rt_arena *a = rt_arena_create();
+	Mesos__V1__Scheduler__Event__Offers offers = MESOS__V1__SCHEDULER__EVENT__OFFERS__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	offers.n_offers = fw->npending;
+	offers.offers = rt_arena_alloc(a, fw->npending * sizeof *offers.offers);
+	for (size_t i = 0; i < fw->npending; i++) {
+		m_offer *o = fw->pending[i];
+		Mesos__V1__Offer *pb = rt_arena_alloc(a, sizeof *pb);
+		mesos__v1__offer__init(pb);
+		pb->id = rt_arena_alloc(a, sizeof *pb->id);
+		mesos__v1__offer_id__init(pb->id);
+		pb->id->value = o->id;
+		pb->framework_id = rt_arena_alloc(a, sizeof *pb->framework_id);
+		mesos__v1__framework_id__init(pb->framework_id);
+		pb->framework_id->value = fw->id;
+		pb->agent_id = rt_arena_alloc(a, sizeof *pb->agent_id);
+		mesos__v1__agent_id__init(pb->agent_id);
+		pb->agent_id->value = o->agent->id;
+		pb->hostname = o->agent->hostname;
+		pb->url = rt_arena_alloc(a, sizeof *pb->url);
+		mesos__v1__url__init(pb->url);
+		pb->url->scheme = "http";
+		pb->url->path = "/slave(1)";
+		pb->url->address = rt_arena_alloc(a, sizeof *pb->url->address);
+		mesos__v1__address__init(pb->url->address);
+		pb->url->address->hostname = o->agent->hostname;
+		pb->url->address->port = o->agent->port;
+		pb->resources = rt_resources_to_pb(m->core, &o->res, fw->role, a, &pb->n_resources);
+		pb->allocation_info = rt_arena_alloc(a, sizeof *pb->allocation_info);
+		mesos__v1__resource__allocation_info__init(pb->allocation_info);
+		pb->allocation_info->role = fw->role;
+		offers.offers[i] = pb;
+	}
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS;
+	ev.offers = &offers;
+	master_send_event(m, fw, &ev);
+	rt_arena_destroy(a);
+	fw->npending = 0;
+}
+
+void master_allocate(master *m)
+{
+	ac_err err;
+	ac_time now = master_now(m);
+	if (ac_advance(m->core, now, &err) < 0)
+		rt_log(RT_WARN, "allocator: advance: %s", err.msg);
+	int64_t t0 = rt_mono_ns();
+	int n = ac_allocate(m->core, now, &err);
+	m_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
+	if (n < 0)
+		rt_log(RT_WARN, "allocator: %s", err.msg);
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		if (fw->npending)
+			send_offers(m, fw);
+}
+
+static void alloc_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	master_allocate(w->data);
+}
+
+static void alloc_soon_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	master_allocate(w->data);
+}
+
+void master_allocate_soon(master *m)
+{
+	if (!ev_is_active(&m->alloc_soon)) {
+		ev_timer_set(&m->alloc_soon, 0.005, 0.);
+		ev_timer_start(m->loop, &m->alloc_soon);
+	}
+}
+
+/* ------------------------------------------------------------- removals */
+
+void master_agent_remove(master *m, m_agent *a, const char *why)
+{
+	rt_log(RT_WARN, "agent %s (%s:%d) removed: %s", a->id, a->hostname, a->port, why);
+	a->removed = true;
+	for (m_task *t = m->tasks, *next; t; t = next) {
+		next = t->next;
+		if (t->agent != a)
+			continue;
+		Mesos__V1__TaskState st =
+		        t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE : MESOS__V1__TASK_STATE__TASK_LOST;
+		char msg[160];
+		snprintf(msg, sizeof msg, "Agent %s removed: %s", a->id, why);
+		master_send_status(m, t->fw, t->id, a->id, st, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
+		                   msg);
+		master_task_remove(m, t, false);
+	}
+	/* Tell every framework that the agent is gone (Mesos's FAILURE). */
+	for (m_fw *fw = m->fws; fw; fw = fw->next) {
+		Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+		Mesos__V1__Scheduler__Event__Failure f = MESOS__V1__SCHEDULER__EVENT__FAILURE__INIT;
+		Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+		aid.value = a->id;
+		f.agent_id = &aid;
+		ev.has_type = true;
+		ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE;
+		ev.failure = &f;
+		master_send_event(m, fw, &ev);
+	}
+	ac_err err;
+	if (ac_agent_remove(m->core, a->ac, &err) != 0)
+		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
+	if (a->conn) {
+		rt_conn *c = a->conn;
+		a->conn = NULL;
+		rt_conn_close(c, "agent removed");
+	}
+	for (m_agent **pp = &m->agents; *pp; pp = &(*pp)->next) {
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	}
+	list_add(&m->removed_agents, &m->nremoved_agents, a->id);
+	m->metrics.agent_removals++;
+	free(a->id);
+	free(a->hostname);
+	free(a->attributes);
+	free(a);
+}
+
+void master_fw_remove(master *m, m_fw *fw, const char *why)
+{
+	rt_log(RT_INFO, "framework %s (%s) removed: %s", fw->id, fw->name, why);
+	/* Agents kill the framework's tasks; the master forgets them now. */
+	for (m_agent *a = m->agents; a; a = a->next) {
+		bool has = false;
+		for (m_task *t = m->tasks; t && !has; t = t->next)
+			has = t->fw == fw && t->agent == a;
+		if (!has)
+			continue;
+		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+		Meso__Agent__ShutdownFramework sf = MESO__AGENT__SHUTDOWN_FRAMEWORK__INIT;
+		Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+		fid.value = fw->id;
+		sf.framework_id = &fid;
+		msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_FRAMEWORK;
+		msg.shutdown_framework = &sf;
+		master_agent_send(m, a, &msg);
+	}
+	for (m_task *t = m->tasks, *next; t; t = next) {
+		next = t->next;
+		if (t->fw == fw)
+			master_task_remove(m, t, false);
+	}
+	ev_timer_stop(m->loop, &fw->failover);
+	ac_err err;
+	if (ac_fw_remove(m->core, fw->ac, &err) != 0)
+		rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
+	if (fw->stream) {
+		rt_http_session *s = fw->stream;
+		fw->stream = NULL;
+		rt_http_session_on_close(s, NULL, NULL);
+		rt_http_stream_end(s);
+	}
+	for (m_fw **pp = &m->fws; *pp; pp = &(*pp)->next) {
+		if (*pp == fw) {
+			*pp = fw->next;
+			break;
+		}
+	}
+	list_add(&m->removed_fws, &m->nremoved_fws, fw->id);
+	m->metrics.framework_removals++;
+	free(fw->pending);
+	free(fw->id);
+	free(fw->name);
+	free(fw->role);
+	free(fw->user);
+	free(fw);
+	master_allocate_soon(m);
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static void heartbeat_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	master *m = w->data;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT;
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		master_send_event(m, fw, &ev);
+}
+
+static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	master *m = w->data;
+	int64_t now = rt_mono_ns();
+	int64_t limit = (int64_t)(m->flags.agent_timeout * 1e9);
+	for (m_agent *a = m->agents, *next; a; a = next) {
+		next = a->next;
+		if (now - a->last_seen_ns > limit) {
+			char why[96];
+			snprintf(why, sizeof why, "no heartbeat for %.1f s", m->flags.agent_timeout);
+			master_agent_remove(m, a, why);
+		}
+	}
+}
+
+int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof *m);
+	m->loop = loop;
+	m->flags = *flags;
+	m->start_ns = rt_mono_ns();
+	uint8_t u[16];
+	rt_uuid_random(u);
+	rt_uuid_format(u, m->id);
+
+	ac_config cfg;
+	ac_config_default(&cfg);
+	cfg.allocation_interval = (ac_time)(flags->allocation_interval * 1e9);
+	cfg.offer_timeout = (ac_time)(flags->offer_timeout * 1e9);
+	ac_hooks hooks = {.offer = hook_offer, .rescind = hook_rescind, .ud = m};
+	ac_err aerr;
+	if (ac_core_create(&cfg, &hooks, &m->core, &aerr) != 0) {
+		snprintf(err, errlen, "allocator: %s", aerr.msg);
+		return -1;
+	}
+	m->http = rt_http_server_create(loop, flags->ip, flags->port, NULL, master_http_handler, m, err, errlen);
+	if (!m->http) {
+		ac_core_destroy(m->core);
+		return -1;
+	}
+	rt_http_server_set_upgrade(m->http, master_agent_upgrade);
+
+	ev_timer_init(&m->alloc_timer, alloc_timer_cb, flags->allocation_interval, flags->allocation_interval);
+	ev_timer_init(&m->alloc_soon, alloc_soon_cb, 0.005, 0.);
+	ev_timer_init(&m->heartbeat_timer, heartbeat_cb, flags->heartbeat_interval, flags->heartbeat_interval);
+	double check = flags->agent_timeout / 4 < 1.0 ? flags->agent_timeout / 4 : 1.0;
+	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
+	m->alloc_timer.data = m->alloc_soon.data = m->heartbeat_timer.data = m->agent_check_timer.data = m;
+	ev_timer_start(loop, &m->alloc_timer);
+	ev_timer_start(loop, &m->heartbeat_timer);
+	ev_timer_start(loop, &m->agent_check_timer);
+	return 0;
+}
+
+void master_shutdown(master *m)
+{
+	ev_timer_stop(m->loop, &m->alloc_timer);
+	ev_timer_stop(m->loop, &m->alloc_soon);
+	ev_timer_stop(m->loop, &m->heartbeat_timer);
+	ev_timer_stop(m->loop, &m->agent_check_timer);
+	/* Streams end and agents are disconnected, but nothing is killed: a
+	 * restarted master gets the agents' tasks back when they re-register. */
+	for (m_fw *fw = m->fws; fw; fw = fw->next) {
+		ev_timer_stop(m->loop, &fw->failover);
+		if (fw->stream) {
+			rt_http_session_on_close(fw->stream, NULL, NULL);
+			fw->stream = NULL;
+		}
+	}
+	rt_http_server_destroy(m->http);
+	for (m_agent *a = m->agents; a; a = a->next) {
+		if (a->conn) {
+			rt_conn *c = a->conn;
+			a->conn = NULL;
+			rt_conn_close(c, "master shutting down");
+		}
+	}
+	while (m->tasks) {
+		m_task *t = m->tasks;
+		m->tasks = t->next;
+		free(t->id);
+		free(t->name);
+		free(t);
+	}
+	while (m->offers)
+		master_offer_forget(m, m->offers);
+	while (m->fws) {
+		m_fw *fw = m->fws;
+		m->fws = fw->next;
+		free(fw->pending);
+		free(fw->id);
+		free(fw->name);
+		free(fw->role);
+		free(fw->user);
+		free(fw);
+	}
+	while (m->agents) {
+		m_agent *a = m->agents;
+		m->agents = a->next;
+		free(a->id);
+		free(a->hostname);
+		free(a->attributes);
+		free(a);
+	}
+	for (size_t i = 0; i < m->nremoved_fws; i++)
+		free(m->removed_fws[i]);
+	for (size_t i = 0; i < m->nremoved_agents; i++)
+		free(m->removed_agents[i]);
+	free(m->removed_fws);
+	free(m->removed_agents);
+	ac_core_destroy(m->core);
+}

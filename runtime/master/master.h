@@ -1,0 +1,177 @@
+/*
+ * master.h — meso-master's state, shared by its files: master.c (agents,
+ * frameworks, tasks, offers and the allocator hooks), master_sched.c (the v1
+ * scheduler API), master_agents.c (the framed agent protocol) and
+ * master_state.c (/state, /metrics). One libev loop; no threads.
+ */
+#ifndef MESO_MASTER_H
+#define MESO_MASTER_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloccore/alloccore.h"
+#include "meso_agent.pb-c.h"
+#include "mesos.pb-c.h"
+#include "rt_frame.h"
+#include "rt_http.h"
+#include "rt_util.h"
+#include "scheduler/scheduler.pb-c.h"
+
+typedef struct master_flags {
+	const char *ip;
+	int port;
+	const char *work_dir;
+	double allocation_interval; /* seconds */
+	double offer_timeout;       /* seconds; 0: never */
+	double agent_timeout;       /* seconds without a ping before an agent is lost */
+	double heartbeat_interval;  /* seconds between HEARTBEAT events */
+	const char *hostname;
+} master_flags;
+
+typedef struct m_agent m_agent;
+typedef struct m_fw m_fw;
+typedef struct m_task m_task;
+typedef struct m_offer m_offer;
+
+struct m_agent {
+	m_agent *next;
+	char *id;
+	char *hostname;
+	int port;
+	ac_agent_id ac;
+	rt_conn *conn; /* NULL while disconnected */
+	int64_t last_seen_ns;
+	int64_t registered_ns;
+	ac_resources total;
+	char *attributes;
+	bool removed;     /* being removed: ignore its frames */
+	bool deactivated; /* disconnected: its total is 0 in the core, so no offers */
+};
+
+struct m_fw {
+	m_fw *next;
+	char *id;
+	char *name;
+	char *role;
+	char *user;
+	ac_fw_id ac;
+	rt_http_session *stream; /* NULL while disconnected */
+	char stream_id[37];
+	bool partition_aware;
+	double failover_timeout; /* seconds */
+	ev_timer failover;
+	int64_t registered_ns;
+	/* Offers made by the allocation pass in progress, sent together. */
+	m_offer **pending;
+	size_t npending, cappending;
+};
+
+struct m_task {
+	m_task *next;
+	char *id;
+	char *name;
+	m_fw *fw;
+	m_agent *agent;
+	ac_resources res;
+	Mesos__V1__TaskState state;
+	int64_t launched_ns; /* ACCEPT received, for the launch latency */
+};
+
+struct m_offer {
+	m_offer *next;
+	char *id;
+	ac_offer_id ac;
+	m_fw *fw;
+	m_agent *agent;
+	ac_resources res;
+};
+
+/* A latency histogram with Prometheus buckets (seconds). */
+#define M_HIST_BUCKETS 17
+typedef struct m_hist {
+	uint64_t count[M_HIST_BUCKETS + 1]; /* last: +Inf */
+	uint64_t n;
+	double sum;
+} m_hist;
+extern const double m_hist_bounds[M_HIST_BUCKETS];
+void m_hist_add(m_hist *h, double seconds);
+
+typedef struct master_metrics {
+	uint64_t agent_registrations, agent_reregistrations, agent_removals;
+	uint64_t framework_subscriptions, framework_removals;
+	uint64_t tasks_launched, tasks_error, tasks_lost, tasks_dropped;
+	uint64_t tasks_finished, tasks_failed, tasks_killed;
+	uint64_t status_updates, acknowledgements;
+	uint64_t calls[32];       /* by Call.type */
+	uint64_t http_errors_4xx; /* answered to scheduler calls */
+	uint64_t events_sent;
+	m_hist alloc_latency;  /* one ac_allocate pass */
+	m_hist launch_latency; /* ACCEPT received -> TASK_RUNNING forwarded */
+} master_metrics;
+
+typedef struct master {
+	struct ev_loop *loop;
+	master_flags flags;
+	char id[37];
+	ac_core *core;
+	rt_http_server *http;
+	m_agent *agents;
+	m_fw *fws;
+	m_task *tasks;
+	m_offer *offers;
+	uint64_t next_fw, next_agent, next_offer;
+	char **removed_fws;
+	size_t nremoved_fws;
+	char **removed_agents;
+	size_t nremoved_agents;
+	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
+	int64_t start_ns;
+	master_metrics metrics;
+} master;
+
+/* master.c */
+int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen);
+void master_shutdown(master *m);
+ac_time master_now(const master *m);
+/* Runs one allocation pass now and sends the offers it made. */
+void master_allocate(master *m);
+/* Schedules a pass in a few milliseconds (resources freed up). */
+void master_allocate_soon(master *m);
+m_agent *master_agent_find(master *m, const char *id);
+m_fw *master_fw_find(master *m, const char *id);
+bool master_fw_was_removed(const master *m, const char *id);
+bool master_agent_was_removed(const master *m, const char *id);
+m_task *master_task_find(master *m, const m_fw *fw, const char *task_id);
+m_offer *master_offer_find(master *m, const char *id);
+void master_offer_forget(master *m, m_offer *o);
+m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
+                        Mesos__V1__TaskState state);
+/* Drops a task; its resources are recovered in the core when `recover`. */
+void master_task_remove(master *m, m_task *t, bool recover);
+/* Sends one event on a framework's stream (dropped when disconnected). */
+void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev);
+/* Sends an UPDATE the master makes itself (no uuid: not acknowledged). */
+void master_send_status(master *m, m_fw *fw, const char *task_id, const char *agent_id, Mesos__V1__TaskState state,
+                        Mesos__V1__TaskStatus__Reason reason, const char *message);
+/* Sends a frame to an agent; false when it is not connected. */
+bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *msg);
+/* Agent lost or gone: its tasks are LOST to their frameworks. */
+void master_agent_remove(master *m, m_agent *a, const char *why);
+/* TEARDOWN or failover timeout: kills the tasks, forgets the framework. */
+void master_fw_remove(master *m, m_fw *fw, const char *why);
+const char *master_state_name(Mesos__V1__TaskState s);
+bool master_state_terminal(Mesos__V1__TaskState s);
+
+/* master_sched.c */
+void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
+
+/* master_agents.c */
+bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const uint8_t *early, size_t early_len);
+
+/* master_state.c */
+void master_serve_state(master *m, rt_http_session *s);
+void master_serve_metrics(master *m, rt_http_session *s);
+
+#endif

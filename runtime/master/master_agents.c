@@ -1,0 +1,334 @@
+/*
+ * master_agents.c — the master's side of the agent protocol: an agent opens
+ * "POST /api/agent" with "Upgrade: meso-agent/1", gets 101, and from then on
+ * both sides exchange framed meso.agent.AgentMessage (rt_frame.h).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "master.h"
+#include "rt_resources.h"
+
+#define AGENT_PATH     "/api/agent"
+#define AGENT_PROTOCOL "meso-agent/1"
+
+static m_agent *agent_of_conn(master *m, rt_conn *c)
+{
+	for (m_agent *a = m->agents; a; a = a->next)
+		if (a->conn == c)
+			return a;
+	return NULL;
+}
+
+static void send_simple(master *m, m_agent *a, Meso__Agent__AgentMessage__Type type)
+{
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	msg.type = type;
+	master_agent_send(m, a, &msg);
+}
+
+static void ack_for_agent(rt_conn *c, const char *fw_id, const char *task_id, ProtobufCBinaryData uuid)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Meso__Agent__StatusAck ack = MESO__AGENT__STATUS_ACK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = (char *)fw_id;
+	tid.value = (char *)task_id;
+	ack.framework_id = &fid;
+	ack.task_id = &tid;
+	ack.uuid = uuid;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK;
+	msg.status_ack = &ack;
+	size_t n = protobuf_c_message_get_packed_size(&msg.base);
+	uint8_t *bytes = rt_xmalloc(n);
+	protobuf_c_message_pack(&msg.base, bytes);
+	rt_conn_send(c, bytes, n);
+	free(bytes);
+}
+
+static void kill_orphans(master *m, m_agent *a, const char *fw_id)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__ShutdownFramework sf = MESO__AGENT__SHUTDOWN_FRAMEWORK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = (char *)fw_id;
+	sf.framework_id = &fid;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_FRAMEWORK;
+	msg.shutdown_framework = &sf;
+	master_agent_send(m, a, &msg);
+}
+
+/* Matches the tasks an agent reports with what the master knows. */
+static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Register *reg)
+{
+	/* Tasks the master has on this agent that the agent does not report are
+	 * gone (the agent restarted, or the launch never arrived). */
+	for (m_task *t = m->tasks, *next; t; t = next) {
+		next = t->next;
+		if (t->agent != a)
+			continue;
+		bool found = false;
+		for (size_t i = 0; i < reg->n_tasks && !found; i++)
+			found = strcmp(reg->tasks[i]->task->task_id->value, t->id) == 0 &&
+			        strcmp(reg->tasks[i]->framework_id->value, t->fw->id) == 0;
+		if (!found) {
+			master_send_status(m, t->fw, t->id, a->id,
+			                   t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
+			                                          : MESOS__V1__TASK_STATE__TASK_LOST,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REREGISTERED,
+			                   "Task not reported by the re-registering agent");
+			master_task_remove(m, t, true);
+		}
+	}
+	/* Tasks the agent runs that the master does not know (a master that
+	 * restarted): charge them to their framework, or kill them when the
+	 * framework is gone. */
+	for (size_t i = 0; i < reg->n_tasks; i++) {
+		Meso__Agent__RunningTask *rt = reg->tasks[i];
+		m_fw *fw = master_fw_find(m, rt->framework_id->value);
+		if (!fw) {
+			rt_log(RT_WARN, "agent %s runs task %s of unknown framework %s: killing it", a->id,
+			       rt->task->task_id->value, rt->framework_id->value);
+			kill_orphans(m, a, rt->framework_id->value);
+			continue;
+		}
+		if (master_task_find(m, fw, rt->task->task_id->value) || master_state_terminal(rt->state))
+			continue;
+		ac_resources res;
+		ac_err err;
+		if (rt_resources_from_pb(m->core, rt->task->resources, rt->task->n_resources, &res, &err) != 0 ||
+		    ac_allocation_restore(m->core, fw->ac, a->ac, &res, &err) != 0) {
+			rt_log(RT_WARN, "agent %s: cannot restore task %s: %s", a->id, rt->task->task_id->value,
+			       err.msg);
+			continue;
+		}
+		master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
+	}
+}
+
+static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *reg)
+{
+	ac_resources total;
+	ac_err err;
+	if (rt_resources_from_pb(m->core, reg->resources, reg->n_resources, &total, &err) != 0) {
+		rt_log(RT_WARN, "agent at %s: invalid resources: %s", rt_conn_peer(c), err.msg);
+		rt_conn_close(c, "invalid resources");
+		return;
+	}
+	const char *want = reg->agent_id ? reg->agent_id->value : NULL;
+	m_agent *a = want ? master_agent_find(m, want) : NULL;
+	bool reregister = a != NULL;
+	if (a && a->conn && a->conn != c) {
+		rt_conn *old = a->conn;
+		a->conn = NULL;
+		rt_conn_close(old, "agent connected again");
+	}
+	if (!a) {
+		char id[96];
+		if (want && !master_agent_was_removed(m, want)) {
+			/* Unknown but not removed: this master is newer than the
+			 * agent's registration; keep its id. */
+			snprintf(id, sizeof id, "%s", want);
+			reregister = true;
+		} else {
+			snprintf(id, sizeof id, "%s-S%llu", m->id, (unsigned long long)m->next_agent++);
+		}
+		ac_agent_id ac;
+		if (ac_agent_add(m->core, id, &total, &ac, &err) != 0) {
+			rt_log(RT_WARN, "agent at %s: %s", rt_conn_peer(c), err.msg);
+			rt_conn_close(c, "rejected by the allocator");
+			return;
+		}
+		a = rt_xcalloc(1, sizeof *a);
+		a->id = rt_xstrdup(id);
+		a->ac = ac;
+		a->total = total;
+		a->registered_ns = rt_mono_ns();
+		a->next = m->agents;
+		m->agents = a;
+	} else if (a->deactivated || !ac_resources_equal(&a->total, &total)) {
+		if (ac_agent_update(m->core, a->ac, &total, &err) == 0) {
+			a->total = total;
+			a->deactivated = false;
+		} else {
+			rt_log(RT_WARN, "agent %s: cannot change resources: %s", a->id, err.msg);
+		}
+	}
+	free(a->hostname);
+	a->hostname = rt_xstrdup(reg->hostname);
+	a->port = reg->port;
+	a->conn = c;
+	a->last_seen_ns = rt_mono_ns();
+	if (reg->n_attributes) {
+		rt_buf attrs;
+		rt_buf_init(&attrs);
+		for (size_t i = 0; i < reg->n_attributes; i++) {
+			const Mesos__V1__Attribute *at = reg->attributes[i];
+			if (at->text)
+				rt_buf_printf(&attrs, "%s%s:%s", attrs.len ? ";" : "", at->name, at->text->value);
+			else if (at->scalar)
+				rt_buf_printf(&attrs, "%s%s:%g", attrs.len ? ";" : "", at->name, at->scalar->value);
+		}
+		rt_buf_append(&attrs, "", 1);
+		free(a->attributes);
+		a->attributes = rt_xstrdup((const char *)attrs.data);
+		ac_agent_set_attributes(m->core, a->ac, a->attributes, NULL);
+		rt_buf_free(&attrs);
+	}
+
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Meso__Agent__Registered r = MESO__AGENT__REGISTERED__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	aid.value = a->id;
+	r.agent_id = &aid;
+	r.master_id = m->id;
+	r.has_heartbeat_interval_seconds = true;
+	r.heartbeat_interval_seconds = m->flags.agent_timeout / 5;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED;
+	msg.registered = &r;
+	master_agent_send(m, a, &msg);
+
+	if (want && master_agent_was_removed(m, want)) {
+		/* Its frameworks were told the tasks are lost; kill them. */
+		for (size_t i = 0; i < reg->n_tasks; i++)
+			kill_orphans(m, a, reg->tasks[i]->framework_id->value);
+	} else {
+		reconcile_agent_tasks(m, a, reg);
+	}
+	char text[512];
+	rt_log(RT_INFO, "agent %s %s from %s (%s:%d) with %s, %zu tasks", a->id,
+	       reregister ? "re-registered" : "registered", rt_conn_peer(c), a->hostname, a->port,
+	       rt_resources_text(m->core, &a->total, text, sizeof text), reg->n_tasks);
+	if (reregister)
+		m->metrics.agent_reregistrations++;
+	else
+		m->metrics.agent_registrations++;
+	master_allocate_soon(m);
+}
+
+static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__StatusUpdate *su)
+{
+	Mesos__V1__TaskStatus *st = su->status;
+	m->metrics.status_updates++;
+	m_fw *fw = master_fw_find(m, su->framework_id->value);
+	if (!fw) {
+		/* Nobody will acknowledge it: do it here so the agent stops. */
+		if (st->has_uuid)
+			ack_for_agent(c, su->framework_id->value, st->task_id->value, st->uuid);
+		return;
+	}
+	m_task *t = master_task_find(m, fw, st->task_id->value);
+	if (t && t->agent == a) {
+		if (st->state == MESOS__V1__TASK_STATE__TASK_RUNNING && t->launched_ns) {
+			m_hist_add(&m->metrics.launch_latency, (double)(rt_mono_ns() - t->launched_ns) / 1e9);
+			t->launched_ns = 0;
+		}
+		t->state = st->state;
+		switch (st->state) {
+		case MESOS__V1__TASK_STATE__TASK_FINISHED:
+			m->metrics.tasks_finished++;
+			break;
+		case MESOS__V1__TASK_STATE__TASK_FAILED:
+			m->metrics.tasks_failed++;
+			break;
+		case MESOS__V1__TASK_STATE__TASK_KILLED:
+			m->metrics.tasks_killed++;
+			break;
+		default:
+			break;
+		}
+		if (master_state_terminal(st->state))
+			master_task_remove(m, t, true);
+	}
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	aid.value = a->id;
+	Mesos__V1__AgentID *sent_id = st->agent_id;
+	st->agent_id = &aid;
+	Mesos__V1__Scheduler__Event__Update up = MESOS__V1__SCHEDULER__EVENT__UPDATE__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	up.status = st;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE;
+	ev.update = &up;
+	master_send_event(m, fw, &ev);
+	st->agent_id = sent_id; /* the stack id must not be freed with the message */
+}
+
+static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
+{
+	master *m = ud;
+	Meso__Agent__AgentMessage *msg = meso__agent__agent_message__unpack(NULL, len, payload);
+	if (!msg) {
+		rt_log(RT_WARN, "agent connection %s: undecodable frame of %zu bytes", rt_conn_peer(c), len);
+		rt_conn_close(c, "undecodable frame");
+		return;
+	}
+	m_agent *a = agent_of_conn(m, c);
+	if (a)
+		a->last_seen_ns = rt_mono_ns();
+	switch (msg->type) {
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTER:
+		if (msg->register_agent)
+			handle_register(m, c, msg->register_agent);
+		else
+			rt_conn_close(c, "REGISTER without its payload");
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__PING:
+		if (a)
+			send_simple(m, a, MESO__AGENT__AGENT_MESSAGE__TYPE__PONG);
+		else
+			rt_conn_close(c, "PING before REGISTER");
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE:
+		if (!a || !msg->status_update)
+			rt_conn_close(c, "STATUS_UPDATE before REGISTER or without payload");
+		else
+			handle_status(m, c, a, msg->status_update);
+		break;
+	default:
+		rt_log(RT_WARN, "agent connection %s: unexpected message type %d", rt_conn_peer(c), (int)msg->type);
+		rt_conn_close(c, "unexpected message");
+		break;
+	}
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+}
+
+static void on_close(rt_conn *c, const char *why, void *ud)
+{
+	master *m = ud;
+	m_agent *a = agent_of_conn(m, c);
+	if (a) {
+		a->conn = NULL;
+		rt_log(RT_WARN, "agent %s disconnected (%s); removed unless it re-registers within %.1f s", a->id, why,
+		       m->flags.agent_timeout);
+		/* Mesos deactivates a disconnected agent: its offers are rescinded
+		 * and no new ones are made. The core has no such state, so the
+		 * agent's total goes to zero (what tasks hold stays charged) until
+		 * it re-registers. Held ports must still fit: then it stays offered. */
+		ac_resources none;
+		ac_err err;
+		ac_resources_init(&none);
+		if (ac_agent_update(m->core, a->ac, &none, &err) == 0)
+			a->deactivated = true;
+		else
+			rt_log(RT_WARN, "agent %s stays offered while disconnected: %s", a->id, err.msg);
+	}
+}
+
+bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const uint8_t *early, size_t early_len)
+{
+	master *m = ud;
+	const char *up = rt_http_header_get(req, "Upgrade");
+	if (strcmp(req->path, AGENT_PATH) != 0 || !up || strcasecmp(up, AGENT_PROTOCOL) != 0)
+		return false;
+	static const char answer[] =
+	        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: " AGENT_PROTOCOL "\r\nConnection: Upgrade\r\n\r\n";
+	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};
+	rt_conn_adopt(m->loop, fd, &h, answer, sizeof answer - 1, early, early_len);
+	return true;
+}

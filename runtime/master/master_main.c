@@ -1,0 +1,99 @@
+/*
+ * master_main.c — meso-master: flags, the libev loop, signals. Serves the v1
+ * scheduler API, the agent protocol, /state, /metrics and /health on one port.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "master.h"
+#include "rt_flags.h"
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	rt_log(RT_INFO, "received signal %d; shutting down", w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+int main(int argc, char **argv)
+{
+	master_flags f = {
+	        .ip = "127.0.0.1",
+	        .port = 5050,
+	        .work_dir = NULL,
+	        .allocation_interval = 1.0,
+	        .offer_timeout = 0,
+	        .agent_timeout = 15.0,
+	        .heartbeat_interval = 5.0,
+	        .hostname = NULL,
+	};
+	const char *log_level = "info";
+	rt_flag flags[] = {
+	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
+	        {"port", RT_FLAG_INT, &f.port, "port to listen on (0: any free port)"},
+	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised to frameworks (default: --ip)"},
+	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for the master's files (master.port)"},
+	        {"allocation_interval", RT_FLAG_DOUBLE, &f.allocation_interval, "seconds between allocation passes"},
+	        {"offer_timeout", RT_FLAG_DOUBLE, &f.offer_timeout,
+	         "seconds before an unanswered offer is rescinded (0: never)"},
+	        {"agent_timeout", RT_FLAG_DOUBLE, &f.agent_timeout,
+	         "seconds without a heartbeat before an agent is lost"},
+	        {"heartbeat_interval", RT_FLAG_DOUBLE, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
+	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	};
+	int rc = rt_flags_parse("meso-master",
+	                        "The Meso master: allocates with alloccore, serves the Mesos v1 "
+	                        "scheduler API and the agents.",
+	                        flags, sizeof flags / sizeof flags[0], argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||
+	    f.port > 65535) {
+		fprintf(stderr, "meso-master: intervals and timeouts must be > 0 and the port in 0..65535\n");
+		return 2;
+	}
+	if (!f.hostname)
+		f.hostname = f.ip;
+	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
+	            : strcmp(log_level, "warning") == 0 ? RT_WARN
+	            : strcmp(log_level, "error") == 0   ? RT_ERROR
+	                                                : RT_INFO;
+	rt_log_init("meso-master", level);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	master m;
+	char err[256];
+	if (master_init(&m, loop, &f, err, sizeof err) != 0) {
+		rt_log(RT_ERROR, "%s", err);
+		return 1;
+	}
+	int port = rt_http_server_port(m.http);
+	if (f.work_dir) {
+		char path[4096], text[32];
+		if (rt_mkdirs(f.work_dir) != 0) {
+			rt_log(RT_ERROR, "cannot create work_dir %s", f.work_dir);
+			return 1;
+		}
+		snprintf(path, sizeof path, "%s/master.port", f.work_dir);
+		snprintf(text, sizeof text, "%d\n", port);
+		if (rt_file_write(path, text) != 0)
+			rt_log(RT_WARN, "cannot write %s", path);
+	}
+	rt_log(RT_INFO, "master %s listening on %s:%d (allocation every %.3g s, agent timeout %.3g s, policy %s)", m.id,
+	       f.ip, port, f.allocation_interval, f.agent_timeout, ac_core_policy(m.core));
+
+	ev_signal sigterm, sigint;
+	ev_signal_init(&sigterm, on_signal, SIGTERM);
+	ev_signal_init(&sigint, on_signal, SIGINT);
+	ev_signal_start(loop, &sigterm);
+	ev_signal_start(loop, &sigint);
+	ev_run(loop, 0);
+	master_shutdown(&m);
+	ev_loop_destroy(loop);
+	rt_log(RT_INFO, "stopped");
+	return 0;
+}

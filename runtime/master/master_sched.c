@@ -1,0 +1,638 @@
+/*
+ * master_sched.c — the master's HTTP routes and the v1 scheduler API
+ * (/api/v1/scheduler, application/x-protobuf): SUBSCRIBE opens the RecordIO
+ * event stream; every other call is checked (framework known, subscribed,
+ * Mesos-Stream-Id) and answered 202, its effects arriving as events.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "master.h"
+#include "rt_resources.h"
+
+#define PROTOBUF "application/x-protobuf"
+
+typedef Mesos__V1__Scheduler__Call Call;
+
+static void refuse(master *m, rt_http_session *s, int status, const char *msg)
+{
+	m->metrics.http_errors_4xx++;
+	rt_log(RT_DEBUG, "scheduler call from %s: %d %s", rt_http_session_peer(s), status, msg);
+	rt_http_reply_text(s, status, msg);
+}
+
+static void send_error_event(master *m, m_fw *fw, const char *message)
+{
+	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	e.message = (char *)message;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
+	ev.error = &e;
+	master_send_event(m, fw, &ev);
+}
+
+/* ------------------------------------------------------------- subscribe */
+
+static void stream_closed(rt_http_session *s, void *ud)
+{
+	m_fw *fw = ud;
+	master *m = fw->failover.data;
+	fw->stream = NULL;
+	ac_fw_deactivate(m->core, fw->ac, NULL);
+	if (fw->failover_timeout <= 0) {
+		master_fw_remove(m, fw, "disconnected, and its failover timeout is 0");
+		return;
+	}
+	rt_log(RT_INFO, "framework %s (%s) disconnected; failover timeout %.1f s", fw->id, fw->name,
+	       fw->failover_timeout);
+	ev_timer_set(&fw->failover, fw->failover_timeout, 0.);
+	ev_timer_start(m->loop, &fw->failover);
+}
+
+static void failover_expired(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	m_fw *fw = (m_fw *)((char *)w - offsetof(m_fw, failover));
+	master_fw_remove(w->data, fw, "failover timeout expired");
+}
+
+static void send_subscribed(master *m, m_fw *fw)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__MasterInfo mi = MESOS__V1__MASTER_INFO__INIT;
+	Mesos__V1__Address addr = MESOS__V1__ADDRESS__INIT;
+	Mesos__V1__Scheduler__Event__Subscribed sub = MESOS__V1__SCHEDULER__EVENT__SUBSCRIBED__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	char pid[128];
+	int port = rt_http_server_port(m->http);
+	snprintf(pid, sizeof pid, "master@%s:%d", m->flags.ip, port);
+	fid.value = fw->id;
+	mi.id = m->id;
+	mi.ip = 0;
+	unsigned b[4];
+	if (sscanf(m->flags.ip, "%u.%u.%u.%u", &b[0], &b[1], &b[2], &b[3]) == 4)
+		mi.ip = b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24; /* network order read as host */
+	mi.port = (uint32_t)port;
+	mi.pid = pid;
+	mi.hostname = (char *)m->flags.hostname;
+	mi.version = "1.11.0-meso";
+	addr.hostname = (char *)m->flags.hostname;
+	addr.ip = (char *)m->flags.ip;
+	addr.port = port;
+	mi.address = &addr;
+	sub.framework_id = &fid;
+	sub.has_heartbeat_interval_seconds = true;
+	sub.heartbeat_interval_seconds = m->flags.heartbeat_interval;
+	sub.master_info = &mi;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED;
+	ev.subscribed = &sub;
+	master_send_event(m, fw, &ev);
+	Mesos__V1__Scheduler__Event hb = MESOS__V1__SCHEDULER__EVENT__INIT;
+	hb.has_type = true;
+	hb.type = MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT;
+	master_send_event(m, fw, &hb);
+}
+
+static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__FrameworkInfo__Capability__Type type)
+{
+	for (size_t i = 0; i < fi->n_capabilities; i++)
+		if (fi->capabilities[i]->has_type && fi->capabilities[i]->type == type)
+			return true;
+	return false;
+}
+
+static void subscribe(master *m, rt_http_session *s, const rt_http_request *req, const Call *call)
+{
+	const Mesos__V1__FrameworkInfo *fi = call->subscribe->framework_info;
+	const char *accept = rt_http_header_get(req, "Accept");
+	if (accept && !strstr(accept, PROTOBUF) && !strstr(accept, "*/*")) {
+		refuse(m, s, 406, "Expecting 'Accept' to allow 'application/x-protobuf' (JSON streams come later)");
+		return;
+	}
+	if (rt_http_header_get(req, "Mesos-Stream-Id")) {
+		refuse(m, s, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+		return;
+	}
+	if ((fi->id != NULL) != (call->framework_id != NULL) ||
+	    (fi->id && strcmp(fi->id->value, call->framework_id->value) != 0)) {
+		refuse(m, s, 400,
+		       "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'");
+		return;
+	}
+	const char *role = fi->n_roles ? fi->roles[0] : fi->role;
+	if (fi->n_roles > 1) {
+		refuse(m, s, 400, "Failed to validate scheduler::Call: Meso frameworks have one role");
+		return;
+	}
+	m_fw *fw = fi->id ? master_fw_find(m, fi->id->value) : NULL;
+	uint8_t u[16];
+	rt_uuid_random(u);
+	char stream_id[37];
+	rt_uuid_format(u, stream_id);
+	char headers[128];
+	snprintf(headers, sizeof headers, "Mesos-Stream-Id: %s\r\n", stream_id);
+
+	if (fi->id && master_fw_was_removed(m, fi->id->value)) {
+		/* The stream opens with ERROR and closes, as in Mesos. */
+		rt_http_stream_start(s, 200, PROTOBUF, headers);
+		m_fw tmp = {.stream = s};
+		send_error_event(m, &tmp, "Framework has been removed");
+		rt_http_stream_end(s);
+		return;
+	}
+	if (fw) {
+		if (fw->stream) {
+			rt_http_session *old = fw->stream;
+			fw->stream = NULL;
+			rt_http_session_on_close(old, NULL, NULL);
+			rt_http_stream_end(old);
+		}
+		ev_timer_stop(m->loop, &fw->failover);
+		ac_fw_activate(m->core, fw->ac, NULL);
+		rt_log(RT_INFO, "framework %s (%s) re-subscribed from %s", fw->id, fw->name, rt_http_session_peer(s));
+	} else {
+		char id[96];
+		if (fi->id)
+			snprintf(id, sizeof id, "%s", fi->id->value); /* known to an earlier master */
+		else
+			snprintf(id, sizeof id, "%s-%04llu", m->id, (unsigned long long)m->next_fw++);
+		ac_fw_opts opts = {.role = role};
+		ac_fw_id ac;
+		ac_err err;
+		if (ac_fw_add(m->core, id, &opts, &ac, &err) != 0) {
+			char msg[300];
+			snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: %s", err.msg);
+			refuse(m, s, 400, msg);
+			return;
+		}
+		fw = rt_xcalloc(1, sizeof *fw);
+		fw->id = rt_xstrdup(id);
+		fw->ac = ac;
+		fw->registered_ns = rt_mono_ns();
+		ev_timer_init(&fw->failover, failover_expired, 1., 0.);
+		fw->failover.data = m;
+		fw->next = m->fws;
+		m->fws = fw;
+		rt_log(RT_INFO, "framework %s (%s) subscribed from %s, role %s", id, fi->name, rt_http_session_peer(s),
+		       role);
+	}
+	free(fw->name);
+	free(fw->role);
+	free(fw->user);
+	fw->name = rt_xstrdup(fi->name);
+	fw->role = rt_xstrdup(role);
+	fw->user = rt_xstrdup(fi->user);
+	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
+	fw->stream = s;
+	memcpy(fw->stream_id, stream_id, sizeof stream_id);
+	rt_http_session_on_close(s, stream_closed, fw);
+	rt_http_stream_start(s, 200, PROTOBUF, headers);
+	m->metrics.framework_subscriptions++;
+	if (call->subscribe->n_suppressed_roles)
+		ac_fw_suppress(m->core, fw->ac, NULL);
+	send_subscribed(m, fw);
+	master_allocate_soon(m);
+}
+
+/* ---------------------------------------------------------------- accept */
+
+static void decline_quietly(master *m, m_offer *o, ac_time refuse)
+{
+	ac_err err;
+	ac_offer_id id = o->ac;
+	if (ac_offers_decline(m->core, &id, 1, refuse, master_now(m), &err) != 0)
+		rt_log(RT_WARN, "decline of %s: %s", o->id, err.msg);
+	master_offer_forget(m, o);
+}
+
+static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
+{
+	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, res, MESOS__V1__TASK_STATE__TASK_STAGING);
+	t->launched_ns = rt_mono_ns();
+	m->metrics.tasks_launched++;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	rt.framework_id = &fid;
+	rt.task = (Mesos__V1__TaskInfo *)ti;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
+	msg.run_task = &rt;
+	if (!master_agent_send(m, a, &msg)) {
+		master_send_status(m, fw, t->id, a->id,
+		                   fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED
+		                                       : MESOS__V1__TASK_STATE__TASK_LOST,
+		                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+		master_task_remove(m, t, true);
+	}
+}
+
+/* Checks one task against the offers' agent and what is left of them;
+ * returns NULL when valid, else the TASK_ERROR message. */
+static const char *validate_task(master *m, m_fw *fw, const m_agent *a, const Mesos__V1__TaskInfo *ti,
+                                 const ac_resources *left, ac_resources *res, char *buf, size_t len)
+{
+	if (!ti->task_id->value[0])
+		return "Task ID must not be empty";
+	if (strcmp(ti->agent_id->value, a->id) != 0)
+		return "Task uses an agent other than the offers' agent";
+	if ((ti->command != NULL) == (ti->executor != NULL))
+		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+	if (ti->executor)
+		return "Custom executors are not supported yet; use a CommandInfo";
+	if (!ti->command->value || !ti->command->value[0])
+		return "Task's CommandInfo has no value";
+	if (master_task_find(m, fw, ti->task_id->value))
+		return "Task has duplicate ID";
+	ac_err err;
+	if (rt_resources_from_pb(m->core, ti->resources, ti->n_resources, res, &err) != 0) {
+		snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
+		return buf;
+	}
+	if (ac_resources_empty(res))
+		return "Task uses no resources";
+	if (!ac_resources_contains(left, res))
+		return "Task uses more resources than offered";
+	return NULL;
+}
+
+static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Accept *acc)
+{
+	ac_time refuse = AC_REFUSE_DEFAULT;
+	if (acc->filters && acc->filters->has_refuse_seconds)
+		refuse = ac_refuse_from_seconds(acc->filters->refuse_seconds);
+
+	/* The offers: all known, this framework's, one agent, no repeats. */
+	const char *bad = NULL;
+	m_offer **offers = rt_xcalloc(acc->n_offer_ids, sizeof *offers);
+	size_t n = 0;
+	m_agent *agent = NULL;
+	for (size_t i = 0; i < acc->n_offer_ids; i++) {
+		m_offer *o = master_offer_find(m, acc->offer_ids[i]->value);
+		if (!o || o->fw != fw) {
+			bad = "Offer is no longer valid (rescinded, used, or unknown)";
+			continue;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= offers[k] == o;
+		if (dup) {
+			bad = "Offer appears more than once";
+			continue;
+		}
+		if (agent && o->agent != agent)
+			bad = "Offers of different agents in one ACCEPT";
+		agent = o->agent;
+		offers[n++] = o;
+	}
+	if (acc->n_offer_ids == 0)
+		bad = "No offer ids in ACCEPT";
+
+	size_t ntasks = 0;
+	for (size_t i = 0; i < acc->n_operations; i++) {
+		const Mesos__V1__Offer__Operation *op = acc->operations[i];
+		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch)
+			ntasks += op->launch->n_task_infos;
+		else
+			rt_log(RT_WARN, "framework %s: operation type %d is not supported; ignored", fw->id,
+			       (int)op->type);
+	}
+
+	if (bad) {
+		Mesos__V1__TaskState st =
+		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
+		for (size_t i = 0; i < acc->n_operations; i++) {
+			const Mesos__V1__Offer__Operation *op = acc->operations[i];
+			if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
+				continue;
+			for (size_t k = 0; k < op->launch->n_task_infos; k++) {
+				const Mesos__V1__TaskInfo *ti = op->launch->task_infos[k];
+				master_send_status(m, fw, ti->task_id->value, ti->agent_id->value, st,
+				                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, bad);
+			}
+		}
+		/* The valid offers go back without a filter, as Mesos does. */
+		for (size_t i = 0; i < n; i++)
+			decline_quietly(m, offers[i], 0);
+		free(offers);
+		return;
+	}
+
+	ac_resources offered, used, res;
+	ac_resources_init(&offered);
+	ac_resources_init(&used);
+	for (size_t i = 0; i < n; i++)
+		ac_resources_add(&offered, &offers[i]->res);
+	ac_resources left = offered;
+	/* Valid tasks are remembered and launched after the core took the accept. */
+	const Mesos__V1__TaskInfo **ok = rt_xcalloc(ntasks, sizeof *ok);
+	ac_resources *okres = rt_xcalloc(ntasks, sizeof *okres);
+	size_t nok = 0;
+	for (size_t i = 0; i < acc->n_operations; i++) {
+		const Mesos__V1__Offer__Operation *op = acc->operations[i];
+		if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
+			continue;
+		for (size_t k = 0; k < op->launch->n_task_infos; k++) {
+			const Mesos__V1__TaskInfo *ti = op->launch->task_infos[k];
+			char buf[300];
+			const char *why = validate_task(m, fw, agent, ti, &left, &res, buf, sizeof buf);
+			for (size_t j = 0; j < nok && !why; j++)
+				if (strcmp(ok[j]->task_id->value, ti->task_id->value) == 0)
+					why = "Task has duplicate ID";
+			if (why) {
+				master_send_status(m, fw, ti->task_id->value, agent->id,
+				                   MESOS__V1__TASK_STATE__TASK_ERROR,
+				                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
+				continue;
+			}
+			ac_resources_sub(&left, &res);
+			ac_resources_add(&used, &res);
+			ok[nok] = ti;
+			okres[nok++] = res;
+		}
+	}
+	ac_offer_id *ids = rt_xcalloc(n, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = offers[i]->ac;
+	ac_err err;
+	if (ac_offers_accept(m->core, ids, n, &used, refuse, master_now(m), &err) != 0) {
+		/* Cannot happen after the checks above; answer as for a bad offer. */
+		rt_log(RT_ERROR, "allocator refused an accept of framework %s: %s", fw->id, err.msg);
+		for (size_t j = 0; j < nok; j++)
+			master_send_status(m, fw, ok[j]->task_id->value, agent->id, MESOS__V1__TASK_STATE__TASK_LOST,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
+		nok = 0;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			master_offer_forget(m, offers[i]);
+	}
+	for (size_t j = 0; j < nok; j++)
+		launch_task(m, fw, agent, ok[j], &okres[j]);
+	free(ids);
+	free(ok);
+	free(okres);
+	free(offers);
+}
+
+static void decline_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Decline *d)
+{
+	ac_time refuse = AC_REFUSE_DEFAULT;
+	if (d->filters && d->filters->has_refuse_seconds)
+		refuse = ac_refuse_from_seconds(d->filters->refuse_seconds);
+	for (size_t i = 0; i < d->n_offer_ids; i++) {
+		m_offer *o = master_offer_find(m, d->offer_ids[i]->value);
+		if (o && o->fw == fw)
+			decline_quietly(m, o, refuse);
+	}
+	if (refuse == 0)
+		master_allocate_soon(m);
+}
+
+/* ------------------------------------------------------- kill, ack, ... */
+
+static void kill_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Kill *k)
+{
+	m_task *t = master_task_find(m, fw, k->task_id->value);
+	if (!t) {
+		master_send_status(m, fw, k->task_id->value, k->agent_id ? k->agent_id->value : NULL,
+		                   MESOS__V1__TASK_STATE__TASK_LOST,
+		                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN,
+		                   "Attempted to kill an unknown task");
+		return;
+	}
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Meso__Agent__KillTask kt = MESO__AGENT__KILL_TASK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	tid.value = t->id;
+	kt.framework_id = &fid;
+	kt.task_id = &tid;
+	kt.kill_policy = k->kill_policy;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
+	msg.kill_task = &kt;
+	if (!master_agent_send(m, t->agent, &msg))
+		rt_log(RT_WARN, "kill of task %s: agent %s is disconnected; it will be retried by the framework", t->id,
+		       t->agent->id);
+}
+
+static void acknowledge_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Acknowledge *ack)
+{
+	m->metrics.acknowledgements++;
+	m_agent *a = master_agent_find(m, ack->agent_id->value);
+	if (!a)
+		return; /* the agent is gone; its updates went with it */
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__StatusAck sa = MESO__AGENT__STATUS_ACK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	sa.framework_id = &fid;
+	sa.task_id = ack->task_id;
+	sa.uuid = ack->uuid;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK;
+	msg.status_ack = &sa;
+	master_agent_send(m, a, &msg);
+}
+
+static void reconcile_one(master *m, m_fw *fw, m_task *t)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "Reconciliation: Latest task state");
+	master_send_status(m, fw, t->id, t->agent->id, t->state, MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION,
+	                   msg);
+}
+
+static void reconcile_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Reconcile *r)
+{
+	if (r->n_tasks == 0) {
+		for (m_task *t = m->tasks; t; t = t->next)
+			if (t->fw == fw)
+				reconcile_one(m, fw, t);
+		return;
+	}
+	for (size_t i = 0; i < r->n_tasks; i++) {
+		const char *tid = r->tasks[i]->task_id->value;
+		const char *aid = r->tasks[i]->agent_id ? r->tasks[i]->agent_id->value : NULL;
+		m_task *t = master_task_find(m, fw, tid);
+		if (t) {
+			reconcile_one(m, fw, t);
+			continue;
+		}
+		Mesos__V1__TaskState st;
+		const char *msg;
+		if (aid && master_agent_find(m, aid)) {
+			st = MESOS__V1__TASK_STATE__TASK_GONE;
+			msg = "Reconciliation: Task is unknown to the agent";
+		} else {
+			st = MESOS__V1__TASK_STATE__TASK_UNKNOWN;
+			msg = "Reconciliation: Task is unknown";
+		}
+		if (!fw->partition_aware)
+			st = MESOS__V1__TASK_STATE__TASK_LOST;
+		master_send_status(m, fw, tid, aid, st, MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION, msg);
+	}
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+static const char *call_payload_missing(const Call *c)
+{
+	switch (c->type) {
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE:
+		return c->subscribe ? NULL : "subscribe";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT:
+		return c->accept ? NULL : "accept";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE:
+		return c->decline ? NULL : "decline";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__KILL:
+		return c->kill ? NULL : "kill";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE:
+		return c->acknowledge ? NULL : "acknowledge";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
+		return c->reconcile ? NULL : "reconcile";
+	default:
+		return NULL;
+	}
+}
+
+static void scheduler_call(master *m, rt_http_session *s, const rt_http_request *req)
+{
+	if (strcmp(req->method, "POST") != 0) {
+		m->metrics.http_errors_4xx++;
+		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
+		return;
+	}
+	const char *ct = rt_http_header_get(req, "Content-Type");
+	if (!ct) {
+		refuse(m, s, 400, "Expecting 'Content-Type' to be present");
+		return;
+	}
+	if (strncasecmp(ct, PROTOBUF, strlen(PROTOBUF)) != 0) {
+		refuse(m, s, 415, "Expecting 'Content-Type' of application/x-protobuf (application/json comes later)");
+		return;
+	}
+	Call *call = mesos__v1__scheduler__call__unpack(NULL, req->body_len, req->body);
+	if (!call) {
+		refuse(m, s, 400, "Failed to parse body into Call protobuf");
+		return;
+	}
+	char msg[300];
+	const char *missing = call_payload_missing(call);
+	if (!call->has_type || call->type == MESOS__V1__SCHEDULER__CALL__TYPE__UNKNOWN) {
+		refuse(m, s, 400, "Failed to validate scheduler::Call: Expecting 'type' to be present");
+		goto out;
+	}
+	if ((unsigned)call->type < 32)
+		m->metrics.calls[call->type]++;
+	if (missing) {
+		snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: Expecting '%s' to be present", missing);
+		refuse(m, s, 400, msg);
+		goto out;
+	}
+	if (call->type == MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE) {
+		subscribe(m, s, req, call);
+		goto out;
+	}
+	if (!call->framework_id) {
+		refuse(m, s, 400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
+		goto out;
+	}
+	m_fw *fw = master_fw_find(m, call->framework_id->value);
+	if (!fw) {
+		refuse(m, s, 400, "Framework cannot be found");
+		goto out;
+	}
+	if (!fw->stream) {
+		refuse(m, s, 403, "Framework is not subscribed");
+		goto out;
+	}
+	const char *sid = rt_http_header_get(req, "Mesos-Stream-Id");
+	if (!sid) {
+		refuse(m, s, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+		goto out;
+	}
+	if (strcmp(sid, fw->stream_id) != 0) {
+		snprintf(msg, sizeof msg,
+		         "The stream ID '%.40s' included in this request didn't match the stream ID currently "
+		         "associated with framework ID %.100s",
+		         sid, fw->id);
+		refuse(m, s, 400, msg);
+		goto out;
+	}
+	switch (call->type) {
+	case MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN:
+		rt_http_reply(s, 202, NULL, "", 0, NULL);
+		master_fw_remove(m, fw, "TEARDOWN");
+		goto out;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT:
+		accept_call(m, fw, call->accept);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE:
+		decline_call(m, fw, call->decline);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE:
+		ac_fw_revive(m->core, fw->ac, NULL);
+		master_allocate_soon(m);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS:
+		ac_fw_suppress(m->core, fw->ac, NULL);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__KILL:
+		kill_call(m, fw, call->kill);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE:
+		if (call->acknowledge->uuid.len != 16) {
+			refuse(m, s, 400, "Failed to validate scheduler::Call: 'uuid' must be 16 bytes");
+			goto out;
+		}
+		acknowledge_call(m, fw, call->acknowledge);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
+		reconcile_call(m, fw, call->reconcile);
+		break;
+	default:
+		refuse(m, s, 501, "This call is not implemented by Meso");
+		goto out;
+	}
+	rt_http_reply(s, 202, NULL, "", 0, NULL);
+out:
+	mesos__v1__scheduler__call__free_unpacked(call, NULL);
+}
+
+void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
+{
+	master *m = ud;
+	if (rt_http_session_streaming(s)) {
+		/* A request on the subscription stream's own connection. */
+		for (m_fw *fw = m->fws; fw; fw = fw->next)
+			if (fw->stream == s)
+				send_error_event(m, fw,
+				                 "Received a request on the subscription stream's connection; "
+				                 "send calls on another connection");
+		return;
+	}
+	const char *p = req->path;
+	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
+		scheduler_call(m, s, req);
+	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		} else if (strcmp(p, "/state") == 0) {
+			master_serve_state(m, s);
+		} else if (strcmp(p, "/metrics") == 0) {
+			master_serve_metrics(m, s);
+		} else {
+			rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
+		}
+	} else {
+		char msg[300];
+		snprintf(msg, sizeof msg, "No such endpoint: %.200s", p);
+		rt_http_reply_text(s, 404, msg);
+	}
+}

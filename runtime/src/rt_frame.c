@@ -1,0 +1,356 @@
+/*
+ * rt_frame.c — the frame decoder and the libev connection of rt_frame.h.
+ */
+#define _GNU_SOURCE
+#include "rt_frame.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void rt_frame_decoder_init(rt_frame_decoder *d, uint32_t max_size)
+{
+	rt_buf_init(&d->in);
+	d->consumed = 0;
+	d->max_size = max_size ? max_size : RT_FRAME_MAX_SIZE;
+	d->failed = false;
+}
+
+void rt_frame_decoder_free(rt_frame_decoder *d)
+{
+	rt_buf_free(&d->in);
+}
+
+void rt_frame_decoder_feed(rt_frame_decoder *d, const void *data, size_t len)
+{
+	/* Drop what was returned before, so the buffer holds one frame at most
+	 * plus what arrived behind it. */
+	if (d->consumed) {
+		rt_buf_consume(&d->in, d->consumed);
+		d->consumed = 0;
+	}
+	rt_buf_append(&d->in, data, len);
+}
+
+int rt_frame_next(rt_frame_decoder *d, const uint8_t **payload, size_t *len)
+{
+	if (d->failed)
+		return RT_FRAME_TOO_BIG;
+	size_t avail = d->in.len - d->consumed;
+	if (avail < RT_FRAME_HEADER)
+		return RT_FRAME_MORE;
+	const uint8_t *p = d->in.data + d->consumed;
+	uint32_t n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	if (n > d->max_size) {
+		d->failed = true;
+		return RT_FRAME_TOO_BIG;
+	}
+	if (avail - RT_FRAME_HEADER < n)
+		return RT_FRAME_MORE;
+	*payload = p + RT_FRAME_HEADER;
+	*len = n;
+	d->consumed += RT_FRAME_HEADER + n;
+	return RT_FRAME_OK;
+}
+
+void rt_frame_encode(rt_buf *out, const void *payload, size_t len)
+{
+	uint8_t h[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
+	rt_buf_append(out, h, sizeof h);
+	rt_buf_append(out, payload, len);
+}
+
+/* ----------------------------------------------------------- connection */
+
+struct rt_conn {
+	struct ev_loop *loop;
+	int fd;
+	ev_io rio, wio;
+	rt_conn_handlers h;
+	rt_frame_decoder dec;
+	rt_buf out;
+	char peer[64];
+	bool connecting;  /* non-blocking connect in progress */
+	bool handshaking; /* waiting for "HTTP/1.1 101 ...\r\n\r\n" */
+	bool closing;
+	bool in_callback; /* close requested from inside a callback: defer the free */
+	bool free_pending;
+	bool write_failed;
+	char why[128];
+};
+
+static void conn_free(rt_conn *c)
+{
+	ev_io_stop(c->loop, &c->rio);
+	ev_io_stop(c->loop, &c->wio);
+	if (c->fd >= 0)
+		close(c->fd);
+	rt_frame_decoder_free(&c->dec);
+	rt_buf_free(&c->out);
+	free(c);
+}
+
+static void conn_finish(rt_conn *c)
+{
+	ev_io_stop(c->loop, &c->rio);
+	ev_io_stop(c->loop, &c->wio);
+	if (c->h.on_close)
+		c->h.on_close(c, c->why, c->h.ud);
+	conn_free(c);
+}
+
+void rt_conn_close(rt_conn *c, const char *why)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	snprintf(c->why, sizeof c->why, "%s", why);
+	if (c->in_callback)
+		c->free_pending = true;
+	else
+		conn_finish(c);
+}
+
+static void conn_flush(rt_conn *c)
+{
+	while (c->out.len) {
+		ssize_t n = write(c->fd, c->out.data, c->out.len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			/* Never close from inside a send: the caller may be walking
+			 * its lists. The read callback closes it from the loop. */
+			snprintf(c->why, sizeof c->why, "write: %s", strerror(errno));
+			c->write_failed = true;
+			c->out.len = 0;
+			ev_feed_event(c->loop, &c->rio, EV_READ);
+			break;
+		}
+		rt_buf_consume(&c->out, (size_t)n);
+	}
+	if (c->out.len)
+		ev_io_start(c->loop, &c->wio);
+	else
+		ev_io_stop(c->loop, &c->wio);
+}
+
+static void conn_deliver(rt_conn *c)
+{
+	const uint8_t *p;
+	size_t n;
+	int r;
+	while (!c->closing && (r = rt_frame_next(&c->dec, &p, &n)) == RT_FRAME_OK) {
+		if (c->h.on_frame)
+			c->h.on_frame(c, p, n, c->h.ud);
+	}
+	if (!c->closing && c->dec.failed) {
+		char why[96];
+		snprintf(why, sizeof why, "frame larger than the limit of %u bytes", c->dec.max_size);
+		rt_conn_close(c, why);
+	}
+}
+
+/* Client side: consume the peer's HTTP answer to the upgrade request. */
+static void conn_handshake(rt_conn *c)
+{
+	rt_buf *in = &c->dec.in;
+	const char *end = memmem(in->data, in->len, "\r\n\r\n", 4);
+	if (!end) {
+		if (in->len > 8192)
+			rt_conn_close(c, "upgrade answer too long");
+		return;
+	}
+	if (in->len < 12 || memcmp(in->data, "HTTP/1.1 101", 12) != 0) {
+		char line[80];
+		size_t l = 0;
+		while (l < in->len && l < sizeof line - 1 && in->data[l] != '\r')
+			l++;
+		memcpy(line, in->data, l);
+		line[l] = '\0';
+		char why[128];
+		snprintf(why, sizeof why, "upgrade refused: %s", line);
+		rt_conn_close(c, why);
+		return;
+	}
+	rt_buf_consume(in, (size_t)(end + 4 - (const char *)in->data));
+	c->handshaking = false;
+	if (c->h.on_open)
+		c->h.on_open(c, c->h.ud);
+}
+
+static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	rt_conn *c = w->data;
+	uint8_t buf[65536];
+	c->in_callback = true;
+	if (c->write_failed) {
+		char why[128];
+		snprintf(why, sizeof why, "%s", c->why);
+		rt_conn_close(c, why);
+	}
+	while (!c->closing) {
+		ssize_t n = read(c->fd, buf, sizeof buf);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				rt_conn_close(c, strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			rt_conn_close(c, "connection closed by peer");
+			break;
+		}
+		rt_frame_decoder_feed(&c->dec, buf, (size_t)n);
+		if (c->handshaking)
+			conn_handshake(c);
+		if (!c->handshaking && !c->closing)
+			conn_deliver(c);
+		if (c->closing || (size_t)n < sizeof buf)
+			break;
+	}
+	c->in_callback = false;
+	if (c->free_pending)
+		conn_finish(c);
+}
+
+static void conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	rt_conn *c = w->data;
+	c->in_callback = true;
+	if (c->connecting) {
+		int err = 0;
+		socklen_t l = sizeof err;
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+		c->connecting = false;
+		if (err) {
+			char why[128];
+			snprintf(why, sizeof why, "connect: %s", strerror(err));
+			rt_conn_close(c, why);
+		} else {
+			ev_io_start(c->loop, &c->rio);
+			if (!c->handshaking && c->h.on_open)
+				c->h.on_open(c, c->h.ud);
+		}
+	}
+	if (!c->closing)
+		conn_flush(c);
+	c->in_callback = false;
+	if (c->free_pending)
+		conn_finish(c);
+}
+
+static rt_conn *conn_new(struct ev_loop *loop, int fd, const rt_conn_handlers *h)
+{
+	rt_conn *c = rt_xcalloc(1, sizeof *c);
+	c->loop = loop;
+	c->fd = fd;
+	c->h = *h;
+	rt_frame_decoder_init(&c->dec, RT_FRAME_MAX_SIZE);
+	rt_buf_init(&c->out);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
+	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	c->rio.data = c->wio.data = c;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		port = ntohs(sin->sin_port);
+	}
+	snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+	return c;
+}
+
+rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, const void *preface, size_t preface_len,
+                       const void *early, size_t early_len)
+{
+	rt_conn *c = conn_new(loop, fd, h);
+	rt_buf_append(&c->out, preface, preface_len);
+	if (early_len)
+		rt_frame_decoder_feed(&c->dec, early, early_len);
+	ev_io_start(loop, &c->rio);
+	conn_flush(c);
+	if (!c->closing && early_len) {
+		c->in_callback = true;
+		conn_deliver(c);
+		c->in_callback = false;
+		if (c->free_pending) {
+			conn_finish(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
+                         const rt_conn_handlers *h)
+{
+	struct sockaddr_in sin;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
+		struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
+		if (getaddrinfo(host, NULL, &hints, &res) != 0)
+			return NULL;
+		sin.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+		freeaddrinfo(res);
+	}
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	rt_conn *c = conn_new(loop, fd, h);
+	snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+	if (upgrade_request) {
+		c->handshaking = true;
+		rt_buf_append(&c->out, upgrade_request, strlen(upgrade_request));
+	}
+	c->connecting = true;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0 && errno != EINPROGRESS) {
+		/* Reported through on_close from the loop, like an asynchronous
+		 * failure, never from inside this call. */
+		snprintf(c->why, sizeof c->why, "connect: %s", strerror(errno));
+		c->write_failed = true;
+		c->connecting = false;
+		ev_feed_event(loop, &c->rio, EV_READ);
+		return c;
+	}
+	ev_io_start(loop, &c->wio);
+	return c;
+}
+
+int rt_conn_send(rt_conn *c, const void *payload, size_t len)
+{
+	if (c->closing)
+		return -1;
+	rt_frame_encode(&c->out, payload, len);
+	if (!c->connecting)
+		conn_flush(c);
+	return 0;
+}
+
+const char *rt_conn_peer(const rt_conn *c)
+{
+	return c->peer;
+}
+
+void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size)
+{
+	c->dec.max_size = max_size;
+}

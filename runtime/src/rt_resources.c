@@ -1,0 +1,138 @@
+/*
+ * rt_resources.c — Resource messages <-> alloccore sets (rt_resources.h).
+ * The conversion goes through Mesos's resource text so that rounding, limits
+ * and role checks are alloccore's own, written once.
+ */
+#include "rt_resources.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(ac_err *err, int code, const char *msg, const char *name)
+{
+	if (err) {
+		err->code = code;
+		snprintf(err->msg, sizeof err->msg, "%s%s%s", msg, name ? ": " : "", name ? name : "");
+	}
+	return code;
+}
+
+int rt_resources_from_pb(ac_core *core, Mesos__V1__Resource *const *res, size_t n, ac_resources *out, ac_err *err)
+{
+	rt_buf text;
+	rt_buf_init(&text);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const Mesos__V1__Resource *r = res[i];
+		if (!r->name[0] || strpbrk(r->name, ":;()[]|, \t\n")) {
+			rc = fail(err, AC_EINVAL, "invalid resource name", r->name);
+			break;
+		}
+		const char *role = r->role;
+		if (r->n_reservations > 0 && r->reservations[r->n_reservations - 1]->role)
+			role = r->reservations[r->n_reservations - 1]->role;
+		if (role && (strpbrk(role, "()[]:;|, \t\n") || !role[0])) {
+			rc = fail(err, AC_EINVAL, "invalid role", role);
+			break;
+		}
+		if (text.len)
+			rt_buf_append(&text, ";", 1);
+		rt_buf_printf(&text, "%s", r->name);
+		if (role && strcmp(role, "*") != 0)
+			rt_buf_printf(&text, "(%s)", role);
+		rt_buf_append(&text, ":", 1);
+		if (r->type == MESOS__V1__VALUE__TYPE__SCALAR && r->scalar) {
+			double v = r->scalar->value;
+			if (!isfinite(v) || v < 0 || v > (double)AC_AMOUNT_MAX_UNITS) {
+				rc = fail(err, AC_ERANGE, "scalar amount out of range", r->name);
+				break;
+			}
+			rt_buf_printf(&text, "%.4f", v);
+		} else if (r->type == MESOS__V1__VALUE__TYPE__RANGES && r->ranges) {
+			if (strcmp(r->name, "ports") != 0) {
+				rc = fail(err, AC_EINVAL, "only 'ports' may be a range resource", r->name);
+				break;
+			}
+			rt_buf_append(&text, "[", 1);
+			for (size_t k = 0; k < r->ranges->n_range; k++) {
+				const Mesos__V1__Value__Range *g = r->ranges->range[k];
+				if (g->begin > g->end || g->end > 65535) {
+					rc = fail(err, AC_ERANGE, "invalid port range", r->name);
+					break;
+				}
+				rt_buf_printf(&text, "%s%llu-%llu", k ? "," : "", (unsigned long long)g->begin,
+				              (unsigned long long)g->end);
+			}
+			rt_buf_append(&text, "]", 1);
+		} else {
+			rc = fail(err, AC_EINVAL, "unsupported resource type (scalars and port ranges only)", r->name);
+		}
+	}
+	if (rc == 0) {
+		rt_buf_append(&text, "", 1);
+		rc = ac_resources_parse(core, (const char *)text.data, out, err);
+	}
+	rt_buf_free(&text);
+	return rc;
+}
+
+static Mesos__V1__Resource *new_resource(rt_arena *a, const char *name, const char *role, const char *alloc_role)
+{
+	Mesos__V1__Resource *r = rt_arena_alloc(a, sizeof *r);
+	mesos__v1__resource__init(r);
+	r->name = rt_arena_strdup(a, name);
+	r->role = rt_arena_strdup(a, role);
+	if (alloc_role) {
+		r->allocation_info = rt_arena_alloc(a, sizeof *r->allocation_info);
+		mesos__v1__resource__allocation_info__init(r->allocation_info);
+		r->allocation_info->role = rt_arena_strdup(a, alloc_role);
+	}
+	return r;
+}
+
+Mesos__V1__Resource **rt_resources_to_pb(const ac_core *core, const ac_resources *res, const char *alloc_role,
+                                         rt_arena *a, size_t *n)
+{
+	size_t cap = (size_t)res->ngroups * (AC_KINDS + 1);
+	Mesos__V1__Resource **out = rt_arena_alloc(a, cap * sizeof *out);
+	*n = 0;
+	for (uint32_t g = 0; g < res->ngroups; g++) {
+		const ac_group *grp = &res->group[g];
+		const char *role = grp->role ? ac_role_name(core, grp->role) : "*";
+		for (int k = 0; k < AC_KINDS; k++) {
+			const char *name = ac_kind_name(core, k);
+			if (!name || grp->amount.v[k] == 0)
+				continue;
+			Mesos__V1__Resource *r = new_resource(a, name, role, alloc_role);
+			r->type = MESOS__V1__VALUE__TYPE__SCALAR;
+			r->scalar = rt_arena_alloc(a, sizeof *r->scalar);
+			mesos__v1__value__scalar__init(r->scalar);
+			r->scalar->value = (double)grp->amount.v[k] / AC_MILLI;
+			out[(*n)++] = r;
+		}
+		if (grp->nports) {
+			Mesos__V1__Resource *r = new_resource(a, "ports", role, alloc_role);
+			r->type = MESOS__V1__VALUE__TYPE__RANGES;
+			r->ranges = rt_arena_alloc(a, sizeof *r->ranges);
+			mesos__v1__value__ranges__init(r->ranges);
+			r->ranges->n_range = grp->nports;
+			r->ranges->range = rt_arena_alloc(a, grp->nports * sizeof *r->ranges->range);
+			for (uint32_t i = 0; i < grp->nports; i++) {
+				Mesos__V1__Value__Range *rg = rt_arena_alloc(a, sizeof *rg);
+				mesos__v1__value__range__init(rg);
+				rg->begin = grp->ports[i].begin;
+				rg->end = grp->ports[i].end;
+				r->ranges->range[i] = rg;
+			}
+			out[(*n)++] = r;
+		}
+	}
+	return out;
+}
+
+const char *rt_resources_text(const ac_core *core, const ac_resources *r, char *buf, size_t len)
+{
+	ac_resources_format(core, r, buf, len);
+	return buf;
+}

@@ -1,0 +1,29 @@
+/*
+ * rt_resources.h — converts between Mesos's Resource messages and
+ * alloccore's resource sets, so the master can hand the core exactly what a
+ * framework or agent sent, and send offers back in Mesos's shape.
+ */
+#ifndef RT_RESOURCES_H
+#define RT_RESOURCES_H
+
+#include <stddef.h>
+
+#include "alloccore/alloccore.h"
+#include "mesos.pb-c.h"
+#include "rt_util.h"
+
+/* Parses resources into a set. Scalars (up to three decimals, as Mesos) and
+ * ranges (only "ports") are understood; a role other than "*" (the role field
+ * or the last reservation) reserves the entry. Returns 0, or an AC_E* code
+ * with a message in err (sets, text values, negative or NaN amounts...). */
+int rt_resources_from_pb(ac_core *core, Mesos__V1__Resource *const *res, size_t n, ac_resources *out, ac_err *err);
+
+/* Builds Resource messages for a set, allocated in the arena. When
+ * alloc_role is not NULL every entry carries allocation_info{role}. */
+Mesos__V1__Resource **rt_resources_to_pb(const ac_core *core, const ac_resources *r, const char *alloc_role,
+                                         rt_arena *a, size_t *n);
+
+/* Canonical text of a set (ac_resources_format) in a caller buffer. */
+const char *rt_resources_text(const ac_core *core, const ac_resources *r, char *buf, size_t len);
+
+#endif

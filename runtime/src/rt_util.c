@@ -1,0 +1,277 @@
+/*
+ * rt_util.c — logging, clocks, uuids, buffers and the arena of rt_util.h.
+ */
+#define _GNU_SOURCE
+#include "rt_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *log_prog = "meso";
+static int log_level = RT_INFO;
+
+void rt_log_init(const char *prog, int level)
+{
+	log_prog = prog;
+	log_level = level;
+}
+
+void rt_log(int level, const char *fmt, ...)
+{
+	static const char tag[] = "DIWE";
+	struct timespec ts;
+	struct tm tm;
+	char line[2048];
+	va_list ap;
+	if (level < log_level)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %c %s[%d]: ", tm.tm_year + 1900,
+	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+	                 tag[level & 3], log_prog, (int)getpid());
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	size_t len = strlen(line);
+	line[len++] = '\n';
+	/* One write per line so that lines of several processes do not interleave. */
+	if (write(STDERR_FILENO, line, len) < 0)
+		return;
+}
+
+int64_t rt_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+double rt_wall_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void rt_uuid_random(uint8_t out[16])
+{
+	size_t got = 0;
+	while (got < 16) {
+		ssize_t n = getrandom(out + got, 16 - got, 0);
+		if (n < 0 && errno != EINTR)
+			abort();
+		if (n > 0)
+			got += (size_t)n;
+	}
+	out[6] = (uint8_t)((out[6] & 0x0f) | 0x40);
+	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
+}
+
+void rt_uuid_format(const uint8_t u[16], char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	int o = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[u[i] >> 4];
+		out[o++] = hex[u[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+void *rt_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void *rt_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *rt_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		abort();
+	return p;
+}
+
+void rt_buf_init(rt_buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void rt_buf_free(rt_buf *b)
+{
+	free(b->data);
+	rt_buf_init(b);
+}
+
+static void buf_reserve(rt_buf *b, size_t extra)
+{
+	if (b->len + extra <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + extra)
+		cap *= 2;
+	uint8_t *p = realloc(b->data, cap);
+	if (!p)
+		abort();
+	b->data = p;
+	b->cap = cap;
+}
+
+void rt_buf_append(rt_buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	buf_reserve(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+}
+
+void rt_buf_printf(rt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	buf_reserve(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void rt_buf_consume(rt_buf *b, size_t n)
+{
+	if (n >= b->len) {
+		b->len = 0;
+		return;
+	}
+	memmove(b->data, b->data + n, b->len - n);
+	b->len -= n;
+}
+
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	max_align_t mem[];
+} arena_chunk;
+
+struct rt_arena {
+	arena_chunk *head;
+};
+
+rt_arena *rt_arena_create(void)
+{
+	return rt_xcalloc(1, sizeof(rt_arena));
+}
+
+void rt_arena_destroy(rt_arena *a)
+{
+	if (!a)
+		return;
+	for (arena_chunk *c = a->head, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *rt_arena_alloc(rt_arena *a, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	arena_chunk *c = a->head;
+	if (!c || c->used + size > c->cap) {
+		size_t cap = size > 8192 ? size : 8192;
+		c = rt_xmalloc(sizeof *c + cap);
+		c->cap = cap;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->mem + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *rt_arena_strdup(rt_arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = rt_arena_alloc(a, n);
+	memcpy(p, s, n);
+	return p;
+}
+
+int rt_hostport_parse(const char *text, char *host, size_t hostlen, int *port)
+{
+	const char *colon = strrchr(text, ':');
+	if (!colon || colon == text || (size_t)(colon - text) >= hostlen)
+		return -1;
+	char *end;
+	errno = 0;
+	long p = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p < 0 || p > 65535)
+		return -1;
+	memcpy(host, text, (size_t)(colon - text));
+	host[colon - text] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+int rt_file_write(const char *path, const char *text)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return -1;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	int ok = fputs(text, f) >= 0;
+	ok &= fclose(f) == 0;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int rt_mkdirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+			buf[i] = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			buf[i] = c;
+		}
+	}
+	return 0;
+}

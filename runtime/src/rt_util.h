@@ -1,0 +1,61 @@
+/*
+ * rt_util.h — small helpers every runtime program uses: logging to stderr,
+ * clocks, random uuids, a growable byte buffer and a bump arena for building
+ * protobuf-c messages that are freed all at once.
+ */
+#ifndef RT_UTIL_H
+#define RT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Log levels; rt_log_level is the least severe level printed. */
+enum { RT_DEBUG = 0, RT_INFO = 1, RT_WARN = 2, RT_ERROR = 3 };
+/* Sets the program name shown in every line and the minimum level. */
+void rt_log_init(const char *prog, int level);
+/* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. */
+void rt_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Monotonic nanoseconds (for alloccore's ac_time and timeouts). */
+int64_t rt_mono_ns(void);
+/* Wall-clock seconds since the epoch, as Mesos's TaskStatus.timestamp. */
+double rt_wall_seconds(void);
+
+/* 16 random bytes (version-4 uuid layout) and their canonical text. */
+void rt_uuid_random(uint8_t out[16]);
+void rt_uuid_format(const uint8_t uuid[16], char out[37]);
+
+/* A growable byte buffer. Whoever inits frees. */
+typedef struct rt_buf {
+	uint8_t *data;
+	size_t len, cap;
+} rt_buf;
+void rt_buf_init(rt_buf *b);
+void rt_buf_free(rt_buf *b);
+/* Appends; aborts on out of memory (the programs cannot go on without it). */
+void rt_buf_append(rt_buf *b, const void *data, size_t len);
+void rt_buf_printf(rt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drops the first n bytes. */
+void rt_buf_consume(rt_buf *b, size_t n);
+
+/* A bump allocator: many small allocations, one free. */
+typedef struct rt_arena rt_arena;
+rt_arena *rt_arena_create(void);
+void rt_arena_destroy(rt_arena *a);
+void *rt_arena_alloc(rt_arena *a, size_t size); /* zeroed, never NULL */
+char *rt_arena_strdup(rt_arena *a, const char *s);
+
+/* malloc/strdup that abort on failure. */
+void *rt_xmalloc(size_t size);
+void *rt_xcalloc(size_t n, size_t size);
+char *rt_xstrdup(const char *s);
+
+/* Splits "host:port"; returns 0 or -1. host is written NUL-terminated. */
+int rt_hostport_parse(const char *text, char *host, size_t hostlen, int *port);
+/* Writes text to path atomically (write to path.tmp, rename). 0 or -1. */
+int rt_file_write(const char *path, const char *text);
+/* mkdir -p. 0 or -1. */
+int rt_mkdirs(const char *path);
+
+#endif

@@ -1,0 +1,114 @@
+# lib.sh — helpers for the runtime's integration tests: start a master and
+# agents on 127.0.0.1 with ephemeral ports in a private temporary directory,
+# wait on conditions (polling /state, files or process exit; never a bare
+# sleep as synchronisation), and kill everything started, even on failure.
+# Usage in a test: . lib.sh "$BIN_DIR"; then the functions below.
+set -u
+
+BIN="$1"
+T=$(mktemp -d "${TMPDIR:-/tmp}/meso-it.XXXXXX")
+PIDS=()
+FAILED=0
+
+cleanup() {
+	local rc=$?
+	# TERM first, so that agents remove their tasks and cgroups; then KILL.
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
+	local deadline=$((SECONDS + 3))
+	for p in "${PIDS[@]}"; do
+		while ! exited "$p" && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+		kill -9 "$p" 2>/dev/null
+	done
+	# Task processes of agents killed by the test carry our work_dir in
+	# their environment: find and kill them too.
+	for f in /proc/[0-9]*/environ; do
+		if grep -qz "^MESO_AGENT_WORK_DIR=$T/" "$f" 2>/dev/null; then
+			p=${f#/proc/}; p=${p%/environ}
+			kill -9 "$p" 2>/dev/null
+		fi
+	done
+	# Under ASan/UBSan the programs report to their logs as they exit.
+	if grep -lE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
+		echo "FAIL: sanitizer reports in the logs above" >&2
+		rc=1
+	fi
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] || [ "$FAILED" -ne 0 ]; then
+		echo "--- logs of the failed test ($T) ---" >&2
+		for l in "$T"/*.log; do [ -f "$l" ] && { echo "== $l" >&2; tail -n 40 "$l" >&2; }; done
+		exit 1
+	fi
+	rm -rf "$T"
+	exit "$rc"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILED=1
+	exit 1
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 50 ms.
+wait_for() {
+	local secs=$1 what=$2
+	shift 2
+	local deadline=$((SECONDS + secs))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && fail "timed out after ${secs}s waiting for: $what"
+		sleep 0.05
+	done
+}
+
+http_get() { curl -sf --max-time 5 "http://127.0.0.1:$1$2"; }
+
+# start_master [FLAGS...]: sets MASTER_PORT.
+start_master() {
+	"$BIN/meso-master" --port 0 --work_dir "$T/master" --allocation_interval 0.1 "$@" 2>"$T/master.log" &
+	PIDS+=($!)
+	MASTER_PID=$!
+	wait_for 10 "master port file" test -s "$T/master/master.port"
+	MASTER_PORT=$(cat "$T/master/master.port")
+	wait_for 10 "master /health" http_get "$MASTER_PORT" /health
+}
+
+# start_agent NAME RESOURCES [FLAGS...]: sets AGENT_PID[NAME], AGENT_PORT[NAME].
+declare -A AGENT_PID AGENT_PORT
+start_agent() {
+	local name=$1 res=$2
+	shift 2
+	rm -f "$T/$name/agent.port"
+	"$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT" --port 0 --work_dir "$T/$name" \
+		--resources "$res" --status_retry_interval 0.2 "$@" 2>>"$T/$name.log" &
+	PIDS+=($!)
+	AGENT_PID[$name]=$!
+	wait_for 10 "agent $name port file" test -s "$T/$name/agent.port"
+	AGENT_PORT[$name]=$(cat "$T/$name/agent.port")
+	wait_for 10 "agent $name registered" agent_registered "$name"
+}
+
+agent_registered() { http_get "${AGENT_PORT[$1]}" /state | grep -q '"registered":true'; }
+
+# master_agents: number of agents the master lists.
+master_agents() { http_get "$MASTER_PORT" /state | grep -o '"port":[0-9]*,"connected"' | wc -l; }
+master_has_agents() { [ "$(master_agents)" -eq "$1" ]; }
+master_tasks_in() { [ "$(http_get "$MASTER_PORT" /state | grep -o "\"state\":\"$1\"" | wc -l)" -ge "$2" ]; }
+
+# execute NAME ARGS...: runs meso-execute in the background; sets EXEC_PID.
+execute_bg() {
+	local name=$1
+	shift
+	"$BIN/meso-execute" --master "127.0.0.1:$MASTER_PORT" --name "$name" "$@" >"$T/$name.out" 2>"$T/$name.log" &
+	EXEC_PID=$!
+	PIDS+=($EXEC_PID)
+}
+
+# exited PID: the process is gone or a zombie (a child not yet waited for).
+exited() { [ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+
+# wait_exit PID SECONDS: waits for a child and sets EXIT_STATUS.
+wait_exit() {
+	local pid=$1 secs=$2
+	wait_for "$secs" "process $pid to exit" exited "$pid"
+	wait "$pid"
+	EXIT_STATUS=$?
+}
