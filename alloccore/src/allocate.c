@@ -225,6 +225,8 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
 static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 {
 	const agent *ag = AGENT(c, a);
+	if (ag->inactive)
+		return;
 	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
 		return;
 	order_flush_touched(c);

@@ -593,6 +593,25 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	return 0;
 }
 
+int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)
+{
+	uint32_t s = agent_resolve(c, id, err);
+	if (!s)
+		return AC_ENOENT;
+	offers_drop_of_agent(c, s, AC_RESCIND_AGENT_DEACTIVATED);
+	AGENT(c, s)->inactive = true;
+	return 0;
+}
+
+int ac_agent_activate(ac_core *c, ac_agent_id id, ac_err *err)
+{
+	uint32_t s = agent_resolve(c, id, err);
+	if (!s)
+		return AC_ENOENT;
+	AGENT(c, s)->inactive = false;
+	return 0;
+}
+
 int ac_agent_set_attributes(ac_core *c, ac_agent_id id, const char *attrs, ac_err *err)
 {
 	uint32_t s = agent_resolve(c, id, err);
@@ -633,6 +652,7 @@ int ac_agent_info_get(const ac_core *c, ac_agent_id id, ac_agent_info *out, ac_e
 	bag_to_res(c, &ag->free, &out->free);
 	ac_vec_clamp0(&out->free.group[0].amount);
 	out->offers = ag->noffers;
+	out->active = !ag->inactive;
 	return 0;
 }
 

@@ -92,6 +92,7 @@ typedef struct role {
 typedef struct agent {
 	bag free; /* total - offered - allocated; unreserved scalars may go < 0 */
 	uint32_t filter_gen;
+	bool inactive; /* deactivated: skipped by allocation */
 	bag total;
 	uint32_t offers_head, offers_tail;
 	uint32_t allocs_head;

@@ -47,7 +47,7 @@ struct m_agent {
 	ac_resources total;
 	char *attributes;
 	bool removed;     /* being removed: ignore its frames */
-	bool deactivated; /* disconnected: its total is 0 in the core, so no offers */
+	bool deactivated; /* disconnected: deactivated in the core, so no offers */
 };
 
 struct m_fw {

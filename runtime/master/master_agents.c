@@ -151,12 +151,14 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		a->registered_ns = rt_mono_ns();
 		a->next = m->agents;
 		m->agents = a;
-	} else if (a->deactivated || !ac_resources_equal(&a->total, &total)) {
-		if (ac_agent_update(m->core, a->ac, &total, &err) == 0) {
-			a->total = total;
+	} else {
+		if (a->deactivated && ac_agent_activate(m->core, a->ac, &err) == 0)
 			a->deactivated = false;
-		} else {
-			rt_log(RT_WARN, "agent %s: cannot change resources: %s", a->id, err.msg);
+		if (!ac_resources_equal(&a->total, &total)) {
+			if (ac_agent_update(m->core, a->ac, &total, &err) == 0)
+				a->total = total;
+			else
+				rt_log(RT_WARN, "agent %s: cannot change resources: %s", a->id, err.msg);
 		}
 	}
 	free(a->hostname);
@@ -307,16 +309,12 @@ static void on_close(rt_conn *c, const char *why, void *ud)
 		rt_log(RT_WARN, "agent %s disconnected (%s); removed unless it re-registers within %.1f s", a->id, why,
 		       m->flags.agent_timeout);
 		/* Mesos deactivates a disconnected agent: its offers are rescinded
-		 * and no new ones are made. The core has no such state, so the
-		 * agent's total goes to zero (what tasks hold stays charged) until
-		 * it re-registers. Held ports must still fit: then it stays offered. */
-		ac_resources none;
+		 * and no new ones are made; what its tasks hold stays charged. */
 		ac_err err;
-		ac_resources_init(&none);
-		if (ac_agent_update(m->core, a->ac, &none, &err) == 0)
+		if (ac_agent_deactivate(m->core, a->ac, &err) == 0)
 			a->deactivated = true;
 		else
-			rt_log(RT_WARN, "agent %s stays offered while disconnected: %s", a->id, err.msg);
+			rt_log(RT_WARN, "agent %s: %s", a->id, err.msg);
 	}
 }
 

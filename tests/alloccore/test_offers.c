@@ -135,6 +135,32 @@ static void test_over_allocation_after_shrink(void **state)
 	h_free(h);
 }
 
+/* A deactivated agent gets its offers rescinded and no new ones; what
+ * frameworks hold there stays; activation makes it offerable again. */
+static void test_agent_deactivate(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:4;mem:4096");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	assert_int_equal(h_allocate(h), 1);
+	assert_int_equal(h_accept(h, a, m, "cpus:1;mem:512", 0, NULL), 0);
+	assert_int_equal(h_allocate(h), 1);
+	assert_int_equal(ac_agent_deactivate(h->core, m, NULL), 0);
+	assert_string_equal(h_line(h, 2), "rescind A m0 cpus:3;mem:3584");
+	assert_int_equal(h_allocate(h), 0);
+	ac_agent_info ai;
+	assert_int_equal(ac_agent_info_get(h->core, m, &ai, NULL), 0);
+	assert_false(ai.active);
+	ac_resources held;
+	assert_int_equal(ac_allocation_get(h->core, a, m, &held, NULL), 0);
+	assert_string_equal(h_fmt(h, &held), "cpus:1;mem:512");
+	assert_int_equal(ac_agent_activate(h->core, m, NULL), 0);
+	assert_int_equal(h_allocate(h), 1);
+	assert_string_equal(h_line(h, 3), "offer A m0 cpus:3;mem:3584");
+	assert_int_equal(ac_agent_deactivate(h->core, 99, NULL), AC_ENOENT);
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +169,7 @@ int main(void)
 	        cmocka_unit_test(test_rescinds),
 	        cmocka_unit_test(test_offer_ids_not_confused_after_reuse),
 	        cmocka_unit_test(test_over_allocation_after_shrink),
+	        cmocka_unit_test(test_agent_deactivate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

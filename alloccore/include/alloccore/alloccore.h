@@ -85,6 +85,7 @@ typedef enum ac_rescind_reason {
 	AC_RESCIND_AGENT_UPDATED,
 	AC_RESCIND_FW_REMOVED,
 	AC_RESCIND_FW_DEACTIVATED,
+	AC_RESCIND_AGENT_DEACTIVATED,
 } ac_rescind_reason;
 
 /* Callbacks into the caller. `offer` runs at the end of an allocation pass,
@@ -139,6 +140,11 @@ int ac_agent_remove(ac_core *core, ac_agent_id agent, ac_err *err);
  * shrink below what is allocated (nothing more is offered there until enough
  * is recovered); allocated reserved resources and ports must still fit. */
 int ac_agent_update(ac_core *core, ac_agent_id agent, const ac_resources *total, ac_err *err);
+/* Deactivate: rescinds the agent's offers and makes no new ones there until
+ * it is activated again; what frameworks hold there stays (Mesos does this
+ * while an agent is disconnected). Both are idempotent. */
+int ac_agent_deactivate(ac_core *core, ac_agent_id agent, ac_err *err);
+int ac_agent_activate(ac_core *core, ac_agent_id agent, ac_err *err);
 /* Sets free-form attributes ("rack:r1;zone:2"); a change drops the agent's
  * filters, as in Mesos. The core does not interpret them. */
 int ac_agent_set_attributes(ac_core *core, ac_agent_id agent, const char *attributes, ac_err *err);
@@ -151,6 +157,7 @@ typedef struct ac_agent_info {
 	ac_resources total;
 	ac_resources free; /* total - offered - allocated, never negative */
 	uint32_t offers;   /* outstanding */
+	bool active;       /* false while deactivated */
 } ac_agent_info;
 int ac_agent_info_get(const ac_core *core, ac_agent_id agent, ac_agent_info *out, ac_err *err);
 /* Iterates agents in the order added: start with *cursor = 0; returns 0 at
