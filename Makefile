@@ -61,6 +61,15 @@ format:
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
+# make experiments: every reproduction of the papers' results (EXPERIMENTS.md),
+# meso-sim built in its own directory; tables and PNGs in experiments/results/.
+EXP_BUILD ?= build-exp
+.PHONY: experiments
+experiments:
+	cmake -S . -B $(EXP_BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(EXP_BUILD) -j1 --target meso-sim
+	MESO_SIM=$(CURDIR)/$(EXP_BUILD)/sim/meso-sim ./experiments/run_all.sh
+
 # make bench: the Google Benchmark suite (bench/README.md), built with
 # -O2 -DNDEBUG in its own directory; JSON in bench/results/latest.json.
 BENCH_BUILD ?= build-bench

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs every experiment in priority order; tables and figures land in
+# experiments/results/, raw simulator outputs in experiments/out/.
+set -e
+here=$(dirname "$0")
+for e in exp1_drf exp2_analytic exp3_macro; do
+	echo "== $e"
+	start=$(date +%s)
+	python3 "$here/$e.py"
+	echo "== $e: $(( $(date +%s) - start )) s"
+done
+echo "experiments 4 (locality), 5 (real traces), 6 (scale): pending, see EXPERIMENTS.md"
