@@ -731,6 +731,8 @@ void sim_stats_get(const sim *s, sim_stats *out)
 	}
 	out->tasks_submitted = s->submitted;
 	out->tasks_launched = s->launched;
+	out->tasks_launched_pref = s->launched_pref;
+	out->tasks_launched_local = s->launched_local;
 	out->tasks_finished = s->finished;
 	out->tasks_lost = s->lost;
 	for (size_t f = 0; f < s->fw_names.n; f++)

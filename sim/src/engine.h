@@ -67,6 +67,7 @@ typedef struct sim_fw {
 	bool suppressed;
 	int64_t used[NRES]; /* held by its running tasks */
 	uint64_t running, launched, finished, lost;
+	uint64_t launched_pref, launched_local; /* tasks with a machine preference; of those, on one */
 	double share;          /* dominant share of its running tasks */
 	double share_integral; /* share x nanoseconds, up to share_t */
 	ac_time share_t;
@@ -141,6 +142,7 @@ struct sim {
 
 	/* counters */
 	uint64_t running, submitted, launched, finished, lost, bad_rows;
+	uint64_t launched_pref, launched_local; /* as in sim_fw, over all frameworks */
 
 	/* metrics */
 	ac_time metrics_t;

@@ -285,9 +285,10 @@ static int write_summary(sim *s)
 	fprintf(f,
 	        "  \"tasks\": {\"submitted\": %" PRIu64 ", \"launched\": %" PRIu64 ", \"finished\": %" PRIu64
 	        ", \"lost\": %" PRIu64 ", \"never_fit\": %" PRIu64 ", \"running_at_end\": %" PRIu64
-	        ", \"waiting_at_end\": %" PRIu64 "},\n",
+	        ", \"waiting_at_end\": %" PRIu64 ", \"launched_with_preference\": %" PRIu64
+	        ", \"launched_local\": %" PRIu64 "},\n",
 	        st.tasks_submitted, st.tasks_launched, st.tasks_finished, st.tasks_lost, st.tasks_never_fit, s->running,
-	        pending);
+	        pending, s->launched_pref, s->launched_local);
 	fprintf(f,
 	        "  \"jobs\": {\"submitted\": %" PRIu64 ", \"finished\": %" PRIu64 ", \"unfinished\": %" PRIu64 "},\n",
 	        st.jobs_submitted, st.jobs_finished, st.jobs_submitted - st.jobs_finished);
@@ -336,8 +337,9 @@ static int write_summary(sim *s)
 		json_str(f, x->cfg.role);
 		fprintf(f,
 		        ", \"tasks_launched\": %" PRIu64 ", \"tasks_finished\": %" PRIu64 ", \"tasks_lost\": %" PRIu64
+		        ", \"tasks_local\": %" PRIu64 ", \"tasks_with_preference\": %" PRIu64
 		        ", \"mean_dominant_share\": ",
-		        x->launched, x->finished, x->lost);
+		        x->launched, x->finished, x->lost, x->launched_local, x->launched_pref);
 		json_num(f, T > 0 ? x->share_integral / T : 0);
 		fputc('}', f);
 	}

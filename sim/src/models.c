@@ -104,6 +104,13 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	fw->launched++;
 	s->running++;
 	s->launched++;
+	if (x->loc_n) {
+		bool local = prefers(s, x, m);
+		fw->launched_pref++;
+		fw->launched_local += local;
+		s->launched_pref++;
+		s->launched_local += local;
+	}
 	sim_job *job = &s->jobs[x->job];
 	if (job->start_ns < 0)
 		job->start_ns = s->now;

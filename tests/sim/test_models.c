@@ -246,6 +246,26 @@ static void test_delay_scheduling(void **state)
 	go(&r, &w, NULL);
 	assert_int_equal(sim_task_start(r.s, "k", 0), 0);
 	assert_int_equal(sim_task_start(r.s, "j", 0), S(5));
+	/* j ran, but not where it wanted: counted with a preference, not local. */
+	assert_int_equal(r.st.tasks_launched_pref, 1);
+	assert_int_equal(r.st.tasks_launched_local, 0);
+	done(&r);
+}
+
+/* A task whose preferred machine is there starts on it at once and counts
+ * as local. */
+static void test_locality_counted(void **state)
+{
+	wl w = {0};
+	framework(&w, "A", 0, 0);
+	machine(&w, 0, "m1", TR_MACHINE_ADD, 4, 4096);
+	machine(&w, 0, "m2", TR_MACHINE_ADD, 4, 4096);
+	task(&w, 0, "j", 0, "A", 1, 512, 1)->locality = "m2";
+	run r;
+	go(&r, &w, NULL);
+	assert_int_equal(sim_task_start(r.s, "j", 0), 0);
+	assert_int_equal(r.st.tasks_launched_pref, 1);
+	assert_int_equal(r.st.tasks_launched_local, 1);
 	done(&r);
 }
 
@@ -310,6 +330,7 @@ int main(void)
 	        cmocka_unit_test(test_gang_never_fits),
 	        cmocka_unit_test(test_task_never_fits),
 	        cmocka_unit_test(test_delay_scheduling),
+	        cmocka_unit_test(test_locality_counted),
 	        cmocka_unit_test(test_machine_loss),
 	        cmocka_unit_test(test_drf_example),
 	};

@@ -57,6 +57,7 @@ typedef struct sim_stats {
 	uint64_t events;
 	uint64_t offers_made, offers_accepted, offers_declined, offers_rescinded;
 	uint64_t tasks_submitted, tasks_launched, tasks_finished, tasks_lost, tasks_never_fit;
+	uint64_t tasks_launched_pref, tasks_launched_local; /* with a machine preference; on one */
 	uint64_t jobs_submitted, jobs_finished;
 	uint64_t bad_rows;
 } sim_stats;

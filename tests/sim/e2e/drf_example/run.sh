@@ -9,7 +9,7 @@
 "$SIM" run --workload w --out "$OUT" --until 50 --sample 10 --quiet > /dev/null
 json_has "$OUT/summary.json" '{"name": "A", "role": "*", "tasks_launched": 3,'
 json_has "$OUT/summary.json" '{"name": "B", "role": "*", "tasks_launched": 2,'
-json_has "$OUT/summary.json" '"tasks": {"submitted": 8, "launched": 5, "finished": 0, "lost": 0, "never_fit": 0, "running_at_end": 5, "waiting_at_end": 3}'
+json_has "$OUT/summary.json" '"tasks": {"submitted": 8, "launched": 5, "finished": 0, "lost": 0, "never_fit": 0, "running_at_end": 5, "waiting_at_end": 3, "launched_with_preference": 0, "launched_local": 0}'
 same "$OUT/jobs.csv" "job_id,framework,submit,start,finish,wait,tasks
 a,A,0,0,,0,4
 b,B,0,1,,1,4"
