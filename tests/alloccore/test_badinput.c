@@ -157,7 +157,8 @@ static void test_roles(void **state)
 	q.limit_mask = 1u << 12;
 	EXPECT_REJECTED(h, ac_role_set_quota(h->core, "a", &q, &err_), AC_EINVAL);
 	EXPECT_REJECTED(h, ac_quota_parse(h->core, "cpus(a):1", NULL, &q, &err_), AC_EINVAL);
-	EXPECT_REJECTED(h, ac_quota_parse(h->core, NULL, "ports:[1-2]", &q, &err_), AC_EINVAL);	EXPECT_REJECTED(h, ac_core_set_min_allocatable(h->core, "cpus:x", &err_), AC_EINVAL);
+	EXPECT_REJECTED(h, ac_quota_parse(h->core, NULL, "ports:[1-2]", &q, &err_), AC_EINVAL);
+	EXPECT_REJECTED(h, ac_core_set_min_allocatable(h->core, "cpus:x", &err_), AC_EINVAL);
 	/* Guarantees a limit forbids could never be met. */
 	ac_quota bad;
 	assert_int_equal(ac_quota_parse(h->core, "cpus:3", "cpus:2", &bad, NULL), 0);
@@ -190,7 +191,8 @@ static void test_offers(void **state)
 	ac_offer_id stale = ids[0] + ((uint64_t)2 << 32);
 	EXPECT_REJECTED(h, ac_offers_decline(h->core, &stale, 1, 0, h->now, &err_), AC_ENOENT);
 	ac_resources reserved = h_res(h, "cpus(a):1");
-	EXPECT_REJECTED(h, ac_offers_accept(h->core, ids, 1, &reserved, 0, h->now, &err_), AC_EINVAL);	EXPECT_REJECTED(h, ac_offers_accept(h->core, ids, 1, &some, -1, h->now, &err_), AC_EINVAL);
+	EXPECT_REJECTED(h, ac_offers_accept(h->core, ids, 1, &reserved, 0, h->now, &err_), AC_EINVAL);
+	EXPECT_REJECTED(h, ac_offers_accept(h->core, ids, 1, &some, -1, h->now, &err_), AC_EINVAL);
 	h_advance(h, 1);
 	EXPECT_REJECTED(h, ac_offers_accept(h->core, ids, 1, &some, 0, h->now - 1, &err_), AC_ESTATE);
 	/* Double accept, and accept after rescind. */
