@@ -523,6 +523,8 @@ static void task_end(sim *s, uint32_t t, uint64_t gen)
 	sim_job *job = &s->jobs[x->job];
 	if (++job->nfinished == job->ntasks)
 		job->finish_ns = s->now;
+	if (s->src_deps && tr_source_task_finished(s->src, sim_names_get(&s->job_names, x->job), x->index, s->now) == 1)
+		s->src_refetch = true;     /* DAG children became ready */
 	machine_alloc_soon(s, x->machine); /* resources freed: offer them now */
 }
 
@@ -601,6 +603,7 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 	}
 	s->cfg = *cfg;
 	s->src = src;
+	s->src_deps = tr_source_has_deps(src);
 	s->err = err;
 	s->errlen = errlen;
 	s->offer_free = SIM_NONE;
@@ -703,6 +706,10 @@ int sim_run(sim *s, char *err, size_t errlen)
 			sim_event e;
 			sim_queue_pop(&s->q, &e);
 			handle_event(s, &e);
+			if (s->src_refetch) { /* the held look-ahead is given again */
+				s->src_refetch = false;
+				have = tr_source_next(s->src, &tev, &terr);
+			}
 		}
 		if (have == 0 && s->running == 0 && s->live == 0 && !model_startable(s))
 			break;

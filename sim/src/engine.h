@@ -68,8 +68,8 @@ typedef struct sim_fw {
 	int64_t used[NRES]; /* held by its running tasks */
 	uint64_t running, launched, finished, lost;
 	uint64_t launched_pref, launched_local; /* tasks with a machine preference; of those, on one */
-	double share;          /* dominant share of its running tasks */
-	double share_integral; /* share x nanoseconds, up to share_t */
+	double share;                           /* dominant share of its running tasks */
+	double share_integral;                  /* share x nanoseconds, up to share_t */
 	ac_time share_t;
 	/* gang hoarding */
 	uint32_t *held;
@@ -106,6 +106,8 @@ typedef struct sim_core {
 struct sim {
 	sim_config cfg;
 	tr_source *src;
+	bool src_deps;    /* the source has task dependencies (tr_source_task_finished) */
+	bool src_refetch; /* a finish made source events ready: drop the look-ahead */
 	bool is_static;
 	ac_time now;
 	sim_queue q;

@@ -21,7 +21,8 @@
 #define MESO_PLOTS_DIR "plots"
 #endif
 
-static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE) [options]\n"
+static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE | --trace KIND:PATH)\n"
+                            "                    [options]\n"
                             "       meso-sim --help\n"
                             "\n"
                             "Replays a workload through the allocator core (alloccore) and writes the results.\n"
@@ -36,6 +37,14 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "                       the tasks, role *, weight 1, 5 s refuse, no latency)\n"
                             "  --roles FILE         role weights and quota\n"
                             "  --skip-bad-rows      skip malformed rows and count them (default: stop at the first)\n"
+                            "\n"
+                            "Public traces and the binary form (instead of the CSV workload):\n"
+                            "  --trace google2011:DIR   Google cluster-data 2011: DIR/task_events (and\n"
+                            "                       DIR/machine_events if present), plain or gzip\n"
+                            "  --trace alibaba2018:DIR  Alibaba cluster-trace-v2018: DIR/batch_task.csv (and\n"
+                            "                       DIR/machine_meta.csv), DAG dependencies honoured\n"
+                            "  --trace bin:FILE     a binary workload written by meso-trace convert\n"
+                            "  --by-job             google2011: one framework per job (default: per user)\n"
                             "\n"
                             "Simulation:\n"
                             "  --policy P           drf, priority, asset, random, or static (partitioning\n"
@@ -174,6 +183,37 @@ static int parse_secs(const char *opt, const char *v, ac_time *out)
 	return 0;
 }
 
+static bool is_trace_kind(const char *t)
+{
+	return strncmp(t, "google2011:", 11) == 0 || strncmp(t, "alibaba2018:", 12) == 0 || strncmp(t, "bin:", 4) == 0;
+}
+
+/* The workload's reader: --trace KIND:PATH, or the native CSV files. */
+static int open_source(const char *trace, bool by_job, const tr_csv_config *tc, tr_source **src, tr_err *err)
+{
+	if (!trace)
+		return tr_csv_open(tc, src, err);
+	const char *path = strchr(trace, ':') + 1;
+	if (strncmp(trace, "google2011:", 11) == 0) {
+		tr_google_config gc = {0};
+		gc.dir = path;
+		gc.frameworks_by_job = by_job;
+		gc.skip_bad_rows = tc->skip_bad_rows;
+		gc.warn = tc->warn;
+		gc.warn_ud = tc->warn_ud;
+		return tr_google_open(&gc, src, err);
+	}
+	if (strncmp(trace, "alibaba2018:", 12) == 0) {
+		tr_alibaba_config ac = {0};
+		ac.dir = path;
+		ac.skip_bad_rows = tc->skip_bad_rows;
+		ac.warn = tc->warn;
+		ac.warn_ud = tc->warn_ud;
+		return tr_alibaba_open(&ac, src, err);
+	}
+	return tr_bin_open(path, src, err);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -188,8 +228,8 @@ int main(int argc, char **argv)
 	sim_config cfg;
 	sim_config_default(&cfg);
 	tr_csv_config tc = {0};
-	const char *workload = NULL, *out = "out";
-	bool plot = false, quiet = false;
+	const char *workload = NULL, *out = "out", *trace = NULL;
+	bool plot = false, quiet = false, by_job = false;
 	char fwpath[4096], rolepath[4096], mpath[4096], tpath[4096];
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -209,6 +249,10 @@ int main(int argc, char **argv)
 			cfg.skip_bad_rows = tc.skip_bad_rows = true;
 			continue;
 		}
+		if (strcmp(a, "--by-job") == 0) {
+			by_job = true;
+			continue;
+		}
 		if (strcmp(a, "--resubmit-lost") == 0) {
 			cfg.resubmit_lost = true;
 			continue;
@@ -216,7 +260,7 @@ int main(int argc, char **argv)
 		static const char *valued[] = {"--workload", "--machines", "--tasks",     "--frameworks",
 		                               "--roles",    "--policy",   "--seed",      "--until",
 		                               "--sample",   "--interval", "--gang-hold", "--locality-wait",
-		                               "--out"};
+		                               "--out",      "--trace"};
 		size_t k = 0, nv = sizeof valued / sizeof *valued;
 		while (k < nv && strcmp(a, valued[k]) != 0)
 			k++;
@@ -275,6 +319,9 @@ int main(int argc, char **argv)
 		case 12:
 			out = v;
 			break;
+		case 13:
+			trace = v;
+			break;
 		}
 		if (bad)
 			return 2;
@@ -293,8 +340,12 @@ int main(int argc, char **argv)
 		if (!tc.roles && exists(rolepath))
 			tc.roles = rolepath;
 	}
-	if (!tc.machines || !tc.tasks)
-		return usage_error("%s", "--machines and --tasks (or --workload) are required");
+	if (trace && (workload || tc.machines || tc.tasks || tc.frameworks || tc.roles))
+		return usage_error("%s", "--trace replaces --workload, --machines, --tasks, --frameworks and --roles");
+	if (trace && !is_trace_kind(trace))
+		return usage_error("--trace: expected google2011:DIR, alibaba2018:DIR or bin:FILE, got '%s'", trace);
+	if (!trace && (!tc.machines || !tc.tasks))
+		return usage_error("%s", "--machines and --tasks (or --workload, or --trace) are required");
 	if (cfg.interval <= 0 || cfg.sample <= 0)
 		return usage_error("%s", "--interval and --sample must be > 0");
 	if (mkdir_p(out) < 0) {
@@ -318,7 +369,7 @@ int main(int argc, char **argv)
 	pr.start = pr.last = t0;
 	tr_source *src;
 	tr_err terr;
-	if (tr_csv_open(&tc, &src, &terr) < 0) {
+	if (open_source(trace, by_job, &tc, &src, &terr) < 0) {
 		fprintf(stderr, "meso-sim: %s\n", terr.msg);
 		return terr.code == TR_EIO || terr.code == TR_ENOMEM ? 1 : 2;
 	}
@@ -337,6 +388,8 @@ int main(int argc, char **argv)
 		tr_source_destroy(src);
 		return rc == -2 ? 1 : 2;
 	}
+	if (tr_source_info(src))
+		printf("meso-sim: %s\n", tr_source_info(src));
 	sim_stats st;
 	sim_stats_get(s, &st);
 	printf("meso-sim: %s, %.0f simulated seconds: %llu tasks submitted, %llu finished, %llu never fit; "

@@ -353,7 +353,7 @@ static void native_destroy(tr_source *src)
 	free(ns);
 }
 
-static const tr_source_ops native_ops = {native_next, native_progress, native_destroy};
+static const tr_source_ops native_ops = {native_next, native_progress, native_destroy, NULL};
 
 /* ----------------------------------------------- frameworks.csv, roles.csv */
 

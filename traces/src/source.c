@@ -36,6 +36,21 @@ uint64_t tr_source_bad_rows(const tr_source *src)
 	return src->bad_rows;
 }
 
+const char *tr_source_info(const tr_source *src)
+{
+	return src->info;
+}
+
+int tr_source_task_finished(tr_source *src, const char *job, uint32_t task_index, int64_t time_ns)
+{
+	return src->ops->task_finished ? src->ops->task_finished(src, job, task_index, time_ns) : 0;
+}
+
+bool tr_source_has_deps(const tr_source *src)
+{
+	return src->ops->task_finished != NULL;
+}
+
 void tr_source_destroy(tr_source *src)
 {
 	if (src)
@@ -73,6 +88,7 @@ void tr_source_free_common(tr_source *src)
 		free(src->roles[i].limit);
 	}
 	free(src->roles);
+	free(src->info);
 }
 
 int tr_add_framework(tr_source *src, const tr_framework *fw)
@@ -195,7 +211,7 @@ static void mem_destroy(tr_source *src)
 	free(m);
 }
 
-static const tr_source_ops mem_ops = {mem_next, mem_progress, mem_destroy};
+static const tr_source_ops mem_ops = {mem_next, mem_progress, mem_destroy, NULL};
 
 static size_t slen(const char *s)
 {

@@ -102,6 +102,10 @@ typedef struct tr_source_ops {
 	/* Fraction of the workload read so far, in [0, 1]. */
 	double (*progress)(const tr_source *src);
 	void (*destroy)(tr_source *src);
+	/* Optional (NULL when the format has no dependencies): the task
+	 * (job, task_index) given by next() finished at time_ns. 1 when this made
+	 * events ready that next() did not have (DAG children); 0 otherwise. */
+	int (*task_finished)(tr_source *src, const char *job, uint32_t task_index, int64_t time_ns);
 } tr_source_ops;
 
 /* Every reader embeds this as its first member. */
@@ -112,6 +116,7 @@ struct tr_source {
 	tr_role *roles;
 	size_t nroles;
 	uint64_t bad_rows; /* skipped rows (skip_bad_rows) */
+	char *info;        /* what the reader assumed or built, for the user; or NULL */
 };
 
 /* Next event in time order (ties: machine events first, then file order).
@@ -124,6 +129,22 @@ const tr_role *tr_source_roles(const tr_source *src, size_t *n);
 /* Rows skipped as malformed so far. */
 uint64_t tr_source_bad_rows(const tr_source *src);
 void tr_source_destroy(tr_source *src);
+/* A line or two on what the reader assumed or built (a synthesized machine
+ * table, rows counted and dropped, unit scales), or NULL. Owned by src. */
+const char *tr_source_info(const tr_source *src);
+
+/* Dependencies between tasks (Alibaba DAGs). The consumer calls this when a
+ * task it got from tr_source_next() finishes. When it returns 1, events
+ * became ready: the consumer drops the look-ahead event it holds from
+ * tr_source_next() (unconsumed; it will be given again, in time order) and
+ * calls tr_source_next() again. For such a source, tr_source_next()
+ * returning 0 means "nothing ready now"; when no task runs and it returns 0
+ * the workload is over (children of tasks that never finish are never
+ * submitted). Events made ready by a finish at time t carry time >= t.
+ * Sources without dependencies return 0. */
+int tr_source_task_finished(tr_source *src, const char *job, uint32_t task_index, int64_t time_ns);
+/* Whether the source has dependencies (tr_source_task_finished matters). */
+bool tr_source_has_deps(const tr_source *src);
 
 /* ------------------------------------------------------- native CSV reader */
 
@@ -145,6 +166,86 @@ typedef struct tr_csv_config {
 /* Opens the files and reads frameworks.csv and roles.csv whole (those files
  * must be valid even with skip_bad_rows). Errors name file, line and column. */
 int tr_csv_open(const tr_csv_config *cfg, tr_source **out, tr_err *err);
+
+/* ---------------------------------------------- Google cluster-data 2011 */
+
+/* Reads clusterdata-2011-2 task_events (and machine_events when present),
+ * plain or gzip, from a directory: DIR/task_events/part-NNNNN-of-MMMMM.csv[.gz] (the official
+ * layout) or DIR/task_events*.csv[.gz]; machine_events likewise. The whole
+ * task table is read when opened (a task's service time is only known at its
+ * end) and tasks are given in submit order. Mapping of event types, units and
+ * missing fields: traces/README.md, "Google cluster-data 2011". */
+typedef struct tr_google_config {
+	const char *dir;
+	bool frameworks_by_job;     /* framework = job id (default: user hash) */
+	int64_t cpu_milli_per_unit; /* 0: 32000 (normalized 1.0 = 32 cores) */
+	int64_t mem_mb_per_unit;    /* 0: 131072 (1.0 = 128 GiB) */
+	uint32_t synth_machines;    /* no machine table: machines to build (0: 12583) */
+	bool skip_bad_rows;
+	void (*warn)(void *ud, const char *msg);
+	void *warn_ud;
+} tr_google_config;
+
+/* What the reader saw and did (all counts). */
+typedef struct tr_google_stats {
+	uint64_t rows;                 /* task_events rows read */
+	uint64_t by_type[9];           /* rows per event type 0..8 */
+	uint64_t tasks;                /* distinct (job, task index) */
+	uint64_t submitted;            /* tasks given to the consumer */
+	uint64_t resubmissions;        /* SUBMITs after the first (collapsed) */
+	uint64_t never_scheduled;      /* dropped: never ran in the trace */
+	uint64_t missing_request;      /* dropped: no CPU/memory request on any row */
+	uint64_t missing_fields;       /* rows with a blank optional field (request, user, priority, ...) */
+	uint64_t open_at_end;          /* running when the data ends: run to the last timestamp */
+	uint64_t update_ignored;       /* UPDATE_RUNNING rows (a running task keeps its request) */
+	uint64_t machine_rows;         /* machine_events rows read */
+	uint64_t machine_rows_dropped; /* blank capacity, remove of an absent machine */
+	uint64_t machines;             /* distinct machines (read or built) */
+	bool machines_synthesized;     /* no machine table: built from the 10 classes */
+} tr_google_stats;
+
+int tr_google_open(const tr_google_config *cfg, tr_source **out, tr_err *err);
+/* Fills st when src is a Google 2011 source; TR_EINVAL otherwise. */
+int tr_google_stats_get(const tr_source *src, tr_google_stats *st);
+
+/* ---------------------------------------- Alibaba cluster-trace-v2018 */
+
+/* Reads batch_task.csv (and machine_meta.csv when present) from DIR (files
+ * batch_task.csv / machine_meta.csv, or any *batch_task*.csv /
+ * *machine_meta*.csv there). Each task row becomes instance_num tasks of its
+ * job (task indices consecutive per job in file order); DAG names (M1, R4_2,
+ * J5_3_4) give dependencies: a task's instances are submitted when every
+ * instance of all its parents has finished (tr_source_task_finished). Units
+ * and arrivals: traces/README.md, "Alibaba cluster-trace-v2018". */
+typedef struct tr_alibaba_config {
+	const char *dir;
+	const char *batch_task;     /* a file instead of DIR's (optional) */
+	const char *machine_meta;   /* likewise */
+	int64_t mem_milli_per_unit; /* thousandths of a MB per plan_mem unit; 0: 5242880 (100 = 512 GiB) */
+	bool skip_bad_rows;
+	void (*warn)(void *ud, const char *msg);
+	void *warn_ud;
+} tr_alibaba_config;
+
+int tr_alibaba_open(const tr_alibaba_config *cfg, tr_source **out, tr_err *err);
+
+/* ------------------------------------------------------------ binary form */
+
+/* Meso's binary workload (traces/README.md, "Binary form"): little-endian,
+ * a 64-byte header (magic "MESOTRB", version, counts, FNV-1a 64 checksum of
+ * everything after it), fixed-size 72-byte event records, framework and
+ * role records, and a string table. */
+#define TR_BIN_VERSION 1
+
+/* Drains src (which must have no dependencies) into path. Frameworks and
+ * roles known up front are kept. 0 or a TR_E* code with err filled. */
+int tr_bin_write(tr_source *src, const char *path, tr_err *err);
+/* Memory-maps path and checks it whole (size, magic, version, checksum,
+ * every offset) before giving any event: a truncated, corrupted or
+ * wrong-version file is rejected with a message naming it. */
+int tr_bin_open(const char *path, tr_source **out, tr_err *err);
+/* The same over a buffer the caller keeps alive (name is for messages). */
+int tr_bin_open_mem(const void *data, size_t size, const char *name, tr_source **out, tr_err *err);
 
 /* ------------------------------------------------------ in-memory source */
 

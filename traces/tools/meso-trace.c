@@ -1,0 +1,350 @@
+/*
+ * meso-trace.c — the trace tool: `convert` writes any supported trace as
+ * Meso's binary form, `stats` prints a one-screen summary of any supported
+ * trace. Inputs: google2011:DIR, alibaba2018:DIR, bin:FILE, FILE.bin, or a
+ * native CSV workload directory. Usage: traces/README.md, "meso-trace".
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "traces/traces.h"
+
+static const char usage[] =
+        "usage: meso-trace convert IN OUT.bin     write IN as Meso's binary workload\n"
+        "       meso-trace stats IN               one-screen summary of IN\n"
+        "       meso-trace --help\n"
+        "\n"
+        "IN is one of:\n"
+        "  google2011:DIR     Google cluster-data 2011 (DIR/task_events, DIR/machine_events)\n"
+        "  alibaba2018:DIR    Alibaba cluster-trace-v2018 (DIR/batch_task.csv, DIR/machine_meta.csv)\n"
+        "  bin:FILE, FILE.bin a binary workload (meso-trace convert)\n"
+        "  DIR                Meso's CSV workload (DIR/machines.csv, DIR/tasks.csv, ...)\n"
+        "\n"
+        "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n";
+
+static int exit_code(const tr_err *e)
+{
+	return e->code == TR_EIO || e->code == TR_ENOMEM ? 1 : 2;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static int open_input(const char *in, tr_source **src, tr_err *err, char *paths, size_t plen)
+{
+	if (strncmp(in, "google2011:", 11) == 0) {
+		tr_google_config c = {0};
+		c.dir = in + 11;
+		return tr_google_open(&c, src, err);
+	}
+	if (strncmp(in, "alibaba2018:", 12) == 0) {
+		tr_alibaba_config c = {0};
+		c.dir = in + 12;
+		return tr_alibaba_open(&c, src, err);
+	}
+	if (strncmp(in, "bin:", 4) == 0)
+		return tr_bin_open(in + 4, src, err);
+	if (ends_with(in, ".bin"))
+		return tr_bin_open(in, src, err);
+	/* a native workload directory: four fixed names, the optional ones if present */
+	char *m = paths, *t = paths + plen / 4, *f = paths + plen / 2, *r = paths + 3 * plen / 4;
+	size_t q = plen / 4;
+	snprintf(m, q, "%s/machines.csv", in);
+	snprintf(t, q, "%s/tasks.csv", in);
+	snprintf(f, q, "%s/frameworks.csv", in);
+	snprintf(r, q, "%s/roles.csv", in);
+	struct stat st;
+	tr_csv_config c = {0};
+	c.machines = m;
+	c.tasks = t;
+	c.frameworks = stat(f, &st) == 0 ? f : NULL;
+	c.roles = stat(r, &st) == 0 ? r : NULL;
+	return tr_csv_open(&c, src, err);
+}
+
+/* ------------------------------------------------------------------ stats */
+
+typedef struct vec {
+	int64_t *v;
+	size_t n, cap;
+} vec;
+
+static int vec_push(vec *x, int64_t v)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 1024;
+		int64_t *p = realloc(x->v, cap * sizeof *p);
+		if (!p)
+			return -1;
+		x->v = p;
+		x->cap = cap;
+	}
+	x->v[x->n++] = v;
+	return 0;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* nearest rank, as sim/README.md */
+static double pct(const vec *x, int p, double unit)
+{
+	if (!x->n)
+		return 0;
+	size_t r = ((size_t)p * x->n + 99) / 100;
+	return (double)x->v[r ? r - 1 : 0] / unit;
+}
+
+static void print_row(const char *name, vec *x, double unit, const char *u)
+{
+	qsort(x->v, x->n, sizeof *x->v, cmp64);
+	printf("  %-14s p10 %-10.4g p50 %-10.4g p90 %-10.4g p99 %-10.4g max %.4g %s\n", name, pct(x, 10, unit),
+	       pct(x, 50, unit), pct(x, 90, unit), pct(x, 99, unit), x->n ? (double)x->v[x->n - 1] / unit : 0, u);
+}
+
+/* String set (distinct jobs and machines). */
+typedef struct sset {
+	char **slot;
+	size_t n, count;
+} sset;
+
+static uint64_t shash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int sset_add(sset *s, const char *k)
+{
+	if ((s->count + 1) * 2 > s->n) {
+		size_t n = s->n ? s->n * 2 : 1024;
+		char **v = calloc(n, sizeof *v);
+		if (!v)
+			return -1;
+		for (size_t i = 0; i < s->n; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t h = shash(s->slot[i]) & (n - 1);
+			while (v[h])
+				h = (h + 1) & (n - 1);
+			v[h] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = v;
+		s->n = n;
+	}
+	size_t h = shash(k) & (s->n - 1);
+	while (s->slot[h]) {
+		if (strcmp(s->slot[h], k) == 0)
+			return 0;
+		h = (h + 1) & (s->n - 1);
+	}
+	size_t len = strlen(k) + 1;
+	if (!(s->slot[h] = malloc(len)))
+		return -1;
+	memcpy(s->slot[h], k, len);
+	s->count++;
+	return 0;
+}
+
+static void sset_free(sset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->slot[i]);
+	free(s->slot);
+}
+
+/* Pending finishes of a trace with dependencies: every task runs at once
+ * for its duration (an infinite cluster), so that DAG children appear. */
+typedef struct fin {
+	int64_t t;
+	char *job;
+	uint32_t index;
+} fin;
+
+/* A binary min-heap on t (ties: any order; finishes at one instant commute). */
+static void fin_push(fin *h, size_t *n, fin f)
+{
+	size_t i = (*n)++;
+	while (i > 0 && f.t < h[(i - 1) / 2].t) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = f;
+}
+
+static fin fin_pop(fin *h, size_t *n)
+{
+	fin top = h[0], last = h[--*n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1].t < h[c].t)
+			c++;
+		if (h[c].t >= last.t)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = last;
+	return top;
+}
+
+static int cmd_stats(const char *in)
+{
+	static char paths[4 * 4096];
+	tr_source *src;
+	tr_err err = {0};
+	if (open_input(in, &src, &err, paths, sizeof paths) < 0) {
+		fprintf(stderr, "meso-trace: %s\n", err.msg);
+		return exit_code(&err);
+	}
+	bool deps = tr_source_has_deps(src);
+	vec cpus = {0}, mem = {0}, dur = {0};
+	sset jobs = {0}, machines = {0};
+	fin *fins = NULL;
+	size_t nfins = 0, fcap = 0;
+	uint64_t madd = 0, mrem = 0, mupd = 0, tasks = 0;
+	int64_t first = -1, last = 0;
+	tr_event ev;
+	int rc;
+	rc = tr_source_next(src, &ev, &err);
+	for (;;) {
+		if (rc < 0)
+			break;
+		if (deps && nfins && (rc == 0 || fins[0].t <= ev.time_ns)) {
+			/* a finish before the look-ahead may release earlier tasks */
+			fin f = fin_pop(fins, &nfins);
+			int r = tr_source_task_finished(src, f.job, f.index, f.t);
+			free(f.job);
+			if (r == 1 || rc == 0) /* the look-ahead is dropped and read again */
+				rc = tr_source_next(src, &ev, &err);
+			continue;
+		}
+		if (rc == 0)
+			break;
+		if (first < 0)
+			first = ev.time_ns;
+		if (ev.time_ns > last)
+			last = ev.time_ns;
+		switch (ev.kind) {
+		case TR_MACHINE_ADD:
+			madd++;
+			if (sset_add(&machines, ev.machine) < 0)
+				goto oom;
+			break;
+		case TR_MACHINE_REMOVE:
+			mrem++;
+			break;
+		case TR_MACHINE_UPDATE:
+			mupd++;
+			break;
+		case TR_TASK_SUBMIT:
+			tasks++;
+			if (sset_add(&jobs, ev.job) < 0 || vec_push(&cpus, ev.res.cpus) < 0 ||
+			    vec_push(&mem, ev.res.mem_mb) < 0 || vec_push(&dur, ev.duration_ns) < 0)
+				goto oom;
+			if (ev.time_ns + ev.duration_ns > last)
+				last = ev.time_ns + ev.duration_ns;
+			if (deps) {
+				if (nfins == fcap) {
+					fcap = fcap ? fcap * 2 : 1024;
+					fin *v = realloc(fins, fcap * sizeof *v);
+					if (!v)
+						goto oom;
+					fins = v;
+				}
+				size_t len = strlen(ev.job) + 1;
+				fin f = {ev.time_ns + ev.duration_ns, malloc(len), ev.task_index};
+				if (!f.job)
+					goto oom;
+				memcpy(f.job, ev.job, len);
+				fin_push(fins, &nfins, f);
+			}
+			break;
+		}
+		rc = tr_source_next(src, &ev, &err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "meso-trace: %s\n", err.msg);
+	} else {
+		size_t nfw;
+		tr_source_frameworks(src, &nfw);
+		printf("%s\n", in);
+		if (tr_source_info(src))
+			printf("  %s\n", tr_source_info(src));
+		printf("  machines       %zu distinct (%llu add, %llu remove, %llu update events)\n", machines.count,
+		       (unsigned long long)madd, (unsigned long long)mrem, (unsigned long long)mupd);
+		printf("  tasks          %llu in %zu jobs; %zu frameworks known up front\n", (unsigned long long)tasks,
+		       jobs.count, nfw);
+		printf("  time span      %.3f s .. %.3f s (last submit or end of a task run)\n",
+		       first < 0 ? 0.0 : (double)first / 1e9, (double)last / 1e9);
+		print_row("cpus/task", &cpus, 1000, "cores");
+		print_row("mem/task", &mem, 1000, "MB");
+		print_row("duration", &dur, 1e9, "s");
+	}
+	int code = rc < 0 ? exit_code(&err) : 0;
+	if (0) {
+	oom:
+		fprintf(stderr, "meso-trace: out of memory\n");
+		code = 1;
+	}
+	for (size_t i = 0; i < nfins; i++)
+		free(fins[i].job);
+	free(fins);
+	free(cpus.v);
+	free(mem.v);
+	free(dur.v);
+	sset_free(&jobs);
+	sset_free(&machines);
+	tr_source_destroy(src);
+	return code;
+}
+
+static int cmd_convert(const char *in, const char *out)
+{
+	static char paths[4 * 4096];
+	tr_source *src;
+	tr_err err = {0};
+	if (open_input(in, &src, &err, paths, sizeof paths) < 0) {
+		fprintf(stderr, "meso-trace: %s\n", err.msg);
+		return exit_code(&err);
+	}
+	int rc = tr_bin_write(src, out, &err);
+	if (rc < 0)
+		fprintf(stderr, "meso-trace: %s\n", err.msg);
+	else
+		printf("meso-trace: wrote %s\n", out);
+	tr_source_destroy(src);
+	return rc < 0 ? exit_code(&err) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "convert") == 0)
+		return cmd_convert(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "stats") == 0)
+		return cmd_stats(argv[2]);
+	fprintf(stderr, "meso-trace: %s\n(meso-trace --help lists the commands)\n",
+	        argc < 2 ? "missing command (convert, stats)" : "unknown command or wrong number of arguments");
+	return 2;
+}
