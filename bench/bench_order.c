@@ -57,7 +57,7 @@ static void rekey_offer(bench_state *s)
 	int64_t items = 0;
 	while (bench_running(s)) {
 		for (int i = 0; i < BATCH; i++) {
-			uint32_t f = CLIENT(c, fo->v[0])->owner;
+			uint32_t f = CLIENT(c, ord_get(fo, 0))->owner;
 			held_change(c, f, &got, &got, +1);
 		}
 		items += BATCH;

@@ -193,12 +193,12 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 		 * minimum ends the role's turn. */
 		if (!minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
 			return false;
-		uint32_t f = CLIENT(c, fo->v[i])->owner;
+		uint32_t f = CLIENT(c, ord_get(fo, i))->owner;
 		if (filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
 			c->counters.filtered_skips++;
 			continue;
 		}
-		CLIENT(c, fo->v[i])->pos_hint = i;
+		CLIENT(c, ord_get(fo, i))->pos_hint = i;
 		if (!give(c, f, a, &cd)) {
 			*oom = true;
 			return true;
@@ -212,7 +212,7 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
 {
 	const order *o = &c->orders[oid];
 	for (uint32_t i = 0; i < o->n; i++) {
-		client *cl = CLIENT(c, o->v[i]);
+		client *cl = CLIENT(c, ord_get(o, i));
 		cl->pos_hint = i;
 		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, oom)
 		                               : role_turn(c, a, cl->owner, stage, oom);

@@ -89,7 +89,7 @@ int grow_array(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 
 uint32_t *core_scratch(ac_core *c, uint32_t n)
 {
-	if (grow_array((void **)&c->scratch, &c->cap_scratch, n, sizeof *c->scratch))
+	if (grow_array((void **)&c->scratch, &c->cap_scratch, n ? n : 1, sizeof *c->scratch))
 		return NULL;
 	return c->scratch;
 }

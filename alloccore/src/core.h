@@ -64,10 +64,16 @@ typedef struct client {
 } client;
 
 /* A sorted array of client ids (ascending: served first). */
+/* A ring: element i is v[(head + i) & (cap - 1)]; cap is a power of two. */
 typedef struct order {
 	uint32_t *v;
-	uint32_t n, cap;
+	uint32_t n, cap, head;
 } order;
+
+static inline uint32_t ord_get(const order *o, uint32_t i)
+{
+	return o->v[(o->head + i) & (o->cap - 1)];
+}
 
 typedef struct role {
 	char *name;

@@ -5,8 +5,10 @@
  * front until some framework takes the agent, skipping filtered ones. In an
  * array that walk is a linear scan costing a few ns per skipped framework,
  * where a heap would pay O(log n) per skip. After an offer the framework's
- * key changes; it is moved by binary search and one memmove (O(log n)
- * comparisons; the move is a contiguous copy of 4-byte ids). Moves are
+ * key changes; it is moved by binary search (O(log n) comparisons) and a
+ * shift of the shorter side. The array is a ring (a deque), because the
+ * commonest move — the framework at the front gets an agent and goes to the
+ * back — is then O(1) instead of a copy of the whole order. Moves are
  * deferred to the end of the agent's turn, so the order taken when the turn
  * began holds for the whole turn (Mesos's semantics).
  */
@@ -30,12 +32,12 @@ static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
 {
 	/* The walk that changed the client left where it found it. */
 	uint32_t hint = CLIENT(c, cl)->pos_hint;
-	if (hint < o->n && o->v[hint] == cl)
+	if (hint < o->n && ord_get(o, hint) == cl)
 		return hint;
 	uint32_t lo = 0, hi = o->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int r = client_cmp(c, o->v[mid], cl);
+		int r = client_cmp(c, ord_get(o, mid), cl);
 		if (r == 0)
 			return mid;
 		if (r < 0)
@@ -45,7 +47,7 @@ static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
 	}
 	/* Keys are unique (names break ties), so this is a bug of ours. */
 	for (uint32_t i = 0; i < o->n; i++)
-		if (o->v[i] == cl)
+		if (ord_get(o, i) == cl)
 			return i;
 	return NONE;
 }
@@ -55,7 +57,7 @@ static uint32_t upper_bound(const ac_core *c, const order *o, uint32_t lo, uint3
 {
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (client_cmp(c, o->v[mid], cl) < 0)
+		if (client_cmp(c, ord_get(o, mid), cl) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -63,21 +65,73 @@ static uint32_t upper_bound(const ac_core *c, const order *o, uint32_t lo, uint3
 	return lo;
 }
 
+static void ord_set(order *o, uint32_t i, uint32_t x)
+{
+	o->v[(o->head + i) & (o->cap - 1)] = x;
+}
+
+/* Room for n elements; the capacity stays a power of two. */
+static int ord_reserve(order *o, uint32_t n)
+{
+	if (n <= o->cap)
+		return 0;
+	uint32_t cap = o->cap ? o->cap : 16;
+	while (cap < n)
+		cap *= 2;
+	uint32_t *v = malloc(sizeof *v * cap);
+	if (!v)
+		return AC_ENOMEM;
+	for (uint32_t i = 0; i < o->n; i++)
+		v[i] = ord_get(o, i);
+	free(o->v);
+	o->v = v;
+	o->cap = cap;
+	o->head = 0;
+	return 0;
+}
+
+/* Removes element p, shifting the shorter side. */
+static void ord_remove_at(order *o, uint32_t p)
+{
+	if (p < o->n / 2) {
+		for (uint32_t i = p; i > 0; i--)
+			ord_set(o, i, ord_get(o, i - 1));
+		o->head = (o->head + 1) & (o->cap - 1);
+	} else {
+		for (uint32_t i = p; i + 1 < o->n; i++)
+			ord_set(o, i, ord_get(o, i + 1));
+	}
+	o->n--;
+}
+
+/* Inserts x at q (room reserved), shifting the shorter side. */
+static void ord_insert_at(order *o, uint32_t q, uint32_t x)
+{
+	o->n++;
+	if (q < o->n / 2) {
+		o->head = (o->head - 1) & (o->cap - 1);
+		for (uint32_t i = 0; i < q; i++)
+			ord_set(o, i, ord_get(o, i + 1));
+	} else {
+		for (uint32_t i = o->n - 1; i > q; i--)
+			ord_set(o, i, ord_get(o, i - 1));
+	}
+	ord_set(o, q, x);
+}
+
 void order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
-	if (grow_array((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v)) {
+	if (ord_reserve(o, o->n + 1)) {
 		/* Out of memory while linking a client: it stays out of the
 		 * order and is simply not offered to; nothing is corrupted. */
 		return;
 	}
 	key_refresh(c, cl);
-	if (o->n == 1 && CLIENT(c, o->v[0])->stale)
-		key_refresh(c, o->v[0]);
+	if (o->n == 1 && CLIENT(c, ord_get(o, 0))->stale)
+		key_refresh(c, ord_get(o, 0));
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
-	memmove(o->v + pos + 1, o->v + pos, sizeof *o->v * (o->n - pos));
-	o->v[pos] = cl;
-	o->n++;
+	ord_insert_at(o, pos, cl);
 	CLIENT(c, cl)->order = oid;
 }
 
@@ -89,15 +143,13 @@ void order_remove(ac_core *c, uint32_t cl)
 	order *o = &c->orders[p->order];
 	uint32_t pos;
 	if (c->keys_dirty) {
-		for (pos = 0; pos < o->n && o->v[pos] != cl; pos++)
+		for (pos = 0; pos < o->n && ord_get(o, pos) != cl; pos++)
 			;
 	} else {
 		pos = find_pos(c, o, cl);
 	}
-	if (pos < o->n) {
-		memmove(o->v + pos, o->v + pos + 1, sizeof *o->v * (o->n - pos - 1));
-		o->n--;
-	}
+	if (pos < o->n)
+		ord_remove_at(o, pos);
 	p->order = NONE;
 }
 
@@ -108,17 +160,19 @@ static void reposition(ac_core *c, uint32_t cl)
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
-	if (pos + 1 < o->n && client_cmp(c, o->v[pos + 1], cl) < 0) {
-		/* A client that just got an agent usually goes to the back. */
-		uint32_t to =
-		        client_cmp(c, o->v[o->n - 1], cl) < 0 ? o->n - 1 : upper_bound(c, o, pos + 1, o->n, cl) - 1;
-		memmove(o->v + pos, o->v + pos + 1, sizeof *o->v * (to - pos));
-		o->v[to] = cl;
-	} else if (pos > 0 && client_cmp(c, o->v[pos - 1], cl) > 0) {
-		uint32_t to = upper_bound(c, o, 0, pos, cl);
-		memmove(o->v + to + 1, o->v + to, sizeof *o->v * (pos - to));
-		o->v[to] = cl;
+	uint32_t to;
+	if (pos + 1 < o->n && client_cmp(c, ord_get(o, pos + 1), cl) < 0) {
+		/* A client that just got an agent usually goes to the back:
+		 * from the front, that is O(1) in the ring. Positions are
+		 * those after the removal. */
+		to = client_cmp(c, ord_get(o, o->n - 1), cl) < 0 ? o->n - 1 : upper_bound(c, o, pos + 1, o->n, cl) - 1;
+	} else if (pos > 0 && client_cmp(c, ord_get(o, pos - 1), cl) > 0) {
+		to = upper_bound(c, o, 0, pos, cl);
+	} else {
+		return;
 	}
+	ord_remove_at(o, pos);
+	ord_insert_at(o, to, cl);
 }
 
 void client_changed(ac_core *c, uint32_t cl)
@@ -128,8 +182,9 @@ void client_changed(ac_core *c, uint32_t cl)
 		/* Out of every order, or about to be resorted: the key is
 		 * recomputed when it is next inserted or sorted. */
 		return;
-	} /* Alone in its order (the only role, a role's only leaf), nothing
-	   * compares with it: refresh the key only when a second client comes. */
+	}
+	/* Alone in its order (the only role, a role's only leaf), nothing
+	 * compares with it: refresh the key only when a second client comes. */
 	if (c->orders[p->order].n == 1) {
 		p->stale = 1;
 		return;
@@ -168,6 +223,23 @@ void order_flush_touched(ac_core *c)
 
 /* Stable bottom-up merge sort of ids by client_cmp (qsort has no context
  * argument in C11). */
+/* Makes the ring contiguous from index 0 (for sorting in place). */
+static int ord_straighten(ac_core *c, order *o)
+{
+	if (o->head == 0 || o->n == 0) {
+		o->head = 0;
+		return 0;
+	}
+	uint32_t *tmp = core_scratch(c, o->n);
+	if (!tmp)
+		return AC_ENOMEM;
+	for (uint32_t i = 0; i < o->n; i++)
+		tmp[i] = ord_get(o, i);
+	memcpy(o->v, tmp, sizeof *tmp * o->n);
+	o->head = 0;
+	return 0;
+}
+
 static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 {
 	if (n < 2)
@@ -220,7 +292,7 @@ void orders_resort(ac_core *c, bool draw)
 	}
 	c->keys_dirty = false;
 	for (uint32_t o = 0; o < c->norders; o++)
-		if (sort_ids(c, c->orders[o].v, c->orders[o].n)) {
+		if (ord_straighten(c, &c->orders[o]) || sort_ids(c, c->orders[o].v, c->orders[o].n)) {
 			c->keys_dirty = true; /* out of memory: try again next pass */
 			return;
 		}
