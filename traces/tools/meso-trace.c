@@ -1,20 +1,25 @@
 /*
  * meso-trace.c — the trace tool: `convert` writes any supported trace as
  * Meso's binary form, `stats` prints a one-screen summary of any supported
- * trace. Inputs: google2011:DIR, alibaba2018:DIR, bin:FILE, FILE.bin, or a
- * native CSV workload directory. Usage: traces/README.md, "meso-trace".
+ * trace, `gen` writes a Google-2011-matched synthetic workload. Inputs: google2011:DIR, alibaba2018:DIR, bin:FILE,
+ * FILE.bin, or a native CSV workload directory. Usage: traces/README.md, "meso-trace".
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "traces/traces.h"
 
 static const char usage[] =
         "usage: meso-trace convert IN OUT.bin     write IN as Meso's binary workload\n"
         "       meso-trace stats IN               one-screen summary of IN\n"
+        "       meso-trace gen --machines N --tasks M [--seed S] --out DIR\n"
+        "                                         a Google-2011-matched CSV workload in DIR\n"
         "       meso-trace --help\n"
         "\n"
         "IN is one of:\n"
@@ -111,9 +116,10 @@ static void print_row(const char *name, vec *x, double unit, const char *u)
 	       pct(x, 50, unit), pct(x, 90, unit), pct(x, 99, unit), x->n ? (double)x->v[x->n - 1] / unit : 0, u);
 }
 
-/* String set (distinct jobs and machines). */
+/* String set (distinct jobs and machines), with a count per string. */
 typedef struct sset {
 	char **slot;
+	uint64_t *hits;
 	size_t n, count;
 } sset;
 
@@ -125,13 +131,18 @@ static uint64_t shash(const char *s)
 	return h;
 }
 
+/* 1: k is new; 0: seen before (its count goes up either way); -1: no memory. */
 static int sset_add(sset *s, const char *k)
 {
 	if ((s->count + 1) * 2 > s->n) {
 		size_t n = s->n ? s->n * 2 : 1024;
 		char **v = calloc(n, sizeof *v);
-		if (!v)
+		uint64_t *c = calloc(n, sizeof *c);
+		if (!v || !c) {
+			free(v);
+			free(c);
 			return -1;
+		}
 		for (size_t i = 0; i < s->n; i++) {
 			if (!s->slot[i])
 				continue;
@@ -139,23 +150,29 @@ static int sset_add(sset *s, const char *k)
 			while (v[h])
 				h = (h + 1) & (n - 1);
 			v[h] = s->slot[i];
+			c[h] = s->hits[i];
 		}
 		free(s->slot);
+		free(s->hits);
 		s->slot = v;
+		s->hits = c;
 		s->n = n;
 	}
 	size_t h = shash(k) & (s->n - 1);
 	while (s->slot[h]) {
-		if (strcmp(s->slot[h], k) == 0)
+		if (strcmp(s->slot[h], k) == 0) {
+			s->hits[h]++;
 			return 0;
+		}
 		h = (h + 1) & (s->n - 1);
 	}
 	size_t len = strlen(k) + 1;
 	if (!(s->slot[h] = malloc(len)))
 		return -1;
 	memcpy(s->slot[h], k, len);
+	s->hits[h] = 1;
 	s->count++;
-	return 0;
+	return 1;
 }
 
 static void sset_free(sset *s)
@@ -163,6 +180,7 @@ static void sset_free(sset *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->slot[i]);
 	free(s->slot);
+	free(s->hits);
 }
 
 /* Pending finishes of a trace with dependencies: every task runs at once
@@ -214,7 +232,7 @@ static int cmd_stats(const char *in)
 		return exit_code(&err);
 	}
 	bool deps = tr_source_has_deps(src);
-	vec cpus = {0}, mem = {0}, dur = {0};
+	vec cpus = {0}, mem = {0}, dur = {0}, arrivals = {0}, per_job = {0};
 	sset jobs = {0}, machines = {0};
 	fin *fins = NULL;
 	size_t nfins = 0, fcap = 0;
@@ -255,8 +273,10 @@ static int cmd_stats(const char *in)
 			break;
 		case TR_TASK_SUBMIT:
 			tasks++;
-			if (sset_add(&jobs, ev.job) < 0 || vec_push(&cpus, ev.res.cpus) < 0 ||
-			    vec_push(&mem, ev.res.mem_mb) < 0 || vec_push(&dur, ev.duration_ns) < 0)
+			int fresh = sset_add(&jobs, ev.job);
+			if (fresh < 0 || (fresh && vec_push(&arrivals, ev.time_ns) < 0) ||
+			    vec_push(&cpus, ev.res.cpus) < 0 || vec_push(&mem, ev.res.mem_mb) < 0 ||
+			    vec_push(&dur, ev.duration_ns) < 0)
 				goto oom;
 			if (ev.time_ns + ev.duration_ns > last)
 				last = ev.time_ns + ev.duration_ns;
@@ -296,6 +316,15 @@ static int cmd_stats(const char *in)
 		print_row("cpus/task", &cpus, 1000, "cores");
 		print_row("mem/task", &mem, 1000, "MB");
 		print_row("duration", &dur, 1e9, "s");
+		for (size_t i = 0; i < jobs.n; i++)
+			if (jobs.slot[i] && vec_push(&per_job, (int64_t)jobs.hits[i]) < 0)
+				goto oom;
+		/* job arrivals: the first task of each job, in time order */
+		for (size_t i = 1; i < arrivals.n; i++)
+			arrivals.v[i - 1] = arrivals.v[i] - arrivals.v[i - 1];
+		arrivals.n = arrivals.n ? arrivals.n - 1 : 0;
+		print_row("tasks/job", &per_job, 1, "tasks");
+		print_row("job gap", &arrivals, 1e9, "s (between first tasks of jobs)");
 	}
 	int code = rc < 0 ? exit_code(&err) : 0;
 	if (0) {
@@ -309,6 +338,8 @@ static int cmd_stats(const char *in)
 	free(cpus.v);
 	free(mem.v);
 	free(dur.v);
+	free(arrivals.v);
+	free(per_job.v);
 	sset_free(&jobs);
 	sset_free(&machines);
 	tr_source_destroy(src);
@@ -333,6 +364,67 @@ static int cmd_convert(const char *in, const char *out)
 	return rc < 0 ? exit_code(&err) : 0;
 }
 
+static int parse_u64(const char *flag, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!*s || *s == '-' || *end || errno || v > max) {
+		fprintf(stderr, "meso-trace: %s: expected an integer in 0..%llu, got '%s'\n", flag,
+		        (unsigned long long)max, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	uint64_t machines = 0, tasks = 0, seed = 1;
+	const char *dir = NULL;
+	for (int i = 2; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "meso-trace: gen: %s needs a value\n", argv[i]);
+			return 2;
+		}
+		const char *f = argv[i], *v = argv[i + 1];
+		int rc = 0;
+		if (strcmp(f, "--machines") == 0)
+			rc = parse_u64(f, v, UINT32_MAX, &machines);
+		else if (strcmp(f, "--tasks") == 0)
+			rc = parse_u64(f, v, UINT64_MAX, &tasks);
+		else if (strcmp(f, "--seed") == 0)
+			rc = parse_u64(f, v, UINT64_MAX, &seed);
+		else if (strcmp(f, "--out") == 0)
+			dir = v;
+		else {
+			fprintf(stderr, "meso-trace: gen: unknown option '%s'\n", f);
+			return 2;
+		}
+		if (rc < 0)
+			return 2;
+	}
+	if (!dir || machines == 0 || tasks == 0) {
+		fprintf(stderr, "meso-trace: gen: needs --machines N (> 0), --tasks M (> 0) and --out DIR\n");
+		return 2;
+	}
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "meso-trace: %s: cannot create: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	tr_gen_config c = {(uint32_t)machines, tasks, seed, dir};
+	tr_gen_stats st;
+	tr_err err;
+	if (tr_gen_write(&c, &st, &err) < 0) {
+		fprintf(stderr, "meso-trace: %s\n", err.msg);
+		return exit_code(&err);
+	}
+	printf("meso-trace: wrote %s: %llu machines, %llu tasks in %llu jobs, last submit at %.3f s\n", dir,
+	       (unsigned long long)machines, (unsigned long long)st.tasks, (unsigned long long)st.jobs,
+	       (double)st.last_submit_ns / 1e9);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 &&
@@ -344,7 +436,9 @@ int main(int argc, char **argv)
 		return cmd_convert(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "stats") == 0)
 		return cmd_stats(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
+		return cmd_gen(argc, argv);
 	fprintf(stderr, "meso-trace: %s\n(meso-trace --help lists the commands)\n",
-	        argc < 2 ? "missing command (convert, stats)" : "unknown command or wrong number of arguments");
+	        argc < 2 ? "missing command (convert, stats, gen)" : "unknown command or wrong number of arguments");
 	return 2;
 }

@@ -247,6 +247,28 @@ int tr_bin_open(const char *path, tr_source **out, tr_err *err);
 /* The same over a buffer the caller keeps alive (name is for messages). */
 int tr_bin_open_mem(const void *data, size_t size, const char *name, tr_source **out, tr_err *err);
 
+/* ------------------------------------------- Google-matched generator */
+
+/* A synthetic workload following the Google 2011 statistics (machine
+ * classes, bursty diurnal job arrivals, tasks per job, per-job requests,
+ * runtimes; traces/README.md, "meso-trace gen"). Integer arithmetic and a
+ * seeded xoshiro256**: the same config gives byte-identical files. */
+typedef struct tr_gen_config {
+	uint32_t machines; /* > 0: the 10 classes in proportion (largest remainder) */
+	uint64_t tasks;    /* > 0: exactly this many (the last job is cut short) */
+	uint64_t seed;
+	const char *dir; /* existing folder: machines.csv and tasks.csv are written there */
+} tr_gen_config;
+
+typedef struct tr_gen_stats {
+	uint64_t jobs, tasks;
+	int64_t last_submit_ns;
+} tr_gen_stats;
+
+/* Streams the workload to cfg->dir (constant memory). st may be NULL.
+ * 0, TR_EINVAL or TR_EIO with err filled. */
+int tr_gen_write(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err);
+
 /* ------------------------------------------------------ in-memory source */
 
 /* Replays a copy of evs (which must be in time order; strings are copied)

@@ -1,0 +1,408 @@
+/*
+ * generate.c — the Google-2011-matched synthetic workload (`meso-trace gen`):
+ * writes a native CSV workload of any size, streaming (constant memory), from
+ * a seeded xoshiro256** and inverse-CDF sampling of piecewise-linear quantile
+ * tables derived from ../shared/traces/README-formats.md §7.1. Integer
+ * arithmetic only, so the same arguments give byte-identical files anywhere.
+ * What is matched and how closely: traces/README.md, "meso-trace gen".
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/traces.h"
+
+/* ------------------------------------------------------------------ PRNG */
+
+typedef struct rng {
+	uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void rng_seed(rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** (Blackman and Vigna). */
+static uint64_t rng_next(rng *r)
+{
+	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* A uniform fraction in [0, 1) as 32 bits. */
+static uint32_t rng_u32(rng *r)
+{
+	return (uint32_t)(rng_next(r) >> 32);
+}
+
+/* ------------------------------------------------------ quantile tables */
+
+/* A quantile function: points (p in millionths, value), p strictly
+ * increasing from 0 to 1e6 except that a repeated value makes an atom (a flat
+ * segment); linear in between. */
+typedef struct qpoint {
+	uint32_t p_ppm;
+	int64_t v;
+} qpoint;
+
+typedef struct qtable {
+	const qpoint *pt;
+	int n;
+	bool ceil; /* round up (counts: bins' upper bounds are exact) */
+} qtable;
+
+/* Q(u), u a 32-bit fraction. */
+static int64_t q_sample(const qtable *q, uint32_t u)
+{
+	/* x = u * 1e6 in units of 2^-32 ppm: exact, fits 64 bits */
+	uint64_t x = (uint64_t)u * 1000000u;
+	int i = 0;
+	while (i + 2 < q->n && x >= ((uint64_t)q->pt[i + 1].p_ppm << 32))
+		i++;
+	const qpoint *a = &q->pt[i], *b = &q->pt[i + 1];
+	uint64_t lo = (uint64_t)a->p_ppm << 32, span = (uint64_t)(b->p_ppm - a->p_ppm) << 32;
+	if (b->v == a->v || span == 0)
+		return a->v;
+	unsigned __int128 num = (unsigned __int128)(uint64_t)(b->v - a->v) * (x - lo);
+	uint64_t step = (uint64_t)(num / span);
+	if (q->ceil && num % span)
+		step++;
+	return a->v + (int64_t)step;
+}
+
+#define QT(arr, c)                                                                                                     \
+	{                                                                                                              \
+		arr, (int)(sizeof arr / sizeof arr[0]), c                                                              \
+	}
+
+/* Tasks per job (15,165 jobs first seen in the first 19.6 h): the histogram's
+ * bin edges exactly (79.3% single), p90 18, an atom at 100 (p95 100), p99
+ * 967, an atom at 1,000, a tail to the max 10,500 kept light so the mean
+ * stays near 31. Rounded up. */
+static const qpoint tasks_per_job[] = {
+        {0, 1},         {792900, 1},    {820100, 2},    {829500, 5},    {851100, 10},     {900000, 18},
+        {941400, 50},   {946800, 100},  {956800, 100},  {975000, 250},  {985000, 500},    {990000, 967},
+        {990500, 1000}, {992700, 1000}, {998000, 1500}, {999500, 3000}, {1000000, 10500},
+};
+
+/* CPU request, normalized × 1e6: the deciles (0, .0062, .0125, .0125, .025,
+ * .0306, .0375, .0625, .0625, .0687), p99 .1875, max .5, with the ten most
+ * common values as atoms of their documented weights and short ramps between
+ * them. */
+static const qpoint cpu_req[] = {
+        {0, 0},          {6000, 0},       {10000, 6248},   {108000, 6248},  {110000, 9369},   {150000, 9369},
+        {152000, 12500}, {310000, 12500}, {330000, 24990}, {443000, 24990}, {505000, 31250},  {574000, 31250},
+        {580000, 37480}, {623000, 37480}, {640000, 49990}, {663000, 49990}, {680000, 62500},  {880000, 62500},
+        {885000, 68730}, {915000, 68730}, {930000, 99980}, {971000, 99980}, {990000, 187500}, {1000000, 500000},
+};
+
+/* Memory request, normalized × 1e6: the deciles (0, .0042, .0082, .0132,
+ * .0187, .0253, .0318, .0334, .0477, .1122), p99 .159, max .955; atoms at the
+ * top values (.0318 10.4%, .1592 4.1%; .02545, .0159, .03339, .02069 with
+ * weights 7, 6, 5.5, 5% — only their order is documented). */
+static const qpoint mem_req[] = {
+        {0, 0},           {100000, 4200},   {200000, 8200},   {300000, 13200},   {330000, 15900}, {390000, 15900},
+        {400000, 18700},  {420000, 20690},  {470000, 20690},  {475000, 25450},   {540000, 25450}, {545000, 31800},
+        {649000, 31800},  {660000, 33390},  {715000, 33390},  {800000, 47700},   {850000, 60000}, {900000, 112200},
+        {950000, 159200}, {991000, 159200}, {999000, 500000}, {1000000, 955000},
+};
+
+/* Task runtime, µs: p1 21 s, p10 81, p25 179, p50 447, p75 1,300, p90 4,619,
+ * p99 13,986 (single-attempt FINISH runtimes of the 19.6 h window), then a
+ * long-running-service tail: 0.8% from 3.9 h to a day, 0.2% to 29 days. */
+static const qpoint duration_us[] = {
+        {0, 1000000LL},          {10000, 21000000LL},        {100000, 81000000LL},   {250000, 179000000LL},
+        {500000, 447000000LL},   {750000, 1300000000LL},     {900000, 4619000000LL}, {990000, 13986000000LL},
+        {998000, 86400000000LL}, {1000000, 2505600000000LL},
+};
+
+/* Job inter-arrival, µs, at 12,583 machines: p50 0.89 s, p90 12.6 s, p99
+ * 31.3 s, mean 3.75 s (p75 and p95 chosen to give that mean). */
+static const qpoint gap_us[] = {
+        {0, 0},
+        {500000, 890000},
+        {750000, 1500000},
+        {900000, 12600000},
+        {950000, 17000000},
+        {990000, 31300000},
+        {1000000, 60000000},
+};
+
+/* Jobs per hour of day (EDT, 00h first), averaged over the 29 days. */
+static const uint32_t diurnal[24] = {1292, 967, 935, 900,  1116, 807,  795,  847, 913, 889, 1013, 973,
+                                     929,  940, 895, 1032, 1137, 1105, 1013, 998, 982, 909, 848,  802};
+
+/* Task priorities (share of tasks in the 19.6 h window, ‰ × 1000; sums to
+ * 1,000,400 as documented). */
+static const struct {
+	int prio;
+	uint32_t w;
+} prios[] = {{0, 227000}, {1, 104000}, {2, 500000}, {4, 57000}, {6, 1400},
+             {8, 14000},  {9, 85000},  {10, 1300},  {11, 10700}};
+
+/* The ten 2011 machine classes (normalized × 1e6; 1.0 CPU = 32 cores,
+ * 1.0 memory = 131,072 MB, as the Google 2011 reader). */
+static const struct {
+	uint32_t count;
+	int64_t cpu, mem;
+} classes[10] = {
+        {6732, 500000, 499500}, {3863, 500000, 249300}, {1001, 500000, 749000}, {795, 1000000, 1000000},
+        {126, 250000, 249800},  {52, 500000, 124100},   {5, 500000, 30850},     {5, 500000, 967800},
+        {3, 1000000, 500000},   {1, 500000, 61580},
+};
+#define CLASS_TOTAL  12583
+#define CPU_MILLI(n) (((n)*32 + 500) / 1000)     /* normalized × 1e6 → thousandths of a core */
+#define MEM_MILLI(n) (((n)*131072 + 500) / 1000) /* normalized × 1e6 → thousandths of a MB */
+#define BURST_PPM    50000                       /* share of hours in a burst */
+#define USERS_TOTAL  933
+
+/* ----------------------------------------------------------- the writer */
+
+typedef struct out {
+	FILE *f;
+	char buf[1 << 16];
+	size_t n;
+	int err;
+} out;
+
+static void out_flush(out *o)
+{
+	if (o->n && fwrite(o->buf, 1, o->n, o->f) != o->n)
+		o->err = errno ? errno : EIO;
+	o->n = 0;
+}
+
+static void out_str(out *o, const char *s)
+{
+	size_t len = strlen(s);
+	if (o->n + len > sizeof o->buf)
+		out_flush(o);
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+static void out_u64(out *o, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	tmp[--i] = 0;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_str(o, tmp + i);
+}
+
+/* A fixed-point decimal: v / 10^digits with exactly that many decimals. */
+static void out_fixed(out *o, uint64_t v, int digits)
+{
+	uint64_t unit = 1;
+	for (int i = 0; i < digits; i++)
+		unit *= 10;
+	out_u64(o, v / unit);
+	char frac[24];
+	uint64_t r = v % unit;
+	frac[0] = '.';
+	for (int i = digits; i >= 1; i--, r /= 10)
+		frac[i] = (char)('0' + r % 10);
+	frac[digits + 1] = 0;
+	out_str(o, frac);
+}
+
+static int out_open(out *o, const char *dir, const char *name, tr_err *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	o->n = 0;
+	o->err = 0;
+	if (!(o->f = fopen(path, "w"))) {
+		err->code = TR_EIO;
+		snprintf(err->msg, sizeof err->msg, "%.400s: cannot create: %s", path, strerror(errno));
+		return TR_EIO;
+	}
+	return 0;
+}
+
+static int out_close(out *o, const char *dir, const char *name, tr_err *err)
+{
+	out_flush(o);
+	if (fclose(o->f) != 0 && !o->err)
+		o->err = errno ? errno : EIO;
+	if (o->err) {
+		err->code = TR_EIO;
+		snprintf(err->msg, sizeof err->msg, "%s/%s: write error: %s", dir, name, strerror(o->err));
+		return TR_EIO;
+	}
+	return 0;
+}
+
+static int write_machines(const tr_gen_config *cfg, tr_err *err)
+{
+	/* largest remainder, ties to the larger class: the Google reader's rule */
+	uint64_t cnt[10], rem[10], given = 0;
+	for (int c = 0; c < 10; c++) {
+		cnt[c] = (uint64_t)classes[c].count * cfg->machines / CLASS_TOTAL;
+		rem[c] = (uint64_t)classes[c].count * cfg->machines % CLASS_TOTAL;
+		given += cnt[c];
+	}
+	while (given < cfg->machines) {
+		int best = 0;
+		for (int c = 1; c < 10; c++)
+			if (rem[c] > rem[best])
+				best = c;
+		cnt[best]++;
+		rem[best] = 0;
+		given++;
+	}
+	out o;
+	if (out_open(&o, cfg->dir, "machines.csv", err) < 0)
+		return TR_EIO;
+	out_str(&o, "time,machine_id,event,cpus,mem\n");
+	uint64_t id = 1;
+	for (int c = 0; c < 10; c++)
+		for (uint64_t k = 0; k < cnt[c]; k++) {
+			out_str(&o, "0,");
+			out_u64(&o, id++);
+			out_str(&o, ",add,");
+			out_fixed(&o, (uint64_t)CPU_MILLI(classes[c].cpu), 3);
+			out_str(&o, ",");
+			out_fixed(&o, (uint64_t)MEM_MILLI(classes[c].mem), 3);
+			out_str(&o, "\n");
+		}
+	return out_close(&o, cfg->dir, "machines.csv", err);
+}
+
+/* The rate factor of hour h since the start, as a divisor of the gap:
+ * gap × num / den, where the diurnal profile and a burst (rate × 3 in 5% of
+ * the hours, chosen by hashing the seed and h) move the rate around its mean
+ * and the cluster size scales it linearly. */
+static void hour_scale(const tr_gen_config *cfg, uint64_t h, uint64_t *num, uint64_t *den)
+{
+	uint64_t sum = 0;
+	for (int i = 0; i < 24; i++)
+		sum += diurnal[i];
+	uint64_t x = cfg->seed ^ (h * 0xd1b54a32d192ed03ULL);
+	bool burst = (splitmix64(&x) >> 32) * 1000000 >> 32 < BURST_PPM;
+	/* mean factor: E[diurnal]/mean × E[b]/1.1 = 1 (b = 3 in 5% of hours) */
+	*num = (uint64_t)CLASS_TOTAL * 11 * sum;
+	*den = (uint64_t)cfg->machines * 24 * diurnal[h % 24] * (burst ? 30 : 10);
+}
+
+static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
+{
+	static const qtable tpj = QT(tasks_per_job, true), cpu = QT(cpu_req, false), mem = QT(mem_req, false),
+	                    dur = QT(duration_us, false), gap = QT(gap_us, false);
+	rng r;
+	rng_seed(&r, cfg->seed);
+	out o;
+	if (out_open(&o, cfg->dir, "tasks.csv", err) < 0)
+		return TR_EIO;
+	out_str(&o, "submit_time,job_id,task_index,framework,cpus,mem,duration,priority\n");
+	uint64_t users = (uint64_t)USERS_TOTAL * cfg->machines / CLASS_TOTAL;
+	if (users == 0)
+		users = 1;
+	uint32_t prio_total = 0;
+	for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++)
+		prio_total += prios[i].w;
+	uint64_t t_us = 0, tasks = 0, job = 0;
+	while (tasks < cfg->tasks) {
+		if (job > 0) {
+			uint64_t num, den;
+			hour_scale(cfg, t_us / 3600000000ULL, &num, &den);
+			t_us += (uint64_t)((unsigned __int128)q_sample(&gap, rng_u32(&r)) * num / den);
+		}
+		job++;
+		uint64_t n = (uint64_t)q_sample(&tpj, rng_u32(&r));
+		if (n > cfg->tasks - tasks)
+			n = cfg->tasks - tasks;
+		/* one request per job (98.9% of jobs); memory shares the CPU's
+		 * quantile 40% of the time, a rank correlation near the documented
+		 * Pearson 0.36 */
+		uint32_t ucpu = rng_u32(&r), umem = rng_u32(&r), udur = rng_u32(&r);
+		if (rng_u32(&r) < 0x66666666u)
+			umem = ucpu;
+		uint64_t c = (uint64_t)CPU_MILLI(q_sample(&cpu, ucpu));
+		uint64_t m = (uint64_t)MEM_MILLI(q_sample(&mem, umem));
+		/* users: heavily skewed, as in the trace (a few submit most jobs) */
+		uint64_t u = rng_u32(&r);
+		u = (((u * u) >> 32) * u) >> 32;
+		uint64_t user = (u * users) >> 32;
+		uint32_t pw = (uint32_t)(((uint64_t)rng_u32(&r) * prio_total) >> 32);
+		int prio = prios[0].prio;
+		for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++) {
+			if (pw < prios[i].w) {
+				prio = prios[i].prio;
+				break;
+			}
+			pw -= prios[i].w;
+		}
+		char head[96], tail[96];
+		for (uint64_t k = 0; k < n; k++) {
+			/* a task runs as long as its job's draw half of the time:
+			 * tasks of a job look alike, the marginal stays exact */
+			uint32_t ud = rng_u32(&r) < 0x80000000u ? udur : rng_u32(&r);
+			uint64_t d = (uint64_t)q_sample(&dur, ud);
+			if (k == 0) {
+				snprintf(head, sizeof head, ",%llu,", (unsigned long long)job);
+				snprintf(tail, sizeof tail, ",u%llu,", (unsigned long long)user);
+			}
+			out_fixed(&o, t_us, 6);
+			out_str(&o, head);
+			out_u64(&o, k);
+			out_str(&o, tail);
+			out_fixed(&o, c, 3);
+			out_str(&o, ",");
+			out_fixed(&o, m, 3);
+			out_str(&o, ",");
+			out_fixed(&o, d, 6);
+			out_str(&o, ",");
+			out_u64(&o, (uint64_t)prio);
+			out_str(&o, "\n");
+		}
+		tasks += n;
+	}
+	st->jobs = job;
+	st->tasks = tasks;
+	st->last_submit_ns = (int64_t)t_us * 1000;
+	return out_close(&o, cfg->dir, "tasks.csv", err);
+}
+
+int tr_gen_write(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
+{
+	tr_gen_stats dummy;
+	if (!st)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	err->code = 0;
+	err->msg[0] = 0;
+	if (!cfg->dir || cfg->machines == 0 || cfg->tasks == 0) {
+		err->code = TR_EINVAL;
+		snprintf(err->msg, sizeof err->msg, "generator: need an output folder, machines > 0 and tasks > 0");
+		return TR_EINVAL;
+	}
+	int rc = write_machines(cfg, err);
+	return rc < 0 ? rc : write_tasks(cfg, st, err);
+}
