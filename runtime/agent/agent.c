@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "rt_elect.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,7 +438,39 @@ static void connect_master(agent *a)
 
 static void reconnect_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	connect_master(w->data);
+	agent *a = w->data;
+	if (a->master_host[0]) /* else the detector connects when a leader appears */
+		connect_master(a);
+}
+
+/* The detector (--zk): a new leader means a new connection at once, and a
+ * re-registration with our id and running tasks; updates not acknowledged
+ * are re-sent after it. */
+static void on_leader(void *ud, const char *info)
+{
+	agent *a = ud;
+	char host[256];
+	int port;
+	if (!info || rt_master_info_address(info, host, sizeof host, &port) != 0) {
+		rt_log(RT_WARN, "no leading master known; waiting for one");
+		a->master_host[0] = 0;
+		return;
+	}
+	if (a->conn && strcmp(host, a->master_host) == 0 && port == a->master_port)
+		return;
+	rt_log(RT_INFO, "leading master is now %s:%d", host, port);
+	snprintf(a->master_host, sizeof a->master_host, "%s", host);
+	a->master_port = port;
+	ev_timer_stop(a->loop, &a->reconnect_timer);
+	ev_timer_stop(a->loop, &a->ping_timer);
+	if (a->conn) {
+		rt_conn *c = a->conn;
+		a->conn = NULL;
+		a->registered = false;
+		rt_conn_close(c, "the leading master changed");
+	}
+	a->reconnect_delay = 0;
+	connect_master(a);
 }
 
 static void ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -461,7 +494,8 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->flags = *flags;
 	a->start_ns = rt_mono_ns();
 	a->heartbeat_interval = 1.0;
-	if (rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
+	if (flags->master &&
+	    rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
 		snprintf(err, errlen, "--master must be HOST:PORT, not '%s'", flags->master);
 		return -1;
 	}
@@ -485,12 +519,28 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	ev_timer_init(&a->retry_timer, retry_cb, 0.1, 0.1);
 	a->reconnect_timer.data = a->ping_timer.data = a->retry_timer.data = a;
 	ev_timer_start(loop, &a->retry_timer);
-	connect_master(a);
+	if (flags->zk) {
+		rt_zk_url url;
+		if (rt_zk_url_parse(flags->zk, &url, err, errlen) != 0)
+			return -1;
+		a->master_host[0] = 0; /* the leader replaces --master */
+		a->zk = rt_zk_open(loop, url.hosts, (int)(flags->zk_session_timeout * 1000));
+		if (!a->zk) {
+			snprintf(err, errlen, "cannot open a ZooKeeper session to %s", url.hosts);
+			return -1;
+		}
+		rt_detector_start(a->zk, url.path, on_leader, a);
+	} else {
+		connect_master(a);
+	}
 	return 0;
 }
 
 void agent_shutdown(agent *a)
 {
+	if (a->zk)
+		rt_zk_close(a->zk);
+	a->zk = NULL;
 	ev_timer_stop(a->loop, &a->reconnect_timer);
 	ev_timer_stop(a->loop, &a->ping_timer);
 	ev_timer_stop(a->loop, &a->retry_timer);

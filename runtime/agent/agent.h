@@ -32,6 +32,8 @@ typedef struct agent_flags {
 	double retry_max;      /* cap of the doubling retry, seconds */
 	double master_timeout; /* seconds without a frame before reconnecting */
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
+	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
+	double zk_session_timeout;
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -83,8 +85,9 @@ typedef struct agent_cgroups {
 typedef struct agent {
 	struct ev_loop *loop;
 	agent_flags flags;
-	char master_host[256];
+	char master_host[256]; /* "" while ZooKeeper knows no leader */
 	int master_port;
+	struct rt_zk *zk;
 	char work_dir[PATH_MAX]; /* absolute */
 	ac_core *parser;         /* only to parse resource text */
 	ac_resources total;

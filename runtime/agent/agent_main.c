@@ -19,7 +19,9 @@ static void serve_state(agent *a, rt_http_session *s)
 	char text[1024];
 	json_t *root = json_object();
 	json_object_set_new(root, "id", a->id ? json_string(a->id) : json_null());
-	json_object_set_new(root, "master", json_string(a->flags.master));
+	char master[300];
+	snprintf(master, sizeof master, "%s:%d", a->master_host, a->master_port);
+	json_object_set_new(root, "master", a->master_host[0] ? json_string(master) : json_null());
 	json_object_set_new(root, "master_id", a->master_id ? json_string(a->master_id) : json_null());
 	json_object_set_new(root, "registered", json_boolean(a->registered));
 	json_object_set_new(root, "hostname", json_string(a->flags.hostname));
@@ -142,11 +144,15 @@ int main(int argc, char **argv)
 	        .retry_max = 60.0,
 	        .master_timeout = 10.0,
 	        .reconnect_max = 5.0,
+	        .zk = NULL,
+	        .zk_session_timeout = 10.0,
 	};
 	const char *log_level = "info", *isolation = "auto";
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
-	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required)"},
+	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required unless --zk)"},
+	        {"zk", RT_FLAG_STRING, &f.zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
+	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout, "ZooKeeper session timeout, seconds"},
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
@@ -169,8 +175,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-agent: --isolation must be auto or none\n");
 		return 2;
 	}
-	if (!f.master || !f.work_dir) {
-		fprintf(stderr, "meso-agent: --master and --work_dir are required (see --help)\n");
+	if ((!f.master && !f.zk) || !f.work_dir) {
+		fprintf(stderr, "meso-agent: --master (or --zk) and --work_dir are required (see --help)\n");
 		return 2;
 	}
 	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0) {
@@ -203,7 +209,8 @@ int main(int argc, char **argv)
 		rt_log(RT_WARN, "cannot write %s", path);
 	char res[1024];
 	rt_log(RT_INFO, "agent on %s:%d with %s, master %s, work_dir %s; isolation: %s", f.ip, port,
-	       rt_resources_text(a.parser, &a.total, res, sizeof res), f.master, a.work_dir, agent_cgroups_name(&a));
+	       rt_resources_text(a.parser, &a.total, res, sizeof res), f.zk ? f.zk : f.master, a.work_dir,
+	       agent_cgroups_name(&a));
 
 	ev_signal sigterm, sigint;
 	ev_signal_init(&sigterm, on_signal, SIGTERM);

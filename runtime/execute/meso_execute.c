@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloccore/alloccore.h"
+#include "rt_elect.h"
 #include "rt_flags.h"
 #include "rt_http_client.h"
 #include "rt_resources.h"
@@ -51,10 +52,20 @@ typedef struct execute {
 	rt_http_caller *calls; /* the connection for calls */
 	bool suppressed, killing, finishing, teardown_pending;
 	int exit_status;
+	/* --zk: follow the elected master and re-subscribe with our id. */
+	rt_zk *zk;
+	double failover_timeout;
+	ev_timer resubscribe;
 } execute;
 
 static void finish(execute *e, int status);
 static void simple_call(execute *e, Mesos__V1__Scheduler__Call__Type type);
+static void subscribe(execute *e);
+
+static size_t pending(const execute *e)
+{
+	return e->calls ? rt_http_caller_pending(e->calls) : 0;
+}
 
 /* ---------------------------------------------------------------- calls */
 
@@ -66,7 +77,7 @@ static void call_done(void *ud, int status, const uint8_t *body, size_t len, con
 	else if (status != 202)
 		fprintf(stderr, "meso-execute: the master answered a call with HTTP %d: %.*s", status, (int)len,
 		        (const char *)body);
-	if (e->finishing && rt_http_caller_pending(e->calls) == 0) {
+	if (e->finishing && pending(e) == 0) {
 		if (e->teardown_pending) {
 			/* TEARDOWN goes last, after the acknowledgements. */
 			e->teardown_pending = false;
@@ -79,6 +90,8 @@ static void call_done(void *ud, int status, const uint8_t *body, size_t len, con
 
 static void send_call(execute *e, Call *call)
 {
+	if (!e->calls || !e->fw_id)
+		return; /* no leader known yet: the agents re-send what matters */
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	fid.value = e->fw_id;
 	call->framework_id = &fid;
@@ -108,11 +121,11 @@ static void finish(execute *e, int status)
 		return;
 	e->finishing = true;
 	e->exit_status = status;
-	if (e->fw_id && rt_http_caller_pending(e->calls) > 0)
+	if (e->fw_id && pending(e) > 0)
 		e->teardown_pending = true;
 	else if (e->fw_id)
 		simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN);
-	if (rt_http_caller_pending(e->calls) == 0)
+	if (pending(e) == 0)
 		ev_break(e->loop, EVBREAK_ALL);
 }
 
@@ -278,9 +291,14 @@ static void on_event(const uint8_t *rec, size_t len, void *ud)
 	switch (ev->type) {
 	case MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED:
 		if (ev->subscribed) {
+			bool again = e->fw_id != NULL;
 			free(e->fw_id);
 			e->fw_id = rt_xstrdup(ev->subscribed->framework_id->value);
-			fprintf(stderr, "meso-execute: subscribed as framework %s\n", e->fw_id);
+			fprintf(stderr, "meso-execute: %s as framework %s\n", again ? "re-subscribed" : "subscribed",
+			        e->fw_id);
+			/* A new master does not know we had suppressed offers. */
+			if (again && e->suppressed)
+				simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS);
 		}
 		break;
 	case MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS:
@@ -333,6 +351,16 @@ static void stream_done(rt_http_client *c, const char *error, void *ud)
 {
 	execute *e = ud;
 	e->stream = NULL;
+	if (!e->finishing && e->zk) {
+		/* The master went away: the detector names the next one; retry
+		 * shortly in case this one is still the leader. */
+		fprintf(stderr, "meso-execute: subscription stream ended%s%s; subscribing again\n", error ? ": " : "",
+		        error ? error : "");
+		ev_timer_stop(e->loop, &e->resubscribe);
+		ev_timer_set(&e->resubscribe, 0.25, 0.);
+		ev_timer_start(e->loop, &e->resubscribe);
+		return;
+	}
 	if (!e->finishing) {
 		fprintf(stderr, "meso-execute: subscription stream ended%s%s\n", error ? ": " : "", error ? error : "");
 		free(e->fw_id);
@@ -350,6 +378,20 @@ static void subscribe(execute *e)
 	fi.user = (char *)(user ? user : "root");
 	fi.name = (char *)e->name;
 	fi.role = (char *)e->role;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	if (e->fw_id) {
+		/* Re-subscription (a failed-over master): same id, same tasks. */
+		fid.value = e->fw_id;
+		fi.id = &fid;
+		call.framework_id = &fid;
+	}
+	if (e->failover_timeout > 0) {
+		fi.has_failover_timeout = true;
+		fi.failover_timeout = e->failover_timeout;
+	}
+	e->stream_id[0] = 0;
+	rt_recordio_free(&e->rio);
+	rt_recordio_init(&e->rio, 64u << 20);
 	sub.framework_info = &fi;
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
@@ -363,6 +405,51 @@ static void subscribe(execute *e)
 	                                 "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n",
 	                                 bytes, n, &h);
 	free(bytes);
+}
+
+static void resubscribe_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	execute *e = w->data;
+	if (!e->stream && !e->finishing && e->host[0])
+		subscribe(e);
+}
+
+static void on_leader(void *ud, const char *info)
+{
+	execute *e = ud;
+	char host[256];
+	int port;
+	if (!info || rt_master_info_address(info, host, sizeof host, &port) != 0) {
+		fprintf(stderr, "meso-execute: no leading master; waiting for one\n");
+		e->host[0] = 0;
+		return;
+	}
+	if (e->stream && strcmp(host, e->host) == 0 && port == e->port)
+		return;
+	fprintf(stderr, "meso-execute: leading master is %s:%d\n", host, port);
+	snprintf(e->host, sizeof e->host, "%s", host);
+	e->port = port;
+	if (e->calls)
+		rt_http_caller_destroy(e->calls);
+	e->calls = rt_http_caller_create(e->loop, e->host, e->port);
+	if (e->stream)
+		rt_http_client_cancel(e->stream); /* stream_done schedules a retry */
+	ev_timer_stop(e->loop, &e->resubscribe);
+	if (!e->stream && !e->finishing)
+		subscribe(e);
+}
+
+/* SIGUSR1: an implicit RECONCILE; the master answers with an UPDATE per
+ * task it knows, printed like any other ("ID: TASK_RUNNING (Reconciliation: ...)"). */
+static void on_usr1(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	execute *e = w->data;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	Mesos__V1__Scheduler__Call__Reconcile rec = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
+	call.reconcile = &rec;
+	send_call(e, &call);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -408,9 +495,14 @@ int main(int argc, char **argv)
 	const char *master = NULL, *name = "meso-execute", *command = NULL, *resources = "cpus:0.1;mem:32";
 	const char *role = "*";
 	int instances = 1;
-	double refuse = 5.0;
+	double refuse = 5.0, failover_timeout = -1, zk_timeout = 10.0;
+	const char *zk = NULL;
 	rt_flag flags[] = {
-	        {"master", RT_FLAG_STRING, &master, "master HOST:PORT (required)"},
+	        {"master", RT_FLAG_STRING, &master, "master HOST:PORT (required unless --zk)"},
+	        {"zk", RT_FLAG_STRING, &zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
+	        {"zk_session_timeout", RT_FLAG_DOUBLE, &zk_timeout, "ZooKeeper session timeout, seconds"},
+	        {"failover_timeout", RT_FLAG_DOUBLE, &failover_timeout,
+	         "seconds the master keeps our tasks while we are away (default: 60 with --zk, else 0)"},
 	        {"name", RT_FLAG_STRING, &name, "framework and task name"},
 	        {"command", RT_FLAG_STRING, &command, "shell command each task runs (required)"},
 	        {"resources", RT_FLAG_STRING, &resources, "resources of one task, e.g. \"cpus:0.5;mem:64\""},
@@ -424,11 +516,13 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	static execute e;
-	if (!master || !command || instances < 1 || instances > 100000) {
-		fprintf(stderr, "meso-execute: --master and --command are required, --instances >= 1 (see --help)\n");
+	if ((!master && !zk) || !command || instances < 1 || instances > 100000) {
+		fprintf(stderr, "meso-execute: --master (or --zk) and --command are required, --instances >= 1 (see "
+		                "--help)\n");
 		return 2;
 	}
-	if (rt_hostport_parse(master, e.host, sizeof e.host, &e.port) != 0) {
+	e.failover_timeout = failover_timeout >= 0 ? failover_timeout : zk ? 60.0 : 0.0;
+	if (master && rt_hostport_parse(master, e.host, sizeof e.host, &e.port) != 0) {
 		fprintf(stderr, "meso-execute: --master must be HOST:PORT\n");
 		return 2;
 	}
@@ -454,12 +548,34 @@ int main(int argc, char **argv)
 	for (int k = 0; k < instances; k++)
 		snprintf(e.inst[k].id, sizeof e.inst[k].id, "%s-%02x%02x%02x-%d", name, u[0], u[1], u[2], k);
 	rt_recordio_init(&e.rio, 64u << 20);
-	e.calls = rt_http_caller_create(e.loop, e.host, e.port);
-	subscribe(&e);
-	if (!e.stream) {
-		fprintf(stderr, "meso-execute: cannot reach %s\n", master);
-		return 1;
+	ev_timer_init(&e.resubscribe, resubscribe_cb, 0.25, 0.);
+	e.resubscribe.data = &e;
+	if (zk) {
+		rt_zk_url url;
+		char why[256];
+		if (rt_zk_url_parse(zk, &url, why, sizeof why) != 0) {
+			fprintf(stderr, "meso-execute: --zk: %s\n", why);
+			return 2;
+		}
+		e.host[0] = 0;
+		e.zk = rt_zk_open(e.loop, url.hosts, (int)(zk_timeout * 1000));
+		if (!e.zk) {
+			fprintf(stderr, "meso-execute: cannot open a ZooKeeper session to %s\n", url.hosts);
+			return 1;
+		}
+		rt_detector_start(e.zk, url.path, on_leader, &e);
+	} else {
+		e.calls = rt_http_caller_create(e.loop, e.host, e.port);
+		subscribe(&e);
+		if (!e.stream) {
+			fprintf(stderr, "meso-execute: cannot reach %s\n", master);
+			return 1;
+		}
 	}
+	ev_signal sigusr1;
+	ev_signal_init(&sigusr1, on_usr1, SIGUSR1);
+	sigusr1.data = &e;
+	ev_signal_start(e.loop, &sigusr1);
 	ev_signal sigint, sigterm;
 	ev_signal_init(&sigint, on_signal, SIGINT);
 	ev_signal_init(&sigterm, on_signal, SIGTERM);
@@ -467,9 +583,16 @@ int main(int argc, char **argv)
 	ev_signal_start(e.loop, &sigint);
 	ev_signal_start(e.loop, &sigterm);
 	ev_run(e.loop, 0);
-	if (e.stream)
-		rt_http_client_cancel(e.stream);
-	rt_http_caller_destroy(e.calls);
+	ev_timer_stop(e.loop, &e.resubscribe);
+	if (e.zk)
+		rt_zk_close(e.zk);
+	if (e.stream) {
+		rt_http_client *c = e.stream;
+		e.finishing = true;
+		rt_http_client_cancel(c);
+	}
+	if (e.calls)
+		rt_http_caller_destroy(e.calls);
 	rt_recordio_free(&e.rio);
 	rt_arena_destroy(e.arena);
 	ac_core_destroy(e.parser);

@@ -8,6 +8,7 @@
 #include "master.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,9 +354,18 @@ void master_allocate(master *m)
 	m_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
 	if (n < 0)
 		rt_log(RT_WARN, "allocator: %s", err.msg);
-	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		if (fw->npending)
-			send_offers(m, fw);
+	for (m_fw *fw = m->fws; fw; fw = fw->next) {
+		if (!fw->npending)
+			continue;
+		if (!m->first_offer_logged) {
+			/* The failover benchmark reads this line: leader killed -> here. */
+			double now_wall = rt_wall_seconds();
+			rt_log(RT_INFO, "first offers as leader at %.6f (%.3f s after election)", now_wall,
+			       now_wall - m->elected_wall);
+			m->first_offer_logged = true;
+		}
+		send_offers(m, fw);
+	}
 }
 
 static void alloc_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -539,14 +549,65 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	double check = flags->agent_timeout / 4 < 1.0 ? flags->agent_timeout / 4 : 1.0;
 	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
 	m->alloc_timer.data = m->alloc_soon.data = m->heartbeat_timer.data = m->agent_check_timer.data = m;
-	ev_timer_start(loop, &m->alloc_timer);
-	ev_timer_start(loop, &m->heartbeat_timer);
-	ev_timer_start(loop, &m->agent_check_timer);
+	if (!flags->zk)
+		master_lead(m);
 	return 0;
+}
+
+void master_lead(master *m)
+{
+	m->leading = true;
+	m->elected_wall = rt_wall_seconds();
+	m->leader_host[0] = 0;
+	ev_timer_start(m->loop, &m->alloc_timer);
+	ev_timer_start(m->loop, &m->heartbeat_timer);
+	ev_timer_start(m->loop, &m->agent_check_timer);
+}
+
+static void recovery_expired(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	m_fw *fw = (m_fw *)((char *)w - offsetof(m_fw, failover));
+	char why[128];
+	snprintf(why, sizeof why, "did not re-subscribe within %.1f s of the master failover",
+	         ((master *)w->data)->flags.framework_recovery_timeout);
+	master_fw_remove(w->data, fw, why);
+}
+
+m_fw *master_fw_recover(master *m, const char *id)
+{
+	/* Role "*" until the framework says otherwise: subscribe() moves the
+	 * charged tasks to a framework of the right role if it differs. */
+	ac_fw_opts opts = {.role = "*"};
+	ac_fw_id ac;
+	ac_err err;
+	if (ac_fw_add(m->core, id, &opts, &ac, &err) != 0) {
+		rt_log(RT_WARN, "cannot recover framework %s: %s", id, err.msg);
+		return NULL;
+	}
+	ac_fw_deactivate(m->core, ac, NULL);
+	m_fw *fw = rt_xcalloc(1, sizeof *fw);
+	fw->id = rt_xstrdup(id);
+	fw->name = rt_xstrdup("");
+	fw->role = rt_xstrdup("*");
+	fw->user = rt_xstrdup("");
+	fw->ac = ac;
+	fw->recovered = true;
+	fw->registered_ns = rt_mono_ns();
+	ev_timer_init(&fw->failover, recovery_expired, m->flags.framework_recovery_timeout, 0.);
+	fw->failover.data = m;
+	ev_timer_start(m->loop, &fw->failover);
+	fw->next = m->fws;
+	m->fws = fw;
+	m->metrics.frameworks_recovered++;
+	rt_log(RT_INFO, "framework %s recovered from an agent's tasks; waiting %.1f s for it to re-subscribe", id,
+	       m->flags.framework_recovery_timeout);
+	return fw;
 }
 
 void master_shutdown(master *m)
 {
+	master_elect_stop(m);
+	m->leading = false;
 	ev_timer_stop(m->loop, &m->alloc_timer);
 	ev_timer_stop(m->loop, &m->alloc_soon);
 	ev_timer_stop(m->loop, &m->heartbeat_timer);

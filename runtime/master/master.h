@@ -28,6 +28,9 @@ typedef struct master_flags {
 	double agent_timeout;       /* seconds without a ping before an agent is lost */
 	double heartbeat_interval;  /* seconds between HEARTBEAT events */
 	const char *hostname;
+	const char *zk;                    /* zk://host:port,.../path, or NULL: lead at once */
+	double zk_session_timeout;         /* seconds */
+	double framework_recovery_timeout; /* seconds a recovered framework has to re-subscribe */
 } master_flags;
 
 typedef struct m_agent m_agent;
@@ -60,6 +63,9 @@ struct m_fw {
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
 	bool partition_aware;
+	/* Known only from an agent's running tasks (this master took over from
+	 * another): inactive in the core until the framework re-subscribes. */
+	bool recovered;
 	double failover_timeout; /* seconds */
 	ev_timer failover;
 	int64_t registered_ns;
@@ -107,8 +113,10 @@ typedef struct master_metrics {
 	uint64_t calls[32];       /* by Call.type */
 	uint64_t http_errors_4xx; /* answered to scheduler calls */
 	uint64_t events_sent;
-	m_hist alloc_latency;  /* one ac_allocate pass */
-	m_hist launch_latency; /* ACCEPT received -> TASK_RUNNING forwarded */
+	m_hist alloc_latency;       /* one ac_allocate pass */
+	m_hist launch_latency;      /* ACCEPT received -> TASK_RUNNING forwarded */
+	uint64_t standby_redirects; /* 307 or 503 answered while not leading */
+	uint64_t frameworks_recovered;
 } master_metrics;
 
 typedef struct master {
@@ -129,6 +137,12 @@ typedef struct master {
 	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
 	int64_t start_ns;
 	master_metrics metrics;
+	/* Election (master_elect.c): without --zk the master leads from the start. */
+	bool leading, demoted, first_offer_logged;
+	struct rt_zk *zk;
+	char leader_host[256]; /* the leader a standby redirects to; "" when unknown */
+	int leader_port;
+	double elected_wall; /* wall-clock seconds when this master started leading */
 } master;
 
 /* master.c */
@@ -163,6 +177,23 @@ void master_agent_remove(master *m, m_agent *a, const char *why);
 void master_fw_remove(master *m, m_fw *fw, const char *why);
 const char *master_state_name(Mesos__V1__TaskState s);
 bool master_state_terminal(Mesos__V1__TaskState s);
+
+/* Starts leading: the allocation, heartbeat and agent-check timers. */
+void master_lead(master *m);
+/* Registers a framework only known from its running tasks (see m_fw.recovered). */
+m_fw *master_fw_recover(master *m, const char *id);
+
+/* master_elect.c */
+/* With --zk: joins the election and follows the leader; the master stays a
+ * standby until elected. When demoted it stops acting at once and breaks the
+ * loop (main then exits 1). 0, or -1 with err. */
+int master_elect_start(master *m, char *err, size_t errlen);
+void master_elect_stop(master *m);
+/* On a standby: answers a request with 307 to the leader or 503 and
+ * returns true; on the leader returns false. */
+bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req);
+/* The same for an agent's upgrade request, written to the raw socket. */
+bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd);
 
 /* master_sched.c */
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);

@@ -86,17 +86,22 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 		}
 	}
 	/* Tasks the agent runs that the master does not know (a master that
-	 * restarted): charge them to their framework, or kill them when the
-	 * framework is gone. */
+	 * restarted or took over): charge them to their framework — one not
+	 * seen yet is recovered and waits for its re-subscription — or kill
+	 * them when this master removed the framework. */
 	for (size_t i = 0; i < reg->n_tasks; i++) {
 		Meso__Agent__RunningTask *rt = reg->tasks[i];
 		m_fw *fw = master_fw_find(m, rt->framework_id->value);
-		if (!fw) {
-			rt_log(RT_WARN, "agent %s runs task %s of unknown framework %s: killing it", a->id,
+		if (!fw && master_fw_was_removed(m, rt->framework_id->value)) {
+			rt_log(RT_WARN, "agent %s runs task %s of removed framework %s: killing it", a->id,
 			       rt->task->task_id->value, rt->framework_id->value);
 			kill_orphans(m, a, rt->framework_id->value);
 			continue;
 		}
+		if (!fw && !master_state_terminal(rt->state))
+			fw = master_fw_recover(m, rt->framework_id->value);
+		if (!fw)
+			continue;
 		if (master_task_find(m, fw, rt->task->task_id->value) || master_state_terminal(rt->state))
 			continue;
 		ac_resources res;
@@ -324,6 +329,8 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
 	const char *up = rt_http_header_get(req, "Upgrade");
 	if (strcmp(req->path, AGENT_PATH) != 0 || !up || strcasecmp(up, AGENT_PROTOCOL) != 0)
 		return false;
+	if (master_redirect_upgrade(m, req, fd))
+		return true;
 	static const char answer[] =
 	        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: " AGENT_PROTOCOL "\r\nConnection: Upgrade\r\n\r\n";
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};

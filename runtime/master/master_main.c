@@ -29,6 +29,9 @@ int main(int argc, char **argv)
 	        .agent_timeout = 15.0,
 	        .heartbeat_interval = 5.0,
 	        .hostname = NULL,
+	        .zk = NULL,
+	        .zk_session_timeout = 10.0,
+	        .framework_recovery_timeout = 120.0,
 	};
 	const char *log_level = "info";
 	rt_flag flags[] = {
@@ -42,6 +45,12 @@ int main(int argc, char **argv)
 	        {"agent_timeout", RT_FLAG_DOUBLE, &f.agent_timeout,
 	         "seconds without a heartbeat before an agent is lost"},
 	        {"heartbeat_interval", RT_FLAG_DOUBLE, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
+	        {"zk", RT_FLAG_STRING, &f.zk,
+	         "zk://HOST:PORT[,HOST:PORT...]/PATH: elect the leader among masters (default: lead at once)"},
+	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout,
+	         "ZooKeeper session timeout in seconds; a leader cut off for 11/12 of it exits"},
+	        {"framework_recovery_timeout", RT_FLAG_DOUBLE, &f.framework_recovery_timeout,
+	         "seconds a framework known only from its agents' tasks has to re-subscribe before they are killed"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-master",
@@ -51,7 +60,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||
-	    f.port > 65535) {
+	    f.port > 65535 || f.zk_session_timeout <= 0 || f.framework_recovery_timeout <= 0) {
 		fprintf(stderr, "meso-master: intervals and timeouts must be > 0 and the port in 0..65535\n");
 		return 2;
 	}
@@ -83,6 +92,11 @@ int main(int argc, char **argv)
 		if (rt_file_write(path, text) != 0)
 			rt_log(RT_WARN, "cannot write %s", path);
 	}
+	if (f.zk && master_elect_start(&m, err, sizeof err) != 0) {
+		rt_log(RT_ERROR, "--zk: %s", err);
+		master_shutdown(&m);
+		return 2;
+	}
 	rt_log(RT_INFO, "master %s listening on %s:%d (allocation every %.3g s, agent timeout %.3g s, policy %s)", m.id,
 	       f.ip, port, f.allocation_interval, f.agent_timeout, ac_core_policy(m.core));
 
@@ -92,8 +106,9 @@ int main(int argc, char **argv)
 	ev_signal_start(loop, &sigterm);
 	ev_signal_start(loop, &sigint);
 	ev_run(loop, 0);
+	bool demoted = m.demoted;
 	master_shutdown(&m);
 	ev_loop_destroy(loop);
 	rt_log(RT_INFO, "stopped");
-	return 0;
+	return demoted ? 1 : 0;
 }

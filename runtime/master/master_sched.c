@@ -106,6 +106,35 @@ static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__Framew
 	return false;
 }
 
+/* A recovered framework re-subscribes with another role than the "*" it was
+ * recovered under: the core's frameworks have a fixed role, so its tasks are
+ * charged to a new core framework of that role and the old one goes. */
+static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
+{
+	ac_fw_opts opts = {.role = role};
+	ac_fw_id ac;
+	ac_err err;
+	char name[128];
+	/* Core names are unique: the old entry still holds the id. */
+	snprintf(name, sizeof name, "%s#%s", fw->id, role);
+	if (ac_fw_add(m->core, name, &opts, &ac, &err) != 0) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: %s", err.msg);
+		refuse(m, s, 400, msg);
+		return false;
+	}
+	for (m_task *t = m->tasks; t; t = t->next) {
+		if (t->fw != fw)
+			continue;
+		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
+			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
+			       err.msg);
+	}
+	ac_fw_remove(m->core, fw->ac, NULL);
+	fw->ac = ac;
+	return true;
+}
+
 static void subscribe(master *m, rt_http_session *s, const rt_http_request *req, const Call *call)
 {
 	const Mesos__V1__FrameworkInfo *fi = call->subscribe->framework_info;
@@ -153,8 +182,16 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			rt_http_stream_end(old);
 		}
 		ev_timer_stop(m->loop, &fw->failover);
+		if (fw->recovered && strcmp(fw->role, role ? role : "*") != 0 && !move_role(m, fw, role, s))
+			return;
+		if (fw->recovered) {
+			/* From now on a broken stream starts the ordinary failover timeout. */
+			ev_timer_init(&fw->failover, failover_expired, 1., 0.);
+			fw->failover.data = m;
+			fw->recovered = false;
+		}
 		ac_fw_activate(m->core, fw->ac, NULL);
-		rt_log(RT_INFO, "framework %s (%s) re-subscribed from %s", fw->id, fw->name, rt_http_session_peer(s));
+		rt_log(RT_INFO, "framework %s (%s) re-subscribed from %s", fw->id, fi->name, rt_http_session_peer(s));
 	} else {
 		char id[96];
 		if (fi->id)
@@ -619,7 +656,8 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 	}
 	const char *p = req->path;
 	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
-		scheduler_call(m, s, req);
+		if (!master_redirect(m, s, req))
+			scheduler_call(m, s, req);
 	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");

@@ -26,6 +26,20 @@ void master_serve_state(master *m, rt_http_session *s)
 	json_object_set_new(root, "uptime_secs", json_real((double)(rt_mono_ns() - m->start_ns) / 1e9));
 	json_object_set_new(root, "policy", json_string(ac_core_policy(m->core)));
 	json_object_set_new(root, "allocation_interval", json_real(m->flags.allocation_interval));
+	/* A standby serves its own (empty) state rather than a redirect, so that
+	 * operators can ask every master who leads. */
+	json_object_set_new(root, "leading", json_boolean(m->leading));
+	if (m->leading) {
+		char self[300];
+		snprintf(self, sizeof self, "%s:%d", m->flags.hostname, rt_http_server_port(m->http));
+		json_object_set_new(root, "leader", json_string(self));
+	} else if (m->leader_host[0]) {
+		char other[300];
+		snprintf(other, sizeof other, "%s:%d", m->leader_host, m->leader_port);
+		json_object_set_new(root, "leader", json_string(other));
+	} else {
+		json_object_set_new(root, "leader", json_null());
+	}
 
 	json_t *agents = json_array();
 	for (m_agent *a = m->agents; a; a = a->next) {
@@ -54,6 +68,7 @@ void master_serve_state(master *m, rt_http_session *s)
 		json_object_set_new(j, "role", json_string(fw->role));
 		json_object_set_new(j, "user", json_string(fw->user));
 		json_object_set_new(j, "connected", json_boolean(fw->stream != NULL));
+		json_object_set_new(j, "recovered", json_boolean(fw->recovered));
 		json_object_set_new(j, "partition_aware", json_boolean(fw->partition_aware));
 		json_object_set_new(j, "failover_timeout", json_real(fw->failover_timeout));
 		if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0) {
@@ -145,6 +160,11 @@ void master_serve_metrics(master *m, rt_http_session *s)
 		noffers++;
 	gauge(&b, "meso_master_uptime_seconds", "Seconds since the master started.",
 	      (double)(rt_mono_ns() - m->start_ns) / 1e9);
+	gauge(&b, "meso_master_leader", "1 while this master leads, 0 while it is a standby.", m->leading ? 1 : 0);
+	counter(&b, "meso_master_standby_redirects_total", "Requests answered 307 or 503 while a standby.",
+	        m->metrics.standby_redirects);
+	counter(&b, "meso_master_frameworks_recovered_total", "Frameworks first known from their agents' tasks.",
+	        m->metrics.frameworks_recovered);
 	rt_buf_printf(&b,
 	              "# HELP meso_master_agents Registered agents.\n# TYPE meso_master_agents gauge\n"
 	              "meso_master_agents{state=\"connected\"} %zu\nmeso_master_agents{state=\"disconnected\"} %zu\n",

@@ -395,3 +395,29 @@ char *rt_master_info_json(const char *id, const char *ip, int port, const char *
 	json_decref(j);
 	return text;
 }
+
+int rt_master_info_address(const char *json, char *host, size_t hostlen, int *port)
+{
+	json_t *j = json_loads(json, 0, NULL);
+	if (!j)
+		return -1;
+	/* address{hostname,port} first, as mesos-go readers dial it; then the
+	 * top-level hostname (or ip text) and port. */
+	json_t *addr = json_object_get(j, "address");
+	const char *h = json_string_value(json_object_get(addr, "hostname"));
+	json_int_t p = json_integer_value(json_object_get(addr, "port"));
+	if (!h || !*h)
+		h = json_string_value(json_object_get(j, "hostname"));
+	if (!h || !*h)
+		h = json_string_value(json_object_get(addr, "ip"));
+	if (p <= 0)
+		p = json_integer_value(json_object_get(j, "port"));
+	int rc = -1;
+	if (h && *h && p > 0 && p <= 65535 && strlen(h) < hostlen) {
+		snprintf(host, hostlen, "%s", h);
+		*port = (int)p;
+		rc = 0;
+	}
+	json_decref(j);
+	return rc;
+}

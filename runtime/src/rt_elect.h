@@ -9,6 +9,7 @@
 #define RT_ELECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "rt_zk.h"
 
@@ -48,5 +49,8 @@ rt_detector *rt_detector_start(rt_zk *zk, const char *path, void (*fn)(void *ud,
  * in alphabetical order (address{hostname,ip,port}, hostname, id, ip as a
  * network-order uint32, pid, port, version). Returns a malloc'd string. */
 char *rt_master_info_json(const char *id, const char *ip, int port, const char *hostname, const char *version);
+/* Where to reach the master a MasterInfo JSON describes: address.hostname
+ * and address.port (else hostname and port). 0, or -1 when it names none. */
+int rt_master_info_address(const char *json, char *host, size_t hostlen, int *port);
 
 #endif

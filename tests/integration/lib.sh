@@ -37,7 +37,8 @@ cleanup() {
 		for l in "$T"/*.log; do [ -f "$l" ] && { echo "== $l" >&2; tail -n 40 "$l" >&2; }; done
 		exit 1
 	fi
-	rm -rf "$T"
+	# MESO_IT_KEEP=1 keeps the logs of a passing test for a look.
+	[ -n "${MESO_IT_KEEP:-}" ] && echo "kept $T" >&2 || rm -rf "$T"
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -112,3 +113,75 @@ wait_exit() {
 	wait "$pid"
 	EXIT_STATUS=$?
 }
+
+# ---------------------------------------------------------- ZooKeeper (--zk)
+
+# free_port: a port nobody listens on now (bound and released by the kernel).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# zk_serving: the four-letter `srvr` answers "Mode: standalone" (`ruok`
+# answers before the server really serves).
+# A JVM still starting may accept and never answer: hence the timeout.
+zk_serving() {
+	timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1 && printf srvr >&3 && cat <&3' _ "$ZK_PORT" 2>/dev/null |
+		grep -q 'Mode: standalone'
+}
+
+# start_zk: a standalone ZooKeeper on loopback with its data under $T (so
+# cleanup removes it), a 100 ms tick, no admin server, session timeouts from
+# 200 ms; ready when `srvr` says "Mode: standalone". Sets ZK_PORT, ZK_PID.
+# Exits 77 (skip) when Debian's zookeeper package is missing.
+start_zk() {
+	local jar=/usr/share/java/zookeeper.jar
+	if [ ! -r "$jar" ] || ! command -v java >/dev/null || ! command -v python3 >/dev/null; then
+		echo "SKIP: needs java, python3 and $jar (Debian's zookeeper package)" >&2
+		exit 77
+	fi
+	ZK_PORT=$(free_port)
+	mkdir -p "$T/zk/data"
+	cat >"$T/zk/zoo.cfg" <<CFG
+tickTime=100
+dataDir=$T/zk/data
+clientPort=$ZK_PORT
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=srvr,ruok
+minSessionTimeout=200
+maxSessionTimeout=60000
+CFG
+	java -Xmx256m -cp "$jar" org.apache.zookeeper.server.ZooKeeperServerMain "$T/zk/zoo.cfg" >"$T/zk.log" 2>&1 &
+	ZK_PID=$!
+	PIDS+=($ZK_PID)
+	wait_for 60 "ZooKeeper serving (srvr: Mode: standalone)" zk_serving
+}
+
+# start_zk_master NAME [FLAGS...]: a master contending under zk://.../meso;
+# sets MPID[NAME] and MPORT[NAME].
+declare -A MPID MPORT
+start_zk_master() {
+	local name=$1
+	shift
+	rm -f "$T/$name/master.port"
+	"$BIN/meso-master" --port 0 --work_dir "$T/$name" --allocation_interval 0.1 \
+		--zk "zk://127.0.0.1:$ZK_PORT/meso" "$@" 2>>"$T/$name.log" &
+	MPID[$name]=$!
+	PIDS+=($!)
+	wait_for 10 "master $name port file" test -s "$T/$name/master.port"
+	MPORT[$name]=$(cat "$T/$name/master.port")
+	wait_for 10 "master $name /health" http_get "${MPORT[$name]}" /health
+}
+
+# leader_name: the master that says it leads (empty when none does).
+leader_name() {
+	local n
+	for n in "${!MPID[@]}"; do
+		exited "${MPID[$n]}" && continue
+		if http_get "${MPORT[$n]}" /state 2>/dev/null | grep -q '"leading":true'; then
+			echo "$n"
+			return 0
+		fi
+	done
+	return 1
+}
+# has_leader_other_than NAME: a leader other than NAME exists.
+has_leader_other_than() { local l; l=$(leader_name) && [ "$l" != "$1" ]; }
