@@ -25,6 +25,7 @@ void m_hist_add(m_hist *h, double seconds)
 	while (i < M_HIST_BUCKETS && seconds > m_hist_bounds[i])
 		i++;
 	h->count[i]++;
+	h->recent[h->n % M_HIST_RECENT] = seconds;
 	h->n++;
 	h->sum += seconds;
 }

@@ -94,12 +94,15 @@ struct m_offer {
 	ac_resources res;
 };
 
-/* A latency histogram with Prometheus buckets (seconds). */
+/* A latency histogram with Prometheus buckets (seconds), and the most
+ * recent samples, from which /metrics gives exact quantiles. */
 #define M_HIST_BUCKETS 17
+#define M_HIST_RECENT  4096
 typedef struct m_hist {
 	uint64_t count[M_HIST_BUCKETS + 1]; /* last: +Inf */
 	uint64_t n;
 	double sum;
+	double recent[M_HIST_RECENT]; /* a ring of the last samples */
 } m_hist;
 extern const double m_hist_bounds[M_HIST_BUCKETS];
 void m_hist_add(m_hist *h, double seconds);

@@ -118,6 +118,12 @@ void master_serve_state(master *m, rt_http_session *s)
 	free(text);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
 static void hist(rt_buf *b, const char *name, const char *help, const m_hist *h)
 {
 	rt_buf_printf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
@@ -128,6 +134,22 @@ static void hist(rt_buf *b, const char *name, const char *help, const m_hist *h)
 	}
 	rt_buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9f\n%s_count %llu\n", name, (unsigned long long)h->n,
 	              name, h->sum, name, (unsigned long long)h->n);
+	/* Exact quantiles of the last M_HIST_RECENT samples, as a summary of
+	 * its own (a histogram may not carry quantiles). */
+	size_t n = h->n < M_HIST_RECENT ? (size_t)h->n : M_HIST_RECENT;
+	if (!n)
+		return;
+	double *v = rt_xmalloc(sizeof *v * n);
+	memcpy(v, h->recent, sizeof *v * n);
+	qsort(v, n, sizeof *v, cmp_double);
+	rt_buf_printf(b, "# HELP %s_recent The same, over the last %d samples.\n# TYPE %s_recent summary\n", name,
+	              M_HIST_RECENT, name);
+	static const double qs[] = {0.5, 0.9, 0.99};
+	for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+		size_t k = (size_t)(qs[i] * (double)n + 0.999999); /* nearest rank */
+		rt_buf_printf(b, "%s_recent{quantile=\"%g\"} %.9f\n", name, qs[i], v[(k ? k : 1) - 1]);
+	}
+	free(v);
 }
 
 static void counter(rt_buf *b, const char *name, const char *help, uint64_t v)
