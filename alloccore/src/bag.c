@@ -8,19 +8,22 @@
 
 #include "core.h"
 
+/* Copies the groups and ranges in use, not the whole fixed-size set. */
+static void copy_used(ac_resources *dst, const ac_resources *src)
+{
+	dst->ngroups = src->ngroups;
+	for (uint32_t g = 0; g < src->ngroups; g++) {
+		dst->group[g].role = src->group[g].role;
+		dst->group[g].nports = src->group[g].nports;
+		dst->group[g].amount = src->group[g].amount;
+		memcpy(dst->group[g].ports, src->group[g].ports, sizeof src->group[g].ports[0] * src->group[g].nports);
+	}
+}
+
 void bag_to_res(const ac_core *c, const bag *b, ac_resources *out)
 {
 	if (b->x) {
-		const ac_resources *x = XRES(c, b->x);
-		out->ngroups = x->ngroups;
-		for (uint32_t g = 0; g < x->ngroups; g++) {
-			const ac_group *src = &x->group[g];
-			ac_group *dst = &out->group[g];
-			dst->role = src->role;
-			dst->nports = src->nports;
-			dst->amount = src->amount;
-			memcpy(dst->ports, src->ports, sizeof *src->ports * src->nports);
-		}
+		copy_used(out, XRES(c, b->x));
 	} else {
 		out->ngroups = 1;
 		out->group[0].role = 0;
@@ -36,19 +39,22 @@ static bool needs_extras(const ac_resources *r)
 
 int bag_set(ac_core *c, bag *b, const ac_resources *r)
 {
-	uint32_t x = 0;
+	ac_vec unres = r->group[0].amount; /* r may be b's own block */
 	if (needs_extras(r)) {
-		x = pool_alloc(&c->xpool);
+		/* Reuse the bag's block when it has one: no pool traffic. */
+		uint32_t x = b->x ? b->x : pool_alloc(&c->xpool);
 		if (!x)
 			return AC_ENOMEM;
 		ac_resources *dst = XRES(c, x);
-		*dst = *r;
+		if (dst != r)
+			copy_used(dst, r);
 		ac_vec_zero(&dst->group[0].amount);
-	}
-	if (b->x)
+		b->x = x;
+	} else if (b->x) {
 		pool_release(&c->xpool, b->x);
-	b->unres = r->group[0].amount;
-	b->x = x;
+		b->x = 0;
+	}
+	b->unres = unres;
 	return 0;
 }
 
