@@ -16,28 +16,6 @@
 
 #include "rt_resources.h"
 
-const char *agent_state_name(Mesos__V1__TaskState s)
-{
-	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, s);
-	return v ? v->name : "TASK_UNKNOWN";
-}
-
-bool agent_state_terminal(Mesos__V1__TaskState s)
-{
-	switch (s) {
-	case MESOS__V1__TASK_STATE__TASK_FINISHED:
-	case MESOS__V1__TASK_STATE__TASK_FAILED:
-	case MESOS__V1__TASK_STATE__TASK_KILLED:
-	case MESOS__V1__TASK_STATE__TASK_ERROR:
-	case MESOS__V1__TASK_STATE__TASK_LOST:
-	case MESOS__V1__TASK_STATE__TASK_DROPPED:
-	case MESOS__V1__TASK_STATE__TASK_GONE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void send_msg(agent *a, const Meso__Agent__AgentMessage *msg)
 {
 	if (!a->conn)
@@ -114,7 +92,7 @@ void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reas
 	default:
 		break;
 	}
-	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, agent_state_name(state),
+	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, rt_task_state_name(state),
 	       message ? ": " : "", message ? message : "");
 	if (t->fw_gone)
 		return;
@@ -184,7 +162,7 @@ static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 	if (t->updates) {
 		t->backoff = a->flags.retry_interval;
 		send_head(a, t, false);
-	} else if (agent_state_terminal(t->state) && t->pid == 0) {
+	} else if (rt_task_state_terminal(t->state) && t->pid == 0) {
 		agent_task_forget(a, t);
 	}
 }

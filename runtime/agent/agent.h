@@ -17,6 +17,7 @@
 #include "mesos.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
+#include "rt_taskstate.h"
 #include "rt_util.h"
 
 typedef struct agent_flags {
@@ -125,8 +126,6 @@ void agent_kill_leftovers(agent *a);
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
 void agent_task_kill(agent *a, a_task *t, double grace);
-const char *agent_state_name(Mesos__V1__TaskState s);
-bool agent_state_terminal(Mesos__V1__TaskState s);
 
 /* agent_cgroups.c */
 /* Picks v2, v1 or none (mode "none" forces none) and clears cgroups an

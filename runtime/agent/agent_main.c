@@ -37,7 +37,7 @@ static void serve_state(agent *a, rt_http_session *s)
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_string(t->id));
 		json_object_set_new(j, "framework_id", json_string(t->fw_id));
-		json_object_set_new(j, "state", json_string(agent_state_name(t->state)));
+		json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
 		json_object_set_new(j, "pid", json_integer(t->pid));
 		json_object_set_new(j, "sandbox", json_string(t->sandbox));
 		json_object_set_new(j, "unacknowledged_updates", json_integer((json_int_t)pending));

@@ -18,6 +18,7 @@
 #include "rt_flags.h"
 #include "rt_http_client.h"
 #include "rt_resources.h"
+#include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
 
@@ -214,20 +215,16 @@ static void handle_offers(execute *e, const Mesos__V1__Scheduler__Event__Offers 
 	}
 }
 
+/* Reconciliation answers TASK_UNKNOWN for a task the master never knew:
+ * for this framework that ends it too. */
 static bool terminal(Mesos__V1__TaskState s)
 {
-	return s == MESOS__V1__TASK_STATE__TASK_FINISHED || s == MESOS__V1__TASK_STATE__TASK_FAILED ||
-	       s == MESOS__V1__TASK_STATE__TASK_KILLED || s == MESOS__V1__TASK_STATE__TASK_ERROR ||
-	       s == MESOS__V1__TASK_STATE__TASK_LOST || s == MESOS__V1__TASK_STATE__TASK_DROPPED ||
-	       s == MESOS__V1__TASK_STATE__TASK_GONE || s == MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR ||
-	       s == MESOS__V1__TASK_STATE__TASK_UNKNOWN;
+	return rt_task_state_terminal(s) || s == MESOS__V1__TASK_STATE__TASK_UNKNOWN;
 }
 
 static void handle_update(execute *e, const Mesos__V1__TaskStatus *st)
 {
-	const ProtobufCEnumValue *v =
-	        protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, st->state);
-	printf("%s: %s%s%s%s\n", st->task_id->value, v ? v->name : "?", st->message ? " (" : "",
+	printf("%s: %s%s%s%s\n", st->task_id->value, rt_task_state_name(st->state), st->message ? " (" : "",
 	       st->message ? st->message : "", st->message ? ")" : "");
 	fflush(stdout);
 	if (st->has_uuid && st->agent_id) {

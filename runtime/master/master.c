@@ -36,29 +36,6 @@ ac_time master_now(const master *m)
 	return rt_mono_ns() - m->start_ns + AC_SECOND;
 }
 
-const char *master_state_name(Mesos__V1__TaskState s)
-{
-	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&mesos__v1__task_state__descriptor, s);
-	return v ? v->name : "TASK_UNKNOWN";
-}
-
-bool master_state_terminal(Mesos__V1__TaskState s)
-{
-	switch (s) {
-	case MESOS__V1__TASK_STATE__TASK_FINISHED:
-	case MESOS__V1__TASK_STATE__TASK_FAILED:
-	case MESOS__V1__TASK_STATE__TASK_KILLED:
-	case MESOS__V1__TASK_STATE__TASK_ERROR:
-	case MESOS__V1__TASK_STATE__TASK_LOST:
-	case MESOS__V1__TASK_STATE__TASK_DROPPED:
-	case MESOS__V1__TASK_STATE__TASK_GONE:
-	case MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* ---------------------------------------------------------------- lookup */
 
 m_agent *master_agent_find(master *m, const char *id)

@@ -16,6 +16,7 @@
 #include "mesos.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
+#include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
 
@@ -178,8 +179,6 @@ bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *m
 void master_agent_remove(master *m, m_agent *a, const char *why);
 /* TEARDOWN or failover timeout: kills the tasks, forgets the framework. */
 void master_fw_remove(master *m, m_fw *fw, const char *why);
-const char *master_state_name(Mesos__V1__TaskState s);
-bool master_state_terminal(Mesos__V1__TaskState s);
 
 /* Starts leading: the allocation, heartbeat and agent-check timers. */
 void master_lead(master *m);

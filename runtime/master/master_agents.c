@@ -98,11 +98,11 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			kill_orphans(m, a, rt->framework_id->value);
 			continue;
 		}
-		if (!fw && !master_state_terminal(rt->state))
+		if (!fw && !rt_task_state_terminal(rt->state))
 			fw = master_fw_recover(m, rt->framework_id->value);
 		if (!fw)
 			continue;
-		if (master_task_find(m, fw, rt->task->task_id->value) || master_state_terminal(rt->state))
+		if (master_task_find(m, fw, rt->task->task_id->value) || rt_task_state_terminal(rt->state))
 			continue;
 		ac_resources res;
 		ac_err err;
@@ -249,7 +249,7 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 		default:
 			break;
 		}
-		if (master_state_terminal(st->state))
+		if (rt_task_state_terminal(st->state))
 			master_task_remove(m, t, true);
 	}
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;

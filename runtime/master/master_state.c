@@ -93,7 +93,7 @@ void master_serve_state(master *m, rt_http_session *s)
 		json_object_set_new(j, "name", json_string(t->name));
 		json_object_set_new(j, "framework_id", json_string(t->fw->id));
 		json_object_set_new(j, "agent_id", json_string(t->agent->id));
-		json_object_set_new(j, "state", json_string(master_state_name(t->state)));
+		json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
 		json_object_set_new(j, "resources", res_json(m, &t->res));
 		json_array_append_new(tasks, j);
 	}
