@@ -184,27 +184,10 @@ static uint32_t user_intern(google_source *g, const char *u)
 /* ------------------------------------------------------------ bad rows */
 
 /* Reports a malformed row: fatal, or skipped and counted (1). */
-static int bad_row(google_source *g, const lines *l, tr_err *err, int col, const char *name, const char *fmt, ...)
-        __attribute__((format(printf, 6, 7)));
-static int bad_row(google_source *g, const lines *l, tr_err *err, int col, const char *name, const char *fmt, ...)
-{
-	char what[300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	if (col > 0)
-		tr_err_set(err, TR_EFORMAT, "%s:%llu: column %d (%s): %s", l->path, (unsigned long long)l->line, col,
-		           name, what);
-	else
-		tr_err_set(err, TR_EFORMAT, "%s:%llu: %s", l->path, (unsigned long long)l->line, what);
-	if (!g->cfg.skip_bad_rows)
-		return TR_EFORMAT;
-	g->base.bad_rows++;
-	if (g->cfg.warn)
-		g->cfg.warn(g->cfg.warn_ud, err->msg);
-	return 1;
-}
+/* A malformed row: an error, or skipped and counted (lines_bad_row). */
+#define bad_row(src, l, err, col, name, ...)                                                                           \
+	lines_bad_row((l), (err), (src)->cfg.skip_bad_rows, &(src)->base.bad_rows, (src)->cfg.warn,                    \
+	              (src)->cfg.warn_ud, (col), (name), __VA_ARGS__)
 
 /* --------------------------------------------------------- task_events */
 

@@ -2,6 +2,8 @@
  * lines.c — the line reader of the public trace formats (plain or gzip via
  * zlib) and their exact number parsers; see lines.h.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -199,4 +201,25 @@ int lines_parse_scaled(const char *s, int64_t scale, int64_t *out)
 		return TR_EFORMAT;
 	*out = (int64_t)v;
 	return 0;
+}
+
+int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, void (*warn)(void *ud, const char *msg),
+                  void *warn_ud, int col, const char *name, const char *fmt, ...)
+{
+	char what[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (col > 0)
+		tr_err_set(err, TR_EFORMAT, "%s:%llu: column %d (%s): %s", l->path, (unsigned long long)l->line, col,
+		           name, what);
+	else
+		tr_err_set(err, TR_EFORMAT, "%s:%llu: %s", l->path, (unsigned long long)l->line, what);
+	if (!skip)
+		return TR_EFORMAT;
+	(*bad_rows)++;
+	if (warn)
+		warn(warn_ud, err->msg);
+	return 1;
 }

@@ -7,6 +7,7 @@
 #ifndef TRACES_LINES_H
 #define TRACES_LINES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "traces/traces.h"
@@ -32,6 +33,14 @@ void lines_close(lines *l);
  * LINES_MAX_FIELDS + 1). 1: a line; 0: end; < 0: error in err (a line
  * longer than 64 KiB, a read error, a corrupt gzip stream). */
 int lines_next(lines *l, tr_err *err);
+
+/* A malformed row at l's current line: fills err with "FILE:LINE: column
+ * COL (NAME): what" (no column part when col is 0). With skip, counts the row
+ * in *bad_rows, passes the message to warn (if any) and returns 1 (go on);
+ * otherwise returns TR_EFORMAT. */
+int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, void (*warn)(void *ud, const char *msg),
+                  void *warn_ud, int col, const char *name, const char *fmt, ...)
+        __attribute__((format(printf, 9, 10)));
 
 /* Unsigned decimal integer (no sign, at most max). 0 or TR_EFORMAT. */
 int lines_parse_u64(const char *s, uint64_t max, uint64_t *out);
