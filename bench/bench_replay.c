@@ -1,7 +1,7 @@
 /*
  * bench_replay.c — trace reading (issue 5, item 6): rows/s and MB/s of the
- * native CSV reader (traces/) streaming a generated workload through its
- * event-source interface, as meso-sim reads it. The workload is written once
+ * native CSV reader and of the binary form (traces/) streaming a generated
+ * workload through the event-source interface, as meso-sim reads it. The workload is written once
  * per size into a temporary directory: M machines (3 shapes) and T tasks in
  * jobs of 10, times increasing, the shape gen-workload.py writes.
  *
@@ -99,13 +99,61 @@ static void trace_read_csv(bench_state *s)
 	workload_remove(&w);
 }
 
-void bench_replay_register(void)
+/* The same workload converted once to the binary form, then replayed from
+ * the file (mmap, checked whole at open) as meso-sim --trace bin: does. */
+static void trace_read_bin(bench_state *s)
 {
-	static const bench_def def = {"trace_read_csv", trace_read_csv, "machines,tasks", BENCH_MS, 0};
-	if (bench_smoke) {
-		BENCH_ARGS(&def, 10, 1000);
+	workload w;
+	char bin[128];
+	tr_err err;
+	if (workload_write(&w, bench_arg(s, 0), bench_arg(s, 1))) {
+		bench_error(s, "cannot write the workload under /tmp");
 		return;
 	}
-	BENCH_ARGS(&def, 1250, 100000);
-	BENCH_ARGS(&def, 12500, 1000000);
+	snprintf(bin, sizeof bin, "%s/w.bin", w.dir);
+	tr_csv_config cfg = {.machines = w.machines, .tasks = w.tasks, .scan_frameworks = true};
+	tr_source *src;
+	if (tr_csv_open(&cfg, &src, &err) || tr_bin_write(src, bin, &err)) {
+		bench_error(s, err.msg);
+		workload_remove(&w);
+		return;
+	}
+	tr_source_destroy(src);
+	struct stat st;
+	double bytes = stat(bin, &st) ? 0 : (double)st.st_size;
+	while (bench_running(s)) {
+		if (tr_bin_open(bin, &src, &err)) {
+			bench_error(s, err.msg);
+			break;
+		}
+		tr_event ev;
+		int rc;
+		while ((rc = tr_source_next(src, &ev, &err)) > 0)
+			;
+		tr_source_destroy(src);
+		if (rc < 0) {
+			bench_error(s, err.msg);
+			break;
+		}
+	}
+	int64_t it = bench_iterations(s);
+	bench_items(s, it * w.rows);
+	bench_counter(s, "bytes_per_second", bytes * (double)it, BENCH_RATE);
+	unlink(bin);
+	workload_remove(&w);
+}
+
+void bench_replay_register(void)
+{
+	static const bench_def csv = {"trace_read_csv", trace_read_csv, "machines,tasks", BENCH_MS, 0};
+	static const bench_def bin = {"trace_read_bin", trace_read_bin, "machines,tasks", BENCH_MS, 0};
+	if (bench_smoke) {
+		BENCH_ARGS(&csv, 10, 1000);
+		BENCH_ARGS(&bin, 10, 1000);
+		return;
+	}
+	BENCH_ARGS(&csv, 1250, 100000);
+	BENCH_ARGS(&csv, 12500, 1000000);
+	BENCH_ARGS(&bin, 1250, 100000);
+	BENCH_ARGS(&bin, 12500, 1000000);
 }
