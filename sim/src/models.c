@@ -117,26 +117,41 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	sim_push(s, s->now + x->duration_ns, EV_TASK_END, t, x->gen);
 }
 
-/* Picks pending tasks of fw for machine m into out[n...], first fit in
- * submission order, taking from rem. Returns the new count. */
+static bool picked_already(const sim *s, size_t from, size_t to, uint32_t t)
+{
+	for (size_t i = from; i < to; i++)
+		if (s->scratch[i] == t)
+			return true;
+	return false;
+}
+
+/* Picks pending tasks of fw for machine m into out[n...], taking from rem,
+ * as delay scheduling does: first the tasks that prefer m (their data is
+ * there), then the others in submission order, except that a task with a
+ * preference holds out for a preferred machine until it has waited
+ * locality_wait since its submission. Returns the new count. */
 static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
 {
 	sim_fw *fw = &s->fws[f];
 	size_t picked = 0;
-	for (uint32_t t = fw->pending.head; t != SIM_NONE && !all_zero(rem); t = s->tasks[t].next) {
-		if (limit && picked == limit)
-			break;
-		sim_task *x = &s->tasks[t];
-		if (!fits(x->res, rem))
-			continue;
-		/* delay scheduling: hold out for a preferred machine for a while */
-		if (x->loc_n && s->now - x->submit_ns < s->cfg.locality_wait && !prefers(s, x, m))
-			continue;
-		uint32_t *out = scratch(s, n + picked + 1);
-		if (!out)
-			return n;
-		out[n + picked++] = t;
-		sub(rem, x->res);
+	for (int pass = s->nloc ? 0 : 1; pass < 2; pass++) {
+		for (uint32_t t = fw->pending.head; t != SIM_NONE && !all_zero(rem); t = s->tasks[t].next) {
+			if (limit && picked == limit)
+				return n + picked;
+			sim_task *x = &s->tasks[t];
+			if (!fits(x->res, rem))
+				continue;
+			if (pass == 0 ? !(x->loc_n && prefers(s, x, m)) : picked_already(s, n, n + picked, t))
+				continue;
+			/* delay scheduling: hold out for a preferred machine for a while */
+			if (pass == 1 && x->loc_n && s->now - x->submit_ns < s->cfg.locality_wait && !prefers(s, x, m))
+				continue;
+			uint32_t *out = scratch(s, n + picked + 1);
+			if (!out)
+				return n;
+			out[n + picked++] = t;
+			sub(rem, x->res);
+		}
 	}
 	return n + picked;
 }

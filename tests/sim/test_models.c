@@ -269,6 +269,27 @@ static void test_locality_counted(void **state)
 	done(&r);
 }
 
+/* With no wait at all, a task whose data is on the offered machine still
+ * goes before older tasks without a preference (delay scheduling launches
+ * local tasks first). */
+static void test_local_tasks_first(void **state)
+{
+	wl w = {0};
+	framework(&w, "A", 0, 0);
+	machine(&w, 0, "m2", TR_MACHINE_ADD, 1, 4096);
+	task(&w, 0, "j", 0, "A", 1, 512, 10);
+	task(&w, 0, "k", 0, "A", 1, 512, 10)->locality = "m2";
+	sim_config cfg;
+	sim_config_default(&cfg);
+	cfg.locality_wait = 0;
+	run r;
+	go(&r, &w, &cfg);
+	assert_int_equal(sim_task_start(r.s, "k", 0), 0);
+	assert_int_equal(sim_task_start(r.s, "j", 0), S(10));
+	assert_int_equal(r.st.tasks_launched_local, 1);
+	done(&r);
+}
+
 /* A machine that leaves loses its tasks; with resubmit_lost they run again
  * elsewhere. */
 static void test_machine_loss(void **state)
@@ -331,6 +352,7 @@ int main(void)
 	        cmocka_unit_test(test_task_never_fits),
 	        cmocka_unit_test(test_delay_scheduling),
 	        cmocka_unit_test(test_locality_counted),
+	        cmocka_unit_test(test_local_tasks_first),
 	        cmocka_unit_test(test_machine_loss),
 	        cmocka_unit_test(test_drf_example),
 	};
