@@ -448,7 +448,7 @@ static int task_submit(sim *s, const tr_event *ev)
 	if (added) {
 		memset(job, 0, sizeof *job);
 		job->fw = f;
-		job->submit_ns = ev->time_ns;
+		job->submit_ns = job->wait_since_ns = ev->time_ns;
 		job->start_ns = job->finish_ns = -1;
 		job->gang = ev->gang;
 	} else if (job->fw != f) {

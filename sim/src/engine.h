@@ -40,6 +40,7 @@ typedef struct sim_job {
 	uint32_t fw;
 	uint32_t ntasks, nfinished;
 	int64_t submit_ns, start_ns, finish_ns; /* -1 when not (yet) */
+	int64_t wait_since_ns;                  /* delay scheduling: submitted, or last launched a local task */
 	bool gang;
 	uint32_t *gang_tasks; /* gang jobs: their tasks, until started */
 	uint32_t ngang;

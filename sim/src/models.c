@@ -106,6 +106,8 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	s->launched++;
 	if (x->loc_n) {
 		bool local = prefers(s, x, m);
+		if (local)
+			s->jobs[x->job].wait_since_ns = s->now; /* the delay restarts */
 		fw->launched_pref++;
 		fw->launched_local += local;
 		s->launched_pref++;
@@ -126,10 +128,11 @@ static bool picked_already(const sim *s, size_t from, size_t to, uint32_t t)
 }
 
 /* Picks pending tasks of fw for machine m into out[n...], taking from rem,
- * as delay scheduling does: first the tasks that prefer m (their data is
- * there), then the others in submission order, except that a task with a
- * preference holds out for a preferred machine until it has waited
- * locality_wait since its submission. Returns the new count. */
+ * as delay scheduling does (Zaharia et al.): first the tasks that prefer m
+ * (their data is there), then the others in submission order, except that
+ * a task with a preference is placed elsewhere only once its job has gone
+ * locality_wait without launching a local task (since its submission or
+ * its last local launch). Returns the new count. */
 static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
 {
 	sim_fw *fw = &s->fws[f];
@@ -144,7 +147,8 @@ static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], si
 			if (pass == 0 ? !(x->loc_n && prefers(s, x, m)) : picked_already(s, n, n + picked, t))
 				continue;
 			/* delay scheduling: hold out for a preferred machine for a while */
-			if (pass == 1 && x->loc_n && s->now - x->submit_ns < s->cfg.locality_wait && !prefers(s, x, m))
+			if (pass == 1 && x->loc_n && s->now - s->jobs[x->job].wait_since_ns < s->cfg.locality_wait &&
+			    !prefers(s, x, m))
 				continue;
 			uint32_t *out = scratch(s, n + picked + 1);
 			if (!out)
