@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rt_http_client.h"
+#include "rt_pbjson.h"
 #include "rt_resources.h"
 
 const double m_hist_bounds[M_HIST_BUCKETS] = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -158,9 +159,19 @@ void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *e
 {
 	if (!fw->stream)
 		return;
-	size_t n = protobuf_c_message_get_packed_size(&ev->base);
-	uint8_t *bytes = rt_xmalloc(n);
-	protobuf_c_message_pack(&ev->base, bytes);
+	size_t n;
+	uint8_t *bytes;
+	if (fw->stream_json) {
+		bytes = (uint8_t *)rt_pbjson_dump(&ev->base, &n);
+		if (!bytes) {
+			rt_log(RT_ERROR, "framework %s: cannot encode an event as JSON", fw->id);
+			return;
+		}
+	} else {
+		n = protobuf_c_message_get_packed_size(&ev->base);
+		bytes = rt_xmalloc(n);
+		protobuf_c_message_pack(&ev->base, bytes);
+	}
 	rt_buf rec;
 	rt_buf_init(&rec);
 	rt_recordio_encode(&rec, bytes, n);

@@ -63,6 +63,7 @@ struct m_fw {
 	ac_fw_id ac;
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
+	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */

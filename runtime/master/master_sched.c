@@ -1,8 +1,9 @@
 /*
  * master_sched.c — the master's HTTP routes and the v1 scheduler API
- * (/api/v1/scheduler, application/x-protobuf): SUBSCRIBE opens the RecordIO
- * event stream; every other call is checked (framework known, subscribed,
- * Mesos-Stream-Id) and answered 202, its effects arriving as events.
+ * (/api/v1/scheduler, application/x-protobuf or application/json): SUBSCRIBE
+ * opens the RecordIO event stream in the type Accept chose; every other call
+ * is checked (framework known, subscribed, Mesos-Stream-Id) and answered 202,
+ * its effects arriving as events.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -12,9 +13,46 @@
 #include <strings.h>
 
 #include "master.h"
+#include "rt_pbjson.h"
 #include "rt_resources.h"
 
 #define PROTOBUF "application/x-protobuf"
+#define JSON     "application/json"
+
+/* Does an Accept header admit type? Media ranges with parameters and
+ * wildcards count; a range with q=0 does not. */
+static bool accepts(const char *accept, const char *type)
+{
+	const char *slash = strchr(type, '/');
+	size_t major = (size_t)(slash - type);
+	for (const char *p = accept; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",;");
+		size_t m = n;
+		while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+			m--;
+		bool match = (m == strlen(type) && strncasecmp(p, type, m) == 0) ||
+		             (m == 3 && strncmp(p, "*/*", 3) == 0) ||
+		             (m == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*');
+		const char *end = p + strcspn(p, ",");
+		if (match) {
+			const char *q = p + n;
+			bool zero = false;
+			while (q < end) {
+				while (*q == ';' || *q == ' ')
+					q++;
+				if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+					zero = strtod(q + 2, NULL) <= 0;
+				q += strcspn(q, ";,");
+			}
+			if (!zero)
+				return true;
+		}
+		p = end;
+	}
+	return false;
+}
 
 typedef Mesos__V1__Scheduler__Call Call;
 
@@ -138,11 +176,14 @@ static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 static void subscribe(master *m, rt_http_session *s, const rt_http_request *req, const Call *call)
 {
 	const Mesos__V1__FrameworkInfo *fi = call->subscribe->framework_info;
+	/* JSON first, then protobuf, as Mesos chooses; no Accept means JSON. */
 	const char *accept = rt_http_header_get(req, "Accept");
-	if (accept && !strstr(accept, PROTOBUF) && !strstr(accept, "*/*")) {
-		refuse(m, s, 406, "Expecting 'Accept' to allow 'application/x-protobuf' (JSON streams come later)");
+	bool json = !accept || accepts(accept, JSON);
+	if (!json && !accepts(accept, PROTOBUF)) {
+		refuse(m, s, 406, "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
 		return;
 	}
+	const char *type = json ? JSON : PROTOBUF;
 	if (rt_http_header_get(req, "Mesos-Stream-Id")) {
 		refuse(m, s, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
 		return;
@@ -168,8 +209,8 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 
 	if (fi->id && master_fw_was_removed(m, fi->id->value)) {
 		/* The stream opens with ERROR and closes, as in Mesos. */
-		rt_http_stream_start(s, 200, PROTOBUF, headers);
-		m_fw tmp = {.stream = s};
+		rt_http_stream_start(s, 200, type, headers);
+		m_fw tmp = {.stream = s, .stream_json = json};
 		send_error_event(m, &tmp, "Framework has been removed");
 		rt_http_stream_end(s);
 		return;
@@ -227,9 +268,10 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
+	fw->stream_json = json;
 	memcpy(fw->stream_id, stream_id, sizeof stream_id);
 	rt_http_session_on_close(s, stream_closed, fw);
-	rt_http_stream_start(s, 200, PROTOBUF, headers);
+	rt_http_stream_start(s, 200, type, headers);
 	m->metrics.framework_subscriptions++;
 	if (call->subscribe->n_suppressed_roles)
 		ac_fw_suppress(m->core, fw->ac, NULL);
@@ -538,6 +580,34 @@ static const char *call_payload_missing(const Call *c)
 	}
 }
 
+/* Content-Type is type, maybe with parameters (Mesos wants it exact; being
+ * lenient about "; charset=utf-8" is harmless). */
+static bool media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+	return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parses a JSON body into a Call (freed with free_unpacked like an unpacked
+ * one); NULL with Mesos's wording of the error in msg. Unknown keys are
+ * ignored and null is an absent field, as Mesos reads JSON. */
+static Call *call_from_json(const rt_http_request *req, char *msg, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb((const char *)req->body, req->body_len, 0, &je);
+	if (!j) {
+		snprintf(msg, len, "Failed to parse body into JSON: %s (line %d, column %d)", je.text, je.line,
+		         je.column);
+		return NULL;
+	}
+	char err[300];
+	ProtobufCMessage *pm = rt_pbjson_to_message(&mesos__v1__scheduler__call__descriptor, j, 0, err, sizeof err);
+	json_decref(j);
+	if (!pm)
+		snprintf(msg, len, "Failed to convert JSON into Call protobuf: %s", err);
+	return (Call *)pm;
+}
+
 static void scheduler_call(master *m, rt_http_session *s, const rt_http_request *req)
 {
 	if (strcmp(req->method, "POST") != 0) {
@@ -550,16 +620,25 @@ static void scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		refuse(m, s, 400, "Expecting 'Content-Type' to be present");
 		return;
 	}
-	if (strncasecmp(ct, PROTOBUF, strlen(PROTOBUF)) != 0) {
-		refuse(m, s, 415, "Expecting 'Content-Type' of application/x-protobuf (application/json comes later)");
+	char msg[400];
+	Call *call;
+	if (media_type_is(ct, PROTOBUF)) {
+		call = mesos__v1__scheduler__call__unpack(NULL, req->body_len, req->body);
+		if (!call) {
+			refuse(m, s, 400, "Failed to parse body into Call protobuf");
+			return;
+		}
+	} else if (media_type_is(ct, JSON)) {
+		if (!(call = call_from_json(req, msg, sizeof msg))) {
+			refuse(m, s, 400, msg);
+			return;
+		}
+	} else {
+		snprintf(msg, sizeof msg,
+		         "Expecting 'Content-Type' of application/json or application/x-protobuf; got '%.100s'", ct);
+		refuse(m, s, 415, msg);
 		return;
 	}
-	Call *call = mesos__v1__scheduler__call__unpack(NULL, req->body_len, req->body);
-	if (!call) {
-		refuse(m, s, 400, "Failed to parse body into Call protobuf");
-		return;
-	}
-	char msg[300];
 	const char *missing = call_payload_missing(call);
 	if (!call->has_type || call->type == MESOS__V1__SCHEDULER__CALL__TYPE__UNKNOWN) {
 		refuse(m, s, 400, "Failed to validate scheduler::Call: Expecting 'type' to be present");
