@@ -195,6 +195,16 @@ static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	setenv("MESOS_AGENT_ENDPOINT", endpoint, 1);
 	if (a->id)
 		setenv("MESOS_SLAVE_ID", a->id, 1);
+	/* The rest of what Mesos's agent gives an executor (executorEnvironment):
+	 * no checkpointing, no separate HTTP command executor, and the grace
+	 * period in stout's duration text. */
+	char pid[320], grace[64];
+	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
+	snprintf(grace, sizeof grace, "%gsecs", a->flags.kill_grace);
+	setenv("MESOS_SLAVE_PID", pid, 1);
+	setenv("MESOS_CHECKPOINT", "0", 1);
+	setenv("MESOS_HTTP_COMMAND_EXECUTOR", "0", 1);
+	setenv("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", grace, 1);
 	if (!cmd->has_shell || cmd->shell) {
 		execl("/bin/sh", "sh", "-c", cmd->value, (char *)NULL);
 	} else {

@@ -318,6 +318,8 @@ static void send_offers(master *m, m_fw *fw)
 		mesos__v1__address__init(pb->url->address);
 		pb->url->address->hostname = o->agent->hostname;
 		pb->url->address->port = o->agent->port;
+		if (o->agent->ip[0])
+			pb->url->address->ip = o->agent->ip;
 		pb->resources = rt_resources_to_pb(m->core, &o->res, fw->role, a, &pb->n_resources);
 		pb->allocation_info = rt_arena_alloc(a, sizeof *pb->allocation_info);
 		mesos__v1__resource__allocation_info__init(pb->allocation_info);

@@ -44,6 +44,7 @@ struct m_agent {
 	char *id;
 	char *hostname;
 	int port;
+	char ip[64]; /* the address its connection comes from (Offer.url.address.ip) */
 	ac_agent_id ac;
 	rt_conn *conn; /* NULL while disconnected */
 	int64_t last_seen_ns;
@@ -207,5 +208,11 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
 /* master_state.c */
 void master_serve_state(master *m, rt_http_session *s);
 void master_serve_metrics(master *m, rt_http_session *s);
+
+/* master_mesos.c: the same in Mesos's shapes and names. */
+/* GET /master/state: Mesos's v0 state JSON (frameworks, slaves, tasks, leader_info). */
+void master_serve_mesos_state(master *m, rt_http_session *s);
+/* GET /metrics/snapshot: a flat JSON object of Mesos metric names. */
+void master_serve_metrics_snapshot(master *m, rt_http_session *s);
 
 #endif

@@ -169,6 +169,11 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	free(a->hostname);
 	a->hostname = rt_xstrdup(reg->hostname);
 	a->port = reg->port;
+	/* The peer is "ip:port": keep the ip. */
+	snprintf(a->ip, sizeof a->ip, "%s", rt_conn_peer(c));
+	char *colon = strrchr(a->ip, ':');
+	if (colon)
+		*colon = '\0';
 	a->conn = c;
 	a->last_seen_ns = rt_mono_ns();
 	if (reg->n_attributes) {

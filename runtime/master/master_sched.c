@@ -737,6 +737,16 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
 		if (!master_redirect(m, s, req))
 			scheduler_call(m, s, req);
+	} else if (strcmp(p, "/master/state") == 0 || strcmp(p, "/master/state.json") == 0 ||
+	           strcmp(p, "/metrics/snapshot") == 0) {
+		/* As Mesos: a standby redirects the state endpoint to the leader
+		 * but answers its own metrics (master/elected 0). */
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		else if (strcmp(p, "/metrics/snapshot") == 0)
+			master_serve_metrics_snapshot(m, s);
+		else if (!master_redirect(m, s, req))
+			master_serve_mesos_state(m, s);
 	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");

@@ -25,6 +25,12 @@ red=$(curl -s -D - -o /dev/null -X POST -H 'Content-Type: application/x-protobuf
 echo "$red" | grep -q "^HTTP/1.1 307" || fail "standby answered '$red', not 307"
 echo "$red" | grep -qi "^Location: //127.0.0.1:${MPORT[$L1]}/api/v1/scheduler$" || fail "307 without the leader's Location: $red"
 http_get "${MPORT[$S]}" /metrics | grep -q '^meso_master_leader 0' || fail "standby's leader gauge is not 0"
+# Mesos's operator endpoints: a standby redirects /master/state (query kept)
+# and answers /metrics/snapshot itself with master/elected 0.
+red=$(curl -s -D - -o /dev/null "http://127.0.0.1:${MPORT[$S]}/master/state?jsonp=cb" | tr -d '\r')
+echo "$red" | grep -qi "^Location: //127.0.0.1:${MPORT[$L1]}/master/state?jsonp=cb$" || fail "standby /master/state: $red"
+http_get "${MPORT[$S]}" /metrics/snapshot | grep -q '"master/elected":0' || fail "standby's master/elected is not 0"
+http_get "${MPORT[$L1]}" /metrics/snapshot | grep -q '"master/elected":1' || fail "leader's master/elected is not 1"
 http_get "${MPORT[$L1]}" /metrics | grep -q '^meso_master_leader 1' || fail "leader's leader gauge is not 1"
 
 start_zk_agent() {

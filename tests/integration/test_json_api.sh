@@ -3,9 +3,13 @@
 # Accept: application/json opens a JSON RecordIO stream (SUBSCRIBED, then
 # HEARTBEAT, then OFFERS with Mesos-shaped resources); a JSON DECLINE is
 # accepted; a malformed body gets 400 with a message, a wrong type 415.
+# Then the details clients rely on: offer url/agent_id/hostname, HEARTBEATs
+# at the advertised interval, a JSON LAUNCH whose agent updates carry a uuid
+# and advance only when acknowledged, and a re-SUBSCRIBE within
+# failover_timeout that keeps the framework id and its task.
 . "$(dirname "$0")/lib.sh" "$1"
 
-start_master
+start_master --heartbeat_interval 1
 start_agent a1 "cpus:2;mem:1024"
 API="http://127.0.0.1:$MASTER_PORT/api/v1/scheduler"
 
@@ -35,7 +39,7 @@ record 0
 case "$REC" in '{"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"'*'}') ;; *) fail "first record: $REC" ;; esac
 record "$NEXT"
 [ "$REC" = '{"type":"HEARTBEAT"}' ] || fail "second record is not HEARTBEAT: $REC"
-grep -q '"heartbeat_interval_seconds":' "$T/stream" || fail "SUBSCRIBED has no heartbeat interval"
+grep -q '"heartbeat_interval_seconds":1' "$T/stream" || fail "SUBSCRIBED has no heartbeat interval of 1 s"
 FID=$(grep -o '"framework_id":{"value":"[^"]*"}' "$T/stream" | head -n 1 | sed 's/.*"value":"\([^"]*\)".*/\1/')
 OID=$(grep -o '"offers":{"offers":\[{"id":{"value":"[^"]*"' "$T/stream" | head -n 1 | sed 's/.*"value":"//; s/"$//')
 [ -n "$FID" ] && [ -n "$OID" ] || fail "no framework or offer id in $(cat "$T/stream")"
@@ -74,6 +78,10 @@ code=$(curl -s --max-time 5 -o "$T/reply" -w '%{http_code}' -H 'Content-Type: ap
 [ "$code" = 400 ] || fail "mismatched stream id: $code"
 grep -q "didn't match" "$T/reply" || fail "mismatched stream id message: $(cat "$T/reply")"
 
+code=$(curl -s --max-time 5 -o "$T/reply" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"REVIVE\"}" "$API")
+[ "$code" = 400 ] || fail "missing stream id: $code $(cat "$T/reply")"
+
 code=$(post '{"framework_id":{"value":"nobody"},"type":"REVIVE"}')
 [ "$code" = 400 ] && grep -q 'Framework cannot be found' "$T/reply" || fail "unknown framework: $code $(cat "$T/reply")"
 
@@ -94,4 +102,92 @@ stream_type() {
 
 code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"TEARDOWN\"}")
 [ "$code" = 202 ] || fail "TEARDOWN in JSON: $code $(cat "$T/reply")"
+
+# The offer as Mesos writes it: agent_id, hostname, url{scheme, address, path}.
+AID=$(grep -o '"agent_id":{"value":"[^"]*"}' "$T/stream" | head -n 1 | sed 's/.*"value":"//; s/"}$//')
+[ -n "$AID" ] || fail "no agent_id in the offer"
+grep -q '"hostname":"[^"]' "$T/stream" || fail "no hostname in the offer"
+grep -qE "\"url\":\{\"scheme\":\"http\",\"address\":\{\"hostname\":\"[^\"]+\",\"ip\":\"127.0.0.1\",\"port\":${AGENT_PORT[a1]}\},\"path\":\"/slave\(1\)\"\}" \
+	"$T/stream" || fail "offer url: $(grep -o '"url":{[^}]*}[^}]*}' "$T/stream" | head -n 1)"
+# HEARTBEAT every --heartbeat_interval (1 s): a few within 5 s.
+beats() { [ "$(grep -o '{"type":"HEARTBEAT"}' "$T/stream" | wc -l)" -ge 4 ]; }
+wait_for 6 "HEARTBEATs every second" beats
+
+# subscribe FILE [ID]: a JSON stream of framework "json-b" (failover_timeout
+# 30) into FILE; sets SUB_PID.
+subscribe() {
+	local id="" top=""
+	[ -n "${2:-}" ] && id="\"id\":{\"value\":\"$2\"}," && top="\"framework_id\":{\"value\":\"$2\"},"
+	curl -sN --max-time 60 -D "$1.headers" -H 'Content-Type: application/json' \
+		-d "{${top}\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{${id}\"user\":\"root\",\"name\":\"json-b\",\"failover_timeout\":30}}}" \
+		"$API" >"$1" 2>>"$T/curl.log" &
+	SUB_PID=$!
+	PIDS+=($SUB_PID)
+}
+subscribe "$T/b1"
+has_offer_b() { grep -q '"type":"OFFERS"' "$T/b1"; }
+wait_for 20 "an offer for the second framework" has_offer_b
+FID=$(grep -o '"framework_id":{"value":"[^"]*"}' "$T/b1" | head -n 1 | sed 's/.*"value":"//; s/"}$//')
+OID=$(grep -o '"offers":{"offers":\[{"id":{"value":"[^"]*"' "$T/b1" | head -n 1 | sed 's/.*"value":"//; s/"$//')
+SID=$(tr -d '\r' <"$T/b1.headers" | sed -n 's/^[Mm]esos-[Ss]tream-[Ii]d: //p')
+code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"ACCEPT\",\"accept\":{\"offer_ids\":[{\"value\":\"$OID\"}],
+	\"operations\":[{\"type\":\"LAUNCH\",\"launch\":{\"task_infos\":[{\"name\":\"t\",\"task_id\":{\"value\":\"t1\"},
+	\"agent_id\":{\"value\":\"$AID\"},\"command\":{\"value\":\"sleep 30\"},
+	\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":0.1}},
+	{\"name\":\"mem\",\"type\":\"SCALAR\",\"scalar\":{\"value\":32}}]}]}}]}}")
+[ "$code" = 202 ] || fail "ACCEPT with LAUNCH in JSON: $code $(cat "$T/reply")"
+has_starting() { grep -q '"state":"TASK_STARTING"' "$T/b1"; }
+wait_for 20 "TASK_STARTING" has_starting
+# update_of FILE STATE: the status of the first UPDATE to STATE in a stream.
+update_of() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+data, i = open(sys.argv[1], "rb").read(), 0
+while i < len(data):
+    nl = data.index(b"\n", i)
+    n = int(data[i:nl])
+    ev = json.loads(data[nl + 1:nl + 1 + n])
+    i = nl + 1 + n
+    if ev["type"] == "UPDATE" and ev["update"]["status"]["state"] == sys.argv[2]:
+        print(json.dumps(ev["update"]["status"], separators=(",", ":")))
+        break
+PY
+}
+UPD=$(update_of "$T/b1" TASK_STARTING)
+UUID=$(grep -o '"uuid":"[^"]*"' <<<"$UPD" | head -n 1 | sed 's/"uuid":"//; s/"$//')
+[ "$(printf %s "$UUID" | base64 -d 2>/dev/null | wc -c)" = 16 ] || fail "agent update without a 16-byte uuid: $UPD"
+grep -q "\"agent_id\":{\"value\":\"$AID\"}" <<<"$UPD" || fail "update without agent_id: $UPD"
+# Updates go one at a time: RUNNING only after STARTING is acknowledged.
+sleep 1.5
+grep -q '"state":"TASK_RUNNING"' "$T/b1" && fail "TASK_RUNNING sent before TASK_STARTING was acknowledged"
+code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"ACKNOWLEDGE\",\"acknowledge\":{
+	\"agent_id\":{\"value\":\"$AID\"},\"task_id\":{\"value\":\"t1\"},\"uuid\":\"$UUID\"}}")
+[ "$code" = 202 ] || fail "ACKNOWLEDGE in JSON: $code $(cat "$T/reply")"
+has_running() { grep -q '"state":"TASK_RUNNING"' "$T/b1"; }
+wait_for 10 "TASK_RUNNING after the acknowledgement" has_running
+
+# The stream breaks; within failover_timeout the framework re-subscribes with
+# its id and keeps it, with a new stream id, and its task keeps running.
+kill "$SUB_PID"
+fw_disconnected() { http_get "$MASTER_PORT" /state | grep -q '"name":"json-b"[^}]*"connected":false'; }
+wait_for 10 "the framework disconnected" fw_disconnected
+code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"REVIVE\"}")
+[ "$code" = 403 ] || fail "a call of a disconnected framework: $code (Mesos: 403)"
+code=$(curl -s --max-time 5 -o "$T/reply" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"id\":{\"value\":\"$FID\"},\"user\":\"u\",\"name\":\"n\"}}}" "$API")
+[ "$code" = 400 ] && grep -q "differs from 'subscribe.framework_info.id'" "$T/reply" ||
+	fail "SUBSCRIBE with framework_info.id but no framework_id: $code $(cat "$T/reply")"
+subscribe "$T/b2" "$FID"
+resubscribed() { grep -q '"type":"SUBSCRIBED"' "$T/b2"; }
+wait_for 10 "SUBSCRIBED again" resubscribed
+grep -q "\"type\":\"SUBSCRIBED\",\"subscribed\":{\"framework_id\":{\"value\":\"$FID\"}" "$T/b2" ||
+	fail "re-subscription did not keep the id: $(head -c 300 "$T/b2")"
+SID2=$(tr -d '\r' <"$T/b2.headers" | sed -n 's/^[Mm]esos-[Ss]tream-[Ii]d: //p')
+[ -n "$SID2" ] && [ "$SID2" != "$SID" ] || fail "re-subscription kept the stream id $SID"
+code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"REVIVE\"}")
+[ "$code" = 400 ] || fail "the old stream id after re-subscribing: $code"
+SID=$SID2
+master_tasks_in TASK_RUNNING 1 || fail "the task did not survive the failover"
+code=$(post "{\"framework_id\":{\"value\":\"$FID\"},\"type\":\"TEARDOWN\"}")
+[ "$code" = 202 ] || fail "TEARDOWN of the second framework: $code $(cat "$T/reply")"
 echo "PASS"

@@ -1,0 +1,406 @@
+/*
+ * master_mesos.c — the master's state and metrics in Mesos's own shapes, for
+ * tools written against Mesos: /master/state (the v0 state JSON, Mesos's
+ * field names and resource "model" maps) and /metrics/snapshot (a flat JSON
+ * object of Mesos metric names). Our own /state and /metrics stay beside them.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "master.h"
+#include "rt_resources.h"
+
+/* Scalars every Mesos resource map holds, 0 when absent. */
+static const char *const model_scalars[] = {"cpus", "gpus", "mem", "disk"};
+#define N_MODEL_SCALARS (sizeof model_scalars / sizeof *model_scalars)
+
+static json_t *model_new(void)
+{
+	json_t *map = json_object();
+	for (size_t i = 0; i < N_MODEL_SCALARS; i++)
+		json_object_set_new(map, model_scalars[i], json_real(0));
+	return map;
+}
+
+/* Adds a set to a v0 resource map: scalars are summed, ranges appended to
+ * the "[b-e, b-e]" text Mesos writes for them. */
+static void model_add(const master *m, json_t *map, const ac_resources *r)
+{
+	rt_arena *a = rt_arena_create();
+	size_t n = 0;
+	Mesos__V1__Resource **res = rt_resources_to_pb(m->core, r, NULL, a, &n);
+	for (size_t i = 0; i < n; i++) {
+		const Mesos__V1__Resource *x = res[i];
+		if (x->scalar) {
+			json_t *old = json_object_get(map, x->name);
+			double v = (old ? json_number_value(old) : 0) + x->scalar->value;
+			json_object_set_new(map, x->name, json_real(v));
+		} else if (x->ranges && x->ranges->n_range) {
+			rt_buf b;
+			rt_buf_init(&b);
+			const char *old = json_string_value(json_object_get(map, x->name));
+			if (old && strlen(old) > 2)
+				rt_buf_printf(&b, "%.*s, ", (int)strlen(old) - 1, old);
+			else
+				rt_buf_printf(&b, "[");
+			for (size_t k = 0; k < x->ranges->n_range; k++)
+				rt_buf_printf(&b, "%s%llu-%llu", k ? ", " : "",
+				              (unsigned long long)x->ranges->range[k]->begin,
+				              (unsigned long long)x->ranges->range[k]->end);
+			rt_buf_printf(&b, "]");
+			json_object_set_new(map, x->name, json_stringn((const char *)b.data, b.len));
+			rt_buf_free(&b);
+		}
+	}
+	rt_arena_destroy(a);
+}
+
+static json_t *model_of(const master *m, const ac_resources *r)
+{
+	json_t *map = model_new();
+	model_add(m, map, r);
+	return map;
+}
+
+/* The version we answer as: Mesos's API level, marked as ours (as in SUBSCRIBED). */
+#define MESO_MESOS_VERSION "1.11.0-meso"
+
+/* Wall-clock seconds of a monotonic instant, as Mesos's *_time fields. */
+static double wall_secs(int64_t mono_ns)
+{
+	return rt_wall_seconds() - (double)(rt_mono_ns() - mono_ns) / 1e9;
+}
+
+/* Mesos's MasterInfo.ip: the network-order address read as a host integer. */
+static json_int_t ip_as_int(const char *ip)
+{
+	struct in_addr in;
+	if (inet_pton(AF_INET, ip, &in) != 1)
+		return 0;
+	return (json_int_t)in.s_addr;
+}
+
+static json_t *leader_info(const master *m)
+{
+	const char *ip = m->flags.ip ? m->flags.ip : "127.0.0.1";
+	int port = rt_http_server_port(m->http);
+	char pid[300];
+	snprintf(pid, sizeof pid, "master@%s:%d", ip, port);
+	json_t *j = json_object();
+	json_t *addr = json_object();
+	json_object_set_new(addr, "hostname", json_string(m->flags.hostname));
+	json_object_set_new(addr, "ip", json_string(ip));
+	json_object_set_new(addr, "port", json_integer(port));
+	json_object_set_new(j, "address", addr);
+	json_object_set_new(j, "hostname", json_string(m->flags.hostname));
+	json_object_set_new(j, "id", json_string(m->id));
+	json_object_set_new(j, "ip", json_integer(ip_as_int(ip)));
+	json_object_set_new(j, "pid", json_string(pid));
+	json_object_set_new(j, "port", json_integer(port));
+	json_object_set_new(j, "version", json_string(MESO_MESOS_VERSION));
+	return j;
+}
+
+static json_t *task_json(const master *m, const m_task *t)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(t->id));
+	json_object_set_new(j, "name", json_string(t->name));
+	json_object_set_new(j, "framework_id", json_string(t->fw->id));
+	/* Mesos writes "" for a task with a CommandInfo (no executor of its own). */
+	json_object_set_new(j, "executor_id", json_string(""));
+	json_object_set_new(j, "slave_id", json_string(t->agent->id));
+	json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
+	json_object_set_new(j, "resources", model_of(m, &t->res));
+	json_object_set_new(j, "role", json_string(t->fw->role));
+	json_object_set_new(j, "statuses", json_array());
+	return j;
+}
+
+static json_t *framework_json(const master *m, const m_fw *fw)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(fw->id));
+	json_object_set_new(j, "name", json_string(fw->name));
+	json_object_set_new(j, "user", json_string(fw->user));
+	json_object_set_new(j, "role", json_string(fw->role));
+	json_object_set_new(j, "hostname", json_string(""));
+	json_object_set_new(j, "webui_url", json_string(""));
+	json_object_set_new(j, "failover_timeout", json_real(fw->failover_timeout));
+	json_object_set_new(j, "checkpoint", json_false());
+	json_object_set_new(j, "connected", json_boolean(fw->stream != NULL));
+	json_object_set_new(j, "recovered", json_boolean(fw->recovered));
+	ac_fw_info info;
+	bool active = false;
+	if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)
+		active = info.active;
+	json_object_set_new(j, "active", json_boolean(active && fw->stream != NULL));
+	json_object_set_new(j, "registered_time", json_real(wall_secs(fw->registered_ns)));
+	json_object_set_new(j, "capabilities", json_array());
+	if (fw->partition_aware)
+		json_array_append_new(json_object_get(j, "capabilities"), json_string("PARTITION_AWARE"));
+
+	json_t *used = model_new(), *offered = model_new();
+	json_t *tasks = json_array(), *offers = json_array();
+	for (m_task *t = m->tasks; t; t = t->next) {
+		if (t->fw != fw)
+			continue;
+		model_add(m, used, &t->res);
+		json_array_append_new(tasks, task_json(m, t));
+	}
+	for (m_offer *o = m->offers; o; o = o->next) {
+		if (o->fw != fw)
+			continue;
+		model_add(m, offered, &o->res);
+		json_t *oj = json_object();
+		json_object_set_new(oj, "id", json_string(o->id));
+		json_object_set_new(oj, "framework_id", json_string(fw->id));
+		json_object_set_new(oj, "slave_id", json_string(o->agent->id));
+		json_object_set_new(oj, "resources", model_of(m, &o->res));
+		json_array_append_new(offers, oj);
+	}
+	/* Mesos: "resources" is what the framework holds, used plus offered. */
+	json_t *res = json_deep_copy(used);
+	const char *key;
+	json_t *v;
+	json_object_foreach(offered, key, v)
+	{
+		if (json_is_number(v))
+			json_object_set_new(
+			        res, key,
+			        json_real(json_number_value(json_object_get(res, key)) + json_number_value(v)));
+	}
+	json_object_set_new(j, "used_resources", used);
+	json_object_set_new(j, "offered_resources", offered);
+	json_object_set_new(j, "resources", res);
+	json_object_set_new(j, "tasks", tasks);
+	json_object_set_new(j, "unreachable_tasks", json_array());
+	json_object_set_new(j, "completed_tasks", json_array());
+	json_object_set_new(j, "offers", offers);
+	json_object_set_new(j, "executors", json_array());
+	return j;
+}
+
+/* Our attributes text "k:v;k2:v2" as Mesos's attributes object. */
+static json_t *attributes_json(const char *text)
+{
+	json_t *j = json_object();
+	if (!text)
+		return j;
+	char *copy = rt_xstrdup(text), *save = NULL;
+	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(kv, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		char *end;
+		double d = strtod(colon + 1, &end);
+		json_object_set_new(j, kv, *end == '\0' && end != colon + 1 ? json_real(d) : json_string(colon + 1));
+	}
+	free(copy);
+	return j;
+}
+
+static json_t *slave_json(const master *m, const m_agent *a)
+{
+	json_t *j = json_object();
+	char pid[300];
+	snprintf(pid, sizeof pid, "slave(1)@%s:%d", a->hostname ? a->hostname : "", a->port);
+	json_object_set_new(j, "id", json_string(a->id));
+	json_object_set_new(j, "hostname", json_string(a->hostname ? a->hostname : ""));
+	json_object_set_new(j, "port", json_integer(a->port));
+	json_object_set_new(j, "pid", json_string(pid));
+	json_object_set_new(j, "attributes", attributes_json(a->attributes));
+	json_object_set_new(j, "registered_time", json_real(wall_secs(a->registered_ns)));
+	json_object_set_new(j, "resources", model_of(m, &a->total));
+	json_object_set_new(j, "unreserved_resources", model_of(m, &a->total));
+	json_object_set_new(j, "reserved_resources", json_object());
+	json_t *used = model_new(), *offered = model_new();
+	for (m_task *t = m->tasks; t; t = t->next)
+		if (t->agent == a)
+			model_add(m, used, &t->res);
+	for (m_offer *o = m->offers; o; o = o->next)
+		if (o->agent == a)
+			model_add(m, offered, &o->res);
+	json_object_set_new(j, "used_resources", used);
+	json_object_set_new(j, "offered_resources", offered);
+	json_object_set_new(j, "active", json_boolean(a->conn != NULL && !a->deactivated));
+	json_object_set_new(j, "deactivated", json_boolean(a->deactivated));
+	json_object_set_new(j, "version", json_string(MESO_MESOS_VERSION));
+	json_object_set_new(j, "capabilities", json_array());
+	return j;
+}
+
+static void reply_json(rt_http_session *s, json_t *root)
+{
+	char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(root);
+	rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
+	free(text);
+}
+
+void master_serve_mesos_state(master *m, rt_http_session *s)
+{
+	json_t *root = json_object();
+	char pid[300];
+	const char *ip = m->flags.ip ? m->flags.ip : "127.0.0.1";
+	int port = rt_http_server_port(m->http);
+	snprintf(pid, sizeof pid, "master@%s:%d", ip, port);
+	json_object_set_new(root, "version", json_string(MESO_MESOS_VERSION));
+	json_object_set_new(root, "id", json_string(m->id));
+	json_object_set_new(root, "pid", json_string(pid));
+	json_object_set_new(root, "hostname", json_string(m->flags.hostname));
+	json_object_set_new(root, "start_time", json_real(wall_secs(m->start_ns)));
+	json_object_set_new(root, "elected_time", json_real(m->elected_wall));
+	json_object_set_new(root, "leader", json_string(pid));
+	json_object_set_new(root, "leader_info", leader_info(m));
+	json_object_set_new(root, "capabilities", json_array());
+
+	size_t active = 0, inactive = 0;
+	json_t *slaves = json_array();
+	for (m_agent *a = m->agents; a; a = a->next) {
+		bool on = a->conn != NULL && !a->deactivated;
+		active += on;
+		inactive += !on;
+		json_array_append_new(slaves, slave_json(m, a));
+	}
+	json_object_set_new(root, "activated_slaves", json_integer((json_int_t)active));
+	json_object_set_new(root, "deactivated_slaves", json_integer((json_int_t)inactive));
+	json_object_set_new(root, "unreachable_slaves", json_integer(0));
+	json_object_set_new(root, "slaves", slaves);
+	json_object_set_new(root, "recovered_slaves", json_array());
+
+	json_t *fws = json_array();
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		json_array_append_new(fws, framework_json(m, fw));
+	json_object_set_new(root, "frameworks", fws);
+	json_object_set_new(root, "completed_frameworks", json_array());
+	json_object_set_new(root, "orphan_tasks", json_array());
+	json_object_set_new(root, "unregistered_frameworks", json_array());
+
+	json_t *flags = json_object();
+	char num[64];
+	snprintf(num, sizeof num, "%d", port);
+	json_object_set_new(flags, "port", json_string(num));
+	json_object_set_new(flags, "hostname", json_string(m->flags.hostname));
+	snprintf(num, sizeof num, "%gsecs", m->flags.allocation_interval);
+	json_object_set_new(flags, "allocation_interval", json_string(num));
+	if (m->flags.zk)
+		json_object_set_new(flags, "zk", json_string(m->flags.zk));
+	json_object_set_new(root, "flags", flags);
+	reply_json(s, root);
+}
+
+/* Adds a set's cpus, mem, disk and gpus to sums[4] (model_scalars order). */
+static void scalars_add(const master *m, double sums[N_MODEL_SCALARS], const ac_resources *r)
+{
+	json_t *map = model_of(m, r);
+	for (size_t i = 0; i < N_MODEL_SCALARS; i++)
+		sums[i] += json_number_value(json_object_get(map, model_scalars[i]));
+	json_decref(map);
+}
+
+void master_serve_metrics_snapshot(master *m, rt_http_session *s)
+{
+	const master_metrics *x = &m->metrics;
+	json_t *root = json_object();
+#define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
+	PUT("master/elected", m->leading ? 1 : 0);
+	PUT("master/uptime_secs", (double)(rt_mono_ns() - m->start_ns) / 1e9);
+
+	size_t s_act = 0, s_conn = 0, s_n = 0;
+	double total[N_MODEL_SCALARS] = {0}, used[N_MODEL_SCALARS] = {0}, offered[N_MODEL_SCALARS] = {0};
+	for (m_agent *a = m->agents; a; a = a->next) {
+		s_n++;
+		s_conn += a->conn != NULL;
+		s_act += a->conn != NULL && !a->deactivated;
+		scalars_add(m, total, &a->total);
+	}
+	PUT("master/slaves_active", s_act);
+	PUT("master/slaves_inactive", s_n - s_act);
+	PUT("master/slaves_connected", s_conn);
+	PUT("master/slaves_disconnected", s_n - s_conn);
+	PUT("master/slaves_unreachable", 0);
+
+	size_t f_act = 0, f_conn = 0, f_n = 0;
+	for (m_fw *fw = m->fws; fw; fw = fw->next) {
+		ac_fw_info info;
+		f_n++;
+		f_conn += fw->stream != NULL;
+		f_act += fw->stream != NULL && ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.active;
+	}
+	PUT("master/frameworks_active", f_act);
+	PUT("master/frameworks_inactive", f_n - f_act);
+	PUT("master/frameworks_connected", f_conn);
+	PUT("master/frameworks_disconnected", f_n - f_conn);
+
+	size_t staging = 0, starting = 0, running = 0, killing = 0, noffers = 0;
+	for (m_task *t = m->tasks; t; t = t->next) {
+		staging += t->state == MESOS__V1__TASK_STATE__TASK_STAGING;
+		starting += t->state == MESOS__V1__TASK_STATE__TASK_STARTING;
+		running += t->state == MESOS__V1__TASK_STATE__TASK_RUNNING;
+		killing += t->state == MESOS__V1__TASK_STATE__TASK_KILLING;
+		scalars_add(m, used, &t->res);
+	}
+	for (m_offer *o = m->offers; o; o = o->next) {
+		noffers++;
+		scalars_add(m, offered, &o->res);
+	}
+	PUT("master/tasks_staging", staging);
+	PUT("master/tasks_starting", starting);
+	PUT("master/tasks_running", running);
+	PUT("master/tasks_killing", killing);
+	PUT("master/tasks_finished", x->tasks_finished);
+	PUT("master/tasks_failed", x->tasks_failed);
+	PUT("master/tasks_killed", x->tasks_killed);
+	PUT("master/tasks_lost", x->tasks_lost);
+	PUT("master/tasks_error", x->tasks_error);
+	PUT("master/tasks_dropped", x->tasks_dropped);
+	PUT("master/tasks_unreachable", 0);
+	PUT("master/outstanding_offers", noffers);
+
+	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "master/%s_total", model_scalars[i]);
+		PUT(key, total[i]);
+		snprintf(key, sizeof key, "master/%s_used", model_scalars[i]);
+		PUT(key, used[i]);
+		snprintf(key, sizeof key, "master/%s_percent", model_scalars[i]);
+		PUT(key, total[i] > 0 ? used[i] / total[i] : 0);
+		if (strcmp(model_scalars[i], "gpus") != 0) {
+			snprintf(key, sizeof key, "allocator/mesos/resources/%s/total", model_scalars[i]);
+			PUT(key, total[i]);
+			snprintf(key, sizeof key, "allocator/mesos/resources/%s/offered_or_allocated",
+			         model_scalars[i]);
+			PUT(key, used[i] + offered[i]);
+		}
+	}
+	PUT("master/valid_status_updates", x->status_updates);
+	PUT("master/valid_status_update_acknowledgements", x->acknowledgements);
+	PUT("master/slave_registrations", x->agent_registrations);
+	PUT("master/slave_reregistrations", x->agent_reregistrations);
+	PUT("master/slave_removals", x->agent_removals);
+	PUT("master/messages_register_framework", x->framework_subscriptions);
+	PUT("master/messages_decline_offers", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE]);
+	PUT("master/messages_revive_offers", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE]);
+	PUT("master/messages_suppress_offers", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS]);
+	PUT("master/messages_kill_task", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__KILL]);
+	PUT("master/messages_reconcile_tasks", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE]);
+	PUT("master/operator_event_stream_subscribers", 0);
+
+	ac_counters c;
+	ac_counters_get(m->core, &c);
+	PUT("allocator/mesos/allocation_runs", c.passes);
+	PUT("allocator/mesos/offer_filters/active", c.filters_active);
+	/* Not Mesos names (Mesos has none for these): the core's offer counters. */
+	PUT("allocator/meso/offers_made", c.offers_made);
+	PUT("allocator/meso/offers_accepted", c.offers_accepted);
+	PUT("allocator/meso/offers_declined", c.offers_declined);
+	PUT("allocator/meso/offers_rescinded", c.offers_rescinded);
+#undef PUT
+	reply_json(s, root);
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The operator endpoints in Mesos's shapes: /master/state (v0 state JSON with
+# Mesos's field names and resource maps) and /metrics/snapshot (a flat object
+# of Mesos metric names), checked with python3's json while one task runs and
+# after it is killed.
+. "$(dirname "$0")/lib.sh" "$1"
+
+start_master
+start_agent a1 "cpus:2;mem:1024;ports:[31000-31009]" --attributes "rack:r1"
+execute_bg sleeper --command 'sleep 60' --resources "cpus:0.5;mem:64"
+wait_for 20 "the task running" master_tasks_in TASK_RUNNING 1
+
+# check ENDPOINT PYTHON: runs PYTHON with `d` the endpoint's parsed JSON; the
+# assertions print what is wrong and exit 1.
+check() {
+	http_get "$MASTER_PORT" "$1" >"$T/body.json" || fail "GET $1"
+	python3 - "$T/body.json" <<PY || fail "$1: $(head -c 3000 "$T/body.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+def want(cond, what):
+    if not cond:
+        print("FAIL:", what, file=sys.stderr); sys.exit(1)
+$2
+PY
+}
+
+check /master/state '
+want(d["leader"] == d["pid"] and d["pid"].startswith("master@"), "leader/pid")
+li = d["leader_info"]
+want(li["id"] == d["id"] and li["address"]["port"] == li["port"] and li["ip"] > 0, "leader_info")
+want(d["activated_slaves"] == 1 and d["deactivated_slaves"] == 0, "activated_slaves")
+want(isinstance(d["completed_frameworks"], list) and d["orphan_tasks"] == [], "lists")
+s = d["slaves"][0]
+want(s["pid"].startswith("slave(1)@") and s["active"] and s["hostname"] and s["port"] > 0, "slave ids")
+want(s["resources"]["cpus"] == 2 and s["resources"]["mem"] == 1024 and s["resources"]["disk"] == 0, "slave resources")
+want(s["resources"]["gpus"] == 0 and s["resources"]["ports"] == "[31000-31009]", "slave ports")
+want(s["used_resources"]["cpus"] == 0.5 and s["used_resources"]["mem"] == 64, "slave used_resources")
+want(s["attributes"] == {"rack": "r1"}, "attributes")
+f = [f for f in d["frameworks"] if f["name"] == "sleeper"][0]
+want(f["active"] and f["connected"] and f["role"] == "*" and f["user"], "framework flags")
+want(f["used_resources"]["cpus"] == 0.5 and "offered_resources" in f and "resources" in f, "framework resources")
+want(f["resources"]["cpus"] >= 0.5, "framework resources = used + offered")
+t = f["tasks"][0]
+want(t["state"] == "TASK_RUNNING" and t["framework_id"] == f["id"] and t["slave_id"] == s["id"], "task ids")
+want(t["id"] and t["name"] and t["resources"]["mem"] == 64, "task fields")
+'
+
+check /metrics/snapshot '
+want(all(isinstance(v, (int, float)) for v in d.values()), "all values numbers")
+want(d["master/elected"] == 1 and d["master/uptime_secs"] > 0, "elected")
+want(d["master/slaves_active"] == 1 and d["master/slaves_connected"] == 1, "slaves")
+want(d["master/frameworks_active"] == 1 and d["master/frameworks_connected"] == 1, "frameworks")
+want(d["master/tasks_running"] == 1 and d["master/tasks_finished"] == 0, "tasks_running")
+want(d["master/cpus_total"] == 2 and d["master/cpus_used"] == 0.5 and d["master/cpus_percent"] == 0.25, "cpus")
+want(d["master/mem_total"] == 1024 and d["master/mem_used"] == 64, "mem")
+want(d["allocator/mesos/allocation_runs"] >= 1, "allocation_runs")
+want(d["allocator/mesos/resources/cpus/total"] == 2, "allocator resources")
+want(d["master/slave_registrations"] == 1 and d["master/valid_status_updates"] >= 2, "counters")
+for k in ("master/outstanding_offers", "master/tasks_killed", "master/tasks_failed", "master/tasks_lost"):
+    want(k in d, k)
+'
+
+kill -TERM "$EXEC_PID"
+wait_exit "$EXEC_PID" 20
+check /metrics/snapshot '
+want(d["master/tasks_killed"] == 1 and d["master/tasks_running"] == 0, "tasks_killed after the kill")
+want(d["master/frameworks_active"] == 0, "no framework left active")
+'
+# The environment Mesos's agent gives an executor, seen by a command task.
+execute_bg envtask --command 'env | grep ^MESOS_ | sort'
+wait_exit "$EXEC_PID" 30
+[ "$EXIT_STATUS" -eq 0 ] || fail "the env task exited $EXIT_STATUS"
+out=$(cat "$T"/a1/frameworks/*/tasks/envtask-*/stdout)
+for v in "MESOS_AGENT_ENDPOINT=127.0.0.1:${AGENT_PORT[a1]}" "MESOS_SLAVE_PID=slave(1)@127.0.0.1:${AGENT_PORT[a1]}" \
+	MESOS_CHECKPOINT=0 MESOS_HTTP_COMMAND_EXECUTOR=0 MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD=3secs \
+	MESOS_SLAVE_ID= MESOS_FRAMEWORK_ID= MESOS_EXECUTOR_ID=envtask- MESOS_DIRECTORY=/ MESOS_SANDBOX=/; do
+	grep -q "^$v" <<<"$out" || fail "task environment lacks $v: $out"
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$MASTER_PORT/master/state")
+[ "$code" = 405 ] || fail "POST /master/state: $code"
+echo "PASS"
