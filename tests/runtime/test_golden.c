@@ -1,0 +1,336 @@
+/*
+ * test_golden.c — golden JSON fixtures (tests/runtime/golden/ (*.json)), written
+ * from the Mesos v1 scheduler API documentation, one per Event the master
+ * sends and per Call it serves. Each is parsed with rt_pbjson (strictly, so an
+ * unknown key fails) into a Call or an Event, re-encoded, and checked:
+ * - the re-encoded JSON parses to the same message (byte-identical protobuf);
+ * - field by field, recursively, the re-encoding holds exactly the fixture's
+ *   keys with equal values. The only differences allowed are the documented
+ *   ones: numbers compare by value (15.0 and 15, "5" and 5), an optional
+ *   string at its .proto default (a resource's "role":"*") is not written,
+ *   and a JSON null is an absent field.
+ * The fixtures' directory is argv[1], else GOLDEN_DIR (set by CMake).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rt_pbjson.h"
+#include "scheduler/scheduler.pb-c.h"
+
+#ifndef GOLDEN_DIR
+#define GOLDEN_DIR "golden"
+#endif
+
+static const char *golden_dir = GOLDEN_DIR;
+
+typedef struct {
+	const char *file; /* in golden_dir */
+	bool is_call;
+	const char *type; /* the enum name the fixture's "type" must have */
+} fixture;
+
+static const fixture fixtures[] = {
+        {"event_subscribed.json", false, "SUBSCRIBED"}, {"event_offers.json", false, "OFFERS"},
+        {"event_rescind.json", false, "RESCIND"},       {"event_update.json", false, "UPDATE"},
+        {"event_heartbeat.json", false, "HEARTBEAT"},   {"event_error.json", false, "ERROR"},
+        {"event_failure.json", false, "FAILURE"},       {"call_subscribe.json", true, "SUBSCRIBE"},
+        {"call_teardown.json", true, "TEARDOWN"},       {"call_accept.json", true, "ACCEPT"},
+        {"call_decline.json", true, "DECLINE"},         {"call_revive.json", true, "REVIVE"},
+        {"call_suppress.json", true, "SUPPRESS"},       {"call_kill.json", true, "KILL"},
+        {"call_acknowledge.json", true, "ACKNOWLEDGE"}, {"call_reconcile.json", true, "RECONCILE"},
+};
+#define N_FIXTURES (sizeof fixtures / sizeof fixtures[0])
+
+/* The whole file; the caller frees. */
+static char *read_file(const char *name, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", golden_dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Packs a message; the caller frees. */
+static uint8_t *packed(const ProtobufCMessage *m, size_t *n)
+{
+	*n = protobuf_c_message_get_packed_size(m);
+	uint8_t *b = malloc(*n ? *n : 1);
+	assert_non_null(b);
+	protobuf_c_message_pack(m, b);
+	return b;
+}
+
+/* A JSON number, or a decimal string (int64 on input), as a double. */
+static bool as_number(const json_t *v, double *d)
+{
+	if (json_is_number(v)) {
+		*d = json_number_value(v);
+		return true;
+	}
+	if (json_is_string(v)) {
+		char *end;
+		*d = strtod(json_string_value(v), &end);
+		return *end == '\0' && end != json_string_value(v);
+	}
+	return false;
+}
+
+/* The first difference compare_object found. */
+static char diff[700];
+#define DIFF(...)                                                                                                      \
+	do {                                                                                                           \
+		snprintf(diff, sizeof diff, __VA_ARGS__);                                                              \
+		return false;                                                                                          \
+	} while (0)
+
+static bool compare_object(const json_t *fix, const json_t *out, const ProtobufCMessageDescriptor *desc,
+                           const char *path);
+
+static bool compare_single(const json_t *fv, const json_t *ov, const ProtobufCFieldDescriptor *f, const char *path)
+{
+	if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+		if (!json_is_object(fv) || !json_is_object(ov))
+			DIFF("%s: expected objects", path);
+		return compare_object(fv, ov, f->descriptor, path);
+	}
+	double a, b;
+	if (json_is_number(fv) || json_is_number(ov)) {
+		if (!as_number(fv, &a) || !as_number(ov, &b) || a != b)
+			DIFF("%s: number differs after the round trip", path);
+		return true;
+	}
+	if (!json_equal((json_t *)fv, (json_t *)ov)) {
+		char *x = json_dumps(fv, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *y = json_dumps(ov, JSON_ENCODE_ANY | JSON_COMPACT);
+		snprintf(diff, sizeof diff, "%s: %s became %s", path, x ? x : "?", y ? y : "?");
+		free(x);
+		free(y);
+		return false;
+	}
+	return true;
+}
+
+/* Every key of fix is in out with an equal value, and out has no other key;
+ * desc is the message both render. */
+static bool compare_object(const json_t *fix, const json_t *out, const ProtobufCMessageDescriptor *desc,
+                           const char *path)
+{
+	const char *key;
+	json_t *fv;
+	char sub[512];
+	json_object_foreach((json_t *)fix, key, fv)
+	{
+		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+		const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(desc, key);
+		if (!f)
+			DIFF("%s: no such field in %s", sub, desc->name);
+		const json_t *ov = json_object_get(out, key);
+		if (json_is_null(fv)) {
+			if (ov)
+				DIFF("%s: null in the fixture but written", sub);
+			continue;
+		}
+		if (!ov) {
+			/* Documented: an optional string at its default is not written. */
+			bool at_default = f->type == PROTOBUF_C_TYPE_STRING && f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+			                  f->default_value && json_is_string(fv) &&
+			                  strcmp(json_string_value(fv), (const char *)f->default_value) == 0;
+			if (!at_default)
+				DIFF("%s: dropped by the round trip", sub);
+			continue;
+		}
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			if (!json_is_array(fv) || !json_is_array(ov) || json_array_size(fv) != json_array_size(ov))
+				DIFF("%s: array differs after the round trip", sub);
+			for (size_t i = 0; i < json_array_size(fv); i++) {
+				char el[560];
+				snprintf(el, sizeof el, "%s[%zu]", sub, i);
+				if (!compare_single(json_array_get(fv, i), json_array_get(ov, i), f, el))
+					return false;
+			}
+		} else if (!compare_single(fv, ov, f, sub)) {
+			return false;
+		}
+	}
+	json_object_foreach((json_t *)out, key, fv)
+	{
+		const json_t *orig = json_object_get(fix, key);
+		if (!orig || json_is_null(orig))
+			DIFF("%s%s%s: written but not in the fixture", path, *path ? "." : "", key);
+	}
+	return true;
+}
+
+/* Counts the keys of a JSON value, recursively (to show coverage). */
+static size_t count_keys(const json_t *v)
+{
+	size_t n = 0;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x) n += 1 + count_keys(x);
+	} else if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++)
+			n += count_keys(json_array_get(v, i));
+	}
+	return n;
+}
+
+static void test_fixture(void **state)
+{
+	const fixture *fx = *state;
+	const ProtobufCMessageDescriptor *desc =
+	        fx->is_call ? &mesos__v1__scheduler__call__descriptor : &mesos__v1__scheduler__event__descriptor;
+	size_t len;
+	char *text = read_file(fx->file, &len);
+	char err[300];
+
+	json_error_t jerr;
+	json_t *fix = json_loadb(text, len, 0, &jerr);
+	if (!fix)
+		fail_msg("%s: not JSON: %s", fx->file, jerr.text);
+	const char *type = json_string_value(json_object_get(fix, "type"));
+	if (!type || strcmp(type, fx->type) != 0)
+		fail_msg("%s: type %s, expected %s", fx->file, type ? type : "(none)", fx->type);
+
+	ProtobufCMessage *m = rt_pbjson_parse(desc, text, len, RT_PBJSON_STRICT, err, sizeof err);
+	if (!m)
+		fail_msg("%s does not parse: %s", fx->file, err);
+	/* The enum the fixture names is the one parsed. */
+	const ProtobufCEnumDescriptor *types =
+	        protobuf_c_message_descriptor_get_field_by_name(desc, "type")->descriptor;
+	const ProtobufCEnumValue *tv = protobuf_c_enum_descriptor_get_value_by_name(types, fx->type);
+	assert_non_null(tv);
+	int parsed_type = fx->is_call ? (int)((Mesos__V1__Scheduler__Call *)m)->type
+	                              : (int)((Mesos__V1__Scheduler__Event *)m)->type;
+	assert_int_equal(parsed_type, tv->value);
+
+	size_t olen;
+	char *again = rt_pbjson_dump(m, &olen);
+	assert_non_null(again);
+	ProtobufCMessage *back = rt_pbjson_parse(desc, again, olen, RT_PBJSON_STRICT, err, sizeof err);
+	if (!back)
+		fail_msg("%s: re-encoding does not parse: %s\n%s", fx->file, err, again);
+	size_t n1, n2;
+	uint8_t *b1 = packed(m, &n1), *b2 = packed(back, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(b1, b2, n1);
+
+	json_t *out = json_loadb(again, olen, 0, &jerr);
+	assert_non_null(out);
+	if (!compare_object(fix, out, desc, ""))
+		fail_msg("%s: %s\nre-encoded: %s", fx->file, diff, again);
+	print_message("%s: %zu keys, %zu protobuf bytes\n", fx->file, count_keys(fix), n1);
+
+	json_decref(out);
+	json_decref(fix);
+	free(b1);
+	free(b2);
+	protobuf_c_message_free_unpacked(back, NULL);
+	protobuf_c_message_free_unpacked(m, NULL);
+	free(again);
+	free(text);
+}
+
+/* Every *.json in the directory is one of the fixtures above (so a new
+ * fixture is not silently skipped). */
+static void test_no_stray_fixture(void **state)
+{
+	(void)state;
+	DIR *d = opendir(golden_dir);
+	if (!d)
+		fail_msg("cannot open %s", golden_dir);
+	struct dirent *e;
+	size_t seen = 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		bool known = false;
+		for (size_t i = 0; i < N_FIXTURES; i++)
+			known = known || strcmp(fixtures[i].file, e->d_name) == 0;
+		if (!known)
+			fail_msg("%s/%s is not listed in test_golden.c", golden_dir, e->d_name);
+		seen++;
+	}
+	closedir(d);
+	assert_int_equal(seen, N_FIXTURES);
+}
+
+/* The comparison itself: a dropped key fails it, a documented difference
+ * does not. */
+static void test_comparison_catches_a_drop(void **state)
+{
+	(void)state;
+	json_t *fix = json_pack("{s:s, s:{s:{s:s}}}", "type", "RESCIND", "rescind", "offer_id", "value", "O1");
+	json_t *out = json_pack("{s:s, s:{}}", "type", "RESCIND", "rescind");
+	assert_false(compare_object(fix, out, &mesos__v1__scheduler__event__descriptor, ""));
+	assert_string_equal(diff, "rescind.offer_id: dropped by the round trip");
+	assert_true(compare_object(fix, fix, &mesos__v1__scheduler__event__descriptor, ""));
+	/* A resource's "role":"*" (its default) may be left out; "role":"r" not. */
+	json_t *res = json_pack("{s:s, s:s, s:{s:f}, s:s}", "name", "cpus", "type", "SCALAR", "scalar", "value", 1.0,
+	                        "role", "*");
+	json_t *res_out = json_pack("{s:s, s:s, s:{s:i}}", "name", "cpus", "type", "SCALAR", "scalar", "value", 1);
+	assert_true(compare_object(res, res_out, &mesos__v1__resource__descriptor, ""));
+	json_object_set_new(res, "role", json_string("r"));
+	assert_false(compare_object(res, res_out, &mesos__v1__resource__descriptor, ""));
+	json_decref(res);
+	json_decref(res_out);
+	json_decref(fix);
+	json_decref(out);
+}
+
+#define FIXTURE_TEST(i) cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i])
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		golden_dir = argv[1];
+	const struct CMUnitTest tests[] = {
+	        FIXTURE_TEST(0),
+	        FIXTURE_TEST(1),
+	        FIXTURE_TEST(2),
+	        FIXTURE_TEST(3),
+	        FIXTURE_TEST(4),
+	        FIXTURE_TEST(5),
+	        FIXTURE_TEST(6),
+	        FIXTURE_TEST(7),
+	        FIXTURE_TEST(8),
+	        FIXTURE_TEST(9),
+	        FIXTURE_TEST(10),
+	        FIXTURE_TEST(11),
+	        FIXTURE_TEST(12),
+	        FIXTURE_TEST(13),
+	        FIXTURE_TEST(14),
+	        FIXTURE_TEST(15),
+	        cmocka_unit_test(test_no_stray_fixture),
+	        cmocka_unit_test(test_comparison_catches_a_drop),
+	};
+	_Static_assert(N_FIXTURES == 16, "list every fixture in main()");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
