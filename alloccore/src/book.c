@@ -303,11 +303,10 @@ void offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources 
 
 ac_time ac_refuse_from_seconds(double s)
 {
-	const double year = 365.0 * 24 * 3600;
 	if (isnan(s) || s < 0)
 		return AC_REFUSE_DEFAULT;
-	if (s > year)
-		s = year;
+	if (s >= (double)AC_REFUSE_MAX / AC_SECOND)
+		return AC_REFUSE_MAX;
 	return (ac_time)llround(s * 1e9);
 }
 

@@ -14,8 +14,7 @@
 
 #include "alloccore/alloccore.h"
 
-#define MAX_TOKENS    16
-#define REFUSE_MAX_NS ((ac_time)365 * 24 * 3600 * AC_SECOND) /* Mesos clamps refuse_seconds here */
+#define MAX_TOKENS 16
 
 static const char usage_text[] =
         "usage: meso-alloc [FILE]\n"
@@ -313,7 +312,7 @@ static int parse_refuse(struct driver *d, const char *what, const char *text, ac
 	*out = AC_REFUSE_DEFAULT;
 	if (text && parse_seconds(d, what, text, out) < 0)
 		return -1;
-	*out = *out < REFUSE_MAX_NS ? *out : REFUSE_MAX_NS;
+	*out = *out < AC_REFUSE_MAX ? *out : AC_REFUSE_MAX;
 	return 0;
 }
 

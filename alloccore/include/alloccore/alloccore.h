@@ -263,6 +263,7 @@ int ac_advance(ac_core *core, ac_time now, ac_err *err);
  * 365 days is clamped, and 0 means no filter. */
 ac_time ac_refuse_from_seconds(double seconds);
 #define AC_REFUSE_DEFAULT (5 * AC_SECOND)
+#define AC_REFUSE_MAX     ((ac_time)365 * 24 * 3600 * AC_SECOND)
 
 /* Accepts offers (all of one framework, on one agent, each once): `used`
  * becomes allocated to the framework; the rest is declined with a filter
