@@ -75,14 +75,6 @@ typedef struct alibaba_source {
 	char fw_names[13][16];
 } alibaba_source;
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static int jobs_rehash(alibaba_source *a)
 {
 	size_t n = a->njslots ? a->njslots * 2 : 1024;
@@ -90,7 +82,7 @@ static int jobs_rehash(alibaba_source *a)
 	if (!s)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < a->njobs; i++) {
-		size_t h = str_hash(a->jobs[i].name) & (n - 1);
+		size_t h = lines_hash(a->jobs[i].name) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
 		s[h] = (uint32_t)i + 1;
@@ -108,7 +100,7 @@ static uint32_t job_find(alibaba_source *a, const char *name, bool create)
 		return UINT32_MAX;
 	if (!a->njslots)
 		return UINT32_MAX;
-	size_t h = str_hash(name) & (a->njslots - 1);
+	size_t h = lines_hash(name) & (a->njslots - 1);
 	while (a->jslots[h]) {
 		if (strcmp(a->jobs[a->jslots[h] - 1].name, name) == 0)
 			return a->jslots[h] - 1;

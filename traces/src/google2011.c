@@ -78,14 +78,6 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static int rehash_tasks(google_source *g)
 {
 	size_t n = g->nslots ? g->nslots * 2 : 1024;
@@ -144,7 +136,7 @@ static int rehash_users(google_source *g)
 	if (!s)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < g->nusers; i++) {
-		size_t h = str_hash(g->users[i]) & (n - 1);
+		size_t h = lines_hash(g->users[i]) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
 		s[h] = (uint32_t)i + 1;
@@ -159,7 +151,7 @@ static uint32_t user_intern(google_source *g, const char *u)
 {
 	if ((g->nusers + 1) * 2 > g->nuslots && rehash_users(g) < 0)
 		return UINT32_MAX;
-	size_t h = str_hash(u) & (g->nuslots - 1);
+	size_t h = lines_hash(u) & (g->nuslots - 1);
 	while (g->uslots[h]) {
 		if (strcmp(g->users[g->uslots[h] - 1], u) == 0)
 			return g->uslots[h] - 1;

@@ -223,3 +223,11 @@ int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, vo
 		warn(warn_ud, err->msg);
 	return 1;
 }
+
+uint64_t lines_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}

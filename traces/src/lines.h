@@ -42,6 +42,9 @@ int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, vo
                   void *warn_ud, int col, const char *name, const char *fmt, ...)
         __attribute__((format(printf, 9, 10)));
 
+/* FNV-1a hash of a NUL-terminated string (the readers' id tables). */
+uint64_t lines_hash(const char *s);
+
 /* Unsigned decimal integer (no sign, at most max). 0 or TR_EFORMAT. */
 int lines_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* Signed decimal integer in [min, max]. 0 or TR_EFORMAT. */
