@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,11 @@ static int four_letter(int port, const char *cmd, const char *want)
 	struct sockaddr_in a = {
 	        .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int ok = 0;
+	/* Whatever holds the port may not be ZooKeeper (the free port can be
+	 * taken between free_port() and the server's bind): never wait long. */
+	struct timeval tv = {1, 0};
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && write(fd, cmd, 4) == 4) {
 		char buf[2048];
 		size_t n = 0;
@@ -102,19 +108,27 @@ int zk_server_start(zk_server *s)
 	snprintf(s->dir, sizeof s->dir, "/tmp/meso-zk-XXXXXX");
 	if (!mkdtemp(s->dir) || (s->port = free_port()) < 0)
 		return -1;
-	snprintf(s->hosts, sizeof s->hosts, "127.0.0.1:%d", s->port);
-	char path[512];
-	snprintf(path, sizeof path, "%s/zoo.cfg", s->dir);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f,
-	        "tickTime=100\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=127.0.0.1\n"
-	        "admin.enableServer=false\n4lw.commands.whitelist=srvr,ruok\n"
-	        "minSessionTimeout=200\nmaxSessionTimeout=60000\n",
-	        s->dir, s->port);
-	fclose(f);
-	return spawn(s);
+	/* The port found free may be taken before the server binds it: then
+	 * the server exits or never answers, and we try another port. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (attempt && (s->port = free_port()) < 0)
+			return -1;
+		snprintf(s->hosts, sizeof s->hosts, "127.0.0.1:%d", s->port);
+		char path[512];
+		snprintf(path, sizeof path, "%s/zoo.cfg", s->dir);
+		FILE *f = fopen(path, "w");
+		if (!f)
+			return -1;
+		fprintf(f,
+		        "tickTime=100\ndataDir=%s/data\nclientPort=%d\nclientPortAddress=127.0.0.1\n"
+		        "admin.enableServer=false\n4lw.commands.whitelist=srvr,ruok\n"
+		        "minSessionTimeout=200\nmaxSessionTimeout=60000\n",
+		        s->dir, s->port);
+		fclose(f);
+		if (spawn(s) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 void zk_server_kill(zk_server *s)
