@@ -143,6 +143,7 @@ uint32_t offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
 	O->created = now;
 	O->pass = c->pass;
 	O->serial = ++c->offer_serial;
+	O->agent_tag = AGENT(c, a)->tag; /* read now, while the agent is in cache */
 	LINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
 	AGENT(c, a)->noffers++;
 	FW(c, f)->noffers++;
@@ -212,6 +213,8 @@ void offer_view(ac_core *c, uint32_t o, ac_offer_view *v)
 	v->id = handle_make(c->offers.gens[o], o);
 	v->fw = handle_make(c->fws.gens[O->fw], O->fw);
 	v->agent = handle_make(c->agents.gens[O->agent], O->agent);
+	v->fw_tag = FW(c, O->fw)->tag;
+	v->agent_tag = O->agent_tag;
 	bag_to_res(c, &O->res, &c->view_buf);
 	v->resources = &c->view_buf;
 }

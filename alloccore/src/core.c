@@ -632,6 +632,17 @@ int ac_agent_set_attributes(ac_core *c, ac_agent_id id, const char *attrs, ac_er
 	return 0;
 }
 
+int ac_agent_set_tag(ac_core *c, ac_agent_id id, uint64_t tag, ac_err *err)
+{
+	uint32_t s = agent_resolve(c, id, err);
+	if (!s)
+		return AC_ENOENT;
+	AGENT(c, s)->tag = tag;
+	for (uint32_t o = AGENT(c, s)->offers_head; o; o = OFFER(c, o)->ag_next)
+		OFFER(c, o)->agent_tag = tag; /* offers keep a copy */
+	return 0;
+}
+
 ac_agent_id ac_agent_find(const ac_core *c, const char *name)
 {
 	if (!name)
@@ -816,6 +827,15 @@ int ac_fw_set_weight(ac_core *c, ac_fw_id id, double weight, ac_err *err)
 		return rc;
 	CLIENT(c, FW(c, s)->client)->weight = w;
 	client_changed(c, FW(c, s)->client);
+	return 0;
+}
+
+int ac_fw_set_tag(ac_core *c, ac_fw_id id, uint64_t tag, ac_err *err)
+{
+	uint32_t s = fw_resolve(c, id, err);
+	if (!s)
+		return AC_ENOENT;
+	FW(c, s)->tag = tag;
 	return 0;
 }
 

@@ -106,6 +106,7 @@ typedef struct agent {
 	char *name;
 	char *attrs;
 	uint32_t name_next;
+	uint64_t tag; /* the caller's (ac_agent_set_tag) */
 } agent;
 
 typedef struct fw {
@@ -118,6 +119,7 @@ typedef struct fw {
 	uint32_t allocs_head;
 	char *name;
 	uint32_t name_next;
+	uint64_t tag; /* the caller's (ac_fw_set_tag) */
 } fw;
 
 /* Offers are linked per agent only: answering or dropping one then touches
@@ -128,7 +130,8 @@ typedef struct offer {
 	uint32_t fw, agent;
 	ac_time created;
 	uint64_t pass;
-	uint64_t serial; /* creation order */
+	uint64_t serial;    /* creation order */
+	uint64_t agent_tag; /* a copy of its agent's tag (ac_agent_set_tag keeps it current) */
 	bag res;
 	uint32_t ag_prev, ag_next;
 } offer;

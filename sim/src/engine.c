@@ -165,11 +165,7 @@ static void hook_offer(void *ud, const ac_offer_view *ov)
 {
 	sim_core *c = ud;
 	sim *s = c->s;
-	uint32_t fw = sim_idmap_get(&c->fws, ov->fw), m = sim_idmap_get(&c->agents, ov->agent);
-	if (fw == SIM_NONE || m == SIM_NONE) {
-		sim_fail(s, "internal: offer for an unknown framework or agent");
-		return;
-	}
+	uint32_t fw = (uint32_t)ov->fw_tag, m = (uint32_t)ov->agent_tag;
 	uint32_t slot = s->offer_free;
 	if (slot != SIM_NONE) {
 		s->offer_free = s->offers[slot].next_free;
@@ -189,7 +185,29 @@ static void hook_offer(void *ud, const ac_offer_view *ov)
 	for (int k = 0; k < NRES; k++)
 		o->res[k] = v.v[k];
 	o->rescinds = s->rescinds;
-	sim_push(s, s->now + s->fws[fw].cfg.decision_latency_ns, EV_DECISION, slot, 0);
+	o->decide_ns = s->now + s->fws[fw].cfg.decision_latency_ns;
+	sim_fw *F = &s->fws[fw];
+	if (F->ib_n == F->ib_cap) {
+		/* unroll the ring into one twice the size */
+		uint32_t cap = F->ib_cap ? F->ib_cap * 2 : 64;
+		uint32_t *q = malloc(sizeof *q * cap);
+		if (!q) {
+			sim_fail(s, "out of memory");
+			return;
+		}
+		for (uint32_t i = 0; i < F->ib_n; i++)
+			q[i] = F->inbox[(F->ib_head + i) & (F->ib_cap - 1)];
+		free(F->inbox);
+		F->inbox = q;
+		F->ib_cap = cap;
+		F->ib_head = 0;
+	}
+	/* one decision per framework and time: a new one when the last
+	 * offer waiting is answered at another time */
+	uint32_t last = F->ib_n ? F->inbox[(F->ib_head + F->ib_n - 1) & (F->ib_cap - 1)] : SIM_NONE;
+	if (last == SIM_NONE || s->offers[last].decide_ns != o->decide_ns)
+		sim_push(s, o->decide_ns, EV_DECISION, fw, 0);
+	F->inbox[(F->ib_head + F->ib_n++) & (F->ib_cap - 1)] = slot;
 }
 
 static void hook_rescind(void *ud, const ac_offer_view *ov, ac_rescind_reason why)
@@ -209,8 +227,6 @@ static int core_create(sim *s, sim_core *c)
 	ac_hooks hooks = {hook_offer, hook_rescind, c};
 	ac_err e;
 	c->s = s;
-	sim_idmap_init(&c->agents);
-	sim_idmap_init(&c->fws);
 	if (ac_core_create(&cfg, &hooks, &c->core, &e) < 0)
 		return sim_fail(s, "policy %s: %s", s->cfg.policy, e.msg);
 	size_t nroles;
@@ -252,12 +268,9 @@ static uint32_t fw_register(sim *s, const tr_framework *cfg)
 	sim_core *c = &s->cores[fw->core];
 	ac_fw_opts o = {fw->cfg.role, cfg->weight, cfg->priority};
 	ac_err e;
-	if (!fw->cfg.role || ac_fw_add(c->core, cfg->name, &o, &fw->id, &e) < 0) {
+	if (!fw->cfg.role || ac_fw_add(c->core, cfg->name, &o, &fw->id, &e) < 0 ||
+	    ac_fw_set_tag(c->core, fw->id, f, &e) < 0) {
 		sim_fail(s, "framework %s: %s", cfg->name, fw->cfg.role ? e.msg : "out of memory");
-		return SIM_NONE;
-	}
-	if (sim_idmap_put(&c->fws, fw->id, f) < 0) {
-		sim_fail(s, "out of memory");
 		return SIM_NONE;
 	}
 	c->wanting++;
@@ -318,8 +331,8 @@ static int machine_add(sim *s, const tr_event *ev)
 	sim_core *c = &s->cores[mc->core];
 	if (ac_agent_add(c->core, ev->machine, &r, &mc->agent, &e) < 0)
 		return bad_row(s, ev, "machine %s: %s", ev->machine, e.msg);
-	if (sim_idmap_put(&c->agents, mc->agent, m) < 0)
-		return sim_fail(s, "out of memory");
+	if (ac_agent_set_tag(c->core, mc->agent, m, &e) < 0)
+		return sim_fail(s, "internal: agent tag %s: %s", ev->machine, e.msg);
 	mc->present = true;
 	memcpy(mc->total, res, sizeof res);
 	metrics_total_add(s, res, 1);
@@ -642,8 +655,6 @@ void sim_destroy(sim *s)
 	metrics_close(s);
 	for (uint32_t i = 0; i < s->ncores; i++) {
 		ac_core_destroy(s->cores[i].core);
-		sim_idmap_free(&s->cores[i].agents);
-		sim_idmap_free(&s->cores[i].fws);
 	}
 	free(s->cores);
 	free(s->slice_credit);
@@ -651,6 +662,7 @@ void sim_destroy(sim *s)
 		free(s->fws[f].cfg.role);
 		free(s->fws[f].gang_q);
 		free(s->fws[f].held);
+		free(s->fws[f].inbox);
 	}
 	for (size_t j = 0; j < s->job_names.n; j++)
 		free(s->jobs[j].gang_tasks);

@@ -18,7 +18,7 @@
 enum {
 	EV_TICK,        /* periodic allocation pass */
 	EV_SAMPLE,      /* timeseries sample */
-	EV_DECISION,    /* a framework answers an offer; a = offer slot */
+	EV_DECISION,    /* a framework answers the offers made to it at one time; a = fw */
 	EV_TASK_END,    /* a = task, b = its run generation */
 	EV_ALLOC_AGENT, /* event-driven pass on one machine; a = machine */
 	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation */
@@ -77,6 +77,12 @@ typedef struct sim_fw {
 	uint32_t nheld, held_cap;
 	uint64_t hold_gen;
 	bool hold_timer; /* an EV_GANG_HOLD of hold_gen is queued */
+	/* offers waiting for its decision, oldest first (a ring of offer
+	 * slots, power-of-two capacity): the offers of one allocation pass
+	 * arrive together, as in Mesos's OFFERS event, and are answered by
+	 * one EV_DECISION */
+	uint32_t *inbox;
+	uint32_t ib_head, ib_n, ib_cap;
 } sim_fw;
 
 typedef struct sim_machine {
@@ -93,14 +99,13 @@ typedef struct sim_offer {
 	uint32_t fw, machine;
 	int64_t res[NRES];
 	uint64_t rescinds; /* the core's rescind count when made */
+	ac_time decide_ns; /* when its framework answers it */
 	uint32_t next_free;
 } sim_offer;
 
 typedef struct sim_core {
 	sim *s;
-	ac_core *core;
-	sim_idmap agents; /* ac_agent_id -> machine */
-	sim_idmap fws;    /* ac_fw_id -> framework */
+	ac_core *core;   /* agents are tagged with their machine, frameworks with theirs */
 	uint32_t wanting; /* frameworks not suppressed */
 } sim_core;
 
@@ -174,7 +179,8 @@ void res_to_ac(const int64_t res[NRES], ac_resources *out);
 
 /* models.c */
 void model_task_submitted(sim *s, uint32_t fw, uint32_t task);
-void model_decide(sim *s, uint32_t slot);
+/* Framework fw answers the offers in its inbox whose time has come. */
+void model_decide(sim *s, uint32_t fw);
 void model_gang_hold_end(sim *s, uint32_t fw, uint64_t gen);
 void model_update_suppression(sim *s, uint32_t fw);
 void model_unpark(sim *s);

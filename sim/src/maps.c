@@ -1,5 +1,5 @@
 /*
- * maps.c — name interning and handle maps (see maps.h). Names live in large
+ * maps.c — name interning (see maps.h). Names live in large
  * arena blocks so that a million job ids cost a million small copies, not a
  * million mallocs.
  */
@@ -14,14 +14,6 @@ static uint32_t hash_str(const char *s)
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h;
-}
-
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
 }
 
 void sim_names_init(sim_names *m)
@@ -131,63 +123,4 @@ uint32_t sim_names_intern(sim_names *m, const char *name, int *added)
 	m->hashes[i] = h;
 	*added = 1;
 	return (uint32_t)m->n++;
-}
-
-void sim_idmap_init(sim_idmap *m)
-{
-	memset(m, 0, sizeof *m);
-}
-
-void sim_idmap_free(sim_idmap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	sim_idmap_init(m);
-}
-
-static void raw_put(uint64_t *keys, uint32_t *vals, size_t cap, uint64_t key, uint32_t val)
-{
-	size_t i = mix64(key) & (cap - 1);
-	while (keys[i] && keys[i] != key)
-		i = (i + 1) & (cap - 1);
-	keys[i] = key;
-	vals[i] = val;
-}
-
-int sim_idmap_put(sim_idmap *m, uint64_t key, uint32_t val)
-{
-	if ((m->used + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		uint64_t *keys = calloc(cap, sizeof *keys);
-		uint32_t *vals = malloc(cap * sizeof *vals);
-		if (!keys || !vals) {
-			free(keys);
-			free(vals);
-			return -1;
-		}
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				raw_put(keys, vals, cap, m->keys[i], m->vals[i]);
-		free(m->keys);
-		free(m->vals);
-		m->keys = keys;
-		m->vals = vals;
-		m->cap = cap;
-	}
-	if (sim_idmap_get(m, key) == SIM_NONE)
-		m->used++;
-	raw_put(m->keys, m->vals, m->cap, key, val);
-	return 0;
-}
-
-uint32_t sim_idmap_get(const sim_idmap *m, uint64_t key)
-{
-	if (!m->cap)
-		return SIM_NONE;
-	for (size_t i = mix64(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key)
-			return m->vals[i];
-		if (!m->keys[i])
-			return SIM_NONE;
-	}
 }

@@ -1,8 +1,8 @@
 /*
- * maps.h — the two hash maps of the simulator: names (machines, jobs,
- * frameworks) interned to dense indices, and core handles (ac_agent_id,
- * ac_fw_id) to those indices. Open addressing, linear probing, power-of-two
- * tables grown at half load.
+ * maps.h — the simulator's name map: names (machines, jobs, frameworks)
+ * interned to dense indices. Open addressing, linear probing, power-of-two
+ * tables grown at half load. (Core handles need no map: the core carries
+ * our indices as tags, ac_agent_set_tag and ac_fw_set_tag.)
  */
 #ifndef SIM_MAPS_H
 #define SIM_MAPS_H
@@ -35,17 +35,5 @@ static inline const char *sim_names_get(const sim_names *m, uint32_t i)
 {
 	return m->names[i];
 }
-
-/* uint64 key (never 0) -> uint32 value. */
-typedef struct sim_idmap {
-	uint64_t *keys; /* 0 = empty; removal leaves a tombstone (key kept, value SIM_NONE) */
-	uint32_t *vals;
-	size_t cap, used;
-} sim_idmap;
-
-void sim_idmap_init(sim_idmap *m);
-void sim_idmap_free(sim_idmap *m);
-int sim_idmap_put(sim_idmap *m, uint64_t key, uint32_t val);
-uint32_t sim_idmap_get(const sim_idmap *m, uint64_t key);
 
 #endif

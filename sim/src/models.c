@@ -443,9 +443,8 @@ void model_gang_hold_end(sim *s, uint32_t f, uint64_t gen)
 
 /* ----------------------------------------------------------- decisions */
 
-void model_decide(sim *s, uint32_t slot)
+static void decide_one(sim *s, uint32_t f, uint32_t slot)
 {
-	uint32_t f = s->offers[slot].fw;
 	sim_fw *fw = &s->fws[f];
 	if (!offer_alive(s, slot)) {
 		offer_release(s, slot);
@@ -470,6 +469,20 @@ void model_decide(sim *s, uint32_t slot)
 		try_gang(s, f);
 	} else {
 		answer_greedy(s, slot);
+	}
+}
+
+void model_decide(sim *s, uint32_t f)
+{
+	sim_fw *fw = &s->fws[f];
+	/* Answering makes no offers, so the inbox only shrinks meanwhile. */
+	while (fw->ib_n > 0 && !s->failed) {
+		uint32_t slot = fw->inbox[fw->ib_head];
+		if (s->offers[slot].decide_ns > s->now)
+			break; /* a later pass's: its own decision comes */
+		fw->ib_head = (fw->ib_head + 1) & (fw->ib_cap - 1);
+		fw->ib_n--;
+		decide_one(s, f, slot);
 	}
 	model_update_suppression(s, f);
 }

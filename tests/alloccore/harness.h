@@ -25,6 +25,7 @@ typedef struct h_event {
 	ac_fw_id fw;
 	ac_agent_id agent;
 	ac_resources res;
+	uint64_t fw_tag, agent_tag;
 } h_event;
 
 typedef struct harness {
@@ -38,7 +39,7 @@ static void h_on_offer(void *ud, const ac_offer_view *o)
 {
 	harness *h = ud;
 	assert_true(h->nev < H_MAX_EVENTS);
-	h->ev[h->nev++] = (h_event){false, o->id, o->fw, o->agent, *o->resources};
+	h->ev[h->nev++] = (h_event){false, o->id, o->fw, o->agent, *o->resources, o->fw_tag, o->agent_tag};
 }
 
 static void h_on_rescind(void *ud, const ac_offer_view *o, ac_rescind_reason why)
@@ -46,7 +47,7 @@ static void h_on_rescind(void *ud, const ac_offer_view *o, ac_rescind_reason why
 	harness *h = ud;
 	(void)why;
 	assert_true(h->nev < H_MAX_EVENTS);
-	h->ev[h->nev++] = (h_event){true, o->id, o->fw, o->agent, *o->resources};
+	h->ev[h->nev++] = (h_event){true, o->id, o->fw, o->agent, *o->resources, o->fw_tag, o->agent_tag};
 }
 
 /* A core visiting agents in the order added, so outcomes are exact. */

@@ -161,6 +161,36 @@ static void test_agent_deactivate(void **state)
 	h_free(h);
 }
 
+/* Tags are the caller's numbers, carried by every offer view (offers and
+ * rescinds): 0 until set, a change reaches outstanding offers, and a stale
+ * handle is refused. */
+static void test_tags(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m0 = h_agent(h, "m0", "cpus:4;mem:4096");
+	ac_agent_id m1 = h_agent(h, "m1", "cpus:4;mem:4096");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	ac_err err = {0};
+	assert_int_equal(ac_agent_set_tag(h->core, m1, 11, &err), 0);
+	assert_int_equal(ac_fw_set_tag(h->core, a, 7, &err), 0);
+	assert_int_equal(h_allocate(h), 2);
+	assert_int_equal(h->ev[0].agent_tag, 0); /* m0: never set */
+	assert_int_equal(h->ev[0].fw_tag, 7);
+	assert_int_equal(h->ev[1].agent_tag, 11);
+	/* a new tag reaches the offer already out */
+	assert_int_equal(ac_agent_set_tag(h->core, m1, 12, &err), 0);
+	assert_int_equal(ac_agent_remove(h->core, m1, &err), 0);
+	assert_int_equal(h->nev, 3);
+	assert_true(h->ev[2].rescind);
+	assert_int_equal(h->ev[2].agent_tag, 12);
+	assert_int_equal(h->ev[2].fw_tag, 7);
+	/* m1 is gone: its handle is stale */
+	assert_int_equal(ac_agent_set_tag(h->core, m1, 1, &err), AC_ENOENT);
+	assert_int_equal(ac_fw_set_tag(h->core, a + 1, 1, &err), AC_ENOENT);
+	(void)m0;
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +200,7 @@ int main(void)
 	        cmocka_unit_test(test_offer_ids_not_confused_after_reuse),
 	        cmocka_unit_test(test_over_allocation_after_shrink),
 	        cmocka_unit_test(test_agent_deactivate),
+	        cmocka_unit_test(test_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

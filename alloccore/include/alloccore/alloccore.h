@@ -77,6 +77,7 @@ typedef struct ac_offer_view {
 	ac_fw_id fw;
 	ac_agent_id agent;
 	const ac_resources *resources;
+	uint64_t fw_tag, agent_tag; /* the callers' own tags (ac_fw_set_tag, ac_agent_set_tag) */
 } ac_offer_view;
 
 typedef enum ac_rescind_reason {
@@ -148,6 +149,9 @@ int ac_agent_activate(ac_core *core, ac_agent_id agent, ac_err *err);
 /* Sets free-form attributes ("rack:r1;zone:2"); a change drops the agent's
  * filters, as in Mesos. The core does not interpret them. */
 int ac_agent_set_attributes(ac_core *core, ac_agent_id agent, const char *attributes, ac_err *err);
+/* Attaches a number of the caller's own (an index, say; 0 by default) to the
+ * agent; offer views carry it, so a hook needs no lookup by handle. */
+int ac_agent_set_tag(ac_core *core, ac_agent_id agent, uint64_t tag, ac_err *err);
 /* Handle of the agent with that name, or 0. */
 ac_agent_id ac_agent_find(const ac_core *core, const char *name);
 
@@ -186,6 +190,8 @@ int ac_fw_activate(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_suppress(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_revive(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_set_weight(ac_core *core, ac_fw_id fw, double weight, ac_err *err);
+/* As ac_agent_set_tag, for a framework. */
+int ac_fw_set_tag(ac_core *core, ac_fw_id fw, uint64_t tag, ac_err *err);
 ac_fw_id ac_fw_find(const ac_core *core, const char *name);
 
 typedef struct ac_fw_info {
