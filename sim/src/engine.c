@@ -87,6 +87,18 @@ void sim_list_remove(sim *s, sim_list *l, uint32_t t)
 	l->n--;
 }
 
+void sim_pending_push(sim *s, uint32_t t)
+{
+	sim_task *x = &s->tasks[t];
+	sim_fw *fw = &s->fws[x->fw];
+	if (fw->pending.n == 0)
+		memcpy(fw->pend_min, x->res, sizeof fw->pend_min);
+	for (int k = 0; k < NRES; k++)
+		if (x->res[k] < fw->pend_min[k])
+			fw->pend_min[k] = x->res[k];
+	sim_list_push(s, &fw->pending, t);
+}
+
 static void list_init(sim_list *l)
 {
 	l->head = l->tail = SIM_NONE;
@@ -357,7 +369,7 @@ static void task_lost(sim *s, uint32_t t)
 	s->live--;
 	if (s->cfg.resubmit_lost) {
 		x->state = T_PENDING;
-		sim_list_push(s, &s->fws[x->fw].pending, t);
+		sim_pending_push(s, t);
 		model_update_suppression(s, x->fw);
 	} else {
 		x->state = T_LOST;
@@ -505,7 +517,7 @@ static int task_submit(sim *s, const tr_event *ev)
 		sim_list_push(s, &fw->parked, t);
 	} else {
 		x->state = T_PENDING;
-		sim_list_push(s, &fw->pending, t);
+		sim_pending_push(s, t);
 	}
 	model_task_submitted(s, f, t);
 	return 0;

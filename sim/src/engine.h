@@ -62,6 +62,10 @@ typedef struct sim_fw {
 	uint32_t core;    /* index of the core it lives in */
 	ac_fw_id id;
 	sim_list pending; /* non-gang tasks waiting, in submission order */
+	/* a lower bound on every pending task's request, kind by kind: an
+	 * offer below it in some kind fits none of them (exact again after
+	 * each scan that found nothing) */
+	int64_t pend_min[NRES];
 	sim_list parked;  /* tasks that fit no machine seen so far */
 	uint32_t *gang_q; /* gang jobs waiting, oldest first (ring of job ids) */
 	uint32_t gang_head, gang_n, gang_cap;
@@ -174,6 +178,8 @@ int sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b);
 void sim_list_push(sim *s, sim_list *l, uint32_t t);
 void sim_list_remove(sim *s, sim_list *l, uint32_t t);
+/* Appends task t to its framework's pending list. */
+void sim_pending_push(sim *s, uint32_t t);
 bool sim_fits_shape(const sim *s, const int64_t res[NRES]);
 void res_to_ac(const int64_t res[NRES], ac_resources *out);
 

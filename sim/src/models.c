@@ -136,12 +136,21 @@ static bool picked_already(const sim *s, size_t from, size_t to, uint32_t t)
 static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
 {
 	sim_fw *fw = &s->fws[f];
+	if (fw->pending.n == 0 || !fits(fw->pend_min, rem))
+		return n; /* no pending task fits: no need to look */
 	size_t picked = 0;
+	int64_t seen_min[NRES] = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+	uint32_t seen = 0;
 	for (int pass = s->nloc ? 0 : 1; pass < 2; pass++) {
 		for (uint32_t t = fw->pending.head; t != SIM_NONE && !all_zero(rem); t = s->tasks[t].next) {
 			if (limit && picked == limit)
 				return n + picked;
 			sim_task *x = &s->tasks[t];
+			if (pass == 1) {
+				seen++;
+				for (int k = 0; k < NRES; k++)
+					seen_min[k] = x->res[k] < seen_min[k] ? x->res[k] : seen_min[k];
+			}
 			if (!fits(x->res, rem))
 				continue;
 			if (pass == 0 ? !(x->loc_n && prefers(s, x, m)) : picked_already(s, n, n + picked, t))
@@ -157,6 +166,8 @@ static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], si
 			sub(rem, x->res);
 		}
 	}
+	if (picked == 0 && seen == fw->pending.n) /* the last pass saw them all: exact again */
+		memcpy(fw->pend_min, seen_min, sizeof fw->pend_min);
 	return n + picked;
 }
 
@@ -514,7 +525,7 @@ void model_unpark(sim *s)
 			} else if (sim_fits_shape(s, x->res)) {
 				sim_list_remove(s, &fw->parked, t);
 				x->state = T_PENDING;
-				sim_list_push(s, &fw->pending, t);
+				sim_pending_push(s, t);
 			}
 			t = next;
 		}
