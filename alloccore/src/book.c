@@ -618,6 +618,74 @@ int ac_offers_decline(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refu
 	return answer(c, ids, n, NULL, refuse, now, false, err);
 }
 
+/* Undoes the marks decline_each puts on ids[0..n) while checking them. */
+static void unmark(ac_core *c, const ac_offer_id *ids, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		OFFER(c, offer_slot(c, ids[j]))->pass = c->pass;
+}
+
+int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err)
+{
+	if (n == 0 || !ids)
+		return ac_fail(err, AC_EINVAL, "no offers given");
+	if (refuse < 0)
+		return ac_fail(err, AC_EINVAL, "negative refuse time (use ac_refuse_from_seconds for Mesos's default)");
+	if (now < c->now)
+		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		               (long long)c->now);
+	uint32_t f = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* A repeat is found through a mark: the pass number of an offer
+		 * is set aside while checking (no pass runs meanwhile; any value
+		 * but the current pass's means "not of this pass"). */
+		uint32_t o = offer_slot(c, ids[i]);
+		const char *why = !o ? "is unknown, rescinded or already answered"
+		                  : i > 0 && OFFER(c, o)->fw != f ? "belongs to another framework than the first"
+		                  : OFFER(c, o)->pass == UINT64_MAX ? "is given twice"
+		                                                    : NULL;
+		if (why) {
+			unmark(c, ids, i);
+			return ac_fail(err, o ? AC_EINVAL : AC_ENOENT, "offer %#llx %s", (unsigned long long)ids[i], why);
+		}
+		f = OFFER(c, o)->fw;
+		OFFER(c, o)->pass = UINT64_MAX;
+	}
+	/* Committed: settle each offer on its agent; charge the framework once. */
+	ac_vec sum = {{0}};
+	size_t i = 0;
+	int rc = 0;
+	for (; i < n; i++) {
+		uint32_t o = offer_slot(c, ids[i]);
+		OFFER(c, o)->pass = c->pass;
+		if (OFFER(c, o)->res.x) {
+			/* ports or reservations: the general path, one at a time */
+			if ((rc = answer(c, &ids[i], 1, NULL, refuse, now, false, err))) {
+				unmark(c, ids + i + 1, n - i - 1);
+				break;
+			}
+			continue;
+		}
+		uint32_t a = OFFER(c, o)->agent;
+		ac_vec rest = OFFER(c, o)->res.unres;
+		offer_unlink(c, o);
+		ac_vec_add(&sum, &rest);
+		agent_free_change(c, a, &rest, +1);
+		if (refuse > 0 && ac_vec_any_positive(&rest)) {
+			ac_resources r;
+			r.ngroups = 1;
+			r.group[0].role = 0;
+			r.group[0].nports = 0;
+			r.group[0].amount = rest;
+			filter_rest(c, f, a, now, refuse, &r);
+		}
+		c->counters.offers_declined++;
+	}
+	ac_vec_sub(&FW(c, f)->offered, &sum);
+	held_change(c, f, &sum, &sum, -1);
+	return rc;
+}
+
 int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
 {
 	uint32_t f = fw_slot(c, fid), a = agent_slot(c, aid);

@@ -687,6 +687,7 @@ void sim_destroy(sim *s)
 	free(s->shapes);
 	free(s->waits);
 	free(s->scratch);
+	free(s->declines);
 	free(s->scratch_res);
 	sim_names_free(&s->machine_names);
 	sim_names_free(&s->job_names);

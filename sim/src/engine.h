@@ -167,6 +167,8 @@ struct sim {
 	size_t nwaits, waits_cap;
 
 	/* scratch, reused: never allocate in the hot loop */
+	ac_offer_id *declines; /* offers a decision declines, answered together */
+	size_t ndeclines, declines_cap;
 	uint32_t *scratch;
 	size_t scratch_cap;
 	int64_t *scratch_res;

@@ -216,17 +216,51 @@ static void answer(sim *s, uint32_t slot, const uint32_t *tasks, size_t n)
 	answer_multi(s, &slot, 1, tasks, n);
 }
 
-/* Greedy answer: pack pending tasks into the offer. */
-static void answer_greedy(sim *s, uint32_t slot)
+/* Greedy answer: pack pending tasks into the offer. With defer, an offer
+ * that gets no task is only noted in s->declines (declines_flush answers
+ * those together). */
+static void answer_greedy_defer(sim *s, uint32_t slot, bool defer)
 {
 	sim_offer *o = &s->offers[slot];
 	uint32_t f = o->fw;
 	int64_t rem[NRES];
 	memcpy(rem, o->res, sizeof rem);
 	size_t n = pick_pending(s, f, o->machine, rem, 0, s->fws[f].cfg.tasks_per_offer);
+	if (n == 0 && defer) {
+		if (s->ndeclines == s->declines_cap) {
+			size_t cap = s->declines_cap ? s->declines_cap * 2 : 256;
+			ac_offer_id *d = realloc(s->declines, cap * sizeof *d);
+			if (!d) {
+				sim_fail(s, "out of memory");
+				return;
+			}
+			s->declines = d;
+			s->declines_cap = cap;
+		}
+		s->declines[s->ndeclines++] = o->id;
+		offer_release(s, slot);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		sim_list_remove(s, &s->fws[f].pending, s->scratch[i]);
 	answer(s, slot, s->scratch, n);
+}
+
+static void answer_greedy(sim *s, uint32_t slot)
+{
+	answer_greedy_defer(s, slot, false);
+}
+
+/* Declines the offers noted by answer_greedy_defer, all of framework f. */
+static void declines_flush(sim *s, uint32_t f)
+{
+	if (s->ndeclines == 0)
+		return;
+	ac_err e;
+	if (ac_offers_decline_each(fw_core(s, f), s->declines, s->ndeclines,
+	                           ac_refuse_from_seconds(s->fws[f].cfg.refuse_seconds), s->now, &e) < 0)
+		sim_fail(s, "internal: decline: %s", e.msg);
+	s->ndeclines = 0;
 }
 
 void model_update_suppression(sim *s, uint32_t f)
@@ -479,7 +513,9 @@ static void decide_one(sim *s, uint32_t f, uint32_t slot)
 		}
 		try_gang(s, f);
 	} else {
-		answer_greedy(s, slot);
+		/* what no task uses is declined at the end of the decision:
+		 * declines and accepts of one decision do not interact */
+		answer_greedy_defer(s, slot, true);
 	}
 }
 
@@ -495,6 +531,7 @@ void model_decide(sim *s, uint32_t f)
 		fw->ib_n--;
 		decide_one(s, f, slot);
 	}
+	declines_flush(s, f);
 	model_update_suppression(s, f);
 }
 

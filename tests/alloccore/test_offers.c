@@ -191,6 +191,46 @@ static void test_tags(void **state)
 	h_free(h);
 }
 
+/* ac_offers_decline_each: offers of one framework on several agents, each
+ * filtered on its own agent; bad calls change nothing. */
+static void test_decline_each(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m0 = h_agent(h, "m0", "cpus:4;mem:4096");
+	ac_agent_id m1 = h_agent(h, "m1", "cpus:2;mem:2048;ports:[31000-31001]");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	ac_err err = {0};
+	assert_int_equal(h_allocate(h), 2);
+	ac_offer_id ids[3] = {h->ev[0].id, h->ev[1].id, h->ev[0].id};
+	/* refused whole: a repeat, an unknown id, another framework's offer */
+	assert_int_equal(ac_offers_decline_each(h->core, ids, 3, AC_SECOND, h->now, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "twice"));
+	ac_offer_id bad[2] = {h->ev[0].id, 12345};
+	assert_int_equal(ac_offers_decline_each(h->core, bad, 2, AC_SECOND, h->now, &err), AC_ENOENT);
+	assert_int_equal(ac_offers_decline_each(h->core, ids, 0, AC_SECOND, h->now, &err), AC_EINVAL);
+	assert_int_equal(ac_offers_decline_each(h->core, ids, 2, -1, h->now, &err), AC_EINVAL);
+	ac_fw_info fi;
+	ac_fw_info_get(h->core, a, &fi, NULL);
+	assert_int_equal(fi.offered.v[AC_CPUS], 6000); /* both still out */
+	assert_free(h, m0, "");
+	/* both declined (m1's through the ports path), each filtered */
+	if (ac_offers_decline_each(h->core, ids, 2, 10 * AC_SECOND, h->now, &err) != 0)
+		fail_msg("decline_each: %s", err.msg);
+	ac_fw_info_get(h->core, a, &fi, NULL);
+	assert_int_equal(fi.offered.v[AC_CPUS], 0);
+	assert_free(h, m0, "cpus:4;mem:4096");
+	assert_free(h, m1, "cpus:2;mem:2048;ports:[31000-31001]");
+	assert_int_equal(h_allocate(h), 0); /* filtered on both agents */
+	ac_counters ct;
+	ac_counters_get(h->core, &ct);
+	assert_int_equal(ct.offers_declined, 2);
+	/* answered already */
+	assert_int_equal(ac_offers_decline_each(h->core, ids, 1, 0, h->now, &err), AC_ENOENT);
+	h_advance(h, 10);
+	assert_int_equal(h_allocate(h), 2); /* the filters ended */
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +241,7 @@ int main(void)
 	        cmocka_unit_test(test_over_allocation_after_shrink),
 	        cmocka_unit_test(test_agent_deactivate),
 	        cmocka_unit_test(test_tags),
+	        cmocka_unit_test(test_decline_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

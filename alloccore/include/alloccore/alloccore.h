@@ -279,6 +279,14 @@ int ac_offers_accept(ac_core *core, const ac_offer_id *ids, size_t n, const ac_r
                      ac_time now, ac_err *err);
 /* Declines offers; the whole of them is filtered as above. */
 int ac_offers_decline(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err);
+/* Declines offers of one framework on any agents, any number of them (as
+ * Mesos's DECLINE of many offer ids), each with its own filter as above:
+ * the same as declining them one by one, faster. Checked first (each known,
+ * once, one framework): nothing changes when one is not. An offer holding
+ * ports that cannot go back into its agent's free set (AC_ENOSPC, see
+ * ac_resources) stops the call there; the ones before it stay declined. */
+int ac_offers_decline_each(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now,
+                           ac_err *err);
 /* Resources a framework held on an agent are free again (a task ended). */
 int ac_recover(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, ac_err *err);
 /* Charges resources already in use on an agent to a framework, without an
