@@ -13,6 +13,7 @@ packages=(
   libzookeeper-st-dev zookeeper                     # runtime/: leader election; a real server for the tests
   g++ libbenchmark-dev  # bench/: Google Benchmark and its C++ shim
   jq gnuplot-nox        # bench/: results summary and plot (make bench)
+  python3 python3-protobuf protobuf-compiler  # tests/integration/mesos_client: the docs-only scheduler
 )
 
 missing=()

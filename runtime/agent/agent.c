@@ -14,9 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rt_attributes.h"
 #include "rt_resources.h"
 
-static void send_msg(agent *a, const Meso__Agent__AgentMessage *msg)
+void agent_send(agent *a, const Meso__Agent__AgentMessage *msg)
 {
 	if (!a->conn)
 		return;
@@ -73,9 +74,8 @@ static void send_head(agent *a, a_task *t, bool retry)
 	t->next_retry_ns = rt_mono_ns() + (int64_t)(t->backoff * 1e9);
 }
 
-void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message)
+static void count_state(agent *a, Mesos__V1__TaskState state)
 {
-	t->state = state;
 	switch (state) {
 	case MESOS__V1__TASK_STATE__TASK_FINISHED:
 		a->metrics.tasks_finished++;
@@ -92,45 +92,49 @@ void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reas
 	default:
 		break;
 	}
-	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, rt_task_state_name(state),
-	       message ? ": " : "", message ? message : "");
+}
+
+void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
+{
+	t->state = st->state;
+	count_state(a, st->state);
+	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, rt_task_state_name(st->state),
+	       st->message ? ": " : "", st->message ? st->message : "");
 	if (t->fw_gone)
 		return;
 	a_update *u = rt_xcalloc(1, sizeof *u);
-	rt_uuid_random(u->uuid);
-	u->state = state;
+	if (st->has_uuid && st->uuid.len == 16)
+		memcpy(u->uuid, st->uuid.data, 16);
+	else
+		rt_uuid_random(u->uuid);
+	u->state = st->state;
 
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
 	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
-	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
 	Meso__Agent__StatusUpdate su = MESO__AGENT__STATUS_UPDATE__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
-	tid.value = t->id;
+	/* The status is the caller's: fill in a copy of the top level. */
+	Mesos__V1__TaskStatus copy = *st;
 	fid.value = t->fw_id;
-	eid.value = t->id; /* the built-in command executor's id is the task's */
-	st.task_id = &tid;
-	st.state = state;
-	st.message = (char *)message;
-	st.has_source = true;
-	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR;
-	if (reason >= 0) {
-		st.has_reason = true;
-		st.reason = (Mesos__V1__TaskStatus__Reason)reason;
-	}
 	if (a->id) {
 		aid.value = a->id;
-		st.agent_id = &aid;
+		copy.agent_id = &aid;
 	}
-	st.executor_id = &eid;
-	st.has_timestamp = true;
-	st.timestamp = rt_wall_seconds();
-	st.has_uuid = true;
-	st.uuid.data = u->uuid;
-	st.uuid.len = 16;
+	if (!copy.executor_id) {
+		/* The built-in command executor's id is the task's. */
+		eid.value = t->exec ? t->exec->id : t->id;
+		copy.executor_id = &eid;
+	}
+	if (!copy.has_timestamp) {
+		copy.has_timestamp = true;
+		copy.timestamp = rt_wall_seconds();
+	}
+	copy.has_uuid = true;
+	copy.uuid.data = u->uuid;
+	copy.uuid.len = 16;
 	su.framework_id = &fid;
-	su.status = &st;
+	su.status = &copy;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE;
 	msg.status_update = &su;
 	u->len = protobuf_c_message_get_packed_size(&msg.base);
@@ -147,6 +151,24 @@ void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reas
 	}
 }
 
+void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	tid.value = t->id;
+	st.task_id = &tid;
+	st.state = state;
+	st.message = (char *)message;
+	st.has_source = true;
+	st.source = t->exec ? MESOS__V1__TASK_STATUS__SOURCE__SOURCE_AGENT
+	                    : MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR;
+	if (reason >= 0) {
+		st.has_reason = true;
+		st.reason = (Mesos__V1__TaskStatus__Reason)reason;
+	}
+	agent_task_status(a, t, &st);
+}
+
 static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 {
 	a_task *t = agent_task_find(a, ack->framework_id->value, ack->task_id->value);
@@ -156,6 +178,8 @@ static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 	}
 	a_update *u = t->updates;
 	t->updates = u->next;
+	if (t->exec)
+		agent_executor_acknowledged(a, t, u->uuid);
 	free(u->frame);
 	free(u);
 	a->metrics.updates_acked++;
@@ -200,7 +224,10 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	t->next = a->tasks;
 	a->tasks = t;
 	a->metrics.tasks_launched++;
-	agent_task_launch(a, t, ti);
+	if (ti->executor)
+		agent_executor_run(a, t, ti, rt->framework_info);
+	else
+		agent_task_launch(a, t, ti);
 }
 
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
@@ -221,7 +248,9 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;
 	}
-	if (t->pid > 0)
+	if (t->exec)
+		agent_executor_kill_task(a, t, k->kill_policy);
+	else if (t->pid > 0)
 		agent_task_kill(a, t, grace);
 }
 
@@ -244,6 +273,7 @@ static void handle_shutdown_fw(agent *a, const char *fw_id)
 		else
 			agent_task_forget(a, t);
 	}
+	agent_executors_shutdown_framework(a, fw_id);
 }
 
 static void send_register(agent *a)
@@ -281,33 +311,33 @@ static void send_register(agent *a)
 		unpacked[reg.n_tasks] = ti;
 		reg.tasks[reg.n_tasks++] = r;
 	}
-	if (a->flags.attributes && a->flags.attributes[0]) {
-		/* "k:v;k2:v2" as text attributes. */
-		char *copy = rt_arena_strdup(ar, a->flags.attributes), *save = NULL;
-		size_t cap = 1;
-		for (const char *p = copy; *p; p++)
-			cap += *p == ';';
-		reg.attributes = rt_arena_alloc(ar, cap * sizeof *reg.attributes);
-		for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-			char *colon = strchr(tok, ':');
-			if (!colon)
-				continue;
-			*colon = '\0';
-			Mesos__V1__Attribute *at = rt_arena_alloc(ar, sizeof *at);
-			mesos__v1__attribute__init(at);
-			at->name = tok;
-			at->type = MESOS__V1__VALUE__TYPE__TEXT;
-			at->text = rt_arena_alloc(ar, sizeof *at->text);
-			mesos__v1__value__text__init(at->text);
-			at->text->value = colon + 1;
-			reg.attributes[reg.n_attributes++] = at;
-		}
+	reg.attributes = a->attributes;
+	reg.n_attributes = a->n_attributes;
+	size_t nexec = 0;
+	for (a_executor *e = a->executors; e; e = e->next)
+		nexec++;
+	reg.executors = rt_arena_alloc(ar, (nexec ? nexec : 1) * sizeof *reg.executors);
+	Mesos__V1__ExecutorInfo **unpacked_execs = rt_arena_alloc(ar, (nexec ? nexec : 1) * sizeof *unpacked_execs);
+	for (a_executor *e = a->executors; e; e = e->next) {
+		Mesos__V1__ExecutorInfo *ei = mesos__v1__executor_info__unpack(NULL, e->info_len, e->info);
+		if (!ei)
+			continue;
+		Meso__Agent__RunningExecutor *re = rt_arena_alloc(ar, sizeof *re);
+		meso__agent__running_executor__init(re);
+		re->framework_id = rt_arena_alloc(ar, sizeof *re->framework_id);
+		mesos__v1__framework_id__init(re->framework_id);
+		re->framework_id->value = e->fw_id;
+		re->executor = ei;
+		unpacked_execs[reg.n_executors] = ei;
+		reg.executors[reg.n_executors++] = re;
 	}
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTER;
 	msg.register_agent = &reg;
-	send_msg(a, &msg);
+	agent_send(a, &msg);
 	for (size_t i = 0; i < reg.n_tasks; i++)
 		mesos__v1__task_info__free_unpacked(unpacked[i], NULL);
+	for (size_t i = 0; i < reg.n_executors; i++)
+		mesos__v1__executor_info__free_unpacked(unpacked_execs[i], NULL);
 	rt_arena_destroy(ar);
 }
 
@@ -363,6 +393,10 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK:
 		if (msg->status_ack)
 			handle_ack(a, msg->status_ack);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__FRAMEWORK_MESSAGE:
+		if (msg->executor_message)
+			agent_executor_message(a, msg->executor_message);
 		break;
 	default:
 		rt_log(RT_WARN, "unexpected message type %d from the master", (int)msg->type);
@@ -462,7 +496,7 @@ static void ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__PING;
-	send_msg(a, &msg);
+	agent_send(a, &msg);
 }
 
 int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *err, size_t errlen)
@@ -489,6 +523,11 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	}
 	a->arena = rt_arena_create();
 	a->resources_pb = rt_resources_to_pb(a->parser, &a->total, NULL, a->arena, &a->n_resources_pb);
+	char why[256];
+	if (rt_attributes_parse(flags->attributes, a->arena, &a->attributes, &a->n_attributes, why, sizeof why) != 0) {
+		snprintf(err, errlen, "--attributes: %s", why);
+		return -1;
+	}
 	a->http = rt_http_server_create(loop, flags->ip, flags->port, NULL, agent_http_handler, a, err, errlen);
 	if (!a->http)
 		return -1;
@@ -497,6 +536,7 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	ev_timer_init(&a->retry_timer, retry_cb, 0.1, 0.1);
 	a->reconnect_timer.data = a->ping_timer.data = a->retry_timer.data = a;
 	ev_timer_start(loop, &a->retry_timer);
+	agent_executors_init(a);
 	if (flags->zk) {
 		rt_zk_url url;
 		if (rt_zk_url_parse(flags->zk, &url, err, errlen) != 0)
@@ -527,6 +567,7 @@ void agent_shutdown(agent *a)
 		a->conn = NULL;
 		rt_conn_close(c, "agent shutting down");
 	}
+	agent_executors_destroy(a);
 	rt_http_server_destroy(a->http);
 	while (a->tasks)
 		agent_task_forget(a, a->tasks);

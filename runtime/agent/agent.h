@@ -35,6 +35,8 @@ typedef struct agent_flags {
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
 	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
 	double zk_session_timeout;
+	double executor_registration_timeout; /* seconds a custom executor has to SUBSCRIBE */
+	double executor_heartbeat_interval;   /* seconds between HEARTBEAT events to executors */
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -46,9 +48,13 @@ typedef struct a_update {
 	size_t len;
 } a_update;
 
+struct a_executor;
+
 typedef struct a_task {
 	struct a_task *next;
 	struct agent *agent;
+	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
+	bool launched;           /* LAUNCH sent to the executor */
 	char *fw_id;
 	char *id;
 	uint8_t *info; /* packed TaskInfo, reported on re-registration */
@@ -68,11 +74,37 @@ typedef struct a_task {
 	double backoff;
 } a_task;
 
+/* A framework's custom executor: one process (group) per executor id and
+ * framework, started with its first task; it SUBSCRIBEs to /api/v1/executor
+ * and gets its tasks as LAUNCH events on that stream. */
+typedef struct a_executor {
+	struct a_executor *next;
+	struct agent *agent;
+	char *fw_id;
+	char *id;
+	uint8_t *info; /* packed ExecutorInfo (framework_id set) */
+	size_t info_len;
+	uint8_t *fw_info; /* packed FrameworkInfo from the master, or NULL */
+	size_t fw_info_len;
+	char container_id[37];
+	char sandbox[PATH_MAX];
+	pid_t pid; /* process group leader; 0 once reaped */
+	ev_child child;
+	ev_timer kill_timer, register_timer;
+	double shutdown_grace;   /* seconds between SHUTDOWN and SIGKILL */
+	rt_http_session *stream; /* the SUBSCRIBE stream, NULL while not connected */
+	bool stream_json;
+	bool subscribed; /* has subscribed at least once */
+	bool timed_out;  /* did not subscribe in time */
+	bool shutting_down;
+} a_executor;
+
 typedef struct agent_metrics {
 	uint64_t registrations, reconnects;
 	uint64_t tasks_launched, tasks_finished, tasks_failed, tasks_killed, tasks_lost;
 	uint64_t updates_sent, updates_retried, updates_acked;
 	uint64_t leftovers_killed;
+	uint64_t executors_launched, executor_calls, executor_events;
 } agent_metrics;
 
 typedef enum { AGENT_CG_NONE, AGENT_CG_V1, AGENT_CG_V2 } agent_cg_kind;
@@ -105,6 +137,11 @@ typedef struct agent {
 	double reconnect_delay;
 	ev_timer reconnect_timer, ping_timer, retry_timer;
 	a_task *tasks;
+	a_executor *executors;
+	ev_timer exec_heartbeat_timer, stop_timer;
+	bool stopping;                     /* SIGTERM: waiting for executors to shut down */
+	Mesos__V1__Attribute **attributes; /* --attributes, in arena */
+	size_t n_attributes;
 	agent_metrics metrics;
 	agent_cgroups cg;
 	int64_t start_ns;
@@ -115,6 +152,11 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 void agent_shutdown(agent *a);
 /* Queues a status update for a task (sent in order, retried until acked). */
 void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message);
+/* Queues an executor's status (its uuid is kept; agent_id, executor_id and
+ * timestamp are filled in when missing). */
+void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st);
+/* Sends a frame to the master when connected. */
+void agent_send(agent *a, const Meso__Agent__AgentMessage *msg);
 /* Frees a task that is terminal and fully acknowledged (or abandoned). */
 void agent_task_forget(agent *a, a_task *t);
 a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id);
@@ -126,6 +168,35 @@ void agent_kill_leftovers(agent *a);
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
 void agent_task_kill(agent *a, a_task *t, double grace);
+/* In a forked child: sandbox, stdio files, environment (cmd's plus what
+ * Mesos gives executors; MESOS_TASK_ID only when task_id), then exec of cmd.
+ * t, when not NULL, is the task whose cgroups to join. Never returns. */
+void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
+                      const char *executor_id, const char *task_id, double grace, const a_task *t);
+/* Directory name made of s's safe characters. */
+void agent_sanitize(const char *in, char *out, size_t len);
+
+/* agent_executors.c */
+/* Starts the executors' heartbeat timer. */
+void agent_executors_init(agent *a);
+/* Hands a task to its custom executor, starting the executor first when it
+ * does not run yet. */
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi);
+/* KILL to the task's executor (or TASK_KILLED when it was never launched). */
+void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
+/* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
+void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
+/* SHUTDOWN to the framework's executors; SIGKILL after their grace period. */
+void agent_executors_shutdown_framework(agent *a, const char *fw_id);
+/* Bytes from a framework to its executor (a MESSAGE event). */
+void agent_executor_message(agent *a, const Meso__Agent__ExecutorMessage *m);
+/* Agent stopping: SHUTDOWN to every executor. Returns true while some run. */
+bool agent_executors_stop(agent *a);
+void agent_executors_destroy(agent *a);
+/* POST /api/v1/executor. */
+void agent_executor_api(agent *a, rt_http_session *s, const rt_http_request *req);
+/* A request on an executor's stream connection: an ERROR event on it. */
+void agent_executor_stream_request(agent *a, rt_http_session *s);
 
 /* agent_cgroups.c */
 /* Picks v2, v1 or none (mode "none" forces none) and clears cgroups an

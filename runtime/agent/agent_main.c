@@ -41,9 +41,28 @@ static void serve_state(agent *a, rt_http_session *s)
 		json_object_set_new(j, "pid", json_integer(t->pid));
 		json_object_set_new(j, "sandbox", json_string(t->sandbox));
 		json_object_set_new(j, "unacknowledged_updates", json_integer((json_int_t)pending));
+		if (t->exec)
+			json_object_set_new(j, "executor_id", json_string(t->exec->id));
 		json_array_append_new(tasks, j);
 	}
 	json_object_set_new(root, "tasks", tasks);
+	json_t *execs = json_array();
+	for (a_executor *e = a->executors; e; e = e->next) {
+		size_t ntasks = 0;
+		for (a_task *t = a->tasks; t; t = t->next)
+			ntasks += t->exec == e;
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(e->id));
+		json_object_set_new(j, "framework_id", json_string(e->fw_id));
+		json_object_set_new(j, "container_id", json_string(e->container_id));
+		json_object_set_new(j, "pid", json_integer(e->pid));
+		json_object_set_new(j, "subscribed", json_boolean(e->subscribed));
+		json_object_set_new(j, "connected", json_boolean(e->stream != NULL));
+		json_object_set_new(j, "sandbox", json_string(e->sandbox));
+		json_object_set_new(j, "tasks", json_integer((json_int_t)ntasks));
+		json_array_append_new(execs, j);
+	}
+	json_object_set_new(root, "executors", execs);
 	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(root);
 	size_t len = strlen(out);
@@ -96,6 +115,20 @@ static void serve_metrics(agent *a, rt_http_session *s)
 	              "# HELP meso_agent_registrations_total Registrations with a master.\n"
 	              "# TYPE meso_agent_registrations_total counter\nmeso_agent_registrations_total %llu\n",
 	              (unsigned long long)x->registrations);
+	size_t nexec = 0;
+	for (a_executor *e = a->executors; e; e = e->next)
+		nexec++;
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_executors Custom executors running.\n"
+	              "# TYPE meso_agent_executors gauge\nmeso_agent_executors %zu\n"
+	              "# HELP meso_agent_executors_launched_total Custom executors started.\n"
+	              "# TYPE meso_agent_executors_launched_total counter\nmeso_agent_executors_launched_total %llu\n"
+	              "# HELP meso_agent_executor_calls_total Calls received on /api/v1/executor.\n"
+	              "# TYPE meso_agent_executor_calls_total counter\nmeso_agent_executor_calls_total %llu\n"
+	              "# HELP meso_agent_executor_events_total Events sent to executors.\n"
+	              "# TYPE meso_agent_executor_events_total counter\nmeso_agent_executor_events_total %llu\n",
+	              nexec, (unsigned long long)x->executors_launched, (unsigned long long)x->executor_calls,
+	              (unsigned long long)x->executor_events);
 	rt_buf_printf(&b,
 	              "# HELP meso_agent_leftovers_killed_total Processes of an earlier run killed at start.\n"
 	              "# TYPE meso_agent_leftovers_killed_total counter\nmeso_agent_leftovers_killed_total %llu\n",
@@ -107,6 +140,14 @@ static void serve_metrics(agent *a, rt_http_session *s)
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
 {
 	agent *a = ud;
+	if (rt_http_session_streaming(s)) {
+		agent_executor_stream_request(a, s);
+		return;
+	}
+	if (strcmp(req->path, "/api/v1/executor") == 0) {
+		agent_executor_api(a, s, req);
+		return;
+	}
 	if (strcmp(req->path, "/state") != 0 && strcmp(req->path, "/metrics") != 0 &&
 	    strcmp(req->path, "/health") != 0) {
 		char msg[300];
@@ -125,8 +166,15 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	agent *a = w->data;
+	if (a->stopping) {
+		ev_break(loop, EVBREAK_ALL); /* a second signal: at once */
+		return;
+	}
 	rt_log(RT_INFO, "received signal %d; shutting down", w->signum);
-	ev_break(loop, EVBREAK_ALL);
+	/* Executors get SHUTDOWN and their grace period first. */
+	if (!agent_executors_stop(a))
+		ev_break(loop, EVBREAK_ALL);
 }
 
 int main(int argc, char **argv)
@@ -146,6 +194,8 @@ int main(int argc, char **argv)
 	        .reconnect_max = 5.0,
 	        .zk = NULL,
 	        .zk_session_timeout = 10.0,
+	        .executor_registration_timeout = 60.0,
+	        .executor_heartbeat_interval = 15.0,
 	};
 	const char *log_level = "info", *isolation = "auto";
 	rt_flag flags[] = {
@@ -158,7 +208,12 @@ int main(int argc, char **argv)
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
 	        {"resources", RT_FLAG_STRING, &f.resources,
 	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\""},
-	        {"attributes", RT_FLAG_STRING, &f.attributes, "text attributes, e.g. \"rack:r1;zone:a\""},
+	        {"attributes", RT_FLAG_STRING, &f.attributes,
+	         "attributes in Mesos's text form, e.g. \"rack:r1;zone:a;cores:8;ports:[1-9]\""},
+	        {"executor_registration_timeout", RT_FLAG_DOUBLE, &f.executor_registration_timeout,
+	         "seconds a custom executor has to subscribe before it is killed"},
+	        {"executor_heartbeat_interval", RT_FLAG_DOUBLE, &f.executor_heartbeat_interval,
+	         "seconds between HEARTBEAT events to executors"},
 	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for sandboxes (required)"},
 	        {"kill_grace", RT_FLAG_DOUBLE, &f.kill_grace, "seconds between SIGTERM and SIGKILL on a kill"},
 	        {"status_retry_interval", RT_FLAG_DOUBLE, &f.retry_interval,
@@ -179,7 +234,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-agent: --master (or --zk) and --work_dir are required (see --help)\n");
 		return 2;
 	}
-	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0) {
+	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0 ||
+	    f.executor_registration_timeout <= 0 || f.executor_heartbeat_interval <= 0) {
 		fprintf(stderr, "meso-agent: retry intervals and timeouts must be > 0\n");
 		return 2;
 	}
@@ -215,6 +271,7 @@ int main(int argc, char **argv)
 	ev_signal sigterm, sigint;
 	ev_signal_init(&sigterm, on_signal, SIGTERM);
 	ev_signal_init(&sigint, on_signal, SIGINT);
+	sigterm.data = sigint.data = &a;
 	ev_signal_start(loop, &sigterm);
 	ev_signal_start(loop, &sigint);
 	ev_run(loop, 0);

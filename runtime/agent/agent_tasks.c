@@ -75,7 +75,7 @@ void agent_kill_leftovers(agent *a)
 	}
 }
 
-static void sanitize(const char *in, char *out, size_t len)
+void agent_sanitize(const char *in, char *out, size_t len)
 {
 	size_t o = 0;
 	for (const char *p = in; *p && o + 1 < len; p++)
@@ -155,7 +155,8 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 
 /* In the child, after fork: only async-signal-safe-enough calls (the agent
  * is single-threaded, so setenv is fine here). Never returns. */
-static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
+void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
+                      const char *executor_id, const char *task_id, double grace_s, const a_task *t)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -163,7 +164,7 @@ static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	setpgid(0, 0);
-	if (chdir(t->sandbox) != 0)
+	if (chdir(sandbox) != 0)
 		_exit(126);
 	int in = open("/dev/null", O_RDONLY);
 	int out = open("stdout", O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -173,13 +174,12 @@ static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(err, 2);
-	if (agent_cgroups_enter(t) != 0) {
+	if (t && agent_cgroups_enter(t) != 0) {
 		dprintf(2, "meso-agent: cannot join the task's cgroup\n");
 		_exit(126);
 	}
 	for (int fd = 3; fd < 1024; fd++)
 		close(fd);
-	const Mesos__V1__CommandInfo *cmd = ti->command;
 	if (cmd->environment)
 		for (size_t i = 0; i < cmd->environment->n_variables; i++)
 			if (cmd->environment->variables[i]->value)
@@ -187,11 +187,12 @@ static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	char endpoint[300];
 	snprintf(endpoint, sizeof endpoint, "%s:%d", a->flags.ip, rt_http_server_port(a->http));
 	setenv(WORK_DIR_ENV, a->work_dir, 1);
-	setenv("MESOS_SANDBOX", t->sandbox, 1);
-	setenv("MESOS_DIRECTORY", t->sandbox, 1);
-	setenv("MESOS_TASK_ID", t->id, 1);
-	setenv("MESOS_FRAMEWORK_ID", t->fw_id, 1);
-	setenv("MESOS_EXECUTOR_ID", t->id, 1);
+	setenv("MESOS_SANDBOX", sandbox, 1);
+	setenv("MESOS_DIRECTORY", sandbox, 1);
+	if (task_id)
+		setenv("MESOS_TASK_ID", task_id, 1);
+	setenv("MESOS_FRAMEWORK_ID", fw_id, 1);
+	setenv("MESOS_EXECUTOR_ID", executor_id, 1);
 	setenv("MESOS_AGENT_ENDPOINT", endpoint, 1);
 	if (a->id)
 		setenv("MESOS_SLAVE_ID", a->id, 1);
@@ -200,7 +201,7 @@ static void exec_task(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	 * period in stout's duration text. */
 	char pid[320], grace[64];
 	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
-	snprintf(grace, sizeof grace, "%gsecs", a->flags.kill_grace);
+	snprintf(grace, sizeof grace, "%gsecs", grace_s);
 	setenv("MESOS_SLAVE_PID", pid, 1);
 	setenv("MESOS_CHECKPOINT", "0", 1);
 	setenv("MESOS_HTTP_COMMAND_EXECUTOR", "0", 1);
@@ -226,8 +227,8 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	uint8_t u[16];
 	rt_uuid_random(u);
 	snprintf(rnd, sizeof rnd, "%02x%02x%02x%02x", u[0], u[1], u[2], u[3]);
-	sanitize(t->fw_id, fw, sizeof fw);
-	sanitize(t->id, tid, sizeof tid);
+	agent_sanitize(t->fw_id, fw, sizeof fw);
+	agent_sanitize(t->id, tid, sizeof tid);
 	int n = snprintf(t->sandbox, sizeof t->sandbox, "%s/frameworks/%s/tasks/%s-%s", a->work_dir, fw, tid, rnd);
 	if (n < 0 || (size_t)n >= sizeof t->sandbox)
 		t->sandbox[0] = '\0'; /* too long: reported as a sandbox failure below */
@@ -271,7 +272,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		return;
 	}
 	if (pid == 0)
-		exec_task(a, t, ti);
+		agent_exec_child(a, t->sandbox, ti->command, t->fw_id, t->id, t->id, a->flags.kill_grace, t);
 	/* Also here, so that a kill right after fork finds the group. */
 	setpgid(pid, pid);
 	t->pid = pid;

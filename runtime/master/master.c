@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rt_api.h"
 #include "rt_http_client.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
@@ -119,6 +120,58 @@ void master_offer_forget(master *m, m_offer *o)
 	free(o);
 }
 
+m_exec *master_exec_find(master *m, const m_fw *fw, const m_agent *a, const char *id)
+{
+	for (m_exec *e = m->execs; e; e = e->next)
+		if (e->fw == fw && e->agent == a && strcmp(e->id, id) == 0)
+			return e;
+	return NULL;
+}
+
+uint8_t *master_exec_pack(const Mesos__V1__ExecutorInfo *info, const char *fw_id, size_t *len)
+{
+	Mesos__V1__ExecutorInfo copy = *info;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	fid.value = (char *)fw_id;
+	copy.framework_id = &fid;
+	*len = mesos__v1__executor_info__get_packed_size(&copy);
+	uint8_t *bytes = rt_xmalloc(*len ? *len : 1);
+	mesos__v1__executor_info__pack(&copy, bytes);
+	return bytes;
+}
+
+m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__ExecutorInfo *info, const ac_resources *res)
+{
+	m_exec *e = rt_xcalloc(1, sizeof *e);
+	e->id = rt_xstrdup(info->executor_id->value);
+	e->fw = fw;
+	e->agent = a;
+	e->res = *res;
+	e->info = master_exec_pack(info, fw->id, &e->info_len);
+	e->next = m->execs;
+	m->execs = e;
+	return e;
+}
+
+void master_exec_remove(master *m, m_exec *e, bool recover)
+{
+	if (recover) {
+		ac_err err;
+		if (ac_recover(m->core, e->fw->ac, e->agent->ac, &e->res, &err) != 0)
+			rt_log(RT_WARN, "recover of executor %s failed: %s", e->id, err.msg);
+		master_allocate_soon(m);
+	}
+	for (m_exec **pp = &m->execs; *pp; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	}
+	free(e->id);
+	free(e->info);
+	free(e);
+}
+
 m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
                         Mesos__V1__TaskState state)
 {
@@ -150,6 +203,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 	}
 	free(t->id);
 	free(t->name);
+	free(t->executor_id);
 	free(t);
 }
 
@@ -159,26 +213,10 @@ void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *e
 {
 	if (!fw->stream)
 		return;
-	size_t n;
-	uint8_t *bytes;
-	if (fw->stream_json) {
-		bytes = (uint8_t *)rt_pbjson_dump(&ev->base, &n);
-		if (!bytes) {
-			rt_log(RT_ERROR, "framework %s: cannot encode an event as JSON", fw->id);
-			return;
-		}
-	} else {
-		n = protobuf_c_message_get_packed_size(&ev->base);
-		bytes = rt_xmalloc(n);
-		protobuf_c_message_pack(&ev->base, bytes);
+	if (rt_api_stream_send(fw->stream, fw->stream_json, &ev->base) != 0) {
+		rt_log(RT_DEBUG, "framework %s: an event could not be sent", fw->id);
+		return;
 	}
-	rt_buf rec;
-	rt_buf_init(&rec);
-	rt_recordio_encode(&rec, bytes, n);
-	/* One RecordIO record per HTTP chunk, as Mesos writes them. */
-	rt_http_stream_send(fw->stream, rec.data, rec.len);
-	rt_buf_free(&rec);
-	free(bytes);
 	m->metrics.events_sent++;
 }
 
@@ -321,6 +359,22 @@ static void send_offers(master *m, m_fw *fw)
 		if (o->agent->ip[0])
 			pb->url->address->ip = o->agent->ip;
 		pb->resources = rt_resources_to_pb(m->core, &o->res, fw->role, a, &pb->n_resources);
+		if (o->agent->info) {
+			pb->attributes = o->agent->info->attributes;
+			pb->n_attributes = o->agent->info->n_attributes;
+		}
+		size_t nexec = 0;
+		for (m_exec *e = m->execs; e; e = e->next)
+			nexec += e->fw == fw && e->agent == o->agent;
+		pb->executor_ids = rt_arena_alloc(a, (nexec ? nexec : 1) * sizeof *pb->executor_ids);
+		for (m_exec *e = m->execs; e; e = e->next) {
+			if (e->fw != fw || e->agent != o->agent)
+				continue;
+			Mesos__V1__ExecutorID *eid = rt_arena_alloc(a, sizeof *eid);
+			mesos__v1__executor_id__init(eid);
+			eid->value = e->id;
+			pb->executor_ids[pb->n_executor_ids++] = eid;
+		}
 		pb->allocation_info = rt_arena_alloc(a, sizeof *pb->allocation_info);
 		mesos__v1__resource__allocation_info__init(pb->allocation_info);
 		pb->allocation_info->role = fw->role;
@@ -395,6 +449,11 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		                   msg);
 		master_task_remove(m, t, false);
 	}
+	for (m_exec *e = m->execs, *next; e; e = next) {
+		next = e->next;
+		if (e->agent == a)
+			master_exec_remove(m, e, false); /* the core forgets the agent's allocations */
+	}
 	/* Tell every framework that the agent is gone (Mesos's FAILURE). */
 	for (m_fw *fw = m->fws; fw; fw = fw->next) {
 		Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
@@ -426,6 +485,8 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	free(a->id);
 	free(a->hostname);
 	free(a->attributes);
+	if (a->info)
+		mesos__v1__agent_info__free_unpacked(a->info, NULL);
 	free(a);
 }
 
@@ -437,6 +498,8 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		bool has = false;
 		for (m_task *t = m->tasks; t && !has; t = t->next)
 			has = t->fw == fw && t->agent == a;
+		for (m_exec *e = m->execs; e && !has; e = e->next)
+			has = e->fw == fw && e->agent == a;
 		if (!has)
 			continue;
 		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
@@ -452,6 +515,11 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		next = t->next;
 		if (t->fw == fw)
 			master_task_remove(m, t, false);
+	}
+	for (m_exec *e = m->execs, *next; e; e = next) {
+		next = e->next;
+		if (e->fw == fw)
+			master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
 	}
 	ev_timer_stop(m->loop, &fw->failover);
 	ac_err err;
@@ -625,10 +693,13 @@ void master_shutdown(master *m)
 		m->tasks = t->next;
 		free(t->id);
 		free(t->name);
+		free(t->executor_id);
 		free(t);
 	}
 	while (m->offers)
 		master_offer_forget(m, m->offers);
+	while (m->execs)
+		master_exec_remove(m, m->execs, false);
 	while (m->fws) {
 		m_fw *fw = m->fws;
 		m->fws = fw->next;
@@ -645,6 +716,8 @@ void master_shutdown(master *m)
 		free(a->id);
 		free(a->hostname);
 		free(a->attributes);
+		if (a->info)
+			mesos__v1__agent_info__free_unpacked(a->info, NULL);
 		free(a);
 	}
 	for (size_t i = 0; i < m->nremoved_fws; i++)

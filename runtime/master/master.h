@@ -38,6 +38,7 @@ typedef struct m_agent m_agent;
 typedef struct m_fw m_fw;
 typedef struct m_task m_task;
 typedef struct m_offer m_offer;
+typedef struct m_exec m_exec;
 
 struct m_agent {
 	m_agent *next;
@@ -50,9 +51,10 @@ struct m_agent {
 	int64_t last_seen_ns;
 	int64_t registered_ns;
 	ac_resources total;
-	char *attributes;
-	bool removed;     /* being removed: ignore its frames */
-	bool deactivated; /* disconnected: deactivated in the core, so no offers */
+	char *attributes;           /* Mesos's text form, for alloccore and /state */
+	Mesos__V1__AgentInfo *info; /* its attributes as messages, for offers (unpacked copy) */
+	bool removed;               /* being removed: ignore its frames */
+	bool deactivated;           /* disconnected: deactivated in the core, so no offers */
 };
 
 struct m_fw {
@@ -83,9 +85,22 @@ struct m_task {
 	char *name;
 	m_fw *fw;
 	m_agent *agent;
+	char *executor_id; /* its custom executor, or NULL (a command task) */
 	ac_resources res;
 	Mesos__V1__TaskState state;
 	int64_t launched_ns; /* ACCEPT received, for the launch latency */
+};
+
+/* A framework's custom executor on an agent: its resources are charged from
+ * the launch of its first task until the agent says its process ended. */
+struct m_exec {
+	m_exec *next;
+	char *id;
+	m_fw *fw;
+	m_agent *agent;
+	ac_resources res;
+	uint8_t *info; /* packed ExecutorInfo (framework_id set): later launches must match it */
+	size_t info_len;
 };
 
 struct m_offer {
@@ -135,6 +150,7 @@ typedef struct master {
 	m_fw *fws;
 	m_task *tasks;
 	m_offer *offers;
+	m_exec *execs;
 	uint64_t next_fw, next_agent, next_offer;
 	char **removed_fws;
 	size_t nremoved_fws;
@@ -166,6 +182,13 @@ bool master_agent_was_removed(const master *m, const char *id);
 m_task *master_task_find(master *m, const m_fw *fw, const char *task_id);
 m_offer *master_offer_find(master *m, const char *id);
 void master_offer_forget(master *m, m_offer *o);
+m_exec *master_exec_find(master *m, const m_fw *fw, const m_agent *a, const char *id);
+/* Records an executor whose resources the core already charged. */
+m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__ExecutorInfo *info, const ac_resources *res);
+/* Forgets an executor; its resources are recovered in the core when `recover`. */
+void master_exec_remove(master *m, m_exec *e, bool recover);
+/* The packed form of info with framework_id set to fw_id (caller frees). */
+uint8_t *master_exec_pack(const Mesos__V1__ExecutorInfo *info, const char *fw_id, size_t *len);
 m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
                         Mesos__V1__TaskState state);
 /* Drops a task; its resources are recovered in the core when `recover`. */

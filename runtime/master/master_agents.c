@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "master.h"
+#include "rt_attributes.h"
 #include "rt_resources.h"
 
 #define AGENT_PATH     "/api/agent"
@@ -63,6 +64,45 @@ static void kill_orphans(master *m, m_agent *a, const char *fw_id)
 	master_agent_send(m, a, &msg);
 }
 
+/* The same for custom executors: the ones the agent no longer runs free
+ * their resources; the ones the master did not know are charged. */
+static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__Register *reg)
+{
+	for (m_exec *e = m->execs, *next; e; e = next) {
+		next = e->next;
+		if (e->agent != a)
+			continue;
+		bool found = false;
+		for (size_t i = 0; i < reg->n_executors && !found; i++)
+			found = strcmp(reg->executors[i]->executor->executor_id->value, e->id) == 0 &&
+			        strcmp(reg->executors[i]->framework_id->value, e->fw->id) == 0;
+		if (!found)
+			master_exec_remove(m, e, true);
+	}
+	for (size_t i = 0; i < reg->n_executors; i++) {
+		Meso__Agent__RunningExecutor *re = reg->executors[i];
+		m_fw *fw = master_fw_find(m, re->framework_id->value);
+		if (!fw && !master_fw_was_removed(m, re->framework_id->value))
+			fw = master_fw_recover(m, re->framework_id->value);
+		if (!fw) {
+			kill_orphans(m, a, re->framework_id->value);
+			continue;
+		}
+		if (master_exec_find(m, fw, a, re->executor->executor_id->value))
+			continue;
+		ac_resources res;
+		ac_err err;
+		if (rt_resources_from_pb(m->core, re->executor->resources, re->executor->n_resources, &res, &err) !=
+		            0 ||
+		    ac_allocation_restore(m->core, fw->ac, a->ac, &res, &err) != 0) {
+			rt_log(RT_WARN, "agent %s: cannot restore executor %s: %s", a->id,
+			       re->executor->executor_id->value, err.msg);
+			continue;
+		}
+		master_exec_add(m, fw, a, re->executor, &res);
+	}
+}
+
 /* Matches the tasks an agent reports with what the master knows. */
 static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Register *reg)
 {
@@ -112,8 +152,11 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			       err.msg);
 			continue;
 		}
-		master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
+		m_task *t = master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
+		if (rt->task->executor)
+			t->executor_id = rt_xstrdup(rt->task->executor->executor_id->value);
 	}
+	reconcile_agent_executors(m, a, reg);
 }
 
 static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *reg)
@@ -177,16 +220,21 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	a->conn = c;
 	a->last_seen_ns = rt_mono_ns();
 	if (reg->n_attributes) {
+		/* Kept as messages for offers and as Mesos's text for the core. */
+		Mesos__V1__AgentInfo ai = MESOS__V1__AGENT_INFO__INIT;
+		ai.hostname = reg->hostname;
+		ai.attributes = reg->attributes;
+		ai.n_attributes = reg->n_attributes;
+		size_t n = mesos__v1__agent_info__get_packed_size(&ai);
+		uint8_t *bytes = rt_xmalloc(n);
+		mesos__v1__agent_info__pack(&ai, bytes);
+		if (a->info)
+			mesos__v1__agent_info__free_unpacked(a->info, NULL);
+		a->info = mesos__v1__agent_info__unpack(NULL, n, bytes);
+		free(bytes);
 		rt_buf attrs;
 		rt_buf_init(&attrs);
-		for (size_t i = 0; i < reg->n_attributes; i++) {
-			const Mesos__V1__Attribute *at = reg->attributes[i];
-			if (at->text)
-				rt_buf_printf(&attrs, "%s%s:%s", attrs.len ? ";" : "", at->name, at->text->value);
-			else if (at->scalar)
-				rt_buf_printf(&attrs, "%s%s:%g", attrs.len ? ";" : "", at->name, at->scalar->value);
-		}
-		rt_buf_append(&attrs, "", 1);
+		rt_attributes_format(reg->attributes, reg->n_attributes, &attrs);
 		free(a->attributes);
 		a->attributes = rt_xstrdup((const char *)attrs.data);
 		ac_agent_set_attributes(m->core, a->ac, a->attributes, NULL);
@@ -209,6 +257,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		/* Its frameworks were told the tasks are lost; kill them. */
 		for (size_t i = 0; i < reg->n_tasks; i++)
 			kill_orphans(m, a, reg->tasks[i]->framework_id->value);
+		for (size_t i = 0; i < reg->n_executors; i++)
+			kill_orphans(m, a, reg->executors[i]->framework_id->value);
 	} else {
 		reconcile_agent_tasks(m, a, reg);
 	}
@@ -271,6 +321,55 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 	st->agent_id = sent_id; /* the stack id must not be freed with the message */
 }
 
+/* An executor's process ended: its resources are free, and its framework
+ * hears of it as Mesos tells it (FAILURE with executor_id and status). */
+static void handle_executor_exited(master *m, m_agent *a, const Meso__Agent__ExecutorExited *x)
+{
+	m_fw *fw = master_fw_find(m, x->framework_id->value);
+	m_exec *e = fw ? master_exec_find(m, fw, a, x->executor_id->value) : NULL;
+	rt_log(RT_INFO, "executor %s of framework %s on agent %s exited (status %d)", x->executor_id->value,
+	       x->framework_id->value, a->id, x->has_status ? x->status : -1);
+	if (!e)
+		return;
+	master_exec_remove(m, e, true);
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__Scheduler__Event__Failure f = MESOS__V1__SCHEDULER__EVENT__FAILURE__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	aid.value = a->id;
+	eid.value = x->executor_id->value;
+	f.agent_id = &aid;
+	f.executor_id = &eid;
+	f.has_status = x->has_status;
+	f.status = x->status;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE;
+	ev.failure = &f;
+	master_send_event(m, fw, &ev);
+}
+
+/* An executor's MESSAGE call: to its framework as a MESSAGE event. */
+static void handle_executor_message(master *m, m_agent *a, const Meso__Agent__ExecutorMessage *x)
+{
+	m_fw *fw = master_fw_find(m, x->framework_id->value);
+	if (!fw) {
+		rt_log(RT_DEBUG, "message from executor %s of unknown framework %s dropped", x->executor_id->value,
+		       x->framework_id->value);
+		return;
+	}
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__Scheduler__Event__Message msg = MESOS__V1__SCHEDULER__EVENT__MESSAGE__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	aid.value = a->id;
+	msg.agent_id = &aid;
+	msg.executor_id = x->executor_id;
+	msg.data = x->data;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__MESSAGE;
+	ev.message = &msg;
+	master_send_event(m, fw, &ev);
+}
+
 static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 {
 	master *m = ud;
@@ -301,6 +400,18 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 			rt_conn_close(c, "STATUS_UPDATE before REGISTER or without payload");
 		else
 			handle_status(m, c, a, msg->status_update);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__EXECUTOR_EXITED:
+		if (!a || !msg->executor_exited)
+			rt_conn_close(c, "EXECUTOR_EXITED before REGISTER or without payload");
+		else
+			handle_executor_exited(m, a, msg->executor_exited);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__EXECUTOR_MESSAGE:
+		if (!a || !msg->executor_message)
+			rt_conn_close(c, "EXECUTOR_MESSAGE before REGISTER or without payload");
+		else
+			handle_executor_message(m, a, msg->executor_message);
 		break;
 	default:
 		rt_log(RT_WARN, "agent connection %s: unexpected message type %d", rt_conn_peer(c), (int)msg->type);

@@ -112,7 +112,7 @@ static json_t *task_json(const master *m, const m_task *t)
 	json_object_set_new(j, "name", json_string(t->name));
 	json_object_set_new(j, "framework_id", json_string(t->fw->id));
 	/* Mesos writes "" for a task with a CommandInfo (no executor of its own). */
-	json_object_set_new(j, "executor_id", json_string(""));
+	json_object_set_new(j, "executor_id", json_string(t->executor_id ? t->executor_id : ""));
 	json_object_set_new(j, "slave_id", json_string(t->agent->id));
 	json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
 	json_object_set_new(j, "resources", model_of(m, &t->res));
@@ -152,6 +152,10 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 		model_add(m, used, &t->res);
 		json_array_append_new(tasks, task_json(m, t));
 	}
+	/* Mesos counts what executors hold as used. */
+	for (m_exec *e = m->execs; e; e = e->next)
+		if (e->fw == fw)
+			model_add(m, used, &e->res);
 	for (m_offer *o = m->offers; o; o = o->next) {
 		if (o->fw != fw)
 			continue;
@@ -223,6 +227,9 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	for (m_task *t = m->tasks; t; t = t->next)
 		if (t->agent == a)
 			model_add(m, used, &t->res);
+	for (m_exec *e = m->execs; e; e = e->next)
+		if (e->agent == a)
+			model_add(m, used, &e->res);
 	for (m_offer *o = m->offers; o; o = o->next)
 		if (o->agent == a)
 			model_add(m, offered, &o->res);
@@ -346,6 +353,8 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s)
 		killing += t->state == MESOS__V1__TASK_STATE__TASK_KILLING;
 		scalars_add(m, used, &t->res);
 	}
+	for (m_exec *e = m->execs; e; e = e->next)
+		scalars_add(m, used, &e->res);
 	for (m_offer *o = m->offers; o; o = o->next) {
 		noffers++;
 		scalars_add(m, offered, &o->res);

@@ -13,46 +13,9 @@
 #include <strings.h>
 
 #include "master.h"
+#include "rt_api.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
-
-#define PROTOBUF "application/x-protobuf"
-#define JSON     "application/json"
-
-/* Does an Accept header admit type? Media ranges with parameters and
- * wildcards count; a range with q=0 does not. */
-static bool accepts(const char *accept, const char *type)
-{
-	const char *slash = strchr(type, '/');
-	size_t major = (size_t)(slash - type);
-	for (const char *p = accept; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		size_t n = strcspn(p, ",;");
-		size_t m = n;
-		while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
-			m--;
-		bool match = (m == strlen(type) && strncasecmp(p, type, m) == 0) ||
-		             (m == 3 && strncmp(p, "*/*", 3) == 0) ||
-		             (m == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*');
-		const char *end = p + strcspn(p, ",");
-		if (match) {
-			const char *q = p + n;
-			bool zero = false;
-			while (q < end) {
-				while (*q == ';' || *q == ' ')
-					q++;
-				if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
-					zero = strtod(q + 2, NULL) <= 0;
-				q += strcspn(q, ";,");
-			}
-			if (!zero)
-				return true;
-		}
-		p = end;
-	}
-	return false;
-}
 
 typedef Mesos__V1__Scheduler__Call Call;
 
@@ -177,13 +140,13 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 {
 	const Mesos__V1__FrameworkInfo *fi = call->subscribe->framework_info;
 	/* JSON first, then protobuf, as Mesos chooses; no Accept means JSON. */
-	const char *accept = rt_http_header_get(req, "Accept");
-	bool json = !accept || accepts(accept, JSON);
-	if (!json && !accepts(accept, PROTOBUF)) {
-		refuse(m, s, 406, "Expecting 'Accept' to allow 'application/json' or 'application/x-protobuf'");
+	bool json;
+	char why[160];
+	if (rt_api_stream_encoding(req, &json, why, sizeof why) != 0) {
+		refuse(m, s, 406, why);
 		return;
 	}
-	const char *type = json ? JSON : PROTOBUF;
+	const char *type = json ? RT_API_JSON : RT_API_PROTOBUF;
 	if (rt_http_header_get(req, "Mesos-Stream-Id")) {
 		refuse(m, s, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
 		return;
@@ -294,6 +257,8 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 {
 	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, res, MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
+	if (ti->executor)
+		t->executor_id = rt_xstrdup(ti->executor->executor_id->value);
 	m->metrics.tasks_launched++;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -301,6 +266,16 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	fid.value = fw->id;
 	rt.framework_id = &fid;
 	rt.task = (Mesos__V1__TaskInfo *)ti;
+	/* What an executor's SUBSCRIBED tells it about its framework. */
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	fi.user = fw->user;
+	fi.name = fw->name;
+	fi.id = &fid;
+	fi.role = fw->role;
+	fi.has_failover_timeout = fw->failover_timeout > 0;
+	fi.failover_timeout = fw->failover_timeout;
+	if (ti->executor)
+		rt.framework_info = &fi;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
 	if (!master_agent_send(m, a, &msg)) {
@@ -309,23 +284,83 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 		                                       : MESOS__V1__TASK_STATE__TASK_LOST,
 		                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED, "Agent is disconnected");
 		master_task_remove(m, t, true);
+		/* An executor this launch was to start never runs: free it too. */
+		m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;
+		bool used = false;
+		for (m_task *o = m->tasks; o && e && !used; o = o->next)
+			used = o->fw == fw && o->agent == a && o->executor_id && strcmp(o->executor_id, e->id) == 0;
+		if (e && !used)
+			master_exec_remove(m, e, true);
 	}
+}
+
+/* Executors a single ACCEPT starts: a second task for one of them joins it
+ * rather than charging it again. */
+typedef struct new_execs {
+	const Mesos__V1__ExecutorInfo **info;
+	ac_resources *res;
+	size_t n;
+} new_execs;
+
+/* Checks a task's ExecutorInfo as Mesos does; NULL when valid. *is_new says
+ * whether the executor starts with this task (its resources in *eres). */
+static const char *validate_executor(master *m, m_fw *fw, const m_agent *a, const Mesos__V1__ExecutorInfo *ei,
+                                     const new_execs *ne, bool *is_new, ac_resources *eres, char *buf, size_t len)
+{
+	*is_new = false;
+	if (!ei->executor_id->value[0])
+		return "Executor ID must not be empty";
+	if (ei->framework_id && strcmp(ei->framework_id->value, fw->id) != 0) {
+		snprintf(buf, len, "ExecutorInfo has an invalid FrameworkID (Actual: %.80s vs Expected: %.80s)",
+		         ei->framework_id->value, fw->id);
+		return buf;
+	}
+	if (!ei->command || !ei->command->value || !ei->command->value[0])
+		return "Executor's CommandInfo has no value";
+	size_t len_new;
+	uint8_t *packed = master_exec_pack(ei, fw->id, &len_new);
+	const char *why = NULL;
+	m_exec *e = master_exec_find(m, fw, a, ei->executor_id->value);
+	bool known = e != NULL;
+	if (e && (e->info_len != len_new || memcmp(e->info, packed, len_new) != 0))
+		why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not compatible)";
+	for (size_t i = 0; i < ne->n && !why && !known; i++) {
+		if (strcmp(ne->info[i]->executor_id->value, ei->executor_id->value) != 0)
+			continue;
+		known = true;
+		size_t l;
+		uint8_t *other = master_exec_pack(ne->info[i], fw->id, &l);
+		if (l != len_new || memcmp(other, packed, l) != 0)
+			why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
+			      "compatible)";
+		free(other);
+	}
+	free(packed);
+	if (why || known)
+		return why;
+	ac_err err;
+	if (rt_resources_from_pb(m->core, ei->resources, ei->n_resources, eres, &err) != 0) {
+		snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
+		return buf;
+	}
+	*is_new = true;
+	return NULL;
 }
 
 /* Checks one task against the offers' agent and what is left of them;
  * returns NULL when valid, else the TASK_ERROR message. */
 static const char *validate_task(master *m, m_fw *fw, const m_agent *a, const Mesos__V1__TaskInfo *ti,
-                                 const ac_resources *left, ac_resources *res, char *buf, size_t len)
+                                 const ac_resources *left, const new_execs *ne, ac_resources *res, bool *exec_new,
+                                 ac_resources *eres, char *buf, size_t len)
 {
+	*exec_new = false;
 	if (!ti->task_id->value[0])
 		return "Task ID must not be empty";
 	if (strcmp(ti->agent_id->value, a->id) != 0)
 		return "Task uses an agent other than the offers' agent";
 	if ((ti->command != NULL) == (ti->executor != NULL))
 		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-	if (ti->executor)
-		return "Custom executors are not supported yet; use a CommandInfo";
-	if (!ti->command->value || !ti->command->value[0])
+	if (ti->command && (!ti->command->value || !ti->command->value[0]))
 		return "Task's CommandInfo has no value";
 	if (master_task_find(m, fw, ti->task_id->value))
 		return "Task has duplicate ID";
@@ -336,8 +371,17 @@ static const char *validate_task(master *m, m_fw *fw, const m_agent *a, const Me
 	}
 	if (ac_resources_empty(res))
 		return "Task uses no resources";
-	if (!ac_resources_contains(left, res))
-		return "Task uses more resources than offered";
+	ac_resources need = *res;
+	if (ti->executor) {
+		const char *why = validate_executor(m, fw, a, ti->executor, ne, exec_new, eres, buf, len);
+		if (why)
+			return why;
+		if (*exec_new)
+			ac_resources_add(&need, eres);
+	}
+	if (!ac_resources_contains(left, &need))
+		return *exec_new ? "Task and its executor use more resources than offered"
+		                 : "Task uses more resources than offered";
 	return NULL;
 }
 
@@ -413,6 +457,7 @@ static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__A
 	const Mesos__V1__TaskInfo **ok = rt_xcalloc(ntasks, sizeof *ok);
 	ac_resources *okres = rt_xcalloc(ntasks, sizeof *okres);
 	size_t nok = 0;
+	new_execs ne = {rt_xcalloc(ntasks, sizeof *ne.info), rt_xcalloc(ntasks, sizeof *ne.res), 0};
 	for (size_t i = 0; i < acc->n_operations; i++) {
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
 		if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
@@ -420,7 +465,10 @@ static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__A
 		for (size_t k = 0; k < op->launch->n_task_infos; k++) {
 			const Mesos__V1__TaskInfo *ti = op->launch->task_infos[k];
 			char buf[300];
-			const char *why = validate_task(m, fw, agent, ti, &left, &res, buf, sizeof buf);
+			bool exec_new;
+			ac_resources eres;
+			const char *why =
+			        validate_task(m, fw, agent, ti, &left, &ne, &res, &exec_new, &eres, buf, sizeof buf);
 			for (size_t j = 0; j < nok && !why; j++)
 				if (strcmp(ok[j]->task_id->value, ti->task_id->value) == 0)
 					why = "Task has duplicate ID";
@@ -432,6 +480,12 @@ static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__A
 			}
 			ac_resources_sub(&left, &res);
 			ac_resources_add(&used, &res);
+			if (exec_new) {
+				ac_resources_sub(&left, &eres);
+				ac_resources_add(&used, &eres);
+				ne.info[ne.n] = ti->executor;
+				ne.res[ne.n++] = eres;
+			}
 			ok[nok] = ti;
 			okres[nok++] = res;
 		}
@@ -450,12 +504,16 @@ static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__A
 	} else {
 		for (size_t i = 0; i < n; i++)
 			master_offer_forget(m, offers[i]);
+		for (size_t i = 0; i < ne.n; i++)
+			master_exec_add(m, fw, agent, ne.info[i], &ne.res[i]);
 	}
 	for (size_t j = 0; j < nok; j++)
 		launch_task(m, fw, agent, ok[j], &okres[j]);
 	free(ids);
 	free(ok);
 	free(okres);
+	free(ne.info);
+	free(ne.res);
 	free(offers);
 }
 
@@ -519,6 +577,27 @@ static void acknowledge_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Ca
 	master_agent_send(m, a, &msg);
 }
 
+/* Framework -> executor bytes: through the executor's agent. Mesos drops
+ * them silently when the agent or executor is unknown; so do we. */
+static void message_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Message *msg)
+{
+	m_agent *a = master_agent_find(m, msg->agent_id->value);
+	if (!a) {
+		rt_log(RT_DEBUG, "framework %s: message for unknown agent %s dropped", fw->id, msg->agent_id->value);
+		return;
+	}
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__ExecutorMessage em = MESO__AGENT__EXECUTOR_MESSAGE__INIT;
+	Meso__Agent__AgentMessage am = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	em.framework_id = &fid;
+	em.executor_id = msg->executor_id;
+	em.data = msg->data;
+	am.type = MESO__AGENT__AGENT_MESSAGE__TYPE__FRAMEWORK_MESSAGE;
+	am.executor_message = &em;
+	master_agent_send(m, a, &am);
+}
+
 static void reconcile_one(master *m, m_fw *fw, m_task *t)
 {
 	char msg[160];
@@ -575,68 +654,25 @@ static const char *call_payload_missing(const Call *c)
 		return c->acknowledge ? NULL : "acknowledge";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
 		return c->reconcile ? NULL : "reconcile";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
+		return c->message ? NULL : "message";
 	default:
 		return NULL;
 	}
 }
 
-/* Content-Type is type, maybe with parameters (Mesos wants it exact; being
- * lenient about "; charset=utf-8" is harmless). */
-static bool media_type_is(const char *ct, const char *type)
-{
-	size_t n = strlen(type);
-	return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-/* Parses a JSON body into a Call (freed with free_unpacked like an unpacked
- * one); NULL with Mesos's wording of the error in msg. Unknown keys are
- * ignored and null is an absent field, as Mesos reads JSON. */
-static Call *call_from_json(const rt_http_request *req, char *msg, size_t len)
-{
-	json_error_t je;
-	json_t *j = json_loadb((const char *)req->body, req->body_len, 0, &je);
-	if (!j) {
-		snprintf(msg, len, "Failed to parse body into JSON: %s (line %d, column %d)", je.text, je.line,
-		         je.column);
-		return NULL;
-	}
-	char err[300];
-	ProtobufCMessage *pm = rt_pbjson_to_message(&mesos__v1__scheduler__call__descriptor, j, 0, err, sizeof err);
-	json_decref(j);
-	if (!pm)
-		snprintf(msg, len, "Failed to convert JSON into Call protobuf: %s", err);
-	return (Call *)pm;
-}
-
 static void scheduler_call(master *m, rt_http_session *s, const rt_http_request *req)
 {
-	if (strcmp(req->method, "POST") != 0) {
-		m->metrics.http_errors_4xx++;
-		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
-		return;
-	}
-	const char *ct = rt_http_header_get(req, "Content-Type");
-	if (!ct) {
-		refuse(m, s, 400, "Expecting 'Content-Type' to be present");
-		return;
-	}
 	char msg[400];
-	Call *call;
-	if (media_type_is(ct, PROTOBUF)) {
-		call = mesos__v1__scheduler__call__unpack(NULL, req->body_len, req->body);
-		if (!call) {
-			refuse(m, s, 400, "Failed to parse body into Call protobuf");
-			return;
+	int status;
+	Call *call = (Call *)rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, req, &status, msg, sizeof msg);
+	if (!call) {
+		if (status == 405) {
+			m->metrics.http_errors_4xx++;
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
+		} else {
+			refuse(m, s, status, msg);
 		}
-	} else if (media_type_is(ct, JSON)) {
-		if (!(call = call_from_json(req, msg, sizeof msg))) {
-			refuse(m, s, 400, msg);
-			return;
-		}
-	} else {
-		snprintf(msg, sizeof msg,
-		         "Expecting 'Content-Type' of application/json or application/x-protobuf; got '%.100s'", ct);
-		refuse(m, s, 415, msg);
 		return;
 	}
 	const char *missing = call_payload_missing(call);
@@ -711,6 +747,14 @@ static void scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
 		reconcile_call(m, fw, call->reconcile);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
+		/* Forwarded in one frame: keep well inside the frame limit. */
+		if (call->message->data.len > RT_FRAME_MAX_SIZE / 2) {
+			refuse(m, s, 413, "Message data is larger than the master forwards");
+			goto out;
+		}
+		message_call(m, fw, call->message);
 		break;
 	default:
 		refuse(m, s, 501, "This call is not implemented by Meso");

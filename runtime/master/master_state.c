@@ -95,9 +95,22 @@ void master_serve_state(master *m, rt_http_session *s)
 		json_object_set_new(j, "agent_id", json_string(t->agent->id));
 		json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
 		json_object_set_new(j, "resources", res_json(m, &t->res));
+		if (t->executor_id)
+			json_object_set_new(j, "executor_id", json_string(t->executor_id));
 		json_array_append_new(tasks, j);
 	}
 	json_object_set_new(root, "tasks", tasks);
+
+	json_t *execs = json_array();
+	for (m_exec *e = m->execs; e; e = e->next) {
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(e->id));
+		json_object_set_new(j, "framework_id", json_string(e->fw->id));
+		json_object_set_new(j, "agent_id", json_string(e->agent->id));
+		json_object_set_new(j, "resources", res_json(m, &e->res));
+		json_array_append_new(execs, j);
+	}
+	json_object_set_new(root, "executors", execs);
 
 	json_t *offers = json_array();
 	for (m_offer *o = m->offers; o; o = o->next) {

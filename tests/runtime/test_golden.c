@@ -1,7 +1,7 @@
 /*
  * test_golden.c — golden JSON fixtures (tests/runtime/golden/ (*.json)), written
- * from the Mesos v1 scheduler API documentation, one per Event the master
- * sends and per Call it serves. Each is parsed with rt_pbjson (strictly, so an
+ * from the Mesos v1 scheduler and executor API documentation, one per Event
+ * the master or agent sends and per Call they serve. Each is parsed with rt_pbjson (strictly, so an
  * unknown key fails) into a Call or an Event, re-encoded, and checked:
  * - the re-encoded JSON parses to the same message (byte-identical protobuf);
  * - field by field, recursively, the re-encoding holds exactly the fixture's
@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "executor/executor.pb-c.h"
 #include "rt_pbjson.h"
 #include "scheduler/scheduler.pb-c.h"
 
@@ -34,19 +35,45 @@ static const char *golden_dir = GOLDEN_DIR;
 
 typedef struct {
 	const char *file; /* in golden_dir */
-	bool is_call;
+	const ProtobufCMessageDescriptor *desc;
 	const char *type; /* the enum name the fixture's "type" must have */
 } fixture;
 
+#define SCALL  &mesos__v1__scheduler__call__descriptor
+#define SEVENT &mesos__v1__scheduler__event__descriptor
+#define ECALL  &mesos__v1__executor__call__descriptor
+#define EEVENT &mesos__v1__executor__event__descriptor
+
 static const fixture fixtures[] = {
-        {"event_subscribed.json", false, "SUBSCRIBED"}, {"event_offers.json", false, "OFFERS"},
-        {"event_rescind.json", false, "RESCIND"},       {"event_update.json", false, "UPDATE"},
-        {"event_heartbeat.json", false, "HEARTBEAT"},   {"event_error.json", false, "ERROR"},
-        {"event_failure.json", false, "FAILURE"},       {"call_subscribe.json", true, "SUBSCRIBE"},
-        {"call_teardown.json", true, "TEARDOWN"},       {"call_accept.json", true, "ACCEPT"},
-        {"call_decline.json", true, "DECLINE"},         {"call_revive.json", true, "REVIVE"},
-        {"call_suppress.json", true, "SUPPRESS"},       {"call_kill.json", true, "KILL"},
-        {"call_acknowledge.json", true, "ACKNOWLEDGE"}, {"call_reconcile.json", true, "RECONCILE"},
+        {"event_subscribed.json", SEVENT, "SUBSCRIBED"},
+        {"event_offers.json", SEVENT, "OFFERS"},
+        {"event_rescind.json", SEVENT, "RESCIND"},
+        {"event_update.json", SEVENT, "UPDATE"},
+        {"event_heartbeat.json", SEVENT, "HEARTBEAT"},
+        {"event_error.json", SEVENT, "ERROR"},
+        {"event_failure.json", SEVENT, "FAILURE"},
+        {"event_message.json", SEVENT, "MESSAGE"},
+        {"call_subscribe.json", SCALL, "SUBSCRIBE"},
+        {"call_teardown.json", SCALL, "TEARDOWN"},
+        {"call_accept.json", SCALL, "ACCEPT"},
+        {"call_decline.json", SCALL, "DECLINE"},
+        {"call_revive.json", SCALL, "REVIVE"},
+        {"call_suppress.json", SCALL, "SUPPRESS"},
+        {"call_kill.json", SCALL, "KILL"},
+        {"call_acknowledge.json", SCALL, "ACKNOWLEDGE"},
+        {"call_reconcile.json", SCALL, "RECONCILE"},
+        {"call_message.json", SCALL, "MESSAGE"},
+        {"executor_call_subscribe.json", ECALL, "SUBSCRIBE"},
+        {"executor_call_update.json", ECALL, "UPDATE"},
+        {"executor_call_message.json", ECALL, "MESSAGE"},
+        {"executor_event_subscribed.json", EEVENT, "SUBSCRIBED"},
+        {"executor_event_launch.json", EEVENT, "LAUNCH"},
+        {"executor_event_kill.json", EEVENT, "KILL"},
+        {"executor_event_acknowledged.json", EEVENT, "ACKNOWLEDGED"},
+        {"executor_event_message.json", EEVENT, "MESSAGE"},
+        {"executor_event_shutdown.json", EEVENT, "SHUTDOWN"},
+        {"executor_event_error.json", EEVENT, "ERROR"},
+        {"executor_event_heartbeat.json", EEVENT, "HEARTBEAT"},
 };
 #define N_FIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -204,8 +231,7 @@ static size_t count_keys(const json_t *v)
 static void test_fixture(void **state)
 {
 	const fixture *fx = *state;
-	const ProtobufCMessageDescriptor *desc =
-	        fx->is_call ? &mesos__v1__scheduler__call__descriptor : &mesos__v1__scheduler__event__descriptor;
+	const ProtobufCMessageDescriptor *desc = fx->desc;
 	size_t len;
 	char *text = read_file(fx->file, &len);
 	char err[300];
@@ -222,12 +248,10 @@ static void test_fixture(void **state)
 	if (!m)
 		fail_msg("%s does not parse: %s", fx->file, err);
 	/* The enum the fixture names is the one parsed. */
-	const ProtobufCEnumDescriptor *types =
-	        protobuf_c_message_descriptor_get_field_by_name(desc, "type")->descriptor;
-	const ProtobufCEnumValue *tv = protobuf_c_enum_descriptor_get_value_by_name(types, fx->type);
+	const ProtobufCFieldDescriptor *tf = protobuf_c_message_descriptor_get_field_by_name(desc, "type");
+	const ProtobufCEnumValue *tv = protobuf_c_enum_descriptor_get_value_by_name(tf->descriptor, fx->type);
 	assert_non_null(tv);
-	int parsed_type = fx->is_call ? (int)((Mesos__V1__Scheduler__Call *)m)->type
-	                              : (int)((Mesos__V1__Scheduler__Event *)m)->type;
+	int parsed_type = *(const int *)((const char *)m + tf->offset);
 	assert_int_equal(parsed_type, tv->value);
 
 	size_t olen;
@@ -305,32 +329,17 @@ static void test_comparison_catches_a_drop(void **state)
 	json_decref(out);
 }
 
-#define FIXTURE_TEST(i) cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i])
-
 int main(int argc, char **argv)
 {
 	if (argc > 1)
 		golden_dir = argv[1];
-	const struct CMUnitTest tests[] = {
-	        FIXTURE_TEST(0),
-	        FIXTURE_TEST(1),
-	        FIXTURE_TEST(2),
-	        FIXTURE_TEST(3),
-	        FIXTURE_TEST(4),
-	        FIXTURE_TEST(5),
-	        FIXTURE_TEST(6),
-	        FIXTURE_TEST(7),
-	        FIXTURE_TEST(8),
-	        FIXTURE_TEST(9),
-	        FIXTURE_TEST(10),
-	        FIXTURE_TEST(11),
-	        FIXTURE_TEST(12),
-	        FIXTURE_TEST(13),
-	        FIXTURE_TEST(14),
-	        FIXTURE_TEST(15),
-	        cmocka_unit_test(test_no_stray_fixture),
-	        cmocka_unit_test(test_comparison_catches_a_drop),
-	};
-	_Static_assert(N_FIXTURES == 16, "list every fixture in main()");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	struct CMUnitTest tests[N_FIXTURES + 2];
+	for (size_t i = 0; i < N_FIXTURES; i++) {
+		struct CMUnitTest t = cmocka_unit_test_prestate(test_fixture, (void *)&fixtures[i]);
+		t.name = fixtures[i].file;
+		tests[i] = t;
+	}
+	tests[N_FIXTURES] = (struct CMUnitTest)cmocka_unit_test(test_no_stray_fixture);
+	tests[N_FIXTURES + 1] = (struct CMUnitTest)cmocka_unit_test(test_comparison_catches_a_drop);
+	return _cmocka_run_group_tests("test_golden", tests, N_FIXTURES + 2, NULL, NULL);
 }

@@ -1,0 +1,135 @@
+/*
+ * rt_api.c — the request and stream path common to the v1 scheduler and
+ * executor APIs (rt_api.h).
+ */
+#define _GNU_SOURCE
+#include "rt_api.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rt_http_client.h"
+#include "rt_pbjson.h"
+#include "rt_util.h"
+
+bool rt_api_accepts(const char *accept, const char *type)
+{
+	const char *slash = strchr(type, '/');
+	size_t major = (size_t)(slash - type);
+	for (const char *p = accept; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",;");
+		size_t m = n;
+		while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+			m--;
+		bool match = (m == strlen(type) && strncasecmp(p, type, m) == 0) ||
+		             (m == 3 && strncmp(p, "*/*", 3) == 0) ||
+		             (m == major + 2 && strncasecmp(p, type, major + 1) == 0 && p[major + 1] == '*');
+		const char *end = p + strcspn(p, ",");
+		if (match) {
+			const char *q = p + n;
+			bool zero = false;
+			while (q < end) {
+				while (*q == ';' || *q == ' ')
+					q++;
+				if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+					zero = strtod(q + 2, NULL) <= 0;
+				q += strcspn(q, ";,");
+			}
+			if (!zero)
+				return true;
+		}
+		p = end;
+	}
+	return false;
+}
+
+/* Mesos wants the exact string; being lenient about "; charset=utf-8" is
+ * harmless. */
+bool rt_api_media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+	return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, const rt_http_request *req, int *status,
+                                     char *msg, size_t len)
+{
+	*status = 400;
+	if (strcmp(req->method, "POST") != 0) {
+		*status = 405;
+		snprintf(msg, len, "Expecting POST");
+		return NULL;
+	}
+	const char *ct = rt_http_header_get(req, "Content-Type");
+	if (!ct) {
+		snprintf(msg, len, "Expecting 'Content-Type' to be present");
+		return NULL;
+	}
+	ProtobufCMessage *pm = NULL;
+	if (rt_api_media_type_is(ct, RT_API_PROTOBUF)) {
+		pm = protobuf_c_message_unpack(desc, NULL, req->body_len, req->body);
+		if (!pm)
+			snprintf(msg, len, "Failed to parse body into Call protobuf");
+		return pm;
+	}
+	if (!rt_api_media_type_is(ct, RT_API_JSON)) {
+		*status = 415;
+		snprintf(msg, len,
+		         "Expecting 'Content-Type' of application/json or application/x-protobuf; got '%.100s'", ct);
+		return NULL;
+	}
+	/* Unknown keys are ignored and null is an absent field, as Mesos reads
+	 * JSON. */
+	json_error_t je;
+	json_t *j = json_loadb((const char *)req->body, req->body_len, 0, &je);
+	if (!j) {
+		snprintf(msg, len, "Failed to parse body into JSON: %s (line %d, column %d)", je.text, je.line,
+		         je.column);
+		return NULL;
+	}
+	char err[300];
+	pm = rt_pbjson_to_message(desc, j, 0, err, sizeof err);
+	json_decref(j);
+	if (!pm)
+		snprintf(msg, len, "Failed to convert JSON into Call protobuf: %s", err);
+	return pm;
+}
+
+int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, size_t len)
+{
+	const char *accept = rt_http_header_get(req, "Accept");
+	*json = !accept || rt_api_accepts(accept, RT_API_JSON);
+	if (!*json && !rt_api_accepts(accept, RT_API_PROTOBUF)) {
+		snprintf(msg, len, "Expecting 'Accept' to allow '%s' or '%s'", RT_API_JSON, RT_API_PROTOBUF);
+		return 406;
+	}
+	return 0;
+}
+
+int rt_api_stream_send(rt_http_session *s, bool json, const ProtobufCMessage *ev)
+{
+	size_t n;
+	uint8_t *bytes;
+	if (json) {
+		bytes = (uint8_t *)rt_pbjson_dump(ev, &n);
+		if (!bytes)
+			return -1;
+	} else {
+		n = protobuf_c_message_get_packed_size(ev);
+		bytes = rt_xmalloc(n);
+		protobuf_c_message_pack(ev, bytes);
+	}
+	rt_buf rec;
+	rt_buf_init(&rec);
+	rt_recordio_encode(&rec, bytes, n);
+	/* One RecordIO record per HTTP chunk, as Mesos writes them. */
+	int rc = rt_http_stream_send(s, rec.data, rec.len);
+	rt_buf_free(&rec);
+	free(bytes);
+	return rc;
+}

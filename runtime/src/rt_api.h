@@ -1,0 +1,44 @@
+/*
+ * rt_api.h — what the master's scheduler API and the agent's executor API
+ * share: reading a Call body (application/x-protobuf or application/json,
+ * Mesos's status codes and wording for what is wrong), choosing a stream's
+ * encoding from Accept, and sending one event as one RecordIO record per
+ * HTTP chunk.
+ */
+#ifndef RT_API_H
+#define RT_API_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rt_http.h"
+
+#define RT_API_PROTOBUF "application/x-protobuf"
+#define RT_API_JSON     "application/json"
+
+/* Does an Accept header admit type? Media ranges with parameters and
+ * wildcards count; a range with q=0 does not. */
+bool rt_api_accepts(const char *accept, const char *type);
+
+/* Is Content-Type ct the media type `type`, maybe with parameters? */
+bool rt_api_media_type_is(const char *ct, const char *type);
+
+/* Decodes a POSTed call of type desc ("Call" in the messages) from its body
+ * by Content-Type. Returns the message (free it with
+ * protobuf_c_message_free_unpacked(msg, NULL)), or NULL with *status (405,
+ * 400 or 415) and a message in msg; for 405 the caller adds "Allow: POST". */
+ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, const rt_http_request *req, int *status,
+                                     char *msg, size_t len);
+
+/* The encoding of a SUBSCRIBE's event stream, as Mesos chooses it: JSON if
+ * Accept admits it (also with no Accept, or any type), else protobuf. Returns 0 and
+ * sets *json, or 406 with the message in msg. */
+int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, size_t len);
+
+/* Sends ev on a stream as one RecordIO record in one chunk, in JSON or
+ * protobuf. Returns 0, or -1 when it cannot be encoded or the session is
+ * closing. */
+int rt_api_stream_send(rt_http_session *s, bool json, const ProtobufCMessage *ev);
+
+#endif

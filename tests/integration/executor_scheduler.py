@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+# executor_scheduler.py MASTER_PORT EXECUTOR_CMD LOG [hold] — the framework side of
+# test_executor.sh, in JSON over the v1 scheduler API (standard library
+# only). It launches two tasks on custom executor "e1" in one ACCEPT, a
+# third ("run") on e1 in a later ACCEPT and kills it, a task on a second
+# executor "e2", and tasks the master must refuse (an incompatible e1, a
+# foreign framework_id, an executor that never subscribes); it acknowledges
+# every update, checks offers (attributes, executor_ids) and the executor's
+# MESSAGE, and probes /api/v1/executor with bad requests. Prints one line
+# per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise. With
+# "hold" it only starts one long task on executor "e5", prints READY once it
+# runs, and stays subscribed (until killed) so the test can stop the agent.
+import base64
+import http.client
+import json
+import queue
+import sys
+import threading
+import time
+
+MASTER_PORT = int(sys.argv[1])
+EXECUTOR_CMD = sys.argv[2]
+HOST = "127.0.0.1"
+events = queue.Queue()
+STREAM_ID = None
+FID = None
+
+
+def fail(msg):
+    print("FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def reader(resp):
+    while True:
+        line = resp.readline()
+        if not line:
+            events.put(None)
+            return
+        n = int(line.strip())
+        data = b""
+        while len(data) < n:
+            chunk = resp.read(n - len(data))
+            if not chunk:
+                events.put(None)
+                return
+            data += chunk
+        events.put(json.loads(data))
+
+
+def post(body, port=MASTER_PORT, path="/api/v1/scheduler", ctype="application/json", raw=None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    headers = {"Content-Type": ctype} if ctype else {}
+    if STREAM_ID and path == "/api/v1/scheduler":
+        headers["Mesos-Stream-Id"] = STREAM_ID
+    conn.request("POST", path, raw if raw is not None else json.dumps(body), headers)
+    resp = conn.getresponse()
+    text = resp.read().decode()
+    conn.close()
+    return resp.status, text
+
+
+def get(port, path):
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    text = resp.read().decode()
+    conn.close()
+    return text
+
+
+offers = []
+updates = {}  # task id -> [states]
+messages = []
+failures = []
+
+
+def handle(ev):
+    t = ev["type"]
+    if t == "OFFERS":
+        offers.extend(ev["offers"]["offers"])
+    elif t == "UPDATE":
+        st = ev["update"]["status"]
+        tid = st["task_id"]["value"]
+        updates.setdefault(tid, []).append(st["state"])
+        say("update %s %s%s" % (tid, st["state"], (" (" + st["message"] + ")") if "message" in st else ""))
+        if "uuid" in st:
+            code, text = post({"framework_id": {"value": FID}, "type": "ACKNOWLEDGE",
+                               "acknowledge": {"agent_id": st["agent_id"], "task_id": st["task_id"],
+                                               "uuid": st["uuid"]}})
+            if code != 202:
+                fail("ACKNOWLEDGE: %d %s" % (code, text))
+    elif t == "MESSAGE":
+        messages.append(ev["message"])
+    elif t == "FAILURE":
+        failures.append(ev["failure"])
+
+
+def wait(what, cond, secs=30):
+    deadline = time.time() + secs
+    while not cond():
+        left = deadline - time.time()
+        if left <= 0:
+            fail("timed out waiting for " + what + "; updates " + json.dumps(updates))
+        try:
+            ev = events.get(timeout=min(left, 0.5))
+        except queue.Empty:
+            continue
+        if ev is None:
+            fail("the event stream ended")
+        handle(ev)
+
+
+def take_offer():
+    wait("an offer", lambda: offers)
+    return offers.pop(0)
+
+
+def executor_info(eid, cmd=EXECUTOR_CMD, cpus=0.1):
+    return {"executor_id": {"value": eid}, "name": "it " + eid,
+            "command": {"value": cmd, "environment": {"variables": [
+                {"name": "EXECUTOR_LOG", "value": sys.argv[3]}]}},
+            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}},
+                          {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}]}
+
+
+def task(tid, offer, ex, data="finish"):
+    return {"name": tid, "task_id": {"value": tid}, "agent_id": offer["agent_id"],
+            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
+                          {"name": "mem", "type": "SCALAR", "scalar": {"value": 16}}],
+            "executor": ex, "data": base64.b64encode(data.encode()).decode()}
+
+
+def accept(offer, tasks):
+    ids = [o["id"] for o in offer] if isinstance(offer, list) else [offer["id"]]
+    code, text = post({"framework_id": {"value": FID}, "type": "ACCEPT",
+                       "accept": {"offer_ids": ids,
+                                  "operations": [{"type": "LAUNCH", "launch": {"task_infos": tasks}}],
+                                  "filters": {"refuse_seconds": 0}}})
+    if code != 202:
+        fail("ACCEPT: %d %s" % (code, text))
+
+
+def states(tid):
+    return updates.get(tid, [])
+
+
+def main():
+    global STREAM_ID, FID
+    conn = http.client.HTTPConnection(HOST, MASTER_PORT, timeout=120)
+    conn.request("POST", "/api/v1/scheduler", json.dumps(
+        {"type": "SUBSCRIBE", "subscribe": {"framework_info": {"user": "root", "name": "executor-it",
+                                                               "roles": ["*"]}}}),
+        {"Content-Type": "application/json", "Accept": "application/json"})
+    resp = conn.getresponse()
+    if resp.status != 200:
+        fail("SUBSCRIBE: %d" % resp.status)
+    STREAM_ID = resp.getheader("Mesos-Stream-Id")
+    threading.Thread(target=reader, args=(resp,), daemon=True).start()
+    sub = events.get(timeout=10)
+    FID = sub["subscribed"]["framework_id"]["value"]
+    if len(sys.argv) > 4 and sys.argv[4] == "hold":
+        offer = take_offer()
+        accept(offer, [task("t6", offer, executor_info("e5"), "run")])
+        wait("t6 RUNNING", lambda: "TASK_RUNNING" in states("t6"))
+        say("READY")
+        while True:
+            ev = events.get()
+            if ev is None:
+                return
+            handle(ev)
+
+    # 1. Two tasks on e1 in one ACCEPT: one executor, both finish.
+    offer = take_offer()
+    attrs = {a["name"]: a for a in offer.get("attributes", [])}
+    if attrs.get("rack", {}).get("text", {}).get("value") != "r1" or \
+            attrs.get("cores", {}).get("scalar", {}).get("value") != 8:
+        fail("offer attributes: %s" % json.dumps(offer.get("attributes")))
+    say("offer attributes ok")
+    agent_port = offer["url"]["address"]["port"]
+    e1 = executor_info("e1")
+    accept(offer, [task("t1", offer, e1), task("t2", offer, e1)])
+    wait("t1 and t2 FINISHED", lambda: "TASK_FINISHED" in states("t1") and "TASK_FINISHED" in states("t2"))
+    for t in ("t1", "t2"):
+        if "TASK_RUNNING" not in states(t):
+            fail("%s never RUNNING: %s" % (t, states(t)))
+    say("t1 t2 running and finished on e1")
+    wait("the executor's MESSAGE", lambda: messages)
+    m = messages[0]
+    if base64.b64decode(m["data"]) != b"hello" or m["executor_id"]["value"] != "e1":
+        fail("MESSAGE event: %s" % json.dumps(m))
+    say("executor MESSAGE forwarded")
+    code, text = post({"framework_id": {"value": FID}, "type": "MESSAGE",
+                       "message": {"agent_id": offer["agent_id"], "executor_id": {"value": "e1"},
+                                   "data": base64.b64encode(b"hi executor").decode()}})
+    if code != 202:
+        fail("MESSAGE to e1: %d %s" % (code, text))
+
+    # The executor's resources stay charged after its tasks finished: what
+    # is offered is the agent's 2 cpus less e1's 0.1.
+    def offered_cpus():
+        return sum(r["scalar"]["value"] for o in offers for r in o["resources"] if r["name"] == "cpus")
+    wait("offers of 1.9 cpus (e1 holds 0.1)", lambda: abs(offered_cpus() - 1.9) < 1e-6)
+    state = json.loads(get(MASTER_PORT, "/state"))
+    ex = [e for e in state["executors"] if e["id"] == "e1"]
+    if len(ex) != 1 or ex[0]["framework_id"] != FID:
+        fail("master /state executors: %s" % json.dumps(state["executors"]))
+    say("executor resources charged: offers hold 1.9 cpus, /state lists e1")
+
+    # 2. The next offer lists e1 among the framework's executors; a third
+    #    task joins e1 and is killed; an incompatible e1 and a foreign
+    #    framework_id are TASK_ERROR.
+    def offer_with_e1():
+        return any("e1" in [x["value"] for x in o.get("executor_ids", [])] for o in offers)
+    wait("an offer listing executor e1", offer_with_e1)
+    offer = [o for o in offers if "e1" in [x["value"] for x in o.get("executor_ids", [])]][0]
+    offers.remove(offer)
+    say("offer executor_ids ok")
+    other = executor_info("e1", cmd="true")
+    foreign = executor_info("e9")
+    foreign["framework_id"] = {"value": "someone-else"}
+    accept(offer, [task("t3", offer, e1, "run"), task("bad1", offer, other), task("bad2", offer, foreign)])
+    wait("t3 RUNNING", lambda: "TASK_RUNNING" in states("t3"))
+    wait("bad1 and bad2 TASK_ERROR", lambda: "TASK_ERROR" in states("bad1") and "TASK_ERROR" in states("bad2"))
+    say("incompatible executor and foreign framework_id refused")
+    code, text = post({"framework_id": {"value": FID}, "type": "KILL", "kill": {"task_id": {"value": "t3"}}})
+    if code != 202:
+        fail("KILL: %d %s" % (code, text))
+    wait("t3 KILLED", lambda: "TASK_KILLED" in states("t3"))
+    say("t3 killed through its executor")
+
+    # 3. A second executor id gets its own process; an executor that never
+    #    subscribes fails its task after the registration timeout.
+    # All outstanding offers (one agent's) together: the resources freed by
+    # t1..t3 may come in offers of their own.
+    wait("offers of 0.4 cpus", lambda: offered_cpus() >= 0.4 - 1e-9)
+    held = list(offers)
+    del offers[:]
+    offer = held[0]
+    accept(held, [task("t4", offer, executor_info("e2")),
+                  task("t5", offer, executor_info("e3", cmd="exec sleep 600"))])
+    wait("t4 FINISHED", lambda: "TASK_FINISHED" in states("t4"))
+    say("t4 finished on e2")
+
+    # 4. Bad requests to the agent's executor API (e3 exists, unsubscribed).
+    def e3_known():
+        return '"id":"e3"' in get(agent_port, "/state")
+    deadline = time.time() + 10
+    while not e3_known():
+        if time.time() > deadline:
+            fail("executor e3 never appeared in the agent's /state")
+        time.sleep(0.05)
+    ids = {"framework_id": {"value": FID}, "executor_id": {"value": "e3"}}
+    upd = dict(ids, type="UPDATE", update={"status": {
+        "task_id": {"value": "t5"}, "state": "TASK_RUNNING", "source": "SOURCE_EXECUTOR",
+        "uuid": base64.b64encode(b"0123456789abcdef").decode()}})
+    checks = [
+        ("wrong content type", dict(ids, type="SUBSCRIBE", subscribe={}), "text/plain", None, 415, "Content-Type"),
+        ("no content type", dict(ids, type="SUBSCRIBE", subscribe={}), None, None, 400, "Content-Type"),
+        ("bad JSON", None, "application/json", "{", 400, "Failed to parse body into JSON"),
+        ("no SUBSCRIBE first", upd, "application/json", None, 403, "Executor is not subscribed"),
+        ("unknown framework", dict(upd, framework_id={"value": "nope"}), "application/json", None, 400,
+         "Framework cannot be found"),
+        ("unknown executor", dict(upd, executor_id={"value": "nope"}), "application/json", None, 400,
+         "Executor cannot be found"),
+        ("missing executor_id", {"framework_id": {"value": FID}, "type": "SUBSCRIBE", "subscribe": {}},
+         "application/json", None, 400, "executor_id"),
+        ("short uuid", dict(upd, update={"status": dict(upd["update"]["status"], uuid="AAEC")}),
+         "application/json", None, 400, "UUID"),
+        ("no type", ids, "application/json", None, 400, "Expecting 'type' to be present"),
+    ]
+    for name, body, ctype, raw, want, words in checks:
+        code, text = post(body, port=agent_port, path="/api/v1/executor", ctype=ctype, raw=raw)
+        if code != want or words not in text:
+            fail("%s: got %d %r, expected %d with %r" % (name, code, text, want, words))
+        say("bad request (%s): %d %s" % (name, code, text.strip()))
+    conn2 = http.client.HTTPConnection(HOST, agent_port, timeout=10)
+    conn2.request("GET", "/api/v1/executor")
+    r = conn2.getresponse()
+    r.read()
+    if r.status != 405 or r.getheader("Allow") != "POST":
+        fail("GET /api/v1/executor: %d Allow %s" % (r.status, r.getheader("Allow")))
+    say("bad request (GET): 405")
+
+    wait("t5 FAILED by the registration timeout", lambda: "TASK_FAILED" in states("t5"), secs=30)
+    wait("FAILURE event for e3", lambda: any(f.get("executor_id", {}).get("value") == "e3" for f in failures))
+    say("unsubscribed executor timed out: t5 TASK_FAILED, FAILURE for e3")
+    deadline = time.time() + 10
+    while any(e["id"] == "e3" for e in json.loads(get(MASTER_PORT, "/state"))["executors"]):
+        if time.time() > deadline:
+            fail("the master still charges e3 after it exited")
+        time.sleep(0.05)
+    say("e3's resources recovered")
+
+    # 5. TEARDOWN: the executors get SHUTDOWN (checked by the test in their log).
+    code, text = post({"framework_id": {"value": FID}, "type": "TEARDOWN"})
+    if code != 202:
+        fail("TEARDOWN: %d %s" % (code, text))
+    say("PASS")
+
+
+if __name__ == "__main__":
+    main()

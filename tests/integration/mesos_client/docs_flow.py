@@ -1,0 +1,360 @@
+#!/usr/bin/python3
+"""docs_flow — one framework's life against a master, checked step by step
+against the public Mesos scheduler HTTP API documentation.
+
+    docs_flow.py --master HOST:PORT --encoding json|protobuf [--pb-dir DIR]
+
+SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
+ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
+explicit and implicit RECONCILE, KILL, DECLINE with a long filter, SUPPRESS,
+REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
+Exits 0 after the last step, 1 with "FAIL [encoding] step: why" otherwise.
+"""
+
+import argparse
+import getpass
+import json
+import queue
+import sys
+import time
+import urllib.request
+
+import mesos_client as mc
+from mesos_client import check
+
+ROLE = "docs-it"
+TASK_RES = {"cpus": 0.1, "mem": 32.0}
+STEP_TIMEOUT_S = 10
+AGENT_STATES = ("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED", "TASK_KILLED", "TASK_FAILED")
+
+
+class Flow:
+    def __init__(self, host, port, encoding, pb_dir):
+        self.host, self.port, self.encoding = host, port, encoding
+        self.s = mc.Scheduler(host, port, encoding, pb_dir)
+        self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
+        self.step_name = "start"
+        self.offers = {}  # outstanding offer id -> offer
+        self.offer_events = 0
+        self.heartbeats = 0
+        self.updates = []  # every TaskStatus received, in order
+        self.acked = 0
+        self.events_seen = []
+
+    # ------------------------------------------------------------ plumbing
+
+    def step(self, name):
+        self.step_name = name
+        print("docs-scheduler[%s]: %s" % (self.encoding, name), flush=True)
+
+    def get_json(self, path):
+        url = "http://%s:%d%s" % (self.host, self.port, path)
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return json.loads(r.read())
+
+    def call(self, call_type, payload=None, key=None, expect=202):
+        status, body = self.s.call(call_type, payload, key)
+        check(status == expect, "%s answered %s %r (the docs: %d)" % (call_type, status, body[:200], expect))
+        if expect == 202:
+            check(body == b"", "%s: 202 with a body %r (the docs: empty)" % (call_type, body[:200]))
+        return body
+
+    def handle(self, ev):
+        """Books one event; acknowledges every update that carries a uuid."""
+        t = ev.get("type")
+        check(t is not None, "an event without a type: %r" % ev)
+        self.events_seen.append(t)
+        if t == "HEARTBEAT":
+            self.heartbeats += 1
+        elif t == "OFFERS":
+            self.offer_events += 1
+            offers = ev.get("offers", {}).get("offers")
+            check(isinstance(offers, list) and offers, "OFFERS without offers.offers[]: %r" % ev)
+            for o in offers:
+                self.check_offer(o)
+                self.offers[o["id"]["value"]] = o
+        elif t == "RESCIND":
+            self.offers.pop(ev["rescind"]["offer_id"]["value"], None)
+        elif t == "UPDATE":
+            st = ev.get("update", {}).get("status")
+            check(st and st.get("task_id", {}).get("value") and st.get("state"), "UPDATE without a status: %r" % ev)
+            self.updates.append(st)
+            if "uuid" in st:
+                check(mc.b64_len(st["uuid"]) == 16, "update uuid is not 16 bytes: %r" % st)
+                check(st.get("agent_id", {}).get("value"), "an update with a uuid but no agent_id: %r" % st)
+                self.call("ACKNOWLEDGE", {"agent_id": st["agent_id"], "task_id": st["task_id"], "uuid": st["uuid"]})
+                self.acked += 1
+        elif t == "ERROR":
+            raise mc.ApiError("ERROR event: %r" % ev.get("error"))
+        elif t not in ("FAILURE", "SUBSCRIBED"):
+            raise mc.ApiError("unexpected event %r" % ev)
+
+    def pump(self, timeout_s):
+        """Handles the next event, if one comes within timeout_s; False at end of stream."""
+        try:
+            ev = self.s.sub.events.get(timeout=timeout_s)
+        except queue.Empty:
+            return True
+        if ev is None:
+            if self.s.sub.error:
+                raise mc.ApiError("reading the stream: %s" % self.s.sub.error)
+            return False
+        self.handle(ev)
+        return True
+
+    def wait(self, what, cond, timeout_s=STEP_TIMEOUT_S):
+        """Handles events until cond() holds; fails after timeout_s."""
+        deadline = time.monotonic() + timeout_s
+        while not cond():
+            left = deadline - time.monotonic()
+            check(left > 0, "timed out after %ss waiting for %s" % (timeout_s, what))
+            if not self.pump(min(left, 0.05)) and not cond():
+                raise mc.ApiError("the stream ended while waiting for %s" % what)
+
+    def statuses(self, task, state=None, reason=None):
+        return [
+            u for u in self.updates
+            if u["task_id"]["value"] == task and (state is None or u["state"] == state)
+            and (reason is None or u.get("reason") == reason)
+        ]
+
+    def allocation_runs(self):
+        snap = self.get_json("/metrics/snapshot")
+        check("allocator/mesos/allocation_runs" in snap, "/metrics/snapshot has no allocator/mesos/allocation_runs")
+        return snap["allocator/mesos/allocation_runs"]
+
+    def no_offers_for(self, passes, why):
+        """Handles events across `passes` allocation passes; fails on any offer."""
+        before, start = self.offer_events, self.allocation_runs()
+        self.wait("%d allocation passes (/metrics/snapshot allocator/mesos/allocation_runs)" % passes,
+                  lambda: self.allocation_runs() >= start + passes)
+        check(self.offer_events == before, "an offer came %s" % why)
+
+    def offered_cpus(self):
+        return sum(r["scalar"]["value"] for o in self.offers.values() for r in o["resources"] if r["name"] == "cpus")
+
+    def framework_in_state(self, state):
+        return [f for f in state.get("frameworks", []) if f.get("id") == self.s.framework_id]
+
+    # ------------------------------------------------------------- checks
+
+    def check_offer(self, o):
+        for k in ("id", "framework_id", "agent_id"):
+            check(isinstance(o.get(k), dict) and isinstance(o[k].get("value"), str) and o[k]["value"],
+                  "offer %s is not {\"value\": string}: %r" % (k, o))
+        check(o["framework_id"]["value"] == self.s.framework_id, "offer for another framework: %r" % o)
+        check(isinstance(o.get("hostname"), str) and o["hostname"], "offer without hostname: %r" % o)
+        url = o.get("url")
+        check(isinstance(url, dict) and url.get("scheme") == "http" and isinstance(url.get("address"), dict)
+              and isinstance(url["address"].get("port"), int), "offer url is not {scheme, address{..port}}: %r" % url)
+        res = o.get("resources")
+        check(isinstance(res, list) and res, "offer without resources: %r" % o)
+        for r in res:
+            check(isinstance(r.get("name"), str) and r.get("type") in ("SCALAR", "RANGES", "SET"),
+                  "resource without name/type: %r" % r)
+            if r["type"] == "SCALAR":
+                check(isinstance(r.get("scalar", {}).get("value"), (int, float)), "scalar resource: %r" % r)
+            elif r["type"] == "RANGES":
+                check(isinstance(r.get("ranges", {}).get("range"), list), "ranges resource: %r" % r)
+            else:
+                check(isinstance(r.get("set", {}).get("item"), list), "set resource: %r" % r)
+            if self.multi_role:
+                check(r.get("allocation_info", {}).get("role") == ROLE,
+                      "offered resource without allocation_info.role %s: %r" % (ROLE, r))
+        if self.multi_role:
+            check(o.get("allocation_info", {}).get("role") == ROLE, "offer allocation_info: %r" % o)
+        names = {r["name"] for r in res}
+        check({"cpus", "mem"} <= names, "offer without cpus and mem: %r" % names)
+
+    def task(self, name, command, offer):
+        res = []
+        for rname, v in TASK_RES.items():
+            r = {"name": rname, "type": "SCALAR", "scalar": {"value": v}}
+            if self.multi_role:  # MULTI_ROLE frameworks say which allocation the task uses
+                r["allocation_info"] = {"role": ROLE}
+            res.append(r)
+        return {"name": name, "task_id": {"value": name}, "agent_id": offer["agent_id"],
+                "resources": res, "command": {"shell": True, "value": command}}
+
+    # --------------------------------------------------------------- flow
+
+    def run(self):
+        self.step("SUBSCRIBE")
+        fi = {"user": getpass.getuser(), "name": "docs-scheduler-" + self.encoding, "failover_timeout": 30.0,
+              "hostname": "localhost"}
+        if self.multi_role:
+            fi["roles"] = [ROLE]
+            fi["capabilities"] = [{"type": "MULTI_ROLE"}]
+        else:
+            fi["role"] = ROLE
+        sub = self.s.subscribe(fi)
+        check(sub.status == 200, "SUBSCRIBE answered %s %r" % (sub.status, getattr(sub, "body", b"")[:200]))
+        check(sub.chunked, "SUBSCRIBE stream is not Transfer-Encoding: chunked")
+        check(sub.content_type == self.s.codec.media_type,
+              "stream Content-Type %r, asked for %s" % (sub.content_type, self.s.codec.media_type))
+        check(sub.stream_id and len(sub.stream_id) <= 128, "Mesos-Stream-Id header: %r" % sub.stream_id)
+        first = sub.events.get(timeout=STEP_TIMEOUT_S)
+        check(first and first.get("type") == "SUBSCRIBED", "first event is not SUBSCRIBED: %r" % first)
+        subd = first["subscribed"]
+        check(subd.get("framework_id", {}).get("value"), "SUBSCRIBED without framework_id: %r" % first)
+        self.s.framework_id = subd["framework_id"]["value"]
+        interval = subd.get("heartbeat_interval_seconds")
+        check(isinstance(interval, (int, float)) and interval > 0, "heartbeat_interval_seconds: %r" % interval)
+        mi = subd.get("master_info")
+        check(mi and mi.get("id") and mi.get("port") == self.port, "SUBSCRIBED master_info: %r" % mi)
+        self.handle(first)
+        # The docs: HEARTBEAT right after SUBSCRIBED, then one every interval.
+        self.pump(STEP_TIMEOUT_S)
+        check(self.events_seen[1:2] == ["HEARTBEAT"], "second event is not HEARTBEAT: %r" % self.events_seen)
+        self.wait("a HEARTBEAT one interval (%ss) later" % interval, lambda: self.heartbeats >= 2, 2 * interval + 2)
+        fws = self.framework_in_state(self.get_json("/master/state"))
+        check(len(fws) == 1 and fws[0].get("active") is True and fws[0].get("name") == fi["name"],
+              "/master/state frameworks[] for %s: %r" % (self.s.framework_id, fws))
+
+        self.step("OFFERS, then ACCEPT with a LAUNCH of two command tasks")
+        self.wait("an offer", lambda: self.offers)
+        offer = next(iter(self.offers.values()))
+        agent = offer["agent_id"]
+        self.agent_cpus = sum(r["scalar"]["value"] for r in offer["resources"] if r["name"] == "cpus")
+        slaves = [a.get("id") for a in self.get_json("/master/state").get("slaves", [])]
+        check(agent["value"] in slaves, "offer agent %s not in /master/state slaves %r" % (agent["value"], slaves))
+        del self.offers[offer["id"]["value"]]
+        self.call("ACCEPT", {
+            "offer_ids": [offer["id"]],
+            "operations": [{"type": "LAUNCH", "launch": {"task_infos": [
+                self.task("docs-true", "true", offer), self.task("docs-sleep", "sleep 30", offer)]}}],
+            # No filter on the rest: it may come back at the next pass.
+            "filters": {"refuse_seconds": 0},
+        })
+
+        self.step("UPDATEs STARTING, RUNNING, FINISHED, each acknowledged")
+        self.wait("docs-true TASK_FINISHED and docs-sleep TASK_RUNNING",
+                  lambda: self.statuses("docs-true", "TASK_FINISHED") and self.statuses("docs-sleep", "TASK_RUNNING"))
+        seq = [u["state"] for u in self.statuses("docs-true")]
+        check(seq == ["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"], "docs-true went %r" % seq)
+        for u in self.updates:
+            check(u["state"] in AGENT_STATES, "unexpected update %r" % u)
+            check("uuid" in u, "an agent's update without a uuid (nothing to acknowledge): %r" % u)
+            check(u.get("agent_id") == agent, "update agent_id %r, offer's %r" % (u.get("agent_id"), agent))
+            check(isinstance(u.get("timestamp"), (int, float)), "update without a timestamp: %r" % u)
+            check(u.get("source") in ("SOURCE_EXECUTOR", "SOURCE_AGENT"), "agent update source: %r" % u)
+        check(self.acked == len(self.updates), "not every update acknowledged")
+        fw = self.framework_in_state(self.get_json("/master/state"))
+        tasks = {t.get("id"): t for t in (fw[0].get("tasks", []) if fw else [])}
+        t = tasks.get("docs-sleep", {})
+        check(t.get("state") == "TASK_RUNNING" and t.get("slave_id") == agent["value"],
+              "/master/state tasks[] of the framework: %r" % list(tasks.values()))
+
+        self.step("RECONCILE, explicit then implicit")
+        n = len(self.updates)
+        self.call("RECONCILE", {"tasks": [{"task_id": {"value": "docs-sleep"}, "agent_id": agent}]})
+        recon = lambda: self.statuses("docs-sleep", reason="REASON_RECONCILIATION")  # noqa: E731
+        self.wait("an explicit reconciliation update of docs-sleep", lambda: len(recon()) >= 1)
+        u = recon()[0]
+        check(u["state"] == "TASK_RUNNING", "docs-sleep reconciled as %r" % u)
+        check("uuid" not in u, "a reconciliation update with a uuid (the docs: none): %r" % u)
+        check(u.get("source") == "SOURCE_MASTER", "reconciliation update source: %r" % u)
+        # A task the master never heard of, on a known agent: TASK_LOST for a
+        # framework that is not PARTITION_AWARE (TASK_GONE otherwise).
+        self.call("RECONCILE", {"tasks": [{"task_id": {"value": "docs-never"}, "agent_id": agent}]})
+        self.wait("a reconciliation update of an unknown task", lambda: self.statuses("docs-never"))
+        u = self.statuses("docs-never")[0]
+        check(u["state"] == "TASK_LOST" and u.get("reason") == "REASON_RECONCILIATION",
+              "unknown task reconciled as %r (the docs: TASK_LOST, REASON_RECONCILIATION)" % u)
+        self.call("RECONCILE", {"tasks": []})
+        self.wait("an implicit reconciliation update of docs-sleep", lambda: len(recon()) >= 2)
+        check(all(x.get("reason") == "REASON_RECONCILIATION" for x in self.updates[n:]),
+              "non-reconciliation updates while reconciling: %r" % self.updates[n:])
+
+        self.step("KILL docs-sleep")
+        self.call("KILL", {"task_id": {"value": "docs-sleep"}, "agent_id": agent})
+        self.wait("docs-sleep TASK_KILLED", lambda: self.statuses("docs-sleep", "TASK_KILLED"))
+
+        self.step("DECLINE the agent's whole offer with refuse_seconds 3600")
+        # A filter covers the resources of the offer declined (the docs:
+        # only offers within refused resources are filtered), so decline the
+        # pieces with no filter and wait for one offer of the whole agent.
+        self.wait("offers of all the agent's %s cpus" % self.agent_cpus,
+                  lambda: abs(self.offered_cpus() - self.agent_cpus) < 1e-6)
+        if len(self.offers) > 1:
+            ids = [o["id"] for o in self.offers.values()]
+            self.offers.clear()
+            self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
+            self.wait("one offer of the whole agent after a DECLINE with refuse_seconds 0",
+                      lambda: abs(self.offered_cpus() - self.agent_cpus) < 1e-6)
+        check(len(self.offers) == 1, "the agent's resources came in %d offers" % len(self.offers))
+        ids = [o["id"] for o in self.offers.values()]
+        self.offers.clear()
+        self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 3600.0}})
+        self.no_offers_for(3, "while a 3600 s DECLINE filter holds")
+        fw = self.framework_in_state(self.get_json("/master/state"))
+        check(fw and not fw[0].get("offers"), "/master/state lists offers of the declined framework: %r" % fw)
+
+        self.step("REVIVE clears the filter")
+        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.wait("offers again after REVIVE", lambda: abs(self.offered_cpus() - self.agent_cpus) < 1e-6)
+
+        self.step("SUPPRESS, then DECLINE with no filter: still no offers")
+        self.call("SUPPRESS", {"roles": [ROLE]} if self.multi_role else None)
+        ids = [o["id"] for o in self.offers.values()]
+        self.offers.clear()
+        self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
+        self.no_offers_for(3, "to a suppressed framework")
+
+        self.step("REVIVE after SUPPRESS")
+        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.wait("offers again after REVIVE", lambda: self.offers)
+
+        for u in self.updates:
+            check("uuid" in u or (u.get("reason") == "REASON_RECONCILIATION" and u.get("source") == "SOURCE_MASTER"),
+                  "an update without a uuid that is no reconciliation answer: %r" % u)
+        self.step("TEARDOWN")
+        active_before = self.get_json("/metrics/snapshot").get("master/frameworks_active")
+        self.call("TEARDOWN")
+        self.wait("the stream to close after TEARDOWN", lambda: self.s.sub.closed.is_set(), 5)
+        while self.pump(0):
+            pass
+        state = self.get_json("/master/state")
+        check(not self.framework_in_state(state), "framework still in /master/state frameworks[] after TEARDOWN")
+        done = [f.get("id") for f in state.get("completed_frameworks", [])]
+        check(not done or self.s.framework_id in done, "completed_frameworks %r lacks ours" % done)
+        active_after = self.get_json("/metrics/snapshot").get("master/frameworks_active")
+        check(active_after == active_before - 1, "master/frameworks_active %r -> %r" % (active_before, active_after))
+        status, body = self.s.call("REVIVE")
+        check(status == 400 and b"Framework cannot be found" in body,
+              "a call after TEARDOWN: %s %r (the docs: 400 Framework cannot be found)" % (status, body[:200]))
+
+        self.step("SUBSCRIBE again with the removed id: ERROR")
+        fi["id"] = {"value": self.s.framework_id}
+        self.s.close()
+        sub = self.s.subscribe(fi, self.s.framework_id)
+        check(sub.status == 200, "re-SUBSCRIBE answered %s" % sub.status)
+        ev = sub.events.get(timeout=STEP_TIMEOUT_S)
+        check(ev and ev.get("type") == "ERROR" and "removed" in ev.get("error", {}).get("message", ""),
+              "re-SUBSCRIBE of a removed framework: %r (the docs: ERROR Framework has been removed)" % ev)
+        check(sub.closed.wait(5), "the stream stays open after the ERROR")
+        self.s.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--master", required=True, help="HOST:PORT")
+    ap.add_argument("--encoding", choices=("json", "protobuf"), required=True)
+    ap.add_argument("--pb-dir", help="where protoc wrote mesos_pb2.py and scheduler_pb2.py")
+    a = ap.parse_args()
+    host, port = a.master.rsplit(":", 1)
+    flow = Flow(host, int(port), a.encoding, a.pb_dir)
+    t0 = time.monotonic()
+    try:
+        flow.run()
+    except Exception as e:  # noqa: BLE001 — any failure is reported with its step
+        print("FAIL [%s] %s: %s: %s" % (a.encoding, flow.step_name, type(e).__name__, e), file=sys.stderr)
+        print("events seen: %s" % " ".join(flow.events_seen[-40:]), file=sys.stderr)
+        return 1
+    print("docs-scheduler[%s]: PASS in %.1f s (%d updates, %d acknowledged, %d offer events, %d heartbeats)"
+          % (a.encoding, time.monotonic() - t0, len(flow.updates), flow.acked, flow.offer_events, flow.heartbeats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
