@@ -465,6 +465,9 @@ static int task_submit(sim *s, const tr_event *ev)
 		if (f == SIM_NONE)
 			return -1;
 	}
+	if (ev->task_index > SIM_MAX_TASK_INDEX)
+		return bad_row(s, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
+		               SIM_MAX_TASK_INDEX);
 	int added;
 	uint32_t j = sim_names_intern(&s->job_names, ev->job, &added);
 	if (j == SIM_NONE || GROW(s, s->jobs, s->jobs_cap, (size_t)j + 1) < 0)
@@ -479,7 +482,26 @@ static int task_submit(sim *s, const tr_event *ev)
 	} else if (job->fw != f) {
 		return bad_row(s, ev, "job %s belongs to framework %s, not %s", ev->job,
 		               sim_names_get(&s->fw_names, job->fw), ev->framework);
+	} else if (job->gang != ev->gang) {
+		return bad_row(s, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang,
+		               job->gang);
 	}
+	uint32_t w = ev->task_index / 64;
+	if (w >= job->seen_words) {
+		uint32_t nw = job->seen_words ? job->seen_words : 1;
+		while (nw <= w)
+			nw *= 2;
+		uint64_t *p = realloc(job->seen, nw * sizeof *p);
+		if (!p)
+			return sim_fail(s, "out of memory");
+		memset(p + job->seen_words, 0, (nw - job->seen_words) * sizeof *p);
+		job->seen = p;
+		job->seen_words = nw;
+	}
+	uint64_t bit = 1ull << (ev->task_index % 64);
+	if (job->seen[w] & bit)
+		return bad_row(s, ev, "job %s: task_index %u was already submitted", ev->job, ev->task_index);
+	job->seen[w] |= bit;
 	if (s->ntasks >= SIM_NONE - 1 || GROW(s, s->tasks, s->tasks_cap, s->ntasks + 1) < 0)
 		return sim_fail(s, "out of memory (or more than 4e9 tasks)");
 	uint32_t t = (uint32_t)s->ntasks++;
@@ -676,8 +698,13 @@ void sim_destroy(sim *s)
 		free(s->fws[f].held);
 		free(s->fws[f].inbox);
 	}
-	for (size_t j = 0; j < s->job_names.n; j++)
+	for (size_t j = 0; j < s->job_names.n; j++) {
 		free(s->jobs[j].gang_tasks);
+		free(s->jobs[j].seen);
+	}
+	free(s->gang_mach);
+	free(s->gang_where);
+	free(s->gang_room);
 	free(s->fws);
 	free(s->jobs);
 	free(s->machines);
@@ -688,6 +715,7 @@ void sim_destroy(sim *s)
 	free(s->waits);
 	free(s->scratch);
 	free(s->declines);
+	free(s->ids);
 	free(s->scratch_res);
 	sim_names_free(&s->machine_names);
 	sim_names_free(&s->job_names);

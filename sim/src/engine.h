@@ -47,7 +47,12 @@ typedef struct sim_job {
 	size_t gang_cap;
 	uint64_t feasible_version; /* cluster version when last checked + 1; 0: never */
 	bool feasible;
+	uint64_t *seen; /* bit i: task_index i was submitted (duplicates are bad rows) */
+	uint32_t seen_words;
 } sim_job;
+
+/* The largest task_index accepted: a job's index bitmap stays <= 2 MB. */
+#define SIM_MAX_TASK_INDEX ((1u << 24) - 1)
 
 typedef struct sim_list {
 	uint32_t head, tail, n;
@@ -169,10 +174,17 @@ struct sim {
 	/* scratch, reused: never allocate in the hot loop */
 	ac_offer_id *declines; /* offers a decision declines, answered together */
 	size_t ndeclines, declines_cap;
+	ac_offer_id *ids; /* offers answered together (answer_multi) */
+	size_t ids_cap;
 	uint32_t *scratch;
 	size_t scratch_cap;
 	int64_t *scratch_res;
 	size_t scratch_res_cap;
+	/* gang placement (try_gang): machines of the held offers, where each
+	 * task goes, each machine's pooled room */
+	uint32_t *gang_mach, *gang_where;
+	int64_t *gang_room;
+	size_t gang_mach_cap, gang_where_cap;
 };
 
 /* engine.c */

@@ -180,11 +180,19 @@ static void answer_multi(sim *s, const uint32_t *slots, size_t ns, const uint32_
 	uint32_t f = o->fw, m = o->machine;
 	ac_core *core = fw_core(s, f);
 	ac_time refuse = ac_refuse_from_seconds(s->fws[f].cfg.refuse_seconds);
-	ac_offer_id one, *ids = &one;
-	if (ns > 1 && !(ids = malloc(sizeof *ids * ns))) {
-		sim_fail(s, "out of memory");
-		return;
+	if (ns > s->ids_cap) {
+		size_t cap = s->ids_cap ? s->ids_cap : 64;
+		while (cap < ns)
+			cap *= 2;
+		ac_offer_id *p = realloc(s->ids, cap * sizeof *p);
+		if (!p) {
+			sim_fail(s, "out of memory");
+			return;
+		}
+		s->ids = p;
+		s->ids_cap = cap;
 	}
+	ac_offer_id *ids = s->ids;
 	for (size_t i = 0; i < ns; i++)
 		ids[i] = s->offers[slots[i]].id;
 	ac_err e;
@@ -205,8 +213,6 @@ static void answer_multi(sim *s, const uint32_t *slots, size_t ns, const uint32_
 				model_launch(s, tasks[i], m);
 		}
 	}
-	if (ids != &one)
-		free(ids);
 	for (size_t i = 0; i < ns; i++)
 		offer_release(s, slots[i]);
 }
@@ -377,6 +383,36 @@ static void release_held(sim *s, uint32_t f)
 	fw->nheld = 0;
 }
 
+/* Grows the gang placement buffers to nm machines and nt tasks. */
+static int gang_scratch(sim *s, size_t nm, size_t nt)
+{
+	if (nm > s->gang_mach_cap) {
+		size_t cap = s->gang_mach_cap ? s->gang_mach_cap : 64;
+		while (cap < nm)
+			cap *= 2;
+		uint32_t *m = realloc(s->gang_mach, cap * sizeof *m);
+		if (m)
+			s->gang_mach = m;
+		int64_t *r = realloc(s->gang_room, cap * NRES * sizeof *r);
+		if (r)
+			s->gang_room = r;
+		if (!m || !r)
+			return sim_fail(s, "out of memory");
+		s->gang_mach_cap = cap;
+	}
+	if (nt > s->gang_where_cap) {
+		size_t cap = s->gang_where_cap ? s->gang_where_cap : 64;
+		while (cap < nt)
+			cap *= 2;
+		uint32_t *w = realloc(s->gang_where, cap * sizeof *w);
+		if (!w)
+			return sim_fail(s, "out of memory");
+		s->gang_where = w;
+		s->gang_where_cap = cap;
+	}
+	return 0;
+}
+
 /* Tries to start the oldest gang job with the offers held: the offers of one
  * machine are pooled (they are accepted together), tasks are placed first fit
  * over the machines in the order their first offer came. */
@@ -406,13 +442,11 @@ static void try_gang(sim *s, uint32_t f)
 	sim_job *job = &s->jobs[fw->gang_q[fw->gang_head]];
 	size_t nh = fw->nheld, nt = job->ngang;
 	/* distinct machines of the held offers, each with its pooled room */
-	uint32_t *mach = malloc(sizeof *mach * (nh + 1)), *where = malloc(sizeof *where * (nt + 1));
-	int64_t *room = malloc(sizeof *room * NRES * (nh + 1));
+	if (gang_scratch(s, nh + 1, nt + 1) < 0)
+		return;
+	uint32_t *mach = s->gang_mach, *where = s->gang_where;
+	int64_t *room = s->gang_room;
 	size_t nm = 0;
-	if (!mach || !where || !room) {
-		sim_fail(s, "out of memory");
-		goto out;
-	}
 	for (size_t h = 0; h < nh; h++) {
 		const sim_offer *o = &s->offers[fw->held[h]];
 		size_t i = 0;
@@ -431,7 +465,7 @@ static void try_gang(sim *s, uint32_t f)
 		while (m < nm && !fits(need, &room[m * NRES]))
 			m++;
 		if (m == nm)
-			goto out; /* not yet: keep holding */
+			return; /* not yet: keep holding */
 		sub(&room[m * NRES], need);
 		where[i] = (uint32_t)m;
 	}
@@ -469,10 +503,6 @@ static void try_gang(sim *s, uint32_t f)
 	}
 	free(held_base);
 	job->ngang = 0;
-out:
-	free(mach);
-	free(where);
-	free(room);
 }
 
 void model_gang_hold_end(sim *s, uint32_t f, uint64_t gen)
