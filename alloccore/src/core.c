@@ -783,6 +783,7 @@ int ac_fw_deactivate(ac_core *c, ac_fw_id id, ac_err *err)
 		return AC_ENOENT;
 	offers_drop_of_fw(c, s, AC_RESCIND_FW_DEACTIVATED);
 	FW(c, s)->filter_gen = ++c->epoch;
+	FW(c, s)->filter_until = 0;
 	fw_set_flags(c, s, false, FW(c, s)->suppressed);
 	return 0;
 }
@@ -813,6 +814,7 @@ int ac_fw_revive(ac_core *c, ac_fw_id id, ac_err *err)
 	/* One increment drops every filter of the framework: filters remember
 	 * the generation they were made under and stop matching. */
 	FW(c, s)->filter_gen = ++c->epoch;
+	FW(c, s)->filter_until = 0;
 	fw_set_flags(c, s, FW(c, s)->active, false);
 	return 0;
 }

@@ -113,6 +113,7 @@ typedef struct fw {
 	uint32_t client;
 	uint32_t role;
 	uint32_t filter_gen;
+	ac_time filter_until; /* no filter of this generation lives at or after this */
 	bool active, suppressed;
 	ac_vec offered, allocated;
 	uint32_t noffers; /* outstanding; the offers themselves are found by a scan */

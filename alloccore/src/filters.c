@@ -49,7 +49,9 @@ static bool covers(const ac_core *c, const ac_vec *unres, uint32_t x, const ac_v
 
 bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres, const ac_resources *x)
 {
-	if (c->filter_map.n == 0)
+	/* Past the last expiry of the framework's filters (or none made
+	 * since its generation moved): nothing to look up. */
+	if (c->filter_map.n == 0 || now >= FW(c, fws)->filter_until)
 		return false;
 	const fslot *s = hmap_find(&c->filter_map, pair_key(fws, ags));
 	if (!s)
@@ -145,6 +147,8 @@ static int fill(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time lif
 	if (bag_set(c, &b, refused))
 		return AC_ENOMEM;
 	*expiry = life > INT64_MAX - now ? INT64_MAX : now + life;
+	if (*expiry > FW(c, fws)->filter_until)
+		FW(c, fws)->filter_until = *expiry;
 	*fw_gen = FW(c, fws)->filter_gen;
 	*ag_gen = AGENT(c, ags)->filter_gen;
 	*unres = b.unres;
@@ -156,6 +160,12 @@ static int fill(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time lif
 
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
+	/* A suppressed framework is offered nothing, and only a revive ends
+	 * suppression — which drops its filters. A filter made now could never
+	 * apply: skip it (a framework that declines its last offers and
+	 * suppresses, as an idle one does, then costs no filter table work). */
+	if (FW(c, fws)->suppressed)
+		return 0;
 	uint64_t pair = pair_key(fws, ags);
 	fslot *s = hmap_find(&c->filter_map, pair);
 	if (s && !prune(c, s, now)) {

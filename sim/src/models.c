@@ -561,8 +561,11 @@ void model_decide(sim *s, uint32_t f)
 		fw->ib_n--;
 		decide_one(s, f, slot);
 	}
-	declines_flush(s, f);
+	/* A decision can only take work away (it launches tasks), so this
+	 * can only suppress. Suppressing before declining spares the core
+	 * filters that could never apply (alloccore/src/filters.c). */
 	model_update_suppression(s, f);
+	declines_flush(s, f);
 }
 
 /* ------------------------------------------------------- never-fit tasks */

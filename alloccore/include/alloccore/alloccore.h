@@ -315,7 +315,7 @@ typedef struct ac_counters {
 	uint64_t offers_declined;
 	uint64_t offers_rescinded;
 	uint64_t filtered_skips; /* framework skipped on an agent by a filter */
-	uint64_t filters_created;
+	uint64_t filters_created; /* not counting those a suppressed framework's answers would make (see filters.c) */
 	uint64_t filters_active; /* an upper bound: expired ones go lazily */
 	uint64_t outstanding_offers;
 	/* Ports that could not be returned to an agent's free set because it
