@@ -51,6 +51,24 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 }
 #define GROW(s, arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
+/* The task table: sized once when the source says how many events come
+ * (a copy of a 10 M-task table would hold both in memory for a moment),
+ * else grown by half. Not zeroed: task_submit sets every field. */
+static int tasks_reserve(sim *s, size_t need)
+{
+	if (need <= s->tasks_cap)
+		return 0;
+	size_t cap = s->tasks_cap + s->tasks_cap / 2;
+	if (cap < need)
+		cap = need < 1024 ? 1024 : need;
+	sim_task *p = realloc(s->tasks, cap * sizeof *p);
+	if (!p)
+		return -1;
+	s->tasks = p;
+	s->tasks_cap = cap;
+	return 0;
+}
+
 int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b)
 {
 	if (kind != EV_TICK && kind != EV_SAMPLE)
@@ -502,7 +520,7 @@ static int task_submit(sim *s, const tr_event *ev)
 	if (job->seen[w] & bit)
 		return bad_row(s, ev, "job %s: task_index %u was already submitted", ev->job, ev->task_index);
 	job->seen[w] |= bit;
-	if (s->ntasks >= SIM_NONE - 1 || GROW(s, s->tasks, s->tasks_cap, s->ntasks + 1) < 0)
+	if (s->ntasks >= SIM_NONE - 1 || tasks_reserve(s, s->ntasks + 1) < 0)
 		return sim_fail(s, "out of memory (or more than 4e9 tasks)");
 	uint32_t t = (uint32_t)s->ntasks++;
 	sim_task *x = &s->tasks[t];
@@ -679,6 +697,9 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 			return -1;
 	if (metrics_open(s) < 0)
 		return -1;
+	uint64_t hint = tr_source_events_hint(src);
+	if (hint > 0 && hint < SIM_NONE && tasks_reserve(s, (size_t)hint) < 0)
+		return sim_fail(s, "out of memory (a table for %llu tasks)", (unsigned long long)hint);
 	return 0;
 }
 

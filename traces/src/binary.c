@@ -6,7 +6,7 @@
  * first event is given, so no read ever goes past its end. Layout:
  * traces/README.md, "Binary form".
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise(MADV_DONTNEED) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,7 +287,24 @@ typedef struct bin_source {
 	const char *strs;
 	uint64_t nstr;
 	int64_t last;
+	size_t dropped; /* bytes of the mapping from its start handed back (drop_behind) */
 } bin_source;
+
+/* Reading is one pass: hands the mapped pages before byte `upto` back to the
+ * kernel once 64 MB have piled up, so that a replay's resident memory holds
+ * the part being read, not the whole file. They are read again from the file
+ * if touched (they are not). */
+static void drop_behind(bin_source *b, size_t upto, size_t batch)
+{
+	if (!b->mapped)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	upto -= upto % page;
+	if (upto >= b->dropped + batch) {
+		(void)madvise((void *)(b->data + b->dropped), upto - b->dropped, MADV_DONTNEED);
+		b->dropped = upto;
+	}
+}
 
 static int bin_next(tr_source *src, tr_event *ev, tr_err *err)
 {
@@ -337,6 +354,8 @@ static int bin_next(tr_source *src, tr_event *ev, tr_err *err)
 	}
 	ev->file = b->name;
 	ev->line = ++b->at;
+	if ((b->at & 0xffff) == 0)
+		drop_behind(b, (size_t)(r - b->data), (size_t)64 << 20);
 	return 1;
 }
 
@@ -400,6 +419,7 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 	if (sum != get64(d + 48))
 		return reject(b, err, "%schecksum mismatch (corrupted; header at offset %llu)", "", 48ULL);
 	b->n = n;
+	b->base.events_hint = n;
 	b->recs = d + HDR_SIZE;
 	b->strs = (const char *)(d + b->size - nstr);
 	b->nstr = nstr;
@@ -452,6 +472,9 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 			return reject(b, err, "%sout of memory%llu", "", 0ULL);
 	}
 	b->last = 0;
+	/* the checks above read the whole file: give the records back until
+	 * they are read */
+	drop_behind(b, HDR_SIZE + (size_t)n * REC_SIZE, 0);
 	*out = &b->base;
 	return 0;
 }

@@ -36,6 +36,11 @@ uint64_t tr_source_bad_rows(const tr_source *src)
 	return src->bad_rows;
 }
 
+uint64_t tr_source_events_hint(const tr_source *src)
+{
+	return src->events_hint;
+}
+
 const char *tr_source_info(const tr_source *src)
 {
 	return src->info;

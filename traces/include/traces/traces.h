@@ -115,7 +115,8 @@ struct tr_source {
 	size_t nfws;
 	tr_role *roles;
 	size_t nroles;
-	uint64_t bad_rows; /* skipped rows (skip_bad_rows) */
+	uint64_t bad_rows;    /* skipped rows (skip_bad_rows) */
+	uint64_t events_hint; /* events the source will give, when it knows (binary form); 0: unknown */
 	char *info;        /* what the reader assumed or built, for the user; or NULL */
 };
 
@@ -128,6 +129,9 @@ const tr_framework *tr_source_frameworks(const tr_source *src, size_t *n);
 const tr_role *tr_source_roles(const tr_source *src, size_t *n);
 /* Rows skipped as malformed so far. */
 uint64_t tr_source_bad_rows(const tr_source *src);
+/* How many events the source will give, when it knows beforehand (the
+ * binary form does); 0 when not. A consumer may size its tables by it. */
+uint64_t tr_source_events_hint(const tr_source *src);
 void tr_source_destroy(tr_source *src);
 /* A line or two on what the reader assumed or built (a synthesized machine
  * table, rows counted and dropped, unit scales), or NULL. Owned by src. */
