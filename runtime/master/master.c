@@ -187,6 +187,124 @@ m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const c
 	return t;
 }
 
+void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp)
+{
+	t->state = state;
+	if (t->nstatuses && t->statuses[t->nstatuses - 1].state == state) {
+		t->statuses[t->nstatuses - 1].timestamp = timestamp;
+		return;
+	}
+	if (t->nstatuses == M_TASK_STATUSES) {
+		memmove(t->statuses, t->statuses + 1, (M_TASK_STATUSES - 1) * sizeof *t->statuses);
+		t->nstatuses--;
+	}
+	t->statuses[t->nstatuses++] = (m_task_status){.timestamp = timestamp, .state = state};
+}
+
+/* ------------------------------------------------------------- history */
+
+static void done_task_free(m_done_task *d)
+{
+	free(d->id);
+	free(d->name);
+	free(d->executor_id);
+	free(d->agent_id);
+	free(d->resources);
+	free(d);
+}
+
+/* Appends d, then drops the oldest entries beyond cap (d too when cap is 0). */
+static void done_tasks_push(m_done_tasks *l, m_done_task *d, size_t cap)
+{
+	d->next = NULL;
+	if (l->tail)
+		l->tail->next = d;
+	else
+		l->head = d;
+	l->tail = d;
+	l->n++;
+	while (l->n > cap) {
+		m_done_task *old = l->head;
+		l->head = old->next;
+		if (!l->head)
+			l->tail = NULL;
+		l->n--;
+		done_task_free(old);
+	}
+}
+
+static void done_tasks_clear(m_done_tasks *l)
+{
+	while (l->head) {
+		m_done_task *d = l->head;
+		l->head = d->next;
+		done_task_free(d);
+	}
+	l->tail = NULL;
+	l->n = 0;
+}
+
+static void done_fw_free(m_done_fw *d)
+{
+	done_tasks_clear(&d->tasks);
+	free(d->id);
+	free(d->name);
+	free(d->role);
+	free(d->user);
+	free(d);
+}
+
+/* Keeps a terminal task in its framework's completed tasks. */
+static void task_archive(master *m, const m_task *t)
+{
+	size_t cap = (size_t)m->flags.max_completed_tasks_per_framework;
+	if (cap == 0)
+		return;
+	char text[1024];
+	m_done_task *d = rt_xcalloc(1, sizeof *d);
+	d->id = rt_xstrdup(t->id);
+	d->name = rt_xstrdup(t->name);
+	d->executor_id = t->executor_id ? rt_xstrdup(t->executor_id) : NULL;
+	d->agent_id = rt_xstrdup(t->agent->id);
+	d->resources = rt_xstrdup(rt_resources_text(m->core, &t->res, text, sizeof text));
+	d->state = t->state;
+	memcpy(d->statuses, t->statuses, sizeof d->statuses);
+	d->nstatuses = t->nstatuses;
+	done_tasks_push(&t->fw->done, d, cap);
+}
+
+/* Moves a framework being removed (its tasks already archived) to the
+ * completed frameworks, dropping the oldest beyond the cap. */
+static void fw_archive(master *m, m_fw *fw)
+{
+	m_done_fw *d = rt_xcalloc(1, sizeof *d);
+	d->id = rt_xstrdup(fw->id);
+	d->name = rt_xstrdup(fw->name);
+	d->role = rt_xstrdup(fw->role);
+	d->user = rt_xstrdup(fw->user);
+	d->failover_timeout = fw->failover_timeout;
+	d->partition_aware = fw->partition_aware;
+	d->recovered = fw->recovered;
+	d->registered_wall = rt_wall_seconds() - (double)(rt_mono_ns() - fw->registered_ns) / 1e9;
+	d->unregistered_wall = rt_wall_seconds();
+	d->tasks = fw->done; /* moved: the framework's list is left empty */
+	fw->done = (m_done_tasks){0};
+	if (m->done_fws_tail)
+		m->done_fws_tail->next = d;
+	else
+		m->done_fws = d;
+	m->done_fws_tail = d;
+	m->ndone_fws++;
+	while (m->ndone_fws > (size_t)m->flags.max_completed_frameworks) {
+		m_done_fw *old = m->done_fws;
+		m->done_fws = old->next;
+		if (!m->done_fws)
+			m->done_fws_tail = NULL;
+		m->ndone_fws--;
+		done_fw_free(old);
+	}
+}
+
 void master_task_remove(master *m, m_task *t, bool recover)
 {
 	if (recover) {
@@ -201,6 +319,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 			break;
 		}
 	}
+	task_archive(m, t);
 	free(t->id);
 	free(t->name);
 	free(t->executor_id);
@@ -447,6 +566,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		snprintf(msg, sizeof msg, "Agent %s removed: %s", a->id, why);
 		master_send_status(m, t->fw, t->id, a->id, st, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
 		                   msg);
+		master_task_update(t, st, rt_wall_seconds());
 		master_task_remove(m, t, false);
 	}
 	for (m_exec *e = m->execs, *next; e; e = next) {
@@ -511,10 +631,14 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		msg.shutdown_framework = &sf;
 		master_agent_send(m, a, &msg);
 	}
+	/* As Mesos: the tasks are marked TASK_KILLED (no update is sent) and
+	 * join the framework's completed tasks. */
 	for (m_task *t = m->tasks, *next; t; t = next) {
 		next = t->next;
-		if (t->fw == fw)
-			master_task_remove(m, t, false);
+		if (t->fw != fw)
+			continue;
+		master_task_update(t, MESOS__V1__TASK_STATE__TASK_KILLED, rt_wall_seconds());
+		master_task_remove(m, t, false);
 	}
 	for (m_exec *e = m->execs, *next; e; e = next) {
 		next = e->next;
@@ -539,6 +663,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	}
 	list_add(&m->removed_fws, &m->nremoved_fws, fw->id);
 	m->metrics.framework_removals++;
+	fw_archive(m, fw);
 	free(fw->pending);
 	free(fw->id);
 	free(fw->name);
@@ -703,6 +828,7 @@ void master_shutdown(master *m)
 	while (m->fws) {
 		m_fw *fw = m->fws;
 		m->fws = fw->next;
+		done_tasks_clear(&fw->done);
 		free(fw->pending);
 		free(fw->id);
 		free(fw->name);
@@ -720,6 +846,13 @@ void master_shutdown(master *m)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
 		free(a);
 	}
+	while (m->done_fws) {
+		m_done_fw *d = m->done_fws;
+		m->done_fws = d->next;
+		done_fw_free(d);
+	}
+	m->done_fws_tail = NULL;
+	m->ndone_fws = 0;
 	for (size_t i = 0; i < m->nremoved_fws; i++)
 		free(m->removed_fws[i]);
 	for (size_t i = 0; i < m->nremoved_agents; i++)

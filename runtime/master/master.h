@@ -1,8 +1,9 @@
 /*
  * master.h — meso-master's state, shared by its files: master.c (agents,
  * frameworks, tasks, offers and the allocator hooks), master_sched.c (the v1
- * scheduler API), master_agents.c (the framed agent protocol) and
- * master_state.c (/state, /metrics). One libev loop; no threads.
+ * scheduler API), master_agents.c (the framed agent protocol),
+ * master_state.c (/state, /metrics) and master_mesos.c (/master/state,
+ * /metrics/snapshot). One libev loop; no threads.
  */
 #ifndef MESO_MASTER_H
 #define MESO_MASTER_H
@@ -29,9 +30,11 @@ typedef struct master_flags {
 	double agent_timeout;       /* seconds without a ping before an agent is lost */
 	double heartbeat_interval;  /* seconds between HEARTBEAT events */
 	const char *hostname;
-	const char *zk;                    /* zk://host:port,.../path, or NULL: lead at once */
-	double zk_session_timeout;         /* seconds */
-	double framework_recovery_timeout; /* seconds a recovered framework has to re-subscribe */
+	const char *zk;                        /* zk://host:port,.../path, or NULL: lead at once */
+	double zk_session_timeout;             /* seconds */
+	double framework_recovery_timeout;     /* seconds a recovered framework has to re-subscribe */
+	int max_completed_frameworks;          /* removed frameworks kept for /master/state (Mesos: 50) */
+	int max_completed_tasks_per_framework; /* terminal tasks kept per framework (Mesos: 1000) */
 } master_flags;
 
 typedef struct m_agent m_agent;
@@ -39,6 +42,50 @@ typedef struct m_fw m_fw;
 typedef struct m_task m_task;
 typedef struct m_offer m_offer;
 typedef struct m_exec m_exec;
+
+/* One status update of a task, as /master/state's `statuses` shows it. */
+typedef struct m_task_status {
+	double timestamp; /* wall-clock seconds */
+	Mesos__V1__TaskState state;
+} m_task_status;
+/* The statuses kept per task: the last ones. A task passes through fewer
+ * distinct states (STARTING, RUNNING, KILLING, a terminal one), and a
+ * repeated state replaces its predecessor, as in Mesos. */
+#define M_TASK_STATUSES 8
+
+/* A task that reached a terminal state, kept for /master/state's
+ * completed_tasks: copies only, since its agent may be gone. */
+typedef struct m_done_task {
+	struct m_done_task *next;
+	char *id;
+	char *name;
+	char *executor_id; /* NULL: a command task */
+	char *agent_id;
+	char *resources; /* alloccore's resource text */
+	Mesos__V1__TaskState state;
+	m_task_status statuses[M_TASK_STATUSES];
+	unsigned nstatuses;
+} m_done_task;
+
+/* Completed tasks, oldest first; at the cap the oldest is dropped. */
+typedef struct m_done_tasks {
+	m_done_task *head, *tail;
+	size_t n;
+} m_done_tasks;
+
+/* A framework torn down or removed, kept for /master/state's
+ * completed_frameworks with its completed tasks. */
+typedef struct m_done_fw {
+	struct m_done_fw *next;
+	char *id;
+	char *name;
+	char *role;
+	char *user;
+	double failover_timeout;
+	bool partition_aware, recovered;
+	double registered_wall, unregistered_wall; /* wall-clock seconds */
+	m_done_tasks tasks;
+} m_done_fw;
 
 struct m_agent {
 	m_agent *next;
@@ -74,6 +121,7 @@ struct m_fw {
 	double failover_timeout; /* seconds */
 	ev_timer failover;
 	int64_t registered_ns;
+	m_done_tasks done; /* its terminal tasks, at most --max_completed_tasks_per_framework */
 	/* Offers made by the allocation pass in progress, sent together. */
 	m_offer **pending;
 	size_t npending, cappending;
@@ -88,7 +136,9 @@ struct m_task {
 	char *executor_id; /* its custom executor, or NULL (a command task) */
 	ac_resources res;
 	Mesos__V1__TaskState state;
-	int64_t launched_ns; /* ACCEPT received, for the launch latency */
+	int64_t launched_ns;                     /* ACCEPT received, for the launch latency */
+	m_task_status statuses[M_TASK_STATUSES]; /* oldest first */
+	unsigned nstatuses;
 };
 
 /* A framework's custom executor on an agent: its resources are charged from
@@ -156,6 +206,9 @@ typedef struct master {
 	size_t nremoved_fws;
 	char **removed_agents;
 	size_t nremoved_agents;
+	/* Removed frameworks, oldest first, at most --max_completed_frameworks. */
+	m_done_fw *done_fws, *done_fws_tail;
+	size_t ndone_fws;
 	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
 	int64_t start_ns;
 	master_metrics metrics;
@@ -191,7 +244,11 @@ void master_exec_remove(master *m, m_exec *e, bool recover);
 uint8_t *master_exec_pack(const Mesos__V1__ExecutorInfo *info, const char *fw_id, size_t *len);
 m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
                         Mesos__V1__TaskState state);
-/* Drops a task; its resources are recovered in the core when `recover`. */
+/* Records a status of a task: its state, and an entry of its statuses (one
+ * with the same state as the last replaces it, as in Mesos). */
+void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp);
+/* Drops a task (in a terminal state) into its framework's completed tasks;
+ * its resources are recovered in the core when `recover`. */
 void master_task_remove(master *m, m_task *t, bool recover);
 /* Sends one event on a framework's stream (dropped when disconnected). */
 void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev);
@@ -202,7 +259,8 @@ void master_send_status(master *m, m_fw *fw, const char *task_id, const char *ag
 bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *msg);
 /* Agent lost or gone: its tasks are LOST to their frameworks. */
 void master_agent_remove(master *m, m_agent *a, const char *why);
-/* TEARDOWN or failover timeout: kills the tasks, forgets the framework. */
+/* TEARDOWN or failover timeout: kills the tasks (TASK_KILLED in its
+ * completed tasks) and moves the framework to the completed ones. */
 void master_fw_remove(master *m, m_fw *fw, const char *why);
 
 /* Starts leading: the allocation, heartbeat and agent-check timers. */
@@ -233,9 +291,11 @@ void master_serve_state(master *m, rt_http_session *s);
 void master_serve_metrics(master *m, rt_http_session *s);
 
 /* master_mesos.c: the same in Mesos's shapes and names. */
-/* GET /master/state: Mesos's v0 state JSON (frameworks, slaves, tasks, leader_info). */
-void master_serve_mesos_state(master *m, rt_http_session *s);
-/* GET /metrics/snapshot: a flat JSON object of Mesos metric names. */
-void master_serve_metrics_snapshot(master *m, rt_http_session *s);
+/* GET /master/state: Mesos's v0 state JSON (frameworks, slaves, tasks,
+ * completed frameworks and tasks, leader_info). `query` is the request's
+ * query string: `jsonp=NAME` wraps the body as NAME(...); (text/javascript). */
+void master_serve_mesos_state(master *m, rt_http_session *s, const char *query);
+/* GET /metrics/snapshot: a flat JSON object of Mesos metric names (JSONP too). */
+void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *query);
 
 #endif

@@ -117,11 +117,12 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			found = strcmp(reg->tasks[i]->task->task_id->value, t->id) == 0 &&
 			        strcmp(reg->tasks[i]->framework_id->value, t->fw->id) == 0;
 		if (!found) {
-			master_send_status(m, t->fw, t->id, a->id,
-			                   t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
-			                                          : MESOS__V1__TASK_STATE__TASK_LOST,
+			Mesos__V1__TaskState gone = t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
+			                                                   : MESOS__V1__TASK_STATE__TASK_LOST;
+			master_send_status(m, t->fw, t->id, a->id, gone,
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REREGISTERED,
 			                   "Task not reported by the re-registering agent");
+			master_task_update(t, gone, rt_wall_seconds());
 			master_task_remove(m, t, true);
 		}
 	}
@@ -290,7 +291,7 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 			m_hist_add(&m->metrics.launch_latency, (double)(rt_mono_ns() - t->launched_ns) / 1e9);
 			t->launched_ns = 0;
 		}
-		t->state = st->state;
+		master_task_update(t, st->state, st->has_timestamp ? st->timestamp : rt_wall_seconds());
 		switch (st->state) {
 		case MESOS__V1__TASK_STATE__TASK_FINISHED:
 			m->metrics.tasks_finished++;

@@ -32,6 +32,8 @@ int main(int argc, char **argv)
 	        .zk = NULL,
 	        .zk_session_timeout = 10.0,
 	        .framework_recovery_timeout = 120.0,
+	        .max_completed_frameworks = 50,
+	        .max_completed_tasks_per_framework = 1000,
 	};
 	const char *log_level = "info";
 	rt_flag flags[] = {
@@ -51,6 +53,10 @@ int main(int argc, char **argv)
 	         "ZooKeeper session timeout in seconds; a leader cut off for 11/12 of it exits"},
 	        {"framework_recovery_timeout", RT_FLAG_DOUBLE, &f.framework_recovery_timeout,
 	         "seconds a framework known only from its agents' tasks has to re-subscribe before they are killed"},
+	        {"max_completed_frameworks", RT_FLAG_INT, &f.max_completed_frameworks,
+	         "removed frameworks kept for /master/state's completed_frameworks (0: none)"},
+	        {"max_completed_tasks_per_framework", RT_FLAG_INT, &f.max_completed_tasks_per_framework,
+	         "terminal tasks kept per framework for /master/state's completed_tasks (0: none)"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-master",
@@ -62,6 +68,11 @@ int main(int argc, char **argv)
 	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||
 	    f.port > 65535 || f.zk_session_timeout <= 0 || f.framework_recovery_timeout <= 0) {
 		fprintf(stderr, "meso-master: intervals and timeouts must be > 0 and the port in 0..65535\n");
+		return 2;
+	}
+	if (f.max_completed_frameworks < 0 || f.max_completed_tasks_per_framework < 0) {
+		fprintf(stderr, "meso-master: --max_completed_frameworks and "
+		                "--max_completed_tasks_per_framework must be >= 0\n");
 		return 2;
 	}
 	if (!f.hostname)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "master_jsonp.h"
 #include "rt_resources.h"
 
 /* Scalars every Mesos resource map holds, 0 when absent. */
@@ -105,20 +106,62 @@ static json_t *leader_info(const master *m)
 	return j;
 }
 
-static json_t *task_json(const master *m, const m_task *t)
+/* Mesos's TaskStatus model: state and timestamp (no labels, container
+ * status or health here: our updates carry none the master keeps). */
+static json_t *statuses_json(const m_task_status *st, unsigned n)
+{
+	json_t *a = json_array();
+	for (unsigned i = 0; i < n; i++) {
+		json_t *j = json_object();
+		json_object_set_new(j, "state", json_string(rt_task_state_name(st[i].state)));
+		json_object_set_new(j, "timestamp", json_real(st[i].timestamp));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+/* Mesos's Task model. executor_id is "" for a task with a CommandInfo (no
+ * executor of its own); role is its framework's (one role per framework). */
+static json_t *task_model(const char *id, const char *name, const char *fw_id, const char *executor_id,
+                          const char *agent_id, Mesos__V1__TaskState state, json_t *resources, const char *role,
+                          const m_task_status *st, unsigned nst)
 {
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_string(t->id));
-	json_object_set_new(j, "name", json_string(t->name));
-	json_object_set_new(j, "framework_id", json_string(t->fw->id));
-	/* Mesos writes "" for a task with a CommandInfo (no executor of its own). */
-	json_object_set_new(j, "executor_id", json_string(t->executor_id ? t->executor_id : ""));
-	json_object_set_new(j, "slave_id", json_string(t->agent->id));
-	json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
-	json_object_set_new(j, "resources", model_of(m, &t->res));
-	json_object_set_new(j, "role", json_string(t->fw->role));
-	json_object_set_new(j, "statuses", json_array());
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "name", json_string(name));
+	json_object_set_new(j, "framework_id", json_string(fw_id));
+	json_object_set_new(j, "executor_id", json_string(executor_id ? executor_id : ""));
+	json_object_set_new(j, "slave_id", json_string(agent_id));
+	json_object_set_new(j, "state", json_string(rt_task_state_name(state)));
+	json_object_set_new(j, "resources", resources);
+	json_object_set_new(j, "role", json_string(role));
+	json_object_set_new(j, "statuses", statuses_json(st, nst));
 	return j;
+}
+
+static json_t *task_json(const master *m, const m_task *t)
+{
+	return task_model(t->id, t->name, t->fw->id, t->executor_id, t->agent->id, t->state, model_of(m, &t->res),
+	                  t->fw->role, t->statuses, t->nstatuses);
+}
+
+/* A completed task: its resources were kept as alloccore's text. */
+static json_t *done_task_json(const master *m, const m_done_task *d, const char *fw_id, const char *role)
+{
+	ac_resources r;
+	json_t *res = model_new();
+	if (ac_resources_parse(m->core, d->resources, &r, NULL) == 0)
+		model_add(m, res, &r);
+	return task_model(d->id, d->name, fw_id, d->executor_id, d->agent_id, d->state, res, role, d->statuses,
+	                  d->nstatuses);
+}
+
+static json_t *done_tasks_json(const master *m, const m_done_tasks *l, const char *fw_id, const char *role)
+{
+	json_t *a = json_array();
+	for (const m_done_task *d = l->head; d; d = d->next)
+		json_array_append_new(a, done_task_json(m, d, fw_id, role));
+	return a;
 }
 
 static json_t *framework_json(const master *m, const m_fw *fw)
@@ -140,6 +183,7 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 		active = info.active;
 	json_object_set_new(j, "active", json_boolean(active && fw->stream != NULL));
 	json_object_set_new(j, "registered_time", json_real(wall_secs(fw->registered_ns)));
+	json_object_set_new(j, "unregistered_time", json_real(0)); /* Mesos: 0 until removed */
 	json_object_set_new(j, "capabilities", json_array());
 	if (fw->partition_aware)
 		json_array_append_new(json_object_get(j, "capabilities"), json_string("PARTITION_AWARE"));
@@ -183,8 +227,41 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 	json_object_set_new(j, "resources", res);
 	json_object_set_new(j, "tasks", tasks);
 	json_object_set_new(j, "unreachable_tasks", json_array());
-	json_object_set_new(j, "completed_tasks", json_array());
+	json_object_set_new(j, "completed_tasks", done_tasks_json(m, &fw->done, fw->id, fw->role));
 	json_object_set_new(j, "offers", offers);
+	json_object_set_new(j, "executors", json_array());
+	return j;
+}
+
+/* A completed framework: the fields of a live one, inactive and holding
+ * nothing, with the time it was removed and its completed tasks. */
+static json_t *done_framework_json(const master *m, const m_done_fw *d)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(d->id));
+	json_object_set_new(j, "name", json_string(d->name));
+	json_object_set_new(j, "user", json_string(d->user));
+	json_object_set_new(j, "role", json_string(d->role));
+	json_object_set_new(j, "hostname", json_string(""));
+	json_object_set_new(j, "webui_url", json_string(""));
+	json_object_set_new(j, "failover_timeout", json_real(d->failover_timeout));
+	json_object_set_new(j, "checkpoint", json_false());
+	json_object_set_new(j, "connected", json_false());
+	json_object_set_new(j, "recovered", json_boolean(d->recovered));
+	json_object_set_new(j, "active", json_false());
+	json_object_set_new(j, "registered_time", json_real(d->registered_wall));
+	json_object_set_new(j, "unregistered_time", json_real(d->unregistered_wall));
+	json_t *caps = json_array();
+	if (d->partition_aware)
+		json_array_append_new(caps, json_string("PARTITION_AWARE"));
+	json_object_set_new(j, "capabilities", caps);
+	json_object_set_new(j, "used_resources", model_new());
+	json_object_set_new(j, "offered_resources", model_new());
+	json_object_set_new(j, "resources", model_new());
+	json_object_set_new(j, "tasks", json_array());
+	json_object_set_new(j, "unreachable_tasks", json_array());
+	json_object_set_new(j, "completed_tasks", done_tasks_json(m, &d->tasks, d->id, d->role));
+	json_object_set_new(j, "offers", json_array());
 	json_object_set_new(j, "executors", json_array());
 	return j;
 }
@@ -242,16 +319,47 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	return j;
 }
 
-static void reply_json(rt_http_session *s, json_t *root)
+/* Longest JSONP callback name taken. */
+#define JSONP_MAX 128
+
+/* Checks the query's jsonp parameter into cb ("" when there is none);
+ * false after answering 400 for a bad one. */
+static bool jsonp_check(rt_http_session *s, const char *query, char cb[JSONP_MAX + 1])
+{
+	const char *why = NULL;
+	int rc = master_jsonp_callback(query, cb, JSONP_MAX + 1, &why);
+	if (rc < 0) {
+		rt_http_reply_text(s, 400, why);
+		return false;
+	}
+	if (rc == 0)
+		cb[0] = '\0';
+	return true;
+}
+
+/* Answers root (consumed) as JSON, or as `cb(...);` in text/javascript, as
+ * Mesos's OK(json, jsonp) does. */
+static void reply_json(rt_http_session *s, json_t *root, const char *cb)
 {
 	char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(root);
-	rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
+	if (cb[0]) {
+		rt_buf b;
+		rt_buf_init(&b);
+		rt_buf_printf(&b, "%s(%s);", cb, text);
+		rt_http_reply(s, 200, "text/javascript", b.data, b.len, NULL);
+		rt_buf_free(&b);
+	} else {
+		rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
+	}
 	free(text);
 }
 
-void master_serve_mesos_state(master *m, rt_http_session *s)
+void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 {
+	char cb[JSONP_MAX + 1];
+	if (!jsonp_check(s, query, cb))
+		return;
 	json_t *root = json_object();
 	char pid[300];
 	const char *ip = m->flags.ip ? m->flags.ip : "127.0.0.1";
@@ -285,7 +393,10 @@ void master_serve_mesos_state(master *m, rt_http_session *s)
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
 		json_array_append_new(fws, framework_json(m, fw));
 	json_object_set_new(root, "frameworks", fws);
-	json_object_set_new(root, "completed_frameworks", json_array());
+	json_t *done = json_array();
+	for (const m_done_fw *d = m->done_fws; d; d = d->next)
+		json_array_append_new(done, done_framework_json(m, d));
+	json_object_set_new(root, "completed_frameworks", done);
 	json_object_set_new(root, "orphan_tasks", json_array());
 	json_object_set_new(root, "unregistered_frameworks", json_array());
 
@@ -298,8 +409,12 @@ void master_serve_mesos_state(master *m, rt_http_session *s)
 	json_object_set_new(flags, "allocation_interval", json_string(num));
 	if (m->flags.zk)
 		json_object_set_new(flags, "zk", json_string(m->flags.zk));
+	snprintf(num, sizeof num, "%d", m->flags.max_completed_frameworks);
+	json_object_set_new(flags, "max_completed_frameworks", json_string(num));
+	snprintf(num, sizeof num, "%d", m->flags.max_completed_tasks_per_framework);
+	json_object_set_new(flags, "max_completed_tasks_per_framework", json_string(num));
 	json_object_set_new(root, "flags", flags);
-	reply_json(s, root);
+	reply_json(s, root, cb);
 }
 
 /* Adds a set's cpus, mem, disk and gpus to sums[4] (model_scalars order). */
@@ -311,8 +426,11 @@ static void scalars_add(const master *m, double sums[N_MODEL_SCALARS], const ac_
 	json_decref(map);
 }
 
-void master_serve_metrics_snapshot(master *m, rt_http_session *s)
+void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *query)
 {
+	char cb[JSONP_MAX + 1];
+	if (!jsonp_check(s, query, cb))
+		return;
 	const master_metrics *x = &m->metrics;
 	json_t *root = json_object();
 #define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
@@ -411,5 +529,5 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s)
 	PUT("allocator/meso/offers_declined", c.offers_declined);
 	PUT("allocator/meso/offers_rescinded", c.offers_rescinded);
 #undef PUT
-	reply_json(s, root);
+	reply_json(s, root, cb);
 }

@@ -279,10 +279,11 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
 	if (!master_agent_send(m, a, &msg)) {
-		master_send_status(m, fw, t->id, a->id,
-		                   fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED
-		                                       : MESOS__V1__TASK_STATE__TASK_LOST,
-		                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+		Mesos__V1__TaskState lost =
+		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
+		master_send_status(m, fw, t->id, a->id, lost, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED,
+		                   "Agent is disconnected");
+		master_task_update(t, lost, rt_wall_seconds());
 		master_task_remove(m, t, true);
 		/* An executor this launch was to start never runs: free it too. */
 		m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;
@@ -788,9 +789,9 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
 		else if (strcmp(p, "/metrics/snapshot") == 0)
-			master_serve_metrics_snapshot(m, s);
+			master_serve_metrics_snapshot(m, s, req->query);
 		else if (!master_redirect(m, s, req))
-			master_serve_mesos_state(m, s);
+			master_serve_mesos_state(m, s, req->query);
 	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
