@@ -657,6 +657,7 @@ void sim_config_default(sim_config *cfg)
 	cfg->sample = 10 * AC_SECOND;
 	cfg->gang_hold = 10 * AC_SECOND;
 	cfg->locality_wait = 5 * AC_SECOND;
+	cfg->remote_slowdown = SIM_SLOWDOWN_ONE;
 }
 
 int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size_t errlen)
@@ -679,6 +680,8 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 	*out = s;
 	if (s->cfg.interval <= 0 || s->cfg.sample <= 0)
 		return sim_fail(s, "the allocation interval and the sample period must be > 0");
+	if (s->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || s->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
+		return sim_fail(s, "the remote slowdown must be between 1 and 1000");
 	s->is_static = strcmp(cfg->policy, "static") == 0;
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);

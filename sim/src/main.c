@@ -54,6 +54,8 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "  --until S            stop at simulated time S (default: when nothing is left)\n"
                             "  --gang-hold S        how long a framework hoards offers for a gang job (default 10)\n"
                             "  --locality-wait S    delay scheduling: wait for a preferred machine (default 5)\n"
+                            "  --remote-slowdown F  a task with a machine preference placed elsewhere runs F\n"
+                            "                       times longer, 1 <= F <= 1000 (default 1)\n"
                             "  --resubmit-lost      tasks lost with their machine are queued again (default: not)\n"
                             "\n"
                             "Output:\n"
@@ -260,7 +262,7 @@ int main(int argc, char **argv)
 		static const char *valued[] = {"--workload", "--machines", "--tasks",     "--frameworks",
 		                               "--roles",    "--policy",   "--seed",      "--until",
 		                               "--sample",   "--interval", "--gang-hold", "--locality-wait",
-		                               "--out",      "--trace"};
+		                               "--out",      "--trace",    "--remote-slowdown"};
 		size_t k = 0, nv = sizeof valued / sizeof *valued;
 		while (k < nv && strcmp(a, valued[k]) != 0)
 			k++;
@@ -321,6 +323,12 @@ int main(int argc, char **argv)
 			break;
 		case 13:
 			trace = v;
+			break;
+		case 14:
+			/* a plain decimal, read as seconds are: exact billionths */
+			if (tr_parse_seconds(v, &cfg.remote_slowdown) < 0 || cfg.remote_slowdown < SIM_SLOWDOWN_ONE ||
+			    cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
+				return usage_error("--remote-slowdown: expected a plain decimal from 1 to 1000, got '%s'", v);
 			break;
 		}
 		if (bad)

@@ -269,6 +269,8 @@ static int write_summary(sim *s)
 	fputs("{\n  \"policy\": ", f);
 	json_str(f, s->cfg.policy);
 	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n", s->cfg.seed);
+	if (s->cfg.remote_slowdown != SIM_SLOWDOWN_ONE) /* only when set: other outputs stay as they were */
+		fprintf(f, "  \"remote_slowdown\": %s,\n", fmt_ns(b, s->cfg.remote_slowdown));
 	fprintf(f, "  \"simulated_seconds\": %s,\n", fmt_ns(b, s->now));
 	fprintf(f, "  \"events\": %" PRIu64 ",\n", st.events);
 	fprintf(f, "  \"bad_rows\": %" PRIu64 ",\n", st.bad_rows);

@@ -98,6 +98,13 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 		}
 		s->waits[s->nwaits++] = s->now - x->submit_ns;
 	}
+	bool local = x->loc_n && prefers(s, x, m);
+	int64_t run_ns = x->duration_ns;
+	if (x->loc_n && !local && s->cfg.remote_slowdown != SIM_SLOWDOWN_ONE) {
+		/* reads its input remotely: exact integer scaling, capped */
+		unsigned __int128 d = (unsigned __int128)run_ns * (uint64_t)s->cfg.remote_slowdown / SIM_SLOWDOWN_ONE;
+		run_ns = d > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)d;
+	}
 	sim_list_push(s, &s->machines[m].running, t);
 	metrics_fw_add(s, x->fw, x->res, 1);
 	fw->running++;
@@ -105,7 +112,6 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	s->running++;
 	s->launched++;
 	if (x->loc_n) {
-		bool local = prefers(s, x, m);
 		if (local)
 			s->jobs[x->job].wait_since_ns = s->now; /* the delay restarts */
 		fw->launched_pref++;
@@ -116,7 +122,7 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	sim_job *job = &s->jobs[x->job];
 	if (job->start_ns < 0)
 		job->start_ns = s->now;
-	sim_push(s, s->now + x->duration_ns, EV_TASK_END, t, x->gen);
+	sim_push(s, s->now + run_ns, EV_TASK_END, t, x->gen);
 }
 
 static bool picked_already(const sim *s, size_t from, size_t to, uint32_t t)

@@ -19,6 +19,8 @@
 
 typedef struct sim sim;
 
+#define SIM_SLOWDOWN_ONE INT64_C(1000000000) /* sim_config.remote_slowdown of 1x */
+
 typedef struct sim_config {
 	const char *policy;                      /* an alloccore policy, or "static" (default "drf") */
 	uint64_t seed;                           /* alloccore's shuffle/random seed */
@@ -27,6 +29,10 @@ typedef struct sim_config {
 	ac_time sample;                          /* timeseries period (default 10 s) */
 	ac_time gang_hold;                       /* how long a gang framework hoards offers (default 10 s) */
 	ac_time locality_wait;                   /* delay scheduling: wait for a preferred machine (default 5 s) */
+	/* a task with a machine preference placed on another machine runs this
+	 * many times longer (its input is read over the network), in billionths:
+	 * 1000000000 = 1x (default) */
+	int64_t remote_slowdown;
 	bool resubmit_lost;                      /* tasks lost with a machine go back to their framework's queue */
 	bool skip_bad_rows;                      /* bad rows (reader's and simulator's) are skipped and counted */
 	const char *out_dir;                     /* where the result files go; NULL: none written */
