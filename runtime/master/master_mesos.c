@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "master.h"
 #include "master_jsonp.h"
@@ -518,6 +520,27 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *qu
 	PUT("master/messages_kill_task", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__KILL]);
 	PUT("master/messages_reconcile_tasks", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE]);
 	PUT("master/operator_event_stream_subscribers", 0);
+	/* Mesos counts messages waiting in its actor's queue; the master is one
+	 * libev loop that handles each request as it is read: nothing waits. */
+	PUT("master/event_queue_messages", 0);
+	PUT("master/event_queue_dispatches", 0);
+	PUT("master/event_queue_http_requests", 0);
+
+	/* The host, as Mesos reports it (what the kernel says now). */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu > 0)
+		PUT("system/cpus_total", ncpu);
+	double load[3];
+	if (getloadavg(load, 3) == 3) {
+		PUT("system/load_1min", load[0]);
+		PUT("system/load_5min", load[1]);
+		PUT("system/load_15min", load[2]);
+	}
+	struct sysinfo si;
+	if (sysinfo(&si) == 0) {
+		PUT("system/mem_total_bytes", (double)si.totalram * si.mem_unit);
+		PUT("system/mem_free_bytes", (double)si.freeram * si.mem_unit);
+	}
 
 	ac_counters c;
 	ac_counters_get(m->core, &c);

@@ -64,6 +64,11 @@ want(d["allocator/mesos/resources/cpus/total"] == 2, "allocator resources")
 want(d["master/slave_registrations"] == 1 and d["master/valid_status_updates"] >= 2, "counters")
 for k in ("master/outstanding_offers", "master/tasks_killed", "master/tasks_failed", "master/tasks_lost"):
     want(k in d, k)
+import os
+want(d["system/cpus_total"] == os.cpu_count(), "system/cpus_total")
+want(0 < d["system/mem_free_bytes"] <= d["system/mem_total_bytes"], "system memory")
+want(d["system/load_1min"] >= 0 and "system/load_15min" in d, "system load")
+want(d["master/event_queue_messages"] == 0 and "master/event_queue_http_requests" in d, "event queue")
 '
 
 kill -TERM "$EXEC_PID"
