@@ -67,7 +67,7 @@ EXP_BUILD ?= build-exp
 .PHONY: experiments
 experiments:
 	cmake -S . -B $(EXP_BUILD) -DCMAKE_BUILD_TYPE=Release
-	cmake --build $(EXP_BUILD) -j1 --target meso-sim
+	cmake --build $(EXP_BUILD) -j1 --target meso-sim meso-trace
 	MESO_SIM=$(CURDIR)/$(EXP_BUILD)/sim/meso-sim ./experiments/run_all.sh
 
 # make bench: the Google Benchmark suite (bench/README.md), built with

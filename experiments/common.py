@@ -27,6 +27,36 @@ def meso_sim():
     sys.exit("meso-sim not found: run `make experiments` or set MESO_SIM")
 
 
+def meso_trace():
+    """Path of meso-trace: $MESO_TRACE, else beside meso-sim's build, else
+    build-exp's, else build's."""
+    p = os.environ.get("MESO_TRACE")
+    if p:
+        return p
+    cands = []
+    if os.environ.get("MESO_SIM"):
+        cands.append(os.path.join(os.path.dirname(os.path.dirname(os.environ["MESO_SIM"])), "traces", "meso-trace"))
+    cands += [os.path.join(ROOT, b, "traces", "meso-trace") for b in ("build-exp", "build")]
+    for c in cands:
+        if os.path.exists(c):
+            return c
+    sys.exit("meso-trace not found: `cmake --build build-exp -j1 --target meso-trace` or set MESO_TRACE")
+
+
+def gen_trace(machines, tasks, d, seed=1):
+    """`meso-trace gen` into d (skipped when d/tasks.csv exists)."""
+    if not os.path.exists(os.path.join(d, "tasks.csv")):
+        subprocess.run([meso_trace(), "gen", "--machines", str(machines), "--tasks", str(tasks), "--seed",
+                        str(seed), "--out", d], check=True, stdout=subprocess.DEVNULL)
+    return d
+
+
+def convert_trace(src, out_bin):
+    """`meso-trace convert src out_bin` (always redone: the source may have changed)."""
+    subprocess.run([meso_trace(), "convert", src, out_bin], check=True, stdout=subprocess.DEVNULL)
+    return out_bin
+
+
 def write_csv(path, header, rows):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", newline="") as f:
@@ -73,14 +103,27 @@ def write_workload(d, machines, tasks, frameworks=None):
                   [[f.get(c, "") for c in fcols] for f in frameworks])
 
 
-def run_sim(workload, out, *args):
-    """Runs meso-sim on a workload directory; returns the parsed summary."""
-    cmd = [meso_sim(), "run", "--workload", workload, "--out", out, "--quiet"] + [str(a) for a in args]
+def _run(source, out, args):
+    """Runs meso-sim on a source (["--workload", DIR] or ["--trace", SPEC]);
+    returns (summary, perf)."""
+    cmd = [meso_sim(), "run"] + source + ["--out", out, "--quiet"] + [str(a) for a in args]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit("meso-sim failed (%d): %s\n%s" % (r.returncode, " ".join(cmd), r.stderr))
     with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+        sm = json.load(f)
+    with open(os.path.join(out, "perf.json")) as f:
+        return sm, json.load(f)
+
+
+def run_sim(workload, out, *args):
+    """Runs meso-sim on a workload directory; returns the parsed summary."""
+    return _run(["--workload", workload], out, args)[0]
+
+
+def run_trace(spec, out, *args):
+    """Runs meso-sim on --trace KIND:PATH; returns (summary, perf)."""
+    return _run(["--trace", spec], out, args)
 
 
 def md_table(header, rows):
