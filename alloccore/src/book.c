@@ -640,13 +640,14 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 		 * is set aside while checking (no pass runs meanwhile; any value
 		 * but the current pass's means "not of this pass"). */
 		uint32_t o = offer_slot(c, ids[i]);
-		const char *why = !o ? "is unknown, rescinded or already answered"
-		                  : i > 0 && OFFER(c, o)->fw != f ? "belongs to another framework than the first"
+		const char *why = !o                                ? "is unknown, rescinded or already answered"
+		                  : i > 0 && OFFER(c, o)->fw != f   ? "belongs to another framework than the first"
 		                  : OFFER(c, o)->pass == UINT64_MAX ? "is given twice"
 		                                                    : NULL;
 		if (why) {
 			unmark(c, ids, i);
-			return ac_fail(err, o ? AC_EINVAL : AC_ENOENT, "offer %#llx %s", (unsigned long long)ids[i], why);
+			return ac_fail(err, o ? AC_EINVAL : AC_ENOENT, "offer %#llx %s", (unsigned long long)ids[i],
+			               why);
 		}
 		f = OFFER(c, o)->fw;
 		OFFER(c, o)->pass = UINT64_MAX;

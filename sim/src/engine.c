@@ -501,8 +501,7 @@ static int task_submit(sim *s, const tr_event *ev)
 		return bad_row(s, ev, "job %s belongs to framework %s, not %s", ev->job,
 		               sim_names_get(&s->fw_names, job->fw), ev->framework);
 	} else if (job->gang != ev->gang) {
-		return bad_row(s, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang,
-		               job->gang);
+		return bad_row(s, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
 	}
 	uint32_t w = ev->task_index / 64;
 	if (w >= job->seen_words) {

@@ -114,7 +114,7 @@ typedef struct sim_offer {
 
 typedef struct sim_core {
 	sim *s;
-	ac_core *core;   /* agents are tagged with their machine, frameworks with theirs */
+	ac_core *core;    /* agents are tagged with their machine, frameworks with theirs */
 	uint32_t wanting; /* frameworks not suppressed */
 } sim_core;
 

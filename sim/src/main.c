@@ -259,9 +259,9 @@ int main(int argc, char **argv)
 			cfg.resubmit_lost = true;
 			continue;
 		}
-		static const char *valued[] = {"--workload", "--machines", "--tasks",     "--frameworks",
-		                               "--roles",    "--policy",   "--seed",      "--until",
-		                               "--sample",   "--interval", "--gang-hold", "--locality-wait",
+		static const char *valued[] = {"--workload", "--machines", "--tasks",          "--frameworks",
+		                               "--roles",    "--policy",   "--seed",           "--until",
+		                               "--sample",   "--interval", "--gang-hold",      "--locality-wait",
 		                               "--out",      "--trace",    "--remote-slowdown"};
 		size_t k = 0, nv = sizeof valued / sizeof *valued;
 		while (k < nv && strcmp(a, valued[k]) != 0)
@@ -328,7 +328,8 @@ int main(int argc, char **argv)
 			/* a plain decimal, read as seconds are: exact billionths */
 			if (tr_parse_seconds(v, &cfg.remote_slowdown) < 0 || cfg.remote_slowdown < SIM_SLOWDOWN_ONE ||
 			    cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
-				return usage_error("--remote-slowdown: expected a plain decimal from 1 to 1000, got '%s'", v);
+				return usage_error(
+				        "--remote-slowdown: expected a plain decimal from 1 to 1000, got '%s'", v);
 			break;
 		}
 		if (bad)

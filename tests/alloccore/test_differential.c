@@ -1246,7 +1246,8 @@ static void core_matches_reference(void **state)
 	}
 	fprintf(stderr,
 	        "differential: %ld sequences x %ld ops from seed %ld, %d failing (%ld ops run, %ld rejected by "
-	        "both, %ld offers, %ld rescinds, %ld answers of several offers, %ld declines through decline_each, %ld over-allocated agent "
+	        "both, %ld offers, %ld rescinds, %ld answers of several offers, %ld declines through decline_each, %ld "
+	        "over-allocated agent "
 	        "states)\n",
 	        seqs, ops, first, failures, stats.ops, stats.failed_ops, stats.offers, stats.rescinds,
 	        stats.multi_answers, stats.decline_each, stats.overallocated);

@@ -285,8 +285,7 @@ int ac_offers_decline(ac_core *core, const ac_offer_id *ids, size_t n, ac_time r
  * once, one framework): nothing changes when one is not. An offer holding
  * ports that cannot go back into its agent's free set (AC_ENOSPC, see
  * ac_resources) stops the call there; the ones before it stay declined. */
-int ac_offers_decline_each(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now,
-                           ac_err *err);
+int ac_offers_decline_each(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err);
 /* Resources a framework held on an agent are free again (a task ended). */
 int ac_recover(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, ac_err *err);
 /* Charges resources already in use on an agent to a framework, without an
@@ -314,9 +313,9 @@ typedef struct ac_counters {
 	uint64_t offers_accepted;
 	uint64_t offers_declined;
 	uint64_t offers_rescinded;
-	uint64_t filtered_skips; /* framework skipped on an agent by a filter */
+	uint64_t filtered_skips;  /* framework skipped on an agent by a filter */
 	uint64_t filters_created; /* not counting those a suppressed framework's answers would make (see filters.c) */
-	uint64_t filters_active; /* an upper bound: expired ones go lazily */
+	uint64_t filters_active;  /* an upper bound: expired ones go lazily */
 	uint64_t outstanding_offers;
 	/* Ports that could not be returned to an agent's free set because it
 	 * would need more than AC_MAX_RANGES ranges (should stay 0). */

@@ -22,13 +22,13 @@ typedef struct sim sim;
 #define SIM_SLOWDOWN_ONE INT64_C(1000000000) /* sim_config.remote_slowdown of 1x */
 
 typedef struct sim_config {
-	const char *policy;                      /* an alloccore policy, or "static" (default "drf") */
-	uint64_t seed;                           /* alloccore's shuffle/random seed */
-	ac_time interval;                        /* allocation interval (default 1 s) */
-	ac_time until;                           /* stop at this time; 0: run to the end */
-	ac_time sample;                          /* timeseries period (default 10 s) */
-	ac_time gang_hold;                       /* how long a gang framework hoards offers (default 10 s) */
-	ac_time locality_wait;                   /* delay scheduling: wait for a preferred machine (default 5 s) */
+	const char *policy;    /* an alloccore policy, or "static" (default "drf") */
+	uint64_t seed;         /* alloccore's shuffle/random seed */
+	ac_time interval;      /* allocation interval (default 1 s) */
+	ac_time until;         /* stop at this time; 0: run to the end */
+	ac_time sample;        /* timeseries period (default 10 s) */
+	ac_time gang_hold;     /* how long a gang framework hoards offers (default 10 s) */
+	ac_time locality_wait; /* delay scheduling: wait for a preferred machine (default 5 s) */
 	/* a task with a machine preference placed on another machine runs this
 	 * many times longer (its input is read over the network), in billionths:
 	 * 1000000000 = 1x (default) */

@@ -117,7 +117,7 @@ struct tr_source {
 	size_t nroles;
 	uint64_t bad_rows;    /* skipped rows (skip_bad_rows) */
 	uint64_t events_hint; /* events the source will give, when it knows (binary form); 0: unknown */
-	char *info;        /* what the reader assumed or built, for the user; or NULL */
+	char *info;           /* what the reader assumed or built, for the user; or NULL */
 };
 
 /* Next event in time order (ties: machine events first, then file order).
