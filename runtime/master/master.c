@@ -153,14 +153,21 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 	return e;
 }
 
+/* What a task or an executor (`what` `id`) held is free again: through the
+ * core, then an allocation soon. */
+static void recover_held(master *m, m_fw *fw, m_agent *a, const ac_resources *res, const char *what,
+                         const char *id)
+{
+	ac_err err;
+	if (ac_recover(m->core, fw->ac, a->ac, res, &err) != 0)
+		rt_log(RT_WARN, "recover of %s %s failed: %s", what, id, err.msg);
+	master_allocate_soon(m);
+}
+
 void master_exec_remove(master *m, m_exec *e, bool recover)
 {
-	if (recover) {
-		ac_err err;
-		if (ac_recover(m->core, e->fw->ac, e->agent->ac, &e->res, &err) != 0)
-			rt_log(RT_WARN, "recover of executor %s failed: %s", e->id, err.msg);
-		master_allocate_soon(m);
-	}
+	if (recover)
+		recover_held(m, e->fw, e->agent, &e->res, "executor", e->id);
 	for (m_exec **pp = &m->execs; *pp; pp = &(*pp)->next) {
 		if (*pp == e) {
 			*pp = e->next;
@@ -307,12 +314,8 @@ static void fw_archive(master *m, m_fw *fw)
 
 void master_task_remove(master *m, m_task *t, bool recover)
 {
-	if (recover) {
-		ac_err err;
-		if (ac_recover(m->core, t->fw->ac, t->agent->ac, &t->res, &err) != 0)
-			rt_log(RT_WARN, "recover of task %s failed: %s", t->id, err.msg);
-		master_allocate_soon(m);
-	}
+	if (recover)
+		recover_held(m, t->fw, t->agent, &t->res, "task", t->id);
 	for (m_task **pp = &m->tasks; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
