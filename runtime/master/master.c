@@ -155,8 +155,7 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 
 /* What a task or an executor (`what` `id`) held is free again: through the
  * core, then an allocation soon. */
-static void recover_held(master *m, m_fw *fw, m_agent *a, const ac_resources *res, const char *what,
-                         const char *id)
+static void recover_held(master *m, m_fw *fw, m_agent *a, const ac_resources *res, const char *what, const char *id)
 {
 	ac_err err;
 	if (ac_recover(m->core, fw->ac, a->ac, res, &err) != 0)
