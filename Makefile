@@ -25,8 +25,10 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
 demo: deps build
+	./$(BUILD)/sim/meso-sim run --trace google2011:traces/samples/google2011 --out out/google --plot
 	./$(BUILD)/sim/meso-sim run --workload sim/examples/small --out out/demo --plot
-	@echo "demo: summary in out/demo/summary.json, plots in out/demo/*.png (sim/README.md explains every field)"
+	@echo "demo: the Google 2011 sample's results in out/google/, the example workload's in out/demo/:"
+	@echo "      summary.json and *.png in each (sim/README.md explains every field)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

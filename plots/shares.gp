@@ -1,6 +1,8 @@
 # shares.gp — dominant share of the cluster per framework over time, from
 # meso-sim's timeseries.csv. Usage: gnuplot -e "outdir='out'" plots/shares.gp
-# (writes outdir/shares.png). meso-sim run --plot runs it.
+# (writes outdir/shares.png). meso-sim run --plot runs it. Long framework
+# names (the Google trace's hashed user names) are cut to 12 characters in
+# the legend.
 if (!exists("outdir")) outdir = "out"
 file = outdir."/timeseries.csv"
 fws = system("tail -n +2 '".file."' | cut -d, -f2 | awk '!seen[$0]++'")
@@ -14,4 +16,4 @@ set yrange [0:*]
 set key outside right top title "framework"
 set grid
 plot for [f in fws] "< awk -F, -v f='".f."' 'NR>1 && $2==f' '".file."'" \
-     using 1:($6*100) with lines lw 2 title f
+     using 1:($6*100) with lines lw 2 title (strlen(f) > 14 ? f[1:12]."…" : f)
