@@ -1,9 +1,10 @@
 # A thin layer over CMake so that the README's two commands stay two.
-#   make demo   install what is missing, build, run meso-sim on the bundled example
+#   make demo   install what is missing, build, run meso-sim on the bundled
+#               Google 2011 sample and example workload
 #   make check  install what is missing, build, run every test (and the
 #               unit tests again under ASan+UBSan)
-#   make fuzz   fuzz the resource text parsers with libFuzzer for
-#               FUZZ_SECONDS (needs clang and its libFuzzer runtime)
+#   make fuzz   fuzz every decoder harness of tests/fuzz with libFuzzer,
+#               FUZZ_SECONDS each (needs clang and its libFuzzer runtime)
 JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -46,16 +47,20 @@ check: deps
 
 # libFuzzer ships with clang on Debian 12 in libclang-rt-14-dev; it is not
 # one of the required packages, so check for it here rather than install it.
-FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Wno-unused-parameter -Ialloccore/include -Ialloccore/src
+# Every harness of tests/fuzz in turn, FUZZ_SECONDS each (FUZZ_TARGETS picks).
+FUZZ_TARGETS ?= restext frame http zkurl tracebin google2011 pbjson executor_call
 
 fuzz:
 	@test -f "$$($(CLANG) -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" || \
 	  { echo "fuzz: $(CLANG) has no libFuzzer runtime (Debian: apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
-	mkdir -p $(FUZZ_BUILD)/corpus/restext
-	$(CLANG) $(FUZZ_CFLAGS) alloccore/src/*.c tests/fuzz/fuzz_restext.c -lm -o $(FUZZ_BUILD)/fuzz_restext
-	./$(FUZZ_BUILD)/fuzz_restext -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/restext.dict \
-	  $(FUZZ_BUILD)/corpus/restext tests/fuzz/corpus/restext
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=$(CLANG) -DCMAKE_BUILD_TYPE=Debug -DMESO_LIBFUZZER=ON
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  ./$(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $$dict \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
