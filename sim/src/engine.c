@@ -34,7 +34,7 @@ int sim_fail(sim *s, const char *fmt, ...)
 	return -1;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+int sim_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return 0;
@@ -49,7 +49,6 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	*cap = n;
 	return 0;
 }
-#define GROW(s, arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 /* The task table: sized once when the source says how many events come
  * (a copy of a 10 M-task table would hold both in memory for a moment),

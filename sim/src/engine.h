@@ -184,11 +184,15 @@ struct sim {
 	 * task goes, each machine's pooled room */
 	uint32_t *gang_mach, *gang_where;
 	int64_t *gang_room;
-	size_t gang_mach_cap, gang_where_cap;
+	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
 };
 
 /* engine.c */
 int sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Grows *arr (of *cap elements of elem bytes, doubling from 64) to hold
+ * need, zeroing the new part; 0, or -1 when out of memory (*arr kept). */
+int sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
+#define GROW(s, arr, cap, need) sim_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b);
 void sim_list_push(sim *s, sim_list *l, uint32_t t);
 void sim_list_remove(sim *s, sim_list *l, uint32_t t);

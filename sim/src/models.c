@@ -35,17 +35,9 @@ static bool all_zero(const int64_t a[NRES])
 
 static uint32_t *scratch(sim *s, size_t n)
 {
-	if (n > s->scratch_cap) {
-		size_t cap = s->scratch_cap ? s->scratch_cap : 256;
-		while (cap < n)
-			cap *= 2;
-		uint32_t *p = realloc(s->scratch, cap * sizeof *p);
-		if (!p) {
-			sim_fail(s, "out of memory");
-			return NULL;
-		}
-		s->scratch = p;
-		s->scratch_cap = cap;
+	if (GROW(s, s->scratch, s->scratch_cap, n) < 0) {
+		sim_fail(s, "out of memory");
+		return NULL;
 	}
 	return s->scratch;
 }
@@ -86,15 +78,9 @@ void model_launch(sim *s, uint32_t t, uint32_t m)
 	x->machine = m;
 	if (x->start_ns < 0) {
 		x->start_ns = s->now;
-		if (s->nwaits == s->waits_cap) {
-			size_t cap = s->waits_cap ? s->waits_cap * 2 : 1024;
-			int64_t *w = realloc(s->waits, cap * sizeof *w);
-			if (!w) {
-				sim_fail(s, "out of memory");
-				return;
-			}
-			s->waits = w;
-			s->waits_cap = cap;
+		if (GROW(s, s->waits, s->waits_cap, s->nwaits + 1) < 0) {
+			sim_fail(s, "out of memory");
+			return;
 		}
 		s->waits[s->nwaits++] = s->now - x->submit_ns;
 	}
@@ -186,17 +172,9 @@ static void answer_multi(sim *s, const uint32_t *slots, size_t ns, const uint32_
 	uint32_t f = o->fw, m = o->machine;
 	ac_core *core = fw_core(s, f);
 	ac_time refuse = ac_refuse_from_seconds(s->fws[f].cfg.refuse_seconds);
-	if (ns > s->ids_cap) {
-		size_t cap = s->ids_cap ? s->ids_cap : 64;
-		while (cap < ns)
-			cap *= 2;
-		ac_offer_id *p = realloc(s->ids, cap * sizeof *p);
-		if (!p) {
-			sim_fail(s, "out of memory");
-			return;
-		}
-		s->ids = p;
-		s->ids_cap = cap;
+	if (GROW(s, s->ids, s->ids_cap, ns) < 0) {
+		sim_fail(s, "out of memory");
+		return;
 	}
 	ac_offer_id *ids = s->ids;
 	for (size_t i = 0; i < ns; i++)
@@ -239,15 +217,9 @@ static void answer_greedy_defer(sim *s, uint32_t slot, bool defer)
 	memcpy(rem, o->res, sizeof rem);
 	size_t n = pick_pending(s, f, o->machine, rem, 0, s->fws[f].cfg.tasks_per_offer);
 	if (n == 0 && defer) {
-		if (s->ndeclines == s->declines_cap) {
-			size_t cap = s->declines_cap ? s->declines_cap * 2 : 256;
-			ac_offer_id *d = realloc(s->declines, cap * sizeof *d);
-			if (!d) {
-				sim_fail(s, "out of memory");
-				return;
-			}
-			s->declines = d;
-			s->declines_cap = cap;
+		if (GROW(s, s->declines, s->declines_cap, s->ndeclines + 1) < 0) {
+			sim_fail(s, "out of memory");
+			return;
 		}
 		s->declines[s->ndeclines++] = o->id;
 		offer_release(s, slot);
@@ -309,14 +281,9 @@ static bool gang_feasible(sim *s, uint32_t j)
 	if (job->feasible_version == s->cluster_version + 1)
 		return job->feasible;
 	size_t nm = s->machine_names.n;
-	if (s->scratch_res_cap < nm * NRES) {
-		int64_t *p = realloc(s->scratch_res, nm * NRES * sizeof *p);
-		if (!p) {
-			sim_fail(s, "out of memory");
-			return false;
-		}
-		s->scratch_res = p;
-		s->scratch_res_cap = nm * NRES;
+	if (GROW(s, s->scratch_res, s->scratch_res_cap, nm * NRES) < 0) {
+		sim_fail(s, "out of memory");
+		return false;
 	}
 	int64_t *room = s->scratch_res;
 	for (size_t m = 0; m < nm; m++)
@@ -392,30 +359,9 @@ static void release_held(sim *s, uint32_t f)
 /* Grows the gang placement buffers to nm machines and nt tasks. */
 static int gang_scratch(sim *s, size_t nm, size_t nt)
 {
-	if (nm > s->gang_mach_cap) {
-		size_t cap = s->gang_mach_cap ? s->gang_mach_cap : 64;
-		while (cap < nm)
-			cap *= 2;
-		uint32_t *m = realloc(s->gang_mach, cap * sizeof *m);
-		if (m)
-			s->gang_mach = m;
-		int64_t *r = realloc(s->gang_room, cap * NRES * sizeof *r);
-		if (r)
-			s->gang_room = r;
-		if (!m || !r)
-			return sim_fail(s, "out of memory");
-		s->gang_mach_cap = cap;
-	}
-	if (nt > s->gang_where_cap) {
-		size_t cap = s->gang_where_cap ? s->gang_where_cap : 64;
-		while (cap < nt)
-			cap *= 2;
-		uint32_t *w = realloc(s->gang_where, cap * sizeof *w);
-		if (!w)
-			return sim_fail(s, "out of memory");
-		s->gang_where = w;
-		s->gang_where_cap = cap;
-	}
+	if (GROW(s, s->gang_mach, s->gang_mach_cap, nm) < 0 || GROW(s, s->gang_room, s->gang_room_cap, nm * NRES) < 0 ||
+	    GROW(s, s->gang_where, s->gang_where_cap, nt) < 0)
+		return sim_fail(s, "out of memory");
 	return 0;
 }
 
