@@ -238,6 +238,8 @@ static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 	order_flush_touched(c);
 }
 
+enum { PREFETCH_AHEAD = 4 };
+
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
 	bool oom = false;
@@ -253,8 +255,16 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	}
 	if (shuffled)
 		shuffle(c, agents, n);
-	for (uint32_t i = 0; i < n && !oom; i++)
+	for (uint32_t i = 0; i < n && !oom; i++) {
+		/* agents come in shuffled order: ask for the one a few turns
+		 * ahead now, so that its record is in cache when its turn comes */
+		if (i + PREFETCH_AHEAD < n) {
+			const char *next = (const char *)AGENT(c, agents[i + PREFETCH_AHEAD]);
+			__builtin_prefetch(next);
+			__builtin_prefetch(next + 64);
+		}
 		turn(c, agents[i], 2, &oom);
+	}
 	for (uint32_t i = 0; i < c->npass_offers; i++) {
 		if (!c->hooks.offer)
 			break;

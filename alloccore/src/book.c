@@ -639,6 +639,8 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 		/* A repeat is found through a mark: the pass number of an offer
 		 * is set aside while checking (no pass runs meanwhile; any value
 		 * but the current pass's means "not of this pass"). */
+		if (i + 8 < n) /* offers are spread over the pool: ask ahead */
+			__builtin_prefetch(OFFER(c, offer_slot(c, ids[i + 8])));
 		uint32_t o = offer_slot(c, ids[i]);
 		const char *why = !o                                ? "is unknown, rescinded or already answered"
 		                  : i > 0 && OFFER(c, o)->fw != f   ? "belongs to another framework than the first"
@@ -657,6 +659,8 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 	size_t i = 0;
 	int rc = 0;
 	for (; i < n; i++) {
+		if (i + 4 < n) /* and their agents too */
+			__builtin_prefetch(AGENT(c, OFFER(c, offer_slot(c, ids[i + 4]))->agent));
 		uint32_t o = offer_slot(c, ids[i]);
 		OFFER(c, o)->pass = c->pass;
 		if (OFFER(c, o)->res.x) {
