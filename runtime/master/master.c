@@ -56,32 +56,14 @@ m_fw *master_fw_find(master *m, const char *id)
 	return NULL;
 }
 
-static bool in_list(char *const *list, size_t n, const char *id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i], id) == 0)
-			return true;
-	return false;
-}
-
 bool master_fw_was_removed(const master *m, const char *id)
 {
-	return in_list(m->removed_fws, m->nremoved_fws, id);
+	return rt_idlist_has(&m->removed_fws, id);
 }
 
 bool master_agent_was_removed(const master *m, const char *id)
 {
-	return in_list(m->removed_agents, m->nremoved_agents, id);
-}
-
-static void list_add(char ***list, size_t *n, const char *id)
-{
-	char **p = realloc(*list, (*n + 1) * sizeof *p);
-	if (!p)
-		abort();
-	p[*n] = rt_xstrdup(id);
-	*list = p;
-	(*n)++;
+	return rt_idlist_has(&m->removed_agents, id);
 }
 
 m_task *master_task_find(master *m, const m_fw *fw, const char *task_id)
@@ -602,7 +584,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 			break;
 		}
 	}
-	list_add(&m->removed_agents, &m->nremoved_agents, a->id);
+	rt_idlist_add(&m->removed_agents, a->id);
 	m->metrics.agent_removals++;
 	free(a->id);
 	free(a->hostname);
@@ -663,7 +645,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 			break;
 		}
 	}
-	list_add(&m->removed_fws, &m->nremoved_fws, fw->id);
+	rt_idlist_add(&m->removed_fws, fw->id);
 	m->metrics.framework_removals++;
 	fw_archive(m, fw);
 	free(fw->pending);
@@ -705,6 +687,8 @@ static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof *m);
+	rt_idlist_init(&m->removed_fws, MASTER_REMOVED_IDS);
+	rt_idlist_init(&m->removed_agents, MASTER_REMOVED_IDS);
 	m->loop = loop;
 	m->flags = *flags;
 	m->start_ns = rt_mono_ns();
@@ -855,11 +839,7 @@ void master_shutdown(master *m)
 	}
 	m->done_fws_tail = NULL;
 	m->ndone_fws = 0;
-	for (size_t i = 0; i < m->nremoved_fws; i++)
-		free(m->removed_fws[i]);
-	for (size_t i = 0; i < m->nremoved_agents; i++)
-		free(m->removed_agents[i]);
-	free(m->removed_fws);
-	free(m->removed_agents);
+	rt_idlist_free(&m->removed_fws);
+	rt_idlist_free(&m->removed_agents);
 	ac_core_destroy(m->core);
 }

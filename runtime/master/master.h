@@ -17,6 +17,7 @@
 #include "mesos.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
+#include "rt_idlist.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
@@ -36,6 +37,10 @@ typedef struct master_flags {
 	int max_completed_frameworks;          /* removed frameworks kept for /master/state (Mesos: 50) */
 	int max_completed_tasks_per_framework; /* terminal tasks kept per framework (Mesos: 1000) */
 } master_flags;
+
+/* How many removed frameworks and agents (each) the master remembers, to
+ * refuse their return and kill what they left running (ours, not Mesos's). */
+#define MASTER_REMOVED_IDS 10000
 
 typedef struct m_agent m_agent;
 typedef struct m_fw m_fw;
@@ -202,10 +207,7 @@ typedef struct master {
 	m_offer *offers;
 	m_exec *execs;
 	uint64_t next_fw, next_agent, next_offer;
-	char **removed_fws;
-	size_t nremoved_fws;
-	char **removed_agents;
-	size_t nremoved_agents;
+	rt_idlist removed_fws, removed_agents; /* the last MASTER_REMOVED_IDS of each */
 	/* Removed frameworks, oldest first, at most --max_completed_frameworks. */
 	m_done_fw *done_fws, *done_fws_tail;
 	size_t ndone_fws;
