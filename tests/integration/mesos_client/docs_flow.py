@@ -102,6 +102,17 @@ class Flow:
         self.handle(ev)
         return True
 
+    def drain(self):
+        """Handles the events already received, without waiting for more."""
+        while True:
+            try:
+                ev = self.s.sub.events.get_nowait()
+            except queue.Empty:
+                return
+            if ev is None:  # the end of the stream, perhaps seen by wait() already
+                return
+            self.handle(ev)
+
     def wait(self, what, cond, timeout_s=STEP_TIMEOUT_S):
         """Handles events until cond() holds; fails after timeout_s."""
         deadline = time.monotonic() + timeout_s
@@ -312,8 +323,7 @@ class Flow:
         active_before = self.get_json("/metrics/snapshot").get("master/frameworks_active")
         self.call("TEARDOWN")
         self.wait("the stream to close after TEARDOWN", lambda: self.s.sub.closed.is_set(), 5)
-        while self.pump(0):
-            pass
+        self.drain()
         state = self.get_json("/master/state")
         check(not self.framework_in_state(state), "framework still in /master/state frameworks[] after TEARDOWN")
         done = [f.get("id") for f in state.get("completed_frameworks", [])]
