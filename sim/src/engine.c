@@ -68,6 +68,25 @@ static int tasks_reserve(sim *s, size_t need)
 	return 0;
 }
 
+int sim_ring_push(sim_ring *r, uint32_t x)
+{
+	if (r->n == r->cap) {
+		/* unroll into a ring twice the size */
+		uint32_t cap = r->cap ? r->cap * 2 : 16;
+		uint32_t *v = malloc(sizeof *v * cap);
+		if (!v)
+			return -1;
+		for (uint32_t i = 0; i < r->n; i++)
+			v[i] = sim_ring_at(r, i);
+		free(r->v);
+		r->v = v;
+		r->cap = cap;
+		r->head = 0;
+	}
+	r->v[(r->head + r->n++) & (r->cap - 1)] = x;
+	return 0;
+}
+
 int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b)
 {
 	if (kind != EV_TICK && kind != EV_SAMPLE)
@@ -215,28 +234,16 @@ static void hook_offer(void *ud, const ac_offer_view *ov)
 		o->res[k] = v.v[k];
 	o->rescinds = s->rescinds;
 	o->decide_ns = s->now + s->fws[fw].cfg.decision_latency_ns;
-	sim_fw *F = &s->fws[fw];
-	if (F->ib_n == F->ib_cap) {
-		/* unroll the ring into one twice the size */
-		uint32_t cap = F->ib_cap ? F->ib_cap * 2 : 64;
-		uint32_t *q = malloc(sizeof *q * cap);
-		if (!q) {
-			sim_fail(s, "out of memory");
-			return;
-		}
-		for (uint32_t i = 0; i < F->ib_n; i++)
-			q[i] = F->inbox[(F->ib_head + i) & (F->ib_cap - 1)];
-		free(F->inbox);
-		F->inbox = q;
-		F->ib_cap = cap;
-		F->ib_head = 0;
-	}
+	sim_ring *in = &s->fws[fw].inbox;
 	/* one decision per framework and time: a new one when the last
 	 * offer waiting is answered at another time */
-	uint32_t last = F->ib_n ? F->inbox[(F->ib_head + F->ib_n - 1) & (F->ib_cap - 1)] : SIM_NONE;
+	uint32_t last = in->n ? sim_ring_at(in, in->n - 1) : SIM_NONE;
+	if (sim_ring_push(in, slot) < 0) {
+		sim_fail(s, "out of memory");
+		return;
+	}
 	if (last == SIM_NONE || s->offers[last].decide_ns != o->decide_ns)
 		sim_push(s, o->decide_ns, EV_DECISION, fw, 0);
-	F->inbox[(F->ib_head + F->ib_n++) & (F->ib_cap - 1)] = slot;
 }
 
 static void hook_rescind(void *ud, const ac_offer_view *ov, ac_rescind_reason why)
@@ -716,9 +723,9 @@ void sim_destroy(sim *s)
 	free(s->slice_credit);
 	for (size_t f = 0; f < s->fw_names.n; f++) {
 		free(s->fws[f].cfg.role);
-		free(s->fws[f].gang_q);
+		free(s->fws[f].gang_q.v);
 		free(s->fws[f].held);
-		free(s->fws[f].inbox);
+		free(s->fws[f].inbox.v);
 	}
 	for (size_t j = 0; j < s->job_names.n; j++) {
 		free(s->jobs[j].gang_tasks);

@@ -62,6 +62,26 @@ typedef struct held_offer {
 	uint32_t slot;
 } held_offer;
 
+/* A FIFO of u32 (job ids, offer slots): element i is v[(head + i) & (cap - 1)],
+ * cap a power of two. */
+typedef struct sim_ring {
+	uint32_t *v;
+	uint32_t head, n, cap;
+} sim_ring;
+
+static inline uint32_t sim_ring_at(const sim_ring *r, uint32_t i)
+{
+	return r->v[(r->head + i) & (r->cap - 1)];
+}
+
+static inline uint32_t sim_ring_pop(sim_ring *r)
+{
+	uint32_t x = r->v[r->head];
+	r->head = (r->head + 1) & (r->cap - 1);
+	r->n--;
+	return x;
+}
+
 typedef struct sim_fw {
 	tr_framework cfg; /* name, role, weight, ... (strings owned) */
 	uint32_t core;    /* index of the core it lives in */
@@ -71,9 +91,8 @@ typedef struct sim_fw {
 	 * offer below it in some kind fits none of them (exact again after
 	 * each scan that found nothing) */
 	int64_t pend_min[NRES];
-	sim_list parked;  /* tasks that fit no machine seen so far */
-	uint32_t *gang_q; /* gang jobs waiting, oldest first (ring of job ids) */
-	uint32_t gang_head, gang_n, gang_cap;
+	sim_list parked; /* tasks that fit no machine seen so far */
+	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
 	bool suppressed;
 	int64_t used[NRES]; /* held by its running tasks */
 	uint64_t running, launched, finished, lost;
@@ -86,12 +105,10 @@ typedef struct sim_fw {
 	uint32_t nheld, held_cap;
 	uint64_t hold_gen;
 	bool hold_timer; /* an EV_GANG_HOLD of hold_gen is queued */
-	/* offers waiting for its decision, oldest first (a ring of offer
-	 * slots, power-of-two capacity): the offers of one allocation pass
-	 * arrive together, as in Mesos's OFFERS event, and are answered by
-	 * one EV_DECISION */
-	uint32_t *inbox;
-	uint32_t ib_head, ib_n, ib_cap;
+	/* offers (slots) waiting for its decision, oldest first: the offers of
+	 * one allocation pass arrive together, as in Mesos's OFFERS event, and
+	 * are answered by one EV_DECISION */
+	sim_ring inbox;
 } sim_fw;
 
 typedef struct sim_machine {
@@ -192,6 +209,8 @@ int sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* Grows *arr (of *cap elements of elem bytes, doubling from 64) to hold
  * need, zeroing the new part; 0, or -1 when out of memory (*arr kept). */
 int sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
+/* Appends x to r, growing it (0, or -1 when out of memory, r unchanged). */
+int sim_ring_push(sim_ring *r, uint32_t x);
 #define GROW(s, arr, cap, need) sim_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b);
 void sim_list_push(sim *s, sim_list *l, uint32_t t);

@@ -281,8 +281,8 @@ static int write_summary(sim *s)
 	uint64_t pending = 0;
 	for (size_t fw = 0; fw < s->fw_names.n; fw++) {
 		pending += s->fws[fw].pending.n;
-		for (uint32_t i = 0; i < s->fws[fw].gang_n; i++)
-			pending += s->jobs[s->fws[fw].gang_q[(s->fws[fw].gang_head + i) % s->fws[fw].gang_cap]].ngang;
+		for (uint32_t i = 0; i < s->fws[fw].gang_q.n; i++)
+			pending += s->jobs[sim_ring_at(&s->fws[fw].gang_q, i)].ngang;
 	}
 	fprintf(f,
 	        "  \"tasks\": {\"submitted\": %" PRIu64 ", \"launched\": %" PRIu64 ", \"finished\": %" PRIu64

@@ -251,7 +251,7 @@ void model_update_suppression(sim *s, uint32_t f)
 {
 	sim_fw *fw = &s->fws[f];
 	sim_core *c = &s->cores[fw->core];
-	bool wants = fw->pending.n > 0 || fw->gang_n > 0 || fw->nheld > 0;
+	bool wants = fw->pending.n > 0 || fw->gang_q.n > 0 || fw->nheld > 0;
 	ac_err e;
 	if (wants && fw->suppressed) {
 		if (ac_fw_revive(c->core, fw->id, &e) < 0)
@@ -307,30 +307,9 @@ static bool gang_feasible(sim *s, uint32_t j)
 
 int model_gang_push(sim *s, uint32_t f, uint32_t j)
 {
-	sim_fw *fw = &s->fws[f];
-	if (fw->gang_n == fw->gang_cap) {
-		/* unroll the ring into a bigger one */
-		uint32_t cap = fw->gang_cap ? fw->gang_cap * 2 : 16;
-		uint32_t *q = malloc(sizeof *q * cap);
-		if (!q)
-			return sim_fail(s, "out of memory");
-		for (uint32_t i = 0; i < fw->gang_n; i++)
-			q[i] = fw->gang_q[(fw->gang_head + i) % fw->gang_cap];
-		free(fw->gang_q);
-		fw->gang_q = q;
-		fw->gang_cap = cap;
-		fw->gang_head = 0;
-	}
-	fw->gang_q[(fw->gang_head + fw->gang_n++) % fw->gang_cap] = j;
+	if (sim_ring_push(&s->fws[f].gang_q, j) < 0)
+		return sim_fail(s, "out of memory");
 	return 0;
-}
-
-static uint32_t gang_pop(sim_fw *fw)
-{
-	uint32_t j = fw->gang_q[fw->gang_head];
-	fw->gang_head = (fw->gang_head + 1) % fw->gang_cap;
-	fw->gang_n--;
-	return j;
 }
 
 /* Stops the hoarding timer of fw, if one runs. */
@@ -371,15 +350,15 @@ static int gang_scratch(sim *s, size_t nm, size_t nt)
 static void try_gang(sim *s, uint32_t f)
 {
 	sim_fw *fw = &s->fws[f];
-	while (fw->gang_n > 0 && !gang_feasible(s, fw->gang_q[fw->gang_head])) {
+	while (fw->gang_q.n > 0 && !gang_feasible(s, sim_ring_at(&fw->gang_q, 0))) {
 		/* it can never fit this cluster: park it rather than hoard forever */
-		sim_job *job = &s->jobs[gang_pop(fw)];
+		sim_job *job = &s->jobs[sim_ring_pop(&fw->gang_q)];
 		for (uint32_t i = 0; i < job->ngang; i++) {
 			s->tasks[job->gang_tasks[i]].state = T_PARKED;
 			sim_list_push(s, &fw->parked, job->gang_tasks[i]);
 		}
 	}
-	if (fw->gang_n == 0) {
+	if (fw->gang_q.n == 0) {
 		release_held(s, f);
 		return;
 	}
@@ -391,7 +370,7 @@ static void try_gang(sim *s, uint32_t f)
 			offer_release(s, fw->held[i]);
 	}
 	fw->nheld = live;
-	sim_job *job = &s->jobs[fw->gang_q[fw->gang_head]];
+	sim_job *job = &s->jobs[sim_ring_at(&fw->gang_q, 0)];
 	size_t nh = fw->nheld, nt = job->ngang;
 	/* distinct machines of the held offers, each with its pooled room */
 	if (gang_scratch(s, nh + 1, nt + 1) < 0)
@@ -423,7 +402,7 @@ static void try_gang(sim *s, uint32_t f)
 	}
 	/* Everything fits: launch the gang, pack other pending tasks into what
 	 * is left on each machine, answer all held offers. */
-	gang_pop(fw);
+	sim_ring_pop(&fw->gang_q);
 	cancel_hold(s, fw);
 	uint32_t *held_base = fw->held, *held = held_base;
 	fw->held = NULL;
@@ -477,7 +456,7 @@ static void decide_one(sim *s, uint32_t f, uint32_t slot)
 		offer_release(s, slot);
 		return;
 	}
-	if (fw->gang_n > 0) {
+	if (fw->gang_q.n > 0) {
 		if (fw->nheld == fw->held_cap) {
 			uint32_t cap = fw->held_cap ? fw->held_cap * 2 : 16;
 			uint32_t *h = realloc(fw->held, cap * sizeof *h);
@@ -505,12 +484,11 @@ void model_decide(sim *s, uint32_t f)
 {
 	sim_fw *fw = &s->fws[f];
 	/* Answering makes no offers, so the inbox only shrinks meanwhile. */
-	while (fw->ib_n > 0 && !s->failed) {
-		uint32_t slot = fw->inbox[fw->ib_head];
+	while (fw->inbox.n > 0 && !s->failed) {
+		uint32_t slot = sim_ring_at(&fw->inbox, 0);
 		if (s->offers[slot].decide_ns > s->now)
 			break; /* a later pass's: its own decision comes */
-		fw->ib_head = (fw->ib_head + 1) & (fw->ib_cap - 1);
-		fw->ib_n--;
+		sim_ring_pop(&fw->inbox);
 		decide_one(s, f, slot);
 	}
 	/* A decision can only take work away (it launches tasks), so this
@@ -563,8 +541,8 @@ bool model_startable(sim *s)
 		sim_fw *fw = &s->fws[f];
 		if (fw->nheld > 0)
 			return true;
-		for (uint32_t i = 0; i < fw->gang_n; i++)
-			if (gang_feasible(s, fw->gang_q[(fw->gang_head + i) % fw->gang_cap]))
+		for (uint32_t i = 0; i < fw->gang_q.n; i++)
+			if (gang_feasible(s, sim_ring_at(&fw->gang_q, i)))
 				return true;
 		for (uint32_t t = fw->pending.head; t != SIM_NONE; t = s->tasks[t].next)
 			for (size_t m = 0; m < s->machine_names.n; m++)
