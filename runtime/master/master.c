@@ -201,35 +201,39 @@ static void done_task_free(m_done_task *d)
 	free(d);
 }
 
-/* Appends d, then drops the oldest entries beyond cap (d too when cap is 0). */
-static void done_tasks_push(m_done_tasks *l, m_done_task *d, size_t cap)
-{
-	d->next = NULL;
-	if (l->tail)
-		l->tail->next = d;
-	else
-		l->head = d;
-	l->tail = d;
-	l->n++;
-	while (l->n > cap) {
-		m_done_task *old = l->head;
-		l->head = old->next;
-		if (!l->head)
-			l->tail = NULL;
-		l->n--;
-		done_task_free(old);
-	}
-}
+/* The completed tasks and frameworks are FIFOs of records linked through
+ * `next` (head, tail, n). PUSH appends d, then frees the oldest beyond cap
+ * (d too when cap is 0); CLEAR frees them all. */
+#define FIFO_PUSH_CAPPED(head, tail, n, d, cap, free_fn)                                                               \
+	do {                                                                                                           \
+		(d)->next = NULL;                                                                                      \
+		if (tail)                                                                                              \
+			(tail)->next = (d);                                                                            \
+		else                                                                                                   \
+			(head) = (d);                                                                                  \
+		(tail) = (d);                                                                                          \
+		(n)++;                                                                                                 \
+		while ((n) > (cap))                                                                                    \
+			FIFO_DROP_OLDEST(head, tail, n, free_fn);                                                      \
+	} while (0)
+#define FIFO_CLEAR(head, tail, n, free_fn)                                                                             \
+	do {                                                                                                           \
+		while (head)                                                                                           \
+			FIFO_DROP_OLDEST(head, tail, n, free_fn);                                                      \
+	} while (0)
+#define FIFO_DROP_OLDEST(head, tail, n, free_fn)                                                                       \
+	do {                                                                                                           \
+		void *old_ = (head);                                                                                   \
+		(head) = (head)->next;                                                                                 \
+		if (!(head))                                                                                           \
+			(tail) = NULL;                                                                                 \
+		(n)--;                                                                                                 \
+		free_fn(old_);                                                                                         \
+	} while (0)
 
 static void done_tasks_clear(m_done_tasks *l)
 {
-	while (l->head) {
-		m_done_task *d = l->head;
-		l->head = d->next;
-		done_task_free(d);
-	}
-	l->tail = NULL;
-	l->n = 0;
+	FIFO_CLEAR(l->head, l->tail, l->n, done_task_free);
 }
 
 static void done_fw_free(m_done_fw *d)
@@ -258,7 +262,7 @@ static void task_archive(master *m, const m_task *t)
 	d->state = t->state;
 	memcpy(d->statuses, t->statuses, sizeof d->statuses);
 	d->nstatuses = t->nstatuses;
-	done_tasks_push(&t->fw->done, d, cap);
+	FIFO_PUSH_CAPPED(t->fw->done.head, t->fw->done.tail, t->fw->done.n, d, cap, done_task_free);
 }
 
 /* Moves a framework being removed (its tasks already archived) to the
@@ -277,20 +281,8 @@ static void fw_archive(master *m, m_fw *fw)
 	d->unregistered_wall = rt_wall_seconds();
 	d->tasks = fw->done; /* moved: the framework's list is left empty */
 	fw->done = (m_done_tasks){0};
-	if (m->done_fws_tail)
-		m->done_fws_tail->next = d;
-	else
-		m->done_fws = d;
-	m->done_fws_tail = d;
-	m->ndone_fws++;
-	while (m->ndone_fws > (size_t)m->flags.max_completed_frameworks) {
-		m_done_fw *old = m->done_fws;
-		m->done_fws = old->next;
-		if (!m->done_fws)
-			m->done_fws_tail = NULL;
-		m->ndone_fws--;
-		done_fw_free(old);
-	}
+	FIFO_PUSH_CAPPED(m->done_fws, m->done_fws_tail, m->ndone_fws, d, (size_t)m->flags.max_completed_frameworks,
+	                 done_fw_free);
 }
 
 void master_task_remove(master *m, m_task *t, bool recover)
@@ -832,13 +824,7 @@ void master_shutdown(master *m)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
 		free(a);
 	}
-	while (m->done_fws) {
-		m_done_fw *d = m->done_fws;
-		m->done_fws = d->next;
-		done_fw_free(d);
-	}
-	m->done_fws_tail = NULL;
-	m->ndone_fws = 0;
+	FIFO_CLEAR(m->done_fws, m->done_fws_tail, m->ndone_fws, done_fw_free);
 	rt_idlist_free(&m->removed_fws);
 	rt_idlist_free(&m->removed_agents);
 	ac_core_destroy(m->core);
