@@ -492,6 +492,21 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 	}
 }
 
+/* Unreserved scalars framework f did not use on agent a are free again,
+ * filtered for f for the refuse time (the fast paths' end of an answer). */
+static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
+{
+	agent_free_change(c, a, rest, +1);
+	if (refuse > 0 && ac_vec_any_positive(rest)) {
+		ac_resources r; /* only what filter_add reads: no full init on this path */
+		r.ngroups = 1;
+		r.group[0].role = 0;
+		r.group[0].nports = 0;
+		r.group[0].amount = *rest;
+		filter_rest(c, f, a, now, refuse, &r);
+	}
+}
+
 /* The common case on the steady-state path: one offer of unreserved scalars
  * answered with unreserved scalars. Vector arithmetic only. Returns 1 when
  * the case does not apply. */
@@ -527,15 +542,7 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 	ac_vec_sub(&FW(c, f)->offered, &offered);
 	allocated_change(c, f, &u, +1);
 	held_change(c, f, &rest, &rest, -1);
-	agent_free_change(c, a, &rest, +1);
-	if (refuse > 0 && ac_vec_any_positive(&rest)) {
-		ac_resources r;
-		r.ngroups = 1;
-		r.group[0].role = 0;
-		r.group[0].nports = 0;
-		r.group[0].amount = rest;
-		filter_rest(c, f, a, now, refuse, &r);
-	}
+	unres_back(c, f, a, &rest, now, refuse);
 	if (accept)
 		c->counters.offers_accepted++;
 	else
@@ -675,15 +682,7 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 		ac_vec rest = OFFER(c, o)->res.unres;
 		offer_unlink(c, o);
 		ac_vec_add(&sum, &rest);
-		agent_free_change(c, a, &rest, +1);
-		if (refuse > 0 && ac_vec_any_positive(&rest)) {
-			ac_resources r;
-			r.ngroups = 1;
-			r.group[0].role = 0;
-			r.group[0].nports = 0;
-			r.group[0].amount = rest;
-			filter_rest(c, f, a, now, refuse, &r);
-		}
+		unres_back(c, f, a, &rest, now, refuse);
 		c->counters.offers_declined++;
 	}
 	ac_vec_sub(&FW(c, f)->offered, &sum);
