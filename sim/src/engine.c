@@ -127,6 +127,7 @@ void sim_pending_push(sim *s, uint32_t t)
 {
 	sim_task *x = &s->tasks[t];
 	sim_fw *fw = &s->fws[x->fw];
+	fw->nnofit = 0; /* the new task may fit what nothing did */
 	if (fw->pending.n == 0)
 		memcpy(fw->pend_min, x->res, sizeof fw->pend_min);
 	for (int k = 0; k < NRES; k++)

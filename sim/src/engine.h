@@ -11,7 +11,8 @@
 #include "queue.h"
 #include "sim/sim.h"
 
-#define NRES 4 /* cpus, mem, disk, gpus: the kinds a workload names */
+#define NRES      4 /* cpus, mem, disk, gpus: the kinds a workload names */
+#define SIM_NOFIT 4 /* no-fit shapes remembered per framework */
 
 /* Event kinds of the queue. "Live" kinds keep a run going; ticks and samples
  * do not. */
@@ -91,6 +92,13 @@ typedef struct sim_fw {
 	 * offer below it in some kind fits none of them (exact again after
 	 * each scan that found nothing) */
 	int64_t pend_min[NRES];
+	/* offers that a full scan of the pending list found nothing for: an
+	 * offer no larger than one of them, kind by kind, fits nothing either
+	 * until a task joins the list (without machine preferences only, where
+	 * the scan does not depend on the machine or the time). A small ring:
+	 * a pass offers machines of a few classes over and over. */
+	int64_t nofit[SIM_NOFIT][NRES];
+	uint32_t nnofit, nofit_next;
 	sim_list parked; /* tasks that fit no machine seen so far */
 	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
 	bool suppressed;

@@ -130,6 +130,9 @@ static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], si
 	sim_fw *fw = &s->fws[f];
 	if (fw->pending.n == 0 || !fits(fw->pend_min, rem))
 		return n; /* no pending task fits: no need to look */
+	for (uint32_t i = 0; i < fw->nnofit; i++)
+		if (fits(rem, fw->nofit[i]))
+			return n; /* a larger offer already found nothing */
 	size_t picked = 0;
 	int64_t seen_min[NRES] = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 	uint32_t seen = 0;
@@ -156,10 +159,17 @@ static size_t pick_pending(sim *s, uint32_t f, uint32_t m, int64_t rem[NRES], si
 				return n;
 			out[n + picked++] = t;
 			sub(rem, x->res);
+			if (!fits(fw->pend_min, rem))
+				return n + picked; /* what is left fits no pending task */
 		}
 	}
-	if (picked == 0 && seen == fw->pending.n) /* the last pass saw them all: exact again */
+	if (picked == 0 && seen == fw->pending.n) { /* the last pass saw them all: exact again */
 		memcpy(fw->pend_min, seen_min, sizeof fw->pend_min);
+		if (!s->nloc) {
+			uint32_t i = fw->nnofit < SIM_NOFIT ? fw->nnofit++ : fw->nofit_next++ % SIM_NOFIT;
+			memcpy(fw->nofit[i], rem, sizeof fw->nofit[0]);
+		}
+	}
 	return n + picked;
 }
 
