@@ -203,7 +203,13 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 			*oom = true;
 			return true;
 		}
-		st = candidate(c, a, r, stage, &cd);
+		/* Without quota, stage 2 gives all the free scalars; with them
+		 * went the whole extras block, or the agent had none: nothing
+		 * is left to look at. (Extras reserved for other roles stay.) */
+		if (stage == 2 && !c->nlimits && !c->nguarantees && (cd.x_whole || !AGENT(c, a)->free.x))
+			st = CAND_AGENT_EMPTY;
+		else
+			st = candidate(c, a, r, stage, &cd);
 	}
 	return st == CAND_AGENT_EMPTY;
 }
