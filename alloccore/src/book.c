@@ -217,6 +217,7 @@ void offer_view(ac_core *c, uint32_t o, ac_offer_view *v)
 	v->agent_tag = O->agent_tag;
 	bag_to_res(c, &O->res, &c->view_buf);
 	v->resources = &c->view_buf;
+	bag_scalars(c, &O->res, &v->scalars);
 }
 
 void offer_drop(ac_core *c, uint32_t o, int why)
@@ -497,7 +498,8 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
 {
 	agent_free_change(c, a, rest, +1);
-	if (refuse > 0 && ac_vec_any_positive(rest)) {
+	/* (filter_add skips suppressed frameworks too: spare the call) */
+	if (refuse > 0 && !FW(c, f)->suppressed && ac_vec_any_positive(rest)) {
 		ac_resources r; /* only what filter_add reads: no full init on this path */
 		r.ngroups = 1;
 		r.group[0].role = 0;

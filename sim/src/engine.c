@@ -229,10 +229,8 @@ static void hook_offer(void *ud, const ac_offer_view *ov)
 	o->id = ov->id;
 	o->fw = fw;
 	o->machine = m;
-	ac_vec v;
-	ac_resources_scalars(ov->resources, &v);
 	for (int k = 0; k < NRES; k++)
-		o->res[k] = v.v[k];
+		o->res[k] = ov->scalars.v[k];
 	o->rescinds = s->rescinds;
 	o->decide_ns = s->now + s->fws[fw].cfg.decision_latency_ns;
 	sim_ring *in = &s->fws[fw].inbox;

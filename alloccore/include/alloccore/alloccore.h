@@ -77,6 +77,7 @@ typedef struct ac_offer_view {
 	ac_fw_id fw;
 	ac_agent_id agent;
 	const ac_resources *resources;
+	ac_vec scalars;             /* every group's scalars summed (what DRF counts) */
 	uint64_t fw_tag, agent_tag; /* the callers' own tags (ac_fw_set_tag, ac_agent_set_tag) */
 } ac_offer_view;
 
