@@ -33,15 +33,20 @@ void pool_fini(pool *p)
 {
 	free(p->base);
 	free(p->gens);
+	free(p->freev);
 	memset(p, 0, sizeof *p);
 }
 
 uint32_t pool_alloc(pool *p)
 {
 	uint32_t s;
-	if (p->free_head) {
-		s = p->free_head;
-		memcpy(&p->free_head, pool_at(p, s), sizeof p->free_head);
+	if (p->nfree) {
+		s = p->freev[--p->nfree];
+		/* Slots come back in bursts (an answer frees hundreds) and
+		 * leave the cache before they are taken again: ask for the
+		 * next one now, as it is written soon after. */
+		if (p->nfree)
+			__builtin_prefetch(pool_at(p, p->freev[p->nfree - 1]), 1);
 	} else {
 		if (p->n >= p->cap) {
 			uint32_t cap = p->cap ? p->cap * 2 : 64;
@@ -54,6 +59,10 @@ uint32_t pool_alloc(pool *p)
 				return 0;
 			memset(gens + p->cap, 0, sizeof *gens * (cap - p->cap));
 			p->gens = gens;
+			uint32_t *freev = realloc(p->freev, sizeof *freev * cap);
+			if (!freev)
+				return 0;
+			p->freev = freev;
 			p->cap = cap;
 		}
 		s = p->n++;
@@ -68,8 +77,7 @@ void pool_release(pool *p, uint32_t s)
 {
 	p->gens[s]++;
 	p->live--;
-	memcpy(pool_at(p, s), &p->free_head, sizeof p->free_head);
-	p->free_head = s;
+	p->freev[p->nfree++] = s;
 }
 
 int grow_array(void **arr, uint32_t *cap, uint32_t need, size_t elem)
@@ -252,8 +260,10 @@ void ac_core_destroy(ac_core *c)
 			free(AGENT(c, s)->attrs);
 		}
 	for (uint32_t s = 1; s < c->fws.n; s++)
-		if (pool_live(&c->fws, s))
+		if (pool_live(&c->fws, s)) {
 			free(FW(c, s)->name);
+			filter_fw_free(c, s);
+		}
 	for (int k = 0; k < c->nkinds; k++)
 		free(c->kind_names[k]);
 	roles_fini(c);
@@ -772,6 +782,7 @@ int ac_fw_remove(ac_core *c, ac_fw_id id, ac_err *err)
 	seq_remove(c->fw_seq, &c->nfw_seq, s);
 	pool_release(&c->clients, f->client);
 	free(f->name);
+	filter_fw_free(c, s);
 	pool_release(&c->fws, s);
 	return 0;
 }
@@ -901,13 +912,16 @@ size_t ac_core_memory(const ac_core *c)
 	size_t n = sizeof *c;
 	const pool *pools[] = {&c->agents, &c->fws, &c->offers, &c->allocs, &c->filters, &c->xpool, &c->clients};
 	for (size_t i = 0; i < sizeof pools / sizeof *pools; i++)
-		n += (size_t)pools[i]->cap * (pools[i]->size + sizeof(uint32_t));
+		n += (size_t)pools[i]->cap * (pools[i]->size + 2 * sizeof(uint32_t));
 	const hmap *maps[] = {&c->agent_names, &c->fw_names, &c->role_names, &c->filter_map, &c->alloc_map};
 	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
 		n += hmap_bytes(maps[i]);
 	n += (size_t)c->cap_roles * sizeof(role) + (size_t)c->cap_orders * sizeof(order);
 	for (uint32_t o = 0; o < c->norders; o++)
 		n += (size_t)c->orders[o].cap * sizeof(uint32_t);
+	for (uint32_t s = 1; s < c->fws.n; s++)
+		if (pool_live(&c->fws, s))
+			n += filter_fw_bytes(c, s);
 	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_pass_offers + c->cap_scratch) *
 	     sizeof(uint32_t);
 	return n;

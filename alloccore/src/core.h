@@ -114,6 +114,12 @@ typedef struct fw {
 	uint32_t role;
 	uint32_t filter_gen;
 	ac_time filter_until; /* no filter of this generation lives at or after this */
+	/* Bit a set: a filter for agent slot a may live (made since the last
+	 * time all of this framework's filters were dead). A clear bit spares
+	 * filter_match the table lookup, which misses the cache when the table
+	 * is large; a set one only sends it to the table. */
+	uint64_t *fbits;
+	uint32_t fbits_words;
 	bool active, suppressed;
 	ac_vec offered, allocated;
 	uint32_t noffers; /* outstanding; the offers themselves are found by a scan */
@@ -158,7 +164,11 @@ typedef struct filter {
 typedef struct pool {
 	char *base;
 	uint32_t *gens;
-	uint32_t size, n, cap, free_head, live;
+	/* Free slots, last released on top. A stack rather than a list
+	 * threaded through the slots: taking one then reads this array, not
+	 * a slot that has left the cache. Room for cap entries, always. */
+	uint32_t *freev;
+	uint32_t size, n, cap, nfree, live;
 } pool;
 
 struct ac_core {
@@ -321,6 +331,9 @@ void orders_resort(ac_core *c, bool draw);
 void orders_fini(ac_core *c);
 
 /* ---- filters.c ---- */
+/* Frees a framework's filter bitmap (on removal); its size in bytes. */
+void filter_fw_free(ac_core *c, uint32_t fws);
+size_t filter_fw_bytes(const ac_core *c, uint32_t fws);
 bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
                   const ac_resources *x);
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused);

@@ -15,6 +15,9 @@
  * again and reclaimed by a periodic sweep, so memory stays proportional to
  * the live ones.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "core.h"
 
 /* A slot of the filter table: the pair's first filter, inline. */
@@ -51,8 +54,11 @@ bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, con
 {
 	/* Past the last expiry of the framework's filters (or none made
 	 * since its generation moved): nothing to look up. */
-	if (c->filter_map.n == 0 || now >= FW(c, fws)->filter_until)
+	const fw *F = FW(c, fws);
+	if (c->filter_map.n == 0 || now >= F->filter_until)
 		return false;
+	if (ags / 64 >= F->fbits_words || !(F->fbits[ags / 64] >> (ags % 64) & 1))
+		return false; /* no filter made for this agent lately */
 	const fslot *s = hmap_find(&c->filter_map, pair_key(fws, ags));
 	if (!s)
 		return false;
@@ -158,6 +164,39 @@ static int fill(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time lif
 	return 0;
 }
 
+/* Marks agent slot ags in the framework's bitmap; the whole bitmap is reset
+ * first when every filter of the framework is dead. AC_ENOMEM when it cannot
+ * grow: then no filter may be made (a clear bit must mean "none"). */
+static int fbits_mark(ac_core *c, uint32_t fws, uint32_t ags, ac_time now)
+{
+	fw *F = FW(c, fws);
+	if (now >= F->filter_until && F->fbits_words)
+		memset(F->fbits, 0, sizeof *F->fbits * F->fbits_words);
+	if (ags / 64 >= F->fbits_words) {
+		uint32_t words = (c->agents.n > ags ? c->agents.n : ags + 1) / 64 + 1;
+		uint64_t *b = realloc(F->fbits, sizeof *b * words);
+		if (!b)
+			return AC_ENOMEM;
+		memset(b + F->fbits_words, 0, sizeof *b * (words - F->fbits_words));
+		F->fbits = b;
+		F->fbits_words = words;
+	}
+	F->fbits[ags / 64] |= 1ULL << (ags % 64);
+	return 0;
+}
+
+void filter_fw_free(ac_core *c, uint32_t fws)
+{
+	free(FW(c, fws)->fbits);
+	FW(c, fws)->fbits = NULL;
+	FW(c, fws)->fbits_words = 0;
+}
+
+size_t filter_fw_bytes(const ac_core *c, uint32_t fws)
+{
+	return sizeof(uint64_t) * FW(c, fws)->fbits_words;
+}
+
 int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
 	/* A suppressed framework is offered nothing, and only a revive ends
@@ -166,6 +205,8 @@ int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life
 	 * suppresses, as an idle one does, then costs no filter table work). */
 	if (FW(c, fws)->suppressed)
 		return 0;
+	if (fbits_mark(c, fws, ags, now))
+		return AC_ENOMEM;
 	uint64_t pair = pair_key(fws, ags);
 	fslot *s = hmap_find(&c->filter_map, pair);
 	if (s && !prune(c, s, now)) {
