@@ -215,11 +215,14 @@ static void hook_offer(void *ud, const ac_offer_view *ov)
 	sim_core *c = ud;
 	sim *s = c->s;
 	uint32_t fw = (uint32_t)ov->fw_tag, m = (uint32_t)ov->agent_tag;
-	uint32_t slot = s->offer_free;
-	if (slot != SIM_NONE) {
-		s->offer_free = s->offers[slot].next_free;
+	uint32_t slot;
+	if (s->noffer_free) {
+		slot = s->offer_free[--s->noffer_free];
 	} else {
-		if (GROW(s, s->offers, s->offers_cap, s->noffers + 1) < 0) {
+		/* the free stack has room for every offer slot, so that
+		 * releasing one never fails */
+		if (GROW(s, s->offers, s->offers_cap, s->noffers + 1) < 0 ||
+		    GROW(s, s->offer_free, s->offer_free_cap, s->noffers + 1) < 0) {
 			sim_fail(s, "out of memory");
 			return;
 		}
@@ -676,7 +679,6 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 	s->src_deps = tr_source_has_deps(src);
 	s->err = err;
 	s->errlen = errlen;
-	s->offer_free = SIM_NONE;
 	sim_queue_init(&s->q);
 	sim_names_init(&s->machine_names);
 	sim_names_init(&s->job_names);
@@ -739,6 +741,7 @@ void sim_destroy(sim *s)
 	free(s->tasks);
 	free(s->loc);
 	free(s->offers);
+	free(s->offer_free);
 	free(s->shapes);
 	free(s->waits);
 	free(s->scratch);

@@ -134,7 +134,6 @@ typedef struct sim_offer {
 	int64_t res[NRES];
 	uint64_t rescinds; /* the core's rescind count when made */
 	ac_time decide_ns; /* when its framework answers it */
-	uint32_t next_free;
 } sim_offer;
 
 typedef struct sim_core {
@@ -173,7 +172,8 @@ struct sim {
 	size_t nloc, loc_cap;
 	sim_offer *offers;
 	size_t noffers, offers_cap;
-	uint32_t offer_free;
+	uint32_t *offer_free; /* free slots of offers, a stack (last freed on top) */
+	size_t noffer_free, offer_free_cap;
 
 	/* machine shapes ever seen (for "never fits") and the cluster now */
 	int64_t (*shapes)[NRES];

@@ -383,6 +383,18 @@ int sim_write_perf(sim *s, double wall, char *err, size_t errlen)
 	fprintf(f, "{\n  \"wall_seconds\": %.3f,\n", wall);
 	fprintf(f, "  \"events_per_second\": %.0f,\n", wall > 0 ? (double)st.events / wall : 0.0);
 	fprintf(f, "  \"offers_per_second\": %.0f,\n", wall > 0 ? (double)st.offers_made / wall : 0.0);
-	fprintf(f, "  \"peak_rss_mb\": %.1f\n}\n", (double)ru.ru_maxrss / 1024.0);
+	fprintf(f, "  \"peak_rss_mb\": %.1f,\n", (double)ru.ru_maxrss / 1024.0);
+	/* what the allocator did, summed over the cores: where the offers went */
+	ac_counters sum = {0};
+	for (uint32_t i = 0; i < s->ncores; i++) {
+		ac_counters k;
+		ac_counters_get(s->cores[i].core, &k);
+		sum.passes += k.passes;
+		sum.filtered_skips += k.filtered_skips;
+		sum.filters_created += k.filters_created;
+	}
+	fprintf(f, "  \"allocator\": {\"passes\": %llu, \"filtered_skips\": %llu, \"filters_created\": %llu}\n}\n",
+	        (unsigned long long)sum.passes, (unsigned long long)sum.filtered_skips,
+	        (unsigned long long)sum.filters_created);
 	return close_out(s, f, "perf.json");
 }

@@ -53,8 +53,8 @@ static bool offer_alive(sim *s, uint32_t slot)
 
 static void offer_release(sim *s, uint32_t slot)
 {
-	s->offers[slot].next_free = s->offer_free;
-	s->offer_free = slot;
+	/* never fails: the stack grew with the offers (hook_offer) */
+	s->offer_free[s->noffer_free++] = slot;
 }
 
 static ac_core *fw_core(sim *s, uint32_t f)
