@@ -16,8 +16,12 @@
 
 static void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 {
-	for (int k = 0; k < AC_KINDS; k++)
-		a->v[k] += sign * b->v[k];
+	/* two plain loops: a multiply by sign keeps the compiler from using
+	 * vector adds (64-bit multiplies have no SSE2 instruction) */
+	if (sign > 0)
+		ac_vec_add(a, b);
+	else
+		ac_vec_sub(a, b);
 }
 
 void held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
@@ -643,6 +647,11 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 	if (now < c->now)
 		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		               (long long)c->now);
+	/* the slots, found once (nothing below sorts orders, the scratch's
+	 * other user) */
+	uint32_t *slot = n <= UINT32_MAX ? core_scratch(c, (uint32_t)n) : NULL;
+	if (!slot)
+		return ac_fail(err, AC_ENOMEM, "out of memory");
 	uint32_t f = 0;
 	for (size_t i = 0; i < n; i++) {
 		/* A repeat is found through a mark: the pass number of an offer
@@ -650,7 +659,7 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 		 * but the current pass's means "not of this pass"). */
 		if (i + 8 < n) /* offers are spread over the pool: ask ahead */
 			__builtin_prefetch(OFFER(c, offer_slot(c, ids[i + 8])));
-		uint32_t o = offer_slot(c, ids[i]);
+		uint32_t o = slot[i] = offer_slot(c, ids[i]);
 		const char *why = !o                                ? "is unknown, rescinded or already answered"
 		                  : i > 0 && OFFER(c, o)->fw != f   ? "belongs to another framework than the first"
 		                  : OFFER(c, o)->pass == UINT64_MAX ? "is given twice"
@@ -668,9 +677,13 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 	size_t i = 0;
 	int rc = 0;
 	for (; i < n; i++) {
-		if (i + 4 < n) /* and their agents too */
-			__builtin_prefetch(AGENT(c, OFFER(c, offer_slot(c, ids[i + 4]))->agent));
-		uint32_t o = offer_slot(c, ids[i]);
+		/* again ahead: the offers, and the agents of those asked for
+		 * before (their records have come by now) */
+		if (i + 8 < n)
+			__builtin_prefetch(OFFER(c, slot[i + 8]));
+		if (i + 4 < n)
+			__builtin_prefetch(AGENT(c, OFFER(c, slot[i + 4])->agent));
+		uint32_t o = slot[i];
 		OFFER(c, o)->pass = c->pass;
 		if (OFFER(c, o)->res.x) {
 			/* ports or reservations: the general path, one at a time */
