@@ -381,6 +381,21 @@ static int machine_add(sim *s, const tr_event *ev)
 	return 0;
 }
 
+/* A task that ended for good gives its record back (unless keep_tasks). */
+static void task_free(sim *s, uint32_t t)
+{
+	if (s->cfg.keep_tasks)
+		return;
+	/* room for every record, so that this cannot fail */
+	if (GROW(s, s->task_free, s->task_free_cap, s->ntasks) < 0) {
+		sim_fail(s, "out of memory");
+		return;
+	}
+	s->tasks[t].state = T_FREE;
+	s->tasks[t].gen++;
+	s->task_free[s->ntask_free++] = t;
+}
+
 static void task_lost(sim *s, uint32_t t)
 {
 	sim_task *x = &s->tasks[t];
@@ -399,6 +414,7 @@ static void task_lost(sim *s, uint32_t t)
 		model_update_suppression(s, x->fw);
 	} else {
 		x->state = T_LOST;
+		task_free(s, t);
 	}
 }
 
@@ -527,9 +543,15 @@ static int task_submit(sim *s, const tr_event *ev)
 	if (job->seen[w] & bit)
 		return bad_row(s, ev, "job %s: task_index %u was already submitted", ev->job, ev->task_index);
 	job->seen[w] |= bit;
-	if (s->ntasks >= SIM_NONE - 1 || tasks_reserve(s, s->ntasks + 1) < 0)
-		return sim_fail(s, "out of memory (or more than 4e9 tasks)");
-	uint32_t t = (uint32_t)s->ntasks++;
+	uint32_t t, gen = 0;
+	if (s->ntask_free) {
+		t = s->task_free[--s->ntask_free];
+		gen = s->tasks[t].gen; /* moved on when freed: old events stay stale */
+	} else {
+		if (s->ntasks >= SIM_NONE - 1 || tasks_reserve(s, s->ntasks + 1) < 0)
+			return sim_fail(s, "out of memory (or more than 4e9 tasks alive)");
+		t = (uint32_t)s->ntasks++;
+	}
 	sim_task *x = &s->tasks[t];
 	x->submit_ns = ev->time_ns;
 	x->start_ns = -1;
@@ -539,7 +561,7 @@ static int task_submit(sim *s, const tr_event *ev)
 	x->fw = f;
 	x->index = ev->task_index;
 	x->machine = SIM_NONE;
-	x->gen = 0;
+	x->gen = gen;
 	if (ev->locality && *ev->locality) {
 		if (parse_locality(s, ev->locality, &x->loc_off, &x->loc_n) < 0)
 			return -1;
@@ -598,6 +620,7 @@ static void task_end(sim *s, uint32_t t, uint64_t gen)
 	if (s->src_deps && tr_source_task_finished(s->src, sim_names_get(&s->job_names, x->job), x->index, s->now) == 1)
 		s->src_refetch = true;     /* DAG children became ready */
 	machine_alloc_soon(s, x->machine); /* resources freed: offer them now */
+	task_free(s, t);
 }
 
 /* ------------------------------------------------------------------- loop */
@@ -706,7 +729,8 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 			return -1;
 	if (metrics_open(s) < 0)
 		return -1;
-	uint64_t hint = tr_source_events_hint(src);
+	/* Keeping every record: one table for all, sized once. */
+	uint64_t hint = s->cfg.keep_tasks ? tr_source_events_hint(src) : 0;
 	if (hint > 0 && hint < SIM_NONE && tasks_reserve(s, (size_t)hint) < 0)
 		return sim_fail(s, "out of memory (a table for %llu tasks)", (unsigned long long)hint);
 	return 0;
@@ -740,6 +764,7 @@ void sim_destroy(sim *s)
 	free(s->machines);
 	free(s->tasks);
 	free(s->loc);
+	free(s->task_free);
 	free(s->offers);
 	free(s->offer_free);
 	free(s->shapes);
@@ -812,6 +837,7 @@ void sim_stats_get(const sim *s, sim_stats *out)
 	memset(out, 0, sizeof *out);
 	out->end_ns = s->now;
 	out->events = s->events;
+	out->task_records = s->ntasks;
 	for (uint32_t i = 0; i < s->ncores; i++) {
 		ac_counters c;
 		ac_counters_get(s->cores[i].core, &c);
@@ -852,7 +878,7 @@ ac_time sim_task_start(const sim *s, const char *job, uint32_t index)
 	if (j == SIM_NONE)
 		return -2;
 	for (size_t t = 0; t < s->ntasks; t++)
-		if (s->tasks[t].job == j && s->tasks[t].index == index)
+		if (s->tasks[t].state != T_FREE && s->tasks[t].job == j && s->tasks[t].index == index)
 			return s->tasks[t].start_ns;
 	return -2;
 }

@@ -25,7 +25,7 @@ enum {
 	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation */
 };
 
-enum { T_PENDING, T_RUNNING, T_FINISHED, T_LOST, T_PARKED, T_GANG_WAIT };
+enum { T_PENDING, T_RUNNING, T_FINISHED, T_LOST, T_PARKED, T_GANG_WAIT, T_FREE /* record free for reuse */ };
 
 typedef struct sim_task {
 	int64_t submit_ns, start_ns, duration_ns; /* start_ns -1 until first launched */
@@ -168,6 +168,8 @@ struct sim {
 	size_t jobs_cap;
 	sim_task *tasks;
 	size_t ntasks, tasks_cap;
+	uint32_t *task_free; /* records of ended tasks, for reuse (a stack) */
+	size_t ntask_free, task_free_cap;
 	uint32_t *loc;
 	size_t nloc, loc_cap;
 	sim_offer *offers;

@@ -18,7 +18,7 @@
 #define S(x) ((int64_t)((x)*1e9))
 
 typedef struct wl {
-	tr_event ev[64];
+	tr_event ev[256];
 	size_t n;
 	tr_framework fw[4];
 	size_t nfw;
@@ -66,6 +66,19 @@ typedef struct run {
 	sim_stats st;
 } run;
 
+/* Runs w with cfg exactly as given. */
+static void go_as_is(run *r, wl *w, const sim_config *cfg)
+{
+	tr_err terr;
+	assert_int_equal(tr_memory_open(w->ev, w->n, w->fw, w->nfw, &r->src, &terr), 0);
+	char err[512];
+	if (sim_create(cfg, r->src, &r->s, err, sizeof err) < 0 || sim_run(r->s, err, sizeof err) < 0)
+		fail_msg("sim: %s", err);
+	sim_stats_get(r->s, &r->st);
+}
+
+/* Runs w with cfg_in (NULL: the defaults), keeping every task's record:
+ * the tests ask for finished tasks' start times. */
 static void go(run *r, wl *w, const sim_config *cfg_in)
 {
 	sim_config cfg;
@@ -73,12 +86,8 @@ static void go(run *r, wl *w, const sim_config *cfg_in)
 		cfg = *cfg_in;
 	else
 		sim_config_default(&cfg);
-	tr_err terr;
-	assert_int_equal(tr_memory_open(w->ev, w->n, w->fw, w->nfw, &r->src, &terr), 0);
-	char err[512];
-	if (sim_create(&cfg, r->src, &r->s, err, sizeof err) < 0 || sim_run(r->s, err, sizeof err) < 0)
-		fail_msg("sim: %s", err);
-	sim_stats_get(r->s, &r->st);
+	cfg.keep_tasks = true;
+	go_as_is(r, w, &cfg);
 }
 
 static void done(run *r)
@@ -339,10 +348,55 @@ static void test_drf_example(void **state)
 	done(&r);
 }
 
+/* Reusing the records of ended tasks changes no result: the same workload
+ * (tasks that finish, a machine lost with its tasks, tasks resubmitted,
+ * tasks that never fit) with and without keep_tasks gives the same counts
+ * and end time, and far fewer records when they are reused. */
+static void test_task_records_reused(void **state)
+{
+	for (int resubmit = 0; resubmit < 2; resubmit++) {
+		sim_stats st[2];
+		for (int keep = 0; keep < 2; keep++) {
+			wl w = {0};
+			machine(&w, 0, "m1", TR_MACHINE_ADD, 2, 4096);
+			machine(&w, 0, "m2", TR_MACHINE_ADD, 2, 4096);
+			task(&w, 0, "big", 0, "A", 64, 512, 10); /* never fits */
+			for (uint32_t i = 0; i < 200; i++) {     /* one a second */
+				if (i == 30)
+					machine(&w, 30, "m2", TR_MACHINE_REMOVE, 0, 0);
+				if (i == 60)
+					machine(&w, 60, "m3", TR_MACHINE_ADD, 2, 4096);
+				task(&w, i, i % 2 ? "j" : "k", i / 2, i % 2 ? "A" : "B", 1, 512, 1.5 + i % 3);
+			}
+			sim_config cfg;
+			sim_config_default(&cfg);
+			cfg.resubmit_lost = resubmit;
+			cfg.keep_tasks = keep;
+			run r;
+			go_as_is(&r, &w, &cfg);
+			st[keep] = r.st;
+			assert_true(r.st.tasks_lost > 0);
+			assert_int_equal(r.st.tasks_never_fit, 1);
+			done(&r);
+		}
+		assert_int_equal(st[1].task_records, 201);
+		assert_true(st[0].task_records < 20);
+		assert_int_equal(st[0].end_ns, st[1].end_ns);
+		assert_int_equal(st[0].events, st[1].events);
+		assert_int_equal(st[0].offers_made, st[1].offers_made);
+		assert_int_equal(st[0].offers_accepted, st[1].offers_accepted);
+		assert_int_equal(st[0].tasks_launched, st[1].tasks_launched);
+		assert_int_equal(st[0].tasks_finished, st[1].tasks_finished);
+		assert_int_equal(st[0].tasks_lost, st[1].tasks_lost);
+		assert_int_equal(st[0].jobs_finished, st[1].jobs_finished);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_greedy_packs_all_that_fit),
+	        cmocka_unit_test(test_task_records_reused),
 	        cmocka_unit_test(test_tasks_per_offer),
 	        cmocka_unit_test(test_decline_with_refuse),
 	        cmocka_unit_test(test_suppress_and_revive),

@@ -33,8 +33,13 @@ typedef struct sim_config {
 	 * many times longer (its input is read over the network), in billionths:
 	 * 1000000000 = 1x (default) */
 	int64_t remote_slowdown;
-	bool resubmit_lost;                      /* tasks lost with a machine go back to their framework's queue */
-	bool skip_bad_rows;                      /* bad rows (reader's and simulator's) are skipped and counted */
+	bool resubmit_lost; /* tasks lost with a machine go back to their framework's queue */
+	bool skip_bad_rows; /* bad rows (reader's and simulator's) are skipped and counted */
+	/* keep every task's record to the end, so that sim_task_start answers
+	 * for finished tasks too (tests); off (default), a finished or lost
+	 * task's record is reused and memory follows the tasks alive, not all
+	 * the tasks ever submitted. Outputs are the same either way. */
+	bool keep_tasks;
 	const char *out_dir;                     /* where the result files go; NULL: none written */
 	void (*warn)(void *ud, const char *msg); /* skipped rows; may be NULL */
 	void *warn_ud;
@@ -66,12 +71,14 @@ typedef struct sim_stats {
 	uint64_t tasks_launched_pref, tasks_launched_local; /* with a machine preference; on one */
 	uint64_t jobs_submitted, jobs_finished;
 	uint64_t bad_rows;
+	uint64_t task_records; /* task records allocated: all tasks with keep_tasks, else the most alive at once */
 } sim_stats;
 void sim_stats_get(const sim *s, sim_stats *out);
 /* Per framework (by name): tasks launched, tasks running now; -1 if unknown. */
 int64_t sim_fw_launched(const sim *s, const char *fw);
 int64_t sim_fw_running(const sim *s, const char *fw);
-/* Start time of a task (-1: never launched, -2: unknown task). */
+/* Start time of a task (-1: never launched, -2: unknown task, or one that
+ * ended while keep_tasks was off). */
 ac_time sim_task_start(const sim *s, const char *job, uint32_t task_index);
 
 #endif
