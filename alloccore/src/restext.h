@@ -35,9 +35,11 @@ static inline bool minalloc_ok(const ac_minalloc *m, const ac_vec *sum, uint64_t
 		return true;
 	for (uint32_t s = 0; s < m->nsets; s++) {
 		bool ok = true;
-		for (int k = 0; k < AC_KINDS; k++)
-			if ((m->mask[s] >> k & 1) && sum->v[k] < m->set[s].v[k])
-				ok = false;
+		/* only the kinds the set names (usually one) */
+		for (uint32_t b = m->mask[s]; b && ok; b &= b - 1) {
+			int k = __builtin_ctz(b);
+			ok = sum->v[k] >= m->set[s].v[k];
+		}
 		if (ok)
 			return true;
 	}

@@ -92,13 +92,18 @@ static inline bool ac_vec_is_zero(const ac_vec *a)
 		any |= a->v[k];
 	return any == 0;
 }
-/* true when some kind is > 0. */
+/* true when some kind is > 0. The sign bit of -v & ~v is set exactly when
+ * v > 0 (INT64_MIN included: its negation wraps to itself): unsigned
+ * arithmetic that compilers turn into vector code even where there is no
+ * 64-bit vector compare (SSE2). */
 static inline bool ac_vec_any_positive(const ac_vec *a)
 {
-	int any = 0;
-	for (int k = 0; k < AC_KINDS; k++)
-		any |= a->v[k] > 0;
-	return any;
+	uint64_t any = 0;
+	for (int k = 0; k < AC_KINDS; k++) {
+		uint64_t u = (uint64_t)a->v[k];
+		any |= (0 - u) & ~u;
+	}
+	return any >> 63;
 }
 /* a = min(a, b) per kind. */
 static inline void ac_vec_min(ac_vec *a, const ac_vec *b)
@@ -106,11 +111,13 @@ static inline void ac_vec_min(ac_vec *a, const ac_vec *b)
 	for (int k = 0; k < AC_KINDS; k++)
 		a->v[k] = a->v[k] < b->v[k] ? a->v[k] : b->v[k];
 }
-/* a = max(a, 0) per kind. */
+/* a = max(a, 0) per kind (branch-free: negative values are masked off). */
 static inline void ac_vec_clamp0(ac_vec *a)
 {
-	for (int k = 0; k < AC_KINDS; k++)
-		a->v[k] = a->v[k] > 0 ? a->v[k] : 0;
+	for (int k = 0; k < AC_KINDS; k++) {
+		uint64_t u = (uint64_t)a->v[k], neg = 0 - (u >> 63);
+		a->v[k] = (int64_t)(u & ~neg);
+	}
 }
 
 /* --- Resource sets --- */
