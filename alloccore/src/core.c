@@ -43,10 +43,10 @@ uint32_t pool_alloc(pool *p)
 	if (p->nfree) {
 		s = p->freev[--p->nfree];
 		/* Slots come back in bursts (an answer frees hundreds) and
-		 * leave the cache before they are taken again: ask for the
-		 * next one now, as it is written soon after. */
-		if (p->nfree)
-			__builtin_prefetch(pool_at(p, p->freev[p->nfree - 1]), 1);
+		 * leave the cache before they are taken again, in bursts too
+		 * (a pass's offers): ask for the one a few takes on now. */
+		if (p->nfree >= 4)
+			__builtin_prefetch(pool_at(p, p->freev[p->nfree - 4]), 1);
 	} else {
 		if (p->n >= p->cap) {
 			uint32_t cap = p->cap ? p->cap * 2 : 64;

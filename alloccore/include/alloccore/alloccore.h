@@ -283,7 +283,8 @@ int ac_offers_decline(ac_core *core, const ac_offer_id *ids, size_t n, ac_time r
 /* Declines offers of one framework on any agents, any number of them (as
  * Mesos's DECLINE of many offer ids), each with its own filter as above:
  * the same as declining them one by one, faster. Checked first (each known,
- * once, one framework): nothing changes when one is not. An offer holding
+ * once, one framework): nothing changes when one is not, nor when there is
+ * no memory for the call's n-slot scratch list (AC_ENOMEM). An offer holding
  * ports that cannot go back into its agent's free set (AC_ENOSPC, see
  * ac_resources) stops the call there; the ones before it stay declined. */
 int ac_offers_decline_each(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err);
