@@ -274,6 +274,12 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	for (uint32_t i = 0; i < c->npass_offers; i++) {
 		if (!c->hooks.offer)
 			break;
+		/* the pass's offers have left the cache by now: ask ahead for
+		 * the records, then for their agents' generation counters */
+		if (i + 8 < c->npass_offers)
+			__builtin_prefetch(OFFER(c, c->pass_offers[i + 8]));
+		if (i + 4 < c->npass_offers)
+			__builtin_prefetch(&c->agents.gens[OFFER(c, c->pass_offers[i + 4])->agent]);
 		ac_offer_view v;
 		offer_view(c, c->pass_offers[i], &v);
 		c->hooks.offer(c->hooks.ud, &v);
