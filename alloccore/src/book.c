@@ -14,7 +14,7 @@
 
 /* ----------------------------------------------------------- accounting */
 
-static void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
+static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 {
 	/* two plain loops: a multiply by sign keeps the compiler from using
 	 * vector adds (64-bit multiplies have no SSE2 instruction) */
