@@ -235,13 +235,15 @@ static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 		return;
 	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
 		return;
-	order_flush_touched(c);
+	if (c->ntouched || c->keys_dirty) /* (most turns: nothing to settle) */
+		order_flush_touched(c);
 	if (c->policy->per_agent_shuffle)
 		orders_resort(c, true);
 	/* The order as it stands now holds for the whole turn: key changes
 	 * are applied when the turn ends. */
 	walk(c, a, c->root_order, stage, oom);
-	order_flush_touched(c);
+	if (c->ntouched || c->keys_dirty)
+		order_flush_touched(c);
 }
 
 enum { PREFETCH_AHEAD = 4 };
