@@ -70,11 +70,29 @@ typedef struct cand {
 
 enum { CAND_OK, CAND_ROLE_EMPTY, CAND_AGENT_EMPTY };
 
+/* Stage 2 without quota: a role may take all of an agent's free resources
+ * (nothing is cut for limits or for unmet guarantees). */
+static bool takes_all(const ac_core *c, int stage)
+{
+	return stage == 2 && !c->nlimits && !c->nguarantees;
+}
+
 static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *cd)
 {
 	const agent *ag = AGENT(c, a);
 	ac_vec avail = ag->free.unres;
 	ac_vec_clamp0(&avail);
+	if (takes_all(c, stage) && !ag->free.x) {
+		/* The common case, what the general path below comes to when
+		 * there is no quota and the agent has only scalars: all of them. */
+		if (!ac_vec_any_positive(&avail))
+			return CAND_AGENT_EMPTY;
+		cd->x = NULL;
+		cd->x_whole = false;
+		cd->ports = 0;
+		cd->unres = cd->scalars = avail;
+		return CAND_OK;
+	}
 	const ac_resources *fx = bag_x(c, &ag->free);
 	bool x_any = fx && !ac_resources_empty(fx);
 	if (!ac_vec_any_positive(&avail) && !x_any)
@@ -206,7 +224,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
 		 * is left to look at. (Extras reserved for other roles stay.) */
-		if (stage == 2 && !c->nlimits && !c->nguarantees && (cd.x_whole || !AGENT(c, a)->free.x))
+		if (takes_all(c, stage) && (cd.x_whole || !AGENT(c, a)->free.x))
 			st = CAND_AGENT_EMPTY;
 		else
 			st = candidate(c, a, r, stage, &cd);
