@@ -13,27 +13,9 @@
 #include <string.h>
 
 #include "executor/executor.pb-c.h"
+#include "fuzz_pb.h"
 #include "rt_api.h"
 #include "rt_pbjson.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                                    \
-	do {                                                                                                           \
-		if (!(cond)) {                                                                                         \
-			fprintf(stderr, "fuzz_executor_call: %s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-			abort();                                                                                       \
-		}                                                                                                      \
-	} while (0)
-
-static uint8_t *pack(const ProtobufCMessage *m, size_t *n)
-{
-	*n = protobuf_c_message_get_packed_size(m);
-	uint8_t *b = malloc(*n ? *n : 1);
-	CHECK(b);
-	CHECK(protobuf_c_message_pack(m, b) == *n);
-	return b;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -59,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	size_t n1, n2, jlen;
-	uint8_t *b1 = pack(m, &n1);
+	uint8_t *b1 = fuzz_pack(m, &n1);
 	ProtobufCMessage *again = protobuf_c_message_unpack(d, NULL, n1, b1);
 	CHECK(again);
-	uint8_t *b2 = pack(again, &n2);
+	uint8_t *b2 = fuzz_pack(again, &n2);
 	CHECK(n1 == n2 && memcmp(b1, b2, n1) == 0);
 	char *json = data[0] & 1 ? NULL : rt_pbjson_dump(m, &jlen);
 	if (json) {

@@ -10,20 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "meso_agent.pb-c.h"
 #include "rt_frame.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define LIMIT 512
-
-#define CHECK(cond)                                                                                                    \
-	do {                                                                                                           \
-		if (!(cond)) {                                                                                         \
-			fprintf(stderr, "fuzz_frame: %s:%d: %s\n", __FILE__, __LINE__, #cond);                         \
-			abort();                                                                                       \
-		}                                                                                                      \
-	} while (0)
 
 static void check_payload(const uint8_t *p, size_t n)
 {

@@ -15,7 +15,7 @@
 
 #include "traces/traces.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static char path[64];
 

@@ -10,18 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "rt_http.h"
 #include "scheduler/scheduler.pb-c.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                                    \
-	do {                                                                                                           \
-		if (!(cond)) {                                                                                         \
-			fprintf(stderr, "fuzz_http: %s:%d: %s\n", __FILE__, __LINE__, #cond);                          \
-			abort();                                                                                       \
-		}                                                                                                      \
-	} while (0)
 
 static void handler(void *ud, rt_http_session *s, const rt_http_request *req)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 #define MAX_INPUT 4096 /* bytes: mutations never grow an input beyond this */
 

@@ -10,27 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_pb.h"
 #include "rt_pbjson.h"
 #include "scheduler/scheduler.pb-c.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                                    \
-	do {                                                                                                           \
-		if (!(cond)) {                                                                                         \
-			fprintf(stderr, "fuzz_pbjson: %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-			abort();                                                                                       \
-		}                                                                                                      \
-	} while (0)
-
-static uint8_t *pack(const ProtobufCMessage *m, size_t *n)
-{
-	*n = protobuf_c_message_get_packed_size(m);
-	uint8_t *b = malloc(*n ? *n : 1);
-	CHECK(b);
-	CHECK(protobuf_c_message_pack(m, b) == *n);
-	return b;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -57,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_pbjson: %s does not parse back: %s\n", text, err);
 	CHECK(back);
 	size_t n1, n2;
-	uint8_t *b1 = pack(m, &n1), *b2 = pack(back, &n2);
+	uint8_t *b1 = fuzz_pack(m, &n1), *b2 = fuzz_pack(back, &n2);
 	CHECK(n1 == n2 && memcmp(b1, b2, n1) == 0);
 	free(b1);
 	free(b2);
