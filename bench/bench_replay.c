@@ -234,6 +234,17 @@ static void pub_trace_remove(pub_trace *t)
 	rmdir(t->dir);
 }
 
+/* The counters every public-trace reader reports, then the files go. */
+static void pub_trace_report(bench_state *s, pub_trace *t, int64_t tasks)
+{
+	int64_t it = bench_iterations(s);
+	bench_items(s, it * t->rows);
+	bench_counter(s, "bytes_per_second", t->disk_bytes * (double)it, BENCH_RATE);
+	bench_counter(s, "text_bytes_per_second", t->text_bytes * (double)it, BENCH_RATE);
+	bench_counter(s, "tasks", (double)tasks, BENCH_PER_ITER);
+	pub_trace_remove(t);
+}
+
 /* ------------------------------------------- Google cluster-data 2011 */
 
 enum { G_SUBMIT, G_SCHEDULE, G_EVICT, G_FAIL, G_FINISH, G_KILL, G_LOST, G_UPD_PENDING, G_UPD_RUNNING };
@@ -514,12 +525,7 @@ static void trace_read_google(bench_state *s)
 			break;
 		}
 	}
-	int64_t it = bench_iterations(s);
-	bench_items(s, it * t.rows);
-	bench_counter(s, "bytes_per_second", t.disk_bytes * (double)it, BENCH_RATE);
-	bench_counter(s, "text_bytes_per_second", t.text_bytes * (double)it, BENCH_RATE);
-	bench_counter(s, "tasks", (double)tasks, BENCH_PER_ITER);
-	pub_trace_remove(&t);
+	pub_trace_report(s, &t, tasks);
 }
 
 /* ---------------------------------------- Alibaba cluster-trace-v2018 */
@@ -718,15 +724,10 @@ static void trace_read_alibaba(bench_state *s)
 			break;
 		}
 	}
-	int64_t it = bench_iterations(s);
-	bench_items(s, it * t.rows);
-	bench_counter(s, "bytes_per_second", t.disk_bytes * (double)it, BENCH_RATE);
-	bench_counter(s, "text_bytes_per_second", t.text_bytes * (double)it, BENCH_RATE);
 	bench_counter(s, "tasks_per_second", (double)tasks, BENCH_RATE);
-	bench_counter(s, "tasks", (double)tasks, BENCH_PER_ITER);
 	free(q.h);
 	free(q.arena);
-	pub_trace_remove(&t);
+	pub_trace_report(s, &t, tasks);
 }
 
 void bench_replay_register(void)
