@@ -166,19 +166,28 @@ static json_t *done_tasks_json(const master *m, const m_done_tasks *l, const cha
 	return a;
 }
 
-static json_t *framework_json(const master *m, const m_fw *fw)
+/* The fields a live and a completed framework share, in Mesos's order. */
+static json_t *fw_head_json(const char *id, const char *name, const char *user, const char *role,
+                            double failover_timeout, bool connected, bool recovered)
 {
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_string(fw->id));
-	json_object_set_new(j, "name", json_string(fw->name));
-	json_object_set_new(j, "user", json_string(fw->user));
-	json_object_set_new(j, "role", json_string(fw->role));
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "name", json_string(name));
+	json_object_set_new(j, "user", json_string(user));
+	json_object_set_new(j, "role", json_string(role));
 	json_object_set_new(j, "hostname", json_string(""));
 	json_object_set_new(j, "webui_url", json_string(""));
-	json_object_set_new(j, "failover_timeout", json_real(fw->failover_timeout));
+	json_object_set_new(j, "failover_timeout", json_real(failover_timeout));
 	json_object_set_new(j, "checkpoint", json_false());
-	json_object_set_new(j, "connected", json_boolean(fw->stream != NULL));
-	json_object_set_new(j, "recovered", json_boolean(fw->recovered));
+	json_object_set_new(j, "connected", json_boolean(connected));
+	json_object_set_new(j, "recovered", json_boolean(recovered));
+	return j;
+}
+
+static json_t *framework_json(const master *m, const m_fw *fw)
+{
+	json_t *j = fw_head_json(fw->id, fw->name, fw->user, fw->role, fw->failover_timeout, fw->stream != NULL,
+	                         fw->recovered);
 	ac_fw_info info;
 	bool active = false;
 	if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)
@@ -239,17 +248,7 @@ static json_t *framework_json(const master *m, const m_fw *fw)
  * nothing, with the time it was removed and its completed tasks. */
 static json_t *done_framework_json(const master *m, const m_done_fw *d)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "id", json_string(d->id));
-	json_object_set_new(j, "name", json_string(d->name));
-	json_object_set_new(j, "user", json_string(d->user));
-	json_object_set_new(j, "role", json_string(d->role));
-	json_object_set_new(j, "hostname", json_string(""));
-	json_object_set_new(j, "webui_url", json_string(""));
-	json_object_set_new(j, "failover_timeout", json_real(d->failover_timeout));
-	json_object_set_new(j, "checkpoint", json_false());
-	json_object_set_new(j, "connected", json_false());
-	json_object_set_new(j, "recovered", json_boolean(d->recovered));
+	json_t *j = fw_head_json(d->id, d->name, d->user, d->role, d->failover_timeout, false, d->recovered);
 	json_object_set_new(j, "active", json_false());
 	json_object_set_new(j, "registered_time", json_real(d->registered_wall));
 	json_object_set_new(j, "unregistered_time", json_real(d->unregistered_wall));
