@@ -1,7 +1,9 @@
 /*
- * agent.h — meso-agent's state, shared by agent.c (the master connection and
- * the status-update manager), agent_tasks.c (processes: launch, reap, kill,
- * leftovers of an earlier run) and agent_main.c (flags, HTTP, loop).
+ * agent.h — the meso_agent library: the agent's state and its entry points,
+ * shared by agent.c (the master connection and the status-update manager),
+ * agent_tasks.c (processes: launch, reap, kill, leftovers of an earlier run),
+ * agent_executors.c (custom executors and /api/v1/executor), agent_cgroups.c
+ * and agent_http.c (/state, /metrics). agent_main.c is the program around it.
  */
 #ifndef MESO_AGENT_H
 #define MESO_AGENT_H
@@ -213,7 +215,7 @@ bool agent_cgroups_oom(const a_task *t);
 /* Kills what is left in the task's cgroup(s) and removes them. */
 void agent_cgroups_destroy(a_task *t);
 
-/* agent_main.c */
+/* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
 
 #endif

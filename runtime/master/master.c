@@ -18,13 +18,14 @@
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
-const double m_hist_bounds[M_HIST_BUCKETS] = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                              0.025,   0.05,    0.1,    0.25,    0.5,    1.0,   2.5,    5.0};
+const double master_hist_bounds[M_HIST_BUCKETS] = {0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+                                                   0.0025,  0.005,   0.01,   0.025,   0.05,   0.1,
+                                                   0.25,    0.5,     1.0,    2.5,     5.0};
 
-void m_hist_add(m_hist *h, double seconds)
+void master_hist_add(m_hist *h, double seconds)
 {
 	int i = 0;
-	while (i < M_HIST_BUCKETS && seconds > m_hist_bounds[i])
+	while (i < M_HIST_BUCKETS && seconds > master_hist_bounds[i])
 		i++;
 	h->count[i]++;
 	h->recent[h->n % M_HIST_RECENT] = seconds;
@@ -491,7 +492,7 @@ void master_allocate(master *m)
 		rt_log(RT_WARN, "allocator: advance: %s", err.msg);
 	int64_t t0 = rt_mono_ns();
 	int n = ac_allocate(m->core, now, &err);
-	m_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
+	master_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
 	if (n < 0)
 		rt_log(RT_WARN, "allocator: %s", err.msg);
 	for (m_fw *fw = m->fws; fw; fw = fw->next) {

@@ -177,8 +177,8 @@ typedef struct m_hist {
 	double sum;
 	double recent[M_HIST_RECENT]; /* a ring of the last samples */
 } m_hist;
-extern const double m_hist_bounds[M_HIST_BUCKETS];
-void m_hist_add(m_hist *h, double seconds);
+extern const double master_hist_bounds[M_HIST_BUCKETS];
+void master_hist_add(m_hist *h, double seconds);
 
 typedef struct master_metrics {
 	uint64_t agent_registrations, agent_reregistrations, agent_removals;

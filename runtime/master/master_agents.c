@@ -288,7 +288,7 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 	m_task *t = master_task_find(m, fw, st->task_id->value);
 	if (t && t->agent == a) {
 		if (st->state == MESOS__V1__TASK_STATE__TASK_RUNNING && t->launched_ns) {
-			m_hist_add(&m->metrics.launch_latency, (double)(rt_mono_ns() - t->launched_ns) / 1e9);
+			master_hist_add(&m->metrics.launch_latency, (double)(rt_mono_ns() - t->launched_ns) / 1e9);
 			t->launched_ns = 0;
 		}
 		master_task_update(t, st->state, st->has_timestamp ? st->timestamp : rt_wall_seconds());

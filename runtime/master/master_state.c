@@ -143,7 +143,7 @@ static void hist(rt_buf *b, const char *name, const char *help, const m_hist *h)
 	uint64_t cum = 0;
 	for (int i = 0; i < M_HIST_BUCKETS; i++) {
 		cum += h->count[i];
-		rt_buf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, m_hist_bounds[i], (unsigned long long)cum);
+		rt_buf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, master_hist_bounds[i], (unsigned long long)cum);
 	}
 	rt_buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9f\n%s_count %llu\n", name, (unsigned long long)h->n,
 	              name, h->sum, name, (unsigned long long)h->n);
