@@ -103,6 +103,15 @@ void master_offer_forget(master *m, m_offer *o)
 	free(o);
 }
 
+void master_offer_decline(master *m, m_offer *o, ac_time refuse)
+{
+	ac_err err;
+	ac_offer_id id = o->ac;
+	if (ac_offers_decline(m->core, &id, 1, refuse, master_now(m), &err) != 0)
+		rt_log(RT_WARN, "decline of %s: %s", o->id, err.msg);
+	master_offer_forget(m, o);
+}
+
 m_exec *master_exec_find(master *m, const m_fw *fw, const m_agent *a, const char *id)
 {
 	for (m_exec *e = m->execs; e; e = e->next)

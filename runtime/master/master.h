@@ -1,9 +1,11 @@
 /*
- * master.h — meso-master's state, shared by its files: master.c (agents,
- * frameworks, tasks, offers and the allocator hooks), master_sched.c (the v1
- * scheduler API), master_agents.c (the framed agent protocol),
- * master_state.c (/state, /metrics) and master_mesos.c (/master/state,
- * /metrics/snapshot). One libev loop; no threads.
+ * master.h — the meso_master library: the master's state and entry points,
+ * shared by its files: master.c (agents, frameworks, tasks, offers and the
+ * allocator hooks), master_router.c (which handler serves which endpoint),
+ * master_sched.c (the v1 scheduler API), master_accept.c (ACCEPT),
+ * master_agents.c (the framed agent protocol), master_state.c (/state,
+ * /metrics), master_mesos.c (/master/state, /metrics/snapshot) and
+ * master_elect.c (leader election). One libev loop; no threads.
  */
 #ifndef MESO_MASTER_H
 #define MESO_MASTER_H
@@ -236,7 +238,10 @@ bool master_fw_was_removed(const master *m, const char *id);
 bool master_agent_was_removed(const master *m, const char *id);
 m_task *master_task_find(master *m, const m_fw *fw, const char *task_id);
 m_offer *master_offer_find(master *m, const char *id);
+/* Drops an offer the core no longer holds (accepted or rescinded). */
 void master_offer_forget(master *m, m_offer *o);
+/* Gives an offer back to the core, filtered for `refuse` (0: none), and drops it. */
+void master_offer_decline(master *m, m_offer *o, ac_time refuse);
 m_exec *master_exec_find(master *m, const m_fw *fw, const m_agent *a, const char *id);
 /* Records an executor whose resources the core already charged. */
 m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__ExecutorInfo *info, const ac_resources *res);
@@ -282,8 +287,19 @@ bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req);
 /* The same for an agent's upgrade request, written to the raw socket. */
 bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd);
 
-/* master_sched.c */
+/* master_router.c: every request to the master's HTTP port. */
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
+
+/* master_sched.c */
+/* POST /api/v1/scheduler: one Call, answered (202 or an error) before it returns. */
+void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request *req);
+/* Sends an ERROR event on a framework's stream. */
+void master_send_error(master *m, m_fw *fw, const char *message);
+
+/* master_accept.c */
+/* ACCEPT: checks the offers and each LAUNCH task (errors are status updates),
+ * takes what the valid tasks use from the core and sends them to the agent. */
+void master_accept(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Accept *acc);
 
 /* master_agents.c */
 bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const uint8_t *early, size_t early_len);

@@ -1,21 +1,19 @@
 /*
- * master_sched.c — the master's HTTP routes and the v1 scheduler API
- * (/api/v1/scheduler, application/x-protobuf or application/json): SUBSCRIBE
- * opens the RecordIO event stream in the type Accept chose; every other call
- * is checked (framework known, subscribed, Mesos-Stream-Id) and answered 202,
- * its effects arriving as events.
+ * master_sched.c — the v1 scheduler API (/api/v1/scheduler,
+ * application/x-protobuf or application/json): SUBSCRIBE opens the RecordIO
+ * event stream in the type Accept chose; every other call is checked
+ * (framework known, subscribed, Mesos-Stream-Id), answered 202 and carried
+ * out, its effects arriving as events. ACCEPT is master_accept.c's.
  */
 #define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "master.h"
 #include "rt_api.h"
 #include "rt_pbjson.h"
-#include "rt_resources.h"
 
 typedef Mesos__V1__Scheduler__Call Call;
 
@@ -26,7 +24,7 @@ static void refuse(master *m, rt_http_session *s, int status, const char *msg)
 	rt_http_reply_text(s, status, msg);
 }
 
-static void send_error_event(master *m, m_fw *fw, const char *message)
+void master_send_error(master *m, m_fw *fw, const char *message)
 {
 	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
 	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
@@ -174,7 +172,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		/* The stream opens with ERROR and closes, as in Mesos. */
 		rt_http_stream_start(s, 200, type, headers);
 		m_fw tmp = {.stream = s, .stream_json = json};
-		send_error_event(m, &tmp, "Framework has been removed");
+		master_send_error(m, &tmp, "Framework has been removed");
 		rt_http_stream_end(s);
 		return;
 	}
@@ -242,282 +240,6 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	master_allocate_soon(m);
 }
 
-/* ---------------------------------------------------------------- accept */
-
-static void decline_quietly(master *m, m_offer *o, ac_time refuse)
-{
-	ac_err err;
-	ac_offer_id id = o->ac;
-	if (ac_offers_decline(m->core, &id, 1, refuse, master_now(m), &err) != 0)
-		rt_log(RT_WARN, "decline of %s: %s", o->id, err.msg);
-	master_offer_forget(m, o);
-}
-
-static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
-{
-	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, res, MESOS__V1__TASK_STATE__TASK_STAGING);
-	t->launched_ns = rt_mono_ns();
-	if (ti->executor)
-		t->executor_id = rt_xstrdup(ti->executor->executor_id->value);
-	m->metrics.tasks_launched++;
-	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
-	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
-	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
-	fid.value = fw->id;
-	rt.framework_id = &fid;
-	rt.task = (Mesos__V1__TaskInfo *)ti;
-	/* What an executor's SUBSCRIBED tells it about its framework. */
-	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
-	fi.user = fw->user;
-	fi.name = fw->name;
-	fi.id = &fid;
-	fi.role = fw->role;
-	fi.has_failover_timeout = fw->failover_timeout > 0;
-	fi.failover_timeout = fw->failover_timeout;
-	if (ti->executor)
-		rt.framework_info = &fi;
-	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
-	msg.run_task = &rt;
-	if (!master_agent_send(m, a, &msg)) {
-		Mesos__V1__TaskState lost =
-		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
-		master_send_status(m, fw, t->id, a->id, lost, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED,
-		                   "Agent is disconnected");
-		master_task_update(t, lost, rt_wall_seconds());
-		master_task_remove(m, t, true);
-		/* An executor this launch was to start never runs: free it too. */
-		m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;
-		bool used = false;
-		for (m_task *o = m->tasks; o && e && !used; o = o->next)
-			used = o->fw == fw && o->agent == a && o->executor_id && strcmp(o->executor_id, e->id) == 0;
-		if (e && !used)
-			master_exec_remove(m, e, true);
-	}
-}
-
-/* Executors a single ACCEPT starts: a second task for one of them joins it
- * rather than charging it again. */
-typedef struct new_execs {
-	const Mesos__V1__ExecutorInfo **info;
-	ac_resources *res;
-	size_t n;
-} new_execs;
-
-/* Checks a task's ExecutorInfo as Mesos does; NULL when valid. *is_new says
- * whether the executor starts with this task (its resources in *eres). */
-static const char *validate_executor(master *m, m_fw *fw, const m_agent *a, const Mesos__V1__ExecutorInfo *ei,
-                                     const new_execs *ne, bool *is_new, ac_resources *eres, char *buf, size_t len)
-{
-	*is_new = false;
-	if (!ei->executor_id->value[0])
-		return "Executor ID must not be empty";
-	if (ei->framework_id && strcmp(ei->framework_id->value, fw->id) != 0) {
-		snprintf(buf, len, "ExecutorInfo has an invalid FrameworkID (Actual: %.80s vs Expected: %.80s)",
-		         ei->framework_id->value, fw->id);
-		return buf;
-	}
-	if (!ei->command || !ei->command->value || !ei->command->value[0])
-		return "Executor's CommandInfo has no value";
-	size_t len_new;
-	uint8_t *packed = master_exec_pack(ei, fw->id, &len_new);
-	const char *why = NULL;
-	m_exec *e = master_exec_find(m, fw, a, ei->executor_id->value);
-	bool known = e != NULL;
-	if (e && (e->info_len != len_new || memcmp(e->info, packed, len_new) != 0))
-		why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not compatible)";
-	for (size_t i = 0; i < ne->n && !why && !known; i++) {
-		if (strcmp(ne->info[i]->executor_id->value, ei->executor_id->value) != 0)
-			continue;
-		known = true;
-		size_t l;
-		uint8_t *other = master_exec_pack(ne->info[i], fw->id, &l);
-		if (l != len_new || memcmp(other, packed, l) != 0)
-			why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
-			      "compatible)";
-		free(other);
-	}
-	free(packed);
-	if (why || known)
-		return why;
-	ac_err err;
-	if (rt_resources_from_pb(m->core, ei->resources, ei->n_resources, eres, &err) != 0) {
-		snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
-		return buf;
-	}
-	*is_new = true;
-	return NULL;
-}
-
-/* Checks one task against the offers' agent and what is left of them;
- * returns NULL when valid, else the TASK_ERROR message. */
-static const char *validate_task(master *m, m_fw *fw, const m_agent *a, const Mesos__V1__TaskInfo *ti,
-                                 const ac_resources *left, const new_execs *ne, ac_resources *res, bool *exec_new,
-                                 ac_resources *eres, char *buf, size_t len)
-{
-	*exec_new = false;
-	if (!ti->task_id->value[0])
-		return "Task ID must not be empty";
-	if (strcmp(ti->agent_id->value, a->id) != 0)
-		return "Task uses an agent other than the offers' agent";
-	if ((ti->command != NULL) == (ti->executor != NULL))
-		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-	if (ti->command && (!ti->command->value || !ti->command->value[0]))
-		return "Task's CommandInfo has no value";
-	if (master_task_find(m, fw, ti->task_id->value))
-		return "Task has duplicate ID";
-	ac_err err;
-	if (rt_resources_from_pb(m->core, ti->resources, ti->n_resources, res, &err) != 0) {
-		snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
-		return buf;
-	}
-	if (ac_resources_empty(res))
-		return "Task uses no resources";
-	ac_resources need = *res;
-	if (ti->executor) {
-		const char *why = validate_executor(m, fw, a, ti->executor, ne, exec_new, eres, buf, len);
-		if (why)
-			return why;
-		if (*exec_new)
-			ac_resources_add(&need, eres);
-	}
-	if (!ac_resources_contains(left, &need))
-		return *exec_new ? "Task and its executor use more resources than offered"
-		                 : "Task uses more resources than offered";
-	return NULL;
-}
-
-static void accept_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Accept *acc)
-{
-	ac_time refuse = AC_REFUSE_DEFAULT;
-	if (acc->filters && acc->filters->has_refuse_seconds)
-		refuse = ac_refuse_from_seconds(acc->filters->refuse_seconds);
-
-	/* The offers: all known, this framework's, one agent, no repeats. */
-	const char *bad = NULL;
-	m_offer **offers = rt_xcalloc(acc->n_offer_ids, sizeof *offers);
-	size_t n = 0;
-	m_agent *agent = NULL;
-	for (size_t i = 0; i < acc->n_offer_ids; i++) {
-		m_offer *o = master_offer_find(m, acc->offer_ids[i]->value);
-		if (!o || o->fw != fw) {
-			bad = "Offer is no longer valid (rescinded, used, or unknown)";
-			continue;
-		}
-		bool dup = false;
-		for (size_t k = 0; k < n; k++)
-			dup |= offers[k] == o;
-		if (dup) {
-			bad = "Offer appears more than once";
-			continue;
-		}
-		if (agent && o->agent != agent)
-			bad = "Offers of different agents in one ACCEPT";
-		agent = o->agent;
-		offers[n++] = o;
-	}
-	if (acc->n_offer_ids == 0)
-		bad = "No offer ids in ACCEPT";
-
-	size_t ntasks = 0;
-	for (size_t i = 0; i < acc->n_operations; i++) {
-		const Mesos__V1__Offer__Operation *op = acc->operations[i];
-		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch)
-			ntasks += op->launch->n_task_infos;
-		else
-			rt_log(RT_WARN, "framework %s: operation type %d is not supported; ignored", fw->id,
-			       (int)op->type);
-	}
-
-	if (bad) {
-		Mesos__V1__TaskState st =
-		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
-		for (size_t i = 0; i < acc->n_operations; i++) {
-			const Mesos__V1__Offer__Operation *op = acc->operations[i];
-			if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
-				continue;
-			for (size_t k = 0; k < op->launch->n_task_infos; k++) {
-				const Mesos__V1__TaskInfo *ti = op->launch->task_infos[k];
-				master_send_status(m, fw, ti->task_id->value, ti->agent_id->value, st,
-				                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, bad);
-			}
-		}
-		/* The valid offers go back without a filter, as Mesos does. */
-		for (size_t i = 0; i < n; i++)
-			decline_quietly(m, offers[i], 0);
-		free(offers);
-		return;
-	}
-
-	ac_resources offered, used, res;
-	ac_resources_init(&offered);
-	ac_resources_init(&used);
-	for (size_t i = 0; i < n; i++)
-		ac_resources_add(&offered, &offers[i]->res);
-	ac_resources left = offered;
-	/* Valid tasks are remembered and launched after the core took the accept. */
-	const Mesos__V1__TaskInfo **ok = rt_xcalloc(ntasks, sizeof *ok);
-	ac_resources *okres = rt_xcalloc(ntasks, sizeof *okres);
-	size_t nok = 0;
-	new_execs ne = {rt_xcalloc(ntasks, sizeof *ne.info), rt_xcalloc(ntasks, sizeof *ne.res), 0};
-	for (size_t i = 0; i < acc->n_operations; i++) {
-		const Mesos__V1__Offer__Operation *op = acc->operations[i];
-		if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
-			continue;
-		for (size_t k = 0; k < op->launch->n_task_infos; k++) {
-			const Mesos__V1__TaskInfo *ti = op->launch->task_infos[k];
-			char buf[300];
-			bool exec_new;
-			ac_resources eres;
-			const char *why =
-			        validate_task(m, fw, agent, ti, &left, &ne, &res, &exec_new, &eres, buf, sizeof buf);
-			for (size_t j = 0; j < nok && !why; j++)
-				if (strcmp(ok[j]->task_id->value, ti->task_id->value) == 0)
-					why = "Task has duplicate ID";
-			if (why) {
-				master_send_status(m, fw, ti->task_id->value, agent->id,
-				                   MESOS__V1__TASK_STATE__TASK_ERROR,
-				                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
-				continue;
-			}
-			ac_resources_sub(&left, &res);
-			ac_resources_add(&used, &res);
-			if (exec_new) {
-				ac_resources_sub(&left, &eres);
-				ac_resources_add(&used, &eres);
-				ne.info[ne.n] = ti->executor;
-				ne.res[ne.n++] = eres;
-			}
-			ok[nok] = ti;
-			okres[nok++] = res;
-		}
-	}
-	ac_offer_id *ids = rt_xcalloc(n, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = offers[i]->ac;
-	ac_err err;
-	if (ac_offers_accept(m->core, ids, n, &used, refuse, master_now(m), &err) != 0) {
-		/* Cannot happen after the checks above; answer as for a bad offer. */
-		rt_log(RT_ERROR, "allocator refused an accept of framework %s: %s", fw->id, err.msg);
-		for (size_t j = 0; j < nok; j++)
-			master_send_status(m, fw, ok[j]->task_id->value, agent->id, MESOS__V1__TASK_STATE__TASK_LOST,
-			                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
-		nok = 0;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			master_offer_forget(m, offers[i]);
-		for (size_t i = 0; i < ne.n; i++)
-			master_exec_add(m, fw, agent, ne.info[i], &ne.res[i]);
-	}
-	for (size_t j = 0; j < nok; j++)
-		launch_task(m, fw, agent, ok[j], &okres[j]);
-	free(ids);
-	free(ok);
-	free(okres);
-	free(ne.info);
-	free(ne.res);
-	free(offers);
-}
-
 static void decline_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Decline *d)
 {
 	ac_time refuse = AC_REFUSE_DEFAULT;
@@ -526,7 +248,7 @@ static void decline_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__
 	for (size_t i = 0; i < d->n_offer_ids; i++) {
 		m_offer *o = master_offer_find(m, d->offer_ids[i]->value);
 		if (o && o->fw == fw)
-			decline_quietly(m, o, refuse);
+			master_offer_decline(m, o, refuse);
 	}
 	if (refuse == 0)
 		master_allocate_soon(m);
@@ -662,7 +384,7 @@ static const char *call_payload_missing(const Call *c)
 	}
 }
 
-static void scheduler_call(master *m, rt_http_session *s, const rt_http_request *req)
+void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request *req)
 {
 	char msg[400];
 	int status;
@@ -724,7 +446,7 @@ static void scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		master_fw_remove(m, fw, "TEARDOWN");
 		goto out;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT:
-		accept_call(m, fw, call->accept);
+		master_accept(m, fw, call->accept);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE:
 		decline_call(m, fw, call->decline);
@@ -764,47 +486,4 @@ static void scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	rt_http_reply(s, 202, NULL, "", 0, NULL);
 out:
 	mesos__v1__scheduler__call__free_unpacked(call, NULL);
-}
-
-void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
-{
-	master *m = ud;
-	if (rt_http_session_streaming(s)) {
-		/* A request on the subscription stream's own connection. */
-		for (m_fw *fw = m->fws; fw; fw = fw->next)
-			if (fw->stream == s)
-				send_error_event(m, fw,
-				                 "Received a request on the subscription stream's connection; "
-				                 "send calls on another connection");
-		return;
-	}
-	const char *p = req->path;
-	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
-		if (!master_redirect(m, s, req))
-			scheduler_call(m, s, req);
-	} else if (strcmp(p, "/master/state") == 0 || strcmp(p, "/master/state.json") == 0 ||
-	           strcmp(p, "/metrics/snapshot") == 0) {
-		/* As Mesos: a standby redirects the state endpoint to the leader
-		 * but answers its own metrics (master/elected 0). */
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		else if (strcmp(p, "/metrics/snapshot") == 0)
-			master_serve_metrics_snapshot(m, s, req->query);
-		else if (!master_redirect(m, s, req))
-			master_serve_mesos_state(m, s, req->query);
-	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		} else if (strcmp(p, "/state") == 0) {
-			master_serve_state(m, s);
-		} else if (strcmp(p, "/metrics") == 0) {
-			master_serve_metrics(m, s);
-		} else {
-			rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
-		}
-	} else {
-		char msg[300];
-		snprintf(msg, sizeof msg, "No such endpoint: %.200s", p);
-		rt_http_reply_text(s, 404, msg);
-	}
 }

@@ -1,0 +1,342 @@
+/*
+ * master_accept.c — the scheduler's ACCEPT, in the steps Mesos takes: check
+ * the offers (all known, the caller's, one agent, no repeats), check each
+ * LAUNCH task against what is left of them, let the core take what the valid
+ * tasks use (the rest is declined under the ACCEPT's filter), and send the
+ * tasks to their agent. Errors are status updates, never HTTP errors.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "master.h"
+#include "rt_resources.h"
+
+typedef Mesos__V1__Scheduler__Call__Accept Accept;
+
+/* Executors a single ACCEPT starts: a second task for one of them joins it
+ * rather than charging it again. */
+typedef struct new_execs {
+	const Mesos__V1__ExecutorInfo **info;
+	ac_resources *res;
+	size_t n;
+} new_execs;
+
+/* One ACCEPT on its way through the steps. */
+typedef struct accept_ctx {
+	master *m;
+	m_fw *fw;
+	const Accept *acc;
+	ac_time refuse;   /* the filter for what is left unused */
+	m_offer **offers; /* the valid offers named, each once */
+	size_t noffers;
+	m_agent *agent;                    /* theirs */
+	const Mesos__V1__TaskInfo **tasks; /* the LAUNCH tasks of the call */
+	size_t ntasks;
+	ac_resources left, used;
+	/* Tasks found valid, launched once the core took the accept. */
+	const Mesos__V1__TaskInfo **ok;
+	ac_resources *okres;
+	size_t nok;
+	new_execs ne;
+} accept_ctx;
+
+/* The call's LAUNCH tasks in order, whatever operation each came in (other
+ * operations are logged and ignored). */
+static void accept_collect_tasks(accept_ctx *x)
+{
+	const Accept *acc = x->acc;
+	size_t n = 0;
+	for (size_t i = 0; i < acc->n_operations; i++) {
+		const Mesos__V1__Offer__Operation *op = acc->operations[i];
+		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch)
+			n += op->launch->n_task_infos;
+		else
+			rt_log(RT_WARN, "framework %s: operation type %d is not supported; ignored", x->fw->id,
+			       (int)op->type);
+	}
+	x->tasks = rt_xcalloc(n, sizeof *x->tasks);
+	for (size_t i = 0; i < acc->n_operations; i++) {
+		const Mesos__V1__Offer__Operation *op = acc->operations[i];
+		if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
+			continue;
+		for (size_t k = 0; k < op->launch->n_task_infos; k++)
+			x->tasks[x->ntasks++] = op->launch->task_infos[k];
+	}
+}
+
+/* ------------------------------------------------------ step 1: offers */
+
+/* Finds the offers the call names; NULL when all are valid, else why not
+ * (x->offers then holds the valid ones, to be given back). */
+static const char *accept_check_offers(accept_ctx *x)
+{
+	const Accept *acc = x->acc;
+	const char *bad = NULL;
+	x->offers = rt_xcalloc(acc->n_offer_ids, sizeof *x->offers);
+	for (size_t i = 0; i < acc->n_offer_ids; i++) {
+		m_offer *o = master_offer_find(x->m, acc->offer_ids[i]->value);
+		if (!o || o->fw != x->fw) {
+			bad = "Offer is no longer valid (rescinded, used, or unknown)";
+			continue;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < x->noffers; k++)
+			dup |= x->offers[k] == o;
+		if (dup) {
+			bad = "Offer appears more than once";
+			continue;
+		}
+		if (x->agent && o->agent != x->agent)
+			bad = "Offers of different agents in one ACCEPT";
+		x->agent = o->agent;
+		x->offers[x->noffers++] = o;
+	}
+	if (acc->n_offer_ids == 0)
+		bad = "No offer ids in ACCEPT";
+	return bad;
+}
+
+/* Invalid offers: every task is LOST (DROPPED for a partition-aware
+ * framework) and the valid offers go back without a filter, as Mesos does. */
+static void accept_drop_all(accept_ctx *x, const char *why)
+{
+	Mesos__V1__TaskState st =
+	        x->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
+	for (size_t i = 0; i < x->ntasks; i++)
+		master_send_status(x->m, x->fw, x->tasks[i]->task_id->value, x->tasks[i]->agent_id->value, st,
+		                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, why);
+	for (size_t i = 0; i < x->noffers; i++)
+		master_offer_decline(x->m, x->offers[i], 0);
+	x->noffers = 0;
+}
+
+/* ------------------------------------------------------- step 2: tasks */
+
+/* Checks a task's ExecutorInfo as Mesos does; NULL when valid. *is_new says
+ * whether the executor starts with this task (its resources in *eres). */
+static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInfo *ei, bool *is_new, ac_resources *eres,
+                                     char *buf, size_t len)
+{
+	m_fw *fw = x->fw;
+	*is_new = false;
+	if (!ei->executor_id->value[0])
+		return "Executor ID must not be empty";
+	if (ei->framework_id && strcmp(ei->framework_id->value, fw->id) != 0) {
+		snprintf(buf, len, "ExecutorInfo has an invalid FrameworkID (Actual: %.80s vs Expected: %.80s)",
+		         ei->framework_id->value, fw->id);
+		return buf;
+	}
+	if (!ei->command || !ei->command->value || !ei->command->value[0])
+		return "Executor's CommandInfo has no value";
+	size_t len_new;
+	uint8_t *packed = master_exec_pack(ei, fw->id, &len_new);
+	const char *why = NULL;
+	m_exec *e = master_exec_find(x->m, fw, x->agent, ei->executor_id->value);
+	bool known = e != NULL;
+	if (e && (e->info_len != len_new || memcmp(e->info, packed, len_new) != 0))
+		why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not compatible)";
+	for (size_t i = 0; i < x->ne.n && !why && !known; i++) {
+		if (strcmp(x->ne.info[i]->executor_id->value, ei->executor_id->value) != 0)
+			continue;
+		known = true;
+		size_t l;
+		uint8_t *other = master_exec_pack(x->ne.info[i], fw->id, &l);
+		if (l != len_new || memcmp(other, packed, l) != 0)
+			why = "Task has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
+			      "compatible)";
+		free(other);
+	}
+	free(packed);
+	if (why || known)
+		return why;
+	ac_err err;
+	if (rt_resources_from_pb(x->m->core, ei->resources, ei->n_resources, eres, &err) != 0) {
+		snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
+		return buf;
+	}
+	*is_new = true;
+	return NULL;
+}
+
+/* Checks one task against the offers' agent and what is left of them;
+ * returns NULL when valid, else the TASK_ERROR message. */
+static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
+                                 ac_resources *eres, char *buf, size_t len)
+{
+	*exec_new = false;
+	if (!ti->task_id->value[0])
+		return "Task ID must not be empty";
+	if (strcmp(ti->agent_id->value, x->agent->id) != 0)
+		return "Task uses an agent other than the offers' agent";
+	if ((ti->command != NULL) == (ti->executor != NULL))
+		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+	if (ti->command && (!ti->command->value || !ti->command->value[0]))
+		return "Task's CommandInfo has no value";
+	if (master_task_find(x->m, x->fw, ti->task_id->value))
+		return "Task has duplicate ID";
+	ac_err err;
+	if (rt_resources_from_pb(x->m->core, ti->resources, ti->n_resources, res, &err) != 0) {
+		snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
+		return buf;
+	}
+	if (ac_resources_empty(res))
+		return "Task uses no resources";
+	ac_resources need = *res;
+	if (ti->executor) {
+		const char *why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
+		if (why)
+			return why;
+		if (*exec_new)
+			ac_resources_add(&need, eres);
+	}
+	if (!ac_resources_contains(&x->left, &need))
+		return *exec_new ? "Task and its executor use more resources than offered"
+		                 : "Task uses more resources than offered";
+	/* Last, as before: a repeat within the call is reported only when the
+	 * task is otherwise valid. */
+	for (size_t j = 0; j < x->nok; j++)
+		if (strcmp(x->ok[j]->task_id->value, ti->task_id->value) == 0)
+			return "Task has duplicate ID";
+	return NULL;
+}
+
+/* Checks every task in order, each against what the earlier valid ones left:
+ * the valid ones are kept for the launch, the others are TASK_ERROR. */
+static void accept_check_tasks(accept_ctx *x)
+{
+	ac_resources_init(&x->left);
+	ac_resources_init(&x->used);
+	for (size_t i = 0; i < x->noffers; i++)
+		ac_resources_add(&x->left, &x->offers[i]->res);
+	x->ok = rt_xcalloc(x->ntasks, sizeof *x->ok);
+	x->okres = rt_xcalloc(x->ntasks, sizeof *x->okres);
+	x->ne.info = rt_xcalloc(x->ntasks, sizeof *x->ne.info);
+	x->ne.res = rt_xcalloc(x->ntasks, sizeof *x->ne.res);
+	for (size_t i = 0; i < x->ntasks; i++) {
+		const Mesos__V1__TaskInfo *ti = x->tasks[i];
+		char buf[300];
+		bool exec_new;
+		ac_resources res, eres;
+		const char *why = validate_task(x, ti, &res, &exec_new, &eres, buf, sizeof buf);
+		if (why) {
+			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
+			                   MESOS__V1__TASK_STATE__TASK_ERROR,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
+			continue;
+		}
+		ac_resources_sub(&x->left, &res);
+		ac_resources_add(&x->used, &res);
+		if (exec_new) {
+			ac_resources_sub(&x->left, &eres);
+			ac_resources_add(&x->used, &eres);
+			x->ne.info[x->ne.n] = ti->executor;
+			x->ne.res[x->ne.n++] = eres;
+		}
+		x->ok[x->nok] = ti;
+		x->okres[x->nok++] = res;
+	}
+}
+
+/* ------------------------------------------------------ step 3: commit */
+
+/* The core takes what the valid tasks use and declines the rest of the
+ * offers under the call's filter; the offers and new executors are then
+ * the master's records. False (every valid task LOST) if the core refuses. */
+static bool accept_commit(accept_ctx *x)
+{
+	ac_offer_id *ids = rt_xcalloc(x->noffers, sizeof *ids);
+	for (size_t i = 0; i < x->noffers; i++)
+		ids[i] = x->offers[i]->ac;
+	ac_err err;
+	int rc = ac_offers_accept(x->m->core, ids, x->noffers, &x->used, x->refuse, master_now(x->m), &err);
+	free(ids);
+	if (rc != 0) {
+		/* Cannot happen after the checks above; answer as for a bad offer. */
+		rt_log(RT_ERROR, "allocator refused an accept of framework %s: %s", x->fw->id, err.msg);
+		for (size_t j = 0; j < x->nok; j++)
+			master_send_status(x->m, x->fw, x->ok[j]->task_id->value, x->agent->id,
+			                   MESOS__V1__TASK_STATE__TASK_LOST,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
+		x->nok = 0;
+		return false;
+	}
+	for (size_t i = 0; i < x->noffers; i++)
+		master_offer_forget(x->m, x->offers[i]);
+	x->noffers = 0;
+	for (size_t i = 0; i < x->ne.n; i++)
+		master_exec_add(x->m, x->fw, x->agent, x->ne.info[i], &x->ne.res[i]);
+	return true;
+}
+
+/* ------------------------------------------------------ step 4: launch */
+
+/* Records the task (STAGING, no update, as Mesos) and sends RUN_TASK; an
+ * agent that cannot be reached makes it LOST (DROPPED) at once. */
+static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
+{
+	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, res, MESOS__V1__TASK_STATE__TASK_STAGING);
+	t->launched_ns = rt_mono_ns();
+	if (ti->executor)
+		t->executor_id = rt_xstrdup(ti->executor->executor_id->value);
+	m->metrics.tasks_launched++;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	rt.framework_id = &fid;
+	rt.task = (Mesos__V1__TaskInfo *)ti;
+	/* What an executor's SUBSCRIBED tells it about its framework. */
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	fi.user = fw->user;
+	fi.name = fw->name;
+	fi.id = &fid;
+	fi.role = fw->role;
+	fi.has_failover_timeout = fw->failover_timeout > 0;
+	fi.failover_timeout = fw->failover_timeout;
+	if (ti->executor)
+		rt.framework_info = &fi;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
+	msg.run_task = &rt;
+	if (master_agent_send(m, a, &msg))
+		return;
+	Mesos__V1__TaskState lost =
+	        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
+	master_send_status(m, fw, t->id, a->id, lost, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED,
+	                   "Agent is disconnected");
+	master_task_update(t, lost, rt_wall_seconds());
+	master_task_remove(m, t, true);
+	/* An executor this launch was to start never runs: free it too. */
+	m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;
+	bool used = false;
+	for (m_task *o = m->tasks; o && e && !used; o = o->next)
+		used = o->fw == fw && o->agent == a && o->executor_id && strcmp(o->executor_id, e->id) == 0;
+	if (e && !used)
+		master_exec_remove(m, e, true);
+}
+
+/* ------------------------------------------------------------- the call */
+
+void master_accept(master *m, m_fw *fw, const Accept *acc)
+{
+	accept_ctx x = {.m = m, .fw = fw, .acc = acc, .refuse = AC_REFUSE_DEFAULT};
+	if (acc->filters && acc->filters->has_refuse_seconds)
+		x.refuse = ac_refuse_from_seconds(acc->filters->refuse_seconds);
+	accept_collect_tasks(&x);
+	const char *bad = accept_check_offers(&x);
+	if (bad) {
+		accept_drop_all(&x, bad);
+	} else {
+		accept_check_tasks(&x);
+		if (accept_commit(&x))
+			for (size_t j = 0; j < x.nok; j++)
+				launch_task(m, fw, x.agent, x.ok[j], &x.okres[j]);
+	}
+	free(x.tasks);
+	free(x.offers);
+	free(x.ok);
+	free(x.okres);
+	free(x.ne.info);
+	free(x.ne.res);
+}

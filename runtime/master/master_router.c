@@ -1,0 +1,55 @@
+/*
+ * master_router.c — the master's HTTP endpoints: which handler answers which
+ * path and method. The scheduler API (master_sched.c), our /state and
+ * /metrics (master_state.c), Mesos's /master/state and /metrics/snapshot
+ * (master_mesos.c), /health; a standby redirects what only the leader serves
+ * (master_elect.c). The agents' upgrade request goes to master_agents.c.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "master.h"
+
+void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
+{
+	master *m = ud;
+	if (rt_http_session_streaming(s)) {
+		/* A request on the subscription stream's own connection. */
+		for (m_fw *fw = m->fws; fw; fw = fw->next)
+			if (fw->stream == s)
+				master_send_error(m, fw,
+				                  "Received a request on the subscription stream's connection; "
+				                  "send calls on another connection");
+		return;
+	}
+	const char *p = req->path;
+	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
+		if (!master_redirect(m, s, req))
+			master_scheduler_call(m, s, req);
+	} else if (strcmp(p, "/master/state") == 0 || strcmp(p, "/master/state.json") == 0 ||
+	           strcmp(p, "/metrics/snapshot") == 0) {
+		/* As Mesos: a standby redirects the state endpoint to the leader
+		 * but answers its own metrics (master/elected 0). */
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		else if (strcmp(p, "/metrics/snapshot") == 0)
+			master_serve_metrics_snapshot(m, s, req->query);
+		else if (!master_redirect(m, s, req))
+			master_serve_mesos_state(m, s, req->query);
+	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		} else if (strcmp(p, "/state") == 0) {
+			master_serve_state(m, s);
+		} else if (strcmp(p, "/metrics") == 0) {
+			master_serve_metrics(m, s);
+		} else {
+			rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
+		}
+	} else {
+		char msg[300];
+		snprintf(msg, sizeof msg, "No such endpoint: %.200s", p);
+		rt_http_reply_text(s, 404, msg);
+	}
+}
