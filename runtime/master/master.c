@@ -379,6 +379,16 @@ bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *m
 	return rc == 0;
 }
 
+void master_agent_hangup(m_agent *a, const char *why)
+{
+	rt_conn *c = a->conn;
+	if (!c)
+		return;
+	a->conn = NULL;
+	rt_conn_set_data(c, NULL); /* its on_close no longer finds the agent */
+	rt_conn_close(c, why);
+}
+
 /* ------------------------------------------------------------ allocation */
 
 static void hook_offer(void *ud, const ac_offer_view *v)
@@ -575,11 +585,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	ac_err err;
 	if (ac_agent_remove(m->core, a->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
-	if (a->conn) {
-		rt_conn *c = a->conn;
-		a->conn = NULL;
-		rt_conn_close(c, "agent removed");
-	}
+	master_agent_hangup(a, "agent removed");
 	for (m_agent **pp = &m->agents; *pp; pp = &(*pp)->next) {
 		if (*pp == a) {
 			*pp = a->next;
@@ -708,7 +714,8 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
 		return -1;
 	}
-	m->http = rt_http_server_create(loop, flags->ip, flags->port, NULL, master_http_handler, m, err, errlen);
+	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, NULL,
+	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
 		ac_core_destroy(m->core);
 		return -1;
@@ -795,11 +802,7 @@ void master_shutdown(master *m)
 	}
 	rt_http_server_destroy(m->http);
 	for (m_agent *a = m->agents; a; a = a->next) {
-		if (a->conn) {
-			rt_conn *c = a->conn;
-			a->conn = NULL;
-			rt_conn_close(c, "master shutting down");
-		}
+		master_agent_hangup(a, "master shutting down");
 	}
 	while (m->tasks) {
 		m_task *t = m->tasks;

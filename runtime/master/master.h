@@ -38,6 +38,9 @@ typedef struct master_flags {
 	double framework_recovery_timeout;     /* seconds a recovered framework has to re-subscribe */
 	int max_completed_frameworks;          /* removed frameworks kept for /master/state (Mesos: 50) */
 	int max_completed_tasks_per_framework; /* terminal tasks kept per framework (Mesos: 1000) */
+	/* No socket: requests come only through detached HTTP sessions and
+	 * agents through master_agent_conn_detached (the unit tests). */
+	bool detached;
 } master_flags;
 
 /* How many removed frameworks and agents (each) the master remembers, to
@@ -264,6 +267,9 @@ void master_send_status(master *m, m_fw *fw, const char *task_id, const char *ag
                         Mesos__V1__TaskStatus__Reason reason, const char *message);
 /* Sends a frame to an agent; false when it is not connected. */
 bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *msg);
+/* Closes the agent's connection, if any, without counting it as a
+ * disconnection (the agent is being removed, replaced or shut down). */
+void master_agent_hangup(m_agent *a, const char *why);
 /* Agent lost or gone: its tasks are LOST to their frameworks. */
 void master_agent_remove(master *m, m_agent *a, const char *why);
 /* TEARDOWN or failover timeout: kills the tasks (TASK_KILLED in its
@@ -302,7 +308,13 @@ void master_send_error(master *m, m_fw *fw, const char *message);
 void master_accept(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Accept *acc);
 
 /* master_agents.c */
+/* The HTTP server's upgrade handler: takes "POST /api/agent" with
+ * "Upgrade: meso-agent/1" over as an agent connection. */
 bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const uint8_t *early, size_t early_len);
+/* An agent connection with no socket (rt_conn_detached) served by this
+ * master: the unit tests feed it frames and read its output. The caller
+ * destroys it (rt_conn_destroy) after master_shutdown or when done. */
+rt_conn *master_agent_conn_detached(master *m, const char *peer);
 
 /* master_state.c */
 void master_serve_state(master *m, rt_http_session *s);

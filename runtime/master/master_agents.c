@@ -17,13 +17,13 @@
 #define AGENT_PATH     "/api/agent"
 #define AGENT_PROTOCOL "meso-agent/1"
 
-static m_agent *agent_of_conn(master *m, rt_conn *c)
+/* The agent registered on a connection (set at REGISTER), or NULL. */
+static m_agent *agent_of_conn(rt_conn *c)
 {
-	for (m_agent *a = m->agents; a; a = a->next)
-		if (a->conn == c)
-			return a;
-	return NULL;
+	return rt_conn_data(c);
 }
+
+static void agent_disconnected(master *m, m_agent *a, const char *why);
 
 static void send_simple(master *m, m_agent *a, Meso__Agent__AgentMessage__Type type)
 {
@@ -172,11 +172,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	const char *want = reg->agent_id ? reg->agent_id->value : NULL;
 	m_agent *a = want ? master_agent_find(m, want) : NULL;
 	bool reregister = a != NULL;
-	if (a && a->conn && a->conn != c) {
-		rt_conn *old = a->conn;
-		a->conn = NULL;
-		rt_conn_close(old, "agent connected again");
-	}
+	if (a && a->conn != c)
+		master_agent_hangup(a, "agent connected again");
 	if (!a) {
 		char id[96];
 		if (want && !master_agent_was_removed(m, want)) {
@@ -218,7 +215,15 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	char *colon = strrchr(a->ip, ':');
 	if (colon)
 		*colon = '\0';
+	/* A connection carries one agent: one that registered on it before
+	 * under another id has lost its link. */
+	m_agent *before = agent_of_conn(c);
+	if (before && before != a) {
+		before->conn = NULL;
+		agent_disconnected(m, before, "its connection registered another agent");
+	}
 	a->conn = c;
+	rt_conn_set_data(c, a);
 	a->last_seen_ns = rt_mono_ns();
 	if (reg->n_attributes) {
 		/* Kept as messages for offers and as Mesos's text for the core. */
@@ -380,7 +385,7 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		rt_conn_close(c, "undecodable frame");
 		return;
 	}
-	m_agent *a = agent_of_conn(m, c);
+	m_agent *a = agent_of_conn(c);
 	if (a)
 		a->last_seen_ns = rt_mono_ns();
 	switch (msg->type) {
@@ -422,21 +427,25 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 	meso__agent__agent_message__free_unpacked(msg, NULL);
 }
 
+static void agent_disconnected(master *m, m_agent *a, const char *why)
+{
+	rt_log(RT_WARN, "agent %s disconnected (%s); removed unless it re-registers within %.1f s", a->id, why,
+	       m->flags.agent_timeout);
+	/* Mesos deactivates a disconnected agent: its offers are rescinded
+	 * and no new ones are made; what its tasks hold stays charged. */
+	ac_err err;
+	if (ac_agent_deactivate(m->core, a->ac, &err) == 0)
+		a->deactivated = true;
+	else
+		rt_log(RT_WARN, "agent %s: %s", a->id, err.msg);
+}
+
 static void on_close(rt_conn *c, const char *why, void *ud)
 {
-	master *m = ud;
-	m_agent *a = agent_of_conn(m, c);
+	m_agent *a = agent_of_conn(c);
 	if (a) {
 		a->conn = NULL;
-		rt_log(RT_WARN, "agent %s disconnected (%s); removed unless it re-registers within %.1f s", a->id, why,
-		       m->flags.agent_timeout);
-		/* Mesos deactivates a disconnected agent: its offers are rescinded
-		 * and no new ones are made; what its tasks hold stays charged. */
-		ac_err err;
-		if (ac_agent_deactivate(m->core, a->ac, &err) == 0)
-			a->deactivated = true;
-		else
-			rt_log(RT_WARN, "agent %s: %s", a->id, err.msg);
+		agent_disconnected(ud, a, why);
 	}
 }
 
@@ -453,4 +462,10 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};
 	rt_conn_adopt(m->loop, fd, &h, answer, sizeof answer - 1, early, early_len);
 	return true;
+}
+
+rt_conn *master_agent_conn_detached(master *m, const char *peer)
+{
+	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};
+	return rt_conn_detached(&h, peer);
 }

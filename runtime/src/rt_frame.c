@@ -84,13 +84,17 @@ struct rt_conn {
 	bool in_callback; /* close requested from inside a callback: defer the free */
 	bool free_pending;
 	bool write_failed;
+	bool closed; /* detached: on_close ran; freed by rt_conn_destroy */
 	char why[128];
+	void *data; /* the owner's (rt_conn_set_data) */
 };
 
 static void conn_free(rt_conn *c)
 {
-	ev_io_stop(c->loop, &c->rio);
-	ev_io_stop(c->loop, &c->wio);
+	if (c->loop) {
+		ev_io_stop(c->loop, &c->rio);
+		ev_io_stop(c->loop, &c->wio);
+	}
 	if (c->fd >= 0)
 		close(c->fd);
 	rt_frame_decoder_free(&c->dec);
@@ -100,11 +104,15 @@ static void conn_free(rt_conn *c)
 
 static void conn_finish(rt_conn *c)
 {
-	ev_io_stop(c->loop, &c->rio);
-	ev_io_stop(c->loop, &c->wio);
-	if (c->h.on_close)
+	if (c->loop) {
+		ev_io_stop(c->loop, &c->rio);
+		ev_io_stop(c->loop, &c->wio);
+	}
+	if (c->h.on_close && !c->closed)
 		c->h.on_close(c, c->why, c->h.ud);
-	conn_free(c);
+	c->closed = true;
+	if (c->fd >= 0)
+		conn_free(c); /* a detached one stays for rt_conn_destroy */
 }
 
 void rt_conn_close(rt_conn *c, const char *why)
@@ -121,6 +129,8 @@ void rt_conn_close(rt_conn *c, const char *why)
 
 static void conn_flush(rt_conn *c)
 {
+	if (c->fd < 0)
+		return; /* detached: the output stays for rt_conn_output */
 	while (c->out.len) {
 		ssize_t n = write(c->fd, c->out.data, c->out.len);
 		if (n < 0) {
@@ -258,6 +268,8 @@ static rt_conn *conn_new(struct ev_loop *loop, int fd, const rt_conn_handlers *h
 	c->h = *h;
 	rt_frame_decoder_init(&c->dec, RT_FRAME_MAX_SIZE);
 	rt_buf_init(&c->out);
+	if (fd < 0)
+		return c;
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -353,4 +365,54 @@ const char *rt_conn_peer(const rt_conn *c)
 void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size)
 {
 	c->dec.max_size = max_size;
+}
+
+void rt_conn_set_data(rt_conn *c, void *data)
+{
+	c->data = data;
+}
+
+void *rt_conn_data(const rt_conn *c)
+{
+	return c->data;
+}
+
+/* ------------------------------------------------- detached connections */
+
+rt_conn *rt_conn_detached(const rt_conn_handlers *h, const char *peer)
+{
+	rt_conn *c = conn_new(NULL, -1, h);
+	snprintf(c->peer, sizeof c->peer, "%s", peer);
+	return c;
+}
+
+int rt_conn_feed(rt_conn *c, const void *data, size_t len)
+{
+	if (c->closing)
+		return -1;
+	rt_frame_decoder_feed(&c->dec, data, len);
+	c->in_callback = true;
+	conn_deliver(c);
+	c->in_callback = false;
+	if (c->free_pending)
+		conn_finish(c);
+	return c->closing ? -1 : 0;
+}
+
+const uint8_t *rt_conn_output(const rt_conn *c, size_t *len)
+{
+	*len = c->out.len;
+	return c->out.data ? c->out.data : (const uint8_t *)"";
+}
+
+bool rt_conn_closed(const rt_conn *c)
+{
+	return c->closing;
+}
+
+void rt_conn_destroy(rt_conn *c)
+{
+	if (!c->closing)
+		rt_conn_close(c, "destroyed");
+	conn_free(c);
 }

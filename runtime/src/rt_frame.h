@@ -5,7 +5,9 @@
  * are a protocol error that closes the connection.
  *
  * The decoder is pure (no I/O) so that tests and the fuzzer drive it with
- * bytes; rt_conn wraps it with a non-blocking socket on a libev loop.
+ * bytes; rt_conn wraps it with a non-blocking socket on a libev loop, or,
+ * "detached", with no socket at all: fed by hand and writing into a buffer,
+ * which is how the unit tests stand in for a peer.
  */
 #ifndef RT_FRAME_H
 #define RT_FRAME_H
@@ -75,5 +77,23 @@ void rt_conn_close(rt_conn *c, const char *why);
 /* "ip:port" of the peer. */
 const char *rt_conn_peer(const rt_conn *c);
 void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size);
+/* One pointer of the owner's per connection (NULL at first): who is on the
+ * other end, so a frame finds its sender without a search. */
+void rt_conn_set_data(rt_conn *c, void *data);
+void *rt_conn_data(const rt_conn *c);
+
+/* --- Detached connections (no socket, no loop): for tests --- */
+/* A connection whose sends collect in a buffer; `peer` is what
+ * rt_conn_peer answers. rt_conn_close runs on_close but leaves it to
+ * rt_conn_destroy, which the creator calls once (it closes an open one). */
+rt_conn *rt_conn_detached(const rt_conn_handlers *h, const char *peer);
+/* Feeds received bytes (frames): on_frame runs for each whole one. Returns
+ * 0 while open, -1 once closed. */
+int rt_conn_feed(rt_conn *c, const void *data, size_t len);
+/* Every frame sent so far (headers included). */
+const uint8_t *rt_conn_output(const rt_conn *c, size_t *len);
+/* Whether it was closed (by either side). */
+bool rt_conn_closed(const rt_conn *c);
+void rt_conn_destroy(rt_conn *c);
 
 #endif

@@ -1,0 +1,442 @@
+/*
+ * master_harness.c — the helpers of master_harness.h: HTTP requests and
+ * agent frames written as a framework and an agent would, and the master's
+ * answers read back from the detached sessions and connections.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "master_harness.h"
+#include "rt_resources.h"
+
+void mh_start(mh *h)
+{
+	rt_log_init("test", RT_ERROR);
+	memset(h, 0, sizeof *h);
+	h->loop = ev_loop_new(EVFLAG_AUTO);
+	h->arena = rt_arena_create();
+	master_flags f = {
+	        .ip = "127.0.0.1",
+	        .hostname = "master.test",
+	        .allocation_interval = 1.0,
+	        .agent_timeout = 15.0,
+	        .heartbeat_interval = 5.0,
+	        .zk_session_timeout = 10.0,
+	        .framework_recovery_timeout = 120.0,
+	        .max_completed_frameworks = 50,
+	        .max_completed_tasks_per_framework = 1000,
+	        .detached = true,
+	};
+	char err[256];
+	int rc = master_init(&h->m, h->loop, &f, err, sizeof err);
+	if (rc != 0)
+		fail_msg("master_init: %s", err);
+}
+
+void mh_stop(mh *h)
+{
+	master_shutdown(&h->m);
+	for (size_t i = 0; i < h->nconns; i++)
+		rt_conn_destroy(h->conns[i]);
+	ev_loop_destroy(h->loop);
+	rt_arena_destroy(h->arena);
+}
+
+void mh_allocate(mh *h)
+{
+	master_allocate(&h->m);
+}
+
+/* ------------------------------------------------------------------ HTTP */
+
+static void post(rt_http_session *s, const char *stream_id, const Call *call)
+{
+	size_t n = mesos__v1__scheduler__call__get_packed_size(call);
+	uint8_t *body = malloc(n ? n : 1);
+	mesos__v1__scheduler__call__pack(call, body);
+	char head[512];
+	int hl = snprintf(head, sizeof head,
+	                  "POST /api/v1/scheduler HTTP/1.1\r\nHost: master.test\r\n"
+	                  "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n"
+	                  "%s%s%sContent-Length: %zu\r\n\r\n",
+	                  stream_id ? "Mesos-Stream-Id: " : "", stream_id ? stream_id : "", stream_id ? "\r\n" : "", n);
+	rt_http_session_feed(s, head, (size_t)hl);
+	rt_http_session_feed(s, body, n);
+	free(body);
+}
+
+/* The status of the answer at the start of out. */
+static int status_of(const uint8_t *out, size_t len)
+{
+	int status = 0;
+	if (len < 12 || sscanf((const char *)out, "HTTP/1.1 %d", &status) != 1)
+		fail_msg("no HTTP answer (%zu bytes)", len);
+	return status;
+}
+
+void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware)
+{
+	memset(f, 0, sizeof *f);
+	f->h = h;
+	f->stream = rt_http_session_detached(h->m.http);
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo__Capability cap = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
+	Mesos__V1__FrameworkInfo__Capability *caps[] = {&cap};
+	char *roles[] = {(char *)role};
+	fi.user = "tester";
+	fi.name = (char *)name;
+	fi.roles = roles;
+	fi.n_roles = 1;
+	cap.has_type = true;
+	cap.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE;
+	if (partition_aware) {
+		fi.capabilities = caps;
+		fi.n_capabilities = 1;
+	}
+	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
+	sub.framework_info = &fi;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
+	call.subscribe = &sub;
+	post(f->stream, NULL, &call);
+
+	size_t len;
+	const uint8_t *out = rt_http_session_output(f->stream, &len);
+	assert_int_equal(status_of(out, len), 200);
+	const char *end = memmem(out, len, "\r\n\r\n", 4);
+	assert_non_null(end);
+	const char *sid = memmem(out, (size_t)(end - (const char *)out), "Mesos-Stream-Id: ", 17);
+	assert_non_null(sid);
+	assert_int_equal(sscanf(sid + 17, "%39[0-9a-f-]", f->stream_id), 1);
+	f->read = (size_t)(end + 4 - (const char *)out);
+
+	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED);
+	snprintf(f->id, sizeof f->id, "%s", ev->subscribed->framework_id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+int mh_call(mh_fw *f, Call *call)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	fid.value = f->id;
+	call->framework_id = &fid;
+	rt_http_session *s = rt_http_session_detached(f->h->m.http);
+	post(s, f->stream_id, call);
+	size_t len;
+	const uint8_t *out = rt_http_session_output(s, &len);
+	int status = status_of(out, len);
+	rt_http_session_destroy(s);
+	call->framework_id = NULL;
+	return status;
+}
+
+/* The next event of the stream, HEARTBEATs included, or NULL. One chunk
+ * holds one RecordIO record: "<hex>\r\n<len>\n<bytes>\r\n". */
+static Event *next_event(mh_fw *f)
+{
+	size_t len;
+	const uint8_t *out = rt_http_session_output(f->stream, &len);
+	if (f->read >= len)
+		return NULL;
+	const char *p = (const char *)out + f->read;
+	unsigned chunk;
+	int used;
+	if (sscanf(p, "%x\r\n%n", &chunk, &used) != 1)
+		fail_msg("malformed chunk at %zu", f->read);
+	if (chunk == 0)
+		return NULL; /* the stream ended */
+	const char *rec = p + used;
+	unsigned long rlen;
+	int rused;
+	if (sscanf(rec, "%lu\n%n", &rlen, &rused) != 1)
+		fail_msg("malformed RecordIO record at %zu", f->read);
+	assert_int_equal((size_t)rused + rlen, chunk);
+	Event *ev = mesos__v1__scheduler__event__unpack(NULL, rlen, (const uint8_t *)rec + rused);
+	assert_non_null(ev);
+	f->read += (size_t)used + chunk + 2;
+	return ev;
+}
+
+Event *mh_event(mh_fw *f)
+{
+	for (;;) {
+		Event *ev = next_event(f);
+		if (!ev || ev->type != MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT)
+			return ev;
+		mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	}
+}
+
+Event *mh_expect(mh_fw *f, Mesos__V1__Scheduler__Event__Type type)
+{
+	Event *ev = mh_event(f);
+	if (!ev)
+		fail_msg("expected an event of type %d, got none", (int)type);
+	if (ev->type != type)
+		fail_msg("expected an event of type %d, got %d", (int)type, (int)ev->type);
+	return ev;
+}
+
+void mh_expect_update(mh_fw *f, const char *task_id, Mesos__V1__TaskState state, Mesos__V1__TaskStatus__Reason reason,
+                      const char *message_part)
+{
+	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
+	const Mesos__V1__TaskStatus *st = ev->update->status;
+	assert_string_equal(st->task_id->value, task_id);
+	if (st->state != state)
+		fail_msg("task %s: state %d, expected %d (message: %s)", task_id, (int)st->state, (int)state,
+		         st->message ? st->message : "");
+	assert_true(st->has_reason);
+	assert_int_equal(st->reason, reason);
+	if (message_part && (!st->message || !strstr(st->message, message_part)))
+		fail_msg("task %s: message '%s' lacks '%s'", task_id, st->message ? st->message : "", message_part);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+void mh_expect_quiet(mh_fw *f)
+{
+	Event *ev = mh_event(f);
+	if (ev)
+		fail_msg("expected no event, got one of type %d", (int)ev->type);
+}
+
+void mh_offers(mh_fw *f, size_t n, const char **ids, const char **agent_ids)
+{
+	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	assert_int_equal(ev->offers->n_offers, n);
+	for (size_t i = 0; i < n; i++) {
+		if (ids)
+			ids[i] = rt_arena_strdup(f->h->arena, ev->offers->offers[i]->id->value);
+		if (agent_ids)
+			agent_ids[i] = rt_arena_strdup(f->h->arena, ev->offers->offers[i]->agent_id->value);
+	}
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+static Mesos__V1__Resource **resources_pb(mh *h, const char *text, size_t *n)
+{
+	ac_resources r;
+	ac_err err;
+	if (ac_resources_parse(h->m.core, text, &r, &err) != 0)
+		fail_msg("resources '%s': %s", text, err.msg);
+	return rt_resources_to_pb(h->m.core, &r, NULL, h->arena, n);
+}
+
+static Mesos__V1__CommandInfo *command(mh *h, const char *cmd)
+{
+	Mesos__V1__CommandInfo *c = rt_arena_alloc(h->arena, sizeof *c);
+	mesos__v1__command_info__init(c);
+	c->value = rt_arena_strdup(h->arena, cmd);
+	return c;
+}
+
+Mesos__V1__TaskInfo *mh_task(mh *h, const char *id, const char *agent_id, const char *resources, const char *cmd)
+{
+	rt_arena *a = h->arena;
+	Mesos__V1__TaskInfo *t = rt_arena_alloc(a, sizeof *t);
+	mesos__v1__task_info__init(t);
+	t->name = rt_arena_strdup(a, id);
+	t->task_id = rt_arena_alloc(a, sizeof *t->task_id);
+	mesos__v1__task_id__init(t->task_id);
+	t->task_id->value = rt_arena_strdup(a, id);
+	t->agent_id = rt_arena_alloc(a, sizeof *t->agent_id);
+	mesos__v1__agent_id__init(t->agent_id);
+	t->agent_id->value = rt_arena_strdup(a, agent_id);
+	t->resources = resources_pb(h, resources, &t->n_resources);
+	if (cmd)
+		t->command = command(h, cmd);
+	return t;
+}
+
+Mesos__V1__ExecutorInfo *mh_executor(mh *h, const char *id, const char *resources, const char *cmd)
+{
+	rt_arena *a = h->arena;
+	Mesos__V1__ExecutorInfo *e = rt_arena_alloc(a, sizeof *e);
+	mesos__v1__executor_info__init(e);
+	e->executor_id = rt_arena_alloc(a, sizeof *e->executor_id);
+	mesos__v1__executor_id__init(e->executor_id);
+	e->executor_id->value = rt_arena_strdup(a, id);
+	e->resources = resources_pb(h, resources, &e->n_resources);
+	if (cmd)
+		e->command = command(h, cmd);
+	return e;
+}
+
+static Mesos__V1__OfferID **offer_ids(mh *h, const char **ids, size_t n)
+{
+	Mesos__V1__OfferID **v = rt_arena_alloc(h->arena, (n ? n : 1) * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = rt_arena_alloc(h->arena, sizeof *v[i]);
+		mesos__v1__offer_id__init(v[i]);
+		v[i]->value = (char *)ids[i];
+	}
+	return v;
+}
+
+int mh_accept(mh_fw *f, const char **ids, size_t noffers, Mesos__V1__TaskInfo **tasks, size_t ntasks,
+              double refuse_seconds)
+{
+	Mesos__V1__Offer__Operation__Launch launch = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	launch.task_infos = tasks;
+	launch.n_task_infos = ntasks;
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
+	op.has_type = true;
+	op.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	op.launch = &launch;
+	Mesos__V1__Offer__Operation *ops[] = {&op};
+	Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
+	filters.has_refuse_seconds = true;
+	filters.refuse_seconds = refuse_seconds;
+	Mesos__V1__Scheduler__Call__Accept acc = MESOS__V1__SCHEDULER__CALL__ACCEPT__INIT;
+	acc.offer_ids = offer_ids(f->h, ids, noffers);
+	acc.n_offer_ids = noffers;
+	acc.operations = ops;
+	acc.n_operations = 1;
+	if (refuse_seconds >= 0)
+		acc.filters = &filters;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT;
+	call.accept = &acc;
+	return mh_call(f, &call);
+}
+
+int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds)
+{
+	Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
+	filters.has_refuse_seconds = true;
+	filters.refuse_seconds = refuse_seconds;
+	Mesos__V1__Scheduler__Call__Decline d = MESOS__V1__SCHEDULER__CALL__DECLINE__INIT;
+	d.offer_ids = offer_ids(f->h, &offer_id, 1);
+	d.n_offer_ids = 1;
+	if (refuse_seconds >= 0)
+		d.filters = &filters;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__DECLINE;
+	call.decline = &d;
+	return mh_call(f, &call);
+}
+
+/* ---------------------------------------------------------------- agents */
+
+void mh_agent_send(mh_agent *a, const AgentMessage *msg)
+{
+	size_t n = meso__agent__agent_message__get_packed_size(msg);
+	uint8_t *bytes = malloc(n ? n : 1);
+	meso__agent__agent_message__pack(msg, bytes);
+	rt_buf frame;
+	rt_buf_init(&frame);
+	rt_frame_encode(&frame, bytes, n);
+	rt_conn_feed(a->conn, frame.data, frame.len);
+	rt_buf_free(&frame);
+	free(bytes);
+}
+
+AgentMessage *mh_agent_frame(mh_agent *a)
+{
+	size_t len;
+	const uint8_t *out = rt_conn_output(a->conn, &len);
+	if (a->read + RT_FRAME_HEADER > len)
+		return NULL;
+	const uint8_t *p = out + a->read;
+	size_t n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+	assert_true(a->read + RT_FRAME_HEADER + n <= len);
+	AgentMessage *msg = meso__agent__agent_message__unpack(NULL, n, p + RT_FRAME_HEADER);
+	assert_non_null(msg);
+	a->read += RT_FRAME_HEADER + n;
+	return msg;
+}
+
+AgentMessage *mh_agent_expect(mh_agent *a, Meso__Agent__AgentMessage__Type type)
+{
+	AgentMessage *msg = mh_agent_frame(a);
+	if (!msg)
+		fail_msg("expected a frame of type %d, got none", (int)type);
+	if (msg->type != type)
+		fail_msg("expected a frame of type %d, got %d", (int)type, (int)msg->type);
+	return msg;
+}
+
+void mh_agent_register(mh *h, mh_agent *a, const char *id, const char *resources, const mh_running *tasks,
+                       size_t ntasks)
+{
+	if (!a->conn) {
+		memset(a, 0, sizeof *a);
+		char peer[32];
+		snprintf(peer, sizeof peer, "10.0.0.%zu:5051", h->nconns + 1);
+		a->conn = master_agent_conn_detached(&h->m, peer);
+		assert_true(h->nconns < sizeof h->conns / sizeof *h->conns);
+		h->conns[h->nconns++] = a->conn;
+	}
+	a->h = h;
+	rt_arena *ar = h->arena;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Meso__Agent__Register reg = MESO__AGENT__REGISTER__INIT;
+	reg.hostname = "agent.test";
+	reg.port = 5051;
+	reg.resources = resources_pb(h, resources, &reg.n_resources);
+	if (id) {
+		aid.value = (char *)id;
+		reg.agent_id = &aid;
+	}
+	reg.tasks = rt_arena_alloc(ar, (ntasks ? ntasks : 1) * sizeof *reg.tasks);
+	for (size_t i = 0; i < ntasks; i++) {
+		Meso__Agent__RunningTask *r = rt_arena_alloc(ar, sizeof *r);
+		meso__agent__running_task__init(r);
+		r->framework_id = rt_arena_alloc(ar, sizeof *r->framework_id);
+		mesos__v1__framework_id__init(r->framework_id);
+		r->framework_id->value = (char *)tasks[i].fw_id;
+		r->task = mh_task(h, tasks[i].task_id, id ? id : "", tasks[i].resources, "sleep 1000");
+		r->state = tasks[i].state;
+		reg.tasks[reg.n_tasks++] = r;
+	}
+	AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTER;
+	msg.register_agent = &reg;
+	mh_agent_send(a, &msg);
+	AgentMessage *r = mh_agent_expect(a, MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED);
+	snprintf(a->id, sizeof a->id, "%s", r->registered->agent_id->value);
+	meso__agent__agent_message__free_unpacked(r, NULL);
+}
+
+void mh_agent_status(mh_agent *a, const char *fw_id, const char *task_id, Mesos__V1__TaskState state, uint8_t *uuid16)
+{
+	uint8_t uuid[16];
+	rt_uuid_random(uuid);
+	if (uuid16)
+		memcpy(uuid16, uuid, 16);
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Meso__Agent__StatusUpdate su = MESO__AGENT__STATUS_UPDATE__INIT;
+	tid.value = (char *)task_id;
+	fid.value = (char *)fw_id;
+	st.task_id = &tid;
+	st.state = state;
+	st.has_uuid = true;
+	st.uuid.data = uuid;
+	st.uuid.len = 16;
+	st.has_source = true;
+	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR;
+	su.framework_id = &fid;
+	su.status = &st;
+	AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE;
+	msg.status_update = &su;
+	mh_agent_send(a, &msg);
+}
+
+void mh_agent_close(mh_agent *a)
+{
+	rt_conn_close(a->conn, "closed by the test");
+}

@@ -1,0 +1,107 @@
+/*
+ * master_harness.h — a meso_master on a loop of its own, with no sockets and
+ * no processes, for the master's unit tests: frameworks speak the v1
+ * scheduler API (protobuf) through detached HTTP sessions, agents the framed
+ * protocol through detached connections, and the tests read what the master
+ * wrote to each. Nothing runs the loop, so no timer fires behind a test's
+ * back: allocation passes happen when a test calls mh_allocate.
+ */
+#ifndef MASTER_HARNESS_H
+#define MASTER_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "master.h"
+
+typedef Mesos__V1__Scheduler__Event Event;
+typedef Mesos__V1__Scheduler__Call Call;
+typedef Meso__Agent__AgentMessage AgentMessage;
+
+typedef struct mh {
+	struct ev_loop *loop;
+	master m;
+	rt_arena *arena;    /* what the helpers build for a test; freed by mh_stop */
+	rt_conn *conns[64]; /* the agents' connections, destroyed by mh_stop */
+	size_t nconns;
+} mh;
+
+/* A master with test flags (agent timeout 15 s, failover and recovery
+ * timeouts as the defaults), leading at once. */
+void mh_start(mh *h);
+void mh_stop(mh *h);
+/* One allocation pass; its offers go to the frameworks' streams. */
+void mh_allocate(mh *h);
+
+typedef struct mh_fw {
+	mh *h;
+	rt_http_session *stream;
+	size_t read; /* bytes of the stream's output consumed */
+	char id[128];
+	char stream_id[40];
+} mh_fw;
+
+/* SUBSCRIBEs a new framework of `role`; checks the 200, the stream id and
+ * the SUBSCRIBED and first HEARTBEAT events. */
+void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware);
+/* Sends a call on its own connection, with the framework's id and stream id;
+ * returns the HTTP status of the answer. */
+int mh_call(mh_fw *f, Call *call);
+/* The next event on the stream, or NULL when there is none yet (free with
+ * mesos__v1__scheduler__event__free_unpacked). HEARTBEATs are skipped. */
+Event *mh_event(mh_fw *f);
+/* The next event, which must be of type `type`. */
+Event *mh_expect(mh_fw *f, Mesos__V1__Scheduler__Event__Type type);
+/* The next event, which must be an UPDATE of task_id in `state` with `reason`. */
+void mh_expect_update(mh_fw *f, const char *task_id, Mesos__V1__TaskState state, Mesos__V1__TaskStatus__Reason reason,
+                      const char *message_part);
+/* No event is waiting. */
+void mh_expect_quiet(mh_fw *f);
+
+/* The next event must be OFFERS with n offers; their ids (and agents') are
+ * copied to the harness arena, in the event's order. */
+void mh_offers(mh_fw *f, size_t n, const char **ids, const char **agent_ids);
+
+/* TaskInfo for a command task (resources in Mesos's text form), built in the
+ * harness arena. */
+Mesos__V1__TaskInfo *mh_task(mh *h, const char *id, const char *agent_id, const char *resources, const char *cmd);
+/* ExecutorInfo with a command, built in the harness arena. */
+Mesos__V1__ExecutorInfo *mh_executor(mh *h, const char *id, const char *resources, const char *cmd);
+/* ACCEPT of offers with one LAUNCH of the tasks; refuse_seconds < 0: no
+ * filters. Returns the HTTP status. */
+int mh_accept(mh_fw *f, const char **offer_ids, size_t noffers, Mesos__V1__TaskInfo **tasks, size_t ntasks,
+              double refuse_seconds);
+/* DECLINE of one offer with refuse_seconds (< 0: no filters). */
+int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds);
+
+typedef struct mh_agent {
+	mh *h;
+	rt_conn *conn;
+	size_t read; /* bytes of the connection's output consumed */
+	char id[128];
+} mh_agent;
+
+/* A running task an agent reports when it registers. */
+typedef struct mh_running {
+	const char *fw_id, *task_id, *resources;
+	Mesos__V1__TaskState state;
+} mh_running;
+
+/* Opens a connection and REGISTERs (with `id` to re-register, else NULL)
+ * with resources and the running tasks; checks REGISTERED and keeps the id. */
+void mh_agent_register(mh *h, mh_agent *a, const char *id, const char *resources, const mh_running *tasks,
+                       size_t ntasks);
+/* Sends one frame from the agent. */
+void mh_agent_send(mh_agent *a, const AgentMessage *msg);
+/* The next frame the master sent the agent, or NULL (free with
+ * meso__agent__agent_message__free_unpacked). */
+AgentMessage *mh_agent_frame(mh_agent *a);
+/* The next frame, which must be of type `type`. */
+AgentMessage *mh_agent_expect(mh_agent *a, Meso__Agent__AgentMessage__Type type);
+/* Sends a STATUS_UPDATE for a task with a fresh uuid (written to uuid16 when
+ * not NULL). */
+void mh_agent_status(mh_agent *a, const char *fw_id, const char *task_id, Mesos__V1__TaskState state, uint8_t *uuid16);
+/* Closes the connection from the agent's side. */
+void mh_agent_close(mh_agent *a);
+
+#endif
