@@ -7,11 +7,13 @@
 #define _GNU_SOURCE
 #include "master.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utlist.h>
 
 #include "rt_api.h"
 #include "rt_http_client.h"
@@ -43,18 +45,16 @@ ac_time master_now(const master *m)
 
 m_agent *master_agent_find(master *m, const char *id)
 {
-	for (m_agent *a = m->agents; a; a = a->next)
-		if (strcmp(a->id, id) == 0)
-			return a;
-	return NULL;
+	m_agent *a;
+	HASH_FIND_STR(m->agents_by_id, id, a);
+	return a;
 }
 
 m_fw *master_fw_find(master *m, const char *id)
 {
-	for (m_fw *f = m->fws; f; f = f->next)
-		if (strcmp(f->id, id) == 0)
-			return f;
-	return NULL;
+	m_fw *f;
+	HASH_FIND_STR(m->fws_by_id, id, f);
+	return f;
 }
 
 bool master_fw_was_removed(const master *m, const char *id)
@@ -69,36 +69,51 @@ bool master_agent_was_removed(const master *m, const char *id)
 
 m_task *master_task_find(master *m, const m_fw *fw, const char *task_id)
 {
-	for (m_task *t = m->tasks; t; t = t->next)
-		if (t->fw == fw && strcmp(t->id, task_id) == 0)
-			return t;
-	return NULL;
+	m_task *t;
+	HASH_FIND_STR(fw->tasks_by_id, task_id, t);
+	return t;
 }
 
 m_offer *master_offer_find(master *m, const char *id)
 {
-	for (m_offer *o = m->offers; o; o = o->next)
-		if (strcmp(o->id, id) == 0)
-			return o;
-	return NULL;
+	m_offer *o;
+	HASH_FIND_STR(m->offers_by_id, id, o);
+	return o;
 }
 
 static m_offer *offer_find_ac(master *m, ac_offer_id id)
 {
-	for (m_offer *o = m->offers; o; o = o->next)
-		if (o->ac == id)
-			return o;
-	return NULL;
+	m_offer *o;
+	HASH_FIND(hh_ac, m->offers_by_ac, &id, sizeof id, o);
+	return o;
+}
+
+/* An offer made by the core's pass, on its framework and agent. */
+static m_offer *offer_add(master *m, m_fw *fw, m_agent *a, const ac_offer_view *v)
+{
+	m_offer *o = rt_xcalloc(1, sizeof *o);
+	char id[96];
+	snprintf(id, sizeof id, "%s-O%llu", m->id, (unsigned long long)m->next_offer++);
+	o->id = rt_xstrdup(id);
+	o->ac = v->id;
+	o->fw = fw;
+	o->agent = a;
+	o->res = *v->resources;
+	DL_PREPEND(m->offers, o);
+	DL_PREPEND2(fw->offers, o, fw_prev, fw_next);
+	DL_PREPEND2(a->offers, o, agent_prev, agent_next);
+	HASH_ADD_KEYPTR(hh, m->offers_by_id, o->id, strlen(o->id), o);
+	HASH_ADD(hh_ac, m->offers_by_ac, ac, sizeof o->ac, o);
+	return o;
 }
 
 void master_offer_forget(master *m, m_offer *o)
 {
-	for (m_offer **pp = &m->offers; *pp; pp = &(*pp)->next) {
-		if (*pp == o) {
-			*pp = o->next;
-			break;
-		}
-	}
+	DL_DELETE(m->offers, o);
+	DL_DELETE2(o->fw->offers, o, fw_prev, fw_next);
+	DL_DELETE2(o->agent->offers, o, agent_prev, agent_next);
+	HASH_DELETE(hh, m->offers_by_id, o);
+	HASH_DELETE(hh_ac, m->offers_by_ac, o);
 	free(o->id);
 	free(o);
 }
@@ -112,12 +127,30 @@ void master_offer_decline(master *m, m_offer *o, ac_time refuse)
 	master_offer_forget(m, o);
 }
 
+/* An executor's key: its framework's and agent's records, then its id. A
+ * short key is built in buf; a longer one is allocated (the caller frees it
+ * when it is not buf). */
+static uint8_t *exec_key(const m_fw *fw, const m_agent *a, const char *id, uint8_t *buf, size_t cap, size_t *len)
+{
+	size_t n = strlen(id);
+	*len = sizeof fw + sizeof a + n;
+	uint8_t *k = *len <= cap ? buf : rt_xmalloc(*len);
+	memcpy(k, &fw, sizeof fw);
+	memcpy(k + sizeof fw, &a, sizeof a);
+	memcpy(k + sizeof fw + sizeof a, id, n);
+	return k;
+}
+
 m_exec *master_exec_find(master *m, const m_fw *fw, const m_agent *a, const char *id)
 {
-	for (m_exec *e = m->execs; e; e = e->next)
-		if (e->fw == fw && e->agent == a && strcmp(e->id, id) == 0)
-			return e;
-	return NULL;
+	uint8_t buf[128];
+	size_t len;
+	uint8_t *key = exec_key(fw, a, id, buf, sizeof buf, &len);
+	m_exec *e;
+	HASH_FIND(hh, m->execs_by_key, key, len, e);
+	if (key != buf)
+		free(key);
+	return e;
 }
 
 uint8_t *master_exec_pack(const Mesos__V1__ExecutorInfo *info, const char *fw_id, size_t *len)
@@ -140,9 +173,41 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 	e->agent = a;
 	e->res = *res;
 	e->info = master_exec_pack(info, fw->id, &e->info_len);
-	e->next = m->execs;
-	m->execs = e;
+	e->key = exec_key(fw, a, e->id, NULL, 0, &e->key_len);
+	DL_PREPEND(m->execs, e);
+	DL_PREPEND2(fw->execs, e, fw_prev, fw_next);
+	DL_PREPEND2(a->execs, e, agent_prev, agent_next);
+	HASH_ADD_KEYPTR(hh, m->execs_by_key, e->key, e->key_len, e);
 	return e;
+}
+
+m_agent *master_agent_add(master *m, const char *id, ac_agent_id ac)
+{
+	m_agent *a = rt_xcalloc(1, sizeof *a);
+	a->id = rt_xstrdup(id);
+	a->ac = ac;
+	a->registered_ns = rt_mono_ns();
+	ac_agent_set_tag(m->core, ac, (uint64_t)(uintptr_t)a, NULL);
+	DL_PREPEND(m->agents, a);
+	HASH_ADD_KEYPTR(hh, m->agents_by_id, a->id, strlen(a->id), a);
+	return a;
+}
+
+m_fw *master_fw_add(master *m, const char *id, ac_fw_id ac)
+{
+	m_fw *fw = rt_xcalloc(1, sizeof *fw);
+	fw->id = rt_xstrdup(id);
+	fw->registered_ns = rt_mono_ns();
+	master_fw_set_core(m, fw, ac);
+	DL_PREPEND(m->fws, fw);
+	HASH_ADD_KEYPTR(hh, m->fws_by_id, fw->id, strlen(fw->id), fw);
+	return fw;
+}
+
+void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac)
+{
+	fw->ac = ac;
+	ac_fw_set_tag(m->core, ac, (uint64_t)(uintptr_t)fw, NULL);
 }
 
 /* What a task or an executor (`what` `id`) held is free again: through the
@@ -159,12 +224,11 @@ void master_exec_remove(master *m, m_exec *e, bool recover)
 {
 	if (recover)
 		recover_held(m, e->fw, e->agent, &e->res, "executor", e->id);
-	for (m_exec **pp = &m->execs; *pp; pp = &(*pp)->next) {
-		if (*pp == e) {
-			*pp = e->next;
-			break;
-		}
-	}
+	DL_DELETE(m->execs, e);
+	DL_DELETE2(e->fw->execs, e, fw_prev, fw_next);
+	DL_DELETE2(e->agent->execs, e, agent_prev, agent_next);
+	HASH_DELETE(hh, m->execs_by_key, e);
+	free(e->key);
 	free(e->id);
 	free(e->info);
 	free(e);
@@ -180,8 +244,10 @@ m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const c
 	t->agent = a;
 	t->res = *res;
 	t->state = state;
-	t->next = m->tasks;
-	m->tasks = t;
+	DL_PREPEND(m->tasks, t);
+	DL_PREPEND2(fw->tasks, t, fw_prev, fw_next);
+	DL_PREPEND2(a->tasks, t, agent_prev, agent_next);
+	HASH_ADD_KEYPTR(hh, fw->tasks_by_id, t->id, strlen(t->id), t);
 	return t;
 }
 
@@ -299,12 +365,10 @@ void master_task_remove(master *m, m_task *t, bool recover)
 {
 	if (recover)
 		recover_held(m, t->fw, t->agent, &t->res, "task", t->id);
-	for (m_task **pp = &m->tasks; *pp; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	}
+	DL_DELETE(m->tasks, t);
+	DL_DELETE2(t->fw->tasks, t, fw_prev, fw_next);
+	DL_DELETE2(t->agent->tasks, t, agent_prev, agent_next);
+	HASH_DELETE(hh, t->fw->tasks_by_id, t);
 	task_archive(m, t);
 	free(t->id);
 	free(t->name);
@@ -394,26 +458,11 @@ void master_agent_hangup(m_agent *a, const char *why)
 static void hook_offer(void *ud, const ac_offer_view *v)
 {
 	master *m = ud;
-	m_fw *fw = NULL;
-	m_agent *a = NULL;
-	for (m_fw *f = m->fws; f; f = f->next)
-		if (f->ac == v->fw)
-			fw = f;
-	for (m_agent *x = m->agents; x; x = x->next)
-		if (x->ac == v->agent)
-			a = x;
-	if (!fw || !a)
-		return; /* cannot happen: every core entity has a master record */
-	m_offer *o = rt_xcalloc(1, sizeof *o);
-	char id[96];
-	snprintf(id, sizeof id, "%s-O%llu", m->id, (unsigned long long)m->next_offer++);
-	o->id = rt_xstrdup(id);
-	o->ac = v->id;
-	o->fw = fw;
-	o->agent = a;
-	o->res = *v->resources;
-	o->next = m->offers;
-	m->offers = o;
+	/* Every core entity has a master record, set as its tag. */
+	m_fw *fw = (m_fw *)(uintptr_t)v->fw_tag;
+	m_agent *a = (m_agent *)(uintptr_t)v->agent_tag;
+	assert(fw && fw->ac == v->fw && a && a->ac == v->agent);
+	m_offer *o = offer_add(m, fw, a, v);
 	if (fw->npending == fw->cappending) {
 		fw->cappending = fw->cappending ? 2 * fw->cappending : 8;
 		fw->pending = realloc(fw->pending, fw->cappending * sizeof *fw->pending);
@@ -478,12 +527,13 @@ static void send_offers(master *m, m_fw *fw)
 			pb->attributes = o->agent->info->attributes;
 			pb->n_attributes = o->agent->info->n_attributes;
 		}
+		/* The framework's executors there: the agent's few, not the cluster's. */
 		size_t nexec = 0;
-		for (m_exec *e = m->execs; e; e = e->next)
-			nexec += e->fw == fw && e->agent == o->agent;
+		for (m_exec *e = o->agent->execs; e; e = e->agent_next)
+			nexec += e->fw == fw;
 		pb->executor_ids = rt_arena_alloc(a, (nexec ? nexec : 1) * sizeof *pb->executor_ids);
-		for (m_exec *e = m->execs; e; e = e->next) {
-			if (e->fw != fw || e->agent != o->agent)
+		for (m_exec *e = o->agent->execs; e; e = e->agent_next) {
+			if (e->fw != fw)
 				continue;
 			Mesos__V1__ExecutorID *eid = rt_arena_alloc(a, sizeof *eid);
 			mesos__v1__executor_id__init(eid);
@@ -552,10 +602,9 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 {
 	rt_log(RT_WARN, "agent %s (%s:%d) removed: %s", a->id, a->hostname, a->port, why);
 	a->removed = true;
-	for (m_task *t = m->tasks, *next; t; t = next) {
-		next = t->next;
-		if (t->agent != a)
-			continue;
+	m_task *t, *tnext;
+	DL_FOREACH_SAFE2(a->tasks, t, tnext, agent_next)
+	{
 		Mesos__V1__TaskState st =
 		        t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE : MESOS__V1__TASK_STATE__TASK_LOST;
 		char msg[160];
@@ -565,11 +614,9 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		master_task_update(t, st, rt_wall_seconds());
 		master_task_remove(m, t, false);
 	}
-	for (m_exec *e = m->execs, *next; e; e = next) {
-		next = e->next;
-		if (e->agent == a)
-			master_exec_remove(m, e, false); /* the core forgets the agent's allocations */
-	}
+	m_exec *e, *enext;
+	DL_FOREACH_SAFE2(a->execs, e, enext, agent_next)
+	master_exec_remove(m, e, false); /* the core forgets the agent's allocations */
 	/* Tell every framework that the agent is gone (Mesos's FAILURE). */
 	for (m_fw *fw = m->fws; fw; fw = fw->next) {
 		Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
@@ -586,12 +633,9 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	if (ac_agent_remove(m->core, a->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
 	master_agent_hangup(a, "agent removed");
-	for (m_agent **pp = &m->agents; *pp; pp = &(*pp)->next) {
-		if (*pp == a) {
-			*pp = a->next;
-			break;
-		}
-	}
+	assert(!a->offers); /* rescinded by ac_agent_remove */
+	DL_DELETE(m->agents, a);
+	HASH_DELETE(hh, m->agents_by_id, a);
 	rt_idlist_add(&m->removed_agents, a->id);
 	m->metrics.agent_removals++;
 	free(a->id);
@@ -605,15 +649,24 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 void master_fw_remove(master *m, m_fw *fw, const char *why)
 {
 	rt_log(RT_INFO, "framework %s (%s) removed: %s", fw->id, fw->name, why);
-	/* Agents kill the framework's tasks; the master forgets them now. */
-	for (m_agent *a = m->agents; a; a = a->next) {
-		bool has = false;
-		for (m_task *t = m->tasks; t && !has; t = t->next)
-			has = t->fw == fw && t->agent == a;
-		for (m_exec *e = m->execs; e && !has; e = e->next)
-			has = e->fw == fw && e->agent == a;
-		if (!has)
-			continue;
+	/* Agents kill the framework's tasks; the master forgets them now. Each
+	 * agent that runs some of it is told once. */
+	uint64_t mark = ++m->mark;
+	size_t nheld = 0;
+	for (m_task *t = fw->tasks; t; t = t->fw_next)
+		nheld++;
+	for (m_exec *e = fw->execs; e; e = e->fw_next)
+		nheld++;
+	m_agent **held = rt_xcalloc(nheld, sizeof *held);
+	size_t nagents = 0;
+	for (m_task *t = fw->tasks; t; t = t->fw_next)
+		if (t->agent->mark != mark)
+			t->agent->mark = mark, held[nagents++] = t->agent;
+	for (m_exec *e = fw->execs; e; e = e->fw_next)
+		if (e->agent->mark != mark)
+			e->agent->mark = mark, held[nagents++] = e->agent;
+	for (size_t i = 0; i < nagents; i++) {
+		m_agent *a = held[i];
 		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 		Meso__Agent__ShutdownFramework sf = MESO__AGENT__SHUTDOWN_FRAMEWORK__INIT;
 		Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -623,20 +676,18 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		msg.shutdown_framework = &sf;
 		master_agent_send(m, a, &msg);
 	}
+	free(held);
 	/* As Mesos: the tasks are marked TASK_KILLED (no update is sent) and
 	 * join the framework's completed tasks. */
-	for (m_task *t = m->tasks, *next; t; t = next) {
-		next = t->next;
-		if (t->fw != fw)
-			continue;
+	m_task *t, *tnext;
+	DL_FOREACH_SAFE2(fw->tasks, t, tnext, fw_next)
+	{
 		master_task_update(t, MESOS__V1__TASK_STATE__TASK_KILLED, rt_wall_seconds());
 		master_task_remove(m, t, false);
 	}
-	for (m_exec *e = m->execs, *next; e; e = next) {
-		next = e->next;
-		if (e->fw == fw)
-			master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
-	}
+	m_exec *e, *enext;
+	DL_FOREACH_SAFE2(fw->execs, e, enext, fw_next)
+	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
 	ev_timer_stop(m->loop, &fw->failover);
 	ac_err err;
 	if (ac_fw_remove(m->core, fw->ac, &err) != 0)
@@ -647,12 +698,9 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		rt_http_session_on_close(s, NULL, NULL);
 		rt_http_stream_end(s);
 	}
-	for (m_fw **pp = &m->fws; *pp; pp = &(*pp)->next) {
-		if (*pp == fw) {
-			*pp = fw->next;
-			break;
-		}
-	}
+	assert(!fw->offers); /* rescinded by ac_fw_remove */
+	DL_DELETE(m->fws, fw);
+	HASH_DELETE(hh, m->fws_by_id, fw);
 	rt_idlist_add(&m->removed_fws, fw->id);
 	m->metrics.framework_removals++;
 	fw_archive(m, fw);
@@ -764,19 +812,14 @@ m_fw *master_fw_recover(master *m, const char *id)
 		return NULL;
 	}
 	ac_fw_deactivate(m->core, ac, NULL);
-	m_fw *fw = rt_xcalloc(1, sizeof *fw);
-	fw->id = rt_xstrdup(id);
+	m_fw *fw = master_fw_add(m, id, ac);
 	fw->name = rt_xstrdup("");
 	fw->role = rt_xstrdup("*");
 	fw->user = rt_xstrdup("");
-	fw->ac = ac;
 	fw->recovered = true;
-	fw->registered_ns = rt_mono_ns();
 	ev_timer_init(&fw->failover, recovery_expired, m->flags.framework_recovery_timeout, 0.);
 	fw->failover.data = m;
 	ev_timer_start(m->loop, &fw->failover);
-	fw->next = m->fws;
-	m->fws = fw;
 	m->metrics.frameworks_recovered++;
 	rt_log(RT_INFO, "framework %s recovered from an agent's tasks; waiting %.1f s for it to re-subscribe", id,
 	       m->flags.framework_recovery_timeout);
@@ -804,9 +847,12 @@ void master_shutdown(master *m)
 	for (m_agent *a = m->agents; a; a = a->next) {
 		master_agent_hangup(a, "master shutting down");
 	}
+	/* The maps go before their records: HASH_CLEAR reads the first one. */
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		HASH_CLEAR(hh, fw->tasks_by_id);
 	while (m->tasks) {
 		m_task *t = m->tasks;
-		m->tasks = t->next;
+		DL_DELETE(m->tasks, t);
 		free(t->id);
 		free(t->name);
 		free(t->executor_id);
@@ -816,9 +862,11 @@ void master_shutdown(master *m)
 		master_offer_forget(m, m->offers);
 	while (m->execs)
 		master_exec_remove(m, m->execs, false);
+	HASH_CLEAR(hh, m->fws_by_id);
+	HASH_CLEAR(hh, m->agents_by_id);
 	while (m->fws) {
 		m_fw *fw = m->fws;
-		m->fws = fw->next;
+		DL_DELETE(m->fws, fw);
 		done_tasks_clear(&fw->done);
 		free(fw->pending);
 		free(fw->id);
@@ -829,7 +877,7 @@ void master_shutdown(master *m)
 	}
 	while (m->agents) {
 		m_agent *a = m->agents;
-		m->agents = a->next;
+		DL_DELETE(m->agents, a);
 		free(a->id);
 		free(a->hostname);
 		free(a->attributes);

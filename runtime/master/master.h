@@ -13,6 +13,7 @@
 #include <ev.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <uthash.h>
 
 #include "alloccore/alloccore.h"
 #include "meso_agent.pb-c.h"
@@ -97,8 +98,22 @@ typedef struct m_done_fw {
 	m_done_tasks tasks;
 } m_done_fw;
 
+/*
+ * Records and their indexes. Each kind is on a list of the master's, newest
+ * first (the order /state and /master/state show), and in a hash map by id
+ * (uthash); tasks, executors and offers are also on lists of their
+ * framework and of their agent, in the same order, so that nothing a message
+ * does walks the whole cluster. The core's offer views carry the framework's
+ * and the agent's record as their tags (ac_fw_set_tag, ac_agent_set_tag).
+ * The lists are utlist's doubly linked ones (head->prev is the tail).
+ */
 struct m_agent {
-	m_agent *next;
+	m_agent *next, *prev; /* master.agents */
+	UT_hash_handle hh;    /* master.agents_by_id */
+	m_task *tasks;        /* its tasks (m_task.agent_next) */
+	m_exec *execs;        /* its custom executors (m_exec.agent_next) */
+	m_offer *offers;      /* its outstanding offers (m_offer.agent_next) */
+	uint64_t mark;        /* a pass that visits it once (master.mark) */
 	char *id;
 	char *hostname;
 	int port;
@@ -115,7 +130,12 @@ struct m_agent {
 };
 
 struct m_fw {
-	m_fw *next;
+	m_fw *next, *prev;   /* master.fws */
+	UT_hash_handle hh;   /* master.fws_by_id */
+	m_task *tasks;       /* its tasks (m_task.fw_next) */
+	m_task *tasks_by_id; /* the same, by id (m_task.hh) */
+	m_exec *execs;       /* its custom executors (m_exec.fw_next) */
+	m_offer *offers;     /* its outstanding offers (m_offer.fw_next) */
 	char *id;
 	char *name;
 	char *role;
@@ -138,7 +158,11 @@ struct m_fw {
 };
 
 struct m_task {
-	m_task *next;
+	m_task *next, *prev;             /* master.tasks */
+	m_task *fw_next, *fw_prev;       /* m_fw.tasks */
+	m_task *agent_next, *agent_prev; /* m_agent.tasks */
+	UT_hash_handle hh;               /* m_fw.tasks_by_id */
+	uint64_t mark;                   /* reported by a re-registering agent (master.mark) */
 	char *id;
 	char *name;
 	m_fw *fw;
@@ -154,7 +178,13 @@ struct m_task {
 /* A framework's custom executor on an agent: its resources are charged from
  * the launch of its first task until the agent says its process ended. */
 struct m_exec {
-	m_exec *next;
+	m_exec *next, *prev;             /* master.execs */
+	m_exec *fw_next, *fw_prev;       /* m_fw.execs */
+	m_exec *agent_next, *agent_prev; /* m_agent.execs */
+	UT_hash_handle hh;               /* master.execs_by_key: framework, agent, id */
+	uint8_t *key;
+	size_t key_len;
+	uint64_t mark; /* reported by a re-registering agent (master.mark) */
 	char *id;
 	m_fw *fw;
 	m_agent *agent;
@@ -164,7 +194,12 @@ struct m_exec {
 };
 
 struct m_offer {
-	m_offer *next;
+	m_offer *next, *prev;             /* master.offers */
+	m_offer *fw_next, *fw_prev;       /* m_fw.offers */
+	m_offer *agent_next, *agent_prev; /* m_agent.offers */
+	UT_hash_handle hh;                /* master.offers_by_id */
+	UT_hash_handle hh_ac;             /* master.offers_by_ac: the core's offer id */
+	uint64_t mark;                    /* named by the ACCEPT in progress (master.mark) */
 	char *id;
 	ac_offer_id ac;
 	m_fw *fw;
@@ -206,11 +241,14 @@ typedef struct master {
 	char id[37];
 	ac_core *core;
 	rt_http_server *http;
-	m_agent *agents;
-	m_fw *fws;
+	m_agent *agents, *agents_by_id;
+	m_fw *fws, *fws_by_id;
 	m_task *tasks;
-	m_offer *offers;
-	m_exec *execs;
+	m_offer *offers, *offers_by_id, *offers_by_ac;
+	m_exec *execs, *execs_by_key;
+	/* Passes that visit records once stamp them with a fresh value of this
+	 * (m_agent.mark, ...) instead of keeping a set aside. */
+	uint64_t mark;
 	uint64_t next_fw, next_agent, next_offer;
 	rt_idlist removed_fws, removed_agents; /* the last MASTER_REMOVED_IDS of each */
 	/* Removed frameworks, oldest first, at most --max_completed_frameworks. */
@@ -235,11 +273,18 @@ ac_time master_now(const master *m);
 void master_allocate(master *m);
 /* Schedules a pass in a few milliseconds (resources freed up). */
 void master_allocate_soon(master *m);
+/* Lookups by id, in O(1): NULL when unknown. */
 m_agent *master_agent_find(master *m, const char *id);
 m_fw *master_fw_find(master *m, const char *id);
 bool master_fw_was_removed(const master *m, const char *id);
 bool master_agent_was_removed(const master *m, const char *id);
 m_task *master_task_find(master *m, const m_fw *fw, const char *task_id);
+/* Records an agent (or framework) the core knows as `ac`, on the lists and
+ * maps and as the core's tag; the caller fills in the rest. */
+m_agent *master_agent_add(master *m, const char *id, ac_agent_id ac);
+m_fw *master_fw_add(master *m, const char *id, ac_fw_id ac);
+/* The framework is now the core's `ac` (a recovered one changing role). */
+void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac);
 m_offer *master_offer_find(master *m, const char *id);
 /* Drops an offer the core no longer holds (accepted or rescinded). */
 void master_offer_forget(master *m, m_offer *o);

@@ -23,6 +23,11 @@ typedef struct new_execs {
 	size_t n;
 } new_execs;
 
+/* The id of a task found valid, in the call's map of them. */
+typedef struct ok_id {
+	UT_hash_handle hh;
+} ok_id;
+
 /* One ACCEPT on its way through the steps. */
 typedef struct accept_ctx {
 	master *m;
@@ -35,10 +40,12 @@ typedef struct accept_ctx {
 	const Mesos__V1__TaskInfo **tasks; /* the LAUNCH tasks of the call */
 	size_t ntasks;
 	ac_resources left, used;
-	/* Tasks found valid, launched once the core took the accept. */
+	/* Tasks found valid, launched once the core took the accept, and
+	 * their ids (a task id may be used once per call, too). */
 	const Mesos__V1__TaskInfo **ok;
 	ac_resources *okres;
 	size_t nok;
+	ok_id *ok_ids, *ok_by_id;
 	new_execs ne;
 } accept_ctx;
 
@@ -74,6 +81,7 @@ static const char *accept_check_offers(accept_ctx *x)
 {
 	const Accept *acc = x->acc;
 	const char *bad = NULL;
+	uint64_t mark = ++x->m->mark;
 	x->offers = rt_xcalloc(acc->n_offer_ids, sizeof *x->offers);
 	for (size_t i = 0; i < acc->n_offer_ids; i++) {
 		m_offer *o = master_offer_find(x->m, acc->offer_ids[i]->value);
@@ -81,13 +89,11 @@ static const char *accept_check_offers(accept_ctx *x)
 			bad = "Offer is no longer valid (rescinded, used, or unknown)";
 			continue;
 		}
-		bool dup = false;
-		for (size_t k = 0; k < x->noffers; k++)
-			dup |= x->offers[k] == o;
-		if (dup) {
+		if (o->mark == mark) {
 			bad = "Offer appears more than once";
 			continue;
 		}
+		o->mark = mark;
 		if (x->agent && o->agent != x->agent)
 			bad = "Offers of different agents in one ACCEPT";
 		x->agent = o->agent;
@@ -196,9 +202,10 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 		                 : "Task uses more resources than offered";
 	/* Last, as before: a repeat within the call is reported only when the
 	 * task is otherwise valid. */
-	for (size_t j = 0; j < x->nok; j++)
-		if (strcmp(x->ok[j]->task_id->value, ti->task_id->value) == 0)
-			return "Task has duplicate ID";
+	ok_id *seen;
+	HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
+	if (seen)
+		return "Task has duplicate ID";
 	return NULL;
 }
 
@@ -212,6 +219,7 @@ static void accept_check_tasks(accept_ctx *x)
 		ac_resources_add(&x->left, &x->offers[i]->res);
 	x->ok = rt_xcalloc(x->ntasks, sizeof *x->ok);
 	x->okres = rt_xcalloc(x->ntasks, sizeof *x->okres);
+	x->ok_ids = rt_xcalloc(x->ntasks, sizeof *x->ok_ids);
 	x->ne.info = rt_xcalloc(x->ntasks, sizeof *x->ne.info);
 	x->ne.res = rt_xcalloc(x->ntasks, sizeof *x->ne.res);
 	for (size_t i = 0; i < x->ntasks; i++) {
@@ -234,6 +242,8 @@ static void accept_check_tasks(accept_ctx *x)
 			x->ne.info[x->ne.n] = ti->executor;
 			x->ne.res[x->ne.n++] = eres;
 		}
+		ok_id *k = &x->ok_ids[x->nok];
+		HASH_ADD_KEYPTR(hh, x->ok_by_id, ti->task_id->value, strlen(ti->task_id->value), k);
 		x->ok[x->nok] = ti;
 		x->okres[x->nok++] = res;
 	}
@@ -310,8 +320,8 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	/* An executor this launch was to start never runs: free it too. */
 	m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;
 	bool used = false;
-	for (m_task *o = m->tasks; o && e && !used; o = o->next)
-		used = o->fw == fw && o->agent == a && o->executor_id && strcmp(o->executor_id, e->id) == 0;
+	for (m_task *o = a->tasks; o && e && !used; o = o->agent_next)
+		used = o->fw == fw && o->executor_id && strcmp(o->executor_id, e->id) == 0;
 	if (e && !used)
 		master_exec_remove(m, e, true);
 }
@@ -335,6 +345,8 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	}
 	free(x.tasks);
 	free(x.offers);
+	HASH_CLEAR(hh, x.ok_by_id);
+	free(x.ok_ids);
 	free(x.ok);
 	free(x.okres);
 	free(x.ne.info);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <utlist.h>
 
 #include "master.h"
 #include "rt_attributes.h"
@@ -68,15 +69,17 @@ static void kill_orphans(master *m, m_agent *a, const char *fw_id)
  * their resources; the ones the master did not know are charged. */
 static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__Register *reg)
 {
-	for (m_exec *e = m->execs, *next; e; e = next) {
-		next = e->next;
-		if (e->agent != a)
-			continue;
-		bool found = false;
-		for (size_t i = 0; i < reg->n_executors && !found; i++)
-			found = strcmp(reg->executors[i]->executor->executor_id->value, e->id) == 0 &&
-			        strcmp(reg->executors[i]->framework_id->value, e->fw->id) == 0;
-		if (!found)
+	uint64_t mark = ++m->mark;
+	for (size_t i = 0; i < reg->n_executors; i++) {
+		m_fw *fw = master_fw_find(m, reg->executors[i]->framework_id->value);
+		m_exec *e = fw ? master_exec_find(m, fw, a, reg->executors[i]->executor->executor_id->value) : NULL;
+		if (e)
+			e->mark = mark;
+	}
+	m_exec *e, *enext;
+	DL_FOREACH_SAFE2(a->execs, e, enext, agent_next)
+	{
+		if (e->mark != mark)
 			master_exec_remove(m, e, true);
 	}
 	for (size_t i = 0; i < reg->n_executors; i++) {
@@ -108,15 +111,17 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 {
 	/* Tasks the master has on this agent that the agent does not report are
 	 * gone (the agent restarted, or the launch never arrived). */
-	for (m_task *t = m->tasks, *next; t; t = next) {
-		next = t->next;
-		if (t->agent != a)
-			continue;
-		bool found = false;
-		for (size_t i = 0; i < reg->n_tasks && !found; i++)
-			found = strcmp(reg->tasks[i]->task->task_id->value, t->id) == 0 &&
-			        strcmp(reg->tasks[i]->framework_id->value, t->fw->id) == 0;
-		if (!found) {
+	uint64_t mark = ++m->mark;
+	for (size_t i = 0; i < reg->n_tasks; i++) {
+		m_fw *fw = master_fw_find(m, reg->tasks[i]->framework_id->value);
+		m_task *t = fw ? master_task_find(m, fw, reg->tasks[i]->task->task_id->value) : NULL;
+		if (t && t->agent == a)
+			t->mark = mark;
+	}
+	m_task *t, *tnext;
+	DL_FOREACH_SAFE2(a->tasks, t, tnext, agent_next)
+	{
+		if (t->mark != mark) {
 			Mesos__V1__TaskState gone = t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
 			                                                   : MESOS__V1__TASK_STATE__TASK_LOST;
 			master_send_status(m, t->fw, t->id, a->id, gone,
@@ -153,9 +158,9 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			       err.msg);
 			continue;
 		}
-		m_task *t = master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
+		m_task *added = master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
 		if (rt->task->executor)
-			t->executor_id = rt_xstrdup(rt->task->executor->executor_id->value);
+			added->executor_id = rt_xstrdup(rt->task->executor->executor_id->value);
 	}
 	reconcile_agent_executors(m, a, reg);
 }
@@ -190,13 +195,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 			rt_conn_close(c, "rejected by the allocator");
 			return;
 		}
-		a = rt_xcalloc(1, sizeof *a);
-		a->id = rt_xstrdup(id);
-		a->ac = ac;
+		a = master_agent_add(m, id, ac);
 		a->total = total;
-		a->registered_ns = rt_mono_ns();
-		a->next = m->agents;
-		m->agents = a;
 	} else {
 		if (a->deactivated && ac_agent_activate(m->core, a->ac, &err) == 0)
 			a->deactivated = false;

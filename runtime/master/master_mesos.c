@@ -201,19 +201,14 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 
 	json_t *used = model_new(), *offered = model_new();
 	json_t *tasks = json_array(), *offers = json_array();
-	for (m_task *t = m->tasks; t; t = t->next) {
-		if (t->fw != fw)
-			continue;
+	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		model_add(m, used, &t->res);
 		json_array_append_new(tasks, task_json(m, t));
 	}
 	/* Mesos counts what executors hold as used. */
-	for (m_exec *e = m->execs; e; e = e->next)
-		if (e->fw == fw)
-			model_add(m, used, &e->res);
-	for (m_offer *o = m->offers; o; o = o->next) {
-		if (o->fw != fw)
-			continue;
+	for (m_exec *e = fw->execs; e; e = e->fw_next)
+		model_add(m, used, &e->res);
+	for (m_offer *o = fw->offers; o; o = o->fw_next) {
 		model_add(m, offered, &o->res);
 		json_t *oj = json_object();
 		json_object_set_new(oj, "id", json_string(o->id));
@@ -302,15 +297,12 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "unreserved_resources", model_of(m, &a->total));
 	json_object_set_new(j, "reserved_resources", json_object());
 	json_t *used = model_new(), *offered = model_new();
-	for (m_task *t = m->tasks; t; t = t->next)
-		if (t->agent == a)
-			model_add(m, used, &t->res);
-	for (m_exec *e = m->execs; e; e = e->next)
-		if (e->agent == a)
-			model_add(m, used, &e->res);
-	for (m_offer *o = m->offers; o; o = o->next)
-		if (o->agent == a)
-			model_add(m, offered, &o->res);
+	for (m_task *t = a->tasks; t; t = t->agent_next)
+		model_add(m, used, &t->res);
+	for (m_exec *e = a->execs; e; e = e->agent_next)
+		model_add(m, used, &e->res);
+	for (m_offer *o = a->offers; o; o = o->agent_next)
+		model_add(m, offered, &o->res);
 	json_object_set_new(j, "used_resources", used);
 	json_object_set_new(j, "offered_resources", offered);
 	json_object_set_new(j, "active", json_boolean(a->conn != NULL && !a->deactivated));

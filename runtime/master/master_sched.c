@@ -122,15 +122,13 @@ static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 		refuse(m, s, 400, msg);
 		return false;
 	}
-	for (m_task *t = m->tasks; t; t = t->next) {
-		if (t->fw != fw)
-			continue;
+	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
 			       err.msg);
 	}
 	ac_fw_remove(m->core, fw->ac, NULL);
-	fw->ac = ac;
+	master_fw_set_core(m, fw, ac);
 	return true;
 }
 
@@ -209,14 +207,9 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			refuse(m, s, 400, msg);
 			return;
 		}
-		fw = rt_xcalloc(1, sizeof *fw);
-		fw->id = rt_xstrdup(id);
-		fw->ac = ac;
-		fw->registered_ns = rt_mono_ns();
+		fw = master_fw_add(m, id, ac);
 		ev_timer_init(&fw->failover, failover_expired, 1., 0.);
 		fw->failover.data = m;
-		fw->next = m->fws;
-		m->fws = fw;
 		rt_log(RT_INFO, "framework %s (%s) subscribed from %s, role %s", id, fi->name, rt_http_session_peer(s),
 		       role);
 	}
@@ -332,9 +325,8 @@ static void reconcile_one(master *m, m_fw *fw, m_task *t)
 static void reconcile_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Reconcile *r)
 {
 	if (r->n_tasks == 0) {
-		for (m_task *t = m->tasks; t; t = t->next)
-			if (t->fw == fw)
-				reconcile_one(m, fw, t);
+		for (m_task *t = fw->tasks; t; t = t->fw_next)
+			reconcile_one(m, fw, t);
 		return;
 	}
 	for (size_t i = 0; i < r->n_tasks; i++) {
