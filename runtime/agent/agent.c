@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utlist.h>
 
 #include "rt_attributes.h"
 #include "rt_resources.h"
@@ -28,22 +29,46 @@ void agent_send(agent *a, const Meso__Agent__AgentMessage *msg)
 	free(bytes);
 }
 
+/* A task's key: its framework's id and its own, a NUL between (ids hold
+ * none), so the ids of two frameworks never meet. The caller frees it. */
+static char *task_key(const char *fw_id, const char *task_id, size_t *len)
+{
+	size_t f = strlen(fw_id), t = strlen(task_id);
+	char *k = rt_xmalloc(f + 1 + t);
+	memcpy(k, fw_id, f + 1);
+	memcpy(k + f + 1, task_id, t);
+	*len = f + 1 + t;
+	return k;
+}
+
 a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id)
 {
-	for (a_task *t = a->tasks; t; t = t->next)
-		if (strcmp(t->fw_id, fw_id) == 0 && strcmp(t->id, task_id) == 0)
-			return t;
-	return NULL;
+	size_t len;
+	char *key = task_key(fw_id, task_id, &len);
+	a_task *t;
+	HASH_FIND(hh, a->tasks_by_key, key, len, t);
+	free(key);
+	return t;
+}
+
+a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
+{
+	a_task *t = rt_xcalloc(1, sizeof *t);
+	t->agent = a;
+	t->fw_id = rt_xstrdup(fw_id);
+	t->id = rt_xstrdup(task_id);
+	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
+	t->key = task_key(fw_id, task_id, &t->key_len);
+	DL_PREPEND(a->tasks, t);
+	HASH_ADD_KEYPTR(hh, a->tasks_by_key, t->key, t->key_len, t);
+	return t;
 }
 
 void agent_task_forget(agent *a, a_task *t)
 {
-	for (a_task **pp = &a->tasks; *pp; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	}
+	DL_DELETE(a->tasks, t);
+	HASH_DELETE(hh, a->tasks_by_key, t);
+	free(t->key);
 	ev_child_stop(a->loop, &t->child);
 	ev_timer_stop(a->loop, &t->kill_timer);
 	agent_cgroups_destroy(t);
@@ -213,16 +238,10 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 		       rt->framework_id->value);
 		return;
 	}
-	a_task *t = rt_xcalloc(1, sizeof *t);
-	t->agent = a;
-	t->fw_id = rt_xstrdup(rt->framework_id->value);
-	t->id = rt_xstrdup(ti->task_id->value);
+	a_task *t = agent_task_add(a, rt->framework_id->value, ti->task_id->value);
 	t->info_len = mesos__v1__task_info__get_packed_size(ti);
 	t->info = rt_xmalloc(t->info_len);
 	mesos__v1__task_info__pack(ti, t->info);
-	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
-	t->next = a->tasks;
-	a->tasks = t;
 	a->metrics.tasks_launched++;
 	if (ti->executor)
 		agent_executor_run(a, t, ti, rt->framework_info);
@@ -238,12 +257,7 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
 	if (!t) {
 		/* Unknown here: say so with an update the framework can act on. */
-		t = rt_xcalloc(1, sizeof *t);
-		t->agent = a;
-		t->fw_id = rt_xstrdup(k->framework_id->value);
-		t->id = rt_xstrdup(k->task_id->value);
-		t->next = a->tasks;
-		a->tasks = t;
+		t = agent_task_add(a, k->framework_id->value, k->task_id->value);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <uthash.h>
 
 #include "alloccore/alloccore.h"
 #include "meso_agent.pb-c.h"
@@ -53,7 +54,10 @@ typedef struct a_update {
 struct a_executor;
 
 typedef struct a_task {
-	struct a_task *next;
+	struct a_task *next, *prev; /* agent.tasks, newest first (utlist) */
+	UT_hash_handle hh;          /* agent.tasks_by_key: framework id, NUL, task id */
+	char *key;
+	size_t key_len;
 	struct agent *agent;
 	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
 	bool launched;           /* LAUNCH sent to the executor */
@@ -138,7 +142,7 @@ typedef struct agent {
 	int64_t last_heard_ns;
 	double reconnect_delay;
 	ev_timer reconnect_timer, ping_timer, retry_timer;
-	a_task *tasks;
+	a_task *tasks, *tasks_by_key;
 	a_executor *executors;
 	ev_timer exec_heartbeat_timer, stop_timer;
 	bool stopping;                     /* SIGTERM: waiting for executors to shut down */
@@ -161,7 +165,10 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st);
 void agent_send(agent *a, const Meso__Agent__AgentMessage *msg);
 /* Frees a task that is terminal and fully acknowledged (or abandoned). */
 void agent_task_forget(agent *a, a_task *t);
+/* The task of a framework with that id, in O(1), or NULL. */
 a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id);
+/* A new task record (STAGING) on the agent's list and map. */
+a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id);
 
 /* agent_tasks.c */
 /* Kills what an earlier agent with the same work_dir left running. */
