@@ -440,3 +440,30 @@ void mh_agent_close(mh_agent *a)
 {
 	rt_conn_close(a->conn, "closed by the test");
 }
+
+/* --------------------------------------------------------------- fixture */
+
+int fx_setup(void **state)
+{
+	fx *x = calloc(1, sizeof *x);
+	assert_non_null(x);
+	mh_start(&x->h);
+	*state = x;
+	return 0;
+}
+
+int fx_teardown(void **state)
+{
+	fx *x = *state;
+	mh_stop(&x->h);
+	free(x);
+	return 0;
+}
+
+void fx_offer(fx *x, const char *resources, bool partition_aware)
+{
+	mh_agent_register(&x->h, &x->a, NULL, resources, NULL, 0);
+	mh_subscribe(&x->h, &x->f, "fw", "web", partition_aware);
+	mh_allocate(&x->h);
+	mh_offers(&x->f, 1, &x->offer, NULL);
+}

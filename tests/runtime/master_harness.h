@@ -104,4 +104,21 @@ void mh_agent_status(mh_agent *a, const char *fw_id, const char *task_id, Mesos_
 /* Closes the connection from the agent's side. */
 void mh_agent_close(mh_agent *a);
 
+/* The fixture the master's tests start from: a master, an agent, a
+ * framework and the framework's offer. */
+typedef struct fx {
+	mh h;
+	mh_fw f;
+	mh_agent a;
+	const char *offer;
+} fx;
+
+/* cmocka setup: a started master in a new fixture (agent and framework
+ * not yet there); teardown stops and frees it. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
+/* Registers x->a with resources, subscribes x->f (role "web") and runs a
+ * pass, whose one offer lands in x->offer. */
+void fx_offer(fx *x, const char *resources, bool partition_aware);
+
 #endif

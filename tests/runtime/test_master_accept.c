@@ -27,40 +27,17 @@
 #define RUN_TASK    MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK
 
 /* One agent with cpus:4;mem:1024, one framework holding its offer. */
-typedef struct fx {
-	mh h;
-	mh_fw f;
-	mh_agent a;
-	const char *offer;
-} fx;
-
-static int start(void **state, bool partition_aware)
-{
-	fx *x = calloc(1, sizeof *x);
-	mh_start(&x->h);
-	mh_agent_register(&x->h, &x->a, NULL, "cpus:4;mem:1024", NULL, 0);
-	mh_subscribe(&x->h, &x->f, "fw", "web", partition_aware);
-	mh_allocate(&x->h);
-	mh_offers(&x->f, 1, &x->offer, NULL);
-	*state = x;
-	return 0;
-}
-
 static int setup(void **state)
 {
-	return start(state, false);
+	fx_setup(state);
+	fx_offer(*state, "cpus:4;mem:1024", false);
+	return 0;
 }
 
 static int setup_partition_aware(void **state)
 {
-	return start(state, true);
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	mh_stop(&x->h);
-	free(x);
+	fx_setup(state);
+	fx_offer(*state, "cpus:4;mem:1024", true);
 	return 0;
 }
 
@@ -475,8 +452,8 @@ static void test_incompatible_with_a_running_executor(void **state)
 	mh_expect_quiet(&x->f);
 }
 
-#define T(fn)       cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define T_AWARE(fn) cmocka_unit_test_setup_teardown(fn, setup_partition_aware, teardown)
+#define T(fn)       cmocka_unit_test_setup_teardown(fn, setup, fx_teardown)
+#define T_AWARE(fn) cmocka_unit_test_setup_teardown(fn, setup_partition_aware, fx_teardown)
 
 int main(void)
 {

@@ -21,31 +21,20 @@
 
 /* One agent; a framework (partition-aware or not) with task t1 launched and
  * RUNNING, and t2 launched (STAGING). */
-typedef struct fx {
-	mh h;
-	mh_fw f;
-	mh_agent a;
-} fx;
-
 static int start(void **state, bool partition_aware)
 {
-	fx *x = calloc(1, sizeof *x);
-	mh_start(&x->h);
-	mh_agent_register(&x->h, &x->a, NULL, "cpus:4;mem:1024", NULL, 0);
-	mh_subscribe(&x->h, &x->f, "fw", "web", partition_aware);
-	mh_allocate(&x->h);
-	const char *offer;
-	mh_offers(&x->f, 1, &offer, NULL);
+	fx_setup(state);
+	fx *x = *state;
+	fx_offer(x, "cpus:4;mem:1024", partition_aware);
 	Mesos__V1__TaskInfo *t[] = {mh_task(&x->h, "t1", x->a.id, "cpus:1", "sleep 9"),
 	                            mh_task(&x->h, "t2", x->a.id, "cpus:1", "sleep 9")};
-	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 2, -1), 202);
+	assert_int_equal(mh_accept(&x->f, &x->offer, 1, t, 2, -1), 202);
 	for (int i = 0; i < 2; i++)
 		meso__agent__agent_message__free_unpacked(
 		        mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK), NULL);
 	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, NULL);
 	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
-	*state = x;
 	return 0;
 }
 
@@ -59,16 +48,8 @@ static int setup_partition_aware(void **state)
 	return start(state, true);
 }
 
-static int teardown(void **state)
-{
-	fx *x = *state;
-	mh_stop(&x->h);
-	free(x);
-	return 0;
-}
-
 /* RECONCILE of (task, agent) pairs; n = 0 is implicit. */
-static void reconcile(fx *x, const char *const *tasks, const char *const *agents, size_t n)
+static void reconcile(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
 {
 	Mesos__V1__Scheduler__Call__Reconcile__Task rt[4], *rtp[4];
 	Mesos__V1__TaskID tid[4];
@@ -93,14 +74,14 @@ static void reconcile(fx *x, const char *const *tasks, const char *const *agents
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
 	call.reconcile = &r;
-	assert_int_equal(mh_call(&x->f, &call), 202);
+	assert_int_equal(mh_call(f, &call), 202);
 }
 
 static void test_known_tasks_report_their_state(void **state)
 {
 	fx *x = *state;
 	const char *tasks[] = {"t2", "t1"}, *agents[] = {x->a.id, NULL};
-	reconcile(x, tasks, agents, 2);
+	reconcile(&x->f, tasks, agents, 2);
 	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_STAGING, RECONCILIATION, "Latest task state");
 	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, RECONCILIATION, "Latest task state");
 	mh_expect_quiet(&x->f);
@@ -109,7 +90,7 @@ static void test_known_tasks_report_their_state(void **state)
 static void test_implicit_covers_every_task_of_the_framework(void **state)
 {
 	fx *x = *state;
-	reconcile(x, NULL, NULL, 0);
+	reconcile(&x->f, NULL, NULL, 0);
 	/* Newest first: the order of the master's task list. */
 	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_STAGING, RECONCILIATION, NULL);
 	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, RECONCILIATION, NULL);
@@ -117,12 +98,7 @@ static void test_implicit_covers_every_task_of_the_framework(void **state)
 	/* Another framework has no tasks: an implicit reconcile answers nothing. */
 	mh_fw other;
 	mh_subscribe(&x->h, &other, "other", "web", false);
-	Mesos__V1__Scheduler__Call__Reconcile r = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
-	call.reconcile = &r;
-	assert_int_equal(mh_call(&other, &call), 202);
+	reconcile(&other, NULL, NULL, 0);
 	mh_expect_quiet(&other);
 }
 
@@ -130,7 +106,7 @@ static void test_unknown_tasks_are_lost(void **state)
 {
 	fx *x = *state;
 	const char *tasks[] = {"nope", "nope2"}, *agents[] = {x->a.id, "no-such-agent"};
-	reconcile(x, tasks, agents, 2);
+	reconcile(&x->f, tasks, agents, 2);
 	mh_expect_update(&x->f, "nope", MESOS__V1__TASK_STATE__TASK_LOST, RECONCILIATION, "unknown to the agent");
 	mh_expect_update(&x->f, "nope2", MESOS__V1__TASK_STATE__TASK_LOST, RECONCILIATION, "Task is unknown");
 }
@@ -139,7 +115,7 @@ static void test_unknown_tasks_are_gone_or_unknown_for_partition_aware(void **st
 {
 	fx *x = *state;
 	const char *tasks[] = {"nope", "nope2", "nope3"}, *agents[] = {x->a.id, "no-such-agent", NULL};
-	reconcile(x, tasks, agents, 3);
+	reconcile(&x->f, tasks, agents, 3);
 	mh_expect_update(&x->f, "nope", MESOS__V1__TASK_STATE__TASK_GONE, RECONCILIATION, NULL);
 	mh_expect_update(&x->f, "nope2", MESOS__V1__TASK_STATE__TASK_UNKNOWN, RECONCILIATION, NULL);
 	mh_expect_update(&x->f, "nope3", MESOS__V1__TASK_STATE__TASK_UNKNOWN, RECONCILIATION, NULL);
@@ -151,22 +127,7 @@ static void test_tasks_of_another_framework_are_unknown(void **state)
 	mh_fw other;
 	mh_subscribe(&x->h, &other, "other", "web", false);
 	const char *tasks[] = {"t1"}, *agents[] = {x->a.id};
-	Mesos__V1__Scheduler__Call__Reconcile__Task rt = MESOS__V1__SCHEDULER__CALL__RECONCILE__TASK__INIT;
-	Mesos__V1__Scheduler__Call__Reconcile__Task *rtp[] = {&rt};
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
-	tid.value = (char *)tasks[0];
-	aid.value = (char *)agents[0];
-	rt.task_id = &tid;
-	rt.agent_id = &aid;
-	Mesos__V1__Scheduler__Call__Reconcile r = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
-	r.tasks = rtp;
-	r.n_tasks = 1;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
-	call.reconcile = &r;
-	assert_int_equal(mh_call(&other, &call), 202);
+	reconcile(&other, tasks, agents, 1);
 	mh_expect_update(&other, "t1", MESOS__V1__TASK_STATE__TASK_LOST, RECONCILIATION, "unknown to the agent");
 }
 
@@ -203,8 +164,8 @@ static void test_kill_of_an_unknown_task_is_lost(void **state)
 	assert_null(mh_agent_frame(&x->a));
 }
 
-#define T(fn)       cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define T_AWARE(fn) cmocka_unit_test_setup_teardown(fn, setup_partition_aware, teardown)
+#define T(fn)       cmocka_unit_test_setup_teardown(fn, setup, fx_teardown)
+#define T_AWARE(fn) cmocka_unit_test_setup_teardown(fn, setup_partition_aware, fx_teardown)
 
 int main(void)
 {

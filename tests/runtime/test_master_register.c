@@ -19,38 +19,12 @@
 #include "master_harness.h"
 #include "rt_resources.h"
 
-typedef struct fx {
-	mh h;
-	mh_fw f;
-	mh_agent a;
-} fx;
-
-static int setup(void **state)
-{
-	fx *x = calloc(1, sizeof *x);
-	mh_start(&x->h);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	mh_stop(&x->h);
-	free(x);
-	return 0;
-}
-
 /* Agent a with cpus:2;mem:256 and framework f running t1 on cpus:1 of it. */
 static void with_task(fx *x, bool partition_aware)
 {
-	mh_agent_register(&x->h, &x->a, NULL, "cpus:2;mem:256", NULL, 0);
-	mh_subscribe(&x->h, &x->f, "fw", "web", partition_aware);
-	mh_allocate(&x->h);
-	const char *offer;
-	mh_offers(&x->f, 1, &offer, NULL);
+	fx_offer(x, "cpus:2;mem:256", partition_aware);
 	Mesos__V1__TaskInfo *t[] = {mh_task(&x->h, "t1", x->a.id, "cpus:1;mem:128", "sleep 9")};
-	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, 3600), 202);
+	assert_int_equal(mh_accept(&x->f, &x->offer, 1, t, 1, 3600), 202);
 	meso__agent__agent_message__free_unpacked(mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK),
 	                                          NULL);
 }
@@ -288,7 +262,7 @@ static void test_teardown_shuts_the_framework_down_on_its_agents(void **state)
 	assert_int_equal(x->h.m.done_fws->tasks.head->state, MESOS__V1__TASK_STATE__TASK_KILLED);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
 {

@@ -18,34 +18,15 @@
 #include "master_harness.h"
 
 /* One agent with cpus:2, a framework with task t1 launched on all of it. */
-typedef struct fx {
-	mh h;
-	mh_fw f;
-	mh_agent a;
-} fx;
-
 static int setup(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	mh_start(&x->h);
-	mh_agent_register(&x->h, &x->a, NULL, "cpus:2;mem:256", NULL, 0);
-	mh_subscribe(&x->h, &x->f, "fw", "web", false);
-	mh_allocate(&x->h);
-	const char *offer;
-	mh_offers(&x->f, 1, &offer, NULL);
+	fx_setup(state);
+	fx *x = *state;
+	fx_offer(x, "cpus:2;mem:256", false);
 	Mesos__V1__TaskInfo *t[] = {mh_task(&x->h, "t1", x->a.id, "cpus:2;mem:256", "sleep 9")};
-	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, -1), 202);
+	assert_int_equal(mh_accept(&x->f, &x->offer, 1, t, 1, -1), 202);
 	meso__agent__agent_message__free_unpacked(mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK),
 	                                          NULL);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *x = *state;
-	mh_stop(&x->h);
-	free(x);
 	return 0;
 }
 
@@ -176,7 +157,7 @@ static void test_update_before_register_closes_the_connection(void **state)
 	rt_conn_destroy(stranger.conn);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fx_teardown)
 
 int main(void)
 {
