@@ -51,7 +51,9 @@ a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id)
 	return t;
 }
 
-a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
+/* A new task record (STAGING) on the agent's list and map: the one place
+ * that makes one. */
+static a_task *task_add(agent *a, const char *fw_id, const char *task_id)
 {
 	a_task *t = rt_xcalloc(1, sizeof *t);
 	t->agent = a;
@@ -238,7 +240,7 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 		       rt->framework_id->value);
 		return;
 	}
-	a_task *t = agent_task_add(a, rt->framework_id->value, ti->task_id->value);
+	a_task *t = task_add(a, rt->framework_id->value, ti->task_id->value);
 	t->info_len = mesos__v1__task_info__get_packed_size(ti);
 	t->info = rt_xmalloc(t->info_len);
 	mesos__v1__task_info__pack(ti, t->info);
@@ -257,7 +259,7 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
 	if (!t) {
 		/* Unknown here: say so with an update the framework can act on. */
-		t = agent_task_add(a, k->framework_id->value, k->task_id->value);
+		t = task_add(a, k->framework_id->value, k->task_id->value);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;

@@ -167,8 +167,6 @@ void agent_send(agent *a, const Meso__Agent__AgentMessage *msg);
 void agent_task_forget(agent *a, a_task *t);
 /* The task of a framework with that id, in O(1), or NULL. */
 a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id);
-/* A new task record (STAGING) on the agent's list and map. */
-a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id);
 
 /* agent_tasks.c */
 /* Kills what an earlier agent with the same work_dir left running. */
