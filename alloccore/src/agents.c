@@ -67,8 +67,8 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 		return rc;
 	if (ac__names_find(c, &c->agent_names, agent_name_of, agent_next_of, name))
 		return ac__fail(err, AC_EEXIST, "agent %s already exists", name);
-	uint32_t s = ac__pool_alloc(&c->agents);
-	if (!s)
+	uint32_t s;
+	if (ac__pool_alloc(&c->agents, &s))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	agent *ag = AGENT(c, s);
 	ag->name = ac__str_dup(name);
@@ -98,19 +98,17 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 	return 0;
 }
 
-static uint32_t agent_resolve(const ac_core *c, ac_agent_id id, ac_err *err)
+static int agent_resolve(const ac_core *c, ac_agent_id id, uint32_t *slot, ac_err *err)
 {
-	uint32_t s = ac__agent_slot(c, id);
-	if (!s)
-		ac__fail(err, AC_ENOENT, "unknown agent (stale or invalid handle %#llx)", (unsigned long long)id);
-	return s;
+	return ac__pool_resolve(&c->agents, id, "agent", slot, err);
 }
 
 int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_REMOVED);
 	ac__allocs_drop_of_agent(c, s);
 	agent *ag = AGENT(c, s);
@@ -132,10 +130,10 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 
 int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
-	int rc;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	if (!total)
 		return ac__fail(err, AC_EINVAL, "no resources given");
 	if ((rc = ac__res_check(c, total, "agent total", err)))
@@ -195,9 +193,10 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 
 int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_DEACTIVATED);
 	AGENT(c, s)->inactive = true;
 	return 0;
@@ -205,18 +204,20 @@ int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)
 
 int ac_agent_activate(ac_core *c, ac_agent_id id, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	AGENT(c, s)->inactive = false;
 	return 0;
 }
 
 int ac_agent_set_attributes(ac_core *c, ac_agent_id id, const char *attrs, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	agent *ag = AGENT(c, s);
 	const char *old = ag->attrs ? ag->attrs : "";
 	if (!attrs)
@@ -234,9 +235,10 @@ int ac_agent_set_attributes(ac_core *c, ac_agent_id id, const char *attrs, ac_er
 
 int ac_agent_set_tag(ac_core *c, ac_agent_id id, uint64_t tag, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	AGENT(c, s)->tag = tag;
 	for (uint32_t o = AGENT(c, s)->offers_head; o; o = OFFER(c, o)->ag_next)
 		OFFER(c, o)->agent_tag = tag; /* offers keep a copy */
@@ -253,9 +255,10 @@ ac_agent_id ac_agent_find(const ac_core *c, const char *name)
 
 int ac_agent_info_get(const ac_core *c, ac_agent_id id, ac_agent_info *out, ac_err *err)
 {
-	uint32_t s = agent_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	const agent *ag = AGENT(c, s);
 	out->name = ag->name;
 	out->attributes = ag->attrs ? ag->attrs : "";

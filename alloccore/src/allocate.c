@@ -146,8 +146,8 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 /* ----------------------------------------------------------- the walk */
 
 /* Gives the candidate to framework f: into its offer on this agent from
- * this pass, or a new one. Returns false when out of memory. */
-static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
+ * this pass, or a new one. 0 or AC_ENOMEM. */
+static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 {
 	uint32_t o = AGENT(c, a)->offers_tail;
 	while (o && OFFER(c, o)->pass == c->pass && OFFER(c, o)->fw != f)
@@ -155,10 +155,9 @@ static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 	if (!o || OFFER(c, o)->pass != c->pass) {
 		if (ac__array_grow((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
 		                   sizeof *c->pass_offers))
-			return false;
-		o = ac__offer_new(c, f, a, c->now);
-		if (!o)
-			return false;
+			return AC_ENOMEM;
+		if (ac__offer_new(c, f, a, c->now, &o))
+			return AC_ENOMEM;
 		c->pass_offers[c->npass_offers++] = o;
 		/* One allocation for the tie-break, up the whole path. */
 		const fw *F = FW(c, f);
@@ -168,12 +167,12 @@ static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 			CLIENT(c, c->roles[x].sub_client)->count++;
 	}
 	ac__offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
-	return true;
+	return 0;
 }
 
 /* Offers agent a to the frameworks of role r in order. Returns true when the
- * agent has nothing left. */
-static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
+ * agent has nothing left, or when giving failed: then *rc holds the code. */
+static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 {
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	cand cd;
@@ -191,10 +190,8 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 			continue;
 		}
 		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
-		if (!give(c, f, a, &cd)) {
-			*oom = true;
+		if ((*rc = give(c, f, a, &cd)))
 			return true;
-		}
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
 		 * is left to look at. (Extras reserved for other roles stay.) */
@@ -206,21 +203,22 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 	return st == CAND_AGENT_EMPTY;
 }
 
-static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
+static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
 {
 	const order *o = &c->orders[oid];
 	for (uint32_t i = 0; i < o->n; i++) {
 		client *cl = CLIENT(c, ac__ord_get(o, i));
 		cl->pos_hint = i;
-		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, oom)
-		                               : role_turn(c, a, cl->owner, stage, oom);
+		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, rc)
+		                               : role_turn(c, a, cl->owner, stage, rc);
 		if (done)
 			return true;
 	}
 	return false;
 }
 
-static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
+/* Agent a's turn in a stage; a failure leaves its code in *rc. */
+static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 {
 	const agent *ag = AGENT(c, a);
 	if (ag->inactive)
@@ -233,7 +231,7 @@ static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 		ac__orders_resort(c, true);
 	/* The order as it stands now holds for the whole turn: key changes
 	 * are applied when the turn ends. */
-	walk(c, a, c->root_order, stage, oom);
+	walk(c, a, c->root_order, stage, rc);
 	if (c->ntouched || c->keys_dirty)
 		ac__order_flush_touched(c);
 }
@@ -242,7 +240,7 @@ enum { PREFETCH_AHEAD = 4 };
 
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
-	bool oom = false;
+	int rc = 0;
 	c->pass++;
 	c->counters.passes++;
 	c->npass_offers = 0;
@@ -250,12 +248,12 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	if (c->nguarantees) {
 		if (shuffled)
 			shuffle(c, agents, n);
-		for (uint32_t i = 0; i < n && !oom; i++)
-			turn(c, agents[i], 1, &oom);
+		for (uint32_t i = 0; i < n && !rc; i++)
+			turn(c, agents[i], 1, &rc);
 	}
 	if (shuffled)
 		shuffle(c, agents, n);
-	for (uint32_t i = 0; i < n && !oom; i++) {
+	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
 		if (i + PREFETCH_AHEAD < n) {
@@ -263,7 +261,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 			__builtin_prefetch(next);
 			__builtin_prefetch(next + 64);
 		}
-		turn(c, agents[i], 2, &oom);
+		turn(c, agents[i], 2, &rc);
 	}
 	for (uint32_t i = 0; i < c->npass_offers; i++) {
 		if (!c->hooks.offer)
@@ -279,8 +277,8 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		c->hooks.offer(c->hooks.ud, &v);
 	}
 	c->counters.offers_made += c->npass_offers;
-	if (oom)
-		return ac__fail(err, AC_ENOMEM, "out of memory during allocation (%u offers made)", c->npass_offers);
+	if (rc)
+		return ac__fail(err, rc, "out of memory during allocation (%u offers made)", c->npass_offers);
 	return (int)c->npass_offers;
 }
 
@@ -307,12 +305,9 @@ int ac_allocate(ac_core *c, ac_time now, ac_err *err)
 
 int ac_allocate_agent(ac_core *c, ac_agent_id id, ac_time now, ac_err *err)
 {
-	uint32_t a = ac__agent_slot(c, id);
-	if (!a)
-		return ac__fail(err, AC_ENOENT, "unknown agent (stale or invalid handle %#llx)",
-		                (unsigned long long)id);
-	int rc = set_now(c, now, err);
-	if (rc)
+	uint32_t a;
+	int rc = ac__pool_resolve(&c->agents, id, "agent", &a, err);
+	if (rc || (rc = set_now(c, now, err)))
 		return rc;
 	return pass(c, &a, 1, err);
 }

@@ -12,9 +12,16 @@ int ac__array_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 {
 	if (need <= *cap)
 		return 0;
-	uint32_t n = *cap ? *cap : 16;
-	while (n < need)
-		n *= 2;
+	/* At least double, so that growing one element at a time copies
+	 * O(n) in all; at least need, so that a large request is one
+	 * allocation of just that size. */
+	uint64_t n = (uint64_t)*cap * 2;
+	if (n < need)
+		n = need;
+	if (n < 16)
+		n = 16;
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
 	void *p = realloc(*arr, elem * n);
 	if (!p)
 		return AC_ENOMEM;

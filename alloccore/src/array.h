@@ -1,5 +1,5 @@
 /*
- * array.h — the one way alloccore grows an array: geometrically, by
+ * array.h — the one way alloccore grows an array: geometrically, at least
  * doubling. The bottom layer: it knows nothing of a core.
  */
 #ifndef ALLOCCORE_ARRAY_H
@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Makes *arr (of *cap elements of elem bytes) hold at least need elements:
- * the capacity doubles, from 16 when it was 0, until it does. Returns 0, or
- * AC_ENOMEM with *arr and *cap unchanged. Moves the array: pointers into it
- * do not survive a call that grows it. */
+/* Makes *arr (of *cap elements of elem bytes) hold at least need elements.
+ * When it must grow, the new capacity is the largest of need, twice the
+ * old one and 16: one element more at a time, a capacity that starts at 0
+ * or a power of two stays a power of two. Returns 0, or AC_ENOMEM with *arr
+ * and *cap unchanged. Moves the array: pointers into it do not survive a
+ * call that grows it. */
 int ac__array_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem);
 
 /* Appends x to the u32 array *v of *n elements and capacity *cap. 0 or

@@ -35,18 +35,13 @@ void ac__bag_to_res(const ac_core *c, const bag *b, ac_resources *out)
 	out->group[0].amount = b->unres;
 }
 
-static bool needs_extras(const ac_resources *r)
-{
-	return r->ngroups > 1 || r->group[0].nports > 0;
-}
-
 int ac__bag_set(ac_core *c, bag *b, const ac_resources *r)
 {
 	ac_vec unres = r->group[0].amount; /* r may be b's own block */
-	if (needs_extras(r)) {
+	if (ac__res_has_extras(r)) {
 		/* Reuse the bag's block when it has one: no pool traffic. */
-		uint32_t x = b->x ? b->x : ac__pool_alloc(&c->xpool);
-		if (!x)
+		uint32_t x = b->x;
+		if (!x && ac__pool_alloc(&c->xpool, &x))
 			return AC_ENOMEM;
 		ac_resources *dst = XRES(c, x);
 		if (dst != r)

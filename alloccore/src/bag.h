@@ -19,6 +19,13 @@ int ac__bag_set(ac_core *c, bag *b, const ac_resources *r);
 void ac__bag_clear(ac_core *c, bag *b);
 void ac__bag_scalars(const ac_core *c, const bag *b, ac_vec *out);
 
+/* true when r has more than unreserved scalars: what a bag keeps in its
+ * extras block. */
+static inline bool ac__res_has_extras(const ac_resources *r)
+{
+	return r->ngroups > 1 || r->group[0].nports > 0;
+}
+
 static inline const ac_resources *ac__bag_x(const ac_core *c, const bag *b)
 {
 	return b->x ? XRES(c, b->x) : NULL;

@@ -89,11 +89,6 @@ static int extras_set(ac_core *c, bag *b, const ac_resources *r)
 	return ac__bag_set(c, b, &full);
 }
 
-static bool has_extras(const ac_resources *r)
-{
-	return r->ngroups > 1 || r->group[0].nports > 0;
-}
-
 /* The extras part of a full set: r without its unreserved scalars. */
 static void extras_of(const ac_resources *r, ac_resources *out)
 {
@@ -107,7 +102,7 @@ static void extras_of(const ac_resources *r, ac_resources *out)
 static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const ac_resources *x, int sign)
 {
 	agent_free_change(c, a, unres, sign);
-	if (!x || !has_extras(x))
+	if (!x || !ac__res_has_extras(x))
 		return;
 	ac_resources nx;
 	if (extras_apply(c, &AGENT(c, a)->free, x, sign, &nx) == 0 && extras_set(c, &AGENT(c, a)->free, &nx) == 0)
@@ -141,11 +136,11 @@ static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const 
 			(tail) = p_;                                                                                   \
 	} while (0)
 
-uint32_t ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
+int ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now, uint32_t *slot)
 {
-	uint32_t o = ac__pool_alloc(&c->offers);
-	if (!o)
-		return 0;
+	uint32_t o;
+	if (ac__pool_alloc(&c->offers, &o))
+		return AC_ENOMEM;
 	offer *O = OFFER(c, o);
 	O->fw = f;
 	O->agent = a;
@@ -158,7 +153,8 @@ uint32_t ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now)
 	FW(c, f)->noffers++;
 	if (c->offers.live == 1 || now < c->oldest_offer)
 		c->oldest_offer = now;
-	return o;
+	*slot = o;
+	return 0;
 }
 
 /* Unlinks an offer and frees its slot; the caller settled its resources. */
@@ -183,32 +179,30 @@ static int by_serial(const void *x, const void *y)
 	return a->serial < b->serial ? -1 : a->serial > b->serial;
 }
 
-/* The live offers for which keep(offer, arg) holds, oldest first, in a
- * malloc'd array (NULL when none or out of memory; *n says how many). */
-static serial_slot *offers_select(const ac_core *c, bool (*keep)(const offer *o, const void *arg), const void *arg,
-                                  size_t *n)
+/* The live offers for which keep(offer, arg) holds, oldest first: *n of
+ * them in *out, a malloc'd array the caller frees (NULL when none). 0, or
+ * AC_ENOMEM with *out NULL and *n 0. */
+static int offers_select(const ac_core *c, bool (*keep)(const offer *o, const void *arg), const void *arg,
+                         serial_slot **out, uint32_t *n)
 {
 	serial_slot *v = NULL;
-	size_t cap = 0;
+	uint32_t cap = 0;
 	*n = 0;
 	for (uint32_t s = 1; s < c->offers.n; s++) {
 		if (!ac__pool_live(&c->offers, s) || !keep(OFFER(c, s), arg))
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			serial_slot *nv = realloc(v, cap * sizeof *v);
-			if (!nv) {
-				free(v);
-				*n = 0;
-				return NULL;
-			}
-			v = nv;
+		if (ac__array_grow((void **)&v, &cap, *n + 1, sizeof *v)) {
+			free(v);
+			*out = NULL;
+			*n = 0;
+			return AC_ENOMEM;
 		}
 		v[(*n)++] = (serial_slot){OFFER(c, s)->serial, s};
 	}
 	if (*n > 1)
 		qsort(v, *n, sizeof *v, by_serial);
-	return v;
+	*out = v;
+	return 0;
 }
 
 static bool of_fw(const offer *o, const void *arg)
@@ -266,12 +260,13 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 {
 	if (!FW(c, f)->noffers)
 		return;
-	size_t n;
-	serial_slot *v = offers_select(c, of_fw, &f, &n);
-	for (size_t i = 0; i < n; i++)
+	serial_slot *v;
+	uint32_t n;
+	(void)offers_select(c, of_fw, &f, &v, &n);
+	for (uint32_t i = 0; i < n; i++)
 		offer_drop(c, v[i].slot, why);
 	free(v);
-	/* Out of memory for the list: drop them in slot order instead. */
+	/* Out of memory for the list (n is 0): drop them in slot order instead. */
 	for (uint32_t s = 1; FW(c, f)->noffers && s < c->offers.n; s++)
 		if (ac__pool_live(&c->offers, s) && OFFER(c, s)->fw == f)
 			offer_drop(c, s, why);
@@ -284,11 +279,11 @@ void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resour
 	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
 	ac_vec scalars = *unres;
 	ac_vec_add(&OFFER(c, o)->res.unres, unres);
-	if (x && has_extras(x)) {
+	if (x && ac__res_has_extras(x)) {
 		for (uint32_t g = 1; g < x->ngroups; g++)
 			ac_vec_add(&scalars, &x->group[g].amount);
 	}
-	if (x && has_extras(x) && whole && !OFFER(c, o)->res.x) {
+	if (x && ac__res_has_extras(x) && whole && !OFFER(c, o)->res.x) {
 		/* All of the agent's free ports and reservations go to this
 		 * offer: move the block instead of copying 800 bytes twice. */
 		OFFER(c, o)->res.x = AGENT(c, a)->free.x;
@@ -302,7 +297,7 @@ void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resour
 			copy = *x;
 			x = &copy;
 		}
-		if (x && has_extras(x)) {
+		if (x && ac__res_has_extras(x)) {
 			ac_resources nx;
 			/* Both come whole out of the agent's free set, which fits. */
 			if (extras_apply(c, &OFFER(c, o)->res, x, +1, &nx) == 0)
@@ -335,13 +330,14 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		                (long long)c->now);
 	c->now = now;
-	if (c->cfg.offer_timeout <= 0)
-		return 0;
 	if (c->cfg.offer_timeout <= 0 || !c->offers.live || now - c->oldest_offer < c->cfg.offer_timeout)
 		return 0;
-	size_t n;
-	serial_slot *v = offers_select(c, expired, c, &n);
-	for (size_t i = 0; i < n; i++)
+	serial_slot *v;
+	uint32_t n;
+	/* Out of memory for the list: none is rescinded now; the next call
+	 * tries again (oldest_offer stays a lower bound). */
+	(void)offers_select(c, expired, c, &v, &n);
+	for (uint32_t i = 0; i < n; i++)
 		offer_drop(c, v[i].slot, AC_RESCIND_TIMEOUT);
 	free(v);
 	c->oldest_offer = now;
@@ -399,8 +395,7 @@ static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r
 		return 0;
 	}
 	if (!i) {
-		i = ac__pool_alloc(&c->allocs);
-		if (!i)
+		if (ac__pool_alloc(&c->allocs, &i))
 			return AC_ENOMEM;
 		if (ac__hmap_put(&c->alloc_map, ac__pair_key(f, a), i)) {
 			ac__pool_release(&c->allocs, i);
@@ -600,7 +595,7 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 		return ac__fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
 	ac_resources rx;
 	extras_of(&rest, &rx);
-	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &nalloc))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -616,7 +611,7 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 	allocated_change(c, f, &used_s, +1);
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
 	agent_free_change(c, a, &rest.group[0].amount, +1);
-	if (has_extras(&rx))
+	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	filter_rest(c, f, a, now, refuse, &rest);
 	if (accept)
@@ -656,8 +651,8 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 		                (long long)c->now);
 	/* the slots, found once (nothing below sorts orders, the scratch's
 	 * other user) */
-	uint32_t *slot = n <= UINT32_MAX ? ac__scratch(c, (uint32_t)n) : NULL;
-	if (!slot)
+	uint32_t *slot;
+	if (n > UINT32_MAX || ac__scratch(c, (uint32_t)n, &slot))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	uint32_t f = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -747,7 +742,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (ac_resources_sub(&cur, &r))
 		return ac__fail(err, AC_ENOSPC, "remaining ports too fragmented");
 	extras_of(&r, &rx);
-	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -756,7 +751,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	allocated_change(c, f, &s, -1);
 	ac__held_change(c, f, &s, &r.group[0].amount, -1);
 	agent_free_change(c, a, &r.group[0].amount, +1);
-	if (has_extras(&rx))
+	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	return 0;
 }
@@ -782,7 +777,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	if (ac_resources_add(&cur, &r))
 		return ac__fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
 	extras_of(&r, &rx);
-	if (has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, -1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, -1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -791,7 +786,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	allocated_change(c, f, &s, +1);
 	ac__held_change(c, f, &s, &r.group[0].amount, +1);
 	agent_free_change(c, a, &r.group[0].amount, -1);
-	if (has_extras(&rx))
+	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	return 0;
 }
@@ -827,12 +822,14 @@ size_t ac_offers_of(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_offer_id
 		}
 		return n;
 	}
-	size_t m;
-	serial_slot *v = offers_select(c, of_fw, &f, &m);
+	serial_slot *v;
+	uint32_t m;
+	if (offers_select(c, of_fw, &f, &v, &m))
+		return FW(c, f)->noffers; /* out of memory: the count only */
 	for (size_t i = 0; i < m && i < cap; i++)
 		out[i] = ac__handle_make(c->offers.gens[v[i].slot], v[i].slot);
 	free(v);
-	return v ? m : FW(c, f)->noffers; /* out of memory: the count only */
+	return m;
 }
 
 int ac_allocation_get(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_resources *out, ac_err *err)

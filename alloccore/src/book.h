@@ -18,8 +18,8 @@
  * or allocated): its share, its role's leaf and subtrees, and quota. */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign);
 /* A new empty offer of framework f on agent a, made at now in this pass;
- * its slot, or 0 when out of memory. */
-uint32_t ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now);
+ * its slot into *slot. 0 or AC_ENOMEM. */
+int ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now, uint32_t *slot);
 /* Adds resources to an offer of this pass, taking them from the agent's
  * free set and charging the framework. whole: x is all of the agent's free
  * extras, which may then move into the offer instead of being copied. */

@@ -58,25 +58,31 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	ac__pool_init(&c->filters, sizeof(filter));
 	ac__pool_init(&c->xpool, sizeof(ac_resources));
 	ac__pool_init(&c->clients, sizeof(client));
+	c->first_top_role = NONE;
 	int rc = ac__kinds_init(c);
-	rc |= ac__hmap_init(&c->agent_names, 64);
-	rc |= ac__hmap_init(&c->fw_names, 64);
-	rc |= ac__hmap_init(&c->role_names, 64);
-	rc |= ac__filters_init(c);
-	rc |= ac__hmap_init(&c->alloc_map, 64);
-	if (rc == 0) {
-		c->root_order = ac__order_new(c);
-		c->first_top_role = NONE;
-		/* Role 0 is "*": the default role, and the role of unreserved
-		 * resources. */
-		if (c->root_order == NONE || ac__role_get(c, "*", 1, err) != 0)
-			rc = -1;
-	}
-	if (rc == 0)
-		rc = ac_core_set_min_allocatable(c, cfg->min_allocatable, err);
-	if (rc != 0) {
+	if (!rc)
+		rc = ac__hmap_init(&c->agent_names, 64);
+	if (!rc)
+		rc = ac__hmap_init(&c->fw_names, 64);
+	if (!rc)
+		rc = ac__hmap_init(&c->role_names, 64);
+	if (!rc)
+		rc = ac__filters_init(c);
+	if (!rc)
+		rc = ac__hmap_init(&c->alloc_map, 64);
+	if (!rc)
+		rc = ac__order_new(c, &c->root_order);
+	if (rc) {
 		ac_core_destroy(c);
-		return err && err->code ? err->code : ac__fail(err, AC_ENOMEM, "out of memory");
+		return ac__fail(err, rc, "out of memory");
+	}
+	/* Role 0 is "*": the default role, and the role of unreserved
+	 * resources. */
+	uint32_t star;
+	if ((rc = ac__role_get(c, "*", 1, &star, err)) ||
+	    (rc = ac_core_set_min_allocatable(c, cfg->min_allocatable, err))) {
+		ac_core_destroy(c);
+		return rc;
 	}
 	*out = c;
 	return 0;

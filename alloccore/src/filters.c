@@ -176,13 +176,10 @@ static int fbits_mark(ac_core *c, uint32_t fws, uint32_t ags, ac_time now)
 	if (now >= F->filter_until && F->fbits_words)
 		memset(F->fbits, 0, sizeof *F->fbits * F->fbits_words);
 	if (ags / 64 >= F->fbits_words) {
-		uint32_t words = (c->agents.n > ags ? c->agents.n : ags + 1) / 64 + 1;
-		uint64_t *b = realloc(F->fbits, sizeof *b * words);
-		if (!b)
+		uint32_t old = F->fbits_words, need = (c->agents.n > ags ? c->agents.n : ags + 1) / 64 + 1;
+		if (ac__array_grow((void **)&F->fbits, &F->fbits_words, need, sizeof *F->fbits))
 			return AC_ENOMEM;
-		memset(b + F->fbits_words, 0, sizeof *b * (words - F->fbits_words));
-		F->fbits = b;
-		F->fbits_words = words;
+		memset(F->fbits + old, 0, sizeof *F->fbits * (F->fbits_words - old));
 	}
 	F->fbits[ags / 64] |= 1ULL << (ags % 64);
 	return 0;
@@ -218,8 +215,8 @@ int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time 
 	}
 	if (s) {
 		/* A live filter stays in the slot; the new one chains. */
-		uint32_t i = ac__pool_alloc(&c->filters);
-		if (!i)
+		uint32_t i;
+		if (ac__pool_alloc(&c->filters, &i))
 			return AC_ENOMEM;
 		filter *f = FILTER(c, i);
 		if (fill(c, fws, ags, now, life, refused, &f->expiry, &f->fw_gen, &f->ag_gen, &f->refused.unres,
@@ -233,9 +230,10 @@ int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time 
 		return 0;
 	}
 	sweep(c, now);
-	s = ac__hmap_insert(&c->filter_map, pair);
-	if (!s)
+	void *slot;
+	if (ac__hmap_insert(&c->filter_map, pair, &slot))
 		return AC_ENOMEM;
+	s = slot;
 	if (fill(c, fws, ags, now, life, refused, &s->expiry, &s->fw_gen, &s->ag_gen, &s->unres, &s->x)) {
 		ac__hmap_del(&c->filter_map, pair);
 		return AC_ENOMEM;

@@ -25,12 +25,9 @@ static const char *fw_name_of(const ac_core *c, uint32_t s)
 	return FW(c, s)->name;
 }
 
-static uint32_t fw_resolve(const ac_core *c, ac_fw_id id, ac_err *err)
+static int fw_resolve(const ac_core *c, ac_fw_id id, uint32_t *slot, ac_err *err)
 {
-	uint32_t s = ac__fw_slot(c, id);
-	if (!s)
-		ac__fail(err, AC_ENOENT, "unknown framework (stale or invalid handle %#llx)", (unsigned long long)id);
-	return s;
+	return ac__pool_resolve(&c->fws, id, "framework", slot, err);
 }
 
 static bool fw_eligible(const fw *f)
@@ -70,15 +67,15 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 	if (ac__names_find(c, &c->fw_names, fw_name_of, fw_next_of, name))
 		return ac__fail(err, AC_EEXIST, "framework %s already exists", name);
 	const char *rname = opts->role ? opts->role : "*";
-	int64_t r = ac__role_get(c, rname, strlen(rname), err);
-	if (r < 0)
-		return (int)r;
-	uint32_t s = ac__pool_alloc(&c->fws);
-	char *copy = ac__str_dup(name);
-	uint32_t cl = s && copy ? ac__client_new(c, CL_FW, s, copy, weight) : NONE;
-	if (cl == NONE || ac__names_add(c, &c->fw_names, fw_next_of, copy, s) ||
+	uint32_t r;
+	if ((rc = ac__role_get(c, rname, strlen(rname), &r, err)))
+		return rc;
+	uint32_t s = 0, cl = 0; /* 0: not taken */
+	char *copy = NULL;
+	if (ac__pool_alloc(&c->fws, &s) || !(copy = ac__str_dup(name)) ||
+	    ac__client_new(c, CL_FW, s, copy, weight, &cl) || ac__names_add(c, &c->fw_names, fw_next_of, copy, s) ||
 	    ac__u32_push(&c->fw_seq, &c->nfw_seq, &c->cap_fw_seq, s)) {
-		if (cl != NONE) {
+		if (cl) {
 			if (ac__names_find(c, &c->fw_names, fw_name_of, fw_next_of, copy) == s)
 				ac__names_del(c, &c->fw_names, fw_next_of, copy, s);
 			ac__pool_release(&c->clients, cl);
@@ -91,7 +88,7 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 	fw *f = FW(c, s);
 	f->name = copy;
 	f->client = cl;
-	f->role = (uint32_t)r;
+	f->role = r;
 	f->filter_gen = ++c->epoch;
 	CLIENT(c, cl)->priority = opts->priority;
 	ROLE(c, r)->nfws++;
@@ -103,9 +100,10 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 
 int ac_fw_remove(ac_core *c, ac_fw_id id, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	ac__offers_drop_of_fw(c, s, AC_RESCIND_FW_REMOVED);
 	ac__allocs_drop_of_fw(c, s);
 	fw_set_flags(c, s, false, FW(c, s)->suppressed);
@@ -122,9 +120,10 @@ int ac_fw_remove(ac_core *c, ac_fw_id id, ac_err *err)
 
 int ac_fw_deactivate(ac_core *c, ac_fw_id id, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	ac__offers_drop_of_fw(c, s, AC_RESCIND_FW_DEACTIVATED);
 	FW(c, s)->filter_gen = ++c->epoch;
 	FW(c, s)->filter_until = 0;
@@ -134,27 +133,30 @@ int ac_fw_deactivate(ac_core *c, ac_fw_id id, ac_err *err)
 
 int ac_fw_activate(ac_core *c, ac_fw_id id, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	fw_set_flags(c, s, true, FW(c, s)->suppressed);
 	return 0;
 }
 
 int ac_fw_suppress(ac_core *c, ac_fw_id id, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	fw_set_flags(c, s, FW(c, s)->active, true);
 	return 0;
 }
 
 int ac_fw_revive(ac_core *c, ac_fw_id id, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	/* One increment drops every filter of the framework: filters remember
 	 * the generation they were made under and stop matching. */
 	FW(c, s)->filter_gen = ++c->epoch;
@@ -165,11 +167,9 @@ int ac_fw_revive(ac_core *c, ac_fw_id id, ac_err *err)
 
 int ac_fw_set_weight(ac_core *c, ac_fw_id id, double weight, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err), w = 0;
-	if (!s)
-		return AC_ENOENT;
-	int rc = ac__weight_from_double(weight, &w, err);
-	if (rc)
+	uint32_t s, w;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc || (rc = ac__weight_from_double(weight, &w, err)))
 		return rc;
 	CLIENT(c, FW(c, s)->client)->weight = w;
 	ac__client_changed(c, FW(c, s)->client);
@@ -178,9 +178,10 @@ int ac_fw_set_weight(ac_core *c, ac_fw_id id, double weight, ac_err *err)
 
 int ac_fw_set_tag(ac_core *c, ac_fw_id id, uint64_t tag, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	FW(c, s)->tag = tag;
 	return 0;
 }
@@ -195,9 +196,10 @@ ac_fw_id ac_fw_find(const ac_core *c, const char *name)
 
 int ac_fw_info_get(const ac_core *c, ac_fw_id id, ac_fw_info *out, ac_err *err)
 {
-	uint32_t s = fw_resolve(c, id, err);
-	if (!s)
-		return AC_ENOENT;
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
 	const fw *f = FW(c, s);
 	const client *cl = CLIENT(c, f->client);
 	out->name = f->name;

@@ -53,15 +53,16 @@ static int grow(hmap *m)
 	return 0;
 }
 
-void *ac__hmap_insert(hmap *m, uint64_t key)
+int ac__hmap_insert(hmap *m, uint64_t key, void **slot)
 {
 	if ((m->n + 1) * 2 > m->mask + 1 && grow(m) != 0)
-		return NULL;
+		return AC_ENOMEM;
 	char *s = place(m, key);
 	memset(s, 0, m->size);
 	*(uint64_t *)s = key;
 	m->n++;
-	return s;
+	*slot = s;
+	return 0;
 }
 
 bool ac__hmap_del(hmap *m, uint64_t key)

@@ -58,10 +58,10 @@ static inline void *ac__hmap_find(const hmap *m, uint64_t key)
 	}
 }
 
-/* A new slot for key (which must not be present), zeroed but for its key;
- * grows at load 1/2. NULL when out of memory (table unchanged). Pointers to
- * slots are valid only until the next insertion or deletion. */
-void *ac__hmap_insert(hmap *m, uint64_t key);
+/* A new slot for key (which must not be present), zeroed but for its key,
+ * into *slot; grows at load 1/2. 0 or AC_ENOMEM (table unchanged). Pointers
+ * to slots are valid only until the next insertion or deletion. */
+int ac__hmap_insert(hmap *m, uint64_t key, void **slot);
 /* Removes key if present; returns whether it was. */
 bool ac__hmap_del(hmap *m, uint64_t key);
 size_t ac__hmap_bytes(const hmap *m);
@@ -85,10 +85,10 @@ static inline uint32_t *ac__hmap_get(const hmap *m, uint64_t key)
 /* Inserts or overwrites. Returns 0 or AC_ENOMEM (map unchanged). */
 static inline int ac__hmap_put(hmap *m, uint64_t key, uint32_t val)
 {
-	hmap_u32 *s = ac__hmap_find(m, key);
-	if (!s && !(s = ac__hmap_insert(m, key)))
+	void *s = ac__hmap_find(m, key);
+	if (!s && ac__hmap_insert(m, key, &s))
 		return AC_ENOMEM;
-	s->val = val;
+	((hmap_u32 *)s)->val = val;
 	return 0;
 }
 

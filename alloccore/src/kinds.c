@@ -6,15 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "state.h"
 
 static const char *const fixed_kinds[AC_FIXED_KINDS] = {"cpus", "mem", "disk", "gpus"};
 
 int ac__kinds_init(ac_core *c)
 {
-	for (int k = 0; k < AC_FIXED_KINDS; k++) {
-		int rc = ac__kind_add(c, fixed_kinds[k], strlen(fixed_kinds[k]));
-		if (rc < 0)
+	for (int i = 0; i < AC_FIXED_KINDS; i++) {
+		int k, rc = ac__kind_add(c, fixed_kinds[i], strlen(fixed_kinds[i]), &k);
+		if (rc)
 			return rc;
 	}
 	return 0;
@@ -40,17 +41,16 @@ int ac__kind_count(const ac_core *c)
 	return c->nkinds;
 }
 
-int ac__kind_add(ac_core *c, const char *name, size_t len)
+int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 {
 	if (c->nkinds >= AC_KINDS)
 		return AC_ENOSPC;
-	char *s = malloc(len + 1);
+	char *s = ac__str_dup_n(name, len);
 	if (!s)
 		return AC_ENOMEM;
-	memcpy(s, name, len);
-	s[len] = 0;
 	c->kind_names[c->nkinds] = s;
-	return c->nkinds++;
+	*k = c->nkinds++;
+	return 0;
 }
 
 const char *ac_kind_name(const ac_core *c, int k)

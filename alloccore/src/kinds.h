@@ -18,8 +18,8 @@ void ac__kinds_fini(ac_core *c);
 int ac__kind_find(const ac_core *c, const char *name, size_t len);
 /* Number of registered kinds (AC_FIXED_KINDS..AC_KINDS). */
 int ac__kind_count(const ac_core *c);
-/* Registers a new scalar kind; the caller checked it is new and fits.
- * Returns its index, or AC_ENOSPC / AC_ENOMEM. */
-int ac__kind_add(ac_core *c, const char *name, size_t len);
+/* Registers a new scalar kind (the caller checked it is new); its index
+ * into *k. 0, AC_ENOSPC (AC_KINDS already) or AC_ENOMEM. */
+int ac__kind_add(ac_core *c, const char *name, size_t len, int *k);
 
 #endif

@@ -8,11 +8,19 @@
 
 #include "err.h"
 
+char *ac__str_dup_n(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = 0;
+	}
+	return d;
+}
+
 char *ac__str_dup(const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	return d ? memcpy(d, s, n) : NULL;
+	return ac__str_dup_n(s, strlen(s));
 }
 
 /* FNV-1a: names are short; this only spreads them over the hash map. */
@@ -52,7 +60,7 @@ int ac__names_add(ac_core *c, hmap *m, ac__next_of_fn next_of, const char *name,
 	uint64_t h = ac__name_hash(name, strlen(name));
 	uint32_t *head = ac__hmap_get(m, h);
 	*next_of(c, slot) = head ? *head : 0;
-	return ac__hmap_put(m, h, slot) ? AC_ENOMEM : 0;
+	return ac__hmap_put(m, h, slot);
 }
 
 void ac__names_del(ac_core *c, hmap *m, ac__next_of_fn next_of, const char *name, uint32_t slot)

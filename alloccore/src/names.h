@@ -14,8 +14,10 @@
 
 #include "state.h"
 
-/* strdup is POSIX, not C11. NULL when out of memory. */
+/* strdup and strndup are POSIX, not C11: a copy of s (of s[0..len)),
+ * NULL when out of memory, as malloc. */
 char *ac__str_dup(const char *s);
+char *ac__str_dup_n(const char *s, size_t len);
 /* FNV-1a of s[0..len), never AC__HMAP_EMPTY. */
 uint64_t ac__name_hash(const char *s, size_t len);
 /* Checks an agent or framework name (what: "agent", "framework"): not

@@ -15,6 +15,7 @@
  */
 #include "order.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +23,20 @@
 #include "policy.h"
 #include "rng.h"
 
-uint32_t ac__order_new(ac_core *c)
+int ac__order_new(ac_core *c, uint32_t *id)
 {
 	if (ac__array_grow((void **)&c->orders, &c->cap_orders, c->norders + 1, sizeof *c->orders))
-		return NONE;
+		return AC_ENOMEM;
 	memset(&c->orders[c->norders], 0, sizeof *c->orders);
-	return c->norders++;
+	*id = c->norders++;
+	return 0;
 }
 
-uint32_t ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight)
+int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight, uint32_t *slot)
 {
-	uint32_t s = ac__pool_alloc(&c->clients);
-	if (!s)
-		return NONE;
+	uint32_t s;
+	if (ac__pool_alloc(&c->clients, &s))
+		return AC_ENOMEM;
 	client *cl = CLIENT(c, s);
 	cl->kind = (uint8_t)kind;
 	cl->owner = owner;
@@ -43,7 +45,8 @@ uint32_t ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const
 		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
 	cl->weight = weight;
 	cl->order = NONE;
-	return s;
+	*slot = s;
+	return 0;
 }
 
 static void key_refresh(ac_core *c, uint32_t cl)
@@ -98,23 +101,19 @@ static void ord_set(order *o, uint32_t i, uint32_t x)
 	o->v[(o->head + i) & (o->cap - 1)] = x;
 }
 
-/* Room for n elements; the capacity stays a power of two. */
-static int ord_reserve(order *o, uint32_t n)
+/* Room for one more element. Growing by one keeps the capacity a power of
+ * two (array.h); the part of the ring that wrapped past the old end moves
+ * to just after it. */
+static int ord_reserve_one(order *o)
 {
-	if (n <= o->cap)
+	uint32_t old = o->cap;
+	if (o->n < old)
 		return 0;
-	uint32_t cap = o->cap ? o->cap : 16;
-	while (cap < n)
-		cap *= 2;
-	uint32_t *v = malloc(sizeof *v * cap);
-	if (!v)
+	if (ac__array_grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v))
 		return AC_ENOMEM;
-	for (uint32_t i = 0; i < o->n; i++)
-		v[i] = ac__ord_get(o, i);
-	free(o->v);
-	o->v = v;
-	o->cap = cap;
-	o->head = 0;
+	assert((o->cap & (o->cap - 1)) == 0);
+	if (o->head + o->n > old)
+		memcpy(o->v + old, o->v, sizeof *o->v * (o->head + o->n - old));
 	return 0;
 }
 
@@ -150,7 +149,7 @@ static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
-	if (ord_reserve(o, o->n + 1)) {
+	if (ord_reserve_one(o)) {
 		/* Out of memory while linking a client: it stays out of the
 		 * order and is simply not offered to; nothing is corrupted. */
 		return;
@@ -257,8 +256,8 @@ static int ord_straighten(ac_core *c, order *o)
 		o->head = 0;
 		return 0;
 	}
-	uint32_t *tmp = ac__scratch(c, o->n);
-	if (!tmp)
+	uint32_t *tmp;
+	if (ac__scratch(c, o->n, &tmp))
 		return AC_ENOMEM;
 	for (uint32_t i = 0; i < o->n; i++)
 		tmp[i] = ac__ord_get(o, i);
@@ -273,8 +272,8 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 {
 	if (n < 2)
 		return 0;
-	uint32_t *tmp = ac__scratch(c, n);
-	if (!tmp)
+	uint32_t *tmp;
+	if (ac__scratch(c, n, &tmp))
 		return AC_ENOMEM;
 	for (uint32_t i = 1; i < n; i++) { /* insertion sort runs of 8 */
 		if ((i & 7) == 0)

@@ -19,11 +19,12 @@ static inline uint32_t ac__ord_get(const order *o, uint32_t i)
 	return o->v[(o->head + i) & (o->cap - 1)];
 }
 
-/* A new empty order; its id, or NONE when out of memory. */
-uint32_t ac__order_new(ac_core *c);
-/* A new client outside every order; its slot, or NONE when out of memory.
+/* A new empty order; its id into *id. 0 or AC_ENOMEM. */
+int ac__order_new(ac_core *c, uint32_t *id);
+/* A new client outside every order; its slot into *slot. 0 or AC_ENOMEM.
  * name is borrowed: it must outlive the client. */
-uint32_t ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight);
+int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight,
+                   uint32_t *slot);
 void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
 void ac__order_remove(ac_core *c, uint32_t cl);
 /* The client's held or count changed: move it to its place now, or at the

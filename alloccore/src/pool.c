@@ -1,18 +1,21 @@
 /*
- * pool.c — slot pools (pool.h): a stack of free slots in front of an array
- * that grows by doubling.
+ * pool.c — slot pools (pool.h): a stack of free slots in front of arrays
+ * that grow by doubling (array.h).
  */
 #include "pool.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int ac__pool_init(pool *p, uint32_t size)
+#include "alloccore/alloccore.h"
+#include "array.h"
+#include "err.h"
+
+void ac__pool_init(pool *p, uint32_t size)
 {
 	memset(p, 0, sizeof *p);
 	p->size = size;
 	p->n = 1; /* slot 0 is "none" */
-	return 0;
 }
 
 void ac__pool_fini(pool *p)
@@ -23,7 +26,7 @@ void ac__pool_fini(pool *p)
 	memset(p, 0, sizeof *p);
 }
 
-uint32_t ac__pool_alloc(pool *p)
+int ac__pool_alloc(pool *p, uint32_t *slot)
 {
 	uint32_t s;
 	if (p->nfree) {
@@ -35,20 +38,18 @@ uint32_t ac__pool_alloc(pool *p)
 			__builtin_prefetch(ac__pool_at(p, p->freev[p->nfree - 4]), 1);
 	} else {
 		if (p->n >= p->cap) {
-			uint32_t cap = p->cap ? p->cap * 2 : 64;
-			char *base = realloc(p->base, (size_t)cap * p->size);
-			if (!base)
-				return 0;
-			p->base = base;
-			uint32_t *gens = realloc(p->gens, sizeof *gens * cap);
-			if (!gens)
-				return 0;
-			memset(gens + p->cap, 0, sizeof *gens * (cap - p->cap));
-			p->gens = gens;
-			uint32_t *freev = realloc(p->freev, sizeof *freev * cap);
-			if (!freev)
-				return 0;
-			p->freev = freev;
+			/* The three arrays share one capacity, 64 at first;
+			 * p->cap moves only once all three have grown. */
+			uint32_t need = p->n < 64 ? 64 : p->n + 1, cap = p->cap;
+			if (ac__array_grow((void **)&p->base, &cap, need, p->size))
+				return AC_ENOMEM;
+			cap = p->cap;
+			if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
+				return AC_ENOMEM;
+			memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
+			cap = p->cap;
+			if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
+				return AC_ENOMEM;
 			p->cap = cap;
 		}
 		s = p->n++;
@@ -56,7 +57,8 @@ uint32_t ac__pool_alloc(pool *p)
 	memset(ac__pool_at(p, s), 0, p->size);
 	p->gens[s]++;
 	p->live++;
-	return s;
+	*slot = s;
+	return 0;
 }
 
 void ac__pool_release(pool *p, uint32_t s)
@@ -64,4 +66,14 @@ void ac__pool_release(pool *p, uint32_t s)
 	p->gens[s]++;
 	p->live--;
 	p->freev[p->nfree++] = s;
+}
+
+int ac__pool_resolve(const pool *p, uint64_t id, const char *what, uint32_t *slot, ac_err *err)
+{
+	uint32_t s = ac__pool_slot(p, id);
+	if (!s)
+		return ac__fail(err, AC_ENOENT, "unknown %s (stale or invalid handle %#llx)", what,
+		                (unsigned long long)id);
+	*slot = s;
+	return 0;
 }

@@ -2,7 +2,7 @@
  * pool.h — slot pools: the arrays that hold a core's agents, frameworks,
  * offers, allocations, filters, extras blocks and sort clients, addressed
  * by index, and the handles (generation << 32 | slot) the API gives out for
- * them. Knows nothing of what the slots hold. Below everything but array.h.
+ * them. Knows nothing of what the slots hold. On array.h only.
  */
 #ifndef ALLOCCORE_POOL_H
 #define ALLOCCORE_POOL_H
@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "alloccore/alloccore.h"
 
 /* A growable array of items. Slot 0 is never handed out, so 0 can mean
  * "none". gens[slot] is odd while the slot is in use and changes on every
@@ -26,11 +28,11 @@ typedef struct pool {
 	uint32_t size, n, cap, nfree, live;
 } pool;
 
-/* An empty pool of items of `size` bytes. */
-int ac__pool_init(pool *p, uint32_t size);
+/* An empty pool of items of `size` bytes (it allocates on first use). */
+void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
-/* Returns a zeroed slot >= 1, or 0 when out of memory. */
-uint32_t ac__pool_alloc(pool *p);
+/* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
+int ac__pool_alloc(pool *p, uint32_t *slot);
 void ac__pool_release(pool *p, uint32_t slot);
 
 static inline void *ac__pool_at(const pool *p, uint32_t slot)
@@ -60,5 +62,9 @@ static inline uint32_t ac__pool_slot(const pool *p, uint64_t id)
 	uint32_t slot = (uint32_t)id, gen = (uint32_t)(id >> 32);
 	return ac__pool_live(p, slot) && p->gens[slot] == gen ? slot : 0;
 }
+
+/* Resolves handle id to its live slot, into *slot. 0, or AC_ENOENT with a
+ * message naming the kind of object (what: "agent", "framework"). */
+int ac__pool_resolve(const pool *p, uint64_t id, const char *what, uint32_t *slot, ac_err *err);
 
 #endif

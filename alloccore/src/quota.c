@@ -161,9 +161,9 @@ int ac_role_set_quota(ac_core *c, const char *name, const ac_quota *q, ac_err *e
 	int rc = ac__role_name_check(name, strlen(name), err);
 	if (rc || (rc = quota_check(c, name, q, err)))
 		return rc;
-	int64_t r = ac__role_get(c, name, strlen(name), err);
-	if (r < 0)
-		return (int)r;
+	uint32_t r;
+	if ((rc = ac__role_get(c, name, strlen(name), &r, err)))
+		return rc;
 	role *ro = ROLE(c, r);
 	c->nguarantees -= ro->has_guarantee;
 	c->nlimits -= ro->has_limit;

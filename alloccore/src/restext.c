@@ -264,8 +264,9 @@ static int group_get(parser *p, pend_set *set, const char *e, size_t n, const ch
 }
 
 /* Adds [b, e] to a sorted list of disjoint, non-adjacent ranges, merging
- * what it overlaps or touches; false when the result would not fit. */
-static bool range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
+ * what it overlaps or touches. AC_OK, or AC_ENOSPC when the result would not
+ * fit (the list unchanged). */
+static int range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
 {
 	uint32_t lo = 0, hi;
 	while (lo < *n && (uint64_t)r[lo].end + 1 < b)
@@ -276,12 +277,12 @@ static bool range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
 	}
 	uint32_t count = *n - (hi - lo) + 1;
 	if (count > AC_MAX_RANGES)
-		return false;
+		return AC_ENOSPC;
 	memmove(&r[lo + 1], &r[hi], (*n - hi) * sizeof *r);
 	r[lo].begin = b;
 	r[lo].end = e;
 	*n = count;
-	return true;
+	return AC_OK;
 }
 
 /* A port number at v[*i]; advances *i past it. */
@@ -320,7 +321,7 @@ static int ranges_parse(const parser *p, const char *e, size_t n, const char *v,
 			return rc;
 		if (begin > end)
 			return entry_fail(p, e, n, v + at, AC_EINVAL, "port range begins after it ends");
-		if (!range_insert(g->ports, &g->nports, begin, end))
+		if (range_insert(g->ports, &g->nports, begin, end))
 			return entry_fail(p, e, n, v + at, AC_ENOSPC, "more than %d disjoint port ranges in one group",
 			                  AC_MAX_RANGES);
 		i = skip_space(v, i, vn);
@@ -442,11 +443,10 @@ static int kinds_commit(parser *p, int remap[AC_KINDS])
 	for (int k = 0; k < AC_KINDS; k++)
 		remap[k] = k;
 	for (int i = 0; i < p->nfresh; i++) {
-		int rc = ac__kind_add(p->core, p->fresh[i].name, p->fresh[i].len);
-		int k = rc < 0 ? rc : ac__kind_find(p->core, p->fresh[i].name, p->fresh[i].len);
-		if (k < 0)
-			return ac__fail(p->err, rc < 0 ? rc : AC_ENOMEM, "%s: cannot register resource name \"%.*s\"",
-			                p->what, (int)p->fresh[i].len, p->fresh[i].name);
+		int k, rc = ac__kind_add(p->core, p->fresh[i].name, p->fresh[i].len, &k);
+		if (rc)
+			return ac__fail(p->err, rc, "%s: cannot register resource name \"%.*s\"", p->what,
+			                (int)p->fresh[i].len, p->fresh[i].name);
 		remap[p->nknown + i] = k;
 	}
 	return AC_OK;
@@ -485,13 +485,13 @@ static int set_build(parser *p, const pend_set *set, const int remap[AC_KINDS], 
 		}
 		if (ac_vec_is_zero(&g.amount) && g.nports == 0)
 			continue;
-		int64_t id = ac__role_find(p->core, pg->role, pg->role_len);
-		if (id < 0)
-			id = ac__role_intern_n(p->core, pg->role, pg->role_len);
-		if (id <= 0)
-			return ac__fail(p->err, id < 0 ? (int)id : AC_EINVAL, "%s: cannot create role \"%.*s\"",
-			                p->what, (int)pg->role_len, pg->role);
-		g.role = (uint32_t)id;
+		uint32_t id;
+		int rc = ac__role_intern_n(p->core, pg->role, pg->role_len, &id);
+		/* (role 0, "*", is never a reservation: the parser took it out) */
+		if (rc || id == 0)
+			return ac__fail(p->err, rc ? rc : AC_EINVAL, "%s: cannot create role \"%.*s\"", p->what,
+			                (int)pg->role_len, pg->role);
+		g.role = id;
 		/* Keep the reserved groups in increasing id order. */
 		uint32_t j = out->ngroups++;
 		while (j > 1 && out->group[j - 1].role > g.role) {

@@ -60,37 +60,38 @@ int64_t ac__role_find(const ac_core *c, const char *name, size_t len)
 	return -1;
 }
 
-/* Creates one role whose parent exists. */
-static int64_t role_create(ac_core *c, const char *name, size_t len, int32_t parent)
+/* Creates one role whose parent exists; its id into *out. 0 or AC_ENOMEM. */
+static int role_create(ac_core *c, const char *name, size_t len, int32_t parent, uint32_t *out)
 {
 	if (ac__array_grow((void **)&c->roles, &c->cap_roles, c->nroles + 1, sizeof *c->roles))
 		return AC_ENOMEM;
 	uint32_t id = c->nroles;
 	role *r = ROLE(c, id);
 	memset(r, 0, sizeof *r);
-	r->name = malloc(len + 1);
+	r->name = ac__str_dup_n(name, len);
 	if (!r->name)
 		return AC_ENOMEM;
-	memcpy(r->name, name, len);
-	r->name[len] = 0;
 	r->parent = parent;
 	r->depth = parent < 0 ? 0 : ROLE(c, parent)->depth + 1;
 	r->weight = 1000;
 	r->first_child = NONE;
-	r->kids_order = ac__order_new(c);
-	r->fws_order = ac__order_new(c);
-	r = ROLE(c, id);
-	r->sub_client = ac__client_new(c, CL_SUB, id, r->name, r->weight);
-	r->self_client = ac__client_new(c, CL_SELF, id, r->name, r->weight);
 	uint64_t h = ac__name_hash(name, len);
 	uint32_t *head = ac__hmap_get(&c->role_names, h);
 	r->name_next = head ? *head : NONE;
-	if (r->kids_order == NONE || r->fws_order == NONE || r->sub_client == NONE || r->self_client == NONE ||
-	    ac__hmap_put(&c->role_names, h, id)) {
+	int rc = ac__order_new(c, &r->kids_order);
+	if (!rc)
+		rc = ac__order_new(c, &r->fws_order);
+	if (!rc)
+		rc = ac__client_new(c, CL_SUB, id, r->name, r->weight, &r->sub_client);
+	if (!rc)
+		rc = ac__client_new(c, CL_SELF, id, r->name, r->weight, &r->self_client);
+	if (!rc)
+		rc = ac__hmap_put(&c->role_names, h, id);
+	if (rc) {
 		/* Orders and clients of a failed role stay allocated but unused;
 		 * only reachable out of memory. */
 		free(r->name);
-		return AC_ENOMEM;
+		return rc;
 	}
 	if (parent >= 0) {
 		r->next_sibling = ROLE(c, parent)->first_child;
@@ -100,42 +101,47 @@ static int64_t role_create(ac_core *c, const char *name, size_t len, int32_t par
 		c->first_top_role = id;
 	}
 	c->nroles++;
-	return id;
+	*out = id;
+	return 0;
 }
 
-int64_t ac__role_intern_n(ac_core *c, const char *name, size_t len)
+int ac__role_intern_n(ac_core *c, const char *name, size_t len, uint32_t *id)
 {
 	int64_t r = ac__role_find(c, name, len);
-	if (r >= 0)
-		return r;
+	if (r >= 0) {
+		*id = (uint32_t)r;
+		return 0;
+	}
 	int32_t parent = -1;
 	for (size_t i = len; i-- > 0;)
 		if (name[i] == '/') {
-			int64_t p = ac__role_intern_n(c, name, i);
-			if (p < 0)
-				return p;
+			uint32_t p;
+			int rc = ac__role_intern_n(c, name, i, &p);
+			if (rc)
+				return rc;
 			parent = (int32_t)p;
 			break;
 		}
-	return role_create(c, name, len, parent);
+	return role_create(c, name, len, parent, id);
 }
 
-int64_t ac__role_get(ac_core *c, const char *name, size_t len, ac_err *err)
+int ac__role_get(ac_core *c, const char *name, size_t len, uint32_t *id, ac_err *err)
 {
 	int rc = ac__role_name_check(name, len, err);
 	if (rc)
 		return rc;
-	int64_t r = ac__role_intern_n(c, name, len);
-	if (r < 0)
-		return ac__fail(err, AC_ENOMEM, "out of memory");
-	return r;
+	if ((rc = ac__role_intern_n(c, name, len, id)))
+		return ac__fail(err, rc, "out of memory");
+	return 0;
 }
 
 int64_t ac_role_intern(ac_core *c, const char *name, ac_err *err)
 {
 	if (!name)
 		return ac__fail(err, AC_EINVAL, "role name is missing");
-	return ac__role_get(c, name, strlen(name), err);
+	uint32_t r;
+	int rc = ac__role_get(c, name, strlen(name), &r, err);
+	return rc ? rc : (int64_t)r;
 }
 
 const char *ac_role_name(const ac_core *c, uint32_t r)
@@ -196,9 +202,9 @@ int ac_role_set_weight(ac_core *c, const char *name, double weight, ac_err *err)
 		return rc;
 	if (!name)
 		return ac__fail(err, AC_EINVAL, "role name is missing");
-	int64_t r = ac__role_get(c, name, strlen(name), err);
-	if (r < 0)
-		return (int)r;
+	uint32_t r;
+	if ((rc = ac__role_get(c, name, strlen(name), &r, err)))
+		return rc;
 	role *ro = ROLE(c, r);
 	ro->weight = w;
 	CLIENT(c, ro->sub_client)->weight = w;

@@ -19,10 +19,11 @@ int ac__role_name_check(const char *name, size_t len, ac_err *err);
 /* Id of a role of len bytes, or -1 when it does not exist. */
 int64_t ac__role_find(const ac_core *c, const char *name, size_t len);
 /* Interns a role of len bytes whose name was checked, and its ancestors;
- * returns its id or AC_ENOMEM. */
-int64_t ac__role_intern_n(ac_core *c, const char *name, size_t len);
-/* Checks and interns a role: its id, or AC_EINVAL / AC_ENOMEM with a message. */
-int64_t ac__role_get(ac_core *c, const char *name, size_t len, ac_err *err);
+ * its id into *id. 0 or AC_ENOMEM. */
+int ac__role_intern_n(ac_core *c, const char *name, size_t len, uint32_t *id);
+/* Checks and interns a role; its id into *id. 0, or AC_EINVAL / AC_ENOMEM
+ * with a message. */
+int ac__role_get(ac_core *c, const char *name, size_t len, uint32_t *id, ac_err *err);
 void ac__roles_fini(ac_core *c);
 bool ac__role_is_ancestor_or_self(const ac_core *c, uint32_t anc, uint32_t r);
 /* Eligible-framework counts changed by delta for role r (and up): its

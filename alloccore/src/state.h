@@ -244,14 +244,15 @@ static inline uint64_t ac__pair_key(uint32_t f, uint32_t a)
 	return (uint64_t)f << 32 | a;
 }
 
-/* The core's scratch array, grown to n u32 (at least 1); NULL when out of
- * memory. One user at a time: the sorts of order.c and decline_each in
- * book.c, never nested. */
-static inline uint32_t *ac__scratch(ac_core *c, uint32_t n)
+/* The core's scratch array, grown to hold n u32 (at least 1), into *out.
+ * 0 or AC_ENOMEM. One user at a time: the sorts of order.c and
+ * decline_each in book.c, never nested. */
+static inline int ac__scratch(ac_core *c, uint32_t n, uint32_t **out)
 {
 	if (ac__array_grow((void **)&c->scratch, &c->cap_scratch, n ? n : 1, sizeof *c->scratch))
-		return NULL;
-	return c->scratch;
+		return AC_ENOMEM;
+	*out = c->scratch;
+	return 0;
 }
 
 #endif
