@@ -164,7 +164,7 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 		return ac__fail(err, rc, "agent %s: free ports too fragmented", AGENT(c, s)->name);
 	ac_vec_sub(&nfree.group[0].amount, &held.group[0].amount);
 	bag nt = {0}, nf = {0};
-	/* bag_set would keep negative amounts as they are: wanted for unres. */
+	/* ac__bag_set keeps negative amounts as they are: wanted for unres. */
 	if (ac__bag_set(c, &nt, total) || ac__bag_set(c, &nf, &nfree)) {
 		ac__bag_clear(c, &nt);
 		ac__bag_clear(c, &nf);

@@ -1,5 +1,6 @@
 /*
- * array.c — growing an array by doubling (array.h).
+ * array.c — growing an array, at least doubling (array.h), and appending to
+ * or removing from an array of u32.
  */
 #include "array.h"
 

@@ -1,6 +1,6 @@
 /*
  * pool.c — slot pools (pool.h): a stack of free slots in front of arrays
- * that grow by doubling (array.h).
+ * that grow through array.h.
  */
 #include "pool.h"
 
