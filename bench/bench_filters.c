@@ -1,7 +1,8 @@
 /*
  * bench_filters.c — the decline filter table (issue 5, item 4), measured
- * through alloccore's private API (src/core.h: filter_add, filter_match),
- * which is what the offer path calls, and revive through the public API.
+ * through alloccore's private API (src/filters.h: ac__filter_add,
+ * ac__filter_match), which is what the offer path calls, and revive through
+ * the public API.
  * The tables hold one filter per (framework, agent) pair over 100
  * frameworks; lookups visit the pairs in a shuffled order, so a large table
  * pays its cache misses as the offer path would.
@@ -9,7 +10,8 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "core.h"
+#include "filters.h"
+#include "state.h"
 
 #define FILTER_FWS 100
 #define FOREVER    (365 * 24 * 3600 * AC_SECOND)
@@ -45,8 +47,8 @@ static int ftable_init(ftable *t, uint32_t n, bool install)
 	t->n = n;
 	t->pairs = calloc(n, sizeof *t->pairs);
 	for (uint32_t i = 0; i < n; i++)
-		t->pairs[i] =
-		        (pair){fw_slot(c, t->cc.fws[i % FILTER_FWS]), agent_slot(c, t->cc.agents[i / FILTER_FWS])};
+		t->pairs[i] = (pair){ac__fw_slot(c, t->cc.fws[i % FILTER_FWS]),
+		                     ac__agent_slot(c, t->cc.agents[i / FILTER_FWS])};
 	uint64_t seed = 7;
 	for (uint32_t i = n; i-- > 1;) {
 		uint32_t j = (uint32_t)(mix(&seed) % (i + 1));
@@ -61,7 +63,7 @@ static int ftable_init(ftable *t, uint32_t n, bool install)
 	t->outside.v[AC_CPUS] = 8000;
 	if (install)
 		for (uint32_t i = 0; i < n; i++)
-			if (filter_add(c, t->pairs[i].f, t->pairs[i].a, 0, FOREVER, &t->refused))
+			if (ac__filter_add(c, t->pairs[i].f, t->pairs[i].a, 0, FOREVER, &t->refused))
 				return -1;
 	return 0;
 }
@@ -84,7 +86,7 @@ static void filter_insert(bench_state *s)
 	int64_t items = 0;
 	while (bench_running(s)) {
 		for (uint32_t i = 0; i < t.n; i++)
-			filter_add(c, t.pairs[i].f, t.pairs[i].a, 0, FOREVER, &t.refused);
+			ac__filter_add(c, t.pairs[i].f, t.pairs[i].a, 0, FOREVER, &t.refused);
 		items += t.n;
 		/* Revive: the next round's inserts find (and reclaim) dead ones. */
 		bench_pause(s);
@@ -108,11 +110,11 @@ static void filter_lookup(bench_state *s)
 		return;
 	}
 	ac_core *c = t.cc.core;
-	uint32_t miss_off = hit ? 0 : fw_slot(c, t.cc.fws[FILTER_FWS]) - fw_slot(c, t.cc.fws[0]);
+	uint32_t miss_off = hit ? 0 : ac__fw_slot(c, t.cc.fws[FILTER_FWS]) - ac__fw_slot(c, t.cc.fws[0]);
 	int64_t items = 0, found = 0;
 	while (bench_running(s)) {
 		for (uint32_t i = 0; i < t.n; i++)
-			found += filter_match(c, t.pairs[i].f + miss_off, t.pairs[i].a, AC_SECOND, &t.inside, NULL);
+			found += ac__filter_match(c, t.pairs[i].f + miss_off, t.pairs[i].a, AC_SECOND, &t.inside, NULL);
 		items += t.n;
 	}
 	if (found != (hit ? items : 0))
@@ -134,7 +136,7 @@ static void filter_lookup_uncovered(bench_state *s)
 	int64_t items = 0, found = 0;
 	while (bench_running(s)) {
 		for (uint32_t i = 0; i < t.n; i++)
-			found += filter_match(c, t.pairs[i].f, t.pairs[i].a, AC_SECOND, &t.outside, NULL);
+			found += ac__filter_match(c, t.pairs[i].f, t.pairs[i].a, AC_SECOND, &t.outside, NULL);
 		items += t.n;
 	}
 	if (found)
@@ -157,12 +159,12 @@ static void revive_core(bench_state *s)
 	ac_core *c = cc.core;
 	ac_resources refused;
 	core_res(&cc, "cpus:4;mem:1024", &refused);
-	uint32_t f = fw_slot(c, cc.fws[0]);
+	uint32_t f = ac__fw_slot(c, cc.fws[0]);
 	int64_t items = 0;
 	while (bench_running(s)) {
 		bench_pause(s);
 		for (uint32_t a = 0; a < n; a++)
-			filter_add(c, f, agent_slot(c, cc.agents[a]), 0, FOREVER, &refused);
+			ac__filter_add(c, f, ac__agent_slot(c, cc.agents[a]), 0, FOREVER, &refused);
 		bench_resume(s);
 		ac_fw_revive(c, cc.fws[0], NULL);
 		items++;

@@ -1,10 +1,10 @@
 /*
  * bench_order.c — the share order (issue 5, item 5) and the core's memory:
  *  - rekey_offer: what an offer does to the order: the framework at the
- *    front (the one served) gets more held resources (book.c held_change:
+ *    front (the one served) gets more held resources (book.c ac__held_change:
  *    the framework, its role's leaf and subtree) and moves to its new place;
  *  - rekey_full: the cluster total changed, so every key is recomputed and
- *    every order sorted again (order.c orders_resort);
+ *    every order sorted again (order.c ac__orders_resort);
  *  - memory_agents / memory_fws: bytes per agent and per framework, from
  *    ac_core_memory and from the heap (counting malloc), while timing adds.
  * alloccore keeps each order as a sorted array rather than a heap (see
@@ -14,7 +14,10 @@
 #include <stdlib.h>
 
 #include "bench.h"
-#include "core.h"
+#include "book.h"
+#include "order.h"
+#include "policy.h"
+#include "state.h"
 
 static uint64_t lcg(uint64_t *x)
 {
@@ -34,7 +37,7 @@ static int order_setup(core_cluster *cc, uint32_t nf)
 		v.v[AC_CPUS] = (int64_t)(lcg(&seed) % 1000) * 1000;
 		v.v[AC_MEM] = (int64_t)(lcg(&seed) % 200000) * 1000;
 		v.v[AC_DISK] = (int64_t)(lcg(&seed) % 200000) * 1000;
-		held_change(cc->core, fw_slot(cc->core, cc->fws[i]), &v, &v, +1);
+		ac__held_change(cc->core, ac__fw_slot(cc->core, cc->fws[i]), &v, &v, +1);
 	}
 	return 0;
 }
@@ -48,7 +51,7 @@ static void rekey_offer(bench_state *s)
 		return;
 	}
 	ac_core *c = cc.core;
-	const order *fo = &c->orders[ROLE(c, FW(c, fw_slot(c, cc.fws[0]))->role)->fws_order];
+	const order *fo = &c->orders[ROLE(c, FW(c, ac__fw_slot(c, cc.fws[0]))->role)->fws_order];
 	ac_vec got = {{0}};
 	got.v[AC_CPUS] = 24000;
 	got.v[AC_MEM] = 4096000;
@@ -57,8 +60,8 @@ static void rekey_offer(bench_state *s)
 	int64_t items = 0;
 	while (bench_running(s)) {
 		for (int i = 0; i < BATCH; i++) {
-			uint32_t f = CLIENT(c, ord_get(fo, 0))->owner;
-			held_change(c, f, &got, &got, +1);
+			uint32_t f = CLIENT(c, ac__ord_get(fo, 0))->owner;
+			ac__held_change(c, f, &got, &got, +1);
 		}
 		items += BATCH;
 	}
@@ -83,13 +86,13 @@ static void rekey_full(bench_state *s)
 		 * was close. */
 		bench_pause(s);
 		c->total.v[AC_MEM] = flip++ & 1 ? mem : 2 * mem;
-		policy_totals_changed(c);
+		ac__policy_totals_changed(c);
 		bench_resume(s);
-		orders_resort(c, false);
+		ac__orders_resort(c, false);
 		items += nf;
 	}
 	c->total.v[AC_MEM] = mem;
-	policy_totals_changed(c);
+	ac__policy_totals_changed(c);
 	bench_items(s, items);
 	core_cluster_fini(&cc);
 }

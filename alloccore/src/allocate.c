@@ -3,53 +3,27 @@
  * each one's free resources to the most under-served eligible frameworks,
  * quota guarantees first (stage 1), fair sharing second (stage 2). The rules
  * are in alloccore/README.md, "One allocation pass"; the data structures it
- * walks are in order.c, filters.c and book.c.
+ * walks are in order.c, filters.c and book.c; its random draws are rng.h's.
  */
 #include <string.h>
 
-#include "core.h"
+#include "bag.h"
+#include "book.h"
 #include "err.h"
-
-/* ------------------------------------------------------------ randomness */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-void rng_seed(uint64_t s[4], uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		s[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** */
-uint64_t rng_next(uint64_t s[4])
-{
-	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
+#include "filters.h"
+#include "order.h"
+#include "policy.h"
+#include "quota.h"
+#include "rng.h"
+#include "roles.h"
+#include "state.h"
 
 /* Fisher-Yates; j = floor(r * (i + 1) / 2^64) (Lemire's multiply, whose bias
  * of at most n/2^64 is far below anything a run could observe). */
 static void shuffle(ac_core *c, uint32_t *v, uint32_t n)
 {
 	for (uint32_t i = n; i-- > 1;) {
-		uint32_t j = (uint32_t)(((u128)rng_next(c->rng) * (i + 1)) >> 64);
+		uint32_t j = (uint32_t)(((u128)ac__rng_next(c->rng) * (i + 1)) >> 64);
 		uint32_t t = v[i];
 		v[i] = v[j];
 		v[j] = t;
@@ -93,7 +67,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 		cd->unres = cd->scalars = avail;
 		return CAND_OK;
 	}
-	const ac_resources *fx = bag_x(c, &ag->free);
+	const ac_resources *fx = ac__bag_x(c, &ag->free);
 	bool x_any = fx && !ac_resources_empty(fx);
 	if (!ac_vec_any_positive(&avail) && !x_any)
 		return CAND_AGENT_EMPTY;
@@ -104,7 +78,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 	if (x_any) {
 		bool all = true;
 		for (uint32_t g = 1; g < fx->ngroups && all; g++)
-			all = role_is_ancestor_or_self(c, fx->group[g].role, r);
+			all = ac__role_is_ancestor_or_self(c, fx->group[g].role, r);
 		if (all) {
 			/* The common case (ports, no reservations for others):
 			 * no copy; give() can move the whole block. */
@@ -116,7 +90,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 			memcpy(cd->xbuf.group[0].ports, fx->group[0].ports,
 			       sizeof *fx->group[0].ports * fx->group[0].nports);
 			for (uint32_t g = 1; g < fx->ngroups; g++)
-				if (role_is_ancestor_or_self(c, fx->group[g].role, r))
+				if (ac__role_is_ancestor_or_self(c, fx->group[g].role, r))
 					cd->xbuf.group[cd->xbuf.ngroups++] = fx->group[g];
 			if (!ac_resources_empty(&cd->xbuf))
 				cd->x = &cd->xbuf;
@@ -125,7 +99,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 
 	ac_vec cut = avail, room = avail, surplus = avail;
 	if (c->nlimits)
-		role_limit_room(c, r, &room);
+		ac__role_limit_room(c, r, &room);
 	if (c->nguarantees) {
 		surplus = c->free_unres_clamped;
 		ac_vec_sub(&surplus, &c->required);
@@ -135,7 +109,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 		/* Up to the guarantee room; beyond it only out of the surplus
 		 * over what every unmet guarantee still needs. */
 		ac_vec go = avail, extra = avail, groom;
-		role_guarantee_room(c, r, &groom);
+		ac__role_guarantee_room(c, r, &groom);
 		ac_vec_min(&go, &groom);
 		if (c->nlimits)
 			ac_vec_min(&go, &room);
@@ -172,19 +146,18 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 /* ----------------------------------------------------------- the walk */
 
 /* Gives the candidate to framework f: into its offer on this agent from
- * this pass, or a new one. Returns false when out of memory. */
-static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
+ * this pass, or a new one. 0 or AC_ENOMEM. */
+static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 {
 	uint32_t o = AGENT(c, a)->offers_tail;
 	while (o && OFFER(c, o)->pass == c->pass && OFFER(c, o)->fw != f)
 		o = OFFER(c, o)->ag_prev;
 	if (!o || OFFER(c, o)->pass != c->pass) {
-		if (grow_array((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
-		               sizeof *c->pass_offers))
-			return false;
-		o = offer_new(c, f, a, c->now);
-		if (!o)
-			return false;
+		if (ac__array_grow((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
+		                   sizeof *c->pass_offers))
+			return AC_ENOMEM;
+		if (ac__offer_new(c, f, a, c->now, &o))
+			return AC_ENOMEM;
 		c->pass_offers[c->npass_offers++] = o;
 		/* One allocation for the tie-break, up the whole path. */
 		const fw *F = FW(c, f);
@@ -193,13 +166,13 @@ static bool give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
 			CLIENT(c, c->roles[x].sub_client)->count++;
 	}
-	offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
-	return true;
+	ac__offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
+	return 0;
 }
 
 /* Offers agent a to the frameworks of role r in order. Returns true when the
- * agent has nothing left. */
-static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
+ * agent has nothing left, or when giving failed: then *rc holds the code. */
+static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 {
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	cand cd;
@@ -209,18 +182,16 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 			break;
 		/* Every framework of r sees the same candidate, so a failed
 		 * minimum ends the role's turn. */
-		if (!minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
 			return false;
-		uint32_t f = CLIENT(c, ord_get(fo, i))->owner;
-		if (filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
+		uint32_t f = CLIENT(c, ac__ord_get(fo, i))->owner;
+		if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
 			c->counters.filtered_skips++;
 			continue;
 		}
-		CLIENT(c, ord_get(fo, i))->pos_hint = i;
-		if (!give(c, f, a, &cd)) {
-			*oom = true;
+		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
+		if ((*rc = give(c, f, a, &cd)))
 			return true;
-		}
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
 		 * is left to look at. (Extras reserved for other roles stay.) */
@@ -232,21 +203,22 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, bool *oom)
 	return st == CAND_AGENT_EMPTY;
 }
 
-static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, bool *oom)
+static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
 {
 	const order *o = &c->orders[oid];
 	for (uint32_t i = 0; i < o->n; i++) {
-		client *cl = CLIENT(c, ord_get(o, i));
+		client *cl = CLIENT(c, ac__ord_get(o, i));
 		cl->pos_hint = i;
-		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, oom)
-		                               : role_turn(c, a, cl->owner, stage, oom);
+		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, rc)
+		                               : role_turn(c, a, cl->owner, stage, rc);
 		if (done)
 			return true;
 	}
 	return false;
 }
 
-static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
+/* Agent a's turn in a stage; a failure leaves its code in *rc. */
+static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 {
 	const agent *ag = AGENT(c, a);
 	if (ag->inactive)
@@ -254,21 +226,21 @@ static void turn(ac_core *c, uint32_t a, int stage, bool *oom)
 	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
 		return;
 	if (c->ntouched || c->keys_dirty) /* (most turns: nothing to settle) */
-		order_flush_touched(c);
+		ac__order_flush_touched(c);
 	if (c->policy->per_agent_shuffle)
-		orders_resort(c, true);
+		ac__orders_resort(c, true);
 	/* The order as it stands now holds for the whole turn: key changes
 	 * are applied when the turn ends. */
-	walk(c, a, c->root_order, stage, oom);
+	walk(c, a, c->root_order, stage, rc);
 	if (c->ntouched || c->keys_dirty)
-		order_flush_touched(c);
+		ac__order_flush_touched(c);
 }
 
 enum { PREFETCH_AHEAD = 4 };
 
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
-	bool oom = false;
+	int rc = 0;
 	c->pass++;
 	c->counters.passes++;
 	c->npass_offers = 0;
@@ -276,12 +248,12 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	if (c->nguarantees) {
 		if (shuffled)
 			shuffle(c, agents, n);
-		for (uint32_t i = 0; i < n && !oom; i++)
-			turn(c, agents[i], 1, &oom);
+		for (uint32_t i = 0; i < n && !rc; i++)
+			turn(c, agents[i], 1, &rc);
 	}
 	if (shuffled)
 		shuffle(c, agents, n);
-	for (uint32_t i = 0; i < n && !oom; i++) {
+	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
 		if (i + PREFETCH_AHEAD < n) {
@@ -289,7 +261,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 			__builtin_prefetch(next);
 			__builtin_prefetch(next + 64);
 		}
-		turn(c, agents[i], 2, &oom);
+		turn(c, agents[i], 2, &rc);
 	}
 	for (uint32_t i = 0; i < c->npass_offers; i++) {
 		if (!c->hooks.offer)
@@ -301,20 +273,20 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		if (i + 4 < c->npass_offers)
 			__builtin_prefetch(&c->agents.gens[OFFER(c, c->pass_offers[i + 4])->agent]);
 		ac_offer_view v;
-		offer_view(c, c->pass_offers[i], &v);
+		ac__offer_view(c, c->pass_offers[i], &v);
 		c->hooks.offer(c->hooks.ud, &v);
 	}
 	c->counters.offers_made += c->npass_offers;
-	if (oom)
-		return ac_fail(err, AC_ENOMEM, "out of memory during allocation (%u offers made)", c->npass_offers);
+	if (rc)
+		return ac__fail(err, rc, "out of memory during allocation (%u offers made)", c->npass_offers);
 	return (int)c->npass_offers;
 }
 
 static int set_now(ac_core *c, ac_time now, ac_err *err)
 {
 	if (now < c->now)
-		return ac_fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
-		               (long long)c->now);
+		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		                (long long)c->now);
 	c->now = now;
 	return 0;
 }
@@ -324,8 +296,8 @@ int ac_allocate(ac_core *c, ac_time now, ac_err *err)
 	int rc = set_now(c, now, err);
 	if (rc)
 		return rc;
-	if (grow_array((void **)&c->pass_agents, &c->cap_pass_agents, c->nagent_seq, sizeof *c->pass_agents))
-		return ac_fail(err, AC_ENOMEM, "out of memory");
+	if (ac__array_grow((void **)&c->pass_agents, &c->cap_pass_agents, c->nagent_seq, sizeof *c->pass_agents))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
 	if (c->nagent_seq)
 		memcpy(c->pass_agents, c->agent_seq, sizeof *c->agent_seq * c->nagent_seq);
 	return pass(c, c->pass_agents, c->nagent_seq, err);
@@ -333,11 +305,9 @@ int ac_allocate(ac_core *c, ac_time now, ac_err *err)
 
 int ac_allocate_agent(ac_core *c, ac_agent_id id, ac_time now, ac_err *err)
 {
-	uint32_t a = agent_slot(c, id);
-	if (!a)
-		return ac_fail(err, AC_ENOENT, "unknown agent (stale or invalid handle %#llx)", (unsigned long long)id);
-	int rc = set_now(c, now, err);
-	if (rc)
+	uint32_t a;
+	int rc = ac__pool_resolve(&c->agents, id, "agent", &a, err);
+	if (rc || (rc = set_now(c, now, err)))
 		return rc;
 	return pass(c, &a, 1, err);
 }

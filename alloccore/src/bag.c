@@ -2,11 +2,14 @@
  * bag.c — resources held inside the core (agent totals and free sets,
  * offers, allocations, filters). The unreserved scalars sit inline where the
  * offer loop reads them; ports and reserved groups, rare on the hot path,
- * live in an extras block from core->xpool.
+ * live in an extras block from core->xpool. And ac__res_check, the gate a
+ * caller's resource set passes before it becomes a bag.
  */
+#include "bag.h"
+
 #include <string.h>
 
-#include "core.h"
+#include "err.h"
 
 /* Copies the groups and ranges in use, not the whole fixed-size set. */
 static void copy_used(ac_resources *dst, const ac_resources *src)
@@ -20,7 +23,7 @@ static void copy_used(ac_resources *dst, const ac_resources *src)
 	}
 }
 
-void bag_to_res(const ac_core *c, const bag *b, ac_resources *out)
+void ac__bag_to_res(const ac_core *c, const bag *b, ac_resources *out)
 {
 	if (b->x) {
 		copy_used(out, XRES(c, b->x));
@@ -32,18 +35,13 @@ void bag_to_res(const ac_core *c, const bag *b, ac_resources *out)
 	out->group[0].amount = b->unres;
 }
 
-static bool needs_extras(const ac_resources *r)
-{
-	return r->ngroups > 1 || r->group[0].nports > 0;
-}
-
-int bag_set(ac_core *c, bag *b, const ac_resources *r)
+int ac__bag_set(ac_core *c, bag *b, const ac_resources *r)
 {
 	ac_vec unres = r->group[0].amount; /* r may be b's own block */
-	if (needs_extras(r)) {
+	if (ac__res_has_extras(r)) {
 		/* Reuse the bag's block when it has one: no pool traffic. */
-		uint32_t x = b->x ? b->x : pool_alloc(&c->xpool);
-		if (!x)
+		uint32_t x = b->x;
+		if (!x && ac__pool_alloc(&c->xpool, &x))
 			return AC_ENOMEM;
 		ac_resources *dst = XRES(c, x);
 		if (dst != r)
@@ -51,22 +49,22 @@ int bag_set(ac_core *c, bag *b, const ac_resources *r)
 		ac_vec_zero(&dst->group[0].amount);
 		b->x = x;
 	} else if (b->x) {
-		pool_release(&c->xpool, b->x);
+		ac__pool_release(&c->xpool, b->x);
 		b->x = 0;
 	}
 	b->unres = unres;
 	return 0;
 }
 
-void bag_clear(ac_core *c, bag *b)
+void ac__bag_clear(ac_core *c, bag *b)
 {
 	if (b->x)
-		pool_release(&c->xpool, b->x);
+		ac__pool_release(&c->xpool, b->x);
 	b->x = 0;
 	ac_vec_zero(&b->unres);
 }
 
-void bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
+void ac__bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
 {
 	*out = b->unres;
 	if (b->x) {
@@ -76,19 +74,31 @@ void bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
 	}
 }
 
-uint64_t bag_ports(const ac_core *c, const bag *b)
+int ac__res_check(const ac_core *c, const ac_resources *r, const char *what, ac_err *err)
 {
-	return b->x ? ac_resources_port_count(XRES(c, b->x)) : 0;
-}
-
-bool bag_empty(const ac_core *c, const bag *b)
-{
-	return !ac_vec_any_positive(&b->unres) && (!b->x || ac_resources_empty(XRES(c, b->x)));
-}
-
-bool bag_contains_x(const ac_core *c, const bag *a, const ac_resources *x)
-{
-	if (!a->x)
-		return ac_resources_empty(x);
-	return ac_resources_contains(XRES(c, a->x), x);
+	const int64_t max = AC_AMOUNT_MAX_UNITS * AC_MILLI;
+	if (r->ngroups < 1 || r->ngroups > AC_MAX_GROUPS)
+		return ac__fail(err, AC_EINVAL, "%s: %u groups (1 to %d allowed)", what, r->ngroups, AC_MAX_GROUPS);
+	for (uint32_t g = 0; g < r->ngroups; g++) {
+		const ac_group *gr = &r->group[g];
+		if (g == 0 ? gr->role != 0 : (gr->role <= r->group[g - 1].role || gr->role >= c->nroles))
+			return ac__fail(err, AC_EINVAL, "%s: group %u has a bad role id %u", what, g, gr->role);
+		for (int k = 0; k < AC_KINDS; k++) {
+			if (gr->amount.v[k] < 0 || gr->amount.v[k] > max)
+				return ac__fail(err, AC_ERANGE, "%s: %s amount out of range", what,
+				                k < c->nkinds ? c->kind_names[k] : "unregistered");
+			if (k >= c->nkinds && gr->amount.v[k] != 0)
+				return ac__fail(err, AC_EINVAL, "%s: amount for unregistered kind %d", what, k);
+		}
+		if (gr->nports > AC_MAX_RANGES)
+			return ac__fail(err, AC_EINVAL, "%s: %u port ranges (at most %d)", what, gr->nports,
+			                AC_MAX_RANGES);
+		for (uint32_t i = 0; i < gr->nports; i++) {
+			const ac_range *p = &gr->ports[i];
+			if (p->begin > p->end || p->end > 65535 || (i > 0 && p->begin <= gr->ports[i - 1].end + 1))
+				return ac__fail(err, AC_EINVAL, "%s: port ranges not sorted, disjoint and in 0-65535",
+				                what);
+		}
+	}
+	return 0;
 }

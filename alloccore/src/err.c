@@ -1,12 +1,13 @@
 /*
- * err.c — error codes and messages shared by every alloccore entry point.
+ * err.c — the error codes' messages (ac_strerror) and ac__fail, the one
+ * place that writes an ac_err (err.h).
  */
 #include "err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-int ac_fail(ac_err *err, int code, const char *fmt, ...)
+int ac__fail(ac_err *err, int code, const char *fmt, ...)
 {
 	if (err) {
 		va_list ap;

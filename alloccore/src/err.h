@@ -1,5 +1,7 @@
 /*
- * err.h — filling an ac_err: every failing call reports what and where.
+ * err.h — how alloccore reports a failure: the code goes back as the return
+ * value and, for the caller of a public function, a message into its ac_err.
+ * The bottom layer: it knows nothing of a core.
  */
 #ifndef ALLOCCORE_ERR_H
 #define ALLOCCORE_ERR_H
@@ -7,6 +9,6 @@
 #include "alloccore/alloccore.h"
 
 /* Writes code and a printf-style message into err (if not NULL); returns code. */
-int ac_fail(ac_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int ac__fail(ac_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -15,14 +15,16 @@
  * again and reclaimed by a periodic sweep, so memory stays proportional to
  * the live ones.
  */
+#include "filters.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "bag.h"
 
 /* A slot of the filter table: the pair's first filter, inline. */
 typedef struct fslot {
-	uint64_t key; /* pair_key(framework slot, agent slot) */
+	uint64_t key; /* ac__pair_key(framework slot, agent slot) */
 	ac_time expiry;
 	uint32_t fw_gen, ag_gen;
 	uint32_t more; /* further filters of the pair, chained in c->filters */
@@ -30,14 +32,14 @@ typedef struct fslot {
 	ac_vec unres;  /* refused unreserved scalars */
 } fslot;
 
-int filters_init(ac_core *c)
+int ac__filters_init(ac_core *c)
 {
-	return hmap_init_slots(&c->filter_map, 64, sizeof(fslot));
+	return ac__hmap_init_slots(&c->filter_map, 64, sizeof(fslot));
 }
 
 static bool gens_live(const ac_core *c, uint32_t fws, uint32_t ags, uint32_t fw_gen, uint32_t ag_gen)
 {
-	return pool_live(&c->fws, fws) && pool_live(&c->agents, ags) && fw_gen == FW(c, fws)->filter_gen &&
+	return ac__pool_live(&c->fws, fws) && ac__pool_live(&c->agents, ags) && fw_gen == FW(c, fws)->filter_gen &&
 	       ag_gen == AGENT(c, ags)->filter_gen;
 }
 
@@ -50,7 +52,8 @@ static bool covers(const ac_core *c, const ac_vec *unres, uint32_t x, const ac_v
 	return x ? ac_resources_contains(XRES(c, x), cx) : ac_resources_empty(cx);
 }
 
-bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres, const ac_resources *x)
+bool ac__filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
+                      const ac_resources *x)
 {
 	/* Past the last expiry of the framework's filters (or none made
 	 * since its generation moved): nothing to look up. */
@@ -59,7 +62,7 @@ bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, con
 		return false;
 	if (ags / 64 >= F->fbits_words || !(F->fbits[ags / 64] >> (ags % 64) & 1))
 		return false; /* no filter made for this agent lately */
-	const fslot *s = hmap_find(&c->filter_map, pair_key(fws, ags));
+	const fslot *s = ac__hmap_find(&c->filter_map, ac__pair_key(fws, ags));
 	if (!s)
 		return false;
 	uint32_t fg = FW(c, fws)->filter_gen, ag = AGENT(c, ags)->filter_gen;
@@ -76,15 +79,15 @@ bool filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, con
 
 static void chain_free(ac_core *c, uint32_t i)
 {
-	bag_clear(c, &FILTER(c, i)->refused);
-	pool_release(&c->filters, i);
+	ac__bag_clear(c, &FILTER(c, i)->refused);
+	ac__pool_release(&c->filters, i);
 	c->nfilters--;
 }
 
 static void inline_clear(ac_core *c, fslot *s)
 {
 	if (s->x)
-		pool_release(&c->xpool, s->x);
+		ac__pool_release(&c->xpool, s->x);
 	s->x = 0;
 	c->nfilters--;
 }
@@ -122,7 +125,7 @@ static bool prune(ac_core *c, fslot *s, ac_time now)
 	s->x = f->refused.x;
 	s->more = f->next;
 	f->refused.x = 0; /* moved, not freed */
-	pool_release(&c->filters, i);
+	ac__pool_release(&c->filters, i);
 	return true;
 }
 
@@ -135,11 +138,11 @@ static void sweep(ac_core *c, ac_time now)
 		return;
 	for (uint32_t i = 0; i <= m->mask; i++) {
 		/* A deletion shifts a later slot back into i: look at i again. */
-		while (hmap_slot_key(m, i) != HMAP_EMPTY) {
-			fslot *s = hmap_slot(m, i);
+		while (ac__hmap_slot_key(m, i) != AC__HMAP_EMPTY) {
+			fslot *s = ac__hmap_slot(m, i);
 			if (prune(c, s, now))
 				break;
-			hmap_del(m, s->key);
+			ac__hmap_del(m, s->key);
 		}
 	}
 	c->filters_after_sweep = m->n;
@@ -150,7 +153,7 @@ static int fill(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time lif
                 ac_time *expiry, uint32_t *fw_gen, uint32_t *ag_gen, ac_vec *unres, uint32_t *x)
 {
 	bag b = {{{0}}, 0};
-	if (bag_set(c, &b, refused))
+	if (ac__bag_set(c, &b, refused))
 		return AC_ENOMEM;
 	*expiry = life > INT64_MAX - now ? INT64_MAX : now + life;
 	if (*expiry > FW(c, fws)->filter_until)
@@ -173,31 +176,28 @@ static int fbits_mark(ac_core *c, uint32_t fws, uint32_t ags, ac_time now)
 	if (now >= F->filter_until && F->fbits_words)
 		memset(F->fbits, 0, sizeof *F->fbits * F->fbits_words);
 	if (ags / 64 >= F->fbits_words) {
-		uint32_t words = (c->agents.n > ags ? c->agents.n : ags + 1) / 64 + 1;
-		uint64_t *b = realloc(F->fbits, sizeof *b * words);
-		if (!b)
+		uint32_t old = F->fbits_words, need = (c->agents.n > ags ? c->agents.n : ags + 1) / 64 + 1;
+		if (ac__array_grow((void **)&F->fbits, &F->fbits_words, need, sizeof *F->fbits))
 			return AC_ENOMEM;
-		memset(b + F->fbits_words, 0, sizeof *b * (words - F->fbits_words));
-		F->fbits = b;
-		F->fbits_words = words;
+		memset(F->fbits + old, 0, sizeof *F->fbits * (F->fbits_words - old));
 	}
 	F->fbits[ags / 64] |= 1ULL << (ags % 64);
 	return 0;
 }
 
-void filter_fw_free(ac_core *c, uint32_t fws)
+void ac__filter_fw_free(ac_core *c, uint32_t fws)
 {
 	free(FW(c, fws)->fbits);
 	FW(c, fws)->fbits = NULL;
 	FW(c, fws)->fbits_words = 0;
 }
 
-size_t filter_fw_bytes(const ac_core *c, uint32_t fws)
+size_t ac__filter_fw_bytes(const ac_core *c, uint32_t fws)
 {
 	return sizeof(uint64_t) * FW(c, fws)->fbits_words;
 }
 
-int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
+int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
 	/* A suppressed framework is offered nothing, and only a revive ends
 	 * suppression — which drops its filters. A filter made now could never
@@ -207,34 +207,35 @@ int filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life
 		return 0;
 	if (fbits_mark(c, fws, ags, now))
 		return AC_ENOMEM;
-	uint64_t pair = pair_key(fws, ags);
-	fslot *s = hmap_find(&c->filter_map, pair);
+	uint64_t pair = ac__pair_key(fws, ags);
+	fslot *s = ac__hmap_find(&c->filter_map, pair);
 	if (s && !prune(c, s, now)) {
 		/* Every filter of the pair is dead: the new one takes the slot. */
 		return fill(c, fws, ags, now, life, refused, &s->expiry, &s->fw_gen, &s->ag_gen, &s->unres, &s->x);
 	}
 	if (s) {
 		/* A live filter stays in the slot; the new one chains. */
-		uint32_t i = pool_alloc(&c->filters);
-		if (!i)
+		uint32_t i;
+		if (ac__pool_alloc(&c->filters, &i))
 			return AC_ENOMEM;
 		filter *f = FILTER(c, i);
 		if (fill(c, fws, ags, now, life, refused, &f->expiry, &f->fw_gen, &f->ag_gen, &f->refused.unres,
 		         &f->refused.x)) {
-			pool_release(&c->filters, i);
+			ac__pool_release(&c->filters, i);
 			return AC_ENOMEM;
 		}
-		s = hmap_find(&c->filter_map, pair);
+		s = ac__hmap_find(&c->filter_map, pair);
 		FILTER(c, i)->next = s->more;
 		s->more = i;
 		return 0;
 	}
 	sweep(c, now);
-	s = hmap_insert(&c->filter_map, pair);
-	if (!s)
+	void *slot;
+	if (ac__hmap_insert(&c->filter_map, pair, &slot))
 		return AC_ENOMEM;
+	s = slot;
 	if (fill(c, fws, ags, now, life, refused, &s->expiry, &s->fw_gen, &s->ag_gen, &s->unres, &s->x)) {
-		hmap_del(&c->filter_map, pair);
+		ac__hmap_del(&c->filter_map, pair);
 		return AC_ENOMEM;
 	}
 	return 0;

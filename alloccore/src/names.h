@@ -1,30 +1,39 @@
 /*
- * names.h — the core's registries of scalar kind names and role names, as
- * seen by the resource text parser and printer (restext.c).
+ * names.h — names as the core keeps them: the checks an agent or framework
+ * name must pass, the hash that spreads names over a table, and the name
+ * index that finds an agent or a framework by name (a hash map from the
+ * name's hash to the first slot of a chain threaded through the records).
+ * Sits just above state.h; knows no record type: the caller says how to
+ * reach a slot's name and chain link.
  */
 #ifndef ALLOCCORE_NAMES_H
 #define ALLOCCORE_NAMES_H
 
-#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "alloccore/alloccore.h"
+#include "state.h"
 
-/* Kind index of a scalar name of len bytes, or -1 when not registered. */
-int core_kind_find(const ac_core *core, const char *name, size_t len);
-/* Number of registered kinds (AC_FIXED_KINDS..AC_KINDS). */
-int core_kind_count(const ac_core *core);
-/* Registers a new scalar kind; the caller checked it is new and fits.
- * Returns its index, or AC_ENOSPC / AC_ENOMEM. */
-int core_kind_add(ac_core *core, const char *name, size_t len);
+/* strdup and strndup are POSIX, not C11: a copy of s (of s[0..len)),
+ * NULL when out of memory, as malloc. */
+char *ac__str_dup(const char *s);
+char *ac__str_dup_n(const char *s, size_t len);
+/* FNV-1a of s[0..len), never AC__HMAP_EMPTY. */
+uint64_t ac__name_hash(const char *s, size_t len);
+/* Checks an agent or framework name (what: "agent", "framework"): not
+ * empty, at most 1024 bytes, no control bytes. 0 or AC_EINVAL. */
+int ac__name_check(const char *what, const char *name, ac_err *err);
 
-/* Checks a role path of len bytes; returns 0 or AC_EINVAL with a message. */
-int role_name_check(const char *name, size_t len, ac_err *err);
-/* Id of a role of len bytes, or -1 when it does not exist. "*" is always
- * role 0, which is also the role of unreserved resources. */
-int64_t core_role_find(const ac_core *core, const char *name, size_t len);
-/* Interns a role of len bytes whose name was checked; returns its id or
- * AC_ENOMEM. */
-int64_t core_role_intern_n(ac_core *core, const char *name, size_t len);
+/* How a name index reaches the records it chains. */
+typedef uint32_t *(*ac__next_of_fn)(ac_core *c, uint32_t slot);
+typedef const char *(*ac__name_of_fn)(const ac_core *c, uint32_t slot);
+
+/* The slot named `name` in index m, or 0. */
+uint32_t ac__names_find(const ac_core *c, const hmap *m, ac__name_of_fn name_of, ac__next_of_fn next_of,
+                        const char *name);
+/* Adds slot under name (not yet present). 0 or AC_ENOMEM. */
+int ac__names_add(ac_core *c, hmap *m, ac__next_of_fn next_of, const char *name, uint32_t slot);
+/* Removes slot, present under name. */
+void ac__names_del(ac_core *c, hmap *m, ac__next_of_fn next_of, const char *name, uint32_t slot);
 
 #endif

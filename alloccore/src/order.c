@@ -1,5 +1,6 @@
 /*
- * order.c — the sorted arrays of clients that an allocation pass walks.
+ * order.c — sort clients and the sorted arrays of them that an allocation
+ * pass walks (order.h).
  *
  * Why sorted arrays and not heaps: a pass walks each role's order from the
  * front until some framework takes the agent, skipping filtered ones. In an
@@ -12,11 +13,41 @@
  * deferred to the end of the agent's turn, so the order taken when the turn
  * began holds for the whole turn (Mesos's semantics).
  */
+#include "order.h"
+
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "policy.h"
+#include "rng.h"
+
+int ac__order_new(ac_core *c, uint32_t *id)
+{
+	if (ac__array_grow((void **)&c->orders, &c->cap_orders, c->norders + 1, sizeof *c->orders))
+		return AC_ENOMEM;
+	memset(&c->orders[c->norders], 0, sizeof *c->orders);
+	*id = c->norders++;
+	return 0;
+}
+
+int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight, uint32_t *slot)
+{
+	uint32_t s;
+	if (ac__pool_alloc(&c->clients, &s))
+		return AC_ENOMEM;
+	client *cl = CLIENT(c, s);
+	cl->kind = (uint8_t)kind;
+	cl->owner = owner;
+	cl->name = name;
+	for (int i = 0; i < 8 && name[i]; i++)
+		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
+	cl->weight = weight;
+	cl->order = NONE;
+	*slot = s;
+	return 0;
+}
 
 static void key_refresh(ac_core *c, uint32_t cl)
 {
@@ -32,12 +63,12 @@ static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
 {
 	/* The walk that changed the client left where it found it. */
 	uint32_t hint = CLIENT(c, cl)->pos_hint;
-	if (hint < o->n && ord_get(o, hint) == cl)
+	if (hint < o->n && ac__ord_get(o, hint) == cl)
 		return hint;
 	uint32_t lo = 0, hi = o->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int r = client_cmp(c, ord_get(o, mid), cl);
+		int r = ac__client_cmp(c, ac__ord_get(o, mid), cl);
 		if (r == 0)
 			return mid;
 		if (r < 0)
@@ -47,7 +78,7 @@ static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
 	}
 	/* Keys are unique (names break ties), so this is a bug of ours. */
 	for (uint32_t i = 0; i < o->n; i++)
-		if (ord_get(o, i) == cl)
+		if (ac__ord_get(o, i) == cl)
 			return i;
 	return NONE;
 }
@@ -57,7 +88,7 @@ static uint32_t upper_bound(const ac_core *c, const order *o, uint32_t lo, uint3
 {
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (client_cmp(c, ord_get(o, mid), cl) < 0)
+		if (ac__client_cmp(c, ac__ord_get(o, mid), cl) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -70,23 +101,19 @@ static void ord_set(order *o, uint32_t i, uint32_t x)
 	o->v[(o->head + i) & (o->cap - 1)] = x;
 }
 
-/* Room for n elements; the capacity stays a power of two. */
-static int ord_reserve(order *o, uint32_t n)
+/* Room for one more element. Growing by one keeps the capacity a power of
+ * two (array.h); the part of the ring that wrapped past the old end moves
+ * to just after it. */
+static int ord_reserve_one(order *o)
 {
-	if (n <= o->cap)
+	uint32_t old = o->cap;
+	if (o->n < old)
 		return 0;
-	uint32_t cap = o->cap ? o->cap : 16;
-	while (cap < n)
-		cap *= 2;
-	uint32_t *v = malloc(sizeof *v * cap);
-	if (!v)
+	if (ac__array_grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v))
 		return AC_ENOMEM;
-	for (uint32_t i = 0; i < o->n; i++)
-		v[i] = ord_get(o, i);
-	free(o->v);
-	o->v = v;
-	o->cap = cap;
-	o->head = 0;
+	assert((o->cap & (o->cap - 1)) == 0);
+	if (o->head + o->n > old)
+		memcpy(o->v + old, o->v, sizeof *o->v * (o->head + o->n - old));
 	return 0;
 }
 
@@ -95,11 +122,11 @@ static void ord_remove_at(order *o, uint32_t p)
 {
 	if (p < o->n / 2) {
 		for (uint32_t i = p; i > 0; i--)
-			ord_set(o, i, ord_get(o, i - 1));
+			ord_set(o, i, ac__ord_get(o, i - 1));
 		o->head = (o->head + 1) & (o->cap - 1);
 	} else {
 		for (uint32_t i = p; i + 1 < o->n; i++)
-			ord_set(o, i, ord_get(o, i + 1));
+			ord_set(o, i, ac__ord_get(o, i + 1));
 	}
 	o->n--;
 }
@@ -111,31 +138,31 @@ static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 	if (q < o->n / 2) {
 		o->head = (o->head - 1) & (o->cap - 1);
 		for (uint32_t i = 0; i < q; i++)
-			ord_set(o, i, ord_get(o, i + 1));
+			ord_set(o, i, ac__ord_get(o, i + 1));
 	} else {
 		for (uint32_t i = o->n - 1; i > q; i--)
-			ord_set(o, i, ord_get(o, i - 1));
+			ord_set(o, i, ac__ord_get(o, i - 1));
 	}
 	ord_set(o, q, x);
 }
 
-void order_insert(ac_core *c, uint32_t oid, uint32_t cl)
+void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
-	if (ord_reserve(o, o->n + 1)) {
+	if (ord_reserve_one(o)) {
 		/* Out of memory while linking a client: it stays out of the
 		 * order and is simply not offered to; nothing is corrupted. */
 		return;
 	}
 	key_refresh(c, cl);
-	if (o->n == 1 && CLIENT(c, ord_get(o, 0))->stale)
-		key_refresh(c, ord_get(o, 0));
+	if (o->n == 1 && CLIENT(c, ac__ord_get(o, 0))->stale)
+		key_refresh(c, ac__ord_get(o, 0));
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
 	ord_insert_at(o, pos, cl);
 	CLIENT(c, cl)->order = oid;
 }
 
-void order_remove(ac_core *c, uint32_t cl)
+void ac__order_remove(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
 	if (p->order == NONE)
@@ -143,7 +170,7 @@ void order_remove(ac_core *c, uint32_t cl)
 	order *o = &c->orders[p->order];
 	uint32_t pos;
 	if (c->keys_dirty) {
-		for (pos = 0; pos < o->n && ord_get(o, pos) != cl; pos++)
+		for (pos = 0; pos < o->n && ac__ord_get(o, pos) != cl; pos++)
 			;
 	} else {
 		pos = find_pos(c, o, cl);
@@ -161,12 +188,13 @@ static void reposition(ac_core *c, uint32_t cl)
 	if (pos == NONE)
 		return;
 	uint32_t to;
-	if (pos + 1 < o->n && client_cmp(c, ord_get(o, pos + 1), cl) < 0) {
+	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0) {
 		/* A client that just got an agent usually goes to the back:
 		 * from the front, that is O(1) in the ring. Positions are
 		 * those after the removal. */
-		to = client_cmp(c, ord_get(o, o->n - 1), cl) < 0 ? o->n - 1 : upper_bound(c, o, pos + 1, o->n, cl) - 1;
-	} else if (pos > 0 && client_cmp(c, ord_get(o, pos - 1), cl) > 0) {
+		to = ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0 ? o->n - 1
+		                                                         : upper_bound(c, o, pos + 1, o->n, cl) - 1;
+	} else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0) {
 		to = upper_bound(c, o, 0, pos, cl);
 	} else {
 		return;
@@ -175,7 +203,7 @@ static void reposition(ac_core *c, uint32_t cl)
 	ord_insert_at(o, to, cl);
 }
 
-void client_changed(ac_core *c, uint32_t cl)
+void ac__client_changed(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
 	if (p->order == NONE || c->keys_dirty) {
@@ -195,7 +223,7 @@ void client_changed(ac_core *c, uint32_t cl)
 	 * keys stay as they were until then, so the arrays stay sorted by them
 	 * and inserts and removes keep working. */
 	if (!p->touched) {
-		if (grow_array((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
+		if (ac__array_grow((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
 			c->keys_dirty = true; /* fall back to a full resort */
 			return;
 		}
@@ -204,7 +232,7 @@ void client_changed(ac_core *c, uint32_t cl)
 	}
 }
 
-void order_flush_touched(ac_core *c)
+void ac__order_flush_touched(ac_core *c)
 {
 	/* Past a quarter of the sorted clients, sorting everything again
 	 * (O(n log n), sequential) beats n binary searches and moves. */
@@ -218,11 +246,9 @@ void order_flush_touched(ac_core *c)
 	}
 	c->ntouched = 0;
 	if (all)
-		orders_resort(c, false);
+		ac__orders_resort(c, false);
 }
 
-/* Stable bottom-up merge sort of ids by client_cmp (qsort has no context
- * argument in C11). */
 /* Makes the ring contiguous from index 0 (for sorting in place). */
 static int ord_straighten(ac_core *c, order *o)
 {
@@ -230,28 +256,30 @@ static int ord_straighten(ac_core *c, order *o)
 		o->head = 0;
 		return 0;
 	}
-	uint32_t *tmp = core_scratch(c, o->n);
-	if (!tmp)
+	uint32_t *tmp;
+	if (ac__scratch(c, o->n, &tmp))
 		return AC_ENOMEM;
 	for (uint32_t i = 0; i < o->n; i++)
-		tmp[i] = ord_get(o, i);
+		tmp[i] = ac__ord_get(o, i);
 	memcpy(o->v, tmp, sizeof *tmp * o->n);
 	o->head = 0;
 	return 0;
 }
 
+/* Stable sort of ids by ac__client_cmp: insertion sort of runs of 8, then
+ * bottom-up merges (qsort has no context argument in C11). */
 static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 {
 	if (n < 2)
 		return 0;
-	uint32_t *tmp = core_scratch(c, n);
-	if (!tmp)
+	uint32_t *tmp;
+	if (ac__scratch(c, n, &tmp))
 		return AC_ENOMEM;
 	for (uint32_t i = 1; i < n; i++) { /* insertion sort runs of 8 */
 		if ((i & 7) == 0)
 			continue;
 		uint32_t x = v[i], j = i;
-		for (; (j & 7) != 0 && client_cmp(c, v[j - 1], x) > 0; j--)
+		for (; (j & 7) != 0 && ac__client_cmp(c, v[j - 1], x) > 0; j--)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
@@ -261,7 +289,7 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			uint32_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
-				dst[k++] = client_cmp(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
+				dst[k++] = ac__client_cmp(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -276,17 +304,17 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 	return 0;
 }
 
-void orders_resort(ac_core *c, bool draw)
+void ac__orders_resort(ac_core *c, bool draw)
 {
 	bool rnd = draw && c->policy->per_agent_shuffle;
 	for (uint32_t s = 1; s < c->clients.n; s++) {
-		if (!pool_live(&c->clients, s) || CLIENT(c, s)->order == NONE)
+		if (!ac__pool_live(&c->clients, s) || CLIENT(c, s)->order == NONE)
 			continue;
 		key_refresh(c, s);
 		if (rnd) {
 			/* Efraimidis-Spirakis: ascending -ln(u)/w is a weighted
 			 * random permutation. u in (0, 1]. */
-			double u = (double)((rng_next(c->rng) >> 11) + 1) * 0x1.0p-53;
+			double u = (double)((ac__rng_next(c->rng) >> 11) + 1) * 0x1.0p-53;
 			CLIENT(c, s)->key.rnd = -log(u) / (CLIENT(c, s)->weight / 1000.0);
 		}
 	}
@@ -298,7 +326,7 @@ void orders_resort(ac_core *c, bool draw)
 		}
 }
 
-void orders_fini(ac_core *c)
+void ac__orders_fini(ac_core *c)
 {
 	for (uint32_t o = 0; o < c->norders; o++)
 		free(c->orders[o].v);

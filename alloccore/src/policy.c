@@ -5,10 +5,12 @@
  * shares are rationals compared by integer cross-multiplication, never as
  * floating point (alloccore/README.md, "Ordering").
  */
+#include "policy.h"
+
 #include <math.h>
 #include <string.h>
 
-#include "core.h"
+#include "err.h"
 
 /* ------------------------------------------------------ wide arithmetic */
 
@@ -69,7 +71,7 @@ static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64
 	}
 }
 
-double share_of(const ac_core *c, const ac_vec *held)
+double ac__share_of(const ac_core *c, const ac_vec *held)
 {
 	uint64_t num, den;
 	dominant(c, held, &num, &den);
@@ -147,7 +149,7 @@ static int asset_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
 
 static void random_key(const ac_core *c, const client *cl, sortkey *k)
 {
-	base_key(cl, k); /* rnd is drawn by orders_resort for every agent */
+	base_key(cl, k); /* rnd is drawn by ac__orders_resort for every agent */
 }
 
 static int random_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
@@ -164,7 +166,7 @@ static const struct policy policies[] = {
         {"random", random_key, random_cmp, true},
 };
 
-const struct policy *policy_find(const char *name)
+const struct policy *ac__policy_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof policies / sizeof *policies; i++)
 		if (strcmp(policies[i].name, name) == 0)
@@ -172,7 +174,7 @@ const struct policy *policy_find(const char *name)
 	return NULL;
 }
 
-void policy_totals_changed(ac_core *c)
+void ac__policy_totals_changed(ac_core *c)
 {
 	c->keys_dirty = true;
 	for (int r = 0; r < AC_FIXED_KINDS; r++) {
@@ -184,7 +186,7 @@ void policy_totals_changed(ac_core *c)
 	}
 }
 
-int client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
+int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
 {
 	const client *a = CLIENT(c, ia), *b = CLIENT(c, ib);
 	int r = c->policy->cmp(c, &a->key, &b->key);
@@ -195,4 +197,12 @@ int client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
 	if (a->name_key != b->name_key)
 		return a->name_key < b->name_key ? -1 : 1;
 	return strcmp(a->name, b->name);
+}
+
+int ac__weight_from_double(double w, uint32_t *out, ac_err *err)
+{
+	if (!isfinite(w) || w < 0.001 || w > 1e6)
+		return ac__fail(err, AC_ERANGE, "weight %g out of range (0.001 to 1000000)", w);
+	*out = (uint32_t)llround(w * 1000);
+	return 0;
 }

@@ -9,14 +9,16 @@
  * is valid are the new kinds registered and the roles interned. Amounts are
  * converted from their decimal digits, never through floating point.
  */
+#include "restext.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
-#include "names.h"
-#include "restext.h"
+#include "kinds.h"
+#include "roles.h"
 
 #define AMOUNT_MAX       ((int64_t)AC_AMOUNT_MAX_UNITS * AC_MILLI)
 #define PORT_MAX         65535u
@@ -149,13 +151,13 @@ int ac_amount_parse(const char *text, size_t len, int64_t *out, ac_err *err)
 	int64_t v;
 
 	if (!text)
-		return ac_fail(err, AC_EINVAL, "amount: no text");
+		return ac__fail(err, AC_EINVAL, "amount: no text");
 	trim(text, &b, &e);
 	int rc = amount_scan(text + b, e - b, &v, &why, &at);
 	if (rc) {
 		int shown = (int)(len < QUOTE_MAX ? len : QUOTE_MAX);
-		return ac_fail(err, rc, "amount \"%.*s%s\" at offset %zu: %s", shown, text,
-		               len > QUOTE_MAX ? "..." : "", b + at, why);
+		return ac__fail(err, rc, "amount \"%.*s%s\" at offset %zu: %s", shown, text,
+		                len > QUOTE_MAX ? "..." : "", b + at, why);
 	}
 	*out = v;
 	return AC_OK;
@@ -198,7 +200,7 @@ static void parser_init(parser *p, ac_core *core, ac_err *err, bool scalars_only
 	p->core = core;
 	p->err = err;
 	p->scalars_only = scalars_only;
-	p->nknown = core_kind_count(core);
+	p->nknown = ac__kind_count(core);
 }
 
 static void pend_set_init(pend_set *set)
@@ -217,15 +219,15 @@ entry_fail(const parser *p, const char *e, size_t n, const char *at, int code, c
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	int shown = (int)(n < QUOTE_MAX ? n : QUOTE_MAX);
-	return ac_fail(p->err, code, "%s: \"%.*s%s\" at offset %zu: %s", p->what, shown, e, n > QUOTE_MAX ? "..." : "",
-	               (size_t)(at - p->text), why);
+	return ac__fail(p->err, code, "%s: \"%.*s%s\" at offset %zu: %s", p->what, shown, e, n > QUOTE_MAX ? "..." : "",
+	                (size_t)(at - p->text), why);
 }
 
 /* Tentative index of scalar kind `name`, registering nothing yet; or a
  * negative code when no kind is left for a new name. */
 static int kind_get(parser *p, const char *e, size_t n, const char *name, size_t len)
 {
-	int k = core_kind_find(p->core, name, len);
+	int k = ac__kind_find(p->core, name, len);
 	if (k >= 0)
 		return k;
 	for (int i = 0; i < p->nfresh; i++)
@@ -262,8 +264,9 @@ static int group_get(parser *p, pend_set *set, const char *e, size_t n, const ch
 }
 
 /* Adds [b, e] to a sorted list of disjoint, non-adjacent ranges, merging
- * what it overlaps or touches; false when the result would not fit. */
-static bool range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
+ * what it overlaps or touches. AC_OK, or AC_ENOSPC when the result would not
+ * fit (the list unchanged). */
+static int range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
 {
 	uint32_t lo = 0, hi;
 	while (lo < *n && (uint64_t)r[lo].end + 1 < b)
@@ -274,12 +277,12 @@ static bool range_insert(ac_range *r, uint32_t *n, uint32_t b, uint32_t e)
 	}
 	uint32_t count = *n - (hi - lo) + 1;
 	if (count > AC_MAX_RANGES)
-		return false;
+		return AC_ENOSPC;
 	memmove(&r[lo + 1], &r[hi], (*n - hi) * sizeof *r);
 	r[lo].begin = b;
 	r[lo].end = e;
 	*n = count;
-	return true;
+	return AC_OK;
 }
 
 /* A port number at v[*i]; advances *i past it. */
@@ -318,7 +321,7 @@ static int ranges_parse(const parser *p, const char *e, size_t n, const char *v,
 			return rc;
 		if (begin > end)
 			return entry_fail(p, e, n, v + at, AC_EINVAL, "port range begins after it ends");
-		if (!range_insert(g->ports, &g->nports, begin, end))
+		if (range_insert(g->ports, &g->nports, begin, end))
 			return entry_fail(p, e, n, v + at, AC_ENOSPC, "more than %d disjoint port ranges in one group",
 			                  AC_MAX_RANGES);
 		i = skip_space(v, i, vn);
@@ -373,7 +376,7 @@ static int entry_parse(parser *p, pend_set *set, const char *e, size_t n)
 		role = NULL;
 	} else if (role) {
 		ac_err why = {0};
-		if ((rc = role_name_check(role, role_len, &why)))
+		if ((rc = ac__role_name_check(role, role_len, &why)))
 			return entry_fail(p, e, n, role, rc, "bad role: %s", why.msg);
 	}
 	if (p->scalars_only && is_ports)
@@ -440,11 +443,10 @@ static int kinds_commit(parser *p, int remap[AC_KINDS])
 	for (int k = 0; k < AC_KINDS; k++)
 		remap[k] = k;
 	for (int i = 0; i < p->nfresh; i++) {
-		int rc = core_kind_add(p->core, p->fresh[i].name, p->fresh[i].len);
-		int k = rc < 0 ? rc : core_kind_find(p->core, p->fresh[i].name, p->fresh[i].len);
-		if (k < 0)
-			return ac_fail(p->err, rc < 0 ? rc : AC_ENOMEM, "%s: cannot register resource name \"%.*s\"",
-			               p->what, (int)p->fresh[i].len, p->fresh[i].name);
+		int k, rc = ac__kind_add(p->core, p->fresh[i].name, p->fresh[i].len, &k);
+		if (rc)
+			return ac__fail(p->err, rc, "%s: cannot register resource name \"%.*s\"", p->what,
+			                (int)p->fresh[i].len, p->fresh[i].name);
 		remap[p->nknown + i] = k;
 	}
 	return AC_OK;
@@ -483,13 +485,13 @@ static int set_build(parser *p, const pend_set *set, const int remap[AC_KINDS], 
 		}
 		if (ac_vec_is_zero(&g.amount) && g.nports == 0)
 			continue;
-		int64_t id = core_role_find(p->core, pg->role, pg->role_len);
-		if (id < 0)
-			id = core_role_intern_n(p->core, pg->role, pg->role_len);
-		if (id <= 0)
-			return ac_fail(p->err, id < 0 ? (int)id : AC_EINVAL, "%s: cannot create role \"%.*s\"", p->what,
-			               (int)pg->role_len, pg->role);
-		g.role = (uint32_t)id;
+		uint32_t id;
+		int rc = ac__role_intern_n(p->core, pg->role, pg->role_len, &id);
+		/* (role 0, "*", is never a reservation: the parser took it out) */
+		if (rc || id == 0)
+			return ac__fail(p->err, rc ? rc : AC_EINVAL, "%s: cannot create role \"%.*s\"", p->what,
+			                (int)pg->role_len, pg->role);
+		g.role = id;
 		/* Keep the reserved groups in increasing id order. */
 		uint32_t j = out->ngroups++;
 		while (j > 1 && out->group[j - 1].role > g.role) {
@@ -510,7 +512,7 @@ int ac_resources_parse(ac_core *core, const char *text, ac_resources *out, ac_er
 	int rc;
 
 	if (!text)
-		return ac_fail(err, AC_EINVAL, "resources: no text");
+		return ac__fail(err, AC_EINVAL, "resources: no text");
 	parser_init(&p, core, err, false);
 	p.what = "resources";
 	p.text = text;
@@ -554,7 +556,7 @@ int ac_quota_parse(ac_core *core, const char *guarantee, const char *limit, ac_q
 	return AC_OK;
 }
 
-int minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err *err)
+int ac__minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err *err)
 {
 	parser p;
 	pend_set set;

@@ -1,49 +1,17 @@
 /*
- * restext.h — the minimum-allocatable rule (Mesos's --min_allocatable_resources),
- * parsed from text by restext.c and checked on the offer path.
+ * restext.h — resource text inside the core: the minimum-allocatable rule
+ * parsed from text (the public parsers and the printer are declared in
+ * alloccore.h). restext.c registers the kinds and interns the roles the
+ * text names: it sits above kinds.h and roles.h.
  */
 #ifndef ALLOCCORE_RESTEXT_H
 #define ALLOCCORE_RESTEXT_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 #include "alloccore/alloccore.h"
-
-#define AC_MAX_MINSETS 8
-
-/* Sets joined by '|': resources are allocatable when they hold at least one
- * set whole (every kind the set names, summed over all groups). nsets == 0
- * means anything non-empty is allocatable. */
-typedef struct ac_minalloc {
-	uint32_t nsets;
-	ac_vec set[AC_MAX_MINSETS];
-	uint32_t mask[AC_MAX_MINSETS]; /* bit k: the set names kind k */
-} ac_minalloc;
+#include "minalloc.h"
 
 /* Parses "cpus:0.01|mem:32" (scalars only, unreserved); "" gives nsets 0
  * and NULL the Mesos default, "cpus:0.01|mem:32". */
-int minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err *err);
-
-/* The check: `sum` is the scalars of all groups, `ports` the port count.
- * Empty resources are never allocatable. */
-static inline bool minalloc_ok(const ac_minalloc *m, const ac_vec *sum, uint64_t ports)
-{
-	if (!ac_vec_any_positive(sum) && ports == 0)
-		return false;
-	if (m->nsets == 0)
-		return true;
-	for (uint32_t s = 0; s < m->nsets; s++) {
-		bool ok = true;
-		/* only the kinds the set names (usually one) */
-		for (uint32_t b = m->mask[s]; b && ok; b &= b - 1) {
-			int k = __builtin_ctz(b);
-			ok = sum->v[k] >= m->set[s].v[k];
-		}
-		if (ok)
-			return true;
-	}
-	return false;
-}
+int ac__minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err *err);
 
 #endif

@@ -502,7 +502,7 @@ static void minalloc_parses_alternative_sets(void **state)
 {
 	ac_minalloc m;
 	ac_err err = {0};
-	assert_int_equal(minalloc_parse(*state, "cpus:0.01|mem:32;disk:0", &m, &err), AC_OK);
+	assert_int_equal(ac__minalloc_parse(*state, "cpus:0.01|mem:32;disk:0", &m, &err), AC_OK);
 	assert_int_equal(m.nsets, 2);
 	assert_int_equal(m.set[0].v[AC_CPUS], 10);
 	assert_int_equal(m.mask[0], 1u << AC_CPUS);
@@ -510,28 +510,28 @@ static void minalloc_parses_alternative_sets(void **state)
 	assert_int_equal(m.mask[1], 1u << AC_MEM | 1u << AC_DISK);
 
 	ac_vec have = {{0, 32 * M}};
-	assert_true(minalloc_ok(&m, &have, 0));
+	assert_true(ac__minalloc_ok(&m, &have, 0));
 	have.v[AC_MEM] = 31 * M;
-	assert_false(minalloc_ok(&m, &have, 0));
+	assert_false(ac__minalloc_ok(&m, &have, 0));
 }
 
 static void minalloc_blank_means_anything_non_empty(void **state)
 {
 	ac_minalloc m;
 	ac_err err = {0};
-	assert_int_equal(minalloc_parse(*state, "", &m, &err), AC_OK);
+	assert_int_equal(ac__minalloc_parse(*state, "", &m, &err), AC_OK);
 	assert_int_equal(m.nsets, 0);
-	assert_int_equal(minalloc_parse(*state, "  ", &m, &err), AC_OK);
+	assert_int_equal(ac__minalloc_parse(*state, "  ", &m, &err), AC_OK);
 	assert_int_equal(m.nsets, 0);
 	ac_vec one = {{1}};
-	assert_true(minalloc_ok(&m, &one, 0));
+	assert_true(ac__minalloc_ok(&m, &one, 0));
 }
 
 static void minalloc_null_is_the_mesos_default(void **state)
 {
 	ac_minalloc m;
 	ac_err err = {0};
-	assert_int_equal(minalloc_parse(*state, NULL, &m, &err), AC_OK);
+	assert_int_equal(ac__minalloc_parse(*state, NULL, &m, &err), AC_OK);
 	assert_int_equal(m.nsets, 2);
 	assert_int_equal(m.set[0].v[AC_CPUS], 10);
 	assert_int_equal(m.set[1].v[AC_MEM], 32 * M);
@@ -559,7 +559,7 @@ static void minalloc_rejects_bad_sets(void **state)
 		ac_minalloc m;
 		ac_err err = {0};
 		char where[32];
-		int rc = minalloc_parse(core, cases[i].text, &m, &err);
+		int rc = ac__minalloc_parse(core, cases[i].text, &m, &err);
 		snprintf(where, sizeof where, "at offset %zu:", cases[i].offset);
 		if (rc != cases[i].code || !strstr(err.msg, where) || !strstr(err.msg, "min_allocatable"))
 			fail_msg("\"%s\": rc %d, expected %d %s; message: %s", cases[i].text, rc, cases[i].code, where,
@@ -573,7 +573,7 @@ static void minalloc_names_new_kinds_once_valid(void **state)
 	ac_core *core = *state;
 	ac_minalloc m;
 	ac_err err = {0};
-	assert_int_equal(minalloc_parse(core, "foo:1|bar:2;foo:1", &m, &err), AC_OK);
+	assert_int_equal(ac__minalloc_parse(core, "foo:1|bar:2;foo:1", &m, &err), AC_OK);
 	assert_string_equal(ac_kind_name(core, AC_FIXED_KINDS), "foo");
 	assert_string_equal(ac_kind_name(core, AC_FIXED_KINDS + 1), "bar");
 	assert_int_equal(m.mask[0], 1u << AC_FIXED_KINDS);

@@ -157,7 +157,7 @@ static void check_minalloc(ac_core *core, const char *text)
 	ac_minalloc m;
 	ac_err err = {0};
 	names before = names_now(core);
-	int rc = minalloc_parse(core, text, &m, &err);
+	int rc = ac__minalloc_parse(core, text, &m, &err);
 	if (rc) {
 		check_failure(core, before, rc, &err, "min_allocatable");
 		return;

@@ -1,0 +1,284 @@
+/*
+ * agents.c — the agent entry points (ac_agent_*): adding, updating,
+ * removing, (de)activating agents and looking them up. An agent's total
+ * feeds the cluster sums the policies divide by and, for reservations,
+ * quota; removing or changing one takes back its offers (book.h). The top
+ * layer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bag.h"
+#include "book.h"
+#include "err.h"
+#include "names.h"
+#include "policy.h"
+#include "quota.h"
+#include "state.h"
+
+static uint32_t *agent_next_of(ac_core *c, uint32_t s)
+{
+	return &AGENT(c, s)->name_next;
+}
+static const char *agent_name_of(const ac_core *c, uint32_t s)
+{
+	return AGENT(c, s)->name;
+}
+
+/* Adds or subtracts an agent's total to the cluster sums. */
+static void cluster_total_change(ac_core *c, const agent *ag, int sign)
+{
+	ac_vec all;
+	ac__bag_scalars(c, &ag->total, &all);
+	for (int k = 0; k < AC_KINDS; k++) {
+		c->total.v[k] += sign * all.v[k];
+		c->total_unres.v[k] += sign * ag->total.unres.v[k];
+	}
+	if (ag->total.x) {
+		const ac_resources *x = XRES(c, ag->total.x);
+		ac__role_reserved_change(c, x, sign);
+		if (c->nguarantees)
+			for (uint32_t g = 1; g < x->ngroups; g++)
+				ac__role_quota_refresh(c, x->group[g].role);
+	}
+	ac__policy_totals_changed(c);
+}
+
+static int totals_fit(const ac_core *c, const ac_resources *r, const ac_resources *minus, ac_err *err)
+{
+	ac_vec add, sub = {{0}};
+	ac_resources_scalars(r, &add);
+	if (minus)
+		ac_resources_scalars(minus, &sub);
+	for (int k = 0; k < AC_KINDS; k++)
+		if (c->total.v[k] - sub.v[k] > (INT64_MAX >> 2) - add.v[k])
+			return ac__fail(err, AC_ERANGE, "cluster total of %s would overflow", c->kind_names[k]);
+	return 0;
+}
+
+int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_agent_id *out, ac_err *err)
+{
+	int rc = ac__name_check("agent", name, err);
+	if (rc)
+		return rc;
+	if (!total)
+		return ac__fail(err, AC_EINVAL, "agent %s: no resources given", name);
+	if ((rc = ac__res_check(c, total, "agent total", err)) || (rc = totals_fit(c, total, NULL, err)))
+		return rc;
+	if (ac__names_find(c, &c->agent_names, agent_name_of, agent_next_of, name))
+		return ac__fail(err, AC_EEXIST, "agent %s already exists", name);
+	uint32_t s;
+	if (ac__pool_alloc(&c->agents, &s))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	agent *ag = AGENT(c, s);
+	ag->name = ac__str_dup(name);
+	ag->offers_head = ag->offers_tail = 0;
+	if (!ag->name || ac__bag_set(c, &ag->total, total) || ac__bag_set(c, &AGENT(c, s)->free, total) ||
+	    ac__names_add(c, &c->agent_names, agent_next_of, name, s) ||
+	    ac__u32_push(&c->agent_seq, &c->nagent_seq, &c->cap_agent_seq, s)) {
+		ag = AGENT(c, s);
+		if (ac__names_find(c, &c->agent_names, agent_name_of, agent_next_of, name) == s)
+			ac__names_del(c, &c->agent_names, agent_next_of, name, s);
+		ac__bag_clear(c, &ag->total);
+		ac__bag_clear(c, &ag->free);
+		free(ag->name);
+		ac__pool_release(&c->agents, s);
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	}
+	ag = AGENT(c, s);
+	ag->filter_gen = ++c->epoch;
+	cluster_total_change(c, ag, +1);
+	if (c->nguarantees) {
+		ac_vec f = ag->free.unres;
+		ac_vec_clamp0(&f);
+		ac_vec_add(&c->free_unres_clamped, &f);
+	}
+	if (out)
+		*out = ac__handle_make(c->agents.gens[s], s);
+	return 0;
+}
+
+static int agent_resolve(const ac_core *c, ac_agent_id id, uint32_t *slot, ac_err *err)
+{
+	return ac__pool_resolve(&c->agents, id, "agent", slot, err);
+}
+
+int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_REMOVED);
+	ac__allocs_drop_of_agent(c, s);
+	agent *ag = AGENT(c, s);
+	if (c->nguarantees) {
+		ac_vec f = ag->free.unres;
+		ac_vec_clamp0(&f);
+		ac_vec_sub(&c->free_unres_clamped, &f);
+	}
+	cluster_total_change(c, ag, -1);
+	ac__names_del(c, &c->agent_names, agent_next_of, ag->name, s);
+	ac__u32_remove(c->agent_seq, &c->nagent_seq, s);
+	ac__bag_clear(c, &ag->total);
+	ac__bag_clear(c, &ag->free);
+	free(ag->name);
+	free(ag->attrs);
+	ac__pool_release(&c->agents, s);
+	return 0;
+}
+
+int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	if (!total)
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	if ((rc = ac__res_check(c, total, "agent total", err)))
+		return rc;
+	ac_resources old_total;
+	ac__bag_to_res(c, &AGENT(c, s)->total, &old_total);
+	if ((rc = totals_fit(c, total, &old_total, err)))
+		return rc;
+	/* The new free set is the new total less what frameworks hold; offers
+	 * are rescinded below. Work it out before changing anything. */
+	ac_resources held, nfree = *total, rest;
+	ac_resources_init(&held);
+	for (uint32_t a = AGENT(c, s)->allocs_head; a; a = ALLOC(c, a)->ag_next) {
+		ac_resources r;
+		ac__bag_to_res(c, &ALLOC(c, a)->res, &r);
+		if (ac_resources_add(&held, &r))
+			return ac__fail(err, AC_ENOSPC, "agent %s: allocations too fragmented", AGENT(c, s)->name);
+	}
+	/* Unreserved scalars may be over-allocated (Mesos allows it); every
+	 * other held resource must still be there. */
+	rest = held;
+	ac_vec_zero(&rest.group[0].amount);
+	if (!ac_resources_contains(total, &rest))
+		return ac__fail(err, AC_EINVAL,
+		                "agent %s: the new total lacks reserved resources or ports that frameworks hold",
+		                AGENT(c, s)->name);
+	if ((rc = ac_resources_sub(&nfree, &rest)))
+		return ac__fail(err, rc, "agent %s: free ports too fragmented", AGENT(c, s)->name);
+	ac_vec_sub(&nfree.group[0].amount, &held.group[0].amount);
+	bag nt = {0}, nf = {0};
+	/* ac__bag_set keeps negative amounts as they are: wanted for unres. */
+	if (ac__bag_set(c, &nt, total) || ac__bag_set(c, &nf, &nfree)) {
+		ac__bag_clear(c, &nt);
+		ac__bag_clear(c, &nf);
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	}
+	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_UPDATED);
+	agent *ag = AGENT(c, s);
+	if (c->nguarantees) {
+		ac_vec f = ag->free.unres;
+		ac_vec_clamp0(&f);
+		ac_vec_sub(&c->free_unres_clamped, &f);
+	}
+	cluster_total_change(c, ag, -1);
+	ac__bag_clear(c, &ag->total);
+	ac__bag_clear(c, &ag->free);
+	ag->total = nt;
+	ag->free = nf;
+	cluster_total_change(c, ag, +1);
+	if (c->nguarantees) {
+		ac_vec f = ag->free.unres;
+		ac_vec_clamp0(&f);
+		ac_vec_add(&c->free_unres_clamped, &f);
+	}
+	return 0;
+}
+
+int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_DEACTIVATED);
+	AGENT(c, s)->inactive = true;
+	return 0;
+}
+
+int ac_agent_activate(ac_core *c, ac_agent_id id, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	AGENT(c, s)->inactive = false;
+	return 0;
+}
+
+int ac_agent_set_attributes(ac_core *c, ac_agent_id id, const char *attrs, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	agent *ag = AGENT(c, s);
+	const char *old = ag->attrs ? ag->attrs : "";
+	if (!attrs)
+		attrs = "";
+	if (strcmp(old, attrs) == 0)
+		return 0;
+	char *copy = ac__str_dup(attrs);
+	if (!copy)
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	free(ag->attrs);
+	ag->attrs = copy;
+	ag->filter_gen = ++c->epoch; /* Mesos drops the agent's filters */
+	return 0;
+}
+
+int ac_agent_set_tag(ac_core *c, ac_agent_id id, uint64_t tag, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	AGENT(c, s)->tag = tag;
+	for (uint32_t o = AGENT(c, s)->offers_head; o; o = OFFER(c, o)->ag_next)
+		OFFER(c, o)->agent_tag = tag; /* offers keep a copy */
+	return 0;
+}
+
+ac_agent_id ac_agent_find(const ac_core *c, const char *name)
+{
+	if (!name)
+		return 0;
+	uint32_t s = ac__names_find(c, &c->agent_names, agent_name_of, agent_next_of, name);
+	return s ? ac__handle_make(c->agents.gens[s], s) : 0;
+}
+
+int ac_agent_info_get(const ac_core *c, ac_agent_id id, ac_agent_info *out, ac_err *err)
+{
+	uint32_t s;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	const agent *ag = AGENT(c, s);
+	out->name = ag->name;
+	out->attributes = ag->attrs ? ag->attrs : "";
+	ac__bag_to_res(c, &ag->total, &out->total);
+	ac__bag_to_res(c, &ag->free, &out->free);
+	ac_vec_clamp0(&out->free.group[0].amount);
+	out->offers = ag->noffers;
+	out->active = !ag->inactive;
+	return 0;
+}
+
+ac_agent_id ac_agent_next(const ac_core *c, size_t *cursor)
+{
+	if (*cursor >= c->nagent_seq)
+		return 0;
+	uint32_t s = c->agent_seq[(*cursor)++];
+	return ac__handle_make(c->agents.gens[s], s);
+}
+
+size_t ac_agent_count(const ac_core *c)
+{
+	return c->nagent_seq;
+}

@@ -1,0 +1,40 @@
+/*
+ * book.h — the offer book and the allocation table: every outstanding
+ * offer and what each framework holds on each agent, with the accounting
+ * that keeps shares (order.h), quota consumption (quota.h) and agents' free
+ * resources consistent. The answers to offers (accept, decline, recover,
+ * restore, timeouts) are book.c's public entry points; the pass and the
+ * agent and framework entry points use what is declared here.
+ */
+#ifndef ALLOCCORE_BOOK_H
+#define ALLOCCORE_BOOK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* Charges (sign +1) or releases (-1) resources framework f holds (offered
+ * or allocated): its share, its role's leaf and subtrees, and quota. */
+void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign);
+/* A new empty offer of framework f on agent a, made at now in this pass;
+ * its slot into *slot. 0 or AC_ENOMEM. */
+int ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now, uint32_t *slot);
+/* Adds resources to an offer of this pass, taking them from the agent's
+ * free set and charging the framework. whole: x is all of the agent's free
+ * extras, which may then move into the offer instead of being copied. */
+void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x, bool whole);
+/* Fills a view of offer o for the hooks; v->resources lives in the core
+ * until the next view. */
+void ac__offer_view(ac_core *c, uint32_t o, ac_offer_view *v);
+/* Rescinds (why >= 0, an ac_rescind_reason, through the rescind hook) or
+ * silently drops an agent's or a framework's outstanding offers, oldest
+ * first; their resources are free again, with no filter. */
+void ac__offers_drop_of_agent(ac_core *c, uint32_t a, int why);
+void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why);
+/* Drops what frameworks hold on agent a (it is leaving: nothing goes back
+ * to it), or what framework f holds anywhere (back to the agents). */
+void ac__allocs_drop_of_agent(ac_core *c, uint32_t a);
+void ac__allocs_drop_of_fw(ac_core *c, uint32_t f);
+
+#endif

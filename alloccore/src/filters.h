@@ -1,0 +1,27 @@
+/*
+ * filters.h — the decline filters of a core: what a framework refused on
+ * an agent, until when (filters.c says how they are stored). Sits on
+ * bag.h; the offer book adds filters, the pass looks them up.
+ */
+#ifndef ALLOCCORE_FILTERS_H
+#define ALLOCCORE_FILTERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* The empty filter table. 0 or AC_ENOMEM. */
+int ac__filters_init(ac_core *c);
+/* Frees a framework's filter bitmap (on removal); its size in bytes. */
+void ac__filter_fw_free(ac_core *c, uint32_t fws);
+size_t ac__filter_fw_bytes(const ac_core *c, uint32_t fws);
+/* true when a live filter of framework fws on agent ags at time now holds
+ * all of (unres, x); x may be NULL (no ports or reservations). */
+bool ac__filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
+                      const ac_resources *x);
+/* Filters `refused` for fws on ags from now for life. 0 or AC_ENOMEM. */
+int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused);
+
+#endif

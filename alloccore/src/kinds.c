@@ -1,0 +1,59 @@
+/*
+ * kinds.c — the scalar kind names of a core (kinds.h).
+ */
+#include "kinds.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "state.h"
+
+static const char *const fixed_kinds[AC_FIXED_KINDS] = {"cpus", "mem", "disk", "gpus"};
+
+int ac__kinds_init(ac_core *c)
+{
+	for (int i = 0; i < AC_FIXED_KINDS; i++) {
+		int k, rc = ac__kind_add(c, fixed_kinds[i], strlen(fixed_kinds[i]), &k);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void ac__kinds_fini(ac_core *c)
+{
+	for (int k = 0; k < c->nkinds; k++)
+		free(c->kind_names[k]);
+	c->nkinds = 0;
+}
+
+int ac__kind_find(const ac_core *c, const char *name, size_t len)
+{
+	for (int k = 0; k < c->nkinds; k++)
+		if (strlen(c->kind_names[k]) == len && memcmp(c->kind_names[k], name, len) == 0)
+			return k;
+	return -1;
+}
+
+int ac__kind_count(const ac_core *c)
+{
+	return c->nkinds;
+}
+
+int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
+{
+	if (c->nkinds >= AC_KINDS)
+		return AC_ENOSPC;
+	char *s = ac__str_dup_n(name, len);
+	if (!s)
+		return AC_ENOMEM;
+	c->kind_names[c->nkinds] = s;
+	*k = c->nkinds++;
+	return 0;
+}
+
+const char *ac_kind_name(const ac_core *c, int k)
+{
+	return k >= 0 && k < c->nkinds ? c->kind_names[k] : NULL;
+}

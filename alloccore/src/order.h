@@ -1,0 +1,40 @@
+/*
+ * order.h — sort clients (a framework, a role's virtual leaf, a role
+ * subtree) and the sorted arrays of them that an allocation pass walks
+ * (struct client and struct order in state.h). Keys come from policy.h;
+ * the random policy's from rng.h. Nothing here knows roles or offers: those
+ * tell a client it changed.
+ */
+#ifndef ALLOCCORE_ORDER_H
+#define ALLOCCORE_ORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* Element i of an order, front (served first) at 0. */
+static inline uint32_t ac__ord_get(const order *o, uint32_t i)
+{
+	return o->v[(o->head + i) & (o->cap - 1)];
+}
+
+/* A new empty order; its id into *id. 0 or AC_ENOMEM. */
+int ac__order_new(ac_core *c, uint32_t *id);
+/* A new client outside every order; its slot into *slot. 0 or AC_ENOMEM.
+ * name is borrowed: it must outlive the client. */
+int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight,
+                   uint32_t *slot);
+void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
+void ac__order_remove(ac_core *c, uint32_t cl);
+/* The client's held or count changed: move it to its place now, or at the
+ * end of the agent turn in progress. */
+void ac__client_changed(ac_core *c, uint32_t cl);
+/* Moves the clients changed since the last call to their places. */
+void ac__order_flush_touched(ac_core *c);
+/* Recompute every key and sort every order (totals changed, random policy).
+ * draw: the random policy draws new keys (once per agent turn). */
+void ac__orders_resort(ac_core *c, bool draw);
+void ac__orders_fini(ac_core *c);
+
+#endif

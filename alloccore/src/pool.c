@@ -1,0 +1,79 @@
+/*
+ * pool.c — slot pools (pool.h): a stack of free slots in front of arrays
+ * that grow through array.h.
+ */
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloccore/alloccore.h"
+#include "array.h"
+#include "err.h"
+
+void ac__pool_init(pool *p, uint32_t size)
+{
+	memset(p, 0, sizeof *p);
+	p->size = size;
+	p->n = 1; /* slot 0 is "none" */
+}
+
+void ac__pool_fini(pool *p)
+{
+	free(p->base);
+	free(p->gens);
+	free(p->freev);
+	memset(p, 0, sizeof *p);
+}
+
+int ac__pool_alloc(pool *p, uint32_t *slot)
+{
+	uint32_t s;
+	if (p->nfree) {
+		s = p->freev[--p->nfree];
+		/* Slots come back in bursts (an answer frees hundreds) and
+		 * leave the cache before they are taken again, in bursts too
+		 * (a pass's offers): ask for the one a few takes on now. */
+		if (p->nfree >= 4)
+			__builtin_prefetch(ac__pool_at(p, p->freev[p->nfree - 4]), 1);
+	} else {
+		if (p->n >= p->cap) {
+			/* The three arrays share one capacity, 64 at first;
+			 * p->cap moves only once all three have grown. */
+			uint32_t need = p->n < 64 ? 64 : p->n + 1, cap = p->cap;
+			if (ac__array_grow((void **)&p->base, &cap, need, p->size))
+				return AC_ENOMEM;
+			cap = p->cap;
+			if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
+				return AC_ENOMEM;
+			memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
+			cap = p->cap;
+			if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
+				return AC_ENOMEM;
+			p->cap = cap;
+		}
+		s = p->n++;
+	}
+	memset(ac__pool_at(p, s), 0, p->size);
+	p->gens[s]++;
+	p->live++;
+	*slot = s;
+	return 0;
+}
+
+void ac__pool_release(pool *p, uint32_t s)
+{
+	p->gens[s]++;
+	p->live--;
+	p->freev[p->nfree++] = s;
+}
+
+int ac__pool_resolve(const pool *p, uint64_t id, const char *what, uint32_t *slot, ac_err *err)
+{
+	uint32_t s = ac__pool_slot(p, id);
+	if (!s)
+		return ac__fail(err, AC_ENOENT, "unknown %s (stale or invalid handle %#llx)", what,
+		                (unsigned long long)id);
+	*slot = s;
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * pool.h — slot pools: the arrays that hold a core's agents, frameworks,
+ * offers, allocations, filters, extras blocks and sort clients, addressed
+ * by index, and the handles (generation << 32 | slot) the API gives out for
+ * them. Knows nothing of what the slots hold. On array.h only.
+ */
+#ifndef ALLOCCORE_POOL_H
+#define ALLOCCORE_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloccore/alloccore.h"
+
+/* A growable array of items. Slot 0 is never handed out, so 0 can mean
+ * "none". gens[slot] is odd while the slot is in use and changes on every
+ * allocation and release, so handles (gen << 32 | slot) go stale. Growing
+ * moves the items: never hold a pointer into a pool across an allocation
+ * from that same pool. */
+typedef struct pool {
+	char *base;
+	uint32_t *gens;
+	/* Free slots, last released on top. A stack rather than a list
+	 * threaded through the slots: taking one then reads this array, not
+	 * a slot that has left the cache. Room for cap entries, always. */
+	uint32_t *freev;
+	uint32_t size, n, cap, nfree, live;
+} pool;
+
+/* An empty pool of items of `size` bytes (it allocates on first use). */
+void ac__pool_init(pool *p, uint32_t size);
+void ac__pool_fini(pool *p);
+/* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
+int ac__pool_alloc(pool *p, uint32_t *slot);
+void ac__pool_release(pool *p, uint32_t slot);
+
+static inline void *ac__pool_at(const pool *p, uint32_t slot)
+{
+	return p->base + (size_t)slot * p->size;
+}
+
+static inline bool ac__pool_live(const pool *p, uint32_t slot)
+{
+	return slot > 0 && slot < p->n && (p->gens[slot] & 1);
+}
+
+static inline uint64_t ac__handle_make(uint32_t gen, uint32_t slot)
+{
+	return (uint64_t)gen << 32 | slot;
+}
+
+/* The handle of a live slot. */
+static inline uint64_t ac__pool_handle(const pool *p, uint32_t slot)
+{
+	return ac__handle_make(p->gens[slot], slot);
+}
+
+/* Resolves a handle to its live slot, or 0 (stale or invalid). */
+static inline uint32_t ac__pool_slot(const pool *p, uint64_t id)
+{
+	uint32_t slot = (uint32_t)id, gen = (uint32_t)(id >> 32);
+	return ac__pool_live(p, slot) && p->gens[slot] == gen ? slot : 0;
+}
+
+/* Resolves handle id to its live slot, into *slot. 0, or AC_ENOENT with a
+ * message naming the kind of object (what: "agent", "framework"). */
+int ac__pool_resolve(const pool *p, uint64_t id, const char *what, uint32_t *slot, ac_err *err);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * state.h — the state of an alloccore instance: every struct the files of
+ * src/ share, and the accessors that turn a handle or a slot into a record.
+ * Nothing here changes the state: the file that owns each part does, and
+ * its own header says how. Entities live in slot pools (pool.h); handles
+ * are (generation << 32 | slot), so stale ones fail.
+ *
+ * Who owns what: pool.c (slots), kinds.c (scalar kind names), names.c (the
+ * agent and framework name indexes), bag.c (resources held by the core),
+ * policy.c (sort keys), order.c (sort clients and their orders), filters.c
+ * (decline filters), roles.c (the role tree), quota.c (quota bookkeeping),
+ * book.c (offers and allocations), allocate.c (the pass), agents.c,
+ * frameworks.c and core.c (the entry points). alloccore/README.md draws the
+ * layers.
+ */
+#ifndef ALLOCCORE_STATE_H
+#define ALLOCCORE_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloccore/alloccore.h"
+#include "array.h"
+#include "hmap.h"
+#include "minalloc.h"
+#include "pool.h"
+
+#define NONE UINT32_MAX
+
+typedef unsigned __int128 u128;
+
+/* Resources held by the core: unreserved scalars inline (the hot part); the
+ * rest — unreserved ports and reserved groups — in an extras block `x` of
+ * core->xpool (0: none). In an extras block group[0].amount is always zero. */
+typedef struct bag {
+	ac_vec unres;
+	uint32_t x;
+} bag;
+
+/* A sort key, snapshotted when a client is (re)positioned in its order. */
+typedef struct sortkey {
+	uint64_t num;     /* drf: held amount of the dominant kind */
+	u128 den;         /* drf: cluster total of that kind x weight */
+	uint64_t wide[5]; /* asset: sum of held_k x prod_{j != k} total_j */
+	double rnd;       /* random: Efraimidis-Spirakis key */
+	double share;     /* drf: num/den, to skip exact compares of far shares */
+	uint64_t count;
+	int32_t priority;
+	uint32_t weight;
+} sortkey;
+
+enum client_kind { CL_FW, CL_SELF, CL_SUB };
+
+/* Anything the policy sorts: a framework, a role's virtual leaf (its own
+ * frameworks), or a role subtree. */
+typedef struct client {
+	ac_vec held;     /* offered + allocated scalars, all groups */
+	uint64_t count;  /* allocations so far (tie-break) */
+	uint32_t weight; /* thousandths */
+	int32_t priority;
+	const char *name;
+	uint8_t kind;
+	uint32_t owner;    /* fw slot or role id */
+	uint32_t order;    /* order id it is in, or NONE */
+	uint64_t name_key; /* first 8 bytes of name, big-endian: fast tie-break */
+	uint8_t touched;   /* in core->touched: repositioning deferred */
+	uint8_t stale;     /* alone in its order: key refreshed when that ends */
+	uint32_t pos_hint; /* where a walk last saw it in its order */
+	sortkey key;
+} client;
+
+/* A sorted array of client ids (ascending: served first), as a ring:
+ * element i is v[(head + i) & (cap - 1)]; cap is a power of two (order.c). */
+typedef struct order {
+	uint32_t *v;
+	uint32_t n, cap, head;
+} order;
+
+typedef struct role {
+	char *name;
+	int32_t parent; /* -1: top level */
+	uint32_t depth;
+	uint32_t sub_client, self_client;
+	uint32_t first_child, next_sibling; /* NONE-terminated */
+	uint32_t kids_order;                /* child subtrees + self leaf, eligible only */
+	uint32_t fws_order;                 /* own eligible frameworks */
+	uint32_t eligible_self, eligible_sub;
+	uint32_t nfws;
+	uint32_t weight;
+	ac_quota quota;
+	bool has_guarantee, has_limit;
+	ac_vec allocated_sub;  /* accepted scalars in the subtree */
+	ac_vec unres_held_sub; /* unreserved scalars held in the subtree */
+	ac_vec reserved_sub;   /* reserved on agents for the subtree */
+	ac_vec req, kids_req;  /* required headroom (quota.c) */
+	uint32_t name_next;    /* hash chain */
+} role;
+
+typedef struct agent {
+	bag free; /* total - offered - allocated; unreserved scalars may go < 0 */
+	uint32_t filter_gen;
+	bool inactive; /* deactivated: skipped by allocation */
+	bag total;
+	uint32_t offers_head, offers_tail;
+	uint32_t allocs_head;
+	uint32_t noffers;
+	char *name;
+	char *attrs;
+	uint32_t name_next;
+	uint64_t tag; /* the caller's (ac_agent_set_tag) */
+} agent;
+
+typedef struct fw {
+	uint32_t client;
+	uint32_t role;
+	uint32_t filter_gen;
+	ac_time filter_until; /* no filter of this generation lives at or after this */
+	/* Bit a set: a filter for agent slot a may live (made since the last
+	 * time all of this framework's filters were dead). A clear bit spares
+	 * ac__filter_match the table lookup, which misses the cache when the table
+	 * is large; a set one only sends it to the table. */
+	uint64_t *fbits;
+	uint32_t fbits_words;
+	bool active, suppressed;
+	ac_vec offered, allocated;
+	uint32_t noffers; /* outstanding; the offers themselves are found by a scan */
+	uint32_t allocs_head;
+	char *name;
+	uint32_t name_next;
+	uint64_t tag; /* the caller's (ac_fw_set_tag) */
+} fw;
+
+/* Offers are linked per agent only: answering or dropping one then touches
+ * its agent's few offers, not neighbours spread over memory in per-framework
+ * and global lists. Rare questions (a framework's offers, timeouts) scan the
+ * pool and order by serial. */
+typedef struct offer {
+	uint32_t fw, agent;
+	ac_time created;
+	uint64_t pass;
+	uint64_t serial;    /* creation order */
+	uint64_t agent_tag; /* a copy of its agent's tag (ac_agent_set_tag keeps it current) */
+	bag res;
+	uint32_t ag_prev, ag_next;
+} offer;
+
+typedef struct alloc {
+	uint32_t fw, agent;
+	bag res;
+	uint32_t fw_prev, fw_next, ag_prev, ag_next;
+} alloc;
+
+typedef struct filter {
+	uint32_t next;
+	uint32_t fw_gen, ag_gen;
+	ac_time expiry;
+	bag refused;
+} filter;
+
+struct ac_core {
+	ac_config cfg;
+	ac_hooks hooks;
+	const struct policy *policy;
+	ac_minalloc minalloc;
+	ac_time now;
+	uint64_t rng[4];
+
+	/* names */
+	char *kind_names[AC_KINDS];
+	int nkinds;
+
+	/* entities */
+	pool agents, fws, offers, allocs, filters, xpool, clients;
+	role *roles;
+	uint32_t nroles, cap_roles;
+	order *orders;
+	uint32_t norders, cap_orders;
+	uint32_t root_order; /* top-level subtrees */
+	uint32_t first_top_role;
+
+	/* lookup */
+	hmap agent_names, fw_names, role_names; /* name hash -> first slot */
+	hmap filter_map;                        /* (fw slot, agent slot) -> filter chain */
+	hmap alloc_map;                         /* (fw slot, agent slot) -> alloc slot */
+
+	/* order of addition */
+	uint32_t *agent_seq, nagent_seq, cap_agent_seq;
+	uint32_t *fw_seq, nfw_seq, cap_fw_seq;
+
+	/* cluster sums */
+	ac_vec total; /* all scalars of all agents: the DRF pool */
+	ac_vec total_unres;
+	ac_vec free_unres_clamped;              /* sum of max(0, free); kept while guarantees exist */
+	ac_vec required;                        /* required headroom */
+	uint64_t asset_prod[AC_FIXED_KINDS][3]; /* asset: prod of the other totals */
+	bool keys_dirty;                        /* totals changed: recompute every key and resort */
+	uint32_t nguarantees, nlimits;
+
+	/* offers */
+	uint64_t offer_serial;
+	ac_time oldest_offer; /* lower bound on the creation time of live offers */
+
+	/* the pass in progress */
+	uint32_t epoch;               /* source of filter generations */
+	uint32_t filters_after_sweep; /* filter table keys after the last sweep */
+	uint32_t nfilters;            /* stored filters, live or not yet reclaimed */
+	uint64_t pass;                /* increments per pass */
+	uint32_t *touched, ntouched, cap_touched;
+	uint32_t *pass_offers, npass_offers, cap_pass_offers;
+	uint32_t *pass_agents, cap_pass_agents;
+	uint32_t *scratch, cap_scratch;
+	ac_resources view_buf;
+
+	ac_counters counters;
+};
+
+#define AGENT(c, i)  ((agent *)ac__pool_at(&(c)->agents, (i)))
+#define FW(c, i)     ((fw *)ac__pool_at(&(c)->fws, (i)))
+#define OFFER(c, i)  ((offer *)ac__pool_at(&(c)->offers, (i)))
+#define ALLOC(c, i)  ((alloc *)ac__pool_at(&(c)->allocs, (i)))
+#define FILTER(c, i) ((filter *)ac__pool_at(&(c)->filters, (i)))
+#define XRES(c, i)   ((ac_resources *)ac__pool_at(&(c)->xpool, (i)))
+#define CLIENT(c, i) ((client *)ac__pool_at(&(c)->clients, (i)))
+#define ROLE(c, i)   (&(c)->roles[(i)])
+
+/* Resolve a handle to a live slot, or 0. */
+static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)
+{
+	return ac__pool_slot(&c->agents, id);
+}
+static inline uint32_t ac__fw_slot(const ac_core *c, ac_fw_id id)
+{
+	return ac__pool_slot(&c->fws, id);
+}
+static inline uint32_t ac__offer_slot(const ac_core *c, ac_offer_id id)
+{
+	return ac__pool_slot(&c->offers, id);
+}
+
+/* The key of a (framework slot, agent slot) pair in the filter and
+ * allocation tables. */
+static inline uint64_t ac__pair_key(uint32_t f, uint32_t a)
+{
+	return (uint64_t)f << 32 | a;
+}
+
+/* The core's scratch array, grown to hold n u32 (at least 1), into *out.
+ * 0 or AC_ENOMEM. One user at a time: the sorts of order.c and
+ * decline_each in book.c, never nested. */
+static inline int ac__scratch(ac_core *c, uint32_t n, uint32_t **out)
+{
+	if (ac__array_grow((void **)&c->scratch, &c->cap_scratch, n ? n : 1, sizeof *c->scratch))
+		return AC_ENOMEM;
+	*out = c->scratch;
+	return 0;
+}
+
+#endif
