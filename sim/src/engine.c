@@ -91,7 +91,7 @@ int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b)
 {
 	if (kind != EV_TICK && kind != EV_SAMPLE)
 		s->live++;
-	if (sim_queue_push(&s->q, t, kind, a, b) < 0)
+	if (sim__queue_push(&s->q, t, kind, a, b) < 0)
 		return sim_fail(s, "out of memory");
 	return 0;
 }
@@ -292,7 +292,7 @@ static int core_create(sim *s, sim_core *c)
 static uint32_t fw_register(sim *s, const tr_framework *cfg)
 {
 	int added;
-	uint32_t f = sim_names_intern(&s->fw_names, cfg->name, &added);
+	uint32_t f = sim__names_intern(&s->fw_names, cfg->name, &added);
 	if (f == SIM_NONE || GROW(s, s->fws, s->fws_cap, (size_t)f + 1) < 0) {
 		sim_fail(s, "out of memory");
 		return SIM_NONE;
@@ -302,7 +302,7 @@ static uint32_t fw_register(sim *s, const tr_framework *cfg)
 	sim_fw *fw = &s->fws[f];
 	memset(fw, 0, sizeof *fw);
 	fw->cfg = *cfg;
-	fw->cfg.name = (char *)sim_names_get(&s->fw_names, f);
+	fw->cfg.name = (char *)sim__names_get(&s->fw_names, f);
 	fw->cfg.role = dupstr(cfg->role ? cfg->role : "*");
 	list_init(&fw->pending);
 	list_init(&fw->parked);
@@ -352,7 +352,7 @@ static void machine_alloc_soon(sim *s, uint32_t m)
 static int machine_add(sim *s, const tr_event *ev)
 {
 	int added;
-	uint32_t m = sim_names_intern(&s->machine_names, ev->machine, &added);
+	uint32_t m = sim__names_intern(&s->machine_names, ev->machine, &added);
 	if (m == SIM_NONE || GROW(s, s->machines, s->machines_cap, (size_t)m + 1) < 0)
 		return sim_fail(s, "out of memory");
 	sim_machine *mc = &s->machines[m];
@@ -424,7 +424,7 @@ static void task_lost(sim *s, uint32_t t)
 
 static int machine_remove(sim *s, const tr_event *ev)
 {
-	uint32_t m = sim_names_find(&s->machine_names, ev->machine);
+	uint32_t m = sim__names_find(&s->machine_names, ev->machine);
 	if (m == SIM_NONE || m >= s->machines_cap || !s->machines[m].present)
 		return bad_row(s, ev, "machine %s is removed but not present", ev->machine);
 	sim_machine *mc = &s->machines[m];
@@ -442,7 +442,7 @@ static int machine_remove(sim *s, const tr_event *ev)
 
 static int machine_update(sim *s, const tr_event *ev)
 {
-	uint32_t m = sim_names_find(&s->machine_names, ev->machine);
+	uint32_t m = sim__names_find(&s->machine_names, ev->machine);
 	if (m == SIM_NONE || m >= s->machines_cap || !s->machines[m].present)
 		return bad_row(s, ev, "machine %s is updated but not present", ev->machine);
 	sim_machine *mc = &s->machines[m];
@@ -478,7 +478,7 @@ static int parse_locality(sim *s, const char *text, uint32_t *off, uint32_t *n)
 			memcpy(name, p, len);
 			name[len] = '\0';
 			int added;
-			uint32_t m = sim_names_intern(&s->machine_names, name, &added);
+			uint32_t m = sim__names_intern(&s->machine_names, name, &added);
 			if (m == SIM_NONE || GROW(s, s->machines, s->machines_cap, (size_t)m + 1) < 0 ||
 			    GROW(s, s->loc, s->loc_cap, s->nloc + 1) < 0)
 				return sim_fail(s, "out of memory");
@@ -499,7 +499,7 @@ static int parse_locality(sim *s, const char *text, uint32_t *off, uint32_t *n)
 
 static int task_submit(sim *s, const tr_event *ev)
 {
-	uint32_t f = sim_names_find(&s->fw_names, ev->framework);
+	uint32_t f = sim__names_find(&s->fw_names, ev->framework);
 	if (f == SIM_NONE) {
 		if (s->is_static)
 			return bad_row(s, ev, "framework %s was not known when the static slices were made",
@@ -515,7 +515,7 @@ static int task_submit(sim *s, const tr_event *ev)
 		return bad_row(s, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
 		               SIM_MAX_TASK_INDEX);
 	int added;
-	uint32_t j = sim_names_intern(&s->job_names, ev->job, &added);
+	uint32_t j = sim__names_intern(&s->job_names, ev->job, &added);
 	if (j == SIM_NONE || GROW(s, s->jobs, s->jobs_cap, (size_t)j + 1) < 0)
 		return sim_fail(s, "out of memory");
 	sim_job *job = &s->jobs[j];
@@ -527,7 +527,7 @@ static int task_submit(sim *s, const tr_event *ev)
 		job->gang = ev->gang;
 	} else if (job->fw != f) {
 		return bad_row(s, ev, "job %s belongs to framework %s, not %s", ev->job,
-		               sim_names_get(&s->fw_names, job->fw), ev->framework);
+		               sim__names_get(&s->fw_names, job->fw), ev->framework);
 	} else if (job->gang != ev->gang) {
 		return bad_row(s, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
 	}
@@ -621,7 +621,8 @@ static void task_end(sim *s, uint32_t t, uint64_t gen)
 	sim_job *job = &s->jobs[x->job];
 	if (++job->nfinished == job->ntasks)
 		job->finish_ns = s->now;
-	if (s->src_deps && tr_source_task_finished(s->src, sim_names_get(&s->job_names, x->job), x->index, s->now) == 1)
+	if (s->src_deps &&
+	    tr_source_task_finished(s->src, sim__names_get(&s->job_names, x->job), x->index, s->now) == 1)
 		s->src_refetch = true;     /* DAG children became ready */
 	machine_alloc_soon(s, x->machine); /* resources freed: offer them now */
 	task_free(s, t);
@@ -706,10 +707,10 @@ int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size
 	s->src_deps = tr_source_has_deps(src);
 	s->err = err;
 	s->errlen = errlen;
-	sim_queue_init(&s->q);
-	sim_names_init(&s->machine_names);
-	sim_names_init(&s->job_names);
-	sim_names_init(&s->fw_names);
+	sim__queue_init(&s->q);
+	sim__names_init(&s->machine_names);
+	sim__names_init(&s->job_names);
+	sim__names_init(&s->fw_names);
 	*out = s;
 	if (s->cfg.interval <= 0 || s->cfg.sample <= 0)
 		return sim_fail(s, "the allocation interval and the sample period must be > 0");
@@ -777,10 +778,10 @@ void sim_destroy(sim *s)
 	free(s->declines);
 	free(s->ids);
 	free(s->scratch_res);
-	sim_names_free(&s->machine_names);
-	sim_names_free(&s->job_names);
-	sim_names_free(&s->fw_names);
-	sim_queue_free(&s->q);
+	sim__names_free(&s->machine_names);
+	sim__names_free(&s->job_names);
+	sim__names_free(&s->fw_names);
+	sim__queue_free(&s->q);
 	free(s);
 }
 
@@ -801,7 +802,7 @@ int sim_run(sim *s, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", terr.msg);
 			return terr.code == TR_EIO ? -2 : -1;
 		}
-		const sim_event *top = sim_queue_peek(&s->q);
+		const sim_event *top = sim__queue_peek(&s->q);
 		bool take_trace = have == 1 && (!top || tev.time_ns <= top->time_ns);
 		if (!take_trace && !top)
 			break;
@@ -817,7 +818,7 @@ int sim_run(sim *s, char *err, size_t errlen)
 			have = tr_source_next(s->src, &tev, &terr);
 		} else {
 			sim_event e;
-			sim_queue_pop(&s->q, &e);
+			sim__queue_pop(&s->q, &e);
 			handle_event(s, &e);
 			if (s->src_refetch) { /* the held look-ahead is given again */
 				s->src_refetch = false;
@@ -866,19 +867,19 @@ void sim_stats_get(const sim *s, sim_stats *out)
 
 int64_t sim_fw_launched(const sim *s, const char *name)
 {
-	uint32_t f = sim_names_find(&s->fw_names, name);
+	uint32_t f = sim__names_find(&s->fw_names, name);
 	return f == SIM_NONE ? -1 : (int64_t)s->fws[f].launched;
 }
 
 int64_t sim_fw_running(const sim *s, const char *name)
 {
-	uint32_t f = sim_names_find(&s->fw_names, name);
+	uint32_t f = sim__names_find(&s->fw_names, name);
 	return f == SIM_NONE ? -1 : (int64_t)s->fws[f].running;
 }
 
 ac_time sim_task_start(const sim *s, const char *job, uint32_t index)
 {
-	uint32_t j = sim_names_find(&s->job_names, job);
+	uint32_t j = sim__names_find(&s->job_names, job);
 	if (j == SIM_NONE)
 		return -2;
 	for (size_t t = 0; t < s->ntasks; t++)

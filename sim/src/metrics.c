@@ -249,7 +249,7 @@ static int write_jobs(sim *s)
 	char a[32], b[32], c[32], d[32];
 	for (size_t j = 0; j < s->job_names.n; j++) {
 		const sim_job *job = &s->jobs[j];
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", sim_names_get(&s->job_names, (uint32_t)j),
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", sim__names_get(&s->job_names, (uint32_t)j),
 		        s->fws[job->fw].cfg.name, fmt_ns(a, job->submit_ns),
 		        job->start_ns >= 0 ? fmt_ns(b, job->start_ns) : "",
 		        job->finish_ns >= 0 ? fmt_ns(c, job->finish_ns) : "",
