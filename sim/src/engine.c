@@ -1,11 +1,12 @@
 /*
- * engine.c — the discrete-event loop: pulls workload events from the trace
- * source and simulator events from the queue in (time, sequence) order, keeps
- * the cluster (machines = alloccore agents) and the frameworks registered in
- * the core, runs the periodic and event-driven allocation passes, and turns
- * the core's offers into framework decisions (models.c).
+ * engine.c — the bottom of the simulator (engine.h): the clock that merges
+ * workload rows with queued events, the cluster (machines = alloccore
+ * agents), the frameworks registered in the core, task and job records, the
+ * periodic and event-driven allocation passes, the offers they make (into the
+ * frameworks' inboxes) and the answers the models give to them.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,127 +23,46 @@ static char *dupstr(const char *x)
 	return d;
 }
 
-int sim_fail(sim *s, const char *fmt, ...)
+int sim__fail(sim_engine *e, const char *fmt, ...)
 {
-	if (!s->failed) {
+	if (!e->failed) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(s->err, s->errlen, fmt, ap);
+		vsnprintf(e->err, e->errlen, fmt, ap);
 		va_end(ap);
-		s->failed = -1;
+		e->failed = -1;
 	}
 	return -1;
 }
 
-int sim_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *p = realloc(*arr, n * elem);
-	if (!p)
-		return -1;
-	memset((char *)p + *cap * elem, 0, (n - *cap) * elem);
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 /* The task table: sized once when the source says how many events come
  * (a copy of a 10 M-task table would hold both in memory for a moment),
- * else grown by half. Not zeroed: task_submit sets every field. */
-static int tasks_reserve(sim *s, size_t need)
+ * else grown by half. Not zeroed: sim__engine_task_submit sets every field. */
+static int tasks_reserve(sim_engine *e, size_t need)
 {
-	if (need <= s->tasks_cap)
+	if (need <= e->tasks_cap)
 		return 0;
-	size_t cap = s->tasks_cap + s->tasks_cap / 2;
+	size_t cap = e->tasks_cap + e->tasks_cap / 2;
 	if (cap < need)
 		cap = need < 1024 ? 1024 : need;
-	sim_task *p = realloc(s->tasks, cap * sizeof *p);
+	sim_task *p = realloc(e->tasks, cap * sizeof *p);
 	if (!p)
 		return -1;
-	s->tasks = p;
-	s->tasks_cap = cap;
+	e->tasks = p;
+	e->tasks_cap = cap;
 	return 0;
 }
 
-int sim_ring_push(sim_ring *r, uint32_t x)
-{
-	if (r->n == r->cap) {
-		/* unroll into a ring twice the size */
-		uint32_t cap = r->cap ? r->cap * 2 : 16;
-		uint32_t *v = malloc(sizeof *v * cap);
-		if (!v)
-			return -1;
-		for (uint32_t i = 0; i < r->n; i++)
-			v[i] = sim_ring_at(r, i);
-		free(r->v);
-		r->v = v;
-		r->cap = cap;
-		r->head = 0;
-	}
-	r->v[(r->head + r->n++) & (r->cap - 1)] = x;
-	return 0;
-}
-
-int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b)
+int sim__engine_push(sim_engine *e, ac_time t, uint32_t kind, uint32_t a, uint64_t b)
 {
 	if (kind != EV_TICK && kind != EV_SAMPLE)
-		s->live++;
-	if (sim_queue_push(&s->q, t, kind, a, b) < 0)
-		return sim_fail(s, "out of memory");
+		e->live++;
+	if (sim__queue_push(&e->q, t, kind, a, b) < 0)
+		return sim__fail(e, "out of memory");
 	return 0;
 }
 
-void sim_list_push(sim *s, sim_list *l, uint32_t t)
-{
-	sim_task *x = &s->tasks[t];
-	x->prev = l->tail;
-	x->next = SIM_NONE;
-	if (l->tail != SIM_NONE)
-		s->tasks[l->tail].next = t;
-	else
-		l->head = t;
-	l->tail = t;
-	l->n++;
-}
-
-void sim_list_remove(sim *s, sim_list *l, uint32_t t)
-{
-	sim_task *x = &s->tasks[t];
-	if (x->prev != SIM_NONE)
-		s->tasks[x->prev].next = x->next;
-	else
-		l->head = x->next;
-	if (x->next != SIM_NONE)
-		s->tasks[x->next].prev = x->prev;
-	else
-		l->tail = x->prev;
-	l->n--;
-}
-
-void sim_pending_push(sim *s, uint32_t t)
-{
-	sim_task *x = &s->tasks[t];
-	sim_fw *fw = &s->fws[x->fw];
-	fw->nnofit = 0; /* the new task may fit what nothing did */
-	if (fw->pending.n == 0)
-		memcpy(fw->pend_min, x->res, sizeof fw->pend_min);
-	for (int k = 0; k < NRES; k++)
-		if (x->res[k] < fw->pend_min[k])
-			fw->pend_min[k] = x->res[k];
-	sim_list_push(s, &fw->pending, t);
-}
-
-static void list_init(sim_list *l)
-{
-	l->head = l->tail = SIM_NONE;
-	l->n = 0;
-}
-
-void res_to_ac(const int64_t res[NRES], ac_resources *out)
+static void res_to_ac(const int64_t res[NRES], ac_resources *out)
 {
 	ac_vec v;
 	ac_vec_zero(&v);
@@ -159,39 +79,31 @@ static void tr_to_res(const tr_res *r, int64_t out[NRES])
 	out[3] = r->gpus;
 }
 
-static bool fits(const int64_t need[NRES], const int64_t have[NRES])
+bool sim__engine_fits_shape(const sim_engine *e, const int64_t res[NRES])
 {
-	int ok = 1;
-	for (int k = 0; k < NRES; k++)
-		ok &= need[k] <= have[k];
-	return ok;
-}
-
-bool sim_fits_shape(const sim *s, const int64_t res[NRES])
-{
-	for (size_t i = 0; i < s->nshapes; i++)
-		if (fits(res, s->shapes[i]))
+	for (size_t i = 0; i < e->nshapes; i++)
+		if (sim_res_fits(res, e->shapes[i]))
 			return true;
 	return false;
 }
 
 /* Remembers a machine shape; true when it is new. */
-static bool add_shape(sim *s, const int64_t res[NRES])
+static bool add_shape(sim_engine *e, const int64_t res[NRES])
 {
-	for (size_t i = 0; i < s->nshapes; i++)
-		if (memcmp(s->shapes[i], res, sizeof s->shapes[i]) == 0)
+	for (size_t i = 0; i < e->nshapes; i++)
+		if (memcmp(e->shapes[i], res, sizeof e->shapes[i]) == 0)
 			return false;
-	if (GROW(s, s->shapes, s->shapes_cap, s->nshapes + 1) < 0) {
-		sim_fail(s, "out of memory");
+	if (GROW(e->shapes, e->shapes_cap, e->nshapes + 1) < 0) {
+		sim__fail(e, "out of memory");
 		return false;
 	}
-	memcpy(s->shapes[s->nshapes++], res, sizeof s->shapes[0]);
+	memcpy(e->shapes[e->nshapes++], res, sizeof e->shapes[0]);
 	return true;
 }
 
 /* A malformed or inconsistent workload row: fatal, or skipped and counted. */
-static int bad_row(sim *s, const tr_event *ev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad_row(sim *s, const tr_event *ev, const char *fmt, ...)
+static int bad_row(sim_engine *e, const tr_event *ev, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad_row(sim_engine *e, const tr_event *ev, const char *fmt, ...)
 {
 	char what[300], msg[400];
 	va_list ap;
@@ -199,89 +111,87 @@ static int bad_row(sim *s, const tr_event *ev, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	snprintf(msg, sizeof msg, "%s:%llu: %s", ev->file ? ev->file : "?", (unsigned long long)ev->line, what);
-	if (s->cfg.skip_bad_rows) {
-		s->bad_rows++;
-		if (s->cfg.warn)
-			s->cfg.warn(s->cfg.warn_ud, msg);
+	if (e->cfg.skip_bad_rows) {
+		e->bad_rows++;
+		if (e->cfg.warn)
+			e->cfg.warn(e->cfg.warn_ud, msg);
 		return 0;
 	}
-	return sim_fail(s, "%s", msg);
+	return sim__fail(e, "%s", msg);
 }
 
 /* ------------------------------------------------------------ core hooks */
 
 static void hook_offer(void *ud, const ac_offer_view *ov)
 {
-	sim_core *c = ud;
-	sim *s = c->s;
+	sim_engine *e = ud;
 	uint32_t fw = (uint32_t)ov->fw_tag, m = (uint32_t)ov->agent_tag;
 	uint32_t slot;
-	if (s->noffer_free) {
-		slot = s->offer_free[--s->noffer_free];
+	if (e->noffer_free) {
+		slot = e->offer_free[--e->noffer_free];
 		/* the records a few offers on: a pass's offers come in a burst,
 		 * and the freed records have left the cache since */
-		if (s->noffer_free >= 4)
-			__builtin_prefetch(&s->offers[s->offer_free[s->noffer_free - 4]], 1);
+		if (e->noffer_free >= 4)
+			__builtin_prefetch(&e->offers[e->offer_free[e->noffer_free - 4]], 1);
 	} else {
 		/* the free stack has room for every offer slot, so that
 		 * releasing one never fails */
-		if (GROW(s, s->offers, s->offers_cap, s->noffers + 1) < 0 ||
-		    GROW(s, s->offer_free, s->offer_free_cap, s->noffers + 1) < 0) {
-			sim_fail(s, "out of memory");
+		if (GROW(e->offers, e->offers_cap, e->noffers + 1) < 0 ||
+		    GROW(e->offer_free, e->offer_free_cap, e->noffers + 1) < 0) {
+			sim__fail(e, "out of memory");
 			return;
 		}
-		slot = (uint32_t)s->noffers++;
+		slot = (uint32_t)e->noffers++;
 	}
-	sim_offer *o = &s->offers[slot];
+	sim_offer *o = &e->offers[slot];
 	o->id = ov->id;
 	o->fw = fw;
 	o->machine = m;
 	for (int k = 0; k < NRES; k++)
 		o->res[k] = ov->scalars.v[k];
-	o->rescinds = s->rescinds;
-	o->decide_ns = s->now + s->fws[fw].cfg.decision_latency_ns;
-	sim_ring *in = &s->fws[fw].inbox;
+	o->rescinds = e->rescinds;
+	o->decide_ns = e->now + e->fws[fw].cfg.decision_latency_ns;
+	sim_ring *in = &e->fws[fw].inbox;
 	/* one decision per framework and time: a new one when the last
 	 * offer waiting is answered at another time */
 	uint32_t last = in->n ? sim_ring_at(in, in->n - 1) : SIM_NONE;
-	if (sim_ring_push(in, slot) < 0) {
-		sim_fail(s, "out of memory");
+	if (sim__ring_push(in, slot) < 0) {
+		sim__fail(e, "out of memory");
 		return;
 	}
-	if (last == SIM_NONE || s->offers[last].decide_ns != o->decide_ns)
-		sim_push(s, o->decide_ns, EV_DECISION, fw, 0);
+	if (last == SIM_NONE || e->offers[last].decide_ns != o->decide_ns)
+		sim__engine_push(e, o->decide_ns, EV_DECISION, fw, 0);
 }
 
 static void hook_rescind(void *ud, const ac_offer_view *ov, ac_rescind_reason why)
 {
-	sim_core *c = ud;
-	c->s->rescinds++;
+	sim_engine *e = ud;
+	e->rescinds++;
 }
 
-static int core_create(sim *s, sim_core *c)
+static int core_create(sim_engine *e, sim_core *c)
 {
 	ac_config cfg;
 	ac_config_default(&cfg);
-	cfg.policy = s->is_static ? "drf" : s->cfg.policy;
-	cfg.seed = s->cfg.seed;
-	cfg.allocation_interval = s->cfg.interval;
+	cfg.policy = e->is_static ? "drf" : e->cfg.policy;
+	cfg.seed = e->cfg.seed;
+	cfg.allocation_interval = e->cfg.interval;
 	cfg.agent_order = AC_ORDER_SHUFFLE;
-	ac_hooks hooks = {hook_offer, hook_rescind, c};
-	ac_err e;
-	c->s = s;
-	if (ac_core_create(&cfg, &hooks, &c->core, &e) < 0)
-		return sim_fail(s, "policy %s: %s", s->cfg.policy, e.msg);
+	ac_hooks hooks = {hook_offer, hook_rescind, e};
+	ac_err err;
+	if (ac_core_create(&cfg, &hooks, &c->core, &err) < 0)
+		return sim__fail(e, "policy %s: %s", e->cfg.policy, err.msg);
 	size_t nroles;
-	const tr_role *roles = tr_source_roles(s->src, &nroles);
+	const tr_role *roles = tr_source_roles(e->src, &nroles);
 	for (size_t i = 0; i < nroles; i++) {
 		const tr_role *r = &roles[i];
-		if (r->weight > 0 && ac_role_set_weight(c->core, r->role, r->weight, &e) < 0)
-			return sim_fail(s, "roles: role %s: %s", r->role, e.msg);
+		if (r->weight > 0 && ac_role_set_weight(c->core, r->role, r->weight, &err) < 0)
+			return sim__fail(e, "roles: role %s: %s", r->role, err.msg);
 		if (r->guarantee || r->limit) {
 			ac_quota q;
-			if (ac_quota_parse(c->core, r->guarantee, r->limit, &q, &e) < 0 ||
-			    ac_role_set_quota(c->core, r->role, &q, &e) < 0)
-				return sim_fail(s, "roles: role %s: quota: %s", r->role, e.msg);
+			if (ac_quota_parse(c->core, r->guarantee, r->limit, &q, &err) < 0 ||
+			    ac_role_set_quota(c->core, r->role, &q, &err) < 0)
+				return sim__fail(e, "roles: role %s: quota: %s", r->role, err.msg);
 		}
 	}
 	return 0;
@@ -289,35 +199,50 @@ static int core_create(sim *s, sim_core *c)
 
 /* ------------------------------------------------------------- frameworks */
 
-static uint32_t fw_register(sim *s, const tr_framework *cfg)
+void sim__engine_fw_suppress(sim_engine *e, uint32_t f, bool on)
+{
+	sim_fw *fw = &e->fws[f];
+	sim_core *c = &e->cores[fw->core];
+	ac_err err;
+	if (on) {
+		if (ac_fw_suppress(c->core, fw->id, &err) < 0)
+			sim__fail(e, "internal: suppress: %s", err.msg);
+		fw->suppressed = true;
+		c->wanting--;
+	} else {
+		if (ac_fw_revive(c->core, fw->id, &err) < 0)
+			sim__fail(e, "internal: revive: %s", err.msg);
+		fw->suppressed = false;
+		c->wanting++;
+	}
+}
+
+static uint32_t fw_register(sim_engine *e, const tr_framework *cfg)
 {
 	int added;
-	uint32_t f = sim_names_intern(&s->fw_names, cfg->name, &added);
-	if (f == SIM_NONE || GROW(s, s->fws, s->fws_cap, (size_t)f + 1) < 0) {
-		sim_fail(s, "out of memory");
+	uint32_t f = sim__names_intern(&e->fw_names, cfg->name, &added);
+	if (f == SIM_NONE || GROW(e->fws, e->fws_cap, (size_t)f + 1) < 0) {
+		sim__fail(e, "out of memory");
 		return SIM_NONE;
 	}
 	if (!added)
 		return f;
-	sim_fw *fw = &s->fws[f];
+	sim_fw *fw = &e->fws[f];
 	memset(fw, 0, sizeof *fw);
 	fw->cfg = *cfg;
-	fw->cfg.name = (char *)sim_names_get(&s->fw_names, f);
+	fw->cfg.name = (char *)sim__names_get(&e->fw_names, f);
 	fw->cfg.role = dupstr(cfg->role ? cfg->role : "*");
-	list_init(&fw->pending);
-	list_init(&fw->parked);
-	fw->core = s->is_static ? f : 0;
-	sim_core *c = &s->cores[fw->core];
+	fw->core = e->is_static ? f : 0;
+	sim_core *c = &e->cores[fw->core];
 	ac_fw_opts o = {fw->cfg.role, cfg->weight, cfg->priority};
-	ac_err e;
-	if (!fw->cfg.role || ac_fw_add(c->core, cfg->name, &o, &fw->id, &e) < 0 ||
-	    ac_fw_set_tag(c->core, fw->id, f, &e) < 0) {
-		sim_fail(s, "framework %s: %s", cfg->name, fw->cfg.role ? e.msg : "out of memory");
+	ac_err err;
+	if (!fw->cfg.role || ac_fw_add(c->core, cfg->name, &o, &fw->id, &err) < 0 ||
+	    ac_fw_set_tag(c->core, fw->id, f, &err) < 0) {
+		sim__fail(e, "framework %s: %s", cfg->name, fw->cfg.role ? err.msg : "out of memory");
 		return SIM_NONE;
 	}
 	c->wanting++;
-	fw->share_t = s->now;
-	model_update_suppression(s, f); /* no work yet: suppressed */
+	sim__engine_fw_suppress(e, f, true); /* no work yet */
 	return f;
 }
 
@@ -327,209 +252,232 @@ static uint32_t fw_register(sim *s, const tr_framework *cfg)
  * smooth weighted round robin over the frameworks (weight = framework weight):
  * each framework gains its weight in credit, the richest takes the machine and
  * pays the total weight. Ties go to the framework listed first. */
-static uint32_t static_slice(sim *s)
+static uint32_t static_slice(sim_engine *e)
 {
-	uint32_t n = s->ncores, best = 0;
+	uint32_t n = e->ncores, best = 0;
 	double total = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		s->slice_credit[i] += s->fws[i].cfg.weight;
-		total += s->fws[i].cfg.weight;
-		if (s->slice_credit[i] > s->slice_credit[best])
+		e->slice_credit[i] += e->fws[i].cfg.weight;
+		total += e->fws[i].cfg.weight;
+		if (e->slice_credit[i] > e->slice_credit[best])
 			best = i;
 	}
-	s->slice_credit[best] -= total;
+	e->slice_credit[best] -= total;
 	return best;
 }
 
-static void machine_alloc_soon(sim *s, uint32_t m)
+static void machine_alloc_soon(sim_engine *e, uint32_t m)
 {
-	if (!s->machines[m].alloc_pending) {
-		s->machines[m].alloc_pending = true;
-		sim_push(s, s->now, EV_ALLOC_AGENT, m, 0);
+	if (!e->machines[m].alloc_pending) {
+		e->machines[m].alloc_pending = true;
+		sim__engine_push(e, e->now, EV_ALLOC_AGENT, m, 0);
 	}
 }
 
-static int machine_add(sim *s, const tr_event *ev)
+/* The record of machine `name` (new ones absent, in no core yet). */
+static uint32_t machine_intern(sim_engine *e, const char *name)
 {
 	int added;
-	uint32_t m = sim_names_intern(&s->machine_names, ev->machine, &added);
-	if (m == SIM_NONE || GROW(s, s->machines, s->machines_cap, (size_t)m + 1) < 0)
-		return sim_fail(s, "out of memory");
-	sim_machine *mc = &s->machines[m];
+	uint32_t m = sim__names_intern(&e->machine_names, name, &added);
+	if (m == SIM_NONE || GROW(e->machines, e->machines_cap, (size_t)m + 1) < 0) {
+		sim__fail(e, "out of memory");
+		return SIM_NONE;
+	}
 	if (added) {
+		sim_machine *mc = &e->machines[m];
 		memset(mc, 0, sizeof *mc);
-		list_init(&mc->running);
+		sim_list_init(&mc->running);
 		mc->core = SIM_NONE;
 	}
+	return m;
+}
+
+int sim__engine_machine_add(sim_engine *e, const tr_event *ev)
+{
+	uint32_t m = machine_intern(e, ev->machine);
+	if (m == SIM_NONE)
+		return -1;
+	sim_machine *mc = &e->machines[m];
 	if (mc->present)
-		return bad_row(s, ev, "machine %s is added while already present", ev->machine);
+		return bad_row(e, ev, "machine %s is added while already present", ev->machine);
 	if (mc->core == SIM_NONE)
-		mc->core = s->is_static ? static_slice(s) : 0;
+		mc->core = e->is_static ? static_slice(e) : 0;
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
 	res_to_ac(res, &r);
-	ac_err e;
-	sim_core *c = &s->cores[mc->core];
-	if (ac_agent_add(c->core, ev->machine, &r, &mc->agent, &e) < 0)
-		return bad_row(s, ev, "machine %s: %s", ev->machine, e.msg);
-	if (ac_agent_set_tag(c->core, mc->agent, m, &e) < 0)
-		return sim_fail(s, "internal: agent tag %s: %s", ev->machine, e.msg);
+	ac_err err;
+	sim_core *c = &e->cores[mc->core];
+	if (ac_agent_add(c->core, ev->machine, &r, &mc->agent, &err) < 0)
+		return bad_row(e, ev, "machine %s: %s", ev->machine, err.msg);
+	if (ac_agent_set_tag(c->core, mc->agent, m, &err) < 0)
+		return sim__fail(e, "internal: agent tag %s: %s", ev->machine, err.msg);
 	mc->present = true;
 	memcpy(mc->total, res, sizeof res);
-	metrics_total_add(s, res, 1);
-	s->cluster_version++;
-	if (add_shape(s, res))
-		model_unpark(s);
-	machine_alloc_soon(s, m); /* Mesos allocates when an agent joins */
-	return 0;
+	e->watch.capacity(e->watch.ud, res, 1);
+	e->cluster_version++;
+	bool new_shape = add_shape(e, res);
+	machine_alloc_soon(e, m); /* Mesos allocates when an agent joins */
+	return new_shape;
 }
 
 /* A task that ended for good gives its record back (unless keep_tasks). */
-static void task_free(sim *s, uint32_t t)
+static void task_free(sim_engine *e, uint32_t t)
 {
-	if (s->cfg.keep_tasks)
+	if (e->cfg.keep_tasks)
 		return;
 	/* room for every record, so that this cannot fail */
-	if (GROW(s, s->task_free, s->task_free_cap, s->ntasks) < 0) {
-		sim_fail(s, "out of memory");
+	if (GROW(e->task_free, e->task_free_cap, e->ntasks) < 0) {
+		sim__fail(e, "out of memory");
 		return;
 	}
-	s->tasks[t].state = T_FREE;
-	s->tasks[t].gen++;
-	s->task_free[s->ntask_free++] = t;
+	e->tasks[t].state = T_FREE;
+	e->tasks[t].gen++;
+	e->task_free[e->ntask_free++] = t;
 }
 
-static void task_lost(sim *s, uint32_t t)
+static void task_lost(sim_engine *e, uint32_t t)
 {
-	sim_task *x = &s->tasks[t];
-	sim_machine *mc = &s->machines[x->machine];
-	sim_list_remove(s, &mc->running, t);
-	metrics_fw_add(s, x->fw, x->res, -1);
-	s->fws[x->fw].running--;
-	s->fws[x->fw].lost++;
-	s->running--;
-	s->lost++;
+	sim_task *x = &e->tasks[t];
+	sim_machine *mc = &e->machines[x->machine];
+	sim_list_remove(e, &mc->running, t);
+	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
+	e->fws[x->fw].running--;
+	e->fws[x->fw].lost++;
+	e->running--;
+	e->lost++;
 	x->gen++; /* its TASK_END is stale now */
-	s->live--;
-	if (s->cfg.resubmit_lost) {
-		x->state = T_PENDING;
-		sim_pending_push(s, t);
-		model_update_suppression(s, x->fw);
+	e->live--;
+	x->state = T_LOST;
+	if (!e->cfg.resubmit_lost) {
+		task_free(e, t);
+	} else if (GROW(e->lost_tasks, e->lost_tasks_cap, e->nlost_tasks + 1) < 0) {
+		sim__fail(e, "out of memory");
 	} else {
-		x->state = T_LOST;
-		task_free(s, t);
+		e->lost_tasks[e->nlost_tasks++] = t;
 	}
 }
 
-static int machine_remove(sim *s, const tr_event *ev)
+int sim__engine_machine_remove(sim_engine *e, const tr_event *ev)
 {
-	uint32_t m = sim_names_find(&s->machine_names, ev->machine);
-	if (m == SIM_NONE || m >= s->machines_cap || !s->machines[m].present)
-		return bad_row(s, ev, "machine %s is removed but not present", ev->machine);
-	sim_machine *mc = &s->machines[m];
-	ac_err e;
-	if (ac_agent_remove(s->cores[mc->core].core, mc->agent, &e) < 0)
-		return sim_fail(s, "internal: agent remove %s: %s", ev->machine, e.msg);
+	e->nlost_tasks = 0;
+	uint32_t m = sim__names_find(&e->machine_names, ev->machine);
+	if (m == SIM_NONE || m >= e->machines_cap || !e->machines[m].present)
+		return bad_row(e, ev, "machine %s is removed but not present", ev->machine);
+	sim_machine *mc = &e->machines[m];
+	ac_err err;
+	if (ac_agent_remove(e->cores[mc->core].core, mc->agent, &err) < 0)
+		return sim__fail(e, "internal: agent remove %s: %s", ev->machine, err.msg);
 	/* the core dropped what frameworks held there: no recover */
 	while (mc->running.head != SIM_NONE)
-		task_lost(s, mc->running.head);
+		task_lost(e, mc->running.head);
 	mc->present = false;
-	metrics_total_add(s, mc->total, -1);
-	s->cluster_version++;
+	e->watch.capacity(e->watch.ud, mc->total, -1);
+	e->cluster_version++;
 	return 0;
 }
 
-static int machine_update(sim *s, const tr_event *ev)
+int sim__engine_machine_update(sim_engine *e, const tr_event *ev)
 {
-	uint32_t m = sim_names_find(&s->machine_names, ev->machine);
-	if (m == SIM_NONE || m >= s->machines_cap || !s->machines[m].present)
-		return bad_row(s, ev, "machine %s is updated but not present", ev->machine);
-	sim_machine *mc = &s->machines[m];
+	uint32_t m = sim__names_find(&e->machine_names, ev->machine);
+	if (m == SIM_NONE || m >= e->machines_cap || !e->machines[m].present)
+		return bad_row(e, ev, "machine %s is updated but not present", ev->machine);
+	sim_machine *mc = &e->machines[m];
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
 	res_to_ac(res, &r);
-	ac_err e;
-	if (ac_agent_update(s->cores[mc->core].core, mc->agent, &r, &e) < 0)
-		return bad_row(s, ev, "machine %s: update: %s", ev->machine, e.msg);
-	metrics_total_add(s, mc->total, -1);
+	ac_err err;
+	if (ac_agent_update(e->cores[mc->core].core, mc->agent, &r, &err) < 0)
+		return bad_row(e, ev, "machine %s: update: %s", ev->machine, err.msg);
+	e->watch.capacity(e->watch.ud, mc->total, -1);
 	memcpy(mc->total, res, sizeof res);
-	metrics_total_add(s, res, 1);
-	s->cluster_version++;
-	if (add_shape(s, res))
-		model_unpark(s);
-	machine_alloc_soon(s, m);
-	return 0;
+	e->watch.capacity(e->watch.ud, res, 1);
+	e->cluster_version++;
+	bool new_shape = add_shape(e, res);
+	machine_alloc_soon(e, m);
+	return new_shape;
+}
+
+void sim__engine_alloc_agent(sim_engine *e, uint32_t m)
+{
+	sim_machine *mc = &e->machines[m];
+	mc->alloc_pending = false;
+	sim_core *c = &e->cores[mc->core];
+	ac_err err;
+	if (mc->present && c->wanting && ac_allocate_agent(c->core, mc->agent, e->now, &err) < 0)
+		sim__fail(e, "internal: allocate agent: %s", err.msg);
 }
 
 /* ------------------------------------------------------------------ tasks */
 
-static int parse_locality(sim *s, const char *text, uint32_t *off, uint32_t *n)
+static int parse_locality(sim_engine *e, const char *text, uint32_t *off, uint32_t *n)
 {
-	*off = (uint32_t)s->nloc;
+	*off = (uint32_t)e->nloc;
 	*n = 0;
 	const char *p = text;
 	char name[256];
 	while (*p) {
-		const char *e = strchr(p, '|');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *end = strchr(p, '|');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
 		if (len > 0 && len < sizeof name) {
 			memcpy(name, p, len);
 			name[len] = '\0';
-			int added;
-			uint32_t m = sim_names_intern(&s->machine_names, name, &added);
-			if (m == SIM_NONE || GROW(s, s->machines, s->machines_cap, (size_t)m + 1) < 0 ||
-			    GROW(s, s->loc, s->loc_cap, s->nloc + 1) < 0)
-				return sim_fail(s, "out of memory");
-			if (added) {
-				memset(&s->machines[m], 0, sizeof s->machines[m]);
-				list_init(&s->machines[m].running);
-				s->machines[m].core = SIM_NONE;
-			}
-			s->loc[s->nloc++] = m;
+			uint32_t m = machine_intern(e, name);
+			if (m == SIM_NONE)
+				return -1;
+			if (GROW(e->loc, e->loc_cap, e->nloc + 1) < 0)
+				return sim__fail(e, "out of memory");
+			e->loc[e->nloc++] = m;
 			(*n)++;
 		}
-		if (!e)
+		if (!end)
 			break;
-		p = e + 1;
+		p = end + 1;
 	}
 	return 0;
 }
 
-static int task_submit(sim *s, const tr_event *ev)
+uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 {
-	uint32_t f = sim_names_find(&s->fw_names, ev->framework);
+	uint32_t f = sim__names_find(&e->fw_names, ev->framework);
 	if (f == SIM_NONE) {
-		if (s->is_static)
-			return bad_row(s, ev, "framework %s was not known when the static slices were made",
-			               ev->framework);
+		if (e->is_static) {
+			bad_row(e, ev, "framework %s was not known when the static slices were made", ev->framework);
+			return SIM_NONE;
+		}
 		tr_framework cfg;
 		tr_framework_defaults(&cfg);
 		cfg.name = (char *)ev->framework;
-		f = fw_register(s, &cfg);
+		f = fw_register(e, &cfg);
 		if (f == SIM_NONE)
-			return -1;
+			return SIM_NONE;
 	}
-	if (ev->task_index > SIM_MAX_TASK_INDEX)
-		return bad_row(s, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
-		               SIM_MAX_TASK_INDEX);
+	if (ev->task_index > SIM_MAX_TASK_INDEX) {
+		bad_row(e, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
+		        SIM_MAX_TASK_INDEX);
+		return SIM_NONE;
+	}
 	int added;
-	uint32_t j = sim_names_intern(&s->job_names, ev->job, &added);
-	if (j == SIM_NONE || GROW(s, s->jobs, s->jobs_cap, (size_t)j + 1) < 0)
-		return sim_fail(s, "out of memory");
-	sim_job *job = &s->jobs[j];
+	uint32_t j = sim__names_intern(&e->job_names, ev->job, &added);
+	if (j == SIM_NONE || GROW(e->jobs, e->jobs_cap, (size_t)j + 1) < 0) {
+		sim__fail(e, "out of memory");
+		return SIM_NONE;
+	}
+	sim_job *job = &e->jobs[j];
 	if (added) {
 		memset(job, 0, sizeof *job);
 		job->fw = f;
-		job->submit_ns = job->wait_since_ns = ev->time_ns;
+		job->submit_ns = job->last_local_ns = ev->time_ns;
 		job->start_ns = job->finish_ns = -1;
 		job->gang = ev->gang;
 	} else if (job->fw != f) {
-		return bad_row(s, ev, "job %s belongs to framework %s, not %s", ev->job,
-		               sim_names_get(&s->fw_names, job->fw), ev->framework);
+		bad_row(e, ev, "job %s belongs to framework %s, not %s", ev->job, sim__names_get(&e->fw_names, job->fw),
+		        ev->framework);
+		return SIM_NONE;
 	} else if (job->gang != ev->gang) {
-		return bad_row(s, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
+		bad_row(e, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
+		return SIM_NONE;
 	}
 	uint32_t w = ev->task_index / 64;
 	if (w >= job->seen_words) {
@@ -537,26 +485,32 @@ static int task_submit(sim *s, const tr_event *ev)
 		while (nw <= w)
 			nw *= 2;
 		uint64_t *p = realloc(job->seen, nw * sizeof *p);
-		if (!p)
-			return sim_fail(s, "out of memory");
+		if (!p) {
+			sim__fail(e, "out of memory");
+			return SIM_NONE;
+		}
 		memset(p + job->seen_words, 0, (nw - job->seen_words) * sizeof *p);
 		job->seen = p;
 		job->seen_words = nw;
 	}
 	uint64_t bit = 1ull << (ev->task_index % 64);
-	if (job->seen[w] & bit)
-		return bad_row(s, ev, "job %s: task_index %u was already submitted", ev->job, ev->task_index);
+	if (job->seen[w] & bit) {
+		bad_row(e, ev, "job %s: task_index %u was already submitted", ev->job, ev->task_index);
+		return SIM_NONE;
+	}
 	job->seen[w] |= bit;
 	uint32_t t, gen = 0;
-	if (s->ntask_free) {
-		t = s->task_free[--s->ntask_free];
-		gen = s->tasks[t].gen; /* moved on when freed: old events stay stale */
+	if (e->ntask_free) {
+		t = e->task_free[--e->ntask_free];
+		gen = e->tasks[t].gen; /* moved on when freed: old events stay stale */
 	} else {
-		if (s->ntasks >= SIM_NONE - 1 || tasks_reserve(s, s->ntasks + 1) < 0)
-			return sim_fail(s, "out of memory (or more than 4e9 tasks alive)");
-		t = (uint32_t)s->ntasks++;
+		if (e->ntasks >= SIM_NONE - 1 || tasks_reserve(e, e->ntasks + 1) < 0) {
+			sim__fail(e, "out of memory (or more than 4e9 tasks alive)");
+			return SIM_NONE;
+		}
+		t = (uint32_t)e->ntasks++;
 	}
-	sim_task *x = &s->tasks[t];
+	sim_task *x = &e->tasks[t];
 	x->submit_ns = ev->time_ns;
 	x->start_ns = -1;
 	x->duration_ns = ev->duration_ns;
@@ -567,322 +521,205 @@ static int task_submit(sim *s, const tr_event *ev)
 	x->machine = SIM_NONE;
 	x->gen = gen;
 	if (ev->locality && *ev->locality) {
-		if (parse_locality(s, ev->locality, &x->loc_off, &x->loc_n) < 0)
-			return -1;
-		x = &s->tasks[t];
+		if (parse_locality(e, ev->locality, &x->loc_off, &x->loc_n) < 0)
+			return SIM_NONE;
 	} else {
 		x->loc_off = x->loc_n = 0;
 	}
 	job->ntasks++;
 	job->finish_ns = -1;
-	s->submitted++;
-	sim_fw *fw = &s->fws[f];
-	if (job->gang && job->start_ns < 0) {
-		x->state = T_GANG_WAIT;
-		if (GROW(s, job->gang_tasks, job->gang_cap, job->ngang + 1) < 0)
-			return sim_fail(s, "out of memory");
-		job->gang_tasks[job->ngang++] = t;
-		job->feasible_version = 0;
-		if (job->ngang == 1 && model_gang_push(s, f, j) < 0)
-			return -1;
-	} else if (!sim_fits_shape(s, x->res)) {
-		x->state = T_PARKED;
-		sim_list_push(s, &fw->parked, t);
-	} else {
-		x->state = T_PENDING;
-		sim_pending_push(s, t);
-	}
-	model_task_submitted(s, f, t);
-	return 0;
+	e->submitted++;
+	return t;
 }
 
-static void task_end(sim *s, uint32_t t, uint64_t gen)
+/* Task t starts on machine m (its framework accepted an offer there). */
+static void task_start(sim_engine *e, uint32_t t, uint32_t m)
 {
-	sim_task *x = &s->tasks[t];
+	sim_task *x = &e->tasks[t];
+	sim_fw *fw = &e->fws[x->fw];
+	x->state = T_RUNNING;
+	x->machine = m;
+	if (x->start_ns < 0) {
+		x->start_ns = e->now;
+		e->watch.first_start(e->watch.ud, e->now - x->submit_ns);
+	}
+	bool local = x->loc_n && sim_engine_prefers(e, x, m);
+	int64_t run_ns = x->duration_ns;
+	if (x->loc_n && !local && e->cfg.remote_slowdown != SIM_SLOWDOWN_ONE) {
+		/* reads its input remotely: exact integer scaling, capped */
+		unsigned __int128 d = (unsigned __int128)run_ns * (uint64_t)e->cfg.remote_slowdown / SIM_SLOWDOWN_ONE;
+		run_ns = d > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)d;
+	}
+	sim_list_push(e, &e->machines[m].running, t);
+	e->watch.fw_use(e->watch.ud, x->fw, x->res, 1);
+	fw->running++;
+	fw->launched++;
+	e->running++;
+	e->launched++;
+	sim_job *job = &e->jobs[x->job];
+	if (x->loc_n) {
+		if (local)
+			job->last_local_ns = e->now; /* the delay restarts */
+		fw->launched_pref++;
+		fw->launched_local += local;
+		e->launched_pref++;
+		e->launched_local += local;
+	}
+	if (job->start_ns < 0)
+		job->start_ns = e->now;
+	sim__engine_push(e, e->now + run_ns, EV_TASK_END, t, x->gen);
+}
+
+void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
+{
+	sim_task *x = &e->tasks[t];
 	if (x->state != T_RUNNING || x->gen != gen)
 		return; /* lost with its machine */
-	s->live--;
-	sim_machine *mc = &s->machines[x->machine];
-	sim_fw *fw = &s->fws[x->fw];
+	e->live--;
+	sim_machine *mc = &e->machines[x->machine];
+	sim_fw *fw = &e->fws[x->fw];
 	ac_resources r;
 	res_to_ac(x->res, &r);
-	ac_err e;
-	if (ac_recover(s->cores[mc->core].core, fw->id, mc->agent, &r, &e) < 0) {
-		sim_fail(s, "internal: recover: %s", e.msg);
+	ac_err err;
+	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0) {
+		sim__fail(e, "internal: recover: %s", err.msg);
 		return;
 	}
-	sim_list_remove(s, &mc->running, t);
+	sim_list_remove(e, &mc->running, t);
 	x->state = T_FINISHED;
-	metrics_fw_add(s, x->fw, x->res, -1);
+	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
 	fw->running--;
 	fw->finished++;
-	s->running--;
-	s->finished++;
-	sim_job *job = &s->jobs[x->job];
+	e->running--;
+	e->finished++;
+	sim_job *job = &e->jobs[x->job];
 	if (++job->nfinished == job->ntasks)
-		job->finish_ns = s->now;
-	if (s->src_deps && tr_source_task_finished(s->src, sim_names_get(&s->job_names, x->job), x->index, s->now) == 1)
-		s->src_refetch = true;     /* DAG children became ready */
-	machine_alloc_soon(s, x->machine); /* resources freed: offer them now */
-	task_free(s, t);
+		job->finish_ns = e->now;
+	if (e->src_deps &&
+	    tr_source_task_finished(e->src, sim__names_get(&e->job_names, x->job), x->index, e->now) == 1)
+		e->src_refetch = true;     /* DAG children became ready */
+	machine_alloc_soon(e, x->machine); /* resources freed: offer them now */
+	task_free(e, t);
 }
 
-/* ------------------------------------------------------------------- loop */
+/* ---------------------------------------------------------------- answers */
 
-static int handle_trace(sim *s, const tr_event *ev)
+void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const uint32_t *tasks, size_t n)
 {
-	switch (ev->kind) {
-	case TR_MACHINE_ADD:
-		return machine_add(s, ev);
-	case TR_MACHINE_REMOVE:
-		return machine_remove(s, ev);
-	case TR_MACHINE_UPDATE:
-		return machine_update(s, ev);
-	case TR_TASK_SUBMIT:
-		return task_submit(s, ev);
+	sim_offer *o = &e->offers[slots[0]];
+	uint32_t f = o->fw, m = o->machine;
+	ac_core *core = e->cores[e->fws[f].core].core;
+	ac_time refuse = ac_refuse_from_seconds(e->fws[f].cfg.refuse_seconds);
+	if (GROW(e->ids, e->ids_cap, ns) < 0) {
+		sim__fail(e, "out of memory");
+		return;
 	}
-	return 0;
+	ac_offer_id *ids = e->ids;
+	for (size_t i = 0; i < ns; i++)
+		ids[i] = e->offers[slots[i]].id;
+	ac_err err;
+	if (n == 0) {
+		if (ac_offers_decline(core, ids, ns, refuse, e->now, &err) < 0)
+			sim__fail(e, "internal: decline: %s", err.msg);
+	} else {
+		int64_t used[NRES] = {0};
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < NRES; k++)
+				used[k] += e->tasks[tasks[i]].res[k];
+		ac_resources r;
+		res_to_ac(used, &r);
+		if (ac_offers_accept(core, ids, ns, &r, refuse, e->now, &err) < 0) {
+			sim__fail(e, "internal: accept: %s", err.msg);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				task_start(e, tasks[i], m);
+		}
+	}
+	for (size_t i = 0; i < ns; i++)
+		sim_engine_offer_release(e, slots[i]);
 }
 
-static void handle_event(sim *s, const sim_event *e)
+void sim__engine_decline_each(sim_engine *e, uint32_t f, const ac_offer_id *ids, size_t n)
 {
 	ac_err err;
-	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
-	 * stale (task lost, hold cancelled) */
-	if (e->kind == EV_DECISION || e->kind == EV_ALLOC_AGENT)
-		s->live--;
-	switch (e->kind) {
-	case EV_TICK:
-		for (uint32_t i = 0; i < s->ncores; i++)
-			if (s->cores[i].wanting && ac_allocate(s->cores[i].core, s->now, &err) < 0)
-				sim_fail(s, "internal: allocate: %s", err.msg);
-		sim_push(s, s->now + s->cfg.interval, EV_TICK, 0, 0);
-		break;
-	case EV_SAMPLE:
-		if (metrics_sample(s) < 0)
-			return;
-		sim_push(s, s->now + s->cfg.sample, EV_SAMPLE, 0, 0);
-		break;
-	case EV_DECISION:
-		model_decide(s, e->a);
-		break;
-	case EV_TASK_END:
-		task_end(s, e->a, e->b);
-		break;
-	case EV_ALLOC_AGENT: {
-		sim_machine *mc = &s->machines[e->a];
-		mc->alloc_pending = false;
-		sim_core *c = &s->cores[mc->core];
-		if (mc->present && c->wanting && ac_allocate_agent(c->core, mc->agent, s->now, &err) < 0)
-			sim_fail(s, "internal: allocate agent: %s", err.msg);
-		break;
-	}
-	case EV_GANG_HOLD:
-		model_gang_hold_end(s, e->a, e->b);
-		break;
-	}
+	if (ac_offers_decline_each(e->cores[e->fws[f].core].core, ids, n,
+	                           ac_refuse_from_seconds(e->fws[f].cfg.refuse_seconds), e->now, &err) < 0)
+		sim__fail(e, "internal: decline: %s", err.msg);
 }
 
-void sim_config_default(sim_config *cfg)
+/* ------------------------------------------------------------------ clock */
+
+void sim__engine_start(sim_engine *e)
 {
-	memset(cfg, 0, sizeof *cfg);
-	cfg->policy = "drf";
-	cfg->interval = AC_SECOND;
-	cfg->sample = 10 * AC_SECOND;
-	cfg->gang_hold = 10 * AC_SECOND;
-	cfg->locality_wait = 5 * AC_SECOND;
-	cfg->remote_slowdown = SIM_SLOWDOWN_ONE;
+	sim__engine_push(e, 0, EV_TICK, 0, 0);
+	e->have = tr_source_next(e->src, &e->row, &e->row_err);
 }
 
-int sim_create(const sim_config *cfg, tr_source *src, sim **out, char *err, size_t errlen)
+/* ------------------------------------------------------------------- life */
+
+int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char *err, size_t errlen)
 {
-	sim *s = calloc(1, sizeof *s);
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	s->cfg = *cfg;
-	s->src = src;
-	s->src_deps = tr_source_has_deps(src);
-	s->err = err;
-	s->errlen = errlen;
-	sim_queue_init(&s->q);
-	sim_names_init(&s->machine_names);
-	sim_names_init(&s->job_names);
-	sim_names_init(&s->fw_names);
-	*out = s;
-	if (s->cfg.interval <= 0 || s->cfg.sample <= 0)
-		return sim_fail(s, "the allocation interval and the sample period must be > 0");
-	if (s->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || s->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
-		return sim_fail(s, "the remote slowdown must be between 1 and 1000");
-	s->is_static = strcmp(cfg->policy, "static") == 0;
+	e->cfg = *cfg;
+	e->src = src;
+	e->src_deps = tr_source_has_deps(src);
+	e->err = err;
+	e->errlen = errlen;
+	sim__queue_init(&e->q);
+	sim__names_init(&e->machine_names);
+	sim__names_init(&e->job_names);
+	sim__names_init(&e->fw_names);
+	if (e->cfg.interval <= 0 || e->cfg.sample <= 0)
+		return sim__fail(e, "the allocation interval and the sample period must be > 0");
+	if (e->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || e->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
+		return sim__fail(e, "the remote slowdown must be between 1 and 1000");
+	e->is_static = strcmp(cfg->policy, "static") == 0;
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
-	if (s->is_static && nfws == 0)
-		return sim_fail(s, "--policy static needs the frameworks before the first machine joins: none found");
-	s->ncores = s->is_static ? (uint32_t)nfws : 1;
-	s->cores = calloc(s->ncores, sizeof *s->cores);
-	s->slice_credit = calloc(s->ncores, sizeof *s->slice_credit);
-	if (!s->cores || !s->slice_credit)
-		return sim_fail(s, "out of memory");
-	for (uint32_t i = 0; i < s->ncores; i++)
-		if (core_create(s, &s->cores[i]) < 0)
+	if (e->is_static && nfws == 0)
+		return sim__fail(e, "--policy static needs the frameworks before the first machine joins: none found");
+	e->ncores = e->is_static ? (uint32_t)nfws : 1;
+	e->cores = calloc(e->ncores, sizeof *e->cores);
+	e->slice_credit = calloc(e->ncores, sizeof *e->slice_credit);
+	if (!e->cores || !e->slice_credit)
+		return sim__fail(e, "out of memory");
+	for (uint32_t i = 0; i < e->ncores; i++)
+		if (core_create(e, &e->cores[i]) < 0)
 			return -1;
 	for (size_t i = 0; i < nfws; i++)
-		if (fw_register(s, &fws[i]) == SIM_NONE)
+		if (fw_register(e, &fws[i]) == SIM_NONE)
 			return -1;
-	if (metrics_open(s) < 0)
-		return -1;
 	/* Keeping every record: one table for all, sized once. */
-	uint64_t hint = s->cfg.keep_tasks ? tr_source_events_hint(src) : 0;
-	if (hint > 0 && hint < SIM_NONE && tasks_reserve(s, (size_t)hint) < 0)
-		return sim_fail(s, "out of memory (a table for %llu tasks)", (unsigned long long)hint);
+	uint64_t hint = e->cfg.keep_tasks ? tr_source_events_hint(src) : 0;
+	if (hint > 0 && hint < SIM_NONE && tasks_reserve(e, (size_t)hint) < 0)
+		return sim__fail(e, "out of memory (a table for %llu tasks)", (unsigned long long)hint);
 	return 0;
 }
 
-void sim_destroy(sim *s)
+void sim__engine_free(sim_engine *e)
 {
-	if (!s)
-		return;
-	metrics_close(s);
-	for (uint32_t i = 0; i < s->ncores; i++) {
-		ac_core_destroy(s->cores[i].core);
+	for (uint32_t i = 0; i < e->ncores; i++)
+		ac_core_destroy(e->cores[i].core);
+	free(e->cores);
+	free(e->slice_credit);
+	for (size_t f = 0; f < e->fw_names.n; f++) {
+		free(e->fws[f].cfg.role);
+		free(e->fws[f].inbox.v);
 	}
-	free(s->cores);
-	free(s->slice_credit);
-	for (size_t f = 0; f < s->fw_names.n; f++) {
-		free(s->fws[f].cfg.role);
-		free(s->fws[f].gang_q.v);
-		free(s->fws[f].held);
-		free(s->fws[f].inbox.v);
-	}
-	for (size_t j = 0; j < s->job_names.n; j++) {
-		free(s->jobs[j].gang_tasks);
-		free(s->jobs[j].seen);
-	}
-	free(s->gang_mach);
-	free(s->gang_where);
-	free(s->gang_room);
-	free(s->fws);
-	free(s->jobs);
-	free(s->machines);
-	free(s->tasks);
-	free(s->loc);
-	free(s->task_free);
-	free(s->offers);
-	free(s->offer_free);
-	free(s->shapes);
-	free(s->waits);
-	free(s->scratch);
-	free(s->declines);
-	free(s->ids);
-	free(s->scratch_res);
-	sim_names_free(&s->machine_names);
-	sim_names_free(&s->job_names);
-	sim_names_free(&s->fw_names);
-	sim_queue_free(&s->q);
-	free(s);
-}
-
-int sim_run(sim *s, char *err, size_t errlen)
-{
-	s->err = err;
-	s->errlen = errlen;
-	if (s->failed)
-		return -1;
-	sim_push(s, 0, EV_TICK, 0, 0);
-	sim_push(s, 0, EV_SAMPLE, 0, 0);
-	tr_event tev;
-	tr_err terr;
-	int have = tr_source_next(s->src, &tev, &terr);
-	ac_time until = s->cfg.until;
-	while (!s->failed) {
-		if (have < 0) {
-			snprintf(err, errlen, "%s", terr.msg);
-			return terr.code == TR_EIO ? -2 : -1;
-		}
-		const sim_event *top = sim_queue_peek(&s->q);
-		bool take_trace = have == 1 && (!top || tev.time_ns <= top->time_ns);
-		if (!take_trace && !top)
-			break;
-		ac_time t = take_trace ? tev.time_ns : top->time_ns;
-		if (until > 0 && t > until) {
-			s->now = until;
-			break;
-		}
-		s->now = t;
-		s->events++;
-		if (take_trace) {
-			handle_trace(s, &tev);
-			have = tr_source_next(s->src, &tev, &terr);
-		} else {
-			sim_event e;
-			sim_queue_pop(&s->q, &e);
-			handle_event(s, &e);
-			if (s->src_refetch) { /* the held look-ahead is given again */
-				s->src_refetch = false;
-				have = tr_source_next(s->src, &tev, &terr);
-			}
-		}
-		if (have == 0 && s->running == 0 && s->live == 0 && !model_startable(s))
-			break;
-		if (s->cfg.progress && (s->events & 0xffff) == 0)
-			s->cfg.progress(s->cfg.progress_ud, tr_source_progress(s->src), s->now, s->events);
-	}
-	if (s->failed)
-		return -1;
-	s->bad_rows += tr_source_bad_rows(s->src);
-	int rc = metrics_write_final(s);
-	return rc;
-}
-
-void sim_stats_get(const sim *s, sim_stats *out)
-{
-	memset(out, 0, sizeof *out);
-	out->end_ns = s->now;
-	out->events = s->events;
-	out->task_records = s->ntasks;
-	for (uint32_t i = 0; i < s->ncores; i++) {
-		ac_counters c;
-		ac_counters_get(s->cores[i].core, &c);
-		out->offers_made += c.offers_made;
-		out->offers_accepted += c.offers_accepted;
-		out->offers_declined += c.offers_declined;
-		out->offers_rescinded += c.offers_rescinded;
-	}
-	out->tasks_submitted = s->submitted;
-	out->tasks_launched = s->launched;
-	out->tasks_launched_pref = s->launched_pref;
-	out->tasks_launched_local = s->launched_local;
-	out->tasks_finished = s->finished;
-	out->tasks_lost = s->lost;
-	for (size_t f = 0; f < s->fw_names.n; f++)
-		out->tasks_never_fit += s->fws[f].parked.n;
-	out->jobs_submitted = s->job_names.n;
-	for (size_t j = 0; j < s->job_names.n; j++)
-		out->jobs_finished += s->jobs[j].finish_ns >= 0;
-	out->bad_rows = s->bad_rows;
-}
-
-int64_t sim_fw_launched(const sim *s, const char *name)
-{
-	uint32_t f = sim_names_find(&s->fw_names, name);
-	return f == SIM_NONE ? -1 : (int64_t)s->fws[f].launched;
-}
-
-int64_t sim_fw_running(const sim *s, const char *name)
-{
-	uint32_t f = sim_names_find(&s->fw_names, name);
-	return f == SIM_NONE ? -1 : (int64_t)s->fws[f].running;
-}
-
-ac_time sim_task_start(const sim *s, const char *job, uint32_t index)
-{
-	uint32_t j = sim_names_find(&s->job_names, job);
-	if (j == SIM_NONE)
-		return -2;
-	for (size_t t = 0; t < s->ntasks; t++)
-		if (s->tasks[t].state != T_FREE && s->tasks[t].job == j && s->tasks[t].index == index)
-			return s->tasks[t].start_ns;
-	return -2;
+	for (size_t j = 0; j < e->job_names.n; j++)
+		free(e->jobs[j].seen);
+	free(e->fws);
+	free(e->jobs);
+	free(e->machines);
+	free(e->tasks);
+	free(e->loc);
+	free(e->task_free);
+	free(e->offers);
+	free(e->offer_free);
+	free(e->lost_tasks);
+	free(e->shapes);
+	free(e->ids);
+	sim__names_free(&e->machine_names);
+	sim__names_free(&e->job_names);
+	sim__names_free(&e->fw_names);
+	sim__queue_free(&e->q);
 }

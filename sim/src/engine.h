@@ -1,38 +1,47 @@
 /*
- * engine.h — private: the simulator's state, shared by the engine (engine.c),
- * the framework models (models.c) and the metrics and outputs (metrics.c).
+ * engine.h — private: the bottom layer of the simulator. The engine owns the
+ * clock and the event queue, the alloccore cores and every call that changes
+ * them, the cluster (machines = agents), the frameworks' registrations, the
+ * task and job records, and the offers in flight (made by a pass, waiting in
+ * a framework's inbox until its decision). It knows nothing of the layers
+ * above: the run loop (sim.c) hands each event to its owner, the framework
+ * models (models.h) answer offers through sim__engine_answer, and changes in
+ * resource use reach the measurements (metrics.h) through a sim_watch.
  */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
 #include <stdio.h>
 
+#include "arrays.h"
 #include "maps.h"
 #include "queue.h"
+#include "res.h"
 #include "sim/sim.h"
 
-#define NRES      4 /* cpus, mem, disk, gpus: the kinds a workload names */
-#define SIM_NOFIT 4 /* no-fit shapes remembered per framework */
-
-/* Event kinds of the queue. "Live" kinds keep a run going; ticks and samples
- * do not. */
+/* Event kinds of the queue, whoever handles them (sim.c routes them). "Live"
+ * kinds keep a run going; ticks and samples do not. */
 enum {
-	EV_TICK,        /* periodic allocation pass */
-	EV_SAMPLE,      /* timeseries sample */
-	EV_DECISION,    /* a framework answers the offers made to it at one time; a = fw */
-	EV_TASK_END,    /* a = task, b = its run generation */
-	EV_ALLOC_AGENT, /* event-driven pass on one machine; a = machine */
-	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation */
+	EV_TICK,        /* periodic allocation pass (engine) */
+	EV_SAMPLE,      /* timeseries sample (metrics) */
+	EV_DECISION,    /* a framework answers the offers made to it at one time; a = fw (models) */
+	EV_TASK_END,    /* a = task, b = its run generation (engine) */
+	EV_ALLOC_AGENT, /* event-driven pass on one machine; a = machine (engine) */
+	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation (models) */
 };
 
+/* A task's state. The engine sets RUNNING, FINISHED, LOST and FREE; the
+ * models the waiting states PENDING, PARKED and GANG_WAIT. */
 enum { T_PENDING, T_RUNNING, T_FINISHED, T_LOST, T_PARKED, T_GANG_WAIT, T_FREE /* record free for reuse */ };
 
 typedef struct sim_task {
 	int64_t submit_ns, start_ns, duration_ns; /* start_ns -1 until first launched */
 	int64_t res[NRES];                        /* thousandths */
 	uint32_t job, fw, machine, index;
-	uint32_t prev, next;     /* in its framework's pending/parked list or its machine's running list */
-	uint32_t loc_off, loc_n; /* preferred machines: sim->loc[loc_off .. +loc_n] */
+	/* in exactly one list at a time: its framework's pending or parked
+	 * list (models) or its machine's running list (engine) */
+	uint32_t prev, next;
+	uint32_t loc_off, loc_n; /* preferred machines: e->loc[loc_off .. +loc_n] */
 	uint32_t gen;            /* run generation: a stale TASK_END is ignored */
 	uint8_t state;
 } sim_task;
@@ -41,13 +50,10 @@ typedef struct sim_job {
 	uint32_t fw;
 	uint32_t ntasks, nfinished;
 	int64_t submit_ns, start_ns, finish_ns; /* -1 when not (yet) */
-	int64_t wait_since_ns;                  /* delay scheduling: submitted, or last launched a local task */
+	/* submitted, or last launched a task on a preferred machine: delay
+	 * scheduling (models.c) counts the wait for one from here */
+	int64_t last_local_ns;
 	bool gang;
-	uint32_t *gang_tasks; /* gang jobs: their tasks, until started */
-	uint32_t ngang;
-	size_t gang_cap;
-	uint64_t feasible_version; /* cluster version when last checked + 1; 0: never */
-	bool feasible;
 	uint64_t *seen; /* bit i: task_index i was submitted (duplicates are bad rows) */
 	uint32_t seen_words;
 } sim_job;
@@ -55,64 +61,18 @@ typedef struct sim_job {
 /* The largest task_index accepted: a job's index bitmap stays <= 2 MB. */
 #define SIM_MAX_TASK_INDEX ((1u << 24) - 1)
 
+/* A doubly linked list of tasks, through sim_task.prev/next. */
 typedef struct sim_list {
 	uint32_t head, tail, n;
 } sim_list;
 
-typedef struct held_offer {
-	uint32_t slot;
-} held_offer;
-
-/* A FIFO of u32 (job ids, offer slots): element i is v[(head + i) & (cap - 1)],
- * cap a power of two. */
-typedef struct sim_ring {
-	uint32_t *v;
-	uint32_t head, n, cap;
-} sim_ring;
-
-static inline uint32_t sim_ring_at(const sim_ring *r, uint32_t i)
-{
-	return r->v[(r->head + i) & (r->cap - 1)];
-}
-
-static inline uint32_t sim_ring_pop(sim_ring *r)
-{
-	uint32_t x = r->v[r->head];
-	r->head = (r->head + 1) & (r->cap - 1);
-	r->n--;
-	return x;
-}
-
 typedef struct sim_fw {
-	tr_framework cfg; /* name, role, weight, ... (strings owned) */
+	tr_framework cfg; /* name, role, weight, ... (role owned; name is the map's) */
 	uint32_t core;    /* index of the core it lives in */
 	ac_fw_id id;
-	sim_list pending; /* non-gang tasks waiting, in submission order */
-	/* a lower bound on every pending task's request, kind by kind: an
-	 * offer below it in some kind fits none of them (exact again after
-	 * each scan that found nothing) */
-	int64_t pend_min[NRES];
-	/* offers that a full scan of the pending list found nothing for: an
-	 * offer no larger than one of them, kind by kind, fits nothing either
-	 * until a task joins the list (without machine preferences only, where
-	 * the scan does not depend on the machine or the time). A small ring:
-	 * a pass offers machines of a few classes over and over. */
-	int64_t nofit[SIM_NOFIT][NRES];
-	uint32_t nnofit, nofit_next;
-	sim_list parked; /* tasks that fit no machine seen so far */
-	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
 	bool suppressed;
-	int64_t used[NRES]; /* held by its running tasks */
 	uint64_t running, launched, finished, lost;
 	uint64_t launched_pref, launched_local; /* tasks with a machine preference; of those, on one */
-	double share;                           /* dominant share of its running tasks */
-	double share_integral;                  /* share x nanoseconds, up to share_t */
-	ac_time share_t;
-	/* gang hoarding */
-	uint32_t *held;
-	uint32_t nheld, held_cap;
-	uint64_t hold_gen;
-	bool hold_timer; /* an EV_GANG_HOLD of hold_gen is queued */
 	/* offers (slots) waiting for its decision, oldest first: the offers of
 	 * one allocation pass arrive together, as in Mesos's OFFERS event, and
 	 * are answered by one EV_DECISION */
@@ -132,27 +92,43 @@ typedef struct sim_offer {
 	ac_offer_id id;
 	uint32_t fw, machine;
 	int64_t res[NRES];
-	uint64_t rescinds; /* the core's rescind count when made */
+	uint64_t rescinds; /* the engine's rescind count when made */
 	ac_time decide_ns; /* when its framework answers it */
 } sim_offer;
 
 typedef struct sim_core {
-	sim *s;
 	ac_core *core;    /* agents are tagged with their machine, frameworks with theirs */
 	uint32_t wanting; /* frameworks not suppressed */
 } sim_core;
 
-struct sim {
+/* What the engine reports as resource use changes, for whoever measures it
+ * (metrics.c installs it; the engine calls nothing above it directly). Called
+ * per task start and stop and per machine change, never per offer. */
+typedef struct sim_watch {
+	void *ud;
+	/* framework fw's running tasks hold sign x res more */
+	void (*fw_use)(void *ud, uint32_t fw, const int64_t res[NRES], int sign);
+	/* the machines present hold sign x res more */
+	void (*capacity)(void *ud, const int64_t res[NRES], int sign);
+	/* a task started for the first time, wait_ns after its submission */
+	void (*first_start)(void *ud, int64_t wait_ns);
+} sim_watch;
+
+typedef struct sim_engine {
 	sim_config cfg;
+	sim_watch watch;
 	tr_source *src;
 	bool src_deps;    /* the source has task dependencies (tr_source_task_finished) */
 	bool src_refetch; /* a finish made source events ready: drop the look-ahead */
+	int have;         /* the look-ahead row: 1 in row, 0 none, < 0 the reader's error in row_err */
+	tr_event row;
+	tr_err row_err;
 	bool is_static;
 	ac_time now;
 	sim_queue q;
-	uint64_t events, live;
-	uint64_t rescinds; /* rescind hooks seen */
-	int failed;
+	uint64_t events, live; /* events handled; live events queued */
+	uint64_t rescinds;     /* rescind hooks seen */
+	int failed;            /* -1 failed, -2 an I/O error */
 	char *err;
 	size_t errlen;
 
@@ -176,80 +152,204 @@ struct sim {
 	size_t noffers, offers_cap;
 	uint32_t *offer_free; /* free slots of offers, a stack (last freed on top) */
 	size_t noffer_free, offer_free_cap;
+	/* tasks the last machine removal lost that go back to their framework
+	 * (resubmit_lost); the caller hands them to the models */
+	uint32_t *lost_tasks;
+	size_t nlost_tasks, lost_tasks_cap;
 
-	/* machine shapes ever seen (for "never fits") and the cluster now */
+	/* machine shapes ever seen (for "never fits") */
 	int64_t (*shapes)[NRES];
 	size_t nshapes, shapes_cap;
-	int64_t total[NRES]; /* of present machines */
-	uint64_t cluster_version;
-	double *slice_credit; /* static: smooth weighted round robin state */
+	uint64_t cluster_version; /* moves on when a machine comes, goes or changes */
+	double *slice_credit;     /* static: smooth weighted round robin state */
 
 	/* counters */
 	uint64_t running, submitted, launched, finished, lost, bad_rows;
 	uint64_t launched_pref, launched_local; /* as in sim_fw, over all frameworks */
 
-	/* metrics */
-	ac_time metrics_t;
-	double used_integral[NRES], cap_integral[NRES];
-	int64_t used[NRES];
-	ac_time last_sample;
-	bool sampled_once;
-	FILE *ts, *util;
-	int64_t *waits;
-	size_t nwaits, waits_cap;
-
-	/* scratch, reused: never allocate in the hot loop */
-	ac_offer_id *declines; /* offers a decision declines, answered together */
-	size_t ndeclines, declines_cap;
-	ac_offer_id *ids; /* offers answered together (answer_multi) */
+	ac_offer_id *ids; /* scratch: the offers one answer accepts or declines */
 	size_t ids_cap;
-	uint32_t *scratch;
-	size_t scratch_cap;
-	int64_t *scratch_res;
-	size_t scratch_res_cap;
-	/* gang placement (try_gang): machines of the held offers, where each
-	 * task goes, each machine's pooled room */
-	uint32_t *gang_mach, *gang_where;
-	int64_t *gang_room;
-	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
-};
+} sim_engine;
 
-/* engine.c */
-int sim_fail(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Grows *arr (of *cap elements of elem bytes, doubling from 64) to hold
- * need, zeroing the new part; 0, or -1 when out of memory (*arr kept). */
-int sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
-/* Appends x to r, growing it (0, or -1 when out of memory, r unchanged). */
-int sim_ring_push(sim_ring *r, uint32_t x);
-#define GROW(s, arr, cap, need) sim_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
-int sim_push(sim *s, ac_time t, uint32_t kind, uint32_t a, uint64_t b);
-void sim_list_push(sim *s, sim_list *l, uint32_t t);
-void sim_list_remove(sim *s, sim_list *l, uint32_t t);
-/* Appends task t to its framework's pending list. */
-void sim_pending_push(sim *s, uint32_t t);
-bool sim_fits_shape(const sim *s, const int64_t res[NRES]);
-void res_to_ac(const int64_t res[NRES], ac_resources *out);
+/* ------------------------------------------------------- life and errors */
 
-/* models.c */
-void model_task_submitted(sim *s, uint32_t fw, uint32_t task);
-/* Framework fw answers the offers in its inbox whose time has come. */
-void model_decide(sim *s, uint32_t fw);
-void model_gang_hold_end(sim *s, uint32_t fw, uint64_t gen);
-void model_update_suppression(sim *s, uint32_t fw);
-void model_unpark(sim *s);
-bool model_startable(sim *s);
-void model_launch(sim *s, uint32_t task, uint32_t machine);
-/* Queues gang job j of framework f. */
-int model_gang_push(sim *s, uint32_t f, uint32_t j);
+/* Checks cfg, creates the cores (one, or one per framework under static),
+ * registers the frameworks src knows up front. 0, or -1 with a message in
+ * err; sim__engine_free is safe either way. */
+int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char *err, size_t errlen);
+void sim__engine_free(sim_engine *e);
+/* Records the run's first error (message into e->err); returns -1. */
+int sim__fail(sim_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* metrics.c */
-/* fw's running resources change by sign x res (and the cluster's use). */
-void metrics_fw_add(sim *s, uint32_t fw, const int64_t res[NRES], int sign);
-/* The resources present change by sign x res. */
-void metrics_total_add(sim *s, const int64_t res[NRES], int sign);
-int metrics_sample(sim *s);
-int metrics_write_final(sim *s);
-int metrics_open(sim *s);
-void metrics_close(sim *s);
+/* ------------------------------------------------------- clock and queue */
+
+/* Schedules an event (live unless a tick or a sample). 0, or -1 (failed). */
+int sim__engine_push(sim_engine *e, ac_time t, uint32_t kind, uint32_t a, uint64_t b);
+
+/* One live event is done with: it fired, or its owner made it stale. */
+static inline void sim_engine_live_done(sim_engine *e)
+{
+	e->live--;
+}
+
+enum { SIM_STEP_END, SIM_STEP_ROW, SIM_STEP_EVENT };
+
+/* Queues the first tick and reads the first workload row. */
+void sim__engine_start(sim_engine *e);
+/* Moves the clock to what comes next in (time, sequence) order, workload rows
+ * first at equal times: SIM_STEP_ROW (the row in e->row) or SIM_STEP_EVENT
+ * (popped into *ev). SIM_STEP_END when nothing is left or at cfg.until (the
+ * clock stops there). < 0 when the reader failed (message in e->err; -2 for
+ * an I/O error). Inline: it runs once per event. */
+static inline int sim_engine_next(sim_engine *e, sim_event *ev)
+{
+	if (e->have < 0) {
+		snprintf(e->err, e->errlen, "%s", e->row_err.msg);
+		return e->row_err.code == TR_EIO ? -2 : -1;
+	}
+	const sim_event *top = sim__queue_peek(&e->q);
+	bool take_row = e->have == 1 && (!top || e->row.time_ns <= top->time_ns);
+	if (!take_row && !top)
+		return SIM_STEP_END;
+	ac_time t = take_row ? e->row.time_ns : top->time_ns;
+	if (e->cfg.until > 0 && t > e->cfg.until) {
+		e->now = e->cfg.until;
+		return SIM_STEP_END;
+	}
+	e->now = t;
+	e->events++;
+	if (take_row)
+		return SIM_STEP_ROW;
+	sim__queue_pop(&e->q, ev);
+	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
+	 * stale (task lost, hold cancelled) */
+	if (ev->kind == EV_DECISION || ev->kind == EV_ALLOC_AGENT)
+		e->live--;
+	return SIM_STEP_EVENT;
+}
+
+/* The step is handled: reads the next row after a row, or again when a task's
+ * end made rows ready (the look-ahead is given again). */
+static inline void sim_engine_step_done(sim_engine *e, int step)
+{
+	if (step == SIM_STEP_ROW || e->src_refetch) {
+		e->src_refetch = false;
+		e->have = tr_source_next(e->src, &e->row, &e->row_err);
+	}
+}
+/* Nothing runs, nothing live is queued and the workload is exhausted. */
+static inline bool sim_engine_idle(const sim_engine *e)
+{
+	return e->have == 0 && e->running == 0 && e->live == 0;
+}
+
+/* ------------------------------------------ workload rows and own events */
+
+/* A machine joins or changes (bad rows are skipped or fail). 1 when its
+ * shape was never seen (tasks that fit no machine may fit now), 0, or -1. */
+int sim__engine_machine_add(sim_engine *e, const tr_event *ev);
+int sim__engine_machine_update(sim_engine *e, const tr_event *ev);
+/* A machine leaves: the core drops its offers and what ran there; its tasks
+ * are lost. With resubmit_lost they are listed in e->lost_tasks. 0 or -1. */
+int sim__engine_machine_remove(sim_engine *e, const tr_event *ev);
+/* Records a submitted task (registering its framework if new): the task's
+ * record, or SIM_NONE for a bad row or a failure. The task is in no list:
+ * the models place it. */
+uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev);
+/* EV_TICK: a full pass on every core with a framework wanting offers, and
+ * the next tick. Inline: it runs every interval, millions of times a run. */
+static inline void sim_engine_tick(sim_engine *e)
+{
+	ac_err err;
+	for (uint32_t i = 0; i < e->ncores; i++)
+		if (e->cores[i].wanting && ac_allocate(e->cores[i].core, e->now, &err) < 0)
+			sim__fail(e, "internal: allocate: %s", err.msg);
+	sim__engine_push(e, e->now + e->cfg.interval, EV_TICK, 0, 0);
+}
+/* EV_ALLOC_AGENT: a pass on one machine. */
+void sim__engine_alloc_agent(sim_engine *e, uint32_t m);
+/* EV_TASK_END: the task's resources go back to the core (stale ends ignored). */
+void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen);
+
+/* --------------------------------------------- what the models call on */
+
+/* A framework's answer to offers slots[0..ns) of one framework on one
+ * machine: launches tasks[0..n) there (out of any list), accepting their sum
+ * and declining the rest with the framework's refuse_seconds; or declines
+ * them all when n is 0. The slots are freed. */
+void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const uint32_t *tasks, size_t n);
+/* Declines offers ids[0..n) of framework f, each on its own (one filter per
+ * agent), with f's refuse_seconds. */
+void sim__engine_decline_each(sim_engine *e, uint32_t f, const ac_offer_id *ids, size_t n);
+/* Suppresses (on) or revives framework f in its core. */
+void sim__engine_fw_suppress(sim_engine *e, uint32_t f, bool on);
+
+/* Framework f wants offers or not: revives or suppresses it on a change. */
+static inline void sim_engine_fw_want(sim_engine *e, uint32_t f, bool wants)
+{
+	if (wants == e->fws[f].suppressed)
+		sim__engine_fw_suppress(e, f, !wants);
+}
+
+/* Does res fit some machine shape seen so far? */
+bool sim__engine_fits_shape(const sim_engine *e, const int64_t res[NRES]);
+
+static inline bool sim_engine_offer_alive(const sim_engine *e, uint32_t slot)
+{
+	const sim_offer *o = &e->offers[slot];
+	if (o->rescinds == e->rescinds)
+		return true; /* nothing was rescinded since it was made */
+	ac_offer_info info;
+	return ac_offer_info_get(e->cores[e->fws[o->fw].core].core, o->id, &info, NULL) == 0;
+}
+
+/* Frees an offer slot without answering it (rescinded, or declined apart). */
+static inline void sim_engine_offer_release(sim_engine *e, uint32_t slot)
+{
+	/* never fails: the stack grew with the offers (hook_offer) */
+	e->offer_free[e->noffer_free++] = slot;
+}
+
+/* Does task x prefer machine m (its data is there)? */
+static inline bool sim_engine_prefers(const sim_engine *e, const sim_task *x, uint32_t m)
+{
+	for (uint32_t i = 0; i < x->loc_n; i++)
+		if (e->loc[x->loc_off + i] == m)
+			return true;
+	return false;
+}
+
+static inline void sim_list_init(sim_list *l)
+{
+	l->head = l->tail = SIM_NONE;
+	l->n = 0;
+}
+
+static inline void sim_list_push(sim_engine *e, sim_list *l, uint32_t t)
+{
+	sim_task *x = &e->tasks[t];
+	x->prev = l->tail;
+	x->next = SIM_NONE;
+	if (l->tail != SIM_NONE)
+		e->tasks[l->tail].next = t;
+	else
+		l->head = t;
+	l->tail = t;
+	l->n++;
+}
+
+static inline void sim_list_remove(sim_engine *e, sim_list *l, uint32_t t)
+{
+	sim_task *x = &e->tasks[t];
+	if (x->prev != SIM_NONE)
+		e->tasks[x->prev].next = x->next;
+	else
+		l->head = x->next;
+	if (x->next != SIM_NONE)
+		e->tasks[x->next].prev = x->prev;
+	else
+		l->tail = x->prev;
+	l->n--;
+}
 
 #endif

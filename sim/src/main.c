@@ -67,6 +67,68 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "Writes summary.json, timeseries.csv, utilization.csv, jobs.csv and perf.json.\n"
                             "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n";
 
+/* The options of `meso-sim run`, by name (the usage text above lists them). */
+typedef enum option_id {
+	OPT_WORKLOAD,
+	OPT_MACHINES,
+	OPT_TASKS,
+	OPT_FRAMEWORKS,
+	OPT_ROLES,
+	OPT_SKIP_BAD_ROWS,
+	OPT_TRACE,
+	OPT_BY_JOB,
+	OPT_POLICY,
+	OPT_SEED,
+	OPT_INTERVAL,
+	OPT_UNTIL,
+	OPT_GANG_HOLD,
+	OPT_LOCALITY_WAIT,
+	OPT_REMOTE_SLOWDOWN,
+	OPT_RESUBMIT_LOST,
+	OPT_OUT,
+	OPT_SAMPLE,
+	OPT_PLOT,
+	OPT_QUIET,
+} option_id;
+
+typedef struct option {
+	const char *name;
+	option_id id;
+	bool takes_value;
+} option;
+
+static const option options[] = {
+        {"--workload", OPT_WORKLOAD, true},
+        {"--machines", OPT_MACHINES, true},
+        {"--tasks", OPT_TASKS, true},
+        {"--frameworks", OPT_FRAMEWORKS, true},
+        {"--roles", OPT_ROLES, true},
+        {"--skip-bad-rows", OPT_SKIP_BAD_ROWS, false},
+        {"--trace", OPT_TRACE, true},
+        {"--by-job", OPT_BY_JOB, false},
+        {"--policy", OPT_POLICY, true},
+        {"--seed", OPT_SEED, true},
+        {"--interval", OPT_INTERVAL, true},
+        {"--until", OPT_UNTIL, true},
+        {"--gang-hold", OPT_GANG_HOLD, true},
+        {"--locality-wait", OPT_LOCALITY_WAIT, true},
+        {"--remote-slowdown", OPT_REMOTE_SLOWDOWN, true},
+        {"--resubmit-lost", OPT_RESUBMIT_LOST, false},
+        {"--out", OPT_OUT, true},
+        {"--sample", OPT_SAMPLE, true},
+        {"--plot", OPT_PLOT, false},
+        {"--quiet", OPT_QUIET, false},
+};
+
+/* The option spelled exactly `arg`, or NULL. */
+static const option *option_find(const char *arg)
+{
+	for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+		if (strcmp(arg, options[i].name) == 0)
+			return &options[i];
+	return NULL;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "meso-sim: ");
@@ -239,62 +301,54 @@ int main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		if (strcmp(a, "--plot") == 0) {
-			plot = true;
-			continue;
-		}
-		if (strcmp(a, "--quiet") == 0) {
-			quiet = true;
-			continue;
-		}
-		if (strcmp(a, "--skip-bad-rows") == 0) {
-			cfg.skip_bad_rows = tc.skip_bad_rows = true;
-			continue;
-		}
-		if (strcmp(a, "--by-job") == 0) {
-			by_job = true;
-			continue;
-		}
-		if (strcmp(a, "--resubmit-lost") == 0) {
-			cfg.resubmit_lost = true;
-			continue;
-		}
-		static const char *valued[] = {"--workload", "--machines", "--tasks",          "--frameworks",
-		                               "--roles",    "--policy",   "--seed",           "--until",
-		                               "--sample",   "--interval", "--gang-hold",      "--locality-wait",
-		                               "--out",      "--trace",    "--remote-slowdown"};
-		size_t k = 0, nv = sizeof valued / sizeof *valued;
-		while (k < nv && strcmp(a, valued[k]) != 0)
-			k++;
-		if (k == nv)
+		const option *o = option_find(a);
+		if (!o)
 			return usage_error("unknown option '%s'", a);
-		if (i + 1 >= argc)
-			return usage_error("%s needs a value", a);
-		const char *v = argv[++i];
+		const char *v = NULL;
+		if (o->takes_value) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", a);
+			v = argv[++i];
+		}
 		int bad = 0;
-		switch (k) {
-		case 0:
+		switch (o->id) {
+		case OPT_PLOT:
+			plot = true;
+			break;
+		case OPT_QUIET:
+			quiet = true;
+			break;
+		case OPT_SKIP_BAD_ROWS:
+			cfg.skip_bad_rows = tc.skip_bad_rows = true;
+			break;
+		case OPT_BY_JOB:
+			by_job = true;
+			break;
+		case OPT_RESUBMIT_LOST:
+			cfg.resubmit_lost = true;
+			break;
+		case OPT_WORKLOAD:
 			workload = v;
 			break;
-		case 1:
+		case OPT_MACHINES:
 			tc.machines = v;
 			break;
-		case 2:
+		case OPT_TASKS:
 			tc.tasks = v;
 			break;
-		case 3:
+		case OPT_FRAMEWORKS:
 			tc.frameworks = v;
 			break;
-		case 4:
+		case OPT_ROLES:
 			tc.roles = v;
 			break;
-		case 5:
+		case OPT_POLICY:
 			if (strcmp(v, "drf") && strcmp(v, "priority") && strcmp(v, "asset") && strcmp(v, "random") &&
 			    strcmp(v, "static"))
 				return usage_error("unknown policy '%s' (drf, priority, asset, random, static)", v);
 			cfg.policy = v;
 			break;
-		case 6: {
+		case OPT_SEED: {
 			char *end;
 			errno = 0;
 			unsigned long long s = strtoull(v, &end, 10);
@@ -303,28 +357,28 @@ int main(int argc, char **argv)
 			cfg.seed = s;
 			break;
 		}
-		case 7:
+		case OPT_UNTIL:
 			bad = parse_secs(a, v, &cfg.until);
 			break;
-		case 8:
+		case OPT_SAMPLE:
 			bad = parse_secs(a, v, &cfg.sample);
 			break;
-		case 9:
+		case OPT_INTERVAL:
 			bad = parse_secs(a, v, &cfg.interval);
 			break;
-		case 10:
+		case OPT_GANG_HOLD:
 			bad = parse_secs(a, v, &cfg.gang_hold);
 			break;
-		case 11:
+		case OPT_LOCALITY_WAIT:
 			bad = parse_secs(a, v, &cfg.locality_wait);
 			break;
-		case 12:
+		case OPT_OUT:
 			out = v;
 			break;
-		case 13:
+		case OPT_TRACE:
 			trace = v;
 			break;
-		case 14:
+		case OPT_REMOTE_SLOWDOWN:
 			/* a plain decimal, read as seconds are: exact billionths */
 			if (tr_parse_seconds(v, &cfg.remote_slowdown) < 0 || cfg.remote_slowdown < SIM_SLOWDOWN_ONE ||
 			    cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)

@@ -16,12 +16,12 @@ static uint32_t hash_str(const char *s)
 	return h;
 }
 
-void sim_names_init(sim_names *m)
+void sim__names_init(sim_names *m)
 {
 	memset(m, 0, sizeof *m);
 }
 
-void sim_names_free(sim_names *m)
+void sim__names_free(sim_names *m)
 {
 	free(m->slots);
 	free(m->hashes);
@@ -29,10 +29,10 @@ void sim_names_free(sim_names *m)
 	for (size_t i = 0; i < m->nblocks; i++)
 		free(m->blocks[i]);
 	free(m->blocks);
-	sim_names_init(m);
+	sim__names_init(m);
 }
 
-uint32_t sim_names_find(const sim_names *m, const char *name)
+uint32_t sim__names_find(const sim_names *m, const char *name)
 {
 	if (!m->cap)
 		return SIM_NONE;
@@ -95,10 +95,10 @@ static char *store(sim_names *m, const char *name)
 	return d;
 }
 
-uint32_t sim_names_intern(sim_names *m, const char *name, int *added)
+uint32_t sim__names_intern(sim_names *m, const char *name, int *added)
 {
 	*added = 0;
-	uint32_t found = sim_names_find(m, name);
+	uint32_t found = sim__names_find(m, name);
 	if (found != SIM_NONE)
 		return found;
 	if ((m->n + 1) * 2 > m->cap && grow_table(m) < 0)

@@ -25,13 +25,13 @@ typedef struct sim_names {
 	size_t nblocks;
 } sim_names;
 
-void sim_names_init(sim_names *m);
-void sim_names_free(sim_names *m);
+void sim__names_init(sim_names *m);
+void sim__names_free(sim_names *m);
 /* Index of name, or SIM_NONE. */
-uint32_t sim_names_find(const sim_names *m, const char *name);
+uint32_t sim__names_find(const sim_names *m, const char *name);
 /* Index of name, adding it if new (*added set); SIM_NONE when out of memory. */
-uint32_t sim_names_intern(sim_names *m, const char *name, int *added);
-static inline const char *sim_names_get(const sim_names *m, uint32_t i)
+uint32_t sim__names_intern(sim_names *m, const char *name, int *added);
+static inline const char *sim__names_get(const sim_names *m, uint32_t i)
 {
 	return m->names[i];
 }

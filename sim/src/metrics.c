@@ -1,9 +1,10 @@
 /*
- * metrics.c — what a run measures and the files it writes: time integrals of
- * utilization and of each framework's dominant share (updated only when a
- * value changes, so the cost is O(1) per task start/end), the periodic
- * timeseries.csv and utilization.csv rows, and at the end jobs.csv,
- * summary.json and perf.json. Every field is documented in sim/README.md.
+ * metrics.c — what a run measures and the files it writes (metrics.h): time
+ * integrals of utilization and of each framework's dominant share (updated
+ * only when a value changes, through the engine's watch, so the cost is O(1)
+ * per task start/end), the periodic timeseries.csv and utilization.csv rows,
+ * and at the end jobs.csv, summary.json and perf.json. Every field is
+ * documented in sim/README.md.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "engine.h"
+#include "metrics.h"
 
 /* ------------------------------------------------------------ formatting */
 
@@ -72,137 +73,156 @@ static void json_num(FILE *f, double v)
 
 /* ------------------------------------------------------------- integrals */
 
-static double share_of(const sim *s, const int64_t held[NRES])
+static double share_of(const sim_metrics *me, const int64_t held[NRES])
 {
 	double best = 0;
 	for (int k = 0; k < NRES; k++) {
-		if (s->total[k] <= 0)
+		if (me->total[k] <= 0)
 			continue;
-		double x = (double)held[k] / (double)s->total[k];
+		double x = (double)held[k] / (double)me->total[k];
 		if (x > best)
 			best = x;
 	}
 	return best;
 }
 
-static void advance_cluster(sim *s)
+static void advance_cluster(sim_metrics *me)
 {
-	ac_time dt = s->now - s->metrics_t;
+	ac_time now = me->e->now, dt = now - me->t;
 	if (dt <= 0)
 		return;
 	for (int k = 0; k < NRES; k++) {
-		s->used_integral[k] += (double)s->used[k] * (double)dt;
-		s->cap_integral[k] += (double)s->total[k] * (double)dt;
+		me->used_integral[k] += (double)me->used[k] * (double)dt;
+		me->cap_integral[k] += (double)me->total[k] * (double)dt;
 	}
-	s->metrics_t = s->now;
+	me->t = now;
 }
 
-static void advance_fw(sim *s, sim_fw *fw)
+static void advance_fw(sim_metrics *me, sim_fw_metrics *fw)
 {
-	ac_time dt = s->now - fw->share_t;
+	ac_time now = me->e->now, dt = now - fw->share_t;
 	if (dt > 0)
 		fw->share_integral += fw->share * (double)dt;
-	fw->share_t = s->now;
+	fw->share_t = now;
 }
 
-void metrics_fw_add(sim *s, uint32_t f, const int64_t res[NRES], int sign)
+/* watch: framework f's running tasks hold sign x res more. */
+static void on_fw_use(void *ud, uint32_t f, const int64_t res[NRES], int sign)
 {
-	sim_fw *fw = &s->fws[f];
-	advance_cluster(s);
-	advance_fw(s, fw);
+	sim_metrics *me = ud;
+	sim_fw_metrics *fw = &me->fws[f];
+	advance_cluster(me);
+	advance_fw(me, fw);
 	for (int k = 0; k < NRES; k++) {
 		fw->used[k] += sign * res[k];
-		s->used[k] += sign * res[k];
+		me->used[k] += sign * res[k];
 	}
-	fw->share = share_of(s, fw->used);
+	fw->share = share_of(me, fw->used);
 }
 
-void metrics_total_add(sim *s, const int64_t res[NRES], int sign)
+/* watch: the machines present hold sign x res more. */
+static void on_capacity(void *ud, const int64_t res[NRES], int sign)
 {
-	advance_cluster(s);
+	sim_metrics *me = ud;
+	advance_cluster(me);
 	for (int k = 0; k < NRES; k++)
-		s->total[k] += sign * res[k];
-	for (size_t f = 0; f < s->fw_names.n; f++) {
-		advance_fw(s, &s->fws[f]);
-		s->fws[f].share = share_of(s, s->fws[f].used);
+		me->total[k] += sign * res[k];
+	for (size_t f = 0; f < me->nfws; f++) {
+		advance_fw(me, &me->fws[f]);
+		me->fws[f].share = share_of(me, me->fws[f].used);
 	}
+}
+
+/* watch: a task started for the first time. */
+static void on_first_start(void *ud, int64_t wait_ns)
+{
+	sim_metrics *me = ud;
+	if (GROW(me->waits, me->waits_cap, me->nwaits + 1) < 0) {
+		sim__fail(me->e, "out of memory");
+		return;
+	}
+	me->waits[me->nwaits++] = wait_ns;
+}
+
+sim_watch sim__metrics_watch(sim_metrics *me)
+{
+	sim_watch w = {me, on_fw_use, on_capacity, on_first_start};
+	return w;
 }
 
 /* ---------------------------------------------------------------- files */
 
-static FILE *open_out(sim *s, const char *name)
+static FILE *open_out(sim_metrics *me, const char *name)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", s->cfg.out_dir, name);
+	snprintf(path, sizeof path, "%s/%s", me->e->cfg.out_dir, name);
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		sim_fail(s, "%s: cannot write: %s", path, strerror(errno));
-		s->failed = -2;
+		sim__fail(me->e, "%s: cannot write: %s", path, strerror(errno));
+		me->e->failed = -2;
 		return NULL;
 	}
 	return f;
 }
 
-static int close_out(sim *s, FILE *f, const char *name)
+static int close_out(sim_metrics *me, FILE *f, const char *name)
 {
 	int bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
-		sim_fail(s, "%s/%s: write error", s->cfg.out_dir, name);
-		s->failed = -2;
+		sim__fail(me->e, "%s/%s: write error", me->e->cfg.out_dir, name);
+		me->e->failed = -2;
 		return -2;
 	}
 	return 0;
 }
 
-int metrics_open(sim *s)
+int sim__metrics_open(sim_metrics *me)
 {
-	if (!s->cfg.out_dir)
+	if (!me->e->cfg.out_dir)
 		return 0;
-	if (!(s->ts = open_out(s, "timeseries.csv")) || !(s->util = open_out(s, "utilization.csv")))
+	if (!(me->ts = open_out(me, "timeseries.csv")) || !(me->util = open_out(me, "utilization.csv")))
 		return -1;
-	setvbuf(s->ts, NULL, _IOFBF, 1 << 16);
-	fputs("time,framework,running_tasks,cpus,mem,dominant_share\n", s->ts);
-	fputs("time,cpus,mem,disk,gpus\n", s->util);
+	setvbuf(me->ts, NULL, _IOFBF, 1 << 16);
+	fputs("time,framework,running_tasks,cpus,mem,dominant_share\n", me->ts);
+	fputs("time,cpus,mem,disk,gpus\n", me->util);
 	return 0;
 }
 
-void metrics_close(sim *s)
+int sim__metrics_sample(sim_metrics *me)
 {
-	if (s->ts)
-		fclose(s->ts);
-	if (s->util)
-		fclose(s->util);
-	s->ts = s->util = NULL;
-}
-
-int metrics_sample(sim *s)
-{
-	if (s->sampled_once && s->last_sample == s->now)
+	const sim_engine *e = me->e;
+	if (me->sampled_once && me->last_sample == e->now)
 		return 0;
-	s->sampled_once = true;
-	s->last_sample = s->now;
-	if (!s->ts)
+	me->sampled_once = true;
+	me->last_sample = e->now;
+	if (!me->ts)
 		return 0;
 	char t[32], a[32], b[32];
-	fmt_ns(t, s->now);
-	for (size_t f = 0; f < s->fw_names.n; f++) {
-		sim_fw *fw = &s->fws[f];
+	fmt_ns(t, e->now);
+	/* read once: the calls below cannot move them */
+	const sim_fw *fws = e->fws;
+	const sim_fw_metrics *mfws = me->fws;
+	const sim_core *cores = e->cores;
+	FILE *ts = me->ts;
+	for (size_t f = 0, n = me->nfws; f < n; f++) {
+		const sim_fw *fw = &fws[f];
 		ac_fw_info info;
-		ac_err e;
-		if (ac_fw_info_get(s->cores[fw->core].core, fw->id, &info, &e) < 0)
-			return sim_fail(s, "internal: framework info: %s", e.msg);
+		ac_err err;
+		if (ac_fw_info_get(cores[fw->core].core, fw->id, &info, &err) < 0)
+			return sim__fail(me->e, "internal: framework info: %s", err.msg);
 		/* the core's held = accepted + offered; over the whole cluster
 		 * (the core's own total is one slice under --policy static) */
 		int64_t held[NRES];
 		for (int k = 0; k < NRES; k++)
 			held[k] = info.allocated.v[k] + info.offered.v[k];
-		fprintf(s->ts, "%s,%s,%" PRIu64 ",%s,%s,%.6f\n", t, fw->cfg.name, fw->running,
-		        fmt_milli(a, fw->used[0]), fmt_milli(b, fw->used[1]), share_of(s, held));
+		const int64_t *used = mfws[f].used;
+		fprintf(ts, "%s,%s,%" PRIu64 ",%s,%s,%.6f\n", t, fw->cfg.name, fw->running, fmt_milli(a, used[0]),
+		        fmt_milli(b, used[1]), share_of(me, held));
 	}
-	fprintf(s->util, "%s", t);
+	fprintf(me->util, "%s", t);
 	for (int k = 0; k < NRES; k++)
-		fprintf(s->util, ",%.6f", s->total[k] > 0 ? (double)s->used[k] / (double)s->total[k] : 0.0);
-	fputc('\n', s->util);
+		fprintf(me->util, ",%.6f", me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0);
+	fputc('\n', me->util);
 	return 0;
 }
 
@@ -239,89 +259,83 @@ static void json_secs_stats(FILE *f, const char *name, int64_t *v, size_t n, con
 	fputs("},\n", f);
 }
 
-static int write_jobs(sim *s)
+static int write_jobs(sim_metrics *me)
 {
-	FILE *f = open_out(s, "jobs.csv");
+	const sim_engine *e = me->e;
+	FILE *f = open_out(me, "jobs.csv");
 	if (!f)
 		return -1;
 	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	fputs("job_id,framework,submit,start,finish,wait,tasks\n", f);
 	char a[32], b[32], c[32], d[32];
-	for (size_t j = 0; j < s->job_names.n; j++) {
-		const sim_job *job = &s->jobs[j];
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", sim_names_get(&s->job_names, (uint32_t)j),
-		        s->fws[job->fw].cfg.name, fmt_ns(a, job->submit_ns),
+	for (size_t j = 0; j < e->job_names.n; j++) {
+		const sim_job *job = &e->jobs[j];
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", sim__names_get(&e->job_names, (uint32_t)j),
+		        e->fws[job->fw].cfg.name, fmt_ns(a, job->submit_ns),
 		        job->start_ns >= 0 ? fmt_ns(b, job->start_ns) : "",
 		        job->finish_ns >= 0 ? fmt_ns(c, job->finish_ns) : "",
 		        job->start_ns >= 0 ? fmt_ns(d, job->start_ns - job->submit_ns) : "", job->ntasks);
 	}
-	return close_out(s, f, "jobs.csv");
+	return close_out(me, f, "jobs.csv");
 }
 
-static int write_summary(sim *s)
+static int write_summary(sim_metrics *me, const sim_stats *st, uint64_t pending)
 {
-	sim_stats st;
-	sim_stats_get(s, &st);
-	FILE *f = open_out(s, "summary.json");
+	const sim_engine *e = me->e;
+	FILE *f = open_out(me, "summary.json");
 	if (!f)
 		return -1;
 	char b[32];
 	fputs("{\n  \"policy\": ", f);
-	json_str(f, s->cfg.policy);
-	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n", s->cfg.seed);
-	if (s->cfg.remote_slowdown != SIM_SLOWDOWN_ONE) /* only when set: other outputs stay as they were */
-		fprintf(f, "  \"remote_slowdown\": %s,\n", fmt_ns(b, s->cfg.remote_slowdown));
-	fprintf(f, "  \"simulated_seconds\": %s,\n", fmt_ns(b, s->now));
-	fprintf(f, "  \"events\": %" PRIu64 ",\n", st.events);
-	fprintf(f, "  \"bad_rows\": %" PRIu64 ",\n", st.bad_rows);
+	json_str(f, e->cfg.policy);
+	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n", e->cfg.seed);
+	if (e->cfg.remote_slowdown != SIM_SLOWDOWN_ONE) /* only when set: other outputs stay as they were */
+		fprintf(f, "  \"remote_slowdown\": %s,\n", fmt_ns(b, e->cfg.remote_slowdown));
+	fprintf(f, "  \"simulated_seconds\": %s,\n", fmt_ns(b, e->now));
+	fprintf(f, "  \"events\": %" PRIu64 ",\n", st->events);
+	fprintf(f, "  \"bad_rows\": %" PRIu64 ",\n", st->bad_rows);
 	fprintf(f,
 	        "  \"offers\": {\"made\": %" PRIu64 ", \"accepted\": %" PRIu64 ", \"declined\": %" PRIu64
 	        ", \"rescinded\": %" PRIu64 "},\n",
-	        st.offers_made, st.offers_accepted, st.offers_declined, st.offers_rescinded);
-	uint64_t pending = 0;
-	for (size_t fw = 0; fw < s->fw_names.n; fw++) {
-		pending += s->fws[fw].pending.n;
-		for (uint32_t i = 0; i < s->fws[fw].gang_q.n; i++)
-			pending += s->jobs[sim_ring_at(&s->fws[fw].gang_q, i)].ngang;
-	}
+	        st->offers_made, st->offers_accepted, st->offers_declined, st->offers_rescinded);
 	fprintf(f,
 	        "  \"tasks\": {\"submitted\": %" PRIu64 ", \"launched\": %" PRIu64 ", \"finished\": %" PRIu64
 	        ", \"lost\": %" PRIu64 ", \"never_fit\": %" PRIu64 ", \"running_at_end\": %" PRIu64
 	        ", \"waiting_at_end\": %" PRIu64 ", \"launched_with_preference\": %" PRIu64
 	        ", \"launched_local\": %" PRIu64 "},\n",
-	        st.tasks_submitted, st.tasks_launched, st.tasks_finished, st.tasks_lost, st.tasks_never_fit, s->running,
-	        pending, s->launched_pref, s->launched_local);
+	        st->tasks_submitted, st->tasks_launched, st->tasks_finished, st->tasks_lost, st->tasks_never_fit,
+	        e->running, pending, e->launched_pref, e->launched_local);
 	fprintf(f,
 	        "  \"jobs\": {\"submitted\": %" PRIu64 ", \"finished\": %" PRIu64 ", \"unfinished\": %" PRIu64 "},\n",
-	        st.jobs_submitted, st.jobs_finished, st.jobs_submitted - st.jobs_finished);
+	        st->jobs_submitted, st->jobs_finished, st->jobs_submitted - st->jobs_finished);
 	/* job completion times of finished jobs */
-	int64_t *jct = malloc(sizeof *jct * (st.jobs_finished ? st.jobs_finished : 1));
+	int64_t *jct = malloc(sizeof *jct * (st->jobs_finished ? st->jobs_finished : 1));
 	if (!jct) {
 		fclose(f);
-		return sim_fail(s, "out of memory");
+		return sim__fail(me->e, "out of memory");
 	}
 	size_t n = 0;
-	for (size_t j = 0; j < s->job_names.n; j++)
-		if (s->jobs[j].finish_ns >= 0)
-			jct[n++] = s->jobs[j].finish_ns - s->jobs[j].submit_ns;
+	for (size_t j = 0; j < e->job_names.n; j++)
+		if (e->jobs[j].finish_ns >= 0)
+			jct[n++] = e->jobs[j].finish_ns - e->jobs[j].submit_ns;
 	static const unsigned jps[] = {50, 95, 99}, wps[] = {50, 95};
 	json_secs_stats(f, "job_completion_seconds", jct, n, jps, 3);
 	free(jct);
-	json_secs_stats(f, "task_wait_seconds", s->waits, s->nwaits, wps, 2);
+	json_secs_stats(f, "task_wait_seconds", me->waits, me->nwaits, wps, 2);
 	fputs("  \"utilization\": {", f);
 	static const char *kinds[NRES] = {"cpus", "mem", "disk", "gpus"};
 	for (int k = 0; k < NRES; k++) {
 		fprintf(f, "%s\"%s\": ", k ? ", " : "", kinds[k]);
-		if (s->cap_integral[k] > 0)
-			json_num(f, s->used_integral[k] / s->cap_integral[k]);
+		if (me->cap_integral[k] > 0)
+			json_num(f, me->used_integral[k] / me->cap_integral[k]);
 		else
 			fputs("null", f);
 	}
 	fputs("},\n", f);
-	double sum = 0, sum2 = 0, T = (double)s->now;
-	size_t nf = s->fw_names.n;
+	double sum = 0, sum2 = 0, T = (double)e->now;
+	size_t nf = me->nfws;
 	for (size_t fw = 0; fw < nf; fw++) {
-		double x = T > 0 ? s->fws[fw].share_integral / T : 0;
+		double x = T > 0 ? me->fws[fw].share_integral / T : 0;
 		sum += x;
 		sum2 += x * x;
 	}
@@ -332,7 +346,7 @@ static int write_summary(sim *s)
 		fputs("null", f);
 	fputs(",\n  \"frameworks\": [", f);
 	for (size_t fw = 0; fw < nf; fw++) {
-		const sim_fw *x = &s->fws[fw];
+		const sim_fw *x = &e->fws[fw];
 		fputs(fw ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
 		json_str(f, x->cfg.name);
 		fputs(", \"role\": ", f);
@@ -342,53 +356,50 @@ static int write_summary(sim *s)
 		        ", \"tasks_local\": %" PRIu64 ", \"tasks_with_preference\": %" PRIu64
 		        ", \"mean_dominant_share\": ",
 		        x->launched, x->finished, x->lost, x->launched_local, x->launched_pref);
-		json_num(f, T > 0 ? x->share_integral / T : 0);
+		json_num(f, T > 0 ? me->fws[fw].share_integral / T : 0);
 		fputc('}', f);
 	}
 	fputs(nf ? "\n  ]\n}\n" : "]\n}\n", f);
-	return close_out(s, f, "summary.json");
+	return close_out(me, f, "summary.json");
 }
 
-int metrics_write_final(sim *s)
+int sim__metrics_write_final(sim_metrics *me, const sim_stats *st, uint64_t waiting)
 {
-	advance_cluster(s);
-	for (size_t f = 0; f < s->fw_names.n; f++)
-		advance_fw(s, &s->fws[f]);
-	if (metrics_sample(s) < 0)
-		return s->failed;
-	if (!s->cfg.out_dir)
+	advance_cluster(me);
+	for (size_t f = 0; f < me->nfws; f++)
+		advance_fw(me, &me->fws[f]);
+	if (sim__metrics_sample(me) < 0)
+		return me->e->failed;
+	if (!me->e->cfg.out_dir)
 		return 0;
-	FILE *ts = s->ts, *util = s->util;
-	s->ts = s->util = NULL;
-	if (close_out(s, ts, "timeseries.csv") < 0 || close_out(s, util, "utilization.csv") < 0)
+	FILE *ts = me->ts, *util = me->util;
+	me->ts = me->util = NULL;
+	if (close_out(me, ts, "timeseries.csv") < 0 || close_out(me, util, "utilization.csv") < 0)
 		return -2;
-	if (write_jobs(s) < 0 || write_summary(s) < 0)
-		return s->failed;
+	if (write_jobs(me) < 0 || write_summary(me, st, waiting) < 0)
+		return me->e->failed;
 	return 0;
 }
 
-int sim_write_perf(sim *s, double wall, char *err, size_t errlen)
+int sim__metrics_write_perf(sim_metrics *me, const sim_stats *st, double wall)
 {
-	s->err = err;
-	s->errlen = errlen;
-	if (!s->cfg.out_dir)
+	const sim_engine *e = me->e;
+	if (!e->cfg.out_dir)
 		return 0;
-	sim_stats st;
-	sim_stats_get(s, &st);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	FILE *f = open_out(s, "perf.json");
+	FILE *f = open_out(me, "perf.json");
 	if (!f)
 		return -2;
 	fprintf(f, "{\n  \"wall_seconds\": %.3f,\n", wall);
-	fprintf(f, "  \"events_per_second\": %.0f,\n", wall > 0 ? (double)st.events / wall : 0.0);
-	fprintf(f, "  \"offers_per_second\": %.0f,\n", wall > 0 ? (double)st.offers_made / wall : 0.0);
+	fprintf(f, "  \"events_per_second\": %.0f,\n", wall > 0 ? (double)st->events / wall : 0.0);
+	fprintf(f, "  \"offers_per_second\": %.0f,\n", wall > 0 ? (double)st->offers_made / wall : 0.0);
 	fprintf(f, "  \"peak_rss_mb\": %.1f,\n", (double)ru.ru_maxrss / 1024.0);
 	/* what the allocator did, summed over the cores: where the offers went */
 	ac_counters sum = {0};
-	for (uint32_t i = 0; i < s->ncores; i++) {
+	for (uint32_t i = 0; i < e->ncores; i++) {
 		ac_counters k;
-		ac_counters_get(s->cores[i].core, &k);
+		ac_counters_get(e->cores[i].core, &k);
 		sum.passes += k.passes;
 		sum.filtered_skips += k.filtered_skips;
 		sum.filters_created += k.filters_created;
@@ -396,5 +407,38 @@ int sim_write_perf(sim *s, double wall, char *err, size_t errlen)
 	fprintf(f, "  \"allocator\": {\"passes\": %llu, \"filtered_skips\": %llu, \"filters_created\": %llu}\n}\n",
 	        (unsigned long long)sum.passes, (unsigned long long)sum.filtered_skips,
 	        (unsigned long long)sum.filters_created);
-	return close_out(s, f, "perf.json");
+	return close_out(me, f, "perf.json");
+}
+
+/* ------------------------------------------------------------------- life */
+
+void sim__metrics_init(sim_metrics *me, sim_engine *e)
+{
+	memset(me, 0, sizeof *me);
+	me->e = e;
+}
+
+int sim__metrics_sync(sim_metrics *me)
+{
+	size_t n = me->e->fw_names.n;
+	if (n <= me->nfws)
+		return 0;
+	if (GROW(me->fws, me->fws_cap, n) < 0)
+		return sim__fail(me->e, "out of memory");
+	for (; me->nfws < n; me->nfws++) {
+		memset(&me->fws[me->nfws], 0, sizeof me->fws[0]);
+		me->fws[me->nfws].share_t = me->e->now; /* its share counts from its registration */
+	}
+	return 0;
+}
+
+void sim__metrics_free(sim_metrics *me)
+{
+	if (me->ts)
+		fclose(me->ts);
+	if (me->util)
+		fclose(me->util);
+	me->ts = me->util = NULL;
+	free(me->fws);
+	free(me->waits);
 }

@@ -11,7 +11,7 @@ static inline bool before(const sim_event *x, const sim_event *y)
 	return x->time_ns < y->time_ns || (x->time_ns == y->time_ns && x->seq < y->seq);
 }
 
-void sim_queue_init(sim_queue *q)
+void sim__queue_init(sim_queue *q)
 {
 	q->heap = NULL;
 	q->n = q->cap = 0;
@@ -21,11 +21,11 @@ void sim_queue_init(sim_queue *q)
 	q->next_seq = 0;
 }
 
-void sim_queue_free(sim_queue *q)
+void sim__queue_free(sim_queue *q)
 {
 	free(q->heap);
 	free(q->ring);
-	sim_queue_init(q);
+	sim__queue_init(q);
 }
 
 static int ring_push(sim_queue *q, const sim_event *e)
@@ -46,7 +46,7 @@ static int ring_push(sim_queue *q, const sim_event *e)
 	return 0;
 }
 
-int sim_queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uint64_t b)
+int sim__queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uint64_t b)
 {
 	if (time_ns == q->now) {
 		/* Every event already queued for `now` has a smaller sequence
@@ -78,9 +78,9 @@ int sim_queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uin
 	return 0;
 }
 
-bool sim_queue_pop(sim_queue *q, sim_event *out)
+bool sim__queue_pop(sim_queue *q, sim_event *out)
 {
-	const sim_event *top = sim_queue_peek(q);
+	const sim_event *top = sim__queue_peek(q);
 	if (!top)
 		return false;
 	if (q->rn && top == &q->ring[q->rhead]) {

@@ -31,12 +31,12 @@ typedef struct sim_queue {
 	uint64_t next_seq;
 } sim_queue;
 
-void sim_queue_init(sim_queue *q);
-void sim_queue_free(sim_queue *q);
+void sim__queue_init(sim_queue *q);
+void sim__queue_free(sim_queue *q);
 /* Schedules an event; 0, or -1 when out of memory. */
-int sim_queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uint64_t b);
+int sim__queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, uint64_t b);
 /* The earliest event, or NULL when empty. */
-static inline const sim_event *sim_queue_peek(const sim_queue *q)
+static inline const sim_event *sim__queue_peek(const sim_queue *q)
 {
 	const sim_event *h = q->n ? &q->heap[0] : NULL, *r = q->rn ? &q->ring[q->rhead] : NULL;
 	if (!h || !r)
@@ -44,8 +44,8 @@ static inline const sim_event *sim_queue_peek(const sim_queue *q)
 	return h->time_ns < r->time_ns || (h->time_ns == r->time_ns && h->seq < r->seq) ? h : r;
 }
 /* Removes the earliest event into *out; false when empty. */
-bool sim_queue_pop(sim_queue *q, sim_event *out);
-static inline size_t sim_queue_size(const sim_queue *q)
+bool sim__queue_pop(sim_queue *q, sim_event *out);
+static inline size_t sim__queue_size(const sim_queue *q)
 {
 	return q->n + q->rn;
 }

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "files.h"
 #include "internal.h"
 #include "lines.h"
@@ -82,7 +81,7 @@ static int jobs_rehash(alibaba_source *a)
 	if (!s)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < a->njobs; i++) {
-		size_t h = lines_hash(a->jobs[i].name) & (n - 1);
+		size_t h = tr__lines_hash(a->jobs[i].name) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
 		s[h] = (uint32_t)i + 1;
@@ -100,7 +99,7 @@ static uint32_t job_find(alibaba_source *a, const char *name, bool create)
 		return UINT32_MAX;
 	if (!a->njslots)
 		return UINT32_MAX;
-	size_t h = lines_hash(name) & (a->njslots - 1);
+	size_t h = tr__lines_hash(name) & (a->njslots - 1);
 	while (a->jslots[h]) {
 		if (strcmp(a->jobs[a->jslots[h] - 1].name, name) == 0)
 			return a->jslots[h] - 1;
@@ -118,17 +117,17 @@ static uint32_t job_find(alibaba_source *a, const char *name, bool create)
 	}
 	ajob *j = &a->jobs[a->njobs];
 	memset(j, 0, sizeof *j);
-	j->name = tr_strdup(name);
+	j->name = tr__strdup(name);
 	if (!j->name)
 		return UINT32_MAX;
 	a->jslots[h] = (uint32_t)++a->njobs;
 	return (uint32_t)(a->njobs - 1);
 }
 
-/* A malformed row: an error, or skipped and counted (lines_bad_row). */
+/* A malformed row: an error, or skipped and counted (tr__lines_bad_row). */
 #define bad_row(src, l, err, col, name, ...)                                                                           \
-	lines_bad_row((l), (err), (src)->cfg.skip_bad_rows, &(src)->base.bad_rows, (src)->cfg.warn,                    \
-	              (src)->cfg.warn_ud, (col), (name), __VA_ARGS__)
+	tr__lines_bad_row((l), (err), (src)->cfg.skip_bad_rows, &(src)->base.bad_rows, (src)->cfg.warn,                \
+	                  (src)->cfg.warn_ud, (col), (name), __VA_ARGS__)
 
 /* "M5_3_4" → id 5, parents "3_4"; 0 when the name is not a DAG name. */
 static uint32_t dag_parse(const char *name, const char **parents)
@@ -182,21 +181,21 @@ static int task_row(alibaba_source *a, lines *l, tr_err *err)
 		a->dropped++; /* blank instance_num or request */
 		return 0;
 	}
-	if (lines_parse_scaled(f[1], 1000, &inst) < 0 || inst % 1000 != 0 || inst / 1000 > 10000000)
+	if (tr__lines_parse_scaled(f[1], 1000, &inst) < 0 || inst % 1000 != 0 || inst / 1000 > 10000000)
 		return bad_row(a, l, err, 2, task_cols[1], "expected a whole number of instances, got '%s'", f[1]);
-	if (lines_parse_i64(f[3], 0, 12, &ttype) < 0)
+	if (tr__lines_parse_i64(f[3], 0, 12, &ttype) < 0)
 		return bad_row(a, l, err, 4, task_cols[3], "expected a task type 0..12, got '%s'", f[3]);
-	if (lines_parse_i64(f[5], 0, 1000000000, &start) < 0)
+	if (tr__lines_parse_i64(f[5], 0, 1000000000, &start) < 0)
 		return bad_row(a, l, err, 6, task_cols[5], "expected seconds (an integer >= 0), got '%s'", f[5]);
-	if (lines_parse_i64(f[6], 0, 1000000000, &end) < 0)
+	if (tr__lines_parse_i64(f[6], 0, 1000000000, &end) < 0)
 		return bad_row(a, l, err, 7, "end_time", "expected seconds (an integer >= 0), got '%s'", f[6]);
 	if (end < start)
 		return bad_row(a, l, err, 7, "end_time", "ends (%lld) before it starts (%lld)", (long long)end,
 		               (long long)start);
-	if (lines_parse_scaled(f[7], 10, &cpu) < 0)
+	if (tr__lines_parse_scaled(f[7], 10, &cpu) < 0)
 		return bad_row(a, l, err, 8, task_cols[7], "expected a non-negative amount (100 = 1 core), got '%s'",
 		               f[7]);
-	if (lines_parse_scaled(f[8], a->cfg.mem_milli_per_unit, &mem) < 0)
+	if (tr__lines_parse_scaled(f[8], a->cfg.mem_milli_per_unit, &mem) < 0)
 		return bad_row(a, l, err, 9, task_cols[8], "expected a non-negative amount (0-100), got '%s'", f[8]);
 	if (inst == 0) {
 		a->dropped++;
@@ -229,7 +228,7 @@ static int task_row(alibaba_source *a, lines *l, tr_err *err)
 	const char *parents;
 	n->job = j;
 	n->dag_id = dag_parse(f[0], &parents);
-	n->parents = tr_strdup(parents);
+	n->parents = tr__strdup(parents);
 	if (!n->parents)
 		return TR_ENOMEM;
 	n->instances = n->unfinished = (uint32_t)(inst / 1000);
@@ -327,11 +326,11 @@ static void heap_pop(alibaba_source *a)
 static int machine_rows(alibaba_source *a, const char *path, tr_err *err)
 {
 	lines l;
-	int rc = lines_open(&l, path, err);
+	int rc = tr__lines_open(&l, path, err);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
-	while ((rc = lines_next(&l, err)) == 1) {
+	while ((rc = tr__lines_next(&l, err)) == 1) {
 		char **f = l.field;
 		int64_t t, cpus, mem;
 		if (l.nfields != 7) {
@@ -339,11 +338,11 @@ static int machine_rows(alibaba_source *a, const char *path, tr_err *err)
 			             "expected 7 fields (cluster-trace-v2018 machine_meta), found %d", l.nfields);
 		} else if (!*f[0]) {
 			rc = bad_row(a, &l, err, 1, "machine_id", "expected a machine id, got ''");
-		} else if (lines_parse_i64(f[1], 0, 1000000000, &t) < 0) {
+		} else if (tr__lines_parse_i64(f[1], 0, 1000000000, &t) < 0) {
 			rc = bad_row(a, &l, err, 2, "time_stamp", "expected seconds (an integer >= 0), got '%s'", f[1]);
-		} else if (lines_parse_i64(f[4], 0, 1000000, &cpus) < 0) {
+		} else if (tr__lines_parse_i64(f[4], 0, 1000000, &cpus) < 0) {
 			rc = bad_row(a, &l, err, 5, "cpu_num", "expected a number of cores, got '%s'", f[4]);
-		} else if (lines_parse_scaled(f[5], a->cfg.mem_milli_per_unit, &mem) < 0) {
+		} else if (tr__lines_parse_scaled(f[5], a->cfg.mem_milli_per_unit, &mem) < 0) {
 			rc = bad_row(a, &l, err, 6, "mem_size", "expected a normalized size (0-100), got '%s'", f[5]);
 		} else {
 			if (a->nmev == cap) {
@@ -365,7 +364,7 @@ static int machine_rows(alibaba_source *a, const char *path, tr_err *err)
 			if (a->nmnames && strcmp(a->mnames[a->nmnames - 1], f[0]) == 0) {
 				name = (uint32_t)(a->nmnames - 1);
 			} else {
-				if (!(a->mnames[a->nmnames] = tr_strdup(f[0]))) {
+				if (!(a->mnames[a->nmnames] = tr__strdup(f[0]))) {
 					rc = TR_ENOMEM;
 					break;
 				}
@@ -378,7 +377,7 @@ static int machine_rows(alibaba_source *a, const char *path, tr_err *err)
 		if (rc < 0)
 			break;
 	}
-	lines_close(&l);
+	tr__lines_close(&l);
 	return rc < 0 ? rc : 0;
 }
 
@@ -488,7 +487,7 @@ static double alibaba_progress(const tr_source *src)
 static void alibaba_destroy(tr_source *src)
 {
 	alibaba_source *a = (alibaba_source *)src;
-	tr_source_free_common(src);
+	tr__source_free_common(src);
 	for (size_t i = 0; i < a->nnodes; i++) {
 		free(a->nodes[i].children);
 		free(a->nodes[i].parents);
@@ -546,7 +545,7 @@ static int synth_machines(alibaba_source *a, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		char name[24];
 		snprintf(name, sizeof name, "m_%u", i + 1);
-		if (!(a->mnames[i] = tr_strdup(name)))
+		if (!(a->mnames[i] = tr__strdup(name)))
 			return TR_ENOMEM;
 		a->nmnames++;
 		amachine_ev m = {0, i, i, 96 * TR_MILLI, 100 * a->cfg.mem_milli_per_unit};
@@ -559,28 +558,28 @@ static int find_one(const char *dir, const char *table, const char *given, char 
 {
 	*out = NULL;
 	if (given) {
-		*out = tr_strdup(given);
+		*out = tr__strdup(given);
 		return *out ? 0 : TR_ENOMEM;
 	}
 	if (!dir)
 		return 0;
 	char **v;
 	size_t n;
-	if (files_find(dir, table, &v, &n) < 0) {
-		tr_err_set(err, TR_EIO, "alibaba2018: cannot read the directory %s", dir);
+	if (tr__files_find(dir, table, &v, &n) < 0) {
+		tr__err_set(err, TR_EIO, "alibaba2018: cannot read the directory %s", dir);
 		return TR_EIO;
 	}
 	if (n > 1) {
-		tr_err_set(err, TR_EINVAL, "alibaba2018: %s has %zu %s files (%s, %s, ...); expected one", dir, n,
-		           table, v[0], v[1]);
-		files_free(v, n);
+		tr__err_set(err, TR_EINVAL, "alibaba2018: %s has %zu %s files (%s, %s, ...); expected one", dir, n,
+		            table, v[0], v[1]);
+		tr__files_free(v, n);
 		return TR_EINVAL;
 	}
 	if (n == 1) {
 		*out = v[0];
 		free(v);
 	} else {
-		files_free(v, n);
+		tr__files_free(v, n);
 	}
 	return 0;
 }
@@ -589,7 +588,7 @@ int tr_alibaba_open(const tr_alibaba_config *cfg, tr_source **out, tr_err *err)
 {
 	alibaba_source *a = calloc(1, sizeof *a);
 	if (!a) {
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	a->base.ops = &alibaba_ops;
@@ -602,15 +601,15 @@ int tr_alibaba_open(const tr_alibaba_config *cfg, tr_source **out, tr_err *err)
 		rc = find_one(cfg->dir, "machine_meta", cfg->machine_meta, &meta, err);
 	if (rc == 0 && !tasks) {
 		rc = TR_EIO;
-		tr_err_set(err, rc, "alibaba2018: no batch_task file in %s (expected DIR/batch_task.csv)",
-		           cfg->dir ? cfg->dir : "(none)");
+		tr__err_set(err, rc, "alibaba2018: no batch_task file in %s (expected DIR/batch_task.csv)",
+		            cfg->dir ? cfg->dir : "(none)");
 	}
 	lines l;
-	if (rc == 0 && (rc = lines_open(&l, tasks, err)) == 0) {
-		while ((rc = lines_next(&l, err)) == 1)
+	if (rc == 0 && (rc = tr__lines_open(&l, tasks, err)) == 0) {
+		while ((rc = tr__lines_next(&l, err)) == 1)
 			if ((rc = task_row(a, &l, err)) < 0)
 				break;
-		lines_close(&l);
+		tr__lines_close(&l);
 	}
 	if (rc >= 0)
 		rc = resolve(a);
@@ -632,13 +631,13 @@ int tr_alibaba_open(const tr_alibaba_config *cfg, tr_source **out, tr_err *err)
 		         meta ? "machines from machine_meta"
 		              : "no machine_meta: built 4,034 machines of 96 cores and 512 GiB (the documented v2018 "
 		                "cluster)");
-		a->base.info = tr_strdup(info);
+		a->base.info = tr__strdup(info);
 	}
 	free(tasks);
 	free(meta);
 	if (rc < 0) {
 		if (rc == TR_ENOMEM)
-			tr_err_set(err, rc, "out of memory");
+			tr__err_set(err, rc, "out of memory");
 		alibaba_destroy(&a->base);
 		return rc;
 	}

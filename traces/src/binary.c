@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csv.h"
 #include "internal.h"
 
 #define HDR_SIZE  64
@@ -155,14 +154,14 @@ static int put(FILE *f, const uint8_t *p, size_t n, uint64_t *sum)
 int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 {
 	if (tr_source_has_deps(src)) {
-		tr_err_set(err, TR_EINVAL,
-		           "this trace has task dependencies (DAGs), which the binary form does not keep: replay it "
-		           "directly");
+		tr__err_set(err, TR_EINVAL,
+		            "this trace has task dependencies (DAGs), which the binary form does not keep: replay it "
+		            "directly");
 		return TR_EINVAL;
 	}
 	FILE *f = fopen(path, "wb");
 	if (!f) {
-		tr_err_set(err, TR_EIO, "%s: cannot create", path);
+		tr__err_set(err, TR_EIO, "%s: cannot create", path);
 		return TR_EIO;
 	}
 	/* the table starts with the empty string at offset 0 */
@@ -190,8 +189,8 @@ int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 			break;
 		if (ev.time_ns < last) {
 			rc = TR_EINVAL;
-			tr_err_set(err, rc, "%s:%llu: event goes back in time", ev.file ? ev.file : "?",
-			           (unsigned long long)ev.line);
+			tr__err_set(err, rc, "%s:%llu: event goes back in time", ev.file ? ev.file : "?",
+			            (unsigned long long)ev.line);
 			break;
 		}
 		last = ev.time_ns;
@@ -264,11 +263,11 @@ int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 	free(st.buf);
 	free(st.slots);
 	if (rc == TR_EIO)
-		tr_err_set(err, rc, "%s: write error", path);
+		tr__err_set(err, rc, "%s: write error", path);
 	else if (rc == TR_ENOMEM)
-		tr_err_set(err, rc, "out of memory");
+		tr__err_set(err, rc, "out of memory");
 	else if (rc == TR_EINVAL && !err->msg[0])
-		tr_err_set(err, rc, "%s: more than 4 GB of strings", path);
+		tr__err_set(err, rc, "%s: more than 4 GB of strings", path);
 	if (rc < 0)
 		unlink(path);
 	return rc;
@@ -338,8 +337,8 @@ static int bin_next(tr_source *src, tr_event *ev, tr_err *err)
 	else if (kind == TR_TASK_SUBMIT && s2 == 0)
 		what = "a framework";
 	if (what) {
-		tr_err_set(err, TR_EFORMAT, "%s: record %llu (byte offset %llu): expected %s", b->name,
-		           (unsigned long long)b->at + 1, (unsigned long long)(r - b->data), what);
+		tr__err_set(err, TR_EFORMAT, "%s: record %llu (byte offset %llu): expected %s", b->name,
+		            (unsigned long long)b->at + 1, (unsigned long long)(r - b->data), what);
 		return TR_EFORMAT;
 	}
 	ev->kind = (tr_kind)kind;
@@ -368,7 +367,7 @@ static double bin_progress(const tr_source *src)
 static void bin_destroy(tr_source *src)
 {
 	bin_source *b = (bin_source *)src;
-	tr_source_free_common(src);
+	tr__source_free_common(src);
 	if (b->mapped && b->size)
 		munmap((void *)b->data, b->size);
 	free(b->name);
@@ -381,7 +380,7 @@ static int reject(bin_source *b, tr_err *err, const char *fmt, const char *detai
 {
 	char what[300];
 	snprintf(what, sizeof what, fmt, detail, v);
-	tr_err_set(err, TR_EFORMAT, "%s: not a usable Meso binary workload: %s", b->name, what);
+	tr__err_set(err, TR_EFORMAT, "%s: not a usable Meso binary workload: %s", b->name, what);
 	bin_destroy(&b->base);
 	return TR_EFORMAT;
 }
@@ -449,7 +448,7 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 		if (!(fw.weight > 0) || !(fw.refuse_seconds >= 0) || fw.decision_latency_ns < 0)
 			return reject(b, err, "%sa framework record with bad settings at byte offset %llu", "",
 			              (unsigned long long)(fr - d));
-		if (tr_add_framework(&b->base, &fw) < 0)
+		if (tr__add_framework(&b->base, &fw) < 0)
 			return reject(b, err, "%sout of memory%llu", "", 0ULL);
 	}
 	for (uint64_t i = 0; i < nroles; i++, fr += ROLE_SIZE) {
@@ -463,9 +462,9 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 			return reject(b, err, "%sout of memory%llu", "", 0ULL);
 		b->base.roles = v;
 		tr_role *r = &v[b->base.nroles];
-		r->role = tr_strdup(b->strs + role);
-		r->guarantee = g == UINT32_MAX ? NULL : tr_strdup(b->strs + g);
-		r->limit = l == UINT32_MAX ? NULL : tr_strdup(b->strs + l);
+		r->role = tr__strdup(b->strs + role);
+		r->guarantee = g == UINT32_MAX ? NULL : tr__strdup(b->strs + g);
+		r->limit = l == UINT32_MAX ? NULL : tr__strdup(b->strs + l);
 		r->weight = bitsd(get64(fr + 16));
 		b->base.nroles++;
 		if (!r->role)
@@ -482,9 +481,9 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 int tr_bin_open_mem(const void *data, size_t size, const char *name, tr_source **out, tr_err *err)
 {
 	bin_source *b = calloc(1, sizeof *b);
-	if (!b || !(b->name = tr_strdup(name ? name : "memory"))) {
+	if (!b || !(b->name = tr__strdup(name ? name : "memory"))) {
 		free(b);
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	b->base.ops = &bin_ops;
@@ -497,20 +496,20 @@ int tr_bin_open(const char *path, tr_source **out, tr_err *err)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0) {
-		tr_err_set(err, TR_EIO, "%s: cannot open", path);
+		tr__err_set(err, TR_EIO, "%s: cannot open", path);
 		return TR_EIO;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		tr_err_set(err, TR_EIO, "%s: not a regular file", path);
+		tr__err_set(err, TR_EIO, "%s: not a regular file", path);
 		return TR_EIO;
 	}
 	bin_source *b = calloc(1, sizeof *b);
-	if (!b || !(b->name = tr_strdup(path))) {
+	if (!b || !(b->name = tr__strdup(path))) {
 		free(b);
 		close(fd);
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	b->base.ops = &bin_ops;
@@ -521,7 +520,7 @@ int tr_bin_open(const char *path, tr_source **out, tr_err *err)
 			close(fd);
 			free(b->name);
 			free(b);
-			tr_err_set(err, TR_EIO, "%s: cannot map", path);
+			tr__err_set(err, TR_EIO, "%s: cannot map", path);
 			return TR_EIO;
 		}
 		b->data = m;

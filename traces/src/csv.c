@@ -11,19 +11,9 @@
 #include <sys/stat.h>
 
 #include "csv.h"
+#include "internal.h"
 
-void tr_err_set(tr_err *err, int code, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	err->code = code;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-}
-
-void csv_row_error(const csv_file *cf, tr_err *err, const char *column, const char *fmt, ...)
+void tr__csv_row_error(const csv_file *cf, tr_err *err, const char *column, const char *fmt, ...)
 {
 	if (!err)
 		return;
@@ -40,13 +30,13 @@ void csv_row_error(const csv_file *cf, tr_err *err, const char *column, const ch
 		snprintf(err->msg, sizeof err->msg, "%s:%llu: %s", cf->path, (unsigned long long)cf->line, what);
 }
 
-int csv_open(csv_file *cf, const char *path, tr_err *err)
+int tr__csv_open(csv_file *cf, const char *path, tr_err *err)
 {
 	memset(cf, 0, sizeof *cf);
 	cf->path = path;
 	cf->f = fopen(path, "rb");
 	if (!cf->f) {
-		tr_err_set(err, TR_EIO, "%s: cannot open: %s", path, strerror(errno));
+		tr__err_set(err, TR_EIO, "%s: cannot open: %s", path, strerror(errno));
 		return TR_EIO;
 	}
 	struct stat st;
@@ -57,13 +47,13 @@ int csv_open(csv_file *cf, const char *path, tr_err *err)
 	if (!cf->buf) {
 		fclose(cf->f);
 		cf->f = NULL;
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	return 0;
 }
 
-void csv_close(csv_file *cf)
+void tr__csv_close(csv_file *cf)
 {
 	if (cf->f)
 		fclose(cf->f);
@@ -83,7 +73,7 @@ static int fill(csv_file *cf, tr_err *err)
 	if (cf->end + 1 >= cf->cap) {
 		char *b = realloc(cf->buf, cf->cap * 2);
 		if (!b) {
-			tr_err_set(err, TR_ENOMEM, "out of memory");
+			tr__err_set(err, TR_ENOMEM, "out of memory");
 			return TR_ENOMEM;
 		}
 		cf->buf = b;
@@ -92,7 +82,7 @@ static int fill(csv_file *cf, tr_err *err)
 	size_t n = fread(cf->buf + cf->end, 1, cf->cap - 1 - cf->end, cf->f);
 	if (n == 0) {
 		if (ferror(cf->f)) {
-			tr_err_set(err, TR_EIO, "%s: read error", cf->path);
+			tr__err_set(err, TR_EIO, "%s: read error", cf->path);
 			return TR_EIO;
 		}
 		cf->eof = true;
@@ -111,7 +101,7 @@ static char *trim(char *s, char *e)
 	return s;
 }
 
-int csv_next(csv_file *cf, tr_err *err)
+int tr__csv_next(csv_file *cf, tr_err *err)
 {
 	for (;;) {
 		char *nl = memchr(cf->buf + cf->start, '\n', cf->end - cf->start);
@@ -143,7 +133,7 @@ int csv_next(csv_file *cf, tr_err *err)
 			char *c = strchr(s, ',');
 			char *fe = c ? c : end;
 			if (cf->nfields == CSV_MAX_FIELDS) {
-				csv_row_error(cf, err, NULL, "more than %d fields", CSV_MAX_FIELDS);
+				tr__csv_row_error(cf, err, NULL, "more than %d fields", CSV_MAX_FIELDS);
 				return TR_EFORMAT;
 			}
 			cf->field[cf->nfields++] = trim(s, fe);
@@ -155,13 +145,13 @@ int csv_next(csv_file *cf, tr_err *err)
 	}
 }
 
-int csv_header(csv_file *cf, const csv_column *cols, int ncols, int *map, tr_err *err)
+int tr__csv_header(csv_file *cf, const csv_column *cols, int ncols, int *map, tr_err *err)
 {
-	int rc = csv_next(cf, err);
+	int rc = tr__csv_next(cf, err);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		tr_err_set(err, TR_EFORMAT, "%s: empty file: expected a header row", cf->path);
+		tr__err_set(err, TR_EFORMAT, "%s: empty file: expected a header row", cf->path);
 		return TR_EFORMAT;
 	}
 	for (int c = 0; c < ncols; c++)
@@ -177,18 +167,18 @@ int csv_header(csv_file *cf, const csv_column *cols, int ncols, int *map, tr_err
 			known[0] = '\0';
 			for (int j = 0; j < ncols && k < sizeof known; j++)
 				k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", j ? ", " : "", cols[j].name);
-			csv_row_error(cf, err, NULL, "unknown column '%s' (known: %s)", cf->field[i], known);
+			tr__csv_row_error(cf, err, NULL, "unknown column '%s' (known: %s)", cf->field[i], known);
 			return TR_EFORMAT;
 		}
 		if (map[c] >= 0) {
-			csv_row_error(cf, err, NULL, "column '%s' appears twice", cf->field[i]);
+			tr__csv_row_error(cf, err, NULL, "column '%s' appears twice", cf->field[i]);
 			return TR_EFORMAT;
 		}
 		map[c] = i;
 	}
 	for (int c = 0; c < ncols; c++) {
 		if (cols[c].required && map[c] < 0) {
-			csv_row_error(cf, err, NULL, "missing required column '%s'", cols[c].name);
+			tr__csv_row_error(cf, err, NULL, "missing required column '%s'", cols[c].name);
 			return TR_EFORMAT;
 		}
 	}

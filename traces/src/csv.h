@@ -33,23 +33,22 @@ typedef struct csv_column {
 	bool required;
 } csv_column;
 
-int csv_open(csv_file *cf, const char *path, tr_err *err);
-void csv_close(csv_file *cf);
+int tr__csv_open(csv_file *cf, const char *path, tr_err *err);
+void tr__csv_close(csv_file *cf);
 /* Next non-blank line, split into fields (trimmed of spaces and tabs).
  * 1: a line; 0: end of file; < 0: error. */
-int csv_next(csv_file *cf, tr_err *err);
+int tr__csv_next(csv_file *cf, tr_err *err);
 /* Reads the header row and maps each of the ncols known columns to its field
  * index (or -1 when absent). An unknown, duplicated or missing required column
  * is an error naming it; so is an empty file. */
-int csv_header(csv_file *cf, const csv_column *cols, int ncols, int *map, tr_err *err);
+int tr__csv_header(csv_file *cf, const csv_column *cols, int ncols, int *map, tr_err *err);
 /* The field of column c in the current row, or "" when the column is absent. */
-static inline const char *csv_get(const csv_file *cf, const int *map, int c)
+static inline const char *tr__csv_get(const csv_file *cf, const int *map, int c)
 {
 	return map[c] >= 0 ? cf->field[map[c]] : "";
 }
 /* Formats "path:line: column NAME: ..." into err as TR_EFORMAT. */
-void csv_row_error(const csv_file *cf, tr_err *err, const char *column, const char *fmt, ...)
+void tr__csv_row_error(const csv_file *cf, tr_err *err, const char *column, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
-void tr_err_set(tr_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "files.h"
 
-int files_is_regular(const char *path)
+int tr__files_is_regular(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -27,14 +27,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void files_free(char **v, size_t n)
+void tr__files_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
 }
 
-int files_find(const char *dir, const char *table, char ***out, size_t *n)
+int tr__files_find(const char *dir, const char *table, char ***out, size_t *n)
 {
 	char sub[4096];
 	struct stat st;
@@ -56,7 +56,7 @@ int files_find(const char *dir, const char *table, char ***out, size_t *n)
 			continue;
 		char path[8192];
 		if (snprintf(path, sizeof path, "%s/%s", where, e->d_name) >= (int)sizeof path ||
-		    !files_is_regular(path))
+		    !tr__files_is_regular(path))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -78,7 +78,7 @@ int files_find(const char *dir, const char *table, char ***out, size_t *n)
 	return 0;
 oom:
 	closedir(d);
-	files_free(*out, *n);
+	tr__files_free(*out, *n);
 	*out = NULL;
 	*n = 0;
 	return -1;

@@ -10,10 +10,10 @@
 /* Lists the files of `table` under dir: the regular files ending in .csv or
  * .csv.gz of DIR/<table>/ if that folder exists, else those of DIR whose
  * name contains `table`. Sorted by name. *out (malloc'd, each string too;
- * free with files_free) may be empty. 0, or -1 when dir cannot be read. */
-int files_find(const char *dir, const char *table, char ***out, size_t *n);
-void files_free(char **v, size_t n);
+ * free with tr__files_free) may be empty. 0, or -1 when dir cannot be read. */
+int tr__files_find(const char *dir, const char *table, char ***out, size_t *n);
+void tr__files_free(char **v, size_t n);
 /* 1 when path is a regular file, 0 otherwise. */
-int files_is_regular(const char *path);
+int tr__files_is_regular(const char *path);
 
 #endif

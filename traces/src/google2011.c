@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "files.h"
 #include "internal.h"
 #include "lines.h"
@@ -136,7 +135,7 @@ static int rehash_users(google_source *g)
 	if (!s)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < g->nusers; i++) {
-		size_t h = lines_hash(g->users[i]) & (n - 1);
+		size_t h = tr__lines_hash(g->users[i]) & (n - 1);
 		while (s[h])
 			h = (h + 1) & (n - 1);
 		s[h] = (uint32_t)i + 1;
@@ -151,7 +150,7 @@ static uint32_t user_intern(google_source *g, const char *u)
 {
 	if ((g->nusers + 1) * 2 > g->nuslots && rehash_users(g) < 0)
 		return UINT32_MAX;
-	size_t h = lines_hash(u) & (g->nuslots - 1);
+	size_t h = tr__lines_hash(u) & (g->nuslots - 1);
 	while (g->uslots[h]) {
 		if (strcmp(g->users[g->uslots[h] - 1], u) == 0)
 			return g->uslots[h] - 1;
@@ -165,7 +164,7 @@ static uint32_t user_intern(google_source *g, const char *u)
 		g->users = v;
 		g->users_cap = cap;
 	}
-	char *c = tr_strdup(u);
+	char *c = tr__strdup(u);
 	if (!c)
 		return UINT32_MAX;
 	g->users[g->nusers] = c;
@@ -176,10 +175,10 @@ static uint32_t user_intern(google_source *g, const char *u)
 /* ------------------------------------------------------------ bad rows */
 
 /* Reports a malformed row: fatal, or skipped and counted (1). */
-/* A malformed row: an error, or skipped and counted (lines_bad_row). */
+/* A malformed row: an error, or skipped and counted (tr__lines_bad_row). */
 #define bad_row(src, l, err, col, name, ...)                                                                           \
-	lines_bad_row((l), (err), (src)->cfg.skip_bad_rows, &(src)->base.bad_rows, (src)->cfg.warn,                    \
-	              (src)->cfg.warn_ud, (col), (name), __VA_ARGS__)
+	tr__lines_bad_row((l), (err), (src)->cfg.skip_bad_rows, &(src)->base.bad_rows, (src)->cfg.warn,                \
+	                  (src)->cfg.warn_ud, (col), (name), __VA_ARGS__)
 
 /* --------------------------------------------------------- task_events */
 
@@ -209,27 +208,27 @@ static int task_row(google_source *g, lines *l, tr_err *err)
 	char **f = l->field;
 	uint64_t time_us, job, index, type;
 	int64_t prio = 0, cpu = -1, mem = -1;
-	if (lines_parse_u64(f[0], TIME_MAX_US, &time_us) < 0)
+	if (tr__lines_parse_u64(f[0], TIME_MAX_US, &time_us) < 0)
 		return bad_row(g, l, err, 1, task_cols[0], "expected microseconds (an unsigned integer), got '%s'",
 		               f[0]);
-	if (lines_parse_u64(f[2], UINT64_MAX, &job) < 0)
+	if (tr__lines_parse_u64(f[2], UINT64_MAX, &job) < 0)
 		return bad_row(g, l, err, 3, task_cols[2], "expected an unsigned integer, got '%s'", f[2]);
-	if (lines_parse_u64(f[3], UINT32_MAX - 1, &index) < 0)
+	if (tr__lines_parse_u64(f[3], UINT32_MAX - 1, &index) < 0)
 		return bad_row(g, l, err, 4, task_cols[3], "expected an unsigned 32-bit integer, got '%s'", f[3]);
-	if (lines_parse_u64(f[5], 8, &type) < 0)
+	if (tr__lines_parse_u64(f[5], 8, &type) < 0)
 		return bad_row(g, l, err, 6, task_cols[5], "expected an event type 0..8, got '%s'", f[5]);
 	bool missing = false;
 	if (!*f[8])
 		missing = true;
-	else if (lines_parse_i64(f[8], INT32_MIN, INT32_MAX, &prio) < 0)
+	else if (tr__lines_parse_i64(f[8], INT32_MIN, INT32_MAX, &prio) < 0)
 		return bad_row(g, l, err, 9, task_cols[8], "expected an integer priority, got '%s'", f[8]);
 	if (!*f[9] || !*f[10]) {
 		missing = true;
 	} else {
-		if (lines_parse_scaled(f[9], NANO, &cpu) < 0 || cpu > NORM_MAX_NANO)
+		if (tr__lines_parse_scaled(f[9], NANO, &cpu) < 0 || cpu > NORM_MAX_NANO)
 			return bad_row(g, l, err, 10, task_cols[9],
 			               "expected a normalized amount (a non-negative decimal), got '%s'", f[9]);
-		if (lines_parse_scaled(f[10], NANO, &mem) < 0 || mem > NORM_MAX_NANO)
+		if (tr__lines_parse_scaled(f[10], NANO, &mem) < 0 || mem > NORM_MAX_NANO)
 			return bad_row(g, l, err, 11, task_cols[10],
 			               "expected a normalized amount (a non-negative decimal), got '%s'", f[10]);
 	}
@@ -245,7 +244,7 @@ static int task_row(google_source *g, lines *l, tr_err *err)
 	bool created;
 	gtask *t = task_get(g, job, (uint32_t)index, &created);
 	if (!t) {
-		tr_err_set(err, TR_ENOMEM, "out of memory (or more than 4e9 tasks)");
+		tr__err_set(err, TR_ENOMEM, "out of memory (or more than 4e9 tasks)");
 		return TR_ENOMEM;
 	}
 	int64_t now = (int64_t)time_us;
@@ -256,7 +255,7 @@ static int task_row(google_source *g, lines *l, tr_err *err)
 	if (t->user == UINT32_MAX && *f[6]) {
 		t->user = user_intern(g, f[6]);
 		if (t->user == UINT32_MAX) {
-			tr_err_set(err, TR_ENOMEM, "out of memory");
+			tr__err_set(err, TR_ENOMEM, "out of memory");
 			return TR_ENOMEM;
 		}
 	}
@@ -298,15 +297,15 @@ static int task_row(google_source *g, lines *l, tr_err *err)
 static int read_tasks(google_source *g, const char *path, tr_err *err)
 {
 	lines l;
-	int rc = lines_open(&l, path, err);
+	int rc = tr__lines_open(&l, path, err);
 	if (rc < 0)
 		return rc;
-	while ((rc = lines_next(&l, err)) == 1) {
+	while ((rc = tr__lines_next(&l, err)) == 1) {
 		rc = task_row(g, &l, err);
 		if (rc < 0)
 			break;
 	}
-	lines_close(&l);
+	tr__lines_close(&l);
 	return rc < 0 ? rc : 0;
 }
 
@@ -388,15 +387,15 @@ static int machine_row(google_source *g, lines *l, uint32_t file, mstate *ms, tr
 	char **f = l->field;
 	uint64_t time_us, id, type;
 	int64_t cpu = -1, mem = -1;
-	if (lines_parse_u64(f[0], TIME_MAX_US, &time_us) < 0)
+	if (tr__lines_parse_u64(f[0], TIME_MAX_US, &time_us) < 0)
 		return bad_row(g, l, err, 1, cols[0], "expected microseconds (an unsigned integer), got '%s'", f[0]);
-	if (lines_parse_u64(f[1], UINT64_MAX, &id) < 0)
+	if (tr__lines_parse_u64(f[1], UINT64_MAX, &id) < 0)
 		return bad_row(g, l, err, 2, cols[1], "expected an unsigned integer, got '%s'", f[1]);
-	if (lines_parse_u64(f[2], 2, &type) < 0)
+	if (tr__lines_parse_u64(f[2], 2, &type) < 0)
 		return bad_row(g, l, err, 3, cols[2], "expected 0 (ADD), 1 (REMOVE) or 2 (UPDATE), got '%s'", f[2]);
-	if (*f[4] && (lines_parse_scaled(f[4], g->cfg.cpu_milli_per_unit, &cpu) < 0))
+	if (*f[4] && (tr__lines_parse_scaled(f[4], g->cfg.cpu_milli_per_unit, &cpu) < 0))
 		return bad_row(g, l, err, 5, cols[4], "expected a normalized capacity, got '%s'", f[4]);
-	if (*f[5] && (lines_parse_scaled(f[5], g->cfg.mem_mb_per_unit * TR_MILLI, &mem) < 0))
+	if (*f[5] && (tr__lines_parse_scaled(f[5], g->cfg.mem_mb_per_unit * TR_MILLI, &mem) < 0))
 		return bad_row(g, l, err, 6, cols[5], "expected a normalized capacity, got '%s'", f[5]);
 	if (g->nmev && (int64_t)time_us < g->mev[g->nmev - 1].time_us)
 		return bad_row(g, l, err, 1, cols[0], "time goes backwards (%llu after %lld)",
@@ -404,7 +403,7 @@ static int machine_row(google_source *g, lines *l, uint32_t file, mstate *ms, tr
 	g->st.machine_rows++;
 	size_t s;
 	if (mstate_find(ms, id, &s) < 0) {
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	/* a blank capacity keeps the machine's last known one */
@@ -441,15 +440,15 @@ static int read_machines(google_source *g, char **paths, size_t n, tr_err *err)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		lines l;
-		rc = lines_open(&l, paths[i], err);
+		rc = tr__lines_open(&l, paths[i], err);
 		if (rc < 0)
 			break;
-		while ((rc = lines_next(&l, err)) == 1) {
+		while ((rc = tr__lines_next(&l, err)) == 1) {
 			rc = machine_row(g, &l, (uint32_t)i, &ms, err);
 			if (rc < 0)
 				break;
 		}
-		lines_close(&l);
+		tr__lines_close(&l);
 	}
 	free(ms.ids);
 	free(ms.cap);
@@ -492,8 +491,8 @@ static int synth_machines(google_source *g, uint32_t n)
 	uint64_t id = 1;
 	for (int c = 0; c < 10; c++) {
 		int64_t cpu, mem;
-		lines_parse_scaled(classes[c].cpu, g->cfg.cpu_milli_per_unit, &cpu);
-		lines_parse_scaled(classes[c].mem, g->cfg.mem_mb_per_unit * TR_MILLI, &mem);
+		tr__lines_parse_scaled(classes[c].cpu, g->cfg.cpu_milli_per_unit, &cpu);
+		tr__lines_parse_scaled(classes[c].mem, g->cfg.mem_mb_per_unit * TR_MILLI, &mem);
 		for (uint64_t k = 0; k < cnt[c]; k++) {
 			gmachine_ev m = {0, id++, TR_MACHINE_ADD, cpu, mem, 0, UINT32_MAX};
 			if (machine_push(g, &m) < 0)
@@ -570,7 +569,7 @@ static double google_progress(const tr_source *src)
 static void google_destroy(tr_source *src)
 {
 	google_source *g = (google_source *)src;
-	tr_source_free_common(src);
+	tr__source_free_common(src);
 	free(g->tasks);
 	free(g->slots);
 	for (size_t i = 0; i < g->nusers; i++)
@@ -579,7 +578,7 @@ static void google_destroy(tr_source *src)
 	free(g->uslots);
 	free(g->order);
 	free(g->mev);
-	files_free(g->files, g->nfiles);
+	tr__files_free(g->files, g->nfiles);
 	free(g);
 }
 
@@ -645,7 +644,7 @@ static int register_frameworks(google_source *g)
 		tr_framework fw;
 		tr_framework_defaults(&fw);
 		fw.name = (char *)framework_of(g, t, buf, sizeof buf);
-		rc = tr_add_framework(&g->base, &fw);
+		rc = tr__add_framework(&g->base, &fw);
 	}
 	free(seen);
 	return rc;
@@ -663,7 +662,7 @@ int tr_google_open(const tr_google_config *cfg, tr_source **out, tr_err *err)
 {
 	google_source *g = calloc(1, sizeof *g);
 	if (!g) {
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	g->base.ops = &google_ops;
@@ -676,49 +675,49 @@ int tr_google_open(const tr_google_config *cfg, tr_source **out, tr_err *err)
 		g->cfg.synth_machines = CLASS_TOTAL;
 	int rc = 0;
 	if (!cfg->dir) {
-		tr_err_set(err, TR_EINVAL, "google2011: no directory given");
+		tr__err_set(err, TR_EINVAL, "google2011: no directory given");
 		rc = TR_EINVAL;
 		goto fail;
 	}
 	char **mfiles = NULL;
 	size_t nm = 0;
-	if (files_is_regular(cfg->dir)) { /* one task_events file */
+	if (tr__files_is_regular(cfg->dir)) { /* one task_events file */
 		g->files = malloc(sizeof *g->files);
-		if (!g->files || !(g->files[0] = tr_strdup(cfg->dir))) {
+		if (!g->files || !(g->files[0] = tr__strdup(cfg->dir))) {
 			rc = TR_ENOMEM;
-			tr_err_set(err, rc, "out of memory");
+			tr__err_set(err, rc, "out of memory");
 			goto fail;
 		}
 		g->nfiles = 1;
 	} else {
-		if (files_find(cfg->dir, "task_events", &g->files, &g->nfiles) < 0) {
+		if (tr__files_find(cfg->dir, "task_events", &g->files, &g->nfiles) < 0) {
 			rc = TR_EIO;
-			tr_err_set(err, rc, "google2011: cannot read the directory %s", cfg->dir);
+			tr__err_set(err, rc, "google2011: cannot read the directory %s", cfg->dir);
 			goto fail;
 		}
 		if (g->nfiles == 0) {
 			rc = TR_EIO;
-			tr_err_set(err, rc,
-			           "google2011: %s has no task_events (expected %s/task_events/part-*.csv[.gz] or "
-			           "%s/task_events*.csv[.gz])",
-			           cfg->dir, cfg->dir, cfg->dir);
+			tr__err_set(err, rc,
+			            "google2011: %s has no task_events (expected %s/task_events/part-*.csv[.gz] or "
+			            "%s/task_events*.csv[.gz])",
+			            cfg->dir, cfg->dir, cfg->dir);
 			goto fail;
 		}
-		if (files_find(cfg->dir, "machine_events", &mfiles, &nm) < 0)
+		if (tr__files_find(cfg->dir, "machine_events", &mfiles, &nm) < 0)
 			nm = 0;
 	}
 	for (size_t i = 0; i < g->nfiles && rc == 0; i++)
 		rc = read_tasks(g, g->files[i], err);
 	if (rc == 0)
 		rc = nm ? read_machines(g, mfiles, nm, err) : synth_machines(g, g->cfg.synth_machines);
-	files_free(mfiles, nm);
+	tr__files_free(mfiles, nm);
 	if (rc == 0)
 		rc = plan_tasks(g);
 	if (rc == 0)
 		rc = register_frameworks(g);
 	if (rc < 0) {
 		if (rc == TR_ENOMEM)
-			tr_err_set(err, rc, "out of memory");
+			tr__err_set(err, rc, "out of memory");
 		goto fail;
 	}
 	char info[600];
@@ -740,7 +739,7 @@ int tr_google_open(const tr_google_config *cfg, tr_source **out, tr_err *err)
 		         "%llu machines from machine_events (1.0 CPU = %g cores, 1.0 memory = %g MB)",
 		         (unsigned long long)s->machines, (double)g->cfg.cpu_milli_per_unit / TR_MILLI,
 		         (double)g->cfg.mem_mb_per_unit);
-	g->base.info = tr_strdup(info);
+	g->base.info = tr__strdup(info);
 	*out = &g->base;
 	return 0;
 fail:

@@ -6,10 +6,12 @@
 
 #include "traces/traces.h"
 
-char *tr_strdup(const char *s);
+/* Fills err (if not NULL) with code and a formatted message. */
+void tr__err_set(tr_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+char *tr__strdup(const char *s);
 /* Appends a copy of fw (role NULL: "*") to src's frameworks. */
-int tr_add_framework(tr_source *src, const tr_framework *fw);
+int tr__add_framework(tr_source *src, const tr_framework *fw);
 /* Frees the frameworks and roles of src. */
-void tr_source_free_common(tr_source *src);
+void tr__source_free_common(tr_source *src);
 
 #endif

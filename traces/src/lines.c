@@ -8,18 +8,18 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "csv.h"
+#include "internal.h"
 #include "lines.h"
 
 #define LINE_MAX_BYTES 65536
 
-int lines_open(lines *l, const char *path, tr_err *err)
+int tr__lines_open(lines *l, const char *path, tr_err *err)
 {
 	memset(l, 0, sizeof *l);
 	l->path = path;
 	gzFile gz = gzopen(path, "rb");
 	if (!gz) {
-		tr_err_set(err, TR_EIO, "%s: cannot open", path);
+		tr__err_set(err, TR_EIO, "%s: cannot open", path);
 		return TR_EIO;
 	}
 	gzbuffer(gz, 1 << 17);
@@ -27,14 +27,14 @@ int lines_open(lines *l, const char *path, tr_err *err)
 	l->cap = LINE_MAX_BYTES + 2;
 	l->buf = malloc(l->cap);
 	if (!l->buf) {
-		lines_close(l);
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__lines_close(l);
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	return 0;
 }
 
-void lines_close(lines *l)
+void tr__lines_close(lines *l)
 {
 	if (l->gz)
 		gzclose((gzFile)l->gz);
@@ -60,20 +60,20 @@ static void split(lines *l, char *s)
 	}
 }
 
-int lines_next(lines *l, tr_err *err)
+int tr__lines_next(lines *l, tr_err *err)
 {
 	for (;;) {
 		if (!gzgets((gzFile)l->gz, l->buf, (int)l->cap)) {
 			int zerr;
 			const char *m = gzerror((gzFile)l->gz, &zerr);
 			if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
-				tr_err_set(err, TR_EIO, "%s: after line %llu: read error: %s", l->path,
-				           (unsigned long long)l->line, m);
+				tr__err_set(err, TR_EIO, "%s: after line %llu: read error: %s", l->path,
+				            (unsigned long long)l->line, m);
 				return TR_EIO;
 			}
 			if (!gzeof((gzFile)l->gz)) {
-				tr_err_set(err, TR_EIO, "%s: after line %llu: truncated or corrupt gzip data", l->path,
-				           (unsigned long long)l->line);
+				tr__err_set(err, TR_EIO, "%s: after line %llu: truncated or corrupt gzip data", l->path,
+				            (unsigned long long)l->line);
 				return TR_EIO;
 			}
 			return 0;
@@ -82,8 +82,8 @@ int lines_next(lines *l, tr_err *err)
 		l->line++;
 		l->bytes += n;
 		if (n == l->cap - 1 && l->buf[n - 1] != '\n') {
-			tr_err_set(err, TR_EFORMAT, "%s:%llu: line longer than %d bytes", l->path,
-			           (unsigned long long)l->line, LINE_MAX_BYTES);
+			tr__err_set(err, TR_EFORMAT, "%s:%llu: line longer than %d bytes", l->path,
+			            (unsigned long long)l->line, LINE_MAX_BYTES);
 			return TR_EFORMAT;
 		}
 		while (n > 0 && (l->buf[n - 1] == '\n' || l->buf[n - 1] == '\r'))
@@ -95,7 +95,7 @@ int lines_next(lines *l, tr_err *err)
 	}
 }
 
-int lines_parse_u64(const char *s, uint64_t max, uint64_t *out)
+int tr__lines_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	if (!*s)
@@ -112,11 +112,11 @@ int lines_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int lines_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+int tr__lines_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	bool neg = *s == '-';
 	uint64_t v;
-	if (lines_parse_u64(s + neg, (uint64_t)INT64_MAX, &v) < 0)
+	if (tr__lines_parse_u64(s + neg, (uint64_t)INT64_MAX, &v) < 0)
 		return TR_EFORMAT;
 	int64_t x = neg ? -(int64_t)v : (int64_t)v;
 	if (x < min || x > max)
@@ -125,7 +125,7 @@ int lines_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-int lines_parse_scaled(const char *s, int64_t scale, int64_t *out)
+int tr__lines_parse_scaled(const char *s, int64_t scale, int64_t *out)
 {
 	/* value = mant * 10^exp10, mant holding at most 18 significant digits */
 	uint64_t mant = 0;
@@ -203,8 +203,9 @@ int lines_parse_scaled(const char *s, int64_t scale, int64_t *out)
 	return 0;
 }
 
-int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, void (*warn)(void *ud, const char *msg),
-                  void *warn_ud, int col, const char *name, const char *fmt, ...)
+int tr__lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows,
+                      void (*warn)(void *ud, const char *msg), void *warn_ud, int col, const char *name,
+                      const char *fmt, ...)
 {
 	char what[300];
 	va_list ap;
@@ -212,10 +213,10 @@ int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, vo
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	if (col > 0)
-		tr_err_set(err, TR_EFORMAT, "%s:%llu: column %d (%s): %s", l->path, (unsigned long long)l->line, col,
-		           name, what);
+		tr__err_set(err, TR_EFORMAT, "%s:%llu: column %d (%s): %s", l->path, (unsigned long long)l->line, col,
+		            name, what);
 	else
-		tr_err_set(err, TR_EFORMAT, "%s:%llu: %s", l->path, (unsigned long long)l->line, what);
+		tr__err_set(err, TR_EFORMAT, "%s:%llu: %s", l->path, (unsigned long long)l->line, what);
 	if (!skip)
 		return TR_EFORMAT;
 	(*bad_rows)++;
@@ -224,7 +225,7 @@ int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, vo
 	return 1;
 }
 
-uint64_t lines_hash(const char *s)
+uint64_t tr__lines_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)

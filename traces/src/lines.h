@@ -26,33 +26,33 @@ typedef struct lines {
 } lines;
 
 /* Opens path (plain or gzip). 0, or TR_EIO with err naming the file. */
-int lines_open(lines *l, const char *path, tr_err *err);
-void lines_close(lines *l);
+int tr__lines_open(lines *l, const char *path, tr_err *err);
+void tr__lines_close(lines *l);
 /* Next line (CR/LF stripped; blank lines are skipped), split at commas into
  * l->field (at most LINES_MAX_FIELDS; more fields make nfields =
  * LINES_MAX_FIELDS + 1). 1: a line; 0: end; < 0: error in err (a line
  * longer than 64 KiB, a read error, a corrupt gzip stream). */
-int lines_next(lines *l, tr_err *err);
+int tr__lines_next(lines *l, tr_err *err);
 
 /* A malformed row at l's current line: fills err with "FILE:LINE: column
  * COL (NAME): what" (no column part when col is 0). With skip, counts the row
  * in *bad_rows, passes the message to warn (if any) and returns 1 (go on);
  * otherwise returns TR_EFORMAT. */
-int lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows, void (*warn)(void *ud, const char *msg),
-                  void *warn_ud, int col, const char *name, const char *fmt, ...)
-        __attribute__((format(printf, 9, 10)));
+int tr__lines_bad_row(const lines *l, tr_err *err, bool skip, uint64_t *bad_rows,
+                      void (*warn)(void *ud, const char *msg), void *warn_ud, int col, const char *name,
+                      const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 
 /* FNV-1a hash of a NUL-terminated string (the readers' id tables). */
-uint64_t lines_hash(const char *s);
+uint64_t tr__lines_hash(const char *s);
 
 /* Unsigned decimal integer (no sign, at most max). 0 or TR_EFORMAT. */
-int lines_parse_u64(const char *s, uint64_t max, uint64_t *out);
+int tr__lines_parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* Signed decimal integer in [min, max]. 0 or TR_EFORMAT. */
-int lines_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+int tr__lines_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Non-negative decimal with optional fraction and exponent ("0.0625",
  * "3.815e-06", "100.0"), exactly (no floating point), multiplied by scale and
  * rounded half up to an integer; the value must be at most 1e6. 0 or
  * TR_EFORMAT. */
-int lines_parse_scaled(const char *s, int64_t scale, int64_t *out);
+int tr__lines_parse_scaled(const char *s, int64_t scale, int64_t *out);
 
 #endif

@@ -62,18 +62,18 @@ typedef struct native_source {
 static int cell_seconds(const csv_file *cf, const char *col, const char *s, int64_t *out, tr_err *err)
 {
 	if (*s == '\0') {
-		csv_row_error(cf, err, col, "expected a number of seconds, got an empty cell");
+		tr__csv_row_error(cf, err, col, "expected a number of seconds, got an empty cell");
 		return TR_EFORMAT;
 	}
 	if (*s == '-') {
-		csv_row_error(cf, err, col, "negative value '%s' (must be >= 0)", s);
+		tr__csv_row_error(cf, err, col, "negative value '%s' (must be >= 0)", s);
 		return TR_EFORMAT;
 	}
 	if (tr_parse_seconds(s, out) < 0) {
-		csv_row_error(cf, err, col,
-		              "expected seconds as a plain decimal (e.g. 12 or 0.25, at most 9 decimals, "
-		              "at most 1e9), got '%s'",
-		              s);
+		tr__csv_row_error(cf, err, col,
+		                  "expected seconds as a plain decimal (e.g. 12 or 0.25, at most 9 decimals, "
+		                  "at most 1e9), got '%s'",
+		                  s);
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -86,16 +86,16 @@ static int cell_amount(const csv_file *cf, const char *col, const char *s, bool 
 			*out = 0;
 			return 0;
 		}
-		csv_row_error(cf, err, col, "expected an amount, got an empty cell");
+		tr__csv_row_error(cf, err, col, "expected an amount, got an empty cell");
 		return TR_EFORMAT;
 	}
 	if (*s == '-') {
-		csv_row_error(cf, err, col, "negative amount '%s' (must be >= 0)", s);
+		tr__csv_row_error(cf, err, col, "negative amount '%s' (must be >= 0)", s);
 		return TR_EFORMAT;
 	}
 	if (tr_parse_milli(s, out) < 0) {
-		csv_row_error(cf, err, col,
-		              "expected a non-negative decimal amount (e.g. 2 or 0.5, at most 1e12), got '%s'", s);
+		tr__csv_row_error(cf, err, col,
+		                  "expected a non-negative decimal amount (e.g. 2 or 0.5, at most 1e12), got '%s'", s);
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -108,7 +108,7 @@ static int cell_int(const csv_file *cf, const char *col, const char *s, long lon
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno || v < lo || v > hi || *s == ' ' || *s == '+') {
-		csv_row_error(cf, err, col, "expected an integer in [%lld, %lld], got '%s'", lo, hi, s);
+		tr__csv_row_error(cf, err, col, "expected an integer in [%lld, %lld], got '%s'", lo, hi, s);
 		return TR_EFORMAT;
 	}
 	*out = v;
@@ -120,7 +120,7 @@ static int cell_positive(const csv_file *cf, const char *col, const char *s, dou
 	char *end;
 	double v = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || !(v > 0) || v > 1e12 || (s[0] != '.' && (s[0] < '0' || s[0] > '9'))) {
-		csv_row_error(cf, err, col, "expected a positive decimal number, got '%s'", s);
+		tr__csv_row_error(cf, err, col, "expected a positive decimal number, got '%s'", s);
 		return TR_EFORMAT;
 	}
 	*out = v;
@@ -130,7 +130,7 @@ static int cell_positive(const csv_file *cf, const char *col, const char *s, dou
 static int cell_id(const csv_file *cf, const char *col, const char *s, tr_err *err)
 {
 	if (*s == '\0') {
-		csv_row_error(cf, err, col, "expected an id, got an empty cell");
+		tr__csv_row_error(cf, err, col, "expected an id, got an empty cell");
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -139,8 +139,8 @@ static int cell_id(const csv_file *cf, const char *col, const char *s, tr_err *e
 static int check_field_count(const csv_file *cf, tr_err *err)
 {
 	if (cf->nfields != cf->header_fields) {
-		csv_row_error(cf, err, NULL, "expected %d fields (as in the header), found %d", cf->header_fields,
-		              cf->nfields);
+		tr__csv_row_error(cf, err, NULL, "expected %d fields (as in the header), found %d", cf->header_fields,
+		                  cf->nfields);
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -155,12 +155,12 @@ static int parse_machine(stream *st, tr_event *ev, tr_err *err)
 	if (check_field_count(cf, err) < 0)
 		return TR_EFORMAT;
 	memset(ev, 0, sizeof *ev);
-	if (cell_seconds(cf, "time", csv_get(cf, map, M_TIME), &ev->time_ns, err) < 0)
+	if (cell_seconds(cf, "time", tr__csv_get(cf, map, M_TIME), &ev->time_ns, err) < 0)
 		return TR_EFORMAT;
-	ev->machine = csv_get(cf, map, M_ID);
+	ev->machine = tr__csv_get(cf, map, M_ID);
 	if (cell_id(cf, "machine_id", ev->machine, err) < 0)
 		return TR_EFORMAT;
-	const char *e = csv_get(cf, map, M_EVENT);
+	const char *e = tr__csv_get(cf, map, M_EVENT);
 	if (strcmp(e, "add") == 0)
 		ev->kind = TR_MACHINE_ADD;
 	else if (strcmp(e, "remove") == 0)
@@ -168,20 +168,20 @@ static int parse_machine(stream *st, tr_event *ev, tr_err *err)
 	else if (strcmp(e, "update") == 0)
 		ev->kind = TR_MACHINE_UPDATE;
 	else {
-		csv_row_error(cf, err, "event", "expected add, remove or update, got '%s'", e);
+		tr__csv_row_error(cf, err, "event", "expected add, remove or update, got '%s'", e);
 		return TR_EFORMAT;
 	}
 	bool sized = ev->kind != TR_MACHINE_REMOVE;
-	if (cell_amount(cf, "cpus", csv_get(cf, map, M_CPUS), sized, &ev->res.cpus, err) < 0 ||
-	    cell_amount(cf, "mem", csv_get(cf, map, M_MEM), sized, &ev->res.mem_mb, err) < 0 ||
-	    cell_amount(cf, "disk", csv_get(cf, map, M_DISK), false, &ev->res.disk_mb, err) < 0 ||
-	    cell_amount(cf, "gpus", csv_get(cf, map, M_GPUS), false, &ev->res.gpus, err) < 0)
+	if (cell_amount(cf, "cpus", tr__csv_get(cf, map, M_CPUS), sized, &ev->res.cpus, err) < 0 ||
+	    cell_amount(cf, "mem", tr__csv_get(cf, map, M_MEM), sized, &ev->res.mem_mb, err) < 0 ||
+	    cell_amount(cf, "disk", tr__csv_get(cf, map, M_DISK), false, &ev->res.disk_mb, err) < 0 ||
+	    cell_amount(cf, "gpus", tr__csv_get(cf, map, M_GPUS), false, &ev->res.gpus, err) < 0)
 		return TR_EFORMAT;
 	if (ev->time_ns < st->last_time) {
-		csv_row_error(cf, err, "time",
-		              "time goes backwards (%s after an earlier row's later time); the file "
-		              "must be sorted by time",
-		              csv_get(cf, map, M_TIME));
+		tr__csv_row_error(cf, err, "time",
+		                  "time goes backwards (%s after an earlier row's later time); the file "
+		                  "must be sorted by time",
+		                  tr__csv_get(cf, map, M_TIME));
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -209,46 +209,46 @@ static int parse_task(native_source *ns, stream *st, tr_event *ev, tr_err *err)
 		return TR_EFORMAT;
 	memset(ev, 0, sizeof *ev);
 	ev->kind = TR_TASK_SUBMIT;
-	if (cell_seconds(cf, "submit_time", csv_get(cf, map, T_SUBMIT), &ev->time_ns, err) < 0)
+	if (cell_seconds(cf, "submit_time", tr__csv_get(cf, map, T_SUBMIT), &ev->time_ns, err) < 0)
 		return TR_EFORMAT;
-	ev->job = csv_get(cf, map, T_JOB);
-	ev->framework = csv_get(cf, map, T_FW);
+	ev->job = tr__csv_get(cf, map, T_JOB);
+	ev->framework = tr__csv_get(cf, map, T_FW);
 	if (cell_id(cf, "job_id", ev->job, err) < 0 || cell_id(cf, "framework", ev->framework, err) < 0)
 		return TR_EFORMAT;
 	long long v;
-	if (cell_int(cf, "task_index", csv_get(cf, map, T_INDEX), 0, UINT32_MAX - 1, &v, err) < 0)
+	if (cell_int(cf, "task_index", tr__csv_get(cf, map, T_INDEX), 0, UINT32_MAX - 1, &v, err) < 0)
 		return TR_EFORMAT;
 	ev->task_index = (uint32_t)v;
-	if (cell_amount(cf, "cpus", csv_get(cf, map, T_CPUS), true, &ev->res.cpus, err) < 0 ||
-	    cell_amount(cf, "mem", csv_get(cf, map, T_MEM), true, &ev->res.mem_mb, err) < 0 ||
-	    cell_amount(cf, "disk", csv_get(cf, map, T_DISK), false, &ev->res.disk_mb, err) < 0 ||
-	    cell_amount(cf, "gpus", csv_get(cf, map, T_GPUS), false, &ev->res.gpus, err) < 0)
+	if (cell_amount(cf, "cpus", tr__csv_get(cf, map, T_CPUS), true, &ev->res.cpus, err) < 0 ||
+	    cell_amount(cf, "mem", tr__csv_get(cf, map, T_MEM), true, &ev->res.mem_mb, err) < 0 ||
+	    cell_amount(cf, "disk", tr__csv_get(cf, map, T_DISK), false, &ev->res.disk_mb, err) < 0 ||
+	    cell_amount(cf, "gpus", tr__csv_get(cf, map, T_GPUS), false, &ev->res.gpus, err) < 0)
 		return TR_EFORMAT;
-	if (cell_seconds(cf, "duration", csv_get(cf, map, T_DUR), &ev->duration_ns, err) < 0)
+	if (cell_seconds(cf, "duration", tr__csv_get(cf, map, T_DUR), &ev->duration_ns, err) < 0)
 		return TR_EFORMAT;
-	const char *p = csv_get(cf, map, T_PRIO);
+	const char *p = tr__csv_get(cf, map, T_PRIO);
 	if (*p) {
 		if (cell_int(cf, "priority", p, INT32_MIN, INT32_MAX, &v, err) < 0)
 			return TR_EFORMAT;
 		ev->priority = (int32_t)v;
 	}
-	const char *g = csv_get(cf, map, T_GANG);
+	const char *g = tr__csv_get(cf, map, T_GANG);
 	if (*g && strcmp(g, "0") != 0 && strcmp(g, "1") != 0) {
-		csv_row_error(cf, err, "gang", "expected 0, 1 or an empty cell, got '%s'", g);
+		tr__csv_row_error(cf, err, "gang", "expected 0, 1 or an empty cell, got '%s'", g);
 		return TR_EFORMAT;
 	}
 	ev->gang = strcmp(g, "1") == 0;
-	ev->locality = csv_get(cf, map, T_LOC);
+	ev->locality = tr__csv_get(cf, map, T_LOC);
 	if (ns->check_fws && !known_framework(ns, ev->framework)) {
-		csv_row_error(cf, err, "framework", "unknown framework '%s' (not in %s)", ev->framework,
-		              ns->cfg.frameworks);
+		tr__csv_row_error(cf, err, "framework", "unknown framework '%s' (not in %s)", ev->framework,
+		                  ns->cfg.frameworks);
 		return TR_EFORMAT;
 	}
 	if (ev->time_ns < st->last_time) {
-		csv_row_error(cf, err, "submit_time",
-		              "time goes backwards (%s after an earlier row's later time); the file must be sorted "
-		              "by submit_time",
-		              csv_get(cf, map, T_SUBMIT));
+		tr__csv_row_error(cf, err, "submit_time",
+		                  "time goes backwards (%s after an earlier row's later time); the file must be sorted "
+		                  "by submit_time",
+		                  tr__csv_get(cf, map, T_SUBMIT));
 		return TR_EFORMAT;
 	}
 	return 0;
@@ -267,7 +267,7 @@ static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 			cap *= 2;
 		char *b = realloc(st->sbuf, cap);
 		if (!b) {
-			tr_err_set(err, TR_ENOMEM, "out of memory");
+			tr__err_set(err, TR_ENOMEM, "out of memory");
 			return TR_ENOMEM;
 		}
 		st->sbuf = b;
@@ -289,7 +289,7 @@ static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 static int stream_fill(native_source *ns, stream *st, bool tasks, tr_err *err)
 {
 	while (!st->have && !st->done) {
-		int rc = csv_next(&st->cf, err);
+		int rc = tr__csv_next(&st->cf, err);
 		if (rc == 0) {
 			st->done = true;
 			break;
@@ -345,11 +345,11 @@ static double native_progress(const tr_source *src)
 static void native_destroy(tr_source *src)
 {
 	native_source *ns = (native_source *)src;
-	csv_close(&ns->m.cf);
-	csv_close(&ns->t.cf);
+	tr__csv_close(&ns->m.cf);
+	tr__csv_close(&ns->t.cf);
 	free(ns->m.sbuf);
 	free(ns->t.sbuf);
-	tr_source_free_common(src);
+	tr__source_free_common(src);
 	free(ns);
 }
 
@@ -361,57 +361,58 @@ static int read_frameworks(native_source *ns, const char *path, tr_err *err)
 {
 	csv_file cf;
 	int map[F_NCOLS], rc;
-	if ((rc = csv_open(&cf, path, err)) < 0)
+	if ((rc = tr__csv_open(&cf, path, err)) < 0)
 		return rc;
-	if ((rc = csv_header(&cf, fw_cols, F_NCOLS, map, err)) < 0)
+	if ((rc = tr__csv_header(&cf, fw_cols, F_NCOLS, map, err)) < 0)
 		goto out;
-	while ((rc = csv_next(&cf, err)) == 1) {
+	while ((rc = tr__csv_next(&cf, err)) == 1) {
 		if ((rc = check_field_count(&cf, err)) < 0)
 			goto out;
 		tr_framework fw;
 		tr_framework_defaults(&fw);
-		fw.name = (char *)csv_get(&cf, map, F_NAME);
+		fw.name = (char *)tr__csv_get(&cf, map, F_NAME);
 		if ((rc = cell_id(&cf, "framework", fw.name, err)) < 0)
 			goto out;
 		for (size_t i = 0; i < ns->base.nfws; i++) {
 			if (strcmp(ns->base.fws[i].name, fw.name) == 0) {
-				csv_row_error(&cf, err, "framework", "framework '%s' listed twice", fw.name);
+				tr__csv_row_error(&cf, err, "framework", "framework '%s' listed twice", fw.name);
 				rc = TR_EFORMAT;
 				goto out;
 			}
 		}
-		const char *s = csv_get(&cf, map, F_ROLE);
+		const char *s = tr__csv_get(&cf, map, F_ROLE);
 		fw.role = (char *)(*s ? s : "*");
 		long long v;
-		if (*(s = csv_get(&cf, map, F_WEIGHT)) && (rc = cell_positive(&cf, "weight", s, &fw.weight, err)) < 0)
+		if (*(s = tr__csv_get(&cf, map, F_WEIGHT)) &&
+		    (rc = cell_positive(&cf, "weight", s, &fw.weight, err)) < 0)
 			goto out;
-		if (*(s = csv_get(&cf, map, F_PRIO))) {
+		if (*(s = tr__csv_get(&cf, map, F_PRIO))) {
 			if ((rc = cell_int(&cf, "priority", s, INT32_MIN, INT32_MAX, &v, err)) < 0)
 				goto out;
 			fw.priority = (int32_t)v;
 		}
-		if (*(s = csv_get(&cf, map, F_TPO))) {
+		if (*(s = tr__csv_get(&cf, map, F_TPO))) {
 			if ((rc = cell_int(&cf, "tasks_per_offer", s, 0, UINT32_MAX, &v, err)) < 0)
 				goto out;
 			fw.tasks_per_offer = (uint32_t)v;
 		}
-		if (*(s = csv_get(&cf, map, F_LAT)) &&
+		if (*(s = tr__csv_get(&cf, map, F_LAT)) &&
 		    (rc = cell_seconds(&cf, "decision_latency", s, &fw.decision_latency_ns, err)) < 0)
 			goto out;
-		if (*(s = csv_get(&cf, map, F_REFUSE))) {
+		if (*(s = tr__csv_get(&cf, map, F_REFUSE))) {
 			int64_t ns_refuse;
 			if ((rc = cell_seconds(&cf, "refuse_seconds", s, &ns_refuse, err)) < 0)
 				goto out;
 			fw.refuse_seconds = (double)ns_refuse / 1e9;
 		}
-		if (tr_add_framework(&ns->base, &fw) < 0) {
-			tr_err_set(err, TR_ENOMEM, "out of memory");
+		if (tr__add_framework(&ns->base, &fw) < 0) {
+			tr__err_set(err, TR_ENOMEM, "out of memory");
 			rc = TR_ENOMEM;
 			goto out;
 		}
 	}
 out:
-	csv_close(&cf);
+	tr__csv_close(&cf);
 	return rc < 0 ? rc : 0;
 }
 
@@ -419,35 +420,35 @@ static int read_roles(native_source *ns, const char *path, tr_err *err)
 {
 	csv_file cf;
 	int map[R_NCOLS], rc;
-	if ((rc = csv_open(&cf, path, err)) < 0)
+	if ((rc = tr__csv_open(&cf, path, err)) < 0)
 		return rc;
-	if ((rc = csv_header(&cf, role_cols, R_NCOLS, map, err)) < 0)
+	if ((rc = tr__csv_header(&cf, role_cols, R_NCOLS, map, err)) < 0)
 		goto out;
-	while ((rc = csv_next(&cf, err)) == 1) {
+	while ((rc = tr__csv_next(&cf, err)) == 1) {
 		if ((rc = check_field_count(&cf, err)) < 0)
 			goto out;
 		tr_role r = {0};
-		const char *name = csv_get(&cf, map, R_ROLE);
+		const char *name = tr__csv_get(&cf, map, R_ROLE);
 		if ((rc = cell_id(&cf, "role", name, err)) < 0)
 			goto out;
-		const char *s = csv_get(&cf, map, R_WEIGHT);
+		const char *s = tr__csv_get(&cf, map, R_WEIGHT);
 		if (*s && (rc = cell_positive(&cf, "weight", s, &r.weight, err)) < 0)
 			goto out;
 		tr_role *v = realloc(ns->base.roles, sizeof *v * (ns->base.nroles + 1));
 		if (!v) {
 			rc = TR_ENOMEM;
-			tr_err_set(err, rc, "out of memory");
+			tr__err_set(err, rc, "out of memory");
 			goto out;
 		}
 		ns->base.roles = v;
-		const char *g = csv_get(&cf, map, R_GUAR), *l = csv_get(&cf, map, R_LIMIT);
-		r.role = tr_strdup(name);
-		r.guarantee = *g ? tr_strdup(g) : NULL;
-		r.limit = *l ? tr_strdup(l) : NULL;
+		const char *g = tr__csv_get(&cf, map, R_GUAR), *l = tr__csv_get(&cf, map, R_LIMIT);
+		r.role = tr__strdup(name);
+		r.guarantee = *g ? tr__strdup(g) : NULL;
+		r.limit = *l ? tr__strdup(l) : NULL;
 		v[ns->base.nroles++] = r;
 	}
 out:
-	csv_close(&cf);
+	tr__csv_close(&cf);
 	return rc < 0 ? rc : 0;
 }
 
@@ -457,22 +458,22 @@ static int scan_frameworks(native_source *ns, const char *path, tr_err *err)
 {
 	csv_file cf;
 	int map[T_NCOLS], rc;
-	if ((rc = csv_open(&cf, path, err)) < 0)
+	if ((rc = tr__csv_open(&cf, path, err)) < 0)
 		return rc;
-	if ((rc = csv_header(&cf, task_cols, T_NCOLS, map, err)) < 0)
+	if ((rc = tr__csv_header(&cf, task_cols, T_NCOLS, map, err)) < 0)
 		goto out;
-	while ((rc = csv_next(&cf, err)) == 1) {
+	while ((rc = tr__csv_next(&cf, err)) == 1) {
 		if (cf.nfields != cf.header_fields)
 			continue;
-		const char *name = csv_get(&cf, map, T_FW);
+		const char *name = tr__csv_get(&cf, map, T_FW);
 		if (*name == '\0' || known_framework(ns, name))
 			continue;
 		tr_framework fw;
 		tr_framework_defaults(&fw);
 		fw.name = (char *)name;
-		if (tr_add_framework(&ns->base, &fw) < 0) {
+		if (tr__add_framework(&ns->base, &fw) < 0) {
 			rc = TR_ENOMEM;
-			tr_err_set(err, rc, "out of memory");
+			tr__err_set(err, rc, "out of memory");
 			goto out;
 		}
 		ns->fw_hint = ns->base.nfws - 1;
@@ -480,19 +481,19 @@ static int scan_frameworks(native_source *ns, const char *path, tr_err *err)
 	if (rc == TR_EFORMAT)
 		rc = 0; /* e.g. too many fields: the real pass reports it */
 out:
-	csv_close(&cf);
+	tr__csv_close(&cf);
 	return rc < 0 ? rc : 0;
 }
 
 int tr_csv_open(const tr_csv_config *cfg, tr_source **out, tr_err *err)
 {
 	if (!cfg || !cfg->machines || !cfg->tasks) {
-		tr_err_set(err, TR_EINVAL, "machines and tasks files are required");
+		tr__err_set(err, TR_EINVAL, "machines and tasks files are required");
 		return TR_EINVAL;
 	}
 	native_source *ns = calloc(1, sizeof *ns);
 	if (!ns) {
-		tr_err_set(err, TR_ENOMEM, "out of memory");
+		tr__err_set(err, TR_ENOMEM, "out of memory");
 		return TR_ENOMEM;
 	}
 	ns->base.ops = &native_ops;
@@ -508,10 +509,10 @@ int tr_csv_open(const tr_csv_config *cfg, tr_source **out, tr_err *err)
 	}
 	if (cfg->roles && (rc = read_roles(ns, cfg->roles, err)) < 0)
 		goto fail;
-	if ((rc = csv_open(&ns->m.cf, cfg->machines, err)) < 0 ||
-	    (rc = csv_header(&ns->m.cf, machine_cols, M_NCOLS, ns->m.map, err)) < 0 ||
-	    (rc = csv_open(&ns->t.cf, cfg->tasks, err)) < 0 ||
-	    (rc = csv_header(&ns->t.cf, task_cols, T_NCOLS, ns->t.map, err)) < 0)
+	if ((rc = tr__csv_open(&ns->m.cf, cfg->machines, err)) < 0 ||
+	    (rc = tr__csv_header(&ns->m.cf, machine_cols, M_NCOLS, ns->m.map, err)) < 0 ||
+	    (rc = tr__csv_open(&ns->t.cf, cfg->tasks, err)) < 0 ||
+	    (rc = tr__csv_header(&ns->t.cf, task_cols, T_NCOLS, ns->t.map, err)) < 0)
 		goto fail;
 	*out = &ns->base;
 	return 0;

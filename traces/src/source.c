@@ -3,10 +3,11 @@
  * in-memory source (tests, generators), and the exact decimal parsers the
  * readers share (no floating point: the same text gives the same integer).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "internal.h"
 
 int tr_source_next(tr_source *src, tr_event *ev, tr_err *err)
@@ -69,7 +70,7 @@ void tr_framework_defaults(tr_framework *fw)
 	fw->refuse_seconds = 5.0;
 }
 
-char *tr_strdup(const char *s)
+char *tr__strdup(const char *s)
 {
 	if (!s)
 		return NULL;
@@ -80,7 +81,18 @@ char *tr_strdup(const char *s)
 	return d;
 }
 
-void tr_source_free_common(tr_source *src)
+void tr__err_set(tr_err *err, int code, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	err->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+}
+
+void tr__source_free_common(tr_source *src)
 {
 	for (size_t i = 0; i < src->nfws; i++) {
 		free(src->fws[i].name);
@@ -96,15 +108,15 @@ void tr_source_free_common(tr_source *src)
 	free(src->info);
 }
 
-int tr_add_framework(tr_source *src, const tr_framework *fw)
+int tr__add_framework(tr_source *src, const tr_framework *fw)
 {
 	tr_framework *v = realloc(src->fws, sizeof *v * (src->nfws + 1));
 	if (!v)
 		return TR_ENOMEM;
 	src->fws = v;
 	v[src->nfws] = *fw;
-	v[src->nfws].name = tr_strdup(fw->name);
-	v[src->nfws].role = tr_strdup(fw->role ? fw->role : "*");
+	v[src->nfws].name = tr__strdup(fw->name);
+	v[src->nfws].role = tr__strdup(fw->role ? fw->role : "*");
 	if (!v[src->nfws].name || !v[src->nfws].role) {
 		free(v[src->nfws].name);
 		free(v[src->nfws].role);
@@ -210,7 +222,7 @@ static double mem_progress(const tr_source *src)
 static void mem_destroy(tr_source *src)
 {
 	mem_source *m = (mem_source *)src;
-	tr_source_free_common(src);
+	tr__source_free_common(src);
 	free(m->evs);
 	free(m->strings);
 	free(m);
@@ -251,7 +263,7 @@ int tr_memory_open(const tr_event *evs, size_t n, const tr_framework *fws, size_
 	char *at = m->strings;
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && evs[i].time_ns < evs[i - 1].time_ns) {
-			tr_err_set(err, TR_EINVAL, "memory source: event %zu goes back in time", i);
+			tr__err_set(err, TR_EINVAL, "memory source: event %zu goes back in time", i);
 			mem_destroy(&m->base);
 			return TR_EINVAL;
 		}
@@ -266,13 +278,13 @@ int tr_memory_open(const tr_event *evs, size_t n, const tr_framework *fws, size_
 	}
 	m->n = n;
 	for (size_t i = 0; i < nfws; i++)
-		if (tr_add_framework(&m->base, &fws[i]) < 0)
+		if (tr__add_framework(&m->base, &fws[i]) < 0)
 			goto oom;
 	*out = &m->base;
 	return 0;
 oom:
 	if (m)
 		mem_destroy(&m->base);
-	tr_err_set(err, TR_ENOMEM, "out of memory");
+	tr__err_set(err, TR_ENOMEM, "out of memory");
 	return TR_ENOMEM;
 }

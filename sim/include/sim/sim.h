@@ -6,7 +6,7 @@
  * the tests drive it directly.
  *
  * Time is integer nanoseconds of simulated time (ac_time). Nothing here reads
- * a clock except sim_run's wall-time measurement for perf.json.
+ * a clock: perf.json's wall time is the caller's (sim_write_perf).
  */
 #ifndef SIM_SIM_H
 #define SIM_SIM_H

@@ -1,7 +1,9 @@
 /*
  * traces/traces.h — workloads in: an event source that streams machine and
  * task events in time order, and the readers behind it (Meso's native CSV
- * format; an in-memory array for tests and generators).
+ * format, Google cluster-data 2011, Alibaba cluster-trace-v2018, Meso's
+ * binary form, an in-memory array for tests), plus the binary writer and the
+ * Google-matched workload generator.
  *
  * Depends on nothing of ours. Units, once for the whole library: times and
  * durations are integer nanoseconds (`_ns`), resource amounts are integer
