@@ -196,12 +196,6 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-static bool exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
-}
-
 static int run_plots(const char *out)
 {
 	const char *dir = getenv("MESO_PLOTS_DIR");
@@ -247,35 +241,17 @@ static int parse_secs(const char *opt, const char *v, ac_time *out)
 	return 0;
 }
 
-static bool is_trace_kind(const char *t)
-{
-	return strncmp(t, "google2011:", 11) == 0 || strncmp(t, "alibaba2018:", 12) == 0 || strncmp(t, "bin:", 4) == 0;
-}
-
 /* The workload's reader: --trace KIND:PATH, or the native CSV files. */
 static int open_source(const char *trace, bool by_job, const tr_csv_config *tc, tr_source **src, tr_err *err)
 {
 	if (!trace)
 		return tr_csv_open(tc, src, err);
-	const char *path = strchr(trace, ':') + 1;
-	if (strncmp(trace, "google2011:", 11) == 0) {
-		tr_google_config gc = {0};
-		gc.dir = path;
-		gc.frameworks_by_job = by_job;
-		gc.skip_bad_rows = tc->skip_bad_rows;
-		gc.warn = tc->warn;
-		gc.warn_ud = tc->warn_ud;
-		return tr_google_open(&gc, src, err);
-	}
-	if (strncmp(trace, "alibaba2018:", 12) == 0) {
-		tr_alibaba_config ac = {0};
-		ac.dir = path;
-		ac.skip_bad_rows = tc->skip_bad_rows;
-		ac.warn = tc->warn;
-		ac.warn_ud = tc->warn_ud;
-		return tr_alibaba_open(&ac, src, err);
-	}
-	return tr_bin_open(path, src, err);
+	tr_open_config oc = {0};
+	oc.frameworks_by_job = by_job;
+	oc.skip_bad_rows = tc->skip_bad_rows;
+	oc.warn = tc->warn;
+	oc.warn_ud = tc->warn_ud;
+	return tr_trace_open(trace, &oc, src, err);
 }
 
 int main(int argc, char **argv)
@@ -294,7 +270,7 @@ int main(int argc, char **argv)
 	tr_csv_config tc = {0};
 	const char *workload = NULL, *out = "out", *trace = NULL;
 	bool plot = false, quiet = false, by_job = false;
-	char fwpath[4096], rolepath[4096], mpath[4096], tpath[4096];
+	tr_csv_dir names;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -389,23 +365,11 @@ int main(int argc, char **argv)
 		if (bad)
 			return 2;
 	}
-	if (workload) {
-		snprintf(mpath, sizeof mpath, "%s/machines.csv", workload);
-		snprintf(tpath, sizeof tpath, "%s/tasks.csv", workload);
-		snprintf(fwpath, sizeof fwpath, "%s/frameworks.csv", workload);
-		snprintf(rolepath, sizeof rolepath, "%s/roles.csv", workload);
-		if (!tc.machines)
-			tc.machines = mpath;
-		if (!tc.tasks)
-			tc.tasks = tpath;
-		if (!tc.frameworks && exists(fwpath))
-			tc.frameworks = fwpath;
-		if (!tc.roles && exists(rolepath))
-			tc.roles = rolepath;
-	}
+	if (workload)
+		tr_csv_dir_fill(&tc, workload, &names);
 	if (trace && (workload || tc.machines || tc.tasks || tc.frameworks || tc.roles))
 		return usage_error("%s", "--trace replaces --workload, --machines, --tasks, --frameworks and --roles");
-	if (trace && !is_trace_kind(trace))
+	if (trace && tr_trace_kind_of(trace) == TR_TRACE_NONE)
 		return usage_error("--trace: expected google2011:DIR, alibaba2018:DIR or bin:FILE, got '%s'", trace);
 	if (!trace && (!tc.machines || !tc.tasks))
 		return usage_error("%s", "--machines and --tasks (or --workload, or --trace) are required");

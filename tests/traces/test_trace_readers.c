@@ -421,6 +421,46 @@ static void test_real_samples(void **state)
 	tr_source_destroy(src);
 }
 
+/* Opening by name: every KIND: prefix reaches its reader, an unknown one
+ * is refused with the list, and a workload folder's optional files are
+ * named only when they exist. */
+static void test_open_by_name(void **state)
+{
+	assert_int_equal(tr_trace_kind_of("google2011:x"), TR_TRACE_GOOGLE2011);
+	assert_int_equal(tr_trace_kind_of("alibaba2018:x"), TR_TRACE_ALIBABA2018);
+	assert_int_equal(tr_trace_kind_of("bin:x"), TR_TRACE_BIN);
+	assert_int_equal(tr_trace_kind_of("google2011"), TR_TRACE_NONE);
+	assert_int_equal(tr_trace_kind_of(NULL), TR_TRACE_NONE);
+
+	tr_source *src = NULL;
+	tr_err err;
+	assert_int_equal(tr_trace_open("csv:" MESO_SOURCE_DIR, NULL, &src, &err), TR_EINVAL);
+	assert_null(src);
+	assert_non_null(strstr(err.msg, "expected google2011:DIR, alibaba2018:DIR or bin:FILE, got 'csv:"));
+
+	assert_int_equal(tr_trace_open("google2011:" MESO_SOURCE_DIR "/traces/samples/google2011", NULL, &src, &err),
+	                 0);
+	tr_google_stats st;
+	assert_int_equal(tr_google_stats_get(src, &st), 0);
+	assert_int_equal(st.tasks, 4324);
+	tr_source_destroy(src);
+
+	assert_int_not_equal(tr_trace_open("bin:/nonexistent/x.bin", NULL, &src, &err), 0);
+	assert_non_null(strstr(err.msg, "/nonexistent/x.bin"));
+
+	write_at("machines.csv", "time,machine_id,event,cpus,mem\n", false);
+	write_at("roles.csv", "role,weight\n", false);
+	tr_csv_config c = {0};
+	c.tasks = "mine.csv";
+	tr_csv_dir names;
+	tr_csv_dir_fill(&c, dir, &names);
+	assert_string_equal(c.machines, names.machines);
+	assert_non_null(strstr(c.machines, "/machines.csv"));
+	assert_string_equal(c.tasks, "mine.csv"); /* what the caller named stays */
+	assert_null(c.frameworks);                /* absent: not named */
+	assert_non_null(strstr(c.roles, "/roles.csv"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +473,7 @@ int main(void)
 	        cmocka_unit_test(test_bin_round_trip_and_rejects),
 	        cmocka_unit_test(test_bin_rejects_dag_source),
 	        cmocka_unit_test(test_real_samples),
+	        cmocka_unit_test(test_open_by_name),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

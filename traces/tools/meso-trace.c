@@ -41,35 +41,15 @@ static bool ends_with(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-static int open_input(const char *in, tr_source **src, tr_err *err, char *paths, size_t plen)
+/* IN: KIND:PATH, a .bin file, or a native CSV workload folder. */
+static int open_input(const char *in, tr_source **src, tr_err *err, tr_csv_dir *names)
 {
-	if (strncmp(in, "google2011:", 11) == 0) {
-		tr_google_config c = {0};
-		c.dir = in + 11;
-		return tr_google_open(&c, src, err);
-	}
-	if (strncmp(in, "alibaba2018:", 12) == 0) {
-		tr_alibaba_config c = {0};
-		c.dir = in + 12;
-		return tr_alibaba_open(&c, src, err);
-	}
-	if (strncmp(in, "bin:", 4) == 0)
-		return tr_bin_open(in + 4, src, err);
+	if (tr_trace_kind_of(in) != TR_TRACE_NONE)
+		return tr_trace_open(in, NULL, src, err);
 	if (ends_with(in, ".bin"))
 		return tr_bin_open(in, src, err);
-	/* a native workload directory: four fixed names, the optional ones if present */
-	char *m = paths, *t = paths + plen / 4, *f = paths + plen / 2, *r = paths + 3 * plen / 4;
-	size_t q = plen / 4;
-	snprintf(m, q, "%s/machines.csv", in);
-	snprintf(t, q, "%s/tasks.csv", in);
-	snprintf(f, q, "%s/frameworks.csv", in);
-	snprintf(r, q, "%s/roles.csv", in);
-	struct stat st;
 	tr_csv_config c = {0};
-	c.machines = m;
-	c.tasks = t;
-	c.frameworks = stat(f, &st) == 0 ? f : NULL;
-	c.roles = stat(r, &st) == 0 ? r : NULL;
+	tr_csv_dir_fill(&c, in, names);
 	return tr_csv_open(&c, src, err);
 }
 
@@ -224,10 +204,10 @@ static fin fin_pop(fin *h, size_t *n)
 
 static int cmd_stats(const char *in)
 {
-	static char paths[4 * 4096];
+	static tr_csv_dir names;
 	tr_source *src;
 	tr_err err = {0};
-	if (open_input(in, &src, &err, paths, sizeof paths) < 0) {
+	if (open_input(in, &src, &err, &names) < 0) {
 		fprintf(stderr, "meso-trace: %s\n", err.msg);
 		return exit_code(&err);
 	}
@@ -348,10 +328,10 @@ static int cmd_stats(const char *in)
 
 static int cmd_convert(const char *in, const char *out)
 {
-	static char paths[4 * 4096];
+	static tr_csv_dir names;
 	tr_source *src;
 	tr_err err = {0};
-	if (open_input(in, &src, &err, paths, sizeof paths) < 0) {
+	if (open_input(in, &src, &err, &names) < 0) {
 		fprintf(stderr, "meso-trace: %s\n", err.msg);
 		return exit_code(&err);
 	}

@@ -253,6 +253,44 @@ int tr_bin_open(const char *path, tr_source **out, tr_err *err);
 /* The same over a buffer the caller keeps alive (name is for messages). */
 int tr_bin_open_mem(const void *data, size_t size, const char *name, tr_source **out, tr_err *err);
 
+/* ------------------------------------------------- opening by name */
+
+/* The file names of a native CSV workload folder, as tr_csv_dir_fill
+ * builds them (owned by the caller, alive as long as the config using them). */
+typedef struct tr_csv_dir {
+	char machines[4096], tasks[4096], frameworks[4096], roles[4096];
+} tr_csv_dir;
+
+/* Points cfg at the files of workload folder dir, keeping any file cfg
+ * already names: DIR/machines.csv and DIR/tasks.csv, and DIR/frameworks.csv
+ * and DIR/roles.csv when they exist. The names are written into names. */
+void tr_csv_dir_fill(tr_csv_config *cfg, const char *dir, tr_csv_dir *names);
+
+/* The kinds of trace a "KIND:PATH" name can give. */
+typedef enum tr_trace_kind {
+	TR_TRACE_NONE = 0, /* no known KIND: prefix */
+	TR_TRACE_GOOGLE2011,
+	TR_TRACE_ALIBABA2018,
+	TR_TRACE_BIN,
+} tr_trace_kind;
+
+/* The kind named by spec's prefix ("google2011:", "alibaba2018:", "bin:"). */
+tr_trace_kind tr_trace_kind_of(const char *spec);
+
+/* What the readers opened by name share. */
+typedef struct tr_open_config {
+	bool frameworks_by_job; /* google2011: one framework per job */
+	bool skip_bad_rows;
+	void (*warn)(void *ud, const char *msg);
+	void *warn_ud;
+} tr_open_config;
+
+/* Opens the trace named "google2011:DIR", "alibaba2018:DIR" or "bin:FILE"
+ * (the one place a new reader is added to the programs' --trace). cfg may be
+ * NULL (the readers' defaults). An unknown kind is TR_EINVAL with a message
+ * listing the known ones. */
+int tr_trace_open(const char *spec, const tr_open_config *cfg, tr_source **out, tr_err *err);
+
 /* ------------------------------------------- Google-matched generator */
 
 /* A synthetic workload following the Google 2011 statistics (machine
