@@ -7,7 +7,7 @@
 # when the master died. The ctest "scale_smoke" runs it with --check 1.
 #   MASTER_FLAGS  extra meso-master flags (default below: Mesos's defaults)
 #   SCALE_JSON    where the JSON result goes (default: $T/scale.json, removed)
-#   SCALE_PERF    a file: `perf record -g` of the master for the whole run
+#   SCALE_PERF    a file: `perf record -g` of the master during the window
 set -u
 if [ $# -lt 4 ]; then
 	echo "usage: $0 BUILD_DIR AGENTS FRAMEWORKS SECONDS [meso-scale flags...]" >&2
@@ -35,20 +35,23 @@ fi
 # shellcheck disable=SC2086 # MASTER_FLAGS is a list of flags
 start_master --allocation_interval 1 --agent_timeout 15 ${MASTER_FLAGS:-}
 
-PERF_PID=
-if [ -n "${SCALE_PERF:-}" ]; then
-	perf record -F 499 -g -p "$MASTER_PID" -o "$SCALE_PERF" 2>"$T/perf.log" &
-	PERF_PID=$!
-fi
-
 "$SCALE" --master "127.0.0.1:$MASTER_PORT" --master-pid "$MASTER_PID" --agents "$AGENTS" \
-	--frameworks "$FRAMEWORKS" --seconds "$SECS" --json "${SCALE_JSON:-$T/scale.json}" "$@" 2>"$T/scale.log"
-rc=$?
+	--frameworks "$FRAMEWORKS" --seconds "$SECS" --json "${SCALE_JSON:-$T/scale.json}" "$@" \
+	>"$T/scale.out" 2>"$T/scale.log" &
+SCALE_PID=$!
+PIDS+=("$SCALE_PID")
 
-if [ -n "$PERF_PID" ]; then
-	kill -INT "$PERF_PID"
-	wait "$PERF_PID"
+if [ -n "${SCALE_PERF:-}" ]; then
+	# The window opens when meso-scale says so; perf samples for its length.
+	window_open() { grep -q 'measuring for' "$T/scale.log" || exited "$SCALE_PID"; }
+	wait_for 900 "meso-scale's measurement window" window_open
+	exited "$SCALE_PID" || perf record -F 499 -g -p "$MASTER_PID" -o "$SCALE_PERF" -- sleep "$SECS" \
+		2>"$T/perf.log"
 fi
+
+wait "$SCALE_PID"
+rc=$?
+cat "$T/scale.out"
 exited "$MASTER_PID" && fail "the master died during the run (its log above)"
 [ "$rc" -ne 0 ] && fail "meso-scale exited with status $rc (its log above)"
 exit 0

@@ -346,6 +346,8 @@ static int write_json(const scale *s, const scale_result *r, const char *path)
 	json_object_set_new(lost, "agents_back_with_new_id", json_integer((json_int_t)r->new_ids));
 	json_object_set_new(lost, "agent_disconnects", json_integer((json_int_t)r->disconnects));
 	json_object_set_new(lost, "master_silent_reconnects", json_integer((json_int_t)s->c.a_master_silent));
+	json_object_set_new(lost, "master_agents_disconnected",
+	                    num(s->m_last.ok ? s->m_last.agents_disconnected : NAN));
 	json_t *mst = json_object();
 	json_object_set_new(mst, "rss_mb", num(r->rss_mb));
 	json_object_set_new(mst, "rss_peak_mb", num(r->hwm_mb));
