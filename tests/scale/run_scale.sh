@@ -8,6 +8,7 @@
 #   MASTER_FLAGS  extra meso-master flags (default below: Mesos's defaults)
 #   SCALE_JSON    where the JSON result goes (default: $T/scale.json, removed)
 #   SCALE_PERF    a file: `perf record -g` of the master during the window
+#                 (SCALE_PERF_FLAGS replaces -g, e.g. "--call-graph dwarf")
 set -u
 if [ $# -lt 4 ]; then
 	echo "usage: $0 BUILD_DIR AGENTS FRAMEWORKS SECONDS [meso-scale flags...]" >&2
@@ -43,9 +44,10 @@ PIDS+=("$SCALE_PID")
 
 if [ -n "${SCALE_PERF:-}" ]; then
 	# The window opens when meso-scale says so; perf samples for its length.
+	# shellcheck disable=SC2086 # SCALE_PERF_FLAGS is a list of flags
 	window_open() { grep -q 'measuring for' "$T/scale.log" || exited "$SCALE_PID"; }
 	wait_for 900 "meso-scale's measurement window" window_open
-	exited "$SCALE_PID" || perf record -F 499 -g -p "$MASTER_PID" -o "$SCALE_PERF" -- sleep "$SECS" \
+	exited "$SCALE_PID" || perf record -F 499 ${SCALE_PERF_FLAGS:--g} -p "$MASTER_PID" -o "$SCALE_PERF" -- sleep "$SECS" \
 		2>"$T/perf.log"
 fi
 

@@ -244,15 +244,17 @@ static void handle_update(e_fw *f, const Mesos__V1__TaskStatus *st)
 	if (st->state == MESOS__V1__TASK_STATE__TASK_STARTING) {
 		s->c.f_starting++;
 	} else if (st->state == MESOS__V1__TASK_STATE__TASK_RUNNING) {
-		s->c.f_running++;
-		if (sl->state == SLOT_LAUNCHING) {
-			int64_t lat = rt_mono_ns() - sl->accept_ns;
-			if (lat > s->launch_max_all_ns)
-				s->launch_max_all_ns = lat;
-			if (sl->in_window && s->phase == PHASE_WINDOW)
-				scale_samples_add(&s->launch, lat);
-			sl->state = SLOT_RUNNING;
+		if (sl->state != SLOT_LAUNCHING) {
+			s->c.f_stale_updates++; /* RUNNING again: the agent retried it */
+			return;
 		}
+		s->c.f_running++;
+		int64_t lat = rt_mono_ns() - sl->accept_ns;
+		if (lat > s->launch_max_all_ns)
+			s->launch_max_all_ns = lat;
+		if (sl->in_window && s->phase == PHASE_WINDOW)
+			scale_samples_add(&s->launch, lat);
+		sl->state = SLOT_RUNNING;
 	} else if (rt_task_state_terminal(st->state)) {
 		count_terminal(&s->c, st->state);
 		sl->gen++;

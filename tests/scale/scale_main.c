@@ -311,6 +311,50 @@ static json_t *num(double v)
 	return isfinite(v) ? json_real(round(v * 1000) / 1000) : json_null();
 }
 
+/* Every counter over the whole run, for a look behind the window's numbers. */
+static json_t *totals_json(const scale_counts *c)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} t[] = {
+	        {"agent_registrations", c->a_registrations},
+	        {"agent_reregistrations", c->a_reregistrations},
+	        {"agent_pings", c->a_pings},
+	        {"run_tasks", c->a_run_tasks},
+	        {"kill_tasks", c->a_kills},
+	        {"shutdown_frameworks", c->a_shutdowns},
+	        {"updates_sent", c->a_updates_sent},
+	        {"updates_retried", c->a_updates_retried},
+	        {"status_acks", c->a_acks},
+	        {"stale_status_acks", c->a_stale_acks},
+	        {"offer_events", c->f_offer_events},
+	        {"offers", c->f_offers},
+	        {"accept_calls", c->f_accepts},
+	        {"offers_declined", c->f_declines},
+	        {"decline_calls", c->f_decline_calls},
+	        {"rescinds", c->f_rescinds},
+	        {"tasks_launched", c->f_launched},
+	        {"starting_updates", c->f_starting},
+	        {"tasks_running", c->f_running},
+	        {"tasks_finished", c->f_finished},
+	        {"tasks_failed", c->f_failed},
+	        {"tasks_killed", c->f_killed},
+	        {"tasks_lost", c->f_lost},
+	        {"tasks_error", c->f_error},
+	        {"tasks_dropped", c->f_dropped},
+	        {"tasks_gone", c->f_gone},
+	        {"tasks_other_terminal", c->f_other_terminal},
+	        {"stale_updates", c->f_stale_updates},
+	        {"acknowledge_calls", c->f_acknowledges},
+	        {"heartbeats", c->f_heartbeats},
+	};
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		json_object_set_new(o, t[i].name, json_integer((json_int_t)t[i].v));
+	return o;
+}
+
 static int write_json(const scale *s, const scale_result *r, const char *path)
 {
 	const scale_config *c = &s->cfg;
@@ -364,11 +408,10 @@ static int write_json(const scale *s, const scale_result *r, const char *path)
 	json_object_set_new(tool, "cpu_percent", num(r->self_cpu_pct));
 	json_object_set_new(tool, "loop_lag_max_ms", num(r->lag_max_ms));
 	json_object_set_new(tool, "protocol_errors", json_integer((json_int_t)s->c.protocol_errors));
-	json_object_set_new(tool, "updates_retried", json_integer((json_int_t)s->c.a_updates_retried));
-	json_object_set_new(tool, "stale_updates", json_integer((json_int_t)s->c.f_stale_updates));
-	json_object_set_new(tool, "rescinds", json_integer((json_int_t)s->c.f_rescinds));
-	json_t *root = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "config", cfg, "setup", setup, "window", win,
-	                         "agents", lost, "master", mst, "tool", tool, "exit_status", s->exit_status);
+	json_object_set_new(win, "launch_max_whole_run_ms", num((double)s->launch_max_all_ns / 1e6));
+	json_t *root = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "config", cfg, "setup", setup, "window",
+	                         win, "agents", lost, "master", mst, "tool", tool, "totals", totals_json(&s->c),
+	                         "exit_status", s->exit_status);
 	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	json_decref(root);
 	return rc;
