@@ -89,6 +89,16 @@ typedef struct scale_proc {
 	int threads;
 } scale_proc;
 
+/* What is read at each edge of the measurement window; the window's numbers
+ * are the differences. */
+typedef struct scale_edge {
+	int64_t t_ns;
+	scale_counts c;
+	scale_proc p;    /* the master's */
+	double self_cpu; /* ours, seconds */
+	scale_metrics m; /* the scrape started at the edge */
+} scale_edge;
+
 typedef struct e_agent e_agent;
 typedef struct e_fw e_fw;
 
@@ -120,16 +130,14 @@ typedef struct scale {
 	e_fw *fws;
 	int subscribed;
 
-	scale_counts c, c_start, c_end;
+	scale_counts c;
+	scale_edge w0, w1;    /* the window's start and end */
 	scale_samples launch; /* ACCEPT sent -> TASK_RUNNING received, in the window */
 	int64_t launch_max_all_ns;
-	int64_t t_start_ns, t_registered_ns, t_subscribed_ns, t_window_ns, t_window_end_ns;
+	int64_t t_start_ns, t_registered_ns, t_subscribed_ns;
 	double loop_lag_max_s; /* how late our own timers fired, in the window */
-	double self_cpu_start, self_cpu_end;
 
-	/* The master's numbers at the window's edges and its latest scrape. */
-	scale_metrics m_start, m_end, m_last;
-	scale_proc p_start, p_end;
+	scale_metrics m_last;      /* the latest good scrape */
 	double alloc_scrape_max_s; /* largest mean pass time between two scrapes */
 	rt_http_client *scrape;    /* in flight, or NULL */
 	rt_buf scrape_body;

@@ -66,15 +66,21 @@ static double quantile_ms(const scale_samples *v, double q)
 
 /* -------------------------------------------------------------- phases */
 
+/* The counters and /proc now; the scrape of `purpose` fills e->m later. */
+static void edge_take(scale *s, scale_edge *e, int purpose)
+{
+	e->t_ns = rt_mono_ns();
+	e->c = s->c;
+	scale_proc_read(s->cfg.master_pid, &e->p);
+	e->self_cpu = scale_self_cpu();
+	scale_scrape_start(s, purpose);
+}
+
 static void start_window(scale *s)
 {
 	s->phase = PHASE_WINDOW;
-	s->c_start = s->c;
-	s->t_window_ns = rt_mono_ns();
-	scale_proc_read(s->cfg.master_pid, &s->p_start);
-	s->self_cpu_start = scale_self_cpu();
 	s->loop_lag_max_s = 0;
-	scale_scrape_start(s, SCRAPE_START);
+	edge_take(s, &s->w0, SCRAPE_START);
 	ev_timer_set(&s->scrape_timer, s->cfg.scrape_seconds, s->cfg.scrape_seconds);
 	ev_timer_start(s->loop, &s->scrape_timer);
 	ev_timer_set(&s->phase_timer, s->cfg.window_seconds, 0.);
@@ -85,12 +91,8 @@ static void start_window(scale *s)
 static void end_window(scale *s)
 {
 	s->phase = PHASE_FINISH;
-	s->c_end = s->c;
-	s->t_window_end_ns = rt_mono_ns();
-	scale_proc_read(s->cfg.master_pid, &s->p_end);
-	s->self_cpu_end = scale_self_cpu();
 	ev_timer_stop(s->loop, &s->scrape_timer);
-	scale_scrape_start(s, SCRAPE_END);
+	edge_take(s, &s->w1, SCRAPE_END);
 }
 
 static void phase_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -180,7 +182,7 @@ void scale_scrape_done(scale *s, int purpose, const scale_metrics *m)
 {
 	switch (purpose) {
 	case SCRAPE_START:
-		s->m_start = *m;
+		s->w0.m = *m;
 		s->m_last = *m;
 		break;
 	case SCRAPE_PERIODIC:
@@ -190,7 +192,7 @@ void scale_scrape_done(scale *s, int purpose, const scale_metrics *m)
 		break;
 	case SCRAPE_END:
 		note_alloc_between(s, m);
-		s->m_end = *m;
+		s->w1.m = *m;
 		if (m->ok)
 			s->m_last = *m;
 		if (s->cfg.check && s->c.f_finished == 0) {
@@ -265,9 +267,10 @@ static scale_result result_compute(scale *s)
 {
 	scale_result r;
 	memset(&r, 0, sizeof r);
-	const scale_counts *a = &s->c_start, *b = &s->c_end;
-	const scale_metrics *ma = &s->m_start, *mb = &s->m_end;
-	r.window_s = s->t_window_end_ns ? (double)(s->t_window_end_ns - s->t_window_ns) / 1e9 : 0;
+	const scale_counts *a = &s->w0.c, *b = &s->w1.c;
+	const scale_metrics *ma = &s->w0.m, *mb = &s->w1.m;
+	const scale_proc *pa = &s->w0.p, *pb = &s->w1.p;
+	r.window_s = s->w1.t_ns ? (double)(s->w1.t_ns - s->w0.t_ns) / 1e9 : 0;
 	double w = r.window_s > 0 ? r.window_s : NAN;
 	r.offers_per_s = (double)(b->f_offers - a->f_offers) / w;
 	r.master_offers_per_s = ma->ok && mb->ok ? (mb->offers_made - ma->offers_made) / w : NAN;
@@ -288,9 +291,9 @@ static scale_result result_compute(scale *s)
 	r.failures = s->c.f_agent_failures;
 	r.agents_lost =
 	        fmax(isnan(r.removals) ? 0 : r.removals, (double)(r.failures > r.new_ids ? r.failures : r.new_ids));
-	r.rss_mb = s->p_end.ok ? s->p_end.rss_mb : NAN;
-	r.hwm_mb = s->p_end.ok ? s->p_end.hwm_mb : NAN;
-	r.cpu_pct = s->p_start.ok && s->p_end.ok ? 100 * (s->p_end.cpu_seconds - s->p_start.cpu_seconds) / w : NAN;
+	r.rss_mb = pb->ok ? pb->rss_mb : NAN;
+	r.hwm_mb = pb->ok ? pb->hwm_mb : NAN;
+	r.cpu_pct = pa->ok && pb->ok ? 100 * (pb->cpu_seconds - pa->cpu_seconds) / w : NAN;
 	r.passes = ma->ok && mb->ok ? mb->alloc_count - ma->alloc_count : NAN;
 	r.alloc_mean_ms = r.passes > 0 ? 1e3 * (mb->alloc_sum - ma->alloc_sum) / r.passes : NAN;
 	r.alloc_p50_le_ms = bucket_quantile_ms(ma, mb, 0.50);
@@ -300,7 +303,7 @@ static scale_result result_compute(scale *s)
 	r.alloc_recent_p99_ms = mb->ok ? mb->alloc_recent_p99 * 1e3 : NAN;
 	double dl = mb->launch_count - ma->launch_count;
 	r.master_launch_mean_ms = ma->ok && mb->ok && dl > 0 ? 1e3 * (mb->launch_sum - ma->launch_sum) / dl : NAN;
-	r.self_cpu_pct = 100 * (s->self_cpu_end - s->self_cpu_start) / w;
+	r.self_cpu_pct = 100 * (s->w1.self_cpu - s->w0.self_cpu) / w;
 	r.lag_max_ms = s->loop_lag_max_s * 1e3;
 	return r;
 }
@@ -364,51 +367,34 @@ static int write_json(const scale *s, const scale_result *r, const char *path)
 	                  "task_seconds", c->task_seconds, "backlog", c->backlog, "tasks_per_offer", c->tasks_per_offer,
 	                  "refuse_seconds", c->refuse_seconds, "warmup_seconds", c->warmup_seconds, "window_seconds",
 	                  c->window_seconds, "master_pid", c->master_pid);
-	json_t *setup = json_object();
-	json_object_set_new(setup, "agents_registered_seconds",
-	                    num(s->t_registered_ns ? (double)(s->t_registered_ns - s->t_start_ns) / 1e9 : NAN));
-	json_object_set_new(setup, "frameworks_subscribed_seconds",
-	                    num(s->t_subscribed_ns ? (double)(s->t_subscribed_ns - s->t_registered_ns) / 1e9 : NAN));
-	json_t *win = json_object();
-	json_object_set_new(win, "seconds", num(r->window_s));
-	json_object_set_new(win, "offers_per_second", num(r->offers_per_s));
-	json_object_set_new(win, "master_offers_made_per_second", num(r->master_offers_per_s));
-	json_object_set_new(win, "launch_p50_ms", num(r->launch_p50_ms));
-	json_object_set_new(win, "launch_p99_ms", num(r->launch_p99_ms));
-	json_object_set_new(win, "launch_max_ms", num(r->launch_max_ms));
-	json_object_set_new(win, "launch_samples", json_integer((json_int_t)s->launch.n));
-	json_object_set_new(win, "tasks_launched", json_integer((json_int_t)r->launched));
-	json_object_set_new(win, "tasks_running", json_integer((json_int_t)r->running));
-	json_object_set_new(win, "tasks_finished", json_integer((json_int_t)r->finished));
-	json_object_set_new(win, "tasks_lost", json_integer((json_int_t)r->lost));
-	json_object_set_new(win, "tasks_failed", json_integer((json_int_t)r->failed));
-	json_object_set_new(win, "tasks_error", json_integer((json_int_t)r->errored));
-	json_t *lost = json_object();
-	json_object_set_new(lost, "agents_lost", num(r->agents_lost));
-	json_object_set_new(lost, "master_agent_removals", num(r->removals));
-	json_object_set_new(lost, "failure_events", json_integer((json_int_t)r->failures));
-	json_object_set_new(lost, "agents_back_with_new_id", json_integer((json_int_t)r->new_ids));
-	json_object_set_new(lost, "agent_disconnects", json_integer((json_int_t)r->disconnects));
-	json_object_set_new(lost, "master_silent_reconnects", json_integer((json_int_t)s->c.a_master_silent));
-	json_object_set_new(lost, "master_agents_disconnected",
-	                    num(s->m_last.ok ? s->m_last.agents_disconnected : NAN));
-	json_t *mst = json_object();
-	json_object_set_new(mst, "rss_mb", num(r->rss_mb));
-	json_object_set_new(mst, "rss_peak_mb", num(r->hwm_mb));
-	json_object_set_new(mst, "cpu_percent", num(r->cpu_pct));
-	json_object_set_new(mst, "allocation_passes", num(r->passes));
-	json_object_set_new(mst, "allocation_mean_ms", num(r->alloc_mean_ms));
-	json_object_set_new(mst, "allocation_p50_bucket_ms", num(r->alloc_p50_le_ms));
-	json_object_set_new(mst, "allocation_p99_bucket_ms", num(r->alloc_p99_le_ms));
-	json_object_set_new(mst, "allocation_scrape_max_mean_ms", num(r->alloc_scrape_max_ms));
-	json_object_set_new(mst, "allocation_recent_p50_ms", num(r->alloc_recent_p50_ms));
-	json_object_set_new(mst, "allocation_recent_p99_ms", num(r->alloc_recent_p99_ms));
-	json_object_set_new(mst, "launch_mean_ms", num(r->master_launch_mean_ms));
-	json_t *tool = json_object();
-	json_object_set_new(tool, "cpu_percent", num(r->self_cpu_pct));
-	json_object_set_new(tool, "loop_lag_max_ms", num(r->lag_max_ms));
-	json_object_set_new(tool, "protocol_errors", json_integer((json_int_t)s->c.protocol_errors));
-	json_object_set_new(win, "launch_max_whole_run_ms", num((double)s->launch_max_all_ns / 1e6));
+	json_t *setup =
+	        json_pack("{s:o, s:o}", "agents_registered_seconds",
+	                  num(s->t_registered_ns ? (double)(s->t_registered_ns - s->t_start_ns) / 1e9 : NAN),
+	                  "frameworks_subscribed_seconds",
+	                  num(s->t_subscribed_ns ? (double)(s->t_subscribed_ns - s->t_registered_ns) / 1e9 : NAN));
+	json_t *win = json_pack(
+	        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "seconds", num(r->window_s),
+	        "offers_per_second", num(r->offers_per_s), "master_offers_made_per_second", num(r->master_offers_per_s),
+	        "launch_p50_ms", num(r->launch_p50_ms), "launch_p99_ms", num(r->launch_p99_ms), "launch_max_ms",
+	        num(r->launch_max_ms), "launch_max_whole_run_ms", num((double)s->launch_max_all_ns / 1e6),
+	        "launch_samples", (json_int_t)s->launch.n, "tasks_launched", (json_int_t)r->launched, "tasks_running",
+	        (json_int_t)r->running, "tasks_finished", (json_int_t)r->finished, "tasks_lost", (json_int_t)r->lost,
+	        "tasks_failed", (json_int_t)r->failed, "tasks_error", (json_int_t)r->errored);
+	json_t *lost =
+	        json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o}", "agents_lost", num(r->agents_lost),
+	                  "master_agent_removals", num(r->removals), "failure_events", (json_int_t)r->failures,
+	                  "agents_back_with_new_id", (json_int_t)r->new_ids, "agent_disconnects",
+	                  (json_int_t)r->disconnects, "master_silent_reconnects", (json_int_t)s->c.a_master_silent,
+	                  "master_agents_disconnected", num(s->m_last.ok ? s->m_last.agents_disconnected : NAN));
+	json_t *mst = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rss_mb", num(r->rss_mb),
+	                        "rss_peak_mb", num(r->hwm_mb), "cpu_percent", num(r->cpu_pct), "allocation_passes",
+	                        num(r->passes), "allocation_mean_ms", num(r->alloc_mean_ms), "allocation_p50_bucket_ms",
+	                        num(r->alloc_p50_le_ms), "allocation_p99_bucket_ms", num(r->alloc_p99_le_ms),
+	                        "allocation_scrape_max_mean_ms", num(r->alloc_scrape_max_ms),
+	                        "allocation_recent_p50_ms", num(r->alloc_recent_p50_ms), "allocation_recent_p99_ms",
+	                        num(r->alloc_recent_p99_ms), "launch_mean_ms", num(r->master_launch_mean_ms));
+	json_t *tool = json_pack("{s:o, s:o, s:I}", "cpu_percent", num(r->self_cpu_pct), "loop_lag_max_ms",
+	                         num(r->lag_max_ms), "protocol_errors", (json_int_t)s->c.protocol_errors);
 	json_t *root = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "config", cfg, "setup", setup, "window",
 	                         win, "agents", lost, "master", mst, "tool", tool, "totals", totals_json(&s->c),
 	                         "exit_status", s->exit_status);

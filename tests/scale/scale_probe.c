@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,26 +55,34 @@ static int prom_buckets(const char *text, size_t len, const char *name, double *
 	return n;
 }
 
+/* The samples read from /metrics, by name (labels included). */
+static const struct {
+	const char *key;
+	size_t offset;
+} prom_samples[] = {
+        {"meso_master_agent_removals_total", offsetof(scale_metrics, removals)},
+        {"meso_master_agents{state=\"connected\"}", offsetof(scale_metrics, agents_connected)},
+        {"meso_master_agents{state=\"disconnected\"}", offsetof(scale_metrics, agents_disconnected)},
+        {"meso_allocator_offers_made_total", offsetof(scale_metrics, offers_made)},
+        {"meso_allocator_passes_total", offsetof(scale_metrics, passes)},
+        {"meso_master_allocation_seconds_sum", offsetof(scale_metrics, alloc_sum)},
+        {"meso_master_allocation_seconds_count", offsetof(scale_metrics, alloc_count)},
+        {"meso_master_allocation_seconds_recent{quantile=\"0.5\"}", offsetof(scale_metrics, alloc_recent_p50)},
+        {"meso_master_allocation_seconds_recent{quantile=\"0.99\"}", offsetof(scale_metrics, alloc_recent_p99)},
+        {"meso_master_launch_seconds_sum", offsetof(scale_metrics, launch_sum)},
+        {"meso_master_launch_seconds_count", offsetof(scale_metrics, launch_count)},
+        {"meso_master_tasks_active", offsetof(scale_metrics, tasks_active)},
+        {"meso_master_offers_outstanding", offsetof(scale_metrics, offers_outstanding)},
+};
+
 void scale_metrics_parse(scale_metrics *m, const char *text, size_t len)
 {
 	memset(m, 0, sizeof *m);
-	m->ok = true;
-	m->removals = prom_value(text, len, "meso_master_agent_removals_total");
-	m->agents_connected = prom_value(text, len, "meso_master_agents{state=\"connected\"}");
-	m->agents_disconnected = prom_value(text, len, "meso_master_agents{state=\"disconnected\"}");
-	m->offers_made = prom_value(text, len, "meso_allocator_offers_made_total");
-	m->passes = prom_value(text, len, "meso_allocator_passes_total");
-	m->alloc_sum = prom_value(text, len, "meso_master_allocation_seconds_sum");
-	m->alloc_count = prom_value(text, len, "meso_master_allocation_seconds_count");
+	for (size_t i = 0; i < sizeof prom_samples / sizeof prom_samples[0]; i++)
+		*(double *)((char *)m + prom_samples[i].offset) = prom_value(text, len, prom_samples[i].key);
 	m->nbuckets = prom_buckets(text, len, "meso_master_allocation_seconds", m->alloc_le, m->alloc_buckets, 32);
-	m->alloc_recent_p50 = prom_value(text, len, "meso_master_allocation_seconds_recent{quantile=\"0.5\"}");
-	m->alloc_recent_p99 = prom_value(text, len, "meso_master_allocation_seconds_recent{quantile=\"0.99\"}");
-	m->launch_sum = prom_value(text, len, "meso_master_launch_seconds_sum");
-	m->launch_count = prom_value(text, len, "meso_master_launch_seconds_count");
-	m->tasks_active = prom_value(text, len, "meso_master_tasks_active");
-	m->offers_outstanding = prom_value(text, len, "meso_master_offers_outstanding");
-	if (isnan(m->removals) || isnan(m->alloc_count))
-		m->ok = false; /* not a meso-master's /metrics */
+	/* Without these it is not a meso-master's /metrics. */
+	m->ok = !isnan(m->removals) && !isnan(m->alloc_count);
 }
 
 static void scrape_headers(rt_http_client *c, int status, void *ud)
