@@ -149,7 +149,9 @@ typedef struct scale {
 /* scale_main.c */
 /* Counts a protocol error and logs the first ones with what happened. */
 void scale_protocol_error(scale *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Agents: one registered / failed before registering (the connect phase). */
+/* Ends the run now with status 1 (results so far are still printed). */
+void scale_abort(scale *s, const char *why);
+/* Agents: one registered for the first time (the connect phase). */
 void scale_agent_registered(scale *s);
 /* Frameworks: one subscribed. */
 void scale_fw_subscribed(scale *s);

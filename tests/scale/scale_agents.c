@@ -434,6 +434,14 @@ static void on_close(rt_conn *c, const char *why, void *ud)
 	} else {
 		scale_protocol_error(s, "agent %d: connection %s before REGISTERED: %s", a->idx,
 		                     was_open ? "closed" : "failed", why);
+		if (!was_open && s->registered == 0) {
+			/* No agent ever got through: no master there. */
+			char msg[400];
+			snprintf(msg, sizeof msg, "cannot reach the master at %s:%d: %s", s->cfg.host, s->cfg.port,
+			         why);
+			scale_abort(s, msg);
+			return;
+		}
 	}
 	/* As the real agent: reconnect after a doubling delay, and re-register. */
 	a->reconnect_delay = a->reconnect_delay ? a->reconnect_delay * 2 : 0.1;

@@ -115,6 +115,13 @@ static void phase_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
+void scale_abort(scale *s, const char *why)
+{
+	rt_log(RT_ERROR, "%s", why);
+	s->exit_status = 1;
+	finish(s);
+}
+
 static void setup_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	scale *s = w->data;
@@ -536,7 +543,7 @@ int main(int argc, char **argv)
 	        .warmup_seconds = 10,
 	        .window_seconds = 30,
 	        .connect_burst = 256,
-	        .setup_timeout_seconds = 300,
+	        .setup_timeout_seconds = 120,
 	        .status_retry_seconds = 1.0,
 	        .status_retry_max_seconds = 60.0,
 	        .master_timeout_seconds = 10.0,
