@@ -104,7 +104,7 @@ execute_bg() {
 }
 
 # exited PID: the process is gone or a zombie (a child not yet waited for).
-exited() { [ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+exited() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0; [ "${s:0:1}" = Z ]; }
 
 # wait_exit PID SECONDS: waits for a child and sets EXIT_STATUS.
 wait_exit() {
