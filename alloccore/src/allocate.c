@@ -5,6 +5,7 @@
  * are in alloccore/README.md, "One allocation pass"; the data structures it
  * walks are in order.c, filters.c and book.c; its random draws are rng.h's.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bag.h"
@@ -310,4 +311,56 @@ int ac_allocate_agent(ac_core *c, ac_agent_id id, ac_time now, ac_err *err)
 	if (rc || (rc = set_now(c, now, err)))
 		return rc;
 	return pass(c, &a, 1, err);
+}
+
+/* A candidate agent: its slot and where the caller named it. */
+typedef struct slot_at {
+	uint32_t slot, at;
+} slot_at;
+
+static int by_slot_then_at(const void *x, const void *y)
+{
+	const slot_at *a = x, *b = y;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static int by_at(const void *x, const void *y)
+{
+	const slot_at *a = x, *b = y;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+int ac_allocate_agents(ac_core *c, const ac_agent_id *ids, size_t n, ac_time now, ac_err *err)
+{
+	if (n && !ids)
+		return ac__fail(err, AC_EINVAL, "%zu agents named but no ids given", n);
+	if (n > UINT32_MAX)
+		return ac__fail(err, AC_EINVAL, "%zu agents named: at most %u in one pass", n, UINT32_MAX);
+	slot_at *v = n ? malloc(n * sizeof *v) : NULL;
+	if (n && !v)
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = ac__pool_resolve(&c->agents, ids[i], "agent", &v[i].slot, err);
+		v[i].at = (uint32_t)i;
+	}
+	if (!rc)
+		rc = set_now(c, now, err);
+	/* A candidate set, as Mesos's: an agent named twice has one turn. */
+	uint32_t k = 0;
+	if (!rc && n) {
+		qsort(v, n, sizeof *v, by_slot_then_at);
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || v[i].slot != v[i - 1].slot)
+				v[k++] = v[i];
+		qsort(v, k, sizeof *v, by_at);
+		if (ac__array_grow((void **)&c->pass_agents, &c->cap_pass_agents, k, sizeof *c->pass_agents))
+			rc = ac__fail(err, AC_ENOMEM, "out of memory");
+		for (uint32_t i = 0; i < k && !rc; i++)
+			c->pass_agents[i] = v[i].slot;
+	}
+	free(v);
+	return rc ? rc : pass(c, c->pass_agents, k, err);
 }

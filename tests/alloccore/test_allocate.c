@@ -345,6 +345,35 @@ static void test_shuffled_pass_visits_every_agent(void **state)
 	h_free(h);
 }
 
+/* A pass over a candidate set: only the named agents, each once however
+ * often named, in the order given (agents in added order here); an unknown
+ * id makes no offer at all. */
+static void test_pass_over_candidates(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m1 = h_agent(h, "m1", "cpus:2;mem:2048");
+	ac_agent_id m2 = h_agent(h, "m2", "cpus:2;mem:2048");
+	ac_agent_id m3 = h_agent(h, "m3", "cpus:2;mem:2048");
+	h_fw(h, "A", NULL, 0, 0);
+	h_fw(h, "B", NULL, 0, 0);
+	ac_err err = {0};
+
+	ac_agent_id bad[] = {m1, 999};
+	assert_int_equal(ac_allocate_agents(h->core, bad, 2, h->now, &err), AC_ENOENT);
+	assert_int_equal(h->nev, 0);
+	assert_non_null(strstr(err.msg, "unknown agent"));
+	assert_int_equal(ac_allocate_agents(h->core, NULL, 1, h->now, &err), AC_EINVAL);
+	assert_int_equal(ac_allocate_agents(h->core, NULL, 0, h->now, &err), 0);
+
+	ac_agent_id cand[] = {m3, m1, m3, m3};
+	assert_int_equal(ac_allocate_agents(h->core, cand, 4, h->now, &err), 2);
+	assert_int_equal(h->nev, 2);
+	assert_string_equal(h_line(h, 0), "offer A m3 cpus:2;mem:2048");
+	assert_string_equal(h_line(h, 1), "offer B m1 cpus:2;mem:2048");
+	(void)m2; /* not a candidate: not offered */
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +391,7 @@ int main(void)
 	        cmocka_unit_test(test_asset_policy),
 	        cmocka_unit_test(test_random_policy_reproducible),
 	        cmocka_unit_test(test_shuffled_pass_visits_every_agent),
+	        cmocka_unit_test(test_pass_over_candidates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,6 +259,11 @@ int ac_role_info_get(const ac_core *core, const char *role, ac_role_info *out, a
 int ac_allocate(ac_core *core, ac_time now, ac_err *err);
 /* The same pass over one agent only (event-driven allocation). */
 int ac_allocate_agent(ac_core *core, ac_agent_id agent, ac_time now, ac_err *err);
+/* The same pass over the n agents named in ids (a candidate set, as Mesos
+ * batches event-driven runs: an agent named twice has one turn; the pass
+ * starts from the order given). An unknown id is AC_ENOENT and nothing
+ * is allocated. n = 0 is an empty pass. */
+int ac_allocate_agents(ac_core *core, const ac_agent_id *ids, size_t n, ac_time now, ac_err *err);
 /* Moves the clock: rescinds offers that have reached the offer timeout.
  * Filters expire lazily. Time never goes backwards (AC_ESTATE). Returns the
  * number of offers rescinded. */
