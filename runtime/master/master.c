@@ -78,7 +78,7 @@ m_offer *master_offer_find(master *m, const char *id)
 {
 	m_offer *o;
 	HASH_FIND_STR(m->offers_by_id, id, o);
-	return o;
+	return o && o->sent ? o : NULL; /* ids are guessable: only what was offered counts */
 }
 
 static m_offer *offer_find_ac(master *m, ac_offer_id id)
@@ -107,8 +107,26 @@ static m_offer *offer_add(master *m, m_fw *fw, m_agent *a, const ac_offer_view *
 	return o;
 }
 
+/* An offer gone before it was sent leaves its framework's OFFERS event. */
+static void pending_drop(master *m, m_offer *o)
+{
+	m_fw *fw = o->fw;
+	for (size_t i = 0; i < fw->npending; i++)
+		if (fw->pending[i] == o) {
+			memmove(fw->pending + i, fw->pending + i + 1, (fw->npending - i - 1) * sizeof *fw->pending);
+			fw->npending--;
+			break;
+		}
+	if (!fw->npending && fw->sendq_in) {
+		DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
+		fw->sendq_in = false;
+	}
+}
+
 void master_offer_forget(master *m, m_offer *o)
 {
+	if (!o->sent)
+		pending_drop(m, o);
 	DL_DELETE(m->offers, o);
 	DL_DELETE2(o->fw->offers, o, fw_prev, fw_next);
 	DL_DELETE2(o->agent->offers, o, agent_prev, agent_next);
@@ -210,14 +228,13 @@ void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac)
 	ac_fw_set_tag(m->core, ac, (uint64_t)(uintptr_t)fw, NULL);
 }
 
-/* What a task or an executor (`what` `id`) held is free again: through the
- * core, then an allocation soon. */
+/* What a task or an executor (`what` `id`) held is free again, through the
+ * core; as in Mesos, it waits for the next pass (no run of its own). */
 static void recover_held(master *m, m_fw *fw, m_agent *a, const ac_resources *res, const char *what, const char *id)
 {
 	ac_err err;
 	if (ac_recover(m->core, fw->ac, a->ac, res, &err) != 0)
 		rt_log(RT_WARN, "recover of %s %s failed: %s", what, id, err.msg);
-	master_allocate_soon(m);
 }
 
 void master_exec_remove(master *m, m_exec *e, bool recover)
@@ -465,11 +482,13 @@ static void hook_offer(void *ud, const ac_offer_view *v)
 	m_offer *o = offer_add(m, fw, a, v);
 	if (fw->npending == fw->cappending) {
 		fw->cappending = fw->cappending ? 2 * fw->cappending : 8;
-		fw->pending = realloc(fw->pending, fw->cappending * sizeof *fw->pending);
-		if (!fw->pending)
-			abort();
+		fw->pending = rt_xrealloc(fw->pending, fw->cappending * sizeof *fw->pending);
 	}
 	fw->pending[fw->npending++] = o;
+	if (!fw->sendq_in) { /* frameworks are sent to in the order of their first offer */
+		DL_APPEND2(m->sendq, fw, sendq_prev, sendq_next);
+		fw->sendq_in = true;
+	}
 }
 
 static void hook_rescind(void *ud, const ac_offer_view *v, ac_rescind_reason why)
@@ -478,6 +497,10 @@ static void hook_rescind(void *ud, const ac_offer_view *v, ac_rescind_reason why
 	m_offer *o = offer_find_ac(m, v->id);
 	if (!o)
 		return;
+	if (!o->sent) { /* the framework never heard of it */
+		master_offer_forget(m, o);
+		return;
+	}
 	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT;
 	Mesos__V1__Scheduler__Event__Rescind r = MESOS__V1__SCHEDULER__EVENT__RESCIND__INIT;
 	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
@@ -500,6 +523,7 @@ static void send_offers(master *m, m_fw *fw)
 	offers.offers = rt_arena_alloc(a, fw->npending * sizeof *offers.offers);
 	for (size_t i = 0; i < fw->npending; i++) {
 		m_offer *o = fw->pending[i];
+		o->sent = true;
 		Mesos__V1__Offer *pb = rt_arena_alloc(a, sizeof *pb);
 		mesos__v1__offer__init(pb);
 		pb->id = rt_arena_alloc(a, sizeof *pb->id);
@@ -553,29 +577,62 @@ static void send_offers(master *m, m_fw *fw)
 	fw->npending = 0;
 }
 
-void master_allocate(master *m)
+/* One pass over every agent (ids NULL) or over the n agents named, then
+ * the offers it made, each framework's in one OFFERS event. */
+static void allocate_pass(master *m, const ac_agent_id *ids, size_t n)
 {
 	ac_err err;
 	ac_time now = master_now(m);
 	if (ac_advance(m->core, now, &err) < 0)
 		rt_log(RT_WARN, "allocator: advance: %s", err.msg);
 	int64_t t0 = rt_mono_ns();
-	int n = ac_allocate(m->core, now, &err);
+	int made = ids ? ac_allocate_agents(m->core, ids, n, now, &err) : ac_allocate(m->core, now, &err);
 	master_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
-	if (n < 0)
+	if (made < 0)
 		rt_log(RT_WARN, "allocator: %s", err.msg);
-	for (m_fw *fw = m->fws; fw; fw = fw->next) {
-		if (!fw->npending)
-			continue;
-		if (!m->first_offer_logged) {
-			/* The failover benchmark reads this line: leader killed -> here. */
-			double now_wall = rt_wall_seconds();
-			rt_log(RT_INFO, "first offers as leader at %.6f (%.3f s after election)", now_wall,
-			       now_wall - m->elected_wall);
-			m->first_offer_logged = true;
-		}
-		send_offers(m, fw);
+	if (m->sendq)
+		ev_idle_start(m->loop, &m->send_idle);
+}
+
+/* Sends the first queued framework's offers. */
+static void send_next(master *m)
+{
+	m_fw *fw = m->sendq;
+	DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
+	fw->sendq_in = false;
+	if (!m->first_offer_logged) {
+		/* The failover benchmark reads this line: leader killed -> here. */
+		double now_wall = rt_wall_seconds();
+		rt_log(RT_INFO, "first offers as leader at %.6f (%.3f s after election)", now_wall,
+		       now_wall - m->elected_wall);
+		m->first_offer_logged = true;
 	}
+	send_offers(m, fw);
+}
+
+static void send_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	master *m = w->data;
+	if (m->sendq)
+		send_next(m);
+	if (!m->sendq)
+		ev_idle_stop(loop, w);
+}
+
+/* Forgets the event-driven run waiting to happen (a full pass covers it). */
+static void candidates_clear(master *m)
+{
+	for (size_t i = 0; i < m->ncands; i++)
+		m->cands[i]->alloc_queued = false;
+	m->ncands = 0;
+	m->alloc_all = false;
+	ev_timer_stop(m->loop, &m->alloc_soon);
+}
+
+void master_allocate(master *m)
+{
+	candidates_clear(m);
+	allocate_pass(m, NULL, 0);
 }
 
 static void alloc_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -585,15 +642,60 @@ static void alloc_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void alloc_soon_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	master_allocate(w->data);
+	master *m = w->data;
+	if (m->alloc_all) {
+		master_allocate(m);
+		return;
+	}
+	ac_agent_id *ids = rt_xmalloc((m->ncands ? m->ncands : 1) * sizeof *ids);
+	size_t n = m->ncands;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = m->cands[i]->ac;
+	candidates_clear(m);
+	allocate_pass(m, ids, n);
+	free(ids);
 }
 
-void master_allocate_soon(master *m)
+/* Mesos dispatches an event-driven run at once and lets later events join
+ * it while it waits; a few milliseconds here gather a burst of them. */
+static void alloc_soon_arm(master *m)
 {
 	if (!ev_is_active(&m->alloc_soon)) {
 		ev_timer_set(&m->alloc_soon, 0.005, 0.);
 		ev_timer_start(m->loop, &m->alloc_soon);
 	}
+}
+
+void master_allocate_soon(master *m)
+{
+	m->alloc_all = true;
+	alloc_soon_arm(m);
+}
+
+void master_allocate_agent_soon(master *m, m_agent *a)
+{
+	if (m->alloc_all || a->alloc_queued)
+		return;
+	if (m->ncands == m->capcands) {
+		m->capcands = m->capcands ? 2 * m->capcands : 64;
+		m->cands = rt_xrealloc(m->cands, m->capcands * sizeof *m->cands);
+	}
+	m->cands[m->ncands++] = a;
+	a->alloc_queued = true;
+	alloc_soon_arm(m);
+}
+
+/* An agent going away leaves the run it was waiting for. */
+static void candidates_forget(master *m, m_agent *a)
+{
+	if (!a->alloc_queued)
+		return;
+	for (size_t i = 0; i < m->ncands; i++)
+		if (m->cands[i] == a) {
+			m->cands[i] = m->cands[--m->ncands];
+			break;
+		}
+	a->alloc_queued = false;
 }
 
 /* ------------------------------------------------------------- removals */
@@ -629,6 +731,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		ev.failure = &f;
 		master_send_event(m, fw, &ev);
 	}
+	candidates_forget(m, a);
 	ac_err err;
 	if (ac_agent_remove(m->core, a->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
@@ -704,13 +807,14 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	rt_idlist_add(&m->removed_fws, fw->id);
 	m->metrics.framework_removals++;
 	fw_archive(m, fw);
+	if (fw->sendq_in) /* its offers were rescinded with it: cannot be */
+		DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
 	free(fw->pending);
 	free(fw->id);
 	free(fw->name);
 	free(fw->role);
 	free(fw->user);
 	free(fw);
-	master_allocate_soon(m);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -772,6 +876,9 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 
 	ev_timer_init(&m->alloc_timer, alloc_timer_cb, flags->allocation_interval, flags->allocation_interval);
 	ev_timer_init(&m->alloc_soon, alloc_soon_cb, 0.005, 0.);
+	ev_idle_init(&m->send_idle, send_idle_cb);
+	ev_set_priority(&m->send_idle, EV_MINPRI);
+	m->send_idle.data = m;
 	ev_timer_init(&m->heartbeat_timer, heartbeat_cb, flags->heartbeat_interval, flags->heartbeat_interval);
 	double check = flags->agent_timeout / 4 < 1.0 ? flags->agent_timeout / 4 : 1.0;
 	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
@@ -831,7 +938,12 @@ void master_shutdown(master *m)
 	master_elect_stop(m);
 	m->leading = false;
 	ev_timer_stop(m->loop, &m->alloc_timer);
-	ev_timer_stop(m->loop, &m->alloc_soon);
+	candidates_clear(m);
+	ev_idle_stop(m->loop, &m->send_idle);
+	m->sendq = NULL;
+	free(m->cands);
+	m->cands = NULL;
+	m->capcands = 0;
 	ev_timer_stop(m->loop, &m->heartbeat_timer);
 	ev_timer_stop(m->loop, &m->agent_check_timer);
 	/* Streams end and agents are disconnected, but nothing is killed: a

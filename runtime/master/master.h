@@ -127,6 +127,7 @@ struct m_agent {
 	Mesos__V1__AgentInfo *info; /* its attributes as messages, for offers (unpacked copy) */
 	bool removed;               /* being removed: ignore its frames */
 	bool deactivated;           /* disconnected: deactivated in the core, so no offers */
+	bool alloc_queued;          /* in master.cands: a pass over it is due */
 };
 
 struct m_fw {
@@ -152,9 +153,12 @@ struct m_fw {
 	ev_timer failover;
 	int64_t registered_ns;
 	m_done_tasks done; /* its terminal tasks, at most --max_completed_tasks_per_framework */
-	/* Offers made by the allocation pass in progress, sent together. */
+	/* Offers made and not yet sent, in the order made: one OFFERS event,
+	 * when the loop has nothing more urgent to do (master.sendq). */
 	m_offer **pending;
 	size_t npending, cappending;
+	m_fw *sendq_next, *sendq_prev; /* master.sendq, while npending > 0 */
+	bool sendq_in;
 };
 
 struct m_task {
@@ -205,6 +209,7 @@ struct m_offer {
 	m_fw *fw;
 	m_agent *agent;
 	ac_resources res;
+	bool sent; /* in an OFFERS event: the framework may answer it */
 };
 
 /* A latency histogram with Prometheus buckets (seconds), and the most
@@ -255,6 +260,17 @@ typedef struct master {
 	m_done_fw *done_fws, *done_fws_tail;
 	size_t ndone_fws;
 	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
+	/* Frameworks with offers to send, in the order of master.fws at the
+	 * pass; one OFFERS event per idle turn of the loop (send_idle, lowest
+	 * priority), so calls and agent frames are not held up by a pass's
+	 * thousands of offers. */
+	m_fw *sendq;
+	ev_idle send_idle;
+	/* The event-driven run alloc_soon will make: over every agent, or over
+	 * these (each once: m_agent.alloc_queued). */
+	bool alloc_all;
+	m_agent **cands;
+	size_t ncands, capcands;
 	int64_t start_ns;
 	master_metrics metrics;
 	/* Election (master_elect.c): without --zk the master leads from the start. */
@@ -269,11 +285,17 @@ typedef struct master {
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen);
 void master_shutdown(master *m);
 ac_time master_now(const master *m);
-/* Runs one allocation pass now and sends the offers it made. */
+/* Runs one allocation pass over every agent now; its offers go out as the
+ * loop turns idle (send_idle). */
 void master_allocate(master *m);
-/* Schedules a pass in a few milliseconds (resources freed up). */
+/* Event-driven runs, batched as Mesos batches them: a pass in a few
+ * milliseconds over every agent (a framework subscribed or revived) or over
+ * the agents named since the last pass (each registered or came back).
+ * Freed resources (a task ended, a decline) make no run: they wait for the
+ * next pass, as in Mesos. */
 void master_allocate_soon(master *m);
-/* Lookups by id, in O(1): NULL when unknown. */
+void master_allocate_agent_soon(master *m, m_agent *a);
+/* Lookups by id, in O(1): NULL when unknown (an offer also until sent). */
 m_agent *master_agent_find(master *m, const char *id);
 m_fw *master_fw_find(master *m, const char *id);
 bool master_fw_was_removed(const master *m, const char *id);

@@ -276,7 +276,7 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		m->metrics.agent_reregistrations++;
 	else
 		m->metrics.agent_registrations++;
-	master_allocate_soon(m);
+	master_allocate_agent_soon(m, a);
 }
 
 static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__StatusUpdate *su)

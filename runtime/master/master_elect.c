@@ -37,6 +37,7 @@ static void on_demoted(void *ud, const char *why)
 	m->leader_host[0] = 0;
 	ev_timer_stop(m->loop, &m->alloc_timer);
 	ev_timer_stop(m->loop, &m->alloc_soon);
+	ev_idle_stop(m->loop, &m->send_idle);
 	ev_timer_stop(m->loop, &m->heartbeat_timer);
 	ev_timer_stop(m->loop, &m->agent_check_timer);
 	ev_break(m->loop, EVBREAK_ALL);

@@ -243,8 +243,6 @@ static void decline_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__
 		if (o && o->fw == fw)
 			master_offer_decline(m, o, refuse);
 	}
-	if (refuse == 0)
-		master_allocate_soon(m);
 }
 
 /* ------------------------------------------------------- kill, ack, ... */

@@ -275,6 +275,12 @@ static rt_conn *conn_new(struct ev_loop *loop, int fd, const rt_conn_handlers *h
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	ev_io_init(&c->rio, conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, conn_write_cb, fd, EV_WRITE);
+	/* The master<->agent link carries what tasks wait for (launches, status
+	 * updates, acknowledgements): within one loop iteration it goes before
+	 * HTTP requests, so that a burst of scheduler calls after an allocation
+	 * pass does not hold a launch up. */
+	ev_set_priority(&c->rio, EV_MAXPRI);
+	ev_set_priority(&c->wio, EV_MAXPRI);
 	c->rio.data = c->wio.data = c;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;

@@ -96,6 +96,14 @@ void *rt_xmalloc(size_t size)
 	return p;
 }
 
+void *rt_xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
 void *rt_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

@@ -49,6 +49,7 @@ char *rt_arena_strdup(rt_arena *a, const char *s);
 /* malloc/strdup that abort on failure. */
 void *rt_xmalloc(size_t size);
 void *rt_xcalloc(size_t n, size_t size);
+void *rt_xrealloc(void *p, size_t size);
 char *rt_xstrdup(const char *s);
 
 /* Splits "host:port"; returns 0 or -1. host is written NUL-terminated. */

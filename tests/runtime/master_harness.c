@@ -50,9 +50,13 @@ void mh_stop(mh *h)
 	rt_arena_destroy(h->arena);
 }
 
+/* A pass, then the loop's idle turns that send its offers, one framework
+ * a turn, as the running master does. */
 void mh_allocate(mh *h)
 {
 	master_allocate(&h->m);
+	while (ev_is_active(&h->m.send_idle))
+		ev_invoke(h->loop, &h->m.send_idle, EV_IDLE);
 }
 
 /* ------------------------------------------------------------------ HTTP */
