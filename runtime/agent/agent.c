@@ -384,7 +384,10 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		a->metrics.registrations++;
 		rt_log(RT_INFO, "registered with master %s as agent %s", a->master_id, a->id);
 		ev_timer_stop(a->loop, &a->ping_timer);
-		ev_timer_set(&a->ping_timer, a->heartbeat_interval, a->heartbeat_interval);
+		/* The first PING at a random point of the interval: agents that
+		 * register together (after a master failover) must not ping the
+		 * master together for ever after. */
+		ev_timer_set(&a->ping_timer, rt_jitter(a->heartbeat_interval), a->heartbeat_interval);
 		ev_timer_start(a->loop, &a->ping_timer);
 		/* Everything unacknowledged goes again, oldest of each task first. */
 		for (a_task *t = a->tasks; t; t = t->next) {

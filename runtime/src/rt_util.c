@@ -61,16 +61,29 @@ double rt_wall_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void rt_uuid_random(uint8_t out[16])
+static void random_bytes(void *out, size_t len)
 {
 	size_t got = 0;
-	while (got < 16) {
-		ssize_t n = getrandom(out + got, 16 - got, 0);
+	while (got < len) {
+		ssize_t n = getrandom((uint8_t *)out + got, len - got, 0);
 		if (n < 0 && errno != EINTR)
 			abort();
 		if (n > 0)
 			got += (size_t)n;
 	}
+}
+
+double rt_jitter(double seconds)
+{
+	uint64_t r;
+	random_bytes(&r, sizeof r);
+	/* 53 random bits: a uniform double in [0, 1), then (0, seconds]. */
+	return seconds * (1.0 - (double)(r >> 11) / 9007199254740992.0);
+}
+
+void rt_uuid_random(uint8_t out[16])
+{
+	random_bytes(out, 16);
 	out[6] = (uint8_t)((out[6] & 0x0f) | 0x40);
 	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
 }

@@ -22,6 +22,10 @@ int64_t rt_mono_ns(void);
 /* Wall-clock seconds since the epoch, as Mesos's TaskStatus.timestamp. */
 double rt_wall_seconds(void);
 
+/* A random delay in (0, seconds], to spread periodic work that would
+ * otherwise start together (agents registering at once). */
+double rt_jitter(double seconds);
+
 /* 16 random bytes (version-4 uuid layout) and their canonical text. */
 void rt_uuid_random(uint8_t out[16]);
 void rt_uuid_format(const uint8_t uuid[16], char out[37]);

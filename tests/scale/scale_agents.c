@@ -360,7 +360,7 @@ static void handle_registered(e_agent *a, const Meso__Agent__Registered *r)
 	a->registered = true;
 	a->reconnect_delay = 0;
 	ev_timer_stop(s->loop, &a->ping);
-	ev_timer_set(&a->ping, a->heartbeat_interval, a->heartbeat_interval);
+	ev_timer_set(&a->ping, rt_jitter(a->heartbeat_interval), a->heartbeat_interval); /* as agent.c */
 	ev_timer_start(s->loop, &a->ping);
 	for (e_task *t = a->tasks; t; t = t->next) {
 		t->backoff = s->cfg.status_retry_seconds;
