@@ -51,12 +51,12 @@ a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id)
 	return t;
 }
 
-/* A new task record (STAGING) on the agent's list and map: the one place
- * that makes one. */
-static a_task *task_add(agent *a, const char *fw_id, const char *task_id)
+/* The one place that makes a task record. */
+a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 {
 	a_task *t = rt_xcalloc(1, sizeof *t);
 	t->agent = a;
+	t->sup_fd = -1;
 	t->fw_id = rt_xstrdup(fw_id);
 	t->id = rt_xstrdup(task_id);
 	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
@@ -73,7 +73,11 @@ void agent_task_forget(agent *a, a_task *t)
 	free(t->key);
 	ev_child_stop(a->loop, &t->child);
 	ev_timer_stop(a->loop, &t->kill_timer);
+	ev_io_stop(a->loop, &t->sup_watch);
+	if (t->sup_fd >= 0)
+		close(t->sup_fd);
 	agent_cgroups_destroy(t);
+	agent_checkpoint_task_remove(a, t);
 	while (t->updates) {
 		a_update *u = t->updates;
 		t->updates = u->next;
@@ -172,10 +176,29 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = u;
+	/* On disk before it leaves: an update the master may have seen is
+	 * never forgotten by a restart. */
+	agent_checkpoint_task(a, t);
 	if (t->updates == u) {
 		t->backoff = a->flags.retry_interval;
 		send_head(a, t, false);
 	}
+}
+
+void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
+                        size_t len)
+{
+	a_update *u = rt_xcalloc(1, sizeof *u);
+	memcpy(u->uuid, uuid, 16);
+	u->state = state;
+	u->len = len;
+	u->frame = rt_xmalloc(len);
+	memcpy(u->frame, frame, len);
+	a_update **pp = &t->updates;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = u;
+	t->backoff = a->flags.retry_interval;
 }
 
 void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message)
@@ -211,10 +234,13 @@ static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 	free(u);
 	a->metrics.updates_acked++;
 	if (t->updates) {
+		agent_checkpoint_task(a, t);
 		t->backoff = a->flags.retry_interval;
 		send_head(a, t, false);
 	} else if (rt_task_state_terminal(t->state) && t->pid == 0) {
 		agent_task_forget(a, t);
+	} else {
+		agent_checkpoint_task(a, t);
 	}
 }
 
@@ -240,7 +266,7 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 		       rt->framework_id->value);
 		return;
 	}
-	a_task *t = task_add(a, rt->framework_id->value, ti->task_id->value);
+	a_task *t = agent_task_add(a, rt->framework_id->value, ti->task_id->value);
 	t->info_len = mesos__v1__task_info__get_packed_size(ti);
 	t->info = rt_xmalloc(t->info_len);
 	mesos__v1__task_info__pack(ti, t->info);
@@ -259,7 +285,7 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
 	if (!t) {
 		/* Unknown here: say so with an update the framework can act on. */
-		t = task_add(a, k->framework_id->value, k->task_id->value);
+		t = agent_task_add(a, k->framework_id->value, k->task_id->value);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;
@@ -374,7 +400,12 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		if (!a->id || strcmp(a->id, msg->registered->agent_id->value) != 0) {
 			free(a->id);
 			a->id = rt_xstrdup(msg->registered->agent_id->value);
+			agent_checkpoint_agent(a);
+			for (a_task *t = a->tasks; t; t = t->next)
+				agent_checkpoint_task(a, t);
 		}
+		if (msg->registered->has_reregister_timeout_seconds)
+			a->master_reregister_timeout = msg->registered->reregister_timeout_seconds;
 		free(a->master_id);
 		a->master_id = rt_xstrdup(msg->registered->master_id);
 		if (msg->registered->has_heartbeat_interval_seconds && msg->registered->heartbeat_interval_seconds > 0)
@@ -556,6 +587,32 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->reconnect_timer.data = a->ping_timer.data = a->retry_timer.data = a;
 	ev_timer_start(loop, &a->retry_timer);
 	agent_executors_init(a);
+	/* Processes are adopted only within the boot that started them. */
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	if (f) {
+		if (fgets(a->boot_id, sizeof a->boot_id, f))
+			a->boot_id[strcspn(a->boot_id, "\n")] = '\0';
+		fclose(f);
+	}
+	return 0;
+}
+
+int agent_start(agent *a, const char *isolation, char *err, size_t errlen)
+{
+	int64_t t0 = rt_mono_ns();
+	agent_recover(a);
+	agent_cgroups_init(a, isolation);
+	agent_kill_leftovers(a);
+	a->recovery_done_ns = rt_mono_ns();
+	a->recovered_ns = a->recovery_done_ns - t0;
+	agent_gc_init(a);
+	return agent_connect(a, err, errlen);
+}
+
+int agent_connect(agent *a, char *err, size_t errlen)
+{
+	const agent_flags *flags = &a->flags;
+	struct ev_loop *loop = a->loop;
 	if (flags->zk) {
 		rt_zk_url url;
 		if (rt_zk_url_parse(flags->zk, &url, err, errlen) != 0)
@@ -581,6 +638,7 @@ void agent_shutdown(agent *a)
 	ev_timer_stop(a->loop, &a->reconnect_timer);
 	ev_timer_stop(a->loop, &a->ping_timer);
 	ev_timer_stop(a->loop, &a->retry_timer);
+	ev_timer_stop(a->loop, &a->gc_timer);
 	if (a->conn) {
 		rt_conn *c = a->conn;
 		a->conn = NULL;

@@ -40,6 +40,11 @@ typedef struct agent_flags {
 	double zk_session_timeout;
 	double executor_registration_timeout; /* seconds a custom executor has to SUBSCRIBE */
 	double executor_heartbeat_interval;   /* seconds between HEARTBEAT events to executors */
+	bool recover_cleanup;                 /* --recover=cleanup: kill the predecessor's tasks, new id */
+	double recovery_timeout;              /* seconds a task outlives its agent before its supervisor kills it */
+	double gc_delay;                      /* seconds a finished sandbox is kept (at most) */
+	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
+	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -65,7 +70,14 @@ typedef struct a_task {
 	char *id;
 	uint8_t *info; /* packed TaskInfo, reported on re-registration */
 	size_t info_len;
-	pid_t pid; /* process group leader; 0 once reaped or never started */
+	pid_t pid; /* process group leader; 0 once ended or never started */
+	uint64_t pid_start;
+	pid_t sup_pid; /* its supervisor (agent_supervisor.c), our child unless adopted */
+	uint64_t sup_start;
+	bool adopted;        /* recovered from a predecessor: watched through sup_fd */
+	int sup_fd;          /* pidfd of an adopted supervisor, or -1 */
+	ev_io sup_watch;     /* sup_fd readable: the supervisor ended */
+	char ckpt[PATH_MAX]; /* its checkpoint file, or "" (executor tasks are not checkpointed) */
 	ev_child child;
 	ev_timer kill_timer;
 	bool kill_requested;
@@ -94,7 +106,8 @@ typedef struct a_executor {
 	size_t fw_info_len;
 	char container_id[37];
 	char sandbox[PATH_MAX];
-	pid_t pid; /* process group leader; 0 once reaped */
+	pid_t pid;     /* process group leader; 0 once reaped */
+	pid_t sup_pid; /* its supervisor: our child, watched by ev_child */
 	ev_child child;
 	ev_timer kill_timer, register_timer;
 	double shutdown_grace;   /* seconds between SHUTDOWN and SIGKILL */
@@ -111,6 +124,9 @@ typedef struct agent_metrics {
 	uint64_t updates_sent, updates_retried, updates_acked;
 	uint64_t leftovers_killed;
 	uint64_t executors_launched, executor_calls, executor_events;
+	uint64_t checkpoints_written, checkpoint_failures;
+	uint64_t tasks_recovered, tasks_recovered_ended, checkpoints_corrupt;
+	uint64_t sandboxes_collected, output_bytes_lost;
 } agent_metrics;
 
 typedef enum { AGENT_CG_NONE, AGENT_CG_V1, AGENT_CG_V2 } agent_cg_kind;
@@ -151,11 +167,29 @@ typedef struct agent {
 	agent_metrics metrics;
 	agent_cgroups cg;
 	int64_t start_ns;
+	char boot_id[40];                 /* this boot of the host */
+	double master_reregister_timeout; /* the master's window for us, 0 while unknown */
+	int64_t ckpt_warned_ns;           /* last "cannot checkpoint" line */
+	ev_timer gc_timer;
+	bool reserve_held;                      /* meta/reserve exists: released on a full disk */
+	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 } agent;
 
 /* agent.c */
+/* Sets up the agent (no connection yet): flags, work_dir, HTTP port. */
 int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *err, size_t errlen);
+/* Recovers or cleans up what a predecessor on the same work_dir left
+ * (agent_recover.c), sets up cgroups and the sandbox collector, and connects
+ * to the master. 0, or -1 with err (the agent cannot start). */
+int agent_start(agent *a, const char *isolation, char *err, size_t errlen);
 void agent_shutdown(agent *a);
+/* A new task record (STAGING) on the agent's list and map. */
+a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id);
+/* Queues an update whose frame is already packed (a recovered one). */
+void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
+                        size_t len);
+/* Connects to the master (or starts following the leader with --zk). */
+int agent_connect(agent *a, char *err, size_t errlen);
 /* Queues a status update for a task (sent in order, retried until acked). */
 void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reason, const char *message);
 /* Queues an executor's status (its uuid is kept; agent_id, executor_id and
@@ -169,17 +203,30 @@ void agent_task_forget(agent *a, a_task *t);
 a_task *agent_task_find(agent *a, const char *fw_id, const char *task_id);
 
 /* agent_tasks.c */
-/* Kills what an earlier agent with the same work_dir left running. */
+/* Kills what an earlier agent with the same work_dir left running, except
+ * the supervisors and process groups of tasks this agent adopted. */
 void agent_kill_leftovers(agent *a);
+/* Watches a recovered task's supervisor (not our child) through a pidfd. */
+int agent_task_adopt(agent *a, a_task *t);
+/* A task's supervisor ended: reads its exit record and reports the task's
+ * end. known/status: the supervisor's own wait status when we are its
+ * parent (it mirrors the task's). */
+void agent_task_ended(agent *a, a_task *t, bool known, int status);
+/* The recovery timeout handed to new supervisors: --recovery_timeout, but
+ * short enough that a task is dead before the master offers its resources
+ * again (the master's re-registration window less the kill grace). */
+double agent_recovery_timeout(const agent *a);
 /* Starts a task's process; on failure queues TASK_FAILED. */
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
 void agent_task_kill(agent *a, a_task *t, double grace);
 /* In a forked child: sandbox, stdio files, environment (cmd's plus what
  * Mesos gives executors; MESOS_TASK_ID only when task_id), then exec of cmd.
- * t, when not NULL, is the task whose cgroups to join. Never returns. */
+ * t, when not NULL, is the task whose cgroups to join; out_fd and err_fd
+ * become its stdout and stderr. Never returns. */
 void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
-                      const char *executor_id, const char *task_id, double grace, const a_task *t);
+                      const char *executor_id, const char *task_id, double grace, const a_task *t, int out_fd,
+                      int err_fd);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -219,6 +266,94 @@ int agent_cgroups_enter(const a_task *t);
 bool agent_cgroups_oom(const a_task *t);
 /* Kills what is left in the task's cgroup(s) and removes them. */
 void agent_cgroups_destroy(a_task *t);
+
+/* agent_checkpoint.c: files under work_dir/meta. */
+enum { AGENT_CKPT_AGENT = 1, AGENT_CKPT_TASK = 2 };
+/* A task's exit as its supervisor records it: one text line with a CRC,
+ * written over a record of this size made when the task started. */
+#define AGENT_EXIT_RECORD_LEN 160
+typedef struct agent_exit_record {
+	int wait_status;             /* waitpid's status of the task */
+	bool oom;                    /* its cgroup's OOM killer struck */
+	bool recovery_timeout;       /* killed because no agent came back in time */
+	uint64_t out_lost, err_lost; /* bytes of stdout/stderr the disk did not take */
+} agent_exit_record;
+/* One unacknowledged update of a task checkpoint. */
+typedef struct agent_ckpt_update {
+	uint8_t uuid[16];
+	Mesos__V1__TaskState state;
+	uint8_t *frame; /* packed AgentMessage{STATUS_UPDATE} */
+	size_t len;
+} agent_ckpt_update;
+/* A decoded and checked task checkpoint. */
+typedef struct agent_task_ckpt {
+	Meso__Agent__TaskCheckpoint *msg;
+	char *task_id; /* from its TaskInfo */
+	agent_ckpt_update *updates;
+	size_t n_updates;
+} agent_task_ckpt;
+uint32_t agent_crc32(const uint8_t *p, size_t n);
+/* Appends header + message to out. */
+void agent_ckpt_pack(uint32_t kind, const ProtobufCMessage *msg, rt_buf *out);
+/* Checks header, kind, length and CRC, then unpacks; NULL with why. */
+ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t kind,
+                                    const ProtobufCMessageDescriptor *desc, char *why, size_t whylen);
+/* Write to PATH.tmp, fsync, rename, fsync the folder. 0, or -1 with errno. */
+int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen);
+int agent_ckpt_read_file(const char *path, rt_buf *out, char *why, size_t whylen);
+/* Decodes a task checkpoint and checks what recovery relies on (ids, an
+ * absolute sandbox, sane pids, updates of this task). 0, or -1 with why. */
+int agent_task_ckpt_decode(const uint8_t *data, size_t len, agent_task_ckpt *c, char *why, size_t whylen);
+void agent_task_ckpt_free(agent_task_ckpt *c);
+/* The record's line (with its CRC and newline); its length, 0 if too small. */
+size_t agent_exit_record_format(const agent_exit_record *r, char *buf, size_t len);
+/* 1: a record; 0: still "running" (no exit yet); -1: damaged, with why. */
+int agent_exit_record_parse(const char *buf, size_t len, agent_exit_record *r, char *why, size_t whylen);
+void agent_checkpoint_agent(agent *a);
+/* Sets t->ckpt from its framework and sandbox (and makes its folder). */
+int agent_checkpoint_task_path(agent *a, a_task *t);
+void agent_exit_record_path(const a_task *t, char *out, size_t len);
+/* Writes t's checkpoint (a failure is logged and counted, not fatal). */
+void agent_checkpoint_task(agent *a, a_task *t);
+void agent_checkpoint_task_remove(agent *a, a_task *t);
+
+/* agent_supervisor.c */
+typedef struct agent_spawn_spec {
+	const char *sandbox;
+	const Mesos__V1__CommandInfo *cmd;
+	const char *fw_id, *executor_id, *task_id; /* task_id NULL for an executor */
+	double grace;
+	const a_task *task;      /* whose cgroups the process joins, or NULL */
+	const char *record;      /* exit record path, or NULL */
+	double recovery_timeout; /* seconds the process outlives the agent */
+} agent_spawn_spec;
+/* Starts a supervisor and, under it, the process (own session and process
+ * group, stdout/stderr through the supervisor into the sandbox). Sets the
+ * supervisor's pid (our child) and the process's. 0, or -1 with err. */
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, char *err, size_t errlen);
+/* main() of `meso-agent --supervise ...` (what agent_spawn executes). */
+int agent_supervise_main(int argc, char **argv);
+int agent_pidfd_open(pid_t pid);
+/* Whether pid is a live (not zombie) process; its start time (clock ticks
+ * since boot, /proc/PID/stat field 22) in *start. */
+bool agent_proc_alive(pid_t pid, uint64_t *start);
+/* Whether pid is alive and started at start (0: any). */
+bool agent_proc_is(pid_t pid, uint64_t start);
+
+/* agent_recover.c */
+/* Reads the checkpoints (--recover=reconnect): the agent's id, its tasks,
+ * adopting those whose supervisor still runs and reporting the others' end;
+ * or, with --recover=cleanup, forgets them. */
+void agent_recover(agent *a);
+
+/* agent_gc.c: finished sandboxes, disk pressure, the disk reserve. */
+void agent_gc_init(agent *a);
+/* One collection now (also what the timer runs). */
+void agent_gc_run(agent *a);
+/* Frees the reserve file on a full disk; true if there was one. */
+bool agent_gc_release_reserve(agent *a);
+/* Removes a file or a folder with everything in it. 0, or -1. */
+int agent_remove_tree(const char *path);
 
 /* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);

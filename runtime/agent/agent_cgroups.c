@@ -179,7 +179,16 @@ static void cgroup_clear(const char *dir)
 	rmdir(dir);
 }
 
-static void clear_children(const char *base)
+/* Whether a recovered task owns that cgroup (then it stays). */
+static bool adopted_cgroup(const agent *a, const char *dir)
+{
+	for (const a_task *t = a->tasks; t; t = t->next)
+		if (strcmp(t->cg_mem, dir) == 0 || strcmp(t->cg_cpu, dir) == 0)
+			return true;
+	return false;
+}
+
+static void clear_children(const agent *a, const char *base)
 {
 	DIR *d = opendir(base);
 	if (!d)
@@ -190,6 +199,8 @@ static void clear_children(const char *base)
 			continue;
 		char dir[PATH_MAX + 256];
 		snprintf(dir, sizeof dir, "%s/%s", base, e->d_name);
+		if (adopted_cgroup(a, dir))
+			continue;
 		rt_log(RT_WARN, "removing cgroup %s left by an earlier agent", dir);
 		cgroup_clear(dir);
 	}
@@ -207,9 +218,9 @@ void agent_cgroups_init(agent *a, const char *mode)
 		rt_log(RT_WARN, "no usable cgroups (v2 memory+cpu controllers, or writable v1 memory and cpu "
 		                "hierarchies): task limits are not enforced");
 	if (a->cg.kind != AGENT_CG_NONE) {
-		clear_children(a->cg.mem_base);
+		clear_children(a, a->cg.mem_base);
 		if (a->cg.kind == AGENT_CG_V1)
-			clear_children(a->cg.cpu_base);
+			clear_children(a, a->cg.cpu_base);
 	}
 }
 

@@ -7,7 +7,8 @@
  * events on that stream. Its UPDATE calls go through the agent's status
  * update manager (agent.c) to the framework; the framework's acknowledgement
  * comes back as ACKNOWLEDGED. Executors run without cgroups (process groups
- * only).
+ * only), each under a supervisor (agent_supervisor.c) whose exit status is
+ * the executor's; they are not recovered by a restarted agent.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -212,16 +213,20 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 		snprintf(msg, len, "Cannot create sandbox %.200s: %s", e->sandbox, strerror(errno));
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(msg, len, "fork: %s", strerror(errno));
+	/* Under a supervisor like a task's, so that it does not outlive an
+	 * agent that never comes back (executors are not recovered). */
+	agent_spawn_spec spec = {.sandbox = e->sandbox,
+	                         .cmd = ei->command,
+	                         .fw_id = e->fw_id,
+	                         .executor_id = e->id,
+	                         .grace = e->shutdown_grace,
+	                         .recovery_timeout = agent_recovery_timeout(a)};
+	pid_t sup, pid;
+	if (agent_spawn(a, &spec, &sup, &pid, msg, len) != 0)
 		return -1;
-	}
-	if (pid == 0)
-		agent_exec_child(a, e->sandbox, ei->command, e->fw_id, e->id, NULL, e->shutdown_grace, NULL);
-	setpgid(pid, pid);
 	e->pid = pid;
-	ev_child_set(&e->child, pid, 0);
+	e->sup_pid = sup;
+	ev_child_set(&e->child, sup, 0);
 	ev_child_start(a->loop, &e->child);
 	ev_timer_set(&e->register_timer, a->flags.executor_registration_timeout, 0.);
 	ev_timer_start(a->loop, &e->register_timer);

@@ -27,6 +27,9 @@ static void serve_state(agent *a, rt_http_session *s)
 	json_object_set_new(root, "work_dir", json_string(a->work_dir));
 	json_object_set_new(root, "resources", json_string(rt_resources_text(a->parser, &a->total, text, sizeof text)));
 	json_object_set_new(root, "isolation", json_string(agent_cgroups_name(a)));
+	json_object_set_new(root, "recover", json_string(a->flags.recover_cleanup ? "cleanup" : "reconnect"));
+	json_object_set_new(root, "recovery_seconds", json_real((double)a->recovered_ns / 1e9));
+	json_object_set_new(root, "recovery_timeout", json_real(agent_recovery_timeout(a)));
 	json_t *tasks = json_array();
 	for (a_task *t = a->tasks; t; t = t->next) {
 		size_t pending = 0;
@@ -37,6 +40,8 @@ static void serve_state(agent *a, rt_http_session *s)
 		json_object_set_new(j, "framework_id", json_string(t->fw_id));
 		json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
 		json_object_set_new(j, "pid", json_integer(t->pid));
+		json_object_set_new(j, "supervisor_pid", json_integer(t->sup_pid));
+		json_object_set_new(j, "recovered", json_boolean(t->adopted));
 		json_object_set_new(j, "sandbox", json_string(t->sandbox));
 		json_object_set_new(j, "unacknowledged_updates", json_integer((json_int_t)pending));
 		if (t->exec)
@@ -131,6 +136,25 @@ static void serve_metrics(agent *a, rt_http_session *s)
 	              "# HELP meso_agent_leftovers_killed_total Processes of an earlier run killed at start.\n"
 	              "# TYPE meso_agent_leftovers_killed_total counter\nmeso_agent_leftovers_killed_total %llu\n",
 	              (unsigned long long)x->leftovers_killed);
+	rt_buf_printf(&b,
+	              "# HELP meso_agent_recovered_tasks_total Tasks taken over from a killed agent at start, by "
+	              "outcome.\n"
+	              "# TYPE meso_agent_recovered_tasks_total counter\n"
+	              "meso_agent_recovered_tasks_total{outcome=\"running\"} %llu\n"
+	              "meso_agent_recovered_tasks_total{outcome=\"ended\"} %llu\n"
+	              "# HELP meso_agent_checkpoints_total Checkpoint files, by outcome.\n"
+	              "# TYPE meso_agent_checkpoints_total counter\n"
+	              "meso_agent_checkpoints_total{outcome=\"written\"} %llu\n"
+	              "meso_agent_checkpoints_total{outcome=\"failed\"} %llu\n"
+	              "meso_agent_checkpoints_total{outcome=\"corrupt\"} %llu\n"
+	              "# HELP meso_agent_sandboxes_collected_total Finished sandboxes removed.\n"
+	              "# TYPE meso_agent_sandboxes_collected_total counter\nmeso_agent_sandboxes_collected_total %llu\n"
+	              "# HELP meso_agent_output_bytes_lost_total Task output the disk did not take.\n"
+	              "# TYPE meso_agent_output_bytes_lost_total counter\nmeso_agent_output_bytes_lost_total %llu\n",
+	              (unsigned long long)x->tasks_recovered, (unsigned long long)x->tasks_recovered_ended,
+	              (unsigned long long)x->checkpoints_written, (unsigned long long)x->checkpoint_failures,
+	              (unsigned long long)x->checkpoints_corrupt, (unsigned long long)x->sandboxes_collected,
+	              (unsigned long long)x->output_bytes_lost);
 	rt_http_reply(s, 200, "text/plain; version=0.0.4", b.data, b.len, NULL);
 	rt_buf_free(&b);
 }

@@ -28,6 +28,9 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 int main(int argc, char **argv)
 {
+	/* The same program supervises each task (agent_supervisor.c). */
+	if (argc > 1 && strcmp(argv[1], "--supervise") == 0)
+		return agent_supervise_main(argc, argv);
 	agent_flags f = {
 	        .master = NULL,
 	        .ip = "127.0.0.1",
@@ -45,8 +48,12 @@ int main(int argc, char **argv)
 	        .zk_session_timeout = 10.0,
 	        .executor_registration_timeout = 60.0,
 	        .executor_heartbeat_interval = 15.0,
+	        .recovery_timeout = 900.0,
+	        .gc_delay = 7 * 86400.0,
+	        .gc_disk_headroom = 0.1,
+	        .disk_watch_interval = 60.0,
 	};
-	const char *log_level = "info", *isolation = "auto";
+	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
 	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required unless --zk)"},
@@ -69,6 +76,19 @@ int main(int argc, char **argv)
 	         "first retry of an unacknowledged update, seconds (doubles)"},
 	        {"status_retry_max", RT_FLAG_DOUBLE, &f.retry_max, "longest interval between retries, seconds"},
 	        {"master_timeout", RT_FLAG_DOUBLE, &f.master_timeout, "seconds of master silence before reconnecting"},
+	        {"recover", RT_FLAG_STRING, &recover,
+	         "reconnect: take over the tasks a killed agent on this work_dir left (its id, running tasks, "
+	         "unacknowledged updates); cleanup: kill them and register as a new agent"},
+	        {"recovery_timeout", RT_FLAG_DOUBLE, &f.recovery_timeout,
+	         "seconds a task outlives its agent before its supervisor kills it (capped by the master's "
+	         "--agent_reregister_timeout less --kill_grace and 1 s)"},
+	        {"gc_delay", RT_FLAG_DOUBLE, &f.gc_delay,
+	         "seconds a finished sandbox is kept at most (less as the disk fills: see --gc_disk_headroom)"},
+	        {"gc_disk_headroom", RT_FLAG_DOUBLE, &f.gc_disk_headroom,
+	         "fraction of the disk kept free: a finished sandbox goes after gc_delay * max(0, 1 - "
+	         "headroom - usage)"},
+	        {"disk_watch_interval", RT_FLAG_DOUBLE, &f.disk_watch_interval,
+	         "seconds between disk usage checks and sandbox collections"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
@@ -81,6 +101,17 @@ int main(int argc, char **argv)
 	}
 	if ((!f.master && !f.zk) || !f.work_dir) {
 		fprintf(stderr, "meso-agent: --master (or --zk) and --work_dir are required (see --help)\n");
+		return 2;
+	}
+	if (strcmp(recover, "reconnect") != 0 && strcmp(recover, "cleanup") != 0) {
+		fprintf(stderr, "meso-agent: --recover must be reconnect or cleanup\n");
+		return 2;
+	}
+	f.recover_cleanup = strcmp(recover, "cleanup") == 0;
+	if (f.recovery_timeout < 0 || f.gc_delay < 0 || f.gc_disk_headroom < 0 || f.gc_disk_headroom > 1 ||
+	    f.disk_watch_interval <= 0) {
+		fprintf(stderr, "meso-agent: --recovery_timeout and --gc_delay must be >= 0, --gc_disk_headroom in "
+		                "[0, 1], --disk_watch_interval > 0\n");
 		return 2;
 	}
 	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0 ||
@@ -104,8 +135,10 @@ int main(int argc, char **argv)
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
-	agent_cgroups_init(&a, isolation);
-	agent_kill_leftovers(&a);
+	if (agent_start(&a, isolation, err, sizeof err) != 0) {
+		rt_log(RT_ERROR, "%s", err);
+		return 1;
+	}
 	int port = rt_http_server_port(a.http);
 	char path[PATH_MAX + 16], text[32];
 	snprintf(path, sizeof path, "%s/agent.port", a.work_dir);
@@ -124,8 +157,11 @@ int main(int argc, char **argv)
 	ev_signal_start(loop, &sigterm);
 	ev_signal_start(loop, &sigint);
 	ev_run(loop, 0);
-	/* A stopped agent takes its tasks with it; a killed one leaves them to
-	 * the next agent on this work_dir, which kills them at start. */
+	/* A stopped agent takes its tasks with it (and forgets their
+	 * checkpoints); a killed one leaves them to the next agent on this
+	 * work_dir, which adopts them (--recover=reconnect), and to their
+	 * supervisors, which kill them after --recovery_timeout if no agent
+	 * comes back. */
 	for (a_task *t = a.tasks; t; t = t->next)
 		if (t->pid > 0)
 			kill(-t->pid, SIGKILL);

@@ -1,10 +1,13 @@
 /*
  * agent_tasks.c — the agent's processes. Each task runs `/bin/sh -c CMD` (or
  * CMD with its arguments when shell is false) as the leader of its own
- * process group, in a sandbox directory holding its stdout and stderr files,
- * with MESO_AGENT_WORK_DIR in its environment so that a later agent on the
- * same work_dir can find and kill what this one left behind. Children are
- * reaped with ev_child; kills are TERM to the group, then KILL after a grace
+ * session and process group, under a supervisor of its own
+ * (agent_supervisor.c), in a sandbox directory holding its stdout and
+ * stderr files, with MESO_AGENT_WORK_DIR in its environment so that a later
+ * agent on the same work_dir can find what this one left behind. The
+ * supervisor is our child (ev_child), or, after a restart, a process we
+ * adopted (a pidfd); either way its end is the task's, read from the exit
+ * record it leaves. Kills are TERM to the group, then KILL after a grace
  * period. Limits are enforced by agent_cgroups.c where cgroups are usable.
  */
 #define _GNU_SOURCE
@@ -50,6 +53,45 @@ static bool proc_has_env(pid_t pid, const char *marker)
 	return found;
 }
 
+/* The session and process group of a process (fields 5 and 6 of
+ * /proc/PID/stat), or -1. */
+static int proc_group(pid_t pid, pid_t *pgrp, pid_t *session)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	int ppid, pg, sid;
+	char st;
+	if (!p || sscanf(p + 1, " %c %d %d %d", &st, &ppid, &pg, &sid) != 4)
+		return -1;
+	*pgrp = pg;
+	*session = sid;
+	return 0;
+}
+
+/* Whether pid belongs to a task this agent runs: its supervisor, or in the
+ * task's session or process group. */
+static bool adopted_process(agent *a, pid_t pid)
+{
+	pid_t pg = -1, sid = -1;
+	proc_group(pid, &pg, &sid);
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (t->sup_pid > 0 && pid == t->sup_pid)
+			return true;
+		if (t->pid > 0 && (pid == t->pid || pg == t->pid || sid == t->pid))
+			return true;
+	}
+	return false;
+}
+
 void agent_kill_leftovers(agent *a)
 {
 	char marker[PATH_MAX + 32];
@@ -65,7 +107,8 @@ void agent_kill_leftovers(agent *a)
 			long pid = strtol(e->d_name, &end, 10);
 			if (*end || pid <= 1 || pid == getpid())
 				continue;
-			if (proc_has_env((pid_t)pid, marker) && kill((pid_t)pid, SIGKILL) == 0) {
+			if (proc_has_env((pid_t)pid, marker) && !adopted_process(a, (pid_t)pid) &&
+			    kill((pid_t)pid, SIGKILL) == 0) {
 				rt_log(RT_WARN, "killed process %ld left behind by an earlier agent on %s", pid,
 				       a->work_dir);
 				a->metrics.leftovers_killed++;
@@ -88,19 +131,11 @@ void agent_sanitize(const char *in, char *out, size_t len)
 		out[0] = '_';
 }
 
-static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+static void report_end(agent *a, a_task *t, int status, const agent_exit_record *rec, const char *note)
 {
-	a_task *t = w->data;
-	agent *a = t->agent;
-	int status = w->rstatus;
-	ev_child_stop(loop, w);
-	ev_timer_stop(loop, &t->kill_timer);
-	/* Whatever the task left in its group goes with it. */
-	kill(-t->pid, SIGKILL);
-	t->pid = 0;
-	bool oom = agent_cgroups_oom(t);
-	agent_cgroups_destroy(t);
-	char msg[128];
+	char msg[512];
 	Mesos__V1__TaskState state;
 	int reason = -1;
 	if (WIFEXITED(status)) {
@@ -114,7 +149,14 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	if (t->kill_requested) {
 		state = MESOS__V1__TASK_STATE__TASK_KILLED;
 		reason = -1;
-	} else if (oom) {
+	} else if (rec && rec->recovery_timeout) {
+		char more[sizeof msg];
+		memcpy(more, msg, sizeof more);
+		snprintf(msg, sizeof msg,
+		         "Killed by its supervisor: no agent came back within the recovery timeout (%.200s)", more);
+		state = MESOS__V1__TASK_STATE__TASK_FAILED;
+		reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
+	} else if (rec && rec->oom) {
 		char more[sizeof msg];
 		memcpy(more, msg, sizeof more);
 		snprintf(msg, sizeof msg, "Memory limit exceeded: the OOM killer ended the task (%.60s)", more);
@@ -123,12 +165,117 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	} else if (state == MESOS__V1__TASK_STATE__TASK_FAILED) {
 		reason = MESOS__V1__TASK_STATUS__REASON__REASON_COMMAND_EXECUTOR_FAILED;
 	}
+	size_t n = strlen(msg);
+	if (rec && (rec->out_lost || rec->err_lost)) {
+		/* A full disk never loses output without a trace. */
+		snprintf(msg + n, sizeof msg - n, "; output lost to a full disk: %llu bytes of stdout, %llu of stderr",
+		         (unsigned long long)rec->out_lost, (unsigned long long)rec->err_lost);
+		a->metrics.output_bytes_lost += rec->out_lost + rec->err_lost;
+		n = strlen(msg);
+	}
+	if (note)
+		snprintf(msg + n, sizeof msg - n, "; %s", note);
 	if (t->fw_gone) {
 		rt_log(RT_INFO, "task %s of removed framework %s ended: %s", t->id, t->fw_id, msg);
 		agent_task_forget(a, t);
 		return;
 	}
 	agent_task_update(a, t, state, reason, msg);
+}
+
+void agent_task_ended(agent *a, a_task *t, bool known, int status)
+{
+	ev_child_stop(a->loop, &t->child);
+	ev_timer_stop(a->loop, &t->kill_timer);
+	ev_io_stop(a->loop, &t->sup_watch);
+	if (t->sup_fd >= 0)
+		close(t->sup_fd);
+	t->sup_fd = -1;
+	/* Whatever the task left in its group goes with it (the supervisor
+	 * did this already unless it was killed itself). */
+	if (t->pid > 0 && agent_proc_is(t->pid, t->pid_start))
+		kill(-t->pid, SIGKILL);
+	t->pid = 0;
+	t->sup_pid = 0;
+	char path[PATH_MAX], why[128];
+	agent_exit_record_path(t, path, sizeof path);
+	rt_buf b;
+	rt_buf_init(&b);
+	agent_exit_record rec;
+	int got = -1;
+	if (path[0] && agent_ckpt_read_file(path, &b, why, sizeof why) == 0)
+		got = agent_exit_record_parse((const char *)b.data, b.len, &rec, why, sizeof why);
+	rt_buf_free(&b);
+	agent_cgroups_destroy(t);
+	if (got == 1) {
+		report_end(a, t, rec.wait_status, &rec, NULL);
+	} else if (known) {
+		report_end(a, t, status, NULL,
+		           path[0] ? "the task's exit record is missing; its status is its supervisor's" : NULL);
+	} else {
+		/* Neither record nor parent: the end is certain, its cause is not. */
+		rt_log(RT_WARN, "task %s ended while no agent watched it and left no exit record", t->id);
+		if (t->fw_gone) {
+			agent_task_forget(a, t);
+			return;
+		}
+		agent_task_update(
+		        a, t, t->kill_requested ? MESOS__V1__TASK_STATE__TASK_KILLED : MESOS__V1__TASK_STATE__TASK_LOST,
+		        MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_RESTARTED,
+		        "The task ended while the agent was down and its exit status was not recorded");
+	}
+}
+
+static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	a_task *t = w->data;
+	ev_child_stop(loop, w);
+	agent_task_ended(t->agent, t, true, w->rstatus);
+}
+
+static void sup_watch_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	a_task *t = w->data;
+	agent_task_ended(t->agent, t, false, 0);
+}
+
+int agent_task_adopt(agent *a, a_task *t)
+{
+	ev_child_init(&t->child, child_cb, 0, 0);
+	ev_timer_init(&t->kill_timer, kill_timer_cb, 1., 0.);
+	t->child.data = t->kill_timer.data = t;
+	int fd = agent_pidfd_open(t->sup_pid);
+	if (fd < 0 || !agent_proc_is(t->sup_pid, t->sup_start)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	t->sup_fd = fd;
+	t->adopted = true;
+	ev_io_init(&t->sup_watch, sup_watch_cb, fd, EV_READ);
+	t->sup_watch.data = t;
+	ev_io_start(a->loop, &t->sup_watch);
+	/* Tells the supervisor it has an agent again (it stops its recovery
+	 * clock and watches us instead). */
+	kill(t->sup_pid, SIGUSR1);
+	if (t->kill_requested && t->pid > 0) {
+		/* A kill was under way: finish it. */
+		kill(-t->pid, SIGTERM);
+		ev_timer_set(&t->kill_timer, a->flags.kill_grace > 0 ? a->flags.kill_grace : 0.001, 0.);
+		ev_timer_start(a->loop, &t->kill_timer);
+	}
+	return 0;
+}
+
+double agent_recovery_timeout(const agent *a)
+{
+	double r = a->flags.recovery_timeout;
+	if (a->master_reregister_timeout > 0) {
+		double w = a->master_reregister_timeout - a->flags.kill_grace - 1.0;
+		if (w < r)
+			r = w > 0 ? w : 0;
+	}
+	return r;
 }
 
 static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -156,19 +303,19 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 /* In the child, after fork: only async-signal-safe-enough calls (the agent
  * is single-threaded, so setenv is fine here). Never returns. */
 void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
-                      const char *executor_id, const char *task_id, double grace_s, const a_task *t)
+                      const char *executor_id, const char *task_id, double grace_s, const a_task *t, int out, int err)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
-	setpgid(0, 0);
+	/* Its own session: the leader of its process group, out of reach of
+	 * the terminal's signals, and a key that finds its descendants. */
+	setsid();
 	if (chdir(sandbox) != 0)
 		_exit(126);
 	int in = open("/dev/null", O_RDONLY);
-	int out = open("stdout", O_WRONLY | O_CREAT | O_APPEND, 0644);
-	int err = open("stderr", O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (in < 0 || out < 0 || err < 0)
 		_exit(126);
 	dup2(in, 0);
@@ -261,23 +408,37 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
 		return;
 	}
+	if (agent_checkpoint_task_path(a, t) != 0)
+		rt_log(RT_ERROR,
+		       "task %s: cannot make its checkpoint folder under %s/meta: it will not survive an "
+		       "agent restart",
+		       t->id, a->work_dir);
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_STARTING, -1, NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "fork: %s", strerror(errno));
+	char record[PATH_MAX], err[256];
+	agent_exit_record_path(t, record, sizeof record);
+	agent_spawn_spec spec = {.sandbox = t->sandbox,
+	                         .cmd = ti->command,
+	                         .fw_id = t->fw_id,
+	                         .executor_id = t->id,
+	                         .task_id = t->id,
+	                         .grace = a->flags.kill_grace,
+	                         .task = t,
+	                         .record = record[0] ? record : NULL,
+	                         .recovery_timeout = agent_recovery_timeout(a)};
+	pid_t sup, pid;
+	if (agent_spawn(a, &spec, &sup, &pid, err, sizeof err) != 0) {
 		agent_cgroups_destroy(t);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
-		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, err);
 		return;
 	}
-	if (pid == 0)
-		agent_exec_child(a, t->sandbox, ti->command, t->fw_id, t->id, t->id, a->flags.kill_grace, t);
-	/* Also here, so that a kill right after fork finds the group. */
-	setpgid(pid, pid);
 	t->pid = pid;
-	ev_child_set(&t->child, pid, 0);
+	t->sup_pid = sup;
+	agent_proc_alive(pid, &t->pid_start);
+	agent_proc_alive(sup, &t->sup_start);
+	ev_child_set(&t->child, sup, 0);
 	ev_child_start(a->loop, &t->child);
-	rt_log(RT_INFO, "launched task %s of framework %s as process %d in %s", t->id, t->fw_id, (int)pid, t->sandbox);
+	rt_log(RT_INFO, "launched task %s of framework %s as process %d (supervisor %d) in %s", t->id, t->fw_id,
+	       (int)pid, (int)sup, t->sandbox);
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
 }

@@ -829,16 +829,26 @@ static void heartbeat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		master_send_event(m, fw, &ev);
 }
 
+/* Two clocks per agent: a connected agent silent for --agent_timeout is
+ * disconnected; a disconnected one that has not re-registered within
+ * --agent_reregister_timeout is removed and its tasks are lost. */
 static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	master *m = w->data;
 	int64_t now = rt_mono_ns();
 	int64_t limit = (int64_t)(m->flags.agent_timeout * 1e9);
+	int64_t window = (int64_t)(m->flags.agent_reregister_timeout * 1e9);
 	for (m_agent *a = m->agents, *next; a; a = next) {
 		next = a->next;
-		if (now - a->last_seen_ns > limit) {
-			char why[96];
+		char why[96];
+		if (a->conn && now - a->last_seen_ns > limit) {
 			snprintf(why, sizeof why, "no heartbeat for %.1f s", m->flags.agent_timeout);
+			master_agent_hangup(a, why);
+			master_agent_disconnected(m, a, why);
+		}
+		if (!a->conn && now - a->disconnected_ns >= window) {
+			snprintf(why, sizeof why, "did not re-register within %.1f s of its disconnection",
+			         m->flags.agent_reregister_timeout);
 			master_agent_remove(m, a, why);
 		}
 	}
@@ -881,6 +891,8 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	m->send_idle.data = m;
 	ev_timer_init(&m->heartbeat_timer, heartbeat_cb, flags->heartbeat_interval, flags->heartbeat_interval);
 	double check = flags->agent_timeout / 4 < 1.0 ? flags->agent_timeout / 4 : 1.0;
+	if (flags->agent_reregister_timeout > 0 && flags->agent_reregister_timeout / 4 < check)
+		check = flags->agent_reregister_timeout / 4;
 	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
 	m->alloc_timer.data = m->alloc_soon.data = m->heartbeat_timer.data = m->agent_check_timer.data = m;
 	if (!flags->zk)

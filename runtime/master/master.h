@@ -29,10 +29,11 @@ typedef struct master_flags {
 	const char *ip;
 	int port;
 	const char *work_dir;
-	double allocation_interval; /* seconds */
-	double offer_timeout;       /* seconds; 0: never */
-	double agent_timeout;       /* seconds without a ping before an agent is lost */
-	double heartbeat_interval;  /* seconds between HEARTBEAT events */
+	double allocation_interval;      /* seconds */
+	double offer_timeout;            /* seconds; 0: never */
+	double agent_timeout;            /* seconds without a frame before a connected agent counts as disconnected */
+	double agent_reregister_timeout; /* seconds a disconnected agent keeps its id and tasks */
+	double heartbeat_interval;       /* seconds between HEARTBEAT events */
 	const char *hostname;
 	const char *zk;                        /* zk://host:port,.../path, or NULL: lead at once */
 	double zk_session_timeout;             /* seconds */
@@ -121,6 +122,7 @@ struct m_agent {
 	ac_agent_id ac;
 	rt_conn *conn; /* NULL while disconnected */
 	int64_t last_seen_ns;
+	int64_t disconnected_ns; /* when conn became NULL: its re-registration window starts */
 	int64_t registered_ns;
 	ac_resources total;
 	char *attributes;           /* Mesos's text form, for alloccore and /state */
@@ -339,6 +341,9 @@ bool master_agent_send(master *m, m_agent *a, const Meso__Agent__AgentMessage *m
 void master_agent_hangup(m_agent *a, const char *why);
 /* Agent lost or gone: its tasks are LOST to their frameworks. */
 void master_agent_remove(master *m, m_agent *a, const char *why);
+/* The agent lost its connection: deactivated (no offers, its tasks stay
+ * charged) until it re-registers or --agent_reregister_timeout passes. */
+void master_agent_disconnected(master *m, m_agent *a, const char *why);
 /* TEARDOWN or failover timeout: kills the tasks (TASK_KILLED in its
  * completed tasks) and moves the framework to the completed ones. */
 void master_fw_remove(master *m, m_fw *fw, const char *why);

@@ -24,8 +24,6 @@ static m_agent *agent_of_conn(rt_conn *c)
 	return rt_conn_data(c);
 }
 
-static void agent_disconnected(master *m, m_agent *a, const char *why);
-
 static void send_simple(master *m, m_agent *a, Meso__Agent__AgentMessage__Type type)
 {
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -220,7 +218,7 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	m_agent *before = agent_of_conn(c);
 	if (before && before != a) {
 		before->conn = NULL;
-		agent_disconnected(m, before, "its connection registered another agent");
+		master_agent_disconnected(m, before, "its connection registered another agent");
 	}
 	a->conn = c;
 	rt_conn_set_data(c, a);
@@ -255,6 +253,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	r.master_id = m->id;
 	r.has_heartbeat_interval_seconds = true;
 	r.heartbeat_interval_seconds = m->flags.agent_timeout / 5;
+	r.has_reregister_timeout_seconds = true;
+	r.reregister_timeout_seconds = m->flags.agent_reregister_timeout;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED;
 	msg.registered = &r;
 	master_agent_send(m, a, &msg);
@@ -427,10 +427,13 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 	meso__agent__agent_message__free_unpacked(msg, NULL);
 }
 
-static void agent_disconnected(master *m, m_agent *a, const char *why)
+void master_agent_disconnected(master *m, m_agent *a, const char *why)
 {
-	rt_log(RT_WARN, "agent %s disconnected (%s); removed unless it re-registers within %.1f s", a->id, why,
-	       m->flags.agent_timeout);
+	a->disconnected_ns = rt_mono_ns();
+	rt_log(RT_WARN,
+	       "agent %s disconnected (%s); its tasks are kept, and it is removed unless it re-registers "
+	       "within %.1f s (--agent_reregister_timeout)",
+	       a->id, why, m->flags.agent_reregister_timeout);
 	/* Mesos deactivates a disconnected agent: its offers are rescinded
 	 * and no new ones are made; what its tasks hold stays charged. */
 	ac_err err;
@@ -445,7 +448,7 @@ static void on_close(rt_conn *c, const char *why, void *ud)
 	m_agent *a = agent_of_conn(c);
 	if (a) {
 		a->conn = NULL;
-		agent_disconnected(ud, a, why);
+		master_agent_disconnected(ud, a, why);
 	}
 }
 

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	        .allocation_interval = 1.0,
 	        .offer_timeout = 0,
 	        .agent_timeout = 15.0,
+	        .agent_reregister_timeout = 600.0,
 	        .heartbeat_interval = 5.0,
 	        .hostname = NULL,
 	        .zk = NULL,
@@ -45,7 +46,9 @@ int main(int argc, char **argv)
 	        {"offer_timeout", RT_FLAG_DOUBLE, &f.offer_timeout,
 	         "seconds before an unanswered offer is rescinded (0: never)"},
 	        {"agent_timeout", RT_FLAG_DOUBLE, &f.agent_timeout,
-	         "seconds without a heartbeat before an agent is lost"},
+	         "seconds without a frame from a connected agent before it counts as disconnected"},
+	        {"agent_reregister_timeout", RT_FLAG_DOUBLE, &f.agent_reregister_timeout,
+	         "seconds a disconnected agent keeps its id and tasks; then it is removed and its tasks are lost"},
 	        {"heartbeat_interval", RT_FLAG_DOUBLE, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
 	        {"zk", RT_FLAG_STRING, &f.zk,
 	         "zk://HOST:PORT[,HOST:PORT...]/PATH: elect the leader among masters (default: lead at once)"},
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||
-	    f.port > 65535 || f.zk_session_timeout <= 0 || f.framework_recovery_timeout <= 0) {
+	    f.port > 65535 || f.zk_session_timeout <= 0 || f.framework_recovery_timeout <= 0 ||
+	    f.agent_reregister_timeout <= 0) {
 		fprintf(stderr, "meso-master: intervals and timeouts must be > 0 and the port in 0..65535\n");
 		return 2;
 	}

@@ -28,6 +28,7 @@ void mh_start(mh *h)
 	        .hostname = "master.test",
 	        .allocation_interval = 1.0,
 	        .agent_timeout = 15.0,
+	        .agent_reregister_timeout = 600.0,
 	        .heartbeat_interval = 5.0,
 	        .zk_session_timeout = 10.0,
 	        .framework_recovery_timeout = 120.0,

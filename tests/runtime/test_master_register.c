@@ -3,8 +3,10 @@
  * registration and its id, PING/PONG, a disconnection (offers rescinded,
  * agent deactivated) and a re-registration that keeps the id and the tasks
  * it reports (and loses those it does not), tasks of a framework the master
- * never saw (recovered and charged), the agent timeout and removal (tasks
- * LOST, FAILURE to every framework), and a removed agent coming back.
+ * never saw (recovered and charged), the agent timeout (a silent agent is
+ * disconnected) and the re-registration window (tasks kept inside it; after
+ * it the agent is removed: tasks LOST, FAILURE to every framework), and a
+ * removed agent coming back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,16 +169,32 @@ static void test_tasks_of_an_unseen_framework_are_recovered_and_charged(void **s
 	assert_string_equal(offer_resources(x, &x->f, text, sizeof text), "cpus:1;mem:192");
 }
 
-static void test_agent_timeout_removes_it(void **state)
+static void test_silent_agent_is_disconnected_not_removed(void **state)
+{
+	fx *x = *state;
+	with_task(x, false);
+	m_agent *a = master_agent_find(&x->h.m, x->a.id);
+	a->last_seen_ns -= (int64_t)16e9; /* past the 15 s agent timeout */
+	ev_invoke(x->h.loop, &x->h.m.agent_check_timer, EV_TIMER);
+	/* Its connection is dropped and its window starts; the task stays. */
+	assert_true(rt_conn_closed(x->a.conn));
+	assert_null(a->conn);
+	assert_true(a->deactivated);
+	assert_non_null(master_task_find(&x->h.m, master_fw_find(&x->h.m, x->f.id), "t1"));
+	assert_int_equal(x->h.m.metrics.agent_removals, 0);
+	mh_expect_quiet(&x->f);
+}
+
+static void test_agent_outside_its_reregistration_window_is_removed(void **state)
 {
 	fx *x = *state;
 	with_task(x, false);
 	mh_agent_close(&x->a);
 	m_agent *a = master_agent_find(&x->h.m, x->a.id);
-	a->last_seen_ns -= (int64_t)16e9; /* past the 15 s agent timeout */
+	a->disconnected_ns -= (int64_t)601e9; /* past the 600 s window */
 	ev_invoke(x->h.loop, &x->h.m.agent_check_timer, EV_TIMER);
 	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_LOST,
-	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED, "no heartbeat");
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED, "did not re-register");
 	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE);
 	assert_string_equal(ev->failure->agent_id->value, x->a.id);
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
@@ -185,15 +203,48 @@ static void test_agent_timeout_removes_it(void **state)
 	assert_int_equal(x->h.m.metrics.agent_removals, 1);
 }
 
-static void test_agent_within_the_timeout_stays(void **state)
+static void test_agent_within_its_window_stays_and_keeps_its_tasks(void **state)
 {
 	fx *x = *state;
 	with_task(x, false);
-	m_agent *a = master_agent_find(&x->h.m, x->a.id);
-	a->last_seen_ns -= (int64_t)14e9;
+	char id[128];
+	snprintf(id, sizeof id, "%s", x->a.id);
+	mh_agent_close(&x->a);
+	m_agent *a = master_agent_find(&x->h.m, id);
+	a->disconnected_ns -= (int64_t)599e9;
+	a->last_seen_ns -= (int64_t)599e9;
 	ev_invoke(x->h.loop, &x->h.m.agent_check_timer, EV_TIMER);
-	assert_non_null(master_agent_find(&x->h.m, x->a.id));
+	assert_non_null(master_agent_find(&x->h.m, id));
 	mh_expect_quiet(&x->f);
+	/* It comes back (a restarted agent) with its task: nothing is lost. */
+	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING};
+	x->a.conn = NULL;
+	mh_agent_register(&x->h, &x->a, id, "cpus:2;mem:256", &t1, 1);
+	assert_string_equal(x->a.id, id);
+	assert_non_null(master_task_find(&x->h.m, master_fw_find(&x->h.m, x->f.id), "t1"));
+	assert_false(master_agent_find(&x->h.m, id)->deactivated);
+	mh_expect_quiet(&x->f);
+}
+
+static void test_registered_tells_the_window(void **state)
+{
+	fx *x = *state;
+	mh_agent_register(&x->h, &x->a, NULL, "cpus:1;mem:64", NULL, 0);
+	/* mh_agent_register consumed REGISTERED: register again to see one. */
+	Meso__Agent__Register reg = MESO__AGENT__REGISTER__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	aid.value = x->a.id;
+	reg.agent_id = &aid;
+	reg.hostname = "agent.test";
+	reg.port = 5051;
+	AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTER;
+	msg.register_agent = &reg;
+	mh_agent_send(&x->a, &msg);
+	AgentMessage *r = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED);
+	assert_true(r->registered->has_reregister_timeout_seconds);
+	assert_true(r->registered->reregister_timeout_seconds == 600.0);
+	meso__agent__agent_message__free_unpacked(r, NULL);
 }
 
 static void test_removed_agent_comes_back_under_a_new_id(void **state)
@@ -274,8 +325,10 @@ int main(void)
 	        T(test_unreported_task_is_lost_on_reregister),
 	        T(test_unreported_task_is_gone_for_partition_aware),
 	        T(test_tasks_of_an_unseen_framework_are_recovered_and_charged),
-	        T(test_agent_timeout_removes_it),
-	        T(test_agent_within_the_timeout_stays),
+	        T(test_silent_agent_is_disconnected_not_removed),
+	        T(test_agent_outside_its_reregistration_window_is_removed),
+	        T(test_agent_within_its_window_stays_and_keeps_its_tasks),
+	        T(test_registered_tells_the_window),
 	        T(test_removed_agent_comes_back_under_a_new_id),
 	        T(test_connection_registering_another_agent),
 	        T(test_teardown_shuts_the_framework_down_on_its_agents),

@@ -1,0 +1,448 @@
+/*
+ * agent_checkpoint.c — what the agent keeps on disk to survive its own
+ * restart: its id (work_dir/meta/agent), each command task
+ * (work_dir/meta/tasks/<framework>/<sandbox name>.task: TaskInfo, state,
+ * sandbox, supervisor and task pids with their start times, cgroups and
+ * unacknowledged updates) and, written by the task's supervisor, its exit
+ * record (the same name, .exit). A file is a header and a protobuf message,
+ * written to a temporary file, fsync'd and renamed over the old one, so a
+ * reader finds the old version or the new one, never a mix; the CRC catches
+ * what the disk or an operator damaged. agent_recover.c reads them back.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define MAGIC      "MESOCKP1"
+#define HEADER_LEN 20             /* magic, kind, length, CRC-32: big-endian */
+#define MAX_FILE   (64u << 20)    /* a TaskInfo and updates of 4 MiB frames fit */
+#define EXIT_TAG   "meso-exit 1 " /* an exit record's first words */
+
+/* CRC-32 (IEEE 802.3, reflected), table built on first use. */
+uint32_t agent_crc32(const uint8_t *p, size_t n)
+{
+	static uint32_t table[256];
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+	uint32_t c = 0xFFFFFFFFu;
+	for (size_t i = 0; i < n; i++)
+		c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+	return c ^ 0xFFFFFFFFu;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void agent_ckpt_pack(uint32_t kind, const ProtobufCMessage *msg, rt_buf *out)
+{
+	size_t n = protobuf_c_message_get_packed_size(msg);
+	uint8_t *body = rt_xmalloc(n ? n : 1);
+	protobuf_c_message_pack(msg, body);
+	uint8_t h[HEADER_LEN];
+	memcpy(h, MAGIC, 8);
+	put32(h + 8, kind);
+	put32(h + 12, (uint32_t)n);
+	put32(h + 16, agent_crc32(body, n));
+	rt_buf_append(out, h, sizeof h);
+	rt_buf_append(out, body, n);
+	free(body);
+}
+
+ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t kind,
+                                    const ProtobufCMessageDescriptor *desc, char *why, size_t whylen)
+{
+	if (len < HEADER_LEN) {
+		snprintf(why, whylen, "truncated: %zu bytes, shorter than the %d-byte header", len, HEADER_LEN);
+		return NULL;
+	}
+	if (memcmp(data, MAGIC, 8) != 0) {
+		snprintf(why, whylen, "not a checkpoint (bad magic)");
+		return NULL;
+	}
+	if (get32(data + 8) != kind) {
+		snprintf(why, whylen, "checkpoint of kind %u where kind %u was expected", get32(data + 8), kind);
+		return NULL;
+	}
+	uint32_t n = get32(data + 12);
+	if ((size_t)n != len - HEADER_LEN) {
+		snprintf(why, whylen, "truncated or extended: the header announces %u bytes, %zu follow", n,
+		         len - HEADER_LEN);
+		return NULL;
+	}
+	if (agent_crc32(data + HEADER_LEN, n) != get32(data + 16)) {
+		snprintf(why, whylen, "CRC-32 mismatch: the contents are damaged");
+		return NULL;
+	}
+	ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, n, data + HEADER_LEN);
+	if (!m)
+		snprintf(why, whylen, "the message does not decode");
+	return m;
+}
+
+/* Writes all of buf to fd. */
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen)
+{
+	char tmp[PATH_MAX + 8];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		snprintf(why, whylen, "path too long");
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(why, whylen, "open %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		int e = errno;
+		snprintf(why, whylen, "write %s: %s", tmp, strerror(e));
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		snprintf(why, whylen, "rename %s: %s", tmp, strerror(e));
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	/* The rename itself is durable once the directory is. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	return 0;
+}
+
+int agent_ckpt_read_file(const char *path, rt_buf *out, char *why, size_t whylen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "open: %s", strerror(errno));
+		return -1;
+	}
+	uint8_t chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		if (out->len + (size_t)n > MAX_FILE) {
+			snprintf(why, whylen, "larger than %u bytes", MAX_FILE);
+			close(fd);
+			return -1;
+		}
+		rt_buf_append(out, chunk, (size_t)n);
+	}
+	int e = errno;
+	close(fd);
+	if (n < 0) {
+		snprintf(why, whylen, "read: %s", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- task checkpoints */
+
+void agent_task_ckpt_free(agent_task_ckpt *c)
+{
+	if (c->msg)
+		protobuf_c_message_free_unpacked(&c->msg->base, NULL);
+	for (size_t i = 0; i < c->n_updates; i++)
+		free(c->updates[i].frame);
+	free(c->updates);
+	free(c->task_id);
+	memset(c, 0, sizeof *c);
+}
+
+int agent_task_ckpt_decode(const uint8_t *data, size_t len, agent_task_ckpt *c, char *why, size_t whylen)
+{
+	memset(c, 0, sizeof *c);
+	c->msg = (Meso__Agent__TaskCheckpoint *)agent_ckpt_unpack(
+	        data, len, AGENT_CKPT_TASK, &meso__agent__task_checkpoint__descriptor, why, whylen);
+	if (!c->msg)
+		return -1;
+	Meso__Agent__TaskCheckpoint *m = c->msg;
+	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(NULL, m->task_info.len, m->task_info.data);
+	if (!ti) {
+		snprintf(why, whylen, "its TaskInfo does not decode");
+		goto bad;
+	}
+	c->task_id = rt_xstrdup(ti->task_id->value);
+	mesos__v1__task_info__free_unpacked(ti, NULL);
+	if (!m->framework_id[0] || !c->task_id[0]) {
+		snprintf(why, whylen, "empty framework or task id");
+		goto bad;
+	}
+	if (m->sandbox[0] != '/') {
+		snprintf(why, whylen, "sandbox '%.200s' is not an absolute path", m->sandbox);
+		goto bad;
+	}
+	if ((m->has_supervisor_pid && m->supervisor_pid < 0) || (m->has_pid && m->pid < 0) ||
+	    (m->has_pid && m->pid == 1) || (m->has_supervisor_pid && m->supervisor_pid == 1)) {
+		snprintf(why, whylen, "impossible pid");
+		goto bad;
+	}
+	c->updates = rt_xcalloc(m->n_updates ? m->n_updates : 1, sizeof *c->updates);
+	for (size_t i = 0; i < m->n_updates; i++) {
+		Meso__Agent__AgentMessage *am =
+		        meso__agent__agent_message__unpack(NULL, m->updates[i].len, m->updates[i].data);
+		bool ok = am && am->type == MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE && am->status_update &&
+		          am->status_update->status->has_uuid && am->status_update->status->uuid.len == 16 &&
+		          strcmp(am->status_update->status->task_id->value, c->task_id) == 0;
+		if (ok) {
+			agent_ckpt_update *u = &c->updates[c->n_updates++];
+			memcpy(u->uuid, am->status_update->status->uuid.data, 16);
+			u->state = am->status_update->status->state;
+			u->len = m->updates[i].len;
+			u->frame = rt_xmalloc(u->len);
+			memcpy(u->frame, m->updates[i].data, u->len);
+		}
+		if (am)
+			meso__agent__agent_message__free_unpacked(am, NULL);
+		if (!ok) {
+			snprintf(why, whylen, "unacknowledged update %zu is not a status update of this task", i);
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	agent_task_ckpt_free(c);
+	return -1;
+}
+
+/* --------------------------------------------------------- exit records */
+
+size_t agent_exit_record_format(const agent_exit_record *r, char *buf, size_t len)
+{
+	char line[AGENT_EXIT_RECORD_LEN];
+	int n = snprintf(line, sizeof line, EXIT_TAG "status=%d oom=%d timeout=%d out_lost=%llu err_lost=%llu",
+	                 r->wait_status, r->oom ? 1 : 0, r->recovery_timeout ? 1 : 0, (unsigned long long)r->out_lost,
+	                 (unsigned long long)r->err_lost);
+	uint32_t crc = agent_crc32((const uint8_t *)line, (size_t)n);
+	int m = snprintf(buf, len, "%s crc=%08x\n", line, crc);
+	return m < 0 || (size_t)m >= len ? 0 : (size_t)m;
+}
+
+int agent_exit_record_parse(const char *buf, size_t len, agent_exit_record *r, char *why, size_t whylen)
+{
+	memset(r, 0, sizeof *r);
+	const char *nl = memchr(buf, '\n', len);
+	if (!nl) {
+		snprintf(why, whylen, "no complete line");
+		return -1;
+	}
+	size_t n = (size_t)(nl - buf);
+	if (n >= AGENT_EXIT_RECORD_LEN) {
+		snprintf(why, whylen, "line too long");
+		return -1;
+	}
+	char line[AGENT_EXIT_RECORD_LEN];
+	memcpy(line, buf, n);
+	line[n] = '\0';
+	if (strcmp(line, EXIT_TAG "running") == 0)
+		return 0;
+	char *crc_at = strstr(line, " crc=");
+	unsigned crc;
+	int status, oom, timeout, end = 0;
+	unsigned long long out_lost, err_lost;
+	if (strncmp(line, EXIT_TAG, strlen(EXIT_TAG)) != 0 || !crc_at ||
+	    sscanf(crc_at, " crc=%8x%n", &crc, &end) != 1 || crc_at[end] != '\0' ||
+	    agent_crc32((const uint8_t *)line, (size_t)(crc_at - line)) != crc) {
+		snprintf(why, whylen, "not an exit record, or damaged (CRC)");
+		return -1;
+	}
+	*crc_at = '\0';
+	end = 0;
+	if (sscanf(line + strlen(EXIT_TAG), "status=%d oom=%d timeout=%d out_lost=%llu err_lost=%llu%n", &status, &oom,
+	           &timeout, &out_lost, &err_lost, &end) != 5 ||
+	    line[strlen(EXIT_TAG) + (size_t)end] != '\0') {
+		snprintf(why, whylen, "malformed exit record");
+		return -1;
+	}
+	r->wait_status = status;
+	r->oom = oom != 0;
+	r->recovery_timeout = timeout != 0;
+	r->out_lost = out_lost;
+	r->err_lost = err_lost;
+	return 1;
+}
+
+/* ---------------------------------------------------- the agent's files */
+
+static void log_write_failure(agent *a, const char *what, const char *why)
+{
+	a->metrics.checkpoint_failures++;
+	/* A full disk fails every write: one line per 10 s is enough. */
+	int64_t now = rt_mono_ns();
+	if (now - a->ckpt_warned_ns >= (int64_t)10e9 || a->ckpt_warned_ns == 0) {
+		a->ckpt_warned_ns = now;
+		rt_log(RT_ERROR,
+		       "cannot checkpoint %s: %s (%llu checkpoint failures so far; the state is kept in "
+		       "memory and written again at its next change)",
+		       what, why, (unsigned long long)a->metrics.checkpoint_failures);
+	}
+}
+
+/* Writes with one retry after releasing the disk reserve on ENOSPC. */
+static int write_with_reserve(agent *a, const char *path, const rt_buf *b, const char *what)
+{
+	char why[PATH_MAX + 64];
+	if (agent_ckpt_write_file(path, b->data, b->len, why, sizeof why) == 0)
+		return 0;
+	if ((errno == ENOSPC || errno == EDQUOT) && agent_gc_release_reserve(a) &&
+	    agent_ckpt_write_file(path, b->data, b->len, why, sizeof why) == 0)
+		return 0;
+	log_write_failure(a, what, why);
+	return -1;
+}
+
+void agent_checkpoint_agent(agent *a)
+{
+	if (!a->id)
+		return;
+	Meso__Agent__AgentCheckpoint c = MESO__AGENT__AGENT_CHECKPOINT__INIT;
+	c.agent_id = a->id;
+	c.boot_id = a->boot_id;
+	rt_buf b;
+	rt_buf_init(&b);
+	agent_ckpt_pack(AGENT_CKPT_AGENT, &c.base, &b);
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/meta/agent", a->work_dir);
+	write_with_reserve(a, path, &b, "the agent id");
+	rt_buf_free(&b);
+}
+
+int agent_checkpoint_task_path(agent *a, a_task *t)
+{
+	char fw[128];
+	agent_sanitize(t->fw_id, fw, sizeof fw);
+	const char *leaf = strrchr(t->sandbox, '/');
+	if (!leaf)
+		return -1;
+	char dir[PATH_MAX];
+	if (snprintf(dir, sizeof dir, "%s/meta/tasks/%s", a->work_dir, fw) >= (int)sizeof dir ||
+	    snprintf(t->ckpt, sizeof t->ckpt, "%s%s.task", dir, leaf) >= (int)sizeof t->ckpt) {
+		t->ckpt[0] = '\0';
+		return -1;
+	}
+	if (rt_mkdirs(dir) != 0) {
+		t->ckpt[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void agent_exit_record_path(const a_task *t, char *out, size_t len)
+{
+	size_t n = strlen(t->ckpt);
+	if (n < 5 || n + 1 > len) {
+		out[0] = '\0';
+		return;
+	}
+	memcpy(out, t->ckpt, n - 5);
+	memcpy(out + n - 5, ".exit", 6);
+}
+
+void agent_checkpoint_task(agent *a, a_task *t)
+{
+	if (!t->ckpt[0] || !t->info)
+		return;
+	Meso__Agent__TaskCheckpoint c = MESO__AGENT__TASK_CHECKPOINT__INIT;
+	c.framework_id = t->fw_id;
+	c.task_info.data = t->info;
+	c.task_info.len = t->info_len;
+	c.state = t->state;
+	c.agent_id = a->id;
+	c.boot_id = a->boot_id;
+	c.sandbox = t->sandbox;
+	c.has_supervisor_pid = c.has_supervisor_start = c.has_pid = c.has_pid_start = true;
+	c.supervisor_pid = t->sup_pid;
+	c.supervisor_start = t->sup_start;
+	c.pid = t->pid;
+	c.pid_start = t->pid_start;
+	c.cgroup_mem = t->cg_mem[0] ? t->cg_mem : NULL;
+	c.cgroup_cpu = t->cg_cpu[0] ? t->cg_cpu : NULL;
+	c.has_kill_requested = true;
+	c.kill_requested = t->kill_requested;
+	size_t n = 0;
+	for (a_update *u = t->updates; u; u = u->next)
+		n++;
+	ProtobufCBinaryData *ups = rt_xcalloc(n ? n : 1, sizeof *ups);
+	for (a_update *u = t->updates; u; u = u->next) {
+		ups[c.n_updates].data = u->frame;
+		ups[c.n_updates++].len = u->len;
+	}
+	c.updates = ups;
+	rt_buf b;
+	rt_buf_init(&b);
+	agent_ckpt_pack(AGENT_CKPT_TASK, &c.base, &b);
+	free(ups);
+	char what[300];
+	snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
+	write_with_reserve(a, t->ckpt, &b, what);
+	rt_buf_free(&b);
+	a->metrics.checkpoints_written++;
+}
+
+void agent_checkpoint_task_remove(agent *a, a_task *t)
+{
+	if (!t->ckpt[0])
+		return;
+	char exit_path[PATH_MAX];
+	agent_exit_record_path(t, exit_path, sizeof exit_path);
+	unlink(t->ckpt);
+	if (exit_path[0])
+		unlink(exit_path);
+	/* The framework's folder goes with its last task. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", t->ckpt);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(dir);
+	}
+	t->ckpt[0] = '\0';
+	(void)a;
+}
