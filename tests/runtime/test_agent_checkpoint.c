@@ -1,0 +1,272 @@
+/*
+ * test_agent_checkpoint.c — the agent's checkpoint files
+ * (runtime/agent/agent_checkpoint.c): a task checkpoint survives encoding
+ * and decoding with its updates; every way a file can be damaged (short,
+ * long, foreign, flipped bytes, a body that decodes to nonsense) is refused
+ * with a reason that says which; atomic writes leave no temporary file; exit
+ * records round-trip and refuse damage.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent.h"
+
+/* A packed STATUS_UPDATE frame of task_id with uuid byte u and state. */
+static ProtobufCBinaryData update_frame(const char *task_id, uint8_t u, Mesos__V1__TaskState state)
+{
+	uint8_t uuid[16];
+	memset(uuid, u, sizeof uuid);
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	Meso__Agent__StatusUpdate su = MESO__AGENT__STATUS_UPDATE__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	tid.value = (char *)task_id;
+	fid.value = "fw";
+	st.task_id = &tid;
+	st.state = state;
+	st.has_uuid = true;
+	st.uuid.data = uuid;
+	st.uuid.len = 16;
+	su.framework_id = &fid;
+	su.status = &st;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_UPDATE;
+	msg.status_update = &su;
+	ProtobufCBinaryData b;
+	b.len = protobuf_c_message_get_packed_size(&msg.base);
+	b.data = malloc(b.len);
+	protobuf_c_message_pack(&msg.base, b.data);
+	return b;
+}
+
+static ProtobufCBinaryData task_info(const char *task_id)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__CommandInfo cmd = MESOS__V1__COMMAND_INFO__INIT;
+	Mesos__V1__TaskInfo ti = MESOS__V1__TASK_INFO__INIT;
+	tid.value = (char *)task_id;
+	aid.value = "agent-1";
+	cmd.value = "sleep 9";
+	ti.name = "t";
+	ti.task_id = &tid;
+	ti.agent_id = &aid;
+	ti.command = &cmd;
+	ProtobufCBinaryData b;
+	b.len = mesos__v1__task_info__get_packed_size(&ti);
+	b.data = malloc(b.len);
+	mesos__v1__task_info__pack(&ti, b.data);
+	return b;
+}
+
+/* A checkpoint of task "t1" with two updates (RUNNING, FINISHED), packed. */
+static void task_file(rt_buf *out, const char *sandbox, const char *update_task)
+{
+	Meso__Agent__TaskCheckpoint c = MESO__AGENT__TASK_CHECKPOINT__INIT;
+	ProtobufCBinaryData ups[2] = {update_frame(update_task, 1, MESOS__V1__TASK_STATE__TASK_RUNNING),
+	                              update_frame(update_task, 2, MESOS__V1__TASK_STATE__TASK_FINISHED)};
+	c.framework_id = "fw";
+	c.task_info = task_info("t1");
+	c.state = MESOS__V1__TASK_STATE__TASK_FINISHED;
+	c.agent_id = "agent-1";
+	c.sandbox = (char *)sandbox;
+	c.has_supervisor_pid = c.has_supervisor_start = c.has_pid = c.has_pid_start = true;
+	c.supervisor_pid = 100;
+	c.supervisor_start = 12345;
+	c.pid = 101;
+	c.pid_start = 12346;
+	c.cgroup_mem = "/sys/fs/cgroup/memory/x";
+	c.updates = ups;
+	c.n_updates = 2;
+	agent_ckpt_pack(AGENT_CKPT_TASK, &c.base, out);
+	free(c.task_info.data);
+	free(ups[0].data);
+	free(ups[1].data);
+}
+
+static void expect_refused(const rt_buf *b, const char *reason)
+{
+	agent_task_ckpt c;
+	char why[256] = "";
+	assert_int_equal(agent_task_ckpt_decode(b->data, b->len, &c, why, sizeof why), -1);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s' does not say '%s'", why, reason);
+	assert_null(c.msg);
+}
+
+static void test_crc32_check_value(void **state)
+{
+	(void)state;
+	assert_int_equal(agent_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
+}
+
+static void test_task_checkpoint_round_trip(void **state)
+{
+	(void)state;
+	rt_buf b;
+	rt_buf_init(&b);
+	task_file(&b, "/work/frameworks/fw/tasks/t1-abcd", "t1");
+	agent_task_ckpt c;
+	char why[256];
+	assert_int_equal(agent_task_ckpt_decode(b.data, b.len, &c, why, sizeof why), 0);
+	assert_string_equal(c.task_id, "t1");
+	assert_string_equal(c.msg->framework_id, "fw");
+	assert_string_equal(c.msg->agent_id, "agent-1");
+	assert_string_equal(c.msg->sandbox, "/work/frameworks/fw/tasks/t1-abcd");
+	assert_int_equal(c.msg->supervisor_pid, 100);
+	assert_int_equal(c.msg->supervisor_start, 12345);
+	assert_int_equal(c.msg->pid, 101);
+	assert_int_equal(c.msg->pid_start, 12346);
+	assert_string_equal(c.msg->cgroup_mem, "/sys/fs/cgroup/memory/x");
+	assert_null(c.msg->cgroup_cpu);
+	assert_int_equal(c.n_updates, 2);
+	assert_int_equal(c.updates[0].state, MESOS__V1__TASK_STATE__TASK_RUNNING);
+	assert_int_equal(c.updates[0].uuid[15], 1);
+	assert_int_equal(c.updates[1].state, MESOS__V1__TASK_STATE__TASK_FINISHED);
+	assert_int_equal(c.updates[1].uuid[0], 2);
+	/* The frame is kept as it was: it is resent byte for byte. */
+	ProtobufCBinaryData again = update_frame("t1", 2, MESOS__V1__TASK_STATE__TASK_FINISHED);
+	assert_int_equal(c.updates[1].len, again.len);
+	assert_memory_equal(c.updates[1].frame, again.data, again.len);
+	free(again.data);
+	agent_task_ckpt_free(&c);
+	rt_buf_free(&b);
+}
+
+static void test_damaged_files_are_refused_with_a_reason(void **state)
+{
+	(void)state;
+	rt_buf b;
+	rt_buf_init(&b);
+	task_file(&b, "/s", "t1");
+	size_t len = b.len;
+
+	rt_buf cut;
+	rt_buf_init(&cut);
+	rt_buf_append(&cut, b.data, 12);
+	expect_refused(&cut, "truncated: 12 bytes");
+	cut.len = 0;
+	rt_buf_append(&cut, b.data, len - 1);
+	expect_refused(&cut, "truncated or extended");
+	cut.len = 0;
+	rt_buf_append(&cut, b.data, len);
+	rt_buf_append(&cut, "x", 1);
+	expect_refused(&cut, "truncated or extended");
+	cut.len = 0;
+	rt_buf_append(&cut, b.data, len);
+	cut.data[len / 2] ^= 0x40;
+	expect_refused(&cut, "CRC-32 mismatch");
+	cut.len = 0;
+	rt_buf_append(&cut, b.data, len);
+	cut.data[0] = 'X';
+	expect_refused(&cut, "bad magic");
+	cut.len = 0;
+	rt_buf_append(&cut, b.data, len);
+	cut.data[11] = AGENT_CKPT_AGENT; /* an agent file where a task file belongs */
+	expect_refused(&cut, "kind 1 where kind 2");
+	rt_buf_free(&cut);
+	rt_buf_free(&b);
+}
+
+static void test_well_formed_but_unusable_is_refused(void **state)
+{
+	(void)state;
+	rt_buf b;
+	rt_buf_init(&b);
+	task_file(&b, "relative/sandbox", "t1");
+	expect_refused(&b, "not an absolute path");
+	b.len = 0;
+	task_file(&b, "/s", "another-task");
+	expect_refused(&b, "not a status update of this task");
+	b.len = 0;
+	/* A body with a valid CRC that is not a TaskCheckpoint at all. */
+	Meso__Agent__AgentCheckpoint ac = MESO__AGENT__AGENT_CHECKPOINT__INIT;
+	ac.agent_id = "a";
+	agent_ckpt_pack(AGENT_CKPT_TASK, &ac.base, &b);
+	expect_refused(&b, "does not decode");
+	rt_buf_free(&b);
+}
+
+static void test_atomic_write_and_read(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/meso-ckpt-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128], tmp[140], why[256];
+	snprintf(path, sizeof path, "%s/agent", dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	Meso__Agent__AgentCheckpoint ac = MESO__AGENT__AGENT_CHECKPOINT__INIT;
+	ac.agent_id = "agent-7";
+	ac.boot_id = "boot";
+	rt_buf b, r;
+	rt_buf_init(&b);
+	rt_buf_init(&r);
+	agent_ckpt_pack(AGENT_CKPT_AGENT, &ac.base, &b);
+	assert_int_equal(agent_ckpt_write_file(path, b.data, b.len, why, sizeof why), 0);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	assert_int_equal(agent_ckpt_read_file(path, &r, why, sizeof why), 0);
+	Meso__Agent__AgentCheckpoint *back = (Meso__Agent__AgentCheckpoint *)agent_ckpt_unpack(
+	        r.data, r.len, AGENT_CKPT_AGENT, &meso__agent__agent_checkpoint__descriptor, why, sizeof why);
+	assert_non_null(back);
+	assert_string_equal(back->agent_id, "agent-7");
+	assert_string_equal(back->boot_id, "boot");
+	meso__agent__agent_checkpoint__free_unpacked(back, NULL);
+	/* Into a folder that does not exist: an error that names the file. */
+	snprintf(path, sizeof path, "%s/missing/agent", dir);
+	assert_int_equal(agent_ckpt_write_file(path, b.data, b.len, why, sizeof why), -1);
+	assert_non_null(strstr(why, "missing/agent.tmp"));
+	snprintf(path, sizeof path, "%s/agent", dir);
+	unlink(path);
+	rmdir(dir);
+	rt_buf_free(&b);
+	rt_buf_free(&r);
+}
+
+static void test_exit_record_round_trip_and_damage(void **state)
+{
+	(void)state;
+	agent_exit_record in = {.wait_status = 9,
+	                        .oom = true,
+	                        .recovery_timeout = true,
+	                        .out_lost = 1u << 20,
+	                        .err_lost = 7},
+	                  out;
+	char line[AGENT_EXIT_RECORD_LEN], why[128];
+	size_t n = agent_exit_record_format(&in, line, sizeof line);
+	assert_true(n > 0 && line[n - 1] == '\n');
+	/* The record is written over a padded one: what follows is ignored. */
+	memset(line + n, ' ', sizeof line - n);
+	assert_int_equal(agent_exit_record_parse(line, sizeof line, &out, why, sizeof why), 1);
+	assert_int_equal(out.wait_status, 9);
+	assert_true(out.oom && out.recovery_timeout);
+	assert_int_equal(out.out_lost, 1u << 20);
+	assert_int_equal(out.err_lost, 7);
+	const char running[] = "meso-exit 1 running\n      ";
+	assert_int_equal(agent_exit_record_parse(running, sizeof running - 1, &out, why, sizeof why), 0);
+	line[20] ^= 1;
+	assert_int_equal(agent_exit_record_parse(line, sizeof line, &out, why, sizeof why), -1);
+	assert_non_null(strstr(why, "CRC"));
+	assert_int_equal(agent_exit_record_parse("meso-exit 1 status=0", 20, &out, why, sizeof why), -1);
+	assert_non_null(strstr(why, "no complete line"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_crc32_check_value),
+	        cmocka_unit_test(test_task_checkpoint_round_trip),
+	        cmocka_unit_test(test_damaged_files_are_refused_with_a_reason),
+	        cmocka_unit_test(test_well_formed_but_unusable_is_refused),
+	        cmocka_unit_test(test_atomic_write_and_read),
+	        cmocka_unit_test(test_exit_record_round_trip_and_damage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
