@@ -60,6 +60,8 @@ static void reserve_take(agent *a)
 		unlink(path);
 }
 
+static void sweep(agent *a, bool may_reserve);
+
 bool agent_gc_release_reserve(agent *a)
 {
 	if (!a->reserve_held)
@@ -73,7 +75,7 @@ bool agent_gc_release_reserve(agent *a)
 	       "the disk of %s is full: released the agent's %d KiB reserve so that checkpoints can be "
 	       "written; collecting finished sandboxes now",
 	       a->work_dir, RESERVE_BYTES >> 10);
-	agent_gc_run(a);
+	sweep(a, false); /* not taking the reserve back at once */
 	return true;
 }
 
@@ -136,7 +138,8 @@ static void collect_in(gc_pass *g, const char *dir)
 	rmdir(dir); /* and its folder, once empty */
 }
 
-void agent_gc_run(agent *a)
+/* One pass; may_reserve: take the reserve back when there is room. */
+static void sweep(agent *a, bool may_reserve)
 {
 	struct statvfs vfs;
 	double usage = 0;
@@ -192,8 +195,13 @@ void agent_gc_run(agent *a)
 	if (room <= 0)
 		rt_log(RT_WARN, "disk usage of %s is %.0f%% (headroom %.0f%%): finished sandboxes are removed at once",
 		       a->work_dir, usage * 100, a->flags.gc_disk_headroom * 100);
-	else if (!a->reserve_held)
+	else if (may_reserve && !a->reserve_held)
 		reserve_take(a); /* room again: hold a reserve for the next full disk */
+}
+
+void agent_gc_run(agent *a)
+{
+	sweep(a, true);
 }
 
 static void gc_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)

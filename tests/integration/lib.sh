@@ -27,6 +27,8 @@ cleanup() {
 			kill -9 "$p" 2>/dev/null
 		fi
 	done
+	# A test's own cleanup (e.g. unmounting), after its processes are gone.
+	declare -F test_cleanup >/dev/null && test_cleanup
 	# Under ASan/UBSan the programs report to their logs as they exit.
 	if grep -lE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
 		echo "FAIL: sanitizer reports in the logs above" >&2
