@@ -90,6 +90,55 @@ void agent_task_forget(agent *a, a_task *t)
 	free(t);
 }
 
+/* ------------------------------------------------- checkpoint batching */
+
+/* Checkpoints are written in batches: a queued update must be on disk
+ * before it is sent (urgent: written when the loop has handled what is
+ * pending, so a burst of launches costs one write per task, not one per
+ * update); an acknowledgement only shortens the file, and is written within
+ * CKPT_LAZY_S (a restart before that resends an acknowledged update, which
+ * status updates allow: they are at-least-once). */
+#define CKPT_LAZY_S 0.1
+
+static void send_head(agent *a, a_task *t, bool retry);
+
+static void checkpoint_flush(agent *a)
+{
+	ev_prepare_stop(a->loop, &a->ckpt_prepare);
+	ev_timer_stop(a->loop, &a->ckpt_timer);
+	for (a_task *t = a->tasks; t; t = t->next)
+		if (t->ckpt_dirty) {
+			t->ckpt_dirty = false;
+			agent_checkpoint_task(a, t);
+		}
+	for (a_task *t = a->tasks; t; t = t->next)
+		if (t->send_after_flush) {
+			t->send_after_flush = false;
+			send_head(a, t, false);
+		}
+}
+
+static void checkpoint_later(agent *a, a_task *t, bool urgent)
+{
+	if (!t->ckpt[0])
+		return;
+	t->ckpt_dirty = true;
+	if (urgent)
+		ev_prepare_start(a->loop, &a->ckpt_prepare);
+	else if (!ev_is_active(&a->ckpt_timer))
+		ev_timer_start(a->loop, &a->ckpt_timer);
+}
+
+static void ckpt_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	checkpoint_flush(w->data);
+}
+
+static void ckpt_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	checkpoint_flush(w->data);
+}
+
 /* ---------------------------------------------------- status updates */
 
 static void send_head(agent *a, a_task *t, bool retry)
@@ -176,13 +225,17 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = u;
-	/* On disk before it leaves: an update the master may have seen is
-	 * never forgotten by a restart. */
-	agent_checkpoint_task(a, t);
 	if (t->updates == u) {
 		t->backoff = a->flags.retry_interval;
-		send_head(a, t, false);
+		/* On disk before it leaves, so that an update the master may have
+		 * seen is never forgotten by a restart: sent once the loop's
+		 * pending work is done and the checkpoint written. */
+		if (t->ckpt[0])
+			t->send_after_flush = true;
+		else
+			send_head(a, t, false);
 	}
+	checkpoint_later(a, t, true);
 }
 
 void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
@@ -234,13 +287,14 @@ static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 	free(u);
 	a->metrics.updates_acked++;
 	if (t->updates) {
-		agent_checkpoint_task(a, t);
+		/* The next one was on disk before it was queued. */
+		checkpoint_later(a, t, false);
 		t->backoff = a->flags.retry_interval;
 		send_head(a, t, false);
 	} else if (rt_task_state_terminal(t->state) && t->pid == 0) {
 		agent_task_forget(a, t);
 	} else {
-		agent_checkpoint_task(a, t);
+		checkpoint_later(a, t, false);
 	}
 }
 
@@ -402,7 +456,7 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 			a->id = rt_xstrdup(msg->registered->agent_id->value);
 			agent_checkpoint_agent(a);
 			for (a_task *t = a->tasks; t; t = t->next)
-				agent_checkpoint_task(a, t);
+				checkpoint_later(a, t, false);
 		}
 		if (msg->registered->has_reregister_timeout_seconds)
 			a->master_reregister_timeout = msg->registered->reregister_timeout_seconds;
@@ -586,6 +640,9 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	ev_timer_init(&a->retry_timer, retry_cb, 0.1, 0.1);
 	a->reconnect_timer.data = a->ping_timer.data = a->retry_timer.data = a;
 	ev_timer_start(loop, &a->retry_timer);
+	ev_prepare_init(&a->ckpt_prepare, ckpt_prepare_cb);
+	ev_timer_init(&a->ckpt_timer, ckpt_timer_cb, CKPT_LAZY_S, 0.);
+	a->ckpt_prepare.data = a->ckpt_timer.data = a;
 	agent_executors_init(a);
 	/* Processes are adopted only within the boot that started them. */
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
@@ -639,6 +696,8 @@ void agent_shutdown(agent *a)
 	ev_timer_stop(a->loop, &a->ping_timer);
 	ev_timer_stop(a->loop, &a->retry_timer);
 	ev_timer_stop(a->loop, &a->gc_timer);
+	ev_prepare_stop(a->loop, &a->ckpt_prepare);
+	ev_timer_stop(a->loop, &a->ckpt_timer);
 	if (a->conn) {
 		rt_conn *c = a->conn;
 		a->conn = NULL;

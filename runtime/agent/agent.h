@@ -74,10 +74,12 @@ typedef struct a_task {
 	uint64_t pid_start;
 	pid_t sup_pid; /* its supervisor (agent_supervisor.c), our child unless adopted */
 	uint64_t sup_start;
-	bool adopted;        /* recovered from a predecessor: watched through sup_fd */
-	int sup_fd;          /* pidfd of an adopted supervisor, or -1 */
-	ev_io sup_watch;     /* sup_fd readable: the supervisor ended */
-	char ckpt[PATH_MAX]; /* its checkpoint file, or "" (executor tasks are not checkpointed) */
+	bool adopted;          /* recovered from a predecessor: watched through sup_fd */
+	int sup_fd;            /* pidfd of an adopted supervisor, or -1 */
+	ev_io sup_watch;       /* sup_fd readable: the supervisor ended */
+	char ckpt[PATH_MAX];   /* its checkpoint file, or "" (executor tasks are not checkpointed) */
+	bool ckpt_dirty;       /* the file is behind the record */
+	bool send_after_flush; /* its head update waits for the file */
 	ev_child child;
 	ev_timer kill_timer;
 	bool kill_requested;
@@ -171,6 +173,8 @@ typedef struct agent {
 	double master_reregister_timeout; /* the master's window for us, 0 while unknown */
 	int64_t ckpt_warned_ns;           /* last "cannot checkpoint" line */
 	ev_timer gc_timer;
+	ev_prepare ckpt_prepare;                /* urgent checkpoints: before the loop blocks */
+	ev_timer ckpt_timer;                    /* the others, soon after */
 	bool reserve_held;                      /* meta/reserve exists: released on a full disk */
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 } agent;

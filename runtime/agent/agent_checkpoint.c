@@ -135,6 +135,9 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		return -1;
 	}
 	close(fd);
+	/* Replacing a file needs no folder sync for atomicity (the old or the
+	 * new version is there after a crash); a new file does, to exist. */
+	bool created = access(path, F_OK) != 0;
 	if (rename(tmp, path) != 0) {
 		int e = errno;
 		snprintf(why, whylen, "rename %s: %s", tmp, strerror(e));
@@ -142,7 +145,8 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		errno = e;
 		return -1;
 	}
-	/* The rename itself is durable once the directory is. */
+	if (!created)
+		return 0;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');

@@ -40,7 +40,8 @@ kill -USR1 "$EXEC_PID"
 wait_for 10 "RECONCILE answering TASK_RUNNING for the three tasks" reconciled_running
 grep -q TASK_LOST "$T/rec.out" && fail "a task was reported lost: $(cat "$T/rec.out")"
 exited "$EXEC_PID" && fail "meso-execute ended: $(cat "$T/rec.out")"
-echo "recovery: restart to registered in $(awk "BEGIN{printf \"%.3f\", $t1 - $t0}") s"
+rec_s=$(http_get "${AGENT_PORT[a1]}" /state | grep -o '"recovery_seconds":[0-9.e-]*' | cut -d: -f2)
+echo "recovery: checkpoints read and tasks adopted in $(awk "BEGIN{printf \"%.4f\", $rec_s}") s; restart to registered in $(awk "BEGIN{printf \"%.3f\", $t1 - $t0}") s"
 
 # The recovered agent still controls its tasks: a KILL ends them.
 kill -TERM "$EXEC_PID"
