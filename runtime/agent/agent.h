@@ -297,6 +297,8 @@ typedef struct agent_task_ckpt {
 	size_t n_updates;
 } agent_task_ckpt;
 uint32_t agent_crc32(const uint8_t *p, size_t n);
+/* Writes all n bytes (retrying short writes and EINTR). 0, or -1 (errno). */
+int agent_write_all(int fd, const void *buf, size_t n);
 /* Appends header + message to out. */
 void agent_ckpt_pack(uint32_t kind, const ProtobufCMessage *msg, rt_buf *out);
 /* Checks header, kind, length and CRC, then unpacks; NULL with why. */

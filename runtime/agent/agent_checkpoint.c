@@ -98,9 +98,9 @@ ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t ki
 	return m;
 }
 
-/* Writes all of buf to fd. */
-static int write_all(int fd, const uint8_t *p, size_t n)
+int agent_write_all(int fd, const void *buf, size_t n)
 {
+	const uint8_t *p = buf;
 	while (n) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
@@ -126,7 +126,7 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		snprintf(why, whylen, "open %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (agent_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		int e = errno;
 		snprintf(why, whylen, "write %s: %s", tmp, strerror(e));
 		close(fd);

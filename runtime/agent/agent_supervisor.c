@@ -198,18 +198,17 @@ typedef struct sup {
 	int status;
 } sup;
 
-static bool write_all_fd(int fd, const char *p, size_t n)
+/* Notes in the file how much output was lost there, once the file takes
+ * writes again. */
+static void note_lost(relay *r)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
+	if (!r->unmarked || r->out < 0)
+		return;
+	char note[200];
+	int m = snprintf(note, sizeof note, "\n[meso-agent: %llu bytes of %s were lost here: the disk was full]\n",
+	                 (unsigned long long)r->unmarked, r->name);
+	if (agent_write_all(r->out, note, (size_t)m) == 0)
+		r->unmarked = 0;
 }
 
 /* Copies what the pipe holds into the file. A failed write (a full disk)
@@ -224,15 +223,8 @@ static int relay_pump(sup *s, relay *r)
 		return errno == EINTR || errno == EAGAIN ? -1 : 0;
 	if (n == 0)
 		return 0;
-	if (r->unmarked && r->out >= 0) {
-		char note[200];
-		int m = snprintf(note, sizeof note,
-		                 "\n[meso-agent: %llu bytes of %s were lost here: the disk was full]\n",
-		                 (unsigned long long)r->unmarked, r->name);
-		if (write_all_fd(r->out, note, (size_t)m))
-			r->unmarked = 0;
-	}
-	if (r->out < 0 || !write_all_fd(r->out, buf, (size_t)n)) {
+	note_lost(r);
+	if (r->out < 0 || agent_write_all(r->out, buf, (size_t)n) != 0) {
 		int e = r->out < 0 ? EBADF : errno;
 		r->lost += (uint64_t)n;
 		r->unmarked += (uint64_t)n;
@@ -479,14 +471,7 @@ int agent_supervise_main(int argc, char **argv)
 	bool oom = agent_cgroups_oom(&cg);
 	agent_cgroups_destroy(&cg);
 	for (int i = 0; i < 2; i++) {
-		if (s.io[i].unmarked && s.io[i].out >= 0) {
-			char note[200];
-			int m = snprintf(note, sizeof note,
-			                 "\n[meso-agent: %llu bytes of %s were lost here: the disk was full]\n",
-			                 (unsigned long long)s.io[i].unmarked, s.io[i].name);
-			if (write_all_fd(s.io[i].out, note, (size_t)m))
-				s.io[i].unmarked = 0;
-		}
+		note_lost(&s.io[i]);
 		if (s.io[i].out >= 0)
 			close(s.io[i].out);
 	}

@@ -90,6 +90,12 @@ start_agent() {
 }
 
 agent_registered() { http_get "${AGENT_PORT[$1]}" /state | grep -q '"registered":true'; }
+# agent_id NAME: the id the agent has from the master.
+agent_id() { http_get "${AGENT_PORT[$1]}" /state | grep -o '^{"id":"[^"]*"' | cut -d'"' -f4; }
+# agent_task_pids NAME: its tasks' pids, sorted, on one line.
+agent_task_pids() { http_get "${AGENT_PORT[$1]}" /state | grep -o '"pid":[0-9]*' | cut -d: -f2 | sort -n | paste -sd' '; }
+# agent_all_acked NAME: no status update of the agent waits for its acknowledgement.
+agent_all_acked() { http_get "${AGENT_PORT[$1]}" /metrics | grep -q '^meso_agent_updates_pending 0'; }
 
 # master_agents: number of agents the master lists.
 master_agents() { http_get "$MASTER_PORT" /state | grep -o '"port":[0-9]*,"connected"' | wc -l; }

@@ -34,7 +34,7 @@ start_master --agent_reregister_timeout 120
 start_agent a1 "cpus:2;mem:512" --recovery_timeout 2 --kill_grace 0.5
 execute_bg gone --command 'sleep 300' --instances 2 --resources "cpus:0.5;mem:64" --failover_timeout 600
 wait_for 20 "two tasks running" master_tasks_in TASK_RUNNING 2
-pids=$(http_get "${AGENT_PORT[a1]}" /state | grep -o '"pid":[0-9]*' | cut -d: -f2)
+pids=$(agent_task_pids a1)
 cgroups=""
 for p in $pids; do cgroups+=" $(task_cgroups "$p")"; done
 echo "task pids: $(echo $pids); cgroups:${cgroups:- none (no cgroups here)}"

@@ -6,19 +6,15 @@
 # restart to the re-registration.
 . "$(dirname "$0")/lib.sh" "$1"
 
-# task_pids NAME: the agent's running tasks' pids, sorted, one line.
-task_pids() { http_get "${AGENT_PORT[$1]}" /state | grep -o '"pid":[0-9]*' | cut -d: -f2 | sort -n | tr '\n' ' '; }
-agent_id() { http_get "${AGENT_PORT[$1]}" /state | grep -o '^{"id":"[^"]*"' | cut -d'"' -f4; }
-all_acked() { http_get "${AGENT_PORT[a1]}" /metrics | grep -q '^meso_agent_updates_pending 0'; }
 reconciled_running() { [ "$(grep -c 'TASK_RUNNING (Reconciliation' "$T/rec.out")" -ge 3 ]; }
 
 start_master --agent_reregister_timeout 60
 start_agent a1 "cpus:3;mem:768"
 execute_bg rec --command 'sleep 300' --instances 3 --resources "cpus:0.5;mem:64"
 wait_for 20 "three tasks running" master_tasks_in TASK_RUNNING 3
-wait_for 10 "every update acknowledged" all_acked
+wait_for 10 "every update acknowledged" agent_all_acked a1
 id_before=$(agent_id a1)
-pids_before=$(task_pids a1)
+pids_before=$(agent_task_pids a1)
 [ "$(echo $pids_before | wc -w)" -eq 3 ] || fail "expected 3 task pids, got '$pids_before'"
 
 kill -9 "${AGENT_PID[a1]}"
@@ -29,7 +25,7 @@ start_agent a1 "cpus:3;mem:768"
 t1=$(date +%s.%N)
 id_after=$(agent_id a1)
 [ "$id_after" = "$id_before" ] || fail "agent id changed: $id_before -> $id_after"
-pids_after=$(task_pids a1)
+pids_after=$(agent_task_pids a1)
 [ "$pids_after" = "$pids_before" ] || fail "task pids changed: '$pids_before' -> '$pids_after'"
 for p in $pids_after; do exited "$p" && fail "task process $p is gone"; done
 http_get "${AGENT_PORT[a1]}" /state | grep -q '"recovered":true' || fail "no task marked recovered"

@@ -6,14 +6,12 @@
 # partition-aware); the framework's task on another agent is untouched.
 . "$(dirname "$0")/lib.sh" "$1"
 
-agent_id() { http_get "${AGENT_PORT[$1]}" /state | grep -o '^{"id":"[^"]*"' | cut -d'"' -f4; }
-
 start_master --agent_timeout 1 --agent_reregister_timeout 1.5
 start_agent a1 "cpus:1;mem:256"
 start_agent a2 "cpus:1;mem:256"
 execute_bg part --command 'sleep 300' --instances 2 --resources "cpus:1;mem:64"
 wait_for 20 "two tasks running" master_tasks_in TASK_RUNNING 2
-pid=$(http_get "${AGENT_PORT[a1]}" /state | grep -o '"pid":[0-9]*' | cut -d: -f2)
+pid=$(agent_task_pids a1)
 id_before=$(agent_id a1)
 kill -STOP "${AGENT_PID[a1]}"
 wait_for 15 "the cut-off agent's task reported lost" grep -q TASK_LOST "$T/part.out"

@@ -8,14 +8,11 @@
 # re-registering agent). It never crashes.
 . "$(dirname "$0")/lib.sh" "$1"
 
-agent_id() { http_get "${AGENT_PORT[$1]}" /state | grep -o '^{"id":"[^"]*"' | cut -d'"' -f4; }
-all_acked() { http_get "${AGENT_PORT[a1]}" /metrics | grep -q '^meso_agent_updates_pending 0'; }
-
 start_master --agent_reregister_timeout 60
 start_agent a1 "cpus:2;mem:512"
 execute_bg bad --command 'sleep 300' --instances 2 --resources "cpus:0.5;mem:64"
 wait_for 20 "two tasks running" master_tasks_in TASK_RUNNING 2
-wait_for 10 "every update acknowledged" all_acked
+wait_for 10 "every update acknowledged" agent_all_acked a1
 id_before=$(agent_id a1)
 kill -9 "${AGENT_PID[a1]}"
 wait_exit "${AGENT_PID[a1]}" 10
