@@ -106,11 +106,7 @@ static void checkpoint_flush(agent *a)
 {
 	ev_prepare_stop(a->loop, &a->ckpt_prepare);
 	ev_timer_stop(a->loop, &a->ckpt_timer);
-	for (a_task *t = a->tasks; t; t = t->next)
-		if (t->ckpt_dirty) {
-			t->ckpt_dirty = false;
-			agent_checkpoint_task(a, t);
-		}
+	agent_checkpoint_tasks(a);
 	for (a_task *t = a->tasks; t; t = t->next)
 		if (t->send_after_flush) {
 			t->send_after_flush = false;

@@ -79,6 +79,7 @@ typedef struct a_task {
 	ev_io sup_watch;       /* sup_fd readable: the supervisor ended */
 	char ckpt[PATH_MAX];   /* its checkpoint file, or "" (executor tasks are not checkpointed) */
 	bool ckpt_dirty;       /* the file is behind the record */
+	bool ckpt_written;     /* in the batch being written */
 	bool send_after_flush; /* its head update waits for the file */
 	ev_child child;
 	ev_timer kill_timer;
@@ -319,8 +320,10 @@ void agent_checkpoint_agent(agent *a);
 /* Sets t->ckpt from its framework and sandbox (and makes its folder). */
 int agent_checkpoint_task_path(agent *a, a_task *t);
 void agent_exit_record_path(const a_task *t, char *out, size_t len);
-/* Writes t's checkpoint (a failure is logged and counted, not fatal). */
-void agent_checkpoint_task(agent *a, a_task *t);
+/* Writes the checkpoint of every task marked ckpt_dirty, in one batch
+ * (a failure is logged and counted, not fatal: written again at the
+ * task's next change). */
+void agent_checkpoint_tasks(agent *a);
 void agent_checkpoint_task_remove(agent *a, a_task *t);
 
 /* agent_supervisor.c */

@@ -113,7 +113,8 @@ int agent_write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen)
+/* Writes PATH.tmp; fsync'd when sync. 0, or -1 with errno and why. */
+static int write_tmp(const char *path, const uint8_t *data, size_t len, bool sync, char *why, size_t whylen)
 {
 	char tmp[PATH_MAX + 8];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
@@ -126,7 +127,7 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		snprintf(why, whylen, "open %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (agent_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (agent_write_all(fd, data, len) != 0 || (sync && fsync(fd) != 0)) {
 		int e = errno;
 		snprintf(why, whylen, "write %s: %s", tmp, strerror(e));
 		close(fd);
@@ -135,9 +136,17 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		return -1;
 	}
 	close(fd);
-	/* Replacing a file needs no folder sync for atomicity (the old or the
-	 * new version is there after a crash); a new file does, to exist. */
-	bool created = access(path, F_OK) != 0;
+	return 0;
+}
+
+/* Renames PATH.tmp over PATH; *created: PATH is new (its folder must be
+ * synced for it to exist after a crash; a replaced file needs no folder
+ * sync: the old or the new version is there). */
+static int commit_tmp(const char *path, bool *created, char *why, size_t whylen)
+{
+	char tmp[PATH_MAX + 8];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	*created = access(path, F_OK) != 0;
 	if (rename(tmp, path) != 0) {
 		int e = errno;
 		snprintf(why, whylen, "rename %s: %s", tmp, strerror(e));
@@ -145,6 +154,14 @@ int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, cha
 		errno = e;
 		return -1;
 	}
+	return 0;
+}
+
+int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen)
+{
+	bool created;
+	if (write_tmp(path, data, len, true, why, whylen) != 0 || commit_tmp(path, &created, why, whylen) != 0)
+		return -1;
 	if (!created)
 		return 0;
 	char dir[PATH_MAX];
@@ -371,7 +388,7 @@ int agent_checkpoint_task_path(agent *a, a_task *t)
 		t->ckpt[0] = '\0';
 		return -1;
 	}
-	if (rt_mkdirs(dir) != 0) {
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST && rt_mkdirs(dir) != 0) {
 		t->ckpt[0] = '\0';
 		return -1;
 	}
@@ -389,10 +406,8 @@ void agent_exit_record_path(const a_task *t, char *out, size_t len)
 	memcpy(out + n - 5, ".exit", 6);
 }
 
-void agent_checkpoint_task(agent *a, a_task *t)
+static void pack_task(agent *a, a_task *t, rt_buf *b)
 {
-	if (!t->ckpt[0] || !t->info)
-		return;
 	Meso__Agent__TaskCheckpoint c = MESO__AGENT__TASK_CHECKPOINT__INIT;
 	c.framework_id = t->fw_id;
 	c.task_info.data = t->info;
@@ -419,15 +434,75 @@ void agent_checkpoint_task(agent *a, a_task *t)
 		ups[c.n_updates++].len = u->len;
 	}
 	c.updates = ups;
-	rt_buf b;
-	rt_buf_init(&b);
-	agent_ckpt_pack(AGENT_CKPT_TASK, &c.base, &b);
+	agent_ckpt_pack(AGENT_CKPT_TASK, &c.base, b);
 	free(ups);
-	char what[300];
-	snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
-	write_with_reserve(a, t->ckpt, &b, what);
-	rt_buf_free(&b);
-	a->metrics.checkpoints_written++;
+}
+
+void agent_checkpoint_tasks(agent *a)
+{
+	/* Group commit: every file of the batch is written, one syncfs makes
+	 * them all durable (what an fsync of each would), then each is renamed
+	 * into place; a second syncfs when a file is new, for its name. One or
+	 * two flushes per batch instead of one per file: a burst of launches
+	 * costs what one launch does. */
+	char why[PATH_MAX + 64], what[300];
+	size_t n = 0;
+	for (a_task *t = a->tasks; t; t = t->next) {
+		t->ckpt_written = false;
+		if (!t->ckpt_dirty || !t->ckpt[0] || !t->info)
+			continue;
+		t->ckpt_dirty = false;
+		rt_buf b;
+		rt_buf_init(&b);
+		pack_task(a, t, &b);
+		int rc = write_tmp(t->ckpt, b.data, b.len, false, why, sizeof why);
+		if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) && agent_gc_release_reserve(a))
+			rc = write_tmp(t->ckpt, b.data, b.len, false, why, sizeof why);
+		rt_buf_free(&b);
+		snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
+		if (rc != 0) {
+			log_write_failure(a, what, why);
+			continue;
+		}
+		t->ckpt_written = true;
+		n++;
+	}
+	if (!n)
+		return;
+	char meta[PATH_MAX + 16];
+	snprintf(meta, sizeof meta, "%s/meta", a->work_dir);
+	int fd = open(meta, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0) {
+		/* Not known to be on disk: the old versions stay. */
+		snprintf(why, sizeof why, "syncfs %s: %s", meta, strerror(errno));
+		for (a_task *t = a->tasks; t; t = t->next)
+			if (t->ckpt_written) {
+				char tmp[PATH_MAX + 8];
+				snprintf(tmp, sizeof tmp, "%s.tmp", t->ckpt);
+				unlink(tmp);
+				t->ckpt_written = false;
+			}
+		log_write_failure(a, "a batch of task checkpoints", why);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	bool any_created = false;
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (!t->ckpt_written)
+			continue;
+		bool created;
+		if (commit_tmp(t->ckpt, &created, why, sizeof why) != 0) {
+			snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
+			log_write_failure(a, what, why);
+			continue;
+		}
+		any_created |= created;
+		a->metrics.checkpoints_written++;
+	}
+	if (any_created)
+		syncfs(fd);
+	close(fd);
 }
 
 void agent_checkpoint_task_remove(agent *a, a_task *t)
@@ -439,14 +514,8 @@ void agent_checkpoint_task_remove(agent *a, a_task *t)
 	unlink(t->ckpt);
 	if (exit_path[0])
 		unlink(exit_path);
-	/* The framework's folder goes with its last task. */
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", t->ckpt);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		rmdir(dir);
-	}
+	/* The framework's folder stays (making it again for the next task
+	 * costs more); empty ones go at the next start. */
 	t->ckpt[0] = '\0';
 	(void)a;
 }
