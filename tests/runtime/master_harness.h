@@ -29,6 +29,8 @@ typedef struct mh {
 /* A master with test flags (agent timeout 15 s, failover and recovery
  * timeouts as the defaults), leading at once. */
 void mh_start(mh *h);
+/* The same with the flags changed by edit first. */
+void mh_start_flags(mh *h, void (*edit)(master_flags *f));
 void mh_stop(mh *h);
 /* One allocation pass; its offers go to the frameworks' streams. */
 void mh_allocate(mh *h);
@@ -44,6 +46,12 @@ typedef struct mh_fw {
 /* SUBSCRIBEs a new framework of `role`; checks the 200, the stream id and
  * the SUBSCRIBED and first HEARTBEAT events. */
 void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware);
+/* The same with FrameworkInfo.failover_timeout (seconds). */
+void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
+                           double failover_timeout);
+/* A SUBSCRIBE (role "web") that must be refused as Mesos refuses one: 200,
+ * one ERROR event, the stream's end. Returns the ERROR's message. */
+const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeout);
 /* Sends a call on its own connection, with the framework's id and stream id;
  * returns the HTTP status of the answer. */
 int mh_call(mh_fw *f, Call *call);

@@ -5,11 +5,14 @@
  * framework that is not partition-aware (Mesos 1.11); implicit
  * reconciliation answers for every task of the framework and no other; a
  * KILL reaches the task's agent, and one for an unknown task is TASK_LOST.
+ * A large RECONCILE is answered in slices, in order, never faster than the
+ * framework reads its stream; ids waiting beyond the master's bound get 429.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +134,120 @@ static void test_tasks_of_another_framework_are_unknown(void **state)
 	mh_expect_update(&other, "t1", MESOS__V1__TASK_STATE__TASK_LOST, RECONCILIATION, "unknown to the agent");
 }
 
+/* RECONCILE of n ids: "t1" first, then unknown ones u00001, u00002, ...;
+ * returns the HTTP status. */
+static int reconcile_many(mh_fw *f, size_t n)
+{
+	Mesos__V1__Scheduler__Call__Reconcile__Task *rt = calloc(n, sizeof *rt), **rtp = calloc(n, sizeof *rtp);
+	Mesos__V1__TaskID *tid = calloc(n, sizeof *tid);
+	char(*names)[16] = calloc(n, sizeof *names);
+	for (size_t i = 0; i < n; i++) {
+		mesos__v1__scheduler__call__reconcile__task__init(&rt[i]);
+		mesos__v1__task_id__init(&tid[i]);
+		snprintf(names[i], sizeof names[i], i ? "u%05zu" : "t1", i);
+		tid[i].value = names[i];
+		rt[i].task_id = &tid[i];
+		rtp[i] = &rt[i];
+	}
+	Mesos__V1__Scheduler__Call__Reconcile r = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
+	r.tasks = rtp;
+	r.n_tasks = n;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
+	call.reconcile = &r;
+	int status = mh_call(f, &call);
+	free(rt);
+	free(rtp);
+	free(tid);
+	free(names);
+	return status;
+}
+
+/* Counts the UPDATEs waiting on the stream, checking they answer u<next>,
+ * u<next+1>, ... (after t1, when *next is 0). */
+static size_t take_updates(mh_fw *f, size_t *next)
+{
+	size_t n = 0;
+	Event *ev;
+	while ((ev = mh_event(f))) {
+		assert_int_equal(ev->type, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
+		char want[16];
+		snprintf(want, sizeof want, *next ? "u%05zu" : "t1", *next);
+		assert_string_equal(ev->update->status->task_id->value, want);
+		mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+		(*next)++;
+		n++;
+	}
+	return n;
+}
+
+static void test_large_reconcile_is_answered_in_slices_in_order(void **state)
+{
+	fx *x = *state;
+	size_t n = MASTER_RECONCILE_SYNC * 4, next = 0;
+	assert_int_equal(reconcile_many(&x->f, n), 202);
+	/* Nothing during the call itself: the answers come from the loop. */
+	mh_expect_quiet(&x->f);
+	assert_int_equal(x->h.m.recon_ids, n);
+	master_reconcile_run(&x->h.m);
+	assert_int_equal(take_updates(&x->f, &next), n);
+	assert_int_equal(x->h.m.recon_ids, 0);
+	assert_int_equal(x->h.m.recon_bytes, 0);
+	/* A small call behind nothing is answered at once again. */
+	const char *tasks[] = {"t1"}, *agents[] = {NULL};
+	reconcile(&x->f, tasks, agents, 1);
+	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, RECONCILIATION, NULL);
+}
+
+static void test_reconcile_waits_while_the_stream_is_unread(void **state)
+{
+	fx *x = *state;
+	size_t n = 30000, next = 0, rounds = 0;
+	assert_int_equal(reconcile_many(&x->f, n), 202);
+	while (next < n) {
+		master_reconcile_run(&x->h.m);
+		/* It stopped at the high-water mark, not at the end. */
+		size_t pending = rt_http_session_pending(x->f.stream);
+		size_t got = take_updates(&x->f, &next);
+		assert_true(got > 0);
+		if (next < n)
+			assert_true(pending >= MASTER_RECONCILE_HIGH && pending < 2 * MASTER_RECONCILE_HIGH);
+		/* The framework reads its stream: answering goes on. */
+		rt_http_session_drain(x->f.stream);
+		x->f.read = 0;
+		rounds++;
+	}
+	assert_true(rounds >= 2);
+	assert_int_equal(x->h.m.recon_ids, 0);
+}
+
+static void test_reconcile_beyond_the_queue_bound_is_429(void **state)
+{
+	fx *x = *state;
+	x->h.m.recon_max_bytes = 10000; /* about 1,200 of these ids */
+	assert_int_equal(reconcile_many(&x->f, 1000), 202);
+	assert_int_equal(reconcile_many(&x->f, 1000), 429);
+	assert_int_equal(x->h.m.metrics.reconcile_refused, 1);
+	size_t next = 0;
+	master_reconcile_run(&x->h.m);
+	assert_int_equal(take_updates(&x->f, &next), 1000);
+	/* Answered: room again. */
+	assert_int_equal(reconcile_many(&x->f, 1000), 202);
+}
+
+static void test_queued_answers_go_with_the_stream(void **state)
+{
+	fx *x = *state;
+	assert_int_equal(reconcile_many(&x->f, 5000), 202);
+	assert_true(x->h.m.recon_ids > 0);
+	/* The framework's connection breaks: nobody to answer. */
+	rt_http_session_destroy(x->f.stream);
+	assert_int_equal(x->h.m.recon_ids, 0);
+	assert_int_equal(x->h.m.recon_bytes, 0);
+	x->f.stream = NULL;
+}
+
 static int kill_call(fx *x, const char *task_id)
 {
 	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
@@ -177,6 +294,10 @@ int main(void)
 	        T(test_tasks_of_another_framework_are_unknown),
 	        T(test_kill_reaches_the_agent),
 	        T(test_kill_of_an_unknown_task_is_lost),
+	        T(test_large_reconcile_is_answered_in_slices_in_order),
+	        T(test_reconcile_waits_while_the_stream_is_unread),
+	        T(test_reconcile_beyond_the_queue_bound_is_429),
+	        T(test_queued_answers_go_with_the_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
