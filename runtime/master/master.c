@@ -493,6 +493,9 @@ void master_send_status(master *m, m_fw *fw, const char *task_id, const char *ag
 	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE;
 	ev.update = &up;
 	master_send_event(m, fw, &ev);
+	/* A reconciliation answer reports a state; it loses no task. */
+	if (reason == MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION)
+		return;
 	switch (state) {
 	case MESOS__V1__TASK_STATE__TASK_ERROR:
 		m->metrics.tasks_error++;

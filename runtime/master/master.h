@@ -295,6 +295,7 @@ typedef struct master {
 	ev_timer recon_timer;
 	size_t recon_ids, recon_bytes;
 	size_t recon_max_bytes; /* MASTER_RECONCILE_MAX_QUEUE (the tests lower it) */
+	size_t recon_high;      /* stream bytes unread at which answering waits */
 	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
 	/* Frameworks with offers to send, in the order of master.fws at the
 	 * pass; one OFFERS event per idle turn of the loop (send_idle, lowest

@@ -5,7 +5,8 @@
  * 4 MiB body limit) is answered in slices of about 2 ms, one framework's
  * slice per turn of the loop, so agents' heartbeats and other calls are
  * served between them; and a framework whose stream has more than
- * MASTER_RECONCILE_HIGH bytes unread waits for it to drain, so answering
+ * MASTER_RECONCILE_HIGH bytes unread (at most half the HTTP output bound)
+ * waits for it to drain, so answering
  * never outruns the reader. Ids waiting are bounded in all (429 beyond),
  * and kept compactly: about their own length plus two bytes each.
  */
@@ -70,7 +71,7 @@ static void answer_next(master *m, m_fw *fw, m_recon *r)
 
 static bool congested(const m_fw *fw)
 {
-	return fw->stream && rt_http_session_pending(fw->stream) >= MASTER_RECONCILE_HIGH;
+	return fw->stream && rt_http_session_pending(fw->stream) >= ((master *)fw->failover.data)->recon_high;
 }
 
 static void queue_add(master *m, m_fw *fw)
@@ -141,6 +142,10 @@ void master_reconcile_init(master *m)
 	ev_timer_init(&m->recon_timer, recon_timer_cb, 0., 0.);
 	m->recon_timer.data = m;
 	m->recon_max_bytes = MASTER_RECONCILE_MAX_QUEUE;
+	/* Well below the bound at which a stream is dropped, so answering
+	 * alone never gets a slow reader disconnected. */
+	size_t bound = m->flags.http.max_output_bytes ? m->flags.http.max_output_bytes : RT_HTTP_MAX_OUTPUT_BYTES;
+	m->recon_high = MASTER_RECONCILE_HIGH < bound / 2 ? MASTER_RECONCILE_HIGH : bound / 2;
 }
 
 static void pair_add(m_recon *r, const char *tid, const char *aid)

@@ -716,8 +716,12 @@ static void session_resume(rt_http_session *s)
 {
 	if (!s->paused || s->closed || s->close_after_write)
 		return;
-	if (s->out.len > s->srv->limits.max_output_bytes / 2)
-		return; /* the drain resumes it */
+	if (s->out.len > s->srv->limits.max_output_bytes / 2) {
+		/* Its turn came with half the bound unread: the drain resumes it. */
+		s->stalled = true;
+		s->srv->stats.output_stalls++;
+		return;
+	}
 	ready_remove(s);
 	s->paused = s->stalled = false;
 	s->served = 0;

@@ -222,6 +222,44 @@ static void test_client_that_never_reads_is_bounded_then_closed(void **state)
 	stop(&w);
 }
 
+static size_t answers; /* "HTTP/1.1 200" seen by the client so far */
+
+static bool all_answered(world *w)
+{
+	return answers >= 200;
+}
+
+static void count_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	world *w = io->data;
+	char buf[65536];
+	ssize_t n = read(w->client, buf, sizeof buf);
+	for (ssize_t i = 0; i + 12 <= n; i++)
+		answers += memcmp(buf + i, "HTTP/1.1 200", 12) == 0;
+}
+
+static void test_pipelined_requests_all_served_in_turns(void **state)
+{
+	world w;
+	start(&w, NULL);
+	w.client = dial(&w);
+	/* 200 requests in one write: served RT_HTTP_REQUESTS_PER_TURN at a
+	 * time, every one of them answered. */
+	char req[200 * 24 + 1] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(req, "GET /a HTTP/1.1\r\n\r\n");
+	say(w.client, req);
+	ev_io io;
+	ev_io_init(&io, count_cb, w.client, EV_READ);
+	io.data = &w;
+	ev_io_start(w.loop, &io);
+	answers = 0;
+	run_until(&w, all_answered, false);
+	ev_io_stop(w.loop, &io);
+	assert_int_equal(answers, 200);
+	stop(&w);
+}
+
 static bool paused(world *w)
 {
 	return stats(w).accept_pauses >= 3;
@@ -282,6 +320,7 @@ int main(void)
 	        cmocka_unit_test(test_body_timeout_closes_a_short_body),
 	        cmocka_unit_test(test_idle_timeout_closes_a_quiet_connection),
 	        cmocka_unit_test(test_client_that_never_reads_is_bounded_then_closed),
+	        cmocka_unit_test(test_pipelined_requests_all_served_in_turns),
 	        cmocka_unit_test(test_accept_out_of_descriptors_pauses_then_serves),
 	        cmocka_unit_test(test_ratelimit_allows_one_line_per_interval),
 	};
