@@ -42,14 +42,18 @@ exhaust() {
 	exited "$pid" && fail "$name died"
 	[ "$used" -lt 30 ] || fail "$name used $used ticks of CPU in 1 s while out of descriptors"
 	echo "$name: out of descriptors, $used ticks of CPU in 1 s, $(accept_lines "$log") accept line(s)"
+	RELEASED=$(date +%s%N)
 	touch "$T/release"
 	wait "$hold"
 }
+since_release() { echo "$((($(date +%s%N) - RELEASED) / 1000000)) ms"; }
 
 exhaust master "$MASTER_PID" "$MASTER_PORT" "$T/master.log"
 wait_for 10 "master /health again" http_get "$MASTER_PORT" /health
+echo "master: serving again $(since_release) after the connections went"
 exhaust agent "$AGENT" "${AGENT_PORT[a1]}" "$T/a1.log"
 wait_for 10 "agent /health again" http_get "${AGENT_PORT[a1]}" /health
+echo "agent: serving again $(since_release) after the connections went"
 [ "$(accept_lines "$T/master.log")" -le 2 ] || fail "the master logged $(accept_lines "$T/master.log") accept lines"
 [ "$(accept_lines "$T/a1.log")" -le 2 ] || fail "the agent logged $(accept_lines "$T/a1.log") accept lines"
 agent_registered a1 || fail "the agent is no longer registered"
