@@ -427,6 +427,27 @@ void master_task_remove(master *m, m_task *t, bool recover)
 
 /* ---------------------------------------------------------------- events */
 
+/* An ERROR event; the last of its stream (sent past the output bound,
+ * then the stream ends) when `last`. */
+static void send_error(master *m, m_fw *fw, const char *message, bool last)
+{
+	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	e.message = (char *)message;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
+	ev.error = &e;
+	if (last)
+		rt_api_stream_send_last(fw->stream, fw->stream_json, &ev.base);
+	else
+		master_send_event(m, fw, &ev);
+}
+
+void master_send_error(master *m, m_fw *fw, const char *message)
+{
+	send_error(m, fw, message, false);
+}
+
 /* A subscriber that does not read its stream would hold the master's
  * memory without bound: past the output bound it gets a last ERROR event
  * and the stream closes, which disconnects the framework as any broken
@@ -440,13 +461,7 @@ static void stream_overflow(master *m, m_fw *fw)
 	         "re-subscribe and reconcile",
 	         pending);
 	rt_log(RT_WARN, "framework %s (%s): %zu bytes of its stream unread; closing it", fw->id, fw->name, pending);
-	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
-	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
-	e.message = msg;
-	ev.has_type = true;
-	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
-	ev.error = &e;
-	rt_api_stream_send_last(fw->stream, fw->stream_json, &ev.base);
+	send_error(m, fw, msg, true);
 	m->metrics.streams_dropped++;
 }
 

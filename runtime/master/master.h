@@ -368,6 +368,8 @@ void master_task_remove(master *m, m_task *t, bool recover);
  * stream max_output_bytes behind gets a last ERROR event and is closed:
  * the framework is then disconnected (its failover timeout runs). */
 void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev);
+/* Sends an ERROR event on a framework's stream. */
+void master_send_error(master *m, m_fw *fw, const char *message);
 /* Sends an UPDATE the master makes itself (no uuid: not acknowledged). */
 void master_send_status(master *m, m_fw *fw, const char *task_id, const char *agent_id, Mesos__V1__TaskState state,
                         Mesos__V1__TaskStatus__Reason reason, const char *message);
@@ -405,8 +407,6 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 /* master_sched.c */
 /* POST /api/v1/scheduler: one Call, answered (202 or an error) before it returns. */
 void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request *req);
-/* Sends an ERROR event on a framework's stream. */
-void master_send_error(master *m, m_fw *fw, const char *message);
 
 /* master_reconcile.c */
 /* RECONCILE: answers now, or queues the ids to be answered in slices

@@ -25,17 +25,6 @@ static void refuse(master *m, rt_http_session *s, int status, const char *msg)
 	rt_http_reply_text(s, status, msg);
 }
 
-void master_send_error(master *m, m_fw *fw, const char *message)
-{
-	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
-	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
-	e.message = (char *)message;
-	ev.has_type = true;
-	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
-	ev.error = &e;
-	master_send_event(m, fw, &ev);
-}
-
 /* ------------------------------------------------------------- subscribe */
 
 static void stream_closed(rt_http_session *s, void *ud)

@@ -357,6 +357,19 @@ int mh_accept(mh_fw *f, const char **ids, size_t noffers, Mesos__V1__TaskInfo **
 	return mh_call(f, &call);
 }
 
+int mh_kill(mh_fw *f, const char *task_id)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	tid.value = (char *)task_id;
+	Mesos__V1__Scheduler__Call__Kill k = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
+	k.task_id = &tid;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
+	call.kill = &k;
+	return mh_call(f, &call);
+}
+
 int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds)
 {
 	Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
@@ -492,9 +505,14 @@ void mh_agent_close(mh_agent *a)
 
 int fx_setup(void **state)
 {
+	return fx_setup_flags(state, NULL);
+}
+
+int fx_setup_flags(void **state, void (*edit)(master_flags *f))
+{
 	fx *x = calloc(1, sizeof *x);
 	assert_non_null(x);
-	mh_start(&x->h);
+	mh_start_flags(&x->h, edit);
 	*state = x;
 	return 0;
 }

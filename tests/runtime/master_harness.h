@@ -79,6 +79,8 @@ Mesos__V1__ExecutorInfo *mh_executor(mh *h, const char *id, const char *resource
  * filters. Returns the HTTP status. */
 int mh_accept(mh_fw *f, const char **offer_ids, size_t noffers, Mesos__V1__TaskInfo **tasks, size_t ntasks,
               double refuse_seconds);
+/* KILL of a task (no agent id, no kill policy). Returns the HTTP status. */
+int mh_kill(mh_fw *f, const char *task_id);
 /* DECLINE of one offer with refuse_seconds (< 0: no filters). */
 int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds);
 
@@ -124,6 +126,8 @@ typedef struct fx {
 /* cmocka setup: a started master in a new fixture (agent and framework
  * not yet there); teardown stops and frees it. */
 int fx_setup(void **state);
+/* The same with the master's flags changed by edit first. */
+int fx_setup_flags(void **state, void (*edit)(master_flags *f));
 int fx_teardown(void **state);
 /* Registers x->a with resources, subscribes x->f (role "web") and runs a
  * pass, whose one offer lands in x->offer. */

@@ -26,10 +26,7 @@ static void small_output(master_flags *f)
 
 static int setup_small_output(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	mh_start_flags(&x->h, small_output);
-	*state = x;
-	return 0;
+	return fx_setup_flags(state, small_output);
 }
 
 static void test_unread_stream_gets_an_error_and_is_closed(void **state)
@@ -38,17 +35,8 @@ static void test_unread_stream_gets_an_error_and_is_closed(void **state)
 	mh_subscribe_failover(&x->h, &x->f, "slow", "web", false, 3600);
 	/* Events the framework never reads: KILLs of unknown tasks, one
 	 * TASK_LOST each, until 2 kB wait. */
-	for (int i = 0; i < 100; i++) {
-		Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-		tid.value = "nope";
-		Mesos__V1__Scheduler__Call__Kill k = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
-		k.task_id = &tid;
-		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-		call.has_type = true;
-		call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
-		call.kill = &k;
-		mh_call(&x->f, &call);
-	}
+	for (int i = 0; i < 100; i++)
+		mh_kill(&x->f, "nope");
 	assert_int_equal(x->h.m.metrics.streams_dropped, 1);
 	/* What it finally reads: the updates that fit, an ERROR, the end. */
 	Event *ev;
@@ -112,10 +100,7 @@ static void two_frameworks(master_flags *f)
 
 static int setup_two_frameworks(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	mh_start_flags(&x->h, two_frameworks);
-	*state = x;
-	return 0;
+	return fx_setup_flags(state, two_frameworks);
 }
 
 static void test_max_frameworks_replaces_the_longest_disconnected(void **state)
@@ -145,10 +130,7 @@ static void three_completed_tasks(master_flags *f)
 
 static int setup_three_completed(void **state)
 {
-	fx *x = calloc(1, sizeof *x);
-	mh_start_flags(&x->h, three_completed_tasks);
-	*state = x;
-	return 0;
+	return fx_setup_flags(state, three_completed_tasks);
 }
 
 static void test_completed_tasks_capped_over_all_frameworks(void **state)

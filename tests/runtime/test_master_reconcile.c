@@ -51,20 +51,21 @@ static int setup_partition_aware(void **state)
 	return start(state, true);
 }
 
-/* RECONCILE of (task, agent) pairs; n = 0 is implicit. */
-static void reconcile(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
+/* RECONCILE of (task, agent) pairs (agents NULL, or an entry NULL: none);
+ * n = 0 is implicit. Returns the HTTP status. */
+static int reconcile_status(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
 {
-	Mesos__V1__Scheduler__Call__Reconcile__Task rt[4], *rtp[4];
-	Mesos__V1__TaskID tid[4];
-	Mesos__V1__AgentID aid[4];
-	assert_true(n <= 4);
+	Mesos__V1__Scheduler__Call__Reconcile__Task *rt = calloc(n ? n : 1, sizeof *rt),
+	                                            **rtp = calloc(n ? n : 1, sizeof *rtp);
+	Mesos__V1__TaskID *tid = calloc(n ? n : 1, sizeof *tid);
+	Mesos__V1__AgentID *aid = calloc(n ? n : 1, sizeof *aid);
 	for (size_t i = 0; i < n; i++) {
 		mesos__v1__scheduler__call__reconcile__task__init(&rt[i]);
 		mesos__v1__task_id__init(&tid[i]);
 		mesos__v1__agent_id__init(&aid[i]);
 		tid[i].value = (char *)tasks[i];
 		rt[i].task_id = &tid[i];
-		if (agents[i]) {
+		if (agents && agents[i]) {
 			aid[i].value = (char *)agents[i];
 			rt[i].agent_id = &aid[i];
 		}
@@ -77,7 +78,17 @@ static void reconcile(mh_fw *f, const char *const *tasks, const char *const *age
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
 	call.reconcile = &r;
-	assert_int_equal(mh_call(f, &call), 202);
+	int status = mh_call(f, &call);
+	free(rt);
+	free(rtp);
+	free(tid);
+	free(aid);
+	return status;
+}
+
+static void reconcile(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
+{
+	assert_int_equal(reconcile_status(f, tasks, agents, n), 202);
 }
 
 static void test_known_tasks_report_their_state(void **state)
@@ -138,28 +149,14 @@ static void test_tasks_of_another_framework_are_unknown(void **state)
  * returns the HTTP status. */
 static int reconcile_many(mh_fw *f, size_t n)
 {
-	Mesos__V1__Scheduler__Call__Reconcile__Task *rt = calloc(n, sizeof *rt), **rtp = calloc(n, sizeof *rtp);
-	Mesos__V1__TaskID *tid = calloc(n, sizeof *tid);
 	char(*names)[16] = calloc(n, sizeof *names);
+	const char **tasks = calloc(n, sizeof *tasks);
 	for (size_t i = 0; i < n; i++) {
-		mesos__v1__scheduler__call__reconcile__task__init(&rt[i]);
-		mesos__v1__task_id__init(&tid[i]);
 		snprintf(names[i], sizeof names[i], i ? "u%05zu" : "t1", i);
-		tid[i].value = names[i];
-		rt[i].task_id = &tid[i];
-		rtp[i] = &rt[i];
+		tasks[i] = names[i];
 	}
-	Mesos__V1__Scheduler__Call__Reconcile r = MESOS__V1__SCHEDULER__CALL__RECONCILE__INIT;
-	r.tasks = rtp;
-	r.n_tasks = n;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
-	call.reconcile = &r;
-	int status = mh_call(f, &call);
-	free(rt);
-	free(rtp);
-	free(tid);
+	int status = reconcile_status(f, tasks, NULL, n);
+	free(tasks);
 	free(names);
 	return status;
 }
@@ -248,23 +245,10 @@ static void test_queued_answers_go_with_the_stream(void **state)
 	x->f.stream = NULL;
 }
 
-static int kill_call(fx *x, const char *task_id)
-{
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	tid.value = (char *)task_id;
-	Mesos__V1__Scheduler__Call__Kill k = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
-	k.task_id = &tid;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
-	call.kill = &k;
-	return mh_call(&x->f, &call);
-}
-
 static void test_kill_reaches_the_agent(void **state)
 {
 	fx *x = *state;
-	assert_int_equal(kill_call(x, "t1"), 202);
+	assert_int_equal(mh_kill(&x->f, "t1"), 202);
 	AgentMessage *msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK);
 	assert_string_equal(msg->kill_task->task_id->value, "t1");
 	assert_string_equal(msg->kill_task->framework_id->value, x->f.id);
@@ -275,7 +259,7 @@ static void test_kill_reaches_the_agent(void **state)
 static void test_kill_of_an_unknown_task_is_lost(void **state)
 {
 	fx *x = *state;
-	assert_int_equal(kill_call(x, "nope"), 202);
+	assert_int_equal(mh_kill(&x->f, "nope"), 202);
 	mh_expect_update(&x->f, "nope", MESOS__V1__TASK_STATE__TASK_LOST,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "unknown task");
 	assert_null(mh_agent_frame(&x->a));
