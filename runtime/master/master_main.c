@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
 	};
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
-	       idle_timeout = RT_HTTP_IDLE_TIMEOUT;
+	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;
 	int max_pending_output = RT_HTTP_MAX_OUTPUT_BYTES;
 	const char *log_level = "info";
 	rt_flag flags[] = {
@@ -68,13 +68,15 @@ int main(int argc, char **argv)
 	         "frameworks known at once, connected or not; a new one at the limit takes the place of the one "
 	         "disconnected the longest, or is refused if all are connected"},
 	        {"http_header_timeout", RT_FLAG_DOUBLE, &header_timeout,
-	         "seconds from a request's first byte to the end of its headers before the connection is closed "
-	         "(0: no limit)"},
+	         "seconds from a connection (for its first request) or a request's first byte to the end of its "
+	         "headers before the connection is closed (0: no limit)"},
 	        {"http_body_timeout", RT_FLAG_DOUBLE, &body_timeout,
 	         "seconds from the end of a request's headers to the end of its body (0: no limit)"},
+	        {"http_send_timeout", RT_FLAG_DOUBLE, &send_timeout,
+	         "seconds a connection may leave answers or events unread before it is closed (0: no limit)"},
 	        {"http_idle_timeout", RT_FLAG_DOUBLE, &idle_timeout,
-	         "seconds a connection may stay with no request in progress, or with answers or events its peer "
-	         "does not read, before it is closed (0: no limit)"},
+	         "seconds a kept-alive connection may stay quiet after a request before it is closed (0: no "
+	         "limit, as Mesos; TCP keepalive still closes one whose peer vanished)"},
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
 	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "
 	         "subscription stream that far behind gets an ERROR event and is closed"},
@@ -97,7 +99,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (f.max_frameworks < 1 || max_pending_output < 4096 || header_timeout < 0 || body_timeout < 0 ||
-	    idle_timeout < 0) {
+	    send_timeout < 0 || idle_timeout < 0) {
 		fprintf(stderr, "meso-master: --max_frameworks must be >= 1, --http_max_pending_output >= 4096 and "
 		                "the --http_*_timeout flags >= 0\n");
 		return 2;
@@ -105,6 +107,7 @@ int main(int argc, char **argv)
 	/* 0 on the command line is "no limit", which rt_http spells < 0. */
 	f.http.header_timeout = header_timeout > 0 ? header_timeout : -1;
 	f.http.body_timeout = body_timeout > 0 ? body_timeout : -1;
+	f.http.send_timeout = send_timeout > 0 ? send_timeout : -1;
 	f.http.idle_timeout = idle_timeout > 0 ? idle_timeout : -1;
 	f.http.max_output_bytes = (size_t)max_pending_output;
 	if (!f.hostname)

@@ -262,9 +262,10 @@ void master_serve_metrics(master *m, rt_http_session *s)
 	              "# TYPE meso_master_http_timeouts_total counter\n"
 	              "meso_master_http_timeouts_total{kind=\"header\"} %llu\n"
 	              "meso_master_http_timeouts_total{kind=\"body\"} %llu\n"
+	              "meso_master_http_timeouts_total{kind=\"send\"} %llu\n"
 	              "meso_master_http_timeouts_total{kind=\"idle\"} %llu\n",
 	              (unsigned long long)hs.header_timeouts, (unsigned long long)hs.body_timeouts,
-	              (unsigned long long)hs.idle_timeouts);
+	              (unsigned long long)hs.send_timeouts, (unsigned long long)hs.idle_timeouts);
 	counter(&b, "meso_master_http_accept_pauses_total", "Times accepting paused for want of file descriptors.",
 	        hs.accept_pauses);
 	counter(&b, "meso_master_http_output_stalls_total",

@@ -83,8 +83,9 @@ struct rt_http_session {
 	bool in_ready;
 
 	rt_buf out;
-	bool replied;   /* the current request got its answer */
-	bool streaming; /* a chunked stream is open */
+	bool replied;    /* the current request got its answer */
+	bool served_one; /* a request was answered: from then on quiet is idle */
+	bool streaming;  /* a chunked stream is open */
 	bool close_after_write;
 	bool lingering; /* an error answered: write side shut, the rest read and dropped */
 	bool closed;
@@ -222,7 +223,7 @@ static void session_close(rt_http_session *s)
 
 /* The moment the connection's current state expires (0: never), and which
  * timeout that is. */
-typedef enum { TO_NONE, TO_HEADER, TO_BODY, TO_IDLE, TO_LINGER } timeout_kind;
+typedef enum { TO_NONE, TO_HEADER, TO_BODY, TO_SEND, TO_IDLE, TO_LINGER } timeout_kind;
 
 static ev_tstamp session_deadline(const rt_http_session *s, timeout_kind *kind)
 {
@@ -232,23 +233,25 @@ static ev_tstamp session_deadline(const rt_http_session *s, timeout_kind *kind)
 		*kind = TO_LINGER;
 		return s->closing_since + RT_HTTP_LINGER_SECONDS;
 	}
-	if (s->streaming) {
-		/* A stream is quiet between events: only a peer that stopped
-		 * reading it runs out of time. */
-		if (!s->out.len || l->idle_timeout < 0)
+	/* Answers or events the peer does not take. */
+	if (s->out.len) {
+		if (l->send_timeout < 0)
 			return 0;
-		*kind = TO_IDLE;
-		return s->last_progress + l->idle_timeout;
+		*kind = TO_SEND;
+		return s->last_progress + l->send_timeout;
 	}
-	if (s->phase == PH_HEADERS && !s->paused && l->header_timeout >= 0) {
+	if (s->streaming || s->paused)
+		return 0; /* a stream is quiet between events; a paused one waits for its turn */
+	/* A request in progress, or the first one awaited since the accept. */
+	if ((s->phase != PH_IDLE || !s->served_one) && l->header_timeout >= 0 && s->phase != PH_BODY) {
 		*kind = TO_HEADER;
 		return s->phase_start + l->header_timeout;
 	}
-	if (s->phase == PH_BODY && !s->paused && l->body_timeout >= 0) {
+	if (s->phase == PH_BODY && l->body_timeout >= 0) {
 		*kind = TO_BODY;
 		return s->phase_start + l->body_timeout;
 	}
-	if (l->idle_timeout < 0)
+	if (s->phase != PH_IDLE || !s->served_one || l->idle_timeout < 0)
 		return 0;
 	*kind = TO_IDLE;
 	return s->last_progress + l->idle_timeout;
@@ -586,6 +589,7 @@ static int on_message_complete(http_parser *p)
 {
 	rt_http_session *s = p->data;
 	s->phase = PH_IDLE;
+	s->served_one = true;
 	if (p->upgrade) {
 		s->upgrade_ready = true;
 		return 0;
@@ -821,6 +825,9 @@ static void session_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	case TO_BODY:
 		s->srv->stats.body_timeouts++;
 		break;
+	case TO_SEND:
+		s->srv->stats.send_timeouts++;
+		break;
 	case TO_IDLE:
 		s->srv->stats.idle_timeouts++;
 		break;
@@ -830,7 +837,8 @@ static void session_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	rt_log(RT_DEBUG, "http: closing %s: %s", s->peer,
 	       kind == TO_HEADER ? "request headers not complete in time"
 	       : kind == TO_BODY ? "request body not complete in time"
-	       : kind == TO_IDLE ? "idle, or its output not read, for too long"
+	       : kind == TO_SEND ? "its answers not read for too long"
+	       : kind == TO_IDLE ? "idle for too long"
 	                         : "closing answer not read in time");
 	s->in_callback++;
 	session_close(s);
@@ -927,8 +935,14 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		srv->accept_pause = 0;
 		srv->stats.accepted++;
-		int one = 1;
+		int one = 1, idle = 60, intvl = 10, cnt = 6;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		/* A peer that vanished (no FIN, no RST) is found in about two
+		 * minutes, without closing quiet connections that are alive. */
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
 		rt_http_session *s = session_new(srv, fd);
 		char ip[INET_ADDRSTRLEN] = "?";
 		inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof ip);
@@ -940,7 +954,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		 * same turn: bytes that waited while the loop was busy count. */
 		ev_set_priority(&s->timer, EV_MINPRI);
 		s->rio.data = s->wio.data = s->timer.data = s;
-		s->last_progress = ev_now(loop);
+		s->last_progress = s->phase_start = ev_now(loop);
 		ev_io_start(loop, &s->rio);
 		session_arm(s);
 	}
@@ -969,6 +983,7 @@ rt_http_server *rt_http_server_create(struct ev_loop *loop, const char *ip, int 
 	srv->limits.max_output_bytes = limits->max_output_bytes ? limits->max_output_bytes : RT_HTTP_MAX_OUTPUT_BYTES;
 	srv->limits.header_timeout = timeout_or_default(limits->header_timeout, RT_HTTP_HEADER_TIMEOUT);
 	srv->limits.body_timeout = timeout_or_default(limits->body_timeout, RT_HTTP_BODY_TIMEOUT);
+	srv->limits.send_timeout = timeout_or_default(limits->send_timeout, RT_HTTP_SEND_TIMEOUT);
 	srv->limits.idle_timeout = timeout_or_default(limits->idle_timeout, RT_HTTP_IDLE_TIMEOUT);
 	if (!loop)
 		return srv;

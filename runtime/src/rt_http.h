@@ -10,8 +10,8 @@
  * its socket (the agents' framed connection).
  *
  * What one connection may cost is bounded (rt_http_limits): request size,
- * time to send headers and body, time idle, and output not yet read by the
- * peer (its next requests wait meanwhile; a stream is refused more). A
+ * time to send headers and body, time its output stays unread, and that
+ * output (its next requests wait meanwhile; a stream is refused more). A
  * read serves a bounded number of pipelined requests before other
  * connections get their turn, and accept() failing for want of descriptors
  * pauses accepting instead of spinning.
@@ -52,7 +52,9 @@ const char *rt_http_header_get(const rt_http_request *req, const char *name);
 #define RT_HTTP_MAX_OUTPUT_BYTES (8u << 20)
 #define RT_HTTP_HEADER_TIMEOUT   10.0
 #define RT_HTTP_BODY_TIMEOUT     30.0
-#define RT_HTTP_IDLE_TIMEOUT     60.0
+#define RT_HTTP_SEND_TIMEOUT     60.0
+#define RT_HTTP_IDLE_TIMEOUT     (-1.0) /* none: a kept-alive connection may stay quiet (TCP keepalive finds dead peers) \
+	                                 */
 /* A closing connection (an error answered, a stream ended) waits at most
  * this long for the peer to read the last answer (and, after an error, to
  * stop sending what we no longer read) before it is closed regardless. */
@@ -67,11 +69,14 @@ typedef struct rt_http_limits {
 	 * At it, nothing more is read from the connection (its requests wait)
 	 * until half of it is written; a stream chunk is refused (RT_HTTP_FULL). */
 	size_t max_output_bytes;
-	/* Seconds; 0: the default above, < 0: no limit. Header: from the first
-	 * byte of a request to the end of its headers. Body: from there to the
-	 * end of the body. Idle: no request in progress and nothing written,
-	 * or output waiting that the peer does not read (streams too). */
-	double header_timeout, body_timeout, idle_timeout;
+	/* Seconds; 0: the default above, < 0: no limit. Header: from the
+	 * connection (for its first request) or the first byte of a request to
+	 * the end of its headers. Body: from there to the end of the body.
+	 * Send: output waiting that the peer does not read (streams too).
+	 * Idle: a kept-alive connection with no request in progress and
+	 * nothing to write, after its first request. Whatever the timeouts,
+	 * TCP keepalive closes a connection whose peer vanished (~2 min). */
+	double header_timeout, body_timeout, send_timeout, idle_timeout;
 } rt_http_limits;
 
 typedef struct rt_http_server rt_http_server;
@@ -100,6 +105,7 @@ typedef struct rt_http_stats {
 	uint64_t accept_pauses;   /* times accepting paused for want of descriptors */
 	uint64_t header_timeouts; /* connections closed by each timeout */
 	uint64_t body_timeouts;
+	uint64_t send_timeouts;
 	uint64_t idle_timeouts;
 	uint64_t output_stalls; /* times a connection's reading stopped at max_output_bytes */
 	uint64_t streams_full;  /* stream chunks refused at max_output_bytes */

@@ -6,7 +6,7 @@
 # subscriber left behind by thousands of events. The master's RSS stays under
 # 64 MB throughout (RELIABILITY.md), /health keeps answering, the lagging
 # stream is closed with an ERROR, and every dead connection is closed by
-# its timeout (header 1 s, idle 2 s here).
+# its timeout (header 1 s, send 2 s here).
 . "$(dirname "$0")/lib.sh" "$1"
 ABUSE="$(dirname "$0")/abuse.py"
 metric() { http_get "$MASTER_PORT" /metrics | awk -v n="$1" '$1 == n { print $2 }'; }
@@ -14,7 +14,7 @@ metric_at_least() { [ "$(metric "$1" | cut -d. -f1)" -ge "$2" ]; }
 json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$MASTER_PID/status"; }
 
-start_master --http_header_timeout 1 --http_idle_timeout 2 --http_max_pending_output 262144
+start_master --http_header_timeout 1 --http_send_timeout 2 --http_max_pending_output 262144
 # The RSS, sampled while the clients do their worst (a measurement: the
 # test waits on conditions below, not on this).
 (while [ ! -e "$T/stop" ]; do rss_kb; sleep 0.05; done >"$T/rss.txt") &
@@ -35,7 +35,7 @@ PIDS+=($!)
 wait_for 10 "both subscribers" test -s "$T/quiet.id" -a -s "$T/behind.id"
 
 # 400 RECONCILEs for the subscriber that never reads: answering waits for
-# it, ids queue up to the bound, then 429 (or 403 once its idle timeout
+# it, ids queue up to the bound, then 429 (or 403 once its send timeout
 # closed it).
 python3 "$ABUSE" reconcile "$MASTER_PORT" "$(json_field "$T/quiet.id" id)" "$(json_field "$T/quiet.id" stream_id)" \
 	10000 400 >"$T/reconcile.out" 2>"$T/reconcile.log" || fail "RECONCILE client: $(cat "$T/reconcile.log")"
@@ -55,7 +55,7 @@ python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["closed_after"]; sys
 	"$T/slowloris.out" || fail "slowloris connections not closed: $(cat "$T/slowloris.out")"
 metric_at_least 'meso_master_http_timeouts_total{kind="header"}' 300 || fail "header timeouts not counted"
 metric_at_least meso_master_http_output_stalls_total 1 || fail "the pipelining client was never held back"
-# The pipelining client and the quiet subscriber are closed by the idle
+# The pipelining client and the quiet subscriber are closed by the send
 # timeout; then only our own /metrics request is open.
 wait_for 15 "every abusive connection closed" metric_at_least meso_master_http_connections 0
 wait_for 15 "every abusive connection closed" bash -c "[ \"\$(curl -sf http://127.0.0.1:$MASTER_PORT/metrics |

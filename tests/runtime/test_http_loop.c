@@ -1,7 +1,7 @@
 /*
  * test_http_loop.c — the HTTP server (runtime/src/rt_http.h) on a real libev
  * loop and loopback sockets, for what detached sessions cannot show: the
- * header, body and idle timeouts close dead connections, a client that
+ * header, body, send and idle timeouts close dead connections, a client that
  * pipelines requests and never reads holds a bounded amount of output and
  * is closed, and accept() out of descriptors pauses instead of spinning,
  * then serves the waiting connection once a descriptor is free.
@@ -137,6 +137,23 @@ static double run_until(world *w, bool (*until)(world *), bool watch_client)
 	return (double)(rt_mono_ns() - t0) / 1e9;
 }
 
+static bool answered(world *w)
+{
+	return strstr(w->got, "HTTP/1.1 200 OK") != NULL;
+}
+
+static int64_t first_answer_ns;
+
+/* Answered, and a second passed since then (the loop ran all along). */
+static bool answered_after_a_second(world *w)
+{
+	if (!answered(w))
+		return false;
+	if (!first_answer_ns)
+		first_answer_ns = rt_mono_ns();
+	return w->client_closed || rt_mono_ns() - first_answer_ns >= 1000000000;
+}
+
 static bool client_closed(world *w)
 {
 	return w->client_closed;
@@ -160,6 +177,38 @@ static void test_header_timeout_closes_a_slow_request(void **state)
 	assert_true(took >= 0.19 && took < 5);
 	assert_int_equal(stats(&w).header_timeouts, 1);
 	assert_int_equal(stats(&w).sessions, 0);
+	stop(&w);
+}
+
+static void test_header_timeout_closes_a_connection_that_says_nothing(void **state)
+{
+	world w;
+	rt_http_limits lim = {.header_timeout = 0.2};
+	start(&w, &lim);
+	w.client = dial(&w);
+	double took = run_until(&w, client_closed, true);
+	assert_true(took >= 0.19 && took < 5);
+	assert_int_equal(stats(&w).header_timeouts, 1);
+	stop(&w);
+}
+
+static void test_quiet_kept_alive_connection_stays_by_default(void **state)
+{
+	world w;
+	rt_http_limits lim = {.header_timeout = 0.1, .body_timeout = 0.1, .send_timeout = 0.1};
+	start(&w, &lim);
+	w.client = dial(&w);
+	say(w.client, "GET /a HTTP/1.1\r\n\r\n");
+	/* Quiet for 10 times every deadline there is: still open, and it
+	 * still answers (a framework's calls connection, as Mesos keeps it). */
+	double took = run_until(&w, answered_after_a_second, true);
+	assert_true(took >= 1.0);
+	assert_false(w.client_closed);
+	say(w.client, "GET /b HTTP/1.1\r\n\r\n");
+	w.ngot = 0;
+	w.got[0] = 0;
+	run_until(&w, answered, true);
+	assert_int_equal(stats(&w).sessions, 1);
 	stop(&w);
 }
 
@@ -203,7 +252,7 @@ static bool no_sessions(world *w)
 static void test_client_that_never_reads_is_bounded_then_closed(void **state)
 {
 	world w;
-	rt_http_limits lim = {.max_output_bytes = 64 << 10, .idle_timeout = 0.3};
+	rt_http_limits lim = {.max_output_bytes = 64 << 10, .send_timeout = 0.3};
 	start(&w, &lim);
 	w.client = dial(&w);
 	int small = 4096;
@@ -218,7 +267,7 @@ static void test_client_that_never_reads_is_bounded_then_closed(void **state)
 	run_until(&w, stalled, false);
 	run_until(&w, no_sessions, false);
 	assert_true(w.max_output <= (64 << 10) + sizeof big + 200);
-	assert_int_equal(stats(&w).idle_timeouts, 1);
+	assert_int_equal(stats(&w).send_timeouts, 1);
 	stop(&w);
 }
 
@@ -263,11 +312,6 @@ static void test_pipelined_requests_all_served_in_turns(void **state)
 static bool paused(world *w)
 {
 	return stats(w).accept_pauses >= 3;
-}
-
-static bool answered(world *w)
-{
-	return strstr(w->got, "HTTP/1.1 200 OK") != NULL;
 }
 
 static void test_accept_out_of_descriptors_pauses_then_serves(void **state)
@@ -317,6 +361,8 @@ int main(void)
 		big[i] = (char)('a' + i % 26);
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_header_timeout_closes_a_slow_request),
+	        cmocka_unit_test(test_header_timeout_closes_a_connection_that_says_nothing),
+	        cmocka_unit_test(test_quiet_kept_alive_connection_stays_by_default),
 	        cmocka_unit_test(test_body_timeout_closes_a_short_body),
 	        cmocka_unit_test(test_idle_timeout_closes_a_quiet_connection),
 	        cmocka_unit_test(test_client_that_never_reads_is_bounded_then_closed),
