@@ -68,14 +68,14 @@ int main(int argc, char **argv)
 	         "frameworks known at once, connected or not; a new one at the limit takes the place of the one "
 	         "disconnected the longest, or is refused if all are connected"},
 	        {"http_header_timeout", RT_FLAG_DOUBLE, &header_timeout,
-	         "seconds from a connection (for its first request) or a request's first byte to the end of its "
-	         "headers before the connection is closed (0: no limit)"},
+	         "seconds from a request's first byte to the end of its headers before the connection is closed "
+	         "(0: no limit)"},
 	        {"http_body_timeout", RT_FLAG_DOUBLE, &body_timeout,
 	         "seconds from the end of a request's headers to the end of its body (0: no limit)"},
 	        {"http_send_timeout", RT_FLAG_DOUBLE, &send_timeout,
 	         "seconds a connection may leave answers or events unread before it is closed (0: no limit)"},
 	        {"http_idle_timeout", RT_FLAG_DOUBLE, &idle_timeout,
-	         "seconds a kept-alive connection may stay quiet after a request before it is closed (0: no "
+	         "seconds a connection may stay quiet, no request in progress, before it is closed (0: no "
 	         "limit, as Mesos; TCP keepalive still closes one whose peer vanished)"},
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
 	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "

@@ -83,9 +83,8 @@ struct rt_http_session {
 	bool in_ready;
 
 	rt_buf out;
-	bool replied;    /* the current request got its answer */
-	bool served_one; /* a request was answered: from then on quiet is idle */
-	bool streaming;  /* a chunked stream is open */
+	bool replied;   /* the current request got its answer */
+	bool streaming; /* a chunked stream is open */
 	bool close_after_write;
 	bool lingering; /* an error answered: write side shut, the rest read and dropped */
 	bool closed;
@@ -242,8 +241,7 @@ static ev_tstamp session_deadline(const rt_http_session *s, timeout_kind *kind)
 	}
 	if (s->streaming || s->paused)
 		return 0; /* a stream is quiet between events; a paused one waits for its turn */
-	/* A request in progress, or the first one awaited since the accept. */
-	if ((s->phase != PH_IDLE || !s->served_one) && l->header_timeout >= 0 && s->phase != PH_BODY) {
+	if (s->phase == PH_HEADERS && l->header_timeout >= 0) {
 		*kind = TO_HEADER;
 		return s->phase_start + l->header_timeout;
 	}
@@ -251,7 +249,10 @@ static ev_tstamp session_deadline(const rt_http_session *s, timeout_kind *kind)
 		*kind = TO_BODY;
 		return s->phase_start + l->body_timeout;
 	}
-	if (s->phase != PH_IDLE || !s->served_one || l->idle_timeout < 0)
+	/* Quiet between requests, or before the first: Mesos's scheduler and
+	 * executor libraries open their calls connection up front and take
+	 * its close for a disconnection, so by default it is kept. */
+	if (s->phase != PH_IDLE || l->idle_timeout < 0)
 		return 0;
 	*kind = TO_IDLE;
 	return s->last_progress + l->idle_timeout;
@@ -589,7 +590,6 @@ static int on_message_complete(http_parser *p)
 {
 	rt_http_session *s = p->data;
 	s->phase = PH_IDLE;
-	s->served_one = true;
 	if (p->upgrade) {
 		s->upgrade_ready = true;
 		return 0;
@@ -954,7 +954,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		 * same turn: bytes that waited while the loop was busy count. */
 		ev_set_priority(&s->timer, EV_MINPRI);
 		s->rio.data = s->wio.data = s->timer.data = s;
-		s->last_progress = s->phase_start = ev_now(loop);
+		s->last_progress = ev_now(loop);
 		ev_io_start(loop, &s->rio);
 		session_arm(s);
 	}

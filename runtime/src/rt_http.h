@@ -69,13 +69,12 @@ typedef struct rt_http_limits {
 	 * At it, nothing more is read from the connection (its requests wait)
 	 * until half of it is written; a stream chunk is refused (RT_HTTP_FULL). */
 	size_t max_output_bytes;
-	/* Seconds; 0: the default above, < 0: no limit. Header: from the
-	 * connection (for its first request) or the first byte of a request to
-	 * the end of its headers. Body: from there to the end of the body.
-	 * Send: output waiting that the peer does not read (streams too).
-	 * Idle: a kept-alive connection with no request in progress and
-	 * nothing to write, after its first request. Whatever the timeouts,
-	 * TCP keepalive closes a connection whose peer vanished (~2 min). */
+	/* Seconds; 0: the default above, < 0: no limit. Header: from the first
+	 * byte of a request to the end of its headers. Body: from there to the
+	 * end of the body. Send: output waiting that the peer does not read
+	 * (streams too). Idle: a connection with no request in progress and
+	 * nothing to write. Whatever the timeouts, TCP keepalive closes a
+	 * connection whose peer vanished (~2 min). */
 	double header_timeout, body_timeout, send_timeout, idle_timeout;
 } rt_http_limits;
 

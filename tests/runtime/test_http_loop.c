@@ -180,27 +180,17 @@ static void test_header_timeout_closes_a_slow_request(void **state)
 	stop(&w);
 }
 
-static void test_header_timeout_closes_a_connection_that_says_nothing(void **state)
-{
-	world w;
-	rt_http_limits lim = {.header_timeout = 0.2};
-	start(&w, &lim);
-	w.client = dial(&w);
-	double took = run_until(&w, client_closed, true);
-	assert_true(took >= 0.19 && took < 5);
-	assert_int_equal(stats(&w).header_timeouts, 1);
-	stop(&w);
-}
-
 static void test_quiet_kept_alive_connection_stays_by_default(void **state)
 {
 	world w;
 	rt_http_limits lim = {.header_timeout = 0.1, .body_timeout = 0.1, .send_timeout = 0.1};
 	start(&w, &lim);
+	/* A connection that says nothing (opened up front, as Mesos's
+	 * libraries open their calls connection) and one quiet after a
+	 * request, for 10 times every deadline there is: both stay, and answer. */
+	int silent = dial(&w);
 	w.client = dial(&w);
 	say(w.client, "GET /a HTTP/1.1\r\n\r\n");
-	/* Quiet for 10 times every deadline there is: still open, and it
-	 * still answers (a framework's calls connection, as Mesos keeps it). */
 	double took = run_until(&w, answered_after_a_second, true);
 	assert_true(took >= 1.0);
 	assert_false(w.client_closed);
@@ -208,7 +198,12 @@ static void test_quiet_kept_alive_connection_stays_by_default(void **state)
 	w.ngot = 0;
 	w.got[0] = 0;
 	run_until(&w, answered, true);
-	assert_int_equal(stats(&w).sessions, 1);
+	close(w.client);
+	w.client = silent;
+	w.ngot = 0;
+	w.got[0] = 0;
+	say(w.client, "GET /c HTTP/1.1\r\n\r\n");
+	run_until(&w, answered, true);
 	stop(&w);
 }
 
@@ -361,7 +356,6 @@ int main(void)
 		big[i] = (char)('a' + i % 26);
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_header_timeout_closes_a_slow_request),
-	        cmocka_unit_test(test_header_timeout_closes_a_connection_that_says_nothing),
 	        cmocka_unit_test(test_quiet_kept_alive_connection_stays_by_default),
 	        cmocka_unit_test(test_body_timeout_closes_a_short_body),
 	        cmocka_unit_test(test_idle_timeout_closes_a_quiet_connection),
