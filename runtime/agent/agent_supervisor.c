@@ -144,8 +144,11 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task
 		char *argv[] = {"meso-agent", "--supervise", pid_arg, agent_arg, timeout_arg, grace_arg,
 		                sandbox_arg,  record_arg,    mem_arg, cpu_arg,   name_arg,    NULL};
 		/* The read ends become 3 and 4; nothing else of the agent's stays
-		 * open (its listening socket must be free for a restart). */
-		int o = fcntl(out[0], F_DUPFD, 64), r = fcntl(errp[0], F_DUPFD, 64);
+		 * open (its listening socket must be free for a restart). Copies
+		 * at 5 or above first, so that neither dup2 clobbers the other's
+		 * source (and well under any descriptor limit: an agent under
+		 * `ulimit -n 64` must still launch). */
+		int o = fcntl(out[0], F_DUPFD, 5), r = fcntl(errp[0], F_DUPFD, 5);
 		if (o < 0 || r < 0 || dup2(o, 3) != 3 || dup2(r, 4) != 4)
 			_exit(127);
 		close_from(5);

@@ -401,8 +401,17 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	if (rt_resources_from_pb(a->parser, ti->resources, ti->n_resources, &res, NULL) == 0)
 		ac_resources_scalars(&res, &amounts);
 	if (agent_cgroups_prepare(a, t, amounts.v[AC_MEM], amounts.v[AC_CPUS]) != 0) {
-		char msg[PATH_MAX + 64];
-		snprintf(msg, sizeof msg, "Cannot set the limits of cgroup %s: %s", t->cg_mem, strerror(errno));
+		char msg[PATH_MAX + 160];
+		int e = errno;
+		/* Out of descriptors, every open() fails, the cgroup's control
+		 * files first: say what is short, not that the cgroup is wrong. */
+		if (e == EMFILE || e == ENFILE)
+			snprintf(
+			        msg, sizeof msg,
+			        "The agent is out of file descriptors (%s): cannot open the control files of cgroup %s",
+			        strerror(e), t->cg_mem);
+		else
+			snprintf(msg, sizeof msg, "Cannot set the limits of cgroup %s: %s", t->cg_mem, strerror(e));
 		agent_cgroups_destroy(t);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);

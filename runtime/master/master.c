@@ -284,8 +284,26 @@ void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp)
 
 /* ------------------------------------------------------------- history */
 
-static void done_task_free(m_done_task *d)
+/* Completed tasks are on two lists at once: their framework's (or their
+ * completed framework's), capped per framework as in Mesos, and the
+ * master's, capped in all. Both are in the order the tasks ended, so the
+ * oldest of all is always the oldest of its own list. */
+static void done_task_drop(master *m, m_done_tasks *l)
 {
+	m_done_task *d = l->head;
+	l->head = d->next;
+	if (!l->head)
+		l->tail = NULL;
+	l->n--;
+	if (d->gprev)
+		d->gprev->gnext = d->gnext;
+	else
+		m->done_tasks = d->gnext;
+	if (d->gnext)
+		d->gnext->gprev = d->gprev;
+	else
+		m->done_tasks_tail = d->gprev;
+	m->ndone_tasks--;
 	free(d->id);
 	free(d->name);
 	free(d->executor_id);
@@ -294,44 +312,39 @@ static void done_task_free(m_done_task *d)
 	free(d);
 }
 
-/* The completed tasks and frameworks are FIFOs of records linked through
- * `next` (head, tail, n). PUSH appends d, then frees the oldest beyond cap
- * (d too when cap is 0); CLEAR frees them all. */
-#define FIFO_PUSH_CAPPED(head, tail, n, d, cap, free_fn)                                                               \
-	do {                                                                                                           \
-		(d)->next = NULL;                                                                                      \
-		if (tail)                                                                                              \
-			(tail)->next = (d);                                                                            \
-		else                                                                                                   \
-			(head) = (d);                                                                                  \
-		(tail) = (d);                                                                                          \
-		(n)++;                                                                                                 \
-		while ((n) > (cap))                                                                                    \
-			FIFO_DROP_OLDEST(head, tail, n, free_fn);                                                      \
-	} while (0)
-#define FIFO_CLEAR(head, tail, n, free_fn)                                                                             \
-	do {                                                                                                           \
-		while (head)                                                                                           \
-			FIFO_DROP_OLDEST(head, tail, n, free_fn);                                                      \
-	} while (0)
-#define FIFO_DROP_OLDEST(head, tail, n, free_fn)                                                                       \
-	do {                                                                                                           \
-		void *old_ = (head);                                                                                   \
-		(head) = (head)->next;                                                                                 \
-		if (!(head))                                                                                           \
-			(tail) = NULL;                                                                                 \
-		(n)--;                                                                                                 \
-		free_fn(old_);                                                                                         \
-	} while (0)
-
-static void done_tasks_clear(m_done_tasks *l)
+static void done_tasks_clear(master *m, m_done_tasks *l)
 {
-	FIFO_CLEAR(l->head, l->tail, l->n, done_task_free);
+	while (l->head)
+		done_task_drop(m, l);
 }
 
-static void done_fw_free(m_done_fw *d)
+static void done_task_push(master *m, m_done_tasks *l, m_done_task *d, size_t cap)
 {
-	done_tasks_clear(&d->tasks);
+	d->owner = l;
+	d->next = NULL;
+	if (l->tail)
+		l->tail->next = d;
+	else
+		l->head = d;
+	l->tail = d;
+	l->n++;
+	d->gnext = NULL;
+	d->gprev = m->done_tasks_tail;
+	if (m->done_tasks_tail)
+		m->done_tasks_tail->gnext = d;
+	else
+		m->done_tasks = d;
+	m->done_tasks_tail = d;
+	m->ndone_tasks++;
+	while (l->n > cap)
+		done_task_drop(m, l);
+	while (m->ndone_tasks > (size_t)m->flags.max_completed_tasks)
+		done_task_drop(m, m->done_tasks->owner);
+}
+
+static void done_fw_free(master *m, m_done_fw *d)
+{
+	done_tasks_clear(m, &d->tasks);
 	free(d->id);
 	free(d->name);
 	free(d->role);
@@ -339,11 +352,21 @@ static void done_fw_free(m_done_fw *d)
 	free(d);
 }
 
+static void done_fw_drop(master *m)
+{
+	m_done_fw *d = m->done_fws;
+	m->done_fws = d->next;
+	if (!m->done_fws)
+		m->done_fws_tail = NULL;
+	m->ndone_fws--;
+	done_fw_free(m, d);
+}
+
 /* Keeps a terminal task in its framework's completed tasks. */
 static void task_archive(master *m, const m_task *t)
 {
 	size_t cap = (size_t)m->flags.max_completed_tasks_per_framework;
-	if (cap == 0)
+	if (cap == 0 || m->flags.max_completed_tasks <= 0)
 		return;
 	char text[1024];
 	m_done_task *d = rt_xcalloc(1, sizeof *d);
@@ -355,7 +378,7 @@ static void task_archive(master *m, const m_task *t)
 	d->state = t->state;
 	memcpy(d->statuses, t->statuses, sizeof d->statuses);
 	d->nstatuses = t->nstatuses;
-	FIFO_PUSH_CAPPED(t->fw->done.head, t->fw->done.tail, t->fw->done.n, d, cap, done_task_free);
+	done_task_push(m, &t->fw->done, d, cap);
 }
 
 /* Moves a framework being removed (its tasks already archived) to the
@@ -374,8 +397,17 @@ static void fw_archive(master *m, m_fw *fw)
 	d->unregistered_wall = rt_wall_seconds();
 	d->tasks = fw->done; /* moved: the framework's list is left empty */
 	fw->done = (m_done_tasks){0};
-	FIFO_PUSH_CAPPED(m->done_fws, m->done_fws_tail, m->ndone_fws, d, (size_t)m->flags.max_completed_frameworks,
-	                 done_fw_free);
+	for (m_done_task *t = d->tasks.head; t; t = t->next)
+		t->owner = &d->tasks;
+	d->next = NULL;
+	if (m->done_fws_tail)
+		m->done_fws_tail->next = d;
+	else
+		m->done_fws = d;
+	m->done_fws_tail = d;
+	m->ndone_fws++;
+	while (m->ndone_fws > (size_t)m->flags.max_completed_frameworks)
+		done_fw_drop(m);
 }
 
 void master_task_remove(master *m, m_task *t, bool recover)
@@ -395,11 +427,54 @@ void master_task_remove(master *m, m_task *t, bool recover)
 
 /* ---------------------------------------------------------------- events */
 
+/* An ERROR event; the last of its stream (sent past the output bound,
+ * then the stream ends) when `last`. */
+static void send_error(master *m, m_fw *fw, const char *message, bool last)
+{
+	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	e.message = (char *)message;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
+	ev.error = &e;
+	if (last)
+		rt_api_stream_send_last(fw->stream, fw->stream_json, &ev.base);
+	else
+		master_send_event(m, fw, &ev);
+}
+
+void master_send_error(master *m, m_fw *fw, const char *message)
+{
+	send_error(m, fw, message, false);
+}
+
+/* A subscriber that does not read its stream would hold the master's
+ * memory without bound: past the output bound it gets a last ERROR event
+ * and the stream closes, which disconnects the framework as any broken
+ * stream does (its failover timeout runs; it re-subscribes and reconciles). */
+static void stream_overflow(master *m, m_fw *fw)
+{
+	char msg[256];
+	size_t pending = rt_http_session_pending(fw->stream);
+	snprintf(msg, sizeof msg,
+	         "Event stream closed: %zu bytes of events were not read by the framework; "
+	         "re-subscribe and reconcile",
+	         pending);
+	rt_log(RT_WARN, "framework %s (%s): %zu bytes of its stream unread; closing it", fw->id, fw->name, pending);
+	send_error(m, fw, msg, true);
+	m->metrics.streams_dropped++;
+}
+
 void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev)
 {
 	if (!fw->stream)
 		return;
-	if (rt_api_stream_send(fw->stream, fw->stream_json, &ev->base) != 0) {
+	int rc = rt_api_stream_send(fw->stream, fw->stream_json, &ev->base);
+	if (rc == RT_HTTP_FULL) {
+		stream_overflow(m, fw);
+		return;
+	}
+	if (rc != 0) {
 		rt_log(RT_DEBUG, "framework %s: an event could not be sent", fw->id);
 		return;
 	}
@@ -433,6 +508,9 @@ void master_send_status(master *m, m_fw *fw, const char *task_id, const char *ag
 	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE;
 	ev.update = &up;
 	master_send_event(m, fw, &ev);
+	/* A reconciliation answer reports a state; it loses no task. */
+	if (reason == MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION)
+		return;
 	switch (state) {
 	case MESOS__V1__TASK_STATE__TASK_ERROR:
 		m->metrics.tasks_error++;
@@ -792,6 +870,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	DL_FOREACH_SAFE2(fw->execs, e, enext, fw_next)
 	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
 	ev_timer_stop(m->loop, &fw->failover);
+	master_reconcile_forget(m, fw);
 	ac_err err;
 	if (ac_fw_remove(m->core, fw->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
@@ -799,6 +878,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		rt_http_session *s = fw->stream;
 		fw->stream = NULL;
 		rt_http_session_on_close(s, NULL, NULL);
+		rt_http_session_on_drain(s, NULL, NULL);
 		rt_http_stream_end(s);
 	}
 	assert(!fw->offers); /* rescinded by ac_fw_remove */
@@ -830,7 +910,10 @@ static void heartbeat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 /* Two clocks per agent: a connected agent silent for --agent_timeout is
- * disconnected; a disconnected one that has not re-registered within
+ * disconnected, not counting the time the master's own loop was too busy to
+ * read its frames (they waited in the socket meanwhile: a master that served
+ * a flood for seconds does not blame the agents it did not listen to); a
+ * disconnected one that has not re-registered within
  * --agent_reregister_timeout is removed and its tasks are lost. */
 static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -838,19 +921,37 @@ static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int64_t now = rt_mono_ns();
 	int64_t limit = (int64_t)(m->flags.agent_timeout * 1e9);
 	int64_t window = (int64_t)(m->flags.agent_reregister_timeout * 1e9);
+	size_t spared = 0;
+	int64_t most_busy = 0;
 	for (m_agent *a = m->agents, *next; a; a = next) {
 		next = a->next;
-		char why[96];
-		if (a->conn && now - a->last_seen_ns > limit) {
-			snprintf(why, sizeof why, "no heartbeat for %.1f s", m->flags.agent_timeout);
-			master_agent_hangup(a, why);
-			master_agent_disconnected(m, a, why);
+		int64_t silent = now - a->last_seen_ns;
+		if (a->conn && silent > limit) {
+			int64_t busy = rt_lag_busy_since(m->lag, a->last_seen_ns);
+			if (silent - busy <= limit) {
+				spared++;
+				most_busy = busy > most_busy ? busy : most_busy;
+			} else {
+				char why[160];
+				snprintf(why, sizeof why, "no heartbeat for %.1f s (%.1f s of it the master was busy)",
+				         (double)silent / 1e9, (double)busy / 1e9);
+				master_agent_hangup(a, why);
+				master_agent_disconnected(m, a, why);
+			}
 		}
 		if (!a->conn && now - a->disconnected_ns >= window) {
+			char why[96];
 			snprintf(why, sizeof why, "did not re-register within %.1f s of its disconnection",
 			         m->flags.agent_reregister_timeout);
 			master_agent_remove(m, a, why);
 		}
+	}
+	if (spared) {
+		m->metrics.agent_removals_deferred += spared;
+		rt_log(RT_WARN,
+		       "%zu agent(s) silent for over %.1f s kept: the master's loop was busy for up to %.1f s of that "
+		       "time",
+		       spared, m->flags.agent_timeout, (double)most_busy / 1e9);
 	}
 }
 
@@ -876,13 +977,15 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
 		return -1;
 	}
-	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, NULL,
+	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, &flags->http,
 	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
 		ac_core_destroy(m->core);
 		return -1;
 	}
 	rt_http_server_set_upgrade(m->http, master_agent_upgrade);
+	m->lag = rt_lag_create(flags->detached ? NULL : loop, MASTER_LAG_THRESHOLD);
+	master_reconcile_init(m);
 
 	ev_timer_init(&m->alloc_timer, alloc_timer_cb, flags->allocation_interval, flags->allocation_interval);
 	ev_timer_init(&m->alloc_soon, alloc_soon_cb, 0.005, 0.);
@@ -948,6 +1051,8 @@ m_fw *master_fw_recover(master *m, const char *id)
 void master_shutdown(master *m)
 {
 	master_elect_stop(m);
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		master_reconcile_forget(m, fw);
 	m->leading = false;
 	ev_timer_stop(m->loop, &m->alloc_timer);
 	candidates_clear(m);
@@ -964,6 +1069,7 @@ void master_shutdown(master *m)
 		ev_timer_stop(m->loop, &fw->failover);
 		if (fw->stream) {
 			rt_http_session_on_close(fw->stream, NULL, NULL);
+			rt_http_session_on_drain(fw->stream, NULL, NULL);
 			fw->stream = NULL;
 		}
 	}
@@ -991,7 +1097,7 @@ void master_shutdown(master *m)
 	while (m->fws) {
 		m_fw *fw = m->fws;
 		DL_DELETE(m->fws, fw);
-		done_tasks_clear(&fw->done);
+		done_tasks_clear(m, &fw->done);
 		free(fw->pending);
 		free(fw->id);
 		free(fw->name);
@@ -1009,8 +1115,10 @@ void master_shutdown(master *m)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
 		free(a);
 	}
-	FIFO_CLEAR(m->done_fws, m->done_fws_tail, m->ndone_fws, done_fw_free);
+	while (m->done_fws)
+		done_fw_drop(m);
 	rt_idlist_free(&m->removed_fws);
 	rt_idlist_free(&m->removed_agents);
+	rt_lag_destroy(m->lag);
 	ac_core_destroy(m->core);
 }

@@ -5,7 +5,8 @@
  * master_sched.c (the v1 scheduler API), master_accept.c (ACCEPT),
  * master_agents.c (the framed agent protocol), master_state.c (/state,
  * /metrics), master_mesos.c (/master/state, /metrics/snapshot) and
- * master_elect.c (leader election). One libev loop; no threads.
+ * master_elect.c (leader election), master_reconcile.c (RECONCILE, answered
+ * in slices). One libev loop; no threads.
  */
 #ifndef MESO_MASTER_H
 #define MESO_MASTER_H
@@ -21,6 +22,7 @@
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_idlist.h"
+#include "rt_lag.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
@@ -40,6 +42,9 @@ typedef struct master_flags {
 	double framework_recovery_timeout;     /* seconds a recovered framework has to re-subscribe */
 	int max_completed_frameworks;          /* removed frameworks kept for /master/state (Mesos: 50) */
 	int max_completed_tasks_per_framework; /* terminal tasks kept per framework (Mesos: 1000) */
+	int max_completed_tasks;               /* terminal tasks kept in all (ours) */
+	int max_frameworks;                    /* active and disconnected (ours) */
+	rt_http_limits http;                   /* sizes and timeouts of HTTP connections; 0s: rt_http's defaults */
 	/* No socket: requests come only through detached HTTP sessions and
 	 * agents through master_agent_conn_detached (the unit tests). */
 	bool detached;
@@ -48,6 +53,12 @@ typedef struct master_flags {
 /* How many removed frameworks and agents (each) the master remembers, to
  * refuse their return and kill what they left running (ours, not Mesos's). */
 #define MASTER_REMOVED_IDS 10000
+/* Defaults of the limits of ours (master_main.c's flags). */
+#define MASTER_MAX_FRAMEWORKS      1000
+#define MASTER_MAX_COMPLETED_TASKS 100000
+/* An iteration of the loop that held it this long is the master's own
+ * delay, not counted against an agent's heartbeats (rt_lag). */
+#define MASTER_LAG_THRESHOLD 0.05
 
 typedef struct m_agent m_agent;
 typedef struct m_fw m_fw;
@@ -69,6 +80,8 @@ typedef struct m_task_status {
  * completed_tasks: copies only, since its agent may be gone. */
 typedef struct m_done_task {
 	struct m_done_task *next;
+	struct m_done_task *gnext, *gprev; /* master.done_tasks: every kept one, oldest first */
+	struct m_done_tasks *owner;        /* the list it is on (a framework's or a completed one's) */
 	char *id;
 	char *name;
 	char *executor_id; /* NULL: a command task */
@@ -80,10 +93,11 @@ typedef struct m_done_task {
 } m_done_task;
 
 /* Completed tasks, oldest first; at the cap the oldest is dropped. */
-typedef struct m_done_tasks {
+typedef struct m_done_tasks m_done_tasks;
+struct m_done_tasks {
 	m_done_task *head, *tail;
 	size_t n;
-} m_done_tasks;
+};
 
 /* A framework torn down or removed, kept for /master/state's
  * completed_frameworks with its completed tasks. */
@@ -161,6 +175,11 @@ struct m_fw {
 	size_t npending, cappending;
 	m_fw *sendq_next, *sendq_prev; /* master.sendq, while npending > 0 */
 	bool sendq_in;
+	int64_t disconnected_ns; /* when its stream broke (rt_mono_ns), while disconnected */
+	/* RECONCILEs being answered in slices, oldest first (master_reconcile.c). */
+	struct m_recon *recon, *recon_tail;
+	m_fw *reconq_next, *reconq_prev; /* master.reconq: has slices to answer and may */
+	bool reconq_in;
 };
 
 struct m_task {
@@ -240,6 +259,11 @@ typedef struct master_metrics {
 	m_hist launch_latency;      /* ACCEPT received -> TASK_RUNNING forwarded */
 	uint64_t standby_redirects; /* 307 or 503 answered while not leading */
 	uint64_t frameworks_recovered;
+	uint64_t streams_dropped;         /* subscribers that fell RT_HTTP max_output_bytes behind */
+	uint64_t reconcile_refused;       /* RECONCILEs answered 429: too many ids queued */
+	uint64_t agent_removals_deferred; /* checks that spared an agent for the master's own busy time */
+	uint64_t frameworks_evicted;      /* disconnected frameworks removed for a new one at --max_frameworks */
+	uint64_t subscriptions_refused;   /* SUBSCRIBEs refused (invalid failover_timeout, --max_frameworks) */
 } master_metrics;
 
 typedef struct master {
@@ -261,6 +285,19 @@ typedef struct master {
 	/* Removed frameworks, oldest first, at most --max_completed_frameworks. */
 	m_done_fw *done_fws, *done_fws_tail;
 	size_t ndone_fws;
+	/* Every completed task kept, oldest first, at most --max_completed_tasks. */
+	m_done_task *done_tasks, *done_tasks_tail;
+	size_t ndone_tasks;
+	/* Busy stretches of the loop: an agent's silence is judged without them. */
+	rt_lag *lag;
+	/* RECONCILE answers waiting (master_reconcile.c): frameworks with
+	 * slices to answer whose streams are not congested, answered in turn
+	 * one slice per turn of the loop; ids queued in all (bounded). */
+	m_fw *reconq;
+	ev_timer recon_timer;
+	size_t recon_ids, recon_bytes;
+	size_t recon_max_bytes; /* MASTER_RECONCILE_MAX_QUEUE (the tests lower it) */
+	size_t recon_high;      /* stream bytes unread at which answering waits */
 	ev_timer alloc_timer, alloc_soon, heartbeat_timer, agent_check_timer;
 	/* Frameworks with offers to send, in the order of master.fws at the
 	 * pass; one OFFERS event per idle turn of the loop (send_idle, lowest
@@ -329,8 +366,12 @@ void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp)
 /* Drops a task (in a terminal state) into its framework's completed tasks;
  * its resources are recovered in the core when `recover`. */
 void master_task_remove(master *m, m_task *t, bool recover);
-/* Sends one event on a framework's stream (dropped when disconnected). */
+/* Sends one event on a framework's stream (dropped when disconnected). A
+ * stream max_output_bytes behind gets a last ERROR event and is closed:
+ * the framework is then disconnected (its failover timeout runs). */
 void master_send_event(master *m, m_fw *fw, const Mesos__V1__Scheduler__Event *ev);
+/* Sends an ERROR event on a framework's stream. */
+void master_send_error(master *m, m_fw *fw, const char *message);
 /* Sends an UPDATE the master makes itself (no uuid: not acknowledged). */
 void master_send_status(master *m, m_fw *fw, const char *task_id, const char *agent_id, Mesos__V1__TaskState state,
                         Mesos__V1__TaskStatus__Reason reason, const char *message);
@@ -371,8 +412,25 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 /* master_sched.c */
 /* POST /api/v1/scheduler: one Call, answered (202 or an error) before it returns. */
 void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request *req);
-/* Sends an ERROR event on a framework's stream. */
-void master_send_error(master *m, m_fw *fw, const char *message);
+
+/* master_reconcile.c */
+/* RECONCILE: answers now, or queues the ids to be answered in slices
+ * between other events (a large call, or a framework whose stream is
+ * congested). Returns the HTTP status: 202, or 429 when the ids waiting
+ * would pass master.recon_max_bytes. */
+int master_reconcile(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Reconcile *r);
+/* The framework's stream went away or the framework did: its queued
+ * answers are dropped (it reconciles again when it re-subscribes). */
+void master_reconcile_forget(master *m, m_fw *fw);
+/* The stream's output drained: answering may go on (rt_http drain hook). */
+void master_reconcile_stream_drained(rt_http_session *s, void *fw);
+/* Answers queued slices until none may go on (the unit tests: the
+ * harness does not run the loop). */
+void master_reconcile_run(master *m);
+void master_reconcile_init(master *m);
+#define MASTER_RECONCILE_SYNC      256         /* ids answered at once, when nothing waits */
+#define MASTER_RECONCILE_MAX_QUEUE (16u << 20) /* bytes of ids queued in all; beyond, 429 */
+#define MASTER_RECONCILE_HIGH      (1u << 20)  /* stream bytes unread at which answering waits */
 
 /* master_accept.c */
 /* ACCEPT: checks the offers and each LAUNCH task (errors are status updates),

@@ -35,7 +35,12 @@ int main(int argc, char **argv)
 	        .framework_recovery_timeout = 120.0,
 	        .max_completed_frameworks = 50,
 	        .max_completed_tasks_per_framework = 1000,
+	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
+	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
 	};
+	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
+	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;
+	int max_pending_output = RT_HTTP_MAX_OUTPUT_BYTES;
 	const char *log_level = "info";
 	rt_flag flags[] = {
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
@@ -60,6 +65,24 @@ int main(int argc, char **argv)
 	         "removed frameworks kept for /master/state's completed_frameworks (0: none)"},
 	        {"max_completed_tasks_per_framework", RT_FLAG_INT, &f.max_completed_tasks_per_framework,
 	         "terminal tasks kept per framework for /master/state's completed_tasks (0: none)"},
+	        {"max_completed_tasks", RT_FLAG_INT, &f.max_completed_tasks,
+	         "terminal tasks kept in all, over every framework (the oldest go first; 0: none)"},
+	        {"max_frameworks", RT_FLAG_INT, &f.max_frameworks,
+	         "frameworks known at once, connected or not; a new one at the limit takes the place of the one "
+	         "disconnected the longest, or is refused if all are connected"},
+	        {"http_header_timeout", RT_FLAG_DOUBLE, &header_timeout,
+	         "seconds from a request's first byte to the end of its headers before the connection is closed "
+	         "(0: no limit)"},
+	        {"http_body_timeout", RT_FLAG_DOUBLE, &body_timeout,
+	         "seconds from the end of a request's headers to the end of its body (0: no limit)"},
+	        {"http_send_timeout", RT_FLAG_DOUBLE, &send_timeout,
+	         "seconds a connection may leave answers or events unread before it is closed (0: no limit)"},
+	        {"http_idle_timeout", RT_FLAG_DOUBLE, &idle_timeout,
+	         "seconds a connection may stay quiet, no request in progress, before it is closed (0: no "
+	         "limit, as Mesos; TCP keepalive still closes one whose peer vanished)"},
+	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
+	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "
+	         "subscription stream that far behind gets an ERROR event and is closed"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-master",
@@ -74,11 +97,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-master: intervals and timeouts must be > 0 and the port in 0..65535\n");
 		return 2;
 	}
-	if (f.max_completed_frameworks < 0 || f.max_completed_tasks_per_framework < 0) {
-		fprintf(stderr, "meso-master: --max_completed_frameworks and "
-		                "--max_completed_tasks_per_framework must be >= 0\n");
+	if (f.max_completed_frameworks < 0 || f.max_completed_tasks_per_framework < 0 || f.max_completed_tasks < 0) {
+		fprintf(stderr, "meso-master: --max_completed_frameworks, --max_completed_tasks_per_framework and "
+		                "--max_completed_tasks must be >= 0\n");
 		return 2;
 	}
+	if (f.max_frameworks < 1 || max_pending_output < 4096 || header_timeout < 0 || body_timeout < 0 ||
+	    send_timeout < 0 || idle_timeout < 0) {
+		fprintf(stderr, "meso-master: --max_frameworks must be >= 1, --http_max_pending_output >= 4096 and "
+		                "the --http_*_timeout flags >= 0\n");
+		return 2;
+	}
+	/* 0 on the command line is "no limit", which rt_http spells < 0. */
+	f.http.header_timeout = header_timeout > 0 ? header_timeout : -1;
+	f.http.body_timeout = body_timeout > 0 ? body_timeout : -1;
+	f.http.send_timeout = send_timeout > 0 ? send_timeout : -1;
+	f.http.idle_timeout = idle_timeout > 0 ? idle_timeout : -1;
+	f.http.max_output_bytes = (size_t)max_pending_output;
 	if (!f.hostname)
 		f.hostname = f.ip;
 	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG

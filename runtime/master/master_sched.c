@@ -3,7 +3,8 @@
  * application/x-protobuf or application/json): SUBSCRIBE opens the RecordIO
  * event stream in the type Accept chose; every other call is checked
  * (framework known, subscribed, Mesos-Stream-Id), answered 202 and carried
- * out, its effects arriving as events. ACCEPT is master_accept.c's.
+ * out, its effects arriving as events. ACCEPT is master_accept.c's,
+ * RECONCILE master_reconcile.c's.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -24,17 +25,6 @@ static void refuse(master *m, rt_http_session *s, int status, const char *msg)
 	rt_http_reply_text(s, status, msg);
 }
 
-void master_send_error(master *m, m_fw *fw, const char *message)
-{
-	Mesos__V1__Scheduler__Event__Error e = MESOS__V1__SCHEDULER__EVENT__ERROR__INIT;
-	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
-	e.message = (char *)message;
-	ev.has_type = true;
-	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR;
-	ev.error = &e;
-	master_send_event(m, fw, &ev);
-}
-
 /* ------------------------------------------------------------- subscribe */
 
 static void stream_closed(rt_http_session *s, void *ud)
@@ -42,6 +32,8 @@ static void stream_closed(rt_http_session *s, void *ud)
 	m_fw *fw = ud;
 	master *m = fw->failover.data;
 	fw->stream = NULL;
+	fw->disconnected_ns = rt_mono_ns();
+	master_reconcile_forget(m, fw);
 	ac_fw_deactivate(m->core, fw->ac, NULL);
 	if (fw->failover_timeout <= 0) {
 		master_fw_remove(m, fw, "disconnected, and its failover timeout is 0");
@@ -132,6 +124,39 @@ static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 	return true;
 }
 
+/* Refuses a SUBSCRIBE as Mesos does: the stream opens with one ERROR
+ * event and closes. */
+static void refuse_subscription(master *m, rt_http_session *s, const char *type, bool json, const char *headers,
+                                const char *name, const char *msg)
+{
+	rt_log(RT_INFO, "refusing subscription of framework '%s' from %s: %s", name ? name : "",
+	       rt_http_session_peer(s), msg);
+	m->metrics.subscriptions_refused++;
+	rt_http_stream_start(s, 200, type, headers);
+	m_fw tmp = {.stream = s, .stream_json = json};
+	master_send_error(m, &tmp, msg);
+	rt_http_stream_end(s);
+}
+
+/* Room for one more framework under --max_frameworks: at the cap, the
+ * framework disconnected the longest (and not merely recovered from its
+ * agents, which has --framework_recovery_timeout of its own) is removed
+ * as if its failover timeout had expired. False when all are connected. */
+static bool make_room(master *m)
+{
+	if (HASH_COUNT(m->fws_by_id) < (unsigned)m->flags.max_frameworks)
+		return true;
+	m_fw *oldest = NULL;
+	for (m_fw *f = m->fws; f; f = f->next)
+		if (!f->stream && !f->recovered && (!oldest || f->disconnected_ns < oldest->disconnected_ns))
+			oldest = f;
+	if (!oldest)
+		return false;
+	m->metrics.frameworks_evicted++;
+	master_fw_remove(m, oldest, "disconnected the longest while the master is at --max_frameworks");
+	return true;
+}
+
 static void subscribe(master *m, rt_http_session *s, const rt_http_request *req, const Call *call)
 {
 	const Mesos__V1__FrameworkInfo *fi = call->subscribe->framework_info;
@@ -167,11 +192,23 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	snprintf(headers, sizeof headers, "Mesos-Stream-Id: %s\r\n", stream_id);
 
 	if (fi->id && master_fw_was_removed(m, fi->id->value)) {
-		/* The stream opens with ERROR and closes, as in Mesos. */
-		rt_http_stream_start(s, 200, type, headers);
-		m_fw tmp = {.stream = s, .stream_json = json};
-		master_send_error(m, &tmp, "Framework has been removed");
-		rt_http_stream_end(s);
+		refuse_subscription(m, s, type, json, headers, fi->name, "Framework has been removed");
+		return;
+	}
+	/* As Mesos validates it: a number of seconds a Duration (int64
+	 * nanoseconds) can hold; 1e308 would otherwise never expire. */
+	if (!isfinite(fi->failover_timeout) || fabs(fi->failover_timeout) * 1e9 > (double)INT64_MAX) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "The framework failover_timeout (%g) is invalid", fi->failover_timeout);
+		refuse_subscription(m, s, type, json, headers, fi->name, msg);
+		return;
+	}
+	if (!fw && !make_room(m)) {
+		char msg[160];
+		snprintf(msg, sizeof msg,
+		         "Too many frameworks: the master keeps at most %d (--max_frameworks), all of them connected",
+		         m->flags.max_frameworks);
+		refuse_subscription(m, s, type, json, headers, fi->name, msg);
 		return;
 	}
 	if (fw) {
@@ -179,7 +216,9 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			rt_http_session *old = fw->stream;
 			fw->stream = NULL;
 			rt_http_session_on_close(old, NULL, NULL);
+			rt_http_session_on_drain(old, NULL, NULL);
 			rt_http_stream_end(old);
+			master_reconcile_forget(m, fw);
 		}
 		ev_timer_stop(m->loop, &fw->failover);
 		if (fw->recovered && strcmp(fw->role, role ? role : "*") != 0 && !move_role(m, fw, role, s))
@@ -225,6 +264,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->stream_json = json;
 	memcpy(fw->stream_id, stream_id, sizeof stream_id);
 	rt_http_session_on_close(s, stream_closed, fw);
+	rt_http_session_on_drain(s, master_reconcile_stream_drained, fw);
 	rt_http_stream_start(s, 200, type, headers);
 	m->metrics.framework_subscriptions++;
 	if (call->subscribe->n_suppressed_roles)
@@ -310,44 +350,6 @@ static void message_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__
 	am.type = MESO__AGENT__AGENT_MESSAGE__TYPE__FRAMEWORK_MESSAGE;
 	am.executor_message = &em;
 	master_agent_send(m, a, &am);
-}
-
-static void reconcile_one(master *m, m_fw *fw, m_task *t)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "Reconciliation: Latest task state");
-	master_send_status(m, fw, t->id, t->agent->id, t->state, MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION,
-	                   msg);
-}
-
-static void reconcile_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Reconcile *r)
-{
-	if (r->n_tasks == 0) {
-		for (m_task *t = fw->tasks; t; t = t->fw_next)
-			reconcile_one(m, fw, t);
-		return;
-	}
-	for (size_t i = 0; i < r->n_tasks; i++) {
-		const char *tid = r->tasks[i]->task_id->value;
-		const char *aid = r->tasks[i]->agent_id ? r->tasks[i]->agent_id->value : NULL;
-		m_task *t = master_task_find(m, fw, tid);
-		if (t) {
-			reconcile_one(m, fw, t);
-			continue;
-		}
-		Mesos__V1__TaskState st;
-		const char *msg;
-		if (aid && master_agent_find(m, aid)) {
-			st = MESOS__V1__TASK_STATE__TASK_GONE;
-			msg = "Reconciliation: Task is unknown to the agent";
-		} else {
-			st = MESOS__V1__TASK_STATE__TASK_UNKNOWN;
-			msg = "Reconciliation: Task is unknown";
-		}
-		if (!fw->partition_aware)
-			st = MESOS__V1__TASK_STATE__TASK_LOST;
-		master_send_status(m, fw, tid, aid, st, MESOS__V1__TASK_STATUS__REASON__REASON_RECONCILIATION, msg);
-	}
 }
 
 /* ------------------------------------------------------------- dispatch */
@@ -459,7 +461,12 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		acknowledge_call(m, fw, call->acknowledge);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
-		reconcile_call(m, fw, call->reconcile);
+		if (master_reconcile(m, fw, call->reconcile) == 429) {
+			m->metrics.reconcile_refused++;
+			refuse(m, s, 429,
+			       "Too many task ids are waiting to be reconciled at this master; retry this call later");
+			goto out;
+		}
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
 		/* Forwarded in one frame: keep well inside the frame limit. */

@@ -251,6 +251,43 @@ void master_serve_metrics(master *m, rt_http_session *s)
 	counter(&b, "meso_allocator_offers_rescinded_total", "Offers rescinded.", c.offers_rescinded);
 	counter(&b, "meso_allocator_filtered_skips_total", "Framework skipped on an agent by a filter.",
 	        c.filtered_skips);
+	rt_http_stats hs;
+	rt_http_server_stats(m->http, &hs);
+	gauge(&b, "meso_master_http_connections", "HTTP connections open (agents' framed ones not included).",
+	      (double)hs.sessions);
+	gauge(&b, "meso_master_http_pending_output_bytes", "Answers and events written and not yet read by peers.",
+	      (double)hs.output_bytes);
+	rt_buf_printf(&b,
+	              "# HELP meso_master_http_timeouts_total HTTP connections closed by a timeout.\n"
+	              "# TYPE meso_master_http_timeouts_total counter\n"
+	              "meso_master_http_timeouts_total{kind=\"header\"} %llu\n"
+	              "meso_master_http_timeouts_total{kind=\"body\"} %llu\n"
+	              "meso_master_http_timeouts_total{kind=\"send\"} %llu\n"
+	              "meso_master_http_timeouts_total{kind=\"idle\"} %llu\n",
+	              (unsigned long long)hs.header_timeouts, (unsigned long long)hs.body_timeouts,
+	              (unsigned long long)hs.send_timeouts, (unsigned long long)hs.idle_timeouts);
+	counter(&b, "meso_master_http_accept_pauses_total", "Times accepting paused for want of file descriptors.",
+	        hs.accept_pauses);
+	counter(&b, "meso_master_http_output_stalls_total",
+	        "Times a connection's requests waited for its unread answers.", hs.output_stalls);
+	counter(&b, "meso_master_streams_dropped_total",
+	        "Subscription streams closed with an ERROR for leaving too much unread.", x->streams_dropped);
+	rt_lag_stats ls;
+	rt_lag_stats_get(m->lag, &ls);
+	counter(&b, "meso_master_loop_stalls_total", "Turns of the event loop that held it for 50 ms or more.",
+	        ls.stalls);
+	gauge(&b, "meso_master_loop_stall_longest_seconds", "The longest such turn.", (double)ls.longest_ns / 1e9);
+	gauge(&b, "meso_master_reconcile_queued", "Task ids of RECONCILE calls waiting to be answered.",
+	      (double)m->recon_ids);
+	counter(&b, "meso_master_reconcile_refused_total", "RECONCILE calls answered 429.", x->reconcile_refused);
+	counter(&b, "meso_master_agent_removals_deferred_total",
+	        "Agent checks that kept a silent agent because the master itself had been busy.",
+	        x->agent_removals_deferred);
+	counter(&b, "meso_master_frameworks_evicted_total",
+	        "Disconnected frameworks removed to make room under --max_frameworks.", x->frameworks_evicted);
+	counter(&b, "meso_master_subscriptions_refused_total", "SUBSCRIBE calls refused with an ERROR event.",
+	        x->subscriptions_refused);
+	gauge(&b, "meso_master_completed_tasks", "Completed tasks kept, over all frameworks.", (double)m->ndone_tasks);
 	hist(&b, "meso_master_allocation_seconds", "Duration of one allocation pass (the offer path).",
 	     &x->alloc_latency);
 	hist(&b, "meso_master_launch_seconds", "ACCEPT received to TASK_RUNNING forwarded.", &x->launch_latency);

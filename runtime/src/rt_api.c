@@ -111,25 +111,42 @@ int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, si
 	return 0;
 }
 
-int rt_api_stream_send(rt_http_session *s, bool json, const ProtobufCMessage *ev)
+/* One RecordIO record of ev in rec; false when it cannot be encoded. */
+static bool encode_record(rt_buf *rec, bool json, const ProtobufCMessage *ev)
 {
 	size_t n;
 	uint8_t *bytes;
 	if (json) {
 		bytes = (uint8_t *)rt_pbjson_dump(ev, &n);
 		if (!bytes)
-			return -1;
+			return false;
 	} else {
 		n = protobuf_c_message_get_packed_size(ev);
 		bytes = rt_xmalloc(n);
 		protobuf_c_message_pack(ev, bytes);
 	}
+	rt_recordio_encode(rec, bytes, n);
+	free(bytes);
+	return true;
+}
+
+int rt_api_stream_send(rt_http_session *s, bool json, const ProtobufCMessage *ev)
+{
 	rt_buf rec;
 	rt_buf_init(&rec);
-	rt_recordio_encode(&rec, bytes, n);
 	/* One RecordIO record per HTTP chunk, as Mesos writes them. */
-	int rc = rt_http_stream_send(s, rec.data, rec.len);
+	int rc = encode_record(&rec, json, ev) ? rt_http_stream_send(s, rec.data, rec.len) : -1;
 	rt_buf_free(&rec);
-	free(bytes);
 	return rc;
+}
+
+void rt_api_stream_send_last(rt_http_session *s, bool json, const ProtobufCMessage *ev)
+{
+	rt_buf rec;
+	rt_buf_init(&rec);
+	if (encode_record(&rec, json, ev))
+		rt_http_stream_send_last(s, rec.data, rec.len);
+	else
+		rt_http_stream_end(s);
+	rt_buf_free(&rec);
 }

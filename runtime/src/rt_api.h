@@ -37,8 +37,11 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
 int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, size_t len);
 
 /* Sends ev on a stream as one RecordIO record in one chunk, in JSON or
- * protobuf. Returns 0, or -1 when it cannot be encoded or the session is
- * closing. */
+ * protobuf. Returns 0, -1 when it cannot be encoded or the session is
+ * closing, or RT_HTTP_FULL (nothing sent) when the peer left too much unread. */
 int rt_api_stream_send(rt_http_session *s, bool json, const ProtobufCMessage *ev);
+/* The same as the stream's last record, past the output bound; the stream
+ * then ends (rt_http_stream_send_last). */
+void rt_api_stream_send_last(rt_http_session *s, bool json, const ProtobufCMessage *ev);
 
 #endif

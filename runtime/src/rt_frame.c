@@ -355,8 +355,16 @@ rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const
 
 int rt_conn_send(rt_conn *c, const void *payload, size_t len)
 {
-	if (c->closing)
+	if (c->closing || c->write_failed)
 		return -1;
+	if (c->fd >= 0 && !c->connecting && c->out.len >= RT_CONN_MAX_OUTPUT) {
+		/* As a failed write: closed from the loop, never inside a send. */
+		snprintf(c->why, sizeof c->why, "peer does not read: %zu bytes unwritten", c->out.len);
+		c->write_failed = true;
+		c->out.len = 0;
+		ev_feed_event(c->loop, &c->rio, EV_READ);
+		return -1;
+	}
 	rt_frame_encode(&c->out, payload, len);
 	if (!c->connecting)
 		conn_flush(c);

@@ -21,6 +21,10 @@
 
 #define RT_FRAME_HEADER   4
 #define RT_FRAME_MAX_SIZE (4u << 20) /* default payload limit: 4 MiB */
+/* Frames queued for a peer that does not read them: past this the
+ * connection is closed ("peer does not read"), so one stuck agent cannot
+ * grow the master without bound. */
+#define RT_CONN_MAX_OUTPUT (64u << 20)
 
 /* ------------------------------------------------------------- decoding */
 
@@ -70,7 +74,9 @@ rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, 
  * is reported through on_close. */
 rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
                          const rt_conn_handlers *h);
-/* Queues one frame. Returns 0, or -1 if the connection is closing. */
+/* Queues one frame. Returns 0, or -1 if the connection is closing (also
+ * when RT_CONN_MAX_OUTPUT bytes wait unread: it is then closed from the
+ * loop, with on_close). */
 int rt_conn_send(rt_conn *c, const void *payload, size_t len);
 /* Closes now (queued output is dropped); on_close runs with `why`. */
 void rt_conn_close(rt_conn *c, const char *why);

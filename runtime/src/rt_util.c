@@ -47,6 +47,18 @@ void rt_log(int level, const char *fmt, ...)
 		return;
 }
 
+bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed)
+{
+	if (now_ns < r->next_ns) {
+		r->held++;
+		return false;
+	}
+	*suppressed = r->held;
+	r->held = 0;
+	r->next_ns = now_ns + interval_ns;
+	return true;
+}
+
 int64_t rt_mono_ns(void)
 {
 	struct timespec ts;

@@ -7,6 +7,7 @@
 #define RT_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,17 @@ enum { RT_DEBUG = 0, RT_INFO = 1, RT_WARN = 2, RT_ERROR = 3 };
 void rt_log_init(const char *prog, int level);
 /* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. */
 void rt_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* At most one message per interval for a condition that may repeat in a
+ * tight loop (accept failing with EMFILE): rt_ratelimit_allow answers true
+ * when a line may be written now, and then sets *suppressed to how many
+ * were held back since the last one; otherwise it counts this one. Zeroed
+ * to start. */
+typedef struct rt_ratelimit {
+	int64_t next_ns;
+	uint64_t held;
+} rt_ratelimit;
+bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed);
 
 /* Monotonic nanoseconds (for alloccore's ac_time and timeouts). */
 int64_t rt_mono_ns(void);

@@ -19,6 +19,11 @@
 
 void mh_start(mh *h)
 {
+	mh_start_flags(h, NULL);
+}
+
+void mh_start_flags(mh *h, void (*edit)(master_flags *f))
+{
 	rt_log_init("test", RT_ERROR);
 	memset(h, 0, sizeof *h);
 	h->loop = ev_loop_new(EVFLAG_AUTO);
@@ -34,8 +39,12 @@ void mh_start(mh *h)
 	        .framework_recovery_timeout = 120.0,
 	        .max_completed_frameworks = 50,
 	        .max_completed_tasks_per_framework = 1000,
+	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
+	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
 	        .detached = true,
 	};
+	if (edit)
+		edit(&f);
 	char err[256];
 	int rc = master_init(&h->m, h->loop, &f, err, sizeof err);
 	if (rc != 0)
@@ -87,7 +96,9 @@ static int status_of(const uint8_t *out, size_t len)
 	return status;
 }
 
-void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware)
+/* POSTs a SUBSCRIBE on a new detached session, f->stream. */
+static void subscribe_post(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
+                           double failover_timeout)
 {
 	memset(f, 0, sizeof *f);
 	f->h = h;
@@ -100,6 +111,8 @@ void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool part
 	fi.name = (char *)name;
 	fi.roles = roles;
 	fi.n_roles = 1;
+	fi.has_failover_timeout = failover_timeout != 0;
+	fi.failover_timeout = failover_timeout;
 	cap.has_type = true;
 	cap.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE;
 	if (partition_aware) {
@@ -113,6 +126,17 @@ void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool part
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
 	call.subscribe = &sub;
 	post(f->stream, NULL, &call);
+}
+
+void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware)
+{
+	mh_subscribe_failover(h, f, name, role, partition_aware, 0);
+}
+
+void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
+                           double failover_timeout)
+{
+	subscribe_post(h, f, name, role, partition_aware, failover_timeout);
 
 	size_t len;
 	const uint8_t *out = rt_http_session_output(f->stream, &len);
@@ -127,6 +151,25 @@ void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool part
 	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__SUBSCRIBED);
 	snprintf(f->id, sizeof f->id, "%s", ev->subscribed->framework_id->value);
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeout)
+{
+	mh_fw f;
+	subscribe_post(h, &f, name, "web", false, failover_timeout);
+	size_t len;
+	const uint8_t *out = rt_http_session_output(f.stream, &len);
+	assert_int_equal(status_of(out, len), 200);
+	const char *end = memmem(out, len, "\r\n\r\n", 4);
+	assert_non_null(end);
+	f.read = (size_t)(end + 4 - (const char *)out);
+	Event *ev = mh_expect(&f, MESOS__V1__SCHEDULER__EVENT__TYPE__ERROR);
+	const char *msg = rt_arena_strdup(h->arena, ev->error->message);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	assert_null(mh_event(&f)); /* then the stream's end */
+	assert_non_null(memmem(out, len, "\r\n0\r\n\r\n", 7));
+	rt_http_session_destroy(f.stream);
+	return msg;
 }
 
 int mh_call(mh_fw *f, Call *call)
@@ -315,6 +358,19 @@ int mh_accept(mh_fw *f, const char **ids, size_t noffers, Mesos__V1__TaskInfo **
 	return mh_call(f, &call);
 }
 
+int mh_kill(mh_fw *f, const char *task_id)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	tid.value = (char *)task_id;
+	Mesos__V1__Scheduler__Call__Kill k = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
+	k.task_id = &tid;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
+	call.kill = &k;
+	return mh_call(f, &call);
+}
+
 int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds)
 {
 	Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
@@ -450,9 +506,14 @@ void mh_agent_close(mh_agent *a)
 
 int fx_setup(void **state)
 {
+	return fx_setup_flags(state, NULL);
+}
+
+int fx_setup_flags(void **state, void (*edit)(master_flags *f))
+{
 	fx *x = calloc(1, sizeof *x);
 	assert_non_null(x);
-	mh_start(&x->h);
+	mh_start_flags(&x->h, edit);
 	*state = x;
 	return 0;
 }

@@ -29,6 +29,8 @@ typedef struct mh {
 /* A master with test flags (agent timeout 15 s, failover and recovery
  * timeouts as the defaults), leading at once. */
 void mh_start(mh *h);
+/* The same with the flags changed by edit first. */
+void mh_start_flags(mh *h, void (*edit)(master_flags *f));
 void mh_stop(mh *h);
 /* One allocation pass; its offers go to the frameworks' streams. */
 void mh_allocate(mh *h);
@@ -44,6 +46,12 @@ typedef struct mh_fw {
 /* SUBSCRIBEs a new framework of `role`; checks the 200, the stream id and
  * the SUBSCRIBED and first HEARTBEAT events. */
 void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware);
+/* The same with FrameworkInfo.failover_timeout (seconds). */
+void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
+                           double failover_timeout);
+/* A SUBSCRIBE (role "web") that must be refused as Mesos refuses one: 200,
+ * one ERROR event, the stream's end. Returns the ERROR's message. */
+const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeout);
 /* Sends a call on its own connection, with the framework's id and stream id;
  * returns the HTTP status of the answer. */
 int mh_call(mh_fw *f, Call *call);
@@ -71,6 +79,8 @@ Mesos__V1__ExecutorInfo *mh_executor(mh *h, const char *id, const char *resource
  * filters. Returns the HTTP status. */
 int mh_accept(mh_fw *f, const char **offer_ids, size_t noffers, Mesos__V1__TaskInfo **tasks, size_t ntasks,
               double refuse_seconds);
+/* KILL of a task (no agent id, no kill policy). Returns the HTTP status. */
+int mh_kill(mh_fw *f, const char *task_id);
 /* DECLINE of one offer with refuse_seconds (< 0: no filters). */
 int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds);
 
@@ -116,6 +126,8 @@ typedef struct fx {
 /* cmocka setup: a started master in a new fixture (agent and framework
  * not yet there); teardown stops and frees it. */
 int fx_setup(void **state);
+/* The same with the master's flags changed by edit first. */
+int fx_setup_flags(void **state, void (*edit)(master_flags *f));
 int fx_teardown(void **state);
 /* Registers x->a with resources, subscribes x->f (role "web") and runs a
  * pass, whose one offer lands in x->offer. */

@@ -1,7 +1,9 @@
 /*
  * test_http.c — the HTTP/1.1 server's request path (runtime/src/rt_http.h),
  * driven through detached sessions: requests split anywhere, keep-alive and
- * pipelining, chunked bodies, and the answers to bad input (400, 413, 500).
+ * pipelining, chunked bodies, the answers to bad input (400, 413, 500), and
+ * what one connection may hold: requests wait while their answers are not
+ * read, a stream is refused more past the output bound.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +17,7 @@
 #include "rt_http.h"
 
 typedef struct seen {
-	int requests;
+	int requests, drains;
 	char method[16], path[128], query[128], host[64], body[256];
 	size_t body_len;
 	int stream_requests;
@@ -217,6 +219,72 @@ static void test_upgrade_without_handler_is_400(void **state)
 	assert_int_equal(f->seen.requests, 0);
 }
 
+/* A server whose connections may hold 100 bytes of unread output. */
+static int setup_small_output(void **state)
+{
+	setup(state);
+	fixture *f = *state;
+	rt_http_session_destroy(f->s);
+	rt_http_server_destroy(f->srv);
+	rt_http_limits lim = {.max_output_bytes = 100};
+	f->srv = rt_http_server_create(NULL, NULL, 0, &lim, handler, &f->seen, NULL, 0);
+	f->s = rt_http_session_detached(f->srv);
+	return 0;
+}
+
+static void test_pipelined_requests_wait_for_unread_answers(void **state)
+{
+	fixture *f = *state;
+	const char *get = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+	/* Each answer is ~60 bytes: the second reaches the bound, and the
+	 * third request is not served while they are unread. */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(feed(f, get), 0);
+	assert_int_equal(f->seen.requests, 2);
+	assert_int_equal(count(output(f), "HTTP/1.1 200 OK"), 2);
+	rt_http_stats st;
+	rt_http_server_stats(f->srv, &st);
+	assert_int_equal(st.output_stalls, 1);
+	assert_true(st.output_bytes >= 100);
+	/* The peer reads: the held requests are served, two at a time. */
+	rt_http_session_drain(f->s);
+	assert_int_equal(f->seen.requests, 4);
+	rt_http_session_drain(f->s);
+	assert_int_equal(f->seen.requests, 5);
+	assert_int_equal(count(output(f), "HTTP/1.1 200 OK"), 1);
+}
+
+static void on_drain(rt_http_session *s, void *ud)
+{
+	((seen *)ud)->drains++;
+}
+
+static void test_stream_refused_past_the_output_bound(void **state)
+{
+	fixture *f = *state;
+	f->seen.start_stream = true;
+	assert_int_equal(feed(f, "POST /api/v1/scheduler HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), 0);
+	rt_http_session_drain(f->s); /* the head, read */
+	rt_http_session_on_drain(f->s, on_drain, &f->seen);
+	int rc, sent = 0;
+	while ((rc = rt_http_stream_send(f->s, "0123456789", 10)) == 0)
+		sent++;
+	assert_int_equal(rc, RT_HTTP_FULL);
+	assert_int_equal(sent, 7); /* 15-byte chunks: the 8th finds 105 waiting */
+	assert_true(rt_http_session_pending(f->s) >= 100);
+	/* Read by the peer: the sender is told, and may send again. */
+	rt_http_session_drain(f->s);
+	assert_int_equal(f->seen.drains, 1);
+	assert_int_equal(rt_http_session_pending(f->s), 0);
+	assert_int_equal(rt_http_stream_send(f->s, "0123456789", 10), 0);
+	/* Full again: a last chunk still goes out, and ends the stream. */
+	while (rt_http_stream_send(f->s, "0123456789", 10) == 0)
+		;
+	rt_http_stream_send_last(f->s, "bye", 3);
+	assert_non_null(strstr(output(f), "3\r\nbye\r\n0\r\n\r\n"));
+	assert_int_equal(rt_http_stream_send(f->s, "x", 1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +299,10 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_unanswered_request_is_500, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_stream_is_chunked, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_upgrade_without_handler_is_400, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_pipelined_requests_wait_for_unread_answers, setup_small_output,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_stream_refused_past_the_output_bound, setup_small_output,
+	                                        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

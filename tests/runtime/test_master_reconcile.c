@@ -5,11 +5,14 @@
  * framework that is not partition-aware (Mesos 1.11); implicit
  * reconciliation answers for every task of the framework and no other; a
  * KILL reaches the task's agent, and one for an unknown task is TASK_LOST.
+ * A large RECONCILE is answered in slices, in order, never faster than the
+ * framework reads its stream; ids waiting beyond the master's bound get 429.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,20 +51,21 @@ static int setup_partition_aware(void **state)
 	return start(state, true);
 }
 
-/* RECONCILE of (task, agent) pairs; n = 0 is implicit. */
-static void reconcile(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
+/* RECONCILE of (task, agent) pairs (agents NULL, or an entry NULL: none);
+ * n = 0 is implicit. Returns the HTTP status. */
+static int reconcile_status(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
 {
-	Mesos__V1__Scheduler__Call__Reconcile__Task rt[4], *rtp[4];
-	Mesos__V1__TaskID tid[4];
-	Mesos__V1__AgentID aid[4];
-	assert_true(n <= 4);
+	Mesos__V1__Scheduler__Call__Reconcile__Task *rt = calloc(n ? n : 1, sizeof *rt),
+	                                            **rtp = calloc(n ? n : 1, sizeof *rtp);
+	Mesos__V1__TaskID *tid = calloc(n ? n : 1, sizeof *tid);
+	Mesos__V1__AgentID *aid = calloc(n ? n : 1, sizeof *aid);
 	for (size_t i = 0; i < n; i++) {
 		mesos__v1__scheduler__call__reconcile__task__init(&rt[i]);
 		mesos__v1__task_id__init(&tid[i]);
 		mesos__v1__agent_id__init(&aid[i]);
 		tid[i].value = (char *)tasks[i];
 		rt[i].task_id = &tid[i];
-		if (agents[i]) {
+		if (agents && agents[i]) {
 			aid[i].value = (char *)agents[i];
 			rt[i].agent_id = &aid[i];
 		}
@@ -74,7 +78,17 @@ static void reconcile(mh_fw *f, const char *const *tasks, const char *const *age
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE;
 	call.reconcile = &r;
-	assert_int_equal(mh_call(f, &call), 202);
+	int status = mh_call(f, &call);
+	free(rt);
+	free(rtp);
+	free(tid);
+	free(aid);
+	return status;
+}
+
+static void reconcile(mh_fw *f, const char *const *tasks, const char *const *agents, size_t n)
+{
+	assert_int_equal(reconcile_status(f, tasks, agents, n), 202);
 }
 
 static void test_known_tasks_report_their_state(void **state)
@@ -131,23 +145,110 @@ static void test_tasks_of_another_framework_are_unknown(void **state)
 	mh_expect_update(&other, "t1", MESOS__V1__TASK_STATE__TASK_LOST, RECONCILIATION, "unknown to the agent");
 }
 
-static int kill_call(fx *x, const char *task_id)
+/* RECONCILE of n ids: "t1" first, then unknown ones u00001, u00002, ...;
+ * returns the HTTP status. */
+static int reconcile_many(mh_fw *f, size_t n)
 {
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	tid.value = (char *)task_id;
-	Mesos__V1__Scheduler__Call__Kill k = MESOS__V1__SCHEDULER__CALL__KILL__INIT;
-	k.task_id = &tid;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__KILL;
-	call.kill = &k;
-	return mh_call(&x->f, &call);
+	char(*names)[16] = calloc(n, sizeof *names);
+	const char **tasks = calloc(n, sizeof *tasks);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof names[i], i ? "u%05zu" : "t1", i);
+		tasks[i] = names[i];
+	}
+	int status = reconcile_status(f, tasks, NULL, n);
+	free(tasks);
+	free(names);
+	return status;
+}
+
+/* Counts the UPDATEs waiting on the stream, checking they answer u<next>,
+ * u<next+1>, ... (after t1, when *next is 0). */
+static size_t take_updates(mh_fw *f, size_t *next)
+{
+	size_t n = 0;
+	Event *ev;
+	while ((ev = mh_event(f))) {
+		assert_int_equal(ev->type, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
+		char want[16];
+		snprintf(want, sizeof want, *next ? "u%05zu" : "t1", *next);
+		assert_string_equal(ev->update->status->task_id->value, want);
+		mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+		(*next)++;
+		n++;
+	}
+	return n;
+}
+
+static void test_large_reconcile_is_answered_in_slices_in_order(void **state)
+{
+	fx *x = *state;
+	size_t n = MASTER_RECONCILE_SYNC * 4, next = 0;
+	assert_int_equal(reconcile_many(&x->f, n), 202);
+	/* Nothing during the call itself: the answers come from the loop. */
+	mh_expect_quiet(&x->f);
+	assert_int_equal(x->h.m.recon_ids, n);
+	master_reconcile_run(&x->h.m);
+	assert_int_equal(take_updates(&x->f, &next), n);
+	assert_int_equal(x->h.m.recon_ids, 0);
+	assert_int_equal(x->h.m.recon_bytes, 0);
+	/* A small call behind nothing is answered at once again. */
+	const char *tasks[] = {"t1"}, *agents[] = {NULL};
+	reconcile(&x->f, tasks, agents, 1);
+	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, RECONCILIATION, NULL);
+}
+
+static void test_reconcile_waits_while_the_stream_is_unread(void **state)
+{
+	fx *x = *state;
+	size_t n = 30000, next = 0, rounds = 0;
+	assert_int_equal(reconcile_many(&x->f, n), 202);
+	while (next < n) {
+		master_reconcile_run(&x->h.m);
+		/* It stopped at the high-water mark, not at the end. */
+		size_t pending = rt_http_session_pending(x->f.stream);
+		size_t got = take_updates(&x->f, &next);
+		assert_true(got > 0);
+		if (next < n)
+			assert_true(pending >= MASTER_RECONCILE_HIGH && pending < 2 * MASTER_RECONCILE_HIGH);
+		/* The framework reads its stream: answering goes on. */
+		rt_http_session_drain(x->f.stream);
+		x->f.read = 0;
+		rounds++;
+	}
+	assert_true(rounds >= 2);
+	assert_int_equal(x->h.m.recon_ids, 0);
+}
+
+static void test_reconcile_beyond_the_queue_bound_is_429(void **state)
+{
+	fx *x = *state;
+	x->h.m.recon_max_bytes = 10000; /* about 1,200 of these ids */
+	assert_int_equal(reconcile_many(&x->f, 1000), 202);
+	assert_int_equal(reconcile_many(&x->f, 1000), 429);
+	assert_int_equal(x->h.m.metrics.reconcile_refused, 1);
+	size_t next = 0;
+	master_reconcile_run(&x->h.m);
+	assert_int_equal(take_updates(&x->f, &next), 1000);
+	/* Answered: room again. */
+	assert_int_equal(reconcile_many(&x->f, 1000), 202);
+}
+
+static void test_queued_answers_go_with_the_stream(void **state)
+{
+	fx *x = *state;
+	assert_int_equal(reconcile_many(&x->f, 5000), 202);
+	assert_true(x->h.m.recon_ids > 0);
+	/* The framework's connection breaks: nobody to answer. */
+	rt_http_session_destroy(x->f.stream);
+	assert_int_equal(x->h.m.recon_ids, 0);
+	assert_int_equal(x->h.m.recon_bytes, 0);
+	x->f.stream = NULL;
 }
 
 static void test_kill_reaches_the_agent(void **state)
 {
 	fx *x = *state;
-	assert_int_equal(kill_call(x, "t1"), 202);
+	assert_int_equal(mh_kill(&x->f, "t1"), 202);
 	AgentMessage *msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK);
 	assert_string_equal(msg->kill_task->task_id->value, "t1");
 	assert_string_equal(msg->kill_task->framework_id->value, x->f.id);
@@ -158,7 +259,7 @@ static void test_kill_reaches_the_agent(void **state)
 static void test_kill_of_an_unknown_task_is_lost(void **state)
 {
 	fx *x = *state;
-	assert_int_equal(kill_call(x, "nope"), 202);
+	assert_int_equal(mh_kill(&x->f, "nope"), 202);
 	mh_expect_update(&x->f, "nope", MESOS__V1__TASK_STATE__TASK_LOST,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "unknown task");
 	assert_null(mh_agent_frame(&x->a));
@@ -177,6 +278,10 @@ int main(void)
 	        T(test_tasks_of_another_framework_are_unknown),
 	        T(test_kill_reaches_the_agent),
 	        T(test_kill_of_an_unknown_task_is_lost),
+	        T(test_large_reconcile_is_answered_in_slices_in_order),
+	        T(test_reconcile_waits_while_the_stream_is_unread),
+	        T(test_reconcile_beyond_the_queue_bound_is_429),
+	        T(test_queued_answers_go_with_the_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
