@@ -144,6 +144,20 @@ static json_t *string_json(const char *s)
 	return j;
 }
 
+/* A proto map field (`map<string, V> name = N;`): protoc-c makes it a
+ * repeated message of a nested type NameEntry with a string `key` (1) and a
+ * `value` (2). Its JSON is an object keyed by the keys, as stout writes it. */
+static bool is_map_field(const ProtobufCFieldDescriptor *f)
+{
+	if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return false;
+	const ProtobufCMessageDescriptor *d = f->descriptor;
+	size_t n = strlen(d->short_name);
+	return d->n_fields == 2 && n > 5 && strcmp(d->short_name + n - 5, "Entry") == 0 && d->fields[0].id == 1 &&
+	       strcmp(d->fields[0].name, "key") == 0 && d->fields[0].type == PROTOBUF_C_TYPE_STRING &&
+	       d->fields[1].id == 2 && strcmp(d->fields[1].name, "value") == 0;
+}
+
 static json_t *encode_value(const ProtobufCFieldDescriptor *f, const void *p)
 {
 	switch (f->type) {
@@ -212,6 +226,19 @@ json_t *rt_pbjson_from_message(const ProtobufCMessage *msg)
 			const char *arr = *(char *const *)p;
 			if (n == 0 || !arr)
 				continue;
+			if (is_map_field(f)) {
+				json_t *o = json_object();
+				const ProtobufCMessageDescriptor *ed = f->descriptor;
+				const ProtobufCFieldDescriptor *vf = &ed->fields[1];
+				for (size_t k = 0; k < n; k++) {
+					const char *e = *(char *const *)(arr + k * field_size(f));
+					const char *key = *(char *const *)(e + ed->fields[0].offset);
+					json_t *v = encode_value(vf, e + vf->offset);
+					json_object_set_new(o, key ? key : "", v ? v : json_null());
+				}
+				json_object_set_new(obj, f->name, o);
+				continue;
+			}
 			json_t *a = json_array();
 			for (size_t k = 0; k < n; k++) {
 				json_t *v = encode_value(f, arr + k * field_size(f));
@@ -479,8 +506,50 @@ static bool decode_value(pbj_ctx *c, const ProtobufCFieldDescriptor *f, const js
 	return fail(c, "field type %d is not supported", (int)f->type);
 }
 
+/* A map field's JSON object into its entry messages, in the object's order. */
+static bool decode_map(pbj_ctx *c, const ProtobufCFieldDescriptor *f, const json_t *v, char *base)
+{
+	if (!json_is_object(v))
+		return fail(c, "expected an object");
+	size_t n = json_object_size(v);
+	if (n == 0)
+		return true;
+	ProtobufCMessage **arr = calloc(n, sizeof *arr);
+	if (!arr)
+		return fail(c, "out of memory");
+	*(ProtobufCMessage ***)(base + f->offset) = arr;
+	size_t *count = (size_t *)(base + f->quantifier_offset);
+	*count = 0;
+	const ProtobufCMessageDescriptor *d = f->descriptor;
+	const ProtobufCFieldDescriptor *vf = &d->fields[1];
+	const char *key;
+	json_t *val;
+	json_object_foreach((json_t *)v, key, val)
+	{
+		ProtobufCMessage *e = malloc(d->sizeof_message);
+		if (!e)
+			return fail(c, "out of memory");
+		protobuf_c_message_init(d, e);
+		arr[(*count)++] = e;
+		char *k = strdup(key);
+		if (!k)
+			return fail(c, "out of memory");
+		*(char **)((char *)e + d->fields[0].offset) = k;
+		size_t old = path_push(c, key);
+		bool ok = json_is_null(val) || decode_value(c, vf, val, (char *)e + vf->offset);
+		if (ok && !json_is_null(val) && vf->label == PROTOBUF_C_LABEL_OPTIONAL && vf->quantifier_offset)
+			*(protobuf_c_boolean *)((char *)e + vf->quantifier_offset) = 1;
+		path_pop(c, old);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static bool decode_repeated(pbj_ctx *c, const ProtobufCFieldDescriptor *f, const json_t *v, char *base)
 {
+	if (is_map_field(f))
+		return decode_map(c, f, v, base);
 	if (!json_is_array(v))
 		return fail(c, "expected an array");
 	size_t n = json_array_size(v);
