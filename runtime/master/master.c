@@ -251,12 +251,13 @@ void master_exec_remove(master *m, m_exec *e, bool recover)
 	free(e);
 }
 
-m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
-                        Mesos__V1__TaskState state)
+m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const char *executor_id,
+                        const ac_resources *res, Mesos__V1__TaskState state)
 {
 	m_task *t = rt_xcalloc(1, sizeof *t);
 	t->id = rt_xstrdup(id);
 	t->name = rt_xstrdup(name ? name : "");
+	t->executor_id = executor_id ? rt_xstrdup(executor_id) : NULL;
 	t->fw = fw;
 	t->agent = a;
 	t->res = *res;
@@ -265,21 +266,47 @@ m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const c
 	DL_PREPEND2(fw->tasks, t, fw_prev, fw_next);
 	DL_PREPEND2(a->tasks, t, agent_prev, agent_next);
 	HASH_ADD_KEYPTR(hh, fw->tasks_by_id, t->id, strlen(t->id), t);
+	master_op_task_added(m, t);
 	return t;
 }
 
-void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp)
+/* The status an operator sees of an update the master made itself. */
+static void task_update_notify(master *m, const m_task *t, Mesos__V1__TaskState state, double timestamp)
+{
+	if (!m->opsubs)
+		return;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
+	tid.value = t->id;
+	aid.value = t->agent->id;
+	st.task_id = &tid;
+	st.agent_id = &aid;
+	st.state = state;
+	st.has_source = true;
+	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_MASTER;
+	st.has_timestamp = true;
+	st.timestamp = timestamp;
+	master_op_task_updated(m, t, &st);
+}
+
+void master_task_update(master *m, m_task *t, Mesos__V1__TaskState state, double timestamp,
+                        const Mesos__V1__TaskStatus *status)
 {
 	t->state = state;
 	if (t->nstatuses && t->statuses[t->nstatuses - 1].state == state) {
 		t->statuses[t->nstatuses - 1].timestamp = timestamp;
-		return;
+	} else {
+		if (t->nstatuses == M_TASK_STATUSES) {
+			memmove(t->statuses, t->statuses + 1, (M_TASK_STATUSES - 1) * sizeof *t->statuses);
+			t->nstatuses--;
+		}
+		t->statuses[t->nstatuses++] = (m_task_status){.timestamp = timestamp, .state = state};
 	}
-	if (t->nstatuses == M_TASK_STATUSES) {
-		memmove(t->statuses, t->statuses + 1, (M_TASK_STATUSES - 1) * sizeof *t->statuses);
-		t->nstatuses--;
-	}
-	t->statuses[t->nstatuses++] = (m_task_status){.timestamp = timestamp, .state = state};
+	if (status)
+		master_op_task_updated(m, t, status);
+	else
+		task_update_notify(m, t, state, timestamp);
 }
 
 /* ------------------------------------------------------------- history */
@@ -791,7 +818,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		snprintf(msg, sizeof msg, "Agent %s removed: %s", a->id, why);
 		master_send_status(m, t->fw, t->id, a->id, st, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
 		                   msg);
-		master_task_update(t, st, rt_wall_seconds());
+		master_task_update(m, t, st, rt_wall_seconds(), NULL);
 		master_task_remove(m, t, false);
 	}
 	m_exec *e, *enext;
@@ -819,6 +846,11 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	HASH_DELETE(hh, m->agents_by_id, a);
 	rt_idlist_add(&m->removed_agents, a->id);
 	m->metrics.agent_removals++;
+	master_op_agent_removed(m, a->id);
+	/* What operators set on it goes with it (Mesos forgets a removed
+	 * agent's drain and deactivation too). */
+	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
+		master_registry_save(m);
 	free(a->id);
 	free(a->hostname);
 	free(a->attributes);
@@ -857,15 +889,17 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 		msg.shutdown_framework = &sf;
 		master_agent_send(m, a, &msg);
 	}
-	free(held);
 	/* As Mesos: the tasks are marked TASK_KILLED (no update is sent) and
 	 * join the framework's completed tasks. */
 	m_task *t, *tnext;
 	DL_FOREACH_SAFE2(fw->tasks, t, tnext, fw_next)
 	{
-		master_task_update(t, MESOS__V1__TASK_STATE__TASK_KILLED, rt_wall_seconds());
+		master_task_update(m, t, MESOS__V1__TASK_STATE__TASK_KILLED, rt_wall_seconds(), NULL);
 		master_task_remove(m, t, false);
 	}
+	for (size_t i = 0; i < nagents; i++)
+		master_drain_check(m, held[i]);
+	free(held);
 	m_exec *e, *enext;
 	DL_FOREACH_SAFE2(fw->execs, e, enext, fw_next)
 	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
@@ -886,6 +920,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	HASH_DELETE(hh, m->fws_by_id, fw);
 	rt_idlist_add(&m->removed_fws, fw->id);
 	m->metrics.framework_removals++;
+	master_op_framework_removed(m, fw);
 	fw_archive(m, fw);
 	if (fw->sendq_in) /* its offers were rescinded with it: cannot be */
 		DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
@@ -907,6 +942,7 @@ static void heartbeat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__HEARTBEAT;
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
 		master_send_event(m, fw, &ev);
+	master_op_heartbeat(m);
 }
 
 /* Two clocks per agent: a connected agent silent for --agent_timeout is
@@ -1043,6 +1079,7 @@ m_fw *master_fw_recover(master *m, const char *id)
 	fw->failover.data = m;
 	ev_timer_start(m->loop, &fw->failover);
 	m->metrics.frameworks_recovered++;
+	master_op_framework_added(m, fw);
 	rt_log(RT_INFO, "framework %s recovered from an agent's tasks; waiting %.1f s for it to re-subscribe", id,
 	       m->flags.framework_recovery_timeout);
 	return fw;
@@ -1050,7 +1087,9 @@ m_fw *master_fw_recover(master *m, const char *id)
 
 void master_shutdown(master *m)
 {
+	master_op_close(m);
 	master_elect_stop(m);
+	master_registry_free(m);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
 		master_reconcile_forget(m, fw);
 	m->leading = false;
@@ -1117,6 +1156,8 @@ void master_shutdown(master *m)
 	}
 	while (m->done_fws)
 		done_fw_drop(m);
+	master_roleconfs_free(m);
+	master_maint_free(m);
 	rt_idlist_free(&m->removed_fws);
 	rt_idlist_free(&m->removed_agents);
 	rt_lag_destroy(m->lag);

@@ -6,19 +6,28 @@
  * master_agents.c (the framed agent protocol), master_state.c (/state,
  * /metrics), master_mesos.c (/master/state, /metrics/snapshot) and
  * master_elect.c (leader election), master_reconcile.c (RECONCILE, answered
- * in slices). One libev loop; no threads.
+ * in slices), master_operator.c (the v1 operator API, /api/v1) over
+ * master_opview.c (its messages built from the records), master_classic.c
+ * (/roles, /quota, /weights, /flags, ... of Mesos), master_quota.c (quota
+ * and weights), master_maint.c (draining, deactivation, maintenance) and
+ * master_registry.c (what operators set, kept in ZooKeeper). One libev
+ * loop; no threads.
  */
 #ifndef MESO_MASTER_H
 #define MESO_MASTER_H
 
 #include <ev.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uthash.h>
 
 #include "alloccore/alloccore.h"
+#include "maintenance/maintenance.pb-c.h"
+#include "master/master.pb-c.h"
 #include "meso_agent.pb-c.h"
 #include "mesos.pb-c.h"
+#include "quota/quota.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_idlist.h"
@@ -142,8 +151,16 @@ struct m_agent {
 	char *attributes;           /* Mesos's text form, for alloccore and /state */
 	Mesos__V1__AgentInfo *info; /* its attributes as messages, for offers (unpacked copy) */
 	bool removed;               /* being removed: ignore its frames */
-	bool deactivated;           /* disconnected: deactivated in the core, so no offers */
+	bool deactivated;           /* disconnected or op_deactivated: deactivated in the core, so no offers */
 	bool alloc_queued;          /* in master.cands: a pass over it is due */
+	int64_t reregistered_ns;    /* its last re-registration, or 0 */
+	/* What operators set (master_maint.c): DEACTIVATE_AGENT or DRAIN_AGENT
+	 * keep it deactivated until REACTIVATE_AGENT; while DRAINING its tasks
+	 * are killed, and it is DRAINED once it has none. */
+	bool op_deactivated;
+	Mesos__V1__DrainState drain_state; /* UNKNOWN: not draining */
+	int64_t drain_grace_ns;            /* DrainConfig.max_grace_period; < 0: none */
+	bool drain_mark_gone;
 };
 
 struct m_fw {
@@ -318,6 +335,23 @@ typedef struct master {
 	char leader_host[256]; /* the leader a standby redirects to; "" when unknown */
 	int leader_port;
 	double elected_wall; /* wall-clock seconds when this master started leading */
+	/* Operator API event streams (master_operator.c). */
+	struct m_opsub *opsubs;
+	size_t nopsubs;
+	uint64_t opsubs_dropped; /* subscribers closed for not reading */
+	/* Weights and quota operators set, by role (master_quota.c). */
+	struct m_roleconf *roleconfs;
+	/* Operator state of agents recovered from the registry that have not
+	 * registered yet (master_maint.c), applied when they do. */
+	struct m_agentop *agentops;
+	/* The maintenance schedule (/maintenance/schedule), or NULL. */
+	Mesos__V1__Maintenance__Schedule *schedule;
+	/* Machines an operator took down (/machine/down), hostname or ip. */
+	Mesos__V1__MachineID **down;
+	size_t ndown;
+	ev_timer gone_timer; /* removes agents drained with mark_gone (master_maint.c) */
+	/* Persistence of the above in ZooKeeper (master_registry.c). */
+	struct m_registry *registry;
 } master;
 
 /* master.c */
@@ -358,11 +392,15 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 void master_exec_remove(master *m, m_exec *e, bool recover);
 /* The packed form of info with framework_id set to fw_id (caller frees). */
 uint8_t *master_exec_pack(const Mesos__V1__ExecutorInfo *info, const char *fw_id, size_t *len);
-m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const ac_resources *res,
-                        Mesos__V1__TaskState state);
+/* Records a task (and tells the operator API's subscribers: TASK_ADDED). */
+m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const char *name, const char *executor_id,
+                        const ac_resources *res, Mesos__V1__TaskState state);
 /* Records a status of a task: its state, and an entry of its statuses (one
- * with the same state as the last replaces it, as in Mesos). */
-void master_task_update(m_task *t, Mesos__V1__TaskState state, double timestamp);
+ * with the same state as the last replaces it, as in Mesos); subscribers of
+ * the operator API get TASK_UPDATED with `status` (NULL: one the master
+ * makes, SOURCE_MASTER). */
+void master_task_update(master *m, m_task *t, Mesos__V1__TaskState state, double timestamp,
+                        const Mesos__V1__TaskStatus *status);
 /* Drops a task (in a terminal state) into its framework's completed tasks;
  * its resources are recovered in the core when `recover`. */
 void master_task_remove(master *m, m_task *t, bool recover);
@@ -446,6 +484,125 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
  * destroys it (rt_conn_destroy) after master_shutdown or when done. */
 rt_conn *master_agent_conn_detached(master *m, const char *peer);
 
+/* master_operator.c: the v1 operator API. */
+/* POST /api/v1 (and /master/api/v1): one Call, answered before it returns;
+ * SUBSCRIBE opens an event stream. */
+void master_operator_call(master *m, rt_http_session *s, const rt_http_request *req);
+/* Events for the SUBSCRIBE streams (nothing is built when there are none). */
+void master_op_task_added(master *m, const m_task *t);
+void master_op_task_updated(master *m, const m_task *t, const Mesos__V1__TaskStatus *status);
+void master_op_agent_added(master *m, const m_agent *a);
+void master_op_agent_removed(master *m, const char *agent_id);
+void master_op_framework_added(master *m, const m_fw *fw);
+void master_op_framework_updated(master *m, const m_fw *fw);
+void master_op_framework_removed(master *m, const m_fw *fw);
+void master_op_heartbeat(master *m);
+/* Ends every stream (master shutdown). */
+void master_op_close(master *m);
+
+/* master_opview.c: operator API messages built from the records, in an
+ * arena (the strings are the records' own: use them before changing those). */
+Mesos__V1__Task *master_view_task(master *m, const m_task *t, rt_arena *a);
+Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, const m_agent *ag, rt_arena *a);
+Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(master *m, const m_fw *fw, rt_arena *a);
+Mesos__V1__FrameworkInfo *master_view_framework_info(const m_fw *fw, rt_arena *a);
+Mesos__V1__Master__Response__GetAgents *master_view_agents(master *m, rt_arena *a);
+Mesos__V1__Master__Response__GetFrameworks *master_view_frameworks(master *m, rt_arena *a);
+Mesos__V1__Master__Response__GetExecutors *master_view_executors(master *m, rt_arena *a);
+Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a);
+Mesos__V1__Master__Response__GetState *master_view_state(master *m, rt_arena *a);
+Mesos__V1__MasterInfo *master_view_master_info(master *m, rt_arena *a);
+/* Mesos's version, as every endpoint reports it. */
+#define MASTER_VERSION "1.11.0-meso"
+/* The master's flags as Mesos's name/value pairs (GET_FLAGS, /flags);
+ * returns how many, *out in the arena. */
+size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out);
+
+/* master_quota.c: quota and weights per role, applied to the core at once. */
+typedef struct m_roleconf {
+	UT_hash_handle hh; /* master.roleconfs, by role */
+	char *role;
+	double weight;                        /* 0: none set (1.0) */
+	Mesos__V1__Quota__QuotaConfig *quota; /* NULL: no quota (an unpacked copy) */
+} m_roleconf;
+/* Sets the quota of each config (one with neither guarantees nor limits
+ * removes it), after checking them all as Mesos does; force skips the
+ * checks against the cluster. Returns 0, or 400 with Mesos's message. */
+int master_quota_update(master *m, Mesos__V1__Quota__QuotaConfig *const *configs, size_t n, bool force, char *msg,
+                        size_t len);
+/* Sets weights (each > 0, a valid role). 0, or 400 with a message. */
+int master_weights_update(master *m, Mesos__V1__WeightInfo *const *infos, size_t n, char *msg, size_t len);
+/* The role's configuration, or NULL. */
+m_roleconf *master_roleconf_find(master *m, const char *role);
+/* Every configuration, sorted by role. */
+void master_roleconfs_sort(master *m);
+/* QuotaStatus (configs, and infos for roles with guarantees) in an arena. */
+Mesos__V1__Quota__QuotaStatus *master_view_quota(master *m, rt_arena *a);
+/* WeightInfo of every role with a weight set, sorted by role. */
+size_t master_view_weights(master *m, rt_arena *a, Mesos__V1__WeightInfo ***out);
+/* The names of the roles Mesos lists: those of frameworks, weights and
+ * quota, sorted, each once. */
+size_t master_view_role_names(master *m, rt_arena *a, char ***out);
+/* Roles Mesos lists: those of frameworks, weights and quota, sorted. */
+size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out);
+/* Frees every configuration (master shutdown). */
+void master_roleconfs_free(master *m);
+
+/* master_maint.c: operators' control of agents. Each returns 0, or an
+ * HTTP status with Mesos's message. */
+int master_agent_op_drain(master *m, const char *agent_id, int64_t grace_ns, bool mark_gone, char *msg, size_t len);
+int master_agent_op_deactivate(master *m, const char *agent_id, char *msg, size_t len);
+int master_agent_op_reactivate(master *m, const char *agent_id, char *msg, size_t len);
+/* A draining agent may have run out of tasks: DRAINED (and, with
+ * mark_gone, removed). Call where tasks leave an agent. */
+void master_drain_check(master *m, m_agent *a);
+/* A registering agent: deactivated again if operators left it so (also
+ * from the registry); a draining one has its tasks killed again. */
+void master_agent_op_apply(master *m, m_agent *a);
+/* Deactivates or activates the agent in the core as its connection and
+ * the operators say. */
+void master_agent_sync_active(master *m, m_agent *a);
+/* DrainInfo of an agent in an arena, or NULL when it is not draining. */
+Mesos__V1__DrainInfo *master_view_drain_info(const m_agent *ag, rt_arena *a);
+/* The maintenance schedule: replaces it after checking it (400 with a
+ * message); machines in it that are down stay down. */
+int master_schedule_update(master *m, const Mesos__V1__Maintenance__Schedule *s, char *msg, size_t len);
+/* Machines down and up (/machine/down, /machine/up): each must be in the
+ * schedule (down) or down (up). Down drains the machines' agents (kills
+ * their tasks, no offers); up reactivates them and drops the machines from
+ * the schedule. */
+int master_machines_down(master *m, Mesos__V1__MachineID *const *ids, size_t n, char *msg, size_t len);
+int master_machines_up(master *m, Mesos__V1__MachineID *const *ids, size_t n, char *msg, size_t len);
+/* The schedule (empty when none) and the machines' status, in an arena. */
+Mesos__V1__Maintenance__Schedule *master_view_schedule(master *m, rt_arena *a);
+Mesos__V1__Maintenance__ClusterStatus *master_view_maintenance_status(master *m, rt_arena *a);
+/* Frees the operator state of agents and machines (master shutdown). */
+void master_maint_free(master *m);
+typedef struct m_agentop {
+	UT_hash_handle hh; /* master.agentops, by agent id */
+	char *id;
+	bool deactivated;
+	Mesos__V1__DrainState drain_state;
+	int64_t drain_grace_ns;
+	bool drain_mark_gone;
+} m_agentop;
+
+/* master_registry.c: with --zk, what operators set (quota, weights, agents
+ * deactivated or draining, the maintenance schedule) is kept in the znode
+ * PATH/registry, so a new leader applies it before it leads. */
+/* Elected: reads the registry, applies it, then calls master_lead. */
+void master_registry_recover(master *m);
+/* Something operators set changed: written to ZooKeeper (coalesced). */
+void master_registry_save(master *m);
+void master_registry_free(master *m);
+/* The registry document of the master's operator state (JSON, malloc'd), and
+ * the reverse: applies a document to the master (0, or -1 with err). */
+char *master_registry_encode(master *m);
+int master_registry_apply(master *m, const char *json, size_t len, char *err, size_t errlen);
+
+/* master_classic.c: Mesos's classic endpoints; true when it served path. */
+bool master_classic_serve(master *m, rt_http_session *s, const rt_http_request *req);
+
 /* master_state.c */
 void master_serve_state(master *m, rt_http_session *s);
 void master_serve_metrics(master *m, rt_http_session *s);
@@ -457,5 +614,12 @@ void master_serve_metrics(master *m, rt_http_session *s);
 void master_serve_mesos_state(master *m, rt_http_session *s, const char *query);
 /* GET /metrics/snapshot: a flat JSON object of Mesos metric names (JSONP too). */
 void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *query);
+/* The snapshot's object itself (the caller owns it): GET_METRICS too. */
+json_t *master_metrics_snapshot(master *m);
+/* A set as Mesos's v0 resource map ("model"): cpus, gpus, mem, disk always. */
+json_t *master_resources_model(const master *m, const ac_resources *r);
+/* Answers 200 with root (consumed) as JSON, or as JSONP when the query has
+ * a valid jsonp= (400 for a bad one), as Mesos's v0 endpoints do. */
+void master_reply_json(rt_http_session *s, json_t *root, const char *query);
 
 #endif

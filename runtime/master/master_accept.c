@@ -286,10 +286,10 @@ static bool accept_commit(accept_ctx *x)
  * agent that cannot be reached makes it LOST (DROPPED) at once. */
 static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
 {
-	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, res, MESOS__V1__TASK_STATE__TASK_STAGING);
+	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name,
+	                            ti->executor ? ti->executor->executor_id->value : NULL, res,
+	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
-	if (ti->executor)
-		t->executor_id = rt_xstrdup(ti->executor->executor_id->value);
 	m->metrics.tasks_launched++;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -315,7 +315,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
 	master_send_status(m, fw, t->id, a->id, lost, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED,
 	                   "Agent is disconnected");
-	master_task_update(t, lost, rt_wall_seconds());
+	master_task_update(m, t, lost, rt_wall_seconds(), NULL);
 	master_task_remove(m, t, true);
 	/* An executor this launch was to start never runs: free it too. */
 	m_exec *e = ti->executor ? master_exec_find(m, fw, a, ti->executor->executor_id->value) : NULL;

@@ -125,7 +125,7 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			master_send_status(m, t->fw, t->id, a->id, gone,
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REREGISTERED,
 			                   "Task not reported by the re-registering agent");
-			master_task_update(t, gone, rt_wall_seconds());
+			master_task_update(m, t, gone, rt_wall_seconds(), NULL);
 			master_task_remove(m, t, true);
 		}
 	}
@@ -156,9 +156,8 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			       err.msg);
 			continue;
 		}
-		m_task *added = master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name, &res, rt->state);
-		if (rt->task->executor)
-			added->executor_id = rt_xstrdup(rt->task->executor->executor_id->value);
+		master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name,
+		                rt->task->executor ? rt->task->executor->executor_id->value : NULL, &res, rt->state);
 	}
 	reconcile_agent_executors(m, a, reg);
 }
@@ -174,7 +173,7 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	}
 	const char *want = reg->agent_id ? reg->agent_id->value : NULL;
 	m_agent *a = want ? master_agent_find(m, want) : NULL;
-	bool reregister = a != NULL;
+	bool reregister = a != NULL, added = false;
 	if (a && a->conn != c)
 		master_agent_hangup(a, "agent connected again");
 	if (!a) {
@@ -195,9 +194,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		}
 		a = master_agent_add(m, id, ac);
 		a->total = total;
+		added = true;
 	} else {
-		if (a->deactivated && ac_agent_activate(m->core, a->ac, &err) == 0)
-			a->deactivated = false;
 		if (!ac_resources_equal(&a->total, &total)) {
 			if (ac_agent_update(m->core, a->ac, &total, &err) == 0)
 				a->total = total;
@@ -223,6 +221,8 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	a->conn = c;
 	rt_conn_set_data(c, a);
 	a->last_seen_ns = rt_mono_ns();
+	if (reregister)
+		a->reregistered_ns = a->last_seen_ns;
 	if (reg->n_attributes) {
 		/* Kept as messages for offers and as Mesos's text for the core. */
 		Mesos__V1__AgentInfo ai = MESOS__V1__AGENT_INFO__INIT;
@@ -268,6 +268,12 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	} else {
 		reconcile_agent_tasks(m, a, reg);
 	}
+	/* Active again unless operators deactivated or drain it; a draining
+	 * agent's tasks are killed again. */
+	master_agent_op_apply(m, a);
+	master_agent_sync_active(m, a);
+	if (added)
+		master_op_agent_added(m, a);
 	char text[512];
 	rt_log(RT_INFO, "agent %s %s from %s (%s:%d) with %s, %zu tasks", a->id,
 	       reregister ? "re-registered" : "registered", rt_conn_peer(c), a->hostname, a->port,
@@ -276,7 +282,9 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		m->metrics.agent_reregistrations++;
 	else
 		m->metrics.agent_registrations++;
-	master_allocate_agent_soon(m, a);
+	if (!a->deactivated)
+		master_allocate_agent_soon(m, a);
+	master_drain_check(m, a);
 }
 
 static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__StatusUpdate *su)
@@ -296,7 +304,12 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 			master_hist_add(&m->metrics.launch_latency, (double)(rt_mono_ns() - t->launched_ns) / 1e9);
 			t->launched_ns = 0;
 		}
-		master_task_update(t, st->state, st->has_timestamp ? st->timestamp : rt_wall_seconds());
+		Mesos__V1__AgentID from = MESOS__V1__AGENT_ID__INIT;
+		Mesos__V1__AgentID *told = st->agent_id;
+		from.value = a->id;
+		st->agent_id = &from;
+		master_task_update(m, t, st->state, st->has_timestamp ? st->timestamp : rt_wall_seconds(), st);
+		st->agent_id = told;
 		switch (st->state) {
 		case MESOS__V1__TASK_STATE__TASK_FINISHED:
 			m->metrics.tasks_finished++;
@@ -325,6 +338,7 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 	ev.update = &up;
 	master_send_event(m, fw, &ev);
 	st->agent_id = sent_id; /* the stack id must not be freed with the message */
+	master_drain_check(m, a);
 }
 
 /* An executor's process ended: its resources are free, and its framework
@@ -436,11 +450,7 @@ void master_agent_disconnected(master *m, m_agent *a, const char *why)
 	       a->id, why, m->flags.agent_reregister_timeout);
 	/* Mesos deactivates a disconnected agent: its offers are rescinded
 	 * and no new ones are made; what its tasks hold stays charged. */
-	ac_err err;
-	if (ac_agent_deactivate(m->core, a->ac, &err) == 0)
-		a->deactivated = true;
-	else
-		rt_log(RT_WARN, "agent %s: %s", a->id, err.msg);
+	master_agent_sync_active(m, a);
 }
 
 static void on_close(rt_conn *c, const char *why, void *ud)

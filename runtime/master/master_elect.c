@@ -16,13 +16,13 @@
 #include "rt_elect.h"
 #include "rt_zk.h"
 
-#define MESO_VERSION "1.11.0-meso"
-
 static void on_elected(void *ud)
 {
 	master *m = ud;
-	rt_log(RT_INFO, "elected leading master");
-	master_lead(m);
+	rt_log(RT_INFO, "elected leading master; reading the registry");
+	/* Quota, weights and agents' operator state first, as Mesos recovers
+	 * its registry before it leads: master_lead follows. */
+	master_registry_recover(m);
 }
 
 static void on_demoted(void *ud, const char *why)
@@ -71,8 +71,8 @@ int master_elect_start(master *m, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open a ZooKeeper session to %s", url.hosts);
 		return -1;
 	}
-	char *info =
-	        rt_master_info_json(m->id, m->flags.ip, rt_http_server_port(m->http), m->flags.hostname, MESO_VERSION);
+	char *info = rt_master_info_json(m->id, m->flags.ip, rt_http_server_port(m->http), m->flags.hostname,
+	                                 MASTER_VERSION);
 	/* The ZooKeeper client notices a silent server after 2/3 of the session
 	 * timeout; a quarter more and we stop leading: 11/12 of the timeout after
 	 * our last contact, before the server can expire our session and let a

@@ -70,7 +70,7 @@ static json_t *model_of(const master *m, const ac_resources *r)
 }
 
 /* The version we answer as: Mesos's API level, marked as ours (as in SUBSCRIBED). */
-#define MESO_MESOS_VERSION "1.11.0-meso"
+#define MESO_MESOS_VERSION MASTER_VERSION
 
 /* Wall-clock seconds of a monotonic instant, as Mesos's *_time fields. */
 static double wall_secs(int64_t mono_ns)
@@ -424,6 +424,11 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *qu
 	char cb[JSONP_MAX + 1];
 	if (!jsonp_check(s, query, cb))
 		return;
+	reply_json(s, master_metrics_snapshot(m), cb);
+}
+
+json_t *master_metrics_snapshot(master *m)
+{
 	const master_metrics *x = &m->metrics;
 	json_t *root = json_object();
 #define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
@@ -510,7 +515,7 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *qu
 	PUT("master/messages_suppress_offers", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS]);
 	PUT("master/messages_kill_task", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__KILL]);
 	PUT("master/messages_reconcile_tasks", x->calls[MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE]);
-	PUT("master/operator_event_stream_subscribers", 0);
+	PUT("master/operator_event_stream_subscribers", m->nopsubs);
 	/* Mesos counts messages waiting in its actor's queue; the master is one
 	 * libev loop that handles each request as it is read: nothing waits. */
 	PUT("master/event_queue_messages", 0);
@@ -543,5 +548,20 @@ void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *qu
 	PUT("allocator/meso/offers_declined", c.offers_declined);
 	PUT("allocator/meso/offers_rescinded", c.offers_rescinded);
 #undef PUT
+	return root;
+}
+
+json_t *master_resources_model(const master *m, const ac_resources *r)
+{
+	return model_of(m, r);
+}
+
+void master_reply_json(rt_http_session *s, json_t *root, const char *query)
+{
+	char cb[JSONP_MAX + 1];
+	if (!jsonp_check(s, query, cb)) {
+		json_decref(root);
+		return;
+	}
 	reply_json(s, root, cb);
 }

@@ -15,7 +15,8 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 {
 	master *m = ud;
 	if (rt_http_session_streaming(s)) {
-		/* A request on the subscription stream's own connection. */
+		/* A request on a subscription stream's own connection (an operator
+		 * stream has no ERROR event: it is ignored there). */
 		for (m_fw *fw = m->fws; fw; fw = fw->next)
 			if (fw->stream == s)
 				master_send_error(m, fw,
@@ -27,6 +28,11 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
 		if (!master_redirect(m, s, req))
 			master_scheduler_call(m, s, req);
+	} else if (strcmp(p, "/api/v1") == 0 || strcmp(p, "/master/api/v1") == 0) {
+		if (!master_redirect(m, s, req))
+			master_operator_call(m, s, req);
+	} else if (master_classic_serve(m, s, req)) {
+		/* served */
 	} else if (strcmp(p, "/master/state") == 0 || strcmp(p, "/master/state.json") == 0 ||
 	           strcmp(p, "/metrics/snapshot") == 0) {
 		/* As Mesos: a standby redirects the state endpoint to the leader

@@ -41,6 +41,7 @@ static void stream_closed(rt_http_session *s, void *ud)
 	}
 	rt_log(RT_INFO, "framework %s (%s) disconnected; failover timeout %.1f s", fw->id, fw->name,
 	       fw->failover_timeout);
+	master_op_framework_updated(m, fw);
 	ev_timer_set(&fw->failover, fw->failover_timeout, 0.);
 	ev_timer_start(m->loop, &fw->failover);
 }
@@ -70,7 +71,7 @@ static void send_subscribed(master *m, m_fw *fw)
 	mi.port = (uint32_t)port;
 	mi.pid = pid;
 	mi.hostname = (char *)m->flags.hostname;
-	mi.version = "1.11.0-meso";
+	mi.version = MASTER_VERSION;
 	addr.hostname = (char *)m->flags.hostname;
 	addr.ip = (char *)m->flags.ip;
 	addr.port = port;
@@ -184,6 +185,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		return;
 	}
 	m_fw *fw = fi->id ? master_fw_find(m, fi->id->value) : NULL;
+	bool known = fw != NULL;
 	uint8_t u[16];
 	rt_uuid_random(u);
 	char stream_id[37];
@@ -270,6 +272,10 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	if (call->subscribe->n_suppressed_roles)
 		ac_fw_suppress(m->core, fw->ac, NULL);
 	send_subscribed(m, fw);
+	if (known)
+		master_op_framework_updated(m, fw);
+	else
+		master_op_framework_added(m, fw);
 	master_allocate_soon(m);
 }
 
