@@ -15,6 +15,7 @@
 
 #include "master.h"
 #include "master_jsonp.h"
+#include "rt_pbjson.h"
 #include "rt_resources.h"
 
 /* Scalars every Mesos resource map holds, 0 when absent. */
@@ -309,6 +310,11 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "deactivated", json_boolean(a->deactivated));
 	json_object_set_new(j, "version", json_string(MESO_MESOS_VERSION));
 	json_object_set_new(j, "capabilities", json_array());
+	rt_arena *ar = rt_arena_create();
+	Mesos__V1__DrainInfo *drain = master_view_drain_info(a, ar);
+	if (drain)
+		json_object_set_new(j, "drain_info", rt_pbjson_from_message(&drain->base));
+	rt_arena_destroy(ar);
 	return j;
 }
 

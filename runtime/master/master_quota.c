@@ -210,9 +210,13 @@ static int config_check(master *m, const QuotaConfig *c, bool force, char *msg, 
 			return 400;
 		}
 	}
-	/* A limit below what the role already consumes needs force. */
+	/* A limit below what the role already consumes needs force. Mesos's
+	 * consumption is what is allocated (not offered: outstanding offers
+	 * are rescinded by the update) plus unallocated reservations. */
 	ac_role_info info;
 	if (!force && ac_role_info_get(m->core, c->role, &info, NULL) == 0) {
+		ac_vec_sub(&info.consumed, &info.offered);
+		ac_vec_clamp0(&info.consumed);
 		for (size_t i = 0; i < c->n_limits; i++) {
 			for (int k = 0; k < AC_KINDS; k++) {
 				const char *name = ac_kind_name(m->core, k);

@@ -261,6 +261,14 @@ json_t *rt_pbjson_from_message(const ProtobufCMessage *msg)
 		if (f->type == PROTOBUF_C_TYPE_STRING && f->label == PROTOBUF_C_LABEL_OPTIONAL && f->default_value &&
 		    *(void *const *)p == f->default_value)
 			continue;
+		/* A proto3 scalar (no has_ flag) at zero is not set, as proto3's
+		 * JSON mapping leaves it out (google.protobuf.Duration's nanos). */
+		if (f->label == PROTOBUF_C_LABEL_NONE && f->type != PROTOBUF_C_TYPE_MESSAGE &&
+		    f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_BYTES) {
+			static const uint8_t zero[8];
+			if (memcmp(p, zero, field_size(f)) == 0)
+				continue;
+		}
 		json_t *v = encode_value(f, p);
 		if (v)
 			json_object_set_new(obj, f->name, v);

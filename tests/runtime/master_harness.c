@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "master_harness.h"
+#include "rt_pbjson.h"
 #include "rt_resources.h"
 
 void mh_start(mh *h)
@@ -532,4 +533,136 @@ void fx_offer(fx *x, const char *resources, bool partition_aware)
 	mh_subscribe(&x->h, &x->f, "fw", "web", partition_aware);
 	mh_allocate(&x->h);
 	mh_offers(&x->f, 1, &x->offer, NULL);
+}
+
+/* ----------------------------------------------------------- operator API */
+
+int mh_http(mh *h, const char *method, const char *path, const char *content_type, const char *accept, const void *body,
+            size_t len, const char **out, size_t *outlen)
+{
+	rt_http_session *s = rt_http_session_detached(h->m.http);
+	char head[1024];
+	int hl = snprintf(
+	        head, sizeof head, "%s %s HTTP/1.1\r\nHost: master.test\r\n%s%s%s%s%s%sContent-Length: %zu\r\n\r\n",
+	        method, path, content_type ? "Content-Type: " : "", content_type ? content_type : "",
+	        content_type ? "\r\n" : "", accept ? "Accept: " : "", accept ? accept : "", accept ? "\r\n" : "", len);
+	rt_http_session_feed(s, head, (size_t)hl);
+	if (len)
+		rt_http_session_feed(s, body, len);
+	size_t n;
+	const uint8_t *o = rt_http_session_output(s, &n);
+	int status = status_of(o, n);
+	const char *end = memmem(o, n, "\r\n\r\n", 4);
+	assert_non_null(end);
+	size_t blen = n - (size_t)(end + 4 - (const char *)o);
+	const char *cl = memmem(o, (size_t)(end - (const char *)o), "Content-Length: ", 16);
+	if (cl)
+		blen = (size_t)strtoul(cl + 16, NULL, 10);
+	if (out) {
+		char *copy = rt_arena_alloc(h->arena, blen + 1);
+		memcpy(copy, end + 4, blen);
+		*out = copy;
+	}
+	if (outlen)
+		*outlen = blen;
+	rt_http_session_destroy(s);
+	return status;
+}
+
+int mh_operator(mh *h, const char *json, json_t **answer)
+{
+	const char *body;
+	size_t len;
+	int status =
+	        mh_http(h, "POST", "/api/v1", "application/json", "application/json", json, strlen(json), &body, &len);
+	if (answer) {
+		*answer = NULL;
+		if (status == 200 && len) {
+			json_error_t je;
+			*answer = json_loadb(body, len, 0, &je);
+			if (!*answer)
+				fail_msg("answer is not JSON: %s: %.200s", je.text, body);
+		}
+	}
+	return status;
+}
+
+Mesos__V1__Master__Event *mh_op_subscribe(mh *h, mh_opsub *o, bool json)
+{
+	memset(o, 0, sizeof *o);
+	o->h = h;
+	o->json = json;
+	o->s = rt_http_session_detached(h->m.http);
+	static const char body[] = "{\"type\":\"SUBSCRIBE\"}";
+	char head[512];
+	int hl = snprintf(head, sizeof head,
+	                  "POST /api/v1 HTTP/1.1\r\nHost: master.test\r\nContent-Type: application/json\r\n"
+	                  "Accept: %s\r\nContent-Length: %zu\r\n\r\n",
+	                  json ? "application/json" : "application/x-protobuf", sizeof body - 1);
+	rt_http_session_feed(o->s, head, (size_t)hl);
+	rt_http_session_feed(o->s, body, sizeof body - 1);
+	size_t len;
+	const uint8_t *out = rt_http_session_output(o->s, &len);
+	assert_int_equal(status_of(out, len), 200);
+	const char *end = memmem(out, len, "\r\n\r\n", 4);
+	assert_non_null(end);
+	assert_non_null(memmem(out, (size_t)(end - (const char *)out),
+	                       json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf",
+	                       json ? 30 : 36));
+	o->read = (size_t)(end + 4 - (const char *)out);
+	return mh_op_expect(o, MESOS__V1__MASTER__EVENT__TYPE__SUBSCRIBED);
+}
+
+Mesos__V1__Master__Event *mh_op_next(mh_opsub *o)
+{
+	size_t len;
+	const uint8_t *out = rt_http_session_output(o->s, &len);
+	if (o->read >= len)
+		return NULL;
+	const char *p = (const char *)out + o->read;
+	unsigned chunk;
+	int used;
+	if (sscanf(p, "%x\r\n%n", &chunk, &used) != 1)
+		fail_msg("malformed chunk at %zu", o->read);
+	if (chunk == 0)
+		return NULL;
+	const char *rec = p + used;
+	unsigned long rlen;
+	int rused;
+	if (sscanf(rec, "%lu\n%n", &rlen, &rused) != 1)
+		fail_msg("malformed RecordIO record at %zu", o->read);
+	assert_int_equal((size_t)rused + rlen, chunk);
+	Mesos__V1__Master__Event *ev;
+	if (o->json) {
+		char err[300];
+		ev = (Mesos__V1__Master__Event *)rt_pbjson_parse(&mesos__v1__master__event__descriptor, rec + rused,
+		                                                 rlen, RT_PBJSON_STRICT, err, sizeof err);
+		if (!ev)
+			fail_msg("event is not an Event in JSON: %s", err);
+	} else {
+		ev = mesos__v1__master__event__unpack(NULL, rlen, (const uint8_t *)rec + rused);
+		assert_non_null(ev);
+	}
+	o->read += (size_t)used + chunk + 2;
+	return ev;
+}
+
+Mesos__V1__Master__Event *mh_op_event(mh_opsub *o)
+{
+	for (;;) {
+		Mesos__V1__Master__Event *ev = mh_op_next(o);
+		if (!ev || ev->type != MESOS__V1__MASTER__EVENT__TYPE__HEARTBEAT)
+			return ev;
+		mesos__v1__master__event__free_unpacked(ev, NULL);
+	}
+}
+
+Mesos__V1__Master__Event *mh_op_expect(mh_opsub *o, Mesos__V1__Master__Event__Type type)
+{
+	Mesos__V1__Master__Event *ev = mh_op_event(o);
+	if (!ev)
+		fail_msg("expected an operator event of type %d, got none", (int)type);
+	if (ev->type != type)
+		fail_msg("expected an operator event of type %d, got %d", (int)type, (int)ev->type);
+	return ev;
 }

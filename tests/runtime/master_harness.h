@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "master.h"
 
 typedef Mesos__V1__Scheduler__Event Event;
@@ -113,6 +115,37 @@ AgentMessage *mh_agent_expect(mh_agent *a, Meso__Agent__AgentMessage__Type type)
 void mh_agent_status(mh_agent *a, const char *fw_id, const char *task_id, Mesos__V1__TaskState state, uint8_t *uuid16);
 /* Closes the connection from the agent's side. */
 void mh_agent_close(mh_agent *a);
+
+/* ------------------------------------------------------ operator API */
+
+/* One request to the master on its own connection: method, path, body of
+ * content_type (NULL: none), Accept (NULL: none). Returns the status; the
+ * body (NUL-terminated, in the harness arena) in *out and its length in
+ * *outlen when they are not NULL. */
+int mh_http(mh *h, const char *method, const char *path, const char *content_type, const char *accept, const void *body,
+            size_t len, const char **out, size_t *outlen);
+/* POST /api/v1 with a JSON call, answered in JSON: the status, and the
+ * answer parsed into *answer (NULL when it has no body; the caller
+ * decrefs). */
+int mh_operator(mh *h, const char *json, json_t **answer);
+
+/* An operator SUBSCRIBE stream. */
+typedef struct mh_opsub {
+	mh *h;
+	rt_http_session *s;
+	bool json;
+	size_t read;
+} mh_opsub;
+/* SUBSCRIBEs (JSON or protobuf events); checks the 200 and SUBSCRIBED,
+ * which is returned (free with mesos__v1__master__event__free_unpacked). */
+Mesos__V1__Master__Event *mh_op_subscribe(mh *h, mh_opsub *o, bool json);
+/* The next event (HEARTBEATs too), or NULL. */
+Mesos__V1__Master__Event *mh_op_next(mh_opsub *o);
+/* The next event that is not a HEARTBEAT, or NULL; a JSON one is read
+ * back into the message strictly (no unknown key). */
+Mesos__V1__Master__Event *mh_op_event(mh_opsub *o);
+/* The next event, which must be of type `type`. */
+Mesos__V1__Master__Event *mh_op_expect(mh_opsub *o, Mesos__V1__Master__Event__Type type);
 
 /* The fixture the master's tests start from: a master, an agent, a
  * framework and the framework's offer. */

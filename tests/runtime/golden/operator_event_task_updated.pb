@@ -1,0 +1,8 @@
+"­
++
+)f387d532-1eab-4d15-aeb4-b23b245c6a9b-0000|
+
+meso-execute-494f71-0*)
+'f387d532-1eab-4d15-aeb4-b23b245c6a9b-S01’ƒ¥:vÅÚA:
+meso-execute-494f71-0HZ
+.à™ä#K™°]3æ«,ö
