@@ -165,6 +165,7 @@ static void write_done(int rc, const struct Stat *stat, const void *data)
 		ev_timer_start(reg->m->loop, &reg->retry);
 		return;
 	}
+	rt_log(RT_INFO, "registry: wrote %s", reg->path);
 	if (reg->dirty)
 		write_now(reg);
 }
