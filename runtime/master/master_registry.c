@@ -39,6 +39,20 @@ struct m_registry {
 
 /* ------------------------------------------------------------- encoding */
 
+/* An agent's entry: its id, deactivation and drain (from `drain`). */
+static Meso__Registry__Registry__Agent *registry_agent(rt_arena *a, char *id, bool deactivated, const m_agent *drain)
+{
+	Meso__Registry__Registry__Agent *x = rt_arena_alloc(a, sizeof *x);
+	meso__registry__registry__agent__init(x);
+	x->agent_id = rt_arena_alloc(a, sizeof *x->agent_id);
+	mesos__v1__agent_id__init(x->agent_id);
+	x->agent_id->value = id;
+	x->has_deactivated = true;
+	x->deactivated = deactivated;
+	x->drain_info = master_view_drain_info(drain, a);
+	return x;
+}
+
 char *master_registry_encode(master *m)
 {
 	rt_arena *a = rt_arena_create();
@@ -53,32 +67,14 @@ char *master_registry_encode(master *m)
 	size_t nag = HASH_COUNT(m->agents_by_id) + HASH_COUNT(m->agentops);
 	r.agents = rt_arena_alloc(a, (nag + 1) * sizeof *r.agents);
 	/* Live agents, then those recovered and not back yet, each by id. */
-	for (m_agent *ag = m->agents; ag; ag = ag->next) {
-		if (!ag->op_deactivated && ag->drain_state == MESOS__V1__DRAIN_STATE__UNKNOWN)
-			continue;
-		Meso__Registry__Registry__Agent *x = rt_arena_alloc(a, sizeof *x);
-		meso__registry__registry__agent__init(x);
-		x->agent_id = rt_arena_alloc(a, sizeof *x->agent_id);
-		mesos__v1__agent_id__init(x->agent_id);
-		x->agent_id->value = ag->id;
-		x->has_deactivated = true;
-		x->deactivated = ag->op_deactivated;
-		x->drain_info = master_view_drain_info(ag, a);
-		r.agents[r.n_agents++] = x;
-	}
+	for (m_agent *ag = m->agents; ag; ag = ag->next)
+		if (ag->op_deactivated || ag->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
+			r.agents[r.n_agents++] = registry_agent(a, ag->id, ag->op_deactivated, ag);
 	for (m_agentop *op = m->agentops; op; op = op->hh.next) {
 		m_agent tmp = {.drain_state = op->drain_state,
 		               .drain_grace_ns = op->drain_grace_ns,
 		               .drain_mark_gone = op->drain_mark_gone};
-		Meso__Registry__Registry__Agent *x = rt_arena_alloc(a, sizeof *x);
-		meso__registry__registry__agent__init(x);
-		x->agent_id = rt_arena_alloc(a, sizeof *x->agent_id);
-		mesos__v1__agent_id__init(x->agent_id);
-		x->agent_id->value = op->id;
-		x->has_deactivated = true;
-		x->deactivated = op->deactivated;
-		x->drain_info = master_view_drain_info(&tmp, a);
-		r.agents[r.n_agents++] = x;
+		r.agents[r.n_agents++] = registry_agent(a, op->id, op->deactivated, &tmp);
 	}
 	r.schedule = m->schedule;
 	r.down_machines = m->down;

@@ -535,6 +535,21 @@ void fx_offer(fx *x, const char *resources, bool partition_aware)
 	mh_offers(&x->f, 1, &x->offer, NULL);
 }
 
+const char *mh_offer_text(mh_fw *f, char *text, size_t len, const char **offer_id)
+{
+	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	assert_int_equal(ev->offers->n_offers, 1);
+	ac_resources r;
+	assert_int_equal(rt_resources_from_pb(f->h->m.core, ev->offers->offers[0]->resources,
+	                                      ev->offers->offers[0]->n_resources, &r, NULL),
+	                 0);
+	ac_resources_format(f->h->m.core, &r, text, len);
+	if (offer_id)
+		*offer_id = rt_arena_strdup(f->h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	return text;
+}
+
 /* ----------------------------------------------------------- operator API */
 
 int mh_http(mh *h, const char *method, const char *path, const char *content_type, const char *accept, const void *body,

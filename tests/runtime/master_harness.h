@@ -72,6 +72,10 @@ void mh_expect_quiet(mh_fw *f);
  * copied to the harness arena, in the event's order. */
 void mh_offers(mh_fw *f, size_t n, const char **ids, const char **agent_ids);
 
+/* The next event must be OFFERS with one offer: its resources as
+ * alloccore's text in text (returned); its id in *offer_id (arena) when not NULL. */
+const char *mh_offer_text(mh_fw *f, char *text, size_t len, const char **offer_id);
+
 /* TaskInfo for a command task (resources in Mesos's text form), built in the
  * harness arena. */
 Mesos__V1__TaskInfo *mh_task(mh *h, const char *id, const char *agent_id, const char *resources, const char *cmd);

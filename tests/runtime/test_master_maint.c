@@ -23,16 +23,7 @@
 
 static const char *offered_text(fx *x, char *text, size_t len)
 {
-	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
-	assert_int_equal(ev->offers->n_offers, 1);
-	ac_resources r;
-	assert_int_equal(rt_resources_from_pb(x->h.m.core, ev->offers->offers[0]->resources,
-	                                      ev->offers->offers[0]->n_resources, &r, NULL),
-	                 0);
-	ac_resources_format(x->h.m.core, &r, text, len);
-	x->offer = rt_arena_strdup(x->h.arena, ev->offers->offers[0]->id->value);
-	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
-	return text;
+	return mh_offer_text(&x->f, text, len, &x->offer);
 }
 
 static int op(fx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
