@@ -3,10 +3,13 @@
  * the master's scheduler API (protobuf), launches K instances of a shell
  * command on offered resources, prints every status transition, acknowledges
  * updates, and exits with the task's exit status. SIGINT/SIGTERM kill the
- * tasks (they end KILLED) before it exits.
+ * tasks (they end KILLED) before it exits. For its user it also says where
+ * each task's output is (asked of the agent's /state), when no offer has fit
+ * for a while (and what the offers had), and why the master refused a call.
  */
 #define _GNU_SOURCE
 #include <ev.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +19,9 @@
 #include "alloccore/alloccore.h"
 #include "rt_elect.h"
 #include "rt_flags.h"
+#include "rt_http.h"
 #include "rt_http_client.h"
+#include "rt_master_url.h"
 #include "rt_resources.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
@@ -28,7 +33,9 @@ typedef Mesos__V1__Scheduler__Event Event;
 typedef struct instance {
 	char id[160];
 	char agent_id[160];
-	bool launched, terminal;
+	char agent_host[256]; /* the agent's HTTP address, from the offer's url */
+	int agent_port;
+	bool launched, terminal, where_asked;
 	Mesos__V1__TaskState state;
 	int exit_status;
 } instance;
@@ -57,6 +64,15 @@ typedef struct execute {
 	rt_zk *zk;
 	double failover_timeout;
 	ev_timer resubscribe;
+	ev_timer linger; /* bounds the wait for the last answers at the end */
+	/* Offers that did not fit since the last launch or report. */
+	ev_timer unfit_timer;
+	double report_after, last_progress, next_report;
+	size_t unfit_offers;
+	double best_score;
+	char best_offer[512], best_host[256];
+	uint32_t offered_kinds; /* bit k: some offer had scalar kind k */
+	int lookups;            /* agent /state requests in flight */
 } execute;
 
 static void finish(execute *e, int status);
@@ -70,21 +86,48 @@ static size_t pending(const execute *e)
 
 /* ---------------------------------------------------------------- calls */
 
+/* What a call's answer needs: the program and the call's type, for the log. */
+typedef struct call_ctx {
+	execute *e;
+	Mesos__V1__Scheduler__Call__Type type;
+} call_ctx;
+
+static const char *call_name(Mesos__V1__Scheduler__Call__Type type)
+{
+	const ProtobufCEnumValue *v =
+	        protobuf_c_enum_descriptor_get_value(&mesos__v1__scheduler__call__type__descriptor, (int)type);
+	return v ? v->name : "UNKNOWN";
+}
+
+/* Exits once the calls and the agents' /state lookups are answered. */
+static void maybe_done(execute *e)
+{
+	if (e->finishing && pending(e) == 0 && e->lookups == 0)
+		ev_break(e->loop, EVBREAK_ALL);
+}
+
 static void call_done(void *ud, int status, const uint8_t *body, size_t len, const char *error)
 {
-	execute *e = ud;
-	if (error)
-		fprintf(stderr, "meso-execute: call failed: %s\n", error);
-	else if (status != 202)
-		fprintf(stderr, "meso-execute: the master answered a call with HTTP %d: %.*s", status, (int)len,
-		        (const char *)body);
+	call_ctx *cx = ud;
+	execute *e = cx->e;
+	if (error) {
+		rt_log(RT_WARN, "%s call failed: %s", call_name(cx->type), error);
+	} else if (status != 202) {
+		/* A refused call (400 a bad call, 501 one Meso does not serve...):
+		 * the master's reason is the body, one line of text. */
+		while (len && (body[len - 1] == '\n' || body[len - 1] == '\r'))
+			len--;
+		rt_log(RT_INFO, "the master refused %s: HTTP %d %s: %.*s", call_name(cx->type), status,
+		       rt_http_status_text(status), (int)(len > 1000 ? 1000 : len), (const char *)body);
+	}
+	free(cx);
 	if (e->finishing && pending(e) == 0) {
 		if (e->teardown_pending) {
 			/* TEARDOWN goes last, after the acknowledgements. */
 			e->teardown_pending = false;
 			simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN);
 		} else {
-			ev_break(e->loop, EVBREAK_ALL);
+			maybe_done(e);
 		}
 	}
 }
@@ -103,7 +146,10 @@ static void send_call(execute *e, Call *call)
 	snprintf(headers, sizeof headers, "Content-Type: application/x-protobuf\r\nMesos-Stream-Id: %s\r\n",
 	         e->stream_id);
 	/* One kept-alive connection, calls pipelined in order. */
-	rt_http_caller_post(e->calls, "/api/v1/scheduler", headers, bytes, n, call_done, e);
+	call_ctx *cx = rt_xmalloc(sizeof *cx);
+	cx->e = e;
+	cx->type = call->type;
+	rt_http_caller_post(e->calls, "/api/v1/scheduler", headers, bytes, n, call_done, cx);
 	free(bytes);
 	call->framework_id = NULL;
 }
@@ -126,8 +172,165 @@ static void finish(execute *e, int status)
 		e->teardown_pending = true;
 	else if (e->fw_id)
 		simple_call(e, MESOS__V1__SCHEDULER__CALL__TYPE__TEARDOWN);
-	if (pending(e) == 0)
-		ev_break(e->loop, EVBREAK_ALL);
+	ev_timer_start(e->loop, &e->linger);
+	maybe_done(e);
+}
+
+static void linger_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* ------------------------------------------------ offers that do not fit */
+
+/* How much of one task an offer covers: the sum over the kinds asked for of
+ * min(offered / asked, 1). The offer with the highest is "the largest". */
+static double offer_score(const execute *e, const ac_resources *have)
+{
+	ac_vec h, n;
+	ac_resources_scalars(have, &h);
+	ac_resources_scalars(&e->need, &n);
+	double score = 0;
+	for (int k = 0; k < AC_KINDS; k++)
+		if (n.v[k] > 0)
+			score += h.v[k] >= n.v[k] ? 1.0 : (double)h.v[k] / (double)n.v[k];
+	return score;
+}
+
+static void note_unfit(execute *e, const Mesos__V1__Offer *o, const ac_resources *have)
+{
+	ac_vec h;
+	ac_resources_scalars(have, &h);
+	for (int k = 0; k < AC_KINDS; k++)
+		if (h.v[k] > 0)
+			e->offered_kinds |= 1u << k;
+	double score = offer_score(e, have);
+	if (e->unfit_offers++ == 0 || score > e->best_score) {
+		e->best_score = score;
+		rt_resources_text(e->parser, have, e->best_offer, sizeof e->best_offer);
+		snprintf(e->best_host, sizeof e->best_host, "%s", o->hostname ? o->hostname : o->agent_id->value);
+	}
+}
+
+static void unfit_reset(execute *e)
+{
+	e->unfit_offers = 0;
+	e->offered_kinds = 0;
+	e->last_progress = ev_now(e->loop);
+	e->next_report = e->last_progress + e->report_after;
+}
+
+/* --report_after seconds without a launch while tasks wait, then at doubling
+ * intervals: say what was asked for and what the offers since the last
+ * launch had, naming kinds no offer had at all (a typo such as "cpu:1" for
+ * "cpus:1" never fits). */
+static void unfit_check(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	execute *e = w->data;
+	int waiting = 0;
+	for (int k = 0; k < e->instances; k++)
+		waiting += !e->inst[k].launched;
+	if (!waiting || e->killing || e->finishing || ev_now(loop) < e->next_report)
+		return;
+	char need[512];
+	rt_resources_text(e->parser, &e->need, need, sizeof need);
+	double waited = ev_now(loop) - e->last_progress;
+	if (!e->fw_id) {
+		rt_log(RT_INFO, "not subscribed yet after %.0f s: is the master up?", waited);
+	} else if (e->unfit_offers == 0) {
+		rt_log(RT_INFO,
+		       "%d task(s) wait: no offer in %.0f s (role \"%s\"; are agents registered with free resources? "
+		       "the "
+		       "master's /state lists them)",
+		       waiting, waited, e->role);
+	} else {
+		char missing[256] = "";
+		size_t m = 0;
+		ac_vec n;
+		ac_resources_scalars(&e->need, &n);
+		for (int k = 0; k < AC_KINDS; k++)
+			if (n.v[k] > 0 && !(e->offered_kinds & (1u << k)) && m < sizeof missing)
+				m += (size_t)snprintf(missing + m, sizeof missing - m, "%s\"%s\"", m ? ", " : "",
+				                      ac_kind_name(e->parser, k));
+		rt_log(RT_INFO,
+		       "%d task(s) wait: none of the %zu offers in %.0f s fit one task's \"%s\"; the largest "
+		       "offer (from %s) had \"%s\"%s%s%s",
+		       waiting, e->unfit_offers, waited, need, e->best_host, e->best_offer,
+		       m ? "; no offer had any " : "", missing, m ? " (a misspelt resource name?)" : "");
+	}
+	e->next_report = ev_now(loop) + waited;
+}
+
+/* ------------------------------------------------ where a task's output is */
+
+typedef struct lookup {
+	execute *e;
+	int k; /* the instance */
+	rt_buf body;
+} lookup;
+
+static void lookup_body(rt_http_client *c, const uint8_t *data, size_t len, void *ud)
+{
+	lookup *l = ud;
+	if (l->body.len < (64u << 20))
+		rt_buf_append(&l->body, data, len);
+}
+
+/* The agent's /state names the task's sandbox; if the task is already gone
+ * from it, its work_dir gives the folder the sandbox is in. */
+static void lookup_done(rt_http_client *c, const char *error, void *ud)
+{
+	lookup *l = ud;
+	execute *e = l->e;
+	instance *in = &e->inst[l->k];
+	json_t *root = error ? NULL : json_loadb((const char *)l->body.data, l->body.len, 0, NULL);
+	const char *sandbox = NULL, *work_dir = NULL, *hostname = NULL;
+	if (root) {
+		work_dir = json_string_value(json_object_get(root, "work_dir"));
+		hostname = json_string_value(json_object_get(root, "hostname"));
+		size_t i;
+		json_t *t;
+		json_array_foreach(json_object_get(root, "tasks"), i, t)
+		{
+			const char *id = json_string_value(json_object_get(t, "id"));
+			if (id && strcmp(id, in->id) == 0)
+				sandbox = json_string_value(json_object_get(t, "sandbox"));
+		}
+	}
+	const char *host = hostname ? hostname : in->agent_host;
+	if (sandbox)
+		rt_log(RT_INFO, "%s: its output is in %s:%s/stdout and stderr (agent %s)", in->id, host, sandbox,
+		       in->agent_id);
+	else if (work_dir && e->fw_id)
+		rt_log(RT_INFO, "%s: its output is in %s:%s/frameworks/%s/tasks/%s-*/stdout and stderr (agent %s)",
+		       in->id, host, work_dir, e->fw_id, in->id, in->agent_id);
+	else
+		rt_log(RT_INFO, "%s: runs on agent %s (%s:%d); its /state did not say where: %s", in->id, in->agent_id,
+		       in->agent_host, in->agent_port, error ? error : "no such task");
+	json_decref(root);
+	rt_buf_free(&l->body);
+	free(l);
+	e->lookups--;
+	maybe_done(e);
+}
+
+static void ask_where(execute *e, int k)
+{
+	instance *in = &e->inst[k];
+	if (in->where_asked || !in->agent_host[0] || in->agent_port <= 0)
+		return;
+	in->where_asked = true;
+	lookup *l = rt_xcalloc(1, sizeof *l);
+	l->e = e;
+	l->k = k;
+	rt_buf_init(&l->body);
+	rt_http_client_handlers h = {.on_body = lookup_body, .on_done = lookup_done, .ud = l};
+	if (!rt_http_client_start(e->loop, in->agent_host, in->agent_port, "GET", "/state", NULL, NULL, 0, &h)) {
+		rt_buf_free(&l->body);
+		free(l);
+		return;
+	}
+	e->lookups++;
 }
 
 /* --------------------------------------------------------------- events */
@@ -155,6 +358,14 @@ static void handle_offers(execute *e, const Mesos__V1__Scheduler__Event__Offers 
 			ac_resources_sub(&have, &e->need);
 			in->launched = true;
 			snprintf(in->agent_id, sizeof in->agent_id, "%s", o->agent_id->value);
+			if (o->url && o->url->address) {
+				const Mesos__V1__Address *ad = o->url->address;
+				snprintf(in->agent_host, sizeof in->agent_host, "%s",
+				         ad->ip         ? ad->ip
+				         : ad->hostname ? ad->hostname
+				                        : "");
+				in->agent_port = ad->port;
+			}
 			Mesos__V1__TaskInfo *ti = rt_arena_alloc(a, sizeof *ti);
 			mesos__v1__task_info__init(ti);
 			ti->name = (char *)e->name;
@@ -172,6 +383,10 @@ static void handle_offers(execute *e, const Mesos__V1__Scheduler__Event__Offers 
 			tasks[ntasks++] = ti;
 			printf("%s: launching on agent %s (%s)\n", in->id, o->agent_id->value, o->hostname);
 		}
+		if (ntasks)
+			unfit_reset(e);
+		else if (!e->killing && !e->finishing)
+			note_unfit(e, o, &have);
 		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
 		Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
 		filters.has_refuse_seconds = true;
@@ -240,8 +455,12 @@ static void handle_update(execute *e, const Mesos__V1__TaskStatus *st)
 	}
 	instance *in = NULL;
 	for (int k = 0; k < e->instances; k++)
-		if (strcmp(e->inst[k].id, st->task_id->value) == 0)
+		if (strcmp(e->inst[k].id, st->task_id->value) == 0) {
 			in = &e->inst[k];
+			/* The first word from the agent: it has made the sandbox. */
+			if (st->has_uuid)
+				ask_where(e, k);
+		}
 	if (!in || in->terminal)
 		return;
 	in->state = st->state;
@@ -492,11 +711,12 @@ int main(int argc, char **argv)
 	const char *master = NULL, *name = "meso-execute", *command = NULL, *resources = "cpus:0.1;mem:32";
 	const char *role = "*";
 	int instances = 1;
-	double refuse = 5.0, failover_timeout = -1, zk_timeout = 10.0;
+	double refuse = 5.0, failover_timeout = -1, zk_timeout = 10.0, report_after = 10.0;
 	const char *zk = NULL;
 	rt_flag flags[] = {
-	        {"master", RT_FLAG_STRING, &master, "master HOST:PORT (required unless --zk)"},
-	        {"zk", RT_FLAG_STRING, &zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
+	        {"master", RT_FLAG_STRING, &master,
+	         "HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the elected master) or file:///PATH holding either"},
+	        {"zk", RT_FLAG_STRING, &zk, "zk://HOST:PORT[,...]/PATH: as --master=zk://..."},
 	        {"zk_session_timeout", RT_FLAG_DOUBLE, &zk_timeout, "ZooKeeper session timeout, seconds"},
 	        {"failover_timeout", RT_FLAG_DOUBLE, &failover_timeout,
 	         "seconds the master keeps our tasks while we are away (default: 60 with --zk, else 0)"},
@@ -506,6 +726,8 @@ int main(int argc, char **argv)
 	        {"instances", RT_FLAG_INT, &instances, "how many tasks to run"},
 	        {"role", RT_FLAG_STRING, &role, "the framework's role"},
 	        {"refuse_seconds", RT_FLAG_DOUBLE, &refuse, "filter on declined or unused offer resources"},
+	        {"report_after", RT_FLAG_DOUBLE, &report_after,
+	         "seconds without a launch before saying that no offer fits, and what the offers had (0: never)"},
 	};
 	int rc = rt_flags_parse("meso-execute",
 	                        "Runs a command as Meso tasks through the v1 scheduler API and exits with its status.",
@@ -518,11 +740,26 @@ int main(int argc, char **argv)
 		                "--help)\n");
 		return 2;
 	}
-	e.failover_timeout = failover_timeout >= 0 ? failover_timeout : zk ? 60.0 : 0.0;
-	if (master && rt_hostport_parse(master, e.host, sizeof e.host, &e.port) != 0) {
-		fprintf(stderr, "meso-execute: --master must be HOST:PORT\n");
+	if (master && zk) {
+		fprintf(stderr, "meso-execute: give --master or --zk, not both\n");
 		return 2;
 	}
+	rt_master_url where;
+	char why[600];
+	if (rt_master_url_parse(master ? master : zk, &where, why, sizeof why) != 0) {
+		fprintf(stderr, "meso-execute: %s\n", why);
+		return 2;
+	}
+	if (zk && where.kind != RT_MASTER_ZK) {
+		fprintf(stderr, "meso-execute: --zk: expected zk://HOST:PORT[,...]/PATH, got \"%s\"\n", zk);
+		return 2;
+	}
+	if (where.kind == RT_MASTER_HOSTPORT) {
+		snprintf(e.host, sizeof e.host, "%s", where.host);
+		e.port = where.port;
+	}
+	bool follow = where.kind == RT_MASTER_ZK;
+	e.failover_timeout = failover_timeout >= 0 ? failover_timeout : follow ? 60.0 : 0.0;
 	ac_err err;
 	if (ac_core_create(NULL, NULL, &e.parser, &err) != 0 ||
 	    ac_resources_parse(e.parser, resources, &e.need, &err) != 0 || ac_resources_empty(&e.need)) {
@@ -547,20 +784,26 @@ int main(int argc, char **argv)
 	rt_recordio_init(&e.rio, 64u << 20);
 	ev_timer_init(&e.resubscribe, resubscribe_cb, 0.25, 0.);
 	e.resubscribe.data = &e;
-	if (zk) {
-		rt_zk_url url;
-		char why[256];
-		if (rt_zk_url_parse(zk, &url, why, sizeof why) != 0) {
-			fprintf(stderr, "meso-execute: --zk: %s\n", why);
-			return 2;
-		}
+	/* Calls normally take milliseconds; an agent that does not answer its
+	 * /state must not hold the exit. */
+	ev_timer_init(&e.linger, linger_cb, 5.0, 0.);
+	ev_timer_init(&e.unfit_timer, unfit_check, 1.0, 1.0);
+	e.unfit_timer.data = &e;
+	e.report_after = report_after;
+	unfit_reset(&e);
+	if (report_after > 0) {
+		ev_timer_set(&e.unfit_timer, report_after < 1 ? report_after : 1.0,
+		             report_after < 1 ? report_after : 1.0);
+		ev_timer_start(e.loop, &e.unfit_timer);
+	}
+	if (follow) {
 		e.host[0] = 0;
-		e.zk = rt_zk_open(e.loop, url.hosts, (int)(zk_timeout * 1000));
+		e.zk = rt_zk_open(e.loop, where.zk.hosts, (int)(zk_timeout * 1000));
 		if (!e.zk) {
-			fprintf(stderr, "meso-execute: cannot open a ZooKeeper session to %s\n", url.hosts);
+			fprintf(stderr, "meso-execute: cannot open a ZooKeeper session to %s\n", where.zk.hosts);
 			return 1;
 		}
-		rt_detector_start(e.zk, url.path, on_leader, &e);
+		rt_detector_start(e.zk, where.zk.path, on_leader, &e);
 	} else {
 		e.calls = rt_http_caller_create(e.loop, e.host, e.port);
 		subscribe(&e);
@@ -581,6 +824,8 @@ int main(int argc, char **argv)
 	ev_signal_start(e.loop, &sigterm);
 	ev_run(e.loop, 0);
 	ev_timer_stop(e.loop, &e.resubscribe);
+	ev_timer_stop(e.loop, &e.unfit_timer);
+	ev_timer_stop(e.loop, &e.linger);
 	if (e.zk)
 		rt_zk_close(e.zk);
 	if (e.stream) {
