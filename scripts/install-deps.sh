@@ -15,6 +15,7 @@ packages=(
   g++ libbenchmark-dev  # bench/: Google Benchmark and its C++ shim
   jq gnuplot-nox        # bench/: results summary and plot (make bench)
   python3 python3-protobuf protobuf-compiler  # tests/integration/mesos_client: the docs-only scheduler
+  chromium              # tests/integration/test_webui.sh: the web UI in a real (headless) browser
 )
 
 missing=()

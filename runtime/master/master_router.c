@@ -2,14 +2,16 @@
  * master_router.c — the master's HTTP endpoints: which handler answers which
  * path and method. The scheduler API (master_sched.c), our /state and
  * /metrics (master_state.c), Mesos's /master/state and /metrics/snapshot
- * (master_mesos.c), /health; a standby redirects what only the leader serves
- * (master_elect.c). The agents' upgrade request goes to master_agents.c.
+ * (master_mesos.c), /health, the web UI at / (master_webui.c); a standby
+ * redirects what only the leader serves (master_elect.c). The agents'
+ * upgrade request goes to master_agents.c.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 
 #include "master.h"
+#include "master_webui.h"
 
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
 {
@@ -53,6 +55,8 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 		} else {
 			rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
 		}
+	} else if (master_webui_serve(s, req)) {
+		/* served: static, so a standby serves it too */
 	} else {
 		char msg[300];
 		snprintf(msg, sizeof msg, "No such endpoint: %.200s", p);

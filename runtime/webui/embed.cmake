@@ -1,0 +1,36 @@
+# embed.cmake — writes the web UI's files into a C source (cmake -P, run by
+# runtime/CMakeLists.txt at build time): one byte array per file, its
+# Content-Type and an ETag from its SHA-1, in the table master_webui.c
+# serves. Arguments: -DOUT=file.c -DDIR=runtime/webui -DFILES=a.js,b.css.
+string(REPLACE "," ";" FILES "${FILES}")
+file(WRITE ${OUT}.tmp "/* Generated from runtime/webui by embed.cmake: do not edit. */\n#include \"master_webui.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(name ${FILES})
+  file(READ ${DIR}/${name} hex HEX)
+  file(SHA1 ${DIR}/${name} sha)
+  string(SUBSTRING ${sha} 0 16 etag)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR size "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  # 16 bytes a line, so the file stays readable in an editor.
+  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n" bytes "${bytes}")
+  if(name MATCHES "\\.html$")
+    set(type "text/html; charset=utf-8")
+  elseif(name MATCHES "\\.css$")
+    set(type "text/css; charset=utf-8")
+  elseif(name MATCHES "\\.js$")
+    set(type "text/javascript; charset=utf-8")
+  elseif(name MATCHES "\\.svg$")
+    set(type "image/svg+xml")
+  else()
+    message(FATAL_ERROR "embed.cmake: no Content-Type for ${name}")
+  endif()
+  file(APPEND ${OUT}.tmp "static const unsigned char file${i}[${size}] = {\n${bytes}\n};\n")
+  string(APPEND table "\t{\"${name}\", \"${type}\", \"\\\"${etag}\\\"\", file${i}, ${size}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+file(APPEND ${OUT}.tmp "\nconst master_webui_file master_webui_files[] = {\n${table}};\nconst unsigned master_webui_nfiles = ${i};\n")
+# Only a changed result touches OUT, so an unchanged UI rebuilds nothing.
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+file(REMOVE ${OUT}.tmp)
