@@ -36,17 +36,26 @@ function badge(td, text, kind) {
   td.append(b);
 }
 
-// "used of total" with a bar whose width is the fraction.
+// A bar filled to a fraction (the text beside it says the number).
+function bar(fraction, fillClass = fraction > 0.9 ? "fill high" : "fill") {
+  const b = el("span", "bar");
+  b.setAttribute("aria-hidden", "true");
+  const fill = el("span", fillClass);
+  fill.style.width = `${Math.min(100, fraction * 100).toFixed(1)}%`;
+  b.append(fill);
+  return b;
+}
+
+function meterText(td, text) {
+  const t = el("span", "meter-text");
+  t.textContent = text;
+  td.append(t);
+}
+
+// "used / total" with a bar.
 function meter(td, used, total, kind) {
-  const f = total > 0 ? used / total : 0;
-  const bar = el("span", "bar");
-  bar.setAttribute("aria-hidden", "true");
-  const fill = el("span", f > 0.9 ? "fill high" : "fill");
-  fill.style.width = `${Math.min(100, f * 100).toFixed(1)}%`;
-  bar.append(fill);
-  const text = el("span", "meter-text");
-  text.textContent = `${fmtAmount(kind, used)} / ${fmtAmount(kind, total)}`;
-  td.append(bar, text);
+  td.append(bar(total > 0 ? used / total : 0));
+  meterText(td, `${fmtAmount(kind, used)} / ${fmtAmount(kind, total)}`);
 }
 
 function twoLines(td, main, sub) {
@@ -124,14 +133,8 @@ const frameworksTable = new PagedTable($("frameworks-table"), {
 });
 
 function meterShare(td, share) {
-  const bar = el("span", "bar");
-  bar.setAttribute("aria-hidden", "true");
-  const fill = el("span", "fill share");
-  fill.style.width = `${Math.min(100, share * 100).toFixed(1)}%`;
-  bar.append(fill);
-  const t = el("span", "meter-text");
-  t.textContent = fmtPercent(share);
-  td.append(bar, t);
+  td.append(bar(share, "fill share"));
+  meterText(td, fmtPercent(share));
 }
 
 const agentsTable = new PagedTable($("agents-table"), {
@@ -270,21 +273,15 @@ function card(id, title, value, detail, fraction) {
     const h = el("h3");
     h.textContent = title;
     const v = el("p", "value");
-    const bar = el("span", "bar");
-    bar.setAttribute("aria-hidden", "true");
-    bar.append(el("span", "fill"));
     const d = el("p", "detail");
-    c.append(h, v, bar, d);
+    c.append(h, v, bar(0), d);
     $("cards").append(c);
   }
   c.querySelector(".value").textContent = value;
   c.querySelector(".detail").textContent = detail;
-  const bar = c.querySelector(".bar");
-  bar.hidden = fraction == null;
-  if (fraction != null) {
-    bar.firstChild.style.width = `${Math.min(100, fraction * 100).toFixed(1)}%`;
-    bar.firstChild.className = fraction > 0.9 ? "fill high" : "fill";
-  }
+  const b = c.querySelector(".bar");
+  b.hidden = fraction == null;
+  if (fraction != null) b.replaceWith(bar(fraction));
 }
 
 function renderCards() {

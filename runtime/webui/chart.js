@@ -75,6 +75,8 @@ export class UtilizationChart {
     const x0 = W - (n - 1) * dx; // newest at the right edge
     SERIES.forEach(({ kind, label }, i) => {
       const pts = this.samples.map((s, j) => `${(x0 + j * dx).toFixed(1)},${(H * (1 - s[kind])).toFixed(1)}`);
+      // One sample is a point, which a polyline does not draw: a short level line.
+      if (n === 1) pts.unshift(`${(W - dx).toFixed(1)},${(H * (1 - this.samples[0][kind])).toFixed(1)}`);
       this.lines[i].setAttribute("points", pts.join(" "));
       const last = n ? this.samples[n - 1][kind] : 0;
       this.legendItems[i].textContent = `${label} ${fmtPercent(last)}`;
