@@ -4,7 +4,8 @@
 # master serves at /, with two agents (one drained), a framework and its
 # running task; webui_browser.js checks the DOM, a task launched while the
 # page is open turning RUNNING then FINISHED without a reload, the weight
-# form, and saves a screenshot ($T/webui.png; MESO_IT_KEEP=1 keeps it).
+# form, and saves a screenshot ($T/webui.png; MESO_IT_KEEP=1 keeps it);
+# then the master restarts on its port and the page must go live again.
 # playwright-core is installed once into NPM_DIR (the build tree); without
 # chromium, node, npm or the registry the test is skipped (77).
 # Usage: test_webui.sh BIN_DIR NPM_DIR
@@ -46,6 +47,11 @@ PIDS+=($BROWSER)
 wait_for 20 "the page live with the cluster shown (browser.out: $(cat "$T/browser.out"))" test -e "$T/ready"
 # Runs until the page has seen it RUNNING (webui_browser.js creates go).
 execute_bg short --command "while [ ! -e '$T/go' ]; do sleep 0.05; done" --resources "cpus:1;mem:256"
+wait_for 30 "the page's checks and screenshot (browser.out: $(cat "$T/browser.out"))" test -e "$T/restart"
+kill -TERM "$MASTER_PID"
+wait_exit "$MASTER_PID" 10
+rm -f "$T/master/master.port"
+start_master --port "$MASTER_PORT"
 wait_exit "$BROWSER" 40
 [ "$EXIT_STATUS" -eq 0 ] || fail "the browser checks failed: $(cat "$T/browser.out")"
 wait_exit "$EXEC_PID" 10

@@ -3,12 +3,14 @@
 // test_webui.sh: the page goes live, shows the frameworks, agents (one
 // drained) and the running task; a task launched while it is open appears
 // and turns RUNNING, then FINISHED, without a reload; a weight set through
-// the form shows in the roles table; no script or CSP error; a screenshot.
+// the form shows in the roles table; no script or CSP error; a screenshot;
+// and when the master restarts the page subscribes again by itself.
 //
 // Usage: node webui_browser.js URL DIR. Talks with the shell through DIR:
 // writes DIR/ready when the page is live (the shell then launches the task
 // "short", which waits for DIR/go), creates DIR/go once the page shows it
-// RUNNING, and saves DIR/webui.png. Exit 0 when every check passed.
+// RUNNING, saves DIR/webui.png, then writes DIR/restart (the shell restarts
+// the master on the same port). Exit 0 when every check passed.
 "use strict";
 
 const fs = require("fs");
@@ -104,6 +106,22 @@ async function main() {
     await page.screenshot({ path: path.join(dir, "webui.png"), fullPage: true });
     step(`screenshot ${path.join(dir, "webui.png")}`);
     if (problems.length) throw new Error(problems.join("\n"));
+
+    // The master goes away and comes back: the page notices, subscribes
+    // again and shows the new master's state (the agents re-register).
+    fs.writeFileSync(path.join(dir, "restart"), "");
+    await page.waitForSelector("body:not([data-connection=live])", { timeout: 10000 });
+    step(`stream ended: ${await page.textContent("#connection")}`);
+    await page.waitForSelector("body[data-connection=live]", { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelectorAll("#agents-list tbody tr[data-key]").length === 2, null, {
+      timeout: 20000,
+    });
+    if ((await page.evaluate(() => window.noReloadMark)) !== 42) throw new Error("the page reloaded");
+    step("live again after the restart, both agents back");
+    // Failed requests and console errors are expected while the master is
+    // down; script errors are not.
+    const scriptErrors = problems.filter((p) => p.startsWith("page error"));
+    if (scriptErrors.length) throw new Error(scriptErrors.join("\n"));
   } finally {
     await browser.close();
   }
