@@ -12,6 +12,7 @@
 #include "book.h"
 #include "err.h"
 #include "names.h"
+#include "offers.h"
 #include "policy.h"
 #include "quota.h"
 #include "state.h"
@@ -240,8 +241,8 @@ int ac_agent_set_tag(ac_core *c, ac_agent_id id, uint64_t tag, ac_err *err)
 	if (rc)
 		return rc;
 	AGENT(c, s)->tag = tag;
-	for (uint32_t o = AGENT(c, s)->offers_head; o; o = OFFER(c, o)->ag_next)
-		OFFER(c, o)->agent_tag = tag; /* offers keep a copy */
+	for (uint64_t r = AGENT(c, s)->offers_head; r; r = ac__ref_b(c, r)->e.ag_next[ac__ref_index(r)])
+		ac__ref_b(c, r)->e.tag[ac__ref_index(r)] = tag; /* offers keep a copy */
 	return 0;
 }
 

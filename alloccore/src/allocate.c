@@ -3,7 +3,7 @@
  * each one's free resources to the most under-served eligible frameworks,
  * quota guarantees first (stage 1), fair sharing second (stage 2). The rules
  * are in alloccore/README.md, "One allocation pass"; the data structures it
- * walks are in order.c, filters.c and book.c; its random draws are rng.h's.
+ * walks are in order.c, filters.c, offers.c and book.c; its random draws are rng.h's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "book.h"
 #include "err.h"
 #include "filters.h"
+#include "offers.h"
 #include "order.h"
 #include "policy.h"
 #include "quota.h"
@@ -150,16 +151,12 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
  * this pass, or a new one. 0 or AC_ENOMEM. */
 static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 {
-	uint32_t o = AGENT(c, a)->offers_tail;
-	while (o && OFFER(c, o)->pass == c->pass && OFFER(c, o)->fw != f)
-		o = OFFER(c, o)->ag_prev;
-	if (!o || OFFER(c, o)->pass != c->pass) {
-		if (ac__array_grow((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
-		                   sizeof *c->pass_offers))
+	/* Only stage 1 can have given f this agent already in this pass. */
+	uint64_t r = c->nguarantees ? ac__entry_of_pass(c, f, a) : 0;
+	if (!r) {
+		if (ac__entry_new(c, f, a, &r))
 			return AC_ENOMEM;
-		if (ac__offer_new(c, f, a, c->now, &o))
-			return AC_ENOMEM;
-		c->pass_offers[c->npass_offers++] = o;
+		c->npass_offers++;
 		/* One allocation for the tie-break, up the whole path. */
 		const fw *F = FW(c, f);
 		CLIENT(c, F->client)->count++;
@@ -167,7 +164,7 @@ static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
 			CLIENT(c, c->roles[x].sub_client)->count++;
 	}
-	ac__offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
+	ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
 	return 0;
 }
 
@@ -245,6 +242,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	c->pass++;
 	c->counters.passes++;
 	c->npass_offers = 0;
+	ac__offers_pass_begin(c);
 	bool shuffled = c->cfg.agent_order == AC_ORDER_SHUFFLE;
 	if (c->nguarantees) {
 		if (shuffled)
@@ -264,18 +262,16 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		}
 		turn(c, agents[i], 2, &rc);
 	}
-	for (uint32_t i = 0; i < c->npass_offers; i++) {
-		if (!c->hooks.offer)
-			break;
-		/* the pass's offers have left the cache by now: ask ahead for
-		 * the records, then for their agents' generation counters */
-		if (i + 8 < c->npass_offers)
-			__builtin_prefetch(OFFER(c, c->pass_offers[i + 8]));
-		if (i + 4 < c->npass_offers)
-			__builtin_prefetch(&c->agents.gens[OFFER(c, c->pass_offers[i + 4])->agent]);
+	ac__offers_pass_end(c);
+	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {
 		ac_offer_view v;
-		ac__offer_view(c, c->pass_offers[i], &v);
+		ac__offer_view(c, c->pass_refs[i], &v);
 		c->hooks.offer(c->hooks.ud, &v);
+	}
+	for (uint32_t i = 0; c->batch_hook && i < c->npass_batches; i++) {
+		ac_batch_view v;
+		ac__batch_view(c, c->pass_batches[i], &v);
+		c->batch_hook(c->batch_ud, &v);
 	}
 	c->counters.offers_made += c->npass_offers;
 	if (rc)

@@ -1,0 +1,325 @@
+/*
+ * offers.c — the offer store (offers.h). Why batches: in a pass, a framework
+ * that revived is offered agent after agent, and answers them together. As
+ * one record per offer, each was a pool slot zeroed, linked, copied into a
+ * view, resolved and unlinked again; as arrays per (pass, framework), making
+ * an offer is an append, a caller sees the whole batch at once, and settling
+ * it is a walk along its arrays. Each agent still knows its offers (a chain
+ * through the entries, almost always one long), for rescinds.
+ */
+#include "offers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+
+int ac__offers_init(ac_core *c)
+{
+	ac__pool_init(&c->batches, sizeof(batch));
+	return ac__hmap_init(&c->batch_map, 64);
+}
+
+static void entries_free(entries *e)
+{
+	free(e->agent);
+	free(e->live);
+	free(e->seq);
+	free(e->tag);
+	free(e->ag_next);
+	free(e->unres);
+	free(e->x);
+	free(e->scalars);
+	memset(e, 0, sizeof *e);
+}
+
+void ac__offers_fini(ac_core *c)
+{
+	for (uint32_t s = 1; s < c->batches.n; s++)
+		if (ac__pool_live(&c->batches, s))
+			entries_free(&BATCH(c, s)->e);
+	for (uint32_t i = 0; i < c->nspare; i++)
+		entries_free(&c->spare[i]);
+	free(c->spare);
+	ac__pool_fini(&c->batches);
+	ac__hmap_fini(&c->batch_map);
+	free(c->pass_refs);
+	free(c->pass_batches);
+}
+
+static size_t entries_bytes(const entries *e)
+{
+	size_t per = sizeof *e->agent + sizeof *e->live + sizeof *e->seq + sizeof *e->tag + sizeof *e->ag_next +
+	             sizeof *e->unres;
+	if (e->x)
+		per += sizeof *e->x + sizeof *e->scalars;
+	return (size_t)e->cap * per;
+}
+
+size_t ac__offers_bytes(const ac_core *c)
+{
+	size_t n = (size_t)c->batches.cap * (sizeof(batch) + 2 * sizeof(uint32_t)) + ac__hmap_bytes(&c->batch_map);
+	for (uint32_t s = 1; s < c->batches.n; s++)
+		if (ac__pool_live(&c->batches, s))
+			n += entries_bytes(&BATCH(c, s)->e);
+	for (uint32_t i = 0; i < c->nspare; i++)
+		n += entries_bytes(&c->spare[i]);
+	n += (size_t)c->cap_spare * sizeof *c->spare + (size_t)c->cap_pass_refs * sizeof *c->pass_refs +
+	     (size_t)c->cap_pass_batches * sizeof *c->pass_batches;
+	return n;
+}
+
+/* ---------------------------------------------------------- the arrays */
+
+static int grow1(void **p, uint32_t cap, size_t elem)
+{
+	void *q = realloc(*p, (size_t)cap * elem);
+	if (!q)
+		return AC_ENOMEM;
+	*p = q;
+	return 0;
+}
+
+/* Room for `need` entries in every array. Arrays that grew before a
+ * failure stay grown: cap moves only once all did. */
+static int entries_reserve(entries *e, uint32_t need)
+{
+	if (need <= e->cap)
+		return 0;
+	uint32_t cap = e->cap ? e->cap : 16;
+	while (cap < need)
+		cap *= 2;
+	if (grow1((void **)&e->agent, cap, sizeof *e->agent) || grow1((void **)&e->live, cap, sizeof *e->live) ||
+	    grow1((void **)&e->seq, cap, sizeof *e->seq) || grow1((void **)&e->tag, cap, sizeof *e->tag) ||
+	    grow1((void **)&e->ag_next, cap, sizeof *e->ag_next) || grow1((void **)&e->unres, cap, sizeof *e->unres))
+		return AC_ENOMEM;
+	if (e->x) {
+		if (grow1((void **)&e->x, cap, sizeof *e->x) || grow1((void **)&e->scalars, cap, sizeof *e->scalars))
+			return AC_ENOMEM;
+		memset(e->x + e->cap, 0, sizeof *e->x * (cap - e->cap));
+	}
+	e->cap = cap;
+	return 0;
+}
+
+/* Gives the entries an extras array (their first entry with extras). */
+static int entries_with_x(entries *e)
+{
+	if (e->x)
+		return 0;
+	e->x = calloc(e->cap, sizeof *e->x);
+	e->scalars = malloc(sizeof *e->scalars * e->cap);
+	if (!e->x || !e->scalars) {
+		free(e->x);
+		free(e->scalars);
+		e->x = NULL;
+		e->scalars = NULL;
+		return AC_ENOMEM;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- batches */
+
+uint32_t ac__batch_slot(const ac_core *c, ac_batch_id id)
+{
+	const uint32_t *v = ac__hmap_get(&c->batch_map, id);
+	return v ? *v : 0;
+}
+
+static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
+{
+	uint32_t b;
+	if (ac__array_grow((void **)&c->pass_batches, &c->cap_pass_batches, c->npass_batches + 1,
+	                   sizeof *c->pass_batches) ||
+	    ac__pool_alloc(&c->batches, &b))
+		return AC_ENOMEM;
+	uint64_t serial = c->batch_serial + 1;
+	if (ac__hmap_put(&c->batch_map, serial, b)) {
+		ac__pool_release(&c->batches, b);
+		return AC_ENOMEM;
+	}
+	c->batch_serial = serial;
+	batch *B = BATCH(c, b);
+	B->serial = serial;
+	B->pass = c->pass;
+	B->created = c->now;
+	B->fw = f;
+	if (c->nspare)
+		B->e = c->spare[--c->nspare];
+	fw *F = FW(c, f);
+	B->fw_prev = F->batches_tail;
+	if (F->batches_tail)
+		BATCH(c, F->batches_tail)->fw_next = b;
+	else
+		F->batches_head = b;
+	F->batches_tail = b;
+	F->cur_batch = b;
+	c->pass_batches[c->npass_batches++] = b;
+	*slot = b;
+	return 0;
+}
+
+/* A batch whose last offer went: its arrays wait for the next one. */
+static void batch_free(ac_core *c, uint32_t b)
+{
+	batch *B = BATCH(c, b);
+	fw *F = FW(c, B->fw);
+	if (B->fw_prev)
+		BATCH(c, B->fw_prev)->fw_next = B->fw_next;
+	else
+		F->batches_head = B->fw_next;
+	if (B->fw_next)
+		BATCH(c, B->fw_next)->fw_prev = B->fw_prev;
+	else
+		F->batches_tail = B->fw_prev;
+	ac__hmap_del(&c->batch_map, B->serial);
+	if (ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0)
+		c->spare[c->nspare++] = B->e;
+	else
+		entries_free(&B->e);
+	ac__pool_release(&c->batches, b);
+}
+
+void ac__offers_pass_begin(ac_core *c)
+{
+	c->npass_refs = 0;
+	c->npass_batches = 0;
+	c->pass_seq = 0;
+}
+
+void ac__offers_pass_end(ac_core *c)
+{
+	for (uint32_t k = 0; k < c->npass_batches; k++) {
+		entries *e = &BATCH(c, c->pass_batches[k])->e;
+		if (!e->x)
+			continue;
+		uint32_t n = BATCH(c, c->pass_batches[k])->n;
+		for (uint32_t i = 0; i < n; i++) {
+			e->scalars[i] = e->unres[i];
+			const ac_resources *x = e->x[i] ? XRES(c, e->x[i]) : NULL;
+			for (uint32_t g = 1; x && g < x->ngroups; g++)
+				ac_vec_add(&e->scalars[i], &x->group[g].amount);
+		}
+	}
+}
+
+/* ------------------------------------------------------------- entries */
+
+int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref)
+{
+	uint32_t b = FW(c, f)->cur_batch;
+	if (!ac__pool_live(&c->batches, b) || BATCH(c, b)->pass != c->pass || BATCH(c, b)->fw != f ||
+	    BATCH(c, b)->n == AC__ENTRY_MAX) {
+		if (batch_new(c, f, &b))
+			return AC_ENOMEM;
+	}
+	batch *B = BATCH(c, b);
+	entries *e = &B->e;
+	if ((c->hooks.offer &&
+	     ac__array_grow((void **)&c->pass_refs, &c->cap_pass_refs, c->npass_refs + 1, sizeof *c->pass_refs)) ||
+	    entries_reserve(e, B->n + 1)) {
+		if (B->n == 0) { /* made just now: it goes again */
+			c->npass_batches--;
+			batch_free(c, b);
+		}
+		return AC_ENOMEM;
+	}
+	uint32_t i = B->n++;
+	agent *A = AGENT(c, a);
+	e->agent[i] = a;
+	e->live[i] = 1;
+	e->seq[i] = c->pass_seq++;
+	e->tag[i] = A->tag;
+	e->ag_next[i] = 0;
+	ac_vec_zero(&e->unres[i]);
+	if (e->x)
+		e->x[i] = 0;
+	B->live++;
+	uint64_t r = ac__ref(b, i);
+	if (A->offers_tail)
+		ac__ref_b(c, A->offers_tail)->e.ag_next[ac__ref_index(A->offers_tail)] = r;
+	else
+		A->offers_head = r;
+	A->offers_tail = r;
+	A->noffers++;
+	FW(c, f)->noffers++;
+	if (c->noffers++ == 0 || c->now < c->oldest_offer)
+		c->oldest_offer = c->now;
+	if (c->hooks.offer)
+		c->pass_refs[c->npass_refs++] = r;
+	*ref = r;
+	return 0;
+}
+
+int ac__entry_want_x(ac_core *c, uint64_t r)
+{
+	return entries_with_x(&ac__ref_b(c, r)->e);
+}
+
+uint64_t ac__entry_of_pass(const ac_core *c, uint32_t f, uint32_t a)
+{
+	for (uint64_t r = AGENT(c, a)->offers_head; r; r = ac__ref_b(c, r)->e.ag_next[ac__ref_index(r)]) {
+		const batch *B = ac__ref_b(c, r);
+		if (B->fw == f && B->pass == c->pass)
+			return r;
+	}
+	return 0;
+}
+
+void ac__entry_remove(ac_core *c, uint64_t r)
+{
+	uint32_t b = ac__ref_batch(r), i = ac__ref_index(r);
+	batch *B = BATCH(c, b);
+	entries *e = &B->e;
+	uint32_t a = e->agent[i];
+	agent *A = AGENT(c, a);
+	uint64_t next = e->ag_next[i];
+	if (A->offers_head == r) {
+		A->offers_head = next;
+		if (!next)
+			A->offers_tail = 0;
+	} else {
+		uint64_t p = A->offers_head;
+		for (;;) {
+			uint64_t *pn = &ac__ref_b(c, p)->e.ag_next[ac__ref_index(p)];
+			if (*pn == r) {
+				*pn = next;
+				break;
+			}
+			p = *pn;
+		}
+		if (A->offers_tail == r)
+			A->offers_tail = p;
+	}
+	A->noffers--;
+	FW(c, B->fw)->noffers--;
+	c->noffers--;
+	e->live[i] = 0;
+	if (e->x)
+		e->x[i] = 0;
+	if (--B->live == 0)
+		batch_free(c, b);
+}
+
+/* ------------------------------------------------------------------ ids */
+
+uint64_t ac__offer_ref(const ac_core *c, ac_offer_id id, uint32_t *hint)
+{
+	ac_batch_id serial = id >> AC_BATCH_ENTRY_BITS;
+	uint32_t i = (uint32_t)(id & AC__ENTRY_MAX);
+	uint32_t b = hint && *hint && ac__pool_live(&c->batches, *hint) && BATCH(c, *hint)->serial == serial
+	                     ? *hint
+	                     : ac__batch_slot(c, serial);
+	if (!b)
+		return 0;
+	if (hint)
+		*hint = b;
+	const batch *B = BATCH(c, b);
+	return i < B->n && B->e.live[i] ? ac__ref(b, i) : 0;
+}
+
+ac_offer_id ac__offer_id(const ac_core *c, uint64_t r)
+{
+	return ac_batch_offer_id(ac__ref_b(c, r)->serial, ac__ref_index(r));
+}

@@ -1,0 +1,71 @@
+/*
+ * offers.h — the offer store: every outstanding offer, kept per pass and per
+ * framework in a batch (struct batch in state.h: arrays of agent, resources,
+ * liveness), the ids that name them, and each agent's list of its offers.
+ * Storage only: what an offer is charged to is the offer book's (book.h).
+ * Sits just above state.h.
+ */
+#ifndef ALLOCCORE_OFFERS_H
+#define ALLOCCORE_OFFERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "state.h"
+
+/* Entries per batch: an offer id is the batch serial above this many bits
+ * and the entry below. A framework offered more agents in one pass gets a
+ * second batch. */
+#define AC__ENTRY_MAX ((1u << AC_BATCH_ENTRY_BITS) - 1)
+
+/* An entry reference: batch slot << 32 | entry; 0 is none (slot 0 is never
+ * a batch). */
+static inline uint64_t ac__ref(uint32_t b, uint32_t i)
+{
+	return (uint64_t)b << 32 | i;
+}
+static inline uint32_t ac__ref_batch(uint64_t r)
+{
+	return (uint32_t)(r >> 32);
+}
+static inline uint32_t ac__ref_index(uint64_t r)
+{
+	return (uint32_t)r;
+}
+
+int ac__offers_init(ac_core *c);
+void ac__offers_fini(ac_core *c);
+size_t ac__offers_bytes(const ac_core *c);
+
+/* Empties the per-pass lists: a pass begins. */
+void ac__offers_pass_begin(ac_core *c);
+/* A new empty offer of framework f on agent a, in f's batch of the pass in
+ * progress (made when f has none), last on a's list; its reference into
+ * *ref. 0 or AC_ENOMEM (nothing changed). */
+int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref);
+/* Makes room for extras in entry r's batch. 0 or AC_ENOMEM. */
+int ac__entry_want_x(ac_core *c, uint64_t r);
+/* f's offer on a made by the pass in progress, or 0. */
+uint64_t ac__entry_of_pass(const ac_core *c, uint32_t f, uint32_t a);
+/* Takes an outstanding offer out of the store (off its agent's list, not
+ * live; the batch goes with its last offer). The caller settled its
+ * resources; its extras block, if any, is the caller's now. */
+void ac__entry_remove(ac_core *c, uint64_t ref);
+/* Fills the scalars of a pass's batches that hold extras (their views show
+ * every group summed). */
+void ac__offers_pass_end(ac_core *c);
+
+/* The outstanding offer named by id, or 0. `hint` (may be NULL) caches the
+ * last batch found, for runs of ids of one batch: 0 at first. */
+uint64_t ac__offer_ref(const ac_core *c, ac_offer_id id, uint32_t *hint);
+ac_offer_id ac__offer_id(const ac_core *c, uint64_t ref);
+/* The live batch with that id, or 0. */
+uint32_t ac__batch_slot(const ac_core *c, ac_batch_id id);
+
+/* The record behind a reference. */
+static inline batch *ac__ref_b(const ac_core *c, uint64_t r)
+{
+	return BATCH(c, ac__ref_batch(r));
+}
+
+#endif
