@@ -160,6 +160,11 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	return 0;
 }
 
+/* Arrays kept for the next batches: as many as one pass usually makes in
+ * steady state. More would keep the peak of a busy pass (a hundred
+ * frameworks each offered thousands of agents) for the rest of a run. */
+enum { SPARE_MAX = 8 };
+
 /* A batch whose last offer went: its arrays wait for the next one. */
 static void batch_free(ac_core *c, uint32_t b)
 {
@@ -174,7 +179,8 @@ static void batch_free(ac_core *c, uint32_t b)
 	else
 		F->batches_tail = B->fw_prev;
 	ac__hmap_del(&c->batch_map, B->serial);
-	if (ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0)
+	if (c->nspare < SPARE_MAX &&
+	    ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0)
 		c->spare[c->nspare++] = B->e;
 	else
 		entries_free(&B->e);
