@@ -201,6 +201,14 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole)
 {
 	uint32_t f = entry_fw(c, r), a = entry_agent(c, r), i = ac__ref_index(r);
+	if (!x) {
+		/* scalars only (the common case): vector arithmetic */
+		ac_vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
+		agent_free_change(c, a, unres, -1);
+		ac_vec_add(&FW(c, f)->offered, unres);
+		ac__held_change(c, f, unres, unres, +1);
+		return;
+	}
 	ac_vec scalars = *unres;
 	ac_vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
 	bool has_x = x && ac__res_has_extras(x);
