@@ -45,6 +45,47 @@ static void pass_core(bench_state *s, const char *shape)
 	core_cluster_fini(&cc);
 }
 
+/* pass_*_bulk: the same pass on the bulk path (each framework's offers
+ * reported as one batch, declined between passes with one settle each). */
+static void pass_core_bulk(bench_state *s, const char *shape)
+{
+	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
+	core_cluster cc;
+	if (core_cluster_init_bulk(&cc, na, nf, shape)) {
+		bench_error(s, "setup failed");
+		return;
+	}
+	cc.now += AC_SECOND;
+	ac_allocate(cc.core, cc.now, NULL);
+	core_settle_all(&cc, 0);
+	int64_t offers = 0;
+	while (bench_running(s)) {
+		cc.now += AC_SECOND;
+		int n = ac_allocate(cc.core, cc.now, NULL);
+		bench_pause(s);
+		if (n < 0 || cc.batches.overflow) {
+			bench_error(s, "allocation failed");
+			break;
+		}
+		offers += n;
+		core_settle_all(&cc, 0);
+		bench_resume(s);
+	}
+	bench_items(s, offers);
+	bench_counter(s, "offers", (double)offers, BENCH_PER_ITER);
+	core_cluster_fini(&cc);
+}
+
+static void pass_core_bulk_mesos_shape(bench_state *s)
+{
+	pass_core_bulk(s, SHAPE_MESOS);
+}
+
+static void pass_core_bulk_scalars(bench_state *s)
+{
+	pass_core_bulk(s, SHAPE_SCALARS);
+}
+
 static void pass_core_mesos_shape(bench_state *s)
 {
 	pass_core(s, SHAPE_MESOS);
@@ -150,12 +191,16 @@ void bench_pass_register(void)
 	static const bench_def core = {"pass_core", pass_core_mesos_shape, "agents,fws", BENCH_MS, 0};
 	static const bench_def core_sc = {"pass_core_scalars", pass_core_scalars, "agents,fws", BENCH_MS, 0};
 	static const bench_def ref = {"pass_ref", pass_ref_mesos_shape, "agents,fws", BENCH_MS, 0};
+	static const bench_def bulk = {"pass_core_bulk", pass_core_bulk_mesos_shape, "agents,fws", BENCH_MS, 0};
+	static const bench_def bulk_sc = {"pass_core_bulk_scalars", pass_core_bulk_scalars, "agents,fws", BENCH_MS, 0};
 	static const bench_def dcore = {"mesos_decline_core", mesos_decline_core, "agents,fws,filter", BENCH_MS, 3};
 	static const bench_def dref = {"mesos_decline_ref", mesos_decline_ref, "agents,fws,filter", BENCH_MS, 3};
 	if (bench_smoke) {
 		BENCH_ARGS(&core, 20, 4);
 		BENCH_ARGS(&core_sc, 20, 4);
 		BENCH_ARGS(&ref, 20, 4);
+		BENCH_ARGS(&bulk, 20, 4);
+		BENCH_ARGS(&bulk_sc, 20, 4);
 		BENCH_ARGS(&dcore, 20, 4, 1);
 		BENCH_ARGS(&dref, 20, 4, 1);
 		return;
@@ -166,6 +211,8 @@ void bench_pass_register(void)
 		for (int f = 0; f < 3; f++)
 			BENCH_ARGS(&core, agents[a], fws[f]);
 	BENCH_ARGS(&core_sc, 10000, 1000);
+	BENCH_ARGS(&bulk, 10000, 1000);
+	BENCH_ARGS(&bulk_sc, 10000, 1000);
 	/* The reference costs O(agents^2 x frameworks) per pass: small sizes. */
 	BENCH_ARGS(&ref, 100, 10);
 	BENCH_ARGS(&ref, 100, 100);

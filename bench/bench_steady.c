@@ -77,6 +77,74 @@ static void steady_core(bench_state *s)
 	core_cluster_fini(&cc);
 }
 
+/* steady_core_bulk: the same cycle on the bulk path. Each pass's batches
+ * are settled in one call each, every offer accepted with one task (the rest
+ * returned, no filter); each task recovered one pass later. */
+static void steady_core_bulk(bench_state *s)
+{
+	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
+	core_cluster cc;
+	if (core_cluster_init_bulk(&cc, na, nf, SHAPE_SCALARS)) {
+		bench_error(s, "setup failed");
+		return;
+	}
+	ac_resources t;
+	core_res(&cc, TASK, &t);
+	task *prev = calloc(na + 16, sizeof *prev), *cur = calloc(na + 16, sizeof *cur);
+	ac_batch_answer *ans = calloc(na + 16, sizeof *ans);
+	size_t nprev = 0;
+	int64_t offers = 0, ns_alloc = 0, ns_accept = 0, ns_recover = 0;
+	bool failed = !prev || !cur || !ans;
+	for (int warm = 3; warm >= 0 && !failed; warm--) {
+		while (warm || bench_running(s)) {
+			int64_t t0 = bench_now_ns();
+			cc.now += AC_SECOND;
+			int n = ac_allocate(cc.core, cc.now, NULL);
+			int64_t t1 = bench_now_ns();
+			failed |= n < 0 || cc.batches.overflow;
+			size_t ncur = 0;
+			for (size_t b = 0; b < cc.batches.n && !failed; b++) {
+				ac_batch_view v;
+				failed |= ac_batch_view_get(cc.core, cc.batches.id[b], &v, NULL) != 0;
+				for (size_t i = 0; i < v.n && !failed; i++) {
+					ans[i] = (ac_batch_answer){i, &t};
+					cur[ncur++] = (task){v.fw, cc.agents[v.agent_tag[i]]};
+				}
+				failed |= ac_batch_settle(cc.core, v.id, ans, v.n, 0, cc.now, NULL) < 0;
+			}
+			cc.batches.n = 0;
+			int64_t t2 = bench_now_ns();
+			for (size_t i = 0; i < nprev; i++)
+				failed |= ac_recover(cc.core, prev[i].fw, prev[i].agent, &t, NULL) != 0;
+			int64_t t3 = bench_now_ns();
+			nprev = ncur;
+			task *x = prev;
+			prev = cur;
+			cur = x;
+			if (failed) {
+				bench_error(s, "steady state failed");
+				break;
+			}
+			if (warm)
+				break;
+			offers += n;
+			ns_alloc += t1 - t0;
+			ns_accept += t2 - t1;
+			ns_recover += t3 - t2;
+		}
+	}
+	double per = offers ? (double)offers : 1;
+	bench_items(s, offers);
+	bench_counter(s, "offers", (double)offers, BENCH_PER_ITER);
+	bench_counter(s, "alloc_ns_per_offer", (double)ns_alloc / per, BENCH_PLAIN);
+	bench_counter(s, "accept_ns_per_offer", (double)ns_accept / per, BENCH_PLAIN);
+	bench_counter(s, "recover_ns_per_offer", (double)ns_recover / per, BENCH_PLAIN);
+	free(prev);
+	free(cur);
+	free(ans);
+	core_cluster_fini(&cc);
+}
+
 static void steady_ref(bench_state *s)
 {
 	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
@@ -297,6 +365,7 @@ void bench_steady_register(void)
 {
 	static const bench_def sc = {"steady_core", steady_core, "agents,fws", BENCH_MS, 0};
 	static const bench_def sr = {"steady_ref", steady_ref, "agents,fws", BENCH_MS, 0};
+	static const bench_def sb = {"steady_core_bulk", steady_core_bulk, "agents,fws", BENCH_MS, 0};
 	static const bench_def fc = {"filtered_core", filtered_core, "agents,fws", BENCH_MS, 0};
 	static const bench_def fr = {"filtered_ref", filtered_ref, "agents,fws", BENCH_MS, 0};
 	static const bench_def ec = {"event_core", event_core, "agents,fws", BENCH_NS, 0};
@@ -304,6 +373,7 @@ void bench_steady_register(void)
 	if (bench_smoke) {
 		BENCH_ARGS(&sc, 20, 4);
 		BENCH_ARGS(&sr, 20, 4);
+		BENCH_ARGS(&sb, 20, 4);
 		BENCH_ARGS(&fc, 20, 10);
 		BENCH_ARGS(&fr, 20, 10);
 		BENCH_ARGS(&ec, 20, 10);
@@ -314,6 +384,8 @@ void bench_steady_register(void)
 	BENCH_ARGS(&sc, 10000, 100);
 	BENCH_ARGS(&sc, 10000, 1000);
 	BENCH_ARGS(&sc, 1000, 100);
+	BENCH_ARGS(&sb, 1000, 100);
+	BENCH_ARGS(&sb, 10000, 1000);
 	BENCH_ARGS(&sr, 1000, 100);
 	BENCH_ARGS(&fc, 10000, 100);
 	BENCH_ARGS(&fc, 1000, 1000);

@@ -145,8 +145,10 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->pass = c->pass;
 	B->created = c->now;
 	B->fw = f;
-	if (c->nspare)
+	if (c->nspare) {
 		B->e = c->spare[--c->nspare];
+		c->spare_entries -= B->e.cap;
+	}
 	fw *F = FW(c, f);
 	B->fw_prev = F->batches_tail;
 	if (F->batches_tail)
@@ -160,10 +162,15 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	return 0;
 }
 
-/* Arrays kept for the next batches: as many as one pass usually makes in
- * steady state. More would keep the peak of a busy pass (a hundred
- * frameworks each offered thousands of agents) for the rest of a run. */
-enum { SPARE_MAX = 8 };
+/* Arrays kept for the next batches: room for twice the offers the last
+ * pass made (and a little), so that passes in steady state allocate
+ * nothing. Keeping every batch's arrays would keep the peak of a busy pass
+ * (a hundred frameworks each offered thousands of agents) for the rest of
+ * a run. */
+static bool spare_keeps(const ac_core *c, const entries *e)
+{
+	return c->spare_entries + e->cap <= 2 * (uint64_t)c->npass_offers + 1024;
+}
 
 /* A batch whose last offer went: its arrays wait for the next one. */
 static void batch_free(ac_core *c, uint32_t b)
@@ -179,11 +186,13 @@ static void batch_free(ac_core *c, uint32_t b)
 	else
 		F->batches_tail = B->fw_prev;
 	ac__hmap_del(&c->batch_map, B->serial);
-	if (c->nspare < SPARE_MAX &&
-	    ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0)
+	if (spare_keeps(c, &B->e) &&
+	    ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0) {
 		c->spare[c->nspare++] = B->e;
-	else
+		c->spare_entries += B->e.cap;
+	} else {
 		entries_free(&B->e);
+	}
 	ac__pool_release(&c->batches, b);
 }
 

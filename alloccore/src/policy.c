@@ -55,12 +55,13 @@ static int wide_cmp(const uint64_t *a, const uint64_t *b, int n)
 
 /* ------------------------------------------------------------------ drf */
 
-/* The dominant kind: the largest held/total over kinds with a total. */
+/* The dominant kind: the largest held/total over kinds with a total (only
+ * registered kinds can have one: the others are zero everywhere). */
 static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64_t *den)
 {
 	*num = 0;
 	*den = 1;
-	for (int k = 0; k < AC_KINDS; k++) {
+	for (int k = 0; k < c->nkinds; k++) {
 		int64_t t = c->total.v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;

@@ -224,6 +224,7 @@ struct ac_core {
 	ac_time oldest_offer; /* lower bound on the creation time of live offers */
 	entries *spare;       /* arrays of batches gone, for the next ones */
 	uint32_t nspare, cap_spare;
+	uint64_t spare_entries; /* their room, in entries */
 
 	/* the pass in progress */
 	uint32_t epoch;               /* source of filter generations */
