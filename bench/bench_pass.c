@@ -11,30 +11,34 @@
 
 #define YEAR_NS (365 * 24 * 3600 * AC_SECOND)
 
-/* pass_*: agents x frameworks, all agents free, every framework wanting. */
-static void pass_core(bench_state *s, const char *shape)
+/* pass_*: agents x frameworks, all agents free, every framework wanting.
+ * bulk (pass_*_bulk): each framework's offers reported as one batch and
+ * declined between passes with one settle each, instead of one hook call
+ * and one decline per offer. */
+static void pass_core(bench_state *s, const char *shape, bool bulk)
 {
 	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
 	core_cluster cc;
-	if (core_cluster_init(&cc, na, nf, shape, (size_t)na + 16)) {
+	if (bulk ? core_cluster_init_bulk(&cc, na, nf, shape)
+	         : core_cluster_init(&cc, na, nf, shape, (size_t)na + 16)) {
 		bench_error(s, "setup failed");
 		return;
 	}
 	/* Warm-up: the pass's scratch arrays reach their size. */
 	cc.now += AC_SECOND;
 	ac_allocate(cc.core, cc.now, NULL);
-	core_decline_all(&cc, 0);
+	bulk ? core_settle_all(&cc, 0) : core_decline_all(&cc, 0);
 	int64_t offers = 0;
 	while (bench_running(s)) {
 		cc.now += AC_SECOND;
 		int n = ac_allocate(cc.core, cc.now, NULL);
 		bench_pause(s);
-		if (n < 0 || cc.log.overflow) {
+		if (n < 0 || cc.log.overflow || cc.batches.overflow) {
 			bench_error(s, "allocation failed");
 			break;
 		}
 		offers += n;
-		core_decline_all(&cc, 0);
+		bulk ? core_settle_all(&cc, 0) : core_decline_all(&cc, 0);
 		bench_resume(s);
 	}
 	bench_items(s, offers);
@@ -45,55 +49,24 @@ static void pass_core(bench_state *s, const char *shape)
 	core_cluster_fini(&cc);
 }
 
-/* pass_*_bulk: the same pass on the bulk path (each framework's offers
- * reported as one batch, declined between passes with one settle each). */
-static void pass_core_bulk(bench_state *s, const char *shape)
-{
-	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
-	core_cluster cc;
-	if (core_cluster_init_bulk(&cc, na, nf, shape)) {
-		bench_error(s, "setup failed");
-		return;
-	}
-	cc.now += AC_SECOND;
-	ac_allocate(cc.core, cc.now, NULL);
-	core_settle_all(&cc, 0);
-	int64_t offers = 0;
-	while (bench_running(s)) {
-		cc.now += AC_SECOND;
-		int n = ac_allocate(cc.core, cc.now, NULL);
-		bench_pause(s);
-		if (n < 0 || cc.batches.overflow) {
-			bench_error(s, "allocation failed");
-			break;
-		}
-		offers += n;
-		core_settle_all(&cc, 0);
-		bench_resume(s);
-	}
-	bench_items(s, offers);
-	bench_counter(s, "offers", (double)offers, BENCH_PER_ITER);
-	core_cluster_fini(&cc);
-}
-
 static void pass_core_bulk_mesos_shape(bench_state *s)
 {
-	pass_core_bulk(s, SHAPE_MESOS);
+	pass_core(s, SHAPE_MESOS, true);
 }
 
 static void pass_core_bulk_scalars(bench_state *s)
 {
-	pass_core_bulk(s, SHAPE_SCALARS);
+	pass_core(s, SHAPE_SCALARS, true);
 }
 
 static void pass_core_mesos_shape(bench_state *s)
 {
-	pass_core(s, SHAPE_MESOS);
+	pass_core(s, SHAPE_MESOS, false);
 }
 
 static void pass_core_scalars(bench_state *s)
 {
-	pass_core(s, SHAPE_SCALARS);
+	pass_core(s, SHAPE_SCALARS, false);
 }
 
 static void pass_ref_mesos_shape(bench_state *s)

@@ -244,21 +244,28 @@ static void on_batch(void *ud, const ac_batch_view *b)
 	batches[nbatches++] = *b;
 }
 
+/* n agents m0.. of cpus:2;mem:1024 (the last with `last` instead), tagged
+ * 100 + index; the core reports batches to on_batch. */
+static void batch_agents(harness *h, ac_agent_id *m, int n, const char *last)
+{
+	nbatches = 0;
+	ac_core_set_batch_hook(h->core, on_batch, NULL);
+	for (int i = 0; i < n; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "m%d", i);
+		m[i] = h_agent(h, name, i == n - 1 ? last : "cpus:2;mem:1024");
+		assert_int_equal(ac_agent_set_tag(h->core, m[i], 100 + (uint64_t)i, NULL), 0);
+	}
+}
+
 /* A pass reports each framework's offers as one batch, after the per-offer
  * hook, in the order of each framework's first offer; entry i is the offer
  * the per-offer hook reported with the id ac_batch_offer_id(batch, i). */
 static void test_batch_hook_and_view(void **state)
 {
 	harness *h = h_new("drf");
-	nbatches = 0;
-	ac_core_set_batch_hook(h->core, on_batch, NULL);
 	ac_agent_id m[4];
-	for (int i = 0; i < 4; i++) {
-		char name[8];
-		snprintf(name, sizeof name, "m%d", i);
-		m[i] = h_agent(h, name, i == 3 ? "cpus:1;mem:512;ports:[31000-31001]" : "cpus:2;mem:1024");
-		assert_int_equal(ac_agent_set_tag(h->core, m[i], 100 + (uint64_t)i, NULL), 0);
-	}
+	batch_agents(h, m, 4, "cpus:1;mem:512;ports:[31000-31001]");
 	ac_fw_id b = h_fw(h, "B", NULL, 0, 0), a = h_fw(h, "A", NULL, 0, 0);
 	assert_int_equal(ac_fw_set_tag(h->core, a, 7, NULL), 0);
 	/* A and B tie on share and count: the name decides, A first; they
@@ -319,14 +326,8 @@ static void assert_counters(harness *h, uint64_t accepted, uint64_t declined, ui
 static void test_batch_settle(void **state)
 {
 	harness *h = h_new("drf");
-	nbatches = 0;
-	ac_core_set_batch_hook(h->core, on_batch, NULL);
 	ac_agent_id m[5];
-	for (int i = 0; i < 5; i++) {
-		char name[8];
-		snprintf(name, sizeof name, "m%d", i);
-		m[i] = h_agent(h, name, i == 4 ? "cpus:2;mem:1024;ports:[31000-31003]" : "cpus:2;mem:1024");
-	}
+	batch_agents(h, m, 5, "cpus:2;mem:1024;ports:[31000-31003]");
 	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
 	assert_int_equal(h_allocate(h), 5);
 	assert_int_equal(nbatches, 1);
