@@ -149,6 +149,55 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 
 /* Gives the candidate to framework f: into its offer on this agent from
  * this pass, or a new one. 0 or AC_ENOMEM. */
+static bool alone(const ac_core *c, uint32_t cl)
+{
+	uint32_t o = CLIENT(c, cl)->order;
+	return o != NONE && c->orders[o].n == 1;
+}
+
+/* Can framework f's offers of this pass be charged to it at the end of the
+ * pass? Only when nothing reads its share, its role's or their counts
+ * meanwhile: no quota (candidates read the roles' consumption), no per-turn
+ * resort (random), and each of its sort clients alone in its order (no
+ * comparison; orders do not change during a pass). */
+static bool lazy_ok(const ac_core *c, uint32_t f)
+{
+	const fw *F = FW(c, f);
+	if (c->nlimits || c->nguarantees || c->policy->per_agent_shuffle || c->keys_dirty || !alone(c, F->client) ||
+	    !alone(c, ROLE(c, F->role)->self_client))
+		return false;
+	for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
+		if (!alone(c, c->roles[x].sub_client))
+			return false;
+	return true;
+}
+
+/* One allocation for the tie-break, up the whole path. */
+static void count_up(ac_core *c, uint32_t f, uint64_t n)
+{
+	const fw *F = FW(c, f);
+	CLIENT(c, F->client)->count += n;
+	CLIENT(c, ROLE(c, F->role)->self_client)->count += n;
+	for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
+		CLIENT(c, c->roles[x].sub_client)->count += n;
+}
+
+/* Charges the lazy batches of the pass (see lazy_ok) for what they took. */
+static void charge_lazy(ac_core *c)
+{
+	for (uint32_t k = 0; k < c->npass_batches; k++) {
+		batch *B = BATCH(c, c->pass_batches[k]);
+		if (!B->lazy)
+			continue;
+		B->lazy = false;
+		uint32_t f = B->fw;
+		ac_vec sum = B->sum;
+		ac_vec_add(&FW(c, f)->offered, &sum);
+		ac__held_change(c, f, &sum, &sum, +1);
+		count_up(c, f, B->n);
+	}
+}
+
 static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
@@ -157,12 +206,11 @@ static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
 		if (ac__entry_new(c, f, a, &r))
 			return AC_ENOMEM;
 		c->npass_offers++;
-		/* One allocation for the tie-break, up the whole path. */
-		const fw *F = FW(c, f);
-		CLIENT(c, F->client)->count++;
-		CLIENT(c, ROLE(c, F->role)->self_client)->count++;
-		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
-			CLIENT(c, c->roles[x].sub_client)->count++;
+		batch *B = ac__ref_b(c, r);
+		if (B->n == 1) /* a new batch */
+			B->lazy = lazy_ok(c, f);
+		if (!B->lazy)
+			count_up(c, f, 1);
 	}
 	ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
 	return 0;
@@ -215,6 +263,67 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
 	return false;
 }
 
+/* The role a stage-2 walk reaches through lone clients only (each order on
+ * the way holds one), or NONE. Orders keep their members during a pass, so
+ * it holds for the whole pass. */
+static uint32_t direct_role(const ac_core *c)
+{
+	if (!takes_all(c, 2) || c->policy->per_agent_shuffle)
+		return NONE;
+	uint32_t o = c->root_order;
+	for (int depth = 0; depth < 64; depth++) {
+		const order *ord = &c->orders[o];
+		if (ord->n != 1)
+			return NONE;
+		const client *cl = CLIENT(c, ac__ord_get(ord, 0));
+		if (cl->kind != CL_SUB)
+			return cl->owner;
+		o = ROLE(c, cl->owner)->kids_order;
+	}
+	return NONE;
+}
+
+/* Agent a's stage-2 turn when the walk leads straight to role r (see
+ * direct_role) and the agent has scalars only: what turn(), walk() and
+ * role_turn() come to then, written out. The first framework of r the
+ * minimum allows and no filter stops takes the agent's free scalars.
+ * Returns false when the agent holds extras (the general turn runs). */
+static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
+{
+	const agent *ag = AGENT(c, a);
+	if (ag->free.x)
+		return false;
+	if (ag->inactive)
+		return true;
+	cand cd;
+	cd.unres = ag->free.unres;
+	ac_vec_clamp0(&cd.unres);
+	if (!ac_vec_any_positive(&cd.unres))
+		return true;
+	if (c->ntouched || c->keys_dirty)
+		ac__order_flush_touched(c);
+	/* every framework of r sees the same candidate */
+	if (!ac__minalloc_ok(&c->minalloc, &cd.unres, 0))
+		return true;
+	cd.x = NULL;
+	cd.x_whole = false;
+	const order *fo = &c->orders[ROLE(c, r)->fws_order];
+	for (uint32_t i = 0; i < fo->n; i++) {
+		client *cl = CLIENT(c, ac__ord_get(fo, i));
+		uint32_t f = cl->owner;
+		if (ac__filter_match(c, f, a, c->now, &cd.unres, NULL)) {
+			c->counters.filtered_skips++;
+			continue;
+		}
+		cl->pos_hint = i;
+		*rc = give(c, f, a, &cd);
+		break;
+	}
+	if (c->ntouched || c->keys_dirty)
+		ac__order_flush_touched(c);
+	return true;
+}
+
 /* Agent a's turn in a stage; a failure leaves its code in *rc. */
 static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 {
@@ -252,6 +361,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	}
 	if (shuffled)
 		shuffle(c, agents, n);
+	uint32_t direct = direct_role(c);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
@@ -260,8 +370,10 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 			__builtin_prefetch(next);
 			__builtin_prefetch(next + 64);
 		}
-		turn(c, agents[i], 2, &rc);
+		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
+			turn(c, agents[i], 2, &rc);
 	}
+	charge_lazy(c);
 	ac__offers_pass_end(c);
 	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {
 		ac_offer_view v;

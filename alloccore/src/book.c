@@ -203,8 +203,13 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	uint32_t f = entry_fw(c, r), a = entry_agent(c, r), i = ac__ref_index(r);
 	if (!x) {
 		/* scalars only (the common case): vector arithmetic */
-		ac_vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
+		batch *B = ac__ref_b(c, r);
+		ac_vec_add(&B->e.unres[i], unres);
 		agent_free_change(c, a, unres, -1);
+		if (B->lazy) {
+			ac_vec_add(&B->sum, unres);
+			return;
+		}
 		ac_vec_add(&FW(c, f)->offered, unres);
 		ac__held_change(c, f, unres, unres, +1);
 		return;

@@ -160,6 +160,10 @@ typedef struct batch {
 	uint32_t fw;
 	uint32_t n, live;          /* entries made; of them outstanding */
 	uint32_t fw_prev, fw_next; /* the framework's batches, oldest first */
+	/* charged at the end of its pass, not per offer (allocate.c): sum
+	 * holds what its offers took meanwhile */
+	bool lazy;
+	ac_vec sum;
 	entries e;
 } batch;
 
