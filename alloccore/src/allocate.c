@@ -198,12 +198,12 @@ static void charge_lazy(ac_core *c)
 	}
 }
 
-static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
+static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
-	uint64_t r = c->nguarantees ? ac__entry_of_pass(c, f, a) : 0;
+	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
 	if (!r) {
-		if (ac__entry_new(c, f, a, &r))
+		if (ac__entry_new(c, f, a, &r) || (stage == 1 && ac__entry_note_stage1(c, f, a, r)))
 			return AC_ENOMEM;
 		c->npass_offers++;
 		batch *B = ac__ref_b(c, r);
@@ -236,7 +236,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 			continue;
 		}
 		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
-		if ((*rc = give(c, f, a, &cd)))
+		if ((*rc = give(c, f, a, &cd, stage)))
 			return true;
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
@@ -316,7 +316,7 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 			continue;
 		}
 		cl->pos_hint = i;
-		*rc = give(c, f, a, &cd);
+		*rc = give(c, f, a, &cd, 2);
 		break;
 	}
 	if (c->ntouched || c->keys_dirty)
@@ -343,7 +343,8 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 		ac__order_flush_touched(c);
 }
 
-enum { PREFETCH_AHEAD = 4 };
+/* Turns on agents with nothing free are short: ask far enough ahead. */
+enum { PREFETCH_AHEAD = 8 };
 
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
@@ -367,8 +368,9 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		 * ahead now, so that its record is in cache when its turn comes */
 		if (i + PREFETCH_AHEAD < n) {
 			const char *next = (const char *)AGENT(c, agents[i + PREFETCH_AHEAD]);
-			__builtin_prefetch(next);
+			__builtin_prefetch(next); /* the first 128 bytes (state.h) */
 			__builtin_prefetch(next + 64);
+			__builtin_prefetch(next + 127);
 		}
 		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
 			turn(c, agents[i], 2, &rc);

@@ -177,8 +177,18 @@ static void offer_drop(ac_core *c, uint64_t r, int why)
 
 void ac__offers_drop_of_agent(ac_core *c, uint32_t a, int why)
 {
-	while (AGENT(c, a)->offers_head)
-		offer_drop(c, AGENT(c, a)->offers_head, why);
+	uint64_t *refs;
+	uint32_t n;
+	if (ac__offers_of_agent(c, a, NONE, &refs, &n) == 0) {
+		for (uint32_t i = 0; i < n; i++)
+			offer_drop(c, refs[i], why);
+		free(refs);
+	}
+	/* Out of memory for the list (none dropped): in batch order instead. */
+	for (uint32_t b = 1; AGENT(c, a)->noffers && b < c->batches.n; b++)
+		for (uint32_t i = 0; ac__pool_live(&c->batches, b) && i < BATCH(c, b)->n; i++)
+			if (BATCH(c, b)->e.live[i] && BATCH(c, b)->e.agent[i] == a)
+				offer_drop(c, ac__ref(b, i), why);
 }
 
 void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
@@ -664,8 +674,12 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		/* agents are spread over memory: ask ahead */
-		if (i + 4 < n)
-			__builtin_prefetch(AGENT(c, entry_agent(c, refs[i + 4])));
+		if (i + 4 < n) {
+			const char *ag = (const char *)AGENT(c, entry_agent(c, refs[i + 4]));
+			__builtin_prefetch(ag, 1); /* the first 128 bytes (state.h) */
+			__builtin_prefetch(ag + 64, 1);
+			__builtin_prefetch(ag + 127, 1);
+		}
 		uint64_t r = refs[i];
 		const batch *B = ac__ref_b(c, r);
 		uint32_t k = ac__ref_index(r);
@@ -939,15 +953,14 @@ size_t ac_offers_of(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_offer_id
 		return 0;
 	size_t n = 0;
 	if (a) {
-		/* An agent's list is in the order made. */
-		for (uint64_t r = AGENT(c, a)->offers_head; r; r = ac__ref_b(c, r)->e.ag_next[ac__ref_index(r)]) {
-			if (entry_fw(c, r) != f)
-				continue;
-			if (n < cap)
-				out[n] = ac__offer_id(c, r);
-			n++;
-		}
-		return n;
+		uint64_t *refs;
+		uint32_t m;
+		if (ac__offers_of_agent(c, a, f, &refs, &m))
+			return AGENT(c, a)->noffers; /* out of memory: a bound only */
+		for (uint32_t i = 0; i < m && i < cap; i++)
+			out[i] = ac__offer_id(c, refs[i]);
+		free(refs);
+		return m;
 	}
 	/* The framework's batches are in the order made, and so is each. */
 	for (uint32_t b = FW(c, f)->batches_head; b; b = BATCH(c, b)->fw_next) {

@@ -4,8 +4,9 @@
  * one record per offer, each was a pool slot zeroed, linked, copied into a
  * view, resolved and unlinked again; as arrays per (pass, framework), making
  * an offer is an append, a caller sees the whole batch at once, and settling
- * it is a walk along its arrays. Each agent still knows its offers (a chain
- * through the entries, almost always one long), for rescinds.
+ * it is a walk along its arrays. An agent only counts its offers: the rare
+ * questions about them (rescinds when it goes or changes, a new tag) scan
+ * the live batches, so making and answering an offer touches no list.
  */
 #include "offers.h"
 
@@ -14,10 +15,16 @@
 
 #include "hmap.h"
 
+typedef struct stage1_slot {
+	uint64_t key; /* ac__pair_key(fw slot, agent slot) */
+	uint64_t ref;
+} stage1_slot;
+
 int ac__offers_init(ac_core *c)
 {
 	ac__pool_init(&c->batches, sizeof(batch));
-	return ac__hmap_init(&c->batch_map, 64);
+	int rc = ac__hmap_init(&c->batch_map, 64);
+	return rc ? rc : ac__hmap_init_slots(&c->stage1, 16, sizeof(stage1_slot));
 }
 
 static void entries_free(entries *e)
@@ -26,7 +33,6 @@ static void entries_free(entries *e)
 	free(e->live);
 	free(e->seq);
 	free(e->tag);
-	free(e->ag_next);
 	free(e->unres);
 	free(e->x);
 	free(e->scalars);
@@ -43,14 +49,15 @@ void ac__offers_fini(ac_core *c)
 	free(c->spare);
 	ac__pool_fini(&c->batches);
 	ac__hmap_fini(&c->batch_map);
+	ac__hmap_fini(&c->stage1);
+	free(c->stage1_keys);
 	free(c->pass_refs);
 	free(c->pass_batches);
 }
 
 static size_t entries_bytes(const entries *e)
 {
-	size_t per = sizeof *e->agent + sizeof *e->live + sizeof *e->seq + sizeof *e->tag + sizeof *e->ag_next +
-	             sizeof *e->unres;
+	size_t per = sizeof *e->agent + sizeof *e->live + sizeof *e->seq + sizeof *e->tag + sizeof *e->unres;
 	if (e->x)
 		per += sizeof *e->x + sizeof *e->scalars;
 	return (size_t)e->cap * per;
@@ -58,7 +65,8 @@ static size_t entries_bytes(const entries *e)
 
 size_t ac__offers_bytes(const ac_core *c)
 {
-	size_t n = (size_t)c->batches.cap * (sizeof(batch) + 2 * sizeof(uint32_t)) + ac__hmap_bytes(&c->batch_map);
+	size_t n = (size_t)c->batches.cap * (sizeof(batch) + 2 * sizeof(uint32_t)) + ac__hmap_bytes(&c->batch_map) +
+	           ac__hmap_bytes(&c->stage1) + (size_t)c->cap_stage1 * sizeof *c->stage1_keys;
 	for (uint32_t s = 1; s < c->batches.n; s++)
 		if (ac__pool_live(&c->batches, s))
 			n += entries_bytes(&BATCH(c, s)->e);
@@ -91,7 +99,7 @@ static int entries_reserve(entries *e, uint32_t need)
 		cap *= 2;
 	if (grow1((void **)&e->agent, cap, sizeof *e->agent) || grow1((void **)&e->live, cap, sizeof *e->live) ||
 	    grow1((void **)&e->seq, cap, sizeof *e->seq) || grow1((void **)&e->tag, cap, sizeof *e->tag) ||
-	    grow1((void **)&e->ag_next, cap, sizeof *e->ag_next) || grow1((void **)&e->unres, cap, sizeof *e->unres))
+	    grow1((void **)&e->unres, cap, sizeof *e->unres))
 		return AC_ENOMEM;
 	if (e->x) {
 		if (grow1((void **)&e->x, cap, sizeof *e->x) || grow1((void **)&e->scalars, cap, sizeof *e->scalars))
@@ -198,6 +206,9 @@ static void batch_free(ac_core *c, uint32_t b)
 
 void ac__offers_pass_begin(ac_core *c)
 {
+	for (uint32_t i = 0; i < c->nstage1; i++)
+		ac__hmap_del(&c->stage1, c->stage1_keys[i]);
+	c->nstage1 = 0;
 	c->npass_refs = 0;
 	c->npass_batches = 0;
 	c->pass_seq = 0;
@@ -246,17 +257,11 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref)
 	e->live[i] = 1;
 	e->seq[i] = c->pass_seq++;
 	e->tag[i] = A->tag;
-	e->ag_next[i] = 0;
 	ac_vec_zero(&e->unres[i]);
 	if (e->x)
 		e->x[i] = 0;
 	B->live++;
 	uint64_t r = ac__ref(b, i);
-	if (A->offers_tail)
-		ac__ref_b(c, A->offers_tail)->e.ag_next[ac__ref_index(A->offers_tail)] = r;
-	else
-		A->offers_head = r;
-	A->offers_tail = r;
 	A->noffers++;
 	FW(c, f)->noffers++;
 	if (c->noffers++ == 0 || c->now < c->oldest_offer)
@@ -272,14 +277,22 @@ int ac__entry_want_x(ac_core *c, uint64_t r)
 	return entries_with_x(&ac__ref_b(c, r)->e);
 }
 
-uint64_t ac__entry_of_pass(const ac_core *c, uint32_t f, uint32_t a)
+int ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r)
 {
-	for (uint64_t r = AGENT(c, a)->offers_head; r; r = ac__ref_b(c, r)->e.ag_next[ac__ref_index(r)]) {
-		const batch *B = ac__ref_b(c, r);
-		if (B->fw == f && B->pass == c->pass)
-			return r;
-	}
+	uint64_t key = ac__pair_key(f, a);
+	void *slot;
+	if (ac__array_grow((void **)&c->stage1_keys, &c->cap_stage1, c->nstage1 + 1, sizeof *c->stage1_keys) ||
+	    ac__hmap_insert(&c->stage1, key, &slot))
+		return AC_ENOMEM;
+	((stage1_slot *)slot)->ref = r;
+	c->stage1_keys[c->nstage1++] = key;
 	return 0;
+}
+
+uint64_t ac__entry_of_stage1(const ac_core *c, uint32_t f, uint32_t a)
+{
+	const stage1_slot *s = c->nstage1 ? ac__hmap_find(&c->stage1, ac__pair_key(f, a)) : NULL;
+	return s ? s->ref : 0;
 }
 
 void ac__entry_remove(ac_core *c, uint64_t r)
@@ -287,27 +300,7 @@ void ac__entry_remove(ac_core *c, uint64_t r)
 	uint32_t b = ac__ref_batch(r), i = ac__ref_index(r);
 	batch *B = BATCH(c, b);
 	entries *e = &B->e;
-	uint32_t a = e->agent[i];
-	agent *A = AGENT(c, a);
-	uint64_t next = e->ag_next[i];
-	if (A->offers_head == r) {
-		A->offers_head = next;
-		if (!next)
-			A->offers_tail = 0;
-	} else {
-		uint64_t p = A->offers_head;
-		for (;;) {
-			uint64_t *pn = &ac__ref_b(c, p)->e.ag_next[ac__ref_index(p)];
-			if (*pn == r) {
-				*pn = next;
-				break;
-			}
-			p = *pn;
-		}
-		if (A->offers_tail == r)
-			A->offers_tail = p;
-	}
-	A->noffers--;
+	AGENT(c, e->agent[i])->noffers--;
 	FW(c, B->fw)->noffers--;
 	c->noffers--;
 	e->live[i] = 0;
@@ -315,6 +308,65 @@ void ac__entry_remove(ac_core *c, uint64_t r)
 		e->x[i] = 0;
 	if (--B->live == 0)
 		batch_free(c, b);
+}
+
+typedef struct ref_at {
+	uint64_t pass;
+	uint32_t seq;
+	uint64_t ref;
+} ref_at;
+
+static int by_made(const void *x, const void *y)
+{
+	const ref_at *p = x, *q = y;
+	if (p->pass != q->pass)
+		return p->pass < q->pass ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+static int batch_scan(const ac_core *c, uint32_t b, uint32_t a, ref_at **v, uint32_t *cap, uint32_t *n)
+{
+	const batch *B = BATCH(c, b);
+	for (uint32_t i = 0; i < B->n; i++) {
+		if (!B->e.live[i] || B->e.agent[i] != a)
+			continue;
+		if (ac__array_grow((void **)v, cap, *n + 1, sizeof **v))
+			return AC_ENOMEM;
+		(*v)[(*n)++] = (ref_at){B->pass, B->e.seq[i], ac__ref(b, i)};
+	}
+	return 0;
+}
+
+int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n)
+{
+	ref_at *v = NULL;
+	uint32_t cap = 0, m = 0;
+	int rc = 0;
+	*out = NULL;
+	*n = 0;
+	if (!AGENT(c, a)->noffers)
+		return 0;
+	if (f != NONE) {
+		for (uint32_t b = FW(c, f)->batches_head; b && !rc; b = BATCH(c, b)->fw_next)
+			rc = batch_scan(c, b, a, &v, &cap, &m);
+	} else {
+		for (uint32_t b = 1; b < c->batches.n && !rc; b++)
+			if (ac__pool_live(&c->batches, b))
+				rc = batch_scan(c, b, a, &v, &cap, &m);
+	}
+	uint64_t *refs = rc || !m ? NULL : malloc(sizeof *refs * m);
+	if (rc || (m && !refs)) {
+		free(v);
+		return AC_ENOMEM;
+	}
+	if (m > 1)
+		qsort(v, m, sizeof *v, by_made);
+	for (uint32_t i = 0; i < m; i++)
+		refs[i] = v[i].ref;
+	free(v);
+	*out = refs;
+	*n = m;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ ids */

@@ -1,7 +1,7 @@
 /*
  * offers.h — the offer store: every outstanding offer, kept per pass and per
  * framework in a batch (struct batch in state.h: arrays of agent, resources,
- * liveness), the ids that name them, and each agent's list of its offers.
+ * liveness), the ids that name them, and the questions about one agent's.
  * Storage only: what an offer is charged to is the offer book's (book.h).
  * Sits just above state.h.
  */
@@ -45,12 +45,21 @@ void ac__offers_pass_begin(ac_core *c);
 int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref);
 /* Makes room for extras in entry r's batch. 0 or AC_ENOMEM. */
 int ac__entry_want_x(ac_core *c, uint64_t r);
-/* f's offer on a made by the pass in progress, or 0. */
-uint64_t ac__entry_of_pass(const ac_core *c, uint32_t f, uint32_t a);
-/* Takes an outstanding offer out of the store (off its agent's list, not
- * live; the batch goes with its last offer). The caller settled its
- * resources; its extras block, if any, is the caller's now. */
+/* Notes entry r as f's on a in stage 1 of the pass in progress (quota
+ * guarantees: stage 2 adds to the same offer). 0 or AC_ENOMEM. */
+int ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r);
+/* f's offer on a noted in stage 1 of the pass in progress, or 0. */
+uint64_t ac__entry_of_stage1(const ac_core *c, uint32_t f, uint32_t a);
+/* Takes an outstanding offer out of the store (not live; the batch goes
+ * with its last offer). The caller settled its resources; its extras
+ * block, if any, is the caller's now. */
 void ac__entry_remove(ac_core *c, uint64_t ref);
+/* The outstanding offers on agent a (of framework f only, when f is not
+ * NONE), oldest first: *n of them in *out, a malloc'd array the caller
+ * frees (NULL when none). A scan of the live batches (of f's, with f):
+ * for the rare questions about one agent, so that making and answering an
+ * offer touches no list. 0, or AC_ENOMEM with *out NULL and *n 0. */
+int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n);
 /* Fills the scalars of a pass's batches that hold extras (their views show
  * every group summed). */
 void ac__offers_pass_end(ac_core *c);

@@ -96,20 +96,19 @@ typedef struct role {
 	uint32_t name_next;    /* hash chain */
 } role;
 
+/* The fields a pass and an answer touch come first, within 128 bytes (the
+ * pass prefetches that much ahead of each agent's turn). */
 typedef struct agent {
-	bag free; /* total - offered - allocated; unreserved scalars may go < 0 */
+	bag free;         /* total - offered - allocated; unreserved scalars may go < 0 */
+	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
+	uint64_t tag;     /* the caller's (ac_agent_set_tag) */
 	uint32_t filter_gen;
 	bool inactive; /* deactivated: skipped by allocation */
-	bag total;
-	/* its outstanding offers, oldest first: entry references (offers.h)
-	 * chained through the entries' ag_next */
-	uint64_t offers_head, offers_tail;
 	uint32_t allocs_head;
-	uint32_t noffers;
+	bag total;
 	char *name;
 	char *attrs;
 	uint32_t name_next;
-	uint64_t tag; /* the caller's (ac_agent_set_tag) */
 } agent;
 
 typedef struct fw {
@@ -140,14 +139,13 @@ typedef struct fw {
  * allocates nothing. */
 typedef struct entries {
 	uint32_t cap;
-	uint32_t *agent;   /* agent slot */
-	uint8_t *live;     /* 1 while outstanding */
-	uint32_t *seq;     /* order made within its pass (rescinds go oldest first) */
-	uint64_t *tag;     /* a copy of the agent's tag (ac_agent_set_tag keeps it current) */
-	uint64_t *ag_next; /* the agent's next outstanding offer, 0 at its end */
-	ac_vec *unres;     /* unreserved scalars */
-	uint32_t *x;       /* extras block (ports, reservations), 0: none; NULL until an entry has one */
-	ac_vec *scalars;   /* every group's scalars summed; allocated with x, filled at the end of the pass */
+	uint32_t *agent; /* agent slot */
+	uint8_t *live;   /* 1 while outstanding */
+	uint32_t *seq;   /* order made within its pass (rescinds go oldest first) */
+	uint64_t *tag;   /* a copy of the agent's tag (ac_agent_set_tag keeps it current) */
+	ac_vec *unres;   /* unreserved scalars */
+	uint32_t *x;     /* extras block (ports, reservations), 0: none; NULL until an entry has one */
+	ac_vec *scalars; /* every group's scalars summed; allocated with x, filled at the end of the pass */
 } entries;
 
 /* The offers one pass made to one framework: Mesos's OFFERS event. Offer
@@ -226,7 +224,10 @@ struct ac_core {
 	uint64_t batch_serial;
 	uint64_t noffers;     /* outstanding */
 	ac_time oldest_offer; /* lower bound on the creation time of live offers */
-	entries *spare;       /* arrays of batches gone, for the next ones */
+	hmap stage1;          /* a pass's stage-1 offers: (fw slot, agent slot) -> entry reference */
+	uint64_t *stage1_keys;
+	uint32_t nstage1, cap_stage1;
+	entries *spare; /* arrays of batches gone, for the next ones */
 	uint32_t nspare, cap_spare;
 	uint64_t spare_entries; /* their room, in entries */
 
