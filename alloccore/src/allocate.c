@@ -19,6 +19,7 @@
 #include "rng.h"
 #include "roles.h"
 #include "state.h"
+#include "vec.h"
 
 /* Fisher-Yates; j = floor(r * (i + 1) / 2^64) (Lemire's multiply, whose bias
  * of at most n/2^64 is far below anything a run could observe). */
@@ -202,8 +203,11 @@ static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
 	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
+	bool fresh = !r && !cd->x;
 	if (!r) {
-		if (ac__entry_new(c, f, a, &r) || (stage == 1 && ac__entry_note_stage1(c, f, a, r)))
+		/* scalars only: the new entry holds them from the start */
+		if (ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, &r) ||
+		    (stage == 1 && ac__entry_note_stage1(c, f, a, r)))
 			return AC_ENOMEM;
 		c->npass_offers++;
 		batch *B = ac__ref_b(c, r);
@@ -212,7 +216,10 @@ static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
 		if (!B->lazy)
 			count_up(c, f, 1);
 	}
-	ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
+	if (fresh)
+		ac__entry_charge(c, r, f, a, &cd->unres);
+	else
+		ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
 	return 0;
 }
 
@@ -297,13 +304,12 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 		return true;
 	cand cd;
 	cd.unres = ag->free.unres;
-	ac_vec_clamp0(&cd.unres);
-	if (!ac_vec_any_positive(&cd.unres))
+	if (!ac__vec_clamp0_any(&cd.unres))
 		return true;
 	if (c->ntouched || c->keys_dirty)
 		ac__order_flush_touched(c);
-	/* every framework of r sees the same candidate */
-	if (!ac__minalloc_ok(&c->minalloc, &cd.unres, 0))
+	/* every framework of r sees the same candidate (non-empty) */
+	if (!ac__minalloc_sets_ok(&c->minalloc, &cd.unres))
 		return true;
 	cd.x = NULL;
 	cd.x_whole = false;

@@ -17,17 +17,18 @@
 #include "offers.h"
 #include "order.h"
 #include "quota.h"
+#include "vec.h"
 
 /* ----------------------------------------------------------- accounting */
 
 static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 {
-	/* two plain loops: a multiply by sign keeps the compiler from using
-	 * vector adds (64-bit multiplies have no SSE2 instruction) */
+	/* two straight-line forms: a multiply by sign keeps the compiler from
+	 * using vector adds (64-bit multiplies have no SSE2 instruction) */
 	if (sign > 0)
-		ac_vec_add(a, b);
+		ac__vec_add(a, b);
 	else
-		ac_vec_sub(a, b);
+		ac__vec_sub(a, b);
 }
 
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
@@ -206,6 +207,18 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 	}
 }
 
+void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
+{
+	batch *B = ac__ref_b(c, r);
+	agent_free_change(c, a, unres, -1);
+	if (B->lazy) {
+		ac__vec_add(&B->sum, unres);
+		return;
+	}
+	ac__vec_add(&FW(c, f)->offered, unres);
+	ac__held_change(c, f, unres, unres, +1);
+}
+
 /* Adds resources to an offer of this pass, taking them from the agent's
  * free set and charging the framework. */
 void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole)
@@ -213,15 +226,8 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	uint32_t f = entry_fw(c, r), a = entry_agent(c, r), i = ac__ref_index(r);
 	if (!x) {
 		/* scalars only (the common case): vector arithmetic */
-		batch *B = ac__ref_b(c, r);
-		ac_vec_add(&B->e.unres[i], unres);
-		agent_free_change(c, a, unres, -1);
-		if (B->lazy) {
-			ac_vec_add(&B->sum, unres);
-			return;
-		}
-		ac_vec_add(&FW(c, f)->offered, unres);
-		ac__held_change(c, f, unres, unres, +1);
+		ac__vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
+		ac__entry_charge(c, r, f, a, unres);
 		return;
 	}
 	ac_vec scalars = *unres;
@@ -505,7 +511,7 @@ static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, a
 {
 	agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
-	if (refuse > 0 && !FW(c, f)->suppressed && ac_vec_any_positive(rest)) {
+	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest)) {
 		ac_resources r; /* only what ac__filter_add reads: no full init on this path */
 		r.ngroups = 1;
 		r.group[0].role = 0;
@@ -692,7 +698,7 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 		uint32_t a = B->e.agent[k];
 		ac_vec rest = B->e.unres[k];
 		ac__entry_remove(c, r);
-		ac_vec_add(&sum, &rest);
+		ac__vec_add(&sum, &rest);
 		unres_back(c, f, a, &rest, now, refuse);
 		c->counters.offers_declined++;
 	}
@@ -790,14 +796,19 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		const char *why = k >= B->n || !B->e.live[k] ? "is unknown, rescinded or already answered"
 		                  : B->e.live[k] == 2        ? "is named twice"
 		                                             : NULL;
-		if (!why && answers[i].used) {
+		const ac_resources *used = answers[i].used;
+		if (!why && used && !(B->e.x && B->e.x[k]) && plain_scalars(c, used)) {
+			/* scalars on both sides (the common case): no copies */
+			if (!ac_vec_fits(&used->group[0].amount, &B->e.unres[k]))
+				why = "uses more than was offered";
+		} else if (!why && used) {
 			ac_resources r, u;
 			bag eb = entry_bag(c, ac__ref(b, (uint32_t)k));
 			ac__bag_to_res(c, &eb, &r);
-			if ((rc = resources_arg(c, answers[i].used, "used resources", &u, err)))
+			if ((rc = resources_arg(c, used, "used resources", &u, err)))
 				break;
 			if (!ac_resources_contains(&r, &u))
-				why = "is given more to use than it offers";
+				why = "uses more than was offered";
 		}
 		if (why) {
 			rc = ac__fail(err, k < B->n && B->e.live[k] ? AC_EINVAL : AC_ENOENT,
@@ -828,21 +839,46 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	}
 	if (rc || !left)
 		return rc ? rc : (int)nans;
-	/* the batch lives on: its other outstanding offers, but those named
-	 * to stay (marked 2 again meanwhile) */
+	/* The batch lives on: its other outstanding offers are declined, but
+	 * those named to stay (marked 2 meanwhile). Those with scalars only in
+	 * one walk along the arrays, the framework charged once for their sum;
+	 * those with extras after, one by one (the general path). */
 	B = BATCH(c, b);
+	entries *e = &B->e;
 	for (i = 0; i < n; i++)
 		if (!answers[i].used)
-			B->e.live[answers[i].index] = 2;
-	uint32_t m = 0;
-	for (uint32_t k = 0; k < B->n && m < left; k++)
-		if (B->e.live[k] == 1)
-			refs[m++] = ac__ref(b, k);
+			e->live[answers[i].index] = 2;
+	ac_vec sum = {{0}};
+	uint32_t m = 0, mx = 0;
+	for (uint32_t k = 0; k < B->n; k++) {
+		if (k + 8 < B->n) { /* agents are spread over memory: ask ahead */
+			const char *ag = (const char *)AGENT(c, e->agent[k + 8]);
+			__builtin_prefetch(ag, 1); /* the first 128 bytes (state.h) */
+			__builtin_prefetch(ag + 64, 1);
+		}
+		if (e->live[k] != 1)
+			continue;
+		if (e->x && e->x[k]) {
+			refs[mx++] = ac__ref(b, k);
+			continue;
+		}
+		uint32_t a = e->agent[k];
+		ac__vec_add(&sum, &e->unres[k]);
+		unres_back(c, f, a, &e->unres[k], now, refuse);
+		ac__entry_drop(c, e, k);
+		m++;
+	}
 	for (i = 0; i < n; i++)
 		if (!answers[i].used)
-			B->e.live[answers[i].index] = 1;
-	if (m)
-		rc = decline_each(c, f, refs, m, refuse, now, err);
+			e->live[answers[i].index] = 1;
+	c->counters.offers_declined += m;
+	ac_vec_sub(&FW(c, f)->offered, &sum);
+	ac__held_change(c, f, &sum, &sum, -1);
+	ac__entries_dropped(c, b, m); /* (the batch may go) */
+	for (i = 0; i < mx && !rc; i++) {
+		rc = answer_refs(c, &refs[i], 1, NULL, refuse, now, false, err);
+		m += !rc;
+	}
 	return rc ? rc : (int)(nans + m);
 }
 

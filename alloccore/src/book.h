@@ -22,6 +22,11 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
  * agent's free extras, which may then move into the offer instead of being
  * copied. */
 void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole);
+/* Charges a new offer r (offers.h) made holding unres, scalars only: the
+ * agent's free set gives them, the framework is charged (at the end of the
+ * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
+ * fresh entry, without adding into it. */
+void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres);
 /* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */
 void ac__offer_view(ac_core *c, uint64_t r, ac_offer_view *v);

@@ -232,19 +232,20 @@ void ac__offers_pass_end(ac_core *c)
 
 /* ------------------------------------------------------------- entries */
 
-int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref)
+int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
 {
-	uint32_t b = FW(c, f)->cur_batch;
-	if (!ac__pool_live(&c->batches, b) || BATCH(c, b)->pass != c->pass || BATCH(c, b)->fw != f ||
-	    BATCH(c, b)->n == AC__ENTRY_MAX) {
+	fw *F = FW(c, f);
+	uint32_t b = F->cur_batch;
+	batch *B = BATCH(c, b);
+	if (!ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n == AC__ENTRY_MAX) {
 		if (batch_new(c, f, &b))
 			return AC_ENOMEM;
+		B = BATCH(c, b);
 	}
-	batch *B = BATCH(c, b);
 	entries *e = &B->e;
 	if ((c->hooks.offer &&
 	     ac__array_grow((void **)&c->pass_refs, &c->cap_pass_refs, c->npass_refs + 1, sizeof *c->pass_refs)) ||
-	    entries_reserve(e, B->n + 1)) {
+	    (B->n >= e->cap && entries_reserve(e, B->n + 1))) {
 		if (B->n == 0) { /* made just now: it goes again */
 			c->npass_batches--;
 			batch_free(c, b);
@@ -257,13 +258,16 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref)
 	e->live[i] = 1;
 	e->seq[i] = c->pass_seq++;
 	e->tag[i] = A->tag;
-	ac_vec_zero(&e->unres[i]);
+	if (unres)
+		e->unres[i] = *unres;
+	else
+		ac_vec_zero(&e->unres[i]);
 	if (e->x)
 		e->x[i] = 0;
 	B->live++;
 	uint64_t r = ac__ref(b, i);
 	A->noffers++;
-	FW(c, f)->noffers++;
+	F->noffers++;
 	if (c->noffers++ == 0 || c->now < c->oldest_offer)
 		c->oldest_offer = c->now;
 	if (c->hooks.offer)
@@ -307,6 +311,16 @@ void ac__entry_remove(ac_core *c, uint64_t r)
 	if (e->x)
 		e->x[i] = 0;
 	if (--B->live == 0)
+		batch_free(c, b);
+}
+
+void ac__entries_dropped(ac_core *c, uint32_t b, uint32_t m)
+{
+	batch *B = BATCH(c, b);
+	FW(c, B->fw)->noffers -= m;
+	c->noffers -= m;
+	B->live -= m;
+	if (m && B->live == 0)
 		batch_free(c, b);
 }
 

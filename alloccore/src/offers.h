@@ -39,10 +39,11 @@ size_t ac__offers_bytes(const ac_core *c);
 
 /* Empties the per-pass lists: a pass begins. */
 void ac__offers_pass_begin(ac_core *c);
-/* A new empty offer of framework f on agent a, in f's batch of the pass in
- * progress (made when f has none), last on a's list; its reference into
- * *ref. 0 or AC_ENOMEM (nothing changed). */
-int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, uint64_t *ref);
+/* A new offer of framework f on agent a holding unres (NULL: nothing yet),
+ * in f's batch of the pass in progress (made when f has none); its
+ * reference into *ref. Only the store changes: charging is book.h's.
+ * 0 or AC_ENOMEM (nothing changed). */
+int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref);
 /* Makes room for extras in entry r's batch. 0 or AC_ENOMEM. */
 int ac__entry_want_x(ac_core *c, uint64_t r);
 /* Notes entry r as f's on a in stage 1 of the pass in progress (quota
@@ -54,6 +55,19 @@ uint64_t ac__entry_of_stage1(const ac_core *c, uint32_t f, uint32_t a);
  * with its last offer). The caller settled its resources; its extras
  * block, if any, is the caller's now. */
 void ac__entry_remove(ac_core *c, uint64_t ref);
+/* Takes entry k of a batch (its arrays e) out of the store, as
+ * ac__entry_remove does, but for the batch's and the framework's counts:
+ * ac__entries_dropped settles those for a run of such drops. */
+static inline void ac__entry_drop(ac_core *c, entries *e, uint32_t k)
+{
+	AGENT(c, e->agent[k])->noffers--;
+	e->live[k] = 0;
+	if (e->x)
+		e->x[k] = 0;
+}
+/* m offers of batch b were dropped with ac__entry_drop: its counts and its
+ * framework's follow; the batch goes when nothing of it is left. */
+void ac__entries_dropped(ac_core *c, uint32_t b, uint32_t m);
 /* The outstanding offers on agent a (of framework f only, when f is not
  * NONE), oldest first: *n of them in *out, a malloc'd array the caller
  * frees (NULL when none). A scan of the live batches (of f's, with f):

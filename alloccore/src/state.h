@@ -109,7 +109,11 @@ typedef struct agent {
 	char *name;
 	char *attrs;
 	uint32_t name_next;
+	/* to 256 bytes: in a large pool (page-aligned) each record then starts
+	 * a cache line, and the hot fields are exactly its first two */
+	char pad_[60];
 } agent;
+_Static_assert(sizeof(agent) == 256, "agent records are four cache lines");
 
 typedef struct fw {
 	uint32_t client;
