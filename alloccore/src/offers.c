@@ -154,7 +154,14 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->created = c->now;
 	B->fw = f;
 	if (c->nspare) {
-		B->e = c->spare[--c->nspare];
+		/* the roomiest: a pass's first batches are usually its largest
+		 * (the framework first in the order), and growing one copies */
+		uint32_t best = c->nspare - 1;
+		for (uint32_t i = 0; i < c->nspare; i++)
+			if (c->spare[i].cap > c->spare[best].cap)
+				best = i;
+		B->e = c->spare[best];
+		c->spare[best] = c->spare[--c->nspare];
 		c->spare_entries -= B->e.cap;
 	}
 	fw *F = FW(c, f);
@@ -170,14 +177,14 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	return 0;
 }
 
-/* Arrays kept for the next batches: room for twice the offers the last
- * pass made (and a little), so that passes in steady state allocate
- * nothing. Keeping every batch's arrays would keep the peak of a busy pass
- * (a hundred frameworks each offered thousands of agents) for the rest of
- * a run. */
+/* Arrays kept for the next batches: room for twice as many offers as there
+ * are agents (a pass makes about one per agent), so that passes in steady
+ * state allocate nothing. Keeping every batch's arrays would keep the peak
+ * of a busy pass (a hundred frameworks each offered thousands of agents)
+ * for the rest of a run. */
 static bool spare_keeps(const ac_core *c, const entries *e)
 {
-	return c->spare_entries + e->cap <= 2 * (uint64_t)c->npass_offers + 1024;
+	return c->spare_entries + e->cap <= 2 * (uint64_t)c->agents.live + 1024;
 }
 
 /* A batch whose last offer went: its arrays wait for the next one. */

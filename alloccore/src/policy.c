@@ -92,7 +92,10 @@ static void drf_key(const ac_core *c, const client *cl, sortkey *k)
 	base_key(cl, k);
 	dominant(c, &cl->held, &k->num, &den);
 	k->den = (u128)den * cl->weight;
-	k->share = (double)k->num / (double)k->den;
+	/* (double)den x weight rather than (double)k->den: no 128-bit
+	 * conversion call; the share only pre-screens comparisons with a
+	 * 1e-9 margin, far above the rounding of either form */
+	k->share = (double)k->num / ((double)den * (double)cl->weight);
 }
 
 static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
