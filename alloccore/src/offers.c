@@ -154,12 +154,14 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->created = c->now;
 	B->fw = f;
 	if (c->nspare) {
-		/* the roomiest: a pass's first batches are usually its largest
-		 * (the framework first in the order), and growing one copies */
+		/* the roomiest of the last few freed: a pass's first batches
+		 * are usually its largest (the framework first in the order),
+		 * and growing one copies; a bounded look, as a pass to a
+		 * thousand frameworks makes a thousand batches */
 		uint32_t best = c->nspare - 1;
-		for (uint32_t i = 0; i < c->nspare; i++)
-			if (c->spare[i].cap > c->spare[best].cap)
-				best = i;
+		for (uint32_t i = best; i > 0 && i + 8 > c->nspare; i--)
+			if (c->spare[i - 1].cap > c->spare[best].cap)
+				best = i - 1;
 		B->e = c->spare[best];
 		c->spare[best] = c->spare[--c->nspare];
 		c->spare_entries -= B->e.cap;
