@@ -173,14 +173,39 @@ static bool lazy_ok(const ac_core *c, uint32_t f)
 	return true;
 }
 
-/* One allocation for the tie-break, up the whole path. */
+/* n allocations of role r, for the tie-break: its leaf and subtrees. */
+static void role_count_up(ac_core *c, uint32_t r, uint64_t n)
+{
+	CLIENT(c, ROLE(c, r)->self_client)->count += n;
+	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent)
+		CLIENT(c, c->roles[x].sub_client)->count += n;
+}
+
+/* n allocations of framework f, up the whole path (its role's part
+ * deferred in a pass that defers it: state.h). */
 static void count_up(ac_core *c, uint32_t f, uint64_t n)
 {
 	const fw *F = FW(c, f);
 	CLIENT(c, F->client)->count += n;
-	CLIENT(c, ROLE(c, F->role)->self_client)->count += n;
-	for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
-		CLIENT(c, c->roles[x].sub_client)->count += n;
+	if (F->role == c->defer_role)
+		c->defer_count += n;
+	else
+		role_count_up(c, F->role, n);
+}
+
+/* Starts deferring role r's part of the charges (NONE: none), or, with
+ * NONE after a deferring pass, applies what was deferred. */
+static void defer_role(ac_core *c, uint32_t r)
+{
+	uint32_t was = c->defer_role;
+	c->defer_role = r;
+	if (was == NONE || r != NONE)
+		return;
+	ac__role_held_change(c, was, &c->defer_scalars, &c->defer_unres, +1);
+	role_count_up(c, was, c->defer_count);
+	ac_vec_zero(&c->defer_scalars);
+	ac_vec_zero(&c->defer_unres);
+	c->defer_count = 0;
 }
 
 /* Charges the lazy batches of the pass (see lazy_ok) for what they took. */
@@ -369,6 +394,9 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	if (shuffled)
 		shuffle(c, agents, n);
 	uint32_t direct = direct_role(c);
+	/* the role's clients are alone in their orders: nothing reads their
+	 * holdings during the pass (direct_role) */
+	defer_role(c, direct);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
@@ -381,6 +409,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
 			turn(c, agents[i], 2, &rc);
 	}
+	defer_role(c, NONE);
 	charge_lazy(c);
 	ac__offers_pass_end(c);
 	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {

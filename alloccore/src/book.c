@@ -37,6 +37,17 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
 	uint32_t r = F->role;
 	vec_add_signed(&CLIENT(c, F->client)->held, scalars, sign);
 	ac__client_changed(c, F->client);
+	if (r == c->defer_role) {
+		/* in a pass that defers its role's part (state.h) */
+		vec_add_signed(&c->defer_scalars, scalars, sign);
+		vec_add_signed(&c->defer_unres, unres, sign);
+		return;
+	}
+	ac__role_held_change(c, r, scalars, unres, sign);
+}
+
+void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
 	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->held, scalars, sign);
 	ac__client_changed(c, ROLE(c, r)->self_client);
 	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {

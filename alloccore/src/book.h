@@ -17,6 +17,8 @@
 /* Charges (sign +1) or releases (-1) resources framework f holds (offered
  * or allocated): its share, its role's leaf and subtrees, and quota. */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign);
+/* The part of ac__held_change for role r: its leaf, its subtrees, quota. */
+void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign);
 /* Adds resources to offer r (offers.h) of this pass, taking them from the
  * agent's free set and charging the framework. whole: x is all of the
  * agent's free extras, which may then move into the offer instead of being

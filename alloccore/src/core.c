@@ -59,6 +59,7 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	ac__pool_init(&c->xpool, sizeof(ac_resources));
 	ac__pool_init(&c->clients, sizeof(client));
 	c->first_top_role = NONE;
+	c->defer_role = NONE;
 	int rc = ac__kinds_init(c);
 	if (!rc)
 		rc = ac__hmap_init(&c->agent_names, 64);

@@ -106,6 +106,8 @@ static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
 		return -1;
 	if (b->share < a->share * (1 - 1e-9))
 		return 1;
+	if (a->num == b->num && a->den == b->den)
+		return 0; /* the same fraction (ties are common: equal holdings) */
 	uint64_t ha, hb;
 	u128 la, lb;
 	mul_64_128(a->num, b->den, &ha, &la);

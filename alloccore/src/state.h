@@ -242,6 +242,12 @@ struct ac_core {
 	uint64_t pass;                /* increments per pass */
 	uint32_t *touched, ntouched, cap_touched;
 	uint32_t npass_offers, pass_seq;
+	/* A pass whose walk leads through lone clients to one role, without
+	 * quota (allocate.c): what its offers add to that role's sort clients
+	 * is summed here and applied when the pass ends (NONE: off). */
+	uint32_t defer_role;
+	ac_vec defer_scalars, defer_unres;
+	uint64_t defer_count;
 	uint64_t *pass_refs; /* the pass's offers in the order made (only with an offer hook) */
 	uint32_t npass_refs, cap_pass_refs;
 	uint32_t *pass_batches; /* the pass's batches, in the order made */
