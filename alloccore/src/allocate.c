@@ -316,33 +316,53 @@ static uint32_t direct_role(const ac_core *c)
 }
 
 /* Agent a's stage-2 turn when the walk leads straight to role r (see
- * direct_role) and the agent has scalars only: what turn(), walk() and
- * role_turn() come to then, written out. The first framework of r the
- * minimum allows and no filter stops takes the agent's free scalars.
- * Returns false when the agent holds extras (the general turn runs). */
+ * direct_role): what turn(), walk(), role_turn() and candidate() come to
+ * then, written out. The first framework of r the minimum allows and no
+ * filter stops takes the agent's free scalars and, when they are all for r
+ * (ports, reservations for r or its ancestors), its extras block whole.
+ * Returns false when some extras are reserved for other roles (the
+ * general turn runs). */
 static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 {
 	const agent *ag = AGENT(c, a);
-	if (ag->free.x)
-		return false;
 	if (ag->inactive)
 		return true;
 	cand cd;
+	cd.x = NULL;
+	cd.x_whole = false;
+	cd.ports = 0;
 	cd.unres = ag->free.unres;
-	if (!ac__vec_clamp0_any(&cd.unres))
+	bool any = ac__vec_clamp0_any(&cd.unres);
+	if (ag->free.x) {
+		const ac_resources *fx = XRES(c, ag->free.x);
+		for (uint32_t g = 1; g < fx->ngroups; g++)
+			if (!ac__role_is_ancestor_or_self(c, fx->group[g].role, r))
+				return false;
+		if (!ac_resources_empty(fx)) {
+			cd.x = fx;
+			cd.x_whole = true;
+		}
+	}
+	if (!any && !cd.x)
 		return true;
 	if (c->ntouched || c->keys_dirty)
 		ac__order_flush_touched(c);
-	/* every framework of r sees the same candidate (non-empty) */
-	if (!ac__minalloc_sets_ok(&c->minalloc, &cd.unres))
+	/* every framework of r sees the same candidate */
+	if (cd.x) {
+		cd.scalars = cd.unres;
+		for (uint32_t g = 1; g < cd.x->ngroups; g++)
+			ac_vec_add(&cd.scalars, &cd.x->group[g].amount);
+		cd.ports = ac_resources_port_count(cd.x);
+		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+			return true;
+	} else if (!ac__minalloc_sets_ok(&c->minalloc, &cd.unres)) { /* (non-empty) */
 		return true;
-	cd.x = NULL;
-	cd.x_whole = false;
+	}
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	for (uint32_t i = 0; i < fo->n; i++) {
 		client *cl = CLIENT(c, ac__ord_get(fo, i));
 		uint32_t f = cl->owner;
-		if (ac__filter_match(c, f, a, c->now, &cd.unres, NULL)) {
+		if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
 			c->counters.filtered_skips++;
 			continue;
 		}
@@ -411,7 +431,6 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	}
 	defer_role(c, NONE);
 	charge_lazy(c);
-	ac__offers_pass_end(c);
 	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {
 		ac_offer_view v;
 		ac__offer_view(c, c->pass_refs[i], &v);

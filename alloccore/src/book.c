@@ -235,14 +235,17 @@ void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_v
 void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole)
 {
 	uint32_t f = entry_fw(c, r), a = entry_agent(c, r), i = ac__ref_index(r);
+	entries *e = &ac__ref_b(c, r)->e;
 	if (!x) {
 		/* scalars only (the common case): vector arithmetic */
-		ac__vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
+		ac__vec_add(&e->unres[i], unres);
+		if (e->scalars)
+			ac__vec_add(&e->scalars[i], unres);
 		ac__entry_charge(c, r, f, a, unres);
 		return;
 	}
 	ac_vec scalars = *unres;
-	ac_vec_add(&ac__ref_b(c, r)->e.unres[i], unres);
+	ac_vec_add(&e->unres[i], unres);
 	bool has_x = x && ac__res_has_extras(x);
 	if (has_x) {
 		for (uint32_t g = 1; g < x->ngroups; g++)
@@ -279,6 +282,11 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 				ac__ref_b(c, r)->e.x[i] = eb.x;
 		}
 		agent_free_apply(c, a, unres, x, -1);
+	}
+	e = &ac__ref_b(c, r)->e;
+	if (e->scalars) { /* kept current (the view shows them): the block is in cache now */
+		bag eb = {e->unres[i], e->x[i]};
+		ac__bag_scalars(c, &eb, &e->scalars[i]);
 	}
 	ac_vec_add(&FW(c, f)->offered, &scalars);
 	ac__held_change(c, f, &scalars, unres, +1);

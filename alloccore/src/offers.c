@@ -110,8 +110,9 @@ static int entries_reserve(entries *e, uint32_t need)
 	return 0;
 }
 
-/* Gives the entries an extras array (their first entry with extras). */
-static int entries_with_x(entries *e)
+/* Gives the n entries an extras array and their summed scalars (their
+ * first entry with extras): so far, their unreserved scalars. */
+static int entries_with_x(entries *e, uint32_t n)
 {
 	if (e->x)
 		return 0;
@@ -124,6 +125,7 @@ static int entries_with_x(entries *e)
 		e->scalars = NULL;
 		return AC_ENOMEM;
 	}
+	memcpy(e->scalars, e->unres, sizeof *e->unres * n);
 	return 0;
 }
 
@@ -223,22 +225,6 @@ void ac__offers_pass_begin(ac_core *c)
 	c->pass_seq = 0;
 }
 
-void ac__offers_pass_end(ac_core *c)
-{
-	for (uint32_t k = 0; k < c->npass_batches; k++) {
-		entries *e = &BATCH(c, c->pass_batches[k])->e;
-		if (!e->x)
-			continue;
-		uint32_t n = BATCH(c, c->pass_batches[k])->n;
-		for (uint32_t i = 0; i < n; i++) {
-			e->scalars[i] = e->unres[i];
-			const ac_resources *x = e->x[i] ? XRES(c, e->x[i]) : NULL;
-			for (uint32_t g = 1; x && g < x->ngroups; g++)
-				ac_vec_add(&e->scalars[i], &x->group[g].amount);
-		}
-	}
-}
-
 /* ------------------------------------------------------------- entries */
 
 int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
@@ -271,8 +257,10 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint6
 		e->unres[i] = *unres;
 	else
 		ac_vec_zero(&e->unres[i]);
-	if (e->x)
+	if (e->x) {
 		e->x[i] = 0;
+		e->scalars[i] = e->unres[i];
+	}
 	B->live++;
 	uint64_t r = ac__ref(b, i);
 	A->noffers++;
@@ -287,7 +275,7 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint6
 
 int ac__entry_want_x(ac_core *c, uint64_t r)
 {
-	return entries_with_x(&ac__ref_b(c, r)->e);
+	return entries_with_x(&ac__ref_b(c, r)->e, ac__ref_b(c, r)->n);
 }
 
 int ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r)

@@ -74,9 +74,6 @@ void ac__entries_dropped(ac_core *c, uint32_t b, uint32_t m);
  * for the rare questions about one agent, so that making and answering an
  * offer touches no list. 0, or AC_ENOMEM with *out NULL and *n 0. */
 int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n);
-/* Fills the scalars of a pass's batches that hold extras (their views show
- * every group summed). */
-void ac__offers_pass_end(ac_core *c);
 
 /* The outstanding offer named by id, or 0. `hint` (may be NULL) caches the
  * last batch found, for runs of ids of one batch: 0 at first. */

@@ -59,17 +59,20 @@ static int wide_cmp(const uint64_t *a, const uint64_t *b, int n)
  * registered kinds can have one: the others are zero everywhere). */
 static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64_t *den)
 {
-	*num = 0;
-	*den = 1;
+	/* in locals: through the pointers, every store could change held */
+	uint64_t n = 0, d = 1;
 	for (int k = 0; k < c->nkinds; k++) {
 		int64_t t = c->total.v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;
-		if ((u128)h * *den > (u128)*num * (uint64_t)t) {
-			*num = (uint64_t)h;
-			*den = (uint64_t)t;
+		/* (through uint64_t: a widening 64 x 64 multiply, not 128 x 128) */
+		if ((u128)(uint64_t)h * d > (u128)n * (uint64_t)t) {
+			n = (uint64_t)h;
+			d = (uint64_t)t;
 		}
 	}
+	*num = n;
+	*den = d;
 }
 
 double ac__share_of(const ac_core *c, const ac_vec *held)

@@ -149,7 +149,7 @@ typedef struct entries {
 	uint64_t *tag;   /* a copy of the agent's tag (ac_agent_set_tag keeps it current) */
 	ac_vec *unres;   /* unreserved scalars */
 	uint32_t *x;     /* extras block (ports, reservations), 0: none; NULL until an entry has one */
-	ac_vec *scalars; /* every group's scalars summed; allocated with x, filled at the end of the pass */
+	ac_vec *scalars; /* every group's scalars summed; allocated with x, kept current */
 } entries;
 
 /* The offers one pass made to one framework: Mesos's OFFERS event. Offer

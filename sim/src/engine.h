@@ -245,6 +245,11 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	if (take_row)
 		return SIM_STEP_ROW;
 	sim__queue_pop(&e->q, ev);
+	/* the next event is usually the new top: when it ends a task, ask for
+	 * the task's record now (task ends are spread over a large table) */
+	const sim_event *next = sim__queue_peek(&e->q);
+	if (next && next->kind == EV_TASK_END)
+		__builtin_prefetch(&e->tasks[next->a]);
 	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
 	 * stale (task lost, hold cancelled) */
 	if (ev->kind == EV_DECISION || ev->kind == EV_ALLOC_AGENT)

@@ -558,6 +558,23 @@ static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *
 		snprintf(why, wlen, "syntax: settle without a batch");
 		return INT32_MIN;
 	}
+	/* the view's summed scalars are the offers' (ports and reservations
+	 * included) */
+	for (size_t i = 0; i < v.n; i++) {
+		ac_offer_info oi;
+		ac_vec sv;
+		if (!v.live[i])
+			continue;
+		if (ac_offer_info_get(h->core, ac_batch_offer_id(v.id, i), &oi, NULL)) {
+			snprintf(why, wlen, "batch: offer %zu live in the view but unknown", i);
+			return INT32_MIN;
+		}
+		ac_resources_scalars(&oi.resources, &sv);
+		if (memcmp(&sv, &v.scalars[i], sizeof sv)) {
+			snprintf(why, wlen, "batch: offer %zu's scalars in the view differ from its resources", i);
+			return INT32_MIN;
+		}
+	}
 	bool valid = true;
 	char buf[LINE];
 	snprintf(buf, sizeof buf, "%s", strcmp(answers, "-") ? answers : "");
