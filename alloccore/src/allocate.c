@@ -394,7 +394,8 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 		ac__order_flush_touched(c);
 }
 
-/* Turns on agents with nothing free are short: ask far enough ahead. */
+/* Turns on agents with nothing free are short: ask far enough ahead (agent
+ * records twice this far, their extras blocks this far). */
 enum { PREFETCH_AHEAD = 8 };
 
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
@@ -420,11 +421,22 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
-		if (i + PREFETCH_AHEAD < n) {
-			const char *next = (const char *)AGENT(c, agents[i + PREFETCH_AHEAD]);
+		if (i + 2 * PREFETCH_AHEAD < n) {
+			const char *next = (const char *)AGENT(c, agents[i + 2 * PREFETCH_AHEAD]);
 			__builtin_prefetch(next); /* the first 128 bytes (state.h) */
 			__builtin_prefetch(next + 64);
 			__builtin_prefetch(next + 127);
+		}
+		if (i + PREFETCH_AHEAD < n) {
+			/* its record has come by now: then its extras block (ports
+			 * and reservations), whose head the turn reads */
+			uint32_t x = AGENT(c, agents[i + PREFETCH_AHEAD])->free.x;
+			if (x) {
+				const char *xb = (const char *)XRES(c, x);
+				__builtin_prefetch(xb);
+				__builtin_prefetch(xb + 64);
+				__builtin_prefetch(xb + 128);
+			}
 		}
 		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
 			turn(c, agents[i], 2, &rc);
