@@ -251,7 +251,7 @@ static void batch_agents(harness *h, ac_agent_id *m, int n, const char *last)
 	nbatches = 0;
 	ac_core_set_batch_hook(h->core, on_batch, NULL);
 	for (int i = 0; i < n; i++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, "m%d", i);
 		m[i] = h_agent(h, name, i == n - 1 ? last : "cpus:2;mem:1024");
 		assert_int_equal(ac_agent_set_tag(h->core, m[i], 100 + (uint64_t)i, NULL), 0);
