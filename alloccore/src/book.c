@@ -301,58 +301,8 @@ ac_time ac_refuse_from_seconds(double s)
 	return (ac_time)llround(s * 1e9);
 }
 
-/* An outstanding offer and where it comes in the order offers were made. */
-typedef struct ref_at {
-	uint64_t pass;
-	uint32_t seq;
-	uint64_t ref;
-} ref_at;
-
-static int by_made(const void *x, const void *y)
+static bool expired(const ac_core *c, const batch *b)
 {
-	const ref_at *a = x, *b = y;
-	if (a->pass != b->pass)
-		return a->pass < b->pass ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-/* The outstanding offers of the batches for which keep(batch, arg) holds
- * (every batch when keep is NULL), oldest first: *n of them in *out, a
- * malloc'd array the caller frees (NULL when none). 0, or AC_ENOMEM with
- * *out NULL and *n 0. */
-static int offers_select(const ac_core *c, bool (*keep)(const ac_core *c, const batch *b, const void *arg),
-                         const void *arg, ref_at **out, uint32_t *n)
-{
-	ref_at *v = NULL;
-	uint32_t cap = 0;
-	*n = 0;
-	for (uint32_t s = 1; s < c->batches.n; s++) {
-		if (!ac__pool_live(&c->batches, s))
-			continue;
-		const batch *B = BATCH(c, s);
-		if (keep && !keep(c, B, arg))
-			continue;
-		for (uint32_t i = 0; i < B->n; i++) {
-			if (!B->e.live[i])
-				continue;
-			if (ac__array_grow((void **)&v, &cap, *n + 1, sizeof *v)) {
-				free(v);
-				*out = NULL;
-				*n = 0;
-				return AC_ENOMEM;
-			}
-			v[(*n)++] = (ref_at){B->pass, B->e.seq[i], ac__ref(s, i)};
-		}
-	}
-	if (*n > 1)
-		qsort(v, *n, sizeof *v, by_made);
-	*out = v;
-	return 0;
-}
-
-static bool expired(const ac_core *c, const batch *b, const void *arg)
-{
-	(void)arg;
 	return c->now - b->created >= c->cfg.offer_timeout;
 }
 
@@ -364,13 +314,13 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 	c->now = now;
 	if (c->cfg.offer_timeout <= 0 || !c->noffers || now - c->oldest_offer < c->cfg.offer_timeout)
 		return 0;
-	ref_at *v;
+	uint64_t *v;
 	uint32_t n;
 	/* Out of memory for the list: none is rescinded now; the next call
 	 * tries again (oldest_offer stays a lower bound). */
-	(void)offers_select(c, expired, NULL, &v, &n);
+	(void)ac__offers_select(c, expired, NONE, NONE, &v, &n);
 	for (uint32_t i = 0; i < n; i++)
-		offer_drop(c, v[i].ref, AC_RESCIND_TIMEOUT);
+		offer_drop(c, v[i], AC_RESCIND_TIMEOUT);
 	free(v);
 	c->oldest_offer = now;
 	for (uint32_t s = 1; s < c->batches.n; s++)

@@ -339,7 +339,7 @@ static int batch_scan(const ac_core *c, uint32_t b, uint32_t a, ref_at **v, uint
 {
 	const batch *B = BATCH(c, b);
 	for (uint32_t i = 0; i < B->n; i++) {
-		if (!B->e.live[i] || B->e.agent[i] != a)
+		if (!B->e.live[i] || (a != NONE && B->e.agent[i] != a))
 			continue;
 		if (ac__array_grow((void **)v, cap, *n + 1, sizeof **v))
 			return AC_ENOMEM;
@@ -348,21 +348,20 @@ static int batch_scan(const ac_core *c, uint32_t b, uint32_t a, ref_at **v, uint
 	return 0;
 }
 
-int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n)
+int ac__offers_select(const ac_core *c, bool (*keep)(const ac_core *c, const batch *b), uint32_t a, uint32_t f,
+                      uint64_t **out, uint32_t *n)
 {
 	ref_at *v = NULL;
 	uint32_t cap = 0, m = 0;
 	int rc = 0;
 	*out = NULL;
 	*n = 0;
-	if (!AGENT(c, a)->noffers)
-		return 0;
 	if (f != NONE) {
 		for (uint32_t b = FW(c, f)->batches_head; b && !rc; b = BATCH(c, b)->fw_next)
 			rc = batch_scan(c, b, a, &v, &cap, &m);
 	} else {
 		for (uint32_t b = 1; b < c->batches.n && !rc; b++)
-			if (ac__pool_live(&c->batches, b))
+			if (ac__pool_live(&c->batches, b) && (!keep || keep(c, BATCH(c, b))))
 				rc = batch_scan(c, b, a, &v, &cap, &m);
 	}
 	uint64_t *refs = rc || !m ? NULL : malloc(sizeof *refs * m);
@@ -378,6 +377,16 @@ int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out
 	*out = refs;
 	*n = m;
 	return 0;
+}
+
+int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n)
+{
+	if (!AGENT(c, a)->noffers) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	return ac__offers_select(c, NULL, a, f, out, n);
 }
 
 /* ------------------------------------------------------------------ ids */

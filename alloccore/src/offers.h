@@ -74,6 +74,11 @@ void ac__entries_dropped(ac_core *c, uint32_t b, uint32_t m);
  * for the rare questions about one agent, so that making and answering an
  * offer touches no list. 0, or AC_ENOMEM with *out NULL and *n 0. */
 int ac__offers_of_agent(const ac_core *c, uint32_t a, uint32_t f, uint64_t **out, uint32_t *n);
+/* The same for any question: the outstanding offers on agent a (any when
+ * NONE) of framework f (scanning only its batches; any when NONE) in the
+ * batches for which keep holds (every one when NULL), oldest first. */
+int ac__offers_select(const ac_core *c, bool (*keep)(const ac_core *c, const batch *b), uint32_t a, uint32_t f,
+                      uint64_t **out, uint32_t *n);
 
 /* The outstanding offer named by id, or 0. `hint` (may be NULL) caches the
  * last batch found, for runs of ids of one batch: 0 at first. */
