@@ -67,20 +67,25 @@ static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int 
 		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
 }
 
-static void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+/* agent_free_change with guarantees: the clamped sum follows. */
+static void agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
 {
 	ac_vec *free = &AGENT(c, a)->free.unres;
-	if (c->nguarantees) {
-		ac_vec before = *free;
-		ac_vec_clamp0(&before);
-		ac_vec_sub(&c->free_unres_clamped, &before);
-		vec_add_signed(free, delta, sign);
-		ac_vec after = *free;
-		ac_vec_clamp0(&after);
-		ac_vec_add(&c->free_unres_clamped, &after);
-	} else {
-		vec_add_signed(free, delta, sign);
-	}
+	ac_vec before = *free;
+	ac_vec_clamp0(&before);
+	ac_vec_sub(&c->free_unres_clamped, &before);
+	vec_add_signed(free, delta, sign);
+	ac_vec after = *free;
+	ac_vec_clamp0(&after);
+	ac_vec_add(&c->free_unres_clamped, &after);
+}
+
+static inline void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+{
+	if (c->nguarantees)
+		agent_free_clamped(c, a, delta, sign);
+	else
+		vec_add_signed(&AGENT(c, a)->free.unres, delta, sign);
 }
 
 /* New extras for a bag: its current extras plus (sign +1) or minus (-1) x.
@@ -218,12 +223,11 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 	}
 }
 
-void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
+void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
 {
-	batch *B = ac__ref_b(c, r);
 	agent_free_change(c, a, unres, -1);
-	if (B->lazy) {
-		ac__vec_add(&B->sum, unres);
+	if (ac__ref_b(c, r)->lazy) {
+		ac__vec_add(&ac__ref_b(c, r)->sum, unres);
 		return;
 	}
 	ac__vec_add(&FW(c, f)->offered, unres);
@@ -819,6 +823,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			e->live[answers[i].index] = 2;
 	ac_vec sum = {{0}};
 	uint32_t m = 0, mx = 0;
+	/* (unres_back's test, once: a suppressed framework makes no filter) */
+	bool filtering = refuse > 0 && !FW(c, f)->suppressed;
 	for (uint32_t k = 0; k < B->n; k++) {
 		if (k + 8 < B->n) { /* agents are spread over memory: ask ahead */
 			const char *ag = (const char *)AGENT(c, e->agent[k + 8]);
@@ -833,7 +839,10 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		}
 		uint32_t a = e->agent[k];
 		ac__vec_add(&sum, &e->unres[k]);
-		unres_back(c, f, a, &e->unres[k], now, refuse);
+		if (filtering)
+			unres_back(c, f, a, &e->unres[k], now, refuse);
+		else
+			agent_free_change(c, a, &e->unres[k], +1);
 		ac__entry_drop(c, e, k);
 		m++;
 	}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "state.h"
+#include "vec.h"
 
 /* Charges (sign +1) or releases (-1) resources framework f holds (offered
  * or allocated): its share, its role's leaf and subtrees, and quota. */
@@ -27,8 +28,19 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 /* Charges a new offer r (offers.h) made holding unres, scalars only: the
  * agent's free set gives them, the framework is charged (at the end of the
  * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
- * fresh entry, without adding into it. */
-void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres);
+ * fresh entry, without adding into it. Inline for the replays' common
+ * case (a lazy batch, no quota); the rest out of line. */
+void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres);
+static inline void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
+{
+	batch *B = BATCH(c, (uint32_t)(r >> 32));
+	if (B->lazy && !c->nguarantees) {
+		ac__vec_sub(&AGENT(c, a)->free.unres, unres);
+		ac__vec_add(&B->sum, unres);
+		return;
+	}
+	ac__entry_charge_slow(c, r, f, a, unres);
+}
 /* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */
 void ac__offer_view(ac_core *c, uint64_t r, ac_offer_view *v);

@@ -44,9 +44,11 @@ void ac__offers_fini(ac_core *c)
 	for (uint32_t s = 1; s < c->batches.n; s++)
 		if (ac__pool_live(&c->batches, s))
 			entries_free(&BATCH(c, s)->e);
-	for (uint32_t i = 0; i < c->nspare; i++)
-		entries_free(&c->spare[i]);
-	free(c->spare);
+	for (uint32_t k = 0; k < AC__SPARE_CLASSES; k++) {
+		for (uint32_t i = 0; i < c->nspare[k]; i++)
+			entries_free(&c->spare[k][i]);
+		free(c->spare[k]);
+	}
 	ac__pool_fini(&c->batches);
 	ac__hmap_fini(&c->batch_map);
 	ac__hmap_fini(&c->stage1);
@@ -70,10 +72,12 @@ size_t ac__offers_bytes(const ac_core *c)
 	for (uint32_t s = 1; s < c->batches.n; s++)
 		if (ac__pool_live(&c->batches, s))
 			n += entries_bytes(&BATCH(c, s)->e);
-	for (uint32_t i = 0; i < c->nspare; i++)
-		n += entries_bytes(&c->spare[i]);
-	n += (size_t)c->cap_spare * sizeof *c->spare + (size_t)c->cap_pass_refs * sizeof *c->pass_refs +
-	     (size_t)c->cap_pass_batches * sizeof *c->pass_batches;
+	for (uint32_t k = 0; k < AC__SPARE_CLASSES; k++) {
+		for (uint32_t i = 0; i < c->nspare[k]; i++)
+			n += entries_bytes(&c->spare[k][i]);
+		n += (size_t)c->cap_spare[k] * sizeof *c->spare[k];
+	}
+	n += (size_t)c->cap_pass_refs * sizeof *c->pass_refs + (size_t)c->cap_pass_batches * sizeof *c->pass_batches;
 	return n;
 }
 
@@ -137,6 +141,50 @@ uint32_t ac__batch_slot(const ac_core *c, ac_batch_id id)
 	return v ? *v : 0;
 }
 
+/* Arrays kept for the next batches: room for twice as many offers as there
+ * are agents (a pass makes about one per agent), so that passes in steady
+ * state allocate nothing. By room: a new batch takes the roomiest (a pass's
+ * first batches are usually its largest, and growing one copies), and past
+ * the bound the smallest go first (else the one large batch of a pass that
+ * offers a framework the whole cluster lost its arrays to small ones, and
+ * grew them again every pass). */
+static uint32_t spare_class(uint32_t cap)
+{
+	uint32_t k = 0;
+	while (k + 1 < AC__SPARE_CLASSES && (16u << (k + 1)) <= cap)
+		k++;
+	return k;
+}
+
+static void spare_put(ac_core *c, entries *e)
+{
+	uint32_t k = spare_class(e->cap);
+	if (ac__array_grow((void **)&c->spare[k], &c->cap_spare[k], c->nspare[k] + 1, sizeof *c->spare[k])) {
+		entries_free(e);
+		return;
+	}
+	c->spare[k][c->nspare[k]++] = *e;
+	c->spare_entries += e->cap;
+	uint64_t limit = 2 * (uint64_t)c->agents.live + 1024;
+	for (uint32_t j = 0; j < AC__SPARE_CLASSES && c->spare_entries > limit; j++)
+		while (c->nspare[j] && c->spare_entries > limit) {
+			entries *v = &c->spare[j][--c->nspare[j]];
+			c->spare_entries -= v->cap;
+			entries_free(v);
+		}
+}
+
+static bool spare_take(ac_core *c, entries *out)
+{
+	for (uint32_t k = AC__SPARE_CLASSES; k-- > 0;)
+		if (c->nspare[k]) {
+			*out = c->spare[k][--c->nspare[k]];
+			c->spare_entries -= out->cap;
+			return true;
+		}
+	return false;
+}
+
 static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 {
 	uint32_t b;
@@ -155,19 +203,9 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->pass = c->pass;
 	B->created = c->now;
 	B->fw = f;
-	if (c->nspare) {
-		/* the roomiest of the last few freed: a pass's first batches
-		 * are usually its largest (the framework first in the order),
-		 * and growing one copies; a bounded look, as a pass to a
-		 * thousand frameworks makes a thousand batches */
-		uint32_t best = c->nspare - 1;
-		for (uint32_t i = best; i > 0 && i + 8 > c->nspare; i--)
-			if (c->spare[i - 1].cap > c->spare[best].cap)
-				best = i - 1;
-		B->e = c->spare[best];
-		c->spare[best] = c->spare[--c->nspare];
-		c->spare_entries -= B->e.cap;
-	}
+	(void)spare_take(c, &B->e);
+	if (c->noffers == 0 || c->now < c->oldest_offer) /* (its offers are made now) */
+		c->oldest_offer = c->now;
 	fw *F = FW(c, f);
 	B->fw_prev = F->batches_tail;
 	if (F->batches_tail)
@@ -179,16 +217,6 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	c->pass_batches[c->npass_batches++] = b;
 	*slot = b;
 	return 0;
-}
-
-/* Arrays kept for the next batches: room for twice as many offers as there
- * are agents (a pass makes about one per agent), so that passes in steady
- * state allocate nothing. Keeping every batch's arrays would keep the peak
- * of a busy pass (a hundred frameworks each offered thousands of agents)
- * for the rest of a run. */
-static bool spare_keeps(const ac_core *c, const entries *e)
-{
-	return c->spare_entries + e->cap <= 2 * (uint64_t)c->agents.live + 1024;
 }
 
 /* A batch whose last offer went: its arrays wait for the next one. */
@@ -205,13 +233,7 @@ static void batch_free(ac_core *c, uint32_t b)
 	else
 		F->batches_tail = B->fw_prev;
 	ac__hmap_del(&c->batch_map, B->serial);
-	if (spare_keeps(c, &B->e) &&
-	    ac__array_grow((void **)&c->spare, &c->cap_spare, c->nspare + 1, sizeof *c->spare) == 0) {
-		c->spare[c->nspare++] = B->e;
-		c->spare_entries += B->e.cap;
-	} else {
-		entries_free(&B->e);
-	}
+	spare_put(c, &B->e);
 	ac__pool_release(&c->batches, b);
 }
 
@@ -265,8 +287,7 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint6
 	uint64_t r = ac__ref(b, i);
 	A->noffers++;
 	F->noffers++;
-	if (c->noffers++ == 0 || c->now < c->oldest_offer)
-		c->oldest_offer = c->now;
+	c->noffers++;
 	if (c->hooks.offer)
 		c->pass_refs[c->npass_refs++] = r;
 	*ref = r;

@@ -25,7 +25,8 @@
 #include "minalloc.h"
 #include "pool.h"
 
-#define NONE UINT32_MAX
+#define NONE              UINT32_MAX
+#define AC__SPARE_CLASSES 24 /* spare batch arrays: rooms 16 << 0 .. 16 << 23 */
 
 typedef unsigned __int128 u128;
 
@@ -231,8 +232,10 @@ struct ac_core {
 	hmap stage1;          /* a pass's stage-1 offers: (fw slot, agent slot) -> entry reference */
 	uint64_t *stage1_keys;
 	uint32_t nstage1, cap_stage1;
-	entries *spare; /* arrays of batches gone, for the next ones */
-	uint32_t nspare, cap_spare;
+	/* arrays of batches gone, for the next ones, by room (class k: 16 << k
+	 * entries; offers.c) */
+	entries *spare[AC__SPARE_CLASSES];
+	uint32_t nspare[AC__SPARE_CLASSES], cap_spare[AC__SPARE_CLASSES];
 	uint64_t spare_entries; /* their room, in entries */
 
 	/* the pass in progress */
@@ -259,13 +262,16 @@ struct ac_core {
 	ac_counters counters;
 };
 
-#define AGENT(c, i)  ((agent *)ac__pool_at(&(c)->agents, (i)))
-#define FW(c, i)     ((fw *)ac__pool_at(&(c)->fws, (i)))
-#define BATCH(c, i)  ((batch *)ac__pool_at(&(c)->batches, (i)))
-#define ALLOC(c, i)  ((alloc *)ac__pool_at(&(c)->allocs, (i)))
-#define FILTER(c, i) ((filter *)ac__pool_at(&(c)->filters, (i)))
-#define XRES(c, i)   ((ac_resources *)ac__pool_at(&(c)->xpool, (i)))
-#define CLIENT(c, i) ((client *)ac__pool_at(&(c)->clients, (i)))
+/* A pool holds records of one type (its size is that type's, core.c): typed
+ * pointer arithmetic, a shift or a constant multiply, not a load of the
+ * size and a multiply on every access. */
+#define AGENT(c, i)  ((agent *)(void *)(c)->agents.base + (i))
+#define FW(c, i)     ((fw *)(void *)(c)->fws.base + (i))
+#define BATCH(c, i)  ((batch *)(void *)(c)->batches.base + (i))
+#define ALLOC(c, i)  ((alloc *)(void *)(c)->allocs.base + (i))
+#define FILTER(c, i) ((filter *)(void *)(c)->filters.base + (i))
+#define XRES(c, i)   ((ac_resources *)(void *)(c)->xpool.base + (i))
+#define CLIENT(c, i) ((client *)(void *)(c)->clients.base + (i))
 #define ROLE(c, i)   (&(c)->roles[(i)])
 
 /* Resolve a handle to a live slot, or 0. */
