@@ -249,10 +249,9 @@ void ac__offers_pass_begin(ac_core *c)
 
 /* ------------------------------------------------------------- entries */
 
-int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
+int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
 {
-	fw *F = FW(c, f);
-	uint32_t b = F->cur_batch;
+	uint32_t b = FW(c, f)->cur_batch;
 	batch *B = BATCH(c, b);
 	if (!ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n == AC__ENTRY_MAX) {
 		if (batch_new(c, f, &b))
@@ -269,28 +268,9 @@ int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint6
 		}
 		return AC_ENOMEM;
 	}
-	uint32_t i = B->n++;
-	agent *A = AGENT(c, a);
-	e->agent[i] = a;
-	e->live[i] = 1;
-	e->seq[i] = c->pass_seq++;
-	e->tag[i] = A->tag;
-	if (unres)
-		e->unres[i] = *unres;
-	else
-		ac_vec_zero(&e->unres[i]);
-	if (e->x) {
-		e->x[i] = 0;
-		e->scalars[i] = e->unres[i];
-	}
-	B->live++;
-	uint64_t r = ac__ref(b, i);
-	A->noffers++;
-	F->noffers++;
-	c->noffers++;
+	*ref = ac__entry_write(c, b, a, unres);
 	if (c->hooks.offer)
-		c->pass_refs[c->npass_refs++] = r;
-	*ref = r;
+		c->pass_refs[c->npass_refs++] = *ref;
 	return 0;
 }
 

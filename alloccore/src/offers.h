@@ -39,11 +39,52 @@ size_t ac__offers_bytes(const ac_core *c);
 
 /* Empties the per-pass lists: a pass begins. */
 void ac__offers_pass_begin(ac_core *c);
+/* Writes the next entry of batch b (room made): an offer on agent a
+ * holding unres (NULL: nothing yet), counted outstanding. Its reference. */
+static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const ac_vec *unres)
+{
+	batch *B = BATCH(c, b);
+	entries *e = &B->e;
+	uint32_t i = B->n++;
+	agent *A = AGENT(c, a);
+	e->agent[i] = a;
+	e->live[i] = 1;
+	e->seq[i] = c->pass_seq++;
+	e->tag[i] = A->tag;
+	if (unres)
+		e->unres[i] = *unres;
+	else
+		ac_vec_zero(&e->unres[i]);
+	if (e->x) {
+		e->x[i] = 0;
+		e->scalars[i] = e->unres[i];
+	}
+	B->live++;
+	A->noffers++;
+	FW(c, B->fw)->noffers++;
+	c->noffers++;
+	return ac__ref(b, i);
+}
+
+/* ac__entry_new when it must make a batch, room, or note the offer for the
+ * per-offer hook. */
+int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref);
+
 /* A new offer of framework f on agent a holding unres (NULL: nothing yet),
  * in f's batch of the pass in progress (made when f has none); its
  * reference into *ref. Only the store changes: charging is book.h's.
- * 0 or AC_ENOMEM (nothing changed). */
-int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref);
+ * 0 or AC_ENOMEM (nothing changed). Inline: most offers append to a batch
+ * with room. */
+static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
+{
+	uint32_t b = FW(c, f)->cur_batch;
+	const batch *B = BATCH(c, b);
+	if (c->hooks.offer || !ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n >= B->e.cap ||
+	    B->n == AC__ENTRY_MAX)
+		return ac__entry_new_slow(c, f, a, unres, ref);
+	*ref = ac__entry_write(c, b, a, unres);
+	return 0;
+}
 /* Makes room for extras in entry r's batch. 0 or AC_ENOMEM. */
 int ac__entry_want_x(ac_core *c, uint64_t r);
 /* Notes entry r as f's on a in stage 1 of the pass in progress (quota
