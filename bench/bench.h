@@ -89,12 +89,20 @@ typedef struct offer_log {
 	bool overflow;
 } offer_log;
 
+/* Batches reported by the bulk hook during a pass (bulk clusters). */
+typedef struct batch_log {
+	ac_batch_id *id;
+	size_t n, cap;
+	bool overflow;
+} batch_log;
+
 typedef struct core_cluster {
 	ac_core *core;
 	ac_agent_id *agents;
 	ac_fw_id *fws;
 	uint32_t nagents, nfws;
 	offer_log log;
+	batch_log batches; /* bulk clusters: no per-offer hook, batches only */
 	ac_time now;
 } core_cluster;
 
@@ -102,7 +110,15 @@ typedef struct core_cluster {
  * (names agent-N, fw-N), agents visited in a seeded shuffle. The offer log
  * holds up to log_cap offers per pass. Returns 0 or -1 (message on stderr). */
 int core_cluster_init(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape, size_t log_cap);
+/* The same cluster on the bulk path: the core reports each pass's offers of
+ * a framework as one batch (ac_core_set_batch_hook) into cc->batches, and no
+ * offer one by one (cc->log stays empty). */
+int core_cluster_init_bulk(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape);
 void core_cluster_fini(core_cluster *cc);
+/* Bulk clusters: declines every offer of the logged batches (one
+ * ac_batch_settle each, refuse as given), then empties the log. Returns the
+ * number of offers declined. */
+size_t core_settle_all(core_cluster *cc, ac_time refuse);
 /* Declines every logged offer (refuse 0: no filter, or the given refuse),
  * then empties the log. Returns the number declined. */
 size_t core_decline_all(core_cluster *cc, ac_time refuse);

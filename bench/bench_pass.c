@@ -11,30 +11,34 @@
 
 #define YEAR_NS (365 * 24 * 3600 * AC_SECOND)
 
-/* pass_*: agents x frameworks, all agents free, every framework wanting. */
-static void pass_core(bench_state *s, const char *shape)
+/* pass_*: agents x frameworks, all agents free, every framework wanting.
+ * bulk (pass_*_bulk): each framework's offers reported as one batch and
+ * declined between passes with one settle each, instead of one hook call
+ * and one decline per offer. */
+static void pass_core(bench_state *s, const char *shape, bool bulk)
 {
 	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
 	core_cluster cc;
-	if (core_cluster_init(&cc, na, nf, shape, (size_t)na + 16)) {
+	if (bulk ? core_cluster_init_bulk(&cc, na, nf, shape)
+	         : core_cluster_init(&cc, na, nf, shape, (size_t)na + 16)) {
 		bench_error(s, "setup failed");
 		return;
 	}
 	/* Warm-up: the pass's scratch arrays reach their size. */
 	cc.now += AC_SECOND;
 	ac_allocate(cc.core, cc.now, NULL);
-	core_decline_all(&cc, 0);
+	bulk ? core_settle_all(&cc, 0) : core_decline_all(&cc, 0);
 	int64_t offers = 0;
 	while (bench_running(s)) {
 		cc.now += AC_SECOND;
 		int n = ac_allocate(cc.core, cc.now, NULL);
 		bench_pause(s);
-		if (n < 0 || cc.log.overflow) {
+		if (n < 0 || cc.log.overflow || cc.batches.overflow) {
 			bench_error(s, "allocation failed");
 			break;
 		}
 		offers += n;
-		core_decline_all(&cc, 0);
+		bulk ? core_settle_all(&cc, 0) : core_decline_all(&cc, 0);
 		bench_resume(s);
 	}
 	bench_items(s, offers);
@@ -45,14 +49,24 @@ static void pass_core(bench_state *s, const char *shape)
 	core_cluster_fini(&cc);
 }
 
+static void pass_core_bulk_mesos_shape(bench_state *s)
+{
+	pass_core(s, SHAPE_MESOS, true);
+}
+
+static void pass_core_bulk_scalars(bench_state *s)
+{
+	pass_core(s, SHAPE_SCALARS, true);
+}
+
 static void pass_core_mesos_shape(bench_state *s)
 {
-	pass_core(s, SHAPE_MESOS);
+	pass_core(s, SHAPE_MESOS, false);
 }
 
 static void pass_core_scalars(bench_state *s)
 {
-	pass_core(s, SHAPE_SCALARS);
+	pass_core(s, SHAPE_SCALARS, false);
 }
 
 static void pass_ref_mesos_shape(bench_state *s)
@@ -150,12 +164,16 @@ void bench_pass_register(void)
 	static const bench_def core = {"pass_core", pass_core_mesos_shape, "agents,fws", BENCH_MS, 0};
 	static const bench_def core_sc = {"pass_core_scalars", pass_core_scalars, "agents,fws", BENCH_MS, 0};
 	static const bench_def ref = {"pass_ref", pass_ref_mesos_shape, "agents,fws", BENCH_MS, 0};
+	static const bench_def bulk = {"pass_core_bulk", pass_core_bulk_mesos_shape, "agents,fws", BENCH_MS, 0};
+	static const bench_def bulk_sc = {"pass_core_bulk_scalars", pass_core_bulk_scalars, "agents,fws", BENCH_MS, 0};
 	static const bench_def dcore = {"mesos_decline_core", mesos_decline_core, "agents,fws,filter", BENCH_MS, 3};
 	static const bench_def dref = {"mesos_decline_ref", mesos_decline_ref, "agents,fws,filter", BENCH_MS, 3};
 	if (bench_smoke) {
 		BENCH_ARGS(&core, 20, 4);
 		BENCH_ARGS(&core_sc, 20, 4);
 		BENCH_ARGS(&ref, 20, 4);
+		BENCH_ARGS(&bulk, 20, 4);
+		BENCH_ARGS(&bulk_sc, 20, 4);
 		BENCH_ARGS(&dcore, 20, 4, 1);
 		BENCH_ARGS(&dref, 20, 4, 1);
 		return;
@@ -166,6 +184,8 @@ void bench_pass_register(void)
 		for (int f = 0; f < 3; f++)
 			BENCH_ARGS(&core, agents[a], fws[f]);
 	BENCH_ARGS(&core_sc, 10000, 1000);
+	BENCH_ARGS(&bulk, 10000, 1000);
+	BENCH_ARGS(&bulk_sc, 10000, 1000);
 	/* The reference costs O(agents^2 x frameworks) per pass: small sizes. */
 	BENCH_ARGS(&ref, 100, 10);
 	BENCH_ARGS(&ref, 100, 100);

@@ -20,36 +20,66 @@ typedef struct task {
 	ac_agent_id agent;
 } task;
 
-static void steady_core(bench_state *s)
+/* One round's answers on the bulk path: each batch settled in one call,
+ * every offer accepted with task t; the tasks into cur. Returns false on a
+ * failure. */
+static bool settle_round(core_cluster *cc, const ac_resources *t, ac_batch_answer *ans, task *cur, size_t *ncur)
+{
+	bool ok = !cc->batches.overflow;
+	*ncur = 0;
+	for (size_t b = 0; b < cc->batches.n && ok; b++) {
+		ac_batch_view v;
+		ok = ac_batch_view_get(cc->core, cc->batches.id[b], &v, NULL) == 0;
+		for (size_t i = 0; i < v.n && ok; i++) {
+			ans[i] = (ac_batch_answer){i, t};
+			cur[(*ncur)++] = (task){v.fw, cc->agents[v.agent_tag[i]]};
+		}
+		ok = ok && ac_batch_settle(cc->core, v.id, ans, v.n, 0, cc->now, NULL) >= 0;
+	}
+	cc->batches.n = 0;
+	return ok;
+}
+
+/* steady_core: offers accepted one by one; steady_core_bulk: each pass's
+ * batches settled in one call each (every offer accepted with one task, the
+ * rest returned, no filter). Tasks recovered one pass later either way. */
+static void steady(bench_state *s, bool bulk)
 {
 	uint32_t na = (uint32_t)bench_arg(s, 0), nf = (uint32_t)bench_arg(s, 1);
 	core_cluster cc;
-	if (core_cluster_init(&cc, na, nf, SHAPE_SCALARS, (size_t)na + 16)) {
+	if (bulk ? core_cluster_init_bulk(&cc, na, nf, SHAPE_SCALARS)
+	         : core_cluster_init(&cc, na, nf, SHAPE_SCALARS, (size_t)na + 16)) {
 		bench_error(s, "setup failed");
 		return;
 	}
 	ac_resources t;
 	core_res(&cc, TASK, &t);
 	task *prev = calloc(na + 16, sizeof *prev), *cur = calloc(na + 16, sizeof *cur);
+	ac_batch_answer *ans = calloc(na + 16, sizeof *ans);
 	size_t nprev = 0;
 	int64_t offers = 0, ns_alloc = 0, ns_accept = 0, ns_recover = 0;
-	bool failed = false;
-	for (int warm = 3; warm >= 0; warm--) {
+	bool failed = !prev || !cur || !ans;
+	for (int warm = 3; warm >= 0 && !failed; warm--) {
 		while (warm || bench_running(s)) {
 			int64_t t0 = bench_now_ns();
 			cc.now += AC_SECOND;
 			int n = ac_allocate(cc.core, cc.now, NULL);
 			int64_t t1 = bench_now_ns();
 			failed |= n < 0 || cc.log.overflow;
-			for (size_t i = 0; i < cc.log.n; i++) {
-				failed |= ac_offers_accept(cc.core, &cc.log.id[i], 1, &t, 0, cc.now, NULL) != 0;
-				cur[i] = (task){cc.log.fw[i], cc.log.agent[i]};
+			size_t ncur = cc.log.n;
+			if (bulk) {
+				failed |= !settle_round(&cc, &t, ans, cur, &ncur);
+			} else {
+				for (size_t i = 0; i < cc.log.n; i++) {
+					failed |= ac_offers_accept(cc.core, &cc.log.id[i], 1, &t, 0, cc.now, NULL) != 0;
+					cur[i] = (task){cc.log.fw[i], cc.log.agent[i]};
+				}
 			}
 			int64_t t2 = bench_now_ns();
 			for (size_t i = 0; i < nprev; i++)
 				failed |= ac_recover(cc.core, prev[i].fw, prev[i].agent, &t, NULL) != 0;
 			int64_t t3 = bench_now_ns();
-			nprev = cc.log.n;
+			nprev = ncur;
 			task *x = prev;
 			prev = cur;
 			cur = x;
@@ -74,7 +104,18 @@ static void steady_core(bench_state *s)
 	bench_counter(s, "recover_ns_per_offer", (double)ns_recover / per, BENCH_PLAIN);
 	free(prev);
 	free(cur);
+	free(ans);
 	core_cluster_fini(&cc);
+}
+
+static void steady_core(bench_state *s)
+{
+	steady(s, false);
+}
+
+static void steady_core_bulk(bench_state *s)
+{
+	steady(s, true);
 }
 
 static void steady_ref(bench_state *s)
@@ -297,6 +338,7 @@ void bench_steady_register(void)
 {
 	static const bench_def sc = {"steady_core", steady_core, "agents,fws", BENCH_MS, 0};
 	static const bench_def sr = {"steady_ref", steady_ref, "agents,fws", BENCH_MS, 0};
+	static const bench_def sb = {"steady_core_bulk", steady_core_bulk, "agents,fws", BENCH_MS, 0};
 	static const bench_def fc = {"filtered_core", filtered_core, "agents,fws", BENCH_MS, 0};
 	static const bench_def fr = {"filtered_ref", filtered_ref, "agents,fws", BENCH_MS, 0};
 	static const bench_def ec = {"event_core", event_core, "agents,fws", BENCH_NS, 0};
@@ -304,6 +346,7 @@ void bench_steady_register(void)
 	if (bench_smoke) {
 		BENCH_ARGS(&sc, 20, 4);
 		BENCH_ARGS(&sr, 20, 4);
+		BENCH_ARGS(&sb, 20, 4);
 		BENCH_ARGS(&fc, 20, 10);
 		BENCH_ARGS(&fr, 20, 10);
 		BENCH_ARGS(&ec, 20, 10);
@@ -314,6 +357,8 @@ void bench_steady_register(void)
 	BENCH_ARGS(&sc, 10000, 100);
 	BENCH_ARGS(&sc, 10000, 1000);
 	BENCH_ARGS(&sc, 1000, 100);
+	BENCH_ARGS(&sb, 1000, 100);
+	BENCH_ARGS(&sb, 10000, 1000);
 	BENCH_ARGS(&sr, 1000, 100);
 	BENCH_ARGS(&fc, 10000, 100);
 	BENCH_ARGS(&fc, 1000, 1000);

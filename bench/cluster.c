@@ -1,8 +1,9 @@
 /*
  * cluster.c — builds the benchmark scenarios: the same agents and frameworks
  * on alloccore and on the reference allocator, an offer log filled by the
- * core's offer hook (preallocated, so logging never allocates in a timed
- * region), and Mesos's DeclineOffers starting state (agents partly used).
+ * core's offer hook or a batch log by its bulk hook (preallocated, so
+ * logging never allocates in a timed region), and Mesos's DeclineOffers
+ * starting state (agents partly used).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
@@ -52,17 +53,32 @@ void core_res(core_cluster *cc, const char *text, ac_resources *out)
 	}
 }
 
-int core_cluster_init(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape, size_t log_cap)
+static void on_batch(void *ud, const ac_batch_view *v)
+{
+	batch_log *log = ud;
+	if (log->n == log->cap) {
+		log->overflow = true;
+		return;
+	}
+	log->id[log->n++] = v->id;
+}
+
+static int cluster_init(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape, size_t log_cap, bool bulk)
 {
 	memset(cc, 0, sizeof *cc);
 	ac_config cfg;
 	ac_config_default(&cfg);
 	cfg.seed = 42;
-	ac_hooks hooks = {on_offer, NULL, &cc->log};
+	ac_hooks hooks = {bulk ? NULL : on_offer, NULL, &cc->log};
 	ac_err err;
 	if (ac_core_create(&cfg, &hooks, &cc->core, &err)) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;
+	}
+	if (bulk) {
+		ac_core_set_batch_hook(cc->core, on_batch, &cc->batches);
+		cc->batches.cap = (size_t)nfws + 16;
+		cc->batches.id = xcalloc(cc->batches.cap, sizeof *cc->batches.id);
 	}
 	cc->log.cap = log_cap;
 	cc->log.id = xcalloc(log_cap, sizeof *cc->log.id);
@@ -75,7 +91,9 @@ int core_cluster_init(core_cluster *cc, uint32_t nagents, uint32_t nfws, const c
 	char name[32];
 	for (uint32_t i = 0; i < nagents; i++) {
 		snprintf(name, sizeof name, "agent-%u", i);
-		if (ac_agent_add(cc->core, name, &total, &cc->agents[i], &err))
+		/* tagged with their index, for the batch views */
+		if (ac_agent_add(cc->core, name, &total, &cc->agents[i], &err) ||
+		    ac_agent_set_tag(cc->core, cc->agents[i], i, &err))
 			goto fail;
 	}
 	for (uint32_t i = 0; i < nfws; i++) {
@@ -92,9 +110,33 @@ fail:
 	return -1;
 }
 
+int core_cluster_init(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape, size_t log_cap)
+{
+	return cluster_init(cc, nagents, nfws, shape, log_cap, false);
+}
+
+int core_cluster_init_bulk(core_cluster *cc, uint32_t nagents, uint32_t nfws, const char *shape)
+{
+	return cluster_init(cc, nagents, nfws, shape, 0, true);
+}
+
+size_t core_settle_all(core_cluster *cc, ac_time refuse)
+{
+	int total = 0;
+	for (size_t i = 0; i < cc->batches.n; i++) {
+		int n = ac_batch_settle(cc->core, cc->batches.id[i], NULL, 0, refuse, cc->now, NULL);
+		if (n < 0)
+			abort();
+		total += n;
+	}
+	cc->batches.n = 0;
+	return (size_t)total;
+}
+
 void core_cluster_fini(core_cluster *cc)
 {
 	ac_core_destroy(cc->core);
+	free(cc->batches.id);
 	free(cc->log.id);
 	free(cc->log.fw);
 	free(cc->log.agent);

@@ -12,6 +12,7 @@
 #include "book.h"
 #include "err.h"
 #include "names.h"
+#include "offers.h"
 #include "policy.h"
 #include "quota.h"
 #include "state.h"
@@ -72,7 +73,6 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	agent *ag = AGENT(c, s);
 	ag->name = ac__str_dup(name);
-	ag->offers_head = ag->offers_tail = 0;
 	if (!ag->name || ac__bag_set(c, &ag->total, total) || ac__bag_set(c, &AGENT(c, s)->free, total) ||
 	    ac__names_add(c, &c->agent_names, agent_next_of, name, s) ||
 	    ac__u32_push(&c->agent_seq, &c->nagent_seq, &c->cap_agent_seq, s)) {
@@ -239,9 +239,14 @@ int ac_agent_set_tag(ac_core *c, ac_agent_id id, uint64_t tag, ac_err *err)
 	int rc = agent_resolve(c, id, &s, err);
 	if (rc)
 		return rc;
+	uint64_t *refs;
+	uint32_t n;
+	if (ac__offers_of_agent(c, s, NONE, &refs, &n))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
 	AGENT(c, s)->tag = tag;
-	for (uint32_t o = AGENT(c, s)->offers_head; o; o = OFFER(c, o)->ag_next)
-		OFFER(c, o)->agent_tag = tag; /* offers keep a copy */
+	for (uint32_t i = 0; i < n; i++)
+		ac__ref_b(c, refs[i])->e.tag[ac__ref_index(refs[i])] = tag; /* offers keep a copy */
+	free(refs);
 	return 0;
 }
 

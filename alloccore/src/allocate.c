@@ -3,7 +3,7 @@
  * each one's free resources to the most under-served eligible frameworks,
  * quota guarantees first (stage 1), fair sharing second (stage 2). The rules
  * are in alloccore/README.md, "One allocation pass"; the data structures it
- * walks are in order.c, filters.c and book.c; its random draws are rng.h's.
+ * walks are in order.c, filters.c, offers.c and book.c; its random draws are rng.h's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +12,14 @@
 #include "book.h"
 #include "err.h"
 #include "filters.h"
+#include "offers.h"
 #include "order.h"
 #include "policy.h"
 #include "quota.h"
 #include "rng.h"
 #include "roles.h"
 #include "state.h"
+#include "vec.h"
 
 /* Fisher-Yates; j = floor(r * (i + 1) / 2^64) (Lemire's multiply, whose bias
  * of at most n/2^64 is far below anything a run could observe). */
@@ -148,26 +150,101 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 
 /* Gives the candidate to framework f: into its offer on this agent from
  * this pass, or a new one. 0 or AC_ENOMEM. */
-static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd)
+static bool alone(const ac_core *c, uint32_t cl)
 {
-	uint32_t o = AGENT(c, a)->offers_tail;
-	while (o && OFFER(c, o)->pass == c->pass && OFFER(c, o)->fw != f)
-		o = OFFER(c, o)->ag_prev;
-	if (!o || OFFER(c, o)->pass != c->pass) {
-		if (ac__array_grow((void **)&c->pass_offers, &c->cap_pass_offers, c->npass_offers + 1,
-		                   sizeof *c->pass_offers))
-			return AC_ENOMEM;
-		if (ac__offer_new(c, f, a, c->now, &o))
-			return AC_ENOMEM;
-		c->pass_offers[c->npass_offers++] = o;
-		/* One allocation for the tie-break, up the whole path. */
-		const fw *F = FW(c, f);
-		CLIENT(c, F->client)->count++;
-		CLIENT(c, ROLE(c, F->role)->self_client)->count++;
-		for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
-			CLIENT(c, c->roles[x].sub_client)->count++;
+	uint32_t o = CLIENT(c, cl)->order;
+	return o != NONE && c->orders[o].n == 1;
+}
+
+/* Can framework f's offers of this pass be charged to it at the end of the
+ * pass? Only when nothing reads its share, its role's or their counts
+ * meanwhile: no quota (candidates read the roles' consumption), no per-turn
+ * resort (random), and each of its sort clients alone in its order (no
+ * comparison; orders do not change during a pass). */
+static bool lazy_ok(const ac_core *c, uint32_t f)
+{
+	const fw *F = FW(c, f);
+	if (c->nlimits || c->nguarantees || c->policy->per_agent_shuffle || c->keys_dirty || !alone(c, F->client) ||
+	    !alone(c, ROLE(c, F->role)->self_client))
+		return false;
+	for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
+		if (!alone(c, c->roles[x].sub_client))
+			return false;
+	return true;
+}
+
+/* n allocations of role r, for the tie-break: its leaf and subtrees. */
+static void role_count_up(ac_core *c, uint32_t r, uint64_t n)
+{
+	CLIENT(c, ROLE(c, r)->self_client)->count += n;
+	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent)
+		CLIENT(c, c->roles[x].sub_client)->count += n;
+}
+
+/* n allocations of framework f, up the whole path (its role's part
+ * deferred in a pass that defers it: state.h). */
+static void count_up(ac_core *c, uint32_t f, uint64_t n)
+{
+	const fw *F = FW(c, f);
+	CLIENT(c, F->client)->count += n;
+	if (F->role == c->defer_role)
+		c->defer_count += n;
+	else
+		role_count_up(c, F->role, n);
+}
+
+/* Starts deferring role r's part of the charges (NONE: none), or, with
+ * NONE after a deferring pass, applies what was deferred. */
+static void defer_role(ac_core *c, uint32_t r)
+{
+	uint32_t was = c->defer_role;
+	c->defer_role = r;
+	if (was == NONE || r != NONE)
+		return;
+	ac__role_held_change(c, was, &c->defer_scalars, &c->defer_unres, +1);
+	role_count_up(c, was, c->defer_count);
+	ac_vec_zero(&c->defer_scalars);
+	ac_vec_zero(&c->defer_unres);
+	c->defer_count = 0;
+}
+
+/* Charges the lazy batches of the pass (see lazy_ok) for what they took. */
+static void charge_lazy(ac_core *c)
+{
+	for (uint32_t k = 0; k < c->npass_batches; k++) {
+		batch *B = BATCH(c, c->pass_batches[k]);
+		if (!B->lazy)
+			continue;
+		B->lazy = false;
+		uint32_t f = B->fw;
+		ac_vec sum = B->sum;
+		ac_vec_add(&FW(c, f)->offered, &sum);
+		ac__held_change(c, f, &sum, &sum, +1);
+		count_up(c, f, B->n);
 	}
-	ac__offer_grow(c, o, &cd->unres, cd->x, cd->x_whole);
+}
+
+static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
+{
+	/* Only stage 1 can have given f this agent already in this pass. */
+	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
+	bool fresh = !r && !cd->x;
+	if (!r) {
+		/* scalars only: the new entry holds them from the start */
+		if (ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, &r) ||
+		    (stage == 1 && ac__entry_note_stage1(c, f, a, r)))
+			return AC_ENOMEM;
+		c->npass_offers++;
+		batch *B = ac__ref_b(c, r);
+		if (B->n == 1) /* a new batch */
+			B->lazy = lazy_ok(c, f);
+		if (!B->lazy)
+			count_up(c, f, 1);
+	}
+	if (fresh)
+		ac__entry_charge(c, r, f, a, &cd->unres);
+	else
+		ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
 	return 0;
 }
 
@@ -191,7 +268,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 			continue;
 		}
 		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
-		if ((*rc = give(c, f, a, &cd)))
+		if ((*rc = give(c, f, a, &cd, stage)))
 			return true;
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
@@ -218,6 +295,86 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
 	return false;
 }
 
+/* The role a stage-2 walk reaches through lone clients only (each order on
+ * the way holds one), or NONE. Orders keep their members during a pass, so
+ * it holds for the whole pass. */
+static uint32_t direct_role(const ac_core *c)
+{
+	if (!takes_all(c, 2) || c->policy->per_agent_shuffle)
+		return NONE;
+	uint32_t o = c->root_order;
+	for (int depth = 0; depth < 64; depth++) {
+		const order *ord = &c->orders[o];
+		if (ord->n != 1)
+			return NONE;
+		const client *cl = CLIENT(c, ac__ord_get(ord, 0));
+		if (cl->kind != CL_SUB)
+			return cl->owner;
+		o = ROLE(c, cl->owner)->kids_order;
+	}
+	return NONE;
+}
+
+/* Agent a's stage-2 turn when the walk leads straight to role r (see
+ * direct_role): what turn(), walk(), role_turn() and candidate() come to
+ * then, written out. The first framework of r the minimum allows and no
+ * filter stops takes the agent's free scalars and, when they are all for r
+ * (ports, reservations for r or its ancestors), its extras block whole.
+ * Returns false when some extras are reserved for other roles (the
+ * general turn runs). */
+static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
+{
+	const agent *ag = AGENT(c, a);
+	if (ag->inactive)
+		return true;
+	cand cd;
+	cd.x = NULL;
+	cd.x_whole = false;
+	cd.ports = 0;
+	cd.unres = ag->free.unres;
+	bool any = ac__vec_clamp0_any(&cd.unres);
+	if (ag->free.x) {
+		const ac_resources *fx = XRES(c, ag->free.x);
+		for (uint32_t g = 1; g < fx->ngroups; g++)
+			if (!ac__role_is_ancestor_or_self(c, fx->group[g].role, r))
+				return false;
+		if (!ac_resources_empty(fx)) {
+			cd.x = fx;
+			cd.x_whole = true;
+		}
+	}
+	if (!any && !cd.x)
+		return true;
+	if (c->ntouched || c->keys_dirty)
+		ac__order_flush_touched(c);
+	/* every framework of r sees the same candidate */
+	if (cd.x) {
+		cd.scalars = cd.unres;
+		for (uint32_t g = 1; g < cd.x->ngroups; g++)
+			ac_vec_add(&cd.scalars, &cd.x->group[g].amount);
+		cd.ports = ac_resources_port_count(cd.x);
+		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+			return true;
+	} else if (!ac__minalloc_sets_ok(&c->minalloc, &cd.unres)) { /* (non-empty) */
+		return true;
+	}
+	const order *fo = &c->orders[ROLE(c, r)->fws_order];
+	for (uint32_t i = 0; i < fo->n; i++) {
+		client *cl = CLIENT(c, ac__ord_get(fo, i));
+		uint32_t f = cl->owner;
+		if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
+			c->counters.filtered_skips++;
+			continue;
+		}
+		cl->pos_hint = i;
+		*rc = give(c, f, a, &cd, 2);
+		break;
+	}
+	if (c->ntouched || c->keys_dirty)
+		ac__order_flush_touched(c);
+	return true;
+}
+
 /* Agent a's turn in a stage; a failure leaves its code in *rc. */
 static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 {
@@ -237,7 +394,9 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 		ac__order_flush_touched(c);
 }
 
-enum { PREFETCH_AHEAD = 4 };
+/* Turns on agents with nothing free are short: ask far enough ahead (agent
+ * records twice this far, their extras blocks this far). */
+enum { PREFETCH_AHEAD = 8 };
 
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
@@ -245,6 +404,7 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	c->pass++;
 	c->counters.passes++;
 	c->npass_offers = 0;
+	ac__offers_pass_begin(c);
 	bool shuffled = c->cfg.agent_order == AC_ORDER_SHUFFLE;
 	if (c->nguarantees) {
 		if (shuffled)
@@ -254,28 +414,44 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	}
 	if (shuffled)
 		shuffle(c, agents, n);
+	uint32_t direct = direct_role(c);
+	/* the role's clients are alone in their orders: nothing reads their
+	 * holdings during the pass (direct_role) */
+	defer_role(c, direct);
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		/* agents come in shuffled order: ask for the one a few turns
 		 * ahead now, so that its record is in cache when its turn comes */
-		if (i + PREFETCH_AHEAD < n) {
-			const char *next = (const char *)AGENT(c, agents[i + PREFETCH_AHEAD]);
-			__builtin_prefetch(next);
+		if (i + 2 * PREFETCH_AHEAD < n) {
+			const char *next = (const char *)AGENT(c, agents[i + 2 * PREFETCH_AHEAD]);
+			__builtin_prefetch(next); /* the first 128 bytes (state.h) */
 			__builtin_prefetch(next + 64);
+			__builtin_prefetch(next + 127);
 		}
-		turn(c, agents[i], 2, &rc);
+		if (i + PREFETCH_AHEAD < n) {
+			/* its record has come by now: then its extras block (ports
+			 * and reservations), whose head the turn reads */
+			uint32_t x = AGENT(c, agents[i + PREFETCH_AHEAD])->free.x;
+			if (x) {
+				const char *xb = (const char *)XRES(c, x);
+				__builtin_prefetch(xb);
+				__builtin_prefetch(xb + 64);
+				__builtin_prefetch(xb + 128);
+			}
+		}
+		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
+			turn(c, agents[i], 2, &rc);
 	}
-	for (uint32_t i = 0; i < c->npass_offers; i++) {
-		if (!c->hooks.offer)
-			break;
-		/* the pass's offers have left the cache by now: ask ahead for
-		 * the records, then for their agents' generation counters */
-		if (i + 8 < c->npass_offers)
-			__builtin_prefetch(OFFER(c, c->pass_offers[i + 8]));
-		if (i + 4 < c->npass_offers)
-			__builtin_prefetch(&c->agents.gens[OFFER(c, c->pass_offers[i + 4])->agent]);
+	defer_role(c, NONE);
+	charge_lazy(c);
+	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {
 		ac_offer_view v;
-		ac__offer_view(c, c->pass_offers[i], &v);
+		ac__offer_view(c, c->pass_refs[i], &v);
 		c->hooks.offer(c->hooks.ud, &v);
+	}
+	for (uint32_t i = 0; c->batch_hook && i < c->npass_batches; i++) {
+		ac_batch_view v;
+		ac__batch_view(c, c->pass_batches[i], &v);
+		c->batch_hook(c->batch_ud, &v);
 	}
 	c->counters.offers_made += c->npass_offers;
 	if (rc)

@@ -14,19 +14,21 @@
 #include "bag.h"
 #include "err.h"
 #include "filters.h"
+#include "offers.h"
 #include "order.h"
 #include "quota.h"
+#include "vec.h"
 
 /* ----------------------------------------------------------- accounting */
 
 static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 {
-	/* two plain loops: a multiply by sign keeps the compiler from using
-	 * vector adds (64-bit multiplies have no SSE2 instruction) */
+	/* two straight-line forms: a multiply by sign keeps the compiler from
+	 * using vector adds (64-bit multiplies have no SSE2 instruction) */
 	if (sign > 0)
-		ac_vec_add(a, b);
+		ac__vec_add(a, b);
 	else
-		ac_vec_sub(a, b);
+		ac__vec_sub(a, b);
 }
 
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
@@ -35,6 +37,17 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
 	uint32_t r = F->role;
 	vec_add_signed(&CLIENT(c, F->client)->held, scalars, sign);
 	ac__client_changed(c, F->client);
+	if (r == c->defer_role) {
+		/* in a pass that defers its role's part (state.h) */
+		vec_add_signed(&c->defer_scalars, scalars, sign);
+		vec_add_signed(&c->defer_unres, unres, sign);
+		return;
+	}
+	ac__role_held_change(c, r, scalars, unres, sign);
+}
+
+void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
 	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->held, scalars, sign);
 	ac__client_changed(c, ROLE(c, r)->self_client);
 	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
@@ -54,20 +67,25 @@ static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int 
 		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
 }
 
-static void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+/* agent_free_change with guarantees: the clamped sum follows. */
+static void agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
 {
 	ac_vec *free = &AGENT(c, a)->free.unres;
-	if (c->nguarantees) {
-		ac_vec before = *free;
-		ac_vec_clamp0(&before);
-		ac_vec_sub(&c->free_unres_clamped, &before);
-		vec_add_signed(free, delta, sign);
-		ac_vec after = *free;
-		ac_vec_clamp0(&after);
-		ac_vec_add(&c->free_unres_clamped, &after);
-	} else {
-		vec_add_signed(free, delta, sign);
-	}
+	ac_vec before = *free;
+	ac_vec_clamp0(&before);
+	ac_vec_sub(&c->free_unres_clamped, &before);
+	vec_add_signed(free, delta, sign);
+	ac_vec after = *free;
+	ac_vec_clamp0(&after);
+	ac_vec_add(&c->free_unres_clamped, &after);
+}
+
+static inline void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+{
+	if (c->nguarantees)
+		agent_free_clamped(c, a, delta, sign);
+	else
+		vec_add_signed(&AGENT(c, a)->free.unres, delta, sign);
 }
 
 /* New extras for a bag: its current extras plus (sign +1) or minus (-1) x.
@@ -112,181 +130,144 @@ static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const 
 
 /* ---------------------------------------------------------------- offers */
 
-#define LINK(c, head, tail, o, PREV, NEXT)                                                                             \
-	do {                                                                                                           \
-		OFFER(c, o)->PREV = (tail);                                                                            \
-		OFFER(c, o)->NEXT = 0;                                                                                 \
-		if (tail)                                                                                              \
-			OFFER(c, tail)->NEXT = (o);                                                                    \
-		else                                                                                                   \
-			(head) = (o);                                                                                  \
-		(tail) = (o);                                                                                          \
-	} while (0)
-
-#define UNLINK(c, head, tail, o, PREV, NEXT)                                                                           \
-	do {                                                                                                           \
-		uint32_t p_ = OFFER(c, o)->PREV, n_ = OFFER(c, o)->NEXT;                                               \
-		if (p_)                                                                                                \
-			OFFER(c, p_)->NEXT = n_;                                                                       \
-		else                                                                                                   \
-			(head) = n_;                                                                                   \
-		if (n_)                                                                                                \
-			OFFER(c, n_)->PREV = p_;                                                                       \
-		else                                                                                                   \
-			(tail) = p_;                                                                                   \
-	} while (0)
-
-int ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now, uint32_t *slot)
+/* An entry's resources as a bag (a copy: the arrays may move). */
+static bag entry_bag(const ac_core *c, uint64_t r)
 {
-	uint32_t o;
-	if (ac__pool_alloc(&c->offers, &o))
-		return AC_ENOMEM;
-	offer *O = OFFER(c, o);
-	O->fw = f;
-	O->agent = a;
-	O->created = now;
-	O->pass = c->pass;
-	O->serial = ++c->offer_serial;
-	O->agent_tag = AGENT(c, a)->tag; /* read now, while the agent is in cache */
-	LINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
-	AGENT(c, a)->noffers++;
-	FW(c, f)->noffers++;
-	if (c->offers.live == 1 || now < c->oldest_offer)
-		c->oldest_offer = now;
-	*slot = o;
-	return 0;
+	const entries *e = &ac__ref_b(c, r)->e;
+	uint32_t i = ac__ref_index(r);
+	return (bag){e->unres[i], e->x ? e->x[i] : 0};
 }
 
-/* Unlinks an offer and frees its slot; the caller settled its resources. */
-static void offer_unlink(ac_core *c, uint32_t o)
+static uint32_t entry_agent(const ac_core *c, uint64_t r)
 {
-	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
-	UNLINK(c, AGENT(c, a)->offers_head, AGENT(c, a)->offers_tail, o, ag_prev, ag_next);
-	AGENT(c, a)->noffers--;
-	FW(c, f)->noffers--;
-	ac__bag_clear(c, &OFFER(c, o)->res);
-	ac__pool_release(&c->offers, o);
+	return ac__ref_b(c, r)->e.agent[ac__ref_index(r)];
 }
 
-typedef struct serial_slot {
-	uint64_t serial;
-	uint32_t slot;
-} serial_slot;
-
-static int by_serial(const void *x, const void *y)
+static uint32_t entry_fw(const ac_core *c, uint64_t r)
 {
-	const serial_slot *a = x, *b = y;
-	return a->serial < b->serial ? -1 : a->serial > b->serial;
+	return ac__ref_b(c, r)->fw;
 }
 
-/* The live offers for which keep(offer, arg) holds, oldest first: *n of
- * them in *out, a malloc'd array the caller frees (NULL when none). 0, or
- * AC_ENOMEM with *out NULL and *n 0. */
-static int offers_select(const ac_core *c, bool (*keep)(const offer *o, const void *arg), const void *arg,
-                         serial_slot **out, uint32_t *n)
+void ac__offer_view(ac_core *c, uint64_t r, ac_offer_view *v)
 {
-	serial_slot *v = NULL;
-	uint32_t cap = 0;
-	*n = 0;
-	for (uint32_t s = 1; s < c->offers.n; s++) {
-		if (!ac__pool_live(&c->offers, s) || !keep(OFFER(c, s), arg))
-			continue;
-		if (ac__array_grow((void **)&v, &cap, *n + 1, sizeof *v)) {
-			free(v);
-			*out = NULL;
-			*n = 0;
-			return AC_ENOMEM;
-		}
-		v[(*n)++] = (serial_slot){OFFER(c, s)->serial, s};
-	}
-	if (*n > 1)
-		qsort(v, *n, sizeof *v, by_serial);
-	*out = v;
-	return 0;
-}
-
-static bool of_fw(const offer *o, const void *arg)
-{
-	return o->fw == *(const uint32_t *)arg;
-}
-
-void ac__offer_view(ac_core *c, uint32_t o, ac_offer_view *v)
-{
-	const offer *O = OFFER(c, o);
-	v->id = ac__handle_make(c->offers.gens[o], o);
-	v->fw = ac__handle_make(c->fws.gens[O->fw], O->fw);
-	v->agent = ac__handle_make(c->agents.gens[O->agent], O->agent);
-	v->fw_tag = FW(c, O->fw)->tag;
-	v->agent_tag = O->agent_tag;
-	ac__bag_to_res(c, &O->res, &c->view_buf);
+	const batch *B = ac__ref_b(c, r);
+	uint32_t i = ac__ref_index(r), a = B->e.agent[i];
+	bag b = entry_bag(c, r);
+	v->id = ac__offer_id(c, r);
+	v->fw = ac__handle_make(c->fws.gens[B->fw], B->fw);
+	v->agent = ac__handle_make(c->agents.gens[a], a);
+	v->fw_tag = FW(c, B->fw)->tag;
+	v->agent_tag = B->e.tag[i];
+	ac__bag_to_res(c, &b, &c->view_buf);
 	v->resources = &c->view_buf;
-	ac__bag_scalars(c, &O->res, &v->scalars);
+	ac__bag_scalars(c, &b, &v->scalars);
 }
 
-static void offer_drop(ac_core *c, uint32_t o, int why)
+/* Takes an offer back: its resources are free again, with no filter. */
+static void offer_drop(ac_core *c, uint64_t r, int why)
 {
 	if (why >= 0 && c->hooks.rescind) {
 		ac_offer_view v;
-		ac__offer_view(c, o, &v);
+		ac__offer_view(c, r, &v);
 		c->hooks.rescind(c->hooks.ud, &v, (ac_rescind_reason)why);
 	}
-	offer *O = OFFER(c, o);
-	uint32_t f = O->fw, a = O->agent;
-	ac_vec scalars, unres = O->res.unres;
-	ac__bag_scalars(c, &O->res, &scalars);
-	const ac_resources *x = ac__bag_x(c, &O->res);
+	uint32_t f = entry_fw(c, r), a = entry_agent(c, r);
+	bag b = entry_bag(c, r);
+	ac_vec scalars, unres = b.unres;
+	ac__bag_scalars(c, &b, &scalars);
+	const ac_resources *x = ac__bag_x(c, &b);
 	if (x && !AGENT(c, a)->free.x) {
 		/* The agent has no free extras: the offer's block becomes them. */
-		AGENT(c, a)->free.x = O->res.x;
-		O->res.x = 0;
+		AGENT(c, a)->free.x = b.x;
 		agent_free_change(c, a, &unres, +1);
 	} else {
 		agent_free_apply(c, a, &unres, x, +1);
+		if (b.x)
+			ac__pool_release(&c->xpool, b.x);
 	}
 	ac_vec_sub(&FW(c, f)->offered, &scalars);
 	ac__held_change(c, f, &scalars, &unres, -1);
-	offer_unlink(c, o);
+	ac__entry_remove(c, r);
 	if (why >= 0)
 		c->counters.offers_rescinded++;
 }
 
 void ac__offers_drop_of_agent(ac_core *c, uint32_t a, int why)
 {
-	while (AGENT(c, a)->offers_head)
-		offer_drop(c, AGENT(c, a)->offers_head, why);
+	uint64_t *refs;
+	uint32_t n;
+	if (ac__offers_of_agent(c, a, NONE, &refs, &n) == 0) {
+		for (uint32_t i = 0; i < n; i++)
+			offer_drop(c, refs[i], why);
+		free(refs);
+	}
+	/* Out of memory for the list (none dropped): in batch order instead. */
+	for (uint32_t b = 1; AGENT(c, a)->noffers && b < c->batches.n; b++)
+		for (uint32_t i = 0; ac__pool_live(&c->batches, b) && i < BATCH(c, b)->n; i++)
+			if (BATCH(c, b)->e.live[i] && BATCH(c, b)->e.agent[i] == a)
+				offer_drop(c, ac__ref(b, i), why);
 }
 
 void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 {
-	if (!FW(c, f)->noffers)
+	/* oldest first: batches in the order made, each in the order made;
+	 * the batch goes with its last offer, so note its successor first */
+	for (uint32_t b = FW(c, f)->batches_head, next; b; b = next) {
+		next = BATCH(c, b)->fw_next;
+		uint32_t n = BATCH(c, b)->n, live = BATCH(c, b)->live;
+		for (uint32_t i = 0; i < n && live; i++)
+			if (BATCH(c, b)->e.live[i]) {
+				live--;
+				offer_drop(c, ac__ref(b, i), why);
+			}
+	}
+}
+
+void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
+{
+	agent_free_change(c, a, unres, -1);
+	if (ac__ref_b(c, r)->lazy) {
+		ac__vec_add(&ac__ref_b(c, r)->sum, unres);
 		return;
-	serial_slot *v;
-	uint32_t n;
-	(void)offers_select(c, of_fw, &f, &v, &n);
-	for (uint32_t i = 0; i < n; i++)
-		offer_drop(c, v[i].slot, why);
-	free(v);
-	/* Out of memory for the list (n is 0): drop them in slot order instead. */
-	for (uint32_t s = 1; FW(c, f)->noffers && s < c->offers.n; s++)
-		if (ac__pool_live(&c->offers, s) && OFFER(c, s)->fw == f)
-			offer_drop(c, s, why);
+	}
+	ac__vec_add(&FW(c, f)->offered, unres);
+	ac__held_change(c, f, unres, unres, +1);
 }
 
 /* Adds resources to an offer of this pass, taking them from the agent's
  * free set and charging the framework. */
-void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x, bool whole)
+void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole)
 {
-	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
+	uint32_t f = entry_fw(c, r), a = entry_agent(c, r), i = ac__ref_index(r);
+	entries *e = &ac__ref_b(c, r)->e;
+	if (!x) {
+		/* scalars only (the common case): vector arithmetic */
+		ac__vec_add(&e->unres[i], unres);
+		if (e->scalars)
+			ac__vec_add(&e->scalars[i], unres);
+		ac__entry_charge(c, r, f, a, unres);
+		return;
+	}
 	ac_vec scalars = *unres;
-	ac_vec_add(&OFFER(c, o)->res.unres, unres);
-	if (x && ac__res_has_extras(x)) {
+	ac_vec_add(&e->unres[i], unres);
+	bool has_x = x && ac__res_has_extras(x);
+	if (has_x) {
 		for (uint32_t g = 1; g < x->ngroups; g++)
 			ac_vec_add(&scalars, &x->group[g].amount);
+		if (ac__entry_want_x(c, r)) {
+			/* No room to note extras: the offer keeps the scalars
+			 * only; the extras stay free on the agent. */
+			c->counters.ports_unstored += ac_resources_port_count(x);
+			scalars = *unres;
+			has_x = false;
+			x = NULL;
+		}
 	}
-	if (x && ac__res_has_extras(x) && whole && !OFFER(c, o)->res.x) {
+	uint32_t *ex = has_x ? &ac__ref_b(c, r)->e.x[i] : NULL;
+	if (has_x && whole && !*ex) {
 		/* All of the agent's free ports and reservations go to this
 		 * offer: move the block instead of copying 800 bytes twice. */
-		OFFER(c, o)->res.x = AGENT(c, a)->free.x;
+		*ex = AGENT(c, a)->free.x;
 		AGENT(c, a)->free.x = 0;
 		agent_free_change(c, a, unres, -1);
 	} else {
@@ -297,13 +278,19 @@ void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resour
 			copy = *x;
 			x = &copy;
 		}
-		if (x && ac__res_has_extras(x)) {
+		if (has_x) {
 			ac_resources nx;
+			bag eb = {{{0}}, *ex};
 			/* Both come whole out of the agent's free set, which fits. */
-			if (extras_apply(c, &OFFER(c, o)->res, x, +1, &nx) == 0)
-				extras_set(c, &OFFER(c, o)->res, &nx);
+			if (extras_apply(c, &eb, x, +1, &nx) == 0 && extras_set(c, &eb, &nx) == 0)
+				ac__ref_b(c, r)->e.x[i] = eb.x;
 		}
 		agent_free_apply(c, a, unres, x, -1);
+	}
+	e = &ac__ref_b(c, r)->e;
+	if (e->scalars) { /* kept current (the view shows them): the block is in cache now */
+		bag eb = {e->unres[i], e->x[i]};
+		ac__bag_scalars(c, &eb, &e->scalars[i]);
 	}
 	ac_vec_add(&FW(c, f)->offered, &scalars);
 	ac__held_change(c, f, &scalars, unres, +1);
@@ -318,10 +305,9 @@ ac_time ac_refuse_from_seconds(double s)
 	return (ac_time)llround(s * 1e9);
 }
 
-static bool expired(const offer *o, const void *arg)
+static bool expired(const ac_core *c, const batch *b)
 {
-	const ac_core *c = arg;
-	return c->now - o->created >= c->cfg.offer_timeout;
+	return c->now - b->created >= c->cfg.offer_timeout;
 }
 
 int ac_advance(ac_core *c, ac_time now, ac_err *err)
@@ -330,20 +316,20 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		                (long long)c->now);
 	c->now = now;
-	if (c->cfg.offer_timeout <= 0 || !c->offers.live || now - c->oldest_offer < c->cfg.offer_timeout)
+	if (c->cfg.offer_timeout <= 0 || !c->noffers || now - c->oldest_offer < c->cfg.offer_timeout)
 		return 0;
-	serial_slot *v;
+	uint64_t *v;
 	uint32_t n;
 	/* Out of memory for the list: none is rescinded now; the next call
 	 * tries again (oldest_offer stays a lower bound). */
-	(void)offers_select(c, expired, c, &v, &n);
+	(void)ac__offers_select(c, expired, NONE, NONE, &v, &n);
 	for (uint32_t i = 0; i < n; i++)
-		offer_drop(c, v[i].slot, AC_RESCIND_TIMEOUT);
+		offer_drop(c, v[i], AC_RESCIND_TIMEOUT);
 	free(v);
 	c->oldest_offer = now;
-	for (uint32_t s = 1; s < c->offers.n; s++)
-		if (ac__pool_live(&c->offers, s) && OFFER(c, s)->created < c->oldest_offer)
-			c->oldest_offer = OFFER(c, s)->created;
+	for (uint32_t s = 1; s < c->batches.n; s++)
+		if (ac__pool_live(&c->batches, s) && BATCH(c, s)->created < c->oldest_offer)
+			c->oldest_offer = BATCH(c, s)->created;
 	return (int)n;
 }
 
@@ -449,29 +435,24 @@ static int resources_arg(const ac_core *c, const ac_resources *r, const char *wh
 }
 
 /* Resolves the offers of one answer: all live, one framework, one agent,
- * each once. Sums their resources. */
-static int offers_resolve(ac_core *c, const ac_offer_id *ids, size_t n, uint32_t *slots, ac_resources *sum, ac_err *err)
+ * each once. */
+static int offers_resolve(ac_core *c, const ac_offer_id *ids, size_t n, uint64_t *refs, ac_err *err)
 {
 	if (n == 0 || !ids)
 		return ac__fail(err, AC_EINVAL, "no offers given");
-	ac_resources_init(sum);
+	uint32_t hint = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t o = ac__offer_slot(c, ids[i]);
-		if (!o)
+		uint64_t r = ac__offer_ref(c, ids[i], &hint);
+		if (!r)
 			return ac__fail(err, AC_ENOENT, "offer %#llx is unknown, rescinded or already answered",
 			                (unsigned long long)ids[i]);
 		for (size_t j = 0; j < i; j++)
-			if (slots[j] == o)
+			if (refs[j] == r)
 				return ac__fail(err, AC_EINVAL, "offer %#llx is given twice",
 				                (unsigned long long)ids[i]);
-		if (i > 0 &&
-		    (OFFER(c, o)->fw != OFFER(c, slots[0])->fw || OFFER(c, o)->agent != OFFER(c, slots[0])->agent))
+		if (i > 0 && (entry_fw(c, r) != entry_fw(c, refs[0]) || entry_agent(c, r) != entry_agent(c, refs[0])))
 			return ac__fail(err, AC_EINVAL, "offers of different frameworks or agents answered together");
-		slots[i] = o;
-		ac_resources r;
-		ac__bag_to_res(c, &OFFER(c, o)->res, &r);
-		if (ac_resources_add(sum, &r))
-			return ac__fail(err, AC_ENOSPC, "offers too fragmented to combine");
+		refs[i] = r;
 	}
 	return 0;
 }
@@ -503,7 +484,7 @@ static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, a
 {
 	agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
-	if (refuse > 0 && !FW(c, f)->suppressed && ac_vec_any_positive(rest)) {
+	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest)) {
 		ac_resources r; /* only what ac__filter_add reads: no full init on this path */
 		r.ngroups = 1;
 		r.group[0].role = 0;
@@ -516,14 +497,15 @@ static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, a
 /* The common case on the steady-state path: one offer of unreserved scalars
  * answered with unreserved scalars. Vector arithmetic only. Returns 1 when
  * the case does not apply. */
-static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, ac_time refuse, ac_time now,
-                          bool accept, ac_err *err)
+static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_time refuse, ac_time now, bool accept,
+                          ac_err *err)
 {
-	uint32_t o = ac__offer_slot(c, id);
-	if (!o || OFFER(c, o)->res.x || (used && !plain_scalars(c, used)))
+	const batch *B = ac__ref_b(c, r);
+	uint32_t i = ac__ref_index(r);
+	if ((B->e.x && B->e.x[i]) || (used && !plain_scalars(c, used)))
 		return 1;
-	uint32_t f = OFFER(c, o)->fw, a = OFFER(c, o)->agent;
-	ac_vec u = {{0}}, offered = OFFER(c, o)->res.unres;
+	uint32_t f = B->fw, a = B->e.agent[i];
+	ac_vec u = {{0}}, offered = B->e.unres[i];
 	if (used)
 		u = used->group[0].amount;
 	if (!ac_vec_fits(&u, &offered))
@@ -535,16 +517,18 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = alloc_find(c, f, a);
 		if (!ai) {
-			ac_resources r;
-			ac_resources_init(&r);
-			r.group[0].amount = u;
-			if (alloc_store(c, f, a, &r))
+			ac_resources ar;
+			ar.ngroups = 1; /* only what alloc_store reads */
+			ar.group[0].role = 0;
+			ar.group[0].nports = 0;
+			ar.group[0].amount = u;
+			if (alloc_store(c, f, a, &ar))
 				return ac__fail(err, AC_ENOMEM, "out of memory");
 		} else {
 			ac_vec_add(&ALLOC(c, ai)->res.unres, &u);
 		}
 	}
-	offer_unlink(c, o);
+	ac__entry_remove(c, r);
 	ac_vec_sub(&FW(c, f)->offered, &offered);
 	allocated_change(c, f, &u, +1);
 	ac__held_change(c, f, &rest, &rest, -1);
@@ -556,33 +540,33 @@ static int answer_scalars(ac_core *c, ac_offer_id id, const ac_resources *used, 
 	return 0;
 }
 
-static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used_arg, ac_time refuse,
-                  ac_time now, bool accept, ac_err *err)
+enum { MAX_IDS = 64 };
+
+/* Answers offers resolved by offers_resolve (the checks of time and refuse
+ * done). */
+static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_resources *used_arg, ac_time refuse,
+                       ac_time now, bool accept, ac_err *err)
 {
-	if (n == 1 && ids && refuse >= 0 && now >= c->now) {
-		int rc = answer_scalars(c, ids[0], used_arg, refuse, now, accept, err);
+	if (n == 1) {
+		int rc = answer_scalars(c, refs[0], used_arg, refuse, now, accept, err);
 		if (rc != 1)
 			return rc;
 	}
-	enum { MAX_IDS = 64 };
-	uint32_t slots[MAX_IDS];
 	ac_resources sum, used, rest, nalloc, nfree;
 	int rc;
-	if (n > MAX_IDS)
-		return ac__fail(err, AC_EINVAL, "at most %d offers per call", MAX_IDS);
-	if (refuse < 0)
-		return ac__fail(err, AC_EINVAL,
-		                "negative refuse time (use ac_refuse_from_seconds for Mesos's default)");
-	if (now < c->now)
-		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
-		                (long long)c->now);
-	if ((rc = offers_resolve(c, ids, n, slots, &sum, err)))
-		return rc;
+	ac_resources_init(&sum);
+	for (size_t i = 0; i < n; i++) {
+		ac_resources r;
+		bag b = entry_bag(c, refs[i]);
+		ac__bag_to_res(c, &b, &r);
+		if (ac_resources_add(&sum, &r))
+			return ac__fail(err, AC_ENOSPC, "offers too fragmented to combine");
+	}
 	if ((rc = resources_arg(c, used_arg, "used resources", &used, err)))
 		return rc;
 	if (!ac_resources_contains(&sum, &used))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
-	uint32_t f = OFFER(c, slots[0])->fw, a = OFFER(c, slots[0])->agent;
+	uint32_t f = entry_fw(c, refs[0]), a = entry_agent(c, refs[0]);
 	rest = sum;
 	if (ac_resources_sub(&rest, &used))
 		return ac__fail(err, AC_ENOSPC, "unused ports too fragmented to return");
@@ -605,8 +589,12 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 	ac_resources_scalars(&sum, &sum_s);
 	ac_resources_scalars(&used, &used_s);
 	ac_resources_scalars(&rest, &rest_s);
-	for (size_t i = 0; i < n; i++)
-		offer_unlink(c, slots[i]);
+	for (size_t i = 0; i < n; i++) {
+		bag b = entry_bag(c, refs[i]);
+		if (b.x)
+			ac__pool_release(&c->xpool, b.x);
+		ac__entry_remove(c, refs[i]);
+	}
 	ac_vec_sub(&FW(c, f)->offered, &sum_s);
 	allocated_change(c, f, &used_s, +1);
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
@@ -621,6 +609,29 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 	return 0;
 }
 
+static int answer_checks(const ac_core *c, ac_time refuse, ac_time now, ac_err *err)
+{
+	if (refuse < 0)
+		return ac__fail(err, AC_EINVAL,
+		                "negative refuse time (use ac_refuse_from_seconds for Mesos's default)");
+	if (now < c->now)
+		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
+		                (long long)c->now);
+	return 0;
+}
+
+static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used, ac_time refuse, ac_time now,
+                  bool accept, ac_err *err)
+{
+	uint64_t refs[MAX_IDS];
+	int rc;
+	if (n > MAX_IDS)
+		return ac__fail(err, AC_EINVAL, "at most %d offers per call", MAX_IDS);
+	if ((rc = answer_checks(c, refuse, now, err)) || (rc = offers_resolve(c, ids, n, refs, err)))
+		return rc;
+	return answer_refs(c, refs, n, used, refuse, now, accept, err);
+}
+
 int ac_offers_accept(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resources *used, ac_time refuse,
                      ac_time now, ac_err *err)
 {
@@ -632,79 +643,221 @@ int ac_offers_decline(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refu
 	return answer(c, ids, n, NULL, refuse, now, false, err);
 }
 
-/* Undoes the marks decline_each puts on ids[0..n) while checking them. */
-static void unmark(ac_core *c, const ac_offer_id *ids, size_t n)
+/* Declines outstanding offers refs[0..n) of framework f, each on its own
+ * with its own filter; the framework is charged once for their sum. Stops
+ * at an offer with ports that cannot go back (its code returned). */
+static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, ac_time refuse, ac_time now,
+                        ac_err *err)
 {
-	for (size_t j = 0; j < n; j++)
-		OFFER(c, ac__offer_slot(c, ids[j]))->pass = c->pass;
-}
-
-int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err)
-{
-	if (n == 0 || !ids)
-		return ac__fail(err, AC_EINVAL, "no offers given");
-	if (refuse < 0)
-		return ac__fail(err, AC_EINVAL,
-		                "negative refuse time (use ac_refuse_from_seconds for Mesos's default)");
-	if (now < c->now)
-		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
-		                (long long)c->now);
-	/* the slots, found once (nothing below sorts orders, the scratch's
-	 * other user) */
-	uint32_t *slot;
-	if (n > UINT32_MAX || ac__scratch(c, (uint32_t)n, &slot))
-		return ac__fail(err, AC_ENOMEM, "out of memory");
-	uint32_t f = 0;
-	for (size_t i = 0; i < n; i++) {
-		/* A repeat is found through a mark: the pass number of an offer
-		 * is set aside while checking (no pass runs meanwhile; any value
-		 * but the current pass's means "not of this pass"). */
-		if (i + 8 < n) /* offers are spread over the pool: ask ahead */
-			__builtin_prefetch(OFFER(c, ac__offer_slot(c, ids[i + 8])));
-		uint32_t o = slot[i] = ac__offer_slot(c, ids[i]);
-		const char *why = !o                                ? "is unknown, rescinded or already answered"
-		                  : i > 0 && OFFER(c, o)->fw != f   ? "belongs to another framework than the first"
-		                  : OFFER(c, o)->pass == UINT64_MAX ? "is given twice"
-		                                                    : NULL;
-		if (why) {
-			unmark(c, ids, i);
-			return ac__fail(err, o ? AC_EINVAL : AC_ENOENT, "offer %#llx %s", (unsigned long long)ids[i],
-			                why);
-		}
-		f = OFFER(c, o)->fw;
-		OFFER(c, o)->pass = UINT64_MAX;
-	}
-	/* Committed: settle each offer on its agent; charge the framework once. */
 	ac_vec sum = {{0}};
-	size_t i = 0;
 	int rc = 0;
-	for (; i < n; i++) {
-		/* again ahead: the offers, and the agents of those asked for
-		 * before (their records have come by now) */
-		if (i + 8 < n)
-			__builtin_prefetch(OFFER(c, slot[i + 8]));
-		if (i + 4 < n)
-			__builtin_prefetch(AGENT(c, OFFER(c, slot[i + 4])->agent));
-		uint32_t o = slot[i];
-		OFFER(c, o)->pass = c->pass;
-		if (OFFER(c, o)->res.x) {
+	for (size_t i = 0; i < n; i++) {
+		/* agents are spread over memory: ask ahead */
+		if (i + 4 < n) {
+			const char *ag = (const char *)AGENT(c, entry_agent(c, refs[i + 4]));
+			__builtin_prefetch(ag, 1); /* the first 128 bytes (state.h) */
+			__builtin_prefetch(ag + 64, 1);
+			__builtin_prefetch(ag + 127, 1);
+		}
+		uint64_t r = refs[i];
+		const batch *B = ac__ref_b(c, r);
+		uint32_t k = ac__ref_index(r);
+		if (B->e.x && B->e.x[k]) {
 			/* ports or reservations: the general path, one at a time */
-			if ((rc = answer(c, &ids[i], 1, NULL, refuse, now, false, err))) {
-				unmark(c, ids + i + 1, n - i - 1);
+			if ((rc = answer_refs(c, &r, 1, NULL, refuse, now, false, err)))
 				break;
-			}
 			continue;
 		}
-		uint32_t a = OFFER(c, o)->agent;
-		ac_vec rest = OFFER(c, o)->res.unres;
-		offer_unlink(c, o);
-		ac_vec_add(&sum, &rest);
+		uint32_t a = B->e.agent[k];
+		ac_vec rest = B->e.unres[k];
+		ac__entry_remove(c, r);
+		ac__vec_add(&sum, &rest);
 		unres_back(c, f, a, &rest, now, refuse);
 		c->counters.offers_declined++;
 	}
 	ac_vec_sub(&FW(c, f)->offered, &sum);
 	ac__held_change(c, f, &sum, &sum, -1);
 	return rc;
+}
+
+int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err)
+{
+	if (n == 0 || !ids)
+		return ac__fail(err, AC_EINVAL, "no offers given");
+	int rc = answer_checks(c, refuse, now, err);
+	if (rc)
+		return rc;
+	/* the references, found once (nothing below sorts orders, the
+	 * scratch's other user); a repeat is found through a mark: an offer's
+	 * live flag is 2 while it is being checked */
+	uint64_t *refs;
+	if (n > UINT32_MAX / 2 || ac__scratch(c, (uint32_t)(2 * n), (uint32_t **)&refs))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	uint32_t f = 0, hint = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t r = refs[i] = ac__offer_ref(c, ids[i], &hint);
+		uint8_t *live = r ? &ac__ref_b(c, r)->e.live[ac__ref_index(r)] : NULL;
+		const char *why = !r                             ? "is unknown, rescinded or already answered"
+		                  : i > 0 && entry_fw(c, r) != f ? "belongs to another framework than the first"
+		                  : *live == 2                   ? "is given twice"
+		                                                 : NULL;
+		if (why) {
+			for (size_t j = 0; j < i; j++)
+				ac__ref_b(c, refs[j])->e.live[ac__ref_index(refs[j])] = 1;
+			return ac__fail(err, r ? AC_EINVAL : AC_ENOENT, "offer %#llx %s", (unsigned long long)ids[i],
+			                why);
+		}
+		f = entry_fw(c, r);
+		*live = 2;
+	}
+	for (size_t j = 0; j < n; j++)
+		ac__ref_b(c, refs[j])->e.live[ac__ref_index(refs[j])] = 1;
+	/* Committed: settle each offer on its agent; charge the framework once. */
+	return decline_each(c, f, refs, n, refuse, now, err);
+}
+
+/* ------------------------------------------------------- batches, in bulk */
+
+static void batch_view(const ac_core *c, uint32_t b, ac_batch_view *v)
+{
+	const batch *B = BATCH(c, b);
+	v->id = B->serial;
+	v->fw = ac__handle_make(c->fws.gens[B->fw], B->fw);
+	v->fw_tag = FW(c, B->fw)->tag;
+	v->created = B->created;
+	v->n = B->n;
+	v->live_count = B->live;
+	v->live = B->e.live;
+	v->agent_tag = B->e.tag;
+	v->scalars = B->e.x ? B->e.scalars : B->e.unres;
+	v->extras = B->e.x != NULL;
+}
+
+void ac__batch_view(const ac_core *c, uint32_t b, ac_batch_view *v)
+{
+	batch_view(c, b, v);
+}
+
+int ac_batch_view_get(const ac_core *c, ac_batch_id id, ac_batch_view *out, ac_err *err)
+{
+	uint32_t b = ac__batch_slot(c, id);
+	if (!b)
+		return ac__fail(err, AC_ENOENT, "batch %#llx is unknown, or all its offers are answered or rescinded",
+		                (unsigned long long)id);
+	batch_view(c, b, out);
+	return 0;
+}
+
+int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, size_t n, ac_time refuse, ac_time now,
+                    ac_err *err)
+{
+	uint32_t b = ac__batch_slot(c, id);
+	int rc;
+	if (!b)
+		return ac__fail(err, AC_ENOENT, "batch %#llx is unknown, or all its offers are answered or rescinded",
+		                (unsigned long long)id);
+	if ((rc = answer_checks(c, refuse, now, err)))
+		return rc;
+	if (n && !answers)
+		return ac__fail(err, AC_EINVAL, "%zu answers named but none given", n);
+	batch *B = BATCH(c, b);
+	uint32_t f = B->fw;
+	/* Checked first; the named offers are marked (live 2) meanwhile. */
+	size_t i;
+	for (i = 0; i < n; i++) {
+		size_t k = answers[i].index;
+		const char *why = k >= B->n || !B->e.live[k] ? "is unknown, rescinded or already answered"
+		                  : B->e.live[k] == 2        ? "is named twice"
+		                                             : NULL;
+		const ac_resources *used = answers[i].used;
+		if (!why && used && !(B->e.x && B->e.x[k]) && plain_scalars(c, used)) {
+			/* scalars on both sides (the common case): no copies */
+			if (!ac_vec_fits(&used->group[0].amount, &B->e.unres[k]))
+				why = "uses more than was offered";
+		} else if (!why && used) {
+			ac_resources r, u;
+			bag eb = entry_bag(c, ac__ref(b, (uint32_t)k));
+			ac__bag_to_res(c, &eb, &r);
+			if ((rc = resources_arg(c, used, "used resources", &u, err)))
+				break;
+			if (!ac_resources_contains(&r, &u))
+				why = "uses more than was offered";
+		}
+		if (why) {
+			rc = ac__fail(err, k < B->n && B->e.live[k] ? AC_EINVAL : AC_ENOENT,
+			              "offer %zu of batch %#llx %s", k, (unsigned long long)id, why);
+			break;
+		}
+		B->e.live[k] = 2;
+	}
+	for (size_t j = 0; j < i; j++)
+		B->e.live[answers[j].index] = 1;
+	if (rc)
+		return rc;
+	/* Committed. Accepts first; each may be the batch's last offer, so
+	 * the declines count what is left before. */
+	uint32_t nans = 0, left = B->live;
+	for (i = 0; i < n; i++)
+		if (answers[i].used)
+			left--;
+	uint64_t *refs = NULL;
+	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
+		return ac__fail(err, rc, "out of memory");
+	for (i = 0; i < n && !rc; i++) {
+		if (!answers[i].used)
+			continue;
+		rc = answer_refs(c, (uint64_t[]){ac__ref(b, (uint32_t)answers[i].index)}, 1, answers[i].used, refuse,
+		                 now, true, err);
+		nans += !rc;
+	}
+	if (rc || !left)
+		return rc ? rc : (int)nans;
+	/* The batch lives on: its other outstanding offers are declined, but
+	 * those named to stay (marked 2 meanwhile). Those with scalars only in
+	 * one walk along the arrays, the framework charged once for their sum;
+	 * those with extras after, one by one (the general path). */
+	B = BATCH(c, b);
+	entries *e = &B->e;
+	for (i = 0; i < n; i++)
+		if (!answers[i].used)
+			e->live[answers[i].index] = 2;
+	ac_vec sum = {{0}};
+	uint32_t m = 0, mx = 0;
+	/* (unres_back's test, once: a suppressed framework makes no filter) */
+	bool filtering = refuse > 0 && !FW(c, f)->suppressed;
+	for (uint32_t k = 0; k < B->n; k++) {
+		if (k + 8 < B->n) { /* agents are spread over memory: ask ahead */
+			const char *ag = (const char *)AGENT(c, e->agent[k + 8]);
+			__builtin_prefetch(ag, 1); /* the first 128 bytes (state.h) */
+			__builtin_prefetch(ag + 64, 1);
+		}
+		if (e->live[k] != 1)
+			continue;
+		if (e->x && e->x[k]) {
+			refs[mx++] = ac__ref(b, k);
+			continue;
+		}
+		uint32_t a = e->agent[k];
+		ac__vec_add(&sum, &e->unres[k]);
+		if (filtering)
+			unres_back(c, f, a, &e->unres[k], now, refuse);
+		else
+			agent_free_change(c, a, &e->unres[k], +1);
+		ac__entry_drop(c, e, k);
+		m++;
+	}
+	for (i = 0; i < n; i++)
+		if (!answers[i].used)
+			e->live[answers[i].index] = 1;
+	c->counters.offers_declined += m;
+	ac_vec_sub(&FW(c, f)->offered, &sum);
+	ac__held_change(c, f, &sum, &sum, -1);
+	ac__entries_dropped(c, b, m); /* (the batch may go) */
+	for (i = 0; i < mx && !rc; i++) {
+		rc = answer_refs(c, &refs[i], 1, NULL, refuse, now, false, err);
+		m += !rc;
+	}
+	return rc ? rc : (int)(nans + m);
 }
 
 int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
@@ -793,15 +946,17 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 
 int ac_offer_info_get(const ac_core *c, ac_offer_id id, ac_offer_info *out, ac_err *err)
 {
-	uint32_t o = ac__offer_slot(c, id);
-	if (!o)
+	uint64_t r = ac__offer_ref(c, id, NULL);
+	if (!r)
 		return ac__fail(err, AC_ENOENT, "offer %#llx is unknown, rescinded or already answered",
 		                (unsigned long long)id);
-	const offer *O = OFFER(c, o);
-	out->fw = ac__handle_make(c->fws.gens[O->fw], O->fw);
-	out->agent = ac__handle_make(c->agents.gens[O->agent], O->agent);
-	out->created = O->created;
-	ac__bag_to_res(c, &O->res, &out->resources);
+	const batch *B = ac__ref_b(c, r);
+	uint32_t a = entry_agent(c, r);
+	bag b = entry_bag(c, r);
+	out->fw = ac__handle_make(c->fws.gens[B->fw], B->fw);
+	out->agent = ac__handle_make(c->agents.gens[a], a);
+	out->created = B->created;
+	ac__bag_to_res(c, &b, &out->resources);
 	return 0;
 }
 
@@ -812,24 +967,27 @@ size_t ac_offers_of(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_offer_id
 		return 0;
 	size_t n = 0;
 	if (a) {
-		/* An agent's list is in creation order. */
-		for (uint32_t o = AGENT(c, a)->offers_head; o; o = OFFER(c, o)->ag_next) {
-			if (OFFER(c, o)->fw != f)
+		uint64_t *refs;
+		uint32_t m;
+		if (ac__offers_of_agent(c, a, f, &refs, &m))
+			return AGENT(c, a)->noffers; /* out of memory: a bound only */
+		for (uint32_t i = 0; i < m && i < cap; i++)
+			out[i] = ac__offer_id(c, refs[i]);
+		free(refs);
+		return m;
+	}
+	/* The framework's batches are in the order made, and so is each. */
+	for (uint32_t b = FW(c, f)->batches_head; b; b = BATCH(c, b)->fw_next) {
+		const batch *B = BATCH(c, b);
+		for (uint32_t i = 0; i < B->n; i++) {
+			if (!B->e.live[i])
 				continue;
 			if (n < cap)
-				out[n] = ac__handle_make(c->offers.gens[o], o);
+				out[n] = ac_batch_offer_id(B->serial, i);
 			n++;
 		}
-		return n;
 	}
-	serial_slot *v;
-	uint32_t m;
-	if (offers_select(c, of_fw, &f, &v, &m))
-		return FW(c, f)->noffers; /* out of memory: the count only */
-	for (size_t i = 0; i < m && i < cap; i++)
-		out[i] = ac__handle_make(c->offers.gens[v[i].slot], v[i].slot);
-	free(v);
-	return m;
+	return n;
 }
 
 int ac_allocation_get(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_resources *out, ac_err *err)

@@ -13,20 +13,39 @@
 #include <stdint.h>
 
 #include "state.h"
+#include "vec.h"
 
 /* Charges (sign +1) or releases (-1) resources framework f holds (offered
  * or allocated): its share, its role's leaf and subtrees, and quota. */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign);
-/* A new empty offer of framework f on agent a, made at now in this pass;
- * its slot into *slot. 0 or AC_ENOMEM. */
-int ac__offer_new(ac_core *c, uint32_t f, uint32_t a, ac_time now, uint32_t *slot);
-/* Adds resources to an offer of this pass, taking them from the agent's
- * free set and charging the framework. whole: x is all of the agent's free
- * extras, which may then move into the offer instead of being copied. */
-void ac__offer_grow(ac_core *c, uint32_t o, const ac_vec *unres, const ac_resources *x, bool whole);
-/* Fills a view of offer o for the hooks; v->resources lives in the core
+/* The part of ac__held_change for role r: its leaf, its subtrees, quota. */
+void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign);
+/* Adds resources to offer r (offers.h) of this pass, taking them from the
+ * agent's free set and charging the framework. whole: x is all of the
+ * agent's free extras, which may then move into the offer instead of being
+ * copied. */
+void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole);
+/* Charges a new offer r (offers.h) made holding unres, scalars only: the
+ * agent's free set gives them, the framework is charged (at the end of the
+ * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
+ * fresh entry, without adding into it. Inline for the replays' common
+ * case (a lazy batch, no quota); the rest out of line. */
+void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres);
+static inline void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
+{
+	batch *B = BATCH(c, (uint32_t)(r >> 32));
+	if (B->lazy && !c->nguarantees) {
+		ac__vec_sub(&AGENT(c, a)->free.unres, unres);
+		ac__vec_add(&B->sum, unres);
+		return;
+	}
+	ac__entry_charge_slow(c, r, f, a, unres);
+}
+/* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */
-void ac__offer_view(ac_core *c, uint32_t o, ac_offer_view *v);
+void ac__offer_view(ac_core *c, uint64_t r, ac_offer_view *v);
+/* Fills the bulk view of batch slot b. */
+void ac__batch_view(const ac_core *c, uint32_t b, ac_batch_view *v);
 /* Rescinds (why >= 0, an ac_rescind_reason, through the rescind hook) or
  * silently drops an agent's or a framework's outstanding offers, oldest
  * first; their resources are free again, with no filter. */

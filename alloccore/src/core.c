@@ -11,6 +11,7 @@
 #include "err.h"
 #include "filters.h"
 #include "kinds.h"
+#include "offers.h"
 #include "order.h"
 #include "policy.h"
 #include "restext.h"
@@ -53,12 +54,12 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	ac__rng_seed(c->rng, cfg->seed);
 	ac__pool_init(&c->agents, sizeof(agent));
 	ac__pool_init(&c->fws, sizeof(fw));
-	ac__pool_init(&c->offers, sizeof(offer));
 	ac__pool_init(&c->allocs, sizeof(alloc));
 	ac__pool_init(&c->filters, sizeof(filter));
 	ac__pool_init(&c->xpool, sizeof(ac_resources));
 	ac__pool_init(&c->clients, sizeof(client));
 	c->first_top_role = NONE;
+	c->defer_role = NONE;
 	int rc = ac__kinds_init(c);
 	if (!rc)
 		rc = ac__hmap_init(&c->agent_names, 64);
@@ -70,6 +71,8 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 		rc = ac__filters_init(c);
 	if (!rc)
 		rc = ac__hmap_init(&c->alloc_map, 64);
+	if (!rc)
+		rc = ac__offers_init(c);
 	if (!rc)
 		rc = ac__order_new(c, &c->root_order);
 	if (rc) {
@@ -107,7 +110,7 @@ void ac_core_destroy(ac_core *c)
 	ac__orders_fini(c);
 	ac__pool_fini(&c->agents);
 	ac__pool_fini(&c->fws);
-	ac__pool_fini(&c->offers);
+	ac__offers_fini(c);
 	ac__pool_fini(&c->allocs);
 	ac__pool_fini(&c->filters);
 	ac__pool_fini(&c->xpool);
@@ -120,10 +123,15 @@ void ac_core_destroy(ac_core *c)
 	free(c->agent_seq);
 	free(c->fw_seq);
 	free(c->touched);
-	free(c->pass_offers);
 	free(c->pass_agents);
 	free(c->scratch);
 	free(c);
+}
+
+void ac_core_set_batch_hook(ac_core *c, ac_batch_hook fn, void *ud)
+{
+	c->batch_hook = fn;
+	c->batch_ud = ud;
 }
 
 int ac_core_set_offer_timeout(ac_core *c, ac_time timeout, ac_err *err)
@@ -162,7 +170,7 @@ void ac_counters_get(const ac_core *c, ac_counters *out)
 {
 	*out = c->counters;
 	out->filters_active = c->nfilters;
-	out->outstanding_offers = c->offers.live;
+	out->outstanding_offers = c->noffers;
 }
 
 void ac_cluster_total(const ac_core *c, ac_vec *out)
@@ -173,7 +181,7 @@ void ac_cluster_total(const ac_core *c, ac_vec *out)
 size_t ac_core_memory(const ac_core *c)
 {
 	size_t n = sizeof *c;
-	const pool *pools[] = {&c->agents, &c->fws, &c->offers, &c->allocs, &c->filters, &c->xpool, &c->clients};
+	const pool *pools[] = {&c->agents, &c->fws, &c->allocs, &c->filters, &c->xpool, &c->clients};
 	for (size_t i = 0; i < sizeof pools / sizeof *pools; i++)
 		n += (size_t)pools[i]->cap * (pools[i]->size + 2 * sizeof(uint32_t));
 	const hmap *maps[] = {&c->agent_names, &c->fw_names, &c->role_names, &c->filter_map, &c->alloc_map};
@@ -185,7 +193,7 @@ size_t ac_core_memory(const ac_core *c)
 	for (uint32_t s = 1; s < c->fws.n; s++)
 		if (ac__pool_live(&c->fws, s))
 			n += ac__filter_fw_bytes(c, s);
-	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_pass_offers + c->cap_scratch) *
-	     sizeof(uint32_t);
+	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_scratch) * sizeof(uint32_t);
+	n += ac__offers_bytes(c);
 	return n;
 }

@@ -52,16 +52,9 @@ static bool covers(const ac_core *c, const ac_vec *unres, uint32_t x, const ac_v
 	return x ? ac_resources_contains(XRES(c, x), cx) : ac_resources_empty(cx);
 }
 
-bool ac__filter_match(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
-                      const ac_resources *x)
+bool ac__filter_lookup(const ac_core *c, uint32_t fws, uint32_t ags, ac_time now, const ac_vec *unres,
+                       const ac_resources *x)
 {
-	/* Past the last expiry of the framework's filters (or none made
-	 * since its generation moved): nothing to look up. */
-	const fw *F = FW(c, fws);
-	if (c->filter_map.n == 0 || now >= F->filter_until)
-		return false;
-	if (ags / 64 >= F->fbits_words || !(F->fbits[ags / 64] >> (ags % 64) & 1))
-		return false; /* no filter made for this agent lately */
 	const fslot *s = ac__hmap_find(&c->filter_map, ac__pair_key(fws, ags));
 	if (!s)
 		return false;

@@ -23,12 +23,9 @@ typedef struct ac_minalloc {
 	uint32_t mask[AC_MAX_MINSETS]; /* bit k: the set names kind k */
 } ac_minalloc;
 
-/* The check: `sum` is the scalars of all groups, `ports` the port count.
- * Empty resources are never allocatable. */
-static inline bool ac__minalloc_ok(const ac_minalloc *m, const ac_vec *sum, uint64_t ports)
+/* The check on resources known to be non-empty. */
+static inline bool ac__minalloc_sets_ok(const ac_minalloc *m, const ac_vec *sum)
 {
-	if (!ac_vec_any_positive(sum) && ports == 0)
-		return false;
 	if (m->nsets == 0)
 		return true;
 	for (uint32_t s = 0; s < m->nsets; s++) {
@@ -42,6 +39,15 @@ static inline bool ac__minalloc_ok(const ac_minalloc *m, const ac_vec *sum, uint
 			return true;
 	}
 	return false;
+}
+
+/* The check: `sum` is the scalars of all groups, `ports` the port count.
+ * Empty resources are never allocatable. */
+static inline bool ac__minalloc_ok(const ac_minalloc *m, const ac_vec *sum, uint64_t ports)
+{
+	if (!ac_vec_any_positive(sum) && ports == 0)
+		return false;
+	return ac__minalloc_sets_ok(m, sum);
 }
 
 #endif

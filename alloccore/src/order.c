@@ -203,33 +203,19 @@ static void reposition(ac_core *c, uint32_t cl)
 	ord_insert_at(o, to, cl);
 }
 
-void ac__client_changed(ac_core *c, uint32_t cl)
+void ac__client_touch(ac_core *c, uint32_t cl)
 {
-	client *p = CLIENT(c, cl);
-	if (p->order == NONE || c->keys_dirty) {
-		/* Out of every order, or about to be resorted: the key is
-		 * recomputed when it is next inserted or sorted. */
-		return;
-	}
-	/* Alone in its order (the only role, a role's only leaf), nothing
-	 * compares with it: refresh the key only when a second client comes. */
-	if (c->orders[p->order].n == 1) {
-		p->stale = 1;
-		return;
-	}
 	/* Deferred: within an agent's turn the order must not move; outside
 	 * one, many changes (accepts, recovers) usually come before the next
 	 * walk, and one batch is cheaper than moving each at once. The cached
 	 * keys stay as they were until then, so the arrays stay sorted by them
 	 * and inserts and removes keep working. */
-	if (!p->touched) {
-		if (ac__array_grow((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
-			c->keys_dirty = true; /* fall back to a full resort */
-			return;
-		}
-		p->touched = 1;
-		c->touched[c->ntouched++] = cl;
+	if (ac__array_grow((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
+		c->keys_dirty = true; /* fall back to a full resort */
+		return;
 	}
+	CLIENT(c, cl)->touched = 1;
+	c->touched[c->ntouched++] = cl;
 }
 
 void ac__order_flush_touched(ac_core *c)

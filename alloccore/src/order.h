@@ -27,9 +27,28 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
                    uint32_t *slot);
 void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
 void ac__order_remove(ac_core *c, uint32_t cl);
-/* The client's held or count changed: move it to its place now, or at the
- * end of the agent turn in progress. */
-void ac__client_changed(ac_core *c, uint32_t cl);
+/* Notes a client whose key changed for the next ac__order_flush_touched. */
+void ac__client_touch(ac_core *c, uint32_t cl);
+/* The client's held or count changed: it moves to its place when the turn
+ * in progress ends or the next begins. Inline: every offer calls it for its
+ * framework and roles, and most calls end in the first tests. */
+static inline void ac__client_changed(ac_core *c, uint32_t cl)
+{
+	client *p = CLIENT(c, cl);
+	if (p->order == NONE || c->keys_dirty) {
+		/* Out of every order, or about to be resorted: the key is
+		 * recomputed when it is next inserted or sorted. */
+		return;
+	}
+	/* Alone in its order (the only role, a role's only leaf), nothing
+	 * compares with it: refresh the key only when a second client comes. */
+	if (c->orders[p->order].n == 1) {
+		p->stale = 1;
+		return;
+	}
+	if (!p->touched)
+		ac__client_touch(c, cl);
+}
 /* Moves the clients changed since the last call to their places. */
 void ac__order_flush_touched(ac_core *c);
 /* Recompute every key and sort every order (totals changed, random policy).

@@ -55,20 +55,24 @@ static int wide_cmp(const uint64_t *a, const uint64_t *b, int n)
 
 /* ------------------------------------------------------------------ drf */
 
-/* The dominant kind: the largest held/total over kinds with a total. */
+/* The dominant kind: the largest held/total over kinds with a total (only
+ * registered kinds can have one: the others are zero everywhere). */
 static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64_t *den)
 {
-	*num = 0;
-	*den = 1;
-	for (int k = 0; k < AC_KINDS; k++) {
+	/* in locals: through the pointers, every store could change held */
+	uint64_t n = 0, d = 1;
+	for (int k = 0; k < c->nkinds; k++) {
 		int64_t t = c->total.v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;
-		if ((u128)h * *den > (u128)*num * (uint64_t)t) {
-			*num = (uint64_t)h;
-			*den = (uint64_t)t;
+		/* (through uint64_t: a widening 64 x 64 multiply, not 128 x 128) */
+		if ((u128)(uint64_t)h * d > (u128)n * (uint64_t)t) {
+			n = (uint64_t)h;
+			d = (uint64_t)t;
 		}
 	}
+	*num = n;
+	*den = d;
 }
 
 double ac__share_of(const ac_core *c, const ac_vec *held)
@@ -91,7 +95,10 @@ static void drf_key(const ac_core *c, const client *cl, sortkey *k)
 	base_key(cl, k);
 	dominant(c, &cl->held, &k->num, &den);
 	k->den = (u128)den * cl->weight;
-	k->share = (double)k->num / (double)k->den;
+	/* (double)den x weight rather than (double)k->den: no 128-bit
+	 * conversion call; the share only pre-screens comparisons with a
+	 * 1e-9 margin, far above the rounding of either form */
+	k->share = (double)k->num / ((double)den * (double)cl->weight);
 }
 
 static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
@@ -102,6 +109,8 @@ static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
 		return -1;
 	if (b->share < a->share * (1 - 1e-9))
 		return 1;
+	if (a->num == b->num && a->den == b->den)
+		return 0; /* the same fraction (ties are common: equal holdings) */
 	uint64_t ha, hb;
 	u128 la, lb;
 	mul_64_128(a->num, b->den, &ha, &la);

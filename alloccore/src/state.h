@@ -7,7 +7,7 @@
  *
  * Who owns what: pool.c (slots), kinds.c (scalar kind names), names.c (the
  * agent and framework name indexes), bag.c (resources held by the core),
- * policy.c (sort keys), order.c (sort clients and their orders), filters.c
+ * offers.c (the offer store), policy.c (sort keys), order.c (sort clients and their orders), filters.c
  * (decline filters), roles.c (the role tree), quota.c (quota bookkeeping),
  * book.c (offers and allocations), allocate.c (the pass), agents.c,
  * frameworks.c and core.c (the entry points). alloccore/README.md draws the
@@ -25,7 +25,8 @@
 #include "minalloc.h"
 #include "pool.h"
 
-#define NONE UINT32_MAX
+#define NONE              UINT32_MAX
+#define AC__SPARE_CLASSES 24 /* spare batch arrays: rooms 16 << 0 .. 16 << 23 */
 
 typedef unsigned __int128 u128;
 
@@ -96,19 +97,24 @@ typedef struct role {
 	uint32_t name_next;    /* hash chain */
 } role;
 
+/* The fields a pass and an answer touch come first, within 128 bytes (the
+ * pass prefetches that much ahead of each agent's turn). */
 typedef struct agent {
-	bag free; /* total - offered - allocated; unreserved scalars may go < 0 */
+	bag free;         /* total - offered - allocated; unreserved scalars may go < 0 */
+	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
+	uint64_t tag;     /* the caller's (ac_agent_set_tag) */
 	uint32_t filter_gen;
 	bool inactive; /* deactivated: skipped by allocation */
-	bag total;
-	uint32_t offers_head, offers_tail;
 	uint32_t allocs_head;
-	uint32_t noffers;
+	bag total;
 	char *name;
 	char *attrs;
 	uint32_t name_next;
-	uint64_t tag; /* the caller's (ac_agent_set_tag) */
+	/* to 256 bytes: in a large pool (page-aligned) each record then starts
+	 * a cache line, and the hot fields are exactly its first two */
+	char pad_[60];
 } agent;
+_Static_assert(sizeof(agent) == 256, "agent records are four cache lines");
 
 typedef struct fw {
 	uint32_t client;
@@ -123,26 +129,46 @@ typedef struct fw {
 	uint32_t fbits_words;
 	bool active, suppressed;
 	ac_vec offered, allocated;
-	uint32_t noffers; /* outstanding; the offers themselves are found by a scan */
+	uint32_t noffers; /* outstanding */
+	/* its batches of offers (offers.h), oldest first, and the one of the
+	 * pass in progress (check its pass and framework: it may be gone) */
+	uint32_t batches_head, batches_tail, cur_batch;
 	uint32_t allocs_head;
 	char *name;
 	uint32_t name_next;
 	uint64_t tag; /* the caller's (ac_fw_set_tag) */
 } fw;
 
-/* Offers are linked per agent only: answering or dropping one then touches
- * its agent's few offers, not neighbours spread over memory in per-framework
- * and global lists. Rare questions (a framework's offers, timeouts) scan the
- * pool and order by serial. */
-typedef struct offer {
-	uint32_t fw, agent;
-	ac_time created;
+/* The per-offer arrays of a batch (struct of arrays: entry i is one offer).
+ * Kept for reuse when their batch goes, so that a pass in steady state
+ * allocates nothing. */
+typedef struct entries {
+	uint32_t cap;
+	uint32_t *agent; /* agent slot */
+	uint8_t *live;   /* 1 while outstanding */
+	uint32_t *seq;   /* order made within its pass (rescinds go oldest first) */
+	uint64_t *tag;   /* a copy of the agent's tag (ac_agent_set_tag keeps it current) */
+	ac_vec *unres;   /* unreserved scalars */
+	uint32_t *x;     /* extras block (ports, reservations), 0: none; NULL until an entry has one */
+	ac_vec *scalars; /* every group's scalars summed; allocated with x, kept current */
+} entries;
+
+/* The offers one pass made to one framework: Mesos's OFFERS event. Offer
+ * ids are serial << AC__ENTRY_BITS | entry (offers.h). A batch lives until
+ * its last offer is answered or rescinded. */
+typedef struct batch {
+	uint64_t serial; /* its id; never reused */
 	uint64_t pass;
-	uint64_t serial;    /* creation order */
-	uint64_t agent_tag; /* a copy of its agent's tag (ac_agent_set_tag keeps it current) */
-	bag res;
-	uint32_t ag_prev, ag_next;
-} offer;
+	ac_time created;
+	uint32_t fw;
+	uint32_t n, live;          /* entries made; of them outstanding */
+	uint32_t fw_prev, fw_next; /* the framework's batches, oldest first */
+	/* charged at the end of its pass, not per offer (allocate.c): sum
+	 * holds what its offers took meanwhile */
+	bool lazy;
+	ac_vec sum;
+	entries e;
+} batch;
 
 typedef struct alloc {
 	uint32_t fw, agent;
@@ -160,6 +186,8 @@ typedef struct filter {
 struct ac_core {
 	ac_config cfg;
 	ac_hooks hooks;
+	ac_batch_hook batch_hook;
+	void *batch_ud;
 	const struct policy *policy;
 	ac_minalloc minalloc;
 	ac_time now;
@@ -170,7 +198,7 @@ struct ac_core {
 	int nkinds;
 
 	/* entities */
-	pool agents, fws, offers, allocs, filters, xpool, clients;
+	pool agents, fws, batches, allocs, filters, xpool, clients;
 	role *roles;
 	uint32_t nroles, cap_roles;
 	order *orders;
@@ -182,6 +210,7 @@ struct ac_core {
 	hmap agent_names, fw_names, role_names; /* name hash -> first slot */
 	hmap filter_map;                        /* (fw slot, agent slot) -> filter chain */
 	hmap alloc_map;                         /* (fw slot, agent slot) -> alloc slot */
+	hmap batch_map;                         /* batch serial -> batch slot */
 
 	/* order of addition */
 	uint32_t *agent_seq, nagent_seq, cap_agent_seq;
@@ -196,9 +225,18 @@ struct ac_core {
 	bool keys_dirty;                        /* totals changed: recompute every key and resort */
 	uint32_t nguarantees, nlimits;
 
-	/* offers */
-	uint64_t offer_serial;
+	/* offers (offers.c) */
+	uint64_t batch_serial;
+	uint64_t noffers;     /* outstanding */
 	ac_time oldest_offer; /* lower bound on the creation time of live offers */
+	hmap stage1;          /* a pass's stage-1 offers: (fw slot, agent slot) -> entry reference */
+	uint64_t *stage1_keys;
+	uint32_t nstage1, cap_stage1;
+	/* arrays of batches gone, for the next ones, by room (class k: 16 << k
+	 * entries; offers.c) */
+	entries *spare[AC__SPARE_CLASSES];
+	uint32_t nspare[AC__SPARE_CLASSES], cap_spare[AC__SPARE_CLASSES];
+	uint64_t spare_entries; /* their room, in entries */
 
 	/* the pass in progress */
 	uint32_t epoch;               /* source of filter generations */
@@ -206,7 +244,17 @@ struct ac_core {
 	uint32_t nfilters;            /* stored filters, live or not yet reclaimed */
 	uint64_t pass;                /* increments per pass */
 	uint32_t *touched, ntouched, cap_touched;
-	uint32_t *pass_offers, npass_offers, cap_pass_offers;
+	uint32_t npass_offers, pass_seq;
+	/* A pass whose walk leads through lone clients to one role, without
+	 * quota (allocate.c): what its offers add to that role's sort clients
+	 * is summed here and applied when the pass ends (NONE: off). */
+	uint32_t defer_role;
+	ac_vec defer_scalars, defer_unres;
+	uint64_t defer_count;
+	uint64_t *pass_refs; /* the pass's offers in the order made (only with an offer hook) */
+	uint32_t npass_refs, cap_pass_refs;
+	uint32_t *pass_batches; /* the pass's batches, in the order made */
+	uint32_t npass_batches, cap_pass_batches;
 	uint32_t *pass_agents, cap_pass_agents;
 	uint32_t *scratch, cap_scratch;
 	ac_resources view_buf;
@@ -214,13 +262,16 @@ struct ac_core {
 	ac_counters counters;
 };
 
-#define AGENT(c, i)  ((agent *)ac__pool_at(&(c)->agents, (i)))
-#define FW(c, i)     ((fw *)ac__pool_at(&(c)->fws, (i)))
-#define OFFER(c, i)  ((offer *)ac__pool_at(&(c)->offers, (i)))
-#define ALLOC(c, i)  ((alloc *)ac__pool_at(&(c)->allocs, (i)))
-#define FILTER(c, i) ((filter *)ac__pool_at(&(c)->filters, (i)))
-#define XRES(c, i)   ((ac_resources *)ac__pool_at(&(c)->xpool, (i)))
-#define CLIENT(c, i) ((client *)ac__pool_at(&(c)->clients, (i)))
+/* A pool holds records of one type (its size is that type's, core.c): typed
+ * pointer arithmetic, a shift or a constant multiply, not a load of the
+ * size and a multiply on every access. */
+#define AGENT(c, i)  ((agent *)(void *)(c)->agents.base + (i))
+#define FW(c, i)     ((fw *)(void *)(c)->fws.base + (i))
+#define BATCH(c, i)  ((batch *)(void *)(c)->batches.base + (i))
+#define ALLOC(c, i)  ((alloc *)(void *)(c)->allocs.base + (i))
+#define FILTER(c, i) ((filter *)(void *)(c)->filters.base + (i))
+#define XRES(c, i)   ((ac_resources *)(void *)(c)->xpool.base + (i))
+#define CLIENT(c, i) ((client *)(void *)(c)->clients.base + (i))
 #define ROLE(c, i)   (&(c)->roles[(i)])
 
 /* Resolve a handle to a live slot, or 0. */
@@ -231,10 +282,6 @@ static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)
 static inline uint32_t ac__fw_slot(const ac_core *c, ac_fw_id id)
 {
 	return ac__pool_slot(&c->fws, id);
-}
-static inline uint32_t ac__offer_slot(const ac_core *c, ac_offer_id id)
-{
-	return ac__pool_slot(&c->offers, id);
 }
 
 /* The key of a (framework slot, agent slot) pair in the filter and

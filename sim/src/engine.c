@@ -2,8 +2,9 @@
  * engine.c — the bottom of the simulator (engine.h): the clock that merges
  * workload rows with queued events, the cluster (machines = alloccore
  * agents), the frameworks registered in the core, task and job records, the
- * periodic and event-driven allocation passes, the offers they make (into the
- * frameworks' inboxes) and the answers the models give to them.
+ * periodic and event-driven allocation passes, the offers they make (a
+ * batch per pass and framework, into the frameworks' inboxes) and the
+ * answers the models give to them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,45 +123,54 @@ static int bad_row(sim_engine *e, const tr_event *ev, const char *fmt, ...)
 
 /* ------------------------------------------------------------ core hooks */
 
-static void hook_offer(void *ud, const ac_offer_view *ov)
+/* A slot from a free stack (last freed first) or a new one at the end of
+ * an array of *n records; the stack has room for every slot, so that
+ * releasing one never fails. SIM_NONE when out of memory (failed). */
+#define SLOT_NEW(e, arr, cap, n, freev, nfree, freecap)                                                                \
+	((nfree) ? (freev)[--(nfree)]                                                                                  \
+	 : (GROW(arr, cap, (n) + 1) < 0 || GROW(freev, freecap, (n) + 1) < 0)                                          \
+	         ? (sim__fail(e, "out of memory"), SIM_NONE)                                                           \
+	         : (uint32_t)(n)++)
+
+/* The core's offers of one pass to one framework: into its inbox, to be
+ * answered at its decision latency. */
+static void hook_batch(void *ud, const ac_batch_view *v)
 {
 	sim_engine *e = ud;
-	uint32_t fw = (uint32_t)ov->fw_tag, m = (uint32_t)ov->agent_tag;
-	uint32_t slot;
-	if (e->noffer_free) {
-		slot = e->offer_free[--e->noffer_free];
-		/* the records a few offers on: a pass's offers come in a burst,
-		 * and the freed records have left the cache since */
-		if (e->noffer_free >= 4)
-			__builtin_prefetch(&e->offers[e->offer_free[e->noffer_free - 4]], 1);
-	} else {
-		/* the free stack has room for every offer slot, so that
-		 * releasing one never fails */
-		if (GROW(e->offers, e->offers_cap, e->noffers + 1) < 0 ||
-		    GROW(e->offer_free, e->offer_free_cap, e->noffers + 1) < 0) {
-			sim__fail(e, "out of memory");
-			return;
-		}
-		slot = (uint32_t)e->noffers++;
-	}
-	sim_offer *o = &e->offers[slot];
-	o->id = ov->id;
-	o->fw = fw;
-	o->machine = m;
-	for (int k = 0; k < NRES; k++)
-		o->res[k] = ov->scalars.v[k];
-	o->rescinds = e->rescinds;
-	o->decide_ns = e->now + e->fws[fw].cfg.decision_latency_ns;
+	uint32_t fw = (uint32_t)v->fw_tag;
+	uint32_t slot = SLOT_NEW(e, e->deliveries, e->deliveries_cap, e->ndeliveries, e->delivery_free,
+	                         e->ndelivery_free, e->delivery_free_cap);
+	if (slot == SIM_NONE)
+		return;
+	sim_delivery *d = &e->deliveries[slot];
+	d->batch = v->id;
+	d->decide_ns = e->now + e->fws[fw].cfg.decision_latency_ns;
 	sim_ring *in = &e->fws[fw].inbox;
 	/* one decision per framework and time: a new one when the last
-	 * offer waiting is answered at another time */
+	 * delivery waiting is answered at another time */
 	uint32_t last = in->n ? sim_ring_at(in, in->n - 1) : SIM_NONE;
 	if (sim__ring_push(in, slot) < 0) {
 		sim__fail(e, "out of memory");
 		return;
 	}
-	if (last == SIM_NONE || e->offers[last].decide_ns != o->decide_ns)
-		sim__engine_push(e, o->decide_ns, EV_DECISION, fw, 0);
+	if (last == SIM_NONE || e->deliveries[last].decide_ns != d->decide_ns)
+		sim__engine_push(e, d->decide_ns, EV_DECISION, fw, 0);
+}
+
+uint32_t sim__engine_offer_hold(sim_engine *e, uint32_t f, const ac_batch_view *v, size_t i)
+{
+	uint32_t slot =
+	        SLOT_NEW(e, e->offers, e->offers_cap, e->noffers, e->offer_free, e->noffer_free, e->offer_free_cap);
+	if (slot == SIM_NONE)
+		return SIM_NONE;
+	sim_offer *o = &e->offers[slot];
+	o->id = ac_batch_offer_id(v->id, i);
+	o->fw = f;
+	o->machine = (uint32_t)v->agent_tag[i];
+	for (int k = 0; k < NRES; k++)
+		o->res[k] = v->scalars[i].v[k];
+	o->rescinds = e->rescinds;
+	return slot;
 }
 
 static void hook_rescind(void *ud, const ac_offer_view *ov, ac_rescind_reason why)
@@ -177,10 +187,11 @@ static int core_create(sim_engine *e, sim_core *c)
 	cfg.seed = e->cfg.seed;
 	cfg.allocation_interval = e->cfg.interval;
 	cfg.agent_order = AC_ORDER_SHUFFLE;
-	ac_hooks hooks = {hook_offer, hook_rescind, e};
+	ac_hooks hooks = {NULL, hook_rescind, e};
 	ac_err err;
 	if (ac_core_create(&cfg, &hooks, &c->core, &err) < 0)
 		return sim__fail(e, "policy %s: %s", e->cfg.policy, err.msg);
+	ac_core_set_batch_hook(c->core, hook_batch, e);
 	size_t nroles;
 	const tr_role *roles = tr_source_roles(e->src, &nroles);
 	for (size_t i = 0; i < nroles; i++) {
@@ -639,12 +650,34 @@ void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const u
 		sim_engine_offer_release(e, slots[i]);
 }
 
-void sim__engine_decline_each(sim_engine *e, uint32_t f, const ac_offer_id *ids, size_t n)
+void sim__engine_settle(sim_engine *e, uint32_t f, ac_batch_id batch, const sim_take *takes, size_t nt,
+                        const uint32_t *tasks, const uint32_t *keep, size_t nk)
 {
+	ac_core *core = e->cores[e->fws[f].core].core;
 	ac_err err;
-	if (ac_offers_decline_each(e->cores[e->fws[f].core].core, ids, n,
-	                           ac_refuse_from_seconds(e->fws[f].cfg.refuse_seconds), e->now, &err) < 0)
-		sim__fail(e, "internal: decline: %s", err.msg);
+	ac_batch_view v;
+	if (ac_batch_view_get(core, batch, &v, NULL) < 0)
+		return; /* every offer of it was rescinded or answered apart */
+	if (GROW(e->answers, e->answers_cap, nt + nk) < 0 || GROW(e->answer_res, e->answer_res_cap, nt) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < nt; i++) {
+		res_to_ac(takes[i].used, &e->answer_res[i]);
+		e->answers[n++] = (ac_batch_answer){takes[i].index, &e->answer_res[i]};
+	}
+	for (size_t i = 0; i < nk; i++)
+		if (v.live[keep[i]]) /* (a held offer may have been answered apart) */
+			e->answers[n++] = (ac_batch_answer){keep[i], NULL};
+	if (ac_batch_settle(core, batch, e->answers, n, ac_refuse_from_seconds(e->fws[f].cfg.refuse_seconds), e->now,
+	                    &err) < 0) {
+		sim__fail(e, "internal: settle: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < nt; i++)
+		for (uint32_t k = 0; k < takes[i].ntasks; k++)
+			task_start(e, tasks[takes[i].task0 + k], takes[i].machine);
 }
 
 /* ------------------------------------------------------------------ clock */
@@ -713,8 +746,12 @@ void sim__engine_free(sim_engine *e)
 	free(e->tasks);
 	free(e->loc);
 	free(e->task_free);
+	free(e->deliveries);
+	free(e->delivery_free);
 	free(e->offers);
 	free(e->offer_free);
+	free(e->answers);
+	free(e->answer_res);
 	free(e->lost_tasks);
 	free(e->shapes);
 	free(e->ids);

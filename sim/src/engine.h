@@ -2,10 +2,10 @@
  * engine.h — private: the bottom layer of the simulator. The engine owns the
  * clock and the event queue, the alloccore cores and every call that changes
  * them, the cluster (machines = agents), the frameworks' registrations, the
- * task and job records, and the offers in flight (made by a pass, waiting in
+ * task and job records, and the offers in flight (a pass's batch, waiting in
  * a framework's inbox until its decision). It knows nothing of the layers
  * above: the run loop (sim.c) hands each event to its owner, the framework
- * models (models.h) answer offers through sim__engine_answer, and changes in
+ * models (models.h) answer offers through sim__engine_settle, and changes in
  * resource use reach the measurements (metrics.h) through a sim_watch.
  */
 #ifndef SIM_ENGINE_H
@@ -73,9 +73,9 @@ typedef struct sim_fw {
 	bool suppressed;
 	uint64_t running, launched, finished, lost;
 	uint64_t launched_pref, launched_local; /* tasks with a machine preference; of those, on one */
-	/* offers (slots) waiting for its decision, oldest first: the offers of
-	 * one allocation pass arrive together, as in Mesos's OFFERS event, and
-	 * are answered by one EV_DECISION */
+	/* deliveries (slots) waiting for its decision, oldest first: the offers
+	 * of one allocation pass arrive together as one alloccore batch, as in
+	 * Mesos's OFFERS event, and are answered by one EV_DECISION */
 	sim_ring inbox;
 } sim_fw;
 
@@ -88,13 +88,30 @@ typedef struct sim_machine {
 	bool alloc_pending; /* an EV_ALLOC_AGENT is queued */
 } sim_machine;
 
+/* The offers one pass made to one framework (an alloccore batch), waiting
+ * in its inbox. */
+typedef struct sim_delivery {
+	ac_batch_id batch;
+	ac_time decide_ns; /* when its framework answers them */
+} sim_delivery;
+
+/* One offer a framework holds on to past its decision (gang hoarding),
+ * answered by id later. */
 typedef struct sim_offer {
 	ac_offer_id id;
 	uint32_t fw, machine;
 	int64_t res[NRES];
 	uint64_t rescinds; /* the engine's rescind count when made */
-	ac_time decide_ns; /* when its framework answers it */
 } sim_offer;
+
+/* An offer of a batch that a decision accepts: the tasks picked for it
+ * (task0 .. task0 + ntasks of the caller's task list) and their sum. */
+typedef struct sim_take {
+	uint32_t index; /* in its batch */
+	uint32_t machine;
+	uint32_t task0, ntasks;
+	int64_t used[NRES];
+} sim_take;
 
 typedef struct sim_core {
 	ac_core *core;    /* agents are tagged with their machine, frameworks with theirs */
@@ -148,7 +165,11 @@ typedef struct sim_engine {
 	size_t ntask_free, task_free_cap;
 	uint32_t *loc;
 	size_t nloc, loc_cap;
-	sim_offer *offers;
+	sim_delivery *deliveries;
+	size_t ndeliveries, deliveries_cap;
+	uint32_t *delivery_free; /* free slots of deliveries, a stack */
+	size_t ndelivery_free, delivery_free_cap;
+	sim_offer *offers; /* held offers */
 	size_t noffers, offers_cap;
 	uint32_t *offer_free; /* free slots of offers, a stack (last freed on top) */
 	size_t noffer_free, offer_free_cap;
@@ -169,6 +190,9 @@ typedef struct sim_engine {
 
 	ac_offer_id *ids; /* scratch: the offers one answer accepts or declines */
 	size_t ids_cap;
+	ac_batch_answer *answers; /* scratch: one settle's answers, and what they use */
+	ac_resources *answer_res;
+	size_t answers_cap, answer_res_cap;
 } sim_engine;
 
 /* ------------------------------------------------------- life and errors */
@@ -221,6 +245,11 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	if (take_row)
 		return SIM_STEP_ROW;
 	sim__queue_pop(&e->q, ev);
+	/* the next event is usually the new top: when it ends a task, ask for
+	 * the task's record now (task ends are spread over a large table) */
+	const sim_event *next = sim__queue_peek(&e->q);
+	if (next && next->kind == EV_TASK_END)
+		__builtin_prefetch(&e->tasks[next->a]);
 	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
 	 * stale (task lost, hold cancelled) */
 	if (ev->kind == EV_DECISION || ev->kind == EV_ALLOC_AGENT)
@@ -273,14 +302,20 @@ void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen);
 
 /* --------------------------------------------- what the models call on */
 
-/* A framework's answer to offers slots[0..ns) of one framework on one
+/* A framework's answer to held offers slots[0..ns) of one framework on one
  * machine: launches tasks[0..n) there (out of any list), accepting their sum
  * and declining the rest with the framework's refuse_seconds; or declines
  * them all when n is 0. The slots are freed. */
 void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const uint32_t *tasks, size_t n);
-/* Declines offers ids[0..n) of framework f, each on its own (one filter per
- * agent), with f's refuse_seconds. */
-void sim__engine_decline_each(sim_engine *e, uint32_t f, const ac_offer_id *ids, size_t n);
+/* Framework f's answer to a batch in one call (ac_batch_settle): accepts
+ * takes[0..nt) and launches their tasks (tasks[take.task0 ..], out of any
+ * list) in that order, leaves keep[0..nk) outstanding (those still are),
+ * declines every other outstanding offer with f's refuse_seconds. */
+void sim__engine_settle(sim_engine *e, uint32_t f, ac_batch_id batch, const sim_take *takes, size_t nt,
+                        const uint32_t *tasks, const uint32_t *keep, size_t nk);
+/* A held offer's record (a slot of e->offers): batch offer i as the view
+ * shows it. SIM_NONE when out of memory (failed). */
+uint32_t sim__engine_offer_hold(sim_engine *e, uint32_t f, const ac_batch_view *v, size_t i);
 /* Suppresses (on) or revives framework f in its core. */
 void sim__engine_fw_suppress(sim_engine *e, uint32_t f, bool on);
 
@@ -306,8 +341,15 @@ static inline bool sim_engine_offer_alive(const sim_engine *e, uint32_t slot)
 /* Frees an offer slot without answering it (rescinded, or declined apart). */
 static inline void sim_engine_offer_release(sim_engine *e, uint32_t slot)
 {
-	/* never fails: the stack grew with the offers (hook_offer) */
+	/* never fails: the stack grew with the offers (sim__engine_offer_hold) */
 	e->offer_free[e->noffer_free++] = slot;
+}
+
+/* Frees a delivery slot (its decision came). */
+static inline void sim_engine_delivery_release(sim_engine *e, uint32_t slot)
+{
+	/* never fails: the stack grew with the deliveries (hook_batch) */
+	e->delivery_free[e->ndelivery_free++] = slot;
 }
 
 /* Does task x prefer machine m (its data is there)? */

@@ -106,10 +106,9 @@ static size_t pick_pending(sim_models *mo, uint32_t f, uint32_t m, int64_t rem[N
 	return n + picked;
 }
 
-/* Greedy answer: pack pending tasks into the offer. With defer, an offer
- * that gets no task is only noted in mo->declines (declines_flush answers
- * those together). */
-static void answer_greedy_defer(sim_models *mo, uint32_t slot, bool defer)
+/* Greedy answer to a held offer: pack pending tasks into it, accept them
+ * (or decline it when none fits). */
+static void answer_greedy(sim_models *mo, uint32_t slot)
 {
 	sim_engine *e = mo->e;
 	sim_offer *o = &e->offers[slot];
@@ -117,32 +116,41 @@ static void answer_greedy_defer(sim_models *mo, uint32_t slot, bool defer)
 	int64_t rem[NRES];
 	memcpy(rem, o->res, sizeof rem);
 	size_t n = pick_pending(mo, f, o->machine, rem, 0, e->fws[f].cfg.tasks_per_offer);
-	if (n == 0 && defer) {
-		if (GROW(mo->declines, mo->declines_cap, mo->ndeclines + 1) < 0) {
-			sim__fail(e, "out of memory");
-			return;
-		}
-		mo->declines[mo->ndeclines++] = o->id;
-		sim_engine_offer_release(e, slot);
-		return;
-	}
 	for (size_t i = 0; i < n; i++)
 		sim_list_remove(e, &mo->fws[f].pending, mo->scratch[i]);
 	sim__engine_answer(e, &slot, 1, mo->scratch, n);
 }
 
-static void answer_greedy(sim_models *mo, uint32_t slot)
+/* Greedy answer to offer i of a batch: the tasks it takes are noted for the
+ * decision's settle (an offer that takes none is declined by it). */
+static void take_greedy(sim_models *mo, uint32_t f, const ac_batch_view *v, size_t i)
 {
-	answer_greedy_defer(mo, slot, false);
-}
-
-/* Declines the offers noted by answer_greedy_defer, all of framework f. */
-static void declines_flush(sim_models *mo, uint32_t f)
-{
-	if (mo->ndeclines == 0)
+	sim_engine *e = mo->e;
+	int64_t rem[NRES];
+	for (int k = 0; k < NRES; k++)
+		rem[k] = v->scalars[i].v[k];
+	uint32_t m = (uint32_t)v->agent_tag[i];
+	size_t n = pick_pending(mo, f, m, rem, 0, e->fws[f].cfg.tasks_per_offer);
+	if (n == 0)
 		return;
-	sim__engine_decline_each(mo->e, f, mo->declines, mo->ndeclines);
-	mo->ndeclines = 0;
+	if (GROW(mo->takes, mo->takes_cap, mo->ntakes + 1) < 0 ||
+	    GROW(mo->take_tasks, mo->take_tasks_cap, mo->ntake_tasks + n) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	sim_take *t = &mo->takes[mo->ntakes++];
+	t->index = (uint32_t)i;
+	t->machine = m;
+	t->task0 = (uint32_t)mo->ntake_tasks;
+	t->ntasks = (uint32_t)n;
+	memset(t->used, 0, sizeof t->used);
+	for (size_t j = 0; j < n; j++) {
+		uint32_t x = mo->scratch[j];
+		sim_list_remove(e, &mo->fws[f].pending, x);
+		mo->take_tasks[mo->ntake_tasks++] = x;
+		for (int k = 0; k < NRES; k++)
+			t->used[k] += e->tasks[x].res[k];
+	}
 }
 
 /* ------------------------------------------------------------ gang jobs */
@@ -327,55 +335,98 @@ void sim__models_gang_hold_end(sim_models *mo, uint32_t f, uint64_t gen)
 
 /* ----------------------------------------------------------- decisions */
 
-static void decide_one(sim_models *mo, uint32_t f, uint32_t slot)
+/* Holds offer i of a batch for the oldest gang job; it stays outstanding
+ * at the decision's settle. */
+static void hold(sim_models *mo, uint32_t f, const ac_batch_view *v, size_t i)
 {
 	sim_engine *e = mo->e;
 	sim_fw_model *fw = &mo->fws[f];
-	if (!sim_engine_offer_alive(e, slot)) {
-		sim_engine_offer_release(e, slot);
+	if (GROW(mo->keeps, mo->keeps_cap, mo->nkeeps + 1) < 0) {
+		sim__fail(e, "out of memory");
 		return;
 	}
-	if (fw->gang_q.n > 0) {
-		if (fw->nheld == fw->held_cap) {
-			uint32_t cap = fw->held_cap ? fw->held_cap * 2 : 16;
-			uint32_t *h = realloc(fw->held, cap * sizeof *h);
-			if (!h) {
-				sim__fail(e, "out of memory");
-				return;
-			}
-			fw->held = h;
-			fw->held_cap = cap;
+	if (fw->nheld == fw->held_cap) {
+		uint32_t cap = fw->held_cap ? fw->held_cap * 2 : 16;
+		uint32_t *h = realloc(fw->held, cap * sizeof *h);
+		if (!h) {
+			sim__fail(e, "out of memory");
+			return;
 		}
-		fw->held[fw->nheld++] = slot;
-		if (!fw->hold_timer) {
-			fw->hold_timer = true;
-			sim__engine_push(e, e->now + e->cfg.gang_hold, EV_GANG_HOLD, f, fw->hold_gen);
-		}
-		try_gang(mo, f);
-	} else {
-		/* what no task uses is declined at the end of the decision:
-		 * declines and accepts of one decision do not interact */
-		answer_greedy_defer(mo, slot, true);
+		fw->held = h;
+		fw->held_cap = cap;
 	}
+	uint32_t slot = sim__engine_offer_hold(e, f, v, i);
+	if (slot == SIM_NONE)
+		return;
+	mo->keeps[mo->nkeeps++] = (uint32_t)i;
+	fw->held[fw->nheld++] = slot;
+	if (!fw->hold_timer) {
+		fw->hold_timer = true;
+		sim__engine_push(e, e->now + e->cfg.gang_hold, EV_GANG_HOLD, f, fw->hold_gen);
+	}
+	try_gang(mo, f);
+}
+
+/* The offers of delivery d, one by one: held for a gang job, or packed
+ * greedily; noted for the decision's settle. */
+static void decide_batch(sim_models *mo, uint32_t f, uint32_t d)
+{
+	sim_engine *e = mo->e;
+	ac_core *core = e->cores[e->fws[f].core].core;
+	ac_batch_view v;
+	if (ac_batch_view_get(core, e->deliveries[d].batch, &v, NULL) < 0) {
+		sim_engine_delivery_release(e, d); /* every offer of it was rescinded */
+		return;
+	}
+	if (GROW(mo->settles, mo->settles_cap, mo->nsettles + 1) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	sim_settle *st = &mo->settles[mo->nsettles++];
+	*st = (sim_settle){d, (uint32_t)mo->ntakes, 0, (uint32_t)mo->nkeeps, 0};
+	for (size_t i = 0; i < v.n && !e->failed; i++) {
+		if (!v.live[i])
+			continue; /* rescinded */
+		if (mo->fws[f].gang_q.n > 0) {
+			hold(mo, f, &v, i);
+			/* an answer to held offers moves nothing in the batch,
+			 * but may answer its last one: look again */
+			if (ac_batch_view_get(core, e->deliveries[d].batch, &v, NULL) < 0)
+				break;
+		} else {
+			take_greedy(mo, f, &v, i);
+		}
+	}
+	st = &mo->settles[mo->nsettles - 1];
+	st->ntakes = (uint32_t)mo->ntakes - st->take0;
+	st->nkeeps = (uint32_t)mo->nkeeps - st->keep0;
 }
 
 void sim__models_decide(sim_models *mo, uint32_t f)
 {
 	sim_engine *e = mo->e;
 	sim_ring *inbox = &e->fws[f].inbox;
+	mo->nsettles = mo->ntakes = mo->ntake_tasks = mo->nkeeps = 0;
 	/* Answering makes no offers, so the inbox only shrinks meanwhile. */
 	while (inbox->n > 0 && !e->failed) {
-		uint32_t slot = sim_ring_at(inbox, 0);
-		if (e->offers[slot].decide_ns > e->now)
+		uint32_t d = sim_ring_at(inbox, 0);
+		if (e->deliveries[d].decide_ns > e->now)
 			break; /* a later pass's: its own decision comes */
 		sim_ring_pop(inbox);
-		decide_one(mo, f, slot);
+		decide_batch(mo, f, d);
 	}
 	/* A decision can only take work away (it launches tasks), so this
 	 * can only suppress. Suppressing before declining spares the core
-	 * filters that could never apply (alloccore/src/filters.c). */
+	 * filters that could never apply (alloccore/src/filters.c). Then each
+	 * batch is answered in one call: what no task uses is declined
+	 * (accepts and declines of one decision do not interact). */
 	update_suppression(mo, f);
-	declines_flush(mo, f);
+	for (size_t k = 0; k < mo->nsettles && !e->failed; k++) {
+		const sim_settle *st = &mo->settles[k];
+		sim__engine_settle(e, f, e->deliveries[st->delivery].batch, mo->takes + st->take0, st->ntakes,
+		                   mo->take_tasks, mo->keeps + st->keep0, st->nkeeps);
+		sim_engine_delivery_release(e, st->delivery);
+	}
 }
 
 /* ------------------------------------------------------- waiting tasks */
@@ -528,7 +579,10 @@ void sim__models_free(sim_models *mo)
 		free(mo->jobs[j].gang_tasks);
 	free(mo->fws);
 	free(mo->jobs);
-	free(mo->declines);
+	free(mo->takes);
+	free(mo->take_tasks);
+	free(mo->keeps);
+	free(mo->settles);
 	free(mo->scratch);
 	free(mo->scratch_res);
 	free(mo->gang_mach);

@@ -44,6 +44,13 @@ typedef struct sim_job_model {
 	bool feasible;
 } sim_job_model;
 
+/* One batch a decision answers: its takes and keeps (in sim_models). */
+typedef struct sim_settle {
+	uint32_t delivery;
+	uint32_t take0, ntakes;
+	uint32_t keep0, nkeeps;
+} sim_settle;
+
 typedef struct sim_models {
 	sim_engine *e;
 	sim_fw_model *fws; /* by the engine's framework index */
@@ -51,8 +58,16 @@ typedef struct sim_models {
 	sim_job_model *jobs; /* by the engine's job index */
 	size_t njobs, jobs_cap;
 	/* scratch, reused: never allocate in the hot loop */
-	ac_offer_id *declines; /* offers a decision declines, answered together */
-	size_t ndeclines, declines_cap;
+	/* one decision's answers: per batch (settles), the offers accepted
+	 * (takes, with their tasks in take_tasks) and held (keeps: indexes) */
+	sim_settle *settles;
+	size_t nsettles, settles_cap;
+	sim_take *takes;
+	size_t ntakes, takes_cap;
+	uint32_t *take_tasks;
+	size_t ntake_tasks, take_tasks_cap;
+	uint32_t *keeps;
+	size_t nkeeps, keeps_cap;
 	uint32_t *scratch; /* tasks picked for one answer */
 	size_t scratch_cap;
 	int64_t *scratch_res;

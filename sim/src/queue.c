@@ -1,6 +1,9 @@
 /*
- * queue.c — binary heap of sim_event ordered by (time, seq). Sift-up and
- * sift-down move a hole instead of swapping, so each level costs one copy.
+ * queue.c — a 4-ary heap of sim_event ordered by (time, seq). Sift-up and
+ * sift-down move a hole instead of swapping, so each level costs one copy;
+ * four children a node halve the levels of a binary heap, and the four sit
+ * in two cache lines (a pop on a heap of a hundred thousand task ends was
+ * a tenth of a replay).
  */
 #include <stdlib.h>
 
@@ -68,7 +71,7 @@ int sim__queue_push(sim_queue *q, int64_t time_ns, uint32_t kind, uint32_t a, ui
 	sim_event e = {time_ns, q->next_seq++, kind, a, b};
 	size_t i = q->n++;
 	while (i > 0) {
-		size_t p = (i - 1) / 2;
+		size_t p = (i - 1) / 4;
 		if (!before(&e, &q->heap[p]))
 			break;
 		q->heap[i] = q->heap[p];
@@ -95,15 +98,18 @@ bool sim__queue_pop(sim_queue *q, sim_event *out)
 	sim_event last = q->heap[--q->n];
 	size_t n = q->n, i = 0;
 	for (;;) {
-		size_t c = 2 * i + 1;
+		size_t c = 4 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && before(&q->heap[c + 1], &q->heap[c]))
-			c++;
-		if (!before(&q->heap[c], &last))
+		/* the least of up to four children */
+		size_t end = c + 4 < n ? c + 4 : n, m = c;
+		for (size_t k = c + 1; k < end; k++)
+			if (before(&q->heap[k], &q->heap[m]))
+				m = k;
+		if (!before(&q->heap[m], &last))
 			break;
-		q->heap[i] = q->heap[c];
-		i = c;
+		q->heap[i] = q->heap[m];
+		i = m;
 	}
 	if (n)
 		q->heap[i] = last;

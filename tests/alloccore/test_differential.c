@@ -55,6 +55,7 @@ static const char *const roles[] = {"*", "a", "a/b", "c", "a/d", "a/b/e"};
 /* What the sequences exercised, printed at the end (coverage at a glance). */
 static struct {
 	long ops, failed_ops, offers, rescinds, multi_answers, decline_each, overallocated;
+	long settles, settle_accepts, settle_keeps, settle_declines, settle_gone;
 } stats;
 
 /* ------------------------------------------------------------------ state */
@@ -91,6 +92,7 @@ typedef struct harness {
 	int nev;
 	ac_offer_id seen[1024]; /* offer ids reported, for stale-id operations */
 	int nseen;
+	ac_batch_id batches[MAX_ENT][4]; /* per framework, the last batches reported, newest first */
 	uint64_t rng;
 	int max_agents, max_fws; /* live at once, for the generator */
 	char *snap_before, *snap_after;
@@ -116,6 +118,16 @@ static void on_offer(void *ud, const ac_offer_view *v)
 		h->ev[h->nev++] = (cev){false, -1, v->fw, v->agent, *v->resources};
 	if (h->nseen < (int)(sizeof h->seen / sizeof h->seen[0]))
 		h->seen[h->nseen++] = v->id;
+}
+
+static void on_batch(void *ud, const ac_batch_view *b)
+{
+	harness *h = ud;
+	for (int i = 0; i < h->nfws; i++)
+		if (h->fws[i].live && h->fws[i].id == b->fw) {
+			memmove(&h->batches[i][1], &h->batches[i][0], 3 * sizeof h->batches[i][0]);
+			h->batches[i][0] = b->id;
+		}
 }
 
 static void on_rescind(void *ud, const ac_offer_view *v, ac_rescind_reason why)
@@ -146,6 +158,7 @@ static harness *harness_new(const seqcfg *c, uint64_t seed)
 	ac_err err = {0};
 	if (ac_core_create(&cfg, &hooks, &h->core, &err))
 		fail_msg("ac_core_create: %s", err.msg);
+	ac_core_set_batch_hook(h->core, on_batch, h);
 	rcfg = (ref_config){cfg.policy, cfg.allocation_interval, cfg.offer_timeout, cfg.min_allocatable};
 	assert_int_equal(ref_create(h->core, &rcfg, &h->ref), 0);
 	return h;
@@ -507,6 +520,116 @@ static ac_time ms(const char *s)
 	return (ac_time)strtoll(s, NULL, 10) * MS;
 }
 
+/* The newest batch of framework F still outstanding, with its view. */
+static bool newest_batch(harness *h, const ent *F, ac_batch_view *v)
+{
+	int fi = (int)(F - h->fws);
+	for (int k = 0; k < 4; k++)
+		if (h->batches[fi][k] && ac_batch_view_get(h->core, h->batches[fi][k], v, NULL) == 0)
+			return true;
+	return false;
+}
+
+/* The agent entry of batch offer i (agents are tagged with index + 1). */
+static ent *batch_agent(harness *h, const ac_batch_view *v, size_t i)
+{
+	return &h->agents[v->agent_tag[i] - 1];
+}
+
+/* "settle F REFUSE ANSWERS": F's newest batch answered with ac_batch_settle.
+ * ANSWERS is "-" or "I=RES|I=keep|...": offer I accepted using RES, or left
+ * outstanding; the batch's other outstanding offers are declined. The
+ * reference answers the same pairs one by one: accepts in the order named,
+ * then declines in batch order (the generator keeps every offer whose pair
+ * has another offer outstanding, since the reference answers pairs whole).
+ * Returns the core's code, with the reference's in *rr; INT32_MIN on a
+ * harness failure (why filled). */
+static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *answers, int *rr, char *why,
+                       size_t wlen)
+{
+	enum { MAXA = 16 };
+	ac_batch_view v;
+	ac_batch_answer ans[MAXA];
+	ac_resources res[MAXA];
+	bool named[MAX_ENT * 2] = {false};
+	size_t na = 0;
+	ac_time refuse = ms(refuse_text);
+	if (!F || !newest_batch(h, F, &v)) {
+		snprintf(why, wlen, "syntax: settle without a batch");
+		return INT32_MIN;
+	}
+	/* the view's summed scalars are the offers' (ports and reservations
+	 * included) */
+	for (size_t i = 0; i < v.n; i++) {
+		ac_offer_info oi;
+		ac_vec sv;
+		if (!v.live[i])
+			continue;
+		if (ac_offer_info_get(h->core, ac_batch_offer_id(v.id, i), &oi, NULL)) {
+			snprintf(why, wlen, "batch: offer %zu live in the view but unknown", i);
+			return INT32_MIN;
+		}
+		ac_resources_scalars(&oi.resources, &sv);
+		if (memcmp(&sv, &v.scalars[i], sizeof sv)) {
+			snprintf(why, wlen, "batch: offer %zu's scalars in the view differ from its resources", i);
+			return INT32_MIN;
+		}
+	}
+	bool valid = true;
+	char buf[LINE];
+	snprintf(buf, sizeof buf, "%s", strcmp(answers, "-") ? answers : "");
+	/* (the op line is split already: strtok is free) */
+	for (char *t = strtok(buf, "|"); t && na < MAXA; t = strtok(NULL, "|")) {
+		char *eq = strchr(t, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		size_t i = strtoul(t, NULL, 10);
+		ans[na].index = i;
+		ans[na].used = NULL;
+		if (strcmp(eq + 1, "keep")) {
+			if (parse(h, eq + 1, &res[na]))
+				continue;
+			ans[na].used = &res[na];
+		}
+		if (i >= v.n || !v.live[i] || i >= MAX_ENT * 2 || named[i])
+			valid = false;
+		else
+			named[i] = true;
+		na++;
+	}
+	stats.settles++;
+	if (!valid) {
+		*rr = AC_EINVAL;
+		snapshot(h, h->snap_before);
+		return ac_batch_settle(h->core, v.id, ans, na, refuse, h->now, NULL);
+	}
+	*rr = 0;
+	for (size_t k = 0; k < na && *rr == 0; k++) {
+		if (!ans[k].used) {
+			stats.settle_keeps++;
+			continue;
+		}
+		stats.settle_accepts++;
+		*rr = ref_accept(h->ref, F->ref, batch_agent(h, &v, ans[k].index)->ref, ans[k].used, refuse, h->now);
+	}
+	for (size_t i = 0; i < v.n && *rr == 0; i++) {
+		if (!v.live[i]) {
+			stats.settle_gone++;
+			continue;
+		}
+		if (named[i])
+			continue;
+		stats.settle_declines++;
+		*rr = ref_decline(h->ref, F->ref, batch_agent(h, &v, i)->ref, refuse, h->now);
+	}
+	if (*rr < 0) {
+		snprintf(why, wlen, "harness: the reference refused a settle the generator thought valid (%d)", *rr);
+		return INT32_MIN;
+	}
+	return ac_batch_settle(h->core, v.id, ans, na, refuse, h->now, NULL);
+}
+
 /* Executes one op line on both sides and checks the outcome. Returns 0, or
  * -1 with `why` (whose first word is the kind of failure). */
 static int exec_line(harness *h, const char *line, char *why, size_t wlen)
@@ -538,7 +661,7 @@ static int exec_line(harness *h, const char *line, char *why, size_t wlen)
 	ent *A = NULL, *F = NULL;
 	/* Operations name a framework first, then an agent, when they need both. */
 	if (!strncmp(op, "fw_", 3) || !strcmp(op, "accept") || !strcmp(op, "decline") || !strcmp(op, "recover") ||
-	    !strcmp(op, "accept_dup"))
+	    !strcmp(op, "accept_dup") || !strcmp(op, "settle"))
 		F = argc > 1 ? find(h->fws, h->nfws, argv[1]) : NULL;
 	if (!strncmp(op, "agent_", 6) || !strcmp(op, "allocate_agent"))
 		A = argc > 1 ? find(h->agents, h->nagents, argv[1]) : NULL;
@@ -561,6 +684,8 @@ static int exec_line(harness *h, const char *line, char *why, size_t wlen)
 		ac_agent_id id = 0;
 		BOTH(ac_agent_add(h->core, argv[1], &r1, &id, NULL), ref_agent_add(h->ref, argv[1], &r1));
 		if (rc == 0 && rr >= 0) {
+			/* the tag names the entry, for batch views */
+			assert_int_equal(ac_agent_set_tag(h->core, id, (uint64_t)h->nagents + 1, NULL), 0);
 			h->agents[h->nagents] = (ent){"", id, rr, true, true, false};
 			snprintf(h->agents[h->nagents++].name, sizeof h->agents[0].name, "%s", argv[1]);
 		}
@@ -713,6 +838,11 @@ static int exec_line(harness *h, const char *line, char *why, size_t wlen)
 		memmove(ids + n, ids + MAX_IDS, n2 * sizeof *ids);
 		ac_resources_init(&r1);
 		BOTH(ac_offers_accept(h->core, ids, n + n2, &r1, 0, h->now, NULL), AC_EINVAL);
+	} else if (!strcmp(op, "settle")) {
+		ARGS(3);
+		rc = exec_settle(h, F, argv[2], argv[3], &rr, why, wlen);
+		if (rc == INT32_MIN)
+			return -1;
 	} else if (!strcmp(op, "decline_id")) {
 		/* An id that is not outstanding (answered, rescinded or never made). */
 		ARGS(1);
@@ -999,6 +1129,44 @@ static void gen_quota(harness *h, char *out, size_t len)
 	snprintf(out, len, "role_quota %s %s %s", pick(h, roles, NROLES), pairs[p][0], pairs[p][1]);
 }
 
+/* A settle of a random framework's newest batch (false when none has one):
+ * each offer accepted in part, kept or declined; kept whenever its pair has
+ * another offer outstanding. One in ten is invalid (an offer named twice). */
+static bool gen_settle(harness *h, char *out, size_t len)
+{
+	ent *F = live_pick(h, h->fws, h->nfws);
+	ac_batch_view v;
+	if (!F || !newest_batch(h, F, &v))
+		return false;
+	sb s = {out, 0, len};
+	sbf(&s, "settle %s %s ", F->name, refuse_ms(h));
+	size_t start = s.n;
+	int accepts = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		if (!v.live[i])
+			continue;
+		ent *A = batch_agent(h, &v, i);
+		bool alone = ac_offers_of(h->core, F->id, A->id, NULL, 0) == 1;
+		int what = alone ? rnd(h, 3) : 2;
+		if (what == 0 && accepts < 4) {
+			ac_offer_info oi;
+			char b[320];
+			if (ac_offer_info_get(h->core, ac_batch_offer_id(v.id, i), &oi, NULL))
+				continue;
+			gen_part(h, &oi.resources, false, b, sizeof b);
+			sbf(&s, "%s%zu=%s", s.n > start ? "|" : "", i, strcmp(b, "-") ? b : "");
+			accepts++;
+		} else if (what == 2 || what == 0) {
+			sbf(&s, "%s%zu=keep", s.n > start ? "|" : "", i);
+		}
+	}
+	if (rnd(h, 10) == 0)
+		sbf(&s, "%s%zu=keep|%zu=keep", s.n > start ? "|" : "", v.n, v.n); /* invalid */
+	if (s.n == start)
+		sbf(&s, "-");
+	return s.n < len;
+}
+
 static void gen_op(harness *h, char *out, size_t len, int *next_agent, int *next_fw)
 {
 	static const char *const weights[] = {"1", "2", "0.5", "3", "1.5"};
@@ -1007,6 +1175,8 @@ static void gen_op(harness *h, char *out, size_t len, int *next_agent, int *next
 	ent *F, *A;
 	ac_resources r;
 	for (;;) {
+		if (rnd(h, 100) < 8 && gen_settle(h, out, len))
+			return;
 		int x = rnd(h, 100);
 		if (x < 14) {
 			snprintf(out, len, "allocate");
@@ -1248,10 +1418,13 @@ static void core_matches_reference(void **state)
 	        "differential: %ld sequences x %ld ops from seed %ld, %d failing (%ld ops run, %ld rejected by "
 	        "both, %ld offers, %ld rescinds, %ld answers of several offers, %ld declines through decline_each, %ld "
 	        "over-allocated agent "
-	        "states)\n",
+	        "states; %ld batch settles: %ld accepts, %ld kept, %ld declines, %ld offers gone before)\n",
 	        seqs, ops, first, failures, stats.ops, stats.failed_ops, stats.offers, stats.rescinds,
-	        stats.multi_answers, stats.decline_each, stats.overallocated);
+	        stats.multi_answers, stats.decline_each, stats.overallocated, stats.settles, stats.settle_accepts,
+	        stats.settle_keeps, stats.settle_declines, stats.settle_gone);
 	assert_true(stats.decline_each > 0);
+	assert_true(stats.settle_accepts > 0 && stats.settle_keeps > 0 && stats.settle_declines > 0 &&
+	            stats.settle_gone > 0);
 	assert_int_equal(failures, 0);
 }
 

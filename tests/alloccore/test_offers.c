@@ -1,7 +1,8 @@
 /*
  * test_offers.c — the offer book: accept (use part, the rest declined),
- * recover, offer timeout, rescinds on agent/framework changes, and handles
- * that cannot be confused after their slot is reused.
+ * recover, offer timeout, rescinds on agent/framework changes, handles
+ * that cannot be confused after their slot is reused, and batches (the bulk
+ * hook, views and ac_batch_settle).
  */
 #include "harness.h"
 
@@ -97,7 +98,8 @@ static void test_rescinds(void **state)
 	h_free(h);
 }
 
-/* An answered offer's id stays dead even when its slot is reused. */
+/* An answered offer's id stays dead even when its storage is reused (the
+ * next pass's batch takes the same slot and entry). */
 static void test_offer_ids_not_confused_after_reuse(void **state)
 {
 	harness *h = h_new("drf");
@@ -110,7 +112,7 @@ static void test_offer_ids_not_confused_after_reuse(void **state)
 	assert_int_equal(h_allocate(h), 1);
 	ac_offer_id second = h->ev[1].id;
 	assert_true(first != second);
-	assert_int_equal((uint32_t)first, (uint32_t)second); /* same slot */
+	assert_int_equal(first & ((1u << AC_BATCH_ENTRY_BITS) - 1), second & ((1u << AC_BATCH_ENTRY_BITS) - 1));
 	assert_int_equal(ac_offers_decline(h->core, &first, 1, 0, h->now, &err), AC_ENOENT);
 	ac_offer_info oi;
 	assert_int_equal(ac_offer_info_get(h->core, second, &oi, NULL), 0);
@@ -231,6 +233,157 @@ static void test_decline_each(void **state)
 	h_free(h);
 }
 
+/* Batches the bulk hook reported, for the tests below. */
+static ac_batch_view batches[16];
+static size_t nbatches;
+
+static void on_batch(void *ud, const ac_batch_view *b)
+{
+	(void)ud;
+	assert_true(nbatches < 16);
+	batches[nbatches++] = *b;
+}
+
+/* n agents m0.. of cpus:2;mem:1024 (the last with `last` instead), tagged
+ * 100 + index; the core reports batches to on_batch. */
+static void batch_agents(harness *h, ac_agent_id *m, int n, const char *last)
+{
+	nbatches = 0;
+	ac_core_set_batch_hook(h->core, on_batch, NULL);
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "m%d", i);
+		m[i] = h_agent(h, name, i == n - 1 ? last : "cpus:2;mem:1024");
+		assert_int_equal(ac_agent_set_tag(h->core, m[i], 100 + (uint64_t)i, NULL), 0);
+	}
+}
+
+/* A pass reports each framework's offers as one batch, after the per-offer
+ * hook, in the order of each framework's first offer; entry i is the offer
+ * the per-offer hook reported with the id ac_batch_offer_id(batch, i). */
+static void test_batch_hook_and_view(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m[4];
+	batch_agents(h, m, 4, "cpus:1;mem:512;ports:[31000-31001]");
+	ac_fw_id b = h_fw(h, "B", NULL, 0, 0), a = h_fw(h, "A", NULL, 0, 0);
+	assert_int_equal(ac_fw_set_tag(h->core, a, 7, NULL), 0);
+	/* A and B tie on share and count: the name decides, A first; they
+	 * then take turns */
+	assert_int_equal(h_allocate(h), 4);
+	assert_int_equal(nbatches, 2);
+	assert_int_equal(batches[0].fw, a);
+	assert_int_equal(batches[0].fw_tag, 7);
+	assert_int_equal(batches[1].fw, b);
+	assert_int_equal(batches[0].n, 2);
+	assert_int_equal(batches[0].live_count, 2);
+	assert_true(batches[1].extras); /* m3's ports */
+	assert_false(batches[0].extras);
+	size_t seen = 0;
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < batches[k].n; i++) {
+			ac_offer_id id = ac_batch_offer_id(batches[k].id, i);
+			size_t e = 0;
+			while (e < h->nev && h->ev[e].id != id)
+				e++;
+			assert_true(e < h->nev);
+			assert_int_equal(h->ev[e].fw, batches[k].fw);
+			assert_int_equal(h->ev[e].agent_tag, batches[k].agent_tag[i]);
+			ac_vec v;
+			ac_resources_scalars(&h->ev[e].res, &v);
+			assert_memory_equal(&v, &batches[k].scalars[i], sizeof v);
+			assert_int_equal(batches[k].live[i], 1);
+			seen++;
+		}
+	assert_int_equal(seen, 4);
+	/* answered one by one, the batch shrinks, then goes */
+	ac_batch_view v;
+	ac_err err = {0};
+	assert_int_equal(ac_offers_decline(h->core, &h->ev[0].id, 1, 0, h->now, &err), 0);
+	ac_batch_id first = h->ev[0].id >> AC_BATCH_ENTRY_BITS;
+	assert_int_equal(ac_batch_view_get(h->core, first, &v, &err), 0);
+	assert_int_equal(v.live_count, 1);
+	ac_offer_id rest[2];
+	assert_int_equal(ac_offers_of(h->core, v.fw, 0, rest, 2), 1);
+	assert_int_equal(ac_offers_decline(h->core, rest, 1, 0, h->now, &err), 0);
+	assert_int_equal(ac_batch_view_get(h->core, first, &v, &err), AC_ENOENT);
+	assert_int_equal(ac_batch_settle(h->core, first, NULL, 0, 0, h->now, &err), AC_ENOENT);
+	h_free(h);
+}
+
+static void assert_counters(harness *h, uint64_t accepted, uint64_t declined, uint64_t outstanding)
+{
+	ac_counters ct;
+	ac_counters_get(h->core, &ct);
+	assert_int_equal(ct.offers_accepted, accepted);
+	assert_int_equal(ct.offers_declined, declined);
+	assert_int_equal(ct.outstanding_offers, outstanding);
+}
+
+/* ac_batch_settle: accepts the named offers, keeps those named without
+ * `used`, declines the rest each with its own filter; a bad call changes
+ * nothing; an offer rescinded meanwhile is simply not there. */
+static void test_batch_settle(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m[5];
+	batch_agents(h, m, 5, "cpus:2;mem:1024;ports:[31000-31003]");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	assert_int_equal(h_allocate(h), 5);
+	assert_int_equal(nbatches, 1);
+	ac_batch_id id = batches[0].id;
+	ac_err err = {0};
+	ac_resources one = h_res(h, "cpus:1;mem:256"), much = h_res(h, "cpus:3"),
+	             port = h_res(h, "cpus:1;ports:[31001-31001]");
+	/* refused whole: a repeat, an index past the end, more than offered */
+	ac_batch_answer twice[2] = {{0, &one}, {0, NULL}}, past[1] = {{5, &one}}, over[1] = {{1, &much}};
+	assert_int_equal(ac_batch_settle(h->core, id, twice, 2, AC_SECOND, h->now, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "twice"));
+	assert_int_equal(ac_batch_settle(h->core, id, past, 1, AC_SECOND, h->now, &err), AC_ENOENT);
+	assert_int_equal(ac_batch_settle(h->core, id, over, 1, AC_SECOND, h->now, &err), AC_EINVAL);
+	assert_int_equal(ac_batch_settle(h->core, id, NULL, 0, -1, h->now, &err), AC_EINVAL);
+	assert_counters(h, 0, 0, 5);
+	for (int i = 0; i < 5; i++)
+		assert_free(h, m[i], "");
+	/* m1 goes before the answer: its offer is rescinded */
+	assert_int_equal(ac_agent_remove(h->core, m[1], &err), 0);
+	ac_batch_answer gone[1] = {{1, &one}};
+	assert_int_equal(ac_batch_settle(h->core, id, gone, 1, AC_SECOND, h->now, &err), AC_ENOENT);
+	/* accept on m0 and on m4 (a port), keep m2, decline m3 */
+	ac_batch_answer ans[3] = {{0, &one}, {2, NULL}, {4, &port}};
+	int n = ac_batch_settle(h->core, id, ans, 3, 10 * AC_SECOND, h->now, &err);
+	if (n < 0)
+		fail_msg("settle: %s", err.msg);
+	assert_int_equal(n, 3);
+	assert_counters(h, 2, 1, 1);
+	assert_free(h, m[0], "cpus:1;mem:768");
+	assert_free(h, m[2], "");
+	assert_free(h, m[3], "cpus:2;mem:1024");
+	assert_free(h, m[4], "cpus:1;mem:1024;ports:[31000-31000,31002-31003]");
+	ac_resources held;
+	assert_int_equal(ac_allocation_get(h->core, a, m[4], &held, NULL), 0);
+	assert_string_equal(h_fmt(h, &held), "cpus:1;ports:[31001-31001]");
+	ac_fw_info fi;
+	ac_fw_info_get(h->core, a, &fi, NULL);
+	assert_int_equal(fi.offered.v[AC_CPUS], 2000); /* m2's, kept */
+	assert_int_equal(fi.allocated.v[AC_CPUS], 2000);
+	/* the unused parts and m3 are filtered for A for 10 s */
+	assert_int_equal(h_allocate(h), 0);
+	ac_batch_view v;
+	assert_int_equal(ac_batch_view_get(h->core, id, &v, &err), 0);
+	assert_int_equal(v.live_count, 1);
+	assert_int_equal(v.live[2], 1);
+	assert_int_equal(v.live[0] + v.live[1] + v.live[3] + v.live[4], 0);
+	/* the kept one, declined at last: the batch goes */
+	assert_int_equal(ac_batch_settle(h->core, id, NULL, 0, 0, h->now, &err), 1);
+	assert_int_equal(ac_batch_view_get(h->core, id, &v, &err), AC_ENOENT);
+	assert_counters(h, 2, 2, 0);
+	assert_free(h, m[2], "cpus:2;mem:1024");
+	h_advance(h, 10);
+	assert_int_equal(h_allocate(h), 4); /* the filters ended */
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +395,8 @@ int main(void)
 	        cmocka_unit_test(test_agent_deactivate),
 	        cmocka_unit_test(test_tags),
 	        cmocka_unit_test(test_decline_each),
+	        cmocka_unit_test(test_batch_hook_and_view),
+	        cmocka_unit_test(test_batch_settle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

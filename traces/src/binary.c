@@ -472,8 +472,10 @@ static int bin_init(bin_source *b, tr_source **out, tr_err *err)
 	}
 	b->last = 0;
 	/* the checks above read the whole file: give the records back until
-	 * they are read */
+	 * they are read; reading faults them in again, so dropping behind it
+	 * starts over from the beginning (else nothing read would be dropped) */
 	drop_behind(b, HDR_SIZE + (size_t)n * REC_SIZE, 0);
+	b->dropped = 0;
 	*out = &b->base;
 	return 0;
 }

@@ -81,6 +81,35 @@ typedef struct ac_offer_view {
 	uint64_t fw_tag, agent_tag; /* the callers' own tags (ac_fw_set_tag, ac_agent_set_tag) */
 } ac_offer_view;
 
+/* The offers one allocation pass made to one framework, all at once (Mesos's
+ * OFFERS event), as arrays: entry i is one offer, on one agent. A batch lives
+ * until each of its offers is answered or rescinded; its arrays stay valid
+ * until the next call that answers or rescinds an offer of it (fetch the
+ * view again with ac_batch_view_get). Answered and rescinded offers keep
+ * their entry, with live[i] == 0. */
+typedef uint64_t ac_batch_id;
+typedef struct ac_batch_view {
+	ac_batch_id id;
+	ac_fw_id fw;
+	uint64_t fw_tag;
+	ac_time created;
+	size_t n;                  /* offers made (entries) */
+	size_t live_count;         /* of them still outstanding */
+	const uint8_t *live;       /* live[i]: offer i is outstanding */
+	const uint64_t *agent_tag; /* its agent's tag (ac_agent_set_tag) */
+	const ac_vec *scalars;     /* its scalars, every group summed */
+	bool extras;               /* some offer holds ports or reserved resources (in full: ac_offer_info_get) */
+} ac_batch_view;
+
+/* Offer i of a batch has this id: it names the offer to every call that takes
+ * offer ids (a caller may mix both ways of answering). Ids stay opaque: this
+ * is the one way to make them. */
+#define AC_BATCH_ENTRY_BITS 24
+static inline ac_offer_id ac_batch_offer_id(ac_batch_id batch, size_t i)
+{
+	return batch << AC_BATCH_ENTRY_BITS | (ac_offer_id)i;
+}
+
 typedef enum ac_rescind_reason {
 	AC_RESCIND_TIMEOUT,
 	AC_RESCIND_AGENT_REMOVED,
@@ -105,6 +134,14 @@ void ac_config_default(ac_config *cfg);
 /* Creates a core. cfg may be NULL (defaults); hooks may be NULL. */
 int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, ac_err *err);
 void ac_core_destroy(ac_core *core);
+/* The bulk offer hook: runs at the end of an allocation pass, after the
+ * `offer` hook's calls, once per framework the pass made offers to, in the
+ * order of each framework's first offer, with the same offers as one batch
+ * (a caller usually uses one of the two; with no `offer` hook, the pass
+ * keeps no per-offer list for it). It must not call back into the core.
+ * fn NULL removes it. */
+typedef void (*ac_batch_hook)(void *ud, const ac_batch_view *batch);
+void ac_core_set_batch_hook(ac_core *core, ac_batch_hook fn, void *ud);
 /* Changes the offer timeout (0: never) or the allocation interval (> 0). */
 int ac_core_set_offer_timeout(ac_core *core, ac_time timeout, ac_err *err);
 int ac_core_set_interval(ac_core *core, ac_time interval, ac_err *err);
@@ -293,6 +330,27 @@ int ac_offers_decline(ac_core *core, const ac_offer_id *ids, size_t n, ac_time r
  * ports that cannot go back into its agent's free set (AC_ENOSPC, see
  * ac_resources) stops the call there; the ones before it stay declined. */
 int ac_offers_decline_each(ac_core *core, const ac_offer_id *ids, size_t n, ac_time refuse, ac_time now, ac_err *err);
+/* Answers a batch's outstanding offers in one call: each named offer i with
+ * `used` is accepted as by ac_offers_accept of that one offer (used becomes
+ * the framework's, the rest is declined with a filter); a named offer with
+ * used NULL stays outstanding; every other outstanding offer of the batch is
+ * declined, each with its own filter, as by ac_offers_decline_each. Accepts
+ * go first, in the order named, then declines in batch order. Checked first
+ * (each named offer outstanding, named once, used within it): nothing
+ * changes when one is not. As with ac_offers_decline_each, an offer whose
+ * ports cannot go back into its agent's free set (AC_ENOSPC), or no memory
+ * to record an allocation, stops the call there. Returns the number of
+ * offers answered. */
+typedef struct ac_batch_answer {
+	size_t index;             /* offer of the batch */
+	const ac_resources *used; /* accepted, using this; NULL: left outstanding */
+} ac_batch_answer;
+int ac_batch_settle(ac_core *core, ac_batch_id batch, const ac_batch_answer *answers, size_t n, ac_time refuse,
+                    ac_time now, ac_err *err);
+/* The batch as it stands (AC_ENOENT once every offer of it is answered or
+ * rescinded). */
+int ac_batch_view_get(const ac_core *core, ac_batch_id batch, ac_batch_view *out, ac_err *err);
+
 /* Resources a framework held on an agent are free again (a task ended). */
 int ac_recover(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, ac_err *err);
 /* Charges resources already in use on an agent to a framework, without an

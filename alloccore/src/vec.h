@@ -1,0 +1,80 @@
+/*
+ * vec.h — the few vector operations the offer path runs several times per
+ * offer, written with GCC/Clang vector types (two 64-bit lanes, SSE2) and
+ * without loops: the public helpers of resources.h compile to 4-iteration
+ * loops, and their reductions (any positive) stay scalar. Same results.
+ * The bottom layer: it knows nothing of a core.
+ */
+#ifndef ALLOCCORE_VEC_H
+#define ALLOCCORE_VEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* (vector types: GCC and Clang, as the build) */
+
+#include "alloccore/resources.h"
+
+typedef uint64_t ac__u64x2 __attribute__((vector_size(16)));
+
+/* Lane pair i of a (unaligned loads and stores). */
+static inline ac__u64x2 ac__ld(const ac_vec *a, int i)
+{
+	ac__u64x2 v;
+	memcpy(&v, &a->v[2 * i], sizeof v);
+	return v;
+}
+
+static inline void ac__st(ac_vec *a, int i, ac__u64x2 x)
+{
+	memcpy(&a->v[2 * i], &x, sizeof x);
+}
+
+/* max(x, 0) per lane, as unsigned bits. */
+static inline ac__u64x2 ac__clamp0x2(ac__u64x2 x)
+{
+	return x & ~((ac__u64x2){0, 0} - (x >> 63));
+}
+
+/* a = max(a, 0) per kind; returns whether some kind is then > 0. */
+static inline bool ac__vec_clamp0_any(ac_vec *a)
+{
+	ac__u64x2 x0 = ac__clamp0x2(ac__ld(a, 0)), x1 = ac__clamp0x2(ac__ld(a, 1)), x2 = ac__clamp0x2(ac__ld(a, 2)),
+	          x3 = ac__clamp0x2(ac__ld(a, 3));
+	ac__st(a, 0, x0);
+	ac__st(a, 1, x1);
+	ac__st(a, 2, x2);
+	ac__st(a, 3, x3);
+	ac__u64x2 any = x0 | x1 | x2 | x3;
+	return (any[0] | any[1]) != 0;
+}
+
+/* a += b. */
+static inline void ac__vec_add(ac_vec *a, const ac_vec *b)
+{
+	ac__st(a, 0, ac__ld(a, 0) + ac__ld(b, 0));
+	ac__st(a, 1, ac__ld(a, 1) + ac__ld(b, 1));
+	ac__st(a, 2, ac__ld(a, 2) + ac__ld(b, 2));
+	ac__st(a, 3, ac__ld(a, 3) + ac__ld(b, 3));
+}
+
+/* a -= b. */
+static inline void ac__vec_sub(ac_vec *a, const ac_vec *b)
+{
+	ac__st(a, 0, ac__ld(a, 0) - ac__ld(b, 0));
+	ac__st(a, 1, ac__ld(a, 1) - ac__ld(b, 1));
+	ac__st(a, 2, ac__ld(a, 2) - ac__ld(b, 2));
+	ac__st(a, 3, ac__ld(a, 3) - ac__ld(b, 3));
+}
+
+/* true when some kind is > 0 (as ac_vec_any_positive: the sign bit of
+ * -v & ~v is set exactly when v > 0). */
+static inline bool ac__vec_any_pos(const ac_vec *a)
+{
+	ac__u64x2 z = {0, 0}, x0 = ac__ld(a, 0), x1 = ac__ld(a, 1), x2 = ac__ld(a, 2), x3 = ac__ld(a, 3);
+	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1) | ((z - x2) & ~x2) | ((z - x3) & ~x3);
+	return ((any[0] | any[1]) >> 63) != 0;
+}
+
+#endif
