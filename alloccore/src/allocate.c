@@ -201,10 +201,12 @@ static void defer_role(ac_core *c, uint32_t r)
 	c->defer_role = r;
 	if (was == NONE || r != NONE)
 		return;
-	ac__role_held_change(c, was, &c->defer_scalars, &c->defer_unres, +1);
+	ac_vec unres = c->defer_scalars;
+	ac_vec_sub(&unres, &c->defer_extras);
+	ac__role_held_change(c, was, &c->defer_scalars, &unres, +1);
 	role_count_up(c, was, c->defer_count);
 	ac_vec_zero(&c->defer_scalars);
-	ac_vec_zero(&c->defer_unres);
+	ac_vec_zero(&c->defer_extras);
 	c->defer_count = 0;
 }
 

@@ -40,7 +40,11 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
 	if (r == c->defer_role) {
 		/* in a pass that defers its role's part (state.h) */
 		vec_add_signed(&c->defer_scalars, scalars, sign);
-		vec_add_signed(&c->defer_unres, unres, sign);
+		if (unres != scalars) { /* (the same for offers of scalars only) */
+			ac_vec x = *scalars;
+			ac__vec_sub(&x, unres);
+			vec_add_signed(&c->defer_extras, &x, sign);
+		}
 		return;
 	}
 	ac__role_held_change(c, r, scalars, unres, sign);

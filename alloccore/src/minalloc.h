@@ -21,6 +21,8 @@ typedef struct ac_minalloc {
 	uint32_t nsets;
 	ac_vec set[AC_MAX_MINSETS];
 	uint32_t mask[AC_MAX_MINSETS]; /* bit k: the set names kind k */
+	bool single;                   /* every set names one kind: kind[s] */
+	uint8_t kind[AC_MAX_MINSETS];
 } ac_minalloc;
 
 /* The check on resources known to be non-empty. */
@@ -28,6 +30,13 @@ static inline bool ac__minalloc_sets_ok(const ac_minalloc *m, const ac_vec *sum)
 {
 	if (m->nsets == 0)
 		return true;
+	/* the default (cpus:0.01|mem:32) and most rules: one kind a set */
+	if (m->single) {
+		for (uint32_t s = 0; s < m->nsets; s++)
+			if (sum->v[m->kind[s]] >= m->set[s].v[m->kind[s]])
+				return true;
+		return false;
+	}
 	for (uint32_t s = 0; s < m->nsets; s++) {
 		bool ok = true;
 		/* only the kinds the set names (usually one) */

@@ -595,9 +595,15 @@ int ac__minalloc_parse(ac_core *core, const char *text, ac_minalloc *out, ac_err
 		return rc;
 	memset(out, 0, sizeof *out);
 	out->nsets = nsets;
+	out->single = true;
 	for (uint32_t s = 0; s < nsets; s++) {
 		vec_remap(amount[s], remap, &out->set[s]);
 		out->mask[s] = mask_remap(named[s], remap);
+		/* one kind named: the check is one compare (minalloc.h) */
+		if (out->mask[s] && !(out->mask[s] & (out->mask[s] - 1)))
+			out->kind[s] = (uint8_t)__builtin_ctz(out->mask[s]);
+		else
+			out->single = false;
 	}
 	return AC_OK;
 }

@@ -249,7 +249,7 @@ struct ac_core {
 	 * quota (allocate.c): what its offers add to that role's sort clients
 	 * is summed here and applied when the pass ends (NONE: off). */
 	uint32_t defer_role;
-	ac_vec defer_scalars, defer_unres;
+	ac_vec defer_scalars, defer_extras; /* (extras: what of scalars is not unreserved) */
 	uint64_t defer_count;
 	uint64_t *pass_refs; /* the pass's offers in the order made (only with an offer hook) */
 	uint32_t npass_refs, cap_pass_refs;
