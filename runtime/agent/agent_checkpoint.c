@@ -1,10 +1,13 @@
 /*
  * agent_checkpoint.c — what the agent keeps on disk to survive its own
- * restart: its id (work_dir/meta/agent), each command task
- * (work_dir/meta/tasks/<framework>/<sandbox name>.task: TaskInfo, state,
- * sandbox, supervisor and task pids with their start times, cgroups and
- * unacknowledged updates) and, written by the task's supervisor, its exit
- * record (the same name, .exit). A file is a header and a protobuf message,
+ * restart: its id (work_dir/meta/agent), each task
+ * (work_dir/meta/tasks/<framework>/<name>.task: TaskInfo, state, sandbox,
+ * supervisor and task pids with their start times, cgroups, its executor
+ * and unacknowledged updates), each custom executor
+ * (work_dir/meta/executors/<framework>/<executor>-<container>.executor:
+ * ExecutorInfo, FrameworkInfo, sandbox, supervisor and executor pids) and,
+ * written by a supervisor, the exit record of its task or executor (the
+ * same name, .exit). A file is a header and a protobuf message,
  * written to a temporary file, fsync'd and renamed over the old one, so a
  * reader finds the old version or the new one, never a mix; the CRC catches
  * what the disk or an operator damaged. agent_recover.c reads them back.
@@ -273,6 +276,42 @@ bad:
 	return -1;
 }
 
+/* --------------------------------------------------- executor checkpoints */
+
+Meso__Agent__ExecutorCheckpoint *agent_executor_ckpt_decode(const uint8_t *data, size_t len, char *why, size_t whylen)
+{
+	Meso__Agent__ExecutorCheckpoint *m = (Meso__Agent__ExecutorCheckpoint *)agent_ckpt_unpack(
+	        data, len, AGENT_CKPT_EXECUTOR, &meso__agent__executor_checkpoint__descriptor, why, whylen);
+	if (!m)
+		return NULL;
+	Mesos__V1__ExecutorInfo *ei =
+	        mesos__v1__executor_info__unpack(NULL, m->executor_info.len, m->executor_info.data);
+	bool id_ok = ei && ei->executor_id->value[0];
+	if (ei)
+		mesos__v1__executor_info__free_unpacked(ei, NULL);
+	Mesos__V1__FrameworkInfo *fi =
+	        m->has_framework_info
+	                ? mesos__v1__framework_info__unpack(NULL, m->framework_info.len, m->framework_info.data)
+	                : NULL;
+	bool fi_ok = !m->has_framework_info || fi;
+	if (fi)
+		mesos__v1__framework_info__free_unpacked(fi, NULL);
+	if (!id_ok)
+		snprintf(why, whylen, "its ExecutorInfo does not decode or has an empty executor id");
+	else if (!fi_ok)
+		snprintf(why, whylen, "its FrameworkInfo does not decode");
+	else if (!m->framework_id[0] || !m->container_id[0] || strlen(m->container_id) > 36)
+		snprintf(why, whylen, "empty framework id, or a container id that is empty or too long");
+	else if (m->sandbox[0] != '/')
+		snprintf(why, whylen, "sandbox '%.200s' is not an absolute path", m->sandbox);
+	else if ((m->has_supervisor_pid && m->supervisor_pid <= 1) || (m->has_pid && m->pid <= 1))
+		snprintf(why, whylen, "impossible pid");
+	else
+		return m;
+	meso__agent__executor_checkpoint__free_unpacked(m, NULL);
+	return NULL;
+}
+
 /* --------------------------------------------------------- exit records */
 
 size_t agent_exit_record_format(const agent_exit_record *r, char *buf, size_t len)
@@ -375,35 +414,64 @@ void agent_checkpoint_agent(agent *a)
 	rt_buf_free(&b);
 }
 
-int agent_checkpoint_task_path(agent *a, a_task *t)
+/* Sets path to work_dir/meta/KIND/<framework>/<leaf><suffix> and makes
+ * the folder. 0, or -1 with path "". */
+static int ckpt_path(agent *a, const char *kind, const char *fw_id, const char *leaf, const char *suffix, char *path,
+                     size_t len)
 {
-	char fw[128];
-	agent_sanitize(t->fw_id, fw, sizeof fw);
-	const char *leaf = strrchr(t->sandbox, '/');
-	if (!leaf)
-		return -1;
-	char dir[PATH_MAX];
-	if (snprintf(dir, sizeof dir, "%s/meta/tasks/%s", a->work_dir, fw) >= (int)sizeof dir ||
-	    snprintf(t->ckpt, sizeof t->ckpt, "%s%s.task", dir, leaf) >= (int)sizeof t->ckpt) {
-		t->ckpt[0] = '\0';
-		return -1;
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST && rt_mkdirs(dir) != 0) {
-		t->ckpt[0] = '\0';
+	char fw[128], dir[PATH_MAX];
+	agent_sanitize(fw_id, fw, sizeof fw);
+	if (snprintf(dir, sizeof dir, "%s/meta/%s/%s", a->work_dir, kind, fw) >= (int)sizeof dir ||
+	    snprintf(path, len, "%s/%s%s", dir, leaf, suffix) >= (int)len ||
+	    (mkdir(dir, 0755) != 0 && errno != EEXIST && rt_mkdirs(dir) != 0)) {
+		path[0] = '\0';
 		return -1;
 	}
 	return 0;
 }
 
-void agent_exit_record_path(const a_task *t, char *out, size_t len)
+int agent_checkpoint_task_path(agent *a, a_task *t, const char *leaf)
 {
-	size_t n = strlen(t->ckpt);
-	if (n < 5 || n + 1 > len) {
+	if (!leaf) {
+		leaf = strrchr(t->sandbox, '/');
+		if (!leaf)
+			return -1;
+		leaf++;
+	}
+	return ckpt_path(a, "tasks", t->fw_id, leaf, ".task", t->ckpt, sizeof t->ckpt);
+}
+
+int agent_checkpoint_executor_path(agent *a, a_executor *e)
+{
+	char leaf[200];
+	agent_sanitize(e->id, leaf, 150);
+	size_t n = strlen(leaf);
+	snprintf(leaf + n, sizeof leaf - n, "-%s", e->container_id);
+	return ckpt_path(a, "executors", e->fw_id, leaf, ".executor", e->ckpt, sizeof e->ckpt);
+}
+
+void agent_exit_record_path(const char *ckpt, char *out, size_t len)
+{
+	const char *dot = strrchr(ckpt, '.');
+	size_t n = dot ? (size_t)(dot - ckpt) : 0;
+	if (!dot || n + 6 > len) {
 		out[0] = '\0';
 		return;
 	}
-	memcpy(out, t->ckpt, n - 5);
-	memcpy(out + n - 5, ".exit", 6);
+	memcpy(out, ckpt, n);
+	memcpy(out + n, ".exit", 6);
+}
+
+int agent_exit_record_read(const char *path, agent_exit_record *r)
+{
+	char why[128];
+	rt_buf b;
+	rt_buf_init(&b);
+	int got = -1;
+	if (path[0] && agent_ckpt_read_file(path, &b, why, sizeof why) == 0)
+		got = agent_exit_record_parse((const char *)b.data, b.len, r, why, sizeof why);
+	rt_buf_free(&b);
+	return got;
 }
 
 static void pack_task(agent *a, a_task *t, rt_buf *b)
@@ -425,6 +493,11 @@ static void pack_task(agent *a, a_task *t, rt_buf *b)
 	c.cgroup_cpu = t->cg_cpu[0] ? t->cg_cpu : NULL;
 	c.has_kill_requested = true;
 	c.kill_requested = t->kill_requested;
+	if (t->exec) {
+		c.executor_id = t->exec->id;
+		c.has_launched = true;
+		c.launched = t->launched;
+	}
 	size_t n = 0;
 	for (a_update *u = t->updates; u; u = u->next)
 		n++;
@@ -505,17 +578,48 @@ void agent_checkpoint_tasks(agent *a)
 	close(fd);
 }
 
-void agent_checkpoint_task_remove(agent *a, a_task *t)
+void agent_checkpoint_executor(agent *a, a_executor *e)
 {
-	if (!t->ckpt[0])
+	if (!e->ckpt[0])
+		return;
+	Meso__Agent__ExecutorCheckpoint c = MESO__AGENT__EXECUTOR_CHECKPOINT__INIT;
+	c.framework_id = e->fw_id;
+	c.executor_info.data = e->info;
+	c.executor_info.len = e->info_len;
+	if (e->fw_info) {
+		c.has_framework_info = true;
+		c.framework_info.data = e->fw_info;
+		c.framework_info.len = e->fw_info_len;
+	}
+	c.container_id = e->container_id;
+	c.sandbox = e->sandbox;
+	c.agent_id = a->id;
+	c.boot_id = a->boot_id;
+	c.has_supervisor_pid = c.has_supervisor_start = c.has_pid = c.has_pid_start = true;
+	c.supervisor_pid = e->sup_pid;
+	c.supervisor_start = e->sup_start;
+	c.pid = e->pid;
+	c.pid_start = e->pid_start;
+	rt_buf b;
+	rt_buf_init(&b);
+	agent_ckpt_pack(AGENT_CKPT_EXECUTOR, &c.base, &b);
+	char what[300];
+	snprintf(what, sizeof what, "executor %.100s of framework %.100s", e->id, e->fw_id);
+	if (write_with_reserve(a, e->ckpt, &b, what) == 0)
+		a->metrics.checkpoints_written++;
+	rt_buf_free(&b);
+}
+
+void agent_checkpoint_remove(char *ckpt)
+{
+	if (!ckpt[0])
 		return;
 	char exit_path[PATH_MAX];
-	agent_exit_record_path(t, exit_path, sizeof exit_path);
-	unlink(t->ckpt);
+	agent_exit_record_path(ckpt, exit_path, sizeof exit_path);
+	unlink(ckpt);
 	if (exit_path[0])
 		unlink(exit_path);
 	/* The framework's folder stays (making it again for the next task
 	 * costs more); empty ones go at the next start. */
-	t->ckpt[0] = '\0';
-	(void)a;
+	ckpt[0] = '\0';
 }

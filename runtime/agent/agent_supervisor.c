@@ -80,6 +80,25 @@ bool agent_proc_is(pid_t pid, uint64_t start)
 	return agent_proc_alive(pid, &now) && (start == 0 || now == start);
 }
 
+int agent_supervisor_adopt(agent *a, pid_t pid, uint64_t start, ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int),
+                           void *data)
+{
+	int fd = agent_pidfd_open(pid);
+	/* Opened first, checked after: a pid reused between the two would
+	 * fail the check, never be watched in the other's place. */
+	if (fd < 0 || !agent_proc_is(pid, start)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ev_io_init(w, cb, fd, EV_READ);
+	w->data = data;
+	ev_io_start(a->loop, w);
+	/* It has an agent again: it stops its recovery clock and watches us. */
+	kill(pid, SIGUSR1);
+	return fd;
+}
+
 /* ------------------------------------------------------ the agent's side */
 
 /* Closes every descriptor from fd up: one call where the kernel has
@@ -94,7 +113,19 @@ static void close_from(int fd)
 		close(i);
 }
 
-int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, char *err, size_t errlen)
+/* The supervisor-to-be tells the agent why it cannot go on (an errno on
+ * the report pipe, after the task's pid) and exits 127. */
+static _Noreturn void spawn_fail(int report_fd)
+{
+	int e = errno ? errno : EIO;
+	if (write(report_fd, &e, sizeof e) != (ssize_t)sizeof e) {
+		/* Nothing more to tell: the agent sees exit 127 alone. */
+	}
+	_exit(127);
+}
+
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, int *report_fd, char *err,
+                size_t errlen)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) != 0) {
@@ -102,9 +133,7 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task
 		return -1;
 	}
 	char agent_arg[64];
-	uint64_t agent_start = 0;
-	agent_proc_alive(getpid(), &agent_start);
-	snprintf(agent_arg, sizeof agent_arg, "agent=%d:%llu", (int)getpid(), (unsigned long long)agent_start);
+	snprintf(agent_arg, sizeof agent_arg, "agent=%d:%llu", (int)getpid(), (unsigned long long)a->self_start);
 	pid_t c = fork();
 	if (c < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -143,20 +172,22 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task
 		snprintf(name_arg, sizeof name_arg, "name=%.280s", s->task_id ? s->task_id : s->executor_id);
 		char *argv[] = {"meso-agent", "--supervise", pid_arg, agent_arg, timeout_arg, grace_arg,
 		                sandbox_arg,  record_arg,    mem_arg, cpu_arg,   name_arg,    NULL};
-		/* The read ends become 3 and 4; nothing else of the agent's stays
-		 * open (its listening socket must be free for a restart). Copies
-		 * at 5 or above first, so that neither dup2 clobbers the other's
-		 * source (and well under any descriptor limit: an agent under
-		 * `ulimit -n 64` must still launch). */
-		int o = fcntl(out[0], F_DUPFD, 5), r = fcntl(errp[0], F_DUPFD, 5);
-		if (o < 0 || r < 0 || dup2(o, 3) != 3 || dup2(r, 4) != 4)
-			_exit(127);
-		close_from(5);
+		/* The read ends become 3 and 4 and the report pipe 5 (closed by
+		 * a successful exec); nothing else of the agent's stays open (its
+		 * listening socket must be free for a restart). Copies at 6 or
+		 * above first, so that no dup2 clobbers another's source (and
+		 * well under any descriptor limit: an agent under `ulimit -n 64`
+		 * must still launch). */
+		int o = fcntl(out[0], F_DUPFD, 6), r = fcntl(errp[0], F_DUPFD, 6);
+		int rp = fcntl(report[1], F_DUPFD_CLOEXEC, 6);
+		if (o < 0 || r < 0 || rp < 0 || dup2(o, 3) != 3 || dup2(r, 4) != 4 || dup3(rp, 5, O_CLOEXEC) != 5)
+			spawn_fail(rp >= 0 ? rp : report[1]);
+		close_from(6);
 		/* Marked like the task, so that a clean start (--recover=cleanup)
 		 * finds and kills it as a leftover. */
 		setenv(WORK_DIR_ENV, a->work_dir, 1);
 		execv("/proc/self/exe", argv);
-		_exit(127);
+		spawn_fail(5);
 	}
 	close(report[1]);
 	pid_t t = 0;
@@ -164,16 +195,56 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task
 	do
 		n = read(report[0], &t, sizeof t);
 	while (n < 0 && errno == EINTR);
-	close(report[0]);
 	if (n != (ssize_t)sizeof t || t <= 0) {
 		snprintf(err, errlen, "cannot start the task: %s", n == (ssize_t)sizeof t ? strerror((int)-t) : "fork");
+		close(report[0]);
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
 		return -1;
 	}
+	/* Left open: it ends (EOF) when the supervisor's exec succeeds, or
+	 * carries the errno that stopped it (agent_spawn_report_*). */
+	fcntl(report[0], F_SETFL, O_NONBLOCK);
+	*report_fd = report[0];
 	*sup_pid = c;
 	*task_pid = t;
 	return 0;
+}
+
+static void report_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	agent_spawn_report *r = w->data;
+	int e = 0;
+	ssize_t n = read(r->fd, &e, sizeof e);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return; /* the exec is still under way */
+	ev_io_stop(loop, w);
+	close(r->fd);
+	r->fd = -1;
+	r->error = n == (ssize_t)sizeof e && e > 0 ? e : 0;
+}
+
+void agent_spawn_report_start(agent *a, agent_spawn_report *r, int fd)
+{
+	r->fd = fd;
+	r->error = 0;
+	ev_io_init(&r->io, report_cb, fd, EV_READ);
+	r->io.data = r;
+	ev_io_start(a->loop, &r->io);
+}
+
+int agent_spawn_report_end(agent *a, agent_spawn_report *r)
+{
+	if (r->fd >= 0) {
+		/* What the supervisor wrote before it exited is in the pipe. */
+		report_cb(a->loop, &r->io, EV_READ);
+		if (r->fd >= 0) {
+			ev_io_stop(a->loop, &r->io);
+			close(r->fd);
+			r->fd = -1;
+		}
+	}
+	return r->error;
 }
 
 /* -------------------------------------------------- the supervisor itself */

@@ -77,8 +77,8 @@ static int proc_group(pid_t pid, pid_t *pgrp, pid_t *session)
 	return 0;
 }
 
-/* Whether pid belongs to a task this agent runs: its supervisor, or in the
- * task's session or process group. */
+/* Whether pid belongs to a task or executor this agent runs: its
+ * supervisor, or in its session or process group. */
 static bool adopted_process(agent *a, pid_t pid)
 {
 	pid_t pg = -1, sid = -1;
@@ -87,6 +87,12 @@ static bool adopted_process(agent *a, pid_t pid)
 		if (t->sup_pid > 0 && pid == t->sup_pid)
 			return true;
 		if (t->pid > 0 && (pid == t->pid || pg == t->pid || sid == t->pid))
+			return true;
+	}
+	for (a_executor *e = a->executors; e; e = e->next) {
+		if (e->sup_pid > 0 && pid == e->sup_pid)
+			return true;
+		if (e->pid > 0 && (pid == e->pid || pg == e->pid || sid == e->pid))
 			return true;
 	}
 	return false;
@@ -197,18 +203,26 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 		kill(-t->pid, SIGKILL);
 	t->pid = 0;
 	t->sup_pid = 0;
-	char path[PATH_MAX], why[128];
-	agent_exit_record_path(t, path, sizeof path);
-	rt_buf b;
-	rt_buf_init(&b);
+	char path[PATH_MAX];
+	agent_exit_record_path(t->ckpt, path, sizeof path);
 	agent_exit_record rec;
-	int got = -1;
-	if (path[0] && agent_ckpt_read_file(path, &b, why, sizeof why) == 0)
-		got = agent_exit_record_parse((const char *)b.data, b.len, &rec, why, sizeof why);
-	rt_buf_free(&b);
+	int got = agent_exit_record_read(path, &rec);
+	int spawn_error = agent_spawn_report_end(a, &t->report);
 	agent_cgroups_destroy(t);
 	if (got == 1) {
 		report_end(a, t, rec.wait_status, &rec, NULL);
+	} else if (spawn_error) {
+		char msg[300];
+		snprintf(msg, sizeof msg,
+		         "The task's supervisor could not start (%s: %s); the task was killed before it was "
+		         "supervised",
+		         AGENT_SUPERVISOR_EXEC, strerror(spawn_error));
+		if (t->fw_gone) {
+			agent_task_forget(a, t);
+			return;
+		}
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
 	} else if (known) {
 		report_end(a, t, status, NULL,
 		           path[0] ? "the task's exit record is missing; its status is its supervisor's" : NULL);
@@ -244,20 +258,10 @@ int agent_task_adopt(agent *a, a_task *t)
 	ev_child_init(&t->child, child_cb, 0, 0);
 	ev_timer_init(&t->kill_timer, kill_timer_cb, 1., 0.);
 	t->child.data = t->kill_timer.data = t;
-	int fd = agent_pidfd_open(t->sup_pid);
-	if (fd < 0 || !agent_proc_is(t->sup_pid, t->sup_start)) {
-		if (fd >= 0)
-			close(fd);
+	t->sup_fd = agent_supervisor_adopt(a, t->sup_pid, t->sup_start, &t->sup_watch, sup_watch_cb, t);
+	if (t->sup_fd < 0)
 		return -1;
-	}
-	t->sup_fd = fd;
 	t->adopted = true;
-	ev_io_init(&t->sup_watch, sup_watch_cb, fd, EV_READ);
-	t->sup_watch.data = t;
-	ev_io_start(a->loop, &t->sup_watch);
-	/* Tells the supervisor it has an agent again (it stops its recovery
-	 * clock and watches us instead). */
-	kill(t->sup_pid, SIGUSR1);
 	if (t->kill_requested && t->pid > 0) {
 		/* A kill was under way: finish it. */
 		kill(-t->pid, SIGTERM);
@@ -313,16 +317,22 @@ void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInf
 	/* Its own session: the leader of its process group, out of reach of
 	 * the terminal's signals, and a key that finds its descendants. */
 	setsid();
-	if (chdir(sandbox) != 0)
+	/* What stops it before its command runs is said in its stderr (the
+	 * sandbox's file, through the supervisor), then it exits 126. */
+	if (chdir(sandbox) != 0) {
+		dprintf(err, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
 		_exit(126);
+	}
 	int in = open("/dev/null", O_RDONLY);
-	if (in < 0 || out < 0 || err < 0)
+	if (in < 0) {
+		dprintf(err, "meso-agent: cannot open /dev/null for stdin: %s\n", strerror(errno));
 		_exit(126);
+	}
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(err, 2);
 	if (t && agent_cgroups_enter(t) != 0) {
-		dprintf(2, "meso-agent: cannot join the task's cgroup\n");
+		dprintf(2, "meso-agent: cannot join the task's cgroup: %s\n", strerror(errno));
 		_exit(126);
 	}
 	for (int fd = 3; fd < 1024; fd++)
@@ -344,13 +354,18 @@ void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInf
 	if (a->id)
 		setenv("MESOS_SLAVE_ID", a->id, 1);
 	/* The rest of what Mesos's agent gives an executor (executorEnvironment):
-	 * no checkpointing, no separate HTTP command executor, and the grace
-	 * period in stout's duration text. */
-	char pid[320], grace[64];
+	 * checkpointing (every task and executor is checkpointed), so how long
+	 * to retry a broken subscription and how far apart; no separate HTTP
+	 * command executor; durations in stout's text. */
+	char pid[320], grace[64], recovery[64], backoff[64];
 	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
 	snprintf(grace, sizeof grace, "%gsecs", grace_s);
+	snprintf(recovery, sizeof recovery, "%gsecs", agent_recovery_timeout(a));
+	snprintf(backoff, sizeof backoff, "%gsecs", a->flags.executor_reregistration_timeout);
 	setenv("MESOS_SLAVE_PID", pid, 1);
-	setenv("MESOS_CHECKPOINT", "0", 1);
+	setenv("MESOS_CHECKPOINT", "1", 1);
+	setenv("MESOS_RECOVERY_TIMEOUT", recovery, 1);
+	setenv("MESOS_SUBSCRIPTION_BACKOFF_MAX", backoff, 1);
 	setenv("MESOS_HTTP_COMMAND_EXECUTOR", "0", 1);
 	setenv("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", grace, 1);
 	if (!cmd->has_shell || cmd->shell) {
@@ -417,14 +432,14 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
 		return;
 	}
-	if (agent_checkpoint_task_path(a, t) != 0)
+	if (agent_checkpoint_task_path(a, t, NULL) != 0)
 		rt_log(RT_ERROR,
 		       "task %s: cannot make its checkpoint folder under %s/meta: it will not survive an "
 		       "agent restart",
 		       t->id, a->work_dir);
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_STARTING, -1, NULL);
 	char record[PATH_MAX], err[256];
-	agent_exit_record_path(t, record, sizeof record);
+	agent_exit_record_path(t->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = t->sandbox,
 	                         .cmd = ti->command,
 	                         .fw_id = t->fw_id,
@@ -435,7 +450,8 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	                         .record = record[0] ? record : NULL,
 	                         .recovery_timeout = agent_recovery_timeout(a)};
 	pid_t sup, pid;
-	if (agent_spawn(a, &spec, &sup, &pid, err, sizeof err) != 0) {
+	int report_fd;
+	if (agent_spawn(a, &spec, &sup, &pid, &report_fd, err, sizeof err) != 0) {
 		agent_cgroups_destroy(t);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, err);
@@ -443,6 +459,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	}
 	t->pid = pid;
 	t->sup_pid = sup;
+	agent_spawn_report_start(a, &t->report, report_fd);
 	agent_proc_alive(pid, &t->pid_start);
 	agent_proc_alive(sup, &t->sup_start);
 	ev_child_set(&t->child, sup, 0);

@@ -4,7 +4,9 @@
  * and decoding with its updates; every way a file can be damaged (short,
  * long, foreign, flipped bytes, a body that decodes to nonsense) is refused
  * with a reason that says which; atomic writes leave no temporary file; exit
- * records round-trip and refuse damage.
+ * records round-trip and refuse damage; a custom executor's checkpoint and
+ * its task's (executor id, launched) round-trip, and unusable ones are
+ * refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -258,6 +260,170 @@ static void test_exit_record_round_trip_and_damage(void **state)
 	assert_non_null(strstr(why, "no complete line"));
 }
 
+/* A checkpoint of executor "e1" (container c-1), packed. */
+static void executor_file(rt_buf *out, const char *executor_id, const char *sandbox, int pid, bool fw_info)
+{
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__CommandInfo cmd = MESOS__V1__COMMAND_INFO__INIT;
+	Mesos__V1__ExecutorInfo ei = MESOS__V1__EXECUTOR_INFO__INIT;
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	eid.value = (char *)executor_id;
+	fid.value = "fw";
+	cmd.value = "exec ./my-executor";
+	ei.executor_id = &eid;
+	ei.framework_id = &fid;
+	ei.command = &cmd;
+	fi.user = "u";
+	fi.name = "framework";
+	fi.id = &fid;
+	Meso__Agent__ExecutorCheckpoint c = MESO__AGENT__EXECUTOR_CHECKPOINT__INIT;
+	c.framework_id = "fw";
+	c.executor_info.len = mesos__v1__executor_info__get_packed_size(&ei);
+	c.executor_info.data = malloc(c.executor_info.len);
+	mesos__v1__executor_info__pack(&ei, c.executor_info.data);
+	if (fw_info) {
+		c.has_framework_info = true;
+		c.framework_info.len = mesos__v1__framework_info__get_packed_size(&fi);
+		c.framework_info.data = malloc(c.framework_info.len);
+		mesos__v1__framework_info__pack(&fi, c.framework_info.data);
+	}
+	c.container_id = "c-1";
+	c.sandbox = (char *)sandbox;
+	c.agent_id = "agent-1";
+	c.boot_id = "boot";
+	c.has_supervisor_pid = c.has_supervisor_start = c.has_pid = c.has_pid_start = true;
+	c.supervisor_pid = 200;
+	c.supervisor_start = 777;
+	c.pid = pid;
+	c.pid_start = 778;
+	agent_ckpt_pack(AGENT_CKPT_EXECUTOR, &c.base, out);
+	free(c.executor_info.data);
+	free(c.framework_info.data);
+}
+
+static void test_executor_checkpoint_round_trip(void **state)
+{
+	(void)state;
+	rt_buf b;
+	rt_buf_init(&b);
+	executor_file(&b, "e1", "/work/frameworks/fw/executors/e1/runs/c-1", 201, true);
+	char why[256];
+	Meso__Agent__ExecutorCheckpoint *c = agent_executor_ckpt_decode(b.data, b.len, why, sizeof why);
+	assert_non_null(c);
+	assert_string_equal(c->framework_id, "fw");
+	assert_string_equal(c->container_id, "c-1");
+	assert_string_equal(c->sandbox, "/work/frameworks/fw/executors/e1/runs/c-1");
+	assert_string_equal(c->agent_id, "agent-1");
+	assert_int_equal(c->supervisor_pid, 200);
+	assert_int_equal(c->supervisor_start, 777);
+	assert_int_equal(c->pid, 201);
+	assert_int_equal(c->pid_start, 778);
+	Mesos__V1__ExecutorInfo *ei =
+	        mesos__v1__executor_info__unpack(NULL, c->executor_info.len, c->executor_info.data);
+	assert_non_null(ei);
+	assert_string_equal(ei->executor_id->value, "e1");
+	assert_string_equal(ei->command->value, "exec ./my-executor");
+	mesos__v1__executor_info__free_unpacked(ei, NULL);
+	assert_true(c->has_framework_info);
+	meso__agent__executor_checkpoint__free_unpacked(c, NULL);
+	/* Without a FrameworkInfo (a task launched before the agent had it). */
+	b.len = 0;
+	executor_file(&b, "e1", "/s", 201, false);
+	c = agent_executor_ckpt_decode(b.data, b.len, why, sizeof why);
+	assert_non_null(c);
+	assert_false(c->has_framework_info);
+	meso__agent__executor_checkpoint__free_unpacked(c, NULL);
+	rt_buf_free(&b);
+}
+
+static void expect_executor_refused(const rt_buf *b, const char *reason)
+{
+	char why[256] = "";
+	Meso__Agent__ExecutorCheckpoint *c = agent_executor_ckpt_decode(b->data, b->len, why, sizeof why);
+	if (c)
+		meso__agent__executor_checkpoint__free_unpacked(c, NULL);
+	assert_null(c);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s' does not say '%s'", why, reason);
+}
+
+static void test_unusable_executor_checkpoints_are_refused(void **state)
+{
+	(void)state;
+	rt_buf b;
+	rt_buf_init(&b);
+	executor_file(&b, "e1", "relative", 201, true);
+	expect_executor_refused(&b, "not an absolute path");
+	b.len = 0;
+	executor_file(&b, "", "/s", 201, true);
+	expect_executor_refused(&b, "empty executor id");
+	b.len = 0;
+	executor_file(&b, "e1", "/s", 1, true);
+	expect_executor_refused(&b, "impossible pid");
+	b.len = 0;
+	/* A task file where an executor file belongs, and a flipped byte. */
+	task_file(&b, "/s", "t1");
+	expect_executor_refused(&b, "kind 2 where kind 3");
+	b.len = 0;
+	executor_file(&b, "e1", "/s", 201, true);
+	b.data[b.len - 3] ^= 0x10;
+	expect_executor_refused(&b, "CRC-32 mismatch");
+	rt_buf_free(&b);
+}
+
+static void test_executor_task_checkpoint_names_its_executor(void **state)
+{
+	(void)state;
+	Meso__Agent__TaskCheckpoint c = MESO__AGENT__TASK_CHECKPOINT__INIT;
+	c.framework_id = "fw";
+	c.task_info = task_info("t7");
+	c.state = MESOS__V1__TASK_STATE__TASK_STAGING;
+	c.sandbox = "/work/frameworks/fw/executors/e1/runs/c-1";
+	c.executor_id = "e1";
+	c.has_launched = true;
+	c.launched = true;
+	rt_buf b;
+	rt_buf_init(&b);
+	agent_ckpt_pack(AGENT_CKPT_TASK, &c.base, &b);
+	free(c.task_info.data);
+	agent_task_ckpt c2;
+	char why[256];
+	assert_int_equal(agent_task_ckpt_decode(b.data, b.len, &c2, why, sizeof why), 0);
+	assert_string_equal(c2.task_id, "t7");
+	assert_string_equal(c2.msg->executor_id, "e1");
+	assert_true(c2.msg->has_launched && c2.msg->launched);
+	/* No supervisor of its own: its executor's is the process. */
+	assert_false(c2.msg->has_supervisor_pid);
+	agent_task_ckpt_free(&c2);
+	rt_buf_free(&b);
+}
+
+static void test_exit_record_path_and_read(void **state)
+{
+	(void)state;
+	char out[PATH_MAX];
+	agent_exit_record_path("/w/meta/tasks/fw/t1-ab.task", out, sizeof out);
+	assert_string_equal(out, "/w/meta/tasks/fw/t1-ab.exit");
+	agent_exit_record_path("/w/meta/executors/fw/e1-c.d-1.executor", out, sizeof out);
+	assert_string_equal(out, "/w/meta/executors/fw/e1-c.d-1.exit");
+	agent_exit_record_path("", out, sizeof out);
+	assert_string_equal(out, "");
+	char dir[] = "/tmp/meso-exit-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof path, "%s/e.exit", dir);
+	agent_exit_record r, in = {.wait_status = 0x0900};
+	assert_int_equal(agent_exit_record_read(path, &r), -1); /* none */
+	char line[AGENT_EXIT_RECORD_LEN], why[64];
+	size_t n = agent_exit_record_format(&in, line, sizeof line);
+	assert_int_equal(agent_ckpt_write_file(path, (const uint8_t *)line, n, why, sizeof why), 0);
+	assert_int_equal(agent_exit_record_read(path, &r), 1);
+	assert_int_equal(r.wait_status, 0x0900);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +433,10 @@ int main(void)
 	        cmocka_unit_test(test_well_formed_but_unusable_is_refused),
 	        cmocka_unit_test(test_atomic_write_and_read),
 	        cmocka_unit_test(test_exit_record_round_trip_and_damage),
+	        cmocka_unit_test(test_executor_checkpoint_round_trip),
+	        cmocka_unit_test(test_unusable_executor_checkpoints_are_refused),
+	        cmocka_unit_test(test_executor_task_checkpoint_names_its_executor),
+	        cmocka_unit_test(test_exit_record_path_and_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
