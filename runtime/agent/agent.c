@@ -662,6 +662,7 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	agent_executors_init(a);
 	a->lag = rt_lag_create(loop, AGENT_LAG_THRESHOLD);
 	agent_proc_alive(getpid(), &a->self_start);
+	agent_supervisor_find(a);
 	/* Processes are adopted only within the boot that started them. */
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
 	if (f) {

@@ -94,6 +94,7 @@ typedef struct a_task {
 	char ckpt[PATH_MAX];   /* its checkpoint file, or "" */
 	bool ckpt_dirty;       /* the file is behind the record */
 	bool ckpt_written;     /* in the batch being written */
+	bool ckpt_created;     /* the batch made its file: its folder needs a sync */
 	bool send_after_flush; /* its head update waits for the file */
 	ev_child child;
 	ev_timer kill_timer;
@@ -201,6 +202,7 @@ typedef struct agent {
 	bool reserve_held;                      /* meta/reserve exists: released on a full disk */
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
+	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 } agent;
 
@@ -314,7 +316,8 @@ bool agent_cgroups_oom(const a_task *t);
 /* Kills what is left in the task's cgroup(s) and removes them. */
 void agent_cgroups_destroy(a_task *t);
 
-/* agent_checkpoint.c: files under work_dir/meta. */
+/* agent_exit.c (exit records, CRC-32) and agent_checkpoint.c (files under
+ * work_dir/meta). */
 enum { AGENT_CKPT_AGENT = 1, AGENT_CKPT_TASK = 2, AGENT_CKPT_EXECUTOR = 3 };
 /* A task's exit as its supervisor records it: one text line with a CRC,
  * written over a record of this size made when the task started. */
@@ -382,9 +385,9 @@ void agent_checkpoint_remove(char *ckpt);
  * task's next change). */
 void agent_checkpoint_tasks(agent *a);
 
-/* agent_supervisor.c */
-/* What a supervisor is, in messages about one that could not start. */
-#define AGENT_SUPERVISOR_EXEC "meso-agent --supervise"
+/* agent_supervisor.c: starting and adopting supervisors */
+/* The supervisor program, looked for next to the agent's. */
+#define AGENT_SUPERVISOR_PROGRAM "meso-agent-supervisor"
 typedef struct agent_spawn_spec {
 	const char *sandbox;
 	const Mesos__V1__CommandInfo *cmd;
@@ -406,7 +409,13 @@ void agent_spawn_report_start(agent *a, agent_spawn_report *r, int fd);
 /* The supervisor ended: the errno that stopped it before it could
  * supervise, or 0; stops watching. */
 int agent_spawn_report_end(agent *a, agent_spawn_report *r);
-/* main() of `meso-agent --supervise ...` (what agent_spawn executes). */
+/* Sets a->supervisor: meso-agent-supervisor next to the agent's program
+ * when it is there, else the agent's program itself (`--supervise`). */
+void agent_supervisor_find(agent *a);
+
+/* agent_supervise.c: the supervisor process */
+/* main() of `meso-agent-supervisor --supervise ...` and of
+ * `meso-agent --supervise ...` (what agent_spawn executes). */
 int agent_supervise_main(int argc, char **argv);
 int agent_pidfd_open(pid_t pid);
 /* Watches a supervisor that is not our child (left by a predecessor):

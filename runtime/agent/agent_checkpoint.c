@@ -24,26 +24,8 @@
 #include "agent.h"
 
 #define MAGIC      "MESOCKP1"
-#define HEADER_LEN 20             /* magic, kind, length, CRC-32: big-endian */
-#define MAX_FILE   (64u << 20)    /* a TaskInfo and updates of 4 MiB frames fit */
-#define EXIT_TAG   "meso-exit 1 " /* an exit record's first words */
-
-/* CRC-32 (IEEE 802.3, reflected), table built on first use. */
-uint32_t agent_crc32(const uint8_t *p, size_t n)
-{
-	static uint32_t table[256];
-	if (!table[1])
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	uint32_t c = 0xFFFFFFFFu;
-	for (size_t i = 0; i < n; i++)
-		c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
-}
+#define HEADER_LEN 20          /* magic, kind, length, CRC-32: big-endian */
+#define MAX_FILE   (64u << 20) /* a TaskInfo and updates of 4 MiB frames fit */
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -99,21 +81,6 @@ ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t ki
 	if (!m)
 		snprintf(why, whylen, "the message does not decode");
 	return m;
-}
-
-int agent_write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Writes PATH.tmp; fsync'd when sync. 0, or -1 with errno and why. */
@@ -312,63 +279,6 @@ Meso__Agent__ExecutorCheckpoint *agent_executor_ckpt_decode(const uint8_t *data,
 	return NULL;
 }
 
-/* --------------------------------------------------------- exit records */
-
-size_t agent_exit_record_format(const agent_exit_record *r, char *buf, size_t len)
-{
-	char line[AGENT_EXIT_RECORD_LEN];
-	int n = snprintf(line, sizeof line, EXIT_TAG "status=%d oom=%d timeout=%d out_lost=%llu err_lost=%llu",
-	                 r->wait_status, r->oom ? 1 : 0, r->recovery_timeout ? 1 : 0, (unsigned long long)r->out_lost,
-	                 (unsigned long long)r->err_lost);
-	uint32_t crc = agent_crc32((const uint8_t *)line, (size_t)n);
-	int m = snprintf(buf, len, "%s crc=%08x\n", line, crc);
-	return m < 0 || (size_t)m >= len ? 0 : (size_t)m;
-}
-
-int agent_exit_record_parse(const char *buf, size_t len, agent_exit_record *r, char *why, size_t whylen)
-{
-	memset(r, 0, sizeof *r);
-	const char *nl = memchr(buf, '\n', len);
-	if (!nl) {
-		snprintf(why, whylen, "no complete line");
-		return -1;
-	}
-	size_t n = (size_t)(nl - buf);
-	if (n >= AGENT_EXIT_RECORD_LEN) {
-		snprintf(why, whylen, "line too long");
-		return -1;
-	}
-	char line[AGENT_EXIT_RECORD_LEN];
-	memcpy(line, buf, n);
-	line[n] = '\0';
-	if (strcmp(line, EXIT_TAG "running") == 0)
-		return 0;
-	char *crc_at = strstr(line, " crc=");
-	unsigned crc;
-	int status, oom, timeout, end = 0;
-	unsigned long long out_lost, err_lost;
-	if (strncmp(line, EXIT_TAG, strlen(EXIT_TAG)) != 0 || !crc_at ||
-	    sscanf(crc_at, " crc=%8x%n", &crc, &end) != 1 || crc_at[end] != '\0' ||
-	    agent_crc32((const uint8_t *)line, (size_t)(crc_at - line)) != crc) {
-		snprintf(why, whylen, "not an exit record, or damaged (CRC)");
-		return -1;
-	}
-	*crc_at = '\0';
-	end = 0;
-	if (sscanf(line + strlen(EXIT_TAG), "status=%d oom=%d timeout=%d out_lost=%llu err_lost=%llu%n", &status, &oom,
-	           &timeout, &out_lost, &err_lost, &end) != 5 ||
-	    line[strlen(EXIT_TAG) + (size_t)end] != '\0') {
-		snprintf(why, whylen, "malformed exit record");
-		return -1;
-	}
-	r->wait_status = status;
-	r->oom = oom != 0;
-	r->recovery_timeout = timeout != 0;
-	r->out_lost = out_lost;
-	r->err_lost = err_lost;
-	return 1;
-}
-
 /* ---------------------------------------------------- the agent's files */
 
 static void log_write_failure(agent *a, const char *what, const char *why)
@@ -511,15 +421,61 @@ static void pack_task(agent *a, a_task *t, rt_buf *b)
 	free(ups);
 }
 
+/* Syncs the folders of the files of a batch that are new, so that their
+ * names last (a replaced file needs none: the old or the new version is
+ * there). A few folders (a batch is usually one framework's) are synced
+ * each; more, with one syncfs. */
+static void sync_new_names(agent *a, int meta_fd)
+{
+	enum { MAX_DIRS = 8 };
+	char dirs[MAX_DIRS][PATH_MAX];
+	size_t n = 0;
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (!t->ckpt_created)
+			continue;
+		t->ckpt_created = false;
+		const char *slash = strrchr(t->ckpt, '/');
+		size_t len = slash ? (size_t)(slash - t->ckpt) : 0;
+		bool known = false;
+		for (size_t i = 0; i < n && !known; i++)
+			known = strlen(dirs[i]) == len && memcmp(dirs[i], t->ckpt, len) == 0;
+		if (known || !len)
+			continue;
+		if (n == MAX_DIRS) {
+			syncfs(meta_fd);
+			for (a_task *u = t->next; u; u = u->next)
+				u->ckpt_created = false;
+			return;
+		}
+		memcpy(dirs[n], t->ckpt, len);
+		dirs[n++][len] = '\0';
+	}
+	for (size_t i = 0; i < n; i++) {
+		int dfd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+}
+
+/* Up to this many files a batch is made durable file by file (fsync);
+ * above, with one syncfs. A syncfs is one flush for any number of files,
+ * but it also waits for everything else dirty on the filesystem (other
+ * tasks' output): not worth it for a few. */
+#define FSYNC_EACH_MAX 4
+
 void agent_checkpoint_tasks(agent *a)
 {
-	/* Group commit: every file of the batch is written, one syncfs makes
-	 * them all durable (what an fsync of each would), then each is renamed
-	 * into place; a second syncfs when a file is new, for its name. One or
-	 * two flushes per batch instead of one per file: a burst of launches
-	 * costs what one launch does. */
+	/* Group commit: every file of the batch is written and made durable
+	 * (each fsync'd, or one syncfs for all), then each is renamed into
+	 * place, then the folders of new files are synced. A burst of launches
+	 * costs about what one launch does. */
 	char why[PATH_MAX + 64], what[300];
-	size_t n = 0;
+	size_t n = 0, dirty = 0;
+	for (a_task *t = a->tasks; t; t = t->next)
+		dirty += t->ckpt_dirty && t->ckpt[0] && t->info;
+	bool each = dirty <= FSYNC_EACH_MAX;
 	for (a_task *t = a->tasks; t; t = t->next) {
 		t->ckpt_written = false;
 		if (!t->ckpt_dirty || !t->ckpt[0] || !t->info)
@@ -528,9 +484,9 @@ void agent_checkpoint_tasks(agent *a)
 		rt_buf b;
 		rt_buf_init(&b);
 		pack_task(a, t, &b);
-		int rc = write_tmp(t->ckpt, b.data, b.len, false, why, sizeof why);
+		int rc = write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why);
 		if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) && agent_gc_release_reserve(a))
-			rc = write_tmp(t->ckpt, b.data, b.len, false, why, sizeof why);
+			rc = write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why);
 		rt_buf_free(&b);
 		snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
 		if (rc != 0) {
@@ -545,7 +501,7 @@ void agent_checkpoint_tasks(agent *a)
 	char meta[PATH_MAX + 16];
 	snprintf(meta, sizeof meta, "%s/meta", a->work_dir);
 	int fd = open(meta, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || syncfs(fd) != 0) {
+	if (fd < 0 || (!each && syncfs(fd) != 0)) {
 		/* Not known to be on disk: the old versions stay. */
 		snprintf(why, sizeof why, "syncfs %s: %s", meta, strerror(errno));
 		for (a_task *t = a->tasks; t; t = t->next)
@@ -560,21 +516,17 @@ void agent_checkpoint_tasks(agent *a)
 			close(fd);
 		return;
 	}
-	bool any_created = false;
 	for (a_task *t = a->tasks; t; t = t->next) {
 		if (!t->ckpt_written)
 			continue;
-		bool created;
-		if (commit_tmp(t->ckpt, &created, why, sizeof why) != 0) {
+		if (commit_tmp(t->ckpt, &t->ckpt_created, why, sizeof why) != 0) {
 			snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
 			log_write_failure(a, what, why);
 			continue;
 		}
-		any_created |= created;
 		a->metrics.checkpoints_written++;
 	}
-	if (any_created)
-		syncfs(fd);
+	sync_new_names(a, fd);
 	close(fd);
 }
 

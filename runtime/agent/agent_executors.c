@@ -131,7 +131,7 @@ static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_
 {
 	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
 	if (spawn_error) {
-		snprintf(msg, len, "The executor's supervisor could not start (%s: %s)", AGENT_SUPERVISOR_EXEC,
+		snprintf(msg, len, "The executor's supervisor could not start (%s: %s)", a->supervisor,
 		         strerror(spawn_error));
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED;
 	} else if (e->timed_out && e->recovered) {
@@ -179,7 +179,7 @@ static void executor_ended(agent *a, a_executor *e, bool known, int status)
 	rt_log(RT_INFO, "executor %s of framework %s (process %d) ended with %s %d", e->id, e->fw_id, (int)e->pid,
 	       known ? "status" : "an unknown status", known ? status : 0);
 	e->pid = 0;
-	char msg[300];
+	char msg[PATH_MAX + 200];
 	int reason;
 	Mesos__V1__TaskState state =
 	        end_cause(a, e, known ? &rec : NULL, spawn_error, known, status, &reason, msg, sizeof msg);

@@ -212,11 +212,11 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 	if (got == 1) {
 		report_end(a, t, rec.wait_status, &rec, NULL);
 	} else if (spawn_error) {
-		char msg[300];
+		char msg[PATH_MAX + 200];
 		snprintf(msg, sizeof msg,
 		         "The task's supervisor could not start (%s: %s); the task was killed before it was "
 		         "supervised",
-		         AGENT_SUPERVISOR_EXEC, strerror(spawn_error));
+		         a->supervisor, strerror(spawn_error));
 		if (t->fw_gone) {
 			agent_task_forget(a, t);
 			return;
@@ -403,7 +403,8 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  "Task has no command");
 		return;
 	}
-	if (!t->sandbox[0] || rt_mkdirs(t->sandbox) != 0) {
+	/* One mkdir in the usual case: the framework's folder is there. */
+	if (!t->sandbox[0] || (mkdir(t->sandbox, 0755) != 0 && (errno != ENOENT || rt_mkdirs(t->sandbox) != 0))) {
 		char msg[PATH_MAX + 64];
 		snprintf(msg, sizeof msg, "Cannot create sandbox %s: %s", t->sandbox, strerror(errno));
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A supervisor that cannot start: the agent's program sits on a tmpfs that is
-# remounted noexec after the agent started, so the exec of its supervisor
-# (`meso-agent --supervise`) fails. The task is reported TASK_FAILED with a
+# A supervisor that cannot start: the agent's programs sit on a tmpfs that
+# is remounted noexec after the agent started, so the exec of its supervisor
+# (meso-agent-supervisor) fails. The task is reported TASK_FAILED with a
 # message that says the supervisor could not start and why ("Permission
 # denied"), not as a command that exited 127; no process of it is left; and
 # once the program can run again, the next task runs normally. Needs root
@@ -14,7 +14,7 @@ if ! mount -t tmpfs -o size=64m meso-it "$T/bin" 2>/dev/null; then
 	exit 77
 fi
 test_cleanup() { umount -l "$T/bin" 2>/dev/null; }
-cp "$BIN/meso-agent" "$T/bin/"
+cp "$BIN/meso-agent" "$BIN/meso-agent-supervisor" "$T/bin/"
 
 start_master
 BIN_SAVED=$BIN
@@ -24,7 +24,7 @@ mount -o remount,noexec "$T/bin" || fail "cannot remount the tmpfs noexec"
 execute_bg noexec --command 'sleep 30' --resources "cpus:0.5;mem:64"
 wait_exit "$EXEC_PID" 20
 cat "$T/noexec.out"
-grep -q "TASK_FAILED (The task's supervisor could not start (meso-agent --supervise: Permission denied)" "$T/noexec.out" ||
+grep -qF "TASK_FAILED (The task's supervisor could not start ($T/bin/meso-agent-supervisor: Permission denied)" "$T/noexec.out" ||
 	fail "the status does not say the supervisor could not start: $(cat "$T/noexec.out")"
 grep -q 'Command exited with status 127' "$T/noexec.out" && fail "reported as the command's exit"
 live_left() {
