@@ -58,7 +58,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 	a_task *t = rt_xcalloc(1, sizeof *t);
 	t->agent = a;
 	t->sup_fd = -1;
-	t->report.fd = -1;
+	t->report_fd = -1;
 	t->fw_id = rt_xstrdup(fw_id);
 	t->id = rt_xstrdup(task_id);
 	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
@@ -78,7 +78,9 @@ void agent_task_forget(agent *a, a_task *t)
 	ev_io_stop(a->loop, &t->sup_watch);
 	if (t->sup_fd >= 0)
 		close(t->sup_fd);
-	agent_spawn_report_end(a, &t->report);
+	ev_io_stop(a->loop, &t->report_watch);
+	if (t->report_fd >= 0)
+		close(t->report_fd);
 	agent_cgroups_destroy(t);
 	agent_checkpoint_remove(t->ckpt);
 	while (t->updates) {
@@ -345,7 +347,7 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 	}
 	if (t->exec)
 		agent_executor_kill_task(a, t, k->kill_policy);
-	else if (t->pid > 0)
+	else if (t->pid > 0 || t->report_fd >= 0)
 		agent_task_kill(a, t, grace);
 }
 
@@ -363,7 +365,7 @@ static void handle_shutdown_fw(agent *a, const char *fw_id)
 			free(u->frame);
 			free(u);
 		}
-		if (t->pid > 0)
+		if (t->pid > 0 || t->report_fd >= 0)
 			agent_task_kill(a, t, a->flags.kill_grace);
 		else
 			agent_task_forget(a, t);

@@ -64,13 +64,6 @@ typedef struct a_update {
 
 struct a_executor;
 
-/* A supervisor's report pipe while its exec is under way (agent_spawn). */
-typedef struct agent_spawn_report {
-	ev_io io;
-	int fd;    /* -1 once the exec is known to have succeeded or failed */
-	int error; /* the errno that stopped the supervisor, or 0 */
-} agent_spawn_report;
-
 typedef struct a_task {
 	struct a_task *next, *prev; /* agent.tasks, newest first (utlist) */
 	UT_hash_handle hh;          /* agent.tasks_by_key: framework id, NUL, task id */
@@ -90,11 +83,17 @@ typedef struct a_task {
 	bool adopted;    /* recovered from a predecessor: watched through sup_fd */
 	int sup_fd;      /* pidfd of an adopted supervisor, or -1 */
 	ev_io sup_watch; /* sup_fd readable: the supervisor ended */
-	agent_spawn_report report;
+	int report_fd;   /* its supervisor's report pipe until the pid is known, or -1 */
+	ev_io report_watch;
+	int start_error;       /* the errno that stopped its supervisor from starting it */
+	double kill_grace;     /* of a kill asked before its pid was known */
 	char ckpt[PATH_MAX];   /* its checkpoint file, or "" */
 	bool ckpt_dirty;       /* the file is behind the record */
 	bool ckpt_written;     /* in the batch being written */
 	bool ckpt_created;     /* the batch made its file: its folder needs a sync */
+	bool ckpt_renamed;     /* the batch rewrote it whole (a .tmp to rename) */
+	bool ckpt_rewrite;     /* the next write replaces the file instead of appending */
+	size_t ckpt_size;      /* bytes of whole records in its file (0: no file yet) */
 	bool send_after_flush; /* its head update waits for the file */
 	ev_child child;
 	ev_timer kill_timer;
@@ -131,7 +130,6 @@ typedef struct a_executor {
 	uint64_t sup_start;
 	int sup_fd;      /* pidfd of an adopted supervisor, or -1 */
 	ev_io sup_watch; /* sup_fd readable: the supervisor ended */
-	agent_spawn_report report;
 	ev_child child;
 	ev_timer kill_timer, register_timer;
 	double shutdown_grace;   /* seconds between SHUTDOWN and SIGKILL */
@@ -259,13 +257,6 @@ double agent_recovery_timeout(const agent *a);
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
 void agent_task_kill(agent *a, a_task *t, double grace);
-/* In a forked child: sandbox, stdio files, environment (cmd's plus what
- * Mesos gives executors; MESOS_TASK_ID only when task_id), then exec of cmd.
- * t, when not NULL, is the task whose cgroups to join; out_fd and err_fd
- * become its stdout and stderr. Never returns. */
-void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
-                      const char *executor_id, const char *task_id, double grace, const a_task *t, int out_fd,
-                      int err_fd);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -341,20 +332,31 @@ typedef struct agent_task_ckpt {
 	char *task_id; /* from its TaskInfo */
 	agent_ckpt_update *updates;
 	size_t n_updates;
+	size_t used; /* bytes of whole records; what follows was a write cut short */
+	bool torn;   /* there was such a tail (it must not be appended to) */
 } agent_task_ckpt;
 uint32_t agent_crc32(const uint8_t *p, size_t n);
 /* Writes all n bytes (retrying short writes and EINTR). 0, or -1 (errno). */
 int agent_write_all(int fd, const void *buf, size_t n);
 /* Appends header + message to out. */
 void agent_ckpt_pack(uint32_t kind, const ProtobufCMessage *msg, rt_buf *out);
-/* Checks header, kind, length and CRC, then unpacks; NULL with why. */
+/* A task file is records appended one after another (each a header and a
+ * message): finds the last whole one (*off) and the length of the whole
+ * records (*used); *torn when a write cut short follows them. 0, or -1 with
+ * why when the file is damaged (a bad record before its end, or no whole
+ * record at all). */
+int agent_ckpt_last_record(const uint8_t *data, size_t len, uint32_t kind, size_t *off, size_t *used, bool *torn,
+                           char *why, size_t whylen);
+/* Checks header, kind, length and CRC of one record that is the whole of
+ * data, then unpacks; NULL with why. */
 ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t kind,
                                     const ProtobufCMessageDescriptor *desc, char *why, size_t whylen);
 /* Write to PATH.tmp, fsync, rename, fsync the folder. 0, or -1 with errno. */
 int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen);
 int agent_ckpt_read_file(const char *path, rt_buf *out, char *why, size_t whylen);
-/* Decodes a task checkpoint and checks what recovery relies on (ids, an
- * absolute sandbox, sane pids, updates of this task). 0, or -1 with why. */
+/* Decodes a task checkpoint (its last whole record) and checks what
+ * recovery relies on (ids, an absolute sandbox, sane pids, updates of this
+ * task). 0, or -1 with why. */
 int agent_task_ckpt_decode(const uint8_t *data, size_t len, agent_task_ckpt *c, char *why, size_t whylen);
 void agent_task_ckpt_free(agent_task_ckpt *c);
 /* Decodes an executor checkpoint and checks what recovery relies on (ids,
@@ -397,18 +399,19 @@ typedef struct agent_spawn_spec {
 	const char *record;      /* exit record path, or NULL */
 	double recovery_timeout; /* seconds the process outlives the agent */
 } agent_spawn_spec;
-/* Starts a supervisor and, under it, the process (own session and process
- * group, stdout/stderr through the supervisor into the sandbox). Sets the
- * supervisor's pid (our child), the process's, and the supervisor's report
- * pipe (for agent_spawn_report_start). 0, or -1 with err. */
-int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, int *report_fd, char *err,
-                size_t errlen);
-/* Watches a report pipe: EOF when the supervisor's exec succeeded (the
- * pipe is then closed), an errno when it could not start. */
-void agent_spawn_report_start(agent *a, agent_spawn_report *r, int fd);
-/* The supervisor ended: the errno that stopped it before it could
- * supervise, or 0; stops watching. */
-int agent_spawn_report_end(agent *a, agent_spawn_report *r);
+/* Starts a supervisor (posix_spawn: the agent's memory is not copied)
+ * which starts the process under it: its own session and process group,
+ * the command with the task's environment (the command's plus what Mesos
+ * gives executors), stdout/stderr through the supervisor into the sandbox,
+ * the task's cgroups. Sets the supervisor's pid (our child) and the pipe on
+ * which it reports the process's pid (agent_spawn_read; the caller closes
+ * it). 0, or -1 with err (the status message: e.g. "The task's supervisor
+ * could not start (…: Permission denied)"). */
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen);
+/* Reads the process's pid from a report pipe: 1 with *pid; 0 when the pipe
+ * is non-blocking and it is not there yet; -1 when the supervisor could not
+ * start the process (errno says why). */
+int agent_spawn_read(int fd, pid_t *pid);
 /* Sets a->supervisor: meso-agent-supervisor next to the agent's program
  * when it is there, else the agent's program itself (`--supervise`). */
 void agent_supervisor_find(agent *a);

@@ -83,6 +83,73 @@ ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t ki
 	return m;
 }
 
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int agent_ckpt_last_record(const uint8_t *data, size_t len, uint32_t kind, size_t *off, size_t *used, bool *torn,
+                           char *why, size_t whylen)
+{
+	/* Records are appended: the last whole one is the file's state. What
+	 * follows it may be a write cut short by a crash (a partial header, a
+	 * record that runs to the end of the file and fails its CRC, zeros
+	 * where the file grew but its data never reached the disk): ignored.
+	 * Anything else wrong is damage, and the file is refused. */
+	size_t pos = 0, count = 0;
+	bool have = false;
+	*torn = false;
+	while (pos < len) {
+		size_t left = len - pos;
+		bool tail = have && (left < HEADER_LEN || all_zero(data + pos, left));
+		if (!tail && left >= HEADER_LEN && have && memcmp(data + pos, MAGIC, 8) == 0 &&
+		    get32(data + pos + 8) == kind && (size_t)get32(data + pos + 12) >= left - HEADER_LEN)
+			tail = (size_t)get32(data + pos + 12) > left - HEADER_LEN ||
+			       agent_crc32(data + pos + HEADER_LEN, left - HEADER_LEN) != get32(data + pos + 16);
+		if (tail) {
+			*torn = true;
+			break;
+		}
+		count++;
+		if (left < HEADER_LEN) {
+			snprintf(why, whylen, "truncated: %zu bytes, shorter than the %d-byte header", left,
+			         HEADER_LEN);
+			return -1;
+		}
+		if (memcmp(data + pos, MAGIC, 8) != 0) {
+			snprintf(why, whylen, "not a checkpoint (bad magic in record %zu)", count);
+			return -1;
+		}
+		if (get32(data + pos + 8) != kind) {
+			snprintf(why, whylen, "checkpoint of kind %u where kind %u was expected", get32(data + pos + 8),
+			         kind);
+			return -1;
+		}
+		uint32_t n = get32(data + pos + 12);
+		if ((size_t)n > left - HEADER_LEN) {
+			snprintf(why, whylen, "truncated or extended: the header announces %u bytes, %zu follow", n,
+			         left - HEADER_LEN);
+			return -1;
+		}
+		if (agent_crc32(data + pos + HEADER_LEN, n) != get32(data + pos + 16)) {
+			snprintf(why, whylen, "CRC-32 mismatch in record %zu: the contents are damaged", count);
+			return -1;
+		}
+		*off = pos;
+		have = true;
+		pos += HEADER_LEN + n;
+	}
+	if (!have) {
+		snprintf(why, whylen, "truncated: 0 bytes, shorter than the %d-byte header", HEADER_LEN);
+		return -1;
+	}
+	*used = pos;
+	return 0;
+}
+
 /* Writes PATH.tmp; fsync'd when sync. 0, or -1 with errno and why. */
 static int write_tmp(const char *path, const uint8_t *data, size_t len, bool sync, char *why, size_t whylen)
 {
@@ -190,8 +257,15 @@ void agent_task_ckpt_free(agent_task_ckpt *c)
 int agent_task_ckpt_decode(const uint8_t *data, size_t len, agent_task_ckpt *c, char *why, size_t whylen)
 {
 	memset(c, 0, sizeof *c);
+	size_t off = 0, used = 0;
+	bool torn = false;
+	if (agent_ckpt_last_record(data, len, AGENT_CKPT_TASK, &off, &used, &torn, why, whylen) != 0)
+		return -1;
+	c->used = used;
+	c->torn = torn;
 	c->msg = (Meso__Agent__TaskCheckpoint *)agent_ckpt_unpack(
-	        data, len, AGENT_CKPT_TASK, &meso__agent__task_checkpoint__descriptor, why, whylen);
+	        data + off, HEADER_LEN + get32(data + off + 12), AGENT_CKPT_TASK,
+	        &meso__agent__task_checkpoint__descriptor, why, whylen);
 	if (!c->msg)
 		return -1;
 	Meso__Agent__TaskCheckpoint *m = c->msg;
@@ -465,11 +539,41 @@ static void sync_new_names(agent *a, int meta_fd)
  * tasks' output): not worth it for a few. */
 #define FSYNC_EACH_MAX 4
 
+/* A task's file grows by a record per write until it is this long; the
+ * next write then replaces it with one record (written aside, renamed). */
+#define COMPACT_BYTES (64u << 10)
+
+/* Appends a record to the task's file (made if new), fsync'd when sync. A
+ * write that fails is cut off again, so that no partial record lies
+ * before the next one. 0, or -1 with errno and why. */
+static int append_record(a_task *t, const rt_buf *b, bool sync, char *why, size_t whylen)
+{
+	int fd = open(t->ckpt, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(why, whylen, "open %s: %s", t->ckpt, strerror(errno));
+		return -1;
+	}
+	if (agent_write_all(fd, b->data, b->len) != 0 || (sync && fsync(fd) != 0)) {
+		int e = errno;
+		snprintf(why, whylen, "write %s: %s", t->ckpt, strerror(e));
+		if (ftruncate(fd, (off_t)t->ckpt_size) != 0)
+			t->ckpt_rewrite = true;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 void agent_checkpoint_tasks(agent *a)
 {
 	/* Group commit: every file of the batch is written and made durable
-	 * (each fsync'd, or one syncfs for all), then each is renamed into
-	 * place, then the folders of new files are synced. A burst of launches
+	 * together (each fsync'd, or one syncfs for all), then the folders of
+	 * new files are synced. A write appends a record to the task's file, so
+	 * that it costs no new file and no rename; a file grown past
+	 * COMPACT_BYTES (or with a torn tail from a crash) is rewritten whole
+	 * aside and renamed into place after the sync. A burst of launches
 	 * costs about what one launch does. */
 	char why[PATH_MAX + 64], what[300];
 	size_t n = 0, dirty = 0;
@@ -477,23 +581,30 @@ void agent_checkpoint_tasks(agent *a)
 		dirty += t->ckpt_dirty && t->ckpt[0] && t->info;
 	bool each = dirty <= FSYNC_EACH_MAX;
 	for (a_task *t = a->tasks; t; t = t->next) {
-		t->ckpt_written = false;
+		t->ckpt_written = t->ckpt_renamed = false;
 		if (!t->ckpt_dirty || !t->ckpt[0] || !t->info)
 			continue;
 		t->ckpt_dirty = false;
 		rt_buf b;
 		rt_buf_init(&b);
 		pack_task(a, t, &b);
-		int rc = write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why);
+		bool whole = t->ckpt_rewrite || (t->ckpt_size && t->ckpt_size + b.len > COMPACT_BYTES);
+		int rc = whole ? write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why)
+		               : append_record(t, &b, each, why, sizeof why);
 		if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) && agent_gc_release_reserve(a))
-			rc = write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why);
-		rt_buf_free(&b);
+			rc = whole ? write_tmp(t->ckpt, b.data, b.len, each, why, sizeof why)
+			           : append_record(t, &b, each, why, sizeof why);
 		snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
 		if (rc != 0) {
+			rt_buf_free(&b);
 			log_write_failure(a, what, why);
 			continue;
 		}
+		t->ckpt_created = !whole && t->ckpt_size == 0;
+		t->ckpt_size = whole ? b.len : t->ckpt_size + b.len;
+		t->ckpt_renamed = whole;
 		t->ckpt_written = true;
+		rt_buf_free(&b);
 		n++;
 	}
 	if (!n)
@@ -502,15 +613,19 @@ void agent_checkpoint_tasks(agent *a)
 	snprintf(meta, sizeof meta, "%s/meta", a->work_dir);
 	int fd = open(meta, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || (!each && syncfs(fd) != 0)) {
-		/* Not known to be on disk: the old versions stay. */
+		/* Not known to be on disk: rewritten files keep their old
+		 * version; appended ones are written whole next time. */
 		snprintf(why, sizeof why, "syncfs %s: %s", meta, strerror(errno));
-		for (a_task *t = a->tasks; t; t = t->next)
-			if (t->ckpt_written) {
+		for (a_task *t = a->tasks; t; t = t->next) {
+			if (t->ckpt_renamed) {
 				char tmp[PATH_MAX + 8];
 				snprintf(tmp, sizeof tmp, "%s.tmp", t->ckpt);
 				unlink(tmp);
-				t->ckpt_written = false;
 			}
+			if (t->ckpt_written)
+				t->ckpt_rewrite = true;
+			t->ckpt_written = t->ckpt_renamed = false;
+		}
 		log_write_failure(a, "a batch of task checkpoints", why);
 		if (fd >= 0)
 			close(fd);
@@ -519,10 +634,16 @@ void agent_checkpoint_tasks(agent *a)
 	for (a_task *t = a->tasks; t; t = t->next) {
 		if (!t->ckpt_written)
 			continue;
-		if (commit_tmp(t->ckpt, &t->ckpt_created, why, sizeof why) != 0) {
+		bool created;
+		if (t->ckpt_renamed && commit_tmp(t->ckpt, &created, why, sizeof why) != 0) {
 			snprintf(what, sizeof what, "task %.100s of framework %.100s", t->id, t->fw_id);
 			log_write_failure(a, what, why);
+			t->ckpt_rewrite = true;
 			continue;
+		}
+		if (t->ckpt_renamed) {
+			t->ckpt_rewrite = false;
+			t->ckpt_created = created;
 		}
 		a->metrics.checkpoints_written++;
 	}

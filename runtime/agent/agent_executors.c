@@ -96,7 +96,6 @@ static void executor_free(agent *a, a_executor *e)
 	ev_io_stop(a->loop, &e->sup_watch);
 	if (e->sup_fd >= 0)
 		close(e->sup_fd);
-	agent_spawn_report_end(a, &e->report);
 	ev_timer_stop(a->loop, &e->kill_timer);
 	ev_timer_stop(a->loop, &e->register_timer);
 	agent_checkpoint_remove(e->ckpt);
@@ -126,15 +125,11 @@ static void report_exited(agent *a, const char *fw_id, const char *exec_id, bool
 }
 
 /* Why the executor ended, for its tasks: state, reason and message. */
-static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_record *rec, int spawn_error,
-                                      bool known, int status, int *reason, char *msg, size_t len)
+static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_record *rec, bool known, int status,
+                                      int *reason, char *msg, size_t len)
 {
 	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
-	if (spawn_error) {
-		snprintf(msg, len, "The executor's supervisor could not start (%s: %s)", a->supervisor,
-		         strerror(spawn_error));
-		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED;
-	} else if (e->timed_out && e->recovered) {
+	if (e->timed_out && e->recovered) {
 		snprintf(msg, len, "Executor did not re-subscribe within %gsecs of the agent's restart",
 		         a->flags.executor_reregistration_timeout);
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
@@ -175,14 +170,12 @@ static void executor_ended(agent *a, a_executor *e, bool known, int status)
 		known = true;
 		status = rec.wait_status;
 	}
-	int spawn_error = agent_spawn_report_end(a, &e->report);
 	rt_log(RT_INFO, "executor %s of framework %s (process %d) ended with %s %d", e->id, e->fw_id, (int)e->pid,
 	       known ? "status" : "an unknown status", known ? status : 0);
 	e->pid = 0;
 	char msg[PATH_MAX + 200];
 	int reason;
-	Mesos__V1__TaskState state =
-	        end_cause(a, e, known ? &rec : NULL, spawn_error, known, status, &reason, msg, sizeof msg);
+	Mesos__V1__TaskState state = end_cause(a, e, known ? &rec : NULL, known, status, &reason, msg, sizeof msg);
 	for (a_task *t = a->tasks, *next; t; t = next) {
 		next = t->next;
 		if (t->exec != e)
@@ -291,13 +284,22 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 	                         .grace = e->shutdown_grace,
 	                         .record = record[0] ? record : NULL,
 	                         .recovery_timeout = agent_recovery_timeout(a)};
-	pid_t sup, pid;
+	/* The executor's pid is waited for: executors start rarely, and its
+	 * process group is what every kill of it needs. */
+	pid_t sup, pid = 0;
 	int report_fd;
-	if (agent_spawn(a, &spec, &sup, &pid, &report_fd, msg, len) != 0)
+	if (agent_spawn(a, &spec, &sup, &report_fd, msg, len) != 0)
 		return -1;
+	int got = agent_spawn_read(report_fd, &pid);
+	close(report_fd);
+	if (got != 1) {
+		snprintf(msg, len, "Cannot start the executor: %s", strerror(errno));
+		kill(sup, SIGKILL);
+		waitpid(sup, NULL, 0);
+		return -1;
+	}
 	e->pid = pid;
 	e->sup_pid = sup;
-	agent_spawn_report_start(a, &e->report, report_fd);
 	agent_proc_alive(pid, &e->pid_start);
 	agent_proc_alive(sup, &e->sup_start);
 	/* On disk before any of its tasks' files name it. */
@@ -320,7 +322,6 @@ static a_executor *executor_new(agent *a, const char *fw_id, const char *id, dou
 	e->fw_id = rt_xstrdup(fw_id);
 	e->id = rt_xstrdup(id);
 	e->sup_fd = -1;
-	e->report.fd = -1;
 	e->shutdown_grace = shutdown_grace;
 	ev_child_init(&e->child, child_cb, 0, 0);
 	ev_timer_init(&e->kill_timer, kill_timer_cb, 1., 0.);

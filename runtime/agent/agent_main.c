@@ -167,9 +167,12 @@ int main(int argc, char **argv)
 	 * work_dir, which adopts them (--recover=reconnect), and to their
 	 * supervisors, which kill them after --recovery_timeout if no agent
 	 * comes back. */
-	for (a_task *t = a.tasks; t; t = t->next)
+	for (a_task *t = a.tasks; t; t = t->next) {
 		if (t->pid > 0)
 			kill(-t->pid, SIGKILL);
+		else if (t->sup_pid > 0)
+			kill(t->sup_pid, SIGTERM); /* still starting it: it kills it */
+	}
 	agent_shutdown(&a);
 	rt_log(RT_INFO, "stopped");
 	return 0;

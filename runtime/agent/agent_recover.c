@@ -137,6 +137,15 @@ static void recover_task(agent *a, const char *path, int *adopted, int *ended)
 	snprintf(t->cg_mem, sizeof t->cg_mem, "%s", m->cgroup_mem ? m->cgroup_mem : "");
 	snprintf(t->cg_cpu, sizeof t->cg_cpu, "%s", m->cgroup_cpu ? m->cgroup_cpu : "");
 	snprintf(t->ckpt, sizeof t->ckpt, "%s", path);
+	/* The next write appends, unless a write was cut short at the end:
+	 * then the file is written whole again. */
+	t->ckpt_size = c.used;
+	t->ckpt_rewrite = c.torn;
+	if (c.torn)
+		rt_log(RT_WARN,
+		       "checkpoint %s ends with a write cut short (the agent died in it): its last whole record "
+		       "is used",
+		       path);
 	t->kill_requested = m->kill_requested;
 	/* Pids of another boot mean nothing now. */
 	t->sup_pid = same_boot ? m->supervisor_pid : 0;

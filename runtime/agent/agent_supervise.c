@@ -81,6 +81,18 @@ bool agent_proc_is(pid_t pid, uint64_t start)
 	return agent_proc_alive(pid, &now) && (start == 0 || now == start);
 }
 
+/* Closes every descriptor from fd up: one call where the kernel has
+ * close_range (5.9), else those below 4096. */
+static void close_from(int fd)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)fd, ~0u, 0) == 0)
+		return;
+#endif
+	for (int i = fd; i < 4096; i++)
+		close(i);
+}
+
 /* One output stream: a pipe from the task, a file in the sandbox. */
 typedef struct relay {
 	const char *name; /* "stdout" */
@@ -234,16 +246,86 @@ static _Noreturn void mirror_exit(int status)
 	_exit(1);
 }
 
+/* The task, in the child of a fork: its own session, the sandbox, stdin
+ * from /dev/null, stdout and stderr to the pipes, its cgroups, then its
+ * command (with the supervisor's environment, which is the task's). What
+ * stops it before its command runs is said in its stderr; it exits 126, or
+ * 127 when the command cannot be executed. Never returns. */
+static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *exec, char **argv, int out, int err)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	/* The leader of its own session and process group: out of reach of
+	 * the terminal's signals, and a key that finds its descendants. */
+	setsid();
+	if (chdir(sandbox) != 0) {
+		dprintf(err, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
+		_exit(126);
+	}
+	int in = open("/dev/null", O_RDONLY);
+	if (in < 0) {
+		dprintf(err, "meso-agent: cannot open /dev/null for stdin: %s\n", strerror(errno));
+		_exit(126);
+	}
+	dup2(in, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	a_task cg;
+	memset(&cg, 0, sizeof cg);
+	snprintf(cg.cg_mem, sizeof cg.cg_mem, "%s", s->cg_mem);
+	snprintf(cg.cg_cpu, sizeof cg.cg_cpu, "%s", s->cg_cpu);
+	if (agent_cgroups_enter(&cg) != 0) {
+		dprintf(2, "meso-agent: cannot join the task's cgroup: %s\n", strerror(errno));
+		_exit(126);
+	}
+	close_from(3);
+	execvp(exec, argv);
+	dprintf(2, "meso-agent: cannot execute %s: %s\n", exec, strerror(errno));
+	_exit(127);
+}
+
+/* Forks the task with pipes for its stdout and stderr (their read ends in
+ * s->io) and tells the agent its pid, or the errno that stopped it, on the
+ * report pipe (fd 3). 0, or -1. */
+static int start_task(sup *s, const char *sandbox, const char *exec, char **argv)
+{
+	int out[2], err[2];
+	pid_t t = -1;
+	if (pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0)
+		t = fork();
+	if (t == 0)
+		exec_task(s, sandbox, exec, argv, out[1], err[1]);
+	pid_t msg = t > 0 ? t : -errno;
+	if (agent_write_all(3, &msg, sizeof msg) != 0 && t > 0)
+		rt_log(RT_WARN, "task %s: cannot tell the agent its pid: %s", s->name, strerror(errno));
+	close(3);
+	if (t < 0)
+		return -1;
+	close(out[1]);
+	close(err[1]);
+	s->task = t;
+	s->io[0].in = out[0];
+	s->io[1].in = err[0];
+	return 0;
+}
+
 int agent_supervise_main(int argc, char **argv)
 {
 	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
-	const char *v, *sandbox = NULL;
+	const char *v, *sandbox = NULL, *exec = NULL;
+	char **task_argv = NULL;
 	pid_t agent_pid = 0;
 	unsigned long long agent_start = 0;
 	for (int i = 2; i < argc; i++) {
-		if (parse_arg(argv[i], "pid", &v))
-			s.task = (pid_t)atoi(v);
-		else if (parse_arg(argv[i], "agent", &v)) {
+		if (strcmp(argv[i], "--") == 0) {
+			task_argv = argv + i + 1;
+			break;
+		} else if (parse_arg(argv[i], "exec", &v)) {
+			exec = v;
+		} else if (parse_arg(argv[i], "agent", &v)) {
 			int p = 0;
 			sscanf(v, "%d:%llu", &p, &agent_start);
 			agent_pid = p;
@@ -263,10 +345,13 @@ int agent_supervise_main(int argc, char **argv)
 			s.name = v;
 	}
 	rt_log_init("meso-agent-supervisor", RT_INFO);
-	if (s.task <= 0 || !sandbox) {
-		rt_log(RT_ERROR, "--supervise needs pid= and sandbox= (it is started by meso-agent only)");
+	if (!sandbox || !exec || !task_argv || !task_argv[0]) {
+		rt_log(RT_ERROR, "--supervise needs sandbox=, exec= and the task's argv after -- (it is started by "
+		                 "meso-agent only)");
 		return 2;
 	}
+	/* Signals it handles are blocked from the start (read from a
+	 * signalfd): an agent adopting it may send SIGUSR1 at any time. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -277,15 +362,17 @@ int agent_supervise_main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (start_task(&s, sandbox, exec, task_argv) != 0) {
+		rt_log(RT_ERROR, "task %s: cannot start it: %s", s.name, strerror(errno));
+		return 127;
+	}
 
 	const char *names[2] = {"stdout", "stderr"};
 	for (int i = 0; i < 2; i++) {
 		char path[PATH_MAX + 16];
 		snprintf(path, sizeof path, "%s/%s", sandbox, names[i]);
 		s.io[i].name = names[i];
-		s.io[i].in = 3 + i;
 		fcntl(s.io[i].in, F_SETFL, O_NONBLOCK);
-		fcntl(s.io[i].in, F_SETFD, FD_CLOEXEC);
 		s.io[i].out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (s.io[i].out < 0)
 			rt_log(RT_ERROR, "task %s: cannot open %s: %s", s.name, path, strerror(errno));

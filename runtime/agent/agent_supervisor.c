@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,158 +68,194 @@ int agent_supervisor_adopt(agent *a, pid_t pid, uint64_t start, ev_io *w, void (
 	return fd;
 }
 
-/* Closes every descriptor from fd up: one call where the kernel has
- * close_range (5.9), else those /proc/self/fd lists. */
-static void close_from(int fd)
-{
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, (unsigned)fd, ~0u, 0) == 0)
-		return;
-#endif
-	for (int i = fd; i < 4096; i++)
-		close(i);
-}
+/* The environment of a task or executor: the agent's own, the command's,
+ * then what Mesos's agent gives an executor (executorEnvironment), later
+ * ones replacing earlier ones with the same name, as setenv would. */
+typedef struct env_list {
+	char **v;
+	size_t n, cap;
+	rt_arena *ar;
+} env_list;
 
-/* The supervisor-to-be tells the agent why it cannot go on (an errno on
- * the report pipe, after the task's pid) and exits 127. */
-static _Noreturn void spawn_fail(int report_fd)
+static void env_set(env_list *e, const char *name, const char *value)
 {
-	int e = errno ? errno : EIO;
-	if (write(report_fd, &e, sizeof e) != (ssize_t)sizeof e) {
-		/* Nothing more to tell: the agent sees exit 127 alone. */
+	size_t k = strlen(name);
+	size_t len = k + 1 + strlen(value) + 1;
+	char *kv = rt_arena_alloc(e->ar, len);
+	snprintf(kv, len, "%s=%s", name, value);
+	for (size_t i = 0; i < e->n; i++)
+		if (strncmp(e->v[i], name, k) == 0 && e->v[i][k] == '=') {
+			e->v[i] = kv;
+			return;
+		}
+	if (e->n + 2 > e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		char **v = rt_arena_alloc(e->ar, cap * sizeof *v);
+		if (e->n)
+			memcpy(v, e->v, e->n * sizeof *v);
+		e->v = v;
+		e->cap = cap;
 	}
-	_exit(127);
+	e->v[e->n++] = kv;
+	e->v[e->n] = NULL;
 }
 
-int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, int *report_fd, char *err,
-                size_t errlen)
+static char **spawn_environment(agent *a, const agent_spawn_spec *s, rt_arena *ar)
 {
+	env_list e = {.ar = ar};
+	for (char **p = environ; *p; p++) {
+		const char *eq = strchr(*p, '=');
+		if (!eq)
+			continue;
+		char name[256];
+		size_t k = (size_t)(eq - *p);
+		if (k >= sizeof name)
+			continue;
+		memcpy(name, *p, k);
+		name[k] = '\0';
+		env_set(&e, name, eq + 1);
+	}
+	const Mesos__V1__CommandInfo *cmd = s->cmd;
+	if (cmd->environment)
+		for (size_t i = 0; i < cmd->environment->n_variables; i++)
+			if (cmd->environment->variables[i]->value)
+				env_set(&e, cmd->environment->variables[i]->name,
+				        cmd->environment->variables[i]->value);
+	char endpoint[300], pid[320], grace[64], recovery[64], backoff[64];
+	snprintf(endpoint, sizeof endpoint, "%s:%d", a->flags.ip, rt_http_server_port(a->http));
+	/* Marked with the work_dir, so that a later agent finds and kills
+	 * what this one left (--recover=cleanup, or a task not recovered). */
+	env_set(&e, WORK_DIR_ENV, a->work_dir);
+	env_set(&e, "MESOS_SANDBOX", s->sandbox);
+	env_set(&e, "MESOS_DIRECTORY", s->sandbox);
+	if (s->task_id)
+		env_set(&e, "MESOS_TASK_ID", s->task_id);
+	env_set(&e, "MESOS_FRAMEWORK_ID", s->fw_id);
+	env_set(&e, "MESOS_EXECUTOR_ID", s->executor_id);
+	env_set(&e, "MESOS_AGENT_ENDPOINT", endpoint);
+	if (a->id)
+		env_set(&e, "MESOS_SLAVE_ID", a->id);
+	/* The rest of executorEnvironment: checkpointing (every task and
+	 * executor is checkpointed), so how long to retry a broken
+	 * subscription and how far apart; no separate HTTP command executor;
+	 * durations in stout's text. */
+	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
+	snprintf(grace, sizeof grace, "%gsecs", s->grace);
+	snprintf(recovery, sizeof recovery, "%gsecs", agent_recovery_timeout(a));
+	snprintf(backoff, sizeof backoff, "%gsecs", a->flags.executor_reregistration_timeout);
+	env_set(&e, "MESOS_SLAVE_PID", pid);
+	env_set(&e, "MESOS_CHECKPOINT", "1");
+	env_set(&e, "MESOS_RECOVERY_TIMEOUT", recovery);
+	env_set(&e, "MESOS_SUBSCRIPTION_BACKOFF_MAX", backoff);
+	env_set(&e, "MESOS_HTTP_COMMAND_EXECUTOR", "0");
+	env_set(&e, "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", grace);
+	return e.v;
+}
+
+/* "key=value" in the arena. */
+static char *arg(rt_arena *ar, const char *key, const char *value)
+{
+	size_t len = strlen(key) + strlen(value) + 2;
+	char *kv = rt_arena_alloc(ar, len);
+	snprintf(kv, len, "%s=%s", key, value);
+	return kv;
+}
+
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen)
+{
+	/* The supervisor is started with posix_spawn (no copy of the agent's
+	 * memory map, unlike fork) and starts the task itself: its argv after
+	 * "--" is the task's, its environment the task's. It reports the
+	 * task's pid (or an errno) on fd 3. */
+	const Mesos__V1__CommandInfo *cmd = s->cmd;
+	bool shell = !cmd->has_shell || cmd->shell;
+	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
+	rt_arena *ar = rt_arena_create();
+	char **argv = rt_arena_alloc(ar, (16 + nargs) * sizeof *argv);
+	char num[128], name[300];
+	size_t n = 0;
+	argv[n++] = AGENT_SUPERVISOR_PROGRAM;
+	argv[n++] = "--supervise";
+	snprintf(num, sizeof num, "%d:%llu", (int)getpid(), (unsigned long long)a->self_start);
+	argv[n++] = arg(ar, "agent", num);
+	snprintf(num, sizeof num, "%.3f", s->recovery_timeout);
+	argv[n++] = arg(ar, "recovery_timeout", num);
+	snprintf(num, sizeof num, "%.3f", s->grace);
+	argv[n++] = arg(ar, "grace", num);
+	argv[n++] = arg(ar, "sandbox", s->sandbox);
+	argv[n++] = arg(ar, "record", s->record ? s->record : "");
+	argv[n++] = arg(ar, "cg_mem", s->task ? s->task->cg_mem : "");
+	argv[n++] = arg(ar, "cg_cpu", s->task ? s->task->cg_cpu : "");
+	snprintf(name, sizeof name, "%.280s", s->task_id ? s->task_id : s->executor_id);
+	argv[n++] = arg(ar, "name", name);
+	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
+	argv[n++] = "--";
+	if (shell) {
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = cmd->value;
+	} else if (cmd->n_arguments == 0) {
+		argv[n++] = cmd->value;
+	} else {
+		for (size_t i = 0; i < cmd->n_arguments; i++)
+			argv[n++] = cmd->arguments[i];
+	}
+	argv[n] = NULL;
+	char **envp = spawn_environment(a, s, ar);
+
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		snprintf(err, errlen, "Cannot start the %s: pipe: %s", s->task_id ? "task" : "executor",
+		         strerror(errno));
+		rt_arena_destroy(ar);
 		return -1;
 	}
-	char agent_arg[64];
-	snprintf(agent_arg, sizeof agent_arg, "agent=%d:%llu", (int)getpid(), (unsigned long long)a->self_start);
-	pid_t c = fork();
-	if (c < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(report[0]);
-		close(report[1]);
-		return -1;
-	}
-	if (c == 0) {
-		/* The supervisor-to-be: its own session, so no terminal signal of
-		 * the agent's reaches it; then the task, then exec. */
-		close(report[0]);
-		setsid();
-		int out[2], errp[2];
-		pid_t t = -1;
-		if (pipe2(out, O_CLOEXEC) == 0 && pipe2(errp, O_CLOEXEC) == 0)
-			t = fork();
-		if (t == 0) {
-			close(out[0]);
-			close(errp[0]);
-			agent_exec_child(a, s->sandbox, s->cmd, s->fw_id, s->executor_id, s->task_id, s->grace, s->task,
-			                 out[1], errp[1]);
-		}
-		int e = errno;
-		pid_t msg = t > 0 ? t : -e;
-		if (write(report[1], &msg, sizeof msg) != (ssize_t)sizeof msg || t < 0)
-			_exit(127);
-		char pid_arg[32], timeout_arg[64], grace_arg[64], sandbox_arg[PATH_MAX + 16], record_arg[PATH_MAX + 16];
-		char mem_arg[PATH_MAX + 16], cpu_arg[PATH_MAX + 16], name_arg[300];
-		snprintf(pid_arg, sizeof pid_arg, "pid=%d", (int)t);
-		snprintf(timeout_arg, sizeof timeout_arg, "recovery_timeout=%.3f", s->recovery_timeout);
-		snprintf(grace_arg, sizeof grace_arg, "grace=%.3f", s->grace);
-		snprintf(sandbox_arg, sizeof sandbox_arg, "sandbox=%s", s->sandbox);
-		snprintf(record_arg, sizeof record_arg, "record=%s", s->record ? s->record : "");
-		snprintf(mem_arg, sizeof mem_arg, "cg_mem=%s", s->task ? s->task->cg_mem : "");
-		snprintf(cpu_arg, sizeof cpu_arg, "cg_cpu=%s", s->task ? s->task->cg_cpu : "");
-		snprintf(name_arg, sizeof name_arg, "name=%.280s", s->task_id ? s->task_id : s->executor_id);
-		char *argv[] = {AGENT_SUPERVISOR_PROGRAM,
-		                "--supervise",
-		                pid_arg,
-		                agent_arg,
-		                timeout_arg,
-		                grace_arg,
-		                sandbox_arg,
-		                record_arg,
-		                mem_arg,
-		                cpu_arg,
-		                name_arg,
-		                NULL};
-		/* The read ends become 3 and 4 and the report pipe 5 (closed by
-		 * a successful exec); nothing else of the agent's stays open (its
-		 * listening socket must be free for a restart). Copies at 6 or
-		 * above first, so that no dup2 clobbers another's source (and
-		 * well under any descriptor limit: an agent under `ulimit -n 64`
-		 * must still launch). */
-		int o = fcntl(out[0], F_DUPFD, 6), r = fcntl(errp[0], F_DUPFD, 6);
-		int rp = fcntl(report[1], F_DUPFD_CLOEXEC, 6);
-		if (o < 0 || r < 0 || rp < 0 || dup2(o, 3) != 3 || dup2(r, 4) != 4 || dup3(rp, 5, O_CLOEXEC) != 5)
-			spawn_fail(rp >= 0 ? rp : report[1]);
-		close_from(6);
-		/* Marked like the task, so that a clean start (--recover=cleanup)
-		 * finds and kills it as a leftover. */
-		setenv(WORK_DIR_ENV, a->work_dir, 1);
-		execv(a->supervisor, argv);
-		spawn_fail(5);
-	}
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	/* The report pipe becomes 3; nothing else of the agent's stays open
+	 * (its listening socket must be free for a restart). */
+	posix_spawn_file_actions_adddup2(&fa, report[1], 3);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	/* Its own session, so no terminal signal of the agent's reaches it;
+	 * no signal blocked or ignored. */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	pid_t c;
+	int rc = posix_spawn(&c, a->supervisor, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(report[1]);
-	pid_t t = 0;
-	ssize_t n;
-	do
-		n = read(report[0], &t, sizeof t);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof t || t <= 0) {
-		snprintf(err, errlen, "cannot start the task: %s", n == (ssize_t)sizeof t ? strerror((int)-t) : "fork");
+	rt_arena_destroy(ar);
+	if (rc != 0) {
+		snprintf(err, errlen, "The %s's supervisor could not start (%s: %s)", s->task_id ? "task" : "executor",
+		         a->supervisor, strerror(rc));
 		close(report[0]);
-		kill(c, SIGKILL);
-		waitpid(c, NULL, 0);
 		return -1;
 	}
-	/* Left open: it ends (EOF) when the supervisor's exec succeeds, or
-	 * carries the errno that stopped it (agent_spawn_report_*). */
-	fcntl(report[0], F_SETFL, O_NONBLOCK);
-	*report_fd = report[0];
 	*sup_pid = c;
-	*task_pid = t;
+	*report_fd = report[0];
 	return 0;
 }
 
-static void report_cb(struct ev_loop *loop, ev_io *w, int revents)
+int agent_spawn_read(int fd, pid_t *pid)
 {
-	agent_spawn_report *r = w->data;
-	int e = 0;
-	ssize_t n = read(r->fd, &e, sizeof e);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return; /* the exec is still under way */
-	ev_io_stop(loop, w);
-	close(r->fd);
-	r->fd = -1;
-	r->error = n == (ssize_t)sizeof e && e > 0 ? e : 0;
-}
-
-void agent_spawn_report_start(agent *a, agent_spawn_report *r, int fd)
-{
-	r->fd = fd;
-	r->error = 0;
-	ev_io_init(&r->io, report_cb, fd, EV_READ);
-	r->io.data = r;
-	ev_io_start(a->loop, &r->io);
-}
-
-int agent_spawn_report_end(agent *a, agent_spawn_report *r)
-{
-	if (r->fd >= 0) {
-		/* What the supervisor wrote before it exited is in the pipe. */
-		report_cb(a->loop, &r->io, EV_READ);
-		if (r->fd >= 0) {
-			ev_io_stop(a->loop, &r->io);
-			close(r->fd);
-			r->fd = -1;
-		}
+	pid_t t = 0;
+	ssize_t got;
+	do
+		got = read(fd, &t, sizeof t);
+	while (got < 0 && errno == EINTR);
+	if (got < 0 && errno == EAGAIN)
+		return 0;
+	if (got == (ssize_t)sizeof t && t > 0) {
+		*pid = t;
+		return 1;
 	}
-	return r->error;
+	errno = got == (ssize_t)sizeof t && t < 0 ? (int)-t : EPIPE;
+	return -1;
 }

@@ -6,7 +6,8 @@
  * header (so mutations reach the message decoder and the checks behind it),
  * as an exit record, or as a whole executor file or an executor body.
  * Decoding must fail cleanly or give a checkpoint whose updates are this
- * task's, or an executor with ids, an ExecutorInfo and an absolute sandbox;
+ * task's (and whose whole records alone decode the same, without a torn
+ * tail), or an executor with ids, an ExecutorInfo and an absolute sandbox;
  * a parsed exit record must format and parse back to itself.
  */
 #define _GNU_SOURCE /* PATH_MAX in agent.h */
@@ -32,6 +33,12 @@ static void check_task(const uint8_t *data, size_t size)
 	CHECK(c.n_updates == c.msg->n_updates);
 	for (size_t i = 0; i < c.n_updates; i++)
 		CHECK(c.updates[i].frame && c.updates[i].len == c.msg->updates[i].len);
+	/* The whole records alone decode to the same task, with no torn tail. */
+	CHECK(c.used > 0 && c.used <= size && (c.torn || c.used == size));
+	agent_task_ckpt again;
+	CHECK(agent_task_ckpt_decode(data, c.used, &again, why, sizeof why) == 0);
+	CHECK(!again.torn && again.used == c.used && strcmp(again.task_id, c.task_id) == 0);
+	agent_task_ckpt_free(&again);
 	agent_task_ckpt_free(&c);
 }
 
