@@ -2,8 +2,10 @@
  * agent_supervise.c — the small process between the agent and each task
  * (and custom executor): `meso-agent-supervisor`, a program of its own
  * linked with libc alone so that starting one costs little (or, when that
- * program is missing, `meso-agent --supervise`). It is the task's parent,
- * so it alone can wait for it; it copies the task's stdout and stderr from
+ * program is missing, `meso-agent --supervise`). It starts the task (its
+ * command line follows its own arguments, its environment is the task's)
+ * and tells the agent its pid; it is the task's parent, so it alone can
+ * wait for it; it copies the task's stdout and stderr from
  * pipes into the sandbox files (so a full disk is noticed and counted,
  * never silently truncates), and it records the task's exit in a
  * preallocated exit record that a restarted agent reads. It watches the

@@ -1,10 +1,9 @@
 /*
  * agent_supervisor.c — the agent's side of the supervisors
- * (agent_supervise.c): starting one with its task or executor under it
- * (fork, the task's fork, then the exec of the supervisor program, with a
- * report pipe that says whether that exec failed), and adopting one a
- * killed predecessor left (a pidfd, and SIGUSR1 so that it stops its
- * recovery clock).
+ * (agent_supervise.c): starting one (posix_spawn of the supervisor program
+ * with the task's command line and environment; it forks the task and
+ * reports its pid on a pipe), and adopting one a killed predecessor left (a
+ * pidfd, and SIGUSR1 so that it stops its recovery clock).
  */
 #define _GNU_SOURCE
 #include <errno.h>
