@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "rt_elect.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 	a_task *t = rt_xcalloc(1, sizeof *t);
 	t->agent = a;
 	t->sup_fd = -1;
+	t->report_fd = -1;
 	t->fw_id = rt_xstrdup(fw_id);
 	t->id = rt_xstrdup(task_id);
 	t->state = MESOS__V1__TASK_STATE__TASK_STAGING;
@@ -76,8 +78,11 @@ void agent_task_forget(agent *a, a_task *t)
 	ev_io_stop(a->loop, &t->sup_watch);
 	if (t->sup_fd >= 0)
 		close(t->sup_fd);
+	ev_io_stop(a->loop, &t->report_watch);
+	if (t->report_fd >= 0)
+		close(t->report_fd);
 	agent_cgroups_destroy(t);
-	agent_checkpoint_task_remove(a, t);
+	agent_checkpoint_remove(t->ckpt);
 	while (t->updates) {
 		a_update *u = t->updates;
 		t->updates = u->next;
@@ -114,7 +119,7 @@ static void checkpoint_flush(agent *a)
 		}
 }
 
-static void checkpoint_later(agent *a, a_task *t, bool urgent)
+void agent_checkpoint_later(agent *a, a_task *t, bool urgent)
 {
 	if (!t->ckpt[0])
 		return;
@@ -231,7 +236,7 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 		else
 			send_head(a, t, false);
 	}
-	checkpoint_later(a, t, true);
+	agent_checkpoint_later(a, t, true);
 }
 
 void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
@@ -284,13 +289,13 @@ static void handle_ack(agent *a, const Meso__Agent__StatusAck *ack)
 	a->metrics.updates_acked++;
 	if (t->updates) {
 		/* The next one was on disk before it was queued. */
-		checkpoint_later(a, t, false);
+		agent_checkpoint_later(a, t, false);
 		t->backoff = a->flags.retry_interval;
 		send_head(a, t, false);
 	} else if (rt_task_state_terminal(t->state) && t->pid == 0) {
 		agent_task_forget(a, t);
 	} else {
-		checkpoint_later(a, t, false);
+		agent_checkpoint_later(a, t, false);
 	}
 }
 
@@ -342,7 +347,7 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 	}
 	if (t->exec)
 		agent_executor_kill_task(a, t, k->kill_policy);
-	else if (t->pid > 0)
+	else if (t->pid > 0 || t->report_fd >= 0)
 		agent_task_kill(a, t, grace);
 }
 
@@ -360,7 +365,7 @@ static void handle_shutdown_fw(agent *a, const char *fw_id)
 			free(u->frame);
 			free(u);
 		}
-		if (t->pid > 0)
+		if (t->pid > 0 || t->report_fd >= 0)
 			agent_task_kill(a, t, a->flags.kill_grace);
 		else
 			agent_task_forget(a, t);
@@ -452,7 +457,7 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 			a->id = rt_xstrdup(msg->registered->agent_id->value);
 			agent_checkpoint_agent(a);
 			for (a_task *t = a->tasks; t; t = t->next)
-				checkpoint_later(a, t, false);
+				agent_checkpoint_later(a, t, false);
 		}
 		if (msg->registered->has_reregister_timeout_seconds)
 			a->master_reregister_timeout = msg->registered->reregister_timeout_seconds;
@@ -542,7 +547,12 @@ static void connect_master(agent *a)
 	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
 	a->metrics.reconnects++;
 	if (!a->conn) {
-		rt_log(RT_WARN, "cannot resolve master %s", a->master_host);
+		if (errno == 0)
+			rt_log(RT_WARN, "cannot resolve master host %s; retrying in %.1f s", a->master_host,
+			       a->flags.reconnect_max);
+		else
+			rt_log(RT_WARN, "cannot make a socket to connect to master %s:%d (%s); retrying in %.1f s",
+			       a->master_host, a->master_port, strerror(errno), a->flags.reconnect_max);
 		ev_timer_set(&a->reconnect_timer, a->flags.reconnect_max, 0.);
 		ev_timer_start(a->loop, &a->reconnect_timer);
 	}
@@ -585,13 +595,25 @@ static void on_leader(void *ud, const char *info)
 	connect_master(a);
 }
 
+bool agent_master_timed_out(const agent *a, int64_t now_ns, int64_t *busy_ns)
+{
+	/* The master's silence, less the turns our own loop was too busy to
+	 * read it (a burst of launches, a slow disk): those are not its fault. */
+	*busy_ns = rt_lag_busy_since(a->lag, a->last_heard_ns);
+	return now_ns - a->last_heard_ns - *busy_ns > (int64_t)(a->flags.master_timeout * 1e9);
+}
+
 static void ping_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	agent *a = w->data;
 	if (!a->conn)
 		return;
-	if (rt_mono_ns() - a->last_heard_ns > (int64_t)(a->flags.master_timeout * 1e9)) {
-		rt_conn_close(a->conn, "master silent for too long");
+	int64_t now = rt_mono_ns(), silent = now - a->last_heard_ns, busy;
+	if (agent_master_timed_out(a, now, &busy)) {
+		char why[160];
+		snprintf(why, sizeof why, "master silent for %.1f s (%.1f s of it this agent was busy)",
+		         (double)silent / 1e9, (double)busy / 1e9);
+		rt_conn_close(a->conn, why);
 		return;
 	}
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -640,6 +662,9 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	ev_timer_init(&a->ckpt_timer, ckpt_timer_cb, CKPT_LAZY_S, 0.);
 	a->ckpt_prepare.data = a->ckpt_timer.data = a;
 	agent_executors_init(a);
+	a->lag = rt_lag_create(loop, AGENT_LAG_THRESHOLD);
+	agent_proc_alive(getpid(), &a->self_start);
+	agent_supervisor_find(a);
 	/* Processes are adopted only within the boot that started them. */
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
 	if (f) {
@@ -708,6 +733,7 @@ void agent_shutdown(agent *a)
 		if (a->cg.cpu_base[0])
 			rmdir(a->cg.cpu_base);
 	}
+	rt_lag_destroy(a->lag);
 	rt_arena_destroy(a->arena);
 	ac_core_destroy(a->parser);
 	free(a->id);

@@ -20,8 +20,13 @@
 #include "mesos.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
+#include "rt_lag.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
+
+/* A turn of the loop that holds it this long is the agent's own delay,
+ * not counted against the master's silence (rt_lag). */
+#define AGENT_LAG_THRESHOLD 0.05
 
 typedef struct agent_flags {
 	const char *master; /* host:port */
@@ -38,11 +43,12 @@ typedef struct agent_flags {
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
 	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
 	double zk_session_timeout;
-	double executor_registration_timeout; /* seconds a custom executor has to SUBSCRIBE */
-	double executor_heartbeat_interval;   /* seconds between HEARTBEAT events to executors */
-	bool recover_cleanup;                 /* --recover=cleanup: kill the predecessor's tasks, new id */
-	double recovery_timeout;              /* seconds a task outlives its agent before its supervisor kills it */
-	double gc_delay;                      /* seconds a finished sandbox is kept (at most) */
+	double executor_registration_timeout;   /* seconds a custom executor has to SUBSCRIBE */
+	double executor_heartbeat_interval;     /* seconds between HEARTBEAT events to executors */
+	double executor_reregistration_timeout; /* seconds a recovered executor has to SUBSCRIBE again */
+	bool recover_cleanup;                   /* --recover=cleanup: kill the predecessor's tasks, new id */
+	double recovery_timeout;                /* seconds a task outlives its agent before its supervisor kills it */
+	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
 	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
 } agent_flags;
@@ -74,12 +80,20 @@ typedef struct a_task {
 	uint64_t pid_start;
 	pid_t sup_pid; /* its supervisor (agent_supervisor.c), our child unless adopted */
 	uint64_t sup_start;
-	bool adopted;          /* recovered from a predecessor: watched through sup_fd */
-	int sup_fd;            /* pidfd of an adopted supervisor, or -1 */
-	ev_io sup_watch;       /* sup_fd readable: the supervisor ended */
-	char ckpt[PATH_MAX];   /* its checkpoint file, or "" (executor tasks are not checkpointed) */
+	bool adopted;    /* recovered from a predecessor: watched through sup_fd */
+	int sup_fd;      /* pidfd of an adopted supervisor, or -1 */
+	ev_io sup_watch; /* sup_fd readable: the supervisor ended */
+	int report_fd;   /* its supervisor's report pipe until the pid is known, or -1 */
+	ev_io report_watch;
+	int start_error;       /* the errno that stopped its supervisor from starting it */
+	double kill_grace;     /* of a kill asked before its pid was known */
+	char ckpt[PATH_MAX];   /* its checkpoint file, or "" */
 	bool ckpt_dirty;       /* the file is behind the record */
 	bool ckpt_written;     /* in the batch being written */
+	bool ckpt_created;     /* the batch made its file: its folder needs a sync */
+	bool ckpt_renamed;     /* the batch rewrote it whole (a .tmp to rename) */
+	bool ckpt_rewrite;     /* the next write replaces the file instead of appending */
+	size_t ckpt_size;      /* bytes of whole records in its file (0: no file yet) */
 	bool send_after_flush; /* its head update waits for the file */
 	ev_child child;
 	ev_timer kill_timer;
@@ -109,14 +123,20 @@ typedef struct a_executor {
 	size_t fw_info_len;
 	char container_id[37];
 	char sandbox[PATH_MAX];
-	pid_t pid;     /* process group leader; 0 once reaped */
-	pid_t sup_pid; /* its supervisor: our child, watched by ev_child */
+	char ckpt[PATH_MAX]; /* its checkpoint file (its exit record: .exit), or "" */
+	pid_t pid;           /* process group leader; 0 once ended */
+	uint64_t pid_start;
+	pid_t sup_pid; /* its supervisor: our child (ev_child), or adopted (a pidfd) */
+	uint64_t sup_start;
+	int sup_fd;      /* pidfd of an adopted supervisor, or -1 */
+	ev_io sup_watch; /* sup_fd readable: the supervisor ended */
 	ev_child child;
 	ev_timer kill_timer, register_timer;
 	double shutdown_grace;   /* seconds between SHUTDOWN and SIGKILL */
 	rt_http_session *stream; /* the SUBSCRIBE stream, NULL while not connected */
 	bool stream_json;
-	bool subscribed; /* has subscribed at least once */
+	bool subscribed; /* has subscribed at least once (since the agent started) */
+	bool recovered;  /* left by a predecessor: must SUBSCRIBE again in time */
 	bool timed_out;  /* did not subscribe in time */
 	bool shutting_down;
 } a_executor;
@@ -129,6 +149,7 @@ typedef struct agent_metrics {
 	uint64_t executors_launched, executor_calls, executor_events;
 	uint64_t checkpoints_written, checkpoint_failures;
 	uint64_t tasks_recovered, tasks_recovered_ended, checkpoints_corrupt;
+	uint64_t executors_recovered, executors_recovered_ended, executors_resubscribed;
 	uint64_t sandboxes_collected, output_bytes_lost;
 } agent_metrics;
 
@@ -178,6 +199,9 @@ typedef struct agent {
 	ev_timer ckpt_timer;                    /* the others, soon after */
 	bool reserve_held;                      /* meta/reserve exists: released on a full disk */
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
+	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
+	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
+	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 } agent;
 
 /* agent.c */
@@ -193,6 +217,10 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id);
 /* Queues an update whose frame is already packed (a recovered one). */
 void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
                         size_t len);
+/* Whether the master has been silent for longer than --master_timeout,
+ * not counting the turns of our own loop that held it (rt_lag: it could not
+ * have read the master then); the busy time in *busy_ns. */
+bool agent_master_timed_out(const agent *a, int64_t now_ns, int64_t *busy_ns);
 /* Connects to the master (or starts following the leader with --zk). */
 int agent_connect(agent *a, char *err, size_t errlen);
 /* Queues a status update for a task (sent in order, retried until acked). */
@@ -202,6 +230,10 @@ void agent_task_update(agent *a, a_task *t, Mesos__V1__TaskState state, int reas
 void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st);
 /* Sends a frame to the master when connected. */
 void agent_send(agent *a, const Meso__Agent__AgentMessage *msg);
+/* Marks the task's checkpoint as behind its record: written before the
+ * loop next blocks (urgent: before a queued update is sent) or within
+ * 0.1 s. */
+void agent_checkpoint_later(agent *a, a_task *t, bool urgent);
 /* Frees a task that is terminal and fully acknowledged (or abandoned). */
 void agent_task_forget(agent *a, a_task *t);
 /* The task of a framework with that id, in O(1), or NULL. */
@@ -225,13 +257,6 @@ double agent_recovery_timeout(const agent *a);
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
 void agent_task_kill(agent *a, a_task *t, double grace);
-/* In a forked child: sandbox, stdio files, environment (cmd's plus what
- * Mesos gives executors; MESOS_TASK_ID only when task_id), then exec of cmd.
- * t, when not NULL, is the task whose cgroups to join; out_fd and err_fd
- * become its stdout and stderr. Never returns. */
-void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
-                      const char *executor_id, const char *task_id, double grace, const a_task *t, int out_fd,
-                      int err_fd);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -247,6 +272,16 @@ void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
 /* SHUTDOWN to the framework's executors; SIGKILL after their grace period. */
 void agent_executors_shutdown_framework(agent *a, const char *fw_id);
+/* Re-creates an executor from its checkpoint (agent_recover.c): adopted
+ * when its supervisor still runs (it then has
+ * --executor_reregistration_timeout to SUBSCRIBE again), else marked as
+ * ended. The checkpoint's message is the caller's. */
+a_executor *agent_executor_recover(agent *a, const Meso__Agent__ExecutorCheckpoint *c, const char *path);
+/* After the tasks are recovered: executors that ended while the agent was
+ * down report their tasks' end (from their exit records) and are freed. */
+void agent_executors_recovered(agent *a);
+/* The framework's executor with that id, or NULL. */
+a_executor *agent_executor_find(agent *a, const char *fw_id, const char *id);
 /* Bytes from a framework to its executor (a MESSAGE event). */
 void agent_executor_message(agent *a, const Meso__Agent__ExecutorMessage *m);
 /* Agent stopping: SHUTDOWN to every executor. Returns true while some run. */
@@ -272,8 +307,9 @@ bool agent_cgroups_oom(const a_task *t);
 /* Kills what is left in the task's cgroup(s) and removes them. */
 void agent_cgroups_destroy(a_task *t);
 
-/* agent_checkpoint.c: files under work_dir/meta. */
-enum { AGENT_CKPT_AGENT = 1, AGENT_CKPT_TASK = 2 };
+/* agent_exit.c (exit records, CRC-32) and agent_checkpoint.c (files under
+ * work_dir/meta). */
+enum { AGENT_CKPT_AGENT = 1, AGENT_CKPT_TASK = 2, AGENT_CKPT_EXECUTOR = 3 };
 /* A task's exit as its supervisor records it: one text line with a CRC,
  * written over a record of this size made when the task started. */
 #define AGENT_EXIT_RECORD_LEN 160
@@ -296,37 +332,64 @@ typedef struct agent_task_ckpt {
 	char *task_id; /* from its TaskInfo */
 	agent_ckpt_update *updates;
 	size_t n_updates;
+	size_t used; /* bytes of whole records; what follows was a write cut short */
+	bool torn;   /* there was such a tail (it must not be appended to) */
 } agent_task_ckpt;
 uint32_t agent_crc32(const uint8_t *p, size_t n);
 /* Writes all n bytes (retrying short writes and EINTR). 0, or -1 (errno). */
 int agent_write_all(int fd, const void *buf, size_t n);
 /* Appends header + message to out. */
 void agent_ckpt_pack(uint32_t kind, const ProtobufCMessage *msg, rt_buf *out);
-/* Checks header, kind, length and CRC, then unpacks; NULL with why. */
+/* A task file is records appended one after another (each a header and a
+ * message): finds the last whole one (*off) and the length of the whole
+ * records (*used); *torn when a write cut short follows them. 0, or -1 with
+ * why when the file is damaged (a bad record before its end, or no whole
+ * record at all). */
+int agent_ckpt_last_record(const uint8_t *data, size_t len, uint32_t kind, size_t *off, size_t *used, bool *torn,
+                           char *why, size_t whylen);
+/* Checks header, kind, length and CRC of one record that is the whole of
+ * data, then unpacks; NULL with why. */
 ProtobufCMessage *agent_ckpt_unpack(const uint8_t *data, size_t len, uint32_t kind,
                                     const ProtobufCMessageDescriptor *desc, char *why, size_t whylen);
 /* Write to PATH.tmp, fsync, rename, fsync the folder. 0, or -1 with errno. */
 int agent_ckpt_write_file(const char *path, const uint8_t *data, size_t len, char *why, size_t whylen);
 int agent_ckpt_read_file(const char *path, rt_buf *out, char *why, size_t whylen);
-/* Decodes a task checkpoint and checks what recovery relies on (ids, an
- * absolute sandbox, sane pids, updates of this task). 0, or -1 with why. */
+/* Decodes a task checkpoint (its last whole record) and checks what
+ * recovery relies on (ids, an absolute sandbox, sane pids, updates of this
+ * task). 0, or -1 with why. */
 int agent_task_ckpt_decode(const uint8_t *data, size_t len, agent_task_ckpt *c, char *why, size_t whylen);
 void agent_task_ckpt_free(agent_task_ckpt *c);
+/* Decodes an executor checkpoint and checks what recovery relies on (ids,
+ * an ExecutorInfo that decodes, an absolute sandbox, sane pids). The
+ * message, or NULL with why. */
+Meso__Agent__ExecutorCheckpoint *agent_executor_ckpt_decode(const uint8_t *data, size_t len, char *why, size_t whylen);
 /* The record's line (with its CRC and newline); its length, 0 if too small. */
 size_t agent_exit_record_format(const agent_exit_record *r, char *buf, size_t len);
 /* 1: a record; 0: still "running" (no exit yet); -1: damaged, with why. */
 int agent_exit_record_parse(const char *buf, size_t len, agent_exit_record *r, char *why, size_t whylen);
+/* Reads an exit record: 1 a record, 0 still "running", -1 none or damaged. */
+int agent_exit_record_read(const char *path, agent_exit_record *r);
 void agent_checkpoint_agent(agent *a);
-/* Sets t->ckpt from its framework and sandbox (and makes its folder). */
-int agent_checkpoint_task_path(agent *a, a_task *t);
-void agent_exit_record_path(const a_task *t, char *out, size_t len);
+/* Sets t->ckpt from its framework and leaf (NULL: its sandbox's name), and
+ * makes its folder. */
+int agent_checkpoint_task_path(agent *a, a_task *t, const char *leaf);
+/* The exit record next to a checkpoint file (NAME.task -> NAME.exit). */
+void agent_exit_record_path(const char *ckpt, char *out, size_t len);
+/* Sets e->ckpt (meta/executors/<framework>/<executor>-<container>.executor)
+ * and makes its folder. 0, or -1. */
+int agent_checkpoint_executor_path(agent *a, a_executor *e);
+/* Writes the executor's checkpoint now (durable before it returns). */
+void agent_checkpoint_executor(agent *a, a_executor *e);
+/* Removes a checkpoint file and its exit record; clears the path. */
+void agent_checkpoint_remove(char *ckpt);
 /* Writes the checkpoint of every task marked ckpt_dirty, in one batch
  * (a failure is logged and counted, not fatal: written again at the
  * task's next change). */
 void agent_checkpoint_tasks(agent *a);
-void agent_checkpoint_task_remove(agent *a, a_task *t);
 
-/* agent_supervisor.c */
+/* agent_supervisor.c: starting and adopting supervisors */
+/* The supervisor program, looked for next to the agent's. */
+#define AGENT_SUPERVISOR_PROGRAM "meso-agent-supervisor"
 typedef struct agent_spawn_spec {
 	const char *sandbox;
 	const Mesos__V1__CommandInfo *cmd;
@@ -336,13 +399,34 @@ typedef struct agent_spawn_spec {
 	const char *record;      /* exit record path, or NULL */
 	double recovery_timeout; /* seconds the process outlives the agent */
 } agent_spawn_spec;
-/* Starts a supervisor and, under it, the process (own session and process
- * group, stdout/stderr through the supervisor into the sandbox). Sets the
- * supervisor's pid (our child) and the process's. 0, or -1 with err. */
-int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, char *err, size_t errlen);
-/* main() of `meso-agent --supervise ...` (what agent_spawn executes). */
+/* Starts a supervisor (posix_spawn: the agent's memory is not copied)
+ * which starts the process under it: its own session and process group,
+ * the command with the task's environment (the command's plus what Mesos
+ * gives executors), stdout/stderr through the supervisor into the sandbox,
+ * the task's cgroups. Sets the supervisor's pid (our child) and the pipe on
+ * which it reports the process's pid (agent_spawn_read; the caller closes
+ * it). 0, or -1 with err (the status message: e.g. "The task's supervisor
+ * could not start (…: Permission denied)"). */
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen);
+/* Reads the process's pid from a report pipe: 1 with *pid; 0 when the pipe
+ * is non-blocking and it is not there yet; -1 when the supervisor could not
+ * start the process (errno says why). */
+int agent_spawn_read(int fd, pid_t *pid);
+/* Sets a->supervisor: meso-agent-supervisor next to the agent's program
+ * when it is there, else the agent's program itself (`--supervise`). */
+void agent_supervisor_find(agent *a);
+
+/* agent_supervise.c: the supervisor process */
+/* main() of `meso-agent-supervisor --supervise ...` and of
+ * `meso-agent --supervise ...` (what agent_spawn executes). */
 int agent_supervise_main(int argc, char **argv);
 int agent_pidfd_open(pid_t pid);
+/* Watches a supervisor that is not our child (left by a predecessor):
+ * when pid is alive and started at start, opens a pidfd, starts w on it
+ * with cb (w->data = data) and signals the supervisor that it has an agent
+ * again (SIGUSR1: it stops its recovery clock). The pidfd, or -1. */
+int agent_supervisor_adopt(agent *a, pid_t pid, uint64_t start, ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int),
+                           void *data);
 /* Whether pid is a live (not zombie) process; its start time (clock ticks
  * since boot, /proc/PID/stat field 22) in *start. */
 bool agent_proc_alive(pid_t pid, uint64_t *start);

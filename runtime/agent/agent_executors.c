@@ -7,8 +7,11 @@
  * events on that stream. Its UPDATE calls go through the agent's status
  * update manager (agent.c) to the framework; the framework's acknowledgement
  * comes back as ACKNOWLEDGED. Executors run without cgroups (process groups
- * only), each under a supervisor (agent_supervisor.c) whose exit status is
- * the executor's; they are not recovered by a restarted agent.
+ * only), each under a supervisor (agent_supervisor.c) that records the
+ * executor's exit. An executor and its tasks are checkpointed
+ * (agent_checkpoint.c), so a restarted agent adopts a live executor; the
+ * executor, told MESOS_CHECKPOINT=1, SUBSCRIBEs again with what was not
+ * acknowledged, and the agent reconciles its tasks with that.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +29,7 @@
 typedef Mesos__V1__Executor__Call Call;
 typedef Mesos__V1__Executor__Event Event;
 
-static a_executor *executor_find(agent *a, const char *fw_id, const char *id)
+a_executor *agent_executor_find(agent *a, const char *fw_id, const char *id)
 {
 	for (a_executor *e = a->executors; e; e = e->next)
 		if (strcmp(e->fw_id, fw_id) == 0 && strcmp(e->id, id) == 0)
@@ -64,6 +67,7 @@ static void send_launch(agent *a, a_executor *e, a_task *t)
 	send_event(a, e, &ev);
 	mesos__v1__task_info__free_unpacked(ti, NULL);
 	t->launched = true;
+	agent_checkpoint_later(a, t, false);
 }
 
 static void end_stream(a_executor *e)
@@ -89,8 +93,12 @@ static void executor_free(agent *a, a_executor *e)
 			t->exec = NULL;
 	end_stream(e);
 	ev_child_stop(a->loop, &e->child);
+	ev_io_stop(a->loop, &e->sup_watch);
+	if (e->sup_fd >= 0)
+		close(e->sup_fd);
 	ev_timer_stop(a->loop, &e->kill_timer);
 	ev_timer_stop(a->loop, &e->register_timer);
+	agent_checkpoint_remove(e->ckpt);
 	free(e->fw_id);
 	free(e->id);
 	free(e->info);
@@ -99,7 +107,7 @@ static void executor_free(agent *a, a_executor *e)
 }
 
 /* Tells the master the executor is gone, so that its resources are free. */
-static void report_exited(agent *a, const char *fw_id, const char *exec_id, int status)
+static void report_exited(agent *a, const char *fw_id, const char *exec_id, bool known, int status)
 {
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
@@ -109,36 +117,65 @@ static void report_exited(agent *a, const char *fw_id, const char *exec_id, int 
 	eid.value = (char *)exec_id;
 	x.framework_id = &fid;
 	x.executor_id = &eid;
-	x.has_status = true;
+	x.has_status = known;
 	x.status = status;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__EXECUTOR_EXITED;
 	msg.executor_exited = &x;
 	agent_send(a, &msg);
 }
 
+/* Why the executor ended, for its tasks: state, reason and message. */
+static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_record *rec, bool known, int status,
+                                      int *reason, char *msg, size_t len)
+{
+	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
+	if (e->timed_out && e->recovered) {
+		snprintf(msg, len, "Executor did not re-subscribe within %gsecs of the agent's restart",
+		         a->flags.executor_reregistration_timeout);
+		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
+	} else if (e->timed_out) {
+		snprintf(msg, len, "Executor did not register within %gsecs", a->flags.executor_registration_timeout);
+		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REGISTRATION_TIMEOUT;
+	} else if (rec && rec->recovery_timeout) {
+		snprintf(msg, len, "Executor killed by its supervisor: no agent came back within the recovery timeout");
+		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
+	} else if (!known) {
+		/* Neither record nor parent: the end is certain, its cause not. */
+		snprintf(msg, len, "Executor terminated while the agent was down; its exit status was not recorded");
+		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_RESTARTED;
+		return MESOS__V1__TASK_STATE__TASK_LOST;
+	} else if (WIFEXITED(status)) {
+		snprintf(msg, len, "Executor terminated: exited with status %d", WEXITSTATUS(status));
+	} else {
+		snprintf(msg, len, "Executor terminated: %s", strsignal(WTERMSIG(status)));
+	}
+	return MESOS__V1__TASK_STATE__TASK_FAILED;
+}
+
 /* The executor's process ended: its unfinished tasks fail as Mesos fails
  * them (TASK_FAILED; REASON_EXECUTOR_REGISTRATION_TIMEOUT when it never
- * subscribed in time, else REASON_EXECUTOR_TERMINATED). */
-static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+ * subscribed in time, else REASON_EXECUTOR_TERMINATED). The status comes
+ * from its exit record, else from its supervisor's when we are its parent
+ * (known). */
+static void executor_ended(agent *a, a_executor *e, bool known, int status)
 {
-	a_executor *e = w->data;
-	agent *a = e->agent;
-	int status = w->rstatus;
-	ev_child_stop(loop, w);
-	kill(-e->pid, SIGKILL);
-	rt_log(RT_INFO, "executor %s of framework %s (process %d) ended with status %d", e->id, e->fw_id, (int)e->pid,
-	       status);
+	ev_child_stop(a->loop, &e->child);
+	ev_io_stop(a->loop, &e->sup_watch);
+	if (e->pid > 0 && agent_proc_is(e->pid, e->pid_start))
+		kill(-e->pid, SIGKILL);
+	char path[PATH_MAX];
+	agent_exit_record_path(e->ckpt, path, sizeof path);
+	agent_exit_record rec;
+	if (agent_exit_record_read(path, &rec) == 1) {
+		known = true;
+		status = rec.wait_status;
+	}
+	rt_log(RT_INFO, "executor %s of framework %s (process %d) ended with %s %d", e->id, e->fw_id, (int)e->pid,
+	       known ? "status" : "an unknown status", known ? status : 0);
 	e->pid = 0;
-	char msg[200];
-	if (e->timed_out)
-		snprintf(msg, sizeof msg, "Executor did not register within %gsecs",
-		         a->flags.executor_registration_timeout);
-	else if (WIFEXITED(status))
-		snprintf(msg, sizeof msg, "Executor terminated: exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(msg, sizeof msg, "Executor terminated: %s", strsignal(WTERMSIG(status)));
-	int reason = e->timed_out ? MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REGISTRATION_TIMEOUT
-	                          : MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
+	char msg[PATH_MAX + 200];
+	int reason;
+	Mesos__V1__TaskState state = end_cause(a, e, known ? &rec : NULL, known, status, &reason, msg, sizeof msg);
 	for (a_task *t = a->tasks, *next; t; t = next) {
 		next = t->next;
 		if (t->exec != e)
@@ -148,15 +185,27 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 			continue;
 		}
 		if (!rt_task_state_terminal(t->state))
-			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED, reason, msg);
+			agent_task_update(a, t, state, reason, msg);
 		t->exec = NULL;
 		if (!t->updates)
 			agent_task_forget(a, t);
 	}
-	report_exited(a, e->fw_id, e->id, status);
+	report_exited(a, e->fw_id, e->id, known, status);
 	executor_free(a, e);
 	if (a->stopping && !a->executors)
 		ev_break(a->loop, EVBREAK_ALL);
+}
+
+static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	a_executor *e = w->data;
+	executor_ended(e->agent, e, true, w->rstatus);
+}
+
+static void sup_watch_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	a_executor *e = w->data;
+	executor_ended(e->agent, e, false, 0);
 }
 
 static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -173,8 +222,14 @@ static void register_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	a_executor *e = w->data;
 	if (e->subscribed || e->pid <= 0)
 		return;
-	rt_log(RT_WARN, "executor %s of framework %s did not subscribe within %g s; killing it", e->id, e->fw_id,
-	       e->agent->flags.executor_registration_timeout);
+	if (e->recovered)
+		rt_log(RT_WARN,
+		       "executor %s of framework %s did not subscribe again within %g s of the agent's restart "
+		       "(--executor_reregistration_timeout); killing it",
+		       e->id, e->fw_id, e->agent->flags.executor_reregistration_timeout);
+	else
+		rt_log(RT_WARN, "executor %s of framework %s did not subscribe within %g s; killing it", e->id,
+		       e->fw_id, e->agent->flags.executor_registration_timeout);
 	e->timed_out = true;
 	kill(-e->pid, SIGKILL);
 }
@@ -213,19 +268,42 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 		snprintf(msg, len, "Cannot create sandbox %.200s: %s", e->sandbox, strerror(errno));
 		return -1;
 	}
-	/* Under a supervisor like a task's, so that it does not outlive an
-	 * agent that never comes back (executors are not recovered). */
+	if (agent_checkpoint_executor_path(a, e) != 0)
+		rt_log(RT_ERROR,
+		       "executor %s: cannot make its checkpoint folder under %s/meta: it will not survive an "
+		       "agent restart",
+		       e->id, a->work_dir);
+	/* Under a supervisor like a task's: it records the executor's exit,
+	 * and kills it when no agent comes back in time. */
+	char record[PATH_MAX];
+	agent_exit_record_path(e->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = e->sandbox,
 	                         .cmd = ei->command,
 	                         .fw_id = e->fw_id,
 	                         .executor_id = e->id,
 	                         .grace = e->shutdown_grace,
+	                         .record = record[0] ? record : NULL,
 	                         .recovery_timeout = agent_recovery_timeout(a)};
-	pid_t sup, pid;
-	if (agent_spawn(a, &spec, &sup, &pid, msg, len) != 0)
+	/* The executor's pid is waited for: executors start rarely, and its
+	 * process group is what every kill of it needs. */
+	pid_t sup, pid = 0;
+	int report_fd;
+	if (agent_spawn(a, &spec, &sup, &report_fd, msg, len) != 0)
 		return -1;
+	int got = agent_spawn_read(report_fd, &pid);
+	close(report_fd);
+	if (got != 1) {
+		snprintf(msg, len, "Cannot start the executor: %s", strerror(errno));
+		kill(sup, SIGKILL);
+		waitpid(sup, NULL, 0);
+		return -1;
+	}
 	e->pid = pid;
 	e->sup_pid = sup;
+	agent_proc_alive(pid, &e->pid_start);
+	agent_proc_alive(sup, &e->sup_start);
+	/* On disk before any of its tasks' files name it. */
+	agent_checkpoint_executor(a, e);
 	ev_child_set(&e->child, sup, 0);
 	ev_child_start(a->loop, &e->child);
 	ev_timer_set(&e->register_timer, a->flags.executor_registration_timeout, 0.);
@@ -236,10 +314,44 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 	return 0;
 }
 
+/* A new executor record on the agent's list (no process yet). */
+static a_executor *executor_new(agent *a, const char *fw_id, const char *id, double shutdown_grace)
+{
+	a_executor *e = rt_xcalloc(1, sizeof *e);
+	e->agent = a;
+	e->fw_id = rt_xstrdup(fw_id);
+	e->id = rt_xstrdup(id);
+	e->sup_fd = -1;
+	e->shutdown_grace = shutdown_grace;
+	ev_child_init(&e->child, child_cb, 0, 0);
+	ev_timer_init(&e->kill_timer, kill_timer_cb, 1., 0.);
+	ev_timer_init(&e->register_timer, register_timer_cb, 1., 0.);
+	e->child.data = e->kill_timer.data = e->register_timer.data = e;
+	e->next = a->executors;
+	a->executors = e;
+	return e;
+}
+
+static double grace_of(agent *a, const Mesos__V1__ExecutorInfo *ei)
+{
+	return ei->shutdown_grace_period ? (double)ei->shutdown_grace_period->nanoseconds / 1e9 : a->flags.kill_grace;
+}
+
 void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi)
 {
 	const Mesos__V1__ExecutorInfo *ei = ti->executor;
-	a_executor *e = executor_find(a, t->fw_id, ei->executor_id->value);
+	/* The task's own file (its updates, whether it was launched): its
+	 * sandbox is the executor's, so its name is its id and a random tail. */
+	char leaf[160];
+	uint8_t u[16];
+	rt_uuid_random(u);
+	agent_sanitize(t->id, leaf, 140);
+	size_t n = strlen(leaf);
+	snprintf(leaf + n, sizeof leaf - n, "-%02x%02x%02x%02x", u[0], u[1], u[2], u[3]);
+	if (agent_checkpoint_task_path(a, t, leaf) != 0)
+		rt_log(RT_ERROR, "task %s: cannot make its checkpoint folder: it will not survive an agent restart",
+		       t->id);
+	a_executor *e = agent_executor_find(a, t->fw_id, ei->executor_id->value);
 	if (e && e->shutting_down) {
 		t->exec = NULL;
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
@@ -248,10 +360,7 @@ void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, cons
 		return;
 	}
 	if (!e) {
-		e = rt_xcalloc(1, sizeof *e);
-		e->agent = a;
-		e->fw_id = rt_xstrdup(t->fw_id);
-		e->id = rt_xstrdup(ei->executor_id->value);
+		e = executor_new(a, t->fw_id, ei->executor_id->value, grace_of(a, ei));
 		Mesos__V1__ExecutorInfo copy = *ei;
 		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 		fid.value = t->fw_id;
@@ -264,24 +373,15 @@ void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, cons
 			e->fw_info = rt_xmalloc(e->fw_info_len ? e->fw_info_len : 1);
 			mesos__v1__framework_info__pack(fi, e->fw_info);
 		}
-		uint8_t u[16];
 		rt_uuid_random(u);
 		rt_uuid_format(u, e->container_id);
-		e->shutdown_grace = ei->shutdown_grace_period ? (double)ei->shutdown_grace_period->nanoseconds / 1e9
-		                                              : a->flags.kill_grace;
-		ev_child_init(&e->child, child_cb, 0, 0);
-		ev_timer_init(&e->kill_timer, kill_timer_cb, 1., 0.);
-		ev_timer_init(&e->register_timer, register_timer_cb, 1., 0.);
-		e->child.data = e->kill_timer.data = e->register_timer.data = e;
-		e->next = a->executors;
-		a->executors = e;
 		char msg[300];
 		if (start_executor(a, e, ei, msg, sizeof msg) != 0) {
 			rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, msg);
 			executor_free(a, e);
 			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 			                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
-			report_exited(a, t->fw_id, ei->executor_id->value, 0);
+			report_exited(a, t->fw_id, ei->executor_id->value, true, 0);
 			return;
 		}
 	}
@@ -343,7 +443,7 @@ void agent_executors_shutdown_framework(agent *a, const char *fw_id)
 
 void agent_executor_message(agent *a, const Meso__Agent__ExecutorMessage *m)
 {
-	a_executor *e = executor_find(a, m->framework_id->value, m->executor_id->value);
+	a_executor *e = agent_executor_find(a, m->framework_id->value, m->executor_id->value);
 	if (!e || !e->stream) {
 		rt_log(RT_DEBUG, "message for executor %s of framework %s dropped: not subscribed here",
 		       m->executor_id->value, m->framework_id->value);
@@ -409,6 +509,63 @@ void agent_executors_destroy(agent *a)
 	}
 }
 
+/* ------------------------------------------------------------ recovery */
+
+a_executor *agent_executor_recover(agent *a, const Meso__Agent__ExecutorCheckpoint *c, const char *path)
+{
+	Mesos__V1__ExecutorInfo *ei =
+	        mesos__v1__executor_info__unpack(NULL, c->executor_info.len, c->executor_info.data);
+	if (!ei)
+		return NULL; /* the decoder checked it */
+	a_executor *e = executor_new(a, c->framework_id, ei->executor_id->value, grace_of(a, ei));
+	mesos__v1__executor_info__free_unpacked(ei, NULL);
+	e->info_len = c->executor_info.len;
+	e->info = rt_xmalloc(e->info_len ? e->info_len : 1);
+	memcpy(e->info, c->executor_info.data, e->info_len);
+	if (c->has_framework_info) {
+		e->fw_info_len = c->framework_info.len;
+		e->fw_info = rt_xmalloc(e->fw_info_len ? e->fw_info_len : 1);
+		memcpy(e->fw_info, c->framework_info.data, e->fw_info_len);
+	}
+	snprintf(e->container_id, sizeof e->container_id, "%s", c->container_id);
+	snprintf(e->sandbox, sizeof e->sandbox, "%s", c->sandbox);
+	snprintf(e->ckpt, sizeof e->ckpt, "%s", path);
+	e->recovered = true;
+	/* Pids of another boot mean nothing now. */
+	bool same_boot = !c->boot_id || !a->boot_id[0] || strcmp(c->boot_id, a->boot_id) == 0;
+	e->sup_pid = same_boot ? c->supervisor_pid : 0;
+	e->sup_start = c->supervisor_start;
+	e->pid = same_boot ? c->pid : 0;
+	e->pid_start = c->pid_start;
+	if (e->sup_pid > 0)
+		e->sup_fd = agent_supervisor_adopt(a, e->sup_pid, e->sup_start, &e->sup_watch, sup_watch_cb, e);
+	if (e->sup_fd >= 0) {
+		/* Its connection broke with the old agent: as Mesos, it has
+		 * --executor_reregistration_timeout to subscribe again. */
+		ev_timer_set(&e->register_timer, a->flags.executor_reregistration_timeout, 0.);
+		ev_timer_start(a->loop, &e->register_timer);
+		a->metrics.executors_recovered++;
+		rt_log(RT_INFO,
+		       "recovered executor %s of framework %s: process %d, supervisor %d; waiting %g s for "
+		       "it to subscribe again",
+		       e->id, e->fw_id, (int)e->pid, (int)e->sup_pid, a->flags.executor_reregistration_timeout);
+	} else {
+		a->metrics.executors_recovered_ended++;
+		rt_log(RT_WARN, "executor %s of framework %s ended while the agent was down%s", e->id, e->fw_id,
+		       same_boot ? "" : " (the host rebooted)");
+	}
+	return e;
+}
+
+void agent_executors_recovered(agent *a)
+{
+	for (a_executor *e = a->executors, *next; e; e = next) {
+		next = e->next;
+		if (e->recovered && e->sup_fd < 0)
+			executor_ended(a, e, false, 0);
+	}
+}
+
 /* ------------------------------------------------------------ the API */
 
 static void refuse(agent *a, rt_http_session *s, int status, const char *msg)
@@ -424,7 +581,57 @@ static void stream_closed(rt_http_session *s, void *ud)
 	rt_log(RT_INFO, "executor %s of framework %s disconnected", e->id, e->fw_id);
 }
 
-static void subscribe(agent *a, a_executor *e, rt_http_session *s, bool json)
+/* What a (re-)subscribing executor says it has not had acknowledged,
+ * against what the agent knows: its unacknowledged updates join their
+ * tasks' queues unless already there (the agent may have received one just
+ * before it restarted); a task it lists has reached it; a task the agent
+ * sent it (launched) that it does not list and that never had an update
+ * did not reach it: its LAUNCH was lost with the old connection, and the
+ * task is TASK_LOST as Mesos reports it. Tasks never sent are launched after
+ * SUBSCRIBED. */
+static void reconcile(agent *a, a_executor *e, const Mesos__V1__Executor__Call__Subscribe *sub)
+{
+	for (size_t i = 0; i < sub->n_unacknowledged_updates; i++) {
+		Mesos__V1__TaskStatus *st = sub->unacknowledged_updates[i]->status;
+		a_task *t = agent_task_find(a, e->fw_id, st->task_id->value);
+		if (!t || t->exec != e || !st->has_uuid || st->uuid.len != 16) {
+			rt_log(RT_WARN,
+			       "executor %s re-sent an update of task %s that is not its own, or without a uuid: "
+			       "ignored",
+			       e->id, st->task_id->value);
+			continue;
+		}
+		bool queued = false;
+		for (a_update *u = t->updates; u && !queued; u = u->next)
+			queued = memcmp(u->uuid, st->uuid.data, 16) == 0;
+		if (queued || t->fw_gone)
+			continue;
+		rt_log(RT_INFO, "executor %s re-sent an update of task %s it had no acknowledgement for (%s)", e->id,
+		       t->id, rt_task_state_name(st->state));
+		t->launched = true;
+		agent_task_status(a, t, st);
+	}
+	for (a_task *t = a->tasks, *next; t; t = next) {
+		next = t->next;
+		if (t->exec != e || rt_task_state_terminal(t->state))
+			continue;
+		bool listed = false;
+		for (size_t i = 0; i < sub->n_unacknowledged_tasks && !listed; i++)
+			listed = strcmp(sub->unacknowledged_tasks[i]->task_id->value, t->id) == 0;
+		if (listed && !t->launched) {
+			t->launched = true;
+			agent_checkpoint_later(a, t, false);
+		} else if (!listed && t->launched && t->state == MESOS__V1__TASK_STATE__TASK_STAGING) {
+			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
+			                  MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_RESTARTED,
+			                  "The executor does not know the task: its LAUNCH was lost when its "
+			                  "connection to the agent broke");
+		}
+	}
+}
+
+static void subscribe(agent *a, a_executor *e, rt_http_session *s, bool json,
+                      const Mesos__V1__Executor__Call__Subscribe *call)
 {
 	Mesos__V1__ExecutorInfo *ei = mesos__v1__executor_info__unpack(NULL, e->info_len, e->info);
 	Mesos__V1__FrameworkInfo *fi =
@@ -441,11 +648,22 @@ static void subscribe(agent *a, a_executor *e, rt_http_session *s, bool json)
 	}
 	e->stream = s;
 	e->stream_json = json;
-	e->subscribed = true;
 	ev_timer_stop(a->loop, &e->register_timer);
 	rt_http_session_on_close(s, stream_closed, e);
 	rt_http_stream_start(s, 200, json ? RT_API_JSON : RT_API_PROTOBUF, NULL);
-	rt_log(RT_INFO, "executor %s of framework %s subscribed from %s", e->id, e->fw_id, rt_http_session_peer(s));
+	if (e->recovered && !e->subscribed) {
+		a->metrics.executors_resubscribed++;
+		rt_log(RT_INFO,
+		       "executor %s of framework %s subscribed again after the agent's restart, from %s, with %zu "
+		       "unacknowledged task(s) and %zu update(s)",
+		       e->id, e->fw_id, rt_http_session_peer(s), call->n_unacknowledged_tasks,
+		       call->n_unacknowledged_updates);
+	} else {
+		rt_log(RT_INFO, "executor %s of framework %s subscribed from %s", e->id, e->fw_id,
+		       rt_http_session_peer(s));
+	}
+	e->subscribed = true;
+	reconcile(a, e, call);
 
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Mesos__V1__FrameworkInfo fallback = MESOS__V1__FRAMEWORK_INFO__INIT;
@@ -626,7 +844,7 @@ void agent_executor_api(agent *a, rt_http_session *s, const rt_http_request *req
 		refuse(a, s, 400, "Framework cannot be found");
 		goto out;
 	}
-	a_executor *e = executor_find(a, c->framework_id->value, c->executor_id->value);
+	a_executor *e = agent_executor_find(a, c->framework_id->value, c->executor_id->value);
 	if (!e) {
 		refuse(a, s, 400, "Executor cannot be found");
 		goto out;
@@ -637,7 +855,7 @@ void agent_executor_api(agent *a, rt_http_session *s, const rt_http_request *req
 	}
 	switch (c->type) {
 	case MESOS__V1__EXECUTOR__CALL__TYPE__SUBSCRIBE:
-		subscribe(a, e, s, json);
+		subscribe(a, e, s, json, c->subscribe);
 		break;
 	case MESOS__V1__EXECUTOR__CALL__TYPE__UPDATE:
 		update(a, e, s, c->update->status);

@@ -59,6 +59,8 @@ static void serve_state(agent *a, rt_http_session *s)
 		json_object_set_new(j, "framework_id", json_string(e->fw_id));
 		json_object_set_new(j, "container_id", json_string(e->container_id));
 		json_object_set_new(j, "pid", json_integer(e->pid));
+		json_object_set_new(j, "supervisor_pid", json_integer(e->sup_pid));
+		json_object_set_new(j, "recovered", json_boolean(e->recovered));
 		json_object_set_new(j, "subscribed", json_boolean(e->subscribed));
 		json_object_set_new(j, "connected", json_boolean(e->stream != NULL));
 		json_object_set_new(j, "sandbox", json_string(e->sandbox));
@@ -142,6 +144,12 @@ static void serve_metrics(agent *a, rt_http_session *s)
 	              "# TYPE meso_agent_recovered_tasks_total counter\n"
 	              "meso_agent_recovered_tasks_total{outcome=\"running\"} %llu\n"
 	              "meso_agent_recovered_tasks_total{outcome=\"ended\"} %llu\n"
+	              "# HELP meso_agent_recovered_executors_total Custom executors taken over from a killed agent "
+	              "at start, by outcome (resubscribed: of the running ones, those that subscribed again).\n"
+	              "# TYPE meso_agent_recovered_executors_total counter\n"
+	              "meso_agent_recovered_executors_total{outcome=\"running\"} %llu\n"
+	              "meso_agent_recovered_executors_total{outcome=\"ended\"} %llu\n"
+	              "meso_agent_recovered_executors_total{outcome=\"resubscribed\"} %llu\n"
 	              "# HELP meso_agent_checkpoints_total Checkpoint files, by outcome.\n"
 	              "# TYPE meso_agent_checkpoints_total counter\n"
 	              "meso_agent_checkpoints_total{outcome=\"written\"} %llu\n"
@@ -152,9 +160,10 @@ static void serve_metrics(agent *a, rt_http_session *s)
 	              "# HELP meso_agent_output_bytes_lost_total Task output the disk did not take.\n"
 	              "# TYPE meso_agent_output_bytes_lost_total counter\nmeso_agent_output_bytes_lost_total %llu\n",
 	              (unsigned long long)x->tasks_recovered, (unsigned long long)x->tasks_recovered_ended,
-	              (unsigned long long)x->checkpoints_written, (unsigned long long)x->checkpoint_failures,
-	              (unsigned long long)x->checkpoints_corrupt, (unsigned long long)x->sandboxes_collected,
-	              (unsigned long long)x->output_bytes_lost);
+	              (unsigned long long)x->executors_recovered, (unsigned long long)x->executors_recovered_ended,
+	              (unsigned long long)x->executors_resubscribed, (unsigned long long)x->checkpoints_written,
+	              (unsigned long long)x->checkpoint_failures, (unsigned long long)x->checkpoints_corrupt,
+	              (unsigned long long)x->sandboxes_collected, (unsigned long long)x->output_bytes_lost);
 	rt_http_reply(s, 200, "text/plain; version=0.0.4", b.data, b.len, NULL);
 	rt_buf_free(&b);
 }

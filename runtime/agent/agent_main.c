@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 	        .zk_session_timeout = 10.0,
 	        .executor_registration_timeout = 60.0,
 	        .executor_heartbeat_interval = 15.0,
+	        .executor_reregistration_timeout = 2.0,
 	        .recovery_timeout = 900.0,
 	        .gc_delay = 7 * 86400.0,
 	        .gc_disk_headroom = 0.1,
@@ -70,6 +71,9 @@ int main(int argc, char **argv)
 	         "seconds a custom executor has to subscribe before it is killed"},
 	        {"executor_heartbeat_interval", RT_FLAG_DOUBLE, &f.executor_heartbeat_interval,
 	         "seconds between HEARTBEAT events to executors"},
+	        {"executor_reregistration_timeout", RT_FLAG_DOUBLE, &f.executor_reregistration_timeout,
+	         "seconds an executor recovered from a killed agent has to subscribe again before it is "
+	         "killed; also its longest retry interval (MESOS_SUBSCRIPTION_BACKOFF_MAX)"},
 	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for sandboxes (required)"},
 	        {"kill_grace", RT_FLAG_DOUBLE, &f.kill_grace, "seconds between SIGTERM and SIGKILL on a kill"},
 	        {"status_retry_interval", RT_FLAG_DOUBLE, &f.retry_interval,
@@ -115,7 +119,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0 ||
-	    f.executor_registration_timeout <= 0 || f.executor_heartbeat_interval <= 0) {
+	    f.executor_registration_timeout <= 0 || f.executor_heartbeat_interval <= 0 ||
+	    f.executor_reregistration_timeout <= 0) {
 		fprintf(stderr, "meso-agent: retry intervals and timeouts must be > 0\n");
 		return 2;
 	}
@@ -162,9 +167,12 @@ int main(int argc, char **argv)
 	 * work_dir, which adopts them (--recover=reconnect), and to their
 	 * supervisors, which kill them after --recovery_timeout if no agent
 	 * comes back. */
-	for (a_task *t = a.tasks; t; t = t->next)
+	for (a_task *t = a.tasks; t; t = t->next) {
 		if (t->pid > 0)
 			kill(-t->pid, SIGKILL);
+		else if (t->sup_pid > 0)
+			kill(t->sup_pid, SIGTERM); /* still starting it: it kills it */
+	}
 	agent_shutdown(&a);
 	rt_log(RT_INFO, "stopped");
 	return 0;

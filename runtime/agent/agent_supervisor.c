@@ -1,21 +1,16 @@
 /*
- * agent_supervisor.c — the small process between the agent and each task
- * (and custom executor): `meso-agent --supervise ...`. It is the task's
- * parent, so it alone can wait for it; it copies the task's stdout and
- * stderr from pipes into the sandbox files (so a full disk is noticed and
- * counted, never silently truncates), and it records the task's exit in a
- * preallocated exit record that a restarted agent reads. It watches the
- * agent with a pidfd: when the agent dies and no new agent adopts it within
- * the recovery timeout, it kills the task's process group and removes its
- * cgroups, so no task outlives an agent that never returns. Its own exit
- * status mirrors the task's, so the agent that started it can also learn it
- * with waitpid.
+ * agent_supervisor.c — the agent's side of the supervisors
+ * (agent_supervise.c): starting one (posix_spawn of the supervisor program
+ * with the task's command line and environment; it forks the task and
+ * reports its pid on a pipe), and adopting one a killed predecessor left (a
+ * pidfd, and SIGUSR1 so that it stops its recovery clock).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,454 +25,236 @@
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
 
-int agent_pidfd_open(pid_t pid)
+void agent_supervisor_find(agent *a)
 {
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-bool agent_proc_alive(pid_t pid, uint64_t *start)
-{
-	if (pid <= 0)
-		return false;
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
+	snprintf(a->supervisor, sizeof a->supervisor, "/proc/self/exe");
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	/* The name (field 2) may hold spaces and parentheses: fields count from
-	 * the last ')'. Field 3 is the state, field 22 the start time. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return false;
-	char state = p[2];
-	p += 2;
-	for (int field = 3; field < 22 && p; field++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return false;
-	if (start)
-		*start = strtoull(p, NULL, 10);
-	return state != 'Z' && state != 'X' && state != 'x';
-}
-
-bool agent_proc_is(pid_t pid, uint64_t start)
-{
-	uint64_t now;
-	return agent_proc_alive(pid, &now) && (start == 0 || now == start);
-}
-
-/* ------------------------------------------------------ the agent's side */
-
-/* Closes every descriptor from fd up: one call where the kernel has
- * close_range (5.9), else those /proc/self/fd lists. */
-static void close_from(int fd)
-{
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, (unsigned)fd, ~0u, 0) == 0)
 		return;
-#endif
-	for (int i = fd; i < 4096; i++)
-		close(i);
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", self, AGENT_SUPERVISOR_PROGRAM);
+	if (strlen(path) < sizeof a->supervisor && access(path, X_OK) == 0)
+		snprintf(a->supervisor, sizeof a->supervisor, "%s", path);
+	else
+		rt_log(RT_WARN,
+		       "%s is not next to the agent's program: supervisors run as `meso-agent --supervise`, "
+		       "which costs more to start",
+		       AGENT_SUPERVISOR_PROGRAM);
 }
 
-int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, pid_t *task_pid, char *err, size_t errlen)
+int agent_supervisor_adopt(agent *a, pid_t pid, uint64_t start, ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int),
+                           void *data)
 {
+	int fd = agent_pidfd_open(pid);
+	/* Opened first, checked after: a pid reused between the two would
+	 * fail the check, never be watched in the other's place. */
+	if (fd < 0 || !agent_proc_is(pid, start)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ev_io_init(w, cb, fd, EV_READ);
+	w->data = data;
+	ev_io_start(a->loop, w);
+	/* It has an agent again: it stops its recovery clock and watches us. */
+	kill(pid, SIGUSR1);
+	return fd;
+}
+
+/* The environment of a task or executor: the agent's own, the command's,
+ * then what Mesos's agent gives an executor (executorEnvironment), later
+ * ones replacing earlier ones with the same name, as setenv would. */
+typedef struct env_list {
+	char **v;
+	size_t n, cap;
+	rt_arena *ar;
+} env_list;
+
+static void env_set(env_list *e, const char *name, const char *value)
+{
+	size_t k = strlen(name);
+	size_t len = k + 1 + strlen(value) + 1;
+	char *kv = rt_arena_alloc(e->ar, len);
+	snprintf(kv, len, "%s=%s", name, value);
+	for (size_t i = 0; i < e->n; i++)
+		if (strncmp(e->v[i], name, k) == 0 && e->v[i][k] == '=') {
+			e->v[i] = kv;
+			return;
+		}
+	if (e->n + 2 > e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		char **v = rt_arena_alloc(e->ar, cap * sizeof *v);
+		if (e->n)
+			memcpy(v, e->v, e->n * sizeof *v);
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n++] = kv;
+	e->v[e->n] = NULL;
+}
+
+static char **spawn_environment(agent *a, const agent_spawn_spec *s, rt_arena *ar)
+{
+	env_list e = {.ar = ar};
+	for (char **p = environ; *p; p++) {
+		const char *eq = strchr(*p, '=');
+		if (!eq)
+			continue;
+		char name[256];
+		size_t k = (size_t)(eq - *p);
+		if (k >= sizeof name)
+			continue;
+		memcpy(name, *p, k);
+		name[k] = '\0';
+		env_set(&e, name, eq + 1);
+	}
+	const Mesos__V1__CommandInfo *cmd = s->cmd;
+	if (cmd->environment)
+		for (size_t i = 0; i < cmd->environment->n_variables; i++)
+			if (cmd->environment->variables[i]->value)
+				env_set(&e, cmd->environment->variables[i]->name,
+				        cmd->environment->variables[i]->value);
+	char endpoint[300], pid[320], grace[64], recovery[64], backoff[64];
+	snprintf(endpoint, sizeof endpoint, "%s:%d", a->flags.ip, rt_http_server_port(a->http));
+	/* Marked with the work_dir, so that a later agent finds and kills
+	 * what this one left (--recover=cleanup, or a task not recovered). */
+	env_set(&e, WORK_DIR_ENV, a->work_dir);
+	env_set(&e, "MESOS_SANDBOX", s->sandbox);
+	env_set(&e, "MESOS_DIRECTORY", s->sandbox);
+	if (s->task_id)
+		env_set(&e, "MESOS_TASK_ID", s->task_id);
+	env_set(&e, "MESOS_FRAMEWORK_ID", s->fw_id);
+	env_set(&e, "MESOS_EXECUTOR_ID", s->executor_id);
+	env_set(&e, "MESOS_AGENT_ENDPOINT", endpoint);
+	if (a->id)
+		env_set(&e, "MESOS_SLAVE_ID", a->id);
+	/* The rest of executorEnvironment: checkpointing (every task and
+	 * executor is checkpointed), so how long to retry a broken
+	 * subscription and how far apart; no separate HTTP command executor;
+	 * durations in stout's text. */
+	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
+	snprintf(grace, sizeof grace, "%gsecs", s->grace);
+	snprintf(recovery, sizeof recovery, "%gsecs", agent_recovery_timeout(a));
+	snprintf(backoff, sizeof backoff, "%gsecs", a->flags.executor_reregistration_timeout);
+	env_set(&e, "MESOS_SLAVE_PID", pid);
+	env_set(&e, "MESOS_CHECKPOINT", "1");
+	env_set(&e, "MESOS_RECOVERY_TIMEOUT", recovery);
+	env_set(&e, "MESOS_SUBSCRIPTION_BACKOFF_MAX", backoff);
+	env_set(&e, "MESOS_HTTP_COMMAND_EXECUTOR", "0");
+	env_set(&e, "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", grace);
+	return e.v;
+}
+
+/* "key=value" in the arena. */
+static char *arg(rt_arena *ar, const char *key, const char *value)
+{
+	size_t len = strlen(key) + strlen(value) + 2;
+	char *kv = rt_arena_alloc(ar, len);
+	snprintf(kv, len, "%s=%s", key, value);
+	return kv;
+}
+
+int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen)
+{
+	/* The supervisor is started with posix_spawn (no copy of the agent's
+	 * memory map, unlike fork) and starts the task itself: its argv after
+	 * "--" is the task's, its environment the task's. It reports the
+	 * task's pid (or an errno) on fd 3. */
+	const Mesos__V1__CommandInfo *cmd = s->cmd;
+	bool shell = !cmd->has_shell || cmd->shell;
+	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
+	rt_arena *ar = rt_arena_create();
+	char **argv = rt_arena_alloc(ar, (16 + nargs) * sizeof *argv);
+	char num[128], name[300];
+	size_t n = 0;
+	argv[n++] = AGENT_SUPERVISOR_PROGRAM;
+	argv[n++] = "--supervise";
+	snprintf(num, sizeof num, "%d:%llu", (int)getpid(), (unsigned long long)a->self_start);
+	argv[n++] = arg(ar, "agent", num);
+	snprintf(num, sizeof num, "%.3f", s->recovery_timeout);
+	argv[n++] = arg(ar, "recovery_timeout", num);
+	snprintf(num, sizeof num, "%.3f", s->grace);
+	argv[n++] = arg(ar, "grace", num);
+	argv[n++] = arg(ar, "sandbox", s->sandbox);
+	argv[n++] = arg(ar, "record", s->record ? s->record : "");
+	argv[n++] = arg(ar, "cg_mem", s->task ? s->task->cg_mem : "");
+	argv[n++] = arg(ar, "cg_cpu", s->task ? s->task->cg_cpu : "");
+	snprintf(name, sizeof name, "%.280s", s->task_id ? s->task_id : s->executor_id);
+	argv[n++] = arg(ar, "name", name);
+	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
+	argv[n++] = "--";
+	if (shell) {
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = cmd->value;
+	} else if (cmd->n_arguments == 0) {
+		argv[n++] = cmd->value;
+	} else {
+		for (size_t i = 0; i < cmd->n_arguments; i++)
+			argv[n++] = cmd->arguments[i];
+	}
+	argv[n] = NULL;
+	char **envp = spawn_environment(a, s, ar);
+
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		snprintf(err, errlen, "Cannot start the %s: pipe: %s", s->task_id ? "task" : "executor",
+		         strerror(errno));
+		rt_arena_destroy(ar);
 		return -1;
 	}
-	char agent_arg[64];
-	uint64_t agent_start = 0;
-	agent_proc_alive(getpid(), &agent_start);
-	snprintf(agent_arg, sizeof agent_arg, "agent=%d:%llu", (int)getpid(), (unsigned long long)agent_start);
-	pid_t c = fork();
-	if (c < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(report[0]);
-		close(report[1]);
-		return -1;
-	}
-	if (c == 0) {
-		/* The supervisor-to-be: its own session, so no terminal signal of
-		 * the agent's reaches it; then the task, then exec. */
-		close(report[0]);
-		setsid();
-		int out[2], errp[2];
-		pid_t t = -1;
-		if (pipe2(out, O_CLOEXEC) == 0 && pipe2(errp, O_CLOEXEC) == 0)
-			t = fork();
-		if (t == 0) {
-			close(out[0]);
-			close(errp[0]);
-			agent_exec_child(a, s->sandbox, s->cmd, s->fw_id, s->executor_id, s->task_id, s->grace, s->task,
-			                 out[1], errp[1]);
-		}
-		int e = errno;
-		pid_t msg = t > 0 ? t : -e;
-		if (write(report[1], &msg, sizeof msg) != (ssize_t)sizeof msg || t < 0)
-			_exit(127);
-		char pid_arg[32], timeout_arg[64], grace_arg[64], sandbox_arg[PATH_MAX + 16], record_arg[PATH_MAX + 16];
-		char mem_arg[PATH_MAX + 16], cpu_arg[PATH_MAX + 16], name_arg[300];
-		snprintf(pid_arg, sizeof pid_arg, "pid=%d", (int)t);
-		snprintf(timeout_arg, sizeof timeout_arg, "recovery_timeout=%.3f", s->recovery_timeout);
-		snprintf(grace_arg, sizeof grace_arg, "grace=%.3f", s->grace);
-		snprintf(sandbox_arg, sizeof sandbox_arg, "sandbox=%s", s->sandbox);
-		snprintf(record_arg, sizeof record_arg, "record=%s", s->record ? s->record : "");
-		snprintf(mem_arg, sizeof mem_arg, "cg_mem=%s", s->task ? s->task->cg_mem : "");
-		snprintf(cpu_arg, sizeof cpu_arg, "cg_cpu=%s", s->task ? s->task->cg_cpu : "");
-		snprintf(name_arg, sizeof name_arg, "name=%.280s", s->task_id ? s->task_id : s->executor_id);
-		char *argv[] = {"meso-agent", "--supervise", pid_arg, agent_arg, timeout_arg, grace_arg,
-		                sandbox_arg,  record_arg,    mem_arg, cpu_arg,   name_arg,    NULL};
-		/* The read ends become 3 and 4; nothing else of the agent's stays
-		 * open (its listening socket must be free for a restart). Copies
-		 * at 5 or above first, so that neither dup2 clobbers the other's
-		 * source (and well under any descriptor limit: an agent under
-		 * `ulimit -n 64` must still launch). */
-		int o = fcntl(out[0], F_DUPFD, 5), r = fcntl(errp[0], F_DUPFD, 5);
-		if (o < 0 || r < 0 || dup2(o, 3) != 3 || dup2(r, 4) != 4)
-			_exit(127);
-		close_from(5);
-		/* Marked like the task, so that a clean start (--recover=cleanup)
-		 * finds and kills it as a leftover. */
-		setenv(WORK_DIR_ENV, a->work_dir, 1);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	/* The report pipe becomes 3; nothing else of the agent's stays open
+	 * (its listening socket must be free for a restart). */
+	posix_spawn_file_actions_adddup2(&fa, report[1], 3);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	/* Its own session, so no terminal signal of the agent's reaches it;
+	 * no signal blocked or ignored. */
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	pid_t c;
+	int rc = posix_spawn(&c, a->supervisor, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(report[1]);
-	pid_t t = 0;
-	ssize_t n;
-	do
-		n = read(report[0], &t, sizeof t);
-	while (n < 0 && errno == EINTR);
-	close(report[0]);
-	if (n != (ssize_t)sizeof t || t <= 0) {
-		snprintf(err, errlen, "cannot start the task: %s", n == (ssize_t)sizeof t ? strerror((int)-t) : "fork");
-		kill(c, SIGKILL);
-		waitpid(c, NULL, 0);
+	rt_arena_destroy(ar);
+	if (rc != 0) {
+		snprintf(err, errlen, "The %s's supervisor could not start (%s: %s)", s->task_id ? "task" : "executor",
+		         a->supervisor, strerror(rc));
+		close(report[0]);
 		return -1;
 	}
 	*sup_pid = c;
-	*task_pid = t;
+	*report_fd = report[0];
 	return 0;
 }
 
-/* -------------------------------------------------- the supervisor itself */
-
-/* One output stream: a pipe from the task, a file in the sandbox. */
-typedef struct relay {
-	const char *name; /* "stdout" */
-	int in, out;
-	uint64_t lost;     /* bytes not written */
-	uint64_t unmarked; /* of those, not yet noted in the file */
-	bool warned;
-} relay;
-
-typedef struct sup {
-	const char *name;
-	pid_t task;
-	pid_t agent;
-	int agent_fd; /* pidfd of the agent, -1 while orphaned */
-	double recovery_timeout, grace;
-	const char *record, *cg_mem, *cg_cpu;
-	int record_fd;
-	relay io[2];
-	bool orphaned, killing, timed_out, done;
-	int64_t deadline_ns, kill_at_ns;
-	int status;
-} sup;
-
-/* Notes in the file how much output was lost there, once the file takes
- * writes again. */
-static void note_lost(relay *r)
+int agent_spawn_read(int fd, pid_t *pid)
 {
-	if (!r->unmarked || r->out < 0)
-		return;
-	char note[200];
-	int m = snprintf(note, sizeof note, "\n[meso-agent: %llu bytes of %s were lost here: the disk was full]\n",
-	                 (unsigned long long)r->unmarked, r->name);
-	if (agent_write_all(r->out, note, (size_t)m) == 0)
-		r->unmarked = 0;
-}
-
-/* Copies what the pipe holds into the file. A failed write (a full disk)
- * drops that chunk, counts it, logs once, and leaves a note in the file as
- * soon as the file takes writes again. Returns 1 after copying, 0 at the
- * end of input, -1 when nothing is there now. */
-static int relay_pump(sup *s, relay *r)
-{
-	char buf[65536];
-	ssize_t n = read(r->in, buf, sizeof buf);
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? -1 : 0;
-	if (n == 0)
+	pid_t t = 0;
+	ssize_t got;
+	do
+		got = read(fd, &t, sizeof t);
+	while (got < 0 && errno == EINTR);
+	if (got < 0 && errno == EAGAIN)
 		return 0;
-	note_lost(r);
-	if (r->out < 0 || agent_write_all(r->out, buf, (size_t)n) != 0) {
-		int e = r->out < 0 ? EBADF : errno;
-		r->lost += (uint64_t)n;
-		r->unmarked += (uint64_t)n;
-		if (!r->warned) {
-			r->warned = true;
-			rt_log(RT_ERROR,
-			       "task %s: cannot write its %s (%s): output is dropped and counted until the file "
-			       "takes writes again",
-			       s->name, r->name, strerror(e));
-		}
+	if (got == (ssize_t)sizeof t && t > 0) {
+		*pid = t;
+		return 1;
 	}
-	return true;
-}
-
-static void write_record(sup *s, bool oom)
-{
-	if (!s->record[0])
-		return;
-	agent_exit_record r = {.wait_status = s->status,
-	                       .oom = oom,
-	                       .recovery_timeout = s->timed_out,
-	                       .out_lost = s->io[0].lost,
-	                       .err_lost = s->io[1].lost};
-	char line[AGENT_EXIT_RECORD_LEN];
-	size_t n = agent_exit_record_format(&r, line, sizeof line);
-	memset(line + n, ' ', sizeof line - n); /* over the whole preallocated record */
-	line[sizeof line - 1] = '\n';
-	if (s->record_fd < 0) /* could not be made at start: try now */
-		s->record_fd = open(s->record, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (s->record_fd < 0 || pwrite(s->record_fd, line, sizeof line, 0) != (ssize_t)sizeof line ||
-	    fsync(s->record_fd) != 0)
-		rt_log(RT_ERROR, "task %s: cannot write its exit record %s: %s", s->name, s->record, strerror(errno));
-}
-
-static void watch_agent(sup *s, pid_t pid, uint64_t start)
-{
-	int fd = agent_pidfd_open(pid);
-	if (fd >= 0 && !agent_proc_is(pid, start)) {
-		close(fd);
-		fd = -1;
-	}
-	if (fd < 0)
-		return;
-	if (s->agent_fd >= 0)
-		close(s->agent_fd);
-	s->agent_fd = fd;
-	s->agent = pid;
-	if (s->orphaned)
-		rt_log(RT_INFO, "task %s: adopted by agent %d", s->name, (int)pid);
-	s->orphaned = false;
-}
-
-static void orphan(sup *s)
-{
-	if (s->agent_fd >= 0)
-		close(s->agent_fd);
-	s->agent_fd = -1;
-	if (s->orphaned)
-		return;
-	s->orphaned = true;
-	s->deadline_ns = rt_mono_ns() + (int64_t)(s->recovery_timeout * 1e9);
-	rt_log(RT_WARN,
-	       "task %s: agent %d is gone; the task is killed unless an agent adopts it within %.1f s "
-	       "(--recovery_timeout)",
-	       s->name, (int)s->agent, s->recovery_timeout);
-}
-
-static void kill_task(sup *s, int sig)
-{
-	kill(-s->task, sig);
-	kill(s->task, sig); /* in case it left its group */
-}
-
-static bool parse_arg(const char *arg, const char *key, const char **val)
-{
-	size_t n = strlen(key);
-	if (strncmp(arg, key, n) != 0 || arg[n] != '=')
-		return false;
-	*val = arg + n + 1;
-	return true;
-}
-
-/* Ends the supervisor with the task's own status: its exit code, or death
- * by the same signal (without a core of ours). */
-static _Noreturn void mirror_exit(int status)
-{
-	if (WIFEXITED(status))
-		_exit(WEXITSTATUS(status));
-	if (WIFSIGNALED(status)) {
-		struct rlimit none = {0, 0};
-		setrlimit(RLIMIT_CORE, &none);
-		int sig = WTERMSIG(status);
-		signal(sig, SIG_DFL);
-		sigset_t set;
-		sigemptyset(&set);
-		sigaddset(&set, sig);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		raise(sig);
-		_exit(128 + sig);
-	}
-	_exit(1);
-}
-
-int agent_supervise_main(int argc, char **argv)
-{
-	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
-	const char *v, *sandbox = NULL;
-	pid_t agent_pid = 0;
-	unsigned long long agent_start = 0;
-	for (int i = 2; i < argc; i++) {
-		if (parse_arg(argv[i], "pid", &v))
-			s.task = (pid_t)atoi(v);
-		else if (parse_arg(argv[i], "agent", &v)) {
-			int p = 0;
-			sscanf(v, "%d:%llu", &p, &agent_start);
-			agent_pid = p;
-		} else if (parse_arg(argv[i], "recovery_timeout", &v))
-			s.recovery_timeout = atof(v);
-		else if (parse_arg(argv[i], "grace", &v))
-			s.grace = atof(v);
-		else if (parse_arg(argv[i], "sandbox", &v))
-			sandbox = v;
-		else if (parse_arg(argv[i], "record", &v))
-			s.record = v;
-		else if (parse_arg(argv[i], "cg_mem", &v))
-			s.cg_mem = v;
-		else if (parse_arg(argv[i], "cg_cpu", &v))
-			s.cg_cpu = v;
-		else if (parse_arg(argv[i], "name", &v))
-			s.name = v;
-	}
-	rt_log_init("meso-agent-supervisor", RT_INFO);
-	if (s.task <= 0 || !sandbox) {
-		rt_log(RT_ERROR, "--supervise needs pid= and sandbox= (it is started by meso-agent only)");
-		return 2;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-
-	const char *names[2] = {"stdout", "stderr"};
-	for (int i = 0; i < 2; i++) {
-		char path[PATH_MAX + 16];
-		snprintf(path, sizeof path, "%s/%s", sandbox, names[i]);
-		s.io[i].name = names[i];
-		s.io[i].in = 3 + i;
-		fcntl(s.io[i].in, F_SETFL, O_NONBLOCK);
-		fcntl(s.io[i].in, F_SETFD, FD_CLOEXEC);
-		s.io[i].out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (s.io[i].out < 0)
-			rt_log(RT_ERROR, "task %s: cannot open %s: %s", s.name, path, strerror(errno));
-	}
-	/* The record is written now, whole, so that writing the exit later
-	 * needs no new disk block: a full disk cannot lose it. */
-	if (s.record[0]) {
-		s.record_fd = open(s.record, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		char line[AGENT_EXIT_RECORD_LEN];
-		memset(line, ' ', sizeof line);
-		memcpy(line, "meso-exit 1 running\n", 20);
-		line[sizeof line - 1] = '\n';
-		if (s.record_fd < 0 || pwrite(s.record_fd, line, sizeof line, 0) != (ssize_t)sizeof line ||
-		    fsync(s.record_fd) != 0)
-			rt_log(RT_ERROR, "task %s: cannot prepare its exit record %s: %s", s.name, s.record,
-			       strerror(errno));
-	}
-	s.agent = agent_pid;
-	watch_agent(&s, agent_pid, agent_start);
-	if (s.agent_fd < 0)
-		orphan(&s);
-
-	bool open_io[2] = {true, true};
-	while (!s.done) {
-		struct pollfd p[4];
-		int np = 0, at_io[2] = {-1, -1}, at_agent = -1;
-		p[np++] = (struct pollfd){.fd = sfd, .events = POLLIN};
-		for (int i = 0; i < 2; i++)
-			if (open_io[i])
-				at_io[i] = np, p[np++] = (struct pollfd){.fd = s.io[i].in, .events = POLLIN};
-		if (s.agent_fd >= 0)
-			at_agent = np, p[np++] = (struct pollfd){.fd = s.agent_fd, .events = POLLIN};
-		int64_t now = rt_mono_ns(), wake = -1;
-		if (s.orphaned && !s.killing)
-			wake = s.deadline_ns;
-		if (s.killing)
-			wake = s.kill_at_ns;
-		int timeout = -1;
-		if (wake >= 0)
-			timeout = wake <= now ? 0 : (int)((wake - now) / 1000000 + 1);
-		if (poll(p, (nfds_t)np, timeout) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 2; i++)
-			if (at_io[i] >= 0 && p[at_io[i]].revents && relay_pump(&s, &s.io[i]) == 0)
-				open_io[i] = false;
-		if (at_agent >= 0 && p[at_agent].revents)
-			orphan(&s);
-		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
-			if (si.ssi_signo == SIGUSR1) {
-				/* A restarted agent adopting this task. */
-				uint64_t st = 0;
-				if (agent_proc_alive((pid_t)si.ssi_pid, &st))
-					watch_agent(&s, (pid_t)si.ssi_pid, st);
-			} else if (si.ssi_signo == SIGTERM && !s.killing) {
-				kill_task(&s, SIGTERM);
-				s.killing = true;
-				s.kill_at_ns = rt_mono_ns() + (int64_t)(s.grace * 1e9);
-			}
-		}
-		int status;
-		pid_t w;
-		while ((w = waitpid(-1, &status, WNOHANG)) > 0)
-			if (w == s.task) {
-				s.status = status;
-				s.done = true;
-			}
-		now = rt_mono_ns();
-		if (!s.done && s.orphaned && !s.killing && now >= s.deadline_ns) {
-			rt_log(RT_WARN, "task %s: no agent came back within %.1f s: killing it (process group %d)",
-			       s.name, s.recovery_timeout, (int)s.task);
-			s.timed_out = s.killing = true;
-			kill_task(&s, SIGTERM);
-			s.kill_at_ns = now + (int64_t)(s.grace * 1e9);
-		} else if (!s.done && s.killing && now >= s.kill_at_ns) {
-			kill_task(&s, SIGKILL);
-			s.kill_at_ns = now + (int64_t)1e9;
-		}
-	}
-	/* Whatever the task left in its group goes with it; what they wrote
-	 * before is still in the pipes. */
-	kill(-s.task, SIGKILL);
-	for (int i = 0; i < 2; i++)
-		while (open_io[i] && relay_pump(&s, &s.io[i]) == 1)
-			;
-	a_task cg = {0};
-	snprintf(cg.cg_mem, sizeof cg.cg_mem, "%s", s.cg_mem);
-	snprintf(cg.cg_cpu, sizeof cg.cg_cpu, "%s", s.cg_cpu);
-	bool oom = agent_cgroups_oom(&cg);
-	agent_cgroups_destroy(&cg);
-	for (int i = 0; i < 2; i++) {
-		note_lost(&s.io[i]);
-		if (s.io[i].out >= 0)
-			close(s.io[i].out);
-	}
-	write_record(&s, oom);
-	mirror_exit(s.status);
+	errno = got == (ssize_t)sizeof t && t < 0 ? (int)-t : EPIPE;
+	return -1;
 }

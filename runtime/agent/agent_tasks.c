@@ -77,8 +77,8 @@ static int proc_group(pid_t pid, pid_t *pgrp, pid_t *session)
 	return 0;
 }
 
-/* Whether pid belongs to a task this agent runs: its supervisor, or in the
- * task's session or process group. */
+/* Whether pid belongs to a task or executor this agent runs: its
+ * supervisor, or in its session or process group. */
 static bool adopted_process(agent *a, pid_t pid)
 {
 	pid_t pg = -1, sid = -1;
@@ -87,6 +87,12 @@ static bool adopted_process(agent *a, pid_t pid)
 		if (t->sup_pid > 0 && pid == t->sup_pid)
 			return true;
 		if (t->pid > 0 && (pid == t->pid || pg == t->pid || sid == t->pid))
+			return true;
+	}
+	for (a_executor *e = a->executors; e; e = e->next) {
+		if (e->sup_pid > 0 && pid == e->sup_pid)
+			return true;
+		if (e->pid > 0 && (pid == e->pid || pg == e->pid || sid == e->pid))
 			return true;
 	}
 	return false;
@@ -132,6 +138,40 @@ void agent_sanitize(const char *in, char *out, size_t len)
 }
 
 static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+/* The supervisor's report: the task's pid (it runs: TASK_RUNNING, or the
+ * kill asked meanwhile goes ahead), or why it could not start it (told when
+ * the supervisor's exit arrives). */
+static void take_report(agent *a, a_task *t)
+{
+	pid_t pid = 0;
+	int got = agent_spawn_read(t->report_fd, &pid);
+	if (got == 0)
+		return;
+	if (got < 0)
+		t->start_error = errno;
+	ev_io_stop(a->loop, &t->report_watch);
+	close(t->report_fd);
+	t->report_fd = -1;
+	if (got < 0)
+		return;
+	t->pid = pid;
+	agent_proc_alive(pid, &t->pid_start);
+	rt_log(RT_INFO, "launched task %s of framework %s as process %d (supervisor %d) in %s", t->id, t->fw_id,
+	       (int)pid, (int)t->sup_pid, t->sandbox);
+	if (t->kill_requested) {
+		t->kill_requested = false;
+		agent_task_kill(a, t, t->kill_grace);
+		return;
+	}
+	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
+}
+
+static void report_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	a_task *t = w->data;
+	take_report(t->agent, t);
+}
 
 static void report_end(agent *a, a_task *t, int status, const agent_exit_record *rec, const char *note)
 {
@@ -185,6 +225,13 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 
 void agent_task_ended(agent *a, a_task *t, bool known, int status)
 {
+	if (t->report_fd >= 0)
+		take_report(a, t); /* what the supervisor said before it ended */
+	if (t->report_fd >= 0) {
+		ev_io_stop(a->loop, &t->report_watch);
+		close(t->report_fd);
+		t->report_fd = -1;
+	}
 	ev_child_stop(a->loop, &t->child);
 	ev_timer_stop(a->loop, &t->kill_timer);
 	ev_io_stop(a->loop, &t->sup_watch);
@@ -197,18 +244,22 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 		kill(-t->pid, SIGKILL);
 	t->pid = 0;
 	t->sup_pid = 0;
-	char path[PATH_MAX], why[128];
-	agent_exit_record_path(t, path, sizeof path);
-	rt_buf b;
-	rt_buf_init(&b);
+	char path[PATH_MAX];
+	agent_exit_record_path(t->ckpt, path, sizeof path);
 	agent_exit_record rec;
-	int got = -1;
-	if (path[0] && agent_ckpt_read_file(path, &b, why, sizeof why) == 0)
-		got = agent_exit_record_parse((const char *)b.data, b.len, &rec, why, sizeof why);
-	rt_buf_free(&b);
+	int got = agent_exit_record_read(path, &rec);
 	agent_cgroups_destroy(t);
 	if (got == 1) {
 		report_end(a, t, rec.wait_status, &rec, NULL);
+	} else if (t->start_error) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
+		if (t->fw_gone) {
+			agent_task_forget(a, t);
+			return;
+		}
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
 	} else if (known) {
 		report_end(a, t, status, NULL,
 		           path[0] ? "the task's exit record is missing; its status is its supervisor's" : NULL);
@@ -244,20 +295,27 @@ int agent_task_adopt(agent *a, a_task *t)
 	ev_child_init(&t->child, child_cb, 0, 0);
 	ev_timer_init(&t->kill_timer, kill_timer_cb, 1., 0.);
 	t->child.data = t->kill_timer.data = t;
-	int fd = agent_pidfd_open(t->sup_pid);
-	if (fd < 0 || !agent_proc_is(t->sup_pid, t->sup_start)) {
+	t->sup_fd = agent_supervisor_adopt(a, t->sup_pid, t->sup_start, &t->sup_watch, sup_watch_cb, t);
+	if (t->sup_fd < 0)
+		return -1;
+	t->adopted = true;
+	if (t->pid <= 0) {
+		/* The predecessor died before it learned the task's pid: the
+		 * supervisor's child is the task. */
+		char path[64], buf[64];
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)t->sup_pid, (int)t->sup_pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		if (n > 0) {
+			buf[n] = '\0';
+			t->pid = (pid_t)atoi(buf);
+			agent_proc_alive(t->pid, &t->pid_start);
+		}
+		if (t->pid > 0 && t->state == MESOS__V1__TASK_STATE__TASK_STARTING && !t->kill_requested)
+			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
 	}
-	t->sup_fd = fd;
-	t->adopted = true;
-	ev_io_init(&t->sup_watch, sup_watch_cb, fd, EV_READ);
-	t->sup_watch.data = t;
-	ev_io_start(a->loop, &t->sup_watch);
-	/* Tells the supervisor it has an agent again (it stops its recovery
-	 * clock and watches us instead). */
-	kill(t->sup_pid, SIGUSR1);
 	if (t->kill_requested && t->pid > 0) {
 		/* A kill was under way: finish it. */
 		kill(-t->pid, SIGTERM);
@@ -289,6 +347,12 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 void agent_task_kill(agent *a, a_task *t, double grace)
 {
+	if (t->pid <= 0 && t->report_fd >= 0) {
+		/* Its supervisor is starting it: killed once its pid is known. */
+		t->kill_requested = true;
+		t->kill_grace = grace;
+		return;
+	}
 	if (t->pid <= 0)
 		return;
 	if (!t->kill_requested) {
@@ -298,74 +362,6 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
 		ev_timer_start(a->loop, &t->kill_timer);
 	}
-}
-
-/* In the child, after fork: only async-signal-safe-enough calls (the agent
- * is single-threaded, so setenv is fine here). Never returns. */
-void agent_exec_child(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, const char *fw_id,
-                      const char *executor_id, const char *task_id, double grace_s, const a_task *t, int out, int err)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	/* Its own session: the leader of its process group, out of reach of
-	 * the terminal's signals, and a key that finds its descendants. */
-	setsid();
-	if (chdir(sandbox) != 0)
-		_exit(126);
-	int in = open("/dev/null", O_RDONLY);
-	if (in < 0 || out < 0 || err < 0)
-		_exit(126);
-	dup2(in, 0);
-	dup2(out, 1);
-	dup2(err, 2);
-	if (t && agent_cgroups_enter(t) != 0) {
-		dprintf(2, "meso-agent: cannot join the task's cgroup\n");
-		_exit(126);
-	}
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
-	if (cmd->environment)
-		for (size_t i = 0; i < cmd->environment->n_variables; i++)
-			if (cmd->environment->variables[i]->value)
-				setenv(cmd->environment->variables[i]->name, cmd->environment->variables[i]->value, 1);
-	char endpoint[300];
-	snprintf(endpoint, sizeof endpoint, "%s:%d", a->flags.ip, rt_http_server_port(a->http));
-	setenv(WORK_DIR_ENV, a->work_dir, 1);
-	setenv("MESOS_SANDBOX", sandbox, 1);
-	setenv("MESOS_DIRECTORY", sandbox, 1);
-	if (task_id)
-		setenv("MESOS_TASK_ID", task_id, 1);
-	setenv("MESOS_FRAMEWORK_ID", fw_id, 1);
-	setenv("MESOS_EXECUTOR_ID", executor_id, 1);
-	setenv("MESOS_AGENT_ENDPOINT", endpoint, 1);
-	if (a->id)
-		setenv("MESOS_SLAVE_ID", a->id, 1);
-	/* The rest of what Mesos's agent gives an executor (executorEnvironment):
-	 * no checkpointing, no separate HTTP command executor, and the grace
-	 * period in stout's duration text. */
-	char pid[320], grace[64];
-	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
-	snprintf(grace, sizeof grace, "%gsecs", grace_s);
-	setenv("MESOS_SLAVE_PID", pid, 1);
-	setenv("MESOS_CHECKPOINT", "0", 1);
-	setenv("MESOS_HTTP_COMMAND_EXECUTOR", "0", 1);
-	setenv("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", grace, 1);
-	if (!cmd->has_shell || cmd->shell) {
-		execl("/bin/sh", "sh", "-c", cmd->value, (char *)NULL);
-	} else {
-		char **argv = calloc(cmd->n_arguments + 2, sizeof *argv);
-		if (!argv)
-			_exit(127);
-		if (cmd->n_arguments == 0)
-			argv[0] = cmd->value;
-		for (size_t i = 0; i < cmd->n_arguments; i++)
-			argv[i] = cmd->arguments[i];
-		execvp(cmd->value, argv);
-	}
-	_exit(127);
 }
 
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
@@ -388,7 +384,8 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  "Task has no command");
 		return;
 	}
-	if (!t->sandbox[0] || rt_mkdirs(t->sandbox) != 0) {
+	/* One mkdir in the usual case: the framework's folder is there. */
+	if (!t->sandbox[0] || (mkdir(t->sandbox, 0755) != 0 && (errno != ENOENT || rt_mkdirs(t->sandbox) != 0))) {
 		char msg[PATH_MAX + 64];
 		snprintf(msg, sizeof msg, "Cannot create sandbox %s: %s", t->sandbox, strerror(errno));
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
@@ -417,14 +414,14 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
 		return;
 	}
-	if (agent_checkpoint_task_path(a, t) != 0)
+	if (agent_checkpoint_task_path(a, t, NULL) != 0)
 		rt_log(RT_ERROR,
 		       "task %s: cannot make its checkpoint folder under %s/meta: it will not survive an "
 		       "agent restart",
 		       t->id, a->work_dir);
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_STARTING, -1, NULL);
-	char record[PATH_MAX], err[256];
-	agent_exit_record_path(t, record, sizeof record);
+	char record[PATH_MAX], err[PATH_MAX + 200];
+	agent_exit_record_path(t->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = t->sandbox,
 	                         .cmd = ti->command,
 	                         .fw_id = t->fw_id,
@@ -434,20 +431,23 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	                         .task = t,
 	                         .record = record[0] ? record : NULL,
 	                         .recovery_timeout = agent_recovery_timeout(a)};
-	pid_t sup, pid;
-	if (agent_spawn(a, &spec, &sup, &pid, err, sizeof err) != 0) {
+	pid_t sup;
+	int report_fd;
+	if (agent_spawn(a, &spec, &sup, &report_fd, err, sizeof err) != 0) {
 		agent_cgroups_destroy(t);
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, err);
 		return;
 	}
-	t->pid = pid;
 	t->sup_pid = sup;
-	agent_proc_alive(pid, &t->pid_start);
 	agent_proc_alive(sup, &t->sup_start);
 	ev_child_set(&t->child, sup, 0);
 	ev_child_start(a->loop, &t->child);
-	rt_log(RT_INFO, "launched task %s of framework %s as process %d (supervisor %d) in %s", t->id, t->fw_id,
-	       (int)pid, (int)sup, t->sandbox);
-	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
+	/* Not waited for: the next launch goes on while this supervisor
+	 * starts; the task is RUNNING once it reports its pid. */
+	fcntl(report_fd, F_SETFL, O_NONBLOCK);
+	t->report_fd = report_fd;
+	ev_io_init(&t->report_watch, report_cb, report_fd, EV_READ);
+	t->report_watch.data = t;
+	ev_io_start(a->loop, &t->report_watch);
 }

@@ -325,8 +325,14 @@ rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const
 	sin.sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
 		struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
-		if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		int rc = getaddrinfo(host, NULL, &hints, &res);
+		if (rc != 0) {
+			/* A name that does not resolve leaves errno 0; a system
+			 * error (descriptors, memory) leaves its errno. */
+			if (rc != EAI_SYSTEM)
+				errno = 0;
 			return NULL;
+		}
 		sin.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
 		freeaddrinfo(res);
 	}

@@ -70,8 +70,9 @@ rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, 
                        const void *early, size_t early_len);
 /* Connects to host:port. When `upgrade_request` is not NULL it is sent first
  * and frames start after the peer's "HTTP/1.1 101" answer. Returns NULL when
- * the address is invalid or the socket cannot be made; a refused connection
- * is reported through on_close. */
+ * the host does not resolve (errno 0) or the socket cannot be made (errno
+ * says why, e.g. EMFILE); a refused connection is reported through
+ * on_close. */
 rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
                          const rt_conn_handlers *h);
 /* Queues one frame. Returns 0, or -1 if the connection is closing (also

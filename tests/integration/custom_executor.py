@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
 # custom_executor.py — a custom executor written from the public Mesos v1
 # executor HTTP API documentation only (JSON, Python standard library), used
-# by test_executor.sh. It SUBSCRIBEs to $MESOS_AGENT_ENDPOINT, and for each
-# LAUNCH sends TASK_RUNNING, then TASK_FINISHED unless the task's data is
-# "run" (then it runs until KILL, answered with TASK_KILLED). Every update
-# carries a fresh base64 uuid and is kept until ACKNOWLEDGED. SHUTDOWN kills
-# what runs and exits. It says hello to its framework with a MESSAGE call.
-# What it sees goes to $EXECUTOR_LOG, one line per fact, for the test.
+# by test_executor.sh and test_executor_recovery.sh. It SUBSCRIBEs to
+# $MESOS_AGENT_ENDPOINT, and for each LAUNCH sends TASK_RUNNING, then
+# TASK_FINISHED unless the task's data is "run" (then it runs until KILL,
+# answered with TASK_KILLED). Every update carries a fresh base64 uuid and is
+# kept until ACKNOWLEDGED. SHUTDOWN kills what runs and exits. It says hello
+# to its framework with a MESSAGE call. When its subscription breaks (the
+# agent restarted) it does what the docs ask of an executor: with
+# MESOS_CHECKPOINT=1 it subscribes again, no more than
+# MESOS_SUBSCRIPTION_BACKOFF_MAX apart, for at most MESOS_RECOVERY_TIMEOUT,
+# sending the updates and tasks nothing acknowledged yet; without it, it
+# exits. EXECUTOR_RESUBSCRIBE=never makes it stay disconnected and alive (a
+# hung executor); SIGUSR1 finishes its last running task. What it sees
+# goes to $EXECUTOR_LOG, one line per fact.
 import base64
 import http.client
 import json
 import os
+import random
+import re
+import signal
 import sys
+import time
 import uuid
 
 ENDPOINT = os.environ["MESOS_AGENT_ENDPOINT"]
@@ -24,6 +35,21 @@ HOST, PORT = ENDPOINT.rsplit(":", 1)
 def log(line):
     with open(LOG, "a") as f:
         f.write("%s %s\n" % (EXECUTOR_ID, line))
+
+
+def duration(text):
+    """stout's duration text ('15mins', '2secs', '250ms') in seconds."""
+    m = re.fullmatch(r"([0-9.]+)(ns|us|ms|secs|mins|hrs|days|weeks)", text.strip())
+    if not m:
+        raise ValueError("not a duration: %r" % text)
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "secs": 1, "mins": 60, "hrs": 3600, "days": 86400,
+             "weeks": 604800}
+    return float(m.group(1)) * scale[m.group(2)]
+
+
+CHECKPOINT = os.environ.get("MESOS_CHECKPOINT") in ("1", "true")
+RECOVERY_TIMEOUT = duration(os.environ["MESOS_RECOVERY_TIMEOUT"]) if CHECKPOINT else 0
+BACKOFF_MAX = duration(os.environ["MESOS_SUBSCRIPTION_BACKOFF_MAX"]) if CHECKPOINT else 0
 
 
 def call(body):
@@ -40,7 +66,9 @@ def base():
     return {"framework_id": {"value": FRAMEWORK_ID}, "executor_id": {"value": EXECUTOR_ID}}
 
 
-unacked = {}  # uuid (base64) -> (task id, state)
+unacked = {}  # uuid (base64) -> the Update (its "status"), until ACKNOWLEDGED
+tasks = {}  # task id -> TaskInfo, of every LAUNCH
+acked_tasks = set()  # tasks with at least one acknowledged update
 running = set()
 
 
@@ -52,11 +80,17 @@ def update(task_id, state, message=None):
         status["message"] = message
     body = base()
     body.update({"type": "UPDATE", "update": {"status": status}})
-    code, text = call(body)
+    # Kept until acknowledged: if the agent is away, it goes again with the
+    # next SUBSCRIBE.
+    unacked[u] = {"status": status}
+    try:
+        code, text = call(body)
+    except OSError as e:
+        log("UPDATE-UNSENT %s %s (%s)" % (task_id, state, e))
+        return
     if code != 202:
         log("UPDATE-REFUSED %d %s" % (code, text.strip()))
-        return
-    unacked[u] = (task_id, state)
+        del unacked[u]
 
 
 def records(resp):
@@ -75,34 +109,44 @@ def records(resp):
         yield json.loads(data)
 
 
-def main():
-    log("START pid=%d" % os.getpid())
-    for k in sorted(os.environ):
-        if k.startswith("MESOS_"):
-            log("ENV %s=%s" % (k, os.environ[k]))
+def subscribe():
+    """Opens the subscription; the response, or None when refused or unreachable."""
     conn = http.client.HTTPConnection(HOST, int(PORT), timeout=120)
     body = base()
-    body.update({"type": "SUBSCRIBE", "subscribe": {}})
-    conn.request("POST", "/api/v1/executor", json.dumps(body),
-                 {"Content-Type": "application/json", "Accept": "application/json"})
-    resp = conn.getresponse()
+    body.update({"type": "SUBSCRIBE", "subscribe": {
+        "unacknowledged_tasks": [tasks[t] for t in sorted(tasks) if t not in acked_tasks],
+        "unacknowledged_updates": list(unacked.values())}})
+    try:
+        conn.request("POST", "/api/v1/executor", json.dumps(body),
+                     {"Content-Type": "application/json", "Accept": "application/json"})
+        resp = conn.getresponse()
+    except OSError:
+        return None
     if resp.status != 200:
         log("SUBSCRIBE-REFUSED %d %s" % (resp.status, resp.read().decode().strip()))
-        return 1
+        return None
+    return resp
+
+
+def serve(resp, first):
+    """Handles the events of one subscription; True on SHUTDOWN."""
     for ev in records(resp):
         t = ev.get("type")
         if t == "SUBSCRIBED":
             sub = ev["subscribed"]
-            log("SUBSCRIBED executor=%s framework=%s agent=%s container=%s" % (
+            log("%s executor=%s framework=%s agent=%s container=%s" % (
+                "SUBSCRIBED" if first else "RESUBSCRIBED",
                 sub["executor_info"]["executor_id"]["value"], sub["framework_info"]["id"]["value"],
                 sub["agent_info"].get("id", {}).get("value", ""), sub.get("container_id", {}).get("value", "")))
-            msg = base()
-            msg.update({"type": "MESSAGE", "message": {"data": base64.b64encode(b"hello").decode()}})
-            code, _ = call(msg)
-            log("MESSAGE-SENT %d" % code)
+            if first:
+                msg = base()
+                msg.update({"type": "MESSAGE", "message": {"data": base64.b64encode(b"hello").decode()}})
+                code, _ = call(msg)
+                log("MESSAGE-SENT %d" % code)
         elif t == "LAUNCH":
             task = ev["launch"]["task"]
             tid = task["task_id"]["value"]
+            tasks[tid] = task
             data = base64.b64decode(task.get("data", "")).decode()
             log("LAUNCH %s" % tid)
             update(tid, "TASK_RUNNING")
@@ -118,21 +162,70 @@ def main():
                 update(tid, "TASK_KILLED", "killed by the framework")
         elif t == "ACKNOWLEDGED":
             u = ev["acknowledged"]["uuid"]
-            tid, state = unacked.pop(u, (None, None))
-            log("ACKNOWLEDGED %s %s" % (ev["acknowledged"]["task_id"]["value"], state))
+            tid = ev["acknowledged"]["task_id"]["value"]
+            acked = unacked.pop(u, None)
+            acked_tasks.add(tid)
+            log("ACKNOWLEDGED %s %s" % (tid, acked["status"]["state"] if acked else None))
         elif t == "MESSAGE":
             log("MESSAGE %s" % base64.b64decode(ev["message"]["data"]).decode())
         elif t == "SHUTDOWN":
             log("SHUTDOWN")
             for tid in sorted(running):
                 update(tid, "TASK_KILLED", "executor shut down")
-            return 0
+            return True
         elif t == "ERROR":
             log("ERROR %s" % ev["error"]["message"])
         elif t == "HEARTBEAT":
             log("HEARTBEAT")
-    log("STREAM-ENDED")
-    return 0
+    return False
+
+
+def finish_one(signum, frame):
+    """SIGUSR1 (from a test): the last running task (by id) finishes now, even
+    while the agent is away (the update then waits for the next SUBSCRIBE)."""
+    for tid in sorted(running, reverse=True):
+        running.discard(tid)
+        update(tid, "TASK_FINISHED", "finished on a signal")
+        return
+
+
+def main():
+    signal.signal(signal.SIGUSR1, finish_one)
+    log("START pid=%d" % os.getpid())
+    for k in sorted(os.environ):
+        if k.startswith("MESOS_"):
+            log("ENV %s=%s" % (k, os.environ[k]))
+    resp = subscribe()
+    if resp is None:
+        return 1
+    first = True
+    while True:
+        try:
+            if serve(resp, first):
+                return 0
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            log("STREAM-BROKEN %s" % type(e).__name__)
+        first = False
+        log("DISCONNECTED")
+        if not CHECKPOINT:
+            log("STREAM-ENDED")
+            return 0
+        if os.environ.get("EXECUTOR_RESUBSCRIBE") == "never":
+            while True:
+                time.sleep(3600)
+        # Retry within the recovery timeout, each wait at most half the
+        # backoff bound: the agent expects a retry at least that often,
+        # and the call itself takes time too.
+        deadline = time.monotonic() + RECOVERY_TIMEOUT
+        wait = min(0.05, BACKOFF_MAX / 2)
+        resp = None
+        while resp is None:
+            if time.monotonic() >= deadline:
+                log("RECOVERY-TIMEOUT")
+                return 1
+            time.sleep(random.uniform(0.5, 1.0) * wait)
+            wait = min(wait * 2, BACKOFF_MAX / 2)
+            resp = subscribe()
 
 
 if __name__ == "__main__":

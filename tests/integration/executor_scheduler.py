@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# executor_scheduler.py MASTER_PORT EXECUTOR_CMD LOG [hold] — the framework side of
+# executor_scheduler.py MASTER_PORT EXECUTOR_CMD LOG [hold|recover] — the framework side of
 # test_executor.sh, in JSON over the v1 scheduler API (standard library
 # only). It launches two tasks on custom executor "e1" in one ACCEPT, a
 # third ("run") on e1 in a later ACCEPT and kills it, a task on a second
@@ -10,10 +10,16 @@
 # per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise. With
 # "hold" it only starts one long task on executor "e5", prints READY once it
 # runs, and stays subscribed (until killed) so the test can stop the agent.
+# With "recover" (test_executor_recovery.sh) it starts three "run" tasks
+# t1 t2 t3 on executor r1, one, t4, on executor r2 (which never subscribes
+# again after a disconnection) and t5 on r3, prints READY once all run, then
+# prints every update; SIGUSR1 sends an implicit RECONCILE (its answers
+# printed as "reconcile TASK STATE"), SIGUSR2 a KILL of t1.
 import base64
 import http.client
 import json
 import queue
+import signal
 import sys
 import threading
 import time
@@ -87,7 +93,11 @@ def handle(ev):
         st = ev["update"]["status"]
         tid = st["task_id"]["value"]
         updates.setdefault(tid, []).append(st["state"])
-        say("update %s %s%s" % (tid, st["state"], (" (" + st["message"] + ")") if "message" in st else ""))
+        if st.get("reason") == "REASON_RECONCILIATION":
+            say("reconcile %s %s" % (tid, st["state"]))
+        else:
+            say("update %s %s%s%s" % (tid, st["state"], (" " + st["reason"]) if "reason" in st else "",
+                                      (" (" + st["message"] + ")") if "message" in st else ""))
         if "uuid" in st:
             code, text = post({"framework_id": {"value": FID}, "type": "ACKNOWLEDGE",
                                "acknowledge": {"agent_id": st["agent_id"], "task_id": st["task_id"],
@@ -98,6 +108,9 @@ def handle(ev):
         messages.append(ev["message"])
     elif t == "FAILURE":
         failures.append(ev["failure"])
+        if "executor_id" in ev["failure"]:
+            say("failure executor %s status %s" % (ev["failure"]["executor_id"]["value"],
+                                                  ev["failure"].get("status")))
 
 
 def wait(what, cond, secs=30):
@@ -120,10 +133,11 @@ def take_offer():
     return offers.pop(0)
 
 
-def executor_info(eid, cmd=EXECUTOR_CMD, cpus=0.1):
+def executor_info(eid, cmd=EXECUTOR_CMD, cpus=0.1, env=None):
+    variables = [{"name": "EXECUTOR_LOG", "value": sys.argv[3]}]
+    variables += [{"name": k, "value": v} for k, v in (env or {}).items()]
     return {"executor_id": {"value": eid}, "name": "it " + eid,
-            "command": {"value": cmd, "environment": {"variables": [
-                {"name": "EXECUTOR_LOG", "value": sys.argv[3]}]}},
+            "command": {"value": cmd, "environment": {"variables": variables}},
             "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}},
                           {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}]}
 
@@ -149,6 +163,42 @@ def states(tid):
     return updates.get(tid, [])
 
 
+def recover():
+    """The "recover" mode: tasks on two executors, then updates, RECONCILE
+    and KILL on signals, until killed."""
+    asked = []
+    signal.signal(signal.SIGUSR1, lambda *_: asked.append("reconcile"))
+    signal.signal(signal.SIGUSR2, lambda *_: asked.append("kill"))
+    wait("offers of 0.8 cpus", lambda: sum(r["scalar"]["value"] for o in offers for r in o["resources"]
+                                            if r["name"] == "cpus") >= 0.8 - 1e-9)
+    held = list(offers)
+    del offers[:]
+    r1 = executor_info("r1")
+    r2 = executor_info("r2", env={"EXECUTOR_RESUBSCRIBE": "never"})
+    r3 = executor_info("r3")
+    accept(held, [task("t1", held[0], r1, "run"), task("t2", held[0], r1, "run"), task("t3", held[0], r1, "run"),
+                  task("t4", held[0], r2, "run"), task("t5", held[0], r3, "run")])
+    wait("t1..t5 RUNNING", lambda: all("TASK_RUNNING" in states(t) for t in ("t1", "t2", "t3", "t4", "t5")))
+    say("READY")
+    while True:
+        while asked:
+            what = asked.pop(0)
+            if what == "reconcile":
+                code, text = post({"framework_id": {"value": FID}, "type": "RECONCILE", "reconcile": {}})
+            else:
+                code, text = post({"framework_id": {"value": FID}, "type": "KILL",
+                                   "kill": {"task_id": {"value": "t1"}}})
+            if code != 202:
+                fail("%s: %d %s" % (what, code, text))
+        try:
+            ev = events.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if ev is None:
+            fail("the event stream ended")
+        handle(ev)
+
+
 def main():
     global STREAM_ID, FID
     conn = http.client.HTTPConnection(HOST, MASTER_PORT, timeout=120)
@@ -163,6 +213,8 @@ def main():
     threading.Thread(target=reader, args=(resp,), daemon=True).start()
     sub = events.get(timeout=10)
     FID = sub["subscribed"]["framework_id"]["value"]
+    if len(sys.argv) > 4 and sys.argv[4] == "recover":
+        recover()
     if len(sys.argv) > 4 and sys.argv[4] == "hold":
         offer = take_offer()
         accept(offer, [task("t6", offer, executor_info("e5"), "run")])

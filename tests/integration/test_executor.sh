@@ -44,7 +44,7 @@ has "e1 HEARTBEAT" || fail "e1 got no HEARTBEAT"
 grep -q '^e1 SUBSCRIBED executor=e1 framework=.* agent=.*-S[0-9]* container=[0-9a-f-]*$' "$LOG" ||
 	fail "SUBSCRIBED lacks ids: $(grep SUBSCRIBED "$LOG")"
 AP=${AGENT_PORT[a1]}
-for kv in MESOS_AGENT_ENDPOINT=127.0.0.1:$AP MESOS_EXECUTOR_ID=e1 MESOS_CHECKPOINT=0 \
+for kv in MESOS_AGENT_ENDPOINT=127.0.0.1:$AP MESOS_EXECUTOR_ID=e1 MESOS_CHECKPOINT=1 MESOS_SUBSCRIPTION_BACKOFF_MAX=2secs \
 	MESOS_HTTP_COMMAND_EXECUTOR=0 MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD=3secs; do
 	has "e1 ENV $kv" || fail "e1's environment lacks $kv: $(grep '^e1 ENV' "$LOG")"
 done
