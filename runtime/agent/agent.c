@@ -495,6 +495,14 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		if (msg->shutdown_framework)
 			handle_shutdown_fw(a, msg->shutdown_framework->framework_id->value);
 		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_EXECUTOR:
+		/* A framework's SHUTDOWN: the executor is told to shut down and
+		 * killed after its grace period (as for a framework's end). */
+		if (msg->shutdown_executor && !agent_executor_shutdown(a, msg->shutdown_executor->framework_id->value,
+		                                                       msg->shutdown_executor->executor_id->value))
+			rt_log(RT_WARN, "cannot shut down unknown executor %s of framework %s",
+			       msg->shutdown_executor->executor_id->value, msg->shutdown_executor->framework_id->value);
+		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK:
 		if (msg->status_ack)
 			handle_ack(a, msg->status_ack);

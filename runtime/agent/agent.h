@@ -272,6 +272,9 @@ void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
 /* SHUTDOWN to the framework's executors; SIGKILL after their grace period. */
 void agent_executors_shutdown_framework(agent *a, const char *fw_id);
+/* One executor of a framework told to shut down (then killed after its
+ * grace period); false if the agent has no such executor. */
+bool agent_executor_shutdown(agent *a, const char *fw_id, const char *executor_id);
 /* Re-creates an executor from its checkpoint (agent_recover.c): adopted
  * when its supervisor still runs (it then has
  * --executor_reregistration_timeout to SUBSCRIBE again), else marked as
