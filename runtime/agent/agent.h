@@ -256,7 +256,9 @@ double agent_recovery_timeout(const agent *a);
 /* Starts a task's process; on failure queues TASK_FAILED. */
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
-void agent_task_kill(agent *a, a_task *t, double grace);
+/* TERM to the task's process group, KILL after grace seconds; a second
+ * kill with override restarts that clock with its own grace. */
+void agent_task_kill(agent *a, a_task *t, double grace, bool override);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 

@@ -161,7 +161,7 @@ static void take_report(agent *a, a_task *t)
 	       (int)pid, (int)t->sup_pid, t->sandbox);
 	if (t->kill_requested) {
 		t->kill_requested = false;
-		agent_task_kill(a, t, t->kill_grace);
+		agent_task_kill(a, t, t->kill_grace, false);
 		return;
 	}
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
@@ -345,12 +345,13 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-void agent_task_kill(agent *a, a_task *t, double grace)
+void agent_task_kill(agent *a, a_task *t, double grace, bool override)
 {
 	if (t->pid <= 0 && t->report_fd >= 0) {
 		/* Its supervisor is starting it: killed once its pid is known. */
+		if (!t->kill_requested || override)
+			t->kill_grace = grace;
 		t->kill_requested = true;
-		t->kill_grace = grace;
 		return;
 	}
 	if (t->pid <= 0)
@@ -359,6 +360,14 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 		t->kill_requested = true;
 		rt_log(RT_INFO, "killing task %s (process group %d), grace %.1f s", t->id, (int)t->pid, grace);
 		kill(-t->pid, SIGTERM);
+		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
+		ev_timer_start(a->loop, &t->kill_timer);
+	} else if (override) {
+		/* A KILL with its own policy overrides the one under way (Mesos:
+		 * "can be used to forcefully kill a task which is already being
+		 * killed"): SIGKILL after the new grace period, from now. */
+		rt_log(RT_INFO, "killing task %s again, grace now %.1f s", t->id, grace);
+		ev_timer_stop(a->loop, &t->kill_timer);
 		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
 		ev_timer_start(a->loop, &t->kill_timer);
 	}

@@ -179,6 +179,7 @@ struct m_fw {
 	char stream_id[37];
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
+	bool killing_state; /* the TASK_KILLING_STATE capability */
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */
 	bool recovered;

@@ -261,6 +261,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->role = rt_xstrdup(role);
 	fw->user = rt_xstrdup(fi->user);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
 	fw->stream_json = json;
@@ -312,6 +313,8 @@ static void kill_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Kil
 	kt.framework_id = &fid;
 	kt.task_id = &tid;
 	kt.kill_policy = k->kill_policy;
+	kt.has_killing_state = fw->killing_state;
+	kt.killing_state = fw->killing_state;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
 	msg.kill_task = &kt;
 	if (!master_agent_send(m, t->agent, &msg))
