@@ -670,6 +670,15 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
 		return -1;
 	}
+	char cache[PATH_MAX + 16];
+	if (flags->fetcher_cache_dir)
+		snprintf(cache, sizeof cache, "%s", flags->fetcher_cache_dir);
+	else
+		snprintf(cache, sizeof cache, "%s/fetch_cache", a->work_dir);
+	if (rt_mkdirs(cache) != 0 || !realpath(cache, a->fetch_cache)) {
+		snprintf(err, errlen, "cannot create the fetcher's cache '%s': %s", cache, strerror(errno));
+		return -1;
+	}
 	ac_err aerr;
 	if (ac_core_create(NULL, NULL, &a->parser, &aerr) != 0 ||
 	    ac_resources_parse(a->parser, flags->resources, &a->total, &aerr) != 0) {

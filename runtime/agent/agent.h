@@ -51,6 +51,8 @@ typedef struct agent_flags {
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
 	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
+	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -201,6 +203,8 @@ typedef struct agent {
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
 	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
+	char fetcher[PATH_MAX];                 /* meso-fetcher next to us, or "" (agent_supervisor_find) */
+	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 } agent;
 
