@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "agent_health.h"
 #include "rt_elect.h"
 
 #include <errno.h>
@@ -70,6 +71,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 
 void agent_task_forget(agent *a, a_task *t)
 {
+	agent_health_stop(a, t);
 	DL_DELETE(a->tasks, t);
 	HASH_DELETE(hh, a->tasks_by_key, t);
 	free(t->key);
@@ -197,6 +199,12 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	/* The status is the caller's: fill in a copy of the top level. */
 	Mesos__V1__TaskStatus copy = *st;
+	/* Once a health check has a result, every update says it (Mesos). */
+	int healthy = agent_health_known(t);
+	if (healthy >= 0 && !copy.has_healthy) {
+		copy.has_healthy = true;
+		copy.healthy = healthy == 1;
+	}
 	fid.value = t->fw_id;
 	if (a->id) {
 		aid.value = a->id;
@@ -335,11 +343,8 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 /* A task's kill policy, as Mesos ranks them: the KILL call's, else the
  * TaskInfo's, else the agent's --kill_grace. *explicit says whether the
  * KILL named one (it may then shorten a kill already under way). */
-static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+double agent_task_kill_grace(agent *a, const a_task *t)
 {
-	*explicit = k->kill_policy && k->kill_policy->grace_period;
-	if (*explicit)
-		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
 	double grace = a->flags.kill_grace;
 	Mesos__V1__TaskInfo *ti = t && t->info ? mesos__v1__task_info__unpack(NULL, t->info_len, t->info) : NULL;
 	if (ti && ti->kill_policy && ti->kill_policy->grace_period)
@@ -347,6 +352,14 @@ static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTa
 	if (ti)
 		mesos__v1__task_info__free_unpacked(ti, NULL);
 	return grace < 0 ? 0 : grace;
+}
+
+static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+{
+	*explicit = k->kill_policy && k->kill_policy->grace_period;
+	if (*explicit)
+		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	return agent_task_kill_grace(a, t);
 }
 
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)

@@ -101,6 +101,7 @@ typedef struct a_task {
 	ev_timer kill_timer;
 	bool kill_requested;
 	bool fw_gone;               /* framework shut down: drop its updates */
+	struct a_health *health;    /* its health checks (agent_health.c), or NULL */
 	Mesos__V1__TaskState state; /* latest state, as last queued */
 	char sandbox[PATH_MAX];
 	char cg_mem[PATH_MAX]; /* the task's cgroup (v2: the only one), or "" */
@@ -263,6 +264,9 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after grace seconds; a second
  * kill with override restarts that clock with its own grace. */
 void agent_task_kill(agent *a, a_task *t, double grace, bool override);
+/* The grace period of a kill that names none: the task's
+ * TaskInfo.kill_policy, else --kill_grace. */
+double agent_task_kill_grace(agent *a, const a_task *t);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 

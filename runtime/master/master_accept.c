@@ -261,6 +261,55 @@ static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInf
 	return NULL;
 }
 
+/* A task's health check as Mesos validates it (its messages), plus what
+ * Meso's agent cannot run; NULL when valid. */
+static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
+{
+	if (!hc->has_type)
+		return "HealthCheck must specify 'type'";
+	switch (hc->type) {
+	case MESOS__V1__HEALTH_CHECK__TYPE__COMMAND:
+		if (!hc->command)
+			return "Expecting 'command' to be set for COMMAND health check";
+		if (!hc->command->value)
+			return hc->command->has_shell && !hc->command->shell
+			               ? "Command health check must contain 'executable path'"
+			               : "Command health check must contain 'shell command'";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
+		if (!hc->http)
+			return "Expecting 'http' to be set for HTTP health check";
+		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0)
+			return strcmp(hc->http->scheme, "https") == 0
+			               ? "HTTPS health checks are not supported by Meso yet (use 'http' or TCP)"
+			               : "Unsupported HTTP health check scheme (expected 'http' or 'https')";
+		if (hc->http->path && hc->http->path[0] != '/')
+			return "The path of HTTP health check must start with '/'";
+		if (hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__TCP:
+		if (!hc->tcp)
+			return "Expecting 'tcp' to be set for TCP health check";
+		if (hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	default:
+		return "'UNKNOWN' is not a valid health check type";
+	}
+	if (hc->has_delay_seconds && !(hc->delay_seconds >= 0))
+		return "Expecting 'delay_seconds' to be non-negative";
+	if (hc->has_grace_period_seconds && !(hc->grace_period_seconds >= 0))
+		return "Expecting 'grace_period_seconds' to be non-negative";
+	if (hc->has_interval_seconds && !(hc->interval_seconds >= 0))
+		return "Expecting 'interval_seconds' to be non-negative";
+	if (hc->has_timeout_seconds && !(hc->timeout_seconds >= 0))
+		return "Expecting 'timeout_seconds' to be non-negative";
+	if ((hc->http && hc->http->port > 65535) || (hc->tcp && hc->tcp->port > 65535))
+		return "The port of a health check must be at most 65535";
+	return NULL;
+}
+
 /* Checks one task against the offers' agent and what is left of them;
  * returns NULL when valid, else the TASK_ERROR message. */
 static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
@@ -284,6 +333,13 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	}
 	if (ac_resources_empty(res))
 		return "Task uses no resources";
+	if (ti->health_check) {
+		const char *why = validate_health_check(ti->health_check);
+		if (why) {
+			snprintf(buf, len, "Task uses invalid health check: %s", why);
+			return buf;
+		}
+	}
 	ac_resources need = *res;
 	if (ti->executor) {
 		const char *why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
