@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "agent.h"
 #include "rt_elect.h"
+#include "rt_master_url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -628,10 +629,17 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->flags = *flags;
 	a->start_ns = rt_mono_ns();
 	a->heartbeat_interval = 1.0;
-	if (flags->master &&
-	    rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
-		snprintf(err, errlen, "--master must be HOST:PORT, not '%s'", flags->master);
-		return -1;
+	if (flags->master) {
+		rt_master_url u;
+		if (rt_master_url_parse_text(flags->master, &u, err, errlen) != 0)
+			return -1;
+		if (u.kind != RT_MASTER_HOSTPORT) {
+			snprintf(err, errlen, "--master: \"%s\" is not HOST:PORT (give zk:// as flags.zk)",
+			         flags->master);
+			return -1;
+		}
+		snprintf(a->master_host, sizeof a->master_host, "%s", u.host);
+		a->master_port = u.port;
 	}
 	if (rt_mkdirs(flags->work_dir) != 0 || !realpath(flags->work_dir, a->work_dir)) {
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);

@@ -29,7 +29,7 @@
 #define AGENT_LAG_THRESHOLD 0.05
 
 typedef struct agent_flags {
-	const char *master; /* host:port */
+	const char *master; /* HOST:PORT (master@HOST:PORT, [IPv6]:PORT); NULL with zk */
 	const char *ip;
 	int port;
 	const char *hostname;
@@ -41,7 +41,7 @@ typedef struct agent_flags {
 	double retry_max;      /* cap of the doubling retry, seconds */
 	double master_timeout; /* seconds without a frame before reconnecting */
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
-	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
+	const char *zk;        /* zk://.../PATH: follow the elected master (--zk, or --master=zk://); NULL: master */
 	double zk_session_timeout;
 	double executor_registration_timeout;   /* seconds a custom executor has to SUBSCRIBE */
 	double executor_heartbeat_interval;     /* seconds between HEARTBEAT events to executors */
