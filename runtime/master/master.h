@@ -30,6 +30,7 @@
 #include "quota/quota.pb-c.h"
 #include "rt_frame.h"
 #include "rt_http.h"
+#include "rt_opview.h"
 #include "rt_idlist.h"
 #include "rt_lag.h"
 #include "rt_taskstate.h"
@@ -513,7 +514,7 @@ Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a)
 Mesos__V1__Master__Response__GetState *master_view_state(master *m, rt_arena *a);
 Mesos__V1__MasterInfo *master_view_master_info(master *m, rt_arena *a);
 /* Mesos's version, as every endpoint reports it. */
-#define MASTER_VERSION "1.11.0-meso"
+#define MASTER_VERSION RT_MESO_VERSION
 /* The master's flags as Mesos's name/value pairs (GET_FLAGS, /flags);
  * returns how many, *out in the arena. */
 size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "rt_api.h"
 #include "rt_resources.h"
 
 typedef Mesos__V1__Scheduler__Call__Accept Accept;
@@ -59,9 +60,12 @@ static void accept_collect_tasks(accept_ctx *x)
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
 		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch)
 			n += op->launch->n_task_infos;
-		else
-			rt_log(RT_WARN, "framework %s: operation type %d is not supported; ignored", x->fw->id,
-			       (int)op->type);
+		else {
+			char num[32];
+			rt_log(RT_WARN, "framework %s: offer operation %s is not supported by Meso; ignored", x->fw->id,
+			       rt_api_enum_name(&mesos__v1__offer__operation__type__descriptor, (int)op->type, num,
+			                        sizeof num));
+		}
 	}
 	x->tasks = rt_xcalloc(n, sizeof *x->tasks);
 	for (size_t i = 0; i < acc->n_operations; i++) {

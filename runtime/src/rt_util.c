@@ -47,6 +47,38 @@ void rt_log(int level, const char *fmt, ...)
 		return;
 }
 
+const char *rt_log_escape(const char *in, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	if (len < 8) {
+		if (len)
+			out[0] = '\0';
+		return out;
+	}
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		/* Room for the longest escape, "...", and the NUL. */
+		if (o + 4 + 4 > len) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p == '\\' || *p == '"') {
+			out[o++] = '\\';
+			out[o++] = (char)*p;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed)
 {
 	if (now_ns < r->next_ns) {
