@@ -451,4 +451,26 @@ int agent_remove_tree(const char *path);
 /* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
 
+/* agent_operator.c: the v1 operator API (POST /api/v1, /slave(1)/api/v1). */
+void agent_operator_call(agent *a, rt_http_session *s, const rt_http_request *req);
+
+/* agent_files.c: task sandboxes, confined (see the file's comment). */
+/* Opens what path names inside a task's sandbox (a real path under
+ * work_dir/frameworks, or Mesos's virtual /frameworks/FW/executors/EX/runs/
+ * (latest|ID)/...) with open(2) flags, beneath the sandbox's folder. The
+ * descriptor, or minus an HTTP status (400 "..", 403 out of the sandbox,
+ * 404) with msg. */
+int agent_files_open(agent *a, const char *path, int flags, char *msg, size_t len);
+/* LIST_FILES and /files/browse: a folder's entries (a file: itself), each
+ * path the requested one joined with the name. 0, or a status with msg. */
+int agent_files_list(agent *a, const char *path, rt_arena *ar, Mesos__V1__FileInfo ***out, size_t *n, char *msg,
+                     size_t len);
+/* READ_FILE and /files/read: up to length bytes (-1: to the end; at most
+ * 64 KiB, as Mesos) from offset of a regular file, in ar; its size. 0, or
+ * a status with msg (400 for a folder). */
+int agent_files_read(agent *a, const char *path, int64_t offset, int64_t length, rt_arena *ar, uint8_t **data,
+                     size_t *n, int64_t *size, char *msg, size_t len);
+/* GET /files/browse, /files/read, /files/download (also *.json). */
+void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
+
 #endif

@@ -258,46 +258,10 @@ static void weights_put(master *m, rt_http_session *s, const rt_http_request *re
 
 /* --------------------------------------------------------------- teardown */
 
-/* Percent-decodes a form value ("+" is a space) into out. */
-static void form_decode(const char *in, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++) {
-		if (in[i] == '+') {
-			out[o++] = ' ';
-		} else if (in[i] == '%' && i + 2 < n && isxdigit((unsigned char)in[i + 1]) &&
-		           isxdigit((unsigned char)in[i + 2])) {
-			char hex[3] = {in[i + 1], in[i + 2], 0};
-			out[o++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else {
-			out[o++] = in[i];
-		}
-	}
-	out[o] = '\0';
-}
-
-/* The value of key in a form body (key=value&...), or false. */
-static bool form_get(const rt_http_request *req, const char *key, char *out, size_t cap)
-{
-	const char *p = (const char *)req->body, *end = p + req->body_len;
-	size_t klen = strlen(key);
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *stop = amp ? amp : end;
-		if ((size_t)(stop - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			form_decode(p + klen + 1, (size_t)(stop - p - (ptrdiff_t)klen - 1), out, cap);
-			return true;
-		}
-		p = stop + 1;
-	}
-	return false;
-}
-
 static void serve_teardown(master *m, rt_http_session *s, const rt_http_request *req)
 {
 	char id[256];
-	if (!form_get(req, "frameworkId", id, sizeof id)) {
+	if (rt_api_form_get((const char *)req->body, req->body_len, "frameworkId", id, sizeof id) != 1) {
 		rt_api_refuse(s, 400, "operator request", "Missing 'frameworkId' query parameter in the request body");
 		return;
 	}

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "rt_api.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,4 +213,43 @@ const char *rt_api_enum_name(const ProtobufCEnumDescriptor *e, int value, char *
 		return v->name;
 	snprintf(buf, len, "UNKNOWN(%d)", value);
 	return buf;
+}
+
+/* Percent-decodes a form value into out: its length, or -1 when it does
+ * not fit or holds a NUL. */
+static int form_decode(const char *in, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (o + 1 >= cap)
+			return -1;
+		if (in[i] == '+') {
+			out[o++] = ' ';
+		} else if (in[i] == '%' && i + 2 < n && isxdigit((unsigned char)in[i + 1]) &&
+		           isxdigit((unsigned char)in[i + 2])) {
+			char hex[3] = {in[i + 1], in[i + 2], 0};
+			out[o] = (char)strtol(hex, NULL, 16);
+			if (out[o++] == '\0')
+				return -1;
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int rt_api_form_get(const char *text, size_t len, const char *key, char *out, size_t cap)
+{
+	const char *p = text, *end = text + len;
+	size_t klen = strlen(key);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) >= klen + 1 && strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return form_decode(p + klen + 1, (size_t)(stop - p) - klen - 1, out, cap) < 0 ? -1 : 1;
+		p = stop + 1;
+	}
+	return 0;
 }

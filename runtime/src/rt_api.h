@@ -57,6 +57,11 @@ ProtobufCMessage *rt_api_operator_call(const ProtobufCMessageDescriptor *desc, c
  * "UNKNOWN(n)" in buf for a number the enum does not have. */
 const char *rt_api_enum_name(const ProtobufCEnumDescriptor *e, int value, char *buf, size_t len);
 
+/* The value of key in a form or query text (key=value&...), percent-
+ * decoded ("+" is a space) into out: 1, 0 when key is absent, -1 when the
+ * value does not fit in cap (or decodes to a NUL byte). */
+int rt_api_form_get(const char *text, size_t len, const char *key, char *out, size_t cap);
+
 /* Sends ev on a stream as one RecordIO record in one chunk, in JSON or
  * protobuf. Returns 0, -1 when it cannot be encoded or the session is
  * closing, or RT_HTTP_FULL (nothing sent) when the peer left too much unread. */
