@@ -645,9 +645,17 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
 		return -1;
 	}
+	/* What --resources does not name comes from the host, as in Mesos. */
+	agent_host host;
+	agent_host_probe(a->work_dir, &host);
+	char resources[4096];
+	if (agent_default_resources(flags->resources, &host, resources, sizeof resources) != 0) {
+		snprintf(err, errlen, "--resources is too long");
+		return -1;
+	}
 	ac_err aerr;
 	if (ac_core_create(NULL, NULL, &a->parser, &aerr) != 0 ||
-	    ac_resources_parse(a->parser, flags->resources, &a->total, &aerr) != 0) {
+	    ac_resources_parse(a->parser, resources, &a->total, &aerr) != 0) {
 		snprintf(err, errlen, "--resources: %s", aerr.msg);
 		return -1;
 	}
@@ -671,6 +679,7 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->ckpt_prepare.data = a->ckpt_timer.data = a;
 	agent_executors_init(a);
 	a->lag = rt_lag_create(loop, AGENT_LAG_THRESHOLD);
+	rt_loglevel_init(&a->loglevel, loop);
 	agent_proc_alive(getpid(), &a->self_start);
 	agent_supervisor_find(a);
 	/* Processes are adopted only within the boot that started them. */
@@ -718,6 +727,7 @@ int agent_connect(agent *a, char *err, size_t errlen)
 
 void agent_shutdown(agent *a)
 {
+	rt_loglevel_stop(&a->loglevel);
 	if (a->zk)
 		rt_zk_close(a->zk);
 	a->zk = NULL;

@@ -21,6 +21,7 @@
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_lag.h"
+#include "rt_loglevel.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 
@@ -202,6 +203,7 @@ typedef struct agent {
 	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
 	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
+	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 } agent;
 
 /* agent.c */
@@ -447,6 +449,25 @@ void agent_gc_run(agent *a);
 bool agent_gc_release_reserve(agent *a);
 /* Removes a file or a folder with everything in it. 0, or -1. */
 int agent_remove_tree(const char *path);
+
+/* agent_resources.c: what --resources leaves out, from the host (Mesos's rule). */
+typedef struct agent_host {
+	long cpus;           /* CPUs online */
+	uint64_t mem_bytes;  /* total memory */
+	uint64_t disk_bytes; /* size of work_dir's filesystem */
+	bool cpus_known, mem_known, disk_known;
+} agent_host;
+/* Measures the host (what it cannot is left unknown). */
+void agent_host_probe(const char *work_dir, agent_host *h);
+/* Mesos's shares of a host: memory less 1 GB (half below 2 GB), disk less
+ * 5 GB (half below 10 GB), in whole MB. */
+uint64_t agent_default_mem_mb(uint64_t total_bytes);
+uint64_t agent_default_disk_mb(uint64_t total_bytes);
+/* given (--resources, or NULL) with each of cpus, mem, disk and ports it
+ * does not name added from h (Mesos's defaults where h does not know:
+ * cpus:1, mem:1024, disk:10240; ports:[31000-32000]). 0, or -1 when out is
+ * too small. */
+int agent_default_resources(const char *given, const agent_host *h, char *out, size_t len);
 
 /* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	        .ip = "127.0.0.1",
 	        .port = 5051,
 	        .hostname = NULL,
-	        .resources = "cpus:1;mem:1024",
+	        .resources = NULL, /* from the host (agent_resources.c) */
 	        .attributes = NULL,
 	        .work_dir = NULL,
 	        .kill_grace = 3.0,
@@ -67,7 +67,9 @@ int main(int argc, char **argv)
 	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
 	        {"resources", RT_FLAG_STRING, &f.resources,
-	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\""},
+	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\"; each of cpus, mem, disk and "
+	         "ports it does not name comes from the host as in Mesos (the CPUs; memory less 1 GB; work_dir's "
+	         "filesystem less 5 GB; [31000-32000])"},
 	        {"attributes", RT_FLAG_STRING, &f.attributes,
 	         "attributes in Mesos's text form, e.g. \"rack:r1;zone:a;cores:8;ports:[1-9]\""},
 	        {"executor_registration_timeout", RT_FLAG_DOUBLE, &f.executor_registration_timeout,

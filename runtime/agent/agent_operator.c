@@ -84,18 +84,26 @@ static Mesos__V1__Task *task_view(agent *ag, const a_task *t, rt_arena *a)
 	return v;
 }
 
+/* Room for one entry per task and executor of the agent. */
+static void *room(agent *ag, rt_arena *a)
+{
+	size_t n = 1;
+	for (a_task *t = ag->tasks; t; t = t->next)
+		n++;
+	for (a_executor *e = ag->executors; e; e = e->next)
+		n++;
+	return rt_arena_alloc(a, n * sizeof(void *));
+}
+
 /* The agent's tasks by where they are: queued (waiting for their executor
  * to subscribe), launched, terminated (their end not yet acknowledged). */
 static Mesos__V1__Agent__Response__GetTasks *tasks_view(agent *ag, rt_arena *a)
 {
 	Mesos__V1__Agent__Response__GetTasks *v =
 	        NEW(a, Mesos__V1__Agent__Response__GetTasks, mesos__v1__agent__response__get_tasks__init);
-	size_t n = 0;
-	for (a_task *t = ag->tasks; t; t = t->next)
-		n++;
-	v->queued_tasks = rt_arena_alloc(a, (n + 1) * sizeof(void *));
-	v->launched_tasks = rt_arena_alloc(a, (n + 1) * sizeof(void *));
-	v->terminated_tasks = rt_arena_alloc(a, (n + 1) * sizeof(void *));
+	v->queued_tasks = room(ag, a);
+	v->launched_tasks = room(ag, a);
+	v->terminated_tasks = room(ag, a);
 	for (a_task *t = ag->tasks; t; t = t->next) {
 		Mesos__V1__Task *x = task_view(ag, t, a);
 		if (!x)
@@ -114,10 +122,7 @@ static Mesos__V1__Agent__Response__GetExecutors *executors_view(agent *ag, rt_ar
 {
 	Mesos__V1__Agent__Response__GetExecutors *v =
 	        NEW(a, Mesos__V1__Agent__Response__GetExecutors, mesos__v1__agent__response__get_executors__init);
-	size_t n = 0;
-	for (a_executor *e = ag->executors; e; e = e->next)
-		n++;
-	v->executors = rt_arena_alloc(a, (n + 1) * sizeof(void *));
+	v->executors = room(ag, a);
 	ProtobufCAllocator al = rt_opview_allocator(a);
 	for (a_executor *e = ag->executors; e; e = e->next) {
 		Mesos__V1__ExecutorInfo *info = mesos__v1__executor_info__unpack(&al, e->info_len, e->info);
@@ -132,6 +137,19 @@ static Mesos__V1__Agent__Response__GetExecutors *executors_view(agent *ag, rt_ar
 	return v;
 }
 
+/* Lists fi (its id set) unless v lists that framework already. */
+static void framework_add(Mesos__V1__Agent__Response__GetFrameworks *v, rt_arena *a, Mesos__V1__FrameworkInfo *fi)
+{
+	for (size_t i = 0; i < v->n_frameworks; i++)
+		if (strcmp(v->frameworks[i]->framework_info->id->value, fi->id->value) == 0)
+			return;
+	Mesos__V1__Agent__Response__GetFrameworks__Framework *x =
+	        NEW(a, Mesos__V1__Agent__Response__GetFrameworks__Framework,
+	            mesos__v1__agent__response__get_frameworks__framework__init);
+	x->framework_info = fi;
+	v->frameworks[v->n_frameworks++] = x;
+}
+
 /* The frameworks the agent runs something of: with the FrameworkInfo the
  * master sent with an executor's first task, else (command tasks only: the
  * master sends none with them) the id alone, with an empty user and name. */
@@ -139,44 +157,23 @@ static Mesos__V1__Agent__Response__GetFrameworks *frameworks_view(agent *ag, rt_
 {
 	Mesos__V1__Agent__Response__GetFrameworks *v =
 	        NEW(a, Mesos__V1__Agent__Response__GetFrameworks, mesos__v1__agent__response__get_frameworks__init);
-	size_t n = 0;
-	for (a_task *t = ag->tasks; t; t = t->next)
-		n++;
-	for (a_executor *e = ag->executors; e; e = e->next)
-		n++;
-	v->frameworks = rt_arena_alloc(a, (n + 1) * sizeof(void *));
+	v->frameworks = room(ag, a);
 	ProtobufCAllocator al = rt_opview_allocator(a);
 	for (a_executor *e = ag->executors; e; e = e->next) {
-		bool seen = false;
-		for (size_t i = 0; i < v->n_frameworks && !seen; i++)
-			seen = strcmp(v->frameworks[i]->framework_info->id->value, e->fw_id) == 0;
 		Mesos__V1__FrameworkInfo *fi =
-		        seen || !e->fw_info ? NULL : mesos__v1__framework_info__unpack(&al, e->fw_info_len, e->fw_info);
+		        e->fw_info ? mesos__v1__framework_info__unpack(&al, e->fw_info_len, e->fw_info) : NULL;
 		if (!fi)
 			continue;
 		if (!fi->id)
 			fi->id = fw_id(a, e->fw_id);
-		Mesos__V1__Agent__Response__GetFrameworks__Framework *x =
-		        NEW(a, Mesos__V1__Agent__Response__GetFrameworks__Framework,
-		            mesos__v1__agent__response__get_frameworks__framework__init);
-		x->framework_info = fi;
-		v->frameworks[v->n_frameworks++] = x;
+		framework_add(v, a, fi);
 	}
 	for (a_task *t = ag->tasks; t; t = t->next) {
-		bool seen = false;
-		for (size_t i = 0; i < v->n_frameworks && !seen; i++)
-			seen = strcmp(v->frameworks[i]->framework_info->id->value, t->fw_id) == 0;
-		if (seen)
-			continue;
 		Mesos__V1__FrameworkInfo *fi = NEW(a, Mesos__V1__FrameworkInfo, mesos__v1__framework_info__init);
 		fi->user = "";
 		fi->name = "";
 		fi->id = fw_id(a, t->fw_id);
-		Mesos__V1__Agent__Response__GetFrameworks__Framework *x =
-		        NEW(a, Mesos__V1__Agent__Response__GetFrameworks__Framework,
-		            mesos__v1__agent__response__get_frameworks__framework__init);
-		x->framework_info = fi;
-		v->frameworks[v->n_frameworks++] = x;
+		framework_add(v, a, fi);
 	}
 	return v;
 }
@@ -189,12 +186,7 @@ static Mesos__V1__Agent__Response__GetContainers *containers_view(agent *ag, rt_
 {
 	Mesos__V1__Agent__Response__GetContainers *v =
 	        NEW(a, Mesos__V1__Agent__Response__GetContainers, mesos__v1__agent__response__get_containers__init);
-	size_t n = 0;
-	for (a_task *t = ag->tasks; t; t = t->next)
-		n++;
-	for (a_executor *e = ag->executors; e; e = e->next)
-		n++;
-	v->containers = rt_arena_alloc(a, (n + 1) * sizeof(void *));
+	v->containers = room(ag, a);
 	ProtobufCAllocator al = rt_opview_allocator(a);
 	for (a_executor *e = ag->executors; e; e = e->next) {
 		Mesos__V1__Agent__Response__GetContainers__Container *c =
@@ -316,8 +308,9 @@ static const char *payload_missing(const Call *c)
 	}
 }
 
-/* The answer to a call the agent serves (200 with r), or an HTTP status
- * with msg; the caller answers 501 with `unserved` for the rest. */
+/* The answer to a call the agent serves (200 with r, or with no body when
+ * r stays NULL), or an HTTP status with msg; -1 for a call it does not
+ * serve (the caller answers 501). */
 static int serve(agent *ag, const Call *c, rt_arena *a, Response **out, char *msg, size_t len)
 {
 	Response *r = NULL;
@@ -341,12 +334,19 @@ static int serve(agent *ag, const Call *c, rt_arena *a, Response **out, char *ms
 		r->get_version->version_info = rt_opview_version(a);
 		break;
 	case MESOS__V1__AGENT__CALL__TYPE__GET_LOGGING_LEVEL:
-		/* As the master's: glog's verbosity, which our severity levels
-		 * do not have. */
+		/* As the master's: glog's verbosity (rt_loglevel). */
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_LOGGING_LEVEL);
 		r->get_logging_level = NEW(a, Mesos__V1__Agent__Response__GetLoggingLevel,
 		                           mesos__v1__agent__response__get_logging_level__init);
+		r->get_logging_level->level = rt_loglevel_get(&ag->loglevel);
 		break;
+	case MESOS__V1__AGENT__CALL__TYPE__SET_LOGGING_LEVEL: {
+		int rc = rt_loglevel_set(&ag->loglevel, c->set_logging_level->level,
+		                         (double)c->set_logging_level->duration->nanoseconds / 1e9, msg, len);
+		if (rc)
+			return rc;
+		break; /* 200, no body */
+	}
 	case MESOS__V1__AGENT__CALL__TYPE__GET_STATE:
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_STATE);
 		r->get_state =
@@ -424,8 +424,6 @@ static const char *not_served(Mesos__V1__Agent__Call__Type type)
 		return "Unknown call type";
 	case MESOS__V1__AGENT__CALL__TYPE__GET_METRICS:
 		return "GET_METRICS is not served by Meso's agent: read its /metrics (Prometheus text)";
-	case MESOS__V1__AGENT__CALL__TYPE__SET_LOGGING_LEVEL:
-		return "SET_LOGGING_LEVEL is not supported by Meso: restart the agent with --log_level";
 	case MESOS__V1__AGENT__CALL__TYPE__GET_RESOURCE_PROVIDERS:
 	case MESOS__V1__AGENT__CALL__TYPE__ADD_RESOURCE_PROVIDER_CONFIG:
 	case MESOS__V1__AGENT__CALL__TYPE__UPDATE_RESOURCE_PROVIDER_CONFIG:
@@ -465,8 +463,10 @@ void agent_operator_call(agent *ag, rt_http_session *s, const rt_http_request *r
 	rt_arena *a = rt_arena_create();
 	Response *r = NULL;
 	rc = serve(ag, call, a, &r, msg, sizeof msg);
-	if (rc == 0)
+	if (rc == 0 && r)
 		rt_api_reply(s, json, &r->base);
+	else if (rc == 0)
+		rt_http_reply(s, 200, NULL, "", 0, NULL);
 	else if (rc > 0)
 		rt_api_refuse(s, rc, what, msg);
 	else

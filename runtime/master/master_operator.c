@@ -291,6 +291,8 @@ static const char *payload_missing(const Call *c)
 		return c->teardown ? NULL : "teardown";
 	case MESOS__V1__MASTER__CALL__TYPE__MARK_AGENT_GONE:
 		return c->mark_agent_gone ? NULL : "mark_agent_gone";
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return c->set_logging_level ? NULL : "set_logging_level";
 	default:
 		return NULL;
 	}
@@ -302,8 +304,6 @@ static const char *not_served(Mesos__V1__Master__Call__Type type)
 	switch (type) {
 	case MESOS__V1__MASTER__CALL__TYPE__UNKNOWN:
 		return "Unknown call type";
-	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
-		return "SET_LOGGING_LEVEL is not supported by Meso: restart the master with --log_level";
 	case MESOS__V1__MASTER__CALL__TYPE__LIST_FILES:
 	case MESOS__V1__MASTER__CALL__TYPE__READ_FILE:
 		return "The master serves no files: read task sandboxes from the agents";
@@ -379,11 +379,10 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		return r;
 	}
 	case MESOS__V1__MASTER__CALL__TYPE__GET_LOGGING_LEVEL:
-		/* Mesos's level is glog's verbosity, 0 by default; ours is a
-		 * severity (--log_level), which has no verbosity to report. */
+		/* Mesos's level is glog's verbosity, 0 by default (rt_loglevel). */
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_LOGGING_LEVEL);
 		ALLOC_INIT(a, r->get_logging_level, mesos__v1__master__response__get_logging_level__init);
-		r->get_logging_level->level = 0;
+		r->get_logging_level->level = rt_loglevel_get(&m->loglevel);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_STATE:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_STATE);
@@ -457,6 +456,9 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_QUOTA:
 		return master_quota_update(m, c->update_quota->quota_configs, c->update_quota->n_quota_configs,
 		                           c->update_quota->has_force && c->update_quota->force, msg, len);
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return rt_loglevel_set(&m->loglevel, c->set_logging_level->level,
+		                       (double)c->set_logging_level->duration->nanoseconds / 1e9, msg, len);
 	case MESOS__V1__MASTER__CALL__TYPE__TEARDOWN: {
 		m_fw *fw = master_fw_find(m, c->teardown->framework_id->value);
 		if (!fw) {
@@ -488,6 +490,7 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 			snprintf(msg, len, "Agent not found");
 			return 404;
 		}
+		a->gone_by_operator = true;
 		master_agent_remove(m, a, "marked gone by an operator");
 		return 0;
 	}

@@ -334,6 +334,8 @@ static void acknowledge_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Ca
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK;
 	msg.status_ack = &sa;
 	master_agent_send(m, a, &msg);
+	if (a->n_drain_acks)
+		master_drain_acknowledged(m, a, fw, ack->uuid.data);
 }
 
 /* Framework -> executor bytes: through the executor's agent. Mesos drops

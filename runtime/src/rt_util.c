@@ -23,6 +23,16 @@ void rt_log_init(const char *prog, int level)
 	log_level = level;
 }
 
+int rt_log_get_level(void)
+{
+	return log_level;
+}
+
+void rt_log_set_level(int level)
+{
+	log_level = level;
+}
+
 void rt_log(int level, const char *fmt, ...)
 {
 	static const char tag[] = "DIWE";

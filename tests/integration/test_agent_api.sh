@@ -8,7 +8,8 @@
 # path and by Mesos's virtual .../runs/latest), offset=-1 for the size, the
 # folder browsed, /files/download, LIST_FILES and READ_FILE; and every escape
 # refused: "..", a symlink the task made to /etc/passwd and one up out of
-# the sandbox, an absolute path elsewhere, the agent's own files.
+# the sandbox, an absolute path elsewhere, the agent's own files. Last, an
+# agent without --resources offers the host's, by Mesos's rule.
 . "$(dirname "$0")/lib.sh" "$1"
 PROTO_DIR="$(cd "$(dirname "$0")/../../runtime/proto" && pwd)"
 
@@ -68,8 +69,16 @@ refused 400 "Expecting 'list_files' to be present" '{"type":"LIST_FILES"}'
 refused 501 "Nested and standalone containers are not supported" \
 	'{"type":"LAUNCH_CONTAINER"}'
 refused 501 "Unknown call type" '{"type":"UNKNOWN"}'
-refused 501 "restart the agent with --log_level" \
-	'{"type":"SET_LOGGING_LEVEL","set_logging_level":{"level":1,"duration":{"nanoseconds":1000000000}}}'
+refused 400 "Invalid duration" \
+	'{"type":"SET_LOGGING_LEVEL","set_logging_level":{"level":1,"duration":{"nanoseconds":0}}}'
+# SET_LOGGING_LEVEL: debug lines for the duration, then back.
+[ "$(status_of -X POST -H 'Content-Type: application/json' -d \
+	'{"type":"SET_LOGGING_LEVEL","set_logging_level":{"level":1,"duration":{"nanoseconds":300000000}}}' \
+	"http://127.0.0.1:$AP/api/v1")" = 200 ] || fail "SET_LOGGING_LEVEL"
+call '{"type":"GET_LOGGING_LEVEL"}' | grep -q '"get_logging_level":{"level":1}' || fail "GET_LOGGING_LEVEL after the set"
+wait_for 5 "the level back to 0" sh -c "curl -s -X POST -H 'Content-Type: application/json' \
+	-d '{\"type\":\"GET_LOGGING_LEVEL\"}' http://127.0.0.1:$AP/api/v1 | grep -q '\"level\":0'"
+grep -q "logging level back to verbosity 0" "$T/a1.log" || fail "the revert is not logged"
 [ "$(status_of "http://127.0.0.1:$AP/api/v1")" = 405 ] || fail "GET /api/v1 is not 405"
 [ "$(status_of -X POST -H 'Content-Type: application/json' -H 'Accept: text/html' -d '{"type":"GET_HEALTH"}' \
 	"http://127.0.0.1:$AP/api/v1")" = 406 ] || fail "Accept: text/html is not 406"
@@ -123,4 +132,19 @@ call "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"$SB\"}}" | grep -q "\"
 files read "$SB/pw" "&offset=0" | grep -q root && fail "/etc/passwd was served"
 grep -q "/files/read from 127.0.0.1:[0-9]* refused: 403 Path leads out of its sandbox" "$T/a1.log" ||
 	fail "the refused read is not logged"
+
+# An agent without --resources: the host's, by Mesos's rule (the CPUs
+# online, memory less 1 GB, work_dir's filesystem less 5 GB, the ports).
+mkdir -p "$T/a2"
+"$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT" --port 0 --work_dir "$T/a2" --isolation none 2>"$T/a2.log" &
+PIDS+=($!)
+AGENT_PORT[a2]=""
+wait_for 10 "agent a2 port file" test -s "$T/a2/agent.port"
+AGENT_PORT[a2]=$(cat "$T/a2/agent.port")
+wait_for 10 "agent a2 registered" agent_registered a2
+res=$(http_get "${AGENT_PORT[a2]}" /state | grep -o '"resources":"[^"]*"')
+mem_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+mem=$(( mem_kb >= 2 * 1024 * 1024 ? mem_kb / 1024 - 1024 : mem_kb / 2048 ))
+echo "$res" | grep -q "\"resources\":\"cpus:$(getconf _NPROCESSORS_ONLN);mem:$mem;disk:[1-9][0-9]*;ports:\[31000-32000\]\"" ||
+	fail "the host's resources are not Mesos's defaults (cpus $(getconf _NPROCESSORS_ONLN), mem $mem): $res"
 echo PASS

@@ -8,14 +8,8 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 # Refused at start, exit 2, with what was expected.
-refused() {
-	local want=$1 rc=0
-	shift
-	mkdir -p "$T/refused"
-	timeout 10 "$BIN/meso-agent" --port 0 --work_dir "$T/refused" --isolation none "$@" >"$T/refused.out" 2>&1 || rc=$?
-	[ "$rc" -eq 2 ] || fail "meso-agent $* exited $rc, not 2: $(cat "$T/refused.out")"
-	grep -q -- "$want" "$T/refused.out" || fail "meso-agent $*: no \"$want\" in: $(cat "$T/refused.out")"
-}
+mkdir -p "$T/refused"
+refused() { refused_at_start "$1" "$BIN/meso-agent" --port 0 --work_dir "$T/refused" --isolation none "${@:2}"; }
 refused 'is an HTTP URL' --master http://127.0.0.1:5050
 refused 'has no port' --master 127.0.0.1
 refused "cannot read $T/none" --master "file://$T/none"
