@@ -474,6 +474,12 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 
 /* agent_operator.c: the v1 operator API (POST /api/v1, /slave(1)/api/v1). */
 void agent_operator_call(agent *a, rt_http_session *s, const rt_http_request *req);
+/* The agent's flags as {name, value} (GET_FLAGS, /slave(1)/state), in ar. */
+size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
+
+/* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
+ * v0 agent state JSON. */
+void agent_serve_mesos_state(agent *a, rt_http_session *s);
 
 /* agent_files.c: task sandboxes, confined (see the file's comment). */
 /* Opens what path names inside a task's sandbox (a real path under

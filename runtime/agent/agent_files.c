@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <linux/openat2.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,23 @@ static bool newest_entry(const char *dir, const char *prefix, char *out, size_t 
 	return found;
 }
 
+/* printf into buf, or the caller answers 404: a path cut short could
+ * name another folder. */
+static bool fits(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fits(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	return n >= 0 && (size_t)n < cap;
+}
+#define FIT(buf, cap, ...)                                                                                             \
+	do {                                                                                                           \
+		if (!fits((buf), (cap), __VA_ARGS__))                                                                  \
+			return 404;                                                                                    \
+	} while (0)
+
 /* The sandbox a path names, relative to work_dir (in rel), and how many
  * of its parts that took (*used). 0, or 404. */
 static int find_sandbox(agent *a, const char **parts, size_t n, char *rel, size_t cap, size_t *used)
@@ -99,7 +117,7 @@ static int find_sandbox(agent *a, const char **parts, size_t n, char *rel, size_
 	agent_sanitize(fw, fws, sizeof fws);
 	if (strcmp(parts[2], "tasks") == 0) {
 		/* A command task's sandbox by its real path. */
-		snprintf(rel, cap, "frameworks/%s/tasks/%s", fw, parts[3]);
+		FIT(rel, cap, "frameworks/%s/tasks/%s", fw, parts[3]);
 		*used = 4;
 		return 0;
 	}
@@ -113,15 +131,15 @@ static int find_sandbox(agent *a, const char **parts, size_t n, char *rel, size_
 		/* A custom executor's run, or (Mesos's path of the command
 		 * executor, whose id is the task's) a command task's sandbox. */
 		struct stat st;
-		snprintf(dir, sizeof dir, "%s/frameworks/%s/executors/%s/runs/%s", a->work_dir, fws, exs, run);
+		FIT(dir, sizeof dir, "%s/frameworks/%s/executors/%s/runs/%s", a->work_dir, fws, exs, run);
 		if (lstat(dir, &st) == 0) {
-			snprintf(rel, cap, "frameworks/%s/executors/%s/runs/%s", fws, exs, run);
+			FIT(rel, cap, "frameworks/%s/executors/%s/runs/%s", fws, exs, run);
 			return 0;
 		}
 		size_t elen = strlen(exs);
 		if (strncmp(run, exs, elen) != 0 || run[elen] != '-')
 			return 404;
-		snprintf(rel, cap, "frameworks/%s/tasks/%s", fws, run);
+		FIT(rel, cap, "frameworks/%s/tasks/%s", fws, run);
 		return 0;
 	}
 	/* latest: the live run first, else the newest on disk. */
@@ -129,24 +147,24 @@ static int find_sandbox(agent *a, const char **parts, size_t n, char *rel, size_
 	for (a_executor *e = a->executors; e; e = e->next)
 		if (strcmp(e->fw_id, fw) == 0 && strcmp(e->id, ex) == 0 &&
 		    strncmp(e->sandbox, a->work_dir, wlen) == 0 && e->sandbox[wlen] == '/') {
-			snprintf(rel, cap, "%s", e->sandbox + wlen + 1);
+			FIT(rel, cap, "%s", e->sandbox + wlen + 1);
 			return 0;
 		}
 	a_task *t = agent_task_find(a, fw, ex);
 	if (t && !t->exec && strncmp(t->sandbox, a->work_dir, wlen) == 0 && t->sandbox[wlen] == '/') {
-		snprintf(rel, cap, "%s", t->sandbox + wlen + 1);
+		FIT(rel, cap, "%s", t->sandbox + wlen + 1);
 		return 0;
 	}
-	snprintf(dir, sizeof dir, "%s/frameworks/%s/executors/%s/runs", a->work_dir, fws, exs);
+	FIT(dir, sizeof dir, "%s/frameworks/%s/executors/%s/runs", a->work_dir, fws, exs);
 	if (newest_entry(dir, "", name, sizeof name)) {
-		snprintf(rel, cap, "frameworks/%s/executors/%s/runs/%s", fws, exs, name);
+		FIT(rel, cap, "frameworks/%s/executors/%s/runs/%s", fws, exs, name);
 		return 0;
 	}
 	char prefix[140];
-	snprintf(prefix, sizeof prefix, "%s-", exs);
-	snprintf(dir, sizeof dir, "%s/frameworks/%s/tasks", a->work_dir, fws);
+	FIT(prefix, sizeof prefix, "%s-", exs);
+	FIT(dir, sizeof dir, "%s/frameworks/%s/tasks", a->work_dir, fws);
 	if (newest_entry(dir, prefix, name, sizeof name)) {
-		snprintf(rel, cap, "frameworks/%s/tasks/%s", fws, name);
+		FIT(rel, cap, "frameworks/%s/tasks/%s", fws, name);
 		return 0;
 	}
 	return 404;

@@ -232,7 +232,7 @@ static Mesos__V1__Agent__Response__GetContainers *containers_view(agent *ag, rt_
 
 /* Mesos's names and duration forms ("60secs") where the flag is Mesos's;
  * ours as given on our command line. */
-static size_t flags_view(agent *ag, rt_arena *a, Mesos__V1__Flag ***out)
+size_t agent_view_flags(agent *ag, rt_arena *a, Mesos__V1__Flag ***out)
 {
 	const agent_flags *f = &ag->flags;
 	Mesos__V1__Flag **v = rt_arena_alloc(a, 32 * sizeof *v);
@@ -325,7 +325,7 @@ static int serve(agent *ag, const Call *c, rt_arena *a, Response **out, char *ms
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_FLAGS);
 		r->get_flags =
 		        NEW(a, Mesos__V1__Agent__Response__GetFlags, mesos__v1__agent__response__get_flags__init);
-		r->get_flags->n_flags = flags_view(ag, a, &r->get_flags->flags);
+		r->get_flags->n_flags = agent_view_flags(ag, a, &r->get_flags->flags);
 		break;
 	case MESOS__V1__AGENT__CALL__TYPE__GET_VERSION:
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_VERSION);

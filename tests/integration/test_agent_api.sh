@@ -6,7 +6,8 @@
 # a missing payload 400, unserved calls 501, a GET 405, 406) logged at info;
 # then the task's sandbox: its stdout read through /files/read (by the real
 # path and by Mesos's virtual .../runs/latest), offset=-1 for the size, the
-# folder browsed, /files/download, LIST_FILES and READ_FILE; and every escape
+# folder browsed, /files/download, LIST_FILES and READ_FILE, the sandbox
+# named in Mesos's /slave(1)/state; and every escape
 # refused: "..", a symlink the task made to /etc/passwd and one up out of
 # the sandbox, an absolute path elsewhere, the agent's own files. Last, an
 # agent without --resources offers the host's, by Mesos's rule.
@@ -117,6 +118,14 @@ curl -s -D - -o /dev/null "http://127.0.0.1:$AP/files/read?path=$(enc "$SB/stdou
 call "{\"type\":\"READ_FILE\",\"read_file\":{\"path\":\"$VIRT/stdout\",\"offset\":0}}" |
 	grep -q '"read_file":{"size":20,"data":"c2FuZGJveC1vdXRwdXQtbGluZQo="}' || fail "READ_FILE"
 call "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"$SB\"}}" | grep -q "\"path\":\"$SB/stdout\"" || fail "LIST_FILES"
+
+# Mesos's v0 agent state names the sandbox as the executor's directory,
+# which /files serves (how Mesos's tools find a task's files).
+mstate=$(http_get "$AP" '/slave(1)/state')
+echo "$mstate" | grep -q "\"executors\":\[{\"id\":\"$TASK\",.*\"directory\":\"$SB\"" ||
+	fail "/slave(1)/state lacks the task's executor and directory: $mstate"
+echo "$mstate" | grep -q "\"tasks\":\[{\"id\":\"$TASK\",.*\"state\":\"TASK_RUNNING\"" || fail "/slave(1)/state lacks the task"
+[ "$(files read "$SB/stdout" "&offset=0&length=7")" = '{"offset":0,"data":"sandbox"}' ] || fail "the directory's stdout"
 
 # Escapes, each refused.
 [ "$(files_status read "$SB/../../../../agent.port" "&offset=0")" = 400 ] || fail "'..' was not refused"
