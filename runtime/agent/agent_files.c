@@ -2,7 +2,7 @@
  * agent_files.c — task sandboxes over HTTP, as Mesos's agent serves them:
  * /files/browse?path= (a JSON array of {path, nlink, size, mtime, mode,
  * uid, gid}), /files/read?path=&offset=&length= ({data, offset}; offset=-1
- * gives the size), /files/download?path= (the file), and the operator
+ * gives the size), /files/download?path= (the file, streamed), and the operator
  * API's LIST_FILES and READ_FILE (agent_operator.c). Only what lies in a
  * sandbox is served: a path names a sandbox (by its real path under
  * work_dir/frameworks, or Mesos's virtual /frameworks/FW/executors/EX/runs/
@@ -31,10 +31,8 @@
 #include "rt_opview.h"
 
 /* Mesos caps one read at 16 pages. */
-#define READ_MAX (16 * 4096)
-/* /files/download answers in one body: larger files are read in pieces. */
-#define DOWNLOAD_MAX (64u << 20)
-#define MAX_PARTS    64
+#define READ_MAX  (16 * 4096)
+#define MAX_PARTS 64
 
 /* A requested path split at '/', empty parts dropped. 0, or 400/404 with msg. */
 static int split(const char *path, char *buf, size_t cap, const char **parts, size_t *n, char *msg, size_t len)
@@ -506,6 +504,79 @@ static json_t *browse_entry(const Mesos__V1__FileInfo *f)
 	return j;
 }
 
+/* /files/download of any size: the file (its size when asked) in chunks,
+ * read as the peer takes them (at most DOWNLOAD_AHEAD waiting), so a large
+ * stdout costs neither the agent's memory nor its loop. */
+typedef struct download {
+	struct ev_loop *loop;
+	rt_http_session *s;
+	ev_timer again; /* the next turn's chunks, when the peer took all at once */
+	int fd;
+	int64_t off, size;
+} download;
+
+#define DOWNLOAD_CHUNK (64 * 1024)
+#define DOWNLOAD_AHEAD (1024 * 1024)
+#define DOWNLOAD_TURN  (16 * DOWNLOAD_CHUNK) /* read per turn of the loop, at most */
+
+static void download_free(download *d)
+{
+	ev_timer_stop(d->loop, &d->again);
+	close(d->fd);
+	free(d);
+}
+
+static void download_pump(rt_http_session *s, void *ud);
+
+static void download_again(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	download *d = w->data;
+	download_pump(d->s, d);
+}
+
+static void download_closed(rt_http_session *s, void *ud)
+{
+	(void)s;
+	download_free(ud);
+}
+
+static void download_pump(rt_http_session *s, void *ud)
+{
+	download *d = ud;
+	static uint8_t buf[DOWNLOAD_CHUNK];
+	bool done = false;
+	int64_t turn = 0;
+	while (!done && rt_http_session_pending(s) < DOWNLOAD_AHEAD) {
+		if (turn >= DOWNLOAD_TURN) {
+			/* The loop has other work: go on at its next turn. */
+			ev_timer_set(&d->again, 0., 0.);
+			ev_timer_start(d->loop, &d->again);
+			return;
+		}
+		int64_t want = d->size - d->off < DOWNLOAD_CHUNK ? d->size - d->off : DOWNLOAD_CHUNK;
+		ssize_t n = want > 0 ? pread(d->fd, buf, (size_t)want, d->off) : 0;
+		if (n <= 0) {
+			done = true; /* the end (or a read error: the answer is cut short) */
+			break;
+		}
+		int rc = rt_http_stream_send(s, buf, (size_t)n);
+		if (rc == RT_HTTP_FULL)
+			return; /* resumed by the drain hook */
+		if (rc != 0)
+			return; /* closing: the close hook frees d */
+		d->off += n;
+		turn += n;
+	}
+	if (!done)
+		return; /* resumed by the drain hook */
+	rt_http_session_on_close(s, NULL, NULL);
+	rt_http_session_on_drain(s, NULL, NULL);
+	download_free(d);
+	rt_http_stream_end(s);
+}
+
 void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req)
 {
 	const char *what = req->path;
@@ -580,22 +651,6 @@ void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req)
 			refuse(s, status, what, msg);
 			return;
 		}
-		if (size > (int64_t)DOWNLOAD_MAX) {
-			close(fd);
-			snprintf(msg, sizeof msg, "The file is larger than %u MiB: read it in pieces with /files/read",
-			         DOWNLOAD_MAX >> 20);
-			refuse(s, 413, what, msg);
-			return;
-		}
-		uint8_t *body = rt_xmalloc(size ? (size_t)size : 1);
-		ssize_t n = pread(fd, body, (size_t)size, 0);
-		close(fd);
-		if (n < 0) {
-			free(body);
-			snprintf(msg, sizeof msg, "Cannot read the file: %s", strerror(errno));
-			refuse(s, 500, what, msg);
-			return;
-		}
 		const char *base = strrchr(path, '/');
 		char hdr[600], safe[300];
 		size_t o = 0;
@@ -605,8 +660,17 @@ void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req)
 		snprintf(hdr, sizeof hdr,
 		         "Content-Disposition: attachment; filename=\"%s\"\r\nAccess-Control-Allow-Origin: *\r\n",
 		         safe);
-		rt_http_reply(s, 200, "application/octet-stream", body, (size_t)n, hdr);
-		free(body);
+		download *d = rt_xcalloc(1, sizeof *d);
+		d->loop = a->loop;
+		d->s = s;
+		ev_timer_init(&d->again, download_again, 0., 0.);
+		d->again.data = d;
+		d->fd = fd;
+		d->size = size;
+		rt_http_stream_start(s, 200, "application/octet-stream", hdr);
+		rt_http_session_on_close(s, download_closed, d);
+		rt_http_session_on_drain(s, download_pump, d);
+		download_pump(s, d);
 		return;
 	}
 	snprintf(msg, sizeof msg, "No such endpoint: %.200s", req->path);

@@ -18,7 +18,7 @@ start_master
 start_agent a1 "cpus:2;mem:256" --isolation none
 AP=${AGENT_PORT[a1]}
 execute_bg sbx --command "echo sandbox-output-line; echo to-stderr >&2; ln -s /etc/passwd pw; ln -s .. up; \
-mkdir -p sub; echo nested > sub/file; sleep 60" --resources "cpus:0.1;mem:32"
+mkdir -p sub; echo nested > sub/file; head -c 3000000 /dev/urandom > big; touch big.done; sleep 60" --resources "cpus:0.1;mem:32"
 wait_for 20 "the task RUNNING" master_tasks_in TASK_RUNNING 1
 
 # call [PATH] JSON: POSTs a JSON call to the agent; the answer on stdout.
@@ -113,6 +113,10 @@ for f in stdout stderr pw up sub; do
 done
 echo "$browse" | grep -q "\"path\":\"$VIRT/pw\",[^}]*\"mode\":\"l" || fail "the symlink is not listed as one"
 [ "$(files download "$SB/stderr" "")" = "to-stderr" ] || fail "/files/download"
+# A large file is streamed whole (read as the client takes it).
+wait_for 10 "the task's big file" test -e "$SB/big.done"
+curl -s --max-time 10 "http://127.0.0.1:$AP/files/download?path=$(enc "$VIRT/big")" | cmp - "$SB/big" ||
+	fail "/files/download of a 3 MB file differs"
 curl -s -D - -o /dev/null "http://127.0.0.1:$AP/files/read?path=$(enc "$SB/stdout")" | tr -d '\r' |
 	grep -qi '^Access-Control-Allow-Origin: \*$' || fail "no CORS header on /files/read"
 call "{\"type\":\"READ_FILE\",\"read_file\":{\"path\":\"$VIRT/stdout\",\"offset\":0}}" |
