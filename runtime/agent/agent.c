@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "agent_health.h"
 #include "rt_elect.h"
+#include "rt_master_url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -674,10 +675,17 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->flags = *flags;
 	a->start_ns = rt_mono_ns();
 	a->heartbeat_interval = 1.0;
-	if (flags->master &&
-	    rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
-		snprintf(err, errlen, "--master must be HOST:PORT, not '%s'", flags->master);
-		return -1;
+	if (flags->master) {
+		rt_master_url u;
+		if (rt_master_url_parse_text(flags->master, &u, err, errlen) != 0)
+			return -1;
+		if (u.kind != RT_MASTER_HOSTPORT) {
+			snprintf(err, errlen, "--master: \"%s\" is not HOST:PORT (give zk:// as flags.zk)",
+			         flags->master);
+			return -1;
+		}
+		snprintf(a->master_host, sizeof a->master_host, "%s", u.host);
+		a->master_port = u.port;
 	}
 	if (rt_mkdirs(flags->work_dir) != 0 || !realpath(flags->work_dir, a->work_dir)) {
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
@@ -692,9 +700,17 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 		snprintf(err, errlen, "cannot create the fetcher's cache '%s': %s", cache, strerror(errno));
 		return -1;
 	}
+	/* What --resources does not name comes from the host, as in Mesos. */
+	agent_host host;
+	agent_host_probe(a->work_dir, &host);
+	char resources[4096];
+	if (agent_default_resources(flags->resources, &host, resources, sizeof resources) != 0) {
+		snprintf(err, errlen, "--resources is too long");
+		return -1;
+	}
 	ac_err aerr;
 	if (ac_core_create(NULL, NULL, &a->parser, &aerr) != 0 ||
-	    ac_resources_parse(a->parser, flags->resources, &a->total, &aerr) != 0) {
+	    ac_resources_parse(a->parser, resources, &a->total, &aerr) != 0) {
 		snprintf(err, errlen, "--resources: %s", aerr.msg);
 		return -1;
 	}
@@ -718,6 +734,7 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->ckpt_prepare.data = a->ckpt_timer.data = a;
 	agent_executors_init(a);
 	a->lag = rt_lag_create(loop, AGENT_LAG_THRESHOLD);
+	rt_loglevel_init(&a->loglevel, loop);
 	agent_proc_alive(getpid(), &a->self_start);
 	agent_supervisor_find(a);
 	/* Processes are adopted only within the boot that started them. */
@@ -765,6 +782,7 @@ int agent_connect(agent *a, char *err, size_t errlen)
 
 void agent_shutdown(agent *a)
 {
+	rt_loglevel_stop(&a->loglevel);
 	if (a->zk)
 		rt_zk_close(a->zk);
 	a->zk = NULL;

@@ -21,6 +21,7 @@
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_lag.h"
+#include "rt_loglevel.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 
@@ -29,7 +30,7 @@
 #define AGENT_LAG_THRESHOLD 0.05
 
 typedef struct agent_flags {
-	const char *master; /* host:port */
+	const char *master; /* HOST:PORT (master@HOST:PORT, [IPv6]:PORT); NULL with zk */
 	const char *ip;
 	int port;
 	const char *hostname;
@@ -41,7 +42,7 @@ typedef struct agent_flags {
 	double retry_max;      /* cap of the doubling retry, seconds */
 	double master_timeout; /* seconds without a frame before reconnecting */
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
-	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
+	const char *zk;        /* zk://.../PATH: follow the elected master (--zk, or --master=zk://); NULL: master */
 	double zk_session_timeout;
 	double executor_registration_timeout;   /* seconds a custom executor has to SUBSCRIBE */
 	double executor_heartbeat_interval;     /* seconds between HEARTBEAT events to executors */
@@ -207,6 +208,7 @@ typedef struct agent {
 	char fetcher[PATH_MAX];                 /* meso-fetcher next to us, or "" (agent_supervisor_find) */
 	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
+	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 } agent;
 
 /* agent.c */
@@ -461,7 +463,54 @@ bool agent_gc_release_reserve(agent *a);
 /* Removes a file or a folder with everything in it. 0, or -1. */
 int agent_remove_tree(const char *path);
 
+/* agent_resources.c: what --resources leaves out, from the host (Mesos's rule). */
+typedef struct agent_host {
+	long cpus;           /* CPUs online */
+	uint64_t mem_bytes;  /* total memory */
+	uint64_t disk_bytes; /* size of work_dir's filesystem */
+	bool cpus_known, mem_known, disk_known;
+} agent_host;
+/* Measures the host (what it cannot is left unknown). */
+void agent_host_probe(const char *work_dir, agent_host *h);
+/* Mesos's shares of a host: memory less 1 GB (half below 2 GB), disk less
+ * 5 GB (half below 10 GB), in whole MB. */
+uint64_t agent_default_mem_mb(uint64_t total_bytes);
+uint64_t agent_default_disk_mb(uint64_t total_bytes);
+/* given (--resources, or NULL) with each of cpus, mem, disk and ports it
+ * does not name added from h (Mesos's defaults where h does not know:
+ * cpus:1, mem:1024, disk:10240; ports:[31000-32000]). 0, or -1 when out is
+ * too small. */
+int agent_default_resources(const char *given, const agent_host *h, char *out, size_t len);
+
 /* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
+
+/* agent_operator.c: the v1 operator API (POST /api/v1, /slave(1)/api/v1). */
+void agent_operator_call(agent *a, rt_http_session *s, const rt_http_request *req);
+/* The agent's flags as {name, value} (GET_FLAGS, /slave(1)/state), in ar. */
+size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
+
+/* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
+ * v0 agent state JSON. */
+void agent_serve_mesos_state(agent *a, rt_http_session *s);
+
+/* agent_files.c: task sandboxes, confined (see the file's comment). */
+/* Opens what path names inside a task's sandbox (a real path under
+ * work_dir/frameworks, or Mesos's virtual /frameworks/FW/executors/EX/runs/
+ * (latest|ID)/...) with open(2) flags, beneath the sandbox's folder. The
+ * descriptor, or minus an HTTP status (400 "..", 403 out of the sandbox,
+ * 404) with msg. */
+int agent_files_open(agent *a, const char *path, int flags, char *msg, size_t len);
+/* LIST_FILES and /files/browse: a folder's entries (a file: itself), each
+ * path the requested one joined with the name. 0, or a status with msg. */
+int agent_files_list(agent *a, const char *path, rt_arena *ar, Mesos__V1__FileInfo ***out, size_t *n, char *msg,
+                     size_t len);
+/* READ_FILE and /files/read: up to length bytes (-1: to the end; at most
+ * 64 KiB, as Mesos) from offset of a regular file, in ar; its size. 0, or
+ * a status with msg (400 for a folder). */
+int agent_files_read(agent *a, const char *path, int64_t offset, int64_t length, rt_arena *ar, uint8_t **data,
+                     size_t *n, int64_t *size, char *msg, size_t len);
+/* GET /files/browse, /files/read, /files/download (also *.json). */
+void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
 
 #endif

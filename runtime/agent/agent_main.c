@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "rt_flags.h"
+#include "rt_master_url.h"
 #include "rt_resources.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 	        .ip = "127.0.0.1",
 	        .port = 5051,
 	        .hostname = NULL,
-	        .resources = "cpus:1;mem:1024",
+	        .resources = NULL, /* from the host (agent_resources.c) */
 	        .attributes = NULL,
 	        .work_dir = NULL,
 	        .kill_grace = 3.0,
@@ -59,14 +60,18 @@ int main(int argc, char **argv)
 	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
-	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required unless --zk)"},
+	        {"master", RT_FLAG_STRING, &f.master,
+	         "the master: HOST:PORT, master@HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the leader elected "
+	         "there) or file:///PATH holding one of those"},
 	        {"zk", RT_FLAG_STRING, &f.zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
 	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout, "ZooKeeper session timeout, seconds"},
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
 	        {"resources", RT_FLAG_STRING, &f.resources,
-	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\""},
+	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\"; each of cpus, mem, disk and "
+	         "ports it does not name comes from the host as in Mesos (the CPUs; memory less 1 GB; work_dir's "
+	         "filesystem less 5 GB; [31000-32000])"},
 	        {"attributes", RT_FLAG_STRING, &f.attributes,
 	         "attributes in Mesos's text form, e.g. \"rack:r1;zone:a;cores:8;ports:[1-9]\""},
 	        {"executor_registration_timeout", RT_FLAG_DOUBLE, &f.executor_registration_timeout,
@@ -113,6 +118,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-agent: --master (or --zk) and --work_dir are required (see --help)\n");
 		return 2;
 	}
+	if (f.master && f.zk) {
+		fprintf(stderr, "meso-agent: give --master or --zk, not both\n");
+		return 2;
+	}
+	/* Every form Mesos's --master takes; what the agent cannot use (an
+	 * HTTP URL, another scheme, no port) stops it here, not in a retry
+	 * loop. The agent then takes the master's HOST:PORT or zk:// text. */
+	rt_master_url where;
+	char why[600];
+	static char where_text[1200];
+	if (rt_master_url_parse(f.master ? f.master : f.zk, &where, why, sizeof why) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", why);
+		return 2;
+	}
+	if (f.zk && where.kind != RT_MASTER_ZK) {
+		fprintf(stderr, "meso-agent: --zk: expected zk://HOST:PORT[,...]/PATH, got \"%s\"\n", f.zk);
+		return 2;
+	}
+	rt_master_url_text(&where, where_text, sizeof where_text);
+	f.master = where.kind == RT_MASTER_HOSTPORT ? where_text : NULL;
+	f.zk = where.kind == RT_MASTER_ZK ? where_text : NULL;
 	if (strcmp(recover, "reconnect") != 0 && strcmp(recover, "cleanup") != 0) {
 		fprintf(stderr, "meso-agent: --recover must be reconnect or cleanup\n");
 		return 2;

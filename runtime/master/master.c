@@ -812,11 +812,18 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	m_task *t, *tnext;
 	DL_FOREACH_SAFE2(a->tasks, t, tnext, agent_next)
 	{
-		Mesos__V1__TaskState st =
-		        t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE : MESOS__V1__TASK_STATE__TASK_LOST;
+		/* Mesos: an agent an operator marked gone makes its tasks
+		 * GONE_BY_OPERATOR for partition-aware frameworks (LOST, agent
+		 * removed, for the others). */
+		bool op = a->gone_by_operator && t->fw->partition_aware;
+		Mesos__V1__TaskState st = op                       ? MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR
+		                          : t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
+		                                                   : MESOS__V1__TASK_STATE__TASK_LOST;
 		char msg[160];
 		snprintf(msg, sizeof msg, "Agent %s removed: %s", a->id, why);
-		master_send_status(m, t->fw, t->id, a->id, st, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
+		master_send_status(m, t->fw, t->id, a->id, st,
+		                   op ? MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED_BY_OPERATOR
+		                      : MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
 		                   msg);
 		master_task_update(m, t, st, rt_wall_seconds(), NULL);
 		master_task_remove(m, t, false);
@@ -851,6 +858,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	 * agent's drain and deactivation too). */
 	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
 		master_registry_save(m);
+	master_drain_forget(m, a);
 	free(a->id);
 	free(a->hostname);
 	free(a->attributes);
@@ -900,6 +908,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	for (size_t i = 0; i < nagents; i++)
 		master_drain_check(m, held[i]);
 	free(held);
+	master_drain_fw_removed(m, fw);
 	m_exec *e, *enext;
 	DL_FOREACH_SAFE2(fw->execs, e, enext, fw_next)
 	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
@@ -1034,6 +1043,7 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 		check = flags->agent_reregister_timeout / 4;
 	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
 	m->alloc_timer.data = m->alloc_soon.data = m->heartbeat_timer.data = m->agent_check_timer.data = m;
+	rt_loglevel_init(&m->loglevel, loop);
 	if (!flags->zk)
 		master_lead(m);
 	return 0;
@@ -1088,6 +1098,7 @@ m_fw *master_fw_recover(master *m, const char *id)
 void master_shutdown(master *m)
 {
 	master_op_close(m);
+	rt_loglevel_stop(&m->loglevel);
 	master_elect_stop(m);
 	master_registry_free(m);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
@@ -1147,6 +1158,7 @@ void master_shutdown(master *m)
 	while (m->agents) {
 		m_agent *a = m->agents;
 		DL_DELETE(m->agents, a);
+		master_drain_forget(m, a);
 		free(a->id);
 		free(a->hostname);
 		free(a->attributes);

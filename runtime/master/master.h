@@ -32,6 +32,8 @@
 #include "rt_http.h"
 #include "rt_idlist.h"
 #include "rt_lag.h"
+#include "rt_loglevel.h"
+#include "rt_opview.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
@@ -161,7 +163,18 @@ struct m_agent {
 	Mesos__V1__DrainState drain_state; /* UNKNOWN: not draining */
 	int64_t drain_grace_ns;            /* DrainConfig.max_grace_period; < 0: none */
 	bool drain_mark_gone;
+	bool gone_by_operator; /* being removed by MARK_AGENT_GONE or a drain's mark_gone */
+	/* While DRAINING: terminal updates of its tasks forwarded to their
+	 * frameworks and not yet acknowledged (Mesos drains only once they
+	 * are); master_maint.c. */
+	struct m_drain_ack *drain_acks;
+	size_t n_drain_acks;
 };
+
+typedef struct m_drain_ack {
+	m_fw *fw;
+	uint8_t uuid[16];
+} m_drain_ack;
 
 struct m_fw {
 	m_fw *next, *prev;   /* master.fws */
@@ -351,7 +364,9 @@ typedef struct master {
 	/* Machines an operator took down (/machine/down), hostname or ip. */
 	Mesos__V1__MachineID **down;
 	size_t ndown;
-	ev_timer gone_timer; /* removes agents drained with mark_gone (master_maint.c) */
+	size_t drain_acks;    /* m_agent.n_drain_acks over all agents */
+	rt_loglevel loglevel; /* SET_LOGGING_LEVEL's verbosity and its timer */
+	ev_timer gone_timer;  /* removes agents drained with mark_gone (master_maint.c) */
 	/* Persistence of the above in ZooKeeper (master_registry.c). */
 	struct m_registry *registry;
 } master;
@@ -515,7 +530,7 @@ Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a)
 Mesos__V1__Master__Response__GetState *master_view_state(master *m, rt_arena *a);
 Mesos__V1__MasterInfo *master_view_master_info(master *m, rt_arena *a);
 /* Mesos's version, as every endpoint reports it. */
-#define MASTER_VERSION "1.11.0-meso"
+#define MASTER_VERSION RT_MESO_VERSION
 /* The master's flags as Mesos's name/value pairs (GET_FLAGS, /flags);
  * returns how many, *out in the arena. */
 size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out);
@@ -558,6 +573,15 @@ int master_agent_op_reactivate(master *m, const char *agent_id, char *msg, size_
 /* A draining agent may have run out of tasks: DRAINED (and, with
  * mark_gone, removed). Call where tasks leave an agent. */
 void master_drain_check(master *m, m_agent *a);
+/* A terminal update of a draining agent's task was forwarded to fw: the
+ * agent is not DRAINED before fw acknowledges it (master_maint.c). */
+void master_drain_await_ack(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16]);
+/* fw acknowledged an update of a's: DRAINED if it was the last awaited. */
+void master_drain_acknowledged(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16]);
+/* fw is removed: nothing of it is awaited any more. */
+void master_drain_fw_removed(master *m, m_fw *fw);
+/* a is removed or reactivated: nothing of it is awaited any more. */
+void master_drain_forget(master *m, m_agent *a);
 /* A registering agent: deactivated again if operators left it so (also
  * from the registry); a draining one has its tasks killed again. */
 void master_agent_op_apply(master *m, m_agent *a);

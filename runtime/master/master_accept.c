@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "rt_api.h"
 #include "rt_resources.h"
 
 typedef Mesos__V1__Scheduler__Call__Accept Accept;

@@ -323,8 +323,11 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 		default:
 			break;
 		}
-		if (rt_task_state_terminal(st->state))
+		if (rt_task_state_terminal(st->state)) {
 			master_task_remove(m, t, true);
+			if (st->has_uuid && st->uuid.len == 16)
+				master_drain_await_ack(m, a, fw, st->uuid.data);
+		}
 	}
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
 	aid.value = a->id;

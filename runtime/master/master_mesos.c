@@ -15,59 +15,30 @@
 
 #include "master.h"
 #include "master_jsonp.h"
+#include "rt_attributes.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
-/* Scalars every Mesos resource map holds, 0 when absent. */
+/* Scalars every Mesos resource map holds (rt_resources_model_new), in its
+ * order: the metrics sum them. */
 static const char *const model_scalars[] = {"cpus", "gpus", "mem", "disk"};
 #define N_MODEL_SCALARS (sizeof model_scalars / sizeof *model_scalars)
 
+/* Mesos's v0 resource maps ("model" objects), shared with the agent's
+ * /slave(1)/state: rt_resources.c. */
 static json_t *model_new(void)
 {
-	json_t *map = json_object();
-	for (size_t i = 0; i < N_MODEL_SCALARS; i++)
-		json_object_set_new(map, model_scalars[i], json_real(0));
-	return map;
+	return rt_resources_model_new();
 }
 
-/* Adds a set to a v0 resource map: scalars are summed, ranges appended to
- * the "[b-e, b-e]" text Mesos writes for them. */
 static void model_add(const master *m, json_t *map, const ac_resources *r)
 {
-	rt_arena *a = rt_arena_create();
-	size_t n = 0;
-	Mesos__V1__Resource **res = rt_resources_to_pb(m->core, r, NULL, a, &n);
-	for (size_t i = 0; i < n; i++) {
-		const Mesos__V1__Resource *x = res[i];
-		if (x->scalar) {
-			json_t *old = json_object_get(map, x->name);
-			double v = (old ? json_number_value(old) : 0) + x->scalar->value;
-			json_object_set_new(map, x->name, json_real(v));
-		} else if (x->ranges && x->ranges->n_range) {
-			rt_buf b;
-			rt_buf_init(&b);
-			const char *old = json_string_value(json_object_get(map, x->name));
-			if (old && strlen(old) > 2)
-				rt_buf_printf(&b, "%.*s, ", (int)strlen(old) - 1, old);
-			else
-				rt_buf_printf(&b, "[");
-			for (size_t k = 0; k < x->ranges->n_range; k++)
-				rt_buf_printf(&b, "%s%llu-%llu", k ? ", " : "",
-				              (unsigned long long)x->ranges->range[k]->begin,
-				              (unsigned long long)x->ranges->range[k]->end);
-			rt_buf_printf(&b, "]");
-			json_object_set_new(map, x->name, json_stringn((const char *)b.data, b.len));
-			rt_buf_free(&b);
-		}
-	}
-	rt_arena_destroy(a);
+	rt_resources_model_add(m->core, map, r);
 }
 
 static json_t *model_of(const master *m, const ac_resources *r)
 {
-	json_t *map = model_new();
-	model_add(m, map, r);
-	return map;
+	return rt_resources_model(m->core, r);
 }
 
 /* The version we answer as: Mesos's API level, marked as ours (as in SUBSCRIBED). */
@@ -263,26 +234,6 @@ static json_t *done_framework_json(const master *m, const m_done_fw *d)
 	return j;
 }
 
-/* Our attributes text "k:v;k2:v2" as Mesos's attributes object. */
-static json_t *attributes_json(const char *text)
-{
-	json_t *j = json_object();
-	if (!text)
-		return j;
-	char *copy = rt_xstrdup(text), *save = NULL;
-	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *colon = strchr(kv, ':');
-		if (!colon)
-			continue;
-		*colon = '\0';
-		char *end;
-		double d = strtod(colon + 1, &end);
-		json_object_set_new(j, kv, *end == '\0' && end != colon + 1 ? json_real(d) : json_string(colon + 1));
-	}
-	free(copy);
-	return j;
-}
-
 static json_t *slave_json(const master *m, const m_agent *a)
 {
 	json_t *j = json_object();
@@ -292,7 +243,7 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "hostname", json_string(a->hostname ? a->hostname : ""));
 	json_object_set_new(j, "port", json_integer(a->port));
 	json_object_set_new(j, "pid", json_string(pid));
-	json_object_set_new(j, "attributes", attributes_json(a->attributes));
+	json_object_set_new(j, "attributes", rt_attributes_model(a->attributes));
 	json_object_set_new(j, "registered_time", json_real(wall_secs(a->registered_ns)));
 	json_object_set_new(j, "resources", model_of(m, &a->total));
 	json_object_set_new(j, "unreserved_resources", model_of(m, &a->total));

@@ -31,33 +31,6 @@ typedef struct m_opsub {
 	bool json;
 } m_opsub;
 
-static void refuse(rt_http_session *s, int status, const char *msg)
-{
-	rt_log(RT_INFO, "operator call from %s refused: %d %s", rt_http_session_peer(s), status, msg);
-	rt_http_reply_text(s, status, msg);
-}
-
-/* Answers 200 with the response in the chosen encoding. */
-static void reply(rt_http_session *s, bool json, const Response *r)
-{
-	if (json) {
-		size_t n;
-		char *text = rt_pbjson_dump(&r->base, &n);
-		if (!text) {
-			rt_http_reply_text(s, 500, "Failed to encode the response");
-			return;
-		}
-		rt_http_reply(s, 200, RT_API_JSON, text, n, NULL);
-		free(text);
-		return;
-	}
-	size_t n = protobuf_c_message_get_packed_size(&r->base);
-	uint8_t *bytes = rt_xmalloc(n ? n : 1);
-	protobuf_c_message_pack(&r->base, bytes);
-	rt_http_reply(s, 200, RT_API_PROTOBUF, bytes, n, NULL);
-	free(bytes);
-}
-
 /* ---------------------------------------------------------------- events */
 
 static void opsub_forget(m_opsub *o)
@@ -318,6 +291,8 @@ static const char *payload_missing(const Call *c)
 		return c->teardown ? NULL : "teardown";
 	case MESOS__V1__MASTER__CALL__TYPE__MARK_AGENT_GONE:
 		return c->mark_agent_gone ? NULL : "mark_agent_gone";
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return c->set_logging_level ? NULL : "set_logging_level";
 	default:
 		return NULL;
 	}
@@ -329,8 +304,6 @@ static const char *not_served(Mesos__V1__Master__Call__Type type)
 	switch (type) {
 	case MESOS__V1__MASTER__CALL__TYPE__UNKNOWN:
 		return "Unknown call type";
-	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
-		return "SET_LOGGING_LEVEL is not supported by Meso: restart the master with --log_level";
 	case MESOS__V1__MASTER__CALL__TYPE__LIST_FILES:
 	case MESOS__V1__MASTER__CALL__TYPE__READ_FILE:
 		return "The master serves no files: read task sandboxes from the agents";
@@ -384,8 +357,7 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 	case MESOS__V1__MASTER__CALL__TYPE__GET_VERSION:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_VERSION);
 		ALLOC_INIT(a, r->get_version, mesos__v1__master__response__get_version__init);
-		ALLOC_INIT(a, r->get_version->version_info, mesos__v1__version_info__init);
-		r->get_version->version_info->version = MASTER_VERSION;
+		r->get_version->version_info = rt_opview_version(a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_METRICS: {
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_METRICS);
@@ -407,11 +379,10 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		return r;
 	}
 	case MESOS__V1__MASTER__CALL__TYPE__GET_LOGGING_LEVEL:
-		/* Mesos's level is glog's verbosity, 0 by default; ours is a
-		 * severity (--log_level), which has no verbosity to report. */
+		/* Mesos's level is glog's verbosity, 0 by default (rt_loglevel). */
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_LOGGING_LEVEL);
 		ALLOC_INIT(a, r->get_logging_level, mesos__v1__master__response__get_logging_level__init);
-		r->get_logging_level->level = 0;
+		r->get_logging_level->level = rt_loglevel_get(&m->loglevel);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_STATE:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_STATE);
@@ -485,6 +456,9 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_QUOTA:
 		return master_quota_update(m, c->update_quota->quota_configs, c->update_quota->n_quota_configs,
 		                           c->update_quota->has_force && c->update_quota->force, msg, len);
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return rt_loglevel_set(&m->loglevel, c->set_logging_level->level,
+		                       (double)c->set_logging_level->duration->nanoseconds / 1e9, msg, len);
 	case MESOS__V1__MASTER__CALL__TYPE__TEARDOWN: {
 		m_fw *fw = master_fw_find(m, c->teardown->framework_id->value);
 		if (!fw) {
@@ -516,6 +490,7 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 			snprintf(msg, len, "Agent not found");
 			return 404;
 		}
+		a->gone_by_operator = true;
 		master_agent_remove(m, a, "marked gone by an operator");
 		return 0;
 	}
@@ -534,39 +509,31 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 
 void master_operator_call(master *m, rt_http_session *s, const rt_http_request *req)
 {
-	char msg[600];
-	int status;
-	Call *call = (Call *)rt_api_decode_call(&mesos__v1__master__call__descriptor, req, &status, msg, sizeof msg);
-	if (!call) {
-		if (status == 405)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
-		else
-			refuse(s, status, msg);
+	Call *call = (Call *)rt_api_operator_call(&mesos__v1__master__call__descriptor, "master", s, req);
+	if (!call)
 		return;
-	}
-	if (!call->has_type) {
-		refuse(s, 400, "Failed to validate master::Call: Expecting 'type' to be present");
-		goto out;
-	}
+	char msg[600], what[80], num[32];
+	snprintf(what, sizeof what, "operator call %s",
+	         rt_api_enum_name(&mesos__v1__master__call__type__descriptor, (int)call->type, num, sizeof num));
 	const char *missing = payload_missing(call);
 	if (missing) {
 		snprintf(msg, sizeof msg, "Failed to validate master::Call: Expecting '%s' to be present", missing);
-		refuse(s, 400, msg);
+		rt_api_refuse(s, 400, what, msg);
 		goto out;
 	}
 	bool json;
 	char why[160];
 	int rc = rt_api_stream_encoding(req, &json, why, sizeof why);
 	if (rc != 0) {
-		refuse(s, rc, why);
+		rt_api_refuse(s, rc, what, why);
 		goto out;
 	}
 	const char *unserved = not_served(call->type);
 	if (unserved) {
-		refuse(s, 501, unserved);
+		rt_api_refuse(s, 501, what, unserved);
 		goto out;
 	}
-	rt_log(RT_DEBUG, "operator call %d from %s", (int)call->type, rt_http_session_peer(s));
+	rt_log(RT_DEBUG, "%s from %s", what, rt_http_session_peer(s));
 	if (call->type == MESOS__V1__MASTER__CALL__TYPE__SUBSCRIBE) {
 		subscribe(m, s, json);
 		goto out;
@@ -574,13 +541,13 @@ void master_operator_call(master *m, rt_http_session *s, const rt_http_request *
 	rt_arena *a = rt_arena_create();
 	Response *r = get_call(m, call, a);
 	if (r) {
-		reply(s, json, r);
+		rt_api_reply(s, json, &r->base);
 	} else {
 		rc = change_call(m, call, msg, sizeof msg);
 		if (rc == 0)
 			rt_http_reply(s, 200, NULL, "", 0, NULL);
 		else
-			refuse(s, rc, msg);
+			rt_api_refuse(s, rc, what, msg);
 	}
 	rt_arena_destroy(a);
 out:

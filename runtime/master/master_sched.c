@@ -21,8 +21,7 @@ typedef Mesos__V1__Scheduler__Call Call;
 static void refuse(master *m, rt_http_session *s, int status, const char *msg)
 {
 	m->metrics.http_errors_4xx++;
-	rt_log(RT_DEBUG, "scheduler call from %s: %d %s", rt_http_session_peer(s), status, msg);
-	rt_http_reply_text(s, status, msg);
+	rt_api_refuse(s, status, "scheduler call", msg);
 }
 
 /* ------------------------------------------------------------- subscribe */
@@ -338,6 +337,8 @@ static void acknowledge_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Ca
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK;
 	msg.status_ack = &sa;
 	master_agent_send(m, a, &msg);
+	if (a->n_drain_acks)
+		master_drain_acknowledged(m, a, fw, ack->uuid.data);
 }
 
 /* Framework -> executor bytes: through the executor's agent. Mesos drops
@@ -418,12 +419,7 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	int status;
 	Call *call = (Call *)rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, req, &status, msg, sizeof msg);
 	if (!call) {
-		if (status == 405) {
-			m->metrics.http_errors_4xx++;
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
-		} else {
-			refuse(m, s, status, msg);
-		}
+		refuse(m, s, status, msg);
 		return;
 	}
 	const char *missing = call_payload_missing(call);

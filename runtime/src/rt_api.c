@@ -1,10 +1,11 @@
 /*
- * rt_api.c — the request and stream path common to the v1 scheduler and
- * executor APIs (rt_api.h).
+ * rt_api.c — the request and stream path common to the v1 scheduler,
+ * executor and operator APIs (rt_api.h).
  */
 #define _GNU_SOURCE
 #include "rt_api.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,4 +150,106 @@ void rt_api_stream_send_last(rt_http_session *s, bool json, const ProtobufCMessa
 	else
 		rt_http_stream_end(s);
 	rt_buf_free(&rec);
+}
+
+void rt_api_refuse(rt_http_session *s, int status, const char *what, const char *msg)
+{
+	char safe[400];
+	rt_log(RT_INFO, "%s from %s refused: %d %s", what, rt_http_session_peer(s), status,
+	       rt_log_escape(msg, safe, sizeof safe));
+	if (status == 405)
+		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
+	else
+		rt_http_reply_text(s, status, msg);
+}
+
+void rt_api_reply(rt_http_session *s, bool json, const ProtobufCMessage *msg)
+{
+	if (json) {
+		size_t n;
+		char *text = rt_pbjson_dump(msg, &n);
+		if (!text) {
+			rt_http_reply_text(s, 500, "Failed to encode the response");
+			return;
+		}
+		rt_http_reply(s, 200, RT_API_JSON, text, n, NULL);
+		free(text);
+		return;
+	}
+	size_t n = protobuf_c_message_get_packed_size(msg);
+	uint8_t *bytes = rt_xmalloc(n ? n : 1);
+	protobuf_c_message_pack(msg, bytes);
+	rt_http_reply(s, 200, RT_API_PROTOBUF, bytes, n, NULL);
+	free(bytes);
+}
+
+ProtobufCMessage *rt_api_operator_call(const ProtobufCMessageDescriptor *desc, const char *who, rt_http_session *s,
+                                       const rt_http_request *req)
+{
+	char msg[600];
+	const char *what = "operator call";
+	int status;
+	ProtobufCMessage *call = rt_api_decode_call(desc, req, &status, msg, sizeof msg);
+	if (!call) {
+		rt_api_refuse(s, status, what, msg);
+		return NULL;
+	}
+	/* Every Call has an optional enum `type`: its has_ flag says whether
+	 * it came. */
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(desc, "type");
+	if (!f || !*(const protobuf_c_boolean *)((const char *)call + f->quantifier_offset)) {
+		snprintf(msg, sizeof msg, "Failed to validate %s::Call: Expecting 'type' to be present", who);
+		rt_api_refuse(s, 400, what, msg);
+		protobuf_c_message_free_unpacked(call, NULL);
+		return NULL;
+	}
+	return call;
+}
+
+const char *rt_api_enum_name(const ProtobufCEnumDescriptor *e, int value, char *buf, size_t len)
+{
+	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(e, value);
+	if (v)
+		return v->name;
+	snprintf(buf, len, "UNKNOWN(%d)", value);
+	return buf;
+}
+
+/* Percent-decodes a form value into out: its length, or -1 when it does
+ * not fit or holds a NUL. */
+static int form_decode(const char *in, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (o + 1 >= cap)
+			return -1;
+		if (in[i] == '+') {
+			out[o++] = ' ';
+		} else if (in[i] == '%' && i + 2 < n && isxdigit((unsigned char)in[i + 1]) &&
+		           isxdigit((unsigned char)in[i + 2])) {
+			char hex[3] = {in[i + 1], in[i + 2], 0};
+			out[o] = (char)strtol(hex, NULL, 16);
+			if (out[o++] == '\0')
+				return -1;
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int rt_api_form_get(const char *text, size_t len, const char *key, char *out, size_t cap)
+{
+	const char *p = text, *end = text + len;
+	size_t klen = strlen(key);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) >= klen + 1 && strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return form_decode(p + klen + 1, (size_t)(stop - p) - klen - 1, out, cap) < 0 ? -1 : 1;
+		p = stop + 1;
+	}
+	return 0;
 }

@@ -23,6 +23,16 @@ void rt_log_init(const char *prog, int level)
 	log_level = level;
 }
 
+int rt_log_get_level(void)
+{
+	return log_level;
+}
+
+void rt_log_set_level(int level)
+{
+	log_level = level;
+}
+
 void rt_log(int level, const char *fmt, ...)
 {
 	static const char tag[] = "DIWE";
@@ -45,6 +55,38 @@ void rt_log(int level, const char *fmt, ...)
 	/* One write per line so that lines of several processes do not interleave. */
 	if (write(STDERR_FILENO, line, len) < 0)
 		return;
+}
+
+const char *rt_log_escape(const char *in, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	if (len < 8) {
+		if (len)
+			out[0] = '\0';
+		return out;
+	}
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		/* Room for the longest escape, "...", and the NUL. */
+		if (o + 4 + 4 > len) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p == '\\' || *p == '"') {
+			out[o++] = '\\';
+			out[o++] = (char)*p;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed)

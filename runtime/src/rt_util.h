@@ -15,8 +15,16 @@
 enum { RT_DEBUG = 0, RT_INFO = 1, RT_WARN = 2, RT_ERROR = 3 };
 /* Sets the program name shown in every line and the minimum level. */
 void rt_log_init(const char *prog, int level);
+/* The least severe level printed, now; and a new one. */
+int rt_log_get_level(void);
+void rt_log_set_level(int level);
 /* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. */
 void rt_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Text from a peer made safe for one log line: printable ASCII kept,
+ * '\\' and '"' escaped, other bytes as \xNN, cut at len with "..." when
+ * longer. Returns out. */
+const char *rt_log_escape(const char *in, char *out, size_t len);
 
 /* At most one message per interval for a condition that may repeat in a
  * tight loop (accept failing with EMFILE): rt_ratelimit_allow answers true

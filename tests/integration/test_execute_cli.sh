@@ -7,21 +7,14 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 # Refused at start, exit 2, with a message naming the form expected.
-refused() {
-	local want=$1
-	shift
-	"$BIN/meso-execute" --command true "$@" >"$T/refused.out" 2>&1
-	local rc=$?
-	[ "$rc" -eq 2 ] || fail "meso-execute $* exited $rc, not 2: $(cat "$T/refused.out")"
-	grep -q -- "$want" "$T/refused.out" || fail "meso-execute $*: no \"$want\" in: $(cat "$T/refused.out")"
-}
+refused() { refused_at_start "$1" "$BIN/meso-execute" --command true "${@:2}"; }
 refused 'is an HTTP URL' --master http://127.0.0.1:5050
 refused 'has no port' --master 127.0.0.1
 refused "cannot read $T/none" --master "file://$T/none"
 refused 'unknown scheme' --master "udp://127.0.0.1:5050"
 
 start_master
-start_agent a1 "cpus:1;mem:256" --isolation none
+start_agent a1 "cpus:1;mem:256;disk:0" --isolation none
 
 # file:// holding master@HOST:PORT; the output's place is logged and true.
 echo "master@127.0.0.1:$MASTER_PORT" >"$T/master.txt"
@@ -39,7 +32,7 @@ grep -qx hello-sandbox "$path" || fail "$path does not hold the task's output"
 # offer, and the kind no offer had.
 execute_bg typo --command true --resources "cpu:1;mem:32" --report_after 0.5
 wait_for 10 "the no-fit report" grep -q 'no offer had any "cpu"' "$T/typo.log"
-grep -q "fit one task's \"mem:32;cpu:1\"; the largest offer (from [^)]*) had \"cpus:1;mem:256\"" "$T/typo.log" ||
+grep -q "fit one task's \"mem:32;cpu:1\"; the largest offer (from [^)]*) had \"cpus:1;mem:256;ports:\[31000-32000\]\"" "$T/typo.log" ||
 	fail "the report lacks the request or the offer: $(cat "$T/typo.log")"
 kill -TERM "$EXEC_PID"
 wait_exit "$EXEC_PID" 10
