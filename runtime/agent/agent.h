@@ -51,6 +51,12 @@ typedef struct agent_flags {
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
 	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
+	 * (--credential, or --principal and --secret), or NULL. */
+	const char *auth_header;
+	/* --switch_user: run each task as its user (RunTask.user) rather than
+	 * as the agent's; on by default when the agent runs as root. */
+	bool switch_user;
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "rt_auth.h"
 #include "rt_flags.h"
 #include "rt_resources.h"
 
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 	        .disk_watch_interval = 60.0,
 	};
 	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
+	const char *credential = NULL, *principal = NULL, *secret = NULL;
+	f.switch_user = geteuid() == 0;
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
 	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required unless --zk)"},
@@ -93,6 +96,13 @@ int main(int argc, char **argv)
 	         "headroom - usage)"},
 	        {"disk_watch_interval", RT_FLAG_DOUBLE, &f.disk_watch_interval,
 	         "seconds between disk usage checks and sandbox collections"},
+	        {"credential", RT_FLAG_STRING, &credential,
+	         "file (or file:///path) with the agent's credential for the master, {\"principal\":..,\"secret\":..}"},
+	        {"principal", RT_FLAG_STRING, &principal,
+	         "the agent's principal (with --secret), instead of --credential"},
+	        {"secret", RT_FLAG_STRING, &secret, "the secret that goes with --principal"},
+	        {"switch_user", RT_FLAG_BOOL, &f.switch_user,
+	         "run tasks as their user (CommandInfo.user, else FrameworkInfo.user); default: on when run as root"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
@@ -126,6 +136,25 @@ int main(int argc, char **argv)
 	}
 	if (!f.hostname)
 		f.hostname = f.ip;
+	char cred_err[400], *cred_principal, *cred_secret;
+	static char auth_header[700];
+	if (rt_auth_client_credential(principal, secret, credential, &cred_principal, &cred_secret, cred_err,
+	                              sizeof cred_err) != 0 ||
+	    (cred_principal && !cred_secret)) {
+		fprintf(stderr, "meso-agent: %s\n", cred_principal ? "--principal needs --secret" : cred_err);
+		return 2;
+	}
+	if (cred_secret) {
+		if (!rt_auth_basic_header(cred_principal, cred_secret, auth_header, sizeof auth_header)) {
+			fprintf(stderr, "meso-agent: the credential is too long\n");
+			return 2;
+		}
+		f.auth_header = auth_header;
+	}
+	free(cred_principal);
+	free(cred_secret);
+	if (f.switch_user && geteuid() != 0)
+		fprintf(stderr, "meso-agent: --switch_user needs root; tasks will fail unless they run as this user\n");
 	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
 	            : strcmp(log_level, "warning") == 0 ? RT_WARN
 	            : strcmp(log_level, "error") == 0   ? RT_ERROR

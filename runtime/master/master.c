@@ -449,6 +449,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 	free(t->id);
 	free(t->name);
 	free(t->executor_id);
+	free(t->user);
 	free(t);
 }
 
@@ -853,6 +854,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 		master_registry_save(m);
 	free(a->id);
 	free(a->hostname);
+	free(a->principal);
 	free(a->attributes);
 	if (a->info)
 		mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -929,6 +931,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	free(fw->name);
 	free(fw->role);
 	free(fw->user);
+	free(fw->principal);
 	free(fw);
 }
 
@@ -1009,14 +1012,18 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	cfg.offer_timeout = (ac_time)(flags->offer_timeout * 1e9);
 	ac_hooks hooks = {.offer = hook_offer, .rescind = hook_rescind, .ud = m};
 	ac_err aerr;
+	if (master_auth_init(m, err, errlen) != 0)
+		return -1;
 	if (ac_core_create(&cfg, &hooks, &m->core, &aerr) != 0) {
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
+		master_auth_free(m);
 		return -1;
 	}
 	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, &flags->http,
 	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
 		ac_core_destroy(m->core);
+		master_auth_free(m);
 		return -1;
 	}
 	rt_http_server_set_upgrade(m->http, master_agent_upgrade);
@@ -1125,6 +1132,7 @@ void master_shutdown(master *m)
 		free(t->id);
 		free(t->name);
 		free(t->executor_id);
+		free(t->user);
 		free(t);
 	}
 	while (m->offers)
@@ -1142,6 +1150,7 @@ void master_shutdown(master *m)
 		free(fw->name);
 		free(fw->role);
 		free(fw->user);
+		free(fw->principal);
 		free(fw);
 	}
 	while (m->agents) {
@@ -1149,6 +1158,7 @@ void master_shutdown(master *m)
 		DL_DELETE(m->agents, a);
 		free(a->id);
 		free(a->hostname);
+		free(a->principal);
 		free(a->attributes);
 		if (a->info)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -1162,4 +1172,5 @@ void master_shutdown(master *m)
 	rt_idlist_free(&m->removed_agents);
 	rt_lag_destroy(m->lag);
 	ac_core_destroy(m->core);
+	master_auth_free(m);
 }

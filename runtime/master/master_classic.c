@@ -304,6 +304,11 @@ static void serve_teardown(master *m, rt_http_session *s, const rt_http_request 
 		rt_http_reply_text(s, 400, "No framework found with specified ID");
 		return;
 	}
+	char why[300];
+	if (!master_may_teardown(m, fw, why, sizeof why)) {
+		master_refuse_forbidden(s, why);
+		return;
+	}
 	master_fw_remove(m, fw, "teardown by an operator (/teardown)");
 	rt_http_reply(s, 200, NULL, "", 0, NULL);
 }

@@ -83,6 +83,24 @@ int main(int argc, char **argv)
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
 	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "
 	         "subscription stream that far behind gets an ERROR event and is closed"},
+	        {"authenticate_frameworks", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "frameworks must authenticate (HTTP Basic on the scheduler API, against --credentials)"},
+	        {"authenticate", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "the older name of --authenticate_frameworks"},
+	        {"authenticate_agents", RT_FLAG_BOOL, &f.authenticate_agents,
+	         "agents must authenticate (their --credential) before they register"},
+	        {"authenticate_http_readonly", RT_FLAG_BOOL, &f.authenticate_http_readonly,
+	         "the read-only endpoints (/state, /master/state, /metrics, /metrics/snapshot, /roles, /flags, "
+	         "/maintenance/status) need HTTP Basic credentials"},
+	        {"authenticate_http_readwrite", RT_FLAG_BOOL, &f.authenticate_http_readwrite,
+	         "the read-write endpoints (/api/v1, /teardown, /quota, /weights, /machine/*, "
+	         "/maintenance/schedule) need HTTP Basic credentials"},
+	        {"credentials", RT_FLAG_STRING, &f.credentials,
+	         "file (or file:///path) of accepted credentials: "
+	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
+	        {"acls", RT_FLAG_STRING, &f.acls,
+	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
+	         "\"Security\")"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-master",

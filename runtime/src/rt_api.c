@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "rt_http_client.h"
+#include "rt_pbcheck.h"
 #include "rt_pbjson.h"
 #include "rt_util.h"
 
@@ -73,8 +74,17 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
 	ProtobufCMessage *pm = NULL;
 	if (rt_api_media_type_is(ct, RT_API_PROTOBUF)) {
 		pm = protobuf_c_message_unpack(desc, NULL, req->body_len, req->body);
-		if (!pm)
+		if (!pm) {
 			snprintf(msg, len, "Failed to parse body into Call protobuf");
+			return NULL;
+		}
+		char field[200];
+		if (rt_pb_check_utf8(pm, field, sizeof field) != 0) {
+			snprintf(msg, len, "Failed to parse body into Call protobuf: field '%s' is not valid UTF-8",
+			         field);
+			protobuf_c_message_free_unpacked(pm, NULL);
+			return NULL;
+		}
 		return pm;
 	}
 	if (!rt_api_media_type_is(ct, RT_API_JSON)) {

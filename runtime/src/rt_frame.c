@@ -86,7 +86,8 @@ struct rt_conn {
 	bool write_failed;
 	bool closed; /* detached: on_close ran; freed by rt_conn_destroy */
 	char why[128];
-	void *data; /* the owner's (rt_conn_set_data) */
+	void *data;      /* the owner's (rt_conn_set_data) */
+	char *principal; /* who the peer authenticated as (rt_conn_set_principal) */
 };
 
 static void conn_free(rt_conn *c)
@@ -99,6 +100,7 @@ static void conn_free(rt_conn *c)
 		close(c->fd);
 	rt_frame_decoder_free(&c->dec);
 	rt_buf_free(&c->out);
+	free(c->principal);
 	free(c);
 }
 
@@ -385,6 +387,17 @@ const char *rt_conn_peer(const rt_conn *c)
 void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size)
 {
 	c->dec.max_size = max_size;
+}
+
+void rt_conn_set_principal(rt_conn *c, const char *principal)
+{
+	free(c->principal);
+	c->principal = principal ? rt_xstrdup(principal) : NULL;
+}
+
+const char *rt_conn_principal(const rt_conn *c)
+{
+	return c->principal;
 }
 
 void rt_conn_set_data(rt_conn *c, void *data)

@@ -87,6 +87,10 @@ void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size);
 /* One pointer of the owner's per connection (NULL at first): who is on the
  * other end, so a frame finds its sender without a search. */
 void rt_conn_set_data(rt_conn *c, void *data);
+/* The principal the peer authenticated as when the connection was
+ * upgraded (copied; NULL: none). */
+void rt_conn_set_principal(rt_conn *c, const char *principal);
+const char *rt_conn_principal(const rt_conn *c);
 void *rt_conn_data(const rt_conn *c);
 
 /* --- Detached connections (no socket, no loop): for tests --- */

@@ -28,7 +28,7 @@ void rt_log(int level, const char *fmt, ...)
 	static const char tag[] = "DIWE";
 	struct timespec ts;
 	struct tm tm;
-	char line[2048];
+	char line[4096], text[2048];
 	va_list ap;
 	if (level < log_level)
 		return;
@@ -38,13 +38,112 @@ void rt_log(int level, const char *fmt, ...)
 	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
 	                 tag[level & 3], log_prog, (int)getpid());
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	int tn = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	size_t len = strlen(line);
+	if (tn < 0)
+		tn = 0;
+	size_t tlen = (size_t)tn < sizeof text ? (size_t)tn : sizeof text - 1;
+	size_t len = (size_t)n + rt_log_escape(text, tlen, line + n, sizeof line - (size_t)n - 1);
 	line[len++] = '\n';
 	/* One write per line so that lines of several processes do not interleave. */
 	if (write(STDERR_FILENO, line, len) < 0)
 		return;
+}
+
+size_t rt_utf8_seq(const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t need;
+	unsigned lo = 0x80, hi = 0xbf; /* the second byte's range */
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (n < need || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < need; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return need;
+}
+
+bool rt_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = rt_utf8_seq(p + i, len - i);
+		if (!k) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
+size_t rt_log_escape(const char *in, size_t len, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		char esc[4];
+		size_t elen = 0, k = 1;
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			esc[0] = (char)p[i];
+			elen = 1;
+		} else if (p[i] >= 0x80 && (k = rt_utf8_seq(p + i, len - i)) > 0) {
+			if (o + k >= outlen)
+				break;
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+			continue;
+		} else {
+			k = 1;
+			esc[0] = '\\';
+			if (p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
+				esc[1] = p[i] == '\n' ? 'n' : p[i] == '\r' ? 'r' : 't';
+				elen = 2;
+			} else {
+				esc[1] = 'x';
+				esc[2] = hex[p[i] >> 4];
+				esc[3] = hex[p[i] & 15];
+				elen = 4;
+			}
+		}
+		if (o + elen >= outlen)
+			break;
+		memcpy(out + o, esc, elen);
+		o += elen;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed)

@@ -15,8 +15,20 @@
 enum { RT_DEBUG = 0, RT_INFO = 1, RT_WARN = 2, RT_ERROR = 3 };
 /* Sets the program name shown in every line and the minimum level. */
 void rt_log_init(const char *prog, int level);
-/* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. */
+/* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. The text is
+ * escaped with rt_log_escape, so a name or message from outside (a
+ * framework's name with a newline in it) cannot forge a line. */
 void rt_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies in[0..len) to out (NUL-terminated, cut to fit): control
+ * characters as \n, \r, \t or \xHH, DEL and bytes that are not valid
+ * UTF-8 as \xHH; valid UTF-8 as it is. Returns the bytes written. */
+size_t rt_log_escape(const char *in, size_t len, char *out, size_t outlen);
+/* The length of the valid UTF-8 sequence at p (of n bytes), or 0 (overlong
+ * forms, surrogates and values above U+10FFFF are invalid, as in RFC 3629). */
+size_t rt_utf8_seq(const unsigned char *p, size_t n);
+/* Whether all of s[0..len) is valid UTF-8; *bad is the offset of the first
+ * invalid byte when not (may be NULL). */
+bool rt_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* At most one message per interval for a condition that may repeat in a
  * tight loop (accept failing with EMFILE): rt_ratelimit_allow answers true
