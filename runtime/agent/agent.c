@@ -330,7 +330,7 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	if (ti->executor)
 		agent_executor_run(a, t, ti, rt->framework_info);
 	else
-		agent_task_launch(a, t, ti);
+		agent_task_launch(a, t, ti, rt->user);
 }
 
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)

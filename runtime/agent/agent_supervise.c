@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -111,6 +112,7 @@ typedef struct sup {
 	int agent_fd; /* pidfd of the agent, -1 while orphaned */
 	double recovery_timeout, grace;
 	const char *record, *cg_mem, *cg_cpu;
+	const char *user; /* "NAME:UID:GID" to run the task as, or "" */
 	int record_fd;
 	relay io[2];
 	bool orphaned, killing, timed_out, done;
@@ -263,10 +265,6 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	/* The leader of its own session and process group: out of reach of
 	 * the terminal's signals, and a key that finds its descendants. */
 	setsid();
-	if (chdir(sandbox) != 0) {
-		dprintf(err, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
-		_exit(126);
-	}
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0) {
 		dprintf(err, "meso-agent: cannot open /dev/null for stdin: %s\n", strerror(errno));
@@ -281,6 +279,22 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	snprintf(cg.cg_cpu, sizeof cg.cg_cpu, "%s", s->cg_cpu);
 	if (agent_cgroups_enter(&cg) != 0) {
 		dprintf(2, "meso-agent: cannot join the task's cgroup: %s\n", strerror(errno));
+		_exit(126);
+	}
+	/* Its user last (joining the cgroup needs root), its groups first
+	 * (setgroups needs root too); then the sandbox is entered as the
+	 * task, with the task's rights. */
+	if (s->user[0]) {
+		char name[256];
+		unsigned uid, gid;
+		if (sscanf(s->user, "%255[^:]:%u:%u", name, &uid, &gid) != 3 || initgroups(name, (gid_t)gid) != 0 ||
+		    setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0) {
+			dprintf(2, "meso-agent: cannot switch to user %s: %s\n", s->user, strerror(errno));
+			_exit(126);
+		}
+	}
+	if (chdir(sandbox) != 0) {
+		dprintf(2, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
 		_exit(126);
 	}
 	close_from(3);
@@ -316,7 +330,7 @@ static int start_task(sup *s, const char *sandbox, const char *exec, char **argv
 
 int agent_supervise_main(int argc, char **argv)
 {
-	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
+	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = "", .user = ""};
 	const char *v, *sandbox = NULL, *exec = NULL;
 	char **task_argv = NULL;
 	pid_t agent_pid = 0;
@@ -345,6 +359,8 @@ int agent_supervise_main(int argc, char **argv)
 			s.cg_cpu = v;
 		else if (parse_arg(argv[i], "name", &v))
 			s.name = v;
+		else if (parse_arg(argv[i], "user", &v))
+			s.user = v;
 	}
 	rt_log_init("meso-agent-supervisor", RT_INFO);
 	if (!sandbox || !exec || !task_argv || !task_argv[0]) {
@@ -376,6 +392,10 @@ int agent_supervise_main(int argc, char **argv)
 		s.io[i].name = names[i];
 		fcntl(s.io[i].in, F_SETFL, O_NONBLOCK);
 		s.io[i].out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		unsigned uid, gid;
+		if (s.io[i].out >= 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &uid, &gid) == 2 &&
+		    fchown(s.io[i].out, (uid_t)uid, (gid_t)gid) != 0)
+			rt_log(RT_WARN, "task %s: cannot give %s to its user: %s", s.name, path, strerror(errno));
 		if (s.io[i].out < 0)
 			rt_log(RT_ERROR, "task %s: cannot open %s: %s", s.name, path, strerror(errno));
 	}
