@@ -552,7 +552,7 @@ static void connect_master(agent *a)
 	         "%sContent-Length: 0\r\n\r\n",
 	         a->master_host, a->master_port, a->flags.auth_header ? a->flags.auth_header : "");
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .on_open = on_open, .ud = a};
-	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
+	a->conn = rt_conn_connect_tls(a->loop, a->master_host, a->master_port, req, &h, a->flags.tls_client);
 	a->metrics.reconnects++;
 	if (!a->conn) {
 		if (errno == 0)

@@ -54,6 +54,8 @@ typedef struct agent_flags {
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
 	 * (--credential, or --principal and --secret), or NULL. */
 	const char *auth_header;
+	/* TLS to the master (LIBPROCESS_SSL_*: verified with the CA file), or NULL. */
+	struct rt_tls *tls_client;
 	/* --switch_user: run each task as its user (RunTask.user) rather than
 	 * as the agent's; on by default when the agent runs as root. */
 	bool switch_user;

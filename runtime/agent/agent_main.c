@@ -13,6 +13,7 @@
 #include "rt_auth.h"
 #include "rt_flags.h"
 #include "rt_resources.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -162,13 +163,28 @@ int main(int argc, char **argv)
 	rt_log_init("meso-agent", level);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* TLS as Mesos's libprocess (LIBPROCESS_SSL_*): HTTPS served, and the
+	 * master reached over TLS and verified with the CA file. */
+	rt_tls_config tc;
+	rt_tls *tls_server = NULL;
+	bool tls = rt_tls_config_from_env(&tc);
+	char err[256];
+	if (tls) {
+		f.tls_client = rt_tls_client_create(&tc, err, sizeof err);
+		tls_server = f.tls_client ? rt_tls_server_create(&tc, err, sizeof err) : NULL;
+		if (!tls_server) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			return 2;
+		}
+	}
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 	static agent a;
-	char err[256];
 	if (agent_init(&a, loop, &f, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	if (tls_server)
+		rt_http_server_set_tls(a.http, tls_server);
 	if (agent_start(&a, isolation, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;

@@ -49,6 +49,7 @@ typedef struct execute {
 	const char *user;      /* CommandInfo.user (--user), or NULL */
 	char *principal;       /* FrameworkInfo.principal, or NULL */
 	char auth_header[600]; /* "Authorization: Basic ...\r\n" with a secret, else "" */
+	rt_tls *tls;           /* LIBPROCESS_SSL_ENABLED: HTTPS, the server verified with the CA file */
 	int instances;
 	double refuse_seconds;
 	ac_core *parser;
@@ -329,7 +330,8 @@ static void ask_where(execute *e, int k)
 	l->k = k;
 	rt_buf_init(&l->body);
 	rt_http_client_handlers h = {.on_body = lookup_body, .on_done = lookup_done, .ud = l};
-	if (!rt_http_client_start(e->loop, in->agent_host, in->agent_port, "GET", "/state", NULL, NULL, 0, &h)) {
+	if (!rt_http_client_start_tls(e->loop, in->agent_host, in->agent_port, "GET", "/state", NULL, NULL, 0, &h,
+	                              e->tls)) {
 		rt_buf_free(&l->body);
 		free(l);
 		return;
@@ -626,7 +628,8 @@ static void subscribe(execute *e)
 	char headers[800];
 	snprintf(headers, sizeof headers,
 	         "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n%s", e->auth_header);
-	e->stream = rt_http_client_start(e->loop, e->host, e->port, "POST", "/api/v1/scheduler", headers, bytes, n, &h);
+	e->stream = rt_http_client_start_tls(e->loop, e->host, e->port, "POST", "/api/v1/scheduler", headers, bytes, n,
+	                                     &h, e->tls);
 	free(bytes);
 }
 
@@ -654,7 +657,7 @@ static void on_leader(void *ud, const char *info)
 	e->port = port;
 	if (e->calls)
 		rt_http_caller_destroy(e->calls);
-	e->calls = rt_http_caller_create(e->loop, e->host, e->port);
+	e->calls = rt_http_caller_create_tls(e->loop, e->host, e->port, e->tls);
 	if (e->stream)
 		rt_http_client_cancel(e->stream); /* stream_done schedules a retry */
 	ev_timer_stop(e->loop, &e->resubscribe);
@@ -792,6 +795,11 @@ int main(int argc, char **argv)
 	}
 	free(cred_secret);
 	e.user = user;
+	rt_tls_config tc;
+	if (rt_tls_config_from_env(&tc) && !(e.tls = rt_tls_client_create(&tc, why, sizeof why))) {
+		fprintf(stderr, "meso-execute: TLS: %s\n", why);
+		return 2;
+	}
 	rt_log_init("meso-execute", RT_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	e.loop = ev_default_loop(EVFLAG_AUTO);
@@ -831,7 +839,7 @@ int main(int argc, char **argv)
 		}
 		rt_detector_start(e.zk, where.zk.path, on_leader, &e);
 	} else {
-		e.calls = rt_http_caller_create(e.loop, e.host, e.port);
+		e.calls = rt_http_caller_create_tls(e.loop, e.host, e.port, e.tls);
 		subscribe(&e);
 		if (!e.stream) {
 			fprintf(stderr, "meso-execute: cannot reach %s\n", master);

@@ -459,8 +459,8 @@ void master_elect_stop(master *m);
 /* On a standby: answers a request with 307 to the leader or 503 and
  * returns true; on the leader returns false. */
 bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req);
-/* The same for an agent's upgrade request, written to the raw socket. */
-bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd);
+/* The same for an agent's upgrade request, answered on its session. */
+bool master_redirect_upgrade(master *m, const rt_http_request *req);
 
 /* master_auth.c: authentication (Mesos's realms and --authenticate_*
  * flags, HTTP Basic against --credentials) and authorization (--acls). */
@@ -470,8 +470,8 @@ void master_auth_free(master *m);
  * m->principal; false when it answered 401 (WWW-Authenticate). */
 bool master_http_authenticate(master *m, rt_http_session *s, const rt_http_request *req);
 /* The same for an agent's upgrade request (--authenticate_agents); false
- * when it answered 401 on fd and closed it. */
-bool master_agent_authenticate(master *m, const rt_http_request *req, int fd, const char **principal);
+ * when it answered 401 on the request's session. */
+bool master_agent_authenticate(master *m, const rt_http_request *req, const char **principal);
 /* Whether the ACLs let subject (NULL: no principal) do action on object. */
 bool master_authorized(const master *m, rt_acl_action action, const char *subject, const char *object);
 /* 403 with the reason as its body (and a log line). */

@@ -489,15 +489,17 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
 	const char *up = rt_http_header_get(req, "Upgrade");
 	if (strcmp(req->path, AGENT_PATH) != 0 || !up || strcasecmp(up, AGENT_PROTOCOL) != 0)
 		return false;
-	if (master_redirect_upgrade(m, req, fd))
-		return true;
+	/* A standby's redirect and a refusal are answers on the session,
+	 * which then closes: the socket is not taken. */
+	if (master_redirect_upgrade(m, req))
+		return false;
 	const char *principal;
-	if (!master_agent_authenticate(m, req, fd, &principal))
-		return true;
+	if (!master_agent_authenticate(m, req, &principal))
+		return false;
 	static const char answer[] =
 	        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: " AGENT_PROTOCOL "\r\nConnection: Upgrade\r\n\r\n";
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};
-	rt_conn *c = rt_conn_adopt(m->loop, fd, &h, answer, sizeof answer - 1, early, early_len);
+	rt_conn *c = rt_conn_adopt_tls(m->loop, fd, req->tls, &h, answer, sizeof answer - 1, early, early_len);
 	if (c)
 		rt_conn_set_principal(c, principal);
 	return true;

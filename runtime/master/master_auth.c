@@ -131,7 +131,7 @@ bool master_http_authenticate(master *m, rt_http_session *s, const rt_http_reque
 	return false;
 }
 
-bool master_agent_authenticate(master *m, const rt_http_request *req, int fd, const char **principal)
+bool master_agent_authenticate(master *m, const rt_http_request *req, const char **principal)
 {
 	*principal = NULL;
 	if (!m->flags.authenticate_agents)
@@ -139,16 +139,9 @@ bool master_agent_authenticate(master *m, const rt_http_request *req, int fd, co
 	int rc = rt_auth_basic_check(&m->creds, rt_http_header_get(req, "Authorization"), principal);
 	if (rc == RT_AUTH_OK)
 		return true;
-	/* The connection is ours now (the upgrade handler took it): answer and close. */
-	static const char answer[] =
-	        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"mesos-master-agent\"\r\n"
-	        "Content-Length: 0\r\nConnection: close\r\n\r\n";
-	rt_log(RT_WARN, "refused an agent's connection: %s credentials (--authenticate_agents)",
-	       rc == RT_AUTH_MISSING ? "no" : "invalid");
-	if (write(fd, answer, sizeof answer - 1) < 0) {
-		/* closed either way */
-	}
-	close(fd);
+	rt_log(RT_WARN, "refused an agent's connection from %s: %s credentials (--authenticate_agents)",
+	       rt_http_session_peer(req->session), rc == RT_AUTH_MISSING ? "no" : "invalid");
+	rt_http_reply(req->session, 401, NULL, "", 0, "WWW-Authenticate: Basic realm=\"mesos-master-agent\"\r\n");
 	return false;
 }
 

@@ -11,6 +11,7 @@
 
 #include "master.h"
 #include "rt_flags.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -148,6 +149,19 @@ int main(int argc, char **argv)
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	/* HTTPS as Mesos's libprocess: LIBPROCESS_SSL_ENABLED and its files. */
+	rt_tls_config tc;
+	rt_tls *tls = NULL;
+	if (rt_tls_config_from_env(&tc)) {
+		tls = rt_tls_server_create(&tc, err, sizeof err);
+		if (!tls) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			master_shutdown(&m);
+			return 2;
+		}
+		rt_http_server_set_tls(m.http, tls);
+		rt_log(RT_INFO, "TLS: serving HTTPS only (certificate %s)", tc.cert_file);
+	}
 	int port = rt_http_server_port(m.http);
 	if (f.work_dir) {
 		char path[4096], text[32];
@@ -176,6 +190,7 @@ int main(int argc, char **argv)
 	ev_run(loop, 0);
 	bool demoted = m.demoted;
 	master_shutdown(&m);
+	rt_tls_destroy(tls);
 	ev_loop_destroy(loop);
 	rt_log(RT_INFO, "stopped");
 	return demoted ? 1 : 0;
