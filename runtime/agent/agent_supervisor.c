@@ -39,8 +39,9 @@ void agent_supervisor_find(agent *a)
 	*slash = '\0';
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof path, "%s/%s", self, AGENT_SUPERVISOR_PROGRAM);
-	if (strlen(path) < sizeof a->supervisor && access(path, X_OK) == 0)
-		snprintf(a->supervisor, sizeof a->supervisor, "%s", path);
+	size_t len = strlen(path);
+	if (len < sizeof a->supervisor && access(path, X_OK) == 0)
+		memcpy(a->supervisor, path, len + 1); /* (snprintf: a truncation warning under ASan's flags) */
 	else
 		rt_log(RT_WARN,
 		       "%s is not next to the agent's program: supervisors run as `meso-agent --supervise`, "

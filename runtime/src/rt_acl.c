@@ -260,18 +260,13 @@ rt_acls *rt_acls_load(const char *flag, char *err, size_t errlen)
 	if (*p == '{')
 		return rt_acls_parse(p, strlen(p), err, errlen);
 	const char *file = strncmp(flag, "file://", 7) == 0 ? flag + 7 : flag;
-	FILE *f = fopen(file, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read ACLs file %s: %s", file, strerror(errno));
-		return NULL;
-	}
 	rt_buf b;
 	rt_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
-		rt_buf_append(&b, chunk, n);
-	fclose(f);
+	if (rt_file_read(file, 4u << 20, &b) != 0) {
+		snprintf(err, errlen, "cannot read ACLs file %s: %s", file, strerror(errno));
+		rt_buf_free(&b);
+		return NULL;
+	}
 	char why[300];
 	rt_acls *a = rt_acls_parse((const char *)b.data, b.len, why, sizeof why);
 	if (!a)

@@ -127,18 +127,13 @@ int rt_credentials_parse(const char *text, size_t len, rt_credentials *out, char
 int rt_credentials_load(const char *path, rt_credentials *out, char *err, size_t errlen)
 {
 	const char *file = strncmp(path, "file://", 7) == 0 ? path + 7 : path;
-	FILE *f = fopen(file, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read credentials file %s: %s", file, strerror(errno));
-		return -1;
-	}
 	rt_buf b;
 	rt_buf_init(&b);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
-		rt_buf_append(&b, chunk, n);
-	fclose(f);
+	if (rt_file_read(file, 1u << 20, &b) != 0) {
+		snprintf(err, errlen, "cannot read credentials file %s: %s", file, strerror(errno));
+		rt_buf_free(&b);
+		return -1;
+	}
 	char why[200];
 	int rc = rt_credentials_parse((const char *)b.data, b.len, out, why, sizeof why);
 	if (rc != 0)
@@ -159,48 +154,6 @@ bool rt_auth_equal(const char *a, size_t alen, const char *b, size_t blen)
 	return diff == 0;
 }
 
-static int b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decodes standard base64 (padding optional); -1 when malformed. */
-static int b64_decode(const char *in, char *out, size_t cap, size_t *outlen)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t n = 0, i = 0;
-	for (; in[i] && in[i] != '='; i++) {
-		int v = b64_value((unsigned char)in[i]);
-		if (v < 0)
-			return -1;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n >= cap)
-				return -1;
-			out[n++] = (char)(acc >> bits & 0xff);
-		}
-	}
-	while (in[i] == '=')
-		i++;
-	if (in[i] || bits >= 6)
-		return -1;
-	*outlen = n;
-	return 0;
-}
-
 int rt_auth_basic_check(const rt_credentials *c, const char *authorization, const char **principal)
 {
 	if (!authorization)
@@ -212,13 +165,16 @@ int rt_auth_basic_check(const rt_credentials *c, const char *authorization, cons
 	const char *enc = authorization + 6;
 	while (*enc == ' ')
 		enc++;
-	char dec[1024];
+	uint8_t *raw;
 	size_t n;
-	if (b64_decode(enc, dec, sizeof dec, &n) != 0)
+	if (strlen(enc) > 4096 || !rt_base64_decode(enc, strlen(enc), &raw, &n))
 		return RT_AUTH_INVALID;
-	const char *colon = memchr(dec, ':', n);
-	if (!colon)
+	const char *dec = (const char *)raw;
+	const char *colon = raw ? memchr(dec, ':', n) : NULL;
+	if (!colon) {
+		free(raw);
 		return RT_AUTH_INVALID;
+	}
 	size_t plen = (size_t)(colon - dec), slen = n - plen - 1;
 	const char *found = NULL;
 	for (size_t i = 0; i < c->n; i++) {
@@ -227,6 +183,7 @@ int rt_auth_basic_check(const rt_credentials *c, const char *authorization, cons
 		if (p && s && !found)
 			found = c->v[i].principal;
 	}
+	free(raw);
 	if (!found)
 		return RT_AUTH_INVALID;
 	*principal = found;
@@ -235,29 +192,16 @@ int rt_auth_basic_check(const rt_credentials *c, const char *authorization, cons
 
 bool rt_auth_basic_header(const char *principal, const char *secret, char *out, size_t outlen)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char plain[1024];
 	int pl = snprintf(plain, sizeof plain, "%s:%s", principal, secret);
 	if (pl < 0 || (size_t)pl >= sizeof plain)
 		return false;
-	size_t need = strlen("Authorization: Basic \r\n") + ((size_t)pl + 2) / 3 * 4 + 1;
-	if (need > outlen)
+	char *enc = rt_base64_encode((const uint8_t *)plain, (size_t)pl);
+	if (!enc)
 		return false;
-	size_t o = (size_t)sprintf(out, "Authorization: Basic ");
-	const unsigned char *p = (const unsigned char *)plain;
-	for (int i = 0; i < pl; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < pl)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < pl)
-			v |= p[i + 2];
-		out[o++] = tab[v >> 18 & 63];
-		out[o++] = tab[v >> 12 & 63];
-		out[o++] = i + 1 < pl ? tab[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < pl ? tab[v & 63] : '=';
-	}
-	memcpy(out + o, "\r\n", 3);
-	return true;
+	int n = snprintf(out, outlen, "Authorization: Basic %s\r\n", enc);
+	free(enc);
+	return n > 0 && (size_t)n < outlen;
 }
 
 int rt_auth_client_credential(const char *principal, const char *secret, const char *file, char **out_principal,

@@ -169,20 +169,14 @@ static bool conn_handshake_tls(rt_conn *c)
 {
 	if (!c->tls || rt_tls_ready(c->tls))
 		return true;
-	int h = rt_tls_handshake(c->tls);
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
 	if (h < 0) {
 		char why[200];
 		snprintf(why, sizeof why, "%s", rt_tls_error(c->tls));
 		rt_conn_close(c, why);
-		return false;
 	}
-	if (h == 0) {
-		if (rt_tls_wants_write(c->tls))
-			ev_io_start(c->loop, &c->wio);
-		else
-			ev_io_stop(c->loop, &c->wio);
+	if (h <= 0)
 		return false;
-	}
 	conn_flush(c);
 	return true;
 }

@@ -783,18 +783,13 @@ static bool session_handshake(rt_http_session *s)
 {
 	if (rt_tls_ready(s->tls))
 		return true;
-	int h = rt_tls_handshake(s->tls);
+	int h = rt_tls_handshake_io(s->tls, s->srv->loop, &s->wio);
 	if (h > 0) {
 		s->last_progress = ev_now(s->srv->loop);
 		return true;
 	}
-	if (h == 0) {
-		if (rt_tls_wants_write(s->tls))
-			ev_io_start(s->srv->loop, &s->wio);
-		else
-			ev_io_stop(s->srv->loop, &s->wio);
+	if (h == 0)
 		return false;
-	}
 	rt_log(RT_DEBUG, "http: %s: handshake failed: %s", s->peer, rt_tls_error(s->tls));
 	s->in_callback++;
 	session_close(s);

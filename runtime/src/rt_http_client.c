@@ -128,19 +128,13 @@ static bool cl_handshake(rt_http_client *c)
 {
 	if (!c->tls || rt_tls_ready(c->tls))
 		return true;
-	int h = rt_tls_handshake(c->tls);
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
 	if (h < 0) {
 		snprintf(c->error, sizeof c->error, "%s", rt_tls_error(c->tls));
 		client_finish(c, c->error);
-		return false;
 	}
-	if (h == 0) {
-		if (rt_tls_wants_write(c->tls))
-			ev_io_start(c->loop, &c->wio);
-		else
-			ev_io_stop(c->loop, &c->wio);
+	if (h <= 0)
 		return false;
-	}
 	if (c->out.len)
 		ev_io_start(c->loop, &c->wio);
 	return true;
@@ -354,20 +348,14 @@ static bool caller_handshake(rt_http_caller *c)
 {
 	if (!c->tls || rt_tls_ready(c->tls))
 		return true;
-	int h = rt_tls_handshake(c->tls);
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
 	if (h < 0) {
 		char why[200];
 		snprintf(why, sizeof why, "%s", rt_tls_error(c->tls));
 		caller_fail_all(c, why);
-		return false;
 	}
-	if (h == 0) {
-		if (rt_tls_wants_write(c->tls))
-			ev_io_start(c->loop, &c->wio);
-		else
-			ev_io_stop(c->loop, &c->wio);
+	if (h <= 0)
 		return false;
-	}
 	if (c->out.len)
 		ev_io_start(c->loop, &c->wio);
 	return true;

@@ -244,6 +244,18 @@ int rt_tls_handshake(rt_tls_conn *c)
 	return -1;
 }
 
+int rt_tls_handshake_io(rt_tls_conn *c, struct ev_loop *loop, ev_io *wio)
+{
+	int h = rt_tls_handshake(c);
+	if (h == 0) {
+		if (c->want_write)
+			ev_io_start(loop, wio);
+		else
+			ev_io_stop(loop, wio);
+	}
+	return h;
+}
+
 bool rt_tls_ready(const rt_tls_conn *c)
 {
 	return c->ready;
@@ -265,18 +277,23 @@ const char *rt_tls_error(const rt_tls_conn *c)
 	return c->error[0] ? c->error : "TLS error";
 }
 
+/* The handshake done, or -1 with errno (EAGAIN, or EPROTO when it failed). */
+static bool handshaken(rt_tls_conn *c)
+{
+	int h = c->ready ? 1 : rt_tls_handshake(c);
+	if (h < 0)
+		errno = EPROTO;
+	else if (h == 0)
+		errno = EAGAIN;
+	return h > 0;
+}
+
 ssize_t rt_sock_read(int fd, rt_tls_conn *c, void *buf, size_t n)
 {
 	if (!c)
 		return read(fd, buf, n);
-	if (!c->ready) {
-		int h = rt_tls_handshake(c);
-		if (h <= 0) {
-			if (h < 0)
-				errno = EPROTO;
-			return -1;
-		}
-	}
+	if (!handshaken(c))
+		return -1;
 	errno = 0;
 	int rc = SSL_read(c->ssl, buf, n > 1u << 30 ? 1 << 30 : (int)n);
 	return rc > 0 ? rc : settle(c, rc);
@@ -286,14 +303,8 @@ ssize_t rt_sock_write(int fd, rt_tls_conn *c, const void *buf, size_t n)
 {
 	if (!c)
 		return write(fd, buf, n);
-	if (!c->ready) {
-		int h = rt_tls_handshake(c);
-		if (h <= 0) {
-			if (h < 0)
-				errno = EPROTO;
-			return -1;
-		}
-	}
+	if (!handshaken(c))
+		return -1;
 	errno = 0;
 	int rc = SSL_write(c->ssl, buf, n > 1u << 30 ? 1 << 30 : (int)n);
 	if (rc > 0)

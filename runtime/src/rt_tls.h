@@ -12,6 +12,7 @@
 #ifndef RT_TLS_H
 #define RT_TLS_H
 
+#include <ev.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -49,6 +50,9 @@ void rt_tls_close(rt_tls_conn *c);
  * rt_tls_wants_write), -1 failed (rt_tls_error says why). */
 int rt_tls_handshake(rt_tls_conn *c);
 bool rt_tls_ready(const rt_tls_conn *c);
+/* The same from a connection's read or write callback: while it waits,
+ * wio (the connection's write watcher) runs only if TLS waits to write. */
+int rt_tls_handshake_io(rt_tls_conn *c, struct ev_loop *loop, ev_io *wio);
 /* The last operation waits for the socket to be writable (else readable). */
 bool rt_tls_wants_write(const rt_tls_conn *c);
 /* Decrypted bytes buffered inside, which no socket event will announce. */

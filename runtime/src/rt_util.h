@@ -86,5 +86,14 @@ int rt_hostport_parse(const char *text, char *host, size_t hostlen, int *port);
 int rt_file_write(const char *path, const char *text);
 /* mkdir -p. 0 or -1. */
 int rt_mkdirs(const char *path);
+/* Appends a whole file to out: 0, or -1 with errno (EFBIG past max bytes). */
+int rt_file_read(const char *path, size_t max, rt_buf *out);
+
+/* Base64 (RFC 4648): the encoding, padded, malloc'd (NULL out of memory);
+ * the decoding, with or without padding and of either alphabet (+/ or
+ * -_), into a malloc'd *out (NULL when empty): false on a bad character or
+ * length. */
+char *rt_base64_encode(const uint8_t *in, size_t n);
+bool rt_base64_decode(const char *in, size_t n, uint8_t **out, size_t *outlen);
 
 #endif
