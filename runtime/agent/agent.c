@@ -328,7 +328,7 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	mesos__v1__task_info__pack(ti, t->info);
 	a->metrics.tasks_launched++;
 	if (ti->executor)
-		agent_executor_run(a, t, ti, rt->framework_info);
+		agent_executor_run(a, t, ti, rt->framework_info, rt->user);
 	else
 		agent_task_launch(a, t, ti, rt->user);
 }

@@ -275,7 +275,8 @@ void agent_sanitize(const char *in, char *out, size_t len);
 void agent_executors_init(agent *a);
 /* Hands a task to its custom executor, starting the executor first when it
  * does not run yet. */
-void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi);
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
+                        const char *user);
 /* KILL to the task's executor (or TASK_KILLED when it was never launched). */
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
 /* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
