@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 			kill(t->sup_pid, SIGTERM); /* still starting it: it kills it */
 	}
 	agent_shutdown(&a);
+	rt_tls_destroy(tls_server);
+	rt_tls_destroy(f.tls_client);
 	rt_log(RT_INFO, "stopped");
 	return 0;
 }

@@ -874,5 +874,7 @@ int main(int argc, char **argv)
 	ac_core_destroy(e.parser);
 	free(e.inst);
 	free(e.fw_id);
+	free(e.principal);
+	rt_tls_destroy(e.tls);
 	return e.exit_status;
 }
