@@ -14,6 +14,8 @@
 #include "master.h"
 #include "master_webui.h"
 
+static void route(master *m, rt_http_session *s, const rt_http_request *req);
+
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
 {
 	master *m = ud;
@@ -27,9 +29,16 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 				                  "send calls on another connection");
 		return;
 	}
-	/* Credentials first, as Mesos's libprocess checks them before routing. */
+	/* Credentials first, as Mesos's libprocess checks them before routing;
+	 * the principal is the request's for as long as it is served. */
 	if (!master_http_authenticate(m, s, req))
 		return;
+	route(m, s, req);
+	m->principal = NULL;
+}
+
+static void route(master *m, rt_http_session *s, const rt_http_request *req)
+{
 	const char *p = req->path;
 	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
 		if (!master_redirect(m, s, req))
