@@ -19,6 +19,7 @@
 #include <utlist.h>
 
 #include "rt_attributes.h"
+#include "rt_pbcheck.h"
 #include "rt_resources.h"
 
 void agent_send(agent *a, const Meso__Agent__AgentMessage *msg)
@@ -336,9 +337,9 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	mesos__v1__task_info__pack(ti, t->info);
 	a->metrics.tasks_launched++;
 	if (ti->executor)
-		agent_executor_run(a, t, ti, rt->framework_info);
+		agent_executor_run(a, t, ti, rt->framework_info, rt->user);
 	else
-		agent_task_launch(a, t, ti);
+		agent_task_launch(a, t, ti, rt->user);
 }
 
 /* A task's kill policy, as Mesos ranks them: the KILL call's, else the
@@ -486,6 +487,13 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		rt_conn_close(c, "undecodable frame");
 		return;
 	}
+	char field[200];
+	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
+		rt_log(RT_WARN, "field '%s' of a frame from the master is not valid UTF-8", field);
+		meso__agent__agent_message__free_unpacked(msg, NULL);
+		rt_conn_close(c, "a string field is not valid UTF-8");
+		return;
+	}
 	a->last_heard_ns = rt_mono_ns();
 	switch (msg->type) {
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED:
@@ -585,13 +593,13 @@ static void on_open(rt_conn *c, void *ud)
 
 static void connect_master(agent *a)
 {
-	char req[512];
+	char req[1200];
 	snprintf(req, sizeof req,
 	         "POST /api/agent HTTP/1.1\r\nHost: %s:%d\r\nConnection: Upgrade\r\nUpgrade: meso-agent/1\r\n"
-	         "Content-Length: 0\r\n\r\n",
-	         a->master_host, a->master_port);
+	         "%sContent-Length: 0\r\n\r\n",
+	         a->master_host, a->master_port, a->flags.auth_header ? a->flags.auth_header : "");
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .on_open = on_open, .ud = a};
-	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
+	a->conn = rt_conn_connect_tls(a->loop, a->master_host, a->master_port, req, &h, a->flags.tls_client);
 	a->metrics.reconnects++;
 	if (!a->conn) {
 		if (errno == 0)

@@ -411,7 +411,7 @@ void agent_task_kill(agent *a, a_task *t, double grace, bool override)
 	}
 }
 
-void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const char *user)
 {
 	char fw[128], tid[128], rnd[16];
 	uint8_t u[16];
@@ -431,12 +431,25 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  "Task has no command");
 		return;
 	}
+	agent_user as;
+	char uerr[PATH_MAX + 200];
+	if (agent_user_resolve(a, user, &as, uerr, sizeof uerr) != 0) {
+		rt_log(RT_WARN, "task %s: %s", t->id, uerr);
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
+		return;
+	}
 	/* One mkdir in the usual case: the framework's folder is there. */
 	if (!t->sandbox[0] || (mkdir(t->sandbox, 0755) != 0 && (errno != ENOENT || rt_mkdirs(t->sandbox) != 0))) {
 		char msg[PATH_MAX + 64];
 		snprintf(msg, sizeof msg, "Cannot create sandbox %s: %s", t->sandbox, strerror(errno));
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
+		return;
+	}
+	if (agent_user_own_sandbox(&as, t->sandbox, uerr, sizeof uerr) != 0) {
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
 		return;
 	}
 	ac_resources res;
@@ -470,6 +483,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	char record[PATH_MAX], err[PATH_MAX + 200];
 	agent_exit_record_path(t->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = t->sandbox,
+	                         .user = &as,
 	                         .cmd = ti->command,
 	                         .fw_id = t->fw_id,
 	                         .executor_id = t->id,

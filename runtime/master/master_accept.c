@@ -311,6 +311,33 @@ static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
 	return NULL;
 }
 
+/* The user a task runs as: its CommandInfo's (an executor's for a task
+ * on a custom executor), else its framework's, as Mesos chooses. */
+static const char *task_user(const m_fw *fw, const Mesos__V1__TaskInfo *ti)
+{
+	const Mesos__V1__CommandInfo *cmd = ti->command ? ti->command : ti->executor ? ti->executor->command : NULL;
+	if (cmd && cmd->user && cmd->user[0])
+		return cmd->user;
+	return fw->user ? fw->user : "";
+}
+
+/* run_tasks: may the framework's principal run tasks as `user`? With
+ * --acls, root needs an ACL that allows it by name, not merely the
+ * default of a permissive file. NULL, or why not. */
+static const char *authorize_user(accept_ctx *x, const char *user, char *buf, size_t len)
+{
+	master *m = x->m;
+	if (!m->acls)
+		return NULL;
+	int d = rt_acls_decide(m->acls, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	bool ok = strcmp(user, "root") == 0 ? d == 1 : master_authorized(m, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	if (ok)
+		return NULL;
+	snprintf(buf, len, "Not authorized to launch as user '%.100s'%s (run_tasks)", user,
+	         strcmp(user, "root") == 0 && d < 0 ? ": root needs an ACL that allows it" : "");
+	return buf;
+}
+
 /* Checks one task against the offers' agent and what is left of them;
  * returns NULL when valid, else the TASK_ERROR message. */
 static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
@@ -386,6 +413,14 @@ static void accept_check_tasks(accept_ctx *x)
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
 			continue;
 		}
+		why = authorize_user(x, task_user(x->fw, ti), buf, sizeof buf);
+		if (why) {
+			rt_log(RT_INFO, "framework %s: task %s refused: %s", x->fw->id, ti->task_id->value, why);
+			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
+			                   MESOS__V1__TASK_STATE__TASK_ERROR,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNAUTHORIZED, why);
+			continue;
+		}
 		ac_resources_sub(&x->left, &res);
 		ac_resources_add(&x->used, &res);
 		if (exec_new) {
@@ -442,6 +477,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	                            ti->executor ? ti->executor->executor_id->value : NULL, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
+	t->user = rt_xstrdup(task_user(fw, ti));
 	m->metrics.tasks_launched++;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -459,6 +495,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	fi.failover_timeout = fw->failover_timeout;
 	if (ti->executor)
 		rt.framework_info = &fi;
+	rt.user = t->user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
 	if (master_agent_send(m, a, &msg))
