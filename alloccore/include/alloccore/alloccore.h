@@ -58,8 +58,12 @@ typedef enum ac_agent_order {
 	AC_ORDER_ADDED = 1,   /* the order agents were added: for tests */
 } ac_agent_order;
 
+struct ac_policy;
 typedef struct ac_config {
 	const char *policy; /* "drf" (default), "priority", "asset", "random" */
+	/* Non-NULL: this policy instead (policy.h). The core copies it and
+	 * owns its state from then on, even when creation fails. */
+	const struct ac_policy *policy_impl;
 	uint64_t seed;
 	ac_time allocation_interval; /* 0: the default, 1 s; the shortest filter life */
 	ac_time offer_timeout;       /* 0: offers never time out (default) */
