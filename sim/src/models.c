@@ -474,6 +474,44 @@ void sim__models_requeue(sim_models *mo, uint32_t t)
 	update_suppression(mo, x->fw);
 }
 
+void sim__models_declare_demands(sim_models *mo)
+{
+	sim_engine *e = mo->e;
+	if (GROW(mo->job_work, mo->job_work_cap, e->jobs_cap) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	for (size_t f = 0; f < mo->nfws; f++) {
+		const sim_list *l = &mo->fws[f].pending;
+		ac_fw_demand d;
+		memset(&d, 0, sizeof d);
+		d.tasks = l->n;
+		if (l->head != SIM_NONE) {
+			const sim_task *h = &e->tasks[l->head];
+			for (int k = 0; k < NRES; k++)
+				d.next.v[k] = h->res[k];
+			d.submitted = h->submit_ns;
+		}
+		/* a job's declared work left: the durations of its waiting
+		 * tasks; the framework's shortest job's is its `remaining` */
+		for (uint32_t t = l->head; t != SIM_NONE; t = e->tasks[t].next) {
+			const sim_task *x = &e->tasks[t];
+			mo->job_work[x->job] += x->duration_ns;
+			for (int k = 0; k < NRES; k++)
+				d.pending.v[k] += x->res[k];
+			if (x->submit_ns < d.submitted)
+				d.submitted = x->submit_ns;
+		}
+		for (uint32_t t = l->head; t != SIM_NONE; t = e->tasks[t].next) {
+			int64_t *w = &mo->job_work[e->tasks[t].job];
+			if (*w > 0 && (d.remaining == 0 || *w < d.remaining))
+				d.remaining = *w;
+			*w = 0;
+		}
+		sim__engine_fw_demand(e, (uint32_t)f, &d);
+	}
+}
+
 void sim__models_unpark(sim_models *mo)
 {
 	sim_engine *e = mo->e;
@@ -588,4 +626,5 @@ void sim__models_free(sim_models *mo)
 	free(mo->gang_mach);
 	free(mo->gang_where);
 	free(mo->gang_room);
+	free(mo->job_work);
 }

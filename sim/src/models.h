@@ -77,6 +77,9 @@ typedef struct sim_models {
 	uint32_t *gang_mach, *gang_where;
 	int64_t *gang_room;
 	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
+	/* demands (sim__models_declare_demands): declared work per job */
+	int64_t *job_work;
+	size_t job_work_cap;
 } sim_models;
 
 void sim__models_init(sim_models *mo, sim_engine *e);
@@ -100,6 +103,9 @@ void sim__models_unpark(sim_models *mo);
 /* When nothing runs and no workload is left: could some waiting task still
  * start on the machines present? If not, the run is over. */
 bool sim__models_startable(sim_models *mo);
+/* Before a pass, for a policy that reads demands: declares each
+ * framework's waiting tasks to the core (sim/README.md, "Policy modules"). */
+void sim__models_declare_demands(sim_models *mo);
 /* Tasks waiting at the end (pending, and in waiting gang jobs). */
 uint64_t sim__models_waiting(const sim_models *mo);
 /* Tasks parked because they fit no machine (never_fit). */
