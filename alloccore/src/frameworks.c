@@ -196,6 +196,20 @@ ac_fw_id ac_fw_find(const ac_core *c, const char *name)
 	return s ? ac__handle_make(c->fws.gens[s], s) : 0;
 }
 
+int ac_fw_set_priority(ac_core *c, ac_fw_id id, int32_t priority, ac_err *err)
+{
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	client *cl = CLIENT(c, FW(c, s)->client);
+	if (cl->pub.priority != priority) {
+		cl->pub.priority = priority;
+		ac__client_changed(c, FW(c, s)->client);
+	}
+	return 0;
+}
+
 int ac_fw_set_demand(ac_core *c, ac_fw_id id, const ac_fw_demand *d, ac_err *err)
 {
 	uint32_t s;

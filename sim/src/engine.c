@@ -544,6 +544,13 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 		}
 		t = (uint32_t)e->ntasks++;
 	}
+	if (e->task_prio) {
+		if (GROW(e->task_prio, e->task_prio_cap, (size_t)t + 1) < 0) {
+			sim__fail(e, "out of memory");
+			return SIM_NONE;
+		}
+		e->task_prio[t] = ev->priority;
+	}
 	sim_task *x = &e->tasks[t];
 	x->submit_ns = ev->time_ns;
 	x->start_ns = -1;
@@ -698,6 +705,14 @@ void sim__engine_preempt(sim_engine *e)
 	e->npreempts = 0;
 }
 
+void sim__engine_fw_priority(sim_engine *e, uint32_t f, int32_t priority)
+{
+	sim_fw *fw = &e->fws[f];
+	ac_err err;
+	if (ac_fw_set_priority(e->cores[fw->core].core, fw->id, priority, &err) < 0)
+		sim__fail(e, "internal: priority: %s", err.msg);
+}
+
 void sim__engine_fw_demand(sim_engine *e, uint32_t f, const ac_fw_demand *d)
 {
 	sim_fw *fw = &e->fws[f];
@@ -799,6 +814,10 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	if (e->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || e->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
 		return sim__fail(e, "the remote slowdown must be between 1 and 1000");
 	e->is_static = strcmp(cfg->policy, "static") == 0;
+	/* task priorities are kept only for policies that may read them */
+	if ((strcmp(cfg->policy, "priority") == 0 || cfg->policy_module) &&
+	    GROW(e->task_prio, e->task_prio_cap, 16) < 0)
+		return sim__fail(e, "out of memory");
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
 	if (e->is_static && nfws == 0)
@@ -847,6 +866,7 @@ void sim__engine_free(sim_engine *e)
 	free(e->answer_res);
 	free(e->lost_tasks);
 	free(e->preempts);
+	free(e->task_prio);
 	free(e->preempted);
 	free(e->shapes);
 	free(e->ids);

@@ -185,6 +185,10 @@ typedef struct sim_engine {
 	size_t npreempted, preempted_cap;
 	uint64_t preempted_total;
 	bool want_demand; /* the policy reads demands (AC_POLICY_WANTS_DEMAND) */
+	/* each task's priority from the trace, by record (NULL: not kept, the
+	 * policy reads no priorities: sim/README.md, "Priorities") */
+	int32_t *task_prio;
+	size_t task_prio_cap;
 
 	/* machine shapes ever seen (for "never fits") */
 	int64_t (*shapes)[NRES];
@@ -297,6 +301,8 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev);
  * tasks on the machine, newest first, until the amount is freed; lists them
  * in e->preempted for the models to queue again (sim/README.md). */
 void sim__engine_preempt(sim_engine *e);
+/* Sets framework f's priority in its core. */
+void sim__engine_fw_priority(sim_engine *e, uint32_t f, int32_t priority);
 /* Declares framework f's demand to its core (policies that read it). */
 void sim__engine_fw_demand(sim_engine *e, uint32_t f, const ac_fw_demand *d);
 /* EV_TICK: a full pass on every core with a framework wanting offers, and

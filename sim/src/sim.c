@@ -92,6 +92,15 @@ static void on_row(sim *s, const tr_event *ev)
 	}
 }
 
+/* What the policy reads that the models know: priorities, demands. */
+static void before_pass(sim *s)
+{
+	if (s->engine.task_prio)
+		sim__models_declare_priorities(&s->models);
+	if (s->engine.want_demand)
+		sim__models_declare_demands(&s->models);
+}
+
 /* Tasks the policy's preemptions killed wait again (sim/README.md). */
 static void requeue_preempted(sim *s)
 {
@@ -107,8 +116,7 @@ static void on_event(sim *s, const sim_event *ev)
 	sim_engine *e = &s->engine;
 	switch (ev->kind) {
 	case EV_TICK:
-		if (e->want_demand)
-			sim__models_declare_demands(&s->models);
+		before_pass(s);
 		sim_engine_tick(e);
 		requeue_preempted(s);
 		break;
@@ -123,8 +131,7 @@ static void on_event(sim *s, const sim_event *ev)
 		sim__engine_task_end(e, ev->a, ev->b);
 		break;
 	case EV_ALLOC_AGENT:
-		if (e->want_demand)
-			sim__models_declare_demands(&s->models);
+		before_pass(s);
 		sim__engine_alloc_agent(e, ev->a);
 		requeue_preempted(s);
 		break;

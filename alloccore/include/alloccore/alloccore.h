@@ -232,6 +232,8 @@ int ac_fw_activate(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_suppress(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_revive(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_set_weight(ac_core *core, ac_fw_id fw, double weight, ac_err *err);
+/* Replaces the framework's priority (ac_fw_opts.priority). */
+int ac_fw_set_priority(ac_core *core, ac_fw_id fw, int32_t priority, ac_err *err);
 /* As ac_agent_set_tag, for a framework. */
 int ac_fw_set_tag(ac_core *core, ac_fw_id fw, uint64_t tag, ac_err *err);
 ac_fw_id ac_fw_find(const ac_core *core, const char *name);
