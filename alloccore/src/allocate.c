@@ -164,7 +164,7 @@ static bool alone(const ac_core *c, uint32_t cl)
 static bool lazy_ok(const ac_core *c, uint32_t f)
 {
 	const fw *F = FW(c, f);
-	if (c->nlimits || c->nguarantees || c->policy->per_agent_shuffle || c->keys_dirty || !alone(c, F->client) ||
+	if (c->nlimits || c->nguarantees || c->pol_generic || c->keys_dirty || !alone(c, F->client) ||
 	    !alone(c, ROLE(c, F->role)->self_client))
 		return false;
 	for (int32_t x = (int32_t)F->role; x >= 0; x = c->roles[x].parent)
@@ -176,9 +176,9 @@ static bool lazy_ok(const ac_core *c, uint32_t f)
 /* n allocations of role r, for the tie-break: its leaf and subtrees. */
 static void role_count_up(ac_core *c, uint32_t r, uint64_t n)
 {
-	CLIENT(c, ROLE(c, r)->self_client)->count += n;
+	CLIENT(c, ROLE(c, r)->self_client)->pub.allocations += n;
 	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent)
-		CLIENT(c, c->roles[x].sub_client)->count += n;
+		CLIENT(c, c->roles[x].sub_client)->pub.allocations += n;
 }
 
 /* n allocations of framework f, up the whole path (its role's part
@@ -186,7 +186,7 @@ static void role_count_up(ac_core *c, uint32_t r, uint64_t n)
 static void count_up(ac_core *c, uint32_t f, uint64_t n)
 {
 	const fw *F = FW(c, f);
-	CLIENT(c, F->client)->count += n;
+	CLIENT(c, F->client)->pub.allocations += n;
 	if (F->role == c->defer_role)
 		c->defer_count += n;
 	else
@@ -250,10 +250,88 @@ static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
 	return 0;
 }
 
+/* role_turn for a policy with pick (policy.h, (b)): at each step the
+ * policy chooses among the first frameworks the order and the filters
+ * allow, and may cut what it gives. */
+static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
+{
+	const order *fo = &c->orders[ROLE(c, r)->fws_order];
+	const agent *ag = AGENT(c, a);
+	ac_vec agfree = ag->free.unres, agtotal;
+	ac_vec_clamp0(&agfree);
+	agtotal = ag->total.unres;
+	if (ag->total.x) {
+		const ac_resources *tx = XRES(c, ag->total.x);
+		for (uint32_t g = 1; g < tx->ngroups; g++)
+			ac_vec_add(&agtotal, &tx->group[g].amount);
+	}
+	ac_policy_agent pa = {.id = ac__pool_handle(&c->agents, a),
+	                      .name = ag->name,
+	                      .tag = ag->tag,
+	                      .free = &agfree,
+	                      .total = &agtotal};
+	const ac_policy_client *shown[AC_POLICY_PICK_MAX];
+	uint32_t at[AC_POLICY_PICK_MAX];
+	uint32_t given[AC_POLICY_PICK_MAX];
+	uint32_t ngiven = 0;
+	cand cd;
+	int st = candidate(c, a, r, stage, &cd);
+	while (st == CAND_OK && ngiven < AC_POLICY_PICK_MAX) {
+		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+			return false;
+		size_t n = 0;
+		for (uint32_t i = 0; i < fo->n && n < AC_POLICY_PICK_MAX; i++) {
+			uint32_t cl = ac__ord_get(fo, i), f = CLIENT(c, cl)->owner, g;
+			for (g = 0; g < ngiven && given[g] != f; g++)
+				;
+			if (g < ngiven)
+				continue;
+			if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
+				c->counters.filtered_skips++;
+				continue;
+			}
+			at[n] = i;
+			shown[n++] = &CLIENT(c, cl)->pub;
+		}
+		if (!n)
+			break;
+		ac_vec amount = cd.unres;
+		int k = c->pol.pick(c->pol.state, &c->view, &pa, shown, n, &amount);
+		if (k == -1)
+			break;
+		if (k < 0 || (size_t)k >= n) {
+			*rc = ac__policy_breach(c, "pick returned %ld of %ld frameworks", k, (long)n);
+			return true;
+		}
+		for (int j = 0; j < AC_KINDS; j++)
+			if (amount.v[j] < 0 || amount.v[j] > cd.unres.v[j]) {
+				*rc = ac__policy_breach(c, "pick cut kind %ld to more than offered or below 0 (%ld)", j,
+				                        (long)amount.v[j]);
+				return true;
+			}
+		ac_vec_sub(&cd.scalars, &cd.unres);
+		ac_vec_add(&cd.scalars, &amount);
+		cd.unres = amount;
+		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
+			return false;
+		uint32_t cl = ac__ord_get(fo, at[k]), f = CLIENT(c, cl)->owner;
+		CLIENT(c, cl)->pos_hint = at[k];
+		if ((*rc = give(c, f, a, &cd, stage)))
+			return true;
+		given[ngiven++] = f;
+		agfree = ag->free.unres;
+		ac_vec_clamp0(&agfree);
+		st = candidate(c, a, r, stage, &cd);
+	}
+	return st == CAND_AGENT_EMPTY;
+}
+
 /* Offers agent a to the frameworks of role r in order. Returns true when the
  * agent has nothing left, or when giving failed: then *rc holds the code. */
 static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 {
+	if (c->pol.pick)
+		return role_turn_pick(c, a, r, stage, rc);
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	cand cd;
 	int st = candidate(c, a, r, stage, &cd);
@@ -289,8 +367,8 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
 	for (uint32_t i = 0; i < o->n; i++) {
 		client *cl = CLIENT(c, ac__ord_get(o, i));
 		cl->pos_hint = i;
-		bool done = cl->kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, rc)
-		                               : role_turn(c, a, cl->owner, stage, rc);
+		bool done = cl->pub.kind == CL_SUB ? walk(c, a, ROLE(c, cl->owner)->kids_order, stage, rc)
+		                                   : role_turn(c, a, cl->owner, stage, rc);
 		if (done)
 			return true;
 	}
@@ -302,7 +380,7 @@ static bool walk(ac_core *c, uint32_t a, uint32_t oid, int stage, int *rc)
  * it holds for the whole pass. */
 static uint32_t direct_role(const ac_core *c)
 {
-	if (!takes_all(c, 2) || c->policy->per_agent_shuffle)
+	if (!takes_all(c, 2) || c->pol_generic)
 		return NONE;
 	uint32_t o = c->root_order;
 	for (int depth = 0; depth < 64; depth++) {
@@ -310,7 +388,7 @@ static uint32_t direct_role(const ac_core *c)
 		if (ord->n != 1)
 			return NONE;
 		const client *cl = CLIENT(c, ac__ord_get(ord, 0));
-		if (cl->kind != CL_SUB)
+		if (cl->pub.kind != CL_SUB)
 			return cl->owner;
 		o = ROLE(c, cl->owner)->kids_order;
 	}
@@ -387,7 +465,7 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 		return;
 	if (c->ntouched || c->keys_dirty) /* (most turns: nothing to settle) */
 		ac__order_flush_touched(c);
-	if (c->policy->per_agent_shuffle)
+	if (c->pol.flags & AC_POLICY_REDRAW_PER_TURN)
 		ac__orders_resort(c, true);
 	/* The order as it stands now holds for the whole turn: key changes
 	 * are applied when the turn ends. */
@@ -455,7 +533,16 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		ac__batch_view(c, c->pass_batches[i], &v);
 		c->batch_hook(c->batch_ud, &v);
 	}
+	if (!rc && c->pol.preempt)
+		ac__policy_preempt(c);
 	c->counters.offers_made += c->npass_offers;
+	if (!rc && c->pol_err.code)
+		rc = c->pol_err.code; /* a breach in preempt */
+	if (rc && c->pol_err.code) {
+		rc = ac__fail(err, c->pol_err.code, "%s (%u offers made)", c->pol_err.msg, c->npass_offers);
+		c->pol_err.code = 0;
+		return rc;
+	}
 	if (rc)
 		return ac__fail(err, rc, "out of memory during allocation (%u offers made)", c->npass_offers);
 	return (int)c->npass_offers;
@@ -467,6 +554,7 @@ static int set_now(ac_core *c, ac_time now, ac_err *err)
 		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		                (long long)c->now);
 	c->now = now;
+	c->view.now = now;
 	return 0;
 }
 

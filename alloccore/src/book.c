@@ -35,7 +35,7 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
 {
 	fw *F = FW(c, f);
 	uint32_t r = F->role;
-	vec_add_signed(&CLIENT(c, F->client)->held, scalars, sign);
+	vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
 	ac__client_changed(c, F->client);
 	if (r == c->defer_role) {
 		/* in a pass that defers its role's part (state.h) */
@@ -52,11 +52,11 @@ void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec
 
 void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
-	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->held, scalars, sign);
+	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
 	ac__client_changed(c, ROLE(c, r)->self_client);
 	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
 		role *ro = ROLE(c, x);
-		vec_add_signed(&CLIENT(c, ro->sub_client)->held, scalars, sign);
+		vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign);
 		ac__client_changed(c, ro->sub_client);
 		vec_add_signed(&ro->unres_held_sub, unres, sign);
 	}
@@ -320,6 +320,7 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		                (long long)c->now);
 	c->now = now;
+	c->view.now = now;
 	if (c->cfg.offer_timeout <= 0 || !c->noffers || now - c->oldest_offer < c->cfg.offer_timeout)
 		return 0;
 	uint64_t *v;

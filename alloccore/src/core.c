@@ -33,24 +33,34 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	ac_config_default(&def);
 	if (!cfg)
 		cfg = &def;
-	const struct policy *pol = ac__policy_find(cfg->policy ? cfg->policy : "drf");
-	if (!pol)
-		return ac__fail(err, AC_EINVAL, "unknown policy \"%s\" (drf, priority, asset, random)", cfg->policy);
+	/* The policy first: once it stands, a failure destroys its state. */
+	ac_policy pol;
+	int rc = cfg->policy_impl ? ac_policy_check(cfg->policy_impl, err) : ac_policy_builtin(cfg->policy, &pol, err);
+	if (rc)
+		return rc == AC_ENOENT ? AC_EINVAL : rc;
+	if (cfg->policy_impl)
+		pol = *cfg->policy_impl;
+	ac_core *c = NULL;
 	if (cfg->allocation_interval < 0 || cfg->offer_timeout < 0)
-		return ac__fail(err, AC_EINVAL, "allocation interval and offer timeout must not be negative");
-	if (cfg->agent_order != AC_ORDER_SHUFFLE && cfg->agent_order != AC_ORDER_ADDED)
-		return ac__fail(err, AC_EINVAL, "unknown agent order %d", (int)cfg->agent_order);
-	ac_core *c = calloc(1, sizeof *c);
-	if (!c)
-		return ac__fail(err, AC_ENOMEM, "out of memory");
+		rc = ac__fail(err, AC_EINVAL, "allocation interval and offer timeout must not be negative");
+	else if (cfg->agent_order != AC_ORDER_SHUFFLE && cfg->agent_order != AC_ORDER_ADDED)
+		rc = ac__fail(err, AC_EINVAL, "unknown agent order %d", (int)cfg->agent_order);
+	else if (!(c = calloc(1, sizeof *c)))
+		rc = ac__fail(err, AC_ENOMEM, "out of memory");
+	if (rc) {
+		if (pol.destroy)
+			pol.destroy(pol.state);
+		return rc;
+	}
 	c->cfg = *cfg;
-	c->cfg.policy = pol->name;
+	c->cfg.policy = pol.name;
+	c->cfg.policy_impl = NULL;
 	c->cfg.min_allocatable = NULL; /* not kept: parsed below */
 	if (c->cfg.allocation_interval == 0)
 		c->cfg.allocation_interval = AC_SECOND;
 	if (hooks)
 		c->hooks = *hooks;
-	c->policy = pol;
+	ac__policy_install(c, &pol);
 	ac__rng_seed(c->rng, cfg->seed);
 	ac__pool_init(&c->agents, sizeof(agent));
 	ac__pool_init(&c->fws, sizeof(fw));
@@ -60,7 +70,7 @@ int ac_core_create(const ac_config *cfg, const ac_hooks *hooks, ac_core **out, a
 	ac__pool_init(&c->clients, sizeof(client));
 	c->first_top_role = NONE;
 	c->defer_role = NONE;
-	int rc = ac__kinds_init(c);
+	rc = ac__kinds_init(c);
 	if (!rc)
 		rc = ac__hmap_init(&c->agent_names, 64);
 	if (!rc)
@@ -103,8 +113,10 @@ void ac_core_destroy(ac_core *c)
 	for (uint32_t s = 1; s < c->fws.n; s++)
 		if (ac__pool_live(&c->fws, s)) {
 			free(FW(c, s)->name);
+			free(FW(c, s)->demand);
 			ac__filter_fw_free(c, s);
 		}
+	ac__policy_fini(c);
 	ac__kinds_fini(c);
 	ac__roles_fini(c);
 	ac__orders_fini(c);
@@ -161,7 +173,7 @@ int ac_core_set_min_allocatable(ac_core *c, const char *text, ac_err *err)
 
 const char *ac_core_policy(const ac_core *c)
 {
-	return c->policy->name;
+	return c->pol.name;
 }
 
 /* -------------------------------------------------------- introspection */

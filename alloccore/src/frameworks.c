@@ -90,7 +90,8 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 	f->client = cl;
 	f->role = r;
 	f->filter_gen = ++c->epoch;
-	CLIENT(c, cl)->priority = opts->priority;
+	CLIENT(c, cl)->pub.priority = opts->priority;
+	CLIENT(c, cl)->pub.fw = ac__handle_make(c->fws.gens[s], s);
 	ROLE(c, r)->nfws++;
 	fw_set_flags(c, s, true, false);
 	if (out)
@@ -113,6 +114,7 @@ int ac_fw_remove(ac_core *c, ac_fw_id id, ac_err *err)
 	ac__u32_remove(c->fw_seq, &c->nfw_seq, s);
 	ac__pool_release(&c->clients, f->client);
 	free(f->name);
+	free(f->demand);
 	ac__filter_fw_free(c, s);
 	ac__pool_release(&c->fws, s);
 	return 0;
@@ -171,7 +173,7 @@ int ac_fw_set_weight(ac_core *c, ac_fw_id id, double weight, ac_err *err)
 	int rc = fw_resolve(c, id, &s, err);
 	if (rc || (rc = ac__weight_from_double(weight, &w, err)))
 		return rc;
-	CLIENT(c, FW(c, s)->client)->weight = w;
+	CLIENT(c, FW(c, s)->client)->pub.weight = w;
 	ac__client_changed(c, FW(c, s)->client);
 	return 0;
 }
@@ -194,6 +196,40 @@ ac_fw_id ac_fw_find(const ac_core *c, const char *name)
 	return s ? ac__handle_make(c->fws.gens[s], s) : 0;
 }
 
+int ac_fw_set_priority(ac_core *c, ac_fw_id id, int32_t priority, ac_err *err)
+{
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	client *cl = CLIENT(c, FW(c, s)->client);
+	if (cl->pub.priority != priority) {
+		cl->pub.priority = priority;
+		ac__client_changed(c, FW(c, s)->client);
+	}
+	return 0;
+}
+
+int ac_fw_set_demand(ac_core *c, ac_fw_id id, const ac_fw_demand *d, ac_err *err)
+{
+	uint32_t s;
+	int rc = fw_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	fw *f = FW(c, s);
+	if (d && !f->demand && !(f->demand = malloc(sizeof *f->demand)))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	if (d) {
+		*f->demand = *d;
+	} else {
+		free(f->demand);
+		f->demand = NULL;
+	}
+	CLIENT(c, f->client)->pub.demand = f->demand;
+	ac__client_changed(c, f->client);
+	return 0;
+}
+
 int ac_fw_info_get(const ac_core *c, ac_fw_id id, ac_fw_info *out, ac_err *err)
 {
 	uint32_t s;
@@ -204,14 +240,14 @@ int ac_fw_info_get(const ac_core *c, ac_fw_id id, ac_fw_info *out, ac_err *err)
 	const client *cl = CLIENT(c, f->client);
 	out->name = f->name;
 	out->role = ROLE(c, f->role)->name;
-	out->weight = cl->weight / 1000.0;
-	out->priority = cl->priority;
+	out->weight = cl->pub.weight / 1000.0;
+	out->priority = cl->pub.priority;
 	out->active = f->active;
 	out->suppressed = f->suppressed;
 	out->allocated = f->allocated;
 	out->offered = f->offered;
-	out->dominant_share = ac__share_of(c, &cl->held);
-	out->allocations = cl->count;
+	out->dominant_share = ac__share_of(c, &cl->pub.held);
+	out->allocations = cl->pub.allocations;
 	return 0;
 }
 

@@ -26,6 +26,7 @@ void ac__kinds_fini(ac_core *c)
 	for (int k = 0; k < c->nkinds; k++)
 		free(c->kind_names[k]);
 	c->nkinds = 0;
+	c->view.nkinds = 0;
 }
 
 int ac__kind_find(const ac_core *c, const char *name, size_t len)
@@ -50,6 +51,7 @@ int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 		return AC_ENOMEM;
 	c->kind_names[c->nkinds] = s;
 	*k = c->nkinds++;
+	c->view.nkinds = c->nkinds;
 	return 0;
 }
 

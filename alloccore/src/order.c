@@ -16,12 +16,10 @@
 #include "order.h"
 
 #include <assert.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
-#include "rng.h"
 
 int ac__order_new(ac_core *c, uint32_t *id)
 {
@@ -38,12 +36,12 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 	if (ac__pool_alloc(&c->clients, &s))
 		return AC_ENOMEM;
 	client *cl = CLIENT(c, s);
-	cl->kind = (uint8_t)kind;
 	cl->owner = owner;
-	cl->name = name;
+	cl->pub.kind = (uint8_t)kind;
+	cl->pub.name = name;
+	cl->pub.weight = weight;
 	for (int i = 0; i < 8 && name[i]; i++)
 		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
-	cl->weight = weight;
 	cl->order = NONE;
 	*slot = s;
 	return 0;
@@ -52,9 +50,8 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 static void key_refresh(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
-	double rnd = p->key.rnd;
-	c->policy->key(c, p, &p->key);
-	p->key.rnd = rnd;
+	p->key.count = p->pub.allocations;
+	c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	p->stale = 0;
 }
 
@@ -292,18 +289,14 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 
 void ac__orders_resort(ac_core *c, bool draw)
 {
-	bool rnd = draw && c->policy->per_agent_shuffle;
-	for (uint32_t s = 1; s < c->clients.n; s++) {
-		if (!ac__pool_live(&c->clients, s) || CLIENT(c, s)->order == NONE)
-			continue;
-		key_refresh(c, s);
-		if (rnd) {
-			/* Efraimidis-Spirakis: ascending -ln(u)/w is a weighted
-			 * random permutation. u in (0, 1]. */
-			double u = (double)((ac__rng_next(c->rng) >> 11) + 1) * 0x1.0p-53;
-			CLIENT(c, s)->key.rnd = -log(u) / (CLIENT(c, s)->weight / 1000.0);
-		}
-	}
+	/* a policy that draws its keys (random) draws at every agent's turn,
+	 * in slot order: the same draws for the same calls and seed */
+	c->view.redraw = draw && (c->pol.flags & AC_POLICY_REDRAW_PER_TURN);
+	c->view.now = c->now;
+	for (uint32_t s = 1; s < c->clients.n; s++)
+		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE)
+			key_refresh(c, s);
+	c->view.redraw = false;
 	c->keys_dirty = false;
 	for (uint32_t o = 0; o < c->norders; o++)
 		if (ord_straighten(c, &c->orders[o]) || sort_ids(c, c->orders[o].v, c->orders[o].n)) {

@@ -1,63 +1,184 @@
 /*
- * policy.c — the orderings a researcher can choose: weighted DRF (default),
- * strict priority, asset fairness and a seeded random order. Each policy
- * turns a client's held resources into a key and compares two keys exactly:
- * shares are rationals compared by integer cross-multiplication, never as
- * floating point (alloccore/README.md, "Ordering").
+ * policy.c — the core's side of the policy API (alloccore/policy.h): it
+ * installs a policy, keeps the view its callbacks see current, compares
+ * sort clients by the policy's keys with the core's tie-breaks, and serves
+ * the view's calls (random draws, the frameworks, their allocations,
+ * preemption requests), checking what the policy asks for. The built-in
+ * policies themselves are in builtin.c.
  */
 #include "policy.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "rng.h"
 
-/* ------------------------------------------------------ wide arithmetic */
+/* ------------------------------------------------------------ the view */
 
-/* a x b as 192 bits: hi:lo. */
-static void mul_64_128(uint64_t a, u128 b, uint64_t *hi, u128 *lo)
+static uint64_t view_random(const ac_policy_view *v)
 {
-	u128 p0 = (u128)a * (uint64_t)b;
-	u128 p1 = (u128)a * (uint64_t)(b >> 64);
-	u128 mid = p1 << 64;
-	*lo = p0 + mid;
-	*hi = (uint64_t)(p1 >> 64) + (*lo < p0);
+	ac_core *c = v->core_;
+	return ac__rng_next(c->rng);
 }
 
-/* Multiplies an n-limb little-endian number by m in place (n limbs kept). */
-static void wide_mul(uint64_t *w, int n, uint64_t m)
+static const ac_policy_client *const *view_frameworks(const ac_policy_view *v, size_t *n)
 {
-	u128 carry = 0;
-	for (int i = 0; i < n; i++) {
-		u128 p = (u128)w[i] * m + carry;
-		w[i] = (uint64_t)p;
-		carry = p >> 64;
+	ac_core *c = v->core_;
+	*n = 0;
+	if (ac__array_grow((void **)&c->pol_fws, &c->cap_pol_fws, c->nfw_seq, sizeof *c->pol_fws))
+		return NULL;
+	for (uint32_t i = 0; i < c->nfw_seq; i++)
+		c->pol_fws[i] = &CLIENT(c, FW(c, c->fw_seq[i])->client)->pub;
+	*n = c->nfw_seq;
+	return c->pol_fws;
+}
+
+/* Scalars of every group of a bag (resources held in the core). */
+static void bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
+{
+	*out = b->unres;
+	if (b->x) {
+		const ac_resources *x = XRES(c, b->x);
+		for (uint32_t g = 1; g < x->ngroups; g++)
+			ac_vec_add(out, &x->group[g].amount);
 	}
 }
 
-static void wide_add(uint64_t *a, const uint64_t *b, int n)
+static size_t view_allocations(const ac_policy_view *v, ac_fw_id id, ac_policy_alloc *out, size_t cap)
 {
-	u128 carry = 0;
-	for (int i = 0; i < n; i++) {
-		u128 s = (u128)a[i] + b[i] + carry;
-		a[i] = (uint64_t)s;
-		carry = s >> 64;
+	const ac_core *c = v->core;
+	uint32_t f = ac__fw_slot(c, id);
+	if (!f)
+		return 0;
+	size_t n = 0;
+	for (uint32_t s = FW(c, f)->allocs_head; s; s = ALLOC(c, s)->fw_next, n++) {
+		if (n >= cap)
+			continue;
+		const alloc *al = ALLOC(c, s);
+		out[n].agent = ac__pool_handle(&c->agents, al->agent);
+		out[n].agent_tag = AGENT(c, al->agent)->tag;
+		bag_scalars(c, &al->res, &out[n].scalars);
 	}
+	return n;
 }
 
-static int wide_cmp(const uint64_t *a, const uint64_t *b, int n)
+/* Notes the policy's first breach of the API's contract: the pass that
+ * made it fails with this message. */
+static int breach(ac_core *c, int code, const char *fmt, const char *what)
 {
-	for (int i = n; i-- > 0;)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
+	if (!c->pol_err.code) {
+		c->pol_err.code = code;
+		snprintf(c->pol_err.msg, sizeof c->pol_err.msg, "policy \"%s\": %s%s", c->pol.name, fmt, what);
+	}
+	return code;
+}
+
+static int view_preempt(const ac_policy_view *v, ac_fw_id victim, ac_agent_id on, const ac_vec *amount, ac_fw_id for_fw)
+{
+	ac_core *c = v->core_;
+	uint32_t f = ac__fw_slot(c, victim), a = ac__agent_slot(c, on);
+	if (!f || !a)
+		return breach(c, AC_ENOENT, "preemption of an unknown ", f ? "agent" : "framework");
+	if (for_fw && !ac__fw_slot(c, for_fw))
+		return breach(c, AC_ENOENT, "preemption for an unknown framework", "");
+	const uint32_t *s = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
+	if (!s)
+		return breach(c, AC_EINVAL, "preemption of a framework that holds nothing on the agent", "");
+	ac_vec held;
+	bag_scalars(c, &ALLOC(c, *s)->res, &held);
+	for (int k = 0; k < AC_KINDS; k++)
+		if (amount->v[k] < 0 || amount->v[k] > held.v[k])
+			return breach(c, AC_EINVAL, "preemption of more than the framework holds on the agent", "");
+	if (ac__array_grow((void **)&c->preempts, &c->cap_preempts, c->npreempts + 1, sizeof *c->preempts))
+		return AC_ENOMEM;
+	ac_preempt_request *r = &c->preempts[c->npreempts++];
+	r->victim = victim;
+	r->agent = on;
+	r->victim_tag = FW(c, f)->tag;
+	r->agent_tag = AGENT(c, a)->tag;
+	r->amount = *amount;
+	r->for_fw = for_fw;
 	return 0;
 }
 
-/* ------------------------------------------------------------------ drf */
+/* ------------------------------------------------------------- install */
 
-/* The dominant kind: the largest held/total over kinds with a total (only
- * registered kinds can have one: the others are zero everywhere). */
-static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64_t *den)
+int ac_policy_check(const ac_policy *p, ac_err *err)
+{
+	if (!p)
+		return ac__fail(err, AC_EINVAL, "no policy");
+	if (p->api_version != AC_POLICY_API_VERSION)
+		return ac__fail(err, AC_EINVAL,
+		                "policy \"%s\" is built for policy API version %u; this alloccore has version %u",
+		                p->name ? p->name : "?", p->api_version, (unsigned)AC_POLICY_API_VERSION);
+	if (!p->name || !*p->name)
+		return ac__fail(err, AC_EINVAL, "policy without a name");
+	if (!p->key || !p->cmp)
+		return ac__fail(err, AC_EINVAL, "policy \"%s\" has no %s callback", p->name, p->key ? "cmp" : "key");
+	return 0;
+}
+
+void ac__policy_install(ac_core *c, const ac_policy *p)
+{
+	c->pol = *p;
+	c->pol_generic = p->pick || (p->flags & AC_POLICY_REDRAW_PER_TURN);
+	c->view = (ac_policy_view){.core = c,
+	                           .total = &c->total,
+	                           .nkinds = c->nkinds,
+	                           .random = view_random,
+	                           .frameworks = view_frameworks,
+	                           .allocations = view_allocations,
+	                           .preempt = view_preempt,
+	                           .core_ = c};
+}
+
+void ac__policy_fini(ac_core *c)
+{
+	if (c->pol.destroy)
+		c->pol.destroy(c->pol.state);
+	c->pol.destroy = NULL;
+	free(c->preempts);
+	free(c->pol_fws);
+}
+
+void ac__policy_totals_changed(ac_core *c)
+{
+	c->keys_dirty = true;
+	if (c->pol.totals_changed) {
+		c->view.now = c->now;
+		c->pol.totals_changed(c->pol.state, &c->view);
+	}
+}
+
+void ac__policy_preempt(ac_core *c)
+{
+	if (!c->pol.preempt)
+		return;
+	c->view.now = c->now;
+	c->npreempts = 0;
+	c->pol.preempt(c->pol.state, &c->view);
+	for (uint32_t i = 0; i < c->npreempts; i++) {
+		if (c->preempt_hook)
+			c->preempt_hook(c->preempt_ud, &c->preempts[i]);
+		else
+			c->preempts_dropped++;
+	}
+	c->npreempts = 0;
+}
+
+int ac__policy_breach(ac_core *c, const char *fmt, long a, long b)
+{
+	char what[96];
+	snprintf(what, sizeof what, fmt, a, b);
+	return breach(c, AC_EINVAL, what, "");
+}
+
+/* ------------------------------------------------------------- compare */
+
+double ac__share_of(const ac_core *c, const ac_vec *held)
 {
 	/* in locals: through the pointers, every store could change held */
 	uint64_t n = 0, d = 1;
@@ -65,147 +186,25 @@ static void dominant(const ac_core *c, const ac_vec *held, uint64_t *num, uint64
 		int64_t t = c->total.v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;
-		/* (through uint64_t: a widening 64 x 64 multiply, not 128 x 128) */
 		if ((u128)(uint64_t)h * d > (u128)n * (uint64_t)t) {
 			n = (uint64_t)h;
 			d = (uint64_t)t;
 		}
 	}
-	*num = n;
-	*den = d;
-}
-
-double ac__share_of(const ac_core *c, const ac_vec *held)
-{
-	uint64_t num, den;
-	dominant(c, held, &num, &den);
-	return (double)num / (double)den;
-}
-
-static void base_key(const client *cl, sortkey *k)
-{
-	k->count = cl->count;
-	k->priority = cl->priority;
-	k->weight = cl->weight;
-}
-
-static void drf_key(const ac_core *c, const client *cl, sortkey *k)
-{
-	uint64_t den;
-	base_key(cl, k);
-	dominant(c, &cl->held, &k->num, &den);
-	k->den = (u128)den * cl->weight;
-	/* (double)den x weight rather than (double)k->den: no 128-bit
-	 * conversion call; the share only pre-screens comparisons with a
-	 * 1e-9 margin, far above the rounding of either form */
-	k->share = (double)k->num / ((double)den * (double)cl->weight);
-}
-
-static int drf_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
-{
-	/* The doubles are within 1e-15 of the exact shares; only when they are
-	 * this close does the exact comparison decide. */
-	if (a->share < b->share * (1 - 1e-9))
-		return -1;
-	if (b->share < a->share * (1 - 1e-9))
-		return 1;
-	if (a->num == b->num && a->den == b->den)
-		return 0; /* the same fraction (ties are common: equal holdings) */
-	uint64_t ha, hb;
-	u128 la, lb;
-	mul_64_128(a->num, b->den, &ha, &la);
-	mul_64_128(b->num, a->den, &hb, &lb);
-	if (ha != hb)
-		return ha < hb ? -1 : 1;
-	return la < lb ? -1 : la > lb;
-}
-
-static int priority_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
-{
-	if (a->priority != b->priority)
-		return a->priority > b->priority ? -1 : 1;
-	return drf_cmp(c, a, b);
-}
-
-/* ---------------------------------------------------------------- asset */
-
-/* sum over k of held_k x prod_{j != k} total_j (kinds 0..3 with a total),
- * which orders clients exactly as sum of held_k / total_k does. */
-static void asset_key(const ac_core *c, const client *cl, sortkey *k)
-{
-	base_key(cl, k);
-	memset(k->wide, 0, sizeof k->wide);
-	for (int r = 0; r < AC_FIXED_KINDS; r++) {
-		if (c->total.v[r] <= 0 || cl->held.v[r] <= 0)
-			continue;
-		uint64_t term[5] = {c->asset_prod[r][0], c->asset_prod[r][1], c->asset_prod[r][2], 0, 0};
-		wide_mul(term, 5, (uint64_t)cl->held.v[r]);
-		wide_add(k->wide, term, 5);
-	}
-}
-
-static int asset_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
-{
-	uint64_t x[6] = {0}, y[6] = {0};
-	memcpy(x, a->wide, sizeof a->wide);
-	memcpy(y, b->wide, sizeof b->wide);
-	wide_mul(x, 6, b->weight);
-	wide_mul(y, 6, a->weight);
-	return wide_cmp(x, y, 6);
-}
-
-/* --------------------------------------------------------------- random */
-
-static void random_key(const ac_core *c, const client *cl, sortkey *k)
-{
-	base_key(cl, k); /* rnd is drawn by ac__orders_resort for every agent */
-}
-
-static int random_cmp(const ac_core *c, const sortkey *a, const sortkey *b)
-{
-	return a->rnd < b->rnd ? -1 : a->rnd > b->rnd;
-}
-
-/* --------------------------------------------------------------- common */
-
-static const struct policy policies[] = {
-        {"drf", drf_key, drf_cmp, false},
-        {"priority", drf_key, priority_cmp, false},
-        {"asset", asset_key, asset_cmp, false},
-        {"random", random_key, random_cmp, true},
-};
-
-const struct policy *ac__policy_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof policies / sizeof *policies; i++)
-		if (strcmp(policies[i].name, name) == 0)
-			return &policies[i];
-	return NULL;
-}
-
-void ac__policy_totals_changed(ac_core *c)
-{
-	c->keys_dirty = true;
-	for (int r = 0; r < AC_FIXED_KINDS; r++) {
-		uint64_t p[3] = {1, 0, 0};
-		for (int j = 0; j < AC_FIXED_KINDS; j++)
-			if (j != r && c->total.v[j] > 0)
-				wide_mul(p, 3, (uint64_t)c->total.v[j]);
-		memcpy(c->asset_prod[r], p, sizeof p);
-	}
+	return (double)n / (double)d;
 }
 
 int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
 {
 	const client *a = CLIENT(c, ia), *b = CLIENT(c, ib);
-	int r = c->policy->cmp(c, &a->key, &b->key);
+	int r = c->pol.cmp(c->pol.state, &a->key.pk, &b->key.pk);
 	if (r)
 		return r;
 	if (a->key.count != b->key.count)
 		return a->key.count < b->key.count ? -1 : 1;
 	if (a->name_key != b->name_key)
 		return a->name_key < b->name_key ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return strcmp(a->pub.name, b->pub.name);
 }
 
 int ac__weight_from_double(double w, uint32_t *out, ac_err *err)
@@ -214,4 +213,15 @@ int ac__weight_from_double(double w, uint32_t *out, ac_err *err)
 		return ac__fail(err, AC_ERANGE, "weight %g out of range (0.001 to 1000000)", w);
 	*out = (uint32_t)llround(w * 1000);
 	return 0;
+}
+
+uint32_t ac_core_policy_flags(const ac_core *c)
+{
+	return c->pol.flags;
+}
+
+void ac_core_set_preempt_hook(ac_core *c, ac_preempt_hook fn, void *ud)
+{
+	c->preempt_hook = fn;
+	c->preempt_ud = ud;
 }

@@ -1,28 +1,30 @@
 /*
- * policy.h — the orderings a core can use (drf, priority, asset, random):
- * each turns a sort client's held resources into a key (sortkey, state.h)
- * and compares two keys exactly. Weights are part of the key. Sits just
- * above state.h; order.c keeps clients sorted with it.
+ * policy.h — the core's side of the policy API (alloccore/policy.h): the
+ * policy in use (core->pol) and the view its callbacks see (core->view),
+ * the comparison of sort clients by its keys with the core's tie-breaks,
+ * and the requests it makes during a pass. Sits just above state.h;
+ * order.c keeps clients sorted with it. The built-in policies: builtin.c.
  */
-#ifndef ALLOCCORE_POLICY_H
-#define ALLOCCORE_POLICY_H
+#ifndef ALLOCCORE_POLICY_H_PRIVATE
+#define ALLOCCORE_POLICY_H_PRIVATE
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "state.h"
 
-struct policy {
-	const char *name;
-	void (*key)(const ac_core *c, const client *cl, sortkey *k);
-	int (*cmp)(const ac_core *c, const sortkey *a, const sortkey *b);
-	bool per_agent_shuffle; /* keys are drawn anew for every agent (random) */
-};
-
-/* The policy of that name, or NULL. */
-const struct policy *ac__policy_find(const char *name);
+/* Makes p the core's policy (checked by the caller: ac_policy_check). */
+void ac__policy_install(ac_core *c, const ac_policy *p);
+/* Destroys the policy's state; frees the request lists. */
+void ac__policy_fini(ac_core *c);
 /* The cluster totals changed: every key is stale (keys_dirty). */
 void ac__policy_totals_changed(ac_core *c);
+/* After a pass: the policy's preempt callback, then the caller's hook for
+ * each request it made. */
+void ac__policy_preempt(ac_core *c);
+/* Records a contract breach of the policy's (fmt takes two longs); returns
+ * AC_EINVAL. The pass in progress fails with c->pol_err. */
+int ac__policy_breach(ac_core *c, const char *fmt, long a, long b);
 /* Compares clients a and b by their cached keys, then allocation count,
  * then name: never 0 for two different clients. */
 int ac__client_cmp(const ac_core *c, uint32_t a, uint32_t b);

@@ -187,11 +187,11 @@ int ac_role_info_get(const ac_core *c, const char *name, ac_role_info *out, ac_e
 	out->weight = ro->weight / 1000.0;
 	out->quota = ro->quota;
 	out->allocated = ro->allocated_sub;
-	out->offered = sub->held;
+	out->offered = sub->pub.held;
 	ac_vec_sub(&out->offered, &ro->allocated_sub);
 	out->reserved = ro->reserved_sub;
 	consumption(ro, &out->consumed);
-	out->dominant_share = ac__share_of(c, &sub->held);
+	out->dominant_share = ac__share_of(c, &sub->pub.held);
 	out->frameworks = ro->nfws;
 	return 0;
 }

@@ -207,8 +207,8 @@ int ac_role_set_weight(ac_core *c, const char *name, double weight, ac_err *err)
 		return rc;
 	role *ro = ROLE(c, r);
 	ro->weight = w;
-	CLIENT(c, ro->sub_client)->weight = w;
-	CLIENT(c, ro->self_client)->weight = w;
+	CLIENT(c, ro->sub_client)->pub.weight = w;
+	CLIENT(c, ro->self_client)->pub.weight = w;
 	ac__client_changed(c, ro->sub_client);
 	ac__client_changed(c, ro->self_client);
 	return 0;

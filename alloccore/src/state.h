@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "alloccore/alloccore.h"
+#include "alloccore/policy.h"
 #include "array.h"
 #include "hmap.h"
 #include "minalloc.h"
@@ -38,29 +39,21 @@ typedef struct bag {
 	uint32_t x;
 } bag;
 
-/* A sort key, snapshotted when a client is (re)positioned in its order. */
+/* A sort key, snapshotted when a client is (re)positioned in its order:
+ * the policy's own (policy.h) and the allocation count it was taken at. */
 typedef struct sortkey {
-	uint64_t num;     /* drf: held amount of the dominant kind */
-	u128 den;         /* drf: cluster total of that kind x weight */
-	uint64_t wide[5]; /* asset: sum of held_k x prod_{j != k} total_j */
-	double rnd;       /* random: Efraimidis-Spirakis key */
-	double share;     /* drf: num/den, to skip exact compares of far shares */
+	ac_policy_key pk;
 	uint64_t count;
-	int32_t priority;
-	uint32_t weight;
 } sortkey;
 
-enum client_kind { CL_FW, CL_SELF, CL_SUB };
+/* The kinds of sort client: the values of ac_client_kind. */
+enum client_kind { CL_FW = AC_CLIENT_FRAMEWORK, CL_SELF = AC_CLIENT_ROLE_LEAF, CL_SUB = AC_CLIENT_ROLE };
 
 /* Anything the policy sorts: a framework, a role's virtual leaf (its own
- * frameworks), or a role subtree. */
+ * frameworks), or a role subtree. `pub` is what the policy is shown
+ * (held, allocation count, weight, priority, name, kind, demand). */
 typedef struct client {
-	ac_vec held;     /* offered + allocated scalars, all groups */
-	uint64_t count;  /* allocations so far (tie-break) */
-	uint32_t weight; /* thousandths */
-	int32_t priority;
-	const char *name;
-	uint8_t kind;
+	ac_policy_client pub;
 	uint32_t owner;    /* fw slot or role id */
 	uint32_t order;    /* order id it is in, or NONE */
 	uint64_t name_key; /* first 8 bytes of name, big-endian: fast tie-break */
@@ -136,7 +129,8 @@ typedef struct fw {
 	uint32_t allocs_head;
 	char *name;
 	uint32_t name_next;
-	uint64_t tag; /* the caller's (ac_fw_set_tag) */
+	uint64_t tag;         /* the caller's (ac_fw_set_tag) */
+	ac_fw_demand *demand; /* declared (ac_fw_set_demand), or NULL; its client's pub.demand */
 } fw;
 
 /* The per-offer arrays of a batch (struct of arrays: entry i is one offer).
@@ -188,7 +182,11 @@ struct ac_core {
 	ac_hooks hooks;
 	ac_batch_hook batch_hook;
 	void *batch_ud;
-	const struct policy *policy;
+	ac_policy pol;       /* the policy (policy.h): callbacks and state */
+	ac_policy_view view; /* what its callbacks see (policy.c keeps it current) */
+	bool pol_generic;    /* pick or per-turn redraw: no pass fast paths (allocate.c) */
+	ac_preempt_hook preempt_hook;
+	void *preempt_ud;
 	ac_minalloc minalloc;
 	ac_time now;
 	uint64_t rng[4];
@@ -219,10 +217,9 @@ struct ac_core {
 	/* cluster sums */
 	ac_vec total; /* all scalars of all agents: the DRF pool */
 	ac_vec total_unres;
-	ac_vec free_unres_clamped;              /* sum of max(0, free); kept while guarantees exist */
-	ac_vec required;                        /* required headroom */
-	uint64_t asset_prod[AC_FIXED_KINDS][3]; /* asset: prod of the other totals */
-	bool keys_dirty;                        /* totals changed: recompute every key and resort */
+	ac_vec free_unres_clamped; /* sum of max(0, free); kept while guarantees exist */
+	ac_vec required;           /* required headroom */
+	bool keys_dirty;           /* totals changed: recompute every key and resort */
 	uint32_t nguarantees, nlimits;
 
 	/* offers (offers.c) */
@@ -258,6 +255,16 @@ struct ac_core {
 	uint32_t *pass_agents, cap_pass_agents;
 	uint32_t *scratch, cap_scratch;
 	ac_resources view_buf;
+
+	/* the policy's calls in a pass (policy.c): its preemption requests,
+	 * the first contract breach it made (code 0: none), and the
+	 * frameworks' clients it may be shown */
+	ac_preempt_request *preempts;
+	uint32_t npreempts, cap_preempts;
+	uint64_t preempts_dropped;
+	ac_err pol_err;
+	const ac_policy_client **pol_fws;
+	uint32_t cap_pol_fws;
 
 	ac_counters counters;
 };

@@ -13,19 +13,22 @@
 #include <string.h>
 
 #include "alloccore/alloccore.h"
+#include "alloccore/module.h"
+#include "alloccore/policy.h"
 
 #define MAX_TOKENS 16
 
 static const char usage_text[] =
-        "usage: meso-alloc [FILE]\n"
+        "usage: meso-alloc [--policy P] [FILE]\n"
         "Reads allocator commands from FILE (or stdin) and prints the offers the core\n"
         "makes (`offer F A RESOURCES`) and takes back (`rescind F A RESOURCES`).\n"
         "\n"
-        "  policy drf|priority|asset|random     seed N      (before any other command)\n"
+        "  policy drf|priority|asset|random|module:PATH[:ARGS]   seed N   (before any other command)\n"
         "  interval S     min_allocatable cpus:0.01|mem:32     offer_timeout S\n"
         "  agent add A RESOURCES      agent remove A      agent update A RESOURCES\n"
         "  framework add F [role=R] [weight=W] [priority=P]      framework remove F\n"
         "  framework suppress F | revive F | deactivate F | activate F\n"
+        "  demand F [tasks=N] [next=RESOURCES] [pending=RESOURCES] [remaining=S]\n"
         "  role weight R W            role quota R [guarantee=RESOURCES] [limit=RESOURCES]\n"
         "  allocate                   one allocation pass at the current time\n"
         "  advance S                  move the clock S seconds; expire offers\n"
@@ -33,6 +36,7 @@ static const char usage_text[] =
         "  decline F A|* [refuse=S]          decline F's offers on A (or on every agent)\n"
         "  recover F A RESOURCES             resources F held on A are free again\n"
         "\n"
+        "--policy P sets the policy as a first `policy P` line would.\n"
         "Resources in Mesos text: cpus:2;mem:1024;cpus(role1):1;ports:[31000-32000].\n"
         "Times in seconds; refuse defaults to 5, 0 means no filter. `#` starts a comment.\n"
         "Exit status: 0 at the end of input, 2 on an invalid line or usage, 1 on I/O errors.\n";
@@ -40,7 +44,8 @@ static const char usage_text[] =
 /* An offer or rescind reported by a hook, printed once the call returns:
  * hooks must not call back into the core, and formatting needs it. */
 struct event {
-	bool rescind;
+	bool rescind, preempt;
+	ac_fw_id for_fw; /* preempt: on behalf of (0: none) */
 	ac_fw_id fw;
 	ac_agent_id agent;
 	ac_resources res;
@@ -49,6 +54,7 @@ struct event {
 struct driver {
 	ac_config cfg;
 	char *policy, *min_allocatable; /* owned copies behind cfg's pointers */
+	ac_module *module;              /* the policy's module, when it is one */
 	ac_core *core;                  /* created by the first command that needs it */
 	ac_time now;
 	uint64_t gone_agent, gone_fw; /* removed by the current line */
@@ -95,6 +101,7 @@ static void push_event(struct driver *d, bool rescind, const ac_offer_view *v)
 	}
 	struct event *e = &d->events[d->nevents++];
 	e->rescind = rescind;
+	e->preempt = false;
 	e->fw = v->fw;
 	e->agent = v->agent;
 	e->res = *v->resources;
@@ -109,6 +116,23 @@ static void on_rescind(void *ud, const ac_offer_view *offer, ac_rescind_reason w
 {
 	(void)why;
 	push_event(ud, true, offer);
+}
+
+/* A preemption request of the policy's: printed as
+ * `preempt VICTIM A RESOURCES [for F]` (the driver revokes nothing). */
+static void on_preempt(void *ud, const ac_preempt_request *r)
+{
+	struct driver *d = ud;
+	ac_offer_view v = {0};
+	ac_resources res;
+	ac_resources_init(&res);
+	res.group[0].amount = r->amount;
+	v.fw = r->victim;
+	v.agent = r->agent;
+	v.resources = &res;
+	push_event(d, false, &v);
+	d->events[d->nevents - 1].preempt = true;
+	d->events[d->nevents - 1].for_fw = r->for_fw;
 }
 
 /* Names to print: the core's, or that of the agent or framework the current
@@ -140,8 +164,14 @@ static void print_events(struct driver *d)
 			d->text = xrealloc(d->text, d->text_cap);
 			ac_resources_format(d->core, &e->res, d->text, d->text_cap);
 		}
-		printf("%s %s %s %s\n", e->rescind ? "rescind" : "offer", fw_name(d, e->fw), agent_name(d, e->agent),
-		       d->text);
+		printf("%s %s %s %s",
+		       e->preempt   ? "preempt"
+		       : e->rescind ? "rescind"
+		                    : "offer",
+		       fw_name(d, e->fw), agent_name(d, e->agent), d->text);
+		if (e->for_fw && e->preempt)
+			printf(" for %s", fw_name(d, e->for_fw));
+		putchar('\n');
 	}
 	d->nevents = 0;
 }
@@ -269,9 +299,19 @@ static int need_core(struct driver *d)
 {
 	ac_hooks hooks = {on_offer, on_rescind, d};
 	ac_err err = {0};
-	if (d->core || ac_core_create(&d->cfg, &hooks, &d->core, &err) == 0)
+	ac_policy pol;
+	if (d->core)
 		return 0;
-	return core_fail(d, "cannot create the core", &err);
+	ac_config cfg = d->cfg;
+	if (d->module) {
+		if (ac_module_create(d->module, &pol, &err) < 0)
+			return core_fail(d, "cannot create the policy", &err);
+		cfg.policy_impl = &pol;
+	}
+	if (ac_core_create(&cfg, &hooks, &d->core, &err) < 0)
+		return core_fail(d, "cannot create the core", &err);
+	ac_core_set_preempt_hook(d->core, on_preempt, d);
+	return 0;
 }
 
 /* Outstanding offers of fw (on agent, or everywhere when 0) into d->ids,
@@ -352,6 +392,14 @@ static int cmd_setting(struct driver *d, char **argv, int argc)
 	}
 	if (!strcmp(cmd, "seed") && parse_int(d, cmd, argv[1], 0, UINT64_MAX, &cfg.seed) < 0)
 		return -1;
+	if (!strcmp(cmd, "policy") && ac_module_spec(argv[1])) {
+		ac_module *m;
+		if (ac_module_load(argv[1], &m, &err) < 0)
+			return core_fail(d, cmd, &err);
+		ac_module_close(d->module);
+		d->module = m;
+		return 0;
+	}
 	cfg.policy = !strcmp(cmd, "policy") ? argv[1] : cfg.policy;
 	cfg.min_allocatable = !strcmp(cmd, "min_allocatable") ? argv[1] : cfg.min_allocatable;
 	cfg.allocation_interval = !strcmp(cmd, "interval") ? t : cfg.allocation_interval;
@@ -360,6 +408,8 @@ static int cmd_setting(struct driver *d, char **argv, int argc)
 		return core_fail(d, cmd, &err);
 	ac_core_destroy(scratch);
 	if (cfg.policy == argv[1]) {
+		ac_module_close(d->module);
+		d->module = NULL;
 		free(d->policy);
 		cfg.policy = d->policy = xstrdup(argv[1]);
 	}
@@ -410,6 +460,38 @@ static int cmd_agent(struct driver *d, char **argv, int argc)
 
 /* framework add F [role=R] [weight=W] [priority=P] | framework remove,
  * suppress, revive, deactivate, activate F */
+/* demand F [tasks=N] [next=RESOURCES] [pending=RESOURCES]
+ * [remaining=S]: what F declares it wants (ac_fw_set_demand), for policies
+ * that read demands. Unreserved scalars only. */
+static int cmd_demand(struct driver *d, char **argv, int argc)
+{
+	static const char *const keys[] = {"tasks", "next", "pending", "remaining"};
+	const char *opt[4];
+	ac_fw_demand dm = {0};
+	ac_fw_id fw;
+	ac_err err = {0};
+	uint64_t n = 0;
+	ac_resources r;
+	if (argc < 2)
+		return fail(d, "demand: missing name (usage: demand F [OPTION=VALUE]...)");
+	if (find_fw(d, "demand", argv[1], &fw) < 0 || parse_options(d, "demand", argv, argc, 2, keys, opt, 4) < 0)
+		return -1;
+	if (opt[0] && parse_int(d, "demand", opt[0], 0, UINT32_MAX, &n) < 0)
+		return -1;
+	dm.tasks = (uint32_t)n;
+	for (int k = 1; k <= 2; k++) {
+		if (!opt[k])
+			continue;
+		if (parse_resources(d, "demand", opt[k], &r) < 0)
+			return -1;
+		*(k == 1 ? &dm.next : &dm.pending) = r.group[0].amount;
+	}
+	if (opt[3] && parse_seconds(d, "demand", opt[3], &dm.remaining) < 0)
+		return -1;
+	dm.submitted = d->now;
+	return ac_fw_set_demand(d->core, fw, &dm, &err) < 0 ? core_fail(d, "demand", &err) : 0;
+}
+
 static int cmd_framework(struct driver *d, char **argv, int argc)
 {
 	static const char *const subs[] = {"remove", "suppress", "revive", "deactivate", "activate"};
@@ -593,12 +675,19 @@ static const struct command {
 	int (*run)(struct driver *d, char **argv, int argc);
 	bool needs_core;
 } commands[] = {
-        {"policy", cmd_setting, false},        {"seed", cmd_setting, false},
-        {"interval", cmd_setting, false},      {"min_allocatable", cmd_setting, false},
-        {"offer_timeout", cmd_setting, false}, {"agent", cmd_agent, true},
-        {"framework", cmd_framework, true},    {"role", cmd_role, true},
-        {"allocate", cmd_allocate, true},      {"advance", cmd_advance, true},
-        {"accept", cmd_accept, true},          {"decline", cmd_decline, true},
+        {"policy", cmd_setting, false},
+        {"seed", cmd_setting, false},
+        {"interval", cmd_setting, false},
+        {"min_allocatable", cmd_setting, false},
+        {"offer_timeout", cmd_setting, false},
+        {"agent", cmd_agent, true},
+        {"framework", cmd_framework, true},
+        {"demand", cmd_demand, true},
+        {"role", cmd_role, true},
+        {"allocate", cmd_allocate, true},
+        {"advance", cmd_advance, true},
+        {"accept", cmd_accept, true},
+        {"decline", cmd_decline, true},
         {"recover", cmd_recover, true},
 };
 
@@ -655,6 +744,29 @@ static int run(struct driver *d, FILE *in, const char *name)
 	return status < 0 ? 2 : 0;
 }
 
+/* --policy P: a built-in name or module:PATH[:ARGS], checked now. */
+static int set_policy(struct driver *d, const char *p)
+{
+	ac_err err = {0};
+	ac_core *scratch;
+	if (ac_module_spec(p)) {
+		if (ac_module_load(p, &d->module, &err) < 0) {
+			fprintf(stderr, "meso-alloc: --policy: %s\n", err.msg);
+			return -1;
+		}
+		return 0;
+	}
+	ac_config cfg = d->cfg;
+	cfg.policy = p;
+	if (ac_core_create(&cfg, NULL, &scratch, &err) < 0) {
+		fprintf(stderr, "meso-alloc: --policy: %s\n", err.msg);
+		return -1;
+	}
+	ac_core_destroy(scratch);
+	d->cfg.policy = d->policy = xstrdup(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct driver d;
@@ -664,6 +776,18 @@ int main(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_text, stdout);
 		return 0;
+	}
+	memset(&d, 0, sizeof d);
+	ac_config_default(&d.cfg);
+	if (argc > 1 && !strcmp(argv[1], "--policy")) {
+		if (argc < 3) {
+			fputs(usage_text, stderr);
+			return 2;
+		}
+		if (set_policy(&d, argv[2]) < 0)
+			return 2;
+		argv += 2;
+		argc -= 2;
 	}
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1] != 0)) {
 		fputs(usage_text, stderr);
@@ -677,8 +801,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	memset(&d, 0, sizeof d);
-	ac_config_default(&d.cfg);
 	status = run(&d, in, name);
 	if (in != stdin)
 		fclose(in);
@@ -691,6 +813,7 @@ int main(int argc, char **argv)
 	free(d.events);
 	free(d.ids);
 	free(d.text);
+	ac_module_close(d.module);
 	free(d.policy);
 	free(d.min_allocatable);
 	return status;

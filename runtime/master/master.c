@@ -696,6 +696,8 @@ static void allocate_pass(master *m, const ac_agent_id *ids, size_t n)
 	master_hist_add(&m->metrics.alloc_latency, (double)(rt_mono_ns() - t0) / 1e9);
 	if (made < 0)
 		rt_log(RT_WARN, "allocator: %s", err.msg);
+	if (m->npreempts)
+		master_preempt_run(m);
 	if (m->sendq)
 		ev_idle_start(m->loop, &m->send_idle);
 }
@@ -1019,15 +1021,26 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	ac_config_default(&cfg);
 	cfg.allocation_interval = (ac_time)(flags->allocation_interval * 1e9);
 	cfg.offer_timeout = (ac_time)(flags->offer_timeout * 1e9);
+	cfg.policy = flags->policy;
 	ac_hooks hooks = {.offer = hook_offer, .rescind = hook_rescind, .ud = m};
 	ac_err aerr;
 	if (master_auth_init(m, err, errlen) != 0)
 		return -1;
+	ac_policy pol;
+	if (flags->policy_module) {
+		if (flags->policy_module->create(flags->policy_args ? flags->policy_args : "", &pol, &aerr) < 0) {
+			snprintf(err, errlen, "policy: %s", aerr.msg);
+			master_auth_free(m);
+			return -1;
+		}
+		cfg.policy_impl = &pol;
+	}
 	if (ac_core_create(&cfg, &hooks, &m->core, &aerr) != 0) {
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
 		master_auth_free(m);
 		return -1;
 	}
+	ac_core_set_preempt_hook(m->core, master_preempt_hook, m);
 	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, &flags->http,
 	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
@@ -1185,4 +1198,5 @@ void master_shutdown(master *m)
 	rt_lag_destroy(m->lag);
 	ac_core_destroy(m->core);
 	master_auth_free(m);
+	free(m->preempts);
 }

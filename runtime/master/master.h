@@ -23,6 +23,7 @@
 #include <uthash.h>
 
 #include "alloccore/alloccore.h"
+#include "alloccore/policy.h"
 #include "maintenance/maintenance.pb-c.h"
 #include "master/master.pb-c.h"
 #include "meso_agent.pb-c.h"
@@ -62,6 +63,12 @@ typedef struct master_flags {
 	bool authenticate_frameworks, authenticate_http_readonly, authenticate_http_readwrite, authenticate_agents;
 	const char *credentials; /* --credentials: a file (or file://) in Mesos's JSON form, or NULL */
 	const char *acls;        /* --acls: the JSON, or a file holding it, or NULL: everything allowed */
+	const char *policy;                    /* alloccore policy name (NULL: drf), when no module */
+	/* --policy module:PATH[:ARGS] (alloccore/module.h): the policy comes
+	 * from policy_module->create(policy_args) */
+	const ac_policy_module *policy_module;
+	const char *policy_args;
+	double preemption_grace; /* seconds between the KILL and SIGKILL of a preempted task (ours) */
 	/* No socket: requests come only through detached HTTP sessions and
 	 * agents through master_agent_conn_detached (the unit tests). */
 	bool detached;
@@ -225,6 +232,7 @@ struct m_fw {
 };
 
 struct m_task {
+	bool preempted;                  /* a preemption has sent its KILL_TASK (master_preempt.c) */
 	m_task *next, *prev;             /* master.tasks */
 	m_task *fw_next, *fw_prev;       /* m_fw.tasks */
 	m_task *agent_next, *agent_prev; /* m_agent.tasks */
@@ -315,6 +323,11 @@ typedef struct master {
 	master_flags flags;
 	char id[37];
 	ac_core *core;
+	/* the policy's preemption requests of the pass in progress
+	 * (master_preempt.c) */
+	ac_preempt_request *preempts;
+	size_t npreempts, preempts_cap;
+	uint64_t preempt_kills;
 	rt_http_server *http;
 	m_agent *agents, *agents_by_id;
 	m_fw *fws, *fws_by_id;
@@ -395,6 +408,12 @@ void master_shutdown(master *m);
 ac_time master_now(const master *m);
 /* Runs one allocation pass over every agent now; its offers go out as the
  * loop turns idle (send_idle). */
+/* The policy's preemption requests (alloccore/policy.h, (c)): the hook
+ * records them during a pass; master_preempt_run then sends KILL_TASK for
+ * the victim's newest tasks on the agent until the amount is covered, each
+ * with --preemption_grace_period as its kill policy's grace period. */
+void master_preempt_hook(void *ud, const ac_preempt_request *r);
+void master_preempt_run(master *m);
 void master_allocate(master *m);
 /* Event-driven runs, batched as Mesos batches them: a pass in a few
  * milliseconds over every agent (a framework subscribed or revived) or over

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloccore/module.h"
 #include "master.h"
 #include "rt_flags.h"
 #include "rt_tls.h"
@@ -38,7 +39,9 @@ int main(int argc, char **argv)
 	        .max_completed_tasks_per_framework = 1000,
 	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
 	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
+	        .preemption_grace = 5.0,
 	};
+	const char *policy = "drf";
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
 	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;
 	int max_pending_output = RT_HTTP_MAX_OUTPUT_BYTES;
@@ -103,6 +106,10 @@ int main(int argc, char **argv)
 	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
 	         "\"Security\")"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	        {"policy", RT_FLAG_STRING, &policy,
+	         "allocation policy: drf, priority, asset, random, or module:PATH[:ARGS] (alloccore/README.md)"},
+	        {"preemption_grace_period", RT_FLAG_DOUBLE, &f.preemption_grace,
+	         "seconds a task the policy preempts has between SIGTERM and SIGKILL"},
 	};
 	int rc = rt_flags_parse("meso-master",
 	                        "The Meso master: allocates with alloccore, serves the Mesos v1 "
@@ -125,6 +132,24 @@ int main(int argc, char **argv)
 	    send_timeout < 0 || idle_timeout < 0) {
 		fprintf(stderr, "meso-master: --max_frameworks must be >= 1, --http_max_pending_output >= 4096 and "
 		                "the --http_*_timeout flags >= 0\n");
+		return 2;
+	}
+	/* The policy's module lives as long as the process (the core's
+	 * callbacks are in it); a bad one, or bad ARGS, stops here. */
+	ac_module *module = NULL;
+	if (ac_module_spec(policy)) {
+		ac_err merr;
+		if (ac_module_load(policy, &module, &merr) < 0) {
+			fprintf(stderr, "meso-master: --policy: %s\n", merr.msg);
+			return 2;
+		}
+		f.policy_module = module->desc;
+		f.policy_args = module->args;
+	} else {
+		f.policy = policy;
+	}
+	if (f.preemption_grace < 0) {
+		fprintf(stderr, "meso-master: --preemption_grace_period must be >= 0\n");
 		return 2;
 	}
 	/* 0 on the command line is "no limit", which rt_http spells < 0. */
@@ -191,6 +216,7 @@ int main(int argc, char **argv)
 	bool demoted = m.demoted;
 	master_shutdown(&m);
 	rt_tls_destroy(tls);
+	ac_module_close(module);
 	ev_loop_destroy(loop);
 	rt_log(RT_INFO, "stopped");
 	return demoted ? 1 : 0;

@@ -179,11 +179,30 @@ static void hook_rescind(void *ud, const ac_offer_view *ov, ac_rescind_reason wh
 	e->rescinds++;
 }
 
+/* Hooks must not call back into the core: requests wait for the end of the
+ * allocation call (sim__engine_preempt). */
+static void hook_preempt(void *ud, const ac_preempt_request *r)
+{
+	sim_engine *e = ud;
+	if (GROW(e->preempts, e->preempts_cap, e->npreempts + 1) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	e->preempts[e->npreempts++] = *r;
+}
+
 static int core_create(sim_engine *e, sim_core *c)
 {
 	ac_config cfg;
 	ac_config_default(&cfg);
 	cfg.policy = e->is_static ? "drf" : e->cfg.policy;
+	ac_policy pol;
+	ac_err perr = {0};
+	if (e->cfg.policy_module) {
+		if (e->cfg.policy_module->create(e->cfg.policy_args ? e->cfg.policy_args : "", &pol, &perr) < 0)
+			return sim__fail(e, "policy %s: %s", e->cfg.policy, perr.msg);
+		cfg.policy_impl = &pol;
+	}
 	cfg.seed = e->cfg.seed;
 	cfg.allocation_interval = e->cfg.interval;
 	cfg.agent_order = AC_ORDER_SHUFFLE;
@@ -192,6 +211,8 @@ static int core_create(sim_engine *e, sim_core *c)
 	if (ac_core_create(&cfg, &hooks, &c->core, &err) < 0)
 		return sim__fail(e, "policy %s: %s", e->cfg.policy, err.msg);
 	ac_core_set_batch_hook(c->core, hook_batch, e);
+	ac_core_set_preempt_hook(c->core, hook_preempt, e);
+	e->want_demand = ac_core_policy_flags(c->core) & AC_POLICY_WANTS_DEMAND;
 	size_t nroles;
 	const tr_role *roles = tr_source_roles(e->src, &nroles);
 	for (size_t i = 0; i < nroles; i++) {
@@ -418,6 +439,8 @@ void sim__engine_alloc_agent(sim_engine *e, uint32_t m)
 	ac_err err;
 	if (mc->present && c->wanting && ac_allocate_agent(c->core, mc->agent, e->now, &err) < 0)
 		sim__fail(e, "internal: allocate agent: %s", err.msg);
+	if (e->npreempts)
+		sim__engine_preempt(e);
 }
 
 /* ------------------------------------------------------------------ tasks */
@@ -521,6 +544,13 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 		}
 		t = (uint32_t)e->ntasks++;
 	}
+	if (e->task_prio) {
+		if (GROW(e->task_prio, e->task_prio_cap, (size_t)t + 1) < 0) {
+			sim__fail(e, "out of memory");
+			return SIM_NONE;
+		}
+		e->task_prio[t] = ev->priority;
+	}
 	sim_task *x = &e->tasks[t];
 	x->submit_ns = ev->time_ns;
 	x->start_ns = -1;
@@ -611,6 +641,84 @@ void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
 		e->src_refetch = true;     /* DAG children became ready */
 	machine_alloc_soon(e, x->machine); /* resources freed: offer them now */
 	task_free(e, t);
+}
+
+/* ------------------------------------------------------------- preemption */
+
+/* Task t, running, is killed: its resources go back to the core, its
+ * TASK_END goes stale, and it waits to run again from the start (as a
+ * task the Google trace evicts is resubmitted). */
+static void task_preempt(sim_engine *e, uint32_t t)
+{
+	sim_task *x = &e->tasks[t];
+	sim_machine *mc = &e->machines[x->machine];
+	sim_fw *fw = &e->fws[x->fw];
+	ac_resources r;
+	res_to_ac(x->res, &r);
+	ac_err err;
+	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0) {
+		sim__fail(e, "internal: recover (preemption): %s", err.msg);
+		return;
+	}
+	sim_list_remove(e, &mc->running, t);
+	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
+	fw->running--;
+	e->running--;
+	e->live--; /* its TASK_END */
+	x->gen++;
+	x->state = T_PENDING;
+	e->preempted_total++;
+	if (GROW(e->preempted, e->preempted_cap, e->npreempted + 1) < 0)
+		sim__fail(e, "out of memory");
+	else
+		e->preempted[e->npreempted++] = t;
+}
+
+void sim__engine_preempt(sim_engine *e)
+{
+	for (size_t i = 0; i < e->npreempts && !e->failed; i++) {
+		const ac_preempt_request *r = &e->preempts[i];
+		uint32_t m = (uint32_t)r->agent_tag, f = (uint32_t)r->victim_tag;
+		if (m >= e->machines_cap || !e->machines[m].present)
+			continue;
+		sim_machine *mc = &e->machines[m];
+		int64_t left[NRES];
+		for (int k = 0; k < NRES; k++)
+			left[k] = r->amount.v[k];
+		/* newest first: the least work lost */
+		for (uint32_t t = mc->running.tail; t != SIM_NONE;) {
+			uint32_t prev = e->tasks[t].prev;
+			bool more = false;
+			for (int k = 0; k < NRES; k++)
+				more |= left[k] > 0;
+			if (!more)
+				break;
+			if (e->tasks[t].fw == f) {
+				for (int k = 0; k < NRES; k++)
+					left[k] -= e->tasks[t].res[k];
+				task_preempt(e, t);
+			}
+			t = prev;
+		}
+		machine_alloc_soon(e, m); /* offer what was freed now */
+	}
+	e->npreempts = 0;
+}
+
+void sim__engine_fw_priority(sim_engine *e, uint32_t f, int32_t priority)
+{
+	sim_fw *fw = &e->fws[f];
+	ac_err err;
+	if (ac_fw_set_priority(e->cores[fw->core].core, fw->id, priority, &err) < 0)
+		sim__fail(e, "internal: priority: %s", err.msg);
+}
+
+void sim__engine_fw_demand(sim_engine *e, uint32_t f, const ac_fw_demand *d)
+{
+	sim_fw *fw = &e->fws[f];
+	ac_err err;
+	if (ac_fw_set_demand(e->cores[fw->core].core, fw->id, d, &err) < 0)
+		sim__fail(e, "internal: demand: %s", err.msg);
 }
 
 /* ---------------------------------------------------------------- answers */
@@ -706,6 +814,10 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	if (e->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || e->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
 		return sim__fail(e, "the remote slowdown must be between 1 and 1000");
 	e->is_static = strcmp(cfg->policy, "static") == 0;
+	/* task priorities are kept only for policies that may read them */
+	if ((strcmp(cfg->policy, "priority") == 0 || cfg->policy_module) &&
+	    GROW(e->task_prio, e->task_prio_cap, 16) < 0)
+		return sim__fail(e, "out of memory");
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
 	if (e->is_static && nfws == 0)
@@ -753,6 +865,9 @@ void sim__engine_free(sim_engine *e)
 	free(e->answers);
 	free(e->answer_res);
 	free(e->lost_tasks);
+	free(e->preempts);
+	free(e->task_prio);
+	free(e->preempted);
 	free(e->shapes);
 	free(e->ids);
 	sim__names_free(&e->machine_names);

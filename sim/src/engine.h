@@ -177,6 +177,18 @@ typedef struct sim_engine {
 	 * (resubmit_lost); the caller hands them to the models */
 	uint32_t *lost_tasks;
 	size_t nlost_tasks, lost_tasks_cap;
+	/* the policy's preemption requests of the pass in progress, and the
+	 * tasks they killed, which the caller hands back to the models */
+	ac_preempt_request *preempts;
+	size_t npreempts, preempts_cap;
+	uint32_t *preempted;
+	size_t npreempted, preempted_cap;
+	uint64_t preempted_total;
+	bool want_demand; /* the policy reads demands (AC_POLICY_WANTS_DEMAND) */
+	/* each task's priority from the trace, by record (NULL: not kept, the
+	 * policy reads no priorities: sim/README.md, "Priorities") */
+	int32_t *task_prio;
+	size_t task_prio_cap;
 
 	/* machine shapes ever seen (for "never fits") */
 	int64_t (*shapes)[NRES];
@@ -285,6 +297,14 @@ int sim__engine_machine_remove(sim_engine *e, const tr_event *ev);
  * record, or SIM_NONE for a bad row or a failure. The task is in no list:
  * the models place it. */
 uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev);
+/* Carries out the preemption requests of the last pass: kills the victim's
+ * tasks on the machine, newest first, until the amount is freed; lists them
+ * in e->preempted for the models to queue again (sim/README.md). */
+void sim__engine_preempt(sim_engine *e);
+/* Sets framework f's priority in its core. */
+void sim__engine_fw_priority(sim_engine *e, uint32_t f, int32_t priority);
+/* Declares framework f's demand to its core (policies that read it). */
+void sim__engine_fw_demand(sim_engine *e, uint32_t f, const ac_fw_demand *d);
 /* EV_TICK: a full pass on every core with a framework wanting offers, and
  * the next tick. Inline: it runs every interval, millions of times a run. */
 static inline void sim_engine_tick(sim_engine *e)
@@ -293,6 +313,8 @@ static inline void sim_engine_tick(sim_engine *e)
 	for (uint32_t i = 0; i < e->ncores; i++)
 		if (e->cores[i].wanting && ac_allocate(e->cores[i].core, e->now, &err) < 0)
 			sim__fail(e, "internal: allocate: %s", err.msg);
+	if (e->npreempts)
+		sim__engine_preempt(e);
 	sim__engine_push(e, e->now + e->cfg.interval, EV_TICK, 0, 0);
 }
 /* EV_ALLOC_AGENT: a pass on one machine. */

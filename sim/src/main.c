@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloccore/module.h"
 #include "sim/sim.h"
 
 #ifndef MESO_PLOTS_DIR
@@ -48,7 +49,8 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "\n"
                             "Simulation:\n"
                             "  --policy P           drf, priority, asset, random, or static (partitioning\n"
-                            "                       baseline) (default drf)\n"
+                            "                       baseline) (default drf), or module:PATH[:ARGS], a policy\n"
+                            "                       module (alloccore/README.md, \"Policy modules\")\n"
                             "  --seed N             seed of the core's agent shuffle and random policy (default 0)\n"
                             "  --interval S         allocation interval in seconds (default 1)\n"
                             "  --until S            stop at simulated time S (default: when nothing is left)\n"
@@ -127,6 +129,15 @@ static const option *option_find(const char *arg)
 		if (strcmp(arg, options[i].name) == 0)
 			return &options[i];
 	return NULL;
+}
+
+/* The policy module of --policy module:..., closed at exit: after the
+ * simulator's cores, whose callbacks live in it. */
+static ac_module *module;
+
+static void close_module(void)
+{
+	ac_module_close(module);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -265,6 +276,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "run") != 0)
 		return usage_error("unknown command '%s' (expected run)", argv[1]);
 
+	atexit(close_module);
 	sim_config cfg;
 	sim_config_default(&cfg);
 	tr_csv_config tc = {0};
@@ -319,9 +331,18 @@ int main(int argc, char **argv)
 			tc.roles = v;
 			break;
 		case OPT_POLICY:
-			if (strcmp(v, "drf") && strcmp(v, "priority") && strcmp(v, "asset") && strcmp(v, "random") &&
-			    strcmp(v, "static"))
-				return usage_error("unknown policy '%s' (drf, priority, asset, random, static)", v);
+			if (ac_module_spec(v)) {
+				ac_err merr;
+				if (ac_module_load(v, &module, &merr) < 0)
+					return usage_error("--policy: %s", merr.msg);
+				cfg.policy_module = module->desc;
+				cfg.policy_args = module->args;
+			} else if (strcmp(v, "drf") && strcmp(v, "priority") && strcmp(v, "asset") &&
+			           strcmp(v, "random") && strcmp(v, "static")) {
+				return usage_error("unknown policy '%s' (drf, priority, asset, random, static, "
+				                   "module:PATH[:ARGS])",
+				                   v);
+			}
 			cfg.policy = v;
 			break;
 		case OPT_SEED: {

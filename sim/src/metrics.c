@@ -305,6 +305,8 @@ static int write_summary(sim_metrics *me, const sim_stats *st, uint64_t pending)
 	        ", \"launched_local\": %" PRIu64 "},\n",
 	        st->tasks_submitted, st->tasks_launched, st->tasks_finished, st->tasks_lost, st->tasks_never_fit,
 	        e->running, pending, e->launched_pref, e->launched_local);
+	if (e->preempted_total) /* only a policy that preempts: other outputs stay as they were */
+		fprintf(f, "  \"tasks_preempted\": %" PRIu64 ",\n", e->preempted_total);
 	fprintf(f,
 	        "  \"jobs\": {\"submitted\": %" PRIu64 ", \"finished\": %" PRIu64 ", \"unfinished\": %" PRIu64 "},\n",
 	        st->jobs_submitted, st->jobs_finished, st->jobs_submitted - st->jobs_finished);

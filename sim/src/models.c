@@ -34,6 +34,21 @@ static void pending_push(sim_models *mo, uint32_t t)
 		if (x->res[k] < fw->pend_min[k])
 			fw->pend_min[k] = x->res[k];
 	sim_list_push(e, &fw->pending, t);
+	if (e->task_prio) {
+		int32_t pr = e->task_prio[t];
+		if (fw->pending.n == 1 || pr > fw->prio_max)
+			fw->prio_max = pr;
+	}
+}
+
+/* Takes task t of framework f out of its pending list. */
+static void pending_remove(sim_models *mo, uint32_t f, uint32_t t)
+{
+	sim_engine *e = mo->e;
+	sim_fw_model *fw = &mo->fws[f];
+	sim_list_remove(e, &fw->pending, t);
+	if (e->task_prio && e->task_prio[t] >= fw->prio_max)
+		fw->prio_rescan = true;
 }
 
 static void update_suppression(sim_models *mo, uint32_t f)
@@ -117,7 +132,7 @@ static void answer_greedy(sim_models *mo, uint32_t slot)
 	memcpy(rem, o->res, sizeof rem);
 	size_t n = pick_pending(mo, f, o->machine, rem, 0, e->fws[f].cfg.tasks_per_offer);
 	for (size_t i = 0; i < n; i++)
-		sim_list_remove(e, &mo->fws[f].pending, mo->scratch[i]);
+		pending_remove(mo, f, mo->scratch[i]);
 	sim__engine_answer(e, &slot, 1, mo->scratch, n);
 }
 
@@ -146,7 +161,7 @@ static void take_greedy(sim_models *mo, uint32_t f, const ac_batch_view *v, size
 	memset(t->used, 0, sizeof t->used);
 	for (size_t j = 0; j < n; j++) {
 		uint32_t x = mo->scratch[j];
-		sim_list_remove(e, &mo->fws[f].pending, x);
+		pending_remove(mo, f, x);
 		mo->take_tasks[mo->ntake_tasks++] = x;
 		for (int k = 0; k < NRES; k++)
 			t->used[k] += e->tasks[x].res[k];
@@ -304,7 +319,7 @@ static void try_gang(sim_models *mo, uint32_t f)
 		n = pick_pending(mo, f, mach[m], &room[m * NRES], n, 0);
 		for (size_t i = 0; i < n; i++)
 			if (e->tasks[mo->scratch[i]].state == T_PENDING)
-				sim_list_remove(e, &fw->pending, mo->scratch[i]);
+				pending_remove(mo, f, mo->scratch[i]);
 		/* the machine's held offers, in place at the front of held[] */
 		size_t ns = 0;
 		for (size_t h = 0; h < nh; h++) {
@@ -474,6 +489,65 @@ void sim__models_requeue(sim_models *mo, uint32_t t)
 	update_suppression(mo, x->fw);
 }
 
+void sim__models_declare_demands(sim_models *mo)
+{
+	sim_engine *e = mo->e;
+	if (GROW(mo->job_work, mo->job_work_cap, e->jobs_cap) < 0) {
+		sim__fail(e, "out of memory");
+		return;
+	}
+	for (size_t f = 0; f < mo->nfws; f++) {
+		const sim_list *l = &mo->fws[f].pending;
+		ac_fw_demand d;
+		memset(&d, 0, sizeof d);
+		d.tasks = l->n;
+		if (l->head != SIM_NONE) {
+			const sim_task *h = &e->tasks[l->head];
+			for (int k = 0; k < NRES; k++)
+				d.next.v[k] = h->res[k];
+			d.submitted = h->submit_ns;
+		}
+		/* a job's declared work left: the durations of its waiting
+		 * tasks; the framework's shortest job's is its `remaining` */
+		for (uint32_t t = l->head; t != SIM_NONE; t = e->tasks[t].next) {
+			const sim_task *x = &e->tasks[t];
+			mo->job_work[x->job] += x->duration_ns;
+			for (int k = 0; k < NRES; k++)
+				d.pending.v[k] += x->res[k];
+			if (x->submit_ns < d.submitted)
+				d.submitted = x->submit_ns;
+		}
+		for (uint32_t t = l->head; t != SIM_NONE; t = e->tasks[t].next) {
+			int64_t *w = &mo->job_work[e->tasks[t].job];
+			if (*w > 0 && (d.remaining == 0 || *w < d.remaining))
+				d.remaining = *w;
+			*w = 0;
+		}
+		sim__engine_fw_demand(e, (uint32_t)f, &d);
+	}
+}
+
+void sim__models_declare_priorities(sim_models *mo)
+{
+	sim_engine *e = mo->e;
+	for (size_t f = 0; f < mo->nfws; f++) {
+		sim_fw_model *fw = &mo->fws[f];
+		if (fw->prio_rescan) {
+			fw->prio_rescan = false;
+			fw->prio_max = INT32_MIN;
+			for (uint32_t t = fw->pending.head; t != SIM_NONE; t = e->tasks[t].next)
+				if (e->task_prio[t] > fw->prio_max)
+					fw->prio_max = e->task_prio[t];
+		}
+		int32_t own = e->fws[f].cfg.priority;
+		int32_t p = fw->pending.n && fw->prio_max > own ? fw->prio_max : own;
+		if (p != fw->prio_sent) {
+			fw->prio_sent = p;
+			sim__engine_fw_priority(e, (uint32_t)f, p);
+		}
+	}
+}
+
 void sim__models_unpark(sim_models *mo)
 {
 	sim_engine *e = mo->e;
@@ -565,6 +639,7 @@ int sim__models_sync(sim_models *mo)
 		memset(fw, 0, sizeof *fw);
 		sim_list_init(&fw->pending);
 		sim_list_init(&fw->parked);
+		fw->prio_sent = mo->e->fws[mo->nfws].cfg.priority; /* as registered */
 	}
 	return 0;
 }
@@ -588,4 +663,5 @@ void sim__models_free(sim_models *mo)
 	free(mo->gang_mach);
 	free(mo->gang_where);
 	free(mo->gang_room);
+	free(mo->job_work);
 }

@@ -27,6 +27,11 @@ typedef struct sim_fw_model {
 	int64_t nofit[SIM_NOFIT][NRES];
 	uint32_t nnofit, nofit_next;
 	sim_list parked; /* tasks that fit no machine seen so far */
+	/* priorities from the trace (sim/README.md, "Priorities"): the
+	 * highest of the pending tasks' (stale when rescan), and the
+	 * framework's priority the core has */
+	int32_t prio_max, prio_sent;
+	bool prio_rescan;
 	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
 	/* gang hoarding: offer slots held back from the engine */
 	uint32_t *held;
@@ -77,6 +82,9 @@ typedef struct sim_models {
 	uint32_t *gang_mach, *gang_where;
 	int64_t *gang_room;
 	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
+	/* demands (sim__models_declare_demands): declared work per job */
+	int64_t *job_work;
+	size_t job_work_cap;
 } sim_models;
 
 void sim__models_init(sim_models *mo, sim_engine *e);
@@ -100,6 +108,13 @@ void sim__models_unpark(sim_models *mo);
 /* When nothing runs and no workload is left: could some waiting task still
  * start on the machines present? If not, the run is over. */
 bool sim__models_startable(sim_models *mo);
+/* Before a pass, for a policy that reads demands: declares each
+ * framework's waiting tasks to the core (sim/README.md, "Policy modules"). */
+void sim__models_declare_demands(sim_models *mo);
+/* Before a pass, when the engine tracks task priorities: each framework's
+ * priority in the core becomes the highest of its own (frameworks.csv)
+ * and its pending tasks'. */
+void sim__models_declare_priorities(sim_models *mo);
 /* Tasks waiting at the end (pending, and in waiting gang jobs). */
 uint64_t sim__models_waiting(const sim_models *mo);
 /* Tasks parked because they fit no machine (never_fit). */

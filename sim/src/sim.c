@@ -92,13 +92,33 @@ static void on_row(sim *s, const tr_event *ev)
 	}
 }
 
+/* What the policy reads that the models know: priorities, demands. */
+static void before_pass(sim *s)
+{
+	if (s->engine.task_prio)
+		sim__models_declare_priorities(&s->models);
+	if (s->engine.want_demand)
+		sim__models_declare_demands(&s->models);
+}
+
+/* Tasks the policy's preemptions killed wait again (sim/README.md). */
+static void requeue_preempted(sim *s)
+{
+	sim_engine *e = &s->engine;
+	for (size_t i = 0; i < e->npreempted; i++)
+		sim__models_requeue(&s->models, e->preempted[i]);
+	e->npreempted = 0;
+}
+
 /* A queued event, to the part that scheduled it. */
 static void on_event(sim *s, const sim_event *ev)
 {
 	sim_engine *e = &s->engine;
 	switch (ev->kind) {
 	case EV_TICK:
+		before_pass(s);
 		sim_engine_tick(e);
+		requeue_preempted(s);
 		break;
 	case EV_SAMPLE:
 		if (sim__metrics_sample(&s->metrics) == 0)
@@ -111,7 +131,9 @@ static void on_event(sim *s, const sim_event *ev)
 		sim__engine_task_end(e, ev->a, ev->b);
 		break;
 	case EV_ALLOC_AGENT:
+		before_pass(s);
 		sim__engine_alloc_agent(e, ev->a);
+		requeue_preempted(s);
 		break;
 	case EV_GANG_HOLD:
 		sim__models_gang_hold_end(&s->models, ev->a, ev->b);

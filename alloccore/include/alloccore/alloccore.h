@@ -58,8 +58,12 @@ typedef enum ac_agent_order {
 	AC_ORDER_ADDED = 1,   /* the order agents were added: for tests */
 } ac_agent_order;
 
+struct ac_policy;
 typedef struct ac_config {
 	const char *policy; /* "drf" (default), "priority", "asset", "random" */
+	/* Non-NULL: this policy instead (policy.h). The core copies it and
+	 * owns its state from then on, even when creation fails. */
+	const struct ac_policy *policy_impl;
 	uint64_t seed;
 	ac_time allocation_interval; /* 0: the default, 1 s; the shortest filter life */
 	ac_time offer_timeout;       /* 0: offers never time out (default) */
@@ -228,6 +232,8 @@ int ac_fw_activate(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_suppress(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_revive(ac_core *core, ac_fw_id fw, ac_err *err);
 int ac_fw_set_weight(ac_core *core, ac_fw_id fw, double weight, ac_err *err);
+/* Replaces the framework's priority (ac_fw_opts.priority). */
+int ac_fw_set_priority(ac_core *core, ac_fw_id fw, int32_t priority, ac_err *err);
 /* As ac_agent_set_tag, for a framework. */
 int ac_fw_set_tag(ac_core *core, ac_fw_id fw, uint64_t tag, ac_err *err);
 ac_fw_id ac_fw_find(const ac_core *core, const char *name);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "alloccore/alloccore.h"
+#include "alloccore/policy.h"
 #include "traces/traces.h"
 
 typedef struct sim sim;
@@ -22,7 +23,12 @@ typedef struct sim sim;
 #define SIM_SLOWDOWN_ONE INT64_C(1000000000) /* sim_config.remote_slowdown of 1x */
 
 typedef struct sim_config {
-	const char *policy;    /* an alloccore policy, or "static" (default "drf") */
+	const char *policy; /* an alloccore policy, or "static" (default "drf") */
+	/* A policy module (alloccore/module.h) instead: each core's policy is
+	 * made by policy_module->create(policy_args); `policy` names it in the
+	 * outputs. Its preemption requests kill tasks (sim/README.md). */
+	const ac_policy_module *policy_module;
+	const char *policy_args;
 	uint64_t seed;         /* alloccore's shuffle/random seed */
 	ac_time interval;      /* allocation interval (default 1 s) */
 	ac_time until;         /* stop at this time; 0: run to the end */

@@ -1,0 +1,88 @@
+/*
+ * master_preempt.c — carrying out the allocation policy's preemption
+ * requests (alloccore/policy.h, (c)). Meso sends no inverse offers: the
+ * master kills the victim framework's newest tasks on the agent until the
+ * amount asked for is covered, with a KILL_TASK whose kill policy's grace
+ * period is --preemption_grace_period (the agent sends SIGTERM, then
+ * SIGKILL after it), and the framework sees TASK_KILLED as for a kill it
+ * asked for. The resources come back to the allocator with the terminal
+ * update, as for any task.
+ */
+#include <stdlib.h>
+
+#include "master.h"
+
+void master_preempt_hook(void *ud, const ac_preempt_request *r)
+{
+	/* Hooks may not call back into the core: the kills are sent after
+	 * the pass (master_preempt_run). */
+	master *m = ud;
+	if (m->npreempts == m->preempts_cap) {
+		size_t cap = m->preempts_cap ? 2 * m->preempts_cap : 8;
+		ac_preempt_request *p = realloc(m->preempts, cap * sizeof *p);
+		if (!p) {
+			rt_log(RT_WARN, "preemption request dropped: out of memory");
+			return;
+		}
+		m->preempts = p;
+		m->preempts_cap = cap;
+	}
+	m->preempts[m->npreempts++] = *r;
+}
+
+/* A task's scalars, every group summed. */
+static void task_scalars(const m_task *t, ac_vec *out)
+{
+	ac_vec_zero(out);
+	for (uint32_t g = 0; g < t->res.ngroups; g++)
+		ac_vec_add(out, &t->res.group[g].amount);
+}
+
+static void kill_preempted(master *m, m_task *t)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__DurationInfo grace = MESOS__V1__DURATION_INFO__INIT;
+	Mesos__V1__KillPolicy kp = MESOS__V1__KILL_POLICY__INIT;
+	Meso__Agent__KillTask kt = MESO__AGENT__KILL_TASK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = t->fw->id;
+	tid.value = t->id;
+	kt.framework_id = &fid;
+	kt.task_id = &tid;
+	grace.nanoseconds = (int64_t)(m->flags.preemption_grace * 1e9);
+	kp.grace_period = &grace;
+	kt.kill_policy = &kp;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
+	msg.kill_task = &kt;
+	if (master_agent_send(m, t->agent, &msg)) {
+		t->preempted = true;
+		m->preempt_kills++;
+		rt_log(RT_INFO, "preempting task %s of framework %s on agent %s", t->id, t->fw->id, t->agent->id);
+	}
+}
+
+void master_preempt_run(master *m)
+{
+	for (size_t i = 0; i < m->npreempts; i++) {
+		const ac_preempt_request *r = &m->preempts[i];
+		m_fw *fw = (m_fw *)(uintptr_t)r->victim_tag;
+		m_agent *a = (m_agent *)(uintptr_t)r->agent_tag;
+		ac_vec left = r->amount;
+		/* an agent's tasks are newest first: the least work lost */
+		for (m_task *t = a->tasks; t; t = t->agent_next) {
+			bool more = false;
+			for (int k = 0; k < AC_KINDS; k++)
+				more |= left.v[k] > 0;
+			if (!more)
+				break;
+			if (t->fw != fw || t->preempted)
+				continue;
+			ac_vec s;
+			task_scalars(t, &s);
+			ac_vec_sub(&left, &s);
+			kill_preempted(m, t);
+		}
+	}
+	m->npreempts = 0;
+}
