@@ -1,0 +1,25 @@
+/*
+ * cli.h — what the files of the meso-sim program share beyond the
+ * simulator library: the commands other than run (sweep, compare; rerun is
+ * in manifest.h) and main.c's table of run options, which sweep checks its
+ * keys against so that every option run takes can be swept.
+ */
+#ifndef SIM_CLI_H
+#define SIM_CLI_H
+
+/* `meso-sim run`'s option --NAME: 1 if it takes a value, 0 if it is a
+ * flag, -1 if there is no such option. name is without the dashes. */
+int cli_run_option_kind(const char *name);
+
+/* `meso-sim sweep CONFIG [...]` and `meso-sim compare A B [...]`: argv[0]
+ * is the command; the exit status is returned. */
+int cli_sweep_main(int argc, char **argv);
+int cli_compare_main(int argc, char **argv);
+
+/* The folder of gnuplot scripts (MESO_PLOTS_DIR or the build's default). */
+const char *cli_plots_dir(void);
+/* Runs gnuplot -e EXPR SCRIPT (a script of the plots folder); 0 or -1 with
+ * a message on stderr. */
+int cli_gnuplot(const char *expr, const char *script);
+
+#endif
