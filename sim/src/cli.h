@@ -7,6 +7,8 @@
 #ifndef SIM_CLI_H
 #define SIM_CLI_H
 
+#include <stddef.h>
+
 /* `meso-sim run`'s option --NAME: 1 if it takes a value, 0 if it is a
  * flag, -1 if there is no such option. name is without the dashes. */
 int cli_run_option_kind(const char *name);
@@ -15,6 +17,10 @@ int cli_run_option_kind(const char *name);
  * is the command; the exit status is returned. */
 int cli_sweep_main(int argc, char **argv);
 int cli_compare_main(int argc, char **argv);
+
+/* The folder a sweep config writes to (its out key, or its path without
+ * the extension plus .sweep), absolute. 0, or -1 with a message. */
+int cli_sweep_out_dir(const char *config, char *out, size_t cap);
 
 /* The folder of gnuplot scripts (MESO_PLOTS_DIR or the build's default). */
 const char *cli_plots_dir(void);

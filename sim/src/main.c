@@ -26,6 +26,8 @@
 static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE | --trace KIND:PATH)\n"
                             "                    [options]\n"
                             "       meso-sim rerun DIR [--out DIR2]\n"
+                            "       meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
+                            "       meso-sim compare A B [--out DIR] [--alpha P] [--no-plot]\n"
                             "       meso-sim --help\n"
                             "\n"
                             "Replays a workload through the allocator core (alloccore) and writes the results.\n"
@@ -75,7 +77,10 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n"
                             "\n"
                             "meso-sim rerun DIR runs DIR's manifest.json command again (into DIR.rerun or\n"
-                            "DIR2) and says whether each output is byte-identical (exit 3 if not).\n";
+                            "DIR2) and says whether each output is byte-identical (exit 3 if not).\n"
+                            "meso-sim sweep runs every combination of a config's values, several at a time,\n"
+                            "resumably, into results.csv and aggregate.csv (95% CIs); meso-sim compare shows\n"
+                            "two runs or sweeps side by side with Welch's t-test (sim/README.md).\n";
 
 /* The options of `meso-sim run`, by name (the usage text above lists them). */
 typedef enum option_id {
@@ -297,8 +302,10 @@ int main(int argc, char **argv)
 		return cli_rerun_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sweep") == 0)
 		return cli_sweep_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return cli_compare_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0)
-		return usage_error("unknown command '%s' (expected run or rerun)", argv[1]);
+		return usage_error("unknown command '%s' (expected run, rerun, sweep or compare)", argv[1]);
 
 	sim_config cfg;
 	sim_config_default(&cfg);

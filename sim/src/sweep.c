@@ -789,16 +789,6 @@ static int write_plots(const sweep *sw)
 
 /* -------------------------------------------------------------- main */
 
-static int usage(const char *msg)
-{
-	fprintf(stderr,
-	        "meso-sim sweep: %s\n"
-	        "usage: meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
-	        "(sim/README.md, \"meso-sim sweep\", describes CONFIG)\n",
-	        msg);
-	return 2;
-}
-
 static void sweep_free(sweep *sw)
 {
 	for (size_t i = 0; i < sw->nkeys; i++) {
@@ -812,6 +802,51 @@ static void sweep_free(sweep *sw)
 	for (size_t r = 0; r < sw->nruns; r++)
 		free(sw->runs[r].pick);
 	free(sw->runs);
+}
+
+/* The sweep folder of the config at cfgabs (absolute) whose out key is
+ * out_key (may be ""). */
+static void out_dir_of(const char *cfgabs, const char *out_key, char *buf, size_t cap)
+{
+	if (out_key[0] == '/') {
+		snprintf(buf, cap, "%s", out_key);
+	} else if (out_key[0]) {
+		int n = snprintf(buf, cap, "%s", cfgabs);
+		while (n > 0 && buf[n - 1] != '/')
+			n--;
+		snprintf(buf + n, cap - (size_t)n, "%s", out_key);
+	} else {
+		snprintf(buf, cap, "%s", cfgabs);
+		char *dot = strrchr(buf, '.'), *slash = strrchr(buf, '/');
+		if (dot && dot > slash)
+			*dot = '\0';
+		size_t n = strlen(buf);
+		snprintf(buf + n, cap - n, ".sweep");
+	}
+}
+
+int cli_sweep_out_dir(const char *config, char *out, size_t cap)
+{
+	sweep sw = {0};
+	char out_key[PATH_MAX] = "", cfgabs[PATH_MAX];
+	int rc = parse_config(&sw, config, out_key, sizeof out_key);
+	sweep_free(&sw);
+	if (rc < 0)
+		return -1;
+	if (!realpath(config, cfgabs))
+		return fail("%s: %s", config, strerror(errno));
+	out_dir_of(cfgabs, out_key, out, cap);
+	return 0;
+}
+
+static int usage(const char *msg)
+{
+	fprintf(stderr,
+	        "meso-sim sweep: %s\n"
+	        "usage: meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
+	        "(sim/README.md, \"meso-sim sweep\", describes CONFIG)\n",
+	        msg);
+	return 2;
 }
 
 static int plan_runs(sweep *sw)
@@ -883,18 +918,10 @@ int cli_sweep_main(int argc, char **argv)
 	}
 	snprintf(sw.confdir, sizeof sw.confdir, "%s", cfgabs);
 	*strrchr(sw.confdir, '/') = '\0';
-	if (out) {
+	if (out)
 		snprintf(outbuf, sizeof outbuf, "%s", out);
-	} else if (out_key[0]) {
-		snprintf(outbuf, sizeof outbuf, "%s%s%s", out_key[0] == '/' ? "" : sw.confdir,
-		         out_key[0] == '/' ? "" : "/", out_key);
-	} else {
-		snprintf(outbuf, sizeof outbuf, "%s", cfgabs);
-		char *dot = strrchr(outbuf, '.');
-		if (dot && !strchr(dot, '/'))
-			*dot = '\0';
-		strcat(outbuf, ".sweep");
-	}
+	else
+		out_dir_of(cfgabs, out_key, outbuf, sizeof outbuf);
 	rc = 1;
 	if (mkdir_p(outbuf) < 0 || !realpath(outbuf, sw.out)) {
 		fail("cannot create %s: %s", outbuf, strerror(errno));
