@@ -22,6 +22,12 @@ int cli_compare_main(int argc, char **argv);
  * the extension plus .sweep), absolute. 0, or -1 with a message. */
 int cli_sweep_out_dir(const char *config, char *out, size_t cap);
 
+/* Writes OUT/plot_shares.dat and OUT/plot_roles.dat from a run's outputs:
+ * the top_n frameworks (by mean dominant share) and roles (by CPU held) and
+ * an "others" column each, for plots/shares.gp and utilization_roles.gp.
+ * 0, or -1 with a message on stderr. */
+int cli_plot_data(const char *out, int top_n);
+
 /* The folder of gnuplot scripts (MESO_PLOTS_DIR or the build's default). */
 const char *cli_plots_dir(void);
 /* Runs gnuplot -e EXPR SCRIPT (a script of the plots folder); 0 or -1 with

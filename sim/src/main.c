@@ -67,6 +67,8 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "  --out DIR            output directory, created if needed (default out)\n"
                             "  --sample S           timeseries period in seconds (default 10)\n"
                             "  --plot               draw the PNGs with gnuplot (plots/*.gp) into DIR\n"
+                            "  --plot-top N         the figures show the N largest frameworks and roles and\n"
+                            "                       the rest as one band (default 10)\n"
                             "  --quiet              no progress line (it appears only on a terminal anyway)\n"
                             "  --tasks-out          also write tasks.csv, one row per task (tasks.csv.gz when\n"
                             "                       the workload's files pass 64 MB)\n"
@@ -106,6 +108,7 @@ typedef enum option_id {
 	OPT_QUIET,
 	OPT_TASKS_OUT,
 	OPT_TASKS_GZ,
+	OPT_PLOT_TOP,
 } option_id;
 
 typedef struct option {
@@ -137,6 +140,7 @@ static const option options[] = {
         {"--quiet", OPT_QUIET, false},
         {"--tasks-out", OPT_TASKS_OUT, false},
         {"--tasks-gz", OPT_TASKS_GZ, false},
+        {"--plot-top", OPT_PLOT_TOP, true},
 };
 
 /* The option spelled exactly `arg`, or NULL. */
@@ -231,13 +235,15 @@ const char *cli_plots_dir(void)
 
 int cli_gnuplot(const char *expr, const char *name)
 {
-	char script[4200];
+	char script[4200], full[8400];
 	snprintf(script, sizeof script, "%s/%s", cli_plots_dir(), name);
+	/* the scripts find their shared files (palette.gp) through plotsdir */
+	snprintf(full, sizeof full, "plotsdir='%s'; %s", cli_plots_dir(), expr);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", "-e", expr, script, (char *)NULL);
+		execlp("gnuplot", "gnuplot", "-e", full, script, (char *)NULL);
 		fprintf(stderr, "meso-sim: cannot run gnuplot: %s (scripts/install-deps.sh installs it)\n",
 		        strerror(errno));
 		_exit(127);
@@ -250,13 +256,15 @@ int cli_gnuplot(const char *expr, const char *name)
 	return 0;
 }
 
-static int run_plots(const char *out)
+static int run_plots(const char *out, int top_n)
 {
 	if (strchr(out, '\'')) {
 		fprintf(stderr, "meso-sim: --plot: the output directory name must not contain a quote\n");
 		return 1;
 	}
-	static const char *scripts[] = {"shares.gp", "utilization.gp", "cdf.gp"};
+	if (cli_plot_data(out, top_n) < 0)
+		return 1;
+	static const char *scripts[] = {"shares.gp", "utilization.gp", "utilization_roles.gp", "cdf.gp"};
 	char expr[4200];
 	snprintf(expr, sizeof expr, "outdir='%s'", out);
 	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++)
@@ -312,6 +320,7 @@ int main(int argc, char **argv)
 	tr_csv_config tc = {0};
 	const char *workload = NULL, *out = "out", *trace = NULL;
 	bool plot = false, quiet = false, by_job = false, tasks_out = false, tasks_gz = false;
+	int plot_top = 10;
 	tr_csv_dir names;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -336,6 +345,14 @@ int main(int argc, char **argv)
 		case OPT_QUIET:
 			quiet = true;
 			break;
+		case OPT_PLOT_TOP: {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (!*v || *end || n < 1 || n > 100)
+				return usage_error("--plot-top: expected 1 to 100, got '%s'", v);
+			plot_top = (int)n;
+			break;
+		}
 		case OPT_TASKS_GZ:
 			tasks_gz = true;
 			/* fall through */
@@ -493,9 +510,9 @@ int main(int argc, char **argv)
 	sim_destroy(s);
 	tr_source_destroy(src);
 	if (plot) {
-		if (run_plots(out) != 0)
+		if (run_plots(out, plot_top) != 0)
 			return 1;
-		printf("meso-sim: plots in %s/ (shares.png, utilization.png, cdf.png)\n", out);
+		printf("meso-sim: plots in %s/ (shares.png, utilization.png, utilization_roles.png, cdf.png)\n", out);
 	}
 	/* last: a whole manifest says the run finished (meso-sim sweep resumes by it) */
 	man.seed = cfg.seed;
