@@ -31,7 +31,8 @@
 #include "traces/traces.h"
 
 /* Generator parameters (meso-trace gen's options), as gen.NAME keys. */
-static const char *const gen_keys[] = {"gen.machines", "gen.tasks", "gen.seed", NULL};
+static const char *const gen_keys[] = {"gen.machines",    "gen.tasks",        "gen.seed",
+                                       "gen.empty-start", "gen.standing-cap", NULL};
 
 typedef struct sweep_key {
 	char *name; /* as in the config: a run option without dashes, or gen.NAME */
@@ -176,7 +177,8 @@ static int parse_config(sweep *sw, const char *path, char *out_key, size_t out_c
 		if (kind < 0 || !strcmp(key, "out") || !strcmp(key, "plot") || !strcmp(key, "quiet") ||
 		    !strcmp(key, "help")) {
 			rc = fail("%s:%d: unknown key '%s' (a meso-sim run option without its dashes, as policy or "
-			          "remote-slowdown; gen.machines, gen.tasks, gen.seed; or out)",
+			          "remote-slowdown; gen.machines, gen.tasks, gen.seed, gen.empty-start, "
+			          "gen.standing-cap; or out)",
 			          path, ln, key);
 			break;
 		}
@@ -226,7 +228,9 @@ static const sweep_key *find_key(const sweep *sw, const char *name)
 
 static int check_workload(const sweep *sw, const char *path)
 {
-	bool gen = find_key(sw, "gen.machines") || find_key(sw, "gen.tasks") || find_key(sw, "gen.seed");
+	bool gen = false;
+	for (size_t i = 0; i < sw->nkeys; i++)
+		gen |= sw->keys[i].kind == 2;
 	bool given =
 	        find_key(sw, "workload") || find_key(sw, "trace") || find_key(sw, "machines") || find_key(sw, "tasks");
 	if (gen && given)
@@ -318,11 +322,19 @@ static int generate(const sweep *sw, const size_t *pick, const char *dir)
 	if (access(done, F_OK) == 0)
 		return 0;
 	tr_gen_config gc = {0};
+	gc.seed = 1; /* meso-trace gen's default */
 	for (size_t i = 0; i < sw->nkeys; i++) {
 		const sweep_key *k = &sw->keys[i];
 		if (k->kind != 2)
 			continue;
 		uint64_t v;
+		bool on;
+		if (!strcmp(k->name, "gen.empty-start")) {
+			if (!flag_value(k->vals[pick[i]], &on))
+				return fail("gen.empty-start: expected true or false, got '%s'", k->vals[pick[i]]);
+			gc.empty_start = on;
+			continue;
+		}
 		if (parse_u64(k->vals[pick[i]], &v) < 0)
 			return fail("%s: expected a non-negative integer, got '%s'", k->name, k->vals[pick[i]]);
 		if (!strcmp(k->name, "gen.machines")) {
@@ -331,6 +343,10 @@ static int generate(const sweep *sw, const size_t *pick, const char *dir)
 			gc.machines = (uint32_t)v;
 		} else if (!strcmp(k->name, "gen.tasks")) {
 			gc.tasks = v;
+		} else if (!strcmp(k->name, "gen.standing-cap")) {
+			if (v < 1 || v > 100)
+				return fail("gen.standing-cap: expected 1 to 100, got '%s'", k->vals[pick[i]]);
+			gc.standing_cap_pct = (uint32_t)v;
 		} else {
 			gc.seed = v;
 		}

@@ -18,8 +18,12 @@
 static const char usage[] =
         "usage: meso-trace convert IN OUT.bin     write IN as Meso's binary workload\n"
         "       meso-trace stats IN               one-screen summary of IN\n"
-        "       meso-trace gen --machines N --tasks M [--seed S] --out DIR\n"
-        "                                         a Google-2011-matched CSV workload in DIR\n"
+        "       meso-trace gen --machines N --tasks M [--seed S] [--empty-start] [--standing-cap P]\n"
+        "                      --out DIR\n"
+        "                                         a Google-2011-matched CSV workload in DIR: the\n"
+        "                                         cell's standing load at t=0 (not with\n"
+        "                                         --empty-start; at most P% of the CPU and memory,\n"
+        "                                         default 50), then M tasks arriving\n"
         "       meso-trace --help\n"
         "\n"
         "IN is one of:\n"
@@ -360,9 +364,15 @@ static int parse_u64(const char *flag, const char *s, uint64_t max, uint64_t *ou
 
 static int cmd_gen(int argc, char **argv)
 {
-	uint64_t machines = 0, tasks = 0, seed = 1;
+	uint64_t machines = 0, tasks = 0, seed = 1, cap = 0;
 	const char *dir = NULL;
+	bool empty_start = false;
 	for (int i = 2; i < argc; i += 2) {
+		if (strcmp(argv[i], "--empty-start") == 0) {
+			empty_start = true;
+			i--; /* a flag: no value */
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "meso-trace: gen: %s needs a value\n", argv[i]);
 			return 2;
@@ -375,7 +385,13 @@ static int cmd_gen(int argc, char **argv)
 			rc = parse_u64(f, v, UINT64_MAX, &tasks);
 		else if (strcmp(f, "--seed") == 0)
 			rc = parse_u64(f, v, UINT64_MAX, &seed);
-		else if (strcmp(f, "--out") == 0)
+		else if (strcmp(f, "--standing-cap") == 0) {
+			rc = parse_u64(f, v, 100, &cap);
+			if (rc == 0 && cap == 0) {
+				fprintf(stderr, "meso-trace: gen: --standing-cap: expected 1 to 100\n");
+				return 2;
+			}
+		} else if (strcmp(f, "--out") == 0)
 			dir = v;
 		else {
 			fprintf(stderr, "meso-trace: gen: unknown option '%s'\n", f);
@@ -392,7 +408,7 @@ static int cmd_gen(int argc, char **argv)
 		fprintf(stderr, "meso-trace: %s: cannot create: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	tr_gen_config c = {(uint32_t)machines, tasks, seed, dir};
+	tr_gen_config c = {(uint32_t)machines, tasks, seed, dir, empty_start, (uint32_t)cap};
 	tr_gen_stats st;
 	tr_err err;
 	if (tr_gen_write(&c, &st, &err) < 0) {
@@ -402,6 +418,9 @@ static int cmd_gen(int argc, char **argv)
 	printf("meso-trace: wrote %s: %llu machines, %llu tasks in %llu jobs, last submit at %.3f s\n", dir,
 	       (unsigned long long)machines, (unsigned long long)st.tasks, (unsigned long long)st.jobs,
 	       (double)st.last_submit_ns / 1e9);
+	if (st.standing_jobs)
+		printf("meso-trace: of which the standing load at t=0: %llu tasks in %llu jobs (--empty-start: none)\n",
+		       (unsigned long long)st.standing_tasks, (unsigned long long)st.standing_jobs);
 	return 0;
 }
 

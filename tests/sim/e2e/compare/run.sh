@@ -4,6 +4,7 @@
 cat > "$OUT/s.conf" << 'CONF'
 gen.machines = 20
 gen.tasks = 400
+gen.empty-start = true
 interval = 1, 0.5
 seed = 1..3
 tasks-out = true

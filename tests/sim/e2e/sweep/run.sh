@@ -66,15 +66,19 @@ test -s "$OUT/j1/plots/offers.made.dat"
 test ! -e "$OUT/j1/plots/tasks.submitted.png" # the same in every run
 
 # a generated workload: gen.* keys, made once per value set
+# (with the cell's standing load at t=0, or an empty start)
 cat > "$OUT/g.conf" << 'CONF'
 gen.machines = 20
 gen.tasks = 200, 400
+gen.empty-start = true, false
 seed = 1, 2
 out = g.out
 CONF
 "$SIM" sweep "$OUT/g.conf" --quiet --no-plot
-test "$(ls "$OUT/g.out/workloads" | wc -l)" -eq 2
-grep -q '^20,400,tasks.submitted,2,400,0,400,400$' "$OUT/g.out/aggregate.csv"
+test "$(ls "$OUT/g.out/workloads" | wc -l)" -eq 4
+grep -q '^20,400,true,tasks.submitted,2,400,0,400,400$' "$OUT/g.out/aggregate.csv"
+standing=$(grep '^20,400,false,tasks.submitted,2,' "$OUT/g.out/aggregate.csv" | cut -d, -f6)
+[ "$standing" -gt 400 ] || { echo "FAIL: no standing load ($standing tasks)" >&2; exit 1; }
 
 # bad configs say what and where
 printf 'workload = x\npolicy = drf\npolicy = asset\n' > "$OUT/bad1.conf"
