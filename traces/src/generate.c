@@ -201,11 +201,12 @@ static const uint32_t diurnal[24] = {1292, 967, 935, 900,  1116, 807,  795,  847
 
 /* Task priorities (share of tasks in the 19.6 h window, ‰ × 1000; sums to
  * 1,000,400 as documented). */
-static const struct {
+typedef struct prio_weight {
 	int prio;
 	uint32_t w;
-} prios[] = {{0, 227000}, {1, 104000}, {2, 500000}, {4, 57000}, {6, 1400},
-             {8, 14000},  {9, 85000},  {10, 1300},  {11, 10700}};
+} prio_weight;
+static const prio_weight prios[] = {{0, 227000}, {1, 104000}, {2, 500000}, {4, 57000}, {6, 1400},
+                                    {8, 14000},  {9, 85000},  {10, 1300},  {11, 10700}};
 
 /* The ten 2011 machine classes (normalized × 1e6; 1.0 CPU = 32 cores,
  * 1.0 memory = 131,072 MB, as the Google 2011 reader). */
@@ -236,10 +237,7 @@ static const struct {
  * 3,986 t=0 jobs in file order; computed by us): 9 production, 10
  * monitoring, 11 (the top band, 2 jobs holding 2,120 of the 5,000 tasks),
  * and 0, 1, 8 (free and batch bands, still running when the trace began). */
-static const struct {
-	int prio;
-	uint32_t jobs;
-} standing_prios[] = {{9, 159}, {10, 101}, {1, 29}, {0, 19}, {8, 4}, {11, 2}};
+static const prio_weight standing_prios[] = {{9, 159}, {10, 101}, {1, 29}, {0, 19}, {8, 4}, {11, 2}};
 /* The standing load is capped at this share of each resource (percent;
  * tr_gen_config.standing_cap_pct overrides): a job that would pass it is
  * redrawn, and after 16 draws cut to what fits. Uncapped, the documented
@@ -381,6 +379,39 @@ static void hour_scale(const tr_gen_config *cfg, uint64_t h, uint64_t *num, uint
 	*den = (uint64_t)cfg->machines * 24 * diurnal[h % 24] * (burst ? 30 : 10);
 }
 
+/* A priority from a weight table. */
+static int draw_prio(rng *r, const prio_weight *t, size_t n)
+{
+	uint32_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += t[i].w;
+	uint32_t pw = (uint32_t)(((uint64_t)rng_u32(r) * total) >> 32);
+	for (size_t i = 0; i < n; i++) {
+		if (pw < t[i].w)
+			return t[i].prio;
+		pw -= t[i].w;
+	}
+	return t[0].prio;
+}
+
+/* One row of tasks.csv: head is ",JOB," and tail ",USER,". */
+static void write_row(out *o, uint64_t t_us, const char *head, uint64_t k, const char *tail, uint64_t c, uint64_t m,
+                      uint64_t d, int prio)
+{
+	out_fixed(o, t_us, 6);
+	out_str(o, head);
+	out_u64(o, k);
+	out_str(o, tail);
+	out_fixed(o, c, 3);
+	out_str(o, ",");
+	out_fixed(o, m, 3);
+	out_str(o, ",");
+	out_fixed(o, d, 6);
+	out_str(o, ",");
+	out_u64(o, (uint64_t)prio);
+	out_str(o, "\n");
+}
+
 /* A skewed user (a few submit most jobs, as in the trace). */
 static uint64_t draw_user(rng *r, uint64_t users)
 {
@@ -451,9 +482,6 @@ static void write_standing(const tr_gen_config *cfg, out *o, uint64_t users, tr_
 	cap_cpu = cap_cpu * cfg->machines / CLASS_TOTAL * pct / 100;
 	cap_mem = cap_mem * cfg->machines / CLASS_TOTAL * pct / 100;
 	unsigned __int128 held_cpu = 0, held_mem = 0;
-	uint32_t band_total = 0;
-	for (size_t i = 0; i < sizeof standing_prios / sizeof standing_prios[0]; i++)
-		band_total += standing_prios[i].jobs;
 	for (uint64_t j = 0; j < njobs; j++) {
 		int64_t c = 0, m = 0;
 		for (int tries = 0; tries < 16; tries++) {
@@ -473,15 +501,7 @@ static void write_standing(const tr_gen_config *cfg, out *o, uint64_t users, tr_
 		held_cpu += (unsigned __int128)c * fit;
 		held_mem += (unsigned __int128)m * fit;
 		uint64_t user = draw_user(&r, users);
-		uint32_t pw = (uint32_t)(((uint64_t)rng_u32(&r) * band_total) >> 32);
-		int prio = standing_prios[0].prio;
-		for (size_t i = 0; i < sizeof standing_prios / sizeof standing_prios[0]; i++) {
-			if (pw < standing_prios[i].jobs) {
-				prio = standing_prios[i].prio;
-				break;
-			}
-			pw -= standing_prios[i].jobs;
-		}
+		int prio = draw_prio(&r, standing_prios, sizeof standing_prios / sizeof standing_prios[0]);
 		char head[64], tail[64];
 		snprintf(head, sizeof head, ",s%llu,", (unsigned long long)j + 1);
 		snprintf(tail, sizeof tail, ",u%llu,", (unsigned long long)user);
@@ -489,18 +509,7 @@ static void write_standing(const tr_gen_config *cfg, out *o, uint64_t users, tr_
 			/* the top 1% of the runtime table: 13,986 s to 29 days */
 			uint64_t d = prio >= 9 ? TRACE_END_US
 			                       : (uint64_t)q_sample(&dur, 0xfd70a3d7u + (rng_u32(&r) % 0x028f5c29u));
-			out_str(o, "0");
-			out_str(o, head);
-			out_u64(o, k);
-			out_str(o, tail);
-			out_fixed(o, (uint64_t)CPU_MILLI(c), 3);
-			out_str(o, ",");
-			out_fixed(o, (uint64_t)MEM_MILLI(m), 3);
-			out_str(o, ",");
-			out_fixed(o, d, 6);
-			out_str(o, ",");
-			out_u64(o, (uint64_t)prio);
-			out_str(o, "\n");
+			write_row(o, 0, head, k, tail, (uint64_t)CPU_MILLI(c), (uint64_t)MEM_MILLI(m), d, prio);
 		}
 		if (fit) {
 			st->standing_jobs++;
@@ -525,9 +534,6 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 		users = 1;
 	if (!cfg->empty_start)
 		write_standing(cfg, &o, users, st);
-	uint32_t prio_total = 0;
-	for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++)
-		prio_total += prios[i].w;
 	uint64_t t_us = 0, tasks = 0, job = 0;
 	while (tasks < cfg->tasks) {
 		if (job > 0) {
@@ -546,15 +552,7 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 		uint64_t c = (uint64_t)CPU_MILLI(q_sample(&cpu, ucpu));
 		uint64_t m = (uint64_t)MEM_MILLI(q_sample(&mem, umem));
 		uint64_t user = draw_user(&r, users);
-		uint32_t pw = (uint32_t)(((uint64_t)rng_u32(&r) * prio_total) >> 32);
-		int prio = prios[0].prio;
-		for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++) {
-			if (pw < prios[i].w) {
-				prio = prios[i].prio;
-				break;
-			}
-			pw -= prios[i].w;
-		}
+		int prio = draw_prio(&r, prios, sizeof prios / sizeof prios[0]);
 		char head[96], tail[96];
 		for (uint64_t k = 0; k < n; k++) {
 			/* a task runs as long as its job's draw half of the time:
@@ -565,18 +563,7 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 				snprintf(head, sizeof head, ",%llu,", (unsigned long long)job);
 				snprintf(tail, sizeof tail, ",u%llu,", (unsigned long long)user);
 			}
-			out_fixed(&o, t_us, 6);
-			out_str(&o, head);
-			out_u64(&o, k);
-			out_str(&o, tail);
-			out_fixed(&o, c, 3);
-			out_str(&o, ",");
-			out_fixed(&o, m, 3);
-			out_str(&o, ",");
-			out_fixed(&o, d, 6);
-			out_str(&o, ",");
-			out_u64(&o, (uint64_t)prio);
-			out_str(&o, "\n");
+			write_row(&o, t_us, head, k, tail, c, m, d, prio);
 		}
 		tasks += n;
 	}
