@@ -31,8 +31,8 @@
 #include "traces/traces.h"
 
 /* Generator parameters (meso-trace gen's options), as gen.NAME keys. */
-static const char *const gen_keys[] = {"gen.machines",    "gen.tasks",        "gen.seed",
-                                       "gen.empty-start", "gen.standing-cap", NULL};
+static const char *const gen_keys[] = {"gen.machines",     "gen.tasks", "gen.seed", "gen.empty-start",
+                                       "gen.standing-cap", "gen.load",  NULL};
 
 typedef struct sweep_key {
 	char *name; /* as in the config: a run option without dashes, or gen.NAME */
@@ -178,7 +178,7 @@ static int parse_config(sweep *sw, const char *path, char *out_key, size_t out_c
 		    !strcmp(key, "help")) {
 			rc = fail("%s:%d: unknown key '%s' (a meso-sim run option without its dashes, as policy or "
 			          "remote-slowdown; gen.machines, gen.tasks, gen.seed, gen.empty-start, "
-			          "gen.standing-cap; or out)",
+			          "gen.standing-cap, gen.load; or out)",
 			          path, ln, key);
 			break;
 		}
@@ -333,6 +333,15 @@ static int generate(const sweep *sw, const size_t *pick, const char *dir)
 			if (!flag_value(k->vals[pick[i]], &on))
 				return fail("gen.empty-start: expected true or false, got '%s'", k->vals[pick[i]]);
 			gc.empty_start = on;
+			continue;
+		}
+		if (!strcmp(k->name, "gen.load")) {
+			int64_t ns;
+			if (tr_parse_seconds(k->vals[pick[i]], &ns) < 0 || ns % 1000000 || ns < 1000000 ||
+			    ns > 100 * INT64_C(1000000000))
+				return fail("gen.load: expected a decimal from 0.001 to 100, got '%s'",
+				            k->vals[pick[i]]);
+			gc.load_permille = (uint32_t)(ns / 1000000);
 			continue;
 		}
 		if (parse_u64(k->vals[pick[i]], &v) < 0)

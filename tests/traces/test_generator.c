@@ -66,7 +66,7 @@ static void gen(const char *name, uint32_t machines, uint64_t tasks, uint64_t se
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "mkdir -p %s", sub(name));
 	assert_int_equal(system(cmd), 0);
-	tr_gen_config c = {machines, tasks, seed, sub(name), true, 0};
+	tr_gen_config c = {machines, tasks, seed, sub(name), true, 0, 0};
 	tr_err err;
 	int rc = tr_gen_write(&c, st, &err);
 	if (rc < 0)
@@ -130,7 +130,7 @@ static void test_determinism(void **state)
 static void test_rejects_bad_config(void **state)
 {
 	(void)state;
-	tr_gen_config c = {0, 10, 1, dir, false, 0};
+	tr_gen_config c = {0, 10, 1, dir, false, 0, 0};
 	tr_err err;
 	assert_int_equal(tr_gen_write(&c, NULL, &err), TR_EINVAL);
 	assert_true(err.msg[0] != 0);
@@ -170,12 +170,12 @@ static void test_standing_load(void **state)
 	tr_gen_stats full, capped, empty;
 	/* 1,250 machines: round(132,982 x 1,250 / 12,583) = 13,210 tasks,
 	 * round(3,986 x 1,250 / 12,583) = 396 jobs */
-	gen_cfg("s100", (tr_gen_config){1250, 2000, 3, NULL, false, 100}, &full);
+	gen_cfg("s100", (tr_gen_config){1250, 2000, 3, NULL, false, 100, 0}, &full);
 	assert_int_equal(full.standing_tasks, 13210);
 	assert_int_equal(full.standing_jobs, 396);
 	assert_int_equal(full.tasks, 13210 + 2000);
-	gen_cfg("s50", (tr_gen_config){1250, 2000, 3, NULL, false, 0}, &capped);
-	gen_cfg("s0", (tr_gen_config){1250, 2000, 3, NULL, true, 0}, &empty);
+	gen_cfg("s50", (tr_gen_config){1250, 2000, 3, NULL, false, 0, 0}, &capped);
+	gen_cfg("s0", (tr_gen_config){1250, 2000, 3, NULL, true, 0, 0}, &empty);
 	assert_int_equal(empty.standing_tasks, 0);
 	assert_true(capped.standing_tasks > 0 && capped.standing_tasks < 13210);
 	/* read it back: t=0 rows of s-jobs, bands, runtimes, the load's size */
@@ -228,9 +228,29 @@ static void test_standing_load(void **state)
 	/* the arrivals: the empty start's rows, byte for byte, after the
 	 * standing ones */
 	char cmd[1200];
-	snprintf(cmd, sizeof cmd, "grep -v '^0.000000,s[0-9]*,' %s | cmp -s - %s", sub("s50/tasks.csv"), sub("s0/tasks.csv"));
+	snprintf(cmd, sizeof cmd, "grep -v '^0.000000,s[0-9]*,' %s | cmp -s - %s", sub("s50/tasks.csv"),
+	         sub("s0/tasks.csv"));
 	assert_int_equal(system(cmd), 0);
-	tr_gen_config bad = {10, 10, 1, dir, false, 101};
+	tr_gen_config bad = {10, 10, 1, dir, false, 101, 0};
+	assert_int_equal(tr_gen_write(&bad, NULL, &err), TR_EINVAL);
+}
+
+/* --load F: jobs arrive F times as often (the gaps divided by F, exactly);
+ * 1 is the default to the byte. */
+static void test_load_factor(void **state)
+{
+	(void)state;
+	tr_gen_stats one, dflt, two;
+	gen_cfg("l1", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 1000}, &one);
+	gen_cfg("l0", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 0}, &dflt);
+	gen_cfg("l2", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 2000}, &two);
+	assert_true(same_file(sub("l1/tasks.csv"), sub("l0/tasks.csv")));
+	/* the same jobs in half the time (the hour's rate factor moves with
+	 * the clock, so not exactly half) */
+	assert_int_equal(two.jobs, one.jobs);
+	near("submission span at load 2 / load 1", (double)two.last_submit_ns / (double)one.last_submit_ns, 0.5, 0.15);
+	tr_err err;
+	tr_gen_config bad = {10, 10, 1, dir, true, 0, 100001};
 	assert_int_equal(tr_gen_write(&bad, NULL, &err), TR_EINVAL);
 }
 
@@ -413,7 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_determinism),         cmocka_unit_test(test_standing_load),
 	        cmocka_unit_test(test_rejects_bad_config),  cmocka_unit_test(test_distributions),
-	        cmocka_unit_test(test_request_correlation),
+	        cmocka_unit_test(test_request_correlation), cmocka_unit_test(test_load_factor),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

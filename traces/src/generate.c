@@ -377,6 +377,11 @@ static void hour_scale(const tr_gen_config *cfg, uint64_t h, uint64_t *num, uint
 	/* mean factor: E[diurnal]/mean × E[b]/1.1 = 1 (b = 3 in 5% of hours) */
 	*num = (uint64_t)CLASS_TOTAL * 11 * sum;
 	*den = (uint64_t)cfg->machines * 24 * diurnal[h % 24] * (burst ? 30 : 10);
+	if (cfg->load_permille && cfg->load_permille != 1000) {
+		/* a load factor F divides the gaps by F (exact: both × 1000) */
+		*num *= 1000;
+		*den *= cfg->load_permille;
+	}
 }
 
 /* A priority from a weight table. */
@@ -581,6 +586,11 @@ int tr_gen_write(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 	memset(st, 0, sizeof *st);
 	err->code = 0;
 	err->msg[0] = 0;
+	if (cfg->load_permille > 100000) {
+		err->code = TR_EINVAL;
+		snprintf(err->msg, sizeof err->msg, "generator: the load factor is at most 100");
+		return TR_EINVAL;
+	}
 	if (cfg->standing_cap_pct > 100) {
 		err->code = TR_EINVAL;
 		snprintf(err->msg, sizeof err->msg, "generator: the standing load's cap is a percentage (1 to 100)");

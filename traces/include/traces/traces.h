@@ -309,6 +309,9 @@ typedef struct tr_gen_config {
 	/* the standing load's requests are capped at this percentage of the
 	 * cell's CPU and of its memory (1..100; 0: the default, 50) */
 	uint32_t standing_cap_pct;
+	/* the arrival rate, in thousandths of the cell's (0: 1000 = as the
+	 * trace; 2000 = jobs arrive twice as often; 1..100000) */
+	uint32_t load_permille;
 } tr_gen_config;
 
 typedef struct tr_gen_stats {
