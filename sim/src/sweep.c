@@ -957,8 +957,12 @@ int cli_sweep_main(int argc, char **argv)
 	int run_rc = run_all(&sw);
 	if (write_results(&sw) < 0)
 		goto done;
+	size_t nfailed = 0;
+	for (size_t r = 0; r < sw.nruns; r++)
+		nfailed += sw.runs[r].state == RUN_FAILED;
 	if (!sw.quiet)
-		printf("meso-sim sweep: %s/results.csv (%zu runs), %s/aggregate.csv\n", sw.out, sw.nruns, sw.out);
+		printf("meso-sim sweep: %s/results.csv (%zu runs%s), %s/aggregate.csv\n", sw.out, sw.nruns - nfailed,
+		       nfailed ? "; the failed ones left out" : "", sw.out);
 	if (sw.plot && write_plots(&sw) == 0 && !sw.quiet)
 		printf("meso-sim sweep: plots in %s/plots/ (one per metric, 95%% CI error bars)\n", sw.out);
 	rc = run_rc < 0 ? 1 : 0;

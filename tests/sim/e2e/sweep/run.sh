@@ -97,3 +97,13 @@ json_has "$OUT/bad2.err" "bad2.conf:2: unknown key 'frobnicate'"
 json_has "$OUT/bad3.err" 'bad3.conf: no workload'
 json_has "$OUT/bad4.err" "bad4.conf:2: resubmit-lost is a flag: expected true or false, got 'maybe'"
 json_has "$OUT/bad5.err" 'bad5.conf:2: seed: expected a range A..B'
+
+# a run that fails is named with its log; the others are kept; exit 1
+printf 'workload = %s\npolicy = drf, bogus\n' "$EX" > "$OUT/f.conf"
+set +e
+"$SIM" sweep "$OUT/f.conf" --no-plot --quiet > /dev/null 2> "$OUT/f.err"; rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "FAIL: exit $rc with a failed run" >&2; exit 1; }
+json_has "$OUT/f.err" 'sweep: run policy=bogus-'
+test "$(wc -l < "$OUT/f.sweep/results.csv")" -eq 2
+json_has "$(ls "$OUT"/f.sweep/runs/policy=bogus-*/run.log)" "unknown policy 'bogus'"
