@@ -28,6 +28,9 @@ int cli_sweep_out_dir(const char *config, char *out, size_t cap);
  * 0, or -1 with a message on stderr. */
 int cli_plot_data(const char *out, int top_n);
 
+/* Prints "WHO: message" and a newline on stderr; returns -1. */
+int cli_fail(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The folder of gnuplot scripts (MESO_PLOTS_DIR or the build's default). */
 const char *cli_plots_dir(void);
 /* Runs gnuplot -e EXPR SCRIPT (a script of the plots folder); 0 or -1 with

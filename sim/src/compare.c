@@ -36,17 +36,7 @@ typedef struct side {
 	size_t cap;
 } side;
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("meso-sim compare: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return -1;
-}
+#define fail(...) cli_fail("meso-sim compare", __VA_ARGS__)
 
 static size_t side_metric(side *s, const char *name)
 {

@@ -11,17 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "manifest.h"
 #include "sim/sim.h"
-
-#ifndef MESO_PLOTS_DIR
-#define MESO_PLOTS_DIR "plots"
-#endif
 
 static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE | --trace KIND:PATH)\n"
                             "                    [options]\n"
@@ -224,35 +219,6 @@ static int mkdir_p(const char *dir)
 	}
 	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
 		return -1;
-	return 0;
-}
-
-const char *cli_plots_dir(void)
-{
-	const char *dir = getenv("MESO_PLOTS_DIR");
-	return dir ? dir : MESO_PLOTS_DIR;
-}
-
-int cli_gnuplot(const char *expr, const char *name)
-{
-	char script[4200], full[8400];
-	snprintf(script, sizeof script, "%s/%s", cli_plots_dir(), name);
-	/* the scripts find their shared files (palette.gp) through plotsdir */
-	snprintf(full, sizeof full, "plotsdir='%s'; %s", cli_plots_dir(), expr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", "-e", full, script, (char *)NULL);
-		fprintf(stderr, "meso-sim: cannot run gnuplot: %s (scripts/install-deps.sh installs it)\n",
-		        strerror(errno));
-		_exit(127);
-	}
-	int st;
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "meso-sim: gnuplot failed on %s\n", script);
-		return -1;
-	}
 	return 0;
 }
 

@@ -64,17 +64,7 @@ typedef struct sweep {
 	bool plot, quiet;
 } sweep;
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("meso-sim sweep: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return -1;
-}
+#define fail(...) cli_fail("meso-sim sweep", __VA_ARGS__)
 
 /* ------------------------------------------------------------ config */
 
