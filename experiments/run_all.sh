@@ -17,3 +17,7 @@ for e in exp1_drf exp2_analytic exp3_macro exp4_locality exp5_traces exp6_scale;
 	python3 "$here/$e.py"
 	echo "== $e: $(( $(date +%s) - start )) s"
 done
+# experiment 7 is a sweep config (sim/README.md, "meso-sim sweep")
+sim=${MESO_SIM:-$here/../build/sim/meso-sim}
+echo "== exp7_sweep"
+"$sim" sweep "$here/exp7_sweep.conf" --quiet

@@ -8,6 +8,7 @@ packages=(
   libjemalloc-dev  # allocator of the programs
   libcmocka-dev    # unit tests
   zlib1g-dev       # traces/: gzip'd public traces
+  nettle-dev       # sim/: SHA-256 of inputs and outputs in manifest.json
   libev-dev libprotobuf-c-dev protobuf-c-compiler  # runtime/: event loops, wire messages
   libhttp-parser-dev libjansson-dev curl            # runtime/: HTTP parsing, /state JSON; integration tests
   libzookeeper-st-dev zookeeper                     # runtime/: leader election; a real server for the tests
