@@ -97,9 +97,11 @@ static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__Framew
 	return false;
 }
 
-/* A recovered framework re-subscribes with another role than the "*" it was
- * recovered under: the core's frameworks have a fixed role, so its tasks are
- * charged to a new core framework of that role and the old one goes. */
+/* A framework changes role (a recovered one re-subscribing with another
+ * role than the "*" it was recovered under, or UPDATE_FRAMEWORK): the core's
+ * frameworks have a fixed role, so its tasks and executors are charged to a
+ * new core framework of that role and the old one goes, rescinding its
+ * outstanding offers. */
 static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 {
 	ac_fw_opts opts = {.role = role};
@@ -117,6 +119,11 @@ static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
+			       err.msg);
+	}
+	for (m_exec *e = fw->execs; e; e = e->fw_next) {
+		if (ac_allocation_restore(m->core, ac, e->agent->ac, &e->res, &err) != 0)
+			rt_log(RT_WARN, "framework %s: cannot move executor %s to role %s: %s", fw->id, e->id, role,
 			       err.msg);
 	}
 	ac_fw_remove(m->core, fw->ac, NULL);
@@ -424,6 +431,79 @@ static void shutdown_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call_
 	master_agent_send(m, a, &am);
 }
 
+/* UPDATE_FRAMEWORK (Mesos 1.11): a subscribed framework changes its
+ * FrameworkInfo without re-subscribing. Mesos's checks and messages: the
+ * id must be the caller's, the principal, user and checkpoint cannot
+ * change, the failover timeout must be a duration, the role must be
+ * authorized. Meso keeps one role per framework; a new role moves what the
+ * framework holds to it. `suppressed_roles` sets suppression (leaving it
+ * also drops filters, as REVIVE: the core has no unsuppress alone). The
+ * HTTP status to answer (200 when applied), msg when refused. */
+static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_session *s, char *msg, size_t len)
+{
+	const Mesos__V1__Scheduler__Call__UpdateFramework *u = call->update_framework;
+	const Mesos__V1__FrameworkInfo *fi = u->framework_info;
+	if (!fi->id || strcmp(fi->id->value, fw->id) != 0) {
+		snprintf(msg, len,
+		         "Failed to validate scheduler::Call: 'framework_id' differs from "
+		         "'update_framework.framework_info.id'");
+		return 400;
+	}
+	if (fi->n_roles > 1) {
+		snprintf(msg, len, "Failed to validate scheduler::Call: Meso frameworks have one role");
+		return 400;
+	}
+	const char *role = fi->n_roles ? fi->roles[0] : fi->role ? fi->role : "*";
+	if (!isfinite(fi->failover_timeout) || fabs(fi->failover_timeout) * 1e9 > (double)INT64_MAX) {
+		snprintf(msg, len,
+		         "Supplied FrameworkInfo is not valid: The framework failover_timeout (%g) is invalid",
+		         fi->failover_timeout);
+		return 400;
+	}
+	const char *principal = m->principal ? m->principal : fi->principal;
+	if (!master_same_principal(fw->principal, principal)) {
+		snprintf(msg, len, "FrameworkInfo update is not valid: Changing framework's principal is not allowed.");
+		return 400;
+	}
+	if (strcmp(fi->user ? fi->user : "", fw->user ? fw->user : "") != 0) {
+		snprintf(
+		        msg, len,
+		        "FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is unsupported; attempted to "
+		        "update from '%.100s' to '%.100s'",
+		        fw->user ? fw->user : "", fi->user ? fi->user : "");
+		return 400;
+	}
+	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role)) {
+		snprintf(msg, len, "Not authorized to register a framework with role '%.100s' (register_frameworks)",
+		         role);
+		return 403;
+	}
+	if (strcmp(fw->role, role) != 0) {
+		rt_log(RT_INFO, "framework %s: role %s -> %s", fw->id, fw->role, role);
+		if (!move_role(m, fw, role, s))
+			return 0; /* refused, answered */
+		free(fw->role);
+		fw->role = rt_xstrdup(role);
+	}
+	free(fw->name);
+	fw->name = rt_xstrdup(fi->name);
+	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->failover_timeout = fi->failover_timeout > 0 ? fi->failover_timeout : 0;
+	bool suppress = false;
+	for (size_t i = 0; i < u->n_suppressed_roles; i++)
+		suppress |= strcmp(u->suppressed_roles[i], role) == 0;
+	ac_fw_info info;
+	if (suppress)
+		ac_fw_suppress(m->core, fw->ac, NULL);
+	else if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.suppressed)
+		ac_fw_revive(m->core, fw->ac, NULL);
+	rt_log(RT_INFO, "framework %s (%s) updated: role %s%s", fw->id, fw->name, role, suppress ? ", suppressed" : "");
+	master_op_framework_updated(m, fw);
+	master_allocate_soon(m);
+	return 200;
+}
+
 /* ------------------------------------------------------------- dispatch */
 
 static const char *call_payload_missing(const Call *c)
@@ -447,6 +527,8 @@ static const char *call_payload_missing(const Call *c)
 		return c->shutdown ? NULL : "shutdown";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
 		return c->request ? NULL : "request";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK:
+		return c->update_framework ? NULL : "update_framework";
 	default:
 		return NULL;
 	}
@@ -557,6 +639,16 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
 		shutdown_call(m, fw, call->shutdown);
 		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK: {
+		int code = update_framework(m, fw, call, s, msg, sizeof msg);
+		if (code == 200)
+			rt_http_reply(s, 200, NULL, "", 0, NULL);
+		else if (code == 403)
+			master_refuse_forbidden(s, msg);
+		else if (code)
+			refuse(m, s, code, msg);
+		goto out;
+	}
 	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
 		/* Mesos's hierarchical allocator ignores requests; so does ours. */
 		rt_log(RT_DEBUG, "framework %s: REQUEST of %zu resource requests accepted and ignored", fw->id,

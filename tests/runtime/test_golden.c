@@ -78,6 +78,7 @@ static const fixture fixtures[] = {
         {"call_message.json", SCALL, "MESSAGE"},
         {"call_shutdown.json", SCALL, "SHUTDOWN"},
         {"call_request.json", SCALL, "REQUEST"},
+        {"call_update_framework.json", SCALL, "UPDATE_FRAMEWORK"},
         {"call_accept_operations.json", SCALL, "ACCEPT"},
         {"executor_call_subscribe.json", ECALL, "SUBSCRIBE"},
         {"executor_call_update.json", ECALL, "UPDATE"},

@@ -35,6 +35,7 @@ class Flow:
         self.host, self.port, self.encoding = host, port, encoding
         self.s = mc.Scheduler(host, port, encoding, pb_dir)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
+        self.role = ROLE
         self.step_name = "start"
         self.offers = {}  # outstanding offer id -> offer
         self.offer_events = 0
@@ -177,10 +178,10 @@ class Flow:
             else:
                 check(isinstance(r.get("set", {}).get("item"), list), "set resource: %r" % r)
             if self.multi_role:
-                check(r.get("allocation_info", {}).get("role") == ROLE,
-                      "offered resource without allocation_info.role %s: %r" % (ROLE, r))
+                check(r.get("allocation_info", {}).get("role") == self.role,
+                      "offered resource without allocation_info.role %s: %r" % (self.role, r))
         if self.multi_role:
-            check(o.get("allocation_info", {}).get("role") == ROLE, "offer allocation_info: %r" % o)
+            check(o.get("allocation_info", {}).get("role") == self.role, "offer allocation_info: %r" % o)
         names = {r["name"] for r in res}
         check({"cpus", "mem"} <= names, "offer without cpus and mem: %r" % names)
 
@@ -189,7 +190,7 @@ class Flow:
         for rname, v in TASK_RES.items():
             r = {"name": rname, "type": "SCALAR", "scalar": {"value": v}}
             if self.multi_role:  # MULTI_ROLE frameworks say which allocation the task uses
-                r["allocation_info"] = {"role": ROLE}
+                r["allocation_info"] = {"role": self.role}
             res.append(r)
         return {"name": name, "task_id": {"value": name}, "agent_id": offer["agent_id"],
                 "resources": res, "command": {"shell": True, "value": command}}
@@ -208,9 +209,9 @@ class Flow:
         def res(name, value, reserved=False, volume=None):
             r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
             if self.multi_role:
-                r["allocation_info"] = {"role": ROLE}
+                r["allocation_info"] = {"role": self.role}
             if reserved:
-                r["reservations"] = [{"type": "DYNAMIC", "role": ROLE, "principal": "docs"}]
+                r["reservations"] = [{"type": "DYNAMIC", "role": self.role, "principal": "docs"}]
             if volume:
                 r["disk"] = {"persistence": {"id": volume, "principal": "docs"},
                              "volume": {"mode": "RW", "container_path": "data"}}
@@ -263,6 +264,27 @@ class Flow:
         check(status == 400 and b"'shutdown'" in body,
               "SHUTDOWN without its payload: %s %r (Mesos: 400 Expecting 'shutdown' to be present)" % (status, body))
 
+    def update_framework_step(self, fi):
+        """UPDATE_FRAMEWORK (the docs: 200 OK; FrameworkInfo changed in place,
+        the user and principal may not change; offers then come for the new
+        role)."""
+        self.step("UPDATE_FRAMEWORK: a new name and role, then a refused change of user")
+        new = dict(fi, id={"value": self.s.framework_id}, name=fi["name"] + "-renamed")
+        if self.multi_role:
+            new["roles"] = [self.role + "-2"]
+        else:
+            new["role"] = self.role + "-2"
+        self.call("UPDATE_FRAMEWORK", {"framework_info": new}, expect=200)
+        self.role += "-2"
+        self.offers.clear()  # the old role's offers are rescinded
+        fws = self.framework_in_state(self.get_json("/master/state"))
+        check(fws and fws[0].get("name") == new["name"] and fws[0].get("role") == self.role,
+              "/master/state after UPDATE_FRAMEWORK: %r" % fws)
+        self.wait("an offer for the new role %s" % self.role, lambda: self.offers)
+        status, body = self.s.call("UPDATE_FRAMEWORK", {"framework_info": dict(new, user=new["user"] + "-other")})
+        check(status == 400 and b"FrameworkInfo.user" in body,
+              "UPDATE_FRAMEWORK changing the user: %s %r (the docs: 400, the user cannot change)" % (status, body))
+
     # --------------------------------------------------------------- flow
 
     def run(self):
@@ -270,10 +292,10 @@ class Flow:
         fi = {"user": getpass.getuser(), "name": "docs-scheduler-" + self.encoding, "failover_timeout": 30.0,
               "hostname": "localhost"}
         if self.multi_role:
-            fi["roles"] = [ROLE]
+            fi["roles"] = [self.role]
             fi["capabilities"] = [{"type": "MULTI_ROLE"}]
         else:
-            fi["role"] = ROLE
+            fi["role"] = self.role
         sub = self.s.subscribe(fi)
         check(sub.status == 200, "SUBSCRIBE answered %s %r" % (sub.status, getattr(sub, "body", b"")[:200]))
         check(sub.chunked, "SUBSCRIBE stream is not Transfer-Encoding: chunked")
@@ -380,19 +402,21 @@ class Flow:
         check(fw and not fw[0].get("offers"), "/master/state lists offers of the declined framework: %r" % fw)
 
         self.step("REVIVE clears the filter")
-        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
         self.wait("offers again after REVIVE", lambda: abs(self.offered_cpus() - self.agent_cpus) < 1e-6)
 
         self.step("SUPPRESS, then DECLINE with no filter: still no offers")
-        self.call("SUPPRESS", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("SUPPRESS", {"roles": [self.role]} if self.multi_role else None)
         ids = [o["id"] for o in self.offers.values()]
         self.offers.clear()
         self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
         self.no_offers_for(3, "to a suppressed framework")
 
         self.step("REVIVE after SUPPRESS")
-        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
         self.wait("offers again after REVIVE", lambda: self.offers)
+
+        self.update_framework_step(fi)
 
         for u in self.updates:
             master_answer = u.get("source") == "SOURCE_MASTER" and (
