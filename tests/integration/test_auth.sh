@@ -155,9 +155,11 @@ code=$(curl -s -o "$T/bad.body" -w '%{http_code}' -H 'Content-Type: application/
 	"http://127.0.0.1:$MASTER_PORT/api/v1/scheduler")
 [ "$code" = 400 ] || fail "invalid UTF-8: $code, not 400"
 grep -q "field 'subscribe.framework_info.name' is not valid UTF-8" "$T/bad.body" || fail "the 400 names no field: $(cat "$T/bad.body")"
-# Invalid UTF-8 in JSON is refused by the JSON parser, with where.
-printf '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"bad\xff"}}}' >"$T/bad.json"
+# The same in JSON.
+printf '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"ok","roles":["r\xc3"]}}}' >"$T/bad.json"
 code=$(curl -s -o "$T/badj.body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$T/bad.json" \
 	"http://127.0.0.1:$MASTER_PORT/api/v1/scheduler")
 [ "$code" = 400 ] || fail "invalid UTF-8 in JSON: $code, not 400"
+grep -q "field 'subscribe.framework_info.roles\[0\]' is not valid UTF-8" "$T/badj.body" ||
+	fail "the JSON 400 names no field: $(cat "$T/badj.body")"
 echo "ok: authentication, principal binding, escaping and UTF-8 checks"
