@@ -396,7 +396,8 @@ typedef struct master {
 	struct m_registry *registry;
 	/* Authentication and authorization (master_auth.c). */
 	rt_credentials creds;
-	struct rt_acls *acls; /* NULL: no --acls, everything allowed */
+	struct rt_acls *acls;  /* NULL: no --acls, everything allowed */
+	rt_ratelimit auth_log; /* refused credentials: a line per second at most */
 	/* The principal of the HTTP request being served (NULL: none); set by
 	 * master_http_handler before a handler runs, valid during it. */
 	const char *principal;

@@ -125,8 +125,12 @@ bool master_http_authenticate(master *m, rt_http_session *s, const rt_http_reque
 		return true;
 	char hdr[128];
 	snprintf(hdr, sizeof hdr, "WWW-Authenticate: Basic realm=\"%s\"\r\n", realm_name(r));
-	rt_log(RT_INFO, "refused %s %s from %s: %s credentials (401)", req->method, req->path, rt_http_session_peer(s),
-	       rc == RT_AUTH_MISSING ? "no" : "invalid");
+	/* Rate-limited: a client retrying without credentials must not flood the log. */
+	uint64_t held;
+	if (rt_ratelimit_allow(&m->auth_log, rt_mono_ns(), 1000000000LL, &held))
+		rt_log(RT_INFO, "refused %s %s from %s: %s credentials (401; %llu more refusals since the last line)",
+		       req->method, req->path, rt_http_session_peer(s), rc == RT_AUTH_MISSING ? "no" : "invalid",
+		       (unsigned long long)held);
 	rt_http_reply(s, 401, NULL, "", 0, hdr);
 	return false;
 }
@@ -139,8 +143,13 @@ bool master_agent_authenticate(master *m, const rt_http_request *req, const char
 	int rc = rt_auth_basic_check(&m->creds, rt_http_header_get(req, "Authorization"), principal);
 	if (rc == RT_AUTH_OK)
 		return true;
-	rt_log(RT_WARN, "refused an agent's connection from %s: %s credentials (--authenticate_agents)",
-	       rt_http_session_peer(req->session), rc == RT_AUTH_MISSING ? "no" : "invalid");
+	uint64_t held;
+	if (rt_ratelimit_allow(&m->auth_log, rt_mono_ns(), 1000000000LL, &held))
+		rt_log(RT_WARN,
+		       "refused an agent's connection from %s: %s credentials (--authenticate_agents; %llu more "
+		       "refusals since the last line)",
+		       rt_http_session_peer(req->session), rc == RT_AUTH_MISSING ? "no" : "invalid",
+		       (unsigned long long)held);
 	rt_http_reply(req->session, 401, NULL, "", 0, "WWW-Authenticate: Basic realm=\"mesos-master-agent\"\r\n");
 	return false;
 }

@@ -185,7 +185,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		rt_http_server_set_tls(m.http, tls);
-		rt_log(RT_INFO, "TLS: serving HTTPS only (certificate %s)", tc.cert_file);
+		rt_log(RT_INFO, "TLS: serving HTTPS%s (certificate %s)",
+		       tc.downgrade ? " and plain HTTP (LIBPROCESS_SSL_SUPPORT_DOWNGRADE)" : " only", tc.cert_file);
 	}
 	int port = rt_http_server_port(m.http);
 	if (f.work_dir) {

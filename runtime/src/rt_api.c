@@ -58,6 +58,45 @@ bool rt_api_media_type_is(const char *ct, const char *type)
 	return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* U+FDD0, a noncharacter no client has reason to send: what stands in for
+ * each byte that is not UTF-8 while the field holding it is looked for. */
+#define BAD_UTF8_MARK "\xef\xb7\x90"
+
+/* Parses a JSON body whose invalid bytes are replaced by the mark and
+ * names the field that holds one (in msg); false when that cannot be
+ * told (a key, or JSON that does not parse anyway). */
+static bool json_field_not_utf8(const ProtobufCMessageDescriptor *desc, const uint8_t *body, size_t n, char *msg,
+                                size_t len)
+{
+	rt_buf fixed;
+	rt_buf_init(&fixed);
+	for (size_t i = 0; i < n;) {
+		size_t k = body[i] < 0x80 ? 1 : rt_utf8_seq(body + i, n - i);
+		if (k) {
+			rt_buf_append(&fixed, body + i, k);
+			i += k;
+		} else {
+			rt_buf_append(&fixed, BAD_UTF8_MARK, 3);
+			i++;
+		}
+	}
+	bool named = false;
+	json_t *j = json_loadb((const char *)fixed.data, fixed.len, 0, NULL);
+	rt_buf_free(&fixed);
+	if (!j)
+		return false;
+	char err[300], field[200];
+	ProtobufCMessage *pm = rt_pbjson_to_message(desc, j, 0, err, sizeof err);
+	json_decref(j);
+	if (pm && rt_pb_find_mark(pm, BAD_UTF8_MARK, field, sizeof field) != 0) {
+		snprintf(msg, len, "Failed to parse body into Call protobuf: field '%s' is not valid UTF-8", field);
+		named = true;
+	}
+	if (pm)
+		protobuf_c_message_free_unpacked(pm, NULL);
+	return named;
+}
+
 ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, const rt_http_request *req, int *status,
                                      char *msg, size_t len)
 {
@@ -94,6 +133,11 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
 		         "Expecting 'Content-Type' of application/json or application/x-protobuf; got '%.100s'", ct);
 		return NULL;
 	}
+	/* A body that is not UTF-8 is refused naming the field, as in
+	 * protobuf: jansson alone would only say where. */
+	if (!rt_utf8_valid((const char *)req->body, req->body_len, NULL) &&
+	    json_field_not_utf8(desc, req->body, req->body_len, msg, len))
+		return NULL;
 	/* Unknown keys are ignored and null is an absent field, as Mesos reads
 	 * JSON. */
 	json_error_t je;

@@ -15,5 +15,8 @@
  * path ("subscribe.framework_info.name", "launch.task_infos[2].name") in
  * field. */
 int rt_pb_check_utf8(const ProtobufCMessage *m, char *field, size_t fieldlen);
+/* The same walk for the first string field holding `mark`: -1 with its
+ * path, else 0. (rt_api marks where a JSON body was not UTF-8 with it.) */
+int rt_pb_find_mark(const ProtobufCMessage *m, const char *mark, char *field, size_t fieldlen);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "rt_util.h"
@@ -23,10 +24,14 @@ struct rt_tls {
 	SSL_CTX *ctx;
 	bool server;
 	bool verify;
+	bool downgrade;
 };
 
 struct rt_tls_conn {
 	SSL *ssl;
+	int fd;
+	bool downgrade; /* may still turn out to be a plain client */
+	bool plain;     /* it did: read and write go straight to the socket */
 	bool ready;
 	bool want_write;
 	char error[200];
@@ -48,6 +53,7 @@ bool rt_tls_config_from_env(rt_tls_config *out)
 	out->ca_file = getenv("LIBPROCESS_SSL_CA_FILE");
 	out->verify_cert = env_true("LIBPROCESS_SSL_VERIFY_CERT");
 	out->require_cert = env_true("LIBPROCESS_SSL_REQUIRE_CERT");
+	out->downgrade = env_true("LIBPROCESS_SSL_SUPPORT_DOWNGRADE");
 	return true;
 }
 
@@ -76,6 +82,7 @@ static rt_tls *context(const rt_tls_config *c, bool server, char *err, size_t er
 	rt_tls *t = rt_xcalloc(1, sizeof *t);
 	t->ctx = ctx;
 	t->server = server;
+	t->downgrade = server && c->downgrade;
 	if (c->cert_file && SSL_CTX_use_certificate_chain_file(ctx, c->cert_file) != 1) {
 		ssl_reason(err, errlen, "cannot load the certificate", c->cert_file);
 		goto fail;
@@ -143,14 +150,17 @@ static rt_tls_conn *conn_new(rt_tls *t, int fd)
 	}
 	rt_tls_conn *c = rt_xcalloc(1, sizeof *c);
 	c->ssl = ssl;
+	c->fd = fd;
 	return c;
 }
 
 rt_tls_conn *rt_tls_accept(rt_tls *t, int fd)
 {
 	rt_tls_conn *c = conn_new(t, fd);
-	if (c)
+	if (c) {
 		SSL_set_accept_state(c->ssl);
+		c->downgrade = t->downgrade;
+	}
 	return c;
 }
 
@@ -180,7 +190,7 @@ void rt_tls_close(rt_tls_conn *c)
 {
 	if (!c)
 		return;
-	if (c->ready)
+	if (c->ready && !c->plain)
 		SSL_shutdown(c->ssl);
 	ERR_clear_error();
 	SSL_free(c->ssl);
@@ -229,6 +239,21 @@ int rt_tls_handshake(rt_tls_conn *c)
 {
 	if (c->ready)
 		return 1;
+	if (c->downgrade) {
+		/* A TLS client speaks first with a handshake record (0x16); a
+		 * plain one with its request: peek to tell them apart. */
+		unsigned char b;
+		ssize_t n = recv(c->fd, &b, 1, MSG_PEEK);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+			c->want_write = false;
+			return 0;
+		}
+		c->downgrade = false;
+		if (n == 1 && b != 0x16) {
+			c->plain = c->ready = true;
+			return 1;
+		}
+	}
 	errno = 0;
 	int rc = SSL_do_handshake(c->ssl);
 	if (rc == 1) {
@@ -268,6 +293,8 @@ bool rt_tls_wants_write(const rt_tls_conn *c)
 
 size_t rt_tls_pending(const rt_tls_conn *c)
 {
+	if (c->plain)
+		return 0;
 	int n = SSL_pending(c->ssl);
 	return n > 0 ? (size_t)n : 0;
 }
@@ -290,7 +317,7 @@ static bool handshaken(rt_tls_conn *c)
 
 ssize_t rt_sock_read(int fd, rt_tls_conn *c, void *buf, size_t n)
 {
-	if (!c)
+	if (!c || c->plain)
 		return read(fd, buf, n);
 	if (!handshaken(c))
 		return -1;
@@ -301,7 +328,7 @@ ssize_t rt_sock_read(int fd, rt_tls_conn *c, void *buf, size_t n)
 
 ssize_t rt_sock_write(int fd, rt_tls_conn *c, const void *buf, size_t n)
 {
-	if (!c)
+	if (!c || c->plain)
 		return write(fd, buf, n);
 	if (!handshaken(c))
 		return -1;

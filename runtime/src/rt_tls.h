@@ -26,12 +26,15 @@ typedef struct rt_tls_config {
 	const char *ca_file;   /* PEM: whom a client trusts (and a server, for client certificates) */
 	bool verify_cert;      /* a client checks the server's certificate and name; a server asks for one */
 	bool require_cert;     /* a server refuses clients without a valid certificate */
+	bool downgrade;        /* a server also serves plain clients (LIBPROCESS_SSL_SUPPORT_DOWNGRADE) */
 } rt_tls_config;
 
 /* The configuration from Mesos's variables: LIBPROCESS_SSL_ENABLED
  * (true/1 turns TLS on), LIBPROCESS_SSL_CERT_FILE, LIBPROCESS_SSL_KEY_FILE,
  * LIBPROCESS_SSL_CA_FILE, LIBPROCESS_SSL_VERIFY_CERT,
- * LIBPROCESS_SSL_REQUIRE_CERT. Returns false when TLS is off. */
+ * LIBPROCESS_SSL_REQUIRE_CERT, LIBPROCESS_SSL_SUPPORT_DOWNGRADE (a
+ * connection whose first byte does not start a TLS handshake is then
+ * served in plain text). Returns false when TLS is off. */
 bool rt_tls_config_from_env(rt_tls_config *out);
 /* A server context (certificate and key needed) or a client one (a CA
  * file implies verification). NULL with a message naming the file. */

@@ -96,8 +96,11 @@ op viewer:s GET_FRAMEWORKS | grep -q '"user":"bob"' && fail "viewer sees bob in 
 op viewer:s GET_FRAMEWORKS | grep -q '"user":"alice"' || fail "viewer does not see alice in GET_FRAMEWORKS"
 [ "$(op viewer:s GET_TASKS | grep -o '"name":"long-' | wc -l)" = 1 ] || fail "viewer should see one task in GET_TASKS"
 [ "$(op ops:s GET_TASKS | grep -o '"name":"long-' | wc -l)" = 2 ] || fail "ops should see two tasks in GET_TASKS"
-curl -sN --max-time 3 -u viewer:s -H 'Content-Type: application/json' -d '{"type":"SUBSCRIBE"}' \
-	"http://127.0.0.1:$MASTER_PORT/api/v1" >"$T/v.events" 2>/dev/null
+curl -sN --max-time 60 -u viewer:s -H 'Content-Type: application/json' -d '{"type":"SUBSCRIBE"}' \
+	"http://127.0.0.1:$MASTER_PORT/api/v1" >"$T/v.events" 2>/dev/null &
+VIEWER_STREAM=$!
+PIDS+=($VIEWER_STREAM)
+wait_for 10 "the viewer's SUBSCRIBED" grep -q '"type":"HEARTBEAT"' "$T/v.events"
 grep -q '"user":"alice"' "$T/v.events" || fail "viewer's SUBSCRIBED lacks alice"
 grep -q '"user":"bob"' "$T/v.events" && fail "viewer's SUBSCRIBED shows bob"
 
@@ -110,9 +113,15 @@ grep -q '"user":"bob"' "$T/v.events" && fail "viewer's SUBSCRIBED shows bob"
 # teardown_frameworks: viewer no (403), ops yes.
 BOB_ID=$(grep -o '"framework_id":{"value":"[^"]*"' "$T/bob.stream" | head -1 | cut -d'"' -f6)
 td() { curl -s -o "$T/td.body" -w '%{http_code}' -u "$1" -H 'Content-Type: application/json' \
-	-d "{\"type\":\"TEARDOWN\",\"teardown\":{\"framework_id\":{\"value\":\"$BOB_ID\"}}}" "http://127.0.0.1:$MASTER_PORT/api/v1"; }
+	-d "{\"type\":\"TEARDOWN\",\"teardown\":{\"framework_id\":{\"value\":\"${2:-$BOB_ID}\"}}}" "http://127.0.0.1:$MASTER_PORT/api/v1"; }
 [ "$(td viewer:s)" = 403 ] || fail "viewer could tear down a framework"
 grep -q teardown_frameworks "$T/td.body" || fail "the teardown 403 gives no reason"
 [ "$(td ops:s)" = 200 ] || fail "ops could not tear down a framework: $(cat "$T/td.body")"
+# The viewer's stream tells of alice's framework's removal, after bob's,
+# and never of bob's.
+ALICE_ID=$(grep -o '"framework_id":{"value":"[^"]*"' "$T/alice.stream" | head -1 | cut -d'"' -f6)
+[ "$(td ops:s "$ALICE_ID")" = 200 ] || fail "ops could not tear down alice's framework"
+wait_for 10 "alice's removal on the viewer's stream" grep -q "FRAMEWORK_REMOVED.*$ALICE_ID" "$T/v.events"
+grep -q "$BOB_ID" "$T/v.events" && fail "the viewer's stream told of bob's framework"
 get ops:s /state | grep -q "\"id\":\"$BOB_ID\"" && fail "bob's framework is still there"
 echo "ok: every ACL kind allowed and denied on the wire"

@@ -101,6 +101,15 @@ stream takeover fw:fw-secret "$FW_ID"
 wait_for 10 "the takeover subscribed" grep -q SUBSCRIBED "$T/takeover.stream"
 wait_for 10 "the victim's stream ended" exited "$VICTIM"
 grep -q '"type":"ERROR".*Framework failed over' "$T/victim.stream" || fail "the old stream got no ERROR event"
+# Calls on the framework's stream: only from its principal.
+SID=$(grep -i '^Mesos-Stream-Id:' "$T/takeover.headers" | tr -d '\r' | cut -d' ' -f2)
+revive() {
+	curl -s -o "$T/revive.body" -w '%{http_code}' -u "$1" -H 'Content-Type: application/json' -H "Mesos-Stream-Id: $SID" \
+		-d "{\"type\":\"REVIVE\",\"framework_id\":{\"value\":\"$FW_ID\"}}" "http://127.0.0.1:$MASTER_PORT/api/v1/scheduler"
+}
+[ "$(revive other:other-secret)" = 403 ] || fail "a call from another principal was not refused 403"
+grep -q "does not match principal 'fw'" "$T/revive.body" || fail "the 403 gives no reason: $(cat "$T/revive.body")"
+[ "$(revive fw:fw-secret)" = 202 ] || fail "the framework's own call was refused: $(cat "$T/revive.body")"
 
 # An agent id is bound to its principal: the same agent restarted with
 # another credential recovers its id and is refused under it.
@@ -146,9 +155,11 @@ code=$(curl -s -o "$T/bad.body" -w '%{http_code}' -H 'Content-Type: application/
 	"http://127.0.0.1:$MASTER_PORT/api/v1/scheduler")
 [ "$code" = 400 ] || fail "invalid UTF-8: $code, not 400"
 grep -q "field 'subscribe.framework_info.name' is not valid UTF-8" "$T/bad.body" || fail "the 400 names no field: $(cat "$T/bad.body")"
-# Invalid UTF-8 in JSON is refused by the JSON parser, with where.
-printf '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"bad\xff"}}}' >"$T/bad.json"
+# The same in JSON.
+printf '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"ok","roles":["r\xc3"]}}}' >"$T/bad.json"
 code=$(curl -s -o "$T/badj.body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$T/bad.json" \
 	"http://127.0.0.1:$MASTER_PORT/api/v1/scheduler")
 [ "$code" = 400 ] || fail "invalid UTF-8 in JSON: $code, not 400"
+grep -q "field 'subscribe.framework_info.roles\[0\]' is not valid UTF-8" "$T/badj.body" ||
+	fail "the JSON 400 names no field: $(cat "$T/badj.body")"
 echo "ok: authentication, principal binding, escaping and UTF-8 checks"

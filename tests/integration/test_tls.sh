@@ -5,7 +5,7 @@
 # registers over TLS, verifying the master with the CA; meso-execute runs
 # a task over https; a plain-http client and a client trusting another CA
 # are refused, and an agent that does not trust the master's certificate
-# never registers.
+# never registers; with LIBPROCESS_SSL_SUPPORT_DOWNGRADE both are served.
 . "$(dirname "$0")/lib.sh" "$1"
 command -v openssl >/dev/null || { echo "SKIP: needs openssl" >&2; exit 77; }
 
@@ -62,4 +62,12 @@ PIDS+=($!)
 wait_for 10 "the agent trusting another CA refused" grep -q "certificate verify failed" "$T/a2.log"
 [ "$(https_get "$MASTER_PORT" /state | grep -o '"port":[0-9]*,"connected"' | wc -l)" = 1 ] ||
 	fail "the master should list one agent"
-echo "ok: master and agent over TLS; plain http and a wrong CA refused"
+# LIBPROCESS_SSL_SUPPORT_DOWNGRADE: one port serves both (as Mesos during a migration).
+mkdir -p "$T/m2"
+LIBPROCESS_SSL_SUPPORT_DOWNGRADE=true "$BIN/meso-master" --port 0 --work_dir "$T/m2" 2>"$T/m2.log" &
+PIDS+=($!)
+wait_for 10 "second master port file" test -s "$T/m2/master.port"
+M2=$(cat "$T/m2/master.port")
+wait_for 10 "https on the downgrading master" https_get "$M2" /health
+http_get "$M2" /health | grep -q ok || fail "plain http not served with LIBPROCESS_SSL_SUPPORT_DOWNGRADE"
+echo "ok: master and agent over TLS; plain http and a wrong CA refused; downgrade serves both"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "rt_acl.h"
+#include "rt_api.h"
 #include "rt_auth.h"
 #include "rt_pbcheck.h"
 #include "rt_util.h"
@@ -280,6 +281,30 @@ static void test_pb_utf8(void **state)
 	assert_string_equal(field, "subscribe.framework_info.name");
 }
 
+/* A JSON Call that is not UTF-8 is refused naming the field, as protobuf. */
+static void test_json_utf8(void **state)
+{
+	const char body[] = "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\xff\","
+	                    "\"name\":\"n\"}}}";
+	rt_http_request req = {.method = "POST", .path = "/api/v1/scheduler", .query = "", .nheaders = 1};
+	req.headers[0].name = "Content-Type";
+	req.headers[0].value = "application/json";
+	req.body = (const uint8_t *)body;
+	req.body_len = sizeof body - 1;
+	int status;
+	char msg[300];
+	assert_null(rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, &req, &status, msg, sizeof msg));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(msg, "field 'subscribe.framework_info.user' is not valid UTF-8"));
+	/* A bad byte in a key: jansson's message. */
+	const char key[] = "{\"ty\xffpe\":\"SUBSCRIBE\"}";
+	req.body = (const uint8_t *)key;
+	req.body_len = sizeof key - 1;
+	assert_null(rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, &req, &status, msg, sizeof msg));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(msg, "Failed to parse body into JSON"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +317,7 @@ int main(void)
 	        cmocka_unit_test(test_log_escape),
 	        cmocka_unit_test(test_utf8),
 	        cmocka_unit_test(test_pb_utf8),
+	        cmocka_unit_test(test_json_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
