@@ -333,12 +333,28 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 		agent_task_launch(a, t, ti);
 }
 
+/* A task's kill policy, as Mesos ranks them: the KILL call's, else the
+ * TaskInfo's, else the agent's --kill_grace. *explicit says whether the
+ * KILL named one (it may then shorten a kill already under way). */
+static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+{
+	*explicit = k->kill_policy && k->kill_policy->grace_period;
+	if (*explicit)
+		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	double grace = a->flags.kill_grace;
+	Mesos__V1__TaskInfo *ti = t && t->info ? mesos__v1__task_info__unpack(NULL, t->info_len, t->info) : NULL;
+	if (ti && ti->kill_policy && ti->kill_policy->grace_period)
+		grace = (double)ti->kill_policy->grace_period->nanoseconds / 1e9;
+	if (ti)
+		mesos__v1__task_info__free_unpacked(ti, NULL);
+	return grace < 0 ? 0 : grace;
+}
+
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 {
 	a_task *t = agent_task_find(a, k->framework_id->value, k->task_id->value);
-	double grace = a->flags.kill_grace;
-	if (k->kill_policy && k->kill_policy->grace_period)
-		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	bool explicit;
+	double grace = kill_grace_of(a, t, k, &explicit);
 	if (!t) {
 		/* Unknown here: say so with an update the framework can act on. */
 		t = agent_task_add(a, k->framework_id->value, k->task_id->value);
@@ -346,10 +362,19 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;
 	}
-	if (t->exec)
+	if (t->exec) {
 		agent_executor_kill_task(a, t, k->kill_policy);
-	else if (t->pid > 0 || t->report_fd >= 0)
-		agent_task_kill(a, t, grace);
+		return;
+	}
+	if (t->pid <= 0 && t->report_fd < 0)
+		return;
+	/* Mesos's command executor: TASK_KILLING first, for frameworks that
+	 * understand it, once per kill. */
+	if (k->killing_state && !t->kill_requested &&
+	    (t->state == MESOS__V1__TASK_STATE__TASK_RUNNING || t->state == MESOS__V1__TASK_STATE__TASK_STARTING ||
+	     t->state == MESOS__V1__TASK_STATE__TASK_STAGING))
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_KILLING, -1, NULL);
+	agent_task_kill(a, t, grace, explicit);
 }
 
 static void handle_shutdown_fw(agent *a, const char *fw_id)
@@ -367,7 +392,7 @@ static void handle_shutdown_fw(agent *a, const char *fw_id)
 			free(u);
 		}
 		if (t->pid > 0 || t->report_fd >= 0)
-			agent_task_kill(a, t, a->flags.kill_grace);
+			agent_task_kill(a, t, a->flags.kill_grace, false);
 		else
 			agent_task_forget(a, t);
 	}
@@ -495,6 +520,14 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_FRAMEWORK:
 		if (msg->shutdown_framework)
 			handle_shutdown_fw(a, msg->shutdown_framework->framework_id->value);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_EXECUTOR:
+		/* A framework's SHUTDOWN: the executor is told to shut down and
+		 * killed after its grace period (as for a framework's end). */
+		if (msg->shutdown_executor && !agent_executor_shutdown(a, msg->shutdown_executor->framework_id->value,
+		                                                       msg->shutdown_executor->executor_id->value))
+			rt_log(RT_WARN, "cannot shut down unknown executor %s of framework %s",
+			       msg->shutdown_executor->executor_id->value, msg->shutdown_executor->framework_id->value);
 		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK:
 		if (msg->status_ack)
@@ -643,6 +676,15 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	}
 	if (rt_mkdirs(flags->work_dir) != 0 || !realpath(flags->work_dir, a->work_dir)) {
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
+		return -1;
+	}
+	char cache[PATH_MAX + 16];
+	if (flags->fetcher_cache_dir)
+		snprintf(cache, sizeof cache, "%s", flags->fetcher_cache_dir);
+	else
+		snprintf(cache, sizeof cache, "%s/fetch_cache", a->work_dir);
+	if (rt_mkdirs(cache) != 0 || !realpath(cache, a->fetch_cache)) {
+		snprintf(err, errlen, "cannot create the fetcher's cache '%s': %s", cache, strerror(errno));
 		return -1;
 	}
 	/* What --resources does not name comes from the host, as in Mesos. */

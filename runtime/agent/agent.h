@@ -52,6 +52,8 @@ typedef struct agent_flags {
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
 	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
+	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -202,6 +204,8 @@ typedef struct agent {
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
 	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
+	char fetcher[PATH_MAX];                 /* meso-fetcher next to us, or "" (agent_supervisor_find) */
+	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 } agent;
@@ -258,7 +262,9 @@ double agent_recovery_timeout(const agent *a);
 /* Starts a task's process; on failure queues TASK_FAILED. */
 void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
 /* TERM to the task's process group, KILL after the grace period. */
-void agent_task_kill(agent *a, a_task *t, double grace);
+/* TERM to the task's process group, KILL after grace seconds; a second
+ * kill with override restarts that clock with its own grace. */
+void agent_task_kill(agent *a, a_task *t, double grace, bool override);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -274,6 +280,9 @@ void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
 /* SHUTDOWN to the framework's executors; SIGKILL after their grace period. */
 void agent_executors_shutdown_framework(agent *a, const char *fw_id);
+/* One executor of a framework told to shut down (then killed after its
+ * grace period); false if the agent has no such executor. */
+bool agent_executor_shutdown(agent *a, const char *fw_id, const char *executor_id);
 /* Re-creates an executor from its checkpoint (agent_recover.c): adopted
  * when its supervisor still runs (it then has
  * --executor_reregistration_timeout to SUBSCRIBE again), else marked as

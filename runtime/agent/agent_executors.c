@@ -441,6 +441,16 @@ void agent_executors_shutdown_framework(agent *a, const char *fw_id)
 			shutdown_executor(a, e);
 }
 
+bool agent_executor_shutdown(agent *a, const char *fw_id, const char *executor_id)
+{
+	for (a_executor *e = a->executors; e; e = e->next)
+		if (strcmp(e->fw_id, fw_id) == 0 && strcmp(e->id, executor_id) == 0) {
+			shutdown_executor(a, e);
+			return true;
+		}
+	return false;
+}
+
 void agent_executor_message(agent *a, const Meso__Agent__ExecutorMessage *m)
 {
 	a_executor *e = agent_executor_find(a, m->framework_id->value, m->executor_id->value);

@@ -54,6 +54,8 @@ int main(int argc, char **argv)
 	        .gc_delay = 7 * 86400.0,
 	        .gc_disk_headroom = 0.1,
 	        .disk_watch_interval = 60.0,
+	        .fetcher_cache_dir = NULL,
+	        .fetcher_stall_timeout = 60.0,
 	};
 	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
 	rt_flag flags[] = {
@@ -98,6 +100,10 @@ int main(int argc, char **argv)
 	         "headroom - usage)"},
 	        {"disk_watch_interval", RT_FLAG_DOUBLE, &f.disk_watch_interval,
 	         "seconds between disk usage checks and sandbox collections"},
+	        {"fetcher_cache_dir", RT_FLAG_STRING, &f.fetcher_cache_dir,
+	         "where URIs fetched with cache=true are kept for the next task (default WORK_DIR/fetch_cache)"},
+	        {"fetcher_stall_timeout", RT_FLAG_DOUBLE, &f.fetcher_stall_timeout,
+	         "seconds a URI's download may receive nothing before it fails"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
@@ -139,9 +145,9 @@ int main(int argc, char **argv)
 	}
 	f.recover_cleanup = strcmp(recover, "cleanup") == 0;
 	if (f.recovery_timeout < 0 || f.gc_delay < 0 || f.gc_disk_headroom < 0 || f.gc_disk_headroom > 1 ||
-	    f.disk_watch_interval <= 0) {
+	    f.disk_watch_interval <= 0 || f.fetcher_stall_timeout < 1) {
 		fprintf(stderr, "meso-agent: --recovery_timeout and --gc_delay must be >= 0, --gc_disk_headroom in "
-		                "[0, 1], --disk_watch_interval > 0\n");
+		                "[0, 1], --disk_watch_interval > 0, --fetcher_stall_timeout >= 1\n");
 		return 2;
 	}
 	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0 ||

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_fetch.h"
 
 int agent_pidfd_open(pid_t pid)
 {
@@ -289,6 +290,44 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	_exit(127);
 }
 
+/* The task's URIs, fetched before it starts (Mesos's fetcher): runs
+ * meso-fetcher in the sandbox with its output appended to the sandbox's
+ * stdout and stderr, and waits for it (the agent is not waiting: it learns
+ * the task's pid, or that the fetch failed, on the report pipe). 0 when
+ * every URI is in place. */
+static int fetch_uris(const char *sandbox, char **fetch_argv)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int in = open("/dev/null", O_RDONLY);
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s/stdout", sandbox);
+		int out = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		snprintf(path, sizeof path, "%s/stderr", sandbox);
+		int err = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (in < 0 || out < 0 || err < 0 || chdir(sandbox) != 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		close_from(3);
+		execv(fetch_argv[0], fetch_argv);
+		dprintf(2, "Failed to fetch URIs: cannot execute %s: %s\n", fetch_argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (p < 0)
+		return -1;
+	int st;
+	while (waitpid(p, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* Forks the task with pipes for its stdout and stderr (their read ends in
  * s->io) and tells the agent its pid, or the errno that stopped it, on the
  * report pipe (fd 3). 0, or -1. */
@@ -319,6 +358,10 @@ int agent_supervise_main(int argc, char **argv)
 	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
 	const char *v, *sandbox = NULL, *exec = NULL;
 	char **task_argv = NULL;
+	/* meso-fetcher's argv when the task has URIs: its path, its options,
+	 * the URIs (each argument of ours names one). */
+	char **fetch_argv = calloc((size_t)argc + 4, sizeof *fetch_argv);
+	size_t nfetch = 0, nuris = 0;
 	pid_t agent_pid = 0;
 	unsigned long long agent_start = 0;
 	for (int i = 2; i < argc; i++) {
@@ -327,6 +370,13 @@ int agent_supervise_main(int argc, char **argv)
 			break;
 		} else if (parse_arg(argv[i], "exec", &v)) {
 			exec = v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetcher", &v)) {
+			fetch_argv[0] = (char *)v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetch_opt", &v)) {
+			fetch_argv[1 + nfetch++] = (char *)v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetch_uri", &v)) {
+			fetch_argv[1 + nfetch++] = (char *)v;
+			nuris++;
 		} else if (parse_arg(argv[i], "agent", &v)) {
 			int p = 0;
 			sscanf(v, "%d:%llu", &p, &agent_start);
@@ -364,6 +414,13 @@ int agent_supervise_main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (nuris > 0 && (!fetch_argv[0] || fetch_uris(sandbox, fetch_argv) != 0)) {
+		rt_log(RT_WARN, "task %s: its URIs could not be fetched (the sandbox's stderr says why)", s.name);
+		pid_t msg = -AGENT_FETCH_FAILED;
+		agent_write_all(3, &msg, sizeof msg);
+		return 1;
+	}
+	free(fetch_argv);
 	if (start_task(&s, sandbox, exec, task_argv) != 0) {
 		rt_log(RT_ERROR, "task %s: cannot start it: %s", s.name, strerror(errno));
 		return 127;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_fetch.h"
 #include "rt_resources.h"
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
@@ -161,7 +162,7 @@ static void take_report(agent *a, a_task *t)
 	       (int)pid, (int)t->sup_pid, t->sandbox);
 	if (t->kill_requested) {
 		t->kill_requested = false;
-		agent_task_kill(a, t, t->kill_grace);
+		agent_task_kill(a, t, t->kill_grace, false);
 		return;
 	}
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
@@ -223,6 +224,29 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	agent_task_update(a, t, state, reason, msg);
 }
 
+/* Mesos's message for a task whose URIs could not be fetched, with the
+ * fetcher's last line from the sandbox's stderr (what failed). */
+static void fetch_failure(const a_task *t, char *msg, size_t len)
+{
+	char path[PATH_MAX + 16], tail[512] = "";
+	snprintf(path, sizeof path, "%s/stderr", t->sandbox);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		off_t end = lseek(fd, 0, SEEK_END);
+		off_t from = end > (off_t)sizeof tail - 1 ? end - (off_t)sizeof tail + 1 : 0;
+		ssize_t n = pread(fd, tail, sizeof tail - 1, from);
+		close(fd);
+		tail[n > 0 ? n : 0] = '\0';
+	}
+	size_t n = strlen(tail);
+	while (n > 0 && tail[n - 1] == '\n')
+		tail[--n] = '\0';
+	const char *last = strrchr(tail, '\n');
+	last = last ? last + 1 : tail;
+	snprintf(msg, len, "Failed to fetch all URIs for container '%s': %s", t->id,
+	         last[0] ? last : "the fetcher failed (see the sandbox's stderr)");
+}
+
 void agent_task_ended(agent *a, a_task *t, bool known, int status)
 {
 	if (t->report_fd >= 0)
@@ -252,8 +276,11 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 	if (got == 1) {
 		report_end(a, t, rec.wait_status, &rec, NULL);
 	} else if (t->start_error) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
+		char msg[600];
+		if (t->start_error == AGENT_FETCH_FAILED)
+			fetch_failure(t, msg, sizeof msg);
+		else
+			snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
 		if (t->fw_gone) {
 			agent_task_forget(a, t);
 			return;
@@ -345,12 +372,13 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-void agent_task_kill(agent *a, a_task *t, double grace)
+void agent_task_kill(agent *a, a_task *t, double grace, bool override)
 {
 	if (t->pid <= 0 && t->report_fd >= 0) {
 		/* Its supervisor is starting it: killed once its pid is known. */
+		if (!t->kill_requested || override)
+			t->kill_grace = grace;
 		t->kill_requested = true;
-		t->kill_grace = grace;
 		return;
 	}
 	if (t->pid <= 0)
@@ -359,6 +387,14 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 		t->kill_requested = true;
 		rt_log(RT_INFO, "killing task %s (process group %d), grace %.1f s", t->id, (int)t->pid, grace);
 		kill(-t->pid, SIGTERM);
+		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
+		ev_timer_start(a->loop, &t->kill_timer);
+	} else if (override) {
+		/* A KILL with its own policy overrides the one under way (Mesos:
+		 * "can be used to forcefully kill a task which is already being
+		 * killed"): SIGKILL after the new grace period, from now. */
+		rt_log(RT_INFO, "killing task %s again, grace now %.1f s", t->id, grace);
+		ev_timer_stop(a->loop, &t->kill_timer);
 		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
 		ev_timer_start(a->loop, &t->kill_timer);
 	}

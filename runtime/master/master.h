@@ -192,6 +192,7 @@ struct m_fw {
 	char stream_id[37];
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
+	bool killing_state; /* the TASK_KILLING_STATE capability */
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */
 	bool recovered;
@@ -281,6 +282,7 @@ typedef struct master_metrics {
 	uint64_t framework_subscriptions, framework_removals;
 	uint64_t tasks_launched, tasks_error, tasks_lost, tasks_dropped;
 	uint64_t tasks_finished, tasks_failed, tasks_killed;
+	uint64_t operations_error[17]; /* offer operations answered OPERATION_ERROR, by Offer.Operation.Type */
 	uint64_t status_updates, acknowledgements;
 	uint64_t calls[32];       /* by Call.type */
 	uint64_t http_errors_4xx; /* answered to scheduler calls */

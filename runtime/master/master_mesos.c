@@ -444,6 +444,27 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("master/tasks_dropped", x->tasks_dropped);
 	PUT("master/tasks_unreachable", 0);
 	PUT("master/outstanding_offers", noffers);
+	/* Mesos's operation metrics: every state it counts for the
+	 * operations other than LAUNCH and LAUNCH_GROUP; Meso's only outcome
+	 * for them so far is OPERATION_ERROR. */
+	uint64_t op_errors = 0;
+	for (int t = 0; t < (int)(sizeof x->operations_error / sizeof x->operations_error[0]); t++) {
+		const ProtobufCEnumValue *v =
+		        protobuf_c_enum_descriptor_get_value(&mesos__v1__offer__operation__type__descriptor, t);
+		if (!v || t == MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN ||
+		    t == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH ||
+		    t == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH_GROUP)
+			continue;
+		op_errors += x->operations_error[t];
+		char key[64], lower[24];
+		size_t k = 0;
+		for (; v->name[k] && k < sizeof lower - 1; k++)
+			lower[k] = (char)(v->name[k] >= 'A' && v->name[k] <= 'Z' ? v->name[k] - 'A' + 'a' : v->name[k]);
+		lower[k] = '\0';
+		snprintf(key, sizeof key, "master/operations/%s/error", lower);
+		PUT(key, x->operations_error[t]);
+	}
+	PUT("master/operations/error", op_errors);
 
 	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
 		char key[64];

@@ -260,6 +260,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->role = rt_xstrdup(role);
 	fw->user = rt_xstrdup(fi->user);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
 	fw->stream_json = json;
@@ -311,6 +312,8 @@ static void kill_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Kil
 	kt.framework_id = &fid;
 	kt.task_id = &tid;
 	kt.kill_policy = k->kill_policy;
+	kt.has_killing_state = fw->killing_state;
+	kt.killing_state = fw->killing_state;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
 	msg.kill_task = &kt;
 	if (!master_agent_send(m, t->agent, &msg))
@@ -359,6 +362,29 @@ static void message_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__
 	master_agent_send(m, a, &am);
 }
 
+/* SHUTDOWN of one of the framework's executors: forwarded to its agent,
+ * which tells the executor to shut down and kills it after its grace
+ * period. Mesos drops it (logged) when the agent is unknown; so do we. */
+static void shutdown_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Shutdown *sh)
+{
+	m_agent *a = master_agent_find(m, sh->agent_id->value);
+	if (!a || !a->conn) {
+		rt_log(RT_WARN, "framework %s: cannot shut down executor %s on %s agent %s", fw->id,
+		       sh->executor_id->value, a ? "disconnected" : "unknown", sh->agent_id->value);
+		return;
+	}
+	rt_log(RT_INFO, "framework %s: shutting down executor %s on agent %s", fw->id, sh->executor_id->value, a->id);
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__ShutdownExecutor se = MESO__AGENT__SHUTDOWN_EXECUTOR__INIT;
+	Meso__Agent__AgentMessage am = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	se.framework_id = &fid;
+	se.executor_id = sh->executor_id;
+	am.type = MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_EXECUTOR;
+	am.shutdown_executor = &se;
+	master_agent_send(m, a, &am);
+}
+
 /* ------------------------------------------------------------- dispatch */
 
 static const char *call_payload_missing(const Call *c)
@@ -378,6 +404,10 @@ static const char *call_payload_missing(const Call *c)
 		return c->reconcile ? NULL : "reconcile";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
 		return c->message ? NULL : "message";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
+		return c->shutdown ? NULL : "shutdown";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
+		return c->request ? NULL : "request";
 	default:
 		return NULL;
 	}
@@ -477,6 +507,14 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 			goto out;
 		}
 		message_call(m, fw, call->message);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
+		shutdown_call(m, fw, call->shutdown);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
+		/* Mesos's hierarchical allocator ignores requests; so does ours. */
+		rt_log(RT_DEBUG, "framework %s: REQUEST of %zu resource requests accepted and ignored", fw->id,
+		       call->request->n_requests);
 		break;
 	default:
 		refuse(m, s, 501, "This call is not implemented by Meso");
