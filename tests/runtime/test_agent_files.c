@@ -56,8 +56,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(tmpl));
 	char real[PATH_MAX];
 	assert_non_null(realpath(tmpl, real));
-	assert_true(strlen(real) < sizeof root);
-	snprintf(root, sizeof root, "%s", real);
+	size_t rlen = strlen(real);
+	assert_true(rlen < sizeof root);
+	memcpy(root, real, rlen + 1);
 	char p[4 * sizeof root + 200];
 	snprintf(p, sizeof p,
 	         "mkdir -p %s/frameworks/F/tasks/t1-aaaa/sub %s/frameworks/F/tasks/t1-bbbb "
