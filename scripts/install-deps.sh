@@ -13,6 +13,7 @@ packages=(
   libzookeeper-st-dev zookeeper                     # runtime/: leader election; a real server for the tests
   uthash-dev                                        # runtime/: the master's hash maps (header-only)
   libcurl4-openssl-dev unzip                        # runtime/: meso-fetcher (URLs; .zip archives)
+  libssl-dev openssl                                # runtime/: TLS (LIBPROCESS_SSL_*); test certificates
   g++ libbenchmark-dev  # bench/: Google Benchmark and its C++ shim
   jq gnuplot-nox        # bench/: results summary and plot (make bench)
   python3 python3-protobuf protobuf-compiler  # tests/integration/mesos_client: the docs-only scheduler

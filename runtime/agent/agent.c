@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "agent_health.h"
 #include "rt_elect.h"
 #include "rt_master_url.h"
 
@@ -18,6 +19,7 @@
 #include <utlist.h>
 
 #include "rt_attributes.h"
+#include "rt_pbcheck.h"
 #include "rt_resources.h"
 
 void agent_send(agent *a, const Meso__Agent__AgentMessage *msg)
@@ -71,6 +73,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 
 void agent_task_forget(agent *a, a_task *t)
 {
+	agent_health_stop(a, t);
 	DL_DELETE(a->tasks, t);
 	HASH_DELETE(hh, a->tasks_by_key, t);
 	free(t->key);
@@ -198,6 +201,12 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	/* The status is the caller's: fill in a copy of the top level. */
 	Mesos__V1__TaskStatus copy = *st;
+	/* Once a health check has a result, every update says it (Mesos). */
+	int healthy = agent_health_known(t);
+	if (healthy >= 0 && !copy.has_healthy) {
+		copy.has_healthy = true;
+		copy.healthy = healthy == 1;
+	}
 	fid.value = t->fw_id;
 	if (a->id) {
 		aid.value = a->id;
@@ -328,19 +337,16 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	mesos__v1__task_info__pack(ti, t->info);
 	a->metrics.tasks_launched++;
 	if (ti->executor)
-		agent_executor_run(a, t, ti, rt->framework_info);
+		agent_executor_run(a, t, ti, rt->framework_info, rt->user);
 	else
-		agent_task_launch(a, t, ti);
+		agent_task_launch(a, t, ti, rt->user);
 }
 
 /* A task's kill policy, as Mesos ranks them: the KILL call's, else the
  * TaskInfo's, else the agent's --kill_grace. *explicit says whether the
  * KILL named one (it may then shorten a kill already under way). */
-static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+double agent_task_kill_grace(agent *a, const a_task *t)
 {
-	*explicit = k->kill_policy && k->kill_policy->grace_period;
-	if (*explicit)
-		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
 	double grace = a->flags.kill_grace;
 	Mesos__V1__TaskInfo *ti = t && t->info ? mesos__v1__task_info__unpack(NULL, t->info_len, t->info) : NULL;
 	if (ti && ti->kill_policy && ti->kill_policy->grace_period)
@@ -348,6 +354,14 @@ static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTa
 	if (ti)
 		mesos__v1__task_info__free_unpacked(ti, NULL);
 	return grace < 0 ? 0 : grace;
+}
+
+static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+{
+	*explicit = k->kill_policy && k->kill_policy->grace_period;
+	if (*explicit)
+		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	return agent_task_kill_grace(a, t);
 }
 
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
@@ -473,6 +487,13 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		rt_conn_close(c, "undecodable frame");
 		return;
 	}
+	char field[200];
+	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
+		rt_log(RT_WARN, "field '%s' of a frame from the master is not valid UTF-8", field);
+		meso__agent__agent_message__free_unpacked(msg, NULL);
+		rt_conn_close(c, "a string field is not valid UTF-8");
+		return;
+	}
 	a->last_heard_ns = rt_mono_ns();
 	switch (msg->type) {
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED:
@@ -572,13 +593,13 @@ static void on_open(rt_conn *c, void *ud)
 
 static void connect_master(agent *a)
 {
-	char req[512];
+	char req[1200];
 	snprintf(req, sizeof req,
 	         "POST /api/agent HTTP/1.1\r\nHost: %s:%d\r\nConnection: Upgrade\r\nUpgrade: meso-agent/1\r\n"
-	         "Content-Length: 0\r\n\r\n",
-	         a->master_host, a->master_port);
+	         "%sContent-Length: 0\r\n\r\n",
+	         a->master_host, a->master_port, a->flags.auth_header ? a->flags.auth_header : "");
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .on_open = on_open, .ud = a};
-	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
+	a->conn = rt_conn_connect_tls(a->loop, a->master_host, a->master_port, req, &h, a->flags.tls_client);
 	a->metrics.reconnects++;
 	if (!a->conn) {
 		if (errno == 0)

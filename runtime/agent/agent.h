@@ -54,6 +54,14 @@ typedef struct agent_flags {
 	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
 	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
 	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
+	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
+	 * (--credential, or --principal and --secret), or NULL. */
+	const char *auth_header;
+	/* TLS to the master (LIBPROCESS_SSL_*: verified with the CA file), or NULL. */
+	struct rt_tls *tls_client;
+	/* --switch_user: run each task as its user (RunTask.user) rather than
+	 * as the agent's; on by default when the agent runs as root. */
+	bool switch_user;
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -102,6 +110,7 @@ typedef struct a_task {
 	ev_timer kill_timer;
 	bool kill_requested;
 	bool fw_gone;               /* framework shut down: drop its updates */
+	struct a_health *health;    /* its health checks (agent_health.c), or NULL */
 	Mesos__V1__TaskState state; /* latest state, as last queued */
 	char sandbox[PATH_MAX];
 	char cg_mem[PATH_MAX]; /* the task's cgroup (v2: the only one), or "" */
@@ -260,11 +269,16 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status);
  * again (the master's re-registration window less the kill grace). */
 double agent_recovery_timeout(const agent *a);
 /* Starts a task's process; on failure queues TASK_FAILED. */
-void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
+/* Starts a command task in its sandbox, as `user` (RunTask.user) when
+ * --switch_user is on. */
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info, const char *user);
 /* TERM to the task's process group, KILL after the grace period. */
 /* TERM to the task's process group, KILL after grace seconds; a second
  * kill with override restarts that clock with its own grace. */
 void agent_task_kill(agent *a, a_task *t, double grace, bool override);
+/* The grace period of a kill that names none: the task's
+ * TaskInfo.kill_policy, else --kill_grace. */
+double agent_task_kill_grace(agent *a, const a_task *t);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -273,7 +287,8 @@ void agent_sanitize(const char *in, char *out, size_t len);
 void agent_executors_init(agent *a);
 /* Hands a task to its custom executor, starting the executor first when it
  * does not run yet. */
-void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi);
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
+                        const char *user);
 /* KILL to the task's executor (or TASK_KILLED when it was never launched). */
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
 /* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
@@ -401,8 +416,25 @@ void agent_checkpoint_tasks(agent *a);
 /* agent_supervisor.c: starting and adopting supervisors */
 /* The supervisor program, looked for next to the agent's. */
 #define AGENT_SUPERVISOR_PROGRAM "meso-agent-supervisor"
+/* The user a task runs as (agent_user.c): set only with --switch_user
+ * and a user named; otherwise the agent's own. */
+typedef struct agent_user {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+} agent_user;
+/* Looks the user up: 0 (out->set false when there is nothing to switch),
+ * or -1 with the TASK_FAILED message (an unknown user). */
+int agent_user_resolve(const struct agent *a, const char *name, agent_user *out, char *err, size_t errlen);
+/* Gives the sandbox to the user, mode 0750. 0, or -1 with err. */
+int agent_user_own_sandbox(const agent_user *u, const char *sandbox, char *err, size_t errlen);
+/* The supervisor's user= argument: "NAME:UID:GID", or "" for none. */
+void agent_user_arg(const agent_user *u, char *out, size_t len);
+
 typedef struct agent_spawn_spec {
 	const char *sandbox;
+	const agent_user *user; /* switch to it before the command, or NULL */
 	const Mesos__V1__CommandInfo *cmd;
 	const char *fw_id, *executor_id, *task_id; /* task_id NULL for an executor */
 	double grace;

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "rt_auth.h"
 #include "rt_flags.h"
 #include "rt_master_url.h"
 #include "rt_resources.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 	        .fetcher_stall_timeout = 60.0,
 	};
 	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
+	const char *credential = NULL, *principal = NULL, *secret = NULL;
+	f.switch_user = geteuid() == 0;
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
 	        {"master", RT_FLAG_STRING, &f.master,
@@ -104,6 +108,13 @@ int main(int argc, char **argv)
 	         "where URIs fetched with cache=true are kept for the next task (default WORK_DIR/fetch_cache)"},
 	        {"fetcher_stall_timeout", RT_FLAG_DOUBLE, &f.fetcher_stall_timeout,
 	         "seconds a URI's download may receive nothing before it fails"},
+	        {"credential", RT_FLAG_STRING, &credential,
+	         "file (or file:///path) with the agent's credential for the master, {\"principal\":..,\"secret\":..}"},
+	        {"principal", RT_FLAG_STRING, &principal,
+	         "the agent's principal (with --secret), instead of --credential"},
+	        {"secret", RT_FLAG_STRING, &secret, "the secret that goes with --principal"},
+	        {"switch_user", RT_FLAG_BOOL, &f.switch_user,
+	         "run tasks as their user (CommandInfo.user, else FrameworkInfo.user); default: on when run as root"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
@@ -158,6 +169,25 @@ int main(int argc, char **argv)
 	}
 	if (!f.hostname)
 		f.hostname = f.ip;
+	char cred_err[400], *cred_principal, *cred_secret;
+	static char auth_header[700];
+	if (rt_auth_client_credential(principal, secret, credential, &cred_principal, &cred_secret, cred_err,
+	                              sizeof cred_err) != 0 ||
+	    (cred_principal && !cred_secret)) {
+		fprintf(stderr, "meso-agent: %s\n", cred_principal ? "--principal needs --secret" : cred_err);
+		return 2;
+	}
+	if (cred_secret) {
+		if (!rt_auth_basic_header(cred_principal, cred_secret, auth_header, sizeof auth_header)) {
+			fprintf(stderr, "meso-agent: the credential is too long\n");
+			return 2;
+		}
+		f.auth_header = auth_header;
+	}
+	free(cred_principal);
+	free(cred_secret);
+	if (f.switch_user && geteuid() != 0)
+		fprintf(stderr, "meso-agent: --switch_user needs root; tasks will fail unless they run as this user\n");
 	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
 	            : strcmp(log_level, "warning") == 0 ? RT_WARN
 	            : strcmp(log_level, "error") == 0   ? RT_ERROR
@@ -165,13 +195,28 @@ int main(int argc, char **argv)
 	rt_log_init("meso-agent", level);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* TLS as Mesos's libprocess (LIBPROCESS_SSL_*): HTTPS served, and the
+	 * master reached over TLS and verified with the CA file. */
+	rt_tls_config tc;
+	rt_tls *tls_server = NULL;
+	bool tls = rt_tls_config_from_env(&tc);
+	char err[256];
+	if (tls) {
+		f.tls_client = rt_tls_client_create(&tc, err, sizeof err);
+		tls_server = f.tls_client ? rt_tls_server_create(&tc, err, sizeof err) : NULL;
+		if (!tls_server) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			return 2;
+		}
+	}
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 	static agent a;
-	char err[256];
 	if (agent_init(&a, loop, &f, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	if (tls_server)
+		rt_http_server_set_tls(a.http, tls_server);
 	if (agent_start(&a, isolation, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
@@ -206,6 +251,8 @@ int main(int argc, char **argv)
 			kill(t->sup_pid, SIGTERM); /* still starting it: it kills it */
 	}
 	agent_shutdown(&a);
+	rt_tls_destroy(tls_server);
+	rt_tls_destroy(f.tls_client);
 	rt_log(RT_INFO, "stopped");
 	return 0;
 }

@@ -19,6 +19,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,6 +114,7 @@ typedef struct sup {
 	int agent_fd; /* pidfd of the agent, -1 while orphaned */
 	double recovery_timeout, grace;
 	const char *record, *cg_mem, *cg_cpu;
+	const char *user; /* "NAME:UID:GID" to run the task as, or "" */
 	int record_fd;
 	relay io[2];
 	bool orphaned, killing, timed_out, done;
@@ -264,10 +267,6 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	/* The leader of its own session and process group: out of reach of
 	 * the terminal's signals, and a key that finds its descendants. */
 	setsid();
-	if (chdir(sandbox) != 0) {
-		dprintf(err, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
-		_exit(126);
-	}
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0) {
 		dprintf(err, "meso-agent: cannot open /dev/null for stdin: %s\n", strerror(errno));
@@ -282,6 +281,22 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	snprintf(cg.cg_cpu, sizeof cg.cg_cpu, "%s", s->cg_cpu);
 	if (agent_cgroups_enter(&cg) != 0) {
 		dprintf(2, "meso-agent: cannot join the task's cgroup: %s\n", strerror(errno));
+		_exit(126);
+	}
+	/* Its user last (joining the cgroup needs root), its groups first
+	 * (setgroups needs root too); then the sandbox is entered as the
+	 * task, with the task's rights. */
+	if (s->user[0]) {
+		char name[256];
+		unsigned uid, gid;
+		if (sscanf(s->user, "%255[^:]:%u:%u", name, &uid, &gid) != 3 || initgroups(name, (gid_t)gid) != 0 ||
+		    setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0) {
+			dprintf(2, "meso-agent: cannot switch to user %s: %s\n", s->user, strerror(errno));
+			_exit(126);
+		}
+	}
+	if (chdir(sandbox) != 0) {
+		dprintf(2, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
 		_exit(126);
 	}
 	close_from(3);
@@ -328,6 +343,26 @@ static int fetch_uris(const char *sandbox, char **fetch_argv)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/* What meso-fetcher (run as the agent's user, which may write the shared
+ * cache) put in the sandbox becomes the task's user's, as Mesos's fetcher
+ * leaves it: owner changed without following symlinks. */
+static uid_t tree_uid;
+static gid_t tree_gid;
+static int give_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	if (lchown(path, tree_uid, tree_gid) != 0)
+		rt_log(RT_WARN, "cannot give %s to uid %u: %s", path, (unsigned)tree_uid, strerror(errno));
+	return 0;
+}
+
+static void give_tree(const char *dir, uid_t uid, gid_t gid)
+{
+	tree_uid = uid;
+	tree_gid = gid;
+	nftw(dir, give_one, 16, FTW_PHYS);
+}
+
 /* Forks the task with pipes for its stdout and stderr (their read ends in
  * s->io) and tells the agent its pid, or the errno that stopped it, on the
  * report pipe (fd 3). 0, or -1. */
@@ -355,7 +390,7 @@ static int start_task(sup *s, const char *sandbox, const char *exec, char **argv
 
 int agent_supervise_main(int argc, char **argv)
 {
-	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
+	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = "", .user = ""};
 	const char *v, *sandbox = NULL, *exec = NULL;
 	char **task_argv = NULL;
 	/* meso-fetcher's argv when the task has URIs: its path, its options,
@@ -395,6 +430,8 @@ int agent_supervise_main(int argc, char **argv)
 			s.cg_cpu = v;
 		else if (parse_arg(argv[i], "name", &v))
 			s.name = v;
+		else if (parse_arg(argv[i], "user", &v))
+			s.user = v;
 	}
 	rt_log_init("meso-agent-supervisor", RT_INFO);
 	if (!sandbox || !exec || !task_argv || !task_argv[0]) {
@@ -421,6 +458,9 @@ int agent_supervise_main(int argc, char **argv)
 		return 1;
 	}
 	free(fetch_argv);
+	unsigned fuid, fgid;
+	if (nuris > 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &fuid, &fgid) == 2)
+		give_tree(sandbox, (uid_t)fuid, (gid_t)fgid);
 	if (start_task(&s, sandbox, exec, task_argv) != 0) {
 		rt_log(RT_ERROR, "task %s: cannot start it: %s", s.name, strerror(errno));
 		return 127;
@@ -433,6 +473,10 @@ int agent_supervise_main(int argc, char **argv)
 		s.io[i].name = names[i];
 		fcntl(s.io[i].in, F_SETFL, O_NONBLOCK);
 		s.io[i].out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		unsigned uid, gid;
+		if (s.io[i].out >= 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &uid, &gid) == 2 &&
+		    fchown(s.io[i].out, (uid_t)uid, (gid_t)gid) != 0)
+			rt_log(RT_WARN, "task %s: cannot give %s to its user: %s", s.name, path, strerror(errno));
 		if (s.io[i].out < 0)
 			rt_log(RT_ERROR, "task %s: cannot open %s: %s", s.name, path, strerror(errno));
 	}

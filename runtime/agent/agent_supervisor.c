@@ -206,7 +206,7 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 		return -1;
 	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
 	rt_arena *ar = rt_arena_create();
-	char **argv = rt_arena_alloc(ar, (20 + nargs + cmd->n_uris) * sizeof *argv);
+	char **argv = rt_arena_alloc(ar, (21 + nargs + cmd->n_uris) * sizeof *argv);
 	char num[128], name[300];
 	size_t n = 0;
 	argv[n++] = AGENT_SUPERVISOR_PROGRAM;
@@ -223,6 +223,10 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 	argv[n++] = arg(ar, "cg_cpu", s->task ? s->task->cg_cpu : "");
 	snprintf(name, sizeof name, "%.280s", s->task_id ? s->task_id : s->executor_id);
 	argv[n++] = arg(ar, "name", name);
+	char user[300] = "";
+	if (s->user)
+		agent_user_arg(s->user, user, sizeof user);
+	argv[n++] = arg(ar, "user", user);
 	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
 	if (cmd->n_uris > 0) {
 		/* meso-fetcher, run by the supervisor before the task. */

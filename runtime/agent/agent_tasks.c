@@ -24,6 +24,7 @@
 
 #include "agent.h"
 #include "agent_fetch.h"
+#include "agent_health.h"
 #include "rt_resources.h"
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
@@ -166,6 +167,7 @@ static void take_report(agent *a, a_task *t)
 		return;
 	}
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
+	agent_health_start(a, t);
 }
 
 static void report_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -216,6 +218,10 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	}
 	if (note)
 		snprintf(msg + n, sizeof msg - n, "; %s", note);
+	const char *unhealthy = agent_health_kill_reason(t);
+	n = strlen(msg);
+	if (unhealthy && t->kill_requested)
+		snprintf(msg + n, sizeof msg - n, "; killed because its health check failed: %s", unhealthy);
 	if (t->fw_gone) {
 		rt_log(RT_INFO, "task %s of removed framework %s ended: %s", t->id, t->fw_id, msg);
 		agent_task_forget(a, t);
@@ -249,6 +255,9 @@ static void fetch_failure(const a_task *t, char *msg, size_t len)
 
 void agent_task_ended(agent *a, a_task *t, bool known, int status)
 {
+	/* No more checks; their result stays for the final update (freed
+	 * with the task). */
+	agent_health_stop_checks(a, t);
 	if (t->report_fd >= 0)
 		take_report(a, t); /* what the supervisor said before it ended */
 	if (t->report_fd >= 0) {
@@ -343,6 +352,8 @@ int agent_task_adopt(agent *a, a_task *t)
 		if (t->pid > 0 && t->state == MESOS__V1__TASK_STATE__TASK_STARTING && !t->kill_requested)
 			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
 	}
+	if (t->state == MESOS__V1__TASK_STATE__TASK_RUNNING && !t->kill_requested)
+		agent_health_start(a, t); /* from scratch: its delay again, a new grace period */
 	if (t->kill_requested && t->pid > 0) {
 		/* A kill was under way: finish it. */
 		kill(-t->pid, SIGTERM);
@@ -400,7 +411,7 @@ void agent_task_kill(agent *a, a_task *t, double grace, bool override)
 	}
 }
 
-void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const char *user)
 {
 	char fw[128], tid[128], rnd[16];
 	uint8_t u[16];
@@ -420,12 +431,25 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  "Task has no command");
 		return;
 	}
+	agent_user as;
+	char uerr[PATH_MAX + 200];
+	if (agent_user_resolve(a, user, &as, uerr, sizeof uerr) != 0) {
+		rt_log(RT_WARN, "task %s: %s", t->id, uerr);
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
+		return;
+	}
 	/* One mkdir in the usual case: the framework's folder is there. */
 	if (!t->sandbox[0] || (mkdir(t->sandbox, 0755) != 0 && (errno != ENOENT || rt_mkdirs(t->sandbox) != 0))) {
 		char msg[PATH_MAX + 64];
 		snprintf(msg, sizeof msg, "Cannot create sandbox %s: %s", t->sandbox, strerror(errno));
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
+		return;
+	}
+	if (agent_user_own_sandbox(&as, t->sandbox, uerr, sizeof uerr) != 0) {
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
 		return;
 	}
 	ac_resources res;
@@ -459,6 +483,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	char record[PATH_MAX], err[PATH_MAX + 200];
 	agent_exit_record_path(t->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = t->sandbox,
+	                         .user = &as,
 	                         .cmd = ti->command,
 	                         .fw_id = t->fw_id,
 	                         .executor_id = t->id,

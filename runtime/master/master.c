@@ -449,6 +449,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 	free(t->id);
 	free(t->name);
 	free(t->executor_id);
+	free(t->user);
 	free(t);
 }
 
@@ -861,6 +862,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	master_drain_forget(m, a);
 	free(a->id);
 	free(a->hostname);
+	free(a->principal);
 	free(a->attributes);
 	if (a->info)
 		mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -938,6 +940,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	free(fw->name);
 	free(fw->role);
 	free(fw->user);
+	free(fw->principal);
 	free(fw);
 }
 
@@ -1018,14 +1021,18 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	cfg.offer_timeout = (ac_time)(flags->offer_timeout * 1e9);
 	ac_hooks hooks = {.offer = hook_offer, .rescind = hook_rescind, .ud = m};
 	ac_err aerr;
+	if (master_auth_init(m, err, errlen) != 0)
+		return -1;
 	if (ac_core_create(&cfg, &hooks, &m->core, &aerr) != 0) {
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
+		master_auth_free(m);
 		return -1;
 	}
 	m->http = rt_http_server_create(flags->detached ? NULL : loop, flags->ip, flags->port, &flags->http,
 	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
 		ac_core_destroy(m->core);
+		master_auth_free(m);
 		return -1;
 	}
 	rt_http_server_set_upgrade(m->http, master_agent_upgrade);
@@ -1136,6 +1143,7 @@ void master_shutdown(master *m)
 		free(t->id);
 		free(t->name);
 		free(t->executor_id);
+		free(t->user);
 		free(t);
 	}
 	while (m->offers)
@@ -1153,6 +1161,7 @@ void master_shutdown(master *m)
 		free(fw->name);
 		free(fw->role);
 		free(fw->user);
+		free(fw->principal);
 		free(fw);
 	}
 	while (m->agents) {
@@ -1161,6 +1170,7 @@ void master_shutdown(master *m)
 		master_drain_forget(m, a);
 		free(a->id);
 		free(a->hostname);
+		free(a->principal);
 		free(a->attributes);
 		if (a->info)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -1174,4 +1184,5 @@ void master_shutdown(master *m)
 	rt_idlist_free(&m->removed_agents);
 	rt_lag_destroy(m->lag);
 	ac_core_destroy(m->core);
+	master_auth_free(m);
 }

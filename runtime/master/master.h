@@ -28,6 +28,8 @@
 #include "meso_agent.pb-c.h"
 #include "mesos.pb-c.h"
 #include "quota/quota.pb-c.h"
+#include "rt_acl.h"
+#include "rt_auth.h"
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_idlist.h"
@@ -56,6 +58,10 @@ typedef struct master_flags {
 	int max_completed_tasks;               /* terminal tasks kept in all (ours) */
 	int max_frameworks;                    /* active and disconnected (ours) */
 	rt_http_limits http;                   /* sizes and timeouts of HTTP connections; 0s: rt_http's defaults */
+	/* Authentication and authorization (master_auth.c), Mesos's flags. */
+	bool authenticate_frameworks, authenticate_http_readonly, authenticate_http_readwrite, authenticate_agents;
+	const char *credentials; /* --credentials: a file (or file://) in Mesos's JSON form, or NULL */
+	const char *acls;        /* --acls: the JSON, or a file holding it, or NULL: everything allowed */
 	/* No socket: requests come only through detached HTTP sessions and
 	 * agents through master_agent_conn_detached (the unit tests). */
 	bool detached;
@@ -145,7 +151,8 @@ struct m_agent {
 	int port;
 	char ip[64]; /* the address its connection comes from (Offer.url.address.ip) */
 	ac_agent_id ac;
-	rt_conn *conn; /* NULL while disconnected */
+	rt_conn *conn;   /* NULL while disconnected */
+	char *principal; /* what it authenticated as when it registered first (NULL: none) */
 	int64_t last_seen_ns;
 	int64_t disconnected_ns; /* when conn became NULL: its re-registration window starts */
 	int64_t registered_ns;
@@ -187,6 +194,10 @@ struct m_fw {
 	char *name;
 	char *role;
 	char *user;
+	/* Its principal: authenticated, or FrameworkInfo.principal when
+	 * authentication is off (NULL: none). A later SUBSCRIBE with its id
+	 * must come from the same one. */
+	char *principal;
 	ac_fw_id ac;
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
@@ -224,6 +235,7 @@ struct m_task {
 	m_fw *fw;
 	m_agent *agent;
 	char *executor_id; /* its custom executor, or NULL (a command task) */
+	char *user;        /* CommandInfo.user, else its framework's user (view_tasks); NULL: unknown */
 	ac_resources res;
 	Mesos__V1__TaskState state;
 	int64_t launched_ns;                     /* ACCEPT received, for the launch latency */
@@ -369,6 +381,12 @@ typedef struct master {
 	ev_timer gone_timer;  /* removes agents drained with mark_gone (master_maint.c) */
 	/* Persistence of the above in ZooKeeper (master_registry.c). */
 	struct m_registry *registry;
+	/* Authentication and authorization (master_auth.c). */
+	rt_credentials creds;
+	struct rt_acls *acls; /* NULL: no --acls, everything allowed */
+	/* The principal of the HTTP request being served (NULL: none); set by
+	 * master_http_handler before a handler runs, valid during it. */
+	const char *principal;
 } master;
 
 /* master.c */
@@ -458,8 +476,32 @@ void master_elect_stop(master *m);
 /* On a standby: answers a request with 307 to the leader or 503 and
  * returns true; on the leader returns false. */
 bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req);
-/* The same for an agent's upgrade request, written to the raw socket. */
-bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd);
+/* The same for an agent's upgrade request, answered on its session. */
+bool master_redirect_upgrade(master *m, const rt_http_request *req);
+
+/* master_auth.c: authentication (Mesos's realms and --authenticate_*
+ * flags, HTTP Basic against --credentials) and authorization (--acls). */
+int master_auth_init(master *m, char *err, size_t errlen);
+void master_auth_free(master *m);
+/* Authenticates a request as its endpoint's realm asks and sets
+ * m->principal; false when it answered 401 (WWW-Authenticate). */
+bool master_http_authenticate(master *m, rt_http_session *s, const rt_http_request *req);
+/* The same for an agent's upgrade request (--authenticate_agents); false
+ * when it answered 401 on the request's session. */
+bool master_agent_authenticate(master *m, const rt_http_request *req, const char **principal);
+/* Whether the ACLs let subject (NULL: no principal) do action on object. */
+bool master_authorized(const master *m, rt_acl_action action, const char *subject, const char *object);
+/* 403 with the reason as its body (and a log line). */
+void master_refuse_forbidden(rt_http_session *s, const char *reason);
+/* view_frameworks and view_tasks for principal (NULL: none). */
+bool master_can_view_fw(const master *m, const char *principal, const m_fw *fw);
+bool master_can_view_task(const master *m, const char *principal, const m_task *t);
+/* get_endpoints for the request being served; false when it answered 403. */
+bool master_can_get_endpoint(master *m, rt_http_session *s, const char *path);
+/* teardown_frameworks for the request being served; false with why. */
+bool master_may_teardown(const master *m, const m_fw *fw, char *why, size_t len);
+/* Two principals (either NULL: none) are the same. */
+bool master_same_principal(const char *a, const char *b);
 
 /* master_router.c: every request to the master's HTTP port. */
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);

@@ -261,6 +261,82 @@ static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInf
 	return NULL;
 }
 
+/* A task's health check as Mesos validates it (its messages), plus what
+ * Meso's agent cannot run; NULL when valid. */
+static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
+{
+	if (!hc->has_type)
+		return "HealthCheck must specify 'type'";
+	switch (hc->type) {
+	case MESOS__V1__HEALTH_CHECK__TYPE__COMMAND:
+		if (!hc->command)
+			return "Expecting 'command' to be set for COMMAND health check";
+		if (!hc->command->value)
+			return hc->command->has_shell && !hc->command->shell
+			               ? "Command health check must contain 'executable path'"
+			               : "Command health check must contain 'shell command'";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
+		if (!hc->http)
+			return "Expecting 'http' to be set for HTTP health check";
+		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0)
+			return strcmp(hc->http->scheme, "https") == 0
+			               ? "HTTPS health checks are not supported by Meso yet (use 'http' or TCP)"
+			               : "Unsupported HTTP health check scheme (expected 'http' or 'https')";
+		if (hc->http->path && hc->http->path[0] != '/')
+			return "The path of HTTP health check must start with '/'";
+		if (hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__TCP:
+		if (!hc->tcp)
+			return "Expecting 'tcp' to be set for TCP health check";
+		if (hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	default:
+		return "'UNKNOWN' is not a valid health check type";
+	}
+	if (hc->has_delay_seconds && !(hc->delay_seconds >= 0))
+		return "Expecting 'delay_seconds' to be non-negative";
+	if (hc->has_grace_period_seconds && !(hc->grace_period_seconds >= 0))
+		return "Expecting 'grace_period_seconds' to be non-negative";
+	if (hc->has_interval_seconds && !(hc->interval_seconds >= 0))
+		return "Expecting 'interval_seconds' to be non-negative";
+	if (hc->has_timeout_seconds && !(hc->timeout_seconds >= 0))
+		return "Expecting 'timeout_seconds' to be non-negative";
+	if ((hc->http && hc->http->port > 65535) || (hc->tcp && hc->tcp->port > 65535))
+		return "The port of a health check must be at most 65535";
+	return NULL;
+}
+
+/* The user a task runs as: its CommandInfo's (an executor's for a task
+ * on a custom executor), else its framework's, as Mesos chooses. */
+static const char *task_user(const m_fw *fw, const Mesos__V1__TaskInfo *ti)
+{
+	const Mesos__V1__CommandInfo *cmd = ti->command ? ti->command : ti->executor ? ti->executor->command : NULL;
+	if (cmd && cmd->user && cmd->user[0])
+		return cmd->user;
+	return fw->user ? fw->user : "";
+}
+
+/* run_tasks: may the framework's principal run tasks as `user`? With
+ * --acls, root needs an ACL that allows it by name, not merely the
+ * default of a permissive file. NULL, or why not. */
+static const char *authorize_user(accept_ctx *x, const char *user, char *buf, size_t len)
+{
+	master *m = x->m;
+	if (!m->acls)
+		return NULL;
+	int d = rt_acls_decide(m->acls, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	bool ok = strcmp(user, "root") == 0 ? d == 1 : master_authorized(m, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	if (ok)
+		return NULL;
+	snprintf(buf, len, "Not authorized to launch as user '%.100s'%s (run_tasks)", user,
+	         strcmp(user, "root") == 0 && d < 0 ? ": root needs an ACL that allows it" : "");
+	return buf;
+}
+
 /* Checks one task against the offers' agent and what is left of them;
  * returns NULL when valid, else the TASK_ERROR message. */
 static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
@@ -284,6 +360,13 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	}
 	if (ac_resources_empty(res))
 		return "Task uses no resources";
+	if (ti->health_check) {
+		const char *why = validate_health_check(ti->health_check);
+		if (why) {
+			snprintf(buf, len, "Task uses invalid health check: %s", why);
+			return buf;
+		}
+	}
 	ac_resources need = *res;
 	if (ti->executor) {
 		const char *why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
@@ -327,6 +410,14 @@ static void accept_check_tasks(accept_ctx *x)
 			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
 			                   MESOS__V1__TASK_STATE__TASK_ERROR,
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
+			continue;
+		}
+		why = authorize_user(x, task_user(x->fw, ti), buf, sizeof buf);
+		if (why) {
+			rt_log(RT_INFO, "framework %s: task %s refused: %s", x->fw->id, ti->task_id->value, why);
+			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
+			                   MESOS__V1__TASK_STATE__TASK_ERROR,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNAUTHORIZED, why);
 			continue;
 		}
 		ac_resources_sub(&x->left, &res);
@@ -385,6 +476,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	                            ti->executor ? ti->executor->executor_id->value : NULL, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
+	t->user = rt_xstrdup(task_user(fw, ti));
 	m->metrics.tasks_launched++;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -402,6 +494,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	fi.failover_timeout = fw->failover_timeout;
 	if (ti->executor)
 		rt.framework_info = &fi;
+	rt.user = t->user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
 	if (master_agent_send(m, a, &msg))

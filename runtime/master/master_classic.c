@@ -270,6 +270,11 @@ static void serve_teardown(master *m, rt_http_session *s, const rt_http_request 
 		rt_api_refuse(s, 400, "operator request", "No framework found with specified ID");
 		return;
 	}
+	char why[300];
+	if (!master_may_teardown(m, fw, why, sizeof why)) {
+		master_refuse_forbidden(s, why);
+		return;
+	}
 	master_fw_remove(m, fw, "teardown by an operator (/teardown)");
 	rt_http_reply(s, 200, NULL, "", 0, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "master.h"
 #include "rt_flags.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -83,6 +84,24 @@ int main(int argc, char **argv)
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
 	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "
 	         "subscription stream that far behind gets an ERROR event and is closed"},
+	        {"authenticate_frameworks", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "frameworks must authenticate (HTTP Basic on the scheduler API, against --credentials)"},
+	        {"authenticate", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "the older name of --authenticate_frameworks"},
+	        {"authenticate_agents", RT_FLAG_BOOL, &f.authenticate_agents,
+	         "agents must authenticate (their --credential) before they register"},
+	        {"authenticate_http_readonly", RT_FLAG_BOOL, &f.authenticate_http_readonly,
+	         "the read-only endpoints (/state, /master/state, /metrics, /metrics/snapshot, /roles, /flags, "
+	         "/maintenance/status) need HTTP Basic credentials"},
+	        {"authenticate_http_readwrite", RT_FLAG_BOOL, &f.authenticate_http_readwrite,
+	         "the read-write endpoints (/api/v1, /teardown, /quota, /weights, /machine/*, "
+	         "/maintenance/schedule) need HTTP Basic credentials"},
+	        {"credentials", RT_FLAG_STRING, &f.credentials,
+	         "file (or file:///path) of accepted credentials: "
+	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
+	        {"acls", RT_FLAG_STRING, &f.acls,
+	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
+	         "\"Security\")"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-master",
@@ -130,6 +149,19 @@ int main(int argc, char **argv)
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	/* HTTPS as Mesos's libprocess: LIBPROCESS_SSL_ENABLED and its files. */
+	rt_tls_config tc;
+	rt_tls *tls = NULL;
+	if (rt_tls_config_from_env(&tc)) {
+		tls = rt_tls_server_create(&tc, err, sizeof err);
+		if (!tls) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			master_shutdown(&m);
+			return 2;
+		}
+		rt_http_server_set_tls(m.http, tls);
+		rt_log(RT_INFO, "TLS: serving HTTPS only (certificate %s)", tc.cert_file);
+	}
 	int port = rt_http_server_port(m.http);
 	if (f.work_dir) {
 		char path[4096], text[32];
@@ -158,6 +190,7 @@ int main(int argc, char **argv)
 	ev_run(loop, 0);
 	bool demoted = m.demoted;
 	master_shutdown(&m);
+	rt_tls_destroy(tls);
 	ev_loop_destroy(loop);
 	rt_log(RT_INFO, "stopped");
 	return demoted ? 1 : 0;

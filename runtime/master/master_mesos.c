@@ -175,7 +175,8 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 	json_t *tasks = json_array(), *offers = json_array();
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		model_add(m, used, &t->res);
-		json_array_append_new(tasks, task_json(m, t));
+		if (master_can_view_task(m, m->principal, t)) /* view_tasks */
+			json_array_append_new(tasks, task_json(m, t));
 	}
 	/* Mesos counts what executors hold as used. */
 	for (m_exec *e = fw->execs; e; e = e->fw_next)
@@ -341,11 +342,13 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 
 	json_t *fws = json_array();
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		json_array_append_new(fws, framework_json(m, fw));
+		if (master_can_view_fw(m, m->principal, fw)) /* view_frameworks */
+			json_array_append_new(fws, framework_json(m, fw));
 	json_object_set_new(root, "frameworks", fws);
 	json_t *done = json_array();
 	for (const m_done_fw *d = m->done_fws; d; d = d->next)
-		json_array_append_new(done, done_framework_json(m, d));
+		if (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, d->user ? d->user : ""))
+			json_array_append_new(done, done_framework_json(m, d));
 	json_object_set_new(root, "completed_frameworks", done);
 	json_object_set_new(root, "orphan_tasks", json_array());
 	json_object_set_new(root, "unregistered_frameworks", json_array());

@@ -29,6 +29,7 @@ typedef struct m_opsub {
 	master *m;
 	rt_http_session *s;
 	bool json;
+	char *principal; /* who subscribed (view_frameworks, view_tasks filter its events) */
 } m_opsub;
 
 /* ---------------------------------------------------------------- events */
@@ -37,6 +38,7 @@ static void opsub_forget(m_opsub *o)
 {
 	DL_DELETE(o->m->opsubs, o);
 	o->m->nopsubs--;
+	free(o->principal);
 	free(o);
 }
 
@@ -47,10 +49,12 @@ static void opsub_closed(rt_http_session *s, void *ud)
 	opsub_forget(o);
 }
 
-/* One record per encoding, built once, sent to every subscriber; one that
- * left max_output_bytes unread is closed (the operator API has no ERROR
- * event: a client re-subscribes and gets the whole state again). */
-static void broadcast(master *m, const Event *ev)
+/* One record per encoding, built once, sent to every subscriber that may
+ * see what it is about (fw, t: NULL when not about one; view_frameworks,
+ * view_tasks); one that left max_output_bytes unread is closed (the
+ * operator API has no ERROR event: a client re-subscribes and gets the
+ * whole state again). */
+static void broadcast_about(master *m, const Event *ev, const m_fw *fw, const m_task *t)
 {
 	rt_buf rec[2];
 	bool built[2] = {false, false};
@@ -59,6 +63,9 @@ static void broadcast(master *m, const Event *ev)
 	m_opsub *o, *next;
 	DL_FOREACH_SAFE(m->opsubs, o, next)
 	{
+		if ((fw && !master_can_view_fw(m, o->principal, fw)) ||
+		    (t && !master_can_view_task(m, o->principal, t)))
+			continue;
 		int k = o->json;
 		if (!built[k]) {
 			size_t n;
@@ -89,6 +96,11 @@ static void broadcast(master *m, const Event *ev)
 	rt_buf_free(&rec[1]);
 }
 
+static void broadcast(master *m, const Event *ev)
+{
+	broadcast_about(m, ev, NULL, NULL);
+}
+
 static Event *event_new(rt_arena *a, Mesos__V1__Master__Event__Type type)
 {
 	Event *ev = rt_arena_alloc(a, sizeof *ev);
@@ -107,7 +119,7 @@ void master_op_task_added(master *m, const m_task *t)
 	ev->task_added = rt_arena_alloc(a, sizeof *ev->task_added);
 	mesos__v1__master__event__task_added__init(ev->task_added);
 	ev->task_added->task = master_view_task(m, t, a);
-	broadcast(m, ev);
+	broadcast_about(m, ev, t->fw, t);
 	rt_arena_destroy(a);
 }
 
@@ -125,7 +137,7 @@ void master_op_task_updated(master *m, const m_task *t, const Mesos__V1__TaskSta
 	u->status = (Mesos__V1__TaskStatus *)status;
 	u->state = t->state;
 	ev->task_updated = u;
-	broadcast(m, ev);
+	broadcast_about(m, ev, t->fw, t);
 	rt_arena_destroy(a);
 }
 
@@ -174,7 +186,7 @@ static void framework_event(master *m, const m_fw *fw, bool added)
 		mesos__v1__master__event__framework_updated__init(ev->framework_updated);
 		ev->framework_updated->framework = master_view_framework(m, fw, a);
 	}
-	broadcast(m, ev);
+	broadcast_about(m, ev, fw, NULL);
 	rt_arena_destroy(a);
 }
 
@@ -197,7 +209,7 @@ void master_op_framework_removed(master *m, const m_fw *fw)
 	ev->framework_removed = rt_arena_alloc(a, sizeof *ev->framework_removed);
 	mesos__v1__master__event__framework_removed__init(ev->framework_removed);
 	ev->framework_removed->framework_info = master_view_framework_info(fw, a);
-	broadcast(m, ev);
+	broadcast_about(m, ev, fw, NULL);
 	rt_arena_destroy(a);
 }
 
@@ -227,6 +239,7 @@ static void subscribe(master *m, rt_http_session *s, bool json)
 	o->m = m;
 	o->s = s;
 	o->json = json;
+	o->principal = m->principal ? rt_xstrdup(m->principal) : NULL;
 	rt_http_session_on_close(s, opsub_closed, o);
 	/* Sent to this stream alone: build it aside the others. */
 	m_opsub *others = m->opsubs;
@@ -465,6 +478,8 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 			snprintf(msg, len, "No framework found with specified ID");
 			return 400;
 		}
+		if (!master_may_teardown(m, fw, msg, len))
+			return 403;
 		master_fw_remove(m, fw, "TEARDOWN by an operator");
 		return 0;
 	}

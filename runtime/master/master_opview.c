@@ -288,11 +288,15 @@ Mesos__V1__Master__Response__GetFrameworks *master_view_frameworks(master *m, rt
 	                                                    INIT(mesos__v1__master__response__get_frameworks__init));
 	size_t n = HASH_COUNT(m->fws_by_id);
 	v->frameworks = rt_arena_alloc(a, (n + 1) * sizeof *v->frameworks);
+	/* What the caller may see (view_frameworks): m->principal is the
+	 * request's, or the subscriber's while its SUBSCRIBED is built. */
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		v->frameworks[v->n_frameworks++] = master_view_framework(m, fw, a);
+		if (master_can_view_fw(m, m->principal, fw))
+			v->frameworks[v->n_frameworks++] = master_view_framework(m, fw, a);
 	v->completed_frameworks = rt_arena_alloc(a, (m->ndone_fws + 1) * sizeof *v->completed_frameworks);
 	for (const m_done_fw *d = m->done_fws; d; d = d->next)
-		v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(d, a);
+		if (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, d->user ? d->user : ""))
+			v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(d, a);
 	return v;
 }
 
@@ -318,6 +322,8 @@ Mesos__V1__Master__Response__GetExecutors *master_view_executors(master *m, rt_a
 		n++;
 	v->executors = rt_arena_alloc(a, (n + 1) * sizeof *v->executors);
 	for (m_exec *e = m->execs; e; e = e->next) {
+		if (!master_can_view_fw(m, m->principal, e->fw))
+			continue;
 		Mesos__V1__ExecutorInfo *info = mesos__v1__executor_info__unpack(&al, e->info_len, e->info);
 		if (!info)
 			continue;
@@ -340,14 +346,19 @@ Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a)
 		n++;
 	v->tasks = rt_arena_alloc(a, (n + 1) * sizeof *v->tasks);
 	for (m_task *t = m->tasks; t; t = t->next)
-		v->tasks[v->n_tasks++] = master_view_task(m, t, a);
-	/* Completed: of live frameworks, then of completed ones, oldest first. */
+		if (master_can_view_fw(m, m->principal, t->fw) && master_can_view_task(m, m->principal, t))
+			v->tasks[v->n_tasks++] = master_view_task(m, t, a);
+	/* Completed: of live frameworks, then of completed ones, oldest first
+	 * (judged by their framework's user: a completed task keeps no user). */
 	v->completed_tasks = rt_arena_alloc(a, (m->ndone_tasks + 1) * sizeof *v->completed_tasks);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		for (const m_done_task *d = fw->done.head; d; d = d->next)
+		for (const m_done_task *d = fw->done.head; d && master_can_view_fw(m, m->principal, fw); d = d->next)
 			v->completed_tasks[v->n_completed_tasks++] = done_task_view(m, d, fw->id, fw->role, a);
 	for (const m_done_fw *f = m->done_fws; f; f = f->next)
-		for (const m_done_task *d = f->tasks.head; d; d = d->next)
+		for (const m_done_task *d = f->tasks.head;
+		     d &&
+		     (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, f->user ? f->user : ""));
+		     d = d->next)
 			v->completed_tasks[v->n_completed_tasks++] = done_task_view(m, d, f->id, f->role, a);
 	return v;
 }
@@ -412,6 +423,14 @@ size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 	rt_opview_flag_add(a, v, &n, "max_frameworks", "%d", f->max_frameworks);
 	rt_opview_flag_add(a, v, &n, "registry", "%s", f->zk ? "zookeeper" : "in_memory");
 	rt_opview_flag_add(a, v, &n, "allocator", "%s", ac_core_policy(m->core));
+	rt_opview_flag_add(a, v, &n, "authenticate_frameworks", "%s", f->authenticate_frameworks ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_agents", "%s", f->authenticate_agents ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_http_readonly", "%s",
+	                   f->authenticate_http_readonly ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_http_readwrite", "%s",
+	                   f->authenticate_http_readwrite ? "true" : "false");
+	if (f->credentials) /* the file's name, never what it holds */
+		rt_opview_flag_add(a, v, &n, "credentials", "%s", f->credentials);
 	*out = v;
 	return n;
 }

@@ -183,8 +183,42 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		refuse(m, s, 400, "Failed to validate scheduler::Call: Meso frameworks have one role");
 		return;
 	}
+	/* Who subscribes: the authenticated principal, which FrameworkInfo
+	 * must not contradict; with authentication off, what FrameworkInfo
+	 * claims (Mesos's model: unauthenticated claims are taken as given). */
+	const char *principal = m->principal ? m->principal : fi->principal;
+	if (m->principal && fi->principal && strcmp(m->principal, fi->principal) != 0) {
+		char msg[400];
+		snprintf(msg, sizeof msg,
+		         "Authenticated principal '%.100s' does not match principal '%.100s' set in `FrameworkInfo`",
+		         m->principal, fi->principal);
+		refuse(m, s, 400, msg);
+		return;
+	}
+	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role ? role : "*")) {
+		char msg[400];
+		snprintf(msg, sizeof msg,
+		         "Not authorized to register a framework with role '%.100s' (register_frameworks)",
+		         role ? role : "*");
+		m->metrics.http_errors_4xx++;
+		m->metrics.subscriptions_refused++;
+		master_refuse_forbidden(s, msg);
+		return;
+	}
 	m_fw *fw = fi->id ? master_fw_find(m, fi->id->value) : NULL;
 	bool known = fw != NULL;
+	/* A framework is bound to its principal: another may not take it over
+	 * (one recovered from its agents' tasks has none yet: the first to
+	 * re-subscribe binds it). */
+	if (fw && !(fw->recovered && !fw->principal) && !master_same_principal(fw->principal, principal)) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "Framework %.100s is bound to another principal; refusing '%.100s'", fw->id,
+		         principal ? principal : "(none)");
+		m->metrics.http_errors_4xx++;
+		m->metrics.subscriptions_refused++;
+		master_refuse_forbidden(s, msg);
+		return;
+	}
 	uint8_t u[16];
 	rt_uuid_random(u);
 	char stream_id[37];
@@ -214,6 +248,9 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	}
 	if (fw) {
 		if (fw->stream) {
+			/* A failover: the old scheduler learns why its stream ends, as
+			 * Mesos tells it. */
+			master_send_error(m, fw, "Framework failed over");
 			rt_http_session *old = fw->stream;
 			fw->stream = NULL;
 			rt_http_session_on_close(old, NULL, NULL);
@@ -259,6 +296,8 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->name = rt_xstrdup(fi->name);
 	fw->role = rt_xstrdup(role);
 	fw->user = rt_xstrdup(fi->user);
+	if (!fw->principal && principal)
+		fw->principal = rt_xstrdup(principal);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
@@ -449,6 +488,13 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	}
 	if (!fw->stream) {
 		refuse(m, s, 403, "Framework is not subscribed");
+		goto out;
+	}
+	if (m->flags.authenticate_frameworks && !master_same_principal(fw->principal, m->principal)) {
+		snprintf(msg, sizeof msg,
+		         "Authenticated principal '%.100s' does not match principal '%.100s' of framework %.100s",
+		         m->principal ? m->principal : "", fw->principal ? fw->principal : "", fw->id);
+		refuse(m, s, 403, msg);
 		goto out;
 	}
 	const char *sid = rt_http_header_get(req, "Mesos-Stream-Id");

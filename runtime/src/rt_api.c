@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "rt_http_client.h"
+#include "rt_pbcheck.h"
 #include "rt_pbjson.h"
 #include "rt_util.h"
 
@@ -74,8 +75,17 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
 	ProtobufCMessage *pm = NULL;
 	if (rt_api_media_type_is(ct, RT_API_PROTOBUF)) {
 		pm = protobuf_c_message_unpack(desc, NULL, req->body_len, req->body);
-		if (!pm)
+		if (!pm) {
 			snprintf(msg, len, "Failed to parse body into Call protobuf");
+			return NULL;
+		}
+		char field[200];
+		if (rt_pb_check_utf8(pm, field, sizeof field) != 0) {
+			snprintf(msg, len, "Failed to parse body into Call protobuf: field '%s' is not valid UTF-8",
+			         field);
+			protobuf_c_message_free_unpacked(pm, NULL);
+			return NULL;
+		}
 		return pm;
 	}
 	if (!rt_api_media_type_is(ct, RT_API_JSON)) {
@@ -154,9 +164,8 @@ void rt_api_stream_send_last(rt_http_session *s, bool json, const ProtobufCMessa
 
 void rt_api_refuse(rt_http_session *s, int status, const char *what, const char *msg)
 {
-	char safe[400];
-	rt_log(RT_INFO, "%s from %s refused: %d %s", what, rt_http_session_peer(s), status,
-	       rt_log_escape(msg, safe, sizeof safe));
+	/* rt_log escapes the peer's text: it cannot forge a line. */
+	rt_log(RT_INFO, "%s from %s refused: %d %.400s", what, rt_http_session_peer(s), status, msg);
 	if (status == 405)
 		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
 	else

@@ -38,7 +38,7 @@ int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, si
 
 /* Answers a refused request with status and msg (text/plain), and logs it
  * at info with the peer, what was asked (e.g. "operator call GET_STATE")
- * and the reason, escaped (rt_log_escape): what an operator looks for when
+ * and the reason, escaped (rt_log escapes every line): what an operator looks for when
  * a client says "400". */
 void rt_api_refuse(rt_http_session *s, int status, const char *what, const char *msg);
 

@@ -139,21 +139,6 @@ static void test_stream(void **state)
 	rt_http_server_destroy(srv);
 }
 
-/* What a peer sent is logged on one line, with nothing that could forge
- * another line or break a terminal, and within its room. */
-static void test_log_escape(void **state)
-{
-	char out[64];
-	assert_string_equal(rt_log_escape("plain text", out, sizeof out), "plain text");
-	assert_string_equal(rt_log_escape("a\nb\"c\\d\x1b[31m\xc3\xa9", out, sizeof out),
-	                    "a\\x0ab\\\"c\\\\d\\x1b[31m\\xc3\\xa9");
-	char small[16];
-	rt_log_escape("0123456789abcdefghijklmnop", small, sizeof small);
-	assert_true(strlen(small) < sizeof small);
-	assert_non_null(strstr(small, "..."));
-	assert_string_equal(rt_log_escape("x", out, 4), "");
-}
-
 static void test_enum_name(void **state)
 {
 	char buf[32];
@@ -190,10 +175,8 @@ static void test_operator_call(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_accepts),       cmocka_unit_test(test_encoding),
-	        cmocka_unit_test(test_decode),        cmocka_unit_test(test_stream),
-	        cmocka_unit_test(test_log_escape),    cmocka_unit_test(test_enum_name),
-	        cmocka_unit_test(test_operator_call),
+	        cmocka_unit_test(test_accepts), cmocka_unit_test(test_encoding),  cmocka_unit_test(test_decode),
+	        cmocka_unit_test(test_stream),  cmocka_unit_test(test_enum_name), cmocka_unit_test(test_operator_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
