@@ -50,8 +50,8 @@ typedef struct agent_flags {
 	bool recover_cleanup;                   /* --recover=cleanup: kill the predecessor's tasks, new id */
 	double recovery_timeout;                /* seconds a task outlives its agent before its supervisor kills it */
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
-	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
-	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	double gc_disk_headroom;       /* fraction of the disk kept free: the age limit shrinks as usage nears it */
+	double disk_watch_interval;    /* seconds between disk checks and sandbox collections */
 	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
 	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
@@ -109,6 +109,7 @@ typedef struct a_task {
 	ev_child child;
 	ev_timer kill_timer;
 	bool kill_requested;
+	bool kill_draining;         /* killed by a drain: its end says REASON_AGENT_DRAINING */
 	bool fw_gone;               /* framework shut down: drop its updates */
 	struct a_health *health;    /* its health checks (agent_health.c), or NULL */
 	Mesos__V1__TaskState state; /* latest state, as last queued */
