@@ -9,6 +9,7 @@
 #define MESO_AGENT_H
 
 #include <ev.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -522,6 +523,10 @@ size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
 /* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
  * v0 agent state JSON. */
 void agent_serve_mesos_state(agent *a, rt_http_session *s);
+/* Mesos's agent metrics as a flat object (slave/..., system/...): GET
+ * /metrics/snapshot and GET_METRICS. The caller owns it. */
+json_t *agent_metrics_snapshot(agent *a);
+void agent_serve_metrics_snapshot(agent *a, rt_http_session *s);
 
 /* agent_files.c: task sandboxes, confined (see the file's comment). */
 /* Opens what path names inside a task's sandbox (a real path under
