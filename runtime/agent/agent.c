@@ -382,6 +382,8 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 	}
 	if (t->pid <= 0 && t->report_fd < 0)
 		return;
+	if (k->has_draining && k->draining)
+		t->kill_draining = true;
 	/* Mesos's command executor: TASK_KILLING first, for frameworks that
 	 * understand it, once per kill. */
 	if (k->killing_state && !t->kill_requested &&

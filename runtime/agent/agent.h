@@ -9,6 +9,7 @@
 #define MESO_AGENT_H
 
 #include <ev.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,8 +51,8 @@ typedef struct agent_flags {
 	bool recover_cleanup;                   /* --recover=cleanup: kill the predecessor's tasks, new id */
 	double recovery_timeout;                /* seconds a task outlives its agent before its supervisor kills it */
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
-	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
-	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	double gc_disk_headroom;       /* fraction of the disk kept free: the age limit shrinks as usage nears it */
+	double disk_watch_interval;    /* seconds between disk checks and sandbox collections */
 	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
 	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
@@ -109,6 +110,7 @@ typedef struct a_task {
 	ev_child child;
 	ev_timer kill_timer;
 	bool kill_requested;
+	bool kill_draining;         /* killed by a drain: its end says REASON_AGENT_DRAINING */
 	bool fw_gone;               /* framework shut down: drop its updates */
 	struct a_health *health;    /* its health checks (agent_health.c), or NULL */
 	Mesos__V1__TaskState state; /* latest state, as last queued */
@@ -521,6 +523,10 @@ size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
 /* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
  * v0 agent state JSON. */
 void agent_serve_mesos_state(agent *a, rt_http_session *s);
+/* Mesos's agent metrics as a flat object (slave/..., system/...): GET
+ * /metrics/snapshot and GET_METRICS. The caller owns it. */
+json_t *agent_metrics_snapshot(agent *a);
+void agent_serve_metrics_snapshot(agent *a, rt_http_session *s);
 
 /* agent_files.c: task sandboxes, confined (see the file's comment). */
 /* Opens what path names inside a task's sandbox (a real path under

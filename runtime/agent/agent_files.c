@@ -587,7 +587,8 @@ void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req)
 	char path[PATH_MAX + 1], msg[400];
 	int got = rt_api_form_get(req->query, strlen(req->query), "path", path, sizeof path);
 	if (got <= 0 || !path[0]) {
-		refuse(s, 400, what, got < 0 ? "Path is too long" : "Expecting 'path=value' in query.");
+		refuse(s, 400, what,
+		       got < 0 ? "Path is too long or holds a NUL byte" : "Expecting 'path=value' in query.");
 		return;
 	}
 	const char *op = req->path + strlen("/files/");

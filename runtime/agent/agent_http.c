@@ -188,6 +188,13 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 		agent_operator_call(a, s, req);
 		return;
 	}
+	if (strcmp(req->path, "/metrics/snapshot") == 0) {
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		else
+			agent_serve_metrics_snapshot(a, s);
+		return;
+	}
 	if (strcmp(req->path, "/slave(1)/state") == 0 || strcmp(req->path, "/slave(1)/state.json") == 0) {
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");

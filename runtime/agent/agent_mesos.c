@@ -6,6 +6,7 @@
  * for a command task, Mesos's command executor: the task's id, its
  * sandbox) and their tasks, with resources as Mesos's v0 maps
  * (rt_resources_model). Our own /state (agent_http.c) is Meso's shape.
+ * Also Mesos's agent metrics (GET /metrics/snapshot and GET_METRICS).
  */
 #define _GNU_SOURCE
 #include <jansson.h>
@@ -25,7 +26,7 @@ static json_t *model_of_pb(agent *ag, Mesos__V1__Resource *const *res, size_t n)
 	ac_resources r;
 	ac_err err;
 	if (rt_resources_from_pb(ag->parser, res, n, &r, &err) != 0)
-		memset(&r, 0, sizeof r);
+		ac_resources_init(&r);
 	return rt_resources_model(ag->parser, &r);
 }
 
@@ -151,6 +152,88 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(root);
 	rt_arena_destroy(ar);
+	rt_http_reply(s, 200, "application/json", out, strlen(out), "Access-Control-Allow-Origin: *\r\n");
+	free(out);
+}
+
+/* Adds Resource messages to a set (what fails to parse adds nothing). */
+static void add_pb(agent *ag, ac_resources *sum, Mesos__V1__Resource *const *res, size_t n)
+{
+	ac_resources r;
+	ac_err err;
+	if (rt_resources_from_pb(ag->parser, res, n, &r, &err) == 0)
+		ac_resources_add(sum, &r);
+}
+
+json_t *agent_metrics_snapshot(agent *ag)
+{
+	json_t *root = json_object();
+#define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
+	const agent_metrics *x = &ag->metrics;
+	PUT("slave/uptime_secs", (double)(rt_mono_ns() - ag->start_ns) / 1e9);
+	PUT("slave/registered", ag->registered ? 1 : 0);
+	/* Tasks now, by state; and those that ended since the start. */
+	size_t staging = 0, starting = 0, running = 0, killing = 0;
+	rt_arena *ar = rt_arena_create();
+	ProtobufCAllocator al = rt_opview_allocator(ar);
+	ac_resources used;
+	ac_resources_init(&used);
+	for (a_task *t = ag->tasks; t; t = t->next) {
+		staging += t->state == MESOS__V1__TASK_STATE__TASK_STAGING;
+		starting += t->state == MESOS__V1__TASK_STATE__TASK_STARTING;
+		running += t->state == MESOS__V1__TASK_STATE__TASK_RUNNING;
+		killing += t->state == MESOS__V1__TASK_STATE__TASK_KILLING;
+		if (rt_task_state_terminal(t->state))
+			continue;
+		Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(&al, t->info_len, t->info);
+		if (ti)
+			add_pb(ag, &used, ti->resources, ti->n_resources);
+	}
+	size_t executors = 0;
+	for (a_executor *e = ag->executors; e; e = e->next) {
+		executors++;
+		Mesos__V1__ExecutorInfo *info = mesos__v1__executor_info__unpack(&al, e->info_len, e->info);
+		if (info)
+			add_pb(ag, &used, info->resources, info->n_resources);
+	}
+	PUT("slave/tasks_staging", staging);
+	PUT("slave/tasks_starting", starting);
+	PUT("slave/tasks_running", running);
+	PUT("slave/tasks_killing", killing);
+	PUT("slave/tasks_finished", x->tasks_finished);
+	PUT("slave/tasks_failed", x->tasks_failed);
+	PUT("slave/tasks_killed", x->tasks_killed);
+	PUT("slave/tasks_lost", x->tasks_lost);
+	PUT("slave/executors_running", executors);
+	PUT("slave/valid_status_updates", x->updates_sent);
+	PUT("slave/recovery_errors", x->checkpoints_corrupt);
+	/* Totals and use of the kinds Mesos reports. */
+	json_t *total = rt_resources_model(ag->parser, &ag->total), *use = rt_resources_model(ag->parser, &used);
+	static const char *const kinds[] = {"cpus", "gpus", "mem", "disk"};
+	for (size_t i = 0; i < 4; i++) {
+		char name[64];
+		double t = json_number_value(json_object_get(total, kinds[i]));
+		double u = json_number_value(json_object_get(use, kinds[i]));
+		snprintf(name, sizeof name, "slave/%s_total", kinds[i]);
+		PUT(name, t);
+		snprintf(name, sizeof name, "slave/%s_used", kinds[i]);
+		PUT(name, u);
+		snprintf(name, sizeof name, "slave/%s_percent", kinds[i]);
+		PUT(name, t > 0 ? u / t : 0);
+	}
+	json_decref(total);
+	json_decref(use);
+	rt_arena_destroy(ar);
+#undef PUT
+	rt_opview_system_metrics(root);
+	return root;
+}
+
+void agent_serve_metrics_snapshot(agent *ag, rt_http_session *s)
+{
+	json_t *root = agent_metrics_snapshot(ag);
+	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(root);
 	rt_http_reply(s, 200, "application/json", out, strlen(out), "Access-Control-Allow-Origin: *\r\n");
 	free(out);
 }

@@ -371,6 +371,17 @@ static int serve(agent *ag, const Call *c, rt_arena *a, Response **out, char *ms
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_TASKS);
 		r->get_tasks = tasks_view(ag, a);
 		break;
+	case MESOS__V1__AGENT__CALL__TYPE__GET_METRICS: {
+		/* /metrics/snapshot's keys and values; the timeout is moot (all
+		 * are at hand). */
+		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_METRICS);
+		r->get_metrics =
+		        NEW(a, Mesos__V1__Agent__Response__GetMetrics, mesos__v1__agent__response__get_metrics__init);
+		json_t *snap = agent_metrics_snapshot(ag);
+		r->get_metrics->n_metrics = rt_opview_metrics(a, snap, &r->get_metrics->metrics);
+		json_decref(snap);
+		break;
+	}
 	case MESOS__V1__AGENT__CALL__TYPE__GET_OPERATIONS:
 		/* No offer operations but LAUNCH: none to list. */
 		r = response_new(a, MESOS__V1__AGENT__RESPONSE__TYPE__GET_OPERATIONS);
@@ -422,8 +433,6 @@ static const char *not_served(Mesos__V1__Agent__Call__Type type)
 	switch (type) {
 	case MESOS__V1__AGENT__CALL__TYPE__UNKNOWN:
 		return "Unknown call type";
-	case MESOS__V1__AGENT__CALL__TYPE__GET_METRICS:
-		return "GET_METRICS is not served by Meso's agent: read its /metrics (Prometheus text)";
 	case MESOS__V1__AGENT__CALL__TYPE__GET_RESOURCE_PROVIDERS:
 	case MESOS__V1__AGENT__CALL__TYPE__ADD_RESOURCE_PROVIDER_CONFIG:
 	case MESOS__V1__AGENT__CALL__TYPE__UPDATE_RESOURCE_PROVIDER_CONFIG:

@@ -192,6 +192,12 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	if (t->kill_requested) {
 		state = MESOS__V1__TASK_STATE__TASK_KILLED;
 		reason = -1;
+		if (t->kill_draining) {
+			/* As Mesos's agent: the kill was the drain's. */
+			reason = MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DRAINING;
+			size_t k = strlen(msg);
+			snprintf(msg + k, sizeof msg - k, "; the agent is draining");
+		}
 	} else if (rec && rec->recovery_timeout) {
 		char more[sizeof msg];
 		memcpy(more, msg, sizeof more);

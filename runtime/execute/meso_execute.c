@@ -449,6 +449,10 @@ static void handle_update(execute *e, const Mesos__V1__TaskStatus *st)
 	printf("%s: %s%s%s%s\n", st->task_id->value, rt_task_state_name(st->state), st->message ? " (" : "",
 	       st->message ? st->message : "", st->message ? ")" : "");
 	fflush(stdout);
+	if (st->has_reason && st->reason == MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DRAINING)
+		rt_log(RT_INFO,
+		       "%s was killed because its agent %s is draining (an operator's DRAIN_AGENT or /machine/down)",
+		       st->task_id->value, st->agent_id ? st->agent_id->value : "?");
 	if (st->has_uuid && st->agent_id) {
 		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
 		Mesos__V1__Scheduler__Call__Acknowledge ack = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;

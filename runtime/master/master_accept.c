@@ -52,12 +52,11 @@ typedef struct accept_ctx {
 } accept_ctx;
 
 /* An operation type's name as Mesos spells it ("RESERVE"), for logs and
- * answers. */
+ * answers (rt_api_enum_name; a number Mesos does not name is "UNKNOWN"). */
 static const char *op_name(Mesos__V1__Offer__Operation__Type type)
 {
-	const ProtobufCEnumValue *v =
-	        protobuf_c_enum_descriptor_get_value(&mesos__v1__offer__operation__type__descriptor, (int)type);
-	return v ? v->name : "UNKNOWN";
+	static char num[24];
+	return rt_api_enum_name(&mesos__v1__offer__operation__type__descriptor, (int)type, num, sizeof num);
 }
 
 /* An operation the master does not carry out: logged by name, and answered

@@ -51,6 +51,8 @@ static void drain_kill_tasks(master *m, m_agent *a)
 		tid.value = t->id;
 		kt.framework_id = &fid;
 		kt.task_id = &tid;
+		kt.has_draining = true;
+		kt.draining = true;
 		if (a->drain_grace_ns >= 0) {
 			grace.nanoseconds = a->drain_grace_ns;
 			kp.grace_period = &grace;

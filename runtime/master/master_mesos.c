@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "master.h"
@@ -504,20 +503,7 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("master/event_queue_http_requests", 0);
 
 	/* The host, as Mesos reports it (what the kernel says now). */
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu > 0)
-		PUT("system/cpus_total", ncpu);
-	double load[3];
-	if (getloadavg(load, 3) == 3) {
-		PUT("system/load_1min", load[0]);
-		PUT("system/load_5min", load[1]);
-		PUT("system/load_15min", load[2]);
-	}
-	struct sysinfo si;
-	if (sysinfo(&si) == 0) {
-		PUT("system/mem_total_bytes", (double)si.totalram * si.mem_unit);
-		PUT("system/mem_free_bytes", (double)si.freeram * si.mem_unit);
-	}
+	rt_opview_system_metrics(root);
 
 	ac_counters c;
 	ac_counters_get(m->core, &c);

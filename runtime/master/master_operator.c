@@ -376,18 +376,7 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_METRICS);
 		ALLOC_INIT(a, r->get_metrics, mesos__v1__master__response__get_metrics__init);
 		json_t *snap = master_metrics_snapshot(m);
-		r->get_metrics->metrics = rt_arena_alloc(a, (json_object_size(snap) + 1) * sizeof(void *));
-		const char *key;
-		json_t *v;
-		json_object_foreach(snap, key, v)
-		{
-			Mesos__V1__Metric *x;
-			ALLOC_INIT(a, x, mesos__v1__metric__init);
-			x->name = rt_arena_strdup(a, key);
-			x->has_value = true;
-			x->value = json_number_value(v);
-			r->get_metrics->metrics[r->get_metrics->n_metrics++] = x;
-		}
+		r->get_metrics->n_metrics = rt_opview_metrics(a, snap, &r->get_metrics->metrics);
 		json_decref(snap);
 		return r;
 	}

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
 
 #ifndef MESO_BUILD_DATE
 #define MESO_BUILD_DATE ""
@@ -60,6 +62,45 @@ Mesos__V1__VersionInfo *rt_opview_version(rt_arena *a)
 	if (MESO_GIT_BRANCH[0])
 		v->git_branch = MESO_GIT_BRANCH;
 	return v;
+}
+
+void rt_opview_system_metrics(json_t *root)
+{
+#define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu > 0)
+		PUT("system/cpus_total", ncpu);
+	double load[3];
+	if (getloadavg(load, 3) == 3) {
+		PUT("system/load_1min", load[0]);
+		PUT("system/load_5min", load[1]);
+		PUT("system/load_15min", load[2]);
+	}
+	struct sysinfo si;
+	if (sysinfo(&si) == 0) {
+		PUT("system/mem_total_bytes", (double)si.totalram * si.mem_unit);
+		PUT("system/mem_free_bytes", (double)si.freeram * si.mem_unit);
+	}
+#undef PUT
+}
+
+size_t rt_opview_metrics(rt_arena *a, json_t *snap, Mesos__V1__Metric ***out)
+{
+	Mesos__V1__Metric **v = rt_arena_alloc(a, (json_object_size(snap) + 1) * sizeof *v);
+	size_t n = 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(snap, key, val)
+	{
+		Mesos__V1__Metric *x = rt_arena_alloc(a, sizeof *x);
+		mesos__v1__metric__init(x);
+		x->name = rt_arena_strdup(a, key);
+		x->has_value = 1;
+		x->value = json_number_value(val);
+		v[n++] = x;
+	}
+	*out = v;
+	return n;
 }
 
 Mesos__V1__TimeInfo *rt_opview_time(rt_arena *a, double wall_seconds)

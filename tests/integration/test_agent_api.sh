@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The agent's own operator API and /files with a real master, agent and
 # task: GET_HEALTH, GET_VERSION, GET_FLAGS, GET_STATE, GET_CONTAINERS,
-# GET_TASKS, GET_AGENT in JSON and protobuf (decoded by protoc with our
+# GET_TASKS, GET_AGENT, GET_METRICS (and /metrics/snapshot) in JSON and protobuf (decoded by protoc with our
 # agent.proto), at /api/v1 and /slave(1)/api/v1; the refusals (no type 400,
 # a missing payload 400, unserved calls 501, a GET 405, 406) logged at info;
 # then the task's sandbox: its stdout read through /files/read (by the real
@@ -43,6 +43,14 @@ PID=$(http_get "$AP" /state | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2)
 call '{"type":"GET_CONTAINERS"}' | grep -q "\"executor_id\":{\"value\":\"$TASK\"}.*\"executor_pid\":$PID" ||
 	fail "GET_CONTAINERS lacks the task's container with pid $PID: $(call '{"type":"GET_CONTAINERS"}')"
 call '{"type":"GET_AGENT"}' | grep -q "\"port\":$AP" || fail "GET_AGENT"
+# Mesos's agent metrics, in /metrics/snapshot and GET_METRICS.
+snap=$(http_get "$AP" /metrics/snapshot)
+for kv in '"slave/tasks_running":1.0' '"slave/cpus_used":0.1' '"slave/mem_used":32.0' '"slave/registered":1.0' \
+	'"slave/cpus_total":2.0' '"system/cpus_total":'; do
+	echo "$snap" | grep -qF "$kv" || fail "/metrics/snapshot lacks $kv: $snap"
+done
+call '{"type":"GET_METRICS","get_metrics":{}}' | grep -q '{"name":"slave/tasks_running","value":1.0}' ||
+	fail "GET_METRICS: $(call '{"type":"GET_METRICS","get_metrics":{}}')"
 
 # Protobuf: the same answers, in Mesos's encoding (decoded with agent.proto).
 if command -v protoc >/dev/null; then

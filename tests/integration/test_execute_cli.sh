@@ -2,8 +2,9 @@
 # meso-execute's command line as an operator meets it (issue 18, item 6):
 # --master in Mesos's forms (HOST:PORT, master@HOST:PORT, file:// holding
 # one, and zk:// in a file when Debian's zookeeper is there), forms it cannot
-# use refused at start, where a task's output is, and what it says when no
-# offer fits (a misspelt "cpu:1").
+# use refused at start, where a task's output is, what it says when no
+# offer fits (a misspelt "cpu:1"), and a task killed by a drain, named as
+# such (REASON_AGENT_DRAINING), its agent DRAINED once that is acknowledged.
 . "$(dirname "$0")/lib.sh" "$1"
 
 # Refused at start, exit 2, with a message naming the form expected.
@@ -38,6 +39,20 @@ kill -TERM "$EXEC_PID"
 wait_exit "$EXEC_PID" 10
 [ "$EXIT_STATUS" -eq 143 ] || fail "the waiting meso-execute exited $EXIT_STATUS on SIGTERM"
 
+# A drained agent's task: killed with REASON_AGENT_DRAINING, and
+# meso-execute says the agent was drained.
+execute_bg drained --command "sleep 60" --resources "cpus:0.5;mem:32"
+wait_for 10 "the task to drain RUNNING" grep -q 'drained-.*: TASK_RUNNING' "$T/drained.out"
+A1=$(agent_id a1)
+curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$MASTER_PORT/api/v1" \
+	-d "{\"type\":\"DRAIN_AGENT\",\"drain_agent\":{\"agent_id\":{\"value\":\"$A1\"}}}" || fail "DRAIN_AGENT"
+wait_exit "$EXEC_PID" 15
+grep -q 'drained-.*: TASK_KILLED (.*the agent is draining)' "$T/drained.out" || fail "no drain kill: $(cat "$T/drained.out")"
+grep -q "was killed because its agent $A1 is draining" "$T/drained.log" || fail "not named: $(cat "$T/drained.log")"
+# DRAINED once the framework acknowledged the end (meso-execute did).
+wait_for 10 "the agent DRAINED" sh -c "curl -s -X POST -H 'Content-Type: application/json' \
+	-d '{\"type\":\"GET_AGENTS\"}' http://127.0.0.1:$MASTER_PORT/api/v1 | grep -q '\"state\":\"DRAINED\"'"
+
 # zk:// (in a file) follows the elected master; skipped without ZooKeeper.
 if [ -r /usr/share/java/zookeeper.jar ] && command -v java >/dev/null; then
 	start_zk
@@ -54,4 +69,4 @@ if [ -r /usr/share/java/zookeeper.jar ] && command -v java >/dev/null; then
 else
 	echo "note: no ZooKeeper (Debian's zookeeper package): zk:// not run"
 fi
-echo "ok: refusals, file:// with master@HOST:PORT, output place, the no-fit report"
+echo "ok: refusals, file:// with master@HOST:PORT, output place, the no-fit report, a drained agent named"

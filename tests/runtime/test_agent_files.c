@@ -56,9 +56,9 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(tmpl));
 	char real[PATH_MAX];
 	assert_non_null(realpath(tmpl, real));
-	size_t len = strlen(real);
-	assert_true(len < sizeof root);
-	memcpy(root, real, len + 1);
+	size_t rlen = strlen(real);
+	assert_true(rlen < sizeof root);
+	memcpy(root, real, rlen + 1);
 	char p[4 * sizeof root + 200];
 	snprintf(p, sizeof p,
 	         "mkdir -p %s/frameworks/F/tasks/t1-aaaa/sub %s/frameworks/F/tasks/t1-bbbb "

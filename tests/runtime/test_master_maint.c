@@ -236,6 +236,7 @@ static void test_drain_kills_tasks_then_drained(void **state)
 	                 200);
 	AgentMessage *k = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK);
 	assert_string_equal(k->kill_task->task_id->value, "t1");
+	assert_true(k->kill_task->has_draining && k->kill_task->draining); /* its end: REASON_AGENT_DRAINING */
 	assert_non_null(k->kill_task->kill_policy);
 	assert_int_equal(k->kill_task->kill_policy->grace_period->nanoseconds, 2000000000LL);
 	meso__agent__agent_message__free_unpacked(k, NULL);
