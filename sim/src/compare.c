@@ -210,8 +210,20 @@ static int load_side(side *s, const char *spec)
 	char buf[PATH_MAX];
 	snprintf(buf, sizeof buf, "%s", spec);
 	filter flt = {0};
-	char *colon = strrchr(buf, ':');
-	if (colon && strchr(colon, '=')) {
+	/* the selection starts at the first ':' after an existing path (a
+	 * value may hold colons: policy=module:PATH) */
+	struct stat st;
+	char *colon = NULL;
+	for (char *c = strchr(buf, ':'); c && stat(buf, &st) < 0; c = strchr(c + 1, ':')) {
+		*c = '\0';
+		bool here = strchr(c + 1, '=') && stat(buf, &st) == 0;
+		*c = ':';
+		if (here) {
+			colon = c;
+			break;
+		}
+	}
+	if (colon) {
 		*colon = '\0';
 		for (char *tok = strtok(colon + 1, ","); tok && flt.n < 16; tok = strtok(NULL, ",")) {
 			char *eq = strchr(tok, '=');
@@ -222,7 +234,6 @@ static int load_side(side *s, const char *spec)
 			flt.vals[flt.n++] = eq + 1;
 		}
 	}
-	struct stat st;
 	char p[2 * PATH_MAX], dir[PATH_MAX];
 	if (stat(buf, &st) < 0)
 		return fail("%s: %s", buf, strerror(errno));

@@ -210,10 +210,15 @@ int cli_manifest_write(const cli_manifest *m, char *err, size_t errlen)
 		const char *p = m->policy + 7, *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
 		snprintf(buf, sizeof buf, "%.*s", (int)len, p);
-		bool first = true;
-		fputs("  \"policy_module\": [", f);
-		write_file_entry(f, "path", buf, buf, &first, &bad);
-		fputs("],\n", f);
+		char hex[65];
+		uint64_t bytes;
+		if (cli_sha256_file(buf, hex, &bytes) < 0) {
+			bad = errno ? errno : EIO;
+		} else {
+			fputs("  \"policy_module\": {\"path\": ", f);
+			cli_json_write_str(f, buf);
+			fprintf(f, ", \"bytes\": %" PRIu64 ", \"sha256\": \"%s\"},\n", bytes, hex);
+		}
 	}
 	fputs("  \"inputs\": [", f);
 	bool first = true;

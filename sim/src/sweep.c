@@ -93,8 +93,11 @@ static int add_val(sweep_key *k, const char *v)
 /* A..B (non-negative integers, B >= A, at most 100,000): the integers. */
 static int add_range_or_val(sweep_key *k, const char *v, const char *path, int line)
 {
+	/* a range is digits..digits; anything else (a path with "../") is a
+	 * value */
 	const char *dots = strstr(v, "..");
-	if (!dots)
+	if (!dots || !isdigit((unsigned char)v[0]) || strspn(v, "0123456789") != (size_t)(dots - v) ||
+	    strspn(dots + 2, "0123456789") != strlen(dots + 2))
 		return add_val(k, v);
 	char *e1, *e2;
 	unsigned long long a = strtoull(v, &e1, 10), b = strtoull(dots + 2, &e2, 10);

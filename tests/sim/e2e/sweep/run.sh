@@ -86,6 +86,10 @@ printf 'workload = x\nfrobnicate = 1\n' > "$OUT/bad2.conf"
 printf 'policy = drf\n' > "$OUT/bad3.conf"
 printf 'workload = x\nresubmit-lost = maybe\n' > "$OUT/bad4.conf"
 printf 'workload = x\nseed = 5..2\n' > "$OUT/bad5.conf"
+# (a path with ../ is a value, not a range)
+printf 'workload = %s/../small\nseed = 3\nsample = 3600\n' "$EX" > "$OUT/dots.conf"
+"$SIM" sweep "$OUT/dots.conf" --quiet --no-plot
+test "$(wc -l < "$OUT/dots.sweep/results.csv")" -eq 2
 set +e
 for i in 1 2 3 4 5; do
 	"$SIM" sweep "$OUT/bad$i.conf" 2> "$OUT/bad$i.err"
