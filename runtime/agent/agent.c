@@ -747,6 +747,8 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	rt_loglevel_init(&a->loglevel, loop);
 	agent_proc_alive(getpid(), &a->self_start);
 	agent_supervisor_find(a);
+	if (agent_auth_init(a, err, errlen) != 0)
+		return -1;
 	/* Processes are adopted only within the boot that started them. */
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
 	if (f) {
@@ -818,6 +820,7 @@ void agent_shutdown(agent *a)
 	}
 	rt_lag_destroy(a->lag);
 	rt_arena_destroy(a->arena);
+	agent_auth_free(a);
 	ac_core_destroy(a->parser);
 	free(a->id);
 	free(a->master_id);

@@ -19,6 +19,8 @@
 #include "alloccore/alloccore.h"
 #include "meso_agent.pb-c.h"
 #include "mesos.pb-c.h"
+#include "rt_acl.h"
+#include "rt_auth.h"
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_lag.h"
@@ -58,6 +60,13 @@ typedef struct agent_flags {
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
 	 * (--credential, or --principal and --secret), or NULL. */
 	const char *auth_header;
+	/* The agent's own endpoints (agent_auth.c), Mesos's agent flags:
+	 * HTTP Basic for the read-only ones (/state, /files, /metrics) and the
+	 * read-write one (/api/v1), against --http_credentials; --acls
+	 * (access_sandboxes) for /files and LIST_FILES/READ_FILE. */
+	bool authenticate_http_readonly, authenticate_http_readwrite;
+	const char *http_credentials;
+	const char *acls;
 	/* TLS to the master (LIBPROCESS_SSL_*: verified with the CA file), or NULL. */
 	struct rt_tls *tls_client;
 	/* --switch_user: run each task as its user (RunTask.user) rather than
@@ -219,6 +228,10 @@ typedef struct agent {
 	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
+	rt_credentials http_creds;              /* --http_credentials */
+	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
+	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
+	rt_ratelimit auth_log;                  /* refusals logged at most once a second */
 } agent;
 
 /* agent.c */
@@ -460,6 +473,19 @@ int agent_spawn_read(int fd, pid_t *pid);
 /* Sets a->supervisor: meso-agent-supervisor next to the agent's program
  * when it is there, else the agent's program itself (`--supervise`). */
 void agent_supervisor_find(agent *a);
+
+/* agent_auth.c: the agent's own endpoints */
+/* Loads --http_credentials and --acls; 0, or -1 with err (auth on with no
+ * credentials is an error, as in Mesos). */
+int agent_auth_init(agent *a, char *err, size_t errlen);
+void agent_auth_free(agent *a);
+/* Checks the request's credentials when its endpoint's realm asks for
+ * them (Mesos's agent realms: mesos-agent-readonly, -readwrite); sets
+ * a->principal. False after answering 401 with WWW-Authenticate. */
+bool agent_http_authenticate(agent *a, rt_http_session *s, const rt_http_request *req);
+/* access_sandboxes: may the request's principal see a sandbox owned by
+ * uid? NULL, or why not (into buf). */
+const char *agent_may_access_sandbox(const agent *a, uid_t uid, char *buf, size_t len);
 
 /* agent_supervise.c: the supervisor process */
 /* main() of `meso-agent-supervisor --supervise ...` and of
