@@ -439,8 +439,6 @@ void sim__engine_alloc_agent(sim_engine *e, uint32_t m)
 	ac_err err;
 	if (mc->present && c->wanting && ac_allocate_agent(c->core, mc->agent, e->now, &err) < 0)
 		sim__fail(e, "internal: allocate agent: %s", err.msg);
-	if (e->npreempts)
-		sim__engine_preempt(e);
 }
 
 /* ------------------------------------------------------------------ tasks */
@@ -815,6 +813,8 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	if ((strcmp(cfg->policy, "priority") == 0 || cfg->policy_module) &&
 	    GROW(e->task_prio, e->task_prio_cap, 16) < 0)
 		return sim__fail(e, "out of memory");
+	/* only a module can preempt (the built-ins do not) */
+	e->policy_extras = e->task_prio || cfg->policy_module;
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
 	if (e->is_static && nfws == 0)
