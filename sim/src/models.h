@@ -32,7 +32,8 @@ typedef struct sim_fw_model {
 	 * framework's priority the core has */
 	int32_t prio_max, prio_sent;
 	bool prio_rescan;
-	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
+	bool prio_queued; /* in sim_models.prio_changed */
+	sim_ring gang_q;  /* gang jobs waiting (job ids), oldest first */
 	/* gang hoarding: offer slots held back from the engine */
 	uint32_t *held;
 	uint32_t nheld, held_cap;
@@ -82,6 +83,10 @@ typedef struct sim_models {
 	uint32_t *gang_mach, *gang_where;
 	int64_t *gang_room;
 	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
+	/* frameworks whose pending list changed since the last
+	 * sim__models_declare_priorities */
+	uint32_t *prio_changed;
+	size_t nprio_changed, prio_changed_cap;
 	/* demands (sim__models_declare_demands): declared work per job */
 	int64_t *job_work;
 	size_t job_work_cap;
