@@ -604,6 +604,19 @@ void sim__models_unpark(sim_models *mo)
 	}
 }
 
+/* Could task t start on a machine present in its framework's core (all
+ * of them but under static partitioning, where it is the framework's
+ * slice)? */
+static bool fits_own_machine(const sim_engine *e, uint32_t t)
+{
+	uint32_t core = e->fws[e->tasks[t].fw].core;
+	for (size_t m = 0; m < e->machine_names.n; m++)
+		if (e->machines[m].present && e->machines[m].core == core &&
+		    sim_res_fits(e->tasks[t].res, e->machines[m].total))
+			return true;
+	return false;
+}
+
 bool sim__models_startable(sim_models *mo)
 {
 	sim_engine *e = mo->e;
@@ -615,11 +628,26 @@ bool sim__models_startable(sim_models *mo)
 			if (gang_feasible(mo, sim_ring_at(&fw->gang_q, i)))
 				return true;
 		for (uint32_t t = fw->pending.head; t != SIM_NONE; t = e->tasks[t].next)
-			for (size_t m = 0; m < e->machine_names.n; m++)
-				if (e->machines[m].present && sim_res_fits(e->tasks[t].res, e->machines[m].total))
-					return true;
+			if (fits_own_machine(e, t))
+				return true;
 	}
 	return false;
+}
+
+void sim__models_park_unfit(sim_models *mo)
+{
+	sim_engine *e = mo->e;
+	for (size_t f = 0; f < mo->nfws; f++) {
+		sim_fw_model *fw = &mo->fws[f];
+		for (uint32_t t = fw->pending.head, next; t != SIM_NONE; t = next) {
+			next = e->tasks[t].next;
+			if (fits_own_machine(e, t))
+				continue;
+			sim_list_remove(e, &fw->pending, t);
+			e->tasks[t].state = T_PARKED;
+			sim_list_push(e, &fw->parked, t);
+		}
+	}
 }
 
 uint64_t sim__models_waiting(const sim_models *mo)

@@ -120,6 +120,10 @@ void sim__models_declare_demands(sim_models *mo);
  * priority in the core becomes the highest of its own (frameworks.csv)
  * and its pending tasks'. */
 void sim__models_declare_priorities(sim_models *mo);
+/* A static-partitioning run is over with nothing startable: waiting tasks
+ * that fit no machine of their framework's slice (though they may fit
+ * another's) are parked, so that they count as never fitting. */
+void sim__models_park_unfit(sim_models *mo);
 /* Tasks waiting at the end (pending, and in waiting gang jobs). */
 uint64_t sim__models_waiting(const sim_models *mo);
 /* Tasks parked because they fit no machine (never_fit). */

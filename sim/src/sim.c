@@ -168,8 +168,11 @@ int sim_run(sim *s, char *err, size_t errlen)
 		else
 			on_event(s, &ev);
 		sim_engine_step_done(e, step);
-		if (sim_engine_idle(e) && !sim__models_startable(&s->models))
+		if (sim_engine_idle(e) && !sim__models_startable(&s->models)) {
+			if (e->is_static)
+				sim__models_park_unfit(&s->models);
 			break;
+		}
 		if (e->cfg.progress && (e->events & 0xffff) == 0)
 			e->cfg.progress(e->cfg.progress_ud, tr_source_progress(e->src), e->now, e->events);
 	}
