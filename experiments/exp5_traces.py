@@ -36,8 +36,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common as C
 
 GOOGLE = os.path.join(C.ROOT, "traces", "samples", "google2011", "task_events")
-ALIBABA = os.path.normpath(os.path.join(C.ROOT, "..", "shared", "traces",
-                                        "alibaba2018_batch_task_selected_dags.csv"))
+# the project's shared folder: beside the checkout, or $MESO_SHARED (a
+# worktree elsewhere)
+ALIBABA = os.path.join(os.environ.get("MESO_SHARED", os.path.normpath(os.path.join(C.ROOT, "..", "shared"))),
+                       "traces", "alibaba2018_batch_task_selected_dags.csv")
 POLICIES = ("drf", "priority", "asset", "random", "static")
 SIZES = (25, 50)
 GEN = (1250, 100000)        # 1/10 of a Google cell

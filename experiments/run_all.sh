@@ -11,9 +11,13 @@ if [ -n "$MESO_SIM" ] && [ -z "$MESO_TRACE" ]; then
 		cmake --build "$b" -j1 --target meso-trace
 	fi
 fi
-for e in exp1_drf exp2_analytic exp3_macro exp4_locality exp5_traces exp6_scale exp7_policy_modules; do
+for e in exp1_drf exp2_analytic exp3_macro exp4_locality exp5_traces exp6_scale exp8_policy_modules; do
 	echo "== $e"
 	start=$(date +%s)
 	python3 "$here/$e.py"
 	echo "== $e: $(( $(date +%s) - start )) s"
 done
+# experiment 7 is a sweep config (sim/README.md, "meso-sim sweep")
+sim=${MESO_SIM:-$here/../build/sim/meso-sim}
+echo "== exp7_sweep"
+"$sim" sweep "$here/exp7_sweep.conf" --quiet

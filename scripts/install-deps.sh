@@ -8,10 +8,13 @@ packages=(
   libjemalloc-dev  # allocator of the programs
   libcmocka-dev    # unit tests
   zlib1g-dev       # traces/: gzip'd public traces
+  nettle-dev       # sim/: SHA-256 of inputs and outputs in manifest.json
   libev-dev libprotobuf-c-dev protobuf-c-compiler  # runtime/: event loops, wire messages
   libhttp-parser-dev libjansson-dev curl            # runtime/: HTTP parsing, /state JSON; integration tests
   libzookeeper-st-dev zookeeper                     # runtime/: leader election; a real server for the tests
   uthash-dev                                        # runtime/: the master's hash maps (header-only)
+  libcurl4-openssl-dev unzip                        # runtime/: meso-fetcher (URLs; .zip archives)
+  libssl-dev openssl                                # runtime/: TLS (LIBPROCESS_SSL_*); test certificates
   g++ libbenchmark-dev  # bench/: Google Benchmark and its C++ shim
   jq gnuplot-nox        # bench/: results summary and plot (make bench)
   python3 python3-protobuf protobuf-compiler  # tests/integration/mesos_client: the docs-only scheduler

@@ -7,7 +7,9 @@
  */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "agent_health.h"
 #include "rt_elect.h"
+#include "rt_master_url.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <utlist.h>
 
 #include "rt_attributes.h"
+#include "rt_pbcheck.h"
 #include "rt_resources.h"
 
 void agent_send(agent *a, const Meso__Agent__AgentMessage *msg)
@@ -70,6 +73,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 
 void agent_task_forget(agent *a, a_task *t)
 {
+	agent_health_stop(a, t);
 	DL_DELETE(a->tasks, t);
 	HASH_DELETE(hh, a->tasks_by_key, t);
 	free(t->key);
@@ -197,6 +201,12 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	/* The status is the caller's: fill in a copy of the top level. */
 	Mesos__V1__TaskStatus copy = *st;
+	/* Once a health check has a result, every update says it (Mesos). */
+	int healthy = agent_health_known(t);
+	if (healthy >= 0 && !copy.has_healthy) {
+		copy.has_healthy = true;
+		copy.healthy = healthy == 1;
+	}
 	fid.value = t->fw_id;
 	if (a->id) {
 		aid.value = a->id;
@@ -327,17 +337,38 @@ static void handle_run(agent *a, const Meso__Agent__RunTask *rt)
 	mesos__v1__task_info__pack(ti, t->info);
 	a->metrics.tasks_launched++;
 	if (ti->executor)
-		agent_executor_run(a, t, ti, rt->framework_info);
+		agent_executor_run(a, t, ti, rt->framework_info, rt->user);
 	else
-		agent_task_launch(a, t, ti);
+		agent_task_launch(a, t, ti, rt->user);
+}
+
+/* A task's kill policy, as Mesos ranks them: the KILL call's, else the
+ * TaskInfo's, else the agent's --kill_grace. *explicit says whether the
+ * KILL named one (it may then shorten a kill already under way). */
+double agent_task_kill_grace(agent *a, const a_task *t)
+{
+	double grace = a->flags.kill_grace;
+	Mesos__V1__TaskInfo *ti = t && t->info ? mesos__v1__task_info__unpack(NULL, t->info_len, t->info) : NULL;
+	if (ti && ti->kill_policy && ti->kill_policy->grace_period)
+		grace = (double)ti->kill_policy->grace_period->nanoseconds / 1e9;
+	if (ti)
+		mesos__v1__task_info__free_unpacked(ti, NULL);
+	return grace < 0 ? 0 : grace;
+}
+
+static double kill_grace_of(agent *a, const a_task *t, const Meso__Agent__KillTask *k, bool *explicit)
+{
+	*explicit = k->kill_policy && k->kill_policy->grace_period;
+	if (*explicit)
+		return (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	return agent_task_kill_grace(a, t);
 }
 
 static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 {
 	a_task *t = agent_task_find(a, k->framework_id->value, k->task_id->value);
-	double grace = a->flags.kill_grace;
-	if (k->kill_policy && k->kill_policy->grace_period)
-		grace = (double)k->kill_policy->grace_period->nanoseconds / 1e9;
+	bool explicit;
+	double grace = kill_grace_of(a, t, k, &explicit);
 	if (!t) {
 		/* Unknown here: say so with an update the framework can act on. */
 		t = agent_task_add(a, k->framework_id->value, k->task_id->value);
@@ -345,10 +376,21 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNKNOWN, "Task unknown to the agent");
 		return;
 	}
-	if (t->exec)
+	if (t->exec) {
 		agent_executor_kill_task(a, t, k->kill_policy);
-	else if (t->pid > 0 || t->report_fd >= 0)
-		agent_task_kill(a, t, grace);
+		return;
+	}
+	if (t->pid <= 0 && t->report_fd < 0)
+		return;
+	if (k->has_draining && k->draining)
+		t->kill_draining = true;
+	/* Mesos's command executor: TASK_KILLING first, for frameworks that
+	 * understand it, once per kill. */
+	if (k->killing_state && !t->kill_requested &&
+	    (t->state == MESOS__V1__TASK_STATE__TASK_RUNNING || t->state == MESOS__V1__TASK_STATE__TASK_STARTING ||
+	     t->state == MESOS__V1__TASK_STATE__TASK_STAGING))
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_KILLING, -1, NULL);
+	agent_task_kill(a, t, grace, explicit);
 }
 
 static void handle_shutdown_fw(agent *a, const char *fw_id)
@@ -366,7 +408,7 @@ static void handle_shutdown_fw(agent *a, const char *fw_id)
 			free(u);
 		}
 		if (t->pid > 0 || t->report_fd >= 0)
-			agent_task_kill(a, t, a->flags.kill_grace);
+			agent_task_kill(a, t, a->flags.kill_grace, false);
 		else
 			agent_task_forget(a, t);
 	}
@@ -447,6 +489,13 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		rt_conn_close(c, "undecodable frame");
 		return;
 	}
+	char field[200];
+	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
+		rt_log(RT_WARN, "field '%s' of a frame from the master is not valid UTF-8", field);
+		meso__agent__agent_message__free_unpacked(msg, NULL);
+		rt_conn_close(c, "a string field is not valid UTF-8");
+		return;
+	}
 	a->last_heard_ns = rt_mono_ns();
 	switch (msg->type) {
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__REGISTERED:
@@ -495,6 +544,14 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		if (msg->shutdown_framework)
 			handle_shutdown_fw(a, msg->shutdown_framework->framework_id->value);
 		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_EXECUTOR:
+		/* A framework's SHUTDOWN: the executor is told to shut down and
+		 * killed after its grace period (as for a framework's end). */
+		if (msg->shutdown_executor && !agent_executor_shutdown(a, msg->shutdown_executor->framework_id->value,
+		                                                       msg->shutdown_executor->executor_id->value))
+			rt_log(RT_WARN, "cannot shut down unknown executor %s of framework %s",
+			       msg->shutdown_executor->executor_id->value, msg->shutdown_executor->framework_id->value);
+		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK:
 		if (msg->status_ack)
 			handle_ack(a, msg->status_ack);
@@ -538,13 +595,13 @@ static void on_open(rt_conn *c, void *ud)
 
 static void connect_master(agent *a)
 {
-	char req[512];
+	char req[1200];
 	snprintf(req, sizeof req,
 	         "POST /api/agent HTTP/1.1\r\nHost: %s:%d\r\nConnection: Upgrade\r\nUpgrade: meso-agent/1\r\n"
-	         "Content-Length: 0\r\n\r\n",
-	         a->master_host, a->master_port);
+	         "%sContent-Length: 0\r\n\r\n",
+	         a->master_host, a->master_port, a->flags.auth_header ? a->flags.auth_header : "");
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .on_open = on_open, .ud = a};
-	a->conn = rt_conn_connect(a->loop, a->master_host, a->master_port, req, &h);
+	a->conn = rt_conn_connect_tls(a->loop, a->master_host, a->master_port, req, &h, a->flags.tls_client);
 	a->metrics.reconnects++;
 	if (!a->conn) {
 		if (errno == 0)
@@ -628,18 +685,42 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->flags = *flags;
 	a->start_ns = rt_mono_ns();
 	a->heartbeat_interval = 1.0;
-	if (flags->master &&
-	    rt_hostport_parse(flags->master, a->master_host, sizeof a->master_host, &a->master_port) != 0) {
-		snprintf(err, errlen, "--master must be HOST:PORT, not '%s'", flags->master);
-		return -1;
+	if (flags->master) {
+		rt_master_url u;
+		if (rt_master_url_parse_text(flags->master, &u, err, errlen) != 0)
+			return -1;
+		if (u.kind != RT_MASTER_HOSTPORT) {
+			snprintf(err, errlen, "--master: \"%s\" is not HOST:PORT (give zk:// as flags.zk)",
+			         flags->master);
+			return -1;
+		}
+		snprintf(a->master_host, sizeof a->master_host, "%s", u.host);
+		a->master_port = u.port;
 	}
 	if (rt_mkdirs(flags->work_dir) != 0 || !realpath(flags->work_dir, a->work_dir)) {
 		snprintf(err, errlen, "cannot create work_dir '%s'", flags->work_dir);
 		return -1;
 	}
+	char cache[PATH_MAX + 16];
+	if (flags->fetcher_cache_dir)
+		snprintf(cache, sizeof cache, "%s", flags->fetcher_cache_dir);
+	else
+		snprintf(cache, sizeof cache, "%s/fetch_cache", a->work_dir);
+	if (rt_mkdirs(cache) != 0 || !realpath(cache, a->fetch_cache)) {
+		snprintf(err, errlen, "cannot create the fetcher's cache '%s': %s", cache, strerror(errno));
+		return -1;
+	}
+	/* What --resources does not name comes from the host, as in Mesos. */
+	agent_host host;
+	agent_host_probe(a->work_dir, &host);
+	char resources[4096];
+	if (agent_default_resources(flags->resources, &host, resources, sizeof resources) != 0) {
+		snprintf(err, errlen, "--resources is too long");
+		return -1;
+	}
 	ac_err aerr;
 	if (ac_core_create(NULL, NULL, &a->parser, &aerr) != 0 ||
-	    ac_resources_parse(a->parser, flags->resources, &a->total, &aerr) != 0) {
+	    ac_resources_parse(a->parser, resources, &a->total, &aerr) != 0) {
 		snprintf(err, errlen, "--resources: %s", aerr.msg);
 		return -1;
 	}
@@ -663,6 +744,7 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	a->ckpt_prepare.data = a->ckpt_timer.data = a;
 	agent_executors_init(a);
 	a->lag = rt_lag_create(loop, AGENT_LAG_THRESHOLD);
+	rt_loglevel_init(&a->loglevel, loop);
 	agent_proc_alive(getpid(), &a->self_start);
 	agent_supervisor_find(a);
 	/* Processes are adopted only within the boot that started them. */
@@ -710,6 +792,7 @@ int agent_connect(agent *a, char *err, size_t errlen)
 
 void agent_shutdown(agent *a)
 {
+	rt_loglevel_stop(&a->loglevel);
 	if (a->zk)
 		rt_zk_close(a->zk);
 	a->zk = NULL;

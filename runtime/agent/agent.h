@@ -9,6 +9,7 @@
 #define MESO_AGENT_H
 
 #include <ev.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_lag.h"
+#include "rt_loglevel.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 
@@ -29,7 +31,7 @@
 #define AGENT_LAG_THRESHOLD 0.05
 
 typedef struct agent_flags {
-	const char *master; /* host:port */
+	const char *master; /* HOST:PORT (master@HOST:PORT, [IPv6]:PORT); NULL with zk */
 	const char *ip;
 	int port;
 	const char *hostname;
@@ -41,7 +43,7 @@ typedef struct agent_flags {
 	double retry_max;      /* cap of the doubling retry, seconds */
 	double master_timeout; /* seconds without a frame before reconnecting */
 	double reconnect_max;  /* cap of the reconnect backoff, seconds */
-	const char *zk;        /* zk://.../PATH: follow the elected master; NULL: --master */
+	const char *zk;        /* zk://.../PATH: follow the elected master (--zk, or --master=zk://); NULL: master */
 	double zk_session_timeout;
 	double executor_registration_timeout;   /* seconds a custom executor has to SUBSCRIBE */
 	double executor_heartbeat_interval;     /* seconds between HEARTBEAT events to executors */
@@ -49,8 +51,18 @@ typedef struct agent_flags {
 	bool recover_cleanup;                   /* --recover=cleanup: kill the predecessor's tasks, new id */
 	double recovery_timeout;                /* seconds a task outlives its agent before its supervisor kills it */
 	double gc_delay;                        /* seconds a finished sandbox is kept (at most) */
-	double gc_disk_headroom;    /* fraction of the disk kept free: the age limit shrinks as usage nears it */
-	double disk_watch_interval; /* seconds between disk checks and sandbox collections */
+	double gc_disk_headroom;       /* fraction of the disk kept free: the age limit shrinks as usage nears it */
+	double disk_watch_interval;    /* seconds between disk checks and sandbox collections */
+	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
+	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
+	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
+	 * (--credential, or --principal and --secret), or NULL. */
+	const char *auth_header;
+	/* TLS to the master (LIBPROCESS_SSL_*: verified with the CA file), or NULL. */
+	struct rt_tls *tls_client;
+	/* --switch_user: run each task as its user (RunTask.user) rather than
+	 * as the agent's; on by default when the agent runs as root. */
+	bool switch_user;
 } agent_flags;
 
 /* One status update waiting for its acknowledgement. */
@@ -98,7 +110,9 @@ typedef struct a_task {
 	ev_child child;
 	ev_timer kill_timer;
 	bool kill_requested;
+	bool kill_draining;         /* killed by a drain: its end says REASON_AGENT_DRAINING */
 	bool fw_gone;               /* framework shut down: drop its updates */
+	struct a_health *health;    /* its health checks (agent_health.c), or NULL */
 	Mesos__V1__TaskState state; /* latest state, as last queued */
 	char sandbox[PATH_MAX];
 	char cg_mem[PATH_MAX]; /* the task's cgroup (v2: the only one), or "" */
@@ -201,7 +215,10 @@ typedef struct agent {
 	int64_t recovered_ns, recovery_done_ns; /* recovery timing for /state */
 	uint64_t self_start;                    /* our start time (/proc/self/stat field 22), for supervisors */
 	char supervisor[PATH_MAX];              /* the supervisor program (agent_supervisor_find) */
+	char fetcher[PATH_MAX];                 /* meso-fetcher next to us, or "" (agent_supervisor_find) */
+	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
+	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 } agent;
 
 /* agent.c */
@@ -254,9 +271,16 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status);
  * again (the master's re-registration window less the kill grace). */
 double agent_recovery_timeout(const agent *a);
 /* Starts a task's process; on failure queues TASK_FAILED. */
-void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info);
+/* Starts a command task in its sandbox, as `user` (RunTask.user) when
+ * --switch_user is on. */
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *info, const char *user);
 /* TERM to the task's process group, KILL after the grace period. */
-void agent_task_kill(agent *a, a_task *t, double grace);
+/* TERM to the task's process group, KILL after grace seconds; a second
+ * kill with override restarts that clock with its own grace. */
+void agent_task_kill(agent *a, a_task *t, double grace, bool override);
+/* The grace period of a kill that names none: the task's
+ * TaskInfo.kill_policy, else --kill_grace. */
+double agent_task_kill_grace(agent *a, const a_task *t);
 /* Directory name made of s's safe characters. */
 void agent_sanitize(const char *in, char *out, size_t len);
 
@@ -265,13 +289,17 @@ void agent_sanitize(const char *in, char *out, size_t len);
 void agent_executors_init(agent *a);
 /* Hands a task to its custom executor, starting the executor first when it
  * does not run yet. */
-void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi);
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
+                        const char *user);
 /* KILL to the task's executor (or TASK_KILLED when it was never launched). */
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
 /* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
 /* SHUTDOWN to the framework's executors; SIGKILL after their grace period. */
 void agent_executors_shutdown_framework(agent *a, const char *fw_id);
+/* One executor of a framework told to shut down (then killed after its
+ * grace period); false if the agent has no such executor. */
+bool agent_executor_shutdown(agent *a, const char *fw_id, const char *executor_id);
 /* Re-creates an executor from its checkpoint (agent_recover.c): adopted
  * when its supervisor still runs (it then has
  * --executor_reregistration_timeout to SUBSCRIBE again), else marked as
@@ -390,8 +418,25 @@ void agent_checkpoint_tasks(agent *a);
 /* agent_supervisor.c: starting and adopting supervisors */
 /* The supervisor program, looked for next to the agent's. */
 #define AGENT_SUPERVISOR_PROGRAM "meso-agent-supervisor"
+/* The user a task runs as (agent_user.c): set only with --switch_user
+ * and a user named; otherwise the agent's own. */
+typedef struct agent_user {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+} agent_user;
+/* Looks the user up: 0 (out->set false when there is nothing to switch),
+ * or -1 with the TASK_FAILED message (an unknown user). */
+int agent_user_resolve(const struct agent *a, const char *name, agent_user *out, char *err, size_t errlen);
+/* Gives the sandbox to the user, mode 0750. 0, or -1 with err. */
+int agent_user_own_sandbox(const agent_user *u, const char *sandbox, char *err, size_t errlen);
+/* The supervisor's user= argument: "NAME:UID:GID", or "" for none. */
+void agent_user_arg(const agent_user *u, char *out, size_t len);
+
 typedef struct agent_spawn_spec {
 	const char *sandbox;
+	const agent_user *user; /* switch to it before the command, or NULL */
 	const Mesos__V1__CommandInfo *cmd;
 	const char *fw_id, *executor_id, *task_id; /* task_id NULL for an executor */
 	double grace;
@@ -448,7 +493,58 @@ bool agent_gc_release_reserve(agent *a);
 /* Removes a file or a folder with everything in it. 0, or -1. */
 int agent_remove_tree(const char *path);
 
+/* agent_resources.c: what --resources leaves out, from the host (Mesos's rule). */
+typedef struct agent_host {
+	long cpus;           /* CPUs online */
+	uint64_t mem_bytes;  /* total memory */
+	uint64_t disk_bytes; /* size of work_dir's filesystem */
+	bool cpus_known, mem_known, disk_known;
+} agent_host;
+/* Measures the host (what it cannot is left unknown). */
+void agent_host_probe(const char *work_dir, agent_host *h);
+/* Mesos's shares of a host: memory less 1 GB (half below 2 GB), disk less
+ * 5 GB (half below 10 GB), in whole MB. */
+uint64_t agent_default_mem_mb(uint64_t total_bytes);
+uint64_t agent_default_disk_mb(uint64_t total_bytes);
+/* given (--resources, or NULL) with each of cpus, mem, disk and ports it
+ * does not name added from h (Mesos's defaults where h does not know:
+ * cpus:1, mem:1024, disk:10240; ports:[31000-32000]). 0, or -1 when out is
+ * too small. */
+int agent_default_resources(const char *given, const agent_host *h, char *out, size_t len);
+
 /* agent_http.c: every request to the agent's HTTP port. */
 void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
+
+/* agent_operator.c: the v1 operator API (POST /api/v1, /slave(1)/api/v1). */
+void agent_operator_call(agent *a, rt_http_session *s, const rt_http_request *req);
+/* The agent's flags as {name, value} (GET_FLAGS, /slave(1)/state), in ar. */
+size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
+
+/* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
+ * v0 agent state JSON. */
+void agent_serve_mesos_state(agent *a, rt_http_session *s);
+/* Mesos's agent metrics as a flat object (slave/..., system/...): GET
+ * /metrics/snapshot and GET_METRICS. The caller owns it. */
+json_t *agent_metrics_snapshot(agent *a);
+void agent_serve_metrics_snapshot(agent *a, rt_http_session *s);
+
+/* agent_files.c: task sandboxes, confined (see the file's comment). */
+/* Opens what path names inside a task's sandbox (a real path under
+ * work_dir/frameworks, or Mesos's virtual /frameworks/FW/executors/EX/runs/
+ * (latest|ID)/...) with open(2) flags, beneath the sandbox's folder. The
+ * descriptor, or minus an HTTP status (400 "..", 403 out of the sandbox,
+ * 404) with msg. */
+int agent_files_open(agent *a, const char *path, int flags, char *msg, size_t len);
+/* LIST_FILES and /files/browse: a folder's entries (a file: itself), each
+ * path the requested one joined with the name. 0, or a status with msg. */
+int agent_files_list(agent *a, const char *path, rt_arena *ar, Mesos__V1__FileInfo ***out, size_t *n, char *msg,
+                     size_t len);
+/* READ_FILE and /files/read: up to length bytes (-1: to the end; at most
+ * 64 KiB, as Mesos) from offset of a regular file, in ar; its size. 0, or
+ * a status with msg (400 for a folder). */
+int agent_files_read(agent *a, const char *path, int64_t offset, int64_t length, rt_arena *ar, uint8_t **data,
+                     size_t *n, int64_t *size, char *msg, size_t len);
+/* GET /files/browse, /files/read, /files/download (also *.json). */
+void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
 
 #endif

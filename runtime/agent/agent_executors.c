@@ -249,8 +249,12 @@ static void shutdown_executor(agent *a, a_executor *e)
 }
 
 /* Forks the executor's command; 0, or -1 with the reason in msg. */
-static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo *ei, char *msg, size_t len)
+static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo *ei, const char *user, char *msg,
+                          size_t len)
 {
+	agent_user as;
+	if (agent_user_resolve(a, user, &as, msg, len) != 0)
+		return -1;
 	char fw[128], eid[128];
 	agent_sanitize(e->fw_id, fw, sizeof fw);
 	agent_sanitize(e->id, eid, sizeof eid);
@@ -268,6 +272,8 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 		snprintf(msg, len, "Cannot create sandbox %.200s: %s", e->sandbox, strerror(errno));
 		return -1;
 	}
+	if (agent_user_own_sandbox(&as, e->sandbox, msg, len) != 0)
+		return -1;
 	if (agent_checkpoint_executor_path(a, e) != 0)
 		rt_log(RT_ERROR,
 		       "executor %s: cannot make its checkpoint folder under %s/meta: it will not survive an "
@@ -278,6 +284,7 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 	char record[PATH_MAX];
 	agent_exit_record_path(e->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = e->sandbox,
+	                         .user = &as,
 	                         .cmd = ei->command,
 	                         .fw_id = e->fw_id,
 	                         .executor_id = e->id,
@@ -337,7 +344,8 @@ static double grace_of(agent *a, const Mesos__V1__ExecutorInfo *ei)
 	return ei->shutdown_grace_period ? (double)ei->shutdown_grace_period->nanoseconds / 1e9 : a->flags.kill_grace;
 }
 
-void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi)
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
+                        const char *user)
 {
 	const Mesos__V1__ExecutorInfo *ei = ti->executor;
 	/* The task's own file (its updates, whether it was launched): its
@@ -376,7 +384,7 @@ void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, cons
 		rt_uuid_random(u);
 		rt_uuid_format(u, e->container_id);
 		char msg[300];
-		if (start_executor(a, e, ei, msg, sizeof msg) != 0) {
+		if (start_executor(a, e, ei, user, msg, sizeof msg) != 0) {
 			rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, msg);
 			executor_free(a, e);
 			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
@@ -439,6 +447,16 @@ void agent_executors_shutdown_framework(agent *a, const char *fw_id)
 	for (a_executor *e = a->executors; e; e = e->next)
 		if (strcmp(e->fw_id, fw_id) == 0)
 			shutdown_executor(a, e);
+}
+
+bool agent_executor_shutdown(agent *a, const char *fw_id, const char *executor_id)
+{
+	for (a_executor *e = a->executors; e; e = e->next)
+		if (strcmp(e->fw_id, fw_id) == 0 && strcmp(e->id, executor_id) == 0) {
+			shutdown_executor(a, e);
+			return true;
+		}
+	return false;
 }
 
 void agent_executor_message(agent *a, const Meso__Agent__ExecutorMessage *m)

@@ -1,7 +1,8 @@
 /*
  * agent_http.c — the agent's own HTTP endpoints: /state (tasks, executors,
  * unacknowledged updates), /metrics (Prometheus text), /health, and the
- * routing of /api/v1/executor to agent_executors.c.
+ * routing of /api/v1/executor to agent_executors.c, /api/v1 to
+ * agent_operator.c and /files/... to agent_files.c.
  */
 #define _GNU_SOURCE
 #include <jansson.h>
@@ -175,8 +176,34 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 		agent_executor_stream_request(a, s);
 		return;
 	}
-	if (strcmp(req->path, "/api/v1/executor") == 0) {
+	/* Mesos's agent serves its API under its libprocess id too. */
+	const char *path = req->path;
+	if (strncmp(path, "/slave(1)/", 10) == 0)
+		path += 9;
+	if (strcmp(path, "/api/v1/executor") == 0) {
 		agent_executor_api(a, s, req);
+		return;
+	}
+	if (strcmp(path, "/api/v1") == 0) {
+		agent_operator_call(a, s, req);
+		return;
+	}
+	if (strcmp(req->path, "/metrics/snapshot") == 0) {
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		else
+			agent_serve_metrics_snapshot(a, s);
+		return;
+	}
+	if (strcmp(req->path, "/slave(1)/state") == 0 || strcmp(req->path, "/slave(1)/state.json") == 0) {
+		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
+			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		else
+			agent_serve_mesos_state(a, s);
+		return;
+	}
+	if (strncmp(req->path, "/files/", 7) == 0) {
+		agent_files_http(a, s, req);
 		return;
 	}
 	if (strcmp(req->path, "/state") != 0 && strcmp(req->path, "/metrics") != 0 &&

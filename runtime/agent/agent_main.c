@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "rt_auth.h"
 #include "rt_flags.h"
+#include "rt_master_url.h"
 #include "rt_resources.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -36,7 +39,7 @@ int main(int argc, char **argv)
 	        .ip = "127.0.0.1",
 	        .port = 5051,
 	        .hostname = NULL,
-	        .resources = "cpus:1;mem:1024",
+	        .resources = NULL, /* from the host (agent_resources.c) */
 	        .attributes = NULL,
 	        .work_dir = NULL,
 	        .kill_grace = 3.0,
@@ -53,18 +56,26 @@ int main(int argc, char **argv)
 	        .gc_delay = 7 * 86400.0,
 	        .gc_disk_headroom = 0.1,
 	        .disk_watch_interval = 60.0,
+	        .fetcher_cache_dir = NULL,
+	        .fetcher_stall_timeout = 60.0,
 	};
 	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
+	const char *credential = NULL, *principal = NULL, *secret = NULL;
+	f.switch_user = geteuid() == 0;
 	rt_flag flags[] = {
 	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
-	        {"master", RT_FLAG_STRING, &f.master, "master HOST:PORT (required unless --zk)"},
+	        {"master", RT_FLAG_STRING, &f.master,
+	         "the master: HOST:PORT, master@HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the leader elected "
+	         "there) or file:///PATH holding one of those"},
 	        {"zk", RT_FLAG_STRING, &f.zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
 	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout, "ZooKeeper session timeout, seconds"},
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
 	        {"resources", RT_FLAG_STRING, &f.resources,
-	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\""},
+	         "resources offered, e.g. \"cpus:4;mem:8192;ports:[31000-32000]\"; each of cpus, mem, disk and "
+	         "ports it does not name comes from the host as in Mesos (the CPUs; memory less 1 GB; work_dir's "
+	         "filesystem less 5 GB; [31000-32000])"},
 	        {"attributes", RT_FLAG_STRING, &f.attributes,
 	         "attributes in Mesos's text form, e.g. \"rack:r1;zone:a;cores:8;ports:[1-9]\""},
 	        {"executor_registration_timeout", RT_FLAG_DOUBLE, &f.executor_registration_timeout,
@@ -93,6 +104,17 @@ int main(int argc, char **argv)
 	         "headroom - usage)"},
 	        {"disk_watch_interval", RT_FLAG_DOUBLE, &f.disk_watch_interval,
 	         "seconds between disk usage checks and sandbox collections"},
+	        {"fetcher_cache_dir", RT_FLAG_STRING, &f.fetcher_cache_dir,
+	         "where URIs fetched with cache=true are kept for the next task (default WORK_DIR/fetch_cache)"},
+	        {"fetcher_stall_timeout", RT_FLAG_DOUBLE, &f.fetcher_stall_timeout,
+	         "seconds a URI's download may receive nothing before it fails"},
+	        {"credential", RT_FLAG_STRING, &credential,
+	         "file (or file:///path) with the agent's credential for the master, {\"principal\":..,\"secret\":..}"},
+	        {"principal", RT_FLAG_STRING, &principal,
+	         "the agent's principal (with --secret), instead of --credential"},
+	        {"secret", RT_FLAG_STRING, &secret, "the secret that goes with --principal"},
+	        {"switch_user", RT_FLAG_BOOL, &f.switch_user,
+	         "run tasks as their user (CommandInfo.user, else FrameworkInfo.user); default: on when run as root"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
@@ -107,15 +129,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-agent: --master (or --zk) and --work_dir are required (see --help)\n");
 		return 2;
 	}
+	if (f.master && f.zk) {
+		fprintf(stderr, "meso-agent: give --master or --zk, not both\n");
+		return 2;
+	}
+	/* Every form Mesos's --master takes; what the agent cannot use (an
+	 * HTTP URL, another scheme, no port) stops it here, not in a retry
+	 * loop. The agent then takes the master's HOST:PORT or zk:// text. */
+	rt_master_url where;
+	char why[600];
+	static char where_text[1200];
+	if (rt_master_url_parse(f.master ? f.master : f.zk, &where, why, sizeof why) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", why);
+		return 2;
+	}
+	if (f.zk && where.kind != RT_MASTER_ZK) {
+		fprintf(stderr, "meso-agent: --zk: expected zk://HOST:PORT[,...]/PATH, got \"%s\"\n", f.zk);
+		return 2;
+	}
+	rt_master_url_text(&where, where_text, sizeof where_text);
+	f.master = where.kind == RT_MASTER_HOSTPORT ? where_text : NULL;
+	f.zk = where.kind == RT_MASTER_ZK ? where_text : NULL;
 	if (strcmp(recover, "reconnect") != 0 && strcmp(recover, "cleanup") != 0) {
 		fprintf(stderr, "meso-agent: --recover must be reconnect or cleanup\n");
 		return 2;
 	}
 	f.recover_cleanup = strcmp(recover, "cleanup") == 0;
 	if (f.recovery_timeout < 0 || f.gc_delay < 0 || f.gc_disk_headroom < 0 || f.gc_disk_headroom > 1 ||
-	    f.disk_watch_interval <= 0) {
+	    f.disk_watch_interval <= 0 || f.fetcher_stall_timeout < 1) {
 		fprintf(stderr, "meso-agent: --recovery_timeout and --gc_delay must be >= 0, --gc_disk_headroom in "
-		                "[0, 1], --disk_watch_interval > 0\n");
+		                "[0, 1], --disk_watch_interval > 0, --fetcher_stall_timeout >= 1\n");
 		return 2;
 	}
 	if (f.retry_interval <= 0 || f.retry_max < f.retry_interval || f.master_timeout <= 0 ||
@@ -126,6 +169,25 @@ int main(int argc, char **argv)
 	}
 	if (!f.hostname)
 		f.hostname = f.ip;
+	char cred_err[400], *cred_principal, *cred_secret;
+	static char auth_header[700];
+	if (rt_auth_client_credential(principal, secret, credential, &cred_principal, &cred_secret, cred_err,
+	                              sizeof cred_err) != 0 ||
+	    (cred_principal && !cred_secret)) {
+		fprintf(stderr, "meso-agent: %s\n", cred_principal ? "--principal needs --secret" : cred_err);
+		return 2;
+	}
+	if (cred_secret) {
+		if (!rt_auth_basic_header(cred_principal, cred_secret, auth_header, sizeof auth_header)) {
+			fprintf(stderr, "meso-agent: the credential is too long\n");
+			return 2;
+		}
+		f.auth_header = auth_header;
+	}
+	free(cred_principal);
+	free(cred_secret);
+	if (f.switch_user && geteuid() != 0)
+		fprintf(stderr, "meso-agent: --switch_user needs root; tasks will fail unless they run as this user\n");
 	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
 	            : strcmp(log_level, "warning") == 0 ? RT_WARN
 	            : strcmp(log_level, "error") == 0   ? RT_ERROR
@@ -133,13 +195,28 @@ int main(int argc, char **argv)
 	rt_log_init("meso-agent", level);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* TLS as Mesos's libprocess (LIBPROCESS_SSL_*): HTTPS served, and the
+	 * master reached over TLS and verified with the CA file. */
+	rt_tls_config tc;
+	rt_tls *tls_server = NULL;
+	bool tls = rt_tls_config_from_env(&tc);
+	char err[256];
+	if (tls) {
+		f.tls_client = rt_tls_client_create(&tc, err, sizeof err);
+		tls_server = f.tls_client ? rt_tls_server_create(&tc, err, sizeof err) : NULL;
+		if (!tls_server) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			return 2;
+		}
+	}
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 	static agent a;
-	char err[256];
 	if (agent_init(&a, loop, &f, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	if (tls_server)
+		rt_http_server_set_tls(a.http, tls_server);
 	if (agent_start(&a, isolation, err, sizeof err) != 0) {
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
@@ -174,6 +251,8 @@ int main(int argc, char **argv)
 			kill(t->sup_pid, SIGTERM); /* still starting it: it kills it */
 	}
 	agent_shutdown(&a);
+	rt_tls_destroy(tls_server);
+	rt_tls_destroy(f.tls_client);
 	rt_log(RT_INFO, "stopped");
 	return 0;
 }

@@ -19,6 +19,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_fetch.h"
 
 int agent_pidfd_open(pid_t pid)
 {
@@ -111,6 +114,7 @@ typedef struct sup {
 	int agent_fd; /* pidfd of the agent, -1 while orphaned */
 	double recovery_timeout, grace;
 	const char *record, *cg_mem, *cg_cpu;
+	const char *user; /* "NAME:UID:GID" to run the task as, or "" */
 	int record_fd;
 	relay io[2];
 	bool orphaned, killing, timed_out, done;
@@ -263,10 +267,6 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 	/* The leader of its own session and process group: out of reach of
 	 * the terminal's signals, and a key that finds its descendants. */
 	setsid();
-	if (chdir(sandbox) != 0) {
-		dprintf(err, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
-		_exit(126);
-	}
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0) {
 		dprintf(err, "meso-agent: cannot open /dev/null for stdin: %s\n", strerror(errno));
@@ -283,10 +283,84 @@ static _Noreturn void exec_task(const sup *s, const char *sandbox, const char *e
 		dprintf(2, "meso-agent: cannot join the task's cgroup: %s\n", strerror(errno));
 		_exit(126);
 	}
+	/* Its user last (joining the cgroup needs root), its groups first
+	 * (setgroups needs root too); then the sandbox is entered as the
+	 * task, with the task's rights. */
+	if (s->user[0]) {
+		char name[256];
+		unsigned uid, gid;
+		if (sscanf(s->user, "%255[^:]:%u:%u", name, &uid, &gid) != 3 || initgroups(name, (gid_t)gid) != 0 ||
+		    setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0) {
+			dprintf(2, "meso-agent: cannot switch to user %s: %s\n", s->user, strerror(errno));
+			_exit(126);
+		}
+	}
+	if (chdir(sandbox) != 0) {
+		dprintf(2, "meso-agent: cannot enter the sandbox %s: %s\n", sandbox, strerror(errno));
+		_exit(126);
+	}
 	close_from(3);
 	execvp(exec, argv);
 	dprintf(2, "meso-agent: cannot execute %s: %s\n", exec, strerror(errno));
 	_exit(127);
+}
+
+/* The task's URIs, fetched before it starts (Mesos's fetcher): runs
+ * meso-fetcher in the sandbox with its output appended to the sandbox's
+ * stdout and stderr, and waits for it (the agent is not waiting: it learns
+ * the task's pid, or that the fetch failed, on the report pipe). 0 when
+ * every URI is in place. */
+static int fetch_uris(const char *sandbox, char **fetch_argv)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		int in = open("/dev/null", O_RDONLY);
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s/stdout", sandbox);
+		int out = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		snprintf(path, sizeof path, "%s/stderr", sandbox);
+		int err = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (in < 0 || out < 0 || err < 0 || chdir(sandbox) != 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		close_from(3);
+		execv(fetch_argv[0], fetch_argv);
+		dprintf(2, "Failed to fetch URIs: cannot execute %s: %s\n", fetch_argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (p < 0)
+		return -1;
+	int st;
+	while (waitpid(p, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* What meso-fetcher (run as the agent's user, which may write the shared
+ * cache) put in the sandbox becomes the task's user's, as Mesos's fetcher
+ * leaves it: owner changed without following symlinks. */
+static uid_t tree_uid;
+static gid_t tree_gid;
+static int give_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	if (lchown(path, tree_uid, tree_gid) != 0)
+		rt_log(RT_WARN, "cannot give %s to uid %u: %s", path, (unsigned)tree_uid, strerror(errno));
+	return 0;
+}
+
+static void give_tree(const char *dir, uid_t uid, gid_t gid)
+{
+	tree_uid = uid;
+	tree_gid = gid;
+	nftw(dir, give_one, 16, FTW_PHYS);
 }
 
 /* Forks the task with pipes for its stdout and stderr (their read ends in
@@ -316,9 +390,13 @@ static int start_task(sup *s, const char *sandbox, const char *exec, char **argv
 
 int agent_supervise_main(int argc, char **argv)
 {
-	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = ""};
+	sup s = {.agent_fd = -1, .record_fd = -1, .name = "?", .record = "", .cg_mem = "", .cg_cpu = "", .user = ""};
 	const char *v, *sandbox = NULL, *exec = NULL;
 	char **task_argv = NULL;
+	/* meso-fetcher's argv when the task has URIs: its path, its options,
+	 * the URIs (each argument of ours names one). */
+	char **fetch_argv = calloc((size_t)argc + 4, sizeof *fetch_argv);
+	size_t nfetch = 0, nuris = 0;
 	pid_t agent_pid = 0;
 	unsigned long long agent_start = 0;
 	for (int i = 2; i < argc; i++) {
@@ -327,6 +405,13 @@ int agent_supervise_main(int argc, char **argv)
 			break;
 		} else if (parse_arg(argv[i], "exec", &v)) {
 			exec = v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetcher", &v)) {
+			fetch_argv[0] = (char *)v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetch_opt", &v)) {
+			fetch_argv[1 + nfetch++] = (char *)v;
+		} else if (fetch_argv && parse_arg(argv[i], "fetch_uri", &v)) {
+			fetch_argv[1 + nfetch++] = (char *)v;
+			nuris++;
 		} else if (parse_arg(argv[i], "agent", &v)) {
 			int p = 0;
 			sscanf(v, "%d:%llu", &p, &agent_start);
@@ -345,6 +430,8 @@ int agent_supervise_main(int argc, char **argv)
 			s.cg_cpu = v;
 		else if (parse_arg(argv[i], "name", &v))
 			s.name = v;
+		else if (parse_arg(argv[i], "user", &v))
+			s.user = v;
 	}
 	rt_log_init("meso-agent-supervisor", RT_INFO);
 	if (!sandbox || !exec || !task_argv || !task_argv[0]) {
@@ -364,6 +451,16 @@ int agent_supervise_main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (nuris > 0 && (!fetch_argv[0] || fetch_uris(sandbox, fetch_argv) != 0)) {
+		rt_log(RT_WARN, "task %s: its URIs could not be fetched (the sandbox's stderr says why)", s.name);
+		pid_t msg = -AGENT_FETCH_FAILED;
+		agent_write_all(3, &msg, sizeof msg);
+		return 1;
+	}
+	free(fetch_argv);
+	unsigned fuid, fgid;
+	if (nuris > 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &fuid, &fgid) == 2)
+		give_tree(sandbox, (uid_t)fuid, (gid_t)fgid);
 	if (start_task(&s, sandbox, exec, task_argv) != 0) {
 		rt_log(RT_ERROR, "task %s: cannot start it: %s", s.name, strerror(errno));
 		return 127;
@@ -376,6 +473,10 @@ int agent_supervise_main(int argc, char **argv)
 		s.io[i].name = names[i];
 		fcntl(s.io[i].in, F_SETFL, O_NONBLOCK);
 		s.io[i].out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		unsigned uid, gid;
+		if (s.io[i].out >= 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &uid, &gid) == 2 &&
+		    fchown(s.io[i].out, (uid_t)uid, (gid_t)gid) != 0)
+			rt_log(RT_WARN, "task %s: cannot give %s to its user: %s", s.name, path, strerror(errno));
 		if (s.io[i].out < 0)
 			rt_log(RT_ERROR, "task %s: cannot open %s: %s", s.name, path, strerror(errno));
 	}

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_fetch.h"
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
 
@@ -38,9 +39,17 @@ void agent_supervisor_find(agent *a)
 		return;
 	*slash = '\0';
 	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", self, AGENT_FETCHER_PROGRAM);
+	size_t flen = strlen(path);
+	if (flen < sizeof a->fetcher && access(path, X_OK) == 0)
+		memcpy(a->fetcher, path, flen + 1);
+	else
+		rt_log(RT_WARN, "%s is not next to the agent's program: tasks with URIs to fetch will fail",
+		       AGENT_FETCHER_PROGRAM);
 	snprintf(path, sizeof path, "%s/%s", self, AGENT_SUPERVISOR_PROGRAM);
-	if (strlen(path) < sizeof a->supervisor && access(path, X_OK) == 0)
-		snprintf(a->supervisor, sizeof a->supervisor, "%s", path);
+	size_t len = strlen(path);
+	if (len < sizeof a->supervisor && access(path, X_OK) == 0)
+		memcpy(a->supervisor, path, len + 1); /* fits: checked above */
 	else
 		rt_log(RT_WARN,
 		       "%s is not next to the agent's program: supervisors run as `meso-agent --supervise`, "
@@ -160,6 +169,31 @@ static char *arg(rt_arena *ar, const char *key, const char *value)
 	return kv;
 }
 
+/* What would stop the fetcher, found before anything starts: Mesos's
+ * message for a failed fetch, with the reason. */
+static int agent_spawn_check_uris(agent *a, const agent_spawn_spec *s, char *err, size_t errlen)
+{
+	char why[600] = "";
+	if (!s->task_id)
+		snprintf(why, sizeof why,
+		         "fetching an executor's URIs is not supported by Meso yet (command tasks' URIs are): put the "
+		         "executor on the agent");
+	else if (!a->fetcher[0])
+		snprintf(why, sizeof why, "%s is not installed next to meso-agent", AGENT_FETCHER_PROGRAM);
+	for (size_t i = 0; i < s->cmd->n_uris && !why[0]; i++) {
+		const Mesos__V1__CommandInfo__URI *u = s->cmd->uris[i];
+		agent_fetch_uri fu = {.value = u->value, .output_file = u->output_file};
+		agent_fetch_kind kind;
+		char name[PATH_MAX];
+		agent_fetch_check(&fu, &kind, name, sizeof name, why, sizeof why);
+	}
+	if (!why[0])
+		return 0;
+	snprintf(err, errlen, "Failed to fetch all URIs for container '%s': %s",
+	         s->task_id ? s->task_id : s->executor_id, why);
+	return -1;
+}
+
 int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen)
 {
 	/* The supervisor is started with posix_spawn (no copy of the agent's
@@ -168,9 +202,11 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 	 * task's pid (or an errno) on fd 3. */
 	const Mesos__V1__CommandInfo *cmd = s->cmd;
 	bool shell = !cmd->has_shell || cmd->shell;
+	if (cmd->n_uris > 0 && agent_spawn_check_uris(a, s, err, errlen) != 0)
+		return -1;
 	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
 	rt_arena *ar = rt_arena_create();
-	char **argv = rt_arena_alloc(ar, (16 + nargs) * sizeof *argv);
+	char **argv = rt_arena_alloc(ar, (21 + nargs + cmd->n_uris) * sizeof *argv);
 	char num[128], name[300];
 	size_t n = 0;
 	argv[n++] = AGENT_SUPERVISOR_PROGRAM;
@@ -187,7 +223,30 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 	argv[n++] = arg(ar, "cg_cpu", s->task ? s->task->cg_cpu : "");
 	snprintf(name, sizeof name, "%.280s", s->task_id ? s->task_id : s->executor_id);
 	argv[n++] = arg(ar, "name", name);
+	char user[300] = "";
+	if (s->user)
+		agent_user_arg(s->user, user, sizeof user);
+	argv[n++] = arg(ar, "user", user);
 	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
+	if (cmd->n_uris > 0) {
+		/* meso-fetcher, run by the supervisor before the task. */
+		argv[n++] = arg(ar, "fetcher", a->fetcher);
+		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--sandbox", s->sandbox));
+		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--cache_dir", a->fetch_cache));
+		snprintf(num, sizeof num, "%.0f", a->flags.fetcher_stall_timeout);
+		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--stall_timeout", num));
+		for (size_t i = 0; i < cmd->n_uris; i++) {
+			const Mesos__V1__CommandInfo__URI *u = cmd->uris[i];
+			agent_fetch_uri fu = {.value = u->value,
+			                      .output_file = u->output_file,
+			                      .executable = u->has_executable && u->executable,
+			                      .extract = !u->has_extract || u->extract,
+			                      .cache = u->has_cache && u->cache};
+			char *enc = agent_fetch_encode(&fu);
+			argv[n++] = arg(ar, "fetch_uri", enc ? enc : "");
+			free(enc);
+		}
+	}
 	argv[n++] = "--";
 	if (shell) {
 		argv[n++] = "sh";

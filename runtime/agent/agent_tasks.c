@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_fetch.h"
+#include "agent_health.h"
 #include "rt_resources.h"
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
@@ -161,10 +163,11 @@ static void take_report(agent *a, a_task *t)
 	       (int)pid, (int)t->sup_pid, t->sandbox);
 	if (t->kill_requested) {
 		t->kill_requested = false;
-		agent_task_kill(a, t, t->kill_grace);
+		agent_task_kill(a, t, t->kill_grace, false);
 		return;
 	}
 	agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
+	agent_health_start(a, t);
 }
 
 static void report_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -189,6 +192,12 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	if (t->kill_requested) {
 		state = MESOS__V1__TASK_STATE__TASK_KILLED;
 		reason = -1;
+		if (t->kill_draining) {
+			/* As Mesos's agent: the kill was the drain's. */
+			reason = MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DRAINING;
+			size_t k = strlen(msg);
+			snprintf(msg + k, sizeof msg - k, "; the agent is draining");
+		}
 	} else if (rec && rec->recovery_timeout) {
 		char more[sizeof msg];
 		memcpy(more, msg, sizeof more);
@@ -215,6 +224,10 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	}
 	if (note)
 		snprintf(msg + n, sizeof msg - n, "; %s", note);
+	const char *unhealthy = agent_health_kill_reason(t);
+	n = strlen(msg);
+	if (unhealthy && t->kill_requested)
+		snprintf(msg + n, sizeof msg - n, "; killed because its health check failed: %s", unhealthy);
 	if (t->fw_gone) {
 		rt_log(RT_INFO, "task %s of removed framework %s ended: %s", t->id, t->fw_id, msg);
 		agent_task_forget(a, t);
@@ -223,8 +236,34 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	agent_task_update(a, t, state, reason, msg);
 }
 
+/* Mesos's message for a task whose URIs could not be fetched, with the
+ * fetcher's last line from the sandbox's stderr (what failed). */
+static void fetch_failure(const a_task *t, char *msg, size_t len)
+{
+	char path[PATH_MAX + 16], tail[512] = "";
+	snprintf(path, sizeof path, "%s/stderr", t->sandbox);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		off_t end = lseek(fd, 0, SEEK_END);
+		off_t from = end > (off_t)sizeof tail - 1 ? end - (off_t)sizeof tail + 1 : 0;
+		ssize_t n = pread(fd, tail, sizeof tail - 1, from);
+		close(fd);
+		tail[n > 0 ? n : 0] = '\0';
+	}
+	size_t n = strlen(tail);
+	while (n > 0 && tail[n - 1] == '\n')
+		tail[--n] = '\0';
+	const char *last = strrchr(tail, '\n');
+	last = last ? last + 1 : tail;
+	snprintf(msg, len, "Failed to fetch all URIs for container '%s': %s", t->id,
+	         last[0] ? last : "the fetcher failed (see the sandbox's stderr)");
+}
+
 void agent_task_ended(agent *a, a_task *t, bool known, int status)
 {
+	/* No more checks; their result stays for the final update (freed
+	 * with the task). */
+	agent_health_stop_checks(a, t);
 	if (t->report_fd >= 0)
 		take_report(a, t); /* what the supervisor said before it ended */
 	if (t->report_fd >= 0) {
@@ -252,8 +291,11 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 	if (got == 1) {
 		report_end(a, t, rec.wait_status, &rec, NULL);
 	} else if (t->start_error) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
+		char msg[600];
+		if (t->start_error == AGENT_FETCH_FAILED)
+			fetch_failure(t, msg, sizeof msg);
+		else
+			snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
 		if (t->fw_gone) {
 			agent_task_forget(a, t);
 			return;
@@ -316,6 +358,8 @@ int agent_task_adopt(agent *a, a_task *t)
 		if (t->pid > 0 && t->state == MESOS__V1__TASK_STATE__TASK_STARTING && !t->kill_requested)
 			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_RUNNING, -1, NULL);
 	}
+	if (t->state == MESOS__V1__TASK_STATE__TASK_RUNNING && !t->kill_requested)
+		agent_health_start(a, t); /* from scratch: its delay again, a new grace period */
 	if (t->kill_requested && t->pid > 0) {
 		/* A kill was under way: finish it. */
 		kill(-t->pid, SIGTERM);
@@ -345,12 +389,13 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-void agent_task_kill(agent *a, a_task *t, double grace)
+void agent_task_kill(agent *a, a_task *t, double grace, bool override)
 {
 	if (t->pid <= 0 && t->report_fd >= 0) {
 		/* Its supervisor is starting it: killed once its pid is known. */
+		if (!t->kill_requested || override)
+			t->kill_grace = grace;
 		t->kill_requested = true;
-		t->kill_grace = grace;
 		return;
 	}
 	if (t->pid <= 0)
@@ -361,10 +406,18 @@ void agent_task_kill(agent *a, a_task *t, double grace)
 		kill(-t->pid, SIGTERM);
 		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
 		ev_timer_start(a->loop, &t->kill_timer);
+	} else if (override) {
+		/* A KILL with its own policy overrides the one under way (Mesos:
+		 * "can be used to forcefully kill a task which is already being
+		 * killed"): SIGKILL after the new grace period, from now. */
+		rt_log(RT_INFO, "killing task %s again, grace now %.1f s", t->id, grace);
+		ev_timer_stop(a->loop, &t->kill_timer);
+		ev_timer_set(&t->kill_timer, grace > 0 ? grace : 0.001, 0.);
+		ev_timer_start(a->loop, &t->kill_timer);
 	}
 }
 
-void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
+void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const char *user)
 {
 	char fw[128], tid[128], rnd[16];
 	uint8_t u[16];
@@ -384,12 +437,25 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 		                  "Task has no command");
 		return;
 	}
+	agent_user as;
+	char uerr[PATH_MAX + 200];
+	if (agent_user_resolve(a, user, &as, uerr, sizeof uerr) != 0) {
+		rt_log(RT_WARN, "task %s: %s", t->id, uerr);
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
+		return;
+	}
 	/* One mkdir in the usual case: the framework's folder is there. */
 	if (!t->sandbox[0] || (mkdir(t->sandbox, 0755) != 0 && (errno != ENOENT || rt_mkdirs(t->sandbox) != 0))) {
 		char msg[PATH_MAX + 64];
 		snprintf(msg, sizeof msg, "Cannot create sandbox %s: %s", t->sandbox, strerror(errno));
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
+		return;
+	}
+	if (agent_user_own_sandbox(&as, t->sandbox, uerr, sizeof uerr) != 0) {
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
 		return;
 	}
 	ac_resources res;
@@ -423,6 +489,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti)
 	char record[PATH_MAX], err[PATH_MAX + 200];
 	agent_exit_record_path(t->ckpt, record, sizeof record);
 	agent_spawn_spec spec = {.sandbox = t->sandbox,
+	                         .user = &as,
 	                         .cmd = ti->command,
 	                         .fw_id = t->fw_id,
 	                         .executor_id = t->id,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alloccore/alloccore.h"
+#include "rt_auth.h"
 #include "rt_elect.h"
 #include "rt_flags.h"
 #include "rt_http.h"
@@ -45,6 +46,10 @@ typedef struct execute {
 	char host[256];
 	int port;
 	const char *name, *command, *role;
+	const char *user;      /* CommandInfo.user (--user), or NULL */
+	char *principal;       /* FrameworkInfo.principal, or NULL */
+	char auth_header[600]; /* "Authorization: Basic ...\r\n" with a secret, else "" */
+	rt_tls *tls;           /* LIBPROCESS_SSL_ENABLED: HTTPS, the server verified with the CA file */
 	int instances;
 	double refuse_seconds;
 	ac_core *parser;
@@ -142,9 +147,9 @@ static void send_call(execute *e, Call *call)
 	size_t n = protobuf_c_message_get_packed_size(&call->base);
 	uint8_t *bytes = rt_xmalloc(n);
 	protobuf_c_message_pack(&call->base, bytes);
-	char headers[300];
-	snprintf(headers, sizeof headers, "Content-Type: application/x-protobuf\r\nMesos-Stream-Id: %s\r\n",
-	         e->stream_id);
+	char headers[1000];
+	snprintf(headers, sizeof headers, "Content-Type: application/x-protobuf\r\nMesos-Stream-Id: %s\r\n%s",
+	         e->stream_id, e->auth_header);
 	/* One kept-alive connection, calls pipelined in order. */
 	call_ctx *cx = rt_xmalloc(sizeof *cx);
 	cx->e = e;
@@ -325,7 +330,8 @@ static void ask_where(execute *e, int k)
 	l->k = k;
 	rt_buf_init(&l->body);
 	rt_http_client_handlers h = {.on_body = lookup_body, .on_done = lookup_done, .ud = l};
-	if (!rt_http_client_start(e->loop, in->agent_host, in->agent_port, "GET", "/state", NULL, NULL, 0, &h)) {
+	if (!rt_http_client_start_tls(e->loop, in->agent_host, in->agent_port, "GET", "/state", NULL, NULL, 0, &h,
+	                              e->tls)) {
 		rt_buf_free(&l->body);
 		free(l);
 		return;
@@ -380,6 +386,7 @@ static void handle_offers(execute *e, const Mesos__V1__Scheduler__Event__Offers 
 			ti->command->value = (char *)e->command;
 			ti->command->has_shell = true;
 			ti->command->shell = true;
+			ti->command->user = (char *)e->user;
 			tasks[ntasks++] = ti;
 			printf("%s: launching on agent %s (%s)\n", in->id, o->agent_id->value, o->hostname);
 		}
@@ -442,6 +449,10 @@ static void handle_update(execute *e, const Mesos__V1__TaskStatus *st)
 	printf("%s: %s%s%s%s\n", st->task_id->value, rt_task_state_name(st->state), st->message ? " (" : "",
 	       st->message ? st->message : "", st->message ? ")" : "");
 	fflush(stdout);
+	if (st->has_reason && st->reason == MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DRAINING)
+		rt_log(RT_INFO,
+		       "%s was killed because its agent %s is draining (an operator's DRAIN_AGENT or /machine/down)",
+		       st->task_id->value, st->agent_id ? st->agent_id->value : "?");
 	if (st->has_uuid && st->agent_id) {
 		Call call = MESOS__V1__SCHEDULER__CALL__INIT;
 		Mesos__V1__Scheduler__Call__Acknowledge ack = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;
@@ -594,6 +605,7 @@ static void subscribe(execute *e)
 	fi.user = (char *)(user ? user : "root");
 	fi.name = (char *)e->name;
 	fi.role = (char *)e->role;
+	fi.principal = e->principal;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	if (e->fw_id) {
 		/* Re-subscription (a failed-over master): same id, same tasks. */
@@ -617,9 +629,11 @@ static void subscribe(execute *e)
 	protobuf_c_message_pack(&call.base, bytes);
 	rt_http_client_handlers h = {
 	        .on_headers = stream_headers, .on_body = stream_body, .on_done = stream_done, .ud = e};
-	e->stream = rt_http_client_start(e->loop, e->host, e->port, "POST", "/api/v1/scheduler",
-	                                 "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n",
-	                                 bytes, n, &h);
+	char headers[800];
+	snprintf(headers, sizeof headers,
+	         "Content-Type: application/x-protobuf\r\nAccept: application/x-protobuf\r\n%s", e->auth_header);
+	e->stream = rt_http_client_start_tls(e->loop, e->host, e->port, "POST", "/api/v1/scheduler", headers, bytes, n,
+	                                     &h, e->tls);
 	free(bytes);
 }
 
@@ -647,7 +661,7 @@ static void on_leader(void *ud, const char *info)
 	e->port = port;
 	if (e->calls)
 		rt_http_caller_destroy(e->calls);
-	e->calls = rt_http_caller_create(e->loop, e->host, e->port);
+	e->calls = rt_http_caller_create_tls(e->loop, e->host, e->port, e->tls);
 	if (e->stream)
 		rt_http_client_cancel(e->stream); /* stream_done schedules a retry */
 	ev_timer_stop(e->loop, &e->resubscribe);
@@ -712,7 +726,7 @@ int main(int argc, char **argv)
 	const char *role = "*";
 	int instances = 1;
 	double refuse = 5.0, failover_timeout = -1, zk_timeout = 10.0, report_after = 10.0;
-	const char *zk = NULL;
+	const char *zk = NULL, *principal = NULL, *secret = NULL, *credential = NULL, *user = NULL;
 	rt_flag flags[] = {
 	        {"master", RT_FLAG_STRING, &master,
 	         "HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the elected master) or file:///PATH holding either"},
@@ -725,6 +739,13 @@ int main(int argc, char **argv)
 	        {"resources", RT_FLAG_STRING, &resources, "resources of one task, e.g. \"cpus:0.5;mem:64\""},
 	        {"instances", RT_FLAG_INT, &instances, "how many tasks to run"},
 	        {"role", RT_FLAG_STRING, &role, "the framework's role"},
+	        {"principal", RT_FLAG_STRING, &principal,
+	         "the framework's principal (FrameworkInfo.principal; with --secret, its HTTP Basic credential)"},
+	        {"secret", RT_FLAG_STRING, &secret, "the secret that goes with --principal"},
+	        {"credential", RT_FLAG_STRING, &credential,
+	         "a file (or file:///path) holding {\"principal\": .., \"secret\": ..}, instead of the two above"},
+	        {"user", RT_FLAG_STRING, &user,
+	         "the user the tasks run as (CommandInfo.user; default: the framework's, $USER)"},
 	        {"refuse_seconds", RT_FLAG_DOUBLE, &refuse, "filter on declined or unused offer resources"},
 	        {"report_after", RT_FLAG_DOUBLE, &report_after,
 	         "seconds without a launch before saying that no offer fits, and what the offers had (0: never)"},
@@ -766,6 +787,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meso-execute: --resources: %s\n", ac_resources_empty(&e.need) ? "empty" : err.msg);
 		return 2;
 	}
+	char *cred_secret = NULL;
+	if (rt_auth_client_credential(principal, secret, credential, &e.principal, &cred_secret, why, sizeof why) !=
+	    0) {
+		fprintf(stderr, "meso-execute: %s\n", why);
+		return 2;
+	}
+	if (cred_secret && !rt_auth_basic_header(e.principal, cred_secret, e.auth_header, sizeof e.auth_header)) {
+		fprintf(stderr, "meso-execute: the principal and secret are too long\n");
+		return 2;
+	}
+	free(cred_secret);
+	e.user = user;
+	rt_tls_config tc;
+	if (rt_tls_config_from_env(&tc) && !(e.tls = rt_tls_client_create(&tc, why, sizeof why))) {
+		fprintf(stderr, "meso-execute: TLS: %s\n", why);
+		return 2;
+	}
 	rt_log_init("meso-execute", RT_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	e.loop = ev_default_loop(EVFLAG_AUTO);
@@ -805,7 +843,7 @@ int main(int argc, char **argv)
 		}
 		rt_detector_start(e.zk, where.zk.path, on_leader, &e);
 	} else {
-		e.calls = rt_http_caller_create(e.loop, e.host, e.port);
+		e.calls = rt_http_caller_create_tls(e.loop, e.host, e.port, e.tls);
 		subscribe(&e);
 		if (!e.stream) {
 			fprintf(stderr, "meso-execute: cannot reach %s\n", master);
@@ -840,5 +878,7 @@ int main(int argc, char **argv)
 	ac_core_destroy(e.parser);
 	free(e.inst);
 	free(e.fw_id);
+	free(e.principal);
+	rt_tls_destroy(e.tls);
 	return e.exit_status;
 }

@@ -449,6 +449,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 	free(t->id);
 	free(t->name);
 	free(t->executor_id);
+	free(t->user);
 	free(t);
 }
 
@@ -814,11 +815,18 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	m_task *t, *tnext;
 	DL_FOREACH_SAFE2(a->tasks, t, tnext, agent_next)
 	{
-		Mesos__V1__TaskState st =
-		        t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE : MESOS__V1__TASK_STATE__TASK_LOST;
+		/* Mesos: an agent an operator marked gone makes its tasks
+		 * GONE_BY_OPERATOR for partition-aware frameworks (LOST, agent
+		 * removed, for the others). */
+		bool op = a->gone_by_operator && t->fw->partition_aware;
+		Mesos__V1__TaskState st = op                       ? MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR
+		                          : t->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_GONE
+		                                                   : MESOS__V1__TASK_STATE__TASK_LOST;
 		char msg[160];
 		snprintf(msg, sizeof msg, "Agent %s removed: %s", a->id, why);
-		master_send_status(m, t->fw, t->id, a->id, st, MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
+		master_send_status(m, t->fw, t->id, a->id, st,
+		                   op ? MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED_BY_OPERATOR
+		                      : MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED,
 		                   msg);
 		master_task_update(m, t, st, rt_wall_seconds(), NULL);
 		master_task_remove(m, t, false);
@@ -853,8 +861,10 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	 * agent's drain and deactivation too). */
 	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
 		master_registry_save(m);
+	master_drain_forget(m, a);
 	free(a->id);
 	free(a->hostname);
+	free(a->principal);
 	free(a->attributes);
 	if (a->info)
 		mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -902,6 +912,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	for (size_t i = 0; i < nagents; i++)
 		master_drain_check(m, held[i]);
 	free(held);
+	master_drain_fw_removed(m, fw);
 	m_exec *e, *enext;
 	DL_FOREACH_SAFE2(fw->execs, e, enext, fw_next)
 	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
@@ -931,6 +942,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	free(fw->name);
 	free(fw->role);
 	free(fw->user);
+	free(fw->principal);
 	free(fw);
 }
 
@@ -1012,16 +1024,20 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	cfg.policy = flags->policy;
 	ac_hooks hooks = {.offer = hook_offer, .rescind = hook_rescind, .ud = m};
 	ac_err aerr;
+	if (master_auth_init(m, err, errlen) != 0)
+		return -1;
 	ac_policy pol;
 	if (flags->policy_module) {
 		if (flags->policy_module->create(flags->policy_args ? flags->policy_args : "", &pol, &aerr) < 0) {
 			snprintf(err, errlen, "policy: %s", aerr.msg);
+			master_auth_free(m);
 			return -1;
 		}
 		cfg.policy_impl = &pol;
 	}
 	if (ac_core_create(&cfg, &hooks, &m->core, &aerr) != 0) {
 		snprintf(err, errlen, "allocator: %s", aerr.msg);
+		master_auth_free(m);
 		return -1;
 	}
 	ac_core_set_preempt_hook(m->core, master_preempt_hook, m);
@@ -1029,6 +1045,7 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 	                                master_http_handler, m, err, errlen);
 	if (!m->http) {
 		ac_core_destroy(m->core);
+		master_auth_free(m);
 		return -1;
 	}
 	rt_http_server_set_upgrade(m->http, master_agent_upgrade);
@@ -1046,6 +1063,7 @@ int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char
 		check = flags->agent_reregister_timeout / 4;
 	ev_timer_init(&m->agent_check_timer, agent_check_cb, check, check);
 	m->alloc_timer.data = m->alloc_soon.data = m->heartbeat_timer.data = m->agent_check_timer.data = m;
+	rt_loglevel_init(&m->loglevel, loop);
 	if (!flags->zk)
 		master_lead(m);
 	return 0;
@@ -1100,6 +1118,7 @@ m_fw *master_fw_recover(master *m, const char *id)
 void master_shutdown(master *m)
 {
 	master_op_close(m);
+	rt_loglevel_stop(&m->loglevel);
 	master_elect_stop(m);
 	master_registry_free(m);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
@@ -1137,6 +1156,7 @@ void master_shutdown(master *m)
 		free(t->id);
 		free(t->name);
 		free(t->executor_id);
+		free(t->user);
 		free(t);
 	}
 	while (m->offers)
@@ -1154,13 +1174,16 @@ void master_shutdown(master *m)
 		free(fw->name);
 		free(fw->role);
 		free(fw->user);
+		free(fw->principal);
 		free(fw);
 	}
 	while (m->agents) {
 		m_agent *a = m->agents;
 		DL_DELETE(m->agents, a);
+		master_drain_forget(m, a);
 		free(a->id);
 		free(a->hostname);
+		free(a->principal);
 		free(a->attributes);
 		if (a->info)
 			mesos__v1__agent_info__free_unpacked(a->info, NULL);
@@ -1174,5 +1197,6 @@ void master_shutdown(master *m)
 	rt_idlist_free(&m->removed_agents);
 	rt_lag_destroy(m->lag);
 	ac_core_destroy(m->core);
+	master_auth_free(m);
 	free(m->preempts);
 }

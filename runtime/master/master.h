@@ -29,10 +29,14 @@
 #include "meso_agent.pb-c.h"
 #include "mesos.pb-c.h"
 #include "quota/quota.pb-c.h"
+#include "rt_acl.h"
+#include "rt_auth.h"
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_idlist.h"
 #include "rt_lag.h"
+#include "rt_loglevel.h"
+#include "rt_opview.h"
 #include "rt_taskstate.h"
 #include "rt_util.h"
 #include "scheduler/scheduler.pb-c.h"
@@ -55,6 +59,10 @@ typedef struct master_flags {
 	int max_completed_tasks;               /* terminal tasks kept in all (ours) */
 	int max_frameworks;                    /* active and disconnected (ours) */
 	rt_http_limits http;                   /* sizes and timeouts of HTTP connections; 0s: rt_http's defaults */
+	/* Authentication and authorization (master_auth.c), Mesos's flags. */
+	bool authenticate_frameworks, authenticate_http_readonly, authenticate_http_readwrite, authenticate_agents;
+	const char *credentials; /* --credentials: a file (or file://) in Mesos's JSON form, or NULL */
+	const char *acls;        /* --acls: the JSON, or a file holding it, or NULL: everything allowed */
 	const char *policy;                    /* alloccore policy name (NULL: drf), when no module */
 	/* --policy module:PATH[:ARGS] (alloccore/module.h): the policy comes
 	 * from policy_module->create(policy_args) */
@@ -150,7 +158,8 @@ struct m_agent {
 	int port;
 	char ip[64]; /* the address its connection comes from (Offer.url.address.ip) */
 	ac_agent_id ac;
-	rt_conn *conn; /* NULL while disconnected */
+	rt_conn *conn;   /* NULL while disconnected */
+	char *principal; /* what it authenticated as when it registered first (NULL: none) */
 	int64_t last_seen_ns;
 	int64_t disconnected_ns; /* when conn became NULL: its re-registration window starts */
 	int64_t registered_ns;
@@ -168,7 +177,18 @@ struct m_agent {
 	Mesos__V1__DrainState drain_state; /* UNKNOWN: not draining */
 	int64_t drain_grace_ns;            /* DrainConfig.max_grace_period; < 0: none */
 	bool drain_mark_gone;
+	bool gone_by_operator; /* being removed by MARK_AGENT_GONE or a drain's mark_gone */
+	/* While DRAINING: terminal updates of its tasks forwarded to their
+	 * frameworks and not yet acknowledged (Mesos drains only once they
+	 * are); master_maint.c. */
+	struct m_drain_ack *drain_acks;
+	size_t n_drain_acks;
 };
+
+typedef struct m_drain_ack {
+	m_fw *fw;
+	uint8_t uuid[16];
+} m_drain_ack;
 
 struct m_fw {
 	m_fw *next, *prev;   /* master.fws */
@@ -181,11 +201,16 @@ struct m_fw {
 	char *name;
 	char *role;
 	char *user;
+	/* Its principal: authenticated, or FrameworkInfo.principal when
+	 * authentication is off (NULL: none). A later SUBSCRIBE with its id
+	 * must come from the same one. */
+	char *principal;
 	ac_fw_id ac;
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
+	bool killing_state; /* the TASK_KILLING_STATE capability */
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */
 	bool recovered;
@@ -218,6 +243,7 @@ struct m_task {
 	m_fw *fw;
 	m_agent *agent;
 	char *executor_id; /* its custom executor, or NULL (a command task) */
+	char *user;        /* CommandInfo.user, else its framework's user (view_tasks); NULL: unknown */
 	ac_resources res;
 	Mesos__V1__TaskState state;
 	int64_t launched_ns;                     /* ACCEPT received, for the launch latency */
@@ -276,6 +302,7 @@ typedef struct master_metrics {
 	uint64_t framework_subscriptions, framework_removals;
 	uint64_t tasks_launched, tasks_error, tasks_lost, tasks_dropped;
 	uint64_t tasks_finished, tasks_failed, tasks_killed;
+	uint64_t operations_error[17]; /* offer operations answered OPERATION_ERROR, by Offer.Operation.Type */
 	uint64_t status_updates, acknowledgements;
 	uint64_t calls[32];       /* by Call.type */
 	uint64_t http_errors_4xx; /* answered to scheduler calls */
@@ -362,9 +389,18 @@ typedef struct master {
 	/* Machines an operator took down (/machine/down), hostname or ip. */
 	Mesos__V1__MachineID **down;
 	size_t ndown;
-	ev_timer gone_timer; /* removes agents drained with mark_gone (master_maint.c) */
+	size_t drain_acks;    /* m_agent.n_drain_acks over all agents */
+	rt_loglevel loglevel; /* SET_LOGGING_LEVEL's verbosity and its timer */
+	ev_timer gone_timer;  /* removes agents drained with mark_gone (master_maint.c) */
 	/* Persistence of the above in ZooKeeper (master_registry.c). */
 	struct m_registry *registry;
+	/* Authentication and authorization (master_auth.c). */
+	rt_credentials creds;
+	struct rt_acls *acls;  /* NULL: no --acls, everything allowed */
+	rt_ratelimit auth_log; /* refused credentials: a line per second at most */
+	/* The principal of the HTTP request being served (NULL: none); set by
+	 * master_http_handler before a handler runs, valid during it. */
+	const char *principal;
 } master;
 
 /* master.c */
@@ -379,9 +415,9 @@ ac_time master_now(const master *m);
  * with --preemption_grace_period as its kill policy's grace period. */
 void master_preempt_hook(void *ud, const ac_preempt_request *r);
 /* Sends KILL_TASK for t to its agent, with grace_ns as the kill policy's
- * grace period (< 0: none, the agent's default). false when the agent is
- * not connected. */
-bool master_task_kill(master *m, m_task *t, int64_t grace_ns);
+ * grace period (< 0: none, the agent's default), marked as a drain's when
+ * draining. false when the agent is not connected. */
+bool master_task_kill(master *m, m_task *t, int64_t grace_ns, bool draining);
 void master_preempt_run(master *m);
 void master_allocate(master *m);
 /* Event-driven runs, batched as Mesos batches them: a pass in a few
@@ -464,8 +500,32 @@ void master_elect_stop(master *m);
 /* On a standby: answers a request with 307 to the leader or 503 and
  * returns true; on the leader returns false. */
 bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req);
-/* The same for an agent's upgrade request, written to the raw socket. */
-bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd);
+/* The same for an agent's upgrade request, answered on its session. */
+bool master_redirect_upgrade(master *m, const rt_http_request *req);
+
+/* master_auth.c: authentication (Mesos's realms and --authenticate_*
+ * flags, HTTP Basic against --credentials) and authorization (--acls). */
+int master_auth_init(master *m, char *err, size_t errlen);
+void master_auth_free(master *m);
+/* Authenticates a request as its endpoint's realm asks and sets
+ * m->principal; false when it answered 401 (WWW-Authenticate). */
+bool master_http_authenticate(master *m, rt_http_session *s, const rt_http_request *req);
+/* The same for an agent's upgrade request (--authenticate_agents); false
+ * when it answered 401 on the request's session. */
+bool master_agent_authenticate(master *m, const rt_http_request *req, const char **principal);
+/* Whether the ACLs let subject (NULL: no principal) do action on object. */
+bool master_authorized(const master *m, rt_acl_action action, const char *subject, const char *object);
+/* 403 with the reason as its body (and a log line). */
+void master_refuse_forbidden(rt_http_session *s, const char *reason);
+/* view_frameworks and view_tasks for principal (NULL: none). */
+bool master_can_view_fw(const master *m, const char *principal, const m_fw *fw);
+bool master_can_view_task(const master *m, const char *principal, const m_task *t);
+/* get_endpoints for the request being served; false when it answered 403. */
+bool master_can_get_endpoint(master *m, rt_http_session *s, const char *path);
+/* teardown_frameworks for the request being served; false with why. */
+bool master_may_teardown(const master *m, const m_fw *fw, char *why, size_t len);
+/* Two principals (either NULL: none) are the same. */
+bool master_same_principal(const char *a, const char *b);
 
 /* master_router.c: every request to the master's HTTP port. */
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req);
@@ -536,7 +596,7 @@ Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a)
 Mesos__V1__Master__Response__GetState *master_view_state(master *m, rt_arena *a);
 Mesos__V1__MasterInfo *master_view_master_info(master *m, rt_arena *a);
 /* Mesos's version, as every endpoint reports it. */
-#define MASTER_VERSION "1.11.0-meso"
+#define MASTER_VERSION RT_MESO_VERSION
 /* The master's flags as Mesos's name/value pairs (GET_FLAGS, /flags);
  * returns how many, *out in the arena. */
 size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out);
@@ -579,6 +639,15 @@ int master_agent_op_reactivate(master *m, const char *agent_id, char *msg, size_
 /* A draining agent may have run out of tasks: DRAINED (and, with
  * mark_gone, removed). Call where tasks leave an agent. */
 void master_drain_check(master *m, m_agent *a);
+/* A terminal update of a draining agent's task was forwarded to fw: the
+ * agent is not DRAINED before fw acknowledges it (master_maint.c). */
+void master_drain_await_ack(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16]);
+/* fw acknowledged an update of a's: DRAINED if it was the last awaited. */
+void master_drain_acknowledged(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16]);
+/* fw is removed: nothing of it is awaited any more. */
+void master_drain_fw_removed(master *m, m_fw *fw);
+/* a is removed or reactivated: nothing of it is awaited any more. */
+void master_drain_forget(master *m, m_agent *a);
 /* A registering agent: deactivated again if operators left it so (also
  * from the registry); a draining one has its tasks killed again. */
 void master_agent_op_apply(master *m, m_agent *a);

@@ -3,7 +3,8 @@
  * the offers (all known, the caller's, one agent, no repeats), check each
  * LAUNCH task against what is left of them, let the core take what the valid
  * tasks use (the rest is declined under the ACCEPT's filter), and send the
- * tasks to their agent. Errors are status updates, never HTTP errors.
+ * tasks to their agent. Errors are status updates (and, for the operations
+ * Meso does not carry out, operation feedback), never HTTP errors.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "rt_api.h"
 #include "rt_resources.h"
 
 typedef Mesos__V1__Scheduler__Call__Accept Accept;
@@ -49,27 +51,104 @@ typedef struct accept_ctx {
 	new_execs ne;
 } accept_ctx;
 
-/* The call's LAUNCH tasks in order, whatever operation each came in (other
- * operations are logged and ignored). */
+/* An operation type's name as Mesos spells it ("RESERVE"), for logs and
+ * answers (rt_api_enum_name; a number Mesos does not name is "UNKNOWN"). */
+static const char *op_name(Mesos__V1__Offer__Operation__Type type)
+{
+	static char num[24];
+	return rt_api_enum_name(&mesos__v1__offer__operation__type__descriptor, (int)type, num, sizeof num);
+}
+
+/* An operation the master does not carry out: logged by name, and answered
+ * with OPERATION_ERROR when the framework asked for feedback (an operation
+ * id), as Mesos's Master::drop does. */
+static void drop_op(accept_ctx *x, const Mesos__V1__Offer__Operation *op, const char *why)
+{
+	rt_log(RT_WARN, "dropping %s operation from framework %s: %s", op_name(op->type), x->fw->id, why);
+	if ((unsigned)op->type < sizeof x->m->metrics.operations_error / sizeof x->m->metrics.operations_error[0])
+		x->m->metrics.operations_error[op->type]++;
+	if (!op->id)
+		return;
+	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
+	Mesos__V1__Scheduler__Event__UpdateOperationStatus up =
+	        MESOS__V1__SCHEDULER__EVENT__UPDATE_OPERATION_STATUS__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	st.operation_id = op->id;
+	st.state = MESOS__V1__OPERATION_STATE__OPERATION_ERROR;
+	st.message = (char *)why;
+	up.status = &st;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS;
+	ev.update_operation_status = &up;
+	master_send_event(x->m, x->fw, &ev);
+}
+
+/* Every task of a launch operation answered with one update. */
+static void answer_tasks(accept_ctx *x, Mesos__V1__TaskInfo *const *tasks, size_t n, const char *agent_id,
+                         Mesos__V1__TaskState state, Mesos__V1__TaskStatus__Reason reason, const char *why)
+{
+	for (size_t k = 0; k < n; k++)
+		master_send_status(x->m, x->fw, tasks[k]->task_id->value,
+		                   agent_id ? agent_id : tasks[k]->agent_id->value, state, reason, why);
+}
+
+/* Task groups and the default executor are not carried out yet
+ * (runtime/README.md): each task of the group gets TASK_ERROR, never
+ * silence. */
+#define LAUNCH_GROUP_UNSUPPORTED                                                                                       \
+	"LAUNCH_GROUP is not supported by this master yet: Meso runs command tasks and custom executors, not "         \
+	"task groups under the default executor"
+
+/* Valid offers: each operation in order. LAUNCH tasks are kept for the
+ * checks below; every other operation is answered now (Mesos's feedback
+ * rules), so none is dropped in silence. */
 static void accept_collect_tasks(accept_ctx *x)
 {
 	const Accept *acc = x->acc;
 	size_t n = 0;
 	for (size_t i = 0; i < acc->n_operations; i++) {
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
-		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch)
+		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH && op->launch && !op->id)
 			n += op->launch->n_task_infos;
-		else
-			rt_log(RT_WARN, "framework %s: operation type %d is not supported; ignored", x->fw->id,
-			       (int)op->type);
 	}
 	x->tasks = rt_xcalloc(n, sizeof *x->tasks);
 	for (size_t i = 0; i < acc->n_operations; i++) {
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
-		if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH || !op->launch)
-			continue;
-		for (size_t k = 0; k < op->launch->n_task_infos; k++)
-			x->tasks[x->ntasks++] = op->launch->task_infos[k];
+		char why[160];
+		switch (op->type) {
+		case MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH:
+			if (!op->launch)
+				break;
+			if (op->id) {
+				answer_tasks(x, op->launch->task_infos, op->launch->n_task_infos, x->agent->id,
+				             MESOS__V1__TASK_STATE__TASK_ERROR,
+				             MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID,
+				             "The `id` field cannot be set on LAUNCH operations");
+				break;
+			}
+			for (size_t k = 0; k < op->launch->n_task_infos; k++)
+				x->tasks[x->ntasks++] = op->launch->task_infos[k];
+			break;
+		case MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH_GROUP:
+			if (!op->launch_group || !op->launch_group->task_group)
+				break;
+			rt_log(RT_WARN, "framework %s: LAUNCH_GROUP of %zu tasks refused: not supported", x->fw->id,
+			       op->launch_group->task_group->n_tasks);
+			answer_tasks(x, op->launch_group->task_group->tasks, op->launch_group->task_group->n_tasks,
+			             x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
+			             MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID,
+			             op->id ? "The `id` field cannot be set on LAUNCH_GROUP operations"
+			                    : LAUNCH_GROUP_UNSUPPORTED);
+			break;
+		case MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN:
+			rt_log(RT_WARN, "framework %s: ignoring an operation of unknown type", x->fw->id);
+			break;
+		default:
+			snprintf(why, sizeof why, "%s operations are not supported by this master yet",
+			         op_name(op->type));
+			drop_op(x, op, why);
+			break;
+		}
 	}
 }
 
@@ -105,14 +184,30 @@ static const char *accept_check_offers(accept_ctx *x)
 }
 
 /* Invalid offers: every task is LOST (DROPPED for a partition-aware
- * framework) and the valid offers go back without a filter, as Mesos does. */
+ * framework), every other operation an OPERATION_ERROR when it asked for
+ * feedback, and the valid offers go back without a filter, as Mesos does. */
 static void accept_drop_all(accept_ctx *x, const char *why)
 {
 	Mesos__V1__TaskState st =
 	        x->fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
-	for (size_t i = 0; i < x->ntasks; i++)
-		master_send_status(x->m, x->fw, x->tasks[i]->task_id->value, x->tasks[i]->agent_id->value, st,
-		                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, why);
+	const Accept *acc = x->acc;
+	for (size_t i = 0; i < acc->n_operations; i++) {
+		const Mesos__V1__Offer__Operation *op = acc->operations[i];
+		if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH) {
+			if (op->launch)
+				answer_tasks(x, op->launch->task_infos, op->launch->n_task_infos, NULL, st,
+				             MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, why);
+		} else if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH_GROUP) {
+			if (op->launch_group && op->launch_group->task_group)
+				answer_tasks(x, op->launch_group->task_group->tasks,
+				             op->launch_group->task_group->n_tasks, NULL, st,
+				             MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, why);
+		} else if (op->type != MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN) {
+			char msg[300];
+			snprintf(msg, sizeof msg, "Operation attempted with invalid offers: %s", why);
+			drop_op(x, op, msg);
+		}
+	}
 	for (size_t i = 0; i < x->noffers; i++)
 		master_offer_decline(x->m, x->offers[i], 0);
 	x->noffers = 0;
@@ -166,6 +261,82 @@ static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInf
 	return NULL;
 }
 
+/* A task's health check as Mesos validates it (its messages), plus what
+ * Meso's agent cannot run; NULL when valid. */
+static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
+{
+	if (!hc->has_type)
+		return "HealthCheck must specify 'type'";
+	switch (hc->type) {
+	case MESOS__V1__HEALTH_CHECK__TYPE__COMMAND:
+		if (!hc->command)
+			return "Expecting 'command' to be set for COMMAND health check";
+		if (!hc->command->value)
+			return hc->command->has_shell && !hc->command->shell
+			               ? "Command health check must contain 'executable path'"
+			               : "Command health check must contain 'shell command'";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
+		if (!hc->http)
+			return "Expecting 'http' to be set for HTTP health check";
+		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0)
+			return strcmp(hc->http->scheme, "https") == 0
+			               ? "HTTPS health checks are not supported by Meso yet (use 'http' or TCP)"
+			               : "Unsupported HTTP health check scheme (expected 'http' or 'https')";
+		if (hc->http->path && hc->http->path[0] != '/')
+			return "The path of HTTP health check must start with '/'";
+		if (hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	case MESOS__V1__HEALTH_CHECK__TYPE__TCP:
+		if (!hc->tcp)
+			return "Expecting 'tcp' to be set for TCP health check";
+		if (hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
+			return "IPv6 health checks are not supported by Meso yet";
+		break;
+	default:
+		return "'UNKNOWN' is not a valid health check type";
+	}
+	if (hc->has_delay_seconds && !(hc->delay_seconds >= 0))
+		return "Expecting 'delay_seconds' to be non-negative";
+	if (hc->has_grace_period_seconds && !(hc->grace_period_seconds >= 0))
+		return "Expecting 'grace_period_seconds' to be non-negative";
+	if (hc->has_interval_seconds && !(hc->interval_seconds >= 0))
+		return "Expecting 'interval_seconds' to be non-negative";
+	if (hc->has_timeout_seconds && !(hc->timeout_seconds >= 0))
+		return "Expecting 'timeout_seconds' to be non-negative";
+	if ((hc->http && hc->http->port > 65535) || (hc->tcp && hc->tcp->port > 65535))
+		return "The port of a health check must be at most 65535";
+	return NULL;
+}
+
+/* The user a task runs as: its CommandInfo's (an executor's for a task
+ * on a custom executor), else its framework's, as Mesos chooses. */
+static const char *task_user(const m_fw *fw, const Mesos__V1__TaskInfo *ti)
+{
+	const Mesos__V1__CommandInfo *cmd = ti->command ? ti->command : ti->executor ? ti->executor->command : NULL;
+	if (cmd && cmd->user && cmd->user[0])
+		return cmd->user;
+	return fw->user ? fw->user : "";
+}
+
+/* run_tasks: may the framework's principal run tasks as `user`? With
+ * --acls, root needs an ACL that allows it by name, not merely the
+ * default of a permissive file. NULL, or why not. */
+static const char *authorize_user(accept_ctx *x, const char *user, char *buf, size_t len)
+{
+	master *m = x->m;
+	if (!m->acls)
+		return NULL;
+	int d = rt_acls_decide(m->acls, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	bool ok = strcmp(user, "root") == 0 ? d == 1 : master_authorized(m, RT_ACL_RUN_TASKS, x->fw->principal, user);
+	if (ok)
+		return NULL;
+	snprintf(buf, len, "Not authorized to launch as user '%.100s'%s (run_tasks)", user,
+	         strcmp(user, "root") == 0 && d < 0 ? ": root needs an ACL that allows it" : "");
+	return buf;
+}
+
 /* Checks one task against the offers' agent and what is left of them;
  * returns NULL when valid, else the TASK_ERROR message. */
 static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
@@ -189,6 +360,13 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	}
 	if (ac_resources_empty(res))
 		return "Task uses no resources";
+	if (ti->health_check) {
+		const char *why = validate_health_check(ti->health_check);
+		if (why) {
+			snprintf(buf, len, "Task uses invalid health check: %s", why);
+			return buf;
+		}
+	}
 	ac_resources need = *res;
 	if (ti->executor) {
 		const char *why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
@@ -232,6 +410,14 @@ static void accept_check_tasks(accept_ctx *x)
 			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
 			                   MESOS__V1__TASK_STATE__TASK_ERROR,
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, why);
+			continue;
+		}
+		why = authorize_user(x, task_user(x->fw, ti), buf, sizeof buf);
+		if (why) {
+			rt_log(RT_INFO, "framework %s: task %s refused: %s", x->fw->id, ti->task_id->value, why);
+			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
+			                   MESOS__V1__TASK_STATE__TASK_ERROR,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_TASK_UNAUTHORIZED, why);
 			continue;
 		}
 		ac_resources_sub(&x->left, &res);
@@ -290,6 +476,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	                            ti->executor ? ti->executor->executor_id->value : NULL, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
+	t->user = rt_xstrdup(task_user(fw, ti));
 	m->metrics.tasks_launched++;
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -307,6 +494,7 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 	fi.failover_timeout = fw->failover_timeout;
 	if (ti->executor)
 		rt.framework_info = &fi;
+	rt.user = t->user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
 	if (master_agent_send(m, a, &msg))
@@ -333,11 +521,11 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	accept_ctx x = {.m = m, .fw = fw, .acc = acc, .refuse = AC_REFUSE_DEFAULT};
 	if (acc->filters && acc->filters->has_refuse_seconds)
 		x.refuse = ac_refuse_from_seconds(acc->filters->refuse_seconds);
-	accept_collect_tasks(&x);
 	const char *bad = accept_check_offers(&x);
 	if (bad) {
 		accept_drop_all(&x, bad);
 	} else {
+		accept_collect_tasks(&x);
 		accept_check_tasks(&x);
 		if (accept_commit(&x))
 			for (size_t j = 0; j < x.nok; j++)

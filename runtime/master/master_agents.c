@@ -13,6 +13,7 @@
 
 #include "master.h"
 #include "rt_attributes.h"
+#include "rt_pbcheck.h"
 #include "rt_resources.h"
 
 #define AGENT_PATH     "/api/agent"
@@ -174,6 +175,17 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 	const char *want = reg->agent_id ? reg->agent_id->value : NULL;
 	m_agent *a = want ? master_agent_find(m, want) : NULL;
 	bool reregister = a != NULL, added = false;
+	/* An agent's id is bound to the principal it first registered with:
+	 * whoever else claims it (with or without credentials) is refused. */
+	if (a && !master_same_principal(a->principal, rt_conn_principal(c))) {
+		rt_log(RT_WARN,
+		       "agent at %s: refused re-registration as %s: it registered as principal '%s', this "
+		       "connection is principal '%s'",
+		       rt_conn_peer(c), a->id, a->principal ? a->principal : "(none)",
+		       rt_conn_principal(c) ? rt_conn_principal(c) : "(none)");
+		rt_conn_close(c, "agent id registered by another principal");
+		return;
+	}
 	if (a && a->conn != c)
 		master_agent_hangup(a, "agent connected again");
 	if (!a) {
@@ -194,6 +206,7 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		}
 		a = master_agent_add(m, id, ac);
 		a->total = total;
+		a->principal = rt_conn_principal(c) ? rt_xstrdup(rt_conn_principal(c)) : NULL;
 		added = true;
 	} else {
 		if (!ac_resources_equal(&a->total, &total)) {
@@ -323,8 +336,11 @@ static void handle_status(master *m, rt_conn *c, m_agent *a, const Meso__Agent__
 		default:
 			break;
 		}
-		if (rt_task_state_terminal(st->state))
+		if (rt_task_state_terminal(st->state)) {
 			master_task_remove(m, t, true);
+			if (st->has_uuid && st->uuid.len == 16)
+				master_drain_await_ack(m, a, fw, st->uuid.data);
+		}
 	}
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
 	aid.value = a->id;
@@ -399,6 +415,14 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		rt_conn_close(c, "undecodable frame");
 		return;
 	}
+	char field[200];
+	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
+		rt_log(RT_WARN, "agent connection %s: field '%s' of a frame is not valid UTF-8", rt_conn_peer(c),
+		       field);
+		meso__agent__agent_message__free_unpacked(msg, NULL);
+		rt_conn_close(c, "a string field is not valid UTF-8");
+		return;
+	}
 	m_agent *a = agent_of_conn(c);
 	if (a)
 		a->last_seen_ns = rt_mono_ns();
@@ -468,12 +492,19 @@ bool master_agent_upgrade(void *ud, const rt_http_request *req, int fd, const ui
 	const char *up = rt_http_header_get(req, "Upgrade");
 	if (strcmp(req->path, AGENT_PATH) != 0 || !up || strcasecmp(up, AGENT_PROTOCOL) != 0)
 		return false;
-	if (master_redirect_upgrade(m, req, fd))
-		return true;
+	/* A standby's redirect and a refusal are answers on the session,
+	 * which then closes: the socket is not taken. */
+	if (master_redirect_upgrade(m, req))
+		return false;
+	const char *principal;
+	if (!master_agent_authenticate(m, req, &principal))
+		return false;
 	static const char answer[] =
 	        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: " AGENT_PROTOCOL "\r\nConnection: Upgrade\r\n\r\n";
 	rt_conn_handlers h = {.on_frame = on_frame, .on_close = on_close, .ud = m};
-	rt_conn_adopt(m->loop, fd, &h, answer, sizeof answer - 1, early, early_len);
+	rt_conn *c = rt_conn_adopt_tls(m->loop, fd, req->tls, &h, answer, sizeof answer - 1, early, early_len);
+	if (c)
+		rt_conn_set_principal(c, principal);
 	return true;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "master.h"
+#include "rt_api.h"
+#include "rt_opview.h"
 #include "rt_pbjson.h"
 
 static bool method_is(const rt_http_request *req, const char *a, const char *b)
@@ -39,7 +41,7 @@ static void reply_status(rt_http_session *s, int rc, const char *msg)
 	if (rc == 0)
 		rt_http_reply(s, 200, NULL, "", 0, NULL);
 	else
-		rt_http_reply_text(s, rc, msg);
+		rt_api_refuse(s, rc, "operator request", msg);
 }
 
 /* ------------------------------------------------------------------ roles */
@@ -121,7 +123,7 @@ static void quota_set(master *m, rt_http_session *s, const rt_http_request *req)
 	        sizeof err);
 	if (!q) {
 		snprintf(msg, sizeof msg, "Failed to parse set quota request JSON: %s", err);
-		rt_http_reply_text(s, 400, msg);
+		rt_api_refuse(s, 400, "operator request", msg);
 		return;
 	}
 	int rc = 0;
@@ -207,7 +209,7 @@ static void quota_remove(master *m, rt_http_session *s, const char *path, const 
 	if (!c || !c->quota) {
 		snprintf(msg, sizeof msg, "Failed to remove quota for path '%.200s': Role '%.100s' has no quota set",
 		         path, role);
-		rt_http_reply_text(s, 400, msg);
+		rt_api_refuse(s, 400, "operator request", msg);
 		return;
 	}
 	QuotaConfig q = MESOS__V1__QUOTA__QUOTA_CONFIG__INIT;
@@ -228,7 +230,7 @@ static void weights_put(master *m, rt_http_session *s, const rt_http_request *re
 		snprintf(msg, sizeof msg, "Failed to parse update weights request JSON: %s",
 		         j ? "expected an array" : je.text);
 		json_decref(j);
-		rt_http_reply_text(s, 400, msg);
+		rt_api_refuse(s, 400, "operator request", msg);
 		return;
 	}
 	size_t n = json_array_size(j);
@@ -256,52 +258,21 @@ static void weights_put(master *m, rt_http_session *s, const rt_http_request *re
 
 /* --------------------------------------------------------------- teardown */
 
-/* Percent-decodes a form value ("+" is a space) into out. */
-static void form_decode(const char *in, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++) {
-		if (in[i] == '+') {
-			out[o++] = ' ';
-		} else if (in[i] == '%' && i + 2 < n && isxdigit((unsigned char)in[i + 1]) &&
-		           isxdigit((unsigned char)in[i + 2])) {
-			char hex[3] = {in[i + 1], in[i + 2], 0};
-			out[o++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else {
-			out[o++] = in[i];
-		}
-	}
-	out[o] = '\0';
-}
-
-/* The value of key in a form body (key=value&...), or false. */
-static bool form_get(const rt_http_request *req, const char *key, char *out, size_t cap)
-{
-	const char *p = (const char *)req->body, *end = p + req->body_len;
-	size_t klen = strlen(key);
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *stop = amp ? amp : end;
-		if ((size_t)(stop - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			form_decode(p + klen + 1, (size_t)(stop - p - (ptrdiff_t)klen - 1), out, cap);
-			return true;
-		}
-		p = stop + 1;
-	}
-	return false;
-}
-
 static void serve_teardown(master *m, rt_http_session *s, const rt_http_request *req)
 {
 	char id[256];
-	if (!form_get(req, "frameworkId", id, sizeof id)) {
-		rt_http_reply_text(s, 400, "Missing 'frameworkId' query parameter in the request body");
+	if (rt_api_form_get((const char *)req->body, req->body_len, "frameworkId", id, sizeof id) != 1) {
+		rt_api_refuse(s, 400, "operator request", "Missing 'frameworkId' query parameter in the request body");
 		return;
 	}
 	m_fw *fw = master_fw_find(m, id);
 	if (!fw) {
-		rt_http_reply_text(s, 400, "No framework found with specified ID");
+		rt_api_refuse(s, 400, "operator request", "No framework found with specified ID");
+		return;
+	}
+	char why[300];
+	if (!master_may_teardown(m, fw, why, sizeof why)) {
+		master_refuse_forbidden(s, why);
 		return;
 	}
 	master_fw_remove(m, fw, "teardown by an operator (/teardown)");
@@ -324,11 +295,12 @@ static void serve_flags(master *m, rt_http_session *s, const rt_http_request *re
 	master_reply_json(s, root, req->query);
 }
 
+/* Mesos's /version: the VersionInfo fields at the top level. */
 static void serve_version(rt_http_session *s, const rt_http_request *req)
 {
-	json_t *root = json_object();
-	json_object_set_new(root, "version", json_string(MASTER_VERSION));
-	master_reply_json(s, root, req->query);
+	rt_arena *a = rt_arena_create();
+	master_reply_json(s, rt_pbjson_from_message(&rt_opview_version(a)->base), req->query);
+	rt_arena_destroy(a);
 }
 
 /* ------------------------------------------------------------ maintenance */
@@ -342,7 +314,7 @@ static Mesos__V1__MachineID **machines_parse(rt_http_session *s, const rt_http_r
 		char msg[300];
 		snprintf(msg, sizeof msg, "Failed to parse JSON: %s", j ? "expected an array of MachineID" : je.text);
 		json_decref(j);
-		rt_http_reply_text(s, 400, msg);
+		rt_api_refuse(s, 400, "operator request", msg);
 		return NULL;
 	}
 	*n = json_array_size(j);
@@ -354,7 +326,7 @@ static Mesos__V1__MachineID **machines_parse(rt_http_session *s, const rt_http_r
 		if (!ids[i]) {
 			char msg[400];
 			snprintf(msg, sizeof msg, "Failed to convert JSON into MachineID: [%zu]: %s", i, err);
-			rt_http_reply_text(s, 400, msg);
+			rt_api_refuse(s, 400, "operator request", msg);
 			for (size_t k = 0; k < i; k++)
 				mesos__v1__machine_id__free_unpacked(ids[k], NULL);
 			free(ids);
@@ -389,7 +361,7 @@ static void schedule_post(master *m, rt_http_session *s, const rt_http_request *
 	        sizeof err);
 	if (!sch) {
 		snprintf(msg, sizeof msg, "Failed to convert JSON into a Schedule: %s", err);
-		rt_http_reply_text(s, 400, msg);
+		rt_api_refuse(s, 400, "operator request", msg);
 		return;
 	}
 	int rc = master_schedule_update(m, sch, msg, sizeof msg);

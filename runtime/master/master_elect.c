@@ -112,26 +112,20 @@ bool master_redirect(master *m, rt_http_session *s, const rt_http_request *req)
 	return true;
 }
 
-bool master_redirect_upgrade(master *m, const rt_http_request *req, int fd)
+bool master_redirect_upgrade(master *m, const rt_http_request *req)
 {
 	if (m->leading)
 		return false;
 	m->metrics.standby_redirects++;
-	char text[1600];
-	int n;
-	if (!m->leader_host[0])
-		n = snprintf(text, sizeof text,
-		             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n"
-		             "Connection: close\r\n\r\nNo leader elected\n");
-	else
-		n = snprintf(text, sizeof text,
-		             "HTTP/1.1 307 Temporary Redirect\r\nLocation: //%s:%d%.1024s\r\nContent-Length: 0\r\n"
-		             "Connection: close\r\n\r\n",
-		             m->leader_host, m->leader_port, req->path);
-	/* A short answer on a fresh socket: one write; the agent reconnects to
-	 * the leader its own detector reports. */
-	if (n > 0 && write(fd, text, (size_t)(n < (int)sizeof text ? n : (int)sizeof text - 1)) < 0)
-		rt_log(RT_DEBUG, "standby: could not answer an agent's upgrade");
-	close(fd);
+	/* Answered on the request's session (over TLS when it is), which then
+	 * closes; the agent reconnects to the leader its own detector reports. */
+	if (!m->leader_host[0]) {
+		rt_http_reply_text(req->session, 503, "No leader elected");
+	} else {
+		char loc[1400];
+		snprintf(loc, sizeof loc, "Location: //%s:%d%.1024s\r\nConnection: close\r\n", m->leader_host,
+		         m->leader_port, req->path);
+		rt_http_reply(req->session, 307, NULL, "", 0, loc);
+	}
 	return true;
 }

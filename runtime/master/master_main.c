@@ -12,6 +12,7 @@
 #include "alloccore/module.h"
 #include "master.h"
 #include "rt_flags.h"
+#include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -86,6 +87,24 @@ int main(int argc, char **argv)
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
 	         "bytes of answers a connection may leave unread: at it, its further requests wait; a "
 	         "subscription stream that far behind gets an ERROR event and is closed"},
+	        {"authenticate_frameworks", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "frameworks must authenticate (HTTP Basic on the scheduler API, against --credentials)"},
+	        {"authenticate", RT_FLAG_BOOL, &f.authenticate_frameworks,
+	         "the older name of --authenticate_frameworks"},
+	        {"authenticate_agents", RT_FLAG_BOOL, &f.authenticate_agents,
+	         "agents must authenticate (their --credential) before they register"},
+	        {"authenticate_http_readonly", RT_FLAG_BOOL, &f.authenticate_http_readonly,
+	         "the read-only endpoints (/state, /master/state, /metrics, /metrics/snapshot, /roles, /flags, "
+	         "/maintenance/status) need HTTP Basic credentials"},
+	        {"authenticate_http_readwrite", RT_FLAG_BOOL, &f.authenticate_http_readwrite,
+	         "the read-write endpoints (/api/v1, /teardown, /quota, /weights, /machine/*, "
+	         "/maintenance/schedule) need HTTP Basic credentials"},
+	        {"credentials", RT_FLAG_STRING, &f.credentials,
+	         "file (or file:///path) of accepted credentials: "
+	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
+	        {"acls", RT_FLAG_STRING, &f.acls,
+	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
+	         "\"Security\")"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	        {"policy", RT_FLAG_STRING, &policy,
 	         "allocation policy: drf, priority, asset, random, or module:PATH[:ARGS] (alloccore/README.md)"},
@@ -155,6 +174,20 @@ int main(int argc, char **argv)
 		rt_log(RT_ERROR, "%s", err);
 		return 1;
 	}
+	/* HTTPS as Mesos's libprocess: LIBPROCESS_SSL_ENABLED and its files. */
+	rt_tls_config tc;
+	rt_tls *tls = NULL;
+	if (rt_tls_config_from_env(&tc)) {
+		tls = rt_tls_server_create(&tc, err, sizeof err);
+		if (!tls) {
+			rt_log(RT_ERROR, "TLS: %s", err);
+			master_shutdown(&m);
+			return 2;
+		}
+		rt_http_server_set_tls(m.http, tls);
+		rt_log(RT_INFO, "TLS: serving HTTPS%s (certificate %s)",
+		       tc.downgrade ? " and plain HTTP (LIBPROCESS_SSL_SUPPORT_DOWNGRADE)" : " only", tc.cert_file);
+	}
 	int port = rt_http_server_port(m.http);
 	if (f.work_dir) {
 		char path[4096], text[32];
@@ -183,6 +216,7 @@ int main(int argc, char **argv)
 	ev_run(loop, 0);
 	bool demoted = m.demoted;
 	master_shutdown(&m);
+	rt_tls_destroy(tls);
 	ac_module_close(module);
 	ev_loop_destroy(loop);
 	rt_log(RT_INFO, "stopped");

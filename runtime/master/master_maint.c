@@ -33,7 +33,7 @@ void master_agent_sync_active(master *m, m_agent *a)
 	}
 }
 
-bool master_task_kill(master *m, m_task *t, int64_t grace_ns)
+bool master_task_kill(master *m, m_task *t, int64_t grace_ns, bool draining)
 {
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
@@ -45,6 +45,10 @@ bool master_task_kill(master *m, m_task *t, int64_t grace_ns)
 	tid.value = t->id;
 	kt.framework_id = &fid;
 	kt.task_id = &tid;
+	if (draining) {
+		kt.has_draining = true;
+		kt.draining = true;
+	}
 	if (grace_ns >= 0) {
 		grace.nanoseconds = grace_ns;
 		kp.grace_period = &grace;
@@ -62,7 +66,7 @@ static void drain_kill_tasks(master *m, m_agent *a)
 {
 	for (m_task *t = a->tasks; t; t = t->agent_next)
 		if (t->state != MESOS__V1__TASK_STATE__TASK_KILLING)
-			master_task_kill(m, t, a->drain_grace_ns);
+			master_task_kill(m, t, a->drain_grace_ns, true);
 }
 
 /* Agents drained with mark_gone are removed from a timer of their own:
@@ -72,17 +76,18 @@ static void gone_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	master *m = w->data;
 	for (m_agent *a = m->agents, *next; a; a = next) {
 		next = a->next;
-		if (a->drain_state == MESOS__V1__DRAIN_STATE__DRAINED && a->drain_mark_gone)
+		if (a->drain_state == MESOS__V1__DRAIN_STATE__DRAINED && a->drain_mark_gone) {
+			a->gone_by_operator = true;
 			master_agent_remove(m, a, "drained, and marked gone by an operator");
+		}
 	}
 }
 
 void master_drain_check(master *m, m_agent *a)
 {
-	if (a->drain_state != MESOS__V1__DRAIN_STATE__DRAINING || a->removed || a->tasks)
+	/* As Mesos: no task left, and every terminal update acknowledged. */
+	if (a->drain_state != MESOS__V1__DRAIN_STATE__DRAINING || a->removed || a->tasks || a->n_drain_acks)
 		return;
-	/* Mesos also waits for the terminal updates to be acknowledged; ours
-	 * leave the master's records when they arrive. */
 	a->drain_state = MESOS__V1__DRAIN_STATE__DRAINED;
 	rt_log(RT_INFO, "agent %s is DRAINED", a->id);
 	master_registry_save(m);
@@ -319,6 +324,7 @@ int master_machines_up(master *m, Mesos__V1__MachineID *const *ids, size_t n, ch
 				continue;
 			/* Up is up, drained or not yet (Mesos brings the agents back). */
 			a->drain_state = MESOS__V1__DRAIN_STATE__UNKNOWN;
+			master_drain_forget(m, a);
 			master_agent_op_reactivate(m, a->id, msg, len);
 		}
 		/* As Mesos: a machine brought up leaves the schedule. */
@@ -398,4 +404,65 @@ void master_maint_free(master *m)
 	if (m->schedule)
 		mesos__v1__maintenance__schedule__free_unpacked(m->schedule, NULL);
 	m->schedule = NULL;
+}
+
+/* ------------------------------------------------- drains and their acks */
+
+void master_drain_await_ack(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16])
+{
+	if (a->drain_state != MESOS__V1__DRAIN_STATE__DRAINING)
+		return;
+	/* A re-sent update (after a reconnection) is awaited once. */
+	for (size_t i = 0; i < a->n_drain_acks; i++)
+		if (a->drain_acks[i].fw == fw && memcmp(a->drain_acks[i].uuid, uuid, 16) == 0)
+			return;
+	a->drain_acks = rt_xrealloc(a->drain_acks, (a->n_drain_acks + 1) * sizeof *a->drain_acks);
+	a->drain_acks[a->n_drain_acks].fw = fw;
+	memcpy(a->drain_acks[a->n_drain_acks].uuid, uuid, 16);
+	a->n_drain_acks++;
+	m->drain_acks++;
+}
+
+static void drain_ack_drop(master *m, m_agent *a, size_t i)
+{
+	a->drain_acks[i] = a->drain_acks[--a->n_drain_acks];
+	m->drain_acks--;
+	if (!a->n_drain_acks) {
+		free(a->drain_acks);
+		a->drain_acks = NULL;
+	}
+}
+
+void master_drain_acknowledged(master *m, m_agent *a, m_fw *fw, const uint8_t uuid[16])
+{
+	for (size_t i = 0; i < a->n_drain_acks; i++)
+		if (a->drain_acks[i].fw == fw && memcmp(a->drain_acks[i].uuid, uuid, 16) == 0) {
+			drain_ack_drop(m, a, i);
+			master_drain_check(m, a);
+			return;
+		}
+}
+
+void master_drain_fw_removed(master *m, m_fw *fw)
+{
+	if (!m->drain_acks)
+		return;
+	for (m_agent *a = m->agents; a; a = a->next) {
+		size_t before = a->n_drain_acks;
+		for (size_t i = 0; i < a->n_drain_acks;)
+			if (a->drain_acks[i].fw == fw)
+				drain_ack_drop(m, a, i);
+			else
+				i++;
+		if (before && !a->n_drain_acks)
+			master_drain_check(m, a);
+	}
+}
+
+void master_drain_forget(master *m, m_agent *a)
+{
+	m->drain_acks -= a->n_drain_acks;
+	free(a->drain_acks);
+	a->drain_acks = NULL;
+	a->n_drain_acks = 0;
 }

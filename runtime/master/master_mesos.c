@@ -10,64 +10,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "master.h"
 #include "master_jsonp.h"
+#include "rt_attributes.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
-/* Scalars every Mesos resource map holds, 0 when absent. */
+/* Scalars every Mesos resource map holds (rt_resources_model_new), in its
+ * order: the metrics sum them. */
 static const char *const model_scalars[] = {"cpus", "gpus", "mem", "disk"};
 #define N_MODEL_SCALARS (sizeof model_scalars / sizeof *model_scalars)
 
+/* Mesos's v0 resource maps ("model" objects), shared with the agent's
+ * /slave(1)/state: rt_resources.c. */
 static json_t *model_new(void)
 {
-	json_t *map = json_object();
-	for (size_t i = 0; i < N_MODEL_SCALARS; i++)
-		json_object_set_new(map, model_scalars[i], json_real(0));
-	return map;
+	return rt_resources_model_new();
 }
 
-/* Adds a set to a v0 resource map: scalars are summed, ranges appended to
- * the "[b-e, b-e]" text Mesos writes for them. */
 static void model_add(const master *m, json_t *map, const ac_resources *r)
 {
-	rt_arena *a = rt_arena_create();
-	size_t n = 0;
-	Mesos__V1__Resource **res = rt_resources_to_pb(m->core, r, NULL, a, &n);
-	for (size_t i = 0; i < n; i++) {
-		const Mesos__V1__Resource *x = res[i];
-		if (x->scalar) {
-			json_t *old = json_object_get(map, x->name);
-			double v = (old ? json_number_value(old) : 0) + x->scalar->value;
-			json_object_set_new(map, x->name, json_real(v));
-		} else if (x->ranges && x->ranges->n_range) {
-			rt_buf b;
-			rt_buf_init(&b);
-			const char *old = json_string_value(json_object_get(map, x->name));
-			if (old && strlen(old) > 2)
-				rt_buf_printf(&b, "%.*s, ", (int)strlen(old) - 1, old);
-			else
-				rt_buf_printf(&b, "[");
-			for (size_t k = 0; k < x->ranges->n_range; k++)
-				rt_buf_printf(&b, "%s%llu-%llu", k ? ", " : "",
-				              (unsigned long long)x->ranges->range[k]->begin,
-				              (unsigned long long)x->ranges->range[k]->end);
-			rt_buf_printf(&b, "]");
-			json_object_set_new(map, x->name, json_stringn((const char *)b.data, b.len));
-			rt_buf_free(&b);
-		}
-	}
-	rt_arena_destroy(a);
+	rt_resources_model_add(m->core, map, r);
 }
 
 static json_t *model_of(const master *m, const ac_resources *r)
 {
-	json_t *map = model_new();
-	model_add(m, map, r);
-	return map;
+	return rt_resources_model(m->core, r);
 }
 
 /* The version we answer as: Mesos's API level, marked as ours (as in SUBSCRIBED). */
@@ -204,7 +174,8 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 	json_t *tasks = json_array(), *offers = json_array();
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		model_add(m, used, &t->res);
-		json_array_append_new(tasks, task_json(m, t));
+		if (master_can_view_task(m, m->principal, t)) /* view_tasks */
+			json_array_append_new(tasks, task_json(m, t));
 	}
 	/* Mesos counts what executors hold as used. */
 	for (m_exec *e = fw->execs; e; e = e->fw_next)
@@ -263,26 +234,6 @@ static json_t *done_framework_json(const master *m, const m_done_fw *d)
 	return j;
 }
 
-/* Our attributes text "k:v;k2:v2" as Mesos's attributes object. */
-static json_t *attributes_json(const char *text)
-{
-	json_t *j = json_object();
-	if (!text)
-		return j;
-	char *copy = rt_xstrdup(text), *save = NULL;
-	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *colon = strchr(kv, ':');
-		if (!colon)
-			continue;
-		*colon = '\0';
-		char *end;
-		double d = strtod(colon + 1, &end);
-		json_object_set_new(j, kv, *end == '\0' && end != colon + 1 ? json_real(d) : json_string(colon + 1));
-	}
-	free(copy);
-	return j;
-}
-
 static json_t *slave_json(const master *m, const m_agent *a)
 {
 	json_t *j = json_object();
@@ -292,7 +243,7 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "hostname", json_string(a->hostname ? a->hostname : ""));
 	json_object_set_new(j, "port", json_integer(a->port));
 	json_object_set_new(j, "pid", json_string(pid));
-	json_object_set_new(j, "attributes", attributes_json(a->attributes));
+	json_object_set_new(j, "attributes", rt_attributes_model(a->attributes));
 	json_object_set_new(j, "registered_time", json_real(wall_secs(a->registered_ns)));
 	json_object_set_new(j, "resources", model_of(m, &a->total));
 	json_object_set_new(j, "unreserved_resources", model_of(m, &a->total));
@@ -390,11 +341,13 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 
 	json_t *fws = json_array();
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		json_array_append_new(fws, framework_json(m, fw));
+		if (master_can_view_fw(m, m->principal, fw)) /* view_frameworks */
+			json_array_append_new(fws, framework_json(m, fw));
 	json_object_set_new(root, "frameworks", fws);
 	json_t *done = json_array();
 	for (const m_done_fw *d = m->done_fws; d; d = d->next)
-		json_array_append_new(done, done_framework_json(m, d));
+		if (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, d->user ? d->user : ""))
+			json_array_append_new(done, done_framework_json(m, d));
 	json_object_set_new(root, "completed_frameworks", done);
 	json_object_set_new(root, "orphan_tasks", json_array());
 	json_object_set_new(root, "unregistered_frameworks", json_array());
@@ -493,6 +446,27 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("master/tasks_dropped", x->tasks_dropped);
 	PUT("master/tasks_unreachable", 0);
 	PUT("master/outstanding_offers", noffers);
+	/* Mesos's operation metrics: every state it counts for the
+	 * operations other than LAUNCH and LAUNCH_GROUP; Meso's only outcome
+	 * for them so far is OPERATION_ERROR. */
+	uint64_t op_errors = 0;
+	for (int t = 0; t < (int)(sizeof x->operations_error / sizeof x->operations_error[0]); t++) {
+		const ProtobufCEnumValue *v =
+		        protobuf_c_enum_descriptor_get_value(&mesos__v1__offer__operation__type__descriptor, t);
+		if (!v || t == MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN ||
+		    t == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH ||
+		    t == MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH_GROUP)
+			continue;
+		op_errors += x->operations_error[t];
+		char key[64], lower[24];
+		size_t k = 0;
+		for (; v->name[k] && k < sizeof lower - 1; k++)
+			lower[k] = (char)(v->name[k] >= 'A' && v->name[k] <= 'Z' ? v->name[k] - 'A' + 'a' : v->name[k]);
+		lower[k] = '\0';
+		snprintf(key, sizeof key, "master/operations/%s/error", lower);
+		PUT(key, x->operations_error[t]);
+	}
+	PUT("master/operations/error", op_errors);
 
 	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
 		char key[64];
@@ -529,20 +503,7 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("master/event_queue_http_requests", 0);
 
 	/* The host, as Mesos reports it (what the kernel says now). */
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu > 0)
-		PUT("system/cpus_total", ncpu);
-	double load[3];
-	if (getloadavg(load, 3) == 3) {
-		PUT("system/load_1min", load[0]);
-		PUT("system/load_5min", load[1]);
-		PUT("system/load_15min", load[2]);
-	}
-	struct sysinfo si;
-	if (sysinfo(&si) == 0) {
-		PUT("system/mem_total_bytes", (double)si.totalram * si.mem_unit);
-		PUT("system/mem_free_bytes", (double)si.freeram * si.mem_unit);
-	}
+	rt_opview_system_metrics(root);
 
 	ac_counters c;
 	ac_counters_get(m->core, &c);

@@ -29,34 +29,8 @@ typedef struct m_opsub {
 	master *m;
 	rt_http_session *s;
 	bool json;
+	char *principal; /* who subscribed (view_frameworks, view_tasks filter its events) */
 } m_opsub;
-
-static void refuse(rt_http_session *s, int status, const char *msg)
-{
-	rt_log(RT_INFO, "operator call from %s refused: %d %s", rt_http_session_peer(s), status, msg);
-	rt_http_reply_text(s, status, msg);
-}
-
-/* Answers 200 with the response in the chosen encoding. */
-static void reply(rt_http_session *s, bool json, const Response *r)
-{
-	if (json) {
-		size_t n;
-		char *text = rt_pbjson_dump(&r->base, &n);
-		if (!text) {
-			rt_http_reply_text(s, 500, "Failed to encode the response");
-			return;
-		}
-		rt_http_reply(s, 200, RT_API_JSON, text, n, NULL);
-		free(text);
-		return;
-	}
-	size_t n = protobuf_c_message_get_packed_size(&r->base);
-	uint8_t *bytes = rt_xmalloc(n ? n : 1);
-	protobuf_c_message_pack(&r->base, bytes);
-	rt_http_reply(s, 200, RT_API_PROTOBUF, bytes, n, NULL);
-	free(bytes);
-}
 
 /* ---------------------------------------------------------------- events */
 
@@ -64,6 +38,7 @@ static void opsub_forget(m_opsub *o)
 {
 	DL_DELETE(o->m->opsubs, o);
 	o->m->nopsubs--;
+	free(o->principal);
 	free(o);
 }
 
@@ -74,10 +49,12 @@ static void opsub_closed(rt_http_session *s, void *ud)
 	opsub_forget(o);
 }
 
-/* One record per encoding, built once, sent to every subscriber; one that
- * left max_output_bytes unread is closed (the operator API has no ERROR
- * event: a client re-subscribes and gets the whole state again). */
-static void broadcast(master *m, const Event *ev)
+/* One record per encoding, built once, sent to every subscriber that may
+ * see what it is about (fw, t: NULL when not about one; view_frameworks,
+ * view_tasks); one that left max_output_bytes unread is closed (the
+ * operator API has no ERROR event: a client re-subscribes and gets the
+ * whole state again). */
+static void broadcast_about(master *m, const Event *ev, const m_fw *fw, const m_task *t)
 {
 	rt_buf rec[2];
 	bool built[2] = {false, false};
@@ -86,6 +63,9 @@ static void broadcast(master *m, const Event *ev)
 	m_opsub *o, *next;
 	DL_FOREACH_SAFE(m->opsubs, o, next)
 	{
+		if ((fw && !master_can_view_fw(m, o->principal, fw)) ||
+		    (t && !master_can_view_task(m, o->principal, t)))
+			continue;
 		int k = o->json;
 		if (!built[k]) {
 			size_t n;
@@ -116,6 +96,11 @@ static void broadcast(master *m, const Event *ev)
 	rt_buf_free(&rec[1]);
 }
 
+static void broadcast(master *m, const Event *ev)
+{
+	broadcast_about(m, ev, NULL, NULL);
+}
+
 static Event *event_new(rt_arena *a, Mesos__V1__Master__Event__Type type)
 {
 	Event *ev = rt_arena_alloc(a, sizeof *ev);
@@ -134,7 +119,7 @@ void master_op_task_added(master *m, const m_task *t)
 	ev->task_added = rt_arena_alloc(a, sizeof *ev->task_added);
 	mesos__v1__master__event__task_added__init(ev->task_added);
 	ev->task_added->task = master_view_task(m, t, a);
-	broadcast(m, ev);
+	broadcast_about(m, ev, t->fw, t);
 	rt_arena_destroy(a);
 }
 
@@ -152,7 +137,7 @@ void master_op_task_updated(master *m, const m_task *t, const Mesos__V1__TaskSta
 	u->status = (Mesos__V1__TaskStatus *)status;
 	u->state = t->state;
 	ev->task_updated = u;
-	broadcast(m, ev);
+	broadcast_about(m, ev, t->fw, t);
 	rt_arena_destroy(a);
 }
 
@@ -201,7 +186,7 @@ static void framework_event(master *m, const m_fw *fw, bool added)
 		mesos__v1__master__event__framework_updated__init(ev->framework_updated);
 		ev->framework_updated->framework = master_view_framework(m, fw, a);
 	}
-	broadcast(m, ev);
+	broadcast_about(m, ev, fw, NULL);
 	rt_arena_destroy(a);
 }
 
@@ -224,7 +209,7 @@ void master_op_framework_removed(master *m, const m_fw *fw)
 	ev->framework_removed = rt_arena_alloc(a, sizeof *ev->framework_removed);
 	mesos__v1__master__event__framework_removed__init(ev->framework_removed);
 	ev->framework_removed->framework_info = master_view_framework_info(fw, a);
-	broadcast(m, ev);
+	broadcast_about(m, ev, fw, NULL);
 	rt_arena_destroy(a);
 }
 
@@ -254,6 +239,7 @@ static void subscribe(master *m, rt_http_session *s, bool json)
 	o->m = m;
 	o->s = s;
 	o->json = json;
+	o->principal = m->principal ? rt_xstrdup(m->principal) : NULL;
 	rt_http_session_on_close(s, opsub_closed, o);
 	/* Sent to this stream alone: build it aside the others. */
 	m_opsub *others = m->opsubs;
@@ -318,6 +304,8 @@ static const char *payload_missing(const Call *c)
 		return c->teardown ? NULL : "teardown";
 	case MESOS__V1__MASTER__CALL__TYPE__MARK_AGENT_GONE:
 		return c->mark_agent_gone ? NULL : "mark_agent_gone";
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return c->set_logging_level ? NULL : "set_logging_level";
 	default:
 		return NULL;
 	}
@@ -329,8 +317,6 @@ static const char *not_served(Mesos__V1__Master__Call__Type type)
 	switch (type) {
 	case MESOS__V1__MASTER__CALL__TYPE__UNKNOWN:
 		return "Unknown call type";
-	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
-		return "SET_LOGGING_LEVEL is not supported by Meso: restart the master with --log_level";
 	case MESOS__V1__MASTER__CALL__TYPE__LIST_FILES:
 	case MESOS__V1__MASTER__CALL__TYPE__READ_FILE:
 		return "The master serves no files: read task sandboxes from the agents";
@@ -384,34 +370,21 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 	case MESOS__V1__MASTER__CALL__TYPE__GET_VERSION:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_VERSION);
 		ALLOC_INIT(a, r->get_version, mesos__v1__master__response__get_version__init);
-		ALLOC_INIT(a, r->get_version->version_info, mesos__v1__version_info__init);
-		r->get_version->version_info->version = MASTER_VERSION;
+		r->get_version->version_info = rt_opview_version(a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_METRICS: {
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_METRICS);
 		ALLOC_INIT(a, r->get_metrics, mesos__v1__master__response__get_metrics__init);
 		json_t *snap = master_metrics_snapshot(m);
-		r->get_metrics->metrics = rt_arena_alloc(a, (json_object_size(snap) + 1) * sizeof(void *));
-		const char *key;
-		json_t *v;
-		json_object_foreach(snap, key, v)
-		{
-			Mesos__V1__Metric *x;
-			ALLOC_INIT(a, x, mesos__v1__metric__init);
-			x->name = rt_arena_strdup(a, key);
-			x->has_value = true;
-			x->value = json_number_value(v);
-			r->get_metrics->metrics[r->get_metrics->n_metrics++] = x;
-		}
+		r->get_metrics->n_metrics = rt_opview_metrics(a, snap, &r->get_metrics->metrics);
 		json_decref(snap);
 		return r;
 	}
 	case MESOS__V1__MASTER__CALL__TYPE__GET_LOGGING_LEVEL:
-		/* Mesos's level is glog's verbosity, 0 by default; ours is a
-		 * severity (--log_level), which has no verbosity to report. */
+		/* Mesos's level is glog's verbosity, 0 by default (rt_loglevel). */
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_LOGGING_LEVEL);
 		ALLOC_INIT(a, r->get_logging_level, mesos__v1__master__response__get_logging_level__init);
-		r->get_logging_level->level = 0;
+		r->get_logging_level->level = rt_loglevel_get(&m->loglevel);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_STATE:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_STATE);
@@ -485,12 +458,17 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_QUOTA:
 		return master_quota_update(m, c->update_quota->quota_configs, c->update_quota->n_quota_configs,
 		                           c->update_quota->has_force && c->update_quota->force, msg, len);
+	case MESOS__V1__MASTER__CALL__TYPE__SET_LOGGING_LEVEL:
+		return rt_loglevel_set(&m->loglevel, c->set_logging_level->level,
+		                       (double)c->set_logging_level->duration->nanoseconds / 1e9, msg, len);
 	case MESOS__V1__MASTER__CALL__TYPE__TEARDOWN: {
 		m_fw *fw = master_fw_find(m, c->teardown->framework_id->value);
 		if (!fw) {
 			snprintf(msg, len, "No framework found with specified ID");
 			return 400;
 		}
+		if (!master_may_teardown(m, fw, msg, len))
+			return 403;
 		master_fw_remove(m, fw, "TEARDOWN by an operator");
 		return 0;
 	}
@@ -516,6 +494,7 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 			snprintf(msg, len, "Agent not found");
 			return 404;
 		}
+		a->gone_by_operator = true;
 		master_agent_remove(m, a, "marked gone by an operator");
 		return 0;
 	}
@@ -534,39 +513,31 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 
 void master_operator_call(master *m, rt_http_session *s, const rt_http_request *req)
 {
-	char msg[600];
-	int status;
-	Call *call = (Call *)rt_api_decode_call(&mesos__v1__master__call__descriptor, req, &status, msg, sizeof msg);
-	if (!call) {
-		if (status == 405)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
-		else
-			refuse(s, status, msg);
+	Call *call = (Call *)rt_api_operator_call(&mesos__v1__master__call__descriptor, "master", s, req);
+	if (!call)
 		return;
-	}
-	if (!call->has_type) {
-		refuse(s, 400, "Failed to validate master::Call: Expecting 'type' to be present");
-		goto out;
-	}
+	char msg[600], what[80], num[32];
+	snprintf(what, sizeof what, "operator call %s",
+	         rt_api_enum_name(&mesos__v1__master__call__type__descriptor, (int)call->type, num, sizeof num));
 	const char *missing = payload_missing(call);
 	if (missing) {
 		snprintf(msg, sizeof msg, "Failed to validate master::Call: Expecting '%s' to be present", missing);
-		refuse(s, 400, msg);
+		rt_api_refuse(s, 400, what, msg);
 		goto out;
 	}
 	bool json;
 	char why[160];
 	int rc = rt_api_stream_encoding(req, &json, why, sizeof why);
 	if (rc != 0) {
-		refuse(s, rc, why);
+		rt_api_refuse(s, rc, what, why);
 		goto out;
 	}
 	const char *unserved = not_served(call->type);
 	if (unserved) {
-		refuse(s, 501, unserved);
+		rt_api_refuse(s, 501, what, unserved);
 		goto out;
 	}
-	rt_log(RT_DEBUG, "operator call %d from %s", (int)call->type, rt_http_session_peer(s));
+	rt_log(RT_DEBUG, "%s from %s", what, rt_http_session_peer(s));
 	if (call->type == MESOS__V1__MASTER__CALL__TYPE__SUBSCRIBE) {
 		subscribe(m, s, json);
 		goto out;
@@ -574,13 +545,13 @@ void master_operator_call(master *m, rt_http_session *s, const rt_http_request *
 	rt_arena *a = rt_arena_create();
 	Response *r = get_call(m, call, a);
 	if (r) {
-		reply(s, json, r);
+		rt_api_reply(s, json, &r->base);
 	} else {
 		rc = change_call(m, call, msg, sizeof msg);
 		if (rc == 0)
 			rt_http_reply(s, 200, NULL, "", 0, NULL);
 		else
-			refuse(s, rc, msg);
+			rt_api_refuse(s, rc, what, msg);
 	}
 	rt_arena_destroy(a);
 out:

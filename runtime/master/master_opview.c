@@ -46,13 +46,6 @@ static Mesos__V1__AgentID *agent_id(rt_arena *a, const char *v)
 	return id;
 }
 
-static Mesos__V1__TimeInfo *time_info(rt_arena *a, double wall_seconds)
-{
-	Mesos__V1__TimeInfo *t = NEW(a, Mesos__V1__TimeInfo, INIT(mesos__v1__time_info__init));
-	t->nanoseconds = (int64_t)(wall_seconds * 1e9);
-	return t;
-}
-
 /* Wall-clock seconds of a monotonic instant. */
 static double wall_of(int64_t mono_ns)
 {
@@ -177,9 +170,9 @@ Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, cons
 	char pid[300];
 	snprintf(pid, sizeof pid, "slave(1)@%s:%d", ag->ip[0] ? ag->ip : (ag->hostname ? ag->hostname : ""), ag->port);
 	v->pid = rt_arena_strdup(a, pid);
-	v->registered_time = time_info(a, wall_of(ag->registered_ns));
+	v->registered_time = rt_opview_time(a, wall_of(ag->registered_ns));
 	if (ag->reregistered_ns)
-		v->reregistered_time = time_info(a, wall_of(ag->reregistered_ns));
+		v->reregistered_time = rt_opview_time(a, wall_of(ag->reregistered_ns));
 	v->total_resources = rt_resources_to_pb(m->core, &ag->total, NULL, a, &v->n_total_resources);
 	/* Held (tasks and executors) and offered, each entry with its
 	 * framework's role as allocation_info, as Mesos reports them. */
@@ -232,7 +225,7 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	v->active = active && fw->stream != NULL;
 	v->connected = fw->stream != NULL;
 	v->recovered = fw->recovered;
-	v->registered_time = time_info(a, wall_of(fw->registered_ns));
+	v->registered_time = rt_opview_time(a, wall_of(fw->registered_ns));
 	size_t cap = 0;
 	for (m_task *t = fw->tasks; t; t = t->fw_next)
 		resources_append(m, a, &t->res, fw->role, &v->allocated_resources, &v->n_allocated_resources, &cap);
@@ -273,8 +266,8 @@ static Mesos__V1__Master__Response__GetFrameworks__Framework *done_framework_vie
 	            INIT(mesos__v1__master__response__get_frameworks__framework__init));
 	v->framework_info = master_view_framework_info(&tmp, a);
 	v->recovered = d->recovered;
-	v->registered_time = time_info(a, d->registered_wall);
-	v->unregistered_time = time_info(a, d->unregistered_wall);
+	v->registered_time = rt_opview_time(a, d->registered_wall);
+	v->unregistered_time = rt_opview_time(a, d->unregistered_wall);
 	return v;
 }
 
@@ -295,11 +288,15 @@ Mesos__V1__Master__Response__GetFrameworks *master_view_frameworks(master *m, rt
 	                                                    INIT(mesos__v1__master__response__get_frameworks__init));
 	size_t n = HASH_COUNT(m->fws_by_id);
 	v->frameworks = rt_arena_alloc(a, (n + 1) * sizeof *v->frameworks);
+	/* What the caller may see (view_frameworks): m->principal is the
+	 * request's, or the subscriber's while its SUBSCRIBED is built. */
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		v->frameworks[v->n_frameworks++] = master_view_framework(m, fw, a);
+		if (master_can_view_fw(m, m->principal, fw))
+			v->frameworks[v->n_frameworks++] = master_view_framework(m, fw, a);
 	v->completed_frameworks = rt_arena_alloc(a, (m->ndone_fws + 1) * sizeof *v->completed_frameworks);
 	for (const m_done_fw *d = m->done_fws; d; d = d->next)
-		v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(d, a);
+		if (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, d->user ? d->user : ""))
+			v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(d, a);
 	return v;
 }
 
@@ -325,6 +322,8 @@ Mesos__V1__Master__Response__GetExecutors *master_view_executors(master *m, rt_a
 		n++;
 	v->executors = rt_arena_alloc(a, (n + 1) * sizeof *v->executors);
 	for (m_exec *e = m->execs; e; e = e->next) {
+		if (!master_can_view_fw(m, m->principal, e->fw))
+			continue;
 		Mesos__V1__ExecutorInfo *info = mesos__v1__executor_info__unpack(&al, e->info_len, e->info);
 		if (!info)
 			continue;
@@ -347,14 +346,19 @@ Mesos__V1__Master__Response__GetTasks *master_view_tasks(master *m, rt_arena *a)
 		n++;
 	v->tasks = rt_arena_alloc(a, (n + 1) * sizeof *v->tasks);
 	for (m_task *t = m->tasks; t; t = t->next)
-		v->tasks[v->n_tasks++] = master_view_task(m, t, a);
-	/* Completed: of live frameworks, then of completed ones, oldest first. */
+		if (master_can_view_fw(m, m->principal, t->fw) && master_can_view_task(m, m->principal, t))
+			v->tasks[v->n_tasks++] = master_view_task(m, t, a);
+	/* Completed: of live frameworks, then of completed ones, oldest first
+	 * (judged by their framework's user: a completed task keeps no user). */
 	v->completed_tasks = rt_arena_alloc(a, (m->ndone_tasks + 1) * sizeof *v->completed_tasks);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		for (const m_done_task *d = fw->done.head; d; d = d->next)
+		for (const m_done_task *d = fw->done.head; d && master_can_view_fw(m, m->principal, fw); d = d->next)
 			v->completed_tasks[v->n_completed_tasks++] = done_task_view(m, d, fw->id, fw->role, a);
 	for (const m_done_fw *f = m->done_fws; f; f = f->next)
-		for (const m_done_task *d = f->tasks.head; d; d = d->next)
+		for (const m_done_task *d = f->tasks.head;
+		     d &&
+		     (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, f->user ? f->user : ""));
+		     d = d->next)
 			v->completed_tasks[v->n_completed_tasks++] = done_task_view(m, d, f->id, f->role, a);
 	return v;
 }
@@ -392,21 +396,6 @@ Mesos__V1__MasterInfo *master_view_master_info(master *m, rt_arena *a)
 }
 
 /* Adds name=value (printf) to a flag list of at most cap. */
-static void flag_add(rt_arena *a, Mesos__V1__Flag **out, size_t *n, const char *name, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
-static void flag_add(rt_arena *a, Mesos__V1__Flag **out, size_t *n, const char *name, const char *fmt, ...)
-{
-	char value[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(value, sizeof value, fmt, ap);
-	va_end(ap);
-	Mesos__V1__Flag *f = NEW(a, Mesos__V1__Flag, INIT(mesos__v1__flag__init));
-	f->name = (char *)name;
-	f->value = rt_arena_strdup(a, value);
-	out[(*n)++] = f;
-}
-
 size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 {
 	const master_flags *f = &m->flags;
@@ -414,26 +403,34 @@ size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 	size_t n = 0;
 	/* Mesos's names and forms (durations as "1secs") where a flag is
 	 * Mesos's; ours as they are given on our command line. */
-	flag_add(a, v, &n, "ip", "%s", f->ip);
-	flag_add(a, v, &n, "port", "%d", rt_http_server_port(m->http));
-	flag_add(a, v, &n, "hostname", "%s", f->hostname);
+	rt_opview_flag_add(a, v, &n, "ip", "%s", f->ip);
+	rt_opview_flag_add(a, v, &n, "port", "%d", rt_http_server_port(m->http));
+	rt_opview_flag_add(a, v, &n, "hostname", "%s", f->hostname);
 	if (f->work_dir)
-		flag_add(a, v, &n, "work_dir", "%s", f->work_dir);
-	flag_add(a, v, &n, "allocation_interval", "%gsecs", f->allocation_interval);
-	flag_add(a, v, &n, "offer_timeout", "%gsecs", f->offer_timeout);
-	flag_add(a, v, &n, "agent_timeout", "%gsecs", f->agent_timeout);
-	flag_add(a, v, &n, "agent_reregister_timeout", "%gsecs", f->agent_reregister_timeout);
-	flag_add(a, v, &n, "heartbeat_interval", "%gsecs", f->heartbeat_interval);
+		rt_opview_flag_add(a, v, &n, "work_dir", "%s", f->work_dir);
+	rt_opview_flag_add(a, v, &n, "allocation_interval", "%gsecs", f->allocation_interval);
+	rt_opview_flag_add(a, v, &n, "offer_timeout", "%gsecs", f->offer_timeout);
+	rt_opview_flag_add(a, v, &n, "agent_timeout", "%gsecs", f->agent_timeout);
+	rt_opview_flag_add(a, v, &n, "agent_reregister_timeout", "%gsecs", f->agent_reregister_timeout);
+	rt_opview_flag_add(a, v, &n, "heartbeat_interval", "%gsecs", f->heartbeat_interval);
 	if (f->zk)
-		flag_add(a, v, &n, "zk", "%s", f->zk);
-	flag_add(a, v, &n, "zk_session_timeout", "%gsecs", f->zk_session_timeout);
-	flag_add(a, v, &n, "framework_recovery_timeout", "%gsecs", f->framework_recovery_timeout);
-	flag_add(a, v, &n, "max_completed_frameworks", "%d", f->max_completed_frameworks);
-	flag_add(a, v, &n, "max_completed_tasks_per_framework", "%d", f->max_completed_tasks_per_framework);
-	flag_add(a, v, &n, "max_completed_tasks", "%d", f->max_completed_tasks);
-	flag_add(a, v, &n, "max_frameworks", "%d", f->max_frameworks);
-	flag_add(a, v, &n, "registry", "%s", f->zk ? "zookeeper" : "in_memory");
-	flag_add(a, v, &n, "allocator", "%s", ac_core_policy(m->core));
+		rt_opview_flag_add(a, v, &n, "zk", "%s", f->zk);
+	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%gsecs", f->zk_session_timeout);
+	rt_opview_flag_add(a, v, &n, "framework_recovery_timeout", "%gsecs", f->framework_recovery_timeout);
+	rt_opview_flag_add(a, v, &n, "max_completed_frameworks", "%d", f->max_completed_frameworks);
+	rt_opview_flag_add(a, v, &n, "max_completed_tasks_per_framework", "%d", f->max_completed_tasks_per_framework);
+	rt_opview_flag_add(a, v, &n, "max_completed_tasks", "%d", f->max_completed_tasks);
+	rt_opview_flag_add(a, v, &n, "max_frameworks", "%d", f->max_frameworks);
+	rt_opview_flag_add(a, v, &n, "registry", "%s", f->zk ? "zookeeper" : "in_memory");
+	rt_opview_flag_add(a, v, &n, "allocator", "%s", ac_core_policy(m->core));
+	rt_opview_flag_add(a, v, &n, "authenticate_frameworks", "%s", f->authenticate_frameworks ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_agents", "%s", f->authenticate_agents ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_http_readonly", "%s",
+	                   f->authenticate_http_readonly ? "true" : "false");
+	rt_opview_flag_add(a, v, &n, "authenticate_http_readwrite", "%s",
+	                   f->authenticate_http_readwrite ? "true" : "false");
+	if (f->credentials) /* the file's name, never what it holds */
+		rt_opview_flag_add(a, v, &n, "credentials", "%s", f->credentials);
 	*out = v;
 	return n;
 }

@@ -40,7 +40,7 @@ static void task_scalars(const m_task *t, ac_vec *out)
 
 static void kill_preempted(master *m, m_task *t)
 {
-	if (master_task_kill(m, t, (int64_t)(m->flags.preemption_grace * 1e9))) {
+	if (master_task_kill(m, t, (int64_t)(m->flags.preemption_grace * 1e9), false)) {
 		t->preempted = true;
 		m->preempt_kills++;
 		rt_log(RT_INFO, "preempting task %s of framework %s on agent %s", t->id, t->fw->id, t->agent->id);

@@ -3,7 +3,8 @@
  * path and method. The scheduler API (master_sched.c), our /state and
  * /metrics (master_state.c), Mesos's /master/state and /metrics/snapshot
  * (master_mesos.c), /health, the web UI at / (master_webui.c); a standby
- * redirects what only the leader serves (master_elect.c). The agents'
+ * redirects what only the leader serves (master_elect.c). Every request is
+ * authenticated first as its realm asks (master_auth.c). The agents'
  * upgrade request goes to master_agents.c.
  */
 #define _GNU_SOURCE
@@ -12,6 +13,8 @@
 
 #include "master.h"
 #include "master_webui.h"
+
+static void route(master *m, rt_http_session *s, const rt_http_request *req);
 
 void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *req)
 {
@@ -26,6 +29,16 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 				                  "send calls on another connection");
 		return;
 	}
+	/* Credentials first, as Mesos's libprocess checks them before routing;
+	 * the principal is the request's for as long as it is served. */
+	if (!master_http_authenticate(m, s, req))
+		return;
+	route(m, s, req);
+	m->principal = NULL;
+}
+
+static void route(master *m, rt_http_session *s, const rt_http_request *req)
+{
 	const char *p = req->path;
 	if (strcmp(p, "/api/v1/scheduler") == 0 || strcmp(p, "/master/api/v1/scheduler") == 0) {
 		if (!master_redirect(m, s, req))
@@ -41,9 +54,10 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 		 * but answers its own metrics (master/elected 0). */
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
 			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		else if (strcmp(p, "/metrics/snapshot") == 0)
-			master_serve_metrics_snapshot(m, s, req->query);
-		else if (!master_redirect(m, s, req))
+		else if (strcmp(p, "/metrics/snapshot") == 0) {
+			if (master_can_get_endpoint(m, s, "/metrics/snapshot"))
+				master_serve_metrics_snapshot(m, s, req->query);
+		} else if (!master_redirect(m, s, req))
 			master_serve_mesos_state(m, s, req->query);
 	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
 		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
@@ -51,7 +65,8 @@ void master_http_handler(void *ud, rt_http_session *s, const rt_http_request *re
 		} else if (strcmp(p, "/state") == 0) {
 			master_serve_state(m, s);
 		} else if (strcmp(p, "/metrics") == 0) {
-			master_serve_metrics(m, s);
+			if (master_can_get_endpoint(m, s, "/metrics"))
+				master_serve_metrics(m, s);
 		} else {
 			rt_http_reply(s, 200, "text/plain; charset=utf-8", "ok\n", 3, NULL);
 		}

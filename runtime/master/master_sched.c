@@ -21,8 +21,7 @@ typedef Mesos__V1__Scheduler__Call Call;
 static void refuse(master *m, rt_http_session *s, int status, const char *msg)
 {
 	m->metrics.http_errors_4xx++;
-	rt_log(RT_DEBUG, "scheduler call from %s: %d %s", rt_http_session_peer(s), status, msg);
-	rt_http_reply_text(s, status, msg);
+	rt_api_refuse(s, status, "scheduler call", msg);
 }
 
 /* ------------------------------------------------------------- subscribe */
@@ -98,9 +97,11 @@ static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__Framew
 	return false;
 }
 
-/* A recovered framework re-subscribes with another role than the "*" it was
- * recovered under: the core's frameworks have a fixed role, so its tasks are
- * charged to a new core framework of that role and the old one goes. */
+/* A framework changes role (a recovered one re-subscribing with another
+ * role than the "*" it was recovered under, or UPDATE_FRAMEWORK): the core's
+ * frameworks have a fixed role, so its tasks and executors are charged to a
+ * new core framework of that role and the old one goes, rescinding its
+ * outstanding offers. */
 static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 {
 	ac_fw_opts opts = {.role = role};
@@ -118,6 +119,11 @@ static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
+			       err.msg);
+	}
+	for (m_exec *e = fw->execs; e; e = e->fw_next) {
+		if (ac_allocation_restore(m->core, ac, e->agent->ac, &e->res, &err) != 0)
+			rt_log(RT_WARN, "framework %s: cannot move executor %s to role %s: %s", fw->id, e->id, role,
 			       err.msg);
 	}
 	ac_fw_remove(m->core, fw->ac, NULL);
@@ -184,8 +190,42 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		refuse(m, s, 400, "Failed to validate scheduler::Call: Meso frameworks have one role");
 		return;
 	}
+	/* Who subscribes: the authenticated principal, which FrameworkInfo
+	 * must not contradict; with authentication off, what FrameworkInfo
+	 * claims (Mesos's model: unauthenticated claims are taken as given). */
+	const char *principal = m->principal ? m->principal : fi->principal;
+	if (m->principal && fi->principal && strcmp(m->principal, fi->principal) != 0) {
+		char msg[400];
+		snprintf(msg, sizeof msg,
+		         "Authenticated principal '%.100s' does not match principal '%.100s' set in `FrameworkInfo`",
+		         m->principal, fi->principal);
+		refuse(m, s, 400, msg);
+		return;
+	}
+	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role ? role : "*")) {
+		char msg[400];
+		snprintf(msg, sizeof msg,
+		         "Not authorized to register a framework with role '%.100s' (register_frameworks)",
+		         role ? role : "*");
+		m->metrics.http_errors_4xx++;
+		m->metrics.subscriptions_refused++;
+		master_refuse_forbidden(s, msg);
+		return;
+	}
 	m_fw *fw = fi->id ? master_fw_find(m, fi->id->value) : NULL;
 	bool known = fw != NULL;
+	/* A framework is bound to its principal: another may not take it over
+	 * (one recovered from its agents' tasks has none yet: the first to
+	 * re-subscribe binds it). */
+	if (fw && !(fw->recovered && !fw->principal) && !master_same_principal(fw->principal, principal)) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "Framework %.100s is bound to another principal; refusing '%.100s'", fw->id,
+		         principal ? principal : "(none)");
+		m->metrics.http_errors_4xx++;
+		m->metrics.subscriptions_refused++;
+		master_refuse_forbidden(s, msg);
+		return;
+	}
 	uint8_t u[16];
 	rt_uuid_random(u);
 	char stream_id[37];
@@ -215,6 +255,9 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	}
 	if (fw) {
 		if (fw->stream) {
+			/* A failover: the old scheduler learns why its stream ends, as
+			 * Mesos tells it. */
+			master_send_error(m, fw, "Framework failed over");
 			rt_http_session *old = fw->stream;
 			fw->stream = NULL;
 			rt_http_session_on_close(old, NULL, NULL);
@@ -260,7 +303,10 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	fw->name = rt_xstrdup(fi->name);
 	fw->role = rt_xstrdup(role);
 	fw->user = rt_xstrdup(fi->user);
+	if (!fw->principal && principal)
+		fw->principal = rt_xstrdup(principal);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
 	fw->stream_json = json;
@@ -312,6 +358,8 @@ static void kill_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Kil
 	kt.framework_id = &fid;
 	kt.task_id = &tid;
 	kt.kill_policy = k->kill_policy;
+	kt.has_killing_state = fw->killing_state;
+	kt.killing_state = fw->killing_state;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
 	msg.kill_task = &kt;
 	if (!master_agent_send(m, t->agent, &msg))
@@ -335,6 +383,8 @@ static void acknowledge_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Ca
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK;
 	msg.status_ack = &sa;
 	master_agent_send(m, a, &msg);
+	if (a->n_drain_acks)
+		master_drain_acknowledged(m, a, fw, ack->uuid.data);
 }
 
 /* Framework -> executor bytes: through the executor's agent. Mesos drops
@@ -358,6 +408,102 @@ static void message_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__
 	master_agent_send(m, a, &am);
 }
 
+/* SHUTDOWN of one of the framework's executors: forwarded to its agent,
+ * which tells the executor to shut down and kills it after its grace
+ * period. Mesos drops it (logged) when the agent is unknown; so do we. */
+static void shutdown_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__Shutdown *sh)
+{
+	m_agent *a = master_agent_find(m, sh->agent_id->value);
+	if (!a || !a->conn) {
+		rt_log(RT_WARN, "framework %s: cannot shut down executor %s on %s agent %s", fw->id,
+		       sh->executor_id->value, a ? "disconnected" : "unknown", sh->agent_id->value);
+		return;
+	}
+	rt_log(RT_INFO, "framework %s: shutting down executor %s on agent %s", fw->id, sh->executor_id->value, a->id);
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__ShutdownExecutor se = MESO__AGENT__SHUTDOWN_EXECUTOR__INIT;
+	Meso__Agent__AgentMessage am = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	se.framework_id = &fid;
+	se.executor_id = sh->executor_id;
+	am.type = MESO__AGENT__AGENT_MESSAGE__TYPE__SHUTDOWN_EXECUTOR;
+	am.shutdown_executor = &se;
+	master_agent_send(m, a, &am);
+}
+
+/* UPDATE_FRAMEWORK (Mesos 1.11): a subscribed framework changes its
+ * FrameworkInfo without re-subscribing. Mesos's checks and messages: the
+ * id must be the caller's, the principal, user and checkpoint cannot
+ * change, the failover timeout must be a duration, the role must be
+ * authorized. Meso keeps one role per framework; a new role moves what the
+ * framework holds to it. `suppressed_roles` sets suppression (leaving it
+ * also drops filters, as REVIVE: the core has no unsuppress alone). The
+ * HTTP status to answer (200 when applied), msg when refused. */
+static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_session *s, char *msg, size_t len)
+{
+	const Mesos__V1__Scheduler__Call__UpdateFramework *u = call->update_framework;
+	const Mesos__V1__FrameworkInfo *fi = u->framework_info;
+	if (!fi->id || strcmp(fi->id->value, fw->id) != 0) {
+		snprintf(msg, len,
+		         "Failed to validate scheduler::Call: 'framework_id' differs from "
+		         "'update_framework.framework_info.id'");
+		return 400;
+	}
+	if (fi->n_roles > 1) {
+		snprintf(msg, len, "Failed to validate scheduler::Call: Meso frameworks have one role");
+		return 400;
+	}
+	const char *role = fi->n_roles ? fi->roles[0] : fi->role ? fi->role : "*";
+	if (!isfinite(fi->failover_timeout) || fabs(fi->failover_timeout) * 1e9 > (double)INT64_MAX) {
+		snprintf(msg, len,
+		         "Supplied FrameworkInfo is not valid: The framework failover_timeout (%g) is invalid",
+		         fi->failover_timeout);
+		return 400;
+	}
+	const char *principal = m->principal ? m->principal : fi->principal;
+	if (!master_same_principal(fw->principal, principal)) {
+		snprintf(msg, len, "FrameworkInfo update is not valid: Changing framework's principal is not allowed.");
+		return 400;
+	}
+	if (strcmp(fi->user ? fi->user : "", fw->user ? fw->user : "") != 0) {
+		snprintf(
+		        msg, len,
+		        "FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is unsupported; attempted to "
+		        "update from '%.100s' to '%.100s'",
+		        fw->user ? fw->user : "", fi->user ? fi->user : "");
+		return 400;
+	}
+	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role)) {
+		snprintf(msg, len, "Not authorized to register a framework with role '%.100s' (register_frameworks)",
+		         role);
+		return 403;
+	}
+	if (strcmp(fw->role, role) != 0) {
+		rt_log(RT_INFO, "framework %s: role %s -> %s", fw->id, fw->role, role);
+		if (!move_role(m, fw, role, s))
+			return 0; /* refused, answered */
+		free(fw->role);
+		fw->role = rt_xstrdup(role);
+	}
+	free(fw->name);
+	fw->name = rt_xstrdup(fi->name);
+	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
+	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->failover_timeout = fi->failover_timeout > 0 ? fi->failover_timeout : 0;
+	bool suppress = false;
+	for (size_t i = 0; i < u->n_suppressed_roles; i++)
+		suppress |= strcmp(u->suppressed_roles[i], role) == 0;
+	ac_fw_info info;
+	if (suppress)
+		ac_fw_suppress(m->core, fw->ac, NULL);
+	else if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.suppressed)
+		ac_fw_revive(m->core, fw->ac, NULL);
+	rt_log(RT_INFO, "framework %s (%s) updated: role %s%s", fw->id, fw->name, role, suppress ? ", suppressed" : "");
+	master_op_framework_updated(m, fw);
+	master_allocate_soon(m);
+	return 200;
+}
+
 /* ------------------------------------------------------------- dispatch */
 
 static const char *call_payload_missing(const Call *c)
@@ -377,6 +523,12 @@ static const char *call_payload_missing(const Call *c)
 		return c->reconcile ? NULL : "reconcile";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
 		return c->message ? NULL : "message";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
+		return c->shutdown ? NULL : "shutdown";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
+		return c->request ? NULL : "request";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK:
+		return c->update_framework ? NULL : "update_framework";
 	default:
 		return NULL;
 	}
@@ -388,12 +540,7 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	int status;
 	Call *call = (Call *)rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, req, &status, msg, sizeof msg);
 	if (!call) {
-		if (status == 405) {
-			m->metrics.http_errors_4xx++;
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting POST\n", 15, "Allow: POST\r\n");
-		} else {
-			refuse(m, s, status, msg);
-		}
+		refuse(m, s, status, msg);
 		return;
 	}
 	const char *missing = call_payload_missing(call);
@@ -423,6 +570,13 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 	}
 	if (!fw->stream) {
 		refuse(m, s, 403, "Framework is not subscribed");
+		goto out;
+	}
+	if (m->flags.authenticate_frameworks && !master_same_principal(fw->principal, m->principal)) {
+		snprintf(msg, sizeof msg,
+		         "Authenticated principal '%.100s' does not match principal '%.100s' of framework %.100s",
+		         m->principal ? m->principal : "", fw->principal ? fw->principal : "", fw->id);
+		refuse(m, s, 403, msg);
 		goto out;
 	}
 	const char *sid = rt_http_header_get(req, "Mesos-Stream-Id");
@@ -481,6 +635,24 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 			goto out;
 		}
 		message_call(m, fw, call->message);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__SHUTDOWN:
+		shutdown_call(m, fw, call->shutdown);
+		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK: {
+		int code = update_framework(m, fw, call, s, msg, sizeof msg);
+		if (code == 200)
+			rt_http_reply(s, 200, NULL, "", 0, NULL);
+		else if (code == 403)
+			master_refuse_forbidden(s, msg);
+		else if (code)
+			refuse(m, s, code, msg);
+		goto out;
+	}
+	case MESOS__V1__SCHEDULER__CALL__TYPE__REQUEST:
+		/* Mesos's hierarchical allocator ignores requests; so does ours. */
+		rt_log(RT_DEBUG, "framework %s: REQUEST of %zu resource requests accepted and ignored", fw->id,
+		       call->request->n_requests);
 		break;
 	default:
 		refuse(m, s, 501, "This call is not implemented by Meso");

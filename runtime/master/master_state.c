@@ -61,6 +61,8 @@ void master_serve_state(master *m, rt_http_session *s)
 
 	json_t *fws = json_array();
 	for (m_fw *fw = m->fws; fw; fw = fw->next) {
+		if (!master_can_view_fw(m, m->principal, fw))
+			continue; /* view_frameworks */
 		ac_fw_info info;
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_string(fw->id));
@@ -88,6 +90,8 @@ void master_serve_state(master *m, rt_http_session *s)
 
 	json_t *tasks = json_array();
 	for (m_task *t = m->tasks; t; t = t->next) {
+		if (!master_can_view_fw(m, m->principal, t->fw) || !master_can_view_task(m, m->principal, t))
+			continue; /* view_frameworks, view_tasks */
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_string(t->id));
 		json_object_set_new(j, "name", json_string(t->name));
@@ -103,6 +107,8 @@ void master_serve_state(master *m, rt_http_session *s)
 
 	json_t *execs = json_array();
 	for (m_exec *e = m->execs; e; e = e->next) {
+		if (!master_can_view_fw(m, m->principal, e->fw))
+			continue;
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_string(e->id));
 		json_object_set_new(j, "framework_id", json_string(e->fw->id));
@@ -114,6 +120,8 @@ void master_serve_state(master *m, rt_http_session *s)
 
 	json_t *offers = json_array();
 	for (m_offer *o = m->offers; o; o = o->next) {
+		if (!master_can_view_fw(m, m->principal, o->fw))
+			continue;
 		json_t *j = json_object();
 		json_object_set_new(j, "id", json_string(o->id));
 		json_object_set_new(j, "framework_id", json_string(o->fw->id));

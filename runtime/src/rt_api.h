@@ -36,6 +36,32 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
  * sets *json, or 406 with the message in msg. */
 int rt_api_stream_encoding(const rt_http_request *req, bool *json, char *msg, size_t len);
 
+/* Answers a refused request with status and msg (text/plain), and logs it
+ * at info with the peer, what was asked (e.g. "operator call GET_STATE")
+ * and the reason, escaped (rt_log escapes every line): what an operator looks for when
+ * a client says "400". */
+void rt_api_refuse(rt_http_session *s, int status, const char *what, const char *msg);
+
+/* Answers 200 with msg in JSON or protobuf (500 if it cannot be encoded). */
+void rt_api_reply(rt_http_session *s, bool json, const ProtobufCMessage *msg);
+
+/* The start of an operator API request (the master's and the agent's
+ * /api/v1): decodes the Call of desc by Content-Type and checks that it
+ * has a type ("Failed to validate <who>::Call: Expecting 'type' to be
+ * present"). Returns the call (free with protobuf_c_message_free_unpacked),
+ * or NULL after answering the refusal (405 with Allow: POST, 400, 415). */
+ProtobufCMessage *rt_api_operator_call(const ProtobufCMessageDescriptor *desc, const char *who, rt_http_session *s,
+                                       const rt_http_request *req);
+
+/* The name of a call's type (its enum value's name, e.g. "GET_STATE"), or
+ * "UNKNOWN(n)" in buf for a number the enum does not have. */
+const char *rt_api_enum_name(const ProtobufCEnumDescriptor *e, int value, char *buf, size_t len);
+
+/* The value of key in a form or query text (key=value&...), percent-
+ * decoded ("+" is a space) into out: 1, 0 when key is absent, -1 when the
+ * value does not fit in cap (or decodes to a NUL byte). */
+int rt_api_form_get(const char *text, size_t len, const char *key, char *out, size_t cap);
+
 /* Sends ev on a stream as one RecordIO record in one chunk, in JSON or
  * protobuf. Returns 0, -1 when it cannot be encoded or the session is
  * closing, or RT_HTTP_FULL (nothing sent) when the peer left too much unread. */

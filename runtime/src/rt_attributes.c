@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "rt_attributes.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -157,4 +159,24 @@ void rt_attributes_format(Mesos__V1__Attribute *const *attrs, size_t n, rt_buf *
 		}
 	}
 	rt_buf_append(out, "", 1);
+}
+
+/* Our attributes text "k:v;k2:v2" as Mesos's attributes object. */
+json_t *rt_attributes_model(const char *text)
+{
+	json_t *j = json_object();
+	if (!text)
+		return j;
+	char *copy = rt_xstrdup(text), *save = NULL;
+	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(kv, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		char *end;
+		double d = strtod(colon + 1, &end);
+		json_object_set_new(j, kv, *end == '\0' && end != colon + 1 ? json_real(d) : json_string(colon + 1));
+	}
+	free(copy);
+	return j;
 }

@@ -7,6 +7,7 @@
 #ifndef RT_ATTRIBUTES_H
 #define RT_ATTRIBUTES_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "mesos.pb-c.h"
@@ -21,5 +22,10 @@ int rt_attributes_parse(const char *text, rt_arena *ar, Mesos__V1__Attribute ***
 /* Appends attrs to out in the same text format (scalars with %g, ranges as
  * "[a-b,c-d]"), NUL-terminated; what it cannot render is left out. */
 void rt_attributes_format(Mesos__V1__Attribute *const *attrs, size_t n, rt_buf *out);
+
+/* Attributes text ("k:v;k2:v2") as Mesos's v0 attributes object: numbers
+ * where the value parses as one, text otherwise (/master/state, the agent's
+ * /slave(1)/state). */
+json_t *rt_attributes_model(const char *text);
 
 #endif

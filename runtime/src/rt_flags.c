@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ static void usage(const char *prog, const char *summary, const rt_flag *flags, s
 			break;
 		case RT_FLAG_DOUBLE:
 			snprintf(def, sizeof def, " (default: %g)", *(double *)flags[i].value);
+			break;
+		case RT_FLAG_BOOL:
+			snprintf(def, sizeof def, " (default: %s)", *(bool *)flags[i].value ? "true" : "false");
 			break;
 		}
 		printf("  --%-22s %s%s\n", flags[i].name, flags[i].help, def);
@@ -51,6 +55,18 @@ int rt_flags_parse(const char *prog, const char *summary, rt_flag *flags, size_t
 		for (size_t k = 0; k < n; k++)
 			if (strlen(flags[k].name) == nlen && strncmp(flags[k].name, name, nlen) == 0)
 				f = &flags[k];
+		/* "--no-NAME" of a boolean. */
+		if (!f && !eq && strncmp(name, "no-", 3) == 0)
+			for (size_t k = 0; k < n; k++)
+				if (flags[k].type == RT_FLAG_BOOL && strcmp(flags[k].name, name + 3) == 0) {
+					*(bool *)flags[k].value = false;
+					f = &flags[k];
+				}
+		if (f && f->type == RT_FLAG_BOOL && !eq) {
+			if (strncmp(name, "no-", 3) != 0)
+				*(bool *)f->value = true;
+			continue;
+		}
 		if (!f) {
 			fprintf(stderr, "%s: unknown flag '--%.*s' (see --help)\n", prog, (int)nlen, name);
 			return -1;
@@ -88,6 +104,16 @@ int rt_flags_parse(const char *prog, const char *summary, rt_flag *flags, size_t
 			*(double *)f->value = v;
 			break;
 		}
+		case RT_FLAG_BOOL:
+			if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0) {
+				*(bool *)f->value = true;
+			} else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0) {
+				*(bool *)f->value = false;
+			} else {
+				fprintf(stderr, "%s: flag '--%s': '%s' is not true or false\n", prog, f->name, value);
+				return -1;
+			}
+			break;
 		}
 	}
 	return 0;

@@ -85,8 +85,10 @@ struct rt_conn {
 	bool free_pending;
 	bool write_failed;
 	bool closed; /* detached: on_close ran; freed by rt_conn_destroy */
-	char why[128];
-	void *data; /* the owner's (rt_conn_set_data) */
+	char why[256];
+	void *data;       /* the owner's (rt_conn_set_data) */
+	rt_tls_conn *tls; /* NULL: plain TCP */
+	char *principal;  /* who the peer authenticated as (rt_conn_set_principal) */
 };
 
 static void conn_free(rt_conn *c)
@@ -95,10 +97,13 @@ static void conn_free(rt_conn *c)
 		ev_io_stop(c->loop, &c->rio);
 		ev_io_stop(c->loop, &c->wio);
 	}
-	if (c->fd >= 0)
+	if (c->fd >= 0) {
+		rt_tls_close(c->tls);
 		close(c->fd);
+	}
 	rt_frame_decoder_free(&c->dec);
 	rt_buf_free(&c->out);
+	free(c->principal);
 	free(c);
 }
 
@@ -132,7 +137,9 @@ static void conn_flush(rt_conn *c)
 	if (c->fd < 0)
 		return; /* detached: the output stays for rt_conn_output */
 	while (c->out.len) {
-		ssize_t n = write(c->fd, c->out.data, c->out.len);
+		if (c->connecting || (c->tls && !rt_tls_ready(c->tls)))
+			break; /* the write watcher or the handshake flushes it */
+		ssize_t n = rt_sock_write(c->fd, c->tls, c->out.data, c->out.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -140,7 +147,8 @@ static void conn_flush(rt_conn *c)
 				break;
 			/* Never close from inside a send: the caller may be walking
 			 * its lists. The read callback closes it from the loop. */
-			snprintf(c->why, sizeof c->why, "write: %s", strerror(errno));
+			snprintf(c->why, sizeof c->why, "write: %s",
+			         errno == EPROTO && c->tls ? rt_tls_error(c->tls) : strerror(errno));
 			c->write_failed = true;
 			c->out.len = 0;
 			ev_feed_event(c->loop, &c->rio, EV_READ);
@@ -148,10 +156,29 @@ static void conn_flush(rt_conn *c)
 		}
 		rt_buf_consume(&c->out, (size_t)n);
 	}
-	if (c->out.len)
+	if (c->out.len && !(c->tls && rt_tls_ready(c->tls) == false && !c->connecting))
 		ev_io_start(c->loop, &c->wio);
-	else
+	else if (!c->out.len)
 		ev_io_stop(c->loop, &c->wio);
+}
+
+/* Advances a TLS handshake from either watcher: true once done (what
+ * waited to be written is then flushed); false while it waits, on the
+ * watcher it asked for, or after it failed (the connection is closed). */
+static bool conn_handshake_tls(rt_conn *c)
+{
+	if (!c->tls || rt_tls_ready(c->tls))
+		return true;
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
+	if (h < 0) {
+		char why[200];
+		snprintf(why, sizeof why, "%s", rt_tls_error(c->tls));
+		rt_conn_close(c, why);
+	}
+	if (h <= 0)
+		return false;
+	conn_flush(c);
+	return true;
 }
 
 static void conn_deliver(rt_conn *c)
@@ -204,17 +231,21 @@ static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	uint8_t buf[65536];
 	c->in_callback = true;
 	if (c->write_failed) {
-		char why[128];
+		char why[256];
 		snprintf(why, sizeof why, "%s", c->why);
 		rt_conn_close(c, why);
 	}
+	if (!c->closing && !conn_handshake_tls(c))
+		goto out;
 	while (!c->closing) {
-		ssize_t n = read(c->fd, buf, sizeof buf);
+		ssize_t n = rt_sock_read(c->fd, c->tls, buf, sizeof buf);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				rt_conn_close(c, strerror(errno));
+				rt_conn_close(c, errno == EPROTO && c->tls ? rt_tls_error(c->tls) : strerror(errno));
+			else if (c->tls && rt_tls_wants_write(c->tls))
+				ev_io_start(c->loop, &c->wio);
 			break;
 		}
 		if (n == 0) {
@@ -226,9 +257,12 @@ static void conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			conn_handshake(c);
 		if (!c->handshaking && !c->closing)
 			conn_deliver(c);
-		if (c->closing || (size_t)n < sizeof buf)
+		/* A TLS record is smaller than buf: what it decrypted and kept
+		 * is read now, as no socket event will announce it. */
+		if (c->closing || ((size_t)n < sizeof buf && !(c->tls && rt_tls_pending(c->tls))))
 			break;
 	}
+out:
 	c->in_callback = false;
 	if (c->free_pending)
 		conn_finish(c);
@@ -253,7 +287,7 @@ static void conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 				c->h.on_open(c, c->h.ud);
 		}
 	}
-	if (!c->closing)
+	if (!c->closing && conn_handshake_tls(c))
 		conn_flush(c);
 	c->in_callback = false;
 	if (c->free_pending)
@@ -298,7 +332,16 @@ static rt_conn *conn_new(struct ev_loop *loop, int fd, const rt_conn_handlers *h
 rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, const void *preface, size_t preface_len,
                        const void *early, size_t early_len)
 {
+	return rt_conn_adopt_tls(loop, fd, NULL, h, preface, preface_len, early, early_len);
+}
+
+rt_conn *rt_conn_adopt_tls(struct ev_loop *loop, int fd, rt_tls_conn *tls, const rt_conn_handlers *h,
+                           const void *preface, size_t preface_len, const void *early, size_t early_len)
+{
 	rt_conn *c = conn_new(loop, fd, h);
+	c->tls = tls;
+	if (tls && rt_tls_pending(tls))
+		ev_feed_event(loop, &c->rio, EV_READ);
 	rt_buf_append(&c->out, preface, preface_len);
 	if (early_len)
 		rt_frame_decoder_feed(&c->dec, early, early_len);
@@ -318,6 +361,12 @@ rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, 
 
 rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
                          const rt_conn_handlers *h)
+{
+	return rt_conn_connect_tls(loop, host, port, upgrade_request, h, NULL);
+}
+
+rt_conn *rt_conn_connect_tls(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
+                             const rt_conn_handlers *h, rt_tls *tls)
 {
 	struct sockaddr_in sin;
 	memset(&sin, 0, sizeof sin);
@@ -341,6 +390,11 @@ rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const
 		return NULL;
 	rt_conn *c = conn_new(loop, fd, h);
 	snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+	if (tls && !(c->tls = rt_tls_connect(tls, fd, host))) {
+		conn_free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
 	if (upgrade_request) {
 		c->handshaking = true;
 		rt_buf_append(&c->out, upgrade_request, strlen(upgrade_request));
@@ -385,6 +439,17 @@ const char *rt_conn_peer(const rt_conn *c)
 void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size)
 {
 	c->dec.max_size = max_size;
+}
+
+void rt_conn_set_principal(rt_conn *c, const char *principal)
+{
+	free(c->principal);
+	c->principal = principal ? rt_xstrdup(principal) : NULL;
+}
+
+const char *rt_conn_principal(const rt_conn *c)
+{
+	return c->principal;
 }
 
 void rt_conn_set_data(rt_conn *c, void *data)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rt_tls.h"
 #include "rt_util.h"
 
 #define RT_FRAME_HEADER   4
@@ -75,6 +76,14 @@ rt_conn *rt_conn_adopt(struct ev_loop *loop, int fd, const rt_conn_handlers *h, 
  * on_close. */
 rt_conn *rt_conn_connect(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
                          const rt_conn_handlers *h);
+/* The same over TLS: adopt a socket whose TLS connection is done (an
+ * HTTPS upgrade; tls is then the connection's), or connect through the
+ * client context tls (NULL: plain), the handshake first, verifying the
+ * server as tls says. */
+rt_conn *rt_conn_adopt_tls(struct ev_loop *loop, int fd, rt_tls_conn *tls, const rt_conn_handlers *h,
+                           const void *preface, size_t preface_len, const void *early, size_t early_len);
+rt_conn *rt_conn_connect_tls(struct ev_loop *loop, const char *host, int port, const char *upgrade_request,
+                             const rt_conn_handlers *h, rt_tls *tls);
 /* Queues one frame. Returns 0, or -1 if the connection is closing (also
  * when RT_CONN_MAX_OUTPUT bytes wait unread: it is then closed from the
  * loop, with on_close). */
@@ -87,6 +96,10 @@ void rt_conn_set_max_frame(rt_conn *c, uint32_t max_size);
 /* One pointer of the owner's per connection (NULL at first): who is on the
  * other end, so a frame finds its sender without a search. */
 void rt_conn_set_data(rt_conn *c, void *data);
+/* The principal the peer authenticated as when the connection was
+ * upgraded (copied; NULL: none). */
+void rt_conn_set_principal(rt_conn *c, const char *principal);
+const char *rt_conn_principal(const rt_conn *c);
 void *rt_conn_data(const rt_conn *c);
 
 /* --- Detached connections (no socket, no loop): for tests --- */

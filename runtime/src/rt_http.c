@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "rt_tls.h"
 #include "rt_util.h"
 
 struct rt_http_server {
@@ -33,6 +34,7 @@ struct rt_http_server {
 	rt_http_handler handler;
 	rt_http_upgrade_handler upgrade;
 	void *ud;
+	rt_tls *tls;               /* HTTPS when set (rt_http_server_set_tls; not owned) */
 	rt_http_session *sessions; /* doubly linked */
 	/* Sessions whose pipelined requests wait for the next turn of the
 	 * loop (RT_HTTP_REQUESTS_PER_TURN), resumed by resume_timer. */
@@ -49,7 +51,8 @@ typedef struct span {
 struct rt_http_session {
 	rt_http_server *srv;
 	rt_http_session *prev, *next;
-	int fd; /* -1: detached */
+	int fd;           /* -1: detached */
+	rt_tls_conn *tls; /* with an HTTPS server */
 	ev_io rio, wio;
 	ev_timer timer; /* the header, body, idle or linger deadline */
 	http_parser parser;
@@ -190,6 +193,7 @@ static void session_free(rt_http_session *s)
 		ev_io_stop(srv->loop, &s->rio);
 		ev_io_stop(srv->loop, &s->wio);
 		ev_timer_stop(srv->loop, &s->timer);
+		rt_tls_close(s->tls);
 		close(s->fd);
 	}
 	srv->stats.sessions--;
@@ -292,7 +296,7 @@ static void session_flush(rt_http_session *s)
 		return; /* detached: closed by the next feed, drain or destroy */
 	size_t before = s->out.len;
 	while (s->out.len) {
-		ssize_t n = write(s->fd, s->out.data, s->out.len);
+		ssize_t n = rt_sock_write(s->fd, s->tls, s->out.data, s->out.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -648,10 +652,13 @@ static void do_upgrade(rt_http_session *s, const uint8_t *early, size_t early_le
 	char *url = rt_xmalloc(s->url.len + 1);
 	build_request(s, &req, url, s->url.len + 1);
 	bool taken = false;
+	req.session = s;
+	req.tls = s->tls;
 	if (s->srv->upgrade && s->fd >= 0 && s->out.len == 0)
 		taken = s->srv->upgrade(s->srv->ud, &req, s->fd, early, early_len);
 	free(url);
 	if (taken) {
+		s->tls = NULL; /* the new owner's, with the socket */
 		ev_io_stop(s->srv->loop, &s->rio);
 		ev_io_stop(s->srv->loop, &s->wio);
 		ev_timer_stop(s->srv->loop, &s->timer);
@@ -660,8 +667,13 @@ static void do_upgrade(rt_http_session *s, const uint8_t *early, size_t early_le
 		s->closed = true;
 		return;
 	}
-	s->error_status = 400;
-	rt_http_reply_text(s, 400, "Upgrade not supported on this path");
+	/* Refused: answered by the handler (e.g. 401), else 400. */
+	if (!s->replied) {
+		s->error_status = 400;
+		rt_http_reply_text(s, 400, "Upgrade not supported on this path");
+	} else if (!s->error_status) {
+		s->error_status = 400;
+	}
 	begin_closing(s);
 	session_flush(s);
 }
@@ -764,6 +776,28 @@ static void session_settle(rt_http_session *s)
 	session_free(s);
 }
 
+/* Advances a TLS handshake from either watcher: true once it is done;
+ * false while it waits (on the watcher it asked for) or after it failed
+ * (the session is then freed). */
+static bool session_handshake(rt_http_session *s)
+{
+	if (rt_tls_ready(s->tls))
+		return true;
+	int h = rt_tls_handshake_io(s->tls, s->srv->loop, &s->wio);
+	if (h > 0) {
+		s->last_progress = ev_now(s->srv->loop);
+		return true;
+	}
+	if (h == 0)
+		return false;
+	rt_log(RT_DEBUG, "http: %s: handshake failed: %s", s->peer, rt_tls_error(s->tls));
+	s->in_callback++;
+	session_close(s);
+	s->in_callback--;
+	session_free(s);
+	return false;
+}
+
 static void session_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	rt_http_session *s = w->data;
@@ -772,9 +806,16 @@ static void session_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		session_settle(s);
 		return;
 	}
-	ssize_t n = read(s->fd, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+	if (s->tls && !session_handshake(s))
 		return;
+	ssize_t n = rt_sock_read(s->fd, s->tls, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
+		if (s->tls && rt_tls_wants_write(s->tls))
+			ev_io_start(loop, &s->wio);
+		return;
+	}
+	if (n < 0 && errno == EPROTO)
+		rt_log(RT_DEBUG, "http: %s: %s", s->peer, rt_tls_error(s->tls));
 	if (n <= 0) {
 		s->in_callback++;
 		session_close(s);
@@ -787,12 +828,23 @@ static void session_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return; /* input behind a closing answer is dropped */
 	s->served = 0;
 	session_parse(s, buf, (size_t)n);
+	/* Bytes TLS decrypted and kept announce themselves by no socket event. */
+	bool more = s->tls && !s->closed && s->fd >= 0 && rt_tls_pending(s->tls) && ev_is_active(&s->rio);
 	session_settle(s);
+	if (more)
+		ev_feed_event(loop, &s->rio, EV_READ);
 }
 
 static void session_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	rt_http_session *s = w->data;
+	if (s->tls && !rt_tls_ready(s->tls)) {
+		if (!session_handshake(s))
+			return;
+		if (!s->out.len)
+			ev_io_stop(loop, &s->wio);
+		ev_feed_event(loop, &s->rio, EV_READ); /* a request may have come with the handshake */
+	}
 	s->in_callback++;
 	session_flush(s);
 	s->in_callback--;
@@ -944,6 +996,11 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
 		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
 		rt_http_session *s = session_new(srv, fd);
+		if (srv->tls && !(s->tls = rt_tls_accept(srv->tls, fd))) {
+			rt_log(RT_WARN, "http: cannot start TLS on an accepted connection");
+			session_free(s);
+			continue;
+		}
 		char ip[INET_ADDRSTRLEN] = "?";
 		inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof ip);
 		snprintf(s->peer, sizeof s->peer, "%s:%d", ip, ntohs(sin.sin_port));
@@ -1015,6 +1072,11 @@ rt_http_server *rt_http_server_create(struct ev_loop *loop, const char *ip, int 
 	srv->accept_io.data = srv->accept_timer.data = srv->resume_timer.data = srv;
 	ev_io_start(loop, &srv->accept_io);
 	return srv;
+}
+
+void rt_http_server_set_tls(rt_http_server *srv, rt_tls *tls)
+{
+	srv->tls = tls;
 }
 
 void rt_http_server_set_upgrade(rt_http_server *srv, rt_http_upgrade_handler cb)

@@ -27,6 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rt_tls;
+struct rt_tls_conn;
+
 #define RT_HTTP_MAX_HEADERS 64
 
 typedef struct rt_http_header {
@@ -41,6 +44,11 @@ typedef struct rt_http_request {
 	rt_http_header headers[RT_HTTP_MAX_HEADERS];
 	const uint8_t *body;
 	size_t body_len;
+	/* Upgrade requests only: the session they came on (the handler may
+	 * answer on it, e.g. 401, and refuse), and its TLS connection, which a
+	 * handler that takes the socket takes with it (NULL: plain). */
+	struct rt_http_session *session;
+	struct rt_tls_conn *tls;
 } rt_http_request;
 
 /* Value of a header (name compared without case), or NULL. */
@@ -53,8 +61,9 @@ const char *rt_http_header_get(const rt_http_request *req, const char *name);
 #define RT_HTTP_HEADER_TIMEOUT   10.0
 #define RT_HTTP_BODY_TIMEOUT     30.0
 #define RT_HTTP_SEND_TIMEOUT     60.0
-#define RT_HTTP_IDLE_TIMEOUT     (-1.0) /* none: a kept-alive connection may stay quiet (TCP keepalive finds dead peers) \
-	                                 */
+#define RT_HTTP_IDLE_TIMEOUT                                                                                           \
+	(-1.0) /* none: a kept-alive connection may stay quiet (TCP keepalive finds dead peers)                        \
+	        */
 /* A closing connection (an error answered, a stream ended) waits at most
  * this long for the peer to read the last answer (and, after an error, to
  * stop sending what we no longer read) before it is closed regardless. */
@@ -86,7 +95,8 @@ typedef struct rt_http_session rt_http_session;
  * streaming (rt_http_session_streaming), where answers are ignored. */
 typedef void (*rt_http_handler)(void *ud, rt_http_session *s, const rt_http_request *req);
 /* Called for an upgrade request with the socket and the bytes that followed
- * the request. Returns true when it took the socket over. */
+ * the request. Returns true when it took the socket over (and req->tls);
+ * false refuses: 400, unless it answered on req->session itself. */
 typedef bool (*rt_http_upgrade_handler)(void *ud, const rt_http_request *req, int fd, const uint8_t *early,
                                         size_t early_len);
 
@@ -95,6 +105,10 @@ typedef bool (*rt_http_upgrade_handler)(void *ud, const rt_http_request *req, in
 rt_http_server *rt_http_server_create(struct ev_loop *loop, const char *ip, int port, const rt_http_limits *limits,
                                       rt_http_handler handler, void *ud, char *err, size_t errlen);
 void rt_http_server_set_upgrade(rt_http_server *srv, rt_http_upgrade_handler cb);
+/* Serves HTTPS with this context (rt_tls.h; not owned): every accepted
+ * connection starts with a TLS handshake, and one that fails it (a plain
+ * HTTP client, a client that does not trust us) is closed. */
+void rt_http_server_set_tls(rt_http_server *srv, struct rt_tls *tls);
 /* The port actually bound. */
 int rt_http_server_port(const rt_http_server *srv);
 /* What the server did so far, for /metrics. */

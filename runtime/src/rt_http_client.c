@@ -23,6 +23,7 @@
 struct rt_http_client {
 	struct ev_loop *loop;
 	int fd;
+	rt_tls_conn *tls; /* NULL: plain HTTP */
 	ev_io rio, wio;
 	ev_idle fail_idle; /* reports a failed connect from the loop */
 	http_parser parser;
@@ -47,6 +48,7 @@ static void client_finish(rt_http_client *c, const char *error)
 	ev_idle_stop(c->loop, &c->fail_idle);
 	if (c->h.on_done)
 		c->h.on_done(c, error, c->h.ud);
+	rt_tls_close(c->tls);
 	close(c->fd);
 	rt_buf_free(&c->out);
 	rt_buf_free(&c->hdr);
@@ -120,15 +122,36 @@ static const http_parser_settings client_settings = {
         .on_message_complete = cl_complete,
 };
 
+/* A TLS handshake, advanced from either watcher: true once done; false
+ * while it waits or after it failed (the client is then finished). */
+static bool cl_handshake(rt_http_client *c)
+{
+	if (!c->tls || rt_tls_ready(c->tls))
+		return true;
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
+	if (h < 0) {
+		snprintf(c->error, sizeof c->error, "%s", rt_tls_error(c->tls));
+		client_finish(c, c->error);
+	}
+	if (h <= 0)
+		return false;
+	if (c->out.len)
+		ev_io_start(c->loop, &c->wio);
+	return true;
+}
+
 static void cl_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	rt_http_client *c = w->data;
 	char buf[65536];
-	ssize_t n = read(c->fd, buf, sizeof buf);
+	if (!cl_handshake(c))
+		return;
+	ssize_t n = rt_sock_read(c->fd, c->tls, buf, sizeof buf);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n < 0) {
-		snprintf(c->error, sizeof c->error, "read: %s", strerror(errno));
+		snprintf(c->error, sizeof c->error, "read: %s",
+		         errno == EPROTO && c->tls ? rt_tls_error(c->tls) : strerror(errno));
 		client_finish(c, c->error);
 		return;
 	}
@@ -142,20 +165,25 @@ static void cl_read(struct ev_loop *loop, ev_io *w, int revents)
 		snprintf(c->error, sizeof c->error, "bad response: %s",
 		         http_errno_description(HTTP_PARSER_ERRNO(&c->parser)));
 		client_finish(c, c->error);
+	} else if (c->tls && rt_tls_pending(c->tls)) {
+		ev_feed_event(loop, &c->rio, EV_READ); /* decrypted and kept: no socket event tells */
 	}
 }
 
 static void cl_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	rt_http_client *c = w->data;
+	if (!cl_handshake(c))
+		return;
 	while (c->out.len) {
-		ssize_t n = write(c->fd, c->out.data, c->out.len);
+		ssize_t n = rt_sock_write(c->fd, c->tls, c->out.data, c->out.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN)
 				return;
-			snprintf(c->error, sizeof c->error, "cannot send to the server: %s", strerror(errno));
+			snprintf(c->error, sizeof c->error, "cannot send to the server: %s",
+			         errno == EPROTO && c->tls ? rt_tls_error(c->tls) : strerror(errno));
 			client_finish(c, c->error);
 			return;
 		}
@@ -173,6 +201,13 @@ static void cl_fail_idle(struct ev_loop *loop, ev_idle *w, int revents)
 rt_http_client *rt_http_client_start(struct ev_loop *loop, const char *host, int port, const char *method,
                                      const char *path, const char *extra_headers, const void *body, size_t len,
                                      const rt_http_client_handlers *h)
+{
+	return rt_http_client_start_tls(loop, host, port, method, path, extra_headers, body, len, h, NULL);
+}
+
+rt_http_client *rt_http_client_start_tls(struct ev_loop *loop, const char *host, int port, const char *method,
+                                         const char *path, const char *extra_headers, const void *body, size_t len,
+                                         const rt_http_client_handlers *h, rt_tls *tls)
 {
 	struct sockaddr_in sin;
 	memset(&sin, 0, sizeof sin);
@@ -194,6 +229,11 @@ rt_http_client *rt_http_client_start(struct ev_loop *loop, const char *host, int
 	c->loop = loop;
 	c->fd = fd;
 	c->h = *h;
+	if (tls && !(c->tls = rt_tls_connect(tls, fd, host))) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
 	http_parser_init(&c->parser, HTTP_RESPONSE);
 	c->parser.data = c;
 	rt_buf_init(&c->out);
@@ -232,7 +272,9 @@ struct rt_http_caller {
 	struct ev_loop *loop;
 	char host[256];
 	int port;
-	int fd; /* -1: not connected */
+	int fd;           /* -1: not connected */
+	rt_tls *tls_ctx;  /* HTTPS when set */
+	rt_tls_conn *tls; /* of the connection */
 	ev_io rio, wio;
 	http_parser parser;
 	rt_buf out;       /* requests not yet written */
@@ -248,6 +290,8 @@ static void caller_fail_all(rt_http_caller *c, const char *error)
 	if (c->fd >= 0) {
 		ev_io_stop(c->loop, &c->rio);
 		ev_io_stop(c->loop, &c->wio);
+		rt_tls_close(c->tls);
+		c->tls = NULL;
 		close(c->fd);
 		c->fd = -1;
 	}
@@ -298,20 +342,45 @@ static const http_parser_settings caller_settings = {
         .on_message_complete = caller_complete,
 };
 
+/* As cl_handshake, for the caller's connection (its requests fail with
+ * the reason when the handshake does). */
+static bool caller_handshake(rt_http_caller *c)
+{
+	if (!c->tls || rt_tls_ready(c->tls))
+		return true;
+	int h = rt_tls_handshake_io(c->tls, c->loop, &c->wio);
+	if (h < 0) {
+		char why[200];
+		snprintf(why, sizeof why, "%s", rt_tls_error(c->tls));
+		caller_fail_all(c, why);
+	}
+	if (h <= 0)
+		return false;
+	if (c->out.len)
+		ev_io_start(c->loop, &c->wio);
+	return true;
+}
+
 static void caller_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	rt_http_caller *c = w->data;
 	char buf[16384];
-	ssize_t n = read(c->fd, buf, sizeof buf);
+	if (!caller_handshake(c))
+		return;
+	ssize_t n = rt_sock_read(c->fd, c->tls, buf, sizeof buf);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		caller_fail_all(c, n == 0 ? "connection closed by the server" : strerror(errno));
+		caller_fail_all(c, n == 0                      ? "connection closed by the server"
+		                   : errno == EPROTO && c->tls ? rt_tls_error(c->tls)
+		                                               : strerror(errno));
 		return;
 	}
 	size_t done = http_parser_execute(&c->parser, &caller_settings, buf, (size_t)n);
 	if (done != (size_t)n || HTTP_PARSER_ERRNO(&c->parser) != HPE_OK)
 		caller_fail_all(c, "bad response");
+	else if (c->tls && rt_tls_pending(c->tls))
+		ev_feed_event(loop, &c->rio, EV_READ);
 }
 
 static void caller_write(struct ev_loop *loop, ev_io *w, int revents)
@@ -327,8 +396,10 @@ static void caller_write(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		}
 	}
+	if (!caller_handshake(c))
+		return;
 	while (c->out.len) {
-		ssize_t n = write(c->fd, c->out.data, c->out.len);
+		ssize_t n = rt_sock_write(c->fd, c->tls, c->out.data, c->out.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -365,6 +436,11 @@ static int caller_connect(rt_http_caller *c)
 		c->fd = -1;
 		return -1;
 	}
+	if (c->tls_ctx && !(c->tls = rt_tls_connect(c->tls_ctx, c->fd, c->host))) {
+		close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
 	c->connecting = true;
 	http_parser_init(&c->parser, HTTP_RESPONSE);
 	c->parser.data = c;
@@ -377,7 +453,13 @@ static int caller_connect(rt_http_caller *c)
 
 rt_http_caller *rt_http_caller_create(struct ev_loop *loop, const char *host, int port)
 {
+	return rt_http_caller_create_tls(loop, host, port, NULL);
+}
+
+rt_http_caller *rt_http_caller_create_tls(struct ev_loop *loop, const char *host, int port, rt_tls *tls)
+{
 	rt_http_caller *c = rt_xcalloc(1, sizeof *c);
+	c->tls_ctx = tls;
 	c->loop = loop;
 	snprintf(c->host, sizeof c->host, "%s", host);
 	c->port = port;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rt_tls.h"
 #include "rt_util.h"
 
 typedef struct rt_http_client rt_http_client;
@@ -31,6 +32,11 @@ typedef struct rt_http_client_handlers {
 rt_http_client *rt_http_client_start(struct ev_loop *loop, const char *host, int port, const char *method,
                                      const char *path, const char *extra_headers, const void *body, size_t len,
                                      const rt_http_client_handlers *h);
+/* The same over TLS with the client context tls (NULL: plain HTTP); the
+ * server is verified as tls says, its name or address being host. */
+rt_http_client *rt_http_client_start_tls(struct ev_loop *loop, const char *host, int port, const char *method,
+                                         const char *path, const char *extra_headers, const void *body, size_t len,
+                                         const rt_http_client_handlers *h, rt_tls *tls);
 /* A response header (case-insensitive name), or NULL. */
 const char *rt_http_client_header(const rt_http_client *c, const char *name);
 /* Aborts; on_done runs with "cancelled". */
@@ -44,6 +50,8 @@ typedef struct rt_http_caller rt_http_caller;
 /* status is the HTTP status, or 0 with error set when no answer came. */
 typedef void (*rt_http_caller_cb)(void *ud, int status, const uint8_t *body, size_t len, const char *error);
 rt_http_caller *rt_http_caller_create(struct ev_loop *loop, const char *host, int port);
+/* The same over TLS (tls: a client context, not owned; NULL: plain). */
+rt_http_caller *rt_http_caller_create_tls(struct ev_loop *loop, const char *host, int port, rt_tls *tls);
 /* Queues a POST (extra_headers as above). cb may be NULL. */
 void rt_http_caller_post(rt_http_caller *c, const char *path, const char *extra_headers, const void *body, size_t len,
                          rt_http_caller_cb cb, void *ud);

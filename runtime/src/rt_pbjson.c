@@ -18,82 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ----------------------------------------------------------------- base64 */
-
-static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static char *b64_encode(const uint8_t *in, size_t n)
-{
-	char *out = malloc(4 * ((n + 2) / 3) + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = b64_alphabet[v >> 18 & 63];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = i + 1 < n ? b64_alphabet[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < n ? b64_alphabet[v & 63] : '=';
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	/* The URL-safe alphabet too: readers should be tolerant. */
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Decodes base64 with or without padding; returns false on a bad character
- * or length. out gets n * 3 / 4 bytes at most (malloc'd; NULL when empty). */
-static bool b64_decode(const char *in, size_t n, uint8_t **out, size_t *outlen)
-{
-	while (n > 0 && in[n - 1] == '=')
-		n--;
-	if (n % 4 == 1)
-		return false;
-	*out = NULL;
-	*outlen = 0;
-	if (n == 0)
-		return true;
-	uint8_t *buf = malloc(n * 3 / 4 + 1);
-	if (!buf)
-		return false;
-	size_t o = 0;
-	uint32_t acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n; i++) {
-		int v = b64_value((unsigned char)in[i]);
-		if (v < 0) {
-			free(buf);
-			return false;
-		}
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	*out = buf;
-	*outlen = o;
-	return true;
-}
+#include "rt_util.h"
 
 /* ----------------------------------------------------------------- encode */
 
@@ -200,7 +125,7 @@ static json_t *encode_value(const ProtobufCFieldDescriptor *f, const void *p)
 		return string_json(*(char *const *)p);
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;
-		char *s = b64_encode(b->data, b->len);
+		char *s = rt_base64_encode(b->data, b->len);
 		json_t *j = s ? json_string(s) : NULL;
 		free(s);
 		return j;
@@ -496,7 +421,7 @@ static bool decode_value(pbj_ctx *c, const ProtobufCFieldDescriptor *f, const js
 			return fail(c, "expected a base64 string");
 		uint8_t *data;
 		size_t n;
-		if (!b64_decode(json_string_value(v), json_string_length(v), &data, &n))
+		if (!rt_base64_decode(json_string_value(v), json_string_length(v), &data, &n))
 			return fail(c, "expected a base64 string, got \"%.40s\"", json_string_value(v));
 		ProtobufCBinaryData *b = p;
 		b->data = data;

@@ -5,6 +5,8 @@
  */
 #include "rt_resources.h"
 
+#include <jansson.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,4 +137,56 @@ const char *rt_resources_text(const ac_core *core, const ac_resources *r, char *
 {
 	ac_resources_format(core, r, buf, len);
 	return buf;
+}
+
+/* Scalars every Mesos resource map holds, 0 when absent. */
+static const char *const model_scalars[] = {"cpus", "gpus", "mem", "disk"};
+#define N_MODEL_SCALARS (sizeof model_scalars / sizeof *model_scalars)
+
+json_t *rt_resources_model_new(void)
+{
+	json_t *map = json_object();
+	for (size_t i = 0; i < N_MODEL_SCALARS; i++)
+		json_object_set_new(map, model_scalars[i], json_real(0));
+	return map;
+}
+
+/* Adds a set to a v0 resource map: scalars are summed, ranges appended to
+ * the "[b-e, b-e]" text Mesos writes for them. */
+void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources *r)
+{
+	rt_arena *a = rt_arena_create();
+	size_t n = 0;
+	Mesos__V1__Resource **res = rt_resources_to_pb(core, r, NULL, a, &n);
+	for (size_t i = 0; i < n; i++) {
+		const Mesos__V1__Resource *x = res[i];
+		if (x->scalar) {
+			json_t *old = json_object_get(map, x->name);
+			double v = (old ? json_number_value(old) : 0) + x->scalar->value;
+			json_object_set_new(map, x->name, json_real(v));
+		} else if (x->ranges && x->ranges->n_range) {
+			rt_buf b;
+			rt_buf_init(&b);
+			const char *old = json_string_value(json_object_get(map, x->name));
+			if (old && strlen(old) > 2)
+				rt_buf_printf(&b, "%.*s, ", (int)strlen(old) - 1, old);
+			else
+				rt_buf_printf(&b, "[");
+			for (size_t k = 0; k < x->ranges->n_range; k++)
+				rt_buf_printf(&b, "%s%llu-%llu", k ? ", " : "",
+				              (unsigned long long)x->ranges->range[k]->begin,
+				              (unsigned long long)x->ranges->range[k]->end);
+			rt_buf_printf(&b, "]");
+			json_object_set_new(map, x->name, json_stringn((const char *)b.data, b.len));
+			rt_buf_free(&b);
+		}
+	}
+	rt_arena_destroy(a);
+}
+
+json_t *rt_resources_model(const ac_core *core, const ac_resources *r)
+{
+	json_t *map = rt_resources_model_new();
+	rt_resources_model_add(core, map, r);
+	return map;
 }

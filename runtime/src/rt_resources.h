@@ -6,6 +6,7 @@
 #ifndef RT_RESOURCES_H
 #define RT_RESOURCES_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "alloccore/alloccore.h"
@@ -25,5 +26,13 @@ Mesos__V1__Resource **rt_resources_to_pb(const ac_core *core, const ac_resources
 
 /* Canonical text of a set (ac_resources_format) in a caller buffer. */
 const char *rt_resources_text(const ac_core *core, const ac_resources *r, char *buf, size_t len);
+
+/* Mesos's v0 resource map ("model" object) of a set, as /master/state and
+ * the agent's /slave(1)/state write them: cpus, gpus, mem, disk always
+ * there (0 when absent), other scalars summed, ranges as "[b-e, b-e]". */
+json_t *rt_resources_model(const ac_core *core, const ac_resources *r);
+/* An empty map (the four scalars at 0), and a set added to one. */
+json_t *rt_resources_model_new(void);
+void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources *r);
 
 #endif

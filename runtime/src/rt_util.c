@@ -23,12 +23,22 @@ void rt_log_init(const char *prog, int level)
 	log_level = level;
 }
 
+int rt_log_get_level(void)
+{
+	return log_level;
+}
+
+void rt_log_set_level(int level)
+{
+	log_level = level;
+}
+
 void rt_log(int level, const char *fmt, ...)
 {
 	static const char tag[] = "DIWE";
 	struct timespec ts;
 	struct tm tm;
-	char line[2048];
+	char line[4096], text[2048];
 	va_list ap;
 	if (level < log_level)
 		return;
@@ -38,13 +48,112 @@ void rt_log(int level, const char *fmt, ...)
 	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
 	                 tag[level & 3], log_prog, (int)getpid());
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	int tn = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	size_t len = strlen(line);
+	if (tn < 0)
+		tn = 0;
+	size_t tlen = (size_t)tn < sizeof text ? (size_t)tn : sizeof text - 1;
+	size_t len = (size_t)n + rt_log_escape(text, tlen, line + n, sizeof line - (size_t)n - 1);
 	line[len++] = '\n';
 	/* One write per line so that lines of several processes do not interleave. */
 	if (write(STDERR_FILENO, line, len) < 0)
 		return;
+}
+
+size_t rt_utf8_seq(const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t need;
+	unsigned lo = 0x80, hi = 0xbf; /* the second byte's range */
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (n < need || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < need; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return need;
+}
+
+bool rt_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = rt_utf8_seq(p + i, len - i);
+		if (!k) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
+size_t rt_log_escape(const char *in, size_t len, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		char esc[4];
+		size_t elen = 0, k = 1;
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			esc[0] = (char)p[i];
+			elen = 1;
+		} else if (p[i] >= 0x80 && (k = rt_utf8_seq(p + i, len - i)) > 0) {
+			if (o + k >= outlen)
+				break;
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+			continue;
+		} else {
+			k = 1;
+			esc[0] = '\\';
+			if (p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
+				esc[1] = p[i] == '\n' ? 'n' : p[i] == '\r' ? 'r' : 't';
+				elen = 2;
+			} else {
+				esc[1] = 'x';
+				esc[2] = hex[p[i] >> 4];
+				esc[3] = hex[p[i] & 15];
+				elen = 4;
+			}
+		}
+		if (o + elen >= outlen)
+			break;
+		memcpy(out + o, esc, elen);
+		o += elen;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 bool rt_ratelimit_allow(rt_ratelimit *r, int64_t now_ns, int64_t interval_ns, uint64_t *suppressed)
@@ -305,6 +414,105 @@ int rt_mkdirs(const char *path)
 				return -1;
 			buf[i] = c;
 		}
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- base64 */
+
+static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *rt_base64_encode(const uint8_t *in, size_t n)
+{
+	char *out = malloc(4 * ((n + 2) / 3) + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = b64_alphabet[v >> 18 & 63];
+		out[o++] = b64_alphabet[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64_alphabet[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64_alphabet[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	/* The URL-safe alphabet too: readers should be tolerant. */
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+bool rt_base64_decode(const char *in, size_t n, uint8_t **out, size_t *outlen)
+{
+	while (n > 0 && in[n - 1] == '=')
+		n--;
+	if (n % 4 == 1)
+		return false;
+	*out = NULL;
+	*outlen = 0;
+	if (n == 0)
+		return true;
+	uint8_t *buf = malloc(n * 3 / 4 + 1);
+	if (!buf)
+		return false;
+	size_t o = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = b64_value((unsigned char)in[i]);
+		if (v < 0) {
+			free(buf);
+			return false;
+		}
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	*out = buf;
+	*outlen = o;
+	return true;
+}
+
+int rt_file_read(const char *path, size_t max, rt_buf *out)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (out->len + n > max) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+		rt_buf_append(out, chunk, n);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		errno = EIO;
+		return -1;
 	}
 	return 0;
 }

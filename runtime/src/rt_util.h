@@ -15,8 +15,23 @@
 enum { RT_DEBUG = 0, RT_INFO = 1, RT_WARN = 2, RT_ERROR = 3 };
 /* Sets the program name shown in every line and the minimum level. */
 void rt_log_init(const char *prog, int level);
-/* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. */
+/* The least severe level printed, now; and a new one. */
+int rt_log_get_level(void);
+void rt_log_set_level(int level);
+/* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. The text is
+ * escaped with rt_log_escape, so a name or message from outside (a
+ * framework's name with a newline in it) cannot forge a line. */
 void rt_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies in[0..len) to out (NUL-terminated, cut to fit): control
+ * characters as \n, \r, \t or \xHH, DEL and bytes that are not valid
+ * UTF-8 as \xHH; valid UTF-8 as it is. Returns the bytes written. */
+size_t rt_log_escape(const char *in, size_t len, char *out, size_t outlen);
+/* The length of the valid UTF-8 sequence at p (of n bytes), or 0 (overlong
+ * forms, surrogates and values above U+10FFFF are invalid, as in RFC 3629). */
+size_t rt_utf8_seq(const unsigned char *p, size_t n);
+/* Whether all of s[0..len) is valid UTF-8; *bad is the offset of the first
+ * invalid byte when not (may be NULL). */
+bool rt_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* At most one message per interval for a condition that may repeat in a
  * tight loop (accept failing with EMFILE): rt_ratelimit_allow answers true
@@ -74,5 +89,14 @@ int rt_hostport_parse(const char *text, char *host, size_t hostlen, int *port);
 int rt_file_write(const char *path, const char *text);
 /* mkdir -p. 0 or -1. */
 int rt_mkdirs(const char *path);
+/* Appends a whole file to out: 0, or -1 with errno (EFBIG past max bytes). */
+int rt_file_read(const char *path, size_t max, rt_buf *out);
+
+/* Base64 (RFC 4648): the encoding, padded, malloc'd (NULL out of memory);
+ * the decoding, with or without padding and of either alphabet (+/ or
+ * -_), into a malloc'd *out (NULL when empty): false on a bad character or
+ * length. */
+char *rt_base64_encode(const uint8_t *in, size_t n);
+bool rt_base64_decode(const char *in, size_t n, uint8_t **out, size_t *outlen);
 
 #endif

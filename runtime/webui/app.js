@@ -211,25 +211,38 @@ const tasksTable = new PagedTable($("tasks-table"), {
   ],
 });
 
-// The agent does not serve its sandboxes' files (/files) yet: show where
-// the sandbox is under the agent's work_dir, and link the agent's /state,
-// which names it in full.
+// The task's sandbox on its agent's own address (the agent serves /files
+// as Mesos's does): its stdout and stderr, and the folder's listing, by
+// Mesos's virtual path /frameworks/FW/executors/EX/runs/latest (EX: the
+// task's custom executor, else the task itself, as Mesos's command
+// executor). Links only: the page itself talks to the master alone.
 function sandboxCell(t, td) {
-  const code = el("code");
-  code.textContent = `…/tasks/${t.id}-*`;
-  code.title = `WORK_DIR/frameworks/${t.frameworkId}/tasks/${t.id}-* on the agent (WORK_DIR: its --work_dir)`;
-  td.append(code);
   const a = cluster.agents.get(t.agentId);
-  if (a) {
-    td.append(" ");
+  const dir = `/frameworks/${t.frameworkId}/executors/${t.executorId || t.id}/runs/latest`;
+  if (!a) {
+    const code = el("code");
+    code.textContent = "–";
+    code.title = `${dir} on an agent this master does not know`;
+    td.append(code);
+    return;
+  }
+  const base = `http://${agentAddress(a)}/files`;
+  const links = [
+    ["stdout", `${base}/download?path=${encodeURIComponent(`${dir}/stdout`)}`, `stdout of ${t.id}`],
+    ["stderr", `${base}/download?path=${encodeURIComponent(`${dir}/stderr`)}`, `stderr of ${t.id}`],
+    ["files", `${base}/browse?path=${encodeURIComponent(dir)}`, `files in the sandbox of ${t.id}`],
+  ];
+  links.forEach(([text, href, label], i) => {
+    if (i) td.append(" ");
     const link = el("a");
-    link.href = `http://${agentAddress(a)}/state`;
-    link.textContent = "agent state";
+    link.href = href;
+    link.textContent = text;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
-    link.setAttribute("aria-label", `state of agent ${agentAddress(a)}, naming the sandbox of ${t.id}`);
+    link.className = "sandbox-link";
+    link.setAttribute("aria-label", label);
     td.append(link);
-  }
+  });
 }
 
 function quotaText(m) {

@@ -125,6 +125,7 @@ export class Cluster {
         name: t.name || "",
         frameworkId: fwId,
         agentId: t.agent_id?.value || "",
+        executorId: t.executor_id?.value || "",
         state: null,
         res: scalars(t.resources),
         updated: 0,

@@ -381,7 +381,10 @@ static void task_lost(sim_engine *e, uint32_t t)
 	x->gen++; /* its TASK_END is stale now */
 	e->live--;
 	x->state = T_LOST;
+	x->lost_n += x->lost_n < UINT8_MAX;
 	if (!e->cfg.resubmit_lost) {
+		if (e->cfg.tasks_out)
+			e->watch.task_done(e->watch.ud, t);
 		task_free(e, t);
 	} else if (GROW(e->lost_tasks, e->lost_tasks_cap, e->nlost_tasks + 1) < 0) {
 		sim__fail(e, "out of memory");
@@ -559,6 +562,7 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 	x->index = ev->task_index;
 	x->machine = SIM_NONE;
 	x->gen = gen;
+	x->lost_n = 0;
 	if (ev->locality && *ev->locality) {
 		if (parse_locality(e, ev->locality, &x->loc_off, &x->loc_n) < 0)
 			return SIM_NONE;
@@ -646,6 +650,8 @@ void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
 	    tr_source_task_finished(e->src, sim__names_get(&e->job_names, x->job), x->index, e->now) == 1)
 		e->src_refetch = true;     /* DAG children became ready */
 	machine_alloc_soon(e, x->machine); /* resources freed: offer them now */
+	if (e->cfg.tasks_out)
+		e->watch.task_done(e->watch.ud, t);
 	task_free(e, t);
 }
 

@@ -44,6 +44,7 @@ typedef struct sim_task {
 	uint32_t loc_off, loc_n; /* preferred machines: e->loc[loc_off .. +loc_n] */
 	uint32_t gen;            /* run generation: a stale TASK_END is ignored */
 	uint8_t state;
+	uint8_t lost_n; /* times lost with its machine (saturates at 255; tasks.csv) */
 } sim_task;
 
 typedef struct sim_job {
@@ -129,6 +130,9 @@ typedef struct sim_watch {
 	void (*capacity)(void *ud, const int64_t res[NRES], int sign);
 	/* a task started for the first time, wait_ns after its submission */
 	void (*first_start)(void *ud, int64_t wait_ns);
+	/* task t ended for good (T_FINISHED, or T_LOST not to be resubmitted);
+	 * called only with cfg.tasks_out, before its record is reused */
+	void (*task_done)(void *ud, uint32_t t);
 } sim_watch;
 
 typedef struct sim_engine {

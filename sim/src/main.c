@@ -11,19 +11,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alloccore/module.h"
+#include "cli.h"
+#include "manifest.h"
 #include "sim/sim.h"
-
-#ifndef MESO_PLOTS_DIR
-#define MESO_PLOTS_DIR "plots"
-#endif
 
 static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FILE --tasks FILE | --trace KIND:PATH)\n"
                             "                    [options]\n"
+                            "       meso-sim rerun DIR [--out DIR2]\n"
+                            "       meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
+                            "       meso-sim compare A B [--out DIR] [--alpha P] [--no-plot]\n"
                             "       meso-sim --help\n"
                             "\n"
                             "Replays a workload through the allocator core (alloccore) and writes the results.\n"
@@ -64,10 +64,22 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "  --out DIR            output directory, created if needed (default out)\n"
                             "  --sample S           timeseries period in seconds (default 10)\n"
                             "  --plot               draw the PNGs with gnuplot (plots/*.gp) into DIR\n"
+                            "  --plot-top N         the figures show the N largest frameworks and roles and\n"
+                            "                       the rest as one band (default 10)\n"
                             "  --quiet              no progress line (it appears only on a terminal anyway)\n"
+                            "  --tasks-out          also write tasks.csv, one row per task (tasks.csv.gz when\n"
+                            "                       the workload's files pass 64 MB)\n"
+                            "  --tasks-gz           the same, always gzip'd (tasks.csv.gz)\n"
                             "\n"
-                            "Writes summary.json, timeseries.csv, utilization.csv, jobs.csv and perf.json.\n"
-                            "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n";
+                            "Writes summary.json, timeseries.csv, utilization.csv, jobs.csv, perf.json and\n"
+                            "manifest.json (what made the run, checksums of its inputs and outputs).\n"
+                            "Exit status: 0 done, 1 I/O error, 2 bad input or usage.\n"
+                            "\n"
+                            "meso-sim rerun DIR runs DIR's manifest.json command again (into DIR.rerun or\n"
+                            "DIR2) and says whether each output is byte-identical (exit 3 if not).\n"
+                            "meso-sim sweep runs every combination of a config's values, several at a time,\n"
+                            "resumably, into results.csv and aggregate.csv (95% CIs); meso-sim compare shows\n"
+                            "two runs or sweeps side by side with Welch's t-test (sim/README.md).\n";
 
 /* The options of `meso-sim run`, by name (the usage text above lists them). */
 typedef enum option_id {
@@ -91,6 +103,9 @@ typedef enum option_id {
 	OPT_SAMPLE,
 	OPT_PLOT,
 	OPT_QUIET,
+	OPT_TASKS_OUT,
+	OPT_TASKS_GZ,
+	OPT_PLOT_TOP,
 } option_id;
 
 typedef struct option {
@@ -120,6 +135,9 @@ static const option options[] = {
         {"--sample", OPT_SAMPLE, true},
         {"--plot", OPT_PLOT, false},
         {"--quiet", OPT_QUIET, false},
+        {"--tasks-out", OPT_TASKS_OUT, false},
+        {"--tasks-gz", OPT_TASKS_GZ, false},
+        {"--plot-top", OPT_PLOT_TOP, true},
 };
 
 /* The option spelled exactly `arg`, or NULL. */
@@ -138,6 +156,14 @@ static ac_module *module;
 static void close_module(void)
 {
 	ac_module_close(module);
+}
+
+int cli_run_option_kind(const char *name)
+{
+	char dashed[128];
+	snprintf(dashed, sizeof dashed, "--%s", name);
+	const option *o = option_find(dashed);
+	return o ? o->takes_value : -1;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -207,36 +233,20 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-static int run_plots(const char *out)
+static int run_plots(const char *out, int top_n)
 {
-	const char *dir = getenv("MESO_PLOTS_DIR");
-	if (!dir)
-		dir = MESO_PLOTS_DIR;
 	if (strchr(out, '\'')) {
 		fprintf(stderr, "meso-sim: --plot: the output directory name must not contain a quote\n");
 		return 1;
 	}
-	static const char *scripts[] = {"shares.gp", "utilization.gp", "cdf.gp"};
-	char expr[4200], script[4200];
+	if (cli_plot_data(out, top_n) < 0)
+		return 1;
+	static const char *scripts[] = {"shares.gp", "utilization.gp", "utilization_roles.gp", "cdf.gp"};
+	char expr[4200];
 	snprintf(expr, sizeof expr, "outdir='%s'", out);
-	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
-		snprintf(script, sizeof script, "%s/%s", dir, scripts[i]);
-		pid_t pid = fork();
-		if (pid < 0)
+	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++)
+		if (cli_gnuplot(expr, scripts[i]) < 0)
 			return 1;
-		if (pid == 0) {
-			execlp("gnuplot", "gnuplot", "-e", expr, script, (char *)NULL);
-			fprintf(stderr,
-			        "meso-sim: --plot: cannot run gnuplot: %s (scripts/install-deps.sh installs it)\n",
-			        strerror(errno));
-			_exit(127);
-		}
-		int st;
-		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "meso-sim: --plot: gnuplot failed on %s\n", script);
-			return 1;
-		}
-	}
 	return 0;
 }
 
@@ -273,15 +283,22 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "rerun") == 0)
+		return cli_rerun_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sweep") == 0)
+		return cli_sweep_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "compare") == 0)
+		return cli_compare_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") != 0)
-		return usage_error("unknown command '%s' (expected run)", argv[1]);
+		return usage_error("unknown command '%s' (expected run, rerun, sweep or compare)", argv[1]);
 
 	atexit(close_module);
 	sim_config cfg;
 	sim_config_default(&cfg);
 	tr_csv_config tc = {0};
 	const char *workload = NULL, *out = "out", *trace = NULL;
-	bool plot = false, quiet = false, by_job = false;
+	bool plot = false, quiet = false, by_job = false, tasks_out = false, tasks_gz = false;
+	int plot_top = 10;
 	tr_csv_dir names;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -305,6 +322,20 @@ int main(int argc, char **argv)
 			break;
 		case OPT_QUIET:
 			quiet = true;
+			break;
+		case OPT_PLOT_TOP: {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (!*v || *end || n < 1 || n > 100)
+				return usage_error("--plot-top: expected 1 to 100, got '%s'", v);
+			plot_top = (int)n;
+			break;
+		}
+		case OPT_TASKS_GZ:
+			tasks_gz = true;
+			/* fall through */
+		case OPT_TASKS_OUT:
+			tasks_out = true;
 			break;
 		case OPT_SKIP_BAD_ROWS:
 			cfg.skip_bad_rows = tc.skip_bad_rows = true;
@@ -413,6 +444,18 @@ int main(int argc, char **argv)
 		cfg.progress_ud = &pr;
 	}
 
+	/* what the run reads, for manifest.json: the CSV files, or the trace's
+	 * file or folder (KIND:PATH) */
+	cli_manifest man = {.out_dir = out, .argc = argc - 1, .argv = argv + 1, .started_utc = (long)time(NULL)};
+	const char *csv_files[] = {tc.machines, tc.tasks, tc.frameworks, tc.roles};
+	for (int i = 0; !trace && i < 4; i++)
+		if (csv_files[i])
+			man.inputs[man.ninputs++] = csv_files[i];
+	if (trace)
+		man.inputs[man.ninputs++] = strchr(trace, ':') + 1;
+	if (tasks_out)
+		cfg.tasks_out = tasks_gz || cli_inputs_bytes(man.inputs, man.ninputs) > (64u << 20) ? 2 : 1;
+
 	double t0 = wall_now();
 	pr.start = pr.last = t0;
 	tr_source *src;
@@ -445,13 +488,26 @@ int main(int argc, char **argv)
 	       cfg.policy, (double)st.end_ns / 1e9, (unsigned long long)st.tasks_submitted,
 	       (unsigned long long)st.tasks_finished, (unsigned long long)st.tasks_never_fit,
 	       (unsigned long long)st.offers_made);
-	printf("meso-sim: results in %s/ (summary.json, timeseries.csv, utilization.csv, jobs.csv, perf.json)\n", out);
+	printf("meso-sim: results in %s/ (summary.json, timeseries.csv, utilization.csv, jobs.csv, %sperf.json, "
+	       "manifest.json)\n",
+	       out,
+	       cfg.tasks_out == 2 ? "tasks.csv.gz, "
+	       : cfg.tasks_out    ? "tasks.csv, "
+	                          : "");
 	sim_destroy(s);
 	tr_source_destroy(src);
 	if (plot) {
-		if (run_plots(out) != 0)
+		if (run_plots(out, plot_top) != 0)
 			return 1;
-		printf("meso-sim: plots in %s/ (shares.png, utilization.png, cdf.png)\n", out);
+		printf("meso-sim: plots in %s/ (shares.png, utilization.png, utilization_roles.png, cdf.png)\n", out);
+	}
+	/* last: a whole manifest says the run finished (meso-sim sweep resumes by it) */
+	man.seed = cfg.seed;
+	man.policy = cfg.policy;
+	man.wall_seconds = wall_now() - t0;
+	if (cli_manifest_write(&man, err, sizeof err) < 0) {
+		fprintf(stderr, "meso-sim: %s\n", err);
+		return 1;
 	}
 	return 0;
 }

@@ -3,8 +3,8 @@
  * integrals of utilization and of each framework's dominant share (updated
  * only when a value changes, through the engine's watch, so the cost is O(1)
  * per task start/end), the periodic timeseries.csv and utilization.csv rows,
- * and at the end jobs.csv, summary.json and perf.json. Every field is
- * documented in sim/README.md.
+ * the per-task rows of tasks.csv[.gz] as tasks end, and at the end jobs.csv,
+ * summary.json and perf.json. Every field is documented in sim/README.md.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -144,9 +144,39 @@ static void on_first_start(void *ud, int64_t wait_ns)
 	me->waits[me->nwaits++] = wait_ns;
 }
 
+/* One row of tasks.csv for task t in the state it has now. */
+static void task_row(sim_metrics *me, uint32_t t, const char *state)
+{
+	const sim_engine *e = me->e;
+	const sim_task *x = &e->tasks[t];
+	bool ended = x->state == T_FINISHED || x->state == T_LOST;
+	bool placed = x->machine != SIM_NONE && (ended || x->state == T_RUNNING);
+	const char *where = !placed || !x->loc_n ? "" : sim_engine_prefers(e, x, x->machine) ? "local" : "remote";
+	char row[1024], a[32], b[32], c[32], d[32];
+	int n = snprintf(row, sizeof row, "%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%u,%u,%s\n",
+	                 sim__names_get(&e->job_names, x->job), x->index, e->fws[x->fw].cfg.name,
+	                 fmt_ns(a, x->submit_ns), x->start_ns >= 0 ? fmt_ns(b, x->start_ns) : "",
+	                 ended ? fmt_ns(c, e->now) : "", placed ? sim__names_get(&e->machine_names, x->machine) : "",
+	                 x->start_ns >= 0 ? fmt_ns(d, x->start_ns - x->submit_ns) : "", where, (unsigned)x->lost_n,
+	                 e->cfg.resubmit_lost ? (unsigned)x->lost_n : 0u, state);
+	if (n < 0 || (size_t)n >= sizeof row)
+		n = (int)strlen(row);
+	if (me->tasks)
+		fwrite(row, 1, (size_t)n, me->tasks);
+	else if (me->tasks_gz && gzwrite(me->tasks_gz, row, (unsigned)n) != n)
+		sim__fail(me->e, "%s/tasks.csv.gz: write error", e->cfg.out_dir);
+}
+
+/* watch: task t ended for good. */
+static void on_task_done(void *ud, uint32_t t)
+{
+	sim_metrics *me = ud;
+	task_row(me, t, me->e->tasks[t].state == T_FINISHED ? "finished" : "lost");
+}
+
 sim_watch sim__metrics_watch(sim_metrics *me)
 {
-	sim_watch w = {me, on_fw_use, on_capacity, on_first_start};
+	sim_watch w = {me, on_fw_use, on_capacity, on_first_start, on_task_done};
 	return w;
 }
 
@@ -185,6 +215,25 @@ int sim__metrics_open(sim_metrics *me)
 	setvbuf(me->ts, NULL, _IOFBF, 1 << 16);
 	fputs("time,framework,running_tasks,cpus,mem,dominant_share\n", me->ts);
 	fputs("time,cpus,mem,disk,gpus\n", me->util);
+	static const char header[] = "job_id,task_index,framework,submit,start,end,agent,wait,locality,lost,"
+	                             "resubmitted,state\n";
+	if (me->e->cfg.tasks_out == 1) {
+		if (!(me->tasks = open_out(me, "tasks.csv")))
+			return -1;
+		setvbuf(me->tasks, NULL, _IOFBF, 1 << 16);
+		fputs(header, me->tasks);
+	} else if (me->e->cfg.tasks_out == 2) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/tasks.csv.gz", me->e->cfg.out_dir);
+		/* gzopen writes no name and no time in the header: the same rows
+		 * give the same bytes */
+		if (!(me->tasks_gz = gzopen(path, "wb6"))) {
+			me->e->failed = -2;
+			return sim__fail(me->e, "%s: cannot write: %s", path, strerror(errno));
+		}
+		gzbuffer(me->tasks_gz, 1 << 16);
+		gzputs(me->tasks_gz, header);
+	}
 	return 0;
 }
 
@@ -366,6 +415,36 @@ static int write_summary(sim_metrics *me, const sim_stats *st, uint64_t pending)
 	return close_out(me, f, "summary.json");
 }
 
+/* tasks.csv's last rows: the tasks still running or waiting at the end, in
+ * record order; then the file is closed. */
+static int write_tasks_left(sim_metrics *me)
+{
+	const sim_engine *e = me->e;
+	if (!me->tasks && !me->tasks_gz)
+		return 0;
+	for (size_t t = 0; t < e->ntasks; t++) {
+		uint8_t s = e->tasks[t].state;
+		if (s == T_RUNNING)
+			task_row(me, (uint32_t)t, "running");
+		else if (s == T_PENDING || s == T_GANG_WAIT)
+			task_row(me, (uint32_t)t, "waiting");
+		else if (s == T_PARKED)
+			task_row(me, (uint32_t)t, "never_fit");
+	}
+	if (me->tasks) {
+		FILE *f = me->tasks;
+		me->tasks = NULL;
+		return close_out(me, f, "tasks.csv");
+	}
+	gzFile g = me->tasks_gz;
+	me->tasks_gz = NULL;
+	if (gzclose(g) != Z_OK) {
+		me->e->failed = -2;
+		return sim__fail(me->e, "%s/tasks.csv.gz: write error", e->cfg.out_dir);
+	}
+	return 0;
+}
+
 int sim__metrics_write_final(sim_metrics *me, const sim_stats *st, uint64_t waiting)
 {
 	advance_cluster(me);
@@ -379,7 +458,7 @@ int sim__metrics_write_final(sim_metrics *me, const sim_stats *st, uint64_t wait
 	me->ts = me->util = NULL;
 	if (close_out(me, ts, "timeseries.csv") < 0 || close_out(me, util, "utilization.csv") < 0)
 		return -2;
-	if (write_jobs(me) < 0 || write_summary(me, st, waiting) < 0)
+	if (write_jobs(me) < 0 || write_summary(me, st, waiting) < 0 || write_tasks_left(me) < 0)
 		return me->e->failed;
 	return 0;
 }
@@ -441,7 +520,12 @@ void sim__metrics_free(sim_metrics *me)
 		fclose(me->ts);
 	if (me->util)
 		fclose(me->util);
-	me->ts = me->util = NULL;
+	if (me->tasks)
+		fclose(me->tasks);
+	if (me->tasks_gz)
+		gzclose(me->tasks_gz);
+	me->ts = me->util = me->tasks = NULL;
+	me->tasks_gz = NULL;
 	free(me->fws);
 	free(me->waits);
 }

@@ -9,6 +9,7 @@
 #define SIM_METRICS_H
 
 #include <stdio.h>
+#include <zlib.h>
 
 #include "engine.h"
 
@@ -30,7 +31,9 @@ typedef struct sim_metrics {
 	ac_time last_sample;
 	bool sampled_once;
 	FILE *ts, *util;
-	int64_t *waits; /* each task's wait for its first start */
+	FILE *tasks;     /* tasks.csv (cfg.tasks_out 1) */
+	gzFile tasks_gz; /* tasks.csv.gz (cfg.tasks_out 2) */
+	int64_t *waits;  /* each task's wait for its first start */
 	size_t nwaits, waits_cap;
 } sim_metrics;
 
@@ -42,7 +45,8 @@ sim_watch sim__metrics_watch(sim_metrics *me);
 /* Adds the measurements of the frameworks the engine registered since the
  * last call. 0, or -1 (failed). */
 int sim__metrics_sync(sim_metrics *me);
-/* Opens timeseries.csv and utilization.csv (when there is an out_dir). */
+/* Opens timeseries.csv and utilization.csv, and tasks.csv[.gz] when asked
+ * (when there is an out_dir). */
 int sim__metrics_open(sim_metrics *me);
 /* EV_SAMPLE: one timeseries and one utilization row. */
 int sim__metrics_sample(sim_metrics *me);

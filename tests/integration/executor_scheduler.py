@@ -6,7 +6,8 @@
 # executor "e2", and tasks the master must refuse (an incompatible e1, a
 # foreign framework_id, an executor that never subscribes); it acknowledges
 # every update, checks offers (attributes, executor_ids) and the executor's
-# MESSAGE, and probes /api/v1/executor with bad requests. Prints one line
+# MESSAGE, probes /api/v1/executor with bad requests, and shuts executor
+# "e4" down with the scheduler's SHUTDOWN call. Prints one line
 # per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise. With
 # "hold" it only starts one long task on executor "e5", prints READY once it
 # runs, and stays subscribed (until killed) so the test can stop the agent.
@@ -348,7 +349,26 @@ def main():
         time.sleep(0.05)
     say("e3's resources recovered")
 
-    # 5. TEARDOWN: the executors get SHUTDOWN (checked by the test in their log).
+    # 5. SHUTDOWN of one executor (the scheduler API's call): e4 is told to
+    #    shut down, kills its task (TASK_KILLED) and exits (FAILURE for e4);
+    #    the framework's other executors keep running.
+    offer = take_offer()
+    accept(offer, [task("t7", offer, executor_info("e4"), "run")])
+    wait("t7 RUNNING on e4", lambda: "TASK_RUNNING" in states("t7"))
+    code, text = post({"framework_id": {"value": FID}, "type": "SHUTDOWN",
+                       "shutdown": {"executor_id": {"value": "e4"}, "agent_id": offer["agent_id"]}})
+    if code != 202:
+        fail("SHUTDOWN of e4: %d %s" % (code, text))
+    wait("t7 KILLED by e4's shutdown", lambda: "TASK_KILLED" in states("t7"))
+    wait("FAILURE event for e4", lambda: any(f.get("executor_id", {}).get("value") == "e4" for f in failures))
+    deadline = time.time() + 10
+    while any(e["id"] == "e4" for e in json.loads(get(MASTER_PORT, "/state"))["executors"]):
+        if time.time() > deadline:
+            fail("the master still charges e4 after its SHUTDOWN")
+        time.sleep(0.05)
+    say("SHUTDOWN of e4: t7 TASK_KILLED, FAILURE for e4")
+
+    # 6. TEARDOWN: the executors get SHUTDOWN (checked by the test in their log).
     code, text = post({"framework_id": {"value": FID}, "type": "TEARDOWN"})
     if code != 202:
         fail("TEARDOWN: %d %s" % (code, text))

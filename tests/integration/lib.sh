@@ -111,6 +111,16 @@ execute_bg() {
 	PIDS+=($EXEC_PID)
 }
 
+# refused_at_start WANT COMMAND...: COMMAND exits 2 at once (within 10 s),
+# saying WANT (a bad flag refused at start, not retried).
+refused_at_start() {
+	local want=$1 rc=0
+	shift
+	timeout 10 "$@" >"$T/refused.out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || fail "$* exited $rc, not 2: $(cat "$T/refused.out")"
+	grep -q -- "$want" "$T/refused.out" || fail "$*: no \"$want\" in: $(cat "$T/refused.out")"
+}
+
 # exited PID: the process is gone or a zombie (a child not yet waited for).
 exited() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0; [ "${s:0:1}" = Z ]; }
 

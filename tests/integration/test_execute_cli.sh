@@ -2,26 +2,20 @@
 # meso-execute's command line as an operator meets it (issue 18, item 6):
 # --master in Mesos's forms (HOST:PORT, master@HOST:PORT, file:// holding
 # one, and zk:// in a file when Debian's zookeeper is there), forms it cannot
-# use refused at start, where a task's output is, and what it says when no
-# offer fits (a misspelt "cpu:1").
+# use refused at start, where a task's output is, what it says when no
+# offer fits (a misspelt "cpu:1"), and a task killed by a drain, named as
+# such (REASON_AGENT_DRAINING), its agent DRAINED once that is acknowledged.
 . "$(dirname "$0")/lib.sh" "$1"
 
 # Refused at start, exit 2, with a message naming the form expected.
-refused() {
-	local want=$1
-	shift
-	"$BIN/meso-execute" --command true "$@" >"$T/refused.out" 2>&1
-	local rc=$?
-	[ "$rc" -eq 2 ] || fail "meso-execute $* exited $rc, not 2: $(cat "$T/refused.out")"
-	grep -q -- "$want" "$T/refused.out" || fail "meso-execute $*: no \"$want\" in: $(cat "$T/refused.out")"
-}
+refused() { refused_at_start "$1" "$BIN/meso-execute" --command true "${@:2}"; }
 refused 'is an HTTP URL' --master http://127.0.0.1:5050
 refused 'has no port' --master 127.0.0.1
 refused "cannot read $T/none" --master "file://$T/none"
 refused 'unknown scheme' --master "udp://127.0.0.1:5050"
 
 start_master
-start_agent a1 "cpus:1;mem:256" --isolation none
+start_agent a1 "cpus:1;mem:256;disk:0" --isolation none
 
 # file:// holding master@HOST:PORT; the output's place is logged and true.
 echo "master@127.0.0.1:$MASTER_PORT" >"$T/master.txt"
@@ -39,11 +33,25 @@ grep -qx hello-sandbox "$path" || fail "$path does not hold the task's output"
 # offer, and the kind no offer had.
 execute_bg typo --command true --resources "cpu:1;mem:32" --report_after 0.5
 wait_for 10 "the no-fit report" grep -q 'no offer had any "cpu"' "$T/typo.log"
-grep -q "fit one task's \"mem:32;cpu:1\"; the largest offer (from [^)]*) had \"cpus:1;mem:256\"" "$T/typo.log" ||
+grep -q "fit one task's \"mem:32;cpu:1\"; the largest offer (from [^)]*) had \"cpus:1;mem:256;ports:\[31000-32000\]\"" "$T/typo.log" ||
 	fail "the report lacks the request or the offer: $(cat "$T/typo.log")"
 kill -TERM "$EXEC_PID"
 wait_exit "$EXEC_PID" 10
 [ "$EXIT_STATUS" -eq 143 ] || fail "the waiting meso-execute exited $EXIT_STATUS on SIGTERM"
+
+# A drained agent's task: killed with REASON_AGENT_DRAINING, and
+# meso-execute says the agent was drained.
+execute_bg drained --command "sleep 60" --resources "cpus:0.5;mem:32"
+wait_for 10 "the task to drain RUNNING" grep -q 'drained-.*: TASK_RUNNING' "$T/drained.out"
+A1=$(agent_id a1)
+curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$MASTER_PORT/api/v1" \
+	-d "{\"type\":\"DRAIN_AGENT\",\"drain_agent\":{\"agent_id\":{\"value\":\"$A1\"}}}" || fail "DRAIN_AGENT"
+wait_exit "$EXEC_PID" 15
+grep -q 'drained-.*: TASK_KILLED (.*the agent is draining)' "$T/drained.out" || fail "no drain kill: $(cat "$T/drained.out")"
+grep -q "was killed because its agent $A1 is draining" "$T/drained.log" || fail "not named: $(cat "$T/drained.log")"
+# DRAINED once the framework acknowledged the end (meso-execute did).
+wait_for 10 "the agent DRAINED" sh -c "curl -s -X POST -H 'Content-Type: application/json' \
+	-d '{\"type\":\"GET_AGENTS\"}' http://127.0.0.1:$MASTER_PORT/api/v1 | grep -q '\"state\":\"DRAINED\"'"
 
 # zk:// (in a file) follows the elected master; skipped without ZooKeeper.
 if [ -r /usr/share/java/zookeeper.jar ] && command -v java >/dev/null; then
@@ -61,4 +69,4 @@ if [ -r /usr/share/java/zookeeper.jar ] && command -v java >/dev/null; then
 else
 	echo "note: no ZooKeeper (Debian's zookeeper package): zk:// not run"
 fi
-echo "ok: refusals, file:// with master@HOST:PORT, output place, the no-fit report"
+echo "ok: refusals, file:// with master@HOST:PORT, output place, the no-fit report, a drained agent named"

@@ -5,7 +5,8 @@
 # process and both run and finish; a third is killed through the executor;
 # a second executor id gets its own process; an executor that never
 # subscribes fails its task after --executor_registration_timeout; bad
-# requests to /api/v1/executor get 4xx with a message; TEARDOWN sends
+# requests to /api/v1/executor get 4xx with a message; the framework's
+# SHUTDOWN call shuts one executor down; TEARDOWN sends
 # SHUTDOWN and the executors exit. Offers carry --attributes and the
 # framework's executor_ids. Last, an agent stopped with SIGTERM sends its
 # running executor SHUTDOWN and waits for it to exit.
@@ -54,6 +55,7 @@ SANDBOX=$(sed -n 's/^e1 ENV MESOS_SANDBOX=//p' "$LOG")
 case "$SANDBOX" in "$T/a1/frameworks/"*"/executors/e1/runs/"*) ;; *) fail "e1's sandbox: $SANDBOX" ;; esac
 has "e1 ENV MESOS_DIRECTORY=$SANDBOX" || fail "MESOS_DIRECTORY differs from MESOS_SANDBOX"
 grep -q '^e1 ENV MESOS_TASK_ID' "$LOG" && fail "an executor must not get MESOS_TASK_ID"
+has "e4 SHUTDOWN" || fail "e4 got no SHUTDOWN from the framework's SHUTDOWN call: $(grep '^e4' "$LOG")"
 # e3 never subscribed; after TEARDOWN e1 and e2 are told to shut down and exit.
 grep -q '^e3 SUBSCRIBED' "$LOG" && fail "e3 subscribed"
 shut() { has "e1 SHUTDOWN" && has "e2 SHUTDOWN"; }

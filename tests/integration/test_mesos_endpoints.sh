@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 start_master --max_completed_frameworks 2 --max_completed_tasks_per_framework 1
-start_agent a1 "cpus:2;mem:1024;ports:[31000-31009]" --attributes "rack:r1"
+start_agent a1 "cpus:2;mem:1024;disk:0;ports:[31000-31009]" --attributes "rack:r1"
 execute_bg sleeper --command 'sleep 60' --resources "cpus:0.5;mem:64"
 wait_for 20 "the task running" master_tasks_in TASK_RUNNING 1
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 start_master
-for a in a1 a2 a3; do start_agent "$a" "cpus:2;mem:1024;ports:[31000-31009]"; done
+for a in a1 a2 a3; do start_agent "$a" "cpus:2;mem:1024;disk:0;ports:[31000-31009]"; done
 wait_for 10 "3 agents at the master" master_has_agents 3
 
 execute_bg ok --command 'echo hello from $MESOS_TASK_ID; exit 0' --instances 4 --resources "cpus:1;mem:128"

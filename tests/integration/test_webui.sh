@@ -38,7 +38,7 @@ A2=$(agent_id a2)
 # a2 drained before the page opens: its state comes with SUBSCRIBED.
 curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$MASTER_PORT/api/v1" \
 	-d "{\"type\":\"DRAIN_AGENT\",\"drain_agent\":{\"agent_id\":{\"value\":\"$A2\"}}}" || fail "DRAIN_AGENT"
-execute_bg long --command "sleep 60" --resources "cpus:1;mem:512"
+execute_bg long --command "echo long-output-for-the-sandbox-link; sleep 60" --resources "cpus:1;mem:512"
 wait_for 20 "the long task RUNNING" master_tasks_in TASK_RUNNING 1
 
 node "$HERE/webui_browser.js" "http://127.0.0.1:$MASTER_PORT/" "$T" >"$T/browser.out" 2>&1 &

@@ -1,7 +1,8 @@
 // webui_browser.js — drives the master's web UI in headless Chromium
 // (Debian's /usr/bin/chromium, through npm's playwright-core) for
 // test_webui.sh: the page goes live, shows the frameworks, agents (one
-// drained) and the running task; a task launched while it is open appears
+// drained) and the running task, whose stdout link reads its output from
+// its agent's /files; a task launched while it is open appears
 // and turns RUNNING, then FINISHED, without a reload; a weight set through
 // the form shows in the roles table; no script or CSP error; a screenshot;
 // and when the master restarts the page subscribes again by itself.
@@ -61,6 +62,19 @@ async function main() {
     const tasks = await rows(page, "tasks-list");
     if (!tasks.some((r) => r.key.includes("/long-") && /RUNNING/.test(r.text)))
       throw new Error(`tasks table lacks the RUNNING task: ${JSON.stringify(tasks)}`);
+    // The long task's sandbox link reads its stdout from its agent's /files.
+    const stdoutHref = await page.evaluate(
+      () =>
+        [...document.querySelectorAll("#tasks-list tbody tr")]
+          .find((tr) => (tr.dataset.key || "").includes("/long-"))
+          ?.querySelector("a.sandbox-link")?.href,
+    );
+    if (!stdoutHref || !stdoutHref.includes("/files/download?path=")) throw new Error(`no stdout link: ${stdoutHref}`);
+    const out = await fetch(stdoutHref);
+    const text = await out.text();
+    if (out.status !== 200 || !text.includes("long-output-for-the-sandbox-link"))
+      throw new Error(`the stdout link ${stdoutHref} answered ${out.status}: ${text.slice(0, 200)}`);
+    step("sandbox stdout read through its link");
     const cpus = await page.textContent("#card-cpus .value");
     if (cpus.trim() === "0%" || cpus.trim() === "–") throw new Error(`the CPUs card says ${cpus}`);
     step(`frameworks ${fws.length}, agents ${agents.length}, tasks ${tasks.length}, cpus ${cpus}`);

@@ -681,3 +681,21 @@ Mesos__V1__Master__Event *mh_op_expect(mh_opsub *o, Mesos__V1__Master__Event__Ty
 		fail_msg("expected an operator event of type %d, got %d", (int)type, (int)ev->type);
 	return ev;
 }
+
+int mh_acknowledge(mh_fw *f, const char *agent_id, const char *task_id, const uint8_t *uuid, size_t uuid_len)
+{
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	tid.value = (char *)task_id;
+	aid.value = (char *)agent_id;
+	Mesos__V1__Scheduler__Call__Acknowledge ack = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;
+	ack.task_id = &tid;
+	ack.agent_id = &aid;
+	ack.uuid.data = (uint8_t *)uuid;
+	ack.uuid.len = uuid_len;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE;
+	call.acknowledge = &ack;
+	return mh_call(f, &call);
+}

@@ -57,6 +57,9 @@ const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeou
 /* Sends a call on its own connection, with the framework's id and stream id;
  * returns the HTTP status of the answer. */
 int mh_call(mh_fw *f, Call *call);
+/* ACKNOWLEDGE of a task's update on an agent (uuid of uuid_len bytes);
+ * returns the HTTP status. */
+int mh_acknowledge(mh_fw *f, const char *agent_id, const char *task_id, const uint8_t *uuid, size_t uuid_len);
 /* The next event on the stream, or NULL when there is none yet (free with
  * mesos__v1__scheduler__event__free_unpacked). HEARTBEATs are skipped. */
 Event *mh_event(mh_fw *f);

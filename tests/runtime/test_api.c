@@ -2,7 +2,8 @@
  * test_api.c — the request and stream path the scheduler and executor APIs
  * share (runtime/src/rt_api.h): Accept and Content-Type matching, a Call
  * decoded from protobuf or JSON with Mesos's status codes and messages for
- * what is wrong, and one RecordIO record per chunk on a stream.
+ * what is wrong, and one RecordIO record per chunk on a stream; the
+ * operator APIs' refusals (logged escaped) and call names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 #include <cmocka.h>
 
 #include "executor/executor.pb-c.h"
+#include "master/master.pb-c.h"
 #include "rt_api.h"
+#include "rt_util.h"
 
 static rt_http_request request(const char *method, const char *ctype, const char *accept, const void *body, size_t len)
 {
@@ -136,13 +139,44 @@ static void test_stream(void **state)
 	rt_http_server_destroy(srv);
 }
 
+static void test_enum_name(void **state)
+{
+	char buf[32];
+	assert_string_equal(rt_api_enum_name(&mesos__v1__master__call__type__descriptor, 9, buf, sizeof buf),
+	                    "GET_STATE");
+	assert_string_equal(rt_api_enum_name(&mesos__v1__master__call__type__descriptor, 99, buf, sizeof buf),
+	                    "UNKNOWN(99)");
+}
+
+/* An operator call without a type is refused with who's validation text. */
+static void test_operator_call(void **state)
+{
+	char err[100];
+	rt_http_server *srv = rt_http_server_create(NULL, NULL, 0, NULL, handler, NULL, err, sizeof err);
+	assert_non_null(srv);
+	rt_http_session *s = rt_http_session_detached(srv);
+	rt_http_request r = request("POST", "application/json", NULL, "{}", 2);
+	assert_null(rt_api_operator_call(&mesos__v1__master__call__descriptor, "agent", s, &r));
+	size_t len;
+	const uint8_t *out = rt_http_session_output(s, &len);
+	const char *want = "Failed to validate agent::Call: Expecting 'type' to be present";
+	assert_non_null(memmem(out, len, "400 Bad Request", 15));
+	assert_non_null(memmem(out, len, want, strlen(want)));
+	rt_http_session_destroy(s);
+	s = rt_http_session_detached(srv);
+	r = request("GET", "application/json", NULL, "{}", 2);
+	assert_null(rt_api_operator_call(&mesos__v1__master__call__descriptor, "agent", s, &r));
+	out = rt_http_session_output(s, &len);
+	assert_non_null(memmem(out, len, "Allow: POST", 11));
+	rt_http_session_destroy(s);
+	rt_http_server_destroy(srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_accepts),
-	        cmocka_unit_test(test_encoding),
-	        cmocka_unit_test(test_decode),
-	        cmocka_unit_test(test_stream),
+	        cmocka_unit_test(test_accepts), cmocka_unit_test(test_encoding),  cmocka_unit_test(test_decode),
+	        cmocka_unit_test(test_stream),  cmocka_unit_test(test_enum_name), cmocka_unit_test(test_operator_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,9 @@
  *   and a JSON null is an absent field.
  * The operator API's fixtures (operator_*.json) were taken from a live master
  * and each has a protobuf twin (operator_*.pb) encoded with Apache Mesos's
- * own master.proto: it must read into our messages as the fixture.
+ * own master.proto: it must read into our messages as the fixture; so do the
+ * agent's operator API fixtures (agent_*.json, from a live agent), encoded
+ * with Mesos's agent.proto.
  * The fixtures' directory is argv[1], else GOLDEN_DIR (set by CMake).
  */
 #include <dirent.h>
@@ -26,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "agent/agent.pb-c.h"
 #include "executor/executor.pb-c.h"
 #include "master/master.pb-c.h"
 #include "rt_pbjson.h"
@@ -50,6 +53,8 @@ typedef struct {
 #define OCALL  &mesos__v1__master__call__descriptor
 #define ORESP  &mesos__v1__master__response__descriptor
 #define OEVENT &mesos__v1__master__event__descriptor
+#define ACALL  &mesos__v1__agent__call__descriptor
+#define ARESP  &mesos__v1__agent__response__descriptor
 
 static const fixture fixtures[] = {
         {"event_subscribed.json", SEVENT, "SUBSCRIBED"},
@@ -60,6 +65,7 @@ static const fixture fixtures[] = {
         {"event_error.json", SEVENT, "ERROR"},
         {"event_failure.json", SEVENT, "FAILURE"},
         {"event_message.json", SEVENT, "MESSAGE"},
+        {"event_update_operation_status.json", SEVENT, "UPDATE_OPERATION_STATUS"},
         {"call_subscribe.json", SCALL, "SUBSCRIBE"},
         {"call_teardown.json", SCALL, "TEARDOWN"},
         {"call_accept.json", SCALL, "ACCEPT"},
@@ -70,6 +76,10 @@ static const fixture fixtures[] = {
         {"call_acknowledge.json", SCALL, "ACKNOWLEDGE"},
         {"call_reconcile.json", SCALL, "RECONCILE"},
         {"call_message.json", SCALL, "MESSAGE"},
+        {"call_shutdown.json", SCALL, "SHUTDOWN"},
+        {"call_request.json", SCALL, "REQUEST"},
+        {"call_update_framework.json", SCALL, "UPDATE_FRAMEWORK"},
+        {"call_accept_operations.json", SCALL, "ACCEPT"},
         {"executor_call_subscribe.json", ECALL, "SUBSCRIBE"},
         {"executor_call_update.json", ECALL, "UPDATE"},
         {"executor_call_message.json", ECALL, "MESSAGE"},
@@ -104,6 +114,7 @@ static const fixture fixtures[] = {
         {"operator_call_mark_agent_gone.json", OCALL, "MARK_AGENT_GONE"},
         {"operator_call_reactivate_agent.json", OCALL, "REACTIVATE_AGENT"},
         {"operator_call_reserve_resources.json", OCALL, "RESERVE_RESOURCES"},
+        {"operator_call_set_logging_level.json", OCALL, "SET_LOGGING_LEVEL"},
         {"operator_call_start_maintenance.json", OCALL, "START_MAINTENANCE"},
         {"operator_call_stop_maintenance.json", OCALL, "STOP_MAINTENANCE"},
         {"operator_call_subscribe.json", OCALL, "SUBSCRIBE"},
@@ -137,6 +148,36 @@ static const fixture fixtures[] = {
         {"operator_response_get_tasks.json", ORESP, "GET_TASKS"},
         {"operator_response_get_version.json", ORESP, "GET_VERSION"},
         {"operator_response_get_weights.json", ORESP, "GET_WEIGHTS"},
+        /* The agent's operator API, taken from a live agent (GET_EXECUTORS's
+         * executor added by hand); each has a .pb twin encoded from Mesos's
+         * own agent.proto. */
+        {"agent_call_get_agent.json", ACALL, "GET_AGENT"},
+        {"agent_call_get_containers.json", ACALL, "GET_CONTAINERS"},
+        {"agent_call_get_executors.json", ACALL, "GET_EXECUTORS"},
+        {"agent_call_get_flags.json", ACALL, "GET_FLAGS"},
+        {"agent_call_get_frameworks.json", ACALL, "GET_FRAMEWORKS"},
+        {"agent_call_get_health.json", ACALL, "GET_HEALTH"},
+        {"agent_call_get_logging_level.json", ACALL, "GET_LOGGING_LEVEL"},
+        {"agent_call_get_metrics.json", ACALL, "GET_METRICS"},
+        {"agent_call_get_state.json", ACALL, "GET_STATE"},
+        {"agent_call_get_tasks.json", ACALL, "GET_TASKS"},
+        {"agent_call_get_version.json", ACALL, "GET_VERSION"},
+        {"agent_call_list_files.json", ACALL, "LIST_FILES"},
+        {"agent_call_read_file.json", ACALL, "READ_FILE"},
+        {"agent_call_set_logging_level.json", ACALL, "SET_LOGGING_LEVEL"},
+        {"agent_response_get_agent.json", ARESP, "GET_AGENT"},
+        {"agent_response_get_containers.json", ARESP, "GET_CONTAINERS"},
+        {"agent_response_get_executors.json", ARESP, "GET_EXECUTORS"},
+        {"agent_response_get_flags.json", ARESP, "GET_FLAGS"},
+        {"agent_response_get_frameworks.json", ARESP, "GET_FRAMEWORKS"},
+        {"agent_response_get_health.json", ARESP, "GET_HEALTH"},
+        {"agent_response_get_logging_level.json", ARESP, "GET_LOGGING_LEVEL"},
+        {"agent_response_get_metrics.json", ARESP, "GET_METRICS"},
+        {"agent_response_get_state.json", ARESP, "GET_STATE"},
+        {"agent_response_get_tasks.json", ARESP, "GET_TASKS"},
+        {"agent_response_get_version.json", ARESP, "GET_VERSION"},
+        {"agent_response_list_files.json", ARESP, "LIST_FILES"},
+        {"agent_response_read_file.json", ARESP, "READ_FILE"},
 };
 #define N_FIXTURES (sizeof fixtures / sizeof fixtures[0])
 
@@ -376,7 +417,7 @@ static void test_fixture(void **state)
 	if (!compare_object(fix, out, desc, ""))
 		fail_msg("%s: %s\nre-encoded: %s", fx->file, diff, again);
 	print_message("%s: %zu keys, %zu protobuf bytes\n", fx->file, count_keys(fix), n1);
-	if (strncmp(fx->file, "operator_", 9) == 0)
+	if (strncmp(fx->file, "operator_", 9) == 0 || strncmp(fx->file, "agent_", 6) == 0)
 		check_protobuf_twin(fx, fix);
 
 	json_decref(out);

@@ -3,7 +3,8 @@
  * operator API and the classic endpoints (master_quota.c, master_maint.c,
  * master_registry.c, master_classic.c): quota and weights checked as Mesos
  * checks them and applied to the next offers; agents deactivated, drained
- * (tasks killed with the grace period, DRAINED, no offers, mark_gone) and
+ * (tasks killed with the grace period, DRAINED once their ends are
+ * acknowledged or their framework is gone, no offers, mark_gone) and
  * reactivated; the registry document a successor applies; /roles, /quota,
  * /weights, /teardown, /flags, /version, /machine/down and up, /maintenance/schedule and status.
  */
@@ -198,6 +199,32 @@ static const char *drain_state(fx *x)
 	return s;
 }
 
+/* The framework's ACKNOWLEDGE of a task's update (uuid); the STATUS_ACK it
+ * sends to the agent is consumed. */
+static void acknowledge(fx *x, const char *task, uint8_t uuid[16])
+{
+	assert_int_equal(mh_acknowledge(&x->f, x->a.id, task, uuid, 16), 202);
+	meso__agent__agent_message__free_unpacked(mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK),
+	                                          NULL);
+}
+
+/* A draining agent whose framework goes away before acknowledging is
+ * DRAINED then (nothing is awaited of a removed framework). */
+static void test_drain_done_when_the_framework_goes(void **state)
+{
+	fx *x = *state;
+	with_task(x);
+	assert_int_equal(op(x, "{\"type\":\"DRAIN_AGENT\",\"drain_agent\":{\"agent_id\":{\"value\":\"%s\"}}}", x->a.id),
+	                 200);
+	meso__agent__agent_message__free_unpacked(mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK),
+	                                          NULL);
+	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_KILLED, NULL);
+	assert_string_equal(drain_state(x), "DRAINING");
+	master_fw_remove(&x->h.m, master_fw_find(&x->h.m, x->f.id), "test");
+	assert_string_equal(drain_state(x), "DRAINED");
+	assert_int_equal(x->h.m.drain_acks, 0);
+}
+
 static void test_drain_kills_tasks_then_drained(void **state)
 {
 	fx *x = *state;
@@ -209,6 +236,7 @@ static void test_drain_kills_tasks_then_drained(void **state)
 	                 200);
 	AgentMessage *k = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK);
 	assert_string_equal(k->kill_task->task_id->value, "t1");
+	assert_true(k->kill_task->has_draining && k->kill_task->draining); /* its end: REASON_AGENT_DRAINING */
 	assert_non_null(k->kill_task->kill_policy);
 	assert_int_equal(k->kill_task->kill_policy->grace_period->nanoseconds, 2000000000LL);
 	meso__agent__agent_message__free_unpacked(k, NULL);
@@ -223,13 +251,26 @@ static void test_drain_kills_tasks_then_drained(void **state)
 	         "{\"type\":\"REACTIVATE_AGENT\",\"reactivate_agent\":{\"agent_id\":{\"value\":\"%s\"}}}", x->a.id);
 	refused(x, 400, "still in the DRAINING state", reactivate);
 
-	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_KILLED, NULL);
-	assert_string_equal(drain_state(x), "DRAINED");
+	/* The task's end arrives: still DRAINING until the framework
+	 * acknowledges it (Mesos's rule), then DRAINED. */
+	uint8_t uuid[16];
+	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_KILLED, uuid);
 	mh_allocate(&x->h);
 	Event *up = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
 	assert_int_equal(up->update->status->state, MESOS__V1__TASK_STATE__TASK_KILLED);
 	mesos__v1__scheduler__event__free_unpacked(up, NULL);
 	mh_expect_quiet(&x->f);
+	assert_string_equal(drain_state(x), "DRAINING");
+	/* The same update re-sent (the agent reconnected) is awaited once. */
+	m_agent *ag = master_agent_find(&x->h.m, x->a.id);
+	master_drain_await_ack(&x->h.m, ag, master_fw_find(&x->h.m, x->f.id), uuid);
+	assert_int_equal(ag->n_drain_acks, 1);
+	uint8_t other[16] = {1};
+	acknowledge(x, "t1", other); /* not the awaited one */
+	assert_string_equal(drain_state(x), "DRAINING");
+	acknowledge(x, "t1", uuid);
+	assert_string_equal(drain_state(x), "DRAINED");
+	assert_int_equal(x->h.m.drain_acks, 0);
 
 	/* /master/state says so too. */
 	const char *body;
@@ -401,7 +442,11 @@ static void test_classic_teardown_flags_version(void **state)
 	assert_non_null(strstr(body, "{\"flags\":{"));
 	assert_non_null(strstr(body, "\"hostname\":\"master.test\""));
 	assert_int_equal(mh_http(&x->h, "GET", "/version?jsonp=cb", NULL, NULL, NULL, 0, &body, NULL), 200);
-	assert_string_equal(body, "cb({\"version\":\"" MASTER_VERSION "\"});");
+	/* Mesos's /version: the build's facts beside the version. */
+	const char *head = "cb({\"version\":\"" MASTER_VERSION "\",\"build_date\":\"";
+	assert_true(strncmp(body, head, strlen(head)) == 0);
+	assert_non_null(strstr(body, "\"build_time\":"));
+	assert_string_equal(body + strlen(body) - 3, "});");
 }
 
 static void test_classic_maintenance(void **state)
@@ -453,6 +498,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_weights, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_drain_kills_tasks_then_drained, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_drain_mark_gone_removes_the_agent, fx_setup, fx_teardown),
+	        cmocka_unit_test_setup_teardown(test_drain_done_when_the_framework_goes, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_deactivate_survives_reregistration, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_registry_document_round_trip, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_classic_quota, fx_setup, fx_teardown),

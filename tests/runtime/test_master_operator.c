@@ -96,6 +96,29 @@ static void test_simple_gets(void **state)
 	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_LOGGING_LEVEL\"}", &r), 200);
 	assert_int_equal(json_integer_value(at(r, "get_logging_level.level")), 0);
 	json_decref(r);
+
+	/* SET_LOGGING_LEVEL: a verbosity (debug lines on) for its duration,
+	 * then back to the level the master started with. */
+	int base = rt_log_get_level();
+	assert_int_equal(mh_operator(&x->h,
+	                             "{\"type\":\"SET_LOGGING_LEVEL\",\"set_logging_level\":{\"level\":2,"
+	                             "\"duration\":{\"nanoseconds\":60000000000}}}",
+	                             NULL),
+	                 200);
+	assert_int_equal(rt_log_get_level(), RT_DEBUG);
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_LOGGING_LEVEL\"}", &r), 200);
+	assert_int_equal(json_integer_value(at(r, "get_logging_level.level")), 2);
+	json_decref(r);
+	assert_true(ev_is_active(&x->h.m.loglevel.revert));
+	ev_invoke(x->h.loop, &x->h.m.loglevel.revert, EV_TIMER);
+	ev_timer_stop(x->h.loop, &x->h.m.loglevel.revert);
+	assert_int_equal(rt_log_get_level(), base);
+	assert_int_equal(rt_loglevel_get(&x->h.m.loglevel), 0);
+	assert_int_equal(mh_operator(&x->h,
+	                             "{\"type\":\"SET_LOGGING_LEVEL\",\"set_logging_level\":{\"level\":1,"
+	                             "\"duration\":{\"nanoseconds\":0}}}",
+	                             NULL),
+	                 400);
 }
 
 static void test_state_reports_agents_frameworks_and_tasks(void **state)
@@ -207,7 +230,7 @@ static void test_errors_are_mesos_answers(void **state)
 	expect_refusal(x, j, j,
 	               "{\"type\":\"UNRESERVE_RESOURCES\",\"unreserve_resources\":{\"agent_id\":{\"value\":\"a\"}}}",
 	               501, "Dynamic reservations are not supported");
-	expect_refusal(x, j, j, "{\"type\":\"SET_LOGGING_LEVEL\"}", 501, "not supported");
+	expect_refusal(x, j, j, "{\"type\":\"SET_LOGGING_LEVEL\"}", 400, "Expecting 'set_logging_level' to be present");
 	expect_refusal(x, j, j,
 	               "{\"type\":\"DEACTIVATE_AGENT\",\"deactivate_agent\":{\"agent_id\":{\"value\":\"nope\"}}}", 400,
 	               "Unknown agent");

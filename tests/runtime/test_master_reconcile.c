@@ -5,6 +5,7 @@
  * framework that is not partition-aware (Mesos 1.11); implicit
  * reconciliation answers for every task of the framework and no other; a
  * KILL reaches the task's agent, and one for an unknown task is TASK_LOST.
+ * An agent marked gone by an operator: its tasks GONE_BY_OPERATOR, or LOST.
  * A large RECONCILE is answered in slices, in order, never faster than the
  * framework reads its stream; ids waiting beyond the master's bound get 429.
  */
@@ -133,6 +134,39 @@ static void test_unknown_tasks_are_gone_or_unknown_for_partition_aware(void **st
 	mh_expect_update(&x->f, "nope", MESOS__V1__TASK_STATE__TASK_GONE, RECONCILIATION, NULL);
 	mh_expect_update(&x->f, "nope2", MESOS__V1__TASK_STATE__TASK_UNKNOWN, RECONCILIATION, NULL);
 	mh_expect_update(&x->f, "nope3", MESOS__V1__TASK_STATE__TASK_UNKNOWN, RECONCILIATION, NULL);
+}
+
+/* MARK_AGENT_GONE: the agent's tasks are GONE_BY_OPERATOR for a
+ * partition-aware framework, LOST (agent removed) for the others, as Mesos. */
+static void mark_gone(fx *x)
+{
+	char body[300];
+	snprintf(body, sizeof body,
+	         "{\"type\":\"MARK_AGENT_GONE\",\"mark_agent_gone\":{\"agent_id\":{\"value\":\"%s\"}}}", x->a.id);
+	assert_int_equal(mh_http(&x->h, "POST", "/api/v1", "application/json", NULL, body, strlen(body), NULL, NULL),
+	                 200);
+}
+
+static void test_marked_gone_is_lost(void **state)
+{
+	fx *x = *state;
+	mark_gone(x);
+	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_LOST,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED, "marked gone by an operator");
+	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_LOST,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED, "marked gone by an operator");
+}
+
+static void test_marked_gone_is_gone_by_operator_for_partition_aware(void **state)
+{
+	fx *x = *state;
+	mark_gone(x);
+	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED_BY_OPERATOR,
+	                 "marked gone by an operator");
+	mh_expect_update(&x->f, "t1", MESOS__V1__TASK_STATE__TASK_GONE_BY_OPERATOR,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_REMOVED_BY_OPERATOR,
+	                 "marked gone by an operator");
 }
 
 static void test_tasks_of_another_framework_are_unknown(void **state)
@@ -274,7 +308,9 @@ int main(void)
 	        T(test_known_tasks_report_their_state),
 	        T(test_implicit_covers_every_task_of_the_framework),
 	        T(test_unknown_tasks_are_lost),
+	        T(test_marked_gone_is_lost),
 	        T_AWARE(test_unknown_tasks_are_gone_or_unknown_for_partition_aware),
+	        T_AWARE(test_marked_gone_is_gone_by_operator_for_partition_aware),
 	        T(test_tasks_of_another_framework_are_unknown),
 	        T(test_kill_reaches_the_agent),
 	        T(test_kill_of_an_unknown_task_is_lost),

@@ -108,28 +108,14 @@ static void test_acknowledge_goes_to_the_agent(void **state)
 	uint8_t uuid[16];
 	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_RUNNING, uuid);
 	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE), NULL);
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
-	tid.value = "t1";
-	aid.value = x->a.id;
-	Mesos__V1__Scheduler__Call__Acknowledge ack = MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE__INIT;
-	ack.task_id = &tid;
-	ack.agent_id = &aid;
-	ack.uuid.data = uuid;
-	ack.uuid.len = 16;
-	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
-	call.has_type = true;
-	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE;
-	call.acknowledge = &ack;
-	assert_int_equal(mh_call(&x->f, &call), 202);
+	assert_int_equal(mh_acknowledge(&x->f, x->a.id, "t1", uuid, 16), 202);
 	AgentMessage *msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__STATUS_ACK);
 	assert_string_equal(msg->status_ack->framework_id->value, x->f.id);
 	assert_string_equal(msg->status_ack->task_id->value, "t1");
 	assert_memory_equal(msg->status_ack->uuid.data, uuid, 16);
 	meso__agent__agent_message__free_unpacked(msg, NULL);
 	/* A uuid that is not 16 bytes is refused before it travels. */
-	ack.uuid.len = 3;
-	assert_int_equal(mh_call(&x->f, &call), 400);
+	assert_int_equal(mh_acknowledge(&x->f, x->a.id, "t1", uuid, 3), 400);
 	assert_null(mh_agent_frame(&x->a));
 }
 

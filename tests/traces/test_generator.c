@@ -48,12 +48,25 @@ static const char *sub(const char *name)
 	return p;
 }
 
+/* The arrivals alone (--empty-start): the distribution tests are about them. */
+static void gen_cfg(const char *name, tr_gen_config c, tr_gen_stats *st)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "mkdir -p %s", sub(name));
+	assert_int_equal(system(cmd), 0);
+	c.dir = sub(name);
+	tr_err err;
+	int rc = tr_gen_write(&c, st, &err);
+	if (rc < 0)
+		fail_msg("tr_gen_write: %s", err.msg);
+}
+
 static void gen(const char *name, uint32_t machines, uint64_t tasks, uint64_t seed, tr_gen_stats *st)
 {
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "mkdir -p %s", sub(name));
 	assert_int_equal(system(cmd), 0);
-	tr_gen_config c = {machines, tasks, seed, sub(name)};
+	tr_gen_config c = {machines, tasks, seed, sub(name), true, 0, 0};
 	tr_err err;
 	int rc = tr_gen_write(&c, st, &err);
 	if (rc < 0)
@@ -117,7 +130,7 @@ static void test_determinism(void **state)
 static void test_rejects_bad_config(void **state)
 {
 	(void)state;
-	tr_gen_config c = {0, 10, 1, dir};
+	tr_gen_config c = {0, 10, 1, dir, false, 0, 0};
 	tr_err err;
 	assert_int_equal(tr_gen_write(&c, NULL, &err), TR_EINVAL);
 	assert_true(err.msg[0] != 0);
@@ -145,6 +158,100 @@ static void near(const char *what, double got, double want, double tol)
 {
 	if (got < want * (1 - tol) || got > want * (1 + tol))
 		fail_msg("%s: generated %.4g, target %.4g (tolerance %.0f%%)", what, got, want, tol * 100);
+}
+
+/* The standing load (the default): README-formats §1.4's 3,986 jobs and
+ * 132,982 running tasks at t=0, scaled to the cell, capped at 50% of the
+ * CPU and memory (or as asked); the arrivals after it are exactly those of
+ * an empty start. */
+static void test_standing_load(void **state)
+{
+	(void)state;
+	tr_gen_stats full, capped, empty;
+	/* 1,250 machines: round(132,982 x 1,250 / 12,583) = 13,210 tasks,
+	 * round(3,986 x 1,250 / 12,583) = 396 jobs */
+	gen_cfg("s100", (tr_gen_config){1250, 2000, 3, NULL, false, 100, 0}, &full);
+	assert_int_equal(full.standing_tasks, 13210);
+	assert_int_equal(full.standing_jobs, 396);
+	assert_int_equal(full.tasks, 13210 + 2000);
+	gen_cfg("s50", (tr_gen_config){1250, 2000, 3, NULL, false, 0, 0}, &capped);
+	gen_cfg("s0", (tr_gen_config){1250, 2000, 3, NULL, true, 0, 0}, &empty);
+	assert_int_equal(empty.standing_tasks, 0);
+	assert_true(capped.standing_tasks > 0 && capped.standing_tasks < 13210);
+	/* read it back: t=0 rows of s-jobs, bands, runtimes, the load's size */
+	tr_csv_config c = {0};
+	c.machines = sub("s50/machines.csv");
+	c.tasks = sub("s50/tasks.csv");
+	tr_source *src;
+	tr_err err;
+	if (tr_csv_open(&c, &src, &err) < 0)
+		fail_msg("%s", err.msg);
+	int64_t cap_cpu = 0, cap_mem = 0, cpu = 0, mem = 0;
+	uint64_t standing = 0, prod_jobs = 0, jobs = 0;
+	tr_event ev;
+	int rc;
+	while ((rc = tr_source_next(src, &ev, &err)) == 1) {
+		if (ev.kind == TR_MACHINE_ADD) {
+			cap_cpu += ev.res.cpus;
+			cap_mem += ev.res.mem_mb;
+			continue;
+		}
+		if (ev.job[0] != 's')
+			continue;
+		assert_int_equal(ev.time_ns, 0);
+		standing++;
+		cpu += ev.res.cpus;
+		mem += ev.res.mem_mb;
+		jobs += ev.task_index == 0;
+		if (ev.priority >= 9) {
+			prod_jobs += ev.task_index == 0;
+			assert_int_equal(ev.duration_ns, 2506198000000000LL); /* to the end of the trace */
+		} else {
+			assert_true(ev.priority == 0 || ev.priority == 1 || ev.priority == 8);
+			assert_true(ev.duration_ns >= 13986000000000LL); /* a long-running service */
+		}
+	}
+	if (rc < 0)
+		fail_msg("%s", err.msg);
+	tr_source_destroy(src);
+	assert_int_equal(standing, capped.standing_tasks);
+	assert_int_equal(jobs, capped.standing_jobs);
+	/* under the cap, and close to it on the resource that binds */
+	/* (the cap is on normalized requests; each task's amount is rounded to
+	 * a thousandth, hence the 0.1% of slack) */
+	if (cpu * 1000 > cap_cpu * 501 || mem * 1000 > cap_mem * 501)
+		fail_msg("standing load %.4f of the CPU, %.4f of the memory: above the 50%% cap",
+		         (double)cpu / (double)cap_cpu, (double)mem / (double)cap_mem);
+	assert_true(cpu * 100 >= cap_cpu * 40 || mem * 100 >= cap_mem * 40);
+	/* bands 9-11 are 262 of the 314 sampled jobs (83%) */
+	near("production share of standing jobs", (double)prod_jobs / (double)jobs, 0.83, 0.15);
+	/* the arrivals: the empty start's rows, byte for byte, after the
+	 * standing ones */
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "grep -v '^0.000000,s[0-9]*,' %s | cmp -s - %s", sub("s50/tasks.csv"),
+	         sub("s0/tasks.csv"));
+	assert_int_equal(system(cmd), 0);
+	tr_gen_config bad = {10, 10, 1, dir, false, 101, 0};
+	assert_int_equal(tr_gen_write(&bad, NULL, &err), TR_EINVAL);
+}
+
+/* --load F: jobs arrive F times as often (the gaps divided by F, exactly);
+ * 1 is the default to the byte. */
+static void test_load_factor(void **state)
+{
+	(void)state;
+	tr_gen_stats one, dflt, two;
+	gen_cfg("l1", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 1000}, &one);
+	gen_cfg("l0", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 0}, &dflt);
+	gen_cfg("l2", (tr_gen_config){1250, 20000, 5, NULL, true, 0, 2000}, &two);
+	assert_true(same_file(sub("l1/tasks.csv"), sub("l0/tasks.csv")));
+	/* the same jobs in half the time (the hour's rate factor moves with
+	 * the clock, so not exactly half) */
+	assert_int_equal(two.jobs, one.jobs);
+	near("submission span at load 2 / load 1", (double)two.last_submit_ns / (double)one.last_submit_ns, 0.5, 0.15);
+	tr_err err;
+	tr_gen_config bad = {10, 10, 1, dir, true, 0, 100001};
+	assert_int_equal(tr_gen_write(&bad, NULL, &err), TR_EINVAL);
 }
 
 #define N_MACHINES 12583
@@ -324,10 +431,9 @@ static void test_request_correlation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_determinism),
-	        cmocka_unit_test(test_rejects_bad_config),
-	        cmocka_unit_test(test_distributions),
-	        cmocka_unit_test(test_request_correlation),
+	        cmocka_unit_test(test_determinism),         cmocka_unit_test(test_standing_load),
+	        cmocka_unit_test(test_rejects_bad_config),  cmocka_unit_test(test_distributions),
+	        cmocka_unit_test(test_request_correlation), cmocka_unit_test(test_load_factor),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

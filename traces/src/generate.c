@@ -2,8 +2,10 @@
  * generate.c — the Google-2011-matched synthetic workload (`meso-trace gen`):
  * writes a native CSV workload of any size, streaming (constant memory), from
  * a seeded xoshiro256** and inverse-CDF sampling of piecewise-linear quantile
- * tables derived from ../shared/traces/README-formats.md §7.1. Integer
- * arithmetic only, so the same arguments give byte-identical files anywhere.
+ * tables derived from ../shared/traces/README-formats.md §7.1, and the
+ * cell's standing load at t=0 (§1.4: the long-running jobs present when the
+ * trace begins), unless empty_start. Integer arithmetic only, so the same
+ * arguments give byte-identical files anywhere.
  * What is matched and how closely: traces/README.md, "meso-trace gen".
  */
 #define _POSIX_C_SOURCE 200809L
@@ -199,11 +201,12 @@ static const uint32_t diurnal[24] = {1292, 967, 935, 900,  1116, 807,  795,  847
 
 /* Task priorities (share of tasks in the 19.6 h window, ‰ × 1000; sums to
  * 1,000,400 as documented). */
-static const struct {
+typedef struct prio_weight {
 	int prio;
 	uint32_t w;
-} prios[] = {{0, 227000}, {1, 104000}, {2, 500000}, {4, 57000}, {6, 1400},
-             {8, 14000},  {9, 85000},  {10, 1300},  {11, 10700}};
+} prio_weight;
+static const prio_weight prios[] = {{0, 227000}, {1, 104000}, {2, 500000}, {4, 57000}, {6, 1400},
+                                    {8, 14000},  {9, 85000},  {10, 1300},  {11, 10700}};
 
 /* The ten 2011 machine classes (normalized × 1e6; 1.0 CPU = 32 cores,
  * 1.0 memory = 131,072 MB, as the Google 2011 reader). */
@@ -220,6 +223,29 @@ static const struct {
 #define MEM_MILLI(n) (((n)*131072 + 500) / 1000) /* normalized × 1e6 → thousandths of a MB */
 #define BURST_PPM    50000                       /* share of hours in a burst */
 #define USERS_TOTAL  933
+
+/* The standing load: at t=0 the 2011 cell held 3,986 jobs whose 144,339
+ * tasks were submitted before the trace, 132,982 of them scheduled, i.e.
+ * running (README-formats §1.1, §1.4; computed from part 00000). Only the
+ * running ones are written. Scaled to the cell size like the arrivals. */
+#define STANDING_JOBS  3986
+#define STANDING_TASKS 132982
+/* The last job event of the trace, µs: production services run to here. */
+#define TRACE_END_US 2506198000000ULL
+/* Standing jobs by priority band: the jobs of the t=0 rows in the 5,000-row
+ * head of task_events part 00000 (../shared/traces, the first 314 of the
+ * 3,986 t=0 jobs in file order; computed by us): 9 production, 10
+ * monitoring, 11 (the top band, 2 jobs holding 2,120 of the 5,000 tasks),
+ * and 0, 1, 8 (free and batch bands, still running when the trace began). */
+static const prio_weight standing_prios[] = {{9, 159}, {10, 101}, {1, 29}, {0, 19}, {8, 4}, {11, 2}};
+/* The standing load is capped at this share of each resource (percent;
+ * tr_gen_config.standing_cap_pct overrides): a job that would pass it is
+ * redrawn, and after 16 draws cut to what fits. Uncapped, the documented
+ * count with the arrivals' request tables asks for about 80% of the CPU
+ * and memory, which with the arrivals on top is more than the cell has:
+ * Borg over-committed and preempted, Meso's allocator does neither, so the
+ * queue would only grow (traces/README.md, "Standing load"). */
+#define STANDING_CAP_PCT 50
 
 /* ----------------------------------------------------------- the writer */
 
@@ -351,6 +377,151 @@ static void hour_scale(const tr_gen_config *cfg, uint64_t h, uint64_t *num, uint
 	/* mean factor: E[diurnal]/mean × E[b]/1.1 = 1 (b = 3 in 5% of hours) */
 	*num = (uint64_t)CLASS_TOTAL * 11 * sum;
 	*den = (uint64_t)cfg->machines * 24 * diurnal[h % 24] * (burst ? 30 : 10);
+	if (cfg->load_permille && cfg->load_permille != 1000) {
+		/* a load factor F divides the gaps by F (exact: both × 1000) */
+		*num *= 1000;
+		*den *= cfg->load_permille;
+	}
+}
+
+/* A priority from a weight table. */
+static int draw_prio(rng *r, const prio_weight *t, size_t n)
+{
+	uint32_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += t[i].w;
+	uint32_t pw = (uint32_t)(((uint64_t)rng_u32(r) * total) >> 32);
+	for (size_t i = 0; i < n; i++) {
+		if (pw < t[i].w)
+			return t[i].prio;
+		pw -= t[i].w;
+	}
+	return t[0].prio;
+}
+
+/* One row of tasks.csv: head is ",JOB," and tail ",USER,". */
+static void write_row(out *o, uint64_t t_us, const char *head, uint64_t k, const char *tail, uint64_t c, uint64_t m,
+                      uint64_t d, int prio)
+{
+	out_fixed(o, t_us, 6);
+	out_str(o, head);
+	out_u64(o, k);
+	out_str(o, tail);
+	out_fixed(o, c, 3);
+	out_str(o, ",");
+	out_fixed(o, m, 3);
+	out_str(o, ",");
+	out_fixed(o, d, 6);
+	out_str(o, ",");
+	out_u64(o, (uint64_t)prio);
+	out_str(o, "\n");
+}
+
+/* A skewed user (a few submit most jobs, as in the trace). */
+static uint64_t draw_user(rng *r, uint64_t users)
+{
+	uint64_t u = rng_u32(r);
+	u = (((u * u) >> 32) * u) >> 32;
+	return (u * users) >> 32;
+}
+
+/* The cell's standing load, written at t=0 before the arrivals: jobs "s1",
+ * "s2", ... Its own random stream (seed ^ a constant), so that the arrivals
+ * are exactly those of an empty start. Sizes: STANDING_JOBS and
+ * STANDING_TASKS scaled to the machines; tasks per job drawn from the
+ * arrivals' table as weights and scaled to the total (largest remainder,
+ * each job at least one task); one request per job from the arrivals'
+ * tables; bands 9-11 run to the end of the trace, the others a
+ * long-running-service draw (the top 1% of runtimes: 3.9 h to 29 days). */
+static void write_standing(const tr_gen_config *cfg, out *o, uint64_t users, tr_gen_stats *st)
+{
+	static const qtable tpj = QT(tasks_per_job, true), cpu = QT(cpu_req, false), mem = QT(mem_req, false),
+	                    dur = QT(duration_us, false);
+	uint64_t ntasks = ((uint64_t)STANDING_TASKS * cfg->machines + CLASS_TOTAL / 2) / CLASS_TOTAL;
+	uint64_t njobs = ((uint64_t)STANDING_JOBS * cfg->machines + CLASS_TOTAL / 2) / CLASS_TOTAL;
+	if (njobs > ntasks)
+		njobs = ntasks;
+	if (njobs == 0)
+		return;
+	rng r;
+	rng_seed(&r, cfg->seed ^ 0x5ca1ab1e0ddba11ULL);
+	uint64_t *n = calloc(njobs, sizeof *n), sum = 0;
+	if (!n) {
+		o->err = ENOMEM;
+		return;
+	}
+	for (uint64_t j = 0; j < njobs; j++)
+		sum += n[j] = (uint64_t)q_sample(&tpj, rng_u32(&r));
+	/* each job one task, the rest in proportion to the weights by largest
+	 * remainder (ties: the earlier job) */
+	uint64_t given = njobs, *rem = calloc(njobs, sizeof *rem);
+	if (!rem) {
+		free(n);
+		o->err = ENOMEM;
+		return;
+	}
+	for (uint64_t j = 0; j < njobs; j++) {
+		unsigned __int128 x = (unsigned __int128)n[j] * (ntasks - njobs);
+		uint64_t c = (uint64_t)(x / sum);
+		rem[j] = (uint64_t)(x % sum);
+		n[j] = 1 + c;
+		given += c;
+	}
+	while (given < ntasks) {
+		uint64_t best = 0;
+		for (uint64_t j = 1; j < njobs; j++)
+			if (rem[j] > rem[best])
+				best = j;
+		n[best]++;
+		rem[best] = 0;
+		given++;
+	}
+	free(rem);
+	/* capacity, for the cap (normalized × 1e6 × machines of each class) */
+	unsigned __int128 cap_cpu = 0, cap_mem = 0;
+	for (int c = 0; c < 10; c++) {
+		cap_cpu += (unsigned __int128)classes[c].count * (uint64_t)classes[c].cpu;
+		cap_mem += (unsigned __int128)classes[c].count * (uint64_t)classes[c].mem;
+	}
+	uint32_t pct = cfg->standing_cap_pct ? cfg->standing_cap_pct : STANDING_CAP_PCT;
+	cap_cpu = cap_cpu * cfg->machines / CLASS_TOTAL * pct / 100;
+	cap_mem = cap_mem * cfg->machines / CLASS_TOTAL * pct / 100;
+	unsigned __int128 held_cpu = 0, held_mem = 0;
+	for (uint64_t j = 0; j < njobs; j++) {
+		int64_t c = 0, m = 0;
+		for (int tries = 0; tries < 16; tries++) {
+			uint32_t ucpu = rng_u32(&r), ucol = rng_u32(&r);
+			uint32_t umem = mem_quantile(ucpu, ucol, rng_u32(&r));
+			c = q_sample(&cpu, ucpu);
+			m = q_sample(&mem, umem);
+			if (held_cpu + (unsigned __int128)c * n[j] <= cap_cpu &&
+			    held_mem + (unsigned __int128)m * n[j] <= cap_mem)
+				break;
+		}
+		/* still too large: as many of its tasks as fit under the cap */
+		uint64_t fit = n[j];
+		while (fit > 0 && (held_cpu + (unsigned __int128)c * fit > cap_cpu ||
+		                   held_mem + (unsigned __int128)m * fit > cap_mem))
+			fit--;
+		held_cpu += (unsigned __int128)c * fit;
+		held_mem += (unsigned __int128)m * fit;
+		uint64_t user = draw_user(&r, users);
+		int prio = draw_prio(&r, standing_prios, sizeof standing_prios / sizeof standing_prios[0]);
+		char head[64], tail[64];
+		snprintf(head, sizeof head, ",s%llu,", (unsigned long long)j + 1);
+		snprintf(tail, sizeof tail, ",u%llu,", (unsigned long long)user);
+		for (uint64_t k = 0; k < fit; k++) {
+			/* the top 1% of the runtime table: 13,986 s to 29 days */
+			uint64_t d = prio >= 9 ? TRACE_END_US
+			                       : (uint64_t)q_sample(&dur, 0xfd70a3d7u + (rng_u32(&r) % 0x028f5c29u));
+			write_row(o, 0, head, k, tail, (uint64_t)CPU_MILLI(c), (uint64_t)MEM_MILLI(m), d, prio);
+		}
+		if (fit) {
+			st->standing_jobs++;
+			st->standing_tasks += fit;
+		}
+	}
+	free(n);
 }
 
 static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
@@ -366,9 +537,8 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 	uint64_t users = (uint64_t)USERS_TOTAL * cfg->machines / CLASS_TOTAL;
 	if (users == 0)
 		users = 1;
-	uint32_t prio_total = 0;
-	for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++)
-		prio_total += prios[i].w;
+	if (!cfg->empty_start)
+		write_standing(cfg, &o, users, st);
 	uint64_t t_us = 0, tasks = 0, job = 0;
 	while (tasks < cfg->tasks) {
 		if (job > 0) {
@@ -386,19 +556,8 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 		uint32_t umem = mem_quantile(ucpu, ucol, rng_u32(&r));
 		uint64_t c = (uint64_t)CPU_MILLI(q_sample(&cpu, ucpu));
 		uint64_t m = (uint64_t)MEM_MILLI(q_sample(&mem, umem));
-		/* users: heavily skewed, as in the trace (a few submit most jobs) */
-		uint64_t u = rng_u32(&r);
-		u = (((u * u) >> 32) * u) >> 32;
-		uint64_t user = (u * users) >> 32;
-		uint32_t pw = (uint32_t)(((uint64_t)rng_u32(&r) * prio_total) >> 32);
-		int prio = prios[0].prio;
-		for (size_t i = 0; i < sizeof prios / sizeof prios[0]; i++) {
-			if (pw < prios[i].w) {
-				prio = prios[i].prio;
-				break;
-			}
-			pw -= prios[i].w;
-		}
+		uint64_t user = draw_user(&r, users);
+		int prio = draw_prio(&r, prios, sizeof prios / sizeof prios[0]);
 		char head[96], tail[96];
 		for (uint64_t k = 0; k < n; k++) {
 			/* a task runs as long as its job's draw half of the time:
@@ -409,23 +568,12 @@ static int write_tasks(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 				snprintf(head, sizeof head, ",%llu,", (unsigned long long)job);
 				snprintf(tail, sizeof tail, ",u%llu,", (unsigned long long)user);
 			}
-			out_fixed(&o, t_us, 6);
-			out_str(&o, head);
-			out_u64(&o, k);
-			out_str(&o, tail);
-			out_fixed(&o, c, 3);
-			out_str(&o, ",");
-			out_fixed(&o, m, 3);
-			out_str(&o, ",");
-			out_fixed(&o, d, 6);
-			out_str(&o, ",");
-			out_u64(&o, (uint64_t)prio);
-			out_str(&o, "\n");
+			write_row(&o, t_us, head, k, tail, c, m, d, prio);
 		}
 		tasks += n;
 	}
-	st->jobs = job;
-	st->tasks = tasks;
+	st->jobs = job + st->standing_jobs;
+	st->tasks = tasks + st->standing_tasks;
 	st->last_submit_ns = (int64_t)t_us * 1000;
 	return out_close(&o, cfg->dir, "tasks.csv", err);
 }
@@ -438,6 +586,16 @@ int tr_gen_write(const tr_gen_config *cfg, tr_gen_stats *st, tr_err *err)
 	memset(st, 0, sizeof *st);
 	err->code = 0;
 	err->msg[0] = 0;
+	if (cfg->load_permille > 100000) {
+		err->code = TR_EINVAL;
+		snprintf(err->msg, sizeof err->msg, "generator: the load factor is at most 100");
+		return TR_EINVAL;
+	}
+	if (cfg->standing_cap_pct > 100) {
+		err->code = TR_EINVAL;
+		snprintf(err->msg, sizeof err->msg, "generator: the standing load's cap is a percentage (1 to 100)");
+		return TR_EINVAL;
+	}
 	if (!cfg->dir || cfg->machines == 0 || cfg->tasks == 0) {
 		err->code = TR_EINVAL;
 		snprintf(err->msg, sizeof err->msg, "generator: need an output folder, machines > 0 and tasks > 0");

@@ -18,8 +18,13 @@
 static const char usage[] =
         "usage: meso-trace convert IN OUT.bin     write IN as Meso's binary workload\n"
         "       meso-trace stats IN               one-screen summary of IN\n"
-        "       meso-trace gen --machines N --tasks M [--seed S] --out DIR\n"
-        "                                         a Google-2011-matched CSV workload in DIR\n"
+        "       meso-trace gen --machines N --tasks M [--seed S] [--empty-start] [--standing-cap P]\n"
+        "                      [--load F] --out DIR\n"
+        "                                         a Google-2011-matched CSV workload in DIR: the\n"
+        "                                         cell's standing load at t=0 (not with\n"
+        "                                         --empty-start; at most P% of the CPU and memory,\n"
+        "                                         default 50), then M tasks arriving (F times\n"
+        "                                         the cell's rate, default 1)\n"
         "       meso-trace --help\n"
         "\n"
         "IN is one of:\n"
@@ -360,9 +365,16 @@ static int parse_u64(const char *flag, const char *s, uint64_t max, uint64_t *ou
 
 static int cmd_gen(int argc, char **argv)
 {
-	uint64_t machines = 0, tasks = 0, seed = 1;
+	uint64_t machines = 0, tasks = 0, seed = 1, cap = 0;
+	uint32_t load = 0;
 	const char *dir = NULL;
+	bool empty_start = false;
 	for (int i = 2; i < argc; i += 2) {
+		if (strcmp(argv[i], "--empty-start") == 0) {
+			empty_start = true;
+			i--; /* a flag: no value */
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "meso-trace: gen: %s needs a value\n", argv[i]);
 			return 2;
@@ -375,7 +387,25 @@ static int cmd_gen(int argc, char **argv)
 			rc = parse_u64(f, v, UINT64_MAX, &tasks);
 		else if (strcmp(f, "--seed") == 0)
 			rc = parse_u64(f, v, UINT64_MAX, &seed);
-		else if (strcmp(f, "--out") == 0)
+		else if (strcmp(f, "--load") == 0) {
+			/* a plain decimal with at most 3 decimals: thousandths, exact */
+			int64_t ns;
+			if (tr_parse_seconds(v, &ns) < 0 || ns % 1000000 || ns < 1000000 ||
+			    ns > 100 * INT64_C(1000000000)) {
+				fprintf(stderr,
+				        "meso-trace: gen: --load: expected a decimal from 0.001 to 100 (at most 3 "
+				        "decimals), got '%s'\n",
+				        v);
+				return 2;
+			}
+			load = (uint32_t)(ns / 1000000);
+		} else if (strcmp(f, "--standing-cap") == 0) {
+			rc = parse_u64(f, v, 100, &cap);
+			if (rc == 0 && cap == 0) {
+				fprintf(stderr, "meso-trace: gen: --standing-cap: expected 1 to 100\n");
+				return 2;
+			}
+		} else if (strcmp(f, "--out") == 0)
 			dir = v;
 		else {
 			fprintf(stderr, "meso-trace: gen: unknown option '%s'\n", f);
@@ -392,7 +422,7 @@ static int cmd_gen(int argc, char **argv)
 		fprintf(stderr, "meso-trace: %s: cannot create: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	tr_gen_config c = {(uint32_t)machines, tasks, seed, dir};
+	tr_gen_config c = {(uint32_t)machines, tasks, seed, dir, empty_start, (uint32_t)cap, load};
 	tr_gen_stats st;
 	tr_err err;
 	if (tr_gen_write(&c, &st, &err) < 0) {
@@ -402,6 +432,9 @@ static int cmd_gen(int argc, char **argv)
 	printf("meso-trace: wrote %s: %llu machines, %llu tasks in %llu jobs, last submit at %.3f s\n", dir,
 	       (unsigned long long)machines, (unsigned long long)st.tasks, (unsigned long long)st.jobs,
 	       (double)st.last_submit_ns / 1e9);
+	if (st.standing_jobs)
+		printf("meso-trace: of which the standing load at t=0: %llu tasks in %llu jobs (--empty-start: none)\n",
+		       (unsigned long long)st.standing_tasks, (unsigned long long)st.standing_jobs);
 	return 0;
 }
 

@@ -46,6 +46,9 @@ typedef struct sim_config {
 	 * task's record is reused and memory follows the tasks alive, not all
 	 * the tasks ever submitted. Outputs are the same either way. */
 	bool keep_tasks;
+	/* tasks.csv, one row per task as it ends (and the rest at the end):
+	 * 0 none, 1 plain, 2 gzip'd (tasks.csv.gz) */
+	int tasks_out;
 	const char *out_dir;                     /* where the result files go; NULL: none written */
 	void (*warn)(void *ud, const char *msg); /* skipped rows; may be NULL */
 	void *warn_ud;

@@ -6,7 +6,9 @@ against the public Mesos scheduler HTTP API documentation.
 
 SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
-explicit and implicit RECONCILE, KILL, DECLINE with a long filter, SUPPRESS,
+explicit and implicit RECONCILE, KILL, every other offer operation answered
+(operation feedback, TASK_ERROR), REQUEST and SHUTDOWN, DECLINE with a long
+filter, SUPPRESS,
 REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
 Exits 0 after the last step, 1 with "FAIL [encoding] step: why" otherwise.
 """
@@ -33,11 +35,13 @@ class Flow:
         self.host, self.port, self.encoding = host, port, encoding
         self.s = mc.Scheduler(host, port, encoding, pb_dir)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
+        self.role = ROLE
         self.step_name = "start"
         self.offers = {}  # outstanding offer id -> offer
         self.offer_events = 0
         self.heartbeats = 0
         self.updates = []  # every TaskStatus received, in order
+        self.op_updates = []  # every OperationStatus received, in order
         self.acked = 0
         self.events_seen = []
 
@@ -84,6 +88,10 @@ class Flow:
                 check(st.get("agent_id", {}).get("value"), "an update with a uuid but no agent_id: %r" % st)
                 self.call("ACKNOWLEDGE", {"agent_id": st["agent_id"], "task_id": st["task_id"], "uuid": st["uuid"]})
                 self.acked += 1
+        elif t == "UPDATE_OPERATION_STATUS":
+            st = ev.get("update_operation_status", {}).get("status")
+            check(st and st.get("state"), "UPDATE_OPERATION_STATUS without a status: %r" % ev)
+            self.op_updates.append(st)
         elif t == "ERROR":
             raise mc.ApiError("ERROR event: %r" % ev.get("error"))
         elif t not in ("FAILURE", "SUBSCRIBED"):
@@ -170,10 +178,10 @@ class Flow:
             else:
                 check(isinstance(r.get("set", {}).get("item"), list), "set resource: %r" % r)
             if self.multi_role:
-                check(r.get("allocation_info", {}).get("role") == ROLE,
-                      "offered resource without allocation_info.role %s: %r" % (ROLE, r))
+                check(r.get("allocation_info", {}).get("role") == self.role,
+                      "offered resource without allocation_info.role %s: %r" % (self.role, r))
         if self.multi_role:
-            check(o.get("allocation_info", {}).get("role") == ROLE, "offer allocation_info: %r" % o)
+            check(o.get("allocation_info", {}).get("role") == self.role, "offer allocation_info: %r" % o)
         names = {r["name"] for r in res}
         check({"cpus", "mem"} <= names, "offer without cpus and mem: %r" % names)
 
@@ -182,10 +190,100 @@ class Flow:
         for rname, v in TASK_RES.items():
             r = {"name": rname, "type": "SCALAR", "scalar": {"value": v}}
             if self.multi_role:  # MULTI_ROLE frameworks say which allocation the task uses
-                r["allocation_info"] = {"role": ROLE}
+                r["allocation_info"] = {"role": self.role}
             res.append(r)
         return {"name": name, "task_id": {"value": name}, "agent_id": offer["agent_id"],
                 "resources": res, "command": {"shell": True, "value": command}}
+
+    def operations_step(self):
+        """Every other operation type in one ACCEPT: each must be answered
+        (the docs: an operation with an `id` gets UPDATE_OPERATION_STATUS;
+        an `id` on LAUNCH or LAUNCH_GROUP is TASK_ERROR), never a silent
+        202. Meso carries out none of them yet, so the answers are errors."""
+        self.step("ACCEPT with RESERVE, UNRESERVE, CREATE, DESTROY, LAUNCH_GROUP and a LAUNCH with an id")
+        self.wait("an offer", lambda: self.offers)
+        offer = next(iter(self.offers.values()))
+        del self.offers[offer["id"]["value"]]
+        errors_before = self.get_json("/metrics/snapshot").get("master/operations/error", 0)
+
+        def res(name, value, reserved=False, volume=None):
+            r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
+            if self.multi_role:
+                r["allocation_info"] = {"role": self.role}
+            if reserved:
+                r["reservations"] = [{"type": "DYNAMIC", "role": self.role, "principal": "docs"}]
+            if volume:
+                r["disk"] = {"persistence": {"id": volume, "principal": "docs"},
+                             "volume": {"mode": "RW", "container_path": "data"}}
+            return r
+
+        def op(kind, payload, op_id=None):
+            o = {"type": kind, kind.lower(): payload}
+            if op_id:
+                o["id"] = {"value": op_id}
+            return o
+
+        group = [self.task("docs-group-1", "true", offer), self.task("docs-group-2", "true", offer)]
+        executor = {"type": "DEFAULT", "executor_id": {"value": "docs-group"},
+                    "framework_id": {"value": self.s.framework_id}, "resources": [res("cpus", 0.1), res("mem", 32.0)]}
+        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+            op("RESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}, "op-reserve"),
+            op("UNRESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}, "op-unreserve"),
+            op("CREATE", {"volumes": [res("disk", 8.0, reserved=True, volume="v1")]}, "op-create"),
+            op("DESTROY", {"volumes": [res("disk", 8.0, reserved=True, volume="v1")]}, "op-destroy"),
+            op("RESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}),  # no id: no feedback asked
+            op("LAUNCH", {"task_infos": [self.task("docs-launch-id", "true", offer)]}, "op-launch"),
+            {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {"tasks": group}}},
+        ], "filters": {"refuse_seconds": 0}})
+        ids = ["op-reserve", "op-unreserve", "op-create", "op-destroy"]
+        self.wait("UPDATE_OPERATION_STATUS for %s" % ids, lambda: len(self.op_updates) >= len(ids))
+        got = [u.get("operation_id", {}).get("value") for u in self.op_updates]
+        check(got == ids, "operation updates for %r (asked: %r, in order)" % (got, ids))
+        for u, kind in zip(self.op_updates, ("RESERVE", "UNRESERVE", "CREATE", "DESTROY")):
+            check(u["state"] == "OPERATION_ERROR" and kind in u.get("message", ""),
+                  "%s answered %r (Meso: OPERATION_ERROR naming the operation)" % (kind, u))
+            check("uuid" not in u, "an OPERATION_ERROR with a uuid (the docs: none for dropped operations): %r" % u)
+        self.wait("TASK_ERROR for the LAUNCH with an id and the LAUNCH_GROUP",
+                  lambda: all(self.statuses(t, "TASK_ERROR") for t in ("docs-launch-id", "docs-group-1", "docs-group-2")))
+        u = self.statuses("docs-launch-id", "TASK_ERROR")[0]
+        check(u.get("reason") == "REASON_TASK_INVALID" and "`id` field" in u.get("message", ""),
+              "LAUNCH with an id: %r (Mesos: REASON_TASK_INVALID, the `id` field cannot be set)" % u)
+        for t in ("docs-group-1", "docs-group-2"):
+            u = self.statuses(t, "TASK_ERROR")[0]
+            check(u.get("reason") == "REASON_TASK_GROUP_INVALID" and "LAUNCH_GROUP" in u.get("message", ""),
+                  "LAUNCH_GROUP task %s: %r" % (t, u))
+            check(u.get("source") == "SOURCE_MASTER" and "uuid" not in u, "master's TASK_ERROR: %r" % u)
+        errors = self.get_json("/metrics/snapshot").get("master/operations/error", 0)
+        check(errors == errors_before + 5, "master/operations/error %r -> %r (5 operations dropped)"
+              % (errors_before, errors))
+
+        self.step("REQUEST and SHUTDOWN of an unknown executor: 202 (Mesos ignores both)")
+        self.call("REQUEST", {"requests": [{"agent_id": offer["agent_id"], "resources": [res("cpus", 1.0)]}]})
+        self.call("SHUTDOWN", {"executor_id": {"value": "docs-no-such-executor"}, "agent_id": offer["agent_id"]})
+        status, body = self.s.call("SHUTDOWN")
+        check(status == 400 and b"'shutdown'" in body,
+              "SHUTDOWN without its payload: %s %r (Mesos: 400 Expecting 'shutdown' to be present)" % (status, body))
+
+    def update_framework_step(self, fi):
+        """UPDATE_FRAMEWORK (the docs: 200 OK; FrameworkInfo changed in place,
+        the user and principal may not change; offers then come for the new
+        role)."""
+        self.step("UPDATE_FRAMEWORK: a new name and role, then a refused change of user")
+        new = dict(fi, id={"value": self.s.framework_id}, name=fi["name"] + "-renamed")
+        if self.multi_role:
+            new["roles"] = [self.role + "-2"]
+        else:
+            new["role"] = self.role + "-2"
+        self.call("UPDATE_FRAMEWORK", {"framework_info": new}, expect=200)
+        self.role += "-2"
+        self.offers.clear()  # the old role's offers are rescinded
+        fws = self.framework_in_state(self.get_json("/master/state"))
+        check(fws and fws[0].get("name") == new["name"] and fws[0].get("role") == self.role,
+              "/master/state after UPDATE_FRAMEWORK: %r" % fws)
+        self.wait("an offer for the new role %s" % self.role, lambda: self.offers)
+        status, body = self.s.call("UPDATE_FRAMEWORK", {"framework_info": dict(new, user=new["user"] + "-other")})
+        check(status == 400 and b"FrameworkInfo.user" in body,
+              "UPDATE_FRAMEWORK changing the user: %s %r (the docs: 400, the user cannot change)" % (status, body))
 
     # --------------------------------------------------------------- flow
 
@@ -194,10 +292,10 @@ class Flow:
         fi = {"user": getpass.getuser(), "name": "docs-scheduler-" + self.encoding, "failover_timeout": 30.0,
               "hostname": "localhost"}
         if self.multi_role:
-            fi["roles"] = [ROLE]
+            fi["roles"] = [self.role]
             fi["capabilities"] = [{"type": "MULTI_ROLE"}]
         else:
-            fi["role"] = ROLE
+            fi["role"] = self.role
         sub = self.s.subscribe(fi)
         check(sub.status == 200, "SUBSCRIBE answered %s %r" % (sub.status, getattr(sub, "body", b"")[:200]))
         check(sub.chunked, "SUBSCRIBE stream is not Transfer-Encoding: chunked")
@@ -281,6 +379,8 @@ class Flow:
         self.call("KILL", {"task_id": {"value": "docs-sleep"}, "agent_id": agent})
         self.wait("docs-sleep TASK_KILLED", lambda: self.statuses("docs-sleep", "TASK_KILLED"))
 
+        self.operations_step()
+
         self.step("DECLINE the agent's whole offer with refuse_seconds 3600")
         # A filter covers the resources of the offer declined (the docs:
         # only offers within refused resources are filtered), so decline the
@@ -302,23 +402,27 @@ class Flow:
         check(fw and not fw[0].get("offers"), "/master/state lists offers of the declined framework: %r" % fw)
 
         self.step("REVIVE clears the filter")
-        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
         self.wait("offers again after REVIVE", lambda: abs(self.offered_cpus() - self.agent_cpus) < 1e-6)
 
         self.step("SUPPRESS, then DECLINE with no filter: still no offers")
-        self.call("SUPPRESS", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("SUPPRESS", {"roles": [self.role]} if self.multi_role else None)
         ids = [o["id"] for o in self.offers.values()]
         self.offers.clear()
         self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
         self.no_offers_for(3, "to a suppressed framework")
 
         self.step("REVIVE after SUPPRESS")
-        self.call("REVIVE", {"roles": [ROLE]} if self.multi_role else None)
+        self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
         self.wait("offers again after REVIVE", lambda: self.offers)
 
+        self.update_framework_step(fi)
+
         for u in self.updates:
-            check("uuid" in u or (u.get("reason") == "REASON_RECONCILIATION" and u.get("source") == "SOURCE_MASTER"),
-                  "an update without a uuid that is no reconciliation answer: %r" % u)
+            master_answer = u.get("source") == "SOURCE_MASTER" and (
+                u.get("reason") == "REASON_RECONCILIATION" or u["state"] == "TASK_ERROR")
+            check("uuid" in u or master_answer,
+                  "an update without a uuid that is no reconciliation answer or master's TASK_ERROR: %r" % u)
         self.step("TEARDOWN")
         active_before = self.get_json("/metrics/snapshot").get("master/frameworks_active")
         self.call("TEARDOWN")

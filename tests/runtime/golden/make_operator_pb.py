@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-# make_operator_pb.py — writes the protobuf twin (operator_*.pb) of each
-# operator_*.json fixture by encoding it with protoc and *Apache Mesos's own*
-# include/mesos/v1/master/master.proto, not ours: test_golden then checks
+# make_operator_pb.py — writes the protobuf twin (operator_*.pb, agent_*.pb)
+# of each operator_*.json (the master's operator API) and agent_*.json (the
+# agent's) fixture by encoding it with protoc and *Apache Mesos's own*
+# include/mesos/v1/master/master.proto or agent/agent.proto, not ours:
+# test_golden then checks
 # that our messages read Mesos's bytes back into the same JSON, so a field
 # number or name of ours that is not Mesos's fails there. Not run by the
 # tests (the .pb files are committed); run it after changing a fixture:
@@ -59,15 +61,17 @@ def main():
     include, wkt = sys.argv[1], sys.argv[2]
     fixtures = sys.argv[3] if len(sys.argv) > 3 else os.path.dirname(os.path.abspath(__file__))
     kinds = {"call": "Call", "response": "Response", "event": "Event"}
+    apis = {"operator": "master", "agent": "agent"}
     for name in sorted(os.listdir(fixtures)):
-        m = re.match(r"operator_(call|response|event)_.*\.json$", name)
+        m = re.match(r"(operator|agent)_(call|response|event)_.*\.json$", name)
         if not m:
             continue
         with open(os.path.join(fixtures, name)) as f:
             obj = json.load(f)
-        msg = "mesos.v1.master." + kinds[m.group(1)]
+        api = apis[m.group(1)]
+        msg = "mesos.v1.%s.%s" % (api, kinds[m.group(2)])
         pb = subprocess.run(
-            ["protoc", "--encode=" + msg, "-I" + include, "-I" + wkt, "mesos/v1/master/master.proto"],
+            ["protoc", "--encode=" + msg, "-I" + include, "-I" + wkt, "mesos/v1/%s/%s.proto" % (api, api)],
             input="\n".join(text(obj)).encode(),
             capture_output=True,
         )

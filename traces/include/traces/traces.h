@@ -302,10 +302,21 @@ typedef struct tr_gen_config {
 	uint64_t tasks;    /* > 0: exactly this many (the last job is cut short) */
 	uint64_t seed;
 	const char *dir; /* existing folder: machines.csv and tasks.csv are written there */
+	/* false (default): the cell starts with the 2011 cell's standing load
+	 * (long-running jobs submitted at t=0, on top of the `tasks` arrivals);
+	 * true: it starts empty, as before */
+	bool empty_start;
+	/* the standing load's requests are capped at this percentage of the
+	 * cell's CPU and of its memory (1..100; 0: the default, 50) */
+	uint32_t standing_cap_pct;
+	/* the arrival rate, in thousandths of the cell's (0: 1000 = as the
+	 * trace; 2000 = jobs arrive twice as often; 1..100000) */
+	uint32_t load_permille;
 } tr_gen_config;
 
 typedef struct tr_gen_stats {
-	uint64_t jobs, tasks;
+	uint64_t jobs, tasks; /* all written, standing load included */
+	uint64_t standing_jobs, standing_tasks;
 	int64_t last_submit_ns;
 } tr_gen_stats;
 

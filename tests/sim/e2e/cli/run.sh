@@ -2,7 +2,8 @@
 # file exits 1 with its name.
 "$SIM" --help > "$OUT/help"
 for opt in --workload --machines --tasks --frameworks --roles --policy --seed --until --sample \
-	--interval --gang-hold --locality-wait --resubmit-lost --skip-bad-rows --out --plot; do
+	--interval --gang-hold --locality-wait --resubmit-lost --skip-bad-rows --out --plot --plot-top \
+	--tasks-out --tasks-gz "meso-sim rerun" "meso-sim sweep" "meso-sim compare"; do
 	json_has "$OUT/help" "$opt"
 done
 set +e

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# TaskInfo.health_check on command tasks (COMMAND, HTTP, TCP; Mesos's
+# fields and rules), run by the agent: health_scheduler.py checks healthy
+# and unhealthy updates, the kill after consecutive failures, and the
+# master's validation.
+. "$(dirname "$0")/lib.sh" "$1"
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v python3 >/dev/null || { echo "SKIP: needs python3" >&2; exit 77; }
+
+start_master
+start_agent a1 "cpus:2;mem:1024" --kill_grace 1
+timeout 90 python3 "$HERE/health_scheduler.py" "$MASTER_PORT" "$T" >"$T/scheduler.out" 2>&1 &
+SCHED=$!
+PIDS+=($SCHED)
+wait_exit "$SCHED" 95
+cat "$T/scheduler.out"
+[ "$EXIT_STATUS" -eq 0 ] || fail "the scheduler failed (exit $EXIT_STATUS)"
+echo "PASS"
