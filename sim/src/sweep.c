@@ -4,9 +4,9 @@
  * run a `meso-sim run` child process in a folder of its own (or, with --on,
  * a task of a Mesos cluster: sweep_on.c), --jobs at a time, a failed one
  * tried again --retries times; finished runs (a whole manifest.json) are
- * skipped, so an interrupted sweep resumes. Then results.csv (a row per run), aggregate.csv
- * (mean, sd, 95% CI per configuration over the seeds) and a gnuplot figure
- * per metric. Format and outputs: sim/README.md, "meso-sim sweep".
+ * skipped, so an interrupted sweep resumes. Then results.csv (a row per
+ * run), aggregate.csv (mean, sd, 95% CI per configuration over the seeds)
+ * and a gnuplot figure per metric. Format and outputs: sim/README.md, "meso-sim sweep".
  */
 #define _DEFAULT_SOURCE
 #include <ctype.h>
@@ -509,8 +509,8 @@ static void run_ended(sweep *sw, sweep_run *r, int st, sweep_tally *t)
 	}
 	if (again) {
 		/* 1 s, 2 s, 4 s ... (at most 30 s) before the next attempt: a lost
-		 * agent's run goes elsewhere at once, a master away for a while
-		 * is not asked again and again meanwhile */
+		 * agent's run soon goes elsewhere, while a master away for a
+		 * while is not asked again and again meanwhile */
 		r->retry_at = now_s() + fmin(30, ldexp(1, r->attempts - 1));
 		r->state = RUN_RETRY;
 		t->retried++;
@@ -1017,9 +1017,9 @@ static int plan_runs(sweep *sw)
 	return 0;
 }
 
-/* One run's task on a cluster unless --resources says otherwise: a core,
- * and memory for a 1/40 Google-like cell (README-formats). */
-static const char default_resources[] = "cpus:1;mem:1024";
+/* One run's task on a cluster unless --resources says otherwise: a run is
+ * one thread, and a 1/40 Google-like cell's (21k tasks) peaks at 8 MB. */
+static const char default_resources[] = "cpus:1;mem:256";
 
 int cli_sweep_main(int argc, char **argv)
 {
