@@ -253,6 +253,14 @@ int sim__metrics_sample(sim_metrics *me)
 	const sim_fw_metrics *mfws = me->fws;
 	const sim_core *cores = e->cores;
 	FILE *ts = me->ts;
+	/* The index sampled last holds until now. */
+	if (me->fair_valid && e->now > me->fair_t) {
+		double dt = (double)(e->now - me->fair_t);
+		me->fair_integral += me->fair_cur * dt;
+		me->fair_time += dt;
+	}
+	double fsum = 0, fsum2 = 0;
+	size_t fn = 0;
 	for (size_t f = 0, n = me->nfws; f < n; f++) {
 		const sim_fw *fw = &fws[f];
 		ac_fw_info info;
@@ -265,9 +273,18 @@ int sim__metrics_sample(sim_metrics *me)
 		for (int k = 0; k < NRES; k++)
 			held[k] = info.allocated.v[k] + info.offered.v[k];
 		const int64_t *used = mfws[f].used;
+		double share = share_of(me, held);
 		fprintf(ts, "%s,%s,%" PRIu64 ",%s,%s,%.6f\n", t, fw->cfg.name, fw->running, fmt_milli(a, used[0]),
-		        fmt_milli(b, used[1]), share_of(me, held));
+		        fmt_milli(b, used[1]), share);
+		if (!fw->suppressed) { /* it wants offers: it has unmet demand */
+			fsum += share;
+			fsum2 += share * share;
+			fn++;
+		}
 	}
+	me->fair_valid = fn >= 2 && fsum2 > 0;
+	me->fair_cur = me->fair_valid ? fsum * fsum / ((double)fn * fsum2) : 0;
+	me->fair_t = e->now;
 	fprintf(me->util, "%s", t);
 	for (int k = 0; k < NRES; k++)
 		fprintf(me->util, ",%.6f", me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0);
@@ -392,6 +409,13 @@ static int write_summary(sim_metrics *me, const sim_stats *st, uint64_t pending)
 		sum2 += x * x;
 	}
 	fputs("  \"jain_fairness\": ", f);
+	if (me->fair_time > 0)
+		json_num(f, me->fair_integral / me->fair_time);
+	else
+		fputs("null", f);
+	fputs(",\n  \"contended_seconds\": ", f);
+	json_num(f, me->fair_time / 1e9);
+	fputs(",\n  \"jain_fairness_of_work\": ", f);
 	if (nf && sum2 > 0)
 		json_num(f, sum * sum / ((double)nf * sum2));
 	else

@@ -35,6 +35,13 @@ typedef struct sim_metrics {
 	gzFile tasks_gz; /* tasks.csv.gz (cfg.tasks_out 2) */
 	int64_t *waits;  /* each task's wait for its first start */
 	size_t nwaits, waits_cap;
+	/* Fairness under contention (summary.json jain_fairness): at each
+	 * sample, Jain's index of the dominant shares of the frameworks that
+	 * want offers, when two or more do; held until the next sample and
+	 * integrated over the time it holds. */
+	double fair_integral, fair_time, fair_cur;
+	bool fair_valid;
+	ac_time fair_t;
 } sim_metrics;
 
 void sim__metrics_init(sim_metrics *me, sim_engine *e);
