@@ -48,7 +48,7 @@ check: deps
 # libFuzzer ships with clang on Debian 12 in libclang-rt-14-dev; it is not
 # one of the required packages, so check for it here rather than install it.
 # Every harness of tests/fuzz in turn, FUZZ_SECONDS each (FUZZ_TARGETS picks).
-FUZZ_TARGETS ?= restext frame http zkurl masterurl tracebin google2011 pbjson executor_call clijson
+FUZZ_TARGETS ?= restext frame http zkurl masterurl tracebin google2011 pbjson executor_call auth checkpoint query clijson fetch
 
 fuzz:
 	@test -f "$$($(CLANG) -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" || \

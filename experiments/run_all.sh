@@ -11,7 +11,7 @@ if [ -n "$MESO_SIM" ] && [ -z "$MESO_TRACE" ]; then
 		cmake --build "$b" -j1 --target meso-trace
 	fi
 fi
-for e in exp1_drf exp2_analytic exp3_macro exp4_locality exp5_traces exp6_scale; do
+for e in exp1_drf exp2_analytic exp3_macro exp4_locality exp5_traces exp6_scale exp8_policy_modules; do
 	echo "== $e"
 	start=$(date +%s)
 	python3 "$here/$e.py"

@@ -315,10 +315,16 @@ static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *r
 		if (!ac__minalloc_ok(&c->minalloc, &cd.scalars, cd.ports))
 			return false;
 		uint32_t cl = ac__ord_get(fo, at[k]), f = CLIENT(c, cl)->owner;
+		given[ngiven++] = f;
+		/* a filter may cover the smaller offer that the whole escaped */
+		if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
+			c->counters.filtered_skips++;
+			st = candidate(c, a, r, stage, &cd);
+			continue;
+		}
 		CLIENT(c, cl)->pos_hint = at[k];
 		if ((*rc = give(c, f, a, &cd, stage)))
 			return true;
-		given[ngiven++] = f;
 		agfree = ag->free.unres;
 		ac_vec_clamp0(&agfree);
 		st = candidate(c, a, r, stage, &cd);

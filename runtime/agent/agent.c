@@ -74,6 +74,7 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 void agent_task_forget(agent *a, a_task *t)
 {
 	agent_health_stop(a, t);
+	agent_group_forget(a, t);
 	DL_DELETE(a->tasks, t);
 	HASH_DELETE(hh, a->tasks_by_key, t);
 	free(t->key);
@@ -214,7 +215,7 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 	}
 	if (!copy.executor_id) {
 		/* The built-in command executor's id is the task's. */
-		eid.value = t->exec ? t->exec->id : t->id;
+		eid.value = t->exec ? t->exec->id : t->group ? (char *)agent_group_executor_id(t->group) : t->id;
 		copy.executor_id = &eid;
 	}
 	if (!copy.has_timestamp) {
@@ -247,6 +248,8 @@ void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 			send_head(a, t, false);
 	}
 	agent_checkpoint_later(a, t, true);
+	if (t->group && rt_task_state_terminal(st->state))
+		agent_group_task_ended(a, t, st->state);
 }
 
 void agent_task_requeue(agent *a, a_task *t, const uint8_t uuid[16], Mesos__V1__TaskState state, const uint8_t *frame,
@@ -391,6 +394,8 @@ static void handle_kill(agent *a, const Meso__Agent__KillTask *k)
 	     t->state == MESOS__V1__TASK_STATE__TASK_STAGING))
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_KILLING, -1, NULL);
 	agent_task_kill(a, t, grace, explicit);
+	if (t->group)
+		agent_group_kill(a, t);
 }
 
 static void handle_shutdown_fw(agent *a, const char *fw_id)
@@ -535,6 +540,10 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK:
 		if (msg->run_task)
 			handle_run(a, msg->run_task);
+		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK_GROUP:
+		if (msg->run_task_group && msg->run_task_group->executor)
+			agent_group_run(a, msg->run_task_group);
 		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK:
 		if (msg->kill_task)
@@ -747,6 +756,8 @@ int agent_init(agent *a, struct ev_loop *loop, const agent_flags *flags, char *e
 	rt_loglevel_init(&a->loglevel, loop);
 	agent_proc_alive(getpid(), &a->self_start);
 	agent_supervisor_find(a);
+	if (agent_auth_init(a, err, errlen) != 0)
+		return -1;
 	/* Processes are adopted only within the boot that started them. */
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
 	if (f) {
@@ -818,6 +829,7 @@ void agent_shutdown(agent *a)
 	}
 	rt_lag_destroy(a->lag);
 	rt_arena_destroy(a->arena);
+	agent_auth_free(a);
 	ac_core_destroy(a->parser);
 	free(a->id);
 	free(a->master_id);

@@ -19,6 +19,8 @@
 #include "alloccore/alloccore.h"
 #include "meso_agent.pb-c.h"
 #include "mesos.pb-c.h"
+#include "rt_acl.h"
+#include "rt_auth.h"
 #include "rt_frame.h"
 #include "rt_http.h"
 #include "rt_lag.h"
@@ -58,6 +60,13 @@ typedef struct agent_flags {
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
 	 * (--credential, or --principal and --secret), or NULL. */
 	const char *auth_header;
+	/* The agent's own endpoints (agent_auth.c), Mesos's agent flags:
+	 * HTTP Basic for the read-only ones (/state, /files, /metrics) and the
+	 * read-write one (/api/v1), against --http_credentials; --acls
+	 * (access_sandboxes) for /files and LIST_FILES/READ_FILE. */
+	bool authenticate_http_readonly, authenticate_http_readwrite;
+	const char *http_credentials;
+	const char *acls;
 	/* TLS to the master (LIBPROCESS_SSL_*: verified with the CA file), or NULL. */
 	struct rt_tls *tls_client;
 	/* --switch_user: run each task as its user (RunTask.user) rather than
@@ -75,6 +84,7 @@ typedef struct a_update {
 } a_update;
 
 struct a_executor;
+typedef struct a_group a_group; /* agent_groups.c */
 
 typedef struct a_task {
 	struct a_task *next, *prev; /* agent.tasks, newest first (utlist) */
@@ -83,6 +93,7 @@ typedef struct a_task {
 	size_t key_len;
 	struct agent *agent;
 	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
+	a_group *group;          /* its task group on the default executor (agent_groups.c), or NULL */
 	bool launched;           /* LAUNCH sent to the executor */
 	char *fw_id;
 	char *id;
@@ -219,6 +230,11 @@ typedef struct agent {
 	char fetch_cache[PATH_MAX];             /* --fetcher_cache_dir, absolute */
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
+	a_group *groups;                        /* task groups on the default executor (agent_groups.c) */
+	rt_credentials http_creds;              /* --http_credentials */
+	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
+	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
+	rt_ratelimit auth_log;                  /* refusals logged at most once a second */
 } agent;
 
 /* agent.c */
@@ -460,6 +476,38 @@ int agent_spawn_read(int fd, pid_t *pid);
 /* Sets a->supervisor: meso-agent-supervisor next to the agent's program
  * when it is there, else the agent's program itself (`--supervise`). */
 void agent_supervisor_find(agent *a);
+
+/* agent_groups.c: task groups on the default executor (LAUNCH_GROUP) */
+/* Starts a group's tasks as command tasks of one group. */
+void agent_group_run(agent *a, const Meso__Agent__RunTaskGroup *rg);
+/* A recovered task back in its group (group_executor_id). */
+void agent_group_join(agent *a, a_task *t, const char *exec_id);
+/* A KILL of one task of a group: the others are killed too (Mesos's
+ * default executor). */
+void agent_group_kill(agent *a, a_task *t);
+/* A task of a group reached a terminal state (its update queued): FAILED,
+ * KILLED or LOST kills the rest; the last one ends the executor
+ * (EXECUTOR_EXITED to the master). */
+void agent_group_task_ended(agent *a, a_task *t, Mesos__V1__TaskState state);
+/* The task is forgotten: it leaves its group (freed when empty). */
+void agent_group_forget(agent *a, a_task *t);
+a_group *agent_group_find(agent *a, const char *fw_id, const char *exec_id);
+const char *agent_group_executor_id(const a_group *g);
+/* EXECUTOR_EXITED to the master (agent_executors.c). */
+void agent_executor_report_exited(agent *a, const char *fw_id, const char *exec_id, int status);
+
+/* agent_auth.c: the agent's own endpoints */
+/* Loads --http_credentials and --acls; 0, or -1 with err (auth on with no
+ * credentials is an error, as in Mesos). */
+int agent_auth_init(agent *a, char *err, size_t errlen);
+void agent_auth_free(agent *a);
+/* Checks the request's credentials when its endpoint's realm asks for
+ * them (Mesos's agent realms: mesos-agent-readonly, -readwrite); sets
+ * a->principal. False after answering 401 with WWW-Authenticate. */
+bool agent_http_authenticate(agent *a, rt_http_session *s, const rt_http_request *req);
+/* access_sandboxes: may the request's principal see a sandbox owned by
+ * uid? NULL, or why not (into buf). */
+const char *agent_may_access_sandbox(const agent *a, uid_t uid, char *buf, size_t len);
 
 /* agent_supervise.c: the supervisor process */
 /* main() of `meso-agent-supervisor --supervise ...` and of

@@ -482,6 +482,8 @@ static void pack_task(agent *a, a_task *t, rt_buf *b)
 		c.has_launched = true;
 		c.launched = t->launched;
 	}
+	if (t->group)
+		c.group_executor_id = (char *)agent_group_executor_id(t->group);
 	size_t n = 0;
 	for (a_update *u = t->updates; u; u = u->next)
 		n++;

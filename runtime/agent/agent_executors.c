@@ -124,6 +124,11 @@ static void report_exited(agent *a, const char *fw_id, const char *exec_id, bool
 	agent_send(a, &msg);
 }
 
+void agent_executor_report_exited(agent *a, const char *fw_id, const char *exec_id, int status)
+{
+	report_exited(a, fw_id, exec_id, true, status);
+}
+
 /* Why the executor ended, for its tasks: state, reason and message. */
 static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_record *rec, bool known, int status,
                                       int *reason, char *msg, size_t len)

@@ -240,8 +240,17 @@ int agent_files_open(agent *a, const char *path, int flags, char *msg, size_t le
 		}
 		o += (size_t)w;
 	}
-	/* ACLs (issue 17) will decide here whether the caller may see this
-	 * sandbox (Mesos's ACL access_sandboxes), before anything is opened. */
+	/* Mesos's ACL access_sandboxes, before anything in it is opened: the
+	 * sandbox's user is its owner (the task's user with --switch_user). */
+	struct stat sbst;
+	char why[200];
+	const char *denied = fstat(sb, &sbst) == 0 ? agent_may_access_sandbox(a, sbst.st_uid, why, sizeof why)
+	                                           : "Cannot check the sandbox's owner";
+	if (denied) {
+		close(sb);
+		snprintf(msg, len, "%s", denied);
+		return -403;
+	}
 	int fd = open_beneath(sb, inner, flags, RESOLVE_NO_MAGICLINKS);
 	int e = errno;
 	close(sb);
@@ -422,24 +431,6 @@ static int query_int(const rt_http_request *req, const char *key, int64_t *v)
 	return 1;
 }
 
-/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
-{
-	size_t k = p[0] < 0x80 ? 1 : (p[0] >> 5) == 6 ? 2 : (p[0] >> 4) == 14 ? 3 : (p[0] >> 3) == 30 ? 4 : 0;
-	if (k == 0 || k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	uint32_t c = k == 1 ? p[0] : k == 2 ? p[0] & 0x1f : k == 3 ? p[0] & 0x0f : p[0] & 0x07;
-	for (size_t i = 1; i < k; i++)
-		c = (c << 6) | (p[i] & 0x3f);
-	static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
-	if (c < least[k] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || c == 0)
-		return 0;
-	return k;
-}
-
 /* A JSON string of the bytes, each one that is not part of valid UTF-8
  * (or a NUL) replaced by U+FFFD. */
 static json_t *utf8_string(rt_arena *ar, const uint8_t *data, size_t n)
@@ -447,7 +438,7 @@ static json_t *utf8_string(rt_arena *ar, const uint8_t *data, size_t n)
 	char *out = rt_arena_alloc(ar, 3 * n + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq(data + i, n - i);
+		size_t k = data[i] ? rt_utf8_seq(data + i, n - i) : 0; /* a NUL is replaced too */
 		if (k) {
 			memcpy(out + o, data + i, k);
 			o += k;

@@ -88,22 +88,13 @@ static void end_check(a_health *h)
 	h->in_flight = false;
 }
 
-static void report(a_health *h, bool healthy, const char *message)
+/* A TASK_RUNNING update saying the check's result (agent_task_status adds
+ * `healthy` from the state judged), only while the task runs. */
+static void report(a_health *h, const char *message)
 {
-	a_task *t = h->t;
-	if (t->state != MESOS__V1__TASK_STATE__TASK_RUNNING)
-		return;
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	Mesos__V1__TaskStatus st = MESOS__V1__TASK_STATUS__INIT;
-	tid.value = t->id;
-	st.task_id = &tid;
-	st.state = MESOS__V1__TASK_STATE__TASK_RUNNING;
-	st.message = (char *)message;
-	st.has_source = true;
-	st.source = MESOS__V1__TASK_STATUS__SOURCE__SOURCE_EXECUTOR;
-	st.has_reason = true;
-	st.reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_HEALTH_CHECK_STATUS_UPDATED;
-	agent_task_status(h->a, t, &st);
+	if (h->t->state == MESOS__V1__TASK_STATE__TASK_RUNNING)
+		agent_task_update(h->a, h->t, MESOS__V1__TASK_STATE__TASK_RUNNING,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, message);
 }
 
 /* One check's result, judged, reported, acted on; the next one is
@@ -126,18 +117,18 @@ static void result(a_health *h, bool ok, const char *why)
 		break;
 	case AGENT_HEALTH_HEALTHY:
 		rt_log(RT_INFO, "task %s: healthy", h->t->id);
-		report(h, true, "Health check passed");
+		report(h, "Health check passed");
 		break;
 	case AGENT_HEALTH_UNHEALTHY:
 		snprintf(msg, sizeof msg, "Health check failed %u times consecutively: %s", h->st.failures, why);
 		rt_log(RT_WARN, "task %s: %s", h->t->id, msg);
-		report(h, false, msg);
+		report(h, msg);
 		break;
 	case AGENT_HEALTH_KILL:
 		snprintf(msg, sizeof msg, "Health check failed %u times consecutively: %s; killing the task",
 		         h->st.failures, why);
 		rt_log(RT_WARN, "task %s: %s", h->t->id, msg);
-		report(h, false, msg);
+		report(h, msg);
 		h->killing = true;
 		agent_task_kill(h->a, h->t, agent_task_kill_grace(h->a, h->t), false);
 		return; /* no more checks */

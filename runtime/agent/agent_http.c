@@ -176,6 +176,8 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 		agent_executor_stream_request(a, s);
 		return;
 	}
+	if (!agent_http_authenticate(a, s, req))
+		return;
 	/* Mesos's agent serves its API under its libprocess id too. */
 	const char *path = req->path;
 	if (strncmp(path, "/slave(1)/", 10) == 0)

@@ -115,6 +115,15 @@ int main(int argc, char **argv)
 	        {"secret", RT_FLAG_STRING, &secret, "the secret that goes with --principal"},
 	        {"switch_user", RT_FLAG_BOOL, &f.switch_user,
 	         "run tasks as their user (CommandInfo.user, else FrameworkInfo.user); default: on when run as root"},
+	        {"authenticate_http_readonly", RT_FLAG_BOOL, &f.authenticate_http_readonly,
+	         "ask for HTTP Basic credentials on /state, /metrics and /files (--http_credentials)"},
+	        {"authenticate_http_readwrite", RT_FLAG_BOOL, &f.authenticate_http_readwrite,
+	         "ask for HTTP Basic credentials on the operator API /api/v1 (--http_credentials)"},
+	        {"http_credentials", RT_FLAG_STRING, &f.http_credentials,
+	         "credentials of the agent's HTTP clients, Mesos's JSON "
+	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
+	        {"acls", RT_FLAG_STRING, &f.acls,
+	         "Mesos's ACL JSON (or a file holding it); the agent enforces access_sandboxes on /files"},
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	};
 	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,

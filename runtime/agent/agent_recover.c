@@ -155,6 +155,8 @@ static void recover_task(agent *a, const char *path, int *adopted, int *ended)
 	for (size_t i = 0; i < c.n_updates; i++)
 		agent_task_requeue(a, t, c.updates[i].uuid, c.updates[i].state, c.updates[i].frame, c.updates[i].len);
 	char *exec_id = m->executor_id && m->executor_id[0] ? rt_xstrdup(m->executor_id) : NULL;
+	if (m->group_executor_id && m->group_executor_id[0])
+		agent_group_join(a, t, m->group_executor_id);
 	t->launched = m->launched;
 	agent_task_ckpt_free(&c);
 	a->metrics.tasks_launched++;

@@ -414,6 +414,10 @@ ac_time master_now(const master *m);
  * the victim's newest tasks on the agent until the amount is covered, each
  * with --preemption_grace_period as its kill policy's grace period. */
 void master_preempt_hook(void *ud, const ac_preempt_request *r);
+/* Sends KILL_TASK for t to its agent, with grace_ns as the kill policy's
+ * grace period (< 0: none, the agent's default), marked as a drain's when
+ * draining. false when the agent is not connected. */
+bool master_task_kill(master *m, m_task *t, int64_t grace_ns, bool draining);
 void master_preempt_run(master *m);
 void master_allocate(master *m);
 /* Event-driven runs, batched as Mesos batches them: a pass in a few

@@ -30,6 +30,16 @@ typedef struct ok_id {
 	UT_hash_handle hh;
 } ok_id;
 
+/* A LAUNCH_GROUP found valid: its tasks' resources, and whether its
+ * default executor starts with it (its resources in eres). */
+typedef struct ok_group {
+	const Mesos__V1__Offer__Operation__LaunchGroup *lg;
+	ac_resources *res; /* per task */
+	ok_id *ids;        /* the tasks' ids in the call's map */
+	bool exec_new;
+	ac_resources eres;
+} ok_group;
+
 /* One ACCEPT on its way through the steps. */
 typedef struct accept_ctx {
 	master *m;
@@ -49,6 +59,11 @@ typedef struct accept_ctx {
 	size_t nok;
 	ok_id *ok_ids, *ok_by_id;
 	new_execs ne;
+	/* LAUNCH_GROUP operations (without an id), then those found valid. */
+	const Mesos__V1__Offer__Operation__LaunchGroup **groups;
+	size_t ngroups;
+	ok_group *okg;
+	size_t nokg;
 } accept_ctx;
 
 /* An operation type's name as Mesos spells it ("RESERVE"), for logs and
@@ -92,16 +107,9 @@ static void answer_tasks(accept_ctx *x, Mesos__V1__TaskInfo *const *tasks, size_
 		                   agent_id ? agent_id : tasks[k]->agent_id->value, state, reason, why);
 }
 
-/* Task groups and the default executor are not carried out yet
- * (runtime/README.md): each task of the group gets TASK_ERROR, never
- * silence. */
-#define LAUNCH_GROUP_UNSUPPORTED                                                                                       \
-	"LAUNCH_GROUP is not supported by this master yet: Meso runs command tasks and custom executors, not "         \
-	"task groups under the default executor"
-
-/* Valid offers: each operation in order. LAUNCH tasks are kept for the
- * checks below; every other operation is answered now (Mesos's feedback
- * rules), so none is dropped in silence. */
+/* Valid offers: each operation in order. LAUNCH tasks and LAUNCH_GROUP
+ * operations are kept for the checks below; every other operation is
+ * answered now (Mesos's feedback rules), so none is dropped in silence. */
 static void accept_collect_tasks(accept_ctx *x)
 {
 	const Accept *acc = x->acc;
@@ -112,6 +120,7 @@ static void accept_collect_tasks(accept_ctx *x)
 			n += op->launch->n_task_infos;
 	}
 	x->tasks = rt_xcalloc(n, sizeof *x->tasks);
+	x->groups = rt_xcalloc(acc->n_operations ? acc->n_operations : 1, sizeof *x->groups);
 	for (size_t i = 0; i < acc->n_operations; i++) {
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
 		char why[160];
@@ -132,13 +141,14 @@ static void accept_collect_tasks(accept_ctx *x)
 		case MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH_GROUP:
 			if (!op->launch_group || !op->launch_group->task_group)
 				break;
-			rt_log(RT_WARN, "framework %s: LAUNCH_GROUP of %zu tasks refused: not supported", x->fw->id,
-			       op->launch_group->task_group->n_tasks);
+			if (!op->id) {
+				x->groups[x->ngroups++] = op->launch_group;
+				break;
+			}
 			answer_tasks(x, op->launch_group->task_group->tasks, op->launch_group->task_group->n_tasks,
 			             x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
 			             MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID,
-			             op->id ? "The `id` field cannot be set on LAUNCH_GROUP operations"
-			                    : LAUNCH_GROUP_UNSUPPORTED);
+			             "The `id` field cannot be set on LAUNCH_GROUP operations");
 			break;
 		case MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN:
 			rt_log(RT_WARN, "framework %s: ignoring an operation of unknown type", x->fw->id);
@@ -435,6 +445,137 @@ static void accept_check_tasks(accept_ctx *x)
 	}
 }
 
+/* ---------------------------------------------------- step 2b: groups */
+
+/* Checks a LAUNCH_GROUP as Mesos's master does (its messages where it has
+ * them): the executor, then each task, then their sum against what is
+ * left. NULL when valid; *reason says which TASK_ERROR reason the whole
+ * group gets otherwise. */
+static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char *buf, size_t len)
+{
+	const Mesos__V1__ExecutorInfo *ei = g->lg->executor;
+	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
+	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID;
+	if (!ei->has_type)
+		return "'ExecutorInfo.type' must be set";
+	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__UNKNOWN)
+		return "Unknown executor type";
+	if (ei->type != MESOS__V1__EXECUTOR_INFO__TYPE__DEFAULT)
+		return "Task groups on a custom executor are not supported by Meso yet: its agent runs task groups "
+		       "as the DEFAULT executor only";
+	if (!ei->executor_id->value[0])
+		return "Executor ID must not be empty";
+	if (ei->framework_id && strcmp(ei->framework_id->value, x->fw->id) != 0)
+		return "ExecutorInfo has an invalid FrameworkID";
+	if (tg->n_tasks == 0)
+		return "Task group must contain at least one task";
+	size_t plen;
+	uint8_t *packed = master_exec_pack(ei, x->fw->id, &plen);
+	m_exec *e = master_exec_find(x->m, x->fw, x->agent, ei->executor_id->value);
+	bool same = e && e->info_len == plen && memcmp(e->info, packed, plen) == 0;
+	free(packed);
+	if (e && !same)
+		return "Task group has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
+		       "compatible)";
+	ac_resources need;
+	ac_resources_init(&need);
+	ac_resources_init(&g->eres);
+	ac_err err;
+	g->exec_new = !e;
+	if (g->exec_new) {
+		if (rt_resources_from_pb(x->m->core, ei->resources, ei->n_resources, &g->eres, &err) != 0) {
+			snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
+			return buf;
+		}
+		ac_resources_add(&need, &g->eres);
+	}
+	for (size_t i = 0; i < tg->n_tasks; i++) {
+		const Mesos__V1__TaskInfo *ti = tg->tasks[i];
+		if (!ti->task_id->value[0])
+			return "Task ID must not be empty";
+		if (strcmp(ti->agent_id->value, x->agent->id) != 0)
+			return "Task uses an agent other than the offers' agent";
+		if (ti->executor) {
+			size_t l;
+			uint8_t *a = master_exec_pack(ti->executor, x->fw->id, &l);
+			uint8_t *b = master_exec_pack(ei, x->fw->id, &plen);
+			bool differs = l != plen || memcmp(a, b, l) != 0;
+			free(a);
+			free(b);
+			if (differs) {
+				snprintf(buf, len,
+				         "The `ExecutorInfo` of task '%.100s' is different from executor '%.100s'",
+				         ti->task_id->value, ei->executor_id->value);
+				return buf;
+			}
+		}
+		if (!ti->command || !ti->command->value || !ti->command->value[0])
+			return "Each task of a task group needs a CommandInfo with a value (Meso's default executor "
+			       "runs "
+			       "commands)";
+		ok_id *seen;
+		HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
+		bool repeated = seen != NULL;
+		for (size_t k = 0; k < i && !repeated; k++)
+			repeated = strcmp(tg->tasks[k]->task_id->value, ti->task_id->value) == 0;
+		if (repeated || master_task_find(x->m, x->fw, ti->task_id->value))
+			return "Task has duplicate ID";
+		if (rt_resources_from_pb(x->m->core, ti->resources, ti->n_resources, &g->res[i], &err) != 0) {
+			snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
+			return buf;
+		}
+		if (ac_resources_empty(&g->res[i]))
+			return "Task uses no resources";
+		if (ti->health_check) {
+			const char *why = validate_health_check(ti->health_check);
+			if (why) {
+				snprintf(buf, len, "Task uses invalid health check: %s", why);
+				return buf;
+			}
+		}
+		const char *why = authorize_user(x, task_user(x->fw, ti), buf, len);
+		if (why) {
+			*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_UNAUTHORIZED;
+			return why;
+		}
+		ac_resources_add(&need, &g->res[i]);
+	}
+	if (!ac_resources_contains(&x->left, &need))
+		return "Task group and its executor use more resources than offered";
+	ac_resources_sub(&x->left, &need);
+	ac_resources_add(&x->used, &need);
+	return NULL;
+}
+
+/* Every LAUNCH_GROUP, all or nothing: a valid one is kept for the launch,
+ * every task of an invalid one is TASK_ERROR with the group's reason. */
+static void accept_check_groups(accept_ctx *x)
+{
+	x->okg = rt_xcalloc(x->ngroups ? x->ngroups : 1, sizeof *x->okg);
+	for (size_t i = 0; i < x->ngroups; i++) {
+		const Mesos__V1__TaskGroupInfo *tg = x->groups[i]->task_group;
+		ok_group *g = &x->okg[x->nokg];
+		g->lg = x->groups[i];
+		g->res = rt_xcalloc(tg->n_tasks ? tg->n_tasks : 1, sizeof *g->res);
+		char buf[300];
+		int reason;
+		const char *why = validate_group(x, g, &reason, buf, sizeof buf);
+		if (why) {
+			rt_log(RT_INFO, "framework %s: task group of executor %s refused: %s", x->fw->id,
+			       g->lg->executor->executor_id->value, why);
+			answer_tasks(x, tg->tasks, tg->n_tasks, x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
+			             (Mesos__V1__TaskStatus__Reason)reason, why);
+			free(g->res);
+			continue;
+		}
+		g->ids = rt_xcalloc(tg->n_tasks, sizeof *g->ids);
+		for (size_t k = 0; k < tg->n_tasks; k++)
+			HASH_ADD_KEYPTR(hh, x->ok_by_id, tg->tasks[k]->task_id->value,
+			                strlen(tg->tasks[k]->task_id->value), &g->ids[k]);
+		x->nokg++;
+	}
+}
+
 /* ------------------------------------------------------ step 3: commit */
 
 /* The core takes what the valid tasks use and declines the rest of the
@@ -455,7 +596,11 @@ static bool accept_commit(accept_ctx *x)
 			master_send_status(x->m, x->fw, x->ok[j]->task_id->value, x->agent->id,
 			                   MESOS__V1__TASK_STATE__TASK_LOST,
 			                   MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
-		x->nok = 0;
+		for (size_t j = 0; j < x->nokg; j++)
+			answer_tasks(x, x->okg[j].lg->task_group->tasks, x->okg[j].lg->task_group->n_tasks,
+			             x->agent->id, MESOS__V1__TASK_STATE__TASK_LOST,
+			             MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
+		x->nok = x->nokg = 0;
 		return false;
 	}
 	for (size_t i = 0; i < x->noffers; i++)
@@ -514,6 +659,54 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 		master_exec_remove(m, e, true);
 }
 
+/* Records a valid group's executor (when it starts with it) and tasks
+ * (STAGING) and sends them to the agent in one RUN_TASK_GROUP; an agent
+ * that cannot be reached makes them LOST (DROPPED) at once. */
+static void launch_group(master *m, m_fw *fw, m_agent *a, const ok_group *g)
+{
+	const Mesos__V1__ExecutorInfo *ei = g->lg->executor;
+	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
+	if (g->exec_new)
+		master_exec_add(m, fw, a, ei, &g->eres);
+	const char *user = task_user(fw, tg->tasks[0]);
+	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
+	for (size_t i = 0; i < tg->n_tasks; i++) {
+		const Mesos__V1__TaskInfo *ti = tg->tasks[i];
+		ts[i] = master_task_add(m, fw, a, ti->task_id->value, ti->name, ei->executor_id->value, &g->res[i],
+		                        MESOS__V1__TASK_STATE__TASK_STAGING);
+		ts[i]->launched_ns = rt_mono_ns();
+		ts[i]->user = rt_xstrdup(task_user(fw, ti));
+		m->metrics.tasks_launched++;
+	}
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = fw->id;
+	rg.framework_id = &fid;
+	rg.executor = (Mesos__V1__ExecutorInfo *)ei;
+	rg.tasks = tg->tasks;
+	rg.n_tasks = tg->n_tasks;
+	rg.user = (char *)user;
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK_GROUP;
+	msg.run_task_group = &rg;
+	bool sent = master_agent_send(m, a, &msg);
+	if (!sent) {
+		Mesos__V1__TaskState lost =
+		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
+		for (size_t i = 0; i < tg->n_tasks; i++) {
+			master_send_status(m, fw, ts[i]->id, a->id, lost,
+			                   MESOS__V1__TASK_STATUS__REASON__REASON_AGENT_DISCONNECTED,
+			                   "Agent is disconnected");
+			master_task_update(m, ts[i], lost, rt_wall_seconds(), NULL);
+			master_task_remove(m, ts[i], true);
+		}
+		m_exec *e = g->exec_new ? master_exec_find(m, fw, a, ei->executor_id->value) : NULL;
+		if (e)
+			master_exec_remove(m, e, true);
+	}
+	free(ts);
+}
+
 /* ------------------------------------------------------------- the call */
 
 void master_accept(master *m, m_fw *fw, const Accept *acc)
@@ -527,9 +720,13 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	} else {
 		accept_collect_tasks(&x);
 		accept_check_tasks(&x);
-		if (accept_commit(&x))
+		accept_check_groups(&x);
+		if (accept_commit(&x)) {
 			for (size_t j = 0; j < x.nok; j++)
 				launch_task(m, fw, x.agent, x.ok[j], &x.okres[j]);
+			for (size_t j = 0; j < x.nokg; j++)
+				launch_group(m, fw, x.agent, &x.okg[j]);
+		}
 	}
 	free(x.tasks);
 	free(x.offers);
@@ -539,4 +736,10 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	free(x.okres);
 	free(x.ne.info);
 	free(x.ne.res);
+	for (size_t j = 0; j < x.nokg; j++) {
+		free(x.okg[j].res);
+		free(x.okg[j].ids);
+	}
+	free(x.okg);
+	free(x.groups);
 }

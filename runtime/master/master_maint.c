@@ -33,35 +33,40 @@ void master_agent_sync_active(master *m, m_agent *a)
 	}
 }
 
+bool master_task_kill(master *m, m_task *t, int64_t grace_ns, bool draining)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
+	Mesos__V1__DurationInfo grace = MESOS__V1__DURATION_INFO__INIT;
+	Mesos__V1__KillPolicy kp = MESOS__V1__KILL_POLICY__INIT;
+	Meso__Agent__KillTask kt = MESO__AGENT__KILL_TASK__INIT;
+	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
+	fid.value = t->fw->id;
+	tid.value = t->id;
+	kt.framework_id = &fid;
+	kt.task_id = &tid;
+	if (draining) {
+		kt.has_draining = true;
+		kt.draining = true;
+	}
+	if (grace_ns >= 0) {
+		grace.nanoseconds = grace_ns;
+		kp.grace_period = &grace;
+		kt.kill_policy = &kp;
+	}
+	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
+	msg.kill_task = &kt;
+	return master_agent_send(m, t->agent, &msg);
+}
+
 /* KILL_TASK for every task of a draining agent, with the drain's grace
  * period as the kill policy's (the agent uses the task's own, or its
  * --kill_grace, when there is none). */
 static void drain_kill_tasks(master *m, m_agent *a)
 {
-	for (m_task *t = a->tasks; t; t = t->agent_next) {
-		if (t->state == MESOS__V1__TASK_STATE__TASK_KILLING)
-			continue;
-		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
-		Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-		Mesos__V1__DurationInfo grace = MESOS__V1__DURATION_INFO__INIT;
-		Mesos__V1__KillPolicy kp = MESOS__V1__KILL_POLICY__INIT;
-		Meso__Agent__KillTask kt = MESO__AGENT__KILL_TASK__INIT;
-		Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
-		fid.value = t->fw->id;
-		tid.value = t->id;
-		kt.framework_id = &fid;
-		kt.task_id = &tid;
-		kt.has_draining = true;
-		kt.draining = true;
-		if (a->drain_grace_ns >= 0) {
-			grace.nanoseconds = a->drain_grace_ns;
-			kp.grace_period = &grace;
-			kt.kill_policy = &kp;
-		}
-		msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
-		msg.kill_task = &kt;
-		master_agent_send(m, a, &msg);
-	}
+	for (m_task *t = a->tasks; t; t = t->agent_next)
+		if (t->state != MESOS__V1__TASK_STATE__TASK_KILLING)
+			master_task_kill(m, t, a->drain_grace_ns, true);
 }
 
 /* Agents drained with mark_gone are removed from a timer of their own:

@@ -40,22 +40,7 @@ static void task_scalars(const m_task *t, ac_vec *out)
 
 static void kill_preempted(master *m, m_task *t)
 {
-	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
-	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
-	Mesos__V1__DurationInfo grace = MESOS__V1__DURATION_INFO__INIT;
-	Mesos__V1__KillPolicy kp = MESOS__V1__KILL_POLICY__INIT;
-	Meso__Agent__KillTask kt = MESO__AGENT__KILL_TASK__INIT;
-	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
-	fid.value = t->fw->id;
-	tid.value = t->id;
-	kt.framework_id = &fid;
-	kt.task_id = &tid;
-	grace.nanoseconds = (int64_t)(m->flags.preemption_grace * 1e9);
-	kp.grace_period = &grace;
-	kt.kill_policy = &kp;
-	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK;
-	msg.kill_task = &kt;
-	if (master_agent_send(m, t->agent, &msg)) {
+	if (master_task_kill(m, t, (int64_t)(m->flags.preemption_grace * 1e9), false)) {
 		t->preempted = true;
 		m->preempt_kills++;
 		rt_log(RT_INFO, "preempting task %s of framework %s on agent %s", t->id, t->fw->id, t->agent->id);

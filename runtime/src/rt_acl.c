@@ -45,6 +45,7 @@ static const struct {
         [RT_ACL_VIEW_FRAMEWORKS] = {"view_frameworks", "users"},
         [RT_ACL_VIEW_TASKS] = {"view_tasks", "users"},
         [RT_ACL_GET_ENDPOINTS] = {"get_endpoints", "paths"},
+        [RT_ACL_ACCESS_SANDBOXES] = {"access_sandboxes", "users"},
 };
 
 /* Mesos's other actions: accepted, not enforced (Meso has no such operation
@@ -59,7 +60,6 @@ static const char *const mesos_only[] = {"reserve_resources",
                                          "view_roles",
                                          "update_weights",
                                          "view_executors",
-                                         "access_sandboxes",
                                          "access_mesos_logs",
                                          "register_agents",
                                          "set_log_level",

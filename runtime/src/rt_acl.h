@@ -19,6 +19,7 @@ typedef enum rt_acl_action {
 	RT_ACL_VIEW_FRAMEWORKS,     /* "view_frameworks": "users" (FrameworkInfo.user) */
 	RT_ACL_VIEW_TASKS,          /* "view_tasks": "users" (the task's user) */
 	RT_ACL_GET_ENDPOINTS,       /* "get_endpoints": "paths" */
+	RT_ACL_ACCESS_SANDBOXES,    /* "access_sandboxes": "users" (the sandbox's user; the agent's /files) */
 	RT_ACL_ACTIONS
 } rt_acl_action;
 

@@ -442,8 +442,6 @@ void sim__engine_alloc_agent(sim_engine *e, uint32_t m)
 	ac_err err;
 	if (mc->present && c->wanting && ac_allocate_agent(c->core, mc->agent, e->now, &err) < 0)
 		sim__fail(e, "internal: allocate agent: %s", err.msg);
-	if (e->npreempts)
-		sim__engine_preempt(e);
 }
 
 /* ------------------------------------------------------------------ tasks */
@@ -615,27 +613,35 @@ static void task_start(sim_engine *e, uint32_t t, uint32_t m)
 	sim__engine_push(e, e->now + run_ns, EV_TASK_END, t, x->gen);
 }
 
+/* Running task t stops (ends or is killed): its resources go back to the
+ * core and it leaves its machine. 0 or -1 (failed). */
+static int task_stop(sim_engine *e, uint32_t t)
+{
+	sim_task *x = &e->tasks[t];
+	sim_machine *mc = &e->machines[x->machine];
+	sim_fw *fw = &e->fws[x->fw];
+	ac_resources r;
+	res_to_ac(x->res, &r);
+	ac_err err;
+	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0)
+		return sim__fail(e, "internal: recover: %s", err.msg);
+	sim_list_remove(e, &mc->running, t);
+	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
+	fw->running--;
+	e->running--;
+	return 0;
+}
+
 void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
 {
 	sim_task *x = &e->tasks[t];
 	if (x->state != T_RUNNING || x->gen != gen)
 		return; /* lost with its machine */
 	e->live--;
-	sim_machine *mc = &e->machines[x->machine];
-	sim_fw *fw = &e->fws[x->fw];
-	ac_resources r;
-	res_to_ac(x->res, &r);
-	ac_err err;
-	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0) {
-		sim__fail(e, "internal: recover: %s", err.msg);
+	if (task_stop(e, t) < 0)
 		return;
-	}
-	sim_list_remove(e, &mc->running, t);
 	x->state = T_FINISHED;
-	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
-	fw->running--;
-	fw->finished++;
-	e->running--;
+	e->fws[x->fw].finished++;
 	e->finished++;
 	sim_job *job = &e->jobs[x->job];
 	if (++job->nfinished == job->ntasks)
@@ -657,19 +663,8 @@ void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
 static void task_preempt(sim_engine *e, uint32_t t)
 {
 	sim_task *x = &e->tasks[t];
-	sim_machine *mc = &e->machines[x->machine];
-	sim_fw *fw = &e->fws[x->fw];
-	ac_resources r;
-	res_to_ac(x->res, &r);
-	ac_err err;
-	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0) {
-		sim__fail(e, "internal: recover (preemption): %s", err.msg);
+	if (task_stop(e, t) < 0)
 		return;
-	}
-	sim_list_remove(e, &mc->running, t);
-	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
-	fw->running--;
-	e->running--;
 	e->live--; /* its TASK_END */
 	x->gen++;
 	x->state = T_PENDING;
@@ -824,6 +819,8 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	if ((strcmp(cfg->policy, "priority") == 0 || cfg->policy_module) &&
 	    GROW(e->task_prio, e->task_prio_cap, 16) < 0)
 		return sim__fail(e, "out of memory");
+	/* only a module can preempt (the built-ins do not) */
+	e->policy_extras = e->task_prio || cfg->policy_module;
 	size_t nfws;
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
 	if (e->is_static && nfws == 0)

@@ -188,7 +188,8 @@ typedef struct sim_engine {
 	uint32_t *preempted;
 	size_t npreempted, preempted_cap;
 	uint64_t preempted_total;
-	bool want_demand; /* the policy reads demands (AC_POLICY_WANTS_DEMAND) */
+	bool want_demand;   /* the policy reads demands (AC_POLICY_WANTS_DEMAND) */
+	bool policy_extras; /* priorities, demands or preemption: sim.c's pass_with_policy */
 	/* each task's priority from the trace, by record (NULL: not kept, the
 	 * policy reads no priorities: sim/README.md, "Priorities") */
 	int32_t *task_prio;
@@ -317,8 +318,6 @@ static inline void sim_engine_tick(sim_engine *e)
 	for (uint32_t i = 0; i < e->ncores; i++)
 		if (e->cores[i].wanting && ac_allocate(e->cores[i].core, e->now, &err) < 0)
 			sim__fail(e, "internal: allocate: %s", err.msg);
-	if (e->npreempts)
-		sim__engine_preempt(e);
 	sim__engine_push(e, e->now + e->cfg.interval, EV_TICK, 0, 0);
 }
 /* EV_ALLOC_AGENT: a pass on one machine. */

@@ -23,6 +23,8 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "                    [options]\n"
                             "       meso-sim rerun DIR [--out DIR2]\n"
                             "       meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
+                            "                      [--retries N] [--on mesos://HOST:PORT [--execute PATH]\n"
+                            "                      [--resources R]]\n"
                             "       meso-sim compare A B [--out DIR] [--alpha P] [--no-plot]\n"
                             "       meso-sim --help\n"
                             "\n"
@@ -78,7 +80,8 @@ static const char usage[] = "usage: meso-sim run (--workload DIR | --machines FI
                             "meso-sim rerun DIR runs DIR's manifest.json command again (into DIR.rerun or\n"
                             "DIR2) and says whether each output is byte-identical (exit 3 if not).\n"
                             "meso-sim sweep runs every combination of a config's values, several at a time,\n"
-                            "resumably, into results.csv and aggregate.csv (95% CIs); meso-sim compare shows\n"
+                            "resumably, into results.csv and aggregate.csv (95% CIs), here or, with --on, as\n"
+                            "tasks of a Mesos cluster (through meso-execute); meso-sim compare shows\n"
                             "two runs or sweeps side by side with Welch's t-test (sim/README.md).\n";
 
 /* The options of `meso-sim run`, by name (the usage text above lists them). */

@@ -301,7 +301,8 @@ static void json_secs_stats(FILE *f, const char *name, int64_t *v, size_t n, con
 		json_num(f, sum / (double)n / 1e9);
 	else
 		fputs("null", f);
-	qsort(v, n, sizeof *v, cmp_i64);
+	if (n) /* v is NULL when nothing was recorded (a run where no task started) */
+		qsort(v, n, sizeof *v, cmp_i64);
 	for (int i = 0; i < nps; i++) {
 		fprintf(f, ", \"p%u\": %s", ps[i], n ? fmt_ns(b, pct(v, n, ps[i])) : "null");
 	}

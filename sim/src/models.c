@@ -21,6 +21,21 @@ static uint32_t *scratch(sim_models *mo, size_t n)
 	return mo->scratch;
 }
 
+/* Framework f's pending list changed: its priority is looked at before
+ * the next pass. */
+static void prio_changed(sim_models *mo, uint32_t f)
+{
+	sim_fw_model *fw = &mo->fws[f];
+	if (fw->prio_queued)
+		return;
+	if (GROW(mo->prio_changed, mo->prio_changed_cap, mo->nprio_changed + 1) < 0) {
+		sim__fail(mo->e, "out of memory");
+		return;
+	}
+	fw->prio_queued = true;
+	mo->prio_changed[mo->nprio_changed++] = f;
+}
+
 /* Appends task t to its framework's pending list. */
 static void pending_push(sim_models *mo, uint32_t t)
 {
@@ -38,6 +53,7 @@ static void pending_push(sim_models *mo, uint32_t t)
 		int32_t pr = e->task_prio[t];
 		if (fw->pending.n == 1 || pr > fw->prio_max)
 			fw->prio_max = pr;
+		prio_changed(mo, x->fw);
 	}
 }
 
@@ -47,8 +63,11 @@ static void pending_remove(sim_models *mo, uint32_t f, uint32_t t)
 	sim_engine *e = mo->e;
 	sim_fw_model *fw = &mo->fws[f];
 	sim_list_remove(e, &fw->pending, t);
-	if (e->task_prio && e->task_prio[t] >= fw->prio_max)
-		fw->prio_rescan = true;
+	if (e->task_prio) {
+		if (e->task_prio[t] >= fw->prio_max)
+			fw->prio_rescan = true;
+		prio_changed(mo, f);
+	}
 }
 
 static void update_suppression(sim_models *mo, uint32_t f)
@@ -530,8 +549,10 @@ void sim__models_declare_demands(sim_models *mo)
 void sim__models_declare_priorities(sim_models *mo)
 {
 	sim_engine *e = mo->e;
-	for (size_t f = 0; f < mo->nfws; f++) {
+	for (size_t i = 0; i < mo->nprio_changed; i++) {
+		uint32_t f = mo->prio_changed[i];
 		sim_fw_model *fw = &mo->fws[f];
+		fw->prio_queued = false;
 		if (fw->prio_rescan) {
 			fw->prio_rescan = false;
 			fw->prio_max = INT32_MIN;
@@ -543,9 +564,10 @@ void sim__models_declare_priorities(sim_models *mo)
 		int32_t p = fw->pending.n && fw->prio_max > own ? fw->prio_max : own;
 		if (p != fw->prio_sent) {
 			fw->prio_sent = p;
-			sim__engine_fw_priority(e, (uint32_t)f, p);
+			sim__engine_fw_priority(e, f, p);
 		}
 	}
+	mo->nprio_changed = 0;
 }
 
 void sim__models_unpark(sim_models *mo)
@@ -582,6 +604,19 @@ void sim__models_unpark(sim_models *mo)
 	}
 }
 
+/* Could task t start on a machine present in its framework's core (all
+ * of them but under static partitioning, where it is the framework's
+ * slice)? */
+static bool fits_own_machine(const sim_engine *e, uint32_t t)
+{
+	uint32_t core = e->fws[e->tasks[t].fw].core;
+	for (size_t m = 0; m < e->machine_names.n; m++)
+		if (e->machines[m].present && e->machines[m].core == core &&
+		    sim_res_fits(e->tasks[t].res, e->machines[m].total))
+			return true;
+	return false;
+}
+
 bool sim__models_startable(sim_models *mo)
 {
 	sim_engine *e = mo->e;
@@ -593,11 +628,26 @@ bool sim__models_startable(sim_models *mo)
 			if (gang_feasible(mo, sim_ring_at(&fw->gang_q, i)))
 				return true;
 		for (uint32_t t = fw->pending.head; t != SIM_NONE; t = e->tasks[t].next)
-			for (size_t m = 0; m < e->machine_names.n; m++)
-				if (e->machines[m].present && sim_res_fits(e->tasks[t].res, e->machines[m].total))
-					return true;
+			if (fits_own_machine(e, t))
+				return true;
 	}
 	return false;
+}
+
+void sim__models_park_unfit(sim_models *mo)
+{
+	sim_engine *e = mo->e;
+	for (size_t f = 0; f < mo->nfws; f++) {
+		sim_fw_model *fw = &mo->fws[f];
+		for (uint32_t t = fw->pending.head, next; t != SIM_NONE; t = next) {
+			next = e->tasks[t].next;
+			if (fits_own_machine(e, t))
+				continue;
+			sim_list_remove(e, &fw->pending, t);
+			e->tasks[t].state = T_PARKED;
+			sim_list_push(e, &fw->parked, t);
+		}
+	}
 }
 
 uint64_t sim__models_waiting(const sim_models *mo)
@@ -664,4 +714,5 @@ void sim__models_free(sim_models *mo)
 	free(mo->gang_where);
 	free(mo->gang_room);
 	free(mo->job_work);
+	free(mo->prio_changed);
 }

@@ -32,7 +32,8 @@ typedef struct sim_fw_model {
 	 * framework's priority the core has */
 	int32_t prio_max, prio_sent;
 	bool prio_rescan;
-	sim_ring gang_q; /* gang jobs waiting (job ids), oldest first */
+	bool prio_queued; /* in sim_models.prio_changed */
+	sim_ring gang_q;  /* gang jobs waiting (job ids), oldest first */
 	/* gang hoarding: offer slots held back from the engine */
 	uint32_t *held;
 	uint32_t nheld, held_cap;
@@ -82,6 +83,10 @@ typedef struct sim_models {
 	uint32_t *gang_mach, *gang_where;
 	int64_t *gang_room;
 	size_t gang_mach_cap, gang_room_cap, gang_where_cap;
+	/* frameworks whose pending list changed since the last
+	 * sim__models_declare_priorities */
+	uint32_t *prio_changed;
+	size_t nprio_changed, prio_changed_cap;
 	/* demands (sim__models_declare_demands): declared work per job */
 	int64_t *job_work;
 	size_t job_work_cap;
@@ -115,6 +120,10 @@ void sim__models_declare_demands(sim_models *mo);
  * priority in the core becomes the highest of its own (frameworks.csv)
  * and its pending tasks'. */
 void sim__models_declare_priorities(sim_models *mo);
+/* A static-partitioning run is over with nothing startable: waiting tasks
+ * that fit no machine of their framework's slice (though they may fit
+ * another's) are parked, so that they count as never fitting. */
+void sim__models_park_unfit(sim_models *mo);
 /* Tasks waiting at the end (pending, and in waiting gang jobs). */
 uint64_t sim__models_waiting(const sim_models *mo);
 /* Tasks parked because they fit no machine (never_fit). */

@@ -92,19 +92,23 @@ static void on_row(sim *s, const tr_event *ev)
 	}
 }
 
-/* What the policy reads that the models know: priorities, demands. */
-static void before_pass(sim *s)
-{
-	if (s->engine.task_prio)
-		sim__models_declare_priorities(&s->models);
-	if (s->engine.want_demand)
-		sim__models_declare_demands(&s->models);
-}
-
-/* Tasks the policy's preemptions killed wait again (sim/README.md). */
-static void requeue_preempted(sim *s)
+/* A pass (m SIM_NONE: the periodic one) for a policy that reads what the
+ * models know (priorities, demands) or preempts: those first, then the
+ * pass, then its preemptions carried out and the killed tasks queued
+ * again (sim/README.md). Other policies take the plain calls. */
+static void pass_with_policy(sim *s, uint32_t m)
 {
 	sim_engine *e = &s->engine;
+	if (e->task_prio)
+		sim__models_declare_priorities(&s->models);
+	if (e->want_demand)
+		sim__models_declare_demands(&s->models);
+	if (m == SIM_NONE)
+		sim_engine_tick(e);
+	else
+		sim__engine_alloc_agent(e, m);
+	if (e->npreempts)
+		sim__engine_preempt(e);
 	for (size_t i = 0; i < e->npreempted; i++)
 		sim__models_requeue(&s->models, e->preempted[i]);
 	e->npreempted = 0;
@@ -116,9 +120,10 @@ static void on_event(sim *s, const sim_event *ev)
 	sim_engine *e = &s->engine;
 	switch (ev->kind) {
 	case EV_TICK:
-		before_pass(s);
-		sim_engine_tick(e);
-		requeue_preempted(s);
+		if (e->policy_extras)
+			pass_with_policy(s, SIM_NONE);
+		else
+			sim_engine_tick(e);
 		break;
 	case EV_SAMPLE:
 		if (sim__metrics_sample(&s->metrics) == 0)
@@ -131,9 +136,10 @@ static void on_event(sim *s, const sim_event *ev)
 		sim__engine_task_end(e, ev->a, ev->b);
 		break;
 	case EV_ALLOC_AGENT:
-		before_pass(s);
-		sim__engine_alloc_agent(e, ev->a);
-		requeue_preempted(s);
+		if (e->policy_extras)
+			pass_with_policy(s, ev->a);
+		else
+			sim__engine_alloc_agent(e, ev->a);
 		break;
 	case EV_GANG_HOLD:
 		sim__models_gang_hold_end(&s->models, ev->a, ev->b);
@@ -162,8 +168,11 @@ int sim_run(sim *s, char *err, size_t errlen)
 		else
 			on_event(s, &ev);
 		sim_engine_step_done(e, step);
-		if (sim_engine_idle(e) && !sim__models_startable(&s->models))
+		if (sim_engine_idle(e) && !sim__models_startable(&s->models)) {
+			if (e->is_static)
+				sim__models_park_unfit(&s->models);
 			break;
+		}
 		if (e->cfg.progress && (e->events & 0xffff) == 0)
 			e->cfg.progress(e->cfg.progress_ud, tr_source_progress(e->src), e->now, e->events);
 	}

@@ -1,11 +1,12 @@
 /*
  * sweep.c — `meso-sim sweep CONFIG`: every combination of the values a
  * key=value config lists (run options, generator parameters, seeds), each
- * run a `meso-sim run` child process in a folder of its own, --jobs at a
- * time; finished runs (a whole manifest.json) are skipped, so an
- * interrupted sweep resumes. Then results.csv (a row per run), aggregate.csv
- * (mean, sd, 95% CI per configuration over the seeds) and a gnuplot figure
- * per metric. Format and outputs: sim/README.md, "meso-sim sweep".
+ * run a `meso-sim run` child process in a folder of its own (or, with --on,
+ * a task of a Mesos cluster: sweep_on.c), --jobs at a time, a failed one
+ * tried again --retries times; finished runs (a whole manifest.json) are
+ * skipped, so an interrupted sweep resumes. Then results.csv (a row per
+ * run), aggregate.csv (mean, sd, 95% CI per configuration over the seeds)
+ * and a gnuplot figure per metric. Format and outputs: sim/README.md, "meso-sim sweep".
  */
 #define _DEFAULT_SOURCE
 #include <ctype.h>
@@ -28,6 +29,7 @@
 #include "cli_json.h"
 #include "cli_stats.h"
 #include "manifest.h"
+#include "sweep_on.h"
 #include "traces/traces.h"
 
 /* Generator parameters (meso-trace gen's options), as gen.NAME keys. */
@@ -43,7 +45,7 @@ typedef struct sweep_key {
 	int line;
 } sweep_key;
 
-typedef enum run_state { RUN_TODO, RUN_SKIPPED, RUN_RUNNING, RUN_DONE, RUN_FAILED } run_state;
+typedef enum run_state { RUN_TODO, RUN_SKIPPED, RUN_RUNNING, RUN_DONE, RUN_FAILED, RUN_RETRY } run_state;
 
 typedef struct sweep_run {
 	size_t *pick; /* a value index per key */
@@ -51,6 +53,9 @@ typedef struct sweep_run {
 	char dir[PATH_MAX + 200];
 	pid_t pid;
 	run_state state;
+	int attempts, status; /* started so far; the last one's exit status */
+	double retry_at;      /* RUN_RETRY: not started again before (now_s()) */
+	char why[200];        /* on a cluster: the last attempt's end (sweep_on.h) */
 } sweep_run;
 
 typedef struct sweep {
@@ -61,6 +66,8 @@ typedef struct sweep {
 	sweep_run *runs;
 	size_t nruns;
 	int jobs;
+	int retries;     /* a failed run is started again this many times */
+	cli_cluster *on; /* --on: runs are tasks of this cluster; NULL: here */
 	bool plot, quiet;
 } sweep;
 
@@ -422,88 +429,170 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(const sweep *sw, size_t done, size_t skipped, size_t failed, int running, double t0, bool last)
+typedef struct sweep_tally {
+	size_t done, skipped, failed, retried;
+	size_t pending; /* runs to try again, not yet started */
+	int running;
+	double t0;
+} sweep_tally;
+
+static void progress(const sweep *sw, const sweep_tally *t, bool last)
 {
 	if (sw->quiet)
 		return;
 	bool tty = isatty(STDERR_FILENO);
-	double el = now_s() - t0;
-	size_t ran = done - skipped, left = sw->nruns - done;
-	char eta[32] = "?";
+	double el = now_s() - t->t0;
+	size_t ran = t->done - t->skipped, left = sw->nruns - t->done;
+	char eta[32] = "?", retried[48] = "";
 	if (ran > 0)
 		snprintf(eta, sizeof eta, "%.0f s", el / (double)ran * (double)left);
-	fprintf(stderr, "%ssweep: %zu/%zu runs done (%zu skipped, %zu failed), %d running, %.0f s, ETA %s%s",
-	        tty ? "\r" : "", done, sw->nruns, skipped, failed, running, el, left ? eta : "0 s",
+	if (sw->retries > 0)
+		snprintf(retried, sizeof retried, ", %zu retried", t->retried);
+	fprintf(stderr, "%ssweep: %zu/%zu runs done (%zu skipped, %zu failed%s), %d running, %.0f s, ETA %s%s",
+	        tty ? "\r" : "", t->done, sw->nruns, t->skipped, t->failed, retried, t->running, el, left ? eta : "0 s",
 	        tty && !last ? "   " : "\n");
+}
+
+/* Starts run r (an attempt more). 0, or -1 with a message. */
+static int start_run(sweep *sw, sweep_run *r)
+{
+	char wl[PATH_MAX], log[2 * PATH_MAX];
+	gen_dir(sw, r->pick, wl, sizeof wl);
+	if (find_key(sw, "gen.machines") && generate(sw, r->pick, wl) < 0)
+		return -1;
+	if (mkdir_p(r->dir) < 0)
+		return fail("cannot create %s: %s", r->dir, strerror(errno));
+	clear_dir(r->dir);
+	char **args = run_args(sw, r, wl);
+	if (!args)
+		return fail("out of memory");
+	snprintf(log, sizeof log, "%s/run.log", r->dir);
+	r->pid = sw->on ? cli_cluster_spawn(sw->on, r->name, args, sw->confdir, r->dir)
+	                : cli_spawn_self(args, sw->confdir, log);
+	free(args);
+	if (r->pid < 0)
+		return fail("cannot start a run: %s", strerror(errno));
+	r->state = RUN_RUNNING;
+	r->attempts++;
+	return 0;
+}
+
+/* A run's child exited with status st: done, to be tried again, or failed. */
+static void run_ended(sweep *sw, sweep_run *r, int st, sweep_tally *t)
+{
+	t->running--;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (r->status == 0) {
+		r->state = RUN_DONE;
+		t->done++;
+		progress(sw, t, t->done == sw->nruns);
+		return;
+	}
+	const char *nl = isatty(STDERR_FILENO) && !sw->quiet ? "\n" : "";
+	bool again = r->attempts <= sw->retries;
+	char tries[64];
+	if (again)
+		snprintf(tries, sizeof tries, "; trying again (attempt %d of %d)", r->attempts + 1, sw->retries + 1);
+	else if (r->attempts > 1)
+		snprintf(tries, sizeof tries, "; given up after %d attempts", r->attempts);
+	else
+		tries[0] = '\0';
+	if (sw->on) {
+		cli_cluster_why(r->dir, r->why, sizeof r->why);
+		fprintf(stderr,
+		        "%ssweep: run %s failed on the cluster, exit status %d%s%s (see %s/execute.log and "
+		        "run.log)%s\n",
+		        nl, r->name, r->status, r->why[0] ? ": " : "", r->why, r->dir, tries);
+	} else {
+		fprintf(stderr, "%ssweep: run %s failed, exit status %d (see %s/run.log)%s\n", nl, r->name, r->status,
+		        r->dir, tries);
+	}
+	if (again) {
+		/* 1 s, 2 s, 4 s ... (at most 30 s) before the next attempt: a lost
+		 * agent's run soon goes elsewhere, while a master away for a
+		 * while is not asked again and again meanwhile */
+		r->retry_at = now_s() + fmin(30, ldexp(1, r->attempts - 1));
+		r->state = RUN_RETRY;
+		t->retried++;
+		t->pending++;
+		return;
+	}
+	r->state = RUN_FAILED;
+	t->done++;
+	t->failed++;
+	progress(sw, t, t->done == sw->nruns);
+}
+
+/* The next run to start: one to try again whose time has come first, else
+ * the next in order. *wake: the earliest time a waiting retry is due. */
+static sweep_run *next_run(sweep *sw, size_t *next, size_t nretry, double *wake)
+{
+	double now = now_s();
+	*wake = INFINITY;
+	for (size_t i = 0; nretry && i < sw->nruns; i++)
+		if (sw->runs[i].state == RUN_RETRY) {
+			if (sw->runs[i].retry_at <= now)
+				return &sw->runs[i];
+			*wake = fmin(*wake, sw->runs[i].retry_at);
+		}
+	while (*next < sw->nruns && sw->runs[*next].state == RUN_SKIPPED)
+		(*next)++;
+	return *next < sw->nruns ? &sw->runs[(*next)++] : NULL;
 }
 
 /* Runs every run not yet finished, --jobs at a time. 0, or -1 if one failed. */
 static int run_all(sweep *sw)
 {
-	size_t done = 0, skipped = 0, failed = 0, next = 0;
-	int running = 0;
-	double t0 = now_s();
+	sweep_tally t = {.t0 = now_s()};
+	size_t next = 0;
 	for (size_t i = 0; i < sw->nruns; i++)
 		if (cli_manifest_complete(sw->runs[i].dir)) {
 			sw->runs[i].state = RUN_SKIPPED;
-			done++;
-			skipped++;
+			t.done++;
+			t.skipped++;
 		}
-	if (!sw->quiet)
-		fprintf(stderr, "sweep: %zu runs, %zu already done, --jobs %d; runs in %s/runs\n", sw->nruns, skipped,
-		        sw->jobs, sw->out);
-	while (next < sw->nruns || running > 0) {
-		while (running < sw->jobs && next < sw->nruns) {
-			sweep_run *r = &sw->runs[next++];
-			if (r->state == RUN_SKIPPED)
-				continue;
-			char wl[PATH_MAX], log[2 * PATH_MAX];
-			gen_dir(sw, r->pick, wl, sizeof wl);
-			if (find_key(sw, "gen.machines") && generate(sw, r->pick, wl) < 0)
+	if (!sw->quiet) {
+		fprintf(stderr, "sweep: %zu runs, %zu already done, --jobs %d", sw->nruns, t.skipped, sw->jobs);
+		if (sw->on)
+			fprintf(stderr, " on %s (meso-execute %s), --retries %d", sw->on->master, sw->on->execute,
+			        sw->retries);
+		fprintf(stderr, "; runs in %s/runs\n", sw->out);
+	}
+	for (;;) {
+		sweep_run *r;
+		double wake = INFINITY;
+		while (t.running < sw->jobs && (r = next_run(sw, &next, t.pending, &wake))) {
+			t.pending -= r->state == RUN_RETRY;
+			if (start_run(sw, r) < 0)
 				return -1;
-			if (mkdir_p(r->dir) < 0)
-				return fail("cannot create %s: %s", r->dir, strerror(errno));
-			clear_dir(r->dir);
-			char **args = run_args(sw, r, wl);
-			if (!args)
-				return fail("out of memory");
-			snprintf(log, sizeof log, "%s/run.log", r->dir);
-			r->pid = cli_spawn_self(args, sw->confdir, log);
-			free(args);
-			if (r->pid < 0)
-				return fail("cannot start a run: %s", strerror(errno));
-			r->state = RUN_RUNNING;
-			running++;
+			t.running++;
 		}
-		if (running == 0)
+		if (t.running == 0 && t.pending == 0)
 			break;
 		int st;
-		pid_t pid = waitpid(-1, &st, 0);
+		/* a retry waiting for its time: look for an ended run every 50 ms
+		 * until then */
+		bool waiting = t.running < sw->jobs && wake < INFINITY;
+		pid_t pid = t.running ? waitpid(-1, &st, waiting ? WNOHANG : 0) : 0;
+		if (pid == 0) {
+			double nap = fmin(0.05, fmax(0, wake - now_s()));
+			nanosleep(&(struct timespec){0, (long)(nap * 1e9)}, NULL);
+			continue;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail("waitpid: %s", strerror(errno));
 		}
-		for (size_t i = 0; i < sw->nruns; i++) {
-			sweep_run *r = &sw->runs[i];
-			if (r->state != RUN_RUNNING || r->pid != pid)
-				continue;
-			running--;
-			done++;
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-				r->state = RUN_DONE;
-			} else {
-				r->state = RUN_FAILED;
-				failed++;
-				fprintf(stderr, "%ssweep: run %s failed (see %s/run.log)\n",
-				        isatty(STDERR_FILENO) ? "\n" : "", r->name, r->dir);
+		for (size_t i = 0; i < sw->nruns; i++)
+			if (sw->runs[i].state == RUN_RUNNING && sw->runs[i].pid == pid) {
+				run_ended(sw, &sw->runs[i], st, &t);
+				break;
 			}
-			progress(sw, done, skipped, failed, running, t0, done == sw->nruns);
-		}
 	}
-	if (done == skipped && !sw->quiet)
-		progress(sw, done, skipped, failed, running, t0, true);
-	return failed ? -1 : 0;
+	if (t.done == t.skipped)
+		progress(sw, &t, true);
+	return t.failed ? -1 : 0;
 }
 
 /* ---------------------------------------------------------- results */
@@ -583,6 +672,38 @@ static void csv_field(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/* OUT/failed.csv: the runs that failed every attempt (none: no file). */
+static int write_failed(const sweep *sw)
+{
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/failed.csv", sw->out);
+	size_t n = 0;
+	for (size_t r = 0; r < sw->nruns; r++)
+		n += sw->runs[r].state == RUN_FAILED;
+	if (n == 0) {
+		unlink(path);
+		return 0;
+	}
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return fail("%s: cannot write: %s", path, strerror(errno));
+	fputs("run,attempts,exit_status,why,log\n", f);
+	for (size_t r = 0; r < sw->nruns; r++) {
+		const sweep_run *x = &sw->runs[r];
+		if (x->state != RUN_FAILED)
+			continue;
+		csv_field(f, x->name);
+		fprintf(f, ",%d,%d,", x->attempts, x->status);
+		csv_field(f, x->why);
+		fputc(',', f);
+		csv_field(f, x->dir);
+		fputc('\n', f);
+	}
+	if (ferror(f) | fclose(f))
+		return fail("%s: write error", path);
+	return 0;
 }
 
 /* The configurations: runs that differ only in their seed share one,
@@ -861,7 +982,8 @@ static int usage(const char *msg)
 {
 	fprintf(stderr,
 	        "meso-sim sweep: %s\n"
-	        "usage: meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet]\n"
+	        "usage: meso-sim sweep CONFIG [--jobs N] [--out DIR] [--no-plot] [--quiet] [--retries N]\n"
+	        "                     [--on mesos://HOST:PORT [--execute PATH] [--resources R]]\n"
 	        "(sim/README.md, \"meso-sim sweep\", describes CONFIG)\n",
 	        msg);
 	return 2;
@@ -895,13 +1017,18 @@ static int plan_runs(sweep *sw)
 	return 0;
 }
 
+/* One run's task on a cluster unless --resources says otherwise: a run is
+ * one thread, and a 1/40 Google-like cell's (21k tasks) peaks at 8 MB. */
+static const char default_resources[] = "cpus:1;mem:256";
+
 int cli_sweep_main(int argc, char **argv)
 {
 	sweep sw = {0};
 	sw.plot = true;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	sw.jobs = cores > 0 ? (int)cores : 1;
-	const char *config = NULL, *out = NULL;
+	sw.retries = -1; /* default: 2 on a cluster, 0 here */
+	const char *config = NULL, *out = NULL, *on = NULL, *execute = NULL, *resources = default_resources;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--jobs") && i + 1 < argc) {
@@ -910,6 +1037,18 @@ int cli_sweep_main(int argc, char **argv)
 			if (*end || j < 1 || j > 1024)
 				return usage("--jobs: expected 1 to 1024");
 			sw.jobs = (int)j;
+		} else if (!strcmp(a, "--retries") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 0 || n > 100 || end == argv[i])
+				return usage("--retries: expected 0 to 100");
+			sw.retries = (int)n;
+		} else if (!strcmp(a, "--on") && i + 1 < argc) {
+			on = argv[++i];
+		} else if (!strcmp(a, "--execute") && i + 1 < argc) {
+			execute = argv[++i];
+		} else if (!strcmp(a, "--resources") && i + 1 < argc) {
+			resources = argv[++i];
 		} else if (!strcmp(a, "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(a, "--no-plot")) {
@@ -924,6 +1063,15 @@ int cli_sweep_main(int argc, char **argv)
 	}
 	if (!config)
 		return usage("which config?");
+	if (!on && (execute || resources != default_resources))
+		return usage("--execute and --resources go with --on");
+	static cli_cluster cluster;
+	char err[PATH_MAX + 512];
+	if (on && cli_cluster_init(&cluster, on, execute, resources, err, sizeof err) < 0)
+		return usage(err);
+	sw.on = on ? &cluster : NULL;
+	if (sw.retries < 0)
+		sw.retries = on ? 2 : 0;
 	char out_key[PATH_MAX] = "";
 	int rc = 2;
 	if (parse_config(&sw, config, out_key, sizeof out_key) < 0 || check_workload(&sw, config) < 0)
@@ -948,14 +1096,15 @@ int cli_sweep_main(int argc, char **argv)
 	if (plan_runs(&sw) < 0)
 		goto done;
 	int run_rc = run_all(&sw);
-	if (write_results(&sw) < 0)
+	if (write_results(&sw) < 0 || write_failed(&sw) < 0)
 		goto done;
 	size_t nfailed = 0;
 	for (size_t r = 0; r < sw.nruns; r++)
 		nfailed += sw.runs[r].state == RUN_FAILED;
 	if (!sw.quiet)
-		printf("meso-sim sweep: %s/results.csv (%zu runs%s), %s/aggregate.csv\n", sw.out, sw.nruns - nfailed,
-		       nfailed ? "; the failed ones left out" : "", sw.out);
+		printf("meso-sim sweep: %s/results.csv (%zu runs%s%s%s), %s/aggregate.csv\n", sw.out,
+		       sw.nruns - nfailed, nfailed ? "; the failed ones left out, listed in " : "",
+		       nfailed ? sw.out : "", nfailed ? "/failed.csv" : "", sw.out);
 	if (sw.plot && write_plots(&sw) == 0 && !sw.quiet)
 		printf("meso-sim sweep: plots in %s/plots/ (one per metric, 95%% CI error bars)\n", sw.out);
 	rc = run_rc < 0 ? 1 : 0;

@@ -25,6 +25,8 @@ import sys
 import threading
 import time
 
+from simple_framework import read_records
+
 MASTER_PORT = int(sys.argv[1])
 EXECUTOR_CMD = sys.argv[2]
 HOST = "127.0.0.1"
@@ -40,23 +42,6 @@ def fail(msg):
 
 def say(msg):
     print(msg, flush=True)
-
-
-def reader(resp):
-    while True:
-        line = resp.readline()
-        if not line:
-            events.put(None)
-            return
-        n = int(line.strip())
-        data = b""
-        while len(data) < n:
-            chunk = resp.read(n - len(data))
-            if not chunk:
-                events.put(None)
-                return
-            data += chunk
-        events.put(json.loads(data))
 
 
 def post(body, port=MASTER_PORT, path="/api/v1/scheduler", ctype="application/json", raw=None):
@@ -127,6 +112,16 @@ def wait(what, cond, secs=30):
         if ev is None:
             fail("the event stream ended")
         handle(ev)
+
+
+def wait_uncharged(eid, when):
+    """Polls the master's /state until executor eid is gone from it (its
+    resources freed); fails after 10 s."""
+    deadline = time.time() + 10
+    while any(e["id"] == eid for e in json.loads(get(MASTER_PORT, "/state"))["executors"]):
+        if time.time() > deadline:
+            fail("the master still charges %s %s" % (eid, when))
+        time.sleep(0.05)
 
 
 def take_offer():
@@ -211,7 +206,7 @@ def main():
     if resp.status != 200:
         fail("SUBSCRIBE: %d" % resp.status)
     STREAM_ID = resp.getheader("Mesos-Stream-Id")
-    threading.Thread(target=reader, args=(resp,), daemon=True).start()
+    threading.Thread(target=read_records, args=(resp, events), daemon=True).start()
     sub = events.get(timeout=10)
     FID = sub["subscribed"]["framework_id"]["value"]
     if len(sys.argv) > 4 and sys.argv[4] == "recover":
@@ -342,11 +337,7 @@ def main():
     wait("t5 FAILED by the registration timeout", lambda: "TASK_FAILED" in states("t5"), secs=30)
     wait("FAILURE event for e3", lambda: any(f.get("executor_id", {}).get("value") == "e3" for f in failures))
     say("unsubscribed executor timed out: t5 TASK_FAILED, FAILURE for e3")
-    deadline = time.time() + 10
-    while any(e["id"] == "e3" for e in json.loads(get(MASTER_PORT, "/state"))["executors"]):
-        if time.time() > deadline:
-            fail("the master still charges e3 after it exited")
-        time.sleep(0.05)
+    wait_uncharged("e3", "after it exited")
     say("e3's resources recovered")
 
     # 5. SHUTDOWN of one executor (the scheduler API's call): e4 is told to
@@ -361,11 +352,7 @@ def main():
         fail("SHUTDOWN of e4: %d %s" % (code, text))
     wait("t7 KILLED by e4's shutdown", lambda: "TASK_KILLED" in states("t7"))
     wait("FAILURE event for e4", lambda: any(f.get("executor_id", {}).get("value") == "e4" for f in failures))
-    deadline = time.time() + 10
-    while any(e["id"] == "e4" for e in json.loads(get(MASTER_PORT, "/state"))["executors"]):
-        if time.time() > deadline:
-            fail("the master still charges e4 after its SHUTDOWN")
-        time.sleep(0.05)
+    wait_uncharged("e4", "after its SHUTDOWN")
     say("SHUTDOWN of e4: t7 TASK_KILLED, FAILURE for e4")
 
     # 6. TEARDOWN: the executors get SHUTDOWN (checked by the test in their log).

@@ -111,6 +111,20 @@ execute_bg() {
 	PIDS+=($EXEC_PID)
 }
 
+# run_scheduler SECONDS SCRIPT ARGS...: runs a Python test scheduler within
+# SECONDS (its output in $T/scheduler.out, shown); the test fails unless it
+# exits 0.
+run_scheduler() {
+	local secs=$1 pid
+	shift
+	timeout "$secs" python3 "$@" >"$T/scheduler.out" 2>&1 &
+	pid=$!
+	PIDS+=($pid)
+	wait_exit "$pid" $((secs + 5))
+	cat "$T/scheduler.out"
+	[ "$EXIT_STATUS" -eq 0 ] || fail "the scheduler failed (exit $EXIT_STATUS)"
+}
+
 # refused_at_start WANT COMMAND...: COMMAND exits 2 at once (within 10 s),
 # saying WANT (a bad flag refused at start, not retried).
 refused_at_start() {

@@ -18,6 +18,25 @@ def fail(msg):
     sys.exit(1)
 
 
+def read_records(resp, events):
+    """Puts each RecordIO record ('<length>\\n<JSON>') of a stream on the
+    queue as a dict, then None at its end."""
+    while True:
+        line = resp.readline()
+        if not line:
+            events.put(None)
+            return
+        n = int(line.strip())
+        data = b""
+        while len(data) < n:
+            chunk = resp.read(n - len(data))
+            if not chunk:
+                events.put(None)
+                return
+            data += chunk
+        events.put(json.loads(data))
+
+
 class Framework:
     def __init__(self, port, name, capabilities=()):
         self.port = port
@@ -33,25 +52,9 @@ class Framework:
         if resp.status != 200:
             fail("SUBSCRIBE of %s: %d" % (name, resp.status))
         self.stream_id = resp.getheader("Mesos-Stream-Id")
-        threading.Thread(target=self._reader, args=(resp,), daemon=True).start()
+        threading.Thread(target=read_records, args=(resp, self.events), daemon=True).start()
         sub = self.events.get(timeout=WAIT_S)
         self.fid = sub["subscribed"]["framework_id"]["value"]
-
-    def _reader(self, resp):
-        while True:
-            line = resp.readline()
-            if not line:
-                self.events.put(None)
-                return
-            n = int(line.strip())
-            data = b""
-            while len(data) < n:
-                chunk = resp.read(n - len(data))
-                if not chunk:
-                    self.events.put(None)
-                    return
-                data += chunk
-            self.events.put(json.loads(data))
 
     def post(self, call):
         call["framework_id"] = {"value": self.fid}

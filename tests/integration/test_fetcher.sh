@@ -23,12 +23,7 @@ echo local-file >"$T/local.txt"
 
 start_master
 start_agent a1 "cpus:2;mem:1024"
-timeout 90 python3 "$HERE/fetch_scheduler.py" "$MASTER_PORT" "$T" >"$T/scheduler.out" 2>&1 &
-SCHED=$!
-PIDS+=($SCHED)
-wait_exit "$SCHED" 95
-cat "$T/scheduler.out"
-[ "$EXIT_STATUS" -eq 0 ] || fail "the scheduler failed (exit $EXIT_STATUS)"
+run_scheduler 90 "$HERE/fetch_scheduler.py" "$MASTER_PORT" "$T"
 ls "$T/a1/fetch_cache/"*-cached.txt >/dev/null 2>&1 || fail "nothing in the agent's fetch cache: $(ls -la "$T/a1/fetch_cache")"
 grep -rqs "Failed to fetch 'http://127.0.0.1:[0-9]*/missing.tgz'" "$T/a1/frameworks" ||
 	fail "the failed fetch is not in its sandbox's stderr"

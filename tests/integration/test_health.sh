@@ -9,10 +9,5 @@ command -v python3 >/dev/null || { echo "SKIP: needs python3" >&2; exit 77; }
 
 start_master
 start_agent a1 "cpus:2;mem:1024" --kill_grace 1
-timeout 90 python3 "$HERE/health_scheduler.py" "$MASTER_PORT" "$T" >"$T/scheduler.out" 2>&1 &
-SCHED=$!
-PIDS+=($SCHED)
-wait_exit "$SCHED" 95
-cat "$T/scheduler.out"
-[ "$EXIT_STATUS" -eq 0 ] || fail "the scheduler failed (exit $EXIT_STATUS)"
+run_scheduler 90 "$HERE/health_scheduler.py" "$MASTER_PORT" "$T"
 echo "PASS"

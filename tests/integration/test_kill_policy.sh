@@ -11,11 +11,6 @@ command -v python3 >/dev/null || { echo "SKIP: needs python3" >&2; exit 77; }
 
 start_master
 start_agent a1 "cpus:2;mem:1024" --kill_grace 60
-timeout 60 python3 "$HERE/kill_policy_scheduler.py" "$MASTER_PORT" >"$T/scheduler.out" 2>&1 &
-SCHED=$!
-PIDS+=($SCHED)
-wait_exit "$SCHED" 65
-cat "$T/scheduler.out"
-[ "$EXIT_STATUS" -eq 0 ] || fail "the scheduler failed (exit $EXIT_STATUS)"
+run_scheduler 60 "$HERE/kill_policy_scheduler.py" "$MASTER_PORT"
 grep -q "did not stop after SIGTERM; sending SIGKILL" "$T/a1.log" || fail "the agent never escalated to SIGKILL"
 echo "PASS"

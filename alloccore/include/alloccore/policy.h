@@ -17,8 +17,10 @@
  * (ac_fw_set_demand), the cluster totals, the agent of the turn with its
  * free resources, and the time the caller passed in (`now`; a policy reads
  * no clock). Everything a callback receives is valid only during the call.
- * Callbacks must not call functions of alloccore.h that change the core;
- * they may call its read-only queries on view->core.
+ * Callbacks must not call functions of alloccore.h that change the core.
+ * A policy linked into the program may call its read-only queries on
+ * view->core; a module, which links nothing of Meso's (the programs do not
+ * export alloccore's symbols), has the view's function pointers.
  *
  * The built-in policies (drf, priority, asset, random) are written against
  * this API (ac_policy_builtin); alloccore/README.md, "Policies", says how

@@ -204,7 +204,8 @@ class Flow:
         """Every other operation type in one ACCEPT: each must be answered
         (the docs: an operation with an `id` gets UPDATE_OPERATION_STATUS;
         an `id` on LAUNCH or LAUNCH_GROUP is TASK_ERROR), never a silent
-        202. Meso carries out none of them yet, so the answers are errors."""
+        202. Meso carries out none of them yet (but task groups without an
+        id: task_group_step), so the answers are errors."""
         self.step("ACCEPT with RESERVE, UNRESERVE, CREATE, DESTROY, LAUNCH_GROUP and a LAUNCH with an id")
         self.wait("an offer", lambda: self.offers)
         offer = next(iter(self.offers.values()))
@@ -238,7 +239,8 @@ class Flow:
             op("DESTROY", {"volumes": [res("disk", 8.0, reserved=True, volume="v1")]}, "op-destroy"),
             op("RESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}),  # no id: no feedback asked
             op("LAUNCH", {"task_infos": [self.task("docs-launch-id", "true", offer)]}, "op-launch"),
-            {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {"tasks": group}}},
+            {"type": "LAUNCH_GROUP", "id": {"value": "op-group"},
+             "launch_group": {"executor": executor, "task_group": {"tasks": group}}},
         ], "filters": {"refuse_seconds": 0}})
         ids = ["op-reserve", "op-unreserve", "op-create", "op-destroy"]
         self.wait("UPDATE_OPERATION_STATUS for %s" % ids, lambda: len(self.op_updates) >= len(ids))
@@ -255,8 +257,8 @@ class Flow:
               "LAUNCH with an id: %r (Mesos: REASON_TASK_INVALID, the `id` field cannot be set)" % u)
         for t in ("docs-group-1", "docs-group-2"):
             u = self.statuses(t, "TASK_ERROR")[0]
-            check(u.get("reason") == "REASON_TASK_GROUP_INVALID" and "LAUNCH_GROUP" in u.get("message", ""),
-                  "LAUNCH_GROUP task %s: %r" % (t, u))
+            check(u.get("reason") == "REASON_TASK_GROUP_INVALID" and "`id` field" in u.get("message", ""),
+                  "LAUNCH_GROUP with an id, task %s: %r (Mesos: the `id` field cannot be set)" % (t, u))
             check(u.get("source") == "SOURCE_MASTER" and "uuid" not in u, "master's TASK_ERROR: %r" % u)
         errors = self.get_json("/metrics/snapshot").get("master/operations/error", 0)
         check(errors == errors_before + 5, "master/operations/error %r -> %r (5 operations dropped)"
@@ -268,6 +270,52 @@ class Flow:
         status, body = self.s.call("SHUTDOWN")
         check(status == 400 and b"'shutdown'" in body,
               "SHUTDOWN without its payload: %s %r (Mesos: 400 Expecting 'shutdown' to be present)" % (status, body))
+
+    def group_launch(self, executor_id, tasks):
+        """ACCEPT of one LAUNCH_GROUP on the default executor: tasks are
+        (name, command) pairs, all on one offer."""
+        self.wait("an offer", lambda: self.offers)
+        offer = next(iter(self.offers.values()))
+        del self.offers[offer["id"]["value"]]
+        res = [{"name": n, "type": "SCALAR", "scalar": {"value": v}} for n, v in (("cpus", 0.1), ("mem", 32.0))]
+        if self.multi_role:
+            for r in res:
+                r["allocation_info"] = {"role": self.role}
+        executor = {"type": "DEFAULT", "executor_id": {"value": executor_id},
+                    "framework_id": {"value": self.s.framework_id}, "resources": res}
+        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+            {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {
+                "tasks": [self.task(name, cmd, offer) for name, cmd in tasks]}}}],
+            "filters": {"refuse_seconds": 0}})
+
+    def task_group_step(self):
+        """LAUNCH_GROUP on the default executor (the docs): the tasks run
+        together, each with its own updates naming the executor; when one
+        fails the others are killed; a KILL of one kills the group; the
+        executor's end comes as FAILURE."""
+        self.step("LAUNCH_GROUP: two tasks finish; one fails and takes its group; a KILL takes its group")
+        self.group_launch("docs-g1", [("docs-g1-a", "true"), ("docs-g1-b", "true")])
+        self.wait("both tasks of docs-g1 TASK_FINISHED",
+                  lambda: all(self.statuses(t, "TASK_FINISHED") for t in ("docs-g1-a", "docs-g1-b")))
+        for t in ("docs-g1-a", "docs-g1-b"):
+            u = self.statuses(t, "TASK_FINISHED")[0]
+            check(u.get("executor_id", {}).get("value") == "docs-g1",
+                  "a group task's update names executor %r, not docs-g1: %r" % (u.get("executor_id"), u))
+        self.group_launch("docs-g2", [("docs-g2-fails", "exit 3"), ("docs-g2-sleeps", "sleep 60")])
+        self.wait("docs-g2-fails TASK_FAILED and docs-g2-sleeps TASK_KILLED",
+                  lambda: self.statuses("docs-g2-fails", "TASK_FAILED") and self.statuses("docs-g2-sleeps", "TASK_KILLED"))
+        self.group_launch("docs-g3", [("docs-g3-a", "sleep 60"), ("docs-g3-b", "sleep 60")])
+        self.wait("docs-g3's tasks RUNNING",
+                  lambda: all(self.statuses(t, "TASK_RUNNING") for t in ("docs-g3-a", "docs-g3-b")))
+        execs = [e.get("id") for e in self.get_json("/state").get("executors", [])]
+        check("docs-g3" in execs, "Meso's /state lists no executor docs-g3 while its group runs: %r" % execs)
+        self.call("KILL", {"task_id": {"value": "docs-g3-a"}})
+        self.wait("both tasks of docs-g3 TASK_KILLED after a KILL of one",
+                  lambda: all(self.statuses(t, "TASK_KILLED") for t in ("docs-g3-a", "docs-g3-b")))
+        # The executors end with their groups: their resources freed, gone
+        # from Meso's /state (its own view; /master/state lists none).
+        self.wait("the default executors gone from /state", lambda: not [
+            e for e in self.get_json("/state").get("executors", []) if e.get("id", "").startswith("docs-g")])
 
     def update_framework_step(self, fi):
         """UPDATE_FRAMEWORK (the docs: 200 OK; FrameworkInfo changed in place,
@@ -395,6 +443,7 @@ class Flow:
         self.wait("docs-sleep TASK_KILLED", lambda: self.statuses("docs-sleep", "TASK_KILLED"))
 
         self.operations_step()
+        self.task_group_step()
 
         self.step("DECLINE the agent's whole offer with refuse_seconds 3600")
         # A filter covers the resources of the offer declined (the docs:

@@ -111,3 +111,21 @@ set -e
 json_has "$OUT/f.err" 'sweep: run policy=bogus-'
 test "$(wc -l < "$OUT/f.sweep/results.csv")" -eq 2
 json_has "$(ls "$OUT"/f.sweep/runs/policy=bogus-*/run.log)" "unknown policy 'bogus'"
+# listed in failed.csv (attempts, exit status 2: run's bad usage); with
+# --retries here too it is tried again, then given up
+grep -q '^policy=bogus-[0-9a-f]*,1,2,,' "$OUT/f.sweep/failed.csv" ||
+	{ echo "FAIL: failed.csv" >&2; cat "$OUT/f.sweep/failed.csv" >&2; exit 1; }
+set +e
+"$SIM" sweep "$OUT/f.conf" --no-plot --retries 1 > /dev/null 2> "$OUT/f2.err"; rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "FAIL: exit $rc with a failed run, --retries 1" >&2; exit 1; }
+json_has "$OUT/f2.err" 'sweep: 2 runs, 1 already done'
+json_has "$OUT/f2.err" '; trying again (attempt 2 of 2)'
+json_has "$OUT/f2.err" '; given up after 2 attempts'
+json_has "$OUT/f2.err" 'sweep: 2/2 runs done (1 skipped, 1 failed, 1 retried)'
+grep -q '^policy=bogus-[0-9a-f]*,2,2,,' "$OUT/f.sweep/failed.csv" ||
+	{ echo "FAIL: failed.csv after a retry" >&2; cat "$OUT/f.sweep/failed.csv" >&2; exit 1; }
+# a sweep that finishes every run leaves no failed.csv behind
+printf 'workload = %s\npolicy = drf\nout = f.sweep\n' "$EX" > "$OUT/f3.conf"
+"$SIM" sweep "$OUT/f3.conf" --no-plot --quiet
+test ! -e "$OUT/f.sweep/failed.csv"
