@@ -548,6 +548,10 @@ static ProtobufCMessage *decode_message(pbj_ctx *c, const ProtobufCMessageDescri
 			return NULL;
 		}
 	}
+	/* Mesos's wording (stout's parse after IsInitialized): "Missing required
+	 * fields: " and every missing one of this message, comma-separated. */
+	char missing[256] = "";
+	size_t n = 0;
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
 		if (f->label != PROTOBUF_C_LABEL_REQUIRED)
@@ -555,9 +559,14 @@ static ProtobufCMessage *decode_message(pbj_ctx *c, const ProtobufCMessageDescri
 		const json_t *fv = json_object_get(j, f->name);
 		if (fv && !json_is_null(fv))
 			continue;
-		size_t old = path_push(c, f->name);
-		fail(c, "required field is missing");
-		path_pop(c, old);
+		int w = snprintf(missing + n, sizeof missing - n, "%s%s%s%s", n ? ", " : "", c->path, c->len ? "." : "",
+		                 f->name);
+		if (w > 0)
+			n = n + (size_t)w < sizeof missing ? n + (size_t)w : sizeof missing - 1;
+	}
+	if (n) {
+		if (c->errlen)
+			snprintf(c->err, c->errlen, "Missing required fields: %s", missing);
 		protobuf_c_message_free_unpacked(msg, NULL);
 		return NULL;
 	}

@@ -105,7 +105,7 @@ static void test_decode(void **state)
 	assert_non_null(strstr(msg, "Failed to parse body into JSON"));
 	const char *no_exec = "{\"framework_id\":{\"value\":\"f1\"},\"type\":\"SUBSCRIBE\"}";
 	assert_int_equal(decode("POST", "application/json", no_exec, strlen(no_exec), msg, sizeof msg, &c), 400);
-	assert_non_null(strstr(msg, "Failed to convert JSON into Call protobuf: executor_id"));
+	assert_string_equal(msg, "Failed to convert JSON into Call protobuf: Missing required fields: executor_id");
 	assert_int_equal(decode("POST", "application/x-protobuf", "\xff\xff\xff", 3, msg, sizeof msg, &c), 400);
 	assert_string_equal(msg, "Failed to parse body into Call protobuf");
 }

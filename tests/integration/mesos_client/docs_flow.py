@@ -3,6 +3,7 @@
 against the public Mesos scheduler HTTP API documentation.
 
     docs_flow.py --master HOST:PORT --encoding json|protobuf [--pb-dir DIR]
+                 [--credentials PRINCIPAL:SECRET]
 
 SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
@@ -10,6 +11,9 @@ explicit and implicit RECONCILE, KILL, every other offer operation answered
 (operation feedback, TASK_ERROR), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
 REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
+With --credentials (a master with --authenticate_frameworks) a SUBSCRIBE
+without them first gets 401, then every request carries HTTP Basic and
+FrameworkInfo.principal is the principal.
 Exits 0 after the last step, 1 with "FAIL [encoding] step: why" otherwise.
 """
 
@@ -31,9 +35,10 @@ AGENT_STATES = ("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED", "TASK_KILLED",
 
 
 class Flow:
-    def __init__(self, host, port, encoding, pb_dir):
+    def __init__(self, host, port, encoding, pb_dir, credentials=None):
         self.host, self.port, self.encoding = host, port, encoding
-        self.s = mc.Scheduler(host, port, encoding, pb_dir)
+        self.principal = credentials.split(":", 1)[0] if credentials else None
+        self.s = mc.Scheduler(host, port, encoding, pb_dir, credentials)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
         self.role = ROLE
         self.step_name = "start"
@@ -344,6 +349,16 @@ class Flow:
             fi["capabilities"] = [{"type": "MULTI_ROLE"}]
         else:
             fi["role"] = self.role
+        if self.principal:
+            fi["principal"] = self.principal
+            self.step("SUBSCRIBE without credentials: 401")
+            sub = self.s.subscribe(fi, anonymous=True)
+            challenge = sub.response.getheader("WWW-Authenticate") or ""
+            check(sub.status == 401 and challenge.startswith("Basic realm="),
+                  "an anonymous SUBSCRIBE answered %s, WWW-Authenticate %r (the docs: 401, a Basic challenge)"
+                  % (sub.status, challenge))
+            self.s.close()
+            self.step("SUBSCRIBE as %s" % self.principal)
         sub = self.s.subscribe(fi)
         check(sub.status == 200, "SUBSCRIBE answered %s %r" % (sub.status, getattr(sub, "body", b"")[:200]))
         check(sub.chunked, "SUBSCRIBE stream is not Transfer-Encoding: chunked")
@@ -504,9 +519,10 @@ def main():
     ap.add_argument("--master", required=True, help="HOST:PORT")
     ap.add_argument("--encoding", choices=("json", "protobuf"), required=True)
     ap.add_argument("--pb-dir", help="where protoc wrote mesos_pb2.py and scheduler_pb2.py")
+    ap.add_argument("--credentials", help="PRINCIPAL:SECRET, sent as HTTP Basic")
     a = ap.parse_args()
     host, port = a.master.rsplit(":", 1)
-    flow = Flow(host, int(port), a.encoding, a.pb_dir)
+    flow = Flow(host, int(port), a.encoding, a.pb_dir, a.credentials)
     t0 = time.monotonic()
     try:
         flow.run()

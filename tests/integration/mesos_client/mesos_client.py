@@ -7,6 +7,8 @@ stream of Events, read by a thread; calls POSTed on a second kept-alive
 connection with the stream's Mesos-Stream-Id. Calls and events are plain
 dicts in Mesos's JSON form; with encoding "protobuf" they cross the wire as
 protobuf (messages compiled by protoc from this folder's .proto files).
+With credentials, every request carries `Authorization: Basic` (the docs'
+HTTP authentication, for a master with --authenticate_frameworks).
 Python 3 standard library, plus python3-protobuf for the protobuf encoding.
 """
 
@@ -69,19 +71,17 @@ class Subscription:
     "<decimal length>\\n<length bytes of an encoded Event>".
     """
 
-    def __init__(self, host, port, codec, call, timeout_s=30):
+    def __init__(self, host, port, codec, call, timeout_s=30, auth=None):
         self.codec = codec
         self.events = queue.Queue()
         self.closed = threading.Event()
         self.records = 0
         self.error = None
         self.conn = http.client.HTTPConnection(host, port, timeout=timeout_s)
-        self.conn.request(
-            "POST",
-            API_PATH,
-            body=codec.encode_call(call),
-            headers={"Content-Type": codec.media_type, "Accept": codec.media_type},
-        )
+        headers = {"Content-Type": codec.media_type, "Accept": codec.media_type}
+        if auth:
+            headers["Authorization"] = auth
+        self.conn.request("POST", API_PATH, body=codec.encode_call(call), headers=headers)
         self.response = self.conn.getresponse()
         self.status = self.response.status
         self.stream_id = self.response.getheader("Mesos-Stream-Id")
@@ -132,18 +132,23 @@ class Subscription:
 class Scheduler:
     """One framework: its subscription and a connection for its calls."""
 
-    def __init__(self, host, port, encoding, pb_dir=None):
+    def __init__(self, host, port, encoding, pb_dir=None, credentials=None):
+        """credentials: "PRINCIPAL:SECRET" for HTTP Basic, or None."""
         self.host, self.port = host, port
+        self.auth = None
+        if credentials:
+            self.auth = "Basic " + base64.b64encode(credentials.encode()).decode()
         self.codec = Codec(encoding, pb_dir)
         self.framework_id = None
         self.sub = None
         self._calls = None
 
-    def subscribe(self, framework_info, framework_id=None):
+    def subscribe(self, framework_info, framework_id=None, anonymous=False):
+        """anonymous: without the credentials (to see the 401)."""
         call = {"type": "SUBSCRIBE", "subscribe": {"framework_info": framework_info}}
         if framework_id:
             call["framework_id"] = {"value": framework_id}
-        self.sub = Subscription(self.host, self.port, self.codec, call)
+        self.sub = Subscription(self.host, self.port, self.codec, call, auth=None if anonymous else self.auth)
         return self.sub
 
     def call(self, call_type, payload=None, key=None):
@@ -157,6 +162,8 @@ class Scheduler:
             "Accept": self.codec.media_type,
             "Mesos-Stream-Id": self.sub.stream_id,
         }
+        if self.auth:
+            headers["Authorization"] = self.auth
         for attempt in (1, 2):
             if self._calls is None:
                 self._calls = http.client.HTTPConnection(self.host, self.port, timeout=10)
