@@ -273,17 +273,26 @@ class Flow:
 
     def group_launch(self, executor_id, tasks):
         """ACCEPT of one LAUNCH_GROUP on the default executor: tasks are
-        (name, command) pairs, all on one offer."""
-        self.wait("an offer", lambda: self.offers)
-        offer = next(iter(self.offers.values()))
-        del self.offers[offer["id"]["value"]]
+        (name, command) pairs. The group and its executor need 0.1 cpus and
+        32 MB each; the outstanding offers (one agent's: pieces of it may
+        come apart while earlier tasks end) are taken together once they
+        hold that much."""
+        need_cpus, need_mem = 0.1 * (len(tasks) + 1), 32.0 * (len(tasks) + 1)
+
+        def offered(name):
+            return sum(r["scalar"]["value"] for o in self.offers.values() for r in o["resources"] if r["name"] == name)
+        self.wait("offers of %.1f cpus and %.0f MB" % (need_cpus, need_mem),
+                  lambda: offered("cpus") >= need_cpus - 1e-9 and offered("mem") >= need_mem)
+        held = list(self.offers.values())
+        offer = held[0]
+        self.offers.clear()
         res = [{"name": n, "type": "SCALAR", "scalar": {"value": v}} for n, v in (("cpus", 0.1), ("mem", 32.0))]
         if self.multi_role:
             for r in res:
                 r["allocation_info"] = {"role": self.role}
         executor = {"type": "DEFAULT", "executor_id": {"value": executor_id},
                     "framework_id": {"value": self.s.framework_id}, "resources": res}
-        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+        self.call("ACCEPT", {"offer_ids": [o["id"] for o in held], "operations": [
             {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {
                 "tasks": [self.task(name, cmd, offer) for name, cmd in tasks]}}}],
             "filters": {"refuse_seconds": 0}})
