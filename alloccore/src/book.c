@@ -914,6 +914,31 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	return 0;
 }
 
+int ac__alloc_convert(ac_core *c, uint32_t f, uint32_t a, const ac_resources *from, const ac_resources *to, ac_err *err)
+{
+	ac_resources cur;
+	uint32_t ai = alloc_find(c, f, a);
+	if (ai)
+		ac__bag_to_res(c, &ALLOC(c, ai)->res, &cur);
+	else
+		ac_resources_init(&cur);
+	if (!ac_resources_contains(&cur, from))
+		return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
+		                AGENT(c, a)->name);
+	if (ac_resources_sub(&cur, from) || ac_resources_add(&cur, to))
+		return ac__fail(err, AC_ENOSPC, "framework %s's allocation on agent %s would need too many groups",
+		                FW(c, f)->name, AGENT(c, a)->name);
+	if (alloc_store(c, f, a, &cur))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	/* The same scalars, another group: the share stands; quota's count of
+	 * unreserved held moves (the reserved side follows the agent's total). */
+	ac_vec s;
+	ac_resources_scalars(from, &s);
+	ac__held_change(c, f, &s, &from->group[0].amount, -1);
+	ac__held_change(c, f, &s, &to->group[0].amount, +1);
+	return 0;
+}
+
 int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
 {
 	uint32_t f = ac__fw_slot(c, fid), a = ac__agent_slot(c, aid);
