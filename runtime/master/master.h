@@ -689,6 +689,8 @@ typedef struct m_agentop {
 	Mesos__V1__DrainState drain_state;
 	int64_t drain_grace_ns;
 	bool drain_mark_gone;
+	m_resv *resv; /* its dynamic reservations, applied when it registers */
+	size_t nresv;
 } m_agentop;
 
 /* master_registry.c: with --zk, what operators set (quota, weights, agents
@@ -723,6 +725,15 @@ int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, con
  * longer fit). */
 void master_resv_reapply(master *m, m_agent *a, ac_resources *total);
 void master_resv_free(m_agent *a);
+/* Records v reserved for role rid by principal in a list of them (merged
+ * with an entry of the same role and principal). */
+void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *principal, const ac_vec *v);
+/* A list of dynamic reservations as Resource messages, each with its
+ * DYNAMIC reservation (the registry's form). */
+size_t master_resv_to_pb(const master *m, const m_resv *resv, size_t n, rt_arena *ar, Mesos__V1__Resource ***out);
+/* A newly registered agent takes the reservations the registry kept for
+ * it (m_agentop) out of its free resources. */
+void master_resv_claim(master *m, m_agent *a);
 /* Resource messages for a set of agent a (NULL: no dynamic reservations),
  * each reserved entry with its `reservations` stack: STATIC, or DYNAMIC
  * with its principal (a role's dynamic part is written first). */

@@ -111,18 +111,18 @@ static void total_move(m_agent *a, uint32_t rid, const ac_vec *v, int sign)
 	}
 }
 
-static void resv_add(m_agent *a, uint32_t rid, const char *principal, const ac_vec *v)
+void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *principal, const ac_vec *v)
 {
-	for (size_t i = 0; i < a->nresv; i++) {
-		m_resv *r = &a->resv[i];
+	for (size_t i = 0; i < *n; i++) {
+		m_resv *r = &(*resv)[i];
 		if (r->role == rid && (!r->principal == !principal) &&
 		    (!principal || !strcmp(r->principal, principal))) {
 			ac_vec_add(&r->amount, v);
 			return;
 		}
 	}
-	a->resv = rt_xrealloc(a->resv, (a->nresv + 1) * sizeof *a->resv);
-	m_resv *r = &a->resv[a->nresv++];
+	*resv = rt_xrealloc(*resv, (*n + 1) * sizeof **resv);
+	m_resv *r = &(*resv)[(*n)++];
 	r->role = rid;
 	r->principal = principal ? rt_xstrdup(principal) : NULL;
 	r->amount = *v;
@@ -157,7 +157,7 @@ int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const char *role, const
 		return rc;
 	uint32_t rid = (uint32_t)ac_role_intern(m->core, role, NULL);
 	total_move(a, rid, &unres->group[0].amount, +1);
-	resv_add(a, rid, principal, &unres->group[0].amount);
+	master_resv_record(&a->resv, &a->nresv, rid, principal, &unres->group[0].amount);
 	master_registry_save(m);
 	return 0;
 }
@@ -213,6 +213,28 @@ void master_resv_free(m_agent *a)
 	free(a->resv);
 	a->resv = NULL;
 	a->nresv = 0;
+}
+
+void master_resv_claim(master *m, m_agent *a)
+{
+	m_agentop *op;
+	HASH_FIND_STR(m->agentops, a->id, op);
+	if (!op || !op->nresv)
+		return;
+	for (size_t i = 0; i < op->nresv; i++) {
+		const m_resv *r = &op->resv[i];
+		ac_resources unres;
+		ac_resources_from_vec(&unres, &r->amount);
+		ac_err err;
+		const char *role = ac_role_name(m->core, r->role);
+		if (master_resv_reserve(m, a, NULL, role, r->principal, &unres, &err) != 0)
+			rt_log(RT_WARN, "agent %s: cannot restore its dynamic reservation for role '%s': %s", a->id,
+			       role, err.msg);
+		free(r->principal);
+	}
+	free(op->resv);
+	op->resv = NULL;
+	op->nresv = 0;
 }
 
 /* One reservation stack entry. */
@@ -278,4 +300,26 @@ Mesos__V1__Resource **master_resources_pb(const master *m, const m_agent *a, con
 		out[(*n)++] = x;
 	}
 	return out;
+}
+
+size_t master_resv_to_pb(const master *m, const m_resv *resv, size_t n, rt_arena *ar, Mesos__V1__Resource ***out)
+{
+	size_t total = 0, cap = n * AC_KINDS + 1;
+	*out = rt_arena_alloc(ar, cap * sizeof **out);
+	for (size_t i = 0; i < n; i++) {
+		ac_resources g;
+		ac_resources_init(&g);
+		g.ngroups = 2;
+		g.group[1].role = resv[i].role;
+		g.group[1].amount = resv[i].amount;
+		size_t k = 0;
+		Mesos__V1__Resource **res = rt_resources_to_pb(m->core, &g, NULL, ar, &k);
+		for (size_t j = 0; j < k && total < cap; j++) {
+			res[j]->reservations = stack(ar, true, res[j]->role, resv[i].principal);
+			res[j]->n_reservations = 1;
+			res[j]->role = NULL; /* the stack says it */
+			(*out)[total++] = res[j];
+		}
+	}
+	return total;
 }
