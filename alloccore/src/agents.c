@@ -45,6 +45,20 @@ static void cluster_total_change(ac_core *c, const agent *ag, int sign)
 	ac__policy_totals_changed(c);
 }
 
+/* With guarantees, the sum of agents' free unreserved scalars (each
+ * clamped at 0) counts (sign +1) or uncounts (-1) this agent's. */
+static void free_clamped_count(ac_core *c, const agent *ag, int sign)
+{
+	if (!c->nguarantees)
+		return;
+	ac_vec f = ag->free.unres;
+	ac_vec_clamp0(&f);
+	if (sign > 0)
+		ac_vec_add(&c->free_unres_clamped, &f);
+	else
+		ac_vec_sub(&c->free_unres_clamped, &f);
+}
+
 static int totals_fit(const ac_core *c, const ac_resources *r, const ac_resources *minus, ac_err *err)
 {
 	ac_vec add, sub = {{0}};
@@ -88,11 +102,7 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 	ag = AGENT(c, s);
 	ag->filter_gen = ++c->epoch;
 	cluster_total_change(c, ag, +1);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_add(&c->free_unres_clamped, &f);
-	}
+	free_clamped_count(c, ag, +1);
 	if (out)
 		*out = ac__handle_make(c->agents.gens[s], s);
 	return 0;
@@ -112,11 +122,7 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_REMOVED);
 	ac__allocs_drop_of_agent(c, s);
 	agent *ag = AGENT(c, s);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_sub(&c->free_unres_clamped, &f);
-	}
+	free_clamped_count(c, ag, -1);
 	cluster_total_change(c, ag, -1);
 	ac__names_del(c, &c->agent_names, agent_next_of, ag->name, s);
 	ac__u32_remove(c->agent_seq, &c->nagent_seq, s);
@@ -126,6 +132,22 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 	free(ag->attrs);
 	ac__pool_release(&c->agents, s);
 	return 0;
+}
+
+/* Replaces agent s's total and free set with bags made by the caller (the
+ * agent takes them), keeping the cluster sums, reservations' quota and the
+ * clamped free sum in step. */
+static void agent_set_bags(ac_core *c, uint32_t s, const bag *nt, const bag *nf)
+{
+	agent *ag = AGENT(c, s);
+	free_clamped_count(c, ag, -1);
+	cluster_total_change(c, ag, -1);
+	ac__bag_clear(c, &ag->total);
+	ac__bag_clear(c, &ag->free);
+	ag->total = *nt;
+	ag->free = *nf;
+	cluster_total_change(c, ag, +1);
+	free_clamped_count(c, ag, +1);
 }
 
 int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_err *err)
@@ -171,23 +193,7 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	}
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_UPDATED);
-	agent *ag = AGENT(c, s);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_sub(&c->free_unres_clamped, &f);
-	}
-	cluster_total_change(c, ag, -1);
-	ac__bag_clear(c, &ag->total);
-	ac__bag_clear(c, &ag->free);
-	ag->total = nt;
-	ag->free = nf;
-	cluster_total_change(c, ag, +1);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_add(&c->free_unres_clamped, &f);
-	}
+	agent_set_bags(c, s, &nt, &nf);
 	return 0;
 }
 
@@ -251,23 +257,7 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *r
 		ac__bag_clear(c, &nf);
 		return rc;
 	}
-	ag = AGENT(c, s);
-	if (c->nguarantees) {
-		ac_vec fr = ag->free.unres;
-		ac_vec_clamp0(&fr);
-		ac_vec_sub(&c->free_unres_clamped, &fr);
-	}
-	cluster_total_change(c, ag, -1);
-	ac__bag_clear(c, &ag->total);
-	ac__bag_clear(c, &ag->free);
-	ag->total = nt;
-	ag->free = nf;
-	cluster_total_change(c, ag, +1);
-	if (c->nguarantees) {
-		ac_vec fr = ag->free.unres;
-		ac_vec_clamp0(&fr);
-		ac_vec_add(&c->free_unres_clamped, &fr);
-	}
+	agent_set_bags(c, s, &nt, &nf);
 	return 0;
 }
 

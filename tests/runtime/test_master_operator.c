@@ -304,6 +304,25 @@ static void test_operator_reservations(void **state)
 	assert_true(agent_cpus(x, "STATIC") == 1 && agent_cpus(x, "DYNAMIC") == 0);
 	assert_true(state_reserved_cpus(x) == 1);
 	assert_int_equal(resv_call(x, "UNRESERVE_RESOURCES", "0.5", dyn), 409);
+	/* Malformed: no name, ranges, two roles: 400, nothing changes. */
+	const char *bad[] = {
+	        "{\"type\":\"SCALAR\",\"scalar\":{\"value\":1}%s}",
+	        "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":1,\"end\":2}]}%s}",
+	        "{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":0.1}%s},{\"name\":\"mem\",\"type\":"
+	        "\"SCALAR\",\"scalar\":{\"value\":1},\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"db\"}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char res[400], body[800];
+		snprintf(res, sizeof res, bad[i], dyn);
+		snprintf(body, sizeof body,
+		         "{\"type\":\"RESERVE_RESOURCES\",\"reserve_resources\":{\"agent_id\":{\"value\":\"%s\"},"
+		         "\"resources\":[%s]}}",
+		         x->a.id, res);
+		json_t *r = NULL;
+		assert_int_equal(mh_operator(&x->h, body, &r), 400);
+		json_decref(r);
+	}
+	assert_true(agent_cpus(x, "DYNAMIC") == 0);
 }
 
 /* ------------------------------------------------------------- events */
