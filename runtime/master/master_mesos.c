@@ -247,19 +247,8 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "registered_time", json_real(wall_secs(a->registered_ns)));
 	json_object_set_new(j, "resources", model_of(m, &a->total));
 	/* Split by reservation role, static and dynamic together, as Mesos. */
-	ac_resources unres;
-	ac_resources_init(&unres);
-	unres.group[0] = a->total.group[0];
-	json_object_set_new(j, "unreserved_resources", model_of(m, &unres));
-	json_t *reserved = json_object();
-	for (uint32_t g = 1; g < a->total.ngroups; g++) {
-		ac_resources one;
-		ac_resources_init(&one);
-		one.group[0] = a->total.group[g];
-		one.group[0].role = 0;
-		json_object_set_new(reserved, ac_role_name(m->core, a->total.group[g].role), model_of(m, &one));
-	}
-	json_object_set_new(j, "reserved_resources", reserved);
+	json_object_set_new(j, "unreserved_resources", rt_resources_model_unreserved(m->core, &a->total));
+	json_object_set_new(j, "reserved_resources", rt_resources_model_reserved(m->core, &a->total));
 	json_t *used = model_new(), *offered = model_new();
 	for (m_task *t = a->tasks; t; t = t->agent_next)
 		model_add(m, used, &t->res);
