@@ -8,7 +8,8 @@ against the public Mesos scheduler HTTP API documentation.
 SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
 explicit and implicit RECONCILE, KILL, every other offer operation answered
-(operation feedback, TASK_ERROR), REQUEST and SHUTDOWN, DECLINE with a long
+(operation feedback, TASK_ERROR), RESERVE and UNRESERVE carried out (the
+reservation offered back with its `reservations`), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
 REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
 With --credentials (a master with --authenticate_frameworks) a SUBSCRIBE
