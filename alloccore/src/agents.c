@@ -2,7 +2,8 @@
  * agents.c — the agent entry points (ac_agent_*): adding, updating,
  * removing, (de)activating agents and looking them up. An agent's total
  * feeds the cluster sums the policies divide by and, for reservations,
- * quota; removing or changing one takes back its offers (book.h). The top
+ * quota; removing or changing one takes back its offers (book.h), while
+ * a dynamic reservation (ac_agent_reserve) changes it without. The top
  * layer.
  */
 #include <stdlib.h>
