@@ -2,7 +2,8 @@
  * agents.c — the agent entry points (ac_agent_*): adding, updating,
  * removing, (de)activating agents and looking them up. An agent's total
  * feeds the cluster sums the policies divide by and, for reservations,
- * quota; removing or changing one takes back its offers (book.h). The top
+ * quota; removing or changing one takes back its offers (book.h), while
+ * a dynamic reservation (ac_agent_reserve) changes it without. The top
  * layer.
  */
 #include <stdlib.h>
@@ -43,6 +44,20 @@ static void cluster_total_change(ac_core *c, const agent *ag, int sign)
 				ac__role_quota_refresh(c, x->group[g].role);
 	}
 	ac__policy_totals_changed(c);
+}
+
+/* With guarantees, the sum of agents' free unreserved scalars (each
+ * clamped at 0) counts (sign +1) or uncounts (-1) this agent's. */
+static void free_clamped_count(ac_core *c, const agent *ag, int sign)
+{
+	if (!c->nguarantees)
+		return;
+	ac_vec f = ag->free.unres;
+	ac_vec_clamp0(&f);
+	if (sign > 0)
+		ac_vec_add(&c->free_unres_clamped, &f);
+	else
+		ac_vec_sub(&c->free_unres_clamped, &f);
 }
 
 static int totals_fit(const ac_core *c, const ac_resources *r, const ac_resources *minus, ac_err *err)
@@ -88,11 +103,7 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 	ag = AGENT(c, s);
 	ag->filter_gen = ++c->epoch;
 	cluster_total_change(c, ag, +1);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_add(&c->free_unres_clamped, &f);
-	}
+	free_clamped_count(c, ag, +1);
 	if (out)
 		*out = ac__handle_make(c->agents.gens[s], s);
 	return 0;
@@ -112,11 +123,7 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_REMOVED);
 	ac__allocs_drop_of_agent(c, s);
 	agent *ag = AGENT(c, s);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_sub(&c->free_unres_clamped, &f);
-	}
+	free_clamped_count(c, ag, -1);
 	cluster_total_change(c, ag, -1);
 	ac__names_del(c, &c->agent_names, agent_next_of, ag->name, s);
 	ac__u32_remove(c->agent_seq, &c->nagent_seq, s);
@@ -126,6 +133,22 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 	free(ag->attrs);
 	ac__pool_release(&c->agents, s);
 	return 0;
+}
+
+/* Replaces agent s's total and free set with bags made by the caller (the
+ * agent takes them), keeping the cluster sums, reservations' quota and the
+ * clamped free sum in step. */
+static void agent_set_bags(ac_core *c, uint32_t s, const bag *nt, const bag *nf)
+{
+	agent *ag = AGENT(c, s);
+	free_clamped_count(c, ag, -1);
+	cluster_total_change(c, ag, -1);
+	ac__bag_clear(c, &ag->total);
+	ac__bag_clear(c, &ag->free);
+	ag->total = *nt;
+	ag->free = *nf;
+	cluster_total_change(c, ag, +1);
+	free_clamped_count(c, ag, +1);
 }
 
 int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_err *err)
@@ -171,24 +194,83 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	}
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_UPDATED);
-	agent *ag = AGENT(c, s);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_sub(&c->free_unres_clamped, &f);
-	}
-	cluster_total_change(c, ag, -1);
-	ac__bag_clear(c, &ag->total);
-	ac__bag_clear(c, &ag->free);
-	ag->total = nt;
-	ag->free = nf;
-	cluster_total_change(c, ag, +1);
-	if (c->nguarantees) {
-		ac_vec f = ag->free.unres;
-		ac_vec_clamp0(&f);
-		ac_vec_add(&c->free_unres_clamped, &f);
-	}
+	agent_set_bags(c, s, &nt, &nf);
 	return 0;
+}
+
+/* A reservation made (reserve) or undone at run time: `res`, unreserved
+ * scalars, moves between the unreserved group and role's group in the
+ * agent's total and in its free set or, for a framework (fid != 0), in what
+ * that framework holds there. Outstanding offers are not touched: they hold
+ * their own resources. */
+static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *rname, const ac_resources *res,
+                         bool reserve, ac_err *err)
+{
+	uint32_t s, f = 0;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	if (fid && !(f = ac__fw_slot(c, fid)))
+		return ac__fail(err, AC_ENOENT, "unknown framework");
+	if (!res)
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	if ((rc = ac__res_check(c, res, reserve ? "resources to reserve" : "resources to unreserve", err)))
+		return rc;
+	if (res->ngroups != 1 || res->group[0].nports)
+		return ac__fail(err, AC_EINVAL,
+		                "give unreserved scalars (the role names the reservation; ports are not "
+		                "reserved at run time)");
+	if (ac_resources_empty(res))
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	int64_t rid = ac_role_intern(c, rname, err);
+	if (rid < 0)
+		return (int)rid;
+	if (rid == 0)
+		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '*'");
+	ac_resources unres = *res, resv;
+	ac_resources_init(&resv);
+	resv.ngroups = 2;
+	resv.group[1] = res->group[0];
+	resv.group[1].role = (uint32_t)rid;
+	const ac_resources *from = reserve ? &unres : &resv, *to = reserve ? &resv : &unres;
+	agent *ag = AGENT(c, s);
+	ac_resources total, nfree;
+	ac__bag_to_res(c, &ag->total, &total);
+	ac__bag_to_res(c, &ag->free, &nfree);
+	ac_resources *where = f ? NULL : &nfree;
+	if (where && !ac_resources_contains(where, from))
+		return ac__fail(err, AC_EINVAL, "agent %s has less than that free%s", ag->name,
+		                reserve ? "" : " in that reservation");
+	if (!ac_resources_contains(&total, from))
+		return ac__fail(err, AC_EINVAL, "agent %s has less than that%s", ag->name,
+		                reserve ? "" : " in that reservation");
+	if (ac_resources_sub(&total, from) || ac_resources_add(&total, to) ||
+	    (where && (ac_resources_sub(where, from) || ac_resources_add(where, to))))
+		return ac__fail(err, AC_ENOSPC, "agent %s: too many reservation roles", ag->name);
+	bag nt = {0}, nf = {0};
+	if (ac__bag_set(c, &nt, &total) || ac__bag_set(c, &nf, &nfree)) {
+		ac__bag_clear(c, &nt);
+		ac__bag_clear(c, &nf);
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	}
+	if (f && (rc = ac__alloc_convert(c, f, s, from, to, err))) {
+		ac__bag_clear(c, &nt);
+		ac__bag_clear(c, &nf);
+		return rc;
+	}
+	agent_set_bags(c, s, &nt, &nf);
+	return 0;
+}
+
+int ac_agent_reserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rname, const ac_resources *res, ac_err *err)
+{
+	return agent_convert(c, aid, fid, rname, res, true, err);
+}
+
+int ac_agent_unreserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rname, const ac_resources *res,
+                       ac_err *err)
+{
+	return agent_convert(c, aid, fid, rname, res, false, err);
 }
 
 int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)

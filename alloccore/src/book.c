@@ -376,6 +376,16 @@ static void alloc_unlink(ac_core *c, uint32_t i)
 	ac__pool_release(&c->allocs, i);
 }
 
+/* What f holds on a (empty: nothing). */
+static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *out)
+{
+	uint32_t i = alloc_find(c, f, a);
+	if (i)
+		ac__bag_to_res(c, &ALLOC(c, i)->res, out);
+	else
+		ac_resources_init(out);
+}
+
 /* Sets what f holds on a to r (empty: the record goes). */
 static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r)
 {
@@ -889,11 +899,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	}
 	if ((rc = resources_arg(c, res, "recovered resources", &r, err)))
 		return rc;
-	uint32_t ai = alloc_find(c, f, a);
-	if (ai)
-		ac__bag_to_res(c, &ALLOC(c, ai)->res, &cur);
-	else
-		ac_resources_init(&cur);
+	alloc_get(c, f, a, &cur);
 	if (!ac_resources_contains(&cur, &r))
 		return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 		                AGENT(c, a)->name);
@@ -914,6 +920,27 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	return 0;
 }
 
+int ac__alloc_convert(ac_core *c, uint32_t f, uint32_t a, const ac_resources *from, const ac_resources *to, ac_err *err)
+{
+	ac_resources cur;
+	alloc_get(c, f, a, &cur);
+	if (!ac_resources_contains(&cur, from))
+		return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
+		                AGENT(c, a)->name);
+	if (ac_resources_sub(&cur, from) || ac_resources_add(&cur, to))
+		return ac__fail(err, AC_ENOSPC, "framework %s's allocation on agent %s would need too many groups",
+		                FW(c, f)->name, AGENT(c, a)->name);
+	if (alloc_store(c, f, a, &cur))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	/* The same scalars, another group: the share stands; quota's count of
+	 * unreserved held moves (the reserved side follows the agent's total). */
+	ac_vec s;
+	ac_resources_scalars(from, &s);
+	ac__held_change(c, f, &s, &from->group[0].amount, -1);
+	ac__held_change(c, f, &s, &to->group[0].amount, +1);
+	return 0;
+}
+
 int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
 {
 	uint32_t f = ac__fw_slot(c, fid), a = ac__agent_slot(c, aid);
@@ -927,11 +954,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	ac_vec_clamp0(&freeset.group[0].amount);
 	if (!ac_resources_contains(&freeset, &r))
 		return ac__fail(err, AC_EINVAL, "agent %s does not have that much free", AGENT(c, a)->name);
-	uint32_t ai = alloc_find(c, f, a);
-	if (ai)
-		ac__bag_to_res(c, &ALLOC(c, ai)->res, &cur);
-	else
-		ac_resources_init(&cur);
+	alloc_get(c, f, a, &cur);
 	if (ac_resources_add(&cur, &r))
 		return ac__fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
 	extras_of(&r, &rx);
@@ -1000,10 +1023,6 @@ int ac_allocation_get(const ac_core *c, ac_fw_id fid, ac_agent_id aid, ac_resour
 	uint32_t f = ac__fw_slot(c, fid), a = ac__agent_slot(c, aid);
 	if (!f || !a)
 		return ac__fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
-	uint32_t i = alloc_find(c, f, a);
-	if (i)
-		ac__bag_to_res(c, &ALLOC(c, i)->res, out);
-	else
-		ac_resources_init(out);
+	alloc_get(c, f, a, out);
 	return 0;
 }

@@ -56,4 +56,10 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why);
 void ac__allocs_drop_of_agent(ac_core *c, uint32_t a);
 void ac__allocs_drop_of_fw(ac_core *c, uint32_t f);
 
+/* Replaces `from` by `to` (the same scalars in another group: a reservation
+ * made or undone) in what framework f holds on agent a. Checked first:
+ * nothing changes on failure. The agent's total is the caller's part. */
+int ac__alloc_convert(ac_core *c, uint32_t f, uint32_t a, const ac_resources *from, const ac_resources *to,
+                      ac_err *err);
+
 #endif

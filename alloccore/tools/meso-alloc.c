@@ -26,6 +26,7 @@ static const char usage_text[] =
         "  policy drf|priority|asset|random|module:PATH[:ARGS]   seed N   (before any other command)\n"
         "  interval S     min_allocatable cpus:0.01|mem:32     offer_timeout S\n"
         "  agent add A RESOURCES      agent remove A      agent update A RESOURCES\n"
+        "  agent reserve|unreserve A ROLE RESOURCES [held=F]   dynamic reservation (free, or F's)\n"
         "  framework add F [role=R] [weight=W] [priority=P]      framework remove F\n"
         "  framework suppress F | revive F | deactivate F | activate F\n"
         "  demand F [tasks=N] [next=RESOURCES] [pending=RESOURCES] [remaining=S]\n"
@@ -421,17 +422,43 @@ static int cmd_setting(struct driver *d, char **argv, int argc)
 	return 0;
 }
 
+/* agent reserve|unreserve A ROLE RESOURCES [held=F]: unreserved scalars
+ * into ROLE's reservation on A or back, from A's free resources or from
+ * what F holds there (ac_agent_reserve). */
+static int cmd_agent_reserve(struct driver *d, char **argv, int argc)
+{
+	const char *sub = argv[1];
+	ac_resources res;
+	ac_agent_id agent;
+	ac_fw_id fw = 0;
+	ac_err err = {0};
+	char what[32];
+	snprintf(what, sizeof what, "agent %s", sub);
+	if (argc != 5 && argc != 6)
+		return fail(d, "%s: wrong number of arguments (usage: %s A ROLE RESOURCES [held=F])", what, what);
+	if (argc == 6 && strncmp(argv[5], "held=", 5) != 0)
+		return fail(d, "%s: expected held=F, got '%s'", what, argv[5]);
+	if (find_agent(d, what, argv[2], &agent) < 0 || parse_resources(d, what, argv[4], &res) < 0 ||
+	    (argc == 6 && find_fw(d, what, argv[5] + 5, &fw) < 0))
+		return -1;
+	int rc = !strcmp(sub, "reserve") ? ac_agent_reserve(d->core, agent, fw, argv[3], &res, &err)
+	                                 : ac_agent_unreserve(d->core, agent, fw, argv[3], &res, &err);
+	return rc < 0 ? core_fail(d, what, &err) : 0;
+}
+
 /* agent add A RESOURCES | agent remove A | agent update A RESOURCES */
 static int cmd_agent(struct driver *d, char **argv, int argc)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
+	if (!strcmp(sub, "reserve") || !strcmp(sub, "unreserve"))
+		return cmd_agent_reserve(d, argv, argc);
 	bool takes_res = !strcmp(sub, "add") || !strcmp(sub, "update");
 	ac_resources res;
 	ac_agent_id agent;
 	ac_err err = {0};
 	int rc;
 	if (!takes_res && strcmp(sub, "remove"))
-		return fail(d, "agent: expected add, remove or update, got '%s'", sub);
+		return fail(d, "agent: expected add, remove, update, reserve or unreserve, got '%s'", sub);
 	if (argc != (takes_res ? 4 : 3))
 		return fail(d, "agent %s: wrong number of arguments (usage: agent %s A%s)", sub, sub,
 		            takes_res ? " RESOURCES" : "");

@@ -114,6 +114,9 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 	json_object_set_new(root, "pid", json_string(pid));
 	json_object_set_new(root, "hostname", json_string(ag->flags.hostname));
 	json_object_set_new(root, "resources", rt_resources_model(ag->parser, &ag->total));
+	/* Its static reservations (the master keeps the dynamic ones). */
+	json_object_set_new(root, "reserved_resources", rt_resources_model_reserved(ag->parser, &ag->total));
+	json_object_set_new(root, "unreserved_resources", rt_resources_model_unreserved(ag->parser, &ag->total));
 	json_object_set_new(root, "attributes", rt_attributes_model(ag->flags.attributes));
 	json_object_set_new(root, "master_hostname", json_string(ag->master_host));
 	json_t *flags = json_object();

@@ -652,7 +652,7 @@ static void send_offers(master *m, m_fw *fw)
 		pb->url->address->port = o->agent->port;
 		if (o->agent->ip[0])
 			pb->url->address->ip = o->agent->ip;
-		pb->resources = rt_resources_to_pb(m->core, &o->res, fw->role, a, &pb->n_resources);
+		pb->resources = master_resources_pb(m, o->agent, &o->res, fw->role, a, &pb->n_resources);
 		if (o->agent->info) {
 			pb->attributes = o->agent->info->attributes;
 			pb->n_attributes = o->agent->info->n_attributes;
@@ -859,9 +859,10 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	master_op_agent_removed(m, a->id);
 	/* What operators set on it goes with it (Mesos forgets a removed
 	 * agent's drain and deactivation too). */
-	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
+	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || a->nresv)
 		master_registry_save(m);
 	master_drain_forget(m, a);
+	master_resv_free(a);
 	free(a->id);
 	free(a->hostname);
 	free(a->principal);
@@ -1181,6 +1182,7 @@ void master_shutdown(master *m)
 		m_agent *a = m->agents;
 		DL_DELETE(m->agents, a);
 		master_drain_forget(m, a);
+		master_resv_free(a);
 		free(a->id);
 		free(a->hostname);
 		free(a->principal);

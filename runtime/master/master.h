@@ -63,7 +63,7 @@ typedef struct master_flags {
 	bool authenticate_frameworks, authenticate_http_readonly, authenticate_http_readwrite, authenticate_agents;
 	const char *credentials; /* --credentials: a file (or file://) in Mesos's JSON form, or NULL */
 	const char *acls;        /* --acls: the JSON, or a file holding it, or NULL: everything allowed */
-	const char *policy;                    /* alloccore policy name (NULL: drf), when no module */
+	const char *policy;      /* alloccore policy name (NULL: drf), when no module */
 	/* --policy module:PATH[:ARGS] (alloccore/module.h): the policy comes
 	 * from policy_module->create(policy_args) */
 	const ac_policy_module *policy_module;
@@ -146,6 +146,15 @@ typedef struct m_done_fw {
  * and the agent's record as their tags (ac_fw_set_tag, ac_agent_set_tag).
  * The lists are utlist's doubly linked ones (head->prev is the tail).
  */
+/* A dynamic reservation on an agent (RESERVE, RESERVE_RESOURCES): alloccore
+ * counts it in the role's reserved group with the static one; this says how
+ * much of that group is dynamic and who reserved it (master_resv.c). */
+typedef struct m_resv {
+	uint32_t role;   /* alloccore's role id */
+	char *principal; /* NULL: none */
+	ac_vec amount;
+} m_resv;
+
 struct m_agent {
 	m_agent *next, *prev; /* master.agents */
 	UT_hash_handle hh;    /* master.agents_by_id */
@@ -183,6 +192,8 @@ struct m_agent {
 	 * are); master_maint.c. */
 	struct m_drain_ack *drain_acks;
 	size_t n_drain_acks;
+	m_resv *resv; /* its dynamic reservations, oldest first; total includes them */
+	size_t nresv;
 };
 
 typedef struct m_drain_ack {
@@ -302,7 +313,8 @@ typedef struct master_metrics {
 	uint64_t framework_subscriptions, framework_removals;
 	uint64_t tasks_launched, tasks_error, tasks_lost, tasks_dropped;
 	uint64_t tasks_finished, tasks_failed, tasks_killed;
-	uint64_t operations_error[17]; /* offer operations answered OPERATION_ERROR, by Offer.Operation.Type */
+	uint64_t operations_error[17];    /* offer operations answered OPERATION_ERROR, by Offer.Operation.Type */
+	uint64_t operations_finished[17]; /* carried out (RESERVE, UNRESERVE), by type */
 	uint64_t status_updates, acknowledgements;
 	uint64_t calls[32];       /* by Call.type */
 	uint64_t http_errors_4xx; /* answered to scheduler calls */
@@ -677,6 +689,8 @@ typedef struct m_agentop {
 	Mesos__V1__DrainState drain_state;
 	int64_t drain_grace_ns;
 	bool drain_mark_gone;
+	m_resv *resv; /* its dynamic reservations, applied when it registers */
+	size_t nresv;
 } m_agentop;
 
 /* master_registry.c: with --zk, what operators set (quota, weights, agents
@@ -691,6 +705,40 @@ void master_registry_free(master *m);
  * the reverse: applies a document to the master (0, or -1 with err). */
 char *master_registry_encode(master *m);
 int master_registry_apply(master *m, const char *json, size_t len, char *err, size_t errlen);
+
+/* master_resv.c: dynamic reservations. Checks the resources of a RESERVE
+ * or UNRESERVE (each scalar, reserved by its last `reservations` entry,
+ * DYNAMIC, one role and principal per operation, no refinement): NULL and
+ * their amounts as unreserved scalars, the role and principal (NULL: none),
+ * or why not (in buf). */
+const char *master_resv_parse(master *m, Mesos__V1__Resource *const *res, size_t n, bool reserve, ac_resources *unres,
+                              const char **role, const char **principal, char *buf, size_t len);
+/* Moves unres into (out of) the agent's dynamic reservation for role:
+ * from its free resources, or with fw from what fw holds there (an
+ * accepted offer). Keeps a->total and a->resv; AC_E* with err on failure
+ * (unreserve: only what is dynamically reserved). */
+int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const char *role, const char *principal,
+                        const ac_resources *unres, ac_err *err);
+int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, const ac_resources *unres, ac_err *err);
+/* An agent (re-)registering announces its static resources: the master's
+ * dynamic reservations are applied to them (dropped, logged, if they no
+ * longer fit). */
+void master_resv_reapply(master *m, m_agent *a, ac_resources *total);
+void master_resv_free(m_agent *a);
+/* Records v reserved for role rid by principal in a list of them (merged
+ * with an entry of the same role and principal). */
+void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *principal, const ac_vec *v);
+/* A list of dynamic reservations as Resource messages, each with its
+ * DYNAMIC reservation (the registry's form). */
+size_t master_resv_to_pb(const master *m, const m_resv *resv, size_t n, rt_arena *ar, Mesos__V1__Resource ***out);
+/* A newly registered agent takes the reservations the registry kept for
+ * it (m_agentop) out of its free resources. */
+void master_resv_claim(master *m, m_agent *a);
+/* Resource messages for a set of agent a (NULL: no dynamic reservations),
+ * each reserved entry with its `reservations` stack: STATIC, or DYNAMIC
+ * with its principal (a role's dynamic part is written first). */
+Mesos__V1__Resource **master_resources_pb(const master *m, const m_agent *a, const ac_resources *r,
+                                          const char *alloc_role, rt_arena *ar, size_t *n);
 
 /* master_classic.c: Mesos's classic endpoints; true when it served path. */
 bool master_classic_serve(master *m, rt_http_session *s, const rt_http_request *req);

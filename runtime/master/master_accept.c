@@ -3,7 +3,8 @@
  * the offers (all known, the caller's, one agent, no repeats), check each
  * LAUNCH task against what is left of them, let the core take what the valid
  * tasks use (the rest is declined under the ACCEPT's filter), and send the
- * tasks to their agent. Errors are status updates (and, for the operations
+ * tasks to their agent. RESERVE and UNRESERVE (master_resv.c) come first,
+ * in their order, so that the launches may use what they reserve. Errors are status updates (and, for the operations
  * Meso does not carry out, operation feedback), never HTTP errors.
  */
 #define _GNU_SOURCE
@@ -40,6 +41,15 @@ typedef struct ok_group {
 	ac_resources eres;
 } ok_group;
 
+/* A RESERVE or UNRESERVE found valid: carried out once the core took the
+ * accept. */
+typedef struct ok_resv {
+	const Mesos__V1__Offer__Operation *op;
+	bool reserve;
+	const char *role, *principal;
+	ac_resources unres; /* its amounts, as unreserved scalars */
+} ok_resv;
+
 /* One ACCEPT on its way through the steps. */
 typedef struct accept_ctx {
 	master *m;
@@ -64,6 +74,13 @@ typedef struct accept_ctx {
 	size_t ngroups;
 	ok_group *okg;
 	size_t nokg;
+	/* RESERVE and UNRESERVE operations, then those found valid, applied
+	 * in order to `left` before the launches are checked against it. */
+	const Mesos__V1__Offer__Operation **resv;
+	size_t nresv;
+	ok_resv *okr;
+	size_t nokr;
+	ac_resources offered; /* the offers' sum, as the core holds them */
 } accept_ctx;
 
 /* An operation type's name as Mesos spells it ("RESERVE"), for logs and
@@ -74,6 +91,33 @@ static const char *op_name(Mesos__V1__Offer__Operation__Type type)
 	return rt_api_enum_name(&mesos__v1__offer__operation__type__descriptor, (int)type, num, sizeof num);
 }
 
+/* Operation feedback (UPDATE_OPERATION_STATUS) for an operation with an
+ * id. Sent without a uuid: the master answers for the agent's default
+ * resources itself, so there is nothing to acknowledge. */
+static void op_feedback(accept_ctx *x, const Mesos__V1__Offer__Operation *op, Mesos__V1__OperationState state,
+                        const char *why)
+{
+	if (!op->id)
+		return;
+	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	if (x->agent && state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
+		aid.value = x->agent->id;
+		st.agent_id = &aid;
+	}
+	Mesos__V1__Scheduler__Event__UpdateOperationStatus up =
+	        MESOS__V1__SCHEDULER__EVENT__UPDATE_OPERATION_STATUS__INIT;
+	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
+	st.operation_id = op->id;
+	st.state = state;
+	st.message = (char *)why;
+	up.status = &st;
+	ev.has_type = true;
+	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS;
+	ev.update_operation_status = &up;
+	master_send_event(x->m, x->fw, &ev);
+}
+
 /* An operation the master does not carry out: logged by name, and answered
  * with OPERATION_ERROR when the framework asked for feedback (an operation
  * id), as Mesos's Master::drop does. */
@@ -82,20 +126,7 @@ static void drop_op(accept_ctx *x, const Mesos__V1__Offer__Operation *op, const 
 	rt_log(RT_WARN, "dropping %s operation from framework %s: %s", op_name(op->type), x->fw->id, why);
 	if ((unsigned)op->type < sizeof x->m->metrics.operations_error / sizeof x->m->metrics.operations_error[0])
 		x->m->metrics.operations_error[op->type]++;
-	if (!op->id)
-		return;
-	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
-	Mesos__V1__Scheduler__Event__UpdateOperationStatus up =
-	        MESOS__V1__SCHEDULER__EVENT__UPDATE_OPERATION_STATUS__INIT;
-	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
-	st.operation_id = op->id;
-	st.state = MESOS__V1__OPERATION_STATE__OPERATION_ERROR;
-	st.message = (char *)why;
-	up.status = &st;
-	ev.has_type = true;
-	ev.type = MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS;
-	ev.update_operation_status = &up;
-	master_send_event(x->m, x->fw, &ev);
+	op_feedback(x, op, MESOS__V1__OPERATION_STATE__OPERATION_ERROR, why);
 }
 
 /* Every task of a launch operation answered with one update. */
@@ -121,6 +152,7 @@ static void accept_collect_tasks(accept_ctx *x)
 	}
 	x->tasks = rt_xcalloc(n, sizeof *x->tasks);
 	x->groups = rt_xcalloc(acc->n_operations ? acc->n_operations : 1, sizeof *x->groups);
+	x->resv = rt_xcalloc(acc->n_operations ? acc->n_operations : 1, sizeof *x->resv);
 	for (size_t i = 0; i < acc->n_operations; i++) {
 		const Mesos__V1__Offer__Operation *op = acc->operations[i];
 		char why[160];
@@ -149,6 +181,16 @@ static void accept_collect_tasks(accept_ctx *x)
 			             x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
 			             MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID,
 			             "The `id` field cannot be set on LAUNCH_GROUP operations");
+			break;
+		case MESOS__V1__OFFER__OPERATION__TYPE__RESERVE:
+		case MESOS__V1__OFFER__OPERATION__TYPE__UNRESERVE:
+			if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__RESERVE ? !op->reserve : !op->unreserve) {
+				snprintf(why, sizeof why, "Invalid %s operation: its message is missing",
+				         op_name(op->type));
+				drop_op(x, op, why);
+				break;
+			}
+			x->resv[x->nresv++] = op;
 			break;
 		case MESOS__V1__OFFER__OPERATION__TYPE__UNKNOWN:
 			rt_log(RT_WARN, "framework %s: ignoring an operation of unknown type", x->fw->id);
@@ -223,7 +265,95 @@ static void accept_drop_all(accept_ctx *x, const char *why)
 	x->noffers = 0;
 }
 
-/* ------------------------------------------------------- step 2: tasks */
+/* ------------------------------------------- step 2: reservations */
+
+/* Checks one RESERVE or UNRESERVE as Mesos does (the resources come from
+ * the offers, reserved for the framework's role, by its principal; only
+ * dynamic reservations are undone) and applies it to what is left; NULL
+ * when valid, else the OPERATION_ERROR message. dyn: what this call's
+ * earlier operations changed in the role's dynamic reservation. */
+static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operation *op, ok_resv *r, ac_vec *dyn,
+                                 char *buf, size_t len)
+{
+	r->op = op;
+	r->reserve = op->type == MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
+	Mesos__V1__Resource *const *res = r->reserve ? op->reserve->resources : op->unreserve->resources;
+	size_t n = r->reserve ? op->reserve->n_resources : op->unreserve->n_resources;
+	const char *why = master_resv_parse(x->m, res, n, r->reserve, &r->unres, &r->role, &r->principal, buf, len);
+	if (why)
+		return why;
+	const char *name = r->reserve ? "reserve" : "unreserve";
+	if (strcmp(r->role, x->fw->role) != 0) {
+		snprintf(buf, len,
+		         "A %s operation was attempted for role '%.100s', which is not the framework's role '%.100s'",
+		         name, r->role, x->fw->role);
+		return buf;
+	}
+	if (r->reserve && x->fw->principal && (!r->principal || strcmp(r->principal, x->fw->principal) != 0)) {
+		snprintf(buf, len,
+		         "A reserve operation was attempted by authenticated principal '%.100s', which does not match "
+		         "principal '%.100s' in the reservation",
+		         x->fw->principal, r->principal ? r->principal : "");
+		return buf;
+	}
+	ac_resources g;
+	ac_resources_init(&g);
+	g.ngroups = 2;
+	g.group[1].role = (uint32_t)ac_role_intern(x->m->core, r->role, NULL);
+	g.group[1].amount = r->unres.group[0].amount;
+	const ac_resources *from = r->reserve ? &r->unres : &g, *to = r->reserve ? &g : &r->unres;
+	if (!ac_resources_contains(&x->left, from)) {
+		snprintf(buf, len, "Invalid %s operation: its resources are not in the offers%s", name,
+		         r->reserve ? " (unreserved)" : "");
+		return buf;
+	}
+	if (!r->reserve) {
+		ac_resources dynamic;
+		ac_resources_init(&dynamic);
+		for (size_t i = 0; i < x->agent->nresv; i++)
+			if (x->agent->resv[i].role == g.group[1].role)
+				ac_vec_add(&dynamic.group[0].amount, &x->agent->resv[i].amount);
+		ac_vec_add(&dynamic.group[0].amount, dyn);
+		if (!ac_vec_fits(&r->unres.group[0].amount, &dynamic.group[0].amount)) {
+			snprintf(buf, len, "Invalid unreserve operation: its resources are not dynamically reserved");
+			return buf;
+		}
+	}
+	ac_resources t = x->left;
+	if (ac_resources_sub(&t, from) || ac_resources_add(&t, to)) {
+		snprintf(buf, len, "Invalid %s operation: too many reservation roles in the offers", name);
+		return buf;
+	}
+	x->left = t;
+	if (r->reserve)
+		ac_vec_add(dyn, &r->unres.group[0].amount);
+	else
+		ac_vec_sub(dyn, &r->unres.group[0].amount);
+	return NULL;
+}
+
+/* What the offers hold, then each RESERVE and UNRESERVE in order. */
+static void accept_check_resv(accept_ctx *x)
+{
+	ac_resources_init(&x->offered);
+	ac_resources_init(&x->used);
+	for (size_t i = 0; i < x->noffers; i++)
+		ac_resources_add(&x->offered, &x->offers[i]->res);
+	x->left = x->offered;
+	x->okr = rt_xcalloc(x->nresv ? x->nresv : 1, sizeof *x->okr);
+	ac_vec dyn;
+	ac_vec_zero(&dyn);
+	for (size_t i = 0; i < x->nresv; i++) {
+		char buf[300];
+		const char *why = validate_resv(x, x->resv[i], &x->okr[x->nokr], &dyn, buf, sizeof buf);
+		if (why)
+			drop_op(x, x->resv[i], why);
+		else
+			x->nokr++;
+	}
+}
+
+/* ------------------------------------------------------- step 3: tasks */
 
 /* Checks a task's ExecutorInfo as Mesos does; NULL when valid. *is_new says
  * whether the executor starts with this task (its resources in *eres). */
@@ -401,10 +531,6 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
  * the valid ones are kept for the launch, the others are TASK_ERROR. */
 static void accept_check_tasks(accept_ctx *x)
 {
-	ac_resources_init(&x->left);
-	ac_resources_init(&x->used);
-	for (size_t i = 0; i < x->noffers; i++)
-		ac_resources_add(&x->left, &x->offers[i]->res);
 	x->ok = rt_xcalloc(x->ntasks, sizeof *x->ok);
 	x->okres = rt_xcalloc(x->ntasks, sizeof *x->okres);
 	x->ok_ids = rt_xcalloc(x->ntasks, sizeof *x->ok_ids);
@@ -578,6 +704,33 @@ static void accept_check_groups(accept_ctx *x)
 
 /* ------------------------------------------------------ step 3: commit */
 
+/* The valid RESERVE and UNRESERVE operations, in order, on what the
+ * framework now holds (OPERATION_FINISHED for those with an id); then what
+ * no task uses is free again (without a filter: see runtime/README.md). */
+static void accept_apply_resv(accept_ctx *x)
+{
+	if (!x->nokr)
+		return;
+	for (size_t j = 0; j < x->nokr; j++) {
+		const ok_resv *r = &x->okr[j];
+		ac_err err;
+		int rc = r->reserve ? master_resv_reserve(x->m, x->agent, x->fw, r->role, r->principal, &r->unres, &err)
+		                    : master_resv_unreserve(x->m, x->agent, x->fw, r->role, &r->unres, &err);
+		if (rc) {
+			/* Checked above: cannot happen. */
+			drop_op(x, r->op, err.msg);
+			continue;
+		}
+		rt_log(RT_INFO, "framework %s: %s on agent %s for role %s done", x->fw->id, op_name(r->op->type),
+		       x->agent->id, r->role);
+		x->m->metrics.operations_finished[r->op->type]++;
+		op_feedback(x, r->op, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	}
+	ac_err err;
+	if (!ac_resources_empty(&x->left) && ac_recover(x->m->core, x->fw->ac, x->agent->ac, &x->left, &err) != 0)
+		rt_log(RT_WARN, "framework %s: recovering what an ACCEPT left unused failed: %s", x->fw->id, err.msg);
+}
+
 /* The core takes what the valid tasks use and declines the rest of the
  * offers under the call's filter; the offers and new executors are then
  * the master's records. False (every valid task LOST) if the core refuses. */
@@ -587,7 +740,10 @@ static bool accept_commit(accept_ctx *x)
 	for (size_t i = 0; i < x->noffers; i++)
 		ids[i] = x->offers[i]->ac;
 	ac_err err;
-	int rc = ac_offers_accept(x->m->core, ids, x->noffers, &x->used, x->refuse, master_now(x->m), &err);
+	/* With reservations the framework takes the offers whole: they are
+	 * converted in what it holds, and what no task uses goes back below. */
+	const ac_resources *take = x->nokr ? &x->offered : &x->used;
+	int rc = ac_offers_accept(x->m->core, ids, x->noffers, take, x->refuse, master_now(x->m), &err);
 	free(ids);
 	if (rc != 0) {
 		/* Cannot happen after the checks above; answer as for a bad offer. */
@@ -600,9 +756,12 @@ static bool accept_commit(accept_ctx *x)
 			answer_tasks(x, x->okg[j].lg->task_group->tasks, x->okg[j].lg->task_group->n_tasks,
 			             x->agent->id, MESOS__V1__TASK_STATE__TASK_LOST,
 			             MESOS__V1__TASK_STATUS__REASON__REASON_INVALID_OFFERS, err.msg);
-		x->nok = x->nokg = 0;
+		for (size_t j = 0; j < x->nokr; j++)
+			drop_op(x, x->okr[j].op, err.msg);
+		x->nok = x->nokg = x->nokr = 0;
 		return false;
 	}
+	accept_apply_resv(x);
 	for (size_t i = 0; i < x->noffers; i++)
 		master_offer_forget(x->m, x->offers[i]);
 	x->noffers = 0;
@@ -719,6 +878,7 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 		accept_drop_all(&x, bad);
 	} else {
 		accept_collect_tasks(&x);
+		accept_check_resv(&x);
 		accept_check_tasks(&x);
 		accept_check_groups(&x);
 		if (accept_commit(&x)) {
@@ -742,4 +902,6 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	}
 	free(x.okg);
 	free(x.groups);
+	free(x.resv);
+	free(x.okr);
 }

@@ -208,7 +208,9 @@ static void handle_register(master *m, rt_conn *c, const Meso__Agent__Register *
 		a->total = total;
 		a->principal = rt_conn_principal(c) ? rt_xstrdup(rt_conn_principal(c)) : NULL;
 		added = true;
+		master_resv_claim(m, a); /* before its running tasks are restored */
 	} else {
+		master_resv_reapply(m, a, &total);
 		if (!ac_resources_equal(&a->total, &total)) {
 			if (ac_agent_update(m->core, a->ac, &total, &err) == 0)
 				a->total = total;

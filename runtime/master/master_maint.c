@@ -157,6 +157,15 @@ int master_agent_op_reactivate(master *m, const char *agent_id, char *msg, size_
 	return 0;
 }
 
+static void agentop_free(m_agentop *op)
+{
+	for (size_t i = 0; i < op->nresv; i++)
+		free(op->resv[i].principal);
+	free(op->resv);
+	free(op->id);
+	free(op);
+}
+
 void master_agent_op_apply(master *m, m_agent *a)
 {
 	m_agentop *op;
@@ -168,8 +177,7 @@ void master_agent_op_apply(master *m, m_agent *a)
 		a->drain_grace_ns = op->drain_grace_ns;
 		a->drain_mark_gone = op->drain_mark_gone;
 		HASH_DELETE(hh, m->agentops, op);
-		free(op->id);
-		free(op);
+		agentop_free(op);
 	}
 	/* A machine an operator took down keeps its agents drained. */
 	for (size_t i = 0; i < m->ndown && a->drain_state == MESOS__V1__DRAIN_STATE__UNKNOWN; i++) {
@@ -393,8 +401,7 @@ void master_maint_free(master *m)
 	HASH_ITER(hh, m->agentops, op, tmp)
 	{
 		HASH_DELETE(hh, m->agentops, op);
-		free(op->id);
-		free(op);
+		agentop_free(op);
 	}
 	for (size_t i = 0; i < m->ndown; i++)
 		machine_free(m->down[i]);

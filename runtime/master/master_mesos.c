@@ -246,8 +246,9 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	json_object_set_new(j, "attributes", rt_attributes_model(a->attributes));
 	json_object_set_new(j, "registered_time", json_real(wall_secs(a->registered_ns)));
 	json_object_set_new(j, "resources", model_of(m, &a->total));
-	json_object_set_new(j, "unreserved_resources", model_of(m, &a->total));
-	json_object_set_new(j, "reserved_resources", json_object());
+	/* Split by reservation role, static and dynamic together, as Mesos. */
+	json_object_set_new(j, "unreserved_resources", rt_resources_model_unreserved(m->core, &a->total));
+	json_object_set_new(j, "reserved_resources", rt_resources_model_reserved(m->core, &a->total));
 	json_t *used = model_new(), *offered = model_new();
 	for (m_task *t = a->tasks; t; t = t->agent_next)
 		model_add(m, used, &t->res);
@@ -446,10 +447,10 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("master/tasks_dropped", x->tasks_dropped);
 	PUT("master/tasks_unreachable", 0);
 	PUT("master/outstanding_offers", noffers);
-	/* Mesos's operation metrics: every state it counts for the
-	 * operations other than LAUNCH and LAUNCH_GROUP; Meso's only outcome
-	 * for them so far is OPERATION_ERROR. */
-	uint64_t op_errors = 0;
+	/* Mesos's operation metrics for the operations other than LAUNCH and
+	 * LAUNCH_GROUP: the two outcomes Meso has, OPERATION_ERROR and (for
+	 * RESERVE and UNRESERVE) OPERATION_FINISHED. */
+	uint64_t op_errors = 0, op_finished = 0;
 	for (int t = 0; t < (int)(sizeof x->operations_error / sizeof x->operations_error[0]); t++) {
 		const ProtobufCEnumValue *v =
 		        protobuf_c_enum_descriptor_get_value(&mesos__v1__offer__operation__type__descriptor, t);
@@ -465,8 +466,12 @@ json_t *master_metrics_snapshot(master *m)
 		lower[k] = '\0';
 		snprintf(key, sizeof key, "master/operations/%s/error", lower);
 		PUT(key, x->operations_error[t]);
+		op_finished += x->operations_finished[t];
+		snprintf(key, sizeof key, "master/operations/%s/finished", lower);
+		PUT(key, x->operations_finished[t]);
 	}
 	PUT("master/operations/error", op_errors);
+	PUT("master/operations/finished", op_finished);
 
 	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
 		char key[64];

@@ -320,10 +320,6 @@ static const char *not_served(Mesos__V1__Master__Call__Type type)
 	case MESOS__V1__MASTER__CALL__TYPE__LIST_FILES:
 	case MESOS__V1__MASTER__CALL__TYPE__READ_FILE:
 		return "The master serves no files: read task sandboxes from the agents";
-	case MESOS__V1__MASTER__CALL__TYPE__RESERVE_RESOURCES:
-	case MESOS__V1__MASTER__CALL__TYPE__UNRESERVE_RESOURCES:
-		return "Dynamic reservations are not supported by Meso yet: reserve statically with the agent's "
-		       "--resources (e.g. cpus(role):2)";
 	case MESOS__V1__MASTER__CALL__TYPE__CREATE_VOLUMES:
 	case MESOS__V1__MASTER__CALL__TYPE__DESTROY_VOLUMES:
 	case MESOS__V1__MASTER__CALL__TYPE__GROW_VOLUME:
@@ -403,7 +399,8 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		r->get_executors = master_view_executors(m, a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_OPERATIONS:
-		/* No offer operations but LAUNCH: there are none to list. */
+		/* RESERVE and UNRESERVE finish at once and need no
+		 * acknowledgement; LAUNCHes are tasks: none to list. */
 		return response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_OPERATIONS);
 	case MESOS__V1__MASTER__CALL__TYPE__GET_TASKS:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_TASKS);
@@ -448,10 +445,55 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 	}
 }
 
+/* RESERVE_RESOURCES and UNRESERVE_RESOURCES: from the agent's unused
+ * resources; as Mesos, the agent's offers are rescinded when they hold what
+ * is asked for. 202 when done, else an HTTP status with msg. */
+static int reserve_call(master *m, const Call *c, char *msg, size_t len)
+{
+	bool reserve = c->type == MESOS__V1__MASTER__CALL__TYPE__RESERVE_RESOURCES;
+	const Mesos__V1__AgentID *aid = reserve ? c->reserve_resources->agent_id : c->unreserve_resources->agent_id;
+	Mesos__V1__Resource *const *res = reserve ? c->reserve_resources->resources : c->unreserve_resources->resources;
+	size_t n = reserve ? c->reserve_resources->n_resources : c->unreserve_resources->n_resources;
+	if (reserve && c->reserve_resources->n_source) {
+		snprintf(msg, len, "Meso does not take 'source' (re-reservation): unreserve first");
+		return 400;
+	}
+	m_agent *a = master_agent_find(m, aid->value);
+	if (!a) {
+		snprintf(msg, len, "No agent found with specified ID");
+		return 400;
+	}
+	ac_resources unres;
+	const char *role, *principal;
+	const char *why = master_resv_parse(m, res, n, reserve, &unres, &role, &principal, msg, len);
+	if (why)
+		return 400;
+	ac_err err;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int rc = reserve ? master_resv_reserve(m, a, NULL, role, principal, &unres, &err)
+		                 : master_resv_unreserve(m, a, NULL, role, &unres, &err);
+		if (rc == 0) {
+			rt_log(RT_INFO, "operator: %s on agent %s for role %s done", reserve ? "RESERVE" : "UNRESERVE",
+			       a->id, role);
+			master_allocate_agent_soon(m, a);
+			return 202;
+		}
+		if (rc != AC_EINVAL || !a->offers)
+			break;
+		/* Perhaps offered: take the agent's offers back and try again. */
+		ac_agent_update(m->core, a->ac, &a->total, NULL);
+	}
+	snprintf(msg, len, "Insufficient resources: %s", err.msg);
+	return 409;
+}
+
 /* Calls that change something: 0 (200, no body) or an HTTP status with msg. */
 static int change_call(master *m, const Call *c, char *msg, size_t len)
 {
 	switch (c->type) {
+	case MESOS__V1__MASTER__CALL__TYPE__RESERVE_RESOURCES:
+	case MESOS__V1__MASTER__CALL__TYPE__UNRESERVE_RESOURCES:
+		return reserve_call(m, c, msg, len);
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_WEIGHTS:
 		return master_weights_update(m, c->update_weights->weight_infos, c->update_weights->n_weight_infos, msg,
 		                             len);
@@ -548,8 +590,8 @@ void master_operator_call(master *m, rt_http_session *s, const rt_http_request *
 		rt_api_reply(s, json, &r->base);
 	} else {
 		rc = change_call(m, call, msg, sizeof msg);
-		if (rc == 0)
-			rt_http_reply(s, 200, NULL, "", 0, NULL);
+		if (rc == 0 || rc == 202)
+			rt_http_reply(s, rc ? rc : 200, NULL, "", 0, NULL);
 		else
 			rt_api_refuse(s, rc, what, msg);
 	}

@@ -39,8 +39,10 @@ struct m_registry {
 
 /* ------------------------------------------------------------- encoding */
 
-/* An agent's entry: its id, deactivation and drain (from `drain`). */
-static Meso__Registry__Registry__Agent *registry_agent(rt_arena *a, char *id, bool deactivated, const m_agent *drain)
+/* An agent's entry: its id, deactivation and drain (from `drain`), and its
+ * dynamic reservations. */
+static Meso__Registry__Registry__Agent *registry_agent(master *m, rt_arena *a, char *id, bool deactivated,
+                                                       const m_agent *drain, const m_resv *resv, size_t nresv)
 {
 	Meso__Registry__Registry__Agent *x = rt_arena_alloc(a, sizeof *x);
 	meso__registry__registry__agent__init(x);
@@ -50,6 +52,7 @@ static Meso__Registry__Registry__Agent *registry_agent(rt_arena *a, char *id, bo
 	x->has_deactivated = true;
 	x->deactivated = deactivated;
 	x->drain_info = master_view_drain_info(drain, a);
+	x->n_reserved = master_resv_to_pb(m, resv, nresv, a, &x->reserved);
 	return x;
 }
 
@@ -68,13 +71,14 @@ char *master_registry_encode(master *m)
 	r.agents = rt_arena_alloc(a, (nag + 1) * sizeof *r.agents);
 	/* Live agents, then those recovered and not back yet, each by id. */
 	for (m_agent *ag = m->agents; ag; ag = ag->next)
-		if (ag->op_deactivated || ag->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN)
-			r.agents[r.n_agents++] = registry_agent(a, ag->id, ag->op_deactivated, ag);
+		if (ag->op_deactivated || ag->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || ag->nresv)
+			r.agents[r.n_agents++] =
+			        registry_agent(m, a, ag->id, ag->op_deactivated, ag, ag->resv, ag->nresv);
 	for (m_agentop *op = m->agentops; op; op = op->hh.next) {
 		m_agent tmp = {.drain_state = op->drain_state,
 		               .drain_grace_ns = op->drain_grace_ns,
 		               .drain_mark_gone = op->drain_mark_gone};
-		r.agents[r.n_agents++] = registry_agent(a, op->id, op->deactivated, &tmp);
+		r.agents[r.n_agents++] = registry_agent(m, a, op->id, op->deactivated, &tmp, op->resv, op->nresv);
 	}
 	r.schedule = m->schedule;
 	r.down_machines = m->down;
@@ -126,6 +130,21 @@ int master_registry_apply(master *m, const char *json, size_t len, char *err, si
 		op->drain_state = st;
 		op->drain_grace_ns = grace;
 		op->drain_mark_gone = gone;
+		/* Its reservations wait for it (master_resv_claim). */
+		for (size_t k = 0; k < x->n_reserved; k++) {
+			ac_resources unres;
+			const char *role, *principal;
+			if (master_resv_parse(m, &x->reserved[k], 1, true, &unres, &role, &principal, msg,
+			                      sizeof msg)) {
+				snprintf(err, errlen, "agent %s: %s", op->id, msg);
+				rc = -1;
+				continue;
+			}
+			int64_t rid = ac_role_intern(m->core, role, NULL);
+			if (rid > 0)
+				master_resv_record(&op->resv, &op->nresv, (uint32_t)rid, principal,
+				                   &unres.group[0].amount);
+		}
 	}
 	for (size_t i = 0; i < r->n_down_machines; i++) {
 		Mesos__V1__MachineID *c = rt_xcalloc(1, sizeof *c);

@@ -190,3 +190,24 @@ json_t *rt_resources_model(const ac_core *core, const ac_resources *r)
 	rt_resources_model_add(core, map, r);
 	return map;
 }
+
+json_t *rt_resources_model_unreserved(const ac_core *core, const ac_resources *r)
+{
+	ac_resources u;
+	ac_resources_init(&u);
+	u.group[0] = r->group[0];
+	return rt_resources_model(core, &u);
+}
+
+json_t *rt_resources_model_reserved(const ac_core *core, const ac_resources *r)
+{
+	json_t *out = json_object();
+	for (uint32_t g = 1; g < r->ngroups; g++) {
+		ac_resources one;
+		ac_resources_init(&one);
+		one.group[0] = r->group[g];
+		one.group[0].role = 0;
+		json_object_set_new(out, ac_role_name(core, r->group[g].role), rt_resources_model(core, &one));
+	}
+	return out;
+}

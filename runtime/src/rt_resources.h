@@ -31,6 +31,11 @@ const char *rt_resources_text(const ac_core *core, const ac_resources *r, char *
  * the agent's /slave(1)/state write them: cpus, gpus, mem, disk always
  * there (0 when absent), other scalars summed, ranges as "[b-e, b-e]". */
 json_t *rt_resources_model(const ac_core *core, const ac_resources *r);
+/* Mesos's `unreserved_resources` (the map of r's unreserved part) and
+ * `reserved_resources` (reservation role → map of that role's part) of
+ * an agent's state. */
+json_t *rt_resources_model_unreserved(const ac_core *core, const ac_resources *r);
+json_t *rt_resources_model_reserved(const ac_core *core, const ac_resources *r);
 /* An empty map (the four scalars at 0), and a set added to one. */
 json_t *rt_resources_model_new(void);
 void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources *r);

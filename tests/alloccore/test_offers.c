@@ -384,6 +384,62 @@ static void test_batch_settle(void **state)
 	h_free(h);
 }
 
+/* Dynamic reservations: from the free set, then within what a framework
+ * accepted; the reserved part is offered only to the role afterwards, and
+ * unreserving returns it to everyone. Bad requests change nothing. */
+static void test_dynamic_reserve(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:4;mem:4096;cpus(web):1");
+	ac_fw_id a = h_fw(h, "A", "web", 0, 0);
+	ac_err err = {0};
+	ac_resources two = h_res(h, "cpus:2;mem:1024");
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &two, &err), 0);
+	assert_free(h, m, "cpus:2;mem:3072;cpus(web):3;mem(web):1024");
+	ac_agent_info ai;
+	ac_agent_info_get(h->core, m, &ai, NULL);
+	assert_string_equal(h_fmt(h, &ai.total), "cpus:2;mem:3072;cpus(web):3;mem(web):1024");
+	ac_role_info ri;
+	assert_int_equal(ac_role_info_get(h->core, "web", &ri, NULL), 0);
+	assert_int_equal(ri.reserved.v[AC_CPUS], 3000);
+	/* Too much, ports, "*", nothing, unknown agent: refused, no change. */
+	ac_resources big = h_res(h, "cpus:3"), ports = h_res(h, "ports:[1-2]"), none = h_res(h, "");
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &big, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &ports, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "*", &two, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &none, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_reserve(h->core, m + 1, 0, "web", &two, &err), AC_ENOENT);
+	ac_resources four = h_res(h, "cpus:4");
+	assert_int_equal(ac_agent_unreserve(h->core, m, 0, "web", &four, &err), AC_EINVAL);
+	assert_free(h, m, "cpus:2;mem:3072;cpus(web):3;mem(web):1024");
+	/* A framework of another role is offered the unreserved part only. */
+	ac_fw_id b = h_fw(h, "B", "batch", 0, 0);
+	ac_fw_suppress(h->core, a, NULL);
+	assert_int_equal(h_allocate(h), 1);
+	assert_string_equal(h_line(h, 0), "offer B m0 cpus:2;mem:3072");
+	assert_int_equal(h_accept(h, b, m, "cpus:1;mem:512", 0, &err), 0);
+	/* Within what B holds: the reservation follows the held resources. */
+	ac_resources one = h_res(h, "cpus:1");
+	assert_int_equal(ac_agent_reserve(h->core, m, b, "batch", &one, &err), 0);
+	ac_resources held;
+	ac_allocation_get(h->core, b, m, &held, NULL);
+	assert_string_equal(h_fmt(h, &held), "mem:512;cpus(batch):1");
+	ac_fw_info fi;
+	ac_fw_info_get(h->core, b, &fi, NULL);
+	assert_int_equal(fi.allocated.v[AC_CPUS], 1000);
+	assert_int_equal(ac_agent_reserve(h->core, m, b, "batch", &one, &err), AC_EINVAL);
+	assert_int_equal(ac_recover(h->core, b, m, &held, &err), 0);
+	assert_free(h, m, "cpus:1;mem:3072;cpus(batch):1;cpus(web):3;mem(web):1024");
+	/* Unreserve from the free set; then A (web) gets the rest of web's. */
+	assert_int_equal(ac_agent_unreserve(h->core, m, 0, "web", &two, &err), 0);
+	assert_free(h, m, "cpus:3;mem:4096;cpus(batch):1;cpus(web):1");
+	ac_fw_revive(h->core, a, NULL);
+	ac_fw_suppress(h->core, b, NULL);
+	assert_int_equal(h_allocate(h), 1);
+	assert_string_equal(h_line(h, 1), "offer A m0 cpus:3;mem:4096;cpus(web):1");
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +453,7 @@ int main(void)
 	        cmocka_unit_test(test_decline_each),
 	        cmocka_unit_test(test_batch_hook_and_view),
 	        cmocka_unit_test(test_batch_settle),
+	        cmocka_unit_test(test_dynamic_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

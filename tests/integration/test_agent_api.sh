@@ -15,7 +15,7 @@
 PROTO_DIR="$(cd "$(dirname "$0")/../../runtime/proto" && pwd)"
 
 start_master
-start_agent a1 "cpus:2;mem:256" --isolation none
+start_agent a1 "cpus:1;mem:256;cpus(ops):1" --isolation none  # ops: a static reservation
 AP=${AGENT_PORT[a1]}
 execute_bg sbx --command "echo sandbox-output-line; echo to-stderr >&2; ln -s /etc/passwd pw; ln -s .. up; \
 mkdir -p sub; echo nested > sub/file; head -c 3000000 /dev/urandom > big; touch big.done; sleep 60" --resources "cpus:0.1;mem:32"
@@ -137,6 +137,9 @@ mstate=$(http_get "$AP" '/slave(1)/state')
 echo "$mstate" | grep -q "\"executors\":\[{\"id\":\"$TASK\",.*\"directory\":\"$SB\"" ||
 	fail "/slave(1)/state lacks the task's executor and directory: $mstate"
 echo "$mstate" | grep -q "\"tasks\":\[{\"id\":\"$TASK\",.*\"state\":\"TASK_RUNNING\"" || fail "/slave(1)/state lacks the task"
+echo "$mstate" | grep -q '"reserved_resources":{"ops":{[^}]*"cpus":1' ||
+	fail "/slave(1)/state reserved_resources lacks the static reservation for ops: $mstate"
+echo "$mstate" | grep -q '"unreserved_resources":{[^}]*"cpus":1' || fail "/slave(1)/state unreserved_resources: $mstate"
 [ "$(files read "$SB/stdout" "&offset=0&length=7")" = '{"offset":0,"data":"sandbox"}' ] || fail "the directory's stdout"
 
 # Escapes, each refused.

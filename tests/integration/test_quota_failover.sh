@@ -6,6 +6,9 @@
 # /meso/registry; the leader is killed; the new leader reports the same
 # quota and weights, and a framework of role web running two 1-cpu tasks on
 # a 4-cpu agent gets them one after the other, never both at once.
+# A dynamic reservation (RESERVE_RESOURCES, issue 19) made at the first
+# leader is there at the new one when the agent re-registers, and
+# UNRESERVE_RESOURCES there gives it back.
 . "$(dirname "$0")/lib.sh" "$1"
 
 start_zk
@@ -25,6 +28,17 @@ api() { # api MASTER JSON: POST /api/v1, JSON in and out
 	curl -sf --max-time 5 -X POST -H 'Content-Type: application/json' -H 'Accept: application/json' \
 		-d "$2" "http://127.0.0.1:${MPORT[$1]}/api/v1"
 }
+AID=$(agent_id a1)
+RESV='{"name":"cpus","type":"SCALAR","scalar":{"value":0.5},"reservations":[{"type":"DYNAMIC","role":"web","principal":"ops"}]}'
+api "$L1" '{"type":"RESERVE_RESOURCES","reserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$RESV"']}}' ||
+	fail "RESERVE_RESOURCES refused"
+has_dyn() { # has_dyn MASTER: its GET_AGENTS shows a DYNAMIC reservation of web by ops
+	api "$1" '{"type":"GET_AGENTS"}' | grep -o '"reservations":\[{[^]]*\]' | grep DYNAMIC | grep '"web"' | grep -q '"ops"'
+}
+has_dyn "$L1" || fail "GET_AGENTS at $L1 without the reservation: $(api "$L1" '{"type":"GET_AGENTS"}')"
+# Its registry write lands before the next ones start (one at a time).
+wait_for 20 "the reservation written to /meso/registry" grep -q "registry: wrote /meso/registry" "$T/$L1.log"
+WROTE=$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")
 api "$L1" '{"type":"UPDATE_QUOTA","update_quota":{"quota_configs":[{"role":"web","limits":{"cpus":{"value":1}}}]}}' ||
 	fail "UPDATE_QUOTA refused"
 api "$L1" '{"type":"UPDATE_WEIGHTS","update_weights":{"weight_infos":[{"role":"web","weight":2.5}]}}' ||
@@ -33,7 +47,8 @@ QUOTA='"configs":[{"role":"web","limits":{"cpus":{"value":1.0}}}]'
 api "$L1" '{"type":"GET_QUOTA"}' | grep -qF "$QUOTA" || fail "GET_QUOTA at $L1: $(api "$L1" '{"type":"GET_QUOTA"}')"
 # Written to ZooKeeper before the leader goes (the write is asynchronous;
 # the leader logs each one ZooKeeper confirmed).
-wait_for 20 "the registry written to /meso/registry" grep -q "registry: wrote /meso/registry" "$T/$L1.log"
+more_writes() { [ "$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")" -gt "$WROTE" ]; }
+wait_for 20 "the registry written to /meso/registry" more_writes
 
 kill -9 "${MPID[$L1]}"
 wait_for 20 "a new leader after $L1 was killed" has_leader_other_than "$L1"
@@ -44,6 +59,15 @@ api "$L2" '{"type":"GET_WEIGHTS"}' | grep -qF '"weight_infos":[{"weight":2.5,"ro
 grep -q "registry: recovered /meso/registry" "$T/$L2.log" || fail "the new leader did not say it recovered the registry"
 agent_at_l2() { api "$L2" '{"type":"GET_AGENTS"}' | grep -q '"active":true'; }
 wait_for 20 "the agent at the new leader" agent_at_l2
+has_dyn "$L2" ||
+	fail "the reservation is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
+curl -s --max-time 5 "http://127.0.0.1:${MPORT[$L2]}/master/state" | grep -qF '"reserved_resources":{"web":{' ||
+	fail "/master/state at $L2 without reserved_resources for web"
+# Given back (else the quota's limit of 1 cpu, which counts the
+# reservation, leaves no room for the framework's 1-cpu tasks).
+api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$RESV"']}}' ||
+	fail "UNRESERVE_RESOURCES refused at $L2"
+has_dyn "$L2" && fail "still reserved after UNRESERVE_RESOURCES"
 
 "$BIN/meso-execute" --zk "$ZKURL" --name web --role web --instances 2 --command "sleep 0.5" \
 	--resources "cpus:1;mem:32" --refuse_seconds 0.1 >"$T/web.out" 2>"$T/web.log" &
@@ -66,4 +90,4 @@ span.sort()
 print("task spans:", span)
 sys.exit(0 if span[1][0] >= span[0][1] else 1)
 PY
-echo "ok: quota and weights recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"
+echo "ok: quota, weights and a dynamic reservation recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"

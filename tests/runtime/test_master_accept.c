@@ -106,13 +106,9 @@ static void test_the_rest_comes_back_without_a_filter(void **state)
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
 }
 
-static void test_unsupported_operations_are_ignored(void **state)
+/* An ACCEPT of the fixture's offer with these operations: the answer. */
+static int accept_ops(fx *x, Mesos__V1__Offer__Operation **ops, size_t n, Mesos__V1__Filters *filters)
 {
-	fx *x = *state;
-	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
-	op.has_type = true;
-	op.type = MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
-	Mesos__V1__Offer__Operation *ops[] = {&op};
 	Mesos__V1__OfferID oid = MESOS__V1__OFFER_ID__INIT;
 	Mesos__V1__OfferID *oids[] = {&oid};
 	oid.value = (char *)x->offer;
@@ -120,18 +116,110 @@ static void test_unsupported_operations_are_ignored(void **state)
 	acc.offer_ids = oids;
 	acc.n_offer_ids = 1;
 	acc.operations = ops;
-	acc.n_operations = 1;
+	acc.n_operations = n;
+	acc.filters = filters;
 	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACCEPT;
 	call.accept = &acc;
-	assert_int_equal(mh_call(&x->f, &call), 202);
+	return mh_call(&x->f, &call);
+}
+
+static void test_unsupported_operations_are_ignored(void **state)
+{
+	fx *x = *state;
+	Mesos__V1__Offer__Operation op = MESOS__V1__OFFER__OPERATION__INIT;
+	op.has_type = true;
+	op.type = MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
+	Mesos__V1__Offer__Operation *ops[] = {&op};
+	assert_int_equal(accept_ops(x, ops, 1, NULL), 202);
 	mh_expect_quiet(&x->f);
 	expect_no_frame(x);
 	/* The offer was used up: declined whole under the default filter. */
 	assert_null(master_offer_find(&x->h.m, x->offer));
 	mh_allocate(&x->h);
 	mh_expect_quiet(&x->f);
+}
+
+/* RESERVE in an ACCEPT: carried out on the offered resources (a LAUNCH in
+ * the same call may use what it reserved), OPERATION_FINISHED with the
+ * agent's id for an operation with an id, and the rest offered again with
+ * the reservation; a RESERVE for another role is OPERATION_ERROR. */
+static void test_reserve_then_launch(void **state)
+{
+	fx *x = *state;
+	Mesos__V1__Resource__ReservationInfo ri = MESOS__V1__RESOURCE__RESERVATION_INFO__INIT;
+	ri.has_type = true;
+	ri.type = MESOS__V1__RESOURCE__RESERVATION_INFO__TYPE__DYNAMIC;
+	ri.role = "web";
+	ri.principal = "p";
+	Mesos__V1__Resource__ReservationInfo *stack[] = {&ri};
+	Mesos__V1__Value__Scalar one = MESOS__V1__VALUE__SCALAR__INIT;
+	one.value = 1;
+	Mesos__V1__Resource cpu = MESOS__V1__RESOURCE__INIT;
+	cpu.name = "cpus";
+	cpu.type = MESOS__V1__VALUE__TYPE__SCALAR;
+	cpu.scalar = &one;
+	cpu.reservations = stack;
+	cpu.n_reservations = 1;
+	Mesos__V1__Resource *res[] = {&cpu};
+	Mesos__V1__Offer__Operation__Reserve rv = MESOS__V1__OFFER__OPERATION__RESERVE__INIT;
+	rv.resources = res;
+	rv.n_resources = 1;
+	Mesos__V1__OperationID rid = MESOS__V1__OPERATION_ID__INIT;
+	rid.value = "r1";
+	Mesos__V1__Offer__Operation reserve = MESOS__V1__OFFER__OPERATION__INIT;
+	reserve.has_type = true;
+	reserve.type = MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
+	reserve.reserve = &rv;
+	reserve.id = &rid;
+	/* The same for role "db": not the framework's. */
+	Mesos__V1__Resource__ReservationInfo ri_db = ri;
+	ri_db.role = "db";
+	Mesos__V1__Resource__ReservationInfo *stack_db[] = {&ri_db};
+	Mesos__V1__Resource cpu_db = cpu;
+	cpu_db.reservations = stack_db;
+	Mesos__V1__Resource *res_db[] = {&cpu_db};
+	Mesos__V1__Offer__Operation__Reserve rv_db = rv;
+	rv_db.resources = res_db;
+	Mesos__V1__OperationID rid_db = rid;
+	rid_db.value = "r2";
+	Mesos__V1__Offer__Operation reserve_db = reserve;
+	reserve_db.reserve = &rv_db;
+	reserve_db.id = &rid_db;
+	Mesos__V1__TaskInfo *t[] = {mh_task(&x->h, "t1", x->a.id, "cpus(web):1;mem:128", "sleep 9")};
+	Mesos__V1__Offer__Operation__Launch ln = MESOS__V1__OFFER__OPERATION__LAUNCH__INIT;
+	ln.task_infos = t;
+	ln.n_task_infos = 1;
+	Mesos__V1__Offer__Operation launch = MESOS__V1__OFFER__OPERATION__INIT;
+	launch.has_type = true;
+	launch.type = MESOS__V1__OFFER__OPERATION__TYPE__LAUNCH;
+	launch.launch = &ln;
+	Mesos__V1__Offer__Operation *ops[] = {&reserve_db, &reserve, &launch};
+	Mesos__V1__Filters filters = MESOS__V1__FILTERS__INIT;
+	filters.has_refuse_seconds = true;
+	filters.refuse_seconds = 0;
+	assert_int_equal(accept_ops(x, ops, 3, &filters), 202);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS);
+	assert_string_equal(ev->update_operation_status->status->operation_id->value, "r2");
+	assert_int_equal(ev->update_operation_status->status->state, MESOS__V1__OPERATION_STATE__OPERATION_ERROR);
+	assert_non_null(strstr(ev->update_operation_status->status->message, "not the framework's role"));
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS);
+	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
+	assert_string_equal(st->operation_id->value, "r1");
+	assert_int_equal(st->state, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED);
+	assert_string_equal(st->agent_id->value, x->a.id);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	expect_run(x, "t1");
+	m_agent *a = master_agent_find(&x->h.m, x->a.id);
+	char text[128];
+	assert_string_equal(rt_resources_text(x->h.m.core, &a->total, text, sizeof text),
+	                    "cpus:3;mem:1024;cpus(web):1");
+	assert_int_equal(a->nresv, 1);
+	/* What the task does not use comes back at the next pass. */
+	mh_allocate(&x->h);
+	assert_string_equal(mh_offer_text(&x->f, text, sizeof text, NULL), "cpus:3;mem:896");
 }
 
 /* --------------------------------------------------------- invalid offers */
@@ -461,6 +549,7 @@ int main(void)
 	        T(test_valid_task_runs_and_the_rest_is_filtered),
 	        T(test_the_rest_comes_back_without_a_filter),
 	        T(test_unsupported_operations_are_ignored),
+	        T(test_reserve_then_launch),
 	        T(test_unknown_offer_is_lost),
 	        T_AWARE(test_unknown_offer_is_dropped_for_partition_aware),
 	        T(test_used_offer_is_lost),

@@ -343,7 +343,7 @@ static void test_deactivate_survives_reregistration(void **state)
 /* --------------------------------------------------------------- registry */
 
 /* What one master wrote, another applies: quota, weights, and agents that
- * come back deactivated or draining. */
+ * come back deactivated or draining, with their dynamic reservations. */
 static void test_registry_document_round_trip(void **state)
 {
 	fx *x = *state;
@@ -354,6 +354,13 @@ static void test_registry_document_round_trip(void **state)
 	assert_int_equal(op(x, "{\"type\":\"UPDATE_WEIGHTS\",\"update_weights\":{\"weight_infos\":[{\"role\":\"web\","
 	                       "\"weight\":3}]}}"),
 	                 200);
+	/* A dynamic reservation (taken out of the framework's offer). */
+	assert_int_equal(op(x,
+	                    "{\"type\":\"RESERVE_RESOURCES\",\"reserve_resources\":{\"agent_id\":{\"value\":\"%s\"},"
+	                    "\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1.5},"
+	                    "\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"web\",\"principal\":\"ops\"}]}]}}",
+	                    x->a.id),
+	                 202);
 	assert_int_equal(op(x,
 	                    "{\"type\":\"DRAIN_AGENT\",\"drain_agent\":{\"agent_id\":{\"value\":\"%s\"},"
 	                    "\"max_grace_period\":{\"seconds\":5}}}",
@@ -378,6 +385,14 @@ static void test_registry_document_round_trip(void **state)
 	assert_true(a->op_deactivated && a->deactivated);
 	assert_int_equal(a->drain_state, MESOS__V1__DRAIN_STATE__DRAINED);
 	assert_int_equal(a->drain_grace_ns, 5000000000LL);
+	/* Its reservation is back, in the master's records and the core's. */
+	char text[128];
+	assert_string_equal(rt_resources_text(other.m.core, &a->total, text, sizeof text),
+	                    "cpus:2.5;mem:1024;cpus(web):1.5");
+	assert_true(a->nresv == 1 && a->resv[0].amount.v[AC_CPUS] == 1500 && strcmp(a->resv[0].principal, "ops") == 0);
+	ac_agent_info ai;
+	assert_int_equal(ac_agent_info_get(other.m.core, a->ac, &ai, NULL), 0);
+	assert_true(ac_resources_equal(&ai.total, &a->total));
 	/* And its document is the same. */
 	char *again = master_registry_encode(&other.m);
 	assert_string_equal(again, doc);

@@ -225,16 +225,104 @@ static void test_errors_are_mesos_answers(void **state)
 	expect_refusal(x, j, "text/html", "{\"type\":\"GET_HEALTH\"}", 406, "Expecting 'Accept' to allow");
 	expect_refusal(x, j, j, "{\"type\":\"UNKNOWN\"}", 501, "Unknown call type");
 	expect_refusal(x, j, j,
-	               "{\"type\":\"RESERVE_RESOURCES\",\"reserve_resources\":{\"agent_id\":{\"value\":\"a\"}}}", 501,
-	               "Dynamic reservations are not supported");
+	               "{\"type\":\"RESERVE_RESOURCES\",\"reserve_resources\":{\"agent_id\":{\"value\":\"a\"}}}", 400,
+	               "No agent found with specified ID");
 	expect_refusal(x, j, j,
 	               "{\"type\":\"UNRESERVE_RESOURCES\",\"unreserve_resources\":{\"agent_id\":{\"value\":\"a\"}}}",
-	               501, "Dynamic reservations are not supported");
+	               400, "No agent found with specified ID");
 	expect_refusal(x, j, j, "{\"type\":\"SET_LOGGING_LEVEL\"}", 400, "Expecting 'set_logging_level' to be present");
 	expect_refusal(x, j, j,
 	               "{\"type\":\"DEACTIVATE_AGENT\",\"deactivate_agent\":{\"agent_id\":{\"value\":\"nope\"}}}", 400,
 	               "Unknown agent");
 	assert_int_equal(mh_http(&x->h, "GET", "/api/v1", NULL, NULL, NULL, 0, NULL, NULL), 405);
+}
+
+/* RESERVE_RESOURCES and UNRESERVE_RESOURCES: 202 when done, then GET_AGENTS
+ * and /master/state show the reservation (static and dynamic apart, with
+ * its principal); what is not there, or not dynamically reserved, is 409;
+ * resources without a reservation are 400. */
+static int resv_call(fx *x, const char *type, const char *amount, const char *reservation)
+{
+	char body[600];
+	const char *field = strcmp(type, "RESERVE_RESOURCES") == 0 ? "reserve_resources" : "unreserve_resources";
+	snprintf(body, sizeof body,
+	         "{\"type\":\"%s\",\"%s\":{\"agent_id\":{\"value\":\"%s\"},\"resources\":[{\"name\":\"cpus\","
+	         "\"type\":\"SCALAR\",\"scalar\":{\"value\":%s}%s}]}}",
+	         type, field, x->a.id, amount, reservation);
+	json_t *r = NULL;
+	int rc = mh_operator(&x->h, body, &r);
+	json_decref(r);
+	return rc;
+}
+
+/* The agent's total cpus in GET_AGENTS with a reservation of this type. */
+static double agent_cpus(fx *x, const char *type)
+{
+	json_t *r;
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_AGENTS\"}", &r), 200);
+	json_t *res = at(r, "get_agents.agents.0.total_resources");
+	double sum = 0;
+	for (size_t i = 0; i < json_array_size(res); i++) {
+		json_t *e = json_array_get(res, i);
+		const char *t = json_string_value(at(e, "reservations.0.type"));
+		if (strcmp(str_at(e, "name"), "cpus") != 0 || strcmp(t ? t : "", type) != 0)
+			continue;
+		assert_string_equal(str_at(e, "reservations.0.role"), "web");
+		if (strcmp(type, "DYNAMIC") == 0)
+			assert_string_equal(str_at(e, "reservations.0.principal"), "ops");
+		sum += json_number_value(at(e, "scalar.value"));
+	}
+	json_decref(r);
+	return sum;
+}
+
+static double state_reserved_cpus(fx *x)
+{
+	const char *body;
+	size_t len;
+	assert_int_equal(mh_http(&x->h, "GET", "/master/state", NULL, NULL, NULL, 0, &body, &len), 200);
+	json_t *st = json_loadb(body, len, 0, NULL);
+	assert_non_null(st);
+	double v = json_number_value(at(st, "slaves.0.reserved_resources.web.cpus"));
+	json_decref(st);
+	return v;
+}
+
+static void test_operator_reservations(void **state)
+{
+	fx *x = *state;
+	const char *dyn = ",\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"web\",\"principal\":\"ops\"}]";
+	mh_agent_register(&x->h, &x->a, NULL, "cpus:2;mem:256;cpus(web):1", NULL, 0);
+	assert_true(agent_cpus(x, "STATIC") == 1 && agent_cpus(x, "DYNAMIC") == 0);
+	assert_int_equal(resv_call(x, "RESERVE_RESOURCES", "0.5", dyn), 202);
+	assert_true(agent_cpus(x, "STATIC") == 1 && agent_cpus(x, "DYNAMIC") == 0.5);
+	assert_true(state_reserved_cpus(x) == 1.5);
+	assert_int_equal(resv_call(x, "RESERVE_RESOURCES", "5", dyn), 409);
+	assert_int_equal(resv_call(x, "RESERVE_RESOURCES", "0.5", ""), 400);
+	assert_int_equal(resv_call(x, "UNRESERVE_RESOURCES", "1", dyn), 409); /* 0.5 of it is static */
+	assert_int_equal(resv_call(x, "UNRESERVE_RESOURCES", "0.5", dyn), 202);
+	assert_true(agent_cpus(x, "STATIC") == 1 && agent_cpus(x, "DYNAMIC") == 0);
+	assert_true(state_reserved_cpus(x) == 1);
+	assert_int_equal(resv_call(x, "UNRESERVE_RESOURCES", "0.5", dyn), 409);
+	/* Malformed: no name, ranges, two roles: 400, nothing changes. */
+	const char *bad[] = {
+	        "{\"type\":\"SCALAR\",\"scalar\":{\"value\":1}%s}",
+	        "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":1,\"end\":2}]}%s}",
+	        "{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":0.1}%s},{\"name\":\"mem\",\"type\":"
+	        "\"SCALAR\",\"scalar\":{\"value\":1},\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"db\"}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char res[400], body[800];
+		snprintf(res, sizeof res, bad[i], dyn);
+		snprintf(body, sizeof body,
+		         "{\"type\":\"RESERVE_RESOURCES\",\"reserve_resources\":{\"agent_id\":{\"value\":\"%s\"},"
+		         "\"resources\":[%s]}}",
+		         x->a.id, res);
+		json_t *r = NULL;
+		assert_int_equal(mh_operator(&x->h, body, &r), 400);
+		json_decref(r);
+	}
+	assert_true(agent_cpus(x, "DYNAMIC") == 0);
 }
 
 /* ------------------------------------------------------------- events */
@@ -361,6 +449,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_executors_are_listed, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_protobuf_answers, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_errors_are_mesos_answers, fx_setup, fx_teardown),
+	        cmocka_unit_test_setup_teardown(test_operator_reservations, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_subscribe_json, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_subscribe_protobuf, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_unread_stream_is_closed, setup_small, fx_teardown),

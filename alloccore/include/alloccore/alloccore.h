@@ -183,6 +183,21 @@ int ac_agent_remove(ac_core *core, ac_agent_id agent, ac_err *err);
  * shrink below what is allocated (nothing more is offered there until enough
  * is recovered); allocated reserved resources and ports must still fit. */
 int ac_agent_update(ac_core *core, ac_agent_id agent, const ac_resources *total, ac_err *err);
+/* Dynamic reservations: moves `res` (unreserved scalars) into the agent's
+ * reservation for `role` (reserve), or out of it back to unreserved
+ * (unreserve), in the agent's total and
+ *   - fw == 0: in its free set (res must be free there, in the source group);
+ *   - fw != 0: in what that framework holds on the agent (res must be held:
+ *     Mesos applies RESERVE and UNRESERVE to offered resources, so a caller
+ *     accepts the offer first and converts what it then holds).
+ * Shares do not move (the same scalars); quota consumption follows the
+ * reserved total. Outstanding offers are not touched, nothing is offered.
+ * The agent total's reserved groups count static and dynamic reservations
+ * alike: telling them apart is the caller's business. Ports: not here. */
+int ac_agent_reserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
+                     ac_err *err);
+int ac_agent_unreserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
+                       ac_err *err);
 /* Deactivate: rescinds the agent's offers and makes no new ones there until
  * it is activated again; what frameworks hold there stays (Mesos does this
  * while an agent is disconnected). Both are idempotent. */

@@ -8,7 +8,8 @@ against the public Mesos scheduler HTTP API documentation.
 SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
 explicit and implicit RECONCILE, KILL, every other offer operation answered
-(operation feedback, TASK_ERROR), REQUEST and SHUTDOWN, DECLINE with a long
+(operation feedback, TASK_ERROR), RESERVE and UNRESERVE carried out (the
+reservation offered back with its `reservations`), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
 REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
 With --credentials (a master with --authenticate_frameworks) a SUBSCRIBE
@@ -190,6 +191,17 @@ class Flow:
         names = {r["name"] for r in res}
         check({"cpus", "mem"} <= names, "offer without cpus and mem: %r" % names)
 
+    def reserved(self, offer):
+        """The offer's dynamically reserved scalars for our role, by name
+        (each entry's last `reservations` entry says whose it is)."""
+        out = {}
+        for r in offer.get("resources", []):
+            stack = r.get("reservations") or []
+            if stack and stack[-1].get("type") == "DYNAMIC" and stack[-1].get("role") == self.role:
+                check(stack[-1].get("principal") == "docs", "dynamic reservation's principal: %r" % r)
+                out[r["name"]] = out.get(r["name"], 0) + r.get("scalar", {}).get("value", 0)
+        return out
+
     def task(self, name, command, offer):
         res = []
         for rname, v in TASK_RES.items():
@@ -204,13 +216,17 @@ class Flow:
         """Every other operation type in one ACCEPT: each must be answered
         (the docs: an operation with an `id` gets UPDATE_OPERATION_STATUS;
         an `id` on LAUNCH or LAUNCH_GROUP is TASK_ERROR), never a silent
-        202. Meso carries out none of them yet (but task groups without an
-        id: task_group_step), so the answers are errors."""
+        202. RESERVE is carried out (OPERATION_FINISHED, the next offer
+        holds the reservation, /master/state shows it), and UNRESERVE gives
+        it back; CREATE and DESTROY (volumes) and an UNRESERVE of what is
+        not reserved are OPERATION_ERROR."""
         self.step("ACCEPT with RESERVE, UNRESERVE, CREATE, DESTROY, LAUNCH_GROUP and a LAUNCH with an id")
         self.wait("an offer", lambda: self.offers)
         offer = next(iter(self.offers.values()))
         del self.offers[offer["id"]["value"]]
-        errors_before = self.get_json("/metrics/snapshot").get("master/operations/error", 0)
+        metrics = self.get_json("/metrics/snapshot")
+        errors_before = metrics.get("master/operations/error", 0)
+        finished_before = metrics.get("master/operations/finished", 0)
 
         def res(name, value, reserved=False, volume=None):
             r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
@@ -233,8 +249,9 @@ class Flow:
         executor = {"type": "DEFAULT", "executor_id": {"value": "docs-group"},
                     "framework_id": {"value": self.s.framework_id}, "resources": [res("cpus", 0.1), res("mem", 32.0)]}
         self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
-            op("RESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}, "op-reserve"),
-            op("UNRESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}, "op-unreserve"),
+            op("RESERVE", {"resources": [res("cpus", 0.5, reserved=True), res("mem", 64.0, reserved=True)]},
+               "op-reserve"),
+            op("UNRESERVE", {"resources": [res("cpus", 5.0, reserved=True)]}, "op-unreserve-bad"),
             op("CREATE", {"volumes": [res("disk", 8.0, reserved=True, volume="v1")]}, "op-create"),
             op("DESTROY", {"volumes": [res("disk", 8.0, reserved=True, volume="v1")]}, "op-destroy"),
             op("RESERVE", {"resources": [res("cpus", 0.1, reserved=True)]}),  # no id: no feedback asked
@@ -242,14 +259,19 @@ class Flow:
             {"type": "LAUNCH_GROUP", "id": {"value": "op-group"},
              "launch_group": {"executor": executor, "task_group": {"tasks": group}}},
         ], "filters": {"refuse_seconds": 0}})
-        ids = ["op-reserve", "op-unreserve", "op-create", "op-destroy"]
-        self.wait("UPDATE_OPERATION_STATUS for %s" % ids, lambda: len(self.op_updates) >= len(ids))
-        got = [u.get("operation_id", {}).get("value") for u in self.op_updates]
-        check(got == ids, "operation updates for %r (asked: %r, in order)" % (got, ids))
-        for u, kind in zip(self.op_updates, ("RESERVE", "UNRESERVE", "CREATE", "DESTROY")):
-            check(u["state"] == "OPERATION_ERROR" and kind in u.get("message", ""),
-                  "%s answered %r (Meso: OPERATION_ERROR naming the operation)" % (kind, u))
-            check("uuid" not in u, "an OPERATION_ERROR with a uuid (the docs: none for dropped operations): %r" % u)
+        want = {"op-reserve": "OPERATION_FINISHED", "op-unreserve-bad": "OPERATION_ERROR",
+                "op-create": "OPERATION_ERROR", "op-destroy": "OPERATION_ERROR"}
+        self.wait("UPDATE_OPERATION_STATUS for %s" % sorted(want), lambda: len(self.op_updates) >= len(want))
+        got = {u.get("operation_id", {}).get("value"): u for u in self.op_updates}
+        check(sorted(got) == sorted(want) and len(self.op_updates) == len(want),
+              "operation updates for %r (asked: %r, once each)" % (sorted(got), sorted(want)))
+        for op_id, state in want.items():
+            u = got[op_id]
+            check(u["state"] == state, "%s answered %r (Mesos: %s)" % (op_id, u, state))
+            check("uuid" not in u, "a master's operation update with a uuid (nothing to acknowledge): %r" % u)
+        for op_id, kind in (("op-create", "CREATE"), ("op-destroy", "DESTROY"), ("op-unreserve-bad", "unreserve")):
+            check(kind in got[op_id].get("message", ""), "%s: %r (a message naming the operation)" % (op_id, got[op_id]))
+        check(got["op-reserve"].get("agent_id") == offer["agent_id"], "OPERATION_FINISHED's agent_id: %r" % got["op-reserve"])
         self.wait("TASK_ERROR for the LAUNCH with an id and the LAUNCH_GROUP",
                   lambda: all(self.statuses(t, "TASK_ERROR") for t in ("docs-launch-id", "docs-group-1", "docs-group-2")))
         u = self.statuses("docs-launch-id", "TASK_ERROR")[0]
@@ -260,9 +282,38 @@ class Flow:
             check(u.get("reason") == "REASON_TASK_GROUP_INVALID" and "`id` field" in u.get("message", ""),
                   "LAUNCH_GROUP with an id, task %s: %r (Mesos: the `id` field cannot be set)" % (t, u))
             check(u.get("source") == "SOURCE_MASTER" and "uuid" not in u, "master's TASK_ERROR: %r" % u)
-        errors = self.get_json("/metrics/snapshot").get("master/operations/error", 0)
-        check(errors == errors_before + 5, "master/operations/error %r -> %r (5 operations dropped)"
+        metrics = self.get_json("/metrics/snapshot")
+        errors, finished = metrics.get("master/operations/error", 0), metrics.get("master/operations/finished", 0)
+        check(errors == errors_before + 3, "master/operations/error %r -> %r (3 operations refused)"
               % (errors_before, errors))
+        check(finished == finished_before + 2, "master/operations/finished %r -> %r (2 RESERVEs)"
+              % (finished_before, finished))
+
+        self.step("the next offer holds the dynamic reservation; /master/state shows it")
+        self.wait("an offer with the reservation", lambda: any(self.reserved(o) for o in self.offers.values()))
+        offer = next(o for o in self.offers.values() if self.reserved(o))
+        del self.offers[offer["id"]["value"]]
+        held = self.reserved(offer)
+        check(abs(held.get("cpus", 0) - 0.6) < 1e-9 and abs(held.get("mem", 0) - 64.0) < 1e-9,
+              "reserved in the offer: %r (reserved: cpus 0.6, mem 64)" % held)
+        agents = [a for a in self.get_json("/master/state").get("slaves", []) if a["id"] == offer["agent_id"]["value"]]
+        rr = agents[0].get("reserved_resources", {}).get(self.role, {}) if agents else {}
+        check(abs(rr.get("cpus", 0) - 0.6) < 1e-9 and abs(rr.get("mem", 0) - 64.0) < 1e-9,
+              "/master/state reserved_resources[%s]: %r" % (self.role, rr))
+
+        self.step("UNRESERVE gives the reservation back")
+        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+            op("UNRESERVE", {"resources": [res("cpus", 0.6, reserved=True), res("mem", 64.0, reserved=True)]},
+               "op-unreserve")], "filters": {"refuse_seconds": 0}})
+        self.wait("UPDATE_OPERATION_STATUS for op-unreserve", lambda: len(self.op_updates) > len(want))
+        u = self.op_updates[-1]
+        check(u.get("operation_id", {}).get("value") == "op-unreserve" and u["state"] == "OPERATION_FINISHED",
+              "UNRESERVE answered %r (Mesos: OPERATION_FINISHED)" % u)
+        self.wait("an offer without the reservation",
+                  lambda: any(not self.reserved(o) for o in self.offers.values()))
+        agents = [a for a in self.get_json("/master/state").get("slaves", []) if a["id"] == offer["agent_id"]["value"]]
+        check(agents and agents[0].get("reserved_resources") == {},
+              "/master/state reserved_resources after UNRESERVE: %r" % (agents[0].get("reserved_resources") if agents else None))
 
         self.step("REQUEST and SHUTDOWN of an unknown executor: 202 (Mesos ignores both)")
         self.call("REQUEST", {"requests": [{"agent_id": offer["agent_id"], "resources": [res("cpus", 1.0)]}]})
