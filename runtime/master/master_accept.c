@@ -772,16 +772,24 @@ static bool accept_commit(accept_ctx *x)
 
 /* ------------------------------------------------------ step 4: launch */
 
-/* Records the task (STAGING, no update, as Mesos) and sends RUN_TASK; an
- * agent that cannot be reached makes it LOST (DROPPED) at once. */
-static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
+/* A task recorded as launched: STAGING (no update, as Mesos), its user
+ * and the time its launch started. */
+static m_task *add_launched(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const char *executor_id,
+                            const ac_resources *res)
 {
-	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name,
-	                            ti->executor ? ti->executor->executor_id->value : NULL, res,
+	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, executor_id, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->launched_ns = rt_mono_ns();
 	t->user = rt_xstrdup(task_user(fw, ti));
 	m->metrics.tasks_launched++;
+	return t;
+}
+
+/* Records the task and sends RUN_TASK; an agent that cannot be reached
+ * makes it LOST (DROPPED) at once. */
+static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
+{
+	m_task *t = add_launched(m, fw, a, ti, ti->executor ? ti->executor->executor_id->value : NULL, res);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -829,14 +837,8 @@ static void launch_group(master *m, m_fw *fw, m_agent *a, const ok_group *g)
 		master_exec_add(m, fw, a, ei, &g->eres);
 	const char *user = task_user(fw, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
-	for (size_t i = 0; i < tg->n_tasks; i++) {
-		const Mesos__V1__TaskInfo *ti = tg->tasks[i];
-		ts[i] = master_task_add(m, fw, a, ti->task_id->value, ti->name, ei->executor_id->value, &g->res[i],
-		                        MESOS__V1__TASK_STATE__TASK_STAGING);
-		ts[i]->launched_ns = rt_mono_ns();
-		ts[i]->user = rt_xstrdup(task_user(fw, ti));
-		m->metrics.tasks_launched++;
-	}
+	for (size_t i = 0; i < tg->n_tasks; i++)
+		ts[i] = add_launched(m, fw, a, tg->tasks[i], ei->executor_id->value, &g->res[i]);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
