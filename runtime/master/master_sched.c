@@ -504,6 +504,22 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 	return 200;
 }
 
+/* REVIVE and SUPPRESS name roles (none: all of the framework's). As Mesos
+ * does, a role the framework is not subscribed to drops the whole call
+ * (logged; still 202). True when the call applies. */
+static bool roles_subscribed(const m_fw *fw, const char *what, char *const *roles, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(roles[i], fw->role) != 0) {
+			rt_log(RT_WARN,
+			       "dropping the call of framework %s: %s role '%s' is not one of the framework's subscribed "
+			       "roles",
+			       fw->id, what, roles[i]);
+			return false;
+		}
+	return true;
+}
+
 /* ------------------------------------------------------------- dispatch */
 
 static const char *call_payload_missing(const Call *c)
@@ -604,11 +620,16 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		decline_call(m, fw, call->decline);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE:
-		ac_fw_revive(m->core, fw->ac, NULL);
-		master_allocate_soon(m);
+		if (roles_subscribed(fw, "revive", call->revive ? call->revive->roles : NULL,
+		                     call->revive ? call->revive->n_roles : 0)) {
+			ac_fw_revive(m->core, fw->ac, NULL);
+			master_allocate_soon(m);
+		}
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS:
-		ac_fw_suppress(m->core, fw->ac, NULL);
+		if (roles_subscribed(fw, "suppression", call->suppress ? call->suppress->roles : NULL,
+		                     call->suppress ? call->suppress->n_roles : 0))
+			ac_fw_suppress(m->core, fw->ac, NULL);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__KILL:
 		kill_call(m, fw, call->kill);

@@ -536,7 +536,9 @@ class Flow:
         self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
         self.no_offers_for(3, "to a suppressed framework")
 
-        self.step("REVIVE after SUPPRESS")
+        self.step("REVIVE of a role not subscribed: dropped (202), still no offers; then REVIVE")
+        self.call("REVIVE", {"roles": ["docs-not-subscribed"]})
+        self.no_offers_for(3, "after a REVIVE of a role the framework is not subscribed to (Mesos drops it)")
         self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
         self.wait("offers again after REVIVE", lambda: self.offers)
 
