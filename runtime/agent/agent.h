@@ -164,6 +164,12 @@ typedef struct a_executor {
 	bool recovered;  /* left by a predecessor: must SUBSCRIBE again in time */
 	bool timed_out;  /* did not subscribe in time */
 	bool shutting_down;
+	/* Its command's URIs, fetched by the agent before it starts (not by
+	 * its supervisor: the agent waits for an executor's pid). */
+	bool fetching, fetched;
+	pid_t fetch_pid;
+	ev_child fetch_child;
+	char *user; /* kept for the start that follows the fetch */
 } a_executor;
 
 typedef struct agent_metrics {
@@ -459,6 +465,7 @@ typedef struct agent_spawn_spec {
 	const a_task *task;      /* whose cgroups the process joins, or NULL */
 	const char *record;      /* exit record path, or NULL */
 	double recovery_timeout; /* seconds the process outlives the agent */
+	bool fetched;            /* its command's URIs are in the sandbox already */
 } agent_spawn_spec;
 /* Starts a supervisor (posix_spawn: the agent's memory is not copied)
  * which starts the process under it: its own session and process group,
@@ -469,6 +476,20 @@ typedef struct agent_spawn_spec {
  * it). 0, or -1 with err (the status message: e.g. "The task's supervisor
  * could not start (…: Permission denied)"). */
 int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen);
+/* What would stop meso-fetcher for cmd's URIs, found before anything
+ * starts: 0, or -1 with Mesos's message ("Failed to fetch all URIs for
+ * container 'ID': …"). */
+int agent_fetch_check_cmd(agent *a, const Mesos__V1__CommandInfo *cmd, const char *id, char *err, size_t errlen);
+/* meso-fetcher's arguments after its name (--sandbox, --cache_dir,
+ * --stall_timeout, one per URI) into out (room for 3 + cmd->n_uris); how
+ * many. Strings live in ar. */
+size_t agent_fetch_args(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, rt_arena *ar, char **out);
+/* Mesos's message for URIs that could not be fetched into sandbox, with
+ * the fetcher's last line from its stderr (agent_tasks.c). */
+void agent_fetch_failure(const char *sandbox, const char *id, char *msg, size_t len);
+/* Gives everything under dir to uid:gid, symlinks not followed
+ * (agent_supervise.c: what meso-fetcher wrote becomes the task's user's). */
+void agent_give_tree(const char *dir, uid_t uid, gid_t gid);
 /* Reads the process's pid from a report pipe: 1 with *pid; 0 when the pipe
  * is non-blocking and it is not there yet; -1 when the supervisor could not
  * start the process (errno says why). */

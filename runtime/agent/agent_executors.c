@@ -15,7 +15,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +100,12 @@ static void executor_free(agent *a, a_executor *e)
 		close(e->sup_fd);
 	ev_timer_stop(a->loop, &e->kill_timer);
 	ev_timer_stop(a->loop, &e->register_timer);
+	if (e->fetching) {
+		ev_child_stop(a->loop, &e->fetch_child);
+		kill(-e->fetch_pid, SIGKILL);
+	}
 	agent_checkpoint_remove(e->ckpt);
+	free(e->user);
 	free(e->fw_id);
 	free(e->id);
 	free(e->info);
@@ -241,6 +248,12 @@ static void register_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void shutdown_executor(agent *a, a_executor *e)
 {
+	if (e->fetching && !e->shutting_down) {
+		/* Not started yet: its fetch ends here (fetch_done fails its tasks). */
+		e->shutting_down = true;
+		kill(-e->fetch_pid, SIGKILL);
+		return;
+	}
 	if (e->shutting_down || e->pid <= 0)
 		return;
 	e->shutting_down = true;
@@ -254,6 +267,9 @@ static void shutdown_executor(agent *a, a_executor *e)
 }
 
 /* Forks the executor's command; 0, or -1 with the reason in msg. */
+static int start_fetch(agent *a, a_executor *e, const Mesos__V1__CommandInfo *cmd, const char *user, char *msg,
+                       size_t len);
+
 static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo *ei, const char *user, char *msg,
                           size_t len)
 {
@@ -288,7 +304,10 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 	 * and kills it when no agent comes back in time. */
 	char record[PATH_MAX];
 	agent_exit_record_path(e->ckpt, record, sizeof record);
+	if (ei->command->n_uris > 0 && !e->fetched)
+		return start_fetch(a, e, ei->command, user, msg, len);
 	agent_spawn_spec spec = {.sandbox = e->sandbox,
+	                         .fetched = e->fetched,
 	                         .user = &as,
 	                         .cmd = ei->command,
 	                         .fw_id = e->fw_id,
@@ -322,6 +341,105 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 	ev_timer_start(a->loop, &e->register_timer);
 	a->metrics.executors_launched++;
 	rt_log(RT_INFO, "launched executor %s of framework %s as process %d in %s", e->id, e->fw_id, (int)pid,
+	       e->sandbox);
+	return 0;
+}
+
+/* The executor's tasks, which it never ran: TASK_FAILED with why. */
+static void fail_tasks(agent *a, a_executor *e, const char *why)
+{
+	for (a_task *t = a->tasks; t; t = t->next)
+		if (t->exec == e && !rt_task_state_terminal(t->state))
+			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
+			                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, why);
+}
+
+/* meso-fetcher has ended: on success the executor starts now (its files
+ * given to its user first), else its tasks fail with the fetcher's reason. */
+static void fetch_done(struct ev_loop *loop, ev_child *w, int revents)
+{
+	(void)revents;
+	a_executor *e = w->data;
+	agent *a = e->agent;
+	ev_child_stop(loop, w);
+	e->fetching = false;
+	e->fetch_pid = 0;
+	char msg[600];
+	int st = w->rstatus;
+	if (e->shutting_down) {
+		snprintf(msg, sizeof msg, "Executor was shut down while its URIs were fetched");
+	} else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		agent_fetch_failure(e->sandbox, e->id, msg, sizeof msg);
+	} else {
+		e->fetched = true;
+		agent_user as;
+		if (agent_user_resolve(a, e->user, &as, msg, sizeof msg) == 0 && as.set)
+			agent_give_tree(e->sandbox, as.uid, as.gid);
+		Mesos__V1__ExecutorInfo *ei = mesos__v1__executor_info__unpack(NULL, e->info_len, e->info);
+		int rc = ei ? start_executor(a, e, ei, e->user, msg, sizeof msg) : -1;
+		if (ei)
+			mesos__v1__executor_info__free_unpacked(ei, NULL);
+		if (rc == 0)
+			return; /* its tasks go to it when it subscribes */
+	}
+	rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, msg);
+	fail_tasks(a, e, msg);
+	report_exited(a, e->fw_id, e->id, true, 0);
+	executor_free(a, e);
+}
+
+/* Fetches an executor's URIs into its sandbox without waiting (the agent
+ * waits for an executor's pid, so its supervisor cannot fetch): meso-fetcher
+ * runs as the agent's child, its output appended to the sandbox's stdout
+ * and stderr; fetch_done starts the executor. 0, or -1 with msg. */
+static int start_fetch(agent *a, a_executor *e, const Mesos__V1__CommandInfo *cmd, const char *user, char *msg,
+                       size_t len)
+{
+	if (agent_fetch_check_cmd(a, cmd, e->id, msg, len) != 0)
+		return -1;
+	rt_arena *ar = rt_arena_create();
+	char **argv = rt_arena_alloc(ar, (5 + cmd->n_uris) * sizeof *argv);
+	argv[0] = a->fetcher;
+	size_t n = 1 + agent_fetch_args(a, e->sandbox, cmd, ar, argv + 1);
+	argv[n] = NULL;
+	char out[PATH_MAX + 16], err[PATH_MAX + 16];
+	snprintf(out, sizeof out, "%s/stdout", e->sandbox);
+	snprintf(err, sizeof err, "%s/stderr", e->sandbox);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_addchdir_np(&fa, e->sandbox);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	extern char **environ;
+	pid_t pid;
+	int rc = posix_spawn(&pid, a->fetcher, &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	rt_arena_destroy(ar);
+	if (rc != 0) {
+		snprintf(msg, len, "Failed to fetch all URIs for container '%.100s': cannot run %.200s: %s", e->id,
+		         a->fetcher, strerror(rc));
+		return -1;
+	}
+	free(e->user);
+	e->user = user ? rt_xstrdup(user) : NULL;
+	e->fetching = true;
+	e->fetch_pid = pid;
+	ev_child_init(&e->fetch_child, fetch_done, pid, 0);
+	e->fetch_child.data = e;
+	ev_child_start(a->loop, &e->fetch_child);
+	rt_log(RT_INFO, "executor %s of framework %s: fetching %zu URIs into %s", e->id, e->fw_id, cmd->n_uris,
 	       e->sandbox);
 	return 0;
 }

@@ -356,7 +356,7 @@ static int give_one(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
-static void give_tree(const char *dir, uid_t uid, gid_t gid)
+void agent_give_tree(const char *dir, uid_t uid, gid_t gid)
 {
 	tree_uid = uid;
 	tree_gid = gid;
@@ -460,7 +460,7 @@ int agent_supervise_main(int argc, char **argv)
 	free(fetch_argv);
 	unsigned fuid, fgid;
 	if (nuris > 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &fuid, &fgid) == 2)
-		give_tree(sandbox, (uid_t)fuid, (gid_t)fgid);
+		agent_give_tree(sandbox, (uid_t)fuid, (gid_t)fgid);
 	if (start_task(&s, sandbox, exec, task_argv) != 0) {
 		rt_log(RT_ERROR, "task %s: cannot start it: %s", s.name, strerror(errno));
 		return 127;

@@ -169,19 +169,13 @@ static char *arg(rt_arena *ar, const char *key, const char *value)
 	return kv;
 }
 
-/* What would stop the fetcher, found before anything starts: Mesos's
- * message for a failed fetch, with the reason. */
-static int agent_spawn_check_uris(agent *a, const agent_spawn_spec *s, char *err, size_t errlen)
+int agent_fetch_check_cmd(agent *a, const Mesos__V1__CommandInfo *cmd, const char *id, char *err, size_t errlen)
 {
 	char why[600] = "";
-	if (!s->task_id)
-		snprintf(why, sizeof why,
-		         "fetching an executor's URIs is not supported by Meso yet (command tasks' URIs are): put the "
-		         "executor on the agent");
-	else if (!a->fetcher[0])
+	if (!a->fetcher[0])
 		snprintf(why, sizeof why, "%s is not installed next to meso-agent", AGENT_FETCHER_PROGRAM);
-	for (size_t i = 0; i < s->cmd->n_uris && !why[0]; i++) {
-		const Mesos__V1__CommandInfo__URI *u = s->cmd->uris[i];
+	for (size_t i = 0; i < cmd->n_uris && !why[0]; i++) {
+		const Mesos__V1__CommandInfo__URI *u = cmd->uris[i];
 		agent_fetch_uri fu = {.value = u->value, .output_file = u->output_file};
 		agent_fetch_kind kind;
 		char name[PATH_MAX];
@@ -189,9 +183,32 @@ static int agent_spawn_check_uris(agent *a, const agent_spawn_spec *s, char *err
 	}
 	if (!why[0])
 		return 0;
-	snprintf(err, errlen, "Failed to fetch all URIs for container '%s': %s",
-	         s->task_id ? s->task_id : s->executor_id, why);
+	snprintf(err, errlen, "Failed to fetch all URIs for container '%s': %s", id, why);
 	return -1;
+}
+
+size_t agent_fetch_args(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, rt_arena *ar, char **out)
+{
+	char num[64];
+	size_t n = 0;
+	out[n++] = arg(ar, "--sandbox", sandbox);
+	out[n++] = arg(ar, "--cache_dir", a->fetch_cache);
+	snprintf(num, sizeof num, "%.0f", a->flags.fetcher_stall_timeout);
+	out[n++] = arg(ar, "--stall_timeout", num);
+	for (size_t i = 0; i < cmd->n_uris; i++) {
+		const Mesos__V1__CommandInfo__URI *u = cmd->uris[i];
+		agent_fetch_uri fu = {.value = u->value,
+		                      .output_file = u->output_file,
+		                      .executable = u->has_executable && u->executable,
+		                      .extract = !u->has_extract || u->extract,
+		                      .cache = u->has_cache && u->cache};
+		char *enc = agent_fetch_encode(&fu);
+		size_t len = enc ? strlen(enc) + 1 : 1;
+		out[n] = rt_arena_alloc(ar, len);
+		memcpy(out[n++], enc ? enc : "", len);
+		free(enc);
+	}
+	return n;
 }
 
 int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen)
@@ -202,7 +219,8 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 	 * task's pid (or an errno) on fd 3. */
 	const Mesos__V1__CommandInfo *cmd = s->cmd;
 	bool shell = !cmd->has_shell || cmd->shell;
-	if (cmd->n_uris > 0 && agent_spawn_check_uris(a, s, err, errlen) != 0)
+	bool fetch = cmd->n_uris > 0 && !s->fetched;
+	if (fetch && agent_fetch_check_cmd(a, cmd, s->task_id ? s->task_id : s->executor_id, err, errlen) != 0)
 		return -1;
 	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
 	rt_arena *ar = rt_arena_create();
@@ -228,24 +246,14 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 		agent_user_arg(s->user, user, sizeof user);
 	argv[n++] = arg(ar, "user", user);
 	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
-	if (cmd->n_uris > 0) {
-		/* meso-fetcher, run by the supervisor before the task. */
+	if (fetch) {
+		/* meso-fetcher, run by the supervisor before the task: its three
+		 * options, then one argument per URI. */
 		argv[n++] = arg(ar, "fetcher", a->fetcher);
-		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--sandbox", s->sandbox));
-		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--cache_dir", a->fetch_cache));
-		snprintf(num, sizeof num, "%.0f", a->flags.fetcher_stall_timeout);
-		argv[n++] = arg(ar, "fetch_opt", arg(ar, "--stall_timeout", num));
-		for (size_t i = 0; i < cmd->n_uris; i++) {
-			const Mesos__V1__CommandInfo__URI *u = cmd->uris[i];
-			agent_fetch_uri fu = {.value = u->value,
-			                      .output_file = u->output_file,
-			                      .executable = u->has_executable && u->executable,
-			                      .extract = !u->has_extract || u->extract,
-			                      .cache = u->has_cache && u->cache};
-			char *enc = agent_fetch_encode(&fu);
-			argv[n++] = arg(ar, "fetch_uri", enc ? enc : "");
-			free(enc);
-		}
+		char **fa = rt_arena_alloc(ar, (3 + cmd->n_uris) * sizeof *fa);
+		size_t nf = agent_fetch_args(a, s->sandbox, cmd, ar, fa);
+		for (size_t i = 0; i < nf; i++)
+			argv[n++] = arg(ar, i < 3 ? "fetch_opt" : "fetch_uri", fa[i]);
 	}
 	argv[n++] = "--";
 	if (shell) {

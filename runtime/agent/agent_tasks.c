@@ -236,12 +236,10 @@ static void report_end(agent *a, a_task *t, int status, const agent_exit_record 
 	agent_task_update(a, t, state, reason, msg);
 }
 
-/* Mesos's message for a task whose URIs could not be fetched, with the
- * fetcher's last line from the sandbox's stderr (what failed). */
-static void fetch_failure(const a_task *t, char *msg, size_t len)
+void agent_fetch_failure(const char *sandbox, const char *id, char *msg, size_t len)
 {
 	char path[PATH_MAX + 16], tail[512] = "";
-	snprintf(path, sizeof path, "%s/stderr", t->sandbox);
+	snprintf(path, sizeof path, "%s/stderr", sandbox);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		off_t end = lseek(fd, 0, SEEK_END);
@@ -255,7 +253,7 @@ static void fetch_failure(const a_task *t, char *msg, size_t len)
 		tail[--n] = '\0';
 	const char *last = strrchr(tail, '\n');
 	last = last ? last + 1 : tail;
-	snprintf(msg, len, "Failed to fetch all URIs for container '%s': %s", t->id,
+	snprintf(msg, len, "Failed to fetch all URIs for container '%s': %s", id,
 	         last[0] ? last : "the fetcher failed (see the sandbox's stderr)");
 }
 
@@ -293,7 +291,7 @@ void agent_task_ended(agent *a, a_task *t, bool known, int status)
 	} else if (t->start_error) {
 		char msg[600];
 		if (t->start_error == AGENT_FETCH_FAILED)
-			fetch_failure(t, msg, sizeof msg);
+			agent_fetch_failure(t->sandbox, t->id, msg, sizeof msg);
 		else
 			snprintf(msg, sizeof msg, "Cannot start the task: %s", strerror(t->start_error));
 		if (t->fw_gone) {

@@ -13,6 +13,9 @@ server of its own (on 127.0.0.1) and from local files in WORK.
   f5-f7  cache=true: v1 fetched into the cache; the file on the server then
       changes to v2; f6 (cache=true) still gets v1 from the cache, f7
       (cache=false) gets v2.
+  f8  a custom executor whose program is a URI (custom_executor.py over
+      http): fetched before it starts, it runs its task to TASK_FINISHED.
+  f9  an executor whose URI answers 404: its task TASK_FAILED, saying why.
 
 Prints one line per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise.
 """
@@ -102,6 +105,29 @@ def main():
     if got != ["TASK_FINISHED"] * 3:
         fail("cache: f5 f6 f7 ended %s (f6 must read v1 from the cache, f7 v2 from the server)" % got)
     print("f5-f7: cache=true served the cached v1 after the server's file changed; cache=false got v2", flush=True)
+    # Custom executors' URIs: fetched by the agent before the executor
+    # starts (the executor program itself comes over HTTP); a 404 fails
+    # the task with the fetcher's reason.
+    def executor(eid, uris):
+        return {"executor_id": {"value": eid}, "command": {
+            "value": "exec python3 custom_executor.py", "uris": uris,
+            "environment": {"variables": [{"name": "EXECUTOR_LOG", "value": os.path.join(WORK, "executors.log")}]}},
+            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
+                          {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}]}
+    fw.launch([("f8", {"executor": executor("e8", [{"value": base + "/custom_executor.py"}]),
+                       "data": "ZmluaXNo"}, None)])  # "finish"
+    fw.wait("f8 to end", ended("f8"))
+    if fw.states("f8")[-1] != "TASK_FINISHED":
+        fail("f8 (an executor fetched over http) ended %s" % fw.status("f8", fw.states("f8")[-1]))
+    print("f8: a custom executor fetched over http ran its task to TASK_FINISHED", flush=True)
+    fw.launch([("f9", {"executor": executor("e9", [{"value": base + "/no-such-executor.py"}]),
+                       "data": "ZmluaXNo"}, None)])
+    fw.wait("f9 to end", ended("f9"))
+    st = fw.status("f9", fw.states("f9")[-1])
+    if st["state"] != "TASK_FAILED" or "Failed to fetch all URIs" not in st.get("message", "") or \
+            "404" not in st.get("message", ""):
+        fail("f9 (an executor whose URI answers 404): %s" % st)
+    print("f9: %s" % st["message"], flush=True)
     server.shutdown()
     print("PASS", flush=True)
 

@@ -104,15 +104,17 @@ class Framework:
 
     def launch(self, tasks):
         """tasks: [(task id, extra TaskInfo fields, command)]; all in one
-        offer, each with 0.1 cpus and 16 MB."""
+        offer, each with 0.1 cpus and 16 MB. command None: the task names
+        its executor in the extra fields instead."""
         self.wait("an offer", lambda: self.offers)
         offer = self.offers.pop(0)
         infos = []
         for tid, extra, command in tasks:
             ti = {"name": tid, "task_id": {"value": tid}, "agent_id": offer["agent_id"],
                   "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
-                                {"name": "mem", "type": "SCALAR", "scalar": {"value": 16}}],
-                  "command": dict(command)}
+                                {"name": "mem", "type": "SCALAR", "scalar": {"value": 16}}]}
+            if command is not None:
+                ti["command"] = dict(command)
             ti.update(extra)
             infos.append(ti)
         self.post({"type": "ACCEPT", "accept": {"offer_ids": [offer["id"]], "operations": [

@@ -20,6 +20,7 @@ python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], "w"); z.write(
 echo renamed >"$W/plain.txt"
 echo v1 >"$W/cached.txt"
 echo local-file >"$T/local.txt"
+cp "$HERE/custom_executor.py" "$W/"
 
 start_master
 start_agent a1 "cpus:2;mem:1024"
