@@ -97,6 +97,7 @@ static m_offer *offer_add(master *m, m_fw *fw, m_agent *a, const ac_offer_view *
 	o->id = rt_xstrdup(id);
 	o->ac = v->id;
 	o->fw = fw;
+	o->fwac = v->fw;
 	o->agent = a;
 	o->res = *v->resources;
 	DL_PREPEND(m->offers, o);
@@ -188,6 +189,7 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 	m_exec *e = rt_xcalloc(1, sizeof *e);
 	e->id = rt_xstrdup(info->executor_id->value);
 	e->fw = fw;
+	e->fwac = fw->ac;
 	e->agent = a;
 	e->res = *res;
 	e->info = master_exec_pack(info, fw->id, &e->info_len);
@@ -228,19 +230,59 @@ void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac)
 	ac_fw_set_tag(m->core, ac, (uint64_t)(uintptr_t)fw, NULL);
 }
 
+const char *master_fw_role_of(const m_fw *fw, ac_fw_id ac)
+{
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		if (master_fw_core_at(fw, i) == ac)
+			return master_fw_role_at(fw, i);
+	return NULL;
+}
+
+const char *master_fw_role_held(const m_fw *fw, ac_fw_id ac)
+{
+	const char *r = master_fw_role_of(fw, ac);
+	return r ? r : fw->role;
+}
+
+bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac)
+{
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		if (strcmp(master_fw_role_at(fw, i), role) == 0) {
+			*ac = master_fw_core_at(fw, i);
+			return true;
+		}
+	return false;
+}
+
+/* Frees a framework's record (the core's frameworks are the caller's). */
+static void fw_free(m_fw *fw)
+{
+	for (size_t i = 0; i < fw->nxroles; i++)
+		free(fw->xroles[i].role);
+	free(fw->xroles);
+	free(fw->pending);
+	free(fw->id);
+	free(fw->name);
+	free(fw->role);
+	free(fw->user);
+	free(fw->principal);
+	free(fw);
+}
+
 /* What a task or an executor (`what` `id`) held is free again, through the
  * core; as in Mesos, it waits for the next pass (no run of its own). */
-static void recover_held(master *m, m_fw *fw, m_agent *a, const ac_resources *res, const char *what, const char *id)
+static void recover_held(master *m, ac_fw_id fwac, m_agent *a, const ac_resources *res, const char *what,
+                         const char *id)
 {
 	ac_err err;
-	if (ac_recover(m->core, fw->ac, a->ac, res, &err) != 0)
+	if (ac_recover(m->core, fwac, a->ac, res, &err) != 0)
 		rt_log(RT_WARN, "recover of %s %s failed: %s", what, id, err.msg);
 }
 
 void master_exec_remove(master *m, m_exec *e, bool recover)
 {
 	if (recover)
-		recover_held(m, e->fw, e->agent, &e->res, "executor", e->id);
+		recover_held(m, e->fwac, e->agent, &e->res, "executor", e->id);
 	DL_DELETE(m->execs, e);
 	DL_DELETE2(e->fw->execs, e, fw_prev, fw_next);
 	DL_DELETE2(e->agent->execs, e, agent_prev, agent_next);
@@ -259,6 +301,7 @@ m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const c
 	t->name = rt_xstrdup(name ? name : "");
 	t->executor_id = executor_id ? rt_xstrdup(executor_id) : NULL;
 	t->fw = fw;
+	t->fwac = fw->ac;
 	t->agent = a;
 	t->res = *res;
 	t->state = state;
@@ -440,7 +483,7 @@ static void fw_archive(master *m, m_fw *fw)
 void master_task_remove(master *m, m_task *t, bool recover)
 {
 	if (recover)
-		recover_held(m, t->fw, t->agent, &t->res, "task", t->id);
+		recover_held(m, t->fwac, t->agent, &t->res, "task", t->id);
 	DL_DELETE(m->tasks, t);
 	DL_DELETE2(t->fw->tasks, t, fw_prev, fw_next);
 	DL_DELETE2(t->agent->tasks, t, agent_prev, agent_next);
@@ -584,7 +627,7 @@ static void hook_offer(void *ud, const ac_offer_view *v)
 	/* Every core entity has a master record, set as its tag. */
 	m_fw *fw = (m_fw *)(uintptr_t)v->fw_tag;
 	m_agent *a = (m_agent *)(uintptr_t)v->agent_tag;
-	assert(fw && fw->ac == v->fw && a && a->ac == v->agent);
+	assert(fw && master_fw_role_of(fw, v->fw) && a && a->ac == v->agent);
 	m_offer *o = offer_add(m, fw, a, v);
 	if (fw->npending == fw->cappending) {
 		fw->cappending = fw->cappending ? 2 * fw->cappending : 8;
@@ -652,7 +695,8 @@ static void send_offers(master *m, m_fw *fw)
 		pb->url->address->port = o->agent->port;
 		if (o->agent->ip[0])
 			pb->url->address->ip = o->agent->ip;
-		pb->resources = master_resources_pb(m, o->agent, &o->res, fw->role, a, &pb->n_resources);
+		const char *role = master_fw_role_of(fw, o->fwac);
+		pb->resources = master_resources_pb(m, o->agent, &o->res, role, a, &pb->n_resources);
 		if (o->agent->info) {
 			pb->attributes = o->agent->info->attributes;
 			pb->n_attributes = o->agent->info->n_attributes;
@@ -672,7 +716,7 @@ static void send_offers(master *m, m_fw *fw)
 		}
 		pb->allocation_info = rt_arena_alloc(a, sizeof *pb->allocation_info);
 		mesos__v1__resource__allocation_info__init(pb->allocation_info);
-		pb->allocation_info->role = fw->role;
+		pb->allocation_info->role = (char *)role;
 		offers.offers[i] = pb;
 	}
 	ev.has_type = true;
@@ -920,8 +964,9 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	ev_timer_stop(m->loop, &fw->failover);
 	master_reconcile_forget(m, fw);
 	ac_err err;
-	if (ac_fw_remove(m->core, fw->ac, &err) != 0)
-		rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		if (ac_fw_remove(m->core, master_fw_core_at(fw, i), &err) != 0)
+			rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
 	if (fw->stream) {
 		rt_http_session *s = fw->stream;
 		fw->stream = NULL;
@@ -938,13 +983,7 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	fw_archive(m, fw);
 	if (fw->sendq_in) /* its offers were rescinded with it: cannot be */
 		DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
-	free(fw->pending);
-	free(fw->id);
-	free(fw->name);
-	free(fw->role);
-	free(fw->user);
-	free(fw->principal);
-	free(fw);
+	fw_free(fw);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -1170,13 +1209,7 @@ void master_shutdown(master *m)
 		m_fw *fw = m->fws;
 		DL_DELETE(m->fws, fw);
 		done_tasks_clear(m, &fw->done);
-		free(fw->pending);
-		free(fw->id);
-		free(fw->name);
-		free(fw->role);
-		free(fw->user);
-		free(fw->principal);
-		free(fw);
+		fw_free(fw);
 	}
 	while (m->agents) {
 		m_agent *a = m->agents;

@@ -216,7 +216,13 @@ struct m_fw {
 	 * authentication is off (NULL: none). A later SUBSCRIBE with its id
 	 * must come from the same one. */
 	char *principal;
-	ac_fw_id ac;
+	ac_fw_id ac; /* the core framework of `role` */
+	/* A MULTI_ROLE framework's other roles, in FrameworkInfo.roles' order:
+	 * the core's frameworks have one role each, so every role has one of its
+	 * own (as a Mesos framework sits in each of its roles' sorters); each
+	 * has this record as its tag, and what it holds is charged to it. */
+	struct m_fw_role *xroles;
+	size_t nxroles;
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
@@ -242,7 +248,14 @@ struct m_fw {
 	bool reconq_in;
 };
 
+/* One more role of a framework and the core framework it is charged as. */
+typedef struct m_fw_role {
+	char *role;
+	ac_fw_id ac;
+} m_fw_role;
+
 struct m_task {
+	ac_fw_id fwac;                   /* the core framework (its framework's role) charged with it */
 	bool preempted;                  /* a preemption has sent its KILL_TASK (master_preempt.c) */
 	m_task *next, *prev;             /* master.tasks */
 	m_task *fw_next, *fw_prev;       /* m_fw.tasks */
@@ -274,6 +287,7 @@ struct m_exec {
 	uint64_t mark; /* reported by a re-registering agent (master.mark) */
 	char *id;
 	m_fw *fw;
+	ac_fw_id fwac; /* the core framework (its framework's role) charged with it */
 	m_agent *agent;
 	ac_resources res;
 	uint8_t *info; /* packed ExecutorInfo (framework_id set): later launches must match it */
@@ -290,6 +304,7 @@ struct m_offer {
 	char *id;
 	ac_offer_id ac;
 	m_fw *fw;
+	ac_fw_id fwac; /* the core framework (its framework's role) it is for */
 	m_agent *agent;
 	ac_resources res;
 	bool sent; /* in an OFFERS event: the framework may answer it */
@@ -451,6 +466,22 @@ m_agent *master_agent_add(master *m, const char *id, ac_agent_id ac);
 m_fw *master_fw_add(master *m, const char *id, ac_fw_id ac);
 /* The framework is now the core's `ac` (a recovered one changing role). */
 void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac);
+/* The role the framework's core framework `ac` stands for (NULL: none of its). */
+const char *master_fw_role_of(const m_fw *fw, ac_fw_id ac);
+/* The same for what it holds or was offered: its first role's when the
+ * core framework is no longer one of its (cannot be). */
+const char *master_fw_role_held(const m_fw *fw, ac_fw_id ac);
+/* The core framework of one of the framework's roles; false when it has no such role. */
+bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac);
+/* Its roles and their core frameworks by index, 0 .. nxroles (0: `role`). */
+static inline ac_fw_id master_fw_core_at(const m_fw *fw, size_t i)
+{
+	return i ? fw->xroles[i - 1].ac : fw->ac;
+}
+static inline const char *master_fw_role_at(const m_fw *fw, size_t i)
+{
+	return i ? fw->xroles[i - 1].role : fw->role;
+}
 m_offer *master_offer_find(master *m, const char *id);
 /* Drops an offer the core no longer holds (accepted or rescinded). */
 void master_offer_forget(master *m, m_offer *o);

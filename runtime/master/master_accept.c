@@ -58,7 +58,9 @@ typedef struct accept_ctx {
 	ac_time refuse;   /* the filter for what is left unused */
 	m_offer **offers; /* the valid offers named, each once */
 	size_t noffers;
-	m_agent *agent;                    /* theirs */
+	m_agent *agent; /* theirs */
+	ac_fw_id fwac;  /* the core framework (role) they were made to: charged with it all */
+	const char *role;
 	const Mesos__V1__TaskInfo **tasks; /* the LAUNCH tasks of the call */
 	size_t ntasks;
 	ac_resources left, used;
@@ -227,7 +229,12 @@ static const char *accept_check_offers(accept_ctx *x)
 		o->mark = mark;
 		if (x->agent && o->agent != x->agent)
 			bad = "Offers of different agents in one ACCEPT";
+		/* Mesos's rule for a MULTI_ROLE framework: one role per ACCEPT. */
+		if (x->role && o->fwac != x->fwac)
+			bad = "Aggregated offers must be allocated to the same role";
 		x->agent = o->agent;
+		x->fwac = o->fwac;
+		x->role = master_fw_role_of(x->fw, o->fwac);
 		x->offers[x->noffers++] = o;
 	}
 	if (acc->n_offer_ids == 0)
@@ -283,10 +290,11 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 	if (why)
 		return why;
 	const char *name = r->reserve ? "reserve" : "unreserve";
-	if (strcmp(r->role, x->fw->role) != 0) {
+	if (strcmp(r->role, x->role) != 0) {
 		snprintf(buf, len,
-		         "A %s operation was attempted for role '%.100s', which is not the framework's role '%.100s'",
-		         name, r->role, x->fw->role);
+		         "A %s operation was attempted for a resource with role '%.60s', but the resource was "
+		         "allocated to role '%.60s'",
+		         name, r->role, x->role);
 		return buf;
 	}
 	if (r->reserve && x->fw->principal && (!r->principal || strcmp(r->principal, x->fw->principal) != 0)) {
@@ -727,7 +735,7 @@ static void accept_apply_resv(accept_ctx *x)
 		op_feedback(x, r->op, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 	}
 	ac_err err;
-	if (!ac_resources_empty(&x->left) && ac_recover(x->m->core, x->fw->ac, x->agent->ac, &x->left, &err) != 0)
+	if (!ac_resources_empty(&x->left) && ac_recover(x->m->core, x->fwac, x->agent->ac, &x->left, &err) != 0)
 		rt_log(RT_WARN, "framework %s: recovering what an ACCEPT left unused failed: %s", x->fw->id, err.msg);
 }
 
@@ -766,7 +774,7 @@ static bool accept_commit(accept_ctx *x)
 		master_offer_forget(x->m, x->offers[i]);
 	x->noffers = 0;
 	for (size_t i = 0; i < x->ne.n; i++)
-		master_exec_add(x->m, x->fw, x->agent, x->ne.info[i], &x->ne.res[i]);
+		master_exec_add(x->m, x->fw, x->agent, x->ne.info[i], &x->ne.res[i])->fwac = x->fwac;
 	return true;
 }
 
@@ -774,11 +782,12 @@ static bool accept_commit(accept_ctx *x)
 
 /* A task recorded as launched: STAGING (no update, as Mesos), its user
  * and the time its launch started. */
-static m_task *add_launched(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const char *executor_id,
-                            const ac_resources *res)
+static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
+                            const char *executor_id, const ac_resources *res)
 {
 	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, executor_id, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
+	t->fwac = fwac;
 	t->launched_ns = rt_mono_ns();
 	t->user = rt_xstrdup(task_user(fw, ti));
 	m->metrics.tasks_launched++;
@@ -787,9 +796,10 @@ static m_task *add_launched(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Ta
 
 /* Records the task and sends RUN_TASK; an agent that cannot be reached
  * makes it LOST (DROPPED) at once. */
-static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskInfo *ti, const ac_resources *res)
+static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
+                        const ac_resources *res)
 {
-	m_task *t = add_launched(m, fw, a, ti, ti->executor ? ti->executor->executor_id->value : NULL, res);
+	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL, res);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -829,16 +839,16 @@ static void launch_task(master *m, m_fw *fw, m_agent *a, const Mesos__V1__TaskIn
 /* Records a valid group's executor (when it starts with it) and tasks
  * (STAGING) and sends them to the agent in one RUN_TASK_GROUP; an agent
  * that cannot be reached makes them LOST (DROPPED) at once. */
-static void launch_group(master *m, m_fw *fw, m_agent *a, const ok_group *g)
+static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const ok_group *g)
 {
 	const Mesos__V1__ExecutorInfo *ei = g->lg->executor;
 	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
 	if (g->exec_new)
-		master_exec_add(m, fw, a, ei, &g->eres);
+		master_exec_add(m, fw, a, ei, &g->eres)->fwac = fwac;
 	const char *user = task_user(fw, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
 	for (size_t i = 0; i < tg->n_tasks; i++)
-		ts[i] = add_launched(m, fw, a, tg->tasks[i], ei->executor_id->value, &g->res[i]);
+		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value, &g->res[i]);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -885,9 +895,9 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 		accept_check_groups(&x);
 		if (accept_commit(&x)) {
 			for (size_t j = 0; j < x.nok; j++)
-				launch_task(m, fw, x.agent, x.ok[j], &x.okres[j]);
+				launch_task(m, fw, x.fwac, x.agent, x.ok[j], &x.okres[j]);
 			for (size_t j = 0; j < x.nokg; j++)
-				launch_group(m, fw, x.agent, &x.okg[j]);
+				launch_group(m, fw, x.fwac, x.agent, &x.okg[j]);
 		}
 	}
 	free(x.tasks);

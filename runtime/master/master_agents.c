@@ -64,6 +64,19 @@ static void kill_orphans(master *m, m_agent *a, const char *fw_id)
 	master_agent_send(m, a, &msg);
 }
 
+/* The core framework to restore resources an agent reports into: the role
+ * their allocation_info names when the framework has it (a MULTI_ROLE
+ * framework's), else its first role's. */
+static ac_fw_id restore_core(const m_fw *fw, Mesos__V1__Resource *const *res, size_t n)
+{
+	ac_fw_id ac;
+	for (size_t i = 0; i < n; i++)
+		if (res[i]->allocation_info && res[i]->allocation_info->role &&
+		    master_fw_core_of(fw, res[i]->allocation_info->role, &ac))
+			return ac;
+	return fw->ac;
+}
+
 /* The same for custom executors: the ones the agent no longer runs free
  * their resources; the ones the master did not know are charged. */
 static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__Register *reg)
@@ -94,14 +107,15 @@ static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__
 			continue;
 		ac_resources res;
 		ac_err err;
+		ac_fw_id fwac = restore_core(fw, re->executor->resources, re->executor->n_resources);
 		if (rt_resources_from_pb(m->core, re->executor->resources, re->executor->n_resources, &res, &err) !=
 		            0 ||
-		    ac_allocation_restore(m->core, fw->ac, a->ac, &res, &err) != 0) {
+		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
 			rt_log(RT_WARN, "agent %s: cannot restore executor %s: %s", a->id,
 			       re->executor->executor_id->value, err.msg);
 			continue;
 		}
-		master_exec_add(m, fw, a, re->executor, &res);
+		master_exec_add(m, fw, a, re->executor, &res)->fwac = fwac;
 	}
 }
 
@@ -151,14 +165,16 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			continue;
 		ac_resources res;
 		ac_err err;
+		ac_fw_id fwac = restore_core(fw, rt->task->resources, rt->task->n_resources);
 		if (rt_resources_from_pb(m->core, rt->task->resources, rt->task->n_resources, &res, &err) != 0 ||
-		    ac_allocation_restore(m->core, fw->ac, a->ac, &res, &err) != 0) {
+		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
 			rt_log(RT_WARN, "agent %s: cannot restore task %s: %s", a->id, rt->task->task_id->value,
 			       err.msg);
 			continue;
 		}
 		master_task_add(m, fw, a, rt->task->task_id->value, rt->task->name,
-		                rt->task->executor ? rt->task->executor->executor_id->value : NULL, &res, rt->state);
+		                rt->task->executor ? rt->task->executor->executor_id->value : NULL, &res, rt->state)
+		        ->fwac = fwac;
 	}
 	reconcile_agent_executors(m, a, reg);
 }

@@ -115,7 +115,7 @@ static json_t *task_model(const char *id, const char *name, const char *fw_id, c
 static json_t *task_json(const master *m, const m_task *t)
 {
 	return task_model(t->id, t->name, t->fw->id, t->executor_id, t->agent->id, t->state, model_of(m, &t->res),
-	                  t->fw->role, t->statuses, t->nstatuses);
+	                  master_fw_role_held(t->fw, t->fwac), t->statuses, t->nstatuses);
 }
 
 /* A completed task: its resources were kept as alloccore's text. */
@@ -159,6 +159,10 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 {
 	json_t *j = fw_head_json(fw->id, fw->name, fw->user, fw->role, fw->failover_timeout, fw->stream != NULL,
 	                         fw->recovered);
+	json_t *roles = json_array(); /* Mesos: every role of the framework; `role` is the first */
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		json_array_append_new(roles, json_string(master_fw_role_at(fw, i)));
+	json_object_set_new(j, "roles", roles);
 	ac_fw_info info;
 	bool active = false;
 	if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)

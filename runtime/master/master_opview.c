@@ -97,7 +97,7 @@ static Mesos__V1__Task *task_view(master *m, rt_arena *a, const char *id, const 
 Mesos__V1__Task *master_view_task(master *m, const m_task *t, rt_arena *a)
 {
 	Mesos__V1__Task *v = task_view(m, a, t->id, t->name, t->fw->id, t->executor_id, t->agent->id, t->state, &t->res,
-	                               t->fw->role, t->statuses, t->nstatuses);
+	                               master_fw_role_held(t->fw, t->fwac), t->statuses, t->nstatuses);
 	v->user = t->fw->user;
 	return v;
 }
@@ -178,15 +178,15 @@ Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, cons
 	 * framework's role as allocation_info, as Mesos reports them. */
 	size_t cap = 0;
 	for (m_task *t = ag->tasks; t; t = t->agent_next)
-		resources_append(m, a, t->agent, &t->res, t->fw->role, &v->allocated_resources,
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(t->fw, t->fwac), &v->allocated_resources,
 		                 &v->n_allocated_resources, &cap);
 	for (m_exec *e = ag->execs; e; e = e->agent_next)
-		resources_append(m, a, e->agent, &e->res, e->fw->role, &v->allocated_resources,
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(e->fw, e->fwac), &v->allocated_resources,
 		                 &v->n_allocated_resources, &cap);
 	cap = 0;
 	for (m_offer *o = ag->offers; o; o = o->agent_next)
-		resources_append(m, a, o->agent, &o->res, o->fw->role, &v->offered_resources, &v->n_offered_resources,
-		                 &cap);
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(o->fw, o->fwac), &v->offered_resources,
+		                 &v->n_offered_resources, &cap);
 	v->drain_info = master_view_drain_info(ag, a);
 	return v;
 }
@@ -199,9 +199,11 @@ Mesos__V1__FrameworkInfo *master_view_framework_info(const m_fw *fw, rt_arena *a
 	fi->id = fw_id(a, fw->id);
 	fi->has_failover_timeout = true;
 	fi->failover_timeout = fw->failover_timeout;
-	fi->roles = rt_arena_alloc(a, sizeof *fi->roles);
+	fi->roles = rt_arena_alloc(a, (fw->nxroles + 1) * sizeof *fi->roles);
 	fi->roles[0] = fw->role ? fw->role : "*";
-	fi->n_roles = 1;
+	for (size_t i = 0; i < fw->nxroles; i++)
+		fi->roles[i + 1] = fw->xroles[i].role;
+	fi->n_roles = 1 + fw->nxroles;
 	Mesos__V1__FrameworkInfo__Capability *cap =
 	        NEW(a, Mesos__V1__FrameworkInfo__Capability, INIT(mesos__v1__framework_info__capability__init));
 	cap->has_type = true;
@@ -231,11 +233,11 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	v->registered_time = rt_opview_time(a, wall_of(fw->registered_ns));
 	size_t cap = 0;
 	for (m_task *t = fw->tasks; t; t = t->fw_next)
-		resources_append(m, a, t->agent, &t->res, fw->role, &v->allocated_resources, &v->n_allocated_resources,
-		                 &cap);
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(fw, t->fwac), &v->allocated_resources,
+		                 &v->n_allocated_resources, &cap);
 	for (m_exec *e = fw->execs; e; e = e->fw_next)
-		resources_append(m, a, e->agent, &e->res, fw->role, &v->allocated_resources, &v->n_allocated_resources,
-		                 &cap);
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(fw, e->fwac), &v->allocated_resources,
+		                 &v->n_allocated_resources, &cap);
 	cap = 0;
 	size_t noffers = 0;
 	for (m_offer *o = fw->offers; o; o = o->fw_next)
@@ -244,15 +246,16 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	for (m_offer *o = fw->offers; o; o = o->fw_next) {
 		if (!o->sent)
 			continue;
-		resources_append(m, a, o->agent, &o->res, fw->role, &v->offered_resources, &v->n_offered_resources,
-		                 &cap);
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &v->offered_resources,
+		                 &v->n_offered_resources, &cap);
 		Mesos__V1__Offer *pb = NEW(a, Mesos__V1__Offer, INIT(mesos__v1__offer__init));
 		pb->id = NEW(a, Mesos__V1__OfferID, INIT(mesos__v1__offer_id__init));
 		pb->id->value = o->id;
 		pb->framework_id = fw_id(a, fw->id);
 		pb->agent_id = agent_id(a, o->agent->id);
 		pb->hostname = o->agent->hostname ? o->agent->hostname : "";
-		pb->resources = master_resources_pb(m, o->agent, &o->res, fw->role, a, &pb->n_resources);
+		pb->resources = master_resources_pb(m, o->agent, &o->res, master_fw_role_held(fw, o->fwac), a,
+		                                    &pb->n_resources);
 		v->offers[v->n_offers++] = pb;
 	}
 	return v;

@@ -449,10 +449,13 @@ static int cmp_str(const void *a, const void *b)
 
 size_t master_view_role_names(master *m, rt_arena *a, char ***out)
 {
-	size_t cap = HASH_COUNT(m->fws_by_id) + HASH_COUNT(m->roleconfs) + 1, n = 0;
+	size_t cap = HASH_COUNT(m->roleconfs) + 1, n = 0;
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		cap += 1 + fw->nxroles;
 	char **names = rt_arena_alloc(a, cap * sizeof *names);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		names[n++] = fw->role;
+		for (size_t i = 0; i <= fw->nxroles; i++)
+			names[n++] = (char *)master_fw_role_at(fw, i);
 	for (m_roleconf *r = m->roleconfs; r; r = r->hh.next)
 		names[n++] = r->role;
 	qsort(names, n, sizeof *names, cmp_str);
@@ -462,6 +465,12 @@ size_t master_view_role_names(master *m, rt_arena *a, char ***out)
 			names[k++] = names[i];
 	*out = names;
 	return k;
+}
+
+static bool fw_has_role(const m_fw *fw, const char *role)
+{
+	ac_fw_id ac;
+	return master_fw_core_of(fw, role, &ac);
 }
 
 size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out)
@@ -477,10 +486,10 @@ size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out)
 		r->weight = c && c->weight > 0 ? c->weight : 1.0;
 		size_t nf = 0;
 		for (m_fw *fw = m->fws; fw; fw = fw->next)
-			nf += strcmp(fw->role, names[i]) == 0;
+			nf += fw_has_role(fw, names[i]);
 		r->frameworks = rt_arena_alloc(a, (nf + 1) * sizeof *r->frameworks);
 		for (m_fw *fw = m->fws; fw; fw = fw->next) {
-			if (strcmp(fw->role, names[i]) != 0)
+			if (!fw_has_role(fw, names[i]))
 				continue;
 			Mesos__V1__FrameworkID *id = rt_arena_alloc(a, sizeof *id);
 			mesos__v1__framework_id__init(id);

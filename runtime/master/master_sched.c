@@ -33,7 +33,8 @@ static void stream_closed(rt_http_session *s, void *ud)
 	fw->stream = NULL;
 	fw->disconnected_ns = rt_mono_ns();
 	master_reconcile_forget(m, fw);
-	ac_fw_deactivate(m->core, fw->ac, NULL);
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		ac_fw_deactivate(m->core, master_fw_core_at(fw, i), NULL);
 	if (fw->failover_timeout <= 0) {
 		master_fw_remove(m, fw, "disconnected, and its failover timeout is 0");
 		return;
@@ -102,33 +103,177 @@ static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__Framew
  * frameworks have a fixed role, so its tasks and executors are charged to a
  * new core framework of that role and the old one goes, rescinding its
  * outstanding offers. */
-static bool move_role(master *m, m_fw *fw, const char *role, rt_http_session *s)
+/* A core framework for the framework's role (core names are unique: the
+ * framework's own id may still be held by its first one). */
+static int add_core(master *m, const m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len)
 {
 	ac_fw_opts opts = {.role = role};
+	ac_err err;
+	char name[400];
+	snprintf(name, sizeof name, "%s#%s", fw->id, role);
+	if (ac_fw_add(m->core, name, &opts, ac, &err) != 0) {
+		snprintf(msg, len, "Failed to validate scheduler::Call: %s", err.msg);
+		return 400;
+	}
+	ac_fw_set_tag(m->core, *ac, (uint64_t)(uintptr_t)fw, NULL);
+	return 0;
+}
+
+static int move_role(master *m, m_fw *fw, const char *role, char *msg, size_t len)
+{
 	ac_fw_id ac;
 	ac_err err;
-	char name[128];
-	/* Core names are unique: the old entry still holds the id. */
-	snprintf(name, sizeof name, "%s#%s", fw->id, role);
-	if (ac_fw_add(m->core, name, &opts, &ac, &err) != 0) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: %s", err.msg);
-		refuse(m, s, 400, msg);
-		return false;
-	}
+	if (add_core(m, fw, role, &ac, msg, len))
+		return 400;
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
+		t->fwac = ac;
 		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
 			       err.msg);
 	}
 	for (m_exec *e = fw->execs; e; e = e->fw_next) {
+		e->fwac = ac;
 		if (ac_allocation_restore(m->core, ac, e->agent->ac, &e->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move executor %s to role %s: %s", fw->id, e->id, role,
 			       err.msg);
 	}
 	ac_fw_remove(m->core, fw->ac, NULL);
 	master_fw_set_core(m, fw, ac);
+	free(fw->role);
+	fw->role = rt_xstrdup(role);
+	return 0;
+}
+
+static bool holds_anything(const m_fw *fw, ac_fw_id ac)
+{
+	for (const m_task *t = fw->tasks; t; t = t->fw_next)
+		if (t->fwac == ac)
+			return true;
+	for (const m_exec *e = fw->execs; e; e = e->fw_next)
+		if (e->fwac == ac)
+			return true;
+	return false;
+}
+
+static bool in_roles(char *const *roles, size_t n, const char *role)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(roles[i], role) == 0)
+			return true;
+	return false;
+}
+
+/* Gives the framework the roles `roles` (n >= 1, distinct, in
+ * FrameworkInfo's order). A single-role framework changing role moves what
+ * it holds (move_role). Otherwise a role it keeps keeps its core framework,
+ * a new role gets one, and a role it drops goes with its core framework
+ * (rescinding its offers) — refused while it still holds tasks or executors:
+ * Mesos lets their allocation stay with the dropped role; Meso does not. 0,
+ * or 400 and msg. */
+static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
+{
+	if (n == 1 && fw->nxroles == 0)
+		return strcmp(fw->role, roles[0]) == 0 ? 0 : move_role(m, fw, roles[0], msg, len);
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		if (!in_roles(roles, n, master_fw_role_at(fw, i)) && holds_anything(fw, master_fw_core_at(fw, i))) {
+			snprintf(msg, len,
+			         "Cannot remove role '%.100s' of framework %.100s: it still holds tasks or executors "
+			         "there (Meso refuses this; kill them first)",
+			         master_fw_role_at(fw, i), fw->id);
+			return 400;
+		}
+	ac_fw_id *acs = rt_xcalloc(n, sizeof *acs);
+	bool *made = rt_xcalloc(n, sizeof *made);
+	int rc = 0;
+	for (size_t j = 0; j < n && !rc; j++)
+		if (!master_fw_core_of(fw, roles[j], &acs[j])) {
+			rc = add_core(m, fw, roles[j], &acs[j], msg, len);
+			made[j] = !rc;
+		}
+	if (rc) {
+		for (size_t j = 0; j < n; j++)
+			if (made[j])
+				ac_fw_remove(m->core, acs[j], NULL);
+		free(acs);
+		free(made);
+		return rc;
+	}
+	for (size_t i = 0; i <= fw->nxroles; i++)
+		if (!in_roles(roles, n, master_fw_role_at(fw, i)))
+			ac_fw_remove(m->core, master_fw_core_at(fw, i), NULL);
+	if (!fw->stream)
+		for (size_t j = 0; j < n; j++)
+			if (made[j])
+				ac_fw_deactivate(m->core, acs[j], NULL);
+	for (size_t i = 0; i < fw->nxroles; i++)
+		free(fw->xroles[i].role);
+	free(fw->role);
+	fw->role = rt_xstrdup(roles[0]);
+	master_fw_set_core(m, fw, acs[0]);
+	fw->nxroles = n - 1;
+	fw->xroles = rt_xrealloc(fw->xroles, (n - 1 ? n - 1 : 1) * sizeof *fw->xroles);
+	for (size_t j = 1; j < n; j++)
+		fw->xroles[j - 1] = (m_fw_role){.role = rt_xstrdup(roles[j]), .ac = acs[j]};
+	free(acs);
+	free(made);
+	return 0;
+}
+
+/* FrameworkInfo's roles as Mesos validates them: several only with the
+ * MULTI_ROLE capability (Meso also takes one in `roles` without it), none
+ * twice, each a valid name; with none, `role` (default "*"). Points *roles
+ * and *n at them; NULL, or why not in msg. */
+static const char *framework_roles(master *m, const Mesos__V1__FrameworkInfo *fi, char *const **roles, size_t *n,
+                                   char *msg, size_t len)
+{
+	static char *star = "*";
+	if (fi->n_roles > 1 && !has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE))
+		return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
+	for (size_t i = 0; i < fi->n_roles; i++) {
+		ac_err err;
+		if (ac_role_intern(m->core, fi->roles[i], &err) < 0) {
+			snprintf(msg, len, "'FrameworkInfo.roles' contains invalid role: %s", err.msg);
+			return msg;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(fi->roles[i], fi->roles[j]) == 0) {
+				snprintf(msg, len, "'FrameworkInfo.roles' contains duplicate items: %.100s",
+				         fi->roles[i]);
+				return msg;
+			}
+	}
+	*roles = fi->n_roles ? fi->roles : fi->role ? &fi->role : &star;
+	*n = fi->n_roles ? fi->n_roles : 1;
+	return NULL;
+}
+
+/* Whether principal may register a framework with every one of the roles;
+ * the first refused in msg when not. */
+static bool roles_authorized(master *m, const char *principal, char *const *roles, size_t n, char *msg, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, roles[i])) {
+			snprintf(msg, len,
+			         "Not authorized to register a framework with role '%.100s' (register_frameworks)",
+			         roles[i]);
+			return false;
+		}
 	return true;
+}
+
+/* Suppresses the framework's named roles and revives its others (their
+ * filters go too: the core has no unsuppress alone), as SUBSCRIBE's and
+ * UPDATE_FRAMEWORK's suppressed_roles set it. */
+static void suppress_roles(master *m, m_fw *fw, char *const *roles, size_t n)
+{
+	for (size_t i = 0; i <= fw->nxroles; i++) {
+		ac_fw_id ac = master_fw_core_at(fw, i);
+		ac_fw_info info;
+		if (in_roles(roles, n, master_fw_role_at(fw, i)))
+			ac_fw_suppress(m->core, ac, NULL);
+		else if (ac_fw_info_get(m->core, ac, &info, NULL) == 0 && info.suppressed)
+			ac_fw_revive(m->core, ac, NULL);
+	}
 }
 
 /* Refuses a SUBSCRIBE as Mesos does: the stream opens with one ERROR
@@ -185,11 +330,17 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		       "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'");
 		return;
 	}
-	const char *role = fi->n_roles ? fi->roles[0] : fi->role;
-	if (fi->n_roles > 1) {
-		refuse(m, s, 400, "Failed to validate scheduler::Call: Meso frameworks have one role");
+	char *const *roles;
+	size_t nroles;
+	char rmsg[300];
+	const char *bad = framework_roles(m, fi, &roles, &nroles, rmsg, sizeof rmsg);
+	if (bad) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: %s", bad);
+		refuse(m, s, 400, msg);
 		return;
 	}
+	const char *role = roles[0];
 	/* Who subscribes: the authenticated principal, which FrameworkInfo
 	 * must not contradict; with authentication off, what FrameworkInfo
 	 * claims (Mesos's model: unauthenticated claims are taken as given). */
@@ -202,14 +353,11 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		refuse(m, s, 400, msg);
 		return;
 	}
-	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role ? role : "*")) {
-		char msg[400];
-		snprintf(msg, sizeof msg,
-		         "Not authorized to register a framework with role '%.100s' (register_frameworks)",
-		         role ? role : "*");
+	char reason[400];
+	if (!roles_authorized(m, principal, roles, nroles, reason, sizeof reason)) {
 		m->metrics.http_errors_4xx++;
 		m->metrics.subscriptions_refused++;
-		master_refuse_forbidden(s, msg);
+		master_refuse_forbidden(s, reason);
 		return;
 	}
 	m_fw *fw = fi->id ? master_fw_find(m, fi->id->value) : NULL;
@@ -266,15 +414,18 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			master_reconcile_forget(m, fw);
 		}
 		ev_timer_stop(m->loop, &fw->failover);
-		if (fw->recovered && strcmp(fw->role, role ? role : "*") != 0 && !move_role(m, fw, role, s))
+		if (set_roles(m, fw, roles, nroles, reason, sizeof reason)) {
+			refuse(m, s, 400, reason);
 			return;
+		}
 		if (fw->recovered) {
 			/* From now on a broken stream starts the ordinary failover timeout. */
 			ev_timer_init(&fw->failover, failover_expired, 1., 0.);
 			fw->failover.data = m;
 			fw->recovered = false;
 		}
-		ac_fw_activate(m->core, fw->ac, NULL);
+		for (size_t i = 0; i <= fw->nxroles; i++)
+			ac_fw_activate(m->core, master_fw_core_at(fw, i), NULL);
 		rt_log(RT_INFO, "framework %s (%s) re-subscribed from %s", fw->id, fi->name, rt_http_session_peer(s));
 	} else {
 		char id[96];
@@ -286,22 +437,23 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		ac_fw_id ac;
 		ac_err err;
 		if (ac_fw_add(m->core, id, &opts, &ac, &err) != 0) {
-			char msg[300];
-			snprintf(msg, sizeof msg, "Failed to validate scheduler::Call: %s", err.msg);
-			refuse(m, s, 400, msg);
+			snprintf(reason, sizeof reason, "Failed to validate scheduler::Call: %s", err.msg);
+			refuse(m, s, 400, reason);
 			return;
 		}
 		fw = master_fw_add(m, id, ac);
+		fw->role = rt_xstrdup(role);
+		fw->stream = s; /* its other roles' core frameworks start active */
+		if (set_roles(m, fw, roles, nroles, reason, sizeof reason))
+			rt_log(RT_WARN, "framework %s: %s", id, reason); /* the roles were validated: cannot be */
 		ev_timer_init(&fw->failover, failover_expired, 1., 0.);
 		fw->failover.data = m;
 		rt_log(RT_INFO, "framework %s (%s) subscribed from %s, role %s", id, fi->name, rt_http_session_peer(s),
 		       role);
 	}
 	free(fw->name);
-	free(fw->role);
 	free(fw->user);
 	fw->name = rt_xstrdup(fi->name);
-	fw->role = rt_xstrdup(role);
 	fw->user = rt_xstrdup(fi->user);
 	if (!fw->principal && principal)
 		fw->principal = rt_xstrdup(principal);
@@ -315,8 +467,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 	rt_http_session_on_drain(s, master_reconcile_stream_drained, fw);
 	rt_http_stream_start(s, 200, type, headers);
 	m->metrics.framework_subscriptions++;
-	if (call->subscribe->n_suppressed_roles)
-		ac_fw_suppress(m->core, fw->ac, NULL);
+	suppress_roles(m, fw, call->subscribe->suppressed_roles, call->subscribe->n_suppressed_roles);
 	send_subscribed(m, fw);
 	if (known)
 		master_op_framework_updated(m, fw);
@@ -435,9 +586,10 @@ static void shutdown_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call_
  * FrameworkInfo without re-subscribing. Mesos's checks and messages: the
  * id must be the caller's, the principal, user and checkpoint cannot
  * change, the failover timeout must be a duration, the role must be
- * authorized. Meso keeps one role per framework; a new role moves what the
- * framework holds to it. `suppressed_roles` sets suppression (leaving it
- * also drops filters, as REVIVE: the core has no unsuppress alone). The
+ * authorized. The roles may change (set_roles: a single-role framework's
+ * new role moves what it holds; a MULTI_ROLE framework may add roles and
+ * drop those that hold nothing). `suppressed_roles` sets suppression per
+ * role (leaving it also drops filters, as REVIVE). The
  * HTTP status to answer (200 when applied), msg when refused. */
 static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_session *s, char *msg, size_t len)
 {
@@ -449,11 +601,14 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 		         "'update_framework.framework_info.id'");
 		return 400;
 	}
-	if (fi->n_roles > 1) {
-		snprintf(msg, len, "Failed to validate scheduler::Call: Meso frameworks have one role");
+	char *const *roles;
+	size_t nroles;
+	char rmsg[300];
+	const char *bad = framework_roles(m, fi, &roles, &nroles, rmsg, sizeof rmsg);
+	if (bad) {
+		snprintf(msg, len, "Supplied FrameworkInfo is not valid: %s", bad);
 		return 400;
 	}
-	const char *role = fi->n_roles ? fi->roles[0] : fi->role ? fi->role : "*";
 	if (!isfinite(fi->failover_timeout) || fabs(fi->failover_timeout) * 1e9 > (double)INT64_MAX) {
 		snprintf(msg, len,
 		         "Supplied FrameworkInfo is not valid: The framework failover_timeout (%g) is invalid",
@@ -473,32 +628,19 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 		        fw->user ? fw->user : "", fi->user ? fi->user : "");
 		return 400;
 	}
-	if (!master_authorized(m, RT_ACL_REGISTER_FRAMEWORKS, principal, role)) {
-		snprintf(msg, len, "Not authorized to register a framework with role '%.100s' (register_frameworks)",
-		         role);
+	if (!roles_authorized(m, principal, roles, nroles, msg, len))
 		return 403;
-	}
-	if (strcmp(fw->role, role) != 0) {
-		rt_log(RT_INFO, "framework %s: role %s -> %s", fw->id, fw->role, role);
-		if (!move_role(m, fw, role, s))
-			return 0; /* refused, answered */
-		free(fw->role);
-		fw->role = rt_xstrdup(role);
-	}
+	int rc = set_roles(m, fw, roles, nroles, msg, len);
+	if (rc)
+		return rc;
 	free(fw->name);
 	fw->name = rt_xstrdup(fi->name);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
 	fw->failover_timeout = fi->failover_timeout > 0 ? fi->failover_timeout : 0;
-	bool suppress = false;
-	for (size_t i = 0; i < u->n_suppressed_roles; i++)
-		suppress |= strcmp(u->suppressed_roles[i], role) == 0;
-	ac_fw_info info;
-	if (suppress)
-		ac_fw_suppress(m->core, fw->ac, NULL);
-	else if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.suppressed)
-		ac_fw_revive(m->core, fw->ac, NULL);
-	rt_log(RT_INFO, "framework %s (%s) updated: role %s%s", fw->id, fw->name, role, suppress ? ", suppressed" : "");
+	suppress_roles(m, fw, u->suppressed_roles, u->n_suppressed_roles);
+	rt_log(RT_INFO, "framework %s (%s) updated: %zu role(s), the first %s, %zu suppressed", fw->id, fw->name,
+	       nroles, fw->role, u->n_suppressed_roles);
 	master_op_framework_updated(m, fw);
 	master_allocate_soon(m);
 	return 200;
@@ -509,15 +651,35 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
  * (logged; still 202). True when the call applies. */
 static bool roles_subscribed(const m_fw *fw, const char *what, char *const *roles, size_t n)
 {
+	ac_fw_id ac;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(roles[i], fw->role) != 0) {
+		if (!master_fw_core_of(fw, roles[i], &ac)) {
 			rt_log(RT_WARN,
-			       "dropping the call of framework %s: %s role '%s' is not one of the framework's subscribed "
+			       "dropping the call of framework %s: %s role '%s' is not one of the framework's "
+			       "subscribed "
 			       "roles",
 			       fw->id, what, roles[i]);
 			return false;
 		}
 	return true;
+}
+
+/* REVIVE (SUPPRESS) of the named roles' core frameworks, or of all its
+ * roles' when none is named. */
+static void revive_suppress(master *m, m_fw *fw, bool revive, char *const *roles, size_t n)
+{
+	if (!roles_subscribed(fw, revive ? "revive" : "suppression", roles, n))
+		return;
+	for (size_t i = 0; i <= fw->nxroles; i++) {
+		if (n && !in_roles(roles, n, master_fw_role_at(fw, i)))
+			continue;
+		if (revive)
+			ac_fw_revive(m->core, master_fw_core_at(fw, i), NULL);
+		else
+			ac_fw_suppress(m->core, master_fw_core_at(fw, i), NULL);
+	}
+	if (revive)
+		master_allocate_soon(m);
 }
 
 /* ------------------------------------------------------------- dispatch */
@@ -620,16 +782,16 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		decline_call(m, fw, call->decline);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE:
-		if (roles_subscribed(fw, "revive", call->revive ? call->revive->roles : NULL,
-		                     call->revive ? call->revive->n_roles : 0)) {
-			ac_fw_revive(m->core, fw->ac, NULL);
-			master_allocate_soon(m);
-		}
+		if (call->revive)
+			revive_suppress(m, fw, true, call->revive->roles, call->revive->n_roles);
+		else
+			revive_suppress(m, fw, true, NULL, 0);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS:
-		if (roles_subscribed(fw, "suppression", call->suppress ? call->suppress->roles : NULL,
-		                     call->suppress ? call->suppress->n_roles : 0))
-			ac_fw_suppress(m->core, fw->ac, NULL);
+		if (call->suppress)
+			revive_suppress(m, fw, false, call->suppress->roles, call->suppress->n_roles);
+		else
+			revive_suppress(m, fw, false, NULL, 0);
 		break;
 	case MESOS__V1__SCHEDULER__CALL__TYPE__KILL:
 		kill_call(m, fw, call->kill);

@@ -203,7 +203,7 @@ static void test_reserve_then_launch(void **state)
 	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS);
 	assert_string_equal(ev->update_operation_status->status->operation_id->value, "r2");
 	assert_int_equal(ev->update_operation_status->status->state, MESOS__V1__OPERATION_STATE__OPERATION_ERROR);
-	assert_non_null(strstr(ev->update_operation_status->status->message, "not the framework's role"));
+	assert_non_null(strstr(ev->update_operation_status->status->message, "but the resource was allocated to role"));
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
 	ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS);
 	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
