@@ -106,20 +106,25 @@ static void subscribe_post(mh *h, mh_fw *f, const char *name, const char *role, 
 	f->stream = rt_http_session_detached(h->m.http);
 	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
 	Mesos__V1__FrameworkInfo__Capability cap = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
-	Mesos__V1__FrameworkInfo__Capability *caps[] = {&cap};
-	char *roles[] = {(char *)role};
+	Mesos__V1__FrameworkInfo__Capability multi = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
+	Mesos__V1__FrameworkInfo__Capability *caps[2];
+	/* "a,b": several roles, with the MULTI_ROLE capability. */
+	char *roles[8], *list = rt_arena_strdup(h->arena, role), *save = NULL;
+	for (char *r = strtok_r(list, ",", &save); r && fi.n_roles < 8; r = strtok_r(NULL, ",", &save))
+		roles[fi.n_roles++] = r;
 	fi.user = "tester";
 	fi.name = (char *)name;
 	fi.roles = roles;
-	fi.n_roles = 1;
 	fi.has_failover_timeout = failover_timeout != 0;
 	fi.failover_timeout = failover_timeout;
-	cap.has_type = true;
+	cap.has_type = multi.has_type = true;
 	cap.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE;
-	if (partition_aware) {
-		fi.capabilities = caps;
-		fi.n_capabilities = 1;
-	}
+	multi.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE;
+	fi.capabilities = caps;
+	if (partition_aware)
+		caps[fi.n_capabilities++] = &cap;
+	if (fi.n_roles > 1)
+		caps[fi.n_capabilities++] = &multi;
 	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
 	sub.framework_info = &fi;
 	Call call = MESOS__V1__SCHEDULER__CALL__INIT;

@@ -45,7 +45,8 @@ typedef struct mh_fw {
 	char stream_id[40];
 } mh_fw;
 
-/* SUBSCRIBEs a new framework of `role`; checks the 200, the stream id and
+/* SUBSCRIBEs a new framework of `role` ("a,b": of roles a and b, with the
+ * MULTI_ROLE capability); checks the 200, the stream id and
  * the SUBSCRIBED and first HEARTBEAT events. */
 void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware);
 /* The same with FrameworkInfo.failover_timeout (seconds). */

@@ -1,0 +1,171 @@
+/*
+ * test_master_roles.c — MULTI_ROLE frameworks in the master (master_sched.c,
+ * master_accept.c): one core framework per role, offers that say their role
+ * (allocation_info), an ACCEPT charged to its offers' role, REVIVE and
+ * SUPPRESS per role, and UPDATE_FRAMEWORK adding a role and refusing to drop
+ * one that still holds a task.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "master_harness.h"
+
+static void idle_turn(mh *h)
+{
+	assert_true(ev_is_active(&h->m.send_idle));
+	ev_invoke(h->loop, &h->m.send_idle, EV_IDLE);
+}
+
+/* The core framework of one of f's roles. */
+static ac_fw_id core_of(mh *h, const mh_fw *f, const char *role)
+{
+	ac_fw_id ac = 0;
+	assert_true(master_fw_core_of(master_fw_find(&h->m, f->id), role, &ac));
+	return ac;
+}
+
+static bool suppressed(mh *h, const mh_fw *f, const char *role)
+{
+	ac_fw_info info;
+	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, f, role), &info, NULL), 0);
+	return info.suppressed;
+}
+
+static int revive_suppress(mh_fw *f, bool revive, const char *role)
+{
+	Mesos__V1__Scheduler__Call__Revive rv = MESOS__V1__SCHEDULER__CALL__REVIVE__INIT;
+	Mesos__V1__Scheduler__Call__Suppress su = MESOS__V1__SCHEDULER__CALL__SUPPRESS__INIT;
+	char *roles[] = {(char *)role};
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	if (revive) {
+		call.type = MESOS__V1__SCHEDULER__CALL__TYPE__REVIVE;
+		rv.roles = roles;
+		rv.n_roles = 1;
+		call.revive = &rv;
+	} else {
+		call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUPPRESS;
+		su.roles = roles;
+		su.n_roles = 1;
+		call.suppress = &su;
+	}
+	return mh_call(f, &call);
+}
+
+/* UPDATE_FRAMEWORK with roles (MULTI_ROLE); the status. */
+static int update_roles(mh_fw *f, char **roles, size_t n)
+{
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo__Capability multi = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT;
+	Mesos__V1__FrameworkInfo__Capability *caps[] = {&multi};
+	multi.has_type = true;
+	multi.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE;
+	fid.value = f->id;
+	fi.id = &fid;
+	fi.user = "tester";
+	fi.name = "multi";
+	fi.roles = roles;
+	fi.n_roles = n;
+	fi.capabilities = caps;
+	fi.n_capabilities = 1;
+	Mesos__V1__Scheduler__Call__UpdateFramework u = MESOS__V1__SCHEDULER__CALL__UPDATE_FRAMEWORK__INIT;
+	u.framework_info = &fi;
+	Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__UPDATE_FRAMEWORK;
+	call.update_framework = &u;
+	return mh_call(f, &call);
+}
+
+static void test_two_roles(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_agent b = {.h = h};
+	mh_agent_register(h, &x->a, NULL, "cpus(web):2;mem(web):256", NULL, 0);
+	mh_agent_register(h, &b, NULL, "cpus(batch):2;mem(batch):256", NULL, 0);
+	mh_subscribe(h, &x->f, "multi", "web,batch", false);
+	m_fw *fw = master_fw_find(&h->m, x->f.id);
+	assert_int_equal(fw->nxroles, 1);
+	assert_string_equal(fw->role, "web");
+	assert_string_equal(fw->xroles[0].role, "batch");
+
+	/* Each agent's reservation is offered to its role, and says so. */
+	master_allocate(&h->m);
+	idle_turn(h);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	assert_int_equal(ev->offers->n_offers, 2);
+	const char *batch_offer = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		Mesos__V1__Offer *o = ev->offers->offers[i];
+		const char *want = strcmp(o->agent_id->value, x->a.id) == 0 ? "web" : "batch";
+		assert_non_null(o->allocation_info);
+		assert_string_equal(o->allocation_info->role, want);
+		for (size_t k = 0; k < o->n_resources; k++)
+			assert_string_equal(o->resources[k]->allocation_info->role, want);
+		if (strcmp(want, "batch") == 0)
+			batch_offer = rt_arena_strdup(h->arena, o->id->value);
+	}
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+
+	/* A launch on the batch offer is charged to the batch role's core framework. */
+	Mesos__V1__TaskInfo *t[] = {mh_task(h, "t1", b.id, "cpus(batch):1;mem(batch):128", "sleep 9")};
+	assert_int_equal(mh_accept(&x->f, &batch_offer, 1, t, 1, -1), 202);
+	m_task *task = master_task_find(&h->m, fw, "t1");
+	assert_non_null(task);
+	assert_string_equal(master_fw_role_of(fw, task->fwac), "batch");
+	ac_fw_info info;
+	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "batch"), &info, NULL), 0);
+	assert_true(info.allocated.v[0] > 0);
+	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "web"), &info, NULL), 0);
+	for (size_t k = 0; k < AC_KINDS; k++)
+		assert_true(info.allocated.v[k] == 0);
+
+	/* SUPPRESS and REVIVE of one role leave the other alone; an unknown
+	 * role drops the call. */
+	assert_int_equal(revive_suppress(&x->f, false, "web"), 202);
+	assert_true(suppressed(h, &x->f, "web"));
+	assert_false(suppressed(h, &x->f, "batch"));
+	assert_int_equal(revive_suppress(&x->f, false, "other"), 202);
+	assert_false(suppressed(h, &x->f, "batch"));
+	assert_int_equal(revive_suppress(&x->f, true, "web"), 202);
+	assert_false(suppressed(h, &x->f, "web"));
+
+	/* A role with a task cannot be dropped; one may be added. */
+	char *keep_web[] = {"web"};
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 400);
+	assert_int_equal(fw->nxroles, 1);
+	char *three[] = {"web", "batch", "ops"};
+	assert_int_equal(update_roles(&x->f, three, 3), 200);
+	assert_int_equal(fw->nxroles, 2);
+	assert_string_equal(fw->xroles[1].role, "ops");
+	(void)core_of(h, &x->f, "ops");
+
+	/* The task's end gives its resources back to the batch role. */
+	mh_agent_status(&b, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
+	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "batch"), &info, NULL), 0);
+	for (size_t k = 0; k < AC_KINDS; k++)
+		assert_true(info.allocated.v[k] == 0);
+	/* Now batch may go. */
+	char *no_batch[] = {"web", "ops"};
+	assert_int_equal(update_roles(&x->f, no_batch, 2), 200);
+	assert_int_equal(fw->nxroles, 1);
+	assert_string_equal(fw->xroles[0].role, "ops");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        T(test_two_roles),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
