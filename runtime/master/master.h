@@ -473,6 +473,9 @@ const char *master_fw_role_of(const m_fw *fw, ac_fw_id ac);
 const char *master_fw_role_held(const m_fw *fw, ac_fw_id ac);
 /* The core framework of one of the framework's roles; false when it has no such role. */
 bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac);
+/* Adds a role (a core framework of its own, inactive while the framework
+ * is disconnected) to the framework's roles; 0, or 400 and msg. */
+int master_fw_add_role(master *m, m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len);
 /* Its roles and their core frameworks by index, 0 .. nxroles (0: `role`). */
 static inline ac_fw_id master_fw_core_at(const m_fw *fw, size_t i)
 {

@@ -66,14 +66,22 @@ static void kill_orphans(master *m, m_agent *a, const char *fw_id)
 
 /* The core framework to restore resources an agent reports into: the role
  * their allocation_info names when the framework has it (a MULTI_ROLE
- * framework's), else its first role's. */
-static ac_fw_id restore_core(const m_fw *fw, Mesos__V1__Resource *const *res, size_t n)
+ * framework's) — a framework recovered from its tasks gains the roles they
+ * name, as Mesos learns a recovered framework's roles from its agents —
+ * else its first role's. */
+static ac_fw_id restore_core(master *m, m_fw *fw, Mesos__V1__Resource *const *res, size_t n)
 {
 	ac_fw_id ac;
-	for (size_t i = 0; i < n; i++)
-		if (res[i]->allocation_info && res[i]->allocation_info->role &&
-		    master_fw_core_of(fw, res[i]->allocation_info->role, &ac))
+	char msg[300];
+	for (size_t i = 0; i < n; i++) {
+		const char *role = res[i]->allocation_info ? res[i]->allocation_info->role : NULL;
+		if (!role)
+			continue;
+		if (master_fw_core_of(fw, role, &ac))
 			return ac;
+		if (fw->recovered && master_fw_add_role(m, fw, role, &ac, msg, sizeof msg) == 0)
+			return ac;
+	}
 	return fw->ac;
 }
 
@@ -107,7 +115,7 @@ static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__
 			continue;
 		ac_resources res;
 		ac_err err;
-		ac_fw_id fwac = restore_core(fw, re->executor->resources, re->executor->n_resources);
+		ac_fw_id fwac = restore_core(m, fw, re->executor->resources, re->executor->n_resources);
 		if (rt_resources_from_pb(m->core, re->executor->resources, re->executor->n_resources, &res, &err) !=
 		            0 ||
 		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
@@ -165,7 +173,7 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			continue;
 		ac_resources res;
 		ac_err err;
-		ac_fw_id fwac = restore_core(fw, rt->task->resources, rt->task->n_resources);
+		ac_fw_id fwac = restore_core(m, fw, rt->task->resources, rt->task->n_resources);
 		if (rt_resources_from_pb(m->core, rt->task->resources, rt->task->n_resources, &res, &err) != 0 ||
 		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
 			rt_log(RT_WARN, "agent %s: cannot restore task %s: %s", a->id, rt->task->task_id->value,

@@ -119,24 +119,45 @@ static int add_core(master *m, const m_fw *fw, const char *role, ac_fw_id *ac, c
 	return 0;
 }
 
-static int move_role(master *m, m_fw *fw, const char *role, char *msg, size_t len)
+int master_fw_add_role(master *m, m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len)
 {
-	ac_fw_id ac;
-	ac_err err;
-	if (add_core(m, fw, role, &ac, msg, len))
+	if (add_core(m, fw, role, ac, msg, len))
 		return 400;
+	if (!fw->stream)
+		ac_fw_deactivate(m->core, *ac, NULL);
+	fw->xroles = rt_xrealloc(fw->xroles, (fw->nxroles + 1) * sizeof *fw->xroles);
+	fw->xroles[fw->nxroles++] = (m_fw_role){.role = rt_xstrdup(role), .ac = *ac};
+	return 0;
+}
+
+/* Charges what the framework holds in core framework `from` to `to`. */
+static void move_held(master *m, m_fw *fw, ac_fw_id from, ac_fw_id to, const char *role)
+{
+	ac_err err;
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
-		t->fwac = ac;
-		if (ac_allocation_restore(m->core, ac, t->agent->ac, &t->res, &err) != 0)
+		if (t->fwac != from)
+			continue;
+		t->fwac = to;
+		if (ac_allocation_restore(m->core, to, t->agent->ac, &t->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
 			       err.msg);
 	}
 	for (m_exec *e = fw->execs; e; e = e->fw_next) {
-		e->fwac = ac;
-		if (ac_allocation_restore(m->core, ac, e->agent->ac, &e->res, &err) != 0)
+		if (e->fwac != from)
+			continue;
+		e->fwac = to;
+		if (ac_allocation_restore(m->core, to, e->agent->ac, &e->res, &err) != 0)
 			rt_log(RT_WARN, "framework %s: cannot move executor %s to role %s: %s", fw->id, e->id, role,
 			       err.msg);
 	}
+}
+
+static int move_role(master *m, m_fw *fw, const char *role, char *msg, size_t len)
+{
+	ac_fw_id ac;
+	if (add_core(m, fw, role, &ac, msg, len))
+		return 400;
+	move_held(m, fw, fw->ac, ac, role);
 	ac_fw_remove(m->core, fw->ac, NULL);
 	master_fw_set_core(m, fw, ac);
 	free(fw->role);
@@ -168,14 +189,17 @@ static bool in_roles(char *const *roles, size_t n, const char *role)
  * it holds (move_role). Otherwise a role it keeps keeps its core framework,
  * a new role gets one, and a role it drops goes with its core framework
  * (rescinding its offers) — refused while it still holds tasks or executors:
- * Mesos lets their allocation stay with the dropped role; Meso does not. 0,
+ * Mesos lets their allocation stay with the dropped role; Meso does not.
+ * A recovered framework's roles are those its tasks named (and "*"): what
+ * a role it does not re-subscribe with holds moves to its first role. 0,
  * or 400 and msg. */
 static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
 {
 	if (n == 1 && fw->nxroles == 0)
 		return strcmp(fw->role, roles[0]) == 0 ? 0 : move_role(m, fw, roles[0], msg, len);
 	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (!in_roles(roles, n, master_fw_role_at(fw, i)) && holds_anything(fw, master_fw_core_at(fw, i))) {
+		if (!fw->recovered && !in_roles(roles, n, master_fw_role_at(fw, i)) &&
+		    holds_anything(fw, master_fw_core_at(fw, i))) {
 			snprintf(msg, len,
 			         "Cannot remove role '%.100s' of framework %.100s: it still holds tasks or executors "
 			         "there (Meso refuses this; kill them first)",
@@ -199,8 +223,10 @@ static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *ms
 		return rc;
 	}
 	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (!in_roles(roles, n, master_fw_role_at(fw, i)))
+		if (!in_roles(roles, n, master_fw_role_at(fw, i))) {
+			move_held(m, fw, master_fw_core_at(fw, i), acs[0], roles[0]); /* recovered only */
 			ac_fw_remove(m->core, master_fw_core_at(fw, i), NULL);
+		}
 	if (!fw->stream)
 		for (size_t j = 0; j < n; j++)
 			if (made[j])

@@ -99,8 +99,10 @@ static int status_of(const uint8_t *out, size_t len)
 
 /* POSTs a SUBSCRIBE on a new detached session, f->stream. */
 static void subscribe_post(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
-                           double failover_timeout)
+                           double failover_timeout, const char *id)
 {
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	fid.value = (char *)id;
 	memset(f, 0, sizeof *f);
 	f->h = h;
 	f->stream = rt_http_session_detached(h->m.http);
@@ -115,6 +117,7 @@ static void subscribe_post(mh *h, mh_fw *f, const char *name, const char *role, 
 	fi.user = "tester";
 	fi.name = (char *)name;
 	fi.roles = roles;
+	fi.id = id ? &fid : NULL;
 	fi.has_failover_timeout = failover_timeout != 0;
 	fi.failover_timeout = failover_timeout;
 	cap.has_type = multi.has_type = true;
@@ -131,6 +134,7 @@ static void subscribe_post(mh *h, mh_fw *f, const char *name, const char *role, 
 	call.has_type = true;
 	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
 	call.subscribe = &sub;
+	call.framework_id = fi.id;
 	post(f->stream, NULL, &call);
 }
 
@@ -142,7 +146,13 @@ void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool part
 void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
                            double failover_timeout)
 {
-	subscribe_post(h, f, name, role, partition_aware, failover_timeout);
+	mh_subscribe_as(h, f, name, role, partition_aware, failover_timeout, NULL);
+}
+
+void mh_subscribe_as(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware, double failover_timeout,
+                     const char *id)
+{
+	subscribe_post(h, f, name, role, partition_aware, failover_timeout, id);
 
 	size_t len;
 	const uint8_t *out = rt_http_session_output(f->stream, &len);
@@ -162,7 +172,7 @@ void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, 
 const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeout)
 {
 	mh_fw f;
-	subscribe_post(h, &f, name, "web", false, failover_timeout);
+	subscribe_post(h, &f, name, "web", false, failover_timeout, NULL);
 	size_t len;
 	const uint8_t *out = rt_http_session_output(f.stream, &len);
 	assert_int_equal(status_of(out, len), 200);
@@ -465,6 +475,12 @@ void mh_agent_register(mh *h, mh_agent *a, const char *id, const char *resources
 		r->framework_id->value = (char *)tasks[i].fw_id;
 		r->task = mh_task(h, tasks[i].task_id, id ? id : "", tasks[i].resources, "sleep 1000");
 		r->state = tasks[i].state;
+		for (size_t k = 0; tasks[i].role && k < r->task->n_resources; k++) {
+			Mesos__V1__Resource__AllocationInfo *ai = rt_arena_alloc(ar, sizeof *ai);
+			mesos__v1__resource__allocation_info__init(ai);
+			ai->role = (char *)tasks[i].role;
+			r->task->resources[k]->allocation_info = ai;
+		}
 		reg.tasks[reg.n_tasks++] = r;
 	}
 	AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;

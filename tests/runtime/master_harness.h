@@ -52,6 +52,9 @@ void mh_subscribe(mh *h, mh_fw *f, const char *name, const char *role, bool part
 /* The same with FrameworkInfo.failover_timeout (seconds). */
 void mh_subscribe_failover(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware,
                            double failover_timeout);
+/* The same as framework `id` (NULL: a new one), as after a failover. */
+void mh_subscribe_as(mh *h, mh_fw *f, const char *name, const char *role, bool partition_aware, double failover_timeout,
+                     const char *id);
 /* A SUBSCRIBE (role "web") that must be refused as Mesos refuses one: 200,
  * one ERROR event, the stream's end. Returns the ERROR's message. */
 const char *mh_subscribe_refused(mh *h, const char *name, double failover_timeout);
@@ -105,6 +108,7 @@ typedef struct mh_agent {
 typedef struct mh_running {
 	const char *fw_id, *task_id, *resources;
 	Mesos__V1__TaskState state;
+	const char *role; /* its resources' allocation_info.role (NULL: none) */
 } mh_running;
 
 /* Opens a connection and REGISTERs (with `id` to re-register, else NULL)

@@ -109,7 +109,7 @@ static void test_disconnect_rescinds_and_reregister_restores(void **state)
 
 	char id[128];
 	snprintf(id, sizeof id, "%s", x->a.id);
-	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING};
+	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING, NULL};
 	x->a.conn = NULL;
 	mh_agent_register(&x->h, &x->a, id, "cpus:2;mem:256", &t1, 1);
 	assert_string_equal(x->a.id, id);
@@ -148,7 +148,7 @@ static void test_unreported_task_is_gone_for_partition_aware(void **state)
 static void test_tasks_of_an_unseen_framework_are_recovered_and_charged(void **state)
 {
 	fx *x = *state;
-	mh_running t = {"fw-of-the-old-leader", "old-task", "cpus:1;mem:64", MESOS__V1__TASK_STATE__TASK_RUNNING};
+	mh_running t = {"fw-of-the-old-leader", "old-task", "cpus:1;mem:64", MESOS__V1__TASK_STATE__TASK_RUNNING, NULL};
 	mh_agent_register(&x->h, &x->a, "agent-of-the-old-leader", "cpus:2;mem:256", &t, 1);
 	assert_string_equal(x->a.id, "agent-of-the-old-leader"); /* unknown but never removed: kept */
 	m_fw *old = master_fw_find(&x->h.m, "fw-of-the-old-leader");
@@ -210,7 +210,7 @@ static void test_agent_within_its_window_stays_and_keeps_its_tasks(void **state)
 	assert_non_null(master_agent_find(&x->h.m, id));
 	mh_expect_quiet(&x->f);
 	/* It comes back (a restarted agent) with its task: nothing is lost. */
-	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING};
+	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING, NULL};
 	x->a.conn = NULL;
 	mh_agent_register(&x->h, &x->a, id, "cpus:2;mem:256", &t1, 1);
 	assert_string_equal(x->a.id, id);
@@ -252,7 +252,7 @@ static void test_removed_agent_comes_back_under_a_new_id(void **state)
 	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE), NULL);
 	assert_true(rt_conn_closed(x->a.conn));
 
-	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING};
+	mh_running t1 = {x->f.id, "t1", "cpus:1;mem:128", MESOS__V1__TASK_STATE__TASK_RUNNING, NULL};
 	x->a.conn = NULL;
 	mh_agent_register(&x->h, &x->a, id, "cpus:2;mem:256", &t1, 1);
 	assert_string_not_equal(x->a.id, id);

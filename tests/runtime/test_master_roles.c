@@ -160,12 +160,50 @@ static void test_two_roles(void **state)
 	assert_string_equal(fw->xroles[0].role, "ops");
 }
 
+/* After a master failover: tasks an agent reports are charged to the roles
+ * their allocation_info names, and the re-subscription keeps them there. */
+static void test_recovered_roles(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_running run[] = {
+	        {.fw_id = "F1",
+	         .task_id = "tw",
+	         .resources = "cpus:1;mem:64",
+	         .state = MESOS__V1__TASK_STATE__TASK_RUNNING,
+	         .role = "web"},
+	        {.fw_id = "F1",
+	         .task_id = "tb",
+	         .resources = "cpus:1;mem:64",
+	         .state = MESOS__V1__TASK_STATE__TASK_RUNNING,
+	         .role = "batch"},
+	};
+	mh_agent_register(h, &x->a, NULL, "cpus:4;mem:1024", run, 2);
+	m_fw *fw = master_fw_find(&h->m, "F1");
+	assert_non_null(fw);
+	assert_true(fw->recovered);
+	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
+	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
+
+	mh_subscribe_as(h, &x->f, "multi", "batch,web", false, 0, "F1");
+	assert_false(fw->recovered);
+	assert_string_equal(fw->role, "batch");
+	assert_int_equal(fw->nxroles, 1);
+	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
+	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
+	ac_fw_info info;
+	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "web"), &info, NULL), 0);
+	assert_true(info.active);
+	assert_true(info.allocated.v[0] > 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        T(test_two_roles),
+	        T(test_recovered_roles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
