@@ -11,7 +11,9 @@ explicit and implicit RECONCILE, KILL, every other offer operation answered
 (operation feedback, TASK_ERROR), RESERVE and UNRESERVE carried out (the
 reservation offered back with its `reservations`), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
-REVIVE, TEARDOWN and what /master/state and /metrics/snapshot say then.
+REVIVE, UPDATE_FRAMEWORK, in JSON a MULTI_ROLE framework's second role (its
+own offers, a task charged to it, SUPPRESS/REVIVE of one role), TEARDOWN
+and what /master/state and /metrics/snapshot say then.
 With --credentials (a master with --authenticate_frameworks) a SUBSCRIBE
 without them first gets 401, then every request carries HTTP Basic and
 FrameworkInfo.principal is the principal.
@@ -42,6 +44,7 @@ class Flow:
         self.s = mc.Scheduler(host, port, encoding, pb_dir, credentials)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
         self.role = ROLE
+        self.other_roles = []  # a MULTI_ROLE framework's roles besides self.role
         self.step_name = "start"
         self.offers = {}  # outstanding offer id -> offer
         self.offer_events = 0
@@ -184,10 +187,11 @@ class Flow:
             else:
                 check(isinstance(r.get("set", {}).get("item"), list), "set resource: %r" % r)
             if self.multi_role:
-                check(r.get("allocation_info", {}).get("role") == self.role,
-                      "offered resource without allocation_info.role %s: %r" % (self.role, r))
+                check(r.get("allocation_info", {}).get("role") == o.get("allocation_info", {}).get("role"),
+                      "offered resource with another allocation_info.role than its offer's: %r" % r)
         if self.multi_role:
-            check(o.get("allocation_info", {}).get("role") == self.role, "offer allocation_info: %r" % o)
+            check(o.get("allocation_info", {}).get("role") in [self.role] + self.other_roles,
+                  "offer allocation_info: %r (roles %r)" % (o, [self.role] + self.other_roles))
         names = {r["name"] for r in res}
         check({"cpus", "mem"} <= names, "offer without cpus and mem: %r" % names)
 
@@ -206,8 +210,8 @@ class Flow:
         res = []
         for rname, v in TASK_RES.items():
             r = {"name": rname, "type": "SCALAR", "scalar": {"value": v}}
-            if self.multi_role:  # MULTI_ROLE frameworks say which allocation the task uses
-                r["allocation_info"] = {"role": self.role}
+            if self.multi_role:  # MULTI_ROLE frameworks say which allocation the task uses: the offer's
+                r["allocation_info"] = {"role": offer.get("allocation_info", {}).get("role", self.role)}
             res.append(r)
         return {"name": name, "task_id": {"value": name}, "agent_id": offer["agent_id"],
                 "resources": res, "command": {"shell": True, "value": command}}
@@ -398,6 +402,54 @@ class Flow:
         check(status == 400 and b"FrameworkInfo.user" in body,
               "UPDATE_FRAMEWORK changing the user: %s %r (the docs: 400, the user cannot change)" % (status, body))
 
+    def offers_of(self, role):
+        return [o for o in self.offers.values() if o.get("allocation_info", {}).get("role") == role]
+
+    def multi_role_step(self, fi):
+        """MULTI_ROLE (JSON flow): a second role added by UPDATE_FRAMEWORK gets
+        offers of its own, which say so; a task launched on one is charged to
+        it; SUPPRESS and REVIVE name one role; a role holding a task cannot
+        be dropped (Meso's rule), an empty one can."""
+        if not self.multi_role:
+            return
+        self.step("MULTI_ROLE: a second role, offers for it, a task in it, SUPPRESS/REVIVE per role")
+        second = self.role + "-b"
+        info = dict(fi, id={"value": self.s.framework_id}, roles=[self.role, second])
+        info.pop("role", None)
+        self.call("UPDATE_FRAMEWORK", {"framework_info": info}, expect=200)
+        self.other_roles = [second]
+        fws = self.framework_in_state(self.get_json("/master/state"))
+        check(fws and fws[0].get("roles") == [self.role, second] and fws[0].get("role") == self.role,
+              "/master/state roles after adding %s: %r" % (second, fws))
+        # The first role suppressed and its offers declined: the agent goes to the second.
+        self.call("SUPPRESS", {"roles": [self.role]})
+        ids = [o["id"] for o in self.offers_of(self.role)]
+        for o in ids:
+            del self.offers[o["value"]]
+        if ids:
+            self.call("DECLINE", {"offer_ids": ids, "filters": {"refuse_seconds": 0}})
+        self.wait("an offer for role %s" % second, lambda: self.offers_of(second))
+        offer = self.offers_of(second)[0]
+        del self.offers[offer["id"]["value"]]
+        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+            {"type": "LAUNCH", "launch": {"task_infos": [self.task("docs-role-b", "sleep 30", offer)]}}],
+            "filters": {"refuse_seconds": 0}})
+        self.wait("docs-role-b TASK_RUNNING", lambda: self.statuses("docs-role-b", "TASK_RUNNING"))
+        fw = self.framework_in_state(self.get_json("/master/state"))
+        t = [x for x in (fw[0].get("tasks", []) if fw else []) if x.get("id") == "docs-role-b"]
+        check(t and t[0].get("role") == second, "/master/state task of role %s: %r" % (second, t))
+        status, body = self.s.call("UPDATE_FRAMEWORK", {"framework_info": dict(info, roles=[self.role])})
+        check(status == 400 and b"still holds tasks" in body,
+              "UPDATE_FRAMEWORK dropping a role with a task: %s %r (Meso: 400)" % (status, body[:200]))
+        self.call("KILL", {"task_id": {"value": "docs-role-b"}, "agent_id": offer["agent_id"]})
+        self.wait("docs-role-b TASK_KILLED", lambda: self.statuses("docs-role-b", "TASK_KILLED"))
+        self.call("REVIVE", {"roles": [self.role]})
+        self.wait("an offer for role %s after its REVIVE" % self.role, lambda: self.offers_of(self.role))
+        self.call("UPDATE_FRAMEWORK", {"framework_info": dict(info, roles=[self.role])}, expect=200)
+        self.other_roles = []
+        for o in [o for o in self.offers.values() if o.get("allocation_info", {}).get("role") == second]:
+            del self.offers[o["id"]["value"]]  # rescinded with the role
+
     # --------------------------------------------------------------- flow
 
     def run(self):
@@ -543,6 +595,7 @@ class Flow:
         self.wait("offers again after REVIVE", lambda: self.offers)
 
         self.update_framework_step(fi)
+        self.multi_role_step(fi)
 
         for u in self.updates:
             master_answer = u.get("source") == "SOURCE_MASTER" and (
