@@ -197,6 +197,34 @@ static void test_recovered_roles(void **state)
 	assert_true(info.allocated.v[0] > 0);
 }
 
+/* SUBSCRIBE's roles as Mesos validates them: 400 and Mesos's message. */
+static void test_roles_validated(void **state)
+{
+	fx *x = *state;
+	static const struct {
+		const char *body, *message;
+	} cases[] = {
+	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
+	         "\"roles\":[\"a\",\"b\"]}}}",
+	         "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable"},
+	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
+	         "\"roles\":[\"a\",\"a\"],\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
+	         "'FrameworkInfo.roles' contains duplicate items: a"},
+	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
+	         "\"roles\":[\"a\",\"b//c\"],\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
+	         "'FrameworkInfo.roles' contains invalid role"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *out;
+		int status = mh_http(&x->h, "POST", "/api/v1/scheduler", "application/json", "application/json",
+		                     cases[i].body, strlen(cases[i].body), &out, NULL);
+		assert_int_equal(status, 400);
+		if (!strstr(out, cases[i].message))
+			fail_msg("case %zu: %s", i, out);
+	}
+	assert_null(x->h.m.fws);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -204,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_two_roles),
 	        T(test_recovered_roles),
+	        T(test_roles_validated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
