@@ -17,6 +17,22 @@ static json_t *res_json(const master *m, const ac_resources *r)
 	return json_string(rt_resources_text(m->core, r, text, sizeof text));
 }
 
+/* What the core knows of one of a framework's core frameworks (one per role). */
+static void core_json(master *m, json_t *j, ac_fw_id ac)
+{
+	ac_fw_info info;
+	if (ac_fw_info_get(m->core, ac, &info, NULL) != 0)
+		return;
+	json_object_set_new(j, "suppressed", json_boolean(info.suppressed));
+	json_object_set_new(j, "dominant_share", json_real(info.dominant_share));
+	json_object_set_new(j, "offers_received", json_integer((json_int_t)info.allocations));
+	ac_resources r;
+	ac_resources_from_vec(&r, &info.allocated);
+	json_object_set_new(j, "allocated", res_json(m, &r));
+	ac_resources_from_vec(&r, &info.offered);
+	json_object_set_new(j, "offered", res_json(m, &r));
+}
+
 void master_serve_state(master *m, rt_http_session *s)
 {
 	json_t *root = json_object();
@@ -73,17 +89,19 @@ void master_serve_state(master *m, rt_http_session *s)
 		json_object_set_new(j, "recovered", json_boolean(fw->recovered));
 		json_object_set_new(j, "partition_aware", json_boolean(fw->partition_aware));
 		json_object_set_new(j, "failover_timeout", json_real(fw->failover_timeout));
-		if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0) {
+		if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)
 			json_object_set_new(j, "active", json_boolean(info.active));
-			json_object_set_new(j, "suppressed", json_boolean(info.suppressed));
-			json_object_set_new(j, "dominant_share", json_real(info.dominant_share));
-			json_object_set_new(j, "offers_received", json_integer((json_int_t)info.allocations));
-			ac_resources r;
-			ac_resources_from_vec(&r, &info.allocated);
-			json_object_set_new(j, "allocated", res_json(m, &r));
-			ac_resources_from_vec(&r, &info.offered);
-			json_object_set_new(j, "offered", res_json(m, &r));
+		core_json(m, j, fw->ac);
+		/* A MULTI_ROLE framework: the same for each role (the fields
+		 * above are its first role's). */
+		json_t *roles = json_array();
+		for (size_t i = 0; i <= fw->nxroles; i++) {
+			json_t *r = json_object();
+			json_object_set_new(r, "role", json_string(master_fw_role_at(fw, i)));
+			core_json(m, r, master_fw_core_at(fw, i));
+			json_array_append_new(roles, r);
 		}
+		json_object_set_new(j, "roles", roles);
 		json_array_append_new(fws, j);
 	}
 	json_object_set_new(root, "frameworks", fws);

@@ -128,6 +128,22 @@ static void test_two_roles(void **state)
 	for (size_t k = 0; k < AC_KINDS; k++)
 		assert_true(info.allocated.v[k] == 0);
 
+	/* /state shows each role's allocation, /master/state all its roles. */
+	const char *out;
+	assert_int_equal(mh_http(h, "GET", "/state", NULL, NULL, NULL, 0, &out, NULL), 200);
+	json_t *st = json_loads(out, 0, NULL);
+	json_t *roles = json_object_get(json_array_get(json_object_get(st, "frameworks"), 0), "roles");
+	assert_int_equal(json_array_size(roles), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(roles, 1), "role")), "batch");
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(roles, 1), "allocated")), "cpus"));
+	json_decref(st);
+	assert_int_equal(mh_http(h, "GET", "/master/state", NULL, NULL, NULL, 0, &out, NULL), 200);
+	st = json_loads(out, 0, NULL);
+	roles = json_object_get(json_array_get(json_object_get(st, "frameworks"), 0), "roles");
+	assert_int_equal(json_array_size(roles), 2);
+	assert_string_equal(json_string_value(json_array_get(roles, 0)), "web");
+	json_decref(st);
+
 	/* SUPPRESS and REVIVE of one role leave the other alone; an unknown
 	 * role drops the call. */
 	assert_int_equal(revive_suppress(&x->f, false, "web"), 202);
