@@ -193,19 +193,29 @@ static bool in_roles(char *const *roles, size_t n, const char *role)
  * A recovered framework's roles are those its tasks named (and "*"): what
  * a role it does not re-subscribe with holds moves to its first role. 0,
  * or 400 and msg. */
-static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
+/* Whether the framework may drop the roles not in `roles` (set_roles'
+ * rule); 0, or 400 and msg. */
+static int roles_droppable(const m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
 {
-	if (n == 1 && fw->nxroles == 0)
-		return strcmp(fw->role, roles[0]) == 0 ? 0 : move_role(m, fw, roles[0], msg, len);
+	if (fw->recovered || (n == 1 && fw->nxroles == 0))
+		return 0;
 	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (!fw->recovered && !in_roles(roles, n, master_fw_role_at(fw, i)) &&
-		    holds_anything(fw, master_fw_core_at(fw, i))) {
+		if (!in_roles(roles, n, master_fw_role_at(fw, i)) && holds_anything(fw, master_fw_core_at(fw, i))) {
 			snprintf(msg, len,
 			         "Cannot remove role '%.100s' of framework %.100s: it still holds tasks or executors "
 			         "there (Meso refuses this; kill them first)",
 			         master_fw_role_at(fw, i), fw->id);
 			return 400;
 		}
+	return 0;
+}
+
+static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
+{
+	if (n == 1 && fw->nxroles == 0)
+		return strcmp(fw->role, roles[0]) == 0 ? 0 : move_role(m, fw, roles[0], msg, len);
+	if (roles_droppable(fw, roles, n, msg, len))
+		return 400;
 	ac_fw_id *acs = rt_xcalloc(n, sizeof *acs);
 	bool *made = rt_xcalloc(n, sizeof *made);
 	int rc = 0;
@@ -425,6 +435,10 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		         "Too many frameworks: the master keeps at most %d (--max_frameworks), all of them connected",
 		         m->flags.max_frameworks);
 		refuse_subscription(m, s, type, json, headers, fi->name, msg);
+		return;
+	}
+	if (fw && roles_droppable(fw, roles, nroles, reason, sizeof reason)) {
+		refuse(m, s, 400, reason); /* before the old stream is touched */
 		return;
 	}
 	if (fw) {

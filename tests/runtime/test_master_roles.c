@@ -154,6 +154,20 @@ static void test_two_roles(void **state)
 	assert_int_equal(revive_suppress(&x->f, true, "web"), 202);
 	assert_false(suppressed(h, &x->f, "web"));
 
+	/* Nor by re-subscribing without it: refused before the framework's
+	 * stream is touched. */
+	char body[512];
+	snprintf(body, sizeof body,
+	         "{\"type\":\"SUBSCRIBE\",\"framework_id\":{\"value\":\"%s\"},\"subscribe\":{\"framework_info\":{"
+	         "\"id\":{\"value\":\"%s\"},\"user\":\"tester\",\"name\":\"multi\",\"roles\":[\"web\"],"
+	         "\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
+	         x->f.id, x->f.id);
+	assert_int_equal(mh_http(h, "POST", "/api/v1/scheduler", "application/json", "application/json", body,
+	                         strlen(body), &out, NULL),
+	                 400);
+	assert_non_null(strstr(out, "Cannot remove role 'batch'"));
+	assert_ptr_equal(fw->stream, x->f.stream);
+
 	/* A role with a task cannot be dropped; one may be added. */
 	char *keep_web[] = {"web"};
 	assert_int_equal(update_roles(&x->f, keep_web, 1), 400);
