@@ -254,6 +254,12 @@ bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac)
 	return false;
 }
 
+bool master_fw_has_role(const m_fw *fw, const char *role)
+{
+	ac_fw_id ac;
+	return master_fw_core_of(fw, role, &ac);
+}
+
 /* Frees a framework's record (the core's frameworks are the caller's). */
 static void fw_free(m_fw *fw)
 {

@@ -476,6 +476,8 @@ bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac);
 /* Adds a role (a core framework of its own, inactive while the framework
  * is disconnected) to the framework's roles; 0, or 400 and msg. */
 int master_fw_add_role(master *m, m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len);
+/* Whether role is one of the framework's. */
+bool master_fw_has_role(const m_fw *fw, const char *role);
 /* Its roles and their core frameworks by index, 0 .. nxroles (0: `role`). */
 static inline ac_fw_id master_fw_core_at(const m_fw *fw, size_t i)
 {

@@ -467,12 +467,6 @@ size_t master_view_role_names(master *m, rt_arena *a, char ***out)
 	return k;
 }
 
-static bool fw_has_role(const m_fw *fw, const char *role)
-{
-	ac_fw_id ac;
-	return master_fw_core_of(fw, role, &ac);
-}
-
 size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out)
 {
 	char **names;
@@ -486,10 +480,10 @@ size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out)
 		r->weight = c && c->weight > 0 ? c->weight : 1.0;
 		size_t nf = 0;
 		for (m_fw *fw = m->fws; fw; fw = fw->next)
-			nf += fw_has_role(fw, names[i]);
+			nf += master_fw_has_role(fw, names[i]);
 		r->frameworks = rt_arena_alloc(a, (nf + 1) * sizeof *r->frameworks);
 		for (m_fw *fw = m->fws; fw; fw = fw->next) {
-			if (!fw_has_role(fw, names[i]))
+			if (!master_fw_has_role(fw, names[i]))
 				continue;
 			Mesos__V1__FrameworkID *id = rt_arena_alloc(a, sizeof *id);
 			mesos__v1__framework_id__init(id);

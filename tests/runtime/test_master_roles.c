@@ -143,6 +143,19 @@ static void test_two_roles(void **state)
 	assert_int_equal(json_array_size(roles), 2);
 	assert_string_equal(json_string_value(json_array_get(roles, 0)), "web");
 	json_decref(st);
+	/* /roles: the framework is in each of its roles. */
+	assert_int_equal(mh_http(h, "GET", "/roles", NULL, NULL, NULL, 0, &out, NULL), 200);
+	st = json_loads(out, 0, NULL);
+	size_t in_roles = 0, ri;
+	json_t *r;
+	json_array_foreach(json_object_get(st, "roles"), ri, r)
+	{
+		json_t *fws = json_object_get(r, "frameworks");
+		if (json_array_size(fws) == 1 && strcmp(json_string_value(json_array_get(fws, 0)), x->f.id) == 0)
+			in_roles++;
+	}
+	assert_int_equal(in_roles, 2);
+	json_decref(st);
 
 	/* SUPPRESS and REVIVE of one role leave the other alone; an unknown
 	 * role drops the call. */
