@@ -11,6 +11,7 @@
 #include <ev.h>
 #include <jansson.h>
 #include <limits.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -476,6 +477,13 @@ typedef struct agent_spawn_spec {
  * it). 0, or -1 with err (the status message: e.g. "The task's supervisor
  * could not start (…: Permission denied)"). */
 int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report_fd, char *err, size_t errlen);
+/* posix_spawn settings of a helper process the agent runs and watches
+ * (meso-fetcher for an executor, a health check's command): in dir, stdin
+ * from /dev/null, stdout and stderr appended to out and err, nothing else
+ * of the agent's open, no signal blocked or ignored, its own process group
+ * (a kill reaches all of it). The caller destroys both. */
+void agent_spawn_helper_init(posix_spawn_file_actions_t *fa, posix_spawnattr_t *attr, const char *dir, const char *out,
+                             const char *err);
 /* What would stop meso-fetcher for cmd's URIs, found before anything
  * starts: 0, or -1 with Mesos's message ("Failed to fetch all URIs for
  * container 'ID': …"). */

@@ -188,20 +188,8 @@ static void start_command(a_health *h)
 	}
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawn_file_actions_addchdir_np(&fa, h->t->sandbox);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	sigset_t none, all;
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setpgroup(&attr, 0); /* its own group: a timeout kills all of it */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	/* Its own group: a timeout kills all of it. */
+	agent_spawn_helper_init(&fa, &attr, h->t->sandbox, "/dev/null", "/dev/null");
 	pid_t pid;
 	int rc = posix_spawnp(&pid, shell ? "/bin/sh" : argv[0], &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);

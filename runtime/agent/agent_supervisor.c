@@ -169,6 +169,25 @@ static char *arg(rt_arena *ar, const char *key, const char *value)
 	return kv;
 }
 
+void agent_spawn_helper_init(posix_spawn_file_actions_t *fa, posix_spawnattr_t *attr, const char *dir, const char *out,
+                             const char *err)
+{
+	posix_spawn_file_actions_init(fa);
+	posix_spawnattr_init(attr);
+	posix_spawn_file_actions_addchdir_np(fa, dir);
+	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(fa, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_addopen(fa, 2, err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_addclosefrom_np(fa, 3);
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(attr, &none);
+	posix_spawnattr_setsigdefault(attr, &all);
+	posix_spawnattr_setpgroup(attr, 0);
+	posix_spawnattr_setflags(attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
 int agent_fetch_check_cmd(agent *a, const Mesos__V1__CommandInfo *cmd, const char *id, char *err, size_t errlen)
 {
 	char why[600] = "";
