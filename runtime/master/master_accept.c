@@ -485,22 +485,22 @@ static const char *authorize_user(accept_ctx *x, const char *user, char *buf, si
 	return buf;
 }
 
-/* Checks one task against the offers' agent and what is left of them;
- * returns NULL when valid, else the TASK_ERROR message. */
-static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
-                                 ac_resources *eres, char *buf, size_t len)
+/* The first checks of any task, a LAUNCH's or a group's: an id, the
+ * offers' agent. NULL when it passes. */
+static const char *check_task_target(const accept_ctx *x, const Mesos__V1__TaskInfo *ti)
 {
-	*exec_new = false;
 	if (!ti->task_id->value[0])
 		return "Task ID must not be empty";
 	if (strcmp(ti->agent_id->value, x->agent->id) != 0)
 		return "Task uses an agent other than the offers' agent";
-	if ((ti->command != NULL) == (ti->executor != NULL))
-		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-	if (ti->command && (!ti->command->value || !ti->command->value[0]))
-		return "Task's CommandInfo has no value";
-	if (master_task_find(x->m, x->fw, ti->task_id->value))
-		return "Task has duplicate ID";
+	return NULL;
+}
+
+/* A task's resources (parsed into res, not empty) and its health check.
+ * NULL when they pass, else the message (in buf where it has details). */
+static const char *check_task_needs(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, char *buf,
+                                    size_t len)
+{
 	ac_err err;
 	if (rt_resources_from_pb(x->m->core, ti->resources, ti->n_resources, res, &err) != 0) {
 		snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
@@ -515,9 +515,30 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 			return buf;
 		}
 	}
+	return NULL;
+}
+
+/* Checks one task against the offers' agent and what is left of them;
+ * returns NULL when valid, else the TASK_ERROR message. */
+static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, ac_resources *res, bool *exec_new,
+                                 ac_resources *eres, char *buf, size_t len)
+{
+	*exec_new = false;
+	const char *why = check_task_target(x, ti);
+	if (why)
+		return why;
+	if ((ti->command != NULL) == (ti->executor != NULL))
+		return "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+	if (ti->command && (!ti->command->value || !ti->command->value[0]))
+		return "Task's CommandInfo has no value";
+	if (master_task_find(x->m, x->fw, ti->task_id->value))
+		return "Task has duplicate ID";
+	why = check_task_needs(x, ti, res, buf, len);
+	if (why)
+		return why;
 	ac_resources need = *res;
 	if (ti->executor) {
-		const char *why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
+		why = validate_executor(x, ti->executor, exec_new, eres, buf, len);
 		if (why)
 			return why;
 		if (*exec_new)
@@ -625,10 +646,9 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 	}
 	for (size_t i = 0; i < tg->n_tasks; i++) {
 		const Mesos__V1__TaskInfo *ti = tg->tasks[i];
-		if (!ti->task_id->value[0])
-			return "Task ID must not be empty";
-		if (strcmp(ti->agent_id->value, x->agent->id) != 0)
-			return "Task uses an agent other than the offers' agent";
+		const char *why = check_task_target(x, ti);
+		if (why)
+			return why;
 		if (ti->executor) {
 			size_t l;
 			uint8_t *a = master_exec_pack(ti->executor, x->fw->id, &l);
@@ -654,20 +674,10 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 			repeated = strcmp(tg->tasks[k]->task_id->value, ti->task_id->value) == 0;
 		if (repeated || master_task_find(x->m, x->fw, ti->task_id->value))
 			return "Task has duplicate ID";
-		if (rt_resources_from_pb(x->m->core, ti->resources, ti->n_resources, &g->res[i], &err) != 0) {
-			snprintf(buf, len, "Task uses invalid resources: %s", err.msg);
-			return buf;
-		}
-		if (ac_resources_empty(&g->res[i]))
-			return "Task uses no resources";
-		if (ti->health_check) {
-			const char *why = validate_health_check(ti->health_check);
-			if (why) {
-				snprintf(buf, len, "Task uses invalid health check: %s", why);
-				return buf;
-			}
-		}
-		const char *why = authorize_user(x, task_user(x->fw, ti), buf, len);
+		why = check_task_needs(x, ti, &g->res[i], buf, len);
+		if (why)
+			return why;
+		why = authorize_user(x, task_user(x->fw, ti), buf, len);
 		if (why) {
 			*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_UNAUTHORIZED;
 			return why;

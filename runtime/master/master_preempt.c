@@ -30,14 +30,6 @@ void master_preempt_hook(void *ud, const ac_preempt_request *r)
 	m->preempts[m->npreempts++] = *r;
 }
 
-/* A task's scalars, every group summed. */
-static void task_scalars(const m_task *t, ac_vec *out)
-{
-	ac_vec_zero(out);
-	for (uint32_t g = 0; g < t->res.ngroups; g++)
-		ac_vec_add(out, &t->res.group[g].amount);
-}
-
 static void kill_preempted(master *m, m_task *t)
 {
 	if (master_task_kill(m, t, (int64_t)(m->flags.preemption_grace * 1e9), false)) {
@@ -64,7 +56,7 @@ void master_preempt_run(master *m)
 			if (t->fw != fw || t->preempted)
 				continue;
 			ac_vec s;
-			task_scalars(t, &s);
+			ac_resources_scalars(&t->res, &s);
 			ac_vec_sub(&left, &s);
 			kill_preempted(m, t);
 		}

@@ -41,11 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out > buf + size)
 		out = "";
 	uint8_t flags = data[size - 1];
-	agent_fetch_uri u = {.value = value,
-	                     .output_file = out,
-	                     .executable = flags & 1,
-	                     .extract = flags & 2,
-	                     .cache = flags & 4};
+	agent_fetch_uri u = {
+	        .value = value, .output_file = out, .executable = flags & 1, .extract = flags & 2, .cache = flags & 4};
 	agent_fetch_kind kind;
 	char name[1024], why[800] = "";
 	if (agent_fetch_check(&u, &kind, name, sizeof name, why, sizeof why) != 0) {
@@ -61,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[200];
 	if (strlen(out) < sizeof back.out) {
 		if (agent_fetch_decode(arg, &back, err, sizeof err) != 0 || strcmp(back.value, value) != 0 ||
-		    strcmp(back.output_file, out) != 0 || back.executable != u.executable || back.extract != u.extract ||
-		    back.cache != u.cache)
+		    strcmp(back.output_file, out) != 0 || back.executable != u.executable ||
+		    back.extract != u.extract || back.cache != u.cache)
 			abort();
 	}
 	free(arg);
