@@ -57,6 +57,7 @@ typedef struct agent_flags {
 	double gc_disk_headroom;       /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval;    /* seconds between disk checks and sandbox collections */
 	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
+	uint64_t fetcher_cache_size;   /* bytes the cache may hold (least recently used go first); 0: no cache */
 	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
 	 * (--credential, or --principal and --secret), or NULL. */
@@ -488,9 +489,11 @@ void agent_spawn_helper_init(posix_spawn_file_actions_t *fa, posix_spawnattr_t *
  * starts: 0, or -1 with Mesos's message ("Failed to fetch all URIs for
  * container 'ID': …"). */
 int agent_fetch_check_cmd(agent *a, const Mesos__V1__CommandInfo *cmd, const char *id, char *err, size_t errlen);
-/* meso-fetcher's arguments after its name (--sandbox, --cache_dir,
- * --stall_timeout, one per URI) into out (room for 3 + cmd->n_uris); how
- * many. Strings live in ar. */
+/* meso-fetcher's arguments after its name (AGENT_FETCH_OPTS options:
+ * --sandbox, --cache_dir, --cache_size, --stall_timeout; then one per URI)
+ * into out (room for AGENT_FETCH_OPTS + cmd->n_uris); how many. Strings
+ * live in ar. */
+#define AGENT_FETCH_OPTS 4
 size_t agent_fetch_args(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, rt_arena *ar, char **out);
 /* Mesos's message for URIs that could not be fetched into sandbox, with
  * the fetcher's last line from its stderr (agent_tasks.c). */

@@ -27,6 +27,7 @@
 #include "agent.h"
 #include "executor/executor.pb-c.h"
 #include "rt_api.h"
+#include "rt_flags.h"
 
 typedef Mesos__V1__Executor__Call Call;
 typedef Mesos__V1__Executor__Event Event;
@@ -141,12 +142,14 @@ static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_
                                       int *reason, char *msg, size_t len)
 {
 	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
+	char d[48];
 	if (e->timed_out && e->recovered) {
-		snprintf(msg, len, "Executor did not re-subscribe within %gsecs of the agent's restart",
-		         a->flags.executor_reregistration_timeout);
+		snprintf(msg, len, "Executor did not re-subscribe within %s of the agent's restart",
+		         rt_duration_text(a->flags.executor_reregistration_timeout, d, sizeof d));
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
 	} else if (e->timed_out) {
-		snprintf(msg, len, "Executor did not register within %gsecs", a->flags.executor_registration_timeout);
+		snprintf(msg, len, "Executor did not register within %s",
+		         rt_duration_text(a->flags.executor_registration_timeout, d, sizeof d));
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REGISTRATION_TIMEOUT;
 	} else if (rec && rec->recovery_timeout) {
 		snprintf(msg, len, "Executor killed by its supervisor: no agent came back within the recovery timeout");
@@ -398,7 +401,7 @@ static int start_fetch(agent *a, a_executor *e, const Mesos__V1__CommandInfo *cm
 	if (agent_fetch_check_cmd(a, cmd, e->id, msg, len) != 0)
 		return -1;
 	rt_arena *ar = rt_arena_create();
-	char **argv = rt_arena_alloc(ar, (5 + cmd->n_uris) * sizeof *argv);
+	char **argv = rt_arena_alloc(ar, (2 + AGENT_FETCH_OPTS + cmd->n_uris) * sizeof *argv);
 	argv[0] = a->fetcher;
 	size_t n = 1 + agent_fetch_args(a, e->sandbox, cmd, ar, argv + 1);
 	argv[n] = NULL;

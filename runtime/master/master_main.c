@@ -51,19 +51,19 @@ int main(int argc, char **argv)
 	        {"port", RT_FLAG_INT, &f.port, "port to listen on (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised to frameworks (default: --ip)"},
 	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for the master's files (master.port)"},
-	        {"allocation_interval", RT_FLAG_DOUBLE, &f.allocation_interval, "seconds between allocation passes"},
-	        {"offer_timeout", RT_FLAG_DOUBLE, &f.offer_timeout,
+	        {"allocation_interval", RT_FLAG_DURATION, &f.allocation_interval, "seconds between allocation passes"},
+	        {"offer_timeout", RT_FLAG_DURATION, &f.offer_timeout,
 	         "seconds before an unanswered offer is rescinded (0: never)"},
-	        {"agent_timeout", RT_FLAG_DOUBLE, &f.agent_timeout,
+	        {"agent_timeout", RT_FLAG_DURATION, &f.agent_timeout,
 	         "seconds without a frame from a connected agent before it counts as disconnected"},
-	        {"agent_reregister_timeout", RT_FLAG_DOUBLE, &f.agent_reregister_timeout,
+	        {"agent_reregister_timeout", RT_FLAG_DURATION, &f.agent_reregister_timeout,
 	         "seconds a disconnected agent keeps its id and tasks; then it is removed and its tasks are lost"},
-	        {"heartbeat_interval", RT_FLAG_DOUBLE, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
+	        {"heartbeat_interval", RT_FLAG_DURATION, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
 	        {"zk", RT_FLAG_STRING, &f.zk,
 	         "zk://HOST:PORT[,HOST:PORT...]/PATH: elect the leader among masters (default: lead at once)"},
-	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout,
+	        {"zk_session_timeout", RT_FLAG_DURATION, &f.zk_session_timeout,
 	         "ZooKeeper session timeout in seconds; a leader cut off for 11/12 of it exits"},
-	        {"framework_recovery_timeout", RT_FLAG_DOUBLE, &f.framework_recovery_timeout,
+	        {"framework_recovery_timeout", RT_FLAG_DURATION, &f.framework_recovery_timeout,
 	         "seconds a framework known only from its agents' tasks has to re-subscribe before they are killed"},
 	        {"max_completed_frameworks", RT_FLAG_INT, &f.max_completed_frameworks,
 	         "removed frameworks kept for /master/state's completed_frameworks (0: none)"},
@@ -74,14 +74,14 @@ int main(int argc, char **argv)
 	        {"max_frameworks", RT_FLAG_INT, &f.max_frameworks,
 	         "frameworks known at once, connected or not; a new one at the limit takes the place of the one "
 	         "disconnected the longest, or is refused if all are connected"},
-	        {"http_header_timeout", RT_FLAG_DOUBLE, &header_timeout,
+	        {"http_header_timeout", RT_FLAG_DURATION, &header_timeout,
 	         "seconds from a request's first byte to the end of its headers before the connection is closed "
 	         "(0: no limit)"},
-	        {"http_body_timeout", RT_FLAG_DOUBLE, &body_timeout,
+	        {"http_body_timeout", RT_FLAG_DURATION, &body_timeout,
 	         "seconds from the end of a request's headers to the end of its body (0: no limit)"},
-	        {"http_send_timeout", RT_FLAG_DOUBLE, &send_timeout,
+	        {"http_send_timeout", RT_FLAG_DURATION, &send_timeout,
 	         "seconds a connection may leave answers or events unread before it is closed (0: no limit)"},
-	        {"http_idle_timeout", RT_FLAG_DOUBLE, &idle_timeout,
+	        {"http_idle_timeout", RT_FLAG_DURATION, &idle_timeout,
 	         "seconds a connection may stay quiet, no request in progress, before it is closed (0: no "
 	         "limit, as Mesos; TCP keepalive still closes one whose peer vanished)"},
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
@@ -108,13 +108,13 @@ int main(int argc, char **argv)
 	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
 	        {"policy", RT_FLAG_STRING, &policy,
 	         "allocation policy: drf, priority, asset, random, or module:PATH[:ARGS] (alloccore/README.md)"},
-	        {"preemption_grace_period", RT_FLAG_DOUBLE, &f.preemption_grace,
+	        {"preemption_grace_period", RT_FLAG_DURATION, &f.preemption_grace,
 	         "seconds a task the policy preempts has between SIGTERM and SIGKILL"},
 	};
-	int rc = rt_flags_parse("meso-master",
-	                        "The Meso master: allocates with alloccore, serves the Mesos v1 "
-	                        "scheduler API and the agents.",
-	                        flags, sizeof flags / sizeof flags[0], argc, argv);
+	int rc = rt_flags_parse_env("meso-master",
+	                            "The Meso master: allocates with alloccore, serves the Mesos v1 "
+	                            "scheduler API and the agents.",
+	                            "MESOS_", flags, sizeof flags / sizeof flags[0], argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||

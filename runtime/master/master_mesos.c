@@ -15,6 +15,7 @@
 #include "master.h"
 #include "master_jsonp.h"
 #include "rt_attributes.h"
+#include "rt_flags.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
@@ -362,7 +363,7 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 	snprintf(num, sizeof num, "%d", port);
 	json_object_set_new(flags, "port", json_string(num));
 	json_object_set_new(flags, "hostname", json_string(m->flags.hostname));
-	snprintf(num, sizeof num, "%gsecs", m->flags.allocation_interval);
+	rt_duration_text(m->flags.allocation_interval, num, sizeof num);
 	json_object_set_new(flags, "allocation_interval", json_string(num));
 	if (m->flags.zk)
 		json_object_set_new(flags, "zk", json_string(m->flags.zk));
