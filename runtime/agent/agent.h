@@ -347,6 +347,13 @@ void agent_executor_stream_request(agent *a, rt_http_session *s);
 /* agent_cgroups.c */
 /* Picks v2, v1 or none (mode "none" forces none) and clears cgroups an
  * earlier agent on the same work_dir left. */
+/* --isolation: ours ("auto", "none") or Mesos's isolator list
+ * ("cgroups/cpu,cgroups/mem", "posix/cpu,posix/mem", ...). The mode
+ * agent_cgroups_init takes: "auto" when the list names a cgroups/
+ * isolator, else "none". Isolators Meso does not have go into ignored
+ * (comma-separated, for a warning). 0, or -1 with why (an unknown name). */
+int agent_isolation_parse(const char *text, const char **mode, char *ignored, size_t ignoredlen, char *err,
+                          size_t errlen);
 void agent_cgroups_init(agent *a, const char *mode);
 const char *agent_cgroups_name(const agent *a);
 /* Creates the task's cgroup(s) with its limits (mem in thousandths of MB,

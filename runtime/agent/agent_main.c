@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "rt_auth.h"
 #include "rt_flags.h"
+#include "rt_logflags.h"
 #include "rt_master_url.h"
 #include "rt_resources.h"
 #include "rt_tls.h"
@@ -60,11 +61,20 @@ int main(int argc, char **argv)
 	        .fetcher_cache_size = 2ull << 30, /* Mesos's default, 2GB */
 	        .fetcher_stall_timeout = 60.0,
 	};
-	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
+	const char *isolation = "auto", *recover = "reconnect", *containerizers = "mesos", *launcher = NULL;
+	bool systemd = false;
+	rt_log_flags lf = {0};
 	const char *credential = NULL, *principal = NULL, *secret = NULL;
 	f.switch_user = geteuid() == 0;
 	rt_flag flags[] = {
-	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
+	        {"isolation", RT_FLAG_STRING, &isolation,
+	         "auto (cgroups v2, else v1, else none) or none; or Mesos's isolator list: cgroups/* is auto, "
+	         "posix/* and filesystem/posix none, others Meso lacks are logged and ignored"},
+	        {"containerizers", RT_FLAG_STRING, &containerizers,
+	         "Mesos's flag: only mesos (processes in cgroups) is there; docker is refused"},
+	        {"launcher", RT_FLAG_STRING, &launcher, "Mesos's flag (posix or linux): accepted, no effect"},
+	        {"systemd_enable_support", RT_FLAG_BOOL, &systemd,
+	         "Mesos's flag: accepted, no effect (tasks outlive the agent through their supervisors)"},
 	        {"master", RT_FLAG_STRING, &f.master,
 	         "the master: HOST:PORT, master@HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the leader elected "
 	         "there) or file:///PATH holding one of those"},
@@ -130,14 +140,25 @@ int main(int argc, char **argv)
 	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
 	        {"acls", RT_FLAG_STRING, &f.acls,
 	         "Mesos's ACL JSON (or a file holding it); the agent enforces access_sandboxes on /files"},
-	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	        RT_LOG_FLAG_ENTRIES(lf),
 	};
 	int rc = rt_flags_parse_env("meso-agent", "The Meso agent: registers with the master and runs its tasks.",
 	                            "MESOS_", flags, sizeof flags / sizeof flags[0], argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (strcmp(isolation, "auto") != 0 && strcmp(isolation, "none") != 0) {
-		fprintf(stderr, "meso-agent: --isolation must be auto or none\n");
+	char isolation_ignored[512], why_iso[300];
+	if (agent_isolation_parse(isolation, &isolation, isolation_ignored, sizeof isolation_ignored, why_iso,
+	                          sizeof why_iso) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", why_iso);
+		return 2;
+	}
+	if (strcmp(containerizers, "mesos") != 0) {
+		fprintf(stderr, "meso-agent: --containerizers: '%s': Meso has only the mesos containerizer\n",
+		        containerizers);
+		return 2;
+	}
+	if (launcher && strcmp(launcher, "posix") != 0 && strcmp(launcher, "linux") != 0) {
+		fprintf(stderr, "meso-agent: --launcher must be posix or linux\n");
 		return 2;
 	}
 	if ((!f.master && !f.zk) || !f.work_dir) {
@@ -203,11 +224,13 @@ int main(int argc, char **argv)
 	free(cred_secret);
 	if (f.switch_user && geteuid() != 0)
 		fprintf(stderr, "meso-agent: --switch_user needs root; tasks will fail unless they run as this user\n");
-	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
-	            : strcmp(log_level, "warning") == 0 ? RT_WARN
-	            : strcmp(log_level, "error") == 0   ? RT_ERROR
-	                                                : RT_INFO;
-	rt_log_init("meso-agent", level);
+	char log_err[600];
+	if (rt_log_flags_apply("meso-agent", &lf, log_err, sizeof log_err) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", log_err);
+		return 2;
+	}
+	if (isolation_ignored[0])
+		rt_log(RT_WARN, "--isolation: Meso has no %s isolator; ignored", isolation_ignored);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* TLS as Mesos's libprocess (LIBPROCESS_SSL_*): HTTPS served, and the

@@ -12,6 +12,7 @@
 #include "alloccore/module.h"
 #include "master.h"
 #include "rt_flags.h"
+#include "rt_logflags.h"
 #include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -45,7 +46,12 @@ int main(int argc, char **argv)
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
 	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;
 	int max_pending_output = RT_HTTP_MAX_OUTPUT_BYTES;
-	const char *log_level = "info";
+	rt_log_flags lf = {0};
+	/* Mesos's flags with no counterpart here, accepted so that a Mesos
+	 * master's command line runs unchanged (runtime/README.md, "Flags"). */
+	int quorum = 0, max_ping_timeouts = 0;
+	double ping_timeout = 0;
+	const char *registry = NULL;
 	rt_flag flags[] = {
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port to listen on (0: any free port)"},
@@ -105,7 +111,18 @@ int main(int argc, char **argv)
 	        {"acls", RT_FLAG_STRING, &f.acls,
 	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
 	         "\"Security\")"},
-	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	        RT_LOG_FLAG_ENTRIES(lf),
+	        {"cluster", RT_FLAG_STRING, &f.cluster,
+	         "the cluster's name for people, shown in /master/state as in Mesos"},
+	        {"agent_ping_timeout", RT_FLAG_DURATION, &ping_timeout,
+	         "Mesos's flag (default there 15secs): with --max_agent_ping_timeouts (5), their product becomes "
+	         "--agent_timeout"},
+	        {"max_agent_ping_timeouts", RT_FLAG_INT, &max_ping_timeouts, "Mesos's flag: see --agent_ping_timeout"},
+	        {"registry", RT_FLAG_STRING, &registry,
+	         "Mesos's flag: replicated_log or in_memory; Meso's registry is in ZooKeeper with --zk, else in "
+	         "memory, whatever it says"},
+	        {"quorum", RT_FLAG_INT, &quorum,
+	         "Mesos's replicated log quorum: accepted, no effect (ZooKeeper holds the registry)"},
 	        {"policy", RT_FLAG_STRING, &policy,
 	         "allocation policy: drf, priority, asset, random, or module:PATH[:ARGS] (alloccore/README.md)"},
 	        {"preemption_grace_period", RT_FLAG_DURATION, &f.preemption_grace,
@@ -160,11 +177,23 @@ int main(int argc, char **argv)
 	f.http.max_output_bytes = (size_t)max_pending_output;
 	if (!f.hostname)
 		f.hostname = f.ip;
-	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
-	            : strcmp(log_level, "warning") == 0 ? RT_WARN
-	            : strcmp(log_level, "error") == 0   ? RT_ERROR
-	                                                : RT_INFO;
-	rt_log_init("meso-master", level);
+	if (quorum < 0 || max_ping_timeouts < 0 ||
+	    (registry && strcmp(registry, "replicated_log") != 0 && strcmp(registry, "in_memory") != 0)) {
+		fprintf(stderr, "meso-master: --quorum and --max_agent_ping_timeouts must be > 0, --registry "
+		                "replicated_log or in_memory\n");
+		return 2;
+	}
+	if (ping_timeout > 0 || max_ping_timeouts > 0)
+		f.agent_timeout =
+		        (ping_timeout > 0 ? ping_timeout : 15) * (max_ping_timeouts > 0 ? max_ping_timeouts : 5);
+	char log_err[600];
+	if (rt_log_flags_apply("meso-master", &lf, log_err, sizeof log_err) != 0) {
+		fprintf(stderr, "meso-master: %s\n", log_err);
+		return 2;
+	}
+	if (quorum || registry)
+		rt_log(RT_INFO, "--quorum/--registry: Meso keeps its registry in %s; the flags have no effect",
+		       f.zk ? "ZooKeeper (--zk)" : "memory (no --zk)");
 	signal(SIGPIPE, SIG_IGN);
 
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);

@@ -325,6 +325,8 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 	json_object_set_new(root, "id", json_string(m->id));
 	json_object_set_new(root, "pid", json_string(pid));
 	json_object_set_new(root, "hostname", json_string(m->flags.hostname));
+	if (m->flags.cluster)
+		json_object_set_new(root, "cluster", json_string(m->flags.cluster));
 	json_object_set_new(root, "start_time", json_real(wall_secs(m->start_ns)));
 	json_object_set_new(root, "elected_time", json_real(m->elected_wall));
 	json_object_set_new(root, "leader", json_string(pid));

@@ -428,6 +428,8 @@ size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 	rt_opview_flag_add(a, v, &n, "heartbeat_interval", "%s", rt_duration_text(f->heartbeat_interval, d, sizeof d));
 	if (f->zk)
 		rt_opview_flag_add(a, v, &n, "zk", "%s", f->zk);
+	if (f->cluster)
+		rt_opview_flag_add(a, v, &n, "cluster", "%s", f->cluster);
 	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%s", rt_duration_text(f->zk_session_timeout, d, sizeof d));
 	rt_opview_flag_add(a, v, &n, "framework_recovery_timeout", "%s",
 	                   rt_duration_text(f->framework_recovery_timeout, d, sizeof d));

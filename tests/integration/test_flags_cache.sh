@@ -4,10 +4,12 @@
 #    first, a file larger than the cache reaches the sandbox but is not
 #    kept, a temporary left by a killed fetch is removed, a size of 0 turns
 #    the cache off.
-# 2. meso-agent configured as a Mesos operator would: durations as "1mins",
-#    sizes as "1MB", flags from MESOS_* variables (the command line wins),
-#    a value from file://; /slave(1)/state's flags say what it took, and a
-#    malformed value stops it with the flag's name.
+# 2. meso-master and meso-agent configured as a Mesos operator would:
+#    durations as "1mins", sizes as "1MB", flags from MESOS_* variables (the
+#    command line wins), a value from file://, Mesos's flags that have no
+#    counterpart here (--quorum, --registry, --containerizers, --launcher),
+#    Mesos's isolator list and logging flags; the state endpoints say what
+#    they took, and a malformed value stops them with the flag's name.
 . "$(dirname "$0")/lib.sh" "$1"
 
 F="$BIN/meso-fetcher"
@@ -53,17 +55,30 @@ fetch 0 a # size 0: no cache at all
 [ -z "$(ls "$C")" ] || fail "--cache_size=0 still cached: $(ls "$C")"
 "$F" --sandbox="$T" --cache_size=2GB "$(uri a)" 2>/dev/null && fail "meso-fetcher took a malformed --cache_size"
 
-# 2. The agent, configured the Mesos way.
-start_master
+# 2. A master and an agent configured the Mesos way.
+start_master --quorum=1 --registry=replicated_log --cluster=prod-east --agent_ping_timeout=2secs \
+	--max_agent_ping_timeouts=3 --logging_level=INFO
+state=$(http_get "$MASTER_PORT" /master/state)
+echo "$state" | grep -q '"cluster":"prod-east"' || fail "/master/state has no cluster"
+http_get "$MASTER_PORT" /flags | grep -q '"agent_timeout":"6secs"' || fail "--agent_ping_timeout x --max_agent_ping_timeouts is not 6secs"
+grep -q "registry in memory (no --zk); the flags have no effect" "$T/master.log" ||
+	fail "the master does not say --quorum/--registry have no effect"
 echo 2weeks >"$T/gc_delay"
 MESOS_EXECUTOR_REGISTRATION_TIMEOUT=5mins MESOS_FETCHER_CACHE_SIZE=1MB MESOS_master_timeout=20secs \
 	start_agent a1 "cpus:1;mem:256" --executor_registration_timeout=1mins --gc_delay="file://$T/gc_delay" \
-	--executor_shutdown_grace_period=1500ms
+	--executor_shutdown_grace_period=1500ms --containerizers=mesos --launcher=linux --no-systemd_enable_support \
+	--isolation=posix/cpu,posix/mem,docker/runtime --logging_level=warning --log_dir="$T/logs" --quiet
 flags=$(http_get "${AGENT_PORT[a1]}" "/slave(1)/state")
 for kv in '"executor_registration_timeout":"1mins"' '"fetcher_cache_size":"1MB"' '"master_timeout":"20secs"' \
 	'"gc_delay":"2weeks"' '"executor_shutdown_grace_period":"1500ms"'; do
 	echo "$flags" | grep -q "$kv" || fail "/slave(1)/state's flags lack $kv: $(echo "$flags" | grep -o '"flags":{[^}]*}')"
 done
+echo "$flags" | grep -q '"isolation":"none:' || fail "posix isolators did not mean no cgroups"
+# --quiet: nothing on stderr; --log_dir: the log, at WARNING, in its file.
+grep -q "Meso has no docker/runtime isolator; ignored" "$T/logs/meso-agent.log" ||
+	fail "the ignored isolator is not in $T/logs/meso-agent.log: $(cat "$T/logs/meso-agent.log")"
+grep -q " I meso-agent" "$T/logs/meso-agent.log" && fail "--logging_level=warning still logs info lines"
+[ -s "$T/a1.log" ] && fail "--quiet still wrote to stderr: $(head -3 "$T/a1.log")"
 # Malformed values stop it at once, naming the flag and the variable.
 if MESOS_GC_DELAY=1fortnight "$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT" --work_dir "$T/a2" \
 	2>"$T/bad.err"; then
@@ -71,6 +86,11 @@ if MESOS_GC_DELAY=1fortnight "$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT"
 fi
 grep -q "environment variable MESOS_GC_DELAY (flag '--gc_delay'): '1fortnight': unknown duration unit 'fortnight'" \
 	"$T/bad.err" || fail "unclear refusal: $(cat "$T/bad.err")"
+if "$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT" --work_dir "$T/a3" --containerizers=docker,mesos \
+	2>"$T/bad.err"; then
+	fail "the agent started with --containerizers=docker,mesos"
+fi
+grep -q "Meso has only the mesos containerizer" "$T/bad.err" || fail "unclear refusal: $(cat "$T/bad.err")"
 if "$BIN/meso-master" --port 0 --offer_timeout=5 --agent_reregister_timeout=10minutes 2>"$T/bad.err"; then
 	fail "the master started with --agent_reregister_timeout=10minutes"
 fi
