@@ -327,6 +327,19 @@ static void evict(const char *dir, uint64_t size, const char *keep, long stall_t
 	closedir(d);
 }
 
+/* Records a use of a cache file in its mtime, at the clock's full
+ * precision: the file system's own stamps come from a coarse clock (a few
+ * milliseconds), which would make uses in quick succession tie. Best
+ * effort (a file of another user cannot be stamped). */
+static void mark_used(int fd)
+{
+	struct timespec now[2];
+	clock_gettime(CLOCK_REALTIME, &now[1]);
+	now[0].tv_sec = 0;
+	now[0].tv_nsec = UTIME_OMIT; /* atime as it is */
+	futimens(fd, now);
+}
+
 /* The URI through the cache: a copy from the cached file when there is
  * one (its use recorded in its mtime), else fetched into the cache first,
  * then the cache brought back within cache_size. A file larger than the
@@ -341,7 +354,7 @@ static int fetch_cached(const agent_fetch_uri *u, const char *src, const char *d
 	int in = open(cpath, O_RDONLY | O_CLOEXEC);
 	if (in >= 0) {
 		fprintf(stderr, "meso-fetcher: '%s' from the cache (%s)\n", u->value, cpath);
-		futimens(in, NULL); /* most recently used; best effort (another user's file) */
+		mark_used(in);
 		int rc = copy_from(in, cpath, dest);
 		close(in);
 		return rc;
@@ -352,6 +365,7 @@ static int fetch_cached(const agent_fetch_uri *u, const char *src, const char *d
 	in = open(cpath, O_RDONLY | O_CLOEXEC);
 	if (in < 0) /* evicted by another fetch in the instant since: fetch it again, around the cache */
 		return src ? copy_file(src, dest) : download(u->value, dest, stall_timeout);
+	mark_used(in);
 	struct stat st;
 	bool too_big = fstat(in, &st) == 0 && (uint64_t)st.st_size > cache_size;
 	int rc = copy_from(in, cpath, dest);
