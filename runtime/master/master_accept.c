@@ -427,20 +427,18 @@ static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
 	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
 		if (!hc->http)
 			return "Expecting 'http' to be set for HTTP health check";
-		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0)
-			return strcmp(hc->http->scheme, "https") == 0
-			               ? "HTTPS health checks are not supported by Meso yet (use 'http' or TCP)"
-			               : "Unsupported HTTP health check scheme (expected 'http' or 'https')";
+		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0 &&
+		    strcmp(hc->http->scheme, "https") != 0) {
+			static char msg[200]; /* the master's one thread; read before the next call */
+			snprintf(msg, sizeof msg, "Unsupported HTTP health check scheme: '%.100s'", hc->http->scheme);
+			return msg;
+		}
 		if (hc->http->path && hc->http->path[0] != '/')
 			return "The path of HTTP health check must start with '/'";
-		if (hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
-			return "IPv6 health checks are not supported by Meso yet";
 		break;
 	case MESOS__V1__HEALTH_CHECK__TYPE__TCP:
 		if (!hc->tcp)
 			return "Expecting 'tcp' to be set for TCP health check";
-		if (hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
-			return "IPv6 health checks are not supported by Meso yet";
 		break;
 	default:
 		return "'UNKNOWN' is not a valid health check type";

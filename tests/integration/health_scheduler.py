@@ -11,7 +11,14 @@ test_health.sh: command tasks with TaskInfo.health_check (Mesos's fields).
       healthy=true; a KILL ends it.
   h3  TCP to a port nothing listens on, grace 0, consecutive_failures 1:
       unhealthy and killed at the first check.
-  h4  HTTP with scheme https: TASK_ERROR "Task uses invalid health check".
+  h4  HTTPS to a TLS server the task runs with a throwaway self-signed
+      certificate (WORK/cert.pem, key.pem): healthy (not verified, as
+      Mesos's curl -k).
+  h5  HTTP over IPv6 ([::1]) to the task's server: healthy.
+  h6  TCP over IPv6 to a port nothing listens on: unhealthy, killed,
+      the message naming [::1].
+  h7  HTTP with scheme ftp: TASK_ERROR "Task uses invalid health check"
+      with Mesos's "Unsupported HTTP health check scheme: 'ftp'".
 
 Prints one line per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise.
 """
@@ -26,9 +33,9 @@ WORK = sys.argv[2]
 FAST = {"delay_seconds": 0, "interval_seconds": 0.2, "timeout_seconds": 5, "grace_period_seconds": 0}
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
+def free_port(family=socket.AF_INET):
+    s = socket.socket(family)
+    s.bind(("127.0.0.1" if family == socket.AF_INET else "::1", 0))
     port = s.getsockname()[1]
     s.close()
     return port
@@ -81,13 +88,46 @@ def main():
         fail("h3: %s" % fw.updates.get("h3"))
     print("h3: TCP check failed (%s); killed" % bad[0]["message"], flush=True)
 
-    fw.launch([("h4", {"health_check": dict(FAST, type="HTTP", http={"port": 80, "scheme": "https"})},
+    port = free_port()
+    cert, key = os.path.join(WORK, "cert.pem"), os.path.join(WORK, "key.pem")
+    server = ("import http.server, ssl; s = http.server.HTTPServer(('127.0.0.1', %d), "
+              "http.server.SimpleHTTPRequestHandler); c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); "
+              "c.load_cert_chain('%s', '%s'); s.socket = c.wrap_socket(s.socket, server_side=True); "
+              "s.serve_forever()" % (port, cert, key))
+    fw.launch([("h4", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
+                                              http={"port": port, "scheme": "https", "statuses": [200]})},
+                {"value": "exec python3 -c \"%s\"" % server})])
+    fw.wait("h4 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h4")))
+    fw.kill("h4")
+    fw.wait("h4 killed", lambda: "TASK_KILLED" in fw.states("h4"))
+    print("h4: HTTPS check healthy against a self-signed server", flush=True)
+
+    port = free_port(socket.AF_INET6)
+    fw.launch([("h5", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
+                                              http={"port": port, "protocol": "IPv6", "statuses": [200]})},
+                {"value": "exec python3 -m http.server %d --bind ::1" % port})])
+    fw.wait("h5 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h5")))
+    fw.kill("h5")
+    fw.wait("h5 killed", lambda: "TASK_KILLED" in fw.states("h5"))
+    print("h5: HTTP check over IPv6 healthy", flush=True)
+
+    port = free_port(socket.AF_INET6)
+    fw.launch([("h6", {"health_check": dict(FAST, type="TCP", consecutive_failures=1,
+                                              tcp={"port": port, "protocol": "IPv6"})},
+                {"value": "exec sleep 600"})])
+    fw.wait("h6 killed", lambda: "TASK_KILLED" in fw.states("h6"))
+    bad = [s for s in health_updates(fw, "h6") if s.get("healthy") is False]
+    if not bad or ("cannot connect to [::1]:%d" % port) not in bad[0].get("message", ""):
+        fail("h6: %s" % fw.updates.get("h6"))
+    print("h6: TCP check over IPv6 failed (%s); killed" % bad[0]["message"], flush=True)
+
+    fw.launch([("h7", {"health_check": dict(FAST, type="HTTP", http={"port": 80, "scheme": "ftp"})},
                 {"value": "true"})])
-    fw.wait("h4 refused", lambda: "TASK_ERROR" in fw.states("h4"))
-    msg = fw.status("h4", "TASK_ERROR").get("message", "")
-    if "Task uses invalid health check" not in msg:
-        fail("h4: %s" % msg)
-    print("h4: %s" % msg, flush=True)
+    fw.wait("h7 refused", lambda: "TASK_ERROR" in fw.states("h7"))
+    msg = fw.status("h7", "TASK_ERROR").get("message", "")
+    if "Task uses invalid health check" not in msg or "Unsupported HTTP health check scheme: 'ftp'" not in msg:
+        fail("h7: %s" % msg)
+    print("h7: %s" % msg, flush=True)
     print("PASS", flush=True)
 
 
