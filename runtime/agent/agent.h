@@ -610,6 +610,8 @@ size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
 /* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
  * v0 agent state JSON. */
 void agent_serve_mesos_state(agent *a, rt_http_session *s);
+/* Mesos's /flags (and /slave(1)/flags): {"flags": {name: value}}. */
+void agent_serve_flags(agent *a, rt_http_session *s);
 /* Mesos's agent metrics as a flat object (slave/..., system/...): GET
  * /metrics/snapshot and GET_METRICS. The caller owns it. */
 json_t *agent_metrics_snapshot(agent *a);
