@@ -1,5 +1,6 @@
 /*
- * agent_groups.c — task groups on the default executor (LAUNCH_GROUP):
+ * agent_groups.c — task groups on the default executor (LAUNCH_GROUP; a
+ * group on a custom executor goes to that executor, agent_executors.c):
  * Meso has no default-executor process; the agent itself plays its part.
  * Each task of a group runs as a command task (its own supervisor, sandbox
  * and cgroup), and the agent applies Mesos's default executor rules to the
@@ -39,6 +40,16 @@ const char *agent_group_executor_id(const a_group *g)
 	return g->exec_id;
 }
 
+a_group *agent_group_next(const a_group *g)
+{
+	return g->next;
+}
+
+const char *agent_group_framework_id(const a_group *g)
+{
+	return g->fw_id;
+}
+
 static a_group *group_get(agent *a, const char *fw_id, const char *exec_id)
 {
 	a_group *g = agent_group_find(a, fw_id, exec_id);
@@ -64,12 +75,43 @@ static void group_free(agent *a, a_group *g)
 	free(g);
 }
 
+Mesos__V1__ExecutorInfo *agent_group_executor_info(agent *a, const a_group *g)
+{
+	for (a_task *t = a->tasks; t; t = t->next) {
+		if (t->group != g || !t->info || t->fw_gone)
+			continue;
+		Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(NULL, t->info_len, t->info);
+		if (!ti)
+			continue;
+		Mesos__V1__ExecutorInfo *ei = ti->executor;
+		ti->executor = NULL;
+		mesos__v1__task_info__free_unpacked(ti, NULL);
+		if (ei)
+			return ei;
+	}
+	return NULL;
+}
+
 void agent_group_join(agent *a, a_task *t, const char *exec_id)
 {
 	a_group *g = group_get(a, t->fw_id, exec_id);
 	t->group = g;
 	if (!rt_task_state_terminal(t->state))
 		g->live++;
+}
+
+a_task *agent_group_task_add(agent *a, const char *fw_id, const Mesos__V1__TaskInfo *ti,
+                             const Mesos__V1__ExecutorInfo *ei)
+{
+	a_task *t = agent_task_add(a, fw_id, ti->task_id->value);
+	Mesos__V1__TaskInfo copy = *ti;
+	if (!copy.executor)
+		copy.executor = (Mesos__V1__ExecutorInfo *)ei;
+	t->info_len = mesos__v1__task_info__get_packed_size(&copy);
+	t->info = rt_xmalloc(t->info_len);
+	mesos__v1__task_info__pack(&copy, t->info);
+	a->metrics.tasks_launched++;
+	return t;
 }
 
 void agent_group_run(agent *a, const Meso__Agent__RunTaskGroup *rg)
@@ -83,20 +125,19 @@ void agent_group_run(agent *a, const Meso__Agent__RunTaskGroup *rg)
 			       exec_id, fw, rg->tasks[i]->task_id->value);
 			return;
 		}
+	if (rg->executor->has_type && rg->executor->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM) {
+		agent_executor_run_group(a, rg);
+		return;
+	}
 	a_group *g = group_get(a, fw, exec_id);
 	rt_log(RT_INFO, "task group of %zu tasks on default executor %s of framework %s", rg->n_tasks, exec_id, fw);
 	/* Every task is known before any starts: a launch that fails at
 	 * once (its update sent) then kills the rest, as one group. */
 	a_task **ts = rt_xcalloc(rg->n_tasks ? rg->n_tasks : 1, sizeof *ts);
 	for (size_t i = 0; i < rg->n_tasks; i++) {
-		const Mesos__V1__TaskInfo *ti = rg->tasks[i];
-		a_task *t = agent_task_add(a, fw, ti->task_id->value);
-		t->info_len = mesos__v1__task_info__get_packed_size(ti);
-		t->info = rt_xmalloc(t->info_len);
-		mesos__v1__task_info__pack(ti, t->info);
+		a_task *t = agent_group_task_add(a, fw, rg->tasks[i], rg->executor);
 		t->group = g;
 		g->live++;
-		a->metrics.tasks_launched++;
 		ts[i] = t;
 	}
 	for (size_t i = 0; i < rg->n_tasks; i++)

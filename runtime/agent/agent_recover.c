@@ -158,6 +158,10 @@ static void recover_task(agent *a, const char *path, int *adopted, int *ended)
 	if (m->group_executor_id && m->group_executor_id[0])
 		agent_group_join(a, t, m->group_executor_id);
 	t->launched = m->launched;
+	t->launch_group = m->launch_group;
+	t->launch_index = m->launch_group_index;
+	if (t->launch_group > a->launch_groups)
+		a->launch_groups = t->launch_group; /* numbers stay unique after the restart */
 	agent_task_ckpt_free(&c);
 	a->metrics.tasks_launched++;
 
