@@ -286,13 +286,18 @@ def group_recover():
     while True:
         while asked:
             kill(asked.pop(0))
-        try:
-            ev = events.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if ev is None:
-            fail("the event stream ended")
-        handle(ev)
+        pump()
+
+
+def pump():
+    """Handles the next event if one comes within 0.1 s."""
+    try:
+        ev = events.get(timeout=0.1)
+    except queue.Empty:
+        return
+    if ev is None:
+        fail("the event stream ended")
+    handle(ev)
 
 
 def states(tid):
@@ -326,13 +331,7 @@ def recover():
                                    "kill": {"task_id": {"value": "t1"}}})
             if code != 202:
                 fail("%s: %d %s" % (what, code, text))
-        try:
-            ev = events.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if ev is None:
-            fail("the event stream ended")
-        handle(ev)
+        pump()
 
 
 def main():
