@@ -538,8 +538,9 @@ void agent_group_task_ended(agent *a, a_task *t, Mesos__V1__TaskState state);
 void agent_group_forget(agent *a, a_task *t);
 a_group *agent_group_find(agent *a, const char *fw_id, const char *exec_id);
 /* The group's ExecutorInfo (from its tasks' TaskInfos), for the master's
- * re-registration: it keeps charging the executor. Unpacked (the caller
- * frees it with mesos__v1__executor_info__free_unpacked), or NULL. */
+ * re-registration: it keeps charging the executor while a task of the
+ * group has not ended. Unpacked (the caller frees it with
+ * mesos__v1__executor_info__free_unpacked), or NULL. */
 Mesos__V1__ExecutorInfo *agent_group_executor_info(agent *a, const a_group *g);
 /* The next group on the agent's list, or NULL. */
 a_group *agent_group_next(const a_group *g);

@@ -77,6 +77,11 @@ static void group_free(agent *a, a_group *g)
 
 Mesos__V1__ExecutorInfo *agent_group_executor_info(agent *a, const a_group *g)
 {
+	/* A group whose tasks have all ended has exited: not reported, the
+	 * master frees the executor if it still charges it (its
+	 * EXECUTOR_EXITED may have been lost with the predecessor). */
+	if (g->live == 0)
+		return NULL;
 	for (a_task *t = a->tasks; t; t = t->next) {
 		if (t->group != g || !t->info || t->fw_gone)
 			continue;
