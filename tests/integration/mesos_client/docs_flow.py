@@ -41,6 +41,7 @@ AGENT_STATES = ("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED", "TASK_KILLED",
 class Flow:
     def __init__(self, host, port, encoding, pb_dir, credentials=None):
         self.host, self.port, self.encoding = host, port, encoding
+        self.pb_dir = os.path.abspath(pb_dir) if pb_dir else ""
         self.principal = credentials.split(":", 1)[0] if credentials else None
         self.s = mc.Scheduler(host, port, encoding, pb_dir, credentials)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
@@ -394,15 +395,21 @@ class Flow:
             e for e in self.get_json("/state").get("executors", []) if e.get("id", "").startswith("docs-g")])
 
         # On a custom executor (the executor API docs: the group comes in one
-        # LAUNCH_GROUP event; the executor sends each task's updates) — the
-        # test's custom_executor.py, also written from the docs alone. It
-        # outlives its tasks; the scheduler's SHUTDOWN ends it.
-        self.step("LAUNCH_GROUP on a custom executor: both tasks finish; SHUTDOWN ends the executor")
+        # LAUNCH_GROUP event; the executor sends each task's updates):
+        # docs_executor.py, also written from the docs alone, speaking this
+        # flow's encoding to the agent and telling us in a MESSAGE what its
+        # event held. It outlives its tasks; the scheduler's SHUTDOWN ends it.
+        self.step("LAUNCH_GROUP on a custom executor: one event, both tasks finish; SHUTDOWN ends the executor")
         here = os.path.dirname(os.path.abspath(__file__))
         self.group_launch("docs-cg", [("docs-cg-a", None), ("docs-cg-b", None)],
-                          executor_command="exec python3 " + os.path.join(here, "..", "custom_executor.py"))
+                          executor_command="exec %s %s %s %s" % (sys.executable, os.path.join(here, "docs_executor.py"),
+                                                                self.encoding, self.pb_dir))
         self.wait("both tasks of docs-cg TASK_FINISHED",
                   lambda: all(self.statuses(t, "TASK_FINISHED") for t in ("docs-cg-a", "docs-cg-b")))
+        notes = [mc.b64decode(m["data"]) for m in self.messages if m["executor_id"]["value"] == "docs-cg"]
+        check(notes == [b"LAUNCH_GROUP docs-cg-a docs-cg-b executor=docs-cg"],
+              "what docs-cg's events held (its MESSAGEs): %r (the docs: one LAUNCH_GROUP with both tasks, "
+              "each with the group's executor)" % notes)
         for t in ("docs-cg-a", "docs-cg-b"):
             u = self.statuses(t, "TASK_FINISHED")[0]
             check(u.get("executor_id", {}).get("value") == "docs-cg" and u.get("source") == "SOURCE_EXECUTOR",
