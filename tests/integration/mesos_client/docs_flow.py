@@ -107,7 +107,7 @@ class Flow:
         elif t == "ERROR":
             raise mc.ApiError("ERROR event: %r" % ev.get("error"))
         elif t == "MESSAGE":
-            # From a custom executor (the test's says hello when it subscribes).
+            # From a custom executor (docs_executor.py reports what its events held).
             m = ev.get("message", {})
             check(m.get("executor_id", {}).get("value") and "data" in m, "MESSAGE event without its fields: %r" % ev)
             self.messages.append(m)
