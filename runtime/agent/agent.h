@@ -96,7 +96,7 @@ typedef struct a_task {
 	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
 	a_group *group;          /* its task group on the default executor (agent_groups.c), or NULL */
 	bool launched;           /* LAUNCH sent to the executor */
-	uint64_t launch_group;   /* a LAUNCH_GROUP's number on a custom executor (its tasks share it), or 0 */
+	uint64_t launch_group;   /* its LAUNCH_GROUP's number on this agent (its tasks share it), or 0 */
 	uint32_t launch_index;   /* its place in that group */
 	char *fw_id;
 	char *id;
@@ -536,7 +536,6 @@ void agent_group_kill(agent *a, a_task *t);
 void agent_group_task_ended(agent *a, a_task *t, Mesos__V1__TaskState state);
 /* The task is forgotten: it leaves its group (freed when empty). */
 void agent_group_forget(agent *a, a_task *t);
-a_group *agent_group_find(agent *a, const char *fw_id, const char *exec_id);
 /* The group's ExecutorInfo (from its tasks' TaskInfos), for the master's
  * re-registration: it keeps charging the executor while a task of the
  * group has not ended. Unpacked (the caller frees it with

@@ -370,7 +370,8 @@ class Flow:
         together, each with its own updates naming the executor; when one
         fails the others are killed; a KILL of one kills the group; the
         executor's end comes as FAILURE."""
-        self.step("LAUNCH_GROUP: two tasks finish; one fails and takes its group; a KILL takes its group")
+        self.step("LAUNCH_GROUP: two tasks finish; one fails and takes its group; a KILL takes its group; "
+                  "two groups on one executor")
         self.group_launch("docs-g1", [("docs-g1-a", "true"), ("docs-g1-b", "true")])
         self.wait("both tasks of docs-g1 TASK_FINISHED",
                   lambda: all(self.statuses(t, "TASK_FINISHED") for t in ("docs-g1-a", "docs-g1-b")))
@@ -389,6 +390,23 @@ class Flow:
         self.call("KILL", {"task_id": {"value": "docs-g3-a"}})
         self.wait("both tasks of docs-g3 TASK_KILLED after a KILL of one",
                   lambda: all(self.statuses(t, "TASK_KILLED") for t in ("docs-g3-a", "docs-g3-b")))
+        # Two groups on one executor: the rules are per group (the default
+        # executor kills the rest of the failed task's group, not its other
+        # groups).
+        self.group_launch("docs-g4", [("docs-g4-a1", "sleep 60"), ("docs-g4-a2", "sleep 60")])
+        self.wait("docs-g4's first group RUNNING",
+                  lambda: all(self.statuses(t, "TASK_RUNNING") for t in ("docs-g4-a1", "docs-g4-a2")))
+        self.group_launch("docs-g4", [("docs-g4-b-fails", "exit 3"), ("docs-g4-b-sleeps", "sleep 60")])
+        self.wait("docs-g4-b-fails TASK_FAILED and docs-g4-b-sleeps TASK_KILLED",
+                  lambda: self.statuses("docs-g4-b-fails", "TASK_FAILED") and
+                  self.statuses("docs-g4-b-sleeps", "TASK_KILLED"))
+        self.drain()
+        for t in ("docs-g4-a1", "docs-g4-a2"):
+            ended = [u["state"] for u in self.statuses(t) if u["state"] not in ("TASK_STARTING", "TASK_RUNNING")]
+            check(not ended, "%s of docs-g4's first group went %r when a task of its second group failed" % (t, ended))
+        self.call("KILL", {"task_id": {"value": "docs-g4-a1"}})
+        self.wait("both tasks of docs-g4's first group TASK_KILLED after a KILL of one",
+                  lambda: all(self.statuses(t, "TASK_KILLED") for t in ("docs-g4-a1", "docs-g4-a2")))
         # The executors end with their groups: their resources freed, gone
         # from Meso's /state (its own view; /master/state lists none).
         self.wait("the default executors gone from /state", lambda: not [
