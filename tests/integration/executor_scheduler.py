@@ -22,11 +22,12 @@
 # second delivered in one LAUNCH_GROUP once eg subscribes (one of its tasks
 # fails, the others go on: the executor decides), a third delivered at once
 # to the subscribed eg, and a CUSTOM group without a command refused.
-# With "group-recover" (test_group_recovery.sh) it runs a group d1 d2 on the
-# default executor "dg", a group c1 c2 on custom executor "cg" and a group
-# q1 q2 on custom executor "qg", which waits for its hold file to subscribe;
-# it prints READY once d1 d2 c1 c2 run, then prints every update; SIGUSR1
-# sends a KILL of d1, SIGUSR2 a KILL of c1.
+# With "group-recover" (test_group_recovery.sh) it runs groups d1 d2 and
+# d3 d4 on the default executor "dg", a group c1 c2 on custom executor "cg"
+# and a group q1 q2 on custom executor "qg", which waits for its hold file to
+# subscribe; it prints READY once d1..d4 c1 c2 run, then prints every
+# update; SIGUSR1 sends a KILL of d1 (the second time: of d3), SIGUSR2 a
+# KILL of c1.
 import base64
 import http.client
 import json
@@ -267,9 +268,10 @@ def group_recover():
     """The "group-recover" mode: a group on the default executor and one on
     a custom executor, then updates, and KILLs on signals, until killed."""
     asked = []
-    signal.signal(signal.SIGUSR1, lambda *_: asked.append("d1"))
+    default_kills = ["d1", "d3"]
+    signal.signal(signal.SIGUSR1, lambda *_: asked.append(default_kills.pop(0)))
     signal.signal(signal.SIGUSR2, lambda *_: asked.append("c1"))
-    wait("offers of 0.9 cpus", lambda: offered_cpus() >= 0.9 - 1e-9)
+    wait("offers of 1.1 cpus", lambda: offered_cpus() >= 1.1 - 1e-9)
     held = list(offers)
     del offers[:]
     o = held[0]
@@ -279,9 +281,10 @@ def group_recover():
     cg = dict(executor_info("cg"), type="CUSTOM")
     qg = dict(executor_info("qg", env={"EXECUTOR_HOLD_FILE": sys.argv[3] + ".hold"}), type="CUSTOM")
     accept_groups(held, [(dg, [group_task("d1", o, cmd="exec sleep 600"), group_task("d2", o, cmd="exec sleep 600")]),
+                         (dg, [group_task("d3", o, cmd="exec sleep 600"), group_task("d4", o, cmd="exec sleep 600")]),
                          (cg, [group_task("c1", o, "run"), group_task("c2", o, "run")]),
                          (qg, [group_task("q1", o, "run"), group_task("q2", o, "finish")])])
-    wait("d1 d2 c1 c2 RUNNING", lambda: all("TASK_RUNNING" in states(t) for t in ("d1", "d2", "c1", "c2")))
+    wait("d1..d4 c1 c2 RUNNING", lambda: all("TASK_RUNNING" in states(t) for t in ("d1", "d2", "d3", "d4", "c1", "c2")))
     say("READY")
     while True:
         while asked:
