@@ -97,6 +97,8 @@ typedef struct a_task {
 	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
 	a_group *group;          /* its task group on the default executor (agent_groups.c), or NULL */
 	bool launched;           /* LAUNCH sent to the executor */
+	uint64_t launch_group;   /* its LAUNCH_GROUP's number on this agent (its tasks share it), or 0 */
+	uint32_t launch_index;   /* its place in that group */
 	char *fw_id;
 	char *id;
 	uint8_t *info; /* packed TaskInfo, reported on re-registration */
@@ -239,6 +241,7 @@ typedef struct agent {
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 	a_group *groups;                        /* task groups on the default executor (agent_groups.c) */
+	uint64_t launch_groups;                 /* the last LAUNCH_GROUP number given (a_task.launch_group) */
 	rt_credentials http_creds;              /* --http_credentials */
 	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
 	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
@@ -315,7 +318,14 @@ void agent_executors_init(agent *a);
  * does not run yet. */
 void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
                         const char *user);
-/* KILL to the task's executor (or TASK_KILLED when it was never launched). */
+/* Hands a LAUNCH_GROUP's tasks to its custom executor (started first when
+ * it does not run yet) in one LAUNCH_GROUP event, queued together until the
+ * executor subscribes. What becomes of one task is the executor's call:
+ * the agent applies no group rule to them. */
+void agent_executor_run_group(agent *a, const Meso__Agent__RunTaskGroup *rg);
+/* KILL to the task's executor; a task never delivered is TASK_KILLED, and
+ * with it the rest of its LAUNCH_GROUP (Mesos: a group is delivered whole
+ * or not at all). */
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
 /* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
@@ -517,8 +527,14 @@ int agent_spawn_read(int fd, pid_t *pid);
 void agent_supervisor_find(agent *a);
 
 /* agent_groups.c: task groups on the default executor (LAUNCH_GROUP) */
-/* Starts a group's tasks as command tasks of one group. */
+/* Starts a group's tasks as command tasks of one group, or hands a group
+ * on a custom executor to agent_executor_run_group. */
 void agent_group_run(agent *a, const Meso__Agent__RunTaskGroup *rg);
+/* A new task record of a group, its TaskInfo kept with the group's
+ * ExecutorInfo (as Mesos's master sets it: a re-registration names the
+ * executor). */
+a_task *agent_group_task_add(agent *a, const char *fw_id, const Mesos__V1__TaskInfo *ti,
+                             const Mesos__V1__ExecutorInfo *ei);
 /* A recovered task back in its group (group_executor_id). */
 void agent_group_join(agent *a, a_task *t, const char *exec_id);
 /* A KILL of one task of a group: the others are killed too (Mesos's
@@ -530,7 +546,15 @@ void agent_group_kill(agent *a, a_task *t);
 void agent_group_task_ended(agent *a, a_task *t, Mesos__V1__TaskState state);
 /* The task is forgotten: it leaves its group (freed when empty). */
 void agent_group_forget(agent *a, a_task *t);
-a_group *agent_group_find(agent *a, const char *fw_id, const char *exec_id);
+/* The group's ExecutorInfo (from its tasks' TaskInfos), for the master's
+ * re-registration: it keeps charging the executor while a task of the
+ * group has not ended. Unpacked (the caller frees it with
+ * mesos__v1__executor_info__free_unpacked), or NULL. */
+Mesos__V1__ExecutorInfo *agent_group_executor_info(agent *a, const a_group *g);
+/* The next group on the agent's list, or NULL. */
+a_group *agent_group_next(const a_group *g);
+/* The group's framework. */
+const char *agent_group_framework_id(const a_group *g);
 const char *agent_group_executor_id(const a_group *g);
 /* EXECUTOR_EXITED to the master (agent_executors.c). */
 void agent_executor_report_exited(agent *a, const char *fw_id, const char *exec_id, int status);

@@ -466,6 +466,15 @@ static const char *task_user(const m_fw *fw, const Mesos__V1__TaskInfo *ti)
 	return fw->user ? fw->user : "";
 }
 
+/* The user a task of a group runs as: its own CommandInfo's, else (on a
+ * custom executor) the executor's, else its framework's. */
+static const char *group_task_user(const m_fw *fw, const Mesos__V1__ExecutorInfo *ei, const Mesos__V1__TaskInfo *ti)
+{
+	if (!ti->command && !ti->executor && ei->command && ei->command->user && ei->command->user[0])
+		return ei->command->user;
+	return task_user(fw, ti);
+}
+
 /* run_tasks: may the framework's principal run tasks as `user`? With
  * --acls, root needs an ACL that allows it by name, not merely the
  * default of a permissive file. NULL, or why not. */
@@ -600,6 +609,19 @@ static void accept_check_tasks(accept_ctx *x)
 
 /* ---------------------------------------------------- step 2b: groups */
 
+/* The ExecutorInfo of an executor that an operation of this ACCEPT checked
+ * before starts (a LAUNCH's or a LAUNCH_GROUP's), or NULL. */
+static const Mesos__V1__ExecutorInfo *starting_executor(const accept_ctx *x, const char *id)
+{
+	for (size_t i = 0; i < x->ne.n; i++)
+		if (strcmp(x->ne.info[i]->executor_id->value, id) == 0)
+			return x->ne.info[i];
+	for (size_t i = 0; i < x->nokg; i++)
+		if (x->okg[i].exec_new && strcmp(x->okg[i].lg->executor->executor_id->value, id) == 0)
+			return x->okg[i].lg->executor;
+	return NULL;
+}
+
 /* Checks a LAUNCH_GROUP as Mesos's master does (its messages where it has
  * them): the executor, then each task, then their sum against what is
  * left. NULL when valid; *reason says which TASK_ERROR reason the whole
@@ -613,9 +635,9 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		return "'ExecutorInfo.type' must be set";
 	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__UNKNOWN)
 		return "Unknown executor type";
-	if (ei->type != MESOS__V1__EXECUTOR_INFO__TYPE__DEFAULT)
-		return "Task groups on a custom executor are not supported by Meso yet: its agent runs task groups "
-		       "as the DEFAULT executor only";
+	bool custom = ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM;
+	if (custom && (!ei->command || !ei->command->value || !ei->command->value[0]))
+		return "'ExecutorInfo.command' must be set for 'CUSTOM' executor";
 	if (!ei->executor_id->value[0])
 		return "Executor ID must not be empty";
 	if (ei->framework_id && strcmp(ei->framework_id->value, x->fw->id) != 0)
@@ -625,16 +647,26 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 	size_t plen;
 	uint8_t *packed = master_exec_pack(ei, x->fw->id, &plen);
 	m_exec *e = master_exec_find(x->m, x->fw, x->agent, ei->executor_id->value);
+	bool known = e != NULL;
 	bool same = e && e->info_len == plen && memcmp(e->info, packed, plen) == 0;
+	const Mesos__V1__ExecutorInfo *starting = e ? NULL : starting_executor(x, ei->executor_id->value);
+	if (starting) {
+		/* Started by an earlier operation of this ACCEPT: charged there. */
+		size_t l;
+		uint8_t *other = master_exec_pack(starting, x->fw->id, &l);
+		known = true;
+		same = l == plen && memcmp(other, packed, l) == 0;
+		free(other);
+	}
 	free(packed);
-	if (e && !same)
+	if (known && !same)
 		return "Task group has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
 		       "compatible)";
 	ac_resources need;
 	ac_resources_init(&need);
 	ac_resources_init(&g->eres);
 	ac_err err;
-	g->exec_new = !e;
+	g->exec_new = !known;
 	if (g->exec_new) {
 		if (rt_resources_from_pb(x->m->core, ei->resources, ei->n_resources, &g->eres, &err) != 0) {
 			snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
@@ -661,7 +693,7 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 				return buf;
 			}
 		}
-		if (!ti->command || !ti->command->value || !ti->command->value[0])
+		if (!custom && (!ti->command || !ti->command->value || !ti->command->value[0]))
 			return "Each task of a task group needs a CommandInfo with a value (Meso's default executor "
 			       "runs "
 			       "commands)";
@@ -675,7 +707,7 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		why = check_task_needs(x, ti, &g->res[i], buf, len);
 		if (why)
 			return why;
-		why = authorize_user(x, task_user(x->fw, ti), buf, len);
+		why = authorize_user(x, group_task_user(x->fw, ei, ti), buf, len);
 		if (why) {
 			*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_UNAUTHORIZED;
 			return why;
@@ -791,15 +823,28 @@ static bool accept_commit(accept_ctx *x)
 /* A task recorded as launched: STAGING (no update, as Mesos), its user
  * and the time its launch started. */
 static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
-                            const char *executor_id, const ac_resources *res)
+                            const char *executor_id, const char *user, const ac_resources *res)
 {
 	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, executor_id, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->fwac = fwac;
 	t->launched_ns = rt_mono_ns();
-	t->user = rt_xstrdup(task_user(fw, ti));
+	t->user = rt_xstrdup(user);
 	m->metrics.tasks_launched++;
 	return t;
+}
+
+/* What a custom executor's SUBSCRIBED tells it about its framework (fid
+ * holds the framework's id). */
+static void executor_fw_info(const m_fw *fw, Mesos__V1__FrameworkID *fid, Mesos__V1__FrameworkInfo *fi)
+{
+	*fi = (Mesos__V1__FrameworkInfo)MESOS__V1__FRAMEWORK_INFO__INIT;
+	fi->user = fw->user;
+	fi->name = fw->name;
+	fi->id = fid;
+	fi->role = fw->role;
+	fi->has_failover_timeout = fw->failover_timeout > 0;
+	fi->failover_timeout = fw->failover_timeout;
 }
 
 /* Records the task and sends RUN_TASK; an agent that cannot be reached
@@ -807,21 +852,16 @@ static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, cons
 static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
                         const ac_resources *res)
 {
-	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL, res);
+	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL,
+	                         task_user(fw, ti), res);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	fid.value = fw->id;
 	rt.framework_id = &fid;
 	rt.task = (Mesos__V1__TaskInfo *)ti;
-	/* What an executor's SUBSCRIBED tells it about its framework. */
-	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
-	fi.user = fw->user;
-	fi.name = fw->name;
-	fi.id = &fid;
-	fi.role = fw->role;
-	fi.has_failover_timeout = fw->failover_timeout > 0;
-	fi.failover_timeout = fw->failover_timeout;
+	Mesos__V1__FrameworkInfo fi;
+	executor_fw_info(fw, &fid, &fi);
 	if (ti->executor)
 		rt.framework_info = &fi;
 	rt.user = t->user;
@@ -853,15 +893,20 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
 	if (g->exec_new)
 		master_exec_add(m, fw, a, ei, &g->eres)->fwac = fwac;
-	const char *user = task_user(fw, tg->tasks[0]);
+	const char *user = group_task_user(fw, ei, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
 	for (size_t i = 0; i < tg->n_tasks; i++)
-		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value, &g->res[i]);
+		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value,
+		                     group_task_user(fw, ei, tg->tasks[i]), &g->res[i]);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	fid.value = fw->id;
 	rg.framework_id = &fid;
+	Mesos__V1__FrameworkInfo fi;
+	executor_fw_info(fw, &fid, &fi);
+	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM)
+		rg.framework_info = &fi;
 	rg.executor = (Mesos__V1__ExecutorInfo *)ei;
 	rg.tasks = tg->tasks;
 	rg.n_tasks = tg->n_tasks;
