@@ -46,6 +46,31 @@ def health_updates(fw, tid):
             if s["state"] == "TASK_RUNNING" and s.get("reason") == "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED"]
 
 
+def healthy_then_killed(fw, tid, check, command, what):
+    """Launches tid with an HTTP(S) check against the server its command
+    runs, waits for healthy, kills it; no unhealthy update on the way."""
+    fw.launch([(tid, {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60, http=check)},
+                {"value": command})])
+    fw.wait(tid + " healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, tid)))
+    fw.kill(tid)
+    fw.wait(tid + " killed", lambda: "TASK_KILLED" in fw.states(tid))
+    if any(s.get("healthy") is False for s in health_updates(fw, tid)):
+        fail("%s was reported unhealthy: %s" % (tid, health_updates(fw, tid)))
+    print("%s: %s" % (tid, what), flush=True)
+
+
+def tcp_fails_and_kills(fw, tid, tcp, says, what):
+    """Launches tid with a TCP check on a port nothing listens on and one
+    failure allowed: unhealthy (the message saying `says`), then killed."""
+    fw.launch([(tid, {"health_check": dict(FAST, type="TCP", consecutive_failures=1, tcp=tcp)},
+                {"value": "exec sleep 600"})])
+    fw.wait(tid + " killed", lambda: "TASK_KILLED" in fw.states(tid))
+    bad = [s for s in health_updates(fw, tid) if s.get("healthy") is False]
+    if not bad or says not in bad[0].get("message", ""):
+        fail("%s: %s" % (tid, fw.updates.get(tid)))
+    print("%s: %s (%s); killed" % (tid, what, bad[0]["message"]), flush=True)
+
+
 def main():
     fw = Framework(PORT, "health-it")
     go = os.path.join(WORK, "go-h1")
@@ -70,23 +95,11 @@ def main():
     print("h1: unhealthy, then TASK_KILLED healthy=false (%s)" % end["message"], flush=True)
 
     port = free_port()
-    fw.launch([("h2", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
-                                              http={"port": port, "path": "/", "statuses": [200]})},
-                {"value": "exec python3 -m http.server %d --bind 127.0.0.1" % port})])
-    fw.wait("h2 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h2")))
-    fw.kill("h2")
-    fw.wait("h2 killed", lambda: "TASK_KILLED" in fw.states("h2"))
-    if any(s.get("healthy") is False for s in health_updates(fw, "h2")):
-        fail("h2 was reported unhealthy: %s" % health_updates(fw, "h2"))
-    print("h2: HTTP check healthy against the task's own server", flush=True)
+    healthy_then_killed(fw, "h2", {"port": port, "path": "/", "statuses": [200]},
+                        "exec python3 -m http.server %d --bind 127.0.0.1" % port,
+                        "HTTP check healthy against the task's own server")
 
-    fw.launch([("h3", {"health_check": dict(FAST, type="TCP", consecutive_failures=1, tcp={"port": free_port()})},
-                {"value": "exec sleep 600"})])
-    fw.wait("h3 killed", lambda: "TASK_KILLED" in fw.states("h3"))
-    bad = [s for s in health_updates(fw, "h3") if s.get("healthy") is False]
-    if not bad or "cannot connect" not in bad[0].get("message", ""):
-        fail("h3: %s" % fw.updates.get("h3"))
-    print("h3: TCP check failed (%s); killed" % bad[0]["message"], flush=True)
+    tcp_fails_and_kills(fw, "h3", {"port": free_port()}, "cannot connect to 127.0.0.1:", "TCP check failed")
 
     port = free_port()
     cert, key = os.path.join(WORK, "cert.pem"), os.path.join(WORK, "key.pem")
@@ -94,32 +107,16 @@ def main():
               "http.server.SimpleHTTPRequestHandler); c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); "
               "c.load_cert_chain('%s', '%s'); s.socket = c.wrap_socket(s.socket, server_side=True); "
               "s.serve_forever()" % (port, cert, key))
-    fw.launch([("h4", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
-                                              http={"port": port, "scheme": "https", "statuses": [200]})},
-                {"value": "exec python3 -c \"%s\"" % server})])
-    fw.wait("h4 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h4")))
-    fw.kill("h4")
-    fw.wait("h4 killed", lambda: "TASK_KILLED" in fw.states("h4"))
-    print("h4: HTTPS check healthy against a self-signed server", flush=True)
+    healthy_then_killed(fw, "h4", {"port": port, "scheme": "https", "statuses": [200]},
+                        "exec python3 -c \"%s\"" % server, "HTTPS check healthy against a self-signed server")
 
     port = free_port(socket.AF_INET6)
-    fw.launch([("h5", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
-                                              http={"port": port, "protocol": "IPv6", "statuses": [200]})},
-                {"value": "exec python3 -m http.server %d --bind ::1" % port})])
-    fw.wait("h5 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h5")))
-    fw.kill("h5")
-    fw.wait("h5 killed", lambda: "TASK_KILLED" in fw.states("h5"))
-    print("h5: HTTP check over IPv6 healthy", flush=True)
+    healthy_then_killed(fw, "h5", {"port": port, "protocol": "IPv6", "statuses": [200]},
+                        "exec python3 -m http.server %d --bind ::1" % port, "HTTP check over IPv6 healthy")
 
     port = free_port(socket.AF_INET6)
-    fw.launch([("h6", {"health_check": dict(FAST, type="TCP", consecutive_failures=1,
-                                              tcp={"port": port, "protocol": "IPv6"})},
-                {"value": "exec sleep 600"})])
-    fw.wait("h6 killed", lambda: "TASK_KILLED" in fw.states("h6"))
-    bad = [s for s in health_updates(fw, "h6") if s.get("healthy") is False]
-    if not bad or ("cannot connect to [::1]:%d" % port) not in bad[0].get("message", ""):
-        fail("h6: %s" % fw.updates.get("h6"))
-    print("h6: TCP check over IPv6 failed (%s); killed" % bad[0]["message"], flush=True)
+    tcp_fails_and_kills(fw, "h6", {"port": port, "protocol": "IPv6"}, "cannot connect to [::1]:%d" % port,
+                        "TCP check over IPv6 failed")
 
     fw.launch([("h7", {"health_check": dict(FAST, type="HTTP", http={"port": 80, "scheme": "ftp"})},
                 {"value": "true"})])
