@@ -200,7 +200,7 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 }
 
 /* A reservation made, refined or undone at run time: `res`, unreserved
- * scalars in form, moves from the agent's group for role `from` (0:
+ * scalars and ports in form, moves from the agent's group for role `from` (0:
  * unreserved) to the one for `to`, in the agent's total and in its free set
  * or, for a framework (fid != 0), in what that framework holds there.
  * Outstanding offers are not touched: they hold their own resources. */
@@ -218,10 +218,8 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *f
 	bool undo = to_name == NULL || !strcmp(to_name, "*");
 	if ((rc = ac__res_check(c, res, undo ? "resources to unreserve" : "resources to reserve", err)))
 		return rc;
-	if (res->ngroups != 1 || res->group[0].nports)
-		return ac__fail(err, AC_EINVAL,
-		                "give unreserved scalars (the role names the reservation; ports are not "
-		                "reserved at run time)");
+	if (res->ngroups != 1)
+		return ac__fail(err, AC_EINVAL, "give the resources unreserved (the role names the reservation)");
 	if (ac_resources_empty(res))
 		return ac__fail(err, AC_EINVAL, "no resources given");
 	int64_t from = from_name ? ac_role_intern(c, from_name, err) : 0;

@@ -473,6 +473,44 @@ static void test_reservation_refine(void **state)
 	h_free(h);
 }
 
+/* Ports reserved at run time: a range moves into a role's reservation
+ * (offered to that role only), within what a framework holds too, and back,
+ * where it joins the unreserved ranges again. */
+static void test_reserve_ports(void **state)
+{
+	(void)state;
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:2;mem:1024;ports:[31000-31009]");
+	ac_fw_id a = h_fw(h, "A", "web", 0, 0), b = h_fw(h, "B", "batch", 0, 0);
+	ac_err err = {0};
+	ac_resources five = h_res(h, "ports:[31000-31004]"), other = h_res(h, "ports:[40000-40001]");
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &five, &err), 0);
+	assert_free(h, m, "cpus:2;mem:1024;ports:[31005-31009];ports(web):[31000-31004]");
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "web", &other, &err), AC_EINVAL); /* not there */
+	assert_free(h, m, "cpus:2;mem:1024;ports:[31005-31009];ports(web):[31000-31004]");
+	ac_fw_suppress(h->core, a, NULL);
+	assert_int_equal(h_allocate(h), 1);
+	assert_string_equal(h_line(h, 0), "offer B m0 cpus:2;mem:1024;ports:[31005-31009]");
+	/* B reserves two of the ports it holds for its own role. */
+	assert_int_equal(h_accept(h, b, m, "cpus:1;ports:[31005-31006]", 0, &err), 0);
+	ac_resources two = h_res(h, "ports:[31005-31006]");
+	assert_int_equal(ac_agent_reserve(h->core, m, b, "batch", &two, &err), 0);
+	ac_resources held;
+	ac_allocation_get(h->core, b, m, &held, NULL);
+	assert_string_equal(h_fmt(h, &held), "cpus:1;ports(batch):[31005-31006]");
+	assert_int_equal(ac_recover(h->core, b, m, &held, &err), 0);
+	ac_fw_suppress(h->core, b, NULL);
+	ac_fw_revive(h->core, a, NULL);
+	assert_int_equal(h_allocate(h), 1);
+	assert_string_equal(h_line(h, 1), "offer A m0 cpus:2;mem:1024;ports:[31007-31009];ports(web):[31000-31004]");
+	assert_int_equal(h_decline(h, a, m, 0, &err), 0);
+	/* Unreserved again: the ranges join. */
+	assert_int_equal(ac_agent_unreserve(h->core, m, 0, "web", &five, &err), 0);
+	assert_int_equal(ac_agent_unreserve(h->core, m, 0, "batch", &two, &err), 0);
+	assert_free(h, m, "cpus:2;mem:1024;ports:[31000-31009]");
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +526,7 @@ int main(void)
 	        cmocka_unit_test(test_batch_settle),
 	        cmocka_unit_test(test_dynamic_reserve),
 	        cmocka_unit_test(test_reservation_refine),
+	        cmocka_unit_test(test_reserve_ports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

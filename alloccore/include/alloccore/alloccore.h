@@ -183,7 +183,7 @@ int ac_agent_remove(ac_core *core, ac_agent_id agent, ac_err *err);
  * shrink below what is allocated (nothing more is offered there until enough
  * is recovered); allocated reserved resources and ports must still fit. */
 int ac_agent_update(ac_core *core, ac_agent_id agent, const ac_resources *total, ac_err *err);
-/* Dynamic reservations: moves `res` (unreserved scalars) into the agent's
+/* Dynamic reservations: moves `res` (unreserved scalars and ports) into the agent's
  * reservation for `role` (reserve), or out of it back to unreserved
  * (unreserve), in the agent's total and
  *   - fw == 0: in its free set (res must be free there, in the source group);
@@ -193,13 +193,14 @@ int ac_agent_update(ac_core *core, ac_agent_id agent, const ac_resources *total,
  * Shares do not move (the same scalars); quota consumption follows the
  * reserved total. Outstanding offers are not touched, nothing is offered.
  * The agent total's reserved groups count static and dynamic reservations
- * alike: telling them apart is the caller's business. Ports: not here. */
+ * alike: telling them apart is the caller's business. Port ranges split
+ * and join their neighbours as ports move. */
 int ac_agent_reserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
                      ac_err *err);
 int ac_agent_unreserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
                        ac_err *err);
 /* Reservation refinement (Mesos's reservation stacks): moves `res`
- * (unreserved scalars in form) from the agent's reservation for `from` to
+ * (unreserved scalars and ports in form) from the agent's reservation for `from` to
  * its reservation for `to`, where one of the two is a strict subrole of the
  * other: `to` below `from` refines a reservation (Mesos's RESERVE that
  * pushes a subrole onto reserved resources), `to` above `from` undoes a
