@@ -451,13 +451,14 @@ int agent_supervise_main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (nuris > 0 && (!fetch_argv[0] || fetch_uris(sandbox, fetch_argv) != 0)) {
+	bool fetched = nuris == 0 || (fetch_argv[0] && fetch_uris(sandbox, fetch_argv) == 0);
+	free(fetch_argv);
+	if (!fetched) {
 		rt_log(RT_WARN, "task %s: its URIs could not be fetched (the sandbox's stderr says why)", s.name);
 		pid_t msg = -AGENT_FETCH_FAILED;
 		agent_write_all(3, &msg, sizeof msg);
 		return 1;
 	}
-	free(fetch_argv);
 	unsigned fuid, fgid;
 	if (nuris > 0 && s.user[0] && sscanf(s.user, "%*[^:]:%u:%u", &fuid, &fgid) == 2)
 		agent_give_tree(sandbox, (uid_t)fuid, (gid_t)fgid);

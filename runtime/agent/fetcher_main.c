@@ -315,7 +315,8 @@ static void evict(const char *dir, uint64_t size, const char *keep, long stall_t
 		files[n].size = (uint64_t)st.st_size;
 		n++;
 	}
-	qsort(files, n, sizeof *files, by_use);
+	if (n > 1) /* qsort of NULL, 0 is undefined */
+		qsort(files, n, sizeof *files, by_use);
 	for (size_t i = 0; i < n && total > size; i++) {
 		if (unlinkat(dfd, files[i].name, 0) != 0 && errno != ENOENT)
 			continue;
