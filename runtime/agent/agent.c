@@ -545,6 +545,12 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		if (msg->run_task_group && msg->run_task_group->executor)
 			agent_group_run(a, msg->run_task_group);
 		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME:
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__DESTROY_VOLUME:
+		if (msg->volume)
+			agent_volume_apply(a, msg->volume,
+			                   msg->type == MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME);
+		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK:
 		if (msg->kill_task)
 			handle_kill(a, msg->kill_task);

@@ -624,4 +624,14 @@ int agent_files_read(agent *a, const char *path, int64_t offset, int64_t length,
 /* GET /files/browse, /files/read, /files/download (also *.json). */
 void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
 
+/* agent_volumes.c: persistent volumes. */
+/* The master created (create) or destroyed a volume: its directory
+ * work_dir/volumes/roles/ROLE/ID is made or removed with its data. */
+void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create);
+/* Links each persistent volume of the task into its sandbox at the
+ * volume's container_path (the directory made if missing, owned by the
+ * task's user). 0, or -1 with the TASK_FAILED message. */
+int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
+                       size_t len);
+
 #endif

@@ -162,6 +162,7 @@ static void agentop_free(m_agentop *op)
 	for (size_t i = 0; i < op->nresv; i++)
 		free(op->resv[i].principal);
 	free(op->resv);
+	master_vol_free(op->vols, op->nvols);
 	free(op->id);
 	free(op);
 }

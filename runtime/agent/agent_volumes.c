@@ -1,0 +1,102 @@
+/*
+ * agent_volumes.c — persistent volumes on the agent: the directory of each
+ * (work_dir/volumes/roles/ROLE/ID, Mesos's layout), made when the master
+ * says a volume was created (or when a task first uses it) and removed when
+ * it is destroyed; and the link from a task's sandbox (at the volume's
+ * container_path) to it. The directory outlives tasks and agent restarts:
+ * sandboxes are removed without following links (agent_remove_tree).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+/* work_dir/volumes/roles/ROLE/ID of a volume resource; -1 when it is none. */
+static int volume_path(const agent *a, const Mesos__V1__Resource *r, char *out, size_t len)
+{
+	if (!r->disk || !r->disk->persistence || !r->disk->volume || !r->n_reservations ||
+	    !r->reservations[r->n_reservations - 1]->role)
+		return -1;
+	char role[256], id[256];
+	agent_sanitize(r->reservations[r->n_reservations - 1]->role, role, sizeof role);
+	agent_sanitize(r->disk->persistence->id, id, sizeof id);
+	int n = snprintf(out, len, "%s/volumes/roles/%s/%s", a->work_dir, role, id);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create)
+{
+	char path[PATH_MAX];
+	if (!op->volume || volume_path(a, op->volume, path, sizeof path) != 0) {
+		rt_log(RT_WARN, "a volume operation from the master names no persistent volume: ignored");
+		return;
+	}
+	if (create) {
+		if (rt_mkdirs(path) != 0)
+			rt_log(RT_ERROR, "cannot make persistent volume directory %s: %s", path, strerror(errno));
+		else
+			rt_log(RT_INFO, "persistent volume '%s' at %s", op->volume->disk->persistence->id, path);
+		return;
+	}
+	if (agent_remove_tree(path) != 0)
+		rt_log(RT_ERROR, "cannot remove persistent volume directory %s: %s", path, strerror(errno));
+	else
+		rt_log(RT_INFO, "persistent volume '%s' destroyed: %s removed", op->volume->disk->persistence->id,
+		       path);
+}
+
+int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
+                       size_t len)
+{
+	for (size_t i = 0; i < ti->n_resources; i++) {
+		const Mesos__V1__Resource *r = ti->resources[i];
+		char path[PATH_MAX], link[PATH_MAX];
+		if (volume_path(a, r, path, sizeof path) != 0)
+			continue;
+		const char *cp = r->disk->volume->container_path;
+		/* The master checked it: relative, without "..". */
+		if (!cp[0] || cp[0] == '/' || strstr(cp, "..")) {
+			snprintf(msg, len, "Persistent volume '%.100s' has an invalid container_path '%.100s'",
+			         r->disk->persistence->id, cp);
+			return -1;
+		}
+		int n = snprintf(link, sizeof link, "%s/%s", sandbox, cp);
+		if (n < 0 || (size_t)n >= sizeof link) {
+			snprintf(msg, len, "Persistent volume '%.100s': its path in the sandbox is too long",
+			         r->disk->persistence->id);
+			return -1;
+		}
+		struct stat st;
+		if (stat(path, &st) != 0 && rt_mkdirs(path) != 0) {
+			snprintf(msg, len, "Cannot make persistent volume directory %.200s: %s", path, strerror(errno));
+			return -1;
+		}
+		/* The task's user owns its volume, as its sandbox. */
+		if (user && user->set && chown(path, user->uid, user->gid) != 0) {
+			snprintf(msg, len, "Cannot give persistent volume %.200s to user '%.100s': %s", path,
+			         user->name, strerror(errno));
+			return -1;
+		}
+		char *slash = strrchr(link, '/');
+		if (slash && slash > link + strlen(sandbox)) {
+			*slash = '\0';
+			int rc = rt_mkdirs(link);
+			*slash = '/';
+			if (rc != 0) {
+				snprintf(msg, len, "Cannot make %.200s in the sandbox: %s", link, strerror(errno));
+				return -1;
+			}
+		}
+		if (symlink(path, link) != 0) {
+			snprintf(msg, len, "Cannot link persistent volume %.200s at %.200s: %s", path, link,
+			         strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
