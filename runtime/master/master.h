@@ -714,7 +714,7 @@ void master_drain_acknowledged(master *m, m_agent *a, m_fw *fw, const uint8_t uu
 void master_drain_fw_removed(master *m, m_fw *fw);
 /* a is removed or reactivated: nothing of it is awaited any more. */
 void master_drain_forget(master *m, m_agent *a);
-/* A registering agent: deactivated again if operators left it so (also
+/* A registering agent: told its persistent volumes; deactivated again if operators left it so (also
  * from the registry); a draining one has its tasks killed again. */
 void master_agent_op_apply(master *m, m_agent *a);
 /* Deactivates or activates the agent in the core as its connection and
@@ -837,11 +837,12 @@ int64_t master_volset_plain_disk(const m_volset *vs, const ac_resources *left, u
  * borrowed from res), or why not in buf. */
 const char *master_vol_check_create(master *m, const m_agent *a, Mesos__V1__Resource *const *res, size_t n,
                                     const char *principal, const m_volset *vs, m_volume *out, char *buf, size_t len);
-/* A DESTROY's or DESTROY_VOLUMES' volumes: each the agent's and not in
- * use; with vs each also one of the accept's free volumes. NULL and their
- * indexes in a->vols (idx: n of them), or why not in buf. */
+/* A DESTROY's or DESTROY_VOLUMES' volumes: each the agent's (or made by
+ * the accept's CREATE) and not in use; with vs each also one of the
+ * accept's free volumes. NULL and their records in out (n of them,
+ * strings borrowed from res), or why not in buf. */
 const char *master_vol_check_destroy(master *m, const m_agent *a, Mesos__V1__Resource *const *res, size_t n,
-                                     const m_volset *vs, size_t *idx, char *buf, size_t len);
+                                     const m_volset *vs, m_volume *out, char *buf, size_t len);
 /* Records a checked volume (copies its strings), tells the agent to make
  * its directory, saves the registry. */
 void master_vol_create(master *m, m_agent *a, const m_volume *v);
@@ -874,6 +875,9 @@ void master_vol_free(m_volume *vols, size_t n);
 /* Agent (re-)registration: volumes the registry kept for it become its
  * own; volumes its reserved disk no longer holds are dropped (logged). */
 void master_vol_claim(master *m, m_agent *a, m_agentop *op);
+/* A (re-)registered agent is told of each of its volumes (CREATE_VOLUME):
+ * it makes a directory that is missing (a fresh work_dir) again. */
+void master_vol_sync(master *m, m_agent *a);
 void master_vol_recheck(master *m, m_agent *a, const ac_resources *total);
 /* CREATE_VOLUMES and DESTROY_VOLUMES of the operator API: 202, or an HTTP
  * status with msg. */

@@ -395,11 +395,7 @@ static const char *validate_vol(accept_ctx *x, const Mesos__V1__Offer__Operation
 		bad = master_vol_check_create(x->m, x->agent, res, n, x->fw->principal, &x->vs, r->vols, why,
 		                              sizeof why);
 	} else {
-		size_t *idx = rt_xcalloc(n ? n : 1, sizeof *idx);
-		bad = master_vol_check_destroy(x->m, x->agent, res, n, &x->vs, idx, why, sizeof why);
-		for (size_t i = 0; i < n && !bad; i++)
-			r->vols[i] = x->agent->vols[idx[i]];
-		free(idx);
+		bad = master_vol_check_destroy(x->m, x->agent, res, n, &x->vs, r->vols, why, sizeof why);
 	}
 	if (bad) {
 		snprintf(buf, len, "%s; on agent %s", bad, x->agent->id);

@@ -169,6 +169,7 @@ static void agentop_free(m_agentop *op)
 
 void master_agent_op_apply(master *m, m_agent *a)
 {
+	master_vol_sync(m, a);
 	m_agentop *op;
 	HASH_FIND_STR(m->agentops, a->id, op);
 	if (op) {

@@ -169,29 +169,29 @@ const char *master_vol_check_create(master *m, const m_agent *a, Mesos__V1__Reso
 }
 
 const char *master_vol_check_destroy(master *m, const m_agent *a, Mesos__V1__Resource *const *res, size_t n,
-                                     const m_volset *vs, size_t *idx, char *buf, size_t len)
+                                     const m_volset *vs, m_volume *out, char *buf, size_t len)
 {
 	if (n == 0)
 		return "Invalid resources: no volumes given";
 	for (size_t i = 0; i < n; i++) {
-		m_volume v;
-		const char *why = vol_parse(m, res[i], &v, buf, len);
+		m_volume *v = &out[i];
+		const char *why = vol_parse(m, res[i], v, buf, len);
 		if (why)
 			return why;
-		const m_volume *have = master_vol_find(a, v.role, v.id);
-		for (size_t k = 0; k < i && have; k++)
-			if (&a->vols[idx[k]] == have)
-				have = NULL; /* named twice: the second is not there any more */
-		if (!have || have->disk != v.disk)
+		const m_volume *have = master_vol_find(a, v->role, v->id);
+		/* Or made by a CREATE earlier in the same ACCEPT. */
+		const m_volslot *s = slot_find(vs, v->role, v->id);
+		bool twice = false;
+		for (size_t k = 0; k < i; k++)
+			twice = twice || (out[k].role == v->role && !strcmp(out[k].id, v->id));
+		if (twice || (!have && (!s || s->destroyed)) || (have ? have->disk : s->disk) != v->disk)
 			return "Persistent volumes not found";
-		if (master_vol_in_use(m, a, have))
+		if ((have && master_vol_in_use(m, a, have)) || (s && s->task_id))
 			return "Persistent volumes in use";
-		const m_volslot *s = slot_find(vs, v.role, v.id);
-		if (vs && (!s || s->task_id || s->destroyed)) {
-			snprintf(buf, len, "Invalid resources: persistent volume '%.100s' is not in the offers", v.id);
+		if (vs && (!s || s->destroyed)) {
+			snprintf(buf, len, "Invalid resources: persistent volume '%.100s' is not in the offers", v->id);
 			return buf;
 		}
-		idx[i] = (size_t)(have - a->vols);
 	}
 	return NULL;
 }
@@ -588,7 +588,10 @@ void master_vol_claim(master *m, m_agent *a, m_agentop *op)
 	op->vols = NULL;
 	op->nvols = 0;
 	master_vol_recheck(m, a, &a->total);
-	/* Its directories may be gone with a fresh work_dir: made again. */
+}
+
+void master_vol_sync(master *m, m_agent *a)
+{
 	for (size_t i = 0; i < a->nvols; i++)
 		vol_tell_agent(m, a, &a->vols[i], true);
 }
@@ -634,35 +637,27 @@ int master_vol_operator(master *m, const Mesos__V1__Master__Call *c, char *msg, 
 	}
 	char why[400];
 	if (!create) {
-		size_t *idx = rt_xcalloc(n ? n : 1, sizeof *idx);
-		const char *bad = master_vol_check_destroy(m, a, res, n, NULL, idx, why, sizeof why);
+		m_volume *out = rt_xcalloc(n ? n : 1, sizeof *out);
+		const char *bad = master_vol_check_destroy(m, a, res, n, NULL, out, why, sizeof why);
 		int rc = 0;
 		if (bad) {
 			snprintf(msg, len, "Invalid DESTROY operation on agent %s: %s", a->id, bad);
 			rc = 400;
 		}
 		for (size_t i = 0; i < n && !rc; i++)
-			if (!master_authorized(m, RT_ACL_DESTROY_VOLUMES, m->principal, a->vols[idx[i]].principal)) {
+			if (!master_authorized(m, RT_ACL_DESTROY_VOLUMES, m->principal, out[i].principal)) {
 				msg[0] = '\0';
 				rc = 403;
 			}
 		bool offered = false;
 		for (size_t i = 0; i < n && !rc; i++)
-			offered = offered || vol_offered(m, &a->vols[idx[i]]);
+			offered = offered || vol_offered(m, master_vol_find(a, out[i].role, out[i].id));
 		/* As Mesos: offers that show a volume being destroyed are rescinded. */
 		if (offered && !rc)
 			ac_agent_update(m->core, a->ac, &a->total, NULL);
-		for (size_t i = n; i-- > 0 && !rc;) {
-			/* Highest index first, so the others stay where they are. */
-			size_t hi = i;
-			for (size_t k = 0; k < i; k++)
-				if (idx[k] > idx[hi])
-					hi = k;
-			size_t t = idx[hi];
-			idx[hi] = idx[i];
-			master_vol_destroy(m, a, t);
-		}
-		free(idx);
+		for (size_t i = 0; i < n && !rc; i++)
+			master_vol_destroy(m, a, (size_t)(master_vol_find(a, out[i].role, out[i].id) - a->vols));
+		free(out);
 		if (!rc)
 			master_allocate_agent_soon(m, a);
 		return rc ? rc : 202;
