@@ -1169,6 +1169,7 @@ void master_shutdown(master *m)
 	rt_loglevel_stop(&m->loglevel);
 	master_elect_stop(m);
 	master_registry_free(m);
+	master_opstatus_free(m);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
 		master_reconcile_forget(m, fw);
 	m->leading = false;

@@ -361,6 +361,9 @@ typedef struct master_metrics {
 	uint64_t agent_removals_deferred; /* checks that spared an agent for the master's own busy time */
 	uint64_t frameworks_evicted;      /* disconnected frameworks removed for a new one at --max_frameworks */
 	uint64_t subscriptions_refused;   /* SUBSCRIBEs refused (invalid failover_timeout, --max_frameworks) */
+	/* ACKNOWLEDGE_OPERATION_STATUS calls, those that named a status
+	 * waiting for it and the others (Mesos's three metrics). */
+	uint64_t opack_messages, opack_valid, opack_invalid;
 } master_metrics;
 
 typedef struct master {
@@ -446,6 +449,10 @@ typedef struct master {
 	/* The principal of the HTTP request being served (NULL: none); set by
 	 * master_http_handler before a handler runs, valid during it. */
 	const char *principal;
+	/* OPERATION_FINISHED statuses waiting for their acknowledgement, and
+	 * the timer that sends them again (master_opstatus.c). */
+	struct m_opstatus *opstatus;
+	ev_timer opstatus_timer;
 } master;
 
 /* master.c */
@@ -618,6 +625,22 @@ void master_reconcile_init(master *m);
 #define MASTER_RECONCILE_SYNC      256         /* ids answered at once, when nothing waits */
 #define MASTER_RECONCILE_MAX_QUEUE (16u << 20) /* bytes of ids queued in all; beyond, 429 */
 #define MASTER_RECONCILE_HIGH      (1u << 20)  /* stream bytes unread at which answering waits */
+
+/* master_opstatus.c: reliable operation feedback. */
+/* The framework's operation op_id finished on the agent: OPERATION_FINISHED
+ * with a fresh uuid, sent again until acknowledged. */
+void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char *agent_id);
+/* ACKNOWLEDGE_OPERATION_STATUS: 400 with msg when the call is invalid
+ * (Mesos's checks), else 202 (an unknown operation or status is logged and
+ * counted, as Mesos does). */
+int master_opstatus_ack(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__AcknowledgeOperationStatus *a, char *msg,
+                        size_t len);
+/* Sends again what is due at now_ns to connected frameworks (the timer's
+ * work; the unit tests call it). */
+void master_opstatus_retry(master *m, int64_t now_ns);
+/* How many statuses wait for acknowledgement. */
+size_t master_opstatus_pending(const master *m);
+void master_opstatus_free(master *m);
 
 /* master_accept.c */
 /* ACCEPT: checks the offers and each LAUNCH task (errors are status updates),

@@ -99,13 +99,18 @@ static const char *op_name(Mesos__V1__Offer__Operation__Type type)
 }
 
 /* Operation feedback (UPDATE_OPERATION_STATUS) for an operation with an
- * id. Sent without a uuid: the master answers for the agent's default
- * resources itself, so there is nothing to acknowledge. */
+ * id. OPERATION_FINISHED carries a uuid and is sent until acknowledged (as
+ * Mesos's agent sends it: master_opstatus.c); errors carry none, as
+ * Mesos's master's own answers. */
 static void op_feedback(accept_ctx *x, const Mesos__V1__Offer__Operation *op, Mesos__V1__OperationState state,
                         const char *why)
 {
 	if (!op->id)
 		return;
+	if (state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
+		master_opstatus_finished(x->m, x->fw, op->id->value, x->agent->id);
+		return;
+	}
 	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
 	if (x->agent && state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {

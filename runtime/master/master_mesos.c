@@ -502,6 +502,9 @@ json_t *master_metrics_snapshot(master *m)
 	}
 	PUT("master/operations/error", op_errors);
 	PUT("master/operations/finished", op_finished);
+	PUT("master/messages_operation_status_update_acknowledgement", x->opack_messages);
+	PUT("master/valid_operation_status_update_acknowledgements", x->opack_valid);
+	PUT("master/invalid_operation_status_update_acknowledgements", x->opack_invalid);
 
 	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
 		char key[64];

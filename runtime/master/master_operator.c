@@ -401,8 +401,8 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		r->get_executors = master_view_executors(m, a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_OPERATIONS:
-		/* RESERVE and UNRESERVE finish at once and need no
-		 * acknowledgement; LAUNCHes are tasks: none to list. */
+		/* Meso's operations finish at once; those waiting for their
+		 * acknowledgement are not listed (runtime/README.md). */
 		return response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_OPERATIONS);
 	case MESOS__V1__MASTER__CALL__TYPE__GET_TASKS:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_TASKS);

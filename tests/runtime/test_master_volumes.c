@@ -267,6 +267,76 @@ static void test_operator_volumes_and_registry(void **state)
 	mh_stop(&h2);
 }
 
+/* ---------------------------------------------------- operation feedback */
+
+static int ack_op(fx *x, const char *agent_id, const char *op_id, const uint8_t *uuid, size_t uuid_len)
+{
+	Mesos__V1__Scheduler__Call__AcknowledgeOperationStatus a =
+	        MESOS__V1__SCHEDULER__CALL__ACKNOWLEDGE_OPERATION_STATUS__INIT;
+	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
+	Mesos__V1__OperationID oid = MESOS__V1__OPERATION_ID__INIT;
+	aid.value = (char *)agent_id;
+	oid.value = (char *)op_id;
+	a.agent_id = agent_id ? &aid : NULL;
+	a.operation_id = &oid;
+	a.uuid.data = (uint8_t *)uuid;
+	a.uuid.len = uuid_len;
+	Call c = MESOS__V1__SCHEDULER__CALL__INIT;
+	c.has_type = true;
+	c.type = MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE_OPERATION_STATUS;
+	c.acknowledge_operation_status = &a;
+	return mh_call(&x->f, &c);
+}
+
+/* OPERATION_FINISHED carries a uuid and comes again (same uuid, 10 s, then
+ * 20 s ...) until ACKNOWLEDGE_OPERATION_STATUS names it; an acknowledgement
+ * of another uuid or operation is 202 and changes nothing; a call without
+ * agent_id or with a bad uuid is 400 (Mesos's validation). */
+static void test_operation_status_until_acknowledged(void **state)
+{
+	fx *x = *state;
+	char ops[1000];
+	snprintf(ops, sizeof ops, "[{\"type\":\"CREATE\",\"id\":{\"value\":\"c1\"},\"create\":{\"volumes\":[%s]}}]",
+	         vol(x, "v1", "web", 10, NULL, NULL));
+	assert_int_equal(accept_json(x, x->offer, ops), 202);
+	Event *ev = mh_expect(&x->f, OPS);
+	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
+	assert_int_equal(st->state, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED);
+	assert_non_null(st->uuid);
+	assert_int_equal(st->uuid->value.len, 16);
+	assert_string_equal(st->agent_id->value, x->a.id);
+	uint8_t uuid[16];
+	memcpy(uuid, st->uuid->value.data, 16);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	assert_int_equal(master_opstatus_pending(&x->h.m), 1);
+
+	/* Not yet due: nothing; due: the same status again. */
+	int64_t now = rt_mono_ns();
+	master_opstatus_retry(&x->h.m, now + 5000000000LL);
+	mh_expect_quiet(&x->f);
+	master_opstatus_retry(&x->h.m, now + 11000000000LL);
+	ev = mh_expect(&x->f, OPS);
+	assert_string_equal(ev->update_operation_status->status->operation_id->value, "c1");
+	assert_memory_equal(ev->update_operation_status->status->uuid->value.data, uuid, 16);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	/* The next retry waits twice as long. */
+	master_opstatus_retry(&x->h.m, now + 25000000000LL);
+	mh_expect_quiet(&x->f);
+
+	uint8_t other[16] = {1};
+	assert_int_equal(ack_op(x, x->a.id, "c1", other, 16), 202);
+	assert_int_equal(ack_op(x, x->a.id, "nope", uuid, 16), 202);
+	assert_int_equal(x->h.m.metrics.opack_invalid, 2);
+	assert_int_equal(ack_op(x, NULL, "c1", uuid, 16), 400);
+	assert_int_equal(ack_op(x, x->a.id, "c1", uuid, 3), 400);
+	assert_int_equal(master_opstatus_pending(&x->h.m), 1);
+	assert_int_equal(ack_op(x, x->a.id, "c1", uuid, 16), 202);
+	assert_int_equal(x->h.m.metrics.opack_valid, 1);
+	assert_int_equal(master_opstatus_pending(&x->h.m), 0);
+	master_opstatus_retry(&x->h.m, now + 3600000000000LL);
+	mh_expect_quiet(&x->f);
+}
+
 /* ------------------------------------------------------------------ ACLs */
 
 /* Anyone may reserve for and create volumes of role web only, unreserve
@@ -389,6 +459,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_accept_create_launch_destroy),
 	        T(test_operator_volumes_and_registry),
+	        T(test_operation_status_until_acknowledged),
 	        T_ACL(test_acls_operator),
 	        T_ACL(test_acls_accept),
 	};

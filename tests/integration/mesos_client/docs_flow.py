@@ -54,6 +54,7 @@ class Flow:
         self.updates = []  # every TaskStatus received, in order
         self.op_updates = []  # every OperationStatus received, in order
         self.acked = 0
+        self.op_acked = 0
         self.events_seen = []
 
     # ------------------------------------------------------------ plumbing
@@ -103,6 +104,16 @@ class Flow:
             st = ev.get("update_operation_status", {}).get("status")
             check(st and st.get("state"), "UPDATE_OPERATION_STATUS without a status: %r" % ev)
             self.op_updates.append(st)
+            if "uuid" in st:
+                # The docs: a status with a uuid is sent until the framework
+                # acknowledges it (ACKNOWLEDGE_OPERATION_STATUS, agent_id,
+                # operation_id and the uuid's bytes).
+                check(mc.b64_len(st["uuid"]["value"]) == 16, "operation status uuid is not 16 bytes: %r" % st)
+                check(st.get("agent_id", {}).get("value") and st.get("operation_id", {}).get("value"),
+                      "an operation status with a uuid but no agent_id or operation_id: %r" % st)
+                self.call("ACKNOWLEDGE_OPERATION_STATUS", {"agent_id": st["agent_id"], "uuid": st["uuid"]["value"],
+                                                           "operation_id": st["operation_id"]})
+                self.op_acked += 1
         elif t == "ERROR":
             raise mc.ApiError("ERROR event: %r" % ev.get("error"))
         elif t not in ("FAILURE", "SUBSCRIBED"):
@@ -382,6 +393,7 @@ class Flow:
         metrics = self.get_json("/metrics/snapshot")
         errors_before = metrics.get("master/operations/error", 0)
         finished_before = metrics.get("master/operations/finished", 0)
+        valid_before = metrics.get("master/valid_operation_status_update_acknowledgements", 0) - self.op_acked
 
         def res(name, value, reserved=False, volume=None):
             r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
@@ -423,7 +435,9 @@ class Flow:
         for op_id, state in want.items():
             u = got[op_id]
             check(u["state"] == state, "%s answered %r (Mesos: %s)" % (op_id, u, state))
-            check("uuid" not in u, "a master's operation update with a uuid (nothing to acknowledge): %r" % u)
+            # Mesos 1.11: the agent's OPERATION_FINISHED carries a uuid (sent
+            # until acknowledged); the master's OPERATION_ERROR does not.
+            check(("uuid" in u) == (state == "OPERATION_FINISHED"), "operation update and its uuid: %r" % u)
         # Mesos's messages: a CREATE on disk the offers do not hold reserved,
         # a DESTROY of a volume the agent does not have.
         for op_id, kind in (("op-create", "CREATE"), ("op-destroy", "not found"), ("op-unreserve-bad", "unreserve")):
@@ -445,6 +459,23 @@ class Flow:
               % (errors_before, errors))
         check(finished == finished_before + 2, "master/operations/finished %r -> %r (2 RESERVEs)"
               % (finished_before, finished))
+        valid = metrics.get("master/valid_operation_status_update_acknowledgements", 0)
+        check(valid == valid_before + self.op_acked,
+              "master/valid_operation_status_update_acknowledgements %r -> %r, acknowledged %d"
+              % (valid_before, valid, self.op_acked))
+        self.step("ACKNOWLEDGE_OPERATION_STATUS: unknown operation 202 (Mesos ignores it), invalid calls 400")
+        bogus = {"agent_id": offer["agent_id"], "uuid": "AAAAAAAAAAAAAAAAAAAAAA==", "operation_id": {"value": "nope"}}
+        self.call("ACKNOWLEDGE_OPERATION_STATUS", bogus)
+        status, body = self.s.call("ACKNOWLEDGE_OPERATION_STATUS", {k: v for k, v in bogus.items() if k != "agent_id"})
+        check(status == 400 and b"Expecting 'agent_id' to be present" in body,
+              "ACKNOWLEDGE_OPERATION_STATUS without agent_id: %s %r" % (status, body[:200]))
+        status, body = self.s.call("ACKNOWLEDGE_OPERATION_STATUS", dict(bogus, uuid="AAAA"))
+        check(status == 400 and b"Not a valid UUID" in body,
+              "ACKNOWLEDGE_OPERATION_STATUS with a 3-byte uuid: %s %r" % (status, body[:200]))
+        metrics = self.get_json("/metrics/snapshot")
+        check(metrics.get("master/invalid_operation_status_update_acknowledgements", 0) >= 1,
+              "master/invalid_operation_status_update_acknowledgements after an unknown one: %r"
+              % metrics.get("master/invalid_operation_status_update_acknowledgements"))
 
         self.step("the next offer holds the dynamic reservation; /master/state shows it")
         self.wait("an offer with the reservation", lambda: any(self.reserved(o) for o in self.offers.values()))
