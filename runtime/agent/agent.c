@@ -825,6 +825,7 @@ void agent_shutdown(agent *a)
 		rt_conn_close(c, "agent shutting down");
 	}
 	agent_executors_destroy(a);
+	agent_volumes_free(a);
 	rt_http_server_destroy(a->http);
 	while (a->tasks)
 		agent_task_forget(a, a->tasks);

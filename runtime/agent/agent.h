@@ -242,6 +242,10 @@ typedef struct agent {
 	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
 	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
 	rt_ratelimit auth_log;                  /* refusals logged at most once a second */
+	/* The persistent volumes the master says it has (agent_volumes.c):
+	 * CREATE_VOLUME messages, each a volume Resource, for its state. */
+	Meso__Agent__VolumeOp **volumes;
+	size_t nvolumes;
 } agent;
 
 /* agent.c */
@@ -633,5 +637,10 @@ void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create);
  * task's user). 0, or -1 with the TASK_FAILED message. */
 int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
                        size_t len);
+/* Mesos's reserved_resources_full: role -> its reserved Resources as JSON
+ * (the static reservations, and the volumes; the master keeps the dynamic
+ * reservations). */
+json_t *agent_volumes_reserved_full(agent *a);
+void agent_volumes_free(agent *a);
 
 #endif

@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "rt_pbjson.h"
 
 /* work_dir/volumes/roles/ROLE/ID of a volume resource; -1 when it is none. */
 static int volume_path(const agent *a, const Mesos__V1__Resource *r, char *out, size_t len)
@@ -29,6 +31,68 @@ static int volume_path(const agent *a, const Mesos__V1__Resource *r, char *out, 
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
+/* The agent's record of the volume (role, id), or n. */
+static size_t volume_find(const agent *a, const Mesos__V1__Resource *r)
+{
+	const char *role = r->reservations[r->n_reservations - 1]->role;
+	for (size_t i = 0; i < a->nvolumes; i++) {
+		const Mesos__V1__Resource *v = a->volumes[i]->volume;
+		if (!strcmp(v->disk->persistence->id, r->disk->persistence->id) &&
+		    !strcmp(v->reservations[v->n_reservations - 1]->role, role))
+			return i;
+	}
+	return a->nvolumes;
+}
+
+/* Keeps (create) or forgets the volume for the agent's state. */
+static void volume_record(agent *a, const Meso__Agent__VolumeOp *op, bool create)
+{
+	size_t i = volume_find(a, op->volume);
+	if (i < a->nvolumes) {
+		meso__agent__volume_op__free_unpacked(a->volumes[i], NULL);
+		a->volumes[i] = a->volumes[--a->nvolumes];
+	}
+	if (!create)
+		return;
+	size_t n = meso__agent__volume_op__get_packed_size(op);
+	uint8_t *buf = rt_xmalloc(n ? n : 1);
+	meso__agent__volume_op__pack(op, buf);
+	Meso__Agent__VolumeOp *copy = meso__agent__volume_op__unpack(NULL, n, buf);
+	free(buf);
+	if (!copy)
+		return;
+	a->volumes = rt_xrealloc(a->volumes, (a->nvolumes + 1) * sizeof *a->volumes);
+	a->volumes[a->nvolumes++] = copy;
+}
+
+void agent_volumes_free(agent *a)
+{
+	for (size_t i = 0; i < a->nvolumes; i++)
+		meso__agent__volume_op__free_unpacked(a->volumes[i], NULL);
+	free(a->volumes);
+	a->volumes = NULL;
+	a->nvolumes = 0;
+}
+
+json_t *agent_volumes_reserved_full(agent *a)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < a->n_resources_pb + a->nvolumes; i++) {
+		const Mesos__V1__Resource *r =
+		        i < a->n_resources_pb ? a->resources_pb[i] : a->volumes[i - a->n_resources_pb]->volume;
+		const char *role = r->n_reservations ? r->reservations[r->n_reservations - 1]->role : r->role;
+		if (!role || !strcmp(role, "*"))
+			continue;
+		json_t *list = json_object_get(o, role);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(o, role, list);
+		}
+		json_array_append_new(list, rt_pbjson_from_message(&r->base));
+	}
+	return o;
+}
+
 void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create)
 {
 	char path[PATH_MAX];
@@ -36,6 +100,7 @@ void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create)
 		rt_log(RT_WARN, "a volume operation from the master names no persistent volume: ignored");
 		return;
 	}
+	volume_record(a, op, create);
 	if (create) {
 		if (rt_mkdirs(path) != 0)
 			rt_log(RT_ERROR, "cannot make persistent volume directory %s: %s", path, strerror(errno));
