@@ -321,10 +321,6 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 	if (why)
 		return why;
 	const char *name = r->reserve ? "reserve" : "unreserve";
-	why = r->reserve ? authorize_op(x, RT_ACL_RESERVE_RESOURCES, r->role, buf, len)
-	                 : authorize_op(x, RT_ACL_UNRESERVE_RESOURCES, r->principal, buf, len);
-	if (why)
-		return why;
 	if (strcmp(r->role, x->role) != 0) {
 		snprintf(buf, len,
 		         "A %s operation was attempted for a resource with role '%.60s', but the resource was "
@@ -339,6 +335,11 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 		         x->fw->principal, r->principal ? r->principal : "");
 		return buf;
 	}
+	/* Validated, then authorized, as Mesos does. */
+	why = r->reserve ? authorize_op(x, RT_ACL_RESERVE_RESOURCES, r->role, buf, len)
+	                 : authorize_op(x, RT_ACL_UNRESERVE_RESOURCES, r->principal, buf, len);
+	if (why)
+		return why;
 	ac_resources g;
 	ac_resources_init(&g);
 	g.ngroups = 2;

@@ -65,8 +65,9 @@ static const char *vol_parse(master *m, const Mesos__V1__Resource *r, m_volume *
 	}
 	if (r->disk->volume->mode == MESOS__V1__VOLUME__MODE__RO)
 		return "Not a persistent volume: Read-only persistent volume not supported";
+	/* Positive in alloccore's fixed point (Mesos's three decimals). */
 	if (strcmp(r->name, "disk") != 0 || r->type != MESOS__V1__VALUE__TYPE__SCALAR || !r->scalar ||
-	    !(r->scalar->value > 0)) {
+	    !(r->scalar->value * AC_MILLI >= 0.5) || !(r->scalar->value < 1e15)) {
 		snprintf(buf, len, "Invalid resources: a persistent volume is a positive 'disk' scalar, not '%.60s'",
 		         r->name);
 		return buf;
