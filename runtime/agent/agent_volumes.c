@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "rt_pbjson.h"
+#include "rt_resources.h"
 
 /* work_dir/volumes/roles/ROLE/ID of a volume resource; -1 when it is none. */
 static int volume_path(const agent *a, const Mesos__V1__Resource *r, char *out, size_t len)
@@ -76,20 +76,12 @@ void agent_volumes_free(agent *a)
 
 json_t *agent_volumes_reserved_full(agent *a)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; i < a->n_resources_pb + a->nvolumes; i++) {
-		const Mesos__V1__Resource *r =
-		        i < a->n_resources_pb ? a->resources_pb[i] : a->volumes[i - a->n_resources_pb]->volume;
-		const char *role = r->n_reservations ? r->reservations[r->n_reservations - 1]->role : r->role;
-		if (!role || !strcmp(role, "*"))
-			continue;
-		json_t *list = json_object_get(o, role);
-		if (!list) {
-			list = json_array();
-			json_object_set_new(o, role, list);
-		}
-		json_array_append_new(list, rt_pbjson_from_message(&r->base));
-	}
+	size_t n = a->n_resources_pb + a->nvolumes;
+	Mesos__V1__Resource **all = rt_xcalloc(n ? n : 1, sizeof *all);
+	for (size_t i = 0; i < n; i++)
+		all[i] = i < a->n_resources_pb ? a->resources_pb[i] : a->volumes[i - a->n_resources_pb]->volume;
+	json_t *o = rt_resources_full(all, n);
+	free(all);
 	return o;
 }
 

@@ -242,23 +242,11 @@ static json_t *done_framework_json(const master *m, const m_done_fw *d)
  * persistent volumes with their disk.persistence. */
 static json_t *reserved_full(const master *m, const m_agent *a)
 {
-	json_t *o = json_object();
 	rt_arena *ar = rt_arena_create();
 	size_t n = 0;
 	const m_volsel all = {.all = true};
 	Mesos__V1__Resource **res = master_resources_pb_vols((master *)m, a, &a->total, NULL, &all, ar, &n);
-	for (size_t i = 0; i < n; i++) {
-		const Mesos__V1__Resource *r = res[i];
-		const char *role = r->n_reservations ? r->reservations[r->n_reservations - 1]->role : NULL;
-		if (!role || !strcmp(role, "*"))
-			continue;
-		json_t *list = json_object_get(o, role);
-		if (!list) {
-			list = json_array();
-			json_object_set_new(o, role, list);
-		}
-		json_array_append_new(list, rt_pbjson_from_message(&r->base));
-	}
+	json_t *o = rt_resources_full(res, n);
 	rt_arena_destroy(ar);
 	return o;
 }

@@ -395,22 +395,7 @@ class Flow:
         finished_before = metrics.get("master/operations/finished", 0)
         valid_before = metrics.get("master/valid_operation_status_update_acknowledgements", 0) - self.op_acked
 
-        def res(name, value, reserved=False, volume=None):
-            r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
-            if self.multi_role:
-                r["allocation_info"] = {"role": self.role}
-            if reserved:
-                r["reservations"] = [{"type": "DYNAMIC", "role": self.role, "principal": "docs"}]
-            if volume:
-                r["disk"] = {"persistence": {"id": volume, "principal": "docs"},
-                             "volume": {"mode": "RW", "container_path": "data"}}
-            return r
-
-        def op(kind, payload, op_id=None):
-            o = {"type": kind, kind.lower(): payload}
-            if op_id:
-                o["id"] = {"value": op_id}
-            return o
+        res, op = self.res, self.op
 
         group = [self.task("docs-group-1", "true", offer), self.task("docs-group-2", "true", offer)]
         executor = {"type": "DEFAULT", "executor_id": {"value": "docs-group"},
