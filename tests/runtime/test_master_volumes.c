@@ -171,7 +171,7 @@ static void test_accept_create_launch_destroy(void **state)
 
 	/* Its task ends: the volume comes back with its id. */
 	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
-	mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE);
+	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE), NULL);
 	mh_allocate(&x->h);
 	assert_true(offer_shows(x, "v1", &mb, &offer));
 	assert_true(mb == 40);
