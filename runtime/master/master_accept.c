@@ -663,7 +663,13 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
 	if (seen)
 		return "Task has duplicate ID";
-	/* Its persistent volumes, taken from those the offers show. */
+	/* Its persistent volumes, taken from those the offers show; the agent
+	 * links them into command tasks' sandboxes only (runtime/README.md). */
+	for (size_t i = 0; i < ti->n_resources && ti->executor; i++)
+		if (ti->resources[i]->disk && ti->resources[i]->disk->persistence)
+			return "A task on a custom executor cannot use a persistent volume in Meso yet: the agent "
+			       "links "
+			       "volumes into command tasks' sandboxes only";
 	return master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value, buf, len);
 }
 
