@@ -16,6 +16,7 @@
 #include "offers.h"
 #include "policy.h"
 #include "quota.h"
+#include "roles.h"
 #include "state.h"
 
 static uint32_t *agent_next_of(ac_core *c, uint32_t s)
@@ -198,13 +199,13 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	return 0;
 }
 
-/* A reservation made (reserve) or undone at run time: `res`, unreserved
- * scalars, moves between the unreserved group and role's group in the
- * agent's total and in its free set or, for a framework (fid != 0), in what
- * that framework holds there. Outstanding offers are not touched: they hold
- * their own resources. */
-static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *rname, const ac_resources *res,
-                         bool reserve, ac_err *err)
+/* A reservation made, refined or undone at run time: `res`, unreserved
+ * scalars in form, moves from the agent's group for role `from` (0:
+ * unreserved) to the one for `to`, in the agent's total and in its free set
+ * or, for a framework (fid != 0), in what that framework holds there.
+ * Outstanding offers are not touched: they hold their own resources. */
+static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *from_name, const char *to_name,
+                         const ac_resources *res, ac_err *err)
 {
 	uint32_t s, f = 0;
 	int rc = agent_resolve(c, id, &s, err);
@@ -214,7 +215,8 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *r
 		return ac__fail(err, AC_ENOENT, "unknown framework");
 	if (!res)
 		return ac__fail(err, AC_EINVAL, "no resources given");
-	if ((rc = ac__res_check(c, res, reserve ? "resources to reserve" : "resources to unreserve", err)))
+	bool undo = to_name == NULL || !strcmp(to_name, "*");
+	if ((rc = ac__res_check(c, res, undo ? "resources to unreserve" : "resources to reserve", err)))
 		return rc;
 	if (res->ngroups != 1 || res->group[0].nports)
 		return ac__fail(err, AC_EINVAL,
@@ -222,30 +224,46 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *r
 		                "reserved at run time)");
 	if (ac_resources_empty(res))
 		return ac__fail(err, AC_EINVAL, "no resources given");
-	int64_t rid = ac_role_intern(c, rname, err);
-	if (rid < 0)
-		return (int)rid;
-	if (rid == 0)
-		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '*'");
-	ac_resources unres = *res, resv;
-	ac_resources_init(&resv);
-	resv.ngroups = 2;
-	resv.group[1] = res->group[0];
-	resv.group[1].role = (uint32_t)rid;
-	const ac_resources *from = reserve ? &unres : &resv, *to = reserve ? &resv : &unres;
+	int64_t from = from_name ? ac_role_intern(c, from_name, err) : 0;
+	int64_t to = to_name ? ac_role_intern(c, to_name, err) : 0;
+	if (from < 0 || to < 0)
+		return (int)(from < 0 ? from : to);
+	if (from == to)
+		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '%s'",
+		                to ? ac_role_name(c, (uint32_t)to) : "*");
+	/* Along one path of the role tree, '*' above every role: a reservation
+	 * is refined for a strict subrole and undone back to the one below. */
+	if (from != 0 && to != 0 && !ac__role_is_ancestor_or_self(c, (uint32_t)from, (uint32_t)to) &&
+	    !ac__role_is_ancestor_or_self(c, (uint32_t)to, (uint32_t)from))
+		return ac__fail(err, AC_EINVAL, "role '%s' is not a refinement of '%s', nor the reverse",
+		                ac_role_name(c, (uint32_t)to), ac_role_name(c, (uint32_t)from));
+	ac_resources src, dst;
+	ac_resources_init(&src);
+	ac_resources_init(&dst);
+	ac_resources *sides[2] = {&src, &dst};
+	int64_t roles[2] = {from, to};
+	for (int k = 0; k < 2; k++) {
+		if (roles[k] == 0) {
+			sides[k]->group[0] = res->group[0];
+		} else {
+			sides[k]->ngroups = 2;
+			sides[k]->group[1] = res->group[0];
+			sides[k]->group[1].role = (uint32_t)roles[k];
+		}
+	}
 	agent *ag = AGENT(c, s);
 	ac_resources total, nfree;
 	ac__bag_to_res(c, &ag->total, &total);
 	ac__bag_to_res(c, &ag->free, &nfree);
 	ac_resources *where = f ? NULL : &nfree;
-	if (where && !ac_resources_contains(where, from))
+	if (where && !ac_resources_contains(where, &src))
 		return ac__fail(err, AC_EINVAL, "agent %s has less than that free%s", ag->name,
-		                reserve ? "" : " in that reservation");
-	if (!ac_resources_contains(&total, from))
+		                from ? " in that reservation" : "");
+	if (!ac_resources_contains(&total, &src))
 		return ac__fail(err, AC_EINVAL, "agent %s has less than that%s", ag->name,
-		                reserve ? "" : " in that reservation");
-	if (ac_resources_sub(&total, from) || ac_resources_add(&total, to) ||
-	    (where && (ac_resources_sub(where, from) || ac_resources_add(where, to))))
+		                from ? " in that reservation" : "");
+	if (ac_resources_sub(&total, &src) || ac_resources_add(&total, &dst) ||
+	    (where && (ac_resources_sub(where, &src) || ac_resources_add(where, &dst))))
 		return ac__fail(err, AC_ENOSPC, "agent %s: too many reservation roles", ag->name);
 	bag nt = {0}, nf = {0};
 	if (ac__bag_set(c, &nt, &total) || ac__bag_set(c, &nf, &nfree)) {
@@ -253,7 +271,7 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *r
 		ac__bag_clear(c, &nf);
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	}
-	if (f && (rc = ac__alloc_convert(c, f, s, from, to, err))) {
+	if (f && (rc = ac__alloc_convert(c, f, s, &src, &dst, err))) {
 		ac__bag_clear(c, &nt);
 		ac__bag_clear(c, &nf);
 		return rc;
@@ -264,13 +282,24 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *r
 
 int ac_agent_reserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rname, const ac_resources *res, ac_err *err)
 {
-	return agent_convert(c, aid, fid, rname, res, true, err);
+	if (!rname || !strcmp(rname, "*"))
+		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '*'");
+	return agent_convert(c, aid, fid, NULL, rname, res, err);
 }
 
 int ac_agent_unreserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rname, const ac_resources *res,
                        ac_err *err)
 {
-	return agent_convert(c, aid, fid, rname, res, false, err);
+	if (!rname || !strcmp(rname, "*"))
+		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '*'");
+	return agent_convert(c, aid, fid, rname, NULL, res, err);
+}
+
+int ac_agent_move_reservation(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *from, const char *to,
+                              const ac_resources *res, ac_err *err)
+{
+	return agent_convert(c, aid, fid, from && strcmp(from, "*") ? from : NULL, to && strcmp(to, "*") ? to : NULL,
+	                     res, err);
 }
 
 int ac_agent_deactivate(ac_core *c, ac_agent_id id, ac_err *err)

@@ -26,7 +26,8 @@ static const char usage_text[] =
         "  policy drf|priority|asset|random|module:PATH[:ARGS]   seed N   (before any other command)\n"
         "  interval S     min_allocatable cpus:0.01|mem:32     offer_timeout S\n"
         "  agent add A RESOURCES      agent remove A      agent update A RESOURCES\n"
-        "  agent reserve|unreserve A ROLE RESOURCES [held=F]   dynamic reservation (free, or F's)\n"
+        "  agent reserve|unreserve A ROLE RESOURCES [from=R|to=R] [held=F]\n"
+        "                                             dynamic reservation (free, or F's); from=/to=: refine\n"
         "  framework add F [role=R] [weight=W] [priority=P]      framework remove F\n"
         "  framework suppress F | revive F | deactivate F | activate F\n"
         "  demand F [tasks=N] [next=RESOURCES] [pending=RESOURCES] [remaining=S]\n"
@@ -422,27 +423,40 @@ static int cmd_setting(struct driver *d, char **argv, int argc)
 	return 0;
 }
 
-/* agent reserve|unreserve A ROLE RESOURCES [held=F]: unreserved scalars
- * into ROLE's reservation on A or back, from A's free resources or from
- * what F holds there (ac_agent_reserve). */
+/* agent reserve|unreserve A ROLE RESOURCES [from=R|to=R] [held=F]:
+ * unreserved scalars into ROLE's reservation on A or back, from A's free
+ * resources or from what F holds there (ac_agent_reserve). With from=R a
+ * reserve refines R's reservation for its subrole ROLE; with to=R an
+ * unreserve gives ROLE's back to R's, the reservation it refined
+ * (ac_agent_move_reservation). */
 static int cmd_agent_reserve(struct driver *d, char **argv, int argc)
 {
 	const char *sub = argv[1];
+	bool reserve = !strcmp(sub, "reserve");
 	ac_resources res;
 	ac_agent_id agent;
 	ac_fw_id fw = 0;
 	ac_err err = {0};
+	const char *other = NULL, *key = reserve ? "from=" : "to=";
 	char what[32];
 	snprintf(what, sizeof what, "agent %s", sub);
-	if (argc != 5 && argc != 6)
-		return fail(d, "%s: wrong number of arguments (usage: %s A ROLE RESOURCES [held=F])", what, what);
-	if (argc == 6 && strncmp(argv[5], "held=", 5) != 0)
-		return fail(d, "%s: expected held=F, got '%s'", what, argv[5]);
-	if (find_agent(d, what, argv[2], &agent) < 0 || parse_resources(d, what, argv[4], &res) < 0 ||
-	    (argc == 6 && find_fw(d, what, argv[5] + 5, &fw) < 0))
+	if (argc < 5 || argc > 7)
+		return fail(d, "%s: wrong number of arguments (usage: %s A ROLE RESOURCES [%sROLE] [held=F])", what,
+		            what, key);
+	if (find_agent(d, what, argv[2], &agent) < 0 || parse_resources(d, what, argv[4], &res) < 0)
 		return -1;
-	int rc = !strcmp(sub, "reserve") ? ac_agent_reserve(d->core, agent, fw, argv[3], &res, &err)
-	                                 : ac_agent_unreserve(d->core, agent, fw, argv[3], &res, &err);
+	for (int i = 5; i < argc; i++) {
+		if (!strncmp(argv[i], "held=", 5) && !fw) {
+			if (find_fw(d, what, argv[i] + 5, &fw) < 0)
+				return -1;
+		} else if (!strncmp(argv[i], key, strlen(key)) && !other) {
+			other = argv[i] + strlen(key);
+		} else {
+			return fail(d, "%s: expected %sROLE or held=F, got '%s'", what, key, argv[i]);
+		}
+	}
+	int rc = reserve ? ac_agent_move_reservation(d->core, agent, fw, other, argv[3], &res, &err)
+	                 : ac_agent_move_reservation(d->core, agent, fw, argv[3], other, &res, &err);
 	return rc < 0 ? core_fail(d, what, &err) : 0;
 }
 

@@ -457,20 +457,32 @@ static void send_register(agent *a)
 	}
 	reg.attributes = a->attributes;
 	reg.n_attributes = a->n_attributes;
+	/* Custom executors, and the default executors of task groups (the
+	 * master charges both until they exit). */
 	size_t nexec = 0;
 	for (a_executor *e = a->executors; e; e = e->next)
 		nexec++;
+	for (a_group *g = a->groups; g; g = agent_group_next(g))
+		nexec++;
 	reg.executors = rt_arena_alloc(ar, (nexec ? nexec : 1) * sizeof *reg.executors);
 	Mesos__V1__ExecutorInfo **unpacked_execs = rt_arena_alloc(ar, (nexec ? nexec : 1) * sizeof *unpacked_execs);
-	for (a_executor *e = a->executors; e; e = e->next) {
-		Mesos__V1__ExecutorInfo *ei = mesos__v1__executor_info__unpack(NULL, e->info_len, e->info);
+	a_executor *e = a->executors;
+	a_group *g = a->groups;
+	while (e || g) {
+		Mesos__V1__ExecutorInfo *ei = e ? mesos__v1__executor_info__unpack(NULL, e->info_len, e->info)
+		                                : agent_group_executor_info(a, g);
+		const char *fw_id = e ? e->fw_id : agent_group_framework_id(g);
+		if (e)
+			e = e->next;
+		else
+			g = agent_group_next(g);
 		if (!ei)
 			continue;
 		Meso__Agent__RunningExecutor *re = rt_arena_alloc(ar, sizeof *re);
 		meso__agent__running_executor__init(re);
 		re->framework_id = rt_arena_alloc(ar, sizeof *re->framework_id);
 		mesos__v1__framework_id__init(re->framework_id);
-		re->framework_id->value = e->fw_id;
+		re->framework_id->value = (char *)fw_id;
 		re->executor = ei;
 		unpacked_execs[reg.n_executors] = ei;
 		reg.executors[reg.n_executors++] = re;

@@ -57,6 +57,7 @@ typedef struct agent_flags {
 	double gc_disk_headroom;       /* fraction of the disk kept free: the age limit shrinks as usage nears it */
 	double disk_watch_interval;    /* seconds between disk checks and sandbox collections */
 	const char *fetcher_cache_dir; /* the URI cache; NULL: WORK_DIR/fetch_cache */
+	uint64_t fetcher_cache_size;   /* bytes the cache may hold (least recently used go first); 0: no cache */
 	double fetcher_stall_timeout;  /* seconds a download may move no byte before it fails */
 	/* "Authorization: Basic ...\r\n" sent with the upgrade to the master
 	 * (--credential, or --principal and --secret), or NULL. */
@@ -96,6 +97,8 @@ typedef struct a_task {
 	struct a_executor *exec; /* its custom executor, or NULL: the agent runs its command */
 	a_group *group;          /* its task group on the default executor (agent_groups.c), or NULL */
 	bool launched;           /* LAUNCH sent to the executor */
+	uint64_t launch_group;   /* its LAUNCH_GROUP's number on this agent (its tasks share it), or 0 */
+	uint32_t launch_index;   /* its place in that group */
 	char *fw_id;
 	char *id;
 	uint8_t *info; /* packed TaskInfo, reported on re-registration */
@@ -238,6 +241,7 @@ typedef struct agent {
 	rt_lag *lag;                            /* turns of our loop that held it: not the master's silence */
 	rt_loglevel loglevel;                   /* SET_LOGGING_LEVEL's verbosity and its timer */
 	a_group *groups;                        /* task groups on the default executor (agent_groups.c) */
+	uint64_t launch_groups;                 /* the last LAUNCH_GROUP number given (a_task.launch_group) */
 	rt_credentials http_creds;              /* --http_credentials */
 	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
 	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
@@ -318,7 +322,14 @@ void agent_executors_init(agent *a);
  * does not run yet. */
 void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
                         const char *user);
-/* KILL to the task's executor (or TASK_KILLED when it was never launched). */
+/* Hands a LAUNCH_GROUP's tasks to its custom executor (started first when
+ * it does not run yet) in one LAUNCH_GROUP event, queued together until the
+ * executor subscribes. What becomes of one task is the executor's call:
+ * the agent applies no group rule to them. */
+void agent_executor_run_group(agent *a, const Meso__Agent__RunTaskGroup *rg);
+/* KILL to the task's executor; a task never delivered is TASK_KILLED, and
+ * with it the rest of its LAUNCH_GROUP (Mesos: a group is delivered whole
+ * or not at all). */
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp);
 /* The framework acknowledged an update of t: ACKNOWLEDGED to its executor. */
 void agent_executor_acknowledged(agent *a, a_task *t, const uint8_t uuid[16]);
@@ -350,6 +361,13 @@ void agent_executor_stream_request(agent *a, rt_http_session *s);
 /* agent_cgroups.c */
 /* Picks v2, v1 or none (mode "none" forces none) and clears cgroups an
  * earlier agent on the same work_dir left. */
+/* --isolation: ours ("auto", "none") or Mesos's isolator list
+ * ("cgroups/cpu,cgroups/mem", "posix/cpu,posix/mem", ...). The mode
+ * agent_cgroups_init takes: "auto" when the list names a cgroups/
+ * isolator, else "none". Isolators Meso does not have go into ignored
+ * (comma-separated, for a warning). 0, or -1 with why (an unknown name). */
+int agent_isolation_parse(const char *text, const char **mode, char *ignored, size_t ignoredlen, char *err,
+                          size_t errlen);
 void agent_cgroups_init(agent *a, const char *mode);
 const char *agent_cgroups_name(const agent *a);
 /* Creates the task's cgroup(s) with its limits (mem in thousandths of MB,
@@ -492,9 +510,11 @@ void agent_spawn_helper_init(posix_spawn_file_actions_t *fa, posix_spawnattr_t *
  * starts: 0, or -1 with Mesos's message ("Failed to fetch all URIs for
  * container 'ID': …"). */
 int agent_fetch_check_cmd(agent *a, const Mesos__V1__CommandInfo *cmd, const char *id, char *err, size_t errlen);
-/* meso-fetcher's arguments after its name (--sandbox, --cache_dir,
- * --stall_timeout, one per URI) into out (room for 3 + cmd->n_uris); how
- * many. Strings live in ar. */
+/* meso-fetcher's arguments after its name (AGENT_FETCH_OPTS options:
+ * --sandbox, --cache_dir, --cache_size, --stall_timeout; then one per URI)
+ * into out (room for AGENT_FETCH_OPTS + cmd->n_uris); how many. Strings
+ * live in ar. */
+#define AGENT_FETCH_OPTS 4
 size_t agent_fetch_args(agent *a, const char *sandbox, const Mesos__V1__CommandInfo *cmd, rt_arena *ar, char **out);
 /* Mesos's message for URIs that could not be fetched into sandbox, with
  * the fetcher's last line from its stderr (agent_tasks.c). */
@@ -511,8 +531,14 @@ int agent_spawn_read(int fd, pid_t *pid);
 void agent_supervisor_find(agent *a);
 
 /* agent_groups.c: task groups on the default executor (LAUNCH_GROUP) */
-/* Starts a group's tasks as command tasks of one group. */
+/* Starts a group's tasks as command tasks of one group, or hands a group
+ * on a custom executor to agent_executor_run_group. */
 void agent_group_run(agent *a, const Meso__Agent__RunTaskGroup *rg);
+/* A new task record of a group, its TaskInfo kept with the group's
+ * ExecutorInfo (as Mesos's master sets it: a re-registration names the
+ * executor). */
+a_task *agent_group_task_add(agent *a, const char *fw_id, const Mesos__V1__TaskInfo *ti,
+                             const Mesos__V1__ExecutorInfo *ei);
 /* A recovered task back in its group (group_executor_id). */
 void agent_group_join(agent *a, a_task *t, const char *exec_id);
 /* A KILL of one task of a group: the others are killed too (Mesos's
@@ -524,7 +550,15 @@ void agent_group_kill(agent *a, a_task *t);
 void agent_group_task_ended(agent *a, a_task *t, Mesos__V1__TaskState state);
 /* The task is forgotten: it leaves its group (freed when empty). */
 void agent_group_forget(agent *a, a_task *t);
-a_group *agent_group_find(agent *a, const char *fw_id, const char *exec_id);
+/* The group's ExecutorInfo (from its tasks' TaskInfos), for the master's
+ * re-registration: it keeps charging the executor while a task of the
+ * group has not ended. Unpacked (the caller frees it with
+ * mesos__v1__executor_info__free_unpacked), or NULL. */
+Mesos__V1__ExecutorInfo *agent_group_executor_info(agent *a, const a_group *g);
+/* The next group on the agent's list, or NULL. */
+a_group *agent_group_next(const a_group *g);
+/* The group's framework. */
+const char *agent_group_framework_id(const a_group *g);
 const char *agent_group_executor_id(const a_group *g);
 /* EXECUTOR_EXITED to the master (agent_executors.c). */
 void agent_executor_report_exited(agent *a, const char *fw_id, const char *exec_id, int status);
@@ -604,6 +638,8 @@ size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
 /* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
  * v0 agent state JSON. */
 void agent_serve_mesos_state(agent *a, rt_http_session *s);
+/* Mesos's /flags (and /slave(1)/flags): {"flags": {name: value}}. */
+void agent_serve_flags(agent *a, rt_http_session *s);
 /* Mesos's agent metrics as a flat object (slave/..., system/...): GET
  * /metrics/snapshot and GET_METRICS. The caller owns it. */
 json_t *agent_metrics_snapshot(agent *a);

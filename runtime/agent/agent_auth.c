@@ -25,7 +25,7 @@ static realm realm_of(const char *path)
 	if (strcmp(path, "/api/v1") == 0)
 		return REALM_READWRITE;
 	if (strcmp(path, "/state") == 0 || strcmp(path, "/state.json") == 0 || strcmp(path, "/metrics") == 0 ||
-	    strcmp(path, "/metrics/snapshot") == 0 || strncmp(path, "/files/", 7) == 0)
+	    strcmp(path, "/metrics/snapshot") == 0 || strcmp(path, "/flags") == 0 || strncmp(path, "/files/", 7) == 0)
 		return REALM_READONLY;
 	return REALM_NONE;
 }

@@ -207,6 +207,84 @@ static void clear_children(const agent *a, const char *base)
 	closedir(d);
 }
 
+int agent_isolation_parse(const char *text, const char **mode, char *ignored, size_t ignoredlen, char *err,
+                          size_t errlen)
+{
+	/* Mesos 1.11's isolators (docs/configuration/agent.md, --isolation).
+	 * cgroups/ ones are what our cgroups do (memory and CPU limits); the
+	 * posix/ ones and filesystem/posix only measure or share the host's
+	 * file system, as our "none" does; the rest Meso does not have. */
+	static const char *const elsewhere[] = {"appc/runtime",
+	                                        "disk/du",
+	                                        "disk/xfs",
+	                                        "docker/runtime",
+	                                        "docker/volume",
+	                                        "environment_secret",
+	                                        "filesystem/linux",
+	                                        "filesystem/shared",
+	                                        "filesystem/windows",
+	                                        "gpu/nvidia",
+	                                        "linux/capabilities",
+	                                        "linux/devices",
+	                                        "linux/nnp",
+	                                        "linux/seccomp",
+	                                        "namespaces/ipc",
+	                                        "namespaces/pid",
+	                                        "network/cni",
+	                                        "network/port_mapping",
+	                                        "network/ports",
+	                                        "volume/csi",
+	                                        "volume/host_path",
+	                                        "volume/image",
+	                                        "volume/sandbox_path",
+	                                        "volume/secret",
+	                                        "windows/cpu",
+	                                        "windows/mem"};
+	ignored[0] = '\0';
+	if (strcmp(text, "auto") == 0 || strcmp(text, "none") == 0) {
+		*mode = strcmp(text, "auto") == 0 ? "auto" : "none";
+		return 0;
+	}
+	bool cgroups = false;
+	size_t used = 0, len = strlen(text);
+	if (len == 0 || text[len - 1] == ',') {
+		snprintf(err, errlen, "--isolation: '%.200s' is not auto, none or a list of Mesos isolators", text);
+		return -1;
+	}
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[64];
+		if (n == 0 || n >= sizeof name) {
+			snprintf(err, errlen, "--isolation: '%.200s' is not auto, none or a list of Mesos isolators",
+			         text);
+			return -1;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n + (p[n] == ',');
+		if (strncmp(name, "cgroups/", 8) == 0 && name[8]) {
+			cgroups = true;
+			continue;
+		}
+		if (strncmp(name, "posix/", 6) == 0 && name[6])
+			continue;
+		if (strcmp(name, "filesystem/posix") == 0)
+			continue;
+		bool known = false;
+		for (size_t i = 0; i < sizeof elsewhere / sizeof elsewhere[0] && !known; i++)
+			known = strcmp(name, elsewhere[i]) == 0;
+		if (!known) {
+			snprintf(err, errlen, "--isolation: unknown isolator '%s'", name);
+			return -1;
+		}
+		int w = snprintf(ignored + used, ignoredlen - used, "%s%s", used ? "," : "", name);
+		if (w > 0 && (size_t)w < ignoredlen - used)
+			used += (size_t)w;
+	}
+	*mode = cgroups ? "auto" : "none";
+	return 0;
+}
+
 void agent_cgroups_init(agent *a, const char *mode)
 {
 	char key[64];

@@ -484,6 +484,10 @@ static void pack_task(agent *a, a_task *t, rt_buf *b)
 	}
 	if (t->group)
 		c.group_executor_id = (char *)agent_group_executor_id(t->group);
+	c.has_launch_group = t->launch_group != 0;
+	c.launch_group = t->launch_group;
+	c.has_launch_group_index = t->launch_group != 0;
+	c.launch_group_index = t->launch_index;
 	size_t n = 0;
 	for (a_update *u = t->updates; u; u = u->next)
 		n++;

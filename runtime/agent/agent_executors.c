@@ -3,7 +3,8 @@
  * (POST /api/v1/executor). An executor is started with its framework's first
  * task for its executor id, as a process group in its own sandbox with the
  * environment Mesos gives executors; it SUBSCRIBEs and gets SUBSCRIBED, then
- * a LAUNCH per task, KILL, ACKNOWLEDGED, MESSAGE, SHUTDOWN and HEARTBEAT
+ * a LAUNCH per task (a LAUNCH_GROUP per task group, all of whose tasks it
+ * gets in one event, queued together until it subscribes), KILL, ACKNOWLEDGED, MESSAGE, SHUTDOWN and HEARTBEAT
  * events on that stream. Its UPDATE calls go through the agent's status
  * update manager (agent.c) to the framework; the framework's acknowledgement
  * comes back as ACKNOWLEDGED. Executors run without cgroups (process groups
@@ -27,6 +28,7 @@
 #include "agent.h"
 #include "executor/executor.pb-c.h"
 #include "rt_api.h"
+#include "rt_flags.h"
 
 typedef Mesos__V1__Executor__Call Call;
 typedef Mesos__V1__Executor__Event Event;
@@ -70,6 +72,39 @@ static void send_launch(agent *a, a_executor *e, a_task *t)
 	mesos__v1__task_info__free_unpacked(ti, NULL);
 	t->launched = true;
 	agent_checkpoint_later(a, t, false);
+}
+
+static int by_launch_index(const void *x, const void *y)
+{
+	const a_task *p = *(const a_task *const *)x, *q = *(const a_task *const *)y;
+	return p->launch_index < q->launch_index ? -1 : p->launch_index > q->launch_index;
+}
+
+/* One LAUNCH_GROUP event with the tasks' TaskInfos, in their order. */
+static void send_launch_group(agent *a, a_executor *e, a_task **ts, size_t n)
+{
+	Mesos__V1__TaskInfo **tis = rt_xcalloc(n ? n : 1, sizeof *tis);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((tis[k] = mesos__v1__task_info__unpack(NULL, ts[i]->info_len, ts[i]->info)))
+			k++;
+	Mesos__V1__TaskGroupInfo tg = MESOS__V1__TASK_GROUP_INFO__INIT;
+	Mesos__V1__Executor__Event__LaunchGroup lg = MESOS__V1__EXECUTOR__EVENT__LAUNCH_GROUP__INIT;
+	Event ev = MESOS__V1__EXECUTOR__EVENT__INIT;
+	tg.tasks = tis;
+	tg.n_tasks = k;
+	lg.task_group = &tg;
+	ev.has_type = true;
+	ev.type = MESOS__V1__EXECUTOR__EVENT__TYPE__LAUNCH_GROUP;
+	ev.launch_group = &lg;
+	send_event(a, e, &ev);
+	for (size_t i = 0; i < k; i++)
+		mesos__v1__task_info__free_unpacked(tis[i], NULL);
+	free(tis);
+	for (size_t i = 0; i < n; i++) {
+		ts[i]->launched = true;
+		agent_checkpoint_later(a, ts[i], false);
+	}
 }
 
 static void end_stream(a_executor *e)
@@ -141,12 +176,14 @@ static Mesos__V1__TaskState end_cause(agent *a, a_executor *e, const agent_exit_
                                       int *reason, char *msg, size_t len)
 {
 	*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED;
+	char d[48];
 	if (e->timed_out && e->recovered) {
-		snprintf(msg, len, "Executor did not re-subscribe within %gsecs of the agent's restart",
-		         a->flags.executor_reregistration_timeout);
+		snprintf(msg, len, "Executor did not re-subscribe within %s of the agent's restart",
+		         rt_duration_text(a->flags.executor_reregistration_timeout, d, sizeof d));
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REREGISTRATION_TIMEOUT;
 	} else if (e->timed_out) {
-		snprintf(msg, len, "Executor did not register within %gsecs", a->flags.executor_registration_timeout);
+		snprintf(msg, len, "Executor did not register within %s",
+		         rt_duration_text(a->flags.executor_registration_timeout, d, sizeof d));
 		*reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_REGISTRATION_TIMEOUT;
 	} else if (rec && rec->recovery_timeout) {
 		snprintf(msg, len, "Executor killed by its supervisor: no agent came back within the recovery timeout");
@@ -398,7 +435,7 @@ static int start_fetch(agent *a, a_executor *e, const Mesos__V1__CommandInfo *cm
 	if (agent_fetch_check_cmd(a, cmd, e->id, msg, len) != 0)
 		return -1;
 	rt_arena *ar = rt_arena_create();
-	char **argv = rt_arena_alloc(ar, (5 + cmd->n_uris) * sizeof *argv);
+	char **argv = rt_arena_alloc(ar, (2 + AGENT_FETCH_OPTS + cmd->n_uris) * sizeof *argv);
 	argv[0] = a->fetcher;
 	size_t n = 1 + agent_fetch_args(a, e->sandbox, cmd, ar, argv + 1);
 	argv[n] = NULL;
@@ -454,12 +491,10 @@ static double grace_of(agent *a, const Mesos__V1__ExecutorInfo *ei)
 	return ei->shutdown_grace_period ? (double)ei->shutdown_grace_period->nanoseconds / 1e9 : a->flags.kill_grace;
 }
 
-void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
-                        const char *user)
+/* A task's own checkpoint file (its updates, whether it was delivered):
+ * its sandbox is its executor's, so its name is its id and a random tail. */
+static void task_ckpt_path(agent *a, a_task *t)
 {
-	const Mesos__V1__ExecutorInfo *ei = ti->executor;
-	/* The task's own file (its updates, whether it was launched): its
-	 * sandbox is the executor's, so its name is its id and a random tail. */
 	char leaf[160];
 	uint8_t u[16];
 	rt_uuid_random(u);
@@ -469,44 +504,119 @@ void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, cons
 	if (agent_checkpoint_task_path(a, t, leaf) != 0)
 		rt_log(RT_ERROR, "task %s: cannot make its checkpoint folder: it will not survive an agent restart",
 		       t->id);
-	a_executor *e = agent_executor_find(a, t->fw_id, ei->executor_id->value);
+}
+
+/* Why an executor takes no tasks: what its tasks get, and whether the
+ * master is to hear that it exited (it was started for them and failed). */
+typedef struct launch_refusal {
+	Mesos__V1__TaskState state;
+	int reason;
+	char msg[300];
+	bool exited;
+} launch_refusal;
+
+/* The executor a launch goes to: found, or made and started; NULL with
+ * *r when it cannot take tasks. */
+static a_executor *executor_for(agent *a, const char *fw_id, const Mesos__V1__ExecutorInfo *ei,
+                                const Mesos__V1__FrameworkInfo *fi, const char *user, launch_refusal *r)
+{
+	a_executor *e = agent_executor_find(a, fw_id, ei->executor_id->value);
 	if (e && e->shutting_down) {
-		t->exec = NULL;
-		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_LOST,
-		                  MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED,
-		                  "Executor is shutting down");
-		return;
+		*r = (launch_refusal){.state = MESOS__V1__TASK_STATE__TASK_LOST,
+		                      .reason = MESOS__V1__TASK_STATUS__REASON__REASON_EXECUTOR_TERMINATED,
+		                      .msg = "Executor is shutting down"};
+		return NULL;
 	}
-	if (!e) {
-		e = executor_new(a, t->fw_id, ei->executor_id->value, grace_of(a, ei));
-		Mesos__V1__ExecutorInfo copy = *ei;
-		Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
-		fid.value = t->fw_id;
-		copy.framework_id = &fid;
-		e->info_len = mesos__v1__executor_info__get_packed_size(&copy);
-		e->info = rt_xmalloc(e->info_len ? e->info_len : 1);
-		mesos__v1__executor_info__pack(&copy, e->info);
-		if (fi) {
-			e->fw_info_len = mesos__v1__framework_info__get_packed_size(fi);
-			e->fw_info = rt_xmalloc(e->fw_info_len ? e->fw_info_len : 1);
-			mesos__v1__framework_info__pack(fi, e->fw_info);
-		}
-		rt_uuid_random(u);
-		rt_uuid_format(u, e->container_id);
-		char msg[300];
-		if (start_executor(a, e, ei, user, msg, sizeof msg) != 0) {
-			rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, msg);
-			executor_free(a, e);
-			agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
-			                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, msg);
-			report_exited(a, t->fw_id, ei->executor_id->value, true, 0);
-			return;
-		}
+	if (e)
+		return e;
+	e = executor_new(a, fw_id, ei->executor_id->value, grace_of(a, ei));
+	Mesos__V1__ExecutorInfo copy = *ei;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	fid.value = (char *)fw_id;
+	copy.framework_id = &fid;
+	e->info_len = mesos__v1__executor_info__get_packed_size(&copy);
+	e->info = rt_xmalloc(e->info_len ? e->info_len : 1);
+	mesos__v1__executor_info__pack(&copy, e->info);
+	if (fi) {
+		e->fw_info_len = mesos__v1__framework_info__get_packed_size(fi);
+		e->fw_info = rt_xmalloc(e->fw_info_len ? e->fw_info_len : 1);
+		mesos__v1__framework_info__pack(fi, e->fw_info);
 	}
+	uint8_t u[16];
+	rt_uuid_random(u);
+	rt_uuid_format(u, e->container_id);
+	if (start_executor(a, e, ei, user, r->msg, sizeof r->msg) != 0) {
+		rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, r->msg);
+		executor_free(a, e);
+		r->state = MESOS__V1__TASK_STATE__TASK_FAILED;
+		r->reason = MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED;
+		r->exited = true;
+		return NULL;
+	}
+	return e;
+}
+
+/* The tasks of a launch the executor cannot take end as r says. */
+static void refuse_launch(agent *a, a_task **ts, size_t n, const char *fw_id, const char *exec_id,
+                          const launch_refusal *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		ts[i]->exec = NULL;
+		agent_task_update(a, ts[i], r->state, r->reason, r->msg);
+	}
+	if (r->exited)
+		report_exited(a, fw_id, exec_id, true, 0);
+}
+
+/* The task is the executor's: in its sandbox, and checkpointed (so that
+ * one still queued survives an agent restart too). */
+static void attach(agent *a, a_executor *e, a_task *t)
+{
 	t->exec = e;
 	snprintf(t->sandbox, sizeof t->sandbox, "%s", e->sandbox);
+	agent_checkpoint_later(a, t, false);
+}
+
+void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
+                        const char *user)
+{
+	task_ckpt_path(a, t);
+	launch_refusal r = {0};
+	a_executor *e = executor_for(a, t->fw_id, ti->executor, fi, user, &r);
+	if (!e) {
+		refuse_launch(a, &t, 1, t->fw_id, ti->executor->executor_id->value, &r);
+		return;
+	}
+	attach(a, e, t);
 	if (e->stream)
 		send_launch(a, e, t);
+}
+
+void agent_executor_run_group(agent *a, const Meso__Agent__RunTaskGroup *rg)
+{
+	const char *fw = rg->framework_id->value;
+	const Mesos__V1__ExecutorInfo *ei = rg->executor;
+	uint64_t number = ++a->launch_groups;
+	rt_log(RT_INFO, "task group of %zu tasks on custom executor %s of framework %s", rg->n_tasks,
+	       ei->executor_id->value, fw);
+	a_task **ts = rt_xcalloc(rg->n_tasks ? rg->n_tasks : 1, sizeof *ts);
+	for (size_t i = 0; i < rg->n_tasks; i++) {
+		ts[i] = agent_group_task_add(a, fw, rg->tasks[i], ei);
+		ts[i]->launch_group = number;
+		ts[i]->launch_index = (uint32_t)i;
+		task_ckpt_path(a, ts[i]);
+	}
+	launch_refusal r = {0};
+	a_executor *e = executor_for(a, fw, ei, rg->framework_info, rg->user, &r);
+	if (!e) {
+		refuse_launch(a, ts, rg->n_tasks, fw, ei->executor_id->value, &r);
+	} else {
+		for (size_t i = 0; i < rg->n_tasks; i++)
+			attach(a, e, ts[i]);
+		if (e->stream)
+			send_launch_group(a, e, ts, rg->n_tasks);
+	}
+	free(ts);
 }
 
 void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *kp)
@@ -514,10 +624,25 @@ void agent_executor_kill_task(agent *a, a_task *t, const Mesos__V1__KillPolicy *
 	a_executor *e = t->exec;
 	if (rt_task_state_terminal(t->state))
 		return;
+	if (!t->launched && t->launch_group) {
+		/* A queued group is delivered whole or not at all: Mesos kills
+		 * every task of it. */
+		for (a_task *o = a->tasks, *next; o; o = next) {
+			next = o->next;
+			if (o->exec == e && o->launch_group == t->launch_group && !o->launched &&
+			    !rt_task_state_terminal(o->state))
+				agent_task_update(a, o, MESOS__V1__TASK_STATE__TASK_KILLED,
+				                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_KILLED_DURING_LAUNCH,
+				                  "A task within the task group was killed before delivery to the "
+				                  "executor");
+		}
+		return;
+	}
 	if (!t->launched) {
 		/* Still queued for an executor that has not subscribed: Mesos
 		 * drops it from the queue and reports it killed. */
-		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_KILLED, -1,
+		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_KILLED,
+		                  MESOS__V1__TASK_STATUS__REASON__REASON_TASK_KILLED_DURING_LAUNCH,
 		                  "Killed before delivery to the executor");
 		return;
 	}
@@ -837,8 +962,25 @@ static void subscribe(agent *a, a_executor *e, rt_http_session *s, bool json,
 	for (a_task *t = a->tasks; t; t = t->next)
 		if (t->exec == e && !t->launched && !rt_task_state_terminal(t->state))
 			queued[--k] = t;
-	for (size_t i = 0; i < n; i++)
-		send_launch(a, e, queued[i]);
+	/* A LAUNCH_GROUP's tasks go together, where its first one is. */
+	a_task **group = rt_xcalloc(n ? n : 1, sizeof *group);
+	for (size_t i = 0; i < n; i++) {
+		if (queued[i]->launched)
+			continue;
+		if (!queued[i]->launch_group) {
+			send_launch(a, e, queued[i]);
+			continue;
+		}
+		/* In the group's order (a restarted agent reads its tasks in
+		 * no particular order). */
+		size_t g = 0;
+		for (size_t j = i; j < n; j++)
+			if (queued[j]->launch_group == queued[i]->launch_group)
+				group[g++] = queued[j];
+		qsort(group, g, sizeof *group, by_launch_index);
+		send_launch_group(a, e, group, g);
+	}
+	free(group);
 	free(queued);
 }
 

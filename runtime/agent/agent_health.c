@@ -2,8 +2,9 @@
  * agent_health.c — health checks of command tasks (TaskInfo.health_check),
  * on the agent's loop: a timer per task; a COMMAND check is a process
  * (posix_spawn, its own process group, in the sandbox) watched with
- * ev_child; HTTP and TCP checks are non-blocking connections to 127.0.0.1
- * watched with ev_io; each has a timeout timer. Results go through
+ * ev_child; HTTP(S) and TCP checks are non-blocking connections to
+ * 127.0.0.1 or [::1] watched with ev_io (HTTPS through rt_tls without
+ * verifying the certificate, as Mesos's curl -k); each has a timeout timer. Results go through
  * agent_health_judge (Mesos's rules) and become TASK_RUNNING updates with
  * `healthy` and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED; the failure that
  * reaches consecutive_failures kills the task.
@@ -23,6 +24,7 @@
 
 #include "agent.h"
 #include "agent_health.h"
+#include "rt_tls.h"
 
 agent_health_verdict agent_health_judge(agent_health_state *s, bool ok, double since_start, double grace,
                                         unsigned max_failures)
@@ -53,7 +55,8 @@ typedef struct a_health {
 	ev_io io;         /* an HTTP or TCP check's socket */
 	pid_t pid;
 	int fd;
-	bool in_flight, sent, killing;
+	rt_tls_conn *tls; /* an HTTPS check's TLS on fd */
+	bool in_flight, connected, sent, killing;
 	char resp[64]; /* the start of an HTTP answer: its status line */
 	size_t got;
 	char why[256]; /* the last failure */
@@ -82,6 +85,8 @@ static void end_check(a_health *h)
 	}
 	if (h->fd >= 0) {
 		ev_io_stop(h->a->loop, &h->io);
+		rt_tls_close(h->tls);
+		h->tls = NULL;
 		close(h->fd);
 		h->fd = -1;
 	}
@@ -218,65 +223,146 @@ static bool status_ok(const Mesos__V1__HealthCheck__HTTPCheckInfo *http, int cod
 	return false;
 }
 
-static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* The client side of HTTPS checks, made once: no certificate is checked
+ * (Mesos runs curl -k), so a task may serve a self-signed one. */
+static rt_tls *check_tls(void)
 {
-	(void)loop, (void)revents;
-	a_health *h = w->data;
-	char why[200];
-	if (!h->sent) {
+	static rt_tls *tls;
+	if (!tls) {
+		rt_tls_config c = {0};
+		char err[300];
+		tls = rt_tls_client_create(&c, err, sizeof err);
+		if (!tls)
+			rt_log(RT_ERROR, "HTTPS health checks: %s", err);
+	}
+	return tls;
+}
+
+static bool check_v6(const Mesos__V1__HealthCheck *hc)
+{
+	return hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP
+	               ? hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6
+	               : hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6;
+}
+
+static bool check_https(const Mesos__V1__HealthCheck *hc)
+{
+	return hc->type == MESOS__V1__HEALTH_CHECK__TYPE__HTTP && hc->http->scheme &&
+	       strcmp(hc->http->scheme, "https") == 0;
+}
+
+/* Where the check goes, for its messages: "127.0.0.1:8080", "[::1]:8080". */
+static const char *check_where(const a_health *h, char *buf, size_t len)
+{
+	unsigned port = h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? h->hc->tcp->port : h->hc->http->port;
+	snprintf(buf, len, "%s:%u", check_v6(h->hc) ? "[::1]" : "127.0.0.1", port);
+	return buf;
+}
+
+static void watch(a_health *h, int events)
+{
+	ev_io_stop(h->a->loop, &h->io);
+	ev_io_set(&h->io, h->fd, events);
+	ev_io_start(h->a->loop, &h->io);
+}
+
+/* Connected (or not): a TCP check's answer; an HTTP(S) check goes on to
+ * its TLS handshake and its request. */
+static void on_writable(a_health *h)
+{
+	char why[300], where[64];
+	if (!h->connected) {
 		int err = 0;
 		socklen_t len = sizeof err;
 		getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 		if (err) {
-			snprintf(why, sizeof why, "cannot connect to 127.0.0.1:%u: %s",
-			         h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? h->hc->tcp->port
-			                                                           : h->hc->http->port,
+			snprintf(why, sizeof why, "cannot connect to %s: %s", check_where(h, where, sizeof where),
 			         strerror(err));
 			result(h, false, why);
 			return;
 		}
+		h->connected = true;
 		if (h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP) {
 			result(h, true, NULL);
 			return;
 		}
-		char req[600];
-		const char *path = h->hc->http->path && h->hc->http->path[0] ? h->hc->http->path : "/";
-		int n = snprintf(req, sizeof req,
-		                 "GET %s%.400s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUser-Agent: meso-agent health "
-		                 "check\r\nConnection: close\r\n\r\n",
-		                 path[0] == '/' ? "" : "/", path, h->hc->http->port);
-		if (n < 0 || n >= (int)sizeof req || write(h->fd, req, (size_t)n) != n) {
-			result(h, false, "cannot send the request");
+		if (check_https(h->hc)) {
+			rt_tls *tls = check_tls();
+			h->tls = tls ? rt_tls_connect(tls, h->fd, check_v6(h->hc) ? "::1" : "127.0.0.1") : NULL;
+			if (!h->tls) {
+				result(h, false, "cannot start TLS");
+				return;
+			}
+		}
+	}
+	if (h->tls && !rt_tls_ready(h->tls)) {
+		int r = rt_tls_handshake(h->tls);
+		if (r < 0) {
+			snprintf(why, sizeof why, "TLS handshake with %s failed: %s",
+			         check_where(h, where, sizeof where), rt_tls_error(h->tls));
+			result(h, false, why);
 			return;
 		}
-		h->sent = true;
-		ev_io_stop(h->a->loop, &h->io);
-		ev_io_set(&h->io, h->fd, EV_READ);
-		ev_io_start(h->a->loop, &h->io);
+		if (r == 0) {
+			watch(h, rt_tls_wants_write(h->tls) ? EV_WRITE : EV_READ);
+			return;
+		}
+	}
+	char req[600];
+	const char *path = h->hc->http->path && h->hc->http->path[0] ? h->hc->http->path : "/";
+	int n = snprintf(req, sizeof req,
+	                 "GET %s%.400s HTTP/1.1\r\nHost: %s\r\nUser-Agent: meso-agent health "
+	                 "check\r\nConnection: close\r\n\r\n",
+	                 path[0] == '/' ? "" : "/", path, check_where(h, where, sizeof where));
+	/* A request of a few hundred bytes on a fresh connection goes whole
+	 * into the socket's buffer; anything less counts as a failure. */
+	if (n < 0 || n >= (int)sizeof req || rt_sock_write(h->fd, h->tls, req, (size_t)n) != n) {
+		result(h, false, "cannot send the request");
 		return;
 	}
-	ssize_t r = read(h->fd, h->resp + h->got, sizeof h->resp - 1 - h->got);
+	h->sent = true;
+	watch(h, EV_READ);
+}
+
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop, (void)revents;
+	a_health *h = w->data;
+	if (!h->sent) {
+		on_writable(h);
+		return;
+	}
+	/* Read until the status line is whole; with TLS, decrypted bytes may
+	 * wait inside without a socket event. */
+	ssize_t r;
+	char *eol;
+	do {
+		r = rt_sock_read(h->fd, h->tls, h->resp + h->got, sizeof h->resp - 1 - h->got);
+		if (r > 0)
+			h->got += (size_t)r;
+		h->resp[h->got] = '\0';
+		eol = strstr(h->resp, "\r\n");
+	} while (!eol && r > 0 && h->got < sizeof h->resp - 1 && h->tls && rt_tls_pending(h->tls) > 0);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (r > 0)
-		h->got += (size_t)r;
-	h->resp[h->got] = '\0';
-	char *eol = strstr(h->resp, "\r\n");
 	if (!eol && r > 0 && h->got < sizeof h->resp - 1)
 		return; /* the status line is not whole yet */
 	int code = 0;
 	if (sscanf(h->resp, "HTTP/%*d.%*d %d", &code) != 1) {
-		result(h, false, "the answer is not HTTP");
+		result(h, false, r < 0 && h->tls ? rt_tls_error(h->tls) : "the answer is not HTTP");
 		return;
 	}
-	snprintf(why, sizeof why, "http://127.0.0.1:%u%s answered %d", h->hc->http->port,
-	         h->hc->http->path ? h->hc->http->path : "/", code);
+	char why[300], where[64];
+	snprintf(why, sizeof why, "%s://%s%s answered %d", h->tls ? "https" : "http",
+	         check_where(h, where, sizeof where), h->hc->http->path ? h->hc->http->path : "/", code);
 	result(h, status_ok(h->hc->http, code), why);
 }
 
-static void start_connect(a_health *h, unsigned port)
+static void start_connect(a_health *h)
 {
-	h->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	bool v6 = check_v6(h->hc);
+	unsigned port = h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? h->hc->tcp->port : h->hc->http->port;
+	h->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h->fd < 0) {
 		char why[120];
 		snprintf(why, sizeof why, "socket: %s", strerror(errno));
@@ -285,16 +371,20 @@ static void start_connect(a_health *h, unsigned port)
 	}
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	h->sent = false;
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+	sa6.sin6_addr = in6addr_loopback;
+	h->connected = h->sent = false;
 	h->got = 0;
-	if (connect(h->fd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS) {
-		char why[160];
-		snprintf(why, sizeof why, "cannot connect to 127.0.0.1:%u: %s", port, strerror(errno));
+	int rc = v6 ? connect(h->fd, (struct sockaddr *)&sa6, sizeof sa6)
+	            : connect(h->fd, (struct sockaddr *)&sa, sizeof sa);
+	if (rc != 0 && errno != EINPROGRESS) {
+		char why[160], where[64];
+		snprintf(why, sizeof why, "cannot connect to %s: %s", check_where(h, where, sizeof where),
+		         strerror(errno));
 		result(h, false, why);
 		return;
 	}
-	ev_io_set(&h->io, h->fd, EV_WRITE);
-	ev_io_start(h->a->loop, &h->io);
+	watch(h, EV_WRITE);
 }
 
 static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -311,11 +401,8 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	case MESOS__V1__HEALTH_CHECK__TYPE__COMMAND:
 		start_command(h);
 		break;
-	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
-		start_connect(h, hc->http->port);
-		break;
-	default:
-		start_connect(h, hc->tcp->port);
+	default: /* HTTP, TCP */
+		start_connect(h);
 		break;
 	}
 }

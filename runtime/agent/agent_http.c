@@ -191,17 +191,18 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 		return;
 	}
 	if (strcmp(req->path, "/metrics/snapshot") == 0) {
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		else
+		if (rt_http_require_get(s, req))
 			agent_serve_metrics_snapshot(a, s);
 		return;
 	}
 	if (strcmp(req->path, "/slave(1)/state") == 0 || strcmp(req->path, "/slave(1)/state.json") == 0) {
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		else
+		if (rt_http_require_get(s, req))
 			agent_serve_mesos_state(a, s);
+		return;
+	}
+	if (strcmp(path, "/flags") == 0) {
+		if (rt_http_require_get(s, req))
+			agent_serve_flags(a, s);
 		return;
 	}
 	if (strncmp(req->path, "/files/", 7) == 0) {
@@ -213,8 +214,8 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 		char msg[300];
 		snprintf(msg, sizeof msg, "No such endpoint: %.200s", req->path);
 		rt_http_reply_text(s, 404, msg);
-	} else if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+	} else if (!rt_http_require_get(s, req)) {
+		/* answered */
 	} else if (strcmp(req->path, "/state") == 0) {
 		serve_state(a, s);
 	} else if (strcmp(req->path, "/metrics") == 0) {

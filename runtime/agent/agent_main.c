@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "rt_auth.h"
 #include "rt_flags.h"
+#include "rt_logflags.h"
 #include "rt_master_url.h"
 #include "rt_resources.h"
 #include "rt_tls.h"
@@ -57,18 +58,28 @@ int main(int argc, char **argv)
 	        .gc_disk_headroom = 0.1,
 	        .disk_watch_interval = 60.0,
 	        .fetcher_cache_dir = NULL,
+	        .fetcher_cache_size = 2ull << 30, /* Mesos's default, 2GB */
 	        .fetcher_stall_timeout = 60.0,
 	};
-	const char *log_level = "info", *isolation = "auto", *recover = "reconnect";
+	const char *isolation = "auto", *recover = "reconnect", *containerizers = "mesos", *launcher = NULL;
+	bool systemd = false;
+	rt_log_flags lf = {0};
 	const char *credential = NULL, *principal = NULL, *secret = NULL;
 	f.switch_user = geteuid() == 0;
 	rt_flag flags[] = {
-	        {"isolation", RT_FLAG_STRING, &isolation, "auto (cgroups v2, else v1, else none) or none"},
+	        {"isolation", RT_FLAG_STRING, &isolation,
+	         "auto (cgroups v2, else v1, else none) or none; or Mesos's isolator list: cgroups/* is auto, "
+	         "posix/* and filesystem/posix none, others Meso lacks are logged and ignored"},
+	        {"containerizers", RT_FLAG_STRING, &containerizers,
+	         "Mesos's flag: only mesos (processes in cgroups) is there; docker is refused"},
+	        {"launcher", RT_FLAG_STRING, &launcher, "Mesos's flag (posix or linux): accepted, no effect"},
+	        {"systemd_enable_support", RT_FLAG_BOOL, &systemd,
+	         "Mesos's flag: accepted, no effect (tasks outlive the agent through their supervisors)"},
 	        {"master", RT_FLAG_STRING, &f.master,
 	         "the master: HOST:PORT, master@HOST:PORT, zk://HOST:PORT[,...]/PATH (follow the leader elected "
 	         "there) or file:///PATH holding one of those"},
 	        {"zk", RT_FLAG_STRING, &f.zk, "zk://HOST:PORT[,...]/PATH: follow the elected master"},
-	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout, "ZooKeeper session timeout, seconds"},
+	        {"zk_session_timeout", RT_FLAG_DURATION, &f.zk_session_timeout, "ZooKeeper session timeout, seconds"},
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port of /state and /metrics (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised in offers (default: --ip)"},
@@ -78,35 +89,40 @@ int main(int argc, char **argv)
 	         "filesystem less 5 GB; [31000-32000])"},
 	        {"attributes", RT_FLAG_STRING, &f.attributes,
 	         "attributes in Mesos's text form, e.g. \"rack:r1;zone:a;cores:8;ports:[1-9]\""},
-	        {"executor_registration_timeout", RT_FLAG_DOUBLE, &f.executor_registration_timeout,
+	        {"executor_registration_timeout", RT_FLAG_DURATION, &f.executor_registration_timeout,
 	         "seconds a custom executor has to subscribe before it is killed"},
-	        {"executor_heartbeat_interval", RT_FLAG_DOUBLE, &f.executor_heartbeat_interval,
+	        {"executor_heartbeat_interval", RT_FLAG_DURATION, &f.executor_heartbeat_interval,
 	         "seconds between HEARTBEAT events to executors"},
-	        {"executor_reregistration_timeout", RT_FLAG_DOUBLE, &f.executor_reregistration_timeout,
+	        {"executor_reregistration_timeout", RT_FLAG_DURATION, &f.executor_reregistration_timeout,
 	         "seconds an executor recovered from a killed agent has to subscribe again before it is "
 	         "killed; also its longest retry interval (MESOS_SUBSCRIPTION_BACKOFF_MAX)"},
 	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for sandboxes (required)"},
-	        {"kill_grace", RT_FLAG_DOUBLE, &f.kill_grace, "seconds between SIGTERM and SIGKILL on a kill"},
-	        {"status_retry_interval", RT_FLAG_DOUBLE, &f.retry_interval,
+	        {"kill_grace", RT_FLAG_DURATION, &f.kill_grace, "seconds between SIGTERM and SIGKILL on a kill"},
+	        {"executor_shutdown_grace_period", RT_FLAG_DURATION, &f.kill_grace, "Mesos's name for --kill_grace"},
+	        {"status_retry_interval", RT_FLAG_DURATION, &f.retry_interval,
 	         "first retry of an unacknowledged update, seconds (doubles)"},
-	        {"status_retry_max", RT_FLAG_DOUBLE, &f.retry_max, "longest interval between retries, seconds"},
-	        {"master_timeout", RT_FLAG_DOUBLE, &f.master_timeout, "seconds of master silence before reconnecting"},
+	        {"status_retry_max", RT_FLAG_DURATION, &f.retry_max, "longest interval between retries, seconds"},
+	        {"master_timeout", RT_FLAG_DURATION, &f.master_timeout,
+	         "seconds of master silence before reconnecting"},
 	        {"recover", RT_FLAG_STRING, &recover,
 	         "reconnect: take over the tasks a killed agent on this work_dir left (its id, running tasks, "
 	         "unacknowledged updates); cleanup: kill them and register as a new agent"},
-	        {"recovery_timeout", RT_FLAG_DOUBLE, &f.recovery_timeout,
+	        {"recovery_timeout", RT_FLAG_DURATION, &f.recovery_timeout,
 	         "seconds a task outlives its agent before its supervisor kills it (capped by the master's "
 	         "--agent_reregister_timeout less --kill_grace and 1 s)"},
-	        {"gc_delay", RT_FLAG_DOUBLE, &f.gc_delay,
+	        {"gc_delay", RT_FLAG_DURATION, &f.gc_delay,
 	         "seconds a finished sandbox is kept at most (less as the disk fills: see --gc_disk_headroom)"},
 	        {"gc_disk_headroom", RT_FLAG_DOUBLE, &f.gc_disk_headroom,
 	         "fraction of the disk kept free: a finished sandbox goes after gc_delay * max(0, 1 - "
 	         "headroom - usage)"},
-	        {"disk_watch_interval", RT_FLAG_DOUBLE, &f.disk_watch_interval,
+	        {"disk_watch_interval", RT_FLAG_DURATION, &f.disk_watch_interval,
 	         "seconds between disk usage checks and sandbox collections"},
 	        {"fetcher_cache_dir", RT_FLAG_STRING, &f.fetcher_cache_dir,
 	         "where URIs fetched with cache=true are kept for the next task (default WORK_DIR/fetch_cache)"},
-	        {"fetcher_stall_timeout", RT_FLAG_DOUBLE, &f.fetcher_stall_timeout,
+	        {"fetcher_cache_size", RT_FLAG_BYTES, &f.fetcher_cache_size,
+	         "size the fetcher's cache may reach; the least recently used files go first, and a file larger "
+	         "than the whole cache goes to the sandbox without it (0: the cache is off)"},
+	        {"fetcher_stall_timeout", RT_FLAG_DURATION, &f.fetcher_stall_timeout,
 	         "seconds a URI's download may receive nothing before it fails"},
 	        {"credential", RT_FLAG_STRING, &credential,
 	         "file (or file:///path) with the agent's credential for the master, {\"principal\":..,\"secret\":..}"},
@@ -124,14 +140,25 @@ int main(int argc, char **argv)
 	         "{\"credentials\":[{\"principal\":..,\"secret\":..}]}"},
 	        {"acls", RT_FLAG_STRING, &f.acls,
 	         "Mesos's ACL JSON (or a file holding it); the agent enforces access_sandboxes on /files"},
-	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	        RT_LOG_FLAG_ENTRIES(lf),
 	};
-	int rc = rt_flags_parse("meso-agent", "The Meso agent: registers with the master and runs its tasks.", flags,
-	                        sizeof flags / sizeof flags[0], argc, argv);
+	int rc = rt_flags_parse_env("meso-agent", "The Meso agent: registers with the master and runs its tasks.",
+	                            "MESOS_", flags, sizeof flags / sizeof flags[0], argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (strcmp(isolation, "auto") != 0 && strcmp(isolation, "none") != 0) {
-		fprintf(stderr, "meso-agent: --isolation must be auto or none\n");
+	char isolation_ignored[512], why_iso[300];
+	if (agent_isolation_parse(isolation, &isolation, isolation_ignored, sizeof isolation_ignored, why_iso,
+	                          sizeof why_iso) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", why_iso);
+		return 2;
+	}
+	if (strcmp(containerizers, "mesos") != 0) {
+		fprintf(stderr, "meso-agent: --containerizers: '%s': Meso has only the mesos containerizer\n",
+		        containerizers);
+		return 2;
+	}
+	if (launcher && strcmp(launcher, "posix") != 0 && strcmp(launcher, "linux") != 0) {
+		fprintf(stderr, "meso-agent: --launcher must be posix or linux\n");
 		return 2;
 	}
 	if ((!f.master && !f.zk) || !f.work_dir) {
@@ -197,11 +224,13 @@ int main(int argc, char **argv)
 	free(cred_secret);
 	if (f.switch_user && geteuid() != 0)
 		fprintf(stderr, "meso-agent: --switch_user needs root; tasks will fail unless they run as this user\n");
-	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
-	            : strcmp(log_level, "warning") == 0 ? RT_WARN
-	            : strcmp(log_level, "error") == 0   ? RT_ERROR
-	                                                : RT_INFO;
-	rt_log_init("meso-agent", level);
+	char log_err[600];
+	if (rt_log_flags_apply("meso-agent", &lf, log_err, sizeof log_err) != 0) {
+		fprintf(stderr, "meso-agent: %s\n", log_err);
+		return 2;
+	}
+	if (isolation_ignored[0])
+		rt_log(RT_WARN, "--isolation: Meso has no %s isolator; ignored", isolation_ignored);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* TLS as Mesos's libprocess (LIBPROCESS_SSL_*): HTTPS served, and the

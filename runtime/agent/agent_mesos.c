@@ -102,6 +102,20 @@ static const char *task_list(const a_task *t)
 	return t->exec && !t->launched ? "queued_tasks" : "tasks";
 }
 
+void agent_serve_flags(agent *ag, rt_http_session *s)
+{
+	rt_arena *ar = rt_arena_create();
+	Mesos__V1__Flag **fl;
+	size_t nf = agent_view_flags(ag, ar, &fl);
+	json_t *root = json_object();
+	json_object_set_new(root, "flags", rt_opview_flags_json(fl, nf));
+	rt_arena_destroy(ar);
+	char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(root);
+	rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
+	free(text);
+}
+
 void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 {
 	rt_arena *ar = rt_arena_create();
@@ -120,12 +134,9 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 	json_object_set_new(root, "reserved_resources_full", agent_volumes_reserved_full(ag));
 	json_object_set_new(root, "attributes", rt_attributes_model(ag->flags.attributes));
 	json_object_set_new(root, "master_hostname", json_string(ag->master_host));
-	json_t *flags = json_object();
 	Mesos__V1__Flag **fl;
 	size_t nf = agent_view_flags(ag, ar, &fl);
-	for (size_t i = 0; i < nf; i++)
-		json_object_set_new(flags, fl[i]->name, json_string(fl[i]->value));
-	json_object_set_new(root, "flags", flags);
+	json_object_set_new(root, "flags", rt_opview_flags_json(fl, nf));
 	json_t *frameworks = json_array();
 	ProtobufCAllocator al = rt_opview_allocator(ar);
 	for (a_executor *e = ag->executors; e; e = e->next) {

@@ -16,6 +16,7 @@
 #include "agent.h"
 #include "agent/agent.pb-c.h"
 #include "rt_api.h"
+#include "rt_flags.h"
 #include "rt_opview.h"
 #include "rt_resources.h"
 
@@ -236,6 +237,7 @@ size_t agent_view_flags(agent *ag, rt_arena *a, Mesos__V1__Flag ***out)
 {
 	const agent_flags *f = &ag->flags;
 	Mesos__V1__Flag **v = rt_arena_alloc(a, 32 * sizeof *v);
+	char d[48]; /* a duration in Mesos's text */
 	size_t n = 0;
 	if (f->master)
 		rt_opview_flag_add(a, v, &n, "master", "%s", f->master);
@@ -251,17 +253,26 @@ size_t agent_view_flags(agent *ag, rt_arena *a, Mesos__V1__Flag ***out)
 		rt_opview_flag_add(a, v, &n, "attributes", "%s", f->attributes);
 	rt_opview_flag_add(a, v, &n, "isolation", "%s", agent_cgroups_name(ag));
 	rt_opview_flag_add(a, v, &n, "recover", "%s", f->recover_cleanup ? "cleanup" : "reconnect");
-	rt_opview_flag_add(a, v, &n, "recovery_timeout", "%gsecs", f->recovery_timeout);
-	rt_opview_flag_add(a, v, &n, "executor_registration_timeout", "%gsecs", f->executor_registration_timeout);
-	rt_opview_flag_add(a, v, &n, "executor_reregistration_timeout", "%gsecs", f->executor_reregistration_timeout);
-	rt_opview_flag_add(a, v, &n, "executor_shutdown_grace_period", "%gsecs", f->kill_grace);
-	rt_opview_flag_add(a, v, &n, "gc_delay", "%gsecs", f->gc_delay);
+	rt_opview_flag_add(a, v, &n, "recovery_timeout", "%s", rt_duration_text(f->recovery_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "executor_registration_timeout", "%s",
+	                   rt_duration_text(f->executor_registration_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "executor_reregistration_timeout", "%s",
+	                   rt_duration_text(f->executor_reregistration_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "executor_shutdown_grace_period", "%s",
+	                   rt_duration_text(f->kill_grace, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "gc_delay", "%s", rt_duration_text(f->gc_delay, d, sizeof d));
 	rt_opview_flag_add(a, v, &n, "gc_disk_headroom", "%g", f->gc_disk_headroom);
-	rt_opview_flag_add(a, v, &n, "disk_watch_interval", "%gsecs", f->disk_watch_interval);
-	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%gsecs", f->zk_session_timeout);
-	rt_opview_flag_add(a, v, &n, "master_timeout", "%gsecs", f->master_timeout);
-	rt_opview_flag_add(a, v, &n, "status_retry_interval", "%gsecs", f->retry_interval);
-	rt_opview_flag_add(a, v, &n, "status_retry_max", "%gsecs", f->retry_max);
+	rt_opview_flag_add(a, v, &n, "disk_watch_interval", "%s",
+	                   rt_duration_text(f->disk_watch_interval, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%s", rt_duration_text(f->zk_session_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "master_timeout", "%s", rt_duration_text(f->master_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "status_retry_interval", "%s", rt_duration_text(f->retry_interval, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "status_retry_max", "%s", rt_duration_text(f->retry_max, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "fetcher_cache_dir", "%s", ag->fetch_cache);
+	rt_opview_flag_add(a, v, &n, "fetcher_cache_size", "%s",
+	                   rt_bytes_text(f->fetcher_cache_size, text, sizeof text));
+	rt_opview_flag_add(a, v, &n, "fetcher_stall_timeout", "%s",
+	                   rt_duration_text(f->fetcher_stall_timeout, d, sizeof d));
 	*out = v;
 	return n;
 }

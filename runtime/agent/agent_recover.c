@@ -155,9 +155,13 @@ static void recover_task(agent *a, const char *path, int *adopted, int *ended)
 	for (size_t i = 0; i < c.n_updates; i++)
 		agent_task_requeue(a, t, c.updates[i].uuid, c.updates[i].state, c.updates[i].frame, c.updates[i].len);
 	char *exec_id = m->executor_id && m->executor_id[0] ? rt_xstrdup(m->executor_id) : NULL;
+	t->launched = m->launched;
+	t->launch_group = m->launch_group;
+	t->launch_index = m->launch_group_index;
+	if (t->launch_group > a->launch_groups)
+		a->launch_groups = t->launch_group; /* numbers stay unique after the restart */
 	if (m->group_executor_id && m->group_executor_id[0])
 		agent_group_join(a, t, m->group_executor_id);
-	t->launched = m->launched;
 	agent_task_ckpt_free(&c);
 	a->metrics.tasks_launched++;
 

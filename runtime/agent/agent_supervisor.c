@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -23,6 +24,7 @@
 
 #include "agent.h"
 #include "agent_fetch.h"
+#include "rt_flags.h"
 
 #define WORK_DIR_ENV "MESO_AGENT_WORK_DIR"
 
@@ -148,9 +150,9 @@ static char **spawn_environment(agent *a, const agent_spawn_spec *s, rt_arena *a
 	 * subscription and how far apart; no separate HTTP command executor;
 	 * durations in stout's text. */
 	snprintf(pid, sizeof pid, "slave(1)@%s", endpoint);
-	snprintf(grace, sizeof grace, "%gsecs", s->grace);
-	snprintf(recovery, sizeof recovery, "%gsecs", agent_recovery_timeout(a));
-	snprintf(backoff, sizeof backoff, "%gsecs", a->flags.executor_reregistration_timeout);
+	rt_duration_text(s->grace, grace, sizeof grace);
+	rt_duration_text(agent_recovery_timeout(a), recovery, sizeof recovery);
+	rt_duration_text(a->flags.executor_reregistration_timeout, backoff, sizeof backoff);
 	env_set(&e, "MESOS_SLAVE_PID", pid);
 	env_set(&e, "MESOS_CHECKPOINT", "1");
 	env_set(&e, "MESOS_RECOVERY_TIMEOUT", recovery);
@@ -212,6 +214,8 @@ size_t agent_fetch_args(agent *a, const char *sandbox, const Mesos__V1__CommandI
 	size_t n = 0;
 	out[n++] = arg(ar, "--sandbox", sandbox);
 	out[n++] = arg(ar, "--cache_dir", a->fetch_cache);
+	snprintf(num, sizeof num, "%" PRIu64, a->flags.fetcher_cache_size);
+	out[n++] = arg(ar, "--cache_size", num);
 	snprintf(num, sizeof num, "%.0f", a->flags.fetcher_stall_timeout);
 	out[n++] = arg(ar, "--stall_timeout", num);
 	for (size_t i = 0; i < cmd->n_uris; i++) {
@@ -243,7 +247,7 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 		return -1;
 	size_t nargs = shell ? 3 : (cmd->n_arguments ? cmd->n_arguments : 1);
 	rt_arena *ar = rt_arena_create();
-	char **argv = rt_arena_alloc(ar, (21 + nargs + cmd->n_uris) * sizeof *argv);
+	char **argv = rt_arena_alloc(ar, (18 + AGENT_FETCH_OPTS + nargs + cmd->n_uris) * sizeof *argv);
 	char num[128], name[300];
 	size_t n = 0;
 	argv[n++] = AGENT_SUPERVISOR_PROGRAM;
@@ -266,13 +270,13 @@ int agent_spawn(agent *a, const agent_spawn_spec *s, pid_t *sup_pid, int *report
 	argv[n++] = arg(ar, "user", user);
 	argv[n++] = arg(ar, "exec", shell ? "/bin/sh" : cmd->value);
 	if (fetch) {
-		/* meso-fetcher, run by the supervisor before the task: its three
+		/* meso-fetcher, run by the supervisor before the task: its
 		 * options, then one argument per URI. */
 		argv[n++] = arg(ar, "fetcher", a->fetcher);
-		char **fa = rt_arena_alloc(ar, (3 + cmd->n_uris) * sizeof *fa);
+		char **fa = rt_arena_alloc(ar, (AGENT_FETCH_OPTS + cmd->n_uris) * sizeof *fa);
 		size_t nf = agent_fetch_args(a, s->sandbox, cmd, ar, fa);
 		for (size_t i = 0; i < nf; i++)
-			argv[n++] = arg(ar, i < 3 ? "fetch_opt" : "fetch_uri", fa[i]);
+			argv[n++] = arg(ar, i < AGENT_FETCH_OPTS ? "fetch_opt" : "fetch_uri", fa[i]);
 	}
 	argv[n++] = "--";
 	if (shell) {

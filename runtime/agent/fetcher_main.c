@@ -7,20 +7,25 @@
  * its last line says what failed, and the agent puts that line in the
  * task's TASK_FAILED.
  *
- *   meso-fetcher --sandbox=DIR [--cache_dir=DIR] [--stall_timeout=SECS] URI-ARG...
+ *   meso-fetcher --sandbox=DIR [--cache_dir=DIR] [--cache_size=BYTES] [--stall_timeout=SECS] URI-ARG...
  *
  * (each URI-ARG as agent_fetch_encode writes it).
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -104,25 +109,27 @@ static int copy_fd(int in, int out, const char *what)
 	}
 }
 
+/* in's bytes into dest (through a temporary next to it); in stays open. */
+static int copy_from(int in, const char *what, const char *dest)
+{
+	struct stat st;
+	if (fstat(in, &st) == 0 && !S_ISREG(st.st_mode))
+		return fail("%s is not a regular file", what);
+	char tmp[PATH_MAX];
+	int out = open_temp(dest, tmp, sizeof tmp);
+	if (out < 0)
+		return -1;
+	return finish_temp(out, tmp, dest, copy_fd(in, out, what));
+}
+
 static int copy_file(const char *src, const char *dest)
 {
 	int in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return fail("cannot open %s: %s", src, strerror(errno));
-	struct stat st;
-	if (fstat(in, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(in);
-		return fail("%s is not a regular file", src);
-	}
-	char tmp[PATH_MAX];
-	int out = open_temp(dest, tmp, sizeof tmp);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	int rc = copy_fd(in, out, src);
+	int rc = copy_from(in, src, dest);
 	close(in);
-	return finish_temp(out, tmp, dest, rc);
+	return rc;
 }
 
 static size_t curl_write(char *p, size_t size, size_t n, void *ud)
@@ -245,8 +252,137 @@ static int extract(const char *path, const char *sandbox)
 	}
 }
 
+/* A file of the cache, for eviction. */
+typedef struct cache_file {
+	char name[256];
+	struct timespec used; /* mtime: set on every use, so oldest = least recently used */
+	uint64_t size;
+} cache_file;
+
+static int by_use(const void *pa, const void *pb)
+{
+	const cache_file *a = pa, *b = pb;
+	if (a->used.tv_sec != b->used.tv_sec)
+		return a->used.tv_sec < b->used.tv_sec ? -1 : 1;
+	if (a->used.tv_nsec != b->used.tv_nsec)
+		return a->used.tv_nsec < b->used.tv_nsec ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Brings the cache within `size` bytes: its files go least recently used
+ * first, never `keep` (the file this fetch is using). Temporaries of
+ * downloads under way count but are not removed; one untouched for longer
+ * than a download may stall was left by a killed fetcher and goes. Other
+ * fetchers may evict at the same time: a file one of them already removed
+ * is simply gone, and a fetch holds its file open while copying it, so
+ * removing it under that copy is harmless. */
+static void evict(const char *dir, uint64_t size, const char *keep, long stall_timeout)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	int dfd = dirfd(d);
+	cache_file *files = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t total = 0;
+	time_t now = time(NULL);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof files->name ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (strstr(e->d_name, ".fetch-")) {
+			if (now - st.st_mtime > stall_timeout + 60 && unlinkat(dfd, e->d_name, 0) == 0)
+				fprintf(stderr, "meso-fetcher: removed %s/%s, left by a fetch that did not finish\n",
+				        dir, e->d_name);
+			else
+				total += (uint64_t)st.st_size;
+			continue;
+		}
+		total += (uint64_t)st.st_size;
+		if (strcmp(e->d_name, keep) == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			cache_file *grown = realloc(files, cap * sizeof *files);
+			if (!grown)
+				break;
+			files = grown;
+		}
+		snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+		files[n].used = st.st_mtim;
+		files[n].size = (uint64_t)st.st_size;
+		n++;
+	}
+	qsort(files, n, sizeof *files, by_use);
+	for (size_t i = 0; i < n && total > size; i++) {
+		if (unlinkat(dfd, files[i].name, 0) != 0 && errno != ENOENT)
+			continue;
+		total -= files[i].size;
+		fprintf(stderr, "meso-fetcher: evicted %s (%" PRIu64 " bytes) from the cache\n", files[i].name,
+		        files[i].size);
+	}
+	free(files);
+	closedir(d);
+}
+
+/* Records a use of a cache file in its mtime, at the clock's full
+ * precision: the file system's own stamps come from a coarse clock (a few
+ * milliseconds), which would make uses in quick succession tie. Best
+ * effort (a file of another user cannot be stamped). */
+static void mark_used(int fd)
+{
+	struct timespec now[2];
+	clock_gettime(CLOCK_REALTIME, &now[1]);
+	now[0].tv_sec = 0;
+	now[0].tv_nsec = UTIME_OMIT; /* atime as it is */
+	futimens(fd, now);
+}
+
+/* The URI through the cache: a copy from the cached file when there is
+ * one (its use recorded in its mtime), else fetched into the cache first,
+ * then the cache brought back within cache_size. A file larger than the
+ * whole cache reaches the sandbox but is not kept (Mesos bypasses the
+ * cache for it). */
+static int fetch_cached(const agent_fetch_uri *u, const char *src, const char *dest, const char *cache_dir,
+                        uint64_t cache_size, long stall_timeout)
+{
+	char cname[PATH_MAX / 2], cpath[PATH_MAX];
+	agent_fetch_cache_name(u->value, cname, sizeof cname);
+	snprintf(cpath, sizeof cpath, "%s/%s", cache_dir, cname);
+	int in = open(cpath, O_RDONLY | O_CLOEXEC);
+	if (in >= 0) {
+		fprintf(stderr, "meso-fetcher: '%s' from the cache (%s)\n", u->value, cpath);
+		mark_used(in);
+		int rc = copy_from(in, cpath, dest);
+		close(in);
+		return rc;
+	}
+	fprintf(stderr, "meso-fetcher: fetching '%s' into the cache (%s)\n", u->value, cpath);
+	if ((src ? copy_file(src, cpath) : download(u->value, cpath, stall_timeout)) != 0)
+		return -1;
+	in = open(cpath, O_RDONLY | O_CLOEXEC);
+	if (in < 0) /* evicted by another fetch in the instant since: fetch it again, around the cache */
+		return src ? copy_file(src, dest) : download(u->value, dest, stall_timeout);
+	mark_used(in);
+	struct stat st;
+	bool too_big = fstat(in, &st) == 0 && (uint64_t)st.st_size > cache_size;
+	int rc = copy_from(in, cpath, dest);
+	close(in);
+	if (too_big) {
+		unlink(cpath);
+		fprintf(stderr, "meso-fetcher: '%s' is larger than the cache (%" PRIu64 " bytes): not kept\n", u->value,
+		        cache_size);
+	} else {
+		evict(cache_dir, cache_size, cname, stall_timeout);
+	}
+	return rc;
+}
+
 /* One URI into the sandbox; 0, or -1 with `failure` set. */
-static int fetch_one(const agent_fetch_uri *u, const char *sandbox, const char *cache_dir, long stall_timeout)
+static int fetch_one(const agent_fetch_uri *u, const char *sandbox, const char *cache_dir, uint64_t cache_size,
+                     long stall_timeout)
 {
 	agent_fetch_kind kind;
 	char name[PATH_MAX / 2], dest[PATH_MAX], why[600];
@@ -255,18 +391,8 @@ static int fetch_one(const agent_fetch_uri *u, const char *sandbox, const char *
 	if ((size_t)snprintf(dest, sizeof dest, "%s/%s", sandbox, name) >= sizeof dest)
 		return fail("path too long: %s/%s", sandbox, name);
 	const char *src = kind == AGENT_FETCH_LOCAL ? agent_fetch_local_path(u->value) : NULL;
-	if (u->cache && cache_dir && cache_dir[0]) {
-		char cname[PATH_MAX / 2], cpath[PATH_MAX];
-		agent_fetch_cache_name(u->value, cname, sizeof cname);
-		snprintf(cpath, sizeof cpath, "%s/%s", cache_dir, cname);
-		if (access(cpath, R_OK) == 0) {
-			fprintf(stderr, "meso-fetcher: '%s' from the cache (%s)\n", u->value, cpath);
-		} else {
-			fprintf(stderr, "meso-fetcher: fetching '%s' into the cache (%s)\n", u->value, cpath);
-			if ((src ? copy_file(src, cpath) : download(u->value, cpath, stall_timeout)) != 0)
-				return -1;
-		}
-		if (copy_file(cpath, dest) != 0)
+	if (u->cache && cache_dir && cache_dir[0] && cache_size > 0) {
+		if (fetch_cached(u, src, dest, cache_dir, cache_size, stall_timeout) != 0)
 			return -1;
 	} else {
 		fprintf(stderr, "meso-fetcher: fetching '%s' into %s\n", u->value, dest);
@@ -287,16 +413,27 @@ int main(int argc, char **argv)
 {
 	const char *sandbox = NULL, *cache_dir = NULL;
 	long stall_timeout = 60;
+	uint64_t cache_size = UINT64_MAX; /* unbounded unless told */
 	int first = argc;
 	for (int i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--sandbox=", 10) == 0)
 			sandbox = argv[i] + 10;
 		else if (strncmp(argv[i], "--cache_dir=", 12) == 0)
 			cache_dir = argv[i] + 12;
-		else if (strncmp(argv[i], "--stall_timeout=", 16) == 0)
+		else if (strncmp(argv[i], "--cache_size=", 13) == 0) {
+			char *end;
+			errno = 0;
+			cache_size = strtoull(argv[i] + 13, &end, 10);
+			if (errno || *end || end == argv[i] + 13) {
+				fprintf(stderr, "meso-fetcher: --cache_size: '%s' is not a number of bytes\n",
+				        argv[i] + 13);
+				return 2;
+			}
+		} else if (strncmp(argv[i], "--stall_timeout=", 16) == 0)
 			stall_timeout = atol(argv[i] + 16);
 		else if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: %s --sandbox=DIR [--cache_dir=DIR] [--stall_timeout=SECS] URI-ARG...\n"
+			printf("usage: %s --sandbox=DIR [--cache_dir=DIR] [--cache_size=BYTES] [--stall_timeout=SECS] "
+			       "URI-ARG...\n"
 			       "Run by a task's supervisor (meso-agent) to fetch CommandInfo.uris into its sandbox.\n",
 			       argv[0]);
 			return 0;
@@ -319,7 +456,7 @@ int main(int argc, char **argv)
 		if (agent_fetch_decode(argv[i], &u, why, sizeof why) != 0) {
 			fprintf(stderr, "meso-fetcher: %s\n", why);
 			rc = 2;
-		} else if (fetch_one(&u, sandbox, cache_dir, stall_timeout) != 0) {
+		} else if (fetch_one(&u, sandbox, cache_dir, cache_size, stall_timeout) != 0) {
 			fprintf(stderr, "Failed to fetch '%s': %s\n", u.value, failure);
 			rc = 1;
 		}

@@ -51,6 +51,7 @@ typedef struct master_flags {
 	double agent_reregister_timeout; /* seconds a disconnected agent keeps its id and tasks */
 	double heartbeat_interval;       /* seconds between HEARTBEAT events */
 	const char *hostname;
+	const char *cluster;                   /* --cluster: a name for people, or NULL */
 	const char *zk;                        /* zk://host:port,.../path, or NULL: lead at once */
 	double zk_session_timeout;             /* seconds */
 	double framework_recovery_timeout;     /* seconds a recovered framework has to re-subscribe */

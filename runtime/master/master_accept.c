@@ -537,20 +537,18 @@ static const char *validate_health_check(const Mesos__V1__HealthCheck *hc)
 	case MESOS__V1__HEALTH_CHECK__TYPE__HTTP:
 		if (!hc->http)
 			return "Expecting 'http' to be set for HTTP health check";
-		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0)
-			return strcmp(hc->http->scheme, "https") == 0
-			               ? "HTTPS health checks are not supported by Meso yet (use 'http' or TCP)"
-			               : "Unsupported HTTP health check scheme (expected 'http' or 'https')";
+		if (hc->http->scheme && strcmp(hc->http->scheme, "http") != 0 &&
+		    strcmp(hc->http->scheme, "https") != 0) {
+			static char msg[200]; /* the master's one thread; read before the next call */
+			snprintf(msg, sizeof msg, "Unsupported HTTP health check scheme: '%.100s'", hc->http->scheme);
+			return msg;
+		}
 		if (hc->http->path && hc->http->path[0] != '/')
 			return "The path of HTTP health check must start with '/'";
-		if (hc->http->has_protocol && hc->http->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
-			return "IPv6 health checks are not supported by Meso yet";
 		break;
 	case MESOS__V1__HEALTH_CHECK__TYPE__TCP:
 		if (!hc->tcp)
 			return "Expecting 'tcp' to be set for TCP health check";
-		if (hc->tcp->has_protocol && hc->tcp->protocol == MESOS__V1__NETWORK_INFO__PROTOCOL__IPv6)
-			return "IPv6 health checks are not supported by Meso yet";
 		break;
 	default:
 		return "'UNKNOWN' is not a valid health check type";
@@ -578,6 +576,15 @@ static const char *task_user(const m_fw *fw, const Mesos__V1__TaskInfo *ti)
 	return fw->user ? fw->user : "";
 }
 
+/* The user a task of a group runs as: its own CommandInfo's, else (on a
+ * custom executor) the executor's, else its framework's. */
+static const char *group_task_user(const m_fw *fw, const Mesos__V1__ExecutorInfo *ei, const Mesos__V1__TaskInfo *ti)
+{
+	if (!ti->command && !ti->executor && ei->command && ei->command->user && ei->command->user[0])
+		return ei->command->user;
+	return task_user(fw, ti);
+}
+
 /* run_tasks: may the framework's principal run tasks as `user`? With
  * --acls, root needs an ACL that allows it by name, not merely the
  * default of a permissive file. NULL, or why not. */
@@ -594,6 +601,20 @@ static const char *authorize_user(accept_ctx *x, const char *user, char *buf, si
 	         strcmp(user, "root") == 0 && d < 0 ? ": root needs an ACL that allows it" : "");
 	return buf;
 }
+
+/* Whether a task's resources name a persistent volume: the agent links
+ * volumes into the sandboxes of the tasks it runs itself (command tasks,
+ * the default executor's) only, so one on a custom executor is refused. */
+static bool names_volume(const Mesos__V1__TaskInfo *ti)
+{
+	for (size_t i = 0; i < ti->n_resources; i++)
+		if (ti->resources[i]->disk && ti->resources[i]->disk->persistence)
+			return true;
+	return false;
+}
+#define NO_VOLUME_ON_EXECUTOR                                                                                          \
+	"A task on a custom executor cannot use a persistent volume in Meso yet: the agent links volumes into "        \
+	"command tasks' sandboxes only"
 
 /* The first checks of any task, a LAUNCH's or a group's: an id, the
  * offers' agent. NULL when it passes. */
@@ -663,13 +684,9 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
 	if (seen)
 		return "Task has duplicate ID";
-	/* Its persistent volumes, taken from those the offers show; the agent
-	 * links them into command tasks' sandboxes only (runtime/README.md). */
-	for (size_t i = 0; i < ti->n_resources && ti->executor; i++)
-		if (ti->resources[i]->disk && ti->resources[i]->disk->persistence)
-			return "A task on a custom executor cannot use a persistent volume in Meso yet: the agent "
-			       "links "
-			       "volumes into command tasks' sandboxes only";
+	/* Its persistent volumes, taken from those the offers show. */
+	if (ti->executor && names_volume(ti))
+		return NO_VOLUME_ON_EXECUTOR;
 	return master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value, buf, len);
 }
 
@@ -719,6 +736,19 @@ static void accept_check_tasks(accept_ctx *x)
 
 /* ---------------------------------------------------- step 2b: groups */
 
+/* The ExecutorInfo of an executor that an operation of this ACCEPT checked
+ * before starts (a LAUNCH's or a LAUNCH_GROUP's), or NULL. */
+static const Mesos__V1__ExecutorInfo *starting_executor(const accept_ctx *x, const char *id)
+{
+	for (size_t i = 0; i < x->ne.n; i++)
+		if (strcmp(x->ne.info[i]->executor_id->value, id) == 0)
+			return x->ne.info[i];
+	for (size_t i = 0; i < x->nokg; i++)
+		if (x->okg[i].exec_new && strcmp(x->okg[i].lg->executor->executor_id->value, id) == 0)
+			return x->okg[i].lg->executor;
+	return NULL;
+}
+
 /* Checks a LAUNCH_GROUP as Mesos's master does (its messages where it has
  * them): the executor, then each task, then their sum against what is
  * left. NULL when valid; *reason says which TASK_ERROR reason the whole
@@ -732,9 +762,9 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		return "'ExecutorInfo.type' must be set";
 	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__UNKNOWN)
 		return "Unknown executor type";
-	if (ei->type != MESOS__V1__EXECUTOR_INFO__TYPE__DEFAULT)
-		return "Task groups on a custom executor are not supported by Meso yet: its agent runs task groups "
-		       "as the DEFAULT executor only";
+	bool custom = ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM;
+	if (custom && (!ei->command || !ei->command->value || !ei->command->value[0]))
+		return "'ExecutorInfo.command' must be set for 'CUSTOM' executor";
 	if (!ei->executor_id->value[0])
 		return "Executor ID must not be empty";
 	if (ei->framework_id && strcmp(ei->framework_id->value, x->fw->id) != 0)
@@ -744,16 +774,26 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 	size_t plen;
 	uint8_t *packed = master_exec_pack(ei, x->fw->id, &plen);
 	m_exec *e = master_exec_find(x->m, x->fw, x->agent, ei->executor_id->value);
+	bool known = e != NULL;
 	bool same = e && e->info_len == plen && memcmp(e->info, packed, plen) == 0;
+	const Mesos__V1__ExecutorInfo *starting = e ? NULL : starting_executor(x, ei->executor_id->value);
+	if (starting) {
+		/* Started by an earlier operation of this ACCEPT: charged there. */
+		size_t l;
+		uint8_t *other = master_exec_pack(starting, x->fw->id, &l);
+		known = true;
+		same = l == plen && memcmp(other, packed, l) == 0;
+		free(other);
+	}
 	free(packed);
-	if (e && !same)
+	if (known && !same)
 		return "Task group has invalid ExecutorInfo (existing ExecutorInfo with same ExecutorID is not "
 		       "compatible)";
 	ac_resources need;
 	ac_resources_init(&need);
 	ac_resources_init(&g->eres);
 	ac_err err;
-	g->exec_new = !e;
+	g->exec_new = !known;
 	if (g->exec_new) {
 		if (rt_resources_from_pb(x->m->core, ei->resources, ei->n_resources, &g->eres, &err) != 0) {
 			snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
@@ -784,7 +824,7 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 				return buf;
 			}
 		}
-		if (!ti->command || !ti->command->value || !ti->command->value[0])
+		if (!custom && (!ti->command || !ti->command->value || !ti->command->value[0]))
 			return "Each task of a task group needs a CommandInfo with a value (Meso's default executor "
 			       "runs "
 			       "commands)";
@@ -798,11 +838,13 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		why = check_task_needs(x, ti, &g->res[i], buf, len);
 		if (why)
 			return why;
+		if (custom && names_volume(ti))
+			return NO_VOLUME_ON_EXECUTOR;
 		why = master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value,
 		                         buf, len);
 		if (why)
 			return why;
-		why = authorize_user(x, task_user(x->fw, ti), buf, len);
+		why = authorize_user(x, group_task_user(x->fw, ei, ti), buf, len);
 		if (why) {
 			*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_UNAUTHORIZED;
 			return why;
@@ -935,15 +977,28 @@ static bool accept_commit(accept_ctx *x)
 /* A task recorded as launched: STAGING (no update, as Mesos), its user
  * and the time its launch started. */
 static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
-                            const char *executor_id, const ac_resources *res)
+                            const char *executor_id, const char *user, const ac_resources *res)
 {
 	m_task *t = master_task_add(m, fw, a, ti->task_id->value, ti->name, executor_id, res,
 	                            MESOS__V1__TASK_STATE__TASK_STAGING);
 	t->fwac = fwac;
 	t->launched_ns = rt_mono_ns();
-	t->user = rt_xstrdup(task_user(fw, ti));
+	t->user = rt_xstrdup(user);
 	m->metrics.tasks_launched++;
 	return t;
+}
+
+/* What a custom executor's SUBSCRIBED tells it about its framework (fid
+ * holds the framework's id). */
+static void executor_fw_info(const m_fw *fw, Mesos__V1__FrameworkID *fid, Mesos__V1__FrameworkInfo *fi)
+{
+	*fi = (Mesos__V1__FrameworkInfo)MESOS__V1__FRAMEWORK_INFO__INIT;
+	fi->user = fw->user;
+	fi->name = fw->name;
+	fi->id = fid;
+	fi->role = fw->role;
+	fi->has_failover_timeout = fw->failover_timeout > 0;
+	fi->failover_timeout = fw->failover_timeout;
 }
 
 /* Records the task and sends RUN_TASK; an agent that cannot be reached
@@ -951,7 +1006,8 @@ static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, cons
 static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
                         const ac_resources *res)
 {
-	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL, res);
+	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL,
+	                         task_user(fw, ti), res);
 	master_vol_task_launched(m, a, t, ti->resources, ti->n_resources);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
@@ -959,14 +1015,8 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	fid.value = fw->id;
 	rt.framework_id = &fid;
 	rt.task = (Mesos__V1__TaskInfo *)ti;
-	/* What an executor's SUBSCRIBED tells it about its framework. */
-	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
-	fi.user = fw->user;
-	fi.name = fw->name;
-	fi.id = &fid;
-	fi.role = fw->role;
-	fi.has_failover_timeout = fw->failover_timeout > 0;
-	fi.failover_timeout = fw->failover_timeout;
+	Mesos__V1__FrameworkInfo fi;
+	executor_fw_info(fw, &fid, &fi);
 	if (ti->executor)
 		rt.framework_info = &fi;
 	rt.user = t->user;
@@ -998,10 +1048,11 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
 	if (g->exec_new)
 		master_exec_add(m, fw, a, ei, &g->eres)->fwac = fwac;
-	const char *user = task_user(fw, tg->tasks[0]);
+	const char *user = group_task_user(fw, ei, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
 	for (size_t i = 0; i < tg->n_tasks; i++) {
-		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value, &g->res[i]);
+		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value,
+		                     group_task_user(fw, ei, tg->tasks[i]), &g->res[i]);
 		master_vol_task_launched(m, a, ts[i], tg->tasks[i]->resources, tg->tasks[i]->n_resources);
 	}
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
@@ -1009,6 +1060,10 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	fid.value = fw->id;
 	rg.framework_id = &fid;
+	Mesos__V1__FrameworkInfo fi;
+	executor_fw_info(fw, &fid, &fi);
+	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM)
+		rg.framework_info = &fi;
 	rg.executor = (Mesos__V1__ExecutorInfo *)ei;
 	rg.tasks = tg->tasks;
 	rg.n_tasks = tg->n_tasks;

@@ -286,12 +286,9 @@ static void serve_flags(master *m, rt_http_session *s, const rt_http_request *re
 	rt_arena *a = rt_arena_create();
 	Mesos__V1__Flag **flags;
 	size_t n = master_view_flags(m, a, &flags);
-	json_t *f = json_object();
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(f, flags[i]->name, json_string(flags[i]->value));
-	rt_arena_destroy(a);
 	json_t *root = json_object();
-	json_object_set_new(root, "flags", f);
+	json_object_set_new(root, "flags", rt_opview_flags_json(flags, n));
+	rt_arena_destroy(a);
 	master_reply_json(s, root, req->query);
 }
 

@@ -12,6 +12,7 @@
 #include "alloccore/module.h"
 #include "master.h"
 #include "rt_flags.h"
+#include "rt_logflags.h"
 #include "rt_tls.h"
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -45,25 +46,30 @@ int main(int argc, char **argv)
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
 	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;
 	int max_pending_output = RT_HTTP_MAX_OUTPUT_BYTES;
-	const char *log_level = "info";
+	rt_log_flags lf = {0};
+	/* Mesos's flags with no counterpart here, accepted so that a Mesos
+	 * master's command line runs unchanged (runtime/README.md, "Flags"). */
+	int quorum = 0, max_ping_timeouts = 0;
+	double ping_timeout = 0;
+	const char *registry = NULL;
 	rt_flag flags[] = {
 	        {"ip", RT_FLAG_STRING, &f.ip, "IPv4 address to listen on"},
 	        {"port", RT_FLAG_INT, &f.port, "port to listen on (0: any free port)"},
 	        {"hostname", RT_FLAG_STRING, &f.hostname, "hostname advertised to frameworks (default: --ip)"},
 	        {"work_dir", RT_FLAG_STRING, &f.work_dir, "directory for the master's files (master.port)"},
-	        {"allocation_interval", RT_FLAG_DOUBLE, &f.allocation_interval, "seconds between allocation passes"},
-	        {"offer_timeout", RT_FLAG_DOUBLE, &f.offer_timeout,
+	        {"allocation_interval", RT_FLAG_DURATION, &f.allocation_interval, "seconds between allocation passes"},
+	        {"offer_timeout", RT_FLAG_DURATION, &f.offer_timeout,
 	         "seconds before an unanswered offer is rescinded (0: never)"},
-	        {"agent_timeout", RT_FLAG_DOUBLE, &f.agent_timeout,
+	        {"agent_timeout", RT_FLAG_DURATION, &f.agent_timeout,
 	         "seconds without a frame from a connected agent before it counts as disconnected"},
-	        {"agent_reregister_timeout", RT_FLAG_DOUBLE, &f.agent_reregister_timeout,
+	        {"agent_reregister_timeout", RT_FLAG_DURATION, &f.agent_reregister_timeout,
 	         "seconds a disconnected agent keeps its id and tasks; then it is removed and its tasks are lost"},
-	        {"heartbeat_interval", RT_FLAG_DOUBLE, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
+	        {"heartbeat_interval", RT_FLAG_DURATION, &f.heartbeat_interval, "seconds between HEARTBEAT events"},
 	        {"zk", RT_FLAG_STRING, &f.zk,
 	         "zk://HOST:PORT[,HOST:PORT...]/PATH: elect the leader among masters (default: lead at once)"},
-	        {"zk_session_timeout", RT_FLAG_DOUBLE, &f.zk_session_timeout,
+	        {"zk_session_timeout", RT_FLAG_DURATION, &f.zk_session_timeout,
 	         "ZooKeeper session timeout in seconds; a leader cut off for 11/12 of it exits"},
-	        {"framework_recovery_timeout", RT_FLAG_DOUBLE, &f.framework_recovery_timeout,
+	        {"framework_recovery_timeout", RT_FLAG_DURATION, &f.framework_recovery_timeout,
 	         "seconds a framework known only from its agents' tasks has to re-subscribe before they are killed"},
 	        {"max_completed_frameworks", RT_FLAG_INT, &f.max_completed_frameworks,
 	         "removed frameworks kept for /master/state's completed_frameworks (0: none)"},
@@ -74,14 +80,14 @@ int main(int argc, char **argv)
 	        {"max_frameworks", RT_FLAG_INT, &f.max_frameworks,
 	         "frameworks known at once, connected or not; a new one at the limit takes the place of the one "
 	         "disconnected the longest, or is refused if all are connected"},
-	        {"http_header_timeout", RT_FLAG_DOUBLE, &header_timeout,
+	        {"http_header_timeout", RT_FLAG_DURATION, &header_timeout,
 	         "seconds from a request's first byte to the end of its headers before the connection is closed "
 	         "(0: no limit)"},
-	        {"http_body_timeout", RT_FLAG_DOUBLE, &body_timeout,
+	        {"http_body_timeout", RT_FLAG_DURATION, &body_timeout,
 	         "seconds from the end of a request's headers to the end of its body (0: no limit)"},
-	        {"http_send_timeout", RT_FLAG_DOUBLE, &send_timeout,
+	        {"http_send_timeout", RT_FLAG_DURATION, &send_timeout,
 	         "seconds a connection may leave answers or events unread before it is closed (0: no limit)"},
-	        {"http_idle_timeout", RT_FLAG_DOUBLE, &idle_timeout,
+	        {"http_idle_timeout", RT_FLAG_DURATION, &idle_timeout,
 	         "seconds a connection may stay quiet, no request in progress, before it is closed (0: no "
 	         "limit, as Mesos; TCP keepalive still closes one whose peer vanished)"},
 	        {"http_max_pending_output", RT_FLAG_INT, &max_pending_output,
@@ -105,16 +111,27 @@ int main(int argc, char **argv)
 	        {"acls", RT_FLAG_STRING, &f.acls,
 	         "Mesos's ACLs as JSON, or a file (or file:///path) holding them (see runtime/README.md, "
 	         "\"Security\")"},
-	        {"log_level", RT_FLAG_STRING, &log_level, "debug, info, warning or error"},
+	        RT_LOG_FLAG_ENTRIES(lf),
+	        {"cluster", RT_FLAG_STRING, &f.cluster,
+	         "the cluster's name for people, shown in /master/state as in Mesos"},
+	        {"agent_ping_timeout", RT_FLAG_DURATION, &ping_timeout,
+	         "Mesos's flag (default there 15secs): with --max_agent_ping_timeouts (5), their product becomes "
+	         "--agent_timeout"},
+	        {"max_agent_ping_timeouts", RT_FLAG_INT, &max_ping_timeouts, "Mesos's flag: see --agent_ping_timeout"},
+	        {"registry", RT_FLAG_STRING, &registry,
+	         "Mesos's flag: replicated_log or in_memory; Meso's registry is in ZooKeeper with --zk, else in "
+	         "memory, whatever it says"},
+	        {"quorum", RT_FLAG_INT, &quorum,
+	         "Mesos's replicated log quorum: accepted, no effect (ZooKeeper holds the registry)"},
 	        {"policy", RT_FLAG_STRING, &policy,
 	         "allocation policy: drf, priority, asset, random, or module:PATH[:ARGS] (alloccore/README.md)"},
-	        {"preemption_grace_period", RT_FLAG_DOUBLE, &f.preemption_grace,
+	        {"preemption_grace_period", RT_FLAG_DURATION, &f.preemption_grace,
 	         "seconds a task the policy preempts has between SIGTERM and SIGKILL"},
 	};
-	int rc = rt_flags_parse("meso-master",
-	                        "The Meso master: allocates with alloccore, serves the Mesos v1 "
-	                        "scheduler API and the agents.",
-	                        flags, sizeof flags / sizeof flags[0], argc, argv);
+	int rc = rt_flags_parse_env("meso-master",
+	                            "The Meso master: allocates with alloccore, serves the Mesos v1 "
+	                            "scheduler API and the agents.",
+	                            "MESOS_", flags, sizeof flags / sizeof flags[0], argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (f.allocation_interval <= 0 || f.agent_timeout <= 0 || f.heartbeat_interval <= 0 || f.port < 0 ||
@@ -160,11 +177,23 @@ int main(int argc, char **argv)
 	f.http.max_output_bytes = (size_t)max_pending_output;
 	if (!f.hostname)
 		f.hostname = f.ip;
-	int level = strcmp(log_level, "debug") == 0     ? RT_DEBUG
-	            : strcmp(log_level, "warning") == 0 ? RT_WARN
-	            : strcmp(log_level, "error") == 0   ? RT_ERROR
-	                                                : RT_INFO;
-	rt_log_init("meso-master", level);
+	if (quorum < 0 || max_ping_timeouts < 0 ||
+	    (registry && strcmp(registry, "replicated_log") != 0 && strcmp(registry, "in_memory") != 0)) {
+		fprintf(stderr, "meso-master: --quorum and --max_agent_ping_timeouts must be > 0, --registry "
+		                "replicated_log or in_memory\n");
+		return 2;
+	}
+	if (ping_timeout > 0 || max_ping_timeouts > 0)
+		f.agent_timeout =
+		        (ping_timeout > 0 ? ping_timeout : 15) * (max_ping_timeouts > 0 ? max_ping_timeouts : 5);
+	char log_err[600];
+	if (rt_log_flags_apply("meso-master", &lf, log_err, sizeof log_err) != 0) {
+		fprintf(stderr, "meso-master: %s\n", log_err);
+		return 2;
+	}
+	if (quorum || registry)
+		rt_log(RT_INFO, "--quorum/--registry: Meso keeps its registry in %s; the flags have no effect",
+		       f.zk ? "ZooKeeper (--zk)" : "memory (no --zk)");
 	signal(SIGPIPE, SIG_IGN);
 
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);

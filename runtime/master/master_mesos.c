@@ -15,6 +15,7 @@
 #include "master.h"
 #include "master_jsonp.h"
 #include "rt_attributes.h"
+#include "rt_flags.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
@@ -338,6 +339,8 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 	json_object_set_new(root, "id", json_string(m->id));
 	json_object_set_new(root, "pid", json_string(pid));
 	json_object_set_new(root, "hostname", json_string(m->flags.hostname));
+	if (m->flags.cluster)
+		json_object_set_new(root, "cluster", json_string(m->flags.cluster));
 	json_object_set_new(root, "start_time", json_real(wall_secs(m->start_ns)));
 	json_object_set_new(root, "elected_time", json_real(m->elected_wall));
 	json_object_set_new(root, "leader", json_string(pid));
@@ -371,20 +374,12 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 	json_object_set_new(root, "orphan_tasks", json_array());
 	json_object_set_new(root, "unregistered_frameworks", json_array());
 
-	json_t *flags = json_object();
-	char num[64];
-	snprintf(num, sizeof num, "%d", port);
-	json_object_set_new(flags, "port", json_string(num));
-	json_object_set_new(flags, "hostname", json_string(m->flags.hostname));
-	snprintf(num, sizeof num, "%gsecs", m->flags.allocation_interval);
-	json_object_set_new(flags, "allocation_interval", json_string(num));
-	if (m->flags.zk)
-		json_object_set_new(flags, "zk", json_string(m->flags.zk));
-	snprintf(num, sizeof num, "%d", m->flags.max_completed_frameworks);
-	json_object_set_new(flags, "max_completed_frameworks", json_string(num));
-	snprintf(num, sizeof num, "%d", m->flags.max_completed_tasks_per_framework);
-	json_object_set_new(flags, "max_completed_tasks_per_framework", json_string(num));
-	json_object_set_new(root, "flags", flags);
+	/* Every flag, as /flags and GET_FLAGS give them. */
+	rt_arena *fa = rt_arena_create();
+	Mesos__V1__Flag **fl;
+	size_t nf = master_view_flags(m, fa, &fl);
+	json_object_set_new(root, "flags", rt_opview_flags_json(fl, nf));
+	rt_arena_destroy(fa);
 	reply_json(s, root, cb);
 }
 

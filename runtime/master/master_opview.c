@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "master.h"
+#include "rt_flags.h"
 #include "rt_resources.h"
 
 #define NEW(a, T, init) ((T *)view_init(rt_arena_alloc((a), sizeof(T)), (init)))
@@ -418,6 +419,7 @@ size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 {
 	const master_flags *f = &m->flags;
 	Mesos__V1__Flag **v = rt_arena_alloc(a, 32 * sizeof *v);
+	char d[48]; /* a duration in Mesos's text */
 	size_t n = 0;
 	/* Mesos's names and forms (durations as "1secs") where a flag is
 	 * Mesos's; ours as they are given on our command line. */
@@ -426,15 +428,20 @@ size_t master_view_flags(master *m, rt_arena *a, Mesos__V1__Flag ***out)
 	rt_opview_flag_add(a, v, &n, "hostname", "%s", f->hostname);
 	if (f->work_dir)
 		rt_opview_flag_add(a, v, &n, "work_dir", "%s", f->work_dir);
-	rt_opview_flag_add(a, v, &n, "allocation_interval", "%gsecs", f->allocation_interval);
-	rt_opview_flag_add(a, v, &n, "offer_timeout", "%gsecs", f->offer_timeout);
-	rt_opview_flag_add(a, v, &n, "agent_timeout", "%gsecs", f->agent_timeout);
-	rt_opview_flag_add(a, v, &n, "agent_reregister_timeout", "%gsecs", f->agent_reregister_timeout);
-	rt_opview_flag_add(a, v, &n, "heartbeat_interval", "%gsecs", f->heartbeat_interval);
+	rt_opview_flag_add(a, v, &n, "allocation_interval", "%s",
+	                   rt_duration_text(f->allocation_interval, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "offer_timeout", "%s", rt_duration_text(f->offer_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "agent_timeout", "%s", rt_duration_text(f->agent_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "agent_reregister_timeout", "%s",
+	                   rt_duration_text(f->agent_reregister_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "heartbeat_interval", "%s", rt_duration_text(f->heartbeat_interval, d, sizeof d));
 	if (f->zk)
 		rt_opview_flag_add(a, v, &n, "zk", "%s", f->zk);
-	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%gsecs", f->zk_session_timeout);
-	rt_opview_flag_add(a, v, &n, "framework_recovery_timeout", "%gsecs", f->framework_recovery_timeout);
+	if (f->cluster)
+		rt_opview_flag_add(a, v, &n, "cluster", "%s", f->cluster);
+	rt_opview_flag_add(a, v, &n, "zk_session_timeout", "%s", rt_duration_text(f->zk_session_timeout, d, sizeof d));
+	rt_opview_flag_add(a, v, &n, "framework_recovery_timeout", "%s",
+	                   rt_duration_text(f->framework_recovery_timeout, d, sizeof d));
 	rt_opview_flag_add(a, v, &n, "max_completed_frameworks", "%d", f->max_completed_frameworks);
 	rt_opview_flag_add(a, v, &n, "max_completed_tasks_per_framework", "%d", f->max_completed_tasks_per_framework);
 	rt_opview_flag_add(a, v, &n, "max_completed_tasks", "%d", f->max_completed_tasks);

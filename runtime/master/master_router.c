@@ -52,16 +52,16 @@ static void route(master *m, rt_http_session *s, const rt_http_request *req)
 	           strcmp(p, "/metrics/snapshot") == 0) {
 		/* As Mesos: a standby redirects the state endpoint to the leader
 		 * but answers its own metrics (master/elected 0). */
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
-		else if (strcmp(p, "/metrics/snapshot") == 0) {
+		if (!rt_http_require_get(s, req)) {
+			/* answered */
+		} else if (strcmp(p, "/metrics/snapshot") == 0) {
 			if (master_can_get_endpoint(m, s, "/metrics/snapshot"))
 				master_serve_metrics_snapshot(m, s, req->query);
 		} else if (!master_redirect(m, s, req))
 			master_serve_mesos_state(m, s, req->query);
 	} else if (strcmp(p, "/state") == 0 || strcmp(p, "/health") == 0 || strcmp(p, "/metrics") == 0) {
-		if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-			rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+		if (!rt_http_require_get(s, req)) {
+			/* answered */
 		} else if (strcmp(p, "/state") == 0) {
 			master_serve_state(m, s);
 		} else if (strcmp(p, "/metrics") == 0) {

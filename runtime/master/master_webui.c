@@ -37,10 +37,8 @@ bool master_webui_serve(rt_http_session *s, const rt_http_request *req)
 		name = p + 7;
 	else
 		return false;
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+	if (!rt_http_require_get(s, req))
 		return true;
-	}
 	const master_webui_file *f = find(name);
 	if (!f) {
 		char msg[300];

@@ -365,6 +365,14 @@ void rt_http_reply(rt_http_session *s, int status, const char *content_type, con
 	session_flush(s);
 }
 
+bool rt_http_require_get(rt_http_session *s, const rt_http_request *req)
+{
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+		return true;
+	rt_http_reply(s, 405, "text/plain; charset=utf-8", "Expecting GET\n", 14, "Allow: GET\r\n");
+	return false;
+}
+
 void rt_http_reply_text(rt_http_session *s, int status, const char *msg)
 {
 	char body[1024];

@@ -134,6 +134,9 @@ void rt_http_reply(rt_http_session *s, int status, const char *content_type, con
                    const char *extra_headers);
 /* A text/plain reply with msg and a newline as the body. */
 void rt_http_reply_text(rt_http_session *s, int status, const char *msg);
+/* true for GET and HEAD; otherwise answers 405 "Expecting GET" (Mesos's
+ * answer to another method on a read-only endpoint) and returns false. */
+bool rt_http_require_get(rt_http_session *s, const rt_http_request *req);
 
 /* Starts a chunked response that stays open; later sends are one chunk each. */
 void rt_http_stream_start(rt_http_session *s, int status, const char *content_type, const char *extra_headers);

@@ -44,6 +44,14 @@ void rt_opview_flag_add(rt_arena *a, Mesos__V1__Flag **out, size_t *n, const cha
 	out[(*n)++] = f;
 }
 
+json_t *rt_opview_flags_json(Mesos__V1__Flag *const *flags, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, flags[i]->name, json_string(flags[i]->value ? flags[i]->value : ""));
+	return o;
+}
+
 Mesos__V1__VersionInfo *rt_opview_version(rt_arena *a)
 {
 	Mesos__V1__VersionInfo *v = rt_arena_alloc(a, sizeof *v);

@@ -22,6 +22,10 @@
 void rt_opview_flag_add(rt_arena *a, Mesos__V1__Flag **out, size_t *n, const char *name, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 
+/* Flags as the classic endpoints show them (/flags, the state endpoints'
+ * "flags"): an object of name -> value. */
+json_t *rt_opview_flags_json(Mesos__V1__Flag *const *flags, size_t n);
+
 /* This build's VersionInfo: the version, and the build date, time, user
  * and git sha/branch CMake found when it configured the build (each left
  * out when unknown). */

@@ -16,6 +16,7 @@
 
 static const char *log_prog = "meso";
 static int log_level = RT_INFO;
+static int log_err_fd = STDERR_FILENO, log_file_fd = -1;
 
 void rt_log_init(const char *prog, int level)
 {
@@ -31,6 +32,12 @@ int rt_log_get_level(void)
 void rt_log_set_level(int level)
 {
 	log_level = level;
+}
+
+void rt_log_set_outputs(int err_fd, int file_fd)
+{
+	log_err_fd = err_fd;
+	log_file_fd = file_fd;
 }
 
 void rt_log(int level, const char *fmt, ...)
@@ -55,9 +62,12 @@ void rt_log(int level, const char *fmt, ...)
 	size_t tlen = (size_t)tn < sizeof text ? (size_t)tn : sizeof text - 1;
 	size_t len = (size_t)n + rt_log_escape(text, tlen, line + n, sizeof line - (size_t)n - 1);
 	line[len++] = '\n';
-	/* One write per line so that lines of several processes do not interleave. */
-	if (write(STDERR_FILENO, line, len) < 0)
-		return;
+	/* One write per line so that lines of several processes do not
+	 * interleave; a failed write has nowhere to be reported. */
+	if (log_err_fd >= 0 && write(log_err_fd, line, len) < 0)
+		errno = 0;
+	if (log_file_fd >= 0 && write(log_file_fd, line, len) < 0)
+		errno = 0;
 }
 
 size_t rt_utf8_seq(const unsigned char *p, size_t n)

@@ -18,6 +18,9 @@ void rt_log_init(const char *prog, int level);
 /* The least severe level printed, now; and a new one. */
 int rt_log_get_level(void);
 void rt_log_set_level(int level);
+/* Where lines go: err_fd (stderr by default; -1: nowhere) and file_fd
+ * (-1 by default: none; a --log_dir file). One write(2) to each per line. */
+void rt_log_set_outputs(int err_fd, int file_fd);
 /* "2026-01-01T00:00:00.123Z I meso-master: text" on stderr. The text is
  * escaped with rt_log_escape, so a name or message from outside (a
  * framework's name with a newline in it) cannot forge a line. */

@@ -440,6 +440,39 @@ static void test_dynamic_reserve(void **state)
 	h_free(h);
 }
 
+/* Refinement: part of eng's reservation moves to eng/web's and back;
+ * sideways or to the same role is refused and changes nothing; quota
+ * consumption of the parent counts its subroles' reservations. */
+static void test_reservation_refine(void **state)
+{
+	(void)state;
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:4;mem:4096");
+	ac_err err = {0};
+	ac_resources two = h_res(h, "cpus:2;mem:1024"), one = h_res(h, "cpus:1");
+	assert_int_equal(ac_agent_reserve(h->core, m, 0, "eng", &two, &err), 0);
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng", "eng/web", &one, &err), 0);
+	assert_free(h, m, "cpus:2;mem:3072;cpus(eng):1;mem(eng):1024;cpus(eng/web):1");
+	ac_role_info ri;
+	assert_int_equal(ac_role_info_get(h->core, "eng", &ri, NULL), 0);
+	assert_int_equal(ri.reserved.v[AC_CPUS], 2000); /* its own and eng/web's */
+	/* Refused, nothing changed: sideways, same role, more than there is,
+	 * a refinement of unreserved resources that are not there. */
+	ac_resources three = h_res(h, "cpus:3");
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng", "batch", &one, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "not a refinement"));
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng", "eng", &one, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng", "eng/web", &three, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "*", "*", &one, &err), AC_EINVAL);
+	assert_free(h, m, "cpus:2;mem:3072;cpus(eng):1;mem(eng):1024;cpus(eng/web):1");
+	/* Undone, back to eng's (not to unreserved); then eng's undone. */
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng/web", "eng", &one, &err), 0);
+	assert_free(h, m, "cpus:2;mem:3072;cpus(eng):2;mem(eng):1024");
+	assert_int_equal(ac_agent_move_reservation(h->core, m, 0, "eng", NULL, &two, &err), 0);
+	assert_free(h, m, "cpus:4;mem:4096");
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +487,7 @@ int main(void)
 	        cmocka_unit_test(test_batch_hook_and_view),
 	        cmocka_unit_test(test_batch_settle),
 	        cmocka_unit_test(test_dynamic_reserve),
+	        cmocka_unit_test(test_reservation_refine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

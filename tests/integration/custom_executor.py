@@ -4,7 +4,10 @@
 # by test_executor.sh and test_executor_recovery.sh. It SUBSCRIBEs to
 # $MESOS_AGENT_ENDPOINT, and for each LAUNCH sends TASK_RUNNING, then
 # TASK_FINISHED unless the task's data is "run" (then it runs until KILL,
-# answered with TASK_KILLED). Every update carries a fresh base64 uuid and is
+# answered with TASK_KILLED) or "fail" (TASK_FAILED). A LAUNCH_GROUP's tasks
+# are taken the same way, each on its own: as the docs leave a group's fate
+# to a custom executor, one that fails does not end the others. With
+# EXECUTOR_HOLD_FILE set it subscribes only once that file exists. Every update carries a fresh base64 uuid and is
 # kept until ACKNOWLEDGED. SHUTDOWN kills what runs and exits. It says hello
 # to its framework with a MESSAGE call. When its subscription breaks (the
 # agent restarted) it does what the docs ask of an executor: with
@@ -128,6 +131,20 @@ def subscribe():
     return resp
 
 
+def launch(task):
+    """A task of a LAUNCH or a LAUNCH_GROUP: RUNNING, then what its data asks."""
+    tid = task["task_id"]["value"]
+    tasks[tid] = task
+    data = base64.b64decode(task.get("data", "")).decode()
+    update(tid, "TASK_RUNNING")
+    if data == "run":
+        running.add(tid)
+    elif data == "fail":
+        update(tid, "TASK_FAILED", "failed as its data asked")
+    else:
+        update(tid, "TASK_FINISHED", "done")
+
+
 def serve(resp, first):
     """Handles the events of one subscription; True on SHUTDOWN."""
     for ev in records(resp):
@@ -144,16 +161,15 @@ def serve(resp, first):
                 code, _ = call(msg)
                 log("MESSAGE-SENT %d" % code)
         elif t == "LAUNCH":
-            task = ev["launch"]["task"]
-            tid = task["task_id"]["value"]
-            tasks[tid] = task
-            data = base64.b64decode(task.get("data", "")).decode()
-            log("LAUNCH %s" % tid)
-            update(tid, "TASK_RUNNING")
-            if data == "run":
-                running.add(tid)
-            else:
-                update(tid, "TASK_FINISHED", "done")
+            log("LAUNCH %s" % ev["launch"]["task"]["task_id"]["value"])
+            launch(ev["launch"]["task"])
+        elif t == "LAUNCH_GROUP":
+            group = ev["launch_group"]["task_group"]["tasks"]
+            log("LAUNCH_GROUP %s executor=%s" % (" ".join(x["task_id"]["value"] for x in group),
+                                                 ",".join(sorted({x.get("executor", {}).get("executor_id", {})
+                                                                  .get("value", "") for x in group}))))
+            for task in group:
+                launch(task)
         elif t == "KILL":
             tid = ev["kill"]["task_id"]["value"]
             log("KILL %s" % tid)
@@ -195,6 +211,12 @@ def main():
     for k in sorted(os.environ):
         if k.startswith("MESOS_"):
             log("ENV %s=%s" % (k, os.environ[k]))
+    hold = os.environ.get("EXECUTOR_HOLD_FILE")
+    if hold:
+        # The test's go-ahead: it makes the file once it has done what must
+        # happen while this executor has not subscribed.
+        while not os.path.exists(hold):
+            time.sleep(0.05)
     resp = subscribe()
     if resp is None:
         return 1

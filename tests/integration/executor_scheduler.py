@@ -16,6 +16,18 @@
 # again after a disconnection) and t5 on r3, prints READY once all run, then
 # prints every update; SIGUSR1 sends an implicit RECONCILE (its answers
 # printed as "reconcile TASK STATE"), SIGUSR2 a KILL of t1.
+# With "groups" (test_executor_groups.sh) it runs LAUNCH_GROUPs on custom
+# executor "eg": two groups queued while eg waits for its hold file (a KILL
+# of one task of the first kills that whole group before delivery), the
+# second delivered in one LAUNCH_GROUP once eg subscribes (one of its tasks
+# fails, the others go on: the executor decides), a third delivered at once
+# to the subscribed eg, and a CUSTOM group without a command refused.
+# With "group-recover" (test_group_recovery.sh) it runs groups d1 d2 and
+# d3 d4 on the default executor "dg", a group c1 c2 on custom executor "cg"
+# and a group q1 q2 on custom executor "qg", which waits for its hold file to
+# subscribe; it prints READY once d1..d4 c1 c2 run, then prints every
+# update; SIGUSR1 sends a KILL of d1 (the second time: of d3), SIGUSR2 a
+# KILL of c1.
 import base64
 import http.client
 import json
@@ -67,6 +79,7 @@ def get(port, path):
 
 offers = []
 updates = {}  # task id -> [states]
+full_updates = {}  # task id -> [TaskStatus]
 messages = []
 failures = []
 
@@ -79,6 +92,7 @@ def handle(ev):
         st = ev["update"]["status"]
         tid = st["task_id"]["value"]
         updates.setdefault(tid, []).append(st["state"])
+        full_updates.setdefault(tid, []).append(st)
         if st.get("reason") == "REASON_RECONCILIATION":
             say("reconcile %s %s" % (tid, st["state"]))
         else:
@@ -155,6 +169,140 @@ def accept(offer, tasks):
         fail("ACCEPT: %d %s" % (code, text))
 
 
+def group_task(tid, offer, data="finish", cmd=None):
+    """A task of a LAUNCH_GROUP: the executor is the group's (not repeated
+    in the task); cmd makes it a command task of the default executor."""
+    t = task(tid, offer, None, data)
+    del t["executor"]
+    if cmd:
+        t["command"] = {"value": cmd}
+    return t
+
+
+def accept_groups(offer, groups):
+    """One ACCEPT of a LAUNCH_GROUP per (ExecutorInfo, tasks) pair."""
+    ids = [o["id"] for o in offer] if isinstance(offer, list) else [offer["id"]]
+    ops = [{"type": "LAUNCH_GROUP", "launch_group": {"executor": ex, "task_group": {"tasks": ts}}}
+           for ex, ts in groups]
+    code, text = post({"framework_id": {"value": FID}, "type": "ACCEPT",
+                       "accept": {"offer_ids": ids, "operations": ops, "filters": {"refuse_seconds": 0}}})
+    if code != 202:
+        fail("ACCEPT: %d %s" % (code, text))
+
+
+def kill(tid):
+    code, text = post({"framework_id": {"value": FID}, "type": "KILL", "kill": {"task_id": {"value": tid}}})
+    if code != 202:
+        fail("KILL %s: %d %s" % (tid, code, text))
+
+
+def last_update(tid):
+    """The last UPDATE of a task, whole (its reason and message)."""
+    return full_updates.get(tid, [{}])[-1]
+
+
+def offered_cpus():
+    return sum(r["scalar"]["value"] for o in offers for r in o["resources"] if r["name"] == "cpus")
+
+
+def groups():
+    """The "groups" mode: task groups on a custom executor."""
+    hold = sys.argv[3] + ".hold"
+    eg = dict(executor_info("eg", env={"EXECUTOR_HOLD_FILE": hold}), type="CUSTOM")
+    nocmd = dict(executor_info("eg-nocmd"), type="CUSTOM")
+    del nocmd["command"]
+    wait("offers of 0.8 cpus", lambda: offered_cpus() >= 0.8 - 1e-9)
+    held = list(offers)
+    del offers[:]
+    o = held[0]
+    accept_groups(held, [(eg, [group_task("ga1", o, "run"), group_task("ga2", o, "run")]),
+                         (eg, [group_task("gb1", o, "run"), group_task("gb2", o, "fail"),
+                               group_task("gb3", o, "finish")]),
+                         (nocmd, [group_task("gx1", o)])])
+    wait("gx1 TASK_ERROR", lambda: "TASK_ERROR" in states("gx1"))
+    u = last_update("gx1")
+    if u.get("reason") != "REASON_TASK_GROUP_INVALID" or \
+            u.get("message") != "'ExecutorInfo.command' must be set for 'CUSTOM' executor":
+        fail("a CUSTOM group without a command: %s" % json.dumps(u))
+    say("CUSTOM group without a command refused: %s" % u["message"])
+    # eg waits for its hold file: both groups are queued at the agent.
+    kill("ga1")
+    wait("ga1 and ga2 KILLED before delivery",
+         lambda: "TASK_KILLED" in states("ga1") and "TASK_KILLED" in states("ga2"))
+    for t in ("ga1", "ga2"):
+        u = last_update(t)
+        if u.get("reason") != "REASON_TASK_KILLED_DURING_LAUNCH" or \
+                u.get("message") != "A task within the task group was killed before delivery to the executor" or \
+                u.get("executor_id", {}).get("value") != "eg" or states(t) != ["TASK_KILLED"]:
+            fail("queued group task %s: %s (states %s)" % (t, json.dumps(u), states(t)))
+    say("KILL of a queued group task: ga1 and ga2 TASK_KILLED (REASON_TASK_KILLED_DURING_LAUNCH)")
+    open(hold, "w").close()
+    wait("gb1 RUNNING, gb2 FAILED, gb3 FINISHED",
+         lambda: "TASK_RUNNING" in states("gb1") and "TASK_FAILED" in states("gb2") and
+         "TASK_FINISHED" in states("gb3"))
+    say("queued group delivered once eg subscribed: gb2 failed, gb3 finished")
+    wait("an offer of 0.1 cpus", lambda: offered_cpus() >= 0.1 - 1e-9)
+    held = list(offers)
+    del offers[:]
+    accept_groups(held, [(eg, [group_task("gc1", held[0], "finish")])])
+    wait("gc1 FINISHED", lambda: "TASK_FINISHED" in states("gc1"))
+    say("group delivered at once to the subscribed eg: gc1 finished")
+    # The executor decided gb2's failure ends nothing else: gb1 runs on.
+    if states("gb1") != ["TASK_RUNNING"]:
+        fail("gb1 after gb2 failed: %s" % states("gb1"))
+    gb1 = [t for t in json.loads(get(MASTER_PORT, "/state"))["tasks"] if t["id"] == "gb1"]
+    if len(gb1) != 1 or gb1[0]["state"] != "TASK_RUNNING":
+        fail("the master's gb1: %s" % json.dumps(gb1))
+    say("gb1 still RUNNING after gb2 failed")
+    kill("gb1")
+    wait("gb1 KILLED", lambda: "TASK_KILLED" in states("gb1"))
+    say("gb1 killed through eg")
+    code, text = post({"framework_id": {"value": FID}, "type": "TEARDOWN"})
+    if code != 202:
+        fail("TEARDOWN: %d %s" % (code, text))
+    say("PASS")
+    sys.exit(0)
+
+
+def group_recover():
+    """The "group-recover" mode: a group on the default executor and one on
+    a custom executor, then updates, and KILLs on signals, until killed."""
+    asked = []
+    default_kills = ["d1", "d3"]
+    signal.signal(signal.SIGUSR1, lambda *_: asked.append(default_kills.pop(0)))
+    signal.signal(signal.SIGUSR2, lambda *_: asked.append("c1"))
+    wait("offers of 1.1 cpus", lambda: offered_cpus() >= 1.1 - 1e-9)
+    held = list(offers)
+    del offers[:]
+    o = held[0]
+    dg = {"type": "DEFAULT", "executor_id": {"value": "dg"},
+          "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
+                        {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}]}
+    cg = dict(executor_info("cg"), type="CUSTOM")
+    qg = dict(executor_info("qg", env={"EXECUTOR_HOLD_FILE": sys.argv[3] + ".hold"}), type="CUSTOM")
+    accept_groups(held, [(dg, [group_task("d1", o, cmd="exec sleep 600"), group_task("d2", o, cmd="exec sleep 600")]),
+                         (dg, [group_task("d3", o, cmd="exec sleep 600"), group_task("d4", o, cmd="exec sleep 600")]),
+                         (cg, [group_task("c1", o, "run"), group_task("c2", o, "run")]),
+                         (qg, [group_task("q1", o, "run"), group_task("q2", o, "finish")])])
+    wait("d1..d4 c1 c2 RUNNING", lambda: all("TASK_RUNNING" in states(t) for t in ("d1", "d2", "d3", "d4", "c1", "c2")))
+    say("READY")
+    while True:
+        while asked:
+            kill(asked.pop(0))
+        pump()
+
+
+def pump():
+    """Handles the next event if one comes within 0.1 s."""
+    try:
+        ev = events.get(timeout=0.1)
+    except queue.Empty:
+        return
+    if ev is None:
+        fail("the event stream ended")
+    handle(ev)
+
+
 def states(tid):
     return updates.get(tid, [])
 
@@ -186,13 +334,7 @@ def recover():
                                    "kill": {"task_id": {"value": "t1"}}})
             if code != 202:
                 fail("%s: %d %s" % (what, code, text))
-        try:
-            ev = events.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if ev is None:
-            fail("the event stream ended")
-        handle(ev)
+        pump()
 
 
 def main():
@@ -211,6 +353,10 @@ def main():
     FID = sub["subscribed"]["framework_id"]["value"]
     if len(sys.argv) > 4 and sys.argv[4] == "recover":
         recover()
+    if len(sys.argv) > 4 and sys.argv[4] == "groups":
+        groups()
+    if len(sys.argv) > 4 and sys.argv[4] == "group-recover":
+        group_recover()
     if len(sys.argv) > 4 and sys.argv[4] == "hold":
         offer = take_offer()
         accept(offer, [task("t6", offer, executor_info("e5"), "run")])
@@ -250,8 +396,6 @@ def main():
 
     # The executor's resources stay charged after its tasks finished: what
     # is offered is the agent's 2 cpus less e1's 0.1.
-    def offered_cpus():
-        return sum(r["scalar"]["value"] for o in offers for r in o["resources"] if r["name"] == "cpus")
     wait("offers of 1.9 cpus (e1 holds 0.1)", lambda: abs(offered_cpus() - 1.9) < 1e-6)
     state = json.loads(get(MASTER_PORT, "/state"))
     ex = [e for e in state["executors"] if e["id"] == "e1"]

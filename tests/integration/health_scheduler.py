@@ -11,7 +11,14 @@ test_health.sh: command tasks with TaskInfo.health_check (Mesos's fields).
       healthy=true; a KILL ends it.
   h3  TCP to a port nothing listens on, grace 0, consecutive_failures 1:
       unhealthy and killed at the first check.
-  h4  HTTP with scheme https: TASK_ERROR "Task uses invalid health check".
+  h4  HTTPS to a TLS server the task runs with a throwaway self-signed
+      certificate (WORK/cert.pem, key.pem): healthy (not verified, as
+      Mesos's curl -k).
+  h5  HTTP over IPv6 ([::1]) to the task's server: healthy.
+  h6  TCP over IPv6 to a port nothing listens on: unhealthy, killed,
+      the message naming [::1].
+  h7  HTTP with scheme ftp: TASK_ERROR "Task uses invalid health check"
+      with Mesos's "Unsupported HTTP health check scheme: 'ftp'".
 
 Prints one line per check; exits 0 when all hold, 1 with "FAIL: ..." otherwise.
 """
@@ -26,9 +33,9 @@ WORK = sys.argv[2]
 FAST = {"delay_seconds": 0, "interval_seconds": 0.2, "timeout_seconds": 5, "grace_period_seconds": 0}
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
+def free_port(family=socket.AF_INET):
+    s = socket.socket(family)
+    s.bind(("127.0.0.1" if family == socket.AF_INET else "::1", 0))
     port = s.getsockname()[1]
     s.close()
     return port
@@ -37,6 +44,31 @@ def free_port():
 def health_updates(fw, tid):
     return [s for s, _ in fw.updates.get(tid, [])
             if s["state"] == "TASK_RUNNING" and s.get("reason") == "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED"]
+
+
+def healthy_then_killed(fw, tid, check, command, what):
+    """Launches tid with an HTTP(S) check against the server its command
+    runs, waits for healthy, kills it; no unhealthy update on the way."""
+    fw.launch([(tid, {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60, http=check)},
+                {"value": command})])
+    fw.wait(tid + " healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, tid)))
+    fw.kill(tid)
+    fw.wait(tid + " killed", lambda: "TASK_KILLED" in fw.states(tid))
+    if any(s.get("healthy") is False for s in health_updates(fw, tid)):
+        fail("%s was reported unhealthy: %s" % (tid, health_updates(fw, tid)))
+    print("%s: %s" % (tid, what), flush=True)
+
+
+def tcp_fails_and_kills(fw, tid, tcp, says, what):
+    """Launches tid with a TCP check on a port nothing listens on and one
+    failure allowed: unhealthy (the message saying `says`), then killed."""
+    fw.launch([(tid, {"health_check": dict(FAST, type="TCP", consecutive_failures=1, tcp=tcp)},
+                {"value": "exec sleep 600"})])
+    fw.wait(tid + " killed", lambda: "TASK_KILLED" in fw.states(tid))
+    bad = [s for s in health_updates(fw, tid) if s.get("healthy") is False]
+    if not bad or says not in bad[0].get("message", ""):
+        fail("%s: %s" % (tid, fw.updates.get(tid)))
+    print("%s: %s (%s); killed" % (tid, what, bad[0]["message"]), flush=True)
 
 
 def main():
@@ -63,31 +95,36 @@ def main():
     print("h1: unhealthy, then TASK_KILLED healthy=false (%s)" % end["message"], flush=True)
 
     port = free_port()
-    fw.launch([("h2", {"health_check": dict(FAST, type="HTTP", grace_period_seconds=60,
-                                              http={"port": port, "path": "/", "statuses": [200]})},
-                {"value": "exec python3 -m http.server %d --bind 127.0.0.1" % port})])
-    fw.wait("h2 healthy", lambda: any(s.get("healthy") is True for s in health_updates(fw, "h2")))
-    fw.kill("h2")
-    fw.wait("h2 killed", lambda: "TASK_KILLED" in fw.states("h2"))
-    if any(s.get("healthy") is False for s in health_updates(fw, "h2")):
-        fail("h2 was reported unhealthy: %s" % health_updates(fw, "h2"))
-    print("h2: HTTP check healthy against the task's own server", flush=True)
+    healthy_then_killed(fw, "h2", {"port": port, "path": "/", "statuses": [200]},
+                        "exec python3 -m http.server %d --bind 127.0.0.1" % port,
+                        "HTTP check healthy against the task's own server")
 
-    fw.launch([("h3", {"health_check": dict(FAST, type="TCP", consecutive_failures=1, tcp={"port": free_port()})},
-                {"value": "exec sleep 600"})])
-    fw.wait("h3 killed", lambda: "TASK_KILLED" in fw.states("h3"))
-    bad = [s for s in health_updates(fw, "h3") if s.get("healthy") is False]
-    if not bad or "cannot connect" not in bad[0].get("message", ""):
-        fail("h3: %s" % fw.updates.get("h3"))
-    print("h3: TCP check failed (%s); killed" % bad[0]["message"], flush=True)
+    tcp_fails_and_kills(fw, "h3", {"port": free_port()}, "cannot connect to 127.0.0.1:", "TCP check failed")
 
-    fw.launch([("h4", {"health_check": dict(FAST, type="HTTP", http={"port": 80, "scheme": "https"})},
+    port = free_port()
+    cert, key = os.path.join(WORK, "cert.pem"), os.path.join(WORK, "key.pem")
+    server = ("import http.server, ssl; s = http.server.HTTPServer(('127.0.0.1', %d), "
+              "http.server.SimpleHTTPRequestHandler); c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); "
+              "c.load_cert_chain('%s', '%s'); s.socket = c.wrap_socket(s.socket, server_side=True); "
+              "s.serve_forever()" % (port, cert, key))
+    healthy_then_killed(fw, "h4", {"port": port, "scheme": "https", "statuses": [200]},
+                        "exec python3 -c \"%s\"" % server, "HTTPS check healthy against a self-signed server")
+
+    port = free_port(socket.AF_INET6)
+    healthy_then_killed(fw, "h5", {"port": port, "protocol": "IPv6", "statuses": [200]},
+                        "exec python3 -m http.server %d --bind ::1" % port, "HTTP check over IPv6 healthy")
+
+    port = free_port(socket.AF_INET6)
+    tcp_fails_and_kills(fw, "h6", {"port": port, "protocol": "IPv6"}, "cannot connect to [::1]:%d" % port,
+                        "TCP check over IPv6 failed")
+
+    fw.launch([("h7", {"health_check": dict(FAST, type="HTTP", http={"port": 80, "scheme": "ftp"})},
                 {"value": "true"})])
-    fw.wait("h4 refused", lambda: "TASK_ERROR" in fw.states("h4"))
-    msg = fw.status("h4", "TASK_ERROR").get("message", "")
-    if "Task uses invalid health check" not in msg:
-        fail("h4: %s" % msg)
-    print("h4: %s" % msg, flush=True)
+    fw.wait("h7 refused", lambda: "TASK_ERROR" in fw.states("h7"))
+    msg = fw.status("h7", "TASK_ERROR").get("message", "")
+    if "Task uses invalid health check" not in msg or "Unsupported HTTP health check scheme: 'ftp'" not in msg:
+        fail("h7: %s" % msg)
+    print("h7: %s" % msg, flush=True)
     print("PASS", flush=True)
 
 

@@ -32,6 +32,12 @@ status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@"; }
 call '{"type":"GET_HEALTH"}' | grep -q '"get_health":{"healthy":true}' || fail "GET_HEALTH"
 call '{"type":"GET_VERSION"}' | grep -q '"version":"1.11.0-meso","build_date":' || fail "GET_VERSION: $(call '{"type":"GET_VERSION"}')"
 call '{"type":"GET_FLAGS"}' | grep -q "{\"name\":\"master\",\"value\":\"127.0.0.1:$MASTER_PORT\"}" || fail "GET_FLAGS"
+# Mesos's /flags, at both paths, the same flags as GET_FLAGS; GET only.
+for p in /flags '/slave(1)/flags'; do
+	curl -s --max-time 5 "http://127.0.0.1:$AP$p" | grep -q "^{\"flags\":{.*\"master\":\"127.0.0.1:$MASTER_PORT\"" ||
+		fail "$p: $(curl -s --max-time 5 "http://127.0.0.1:$AP$p")"
+done
+[ "$(status_of -X POST "http://127.0.0.1:$AP/flags")" = 405 ] || fail "POST /flags is not 405"
 wait_for 10 "the task running in GET_TASKS" sh -c "curl -s -X POST -H 'Content-Type: application/json' \
 	-d '{\"type\":\"GET_TASKS\"}' http://127.0.0.1:$AP/api/v1 | grep -q '\"launched_tasks\":\[{\"name\":\"sbx\".*\"state\":\"TASK_RUNNING\"'"
 state=$(call '/slave(1)/api/v1' '{"type":"GET_STATE"}')

@@ -29,7 +29,7 @@ if ! have_deps; then
 fi
 
 mkdir -p "$OUT"
-protoc -I "$CLIENT" --python_out="$OUT" "$CLIENT/mesos.proto" "$CLIENT/scheduler.proto" ||
+protoc -I "$CLIENT" --python_out="$OUT" "$CLIENT/mesos.proto" "$CLIENT/scheduler.proto" "$CLIENT/executor.proto" ||
 	fail "protoc could not compile $CLIENT/*.proto"
 
 start_master --heartbeat_interval 1

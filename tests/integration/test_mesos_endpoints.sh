@@ -49,6 +49,7 @@ want(t["statuses"][-1]["state"] == "TASK_RUNNING" and t["statuses"][-1]["timesta
 want(f["unregistered_time"] == 0 and f["completed_tasks"] == [], "live framework: nothing completed yet")
 want(d["completed_frameworks"] == [], "no completed framework yet")
 want(d["flags"]["max_completed_frameworks"] == "2", "flags")
+want(d["flags"]["agent_reregister_timeout"] == "10mins", "every flag, as /flags gives them: %s" % d["flags"])
 '
 
 check /metrics/snapshot '

@@ -13,7 +13,8 @@
  * and each has a protobuf twin (operator_*.pb) encoded with Apache Mesos's
  * own master.proto: it must read into our messages as the fixture; so do the
  * agent's operator API fixtures (agent_*.json, from a live agent), encoded
- * with Mesos's agent.proto.
+ * with Mesos's agent.proto, and the executor API's (executor_*.json),
+ * encoded with Mesos's executor.proto.
  * The fixtures' directory is argv[1], else GOLDEN_DIR (set by CMake).
  */
 #include <dirent.h>
@@ -87,6 +88,7 @@ static const fixture fixtures[] = {
         {"executor_call_message.json", ECALL, "MESSAGE"},
         {"executor_event_subscribed.json", EEVENT, "SUBSCRIBED"},
         {"executor_event_launch.json", EEVENT, "LAUNCH"},
+        {"executor_event_launch_group.json", EEVENT, "LAUNCH_GROUP"},
         {"executor_event_kill.json", EEVENT, "KILL"},
         {"executor_event_acknowledged.json", EEVENT, "ACKNOWLEDGED"},
         {"executor_event_message.json", EEVENT, "MESSAGE"},
@@ -421,7 +423,8 @@ static void test_fixture(void **state)
 	if (!compare_object(fix, out, desc, ""))
 		fail_msg("%s: %s\nre-encoded: %s", fx->file, diff, again);
 	print_message("%s: %zu keys, %zu protobuf bytes\n", fx->file, count_keys(fix), n1);
-	if (strncmp(fx->file, "operator_", 9) == 0 || strncmp(fx->file, "agent_", 6) == 0)
+	if (strncmp(fx->file, "operator_", 9) == 0 || strncmp(fx->file, "agent_", 6) == 0 ||
+	    strncmp(fx->file, "executor_", 9) == 0)
 		check_protobuf_twin(fx, fix);
 
 	json_decref(out);

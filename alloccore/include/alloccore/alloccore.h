@@ -198,6 +198,18 @@ int ac_agent_reserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *
                      ac_err *err);
 int ac_agent_unreserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
                        ac_err *err);
+/* Reservation refinement (Mesos's reservation stacks): moves `res`
+ * (unreserved scalars in form) from the agent's reservation for `from` to
+ * its reservation for `to`, where one of the two is a strict subrole of the
+ * other: `to` below `from` refines a reservation (Mesos's RESERVE that
+ * pushes a subrole onto reserved resources), `to` above `from` undoes a
+ * refinement (UNRESERVE, back to the reservation below it). NULL or "*" is
+ * unreserved, above every role: ac_agent_reserve is (NULL -> role),
+ * ac_agent_unreserve (role -> NULL). fw as for those; which reservation a
+ * refined one came from is the caller's record (the core keeps one group
+ * per role). */
+int ac_agent_move_reservation(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *from, const char *to,
+                              const ac_resources *res, ac_err *err);
 /* Deactivate: rescinds the agent's offers and makes no new ones there until
  * it is activated again; what frameworks hold there stays (Mesos does this
  * while an agent is disconnected). Both are idempotent. */

@@ -25,6 +25,7 @@ Exits 0 after the last step, 1 with "FAIL [encoding] step: why" otherwise.
 import argparse
 import getpass
 import json
+import os
 import queue
 import sys
 import time
@@ -42,6 +43,7 @@ AGENT_STATES = ("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED", "TASK_KILLED",
 class Flow:
     def __init__(self, host, port, encoding, pb_dir, credentials=None):
         self.host, self.port, self.encoding = host, port, encoding
+        self.pb_dir = os.path.abspath(pb_dir) if pb_dir else ""
         self.principal = credentials.split(":", 1)[0] if credentials else None
         self.s = mc.Scheduler(host, port, encoding, pb_dir, credentials)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
@@ -53,6 +55,7 @@ class Flow:
         self.heartbeats = 0
         self.updates = []  # every TaskStatus received, in order
         self.op_updates = []  # every OperationStatus received, in order
+        self.messages = []  # every MESSAGE event (from custom executors), in order
         self.acked = 0
         self.op_acked = 0
         self.events_seen = []
@@ -116,6 +119,11 @@ class Flow:
                 self.op_acked += 1
         elif t == "ERROR":
             raise mc.ApiError("ERROR event: %r" % ev.get("error"))
+        elif t == "MESSAGE":
+            # From a custom executor (docs_executor.py reports what its events held).
+            m = ev.get("message", {})
+            check(m.get("executor_id", {}).get("value") and "data" in m, "MESSAGE event without its fields: %r" % ev)
+            self.messages.append(m)
         elif t not in ("FAILURE", "SUBSCRIBED"):
             raise mc.ApiError("unexpected event %r" % ev)
 
@@ -495,9 +503,10 @@ class Flow:
         check(status == 400 and b"'shutdown'" in body,
               "SHUTDOWN without its payload: %s %r (Mesos: 400 Expecting 'shutdown' to be present)" % (status, body))
 
-    def group_launch(self, executor_id, tasks):
+    def group_launch(self, executor_id, tasks, executor_command=None):
         """ACCEPT of one LAUNCH_GROUP on the default executor: tasks are
-        (name, command) pairs. The group and its executor need 0.1 cpus and
+        (name, command) pairs; with executor_command, on a CUSTOM executor
+        running it (its tasks carry no command). The group and its executor need 0.1 cpus and
         32 MB each; the outstanding offers (one agent's: pieces of it may
         come apart while earlier tasks end) are taken together once they
         hold that much."""
@@ -516,9 +525,13 @@ class Flow:
                 r["allocation_info"] = {"role": self.role}
         executor = {"type": "DEFAULT", "executor_id": {"value": executor_id},
                     "framework_id": {"value": self.s.framework_id}, "resources": res}
+        group = [self.task(name, cmd, offer) for name, cmd in tasks]
+        if executor_command:
+            executor.update(type="CUSTOM", command={"value": executor_command})
+            for t in group:
+                del t["command"]
         self.call("ACCEPT", {"offer_ids": [o["id"] for o in held], "operations": [
-            {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {
-                "tasks": [self.task(name, cmd, offer) for name, cmd in tasks]}}}],
+            {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {"tasks": group}}}],
             "filters": {"refuse_seconds": 0}})
 
     def task_group_step(self):
@@ -526,7 +539,8 @@ class Flow:
         together, each with its own updates naming the executor; when one
         fails the others are killed; a KILL of one kills the group; the
         executor's end comes as FAILURE."""
-        self.step("LAUNCH_GROUP: two tasks finish; one fails and takes its group; a KILL takes its group")
+        self.step("LAUNCH_GROUP: two tasks finish; one fails and takes its group; a KILL takes its group; "
+                  "two groups on one executor")
         self.group_launch("docs-g1", [("docs-g1-a", "true"), ("docs-g1-b", "true")])
         self.wait("both tasks of docs-g1 TASK_FINISHED",
                   lambda: all(self.statuses(t, "TASK_FINISHED") for t in ("docs-g1-a", "docs-g1-b")))
@@ -545,10 +559,52 @@ class Flow:
         self.call("KILL", {"task_id": {"value": "docs-g3-a"}})
         self.wait("both tasks of docs-g3 TASK_KILLED after a KILL of one",
                   lambda: all(self.statuses(t, "TASK_KILLED") for t in ("docs-g3-a", "docs-g3-b")))
+        # Two groups on one executor: the rules are per group (the default
+        # executor kills the rest of the failed task's group, not its other
+        # groups).
+        self.group_launch("docs-g4", [("docs-g4-a1", "sleep 60"), ("docs-g4-a2", "sleep 60")])
+        self.wait("docs-g4's first group RUNNING",
+                  lambda: all(self.statuses(t, "TASK_RUNNING") for t in ("docs-g4-a1", "docs-g4-a2")))
+        self.group_launch("docs-g4", [("docs-g4-b-fails", "exit 3"), ("docs-g4-b-sleeps", "sleep 60")])
+        self.wait("docs-g4-b-fails TASK_FAILED and docs-g4-b-sleeps TASK_KILLED",
+                  lambda: self.statuses("docs-g4-b-fails", "TASK_FAILED") and
+                  self.statuses("docs-g4-b-sleeps", "TASK_KILLED"))
+        self.drain()
+        for t in ("docs-g4-a1", "docs-g4-a2"):
+            ended = [u["state"] for u in self.statuses(t) if u["state"] not in ("TASK_STARTING", "TASK_RUNNING")]
+            check(not ended, "%s of docs-g4's first group went %r when a task of its second group failed" % (t, ended))
+        self.call("KILL", {"task_id": {"value": "docs-g4-a1"}})
+        self.wait("both tasks of docs-g4's first group TASK_KILLED after a KILL of one",
+                  lambda: all(self.statuses(t, "TASK_KILLED") for t in ("docs-g4-a1", "docs-g4-a2")))
         # The executors end with their groups: their resources freed, gone
         # from Meso's /state (its own view; /master/state lists none).
         self.wait("the default executors gone from /state", lambda: not [
             e for e in self.get_json("/state").get("executors", []) if e.get("id", "").startswith("docs-g")])
+
+        # On a custom executor (the executor API docs: the group comes in one
+        # LAUNCH_GROUP event; the executor sends each task's updates):
+        # docs_executor.py, also written from the docs alone, speaking this
+        # flow's encoding to the agent and telling us in a MESSAGE what its
+        # event held. It outlives its tasks; the scheduler's SHUTDOWN ends it.
+        self.step("LAUNCH_GROUP on a custom executor: one event, both tasks finish; SHUTDOWN ends the executor")
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.group_launch("docs-cg", [("docs-cg-a", None), ("docs-cg-b", None)],
+                          executor_command="exec %s %s %s %s" % (sys.executable, os.path.join(here, "docs_executor.py"),
+                                                                self.encoding, self.pb_dir))
+        self.wait("both tasks of docs-cg TASK_FINISHED",
+                  lambda: all(self.statuses(t, "TASK_FINISHED") for t in ("docs-cg-a", "docs-cg-b")))
+        notes = [mc.b64decode(m["data"]) for m in self.messages if m["executor_id"]["value"] == "docs-cg"]
+        check(notes == [b"LAUNCH_GROUP docs-cg-a docs-cg-b executor=docs-cg"],
+              "what docs-cg's events held (its MESSAGEs): %r (the docs: one LAUNCH_GROUP with both tasks, "
+              "each with the group's executor)" % notes)
+        for t in ("docs-cg-a", "docs-cg-b"):
+            u = self.statuses(t, "TASK_FINISHED")[0]
+            check(u.get("executor_id", {}).get("value") == "docs-cg" and u.get("source") == "SOURCE_EXECUTOR",
+                  "a custom executor's group task's update: %r" % u)
+        agent = self.statuses("docs-cg-a", "TASK_FINISHED")[0]["agent_id"]
+        self.call("SHUTDOWN", {"executor_id": {"value": "docs-cg"}, "agent_id": agent})
+        self.wait("docs-cg gone from /state after SHUTDOWN", lambda: not [
+            e for e in self.get_json("/state").get("executors", []) if e.get("id") == "docs-cg"])
 
     def update_framework_step(self, fi):
         """UPDATE_FRAMEWORK (the docs: 200 OK; FrameworkInfo changed in place,
@@ -683,7 +739,13 @@ class Flow:
         self.step("UPDATEs STARTING, RUNNING, FINISHED, each acknowledged")
         self.wait("docs-true TASK_FINISHED and docs-sleep TASK_RUNNING",
                   lambda: self.statuses("docs-true", "TASK_FINISHED") and self.statuses("docs-sleep", "TASK_RUNNING"))
-        seq = [u["state"] for u in self.statuses("docs-true")]
+        # Updates are at least once (the docs): an update the agent retried
+        # before the acknowledgement reached it comes again with its uuid.
+        seen, seq = set(), []
+        for u in self.statuses("docs-true"):
+            if u["uuid"] not in seen:
+                seen.add(u["uuid"])
+                seq.append(u["state"])
         check(seq == ["TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED"], "docs-true went %r" % seq)
         for u in self.updates:
             check(u["state"] in AGENT_STATES, "unexpected update %r" % u)

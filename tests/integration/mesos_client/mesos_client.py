@@ -34,17 +34,18 @@ def check(cond, what):
 
 
 class Codec:
-    """Mesos JSON dicts <-> bytes in one of the two documented encodings."""
+    """Mesos JSON dicts <-> bytes in one of the two documented encodings;
+    api names the Call and Event messages: "scheduler" or "executor"."""
 
-    def __init__(self, encoding, pb_dir=None):
+    def __init__(self, encoding, pb_dir=None, api="scheduler"):
         self.media_type = JSON if encoding == "json" else PROTOBUF
         if self.media_type == PROTOBUF:
             sys.path.insert(0, pb_dir)
+            import importlib
             from google.protobuf import json_format  # noqa: E402
-            import scheduler_pb2  # noqa: E402  (generated at test time)
 
             self._fmt = json_format
-            self._pb = scheduler_pb2
+            self._pb = importlib.import_module(api + "_pb2")  # generated at test time
 
     def encode_call(self, call):
         if self.media_type == JSON:
@@ -71,7 +72,7 @@ class Subscription:
     "<decimal length>\\n<length bytes of an encoded Event>".
     """
 
-    def __init__(self, host, port, codec, call, timeout_s=30, auth=None):
+    def __init__(self, host, port, codec, call, timeout_s=30, auth=None, path=API_PATH):
         self.codec = codec
         self.events = queue.Queue()
         self.closed = threading.Event()
@@ -81,7 +82,7 @@ class Subscription:
         headers = {"Content-Type": codec.media_type, "Accept": codec.media_type}
         if auth:
             headers["Authorization"] = auth
-        self.conn.request("POST", API_PATH, body=codec.encode_call(call), headers=headers)
+        self.conn.request("POST", path, body=codec.encode_call(call), headers=headers)
         self.response = self.conn.getresponse()
         self.status = self.response.status
         self.stream_id = self.response.getheader("Mesos-Stream-Id")
@@ -187,6 +188,11 @@ class Scheduler:
             self.sub.close()
 
 
+def b64decode(s):
+    """Bytes of a JSON bytes field (base64, its padding optional)."""
+    return base64.b64decode(s + "=" * (-len(s) % 4))
+
+
 def b64_len(s):
     """Length in bytes of a base64 string (padded or not)."""
-    return len(base64.b64decode(s + "=" * (-len(s) % 4)))
+    return len(b64decode(s))

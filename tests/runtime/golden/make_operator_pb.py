@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-# make_operator_pb.py — writes the protobuf twin (operator_*.pb, agent_*.pb)
-# of each operator_*.json (the master's operator API) and agent_*.json (the
-# agent's) fixture by encoding it with protoc and *Apache Mesos's own*
-# include/mesos/v1/master/master.proto or agent/agent.proto, not ours:
+# make_operator_pb.py — writes the protobuf twin (operator_*.pb, agent_*.pb,
+# executor_*.pb) of each operator_*.json (the master's operator API),
+# agent_*.json (the agent's) and executor_*.json (the v1 executor API)
+# fixture by encoding it with protoc and *Apache Mesos's own*
+# include/mesos/v1/master/master.proto, agent/agent.proto or
+# executor/executor.proto, not ours:
 # test_golden then checks
 # that our messages read Mesos's bytes back into the same JSON, so a field
 # number or name of ours that is not Mesos's fails there. Not run by the
@@ -13,8 +15,8 @@
 # MESOS_INCLUDE holds mesos/v1/... from a Mesos source tree; WKT_DIR holds
 # google/protobuf/duration.proto (runtime/proto's copy will do: same wire).
 # JSON becomes protobuf text format on the way; enum values are recognised
-# as upper-case identifiers and bytes by field name, which the fixtures
-# respect.
+# as upper-case identifiers (but for names, keys and values) and bytes by
+# field name, which the fixtures respect.
 import base64
 import json
 import os
@@ -25,6 +27,7 @@ import sys
 BYTES_FIELDS = {"uuid", "status_update_uuid", "data"}
 MAP_FIELDS = {"guarantees", "limits"}
 ENUM_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+STRING_FIELDS = {"name", "value", "key"}  # never enums, whatever their text
 
 
 def scalar(key, v):
@@ -35,7 +38,7 @@ def scalar(key, v):
     if key in BYTES_FIELDS:
         raw = base64.b64decode(v + "=" * (-len(v) % 4))
         return '"' + "".join("\\%03o" % b for b in raw) + '"'
-    if ENUM_RE.match(v):
+    if ENUM_RE.match(v) and key not in STRING_FIELDS:
         return v
     return json.dumps(v)
 
@@ -61,9 +64,9 @@ def main():
     include, wkt = sys.argv[1], sys.argv[2]
     fixtures = sys.argv[3] if len(sys.argv) > 3 else os.path.dirname(os.path.abspath(__file__))
     kinds = {"call": "Call", "response": "Response", "event": "Event"}
-    apis = {"operator": "master", "agent": "agent"}
+    apis = {"operator": "master", "agent": "agent", "executor": "executor"}
     for name in sorted(os.listdir(fixtures)):
-        m = re.match(r"(operator|agent)_(call|response|event)_.*\.json$", name)
+        m = re.match(r"(operator|agent|executor)_(call|response|event)_.*\.json$", name)
         if not m:
             continue
         with open(os.path.join(fixtures, name)) as f:

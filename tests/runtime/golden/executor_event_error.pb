@@ -1,0 +1,2 @@
+:
+Unrecoverable error
