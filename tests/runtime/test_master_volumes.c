@@ -201,6 +201,18 @@ static void test_accept_create_launch_destroy(void **state)
 	assert_int_equal(accept_json(x, offer, ops), 202);
 	mh_expect_update(&x->f, "t4", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "custom executor");
+	/* The same in a task group on a custom executor (the group's reason). */
+	mh_allocate(&x->h);
+	assert_true(offer_shows(x, "v1", &mb, &offer));
+	snprintf(ops, sizeof ops,
+	         "[{\"type\":\"LAUNCH_GROUP\",\"launch_group\":{\"executor\":{\"type\":\"CUSTOM\",\"executor_id\":{"
+	         "\"value\":\"ce\"},\"command\":{\"value\":\"x\"}},\"task_group\":{\"tasks\":[{\"name\":\"t\","
+	         "\"task_id\":{\"value\":\"t5\"},\"agent_id\":{\"value\":\"%s\"},\"resources\":[{\"name\":"
+	         "\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},%s]}]}}}]",
+	         x->a.id, v1);
+	assert_int_equal(accept_json(x, offer, ops), 202);
+	mh_expect_update(&x->f, "t5", MESOS__V1__TASK_STATE__TASK_ERROR,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID, "custom executor");
 
 	/* DESTROY of the offered volume: gone, the agent told. */
 	mh_allocate(&x->h);
