@@ -189,28 +189,23 @@ static void test_accept_create_launch_destroy(void **state)
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "would take a persistent volume's");
 	mh_expect_update(&x->f, "t3", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "Executor uses a persistent volume");
-	/* A task on a custom executor naming the volume: refused too. */
+	/* A task on a custom executor naming the volume, and a task group's
+	 * (with the group's reason): refused too. */
 	mh_allocate(&x->h);
 	assert_true(offer_shows(x, "v1", &mb, &offer));
 	snprintf(ops, sizeof ops,
 	         "[{\"type\":\"LAUNCH\",\"launch\":{\"task_infos\":[{\"name\":\"t\",\"task_id\":{\"value\":\"t4\"},"
 	         "\"agent_id\":{\"value\":\"%s\"},\"executor\":{\"executor_id\":{\"value\":\"e\"},\"command\":{"
 	         "\"value\":\"x\"}},\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},"
-	         "%s]}]}}]",
-	         x->a.id, v1);
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	mh_expect_update(&x->f, "t4", MESOS__V1__TASK_STATE__TASK_ERROR,
-	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "custom executor");
-	/* The same in a task group on a custom executor (the group's reason). */
-	mh_allocate(&x->h);
-	assert_true(offer_shows(x, "v1", &mb, &offer));
-	snprintf(ops, sizeof ops,
-	         "[{\"type\":\"LAUNCH_GROUP\",\"launch_group\":{\"executor\":{\"type\":\"CUSTOM\",\"executor_id\":{"
+	         "%s]}]}},"
+	         "{\"type\":\"LAUNCH_GROUP\",\"launch_group\":{\"executor\":{\"type\":\"CUSTOM\",\"executor_id\":{"
 	         "\"value\":\"ce\"},\"command\":{\"value\":\"x\"}},\"task_group\":{\"tasks\":[{\"name\":\"t\","
 	         "\"task_id\":{\"value\":\"t5\"},\"agent_id\":{\"value\":\"%s\"},\"resources\":[{\"name\":"
 	         "\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},%s]}]}}}]",
-	         x->a.id, v1);
+	         x->a.id, v1, x->a.id, v1);
 	assert_int_equal(accept_json(x, offer, ops), 202);
+	mh_expect_update(&x->f, "t4", MESOS__V1__TASK_STATE__TASK_ERROR,
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "custom executor");
 	mh_expect_update(&x->f, "t5", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID, "custom executor");
 
