@@ -557,6 +557,12 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		if (msg->run_task_group && msg->run_task_group->executor)
 			agent_group_run(a, msg->run_task_group);
 		break;
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME:
+	case MESO__AGENT__AGENT_MESSAGE__TYPE__DESTROY_VOLUME:
+		if (msg->volume)
+			agent_volume_apply(a, msg->volume,
+			                   msg->type == MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME);
+		break;
 	case MESO__AGENT__AGENT_MESSAGE__TYPE__KILL_TASK:
 		if (msg->kill_task)
 			handle_kill(a, msg->kill_task);
@@ -831,6 +837,7 @@ void agent_shutdown(agent *a)
 		rt_conn_close(c, "agent shutting down");
 	}
 	agent_executors_destroy(a);
+	agent_volumes_free(a);
 	rt_http_server_destroy(a->http);
 	while (a->tasks)
 		agent_task_forget(a, a->tasks);

@@ -246,6 +246,10 @@ typedef struct agent {
 	rt_acls *acls;                          /* --acls, or NULL: everything allowed */
 	const char *principal;                  /* of the request being served (agent_auth.c), or NULL */
 	rt_ratelimit auth_log;                  /* refusals logged at most once a second */
+	/* The persistent volumes the master says it has (agent_volumes.c):
+	 * CREATE_VOLUME messages, each a volume Resource, for its state. */
+	Meso__Agent__VolumeOp **volumes;
+	size_t nvolumes;
 } agent;
 
 /* agent.c */
@@ -659,5 +663,20 @@ int agent_files_read(agent *a, const char *path, int64_t offset, int64_t length,
                      size_t *n, int64_t *size, char *msg, size_t len);
 /* GET /files/browse, /files/read, /files/download (also *.json). */
 void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
+
+/* agent_volumes.c: persistent volumes. */
+/* The master created (create) or destroyed a volume: its directory
+ * work_dir/volumes/roles/ROLE/ID is made or removed with its data. */
+void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create);
+/* Links each persistent volume of the task into its sandbox at the
+ * volume's container_path (the directory made if missing, owned by the
+ * task's user). 0, or -1 with the TASK_FAILED message. */
+int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
+                       size_t len);
+/* Mesos's reserved_resources_full: role -> its reserved Resources as JSON
+ * (the static reservations, and the volumes; the master keeps the dynamic
+ * reservations). */
+json_t *agent_volumes_reserved_full(agent *a);
+void agent_volumes_free(agent *a);
 
 #endif

@@ -131,6 +131,7 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 	/* Its static reservations (the master keeps the dynamic ones). */
 	json_object_set_new(root, "reserved_resources", rt_resources_model_reserved(ag->parser, &ag->total));
 	json_object_set_new(root, "unreserved_resources", rt_resources_model_unreserved(ag->parser, &ag->total));
+	json_object_set_new(root, "reserved_resources_full", agent_volumes_reserved_full(ag));
 	json_object_set_new(root, "attributes", rt_attributes_model(ag->flags.attributes));
 	json_object_set_new(root, "master_hostname", json_string(ag->master_host));
 	Mesos__V1__Flag **fl;

@@ -702,7 +702,9 @@ static void send_offers(master *m, m_fw *fw)
 		if (o->agent->ip[0])
 			pb->url->address->ip = o->agent->ip;
 		const char *role = master_fw_role_of(fw, o->fwac);
-		pb->resources = master_resources_pb(m, o->agent, &o->res, role, a, &pb->n_resources);
+		/* Free persistent volumes of its role are shown by this offer from now on. */
+		m_volsel vols = {.offer = o, .assign = true};
+		pb->resources = master_resources_pb_vols(m, o->agent, &o->res, role, &vols, a, &pb->n_resources);
 		if (o->agent->info) {
 			pb->attributes = o->agent->info->attributes;
 			pb->n_attributes = o->agent->info->n_attributes;
@@ -909,7 +911,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	master_op_agent_removed(m, a->id);
 	/* What operators set on it goes with it (Mesos forgets a removed
 	 * agent's drain and deactivation too). */
-	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || a->nresv)
+	if (a->op_deactivated || a->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || a->nresv || a->nvols)
 		master_registry_save(m);
 	master_drain_forget(m, a);
 	master_resv_free(a);
@@ -1167,6 +1169,7 @@ void master_shutdown(master *m)
 	rt_loglevel_stop(&m->loglevel);
 	master_elect_stop(m);
 	master_registry_free(m);
+	master_opstatus_free(m);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
 		master_reconcile_forget(m, fw);
 	m->leading = false;

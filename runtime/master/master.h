@@ -156,6 +156,22 @@ typedef struct m_resv {
 	ac_vec amount;
 } m_resv;
 
+/* A persistent volume on an agent (CREATE, CREATE_VOLUMES;
+ * master_volumes.c): a part of a role's reserved disk there, which alloccore
+ * counts as reserved disk like the rest; offered back to the role with its
+ * id, used by one task at a time. */
+typedef struct m_volume {
+	uint32_t role;         /* alloccore's role id: its reservation's */
+	char *id;              /* DiskInfo.persistence.id, unique per role on the agent */
+	char *principal;       /* persistence.principal (NULL: none) */
+	char *container_path;  /* DiskInfo.volume.container_path, relative to a task's sandbox */
+	bool dynamic;          /* made on dynamically reserved disk (else static) */
+	char *resv_principal;  /* that dynamic reservation's principal (NULL: none) */
+	int64_t disk;          /* its size, alloccore's units (AC_MILLI per MB) */
+	char *offer;           /* the offer that shows it (stale once that offer is gone) */
+	char *fw_id, *task_id; /* the task using it (NULL: free; stale once that task is gone) */
+} m_volume;
+
 struct m_agent {
 	m_agent *next, *prev; /* master.agents */
 	UT_hash_handle hh;    /* master.agents_by_id */
@@ -195,6 +211,8 @@ struct m_agent {
 	size_t n_drain_acks;
 	m_resv *resv; /* its dynamic reservations, oldest first; total includes them */
 	size_t nresv;
+	m_volume *vols; /* its persistent volumes, oldest first */
+	size_t nvols;
 };
 
 typedef struct m_drain_ack {
@@ -344,6 +362,9 @@ typedef struct master_metrics {
 	uint64_t agent_removals_deferred; /* checks that spared an agent for the master's own busy time */
 	uint64_t frameworks_evicted;      /* disconnected frameworks removed for a new one at --max_frameworks */
 	uint64_t subscriptions_refused;   /* SUBSCRIBEs refused (invalid failover_timeout, --max_frameworks) */
+	/* ACKNOWLEDGE_OPERATION_STATUS calls, those that named a status
+	 * waiting for it and the others (Mesos's three metrics). */
+	uint64_t opack_messages, opack_valid, opack_invalid;
 } master_metrics;
 
 typedef struct master {
@@ -429,6 +450,10 @@ typedef struct master {
 	/* The principal of the HTTP request being served (NULL: none); set by
 	 * master_http_handler before a handler runs, valid during it. */
 	const char *principal;
+	/* OPERATION_FINISHED statuses waiting for their acknowledgement, and
+	 * the timer that sends them again (master_opstatus.c). */
+	struct m_opstatus *opstatus;
+	ev_timer opstatus_timer;
 } master;
 
 /* master.c */
@@ -602,6 +627,22 @@ void master_reconcile_init(master *m);
 #define MASTER_RECONCILE_MAX_QUEUE (16u << 20) /* bytes of ids queued in all; beyond, 429 */
 #define MASTER_RECONCILE_HIGH      (1u << 20)  /* stream bytes unread at which answering waits */
 
+/* master_opstatus.c: reliable operation feedback. */
+/* The framework's operation op_id finished on the agent: OPERATION_FINISHED
+ * with a fresh uuid, sent again until acknowledged. */
+void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char *agent_id);
+/* ACKNOWLEDGE_OPERATION_STATUS: 400 with msg when the call is invalid
+ * (Mesos's checks), else 202 (an unknown operation or status is logged and
+ * counted, as Mesos does). */
+int master_opstatus_ack(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__AcknowledgeOperationStatus *a, char *msg,
+                        size_t len);
+/* Sends again what is due at now_ns to connected frameworks (the timer's
+ * work; the unit tests call it). */
+void master_opstatus_retry(master *m, int64_t now_ns);
+/* How many statuses wait for acknowledgement. */
+size_t master_opstatus_pending(const master *m);
+void master_opstatus_free(master *m);
+
 /* master_accept.c */
 /* ACCEPT: checks the offers and each LAUNCH task (errors are status updates),
  * takes what the valid tasks use from the core and sends them to the agent. */
@@ -697,7 +738,7 @@ void master_drain_acknowledged(master *m, m_agent *a, m_fw *fw, const uint8_t uu
 void master_drain_fw_removed(master *m, m_fw *fw);
 /* a is removed or reactivated: nothing of it is awaited any more. */
 void master_drain_forget(master *m, m_agent *a);
-/* A registering agent: deactivated again if operators left it so (also
+/* A registering agent: told its persistent volumes; deactivated again if operators left it so (also
  * from the registry); a draining one has its tasks killed again. */
 void master_agent_op_apply(master *m, m_agent *a);
 /* Deactivates or activates the agent in the core as its connection and
@@ -728,6 +769,8 @@ typedef struct m_agentop {
 	bool drain_mark_gone;
 	m_resv *resv; /* its dynamic reservations, applied when it registers */
 	size_t nresv;
+	m_volume *vols; /* its persistent volumes, taken back when it registers */
+	size_t nvols;
 } m_agentop;
 
 /* master_registry.c: with --zk, what operators set (quota, weights, agents
@@ -759,9 +802,12 @@ int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const char *role, const
 int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, const ac_resources *unres, ac_err *err);
 /* An agent (re-)registering announces its static resources: the master's
  * dynamic reservations are applied to them (dropped, logged, if they no
- * longer fit). */
+ * longer fit), then its persistent volumes are checked against them. */
 void master_resv_reapply(master *m, m_agent *a, ac_resources *total);
+/* Frees the agent's reservations and volumes. */
 void master_resv_free(m_agent *a);
+/* The disk of role rid's volumes on dynamically reserved disk: not to be unreserved. */
+int64_t master_resv_volume_disk(const m_agent *a, uint32_t rid);
 /* Records v reserved for role rid by principal in a list of them (merged
  * with an entry of the same role and principal). */
 void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *principal, const ac_vec *v);
@@ -769,13 +815,97 @@ void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *prin
  * DYNAMIC reservation (the registry's form). */
 size_t master_resv_to_pb(const master *m, const m_resv *resv, size_t n, rt_arena *ar, Mesos__V1__Resource ***out);
 /* A newly registered agent takes the reservations the registry kept for
- * it (m_agentop) out of its free resources. */
+ * it (m_agentop) out of its free resources, and its volumes. */
 void master_resv_claim(master *m, m_agent *a);
 /* Resource messages for a set of agent a (NULL: no dynamic reservations),
  * each reserved entry with its `reservations` stack: STATIC, or DYNAMIC
  * with its principal (a role's dynamic part is written first). */
 Mesos__V1__Resource **master_resources_pb(const master *m, const m_agent *a, const ac_resources *r,
                                           const char *alloc_role, rt_arena *ar, size_t *n);
+/* The same with the agent's persistent volumes that sel picks written as
+ * volumes (disk with disk.persistence and disk.volume), each cut out of
+ * the set's reserved disk of its role while it fits (NULL: none). */
+typedef struct m_volsel {
+	bool all;           /* every volume (the agent's total) */
+	m_offer *offer;     /* the volumes this offer shows */
+	bool assign;        /* and free ones no live offer shows: this offer shows them from now on */
+	const m_task *task; /* the volumes this task uses */
+} m_volsel;
+Mesos__V1__Resource **master_resources_pb_vols(master *m, const m_agent *a, const ac_resources *r,
+                                               const char *alloc_role, const m_volsel *sel, rt_arena *ar, size_t *n);
+
+/* master_volumes.c: persistent volumes. */
+struct Meso__Registry__Registry__Agent__Volume;
+/* A volume the ACCEPT in progress may use: offered (v), or created by one
+ * of its CREATEs (created: not yet on the agent's list); taken by the task
+ * task_id (NULL: not yet). */
+typedef struct m_volslot {
+	uint32_t role;
+	const char *id;
+	int64_t disk;
+	const char *task_id;
+	bool destroyed;
+} m_volslot;
+typedef struct m_volset {
+	m_volslot *s;
+	size_t n;
+} m_volset;
+/* The volumes of agent a the offers show (free, shown by one of them). */
+void master_volset_offered(master *m, const m_agent *a, m_offer *const *offers, size_t n, m_volset *vs);
+void master_volset_free(m_volset *vs);
+/* The reserved disk of role rid in `left` that is no volume left in vs. */
+int64_t master_volset_plain_disk(const m_volset *vs, const ac_resources *left, uint32_t rid);
+/* A CREATE's or CREATE_VOLUMES' volumes checked as Mesos does (principal:
+ * the framework's or the operator's, NULL: none; vs: the accept's, for
+ * unique ids, or NULL): NULL and their records in out (n of them, strings
+ * borrowed from res), or why not in buf. */
+const char *master_vol_check_create(master *m, const m_agent *a, Mesos__V1__Resource *const *res, size_t n,
+                                    const char *principal, const m_volset *vs, m_volume *out, char *buf, size_t len);
+/* A DESTROY's or DESTROY_VOLUMES' volumes: each the agent's (or made by
+ * the accept's CREATE) and not in use; with vs each also one of the
+ * accept's free volumes. NULL and their records in out (n of them,
+ * strings borrowed from res), or why not in buf. */
+const char *master_vol_check_destroy(master *m, const m_agent *a, Mesos__V1__Resource *const *res, size_t n,
+                                     const m_volset *vs, m_volume *out, char *buf, size_t len);
+/* Records a checked volume (copies its strings), tells the agent to make
+ * its directory, saves the registry. */
+void master_vol_create(master *m, m_agent *a, const m_volume *v);
+/* Forgets volume a->vols[i], tells the agent to remove its directory. */
+void master_vol_destroy(master *m, m_agent *a, size_t i);
+/* The agent's volume (role id, persistence id), or NULL. */
+m_volume *master_vol_find(const m_agent *a, uint32_t role, const char *id);
+/* Whether a task of the agent uses the volume now. */
+bool master_vol_in_use(master *m, const m_agent *a, const m_volume *v);
+/* A task's (or an executor's: task_id NULL) resources: DiskInfo checked
+ * as Mesos does, each volume one of vs's free ones (taken for task_id),
+ * the rest of its reserved disk plain disk left. NULL, or why not. */
+const char *master_volset_take(master *m, m_volset *vs, Mesos__V1__Resource *const *res, size_t n,
+                               const ac_resources *left, const char *task_id, char *buf, size_t len);
+/* An accept's CREATE made v (its id borrowed from the call): the launches
+ * after it may use it. An accept's DESTROY removed a volume: its disk is
+ * plain disk from now on. */
+void master_volset_created(m_volset *vs, const m_volume *v);
+void master_volset_destroyed(m_volset *vs, uint32_t role, const char *id);
+/* Gives back what master_volset_take took for task_id. */
+void master_volset_release(m_volset *vs, const char *task_id);
+/* The launched task t uses the volumes its TaskInfo names. */
+void master_vol_task_launched(master *m, m_agent *a, const m_task *t, Mesos__V1__Resource *const *res, size_t n);
+/* Volumes as the registry keeps them, and back (record kept in *vols). */
+void master_vol_to_registry(master *m, const m_volume *vols, size_t n, rt_arena *ar,
+                            struct Meso__Registry__Registry__Agent__Volume ***out, size_t *nout);
+int master_vol_from_registry(master *m, const struct Meso__Registry__Registry__Agent__Volume *x, m_volume **vols,
+                             size_t *n, char *err, size_t errlen);
+void master_vol_free(m_volume *vols, size_t n);
+/* Agent (re-)registration: volumes the registry kept for it become its
+ * own; volumes its reserved disk no longer holds are dropped (logged). */
+void master_vol_claim(master *m, m_agent *a, m_agentop *op);
+/* A (re-)registered agent is told of each of its volumes (CREATE_VOLUME):
+ * it makes a directory that is missing (a fresh work_dir) again. */
+void master_vol_sync(master *m, m_agent *a);
+void master_vol_recheck(master *m, m_agent *a, const ac_resources *total);
+/* CREATE_VOLUMES and DESTROY_VOLUMES of the operator API: 202, or an HTTP
+ * status with msg. */
+int master_vol_operator(master *m, const Mesos__V1__Master__Call *c, char *msg, size_t len);
 
 /* master_classic.c: Mesos's classic endpoints; true when it served path. */
 bool master_classic_serve(master *m, rt_http_session *s, const rt_http_request *req);

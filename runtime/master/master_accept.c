@@ -3,8 +3,9 @@
  * the offers (all known, the caller's, one agent, no repeats), check each
  * LAUNCH task against what is left of them, let the core take what the valid
  * tasks use (the rest is declined under the ACCEPT's filter), and send the
- * tasks to their agent. RESERVE and UNRESERVE (master_resv.c) come first,
- * in their order, so that the launches may use what they reserve. Errors are status updates (and, for the operations
+ * tasks to their agent. RESERVE and UNRESERVE (master_resv.c), CREATE and
+ * DESTROY (master_volumes.c) come first, in their order, so that the
+ * launches may use what they reserve and create. Errors are status updates (and, for the operations
  * Meso does not carry out, operation feedback), never HTTP errors.
  */
 #define _GNU_SOURCE
@@ -41,13 +42,15 @@ typedef struct ok_group {
 	ac_resources eres;
 } ok_group;
 
-/* A RESERVE or UNRESERVE found valid: carried out once the core took the
- * accept. */
+/* A RESERVE, UNRESERVE, CREATE or DESTROY found valid: carried out once
+ * the core took the accept. */
 typedef struct ok_resv {
 	const Mesos__V1__Offer__Operation *op;
 	bool reserve;
 	const char *role, *principal;
 	ac_resources unres; /* its amounts, as unreserved scalars */
+	m_volume *vols;     /* CREATE, DESTROY: its volumes (strings the call's) */
+	size_t nvols;
 } ok_resv;
 
 /* One ACCEPT on its way through the steps. */
@@ -76,13 +79,15 @@ typedef struct accept_ctx {
 	size_t ngroups;
 	ok_group *okg;
 	size_t nokg;
-	/* RESERVE and UNRESERVE operations, then those found valid, applied
-	 * in order to `left` before the launches are checked against it. */
+	/* RESERVE, UNRESERVE, CREATE and DESTROY operations, then those found
+	 * valid, applied in order to `left` (and `vs`) before the launches are
+	 * checked against it. */
 	const Mesos__V1__Offer__Operation **resv;
 	size_t nresv;
 	ok_resv *okr;
 	size_t nokr;
 	ac_resources offered; /* the offers' sum, as the core holds them */
+	m_volset vs;          /* the persistent volumes the launches may use */
 } accept_ctx;
 
 /* An operation type's name as Mesos spells it ("RESERVE"), for logs and
@@ -94,13 +99,18 @@ static const char *op_name(Mesos__V1__Offer__Operation__Type type)
 }
 
 /* Operation feedback (UPDATE_OPERATION_STATUS) for an operation with an
- * id. Sent without a uuid: the master answers for the agent's default
- * resources itself, so there is nothing to acknowledge. */
+ * id. OPERATION_FINISHED carries a uuid and is sent until acknowledged (as
+ * Mesos's agent sends it: master_opstatus.c); errors carry none, as
+ * Mesos's master's own answers. */
 static void op_feedback(accept_ctx *x, const Mesos__V1__Offer__Operation *op, Mesos__V1__OperationState state,
                         const char *why)
 {
 	if (!op->id)
 		return;
+	if (state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
+		master_opstatus_finished(x->m, x->fw, op->id->value, x->agent->id);
+		return;
+	}
 	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
 	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
 	if (x->agent && state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
@@ -186,7 +196,12 @@ static void accept_collect_tasks(accept_ctx *x)
 			break;
 		case MESOS__V1__OFFER__OPERATION__TYPE__RESERVE:
 		case MESOS__V1__OFFER__OPERATION__TYPE__UNRESERVE:
-			if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__RESERVE ? !op->reserve : !op->unreserve) {
+		case MESOS__V1__OFFER__OPERATION__TYPE__CREATE:
+		case MESOS__V1__OFFER__OPERATION__TYPE__DESTROY:
+			if (op->type == MESOS__V1__OFFER__OPERATION__TYPE__RESERVE     ? !op->reserve
+			    : op->type == MESOS__V1__OFFER__OPERATION__TYPE__UNRESERVE ? !op->unreserve
+			    : op->type == MESOS__V1__OFFER__OPERATION__TYPE__CREATE    ? !op->create
+			                                                               : !op->destroy) {
 				snprintf(why, sizeof why, "Invalid %s operation: its message is missing",
 				         op_name(op->type));
 				drop_op(x, op, why);
@@ -274,6 +289,22 @@ static void accept_drop_all(accept_ctx *x, const char *why)
 
 /* ------------------------------------------- step 2: reservations */
 
+/* An operation's ACL (reserve_resources, unreserve_resources,
+ * create_volumes, destroy_volumes) for the framework's principal on
+ * object; NULL, or Mesos's message. */
+static const char *authorize_op(accept_ctx *x, rt_acl_action action, const char *object, char *buf, size_t len)
+{
+	if (master_authorized(x->m, action, x->fw->principal, object))
+		return NULL;
+	static const char *const names[] = {[RT_ACL_RESERVE_RESOURCES] = "RESERVE_RESOURCES",
+	                                    [RT_ACL_UNRESERVE_RESOURCES] = "UNRESERVE_RESOURCES",
+	                                    [RT_ACL_CREATE_VOLUMES] = "CREATE_VOLUME",
+	                                    [RT_ACL_DESTROY_VOLUMES] = "DESTROY_VOLUME"};
+	snprintf(buf, len, "Principal '%.100s' no authorized to perform action %s on object {\"value\":\"%.100s\"}",
+	         x->fw->principal ? x->fw->principal : "", names[action], object ? object : "");
+	return buf;
+}
+
 /* Checks one RESERVE or UNRESERVE as Mesos does (the resources come from
  * the offers, reserved for the framework's role, by its principal; only
  * dynamic reservations are undone) and applies it to what is left; NULL
@@ -304,6 +335,11 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 		         x->fw->principal, r->principal ? r->principal : "");
 		return buf;
 	}
+	/* Validated, then authorized, as Mesos does. */
+	why = r->reserve ? authorize_op(x, RT_ACL_RESERVE_RESOURCES, r->role, buf, len)
+	                 : authorize_op(x, RT_ACL_UNRESERVE_RESOURCES, r->principal, buf, len);
+	if (why)
+		return why;
 	ac_resources g;
 	ac_resources_init(&g);
 	g.ngroups = 2;
@@ -322,6 +358,13 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 			if (x->agent->resv[i].role == g.group[1].role)
 				ac_vec_add(&dynamic.group[0].amount, &x->agent->resv[i].amount);
 		ac_vec_add(&dynamic.group[0].amount, dyn);
+		dynamic.group[0].amount.v[AC_DISK] -= master_resv_volume_disk(x->agent, g.group[1].role);
+		if (r->unres.group[0].amount.v[AC_DISK] > master_volset_plain_disk(&x->vs, &x->left, g.group[1].role)) {
+			snprintf(buf, len,
+			         "Invalid unreserve operation: its disk is a persistent volume's (destroy the volume "
+			         "first, then unreserve the resource)");
+			return buf;
+		}
 		if (!ac_vec_fits(&r->unres.group[0].amount, &dynamic.group[0].amount)) {
 			snprintf(buf, len, "Invalid unreserve operation: its resources are not dynamically reserved");
 			return buf;
@@ -340,7 +383,62 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 	return NULL;
 }
 
-/* What the offers hold, then each RESERVE and UNRESERVE in order. */
+/* Checks one CREATE or DESTROY as Mesos does (its volumes, their ACLs, and
+ * that what they use is in the offers) and applies it to vs; NULL when
+ * valid, else the OPERATION_ERROR message. */
+static const char *validate_vol(accept_ctx *x, const Mesos__V1__Offer__Operation *op, ok_resv *r, ac_vec *dyn,
+                                char *buf, size_t len)
+{
+	bool create = op->type == MESOS__V1__OFFER__OPERATION__TYPE__CREATE;
+	Mesos__V1__Resource *const *res = create ? op->create->volumes : op->destroy->volumes;
+	size_t n = create ? op->create->n_volumes : op->destroy->n_volumes;
+	r->op = op;
+	r->vols = rt_xcalloc(n ? n : 1, sizeof *r->vols);
+	r->nvols = n;
+	char why[300];
+	const char *bad;
+	if (create) {
+		bad = master_vol_check_create(x->m, x->agent, res, n, x->fw->principal, &x->vs, r->vols, why,
+		                              sizeof why);
+	} else {
+		bad = master_vol_check_destroy(x->m, x->agent, res, n, &x->vs, r->vols, why, sizeof why);
+	}
+	if (bad) {
+		snprintf(buf, len, "%s; on agent %s", bad, x->agent->id);
+		return buf;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *obj = create ? ac_role_name(x->m->core, r->vols[i].role) : r->vols[i].principal;
+		bad = authorize_op(x, create ? RT_ACL_CREATE_VOLUMES : RT_ACL_DESTROY_VOLUMES, obj, buf, len);
+		if (bad)
+			return bad;
+	}
+	if (create) {
+		int64_t need = 0;
+		for (size_t i = 0; i < n; i++)
+			need += r->vols[i].disk;
+		if (need > master_volset_plain_disk(&x->vs, &x->left, r->vols[0].role)) {
+			snprintf(
+			        buf, len,
+			        "Invalid CREATE operation: the offers hold less disk reserved for role '%.60s' outside "
+			        "persistent volumes",
+			        ac_role_name(x->m->core, r->vols[0].role));
+			return buf;
+		}
+		for (size_t i = 0; i < n; i++)
+			master_volset_created(&x->vs, &r->vols[i]);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			master_volset_destroyed(&x->vs, r->vols[i].role, r->vols[i].id);
+	}
+	/* A volume on dynamically reserved disk keeps that disk from UNRESERVE. */
+	for (size_t i = 0; i < n; i++)
+		if (r->vols[i].dynamic)
+			dyn->v[AC_DISK] += create ? -r->vols[i].disk : r->vols[i].disk;
+	return NULL;
+}
+
+/* What the offers hold, then each RESERVE, UNRESERVE, CREATE and DESTROY in order. */
 static void accept_check_resv(accept_ctx *x)
 {
 	ac_resources_init(&x->offered);
@@ -351,13 +449,22 @@ static void accept_check_resv(accept_ctx *x)
 	x->okr = rt_xcalloc(x->nresv ? x->nresv : 1, sizeof *x->okr);
 	ac_vec dyn;
 	ac_vec_zero(&dyn);
+	master_volset_offered(x->m, x->agent, x->offers, x->noffers, &x->vs);
 	for (size_t i = 0; i < x->nresv; i++) {
-		char buf[300];
-		const char *why = validate_resv(x, x->resv[i], &x->okr[x->nokr], &dyn, buf, sizeof buf);
-		if (why)
-			drop_op(x, x->resv[i], why);
-		else
+		char buf[400];
+		const Mesos__V1__Offer__Operation *op = x->resv[i];
+		ok_resv *r = &x->okr[x->nokr];
+		bool vol = op->type == MESOS__V1__OFFER__OPERATION__TYPE__CREATE ||
+		           op->type == MESOS__V1__OFFER__OPERATION__TYPE__DESTROY;
+		const char *why = vol ? validate_vol(x, op, r, &dyn, buf, sizeof buf)
+		                      : validate_resv(x, op, r, &dyn, buf, sizeof buf);
+		if (why) {
+			drop_op(x, op, why);
+			free(r->vols);
+			memset(r, 0, sizeof *r);
+		} else {
 			x->nokr++;
+		}
 	}
 }
 
@@ -405,6 +512,9 @@ static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInf
 		snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
 		return buf;
 	}
+	why = master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL, buf, len);
+	if (why)
+		return why;
 	*is_new = true;
 	return NULL;
 }
@@ -492,6 +602,20 @@ static const char *authorize_user(accept_ctx *x, const char *user, char *buf, si
 	return buf;
 }
 
+/* Whether a task's resources name a persistent volume: the agent links
+ * volumes into the sandboxes of the tasks it runs itself (command tasks,
+ * the default executor's) only, so one on a custom executor is refused. */
+static bool names_volume(const Mesos__V1__TaskInfo *ti)
+{
+	for (size_t i = 0; i < ti->n_resources; i++)
+		if (ti->resources[i]->disk && ti->resources[i]->disk->persistence)
+			return true;
+	return false;
+}
+#define NO_VOLUME_ON_EXECUTOR                                                                                          \
+	"A task on a custom executor cannot use a persistent volume in Meso yet: the agent links volumes into "        \
+	"command tasks' sandboxes only"
+
 /* The first checks of any task, a LAUNCH's or a group's: an id, the
  * offers' agent. NULL when it passes. */
 static const char *check_task_target(const accept_ctx *x, const Mesos__V1__TaskInfo *ti)
@@ -560,7 +684,10 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
 	if (seen)
 		return "Task has duplicate ID";
-	return NULL;
+	/* Its persistent volumes, taken from those the offers show. */
+	if (ti->executor && names_volume(ti))
+		return NO_VOLUME_ON_EXECUTOR;
+	return master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value, buf, len);
 }
 
 /* Checks every task in order, each against what the earlier valid ones left:
@@ -672,6 +799,10 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 			snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
 			return buf;
 		}
+		const char *why =
+		        master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL, buf, len);
+		if (why)
+			return why;
 		ac_resources_add(&need, &g->eres);
 	}
 	for (size_t i = 0; i < tg->n_tasks; i++) {
@@ -707,6 +838,12 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		why = check_task_needs(x, ti, &g->res[i], buf, len);
 		if (why)
 			return why;
+		if (custom && names_volume(ti))
+			return NO_VOLUME_ON_EXECUTOR;
+		why = master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value,
+		                         buf, len);
+		if (why)
+			return why;
 		why = authorize_user(x, group_task_user(x->fw, ei, ti), buf, len);
 		if (why) {
 			*reason = MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_UNAUTHORIZED;
@@ -739,6 +876,8 @@ static void accept_check_groups(accept_ctx *x)
 			       g->lg->executor->executor_id->value, why);
 			answer_tasks(x, tg->tasks, tg->n_tasks, x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
 			             (Mesos__V1__TaskStatus__Reason)reason, why);
+			for (size_t k = 0; k < tg->n_tasks; k++)
+				master_volset_release(&x->vs, tg->tasks[k]->task_id->value);
 			free(g->res);
 			continue;
 		}
@@ -761,6 +900,21 @@ static void accept_apply_resv(accept_ctx *x)
 		return;
 	for (size_t j = 0; j < x->nokr; j++) {
 		const ok_resv *r = &x->okr[j];
+		if (r->op->type == MESOS__V1__OFFER__OPERATION__TYPE__CREATE ||
+		    r->op->type == MESOS__V1__OFFER__OPERATION__TYPE__DESTROY) {
+			for (size_t i = 0; i < r->nvols; i++) {
+				if (r->op->type == MESOS__V1__OFFER__OPERATION__TYPE__CREATE) {
+					master_vol_create(x->m, x->agent, &r->vols[i]);
+					continue;
+				}
+				m_volume *v = master_vol_find(x->agent, r->vols[i].role, r->vols[i].id);
+				if (v)
+					master_vol_destroy(x->m, x->agent, (size_t)(v - x->agent->vols));
+			}
+			x->m->metrics.operations_finished[r->op->type]++;
+			op_feedback(x, r->op, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+			continue;
+		}
 		ac_err err;
 		int rc = r->reserve ? master_resv_reserve(x->m, x->agent, x->fw, r->role, r->principal, &r->unres, &err)
 		                    : master_resv_unreserve(x->m, x->agent, x->fw, r->role, &r->unres, &err);
@@ -854,6 +1008,7 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 {
 	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL,
 	                         task_user(fw, ti), res);
+	master_vol_task_launched(m, a, t, ti->resources, ti->n_resources);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -895,9 +1050,11 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 		master_exec_add(m, fw, a, ei, &g->eres)->fwac = fwac;
 	const char *user = group_task_user(fw, ei, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
-	for (size_t i = 0; i < tg->n_tasks; i++)
+	for (size_t i = 0; i < tg->n_tasks; i++) {
 		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value,
 		                     group_task_user(fw, ei, tg->tasks[i]), &g->res[i]);
+		master_vol_task_launched(m, a, ts[i], tg->tasks[i]->resources, tg->tasks[i]->n_resources);
+	}
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -968,5 +1125,8 @@ void master_accept(master *m, m_fw *fw, const Accept *acc)
 	free(x.okg);
 	free(x.groups);
 	free(x.resv);
+	for (size_t j = 0; j < x.nokr; j++)
+		free(x.okr[j].vols);
 	free(x.okr);
+	master_volset_free(&x.vs);
 }

@@ -162,12 +162,14 @@ static void agentop_free(m_agentop *op)
 	for (size_t i = 0; i < op->nresv; i++)
 		free(op->resv[i].principal);
 	free(op->resv);
+	master_vol_free(op->vols, op->nvols);
 	free(op->id);
 	free(op);
 }
 
 void master_agent_op_apply(master *m, m_agent *a)
 {
+	master_vol_sync(m, a);
 	m_agentop *op;
 	HASH_FIND_STR(m->agentops, a->id, op);
 	if (op) {

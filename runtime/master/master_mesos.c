@@ -239,6 +239,19 @@ static json_t *done_framework_json(const master *m, const m_done_fw *d)
 	return j;
 }
 
+/* Mesos's reserved_resources_full: role -> its reserved Resources as JSON,
+ * persistent volumes with their disk.persistence. */
+static json_t *reserved_full(const master *m, const m_agent *a)
+{
+	rt_arena *ar = rt_arena_create();
+	size_t n = 0;
+	const m_volsel all = {.all = true};
+	Mesos__V1__Resource **res = master_resources_pb_vols((master *)m, a, &a->total, NULL, &all, ar, &n);
+	json_t *o = rt_resources_full(res, n);
+	rt_arena_destroy(ar);
+	return o;
+}
+
 static json_t *slave_json(const master *m, const m_agent *a)
 {
 	json_t *j = json_object();
@@ -254,6 +267,7 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	/* Split by reservation role, static and dynamic together, as Mesos. */
 	json_object_set_new(j, "unreserved_resources", rt_resources_model_unreserved(m->core, &a->total));
 	json_object_set_new(j, "reserved_resources", rt_resources_model_reserved(m->core, &a->total));
+	json_object_set_new(j, "reserved_resources_full", reserved_full(m, a));
 	json_t *used = model_new(), *offered = model_new();
 	for (m_task *t = a->tasks; t; t = t->agent_next)
 		model_add(m, used, &t->res);
@@ -471,6 +485,9 @@ json_t *master_metrics_snapshot(master *m)
 	}
 	PUT("master/operations/error", op_errors);
 	PUT("master/operations/finished", op_finished);
+	PUT("master/messages_operation_status_update_acknowledgement", x->opack_messages);
+	PUT("master/valid_operation_status_update_acknowledgements", x->opack_valid);
+	PUT("master/invalid_operation_status_update_acknowledgements", x->opack_invalid);
 
 	for (size_t i = 0; i < N_MODEL_SCALARS; i++) {
 		char key[64];

@@ -282,6 +282,10 @@ static const char *payload_missing(const Call *c)
 		return c->reserve_resources ? NULL : "reserve_resources";
 	case MESOS__V1__MASTER__CALL__TYPE__UNRESERVE_RESOURCES:
 		return c->unreserve_resources ? NULL : "unreserve_resources";
+	case MESOS__V1__MASTER__CALL__TYPE__CREATE_VOLUMES:
+		return c->create_volumes ? NULL : "create_volumes";
+	case MESOS__V1__MASTER__CALL__TYPE__DESTROY_VOLUMES:
+		return c->destroy_volumes ? NULL : "destroy_volumes";
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_MAINTENANCE_SCHEDULE:
 		return c->update_maintenance_schedule ? NULL : "update_maintenance_schedule";
 	case MESOS__V1__MASTER__CALL__TYPE__START_MAINTENANCE:
@@ -320,11 +324,9 @@ static const char *not_served(Mesos__V1__Master__Call__Type type)
 	case MESOS__V1__MASTER__CALL__TYPE__LIST_FILES:
 	case MESOS__V1__MASTER__CALL__TYPE__READ_FILE:
 		return "The master serves no files: read task sandboxes from the agents";
-	case MESOS__V1__MASTER__CALL__TYPE__CREATE_VOLUMES:
-	case MESOS__V1__MASTER__CALL__TYPE__DESTROY_VOLUMES:
 	case MESOS__V1__MASTER__CALL__TYPE__GROW_VOLUME:
 	case MESOS__V1__MASTER__CALL__TYPE__SHRINK_VOLUME:
-		return "Persistent volumes are not supported by Meso";
+		return "Resizing persistent volumes (GROW_VOLUME, SHRINK_VOLUME) is not supported by Meso";
 	case MESOS__V1__MASTER__CALL__TYPE__SET_QUOTA:
 	case MESOS__V1__MASTER__CALL__TYPE__REMOVE_QUOTA:
 		return "SET_QUOTA and REMOVE_QUOTA are deprecated in Mesos 1.11: use UPDATE_QUOTA";
@@ -399,8 +401,8 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		r->get_executors = master_view_executors(m, a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_OPERATIONS:
-		/* RESERVE and UNRESERVE finish at once and need no
-		 * acknowledgement; LAUNCHes are tasks: none to list. */
+		/* Meso's operations finish at once; those waiting for their
+		 * acknowledgement are not listed (runtime/README.md). */
 		return response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_OPERATIONS);
 	case MESOS__V1__MASTER__CALL__TYPE__GET_TASKS:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_TASKS);
@@ -468,6 +470,12 @@ static int reserve_call(master *m, const Call *c, char *msg, size_t len)
 	const char *why = master_resv_parse(m, res, n, reserve, &unres, &role, &principal, msg, len);
 	if (why)
 		return 400;
+	/* reserve_resources on the role, unreserve_resources on the reserver (Mesos: 403, no body). */
+	if (!master_authorized(m, reserve ? RT_ACL_RESERVE_RESOURCES : RT_ACL_UNRESERVE_RESOURCES, m->principal,
+	                       reserve ? role : principal)) {
+		msg[0] = '\0';
+		return 403;
+	}
 	ac_err err;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int rc = reserve ? master_resv_reserve(m, a, NULL, role, principal, &unres, &err)
@@ -494,6 +502,9 @@ static int change_call(master *m, const Call *c, char *msg, size_t len)
 	case MESOS__V1__MASTER__CALL__TYPE__RESERVE_RESOURCES:
 	case MESOS__V1__MASTER__CALL__TYPE__UNRESERVE_RESOURCES:
 		return reserve_call(m, c, msg, len);
+	case MESOS__V1__MASTER__CALL__TYPE__CREATE_VOLUMES:
+	case MESOS__V1__MASTER__CALL__TYPE__DESTROY_VOLUMES:
+		return master_vol_operator(m, c, msg, len);
 	case MESOS__V1__MASTER__CALL__TYPE__UPDATE_WEIGHTS:
 		return master_weights_update(m, c->update_weights->weight_infos, c->update_weights->n_weight_infos, msg,
 		                             len);

@@ -128,12 +128,13 @@ Mesos__V1__DrainInfo *master_view_drain_info(const m_agent *ag, rt_arena *a)
 	return d;
 }
 
-/* Appends the Resource messages of r (role `role`, on agent ag) to *out. */
+/* Appends the Resource messages of r (role `role`, on agent ag, with the
+ * volumes sel picks) to *out. */
 static void resources_append(master *m, rt_arena *a, const m_agent *ag, const ac_resources *r, const char *role,
-                             Mesos__V1__Resource ***out, size_t *n, size_t *cap)
+                             const m_volsel *sel, Mesos__V1__Resource ***out, size_t *n, size_t *cap)
 {
 	size_t k = 0;
-	Mesos__V1__Resource **res = master_resources_pb(m, ag, r, role, a, &k);
+	Mesos__V1__Resource **res = master_resources_pb_vols(m, ag, r, role, sel, a, &k);
 	if (*n + k > *cap) {
 		size_t c = (*n + k) * 2 + 4;
 		Mesos__V1__Resource **grown = rt_arena_alloc(a, c * sizeof *grown);
@@ -156,7 +157,8 @@ Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, cons
 	info->has_port = true;
 	info->port = ag->port;
 	info->id = agent_id(a, ag->id);
-	info->resources = master_resources_pb(m, ag, &ag->total, NULL, a, &info->n_resources);
+	const m_volsel all = {.all = true};
+	info->resources = master_resources_pb_vols(m, ag, &ag->total, NULL, &all, a, &info->n_resources);
 	if (ag->info) {
 		info->attributes = ag->info->attributes;
 		info->n_attributes = ag->info->n_attributes;
@@ -174,20 +176,24 @@ Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, cons
 	v->registered_time = rt_opview_time(a, wall_of(ag->registered_ns));
 	if (ag->reregistered_ns)
 		v->reregistered_time = rt_opview_time(a, wall_of(ag->reregistered_ns));
-	v->total_resources = master_resources_pb(m, ag, &ag->total, NULL, a, &v->n_total_resources);
+	v->total_resources = master_resources_pb_vols(m, ag, &ag->total, NULL, &all, a, &v->n_total_resources);
 	/* Held (tasks and executors) and offered, each entry with its
 	 * framework's role as allocation_info, as Mesos reports them. */
 	size_t cap = 0;
-	for (m_task *t = ag->tasks; t; t = t->agent_next)
-		resources_append(m, a, t->agent, &t->res, master_fw_role_held(t->fw, t->fwac), &v->allocated_resources,
-		                 &v->n_allocated_resources, &cap);
+	for (m_task *t = ag->tasks; t; t = t->agent_next) {
+		const m_volsel used = {.task = t};
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(t->fw, t->fwac), &used,
+		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
+	}
 	for (m_exec *e = ag->execs; e; e = e->agent_next)
-		resources_append(m, a, e->agent, &e->res, master_fw_role_held(e->fw, e->fwac), &v->allocated_resources,
-		                 &v->n_allocated_resources, &cap);
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(e->fw, e->fwac), NULL,
+		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	cap = 0;
-	for (m_offer *o = ag->offers; o; o = o->agent_next)
-		resources_append(m, a, o->agent, &o->res, master_fw_role_held(o->fw, o->fwac), &v->offered_resources,
-		                 &v->n_offered_resources, &cap);
+	for (m_offer *o = ag->offers; o; o = o->agent_next) {
+		const m_volsel shown = {.offer = o};
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(o->fw, o->fwac), &shown,
+		                 &v->offered_resources, &v->n_offered_resources, &cap);
+	}
 	v->drain_info = master_view_drain_info(ag, a);
 	return v;
 }
@@ -233,12 +239,14 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	v->recovered = fw->recovered;
 	v->registered_time = rt_opview_time(a, wall_of(fw->registered_ns));
 	size_t cap = 0;
-	for (m_task *t = fw->tasks; t; t = t->fw_next)
-		resources_append(m, a, t->agent, &t->res, master_fw_role_held(fw, t->fwac), &v->allocated_resources,
-		                 &v->n_allocated_resources, &cap);
+	for (m_task *t = fw->tasks; t; t = t->fw_next) {
+		const m_volsel used = {.task = t};
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(fw, t->fwac), &used,
+		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
+	}
 	for (m_exec *e = fw->execs; e; e = e->fw_next)
-		resources_append(m, a, e->agent, &e->res, master_fw_role_held(fw, e->fwac), &v->allocated_resources,
-		                 &v->n_allocated_resources, &cap);
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(fw, e->fwac), NULL,
+		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	cap = 0;
 	size_t noffers = 0;
 	for (m_offer *o = fw->offers; o; o = o->fw_next)
@@ -247,16 +255,17 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	for (m_offer *o = fw->offers; o; o = o->fw_next) {
 		if (!o->sent)
 			continue;
-		resources_append(m, a, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &v->offered_resources,
-		                 &v->n_offered_resources, &cap);
+		const m_volsel shown = {.offer = o};
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &shown,
+		                 &v->offered_resources, &v->n_offered_resources, &cap);
 		Mesos__V1__Offer *pb = NEW(a, Mesos__V1__Offer, INIT(mesos__v1__offer__init));
 		pb->id = NEW(a, Mesos__V1__OfferID, INIT(mesos__v1__offer_id__init));
 		pb->id->value = o->id;
 		pb->framework_id = fw_id(a, fw->id);
 		pb->agent_id = agent_id(a, o->agent->id);
 		pb->hostname = o->agent->hostname ? o->agent->hostname : "";
-		pb->resources = master_resources_pb(m, o->agent, &o->res, master_fw_role_held(fw, o->fwac), a,
-		                                    &pb->n_resources);
+		pb->resources = master_resources_pb_vols(m, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &shown,
+		                                         a, &pb->n_resources);
 		v->offers[v->n_offers++] = pb;
 	}
 	return v;

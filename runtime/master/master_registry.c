@@ -42,7 +42,8 @@ struct m_registry {
 /* An agent's entry: its id, deactivation and drain (from `drain`), and its
  * dynamic reservations. */
 static Meso__Registry__Registry__Agent *registry_agent(master *m, rt_arena *a, char *id, bool deactivated,
-                                                       const m_agent *drain, const m_resv *resv, size_t nresv)
+                                                       const m_agent *drain, const m_resv *resv, size_t nresv,
+                                                       const m_volume *vols, size_t nvols)
 {
 	Meso__Registry__Registry__Agent *x = rt_arena_alloc(a, sizeof *x);
 	meso__registry__registry__agent__init(x);
@@ -53,6 +54,7 @@ static Meso__Registry__Registry__Agent *registry_agent(master *m, rt_arena *a, c
 	x->deactivated = deactivated;
 	x->drain_info = master_view_drain_info(drain, a);
 	x->n_reserved = master_resv_to_pb(m, resv, nresv, a, &x->reserved);
+	master_vol_to_registry(m, vols, nvols, a, &x->volumes, &x->n_volumes);
 	return x;
 }
 
@@ -71,14 +73,15 @@ char *master_registry_encode(master *m)
 	r.agents = rt_arena_alloc(a, (nag + 1) * sizeof *r.agents);
 	/* Live agents, then those recovered and not back yet, each by id. */
 	for (m_agent *ag = m->agents; ag; ag = ag->next)
-		if (ag->op_deactivated || ag->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || ag->nresv)
-			r.agents[r.n_agents++] =
-			        registry_agent(m, a, ag->id, ag->op_deactivated, ag, ag->resv, ag->nresv);
+		if (ag->op_deactivated || ag->drain_state != MESOS__V1__DRAIN_STATE__UNKNOWN || ag->nresv || ag->nvols)
+			r.agents[r.n_agents++] = registry_agent(m, a, ag->id, ag->op_deactivated, ag, ag->resv,
+			                                        ag->nresv, ag->vols, ag->nvols);
 	for (m_agentop *op = m->agentops; op; op = op->hh.next) {
 		m_agent tmp = {.drain_state = op->drain_state,
 		               .drain_grace_ns = op->drain_grace_ns,
 		               .drain_mark_gone = op->drain_mark_gone};
-		r.agents[r.n_agents++] = registry_agent(m, a, op->id, op->deactivated, &tmp, op->resv, op->nresv);
+		r.agents[r.n_agents++] =
+		        registry_agent(m, a, op->id, op->deactivated, &tmp, op->resv, op->nresv, op->vols, op->nvols);
 	}
 	r.schedule = m->schedule;
 	r.down_machines = m->down;
@@ -145,6 +148,12 @@ int master_registry_apply(master *m, const char *json, size_t len, char *err, si
 				master_resv_record(&op->resv, &op->nresv, (uint32_t)rid, principal,
 				                   &unres.group[0].amount);
 		}
+		/* And its volumes (master_vol_claim). */
+		for (size_t k = 0; k < x->n_volumes; k++)
+			if (master_vol_from_registry(m, x->volumes[k], &op->vols, &op->nvols, msg, sizeof msg)) {
+				snprintf(err, errlen, "agent %s: %s", op->id, msg);
+				rc = -1;
+			}
 	}
 	for (size_t i = 0; i < r->n_down_machines; i++) {
 		Mesos__V1__MachineID *c = rt_xcalloc(1, sizeof *c);

@@ -14,6 +14,9 @@
 #include "master.h"
 #include "rt_resources.h"
 
+static void resv_reapply(master *m, m_agent *a, ac_resources *total);
+static void resv_claim(master *m, m_agent *a, m_agentop *op);
+
 const char *master_resv_parse(master *m, Mesos__V1__Resource *const *res, size_t n, bool reserve, ac_resources *unres,
                               const char **role, const char **principal, char *buf, size_t len)
 {
@@ -78,6 +81,15 @@ const char *master_resv_parse(master *m, Mesos__V1__Resource *const *res, size_t
 		return buf;
 	}
 	return NULL;
+}
+
+int64_t master_resv_volume_disk(const m_agent *a, uint32_t rid)
+{
+	int64_t d = 0;
+	for (size_t i = 0; i < a->nvols; i++)
+		if (a->vols[i].role == rid && a->vols[i].dynamic)
+			d += a->vols[i].disk;
+	return d;
 }
 
 /* The agent's record of what is dynamically reserved for role id `rid`. */
@@ -177,10 +189,13 @@ int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, con
 	if (rid < 0)
 		return (int)rid;
 	ac_vec have = resv_sum(a, (uint32_t)rid);
+	have.v[AC_DISK] -= master_resv_volume_disk(a, (uint32_t)rid);
 	if (!ac_vec_fits(&unres->group[0].amount, &have)) {
 		err->code = AC_EINVAL;
-		snprintf(err->msg, sizeof err->msg, "agent %s has less than that dynamically reserved for role '%s'",
-		         a->id, role);
+		snprintf(
+		        err->msg, sizeof err->msg,
+		        "agent %s has less than that dynamically reserved for role '%s' outside its persistent volumes",
+		        a->id, role);
 		return AC_EINVAL;
 	}
 	int rc = ac_agent_unreserve(m->core, a->ac, role_core(fw, role), role, unres, err);
@@ -193,6 +208,12 @@ int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, con
 }
 
 void master_resv_reapply(master *m, m_agent *a, ac_resources *total)
+{
+	resv_reapply(m, a, total);
+	master_vol_recheck(m, a, total);
+}
+
+static void resv_reapply(master *m, m_agent *a, ac_resources *total)
 {
 	for (size_t i = 0; i < a->nresv; i++) {
 		ac_resources u, g;
@@ -217,6 +238,9 @@ void master_resv_reapply(master *m, m_agent *a, ac_resources *total)
 
 void master_resv_free(m_agent *a)
 {
+	master_vol_free(a->vols, a->nvols);
+	a->vols = NULL;
+	a->nvols = 0;
 	for (size_t i = 0; i < a->nresv; i++)
 		free(a->resv[i].principal);
 	free(a->resv);
@@ -228,6 +252,12 @@ void master_resv_claim(master *m, m_agent *a)
 {
 	m_agentop *op;
 	HASH_FIND_STR(m->agentops, a->id, op);
+	resv_claim(m, a, op);
+	master_vol_claim(m, a, op); /* after: volumes may be on dynamically reserved disk */
+}
+
+static void resv_claim(master *m, m_agent *a, m_agentop *op)
+{
 	if (!op || !op->nresv)
 		return;
 	for (size_t i = 0; i < op->nresv; i++) {

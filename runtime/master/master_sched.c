@@ -737,6 +737,8 @@ static const char *call_payload_missing(const Call *c)
 		return c->kill ? NULL : "kill";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE:
 		return c->acknowledge ? NULL : "acknowledge";
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE_OPERATION_STATUS:
+		return c->acknowledge_operation_status ? NULL : "acknowledge_operation_status";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
 		return c->reconcile ? NULL : "reconcile";
 	case MESOS__V1__SCHEDULER__CALL__TYPE__MESSAGE:
@@ -843,6 +845,14 @@ void master_scheduler_call(master *m, rt_http_session *s, const rt_http_request 
 		}
 		acknowledge_call(m, fw, call->acknowledge);
 		break;
+	case MESOS__V1__SCHEDULER__CALL__TYPE__ACKNOWLEDGE_OPERATION_STATUS: {
+		int code = master_opstatus_ack(m, fw, call->acknowledge_operation_status, msg, sizeof msg);
+		if (code != 202) {
+			refuse(m, s, code, msg);
+			goto out;
+		}
+		break;
+	}
 	case MESOS__V1__SCHEDULER__CALL__TYPE__RECONCILE:
 		if (master_reconcile(m, fw, call->reconcile) == 429) {
 			m->metrics.reconcile_refused++;

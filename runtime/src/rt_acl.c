@@ -46,15 +46,15 @@ static const struct {
         [RT_ACL_VIEW_TASKS] = {"view_tasks", "users"},
         [RT_ACL_GET_ENDPOINTS] = {"get_endpoints", "paths"},
         [RT_ACL_ACCESS_SANDBOXES] = {"access_sandboxes", "users"},
+        [RT_ACL_RESERVE_RESOURCES] = {"reserve_resources", "roles"},
+        [RT_ACL_UNRESERVE_RESOURCES] = {"unreserve_resources", "reserver_principals"},
+        [RT_ACL_CREATE_VOLUMES] = {"create_volumes", "roles"},
+        [RT_ACL_DESTROY_VOLUMES] = {"destroy_volumes", "creator_principals"},
 };
 
 /* Mesos's other actions: accepted, not enforced (Meso has no such operation
  * or does not check it yet). */
-static const char *const mesos_only[] = {"reserve_resources",
-                                         "unreserve_resources",
-                                         "create_volumes",
-                                         "destroy_volumes",
-                                         "resize_volume",
+static const char *const mesos_only[] = {"resize_volume",
                                          "get_quotas",
                                          "update_quotas",
                                          "view_roles",

@@ -2,8 +2,9 @@
  * rt_acl.h — Mesos's local authorizer: ACLs in Mesos's JSON (--acls), and
  * whether a subject (a principal, or none) may act on an object (a role, a
  * user, a framework's principal, an endpoint's path). The master asks it
- * before registering frameworks, launching tasks, tearing frameworks down
- * and showing frameworks and tasks; pure, so the unit tests cover it whole.
+ * before registering frameworks, launching tasks, tearing frameworks down,
+ * reserving and unreserving resources, creating and destroying volumes and
+ * showing frameworks and tasks; pure, so the unit tests cover it whole.
  */
 #ifndef RT_ACL_H
 #define RT_ACL_H
@@ -20,6 +21,10 @@ typedef enum rt_acl_action {
 	RT_ACL_VIEW_TASKS,          /* "view_tasks": "users" (the task's user) */
 	RT_ACL_GET_ENDPOINTS,       /* "get_endpoints": "paths" */
 	RT_ACL_ACCESS_SANDBOXES,    /* "access_sandboxes": "users" (the sandbox's user; the agent's /files) */
+	RT_ACL_RESERVE_RESOURCES,   /* "reserve_resources": "roles" (the reservation's role) */
+	RT_ACL_UNRESERVE_RESOURCES, /* "unreserve_resources": "reserver_principals" (the reservation's principal) */
+	RT_ACL_CREATE_VOLUMES,      /* "create_volumes": "roles" (the volume's role) */
+	RT_ACL_DESTROY_VOLUMES,     /* "destroy_volumes": "creator_principals" (persistence.principal) */
 	RT_ACL_ACTIONS
 } rt_acl_action;
 

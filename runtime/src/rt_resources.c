@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rt_pbjson.h"
+
 static int fail(ac_err *err, int code, const char *msg, const char *name)
 {
 	if (err) {
@@ -210,4 +212,22 @@ json_t *rt_resources_model_reserved(const ac_core *core, const ac_resources *r)
 		json_object_set_new(out, ac_role_name(core, r->group[g].role), rt_resources_model(core, &one));
 	}
 	return out;
+}
+
+json_t *rt_resources_full(Mesos__V1__Resource *const *res, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const Mesos__V1__Resource *r = res[i];
+		const char *role = r->n_reservations ? r->reservations[r->n_reservations - 1]->role : r->role;
+		if (!role || !strcmp(role, "*"))
+			continue;
+		json_t *list = json_object_get(o, role);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(o, role, list);
+		}
+		json_array_append_new(list, rt_pbjson_from_message(&r->base));
+	}
+	return o;
 }

@@ -36,6 +36,10 @@ json_t *rt_resources_model(const ac_core *core, const ac_resources *r);
  * an agent's state. */
 json_t *rt_resources_model_unreserved(const ac_core *core, const ac_resources *r);
 json_t *rt_resources_model_reserved(const ac_core *core, const ac_resources *r);
+/* Mesos's `reserved_resources_full`: reservation role (the last
+ * `reservations` entry's, else `role`) -> those of res that are reserved,
+ * as Resource JSON (persistent volumes with their disk.persistence). */
+json_t *rt_resources_full(Mesos__V1__Resource *const *res, size_t n);
 /* An empty map (the four scalars at 0), and a set added to one. */
 json_t *rt_resources_model_new(void);
 void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources *r);

@@ -8,7 +8,9 @@
 # a 4-cpu agent gets them one after the other, never both at once.
 # A dynamic reservation (RESERVE_RESOURCES, issue 19) made at the first
 # leader is there at the new one when the agent re-registers, and
-# UNRESERVE_RESOURCES there gives it back.
+# UNRESERVE_RESOURCES there gives it back; so is a persistent volume
+# (CREATE_VOLUMES on dynamically reserved disk), which DESTROY_VOLUMES at
+# the new leader removes with its directory.
 . "$(dirname "$0")/lib.sh" "$1"
 
 start_zk
@@ -36,6 +38,16 @@ has_dyn() { # has_dyn MASTER: its GET_AGENTS shows a DYNAMIC reservation of web 
 	api "$1" '{"type":"GET_AGENTS"}' | grep -o '"reservations":\[{[^]]*\]' | grep DYNAMIC | grep '"web"' | grep -q '"ops"'
 }
 has_dyn "$L1" || fail "GET_AGENTS at $L1 without the reservation: $(api "$L1" '{"type":"GET_AGENTS"}')"
+DISK='{"name":"disk","type":"SCALAR","scalar":{"value":16},"reservations":[{"type":"DYNAMIC","role":"web","principal":"ops"}]}'
+VOL='{"name":"disk","type":"SCALAR","scalar":{"value":16},"reservations":[{"type":"DYNAMIC","role":"web","principal":"ops"}],
+	"disk":{"persistence":{"id":"keep","principal":"ops"},"volume":{"mode":"RW","container_path":"data"}}}'
+api "$L1" '{"type":"RESERVE_RESOURCES","reserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$DISK"']}}' ||
+	fail "RESERVE_RESOURCES of disk refused"
+api "$L1" '{"type":"CREATE_VOLUMES","create_volumes":{"agent_id":{"value":"'"$AID"'"},"volumes":['"$VOL"']}}' ||
+	fail "CREATE_VOLUMES refused"
+has_vol() { api "$1" '{"type":"GET_AGENTS"}' | grep -q '"persistence":{"id":"keep","principal":"ops"}'; }
+has_vol "$L1" || fail "GET_AGENTS at $L1 without the volume: $(api "$L1" '{"type":"GET_AGENTS"}')"
+wait_for 10 "the volume's directory" test -d "$T/a1/volumes/roles/web/keep"
 # Its registry write lands before the next ones start (one at a time).
 wait_for 20 "the reservation written to /meso/registry" grep -q "registry: wrote /meso/registry" "$T/$L1.log"
 WROTE=$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")
@@ -63,6 +75,12 @@ has_dyn "$L2" ||
 	fail "the reservation is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
 curl -s --max-time 5 "http://127.0.0.1:${MPORT[$L2]}/master/state" | grep -qF '"reserved_resources":{"web":{' ||
 	fail "/master/state at $L2 without reserved_resources for web"
+has_vol "$L2" || fail "the volume is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
+api "$L2" '{"type":"DESTROY_VOLUMES","destroy_volumes":{"agent_id":{"value":"'"$AID"'"},"volumes":['"$VOL"']}}' ||
+	fail "DESTROY_VOLUMES refused at $L2"
+wait_for 10 "the volume's directory removed" test ! -e "$T/a1/volumes/roles/web/keep"
+api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$DISK"']}}' ||
+	fail "UNRESERVE_RESOURCES of the volume's disk refused at $L2"
 # Given back (else the quota's limit of 1 cpu, which counts the
 # reservation, leaves no room for the framework's 1-cpu tasks).
 api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$RESV"']}}' ||
@@ -90,4 +108,4 @@ span.sort()
 print("task spans:", span)
 sys.exit(0 if span[1][0] >= span[0][1] else 1)
 PY
-echo "ok: quota, weights and a dynamic reservation recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"
+echo "ok: quota, weights, a dynamic reservation and a volume recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"

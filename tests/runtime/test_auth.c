@@ -139,6 +139,10 @@ static void test_acl_each_action(void **state)
 	        {RT_ACL_VIEW_FRAMEWORKS, "view_frameworks", "users"},
 	        {RT_ACL_VIEW_TASKS, "view_tasks", "users"},
 	        {RT_ACL_GET_ENDPOINTS, "get_endpoints", "paths"},
+	        {RT_ACL_RESERVE_RESOURCES, "reserve_resources", "roles"},
+	        {RT_ACL_UNRESERVE_RESOURCES, "unreserve_resources", "reserver_principals"},
+	        {RT_ACL_CREATE_VOLUMES, "create_volumes", "roles"},
+	        {RT_ACL_DESTROY_VOLUMES, "destroy_volumes", "creator_principals"},
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		char json[600];
@@ -219,8 +223,8 @@ static void test_acl_errors(void **state)
 		assert_true(err[0] != 0);
 	}
 	/* Mesos's other actions are accepted and named. */
-	rt_acls *a = acls("{\"reserve_resources\":[],\"view_roles\":[]}");
-	assert_string_equal(rt_acls_ignored(a), "reserve_resources, view_roles");
+	rt_acls *a = acls("{\"resize_volume\":[],\"view_roles\":[]}");
+	assert_string_equal(rt_acls_ignored(a), "resize_volume, view_roles");
 	rt_acls_destroy(a);
 	/* Inline JSON through the flag's loader. */
 	a = rt_acls_load(" {\"permissive\":false}", err, sizeof err);

@@ -67,6 +67,7 @@ static const fixture fixtures[] = {
         {"event_failure.json", SEVENT, "FAILURE"},
         {"event_message.json", SEVENT, "MESSAGE"},
         {"event_update_operation_status.json", SEVENT, "UPDATE_OPERATION_STATUS"},
+        {"event_update_operation_status_finished.json", SEVENT, "UPDATE_OPERATION_STATUS"},
         {"call_subscribe.json", SCALL, "SUBSCRIBE"},
         {"call_teardown.json", SCALL, "TEARDOWN"},
         {"call_accept.json", SCALL, "ACCEPT"},
@@ -75,6 +76,7 @@ static const fixture fixtures[] = {
         {"call_suppress.json", SCALL, "SUPPRESS"},
         {"call_kill.json", SCALL, "KILL"},
         {"call_acknowledge.json", SCALL, "ACKNOWLEDGE"},
+        {"call_acknowledge_operation_status.json", SCALL, "ACKNOWLEDGE_OPERATION_STATUS"},
         {"call_reconcile.json", SCALL, "RECONCILE"},
         {"call_message.json", SCALL, "MESSAGE"},
         {"call_shutdown.json", SCALL, "SHUTDOWN"},
@@ -95,7 +97,9 @@ static const fixture fixtures[] = {
         {"executor_event_heartbeat.json", EEVENT, "HEARTBEAT"},
         /* The operator API: each also has a .pb twin encoded from Mesos's own
          * master.proto (make_operator_pb.py). */
+        {"operator_call_create_volumes.json", OCALL, "CREATE_VOLUMES"},
         {"operator_call_deactivate_agent.json", OCALL, "DEACTIVATE_AGENT"},
+        {"operator_call_destroy_volumes.json", OCALL, "DESTROY_VOLUMES"},
         {"operator_call_drain_agent.json", OCALL, "DRAIN_AGENT"},
         {"operator_call_get_agents.json", OCALL, "GET_AGENTS"},
         {"operator_call_get_executors.json", OCALL, "GET_EXECUTORS"},

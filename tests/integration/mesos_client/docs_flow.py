@@ -9,7 +9,9 @@ SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
 explicit and implicit RECONCILE, KILL, every other offer operation answered
 (operation feedback, TASK_ERROR), RESERVE and UNRESERVE carried out (the
-reservation offered back with its `reservations`), REQUEST and SHUTDOWN, DECLINE with a long
+reservation offered back with its `reservations`), CREATE and DESTROY of a
+persistent volume (offered back with its id, its data kept between two
+tasks), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
 REVIVE, UPDATE_FRAMEWORK, in JSON a MULTI_ROLE framework's second role (its
 own offers, a task charged to it, SUPPRESS/REVIVE of one role), TEARDOWN
@@ -55,6 +57,7 @@ class Flow:
         self.op_updates = []  # every OperationStatus received, in order
         self.messages = []  # every MESSAGE event (from custom executors), in order
         self.acked = 0
+        self.op_acked = 0
         self.events_seen = []
 
     # ------------------------------------------------------------ plumbing
@@ -104,6 +107,16 @@ class Flow:
             st = ev.get("update_operation_status", {}).get("status")
             check(st and st.get("state"), "UPDATE_OPERATION_STATUS without a status: %r" % ev)
             self.op_updates.append(st)
+            if "uuid" in st:
+                # The docs: a status with a uuid is sent until the framework
+                # acknowledges it (ACKNOWLEDGE_OPERATION_STATUS, agent_id,
+                # operation_id and the uuid's bytes).
+                check(mc.b64_len(st["uuid"]["value"]) == 16, "operation status uuid is not 16 bytes: %r" % st)
+                check(st.get("agent_id", {}).get("value") and st.get("operation_id", {}).get("value"),
+                      "an operation status with a uuid but no agent_id or operation_id: %r" % st)
+                self.call("ACKNOWLEDGE_OPERATION_STATUS", {"agent_id": st["agent_id"], "uuid": st["uuid"]["value"],
+                                                           "operation_id": st["operation_id"]})
+                self.op_acked += 1
         elif t == "ERROR":
             raise mc.ApiError("ERROR event: %r" % ev.get("error"))
         elif t == "MESSAGE":
@@ -224,14 +237,163 @@ class Flow:
         return {"name": name, "task_id": {"value": name}, "agent_id": offer["agent_id"],
                 "resources": res, "command": {"shell": True, "value": command}}
 
+    def res(self, name, value, reserved=False, volume=None):
+        """A scalar Resource for our role's offers: reserved dynamically by
+        "docs", or a persistent volume (DiskInfo persistence + volume)."""
+        r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
+        if self.multi_role:
+            r["allocation_info"] = {"role": self.role}
+        if reserved:
+            r["reservations"] = [{"type": "DYNAMIC", "role": self.role, "principal": "docs"}]
+        if volume:
+            r["disk"] = {"persistence": {"id": volume, "principal": "docs"},
+                         "volume": {"mode": "RW", "container_path": "data"}}
+        return r
+
+    @staticmethod
+    def op(kind, payload, op_id=None):
+        o = {"type": kind, kind.lower(): payload}
+        if op_id:
+            o["id"] = {"value": op_id}
+        return o
+
+    def take_offers(self, what, cond):
+        """Waits until the outstanding offers (one agent's) together satisfy
+        cond(list of offers), then takes them all: an agent's resources may
+        come back in several offers."""
+        self.wait(what, lambda: self.offers and cond(list(self.offers.values())))
+        offers = list(self.offers.values())
+        self.offers.clear()
+        return offers
+
+    @staticmethod
+    def unreserved(offers, name):
+        return sum(r["scalar"]["value"] for o in offers for r in o["resources"]
+                   if r["name"] == name and not r.get("reservations") and r.get("type") == "SCALAR")
+
+    def volume_of(self, offer, vol_id):
+        """The offer's persistent volume vol_id, or None."""
+        for r in offer.get("resources", []):
+            if r.get("disk", {}).get("persistence", {}).get("id") == vol_id:
+                return r
+        return None
+
+    def op_answers(self, want, since):
+        """Waits for one UPDATE_OPERATION_STATUS per operation id in want
+        (id -> state) after the first `since`; returns them by id."""
+        self.wait("UPDATE_OPERATION_STATUS for %s" % sorted(want), lambda: len(self.op_updates) >= since + len(want))
+        got = {u.get("operation_id", {}).get("value"): u for u in self.op_updates[since:]}
+        check(sorted(got) == sorted(want) and len(self.op_updates) == since + len(want),
+              "operation updates for %r (asked: %r, once each)" % (sorted(got), sorted(want)))
+        for op_id, state in want.items():
+            check(got[op_id]["state"] == state, "%s answered %r (Mesos: %s)" % (op_id, got[op_id], state))
+        return got
+
+    def volumes_step(self):
+        """Persistent volumes: RESERVE disk, CREATE a volume on it and
+        LAUNCH a task that writes into it, in one ACCEPT (a CREATE of
+        unreserved disk and one of an id taken are OPERATION_ERROR); the
+        volume is offered back with its id and reservation, /master/state
+        lists it; a second task reads what the first wrote; DESTROY of the
+        volume in use is refused; once the task is gone DESTROY and
+        UNRESERVE give the disk back."""
+        self.step("ACCEPT with RESERVE of disk, CREATE of a volume and a LAUNCH that writes into it")
+        offers = self.take_offers("offers with 16 MB of disk, 0.1 cpus and 32 MB of memory unreserved", lambda os: (
+            self.unreserved(os, "disk") >= 16 and self.unreserved(os, "cpus") >= 0.1
+            and self.unreserved(os, "mem") >= 32))
+        offer = offers[0]
+        since = len(self.op_updates)
+        vol = self.res("disk", 8.0, reserved=True, volume="docs-v1")
+        writer = self.task("docs-vol-write", "echo kept > data/file && test -d data", offer)
+        writer["resources"].append(vol)
+        self.call("ACCEPT", {"offer_ids": [o["id"] for o in offers], "operations": [
+            self.op("RESERVE", {"resources": [self.res("disk", 16.0, reserved=True)]}, "op-reserve-disk"),
+            self.op("CREATE", {"volumes": [self.res("disk", 8.0, volume="docs-unreserved")]}, "op-create-unreserved"),
+            self.op("CREATE", {"volumes": [vol]}, "op-create-v1"),
+            self.op("CREATE", {"volumes": [vol]}, "op-create-again"),
+            self.op("LAUNCH", {"task_infos": [writer]}),
+        ], "filters": {"refuse_seconds": 0}})
+        got = self.op_answers({"op-reserve-disk": "OPERATION_FINISHED", "op-create-unreserved": "OPERATION_ERROR",
+                               "op-create-v1": "OPERATION_FINISHED", "op-create-again": "OPERATION_ERROR"}, since)
+        check("unreserved resources" in got["op-create-unreserved"].get("message", ""),
+              "CREATE of unreserved disk: %r (Mesos: cannot be created from unreserved resources)"
+              % got["op-create-unreserved"])
+        check("is not unique" in got["op-create-again"].get("message", ""),
+              "CREATE of an id taken: %r (Mesos: Persistence ID 'docs-v1' is not unique)" % got["op-create-again"])
+        self.wait("docs-vol-write TASK_FINISHED", lambda: self.statuses("docs-vol-write", "TASK_FINISHED")
+                  or self.statuses("docs-vol-write", "TASK_FAILED"))
+        check(self.statuses("docs-vol-write", "TASK_FINISHED"), "the writer: %r" % self.statuses("docs-vol-write"))
+
+        self.step("the volume is offered back with its id and reservation; /master/state lists it")
+        offers = self.take_offers("offers with volume docs-v1 and 0.1 cpus, 32 MB of memory", lambda os: (
+            any(self.volume_of(o, "docs-v1") for o in os) and self.unreserved(os, "cpus") >= 0.1
+            and self.unreserved(os, "mem") >= 32))
+        offer = next(o for o in offers if self.volume_of(o, "docs-v1"))
+        v = self.volume_of(offer, "docs-v1")
+        check(v["scalar"]["value"] == 8.0 and v["disk"]["volume"]["container_path"] == "data"
+              and v["disk"]["persistence"].get("principal") == "docs"
+              and v.get("reservations", [{}])[-1].get("role") == self.role
+              and v["reservations"][-1].get("type") == "DYNAMIC",
+              "offered volume: %r" % v)
+        agents = [a for a in self.get_json("/master/state").get("slaves", []) if a["id"] == offer["agent_id"]["value"]]
+        full = agents[0].get("reserved_resources_full", {}).get(self.role, []) if agents else []
+        check(any(r.get("disk", {}).get("persistence", {}).get("id") == "docs-v1" for r in full),
+              "/master/state reserved_resources_full[%s]: %r" % (self.role, full))
+
+        self.step("a second task reads what the first wrote; DESTROY of the volume in use is refused")
+        reader = self.task("docs-vol-read", "grep -q kept data/file && sleep 30", offer)
+        reader["resources"].append(vol)
+        self.call("ACCEPT", {"offer_ids": [o["id"] for o in offers],
+                             "operations": [self.op("LAUNCH", {"task_infos": [reader]})],
+                             "filters": {"refuse_seconds": 0}})
+        self.wait("docs-vol-read TASK_RUNNING", lambda: self.statuses("docs-vol-read", "TASK_RUNNING"))
+        self.wait("an offer", lambda: self.offers)
+        offer = next(iter(self.offers.values()))
+        del self.offers[offer["id"]["value"]]
+        since = len(self.op_updates)
+        self.call("ACCEPT", {"offer_ids": [offer["id"]], "operations": [
+            self.op("DESTROY", {"volumes": [vol]}, "op-destroy-busy")], "filters": {"refuse_seconds": 0}})
+        got = self.op_answers({"op-destroy-busy": "OPERATION_ERROR"}, since)
+        check("in use" in got["op-destroy-busy"].get("message", ""),
+              "DESTROY of a volume in use: %r (Mesos: Persistent volumes in use)" % got["op-destroy-busy"])
+        self.call("KILL", {"task_id": {"value": "docs-vol-read"}, "agent_id": offer["agent_id"]})
+        self.wait("docs-vol-read TASK_KILLED", lambda: self.statuses("docs-vol-read", "TASK_KILLED"))
+        check(not self.statuses("docs-vol-read", "TASK_FAILED"), "the reader failed: it did not find the data")
+
+        self.step("DESTROY and UNRESERVE give the disk back")
+        # The rest of the reserved disk may be in another offer of the agent
+        # (the reader's resources came back apart): one ACCEPT of them all.
+        offers = self.take_offers("offers with volume docs-v1 and the rest of the reserved disk", lambda os: (
+            any(self.volume_of(o, "docs-v1") for o in os)
+            and sum(r["scalar"]["value"] for o in os for r in o["resources"]
+                    if r["name"] == "disk" and r.get("reservations") and "disk" not in r) >= 8))
+        offer = offers[0]
+        ids = [o["id"] for o in offers]
+        since = len(self.op_updates)
+        self.call("ACCEPT", {"offer_ids": ids, "operations": [
+            self.op("UNRESERVE", {"resources": [self.res("disk", 16.0, reserved=True)]}, "op-unreserve-vol"),
+            self.op("DESTROY", {"volumes": [vol]}, "op-destroy-v1"),
+            self.op("UNRESERVE", {"resources": [self.res("disk", 16.0, reserved=True)]}, "op-unreserve-disk"),
+        ], "filters": {"refuse_seconds": 0}})
+        got = self.op_answers({"op-unreserve-vol": "OPERATION_ERROR", "op-destroy-v1": "OPERATION_FINISHED",
+                               "op-unreserve-disk": "OPERATION_FINISHED"}, since)
+        check("persistent volume" in got["op-unreserve-vol"].get("message", ""),
+              "UNRESERVE of a volume's disk: %r (Mesos: destroy the volume first)" % got["op-unreserve-vol"])
+        self.wait("an offer without the volume", lambda: self.offers and not any(
+            self.volume_of(o, "docs-v1") or self.reserved(o) for o in self.offers.values()))
+        agents = [a for a in self.get_json("/master/state").get("slaves", []) if a["id"] == offer["agent_id"]["value"]]
+        check(agents and agents[0].get("reserved_resources") == {} and agents[0].get("reserved_resources_full") == {},
+              "/master/state reservations after DESTROY and UNRESERVE: %r" % agents)
+
     def operations_step(self):
         """Every other operation type in one ACCEPT: each must be answered
         (the docs: an operation with an `id` gets UPDATE_OPERATION_STATUS;
         an `id` on LAUNCH or LAUNCH_GROUP is TASK_ERROR), never a silent
         202. RESERVE is carried out (OPERATION_FINISHED, the next offer
         holds the reservation, /master/state shows it), and UNRESERVE gives
-        it back; CREATE and DESTROY (volumes) and an UNRESERVE of what is
-        not reserved are OPERATION_ERROR."""
+        it back; a CREATE without reserved disk, a DESTROY of an unknown
+        volume and an UNRESERVE of what is not reserved are OPERATION_ERROR
+        (volumes_step carries CREATE and DESTROY out)."""
         self.step("ACCEPT with RESERVE, UNRESERVE, CREATE, DESTROY, LAUNCH_GROUP and a LAUNCH with an id")
         self.wait("an offer", lambda: self.offers)
         offer = next(iter(self.offers.values()))
@@ -239,23 +401,9 @@ class Flow:
         metrics = self.get_json("/metrics/snapshot")
         errors_before = metrics.get("master/operations/error", 0)
         finished_before = metrics.get("master/operations/finished", 0)
+        valid_before = metrics.get("master/valid_operation_status_update_acknowledgements", 0) - self.op_acked
 
-        def res(name, value, reserved=False, volume=None):
-            r = {"name": name, "type": "SCALAR", "scalar": {"value": value}}
-            if self.multi_role:
-                r["allocation_info"] = {"role": self.role}
-            if reserved:
-                r["reservations"] = [{"type": "DYNAMIC", "role": self.role, "principal": "docs"}]
-            if volume:
-                r["disk"] = {"persistence": {"id": volume, "principal": "docs"},
-                             "volume": {"mode": "RW", "container_path": "data"}}
-            return r
-
-        def op(kind, payload, op_id=None):
-            o = {"type": kind, kind.lower(): payload}
-            if op_id:
-                o["id"] = {"value": op_id}
-            return o
+        res, op = self.res, self.op
 
         group = [self.task("docs-group-1", "true", offer), self.task("docs-group-2", "true", offer)]
         executor = {"type": "DEFAULT", "executor_id": {"value": "docs-group"},
@@ -280,8 +428,12 @@ class Flow:
         for op_id, state in want.items():
             u = got[op_id]
             check(u["state"] == state, "%s answered %r (Mesos: %s)" % (op_id, u, state))
-            check("uuid" not in u, "a master's operation update with a uuid (nothing to acknowledge): %r" % u)
-        for op_id, kind in (("op-create", "CREATE"), ("op-destroy", "DESTROY"), ("op-unreserve-bad", "unreserve")):
+            # Mesos 1.11: the agent's OPERATION_FINISHED carries a uuid (sent
+            # until acknowledged); the master's OPERATION_ERROR does not.
+            check(("uuid" in u) == (state == "OPERATION_FINISHED"), "operation update and its uuid: %r" % u)
+        # Mesos's messages: a CREATE on disk the offers do not hold reserved,
+        # a DESTROY of a volume the agent does not have.
+        for op_id, kind in (("op-create", "CREATE"), ("op-destroy", "not found"), ("op-unreserve-bad", "unreserve")):
             check(kind in got[op_id].get("message", ""), "%s: %r (a message naming the operation)" % (op_id, got[op_id]))
         check(got["op-reserve"].get("agent_id") == offer["agent_id"], "OPERATION_FINISHED's agent_id: %r" % got["op-reserve"])
         self.wait("TASK_ERROR for the LAUNCH with an id and the LAUNCH_GROUP",
@@ -300,6 +452,23 @@ class Flow:
               % (errors_before, errors))
         check(finished == finished_before + 2, "master/operations/finished %r -> %r (2 RESERVEs)"
               % (finished_before, finished))
+        valid = metrics.get("master/valid_operation_status_update_acknowledgements", 0)
+        check(valid == valid_before + self.op_acked,
+              "master/valid_operation_status_update_acknowledgements %r -> %r, acknowledged %d"
+              % (valid_before, valid, self.op_acked))
+        self.step("ACKNOWLEDGE_OPERATION_STATUS: unknown operation 202 (Mesos ignores it), invalid calls 400")
+        bogus = {"agent_id": offer["agent_id"], "uuid": "AAAAAAAAAAAAAAAAAAAAAA==", "operation_id": {"value": "nope"}}
+        self.call("ACKNOWLEDGE_OPERATION_STATUS", bogus)
+        status, body = self.s.call("ACKNOWLEDGE_OPERATION_STATUS", {k: v for k, v in bogus.items() if k != "agent_id"})
+        check(status == 400 and b"Expecting 'agent_id' to be present" in body,
+              "ACKNOWLEDGE_OPERATION_STATUS without agent_id: %s %r" % (status, body[:200]))
+        status, body = self.s.call("ACKNOWLEDGE_OPERATION_STATUS", dict(bogus, uuid="AAAA"))
+        check(status == 400 and b"Not a valid UUID" in body,
+              "ACKNOWLEDGE_OPERATION_STATUS with a 3-byte uuid: %s %r" % (status, body[:200]))
+        metrics = self.get_json("/metrics/snapshot")
+        check(metrics.get("master/invalid_operation_status_update_acknowledgements", 0) >= 1,
+              "master/invalid_operation_status_update_acknowledgements after an unknown one: %r"
+              % metrics.get("master/invalid_operation_status_update_acknowledgements"))
 
         self.step("the next offer holds the dynamic reservation; /master/state shows it")
         self.wait("an offer with the reservation", lambda: any(self.reserved(o) for o in self.offers.values()))
@@ -617,6 +786,7 @@ class Flow:
         self.wait("docs-sleep TASK_KILLED", lambda: self.statuses("docs-sleep", "TASK_KILLED"))
 
         self.operations_step()
+        self.volumes_step()
         self.task_group_step()
 
         self.step("DECLINE the agent's whole offer with refuse_seconds 3600")
