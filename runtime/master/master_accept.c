@@ -234,7 +234,7 @@ static const char *accept_check_offers(accept_ctx *x)
 			bad = "Aggregated offers must be allocated to the same role";
 		x->agent = o->agent;
 		x->fwac = o->fwac;
-		x->role = master_fw_role_of(x->fw, o->fwac);
+		x->role = master_fw_role_of(x->m, x->fw, o->fwac);
 		x->offers[x->noffers++] = o;
 	}
 	if (acc->n_offer_ids == 0)
