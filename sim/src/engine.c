@@ -236,13 +236,16 @@ void sim__engine_fw_suppress(sim_engine *e, uint32_t f, bool on)
 	sim_fw *fw = &e->fws[f];
 	sim_core *c = &e->cores[fw->core];
 	ac_err err;
+	const char *role = fw->cfg.role;
 	if (on) {
-		if (ac_fw_suppress(c->core, fw->id, &err) < 0)
+		if ((fw->mfw ? ac_mfw_suppress(c->core, fw->mfw, &role, 1, &err)
+		             : ac_fw_suppress(c->core, fw->id, &err)) < 0)
 			sim__fail(e, "internal: suppress: %s", err.msg);
 		fw->suppressed = true;
 		c->wanting--;
 	} else {
-		if (ac_fw_revive(c->core, fw->id, &err) < 0)
+		if ((fw->mfw ? ac_mfw_revive(c->core, fw->mfw, &role, 1, &err) : ac_fw_revive(c->core, fw->id, &err)) <
+		    0)
 			sim__fail(e, "internal: revive: %s", err.msg);
 		fw->suppressed = false;
 		c->wanting++;
@@ -275,6 +278,95 @@ static uint32_t fw_register(sim_engine *e, const tr_framework *cfg)
 	}
 	c->wanting++;
 	sim__engine_fw_suppress(e, f, true); /* no work yet */
+	return f;
+}
+
+/* A multi-role framework (cfg->roles "a;b"): one alloccore multi-role
+ * framework, and one model framework per role, named F(ROLE), in a row. */
+static int mfw_register(sim_engine *e, const tr_framework *cfg)
+{
+	if (e->is_static)
+		return sim__fail(e, "framework %s has several roles: --policy static slices machines per framework",
+		                 cfg->name);
+	int added;
+	uint32_t m = sim__names_intern(&e->mfw_names, cfg->name, &added);
+	if (m == SIM_NONE || GROW(e->mfws, e->mfws_cap, (size_t)m + 1) < 0)
+		return sim__fail(e, "out of memory");
+	const char *roles[64];
+	char buf[1100];
+	size_t n = 0;
+	snprintf(buf, sizeof buf, "%s", cfg->roles);
+	for (char *r = strtok(buf, ";"); r; r = strtok(NULL, ";")) {
+		if (n == sizeof roles / sizeof *roles)
+			return sim__fail(e, "framework %s: more than %zu roles", cfg->name, n);
+		roles[n++] = r;
+	}
+	sim_core *c = &e->cores[0];
+	ac_fw_opts o = {NULL, cfg->weight, cfg->priority};
+	ac_mfw_id mid;
+	ac_err err;
+	if (ac_mfw_add(c->core, cfg->name, roles, n, &o, &mid, &err) < 0)
+		return sim__fail(e, "framework %s: %s", cfg->name, err.msg);
+	e->mfws[m] = (struct sim_mfw){(uint32_t)e->fw_names.n, (uint32_t)n};
+	for (size_t i = 0; i < n; i++) {
+		char name[1200];
+		snprintf(name, sizeof name, "%s(%s)", cfg->name, roles[i]);
+		uint32_t f = sim__names_intern(&e->fw_names, name, &added);
+		if (f == SIM_NONE || GROW(e->fws, e->fws_cap, (size_t)f + 1) < 0)
+			return sim__fail(e, "out of memory");
+		if (!added)
+			return sim__fail(e, "framework %s: the name %s of its role %s is another framework's",
+			                 cfg->name, name, roles[i]);
+		sim_fw *fw = &e->fws[f];
+		memset(fw, 0, sizeof *fw);
+		fw->cfg = *cfg;
+		fw->cfg.name = (char *)sim__names_get(&e->fw_names, f);
+		fw->cfg.role = dupstr(roles[i]);
+		fw->cfg.roles = NULL;
+		fw->mfw = mid;
+		fw->id = ac_mfw_role_fw(c->core, mid, roles[i]);
+		if (!fw->cfg.role || ac_fw_set_tag(c->core, fw->id, f, &err) < 0)
+			return sim__fail(e, "framework %s: %s", name, fw->cfg.role ? err.msg : "out of memory");
+		c->wanting++;
+		sim__engine_fw_suppress(e, f, true); /* no work yet */
+	}
+	return 0;
+}
+
+/* The model framework a task row runs in: its framework, or the role it
+ * names of a multi-role one; a framework first seen here is registered
+ * (with the row's role). SIM_NONE for a bad row or a failure. */
+static uint32_t task_fw(sim_engine *e, const tr_event *ev)
+{
+	const char *role = ev->role && *ev->role ? ev->role : NULL;
+	uint32_t m = e->mfw_names.n ? sim__names_find(&e->mfw_names, ev->framework) : SIM_NONE;
+	if (m != SIM_NONE) {
+		const struct sim_mfw *x = &e->mfws[m];
+		if (!role)
+			return x->first;
+		for (uint32_t i = 0; i < x->n; i++)
+			if (strcmp(e->fws[x->first + i].cfg.role, role) == 0)
+				return x->first + i;
+		bad_row(e, ev, "framework %s has no role '%s'", ev->framework, role);
+		return SIM_NONE;
+	}
+	uint32_t f = sim__names_find(&e->fw_names, ev->framework);
+	if (f == SIM_NONE) {
+		if (e->is_static) {
+			bad_row(e, ev, "framework %s was not known when the static slices were made", ev->framework);
+			return SIM_NONE;
+		}
+		tr_framework cfg;
+		tr_framework_defaults(&cfg);
+		cfg.name = (char *)ev->framework;
+		cfg.role = (char *)role;
+		return fw_register(e, &cfg);
+	}
+	if (role && strcmp(role, e->fws[f].cfg.role) != 0) {
+		bad_row(e, ev, "framework %s has no role '%s' (its role is %s)", ev->framework, role,
+		        e->fws[f].cfg.role);
+		return SIM_NONE;
+	}
 	return f;
 }
 
@@ -475,19 +567,9 @@ static int parse_locality(sim_engine *e, const char *text, uint32_t *off, uint32
 
 uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 {
-	uint32_t f = sim__names_find(&e->fw_names, ev->framework);
-	if (f == SIM_NONE) {
-		if (e->is_static) {
-			bad_row(e, ev, "framework %s was not known when the static slices were made", ev->framework);
-			return SIM_NONE;
-		}
-		tr_framework cfg;
-		tr_framework_defaults(&cfg);
-		cfg.name = (char *)ev->framework;
-		f = fw_register(e, &cfg);
-		if (f == SIM_NONE)
-			return SIM_NONE;
-	}
+	uint32_t f = task_fw(e, ev);
+	if (f == SIM_NONE)
+		return SIM_NONE;
 	if (ev->task_index > SIM_MAX_TASK_INDEX) {
 		bad_row(e, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
 		        SIM_MAX_TASK_INDEX);
@@ -508,7 +590,7 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 		job->gang = ev->gang;
 	} else if (job->fw != f) {
 		bad_row(e, ev, "job %s belongs to framework %s, not %s", ev->job, sim__names_get(&e->fw_names, job->fw),
-		        ev->framework);
+		        sim__names_get(&e->fw_names, f));
 		return SIM_NONE;
 	} else if (job->gang != ev->gang) {
 		bad_row(e, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
@@ -810,6 +892,7 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	sim__names_init(&e->machine_names);
 	sim__names_init(&e->job_names);
 	sim__names_init(&e->fw_names);
+	sim__names_init(&e->mfw_names);
 	if (e->cfg.interval <= 0 || e->cfg.sample <= 0)
 		return sim__fail(e, "the allocation interval and the sample period must be > 0");
 	if (e->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || e->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
@@ -834,7 +917,7 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 		if (core_create(e, &e->cores[i]) < 0)
 			return -1;
 	for (size_t i = 0; i < nfws; i++)
-		if (fw_register(e, &fws[i]) == SIM_NONE)
+		if (fws[i].roles ? mfw_register(e, &fws[i]) < 0 : fw_register(e, &fws[i]) == SIM_NONE)
 			return -1;
 	/* Keeping every record: one table for all, sized once. */
 	uint64_t hint = e->cfg.keep_tasks ? tr_source_events_hint(src) : 0;
@@ -876,5 +959,7 @@ void sim__engine_free(sim_engine *e)
 	sim__names_free(&e->machine_names);
 	sim__names_free(&e->job_names);
 	sim__names_free(&e->fw_names);
+	sim__names_free(&e->mfw_names);
+	free(e->mfws);
 	sim__queue_free(&e->q);
 }

@@ -276,7 +276,8 @@ size_t ac_fw_count(const ac_core *core);
  * role's order, as Mesos puts a framework in each of its roles' sorters):
  * offers are made to a role's framework, so an offer is for one role, and
  * what is accepted from it is held in that role. The calls on ac_fw_id
- * (accepting, declining, recovering, tags, info) work on a role's framework;
+ * (accepting, declining, recovering, tags, priority, demand, info) work on a
+ * role's framework;
  * adding, removing, (de)activating and suppressing them goes through the
  * calls below. A framework with one role is exactly the one ac_fw_add makes.
  *
