@@ -226,6 +226,7 @@ struct m_fw {
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
 	bool killing_state; /* the TASK_KILLING_STATE capability */
+	bool multi_role;    /* the MULTI_ROLE capability (its executors' FrameworkInfo says so) */
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */
 	bool recovered;

@@ -816,12 +816,36 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	fid.value = fw->id;
 	rt.framework_id = &fid;
 	rt.task = (Mesos__V1__TaskInfo *)ti;
-	/* What an executor's SUBSCRIBED tells it about its framework. */
+	/* What an executor's SUBSCRIBED tells it about its framework: its
+	 * FrameworkInfo, as Mesos hands it on — a MULTI_ROLE framework's
+	 * `roles` (subscribed, in order) and capabilities, else its `role`. */
 	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo__Capability caps[3], *capp[3];
+	static const Mesos__V1__FrameworkInfo__Capability__Type types[3] = {
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE,
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE,
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE};
+	bool has[3] = {fw->multi_role, fw->partition_aware, fw->killing_state};
+	for (size_t i = 0; i < 3; i++) {
+		if (!has[i])
+			continue;
+		mesos__v1__framework_info__capability__init(&caps[fi.n_capabilities]);
+		caps[fi.n_capabilities].has_type = true;
+		caps[fi.n_capabilities].type = types[i];
+		capp[fi.n_capabilities] = &caps[fi.n_capabilities];
+		fi.n_capabilities++;
+	}
+	fi.capabilities = capp;
+	size_t nroles = fw->multi_role ? master_fw_nroles(m, fw, false) : 0;
+	char **roles = nroles ? rt_xcalloc(nroles, sizeof *roles) : NULL;
+	for (size_t i = 0; i < nroles; i++)
+		roles[i] = (char *)master_fw_role_at(m, fw, i, NULL);
 	fi.user = fw->user;
 	fi.name = fw->name;
 	fi.id = &fid;
-	fi.role = fw->role;
+	fi.role = nroles ? NULL : fw->role;
+	fi.roles = roles;
+	fi.n_roles = nroles;
 	fi.has_failover_timeout = fw->failover_timeout > 0;
 	fi.failover_timeout = fw->failover_timeout;
 	if (ti->executor)
@@ -829,7 +853,9 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	rt.user = t->user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
-	if (master_agent_send(m, a, &msg))
+	bool sent = master_agent_send(m, a, &msg);
+	free(roles);
+	if (sent)
 		return;
 	Mesos__V1__TaskState lost =
 	        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;

@@ -364,6 +364,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		fw->principal = rt_xstrdup(principal);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->multi_role = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
 	fw->stream_json = json;
@@ -542,6 +543,7 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 	fw->name = rt_xstrdup(fi->name);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->multi_role = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
 	fw->failover_timeout = fi->failover_timeout > 0 ? fi->failover_timeout : 0;
 	suppress_roles(m, fw, u->suppressed_roles, u->n_suppressed_roles);
 	rt_log(RT_INFO, "framework %s (%s) updated: %zu role(s), the first %s, %zu suppressed", fw->id, fw->name,

@@ -277,6 +277,53 @@ static void test_roles_validated(void **state)
 	assert_null(x->h.m.fws);
 }
 
+/* A custom executor of a MULTI_ROLE framework is told the framework's
+ * roles and its MULTI_ROLE capability, not a single role, as Mesos hands
+ * the FrameworkInfo on; a single-role framework's executor gets `role`. */
+static void test_executor_framework_info(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_agent_register(h, &x->a, NULL, "cpus:4;mem:1024", NULL, 0);
+	mh_subscribe(h, &x->f, "multi", "web,batch", false);
+	master_allocate(&h->m);
+	idle_turn(h);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	assert_int_equal(ev->offers->n_offers, 1);
+	const char *offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t[] = {mh_task(h, "t1", x->a.id, "cpus:1;mem:64", NULL)};
+	t[0]->executor = mh_executor(h, "e1", "cpus:0.1;mem:32", "exec");
+	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, -1), 202);
+	AgentMessage *msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	const Mesos__V1__FrameworkInfo *fi = msg->run_task->framework_info;
+	assert_non_null(fi);
+	assert_true(!fi->role || strcmp(fi->role, "*") == 0); /* not sent: protobuf-c shows the default */
+	assert_int_equal(fi->n_roles, 2);
+	assert_string_equal(fi->roles[0], "web");
+	assert_string_equal(fi->roles[1], "batch");
+	assert_int_equal(fi->n_capabilities, 1);
+	assert_int_equal(fi->capabilities[0]->type, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+
+	mh_fw one;
+	mh_subscribe(h, &one, "one", "ops", false);
+	master_allocate(&h->m);
+	idle_turn(h);
+	ev = mh_expect(&one, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t2[] = {mh_task(h, "t2", x->a.id, "cpus:1;mem:64", NULL)};
+	t2[0]->executor = mh_executor(h, "e2", "cpus:0.1;mem:32", "exec");
+	assert_int_equal(mh_accept(&one, &offer, 1, t2, 1, -1), 202);
+	msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	fi = msg->run_task->framework_info;
+	assert_string_equal(fi->role, "ops");
+	assert_int_equal(fi->n_roles, 0);
+	assert_int_equal(fi->n_capabilities, 0);
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -285,6 +332,7 @@ int main(void)
 	        T(test_two_roles),
 	        T(test_recovered_roles),
 	        T(test_roles_validated),
+	        T(test_executor_framework_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
