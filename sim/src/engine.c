@@ -416,6 +416,133 @@ static uint32_t machine_intern(sim_engine *e, const char *name)
 	return m;
 }
 
+/* ------------------------------------------------------------ reservations */
+
+/* A bad row (reported, fatal or skipped) that ends the caller's work: -1. */
+#define BAD_ROW(...) (bad_row(__VA_ARGS__), -1)
+
+/* Parses a `reserved` cell: resource text whose every entry names a role
+ * (cpus(web):2), scalars of the simulator's kinds only. 0 or a bad row. */
+static int reserved_parse(sim_engine *e, const tr_event *ev, ac_core *core, ac_resources *out)
+{
+	ac_err err;
+	if (ac_resources_parse(core, ev->reserved, out, &err) < 0)
+		return BAD_ROW(e, ev, "reserved: %s", err.msg);
+	bool ok = out->group[0].nports == 0 && ac_vec_is_zero(&out->group[0].amount);
+	for (uint32_t g = 0; g < out->ngroups; g++) {
+		ok &= out->group[g].nports == 0;
+		for (int k = NRES; k < AC_KINDS; k++)
+			ok &= out->group[g].amount.v[k] == 0;
+	}
+	if (!ok)
+		return BAD_ROW(e, ev,
+		               "reserved: '%s': every entry names a role (cpus(web):2), of cpus, mem, disk or gpus "
+		               "only",
+		               ev->reserved);
+	e->reservations = true;
+	return 0;
+}
+
+/* A machine's total as the core takes it: res whole, with the part its
+ * `reserved` cell names reserved for those roles. 0 or a bad row. */
+static int machine_total(sim_engine *e, const tr_event *ev, ac_core *core, const int64_t res[NRES], ac_resources *out)
+{
+	res_to_ac(res, out);
+	if (!ev->reserved || !*ev->reserved)
+		return 0;
+	ac_resources r;
+	if (reserved_parse(e, ev, core, &r) < 0)
+		return -1;
+	ac_vec sum;
+	ac_resources_scalars(&r, &sum);
+	if (!ac_vec_fits(&sum, &out->group[0].amount))
+		return BAD_ROW(e, ev, "reserved: '%s' is more than the machine has", ev->reserved);
+	ac_vec_sub(&out->group[0].amount, &sum);
+	r.group[0].amount = out->group[0].amount;
+	*out = r;
+	return 0;
+}
+
+/* Of `want`, what to take out of `from`: the reserved groups first (in
+ * group order), then the unreserved one. Only scalars; want must fit the
+ * sum of from's groups. */
+static void split_reserved_first(const ac_resources *from, const int64_t want[NRES], ac_resources *out)
+{
+	int64_t left[NRES];
+	memcpy(left, want, sizeof left);
+	ac_resources_init(out);
+	for (uint32_t g = 1; g < from->ngroups; g++) {
+		ac_group *o = &out->group[out->ngroups];
+		memset(o, 0, sizeof *o);
+		o->role = from->group[g].role;
+		bool any = false;
+		for (int k = 0; k < NRES; k++) {
+			int64_t have = from->group[g].amount.v[k], t = left[k] < have ? left[k] : have;
+			o->amount.v[k] = t;
+			left[k] -= t;
+			any |= t > 0;
+		}
+		if (any)
+			out->ngroups++;
+	}
+	for (int k = 0; k < NRES; k++)
+		out->group[0].amount.v[k] = left[k];
+}
+
+/* What tasks using `used` take of an offer (or of what their framework
+ * holds on a machine): reserved first once reservations exist. */
+static void used_of(const sim_engine *e, const ac_resources *from, const int64_t used[NRES], ac_resources *out)
+{
+	if (e->reservations && from)
+		split_reserved_first(from, used, out);
+	else
+		res_to_ac(used, out);
+}
+
+int sim__engine_machine_reserve(sim_engine *e, const tr_event *ev, bool reserve)
+{
+	uint32_t m = sim__names_find(&e->machine_names, ev->machine);
+	if (m == SIM_NONE || m >= e->machines_cap || !e->machines[m].present)
+		return BAD_ROW(e, ev, "machine %s: %s but not present", ev->machine, reserve ? "reserve" : "unreserve");
+	sim_machine *mc = &e->machines[m];
+	ac_core *core = e->cores[mc->core].core;
+	ac_resources r;
+	if (reserved_parse(e, ev, core, &r) < 0)
+		return -1;
+	/* group by group, checked as a whole first: the core refuses a group
+	 * that is not free (or not reserved) and changes nothing then */
+	ac_agent_info info;
+	ac_err err;
+	if (ac_agent_info_get(core, mc->agent, &info, &err) < 0)
+		return sim__fail(e, "internal: agent %s: %s", ev->machine, err.msg);
+	for (uint32_t g = 1; g < r.ngroups; g++) {
+		ac_resources one;
+		ac_resources_from_vec(&one, &r.group[g].amount);
+		const ac_vec *have = &info.free.group[0].amount;
+		if (!reserve) {
+			have = NULL;
+			for (uint32_t h = 1; h < info.free.ngroups; h++)
+				if (info.free.group[h].role == r.group[g].role)
+					have = &info.free.group[h].amount;
+		}
+		if (!have || !ac_vec_fits(&r.group[g].amount, have))
+			return BAD_ROW(e, ev, "machine %s: %s %s: not free there now", ev->machine,
+			               reserve ? "reserve" : "unreserve", ev->reserved);
+	}
+	for (uint32_t g = 1; g < r.ngroups; g++) {
+		ac_resources one;
+		ac_resources_from_vec(&one, &r.group[g].amount);
+		const char *role = ac_role_name(core, r.group[g].role);
+		int rc = reserve ? ac_agent_reserve(core, mc->agent, 0, role, &one, &err)
+		                 : ac_agent_unreserve(core, mc->agent, 0, role, &one, &err);
+		if (rc < 0)
+			return sim__fail(e, "internal: machine %s: %s: %s", ev->machine,
+			                 reserve ? "reserve" : "unreserve", err.msg);
+	}
+	machine_alloc_soon(e, m);
+	return 0;
+}
+
 int sim__engine_machine_add(sim_engine *e, const tr_event *ev)
 {
 	uint32_t m = machine_intern(e, ev->machine);
@@ -429,9 +556,10 @@ int sim__engine_machine_add(sim_engine *e, const tr_event *ev)
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
-	res_to_ac(res, &r);
 	ac_err err;
 	sim_core *c = &e->cores[mc->core];
+	if (machine_total(e, ev, c->core, res, &r) < 0)
+		return -1;
 	if (ac_agent_add(c->core, ev->machine, &r, &mc->agent, &err) < 0)
 		return bad_row(e, ev, "machine %s: %s", ev->machine, err.msg);
 	if (ac_agent_set_tag(c->core, mc->agent, m, &err) < 0)
@@ -513,8 +641,9 @@ int sim__engine_machine_update(sim_engine *e, const tr_event *ev)
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
-	res_to_ac(res, &r);
 	ac_err err;
+	if (machine_total(e, ev, e->cores[mc->core].core, res, &r) < 0)
+		return -1;
 	if (ac_agent_update(e->cores[mc->core].core, mc->agent, &r, &err) < 0)
 		return bad_row(e, ev, "machine %s: update: %s", ev->machine, err.msg);
 	e->watch.capacity(e->watch.ud, mc->total, -1);
@@ -702,10 +831,14 @@ static int task_stop(sim_engine *e, uint32_t t)
 	sim_task *x = &e->tasks[t];
 	sim_machine *mc = &e->machines[x->machine];
 	sim_fw *fw = &e->fws[x->fw];
-	ac_resources r;
-	res_to_ac(x->res, &r);
+	ac_core *core = e->cores[mc->core].core;
+	ac_resources r, held;
 	ac_err err;
-	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0)
+	/* with reservations, what the task gives back is taken out of what its
+	 * framework holds there, reserved first (as it was accepted) */
+	bool split = e->reservations && ac_allocation_get(core, fw->id, mc->agent, &held, NULL) == 0;
+	used_of(e, split ? &held : NULL, x->res, &r);
+	if (ac_recover(core, fw->id, mc->agent, &r, &err) < 0)
 		return sim__fail(e, "internal: recover: %s", err.msg);
 	sim_list_remove(e, &mc->running, t);
 	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
@@ -828,8 +961,18 @@ void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const u
 		for (size_t i = 0; i < n; i++)
 			for (int k = 0; k < NRES; k++)
 				used[k] += e->tasks[tasks[i]].res[k];
-		ac_resources r;
-		res_to_ac(used, &r);
+		ac_resources r, offered;
+		bool split = false;
+		if (e->reservations) { /* the offers' sum, to take the reserved part first */
+			ac_resources_init(&offered);
+			split = true;
+			for (size_t i = 0; i < ns && split; i++) {
+				ac_offer_info oi;
+				split = ac_offer_info_get(core, ids[i], &oi, NULL) == 0 &&
+				        ac_resources_add(&offered, &oi.resources) == 0;
+			}
+		}
+		used_of(e, split ? &offered : NULL, used, &r);
 		if (ac_offers_accept(core, ids, ns, &r, refuse, e->now, &err) < 0) {
 			sim__fail(e, "internal: accept: %s", err.msg);
 		} else {
@@ -855,7 +998,10 @@ void sim__engine_settle(sim_engine *e, uint32_t f, ac_batch_id batch, const sim_
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
-		res_to_ac(takes[i].used, &e->answer_res[i]);
+		ac_offer_info oi;
+		bool split = e->reservations && v.extras &&
+		             ac_offer_info_get(core, ac_batch_offer_id(batch, takes[i].index), &oi, NULL) == 0;
+		used_of(e, split ? &oi.resources : NULL, takes[i].used, &e->answer_res[i]);
 		e->answers[n++] = (ac_batch_answer){takes[i].index, &e->answer_res[i]};
 	}
 	for (size_t i = 0; i < nk; i++)

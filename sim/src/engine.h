@@ -150,6 +150,9 @@ typedef struct sim_engine {
 	tr_event row;
 	tr_err row_err;
 	bool is_static;
+	/* some machine has had a reservation: accepts and recovers split
+	 * what tasks use between the offer's reserved and unreserved parts */
+	bool reservations;
 	ac_time now;
 	sim_queue q;
 	uint64_t events, live; /* events handled; live events queued */
@@ -310,6 +313,9 @@ int sim__engine_machine_update(sim_engine *e, const tr_event *ev);
 /* A machine leaves: the core drops its offers and what ran there; its tasks
  * are lost. With resubmit_lost they are listed in e->lost_tasks. 0 or -1. */
 int sim__engine_machine_remove(sim_engine *e, const tr_event *ev);
+/* A dynamic reservation (reserve) of a machine's free resources for the
+ * roles `reserved` names, or its end (unreserve). 0 or -1 (bad row). */
+int sim__engine_machine_reserve(sim_engine *e, const tr_event *ev, bool reserve);
 /* Records a submitted task (registering its framework if new): the task's
  * record, or SIM_NONE for a bad row or a failure. The task is in no list:
  * the models place it. */

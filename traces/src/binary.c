@@ -198,6 +198,12 @@ int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 			rc = strtab_add(&st, ev.kind == TR_TASK_SUBMIT ? ev.locality : "", &c);
 		if (rc < 0)
 			break;
+		if (ev.kind > TR_TASK_SUBMIT || (ev.reserved && *ev.reserved)) {
+			rc = TR_EINVAL;
+			tr__err_set(err, rc, "%s:%llu: the binary form keeps no reservations", ev.file ? ev.file : "?",
+			            (unsigned long long)ev.line);
+			break;
+		}
 		if (ev.kind == TR_TASK_SUBMIT && ev.role && *ev.role) {
 			rc = TR_EINVAL;
 			tr__err_set(err, rc, "%s:%llu: the task names its role, which the binary form does not keep",

@@ -12,10 +12,10 @@
 #include "csv.h"
 #include "internal.h"
 
-enum { M_TIME, M_ID, M_EVENT, M_CPUS, M_MEM, M_DISK, M_GPUS, M_NCOLS };
+enum { M_TIME, M_ID, M_EVENT, M_CPUS, M_MEM, M_DISK, M_GPUS, M_RESV, M_NCOLS };
 static const csv_column machine_cols[M_NCOLS] = {
         {"time", true}, {"machine_id", true}, {"event", true}, {"cpus", true},
-        {"mem", true},  {"disk", false},      {"gpus", false},
+        {"mem", true},  {"disk", false},      {"gpus", false}, {"reserved", false},
 };
 
 enum { T_SUBMIT, T_JOB, T_INDEX, T_FW, T_CPUS, T_MEM, T_DISK, T_GPUS, T_DUR, T_PRIO, T_GANG, T_LOC, T_ROLE, T_NCOLS };
@@ -167,11 +167,25 @@ static int parse_machine(stream *st, tr_event *ev, tr_err *err)
 		ev->kind = TR_MACHINE_REMOVE;
 	else if (strcmp(e, "update") == 0)
 		ev->kind = TR_MACHINE_UPDATE;
+	else if (strcmp(e, "reserve") == 0)
+		ev->kind = TR_MACHINE_RESERVE;
+	else if (strcmp(e, "unreserve") == 0)
+		ev->kind = TR_MACHINE_UNRESERVE;
 	else {
-		tr__csv_row_error(cf, err, "event", "expected add, remove or update, got '%s'", e);
+		tr__csv_row_error(cf, err, "event", "expected add, remove, update, reserve or unreserve, got '%s'", e);
 		return TR_EFORMAT;
 	}
-	bool sized = ev->kind != TR_MACHINE_REMOVE;
+	ev->reserved = tr__csv_get(cf, map, M_RESV);
+	bool dynamic = ev->kind == TR_MACHINE_RESERVE || ev->kind == TR_MACHINE_UNRESERVE;
+	if (dynamic && !*ev->reserved) {
+		tr__csv_row_error(cf, err, "reserved", "a %s names what in `reserved`", e);
+		return TR_EFORMAT;
+	}
+	if (ev->kind == TR_MACHINE_REMOVE && *ev->reserved) {
+		tr__csv_row_error(cf, err, "reserved", "a remove takes no reservation");
+		return TR_EFORMAT;
+	}
+	bool sized = ev->kind != TR_MACHINE_REMOVE && !dynamic;
 	if (cell_amount(cf, "cpus", tr__csv_get(cf, map, M_CPUS), sized, &ev->res.cpus, err) < 0 ||
 	    cell_amount(cf, "mem", tr__csv_get(cf, map, M_MEM), sized, &ev->res.mem_mb, err) < 0 ||
 	    cell_amount(cf, "disk", tr__csv_get(cf, map, M_DISK), false, &ev->res.disk_mb, err) < 0 ||
@@ -258,9 +272,9 @@ static int parse_task(native_source *ns, stream *st, tr_event *ev, tr_err *err)
 /* Copies ev's strings into st->sbuf so they outlive the line buffer. */
 static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 {
-	const char **s[5] = {&ev->machine, &ev->job, &ev->framework, &ev->locality, &ev->role};
+	const char **s[6] = {&ev->machine, &ev->job, &ev->framework, &ev->locality, &ev->role, &ev->reserved};
 	size_t need = 0;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		need += *s[i] ? strlen(*s[i]) + 1 : 0;
 	if (need > st->scap) {
 		size_t cap = st->scap ? st->scap : 256;
@@ -275,7 +289,7 @@ static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 		st->scap = cap;
 	}
 	char *at = st->sbuf;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		if (!*s[i])
 			continue;
 		size_t n = strlen(*s[i]) + 1;

@@ -47,6 +47,10 @@ typedef enum tr_kind {
 	TR_MACHINE_REMOVE,
 	TR_MACHINE_UPDATE,
 	TR_TASK_SUBMIT,
+	/* Dynamic reservations of a machine's free resources (`reserved` says
+	 * which, for which role), or their end. */
+	TR_MACHINE_RESERVE,
+	TR_MACHINE_UNRESERVE,
 } tr_kind;
 
 /* One workload event. Strings stay valid until the next tr_source_next(). */
@@ -56,6 +60,9 @@ typedef struct tr_event {
 	tr_res res; /* machine add/update: its total; task: its request */
 	/* machine events */
 	const char *machine;
+	/* add/update: the part of the total reserved for roles, reserve and
+	 * unreserve: what; Mesos resource text with roles ("cpus(web):2"), or "" */
+	const char *reserved;
 	/* task submit */
 	const char *job;
 	const char *framework;
