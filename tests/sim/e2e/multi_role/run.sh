@@ -21,11 +21,7 @@ json_has "$OUT/timeseries.csv" '50,M(web),1,1,1024,0.250000'
 
 # A task naming a role its framework does not have is a bad row, and so is
 # a job whose tasks name two roles.
-set +e
-"$SIM" run --workload bad --out "$OUT/bad" --quiet > /dev/null 2> "$OUT/err"
-rc=$?
-set -e
-[ "$rc" -eq 2 ] || { echo "FAIL: exit status $rc, expected 2" >&2; exit 1; }
+exits_with 2 "$SIM" run --workload bad --out "$OUT/bad" --quiet
 json_has "$OUT/err" "bad/tasks.csv:3: framework M has no role 'ops'"
 "$SIM" run --workload bad --out "$OUT/bad" --quiet --skip-bad-rows > /dev/null 2> "$OUT/err"
 json_has "$OUT/bad/summary.json" '"bad_rows": 3,'
@@ -33,11 +29,7 @@ json_has "$OUT/err" "bad/tasks.csv:4: framework P has no role 'batch' (its role 
 json_has "$OUT/err" 'bad/tasks.csv:5: job w belongs to framework M(web), not M(batch)'
 
 # `role` and `roles` together are refused; the binary form keeps no roles.
-set +e
-"$SIM" run --workload both --out "$OUT/both" --quiet > /dev/null 2> "$OUT/err"
-rc=$?
-set -e
-[ "$rc" -eq 2 ] || { echo "FAIL: exit status $rc, expected 2" >&2; exit 1; }
+exits_with 2 "$SIM" run --workload both --out "$OUT/both" --quiet
 json_has "$OUT/err" 'both/frameworks.csv:2: column roles: give `role` or `roles`, not both'
 TRACE="$(dirname "$SIM")/../traces/meso-trace"
 if "$TRACE" convert w "$OUT/w.bin" 2> "$OUT/err"; then

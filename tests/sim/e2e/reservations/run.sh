@@ -25,11 +25,7 @@ b,B,10,10,15,0,2"
 
 # Bad rows: a `reserved` entry without a role, more reserved than the
 # machine has, a reserve of what is not free (W runs on all of s3).
-set +e
-"$SIM" run --workload bad --out "$OUT/bad" --quiet > /dev/null 2> "$OUT/err"
-rc=$?
-set -e
-[ "$rc" -eq 2 ] || { echo "FAIL: exit status $rc, expected 2" >&2; exit 1; }
+exits_with 2 "$SIM" run --workload bad --out "$OUT/bad" --quiet
 json_has "$OUT/err" "bad/machines.csv:2: reserved: 'cpus:1': every entry names a role"
 "$SIM" run --workload bad --out "$OUT/bad" --until 50 --quiet --skip-bad-rows > /dev/null 2> "$OUT/err"
 json_has "$OUT/bad/summary.json" '"bad_rows": 3,'
