@@ -305,30 +305,28 @@ int ac_mfw_update(ac_core *c, ac_mfw_id id, const char *const *roles, size_t n, 
 	return 0;
 }
 
-int ac_mfw_deactivate(ac_core *c, ac_mfw_id id, ac_err *err)
+/* (De)activates the subscribed roles; removing ones stay inactive. */
+static int set_active(ac_core *c, ac_mfw_id id, bool active, ac_err *err)
 {
 	uint32_t s;
 	int rc = resolve(c, id, &s, err);
 	if (rc)
 		return rc;
 	mfw *m = rec(c, s);
-	m->active = false;
+	m->active = active;
 	for (uint32_t i = 0; i < m->nroles; i++)
-		ac_fw_deactivate(c, m->roles[i].fid, NULL);
+		(active ? ac_fw_activate : ac_fw_deactivate)(c, m->roles[i].fid, NULL);
 	return 0;
+}
+
+int ac_mfw_deactivate(ac_core *c, ac_mfw_id id, ac_err *err)
+{
+	return set_active(c, id, false, err);
 }
 
 int ac_mfw_activate(ac_core *c, ac_mfw_id id, ac_err *err)
 {
-	uint32_t s;
-	int rc = resolve(c, id, &s, err);
-	if (rc)
-		return rc;
-	mfw *m = rec(c, s);
-	m->active = true;
-	for (uint32_t i = 0; i < m->nroles; i++)
-		ac_fw_activate(c, m->roles[i].fid, NULL);
-	return 0;
+	return set_active(c, id, true, err);
 }
 
 /* Suppresses or revives the named subscribed roles (all when n == 0),
@@ -413,8 +411,8 @@ int ac_mfw_prune(ac_core *c, ac_mfw_id id, ac_err *err)
 	return rc ? rc : prune(c, rec(c, s));
 }
 
-int ac_mfw_restore(ac_core *c, ac_mfw_id id, const char *rname, ac_agent_id aid, const ac_resources *res,
-                   ac_fw_id *out, ac_err *err)
+int ac_mfw_restore(ac_core *c, ac_mfw_id id, const char *rname, ac_agent_id aid, const ac_resources *res, ac_fw_id *out,
+                   ac_err *err)
 {
 	uint32_t s;
 	int rc = resolve(c, id, &s, err);
