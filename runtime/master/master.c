@@ -912,6 +912,9 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	ac_err err;
 	if (ac_agent_remove(m->core, a->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
+	/* A role a framework dropped whose last tasks were there goes now. */
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		ac_mfw_prune(m->core, fw->mfw, NULL);
 	master_agent_hangup(a, "agent removed");
 	assert(!a->offers); /* rescinded by ac_agent_remove */
 	DL_DELETE(m->agents, a);

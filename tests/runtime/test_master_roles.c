@@ -203,12 +203,43 @@ static void test_two_roles(void **state)
 	assert_int_equal(update_roles(&x->f, no_batch, 2), 200);
 	assert_int_equal(master_fw_nroles(&h->m, fw, false), 2);
 
-	/* The task's end gives its resources back, and the dropped role goes. */
+	/* Dropped again, with its task on an agent that goes: the role goes
+	 * with the agent's allocations. */
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 200);
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
+	master_agent_remove(&h->m, master_agent_find(&h->m, b.id), "by the test");
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 1);
+	assert_false(master_fw_has_role(&h->m, fw, "batch", true));
+	assert_int_equal(update_roles(&x->f, no_batch, 2), 200);
+}
+
+/* A dropped role goes when its last task ends. */
+static void test_dropped_role_task_ends(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_agent b = {.h = h};
+	mh_agent_register(h, &b, NULL, "cpus(batch):2;mem(batch):256", NULL, 0);
+	mh_subscribe(h, &x->f, "multi", "web,batch", false);
+	m_fw *fw = master_fw_find(&h->m, x->f.id);
+	master_allocate(&h->m);
+	idle_turn(h);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	const char *offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t[] = {mh_task(h, "t1", b.id, "cpus(batch):1;mem(batch):128", "sleep 9")};
+	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, -1), 202);
+	m_task *task = master_task_find(&h->m, fw, "t1");
+	char *keep_web[] = {"web"};
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 200);
+	ac_fw_info info;
 	ac_fw_id batch_core = task->fwac;
+	assert_int_equal(ac_fw_info_get(h->m.core, batch_core, &info, NULL), 0);
+
+	/* The task's end gives its resources back, and the dropped role goes. */
 	mh_agent_status(&b, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
 	assert_int_not_equal(ac_fw_info_get(h->m.core, batch_core, &info, NULL), 0);
-	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
-	assert_string_equal(master_fw_role_at(&h->m, fw, 1, NULL), "ops");
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 1);
 	assert_false(master_fw_has_role(&h->m, fw, "batch", true));
 }
 
@@ -329,10 +360,8 @@ static void test_executor_framework_info(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_two_roles),
-	        T(test_recovered_roles),
-	        T(test_roles_validated),
-	        T(test_executor_framework_info),
+	        T(test_two_roles),       T(test_dropped_role_task_ends),  T(test_recovered_roles),
+	        T(test_roles_validated), T(test_executor_framework_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
