@@ -11,6 +11,7 @@
 #include "err.h"
 #include "filters.h"
 #include "kinds.h"
+#include "multirole.h"
 #include "offers.h"
 #include "order.h"
 #include "policy.h"
@@ -105,6 +106,7 @@ void ac_core_destroy(ac_core *c)
 {
 	if (!c)
 		return;
+	ac__mfws_free(c);
 	for (uint32_t s = 1; s < c->agents.n; s++)
 		if (ac__pool_live(&c->agents, s)) {
 			free(AGENT(c, s)->name);
@@ -207,5 +209,6 @@ size_t ac_core_memory(const ac_core *c)
 			n += ac__filter_fw_bytes(c, s);
 	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_scratch) * sizeof(uint32_t);
 	n += ac__offers_bytes(c);
+	n += ac__mfws_bytes(c);
 	return n;
 }

@@ -267,6 +267,7 @@ struct ac_core {
 	uint32_t cap_pol_fws;
 
 	ac_counters counters;
+	struct ac__mfws *mfws; /* multi-role frameworks (multirole.c), NULL until the first */
 };
 
 /* A pool holds records of one type (its size is that type's, core.c): typed

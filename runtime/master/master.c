@@ -189,7 +189,7 @@ m_exec *master_exec_add(master *m, m_fw *fw, m_agent *a, const Mesos__V1__Execut
 	m_exec *e = rt_xcalloc(1, sizeof *e);
 	e->id = rt_xstrdup(info->executor_id->value);
 	e->fw = fw;
-	e->fwac = fw->ac;
+	e->fwac = master_fw_core(m, fw);
 	e->agent = a;
 	e->res = *res;
 	e->info = master_exec_pack(info, fw->id, &e->info_len);
@@ -213,59 +213,70 @@ m_agent *master_agent_add(master *m, const char *id, ac_agent_id ac)
 	return a;
 }
 
-m_fw *master_fw_add(master *m, const char *id, ac_fw_id ac)
+m_fw *master_fw_add(master *m, const char *id, ac_mfw_id mfw)
 {
 	m_fw *fw = rt_xcalloc(1, sizeof *fw);
 	fw->id = rt_xstrdup(id);
 	fw->registered_ns = rt_mono_ns();
-	master_fw_set_core(m, fw, ac);
+	fw->mfw = mfw;
+	ac_mfw_set_tag(m->core, mfw, (uint64_t)(uintptr_t)fw, NULL);
 	DL_PREPEND(m->fws, fw);
 	HASH_ADD_KEYPTR(hh, m->fws_by_id, fw->id, strlen(fw->id), fw);
 	return fw;
 }
 
-void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac)
+size_t master_fw_nroles(const master *m, const m_fw *fw, bool all)
 {
-	fw->ac = ac;
-	ac_fw_set_tag(m->core, ac, (uint64_t)(uintptr_t)fw, NULL);
+	ac_mfw_info info;
+	if (ac_mfw_info_get(m->core, fw->mfw, &info, NULL) != 0)
+		return 0;
+	return info.nroles + (all ? info.nremoving : 0);
 }
 
-const char *master_fw_role_of(const m_fw *fw, ac_fw_id ac)
+const char *master_fw_role_at(const master *m, const m_fw *fw, size_t i, ac_fw_id *ac)
 {
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (master_fw_core_at(fw, i) == ac)
-			return master_fw_role_at(fw, i);
-	return NULL;
+	return ac_mfw_role_at(m->core, fw->mfw, i, ac, NULL);
 }
 
-const char *master_fw_role_held(const m_fw *fw, ac_fw_id ac)
+ac_fw_id master_fw_core(const master *m, const m_fw *fw)
 {
-	const char *r = master_fw_role_of(fw, ac);
+	ac_fw_id ac = 0;
+	bool removing = false;
+	if (!ac_mfw_role_at(m->core, fw->mfw, 0, &ac, &removing) || removing)
+		return 0;
+	return ac;
+}
+
+const char *master_fw_role_of(const master *m, const m_fw *fw, ac_fw_id ac)
+{
+	const char *role = NULL;
+	return ac_mfw_of(m->core, ac, &role) == fw->mfw ? role : NULL;
+}
+
+const char *master_fw_role_held(const master *m, const m_fw *fw, ac_fw_id ac)
+{
+	const char *r = master_fw_role_of(m, fw, ac);
 	return r ? r : fw->role;
 }
 
-bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac)
+bool master_fw_core_of(const master *m, const m_fw *fw, const char *role, ac_fw_id *ac)
 {
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (strcmp(master_fw_role_at(fw, i), role) == 0) {
-			*ac = master_fw_core_at(fw, i);
+	size_t n = master_fw_nroles(m, fw, false);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(master_fw_role_at(m, fw, i, ac), role) == 0)
 			return true;
-		}
 	return false;
 }
 
-bool master_fw_has_role(const m_fw *fw, const char *role)
+bool master_fw_has_role(const master *m, const m_fw *fw, const char *role, bool all)
 {
 	ac_fw_id ac;
-	return master_fw_core_of(fw, role, &ac);
+	return all ? ac_mfw_role_fw(m->core, fw->mfw, role) != 0 : master_fw_core_of(m, fw, role, &ac);
 }
 
 /* Frees a framework's record (the core's frameworks are the caller's). */
 static void fw_free(m_fw *fw)
 {
-	for (size_t i = 0; i < fw->nxroles; i++)
-		free(fw->xroles[i].role);
-	free(fw->xroles);
 	free(fw->pending);
 	free(fw->id);
 	free(fw->name);
@@ -281,7 +292,8 @@ static void recover_held(master *m, ac_fw_id fwac, m_agent *a, const ac_resource
                          const char *id)
 {
 	ac_err err;
-	if (ac_recover(m->core, fwac, a->ac, res, &err) != 0)
+	bool gone; /* a dropped role's last task or executor: the role went with it */
+	if (ac_mfw_recover(m->core, fwac, a->ac, res, &gone, &err) != 0)
 		rt_log(RT_WARN, "recover of %s %s failed: %s", what, id, err.msg);
 }
 
@@ -307,7 +319,7 @@ m_task *master_task_add(master *m, m_fw *fw, m_agent *a, const char *id, const c
 	t->name = rt_xstrdup(name ? name : "");
 	t->executor_id = executor_id ? rt_xstrdup(executor_id) : NULL;
 	t->fw = fw;
-	t->fwac = fw->ac;
+	t->fwac = master_fw_core(m, fw);
 	t->agent = a;
 	t->res = *res;
 	t->state = state;
@@ -633,7 +645,7 @@ static void hook_offer(void *ud, const ac_offer_view *v)
 	/* Every core entity has a master record, set as its tag. */
 	m_fw *fw = (m_fw *)(uintptr_t)v->fw_tag;
 	m_agent *a = (m_agent *)(uintptr_t)v->agent_tag;
-	assert(fw && master_fw_role_of(fw, v->fw) && a && a->ac == v->agent);
+	assert(fw && master_fw_role_of(m, fw, v->fw) && a && a->ac == v->agent);
 	m_offer *o = offer_add(m, fw, a, v);
 	if (fw->npending == fw->cappending) {
 		fw->cappending = fw->cappending ? 2 * fw->cappending : 8;
@@ -701,7 +713,7 @@ static void send_offers(master *m, m_fw *fw)
 		pb->url->address->port = o->agent->port;
 		if (o->agent->ip[0])
 			pb->url->address->ip = o->agent->ip;
-		const char *role = master_fw_role_of(fw, o->fwac);
+		const char *role = master_fw_role_of(m, fw, o->fwac);
 		/* Free persistent volumes of its role are shown by this offer from now on. */
 		m_volsel vols = {.offer = o, .assign = true};
 		pb->resources = master_resources_pb_vols(m, o->agent, &o->res, role, &vols, a, &pb->n_resources);
@@ -902,6 +914,9 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 	ac_err err;
 	if (ac_agent_remove(m->core, a->ac, &err) != 0)
 		rt_log(RT_WARN, "allocator: agent remove: %s", err.msg);
+	/* A role a framework dropped whose last tasks were there goes now. */
+	for (m_fw *fw = m->fws; fw; fw = fw->next)
+		ac_mfw_prune(m->core, fw->mfw, NULL);
 	master_agent_hangup(a, "agent removed");
 	assert(!a->offers); /* rescinded by ac_agent_remove */
 	DL_DELETE(m->agents, a);
@@ -971,10 +986,9 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	master_exec_remove(m, e, false); /* ac_fw_remove below frees what they hold */
 	ev_timer_stop(m->loop, &fw->failover);
 	master_reconcile_forget(m, fw);
-	ac_err err;
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (ac_fw_remove(m->core, master_fw_core_at(fw, i), &err) != 0)
-			rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
+	/* Its offers go now; the core forgets it (and frees what it held) once
+	 * its FRAMEWORK_REMOVED has shown its roles (fw_free). */
+	ac_mfw_deactivate(m->core, fw->mfw, NULL);
 	if (fw->stream) {
 		rt_http_session *s = fw->stream;
 		fw->stream = NULL;
@@ -991,6 +1005,9 @@ void master_fw_remove(master *m, m_fw *fw, const char *why)
 	fw_archive(m, fw);
 	if (fw->sendq_in) /* its offers were rescinded with it: cannot be */
 		DL_DELETE2(m->sendq, fw, sendq_prev, sendq_next);
+	ac_err err;
+	if (ac_mfw_remove(m->core, fw->mfw, &err) != 0)
+		rt_log(RT_WARN, "allocator: framework remove: %s", err.msg);
 	fw_free(fw);
 }
 
@@ -1138,16 +1155,16 @@ static void recovery_expired(struct ev_loop *loop, ev_timer *w, int revents)
 
 m_fw *master_fw_recover(master *m, const char *id)
 {
-	/* Role "*" until the framework says otherwise: subscribe() moves the
-	 * charged tasks to a framework of the right role if it differs. */
-	ac_fw_opts opts = {.role = "*"};
-	ac_fw_id ac;
+	/* No roles until the framework says: what its agents report is charged
+	 * to the roles their allocation_info names (removing, in the core,
+	 * until it re-subscribes with them). */
+	ac_mfw_id ac;
 	ac_err err;
-	if (ac_fw_add(m->core, id, &opts, &ac, &err) != 0) {
+	if (ac_mfw_add(m->core, id, NULL, 0, NULL, &ac, &err) != 0) {
 		rt_log(RT_WARN, "cannot recover framework %s: %s", id, err.msg);
 		return NULL;
 	}
-	ac_fw_deactivate(m->core, ac, NULL);
+	ac_mfw_deactivate(m->core, ac, NULL);
 	m_fw *fw = master_fw_add(m, id, ac);
 	fw->name = rt_xstrdup("");
 	fw->role = rt_xstrdup("*");

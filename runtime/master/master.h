@@ -235,18 +235,17 @@ struct m_fw {
 	 * authentication is off (NULL: none). A later SUBSCRIBE with its id
 	 * must come from the same one. */
 	char *principal;
-	ac_fw_id ac; /* the core framework of `role` */
-	/* A MULTI_ROLE framework's other roles, in FrameworkInfo.roles' order:
-	 * the core's frameworks have one role each, so every role has one of its
-	 * own (as a Mesos framework sits in each of its roles' sorters); each
-	 * has this record as its tag, and what it holds is charged to it. */
-	struct m_fw_role *xroles;
-	size_t nxroles;
+	/* Its roles in the core (alloccore's multi-role framework): one core
+	 * framework per role, each tagged with this record; a dropped role that
+	 * still holds tasks stays there (removing) until they end. `role` is
+	 * FrameworkInfo's first role, as the state endpoints show it. */
+	ac_mfw_id mfw;
 	rt_http_session *stream; /* NULL while disconnected */
 	char stream_id[37];
 	bool stream_json; /* events as JSON (Accept chose application/json), else protobuf */
 	bool partition_aware;
 	bool killing_state; /* the TASK_KILLING_STATE capability */
+	bool multi_role;    /* the MULTI_ROLE capability (its executors' FrameworkInfo says so) */
 	/* Known only from an agent's running tasks (this master took over from
 	 * another): inactive in the core until the framework re-subscribes. */
 	bool recovered;
@@ -266,12 +265,6 @@ struct m_fw {
 	m_fw *reconq_next, *reconq_prev; /* master.reconq: has slices to answer and may */
 	bool reconq_in;
 };
-
-/* One more role of a framework and the core framework it is charged as. */
-typedef struct m_fw_role {
-	char *role;
-	ac_fw_id ac;
-} m_fw_role;
 
 struct m_task {
 	ac_fw_id fwac;                   /* the core framework (its framework's role) charged with it */
@@ -489,30 +482,25 @@ m_task *master_task_find(master *m, const m_fw *fw, const char *task_id);
 /* Records an agent (or framework) the core knows as `ac`, on the lists and
  * maps and as the core's tag; the caller fills in the rest. */
 m_agent *master_agent_add(master *m, const char *id, ac_agent_id ac);
-m_fw *master_fw_add(master *m, const char *id, ac_fw_id ac);
-/* The framework is now the core's `ac` (a recovered one changing role). */
-void master_fw_set_core(master *m, m_fw *fw, ac_fw_id ac);
-/* The role the framework's core framework `ac` stands for (NULL: none of its). */
-const char *master_fw_role_of(const m_fw *fw, ac_fw_id ac);
-/* The same for what it holds or was offered: its first role's when the
- * core framework is no longer one of its (cannot be). */
-const char *master_fw_role_held(const m_fw *fw, ac_fw_id ac);
-/* The core framework of one of the framework's roles; false when it has no such role. */
-bool master_fw_core_of(const m_fw *fw, const char *role, ac_fw_id *ac);
-/* Adds a role (a core framework of its own, inactive while the framework
- * is disconnected) to the framework's roles; 0, or 400 and msg. */
-int master_fw_add_role(master *m, m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len);
-/* Whether role is one of the framework's. */
-bool master_fw_has_role(const m_fw *fw, const char *role);
-/* Its roles and their core frameworks by index, 0 .. nxroles (0: `role`). */
-static inline ac_fw_id master_fw_core_at(const m_fw *fw, size_t i)
-{
-	return i ? fw->xroles[i - 1].ac : fw->ac;
-}
-static inline const char *master_fw_role_at(const m_fw *fw, size_t i)
-{
-	return i ? fw->xroles[i - 1].role : fw->role;
-}
+m_fw *master_fw_add(master *m, const char *id, ac_mfw_id mfw);
+/* The framework's roles (alloccore's ac_mfw_*): 0 .. master_fw_nroles - 1
+ * are the subscribed ones in FrameworkInfo's order; with `all`, then the
+ * removing ones (dropped, still holding tasks). Role i's name (NULL past
+ * the end) and its core framework into *ac (may be NULL). */
+size_t master_fw_nroles(const master *m, const m_fw *fw, bool all);
+const char *master_fw_role_at(const master *m, const m_fw *fw, size_t i, ac_fw_id *ac);
+/* The core framework of its first subscribed role (0: none, a framework
+ * known only from its agents' tasks). */
+ac_fw_id master_fw_core(const master *m, const m_fw *fw);
+/* The role the core framework `ac` stands for (NULL: not one of the framework's). */
+const char *master_fw_role_of(const master *m, const m_fw *fw, ac_fw_id ac);
+/* The same for what it holds or was offered: its first role when the
+ * core framework is not one of its (cannot be). */
+const char *master_fw_role_held(const master *m, const m_fw *fw, ac_fw_id ac);
+/* The core framework of one of its subscribed roles; false when it has no such role. */
+bool master_fw_core_of(const master *m, const m_fw *fw, const char *role, ac_fw_id *ac);
+/* Whether role is one of the framework's (subscribed, or with `all` removing too). */
+bool master_fw_has_role(const master *m, const m_fw *fw, const char *role, bool all);
 m_offer *master_offer_find(master *m, const char *id);
 /* Drops an offer the core no longer holds (accepted or rescinded). */
 void master_offer_forget(master *m, m_offer *o);
@@ -678,7 +666,7 @@ void master_op_close(master *m);
 Mesos__V1__Task *master_view_task(master *m, const m_task *t, rt_arena *a);
 Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, const m_agent *ag, rt_arena *a);
 Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(master *m, const m_fw *fw, rt_arena *a);
-Mesos__V1__FrameworkInfo *master_view_framework_info(const m_fw *fw, rt_arena *a);
+Mesos__V1__FrameworkInfo *master_view_framework_info(const master *m, const m_fw *fw, rt_arena *a);
 Mesos__V1__Master__Response__GetAgents *master_view_agents(master *m, rt_arena *a);
 Mesos__V1__Master__Response__GetFrameworks *master_view_frameworks(master *m, rt_arena *a);
 Mesos__V1__Master__Response__GetExecutors *master_view_executors(master *m, rt_arena *a);

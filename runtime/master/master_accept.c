@@ -249,7 +249,7 @@ static const char *accept_check_offers(accept_ctx *x)
 			bad = "Aggregated offers must be allocated to the same role";
 		x->agent = o->agent;
 		x->fwac = o->fwac;
-		x->role = master_fw_role_of(x->fw, o->fwac);
+		x->role = master_fw_role_of(x->m, x->fw, o->fwac);
 		x->offers[x->noffers++] = o;
 	}
 	if (acc->n_offer_ids == 0)
@@ -990,15 +990,53 @@ static m_task *add_launched(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, cons
 
 /* What a custom executor's SUBSCRIBED tells it about its framework (fid
  * holds the framework's id). */
-static void executor_fw_info(const m_fw *fw, Mesos__V1__FrameworkID *fid, Mesos__V1__FrameworkInfo *fi)
+/* What an executor's SUBSCRIBED tells it about its framework: its
+ * FrameworkInfo, as Mesos hands it on — a MULTI_ROLE framework's `roles`
+ * (subscribed, in order) and capabilities, else its `role`. x->fi points
+ * into x; exec_fw_info_free frees the roles list. */
+typedef struct exec_fw_info {
+	Mesos__V1__FrameworkInfo fi;
+	Mesos__V1__FrameworkInfo__Capability caps[3], *capp[3];
+	char **roles;
+} exec_fw_info;
+
+static void executor_fw_info(master *m, m_fw *fw, Mesos__V1__FrameworkID *fid, exec_fw_info *x)
 {
+	static const Mesos__V1__FrameworkInfo__Capability__Type types[3] = {
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE,
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE,
+	        MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE};
+	Mesos__V1__FrameworkInfo *fi = &x->fi;
 	*fi = (Mesos__V1__FrameworkInfo)MESOS__V1__FRAMEWORK_INFO__INIT;
+	bool has[3] = {fw->multi_role, fw->partition_aware, fw->killing_state};
+	for (size_t i = 0; i < 3; i++) {
+		if (!has[i])
+			continue;
+		mesos__v1__framework_info__capability__init(&x->caps[fi->n_capabilities]);
+		x->caps[fi->n_capabilities].has_type = true;
+		x->caps[fi->n_capabilities].type = types[i];
+		x->capp[fi->n_capabilities] = &x->caps[fi->n_capabilities];
+		fi->n_capabilities++;
+	}
+	fi->capabilities = x->capp;
+	size_t nroles = fw->multi_role ? master_fw_nroles(m, fw, false) : 0;
+	x->roles = nroles ? rt_xcalloc(nroles, sizeof *x->roles) : NULL;
+	for (size_t i = 0; i < nroles; i++)
+		x->roles[i] = (char *)master_fw_role_at(m, fw, i, NULL);
 	fi->user = fw->user;
 	fi->name = fw->name;
 	fi->id = fid;
-	fi->role = fw->role;
+	fi->role = nroles ? NULL : fw->role;
+	fi->roles = x->roles;
+	fi->n_roles = nroles;
 	fi->has_failover_timeout = fw->failover_timeout > 0;
 	fi->failover_timeout = fw->failover_timeout;
+}
+
+static void exec_fw_info_free(exec_fw_info *x)
+{
+	free(x->roles);
+	x->roles = NULL;
 }
 
 /* Records the task and sends RUN_TASK; an agent that cannot be reached
@@ -1015,14 +1053,16 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	fid.value = fw->id;
 	rt.framework_id = &fid;
 	rt.task = (Mesos__V1__TaskInfo *)ti;
-	Mesos__V1__FrameworkInfo fi;
-	executor_fw_info(fw, &fid, &fi);
+	exec_fw_info xfi;
+	executor_fw_info(m, fw, &fid, &xfi);
 	if (ti->executor)
-		rt.framework_info = &fi;
+		rt.framework_info = &xfi.fi;
 	rt.user = t->user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK;
 	msg.run_task = &rt;
-	if (master_agent_send(m, a, &msg))
+	bool sent = master_agent_send(m, a, &msg);
+	exec_fw_info_free(&xfi);
+	if (sent)
 		return;
 	Mesos__V1__TaskState lost =
 	        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;
@@ -1060,10 +1100,10 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	fid.value = fw->id;
 	rg.framework_id = &fid;
-	Mesos__V1__FrameworkInfo fi;
-	executor_fw_info(fw, &fid, &fi);
+	exec_fw_info xfi;
+	executor_fw_info(m, fw, &fid, &xfi);
 	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM)
-		rg.framework_info = &fi;
+		rg.framework_info = &xfi.fi;
 	rg.executor = (Mesos__V1__ExecutorInfo *)ei;
 	rg.tasks = tg->tasks;
 	rg.n_tasks = tg->n_tasks;
@@ -1071,6 +1111,7 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK_GROUP;
 	msg.run_task_group = &rg;
 	bool sent = master_agent_send(m, a, &msg);
+	exec_fw_info_free(&xfi);
 	if (!sent) {
 		Mesos__V1__TaskState lost =
 		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;

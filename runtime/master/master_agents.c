@@ -64,25 +64,22 @@ static void kill_orphans(master *m, m_agent *a, const char *fw_id)
 	master_agent_send(m, a, &msg);
 }
 
-/* The core framework to restore resources an agent reports into: the role
- * their allocation_info names when the framework has it (a MULTI_ROLE
- * framework's) — a framework recovered from its tasks gains the roles they
- * name, as Mesos learns a recovered framework's roles from its agents —
- * else its first role's. */
-static ac_fw_id restore_core(master *m, m_fw *fw, Mesos__V1__Resource *const *res, size_t n)
+/* Charges resources an agent reports to the framework, in the role their
+ * allocation_info names (else its first role, else "*"): a role the
+ * framework has not subscribed to (one recovered from its tasks has none
+ * yet) is kept in the core as removing until the framework names it or the
+ * tasks end, as Mesos learns a recovered framework's roles from its agents.
+ * The core framework charged into *ac. */
+static int restore_core(master *m, m_fw *fw, m_agent *a, Mesos__V1__Resource *const *pb, size_t n,
+                        const ac_resources *res, ac_fw_id *ac, ac_err *err)
 {
-	ac_fw_id ac;
-	char msg[300];
-	for (size_t i = 0; i < n; i++) {
-		const char *role = res[i]->allocation_info ? res[i]->allocation_info->role : NULL;
-		if (!role)
-			continue;
-		if (master_fw_core_of(fw, role, &ac))
-			return ac;
-		if (fw->recovered && master_fw_add_role(m, fw, role, &ac, msg, sizeof msg) == 0)
-			return ac;
-	}
-	return fw->ac;
+	const char *role = NULL;
+	for (size_t i = 0; i < n && !role; i++)
+		if (pb[i]->allocation_info && pb[i]->allocation_info->role)
+			role = pb[i]->allocation_info->role;
+	if (!role)
+		role = master_fw_nroles(m, fw, false) ? master_fw_role_at(m, fw, 0, NULL) : "*";
+	return ac_mfw_restore(m->core, fw->mfw, role, a->ac, res, ac, err);
 }
 
 /* The same for custom executors: the ones the agent no longer runs free
@@ -115,10 +112,11 @@ static void reconcile_agent_executors(master *m, m_agent *a, const Meso__Agent__
 			continue;
 		ac_resources res;
 		ac_err err;
-		ac_fw_id fwac = restore_core(m, fw, re->executor->resources, re->executor->n_resources);
+		ac_fw_id fwac;
 		if (rt_resources_from_pb(m->core, re->executor->resources, re->executor->n_resources, &res, &err) !=
 		            0 ||
-		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
+		    restore_core(m, fw, a, re->executor->resources, re->executor->n_resources, &res, &fwac, &err) !=
+		            0) {
 			rt_log(RT_WARN, "agent %s: cannot restore executor %s: %s", a->id,
 			       re->executor->executor_id->value, err.msg);
 			continue;
@@ -173,9 +171,9 @@ static void reconcile_agent_tasks(master *m, m_agent *a, const Meso__Agent__Regi
 			continue;
 		ac_resources res;
 		ac_err err;
-		ac_fw_id fwac = restore_core(m, fw, rt->task->resources, rt->task->n_resources);
+		ac_fw_id fwac;
 		if (rt_resources_from_pb(m->core, rt->task->resources, rt->task->n_resources, &res, &err) != 0 ||
-		    ac_allocation_restore(m->core, fwac, a->ac, &res, &err) != 0) {
+		    restore_core(m, fw, a, rt->task->resources, rt->task->n_resources, &res, &fwac, &err) != 0) {
 			rt_log(RT_WARN, "agent %s: cannot restore task %s: %s", a->id, rt->task->task_id->value,
 			       err.msg);
 			continue;

@@ -84,7 +84,7 @@ static void serve_roles(master *m, rt_http_session *s, const rt_http_request *re
 		json_object_set_new(r, "weight", json_real(c && c->weight > 0 ? c->weight : 1.0));
 		json_t *fws = json_array();
 		for (m_fw *fw = m->fws; fw; fw = fw->next)
-			if (master_fw_has_role(fw, names[i]))
+			if (master_fw_has_role(m, fw, names[i], true))
 				json_array_append_new(fws, json_string(fw->id));
 		json_object_set_new(r, "frameworks", fws);
 		ac_resources x;

@@ -116,7 +116,7 @@ static json_t *task_model(const char *id, const char *name, const char *fw_id, c
 static json_t *task_json(const master *m, const m_task *t)
 {
 	return task_model(t->id, t->name, t->fw->id, t->executor_id, t->agent->id, t->state, model_of(m, &t->res),
-	                  master_fw_role_held(t->fw, t->fwac), t->statuses, t->nstatuses);
+	                  master_fw_role_held(m, t->fw, t->fwac), t->statuses, t->nstatuses);
 }
 
 /* A completed task: its resources were kept as alloccore's text. */
@@ -161,12 +161,12 @@ static json_t *framework_json(const master *m, const m_fw *fw)
 	json_t *j = fw_head_json(fw->id, fw->name, fw->user, fw->role, fw->failover_timeout, fw->stream != NULL,
 	                         fw->recovered);
 	json_t *roles = json_array(); /* Mesos: every role of the framework; `role` is the first */
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		json_array_append_new(roles, json_string(master_fw_role_at(fw, i)));
+	for (size_t i = 0; i < master_fw_nroles(m, fw, false); i++)
+		json_array_append_new(roles, json_string(master_fw_role_at(m, fw, i, NULL)));
 	json_object_set_new(j, "roles", roles);
 	ac_fw_info info;
 	bool active = false;
-	if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)
+	if (ac_fw_info_get(m->core, master_fw_core(m, fw), &info, NULL) == 0)
 		active = info.active;
 	json_object_set_new(j, "active", json_boolean(active && fw->stream != NULL));
 	json_object_set_new(j, "registered_time", json_real(wall_secs(fw->registered_ns)));
@@ -427,7 +427,8 @@ json_t *master_metrics_snapshot(master *m)
 		ac_fw_info info;
 		f_n++;
 		f_conn += fw->stream != NULL;
-		f_act += fw->stream != NULL && ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.active;
+		f_act += fw->stream != NULL && ac_fw_info_get(m->core, master_fw_core(m, fw), &info, NULL) == 0 &&
+		         info.active;
 	}
 	PUT("master/frameworks_active", f_act);
 	PUT("master/frameworks_inactive", f_n - f_act);

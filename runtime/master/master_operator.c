@@ -208,7 +208,7 @@ void master_op_framework_removed(master *m, const m_fw *fw)
 	Event *ev = event_new(a, MESOS__V1__MASTER__EVENT__TYPE__FRAMEWORK_REMOVED);
 	ev->framework_removed = rt_arena_alloc(a, sizeof *ev->framework_removed);
 	mesos__v1__master__event__framework_removed__init(ev->framework_removed);
-	ev->framework_removed->framework_info = master_view_framework_info(fw, a);
+	ev->framework_removed->framework_info = master_view_framework_info(m, fw, a);
 	broadcast_about(m, ev, fw, NULL);
 	rt_arena_destroy(a);
 }

@@ -98,7 +98,7 @@ static Mesos__V1__Task *task_view(master *m, rt_arena *a, const char *id, const 
 Mesos__V1__Task *master_view_task(master *m, const m_task *t, rt_arena *a)
 {
 	Mesos__V1__Task *v = task_view(m, a, t->id, t->name, t->fw->id, t->executor_id, t->agent->id, t->state, &t->res,
-	                               master_fw_role_held(t->fw, t->fwac), t->statuses, t->nstatuses);
+	                               master_fw_role_held(m, t->fw, t->fwac), t->statuses, t->nstatuses);
 	v->user = t->fw->user;
 	return v;
 }
@@ -182,23 +182,23 @@ Mesos__V1__Master__Response__GetAgents__Agent *master_view_agent(master *m, cons
 	size_t cap = 0;
 	for (m_task *t = ag->tasks; t; t = t->agent_next) {
 		const m_volsel used = {.task = t};
-		resources_append(m, a, t->agent, &t->res, master_fw_role_held(t->fw, t->fwac), &used,
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(m, t->fw, t->fwac), &used,
 		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	}
 	for (m_exec *e = ag->execs; e; e = e->agent_next)
-		resources_append(m, a, e->agent, &e->res, master_fw_role_held(e->fw, e->fwac), NULL,
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(m, e->fw, e->fwac), NULL,
 		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	cap = 0;
 	for (m_offer *o = ag->offers; o; o = o->agent_next) {
 		const m_volsel shown = {.offer = o};
-		resources_append(m, a, o->agent, &o->res, master_fw_role_held(o->fw, o->fwac), &shown,
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(m, o->fw, o->fwac), &shown,
 		                 &v->offered_resources, &v->n_offered_resources, &cap);
 	}
 	v->drain_info = master_view_drain_info(ag, a);
 	return v;
 }
 
-Mesos__V1__FrameworkInfo *master_view_framework_info(const m_fw *fw, rt_arena *a)
+Mesos__V1__FrameworkInfo *master_view_framework_info(const master *m, const m_fw *fw, rt_arena *a)
 {
 	Mesos__V1__FrameworkInfo *fi = NEW(a, Mesos__V1__FrameworkInfo, INIT(mesos__v1__framework_info__init));
 	fi->user = fw->user ? fw->user : "";
@@ -206,11 +206,15 @@ Mesos__V1__FrameworkInfo *master_view_framework_info(const m_fw *fw, rt_arena *a
 	fi->id = fw_id(a, fw->id);
 	fi->has_failover_timeout = true;
 	fi->failover_timeout = fw->failover_timeout;
-	fi->roles = rt_arena_alloc(a, (fw->nxroles + 1) * sizeof *fi->roles);
-	fi->roles[0] = fw->role ? fw->role : "*";
-	for (size_t i = 0; i < fw->nxroles; i++)
-		fi->roles[i + 1] = fw->xroles[i].role;
-	fi->n_roles = 1 + fw->nxroles;
+	/* Its subscribed roles in the core; a completed framework's (no longer
+	 * there) or one known only from its tasks: its first. */
+	size_t n = fw->mfw ? master_fw_nroles(m, fw, false) : 0;
+	fi->roles = rt_arena_alloc(a, (n ? n : 1) * sizeof *fi->roles);
+	for (size_t i = 0; i < n; i++)
+		fi->roles[i] = (char *)master_fw_role_at(m, fw, i, NULL);
+	if (!n)
+		fi->roles[0] = fw->role ? fw->role : "*";
+	fi->n_roles = n ? n : 1;
 	Mesos__V1__FrameworkInfo__Capability *cap =
 	        NEW(a, Mesos__V1__FrameworkInfo__Capability, INIT(mesos__v1__framework_info__capability__init));
 	cap->has_type = true;
@@ -231,9 +235,9 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	Mesos__V1__Master__Response__GetFrameworks__Framework *v =
 	        NEW(a, Mesos__V1__Master__Response__GetFrameworks__Framework,
 	            INIT(mesos__v1__master__response__get_frameworks__framework__init));
-	v->framework_info = master_view_framework_info(fw, a);
+	v->framework_info = master_view_framework_info(m, fw, a);
 	ac_fw_info info;
-	bool active = ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0 && info.active;
+	bool active = ac_fw_info_get(m->core, master_fw_core(m, fw), &info, NULL) == 0 && info.active;
 	v->active = active && fw->stream != NULL;
 	v->connected = fw->stream != NULL;
 	v->recovered = fw->recovered;
@@ -241,11 +245,11 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 	size_t cap = 0;
 	for (m_task *t = fw->tasks; t; t = t->fw_next) {
 		const m_volsel used = {.task = t};
-		resources_append(m, a, t->agent, &t->res, master_fw_role_held(fw, t->fwac), &used,
+		resources_append(m, a, t->agent, &t->res, master_fw_role_held(m, fw, t->fwac), &used,
 		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	}
 	for (m_exec *e = fw->execs; e; e = e->fw_next)
-		resources_append(m, a, e->agent, &e->res, master_fw_role_held(fw, e->fwac), NULL,
+		resources_append(m, a, e->agent, &e->res, master_fw_role_held(m, fw, e->fwac), NULL,
 		                 &v->allocated_resources, &v->n_allocated_resources, &cap);
 	cap = 0;
 	size_t noffers = 0;
@@ -256,7 +260,7 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 		if (!o->sent)
 			continue;
 		const m_volsel shown = {.offer = o};
-		resources_append(m, a, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &shown,
+		resources_append(m, a, o->agent, &o->res, master_fw_role_held(m, fw, o->fwac), &shown,
 		                 &v->offered_resources, &v->n_offered_resources, &cap);
 		Mesos__V1__Offer *pb = NEW(a, Mesos__V1__Offer, INIT(mesos__v1__offer__init));
 		pb->id = NEW(a, Mesos__V1__OfferID, INIT(mesos__v1__offer_id__init));
@@ -264,15 +268,16 @@ Mesos__V1__Master__Response__GetFrameworks__Framework *master_view_framework(mas
 		pb->framework_id = fw_id(a, fw->id);
 		pb->agent_id = agent_id(a, o->agent->id);
 		pb->hostname = o->agent->hostname ? o->agent->hostname : "";
-		pb->resources = master_resources_pb_vols(m, o->agent, &o->res, master_fw_role_held(fw, o->fwac), &shown,
-		                                         a, &pb->n_resources);
+		pb->resources = master_resources_pb_vols(m, o->agent, &o->res, master_fw_role_held(m, fw, o->fwac),
+		                                         &shown, a, &pb->n_resources);
 		v->offers[v->n_offers++] = pb;
 	}
 	return v;
 }
 
 /* A completed framework: nothing held, its removal as unregistered_time. */
-static Mesos__V1__Master__Response__GetFrameworks__Framework *done_framework_view(const m_done_fw *d, rt_arena *a)
+static Mesos__V1__Master__Response__GetFrameworks__Framework *done_framework_view(const master *m, const m_done_fw *d,
+                                                                                  rt_arena *a)
 {
 	m_fw tmp = {.id = d->id,
 	            .name = d->name,
@@ -283,7 +288,7 @@ static Mesos__V1__Master__Response__GetFrameworks__Framework *done_framework_vie
 	Mesos__V1__Master__Response__GetFrameworks__Framework *v =
 	        NEW(a, Mesos__V1__Master__Response__GetFrameworks__Framework,
 	            INIT(mesos__v1__master__response__get_frameworks__framework__init));
-	v->framework_info = master_view_framework_info(&tmp, a);
+	v->framework_info = master_view_framework_info(m, &tmp, a);
 	v->recovered = d->recovered;
 	v->registered_time = rt_opview_time(a, d->registered_wall);
 	v->unregistered_time = rt_opview_time(a, d->unregistered_wall);
@@ -315,7 +320,7 @@ Mesos__V1__Master__Response__GetFrameworks *master_view_frameworks(master *m, rt
 	v->completed_frameworks = rt_arena_alloc(a, (m->ndone_fws + 1) * sizeof *v->completed_frameworks);
 	for (const m_done_fw *d = m->done_fws; d; d = d->next)
 		if (!m->acls || master_authorized(m, RT_ACL_VIEW_FRAMEWORKS, m->principal, d->user ? d->user : ""))
-			v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(d, a);
+			v->completed_frameworks[v->n_completed_frameworks++] = done_framework_view(m, d, a);
 	return v;
 }
 

@@ -451,11 +451,11 @@ size_t master_view_role_names(master *m, rt_arena *a, char ***out)
 {
 	size_t cap = HASH_COUNT(m->roleconfs) + 1, n = 0;
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		cap += 1 + fw->nxroles;
+		cap += master_fw_nroles(m, fw, true);
 	char **names = rt_arena_alloc(a, cap * sizeof *names);
 	for (m_fw *fw = m->fws; fw; fw = fw->next)
-		for (size_t i = 0; i <= fw->nxroles; i++)
-			names[n++] = (char *)master_fw_role_at(fw, i);
+		for (size_t i = 0; i < master_fw_nroles(m, fw, true); i++)
+			names[n++] = (char *)master_fw_role_at(m, fw, i, NULL);
 	for (m_roleconf *r = m->roleconfs; r; r = r->hh.next)
 		names[n++] = r->role;
 	qsort(names, n, sizeof *names, cmp_str);
@@ -480,10 +480,10 @@ size_t master_view_roles(master *m, rt_arena *a, Mesos__V1__Role ***out)
 		r->weight = c && c->weight > 0 ? c->weight : 1.0;
 		size_t nf = 0;
 		for (m_fw *fw = m->fws; fw; fw = fw->next)
-			nf += master_fw_has_role(fw, names[i]);
+			nf += master_fw_has_role(m, fw, names[i], true);
 		r->frameworks = rt_arena_alloc(a, (nf + 1) * sizeof *r->frameworks);
 		for (m_fw *fw = m->fws; fw; fw = fw->next) {
-			if (!master_fw_has_role(fw, names[i]))
+			if (!master_fw_has_role(m, fw, names[i], true))
 				continue;
 			Mesos__V1__FrameworkID *id = rt_arena_alloc(a, sizeof *id);
 			mesos__v1__framework_id__init(id);

@@ -162,18 +162,18 @@ static void resv_take(m_agent *a, uint32_t rid, const ac_vec *v)
 }
 
 /* The core framework of fw's role `role` that holds the reservation (0: no framework). */
-static ac_fw_id role_core(const m_fw *fw, const char *role)
+static ac_fw_id role_core(const master *m, const m_fw *fw, const char *role)
 {
 	ac_fw_id ac = 0;
-	if (fw && !master_fw_core_of(fw, role, &ac))
-		ac = fw->ac;
+	if (fw && !master_fw_core_of(m, fw, role, &ac))
+		ac = master_fw_core(m, fw);
 	return ac;
 }
 
 int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const char *role, const char *principal,
                         const ac_resources *unres, ac_err *err)
 {
-	int rc = ac_agent_reserve(m->core, a->ac, role_core(fw, role), role, unres, err);
+	int rc = ac_agent_reserve(m->core, a->ac, role_core(m, fw, role), role, unres, err);
 	if (rc)
 		return rc;
 	uint32_t rid = (uint32_t)ac_role_intern(m->core, role, NULL);
@@ -198,7 +198,7 @@ int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, con
 		        a->id, role);
 		return AC_EINVAL;
 	}
-	int rc = ac_agent_unreserve(m->core, a->ac, role_core(fw, role), role, unres, err);
+	int rc = ac_agent_unreserve(m->core, a->ac, role_core(m, fw, role), role, unres, err);
 	if (rc)
 		return rc;
 	total_move(a, (uint32_t)rid, &unres->group[0].amount, -1);

@@ -33,8 +33,7 @@ static void stream_closed(rt_http_session *s, void *ud)
 	fw->stream = NULL;
 	fw->disconnected_ns = rt_mono_ns();
 	master_reconcile_forget(m, fw);
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		ac_fw_deactivate(m->core, master_fw_core_at(fw, i), NULL);
+	ac_mfw_deactivate(m->core, fw->mfw, NULL);
 	if (fw->failover_timeout <= 0) {
 		master_fw_remove(m, fw, "disconnected, and its failover timeout is 0");
 		return;
@@ -98,84 +97,6 @@ static bool has_capability(const Mesos__V1__FrameworkInfo *fi, Mesos__V1__Framew
 	return false;
 }
 
-/* A framework changes role (a recovered one re-subscribing with another
- * role than the "*" it was recovered under, or UPDATE_FRAMEWORK): the core's
- * frameworks have a fixed role, so its tasks and executors are charged to a
- * new core framework of that role and the old one goes, rescinding its
- * outstanding offers. */
-/* A core framework for the framework's role (core names are unique: the
- * framework's own id may still be held by its first one). */
-static int add_core(master *m, const m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len)
-{
-	ac_fw_opts opts = {.role = role};
-	ac_err err;
-	char name[400];
-	snprintf(name, sizeof name, "%s#%s", fw->id, role);
-	if (ac_fw_add(m->core, name, &opts, ac, &err) != 0) {
-		snprintf(msg, len, "Failed to validate scheduler::Call: %s", err.msg);
-		return 400;
-	}
-	ac_fw_set_tag(m->core, *ac, (uint64_t)(uintptr_t)fw, NULL);
-	return 0;
-}
-
-int master_fw_add_role(master *m, m_fw *fw, const char *role, ac_fw_id *ac, char *msg, size_t len)
-{
-	if (add_core(m, fw, role, ac, msg, len))
-		return 400;
-	if (!fw->stream)
-		ac_fw_deactivate(m->core, *ac, NULL);
-	fw->xroles = rt_xrealloc(fw->xroles, (fw->nxroles + 1) * sizeof *fw->xroles);
-	fw->xroles[fw->nxroles++] = (m_fw_role){.role = rt_xstrdup(role), .ac = *ac};
-	return 0;
-}
-
-/* Charges what the framework holds in core framework `from` to `to`. */
-static void move_held(master *m, m_fw *fw, ac_fw_id from, ac_fw_id to, const char *role)
-{
-	ac_err err;
-	for (m_task *t = fw->tasks; t; t = t->fw_next) {
-		if (t->fwac != from)
-			continue;
-		t->fwac = to;
-		if (ac_allocation_restore(m->core, to, t->agent->ac, &t->res, &err) != 0)
-			rt_log(RT_WARN, "framework %s: cannot move task %s to role %s: %s", fw->id, t->id, role,
-			       err.msg);
-	}
-	for (m_exec *e = fw->execs; e; e = e->fw_next) {
-		if (e->fwac != from)
-			continue;
-		e->fwac = to;
-		if (ac_allocation_restore(m->core, to, e->agent->ac, &e->res, &err) != 0)
-			rt_log(RT_WARN, "framework %s: cannot move executor %s to role %s: %s", fw->id, e->id, role,
-			       err.msg);
-	}
-}
-
-static int move_role(master *m, m_fw *fw, const char *role, char *msg, size_t len)
-{
-	ac_fw_id ac;
-	if (add_core(m, fw, role, &ac, msg, len))
-		return 400;
-	move_held(m, fw, fw->ac, ac, role);
-	ac_fw_remove(m->core, fw->ac, NULL);
-	master_fw_set_core(m, fw, ac);
-	free(fw->role);
-	fw->role = rt_xstrdup(role);
-	return 0;
-}
-
-static bool holds_anything(const m_fw *fw, ac_fw_id ac)
-{
-	for (const m_task *t = fw->tasks; t; t = t->fw_next)
-		if (t->fwac == ac)
-			return true;
-	for (const m_exec *e = fw->execs; e; e = e->fw_next)
-		if (e->fwac == ac)
-			return true;
-	return false;
-}
-
 static bool in_roles(char *const *roles, size_t n, const char *role)
 {
 	for (size_t i = 0; i < n; i++)
@@ -185,73 +106,24 @@ static bool in_roles(char *const *roles, size_t n, const char *role)
 }
 
 /* Gives the framework the roles `roles` (n >= 1, distinct, in
- * FrameworkInfo's order). A single-role framework changing role moves what
- * it holds (move_role). Otherwise a role it keeps keeps its core framework,
- * a new role gets one, and a role it drops goes with its core framework
- * (rescinding its offers) — refused while it still holds tasks or executors:
- * Mesos lets their allocation stay with the dropped role; Meso does not.
- * A recovered framework's roles are those its tasks named (and "*"): what
- * a role it does not re-subscribe with holds moves to its first role. 0,
- * or 400 and msg. */
-/* Whether the framework may drop the roles not in `roles` (set_roles'
- * rule); 0, or 400 and msg. */
-static int roles_droppable(const m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
-{
-	if (fw->recovered || (n == 1 && fw->nxroles == 0))
-		return 0;
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (!in_roles(roles, n, master_fw_role_at(fw, i)) && holds_anything(fw, master_fw_core_at(fw, i))) {
-			snprintf(msg, len,
-			         "Cannot remove role '%.100s' of framework %.100s: it still holds tasks or executors "
-			         "there (Meso refuses this; kill them first)",
-			         master_fw_role_at(fw, i), fw->id);
-			return 400;
-		}
-	return 0;
-}
-
+ * FrameworkInfo's order), through the core (ac_mfw_update): a new role gets
+ * a core framework, a dropped one goes with its offers — or, while it still
+ * holds tasks or executors, stays there (removing: offered nothing) until
+ * they end, as Mesos keeps their allocation in the role. 0, or 400 and msg. */
 static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *msg, size_t len)
 {
-	if (n == 1 && fw->nxroles == 0)
-		return strcmp(fw->role, roles[0]) == 0 ? 0 : move_role(m, fw, roles[0], msg, len);
-	if (roles_droppable(fw, roles, n, msg, len))
+	ac_err err;
+	if (ac_mfw_update(m->core, fw->mfw, (const char *const *)roles, n, &err) != 0) {
+		snprintf(msg, len, "Failed to validate scheduler::Call: %s", err.msg);
 		return 400;
-	ac_fw_id *acs = rt_xcalloc(n, sizeof *acs);
-	bool *made = rt_xcalloc(n, sizeof *made);
-	int rc = 0;
-	for (size_t j = 0; j < n && !rc; j++)
-		if (!master_fw_core_of(fw, roles[j], &acs[j])) {
-			rc = add_core(m, fw, roles[j], &acs[j], msg, len);
-			made[j] = !rc;
-		}
-	if (rc) {
-		for (size_t j = 0; j < n; j++)
-			if (made[j])
-				ac_fw_remove(m->core, acs[j], NULL);
-		free(acs);
-		free(made);
-		return rc;
 	}
-	for (size_t i = 0; i <= fw->nxroles; i++)
-		if (!in_roles(roles, n, master_fw_role_at(fw, i))) {
-			move_held(m, fw, master_fw_core_at(fw, i), acs[0], roles[0]); /* recovered only */
-			ac_fw_remove(m->core, master_fw_core_at(fw, i), NULL);
-		}
-	if (!fw->stream)
-		for (size_t j = 0; j < n; j++)
-			if (made[j])
-				ac_fw_deactivate(m->core, acs[j], NULL);
-	for (size_t i = 0; i < fw->nxroles; i++)
-		free(fw->xroles[i].role);
-	free(fw->role);
-	fw->role = rt_xstrdup(roles[0]);
-	master_fw_set_core(m, fw, acs[0]);
-	fw->nxroles = n - 1;
-	fw->xroles = rt_xrealloc(fw->xroles, (n - 1 ? n - 1 : 1) * sizeof *fw->xroles);
-	for (size_t j = 1; j < n; j++)
-		fw->xroles[j - 1] = (m_fw_role){.role = rt_xstrdup(roles[j]), .ac = acs[j]};
-	free(acs);
-	free(made);
+	for (size_t i = n; i < master_fw_nroles(m, fw, true); i++)
+		rt_log(RT_INFO, "framework %s: role %s dropped; its tasks keep it until they end", fw->id,
+		       master_fw_role_at(m, fw, i, NULL));
+	if (strcmp(fw->role ? fw->role : "", roles[0]) != 0) {
+		free(fw->role);
+		fw->role = rt_xstrdup(roles[0]);
+	}
 	return 0;
 }
 
@@ -302,10 +174,12 @@ static bool roles_authorized(master *m, const char *principal, char *const *role
  * UPDATE_FRAMEWORK's suppressed_roles set it. */
 static void suppress_roles(master *m, m_fw *fw, char *const *roles, size_t n)
 {
-	for (size_t i = 0; i <= fw->nxroles; i++) {
-		ac_fw_id ac = master_fw_core_at(fw, i);
+	size_t nr = master_fw_nroles(m, fw, false);
+	for (size_t i = 0; i < nr; i++) {
+		ac_fw_id ac;
 		ac_fw_info info;
-		if (in_roles(roles, n, master_fw_role_at(fw, i)))
+		const char *role = master_fw_role_at(m, fw, i, &ac);
+		if (in_roles(roles, n, role))
 			ac_fw_suppress(m->core, ac, NULL);
 		else if (ac_fw_info_get(m->core, ac, &info, NULL) == 0 && info.suppressed)
 			ac_fw_revive(m->core, ac, NULL);
@@ -437,10 +311,6 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		refuse_subscription(m, s, type, json, headers, fi->name, msg);
 		return;
 	}
-	if (fw && roles_droppable(fw, roles, nroles, reason, sizeof reason)) {
-		refuse(m, s, 400, reason); /* before the old stream is touched */
-		return;
-	}
 	if (fw) {
 		if (fw->stream) {
 			/* A failover: the old scheduler learns why its stream ends, as
@@ -464,8 +334,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			fw->failover.data = m;
 			fw->recovered = false;
 		}
-		for (size_t i = 0; i <= fw->nxroles; i++)
-			ac_fw_activate(m->core, master_fw_core_at(fw, i), NULL);
+		ac_mfw_activate(m->core, fw->mfw, NULL);
 		rt_log(RT_INFO, "framework %s (%s) re-subscribed from %s", fw->id, fi->name, rt_http_session_peer(s));
 	} else {
 		char id[96];
@@ -473,19 +342,15 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 			snprintf(id, sizeof id, "%s", fi->id->value); /* known to an earlier master */
 		else
 			snprintf(id, sizeof id, "%s-%04llu", m->id, (unsigned long long)m->next_fw++);
-		ac_fw_opts opts = {.role = role};
-		ac_fw_id ac;
+		ac_mfw_id ac;
 		ac_err err;
-		if (ac_fw_add(m->core, id, &opts, &ac, &err) != 0) {
+		if (ac_mfw_add(m->core, id, (const char *const *)roles, nroles, NULL, &ac, &err) != 0) {
 			snprintf(reason, sizeof reason, "Failed to validate scheduler::Call: %s", err.msg);
 			refuse(m, s, 400, reason);
 			return;
 		}
 		fw = master_fw_add(m, id, ac);
 		fw->role = rt_xstrdup(role);
-		fw->stream = s; /* its other roles' core frameworks start active */
-		if (set_roles(m, fw, roles, nroles, reason, sizeof reason))
-			rt_log(RT_WARN, "framework %s: %s", id, reason); /* the roles were validated: cannot be */
 		ev_timer_init(&fw->failover, failover_expired, 1., 0.);
 		fw->failover.data = m;
 		rt_log(RT_INFO, "framework %s (%s) subscribed from %s, role %s", id, fi->name, rt_http_session_peer(s),
@@ -499,6 +364,7 @@ static void subscribe(master *m, rt_http_session *s, const rt_http_request *req,
 		fw->principal = rt_xstrdup(principal);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->multi_role = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
 	fw->failover_timeout = fi->failover_timeout > 0 && isfinite(fi->failover_timeout) ? fi->failover_timeout : 0;
 	fw->stream = s;
 	fw->stream_json = json;
@@ -626,9 +492,9 @@ static void shutdown_call(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call_
  * FrameworkInfo without re-subscribing. Mesos's checks and messages: the
  * id must be the caller's, the principal, user and checkpoint cannot
  * change, the failover timeout must be a duration, the role must be
- * authorized. The roles may change (set_roles: a single-role framework's
- * new role moves what it holds; a MULTI_ROLE framework may add roles and
- * drop those that hold nothing). `suppressed_roles` sets suppression per
+ * authorized. The roles may change (set_roles: roles are added, and a
+ * dropped role keeps its tasks' allocation until they end, as in Mesos).
+ * `suppressed_roles` sets suppression per
  * role (leaving it also drops filters, as REVIVE). The
  * HTTP status to answer (200 when applied), msg when refused. */
 static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_session *s, char *msg, size_t len)
@@ -677,6 +543,7 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 	fw->name = rt_xstrdup(fi->name);
 	fw->partition_aware = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__PARTITION_AWARE);
 	fw->killing_state = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__TASK_KILLING_STATE);
+	fw->multi_role = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
 	fw->failover_timeout = fi->failover_timeout > 0 ? fi->failover_timeout : 0;
 	suppress_roles(m, fw, u->suppressed_roles, u->n_suppressed_roles);
 	rt_log(RT_INFO, "framework %s (%s) updated: %zu role(s), the first %s, %zu suppressed", fw->id, fw->name,
@@ -686,37 +553,18 @@ static int update_framework(master *m, m_fw *fw, const Call *call, rt_http_sessi
 	return 200;
 }
 
-/* REVIVE and SUPPRESS name roles (none: all of the framework's). As Mesos
- * does, a role the framework is not subscribed to drops the whole call
- * (logged; still 202). True when the call applies. */
-static bool roles_subscribed(const m_fw *fw, const char *what, char *const *roles, size_t n)
-{
-	ac_fw_id ac;
-	for (size_t i = 0; i < n; i++)
-		if (!master_fw_core_of(fw, roles[i], &ac)) {
-			rt_log(RT_WARN,
-			       "dropping the call of framework %s: %s role '%s' is not one of the framework's "
-			       "subscribed "
-			       "roles",
-			       fw->id, what, roles[i]);
-			return false;
-		}
-	return true;
-}
-
-/* REVIVE (SUPPRESS) of the named roles' core frameworks, or of all its
- * roles' when none is named. */
+/* REVIVE (SUPPRESS) of the named roles, or of all its roles when none is
+ * named. As Mesos does, a role the framework is not subscribed to drops
+ * the whole call (logged; still 202): the core checks every name first. */
 static void revive_suppress(master *m, m_fw *fw, bool revive, char *const *roles, size_t n)
 {
-	if (!roles_subscribed(fw, revive ? "revive" : "suppression", roles, n))
+	ac_err err;
+	int rc = revive ? ac_mfw_revive(m->core, fw->mfw, (const char *const *)roles, n, &err)
+	                : ac_mfw_suppress(m->core, fw->mfw, (const char *const *)roles, n, &err);
+	if (rc != 0) {
+		rt_log(RT_WARN, "dropping the %s call of framework %s: %s", revive ? "revive" : "suppression", fw->id,
+		       err.msg);
 		return;
-	for (size_t i = 0; i <= fw->nxroles; i++) {
-		if (n && !in_roles(roles, n, master_fw_role_at(fw, i)))
-			continue;
-		if (revive)
-			ac_fw_revive(m->core, master_fw_core_at(fw, i), NULL);
-		else
-			ac_fw_suppress(m->core, master_fw_core_at(fw, i), NULL);
 	}
 	if (revive)
 		master_allocate_soon(m);

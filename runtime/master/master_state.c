@@ -89,16 +89,22 @@ void master_serve_state(master *m, rt_http_session *s)
 		json_object_set_new(j, "recovered", json_boolean(fw->recovered));
 		json_object_set_new(j, "partition_aware", json_boolean(fw->partition_aware));
 		json_object_set_new(j, "failover_timeout", json_real(fw->failover_timeout));
-		if (ac_fw_info_get(m->core, fw->ac, &info, NULL) == 0)
+		ac_fw_id first = master_fw_core(m, fw);
+		if (ac_fw_info_get(m->core, first, &info, NULL) == 0)
 			json_object_set_new(j, "active", json_boolean(info.active));
-		core_json(m, j, fw->ac);
+		core_json(m, j, first);
 		/* A MULTI_ROLE framework: the same for each role (the fields
-		 * above are its first role's). */
+		 * above are its first role's), then each role it dropped that
+		 * its tasks still hold ("removing"). */
 		json_t *roles = json_array();
-		for (size_t i = 0; i <= fw->nxroles; i++) {
+		size_t nsub = master_fw_nroles(m, fw, false), nall = master_fw_nroles(m, fw, true);
+		for (size_t i = 0; i < nall; i++) {
 			json_t *r = json_object();
-			json_object_set_new(r, "role", json_string(master_fw_role_at(fw, i)));
-			core_json(m, r, master_fw_core_at(fw, i));
+			ac_fw_id ac;
+			json_object_set_new(r, "role", json_string(master_fw_role_at(m, fw, i, &ac)));
+			if (i >= nsub)
+				json_object_set_new(r, "removing", json_true());
+			core_json(m, r, ac);
 			json_array_append_new(roles, r);
 		}
 		json_object_set_new(j, "roles", roles);

@@ -236,13 +236,16 @@ void sim__engine_fw_suppress(sim_engine *e, uint32_t f, bool on)
 	sim_fw *fw = &e->fws[f];
 	sim_core *c = &e->cores[fw->core];
 	ac_err err;
+	const char *role = fw->cfg.role;
 	if (on) {
-		if (ac_fw_suppress(c->core, fw->id, &err) < 0)
+		if ((fw->mfw ? ac_mfw_suppress(c->core, fw->mfw, &role, 1, &err)
+		             : ac_fw_suppress(c->core, fw->id, &err)) < 0)
 			sim__fail(e, "internal: suppress: %s", err.msg);
 		fw->suppressed = true;
 		c->wanting--;
 	} else {
-		if (ac_fw_revive(c->core, fw->id, &err) < 0)
+		if ((fw->mfw ? ac_mfw_revive(c->core, fw->mfw, &role, 1, &err) : ac_fw_revive(c->core, fw->id, &err)) <
+		    0)
 			sim__fail(e, "internal: revive: %s", err.msg);
 		fw->suppressed = false;
 		c->wanting++;
@@ -275,6 +278,95 @@ static uint32_t fw_register(sim_engine *e, const tr_framework *cfg)
 	}
 	c->wanting++;
 	sim__engine_fw_suppress(e, f, true); /* no work yet */
+	return f;
+}
+
+/* A multi-role framework (cfg->roles "a;b"): one alloccore multi-role
+ * framework, and one model framework per role, named F(ROLE), in a row. */
+static int mfw_register(sim_engine *e, const tr_framework *cfg)
+{
+	if (e->is_static)
+		return sim__fail(e, "framework %s has several roles: --policy static slices machines per framework",
+		                 cfg->name);
+	int added;
+	uint32_t m = sim__names_intern(&e->mfw_names, cfg->name, &added);
+	if (m == SIM_NONE || GROW(e->mfws, e->mfws_cap, (size_t)m + 1) < 0)
+		return sim__fail(e, "out of memory");
+	const char *roles[64];
+	char buf[1100];
+	size_t n = 0;
+	snprintf(buf, sizeof buf, "%s", cfg->roles);
+	for (char *r = strtok(buf, ";"); r; r = strtok(NULL, ";")) {
+		if (n == sizeof roles / sizeof *roles)
+			return sim__fail(e, "framework %s: more than %zu roles", cfg->name, n);
+		roles[n++] = r;
+	}
+	sim_core *c = &e->cores[0];
+	ac_fw_opts o = {NULL, cfg->weight, cfg->priority};
+	ac_mfw_id mid;
+	ac_err err;
+	if (ac_mfw_add(c->core, cfg->name, roles, n, &o, &mid, &err) < 0)
+		return sim__fail(e, "framework %s: %s", cfg->name, err.msg);
+	e->mfws[m] = (struct sim_mfw){(uint32_t)e->fw_names.n, (uint32_t)n};
+	for (size_t i = 0; i < n; i++) {
+		char name[1200];
+		snprintf(name, sizeof name, "%s(%s)", cfg->name, roles[i]);
+		uint32_t f = sim__names_intern(&e->fw_names, name, &added);
+		if (f == SIM_NONE || GROW(e->fws, e->fws_cap, (size_t)f + 1) < 0)
+			return sim__fail(e, "out of memory");
+		if (!added)
+			return sim__fail(e, "framework %s: the name %s of its role %s is another framework's",
+			                 cfg->name, name, roles[i]);
+		sim_fw *fw = &e->fws[f];
+		memset(fw, 0, sizeof *fw);
+		fw->cfg = *cfg;
+		fw->cfg.name = (char *)sim__names_get(&e->fw_names, f);
+		fw->cfg.role = dupstr(roles[i]);
+		fw->cfg.roles = NULL;
+		fw->mfw = mid;
+		fw->id = ac_mfw_role_fw(c->core, mid, roles[i]);
+		if (!fw->cfg.role || ac_fw_set_tag(c->core, fw->id, f, &err) < 0)
+			return sim__fail(e, "framework %s: %s", name, fw->cfg.role ? err.msg : "out of memory");
+		c->wanting++;
+		sim__engine_fw_suppress(e, f, true); /* no work yet */
+	}
+	return 0;
+}
+
+/* The model framework a task row runs in: its framework, or the role it
+ * names of a multi-role one; a framework first seen here is registered
+ * (with the row's role). SIM_NONE for a bad row or a failure. */
+static uint32_t task_fw(sim_engine *e, const tr_event *ev)
+{
+	const char *role = ev->role && *ev->role ? ev->role : NULL;
+	uint32_t m = e->mfw_names.n ? sim__names_find(&e->mfw_names, ev->framework) : SIM_NONE;
+	if (m != SIM_NONE) {
+		const struct sim_mfw *x = &e->mfws[m];
+		if (!role)
+			return x->first;
+		for (uint32_t i = 0; i < x->n; i++)
+			if (strcmp(e->fws[x->first + i].cfg.role, role) == 0)
+				return x->first + i;
+		bad_row(e, ev, "framework %s has no role '%s'", ev->framework, role);
+		return SIM_NONE;
+	}
+	uint32_t f = sim__names_find(&e->fw_names, ev->framework);
+	if (f == SIM_NONE) {
+		if (e->is_static) {
+			bad_row(e, ev, "framework %s was not known when the static slices were made", ev->framework);
+			return SIM_NONE;
+		}
+		tr_framework cfg;
+		tr_framework_defaults(&cfg);
+		cfg.name = (char *)ev->framework;
+		cfg.role = (char *)role;
+		return fw_register(e, &cfg);
+	}
+	if (role && strcmp(role, e->fws[f].cfg.role) != 0) {
+		bad_row(e, ev, "framework %s has no role '%s' (its role is %s)", ev->framework, role,
+		        e->fws[f].cfg.role);
+		return SIM_NONE;
+	}
 	return f;
 }
 
@@ -324,6 +416,133 @@ static uint32_t machine_intern(sim_engine *e, const char *name)
 	return m;
 }
 
+/* ------------------------------------------------------------ reservations */
+
+/* A bad row (reported, fatal or skipped) that ends the caller's work: -1. */
+#define BAD_ROW(...) (bad_row(__VA_ARGS__), -1)
+
+/* Parses a `reserved` cell: resource text whose every entry names a role
+ * (cpus(web):2), scalars of the simulator's kinds only. 0 or a bad row. */
+static int reserved_parse(sim_engine *e, const tr_event *ev, ac_core *core, ac_resources *out)
+{
+	ac_err err;
+	if (ac_resources_parse(core, ev->reserved, out, &err) < 0)
+		return BAD_ROW(e, ev, "reserved: %s", err.msg);
+	bool ok = out->group[0].nports == 0 && ac_vec_is_zero(&out->group[0].amount);
+	for (uint32_t g = 0; g < out->ngroups; g++) {
+		ok &= out->group[g].nports == 0;
+		for (int k = NRES; k < AC_KINDS; k++)
+			ok &= out->group[g].amount.v[k] == 0;
+	}
+	if (!ok)
+		return BAD_ROW(e, ev,
+		               "reserved: '%s': every entry names a role (cpus(web):2), of cpus, mem, disk or gpus "
+		               "only",
+		               ev->reserved);
+	e->reservations = true;
+	return 0;
+}
+
+/* A machine's total as the core takes it: res whole, with the part its
+ * `reserved` cell names reserved for those roles. 0 or a bad row. */
+static int machine_total(sim_engine *e, const tr_event *ev, ac_core *core, const int64_t res[NRES], ac_resources *out)
+{
+	res_to_ac(res, out);
+	if (!ev->reserved || !*ev->reserved)
+		return 0;
+	ac_resources r;
+	if (reserved_parse(e, ev, core, &r) < 0)
+		return -1;
+	ac_vec sum;
+	ac_resources_scalars(&r, &sum);
+	if (!ac_vec_fits(&sum, &out->group[0].amount))
+		return BAD_ROW(e, ev, "reserved: '%s' is more than the machine has", ev->reserved);
+	ac_vec_sub(&out->group[0].amount, &sum);
+	r.group[0].amount = out->group[0].amount;
+	*out = r;
+	return 0;
+}
+
+/* Of `want`, what to take out of `from`: the reserved groups first (in
+ * group order), then the unreserved one. Only scalars; want must fit the
+ * sum of from's groups. */
+static void split_reserved_first(const ac_resources *from, const int64_t want[NRES], ac_resources *out)
+{
+	int64_t left[NRES];
+	memcpy(left, want, sizeof left);
+	ac_resources_init(out);
+	for (uint32_t g = 1; g < from->ngroups; g++) {
+		ac_group *o = &out->group[out->ngroups];
+		memset(o, 0, sizeof *o);
+		o->role = from->group[g].role;
+		bool any = false;
+		for (int k = 0; k < NRES; k++) {
+			int64_t have = from->group[g].amount.v[k], t = left[k] < have ? left[k] : have;
+			o->amount.v[k] = t;
+			left[k] -= t;
+			any |= t > 0;
+		}
+		if (any)
+			out->ngroups++;
+	}
+	for (int k = 0; k < NRES; k++)
+		out->group[0].amount.v[k] = left[k];
+}
+
+/* What tasks using `used` take of an offer (or of what their framework
+ * holds on a machine): reserved first once reservations exist. */
+static void used_of(const sim_engine *e, const ac_resources *from, const int64_t used[NRES], ac_resources *out)
+{
+	if (e->reservations && from)
+		split_reserved_first(from, used, out);
+	else
+		res_to_ac(used, out);
+}
+
+int sim__engine_machine_reserve(sim_engine *e, const tr_event *ev, bool reserve)
+{
+	uint32_t m = sim__names_find(&e->machine_names, ev->machine);
+	if (m == SIM_NONE || m >= e->machines_cap || !e->machines[m].present)
+		return BAD_ROW(e, ev, "machine %s: %s but not present", ev->machine, reserve ? "reserve" : "unreserve");
+	sim_machine *mc = &e->machines[m];
+	ac_core *core = e->cores[mc->core].core;
+	ac_resources r;
+	if (reserved_parse(e, ev, core, &r) < 0)
+		return -1;
+	/* group by group, checked as a whole first: the core refuses a group
+	 * that is not free (or not reserved) and changes nothing then */
+	ac_agent_info info;
+	ac_err err;
+	if (ac_agent_info_get(core, mc->agent, &info, &err) < 0)
+		return sim__fail(e, "internal: agent %s: %s", ev->machine, err.msg);
+	for (uint32_t g = 1; g < r.ngroups; g++) {
+		ac_resources one;
+		ac_resources_from_vec(&one, &r.group[g].amount);
+		const ac_vec *have = &info.free.group[0].amount;
+		if (!reserve) {
+			have = NULL;
+			for (uint32_t h = 1; h < info.free.ngroups; h++)
+				if (info.free.group[h].role == r.group[g].role)
+					have = &info.free.group[h].amount;
+		}
+		if (!have || !ac_vec_fits(&r.group[g].amount, have))
+			return BAD_ROW(e, ev, "machine %s: %s %s: not free there now", ev->machine,
+			               reserve ? "reserve" : "unreserve", ev->reserved);
+	}
+	for (uint32_t g = 1; g < r.ngroups; g++) {
+		ac_resources one;
+		ac_resources_from_vec(&one, &r.group[g].amount);
+		const char *role = ac_role_name(core, r.group[g].role);
+		int rc = reserve ? ac_agent_reserve(core, mc->agent, 0, role, &one, &err)
+		                 : ac_agent_unreserve(core, mc->agent, 0, role, &one, &err);
+		if (rc < 0)
+			return sim__fail(e, "internal: machine %s: %s: %s", ev->machine,
+			                 reserve ? "reserve" : "unreserve", err.msg);
+	}
+	machine_alloc_soon(e, m);
+	return 0;
+}
+
 int sim__engine_machine_add(sim_engine *e, const tr_event *ev)
 {
 	uint32_t m = machine_intern(e, ev->machine);
@@ -337,9 +556,10 @@ int sim__engine_machine_add(sim_engine *e, const tr_event *ev)
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
-	res_to_ac(res, &r);
 	ac_err err;
 	sim_core *c = &e->cores[mc->core];
+	if (machine_total(e, ev, c->core, res, &r) < 0)
+		return -1;
 	if (ac_agent_add(c->core, ev->machine, &r, &mc->agent, &err) < 0)
 		return bad_row(e, ev, "machine %s: %s", ev->machine, err.msg);
 	if (ac_agent_set_tag(c->core, mc->agent, m, &err) < 0)
@@ -421,8 +641,9 @@ int sim__engine_machine_update(sim_engine *e, const tr_event *ev)
 	int64_t res[NRES];
 	tr_to_res(&ev->res, res);
 	ac_resources r;
-	res_to_ac(res, &r);
 	ac_err err;
+	if (machine_total(e, ev, e->cores[mc->core].core, res, &r) < 0)
+		return -1;
 	if (ac_agent_update(e->cores[mc->core].core, mc->agent, &r, &err) < 0)
 		return bad_row(e, ev, "machine %s: update: %s", ev->machine, err.msg);
 	e->watch.capacity(e->watch.ud, mc->total, -1);
@@ -475,19 +696,9 @@ static int parse_locality(sim_engine *e, const char *text, uint32_t *off, uint32
 
 uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 {
-	uint32_t f = sim__names_find(&e->fw_names, ev->framework);
-	if (f == SIM_NONE) {
-		if (e->is_static) {
-			bad_row(e, ev, "framework %s was not known when the static slices were made", ev->framework);
-			return SIM_NONE;
-		}
-		tr_framework cfg;
-		tr_framework_defaults(&cfg);
-		cfg.name = (char *)ev->framework;
-		f = fw_register(e, &cfg);
-		if (f == SIM_NONE)
-			return SIM_NONE;
-	}
+	uint32_t f = task_fw(e, ev);
+	if (f == SIM_NONE)
+		return SIM_NONE;
 	if (ev->task_index > SIM_MAX_TASK_INDEX) {
 		bad_row(e, ev, "job %s: task_index %u is above the limit of %u", ev->job, ev->task_index,
 		        SIM_MAX_TASK_INDEX);
@@ -508,7 +719,7 @@ uint32_t sim__engine_task_submit(sim_engine *e, const tr_event *ev)
 		job->gang = ev->gang;
 	} else if (job->fw != f) {
 		bad_row(e, ev, "job %s belongs to framework %s, not %s", ev->job, sim__names_get(&e->fw_names, job->fw),
-		        ev->framework);
+		        sim__names_get(&e->fw_names, f));
 		return SIM_NONE;
 	} else if (job->gang != ev->gang) {
 		bad_row(e, ev, "job %s: gang is %d here but %d on its first task", ev->job, ev->gang, job->gang);
@@ -620,10 +831,14 @@ static int task_stop(sim_engine *e, uint32_t t)
 	sim_task *x = &e->tasks[t];
 	sim_machine *mc = &e->machines[x->machine];
 	sim_fw *fw = &e->fws[x->fw];
-	ac_resources r;
-	res_to_ac(x->res, &r);
+	ac_core *core = e->cores[mc->core].core;
+	ac_resources r, held;
 	ac_err err;
-	if (ac_recover(e->cores[mc->core].core, fw->id, mc->agent, &r, &err) < 0)
+	/* with reservations, what the task gives back is taken out of what its
+	 * framework holds there, reserved first (as it was accepted) */
+	bool split = e->reservations && ac_allocation_get(core, fw->id, mc->agent, &held, NULL) == 0;
+	used_of(e, split ? &held : NULL, x->res, &r);
+	if (ac_recover(core, fw->id, mc->agent, &r, &err) < 0)
 		return sim__fail(e, "internal: recover: %s", err.msg);
 	sim_list_remove(e, &mc->running, t);
 	e->watch.fw_use(e->watch.ud, x->fw, x->res, -1);
@@ -746,8 +961,18 @@ void sim__engine_answer(sim_engine *e, const uint32_t *slots, size_t ns, const u
 		for (size_t i = 0; i < n; i++)
 			for (int k = 0; k < NRES; k++)
 				used[k] += e->tasks[tasks[i]].res[k];
-		ac_resources r;
-		res_to_ac(used, &r);
+		ac_resources r, offered;
+		bool split = false;
+		if (e->reservations) { /* the offers' sum, to take the reserved part first */
+			ac_resources_init(&offered);
+			split = true;
+			for (size_t i = 0; i < ns && split; i++) {
+				ac_offer_info oi;
+				split = ac_offer_info_get(core, ids[i], &oi, NULL) == 0 &&
+				        ac_resources_add(&offered, &oi.resources) == 0;
+			}
+		}
+		used_of(e, split ? &offered : NULL, used, &r);
 		if (ac_offers_accept(core, ids, ns, &r, refuse, e->now, &err) < 0) {
 			sim__fail(e, "internal: accept: %s", err.msg);
 		} else {
@@ -773,7 +998,10 @@ void sim__engine_settle(sim_engine *e, uint32_t f, ac_batch_id batch, const sim_
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < nt; i++) {
-		res_to_ac(takes[i].used, &e->answer_res[i]);
+		ac_offer_info oi;
+		bool split = e->reservations && v.extras &&
+		             ac_offer_info_get(core, ac_batch_offer_id(batch, takes[i].index), &oi, NULL) == 0;
+		used_of(e, split ? &oi.resources : NULL, takes[i].used, &e->answer_res[i]);
 		e->answers[n++] = (ac_batch_answer){takes[i].index, &e->answer_res[i]};
 	}
 	for (size_t i = 0; i < nk; i++)
@@ -810,6 +1038,7 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	sim__names_init(&e->machine_names);
 	sim__names_init(&e->job_names);
 	sim__names_init(&e->fw_names);
+	sim__names_init(&e->mfw_names);
 	if (e->cfg.interval <= 0 || e->cfg.sample <= 0)
 		return sim__fail(e, "the allocation interval and the sample period must be > 0");
 	if (e->cfg.remote_slowdown < SIM_SLOWDOWN_ONE || e->cfg.remote_slowdown > 1000 * SIM_SLOWDOWN_ONE)
@@ -834,7 +1063,7 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 		if (core_create(e, &e->cores[i]) < 0)
 			return -1;
 	for (size_t i = 0; i < nfws; i++)
-		if (fw_register(e, &fws[i]) == SIM_NONE)
+		if (fws[i].roles ? mfw_register(e, &fws[i]) < 0 : fw_register(e, &fws[i]) == SIM_NONE)
 			return -1;
 	/* Keeping every record: one table for all, sized once. */
 	uint64_t hint = e->cfg.keep_tasks ? tr_source_events_hint(src) : 0;
@@ -876,5 +1105,7 @@ void sim__engine_free(sim_engine *e)
 	sim__names_free(&e->machine_names);
 	sim__names_free(&e->job_names);
 	sim__names_free(&e->fw_names);
+	sim__names_free(&e->mfw_names);
+	free(e->mfws);
 	sim__queue_free(&e->q);
 }

@@ -67,10 +67,15 @@ typedef struct sim_list {
 	uint32_t head, tail, n;
 } sim_list;
 
+/* A framework of the model: a framework of the workload, or one role of a
+ * multi-role one (frameworks.csv's `roles`), named F(ROLE): each role is
+ * offered, answers and suppresses on its own, as alloccore's role
+ * frameworks are (ac_mfw_*), and takes its role's tasks. */
 typedef struct sim_fw {
 	tr_framework cfg; /* name, role, weight, ... (role owned; name is the map's) */
 	uint32_t core;    /* index of the core it lives in */
-	ac_fw_id id;
+	ac_fw_id id;      /* its core framework (a role's, for a multi-role framework's) */
+	ac_mfw_id mfw;    /* the multi-role framework it is a role of, or 0 */
 	bool suppressed;
 	uint64_t running, launched, finished, lost;
 	uint64_t launched_pref, launched_local; /* tasks with a machine preference; of those, on one */
@@ -145,6 +150,9 @@ typedef struct sim_engine {
 	tr_event row;
 	tr_err row_err;
 	bool is_static;
+	/* some machine has had a reservation: accepts and recovers split
+	 * what tasks use between the offer's reserved and unreserved parts */
+	bool reservations;
 	ac_time now;
 	sim_queue q;
 	uint64_t events, live; /* events handled; live events queued */
@@ -157,6 +165,13 @@ typedef struct sim_engine {
 	uint32_t ncores;
 
 	sim_names machine_names, job_names, fw_names;
+	/* multi-role frameworks by their own name: their roles are the model
+	 * frameworks first .. first + n - 1 */
+	sim_names mfw_names;
+	struct sim_mfw {
+		uint32_t first, n;
+	} * mfws;
+	size_t mfws_cap;
 	sim_machine *machines;
 	size_t machines_cap;
 	sim_fw *fws;
@@ -298,6 +313,9 @@ int sim__engine_machine_update(sim_engine *e, const tr_event *ev);
 /* A machine leaves: the core drops its offers and what ran there; its tasks
  * are lost. With resubmit_lost they are listed in e->lost_tasks. 0 or -1. */
 int sim__engine_machine_remove(sim_engine *e, const tr_event *ev);
+/* A dynamic reservation (reserve) of a machine's free resources for the
+ * roles `reserved` names, or its end (unreserve). 0 or -1 (bad row). */
+int sim__engine_machine_reserve(sim_engine *e, const tr_event *ev, bool reserve);
 /* Records a submitted task (registering its framework if new): the task's
  * record, or SIM_NONE for a bad row or a failure. The task is in no list:
  * the models place it. */

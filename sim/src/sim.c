@@ -83,6 +83,10 @@ static void on_row(sim *s, const tr_event *ev)
 		for (size_t i = 0; i < e->nlost_tasks; i++)
 			sim__models_requeue(&s->models, e->lost_tasks[i]);
 		break;
+	case TR_MACHINE_RESERVE:
+	case TR_MACHINE_UNRESERVE:
+		sim__engine_machine_reserve(e, ev, ev->kind == TR_MACHINE_RESERVE);
+		break;
 	case TR_TASK_SUBMIT: {
 		uint32_t t = sim__engine_task_submit(e, ev);
 		if (frameworks_sync(s) == 0 && t != SIM_NONE)

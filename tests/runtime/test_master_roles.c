@@ -2,8 +2,8 @@
  * test_master_roles.c — MULTI_ROLE frameworks in the master (master_sched.c,
  * master_accept.c): one core framework per role, offers that say their role
  * (allocation_info), an ACCEPT charged to its offers' role, REVIVE and
- * SUPPRESS per role, and UPDATE_FRAMEWORK adding a role and refusing to drop
- * one that still holds a task.
+ * SUPPRESS per role, and UPDATE_FRAMEWORK adding a role and dropping one that
+ * still holds a task (as Mesos: the task keeps the role until it ends).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +26,7 @@ static void idle_turn(mh *h)
 static ac_fw_id core_of(mh *h, const mh_fw *f, const char *role)
 {
 	ac_fw_id ac = 0;
-	assert_true(master_fw_core_of(master_fw_find(&h->m, f->id), role, &ac));
+	assert_true(master_fw_core_of(&h->m, master_fw_find(&h->m, f->id), role, &ac));
 	return ac;
 }
 
@@ -93,9 +93,9 @@ static void test_two_roles(void **state)
 	mh_agent_register(h, &b, NULL, "cpus(batch):2;mem(batch):256", NULL, 0);
 	mh_subscribe(h, &x->f, "multi", "web,batch", false);
 	m_fw *fw = master_fw_find(&h->m, x->f.id);
-	assert_int_equal(fw->nxroles, 1);
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
 	assert_string_equal(fw->role, "web");
-	assert_string_equal(fw->xroles[0].role, "batch");
+	assert_string_equal(master_fw_role_at(&h->m, fw, 1, NULL), "batch");
 
 	/* Each agent's reservation is offered to its role, and says so. */
 	master_allocate(&h->m);
@@ -120,7 +120,7 @@ static void test_two_roles(void **state)
 	assert_int_equal(mh_accept(&x->f, &batch_offer, 1, t, 1, -1), 202);
 	m_task *task = master_task_find(&h->m, fw, "t1");
 	assert_non_null(task);
-	assert_string_equal(master_fw_role_of(fw, task->fwac), "batch");
+	assert_string_equal(master_fw_role_of(&h->m, fw, task->fwac), "batch");
 	ac_fw_info info;
 	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "batch"), &info, NULL), 0);
 	assert_true(info.allocated.v[0] > 0);
@@ -167,40 +167,80 @@ static void test_two_roles(void **state)
 	assert_int_equal(revive_suppress(&x->f, true, "web"), 202);
 	assert_false(suppressed(h, &x->f, "web"));
 
-	/* Nor by re-subscribing without it: refused before the framework's
-	 * stream is touched. */
-	char body[512];
-	snprintf(body, sizeof body,
-	         "{\"type\":\"SUBSCRIBE\",\"framework_id\":{\"value\":\"%s\"},\"subscribe\":{\"framework_info\":{"
-	         "\"id\":{\"value\":\"%s\"},\"user\":\"tester\",\"name\":\"multi\",\"roles\":[\"web\"],"
-	         "\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
-	         x->f.id, x->f.id);
-	assert_int_equal(mh_http(h, "POST", "/api/v1/scheduler", "application/json", "application/json", body,
-	                         strlen(body), &out, NULL),
-	                 400);
-	assert_non_null(strstr(out, "Cannot remove role 'batch'"));
-	assert_ptr_equal(fw->stream, x->f.stream);
-
-	/* A role with a task cannot be dropped; one may be added. */
+	/* A role with a task may be dropped, as in Mesos: it is offered nothing
+	 * more, and the task keeps it until it ends. */
+	assert_int_equal(revive_suppress(&x->f, true, "batch"), 202);
 	char *keep_web[] = {"web"};
-	assert_int_equal(update_roles(&x->f, keep_web, 1), 400);
-	assert_int_equal(fw->nxroles, 1);
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 200);
+	assert_int_equal(master_fw_nroles(&h->m, fw, false), 1);
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
+	assert_false(master_fw_has_role(&h->m, fw, "batch", false));
+	assert_string_equal(master_fw_role_of(&h->m, fw, task->fwac), "batch");
+	for (m_offer *o = fw->offers; o; o = o->fw_next)
+		assert_string_equal(master_fw_role_of(&h->m, fw, o->fwac), "web");
+	assert_int_equal(ac_fw_info_get(h->m.core, task->fwac, &info, NULL), 0);
+	assert_false(info.active);
+	assert_true(info.allocated.v[0] > 0);
+	assert_int_equal(revive_suppress(&x->f, true, "batch"), 202); /* dropped: not subscribed */
+	assert_int_equal(mh_http(h, "GET", "/state", NULL, NULL, NULL, 0, &out, NULL), 200);
+	st = json_loads(out, 0, NULL);
+	roles = json_object_get(json_array_get(json_object_get(st, "frameworks"), 0), "roles");
+	assert_int_equal(json_array_size(roles), 2);
+	assert_true(json_is_true(json_object_get(json_array_get(roles, 1), "removing")));
+	json_decref(st);
+	/* /roles still lists the framework under batch, as Mesos tracks it there. */
+	assert_int_equal(mh_http(h, "GET", "/roles", NULL, NULL, NULL, 0, &out, NULL), 200);
+	assert_non_null(strstr(out, "\"batch\""));
+
+	/* Roles may be added, and a dropped one named again. */
 	char *three[] = {"web", "batch", "ops"};
 	assert_int_equal(update_roles(&x->f, three, 3), 200);
-	assert_int_equal(fw->nxroles, 2);
-	assert_string_equal(fw->xroles[1].role, "ops");
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 3);
+	assert_string_equal(master_fw_role_at(&h->m, fw, 2, NULL), "ops");
+	assert_int_equal(core_of(h, &x->f, "batch"), task->fwac);
 	(void)core_of(h, &x->f, "ops");
-
-	/* The task's end gives its resources back to the batch role. */
-	mh_agent_status(&b, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
-	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "batch"), &info, NULL), 0);
-	for (size_t k = 0; k < AC_KINDS; k++)
-		assert_true(info.allocated.v[k] == 0);
-	/* Now batch may go. */
 	char *no_batch[] = {"web", "ops"};
 	assert_int_equal(update_roles(&x->f, no_batch, 2), 200);
-	assert_int_equal(fw->nxroles, 1);
-	assert_string_equal(fw->xroles[0].role, "ops");
+	assert_int_equal(master_fw_nroles(&h->m, fw, false), 2);
+
+	/* Dropped again, with its task on an agent that goes: the role goes
+	 * with the agent's allocations. */
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 200);
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
+	master_agent_remove(&h->m, master_agent_find(&h->m, b.id), "by the test");
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 1);
+	assert_false(master_fw_has_role(&h->m, fw, "batch", true));
+	assert_int_equal(update_roles(&x->f, no_batch, 2), 200);
+}
+
+/* A dropped role goes when its last task ends. */
+static void test_dropped_role_task_ends(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_agent b = {.h = h};
+	mh_agent_register(h, &b, NULL, "cpus(batch):2;mem(batch):256", NULL, 0);
+	mh_subscribe(h, &x->f, "multi", "web,batch", false);
+	m_fw *fw = master_fw_find(&h->m, x->f.id);
+	master_allocate(&h->m);
+	idle_turn(h);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	const char *offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t[] = {mh_task(h, "t1", b.id, "cpus(batch):1;mem(batch):128", "sleep 9")};
+	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, -1), 202);
+	m_task *task = master_task_find(&h->m, fw, "t1");
+	char *keep_web[] = {"web"};
+	assert_int_equal(update_roles(&x->f, keep_web, 1), 200);
+	ac_fw_info info;
+	ac_fw_id batch_core = task->fwac;
+	assert_int_equal(ac_fw_info_get(h->m.core, batch_core, &info, NULL), 0);
+
+	/* The task's end gives its resources back, and the dropped role goes. */
+	mh_agent_status(&b, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
+	assert_int_not_equal(ac_fw_info_get(h->m.core, batch_core, &info, NULL), 0);
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 1);
+	assert_false(master_fw_has_role(&h->m, fw, "batch", true));
 }
 
 /* After a master failover: tasks an agent reports are charged to the roles
@@ -225,15 +265,15 @@ static void test_recovered_roles(void **state)
 	m_fw *fw = master_fw_find(&h->m, "F1");
 	assert_non_null(fw);
 	assert_true(fw->recovered);
-	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
-	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
+	assert_string_equal(master_fw_role_of(&h->m, fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
+	assert_string_equal(master_fw_role_of(&h->m, fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
 
 	mh_subscribe_as(h, &x->f, "multi", "batch,web", false, 0, "F1");
 	assert_false(fw->recovered);
 	assert_string_equal(fw->role, "batch");
-	assert_int_equal(fw->nxroles, 1);
-	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
-	assert_string_equal(master_fw_role_of(fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
+	assert_int_equal(master_fw_nroles(&h->m, fw, true), 2);
+	assert_string_equal(master_fw_role_of(&h->m, fw, master_task_find(&h->m, fw, "tw")->fwac), "web");
+	assert_string_equal(master_fw_role_of(&h->m, fw, master_task_find(&h->m, fw, "tb")->fwac), "batch");
 	ac_fw_info info;
 	assert_int_equal(ac_fw_info_get(h->m.core, core_of(h, &x->f, "web"), &info, NULL), 0);
 	assert_true(info.active);
@@ -268,14 +308,60 @@ static void test_roles_validated(void **state)
 	assert_null(x->h.m.fws);
 }
 
+/* A custom executor of a MULTI_ROLE framework is told the framework's
+ * roles and its MULTI_ROLE capability, not a single role, as Mesos hands
+ * the FrameworkInfo on; a single-role framework's executor gets `role`. */
+static void test_executor_framework_info(void **state)
+{
+	fx *x = *state;
+	mh *h = &x->h;
+	mh_agent_register(h, &x->a, NULL, "cpus:4;mem:1024", NULL, 0);
+	mh_subscribe(h, &x->f, "multi", "web,batch", false);
+	master_allocate(&h->m);
+	idle_turn(h);
+	Event *ev = mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	assert_int_equal(ev->offers->n_offers, 1);
+	const char *offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t[] = {mh_task(h, "t1", x->a.id, "cpus:1;mem:64", NULL)};
+	t[0]->executor = mh_executor(h, "e1", "cpus:0.1;mem:32", "exec");
+	assert_int_equal(mh_accept(&x->f, &offer, 1, t, 1, -1), 202);
+	AgentMessage *msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	const Mesos__V1__FrameworkInfo *fi = msg->run_task->framework_info;
+	assert_non_null(fi);
+	assert_true(!fi->role || strcmp(fi->role, "*") == 0); /* not sent: protobuf-c shows the default */
+	assert_int_equal(fi->n_roles, 2);
+	assert_string_equal(fi->roles[0], "web");
+	assert_string_equal(fi->roles[1], "batch");
+	assert_int_equal(fi->n_capabilities, 1);
+	assert_int_equal(fi->capabilities[0]->type, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+
+	mh_fw one;
+	mh_subscribe(h, &one, "one", "ops", false);
+	master_allocate(&h->m);
+	idle_turn(h);
+	ev = mh_expect(&one, MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS);
+	offer = rt_arena_strdup(h->arena, ev->offers->offers[0]->id->value);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	Mesos__V1__TaskInfo *t2[] = {mh_task(h, "t2", x->a.id, "cpus:1;mem:64", NULL)};
+	t2[0]->executor = mh_executor(h, "e2", "cpus:0.1;mem:32", "exec");
+	assert_int_equal(mh_accept(&one, &offer, 1, t2, 1, -1), 202);
+	msg = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	fi = msg->run_task->framework_info;
+	assert_string_equal(fi->role, "ops");
+	assert_int_equal(fi->n_roles, 0);
+	assert_int_equal(fi->n_capabilities, 0);
+	meso__agent__agent_message__free_unpacked(msg, NULL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        T(test_two_roles),
-	        T(test_recovered_roles),
-	        T(test_roles_validated),
+	        T(test_two_roles),       T(test_dropped_role_task_ends),  T(test_recovered_roles),
+	        T(test_roles_validated), T(test_executor_framework_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

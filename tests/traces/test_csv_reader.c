@@ -223,7 +223,8 @@ static void test_time_goes_backwards(void **state)
 
 static void test_bad_machine_rows(void **state)
 {
-	expect_bad_machine("0,m1,start,4,8192", "column event: expected add, remove or update, got 'start'");
+	expect_bad_machine("0,m1,start,4,8192",
+	                   "column event: expected add, remove, update, reserve or unreserve, got 'start'");
 	expect_bad_machine("0,m1,add,,8192", "column cpus: expected an amount, got an empty cell");
 	expect_bad_machine("0,,add,4,8192", "column machine_id");
 	expect_bad_machine("zero,m1,add,4,8192", "column time");
@@ -265,6 +266,60 @@ static void test_frameworks_file(void **state)
 	assert_non_null(strstr(err.msg, "frameworks.csv:2: column weight: expected a positive"));
 	assert_int_equal(open_texts(MACHINES, TASKS, "framework\nA\nA\n", true, &src, &err), TR_EFORMAT);
 	assert_non_null(strstr(err.msg, "listed twice"));
+}
+
+/* Multi-role frameworks (`roles`), a task's `role`, a machine's `reserved`
+ * part and its reserve/unreserve events. */
+static void test_roles_and_reservations(void **state)
+{
+	tr_source *src;
+	tr_err err;
+	const char *m = "time,machine_id,event,cpus,mem,reserved\n"
+	                "0,m1,add,4,8192,cpus(web):1\n"
+	                "1,m1,reserve,,,mem(batch):512\n"
+	                "2,m1,unreserve,,,mem(batch):512\n";
+	const char *fws = "framework,role,roles\nM,,web;batch/x\nP,web,\n";
+	char t[512];
+	snprintf(t, sizeof t,
+	         "submit_time,job_id,task_index,framework,cpus,mem,duration,role\n0,j,0,M,1,1,1,batch/x\n");
+	assert_int_equal(open_texts(m, t, fws, false, &src, &err), 0);
+	size_t n;
+	const tr_framework *f = tr_source_frameworks(src, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(f[0].role, "web");
+	assert_string_equal(f[0].roles, "web;batch/x");
+	assert_string_equal(f[1].role, "web");
+	assert_null(f[1].roles);
+	tr_event ev;
+	assert_int_equal(tr_source_next(src, &ev, &err), 1);
+	assert_int_equal(ev.kind, TR_MACHINE_ADD);
+	assert_string_equal(ev.reserved, "cpus(web):1");
+	assert_int_equal(tr_source_next(src, &ev, &err), 1);
+	assert_int_equal(ev.kind, TR_TASK_SUBMIT);
+	assert_string_equal(ev.role, "batch/x");
+	assert_int_equal(tr_source_next(src, &ev, &err), 1);
+	assert_int_equal(ev.kind, TR_MACHINE_RESERVE);
+	assert_string_equal(ev.reserved, "mem(batch):512");
+	assert_int_equal(tr_source_next(src, &ev, &err), 1);
+	assert_int_equal(ev.kind, TR_MACHINE_UNRESERVE);
+	tr_source_destroy(src);
+	/* bad `roles` cells are fatal; a reserve needs its `reserved` cell */
+	static const struct {
+		const char *fws, *msg;
+	} bad[] = {{"framework,role,roles\nM,web,web;b\n", "give `role` or `roles`, not both"},
+	           {"framework,roles\nM,a;;b\n", "expected role names separated by ';'"},
+	           {"framework,roles\nM,a;b;a\n", "role 'a' is named twice"}};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(open_texts(MACHINES, TASKS, bad[i].fws, false, &src, &err), TR_EFORMAT);
+		if (!strstr(err.msg, bad[i].msg))
+			fail_msg("case %zu: %s", i, err.msg);
+	}
+	assert_int_equal(open_texts("time,machine_id,event,cpus,mem,reserved\n0,m1,reserve,,,\n", TASKS, NULL, false,
+	                            &src, &err),
+	                 0);
+	assert_int_equal(drain(src, &err), TR_EFORMAT);
+	assert_non_null(strstr(err.msg, "column reserved: a reserve names what in `reserved`"));
+	tr_source_destroy(src);
 }
 
 static void test_roles_and_scan(void **state)
@@ -359,6 +414,7 @@ int main(void)
 	        cmocka_unit_test(test_bad_machine_rows),
 	        cmocka_unit_test(test_frameworks_file),
 	        cmocka_unit_test(test_roles_and_scan),
+	        cmocka_unit_test(test_roles_and_reservations),
 	        cmocka_unit_test(test_parse_aids),
 	        cmocka_unit_test(test_memory_source),
 	};

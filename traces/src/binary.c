@@ -159,6 +159,17 @@ int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 		            "directly");
 		return TR_EINVAL;
 	}
+	size_t nmulti;
+	const tr_framework *mfws = tr_source_frameworks(src, &nmulti);
+	for (size_t i = 0; i < nmulti; i++)
+		if (mfws[i].roles) {
+			tr__err_set(
+			        err, TR_EINVAL,
+			        "framework %s has several roles, which the binary form does not keep: replay the CSV "
+			        "directly",
+			        mfws[i].name);
+			return TR_EINVAL;
+		}
 	FILE *f = fopen(path, "wb");
 	if (!f) {
 		tr__err_set(err, TR_EIO, "%s: cannot create", path);
@@ -187,6 +198,18 @@ int tr_bin_write(tr_source *src, const char *path, tr_err *err)
 			rc = strtab_add(&st, ev.kind == TR_TASK_SUBMIT ? ev.locality : "", &c);
 		if (rc < 0)
 			break;
+		if (ev.kind > TR_TASK_SUBMIT || (ev.reserved && *ev.reserved)) {
+			rc = TR_EINVAL;
+			tr__err_set(err, rc, "%s:%llu: the binary form keeps no reservations", ev.file ? ev.file : "?",
+			            (unsigned long long)ev.line);
+			break;
+		}
+		if (ev.kind == TR_TASK_SUBMIT && ev.role && *ev.role) {
+			rc = TR_EINVAL;
+			tr__err_set(err, rc, "%s:%llu: the task names its role, which the binary form does not keep",
+			            ev.file ? ev.file : "?", (unsigned long long)ev.line);
+			break;
+		}
 		if (ev.time_ns < last) {
 			rc = TR_EINVAL;
 			tr__err_set(err, rc, "%s:%llu: event goes back in time", ev.file ? ev.file : "?",

@@ -12,25 +12,25 @@
 #include "csv.h"
 #include "internal.h"
 
-enum { M_TIME, M_ID, M_EVENT, M_CPUS, M_MEM, M_DISK, M_GPUS, M_NCOLS };
+enum { M_TIME, M_ID, M_EVENT, M_CPUS, M_MEM, M_DISK, M_GPUS, M_RESV, M_NCOLS };
 static const csv_column machine_cols[M_NCOLS] = {
         {"time", true}, {"machine_id", true}, {"event", true}, {"cpus", true},
-        {"mem", true},  {"disk", false},      {"gpus", false},
+        {"mem", true},  {"disk", false},      {"gpus", false}, {"reserved", false},
 };
 
-enum { T_SUBMIT, T_JOB, T_INDEX, T_FW, T_CPUS, T_MEM, T_DISK, T_GPUS, T_DUR, T_PRIO, T_GANG, T_LOC, T_NCOLS };
+enum { T_SUBMIT, T_JOB, T_INDEX, T_FW, T_CPUS, T_MEM, T_DISK, T_GPUS, T_DUR, T_PRIO, T_GANG, T_LOC, T_ROLE, T_NCOLS };
 static const csv_column task_cols[T_NCOLS] = {
-        {"submit_time", true}, {"job_id", true},    {"task_index", true}, {"framework", true},
-        {"cpus", true},        {"mem", true},       {"disk", false},      {"gpus", false},
-        {"duration", true},    {"priority", false}, {"gang", false},      {"locality", false},
+        {"submit_time", true}, {"job_id", true},    {"task_index", true}, {"framework", true}, {"cpus", true},
+        {"mem", true},         {"disk", false},     {"gpus", false},      {"duration", true},  {"priority", false},
+        {"gang", false},       {"locality", false}, {"role", false},
 };
 
-enum { F_NAME, F_ROLE, F_WEIGHT, F_PRIO, F_TPO, F_LAT, F_REFUSE, F_NCOLS };
+enum { F_NAME, F_ROLE, F_WEIGHT, F_PRIO, F_TPO, F_LAT, F_REFUSE, F_ROLES, F_NCOLS };
 static const csv_column fw_cols[F_NCOLS] = {
         {"framework", true},        {"role", false},
         {"weight", false},          {"priority", false},
         {"tasks_per_offer", false}, {"decision_latency", false},
-        {"refuse_seconds", false},
+        {"refuse_seconds", false},  {"roles", false},
 };
 
 enum { R_ROLE, R_WEIGHT, R_GUAR, R_LIMIT, R_NCOLS };
@@ -167,11 +167,25 @@ static int parse_machine(stream *st, tr_event *ev, tr_err *err)
 		ev->kind = TR_MACHINE_REMOVE;
 	else if (strcmp(e, "update") == 0)
 		ev->kind = TR_MACHINE_UPDATE;
+	else if (strcmp(e, "reserve") == 0)
+		ev->kind = TR_MACHINE_RESERVE;
+	else if (strcmp(e, "unreserve") == 0)
+		ev->kind = TR_MACHINE_UNRESERVE;
 	else {
-		tr__csv_row_error(cf, err, "event", "expected add, remove or update, got '%s'", e);
+		tr__csv_row_error(cf, err, "event", "expected add, remove, update, reserve or unreserve, got '%s'", e);
 		return TR_EFORMAT;
 	}
-	bool sized = ev->kind != TR_MACHINE_REMOVE;
+	ev->reserved = tr__csv_get(cf, map, M_RESV);
+	bool dynamic = ev->kind == TR_MACHINE_RESERVE || ev->kind == TR_MACHINE_UNRESERVE;
+	if (dynamic && !*ev->reserved) {
+		tr__csv_row_error(cf, err, "reserved", "a %s names what in `reserved`", e);
+		return TR_EFORMAT;
+	}
+	if (ev->kind == TR_MACHINE_REMOVE && *ev->reserved) {
+		tr__csv_row_error(cf, err, "reserved", "a remove takes no reservation");
+		return TR_EFORMAT;
+	}
+	bool sized = ev->kind != TR_MACHINE_REMOVE && !dynamic;
 	if (cell_amount(cf, "cpus", tr__csv_get(cf, map, M_CPUS), sized, &ev->res.cpus, err) < 0 ||
 	    cell_amount(cf, "mem", tr__csv_get(cf, map, M_MEM), sized, &ev->res.mem_mb, err) < 0 ||
 	    cell_amount(cf, "disk", tr__csv_get(cf, map, M_DISK), false, &ev->res.disk_mb, err) < 0 ||
@@ -239,6 +253,7 @@ static int parse_task(native_source *ns, stream *st, tr_event *ev, tr_err *err)
 	}
 	ev->gang = strcmp(g, "1") == 0;
 	ev->locality = tr__csv_get(cf, map, T_LOC);
+	ev->role = tr__csv_get(cf, map, T_ROLE);
 	if (ns->check_fws && !known_framework(ns, ev->framework)) {
 		tr__csv_row_error(cf, err, "framework", "unknown framework '%s' (not in %s)", ev->framework,
 		                  ns->cfg.frameworks);
@@ -257,9 +272,9 @@ static int parse_task(native_source *ns, stream *st, tr_event *ev, tr_err *err)
 /* Copies ev's strings into st->sbuf so they outlive the line buffer. */
 static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 {
-	const char **s[4] = {&ev->machine, &ev->job, &ev->framework, &ev->locality};
+	const char **s[6] = {&ev->machine, &ev->job, &ev->framework, &ev->locality, &ev->role, &ev->reserved};
 	size_t need = 0;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		need += *s[i] ? strlen(*s[i]) + 1 : 0;
 	if (need > st->scap) {
 		size_t cap = st->scap ? st->scap : 256;
@@ -274,7 +289,7 @@ static int keep_strings(stream *st, tr_event *ev, tr_err *err)
 		st->scap = cap;
 	}
 	char *at = st->sbuf;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		if (!*s[i])
 			continue;
 		size_t n = strlen(*s[i]) + 1;
@@ -357,6 +372,38 @@ static const tr_source_ops native_ops = {native_next, native_progress, native_de
 
 /* ----------------------------------------------- frameworks.csv, roles.csv */
 
+/* A `roles` cell: role names separated by ';' (Mesos's MULTI_ROLE), none
+ * empty, none twice, not with a `role` cell too; its first into first.
+ * The names themselves are checked by whoever uses them (alloccore). */
+static int cell_roles(const csv_file *cf, const char *s, bool has_role, char *first, size_t len, tr_err *err)
+{
+	if (has_role) {
+		tr__csv_row_error(cf, err, "roles", "give `role` or `roles`, not both");
+		return TR_EFORMAT;
+	}
+	for (const char *p = s;;) {
+		const char *end = strchr(p, ';');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || n >= len) {
+			tr__csv_row_error(cf, err, "roles", "expected role names separated by ';', got '%s'", s);
+			return TR_EFORMAT;
+		}
+		for (const char *q = s; q < p;) {
+			const char *qe = strchr(q, ';');
+			if ((size_t)(qe - q) == n && memcmp(q, p, n) == 0) {
+				tr__csv_row_error(cf, err, "roles", "role '%.*s' is named twice", (int)n, p);
+				return TR_EFORMAT;
+			}
+			q = qe + 1;
+		}
+		if (p == s)
+			snprintf(first, len, "%.*s", (int)n, p);
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
+
 static int read_frameworks(native_source *ns, const char *path, tr_err *err)
 {
 	csv_file cf;
@@ -382,6 +429,14 @@ static int read_frameworks(native_source *ns, const char *path, tr_err *err)
 		}
 		const char *s = tr__csv_get(&cf, map, F_ROLE);
 		fw.role = (char *)(*s ? s : "*");
+		const char *rs = tr__csv_get(&cf, map, F_ROLES);
+		char first[1024];
+		if (*rs && (rc = cell_roles(&cf, rs, *s != 0, first, sizeof first, err)) < 0)
+			goto out;
+		if (*rs) {
+			fw.role = first;
+			fw.roles = (char *)rs;
+		}
 		long long v;
 		if (*(s = tr__csv_get(&cf, map, F_WEIGHT)) &&
 		    (rc = cell_positive(&cf, "weight", s, &fw.weight, err)) < 0)

@@ -97,6 +97,7 @@ void tr__source_free_common(tr_source *src)
 	for (size_t i = 0; i < src->nfws; i++) {
 		free(src->fws[i].name);
 		free(src->fws[i].role);
+		free(src->fws[i].roles);
 	}
 	free(src->fws);
 	for (size_t i = 0; i < src->nroles; i++) {
@@ -117,9 +118,11 @@ int tr__add_framework(tr_source *src, const tr_framework *fw)
 	v[src->nfws] = *fw;
 	v[src->nfws].name = tr__strdup(fw->name);
 	v[src->nfws].role = tr__strdup(fw->role ? fw->role : "*");
-	if (!v[src->nfws].name || !v[src->nfws].role) {
+	v[src->nfws].roles = tr__strdup(fw->roles);
+	if (!v[src->nfws].name || !v[src->nfws].role || (fw->roles && !v[src->nfws].roles)) {
 		free(v[src->nfws].name);
 		free(v[src->nfws].role);
+		free(v[src->nfws].roles);
 		return TR_ENOMEM;
 	}
 	src->nfws++;

@@ -256,6 +256,9 @@ static int cmd_stats(const char *in)
 		case TR_MACHINE_UPDATE:
 			mupd++;
 			break;
+		case TR_MACHINE_RESERVE:
+		case TR_MACHINE_UNRESERVE:
+			break;
 		case TR_TASK_SUBMIT:
 			tasks++;
 			int fresh = sset_add(&jobs, ev.job);

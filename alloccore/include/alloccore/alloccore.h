@@ -282,6 +282,85 @@ int ac_fw_info_get(const ac_core *core, ac_fw_id fw, ac_fw_info *out, ac_err *er
 ac_fw_id ac_fw_next(const ac_core *core, size_t *cursor);
 size_t ac_fw_count(const ac_core *core);
 
+/* ------------------------------------------------- multi-role frameworks */
+
+/* A framework subscribed to several roles (Mesos's MULTI_ROLE capability).
+ * Each of its roles is a core framework of its own (an ac_fw_id, in that
+ * role's order, as Mesos puts a framework in each of its roles' sorters):
+ * offers are made to a role's framework, so an offer is for one role, and
+ * what is accepted from it is held in that role. The calls on ac_fw_id
+ * (accepting, declining, recovering, tags, priority, demand, info) work on a
+ * role's framework;
+ * adding, removing, (de)activating and suppressing them goes through the
+ * calls below. A framework with one role is exactly the one ac_fw_add makes.
+ *
+ * Naming: the first core framework made for the framework is named `name`,
+ * every later one `name#ROLE` (names are unique in a core: AC_EEXIST).
+ *
+ * Dropping a role (ac_mfw_update) that still holds resources follows Mesos:
+ * the role is *removing* — its offers are rescinded, it gets no new ones,
+ * and what it holds stays charged to it (its share, its role's quota) until
+ * it is recovered; then its core framework goes. Naming the role again
+ * makes it subscribed again. */
+typedef uint64_t ac_mfw_id;
+
+/* Adds a framework subscribed to roles[0..n) (distinct role names; n may be
+ * 0 for one known only from what it holds, see ac_mfw_restore), active, not
+ * suppressed, with the weight and priority of opts (opts->role is ignored;
+ * opts may be NULL). No allocation runs. */
+int ac_mfw_add(ac_core *core, const char *name, const char *const *roles, size_t n, const ac_fw_opts *opts,
+               ac_mfw_id *out, ac_err *err);
+/* Removes it and every role's core framework (ac_fw_remove of each). */
+int ac_mfw_remove(ac_core *core, ac_mfw_id mfw, ac_err *err);
+/* Sets the subscribed roles to roles[0..n) (n >= 1, distinct), in that
+ * order: a new role gets a core framework (active when the framework is,
+ * with its tag), a removing one named again is subscribed again, a dropped
+ * one goes (holding nothing) or is removing (see above). All or nothing. */
+int ac_mfw_update(ac_core *core, ac_mfw_id mfw, const char *const *roles, size_t n, ac_err *err);
+/* Deactivate (every role: offers rescinded, filters dropped, holdings stay)
+ * and activate (the subscribed roles) as ac_fw_deactivate/ac_fw_activate. */
+int ac_mfw_deactivate(ac_core *core, ac_mfw_id mfw, ac_err *err);
+int ac_mfw_activate(ac_core *core, ac_mfw_id mfw, ac_err *err);
+/* Suppress or revive the named subscribed roles (n == 0: every one), as
+ * ac_fw_suppress/ac_fw_revive. A name that is not a subscribed role is
+ * AC_ENOENT and nothing changes (Mesos drops such a call whole). */
+int ac_mfw_suppress(ac_core *core, ac_mfw_id mfw, const char *const *roles, size_t n, ac_err *err);
+int ac_mfw_revive(ac_core *core, ac_mfw_id mfw, const char *const *roles, size_t n, ac_err *err);
+/* Sets the caller's tag on every role's core framework, and on later ones. */
+int ac_mfw_set_tag(ac_core *core, ac_mfw_id mfw, uint64_t tag, ac_err *err);
+/* As ac_recover for the role's core framework `fw`; when that role is
+ * removing and now holds nothing, its core framework goes (*gone = true;
+ * gone may be NULL). Works on any framework (a plain one is ac_recover). */
+int ac_mfw_recover(ac_core *core, ac_fw_id fw, ac_agent_id agent, const ac_resources *res, bool *gone, ac_err *err);
+/* Removes the framework's removing roles that hold nothing any more (after
+ * ac_agent_remove took what they held, say). Returns how many went. */
+int ac_mfw_prune(ac_core *core, ac_mfw_id mfw, ac_err *err);
+/* As ac_allocation_restore, into the role `role` of the framework: a role
+ * it does not have is added as removing (what a re-registering agent
+ * reports for a role the framework has not subscribed to stays charged to
+ * that role, as in Mesos). The role's core framework into *fw (may be NULL). */
+int ac_mfw_restore(ac_core *core, ac_mfw_id mfw, const char *role, ac_agent_id agent, const ac_resources *res,
+                   ac_fw_id *fw, ac_err *err);
+
+typedef struct ac_mfw_info {
+	const char *name;
+	uint64_t tag;
+	bool active;
+	size_t nroles;    /* subscribed */
+	size_t nremoving; /* dropped, still holding */
+} ac_mfw_info;
+int ac_mfw_info_get(const ac_core *core, ac_mfw_id mfw, ac_mfw_info *out, ac_err *err);
+/* Role i of the framework: 0 .. nroles-1 the subscribed ones in their
+ * order, then the removing ones. Its core framework into *fw (may be NULL);
+ * *removing (may be NULL) tells which kind. The name, or NULL past the end. */
+const char *ac_mfw_role_at(const ac_core *core, ac_mfw_id mfw, size_t i, ac_fw_id *fw, bool *removing);
+/* The core framework of the framework's role `role` (subscribed or
+ * removing), or 0. */
+ac_fw_id ac_mfw_role_fw(const ac_core *core, ac_mfw_id mfw, const char *role);
+/* The multi-role framework a core framework belongs to (0: none) and its
+ * role's name into *role (may be NULL; valid while the role is). */
+ac_mfw_id ac_mfw_of(const ac_core *core, ac_fw_id fw, const char **role);
+
 /* ------------------------------------------------------------------- roles */
 
 /* Roles are paths ("a", "a/b/c"; "*" is the default role and has no

@@ -16,6 +16,16 @@ json_has() {
 same() {
 	diff -u <(printf '%s\n' "$2") "$1" || { echo "FAIL: $1 differs" >&2; exit 1; }
 }
+# exits_with N CMD...: CMD ends with exit status N; its stderr in $OUT/err
+exits_with() {
+	local want=$1 rc
+	shift
+	set +e
+	"$@" > /dev/null 2> "$OUT/err"
+	rc=$?
+	set -e
+	[ "$rc" -eq "$want" ] || { echo "FAIL: exit status $rc, expected $want: $*" >&2; cat "$OUT/err" >&2; exit 1; }
+}
 cd "$CASE"
 source ./run.sh
 echo ok

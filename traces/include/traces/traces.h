@@ -47,6 +47,10 @@ typedef enum tr_kind {
 	TR_MACHINE_REMOVE,
 	TR_MACHINE_UPDATE,
 	TR_TASK_SUBMIT,
+	/* Dynamic reservations of a machine's free resources (`reserved` says
+	 * which, for which role), or their end. */
+	TR_MACHINE_RESERVE,
+	TR_MACHINE_UNRESERVE,
 } tr_kind;
 
 /* One workload event. Strings stay valid until the next tr_source_next(). */
@@ -56,6 +60,9 @@ typedef struct tr_event {
 	tr_res res; /* machine add/update: its total; task: its request */
 	/* machine events */
 	const char *machine;
+	/* add/update: the part of the total reserved for roles, reserve and
+	 * unreserve: what; Mesos resource text with roles ("cpus(web):2"), or "" */
+	const char *reserved;
 	/* task submit */
 	const char *job;
 	const char *framework;
@@ -63,6 +70,7 @@ typedef struct tr_event {
 	int32_t priority;
 	bool gang;            /* all tasks of the job must start together */
 	const char *locality; /* preferred machine ids separated by '|', or "" */
+	const char *role;     /* the role it runs in (one of its framework's), or "": its framework's first */
 	int64_t duration_ns;
 	/* where the event came from, for messages */
 	const char *file;
@@ -73,7 +81,8 @@ typedef struct tr_event {
  * the tasks). */
 typedef struct tr_framework {
 	char *name;
-	char *role;                  /* "*" by default */
+	char *role;                  /* "*" by default; a multi-role framework's first role */
+	char *roles;                 /* a multi-role framework's roles, "a;b" (Mesos's MULTI_ROLE); NULL: one, `role` */
 	double weight;               /* 1 */
 	int32_t priority;            /* 0; higher first under the priority policy */
 	uint32_t tasks_per_offer;    /* 0: as many as fit */
@@ -244,7 +253,9 @@ int tr_alibaba_open(const tr_alibaba_config *cfg, tr_source **out, tr_err *err);
 #define TR_BIN_VERSION 1
 
 /* Drains src (which must have no dependencies) into path. Frameworks and
- * roles known up front are kept. 0 or a TR_E* code with err filled. */
+ * roles known up front are kept. Multi-role frameworks and tasks naming a
+ * role are not kept by the binary form: refused (TR_EINVAL). 0 or a TR_E*
+ * code with err filled. */
 int tr_bin_write(tr_source *src, const char *path, tr_err *err);
 /* Memory-maps path and checks it whole (size, magic, version, checksum,
  * every offset) before giving any event: a truncated, corrupted or
