@@ -81,6 +81,25 @@ m_offer *master_offer_find(master *m, const char *id)
 	return o && o->sent ? o : NULL; /* ids are guessable: only what was offered counts */
 }
 
+master_flags master_flags_defaults(void)
+{
+	return (master_flags){
+	        .ip = "127.0.0.1",
+	        .port = 5050,
+	        .allocation_interval = 1.0,
+	        .agent_timeout = 15.0,
+	        .agent_reregister_timeout = 600.0,
+	        .heartbeat_interval = 5.0,
+	        .zk_session_timeout = 10.0,
+	        .framework_recovery_timeout = 120.0,
+	        .max_completed_frameworks = 50,
+	        .max_completed_tasks_per_framework = 1000,
+	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
+	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
+	        .preemption_grace = 5.0,
+	};
+}
+
 static m_offer *offer_find_ac(master *m, ac_offer_id id)
 {
 	m_offer *o;

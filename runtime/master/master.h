@@ -75,6 +75,11 @@ typedef struct master_flags {
 	bool detached;
 } master_flags;
 
+/* The master's defaults, Mesos's where the flag is Mesos's (meso-master's
+ * flags start from these; so do the unit tests and fuzzers that run a
+ * detached master). */
+master_flags master_flags_defaults(void);
+
 /* How many removed frameworks and agents (each) the master remembers, to
  * refuse their return and kill what they left running (ours, not Mesos's). */
 #define MASTER_REMOVED_IDS 10000

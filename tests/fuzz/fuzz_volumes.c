@@ -24,19 +24,11 @@ static void setup(void)
 	if (A)
 		return;
 	rt_log_init("fuzz", RT_ERROR + 1);
-	master_flags f = {.ip = "127.0.0.1",
-	                  .hostname = "fuzz",
-	                  .allocation_interval = 1.0,
-	                  .agent_timeout = 15.0,
-	                  .agent_reregister_timeout = 600.0,
-	                  .heartbeat_interval = 5.0,
-	                  .zk_session_timeout = 10.0,
-	                  .framework_recovery_timeout = 120.0,
-	                  .max_completed_frameworks = 50,
-	                  .max_completed_tasks_per_framework = 1000,
-	                  .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
-	                  .max_frameworks = MASTER_MAX_FRAMEWORKS,
-	                  .detached = true};
+	master_flags f = master_flags_defaults();
+	f.port = 0;
+	f.hostname = "fuzz";
+	f.preemption_grace = 0;
+	f.detached = true;
 	char err[256];
 	CHECK(master_init(&M, ev_loop_new(EVFLAG_AUTO), &f, err, sizeof err) == 0);
 	ac_resources total;

@@ -29,21 +29,11 @@ void mh_start_flags(mh *h, void (*edit)(master_flags *f))
 	memset(h, 0, sizeof *h);
 	h->loop = ev_loop_new(EVFLAG_AUTO);
 	h->arena = rt_arena_create();
-	master_flags f = {
-	        .ip = "127.0.0.1",
-	        .hostname = "master.test",
-	        .allocation_interval = 1.0,
-	        .agent_timeout = 15.0,
-	        .agent_reregister_timeout = 600.0,
-	        .heartbeat_interval = 5.0,
-	        .zk_session_timeout = 10.0,
-	        .framework_recovery_timeout = 120.0,
-	        .max_completed_frameworks = 50,
-	        .max_completed_tasks_per_framework = 1000,
-	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
-	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
-	        .detached = true,
-	};
+	master_flags f = master_flags_defaults();
+	f.port = 0;
+	f.hostname = "master.test";
+	f.preemption_grace = 0;
+	f.detached = true;
 	if (edit)
 		edit(&f);
 	char err[256];
