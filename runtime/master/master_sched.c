@@ -128,15 +128,22 @@ static int set_roles(master *m, m_fw *fw, char *const *roles, size_t n, char *ms
 }
 
 /* FrameworkInfo's roles as Mesos validates them: several only with the
- * MULTI_ROLE capability (Meso also takes one in `roles` without it), none
+ * MULTI_ROLE capability (Meso also takes one in `roles` without it), no
+ * `role` with it, none
  * twice, each a valid name; with none, `role` (default "*"). Points *roles
  * and *n at them; NULL, or why not in msg. */
 static const char *framework_roles(master *m, const Mesos__V1__FrameworkInfo *fi, char *const **roles, size_t *n,
                                    char *msg, size_t len)
 {
 	static char *star = "*";
-	if (fi->n_roles > 1 && !has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE))
+	bool multi = has_capability(fi, MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE);
+	if (fi->n_roles > 1 && !multi)
 		return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
+	/* protobuf-c points an absent `role` at its default's own storage
+	 * (JSON decoding starts from the same initialised message), so a
+	 * role that was given is a different pointer, even if it says "*". */
+	if (multi && fi->role && fi->role != mesos__v1__framework_info__role__default_value)
+		return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
 	for (size_t i = 0; i < fi->n_roles; i++) {
 		ac_err err;
 		if (ac_role_intern(m->core, fi->roles[i], &err) < 0) {

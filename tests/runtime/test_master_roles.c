@@ -296,6 +296,13 @@ static void test_roles_validated(void **state)
 	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
 	         "\"roles\":[\"a\",\"b//c\"],\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
 	         "'FrameworkInfo.roles' contains invalid role"},
+	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
+	         "\"role\":\"a\",\"roles\":[\"a\",\"b\"],\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
+	         "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable"},
+	        /* Given, even as its default, is set (Mesos's has_role()). */
+	        {"{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\","
+	         "\"role\":\"*\",\"roles\":[\"a\"],\"capabilities\":[{\"type\":\"MULTI_ROLE\"}]}}}",
+	         "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const char *out;
@@ -305,6 +312,32 @@ static void test_roles_validated(void **state)
 		if (!strstr(out, cases[i].message))
 			fail_msg("case %zu: %s", i, out);
 	}
+	/* The same in protobuf: `role` present on the wire with MULTI_ROLE. */
+	Mesos__V1__FrameworkInfo fi = MESOS__V1__FRAMEWORK_INFO__INIT;
+	Mesos__V1__FrameworkInfo__Capability multi = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__INIT, *capp = &multi;
+	multi.has_type = true;
+	multi.type = MESOS__V1__FRAMEWORK_INFO__CAPABILITY__TYPE__MULTI_ROLE;
+	char *roles[] = {"a", "b"}, role[] = "a";
+	fi.user = "u";
+	fi.name = "n";
+	fi.role = role;
+	fi.roles = roles;
+	fi.n_roles = 2;
+	fi.capabilities = &capp;
+	fi.n_capabilities = 1;
+	Mesos__V1__Scheduler__Call__Subscribe sub = MESOS__V1__SCHEDULER__CALL__SUBSCRIBE__INIT;
+	sub.framework_info = &fi;
+	Mesos__V1__Scheduler__Call call = MESOS__V1__SCHEDULER__CALL__INIT;
+	call.has_type = true;
+	call.type = MESOS__V1__SCHEDULER__CALL__TYPE__SUBSCRIBE;
+	call.subscribe = &sub;
+	uint8_t buf[512];
+	size_t len = mesos__v1__scheduler__call__pack(&call, buf);
+	const char *out;
+	assert_int_equal(mh_http(&x->h, "POST", "/api/v1/scheduler", "application/x-protobuf", "application/json",
+	                         (const char *)buf, len, &out, NULL),
+	                 400);
+	assert_non_null(strstr(out, "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable"));
 	assert_null(x->h.m.fws);
 }
 
