@@ -1,0 +1,283 @@
+/*
+ * test_master_refine.c — reservation refinement and port reservations in
+ * the master (master_resv.c): a framework of role eng/web refines eng's
+ * dynamic reservation (scalars and ports) in an ACCEPT, sees the stack in
+ * its offers, GET_AGENTS and /master/state, launches on it and pops it back
+ * to eng; Mesos's refusals; the operator API with `source`; the registry
+ * keeps stacks and ports for a new leader.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "master_harness.h"
+#include "rt_pbjson.h"
+
+#define OPS    MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS
+#define OFFERS MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS
+
+#define ENG     "{\"type\":\"DYNAMIC\",\"role\":\"eng\",\"principal\":\"ops\"}"
+#define ENG_WEB ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/web\"}"
+#define AGENT   "cpus:4;mem:1024;ports:[31000-31999]"
+
+/* cpus and a port range with a `reservations` stack, as JSON resources. */
+static const char *res(fx *x, double cpus, int lo, int hi, const char *stack)
+{
+	char buf[800];
+	snprintf(buf, sizeof buf,
+	         "{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":%g},\"reservations\":[%s]},"
+	         "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":%d,\"end\":%d}]},"
+	         "\"reservations\":[%s]}",
+	         cpus, stack, lo, hi, stack);
+	return rt_arena_strdup(x->h.arena, buf);
+}
+
+static int op_call(fx *x, const char *type, const char *resources, const char *source)
+{
+	char req[3000];
+	bool reserve = !strcmp(type, "RESERVE_RESOURCES");
+	snprintf(req, sizeof req, "{\"type\":\"%s\",\"%s\":{\"agent_id\":{\"value\":\"%s\"},\"resources\":[%s]%s%s%s}}",
+	         type, reserve ? "reserve_resources" : "unreserve_resources", x->a.id, resources,
+	         source ? ",\"source\":[" : "", source ? source : "", source ? "]" : "");
+	const char *body;
+	int rc = mh_http(&x->h, "POST", "/api/v1", "application/json", "application/json", req, strlen(req), &body,
+	                 NULL);
+	if (rc != 202)
+		print_message("%s: %d %s\n", type, rc, body);
+	return rc;
+}
+
+static int accept_json(fx *x, const char *offer, const char *ops)
+{
+	char req[6000], err[200];
+	snprintf(req, sizeof req,
+	         "{\"type\":\"ACCEPT\",\"accept\":{\"offer_ids\":[{\"value\":\"%s\"}],\"operations\":%s,"
+	         "\"filters\":{\"refuse_seconds\":0}}}",
+	         offer, ops);
+	Call *c =
+	        (Call *)rt_pbjson_parse(&mesos__v1__scheduler__call__descriptor, req, strlen(req), 0, err, sizeof err);
+	if (!c)
+		fail_msg("bad test call: %s", err);
+	int rc = mh_call(&x->f, c);
+	mesos__v1__scheduler__call__free_unpacked(c, NULL);
+	return rc;
+}
+
+static void expect_op(fx *x, const char *op_id, Mesos__V1__OperationState state, const char *part)
+{
+	Event *ev = mh_expect(&x->f, OPS);
+	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
+	assert_string_equal(st->operation_id->value, op_id);
+	if (st->state != state || (part && (!st->message || !strstr(st->message, part))))
+		fail_msg("%s: state %d, message '%s' (expected %d with '%s')", op_id, st->state,
+		         st->message ? st->message : "", state, part ? part : "");
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
+/* The stack of a resource as "eng>eng/web" with D/S for its types. */
+static void stack_of(const Mesos__V1__Resource *r, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n_reservations && o < len; i++)
+		o += (size_t)snprintf(
+		        buf + o, len - o, "%s%s:%c", i ? ">" : "", r->reservations[i]->role,
+		        r->reservations[i]->type == MESOS__V1__RESOURCE__RESERVATION_INFO__TYPE__STATIC ? 'S' : 'D');
+}
+
+/* The resources as "name[stack]=value;..." in their order (ports as lo-hi). */
+static const char *describe(fx *x, Mesos__V1__Resource *const *rs, size_t n)
+{
+	char buf[2000], st[200];
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < sizeof buf; i++) {
+		const Mesos__V1__Resource *r = rs[i];
+		if (!r->n_reservations)
+			continue;
+		stack_of(r, st, sizeof st);
+		if (r->scalar)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s[%s]=%g;", r->name, st, r->scalar->value);
+		else
+			for (size_t k = 0; k < r->ranges->n_range; k++)
+				o += (size_t)snprintf(buf + o, sizeof buf - o, "%s[%s]=%llu-%llu;", r->name, st,
+				                      (unsigned long long)r->ranges->range[k]->begin,
+				                      (unsigned long long)r->ranges->range[k]->end);
+	}
+	return rt_arena_strdup(x->h.arena, buf);
+}
+
+/* The next OFFERS event's one offer: its reserved resources described, its id in *offer. */
+static const char *next_offer(fx *x, const char **offer)
+{
+	mh_allocate(&x->h);
+	Event *ev = mh_expect(&x->f, OFFERS);
+	assert_int_equal(ev->offers->n_offers, 1);
+	Mesos__V1__Offer *o = ev->offers->offers[0];
+	*offer = rt_arena_strdup(x->h.arena, o->id->value);
+	for (size_t i = 0; i < o->n_resources; i++)
+		assert_string_equal(o->resources[i]->allocation_info->role, "eng/web");
+	const char *d = describe(x, o->resources, o->n_resources);
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+	return d;
+}
+
+/* The agent's total_resources in GET_AGENTS, described (protobuf answer). */
+static const char *agents_view(fx *x)
+{
+	const char *body;
+	size_t len;
+	const char *req = "{\"type\":\"GET_AGENTS\"}";
+	assert_int_equal(mh_http(&x->h, "POST", "/api/v1", "application/json", "application/x-protobuf", req,
+	                         strlen(req), &body, &len),
+	                 200);
+	Mesos__V1__Master__Response *r = mesos__v1__master__response__unpack(NULL, len, (const uint8_t *)body);
+	assert_non_null(r);
+	const Mesos__V1__Master__Response__GetAgents__Agent *a = r->get_agents->agents[0];
+	const char *d = describe(x, a->total_resources, a->n_total_resources);
+	mesos__v1__master__response__free_unpacked(r, NULL);
+	return d;
+}
+
+static void expect_text(const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fail_msg("got  %s\nwant %s", got, want);
+}
+
+static int setup(void **state)
+{
+	fx_setup(state);
+	fx *x = *state;
+	mh_agent_register(&x->h, &x->a, NULL, AGENT, NULL, 0);
+	/* eng's reservation by the operator: 2 cpus and ten ports. */
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG), NULL), 202);
+	mh_subscribe(&x->h, &x->f, "web", "eng/web", false);
+	return 0;
+}
+
+/* eng/web is offered eng's reservation, refines part of it (Mesos's
+ * refusals for bad stacks), sees the stack, launches on it, and pops it. */
+static void test_refine_in_accept(void **state)
+{
+	fx *x = *state;
+	const char *offer;
+	expect_text(next_offer(x, &offer), "cpus[eng:D]=2;ports[eng:D]=31000-31009;");
+	char ops[6000];
+	snprintf(ops, sizeof ops,
+	         "[{\"type\":\"RESERVE\",\"id\":{\"value\":\"sideways\"},\"reserve\":{\"resources\":[%s]}},"
+	         "{\"type\":\"RESERVE\",\"id\":{\"value\":\"static\"},\"reserve\":{\"resources\":[%s]}},"
+	         "{\"type\":\"RESERVE\",\"id\":{\"value\":\"too-much\"},\"reserve\":{\"resources\":[%s]}},"
+	         "{\"type\":\"RESERVE\",\"id\":{\"value\":\"refine\"},\"reserve\":{\"resources\":[%s]}}]",
+	         res(x, 1, 31000, 31004, ENG ",{\"type\":\"DYNAMIC\",\"role\":\"dev\"}"),
+	         res(x, 1, 31000, 31004, ENG ",{\"type\":\"STATIC\",\"role\":\"eng/web\"}"),
+	         res(x, 3, 31000, 31004, ENG_WEB), res(x, 1, 31000, 31004, ENG_WEB));
+	assert_int_equal(accept_json(x, offer, ops), 202);
+	expect_op(x, "sideways", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	          "Invalid refined reservation: role 'dev' is not a refinement of 'eng'");
+	expect_op(x, "static", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	          "Invalid refined reservation: A refined reservation cannot be STATIC");
+	expect_op(x, "too-much", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
+	expect_op(x, "refine", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+
+	const char *refined = "cpus[eng:D]=1;ports[eng:D]=31005-31009;cpus[eng:D>eng/web:D]=1;"
+	                      "ports[eng:D>eng/web:D]=31000-31004;";
+	expect_text(next_offer(x, &offer), refined);
+	expect_text(agents_view(x), refined);
+	const char *body;
+	size_t len;
+	assert_int_equal(mh_http(&x->h, "GET", "/master/state", NULL, NULL, NULL, 0, &body, &len), 200);
+	if (!strstr(body,
+	            "\"eng/web\":{\"cpus\":1.0,\"gpus\":0.0,\"mem\":0.0,\"disk\":0.0,\"ports\":\"[31000-31004]\"}"))
+		fail_msg("%s", body);
+	if (!strstr(body, "\"reservations\":[{\"principal\":\"ops\",\"role\":\"eng\",\"type\":\"DYNAMIC\"},{\"role\":"
+	                  "\"eng/web\",\"type\":\"DYNAMIC\"}"))
+		fail_msg("%s", strstr(body, "reserved_resources_full"));
+
+	/* A task on the refined cpus and ports. */
+	Mesos__V1__TaskInfo *t =
+	        mh_task(&x->h, "t1", x->a.id, "cpus(eng/web):1;mem:32;ports(eng/web):[31000-31000]", "sleep 100");
+	assert_int_equal(mh_accept(&x->f, &offer, 1, &t, 1, 0), 202);
+	AgentMessage *run = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	meso__agent__agent_message__free_unpacked(run, NULL);
+	expect_text(next_offer(x, &offer),
+	            "cpus[eng:D]=1;ports[eng:D]=31005-31009;ports[eng:D>eng/web:D]=31001-31004;");
+
+	/* The task's port cannot be popped; the free ones can. */
+	snprintf(ops, sizeof ops,
+	         "[{\"type\":\"UNRESERVE\",\"id\":{\"value\":\"used\"},\"unreserve\":{\"resources\":[%s]}},"
+	         "{\"type\":\"UNRESERVE\",\"id\":{\"value\":\"pop\"},\"unreserve\":{\"resources\":["
+	         "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":31001,\"end\":31004}]},"
+	         "\"reservations\":[" ENG_WEB "]}]}}]",
+	         res(x, 1, 31000, 31004, ENG_WEB));
+	assert_int_equal(accept_json(x, offer, ops), 202);
+	expect_op(x, "used", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
+	expect_op(x, "pop", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	expect_text(next_offer(x, &offer), "cpus[eng:D]=1;ports[eng:D]=31001-31009;");
+	m_agent *a = master_agent_find(&x->h.m, x->a.id);
+	/* eng's record got its ports back; eng/web's holds the task's. */
+	assert_int_equal(a->nresv, 2);
+}
+
+/* The operator refines and pops too, with and without `source`; the
+ * registry keeps the stacks and ports for a new leader. */
+static void test_operator_source_and_registry(void **state)
+{
+	fx *x = *state;
+	const char *offer;
+	expect_text(next_offer(x, &offer), "cpus[eng:D]=2;ports[eng:D]=31000-31009;");
+	assert_int_equal(mh_decline(&x->f, offer, 1000), 202);
+	/* A source that is not the stack below: refused. */
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 1, 31000, 31001, ENG_WEB), res(x, 1, 31000, 31001, "")),
+	                 400);
+	assert_int_equal(
+	        op_call(x, "RESERVE_RESOURCES", res(x, 1, 31000, 31001, ENG_WEB), res(x, 2, 31000, 31001, ENG)), 400);
+	assert_int_equal(
+	        op_call(x, "RESERVE_RESOURCES", res(x, 1, 31000, 31001, ENG_WEB), res(x, 1, 31000, 31001, ENG)), 202);
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 0.5, 31002, 31002, ENG_WEB), NULL), 202);
+	/* More than eng holds: 409. */
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 1, 31003, 31003, ENG_WEB), NULL), 409);
+	const char *want = "cpus[eng:D]=0.5;ports[eng:D]=31003-31009;cpus[eng:D>eng/web:D]=1.5;"
+	                   "ports[eng:D>eng/web:D]=31000-31002;";
+	expect_text(agents_view(x), want);
+
+	char *doc = master_registry_encode(&x->h.m);
+	assert_non_null(strstr(doc, "\"eng/web\""));
+	mh h2;
+	mh_start(&h2);
+	char err[300];
+	assert_int_equal(master_registry_apply(&h2.m, doc, strlen(doc), err, sizeof err), 0);
+	free(doc);
+	mh_agent b = {0};
+	b.h = &h2;
+	mh_agent_register(&h2, &b, x->a.id, AGENT, NULL, 0);
+	fx y = {.h = h2};
+	y.a = b;
+	expect_text(agents_view(&y), want);
+	mh_stop(&h2);
+
+	/* Popped back to eng, then eng's reservation undone whole. */
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 1.5, 31000, 31002, ENG_WEB), NULL), 202);
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG_WEB), NULL), 409);
+	expect_text(agents_view(x), "cpus[eng:D]=2;ports[eng:D]=31000-31009;");
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG), NULL), 202);
+	expect_text(agents_view(x), "");
+	assert_int_equal(master_agent_find(&x->h.m, x->a.id)->nresv, 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        T(test_refine_in_accept),
+	        T(test_operator_source_and_registry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
