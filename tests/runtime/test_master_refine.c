@@ -24,7 +24,7 @@
 
 #define ENG     "{\"type\":\"DYNAMIC\",\"role\":\"eng\",\"principal\":\"ops\"}"
 #define ENG_WEB ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/web\"}"
-#define AGENT   "cpus:4;mem:1024;ports:[31000-31999]"
+#define AGENT   "cpus:4;mem:1024;disk:100;ports:[31000-31999]"
 
 /* cpus and a port range with a `reservations` stack, as JSON resources. */
 static const char *res(fx *x, double cpus, int lo, int hi, const char *stack)
@@ -271,6 +271,47 @@ static void test_operator_source_and_registry(void **state)
 	assert_int_equal(master_agent_find(&x->h.m, x->a.id)->nresv, 0);
 }
 
+/* disk of `mb` with a stack, as one JSON resource; a volume with id. */
+static const char *disk(fx *x, double mb, const char *stack, const char *id)
+{
+	char buf[800], vol[200] = "";
+	if (id)
+		snprintf(vol, sizeof vol,
+		         ",\"disk\":{\"persistence\":{\"id\":\"%s\"},\"volume\":{\"mode\":\"RW\",\"container_"
+		         "path\":\"data\"}}",
+		         id);
+	snprintf(buf, sizeof buf,
+	         "{\"name\":\"disk\",\"type\":\"SCALAR\",\"scalar\":{\"value\":%g},\"reservations\":[%s]%s}", mb, stack,
+	         vol);
+	return rt_arena_strdup(x->h.arena, buf);
+}
+
+static int create_volume(fx *x, const char *volume, const char **body)
+{
+	char req[1200];
+	snprintf(req, sizeof req,
+	         "{\"type\":\"CREATE_VOLUMES\",\"create_volumes\":{\"agent_id\":{\"value\":\"%s\"},\"volumes\":["
+	         "%s]}}",
+	         x->a.id, volume);
+	return mh_http(&x->h, "POST", "/api/v1", "application/json", "application/json", req, strlen(req), body, NULL);
+}
+
+/* Persistent volumes stay off refined reservations (documented). */
+static void test_no_volumes_on_refined_disk(void **state)
+{
+	fx *x = *state;
+	const char *body;
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", disk(x, 40, ENG, NULL), NULL), 202);
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", disk(x, 10, ENG_WEB, NULL), NULL), 202);
+	assert_int_equal(create_volume(x, disk(x, 5, ENG_WEB, "v1"), &body), 400);
+	assert_non_null(strstr(body, "Meso does not make persistent volumes on refined reservations"));
+	assert_int_equal(create_volume(x, disk(x, 5, "{\"type\":\"DYNAMIC\",\"role\":\"eng/web\"}", "v1"), &body), 400);
+	assert_non_null(strstr(body, "part of this role's reserved disk is one"));
+	/* eng's own disk still takes one; it is then not refined away. */
+	assert_int_equal(create_volume(x, disk(x, 30, ENG, "v2"), &body), 202);
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", disk(x, 1, ENG_WEB, NULL), NULL), 409);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 
 int main(void)
@@ -278,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_refine_in_accept),
 	        T(test_operator_source_and_registry),
+	        T(test_no_volumes_on_refined_disk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
