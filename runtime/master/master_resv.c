@@ -254,15 +254,21 @@ int64_t master_resv_refined_disk(const m_agent *a, uint32_t rid)
 	return d;
 }
 
-void master_resv_sum(const m_agent *a, const m_resv *r, ac_resources *out)
+/* What the records with r's stack hold (with principal: and its last principal). */
+static void resv_sum(const m_agent *a, const m_resv *r, bool principal, ac_resources *out)
 {
 	ac_resources_init(out);
 	for (size_t i = 0; i < a->nresv; i++)
-		if (same_stack(&a->resv[i], r, false)) {
+		if (same_stack(&a->resv[i], r, principal)) {
 			ac_resources s;
 			master_resv_set(&a->resv[i], &s);
 			ac_resources_add(out, &s);
 		}
+}
+
+void master_resv_sum(const m_agent *a, const m_resv *r, ac_resources *out)
+{
+	resv_sum(a, r, false, out);
 }
 
 /* The static part of role rid's reservation on the agent: its group in the
@@ -294,7 +300,7 @@ bool master_resv_source_holds(const m_agent *a, const m_resv *r)
 	master_resv_set(r, &need);
 	m_resv src;
 	if (below_record(r, &src)) {
-		master_resv_sum(a, &src, &have);
+		resv_sum(a, &src, true, &have);
 		have.group[0].amount.v[AC_DISK] -= master_resv_volume_disk(a, src.role);
 	} else {
 		static_part(a, below_role(r), &have);
@@ -397,13 +403,14 @@ static void take_part(ac_resources *want, m_resv *x, ac_resources *part)
 	memcpy(x->ports, s.group[0].ports, sizeof x->ports);
 }
 
-/* Takes set out of the records with r's stack, newest first; empty records go. */
-static void resv_take(m_agent *a, const m_resv *r, const ac_resources *set)
+/* Takes set out of the records with r's stack (with principal: and its
+ * last principal), newest first; empty records go. */
+static void resv_take(m_agent *a, const m_resv *r, bool principal, const ac_resources *set)
 {
 	ac_resources left = *set;
 	for (size_t i = a->nresv; i-- > 0;) {
 		m_resv *x = &a->resv[i];
-		if (!same_stack(x, r, false))
+		if (!same_stack(x, r, principal))
 			continue;
 		ac_resources part;
 		take_part(&left, x, &part);
@@ -449,7 +456,7 @@ int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const m_resv *r, ac_err
 	total_move(&a->total, below_role(r), r->role, &set);
 	m_resv src;
 	if (below_record(r, &src))
-		resv_take(a, &src, &set);
+		resv_take(a, &src, true, &set);
 	master_resv_record(&a->resv, &a->nresv, r);
 	master_registry_save(m);
 	return 0;
@@ -476,7 +483,7 @@ int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const m_resv *r, ac_e
 	if (rc)
 		return rc;
 	total_move(&a->total, r->role, below_role(r), &set);
-	resv_take(a, r, &set);
+	resv_take(a, r, false, &set);
 	m_resv src;
 	if (below_record(r, &src))
 		master_resv_record(&a->resv, &a->nresv, &src);
