@@ -4,7 +4,8 @@
  * dynamic reservation (scalars and ports) in an ACCEPT, sees the stack in
  * its offers, GET_AGENTS and /master/state, launches on it and pops it back
  * to eng; Mesos's refusals; the operator API with `source`; the registry
- * keeps stacks and ports for a new leader.
+ * keeps stacks and ports for a new leader; no persistent volumes on refined
+ * disk; the reserve/unreserve ACLs judge the last reservation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -312,6 +313,53 @@ static void test_no_volumes_on_refined_disk(void **state)
 	assert_int_equal(op_call(x, "RESERVE_RESOURCES", disk(x, 1, ENG_WEB, NULL), NULL), 409);
 }
 
+/* Reserving for eng/web is allowed, for eng/api not; ops' reservations
+ * may be unreserved, dev's not: the ACLs see the last reservation. */
+static void acl_flags(master_flags *f)
+{
+	f->acls = "{\"reserve_resources\":[{\"principals\":{\"type\":\"ANY\"},\"roles\":{\"values\":[\"eng\","
+	          "\"eng/web\"]}},{\"principals\":{\"type\":\"ANY\"},\"roles\":{\"type\":\"NONE\"}}],"
+	          "\"unreserve_resources\":[{\"principals\":{\"type\":\"ANY\"},\"reserver_principals\":{\"values\":["
+	          "\"ops\"]}},{\"principals\":{\"type\":\"ANY\"},\"reserver_principals\":{\"type\":\"NONE\"}}]}";
+}
+
+static int setup_acls(void **state)
+{
+	fx_setup_flags(state, acl_flags);
+	fx *x = *state;
+	mh_agent_register(&x->h, &x->a, NULL, AGENT, NULL, 0);
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG), NULL), 202);
+	return 0;
+}
+
+static void test_acls_see_the_last_reservation(void **state)
+{
+	fx *x = *state;
+	const char *api = ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/api\",\"principal\":\"ops\"}";
+	const char *dev = ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/web\",\"principal\":\"dev\"}";
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 0.5, 31000, 31000, api), NULL), 403);
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 0.5, 31000, 31000, dev), NULL), 202);
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 0.5, 31000, 31000, dev), NULL), 403);
+	/* A refinement with no principal: the ACL sees no reserver, not eng's ops. */
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 0.5, 31001, 31001, ENG_WEB), NULL), 202);
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 0.5, 31001, 31001, ENG_WEB), NULL), 403);
+
+	/* In an ACCEPT: OPERATION_ERROR with Mesos's "no authorized". */
+	mh_subscribe(&x->h, &x->f, "web", "eng/web", false);
+	const char *offer;
+	next_offer(x, &offer);
+	char ops[3000];
+	snprintf(ops, sizeof ops,
+	         "[{\"type\":\"UNRESERVE\",\"id\":{\"value\":\"u-dev\"},\"unreserve\":{\"resources\":[%s]}},"
+	         "{\"type\":\"RESERVE\",\"id\":{\"value\":\"r-ops\"},\"reserve\":{\"resources\":[%s]}}]",
+	         res(x, 0.5, 31000, 31000, dev),
+	         res(x, 0.5, 31002, 31002, ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/web\",\"principal\":\"ops\"}"));
+	assert_int_equal(accept_json(x, offer, ops), 202);
+	expect_op(x, "u-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	          "no authorized to perform action UNRESERVE_RESOURCES");
+	expect_op(x, "r-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
 
 int main(void)
@@ -320,6 +368,7 @@ int main(void)
 	        T(test_refine_in_accept),
 	        T(test_operator_source_and_registry),
 	        T(test_no_volumes_on_refined_disk),
+	        cmocka_unit_test_setup_teardown(test_acls_see_the_last_reservation, setup_acls, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
