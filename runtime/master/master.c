@@ -1053,6 +1053,23 @@ static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
+void master_flags_default(master_flags *f)
+{
+	*f = (master_flags){
+	        .ip = "127.0.0.1",
+	        .allocation_interval = 1.0,
+	        .agent_timeout = 15.0,
+	        .agent_reregister_timeout = 600.0,
+	        .heartbeat_interval = 5.0,
+	        .zk_session_timeout = 10.0,
+	        .framework_recovery_timeout = 120.0,
+	        .max_completed_frameworks = 50,
+	        .max_completed_tasks_per_framework = 1000,
+	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
+	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
+	};
+}
+
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof *m);

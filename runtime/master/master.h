@@ -469,6 +469,9 @@ typedef struct master {
 } master;
 
 /* master.c */
+/* Mesos's defaults for the timing and history flags (the rest zero): what
+ * meso-master starts from before its command line, and the tests' masters. */
+void master_flags_default(master_flags *f);
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen);
 void master_shutdown(master *m);
 ac_time master_now(const master *m);

@@ -23,25 +23,10 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 int main(int argc, char **argv)
 {
-	master_flags f = {
-	        .ip = "127.0.0.1",
-	        .port = 5050,
-	        .work_dir = NULL,
-	        .allocation_interval = 1.0,
-	        .offer_timeout = 0,
-	        .agent_timeout = 15.0,
-	        .agent_reregister_timeout = 600.0,
-	        .heartbeat_interval = 5.0,
-	        .hostname = NULL,
-	        .zk = NULL,
-	        .zk_session_timeout = 10.0,
-	        .framework_recovery_timeout = 120.0,
-	        .max_completed_frameworks = 50,
-	        .max_completed_tasks_per_framework = 1000,
-	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
-	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
-	        .preemption_grace = 5.0,
-	};
+	master_flags f;
+	master_flags_default(&f);
+	f.port = 5050;
+	f.preemption_grace = 5.0;
 	const char *policy = "drf";
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
 	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;

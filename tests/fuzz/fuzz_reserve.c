@@ -8,13 +8,13 @@
  * leaving the agent as it was (eng's own reservation, which inputs may
  * refine, included).
  */
-#include <ev.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "fuzz_master.h"
 #include "master.h"
 
 static master M;
@@ -25,30 +25,9 @@ static void setup(void)
 {
 	if (A)
 		return;
-	rt_log_init("fuzz", RT_ERROR + 1);
-	master_flags f = {.ip = "127.0.0.1",
-	                  .hostname = "fuzz",
-	                  .allocation_interval = 1.0,
-	                  .agent_timeout = 15.0,
-	                  .agent_reregister_timeout = 600.0,
-	                  .heartbeat_interval = 5.0,
-	                  .zk_session_timeout = 10.0,
-	                  .framework_recovery_timeout = 120.0,
-	                  .max_completed_frameworks = 50,
-	                  .max_completed_tasks_per_framework = 1000,
-	                  .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
-	                  .max_frameworks = MASTER_MAX_FRAMEWORKS,
-	                  .detached = true};
-	char err[256];
-	CHECK(master_init(&M, ev_loop_new(EVFLAG_AUTO), &f, err, sizeof err) == 0);
-	ac_resources total;
-	ac_err e;
-	CHECK(ac_resources_parse(M.core, "cpus:4;mem:1024;disk:100;ports:[31000-31099];cpus(eng):1", &total, &e) == 0);
-	ac_agent_id ac;
-	CHECK(ac_agent_add(M.core, "fuzz-S0", &total, &ac, &e) == 0);
-	A = master_agent_add(&M, "fuzz-S0", ac);
-	A->total = total;
+	A = fuzz_master_with_agent(&M, "cpus:4;mem:1024;disk:100;ports:[31000-31099];cpus(eng):1");
 	/* eng's dynamic reservation by ops: 1 cpu and ten ports, to refine. */
+	ac_err e;
 	m_resv r = {.principal = "ops", .nports = 1, .ports = {{31000, 31009}}};
 	r.role = (uint32_t)ac_role_intern(M.core, "eng", &e);
 	r.amount.v[AC_CPUS] = AC_MILLI;

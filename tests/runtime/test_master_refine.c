@@ -20,7 +20,6 @@
 #include "master_harness.h"
 #include "rt_pbjson.h"
 
-#define OPS    MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS
 #define OFFERS MESOS__V1__SCHEDULER__EVENT__TYPE__OFFERS
 
 #define ENG     "{\"type\":\"DYNAMIC\",\"role\":\"eng\",\"principal\":\"ops\"}"
@@ -52,33 +51,6 @@ static int op_call(fx *x, const char *type, const char *resources, const char *s
 	if (rc != 202)
 		print_message("%s: %d %s\n", type, rc, body);
 	return rc;
-}
-
-static int accept_json(fx *x, const char *offer, const char *ops)
-{
-	char req[6000], err[200];
-	snprintf(req, sizeof req,
-	         "{\"type\":\"ACCEPT\",\"accept\":{\"offer_ids\":[{\"value\":\"%s\"}],\"operations\":%s,"
-	         "\"filters\":{\"refuse_seconds\":0}}}",
-	         offer, ops);
-	Call *c =
-	        (Call *)rt_pbjson_parse(&mesos__v1__scheduler__call__descriptor, req, strlen(req), 0, err, sizeof err);
-	if (!c)
-		fail_msg("bad test call: %s", err);
-	int rc = mh_call(&x->f, c);
-	mesos__v1__scheduler__call__free_unpacked(c, NULL);
-	return rc;
-}
-
-static void expect_op(fx *x, const char *op_id, Mesos__V1__OperationState state, const char *part)
-{
-	Event *ev = mh_expect(&x->f, OPS);
-	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
-	assert_string_equal(st->operation_id->value, op_id);
-	if (st->state != state || (part && (!st->message || !strstr(st->message, part))))
-		fail_msg("%s: state %d, message '%s' (expected %d with '%s')", op_id, st->state,
-		         st->message ? st->message : "", state, part ? part : "");
-	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
 }
 
 /* The stack of a resource as "eng>eng/web" with D/S for its types. */
@@ -129,14 +101,14 @@ static const char *next_offer(fx *x, const char **offer)
 	return d;
 }
 
-/* The agent's total_resources in GET_AGENTS, described (protobuf answer). */
-static const char *agents_view(fx *x)
+/* The agent's total_resources in GET_AGENTS of master h, described (protobuf answer). */
+static const char *agents_view(fx *x, mh *h)
 {
 	const char *body;
 	size_t len;
 	const char *req = "{\"type\":\"GET_AGENTS\"}";
-	assert_int_equal(mh_http(&x->h, "POST", "/api/v1", "application/json", "application/x-protobuf", req,
-	                         strlen(req), &body, &len),
+	assert_int_equal(mh_http(h, "POST", "/api/v1", "application/json", "application/x-protobuf", req, strlen(req),
+	                         &body, &len),
 	                 200);
 	Mesos__V1__Master__Response *r = mesos__v1__master__response__unpack(NULL, len, (const uint8_t *)body);
 	assert_non_null(r);
@@ -179,18 +151,18 @@ static void test_refine_in_accept(void **state)
 	         res(x, 1, 31000, 31004, ENG ",{\"type\":\"DYNAMIC\",\"role\":\"dev\"}"),
 	         res(x, 1, 31000, 31004, ENG ",{\"type\":\"STATIC\",\"role\":\"eng/web\"}"),
 	         res(x, 3, 31000, 31004, ENG_WEB), res(x, 1, 31000, 31004, ENG_WEB));
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "sideways", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "Invalid refined reservation: role 'dev' is not a refinement of 'eng'");
-	expect_op(x, "static", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "Invalid refined reservation: A refined reservation cannot be STATIC");
-	expect_op(x, "too-much", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
-	expect_op(x, "refine", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "sideways", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "Invalid refined reservation: role 'dev' is not a refinement of 'eng'");
+	mh_expect_op(&x->f, "static", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "Invalid refined reservation: A refined reservation cannot be STATIC");
+	mh_expect_op(&x->f, "too-much", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
+	mh_expect_op(&x->f, "refine", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 
 	const char *refined = "cpus[eng:D]=1;ports[eng:D]=31005-31009;cpus[eng:D>eng/web:D]=1;"
 	                      "ports[eng:D>eng/web:D]=31000-31004;";
 	expect_text(next_offer(x, &offer), refined);
-	expect_text(agents_view(x), refined);
+	expect_text(agents_view(x, &x->h), refined);
 	const char *body;
 	size_t len;
 	assert_int_equal(mh_http(&x->h, "GET", "/master/state", NULL, NULL, NULL, 0, &body, &len), 200);
@@ -217,9 +189,9 @@ static void test_refine_in_accept(void **state)
 	         "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":31001,\"end\":31004}]},"
 	         "\"reservations\":[" ENG_WEB "]}]}}]",
 	         res(x, 1, 31000, 31004, ENG_WEB));
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "used", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
-	expect_op(x, "pop", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "used", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "not in the offers");
+	mh_expect_op(&x->f, "pop", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 	expect_text(next_offer(x, &offer), "cpus[eng:D]=1;ports[eng:D]=31001-31009;");
 	m_agent *a = master_agent_find(&x->h.m, x->a.id);
 	/* eng's record got its ports back; eng/web's holds the task's. */
@@ -246,29 +218,20 @@ static void test_operator_source_and_registry(void **state)
 	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 1, 31003, 31003, ENG_WEB), NULL), 409);
 	const char *want = "cpus[eng:D]=0.5;ports[eng:D]=31003-31009;cpus[eng:D>eng/web:D]=1.5;"
 	                   "ports[eng:D>eng/web:D]=31000-31002;";
-	expect_text(agents_view(x), want);
+	expect_text(agents_view(x, &x->h), want);
 
-	char *doc = master_registry_encode(&x->h.m);
-	assert_non_null(strstr(doc, "\"eng/web\""));
 	mh h2;
-	mh_start(&h2);
-	char err[300];
-	assert_int_equal(master_registry_apply(&h2.m, doc, strlen(doc), err, sizeof err), 0);
-	free(doc);
-	mh_agent b = {0};
-	b.h = &h2;
-	mh_agent_register(&h2, &b, x->a.id, AGENT, NULL, 0);
-	fx y = {.h = h2};
-	y.a = b;
-	expect_text(agents_view(&y), want);
+	mh_agent b;
+	mh_successor(&x->h, &h2, &b, x->a.id, AGENT);
+	expect_text(agents_view(x, &h2), want);
 	mh_stop(&h2);
 
 	/* Popped back to eng, then eng's reservation undone whole. */
 	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 1.5, 31000, 31002, ENG_WEB), NULL), 202);
 	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG_WEB), NULL), 409);
-	expect_text(agents_view(x), "cpus[eng:D]=2;ports[eng:D]=31000-31009;");
+	expect_text(agents_view(x, &x->h), "cpus[eng:D]=2;ports[eng:D]=31000-31009;");
 	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 2, 31000, 31009, ENG), NULL), 202);
-	expect_text(agents_view(x), "");
+	expect_text(agents_view(x, &x->h), "");
 	assert_int_equal(master_agent_find(&x->h.m, x->a.id)->nresv, 0);
 }
 
@@ -354,10 +317,10 @@ static void test_acls_see_the_last_reservation(void **state)
 	         "{\"type\":\"RESERVE\",\"id\":{\"value\":\"r-ops\"},\"reserve\":{\"resources\":[%s]}}]",
 	         res(x, 0.5, 31000, 31000, dev),
 	         res(x, 0.5, 31002, 31002, ENG ",{\"type\":\"DYNAMIC\",\"role\":\"eng/web\",\"principal\":\"ops\"}"));
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "u-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "no authorized to perform action UNRESERVE_RESOURCES");
-	expect_op(x, "r-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "u-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "no authorized to perform action UNRESERVE_RESOURCES");
+	mh_expect_op(&x->f, "r-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_teardown)
