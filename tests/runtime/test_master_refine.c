@@ -276,6 +276,37 @@ static void test_no_volumes_on_refined_disk(void **state)
 	assert_int_equal(op_call(x, "RESERVE_RESOURCES", disk(x, 1, ENG_WEB, NULL), NULL), 409);
 }
 
+/* A static reservation refined: the stack starts STATIC; the refinement
+ * outlives the agent's re-registration and a new leader, and pops back to
+ * the static reservation. */
+static void test_static_refined_and_reregistered(void **state)
+{
+	fx *x = *state;
+	const char *agent = "cpus:4;mem:1024;cpus(eng):1;ports(eng):[31000-31009]";
+	mh_agent_register(&x->h, &x->a, NULL, agent, NULL, 0);
+	const char *st = "{\"type\":\"STATIC\",\"role\":\"eng\"},{\"type\":\"DYNAMIC\",\"role\":\"eng/web\","
+	                 "\"principal\":\"ops\"}";
+	assert_int_equal(op_call(x, "RESERVE_RESOURCES", res(x, 0.5, 31000, 31004, st), NULL), 202);
+	const char *want = "cpus[eng:S]=0.5;ports[eng:S]=31005-31009;cpus[eng:S>eng/web:D]=0.5;"
+	                   "ports[eng:S>eng/web:D]=31000-31004;";
+	expect_text(agents_view(x, &x->h), want);
+	/* The agent comes back with its static resources: reapplied. */
+	char id[sizeof x->a.id];
+	snprintf(id, sizeof id, "%s", x->a.id);
+	mh_agent_close(&x->a);
+	x->a.conn = NULL;
+	mh_agent_register(&x->h, &x->a, id, agent, NULL, 0);
+	expect_text(agents_view(x, &x->h), want);
+	mh h2;
+	mh_agent b;
+	mh_successor(&x->h, &h2, &b, x->a.id, agent);
+	expect_text(agents_view(x, &h2), want);
+	mh_stop(&h2);
+	assert_int_equal(op_call(x, "UNRESERVE_RESOURCES", res(x, 0.5, 31000, 31004, st), NULL), 202);
+	expect_text(agents_view(x, &x->h), "cpus[eng:S]=1;ports[eng:S]=31000-31009;");
+	assert_int_equal(master_agent_find(&x->h.m, x->a.id)->nresv, 0);
+}
+
 /* Reserving for eng/web is allowed, for eng/api not; ops' reservations
  * may be unreserved, dev's not: the ACLs see the last reservation. */
 static void acl_flags(master_flags *f)
@@ -331,6 +362,7 @@ int main(void)
 	        T(test_refine_in_accept),
 	        T(test_operator_source_and_registry),
 	        T(test_no_volumes_on_refined_disk),
+	        cmocka_unit_test_setup_teardown(test_static_refined_and_reregistered, fx_setup, fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_acls_see_the_last_reservation, setup_acls, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
