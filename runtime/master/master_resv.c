@@ -642,7 +642,7 @@ Mesos__V1__Resource **master_resources_pb(const master *m, const m_agent *a, con
 	/* What each dynamic record can still stand for in this set: the
 	 * reserved groups say how much; the records, newest last, say which
 	 * part is dynamic, whose and on what (the dynamic part is written first). */
-	ac_resources *left = rt_arena_alloc(ar, (nresv + 1) * sizeof *left);
+	ac_resources *left = nresv ? rt_arena_alloc(ar, nresv * sizeof *left) : NULL;
 	for (size_t i = 0; i < nresv; i++)
 		master_resv_set(&a->resv[i], &left[i]);
 	*n = 0;
