@@ -81,25 +81,6 @@ m_offer *master_offer_find(master *m, const char *id)
 	return o && o->sent ? o : NULL; /* ids are guessable: only what was offered counts */
 }
 
-master_flags master_flags_defaults(void)
-{
-	return (master_flags){
-	        .ip = "127.0.0.1",
-	        .port = 5050,
-	        .allocation_interval = 1.0,
-	        .agent_timeout = 15.0,
-	        .agent_reregister_timeout = 600.0,
-	        .heartbeat_interval = 5.0,
-	        .zk_session_timeout = 10.0,
-	        .framework_recovery_timeout = 120.0,
-	        .max_completed_frameworks = 50,
-	        .max_completed_tasks_per_framework = 1000,
-	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
-	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
-	        .preemption_grace = 5.0,
-	};
-}
-
 static m_offer *offer_find_ac(master *m, ac_offer_id id)
 {
 	m_offer *o;
@@ -1087,6 +1068,23 @@ static void agent_check_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		       "time",
 		       spared, m->flags.agent_timeout, (double)most_busy / 1e9);
 	}
+}
+
+void master_flags_default(master_flags *f)
+{
+	*f = (master_flags){
+	        .ip = "127.0.0.1",
+	        .allocation_interval = 1.0,
+	        .agent_timeout = 15.0,
+	        .agent_reregister_timeout = 600.0,
+	        .heartbeat_interval = 5.0,
+	        .zk_session_timeout = 10.0,
+	        .framework_recovery_timeout = 120.0,
+	        .max_completed_frameworks = 50,
+	        .max_completed_tasks_per_framework = 1000,
+	        .max_completed_tasks = MASTER_MAX_COMPLETED_TASKS,
+	        .max_frameworks = MASTER_MAX_FRAMEWORKS,
+	};
 }
 
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen)

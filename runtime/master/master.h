@@ -75,11 +75,6 @@ typedef struct master_flags {
 	bool detached;
 } master_flags;
 
-/* The master's defaults, Mesos's where the flag is Mesos's (meso-master's
- * flags start from these; so do the unit tests and fuzzers that run a
- * detached master). */
-master_flags master_flags_defaults(void);
-
 /* How many removed frameworks and agents (each) the master remembers, to
  * refuse their return and kill what they left running (ours, not Mesos's). */
 #define MASTER_REMOVED_IDS 10000
@@ -153,12 +148,24 @@ typedef struct m_done_fw {
  * The lists are utlist's doubly linked ones (head->prev is the tail).
  */
 /* A dynamic reservation on an agent (RESERVE, RESERVE_RESOURCES): alloccore
- * counts it in the role's reserved group with the static one; this says how
- * much of that group is dynamic and who reserved it (master_resv.c). */
-typedef struct m_resv {
+ * counts it in its role's reserved group with the static one; this says how
+ * much of that group is dynamic, who reserved it and, for a refined one,
+ * the reservations it was made on (Mesos's `reservations` stack), which
+ * the core, with one group per role, does not keep (master_resv.c). */
+#define M_RESV_DEPTH 8 /* entries of a stack Meso keeps, the last one included */
+typedef struct m_resv_level {
 	uint32_t role;   /* alloccore's role id */
 	char *principal; /* NULL: none */
+	bool dynamic;    /* else STATIC (only a stack's first entry may be) */
+} m_resv_level;
+typedef struct m_resv {
+	uint32_t role;   /* alloccore's role id: the last reservation's, always DYNAMIC */
+	char *principal; /* NULL: none */
 	ac_vec amount;
+	uint32_t nports; /* port ranges reserved, sorted, disjoint */
+	ac_range ports[AC_MAX_RANGES];
+	uint32_t nbelow; /* a refinement: the stack under it, bottom first (0: made on unreserved resources) */
+	m_resv_level below[M_RESV_DEPTH - 1];
 } m_resv;
 
 /* A persistent volume on an agent (CREATE, CREATE_VOLUMES;
@@ -455,6 +462,9 @@ typedef struct master {
 } master;
 
 /* master.c */
+/* Mesos's defaults for the timing and history flags (the rest zero): what
+ * meso-master starts from before its command line, and the tests' masters. */
+void master_flags_default(master_flags *f);
 int master_init(master *m, struct ev_loop *loop, const master_flags *flags, char *err, size_t errlen);
 void master_shutdown(master *m);
 ac_time master_now(const master *m);
@@ -780,39 +790,56 @@ char *master_registry_encode(master *m);
 int master_registry_apply(master *m, const char *json, size_t len, char *err, size_t errlen);
 
 /* master_resv.c: dynamic reservations. Checks the resources of a RESERVE
- * or UNRESERVE (each scalar, reserved by its last `reservations` entry,
- * DYNAMIC, one role and principal per operation, no refinement): NULL and
- * their amounts as unreserved scalars, the role and principal (NULL: none),
- * or why not (in buf). */
-const char *master_resv_parse(master *m, Mesos__V1__Resource *const *res, size_t n, bool reserve, ac_resources *unres,
-                              const char **role, const char **principal, char *buf, size_t len);
-/* Moves unres into (out of) the agent's dynamic reservation for role:
- * from its free resources, or with fw from what fw holds there (an
- * accepted offer). Keeps a->total and a->resv; AC_E* with err on failure
- * (unreserve: only what is dynamically reserved). */
-int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const char *role, const char *principal,
-                        const ac_resources *unres, ac_err *err);
-int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const char *role, const ac_resources *unres, ac_err *err);
+ * or UNRESERVE as Mesos does (scalars and ports, reserved by their
+ * `reservations` stack, the last entry DYNAMIC and each entry a strict
+ * subrole of the one below, one stack and principal per operation): NULL
+ * and the operation as one record in out (amounts and ports unreserved;
+ * strings borrowed from res), or why not (in buf). */
+const char *master_resv_parse(master *m, Mesos__V1__Resource *const *res, size_t n, bool reserve, m_resv *out,
+                              char *buf, size_t len);
+/* A record's amounts and ports as an unreserved set. */
+void master_resv_set(const m_resv *r, ac_resources *out);
+/* What a RESERVE (reserve) or UNRESERVE of r takes (from) and gives (to):
+ * its resources in the reservation below its last entry and in that one. */
+void master_resv_moved(const m_resv *r, bool reserve, ac_resources *from, ac_resources *to);
+/* Whether the reservation a refining RESERVE is made on (the stack below
+ * r's last entry) holds r's resources outside persistent volumes. */
+bool master_resv_source_holds(const m_agent *a, const m_resv *r);
+/* Carries out a parsed RESERVE (UNRESERVE): moves its resources from the
+ * reservation below its last entry (unreserved when none) into that entry's
+ * role (back): from the agent's free resources, or with fw from what fw
+ * holds there (an accepted offer). Keeps a->total and a->resv; AC_E* with
+ * err on failure (the source must hold it: only what is dynamically
+ * reserved with that stack is unreserved). */
+int master_resv_reserve(master *m, m_agent *a, m_fw *fw, const m_resv *r, ac_err *err);
+int master_resv_unreserve(master *m, m_agent *a, m_fw *fw, const m_resv *r, ac_err *err);
 /* An agent (re-)registering announces its static resources: the master's
  * dynamic reservations are applied to them (dropped, logged, if they no
  * longer fit), then its persistent volumes are checked against them. */
 void master_resv_reapply(master *m, m_agent *a, ac_resources *total);
 /* Frees the agent's reservations and volumes. */
 void master_resv_free(m_agent *a);
+/* Frees a list of records. */
+void master_resv_free_list(m_resv *resv, size_t n);
 /* The disk of role rid's volumes on dynamically reserved disk: not to be unreserved. */
 int64_t master_resv_volume_disk(const m_agent *a, uint32_t rid);
-/* Records v reserved for role rid by principal in a list of them (merged
- * with an entry of the same role and principal). */
-void master_resv_record(m_resv **resv, size_t *n, uint32_t rid, const char *principal, const ac_vec *v);
+/* The disk the agent's refined reservations of role rid hold (no volumes there). */
+int64_t master_resv_refined_disk(const m_agent *a, uint32_t rid);
+/* What the agent's records with r's stack (its role and the entries below)
+ * hold, as an unreserved set. */
+void master_resv_sum(const m_agent *a, const m_resv *r, ac_resources *out);
+/* Records r (its strings copied) in a list of them, merged with an entry of
+ * the same stack and principal. */
+void master_resv_record(m_resv **resv, size_t *n, const m_resv *r);
 /* A list of dynamic reservations as Resource messages, each with its
- * DYNAMIC reservation (the registry's form). */
+ * `reservations` stack (the registry's form). */
 size_t master_resv_to_pb(const master *m, const m_resv *resv, size_t n, rt_arena *ar, Mesos__V1__Resource ***out);
 /* A newly registered agent takes the reservations the registry kept for
  * it (m_agentop) out of its free resources, and its volumes. */
 void master_resv_claim(master *m, m_agent *a);
 /* Resource messages for a set of agent a (NULL: no dynamic reservations),
- * each reserved entry with its `reservations` stack: STATIC, or DYNAMIC
- * with its principal (a role's dynamic part is written first). */
+ * each reserved entry with its `reservations` stack: STATIC, or its
+ * dynamic record's stack (a role's dynamic part is written first). */
 Mesos__V1__Resource **master_resources_pb(const master *m, const m_agent *a, const ac_resources *r,
                                           const char *alloc_role, rt_arena *ar, size_t *n);
 /* The same with the agent's persistent volumes that sel picks written as

@@ -47,9 +47,9 @@ typedef struct ok_group {
 typedef struct ok_resv {
 	const Mesos__V1__Offer__Operation *op;
 	bool reserve;
-	const char *role, *principal;
-	ac_resources unres; /* its amounts, as unreserved scalars */
-	m_volume *vols;     /* CREATE, DESTROY: its volumes (strings the call's) */
+	const char *role; /* its last reservation's */
+	m_resv rec;       /* its stack and resources (strings the call's) */
+	m_volume *vols;   /* CREATE, DESTROY: its volumes (strings the call's) */
 	size_t nvols;
 } ok_resv;
 
@@ -317,9 +317,11 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 	r->reserve = op->type == MESOS__V1__OFFER__OPERATION__TYPE__RESERVE;
 	Mesos__V1__Resource *const *res = r->reserve ? op->reserve->resources : op->unreserve->resources;
 	size_t n = r->reserve ? op->reserve->n_resources : op->unreserve->n_resources;
-	const char *why = master_resv_parse(x->m, res, n, r->reserve, &r->unres, &r->role, &r->principal, buf, len);
+	const char *why = master_resv_parse(x->m, res, n, r->reserve, &r->rec, buf, len);
 	if (why)
 		return why;
+	r->role = ac_role_name(x->m->core, r->rec.role);
+	const char *principal = r->rec.principal;
 	const char *name = r->reserve ? "reserve" : "unreserve";
 	if (strcmp(r->role, x->role) != 0) {
 		snprintf(buf, len,
@@ -328,58 +330,70 @@ static const char *validate_resv(accept_ctx *x, const Mesos__V1__Offer__Operatio
 		         name, r->role, x->role);
 		return buf;
 	}
-	if (r->reserve && x->fw->principal && (!r->principal || strcmp(r->principal, x->fw->principal) != 0)) {
+	if (r->reserve && x->fw->principal && (!principal || strcmp(principal, x->fw->principal) != 0)) {
 		snprintf(buf, len,
 		         "A reserve operation was attempted by authenticated principal '%.100s', which does not match "
 		         "principal '%.100s' in the reservation",
-		         x->fw->principal, r->principal ? r->principal : "");
+		         x->fw->principal, principal ? principal : "");
 		return buf;
 	}
-	/* Validated, then authorized, as Mesos does. */
+	/* Validated, then authorized, as Mesos does: on the last reservation. */
 	why = r->reserve ? authorize_op(x, RT_ACL_RESERVE_RESOURCES, r->role, buf, len)
-	                 : authorize_op(x, RT_ACL_UNRESERVE_RESOURCES, r->principal, buf, len);
+	                 : authorize_op(x, RT_ACL_UNRESERVE_RESOURCES, principal, buf, len);
 	if (why)
 		return why;
-	ac_resources g;
-	ac_resources_init(&g);
-	g.ngroups = 2;
-	g.group[1].role = (uint32_t)ac_role_intern(x->m->core, r->role, NULL);
-	g.group[1].amount = r->unres.group[0].amount;
-	const ac_resources *from = r->reserve ? &r->unres : &g, *to = r->reserve ? &g : &r->unres;
-	if (!ac_resources_contains(&x->left, from)) {
+	ac_resources from, to, set;
+	master_resv_moved(&r->rec, r->reserve, &from, &to);
+	master_resv_set(&r->rec, &set);
+	if (!ac_resources_contains(&x->left, &from)) {
 		snprintf(buf, len, "Invalid %s operation: its resources are not in the offers%s", name,
-		         r->reserve ? " (unreserved)" : "");
+		         !r->reserve     ? ""
+		         : r->rec.nbelow ? " (in the reservation refined)"
+		                         : " (unreserved)");
 		return buf;
+	}
+	if (r->reserve && r->rec.nbelow) {
+		if (set.group[0].amount.v[AC_DISK] >
+		    master_volset_plain_disk(&x->vs, &x->left, r->rec.below[r->rec.nbelow - 1].role)) {
+			snprintf(buf, len,
+			         "Invalid reserve operation: its disk is a persistent volume's (destroy the volume "
+			         "first, then refine the reservation)");
+			return buf;
+		}
+		if (!master_resv_source_holds(x->agent, &r->rec)) {
+			snprintf(buf, len,
+			         "Invalid reserve operation: the reservation it refines does not hold its resources "
+			         "(its `reservations` below the last must be the offered ones')");
+			return buf;
+		}
 	}
 	if (!r->reserve) {
 		ac_resources dynamic;
-		ac_resources_init(&dynamic);
-		for (size_t i = 0; i < x->agent->nresv; i++)
-			if (x->agent->resv[i].role == g.group[1].role)
-				ac_vec_add(&dynamic.group[0].amount, &x->agent->resv[i].amount);
+		master_resv_sum(x->agent, &r->rec, &dynamic);
 		ac_vec_add(&dynamic.group[0].amount, dyn);
-		dynamic.group[0].amount.v[AC_DISK] -= master_resv_volume_disk(x->agent, g.group[1].role);
-		if (r->unres.group[0].amount.v[AC_DISK] > master_volset_plain_disk(&x->vs, &x->left, g.group[1].role)) {
+		dynamic.group[0].amount.v[AC_DISK] -= master_resv_volume_disk(x->agent, r->rec.role);
+		if (set.group[0].amount.v[AC_DISK] > master_volset_plain_disk(&x->vs, &x->left, r->rec.role)) {
 			snprintf(buf, len,
 			         "Invalid unreserve operation: its disk is a persistent volume's (destroy the volume "
 			         "first, then unreserve the resource)");
 			return buf;
 		}
-		if (!ac_vec_fits(&r->unres.group[0].amount, &dynamic.group[0].amount)) {
-			snprintf(buf, len, "Invalid unreserve operation: its resources are not dynamically reserved");
+		if (!ac_resources_contains(&dynamic, &set)) {
+			snprintf(buf, len, "Invalid unreserve operation: its resources are not dynamically reserved%s",
+			         r->rec.nbelow ? " with that `reservations` stack" : "");
 			return buf;
 		}
 	}
 	ac_resources t = x->left;
-	if (ac_resources_sub(&t, from) || ac_resources_add(&t, to)) {
+	if (ac_resources_sub(&t, &from) || ac_resources_add(&t, &to)) {
 		snprintf(buf, len, "Invalid %s operation: too many reservation roles in the offers", name);
 		return buf;
 	}
 	x->left = t;
 	if (r->reserve)
-		ac_vec_add(dyn, &r->unres.group[0].amount);
+		ac_vec_add(dyn, &r->rec.amount);
 	else
-		ac_vec_sub(dyn, &r->unres.group[0].amount);
+		ac_vec_sub(dyn, &r->rec.amount);
 	return NULL;
 }
 
@@ -916,8 +930,8 @@ static void accept_apply_resv(accept_ctx *x)
 			continue;
 		}
 		ac_err err;
-		int rc = r->reserve ? master_resv_reserve(x->m, x->agent, x->fw, r->role, r->principal, &r->unres, &err)
-		                    : master_resv_unreserve(x->m, x->agent, x->fw, r->role, &r->unres, &err);
+		int rc = r->reserve ? master_resv_reserve(x->m, x->agent, x->fw, &r->rec, &err)
+		                    : master_resv_unreserve(x->m, x->agent, x->fw, &r->rec, &err);
 		if (rc) {
 			/* Checked above: cannot happen. */
 			drop_op(x, r->op, err.msg);

@@ -23,7 +23,10 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 int main(int argc, char **argv)
 {
-	master_flags f = master_flags_defaults();
+	master_flags f;
+	master_flags_default(&f);
+	f.port = 5050;
+	f.preemption_grace = 5.0;
 	const char *policy = "drf";
 	double header_timeout = RT_HTTP_HEADER_TIMEOUT, body_timeout = RT_HTTP_BODY_TIMEOUT,
 	       send_timeout = RT_HTTP_SEND_TIMEOUT, idle_timeout = 0;

@@ -159,9 +159,7 @@ int master_agent_op_reactivate(master *m, const char *agent_id, char *msg, size_
 
 static void agentop_free(m_agentop *op)
 {
-	for (size_t i = 0; i < op->nresv; i++)
-		free(op->resv[i].principal);
-	free(op->resv);
+	master_resv_free_list(op->resv, op->nresv);
 	master_vol_free(op->vols, op->nvols);
 	free(op->id);
 	free(op);

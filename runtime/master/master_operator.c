@@ -18,6 +18,7 @@
 #include "rt_api.h"
 #include "rt_http_client.h"
 #include "rt_pbjson.h"
+#include "rt_resources.h"
 
 typedef Mesos__V1__Master__Call Call;
 typedef Mesos__V1__Master__Response Response;
@@ -447,6 +448,70 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 	}
 }
 
+static bool opt_eq(const char *a, const char *b)
+{
+	return !a == !b && (!a || !strcmp(a, b));
+}
+
+/* Two reservation entries alike (role, type, principal). */
+static bool entry_equal(const Mesos__V1__Resource__ReservationInfo *a, const Mesos__V1__Resource__ReservationInfo *b)
+{
+	return opt_eq(a->role, b->role) && a->type == b->type && opt_eq(a->principal, b->principal);
+}
+
+/* RESERVE_RESOURCES' `source` (Mesos 1.11's re-reservation): the same
+ * quantities, one stack, checked as Mesos does; Meso carries out the
+ * re-reservations that push one reservation onto the source (a refinement,
+ * or a reservation of unreserved resources): non-zero with msg otherwise. */
+static int source_check(master *m, Mesos__V1__Resource *const *src, size_t n, const m_resv *r, char *msg, size_t len)
+{
+	for (size_t i = 1; i < n; i++) {
+		bool same = src[i]->n_reservations == src[0]->n_reservations;
+		for (size_t k = 0; same && k < src[0]->n_reservations; k++)
+			same = entry_equal(src[i]->reservations[k], src[0]->reservations[k]);
+		if (!same) {
+			snprintf(msg, len, "Invalid source: Mixed reservations are not supported");
+			return -1;
+		}
+	}
+	ac_resources set, want;
+	ac_err err;
+	if (rt_resources_from_pb(m->core, src, n, &set, &err) != 0) {
+		snprintf(msg, len, "Invalid source: %s", err.msg);
+		return -1;
+	}
+	master_resv_set(r, &want);
+	ac_resources flat;
+	ac_resources_init(&flat);
+	for (uint32_t g = 0; g < set.ngroups; g++) {
+		ac_resources one;
+		ac_resources_init(&one);
+		one.group[0] = set.group[g];
+		one.group[0].role = 0;
+		ac_resources_add(&flat, &one);
+	}
+	if (!ac_resources_equal(&flat, &want)) {
+		snprintf(msg, len, "Source and target resources should refer to identical resource quantities");
+		return -1;
+	}
+	const Mesos__V1__Resource *s0 = src[0];
+	bool ok = s0->n_reservations == r->nbelow;
+	for (uint32_t i = 0; ok && i < r->nbelow; i++) {
+		Mesos__V1__Resource__ReservationInfo e = *s0->reservations[i];
+		e.role = (char *)ac_role_name(m->core, r->below[i].role);
+		e.principal = r->below[i].principal;
+		ok = s0->reservations[i]->role && entry_equal(s0->reservations[i], &e) &&
+		     (e.type != MESOS__V1__RESOURCE__RESERVATION_INFO__TYPE__STATIC) == r->below[i].dynamic;
+	}
+	if (!ok) {
+		snprintf(msg, len,
+		         "Meso takes a 'source' only when 'resources' push one reservation onto it (a refinement, or "
+		         "a reservation of unreserved resources): unreserve first");
+		return -1;
+	}
+	return 0;
+}
+
 /* RESERVE_RESOURCES and UNRESERVE_RESOURCES: from the agent's unused
  * resources; as Mesos, the agent's offers are rescinded when they hold what
  * is asked for. 202 when done, else an HTTP status with msg. */
@@ -456,20 +521,22 @@ static int reserve_call(master *m, const Call *c, char *msg, size_t len)
 	const Mesos__V1__AgentID *aid = reserve ? c->reserve_resources->agent_id : c->unreserve_resources->agent_id;
 	Mesos__V1__Resource *const *res = reserve ? c->reserve_resources->resources : c->unreserve_resources->resources;
 	size_t n = reserve ? c->reserve_resources->n_resources : c->unreserve_resources->n_resources;
-	if (reserve && c->reserve_resources->n_source) {
-		snprintf(msg, len, "Meso does not take 'source' (re-reservation): unreserve first");
-		return 400;
-	}
 	m_agent *a = master_agent_find(m, aid->value);
 	if (!a) {
 		snprintf(msg, len, "No agent found with specified ID");
 		return 400;
 	}
-	ac_resources unres;
-	const char *role, *principal;
-	const char *why = master_resv_parse(m, res, n, reserve, &unres, &role, &principal, msg, len);
-	if (why)
+	m_resv r;
+	const char *why = master_resv_parse(m, res, n, reserve, &r, msg, len);
+	if (why) {
+		if (why != msg)
+			snprintf(msg, len, "%s", why);
 		return 400;
+	}
+	if (reserve && c->reserve_resources->n_source &&
+	    source_check(m, c->reserve_resources->source, c->reserve_resources->n_source, &r, msg, len))
+		return 400;
+	const char *role = ac_role_name(m->core, r.role), *principal = r.principal;
 	/* reserve_resources on the role, unreserve_resources on the reserver (Mesos: 403, no body). */
 	if (!master_authorized(m, reserve ? RT_ACL_RESERVE_RESOURCES : RT_ACL_UNRESERVE_RESOURCES, m->principal,
 	                       reserve ? role : principal)) {
@@ -478,8 +545,8 @@ static int reserve_call(master *m, const Call *c, char *msg, size_t len)
 	}
 	ac_err err;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		int rc = reserve ? master_resv_reserve(m, a, NULL, role, principal, &unres, &err)
-		                 : master_resv_unreserve(m, a, NULL, role, &unres, &err);
+		int rc = reserve ? master_resv_reserve(m, a, NULL, &r, &err)
+		                 : master_resv_unreserve(m, a, NULL, &r, &err);
 		if (rc == 0) {
 			rt_log(RT_INFO, "operator: %s on agent %s for role %s done", reserve ? "RESERVE" : "UNRESERVE",
 			       a->id, role);

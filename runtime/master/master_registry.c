@@ -135,18 +135,14 @@ int master_registry_apply(master *m, const char *json, size_t len, char *err, si
 		op->drain_mark_gone = gone;
 		/* Its reservations wait for it (master_resv_claim). */
 		for (size_t k = 0; k < x->n_reserved; k++) {
-			ac_resources unres;
-			const char *role, *principal;
-			if (master_resv_parse(m, &x->reserved[k], 1, true, &unres, &role, &principal, msg,
-			                      sizeof msg)) {
-				snprintf(err, errlen, "agent %s: %s", op->id, msg);
+			m_resv rec;
+			const char *why = master_resv_parse(m, &x->reserved[k], 1, true, &rec, msg, sizeof msg);
+			if (why) {
+				snprintf(err, errlen, "agent %s: %s", op->id, why);
 				rc = -1;
 				continue;
 			}
-			int64_t rid = ac_role_intern(m->core, role, NULL);
-			if (rid > 0)
-				master_resv_record(&op->resv, &op->nresv, (uint32_t)rid, principal,
-				                   &unres.group[0].amount);
+			master_resv_record(&op->resv, &op->nresv, &rec);
 		}
 		/* And its volumes (master_vol_claim). */
 		for (size_t k = 0; k < x->n_volumes; k++)

@@ -75,7 +75,7 @@ static const char *vol_parse(master *m, const Mesos__V1__Resource *r, m_volume *
 	if (r->shared)
 		return "Invalid resources: Meso does not support shared persistent volumes (SHARED_RESOURCES)";
 	if (r->n_reservations > 1)
-		return "Invalid resources: Meso does not support reservation refinement";
+		return "Invalid resources: Meso does not make persistent volumes on refined reservations";
 	const char *cp = r->disk->volume->container_path;
 	if (!cp[0] || cp[0] == '/' || !strcmp(cp, "..") || !strncmp(cp, "../", 3) || strstr(cp, "/../") ||
 	    (strlen(cp) >= 3 && !strcmp(cp + strlen(cp) - 3, "/..")))
@@ -147,6 +147,11 @@ const char *master_vol_check_create(master *m, const m_agent *a, Mesos__V1__Reso
 		}
 		if (out[i].role != out[0].role)
 			return "Invalid volume resources: Meso takes one role per operation";
+		/* A volume's stack is its role's own reservation: none on disk a
+		 * refinement pushed onto the role, which it could not tell apart. */
+		if (master_resv_refined_disk(a, out[i].role) > 0)
+			return "Invalid resources: Meso does not make persistent volumes on refined reservations, and part "
+			       "of this role's reserved disk is one";
 		if (!principal)
 			continue;
 		if (!out[i].principal) {

@@ -6,13 +6,13 @@
  * created, named by a task, written to the registry and read back the same,
  * and destroyed again, leaving the agent as it was.
  */
-#include <ev.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "fuzz_master.h"
 #include "master.h"
 #include "meso_registry.pb-c.h"
 
@@ -23,21 +23,7 @@ static void setup(void)
 {
 	if (A)
 		return;
-	rt_log_init("fuzz", RT_ERROR + 1);
-	master_flags f = master_flags_defaults();
-	f.port = 0;
-	f.hostname = "fuzz";
-	f.preemption_grace = 0;
-	f.detached = true;
-	char err[256];
-	CHECK(master_init(&M, ev_loop_new(EVFLAG_AUTO), &f, err, sizeof err) == 0);
-	ac_resources total;
-	ac_err e;
-	CHECK(ac_resources_parse(M.core, "cpus:4;mem:1024;disk(web):100;disk(db):100;disk:100", &total, &e) == 0);
-	ac_agent_id ac;
-	CHECK(ac_agent_add(M.core, "fuzz-S0", &total, &ac, &e) == 0);
-	A = master_agent_add(&M, "fuzz-S0", ac);
-	A->total = total;
+	A = fuzz_master_with_agent(&M, "cpus:4;mem:1024;disk(web):100;disk(db):100;disk:100");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -33,7 +33,7 @@ protoc -I "$CLIENT" --python_out="$OUT" "$CLIENT/mesos.proto" "$CLIENT/scheduler
 	fail "protoc could not compile $CLIENT/*.proto"
 
 start_master --heartbeat_interval 1
-start_agent a1 "cpus:2;mem:1024"
+start_agent a1 "cpus:2;mem:1024;ports:[31000-31099]"
 
 for enc in json protobuf; do
 	PYTHONPATH="$CLIENT" "$PY" "$CLIENT/docs_flow.py" --master "127.0.0.1:$MASTER_PORT" \
@@ -48,7 +48,7 @@ rm -f "$T/master/master.port"
 mv "$T/master.log" "$T/master-open.log"
 echo '{"credentials": [{"principal": "docs", "secret": "docs-secret"}]}' >"$T/creds.json"
 start_master --heartbeat_interval 1 --authenticate_frameworks --credentials "$T/creds.json"
-start_agent a2 "cpus:2;mem:1024"
+start_agent a2 "cpus:2;mem:1024;ports:[31000-31099]"
 PYTHONPATH="$CLIENT" "$PY" "$CLIENT/docs_flow.py" --master "127.0.0.1:$MASTER_PORT" --encoding protobuf \
 	--pb-dir "$OUT" --credentials docs:docs-secret || fail "the docs-only scheduler's protobuf flow with credentials"
 echo "PASS"

@@ -10,7 +10,9 @@
 # leader is there at the new one when the agent re-registers, and
 # UNRESERVE_RESOURCES there gives it back; so is a persistent volume
 # (CREATE_VOLUMES on dynamically reserved disk), which DESTROY_VOLUMES at
-# the new leader removes with its directory.
+# the new leader removes with its directory, and a refined reservation of
+# cpus and ports (web/api pushed onto web's): the new leader shows its
+# whole stack and pops it back to web's.
 . "$(dirname "$0")/lib.sh" "$1"
 
 start_zk
@@ -19,7 +21,7 @@ for m in m1 m2; do start_zk_master $m --zk_session_timeout 1.5 --heartbeat_inter
 wait_for 20 "a leading master" leader_name
 L1=$(leader_name)
 
-"$BIN/meso-agent" --zk "$ZKURL" --zk_session_timeout 5 --port 0 --work_dir "$T/a1" --resources "cpus:4;mem:512" \
+"$BIN/meso-agent" --zk "$ZKURL" --zk_session_timeout 5 --port 0 --work_dir "$T/a1" --resources "cpus:4;mem:512;ports:[31000-31099]" \
 	--status_retry_interval 0.2 --isolation none 2>>"$T/a1.log" &
 PIDS+=($!)
 wait_for 10 "agent port file" test -s "$T/a1/agent.port"
@@ -38,6 +40,21 @@ has_dyn() { # has_dyn MASTER: its GET_AGENTS shows a DYNAMIC reservation of web 
 	api "$1" '{"type":"GET_AGENTS"}' | grep -o '"reservations":\[{[^]]*\]' | grep DYNAMIC | grep '"web"' | grep -q '"ops"'
 }
 has_dyn "$L1" || fail "GET_AGENTS at $L1 without the reservation: $(api "$L1" '{"type":"GET_AGENTS"}')"
+WEB='{"type":"DYNAMIC","role":"web","principal":"ops"}'
+API='{"type":"DYNAMIC","role":"web/api","principal":"ops"}'
+ports() { echo '{"name":"ports","type":"RANGES","ranges":{"range":[{"begin":'"$1"',"end":'"$2"'}]},"reservations":['"$3"']}'; }
+PORTS=$(ports 31000 31009 "$WEB")
+REF='{"name":"cpus","type":"SCALAR","scalar":{"value":0.25},"reservations":['"$WEB,$API"']},'$(ports 31000 31004 "$WEB,$API")
+api "$L1" '{"type":"RESERVE_RESOURCES","reserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$PORTS"']}}' ||
+	fail "RESERVE_RESOURCES of ports refused"
+api "$L1" '{"type":"RESERVE_RESOURCES","reserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$REF"']}}' ||
+	fail "RESERVE_RESOURCES refining web's reservation refused"
+has_ref() { # has_ref MASTER: GET_AGENTS shows web/api's stack on web's and its ports
+	api "$1" '{"type":"GET_AGENTS"}' >"$T/agents.json"
+	grep -o '"reservations":\[{[^]]*\]' "$T/agents.json" | grep '"web/api"' | grep -q '"web"' &&
+		grep -qF '"begin":31000,"end":31004' "$T/agents.json"
+}
+has_ref "$L1" || fail "GET_AGENTS at $L1 without the refined reservation: $(cat "$T/agents.json")"
 DISK='{"name":"disk","type":"SCALAR","scalar":{"value":16},"reservations":[{"type":"DYNAMIC","role":"web","principal":"ops"}]}'
 VOL='{"name":"disk","type":"SCALAR","scalar":{"value":16},"reservations":[{"type":"DYNAMIC","role":"web","principal":"ops"}],
 	"disk":{"persistence":{"id":"keep","principal":"ops"},"volume":{"mode":"RW","container_path":"data"}}}'
@@ -75,6 +92,11 @@ has_dyn "$L2" ||
 	fail "the reservation is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
 curl -s --max-time 5 "http://127.0.0.1:${MPORT[$L2]}/master/state" | grep -qF '"reserved_resources":{"web":{' ||
 	fail "/master/state at $L2 without reserved_resources for web"
+has_ref "$L2" || fail "the refined reservation is not at the new leader: $(cat "$T/agents.json")"
+api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$REF"']}}' ||
+	fail "UNRESERVE_RESOURCES of the refinement refused at $L2"
+api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$PORTS"']}}' ||
+	fail "UNRESERVE_RESOURCES of web's ports (the refined ones back among them) refused at $L2"
 has_vol "$L2" || fail "the volume is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
 api "$L2" '{"type":"DESTROY_VOLUMES","destroy_volumes":{"agent_id":{"value":"'"$AID"'"},"volumes":['"$VOL"']}}' ||
 	fail "DESTROY_VOLUMES refused at $L2"
@@ -108,4 +130,4 @@ span.sort()
 print("task spans:", span)
 sys.exit(0 if span[1][0] >= span[0][1] else 1)
 PY
-echo "ok: quota, weights, a dynamic reservation and a volume recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"
+echo "ok: quota, weights, a dynamic reservation, a refined one with ports and a volume recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"

@@ -29,10 +29,9 @@ void mh_start_flags(mh *h, void (*edit)(master_flags *f))
 	memset(h, 0, sizeof *h);
 	h->loop = ev_loop_new(EVFLAG_AUTO);
 	h->arena = rt_arena_create();
-	master_flags f = master_flags_defaults();
-	f.port = 0;
+	master_flags f;
+	master_flags_default(&f);
 	f.hostname = "master.test";
-	f.preemption_grace = 0;
 	f.detached = true;
 	if (edit)
 		edit(&f);
@@ -364,6 +363,36 @@ int mh_accept(mh_fw *f, const char **ids, size_t noffers, Mesos__V1__TaskInfo **
 	return mh_call(f, &call);
 }
 
+int mh_accept_json(mh_fw *f, const char *offer_id, const char *ops)
+{
+	size_t len = strlen(ops) + strlen(offer_id) + 200;
+	char *req = malloc(len), err[200];
+	assert_non_null(req);
+	snprintf(req, len,
+	         "{\"type\":\"ACCEPT\",\"accept\":{\"offer_ids\":[{\"value\":\"%s\"}],\"operations\":%s,"
+	         "\"filters\":{\"refuse_seconds\":0}}}",
+	         offer_id, ops);
+	Call *c =
+	        (Call *)rt_pbjson_parse(&mesos__v1__scheduler__call__descriptor, req, strlen(req), 0, err, sizeof err);
+	free(req);
+	if (!c)
+		fail_msg("bad test call: %s", err);
+	int rc = mh_call(f, c);
+	mesos__v1__scheduler__call__free_unpacked(c, NULL);
+	return rc;
+}
+
+void mh_expect_op(mh_fw *f, const char *op_id, Mesos__V1__OperationState state, const char *part)
+{
+	Event *ev = mh_expect(f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE_OPERATION_STATUS);
+	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
+	assert_string_equal(st->operation_id->value, op_id);
+	if (st->state != state || (part && (!st->message || !strstr(st->message, part))))
+		fail_msg("%s: state %d, message '%s' (expected %d with '%s')", op_id, st->state,
+		         st->message ? st->message : "", state, part ? part : "");
+	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
+}
+
 int mh_kill(mh_fw *f, const char *task_id)
 {
 	Mesos__V1__TaskID tid = MESOS__V1__TASK_ID__INIT;
@@ -395,6 +424,19 @@ int mh_decline(mh_fw *f, const char *offer_id, double refuse_seconds)
 }
 
 /* ---------------------------------------------------------------- agents */
+
+void mh_successor(mh *from, mh *to, mh_agent *b, const char *id, const char *resources)
+{
+	char *doc = master_registry_encode(&from->m);
+	mh_start(to);
+	char err[300];
+	if (master_registry_apply(&to->m, doc, strlen(doc), err, sizeof err) != 0)
+		fail_msg("the registry did not apply: %s\n%s", err, doc);
+	free(doc);
+	memset(b, 0, sizeof *b);
+	b->h = to;
+	mh_agent_register(to, b, id, resources, NULL, 0);
+}
 
 void mh_agent_send(mh_agent *a, const AgentMessage *msg)
 {

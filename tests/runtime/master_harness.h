@@ -92,6 +92,12 @@ Mesos__V1__ExecutorInfo *mh_executor(mh *h, const char *id, const char *resource
  * filters. Returns the HTTP status. */
 int mh_accept(mh_fw *f, const char **offer_ids, size_t noffers, Mesos__V1__TaskInfo **tasks, size_t ntasks,
               double refuse_seconds);
+/* ACCEPT of one offer with operations (a JSON array), refuse_seconds 0;
+ * returns the HTTP status. */
+int mh_accept_json(mh_fw *f, const char *offer_id, const char *ops);
+/* The next event must be UPDATE_OPERATION_STATUS of op_id in `state`, its
+ * message containing part (NULL: any). */
+void mh_expect_op(mh_fw *f, const char *op_id, Mesos__V1__OperationState state, const char *part);
 /* KILL of a task (no agent id, no kill policy). Returns the HTTP status. */
 int mh_kill(mh_fw *f, const char *task_id);
 /* DECLINE of one offer with refuse_seconds (< 0: no filters). */
@@ -115,6 +121,10 @@ typedef struct mh_running {
  * with resources and the running tasks; checks REGISTERED and keeps the id. */
 void mh_agent_register(mh *h, mh_agent *a, const char *id, const char *resources, const mh_running *tasks,
                        size_t ntasks);
+/* A new leader: starts `to`, applies `from`'s registry document to it (as
+ * a master elected after `from` reads it) and registers agent b there
+ * with id and resources, as the agent comes back. Stop `to` after. */
+void mh_successor(mh *from, mh *to, mh_agent *b, const char *id, const char *resources);
 /* Sends one frame from the agent. */
 void mh_agent_send(mh_agent *a, const AgentMessage *msg);
 /* The next frame the master sent the agent, or NULL (free with

@@ -60,6 +60,7 @@ typedef struct {
 static const fixture fixtures[] = {
         {"event_subscribed.json", SEVENT, "SUBSCRIBED"},
         {"event_offers.json", SEVENT, "OFFERS"},
+        {"event_offers_refined.json", SEVENT, "OFFERS"},
         {"event_rescind.json", SEVENT, "RESCIND"},
         {"event_update.json", SEVENT, "UPDATE"},
         {"event_heartbeat.json", SEVENT, "HEARTBEAT"},
@@ -83,6 +84,7 @@ static const fixture fixtures[] = {
         {"call_request.json", SCALL, "REQUEST"},
         {"call_update_framework.json", SCALL, "UPDATE_FRAMEWORK"},
         {"call_accept_operations.json", SCALL, "ACCEPT"},
+        {"call_accept_refine.json", SCALL, "ACCEPT"},
         {"executor_call_subscribe.json", ECALL, "SUBSCRIBE"},
         {"executor_call_update.json", ECALL, "UPDATE"},
         {"executor_call_message.json", ECALL, "MESSAGE"},
@@ -120,6 +122,7 @@ static const fixture fixtures[] = {
         {"operator_call_mark_agent_gone.json", OCALL, "MARK_AGENT_GONE"},
         {"operator_call_reactivate_agent.json", OCALL, "REACTIVATE_AGENT"},
         {"operator_call_reserve_resources.json", OCALL, "RESERVE_RESOURCES"},
+        {"operator_call_reserve_resources_refine.json", OCALL, "RESERVE_RESOURCES"},
         {"operator_call_set_logging_level.json", OCALL, "SET_LOGGING_LEVEL"},
         {"operator_call_start_maintenance.json", OCALL, "START_MAINTENANCE"},
         {"operator_call_stop_maintenance.json", OCALL, "STOP_MAINTENANCE"},

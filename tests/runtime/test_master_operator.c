@@ -307,7 +307,7 @@ static void test_operator_reservations(void **state)
 	/* Malformed: no name, ranges, two roles: 400, nothing changes. */
 	const char *bad[] = {
 	        "{\"type\":\"SCALAR\",\"scalar\":{\"value\":1}%s}",
-	        "{\"name\":\"ports\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":1,\"end\":2}]}%s}",
+	        "{\"name\":\"gpus\",\"type\":\"RANGES\",\"ranges\":{\"range\":[{\"begin\":1,\"end\":2}]}%s}",
 	        "{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":0.1}%s},{\"name\":\"mem\",\"type\":"
 	        "\"SCALAR\",\"scalar\":{\"value\":1},\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"db\"}]}",
 	};

@@ -46,36 +46,6 @@ static int vol_call(fx *x, bool create, const char *volume, const char **body)
 	return mh_http(&x->h, "POST", "/api/v1", "application/json", "application/json", req, strlen(req), body, NULL);
 }
 
-/* An ACCEPT of the fixture's offer with operations (JSON array), refuse 0. */
-static int accept_json(fx *x, const char *offer, const char *ops)
-{
-	char req[4000], err[200];
-	snprintf(req, sizeof req,
-	         "{\"type\":\"ACCEPT\",\"accept\":{\"offer_ids\":[{\"value\":\"%s\"}],\"operations\":%s,"
-	         "\"filters\":{\"refuse_seconds\":0}}}",
-	         offer, ops);
-	Call *c =
-	        (Call *)rt_pbjson_parse(&mesos__v1__scheduler__call__descriptor, req, strlen(req), 0, err, sizeof err);
-	if (!c)
-		fail_msg("bad test call: %s", err);
-	int rc = mh_call(&x->f, c);
-	mesos__v1__scheduler__call__free_unpacked(c, NULL);
-	return rc;
-}
-
-/* The next event is UPDATE_OPERATION_STATUS of op_id in `state` (message containing part). */
-static void expect_op(fx *x, const char *op_id, Mesos__V1__OperationState state, const char *part)
-{
-	Event *ev = mh_expect(&x->f, OPS);
-	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
-	assert_string_equal(st->operation_id->value, op_id);
-	if (st->state != state)
-		fail_msg("%s: state %d, message %s", op_id, st->state, st->message ? st->message : "");
-	if (part && (!st->message || !strstr(st->message, part)))
-		fail_msg("%s: message '%s' lacks '%s'", op_id, st->message ? st->message : "", part);
-	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
-}
-
 /* The next event is OFFERS with one offer; whether it shows volume id
  * (its size in *mb), its id in the arena. */
 static bool offer_shows(fx *x, const char *id, double *mb, const char **offer)
@@ -141,16 +111,16 @@ static void test_accept_create_launch_destroy(void **state)
 	         vol(x, "big", "web", 500, NULL, NULL), v1, v1, x->a.id, v1);
 	/* The RO volume: the JSON's second "mode" wins in the parser or is
 	 * refused; either way not created. */
-	assert_int_equal(accept_json(x, x->offer, ops), 202);
-	expect_op(x, "c-unres", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "Persistent volumes cannot be created from unreserved resources");
+	assert_int_equal(mh_accept_json(&x->f, x->offer, ops), 202);
+	mh_expect_op(&x->f, "c-unres", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "Persistent volumes cannot be created from unreserved resources");
 	Event *ev = mh_expect(&x->f, OPS); /* c-ro */
 	assert_int_equal(ev->update_operation_status->status->state, MESOS__V1__OPERATION_STATE__OPERATION_ERROR);
 	mesos__v1__scheduler__event__free_unpacked(ev, NULL);
-	expect_op(x, "c-abs", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "container_path");
-	expect_op(x, "c-big", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Invalid CREATE operation");
-	expect_op(x, "c-dup", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistence ID 'v1' is not unique");
-	expect_op(x, "c1", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "c-abs", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "container_path");
+	mh_expect_op(&x->f, "c-big", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Invalid CREATE operation");
+	mh_expect_op(&x->f, "c-dup", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistence ID 'v1' is not unique");
+	mh_expect_op(&x->f, "c1", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 	expect_volume_frame(x, true, "v1");
 	AgentMessage *run = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
 	assert_string_equal(run->run_task->task->task_id->value, "t1");
@@ -166,8 +136,8 @@ static void test_accept_create_launch_destroy(void **state)
 	assert_false(offer_shows(x, "v1", &mb, &offer));
 	snprintf(ops, sizeof ops,
 	         "[{\"type\":\"DESTROY\",\"id\":{\"value\":\"d-busy\"},\"destroy\":{\"volumes\":[%s]}}]", v1);
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "d-busy", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistent volumes in use");
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "d-busy", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistent volumes in use");
 
 	/* Its task ends: the volume comes back with its id. */
 	mh_agent_status(&x->a, x->f.id, "t1", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
@@ -184,7 +154,7 @@ static void test_accept_create_launch_destroy(void **state)
 	         "\"executor\":{\"executor_id\":{\"value\":\"e\"},\"command\":{\"value\":\"x\"},\"resources\":[%s]},"
 	         "\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}}]}]}}]",
 	         x->a.id, x->a.id, v1);
-	assert_int_equal(accept_json(x, offer, ops), 202);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
 	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "would take a persistent volume's");
 	mh_expect_update(&x->f, "t3", MESOS__V1__TASK_STATE__TASK_ERROR,
@@ -203,7 +173,7 @@ static void test_accept_create_launch_destroy(void **state)
 	         "\"task_id\":{\"value\":\"t5\"},\"agent_id\":{\"value\":\"%s\"},\"resources\":[{\"name\":"
 	         "\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},%s]}]}}}]",
 	         x->a.id, v1, x->a.id, v1);
-	assert_int_equal(accept_json(x, offer, ops), 202);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
 	mh_expect_update(&x->f, "t4", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "custom executor");
 	mh_expect_update(&x->f, "t5", MESOS__V1__TASK_STATE__TASK_ERROR,
@@ -216,9 +186,9 @@ static void test_accept_create_launch_destroy(void **state)
 	         "[{\"type\":\"DESTROY\",\"id\":{\"value\":\"d-none\"},\"destroy\":{\"volumes\":[%s]}},"
 	         "{\"type\":\"DESTROY\",\"id\":{\"value\":\"d1\"},\"destroy\":{\"volumes\":[%s]}}]",
 	         vol(x, "v9", "web", 40, NULL, NULL), v1);
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "d-none", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistent volumes not found");
-	expect_op(x, "d1", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "d-none", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistent volumes not found");
+	mh_expect_op(&x->f, "d1", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 	expect_volume_frame(x, false, "v1");
 	assert_int_equal(a->nvols, 0);
 	mh_allocate(&x->h);
@@ -266,16 +236,9 @@ static void test_operator_volumes_and_registry(void **state)
 	json_decref(st);
 
 	/* A new leader reads the registry: the agent gets its volume back. */
-	char *doc = master_registry_encode(&x->h.m);
-	assert_non_null(strstr(doc, "\"v1\""));
 	mh h2;
-	mh_start(&h2);
-	char err[300];
-	assert_int_equal(master_registry_apply(&h2.m, doc, strlen(doc), err, sizeof err), 0);
-	free(doc);
-	mh_agent b = {0};
-	b.h = &h2;
-	mh_agent_register(&h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50", NULL, 0);
+	mh_agent b;
+	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
 	m_agent *a2 = master_agent_find(&h2.m, x->a.id);
 	assert_int_equal(a2->nvols, 1);
 	assert_string_equal(a2->vols[0].id, "v1");
@@ -317,7 +280,7 @@ static void test_operation_status_until_acknowledged(void **state)
 	char ops[1000];
 	snprintf(ops, sizeof ops, "[{\"type\":\"CREATE\",\"id\":{\"value\":\"c1\"},\"create\":{\"volumes\":[%s]}}]",
 	         vol(x, "v1", "web", 10, NULL, NULL));
-	assert_int_equal(accept_json(x, x->offer, ops), 202);
+	assert_int_equal(mh_accept_json(&x->f, x->offer, ops), 202);
 	Event *ev = mh_expect(&x->f, OPS);
 	Mesos__V1__OperationStatus *st = ev->update_operation_status->status;
 	assert_int_equal(st->state, MESOS__V1__OPERATION_STATE__OPERATION_FINISHED);
@@ -436,17 +399,17 @@ static void test_acls_accept(void **state)
 	        "{\"type\":\"DESTROY\",\"id\":{\"value\":\"d-ops\"},\"destroy\":{\"volumes\":[%s]}}]",
 	        vol(x, "o", "web", 10, "ops", NULL), vol(x, "d", "web", 10, "dev", NULL),
 	        vol(x, "d", "web", 10, "dev", NULL), vol(x, "o", "web", 10, "ops", NULL));
-	assert_int_equal(accept_json(x, x->offer, ops), 202);
-	expect_op(x, "u-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "no authorized to perform action UNRESERVE_RESOURCES");
-	expect_op(x, "d-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "no authorized to perform action DESTROY_VOLUME");
-	expect_op(x, "r-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
-	expect_op(x, "r-dev", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
-	expect_op(x, "u-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
-	expect_op(x, "c-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
-	expect_op(x, "c-dev", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
-	expect_op(x, "d-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	assert_int_equal(mh_accept_json(&x->f, x->offer, ops), 202);
+	mh_expect_op(&x->f, "u-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "no authorized to perform action UNRESERVE_RESOURCES");
+	mh_expect_op(&x->f, "d-dev", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "no authorized to perform action DESTROY_VOLUME");
+	mh_expect_op(&x->f, "r-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "r-dev", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "u-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "c-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "c-dev", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
+	mh_expect_op(&x->f, "d-ops", MESOS__V1__OPERATION_STATE__OPERATION_FINISHED, NULL);
 
 	/* A framework of role db: RESERVE and CREATE refused. */
 	mh_fw g;
@@ -462,11 +425,11 @@ static void test_acls_accept(void **state)
 	        "\"type\":\"SCALAR\",\"scalar\":{\"value\":1},\"reservations\":[{\"type\":\"DYNAMIC\",\"role\":\"db\"}]"
 	        "}]}},{\"type\":\"CREATE\",\"id\":{\"value\":\"c-db\"},\"create\":{\"volumes\":[%s]}}]",
 	        vol(x, "x", "db", 10, NULL, NULL));
-	assert_int_equal(accept_json(x, offer, ops), 202);
-	expect_op(x, "r-db", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "no authorized to perform action RESERVE_RESOURCES");
-	expect_op(x, "c-db", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
-	          "no authorized to perform action CREATE_VOLUME");
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "r-db", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "no authorized to perform action RESERVE_RESOURCES");
+	mh_expect_op(&x->f, "c-db", MESOS__V1__OPERATION_STATE__OPERATION_ERROR,
+	             "no authorized to perform action CREATE_VOLUME");
 	x->f = keep;
 }
 

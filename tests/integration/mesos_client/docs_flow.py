@@ -9,7 +9,9 @@ SUBSCRIBE (SUBSCRIBED, Mesos-Stream-Id, HEARTBEATs), OFFERS and their shape,
 ACCEPT with a LAUNCH of two command tasks, UPDATEs acknowledged by uuid,
 explicit and implicit RECONCILE, KILL, every other offer operation answered
 (operation feedback, TASK_ERROR), RESERVE and UNRESERVE carried out (the
-reservation offered back with its `reservations`), CREATE and DESTROY of a
+reservation offered back with its `reservations`), reservation refinement
+and ports (a second framework of a subrole refines the reservation, launches
+on it and pops it back), CREATE and DESTROY of a
 persistent volume (offered back with its id, its data kept between two
 tasks), REQUEST and SHUTDOWN, DECLINE with a long
 filter, SUPPRESS,
@@ -44,6 +46,7 @@ class Flow:
     def __init__(self, host, port, encoding, pb_dir, credentials=None):
         self.host, self.port, self.encoding = host, port, encoding
         self.pb_dir = os.path.abspath(pb_dir) if pb_dir else ""
+        self.credentials = credentials
         self.principal = credentials.split(":", 1)[0] if credentials else None
         self.s = mc.Scheduler(host, port, encoding, pb_dir, credentials)
         self.multi_role = encoding == "json"  # the protobuf flow uses the deprecated `role`
@@ -534,6 +537,144 @@ class Flow:
             {"type": "LAUNCH_GROUP", "launch_group": {"executor": executor, "task_group": {"tasks": group}}}],
             "filters": {"refuse_seconds": 0}})
 
+    @staticmethod
+    def stack(r):
+        """A resource's `reservations` roles, bottom first."""
+        return [e.get("role") for e in r.get("reservations") or []]
+
+    @staticmethod
+    def held(offers, stack):
+        """cpus and ports the offers hold with exactly this stack."""
+        cpus, ports = 0.0, []
+        for o in offers:
+            for r in o.get("resources", []):
+                if Flow.stack(r) != stack:
+                    continue
+                if r["name"] == "cpus":
+                    cpus += r["scalar"]["value"]
+                elif r["name"] == "ports":
+                    ports += [(int(g["begin"]), int(g["end"])) for g in r["ranges"]["range"]]
+        return round(cpus, 3), sorted(ports)
+
+    def resv(self, cpus, ports, stack, alloc_role):
+        """cpus and one port range reserved with a stack of DYNAMIC entries
+        (role, principal), allocated to alloc_role."""
+        entries = [{"type": "DYNAMIC", "role": role, "principal": p} for role, p in stack]
+        out = [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}, "reservations": entries},
+               {"name": "ports", "type": "RANGES", "ranges": {"range": [{"begin": ports[0], "end": ports[1]}]},
+                "reservations": entries}]
+        if self.multi_role:
+            for r in out:
+                r["allocation_info"] = {"role": alloc_role}
+        return out
+
+    def refine_step(self):
+        """Reservation refinement and ports (the docs' reservation.md): this
+        framework RESERVEs cpus and a port range for its role; a second
+        framework, of the subrole ROLE/web, is offered that reservation,
+        refines part of it (a RESERVE pushing ROLE/web onto the
+        `reservations` stack), sees the stack in its next offer and in
+        /master/state, launches a task on the refined cpus and port, and
+        UNRESERVEs them back to ROLE's reservation (not to unreserved)."""
+        self.step("RESERVE of cpus and ports for %s, then SUPPRESS" % self.role)
+        me = self.principal or "docs"
+        offers = self.take_offers("an offer with ports", lambda os: any(
+            r["name"] == "ports" for o in os for r in o["resources"]))
+        first = next(o for o in offers if any(r["name"] == "ports" for r in o["resources"]))
+        # 64-bit integers are strings in protobuf's JSON mapping.
+        lo = min(int(g["begin"]) for r in first["resources"] if r["name"] == "ports" for g in r["ranges"]["range"])
+        since = len(self.op_updates)
+        self.call("SUPPRESS", {"roles": [self.role]} if self.multi_role else None)
+        self.call("ACCEPT", {"offer_ids": [first["id"]], "operations": [
+            self.op("RESERVE", {"resources": self.resv(0.2, (lo, lo + 4), [(self.role, me)], self.role)},
+                    "op-reserve-parent")], "filters": {"refuse_seconds": 0}})
+        rest = [o["id"] for o in offers if o is not first]
+        if rest:
+            self.call("DECLINE", {"offer_ids": rest, "filters": {"refuse_seconds": 0}})
+        self.op_answers({"op-reserve-parent": "OPERATION_FINISHED"}, since)
+
+        sub_role = self.role + "/web"
+        self.step("a framework of %s is offered %s's reservation" % (sub_role, self.role))
+        web = Flow(self.host, self.port, self.encoding, self.pb_dir, self.credentials)
+        web.role = sub_role
+        fi = {"user": getpass.getuser(), "name": "docs-refine-" + self.encoding, "hostname": "localhost"}
+        if web.multi_role:
+            fi.update(roles=[sub_role], capabilities=[{"type": "MULTI_ROLE"}])
+        else:
+            fi["role"] = sub_role
+        if self.principal:
+            fi["principal"] = self.principal
+        sub = web.s.subscribe(fi)
+        check(sub.status == 200, "SUBSCRIBE of %s answered %s" % (sub_role, sub.status))
+        ev = sub.events.get(timeout=STEP_TIMEOUT_S)
+        check(ev and ev.get("type") == "SUBSCRIBED", "first event is not SUBSCRIBED: %r" % ev)
+        web.s.framework_id = ev["subscribed"]["framework_id"]["value"]
+        web.handle(ev)
+        parent = [self.role]
+        got = web.take_offers("an offer holding %s's reservation" % self.role,
+                              lambda os: web.held(os, parent) == (0.2, [(lo, lo + 4)]))
+        offer = got[0] if len(got) == 1 else next(o for o in got if web.held([o], parent)[0])
+
+        self.step("RESERVE refining it for %s: the stack [%s, %s]" % (sub_role, self.role, sub_role))
+        refined = [self.role, sub_role]
+        bad = web.resv(0.1, (lo, lo + 1), [(self.role, me), (self.role + "-other", me)], sub_role)
+        good = web.resv(0.1, (lo, lo + 1), [(self.role, me), (sub_role, me)], sub_role)
+        web.call("ACCEPT", {"offer_ids": [o["id"] for o in got], "operations": [
+            web.op("RESERVE", {"resources": bad}, "op-refine-sideways"),
+            web.op("RESERVE", {"resources": good}, "op-refine")], "filters": {"refuse_seconds": 0}})
+        ans = web.op_answers({"op-refine-sideways": "OPERATION_ERROR", "op-refine": "OPERATION_FINISHED"}, 0)
+        check("is not a refinement of" in ans["op-refine-sideways"].get("message", ""),
+              "a sideways refinement: %r (Mesos: Invalid refined reservation: role .. is not a refinement of ..)"
+              % ans["op-refine-sideways"])
+        got = web.take_offers("an offer with the refined stack",
+                              lambda os: web.held(os, refined) == (0.1, [(lo, lo + 1)]))
+        check(web.held(got, parent) == (0.1, [(lo + 2, lo + 4)]),
+              "what is left of %s's reservation in the offer: %r" % (self.role, web.held(got, parent)))
+        for o in got:
+            for r in o["resources"]:
+                if self.stack(r) == refined:
+                    check([e.get("type") for e in r["reservations"]] == ["DYNAMIC", "DYNAMIC"]
+                          and r["reservations"][0].get("principal") == me, "a refined resource: %r" % r)
+        agents = [a for a in self.get_json("/master/state").get("slaves", [])
+                  if a["id"] == got[0]["agent_id"]["value"]]
+        rr = agents[0].get("reserved_resources", {}).get(sub_role, {}) if agents else {}
+        check(abs(rr.get("cpus", 0) - 0.1) < 1e-9 and rr.get("ports") == "[%d-%d]" % (lo, lo + 1),
+              "/master/state reserved_resources[%s]: %r" % (sub_role, rr))
+        full = agents[0].get("reserved_resources_full", {}).get(sub_role, []) if agents else []
+        check(full and all(self.stack(r) == refined for r in full),
+              "/master/state reserved_resources_full[%s]: %r" % (sub_role, full))
+
+        self.step("LAUNCH on the refined cpus and port")
+        task = web.task("docs-refined", "true", got[0])
+        task["resources"] += [good[0], dict(good[1], ranges={"range": [{"begin": lo, "end": lo}]})]
+        web.call("ACCEPT", {"offer_ids": [o["id"] for o in got], "operations": [
+            {"type": "LAUNCH", "launch": {"task_infos": [task]}}], "filters": {"refuse_seconds": 0}})
+        web.wait("docs-refined TASK_FINISHED", lambda: web.statuses("docs-refined", "TASK_FINISHED"))
+
+        self.step("UNRESERVE pops %s: back to %s's reservation" % (sub_role, self.role))
+        got = web.take_offers("the refined resources offered back",
+                              lambda os: web.held(os, refined) == (0.1, [(lo, lo + 1)]))
+        since = len(web.op_updates)
+        web.call("ACCEPT", {"offer_ids": [o["id"] for o in got], "operations": [
+            web.op("UNRESERVE", {"resources": good}, "op-unrefine")], "filters": {"refuse_seconds": 0}})
+        web.op_answers({"op-unrefine": "OPERATION_FINISHED"}, since)
+        web.take_offers("%s's whole reservation again, nothing refined" % self.role,
+                        lambda os: web.held(os, parent) == (0.2, [(lo, lo + 4)]) and web.held(os, refined) == (0, []))
+        web.call("TEARDOWN")
+        web.s.close()
+
+        self.step("REVIVE, then UNRESERVE of %s's cpus and ports" % self.role)
+        self.call("REVIVE", {"roles": [self.role]} if self.multi_role else None)
+        got = self.take_offers("the reservation offered back", lambda os: self.held(os, parent) == (0.2, [(lo, lo + 4)]))
+        since = len(self.op_updates)
+        self.call("ACCEPT", {"offer_ids": [o["id"] for o in got], "operations": [
+            self.op("UNRESERVE", {"resources": self.resv(0.2, (lo, lo + 4), [(self.role, me)], self.role)},
+                    "op-unreserve-parent")], "filters": {"refuse_seconds": 0}})
+        self.op_answers({"op-unreserve-parent": "OPERATION_FINISHED"}, since)
+        agents = [a for a in self.get_json("/master/state").get("slaves", []) if a["id"] == got[0]["agent_id"]["value"]]
+        check(agents and agents[0].get("reserved_resources") == {},
+              "/master/state reserved_resources after the UNRESERVEs: %r" % (agents[0] if agents else None))
+
     def task_group_step(self):
         """LAUNCH_GROUP on the default executor (the docs): the tasks run
         together, each with its own updates naming the executor; when one
@@ -795,6 +936,7 @@ class Flow:
         self.operations_step()
         self.volumes_step()
         self.task_group_step()
+        self.refine_step()
 
         self.step("DECLINE the agent's whole offer with refuse_seconds 3600")
         # A filter covers the resources of the offer declined (the docs:
