@@ -153,8 +153,39 @@ json_t *rt_resources_model_new(void)
 	return map;
 }
 
-/* Adds a set to a v0 resource map: scalars are summed, ranges appended to
- * the "[b-e, b-e]" text Mesos writes for them. */
+typedef struct model_range {
+	unsigned long long begin, end;
+} model_range;
+
+static int range_cmp(const void *pa, const void *pb)
+{
+	const model_range *a = pa, *b = pb;
+	return a->begin < b->begin ? -1 : a->begin > b->begin;
+}
+
+/* Ranges as Mesos's v0 model writes them: sorted and coalesced, "[b-e, b-e]". */
+static json_t *ranges_text(model_range *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, range_cmp);
+	rt_buf b;
+	rt_buf_init(&b);
+	rt_buf_printf(&b, "[");
+	for (size_t i = 0; i < n;) {
+		unsigned long long begin = v[i].begin, end = v[i].end;
+		for (i++; i < n && v[i].begin <= end + 1; i++)
+			if (v[i].end > end)
+				end = v[i].end;
+		rt_buf_printf(&b, "%s%llu-%llu", b.len > 1 ? ", " : "", begin, end);
+	}
+	rt_buf_printf(&b, "]");
+	json_t *t = json_stringn((const char *)b.data, b.len);
+	rt_buf_free(&b);
+	return t;
+}
+
+/* Adds a set to a v0 resource map: scalars are summed, ranges joined with
+ * those already there (the map's text is ours: "[b-e, b-e]"). */
 void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources *r)
 {
 	rt_arena *a = rt_arena_create();
@@ -167,20 +198,22 @@ void rt_resources_model_add(const ac_core *core, json_t *map, const ac_resources
 			double v = (old ? json_number_value(old) : 0) + x->scalar->value;
 			json_object_set_new(map, x->name, json_real(v));
 		} else if (x->ranges && x->ranges->n_range) {
-			rt_buf b;
-			rt_buf_init(&b);
 			const char *old = json_string_value(json_object_get(map, x->name));
-			if (old && strlen(old) > 2)
-				rt_buf_printf(&b, "%.*s, ", (int)strlen(old) - 1, old);
-			else
-				rt_buf_printf(&b, "[");
-			for (size_t k = 0; k < x->ranges->n_range; k++)
-				rt_buf_printf(&b, "%s%llu-%llu", k ? ", " : "",
-				              (unsigned long long)x->ranges->range[k]->begin,
-				              (unsigned long long)x->ranges->range[k]->end);
-			rt_buf_printf(&b, "]");
-			json_object_set_new(map, x->name, json_stringn((const char *)b.data, b.len));
-			rt_buf_free(&b);
+			size_t cap = x->ranges->n_range + (old ? strlen(old) / 4 + 1 : 0), k = 0;
+			model_range *v = rt_xcalloc(cap, sizeof *v);
+			for (const char *p = old ? old + 1 : NULL; p && *p && k < cap;) {
+				unsigned long long b, e;
+				int used = 0;
+				if (sscanf(p, "%llu-%llu%n", &b, &e, &used) != 2)
+					break;
+				v[k++] = (model_range){b, e};
+				p += used;
+				p += strspn(p, ", ");
+			}
+			for (size_t j = 0; j < x->ranges->n_range && k < cap; j++)
+				v[k++] = (model_range){x->ranges->range[j]->begin, x->ranges->range[j]->end};
+			json_object_set_new(map, x->name, ranges_text(v, k));
+			free(v);
 		}
 	}
 	rt_arena_destroy(a);

@@ -111,11 +111,35 @@ static void test_rejects(void **state)
 	ac_core_destroy(core);
 }
 
+/* The v0 model (/master/state's `resources`): ranges of every group and of
+ * every set added are sorted and joined, as Mesos writes them. */
+static void test_model_ranges(void **state)
+{
+	(void)state;
+	ac_core *core;
+	assert_int_equal(ac_core_create(NULL, NULL, &core, NULL), 0);
+	ac_resources r;
+	ac_err err;
+	assert_int_equal(
+	        ac_resources_parse(core, "cpus:1;ports:[31010-31999,31005-31009];ports(web):[31000-31004]", &r, &err),
+	        0);
+	json_t *map = rt_resources_model(core, &r);
+	assert_string_equal(json_string_value(json_object_get(map, "ports")), "[31000-31999]");
+	assert_int_equal(ac_resources_parse(core, "cpus:2;ports:[40000-40001,20000-20000]", &r, &err), 0);
+	rt_resources_model_add(core, map, &r);
+	assert_string_equal(json_string_value(json_object_get(map, "ports")),
+	                    "[20000-20000, 31000-31999, 40000-40001]");
+	assert_true(json_number_value(json_object_get(map, "cpus")) == 3);
+	json_decref(map);
+	ac_core_destroy(core);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_roundtrip),
 	        cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_model_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
