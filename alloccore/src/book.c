@@ -890,6 +890,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!answers[i].used)
 			e->live[answers[i].index] = 2;
 	uint32_t m = 0, mx = 0;
+	ac_vec sum = {{0}}; /* what the declines return: offered and rest alike */
 	/* (unres_back's test, once: a suppressed framework makes no filter) */
 	bool filtering = refuse > 0 && !FW(c, f)->suppressed;
 	for (uint32_t k = 0; k < B->n; k++) {
@@ -905,8 +906,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			continue;
 		}
 		uint32_t a = e->agent[k];
-		ac__vec_add(&sums.offered, &e->unres[k]);
-		ac__vec_add(&sums.rest, &e->unres[k]);
+		ac__vec_add(&sum, &e->unres[k]);
 		if (filtering)
 			unres_back(c, f, a, &e->unres[k], now, refuse);
 		else
@@ -918,6 +918,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!answers[i].used)
 			e->live[answers[i].index] = 1;
 	c->counters.offers_declined += m;
+	ac__vec_add(&sums.offered, &sum);
+	ac__vec_add(&sums.rest, &sum);
 	sums_apply(c, f, &sums);
 	ac__entries_dropped(c, b, m); /* (the batch may go) */
 	for (i = 0; i < mx && !rc; i++) {
