@@ -268,6 +268,12 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
 			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			uint32_t i = lo, j = mid, k = lo;
+			if (mid < hi && ac__client_cmp(c, src[mid - 1], src[mid]) < 0) {
+				/* already in order (an order resorted after its keys
+				 * moved together often is): the merge is a copy */
+				memcpy(dst + lo, src + lo, sizeof *src * (hi - lo));
+				continue;
+			}
 			while (i < mid && j < hi)
 				dst[k++] = ac__client_cmp(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)
