@@ -582,7 +582,7 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	ac_vec u = {{0}};
 	if (used)
 		u = used->group[0].amount;
-	if (!ac_vec_fits(&u, &B->e.unres[i]))
+	if (!ac__vec_fits(&u, &B->e.unres[i]))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}, {{0}}};
 	if (answer_plain(c, r, &u, refuse, now, accept, &s))
@@ -826,7 +826,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			if (!ac_vec_fits(&used->group[0].amount, &B->e.unres[k]))
+			if (!ac__vec_fits(&used->group[0].amount, &B->e.unres[k]))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;
@@ -940,11 +940,11 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;
-		if (!ac_vec_fits(v, &ALLOC(c, fast)->res.unres))
+		if (!ac__vec_fits(v, &ALLOC(c, fast)->res.unres))
 			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 			                AGENT(c, a)->name);
-		ac_vec_sub(&ALLOC(c, fast)->res.unres, v);
-		if (ac_vec_is_zero(&ALLOC(c, fast)->res.unres))
+		ac__vec_sub(&ALLOC(c, fast)->res.unres, v);
+		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
 			alloc_unlink(c, fast);
 		allocated_change(c, f, v, -1);
 		ac__held_change(c, f, v, v, -1);
