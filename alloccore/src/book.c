@@ -386,6 +386,28 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 		ac_resources_init(out);
 }
 
+/* A new, empty record of what f holds on a (it has none), into *out.
+ * 0 or AC_ENOMEM (nothing changed). */
+static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
+{
+	uint32_t i;
+	void *s;
+	if (ac__pool_alloc(&c->allocs, &i))
+		return AC_ENOMEM;
+	/* (absent: one probe, not a lookup and then an insert) */
+	if (ac__hmap_insert(&c->alloc_map, ac__pair_key(f, a), &s)) {
+		ac__pool_release(&c->allocs, i);
+		return AC_ENOMEM;
+	}
+	((hmap_u32 *)s)->val = i;
+	ALLOC(c, i)->fw = f;
+	ALLOC(c, i)->agent = a;
+	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
+	ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
+	*out = i;
+	return 0;
+}
+
 /* Sets what f holds on a to r (empty: the record goes). */
 static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r)
 {
@@ -395,18 +417,8 @@ static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r
 			alloc_unlink(c, i);
 		return 0;
 	}
-	if (!i) {
-		if (ac__pool_alloc(&c->allocs, &i))
-			return AC_ENOMEM;
-		if (ac__hmap_put(&c->alloc_map, ac__pair_key(f, a), i)) {
-			ac__pool_release(&c->allocs, i);
-			return AC_ENOMEM;
-		}
-		ALLOC(c, i)->fw = f;
-		ALLOC(c, i)->agent = a;
-		ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
-		ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
-	}
+	if (!i && alloc_new(c, f, a, &i))
+		return AC_ENOMEM;
 	return ac__bag_set(c, &ALLOC(c, i)->res, r);
 }
 
@@ -477,11 +489,14 @@ static bool plain_scalars(const ac_core *c, const ac_resources *r)
 {
 	if (r->ngroups != 1 || r->group[0].role != 0 || r->group[0].nports != 0)
 		return false;
-	for (int k = 0; k < AC_KINDS; k++)
-		if (r->group[0].amount.v[k] < 0 || r->group[0].amount.v[k] > AC_AMOUNT_MAX_UNITS * AC_MILLI ||
-		    (k >= c->nkinds && r->group[0].amount.v[k] != 0))
-			return false;
-	return true;
+	/* Without branches: as unsigned, a negative amount is above every
+	 * bound, and a kind not registered has the bound 0. */
+	uint64_t out = 0;
+	for (int k = 0; k < AC_KINDS; k++) {
+		uint64_t bound = k < c->nkinds ? (uint64_t)(AC_AMOUNT_MAX_UNITS * AC_MILLI) : 0;
+		out |= (uint64_t)r->group[0].amount.v[k] > bound;
+	}
+	return !out;
 }
 
 static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time refuse, const ac_resources *rest)
@@ -509,6 +524,51 @@ static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, a
 	}
 }
 
+/* The framework's side of a run of answers of one framework, applied once
+ * at its end: what the offers held, what was used, what went back. Sums
+ * commute, and nothing in between reads the framework's share. */
+typedef struct answer_sums {
+	ac_vec offered, used, rest;
+} answer_sums;
+
+static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
+{
+	ac__vec_sub(&FW(c, f)->offered, &s->offered);
+	allocated_change(c, f, &s->used, +1);
+	ac__held_change(c, f, &s->rest, &s->rest, -1);
+}
+
+/* Answers offer r, which holds unreserved scalars only, using u of them
+ * (checked to fit; zero for a decline): the allocation record grows by u,
+ * the rest is free again under the framework's filter; the framework's
+ * side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go. */
+static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse, ac_time now, bool accept,
+                        answer_sums *s)
+{
+	const batch *B = ac__ref_b(c, r);
+	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
+	ac_vec offered = B->e.unres[i], rest = offered;
+	ac__vec_sub(&rest, u);
+	if (ac__vec_any_pos(u)) {
+		/* Plain scalars add to a record's inline part, whatever else
+		 * it holds; a decline never touches the table. */
+		uint32_t ai = alloc_find(c, f, a);
+		if (!ai && alloc_new(c, f, a, &ai))
+			return AC_ENOMEM;
+		ac__vec_add(&ALLOC(c, ai)->res.unres, u);
+	}
+	ac__entry_remove(c, r);
+	ac__vec_add(&s->offered, &offered);
+	ac__vec_add(&s->used, u);
+	ac__vec_add(&s->rest, &rest);
+	unres_back(c, f, a, &rest, now, refuse);
+	if (accept)
+		c->counters.offers_accepted++;
+	else
+		c->counters.offers_declined++;
+	return 0;
+}
+
 /* The common case on the steady-state path: one offer of unreserved scalars
  * answered with unreserved scalars. Vector arithmetic only. Returns 1 when
  * the case does not apply. */
@@ -516,42 +576,18 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
                           ac_err *err)
 {
 	const batch *B = ac__ref_b(c, r);
-	uint32_t i = ac__ref_index(r);
+	uint32_t i = ac__ref_index(r), f = B->fw;
 	if ((B->e.x && B->e.x[i]) || (used && !plain_scalars(c, used)))
 		return 1;
-	uint32_t f = B->fw, a = B->e.agent[i];
-	ac_vec u = {{0}}, offered = B->e.unres[i];
+	ac_vec u = {{0}};
 	if (used)
 		u = used->group[0].amount;
-	if (!ac_vec_fits(&u, &offered))
+	if (!ac__vec_fits(&u, &B->e.unres[i]))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
-	ac_vec rest = offered;
-	ac_vec_sub(&rest, &u);
-	if (ac_vec_any_positive(&u)) {
-		/* Plain scalars add to a record's inline part, whatever else
-		 * it holds; a decline never touches the table. */
-		uint32_t ai = alloc_find(c, f, a);
-		if (!ai) {
-			ac_resources ar;
-			ar.ngroups = 1; /* only what alloc_store reads */
-			ar.group[0].role = 0;
-			ar.group[0].nports = 0;
-			ar.group[0].amount = u;
-			if (alloc_store(c, f, a, &ar))
-				return ac__fail(err, AC_ENOMEM, "out of memory");
-		} else {
-			ac_vec_add(&ALLOC(c, ai)->res.unres, &u);
-		}
-	}
-	ac__entry_remove(c, r);
-	ac_vec_sub(&FW(c, f)->offered, &offered);
-	allocated_change(c, f, &u, +1);
-	ac__held_change(c, f, &rest, &rest, -1);
-	unres_back(c, f, a, &rest, now, refuse);
-	if (accept)
-		c->counters.offers_accepted++;
-	else
-		c->counters.offers_declined++;
+	answer_sums s = {{{0}}, {{0}}, {{0}}};
+	if (answer_plain(c, r, &u, refuse, now, accept, &s))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	sums_apply(c, f, &s);
 	return 0;
 }
 
@@ -777,7 +813,9 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		return ac__fail(err, AC_EINVAL, "%zu answers named but none given", n);
 	batch *B = BATCH(c, b);
 	uint32_t f = B->fw;
-	/* Checked first; the named offers are marked (live 2) meanwhile. */
+	/* Checked first; the named offers are marked (live 2) meanwhile.
+	 * Callers often pass one `used` for every accept: it is checked once. */
+	const ac_resources *plain = NULL;
 	size_t i;
 	for (i = 0; i < n; i++) {
 		size_t k = answers[i].index;
@@ -785,9 +823,10 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		                  : B->e.live[k] == 2        ? "is named twice"
 		                                             : NULL;
 		const ac_resources *used = answers[i].used;
-		if (!why && used && !(B->e.x && B->e.x[k]) && plain_scalars(c, used)) {
+		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
+			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			if (!ac_vec_fits(&used->group[0].amount, &B->e.unres[k]))
+			if (!ac__vec_fits(&used->group[0].amount, &B->e.unres[k]))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;
@@ -818,15 +857,29 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	uint64_t *refs = NULL;
 	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
 		return ac__fail(err, rc, "out of memory");
+	/* Accepts of scalars by scalars (the common case) in one run, the
+	 * framework's side summed (the declines below add theirs); the others
+	 * one by one on the general path, each in its place. */
+	answer_sums sums = {{{0}}, {{0}}, {{0}}};
 	for (i = 0; i < n && !rc; i++) {
-		if (!answers[i].used)
+		const ac_resources *used = answers[i].used;
+		if (!used)
 			continue;
-		rc = answer_refs(c, (uint64_t[]){ac__ref(b, (uint32_t)answers[i].index)}, 1, answers[i].used, refuse,
-		                 now, true, err);
+		uint32_t k = (uint32_t)answers[i].index;
+		const entries *ek = &BATCH(c, b)->e;
+		if (!(ek->x && ek->x[k]) && (used == plain || plain_scalars(c, used))) {
+			plain = used;
+			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, refuse, now, true, &sums))
+				rc = ac__fail(err, AC_ENOMEM, "out of memory");
+		} else {
+			rc = answer_refs(c, (uint64_t[]){ac__ref(b, k)}, 1, used, refuse, now, true, err);
+		}
 		nans += !rc;
 	}
-	if (rc || !left)
+	if (rc || !left) {
+		sums_apply(c, f, &sums);
 		return rc ? rc : (int)nans;
+	}
 	/* The batch lives on: its other outstanding offers are declined, but
 	 * those named to stay (marked 2 meanwhile). Those with scalars only in
 	 * one walk along the arrays, the framework charged once for their sum;
@@ -836,8 +889,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	for (i = 0; i < n; i++)
 		if (!answers[i].used)
 			e->live[answers[i].index] = 2;
-	ac_vec sum = {{0}};
 	uint32_t m = 0, mx = 0;
+	ac_vec sum = {{0}}; /* what the declines return: offered and rest alike */
 	/* (unres_back's test, once: a suppressed framework makes no filter) */
 	bool filtering = refuse > 0 && !FW(c, f)->suppressed;
 	for (uint32_t k = 0; k < B->n; k++) {
@@ -865,8 +918,9 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!answers[i].used)
 			e->live[answers[i].index] = 1;
 	c->counters.offers_declined += m;
-	ac_vec_sub(&FW(c, f)->offered, &sum);
-	ac__held_change(c, f, &sum, &sum, -1);
+	ac__vec_add(&sums.offered, &sum);
+	ac__vec_add(&sums.rest, &sum);
+	sums_apply(c, f, &sums);
 	ac__entries_dropped(c, b, m); /* (the batch may go) */
 	for (i = 0; i < mx && !rc; i++) {
 		rc = answer_refs(c, &refs[i], 1, NULL, refuse, now, false, err);
@@ -886,11 +940,11 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;
-		if (!ac_vec_fits(v, &ALLOC(c, fast)->res.unres))
+		if (!ac__vec_fits(v, &ALLOC(c, fast)->res.unres))
 			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 			                AGENT(c, a)->name);
-		ac_vec_sub(&ALLOC(c, fast)->res.unres, v);
-		if (ac_vec_is_zero(&ALLOC(c, fast)->res.unres))
+		ac__vec_sub(&ALLOC(c, fast)->res.unres, v);
+		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
 			alloc_unlink(c, fast);
 		allocated_change(c, f, v, -1);
 		ac__held_change(c, f, v, v, -1);

@@ -74,7 +74,15 @@ static void dominant(const ac_policy_view *v, const ac_vec *held, uint64_t *num,
 	/* in locals: through the pointers, every store could change held */
 	uint64_t n = 0, d = 1;
 	const ac_vec *total = v->total;
-	for (int k = 0; k < v->nkinds; k++) {
+	int k = 0, nk = v->nkinds;
+	/* the first kind held (with a total) leads until a larger share */
+	for (; k < nk; k++)
+		if (total->v[k] > 0 && held->v[k] > 0) {
+			n = (uint64_t)held->v[k];
+			d = (uint64_t)total->v[k];
+			break;
+		}
+	for (k++; k < nk; k++) {
 		int64_t t = total->v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;

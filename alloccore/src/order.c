@@ -185,12 +185,14 @@ static void reposition(ac_core *c, uint32_t cl)
 	if (pos == NONE)
 		return;
 	uint32_t to;
-	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0) {
-		/* A client that just got an agent usually goes to the back:
-		 * from the front, that is O(1) in the ring. Positions are
-		 * those after the removal. */
-		to = ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0 ? o->n - 1
-		                                                         : upper_bound(c, o, pos + 1, o->n, cl) - 1;
+	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0) {
+		/* A client that just got an agent usually goes to the back
+		 * (from the front, that is O(1) in the ring): asked first, and
+		 * then its successor need not be. Positions are those after
+		 * the removal. */
+		to = o->n - 1;
+	} else if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0) {
+		to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
 	} else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0) {
 		to = upper_bound(c, o, 0, pos, cl);
 	} else {
@@ -200,13 +202,8 @@ static void reposition(ac_core *c, uint32_t cl)
 	ord_insert_at(o, to, cl);
 }
 
-void ac__client_touch(ac_core *c, uint32_t cl)
+void ac__client_touch_grow(ac_core *c, uint32_t cl)
 {
-	/* Deferred: within an agent's turn the order must not move; outside
-	 * one, many changes (accepts, recovers) usually come before the next
-	 * walk, and one batch is cheaper than moving each at once. The cached
-	 * keys stay as they were until then, so the arrays stay sorted by them
-	 * and inserts and removes keep working. */
 	if (ac__array_grow((void **)&c->touched, &c->cap_touched, c->ntouched + 1, sizeof *c->touched)) {
 		c->keys_dirty = true; /* fall back to a full resort */
 		return;
@@ -271,6 +268,12 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
 			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			uint32_t i = lo, j = mid, k = lo;
+			if (mid < hi && ac__client_cmp(c, src[mid - 1], src[mid]) < 0) {
+				/* already in order (an order resorted after its keys
+				 * moved together often is): the merge is a copy */
+				memcpy(dst + lo, src + lo, sizeof *src * (hi - lo));
+				continue;
+			}
 			while (i < mid && j < hi)
 				dst[k++] = ac__client_cmp(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)

@@ -27,8 +27,23 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
                    uint32_t *slot);
 void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
 void ac__order_remove(ac_core *c, uint32_t cl);
-/* Notes a client whose key changed for the next ac__order_flush_touched. */
-void ac__client_touch(ac_core *c, uint32_t cl);
+/* ac__client_touch when the list must grow first. */
+void ac__client_touch_grow(ac_core *c, uint32_t cl);
+/* Notes a client whose key changed for the next ac__order_flush_touched.
+ * Deferred: within an agent's turn the order must not move; outside one,
+ * many changes (accepts, recovers) usually come before the next walk, and
+ * one batch is cheaper than moving each at once. The cached keys stay as
+ * they were until then, so the arrays stay sorted by them and inserts and
+ * removes keep working. Inline: once per offer. */
+static inline void ac__client_touch(ac_core *c, uint32_t cl)
+{
+	if (c->ntouched >= c->cap_touched) {
+		ac__client_touch_grow(c, cl);
+		return;
+	}
+	CLIENT(c, cl)->touched = 1;
+	c->touched[c->ntouched++] = cl;
+}
 /* The client's held or count changed: it moves to its place when the turn
  * in progress ends or the next begins. Inline: every offer calls it for its
  * framework and roles, and most calls end in the first tests. */
