@@ -942,6 +942,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 void master_fw_remove(master *m, m_fw *fw, const char *why)
 {
 	rt_log(RT_INFO, "framework %s (%s) removed: %s", fw->id, fw->name, why);
+	master_opstatus_forget_framework(m, fw->id);
 	/* Agents kill the framework's tasks; the master forgets them now. Each
 	 * agent that runs some of it is told once. */
 	uint64_t mark = ++m->mark;

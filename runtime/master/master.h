@@ -632,9 +632,18 @@ void master_reconcile_init(master *m);
 #define MASTER_RECONCILE_HIGH      (1u << 20)  /* stream bytes unread at which answering waits */
 
 /* master_opstatus.c: reliable operation feedback. */
-/* The framework's operation op_id finished on the agent: OPERATION_FINISHED
- * with a fresh uuid, sent again until acknowledged. */
-void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char *agent_id);
+/* The framework's operation op (with an id) finished on the agent:
+ * OPERATION_FINISHED with a fresh uuid, sent again until acknowledged
+ * (and kept in the registry until then). */
+void master_opstatus_finished(master *m, m_fw *fw, const Mesos__V1__Offer__Operation *op, const char *agent_id);
+/* The removed framework's statuses are no longer sent. */
+void master_opstatus_forget_framework(master *m, const char *fw_id);
+/* GET_OPERATIONS and the registry: the operations whose status waits, as
+ * Mesos's Operation (in the arena; oldest first); their count. */
+size_t master_opstatus_view(master *m, rt_arena *a, Mesos__V1__Operation ***out);
+/* A new leader takes one back from the registry (sent again once its
+ * framework has subscribed). 0, or -1 with err. */
+int master_opstatus_restore(master *m, const Mesos__V1__Operation *o, char *err, size_t errlen);
 /* ACKNOWLEDGE_OPERATION_STATUS: 400 with msg when the call is invalid
  * (Mesos's checks), else 202 (an unknown operation or status is logged and
  * counted, as Mesos does). */

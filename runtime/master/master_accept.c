@@ -108,7 +108,7 @@ static void op_feedback(accept_ctx *x, const Mesos__V1__Offer__Operation *op, Me
 	if (!op->id)
 		return;
 	if (state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
-		master_opstatus_finished(x->m, x->fw, op->id->value, x->agent->id);
+		master_opstatus_finished(x->m, x->fw, op, x->agent->id);
 		return;
 	}
 	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;

@@ -351,6 +351,46 @@ static void test_operation_status_until_acknowledged(void **state)
 	master_opstatus_retry(&x->h.m, now + 25000000000LL);
 	mh_expect_quiet(&x->f);
 
+	/* GET_OPERATIONS lists it as Mesos's Operation. */
+	json_t *r;
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_OPERATIONS\"}", &r), 200);
+	json_t *list = json_object_get(json_object_get(r, "get_operations"), "operations");
+	assert_int_equal(json_array_size(list), 1);
+	json_t *o = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "framework_id"), "value")), x->f.id);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "agent_id"), "value")), x->a.id);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "info"), "type")), "CREATE");
+	json_t *latest = json_object_get(o, "latest_status");
+	assert_string_equal(json_string_value(json_object_get(latest, "state")), "OPERATION_FINISHED");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(latest, "operation_id"), "value")), "c1");
+	assert_int_equal(json_array_size(json_object_get(o, "statuses")), 1);
+	assert_non_null(json_object_get(json_object_get(o, "uuid"), "value"));
+	json_decref(r);
+
+	/* A new leader has it from the registry; it sends it again once the
+	 * framework has subscribed to it, with the same uuid. */
+	mh h2;
+	mh_agent b;
+	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
+	assert_int_equal(master_opstatus_pending(&h2.m), 1);
+	master_opstatus_retry(&h2.m, rt_mono_ns());
+	assert_int_equal(master_opstatus_pending(&h2.m), 1); /* its framework not there yet: kept */
+	mh_fw f2;
+	mh_subscribe_as(&h2, &f2, "fw", "web", false, 0, x->f.id);
+	master_opstatus_retry(&h2.m, rt_mono_ns());
+	Event *again = NULL;
+	while (!again) {
+		Event *e = mh_event(&f2);
+		if (e->type == OPS)
+			again = e;
+		else
+			mesos__v1__scheduler__event__free_unpacked(e, NULL);
+	}
+	assert_string_equal(again->update_operation_status->status->operation_id->value, "c1");
+	assert_memory_equal(again->update_operation_status->status->uuid->value.data, uuid, 16);
+	mesos__v1__scheduler__event__free_unpacked(again, NULL);
+	mh_stop(&h2);
+
 	uint8_t other[16] = {1};
 	assert_int_equal(ack_op(x, x->a.id, "c1", other, 16), 202);
 	assert_int_equal(ack_op(x, x->a.id, "nope", uuid, 16), 202);
@@ -363,6 +403,9 @@ static void test_operation_status_until_acknowledged(void **state)
 	assert_int_equal(master_opstatus_pending(&x->h.m), 0);
 	master_opstatus_retry(&x->h.m, now + 3600000000000LL);
 	mh_expect_quiet(&x->f);
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_OPERATIONS\"}", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "get_operations"), "operations")), 0);
+	json_decref(r);
 }
 
 /* ------------------------------------------------------------------ ACLs */
