@@ -38,6 +38,16 @@ static const char *vol(fx *x, const char *id, const char *role, double mb, const
 	return rt_arena_strdup(x->h.arena, buf);
 }
 
+/* A new leader (h2) from x's registry, x's agent registered with it as b:
+ * its one persistent volume. */
+static const m_volume *successor_volume(fx *x, mh *h2, mh_agent *b)
+{
+	mh_successor(&x->h, h2, b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
+	m_agent *a2 = master_agent_find(&h2->m, x->a.id);
+	assert_int_equal(a2->nvols, 1);
+	return &a2->vols[0];
+}
+
 /* CREATE_VOLUMES or DESTROY_VOLUMES of one volume; the HTTP status, the body in *body. */
 static int vol_call(fx *x, bool create, const char *volume, const char **body)
 {
@@ -179,11 +189,9 @@ static void test_accept_create_launch_destroy(void **state)
 	/* A new leader knows which executor holds it (the registry). */
 	mh h2;
 	mh_agent b;
-	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
-	m_agent *a2 = master_agent_find(&h2.m, x->a.id);
-	assert_int_equal(a2->nvols, 1);
-	assert_string_equal(a2->vols[0].exec_id, "e");
-	assert_string_equal(a2->vols[0].fw_id, x->f.id);
+	const m_volume *v2 = successor_volume(x, &h2, &b);
+	assert_string_equal(v2->exec_id, "e");
+	assert_string_equal(v2->fw_id, x->f.id);
 	mh_stop(&h2);
 	/* The executor exits: the volume is free again. */
 	Meso__Agent__ExecutorExited ee = MESO__AGENT__EXECUTOR_EXITED__INIT;
@@ -284,11 +292,9 @@ static void test_operator_volumes_and_registry(void **state)
 	/* A new leader reads the registry: the agent gets its volume back. */
 	mh h2;
 	mh_agent b;
-	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
-	m_agent *a2 = master_agent_find(&h2.m, x->a.id);
-	assert_int_equal(a2->nvols, 1);
-	assert_string_equal(a2->vols[0].id, "v1");
-	assert_string_equal(a2->vols[0].principal, "ops");
+	const m_volume *v2 = successor_volume(x, &h2, &b);
+	assert_string_equal(v2->id, "v1");
+	assert_string_equal(v2->principal, "ops");
 	AgentMessage *msg = mh_agent_expect(&b, MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME);
 	assert_string_equal(msg->volume->volume->disk->persistence->id, "v1");
 	meso__agent__agent_message__free_unpacked(msg, NULL);
@@ -371,7 +377,7 @@ static void test_operation_status_until_acknowledged(void **state)
 	 * framework has subscribed to it, with the same uuid. */
 	mh h2;
 	mh_agent b;
-	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
+	successor_volume(x, &h2, &b);
 	assert_int_equal(master_opstatus_pending(&h2.m), 1);
 	master_opstatus_retry(&h2.m, rt_mono_ns());
 	assert_int_equal(master_opstatus_pending(&h2.m), 1); /* its framework not there yet: kept */
