@@ -925,6 +925,9 @@ void master_volset_release(m_volset *vs, const char *task_id, const char *exec_i
  * fw_id uses the volumes its resources name. */
 void master_vol_launched(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id,
                          Mesos__V1__Resource *const *res, size_t n);
+/* The task task_id (or the executor exec_id) of framework fw_id is gone:
+ * the volume it held is free (so a later one of the same id holds none). */
+void master_vol_released(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id);
 /* Volumes as the registry keeps them, and back (record kept in *vols). */
 void master_vol_to_registry(master *m, const m_volume *vols, size_t n, rt_arena *ar,
                             struct Meso__Registry__Registry__Agent__Volume ***out, size_t *nout);

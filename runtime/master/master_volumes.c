@@ -497,6 +497,26 @@ void master_vol_launched(master *m, m_agent *a, const char *fw_id, const char *t
 	}
 }
 
+void master_vol_released(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id)
+{
+	bool changed = false;
+	for (size_t i = 0; i < a->nvols; i++) {
+		m_volume *v = &a->vols[i];
+		if (!v->fw_id || strcmp(v->fw_id, fw_id) != 0)
+			continue;
+		if (task_id ? !v->task_id || strcmp(v->task_id, task_id) != 0
+		            : !v->exec_id || strcmp(v->exec_id, exec_id) != 0)
+			continue;
+		free(v->fw_id);
+		free(v->task_id);
+		free(v->exec_id);
+		v->fw_id = v->task_id = v->exec_id = NULL;
+		changed = true;
+	}
+	if (changed)
+		master_registry_save(m);
+}
+
 Mesos__V1__Resource **master_resources_pb_vols(master *m, const m_agent *a, const ac_resources *r,
                                                const char *alloc_role, const m_volsel *sel, rt_arena *ar, size_t *n)
 {

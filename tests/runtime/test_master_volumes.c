@@ -207,6 +207,9 @@ static void test_accept_create_launch_destroy(void **state)
 	mh_agent_send(&x->a, &am);
 	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE), NULL);
 	assert_false(master_vol_in_use(&x->h.m, a, &a->vols[0]));
+	/* Released, not merely stale: a later executor "e" holds nothing. */
+	assert_null(a->vols[0].fw_id);
+	assert_null(a->vols[0].exec_id);
 
 	/* A task on a custom executor naming the volume gets it; the default
 	 * executor (no sandbox of its own in Meso) does not. */
