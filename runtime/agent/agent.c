@@ -182,8 +182,11 @@ static void count_state(agent *a, Mesos__V1__TaskState state)
 
 void agent_task_status(agent *a, a_task *t, Mesos__V1__TaskStatus *st)
 {
+	bool ended = t->exec && rt_task_state_terminal(st->state) && !rt_task_state_terminal(t->state);
 	t->state = st->state;
 	count_state(a, st->state);
+	if (ended)
+		agent_volumes_unlink_task(a, t);
 	rt_log(RT_INFO, "task %s of framework %s: %s%s%s", t->id, t->fw_id, rt_task_state_name(st->state),
 	       st->message ? ": " : "", st->message ? st->message : "");
 	if (t->fw_gone)

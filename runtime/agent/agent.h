@@ -668,11 +668,18 @@ void agent_files_http(agent *a, rt_http_session *s, const rt_http_request *req);
 /* The master created (create) or destroyed a volume: its directory
  * work_dir/volumes/roles/ROLE/ID is made or removed with its data. */
 void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create);
-/* Links each persistent volume of the task into its sandbox at the
- * volume's container_path (the directory made if missing, owned by the
- * task's user). 0, or -1 with the TASK_FAILED message. */
-int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
-                       size_t len);
+/* Links each persistent volume among the resources (a task's, or a custom
+ * executor's) into the sandbox (the task's, or its executor's) at the
+ * volume's container_path (the directory made if missing, owned by user);
+ * a link already there to the same volume is kept. 0, or -1 with the
+ * TASK_FAILED message. */
+int agent_volumes_link(agent *a, Mesos__V1__Resource *const *res, size_t n, const char *sandbox, const agent_user *user,
+                       char *msg, size_t len);
+/* A task on a custom executor has ended: the links of its volumes that
+ * neither the executor's resources nor its other live tasks name are
+ * removed from the executor's sandbox (Mesos's posix filesystem isolator
+ * keeps the links of the container's current resources only). */
+void agent_volumes_unlink_task(agent *a, const a_task *t);
 /* Mesos's reserved_resources_full: role -> its reserved Resources as JSON
  * (the static reservations, and the volumes; the master keeps the dynamic
  * reservations). */

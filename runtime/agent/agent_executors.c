@@ -330,7 +330,8 @@ static int start_executor(agent *a, a_executor *e, const Mesos__V1__ExecutorInfo
 		snprintf(msg, len, "Cannot create sandbox %.200s: %s", e->sandbox, strerror(errno));
 		return -1;
 	}
-	if (agent_user_own_sandbox(&as, e->sandbox, msg, len) != 0)
+	if (agent_user_own_sandbox(&as, e->sandbox, msg, len) != 0 ||
+	    agent_volumes_link(a, ei->resources, ei->n_resources, e->sandbox, &as, msg, len) != 0)
 		return -1;
 	if (agent_checkpoint_executor_path(a, e) != 0)
 		rt_log(RT_ERROR,
@@ -577,13 +578,33 @@ static void attach(agent *a, a_executor *e, a_task *t)
 	agent_checkpoint_later(a, t, false);
 }
 
+/* Links the persistent volumes of the tasks into their executor's sandbox
+ * before they reach it, as Mesos mounts a task's volumes into its
+ * executor's container; false (r says why) when one cannot be. */
+static bool link_task_volumes(agent *a, const a_executor *e, Mesos__V1__TaskInfo *const *tis, size_t n,
+                              const char *user, launch_refusal *r)
+{
+	agent_user as;
+	bool ok = agent_user_resolve(a, user, &as, r->msg, sizeof r->msg) == 0;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = agent_volumes_link(a, tis[i]->resources, tis[i]->n_resources, e->sandbox, &as, r->msg,
+		                        sizeof r->msg) == 0;
+	if (ok)
+		return true;
+	rt_log(RT_WARN, "executor %s of framework %s: %s", e->id, e->fw_id, r->msg);
+	r->state = MESOS__V1__TASK_STATE__TASK_FAILED;
+	r->reason = MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED;
+	return false;
+}
+
 void agent_executor_run(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const Mesos__V1__FrameworkInfo *fi,
                         const char *user)
 {
 	task_ckpt_path(a, t);
 	launch_refusal r = {0};
 	a_executor *e = executor_for(a, t->fw_id, ti->executor, fi, user, &r);
-	if (!e) {
+	Mesos__V1__TaskInfo *one = (Mesos__V1__TaskInfo *)ti;
+	if (!e || !link_task_volumes(a, e, &one, 1, user, &r)) {
 		refuse_launch(a, &t, 1, t->fw_id, ti->executor->executor_id->value, &r);
 		return;
 	}
@@ -608,7 +629,7 @@ void agent_executor_run_group(agent *a, const Meso__Agent__RunTaskGroup *rg)
 	}
 	launch_refusal r = {0};
 	a_executor *e = executor_for(a, fw, ei, rg->framework_info, rg->user, &r);
-	if (!e) {
+	if (!e || !link_task_volumes(a, e, rg->tasks, rg->n_tasks, rg->user, &r)) {
 		refuse_launch(a, ts, rg->n_tasks, fw, ei->executor_id->value, &r);
 	} else {
 		for (size_t i = 0; i < rg->n_tasks; i++)

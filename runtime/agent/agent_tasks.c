@@ -452,7 +452,7 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const
 		return;
 	}
 	if (agent_user_own_sandbox(&as, t->sandbox, uerr, sizeof uerr) != 0 ||
-	    agent_volumes_link(a, ti, t->sandbox, &as, uerr, sizeof uerr) != 0) {
+	    agent_volumes_link(a, ti->resources, ti->n_resources, t->sandbox, &as, uerr, sizeof uerr) != 0) {
 		agent_task_update(a, t, MESOS__V1__TASK_STATE__TASK_FAILED,
 		                  MESOS__V1__TASK_STATUS__REASON__REASON_CONTAINER_LAUNCH_FAILED, uerr);
 		return;

@@ -2,8 +2,8 @@
  * agent_volumes.c — persistent volumes on the agent: the directory of each
  * (work_dir/volumes/roles/ROLE/ID, Mesos's layout), made when the master
  * says a volume was created (or when a task first uses it) and removed when
- * it is destroyed; and the link from a task's sandbox (at the volume's
- * container_path) to it. The directory outlives tasks and agent restarts:
+ * it is destroyed; and the link from a task's sandbox, or a custom
+ * executor's (at the volume's container_path), to it. The directory outlives tasks and agent restarts:
  * sandboxes are removed without following links (agent_remove_tree).
  */
 #define _GNU_SOURCE
@@ -107,11 +107,11 @@ void agent_volume_apply(agent *a, const Meso__Agent__VolumeOp *op, bool create)
 		       path);
 }
 
-int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sandbox, const agent_user *user, char *msg,
-                       size_t len)
+int agent_volumes_link(agent *a, Mesos__V1__Resource *const *res, size_t nres, const char *sandbox,
+                       const agent_user *user, char *msg, size_t len)
 {
-	for (size_t i = 0; i < ti->n_resources; i++) {
-		const Mesos__V1__Resource *r = ti->resources[i];
+	for (size_t i = 0; i < nres; i++) {
+		const Mesos__V1__Resource *r = res[i];
 		char path[PATH_MAX], link[PATH_MAX];
 		if (volume_path(a, r, path, sizeof path) != 0)
 			continue;
@@ -149,6 +149,12 @@ int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sand
 				return -1;
 			}
 		}
+		/* An executor's sandbox keeps the link for its next task, and
+		 * across an agent restart. */
+		char was[PATH_MAX];
+		ssize_t wl = readlink(link, was, sizeof was - 1);
+		if (wl >= 0 && (size_t)wl == strlen(path) && !memcmp(was, path, (size_t)wl))
+			continue;
 		if (symlink(path, link) != 0) {
 			snprintf(msg, len, "Cannot link persistent volume %.200s at %.200s: %s", path, link,
 			         strerror(errno));
@@ -156,4 +162,65 @@ int agent_volumes_link(agent *a, const Mesos__V1__TaskInfo *ti, const char *sand
 		}
 	}
 	return 0;
+}
+
+/* Whether the resources name the volume (role, persistence id) at the same
+ * container_path. */
+static bool names_volume(Mesos__V1__Resource *const *res, size_t n, const Mesos__V1__Resource *v)
+{
+	const char *role = v->reservations[v->n_reservations - 1]->role;
+	for (size_t i = 0; i < n; i++) {
+		const Mesos__V1__Resource *r = res[i];
+		if (r->disk && r->disk->persistence && r->disk->volume && r->n_reservations &&
+		    r->reservations[r->n_reservations - 1]->role &&
+		    !strcmp(r->reservations[r->n_reservations - 1]->role, role) &&
+		    !strcmp(r->disk->persistence->id, v->disk->persistence->id) &&
+		    !strcmp(r->disk->volume->container_path, v->disk->volume->container_path))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the executor or one of its other live tasks still names v. */
+static bool volume_still_used(agent *a, const a_task *t, const Mesos__V1__Resource *v)
+{
+	const a_executor *e = t->exec;
+	Mesos__V1__ExecutorInfo *ei = mesos__v1__executor_info__unpack(NULL, e->info_len, e->info);
+	bool used = ei && names_volume(ei->resources, ei->n_resources, v);
+	if (ei)
+		mesos__v1__executor_info__free_unpacked(ei, NULL);
+	for (const a_task *o = a->tasks; o && !used; o = o->next) {
+		if (o == t || o->exec != e || rt_task_state_terminal(o->state) || !o->info)
+			continue;
+		Mesos__V1__TaskInfo *oi = mesos__v1__task_info__unpack(NULL, o->info_len, o->info);
+		used = oi && names_volume(oi->resources, oi->n_resources, v);
+		if (oi)
+			mesos__v1__task_info__free_unpacked(oi, NULL);
+	}
+	return used;
+}
+
+void agent_volumes_unlink_task(agent *a, const a_task *t)
+{
+	if (!t->exec || !t->info)
+		return;
+	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(NULL, t->info_len, t->info);
+	for (size_t i = 0; ti && i < ti->n_resources; i++) {
+		const Mesos__V1__Resource *r = ti->resources[i];
+		char path[PATH_MAX], link[PATH_MAX], was[PATH_MAX];
+		if (volume_path(a, r, path, sizeof path) != 0 || volume_still_used(a, t, r))
+			continue;
+		int n = snprintf(link, sizeof link, "%s/%s", t->exec->sandbox, r->disk->volume->container_path);
+		ssize_t wl = n > 0 && (size_t)n < sizeof link ? readlink(link, was, sizeof was - 1) : -1;
+		if (wl < 0 || (size_t)wl != strlen(path) || memcmp(was, path, (size_t)wl) != 0)
+			continue;
+		if (unlink(link) != 0)
+			rt_log(RT_WARN, "cannot remove the link %s to persistent volume %s: %s", link, path,
+			       strerror(errno));
+		else
+			rt_log(RT_INFO, "task %s has ended: persistent volume '%s' unlinked from executor %s's sandbox",
+			       t->id, r->disk->persistence->id, t->exec->id);
+	}
+	if (ti)
+		mesos__v1__task_info__free_unpacked(ti, NULL);
 }

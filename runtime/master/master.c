@@ -301,6 +301,7 @@ void master_exec_remove(master *m, m_exec *e, bool recover)
 {
 	if (recover)
 		recover_held(m, e->fwac, e->agent, &e->res, "executor", e->id);
+	master_vol_released(m, e->agent, e->fw->id, NULL, e->id);
 	DL_DELETE(m->execs, e);
 	DL_DELETE2(e->fw->execs, e, fw_prev, fw_next);
 	DL_DELETE2(e->agent->execs, e, agent_prev, agent_next);
@@ -502,6 +503,7 @@ void master_task_remove(master *m, m_task *t, bool recover)
 {
 	if (recover)
 		recover_held(m, t->fwac, t->agent, &t->res, "task", t->id);
+	master_vol_released(m, t->agent, t->fw->id, t->id, NULL);
 	DL_DELETE(m->tasks, t);
 	DL_DELETE2(t->fw->tasks, t, fw_prev, fw_next);
 	DL_DELETE2(t->agent->tasks, t, agent_prev, agent_next);
@@ -942,6 +944,7 @@ void master_agent_remove(master *m, m_agent *a, const char *why)
 void master_fw_remove(master *m, m_fw *fw, const char *why)
 {
 	rt_log(RT_INFO, "framework %s (%s) removed: %s", fw->id, fw->name, why);
+	master_opstatus_forget_framework(m, fw->id);
 	/* Agents kill the framework's tasks; the master forgets them now. Each
 	 * agent that runs some of it is told once. */
 	uint64_t mark = ++m->mark;

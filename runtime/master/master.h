@@ -171,7 +171,7 @@ typedef struct m_resv {
 /* A persistent volume on an agent (CREATE, CREATE_VOLUMES;
  * master_volumes.c): a part of a role's reserved disk there, which alloccore
  * counts as reserved disk like the rest; offered back to the role with its
- * id, used by one task at a time. */
+ * id, used by one task or one custom executor at a time. */
 typedef struct m_volume {
 	uint32_t role;         /* alloccore's role id: its reservation's */
 	char *id;              /* DiskInfo.persistence.id, unique per role on the agent */
@@ -182,6 +182,7 @@ typedef struct m_volume {
 	int64_t disk;          /* its size, alloccore's units (AC_MILLI per MB) */
 	char *offer;           /* the offer that shows it (stale once that offer is gone) */
 	char *fw_id, *task_id; /* the task using it (NULL: free; stale once that task is gone) */
+	char *exec_id;         /* or the executor of fw_id using it (task_id NULL) */
 } m_volume;
 
 struct m_agent {
@@ -631,9 +632,18 @@ void master_reconcile_init(master *m);
 #define MASTER_RECONCILE_HIGH      (1u << 20)  /* stream bytes unread at which answering waits */
 
 /* master_opstatus.c: reliable operation feedback. */
-/* The framework's operation op_id finished on the agent: OPERATION_FINISHED
- * with a fresh uuid, sent again until acknowledged. */
-void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char *agent_id);
+/* The framework's operation op (with an id) finished on the agent:
+ * OPERATION_FINISHED with a fresh uuid, sent again until acknowledged
+ * (and kept in the registry until then). */
+void master_opstatus_finished(master *m, m_fw *fw, const Mesos__V1__Offer__Operation *op, const char *agent_id);
+/* The removed framework's statuses are no longer sent. */
+void master_opstatus_forget_framework(master *m, const char *fw_id);
+/* GET_OPERATIONS and the registry: the operations whose status waits, as
+ * Mesos's Operation (in the arena; oldest first); their count. */
+size_t master_opstatus_view(master *m, rt_arena *a, Mesos__V1__Operation ***out);
+/* A new leader takes one back from the registry (sent again once its
+ * framework has subscribed). 0, or -1 with err. */
+int master_opstatus_restore(master *m, const Mesos__V1__Operation *o, char *err, size_t errlen);
 /* ACKNOWLEDGE_OPERATION_STATUS: 400 with msg when the call is invalid
  * (Mesos's checks), else 202 (an unknown operation or status is logged and
  * counted, as Mesos does). */
@@ -858,12 +868,13 @@ Mesos__V1__Resource **master_resources_pb_vols(master *m, const m_agent *a, cons
 struct Meso__Registry__Registry__Agent__Volume;
 /* A volume the ACCEPT in progress may use: offered (v), or created by one
  * of its CREATEs (created: not yet on the agent's list); taken by the task
- * task_id (NULL: not yet). */
+ * task_id or the executor exec_id (both NULL: not yet). */
 typedef struct m_volslot {
 	uint32_t role;
 	const char *id;
 	int64_t disk;
 	const char *task_id;
+	const char *exec_id;
 	bool destroyed;
 } m_volslot;
 typedef struct m_volset {
@@ -894,22 +905,29 @@ void master_vol_create(master *m, m_agent *a, const m_volume *v);
 void master_vol_destroy(master *m, m_agent *a, size_t i);
 /* The agent's volume (role id, persistence id), or NULL. */
 m_volume *master_vol_find(const m_agent *a, uint32_t role, const char *id);
-/* Whether a task of the agent uses the volume now. */
+/* Whether a task or an executor of the agent uses the volume now. */
 bool master_vol_in_use(master *m, const m_agent *a, const m_volume *v);
-/* A task's (or an executor's: task_id NULL) resources: DiskInfo checked
- * as Mesos does, each volume one of vs's free ones (taken for task_id),
- * the rest of its reserved disk plain disk left. NULL, or why not. */
+/* A task's (task_id) or an executor's (exec_id; both NULL: the default
+ * executor's, which holds no volume) resources: DiskInfo checked as Mesos
+ * does, each volume one of vs's free ones (taken for its holder), the
+ * rest of its reserved disk plain disk left. NULL, or why not. */
 const char *master_volset_take(master *m, m_volset *vs, Mesos__V1__Resource *const *res, size_t n,
-                               const ac_resources *left, const char *task_id, char *buf, size_t len);
+                               const ac_resources *left, const char *task_id, const char *exec_id, char *buf,
+                               size_t len);
 /* An accept's CREATE made v (its id borrowed from the call): the launches
  * after it may use it. An accept's DESTROY removed a volume: its disk is
  * plain disk from now on. */
 void master_volset_created(m_volset *vs, const m_volume *v);
 void master_volset_destroyed(m_volset *vs, uint32_t role, const char *id);
-/* Gives back what master_volset_take took for task_id. */
-void master_volset_release(m_volset *vs, const char *task_id);
-/* The launched task t uses the volumes its TaskInfo names. */
-void master_vol_task_launched(master *m, m_agent *a, const m_task *t, Mesos__V1__Resource *const *res, size_t n);
+/* Gives back what master_volset_take took for task_id or exec_id. */
+void master_volset_release(m_volset *vs, const char *task_id, const char *exec_id);
+/* The launched task task_id (or the started executor exec_id) of framework
+ * fw_id uses the volumes its resources name. */
+void master_vol_launched(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id,
+                         Mesos__V1__Resource *const *res, size_t n);
+/* The task task_id (or the executor exec_id) of framework fw_id is gone:
+ * the volume it held is free (so a later one of the same id holds none). */
+void master_vol_released(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id);
 /* Volumes as the registry keeps them, and back (record kept in *vols). */
 void master_vol_to_registry(master *m, const m_volume *vols, size_t n, rt_arena *ar,
                             struct Meso__Registry__Registry__Agent__Volume ***out, size_t *nout);

@@ -108,7 +108,7 @@ static void op_feedback(accept_ctx *x, const Mesos__V1__Offer__Operation *op, Me
 	if (!op->id)
 		return;
 	if (state == MESOS__V1__OPERATION_STATE__OPERATION_FINISHED) {
-		master_opstatus_finished(x->m, x->fw, op->id->value, x->agent->id);
+		master_opstatus_finished(x->m, x->fw, op, x->agent->id);
 		return;
 	}
 	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
@@ -526,7 +526,8 @@ static const char *validate_executor(accept_ctx *x, const Mesos__V1__ExecutorInf
 		snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
 		return buf;
 	}
-	why = master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL, buf, len);
+	why = master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL, ei->executor_id->value,
+	                         buf, len);
 	if (why)
 		return why;
 	*is_new = true;
@@ -616,20 +617,6 @@ static const char *authorize_user(accept_ctx *x, const char *user, char *buf, si
 	return buf;
 }
 
-/* Whether a task's resources name a persistent volume: the agent links
- * volumes into the sandboxes of the tasks it runs itself (command tasks,
- * the default executor's) only, so one on a custom executor is refused. */
-static bool names_volume(const Mesos__V1__TaskInfo *ti)
-{
-	for (size_t i = 0; i < ti->n_resources; i++)
-		if (ti->resources[i]->disk && ti->resources[i]->disk->persistence)
-			return true;
-	return false;
-}
-#define NO_VOLUME_ON_EXECUTOR                                                                                          \
-	"A task on a custom executor cannot use a persistent volume in Meso yet: the agent links volumes into "        \
-	"command tasks' sandboxes only"
-
 /* The first checks of any task, a LAUNCH's or a group's: an id, the
  * offers' agent. NULL when it passes. */
 static const char *check_task_target(const accept_ctx *x, const Mesos__V1__TaskInfo *ti)
@@ -698,10 +685,10 @@ static const char *validate_task(accept_ctx *x, const Mesos__V1__TaskInfo *ti, a
 	HASH_FIND_STR(x->ok_by_id, ti->task_id->value, seen);
 	if (seen)
 		return "Task has duplicate ID";
-	/* Its persistent volumes, taken from those the offers show. */
-	if (ti->executor && names_volume(ti))
-		return NO_VOLUME_ON_EXECUTOR;
-	return master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value, buf, len);
+	/* Its persistent volumes, taken from those the offers show (a new
+	 * executor's were taken above). */
+	return master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value, NULL, buf,
+	                          len);
 }
 
 /* Checks every task in order, each against what the earlier valid ones left:
@@ -719,6 +706,8 @@ static void accept_check_tasks(accept_ctx *x)
 		bool exec_new;
 		ac_resources res, eres;
 		const char *why = validate_task(x, ti, &res, &exec_new, &eres, buf, sizeof buf);
+		if (why && exec_new)
+			master_volset_release(&x->vs, NULL, ti->executor->executor_id->value);
 		if (why) {
 			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
 			                   MESOS__V1__TASK_STATE__TASK_ERROR,
@@ -727,6 +716,8 @@ static void accept_check_tasks(accept_ctx *x)
 		}
 		why = authorize_user(x, task_user(x->fw, ti), buf, sizeof buf);
 		if (why) {
+			master_volset_release(&x->vs, ti->task_id->value,
+			                      exec_new ? ti->executor->executor_id->value : NULL);
 			rt_log(RT_INFO, "framework %s: task %s refused: %s", x->fw->id, ti->task_id->value, why);
 			master_send_status(x->m, x->fw, ti->task_id->value, x->agent->id,
 			                   MESOS__V1__TASK_STATE__TASK_ERROR,
@@ -813,8 +804,9 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 			snprintf(buf, len, "Executor uses invalid resources: %s", err.msg);
 			return buf;
 		}
-		const char *why =
-		        master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL, buf, len);
+		/* The default executor has no sandbox of its own: no volume. */
+		const char *why = master_volset_take(x->m, &x->vs, ei->resources, ei->n_resources, &x->left, NULL,
+		                                     custom ? ei->executor_id->value : NULL, buf, len);
 		if (why)
 			return why;
 		ac_resources_add(&need, &g->eres);
@@ -852,10 +844,8 @@ static const char *validate_group(accept_ctx *x, ok_group *g, int *reason, char 
 		why = check_task_needs(x, ti, &g->res[i], buf, len);
 		if (why)
 			return why;
-		if (custom && names_volume(ti))
-			return NO_VOLUME_ON_EXECUTOR;
 		why = master_volset_take(x->m, &x->vs, ti->resources, ti->n_resources, &x->left, ti->task_id->value,
-		                         buf, len);
+		                         NULL, buf, len);
 		if (why)
 			return why;
 		why = authorize_user(x, group_task_user(x->fw, ei, ti), buf, len);
@@ -891,7 +881,9 @@ static void accept_check_groups(accept_ctx *x)
 			answer_tasks(x, tg->tasks, tg->n_tasks, x->agent->id, MESOS__V1__TASK_STATE__TASK_ERROR,
 			             (Mesos__V1__TaskStatus__Reason)reason, why);
 			for (size_t k = 0; k < tg->n_tasks; k++)
-				master_volset_release(&x->vs, tg->tasks[k]->task_id->value);
+				master_volset_release(&x->vs, tg->tasks[k]->task_id->value, NULL);
+			if (g->exec_new)
+				master_volset_release(&x->vs, NULL, g->lg->executor->executor_id->value);
 			free(g->res);
 			continue;
 		}
@@ -981,8 +973,12 @@ static bool accept_commit(accept_ctx *x)
 	for (size_t i = 0; i < x->noffers; i++)
 		master_offer_forget(x->m, x->offers[i]);
 	x->noffers = 0;
-	for (size_t i = 0; i < x->ne.n; i++)
-		master_exec_add(x->m, x->fw, x->agent, x->ne.info[i], &x->ne.res[i])->fwac = x->fwac;
+	for (size_t i = 0; i < x->ne.n; i++) {
+		const Mesos__V1__ExecutorInfo *ei = x->ne.info[i];
+		master_exec_add(x->m, x->fw, x->agent, ei, &x->ne.res[i])->fwac = x->fwac;
+		master_vol_launched(x->m, x->agent, x->fw->id, NULL, ei->executor_id->value, ei->resources,
+		                    ei->n_resources);
+	}
 	return true;
 }
 
@@ -1060,7 +1056,7 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 {
 	m_task *t = add_launched(m, fw, fwac, a, ti, ti->executor ? ti->executor->executor_id->value : NULL,
 	                         task_user(fw, ti), res);
-	master_vol_task_launched(m, a, t, ti->resources, ti->n_resources);
+	master_vol_launched(m, a, fw->id, t->id, NULL, ti->resources, ti->n_resources);
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTask rt = MESO__AGENT__RUN_TASK__INIT;
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
@@ -1100,14 +1096,16 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 {
 	const Mesos__V1__ExecutorInfo *ei = g->lg->executor;
 	const Mesos__V1__TaskGroupInfo *tg = g->lg->task_group;
-	if (g->exec_new)
+	if (g->exec_new) {
 		master_exec_add(m, fw, a, ei, &g->eres)->fwac = fwac;
+		master_vol_launched(m, a, fw->id, NULL, ei->executor_id->value, ei->resources, ei->n_resources);
+	}
 	const char *user = group_task_user(fw, ei, tg->tasks[0]);
 	m_task **ts = rt_xcalloc(tg->n_tasks, sizeof *ts);
 	for (size_t i = 0; i < tg->n_tasks; i++) {
 		ts[i] = add_launched(m, fw, fwac, a, tg->tasks[i], ei->executor_id->value,
 		                     group_task_user(fw, ei, tg->tasks[i]), &g->res[i]);
-		master_vol_task_launched(m, a, ts[i], tg->tasks[i]->resources, tg->tasks[i]->n_resources);
+		master_vol_launched(m, a, fw->id, ts[i]->id, NULL, tg->tasks[i]->resources, tg->tasks[i]->n_resources);
 	}
 	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
 	Meso__Agent__RunTaskGroup rg = MESO__AGENT__RUN_TASK_GROUP__INIT;

@@ -402,9 +402,13 @@ static Response *get_call(master *m, const Call *c, rt_arena *a)
 		r->get_executors = master_view_executors(m, a);
 		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_OPERATIONS:
-		/* Meso's operations finish at once; those waiting for their
-		 * acknowledgement are not listed (runtime/README.md). */
-		return response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_OPERATIONS);
+		/* Meso's operations finish at once: those listed wait for the
+		 * acknowledgement of their OPERATION_FINISHED. */
+		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_OPERATIONS);
+		r->get_operations = rt_arena_alloc(a, sizeof *r->get_operations);
+		mesos__v1__master__response__get_operations__init(r->get_operations);
+		r->get_operations->n_operations = master_opstatus_view(m, a, &r->get_operations->operations);
+		return r;
 	case MESOS__V1__MASTER__CALL__TYPE__GET_TASKS:
 		r = response_new(a, MESOS__V1__MASTER__RESPONSE__TYPE__GET_TASKS);
 		r->get_tasks = master_view_tasks(m, a);

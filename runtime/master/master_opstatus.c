@@ -7,7 +7,9 @@
  * ACKNOWLEDGE_OPERATION_STATUS names that uuid. Mesos's agent keeps and
  * retries these; Meso's master does it itself, since it carries the
  * operation out (runtime/README.md). OPERATION_ERROR and _DROPPED carry no
- * uuid and are never retried, as Mesos's master's own answers.
+ * uuid and are never retried, as Mesos's master's own answers. The
+ * statuses waiting are the operations GET_OPERATIONS lists, and the
+ * ZooKeeper registry keeps them, so that a new leader sends them again.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -25,25 +27,42 @@ typedef struct m_opstatus {
 	UT_hash_handle hh; /* master.opstatus, insertion order: oldest first */
 	char *key;         /* "FRAMEWORK\nOPERATION" */
 	char *fw_id, *op_id, *agent_id;
-	uint8_t uuid[16];
-	int64_t next_ns; /* its next retry (rt_mono_ns) */
+	uint8_t uuid[16];                  /* the status's */
+	uint8_t op_uuid[16];               /* the operation's own (Mesos's Operation.uuid) */
+	Mesos__V1__Offer__Operation *info; /* a copy of the operation as the framework gave it */
+	int64_t next_ns;                   /* its next retry (rt_mono_ns) */
 	double backoff_s;
 } m_opstatus;
 
+/* The OPERATION_FINISHED of p, its parts in s (no allocation). */
+typedef struct status_parts {
+	Mesos__V1__OperationStatus st;
+	Mesos__V1__OperationID oid;
+	Mesos__V1__AgentID aid;
+	Mesos__V1__UUID uuid;
+} status_parts;
+
+static void status_of(const m_opstatus *p, status_parts *s)
+{
+	mesos__v1__operation_status__init(&s->st);
+	mesos__v1__operation_id__init(&s->oid);
+	mesos__v1__agent_id__init(&s->aid);
+	mesos__v1__uuid__init(&s->uuid);
+	s->oid.value = p->op_id;
+	s->aid.value = p->agent_id;
+	s->uuid.value.data = (uint8_t *)p->uuid;
+	s->uuid.value.len = 16;
+	s->st.operation_id = &s->oid;
+	s->st.state = MESOS__V1__OPERATION_STATE__OPERATION_FINISHED;
+	s->st.agent_id = &s->aid;
+	s->st.uuid = &s->uuid;
+}
+
 static void send_status(master *m, m_fw *fw, const m_opstatus *p)
 {
-	Mesos__V1__OperationStatus st = MESOS__V1__OPERATION_STATUS__INIT;
-	Mesos__V1__OperationID oid = MESOS__V1__OPERATION_ID__INIT;
-	Mesos__V1__AgentID aid = MESOS__V1__AGENT_ID__INIT;
-	Mesos__V1__UUID uuid = MESOS__V1__UUID__INIT;
-	oid.value = p->op_id;
-	aid.value = p->agent_id;
-	uuid.value.data = (uint8_t *)p->uuid;
-	uuid.value.len = 16;
-	st.operation_id = &oid;
-	st.state = MESOS__V1__OPERATION_STATE__OPERATION_FINISHED;
-	st.agent_id = &aid;
-	st.uuid = &uuid;
+	status_parts s;
+	status_of(p, &s);
+	Mesos__V1__OperationStatus st = s.st;
 	Mesos__V1__Scheduler__Event__UpdateOperationStatus up =
 	        MESOS__V1__SCHEDULER__EVENT__UPDATE_OPERATION_STATUS__INIT;
 	Mesos__V1__Scheduler__Event ev = MESOS__V1__SCHEDULER__EVENT__INIT;
@@ -61,9 +80,23 @@ static void forget(master *m, m_opstatus *p)
 	free(p->fw_id);
 	free(p->op_id);
 	free(p->agent_id);
+	if (p->info)
+		protobuf_c_message_free_unpacked(&p->info->base, NULL);
 	free(p);
 	if (!m->opstatus)
 		ev_timer_stop(m->loop, &m->opstatus_timer);
+}
+
+/* A copy of the operation (NULL when it cannot be packed back). */
+static Mesos__V1__Offer__Operation *op_copy(const Mesos__V1__Offer__Operation *op)
+{
+	/* Nested messages have no pack functions of their own in protobuf-c. */
+	size_t n = protobuf_c_message_get_packed_size(&op->base);
+	uint8_t *buf = rt_xmalloc(n ? n : 1);
+	protobuf_c_message_pack(&op->base, buf);
+	ProtobufCMessage *c = protobuf_c_message_unpack(&mesos__v1__offer__operation__descriptor, NULL, n, buf);
+	free(buf);
+	return (Mesos__V1__Offer__Operation *)c;
 }
 
 static char *key_of(const char *fw_id, const char *op_id)
@@ -80,9 +113,12 @@ static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	master_opstatus_retry(w->data, rt_mono_ns());
 }
 
-void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char *agent_id)
+/* Keeps a pending status (its strings copied, info taken) and starts the
+ * timer; its first send is due at next_ns. */
+static m_opstatus *keep(master *m, const char *fw_id, const char *op_id, const char *agent_id,
+                        Mesos__V1__Offer__Operation *info, int64_t next_ns)
 {
-	char *key = key_of(fw->id, op_id);
+	char *key = key_of(fw_id, op_id);
 	m_opstatus *p;
 	HASH_FIND_STR(m->opstatus, key, p);
 	if (p)
@@ -94,19 +130,29 @@ void master_opstatus_finished(master *m, m_fw *fw, const char *op_id, const char
 	}
 	p = rt_xcalloc(1, sizeof *p);
 	p->key = key;
-	p->fw_id = rt_xstrdup(fw->id);
+	p->fw_id = rt_xstrdup(fw_id);
 	p->op_id = rt_xstrdup(op_id);
 	p->agent_id = rt_xstrdup(agent_id);
-	rt_uuid_random(p->uuid);
+	p->info = info;
 	p->backoff_s = RETRY_MIN_S;
-	p->next_ns = rt_mono_ns() + (int64_t)(RETRY_MIN_S * 1e9);
+	p->next_ns = next_ns;
 	HASH_ADD_KEYPTR(hh, m->opstatus, p->key, strlen(p->key), p);
 	if (!ev_is_active(&m->opstatus_timer)) {
 		m->opstatus_timer.data = m;
 		ev_timer_init(&m->opstatus_timer, retry_cb, 1., 1.);
 		ev_timer_start(m->loop, &m->opstatus_timer);
 	}
+	return p;
+}
+
+void master_opstatus_finished(master *m, m_fw *fw, const Mesos__V1__Offer__Operation *op, const char *agent_id)
+{
+	m_opstatus *p =
+	        keep(m, fw->id, op->id->value, agent_id, op_copy(op), rt_mono_ns() + (int64_t)(RETRY_MIN_S * 1e9));
+	rt_uuid_random(p->uuid);
+	rt_uuid_random(p->op_uuid);
 	send_status(m, fw, p);
+	master_registry_save(m);
 }
 
 void master_opstatus_retry(master *m, int64_t now_ns)
@@ -114,12 +160,11 @@ void master_opstatus_retry(master *m, int64_t now_ns)
 	m_opstatus *p, *tmp;
 	HASH_ITER(hh, m->opstatus, p, tmp)
 	{
+		/* A framework not (yet) subscribed to this master: kept, as after
+		 * a failover it subscribes again; a removed one's are forgotten
+		 * (master_opstatus_forget_framework). */
 		m_fw *fw = master_fw_find(m, p->fw_id);
-		if (!fw) {
-			forget(m, p); /* its framework is gone */
-			continue;
-		}
-		if (p->next_ns > now_ns || !fw->stream)
+		if (!fw || p->next_ns > now_ns || !fw->stream)
 			continue;
 		rt_log(RT_INFO, "framework %s has not acknowledged OPERATION_FINISHED of operation '%s': sent again",
 		       fw->id, p->op_id);
@@ -160,7 +205,71 @@ int master_opstatus_ack(master *m, m_fw *fw, const Mesos__V1__Scheduler__Call__A
 	}
 	m->metrics.opack_valid++;
 	forget(m, p);
+	master_registry_save(m);
 	return 202;
+}
+
+void master_opstatus_forget_framework(master *m, const char *fw_id)
+{
+	m_opstatus *p, *tmp;
+	size_t n = 0;
+	HASH_ITER(hh, m->opstatus, p, tmp)
+	if (!strcmp(p->fw_id, fw_id)) {
+		forget(m, p);
+		n++;
+	}
+	if (n)
+		master_registry_save(m);
+}
+
+/* Mesos's Operation for p, in the arena (strings and info borrowed). */
+static Mesos__V1__Operation *operation_pb(const m_opstatus *p, rt_arena *a)
+{
+	Mesos__V1__Operation *o = rt_arena_alloc(a, sizeof *o);
+	mesos__v1__operation__init(o);
+	o->framework_id = rt_arena_alloc(a, sizeof *o->framework_id);
+	mesos__v1__framework_id__init(o->framework_id);
+	o->framework_id->value = p->fw_id;
+	status_parts *s = rt_arena_alloc(a, sizeof *s);
+	status_of(p, s);
+	o->agent_id = &s->aid;
+	o->info = p->info;
+	o->latest_status = &s->st;
+	o->statuses = rt_arena_alloc(a, sizeof *o->statuses);
+	o->statuses[0] = &s->st;
+	o->n_statuses = 1;
+	o->uuid = rt_arena_alloc(a, sizeof *o->uuid);
+	mesos__v1__uuid__init(o->uuid);
+	o->uuid->value.data = (uint8_t *)p->op_uuid;
+	o->uuid->value.len = 16;
+	return o;
+}
+
+size_t master_opstatus_view(master *m, rt_arena *a, Mesos__V1__Operation ***out)
+{
+	size_t n = 0;
+	*out = rt_arena_alloc(a, (HASH_COUNT(m->opstatus) + 1) * sizeof **out);
+	for (m_opstatus *p = m->opstatus; p; p = p->hh.next)
+		if (p->info)
+			(*out)[n++] = operation_pb(p, a);
+	return n;
+}
+
+int master_opstatus_restore(master *m, const Mesos__V1__Operation *o, char *err, size_t errlen)
+{
+	const Mesos__V1__OperationStatus *st = o->latest_status;
+	if (!o->framework_id || !o->agent_id || !o->info || !o->info->id || !st || !st->uuid ||
+	    st->uuid->value.len != 16 || !o->uuid || o->uuid->value.len != 16) {
+		snprintf(err, errlen,
+		         "an operation needs framework_id, agent_id, info.id, latest_status.uuid and uuid (16 bytes)");
+		return -1;
+	}
+	/* Due at once: sent when its framework has subscribed to this leader. */
+	m_opstatus *p =
+	        keep(m, o->framework_id->value, o->info->id->value, o->agent_id->value, op_copy(o->info), rt_mono_ns());
+	memcpy(p->uuid, st->uuid->value.data, 16);
+	memcpy(p->op_uuid, o->uuid->value.data, 16);
+	return 0;
 }
 
 size_t master_opstatus_pending(const master *m)

@@ -86,6 +86,7 @@ char *master_registry_encode(master *m)
 	r.schedule = m->schedule;
 	r.down_machines = m->down;
 	r.n_down_machines = m->ndown;
+	r.n_operations = master_opstatus_view(m, a, &r.operations);
 	char *json = rt_pbjson_dump(&r.base, NULL);
 	rt_arena_destroy(a);
 	return json;
@@ -159,6 +160,11 @@ int master_registry_apply(master *m, const char *json, size_t len, char *err, si
 		m->down = rt_xrealloc(m->down, (m->ndown + 1) * sizeof *m->down);
 		m->down[m->ndown++] = c;
 	}
+	for (size_t i = 0; i < r->n_operations; i++)
+		if (master_opstatus_restore(m, r->operations[i], msg, sizeof msg) != 0) {
+			snprintf(err, errlen, "%s", msg);
+			rc = -1;
+		}
 	if (r->schedule && master_schedule_update(m, r->schedule, msg, sizeof msg) != 0) {
 		snprintf(err, errlen, "%s", msg);
 		rc = -1;

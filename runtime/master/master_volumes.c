@@ -106,10 +106,14 @@ m_volume *master_vol_find(const m_agent *a, uint32_t role, const char *id)
 
 bool master_vol_in_use(master *m, const m_agent *a, const m_volume *v)
 {
-	if (!v->task_id)
+	if (!v->fw_id)
 		return false;
 	m_fw *fw = master_fw_find(m, v->fw_id);
-	m_task *t = fw ? master_task_find(m, fw, v->task_id) : NULL;
+	if (!fw)
+		return false;
+	if (v->exec_id)
+		return master_exec_find(m, fw, (m_agent *)a, v->exec_id) != NULL;
+	m_task *t = v->task_id ? master_task_find(m, fw, v->task_id) : NULL;
 	return t && t->agent == a;
 }
 
@@ -150,7 +154,8 @@ const char *master_vol_check_create(master *m, const m_agent *a, Mesos__V1__Reso
 		/* A volume's stack is its role's own reservation: none on disk a
 		 * refinement pushed onto the role, which it could not tell apart. */
 		if (master_resv_refined_disk(a, out[i].role) > 0)
-			return "Invalid resources: Meso does not make persistent volumes on refined reservations, and part "
+			return "Invalid resources: Meso does not make persistent volumes on refined reservations, and "
+			       "part "
 			       "of this role's reserved disk is one";
 		if (!principal)
 			continue;
@@ -260,7 +265,8 @@ void master_volset_destroyed(m_volset *vs, uint32_t role, const char *id)
 }
 
 const char *master_volset_take(master *m, m_volset *vs, Mesos__V1__Resource *const *res, size_t n,
-                               const ac_resources *left, const char *task_id, char *buf, size_t len)
+                               const ac_resources *left, const char *task_id, const char *exec_id, char *buf,
+                               size_t len)
 {
 	const char *who = task_id ? "Task" : "Executor";
 	/* Plain reserved disk asked for, by role. */
@@ -284,19 +290,19 @@ const char *master_volset_take(master *m, m_volset *vs, Mesos__V1__Resource *con
 				snprintf(buf, len, "%s uses invalid resources: %s", who, bad);
 				return buf;
 			}
-			if (!task_id)
-				return "Executor uses a persistent volume: Meso links volumes into tasks' sandboxes "
-				       "only";
+			if (!task_id && !exec_id)
+				return "Executor uses a persistent volume: Meso's default executor has no sandbox of "
+				       "its own to link it into (its tasks may use volumes)";
 			const m_volslot *s = slot_find(vs, v.role, v.id);
-			if (!s || s->task_id || s->destroyed || s->disk != v.disk) {
-				snprintf(buf, len, "Task uses persistent volume '%.100s', which is not in the offers",
-				         v.id);
+			if (!s || s->task_id || s->exec_id || s->destroyed || s->disk != v.disk) {
+				snprintf(buf, len, "%s uses persistent volume '%.100s', which is not in the offers",
+				         who, v.id);
 				return buf;
 			}
 			for (size_t k = 0; k < i; k++)
 				if (res[k]->disk && res[k]->disk->persistence &&
 				    !strcmp(res[k]->disk->persistence->id, v.id)) {
-					snprintf(buf, len, "Task uses persistent volume '%.100s' twice", v.id);
+					snprintf(buf, len, "%s uses persistent volume '%.100s' twice", who, v.id);
 					return buf;
 				}
 			vols++;
@@ -337,16 +343,21 @@ const char *master_volset_take(master *m, m_volset *vs, Mesos__V1__Resource *con
 		m_volume v;
 		char why[300];
 		vol_parse(m, r, &v, why, sizeof why);
-		((m_volslot *)slot_find(vs, v.role, v.id))->task_id = task_id;
+		m_volslot *s = (m_volslot *)slot_find(vs, v.role, v.id);
+		s->task_id = task_id;
+		s->exec_id = task_id ? NULL : exec_id;
 	}
 	return NULL;
 }
 
-void master_volset_release(m_volset *vs, const char *task_id)
+void master_volset_release(m_volset *vs, const char *task_id, const char *exec_id)
 {
-	for (size_t i = 0; i < vs->n; i++)
-		if (vs->s[i].task_id && !strcmp(vs->s[i].task_id, task_id))
-			vs->s[i].task_id = NULL;
+	for (size_t i = 0; i < vs->n; i++) {
+		m_volslot *s = &vs->s[i];
+		if ((task_id && s->task_id && !strcmp(s->task_id, task_id)) ||
+		    (exec_id && s->exec_id && !strcmp(s->exec_id, exec_id)))
+			s->task_id = s->exec_id = NULL;
+	}
 }
 
 /* ------------------------------------------------------------ the records */
@@ -400,6 +411,7 @@ static void vol_copy(m_volume *dst, const m_volume *v)
 	dst->offer = NULL;
 	dst->fw_id = v->fw_id ? rt_xstrdup(v->fw_id) : NULL;
 	dst->task_id = v->task_id ? rt_xstrdup(v->task_id) : NULL;
+	dst->exec_id = v->exec_id ? rt_xstrdup(v->exec_id) : NULL;
 }
 
 static void vol_clear(m_volume *v)
@@ -411,6 +423,7 @@ static void vol_clear(m_volume *v)
 	free(v->offer);
 	free(v->fw_id);
 	free(v->task_id);
+	free(v->exec_id);
 }
 
 void master_vol_free(m_volume *vols, size_t n)
@@ -461,7 +474,8 @@ void master_vol_destroy(master *m, m_agent *a, size_t i)
 	master_registry_save(m);
 }
 
-void master_vol_task_launched(master *m, m_agent *a, const m_task *t, Mesos__V1__Resource *const *res, size_t n)
+void master_vol_launched(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id,
+                         Mesos__V1__Resource *const *res, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		m_volume v;
@@ -473,12 +487,34 @@ void master_vol_task_launched(master *m, m_agent *a, const m_task *t, Mesos__V1_
 			continue;
 		free(have->fw_id);
 		free(have->task_id);
+		free(have->exec_id);
 		free(have->offer);
 		have->offer = NULL;
-		have->fw_id = rt_xstrdup(t->fw->id);
-		have->task_id = rt_xstrdup(t->id);
+		have->fw_id = rt_xstrdup(fw_id);
+		have->task_id = task_id ? rt_xstrdup(task_id) : NULL;
+		have->exec_id = task_id ? NULL : rt_xstrdup(exec_id);
 		master_registry_save(m);
 	}
+}
+
+void master_vol_released(master *m, m_agent *a, const char *fw_id, const char *task_id, const char *exec_id)
+{
+	bool changed = false;
+	for (size_t i = 0; i < a->nvols; i++) {
+		m_volume *v = &a->vols[i];
+		if (!v->fw_id || strcmp(v->fw_id, fw_id) != 0)
+			continue;
+		if (task_id ? !v->task_id || strcmp(v->task_id, task_id) != 0
+		            : !v->exec_id || strcmp(v->exec_id, exec_id) != 0)
+			continue;
+		free(v->fw_id);
+		free(v->task_id);
+		free(v->exec_id);
+		v->fw_id = v->task_id = v->exec_id = NULL;
+		changed = true;
+	}
+	if (changed)
+		master_registry_save(m);
 }
 
 Mesos__V1__Resource **master_resources_pb_vols(master *m, const m_agent *a, const ac_resources *r,
@@ -533,13 +569,19 @@ void master_vol_to_registry(master *m, const m_volume *vols, size_t n, rt_arena 
 		Meso__Registry__Registry__Agent__Volume *x = rt_arena_alloc(ar, sizeof *x);
 		meso__registry__registry__agent__volume__init(x);
 		x->volume = vol_pb(m, &vols[i], NULL, ar);
-		if (vols[i].task_id) {
+		if (vols[i].fw_id && (vols[i].task_id || vols[i].exec_id)) {
 			x->framework_id = rt_arena_alloc(ar, sizeof *x->framework_id);
 			mesos__v1__framework_id__init(x->framework_id);
 			x->framework_id->value = vols[i].fw_id;
+		}
+		if (x->framework_id && vols[i].task_id) {
 			x->task_id = rt_arena_alloc(ar, sizeof *x->task_id);
 			mesos__v1__task_id__init(x->task_id);
 			x->task_id->value = vols[i].task_id;
+		} else if (x->framework_id) {
+			x->executor_id = rt_arena_alloc(ar, sizeof *x->executor_id);
+			mesos__v1__executor_id__init(x->executor_id);
+			x->executor_id->value = vols[i].exec_id;
 		}
 		(*out)[i] = x;
 	}
@@ -556,8 +598,10 @@ int master_vol_from_registry(master *m, const Meso__Registry__Registry__Agent__V
 		snprintf(err, errlen, "a persistent volume: %s", bad);
 		return -1;
 	}
-	v.fw_id = x->framework_id && x->task_id ? x->framework_id->value : NULL;
-	v.task_id = x->framework_id && x->task_id ? x->task_id->value : NULL;
+	bool held = x->framework_id && (x->task_id || x->executor_id);
+	v.fw_id = held ? x->framework_id->value : NULL;
+	v.task_id = held && x->task_id ? x->task_id->value : NULL;
+	v.exec_id = held && !x->task_id ? x->executor_id->value : NULL;
 	*vols = rt_xrealloc(*vols, (*n + 1) * sizeof **vols);
 	vol_copy(&(*vols)[(*n)++], &v);
 	return 0;

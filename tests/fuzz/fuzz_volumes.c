@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ac_resources left = A->total;
 		for (size_t i = 0; i < n; i++)
 			master_volset_created(&vs, &out[i]);
-		master_volset_take(&M, &vs, c->volumes, n, &left, "t", buf, sizeof buf);
-		master_volset_release(&vs, "t");
+		master_volset_take(&M, &vs, c->volumes, n, &left, "t", NULL, buf, sizeof buf);
+		master_volset_release(&vs, "t", NULL);
 		for (size_t i = 0; i < vs.n; i++)
 			CHECK(!vs.s[i].task_id);
 		master_volset_free(&vs);

@@ -4,7 +4,10 @@
 # by test_executor.sh and test_executor_recovery.sh. It SUBSCRIBEs to
 # $MESOS_AGENT_ENDPOINT, and for each LAUNCH sends TASK_RUNNING, then
 # TASK_FINISHED unless the task's data is "run" (then it runs until KILL,
-# answered with TASK_KILLED) or "fail" (TASK_FAILED). A LAUNCH_GROUP's tasks
+# answered with TASK_KILLED) or "fail" (TASK_FAILED); "write:PATH:TEXT"
+# writes TEXT into PATH (relative to its sandbox, where the agent links a
+# persistent volume) and "read:PATH" finishes with PATH's text as the
+# update's message (TASK_FAILED when it cannot). A LAUNCH_GROUP's tasks
 # are taken the same way, each on its own: as the docs leave a group's fate
 # to a custom executor, one that fails does not end the others. With
 # EXECUTOR_HOLD_FILE set it subscribes only once that file exists. Every update carries a fresh base64 uuid and is
@@ -141,6 +144,19 @@ def launch(task):
         running.add(tid)
     elif data == "fail":
         update(tid, "TASK_FAILED", "failed as its data asked")
+    elif data.startswith("write:") or data.startswith("read:"):
+        parts = data.split(":", 2)
+        path = os.path.join(os.environ.get("MESOS_SANDBOX", "."), parts[1])
+        try:
+            if parts[0] == "write":
+                with open(path, "w") as f:
+                    f.write(parts[2])
+                update(tid, "TASK_FINISHED", "wrote " + parts[1])
+            else:
+                with open(path) as f:
+                    update(tid, "TASK_FINISHED", f.read())
+        except OSError as e:
+            update(tid, "TASK_FAILED", "%s: %s" % (parts[1], e))
     else:
         update(tid, "TASK_FINISHED", "done")
 

@@ -28,6 +28,12 @@
 # subscribe; it prints READY once d1..d4 c1 c2 run, then prints every
 # update; SIGUSR1 sends a KILL of d1 (the second time: of d3), SIGUSR2 a
 # KILL of c1.
+# With "volume" (test_volume_executor.sh; role "web", volume v1 made by the
+# operator) it gives custom executor "ve" the offered volume v1 in its
+# resources: task w1 writes into it, r1 reads it back (READY once it has);
+# on SIGUSR1 (after the test restarted the agent) r2 reads it on the
+# recovered ve; then ve is shut down and the volume, offered again, goes in
+# the resources of task r3 on executor "vt", which reads it too (DONE).
 import base64
 import http.client
 import json
@@ -88,6 +94,8 @@ def handle(ev):
     t = ev["type"]
     if t == "OFFERS":
         offers.extend(ev["offers"]["offers"])
+    elif t == "RESCIND":
+        offers[:] = [o for o in offers if o["id"] != ev["rescind"]["offer_id"]]
     elif t == "UPDATE":
         st = ev["update"]["status"]
         tid = st["task_id"]["value"]
@@ -337,12 +345,87 @@ def recover():
         pump()
 
 
+def offered_volume(offer):
+    """The offer's persistent volume v1, or None."""
+    for r in offer["resources"]:
+        if r.get("disk", {}).get("persistence", {}).get("id") == "v1":
+            return r
+    return None
+
+
+def take_volume_offer():
+    """Every outstanding offer (one agent) once one shows volume v1: the
+    volume alone may be a small offer."""
+    wait("an offer of volume v1", lambda: any(offered_volume(o) for o in offers))
+    held = list(offers)
+    del offers[:]
+    return held
+
+
+def volume_of(held):
+    return next(offered_volume(o) for o in held if offered_volume(o))
+
+
+def finished_with(tid, message):
+    """Waits for tid's end, which must be TASK_FINISHED with message."""
+    wait(tid + " to end", lambda: set(states(tid)) & {"TASK_FINISHED", "TASK_FAILED", "TASK_ERROR", "TASK_LOST"})
+    st = last_update(tid)
+    if st["state"] != "TASK_FINISHED" or st.get("message") != message:
+        fail("%s did not finish with '%s': %s" % (tid, message, json.dumps(st)))
+    say("%s finished: %s" % (tid, message))
+
+
+def read_back(tid):
+    finished_with(tid, "kept")
+
+
+def volume():
+    """The "volume" mode: volume v1 in a custom executor's resources, then
+    in a task's on another custom executor."""
+    asked = []
+    signal.signal(signal.SIGUSR1, lambda *_: asked.append("go"))
+    held = take_volume_offer()
+    ve = executor_info("ve")
+    ve["resources"].append(volume_of(held))
+    accept(held, [task("w1", held[0], ve, "write:data/file:kept")])
+    finished_with("w1", "wrote data/file")
+    wait("an offer", lambda: offers)
+    held = list(offers)
+    del offers[:]
+    if any(offered_volume(o) for o in held):
+        fail("volume v1 offered while executor ve holds it")
+    accept(held, [task("r1", held[0], ve, "read:data/file")])
+    read_back("r1")
+    say("READY")
+    while not asked:
+        pump()
+    wait("an offer after the agent's restart", lambda: offers)
+    held = list(offers)
+    del offers[:]
+    offer = held[0]
+    accept(held, [task("r2", offer, ve, "read:data/file")])
+    read_back("r2")
+    code, text = post({"framework_id": {"value": FID}, "type": "SHUTDOWN",
+                       "shutdown": {"executor_id": {"value": "ve"}, "agent_id": offer["agent_id"]}})
+    if code != 202:
+        fail("SHUTDOWN of ve: %d %s" % (code, text))
+    held = take_volume_offer()
+    t = task("r3", held[0], executor_info("vt"), "read:data/file")
+    t["resources"].append(volume_of(held))
+    accept(held, [t])
+    read_back("r3")
+    say("DONE")
+    sys.exit(0)
+
+
 def main():
     global STREAM_ID, FID
     conn = http.client.HTTPConnection(HOST, MASTER_PORT, timeout=120)
-    conn.request("POST", "/api/v1/scheduler", json.dumps(
-        {"type": "SUBSCRIBE", "subscribe": {"framework_info": {"user": "root", "name": "executor-it",
-                                                               "roles": ["*"]}}}),
+    mode = sys.argv[4] if len(sys.argv) > 4 else ""
+    info = {"user": "root", "name": "executor-it", "roles": ["*"]}
+    if mode == "volume":
+        info = {"user": "root", "name": "executor-it", "role": "web", "checkpoint": True}
+    conn.request("POST", "/api/v1/scheduler", json.dumps({"type": "SUBSCRIBE", "subscribe": {"framework_info": info}}),
         {"Content-Type": "application/json", "Accept": "application/json"})
     resp = conn.getresponse()
     if resp.status != 200:
@@ -351,6 +434,8 @@ def main():
     threading.Thread(target=read_records, args=(resp, events), daemon=True).start()
     sub = events.get(timeout=10)
     FID = sub["subscribed"]["framework_id"]["value"]
+    if mode == "volume":
+        volume()
     if len(sys.argv) > 4 and sys.argv[4] == "recover":
         recover()
     if len(sys.argv) > 4 and sys.argv[4] == "groups":

@@ -12,8 +12,13 @@
 # (CREATE_VOLUMES on dynamically reserved disk), which DESTROY_VOLUMES at
 # the new leader removes with its directory, and a refined reservation of
 # cpus and ports (web/api pushed onto web's): the new leader shows its
-# whole stack and pops it back to web's.
+# whole stack and pops it back to web's. A framework's RESERVE (operation
+# r1) whose OPERATION_FINISHED it does not acknowledge is in GET_OPERATIONS
+# at both leaders; the new one sends it again, with the same uuid, once the
+# framework has subscribed to it, and lists it no more after the
+# acknowledgement.
 . "$(dirname "$0")/lib.sh" "$1"
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 start_zk
 ZKURL="zk://127.0.0.1:$ZK_PORT/meso"
@@ -65,6 +70,19 @@ api "$L1" '{"type":"CREATE_VOLUMES","create_volumes":{"agent_id":{"value":"'"$AI
 has_vol() { api "$1" '{"type":"GET_AGENTS"}' | grep -q '"persistence":{"id":"keep","principal":"ops"}'; }
 has_vol "$L1" || fail "GET_AGENTS at $L1 without the volume: $(api "$L1" '{"type":"GET_AGENTS"}')"
 wait_for 10 "the volume's directory" test -d "$T/a1/volumes/roles/web/keep"
+python3 "$HERE/opstatus_scheduler.py" reserve "${MPORT[$L1]}" >"$T/op.out" 2>&1 ||
+	fail "the RESERVE of operation r1: $(cat "$T/op.out")"
+FW=$(sed -n 's/^FRAMEWORK //p' "$T/op.out")
+OPUUID=$(sed -n 's/^UUID //p' "$T/op.out")
+has_op() { # has_op MASTER: GET_OPERATIONS lists r1 of FW, finished with OPUUID
+	api "$1" '{"type":"GET_OPERATIONS"}' | python3 -c '
+import json, sys
+ops = json.load(sys.stdin)["get_operations"].get("operations", [])
+sys.exit(0 if any(o["framework_id"]["value"] == sys.argv[1] and o["info"]["id"]["value"] == "r1" and
+                  o["info"]["type"] == "RESERVE" and o["latest_status"]["state"] == "OPERATION_FINISHED" and
+                  o["latest_status"]["uuid"]["value"] == sys.argv[2] for o in ops) else 1)' "$FW" "$OPUUID"
+}
+has_op "$L1" || fail "GET_OPERATIONS at $L1 without r1: $(api "$L1" '{"type":"GET_OPERATIONS"}')"
 # Its registry write lands before the next ones start (one at a time).
 wait_for 20 "the reservation written to /meso/registry" grep -q "registry: wrote /meso/registry" "$T/$L1.log"
 WROTE=$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")
@@ -98,6 +116,11 @@ api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"val
 api "$L2" '{"type":"UNRESERVE_RESOURCES","unreserve_resources":{"agent_id":{"value":"'"$AID"'"},"resources":['"$PORTS"']}}' ||
 	fail "UNRESERVE_RESOURCES of web's ports (the refined ones back among them) refused at $L2"
 has_vol "$L2" || fail "the volume is not at the new leader: $(api "$L2" '{"type":"GET_AGENTS"}')"
+has_op "$L2" || fail "GET_OPERATIONS at the new leader without r1: $(api "$L2" '{"type":"GET_OPERATIONS"}')"
+python3 "$HERE/opstatus_scheduler.py" ack "${MPORT[$L2]}" "$FW" "$OPUUID" >"$T/op2.out" 2>&1 ||
+	fail "r1's OPERATION_FINISHED again at the new leader: $(cat "$T/op2.out")"
+has_op "$L2" && fail "GET_OPERATIONS at $L2 still lists r1 after its acknowledgement"
+
 api "$L2" '{"type":"DESTROY_VOLUMES","destroy_volumes":{"agent_id":{"value":"'"$AID"'"},"volumes":['"$VOL"']}}' ||
 	fail "DESTROY_VOLUMES refused at $L2"
 wait_for 10 "the volume's directory removed" test ! -e "$T/a1/volumes/roles/web/keep"
@@ -130,4 +153,4 @@ span.sort()
 print("task spans:", span)
 sys.exit(0 if span[1][0] >= span[0][1] else 1)
 PY
-echo "ok: quota, weights, a dynamic reservation, a refined one with ports and a volume recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"
+echo "ok: quota, weights, a dynamic reservation, a refined one with ports, a volume and an unacknowledged operation status recovered by $L2 from /meso/registry; the limit held the framework to one task at a time"

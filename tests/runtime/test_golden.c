@@ -143,6 +143,7 @@ static const fixture fixtures[] = {
         {"operator_event_task_updated.json", OEVENT, "TASK_UPDATED"},
         {"operator_response_get_agents.json", ORESP, "GET_AGENTS"},
         {"operator_response_get_executors.json", ORESP, "GET_EXECUTORS"},
+        {"operator_response_get_operations.json", ORESP, "GET_OPERATIONS"},
         {"operator_response_get_flags.json", ORESP, "GET_FLAGS"},
         {"operator_response_get_frameworks.json", ORESP, "GET_FRAMEWORKS"},
         {"operator_response_get_health.json", ORESP, "GET_HEALTH"},

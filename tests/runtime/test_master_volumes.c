@@ -4,7 +4,9 @@
  * API, with Mesos's checks and messages; the volume offered back with its
  * id, given to the task that names it, kept from other tasks, from UNRESERVE
  * and from DESTROY while used; the agent told to make and remove its
- * directory; the registry round trip; and the reserve_resources,
+ * directory; a custom executor holding a volume (its resources) and a task
+ * on one naming it, the DEFAULT executor refused one; the registry round
+ * trip (with the holding executor); and the reserve_resources,
  * unreserve_resources, create_volumes and destroy_volumes ACLs both ways.
  */
 #include <setjmp.h>
@@ -34,6 +36,16 @@ static const char *vol(fx *x, const char *id, const char *role, double mb, const
 	         mb, role, id, principal ? ",\"principal\":\"" : "", principal ? principal : "", principal ? "\"" : "",
 	         extra ? extra : "");
 	return rt_arena_strdup(x->h.arena, buf);
+}
+
+/* A new leader (h2) from x's registry, x's agent registered with it as b:
+ * its one persistent volume. */
+static const m_volume *successor_volume(fx *x, mh *h2, mh_agent *b)
+{
+	mh_successor(&x->h, h2, b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
+	m_agent *a2 = master_agent_find(&h2->m, x->a.id);
+	assert_int_equal(a2->nvols, 1);
+	return &a2->vols[0];
 }
 
 /* CREATE_VOLUMES or DESTROY_VOLUMES of one volume; the HTTP status, the body in *body. */
@@ -145,7 +157,8 @@ static void test_accept_create_launch_destroy(void **state)
 	mh_allocate(&x->h);
 	assert_true(offer_shows(x, "v1", &mb, &offer));
 	assert_true(mb == 40);
-	/* Plain reserved disk that would take the volume's, and an executor with the volume: TASK_ERROR. */
+	/* Plain reserved disk that would take the volume's: TASK_ERROR; a
+	 * custom executor with the volume in its resources gets it. */
 	snprintf(ops, sizeof ops,
 	         "[{\"type\":\"LAUNCH\",\"launch\":{\"task_infos\":[{\"name\":\"t\",\"task_id\":{\"value\":\"t2\"},"
 	         "\"agent_id\":{\"value\":\"%s\"},\"command\":{\"value\":\"true\"},\"resources\":[{\"name\":\"disk\","
@@ -157,27 +170,71 @@ static void test_accept_create_launch_destroy(void **state)
 	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
 	mh_expect_update(&x->f, "t2", MESOS__V1__TASK_STATE__TASK_ERROR,
 	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "would take a persistent volume's");
-	mh_expect_update(&x->f, "t3", MESOS__V1__TASK_STATE__TASK_ERROR,
-	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "Executor uses a persistent volume");
-	/* A task on a custom executor naming the volume, and a task group's
-	 * (with the group's reason): refused too. */
+	run = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	assert_string_equal(run->run_task->task->task_id->value, "t3");
+	assert_string_equal(run->run_task->task->executor->resources[0]->disk->persistence->id, "v1");
+	meso__agent__agent_message__free_unpacked(run, NULL);
+	assert_string_equal(a->vols[0].exec_id, "e");
+	assert_null(a->vols[0].task_id);
+	assert_true(master_vol_in_use(&x->h.m, a, &a->vols[0]));
+	/* Held by the executor, not its task: the task's end leaves it used. */
+	mh_agent_status(&x->a, x->f.id, "t3", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
+	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE), NULL);
+	mh_allocate(&x->h);
+	assert_false(offer_shows(x, "v1", &mb, &offer));
+	snprintf(ops, sizeof ops,
+	         "[{\"type\":\"DESTROY\",\"id\":{\"value\":\"d-exec\"},\"destroy\":{\"volumes\":[%s]}}]", v1);
+	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
+	mh_expect_op(&x->f, "d-exec", MESOS__V1__OPERATION_STATE__OPERATION_ERROR, "Persistent volumes in use");
+	/* A new leader knows which executor holds it (the registry). */
+	mh h2;
+	mh_agent b;
+	const m_volume *v2 = successor_volume(x, &h2, &b);
+	assert_string_equal(v2->exec_id, "e");
+	assert_string_equal(v2->fw_id, x->f.id);
+	mh_stop(&h2);
+	/* The executor exits: the volume is free again. */
+	Meso__Agent__ExecutorExited ee = MESO__AGENT__EXECUTOR_EXITED__INIT;
+	Mesos__V1__FrameworkID fid = MESOS__V1__FRAMEWORK_ID__INIT;
+	Mesos__V1__ExecutorID eid = MESOS__V1__EXECUTOR_ID__INIT;
+	fid.value = (char *)x->f.id;
+	eid.value = "e";
+	ee.framework_id = &fid;
+	ee.executor_id = &eid;
+	AgentMessage am = MESO__AGENT__AGENT_MESSAGE__INIT;
+	am.type = MESO__AGENT__AGENT_MESSAGE__TYPE__EXECUTOR_EXITED;
+	am.executor_exited = &ee;
+	mh_agent_send(&x->a, &am);
+	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__FAILURE), NULL);
+	assert_false(master_vol_in_use(&x->h.m, a, &a->vols[0]));
+	/* Released, not merely stale: a later executor "e" holds nothing. */
+	assert_null(a->vols[0].fw_id);
+	assert_null(a->vols[0].exec_id);
+
+	/* A task on a custom executor naming the volume gets it; the default
+	 * executor (no sandbox of its own in Meso) does not. */
 	mh_allocate(&x->h);
 	assert_true(offer_shows(x, "v1", &mb, &offer));
 	snprintf(ops, sizeof ops,
-	         "[{\"type\":\"LAUNCH\",\"launch\":{\"task_infos\":[{\"name\":\"t\",\"task_id\":{\"value\":\"t4\"},"
-	         "\"agent_id\":{\"value\":\"%s\"},\"executor\":{\"executor_id\":{\"value\":\"e\"},\"command\":{"
+	         "[{\"type\":\"LAUNCH_GROUP\",\"launch_group\":{\"executor\":{\"type\":\"DEFAULT\",\"executor_id\":{"
+	         "\"value\":\"de\"},\"resources\":[%s]},\"task_group\":{\"tasks\":[{\"name\":\"t\","
+	         "\"task_id\":{\"value\":\"t5\"},\"agent_id\":{\"value\":\"%s\"},\"command\":{\"value\":\"true\"},"
+	         "\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}}]}]}}},"
+	         "{\"type\":\"LAUNCH\",\"launch\":{\"task_infos\":[{\"name\":\"t\",\"task_id\":{\"value\":\"t4\"},"
+	         "\"agent_id\":{\"value\":\"%s\"},\"executor\":{\"executor_id\":{\"value\":\"e2\"},\"command\":{"
 	         "\"value\":\"x\"}},\"resources\":[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},"
-	         "%s]}]}},"
-	         "{\"type\":\"LAUNCH_GROUP\",\"launch_group\":{\"executor\":{\"type\":\"CUSTOM\",\"executor_id\":{"
-	         "\"value\":\"ce\"},\"command\":{\"value\":\"x\"}},\"task_group\":{\"tasks\":[{\"name\":\"t\","
-	         "\"task_id\":{\"value\":\"t5\"},\"agent_id\":{\"value\":\"%s\"},\"resources\":[{\"name\":"
-	         "\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}},%s]}]}}}]",
-	         x->a.id, v1, x->a.id, v1);
+	         "%s]}]}}]",
+	         v1, x->a.id, x->a.id, v1);
 	assert_int_equal(mh_accept_json(&x->f, offer, ops), 202);
-	mh_expect_update(&x->f, "t4", MESOS__V1__TASK_STATE__TASK_ERROR,
-	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_INVALID, "custom executor");
 	mh_expect_update(&x->f, "t5", MESOS__V1__TASK_STATE__TASK_ERROR,
-	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID, "custom executor");
+	                 MESOS__V1__TASK_STATUS__REASON__REASON_TASK_GROUP_INVALID, "default executor");
+	run = mh_agent_expect(&x->a, MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK);
+	assert_string_equal(run->run_task->task->task_id->value, "t4");
+	meso__agent__agent_message__free_unpacked(run, NULL);
+	assert_string_equal(a->vols[0].task_id, "t4");
+	assert_null(a->vols[0].exec_id);
+	mh_agent_status(&x->a, x->f.id, "t4", MESOS__V1__TASK_STATE__TASK_FINISHED, NULL);
+	mesos__v1__scheduler__event__free_unpacked(mh_expect(&x->f, MESOS__V1__SCHEDULER__EVENT__TYPE__UPDATE), NULL);
 
 	/* DESTROY of the offered volume: gone, the agent told. */
 	mh_allocate(&x->h);
@@ -238,11 +295,9 @@ static void test_operator_volumes_and_registry(void **state)
 	/* A new leader reads the registry: the agent gets its volume back. */
 	mh h2;
 	mh_agent b;
-	mh_successor(&x->h, &h2, &b, x->a.id, "cpus:4;mem:1024;disk(web):100;disk:50");
-	m_agent *a2 = master_agent_find(&h2.m, x->a.id);
-	assert_int_equal(a2->nvols, 1);
-	assert_string_equal(a2->vols[0].id, "v1");
-	assert_string_equal(a2->vols[0].principal, "ops");
+	const m_volume *v2 = successor_volume(x, &h2, &b);
+	assert_string_equal(v2->id, "v1");
+	assert_string_equal(v2->principal, "ops");
 	AgentMessage *msg = mh_agent_expect(&b, MESO__AGENT__AGENT_MESSAGE__TYPE__CREATE_VOLUME);
 	assert_string_equal(msg->volume->volume->disk->persistence->id, "v1");
 	meso__agent__agent_message__free_unpacked(msg, NULL);
@@ -305,6 +360,46 @@ static void test_operation_status_until_acknowledged(void **state)
 	master_opstatus_retry(&x->h.m, now + 25000000000LL);
 	mh_expect_quiet(&x->f);
 
+	/* GET_OPERATIONS lists it as Mesos's Operation. */
+	json_t *r;
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_OPERATIONS\"}", &r), 200);
+	json_t *list = json_object_get(json_object_get(r, "get_operations"), "operations");
+	assert_int_equal(json_array_size(list), 1);
+	json_t *o = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "framework_id"), "value")), x->f.id);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "agent_id"), "value")), x->a.id);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "info"), "type")), "CREATE");
+	json_t *latest = json_object_get(o, "latest_status");
+	assert_string_equal(json_string_value(json_object_get(latest, "state")), "OPERATION_FINISHED");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(latest, "operation_id"), "value")), "c1");
+	assert_int_equal(json_array_size(json_object_get(o, "statuses")), 1);
+	assert_non_null(json_object_get(json_object_get(o, "uuid"), "value"));
+	json_decref(r);
+
+	/* A new leader has it from the registry; it sends it again once the
+	 * framework has subscribed to it, with the same uuid. */
+	mh h2;
+	mh_agent b;
+	successor_volume(x, &h2, &b);
+	assert_int_equal(master_opstatus_pending(&h2.m), 1);
+	master_opstatus_retry(&h2.m, rt_mono_ns());
+	assert_int_equal(master_opstatus_pending(&h2.m), 1); /* its framework not there yet: kept */
+	mh_fw f2;
+	mh_subscribe_as(&h2, &f2, "fw", "web", false, 0, x->f.id);
+	master_opstatus_retry(&h2.m, rt_mono_ns());
+	Event *again = NULL;
+	while (!again) {
+		Event *e = mh_event(&f2);
+		if (e->type == OPS)
+			again = e;
+		else
+			mesos__v1__scheduler__event__free_unpacked(e, NULL);
+	}
+	assert_string_equal(again->update_operation_status->status->operation_id->value, "c1");
+	assert_memory_equal(again->update_operation_status->status->uuid->value.data, uuid, 16);
+	mesos__v1__scheduler__event__free_unpacked(again, NULL);
+	mh_stop(&h2);
+
 	uint8_t other[16] = {1};
 	assert_int_equal(ack_op(x, x->a.id, "c1", other, 16), 202);
 	assert_int_equal(ack_op(x, x->a.id, "nope", uuid, 16), 202);
@@ -317,6 +412,9 @@ static void test_operation_status_until_acknowledged(void **state)
 	assert_int_equal(master_opstatus_pending(&x->h.m), 0);
 	master_opstatus_retry(&x->h.m, now + 3600000000000LL);
 	mh_expect_quiet(&x->f);
+	assert_int_equal(mh_operator(&x->h, "{\"type\":\"GET_OPERATIONS\"}", &r), 200);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r, "get_operations"), "operations")), 0);
+	json_decref(r);
 }
 
 /* ------------------------------------------------------------------ ACLs */

@@ -16,7 +16,7 @@
 # google/protobuf/duration.proto (runtime/proto's copy will do: same wire).
 # JSON becomes protobuf text format on the way; enum values are recognised
 # as upper-case identifiers (but for names, keys and values) and bytes by
-# field name, which the fixtures respect.
+# field name (and a UUID message's `value`), which the fixtures respect.
 import base64
 import json
 import os
@@ -43,9 +43,12 @@ def scalar(key, v):
     return json.dumps(v)
 
 
-def text(obj, indent=""):
+def text(obj, indent="", parent=None):
     out = []
     for key, v in obj.items():
+        if parent == "uuid" and key == "value":  # mesos.v1.UUID: bytes
+            out.append("%s%s: %s" % (indent, key, scalar("uuid", v)))
+            continue
         if key in MAP_FIELDS and isinstance(v, dict):
             for k, val in v.items():
                 out.append('%s%s { key: %s value { %s } }' % (indent, key, json.dumps(k), " ".join(text(val))))
@@ -53,7 +56,7 @@ def text(obj, indent=""):
         for item in v if isinstance(v, list) else [v]:
             if isinstance(item, dict):
                 out.append("%s%s {" % (indent, key))
-                out.extend(text(item, indent + "  "))
+                out.extend(text(item, indent + "  ", key))
                 out.append("%s}" % indent)
             else:
                 out.append("%s%s: %s" % (indent, key, scalar(key, item)))
