@@ -794,6 +794,10 @@ void master_registry_recover(master *m);
 /* Something operators set changed: written to ZooKeeper (coalesced). */
 void master_registry_save(master *m);
 void master_registry_free(master *m);
+/* Whether ZooKeeper may not hold the latest registry yet: a write waits or
+ * is under way (false without --zk). /metrics/snapshot's
+ * `registrar/state_pending`: tests and operators wait for 0 after a change. */
+bool master_registry_pending(const master *m);
 /* The registry document of the master's operator state (JSON, malloc'd), and
  * the reverse: applies a document to the master (0, or -1 with err). */
 char *master_registry_encode(master *m);

@@ -407,6 +407,7 @@ json_t *master_metrics_snapshot(master *m)
 #define PUT(name, v) json_object_set_new(root, name, json_real((double)(v)))
 	PUT("master/elected", m->leading ? 1 : 0);
 	PUT("master/uptime_secs", (double)(rt_mono_ns() - m->start_ns) / 1e9);
+	PUT("registrar/state_pending", master_registry_pending(m) ? 1 : 0); /* ours */
 
 	size_t s_act = 0, s_conn = 0, s_n = 0;
 	double total[N_MODEL_SCALARS] = {0}, used[N_MODEL_SCALARS] = {0}, offered[N_MODEL_SCALARS] = {0};

@@ -243,6 +243,12 @@ static void write_now(m_registry_t *reg)
 		write_done(rc, NULL, reg);
 }
 
+bool master_registry_pending(const master *m)
+{
+	const m_registry_t *reg = m->registry;
+	return m->zk && reg && (reg->writing || reg->dirty);
+}
+
 static void recover_read(m_registry_t *reg);
 
 static void read_done(int rc, const char *value, int len, const struct Stat *stat, const void *data)

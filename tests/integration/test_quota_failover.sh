@@ -83,9 +83,6 @@ sys.exit(0 if any(o["framework_id"]["value"] == sys.argv[1] and o["info"]["id"][
                   o["latest_status"]["uuid"]["value"] == sys.argv[2] for o in ops) else 1)' "$FW" "$OPUUID"
 }
 has_op "$L1" || fail "GET_OPERATIONS at $L1 without r1: $(api "$L1" '{"type":"GET_OPERATIONS"}')"
-# Its registry write lands before the next ones start (one at a time).
-wait_for 20 "the reservation written to /meso/registry" grep -q "registry: wrote /meso/registry" "$T/$L1.log"
-WROTE=$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")
 api "$L1" '{"type":"UPDATE_QUOTA","update_quota":{"quota_configs":[{"role":"web","limits":{"cpus":{"value":1}}}]}}' ||
 	fail "UPDATE_QUOTA refused"
 api "$L1" '{"type":"UPDATE_WEIGHTS","update_weights":{"weight_infos":[{"role":"web","weight":2.5}]}}' ||
@@ -93,9 +90,9 @@ api "$L1" '{"type":"UPDATE_WEIGHTS","update_weights":{"weight_infos":[{"role":"w
 QUOTA='"configs":[{"role":"web","limits":{"cpus":{"value":1.0}}}]'
 api "$L1" '{"type":"GET_QUOTA"}' | grep -qF "$QUOTA" || fail "GET_QUOTA at $L1: $(api "$L1" '{"type":"GET_QUOTA"}')"
 # Written to ZooKeeper before the leader goes (the write is asynchronous;
-# the leader logs each one ZooKeeper confirmed).
-more_writes() { [ "$(grep -c "registry: wrote /meso/registry" "$T/$L1.log")" -gt "$WROTE" ]; }
-wait_for 20 "the registry written to /meso/registry" more_writes
+# registrar/state_pending is 0 once ZooKeeper holds every change so far).
+written() { http_get "${MPORT[$L1]}" /metrics/snapshot | grep -q '"registrar/state_pending": *0'; }
+wait_for 20 "the registry written to /meso/registry" written
 
 kill -9 "${MPID[$L1]}"
 wait_for 20 "a new leader after $L1 was killed" has_leader_other_than "$L1"
