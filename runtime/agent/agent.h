@@ -636,14 +636,15 @@ void agent_operator_call(agent *a, rt_http_session *s, const rt_http_request *re
 size_t agent_view_flags(agent *a, rt_arena *ar, Mesos__V1__Flag ***out);
 
 /* agent_mesos.c: GET /slave(1)/state (and /slave(1)/state.json), Mesos's
- * v0 agent state JSON. */
-void agent_serve_mesos_state(agent *a, rt_http_session *s);
+ * v0 agent state JSON. It, /flags and /metrics/snapshot take Mesos's
+ * ?jsonp=NAME (query: the request's query string). */
+void agent_serve_mesos_state(agent *a, rt_http_session *s, const char *query);
 /* Mesos's /flags (and /slave(1)/flags): {"flags": {name: value}}. */
-void agent_serve_flags(agent *a, rt_http_session *s);
+void agent_serve_flags(agent *a, rt_http_session *s, const char *query);
 /* Mesos's agent metrics as a flat object (slave/..., system/...): GET
  * /metrics/snapshot and GET_METRICS. The caller owns it. */
 json_t *agent_metrics_snapshot(agent *a);
-void agent_serve_metrics_snapshot(agent *a, rt_http_session *s);
+void agent_serve_metrics_snapshot(agent *a, rt_http_session *s, const char *query);
 
 /* agent_files.c: task sandboxes, confined (see the file's comment). */
 /* Opens what path names inside a task's sandbox (a real path under

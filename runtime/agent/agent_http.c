@@ -192,17 +192,17 @@ void agent_http_handler(void *ud, rt_http_session *s, const rt_http_request *req
 	}
 	if (strcmp(req->path, "/metrics/snapshot") == 0) {
 		if (rt_http_require_get(s, req))
-			agent_serve_metrics_snapshot(a, s);
+			agent_serve_metrics_snapshot(a, s, req->query);
 		return;
 	}
 	if (strcmp(req->path, "/slave(1)/state") == 0 || strcmp(req->path, "/slave(1)/state.json") == 0) {
 		if (rt_http_require_get(s, req))
-			agent_serve_mesos_state(a, s);
+			agent_serve_mesos_state(a, s, req->query);
 		return;
 	}
 	if (strcmp(path, "/flags") == 0) {
 		if (rt_http_require_get(s, req))
-			agent_serve_flags(a, s);
+			agent_serve_flags(a, s, req->query);
 		return;
 	}
 	if (strncmp(req->path, "/files/", 7) == 0) {

@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "rt_attributes.h"
+#include "rt_jsonp.h"
 #include "rt_opview.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
@@ -102,7 +103,7 @@ static const char *task_list(const a_task *t)
 	return t->exec && !t->launched ? "queued_tasks" : "tasks";
 }
 
-void agent_serve_flags(agent *ag, rt_http_session *s)
+void agent_serve_flags(agent *ag, rt_http_session *s, const char *query)
 {
 	rt_arena *ar = rt_arena_create();
 	Mesos__V1__Flag **fl;
@@ -110,14 +111,14 @@ void agent_serve_flags(agent *ag, rt_http_session *s)
 	json_t *root = json_object();
 	json_object_set_new(root, "flags", rt_opview_flags_json(fl, nf));
 	rt_arena_destroy(ar);
-	char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(root);
-	rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
-	free(text);
+	rt_jsonp_reply_query(s, root, query, NULL);
 }
 
-void agent_serve_mesos_state(agent *ag, rt_http_session *s)
+void agent_serve_mesos_state(agent *ag, rt_http_session *s, const char *query)
 {
+	char cb[RT_JSONP_MAX + 1];
+	if (!rt_jsonp_check(s, query, cb))
+		return;
 	rt_arena *ar = rt_arena_create();
 	json_t *root = rt_pbjson_from_message(&rt_opview_version(ar)->base);
 	char pid[300];
@@ -164,11 +165,8 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s)
 	}
 	json_object_set_new(root, "frameworks", frameworks);
 	json_object_set_new(root, "completed_frameworks", json_array());
-	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(root);
 	rt_arena_destroy(ar);
-	rt_http_reply(s, 200, "application/json", out, strlen(out), "Access-Control-Allow-Origin: *\r\n");
-	free(out);
+	rt_jsonp_reply(s, root, cb, "Access-Control-Allow-Origin: *\r\n");
 }
 
 /* Adds Resource messages to a set (what fails to parse adds nothing). */
@@ -244,11 +242,7 @@ json_t *agent_metrics_snapshot(agent *ag)
 	return root;
 }
 
-void agent_serve_metrics_snapshot(agent *ag, rt_http_session *s)
+void agent_serve_metrics_snapshot(agent *ag, rt_http_session *s, const char *query)
 {
-	json_t *root = agent_metrics_snapshot(ag);
-	char *out = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(root);
-	rt_http_reply(s, 200, "application/json", out, strlen(out), "Access-Control-Allow-Origin: *\r\n");
-	free(out);
+	rt_jsonp_reply_query(s, agent_metrics_snapshot(ag), query, "Access-Control-Allow-Origin: *\r\n");
 }

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "master.h"
-#include "master_jsonp.h"
 #include "rt_attributes.h"
 #include "rt_flags.h"
+#include "rt_jsonp.h"
 #include "rt_pbjson.h"
 #include "rt_resources.h"
 
@@ -289,46 +289,10 @@ static json_t *slave_json(const master *m, const m_agent *a)
 	return j;
 }
 
-/* Longest JSONP callback name taken. */
-#define JSONP_MAX 128
-
-/* Checks the query's jsonp parameter into cb ("" when there is none);
- * false after answering 400 for a bad one. */
-static bool jsonp_check(rt_http_session *s, const char *query, char cb[JSONP_MAX + 1])
-{
-	const char *why = NULL;
-	int rc = master_jsonp_callback(query, cb, JSONP_MAX + 1, &why);
-	if (rc < 0) {
-		rt_http_reply_text(s, 400, why);
-		return false;
-	}
-	if (rc == 0)
-		cb[0] = '\0';
-	return true;
-}
-
-/* Answers root (consumed) as JSON, or as `cb(...);` in text/javascript, as
- * Mesos's OK(json, jsonp) does. */
-static void reply_json(rt_http_session *s, json_t *root, const char *cb)
-{
-	char *text = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(root);
-	if (cb[0]) {
-		rt_buf b;
-		rt_buf_init(&b);
-		rt_buf_printf(&b, "%s(%s);", cb, text);
-		rt_http_reply(s, 200, "text/javascript", b.data, b.len, NULL);
-		rt_buf_free(&b);
-	} else {
-		rt_http_reply(s, 200, "application/json", text, strlen(text), NULL);
-	}
-	free(text);
-}
-
 void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 {
-	char cb[JSONP_MAX + 1];
-	if (!jsonp_check(s, query, cb))
+	char cb[RT_JSONP_MAX + 1];
+	if (!rt_jsonp_check(s, query, cb))
 		return;
 	json_t *root = json_object();
 	char pid[300];
@@ -380,7 +344,7 @@ void master_serve_mesos_state(master *m, rt_http_session *s, const char *query)
 	size_t nf = master_view_flags(m, fa, &fl);
 	json_object_set_new(root, "flags", rt_opview_flags_json(fl, nf));
 	rt_arena_destroy(fa);
-	reply_json(s, root, cb);
+	rt_jsonp_reply(s, root, cb, NULL);
 }
 
 /* Adds a set's cpus, mem, disk and gpus to sums[4] (model_scalars order). */
@@ -394,10 +358,10 @@ static void scalars_add(const master *m, double sums[N_MODEL_SCALARS], const ac_
 
 void master_serve_metrics_snapshot(master *m, rt_http_session *s, const char *query)
 {
-	char cb[JSONP_MAX + 1];
-	if (!jsonp_check(s, query, cb))
+	char cb[RT_JSONP_MAX + 1];
+	if (!rt_jsonp_check(s, query, cb))
 		return;
-	reply_json(s, master_metrics_snapshot(m), cb);
+	rt_jsonp_reply(s, master_metrics_snapshot(m), cb, NULL);
 }
 
 json_t *master_metrics_snapshot(master *m)
@@ -548,10 +512,5 @@ json_t *master_resources_model(const master *m, const ac_resources *r)
 
 void master_reply_json(rt_http_session *s, json_t *root, const char *query)
 {
-	char cb[JSONP_MAX + 1];
-	if (!jsonp_check(s, query, cb)) {
-		json_decref(root);
-		return;
-	}
-	reply_json(s, root, cb);
+	rt_jsonp_reply_query(s, root, query, NULL);
 }

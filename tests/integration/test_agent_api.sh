@@ -38,6 +38,14 @@ for p in /flags '/slave(1)/flags'; do
 		fail "$p: $(curl -s --max-time 5 "http://127.0.0.1:$AP$p")"
 done
 [ "$(status_of -X POST "http://127.0.0.1:$AP/flags")" = 405 ] || fail "POST /flags is not 405"
+# Mesos's ?jsonp=NAME on the agent's JSON endpoints; a name that is not a
+# plain script name is 400.
+for p in '/slave(1)/state' /flags /metrics/snapshot; do
+	out=$(curl -s --max-time 5 -D "$T/jsonp.h" "http://127.0.0.1:$AP$p?jsonp=cb.x_1")
+	case "$out" in cb.x_1\(\{*\}\)\;) ;; *) fail "$p?jsonp=cb.x_1: ${out:0:80}" ;; esac
+	grep -qi '^content-type: text/javascript' "$T/jsonp.h" || fail "$p?jsonp: not text/javascript"
+	[ "$(status_of "http://127.0.0.1:$AP$p?jsonp=alert(1)")" = 400 ] || fail "$p took jsonp=alert(1)"
+done
 wait_for 10 "the task running in GET_TASKS" sh -c "curl -s -X POST -H 'Content-Type: application/json' \
 	-d '{\"type\":\"GET_TASKS\"}' http://127.0.0.1:$AP/api/v1 | grep -q '\"launched_tasks\":\[{\"name\":\"sbx\".*\"state\":\"TASK_RUNNING\"'"
 state=$(call '/slave(1)/api/v1' '{"type":"GET_STATE"}')

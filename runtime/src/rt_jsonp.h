@@ -1,15 +1,24 @@
 /*
- * master_jsonp.h — the `?jsonp=NAME` parameter of Mesos's JSON endpoints
- * (/master/state, /metrics/snapshot): found in the query string and checked.
- * Header-only and pure, so that its unit test needs none of the master.
+ * rt_jsonp.h — the `?jsonp=NAME` parameter of Mesos's JSON endpoints (the
+ * master's /master/state and /metrics/snapshot, the agent's
+ * /slave(1)/state, /flags and /metrics/snapshot): found in the query
+ * string and checked (pure, inline: its unit test needs nothing else), and
+ * the answer written as JSON or as `NAME(...);` (rt_jsonp.c).
  */
-#ifndef MESO_MASTER_JSONP_H
-#define MESO_MASTER_JSONP_H
+#ifndef RT_JSONP_H
+#define RT_JSONP_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
-static inline int master_jsonp_hex(char c)
+#include "rt_http.h"
+
+/* Longest callback name taken. */
+#define RT_JSONP_MAX 128
+
+static inline int rt_jsonp_hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -26,7 +35,7 @@ static inline int master_jsonp_hex(char c)
  * when it is empty, longer than outlen - 1 bytes, badly percent-encoded, or
  * holds anything but [A-Za-z0-9_.$]. The name is echoed into a script, so
  * nothing else passes (Mesos echoes whatever it gets); *why never quotes it. */
-static inline int master_jsonp_callback(const char *query, char *out, size_t outlen, const char **why)
+static inline int rt_jsonp_callback(const char *query, char *out, size_t outlen, const char **why)
 {
 	const char *p = query ? query : "";
 	while (*p) {
@@ -37,8 +46,8 @@ static inline int master_jsonp_callback(const char *query, char *out, size_t out
 			for (size_t i = len > 5 ? 6 : 5; i < len; i++) {
 				char c = p[i];
 				if (c == '%') {
-					int hi = i + 2 < len ? master_jsonp_hex(p[i + 1]) : -1;
-					int lo = i + 2 < len ? master_jsonp_hex(p[i + 2]) : -1;
+					int hi = i + 2 < len ? rt_jsonp_hex(p[i + 1]) : -1;
+					int lo = i + 2 < len ? rt_jsonp_hex(p[i + 2]) : -1;
 					if (hi < 0 || lo < 0) {
 						*why = "Invalid 'jsonp' parameter: malformed percent-encoding";
 						return -1;
@@ -71,5 +80,15 @@ static inline int master_jsonp_callback(const char *query, char *out, size_t out
 	}
 	return 0;
 }
+
+/* Checks the query's jsonp parameter into cb ("" when there is none);
+ * false after answering 400 for a bad one. */
+bool rt_jsonp_check(rt_http_session *s, const char *query, char cb[RT_JSONP_MAX + 1]);
+/* Answers root (consumed) as JSON, or as `cb(...);` in text/javascript when
+ * cb is not "", as Mesos's OK(json, jsonp) does; extra_headers as
+ * rt_http_reply's (NULL: none). */
+void rt_jsonp_reply(rt_http_session *s, json_t *root, const char *cb, const char *extra_headers);
+/* Both: the query's callback checked (root freed on a 400), then the answer. */
+void rt_jsonp_reply_query(rt_http_session *s, json_t *root, const char *query, const char *extra_headers);
 
 #endif
