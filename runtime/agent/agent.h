@@ -485,10 +485,11 @@ typedef struct agent_spawn_spec {
 	const Mesos__V1__CommandInfo *cmd;
 	const char *fw_id, *executor_id, *task_id; /* task_id NULL for an executor */
 	double grace;
-	const a_task *task;      /* whose cgroups the process joins, or NULL */
-	const char *record;      /* exit record path, or NULL */
-	double recovery_timeout; /* seconds the process outlives the agent */
-	bool fetched;            /* its command's URIs are in the sandbox already */
+	const a_task *task;          /* whose cgroups the process joins, or NULL */
+	const char *record;          /* exit record path, or NULL */
+	double recovery_timeout;     /* seconds the process outlives the agent */
+	bool fetched;                /* its command's URIs are in the sandbox already */
+	const char *allocation_role; /* a task's: MESOS_ALLOCATION_ROLE, as Mesos's executors set it; or NULL */
 } agent_spawn_spec;
 /* Starts a supervisor (posix_spawn: the agent's memory is not copied)
  * which starts the process under it: its own session and process group,

@@ -140,6 +140,8 @@ static char **spawn_environment(agent *a, const agent_spawn_spec *s, rt_arena *a
 	env_set(&e, "MESOS_DIRECTORY", s->sandbox);
 	if (s->task_id)
 		env_set(&e, "MESOS_TASK_ID", s->task_id);
+	if (s->allocation_role)
+		env_set(&e, "MESOS_ALLOCATION_ROLE", s->allocation_role);
 	env_set(&e, "MESOS_FRAMEWORK_ID", s->fw_id);
 	env_set(&e, "MESOS_EXECUTOR_ID", s->executor_id);
 	env_set(&e, "MESOS_AGENT_ENDPOINT", endpoint);

@@ -497,6 +497,10 @@ void agent_task_launch(agent *a, a_task *t, const Mesos__V1__TaskInfo *ti, const
 	                         .task = t,
 	                         .record = record[0] ? record : NULL,
 	                         .recovery_timeout = agent_recovery_timeout(a)};
+	/* The role its resources are allocated to (one per task, as Mesos
+	 * requires), which Mesos's command and default executors pass on. */
+	if (ti->n_resources && ti->resources[0]->allocation_info && ti->resources[0]->allocation_info->role)
+		spec.allocation_role = ti->resources[0]->allocation_info->role;
 	pid_t sup;
 	int report_fd;
 	if (agent_spawn(a, &spec, &sup, &report_fd, err, sizeof err) != 0) {

@@ -1049,6 +1049,54 @@ static void exec_fw_info_free(exec_fw_info *x)
 	x->roles = NULL;
 }
 
+/* What Mesos's master does to a launch before it forwards it
+ * (injectAllocationInfo): every resource of the tasks and of their executor
+ * says the role it is allocated to, so the agent can tell tasks their
+ * MESOS_ALLOCATION_ROLE and a later leader can put recovered tasks back in
+ * their roles. Shallow copies in ar; the framework's messages stay as sent
+ * (a resource that already names a role keeps it: ACCEPT checked it). */
+static Mesos__V1__Resource **resources_allocated(rt_arena *ar, Mesos__V1__Resource *const *res, size_t n,
+                                                 Mesos__V1__Resource__AllocationInfo *ai)
+{
+	Mesos__V1__Resource **out = rt_arena_alloc(ar, (n ? n : 1) * sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = rt_arena_alloc(ar, sizeof *out[i]);
+		*out[i] = *res[i];
+		if (!out[i]->allocation_info)
+			out[i]->allocation_info = ai;
+	}
+	return out;
+}
+
+static Mesos__V1__ExecutorInfo *executor_allocated(rt_arena *ar, const Mesos__V1__ExecutorInfo *ei,
+                                                   Mesos__V1__Resource__AllocationInfo *ai)
+{
+	if (!ei)
+		return NULL;
+	Mesos__V1__ExecutorInfo *x = rt_arena_alloc(ar, sizeof *x);
+	*x = *ei;
+	x->resources = resources_allocated(ar, ei->resources, ei->n_resources, ai);
+	return x;
+}
+
+static Mesos__V1__TaskInfo *task_allocated(rt_arena *ar, const Mesos__V1__TaskInfo *ti,
+                                           Mesos__V1__Resource__AllocationInfo *ai)
+{
+	Mesos__V1__TaskInfo *x = rt_arena_alloc(ar, sizeof *x);
+	*x = *ti;
+	x->resources = resources_allocated(ar, ti->resources, ti->n_resources, ai);
+	x->executor = executor_allocated(ar, ti->executor, ai);
+	return x;
+}
+
+static Mesos__V1__Resource__AllocationInfo *allocation_of(rt_arena *ar, const char *role)
+{
+	Mesos__V1__Resource__AllocationInfo *ai = rt_arena_alloc(ar, sizeof *ai);
+	mesos__v1__resource__allocation_info__init(ai);
+	ai->role = (char *)role;
+	return ai;
+}
+
 /* Records the task and sends RUN_TASK; an agent that cannot be reached
  * makes it LOST (DROPPED) at once. */
 static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Mesos__V1__TaskInfo *ti,
@@ -1062,7 +1110,8 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	Meso__Agent__AgentMessage msg = MESO__AGENT__AGENT_MESSAGE__INIT;
 	fid.value = fw->id;
 	rt.framework_id = &fid;
-	rt.task = (Mesos__V1__TaskInfo *)ti;
+	rt_arena *ar = rt_arena_create();
+	rt.task = task_allocated(ar, ti, allocation_of(ar, master_fw_role_of(m, fw, fwac)));
 	exec_fw_info xfi;
 	executor_fw_info(m, fw, &fid, &xfi);
 	if (ti->executor)
@@ -1072,6 +1121,7 @@ static void launch_task(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const Me
 	msg.run_task = &rt;
 	bool sent = master_agent_send(m, a, &msg);
 	exec_fw_info_free(&xfi);
+	rt_arena_destroy(ar);
 	if (sent)
 		return;
 	Mesos__V1__TaskState lost =
@@ -1116,14 +1166,19 @@ static void launch_group(master *m, m_fw *fw, ac_fw_id fwac, m_agent *a, const o
 	executor_fw_info(m, fw, &fid, &xfi);
 	if (ei->type == MESOS__V1__EXECUTOR_INFO__TYPE__CUSTOM)
 		rg.framework_info = &xfi.fi;
-	rg.executor = (Mesos__V1__ExecutorInfo *)ei;
-	rg.tasks = tg->tasks;
+	rt_arena *ar = rt_arena_create();
+	Mesos__V1__Resource__AllocationInfo *ai = allocation_of(ar, master_fw_role_of(m, fw, fwac));
+	rg.executor = executor_allocated(ar, ei, ai);
+	rg.tasks = rt_arena_alloc(ar, tg->n_tasks * sizeof *rg.tasks);
+	for (size_t i = 0; i < tg->n_tasks; i++)
+		rg.tasks[i] = task_allocated(ar, tg->tasks[i], ai);
 	rg.n_tasks = tg->n_tasks;
 	rg.user = (char *)user;
 	msg.type = MESO__AGENT__AGENT_MESSAGE__TYPE__RUN_TASK_GROUP;
 	msg.run_task_group = &rg;
 	bool sent = master_agent_send(m, a, &msg);
 	exec_fw_info_free(&xfi);
+	rt_arena_destroy(ar);
 	if (!sent) {
 		Mesos__V1__TaskState lost =
 		        fw->partition_aware ? MESOS__V1__TASK_STATE__TASK_DROPPED : MESOS__V1__TASK_STATE__TASK_LOST;

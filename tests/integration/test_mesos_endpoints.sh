@@ -153,7 +153,7 @@ done
 out=$(cat "$T"/a1/frameworks/*/tasks/envtask-*/stdout)
 for v in "MESOS_AGENT_ENDPOINT=127.0.0.1:${AGENT_PORT[a1]}" "MESOS_SLAVE_PID=slave(1)@127.0.0.1:${AGENT_PORT[a1]}" \
 	MESOS_CHECKPOINT=1 MESOS_RECOVERY_TIMEOUT=596secs MESOS_SUBSCRIPTION_BACKOFF_MAX=2secs MESOS_HTTP_COMMAND_EXECUTOR=0 MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD=3secs \
-	MESOS_SLAVE_ID= MESOS_FRAMEWORK_ID= MESOS_EXECUTOR_ID=envtask- MESOS_DIRECTORY=/ MESOS_SANDBOX=/; do
+	MESOS_SLAVE_ID= MESOS_FRAMEWORK_ID= MESOS_EXECUTOR_ID=envtask- MESOS_DIRECTORY=/ MESOS_SANDBOX=/ MESOS_ALLOCATION_ROLE=[*]$; do
 	grep -q "^$v" <<<"$out" || fail "task environment lacks $v: $out"
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$MASTER_PORT/master/state")
