@@ -71,6 +71,34 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 	return t;
 }
 
+/* A terminal task leaves the list of live ones for the completed ones
+ * (taking its TaskInfo); the oldest completed one goes past the bound. */
+static void remember_done(agent *a, a_task *t)
+{
+	a_done_task *d = rt_xcalloc(1, sizeof *d);
+	d->fw_id = t->fw_id;
+	d->exec_id = t->exec ? rt_xstrdup(t->exec->id) : NULL;
+	d->info = t->info;
+	d->info_len = t->info_len;
+	d->state = t->state;
+	t->fw_id = NULL;
+	t->info = NULL;
+	if (a->done_tail)
+		a->done_tail->next = d;
+	else
+		a->done = d;
+	a->done_tail = d;
+	if (++a->ndone > AGENT_COMPLETED_TASKS) {
+		a_done_task *old = a->done;
+		a->done = old->next;
+		a->ndone--;
+		free(old->fw_id);
+		free(old->exec_id);
+		free(old->info);
+		free(old);
+	}
+}
+
 void agent_task_forget(agent *a, a_task *t)
 {
 	agent_health_stop(a, t);
@@ -94,6 +122,8 @@ void agent_task_forget(agent *a, a_task *t)
 		free(u->frame);
 		free(u);
 	}
+	if (rt_task_state_terminal(t->state) && !t->fw_gone && t->info)
+		remember_done(a, t); /* takes fw_id and info */
 	free(t->fw_id);
 	free(t->id);
 	free(t->info);
@@ -844,6 +874,16 @@ void agent_shutdown(agent *a)
 	rt_http_server_destroy(a->http);
 	while (a->tasks)
 		agent_task_forget(a, a->tasks);
+	while (a->done) {
+		a_done_task *d = a->done;
+		a->done = d->next;
+		free(d->fw_id);
+		free(d->exec_id);
+		free(d->info);
+		free(d);
+	}
+	a->done_tail = NULL;
+	a->ndone = 0;
 	if (a->cg.kind != AGENT_CG_NONE) {
 		rmdir(a->cg.mem_base);
 		if (a->cg.cpu_base[0])

@@ -138,6 +138,19 @@ typedef struct a_task {
 	double backoff;
 } a_task;
 
+/* A task whose end its framework acknowledged, kept for the operator API's
+ * GET_TASKS `completed_tasks` (Mesos's agent keeps completed tasks too,
+ * bounded): the newest AGENT_COMPLETED_TASKS, in memory only. */
+#define AGENT_COMPLETED_TASKS 1000
+typedef struct a_done_task {
+	struct a_done_task *next;
+	char *fw_id;
+	char *exec_id; /* its custom executor's id, or NULL */
+	uint8_t *info; /* packed TaskInfo */
+	size_t info_len;
+	Mesos__V1__TaskState state;
+} a_done_task;
+
 /* A framework's custom executor: one process (group) per executor id and
  * framework, started with its first task; it SUBSCRIBEs to /api/v1/executor
  * and gets its tasks as LAUNCH events on that stream. */
@@ -218,6 +231,8 @@ typedef struct agent {
 	double reconnect_delay;
 	ev_timer reconnect_timer, ping_timer, retry_timer;
 	a_task *tasks, *tasks_by_key;
+	a_done_task *done, *done_tail; /* oldest first (AGENT_COMPLETED_TASKS at most) */
+	size_t ndone;
 	a_executor *executors;
 	ev_timer exec_heartbeat_timer, stop_timer;
 	bool stopping;                     /* SIGTERM: waiting for executors to shut down */

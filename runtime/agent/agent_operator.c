@@ -52,30 +52,33 @@ static bool terminal(Mesos__V1__TaskState s)
 }
 
 /* A task as Mesos's agent shows it, from the TaskInfo it was launched
- * with; NULL if that does not unpack (it always should: we packed it). */
-static Mesos__V1__Task *task_view(agent *ag, const a_task *t, rt_arena *a)
+ * with (info), its framework, its custom executor (or NULL), its state and
+ * the update waiting for an acknowledgement (or NULL); NULL if the TaskInfo
+ * does not unpack (it always should: we packed it). */
+static Mesos__V1__Task *task_view_of(agent *ag, const char *fw, const char *exec, const uint8_t *info, size_t len,
+                                     Mesos__V1__TaskState state, const a_update *pending, rt_arena *a)
 {
 	ProtobufCAllocator al = rt_opview_allocator(a);
-	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(&al, t->info_len, t->info);
+	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(&al, len, info);
 	if (!ti)
 		return NULL;
 	Mesos__V1__Task *v = NEW(a, Mesos__V1__Task, mesos__v1__task__init);
 	v->name = ti->name;
 	v->task_id = ti->task_id;
-	v->framework_id = fw_id(a, t->fw_id);
-	if (t->exec)
-		v->executor_id = exec_id(a, t->exec->id);
+	v->framework_id = fw_id(a, fw);
+	if (exec)
+		v->executor_id = exec_id(a, exec);
 	v->agent_id = NEW(a, Mesos__V1__AgentID, mesos__v1__agent_id__init);
 	v->agent_id->value = ag->id ? ag->id : "";
-	v->state = t->state;
+	v->state = state;
 	v->resources = ti->resources;
 	v->n_resources = ti->n_resources;
-	if (t->updates) {
+	if (pending) {
 		/* The update the framework has yet to acknowledge. */
 		v->has_status_update_state = true;
-		v->status_update_state = t->updates->state;
+		v->status_update_state = pending->state;
 		v->has_status_update_uuid = true;
-		v->status_update_uuid.data = (uint8_t *)t->updates->uuid;
+		v->status_update_uuid.data = (uint8_t *)pending->uuid;
 		v->status_update_uuid.len = 16;
 	}
 	v->labels = ti->labels;
@@ -83,6 +86,11 @@ static Mesos__V1__Task *task_view(agent *ag, const a_task *t, rt_arena *a)
 	if (ti->command && ti->command->user)
 		v->user = ti->command->user;
 	return v;
+}
+
+static Mesos__V1__Task *task_view(agent *ag, const a_task *t, rt_arena *a)
+{
+	return task_view_of(ag, t->fw_id, t->exec ? t->exec->id : NULL, t->info, t->info_len, t->state, t->updates, a);
 }
 
 /* Room for one entry per task and executor of the agent. */
@@ -105,6 +113,12 @@ static Mesos__V1__Agent__Response__GetTasks *tasks_view(agent *ag, rt_arena *a)
 	v->queued_tasks = room(ag, a);
 	v->launched_tasks = room(ag, a);
 	v->terminated_tasks = room(ag, a);
+	v->completed_tasks = rt_arena_alloc(a, (ag->ndone + 1) * sizeof *v->completed_tasks);
+	for (const a_done_task *d = ag->done; d; d = d->next) {
+		Mesos__V1__Task *x = task_view_of(ag, d->fw_id, d->exec_id, d->info, d->info_len, d->state, NULL, a);
+		if (x)
+			v->completed_tasks[v->n_completed_tasks++] = x;
+	}
 	for (a_task *t = ag->tasks; t; t = t->next) {
 		Mesos__V1__Task *x = task_view(ag, t, a);
 		if (!x)

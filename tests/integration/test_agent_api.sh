@@ -38,6 +38,14 @@ for p in /flags '/slave(1)/flags'; do
 		fail "$p: $(curl -s --max-time 5 "http://127.0.0.1:$AP$p")"
 done
 [ "$(status_of -X POST "http://127.0.0.1:$AP/flags")" = 405 ] || fail "POST /flags is not 405"
+# A task whose end is acknowledged moves to GET_TASKS's completed_tasks.
+execute_bg quick --command true --resources "cpus:0.1;mem:16"
+wait_exit "$EXEC_PID" 30
+[ "$EXIT_STATUS" -eq 0 ] || fail "the quick task failed: $(cat "$T/quick.out")"
+completed_quick() {
+	call '{"type":"GET_TASKS"}' | grep -q '"completed_tasks":\[{"name":"quick".*"state":"TASK_FINISHED"'
+}
+wait_for 10 "the finished task in GET_TASKS completed_tasks" completed_quick
 # Mesos's ?jsonp=NAME on the agent's JSON endpoints; a name that is not a
 # plain script name is 400.
 for p in '/slave(1)/state' /flags /metrics/snapshot; do
