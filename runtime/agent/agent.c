@@ -71,6 +71,14 @@ a_task *agent_task_add(agent *a, const char *fw_id, const char *task_id)
 	return t;
 }
 
+static void done_free(a_done_task *d)
+{
+	free(d->fw_id);
+	free(d->exec_id);
+	free(d->info);
+	free(d);
+}
+
 /* A terminal task leaves the list of live ones for the completed ones
  * (taking its TaskInfo); the oldest completed one goes past the bound. */
 static void remember_done(agent *a, a_task *t)
@@ -92,10 +100,7 @@ static void remember_done(agent *a, a_task *t)
 		a_done_task *old = a->done;
 		a->done = old->next;
 		a->ndone--;
-		free(old->fw_id);
-		free(old->exec_id);
-		free(old->info);
-		free(old);
+		done_free(old);
 	}
 }
 
@@ -877,10 +882,7 @@ void agent_shutdown(agent *a)
 	while (a->done) {
 		a_done_task *d = a->done;
 		a->done = d->next;
-		free(d->fw_id);
-		free(d->exec_id);
-		free(d->info);
-		free(d);
+		done_free(d);
 	}
 	a->done_tail = NULL;
 	a->ndone = 0;
