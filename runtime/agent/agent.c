@@ -76,6 +76,7 @@ static void done_free(a_done_task *d)
 	free(d->fw_id);
 	free(d->exec_id);
 	free(d->info);
+	free(d->sandbox);
 	free(d);
 }
 
@@ -86,6 +87,7 @@ static void remember_done(agent *a, a_task *t)
 	a_done_task *d = rt_xcalloc(1, sizeof *d);
 	d->fw_id = t->fw_id;
 	d->exec_id = t->exec ? rt_xstrdup(t->exec->id) : NULL;
+	d->sandbox = t->exec || !t->sandbox[0] ? NULL : rt_xstrdup(t->sandbox);
 	d->info = t->info;
 	d->info_len = t->info_len;
 	d->state = t->state;

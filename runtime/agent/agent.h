@@ -139,8 +139,9 @@ typedef struct a_task {
 } a_task;
 
 /* A task whose end its framework acknowledged, kept for the operator API's
- * GET_TASKS `completed_tasks` (Mesos's agent keeps completed tasks too,
- * bounded): the newest AGENT_COMPLETED_TASKS, in memory only. */
+ * GET_TASKS `completed_tasks` and /slave(1)/state's `completed_executors`
+ * (Mesos's agent keeps completed tasks too, bounded): the newest
+ * AGENT_COMPLETED_TASKS, in memory only. */
 #define AGENT_COMPLETED_TASKS 1000
 typedef struct a_done_task {
 	struct a_done_task *next;
@@ -149,6 +150,7 @@ typedef struct a_done_task {
 	uint8_t *info; /* packed TaskInfo */
 	size_t info_len;
 	Mesos__V1__TaskState state;
+	char *sandbox; /* a command task's sandbox (its executor's directory), or NULL */
 } a_done_task;
 
 /* A framework's custom executor: one process (group) per executor id and

@@ -31,20 +31,32 @@ static json_t *model_of_pb(agent *ag, Mesos__V1__Resource *const *res, size_t n)
 	return rt_resources_model(ag->parser, &r);
 }
 
-static json_t *task_json(agent *ag, const a_task *t, rt_arena *ar, const char *executor_id)
+/* A task as Mesos's v0 state shows it, from the TaskInfo it was launched
+ * with; its id is the TaskInfo's. */
+static json_t *task_json_of(agent *ag, const char *fw_id, const uint8_t *info, size_t len, Mesos__V1__TaskState state,
+                            rt_arena *ar, const char *executor_id, const char **id)
 {
 	ProtobufCAllocator al = rt_opview_allocator(ar);
-	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(&al, t->info_len, t->info);
+	Mesos__V1__TaskInfo *ti = mesos__v1__task_info__unpack(&al, len, info);
+	*id = ti && ti->task_id && ti->task_id->value ? ti->task_id->value : "";
 	json_t *j = json_object();
-	json_object_set_new(j, "id", json_string(t->id));
+	json_object_set_new(j, "id", json_string(*id));
 	json_object_set_new(j, "name", json_string(ti && ti->name ? ti->name : ""));
-	json_object_set_new(j, "framework_id", json_string(t->fw_id));
-	json_object_set_new(j, "executor_id", json_string(executor_id));
+	json_object_set_new(j, "framework_id", json_string(fw_id));
+	json_object_set_new(j, "executor_id", json_string(executor_id ? executor_id : *id));
 	json_object_set_new(j, "slave_id", json_string(ag->id ? ag->id : ""));
-	json_object_set_new(j, "state", json_string(rt_task_state_name(t->state)));
+	json_object_set_new(j, "state", json_string(rt_task_state_name(state)));
 	json_object_set_new(j, "resources",
 	                    ti ? model_of_pb(ag, ti->resources, ti->n_resources) : rt_resources_model_new());
 	json_object_set_new(j, "statuses", json_array());
+	return j;
+}
+
+static json_t *task_json(agent *ag, const a_task *t, rt_arena *ar, const char *executor_id)
+{
+	const char *id;
+	json_t *j = task_json_of(ag, t->fw_id, t->info, t->info_len, t->state, ar, executor_id, &id);
+	json_object_set_new(j, "id", json_string(t->id));
 	return j;
 }
 
@@ -163,8 +175,37 @@ void agent_serve_mesos_state(agent *ag, rt_http_session *s, const char *query)
 		json_array_append_new(json_object_get(x, task_list(t)), task);
 		json_array_append_new(json_object_get(framework_json(ag, frameworks, t->fw_id, ar), "executors"), x);
 	}
+	/* Tasks whose end was acknowledged: under their executor in the
+	 * framework's completed_executors (a command task's own executor),
+	 * and a framework with nothing live left under completed_frameworks,
+	 * as Mesos's agent shows them. */
+	json_t *done_fws = json_array();
+	for (const a_done_task *d = ag->done; d; d = d->next) {
+		bool live = false;
+		for (size_t i = 0; i < json_array_size(frameworks) && !live; i++)
+			live = !strcmp(json_string_value(json_object_get(json_array_get(frameworks, i), "id")),
+			               d->fw_id);
+		json_t *f = framework_json(ag, live ? frameworks : done_fws, d->fw_id, ar);
+		const char *id;
+		json_t *task = task_json_of(ag, d->fw_id, d->info, d->info_len, d->state, ar, d->exec_id, &id);
+		const char *eid = d->exec_id ? d->exec_id : id;
+		json_t *list = json_object_get(f, "completed_executors"), *x = NULL;
+		for (size_t i = 0; i < json_array_size(list) && !x; i++)
+			if (!strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")), eid))
+				x = json_array_get(list, i);
+		if (!x) {
+			char name[600];
+			snprintf(name, sizeof name, d->exec_id ? "%s" : "Command Executor (Task: %s)", eid);
+			const char *dir = d->sandbox ? d->sandbox : "";
+			const char *slash = strrchr(dir, '/');
+			x = executor_json(eid, name, d->fw_id, slash ? slash + 1 : dir, dir,
+			                  json_deep_copy(json_object_get(task, "resources")));
+			json_array_append_new(list, x);
+		}
+		json_array_append_new(json_object_get(x, "completed_tasks"), task);
+	}
 	json_object_set_new(root, "frameworks", frameworks);
-	json_object_set_new(root, "completed_frameworks", json_array());
+	json_object_set_new(root, "completed_frameworks", done_fws);
 	rt_arena_destroy(ar);
 	rt_jsonp_reply(s, root, cb, "Access-Control-Allow-Origin: *\r\n");
 }

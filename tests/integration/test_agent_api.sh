@@ -46,6 +46,18 @@ completed_quick() {
 	call '{"type":"GET_TASKS"}' | grep -q '"completed_tasks":\[{"name":"quick".*"state":"TASK_FINISHED"'
 }
 wait_for 10 "the finished task in GET_TASKS completed_tasks" completed_quick
+# ... and to /slave(1)/state: its framework, with nothing live left, under
+# completed_frameworks, the task under its command executor's completed_tasks.
+http_get "$AP" '/slave(1)/state' | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+done = [t for f in d["completed_frameworks"] for e in f["completed_executors"] for t in e["completed_tasks"]
+        if t["name"] == "quick"]
+assert len(done) == 1 and done[0]["state"] == "TASK_FINISHED", d["completed_frameworks"]
+e = [e for f in d["completed_frameworks"] for e in f["completed_executors"] if e["id"] == done[0]["id"]][0]
+assert e["name"].startswith("Command Executor (Task: ") and e["directory"], e
+assert all(t["name"] != "quick" for f in d["frameworks"] for e in f["executors"] for t in e["tasks"])
+' || fail "the completed task is not in /slave(1)/state as Mesos shows it"
 # Mesos's ?jsonp=NAME on the agent's JSON endpoints; a name that is not a
 # plain script name is 400.
 for p in '/slave(1)/state' /flags /metrics/snapshot; do
