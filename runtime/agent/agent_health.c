@@ -251,11 +251,15 @@ static bool check_https(const Mesos__V1__HealthCheck *hc)
 	       strcmp(hc->http->scheme, "https") == 0;
 }
 
+static unsigned check_port(const Mesos__V1__HealthCheck *hc)
+{
+	return hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? hc->tcp->port : hc->http->port;
+}
+
 /* Where the check goes, for its messages: "127.0.0.1:8080", "[::1]:8080". */
 static const char *check_where(const a_health *h, char *buf, size_t len)
 {
-	unsigned port = h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? h->hc->tcp->port : h->hc->http->port;
-	snprintf(buf, len, "%s:%u", check_v6(h->hc) ? "[::1]" : "127.0.0.1", port);
+	snprintf(buf, len, "%s:%u", check_v6(h->hc) ? "[::1]" : "127.0.0.1", check_port(h->hc));
 	return buf;
 }
 
@@ -361,7 +365,7 @@ static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void start_connect(a_health *h)
 {
 	bool v6 = check_v6(h->hc);
-	unsigned port = h->hc->type == MESOS__V1__HEALTH_CHECK__TYPE__TCP ? h->hc->tcp->port : h->hc->http->port;
+	unsigned port = check_port(h->hc);
 	h->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (h->fd < 0) {
 		char why[120];

@@ -252,6 +252,12 @@ static int extract(const char *path, const char *sandbox)
 	}
 }
 
+/* The URI's bytes into dest: a local file copied (src), else downloaded. */
+static int get_uri(const agent_fetch_uri *u, const char *src, const char *dest, long stall_timeout)
+{
+	return src ? copy_file(src, dest) : download(u->value, dest, stall_timeout);
+}
+
 /* A file of the cache, for eviction. */
 typedef struct cache_file {
 	char name[256];
@@ -361,11 +367,11 @@ static int fetch_cached(const agent_fetch_uri *u, const char *src, const char *d
 		return rc;
 	}
 	fprintf(stderr, "meso-fetcher: fetching '%s' into the cache (%s)\n", u->value, cpath);
-	if ((src ? copy_file(src, cpath) : download(u->value, cpath, stall_timeout)) != 0)
+	if (get_uri(u, src, cpath, stall_timeout) != 0)
 		return -1;
 	in = open(cpath, O_RDONLY | O_CLOEXEC);
 	if (in < 0) /* evicted by another fetch in the instant since: fetch it again, around the cache */
-		return src ? copy_file(src, dest) : download(u->value, dest, stall_timeout);
+		return get_uri(u, src, dest, stall_timeout);
 	mark_used(in);
 	struct stat st;
 	bool too_big = fstat(in, &st) == 0 && (uint64_t)st.st_size > cache_size;
@@ -397,7 +403,7 @@ static int fetch_one(const agent_fetch_uri *u, const char *sandbox, const char *
 			return -1;
 	} else {
 		fprintf(stderr, "meso-fetcher: fetching '%s' into %s\n", u->value, dest);
-		if ((src ? copy_file(src, dest) : download(u->value, dest, stall_timeout)) != 0)
+		if (get_uri(u, src, dest, stall_timeout) != 0)
 			return -1;
 	}
 	if (u->extract && agent_fetch_archive_kind(dest) != AGENT_ARCHIVE_NONE) {
