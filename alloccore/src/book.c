@@ -362,16 +362,24 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 
 static uint32_t alloc_find(const ac_core *c, uint32_t f, uint32_t a)
 {
-	const uint32_t *v = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
-	return v ? *v : 0;
+	return ac__alloc_slot(c, f, a);
 }
 
 static void alloc_unlink(ac_core *c, uint32_t i)
 {
 	uint32_t f = ALLOC(c, i)->fw, a = ALLOC(c, i)->agent;
+	agent *A = AGENT(c, a);
 	AUNLINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
-	AUNLINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
-	ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
+	AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
+	int k = 0;
+	while (k < AC__AG_INDEX && A->index_fw[k] != f)
+		k++;
+	if (k < AC__AG_INDEX) {
+		A->index_fw[k] = 0;
+	} else {
+		ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
+		A->nspill--;
+	}
 	ac__bag_clear(c, &ALLOC(c, i)->res);
 	ac__pool_release(&c->allocs, i);
 }
@@ -391,15 +399,26 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 {
 	uint32_t i;
-	void *s;
 	if (ac__pool_alloc(&c->allocs, &i))
 		return AC_ENOMEM;
-	/* (absent: one probe, not a lookup and then an insert) */
-	if (ac__hmap_insert(&c->alloc_map, ac__pair_key(f, a), &s)) {
-		ac__pool_release(&c->allocs, i);
-		return AC_ENOMEM;
+	/* In the agent's index when it has room, else in the table (absent:
+	 * one probe, not a lookup and then an insert). */
+	agent *A = AGENT(c, a);
+	int k = 0;
+	while (k < AC__AG_INDEX && A->index_fw[k])
+		k++;
+	if (k < AC__AG_INDEX) {
+		A->index_fw[k] = f;
+		A->index_rec[k] = i;
+	} else {
+		void *s;
+		if (ac__hmap_insert(&c->alloc_map, ac__pair_key(f, a), &s)) {
+			ac__pool_release(&c->allocs, i);
+			return AC_ENOMEM;
+		}
+		((hmap_u32 *)s)->val = i;
+		A->nspill++;
 	}
-	((hmap_u32 *)s)->val = i;
 	ALLOC(c, i)->fw = f;
 	ALLOC(c, i)->agent = a;
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);

@@ -84,11 +84,11 @@ static int view_preempt(const ac_policy_view *v, ac_fw_id victim, ac_agent_id on
 		return breach(c, AC_ENOENT, "preemption of an unknown ", f ? "agent" : "framework");
 	if (for_fw && !ac__fw_slot(c, for_fw))
 		return breach(c, AC_ENOENT, "preemption for an unknown framework", "");
-	const uint32_t *s = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
+	uint32_t s = ac__alloc_slot(c, f, a);
 	if (!s)
 		return breach(c, AC_EINVAL, "preemption of a framework that holds nothing on the agent", "");
 	ac_vec held;
-	bag_scalars(c, &ALLOC(c, *s)->res, &held);
+	bag_scalars(c, &ALLOC(c, s)->res, &held);
 	for (int k = 0; k < AC_KINDS; k++)
 		if (amount->v[k] < 0 || amount->v[k] > held.v[k])
 			return breach(c, AC_EINVAL, "preemption of more than the framework holds on the agent", "");

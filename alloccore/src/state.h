@@ -28,6 +28,7 @@
 
 #define NONE              UINT32_MAX
 #define AC__SPARE_CLASSES 24 /* spare batch arrays: rooms 16 << 0 .. 16 << 23 */
+#define AC__AG_INDEX      7  /* allocation records an agent indexes itself (struct agent) */
 
 typedef unsigned __int128 u128;
 
@@ -103,9 +104,15 @@ typedef struct agent {
 	char *name;
 	char *attrs;
 	uint32_t name_next;
-	/* to 256 bytes: in a large pool (page-aligned) each record then starts
-	 * a cache line, and the hot fields are exactly its first two */
-	char pad_[60];
+	/* Which of the allocation records on this agent is whose, for the
+	 * lookups of accepts and recovers without a probe of the allocation
+	 * table: up to AC__AG_INDEX frameworks' records by framework slot
+	 * (0: an empty place). The others' are in core->alloc_map, nspill of
+	 * them (ac__alloc_slot). In what was padding: the record stays 256
+	 * bytes, so in a large pool (page-aligned) each starts a cache line and
+	 * the hot fields are exactly its first two. */
+	uint32_t index_fw[AC__AG_INDEX], index_rec[AC__AG_INDEX];
+	uint32_t nspill;
 } agent;
 _Static_assert(sizeof(agent) == 256, "agent records are four cache lines");
 
@@ -207,7 +214,7 @@ struct ac_core {
 	/* lookup */
 	hmap agent_names, fw_names, role_names; /* name hash -> first slot */
 	hmap filter_map;                        /* (fw slot, agent slot) -> filter chain */
-	hmap alloc_map;                         /* (fw slot, agent slot) -> alloc slot */
+	hmap alloc_map;                         /* (fw slot, agent slot) -> alloc slot, when not in the agent's index */
 	hmap batch_map;                         /* batch serial -> batch slot */
 
 	/* order of addition */
@@ -297,6 +304,22 @@ static inline uint32_t ac__fw_slot(const ac_core *c, ac_fw_id id)
 static inline uint64_t ac__pair_key(uint32_t f, uint32_t a)
 {
 	return (uint64_t)f << 32 | a;
+}
+
+/* The allocation record of framework slot f on agent slot a, or 0: the
+ * agent's own index first (the agent's record is in cache on every path
+ * that asks), the table only when the agent has more records than its
+ * index holds. book.c keeps both. */
+static inline uint32_t ac__alloc_slot(const ac_core *c, uint32_t f, uint32_t a)
+{
+	const agent *A = AGENT(c, a);
+	for (int i = 0; i < AC__AG_INDEX; i++)
+		if (A->index_fw[i] == f)
+			return A->index_rec[i];
+	if (!A->nspill)
+		return 0;
+	const uint32_t *v = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
+	return v ? *v : 0;
 }
 
 /* The core's scratch array, grown to hold n u32 (at least 1), into *out.

@@ -511,6 +511,81 @@ static void test_reserve_ports(void **state)
 	h_free(h);
 }
 
+/* What each framework holds on one agent, when more frameworks hold
+ * something there than the agent's own index of them has places for (the
+ * rest are in the core's table): every record is found, grows, shrinks and
+ * goes, in the index and out of it, through accepts, recovers, restores, a
+ * framework's removal and the agent's. */
+static void expect_held(harness *h, ac_fw_id fw, ac_agent_id m, int cpus, int mem)
+{
+	char want[48] = "";
+	if (cpus)
+		snprintf(want, sizeof want, "cpus:%d;mem:%d", cpus, mem);
+	ac_resources held;
+	assert_int_equal(ac_allocation_get(h->core, fw, m, &held, NULL), 0);
+	assert_string_equal(h_fmt(h, &held), want);
+}
+
+static void test_many_frameworks_on_one_agent(void **state)
+{
+	(void)state;
+	enum { N = 12 };
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:40;mem:40960");
+	ac_fw_id f[N];
+	int cpus[N] = {0}, mem[N] = {0};
+	char text[48];
+	for (int i = 0; i < N; i++) {
+		snprintf(text, sizeof text, "F%02d", i);
+		f[i] = h_fw(h, text, NULL, 0, 0);
+	}
+	ac_err err = {0};
+	/* each pass offers the agent to the framework holding least, which
+	 * takes a task of its own size: each framework gets one or two */
+	for (int round = 0; round < N + 3; round++) {
+		h->now += AC_SECOND;
+		assert_int_equal(h_allocate(h), 1);
+		int i = 0;
+		while (f[i] != h->ev[h->nev - 1].fw)
+			i++;
+		snprintf(text, sizeof text, "cpus:1;mem:%d", 100 * (i + 1));
+		assert_int_equal(h_accept(h, f[i], m, text, 0, &err), 0);
+		cpus[i]++;
+		mem[i] += 100 * (i + 1);
+	}
+	for (int i = 0; i < N; i++) {
+		assert_true(cpus[i] >= 1);
+		expect_held(h, f[i], m, cpus[i], mem[i]);
+	}
+	/* empty every other record (index places and spilled ones alike),
+	 * shrink the rest by one task, then give two of the emptied ones
+	 * something again */
+	for (int i = 0; i < N; i++) {
+		snprintf(text, sizeof text, "cpus:%d;mem:%d", i % 2 ? 1 : cpus[i], i % 2 ? 100 * (i + 1) : mem[i]);
+		ac_resources r = h_res(h, text);
+		assert_int_equal(ac_recover(h->core, f[i], m, &r, &err), 0);
+		cpus[i] = i % 2 ? cpus[i] - 1 : 0;
+		mem[i] = i % 2 ? mem[i] - 100 * (i + 1) : 0;
+	}
+	ac_resources one = h_res(h, "cpus:1;mem:7");
+	assert_int_equal(ac_allocation_restore(h->core, f[0], m, &one, &err), 0);
+	assert_int_equal(ac_allocation_restore(h->core, f[10], m, &one, &err), 0);
+	cpus[0] = cpus[10] = 1;
+	mem[0] = mem[10] = 7;
+	for (int i = 0; i < N; i++)
+		expect_held(h, f[i], m, cpus[i], mem[i]);
+	/* a framework's removal returns what it held; the agent's takes the rest */
+	assert_int_equal(ac_fw_remove(h->core, f[11], &err), 0);
+	assert_int_equal(ac_fw_remove(h->core, f[1], &err), 0);
+	for (int i = 2; i < N - 1; i++)
+		expect_held(h, f[i], m, cpus[i], mem[i]);
+	assert_int_equal(ac_agent_remove(h->core, m, &err), 0);
+	ac_fw_info fi;
+	assert_int_equal(ac_fw_info_get(h->core, f[9], &fi, NULL), 0);
+	assert_true(ac_vec_is_zero(&fi.allocated));
+	h_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +602,7 @@ int main(void)
 	        cmocka_unit_test(test_dynamic_reserve),
 	        cmocka_unit_test(test_reservation_refine),
 	        cmocka_unit_test(test_reserve_ports),
+	        cmocka_unit_test(test_many_frameworks_on_one_agent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
