@@ -31,26 +31,13 @@ static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 		ac__vec_sub(a, b);
 }
 
-void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
-{
-	fw *F = FW(c, f);
-	uint32_t r = F->role;
-	vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
-	ac__client_changed(c, F->client);
-	if (r == c->defer_role) {
-		/* in a pass that defers its role's part (state.h) */
-		vec_add_signed(&c->defer_scalars, scalars, sign);
-		if (unres != scalars) { /* (the same for offers of scalars only) */
-			ac_vec x = *scalars;
-			ac__vec_sub(&x, unres);
-			vec_add_signed(&c->defer_extras, &x, sign);
-		}
-		return;
-	}
-	ac__role_held_change(c, r, scalars, unres, sign);
-}
-
-void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
+/* Changes what role r's frameworks hold by sign x scalars (unres of them
+ * unreserved): its leaf and subtrees, quota; with `allocated`, its
+ * subtrees' allocated sums by the same scalars in the same walk. Inline
+ * (here and in held_walk) so that each caller's constant sign and flag
+ * leave straight-line code. */
+static inline void role_walk(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign,
+                             bool allocated)
 {
 	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
 	ac__client_changed(c, ROLE(c, r)->self_client);
@@ -59,9 +46,47 @@ void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const a
 		vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign);
 		ac__client_changed(c, ro->sub_client);
 		vec_add_signed(&ro->unres_held_sub, unres, sign);
+		if (allocated)
+			vec_add_signed(&ro->allocated_sub, scalars, sign);
 	}
 	if (c->nguarantees)
 		ac__role_quota_refresh(c, r);
+}
+
+/* The same for framework f: its share too, and with `allocated` its
+ * allocated sum. */
+static inline void held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign,
+                             bool allocated)
+{
+	fw *F = FW(c, f);
+	uint32_t r = F->role;
+	vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
+	ac__client_changed(c, F->client);
+	if (allocated)
+		vec_add_signed(&F->allocated, scalars, sign);
+	if (r != c->defer_role) {
+		role_walk(c, r, scalars, unres, sign, allocated);
+		return;
+	}
+	/* in a pass that defers its role's part of the held sums (state.h) */
+	vec_add_signed(&c->defer_scalars, scalars, sign);
+	if (unres != scalars) { /* (the same for offers of scalars only) */
+		ac_vec x = *scalars;
+		ac__vec_sub(&x, unres);
+		vec_add_signed(&c->defer_extras, &x, sign);
+	}
+	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
+		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+}
+
+void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
+	held_walk(c, f, scalars, unres, sign, false);
+}
+
+void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
+	role_walk(c, r, scalars, unres, sign, false);
 }
 
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
@@ -508,14 +533,8 @@ static bool plain_scalars(const ac_core *c, const ac_resources *r)
 {
 	if (r->ngroups != 1 || r->group[0].role != 0 || r->group[0].nports != 0)
 		return false;
-	/* Without branches: as unsigned, a negative amount is above every
-	 * bound, and a kind not registered has the bound 0. */
-	uint64_t out = 0;
-	for (int k = 0; k < AC_KINDS; k++) {
-		uint64_t bound = k < c->nkinds ? (uint64_t)(AC_AMOUNT_MAX_UNITS * AC_MILLI) : 0;
-		out |= (uint64_t)r->group[0].amount.v[k] > bound;
-	}
-	return !out;
+	/* a kind not registered has the bound 0 */
+	return ac__vec_within(&r->group[0].amount, &c->kind_bound);
 }
 
 static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time refuse, const ac_resources *rest)
@@ -965,8 +984,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 		ac__vec_sub(&ALLOC(c, fast)->res.unres, v);
 		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
 			alloc_unlink(c, fast);
-		allocated_change(c, f, v, -1);
-		ac__held_change(c, f, v, v, -1);
+		held_walk(c, f, v, v, -1, true);
 		agent_free_change(c, a, v, +1);
 		return 0;
 	}

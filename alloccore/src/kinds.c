@@ -27,6 +27,7 @@ void ac__kinds_fini(ac_core *c)
 		free(c->kind_names[k]);
 	c->nkinds = 0;
 	c->view.nkinds = 0;
+	ac_vec_zero(&c->kind_bound);
 }
 
 int ac__kind_find(const ac_core *c, const char *name, size_t len)
@@ -50,6 +51,7 @@ int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 	if (!s)
 		return AC_ENOMEM;
 	c->kind_names[c->nkinds] = s;
+	c->kind_bound.v[c->nkinds] = AC_AMOUNT_MAX_UNITS * AC_MILLI;
 	*k = c->nkinds++;
 	c->view.nkinds = c->nkinds;
 	return 0;

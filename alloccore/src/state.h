@@ -201,6 +201,7 @@ struct ac_core {
 	/* names */
 	char *kind_names[AC_KINDS];
 	int nkinds;
+	ac_vec kind_bound; /* the largest amount of each kind: 0 for kinds not registered */
 
 	/* entities */
 	pool agents, fws, batches, allocs, filters, xpool, clients;
