@@ -67,29 +67,43 @@ static u128 key_den(const ac_policy_key *k)
 	return (u128)k->u[K_DEN_HI] << 64 | k->u[K_DEN_LO];
 }
 
+/* Per core: the totals' reciprocals, recomputed when the totals change
+ * (0 for a kind without a total), to screen the kinds' shares with
+ * multiplies. */
+typedef struct drf_state {
+	double inv[AC_KINDS];
+} drf_state;
+
+static void drf_totals(void *state, const ac_policy_view *v)
+{
+	drf_state *st = state;
+	for (int k = 0; k < AC_KINDS; k++)
+		st->inv[k] = k < v->nkinds && v->total->v[k] > 0 ? 1.0 / (double)v->total->v[k] : 0;
+}
+
 /* The dominant kind: the largest held/total over kinds with a total (only
- * registered kinds can have one: the others are zero everywhere). */
-static void dominant(const ac_policy_view *v, const ac_vec *held, uint64_t *num, uint64_t *den)
+ * registered kinds can have one: the others are zero everywhere); the
+ * first kind held leads until a larger share. Each kind's share is
+ * screened as a double (within 4e-16 of the exact fraction: the amounts
+ * are below 2^53); only shares within 1e-9 of the leader's are compared
+ * exactly, by cross-multiplication. */
+static void dominant(const drf_state *st, const ac_policy_view *v, const ac_vec *held, uint64_t *num, uint64_t *den)
 {
 	/* in locals: through the pointers, every store could change held */
 	uint64_t n = 0, d = 1;
+	double lead = 0;
 	const ac_vec *total = v->total;
-	int k = 0, nk = v->nkinds;
-	/* the first kind held (with a total) leads until a larger share */
-	for (; k < nk; k++)
-		if (total->v[k] > 0 && held->v[k] > 0) {
-			n = (uint64_t)held->v[k];
-			d = (uint64_t)total->v[k];
-			break;
-		}
-	for (k++; k < nk; k++) {
+	for (int k = 0, nk = v->nkinds; k < nk; k++) {
 		int64_t t = total->v[k], h = held->v[k];
 		if (t <= 0 || h <= 0)
 			continue;
+		double s = (double)h * st->inv[k];
 		/* (through uint64_t: a widening 64 x 64 multiply, not 128 x 128) */
-		if ((u128)(uint64_t)h * d > (u128)n * (uint64_t)t) {
+		if (!n || s > lead * (1 + 1e-9) ||
+		    (s >= lead * (1 - 1e-9) && (u128)(uint64_t)h * d > (u128)n * (uint64_t)t)) {
 			n = (uint64_t)h;
 			d = (uint64_t)t;
+			lead = s;
 		}
 	}
 	*num = n;
@@ -98,9 +112,8 @@ static void dominant(const ac_policy_view *v, const ac_vec *held, uint64_t *num,
 
 static void drf_key(void *state, const ac_policy_view *v, const ac_policy_client *cl, ac_policy_key *k)
 {
-	(void)state;
 	uint64_t num, den;
-	dominant(v, &cl->held, &num, &den);
+	dominant(state, v, &cl->held, &num, &den);
 	u128 wden = (u128)den * cl->weight;
 	k->u[K_NUM] = num;
 	k->u[K_DEN_LO] = (uint64_t)wden;
@@ -218,11 +231,14 @@ static int random_cmp(void *state, const ac_policy_key *a, const ac_policy_key *
 int ac_policy_builtin(const char *name, ac_policy *out, ac_err *err)
 {
 	ac_policy p = {.api_version = AC_POLICY_API_VERSION, .key = drf_key, .cmp = drf_cmp};
-	if (!name || !strcmp(name, "drf")) {
-		p.name = "drf";
-	} else if (!strcmp(name, "priority")) {
-		p.name = "priority";
-		p.cmp = priority_cmp;
+	bool drf = !name || !strcmp(name, "drf");
+	if (drf || !strcmp(name, "priority")) {
+		p.name = drf ? "drf" : "priority";
+		p.cmp = drf ? drf_cmp : priority_cmp;
+		p.totals_changed = drf_totals;
+		p.destroy = free;
+		if (!(p.state = calloc(1, sizeof(drf_state))))
+			return ac__fail(err, AC_ENOMEM, "out of memory");
 	} else if (!strcmp(name, "asset")) {
 		p.name = "asset";
 		p.key = asset_key;

@@ -228,6 +228,34 @@ static void test_offers_count_toward_share(void **state)
 	h_free(h);
 }
 
+/* Shares closer than a double tells apart are still ordered exactly: A's
+ * dominant kind leads its other kind by 2 parts in 10^12 (disk over mem,
+ * then mem over disk), and B's share lies between the two, so B is offered
+ * first. Taking the smaller of A's kinds, or a tie of B with A, would
+ * offer A. */
+static void test_drf_exact_near_ties(void **state)
+{
+	for (int flip = 0; flip < 2; flip++) {
+		harness *h = h_new("drf");
+		ac_agent_id big = h_agent(h, "big", "mem:1000000000000;disk:1000000000000");
+		ac_agent_id big2 = h_agent(h, "big2", "mem:1000000000000;disk:1000000000000");
+		ac_fw_id a = h_fw(h, "A", NULL, 0, 0), b = h_fw(h, "B", NULL, 0, 0);
+		ac_resources ra = h_res(h, flip ? "mem:500000000001;disk:499999999999"
+		                                : "mem:500000000000;disk:500000000001"),
+		             rb = h_res(h, flip ? "mem:500000000000.5" : "disk:500000000000.5");
+		ac_err err = {0};
+		if (ac_allocation_restore(h->core, a, big, &ra, &err) || ac_allocation_restore(h->core, b, big2, &rb, &err))
+			fail_msg("%s", err.msg);
+		/* (only the small agent is offered) */
+		assert_int_equal(ac_agent_deactivate(h->core, big, &err), 0);
+		assert_int_equal(ac_agent_deactivate(h->core, big2, &err), 0);
+		h_agent(h, "small", "cpus:1");
+		assert_int_equal(h_allocate(h), 1);
+		assert_string_equal(h_line(h, 0), "offer B small cpus:1");
+		h_free(h);
+	}
+}
+
 /* Minimum allocatable: below cpus 0.01 and mem 32 nothing is offered. */
 static void test_min_allocatable(void **state)
 {
@@ -392,6 +420,7 @@ int main(void)
 	        cmocka_unit_test(test_random_policy_reproducible),
 	        cmocka_unit_test(test_shuffled_pass_visits_every_agent),
 	        cmocka_unit_test(test_pass_over_candidates),
+	        cmocka_unit_test(test_drf_exact_near_ties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
