@@ -424,7 +424,7 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 {
 	uint32_t i;
-	if (ac__pool_alloc(&c->allocs, &i))
+	if (ac__pool_take(&c->allocs, &i)) /* (written whole below) */
 		return AC_ENOMEM;
 	/* In the agent's index when it has room, else in the table (absent:
 	 * one probe, not a lookup and then an insert). */
@@ -444,8 +444,7 @@ static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 		((hmap_u32 *)s)->val = i;
 		A->nspill++;
 	}
-	ALLOC(c, i)->fw = f;
-	ALLOC(c, i)->agent = a;
+	*ALLOC(c, i) = (alloc){.fw = f, .agent = a};
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
 	*out = i;

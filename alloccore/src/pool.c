@@ -26,7 +26,7 @@ void ac__pool_fini(pool *p)
 	memset(p, 0, sizeof *p);
 }
 
-int ac__pool_alloc(pool *p, uint32_t *slot)
+int ac__pool_take(pool *p, uint32_t *slot)
 {
 	uint32_t s;
 	if (p->nfree) {
@@ -54,10 +54,17 @@ int ac__pool_alloc(pool *p, uint32_t *slot)
 		}
 		s = p->n++;
 	}
-	memset(ac__pool_at(p, s), 0, p->size);
 	p->gens[s]++;
 	p->live++;
 	*slot = s;
+	return 0;
+}
+
+int ac__pool_alloc(pool *p, uint32_t *slot)
+{
+	if (ac__pool_take(p, slot))
+		return AC_ENOMEM;
+	memset(ac__pool_at(p, *slot), 0, p->size);
 	return 0;
 }
 

@@ -33,6 +33,9 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
+/* The same, its contents left as they were: for a caller that writes the
+ * whole record itself. */
+int ac__pool_take(pool *p, uint32_t *slot);
 void ac__pool_release(pool *p, uint32_t slot);
 
 static inline void *ac__pool_at(const pool *p, uint32_t slot)
