@@ -446,7 +446,8 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 	}
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	for (uint32_t i = 0; i < fo->n; i++) {
-		client *cl = CLIENT(c, ac__ord_get(fo, i));
+		uint32_t id = ac__ord_get(fo, i);
+		client *cl = CLIENT(c, id);
 		uint32_t f = cl->owner;
 		if (ac__filter_match(c, f, a, c->now, &cd.unres, cd.x)) {
 			c->counters.filtered_skips++;
@@ -454,7 +455,9 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 		}
 		cl->pos_hint = i;
 		*rc = give(c, f, a, &cd, 2);
-		break;
+		if (c->ntouched || c->keys_dirty)
+			ac__order_flush_one(c, id, i);
+		return true;
 	}
 	if (c->ntouched || c->keys_dirty)
 		ac__order_flush_touched(c);

@@ -177,10 +177,9 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 	p->order = NONE;
 }
 
-static void reposition(ac_core *c, uint32_t cl)
+/* Moves cl, found at pos in its order o, to where its new key puts it. */
+static void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
-	order *o = &c->orders[CLIENT(c, cl)->order];
-	uint32_t pos = find_pos(c, o, cl);
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
@@ -200,6 +199,12 @@ static void reposition(ac_core *c, uint32_t cl)
 	}
 	ord_remove_at(o, pos);
 	ord_insert_at(o, to, cl);
+}
+
+static void reposition(ac_core *c, uint32_t cl)
+{
+	order *o = &c->orders[CLIENT(c, cl)->order];
+	reposition_at(c, o, cl, find_pos(c, o, cl));
 }
 
 void ac__client_touch_grow(ac_core *c, uint32_t cl)
@@ -227,6 +232,21 @@ void ac__order_flush_touched(ac_core *c)
 	c->ntouched = 0;
 	if (all)
 		ac__orders_resort(c, false);
+}
+
+void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	client *p = CLIENT(c, cl);
+	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
+		ac__order_flush_touched(c);
+		return;
+	}
+	c->ntouched = 0;
+	p->touched = 0;
+	order *o = &c->orders[p->order];
+	if (pos >= o->n || ac__ord_get(o, pos) != cl)
+		pos = find_pos(c, o, cl);
+	reposition_at(c, o, cl, pos);
 }
 
 /* Makes the ring contiguous from index 0 (for sorting in place). */

@@ -66,6 +66,11 @@ static inline void ac__client_changed(ac_core *c, uint32_t cl)
 }
 /* Moves the clients changed since the last call to their places. */
 void ac__order_flush_touched(ac_core *c);
+/* The same, after a turn that gave to client cl, seen at position pos of
+ * its order: when it is the only one changed (a framework whose role's
+ * clients are alone in their orders), it is moved without a search for
+ * it or a walk of the list. */
+void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos);
 /* Recompute every key and sort every order (totals changed, random policy).
  * draw: the random policy draws new keys (once per agent turn). */
 void ac__orders_resort(ac_core *c, bool draw);
