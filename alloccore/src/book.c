@@ -397,10 +397,10 @@ static void alloc_unlink(ac_core *c, uint32_t i)
 	AUNLINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
 	int k = 0;
-	while (k < AC__AG_INDEX && A->index_fw[k] != f)
+	while (k < AC__AG_INDEX && A->index[k].fw != f)
 		k++;
 	if (k < AC__AG_INDEX) {
-		A->index_fw[k] = 0;
+		A->index[k].fw = 0;
 	} else {
 		ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
 		A->nspill--;
@@ -430,11 +430,10 @@ static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 	 * one probe, not a lookup and then an insert). */
 	agent *A = AGENT(c, a);
 	int k = 0;
-	while (k < AC__AG_INDEX && A->index_fw[k])
+	while (k < AC__AG_INDEX && A->index[k].fw)
 		k++;
 	if (k < AC__AG_INDEX) {
-		A->index_fw[k] = f;
-		A->index_rec[k] = i;
+		A->index[k] = (agent_rec){f, i};
 	} else {
 		void *s;
 		if (ac__hmap_insert(&c->alloc_map, ac__pair_key(f, a), &s)) {
@@ -899,6 +898,13 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	 * one by one on the general path, each in its place. */
 	answer_sums sums = {{{0}}, {{0}}, {{0}}};
 	for (i = 0; i < n && !rc; i++) {
+		if (i + 4 < n && answers[i + 4].index < B->n) {
+			/* agents are spread over memory: ask ahead for the free
+			 * set and the index of allocation records an accept reads */
+			const char *ag = (const char *)AGENT(c, B->e.agent[answers[i + 4].index]);
+			__builtin_prefetch(ag, 1);
+			__builtin_prefetch(ag + 64, 1);
+		}
 		const ac_resources *used = answers[i].used;
 		if (!used)
 			continue;

@@ -91,28 +91,35 @@ typedef struct role {
 	uint32_t name_next;    /* hash chain */
 } role;
 
+/* An agent's own index of the allocation records on it: one framework's
+ * (struct agent). */
+typedef struct agent_rec {
+	uint32_t fw;  /* framework slot, 0: an empty place */
+	uint32_t rec; /* its allocation record */
+} agent_rec;
+
 /* The fields a pass and an answer touch come first, within 128 bytes (the
- * pass prefetches that much ahead of each agent's turn). */
+ * pass prefetches that much ahead of each agent's turn): its free set, then
+ * what a turn reads, then the index of its allocation records, whose first
+ * four places are in the second cache line. The record is 256 bytes, so in
+ * a large pool (page-aligned) each starts a cache line. */
 typedef struct agent {
 	bag free;         /* total - offered - allocated; unreserved scalars may go < 0 */
 	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
-	uint64_t tag;     /* the caller's (ac_agent_set_tag) */
 	uint32_t filter_gen;
-	bool inactive; /* deactivated: skipped by allocation */
+	uint64_t tag; /* the caller's (ac_agent_set_tag) */
 	uint32_t allocs_head;
+	bool inactive; /* deactivated: skipped by allocation */
+	/* Which of the allocation records on this agent is whose, so that
+	 * accepts and recovers find, add and remove them without a probe of
+	 * the allocation table: up to AC__AG_INDEX frameworks' records. The
+	 * others' are in core->alloc_map, nspill of them (ac__alloc_slot). */
+	agent_rec index[AC__AG_INDEX];
+	uint32_t nspill;
 	bag total;
 	char *name;
 	char *attrs;
 	uint32_t name_next;
-	/* Which of the allocation records on this agent is whose, for the
-	 * lookups of accepts and recovers without a probe of the allocation
-	 * table: up to AC__AG_INDEX frameworks' records by framework slot
-	 * (0: an empty place). The others' are in core->alloc_map, nspill of
-	 * them (ac__alloc_slot). In what was padding: the record stays 256
-	 * bytes, so in a large pool (page-aligned) each starts a cache line and
-	 * the hot fields are exactly its first two. */
-	uint32_t index_fw[AC__AG_INDEX], index_rec[AC__AG_INDEX];
-	uint32_t nspill;
 } agent;
 _Static_assert(sizeof(agent) == 256, "agent records are four cache lines");
 
@@ -315,8 +322,8 @@ static inline uint32_t ac__alloc_slot(const ac_core *c, uint32_t f, uint32_t a)
 {
 	const agent *A = AGENT(c, a);
 	for (int i = 0; i < AC__AG_INDEX; i++)
-		if (A->index_fw[i] == f)
-			return A->index_rec[i];
+		if (A->index[i].fw == f)
+			return A->index[i].rec;
 	if (!A->nspill)
 		return 0;
 	const uint32_t *v = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
