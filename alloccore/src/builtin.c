@@ -10,21 +10,10 @@
 #include <string.h>
 
 #include "alloccore/policy.h"
+#include "drf.h"
 #include "err.h"
 
-typedef unsigned __int128 u128;
-
 /* ------------------------------------------------------ wide arithmetic */
-
-/* a x b as 192 bits: hi:lo. */
-static void mul_64_128(uint64_t a, u128 b, uint64_t *hi, u128 *lo)
-{
-	u128 p0 = (u128)a * (uint64_t)b;
-	u128 p1 = (u128)a * (uint64_t)(b >> 64);
-	u128 mid = p1 << 64;
-	*lo = p0 + mid;
-	*hi = (uint64_t)(p1 >> 64) + (*lo < p0);
-}
 
 /* Multiplies an n-limb little-endian number by m in place (n limbs kept). */
 static void wide_mul(uint64_t *w, int n, uint64_t m)
@@ -55,104 +44,31 @@ static int wide_cmp(const uint64_t *a, const uint64_t *b, int n)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ drf */
+/* ----------------------------------------------------- drf and priority */
 
-/* The DRF key: the dominant share as an exact fraction num / den (den =
- * the kind's total x weight) and as a double to pre-screen comparisons;
- * the priority beside it for the priority policy. */
-enum { K_SHARE = 0, K_NUM = 1, K_DEN_LO = 2, K_DEN_HI = 3, K_PRIO = 4 };
-
-static u128 key_den(const ac_policy_key *k)
-{
-	return (u128)k->u[K_DEN_HI] << 64 | k->u[K_DEN_LO];
-}
-
-/* Per core: the totals' reciprocals, recomputed when the totals change
- * (0 for a kind without a total), to screen the kinds' shares with
- * multiplies. */
-typedef struct drf_state {
-	double inv[AC_KINDS];
-} drf_state;
+/* Their keys and comparison are drf.h's, inline there for the core's own
+ * fast path; these are the policy API's callbacks around them. */
 
 static void drf_totals(void *state, const ac_policy_view *v)
 {
-	drf_state *st = state;
-	for (int k = 0; k < AC_KINDS; k++)
-		st->inv[k] = k < v->nkinds && v->total->v[k] > 0 ? 1.0 / (double)v->total->v[k] : 0;
+	ac__drf_totals(state, v);
 }
 
-/* The dominant kind: the largest held/total over kinds with a total (only
- * registered kinds can have one: the others are zero everywhere); the
- * first kind held leads until a larger share. Each kind's share is
- * screened as a double (within 4e-16 of the exact fraction: the amounts
- * are below 2^53); only shares within 1e-9 of the leader's are compared
- * exactly, by cross-multiplication. */
-static void dominant(const drf_state *st, const ac_policy_view *v, const ac_vec *held, uint64_t *num, uint64_t *den)
+void ac__drf_key(void *state, const ac_policy_view *v, const ac_policy_client *cl, ac_policy_key *k)
 {
-	/* in locals: through the pointers, every store could change held */
-	uint64_t n = 0, d = 1;
-	double lead = 0;
-	const ac_vec *total = v->total;
-	for (int k = 0, nk = v->nkinds; k < nk; k++) {
-		int64_t t = total->v[k], h = held->v[k];
-		if (t <= 0 || h <= 0)
-			continue;
-		double s = (double)h * st->inv[k];
-		/* (through uint64_t: a widening 64 x 64 multiply, not 128 x 128) */
-		if (!n || s > lead * (1 + 1e-9) ||
-		    (s >= lead * (1 - 1e-9) && (u128)(uint64_t)h * d > (u128)n * (uint64_t)t)) {
-			n = (uint64_t)h;
-			d = (uint64_t)t;
-			lead = s;
-		}
-	}
-	*num = n;
-	*den = d;
+	ac__drf_key_of(state, v, cl, k);
 }
 
-static void drf_key(void *state, const ac_policy_view *v, const ac_policy_client *cl, ac_policy_key *k)
-{
-	uint64_t num, den;
-	dominant(state, v, &cl->held, &num, &den);
-	u128 wden = (u128)den * cl->weight;
-	k->u[K_NUM] = num;
-	k->u[K_DEN_LO] = (uint64_t)wden;
-	k->u[K_DEN_HI] = (uint64_t)(wden >> 64);
-	k->i[K_PRIO] = cl->priority;
-	/* (double)den x weight rather than (double)wden: no 128-bit
-	 * conversion call; the share only pre-screens comparisons with a
-	 * 1e-9 margin, far above the rounding of either form */
-	k->d[K_SHARE] = (double)num / ((double)den * (double)cl->weight);
-}
-
-static int drf_cmp(void *state, const ac_policy_key *a, const ac_policy_key *b)
+int ac__drf_cmp(void *state, const ac_policy_key *a, const ac_policy_key *b)
 {
 	(void)state;
-	/* The doubles are within 1e-15 of the exact shares; only when they are
-	 * this close does the exact comparison decide. */
-	double sa = a->d[K_SHARE], sb = b->d[K_SHARE];
-	if (sa < sb * (1 - 1e-9))
-		return -1;
-	if (sb < sa * (1 - 1e-9))
-		return 1;
-	if (a->u[K_NUM] == b->u[K_NUM] && a->u[K_DEN_LO] == b->u[K_DEN_LO] && a->u[K_DEN_HI] == b->u[K_DEN_HI])
-		return 0; /* the same fraction (ties are common: equal holdings) */
-	uint64_t ha, hb;
-	u128 la, lb;
-	mul_64_128(a->u[K_NUM], key_den(b), &ha, &la);
-	mul_64_128(b->u[K_NUM], key_den(a), &hb, &lb);
-	if (ha != hb)
-		return ha < hb ? -1 : 1;
-	return la < lb ? -1 : la > lb;
+	return ac__drf_cmp_keys(a, b);
 }
 
-/* ------------------------------------------------------------- priority */
-
-static int priority_cmp(void *state, const ac_policy_key *a, const ac_policy_key *b)
+int ac__priority_cmp(void *state, const ac_policy_key *a, const ac_policy_key *b)
 {
-	if (a->i[K_PRIO] != b->i[K_PRIO])
-		return a->i[K_PRIO] > b->i[K_PRIO] ? -1 : 1;
-	return drf_cmp(state, a, b);
+	(void)state;
+	return ac__priority_cmp_keys(a, b);
 }
 
 /* ---------------------------------------------------------------- asset */
@@ -230,14 +146,14 @@ static int random_cmp(void *state, const ac_policy_key *a, const ac_policy_key *
 
 int ac_policy_builtin(const char *name, ac_policy *out, ac_err *err)
 {
-	ac_policy p = {.api_version = AC_POLICY_API_VERSION, .key = drf_key, .cmp = drf_cmp};
+	ac_policy p = {.api_version = AC_POLICY_API_VERSION, .key = ac__drf_key, .cmp = ac__drf_cmp};
 	bool drf = !name || !strcmp(name, "drf");
 	if (drf || !strcmp(name, "priority")) {
 		p.name = drf ? "drf" : "priority";
-		p.cmp = drf ? drf_cmp : priority_cmp;
+		p.cmp = drf ? ac__drf_cmp : ac__priority_cmp;
 		p.totals_changed = drf_totals;
 		p.destroy = free;
-		if (!(p.state = calloc(1, sizeof(drf_state))))
+		if (!(p.state = calloc(1, sizeof(ac__drf_state))))
 			return ac__fail(err, AC_ENOMEM, "out of memory");
 	} else if (!strcmp(name, "asset")) {
 		p.name = "asset";

@@ -51,7 +51,10 @@ static void key_refresh(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
 	p->key.count = p->pub.allocations;
-	c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
+	if (c->pol.key == ac__drf_key) /* (inline: once per offer) */
+		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
+	else
+		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	p->stale = 0;
 }
 

@@ -194,19 +194,6 @@ double ac__share_of(const ac_core *c, const ac_vec *held)
 	return (double)n / (double)d;
 }
 
-int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
-{
-	const client *a = CLIENT(c, ia), *b = CLIENT(c, ib);
-	int r = c->pol.cmp(c->pol.state, &a->key.pk, &b->key.pk);
-	if (r)
-		return r;
-	if (a->key.count != b->key.count)
-		return a->key.count < b->key.count ? -1 : 1;
-	if (a->name_key != b->name_key)
-		return a->name_key < b->name_key ? -1 : 1;
-	return strcmp(a->pub.name, b->pub.name);
-}
-
 int ac__weight_from_double(double w, uint32_t *out, ac_err *err)
 {
 	if (!isfinite(w) || w < 0.001 || w > 1e6)

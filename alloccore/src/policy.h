@@ -10,7 +10,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "drf.h"
 #include "state.h"
 
 /* Makes p the core's policy (checked by the caller: ac_policy_check). */
@@ -26,8 +28,23 @@ void ac__policy_preempt(ac_core *c);
  * AC_EINVAL. The pass in progress fails with c->pol_err. */
 int ac__policy_breach(ac_core *c, const char *fmt, long a, long b);
 /* Compares clients a and b by their cached keys, then allocation count,
- * then name: never 0 for two different clients. */
-int ac__client_cmp(const ac_core *c, uint32_t a, uint32_t b);
+ * then name: never 0 for two different clients. Inline, with the built-in
+ * DRF and priority comparisons inline too (drf.h): a pass makes several
+ * per offer. */
+static inline int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
+{
+	const client *a = CLIENT(c, ia), *b = CLIENT(c, ib);
+	int r = c->pol.cmp == ac__drf_cmp        ? ac__drf_cmp_keys(&a->key.pk, &b->key.pk)
+	        : c->pol.cmp == ac__priority_cmp ? ac__priority_cmp_keys(&a->key.pk, &b->key.pk)
+	                                         : c->pol.cmp(c->pol.state, &a->key.pk, &b->key.pk);
+	if (r)
+		return r;
+	if (a->key.count != b->key.count)
+		return a->key.count < b->key.count ? -1 : 1;
+	if (a->name_key != b->name_key)
+		return a->name_key < b->name_key ? -1 : 1;
+	return strcmp(a->pub.name, b->pub.name);
+}
 /* The dominant share of held in the cluster, as a double (for reports). */
 double ac__share_of(const ac_core *c, const ac_vec *held);
 /* A caller's weight (0.001 to 1000000) in thousandths. 0 or AC_ERANGE. */
