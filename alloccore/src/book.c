@@ -546,7 +546,7 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 
 /* Unreserved scalars framework f did not use on agent a are free again,
  * filtered for f for the refuse time (the fast paths' end of an answer). */
-static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
+static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
 {
 	agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
@@ -561,25 +561,30 @@ static void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, a
 }
 
 /* The framework's side of a run of answers of one framework, applied once
- * at its end: what the offers held, what was used, what went back. Sums
- * commute, and nothing in between reads the framework's share. */
+ * at its end: what the offers held and what was used of it; the rest went
+ * back. Sums commute, and nothing in between reads the framework's share. */
 typedef struct answer_sums {
-	ac_vec offered, used, rest;
+	ac_vec offered, used;
 } answer_sums;
 
 static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
 {
+	ac_vec rest = s->offered;
+	ac__vec_sub(&rest, &s->used);
 	ac__vec_sub(&FW(c, f)->offered, &s->offered);
 	allocated_change(c, f, &s->used, +1);
-	ac__held_change(c, f, &s->rest, &s->rest, -1);
+	ac__held_change(c, f, &rest, &rest, -1);
 }
 
 /* Answers offer r, which holds unreserved scalars only, using u of them
  * (checked to fit; zero for a decline): the allocation record grows by u,
  * the rest is free again under the framework's filter; the framework's
- * side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go. */
+ * side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go;
+ * with `drop`, the offer is taken out of the store (ac__entry_drop) but its
+ * batch's and framework's counts are the caller's (ac__entries_dropped),
+ * so the batch stays. */
 static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse, ac_time now, bool accept,
-                        answer_sums *s)
+                        answer_sums *s, bool drop)
 {
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
@@ -593,10 +598,12 @@ static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
 			return AC_ENOMEM;
 		ac__vec_add(&ALLOC(c, ai)->res.unres, u);
 	}
-	ac__entry_remove(c, r);
+	if (drop)
+		ac__entry_drop(c, &ac__ref_b(c, r)->e, i);
+	else
+		ac__entry_remove(c, r);
 	ac__vec_add(&s->offered, &offered);
 	ac__vec_add(&s->used, u);
-	ac__vec_add(&s->rest, &rest);
 	unres_back(c, f, a, &rest, now, refuse);
 	if (accept)
 		c->counters.offers_accepted++;
@@ -620,8 +627,8 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 		u = used->group[0].amount;
 	if (!ac__vec_fits(&u, &B->e.unres[i]))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
-	answer_sums s = {{{0}}, {{0}}, {{0}}};
-	if (answer_plain(c, r, &u, refuse, now, accept, &s))
+	answer_sums s = {{{0}}, {{0}}};
+	if (answer_plain(c, r, &u, refuse, now, accept, &s, false))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	sums_apply(c, f, &s);
 	return 0;
@@ -894,9 +901,12 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
 		return ac__fail(err, rc, "out of memory");
 	/* Accepts of scalars by scalars (the common case) in one run, the
-	 * framework's side summed (the declines below add theirs); the others
-	 * one by one on the general path, each in its place. */
-	answer_sums sums = {{{0}}, {{0}}, {{0}}};
+	 * framework's side summed (the declines below add theirs), the batch's
+	 * and the framework's offer counts settled once after the run (so the
+	 * batch stays meanwhile); the others one by one on the general path,
+	 * each in its place. */
+	uint32_t dropped = 0;
+	answer_sums sums = {{{0}}, {{0}}};
 	for (i = 0; i < n && !rc; i++) {
 		if (i + 4 < n && answers[i + 4].index < B->n) {
 			/* agents are spread over memory: ask ahead for the free
@@ -912,8 +922,10 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		const entries *ek = &BATCH(c, b)->e;
 		if (!(ek->x && ek->x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
-			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, refuse, now, true, &sums))
+			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, refuse, now, true, &sums, true))
 				rc = ac__fail(err, AC_ENOMEM, "out of memory");
+			else
+				dropped++;
 		} else {
 			rc = answer_refs(c, (uint64_t[]){ac__ref(b, k)}, 1, used, refuse, now, true, err);
 		}
@@ -921,6 +933,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	}
 	if (rc || !left) {
 		sums_apply(c, f, &sums);
+		if (dropped) /* (else the general path may have freed it) */
+			ac__entries_dropped(c, b, dropped); /* (the batch may go) */
 		return rc ? rc : (int)nans;
 	}
 	/* The batch lives on: its other outstanding offers are declined, but
@@ -962,9 +976,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			e->live[answers[i].index] = 1;
 	c->counters.offers_declined += m;
 	ac__vec_add(&sums.offered, &sum);
-	ac__vec_add(&sums.rest, &sum);
 	sums_apply(c, f, &sums);
-	ac__entries_dropped(c, b, m); /* (the batch may go) */
+	ac__entries_dropped(c, b, m + dropped); /* (the batch may go) */
 	for (i = 0; i < mx && !rc; i++) {
 		rc = answer_refs(c, &refs[i], 1, NULL, refuse, now, false, err);
 		m += !rc;

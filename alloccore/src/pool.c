@@ -26,34 +26,24 @@ void ac__pool_fini(pool *p)
 	memset(p, 0, sizeof *p);
 }
 
-int ac__pool_take(pool *p, uint32_t *slot)
+int ac__pool_take_new(pool *p, uint32_t *slot)
 {
-	uint32_t s;
-	if (p->nfree) {
-		s = p->freev[--p->nfree];
-		/* Slots come back in bursts (an answer frees hundreds) and
-		 * leave the cache before they are taken again, in bursts too
-		 * (a pass's offers): ask for the one a few takes on now. */
-		if (p->nfree >= 4)
-			__builtin_prefetch(ac__pool_at(p, p->freev[p->nfree - 4]), 1);
-	} else {
-		if (p->n >= p->cap) {
-			/* The three arrays share one capacity, 64 at first;
-			 * p->cap moves only once all three have grown. */
-			uint32_t need = p->n < 64 ? 64 : p->n + 1, cap = p->cap;
-			if (ac__array_grow((void **)&p->base, &cap, need, p->size))
-				return AC_ENOMEM;
-			cap = p->cap;
-			if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
-				return AC_ENOMEM;
-			memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
-			cap = p->cap;
-			if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
-				return AC_ENOMEM;
-			p->cap = cap;
-		}
-		s = p->n++;
+	if (p->n >= p->cap) {
+		/* The three arrays share one capacity, 64 at first; p->cap
+		 * moves only once all three have grown. */
+		uint32_t need = p->n < 64 ? 64 : p->n + 1, cap = p->cap;
+		if (ac__array_grow((void **)&p->base, &cap, need, p->size))
+			return AC_ENOMEM;
+		cap = p->cap;
+		if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
+			return AC_ENOMEM;
+		memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
+		cap = p->cap;
+		if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
+			return AC_ENOMEM;
+		p->cap = cap;
 	}
+	uint32_t s = p->n++;
 	p->gens[s]++;
 	p->live++;
 	*slot = s;
