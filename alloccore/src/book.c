@@ -33,11 +33,11 @@ static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
 
 /* Changes what role r's frameworks hold by sign x scalars (unres of them
  * unreserved): its leaf and subtrees, quota; with `allocated`, its
- * subtrees' allocated sums by the same scalars in the same walk. Inline
- * (here and in held_walk) so that each caller's constant sign and flag
- * leave straight-line code. */
-static inline void role_walk(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign,
-                             bool allocated)
+ * subtrees' allocated sums by the same scalars in the same walk. Always
+ * inline (here and in held_walk): each caller's constant sign and flag
+ * then leave straight-line code, without a test per vector. */
+static inline __attribute__((always_inline)) void role_walk(ac_core *c, uint32_t r, const ac_vec *scalars,
+                                                            const ac_vec *unres, int sign, bool allocated)
 {
 	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
 	ac__client_changed(c, ROLE(c, r)->self_client);
@@ -55,8 +55,8 @@ static inline void role_walk(ac_core *c, uint32_t r, const ac_vec *scalars, cons
 
 /* The same for framework f: its share too, and with `allocated` its
  * allocated sum. */
-static inline void held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign,
-                             bool allocated)
+static inline __attribute__((always_inline)) void held_walk(ac_core *c, uint32_t f, const ac_vec *scalars,
+                                                            const ac_vec *unres, int sign, bool allocated)
 {
 	fw *F = FW(c, f);
 	uint32_t r = F->role;
@@ -79,14 +79,21 @@ static inline void held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, cons
 		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
 }
 
+/* (one straight-line copy for each sign) */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
-	held_walk(c, f, scalars, unres, sign, false);
+	if (sign > 0)
+		held_walk(c, f, scalars, unres, +1, false);
+	else
+		held_walk(c, f, scalars, unres, -1, false);
 }
 
 void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
-	role_walk(c, r, scalars, unres, sign, false);
+	if (sign > 0)
+		role_walk(c, r, scalars, unres, +1, false);
+	else
+		role_walk(c, r, scalars, unres, -1, false);
 }
 
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
@@ -933,7 +940,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	}
 	if (rc || !left) {
 		sums_apply(c, f, &sums);
-		if (dropped) /* (else the general path may have freed it) */
+		if (dropped)                                /* (else the general path may have freed it) */
 			ac__entries_dropped(c, b, dropped); /* (the batch may go) */
 		return rc ? rc : (int)nans;
 	}
