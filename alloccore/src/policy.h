@@ -31,7 +31,7 @@ int ac__policy_breach(ac_core *c, const char *fmt, long a, long b);
  * then name: never 0 for two different clients. Inline, with the built-in
  * DRF and priority comparisons inline too (drf.h): a pass makes several
  * per offer. */
-static inline int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
+static inline __attribute__((always_inline)) int ac__client_cmp(const ac_core *c, uint32_t ia, uint32_t ib)
 {
 	const client *a = CLIENT(c, ia), *b = CLIENT(c, ib);
 	int r = c->pol.cmp == ac__drf_cmp        ? ac__drf_cmp_keys(&a->key.pk, &b->key.pk)
