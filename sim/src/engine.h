@@ -255,8 +255,8 @@ void sim__engine_start(sim_engine *e);
 /* Moves the clock to what comes next in (time, sequence) order, workload rows
  * first at equal times: SIM_STEP_ROW (the row in e->row) or SIM_STEP_EVENT
  * (popped into *ev). SIM_STEP_END when nothing is left or at cfg.until (the
- * clock stops there). < 0 when the reader failed (message in e->err; -2 for
- * an I/O error). Inline: it runs once per event. */
+ * clock stops there). < 0 when the reader failed or memory ran out (message
+ * in e->err; -2 for an I/O error). Inline: it runs once per event. */
 static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 {
 	if (e->have < 0) {
@@ -276,7 +276,8 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	e->events++;
 	if (take_row)
 		return SIM_STEP_ROW;
-	sim__queue_pop(&e->q, ev);
+	if (sim__queue_pop(&e->q, ev) < 0)
+		return sim__fail(e, "out of memory");
 	/* the next event is usually the new top: when it ends a task, ask for
 	 * the task's record now (task ends are spread over a large table) */
 	const sim_event *next = sim__queue_peek(&e->q);
