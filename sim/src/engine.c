@@ -821,7 +821,7 @@ static void task_start(sim_engine *e, uint32_t t, uint32_t m)
 	}
 	if (job->start_ns < 0)
 		job->start_ns = e->now;
-	sim__engine_push(e, e->now + run_ns, EV_TASK_END, t, x->gen);
+	sim__engine_push(e, e->now + run_ns, EV_TASK_END, t, (uint64_t)m << 32 | x->gen);
 }
 
 /* Running task t stops (ends or is killed): its resources go back to the
@@ -847,11 +847,13 @@ static int task_stop(sim_engine *e, uint32_t t)
 	return 0;
 }
 
-void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen)
+void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t b)
 {
 	sim_task *x = &e->tasks[t];
-	if (x->state != T_RUNNING || x->gen != gen)
+	if (x->state != T_RUNNING || x->gen != (uint32_t)b)
 		return; /* lost with its machine */
+	/* read after the recover: ask for it now (jobs are a large table) */
+	__builtin_prefetch(&e->jobs[x->job]);
 	e->live--;
 	if (task_stop(e, t) < 0)
 		return;

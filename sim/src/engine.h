@@ -25,7 +25,7 @@ enum {
 	EV_TICK,        /* periodic allocation pass (engine) */
 	EV_SAMPLE,      /* timeseries sample (metrics) */
 	EV_DECISION,    /* a framework answers the offers made to it at one time; a = fw (models) */
-	EV_TASK_END,    /* a = task, b = its run generation (engine) */
+	EV_TASK_END,    /* a = task, b = its run generation | its machine << 32 (engine) */
 	EV_ALLOC_AGENT, /* event-driven pass on one machine; a = machine (engine) */
 	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation (models) */
 };
@@ -279,10 +279,13 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	if (sim__queue_pop(&e->q, ev) < 0)
 		return sim__fail(e, "out of memory");
 	/* the next event is usually the new top: when it ends a task, ask for
-	 * the task's record now (task ends are spread over a large table) */
+	 * the task's and its machine's records now (task ends are spread over
+	 * large tables; the machine is in the event for this) */
 	const sim_event *next = sim__queue_peek(&e->q);
-	if (next && next->kind == EV_TASK_END)
+	if (next && next->kind == EV_TASK_END) {
 		__builtin_prefetch(&e->tasks[next->a]);
+		__builtin_prefetch(&e->machines[next->b >> 32]);
+	}
 	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
 	 * stale (task lost, hold cancelled) */
 	if (ev->kind == EV_DECISION || ev->kind == EV_ALLOC_AGENT)
@@ -341,8 +344,9 @@ static inline void sim_engine_tick(sim_engine *e)
 }
 /* EV_ALLOC_AGENT: a pass on one machine. */
 void sim__engine_alloc_agent(sim_engine *e, uint32_t m);
-/* EV_TASK_END: the task's resources go back to the core (stale ends ignored). */
-void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen);
+/* EV_TASK_END (b as queued): the task's resources go back to the core
+ * (stale ends ignored). */
+void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t b);
 
 /* --------------------------------------------- what the models call on */
 
