@@ -283,7 +283,9 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	 * large tables; the machine is in the event for this) */
 	const sim_event *next = sim__queue_peek(&e->q);
 	if (next && next->kind == EV_TASK_END) {
-		__builtin_prefetch(&e->tasks[next->a]);
+		const sim_task *x = &e->tasks[next->a];
+		__builtin_prefetch(x);
+		__builtin_prefetch(&x->state); /* a task spans two lines */
 		__builtin_prefetch(&e->machines[next->b >> 32]);
 	}
 	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
