@@ -163,7 +163,15 @@ int sim__queue_pop(sim_queue *q, sim_event *out)
 		if (redistribute(q))
 			return -1;
 	}
-	*out = z->head->ev[z->head_i++];
+	/* field by field, as a push stores them: a load of two fields at
+	 * once cannot be forwarded from two separate stores still waiting in
+	 * the store buffer (an event pushed at `now` is popped soon after) */
+	const sim_event *e = &z->head->ev[z->head_i++];
+	out->time_ns = e->time_ns;
+	out->seq = e->seq;
+	out->kind = e->kind;
+	out->a = e->a;
+	out->b = e->b;
 	if (--z->n == 0) {
 		/* keep no empty chunk in the bucket */
 		spare_put(q, z->head);
