@@ -64,6 +64,7 @@ void bench_steady_register(void);
 void bench_filters_register(void);
 void bench_order_register(void);
 void bench_replay_register(void);
+void bench_queue_register(void);
 
 /* --------------------------------------------- counting malloc (mcount.c) */
 

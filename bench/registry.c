@@ -10,4 +10,5 @@ void bench_register_all(void)
 	bench_filters_register();
 	bench_order_register();
 	bench_replay_register();
+	bench_queue_register();
 }

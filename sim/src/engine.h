@@ -25,7 +25,7 @@ enum {
 	EV_TICK,        /* periodic allocation pass (engine) */
 	EV_SAMPLE,      /* timeseries sample (metrics) */
 	EV_DECISION,    /* a framework answers the offers made to it at one time; a = fw (models) */
-	EV_TASK_END,    /* a = task, b = its run generation (engine) */
+	EV_TASK_END,    /* a = task, b = its run generation | its machine << 32 (engine) */
 	EV_ALLOC_AGENT, /* event-driven pass on one machine; a = machine (engine) */
 	EV_GANG_HOLD,   /* a gang framework stops hoarding; a = fw, b = hold generation (models) */
 };
@@ -255,8 +255,8 @@ void sim__engine_start(sim_engine *e);
 /* Moves the clock to what comes next in (time, sequence) order, workload rows
  * first at equal times: SIM_STEP_ROW (the row in e->row) or SIM_STEP_EVENT
  * (popped into *ev). SIM_STEP_END when nothing is left or at cfg.until (the
- * clock stops there). < 0 when the reader failed (message in e->err; -2 for
- * an I/O error). Inline: it runs once per event. */
+ * clock stops there). < 0 when the reader failed or memory ran out (message
+ * in e->err; -2 for an I/O error). Inline: it runs once per event. */
 static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 {
 	if (e->have < 0) {
@@ -276,12 +276,18 @@ static inline int sim_engine_next(sim_engine *e, sim_event *ev)
 	e->events++;
 	if (take_row)
 		return SIM_STEP_ROW;
-	sim__queue_pop(&e->q, ev);
+	if (sim__queue_pop(&e->q, ev) < 0)
+		return sim__fail(e, "out of memory");
 	/* the next event is usually the new top: when it ends a task, ask for
-	 * the task's record now (task ends are spread over a large table) */
+	 * the task's and its machine's records now (task ends are spread over
+	 * large tables; the machine is in the event for this) */
 	const sim_event *next = sim__queue_peek(&e->q);
-	if (next && next->kind == EV_TASK_END)
-		__builtin_prefetch(&e->tasks[next->a]);
+	if (next && next->kind == EV_TASK_END) {
+		const sim_task *x = &e->tasks[next->a];
+		__builtin_prefetch(x);
+		__builtin_prefetch(&x->state); /* a task spans two lines */
+		__builtin_prefetch(&e->machines[next->b >> 32]);
+	}
 	/* a stale TASK_END or GANG_HOLD gave its live count back when it went
 	 * stale (task lost, hold cancelled) */
 	if (ev->kind == EV_DECISION || ev->kind == EV_ALLOC_AGENT)
@@ -340,8 +346,9 @@ static inline void sim_engine_tick(sim_engine *e)
 }
 /* EV_ALLOC_AGENT: a pass on one machine. */
 void sim__engine_alloc_agent(sim_engine *e, uint32_t m);
-/* EV_TASK_END: the task's resources go back to the core (stale ends ignored). */
-void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t gen);
+/* EV_TASK_END (b as queued): the task's resources go back to the core
+ * (stale ends ignored). */
+void sim__engine_task_end(sim_engine *e, uint32_t t, uint64_t b);
 
 /* --------------------------------------------- what the models call on */
 

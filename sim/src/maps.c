@@ -19,6 +19,7 @@ static uint32_t hash_str(const char *s)
 void sim__names_init(sim_names *m)
 {
 	memset(m, 0, sizeof *m);
+	m->last = SIM_NONE;
 }
 
 void sim__names_free(sim_names *m)
@@ -98,9 +99,13 @@ static char *store(sim_names *m, const char *name)
 uint32_t sim__names_intern(sim_names *m, const char *name, int *added)
 {
 	*added = 0;
+	/* one comparison instead of a hash and a probe of a table that
+	 * does not stay cached (a million job ids) */
+	if (m->last != SIM_NONE && strcmp(m->names[m->last], name) == 0)
+		return m->last;
 	uint32_t found = sim__names_find(m, name);
 	if (found != SIM_NONE)
-		return found;
+		return m->last = found;
 	if ((m->n + 1) * 2 > m->cap && grow_table(m) < 0)
 		return SIM_NONE;
 	if (m->n == m->names_cap) {
@@ -122,5 +127,5 @@ uint32_t sim__names_intern(sim_names *m, const char *name, int *added)
 	m->slots[i] = (uint32_t)m->n + 1;
 	m->hashes[i] = h;
 	*added = 1;
-	return (uint32_t)m->n++;
+	return m->last = (uint32_t)m->n++;
 }

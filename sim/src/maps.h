@@ -23,13 +23,15 @@ typedef struct sim_names {
 	size_t arena_used, arena_cap;
 	char **blocks;
 	size_t nblocks;
+	uint32_t last; /* the index sim__names_intern returned last, or SIM_NONE */
 } sim_names;
 
 void sim__names_init(sim_names *m);
 void sim__names_free(sim_names *m);
 /* Index of name, or SIM_NONE. */
 uint32_t sim__names_find(const sim_names *m, const char *name);
-/* Index of name, adding it if new (*added set); SIM_NONE when out of memory. */
+/* Index of name, adding it if new (*added set); SIM_NONE when out of memory.
+ * The name interned last is checked first (a job's tasks come in a row). */
 uint32_t sim__names_intern(sim_names *m, const char *name, int *added);
 static inline const char *sim__names_get(const sim_names *m, uint32_t i)
 {

@@ -84,18 +84,11 @@ static bool picked_already(const sim_models *mo, size_t from, size_t to, uint32_
 	return false;
 }
 
-/* Picks pending tasks of fw for machine m into out[n...], taking from rem,
- * as delay scheduling does (Zaharia et al.): first the tasks that prefer m
- * (their data is there), then the others in submission order, except that
- * a task with a preference is placed elsewhere only once its job has gone
- * locality_wait without launching a local task (since its submission or
- * its last local launch). Returns the new count. */
-static size_t pick_pending(sim_models *mo, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
+/* pick_pending (below) past its first test. */
+static size_t pick_pending_walk(sim_models *mo, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
 {
 	sim_engine *e = mo->e;
 	sim_fw_model *fw = &mo->fws[f];
-	if (fw->pending.n == 0 || !sim_res_fits(fw->pend_min, rem))
-		return n; /* no pending task fits: no need to look */
 	for (uint32_t i = 0; i < fw->nnofit; i++)
 		if (sim_res_fits(rem, fw->nofit[i]))
 			return n; /* a larger offer already found nothing */
@@ -138,6 +131,22 @@ static size_t pick_pending(sim_models *mo, uint32_t f, uint32_t m, int64_t rem[N
 		}
 	}
 	return n + picked;
+}
+
+/* Picks pending tasks of fw for machine m into out[n...], taking from rem,
+ * as delay scheduling does (Zaharia et al.): first the tasks that prefer m
+ * (their data is there), then the others in submission order, except that
+ * a task with a preference is placed elsewhere only once its job has gone
+ * locality_wait without launching a local task (since its submission or
+ * its last local launch). Returns the new count. */
+static inline size_t pick_pending(sim_models *mo, uint32_t f, uint32_t m, int64_t rem[NRES], size_t n, uint32_t limit)
+{
+	const sim_fw_model *fw = &mo->fws[f];
+	/* inline: most offers of a replay stop here, and the call cost as
+	 * much as the test */
+	if (fw->pending.n == 0 || !sim_res_fits(fw->pend_min, rem))
+		return n; /* no pending task fits: no need to look */
+	return pick_pending_walk(mo, f, m, rem, n, limit);
 }
 
 /* Greedy answer to a held offer: pack pending tasks into it, accept them
