@@ -38,7 +38,11 @@ from mesos_client import check
 
 ROLE = "docs-it"
 TASK_RES = {"cpus": 0.1, "mem": 32.0}
-STEP_TIMEOUT_S = 10
+# How long one step may take before the flow fails. Each step waits for its
+# condition and goes on as soon as it holds; the bound only has to cover a
+# loaded 2-core machine, where starting a Python executor (and importing
+# protobuf) under a full `ctest -j2` took longer than 10 s.
+STEP_TIMEOUT_S = 30
 AGENT_STATES = ("TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED", "TASK_KILLED", "TASK_FAILED")
 
 
