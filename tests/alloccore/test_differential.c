@@ -547,10 +547,12 @@ static ent *batch_agent(harness *h, const ac_batch_view *v, size_t i)
 static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *answers, int *rr, char *why,
                        size_t wlen)
 {
-	enum { MAXA = 16 };
+	/* a LINE holds at most LINE / 6 answers ("9=keep"); the generator
+	 * names one for every offer of the batch it keeps or accepts */
+	enum { MAXA = LINE / 6 };
 	ac_batch_view v;
-	ac_batch_answer ans[MAXA];
-	ac_resources res[MAXA];
+	static ac_batch_answer ans[MAXA];
+	static ac_resources res[MAXA];
 	bool named[MAX_ENT * 2] = {false};
 	size_t na = 0;
 	ac_time refuse = ms(refuse_text);
@@ -579,10 +581,16 @@ static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *
 	char buf[LINE];
 	snprintf(buf, sizeof buf, "%s", strcmp(answers, "-") ? answers : "");
 	/* (the op line is split already: strtok is free) */
-	for (char *t = strtok(buf, "|"); t && na < MAXA; t = strtok(NULL, "|")) {
+	for (char *t = strtok(buf, "|"); t; t = strtok(NULL, "|")) {
 		char *eq = strchr(t, '=');
 		if (!eq)
 			continue;
+		if (na == MAXA) {
+			/* (an answer left out would be declined by the core alone
+			 * but by the reference for its whole pair) */
+			snprintf(why, wlen, "harness: more than %d answers in a settle", (int)MAXA);
+			return INT32_MIN;
+		}
 		*eq = '\0';
 		size_t i = strtoul(t, NULL, 10);
 		ans[na].index = i;
