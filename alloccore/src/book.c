@@ -392,11 +392,6 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 			ALLOC(c, n_)->PREV = p_;                                                                       \
 	} while (0)
 
-static uint32_t alloc_find(const ac_core *c, uint32_t f, uint32_t a)
-{
-	return ac__alloc_slot(c, f, a);
-}
-
 static void alloc_unlink(ac_core *c, uint32_t i)
 {
 	uint32_t f = ALLOC(c, i)->fw, a = ALLOC(c, i)->agent;
@@ -419,7 +414,7 @@ static void alloc_unlink(ac_core *c, uint32_t i)
 /* What f holds on a (empty: nothing). */
 static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *out)
 {
-	uint32_t i = alloc_find(c, f, a);
+	uint32_t i = ac__alloc_slot(c, f, a);
 	if (i)
 		ac__bag_to_res(c, &ALLOC(c, i)->res, out);
 	else
@@ -460,7 +455,7 @@ static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 /* Sets what f holds on a to r (empty: the record goes). */
 static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r)
 {
-	uint32_t i = alloc_find(c, f, a);
+	uint32_t i = ac__alloc_slot(c, f, a);
 	if (ac_resources_empty(r)) {
 		if (i)
 			alloc_unlink(c, i);
@@ -558,11 +553,8 @@ static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *
 	agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
 	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest)) {
-		ac_resources r; /* only what ac__filter_add reads: no full init on this path */
-		r.ngroups = 1;
-		r.group[0].role = 0;
-		r.group[0].nports = 0;
-		r.group[0].amount = *rest;
+		ac_resources r;
+		ac_resources_from_vec(&r, rest);
 		filter_rest(c, f, a, now, refuse, &r);
 	}
 }
@@ -600,7 +592,7 @@ static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
 	if (ac__vec_any_pos(u)) {
 		/* Plain scalars add to a record's inline part, whatever else
 		 * it holds; a decline never touches the table. */
-		uint32_t ai = alloc_find(c, f, a);
+		uint32_t ai = ac__alloc_slot(c, f, a);
 		if (!ai && alloc_new(c, f, a, &ai))
 			return AC_ENOMEM;
 		ac__vec_add(&ALLOC(c, ai)->res.unres, u);
@@ -671,7 +663,7 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 	rest = sum;
 	if (ac_resources_sub(&rest, &used))
 		return ac__fail(err, AC_ENOSPC, "unused ports too fragmented to return");
-	uint32_t ai = alloc_find(c, f, a);
+	uint32_t ai = ac__alloc_slot(c, f, a);
 	if (ai)
 		ac__bag_to_res(c, &ALLOC(c, ai)->res, &nalloc);
 	else
@@ -999,7 +991,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	int rc;
 	if (!f || !a)
 		return ac__fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
-	uint32_t fast = res && plain_scalars(c, res) ? alloc_find(c, f, a) : 0;
+	uint32_t fast = res && plain_scalars(c, res) ? ac__alloc_slot(c, f, a) : 0;
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;

@@ -47,8 +47,8 @@ static inline void ac__drf_totals(ac__drf_state *st, const ac_policy_view *v)
  * screened as a double (within 4e-16 of the exact fraction: the amounts
  * are below 2^53); only shares within 1e-9 of the leader's are compared
  * exactly, by cross-multiplication. */
-static inline void ac__drf_dominant(const ac__drf_state *st, const ac_policy_view *v, const ac_vec *held,
-                                    uint64_t *num, uint64_t *den)
+static inline void ac__drf_dominant(const ac__drf_state *st, const ac_policy_view *v, const ac_vec *held, uint64_t *num,
+                                    uint64_t *den)
 {
 	/* in locals: through the pointers, every store could change held */
 	uint64_t n = 0, d = 1;

@@ -33,6 +33,13 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
+void ac__pool_release(pool *p, uint32_t slot);
+
+static inline void *ac__pool_at(const pool *p, uint32_t slot)
+{
+	return p->base + (size_t)slot * p->size;
+}
+
 /* ac__pool_take when no released slot is left: a new one at the end. */
 int ac__pool_take_new(pool *p, uint32_t *slot);
 /* As ac__pool_alloc, the slot's contents left as they were: for a caller
@@ -46,17 +53,11 @@ static inline int ac__pool_take(pool *p, uint32_t *slot)
 	 * cache before they are taken again, in bursts too (a pass's
 	 * offers): ask for the one a few takes on now. */
 	if (p->nfree >= 4)
-		__builtin_prefetch((const char *)p->base + (size_t)p->freev[p->nfree - 4] * p->size, 1);
+		__builtin_prefetch(ac__pool_at(p, p->freev[p->nfree - 4]), 1);
 	p->gens[s]++;
 	p->live++;
 	*slot = s;
 	return 0;
-}
-void ac__pool_release(pool *p, uint32_t slot);
-
-static inline void *ac__pool_at(const pool *p, uint32_t slot)
-{
-	return p->base + (size_t)slot * p->size;
 }
 
 static inline bool ac__pool_live(const pool *p, uint32_t slot)

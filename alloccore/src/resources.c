@@ -20,7 +20,12 @@ void ac_resources_init(ac_resources *r)
 
 void ac_resources_from_vec(ac_resources *r, const ac_vec *v)
 {
-	ac_resources_init(r);
+	/* only what the invariant lets a reader see: the offer path makes one
+	 * of these per accept, decline with a filter and task end, where
+	 * zeroing all groups' 800 bytes showed in the profiles */
+	r->ngroups = 1;
+	r->group[0].role = 0;
+	r->group[0].nports = 0;
 	r->group[0].amount = *v;
 }
 

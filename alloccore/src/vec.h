@@ -100,8 +100,8 @@ static inline bool ac__vec_fits(const ac_vec *need, const ac_vec *have)
 static inline bool ac__vec_within(const ac_vec *v, const ac_vec *bound)
 {
 	ac__u64x2 x0 = ac__ld(v, 0), x1 = ac__ld(v, 1), x2 = ac__ld(v, 2), x3 = ac__ld(v, 3);
-	ac__u64x2 d = x0 | x1 | x2 | x3 | (ac__ld(bound, 0) - x0) | (ac__ld(bound, 1) - x1) |
-	              (ac__ld(bound, 2) - x2) | (ac__ld(bound, 3) - x3);
+	ac__u64x2 d = x0 | x1 | x2 | x3 | (ac__ld(bound, 0) - x0) | (ac__ld(bound, 1) - x1) | (ac__ld(bound, 2) - x2) |
+	              (ac__ld(bound, 3) - x3);
 	return ((d[0] | d[1]) >> 63) == 0;
 }
 

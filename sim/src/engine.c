@@ -63,19 +63,14 @@ int sim__engine_push(sim_engine *e, ac_time t, uint32_t kind, uint32_t a, uint64
 	return 0;
 }
 
-/* res as a set of one unreserved group without ports. Only what a set's
- * invariant says is read is written (ngroups, that group's role, ports and
- * amount): ac_resources_from_vec zeroes all 800 bytes, which twice a task
- * (its accept and its end) was 1% of a replay. */
+/* res as a set of one unreserved group without ports. */
 static void res_to_ac(const int64_t res[NRES], ac_resources *out)
 {
-	ac_group *g = &out->group[0];
-	out->ngroups = 1;
-	g->role = 0;
-	g->nports = 0;
-	ac_vec_zero(&g->amount);
+	ac_vec v;
+	ac_vec_zero(&v);
 	for (int k = 0; k < NRES; k++)
-		g->amount.v[k] = res[k]; /* AC_CPUS, AC_MEM, AC_DISK, AC_GPUS are 0..3 */
+		v.v[k] = res[k]; /* AC_CPUS, AC_MEM, AC_DISK, AC_GPUS are 0..3 */
+	ac_resources_from_vec(out, &v);
 }
 
 static void tr_to_res(const tr_res *r, int64_t out[NRES])

@@ -244,7 +244,8 @@ static void test_drf_exact_near_ties(void **state)
 		                                : "mem:500000000000;disk:500000000001"),
 		             rb = h_res(h, flip ? "mem:500000000000.5" : "disk:500000000000.5");
 		ac_err err = {0};
-		if (ac_allocation_restore(h->core, a, big, &ra, &err) || ac_allocation_restore(h->core, b, big2, &rb, &err))
+		if (ac_allocation_restore(h->core, a, big, &ra, &err) ||
+		    ac_allocation_restore(h->core, b, big2, &rb, &err))
 			fail_msg("%s", err.msg);
 		/* (only the small agent is offered) */
 		assert_int_equal(ac_agent_deactivate(h->core, big, &err), 0);

@@ -124,7 +124,9 @@ static inline void ac_vec_clamp0(ac_vec *a)
 
 /* Empty set: one empty unreserved group. */
 void ac_resources_init(ac_resources *r);
-/* Only unreserved scalars, from a vector. */
+/* Only unreserved scalars, from a vector. Writes ngroups and group[0]'s
+ * role, ports and amount only: the groups past ngroups are left as they
+ * were (no reader looks at them). */
 void ac_resources_from_vec(ac_resources *r, const ac_vec *v);
 /* true when no scalar is non-zero and no port is present. */
 bool ac_resources_empty(const ac_resources *r);
