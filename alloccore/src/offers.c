@@ -150,10 +150,9 @@ uint32_t ac__batch_slot(const ac_core *c, ac_batch_id id)
  * grew them again every pass). */
 static uint32_t spare_class(uint32_t cap)
 {
-	uint32_t k = 0;
-	while (k + 1 < AC__SPARE_CLASSES && (16u << (k + 1)) <= cap)
-		k++;
-	return k;
+	/* rooms are 16 << k (entries_reserve doubles from 16) */
+	uint32_t k = cap >= 32 ? (uint32_t)(31 - __builtin_clz(cap)) - 4 : 0;
+	return k < AC__SPARE_CLASSES ? k : AC__SPARE_CLASSES - 1;
 }
 
 static void spare_put(ac_core *c, entries *e)
@@ -164,11 +163,14 @@ static void spare_put(ac_core *c, entries *e)
 		return;
 	}
 	c->spare[k][c->nspare[k]++] = *e;
+	c->spare_mask |= 1u << k;
 	c->spare_entries += e->cap;
 	uint64_t limit = 2 * (uint64_t)c->agents.live + 1024;
 	for (uint32_t j = 0; j < AC__SPARE_CLASSES && c->spare_entries > limit; j++)
 		while (c->nspare[j] && c->spare_entries > limit) {
 			entries *v = &c->spare[j][--c->nspare[j]];
+			if (!c->nspare[j])
+				c->spare_mask &= ~(1u << j);
 			c->spare_entries -= v->cap;
 			entries_free(v);
 		}
@@ -176,13 +178,14 @@ static void spare_put(ac_core *c, entries *e)
 
 static bool spare_take(ac_core *c, entries *out)
 {
-	for (uint32_t k = AC__SPARE_CLASSES; k-- > 0;)
-		if (c->nspare[k]) {
-			*out = c->spare[k][--c->nspare[k]];
-			c->spare_entries -= out->cap;
-			return true;
-		}
-	return false;
+	if (!c->spare_mask)
+		return false;
+	uint32_t k = (uint32_t)(31 - __builtin_clz(c->spare_mask));
+	*out = c->spare[k][--c->nspare[k]];
+	if (!c->nspare[k])
+		c->spare_mask &= ~(1u << k);
+	c->spare_entries -= out->cap;
+	return true;
 }
 
 static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)

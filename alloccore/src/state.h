@@ -248,6 +248,7 @@ struct ac_core {
 	 * entries; offers.c) */
 	entries *spare[AC__SPARE_CLASSES];
 	uint32_t nspare[AC__SPARE_CLASSES], cap_spare[AC__SPARE_CLASSES];
+	uint32_t spare_mask;    /* bit k: class k has spare arrays */
 	uint64_t spare_entries; /* their room, in entries */
 
 	/* the pass in progress */
