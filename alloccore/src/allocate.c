@@ -183,7 +183,7 @@ static void role_count_up(ac_core *c, uint32_t r, uint64_t n)
 
 /* n allocations of framework f, up the whole path (its role's part
  * deferred in a pass that defers it: state.h). */
-static void count_up(ac_core *c, uint32_t f, uint64_t n)
+static inline void count_up(ac_core *c, uint32_t f, uint64_t n)
 {
 	const fw *F = FW(c, f);
 	CLIENT(c, F->client)->pub.allocations += n;
@@ -226,7 +226,7 @@ static void charge_lazy(ac_core *c)
 	}
 }
 
-static int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
+static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
 	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;

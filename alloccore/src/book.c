@@ -267,7 +267,7 @@ void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const
 		return;
 	}
 	ac__vec_add(&FW(c, f)->offered, unres);
-	ac__held_change(c, f, unres, unres, +1);
+	held_walk(c, f, unres, unres, +1, false);
 }
 
 /* Adds resources to an offer of this pass, taking them from the agent's
