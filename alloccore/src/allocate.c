@@ -490,6 +490,7 @@ enum { PREFETCH_AHEAD = 8 };
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
 	int rc = 0;
+	ac__recovers_apply(c);
 	c->pass++;
 	c->counters.passes++;
 	c->npass_offers = 0;
@@ -542,8 +543,10 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 		ac__batch_view(c, c->pass_batches[i], &v);
 		c->batch_hook(c->batch_ud, &v);
 	}
-	if (!rc && c->pol.preempt)
+	if (!rc && c->pol.preempt) {
+		ac__recovers_apply(c); /* (the hooks may have recovered) */
 		ac__policy_preempt(c);
+	}
 	c->counters.offers_made += c->npass_offers;
 	if (!rc && c->pol_err.code)
 		rc = c->pol_err.code; /* a breach in preempt */

@@ -96,6 +96,38 @@ void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const a
 		role_walk(c, r, scalars, unres, -1, false);
 }
 
+void ac__recovers_apply_slow(ac_core *c)
+{
+	for (uint32_t i = 0; i < c->narrears; i++) {
+		uint32_t f = c->arrears[i];
+		fw *F = FW(c, f);
+		ac_vec v = F->recovered;
+		ac_vec_zero(&F->recovered);
+		F->owes = false;
+		held_walk(c, f, &v, &v, -1, true);
+	}
+	c->narrears = 0;
+}
+
+/* Notes a recover of v (unreserved scalars) as owed by framework f's sums
+ * (book.h). False when it cannot be (quota reads the roles' sums at once;
+ * no room to note f): the caller applies it. */
+static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
+{
+	if (c->nguarantees || c->nlimits)
+		return false;
+	fw *F = FW(c, f);
+	if (!F->owes) {
+		if (c->narrears >= c->cap_arrears &&
+		    ac__array_grow((void **)&c->arrears, &c->cap_arrears, c->narrears + 1, sizeof *c->arrears))
+			return false;
+		c->arrears[c->narrears++] = f;
+		F->owes = true;
+	}
+	ac__vec_add(&F->recovered, v);
+	return true;
+}
+
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
 {
 	vec_add_signed(&FW(c, f)->allocated, scalars, sign);
@@ -1001,7 +1033,8 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 		ac__vec_sub(&ALLOC(c, fast)->res.unres, v);
 		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
 			alloc_unlink(c, fast);
-		held_walk(c, f, v, v, -1, true);
+		if (!recover_owed(c, f, v))
+			held_walk(c, f, v, v, -1, true);
 		agent_free_change(c, a, v, +1);
 		return 0;
 	}

@@ -15,6 +15,27 @@
 #include "state.h"
 #include "vec.h"
 
+/* Recovers of unreserved scalars without quota take the resources back
+ * from the allocation record and give them to the agent at once, but leave
+ * the framework's share, its allocated sum and its roles' sums owing them
+ * (fw.recovered), to be brought up to date in one walk per framework: a
+ * task ends per recover, and in a replay or a steady state most frameworks
+ * see several between two passes. Nothing reads those sums in between but
+ * the calls that bring them up to date first (the pass, and the policy's
+ * preemption after it; a framework entering or leaving its order, or
+ * going) and the framework and role views, which subtract what is owed.
+ * Sums commute, so the order of the changes does not matter, and neither
+ * does the order of the clients' touches (orders are sorted by a strict
+ * total order). Quota set meanwhile reads sums still owing: the walk that
+ * applies them refreshes the quota of each role it changes, as an eager
+ * recover would have. */
+void ac__recovers_apply_slow(ac_core *c);
+static inline void ac__recovers_apply(ac_core *c)
+{
+	if (c->narrears)
+		ac__recovers_apply_slow(c);
+}
+
 /* Charges (sign +1) or releases (-1) resources framework f holds (offered
  * or allocated): its share, its role's leaf and subtrees, and quota. */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign);

@@ -138,6 +138,7 @@ void ac_core_destroy(ac_core *c)
 	free(c->fw_seq);
 	free(c->touched);
 	free(c->pass_agents);
+	free(c->arrears);
 	free(c->scratch);
 	free(c);
 }

@@ -46,6 +46,7 @@ static void fw_set_flags(ac_core *c, uint32_t s, bool active, bool suppressed)
 	bool is = fw_eligible(f);
 	if (was == is)
 		return;
+	ac__recovers_apply(c); /* (inserts compute keys) */
 	if (is)
 		ac__order_insert(c, ROLE(c, f->role)->fws_order, f->client);
 	else
@@ -105,6 +106,7 @@ int ac_fw_remove(ac_core *c, ac_fw_id id, ac_err *err)
 	int rc = fw_resolve(c, id, &s, err);
 	if (rc)
 		return rc;
+	ac__recovers_apply(c); /* (nothing may be owed by a slot that goes) */
 	ac__offers_drop_of_fw(c, s, AC_RESCIND_FW_REMOVED);
 	ac__allocs_drop_of_fw(c, s);
 	fw_set_flags(c, s, false, FW(c, s)->suppressed);
@@ -244,9 +246,13 @@ int ac_fw_info_get(const ac_core *c, ac_fw_id id, ac_fw_info *out, ac_err *err)
 	out->priority = cl->pub.priority;
 	out->active = f->active;
 	out->suppressed = f->suppressed;
+	/* (less what recovers still owe the sums: book.h) */
+	ac_vec held = cl->pub.held;
+	ac_vec_sub(&held, &f->recovered);
 	out->allocated = f->allocated;
+	ac_vec_sub(&out->allocated, &f->recovered);
 	out->offered = f->offered;
-	out->dominant_share = ac__share_of(c, &cl->pub.held);
+	out->dominant_share = ac__share_of(c, &held);
 	out->allocations = cl->pub.allocations;
 	return 0;
 }

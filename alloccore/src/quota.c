@@ -176,6 +176,18 @@ int ac_role_set_quota(ac_core *c, const char *name, const ac_quota *q, ac_err *e
 	return 0;
 }
 
+/* What the frameworks of role r's subtree still owe its sums for recovers
+ * (book.h, ac__recovers_apply): the view reads without applying them. */
+static void role_owed(const ac_core *c, uint32_t r, ac_vec *out)
+{
+	ac_vec_zero(out);
+	for (uint32_t i = 0; i < c->narrears; i++) {
+		const fw *F = FW(c, c->arrears[i]);
+		if (ac__role_is_ancestor_or_self(c, r, F->role))
+			ac_vec_add(out, &F->recovered);
+	}
+}
+
 int ac_role_info_get(const ac_core *c, const char *name, ac_role_info *out, ac_err *err)
 {
 	int64_t r = name ? ac__role_find(c, name, strlen(name)) : -1;
@@ -183,15 +195,22 @@ int ac_role_info_get(const ac_core *c, const char *name, ac_role_info *out, ac_e
 		return ac__fail(err, AC_ENOENT, "unknown role \"%s\"", name ? name : "(null)");
 	const role *ro = &c->roles[r];
 	const client *sub = CLIENT(c, ro->sub_client);
+	/* less what recovers still owe the sums (book.h): unreserved
+	 * scalars, allocated and held alike */
+	ac_vec owed, held = sub->pub.held;
+	role_owed(c, (uint32_t)r, &owed);
+	ac_vec_sub(&held, &owed);
 	out->name = ro->name;
 	out->weight = ro->weight / 1000.0;
 	out->quota = ro->quota;
 	out->allocated = ro->allocated_sub;
-	out->offered = sub->pub.held;
-	ac_vec_sub(&out->offered, &ro->allocated_sub);
+	ac_vec_sub(&out->allocated, &owed);
+	out->offered = held;
+	ac_vec_sub(&out->offered, &out->allocated);
 	out->reserved = ro->reserved_sub;
 	consumption(ro, &out->consumed);
-	out->dominant_share = ac__share_of(c, &sub->pub.held);
+	ac_vec_sub(&out->consumed, &owed);
+	out->dominant_share = ac__share_of(c, &held);
 	out->frameworks = ro->nfws;
 	return 0;
 }

@@ -145,6 +145,11 @@ typedef struct fw {
 	uint32_t name_next;
 	uint64_t tag;         /* the caller's (ac_fw_set_tag) */
 	ac_fw_demand *demand; /* declared (ac_fw_set_demand), or NULL; its client's pub.demand */
+	/* recovered since the sums were last brought up to date (book.h,
+	 * ac__recovers_apply): still in its share, its allocated sum and its
+	 * roles' sums; in core->arrears while owed */
+	ac_vec recovered;
+	bool owes;
 } fw;
 
 /* The per-offer arrays of a batch (struct of arrays: entry i is one offer).
@@ -269,6 +274,8 @@ struct ac_core {
 	uint32_t *pass_batches; /* the pass's batches, in the order made */
 	uint32_t npass_batches, cap_pass_batches;
 	uint32_t *pass_agents, cap_pass_agents;
+	/* frameworks whose recovers are not yet in their sums (book.h) */
+	uint32_t *arrears, narrears, cap_arrears;
 	uint32_t *scratch, cap_scratch;
 	ac_resources view_buf;
 

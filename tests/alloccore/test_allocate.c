@@ -228,6 +228,93 @@ static void test_offers_count_toward_share(void **state)
 	h_free(h);
 }
 
+/* Recovers leave the framework's and its roles' sums owing them until the
+ * next pass (book.h): the views already show what is left, a framework that
+ * goes while owing (suppressed: leaving its order would have settled it)
+ * leaves its role at nothing even when its slot is taken again at once, and
+ * quota set meanwhile sees the sums as they are. A and B each run two tasks
+ * on four agents; A's two end, then one of B's. */
+static void test_recovers_owed(void **state)
+{
+	harness *h = h_new("drf");
+	for (int i = 0; i < 4; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "m%d", i);
+		h_agent(h, name, "cpus:4;mem:4096");
+	}
+	ac_fw_id a = h_fw(h, "A", "ra", 0, 0), b = h_fw(h, "B", "rb", 0, 0);
+	ac_fw_id c = h_fw(h, "C", "ra", 0, 0);
+	assert_int_equal(ac_fw_suppress(h->core, c, NULL), 0);
+	assert_int_equal(h_allocate(h), 4);
+	ac_err err = {0};
+	for (size_t i = 0; i < h->nev; i++)
+		assert_int_equal(h_accept(h, h->ev[i].fw, h->ev[i].agent, "cpus:2;mem:1024", 0, &err), 0);
+	ac_resources task = h_res(h, "cpus:2;mem:1024");
+	/* (suppressed first: leaving its order would bring its sums up to
+	 * date, and the removal below must do it itself) */
+	assert_int_equal(ac_fw_suppress(h->core, a, NULL), 0);
+	int ended = 0;
+	for (size_t i = 0; i < h->nev; i++)
+		if (h->ev[i].fw == a) {
+			assert_int_equal(ac_recover(h->core, a, h->ev[i].agent, &task, &err), 0);
+			ended++;
+		}
+	assert_int_equal(ended, 2);
+	ac_fw_info fa, fb;
+	ac_role_info ra;
+	assert_int_equal(ac_fw_info_get(h->core, a, &fa, NULL), 0);
+	assert_int_equal(ac_fw_info_get(h->core, b, &fb, NULL), 0);
+	assert_int_equal(fa.allocated.v[AC_CPUS], 0);
+	assert_true(fa.dominant_share == 0);
+	assert_int_equal(fb.allocated.v[AC_CPUS], 4000);
+	assert_true(fb.dominant_share == 0.25);
+	assert_int_equal(ac_role_info_get(h->core, "ra", &ra, NULL), 0);
+	assert_int_equal(ra.allocated.v[AC_CPUS], 0);
+	assert_int_equal(ra.consumed.v[AC_CPUS], 0);
+	assert_int_equal(ra.offered.v[AC_CPUS], 0);
+	/* A goes while owing: ra holds nothing, and nothing is owed by a
+	 * slot that D then takes */
+	assert_int_equal(ac_fw_remove(h->core, a, &err), 0);
+	assert_int_equal(ac_role_info_get(h->core, "ra", &ra, NULL), 0);
+	assert_int_equal(ra.allocated.v[AC_CPUS], 0);
+	assert_int_equal(ra.offered.v[AC_CPUS], 0);
+	ac_fw_id d = h_fw(h, "D", "rb", 0, 0);
+	assert_int_equal((uint32_t)d, (uint32_t)a); /* (the slot, reused) */
+	assert_int_equal(ac_fw_suppress(h->core, d, NULL), 0);
+	/* C enters ra's order (its key is computed now), and one of B's
+	 * tasks ends: B owes it when quota is set on rb */
+	assert_int_equal(ac_fw_revive(h->core, c, NULL), 0);
+	for (size_t i = 0; i < h->nev; i++)
+		if (h->ev[i].fw == b) {
+			assert_int_equal(ac_recover(h->core, b, h->ev[i].agent, &task, &err), 0);
+			break;
+		}
+	ac_quota q;
+	assert_int_equal(ac_quota_parse(h->core, "cpus:4", NULL, &q, &err), 0);
+	assert_int_equal(ac_role_set_quota(h->core, "ra", &q, &err), 0);
+	assert_int_equal(ac_role_set_quota(h->core, "rb", &q, &err), 0);
+	assert_int_equal(ac_role_info_get(h->core, "rb", &ra, NULL), 0);
+	assert_int_equal(ra.consumed.v[AC_CPUS], 2000);
+	/* the pass offers all that is free (16 cpus less B's 2), C at least
+	 * ra's guarantee; the roles' sums are what their frameworks hold */
+	assert_true(h_allocate(h) > 0);
+	ac_role_info rb;
+	ac_fw_info fc;
+	assert_int_equal(ac_role_info_get(h->core, "ra", &ra, NULL), 0);
+	assert_int_equal(ac_role_info_get(h->core, "rb", &rb, NULL), 0);
+	assert_int_equal(ac_fw_info_get(h->core, b, &fb, NULL), 0);
+	assert_int_equal(ac_fw_info_get(h->core, c, &fc, NULL), 0);
+	assert_int_equal(ra.offered.v[AC_CPUS] + rb.offered.v[AC_CPUS], 14000);
+	assert_true(ra.offered.v[AC_CPUS] >= 4000);
+	assert_int_equal(ra.allocated.v[AC_CPUS], 0);
+	assert_int_equal(fc.offered.v[AC_CPUS], ra.offered.v[AC_CPUS]);
+	assert_int_equal(rb.allocated.v[AC_CPUS], 2000);
+	assert_int_equal(fb.allocated.v[AC_CPUS], 2000);
+	assert_int_equal(rb.consumed.v[AC_CPUS], 2000 + rb.offered.v[AC_CPUS]);
+	assert_int_equal(fb.offered.v[AC_CPUS], rb.offered.v[AC_CPUS]);
+	h_free(h);
+}
+
 /* Shares closer than a double tells apart are still ordered exactly: A's
  * dominant kind leads its other kind by 2 parts in 10^12 (disk over mem,
  * then mem over disk), and B's share lies between the two, so B is offered
@@ -422,6 +509,7 @@ int main(void)
 	        cmocka_unit_test(test_shuffled_pass_visits_every_agent),
 	        cmocka_unit_test(test_pass_over_candidates),
 	        cmocka_unit_test(test_drf_exact_near_ties),
+	        cmocka_unit_test(test_recovers_owed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
