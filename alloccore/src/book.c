@@ -439,7 +439,10 @@ static void alloc_unlink(ac_core *c, uint32_t i)
 		ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
 		A->nspill--;
 	}
-	ac__bag_clear(c, &ALLOC(c, i)->res);
+	/* (the record is written whole when taken again: only its extras
+	 * block needs letting go) */
+	if (ALLOC(c, i)->res.x)
+		ac__pool_release(&c->xpool, ALLOC(c, i)->res.x);
 	ac__pool_release(&c->allocs, i);
 }
 
@@ -453,9 +456,10 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 		ac_resources_init(out);
 }
 
-/* A new, empty record of what f holds on a (it has none), into *out.
- * 0 or AC_ENOMEM (nothing changed). */
-static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
+/* A new record of what f holds on a (it has none) holding the unreserved
+ * scalars unres (NULL: nothing), into *out. 0 or AC_ENOMEM (nothing
+ * changed). */
+static int alloc_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint32_t *out)
 {
 	uint32_t i;
 	if (ac__pool_take(&c->allocs, &i)) /* (written whole below) */
@@ -477,7 +481,14 @@ static int alloc_new(ac_core *c, uint32_t f, uint32_t a, uint32_t *out)
 		((hmap_u32 *)s)->val = i;
 		A->nspill++;
 	}
-	*ALLOC(c, i) = (alloc){.fw = f, .agent = a};
+	alloc *R = ALLOC(c, i);
+	R->fw = f;
+	R->agent = a;
+	R->res.x = 0;
+	if (unres)
+		R->res.unres = *unres;
+	else
+		ac_vec_zero(&R->res.unres);
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
 	*out = i;
@@ -493,7 +504,7 @@ static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r
 			alloc_unlink(c, i);
 		return 0;
 	}
-	if (!i && alloc_new(c, f, a, &i))
+	if (!i && alloc_new(c, f, a, NULL, &i))
 		return AC_ENOMEM;
 	return ac__bag_set(c, &ALLOC(c, i)->res, r);
 }
@@ -561,7 +572,7 @@ static int offers_resolve(ac_core *c, const ac_offer_id *ids, size_t n, uint64_t
 }
 
 /* True for a set holding only unreserved scalars, each within bounds. */
-static bool plain_scalars(const ac_core *c, const ac_resources *r)
+static inline bool plain_scalars(const ac_core *c, const ac_resources *r)
 {
 	if (r->ngroups != 1 || r->group[0].role != 0 || r->group[0].nports != 0)
 		return false;
@@ -625,9 +636,10 @@ static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
 		/* Plain scalars add to a record's inline part, whatever else
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = ac__alloc_slot(c, f, a);
-		if (!ai && alloc_new(c, f, a, &ai))
+		if (ai)
+			ac__vec_add(&ALLOC(c, ai)->res.unres, u);
+		else if (alloc_new(c, f, a, u, &ai))
 			return AC_ENOMEM;
-		ac__vec_add(&ALLOC(c, ai)->res.unres, u);
 	}
 	if (drop)
 		ac__entry_drop(c, &ac__ref_b(c, r)->e, i);

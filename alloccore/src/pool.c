@@ -58,13 +58,6 @@ int ac__pool_alloc(pool *p, uint32_t *slot)
 	return 0;
 }
 
-void ac__pool_release(pool *p, uint32_t s)
-{
-	p->gens[s]++;
-	p->live--;
-	p->freev[p->nfree++] = s;
-}
-
 int ac__pool_resolve(const pool *p, uint64_t id, const char *what, uint32_t *slot, ac_err *err)
 {
 	uint32_t s = ac__pool_slot(p, id);

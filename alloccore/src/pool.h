@@ -33,7 +33,13 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
-void ac__pool_release(pool *p, uint32_t slot);
+/* Gives a slot back (inline: a task's end releases one). */
+static inline void ac__pool_release(pool *p, uint32_t slot)
+{
+	p->gens[slot]++;
+	p->live--;
+	p->freev[p->nfree++] = slot;
+}
 
 static inline void *ac__pool_at(const pool *p, uint32_t slot)
 {
