@@ -21,79 +21,21 @@
 
 /* ----------------------------------------------------------- accounting */
 
-static inline void vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
-{
-	/* two straight-line forms: a multiply by sign keeps the compiler from
-	 * using vector adds (64-bit multiplies have no SSE2 instruction) */
-	if (sign > 0)
-		ac__vec_add(a, b);
-	else
-		ac__vec_sub(a, b);
-}
-
-/* Changes what role r's frameworks hold by sign x scalars (unres of them
- * unreserved): its leaf and subtrees, quota; with `allocated`, its
- * subtrees' allocated sums by the same scalars in the same walk. Always
- * inline (here and in held_walk): each caller's constant sign and flag
- * then leave straight-line code, without a test per vector. */
-static inline __attribute__((always_inline)) void role_walk(ac_core *c, uint32_t r, const ac_vec *scalars,
-                                                            const ac_vec *unres, int sign, bool allocated)
-{
-	vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
-	ac__client_changed(c, ROLE(c, r)->self_client);
-	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
-		role *ro = ROLE(c, x);
-		vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign);
-		ac__client_changed(c, ro->sub_client);
-		vec_add_signed(&ro->unres_held_sub, unres, sign);
-		if (allocated)
-			vec_add_signed(&ro->allocated_sub, scalars, sign);
-	}
-	if (c->nguarantees)
-		ac__role_quota_refresh(c, r);
-}
-
-/* The same for framework f: its share too, and with `allocated` its
- * allocated sum. */
-static inline __attribute__((always_inline)) void held_walk(ac_core *c, uint32_t f, const ac_vec *scalars,
-                                                            const ac_vec *unres, int sign, bool allocated)
-{
-	fw *F = FW(c, f);
-	uint32_t r = F->role;
-	vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
-	ac__client_changed(c, F->client);
-	if (allocated)
-		vec_add_signed(&F->allocated, scalars, sign);
-	if (r != c->defer_role) {
-		role_walk(c, r, scalars, unres, sign, allocated);
-		return;
-	}
-	/* in a pass that defers its role's part of the held sums (state.h) */
-	vec_add_signed(&c->defer_scalars, scalars, sign);
-	if (unres != scalars) { /* (the same for offers of scalars only) */
-		ac_vec x = *scalars;
-		ac__vec_sub(&x, unres);
-		vec_add_signed(&c->defer_extras, &x, sign);
-	}
-	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
-		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
-}
-
 /* (one straight-line copy for each sign) */
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
 	if (sign > 0)
-		held_walk(c, f, scalars, unres, +1, false);
+		ac__held_walk(c, f, scalars, unres, +1, false);
 	else
-		held_walk(c, f, scalars, unres, -1, false);
+		ac__held_walk(c, f, scalars, unres, -1, false);
 }
 
 void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
 	if (sign > 0)
-		role_walk(c, r, scalars, unres, +1, false);
+		ac__role_walk(c, r, scalars, unres, +1, false);
 	else
-		role_walk(c, r, scalars, unres, -1, false);
+		ac__role_walk(c, r, scalars, unres, -1, false);
 }
 
 void ac__recovers_apply_slow(ac_core *c)
@@ -104,7 +46,7 @@ void ac__recovers_apply_slow(ac_core *c)
 		ac_vec v = F->recovered;
 		ac_vec_zero(&F->recovered);
 		F->owes = false;
-		held_walk(c, f, &v, &v, -1, true);
+		ac__held_walk(c, f, &v, &v, -1, true);
 	}
 	c->narrears = 0;
 }
@@ -130,30 +72,22 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
 
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
 {
-	vec_add_signed(&FW(c, f)->allocated, scalars, sign);
+	ac__vec_add_signed(&FW(c, f)->allocated, scalars, sign);
 	for (int32_t x = (int32_t)FW(c, f)->role; x >= 0; x = c->roles[x].parent)
-		vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
 }
 
-/* agent_free_change with guarantees: the clamped sum follows. */
-static void agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+/* ac__agent_free_change with guarantees: the clamped sum follows. */
+void ac__agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
 {
 	ac_vec *free = &AGENT(c, a)->free.unres;
 	ac_vec before = *free;
 	ac_vec_clamp0(&before);
 	ac_vec_sub(&c->free_unres_clamped, &before);
-	vec_add_signed(free, delta, sign);
+	ac__vec_add_signed(free, delta, sign);
 	ac_vec after = *free;
 	ac_vec_clamp0(&after);
 	ac_vec_add(&c->free_unres_clamped, &after);
-}
-
-static inline void agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
-{
-	if (c->nguarantees)
-		agent_free_clamped(c, a, delta, sign);
-	else
-		vec_add_signed(&AGENT(c, a)->free.unres, delta, sign);
 }
 
 /* New extras for a bag: its current extras plus (sign +1) or minus (-1) x.
@@ -187,7 +121,7 @@ static void extras_of(const ac_resources *r, ac_resources *out)
  * counted in ac_counters.ports_unstored rather than lost without trace. */
 static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const ac_resources *x, int sign)
 {
-	agent_free_change(c, a, unres, sign);
+	ac__agent_free_change(c, a, unres, sign);
 	if (!x || !ac__res_has_extras(x))
 		return;
 	ac_resources nx;
@@ -247,7 +181,7 @@ static void offer_drop(ac_core *c, uint64_t r, int why)
 	if (x && !AGENT(c, a)->free.x) {
 		/* The agent has no free extras: the offer's block becomes them. */
 		AGENT(c, a)->free.x = b.x;
-		agent_free_change(c, a, &unres, +1);
+		ac__agent_free_change(c, a, &unres, +1);
 	} else {
 		agent_free_apply(c, a, &unres, x, +1);
 		if (b.x)
@@ -291,17 +225,6 @@ void ac__offers_drop_of_fw(ac_core *c, uint32_t f, int why)
 	}
 }
 
-void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
-{
-	agent_free_change(c, a, unres, -1);
-	if (ac__ref_b(c, r)->lazy) {
-		ac__vec_add(&ac__ref_b(c, r)->sum, unres);
-		return;
-	}
-	ac__vec_add(&FW(c, f)->offered, unres);
-	held_walk(c, f, unres, unres, +1, false);
-}
-
 /* Adds resources to an offer of this pass, taking them from the agent's
  * free set and charging the framework. */
 void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resources *x, bool whole)
@@ -337,7 +260,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		 * offer: move the block instead of copying 800 bytes twice. */
 		*ex = AGENT(c, a)->free.x;
 		AGENT(c, a)->free.x = 0;
-		agent_free_change(c, a, unres, -1);
+		ac__agent_free_change(c, a, unres, -1);
 	} else {
 		ac_resources copy;
 		if (x && whole) {
@@ -424,7 +347,7 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 			ALLOC(c, n_)->PREV = p_;                                                                       \
 	} while (0)
 
-static void alloc_unlink(ac_core *c, uint32_t i)
+static inline __attribute__((always_inline)) void alloc_unlink(ac_core *c, uint32_t i)
 {
 	uint32_t f = ALLOC(c, i)->fw, a = ALLOC(c, i)->agent;
 	agent *A = AGENT(c, a);
@@ -459,7 +382,8 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 /* A new record of what f holds on a (it has none) holding the unreserved
  * scalars unres (NULL: nothing), into *out. 0 or AC_ENOMEM (nothing
  * changed). */
-static int alloc_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint32_t *out)
+static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres,
+                                                          uint32_t *out)
 {
 	uint32_t i;
 	if (ac__pool_take(&c->allocs, &i)) /* (written whole below) */
@@ -593,7 +517,7 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
  * filtered for f for the refuse time (the fast paths' end of an answer). */
 static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
 {
-	agent_free_change(c, a, rest, +1);
+	ac__agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
 	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest)) {
 		ac_resources r;
@@ -625,7 +549,8 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
  * with `drop`, the offer is taken out of the store (ac__entry_drop) but its
  * batch's and framework's counts are the caller's (ac__entries_dropped),
  * so the batch stays. */
-static int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse, ac_time now, bool accept,
+static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
+                                                             ac_time now, bool accept,
                         answer_sums *s, bool drop)
 {
 	const batch *B = ac__ref_b(c, r);
@@ -735,7 +660,7 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 	ac_vec_sub(&FW(c, f)->offered, &sum_s);
 	allocated_change(c, f, &used_s, +1);
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
-	agent_free_change(c, a, &rest.group[0].amount, +1);
+	ac__agent_free_change(c, a, &rest.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	filter_rest(c, f, a, now, refuse, &rest);
@@ -1010,7 +935,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (filtering)
 			unres_back(c, f, a, &e->unres[k], now, refuse);
 		else
-			agent_free_change(c, a, &e->unres[k], +1);
+			ac__agent_free_change(c, a, &e->unres[k], +1);
 		ac__entry_drop(c, e, k);
 		m++;
 	}
@@ -1046,8 +971,8 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
 			alloc_unlink(c, fast);
 		if (!recover_owed(c, f, v))
-			held_walk(c, f, v, v, -1, true);
-		agent_free_change(c, a, v, +1);
+			ac__held_walk(c, f, v, v, -1, true);
+		ac__agent_free_change(c, a, v, +1);
 		return 0;
 	}
 	if ((rc = resources_arg(c, res, "recovered resources", &r, err)))
@@ -1067,7 +992,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	ac_resources_scalars(&r, &s);
 	allocated_change(c, f, &s, -1);
 	ac__held_change(c, f, &s, &r.group[0].amount, -1);
-	agent_free_change(c, a, &r.group[0].amount, +1);
+	ac__agent_free_change(c, a, &r.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	return 0;
@@ -1119,7 +1044,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	ac_resources_scalars(&r, &s);
 	allocated_change(c, f, &s, +1);
 	ac__held_change(c, f, &s, &r.group[0].amount, +1);
-	agent_free_change(c, a, &r.group[0].amount, -1);
+	ac__agent_free_change(c, a, &r.group[0].amount, -1);
 	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
 	return 0;

@@ -12,8 +12,69 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "order.h"
+#include "quota.h"
 #include "state.h"
 #include "vec.h"
+
+/* Changes what role r's frameworks hold by sign x scalars (unres of them
+ * unreserved): its leaf and subtrees, quota; with `allocated`, its
+ * subtrees' allocated sums by the same scalars in the same walk. Always
+ * inline (here and in ac__held_walk): each caller's constant sign and flag
+ * then leave straight-line code, without a test per vector. */
+static inline __attribute__((always_inline)) void ac__role_walk(ac_core *c, uint32_t r, const ac_vec *scalars,
+                                                                const ac_vec *unres, int sign, bool allocated)
+{
+	ac__vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
+	ac__client_changed(c, ROLE(c, r)->self_client);
+	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
+		role *ro = ROLE(c, x);
+		ac__vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign);
+		ac__client_changed(c, ro->sub_client);
+		ac__vec_add_signed(&ro->unres_held_sub, unres, sign);
+		if (allocated)
+			ac__vec_add_signed(&ro->allocated_sub, scalars, sign);
+	}
+	if (c->nguarantees)
+		ac__role_quota_refresh(c, r);
+}
+
+/* The same for framework f: its share too, and with `allocated` its
+ * allocated sum. */
+static inline __attribute__((always_inline)) void ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars,
+                                                                const ac_vec *unres, int sign, bool allocated)
+{
+	fw *F = FW(c, f);
+	uint32_t r = F->role;
+	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
+	ac__client_changed(c, F->client);
+	if (allocated)
+		ac__vec_add_signed(&F->allocated, scalars, sign);
+	if (r != c->defer_role) {
+		ac__role_walk(c, r, scalars, unres, sign, allocated);
+		return;
+	}
+	/* in a pass that defers its role's part of the held sums (state.h) */
+	ac__vec_add_signed(&c->defer_scalars, scalars, sign);
+	if (unres != scalars) { /* (the same for offers of scalars only) */
+		ac_vec x = *scalars;
+		ac__vec_sub(&x, unres);
+		ac__vec_add_signed(&c->defer_extras, &x, sign);
+	}
+	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
+		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+}
+
+/* An agent's free unreserved scalars change by sign x delta (with
+ * guarantees, the cluster's clamped sum of them follows). */
+void ac__agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign);
+static inline void ac__agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+{
+	if (c->nguarantees)
+		ac__agent_free_clamped(c, a, delta, sign);
+	else
+		ac__vec_add_signed(&AGENT(c, a)->free.unres, delta, sign);
+}
 
 /* Recovers of unreserved scalars without quota take the resources back
  * from the allocation record and give them to the agent at once, but leave
@@ -49,18 +110,17 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 /* Charges a new offer r (offers.h) made holding unres, scalars only: the
  * agent's free set gives them, the framework is charged (at the end of the
  * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
- * fresh entry, without adding into it. Inline for the replays' common
- * case (a lazy batch, no quota); the rest out of line. */
-void ac__entry_charge_slow(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres);
+ * fresh entry, without adding into it. Inline: once per offer. */
 static inline void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a, const ac_vec *unres)
 {
+	ac__agent_free_change(c, a, unres, -1);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));
-	if (B->lazy && !c->nguarantees) {
-		ac__vec_sub(&AGENT(c, a)->free.unres, unres);
+	if (B->lazy) {
 		ac__vec_add(&B->sum, unres);
 		return;
 	}
-	ac__entry_charge_slow(c, r, f, a, unres);
+	ac__vec_add(&FW(c, f)->offered, unres);
+	ac__held_walk(c, f, unres, unres, +1, false);
 }
 /* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */

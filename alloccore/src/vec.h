@@ -68,6 +68,17 @@ static inline void ac__vec_sub(ac_vec *a, const ac_vec *b)
 	ac__st(a, 3, ac__ld(a, 3) - ac__ld(b, 3));
 }
 
+/* a += b (sign +1) or a -= b (-1). */
+static inline void ac__vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
+{
+	/* two straight-line forms: a multiply by sign keeps the compiler from
+	 * using vector adds (64-bit multiplies have no SSE2 instruction) */
+	if (sign > 0)
+		ac__vec_add(a, b);
+	else
+		ac__vec_sub(a, b);
+}
+
 /* true when some kind is > 0 (as ac_vec_any_positive: the sign bit of
  * -v & ~v is set exactly when v > 0). */
 static inline bool ac__vec_any_pos(const ac_vec *a)
