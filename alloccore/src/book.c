@@ -353,11 +353,11 @@ static inline __attribute__((always_inline)) void alloc_unlink(ac_core *c, uint3
 	agent *A = AGENT(c, a);
 	AUNLINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
-	int k = 0;
-	while (k < AC__AG_INDEX && A->index[k].fw != f)
+	uint32_t k = 0;
+	while (k < A->nindex && A->index[k].fw != f)
 		k++;
-	if (k < AC__AG_INDEX) {
-		A->index[k].fw = 0;
+	if (k < A->nindex) {
+		A->index[k] = A->index[--A->nindex]; /* (packed) */
 	} else {
 		ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
 		A->nspill--;
@@ -391,11 +391,8 @@ static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t 
 	/* In the agent's index when it has room, else in the table (absent:
 	 * one probe, not a lookup and then an insert). */
 	agent *A = AGENT(c, a);
-	int k = 0;
-	while (k < AC__AG_INDEX && A->index[k].fw)
-		k++;
-	if (k < AC__AG_INDEX) {
-		A->index[k] = (agent_rec){f, i};
+	if (A->nindex < AC__AG_INDEX) {
+		A->index[A->nindex++] = (agent_rec){f, i};
 	} else {
 		void *s;
 		if (ac__hmap_insert(&c->alloc_map, ac__pair_key(f, a), &s)) {

@@ -94,7 +94,7 @@ typedef struct role {
 /* An agent's own index of the allocation records on it: one framework's
  * (struct agent). */
 typedef struct agent_rec {
-	uint32_t fw;  /* framework slot, 0: an empty place */
+	uint32_t fw;  /* framework slot */
 	uint32_t rec; /* its allocation record */
 } agent_rec;
 
@@ -112,8 +112,10 @@ typedef struct agent {
 	bool inactive; /* deactivated: skipped by allocation */
 	/* Which of the allocation records on this agent is whose, so that
 	 * accepts and recovers find, add and remove them without a probe of
-	 * the allocation table: up to AC__AG_INDEX frameworks' records. The
+	 * the allocation table: up to AC__AG_INDEX frameworks' records, the
+	 * first nindex places (kept packed: a search stops there). The
 	 * others' are in core->alloc_map, nspill of them (ac__alloc_slot). */
+	uint8_t nindex;
 	agent_rec index[AC__AG_INDEX];
 	uint32_t nspill;
 	bag total;
@@ -329,7 +331,7 @@ static inline uint64_t ac__pair_key(uint32_t f, uint32_t a)
 static inline uint32_t ac__alloc_slot(const ac_core *c, uint32_t f, uint32_t a)
 {
 	const agent *A = AGENT(c, a);
-	for (int i = 0; i < AC__AG_INDEX; i++)
+	for (uint32_t i = 0; i < A->nindex; i++)
 		if (A->index[i].fw == f)
 			return A->index[i].rec;
 	if (!A->nspill)
