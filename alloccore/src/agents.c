@@ -170,7 +170,8 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	 * are rescinded below. Work it out before changing anything. */
 	ac_resources held, nfree = *total, rest;
 	ac_resources_init(&held);
-	for (uint32_t a = AGENT(c, s)->allocs_head; a; a = ALLOC(c, a)->ag_next) {
+	ac__alloc_it it = {0, 0};
+	for (uint32_t a; (a = ac__agent_allocs_next(c, s, &it));) {
 		ac_resources r;
 		ac__bag_to_res(c, &ALLOC(c, a)->res, &r);
 		if (ac_resources_add(&held, &r))

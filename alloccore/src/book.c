@@ -352,7 +352,6 @@ static inline __attribute__((always_inline)) void alloc_unlink(ac_core *c, uint3
 	uint32_t f = ALLOC(c, i)->fw, a = ALLOC(c, i)->agent;
 	agent *A = AGENT(c, a);
 	AUNLINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
-	AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
 	uint32_t k = 0;
 	while (k < A->nindex && A->index[k].fw != f)
 		k++;
@@ -361,6 +360,7 @@ static inline __attribute__((always_inline)) void alloc_unlink(ac_core *c, uint3
 	} else {
 		ac__hmap_del(&c->alloc_map, ac__pair_key(f, a));
 		A->nspill--;
+		AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
 	}
 	/* (the record is written whole when taken again: only its extras
 	 * block needs letting go) */
@@ -401,6 +401,7 @@ static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t 
 		}
 		((hmap_u32 *)s)->val = i;
 		A->nspill++;
+		ALINK(c, A->allocs_head, i, ag_prev, ag_next);
 	}
 	alloc *R = ALLOC(c, i);
 	R->fw = f;
@@ -411,7 +412,6 @@ static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t 
 	else
 		ac_vec_zero(&R->res.unres);
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
-	ALINK(c, AGENT(c, a)->allocs_head, i, ag_prev, ag_next);
 	*out = i;
 	return 0;
 }
@@ -447,8 +447,11 @@ static void alloc_release(ac_core *c, uint32_t i, bool to_agent)
 
 void ac__allocs_drop_of_agent(ac_core *c, uint32_t a)
 {
-	while (AGENT(c, a)->allocs_head)
-		alloc_release(c, AGENT(c, a)->allocs_head, false);
+	agent *A = AGENT(c, a);
+	while (A->nindex)
+		alloc_release(c, A->index[A->nindex - 1].rec, false);
+	while (A->allocs_head)
+		alloc_release(c, A->allocs_head, false);
 }
 
 void ac__allocs_drop_of_fw(ac_core *c, uint32_t f)

@@ -108,8 +108,8 @@ typedef struct agent {
 	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
 	uint32_t filter_gen;
 	uint64_t tag; /* the caller's (ac_agent_set_tag) */
-	uint32_t allocs_head;
-	bool inactive; /* deactivated: skipped by allocation */
+	uint32_t allocs_head; /* the records not in its index (ag_next) */
+	bool inactive;        /* deactivated: skipped by allocation */
 	/* Which of the allocation records on this agent is whose, so that
 	 * accepts and recovers find, add and remove them without a probe of
 	 * the allocation table: up to AC__AG_INDEX frameworks' records, the
@@ -117,7 +117,7 @@ typedef struct agent {
 	 * others' are in core->alloc_map, nspill of them (ac__alloc_slot). */
 	uint8_t nindex;
 	agent_rec index[AC__AG_INDEX];
-	uint32_t nspill;
+	uint32_t nspill; /* (listed from allocs_head) */
 	bag total;
 	char *name;
 	char *attrs;
@@ -188,7 +188,8 @@ typedef struct batch {
 typedef struct alloc {
 	uint32_t fw, agent;
 	bag res;
-	uint32_t fw_prev, fw_next, ag_prev, ag_next;
+	uint32_t fw_prev, fw_next; /* its framework's records (fw.allocs_head) */
+	uint32_t ag_prev, ag_next; /* its agent's not in the agent's index */
 } alloc;
 
 typedef struct filter {
@@ -338,6 +339,29 @@ static inline uint32_t ac__alloc_slot(const ac_core *c, uint32_t f, uint32_t a)
 		return 0;
 	const uint32_t *v = ac__hmap_get(&c->alloc_map, ac__pair_key(f, a));
 	return v ? *v : 0;
+}
+
+/* The allocation records on agent a one by one, 0 at the end: those in
+ * its index, then those in the table (listed from allocs_head). *it
+ * starts zeroed; nothing may be added or removed meanwhile. */
+typedef struct ac__alloc_it {
+	uint32_t k, next;
+} ac__alloc_it;
+static inline uint32_t ac__agent_allocs_next(const ac_core *c, uint32_t a, ac__alloc_it *it)
+{
+	const agent *A = AGENT(c, a);
+	uint32_t r;
+	if (it->k < A->nindex)
+		return A->index[it->k++].rec;
+	if (it->k == A->nindex) {
+		it->k++;
+		r = A->allocs_head;
+	} else {
+		r = it->next;
+	}
+	if (r)
+		it->next = ALLOC(c, r)->ag_next;
+	return r;
 }
 
 /* The core's scratch array, grown to hold n u32 (at least 1), into *out.

@@ -541,8 +541,8 @@ static void test_many_frameworks_on_one_agent(void **state)
 	}
 	ac_err err = {0};
 	/* each pass offers the agent to the framework holding least, which
-	 * takes a task of its own size: each framework gets one or two */
-	for (int round = 0; round < N + 3; round++) {
+	 * takes a task of its own size: each framework gets two or three */
+	for (int round = 0; round < 2 * N + 3; round++) {
 		h->now += AC_SECOND;
 		assert_int_equal(h_allocate(h), 1);
 		int i = 0;
@@ -554,7 +554,7 @@ static void test_many_frameworks_on_one_agent(void **state)
 		mem[i] += 100 * (i + 1);
 	}
 	for (int i = 0; i < N; i++) {
-		assert_true(cpus[i] >= 1);
+		assert_true(cpus[i] >= 2);
 		expect_held(h, f[i], m, cpus[i], mem[i]);
 	}
 	/* empty every other record (index places and spilled ones alike),
@@ -579,6 +579,21 @@ static void test_many_frameworks_on_one_agent(void **state)
 	assert_int_equal(ac_fw_remove(h->core, f[1], &err), 0);
 	for (int i = 2; i < N - 1; i++)
 		expect_held(h, f[i], m, cpus[i], mem[i]);
+	/* a new total: the free set is worked out from every record, those
+	 * in the agent's index and those spilled to the table */
+	int held_cpus = 0, held_mem = 0;
+	for (int i = 2; i < N - 1; i++) {
+		held_cpus += cpus[i];
+		held_mem += mem[i];
+	}
+	held_cpus += cpus[0];
+	held_mem += mem[0];
+	ac_resources total = h_res(h, "cpus:50;mem:50000");
+	assert_int_equal(ac_agent_update(h->core, m, &total, &err), 0);
+	ac_agent_info ai;
+	assert_int_equal(ac_agent_info_get(h->core, m, &ai, NULL), 0);
+	snprintf(text, sizeof text, "cpus:%d;mem:%d", 50 - held_cpus, 50000 - held_mem);
+	assert_string_equal(h_fmt(h, &ai.free), text);
 	assert_int_equal(ac_agent_remove(h->core, m, &err), 0);
 	ac_fw_info fi;
 	assert_int_equal(ac_fw_info_get(h->core, f[9], &fi, NULL), 0);
