@@ -158,7 +158,8 @@ static uint32_t spare_class(uint32_t cap)
 static void spare_put(ac_core *c, entries *e)
 {
 	uint32_t k = spare_class(e->cap);
-	if (ac__array_grow((void **)&c->spare[k], &c->cap_spare[k], c->nspare[k] + 1, sizeof *c->spare[k])) {
+	if (c->nspare[k] >= c->cap_spare[k] &&
+	    ac__array_grow((void **)&c->spare[k], &c->cap_spare[k], c->nspare[k] + 1, sizeof *c->spare[k])) {
 		entries_free(e);
 		return;
 	}
@@ -191,9 +192,10 @@ static bool spare_take(ac_core *c, entries *out)
 static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 {
 	uint32_t b;
-	if (ac__array_grow((void **)&c->pass_batches, &c->cap_pass_batches, c->npass_batches + 1,
-	                   sizeof *c->pass_batches) ||
-	    ac__pool_alloc(&c->batches, &b))
+	if ((c->npass_batches >= c->cap_pass_batches &&
+	     ac__array_grow((void **)&c->pass_batches, &c->cap_pass_batches, c->npass_batches + 1,
+	                    sizeof *c->pass_batches)) ||
+	    ac__pool_take(&c->batches, &b)) /* (every field written below) */
 		return AC_ENOMEM;
 	uint64_t serial = c->batch_serial + 1;
 	if (ac__hmap_put(&c->batch_map, serial, b)) {
@@ -206,7 +208,12 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->pass = c->pass;
 	B->created = c->now;
 	B->fw = f;
-	(void)spare_take(c, &B->e);
+	B->n = B->live = 0;
+	B->fw_next = 0;
+	B->lazy = false;
+	ac_vec_zero(&B->sum);
+	if (!spare_take(c, &B->e))
+		B->e = (entries){0};
 	if (c->noffers == 0 || c->now < c->oldest_offer) /* (its offers are made now) */
 		c->oldest_offer = c->now;
 	fw *F = FW(c, f);
