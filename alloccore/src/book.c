@@ -964,11 +964,11 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;
-		if (!ac__vec_fits(v, &ALLOC(c, fast)->res.unres))
+		int left = ac__vec_take(&ALLOC(c, fast)->res.unres, v);
+		if (left < 0)
 			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 			                AGENT(c, a)->name);
-		ac__vec_sub(&ALLOC(c, fast)->res.unres, v);
-		if (ac__vec_is_zero(&ALLOC(c, fast)->res.unres))
+		if (!left)
 			alloc_unlink(c, fast);
 		if (!recover_owed(c, f, v))
 			ac__held_walk(c, f, v, v, -1, true);

@@ -105,6 +105,23 @@ static inline bool ac__vec_fits(const ac_vec *need, const ac_vec *have)
 	return ((d[0] | d[1]) >> 63) == 0;
 }
 
+/* have -= need when need <= have in every kind (amounts the core holds,
+ * as ac__vec_fits): then 1, or 0 when have is left zero; -1 (have
+ * unchanged) when need does not fit. One subtraction for the three. */
+static inline int ac__vec_take(ac_vec *have, const ac_vec *need)
+{
+	ac__u64x2 d0 = ac__ld(have, 0) - ac__ld(need, 0), d1 = ac__ld(have, 1) - ac__ld(need, 1),
+	          d2 = ac__ld(have, 2) - ac__ld(need, 2), d3 = ac__ld(have, 3) - ac__ld(need, 3);
+	ac__u64x2 any = d0 | d1 | d2 | d3;
+	if ((any[0] | any[1]) >> 63)
+		return -1;
+	ac__st(have, 0, d0);
+	ac__st(have, 1, d1);
+	ac__st(have, 2, d2);
+	ac__st(have, 3, d3);
+	return (any[0] | any[1]) != 0;
+}
+
 /* true when 0 <= v <= bound in every kind, for bounds within 0..2^62:
  * the sign bits of v and of bound - v are all clear exactly then (a
  * negative v sets its own; otherwise bound - v cannot overflow). */
