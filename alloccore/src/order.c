@@ -47,12 +47,14 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 	return 0;
 }
 
-static void key_refresh(ac_core *c, uint32_t cl)
+/* Always inline: DRF's key (drf.h) is then computed in place, once per
+ * offer, without a call. */
+static inline __attribute__((always_inline)) void key_refresh(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
 	p->key.count = p->pub.allocations;
-	if (c->pol.key == ac__drf_key) /* (inline: once per offer) */
-		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
+	if (c->pol.key == ac__drf_key)
+		ac__drf_key_of(c->pol.state, &p->pub, &p->key.pk);
 	else
 		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	p->stale = 0;
@@ -131,6 +133,39 @@ static void ord_remove_at(order *o, uint32_t p)
 	o->n--;
 }
 
+/* Moves element `from` to position `to`, the elements between moving one
+ * place toward `from`'s: either those between shift, or, when fewer, the
+ * others around the ring (the front part one way, the back part the
+ * other). From the front to the back that is no shift at all. */
+static void ord_move(order *o, uint32_t from, uint32_t to)
+{
+	uint32_t x = ac__ord_get(o, from), n = o->n, m = o->cap - 1;
+	if (from < to) {
+		if (to - from <= from + (n - 1 - to)) {
+			for (uint32_t i = from; i < to; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+		} else {
+			for (uint32_t i = from; i > 0; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+			o->head = (o->head + 1) & m;
+			for (uint32_t i = n - 1; i > to; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+		}
+	} else {
+		if (from - to <= to + (n - 1 - from)) {
+			for (uint32_t i = from; i > to; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+		} else {
+			for (uint32_t i = from; i + 1 < n; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+			o->head = (o->head - 1) & m;
+			for (uint32_t i = 0; i < to; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+		}
+	}
+	ord_set(o, to, x);
+}
+
 /* Inserts x at q (room reserved), shifting the shorter side. */
 static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 {
@@ -180,28 +215,40 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 	p->order = NONE;
 }
 
-/* Moves cl, found at pos in its order o, to where its new key puts it. */
-static void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
+/* reposition_at's search, when cl does not go to the back: out of line,
+ * so that the common case's registers are not spent on it. */
+static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, uint32_t cl, uint32_t pos)
+{
+	uint32_t to;
+	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0)
+		to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
+	else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0)
+		to = upper_bound(c, o, 0, pos, cl);
+	else
+		return;
+	ord_move(o, pos, to);
+}
+
+/* Moves cl, found at pos in its order o, to where its new key puts it.
+ * Always inline: in ac__order_reposition, once per offer. */
+static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
-	uint32_t to;
+	/* A client that just got an agent usually goes to the back (from
+	 * the front, that is O(1) in the ring): asked first, and then its
+	 * successor need not be. */
 	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0) {
-		/* A client that just got an agent usually goes to the back
-		 * (from the front, that is O(1) in the ring): asked first, and
-		 * then its successor need not be. Positions are those after
-		 * the removal. */
-		to = o->n - 1;
-	} else if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0) {
-		to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
-	} else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0) {
-		to = upper_bound(c, o, 0, pos, cl);
-	} else {
-		return;
-	}
-	ord_remove_at(o, pos);
-	ord_insert_at(o, to, cl);
+		if (pos == 0) { /* from the front: the ring turns by one */
+			uint32_t m = o->cap - 1;
+			o->v[(o->head + o->n) & m] = cl;
+			o->head = (o->head + 1) & m;
+		} else {
+			ord_move(o, pos, o->n - 1);
+		}
+	} else
+		reposition_search(c, o, cl, pos);
 }
 
 static void reposition(ac_core *c, uint32_t cl)
@@ -237,16 +284,9 @@ void ac__order_flush_touched(ac_core *c)
 		ac__orders_resort(c, false);
 }
 
-void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
+void ac__order_reposition(ac_core *c, uint32_t cl, uint32_t pos)
 {
-	client *p = CLIENT(c, cl);
-	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
-		ac__order_flush_touched(c);
-		return;
-	}
-	c->ntouched = 0;
-	p->touched = 0;
-	order *o = &c->orders[p->order];
+	order *o = &c->orders[CLIENT(c, cl)->order];
 	if (pos >= o->n || ac__ord_get(o, pos) != cl)
 		pos = find_pos(c, o, cl);
 	reposition_at(c, o, cl, pos);

@@ -66,11 +66,23 @@ static inline void ac__client_changed(ac_core *c, uint32_t cl)
 }
 /* Moves the clients changed since the last call to their places. */
 void ac__order_flush_touched(ac_core *c);
-/* The same, after a turn that gave to client cl, seen at position pos of
- * its order: when it is the only one changed (a framework whose role's
- * clients are alone in their orders), it is moved without a search for
- * it or a walk of the list. */
-void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos);
+/* Moves client cl, whose key changed, to its place; pos is where it
+ * probably is in its order (looked for if not there). */
+void ac__order_reposition(ac_core *c, uint32_t cl, uint32_t pos);
+/* ac__order_flush_touched after a turn that gave to client cl, seen at
+ * position pos of its order: when it is the only one changed (a framework
+ * whose role's clients are alone in their orders), it is moved without a
+ * search for it or a walk of the list. Inline: once per offer. */
+static inline void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
+		ac__order_flush_touched(c);
+		return;
+	}
+	c->ntouched = 0;
+	CLIENT(c, cl)->touched = 0;
+	ac__order_reposition(c, cl, pos);
+}
 /* Recompute every key and sort every order (totals changed, random policy).
  * draw: the random policy draws new keys (once per agent turn). */
 void ac__orders_resort(ac_core *c, bool draw);
