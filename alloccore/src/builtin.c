@@ -56,8 +56,7 @@ static void drf_totals(void *state, const ac_policy_view *v)
 
 void ac__drf_key(void *state, const ac_policy_view *v, const ac_policy_client *cl, ac_policy_key *k)
 {
-	(void)v; /* the totals it needs are in the state (drf_totals) */
-	ac__drf_key_of(state, cl, k);
+	ac__drf_key_of(state, v, cl, k);
 }
 
 int ac__drf_cmp(void *state, const ac_policy_key *a, const ac_policy_key *b)

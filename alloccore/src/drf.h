@@ -26,8 +26,8 @@ enum { AC__DRF_SHARE = 0, AC__DRF_NUM = 1, AC__DRF_DEN_LO = 2, AC__DRF_DEN_HI = 
 
 /* A core's DRF state, recomputed when the totals change: the kinds with a
  * total (only registered kinds can have one: the others are zero
- * everywhere), ascending, and those totals; a key reads them, not the
- * view, which saves it a test and a load per kind. */
+ * everywhere), ascending, and those totals. A key reads them rather than
+ * the view: a kind without a total then costs it nothing. */
 typedef struct ac__drf_state {
 	uint64_t total[AC_KINDS];
 	uint8_t kind[AC_KINDS];
@@ -55,8 +55,12 @@ static inline void ac__drf_totals(ac__drf_state *st, const ac_policy_view *v)
  * h / t > n / d as h x d > n x t (each below 2^63: the products fit in
  * 128 bits), with no floating-point screen first: one costs about as much
  * as the two widening multiplies, and shares often tie (whole offers of
- * equal agents), where a screen cannot decide. */
-static inline void ac__drf_dominant(const ac__drf_state *st, const ac_vec *held, uint64_t *num, uint64_t *den)
+ * equal agents), where a screen cannot decide. The kinds and totals come
+ * from the state; a state never filled (a module that does not pass on
+ * totals_changed) leaves them to be read from the view, slower but as
+ * exact. */
+static inline void ac__drf_dominant(const ac__drf_state *st, const ac_policy_view *v, const ac_vec *held, uint64_t *num,
+                                    uint64_t *den)
 {
 	/* in locals: through the pointers, every store could change held */
 	uint64_t n = 0, d = 1;
@@ -64,26 +68,38 @@ static inline void ac__drf_dominant(const ac__drf_state *st, const ac_vec *held,
 	if (nk > 0) {
 		/* while the first kind is not held (n = 0), any kind held takes
 		 * over: h x d > 0 */
-		assert(held->v[st->kind[0]] >= 0);
 		n = (uint64_t)held->v[st->kind[0]];
 		d = st->total[0];
-	}
-	for (int i = 1; i < nk; i++) {
-		assert(held->v[st->kind[i]] >= 0);
-		uint64_t t = st->total[i], h = (uint64_t)held->v[st->kind[i]];
-		if ((u128)h * d > (u128)n * t) {
-			n = h;
-			d = t;
+		for (int i = 1; i < nk; i++) {
+			uint64_t t = st->total[i], h = (uint64_t)held->v[st->kind[i]];
+			if ((u128)h * d > (u128)n * t) {
+				n = h;
+				d = t;
+			}
+		}
+	} else {
+		/* (or no kind has a total yet, and nothing is held) */
+		for (int k = 0; k < v->nkinds; k++) {
+			int64_t t = v->total->v[k];
+			uint64_t h = (uint64_t)held->v[k];
+			if (t > 0 && (u128)h * d > (u128)n * (uint64_t)t) {
+				n = h;
+				d = (uint64_t)t;
+			}
 		}
 	}
+	/* held is never below 0: a negative amount would read as one above
+	 * 2^63 here, and lead */
+	assert((int64_t)n >= 0);
 	*num = n;
 	*den = n ? d : 1; /* nothing held: one key, whatever the kinds */
 }
 
-static inline void ac__drf_key_of(const ac__drf_state *st, const ac_policy_client *cl, ac_policy_key *k)
+static inline void ac__drf_key_of(const ac__drf_state *st, const ac_policy_view *v, const ac_policy_client *cl,
+                                  ac_policy_key *k)
 {
 	uint64_t num, den;
-	ac__drf_dominant(st, &cl->held, &num, &den);
+	ac__drf_dominant(st, v, &cl->held, &num, &den);
 	u128 wden = (u128)den * cl->weight;
 	k->u[AC__DRF_NUM] = num;
 	k->u[AC__DRF_DEN_LO] = (uint64_t)wden;

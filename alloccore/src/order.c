@@ -43,6 +43,7 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 	for (int i = 0; i < 8 && name[i]; i++)
 		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
 	cl->order = NONE;
+	cl->touched = AC__TOUCH_QUIET;
 	*slot = s;
 	return 0;
 }
@@ -54,7 +55,7 @@ static inline __attribute__((always_inline)) void key_refresh(ac_core *c, uint32
 	client *p = CLIENT(c, cl);
 	p->key.count = p->pub.allocations;
 	if (c->pol.key == ac__drf_key)
-		ac__drf_key_of(c->pol.state, &p->pub, &p->key.pk);
+		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	else
 		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	p->stale = 0;
@@ -181,6 +182,12 @@ static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 	ord_set(o, q, x);
 }
 
+/* Client p's `touched` once it is not listed (order.h). */
+static uint8_t unlisted(const ac_core *c, const client *p)
+{
+	return p->order == NONE || c->orders[p->order].n == 1 ? AC__TOUCH_QUIET : 0;
+}
+
 void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
@@ -194,7 +201,15 @@ void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 		key_refresh(c, ac__ord_get(o, 0));
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
 	ord_insert_at(o, pos, cl);
-	CLIENT(c, cl)->order = oid;
+	client *p = CLIENT(c, cl);
+	p->order = oid;
+	if (p->touched != AC__TOUCH_LISTED)
+		p->touched = unlisted(c, p);
+	if (o->n == 2) { /* the one that was alone is no longer quiet */
+		client *q = CLIENT(c, ac__ord_get(o, pos == 0));
+		if (q->touched == AC__TOUCH_QUIET)
+			q->touched = 0;
+	}
 }
 
 void ac__order_remove(ac_core *c, uint32_t cl)
@@ -213,6 +228,13 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 	if (pos < o->n)
 		ord_remove_at(o, pos);
 	p->order = NONE;
+	if (p->touched != AC__TOUCH_LISTED)
+		p->touched = AC__TOUCH_QUIET;
+	if (o->n == 1) { /* the one left alone becomes quiet */
+		client *q = CLIENT(c, ac__ord_get(o, 0));
+		if (q->touched != AC__TOUCH_LISTED)
+			q->touched = AC__TOUCH_QUIET;
+	}
 }
 
 /* reposition_at's search, when cl does not go to the back: out of line,
@@ -230,7 +252,7 @@ static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, ui
 }
 
 /* Moves cl, found at pos in its order o, to where its new key puts it.
- * Always inline: in ac__order_reposition, once per offer. */
+ * Always inline: in ac__order_flush_one, once per offer. */
 static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
 	key_refresh(c, cl);
@@ -263,7 +285,7 @@ void ac__client_touch_grow(ac_core *c, uint32_t cl)
 		c->keys_dirty = true; /* fall back to a full resort */
 		return;
 	}
-	CLIENT(c, cl)->touched = 1;
+	CLIENT(c, cl)->touched = AC__TOUCH_LISTED;
 	c->touched[c->ntouched++] = cl;
 }
 
@@ -275,7 +297,7 @@ void ac__order_flush_touched(ac_core *c)
 	for (uint32_t i = 0; i < c->ntouched; i++) {
 		uint32_t cl = c->touched[i];
 		client *p = CLIENT(c, cl);
-		p->touched = 0;
+		p->touched = unlisted(c, p);
 		if (p->order != NONE && !all)
 			reposition(c, cl);
 	}
@@ -284,9 +306,16 @@ void ac__order_flush_touched(ac_core *c)
 		ac__orders_resort(c, false);
 }
 
-void ac__order_reposition(ac_core *c, uint32_t cl, uint32_t pos)
+void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 {
-	order *o = &c->orders[CLIENT(c, cl)->order];
+	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
+		ac__order_flush_touched(c);
+		return;
+	}
+	c->ntouched = 0;
+	client *p = CLIENT(c, cl);
+	order *o = &c->orders[p->order];
+	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
 	if (pos >= o->n || ac__ord_get(o, pos) != cl)
 		pos = find_pos(c, o, cl);
 	reposition_at(c, o, cl, pos);
@@ -360,8 +389,11 @@ void ac__orders_resort(ac_core *c, bool draw)
 	c->view.redraw = draw && (c->pol.flags & AC_POLICY_REDRAW_PER_TURN);
 	c->view.now = c->now;
 	for (uint32_t s = 1; s < c->clients.n; s++)
-		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE)
+		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE) {
+			/* (order.h: never quiet beside another client) */
+			assert(CLIENT(c, s)->touched != AC__TOUCH_QUIET || c->orders[CLIENT(c, s)->order].n == 1);
 			key_refresh(c, s);
+		}
 	c->view.redraw = false;
 	c->keys_dirty = false;
 	for (uint32_t o = 0; o < c->norders; o++)
