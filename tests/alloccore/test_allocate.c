@@ -439,6 +439,7 @@ int main(void)
 	        cmocka_unit_test(test_quota_limit_and_leftovers),
 	        cmocka_unit_test(test_reservations),
 	        cmocka_unit_test(test_offers_count_toward_share),
+	        cmocka_unit_test(test_drf_equal_shares_differently_written),
 	        cmocka_unit_test(test_min_allocatable),
 	        cmocka_unit_test(test_priority_policy),
 	        cmocka_unit_test(test_asset_policy),
@@ -446,7 +447,6 @@ int main(void)
 	        cmocka_unit_test(test_shuffled_pass_visits_every_agent),
 	        cmocka_unit_test(test_pass_over_candidates),
 	        cmocka_unit_test(test_drf_exact_near_ties),
-	        cmocka_unit_test(test_drf_equal_shares_differently_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
