@@ -255,19 +255,21 @@ static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, ui
  * Always inline: in ac__order_flush_one, once per offer. */
 static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
+	/* the ring in locals, read before the key is written (through
+	 * which, for the compiler, the ring could change) */
+	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
 	/* A client that just got an agent usually goes to the back (from
 	 * the front, that is O(1) in the ring): asked first, and then its
 	 * successor need not be. */
-	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0) {
+	if (pos + 1 < n && ac__client_cmp(c, v[(head + n - 1) & m], cl) < 0) {
 		if (pos == 0) { /* from the front: the ring turns by one */
-			uint32_t m = o->cap - 1;
-			o->v[(o->head + o->n) & m] = cl;
-			o->head = (o->head + 1) & m;
+			v[(head + n) & m] = cl;
+			o->head = (head + 1) & m;
 		} else {
-			ord_move(o, pos, o->n - 1);
+			ord_move(o, pos, n - 1);
 		}
 	} else
 		reposition_search(c, o, cl, pos);
