@@ -92,6 +92,14 @@ static void add(ac_core *c, const char *agent, const char *res)
 	assert_int_equal(ac_agent_add(c, agent, &r, NULL, NULL), 0);
 }
 
+/* What framework f holds in outstanding offers of one kind. */
+static int64_t offered(const ac_core *c, ac_fw_id f, int kind)
+{
+	ac_fw_info fi;
+	assert_int_equal(ac_fw_info_get(c, f, &fi, NULL), 0);
+	return fi.offered.v[kind];
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -187,11 +195,8 @@ static void test_drf_without_totals_changed(void **state)
 	assert_int_equal(ac_allocation_restore(c, b, big, &r, &err), 0);
 	assert_int_equal(ac_agent_deactivate(c, big, &err), 0);
 	assert_int_equal(ac_allocate(c, 0, &err), 1);
-	ac_fw_info fa, fb;
-	ac_fw_info_get(c, a, &fa, NULL);
-	ac_fw_info_get(c, b, &fb, NULL);
-	assert_int_equal(fa.offered.v[AC_CPUS], 0);
-	assert_int_equal(fb.offered.v[AC_CPUS], 1000);
+	assert_int_equal(offered(c, a, AC_CPUS), 0);
+	assert_int_equal(offered(c, b, AC_CPUS), 1000);
 	ac_core_destroy(c);
 }
 
@@ -218,12 +223,9 @@ static void test_pick_contract(void **state)
 	pick_answer = 1;
 	pick_cpus = 1000;
 	assert_int_equal(ac_allocate(c, 0, &err), 2);
-	ac_fw_info fa, fb;
-	ac_fw_info_get(c, a, &fa, NULL);
-	ac_fw_info_get(c, b, &fb, NULL);
-	assert_int_equal(fb.offered.v[AC_CPUS], 1000);
-	assert_int_equal(fb.offered.v[AC_MEM], 4096000);
-	assert_int_equal(fa.offered.v[AC_CPUS], 1000); /* asked again: one cpu of what was left */
+	assert_int_equal(offered(c, b, AC_CPUS), 1000);
+	assert_int_equal(offered(c, b, AC_MEM), 4096000);
+	assert_int_equal(offered(c, a, AC_CPUS), 1000); /* asked again: one cpu of what was left */
 	ac_core_destroy(c);
 }
 
