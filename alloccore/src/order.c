@@ -255,12 +255,13 @@ static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, ui
  * Always inline: in ac__order_flush_one, once per offer. */
 static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
-	/* the ring in locals, read before the key is written (through
-	 * which, for the compiler, the ring could change) */
-	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
+	/* the ring in locals: a store into it could change o, for the
+	 * compiler (read after the key's computation, which needs the
+	 * registers) */
+	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
 	/* A client that just got an agent usually goes to the back (from
 	 * the front, that is O(1) in the ring): asked first, and then its
 	 * successor need not be. */
