@@ -43,15 +43,18 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 	for (int i = 0; i < 8 && name[i]; i++)
 		cl->name_key |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
 	cl->order = NONE;
+	cl->touched = AC__TOUCH_QUIET;
 	*slot = s;
 	return 0;
 }
 
-static void key_refresh(ac_core *c, uint32_t cl)
+/* Always inline: DRF's key (drf.h) is then computed in place, once per
+ * offer, without a call. */
+static inline __attribute__((always_inline)) void key_refresh(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
 	p->key.count = p->pub.allocations;
-	if (c->pol.key == ac__drf_key) /* (inline: once per offer) */
+	if (c->pol.key == ac__drf_key)
 		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
 	else
 		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
@@ -131,6 +134,39 @@ static void ord_remove_at(order *o, uint32_t p)
 	o->n--;
 }
 
+/* Moves element `from` to position `to`, the elements between moving one
+ * place toward `from`'s: either those between shift, or, when fewer, the
+ * others around the ring (the front part one way, the back part the
+ * other). From the front to the back that is no shift at all. */
+static void ord_move(order *o, uint32_t from, uint32_t to)
+{
+	uint32_t x = ac__ord_get(o, from), n = o->n, m = o->cap - 1;
+	if (from < to) {
+		if (to - from <= from + (n - 1 - to)) {
+			for (uint32_t i = from; i < to; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+		} else {
+			for (uint32_t i = from; i > 0; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+			o->head = (o->head + 1) & m;
+			for (uint32_t i = n - 1; i > to; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+		}
+	} else {
+		if (from - to <= to + (n - 1 - from)) {
+			for (uint32_t i = from; i > to; i--)
+				ord_set(o, i, ac__ord_get(o, i - 1));
+		} else {
+			for (uint32_t i = from; i + 1 < n; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+			o->head = (o->head - 1) & m;
+			for (uint32_t i = 0; i < to; i++)
+				ord_set(o, i, ac__ord_get(o, i + 1));
+		}
+	}
+	ord_set(o, to, x);
+}
+
 /* Inserts x at q (room reserved), shifting the shorter side. */
 static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 {
@@ -146,6 +182,12 @@ static void ord_insert_at(order *o, uint32_t q, uint32_t x)
 	ord_set(o, q, x);
 }
 
+/* Client p's `touched` once it is not listed (order.h). */
+static uint8_t unlisted(const ac_core *c, const client *p)
+{
+	return p->order == NONE || c->orders[p->order].n == 1 ? AC__TOUCH_QUIET : 0;
+}
+
 void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
@@ -159,7 +201,15 @@ void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 		key_refresh(c, ac__ord_get(o, 0));
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
 	ord_insert_at(o, pos, cl);
-	CLIENT(c, cl)->order = oid;
+	client *p = CLIENT(c, cl);
+	p->order = oid;
+	if (p->touched != AC__TOUCH_LISTED)
+		p->touched = unlisted(c, p);
+	if (o->n == 2) { /* the one that was alone is no longer quiet */
+		client *q = CLIENT(c, ac__ord_get(o, pos == 0));
+		if (q->touched == AC__TOUCH_QUIET)
+			q->touched = 0;
+	}
 }
 
 void ac__order_remove(ac_core *c, uint32_t cl)
@@ -178,30 +228,52 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 	if (pos < o->n)
 		ord_remove_at(o, pos);
 	p->order = NONE;
+	if (p->touched != AC__TOUCH_LISTED)
+		p->touched = AC__TOUCH_QUIET;
+	if (o->n == 1) { /* the one left alone becomes quiet */
+		client *q = CLIENT(c, ac__ord_get(o, 0));
+		if (q->touched != AC__TOUCH_LISTED)
+			q->touched = AC__TOUCH_QUIET;
+	}
 }
 
-/* Moves cl, found at pos in its order o, to where its new key puts it. */
-static void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
+/* reposition_at's search, when cl does not go to the back: out of line,
+ * so that the common case's registers are not spent on it. */
+static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, uint32_t cl, uint32_t pos)
+{
+	uint32_t to;
+	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0)
+		to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
+	else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0)
+		to = upper_bound(c, o, 0, pos, cl);
+	else
+		return;
+	ord_move(o, pos, to);
+}
+
+/* Moves cl, found at pos in its order o, to where its new key puts it.
+ * Always inline: in ac__order_flush_one, once per offer. */
+static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
 	key_refresh(c, cl);
 	if (pos == NONE)
 		return;
-	uint32_t to;
-	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, o->n - 1), cl) < 0) {
-		/* A client that just got an agent usually goes to the back
-		 * (from the front, that is O(1) in the ring): asked first, and
-		 * then its successor need not be. Positions are those after
-		 * the removal. */
-		to = o->n - 1;
-	} else if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0) {
-		to = upper_bound(c, o, pos + 1, o->n, cl) - 1;
-	} else if (pos > 0 && ac__client_cmp(c, ac__ord_get(o, pos - 1), cl) > 0) {
-		to = upper_bound(c, o, 0, pos, cl);
-	} else {
-		return;
-	}
-	ord_remove_at(o, pos);
-	ord_insert_at(o, to, cl);
+	/* the ring in locals: a store into it could change o, for the
+	 * compiler (read after the key's computation, which needs the
+	 * registers) */
+	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
+	/* A client that just got an agent usually goes to the back (from
+	 * the front, that is O(1) in the ring): asked first, and then its
+	 * successor need not be. */
+	if (pos + 1 < n && ac__client_cmp(c, v[(head + n - 1) & m], cl) < 0) {
+		if (pos == 0) { /* from the front: the ring turns by one */
+			v[(head + n) & m] = cl;
+			o->head = (head + 1) & m;
+		} else {
+			ord_move(o, pos, n - 1);
+		}
+	} else
+		reposition_search(c, o, cl, pos);
 }
 
 static void reposition(ac_core *c, uint32_t cl)
@@ -216,7 +288,7 @@ void ac__client_touch_grow(ac_core *c, uint32_t cl)
 		c->keys_dirty = true; /* fall back to a full resort */
 		return;
 	}
-	CLIENT(c, cl)->touched = 1;
+	CLIENT(c, cl)->touched = AC__TOUCH_LISTED;
 	c->touched[c->ntouched++] = cl;
 }
 
@@ -228,7 +300,7 @@ void ac__order_flush_touched(ac_core *c)
 	for (uint32_t i = 0; i < c->ntouched; i++) {
 		uint32_t cl = c->touched[i];
 		client *p = CLIENT(c, cl);
-		p->touched = 0;
+		p->touched = unlisted(c, p);
 		if (p->order != NONE && !all)
 			reposition(c, cl);
 	}
@@ -239,14 +311,14 @@ void ac__order_flush_touched(ac_core *c)
 
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 {
-	client *p = CLIENT(c, cl);
 	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
 		ac__order_flush_touched(c);
 		return;
 	}
 	c->ntouched = 0;
-	p->touched = 0;
+	client *p = CLIENT(c, cl);
 	order *o = &c->orders[p->order];
+	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
 	if (pos >= o->n || ac__ord_get(o, pos) != cl)
 		pos = find_pos(c, o, cl);
 	reposition_at(c, o, cl, pos);
@@ -320,8 +392,11 @@ void ac__orders_resort(ac_core *c, bool draw)
 	c->view.redraw = draw && (c->pol.flags & AC_POLICY_REDRAW_PER_TURN);
 	c->view.now = c->now;
 	for (uint32_t s = 1; s < c->clients.n; s++)
-		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE)
+		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE) {
+			/* (order.h: never quiet beside another client) */
+			assert(CLIENT(c, s)->touched != AC__TOUCH_QUIET || c->orders[CLIENT(c, s)->order].n == 1);
 			key_refresh(c, s);
+		}
 	c->view.redraw = false;
 	c->keys_dirty = false;
 	for (uint32_t o = 0; o < c->norders; o++)

@@ -27,6 +27,13 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
                    uint32_t *slot);
 void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
 void ac__order_remove(ac_core *c, uint32_t cl);
+/* A client's `touched` (state.h): 0, or listed in core->touched (its move
+ * deferred), or quiet: out of every order, or alone in one (the only role,
+ * a role's only leaf), where nothing compares with it; a quiet client's
+ * changes only mark its key stale, refreshed when it is next inserted or a
+ * second client comes. order.c keeps it: never quiet in an order of two or
+ * more. */
+enum { AC__TOUCH_LISTED = 1, AC__TOUCH_QUIET = 2 };
 /* ac__client_touch when the list must grow first. */
 void ac__client_touch_grow(ac_core *c, uint32_t cl);
 /* Notes a client whose key changed for the next ac__order_flush_touched.
@@ -41,35 +48,32 @@ static inline void ac__client_touch(ac_core *c, uint32_t cl)
 		ac__client_touch_grow(c, cl);
 		return;
 	}
-	CLIENT(c, cl)->touched = 1;
+	CLIENT(c, cl)->touched = AC__TOUCH_LISTED;
 	c->touched[c->ntouched++] = cl;
 }
 /* The client's held or count changed: it moves to its place when the turn
  * in progress ends or the next begins. Inline: every offer calls it for its
- * framework and roles, and most calls end in the first tests. */
+ * framework and roles, and most calls end in the first test. */
 static inline void ac__client_changed(ac_core *c, uint32_t cl)
 {
 	client *p = CLIENT(c, cl);
-	if (p->order == NONE || c->keys_dirty) {
-		/* Out of every order, or about to be resorted: the key is
-		 * recomputed when it is next inserted or sorted. */
-		return;
-	}
-	/* Alone in its order (the only role, a role's only leaf), nothing
-	 * compares with it: refresh the key only when a second client comes. */
-	if (c->orders[p->order].n == 1) {
+	if (p->touched) {
+		/* listed already, or quiet (for a listed one the mark is
+		 * harmless: its key is refreshed when it moves) */
 		p->stale = 1;
 		return;
 	}
-	if (!p->touched)
+	/* About to be resorted: the key is recomputed then. */
+	if (!c->keys_dirty)
 		ac__client_touch(c, cl);
 }
 /* Moves the clients changed since the last call to their places. */
 void ac__order_flush_touched(ac_core *c);
 /* The same, after a turn that gave to client cl, seen at position pos of
  * its order: when it is the only one changed (a framework whose role's
- * clients are alone in their orders), it is moved without a search for
- * it or a walk of the list. */
+ * clients are alone in their orders), it is moved without a search for it
+ * or a walk of the list. (Not inline at the pass's walk: in the simulator,
+ * that loop then keeps fewer of its own values in registers.) */
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos);
 /* Recompute every key and sort every order (totals changed, random policy).
  * draw: the random policy draws new keys (once per agent turn). */

@@ -344,6 +344,30 @@ static void test_drf_exact_near_ties(void **state)
 	}
 }
 
+/* Equal shares written as different fractions are a tie: one framework
+ * holds half the cpus (2000 / 4000 in thousandths), the other half the mem
+ * (2048 / 4096), each one allocation, so the name decides and A is offered
+ * first, whichever kind it holds. Ordering by the numerators, or by the
+ * fractions' parts, would put the cpus holder first. */
+static void test_drf_equal_shares_differently_written(void **state)
+{
+	for (int flip = 0; flip < 2; flip++) {
+		harness *h = h_new("drf");
+		ac_agent_id big = h_agent(h, "big", "cpus:3;mem:3072");
+		ac_fw_id a = h_fw(h, "A", NULL, 0, 0), z = h_fw(h, "Z", NULL, 0, 0);
+		ac_resources cpus = h_res(h, "cpus:2"), mem = h_res(h, "mem:2048");
+		ac_err err = {0};
+		if (ac_allocation_restore(h->core, a, big, flip ? &cpus : &mem, &err) ||
+		    ac_allocation_restore(h->core, z, big, flip ? &mem : &cpus, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(ac_agent_deactivate(h->core, big, &err), 0);
+		h_agent(h, "small", "cpus:1;mem:1024");
+		assert_int_equal(h_allocate(h), 1);
+		assert_string_equal(h_line(h, 0), "offer A small cpus:1;mem:1024");
+		h_free(h);
+	}
+}
+
 /* Minimum allocatable: below cpus 0.01 and mem 32 nothing is offered. */
 static void test_min_allocatable(void **state)
 {
@@ -502,6 +526,7 @@ int main(void)
 	        cmocka_unit_test(test_quota_limit_and_leftovers),
 	        cmocka_unit_test(test_reservations),
 	        cmocka_unit_test(test_offers_count_toward_share),
+	        cmocka_unit_test(test_drf_equal_shares_differently_written),
 	        cmocka_unit_test(test_min_allocatable),
 	        cmocka_unit_test(test_priority_policy),
 	        cmocka_unit_test(test_asset_policy),
