@@ -58,7 +58,7 @@ typedef struct client {
 	uint32_t owner;    /* fw slot or role id */
 	uint32_t order;    /* order id it is in, or NONE */
 	uint64_t name_key; /* first 8 bytes of name, big-endian: fast tie-break */
-	uint8_t touched;   /* in core->touched: repositioning deferred */
+	uint8_t touched;   /* 0, listed in core->touched, or quiet (order.h) */
 	uint8_t stale;     /* alone in its order: key refreshed when that ends */
 	uint32_t pos_hint; /* where a walk last saw it in its order */
 	sortkey key;
