@@ -208,7 +208,9 @@ size_t ac_core_memory(const ac_core *c)
 	for (uint32_t s = 1; s < c->fws.n; s++)
 		if (ac__pool_live(&c->fws, s))
 			n += ac__filter_fw_bytes(c, s);
-	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_scratch) * sizeof(uint32_t);
+	n += ((size_t)c->cap_agent_seq + c->cap_fw_seq + c->cap_touched + c->cap_scratch + c->cap_arrears +
+	      c->cap_pass_agents) *
+	     sizeof(uint32_t);
 	n += ac__offers_bytes(c);
 	n += ac__mfws_bytes(c);
 	return n;
