@@ -362,8 +362,8 @@ static inline __attribute__((always_inline)) void alloc_unlink(ac_core *c, uint3
 		A->nspill--;
 		AUNLINK(c, A->allocs_head, i, ag_prev, ag_next);
 	}
-	/* (the record is written whole when taken again: only its extras
-	 * block needs letting go) */
+	/* (alloc_new writes every field it reads when the slot is taken
+	 * again: only the extras block needs letting go) */
 	if (ALLOC(c, i)->res.x)
 		ac__pool_release(&c->xpool, ALLOC(c, i)->res.x);
 	ac__pool_release(&c->allocs, i);
@@ -383,10 +383,12 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
  * scalars unres (NULL: nothing), into *out. 0 or AC_ENOMEM (nothing
  * changed). */
 static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres,
-                                                          uint32_t *out)
+                                                           uint32_t *out)
 {
 	uint32_t i;
-	if (ac__pool_take(&c->allocs, &i)) /* (written whole below) */
+	/* (every field it is read by is written below: the agent's links only
+	 * when it spills) */
+	if (ac__pool_take(&c->allocs, &i))
 		return AC_ENOMEM;
 	/* In the agent's index when it has room, else in the table (absent:
 	 * one probe, not a lookup and then an insert). */
@@ -550,8 +552,7 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
  * batch's and framework's counts are the caller's (ac__entries_dropped),
  * so the batch stays. */
 static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
-                                                             ac_time now, bool accept,
-                        answer_sums *s, bool drop)
+                                                              ac_time now, bool accept, answer_sums *s, bool drop)
 {
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];

@@ -112,7 +112,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
  * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
  * fresh entry, without adding into it. Inline: once per offer. */
 static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a,
-                                                                  const ac_vec *unres)
+                                                                   const ac_vec *unres)
 {
 	ac__agent_free_change(c, a, unres, -1);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));

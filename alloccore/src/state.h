@@ -107,7 +107,7 @@ typedef struct agent {
 	bag free;         /* total - offered - allocated; unreserved scalars may go < 0 */
 	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
 	uint32_t filter_gen;
-	uint64_t tag; /* the caller's (ac_agent_set_tag) */
+	uint64_t tag;         /* the caller's (ac_agent_set_tag) */
 	uint32_t allocs_head; /* the records not in its index (ag_next) */
 	bool inactive;        /* deactivated: skipped by allocation */
 	/* Which of the allocation records on this agent is whose, so that
