@@ -545,20 +545,23 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
 }
 
 /* Answers offer r, which holds unreserved scalars only, using u of them
- * (checked to fit; zero for a decline): the allocation record grows by u,
+ * (checked to fit; zero for a decline; `uses`: whether some kind of u is
+ * above zero, which a settle asks once per set): the allocation record
+ * grows by u,
  * the rest is free again under the framework's filter; the framework's
  * side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go;
  * with `drop`, the offer is taken out of the store (ac__entry_drop) but its
  * batch's and framework's counts are the caller's (ac__entries_dropped),
  * so the batch stays. */
-static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, ac_time refuse,
-                                                              ac_time now, bool accept, answer_sums *s, bool drop)
+static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, bool uses,
+                                                              ac_time refuse, ac_time now, bool accept, answer_sums *s,
+                                                              bool drop)
 {
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
 	ac_vec offered = B->e.unres[i], rest = offered;
 	ac__vec_sub(&rest, u);
-	if (ac__vec_any_pos(u)) {
+	if (uses) {
 		/* Plain scalars add to a record's inline part, whatever else
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = ac__alloc_slot(c, f, a);
@@ -597,7 +600,7 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	if (!ac__vec_fits(&u, &B->e.unres[i]))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}};
-	if (answer_plain(c, r, &u, refuse, now, accept, &s, false))
+	if (answer_plain(c, r, &u, ac__vec_any_pos(&u), refuse, now, accept, &s, false))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	sums_apply(c, f, &s);
 	return 0;
@@ -876,6 +879,9 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	 * each in its place. */
 	uint32_t dropped = 0;
 	answer_sums sums = {{{0}}, {{0}}};
+	/* whether `plain` uses anything (asked once per set named) */
+	const ac_resources *asked = NULL;
+	bool uses = false;
 	for (i = 0; i < n && !rc; i++) {
 		if (i + 4 < n && answers[i + 4].index < B->n) {
 			/* agents are spread over memory: ask ahead for the free
@@ -891,7 +897,12 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		const entries *ek = &BATCH(c, b)->e;
 		if (!(ek->x && ek->x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
-			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, refuse, now, true, &sums, true))
+			if (used != asked) {
+				asked = used;
+				uses = ac__vec_any_pos(&used->group[0].amount);
+			}
+			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, uses, refuse, now, true, &sums,
+			                 true))
 				rc = ac__fail(err, AC_ENOMEM, "out of memory");
 			else
 				dropped++;
