@@ -831,7 +831,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	/* Checked first; the named offers are marked (live 2) meanwhile.
 	 * Callers often pass one `used` for every accept: it is checked once. */
 	const ac_resources *plain = NULL;
-	size_t i;
+	size_t i, nused = 0;
 	for (i = 0; i < n; i++) {
 		size_t k = answers[i].index;
 		const char *why = k >= B->n || !B->e.live[k] ? "is unknown, rescinded or already answered"
@@ -858,6 +858,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			break;
 		}
 		B->e.live[k] = 2;
+		nused += used != NULL;
 	}
 	for (size_t j = 0; j < i; j++)
 		B->e.live[answers[j].index] = 1;
@@ -865,10 +866,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		return rc;
 	/* Committed. Accepts first; each may be the batch's last offer, so
 	 * the declines count what is left before. */
-	uint32_t nans = 0, left = B->live;
-	for (i = 0; i < n; i++)
-		if (answers[i].used)
-			left--;
+	uint32_t nans = 0, left = B->live - (uint32_t)nused;
 	uint64_t *refs = NULL;
 	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
 		return ac__fail(err, rc, "out of memory");
