@@ -226,7 +226,10 @@ static void charge_lazy(ac_core *c)
 	}
 }
 
-static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage)
+/* moves: the caller moves f's sort client itself (ac__order_moved) when
+ * the offer is fresh. */
+static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage,
+                                                      bool moves)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
 	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
@@ -244,7 +247,7 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 			count_up(c, f, 1);
 	}
 	if (fresh)
-		ac__entry_charge(c, r, f, a, &cd->unres);
+		ac__entry_charge(c, r, f, a, &cd->unres, !moves);
 	else
 		ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
 	return 0;
@@ -323,7 +326,7 @@ static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *r
 			continue;
 		}
 		CLIENT(c, cl)->pos_hint = at[k];
-		if ((*rc = give(c, f, a, &cd, stage)))
+		if ((*rc = give(c, f, a, &cd, stage, false)))
 			return true;
 		agfree = ag->free.unres;
 		ac_vec_clamp0(&agfree);
@@ -354,7 +357,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 			continue;
 		}
 		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
-		if ((*rc = give(c, f, a, &cd, stage)))
+		if ((*rc = give(c, f, a, &cd, stage, false)))
 			return true;
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
@@ -454,8 +457,12 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 			continue;
 		}
 		cl->pos_hint = i;
-		*rc = give(c, f, a, &cd, 2);
-		if (c->ntouched || c->keys_dirty)
+		/* a fresh offer (no extras): the turn moves the framework itself */
+		bool moves = !cd.x;
+		*rc = give(c, f, a, &cd, 2, moves);
+		if (moves)
+			ac__order_moved(c, id, i);
+		else if (c->ntouched || c->keys_dirty)
 			ac__order_flush_one(c, id, i);
 		return true;
 	}

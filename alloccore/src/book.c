@@ -25,9 +25,9 @@
 void ac__held_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
 {
 	if (sign > 0)
-		ac__held_walk(c, f, scalars, unres, +1, false);
+		ac__held_walk(c, f, scalars, unres, +1, false, true);
 	else
-		ac__held_walk(c, f, scalars, unres, -1, false);
+		ac__held_walk(c, f, scalars, unres, -1, false, true);
 }
 
 void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const ac_vec *unres, int sign)
@@ -46,7 +46,7 @@ void ac__recovers_apply_slow(ac_core *c)
 		ac_vec v = F->recovered;
 		ac_vec_zero(&F->recovered);
 		F->owes = false;
-		ac__held_walk(c, f, &v, &v, -1, true);
+		ac__held_walk(c, f, &v, &v, -1, true, true);
 	}
 	c->narrears = 0;
 }
@@ -236,7 +236,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		ac__vec_add(&e->unres[i], unres);
 		if (e->scalars)
 			ac__vec_add(&e->scalars[i], unres);
-		ac__entry_charge(c, r, f, a, unres);
+		ac__entry_charge(c, r, f, a, unres, true);
 		return;
 	}
 	ac_vec scalars = *unres;
@@ -981,7 +981,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 		if (!left)
 			alloc_unlink(c, fast);
 		if (!recover_owed(c, f, v))
-			ac__held_walk(c, f, v, v, -1, true);
+			ac__held_walk(c, f, v, v, -1, true, true);
 		ac__agent_free_change(c, a, v, +1);
 		return 0;
 	}

@@ -40,14 +40,16 @@ static inline __attribute__((always_inline)) void ac__role_walk(ac_core *c, uint
 }
 
 /* The same for framework f: its share too, and with `allocated` its
- * allocated sum. */
-static inline __attribute__((always_inline)) void ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars,
-                                                                const ac_vec *unres, int sign, bool allocated)
+ * allocated sum. `note`: tell f's sort client it changed (false: the
+ * caller moves it itself, ac__order_moved). */
+static inline __attribute__((always_inline)) void
+ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign, bool allocated, bool note)
 {
 	fw *F = FW(c, f);
 	uint32_t r = F->role;
 	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
-	ac__client_changed(c, F->client);
+	if (note)
+		ac__client_changed(c, F->client);
 	if (allocated)
 		ac__vec_add_signed(&F->allocated, scalars, sign);
 	if (r != c->defer_role) {
@@ -110,9 +112,10 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 /* Charges a new offer r (offers.h) made holding unres, scalars only: the
  * agent's free set gives them, the framework is charged (at the end of the
  * pass for a lazy batch: its sum grows). What ac__entry_grow does for a
- * fresh entry, without adding into it. Inline: once per offer. */
+ * fresh entry, without adding into it. `note` as for ac__held_walk.
+ * Inline: once per offer. */
 static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a,
-                                                                   const ac_vec *unres)
+                                                                   const ac_vec *unres, bool note)
 {
 	ac__agent_free_change(c, a, unres, -1);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));
@@ -121,7 +124,7 @@ static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, u
 		return;
 	}
 	ac__vec_add(&FW(c, f)->offered, unres);
-	ac__held_walk(c, f, unres, unres, +1, false);
+	ac__held_walk(c, f, unres, unres, +1, false, note);
 }
 /* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */

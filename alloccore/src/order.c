@@ -309,6 +309,17 @@ void ac__order_flush_touched(ac_core *c)
 		ac__orders_resort(c, false);
 }
 
+/* Moves cl, seen at pos of its order and not listed, to its place. */
+static inline __attribute__((always_inline)) void move_unlisted(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	client *p = CLIENT(c, cl);
+	order *o = &c->orders[p->order];
+	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
+	if (pos >= o->n || ac__ord_get(o, pos) != cl)
+		pos = find_pos(c, o, cl);
+	reposition_at(c, o, cl, pos);
+}
+
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 {
 	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
@@ -316,12 +327,17 @@ void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 		return;
 	}
 	c->ntouched = 0;
-	client *p = CLIENT(c, cl);
-	order *o = &c->orders[p->order];
-	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
-	if (pos >= o->n || ac__ord_get(o, pos) != cl)
-		pos = find_pos(c, o, cl);
-	reposition_at(c, o, cl, pos);
+	move_unlisted(c, cl, pos);
+}
+
+void ac__order_moved_slow(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	if (c->ntouched || c->keys_dirty) { /* (not in a direct turn) */
+		ac__client_changed(c, cl);
+		ac__order_flush_touched(c);
+		return;
+	}
+	move_unlisted(c, cl, pos);
 }
 
 /* Makes the ring contiguous from index 0 (for sorting in place). */

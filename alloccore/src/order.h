@@ -75,6 +75,20 @@ void ac__order_flush_touched(ac_core *c);
  * or a walk of the list. (Not inline at the pass's walk: in the simulator,
  * that loop then keeps fewer of its own values in registers.) */
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos);
+/* Client cl, seen at position pos of its order, changed and was not told
+ * (ac__client_changed) so that it moves now, at the end of a direct turn
+ * in which nothing else changed: what telling it and then
+ * ac__order_flush_one come to, without the touched list. */
+void ac__order_moved_slow(ac_core *c, uint32_t cl, uint32_t pos);
+static inline void ac__order_moved(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	client *p = CLIENT(c, cl);
+	if (p->touched) { /* quiet (alone in its order) or listed */
+		p->stale = 1;
+		return;
+	}
+	ac__order_moved_slow(c, cl, pos);
+}
 /* Recompute every key and sort every order (totals changed, random policy).
  * draw: the random policy draws new keys (once per agent turn). */
 void ac__orders_resort(ac_core *c, bool draw);
