@@ -38,6 +38,18 @@ void ac__role_held_change(ac_core *c, uint32_t r, const ac_vec *scalars, const a
 		ac__role_walk(c, r, scalars, unres, -1, false);
 }
 
+/* What framework f holds and has allocated both change by sign x scalars
+ * (unres of them unreserved), in one walk: a record released or restored,
+ * a recover off the fast path (the fast one and the owed recovers call
+ * ac__held_walk inline themselves). */
+static void holding_change(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign)
+{
+	if (sign > 0)
+		ac__held_walk(c, f, scalars, unres, +1, true, true);
+	else
+		ac__held_walk(c, f, scalars, unres, -1, true, true);
+}
+
 void ac__recovers_apply_slow(ac_core *c)
 {
 	for (uint32_t i = 0; i < c->narrears; i++) {
@@ -70,6 +82,8 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
 	return true;
 }
 
+/* Framework f's allocated sum alone (an answer's used part: its held sum
+ * moves by what went back instead). */
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
 {
 	ac__vec_add_signed(&FW(c, f)->allocated, scalars, sign);
@@ -442,8 +456,7 @@ static void alloc_release(ac_core *c, uint32_t i, bool to_agent)
 	ac__bag_scalars(c, &A->res, &scalars);
 	if (to_agent)
 		agent_free_apply(c, a, &unres, ac__bag_x(c, &ALLOC(c, i)->res), +1);
-	allocated_change(c, f, &scalars, -1);
-	ac__held_change(c, f, &scalars, &unres, -1);
+	holding_change(c, f, &scalars, &unres, -1);
 	alloc_unlink(c, i);
 }
 
@@ -547,9 +560,8 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
 /* Answers offer r, which holds unreserved scalars only, using u of them
  * (checked to fit; zero for a decline; `uses`: whether some kind of u is
  * above zero, which a settle asks once per set): the allocation record
- * grows by u,
- * the rest is free again under the framework's filter; the framework's
- * side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go;
+ * grows by u, the rest is free again under the framework's filter; the
+ * framework's side is added to *s. 0 or AC_ENOMEM (nothing changed). r's batch may go;
  * with `drop`, the offer is taken out of the store (ac__entry_drop) but its
  * batch's and framework's counts are the caller's (ac__entries_dropped),
  * so the batch stays. */
@@ -1000,8 +1012,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	ac_vec s;
 	ac_resources_scalars(&r, &s);
-	allocated_change(c, f, &s, -1);
-	ac__held_change(c, f, &s, &r.group[0].amount, -1);
+	holding_change(c, f, &s, &r.group[0].amount, -1);
 	ac__agent_free_change(c, a, &r.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);
@@ -1052,8 +1063,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	ac_vec s;
 	ac_resources_scalars(&r, &s);
-	allocated_change(c, f, &s, +1);
-	ac__held_change(c, f, &s, &r.group[0].amount, +1);
+	holding_change(c, f, &s, &r.group[0].amount, +1);
 	ac__agent_free_change(c, a, &r.group[0].amount, -1);
 	if (ac__res_has_extras(&rx))
 		extras_set(c, &AGENT(c, a)->free, &nfree);

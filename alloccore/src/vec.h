@@ -88,13 +88,6 @@ static inline bool ac__vec_any_pos(const ac_vec *a)
 	return ((any[0] | any[1]) >> 63) != 0;
 }
 
-/* true when every kind is 0 (as ac_vec_is_zero). */
-static inline bool ac__vec_is_zero(const ac_vec *a)
-{
-	ac__u64x2 any = ac__ld(a, 0) | ac__ld(a, 1) | ac__ld(a, 2) | ac__ld(a, 3);
-	return (any[0] | any[1]) == 0;
-}
-
 /* true when need <= have in every kind (as ac_vec_fits), for amounts the
  * core holds: both within +-2^62, so have - need cannot overflow and its
  * sign bit says which is larger. */
