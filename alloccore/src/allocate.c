@@ -421,7 +421,7 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 	cd.x_whole = false;
 	cd.ports = 0;
 	cd.unres = ag->free.unres;
-	bool any = ac__vec_clamp0_any(&cd.unres);
+	bool any = ac__vec_clamp0_any(&cd.unres, c->wide);
 	if (ag->free.x) {
 		const ac_resources *fx = XRES(c, ag->free.x);
 		for (uint32_t g = 1; g < fx->ngroups; g++)

@@ -78,7 +78,7 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
 		c->arrears[c->narrears++] = f;
 		F->owes = true;
 	}
-	ac__vec_add(&F->recovered, v);
+	ac__vec_add(&F->recovered, v, c->wide);
 	return true;
 }
 
@@ -86,9 +86,9 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
  * moves by what went back instead). */
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
 {
-	ac__vec_add_signed(&FW(c, f)->allocated, scalars, sign);
+	ac__vec_add_signed(&FW(c, f)->allocated, scalars, sign, c->wide);
 	for (int32_t x = (int32_t)FW(c, f)->role; x >= 0; x = c->roles[x].parent)
-		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, c->wide);
 }
 
 /* ac__agent_free_change with guarantees: the clamped sum follows. */
@@ -98,7 +98,7 @@ void ac__agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sig
 	ac_vec before = *free;
 	ac_vec_clamp0(&before);
 	ac_vec_sub(&c->free_unres_clamped, &before);
-	ac__vec_add_signed(free, delta, sign);
+	ac__vec_add_signed(free, delta, sign, c->wide);
 	ac_vec after = *free;
 	ac_vec_clamp0(&after);
 	ac_vec_add(&c->free_unres_clamped, &after);
@@ -247,9 +247,9 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	entries *e = &ac__ref_b(c, r)->e;
 	if (!x) {
 		/* scalars only (the common case): vector arithmetic */
-		ac__vec_add(&e->unres[i], unres);
+		ac__vec_add(&e->unres[i], unres, c->wide);
 		if (e->scalars)
-			ac__vec_add(&e->scalars[i], unres);
+			ac__vec_add(&e->scalars[i], unres, c->wide);
 		ac__entry_charge(c, r, f, a, unres, true);
 		return;
 	}
@@ -534,7 +534,7 @@ static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *
 {
 	ac__agent_free_change(c, a, rest, +1);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
-	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest)) {
+	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest, c->wide)) {
 		ac_resources r;
 		ac_resources_from_vec(&r, rest);
 		filter_rest(c, f, a, now, refuse, &r);
@@ -551,8 +551,8 @@ typedef struct answer_sums {
 static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
 {
 	ac_vec rest = s->offered;
-	ac__vec_sub(&rest, &s->used);
-	ac__vec_sub(&FW(c, f)->offered, &s->offered);
+	ac__vec_sub(&rest, &s->used, c->wide);
+	ac__vec_sub(&FW(c, f)->offered, &s->offered, c->wide);
 	allocated_change(c, f, &s->used, +1);
 	ac__held_change(c, f, &rest, &rest, -1);
 }
@@ -572,13 +572,13 @@ static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
 	ac_vec offered = B->e.unres[i], rest = offered;
-	ac__vec_sub(&rest, u);
+	ac__vec_sub(&rest, u, c->wide);
 	if (uses) {
 		/* Plain scalars add to a record's inline part, whatever else
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = ac__alloc_slot(c, f, a);
 		if (ai)
-			ac__vec_add(&ALLOC(c, ai)->res.unres, u);
+			ac__vec_add(&ALLOC(c, ai)->res.unres, u, c->wide);
 		else if (alloc_new(c, f, a, u, &ai))
 			return AC_ENOMEM;
 	}
@@ -586,8 +586,8 @@ static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64
 		ac__entry_drop(c, &ac__ref_b(c, r)->e, i);
 	else
 		ac__entry_remove(c, r);
-	ac__vec_add(&s->offered, &offered);
-	ac__vec_add(&s->used, u);
+	ac__vec_add(&s->offered, &offered, c->wide);
+	ac__vec_add(&s->used, u, c->wide);
 	unres_back(c, f, a, &rest, now, refuse);
 	if (accept)
 		c->counters.offers_accepted++;
@@ -609,10 +609,10 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	ac_vec u = {{0}};
 	if (used)
 		u = used->group[0].amount;
-	if (!ac__vec_fits(&u, &B->e.unres[i]))
+	if (!ac__vec_fits(&u, &B->e.unres[i], c->wide))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}};
-	if (answer_plain(c, r, &u, ac__vec_any_pos(&u), refuse, now, accept, &s, false))
+	if (answer_plain(c, r, &u, ac__vec_any_pos(&u, c->wide), refuse, now, accept, &s, false))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	sums_apply(c, f, &s);
 	return 0;
@@ -749,7 +749,7 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 		uint32_t a = B->e.agent[k];
 		ac_vec rest = B->e.unres[k];
 		ac__entry_remove(c, r);
-		ac__vec_add(&sum, &rest);
+		ac__vec_add(&sum, &rest, c->wide);
 		unres_back(c, f, a, &rest, now, refuse);
 		c->counters.offers_declined++;
 	}
@@ -853,7 +853,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			if (!ac__vec_fits(&used->group[0].amount, &B->e.unres[k]))
+			if (!ac__vec_fits(&used->group[0].amount, &B->e.unres[k], c->wide))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;
@@ -909,7 +909,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			plain = used;
 			if (used != asked) {
 				asked = used;
-				uses = ac__vec_any_pos(&used->group[0].amount);
+				uses = ac__vec_any_pos(&used->group[0].amount, c->wide);
 			}
 			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, uses, refuse, now, true, &sums,
 			                 true))
@@ -953,7 +953,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			continue;
 		}
 		uint32_t a = e->agent[k];
-		ac__vec_add(&sum, &e->unres[k]);
+		ac__vec_add(&sum, &e->unres[k], c->wide);
 		if (filtering)
 			unres_back(c, f, a, &e->unres[k], now, refuse);
 		else
@@ -965,7 +965,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!answers[i].used)
 			e->live[answers[i].index] = 1;
 	c->counters.offers_declined += m;
-	ac__vec_add(&sums.offered, &sum);
+	ac__vec_add(&sums.offered, &sum, c->wide);
 	sums_apply(c, f, &sums);
 	ac__entries_dropped(c, b, m + dropped); /* (the batch may go) */
 	for (i = 0; i < mx && !rc; i++) {
@@ -986,7 +986,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;
-		int left = ac__vec_take(&ALLOC(c, fast)->res.unres, v);
+		int left = ac__vec_take(&ALLOC(c, fast)->res.unres, v, c->wide);
 		if (left < 0)
 			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 			                AGENT(c, a)->name);

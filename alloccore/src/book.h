@@ -25,15 +25,15 @@
 static inline __attribute__((always_inline)) void ac__role_walk(ac_core *c, uint32_t r, const ac_vec *scalars,
                                                                 const ac_vec *unres, int sign, bool allocated)
 {
-	ac__vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign);
+	ac__vec_add_signed(&CLIENT(c, ROLE(c, r)->self_client)->pub.held, scalars, sign, c->wide);
 	ac__client_changed(c, ROLE(c, r)->self_client);
 	for (int32_t x = (int32_t)r; x >= 0; x = c->roles[x].parent) {
 		role *ro = ROLE(c, x);
-		ac__vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign);
+		ac__vec_add_signed(&CLIENT(c, ro->sub_client)->pub.held, scalars, sign, c->wide);
 		ac__client_changed(c, ro->sub_client);
-		ac__vec_add_signed(&ro->unres_held_sub, unres, sign);
+		ac__vec_add_signed(&ro->unres_held_sub, unres, sign, c->wide);
 		if (allocated)
-			ac__vec_add_signed(&ro->allocated_sub, scalars, sign);
+			ac__vec_add_signed(&ro->allocated_sub, scalars, sign, c->wide);
 	}
 	if (c->nguarantees)
 		ac__role_quota_refresh(c, r);
@@ -47,24 +47,24 @@ ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres
 {
 	fw *F = FW(c, f);
 	uint32_t r = F->role;
-	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign);
+	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign, c->wide);
 	if (note)
 		ac__client_changed(c, F->client);
 	if (allocated)
-		ac__vec_add_signed(&F->allocated, scalars, sign);
+		ac__vec_add_signed(&F->allocated, scalars, sign, c->wide);
 	if (r != c->defer_role) {
 		ac__role_walk(c, r, scalars, unres, sign, allocated);
 		return;
 	}
 	/* in a pass that defers its role's part of the held sums (state.h) */
-	ac__vec_add_signed(&c->defer_scalars, scalars, sign);
+	ac__vec_add_signed(&c->defer_scalars, scalars, sign, c->wide);
 	if (unres != scalars) { /* (the same for offers of scalars only) */
 		ac_vec x = *scalars;
-		ac__vec_sub(&x, unres);
-		ac__vec_add_signed(&c->defer_extras, &x, sign);
+		ac__vec_sub(&x, unres, c->wide);
+		ac__vec_add_signed(&c->defer_extras, &x, sign, c->wide);
 	}
 	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
-		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign);
+		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, c->wide);
 }
 
 /* An agent's free unreserved scalars change by sign x delta (with
@@ -75,7 +75,7 @@ static inline void ac__agent_free_change(ac_core *c, uint32_t a, const ac_vec *d
 	if (c->nguarantees)
 		ac__agent_free_clamped(c, a, delta, sign);
 	else
-		ac__vec_add_signed(&AGENT(c, a)->free.unres, delta, sign);
+		ac__vec_add_signed(&AGENT(c, a)->free.unres, delta, sign, c->wide);
 }
 
 /* Recovers of unreserved scalars without quota take the resources back
@@ -120,10 +120,10 @@ static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, u
 	ac__agent_free_change(c, a, unres, -1);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));
 	if (B->lazy) {
-		ac__vec_add(&B->sum, unres);
+		ac__vec_add(&B->sum, unres, c->wide);
 		return;
 	}
-	ac__vec_add(&FW(c, f)->offered, unres);
+	ac__vec_add(&FW(c, f)->offered, unres, c->wide);
 	ac__held_walk(c, f, unres, unres, +1, false, note);
 }
 /* Fills a view of offer r for the hooks; v->resources lives in the core

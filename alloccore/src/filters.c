@@ -46,7 +46,7 @@ static bool gens_live(const ac_core *c, uint32_t fws, uint32_t ags, uint32_t fw_
 
 static bool covers(const ac_core *c, const ac_vec *unres, uint32_t x, const ac_vec *cand, const ac_resources *cx)
 {
-	if (!ac__vec_fits(cand, unres)) /* (both offered amounts: within vec.h's bounds) */
+	if (!ac__vec_fits(cand, unres, c->wide)) /* (both offered amounts: within vec.h's bounds) */
 		return false;
 	if (!cx)
 		return true;

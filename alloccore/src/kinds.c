@@ -26,6 +26,7 @@ void ac__kinds_fini(ac_core *c)
 	for (int k = 0; k < c->nkinds; k++)
 		free(c->kind_names[k]);
 	c->nkinds = 0;
+	c->wide = false;
 	c->view.nkinds = 0;
 	ac_vec_zero(&c->kind_bound);
 }
@@ -53,6 +54,7 @@ int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 	c->kind_names[c->nkinds] = s;
 	c->kind_bound.v[c->nkinds] = AC_AMOUNT_MAX_UNITS * AC_MILLI;
 	*k = c->nkinds++;
+	c->wide = c->nkinds > AC_FIXED_KINDS;
 	c->view.nkinds = c->nkinds;
 	return 0;
 }

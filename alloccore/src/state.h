@@ -216,6 +216,7 @@ struct ac_core {
 	/* names */
 	char *kind_names[AC_KINDS];
 	int nkinds;
+	bool wide;         /* more than the four fixed kinds registered: vec.h works all eight lanes */
 	ac_vec kind_bound; /* the largest amount of each kind: 0 for kinds not registered */
 
 	/* entities */

@@ -3,14 +3,14 @@
  * offer, written with GCC/Clang vector types (two 64-bit lanes, SSE2) and
  * without loops: the public helpers of resources.h compile to 4-iteration
  * loops, and their reductions (any positive) stay scalar. Same results.
- * The bottom layer: it knows nothing of a core.
+ * The bottom layer: it knows nothing of a core but the one flag each
+ * operation is passed (`wide`, below).
  */
 #ifndef ALLOCCORE_VEC_H
 #define ALLOCCORE_VEC_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 /* (vector types: GCC and Clang, as the build) */
 
@@ -18,17 +18,25 @@
 
 typedef uint64_t ac__u64x2 __attribute__((vector_size(16)));
 
-/* Lane pair i of a (unaligned loads and stores). */
+/* Every operation takes `wide`: false while the core has registered no
+ * more than the four fixed kinds (state.h, core.wide). Lanes 4..7 are then
+ * zero in every vector the core holds (amounts of unregistered kinds are
+ * refused at the door), so the operations leave them alone: half the
+ * loads and stores. A kind registered later makes the core wide for good;
+ * the vectors it holds are already right for that, zeros included. */
+
+/* Lane pair i of a (unaligned loads and stores of the vector type, which
+ * may alias int64_t but not the core's other fields). */
+typedef uint64_t ac__u64x2u __attribute__((vector_size(16), aligned(8)));
+
 static inline ac__u64x2 ac__ld(const ac_vec *a, int i)
 {
-	ac__u64x2 v;
-	memcpy(&v, &a->v[2 * i], sizeof v);
-	return v;
+	return *(const ac__u64x2u *)&a->v[2 * i];
 }
 
 static inline void ac__st(ac_vec *a, int i, ac__u64x2 x)
 {
-	memcpy(&a->v[2 * i], &x, sizeof x);
+	*(ac__u64x2u *)&a->v[2 * i] = x;
 }
 
 /* max(x, 0) per lane, as unsigned bits. */
@@ -38,86 +46,106 @@ static inline ac__u64x2 ac__clamp0x2(ac__u64x2 x)
 }
 
 /* a = max(a, 0) per kind; returns whether some kind is then > 0. */
-static inline bool ac__vec_clamp0_any(ac_vec *a)
+static inline bool ac__vec_clamp0_any(ac_vec *a, bool wide)
 {
-	ac__u64x2 x0 = ac__clamp0x2(ac__ld(a, 0)), x1 = ac__clamp0x2(ac__ld(a, 1)), x2 = ac__clamp0x2(ac__ld(a, 2)),
-	          x3 = ac__clamp0x2(ac__ld(a, 3));
+	ac__u64x2 x0 = ac__clamp0x2(ac__ld(a, 0)), x1 = ac__clamp0x2(ac__ld(a, 1));
 	ac__st(a, 0, x0);
 	ac__st(a, 1, x1);
-	ac__st(a, 2, x2);
-	ac__st(a, 3, x3);
-	ac__u64x2 any = x0 | x1 | x2 | x3;
+	ac__u64x2 any = x0 | x1;
+	if (wide) {
+		ac__u64x2 x2 = ac__clamp0x2(ac__ld(a, 2)), x3 = ac__clamp0x2(ac__ld(a, 3));
+		ac__st(a, 2, x2);
+		ac__st(a, 3, x3);
+		any |= x2 | x3;
+	}
 	return (any[0] | any[1]) != 0;
 }
 
 /* a += b. */
-static inline void ac__vec_add(ac_vec *a, const ac_vec *b)
+static inline void ac__vec_add(ac_vec *a, const ac_vec *b, bool wide)
 {
 	ac__st(a, 0, ac__ld(a, 0) + ac__ld(b, 0));
 	ac__st(a, 1, ac__ld(a, 1) + ac__ld(b, 1));
-	ac__st(a, 2, ac__ld(a, 2) + ac__ld(b, 2));
-	ac__st(a, 3, ac__ld(a, 3) + ac__ld(b, 3));
+	if (wide) {
+		ac__st(a, 2, ac__ld(a, 2) + ac__ld(b, 2));
+		ac__st(a, 3, ac__ld(a, 3) + ac__ld(b, 3));
+	}
 }
 
 /* a -= b. */
-static inline void ac__vec_sub(ac_vec *a, const ac_vec *b)
+static inline void ac__vec_sub(ac_vec *a, const ac_vec *b, bool wide)
 {
 	ac__st(a, 0, ac__ld(a, 0) - ac__ld(b, 0));
 	ac__st(a, 1, ac__ld(a, 1) - ac__ld(b, 1));
-	ac__st(a, 2, ac__ld(a, 2) - ac__ld(b, 2));
-	ac__st(a, 3, ac__ld(a, 3) - ac__ld(b, 3));
+	if (wide) {
+		ac__st(a, 2, ac__ld(a, 2) - ac__ld(b, 2));
+		ac__st(a, 3, ac__ld(a, 3) - ac__ld(b, 3));
+	}
 }
 
 /* a += b (sign +1) or a -= b (-1). */
-static inline void ac__vec_add_signed(ac_vec *a, const ac_vec *b, int sign)
+static inline void ac__vec_add_signed(ac_vec *a, const ac_vec *b, int sign, bool wide)
 {
 	/* two straight-line forms: a multiply by sign keeps the compiler from
 	 * using vector adds (64-bit multiplies have no SSE2 instruction) */
 	if (sign > 0)
-		ac__vec_add(a, b);
+		ac__vec_add(a, b, wide);
 	else
-		ac__vec_sub(a, b);
+		ac__vec_sub(a, b, wide);
 }
 
 /* true when some kind is > 0 (as ac_vec_any_positive: the sign bit of
  * -v & ~v is set exactly when v > 0). */
-static inline bool ac__vec_any_pos(const ac_vec *a)
+static inline bool ac__vec_any_pos(const ac_vec *a, bool wide)
 {
-	ac__u64x2 z = {0, 0}, x0 = ac__ld(a, 0), x1 = ac__ld(a, 1), x2 = ac__ld(a, 2), x3 = ac__ld(a, 3);
-	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1) | ((z - x2) & ~x2) | ((z - x3) & ~x3);
+	ac__u64x2 z = {0, 0}, x0 = ac__ld(a, 0), x1 = ac__ld(a, 1);
+	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1);
+	if (wide) {
+		ac__u64x2 x2 = ac__ld(a, 2), x3 = ac__ld(a, 3);
+		any |= ((z - x2) & ~x2) | ((z - x3) & ~x3);
+	}
 	return ((any[0] | any[1]) >> 63) != 0;
 }
 
 /* true when need <= have in every kind (as ac_vec_fits), for amounts the
  * core holds: both within +-2^62, so have - need cannot overflow and its
  * sign bit says which is larger. */
-static inline bool ac__vec_fits(const ac_vec *need, const ac_vec *have)
+static inline bool ac__vec_fits(const ac_vec *need, const ac_vec *have, bool wide)
 {
-	ac__u64x2 d = (ac__ld(have, 0) - ac__ld(need, 0)) | (ac__ld(have, 1) - ac__ld(need, 1)) |
-	              (ac__ld(have, 2) - ac__ld(need, 2)) | (ac__ld(have, 3) - ac__ld(need, 3));
+	ac__u64x2 d = (ac__ld(have, 0) - ac__ld(need, 0)) | (ac__ld(have, 1) - ac__ld(need, 1));
+	if (wide)
+		d |= (ac__ld(have, 2) - ac__ld(need, 2)) | (ac__ld(have, 3) - ac__ld(need, 3));
 	return ((d[0] | d[1]) >> 63) == 0;
 }
 
 /* have -= need when need <= have in every kind (amounts the core holds,
  * as ac__vec_fits): then 1, or 0 when have is left zero; -1 (have
  * unchanged) when need does not fit. One subtraction for the three. */
-static inline int ac__vec_take(ac_vec *have, const ac_vec *need)
+static inline int ac__vec_take(ac_vec *have, const ac_vec *need, bool wide)
 {
-	ac__u64x2 d0 = ac__ld(have, 0) - ac__ld(need, 0), d1 = ac__ld(have, 1) - ac__ld(need, 1),
-	          d2 = ac__ld(have, 2) - ac__ld(need, 2), d3 = ac__ld(have, 3) - ac__ld(need, 3);
+	ac__u64x2 d0 = ac__ld(have, 0) - ac__ld(need, 0), d1 = ac__ld(have, 1) - ac__ld(need, 1), d2 = {0, 0},
+	          d3 = {0, 0};
+	if (wide) {
+		d2 = ac__ld(have, 2) - ac__ld(need, 2);
+		d3 = ac__ld(have, 3) - ac__ld(need, 3);
+	}
 	ac__u64x2 any = d0 | d1 | d2 | d3;
 	if ((any[0] | any[1]) >> 63)
 		return -1;
 	ac__st(have, 0, d0);
 	ac__st(have, 1, d1);
-	ac__st(have, 2, d2);
-	ac__st(have, 3, d3);
+	if (wide) {
+		ac__st(have, 2, d2);
+		ac__st(have, 3, d3);
+	}
 	return (any[0] | any[1]) != 0;
 }
 
 /* true when 0 <= v <= bound in every kind, for bounds within 0..2^62:
  * the sign bits of v and of bound - v are all clear exactly then (a
- * negative v sets its own; otherwise bound - v cannot overflow). */
+ * negative v sets its own; otherwise bound - v cannot overflow). Always
+ * all eight kinds: v comes from a caller, and bound (core.kind_bound) is
+ * zero for kinds not registered. */
 static inline bool ac__vec_within(const ac_vec *v, const ac_vec *bound)
 {
 	ac__u64x2 x0 = ac__ld(v, 0), x1 = ac__ld(v, 1), x2 = ac__ld(v, 2), x3 = ac__ld(v, 3);
