@@ -526,6 +526,45 @@ static void expect_held(harness *h, ac_fw_id fw, ac_agent_id m, int cpus, int me
 	assert_string_equal(h_fmt(h, &held), want);
 }
 
+/* A fifth scalar kind registered after offers were answered and recovered
+ * on the four fixed ones (the offer path then works all eight lanes of its
+ * vectors, vec.h): amounts of the new kind are offered, accepted, counted
+ * and recovered like the others, and what came before is still right. */
+static void test_fifth_kind_mid_run(void **state)
+{
+	harness *h = h_new("drf");
+	ac_agent_id m0 = h_agent(h, "m0", "cpus:4;mem:1024");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	ac_err err = {0};
+	assert_int_equal(h_allocate(h), 1);
+	assert_int_equal(h_accept(h, a, m0, "cpus:1;mem:256", 0, &err), 0);
+	ac_resources r = h_res(h, "cpus:1;mem:256");
+	assert_int_equal(ac_recover(h->core, a, m0, &r, &err), 0);
+	assert_null(ac_kind_name(h->core, AC_FIXED_KINDS));
+	ac_agent_id m1 = h_agent(h, "m1", "cpus:2;mem:512;fpgas:3");
+	assert_string_equal(ac_kind_name(h->core, AC_FIXED_KINDS), "fpgas");
+	h->nev = 0;
+	assert_int_equal(h_allocate(h), 2);
+	assert_int_equal(h_accept(h, a, m1, "cpus:1;fpgas:2", 0, &err), 0);
+	assert_free(h, m1, "cpus:1;mem:512;fpgas:1");
+	ac_fw_info fi;
+	ac_fw_info_get(h->core, a, &fi, NULL);
+	assert_int_equal(fi.allocated.v[AC_FIXED_KINDS], 2000);
+	assert_int_equal(fi.allocated.v[AC_CPUS], 1000);
+	r = h_res(h, "fpgas:3");
+	assert_int_equal(ac_recover(h->core, a, m1, &r, &err), AC_EINVAL);
+	r = h_res(h, "fpgas:2");
+	assert_int_equal(ac_recover(h->core, a, m1, &r, &err), 0);
+	ac_resources held;
+	assert_int_equal(ac_allocation_get(h->core, a, m1, &held, NULL), 0);
+	assert_string_equal(h_fmt(h, &held), "cpus:1");
+	assert_free(h, m1, "cpus:1;mem:512;fpgas:3");
+	ac_fw_info_get(h->core, a, &fi, NULL);
+	assert_int_equal(fi.allocated.v[AC_FIXED_KINDS], 0);
+	assert_free(h, m0, "");
+	h_free(h);
+}
+
 static void test_many_frameworks_on_one_agent(void **state)
 {
 	(void)state;
@@ -618,6 +657,7 @@ int main(void)
 	        cmocka_unit_test(test_reservation_refine),
 	        cmocka_unit_test(test_reserve_ports),
 	        cmocka_unit_test(test_many_frameworks_on_one_agent),
+	        cmocka_unit_test(test_fifth_kind_mid_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
