@@ -872,12 +872,15 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		B->e.live[k] = 2;
 		nused += used != NULL;
 	}
-	for (size_t j = 0; j < i; j++)
-		B->e.live[answers[j].index] = 1;
-	if (rc)
+	if (rc) {
+		for (size_t j = 0; j < i; j++)
+			B->e.live[answers[j].index] = 1;
 		return rc;
-	/* Committed. Accepts first; each may be the batch's last offer, so
-	 * the declines count what is left before. */
+	}
+	/* Committed; the named offers stay marked until answered (an accept
+	 * drops its offer) or, for those named to stay, until the declines
+	 * below have passed them by. Accepts first; each may be the batch's
+	 * last offer, so the declines count what is left before. */
 	uint32_t nans = 0, left = B->live - (uint32_t)nused;
 	uint64_t *refs = NULL;
 	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
@@ -917,9 +920,18 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			else
 				dropped++;
 		} else {
+			BATCH(c, b)->e.live[k] = 1; /* (as the general path wants it) */
 			rc = answer_refs(c, (uint64_t[]){ac__ref(b, k)}, 1, used, refuse, now, true, err);
 		}
 		nans += !rc;
+	}
+	if (rc) {
+		/* The one that failed is still outstanding, so the batch is
+		 * too: the marks left go. */
+		entries *e = &BATCH(c, b)->e;
+		for (size_t j = 0; j < n; j++)
+			if (e->live[answers[j].index] == 2)
+				e->live[answers[j].index] = 1;
 	}
 	if (rc || !left) {
 		sums_apply(c, f, &sums);
@@ -933,9 +945,6 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	 * those with extras after, one by one (the general path). */
 	B = BATCH(c, b);
 	entries *e = &B->e;
-	for (i = 0; i < n; i++)
-		if (!answers[i].used)
-			e->live[answers[i].index] = 2;
 	uint32_t m = 0, mx = 0;
 	ac_vec sum = {{0}}; /* what the declines return: offered and rest alike */
 	/* (unres_back's test, once: a suppressed framework makes no filter) */
