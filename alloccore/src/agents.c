@@ -200,6 +200,43 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	return 0;
 }
 
+/* The part of a reservation change after its checks: src (in the agent's
+ * free set, or held by framework f) becomes dst, the same resources in
+ * other groups, in the agent's total and there. All or nothing.
+ * from_reserved: src is reserved (for the messages). */
+static int convert_sets(ac_core *c, uint32_t s, uint32_t f, const ac_resources *src, const ac_resources *dst,
+                        bool from_reserved, ac_err *err)
+{
+	int rc;
+	agent *ag = AGENT(c, s);
+	ac_resources total, nfree;
+	ac__bag_to_res(c, &ag->total, &total);
+	ac__bag_to_res(c, &ag->free, &nfree);
+	ac_resources *where = f ? NULL : &nfree;
+	if (where && !ac_resources_contains(where, src))
+		return ac__fail(err, AC_EINVAL, "agent %s has less than that free%s", ag->name,
+		                from_reserved ? " in that reservation" : "");
+	if (!ac_resources_contains(&total, src))
+		return ac__fail(err, AC_EINVAL, "agent %s has less than that%s", ag->name,
+		                from_reserved ? " in that reservation" : "");
+	if (ac_resources_sub(&total, src) || ac_resources_add(&total, dst) ||
+	    (where && (ac_resources_sub(where, src) || ac_resources_add(where, dst))))
+		return ac__fail(err, AC_ENOSPC, "agent %s: too many reservation roles", ag->name);
+	bag nt = {0}, nf = {0};
+	if (ac__bag_set(c, &nt, &total) || ac__bag_set(c, &nf, &nfree)) {
+		ac__bag_clear(c, &nt);
+		ac__bag_clear(c, &nf);
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	}
+	if (f && (rc = ac__alloc_convert(c, f, s, src, dst, err))) {
+		ac__bag_clear(c, &nt);
+		ac__bag_clear(c, &nf);
+		return rc;
+	}
+	agent_set_bags(c, s, &nt, &nf);
+	return 0;
+}
+
 /* A reservation made, refined or undone at run time: `res`, unreserved
  * scalars and ports in form, moves from the agent's group for role `from` (0:
  * unreserved) to the one for `to`, in the agent's total and in its free set
@@ -250,33 +287,7 @@ static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *f
 			sides[k]->group[1].role = (uint32_t)roles[k];
 		}
 	}
-	agent *ag = AGENT(c, s);
-	ac_resources total, nfree;
-	ac__bag_to_res(c, &ag->total, &total);
-	ac__bag_to_res(c, &ag->free, &nfree);
-	ac_resources *where = f ? NULL : &nfree;
-	if (where && !ac_resources_contains(where, &src))
-		return ac__fail(err, AC_EINVAL, "agent %s has less than that free%s", ag->name,
-		                from ? " in that reservation" : "");
-	if (!ac_resources_contains(&total, &src))
-		return ac__fail(err, AC_EINVAL, "agent %s has less than that%s", ag->name,
-		                from ? " in that reservation" : "");
-	if (ac_resources_sub(&total, &src) || ac_resources_add(&total, &dst) ||
-	    (where && (ac_resources_sub(where, &src) || ac_resources_add(where, &dst))))
-		return ac__fail(err, AC_ENOSPC, "agent %s: too many reservation roles", ag->name);
-	bag nt = {0}, nf = {0};
-	if (ac__bag_set(c, &nt, &total) || ac__bag_set(c, &nf, &nfree)) {
-		ac__bag_clear(c, &nt);
-		ac__bag_clear(c, &nf);
-		return ac__fail(err, AC_ENOMEM, "out of memory");
-	}
-	if (f && (rc = ac__alloc_convert(c, f, s, &src, &dst, err))) {
-		ac__bag_clear(c, &nt);
-		ac__bag_clear(c, &nf);
-		return rc;
-	}
-	agent_set_bags(c, s, &nt, &nf);
-	return 0;
+	return convert_sets(c, s, f, &src, &dst, from != 0, err);
 }
 
 int ac_agent_reserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rname, const ac_resources *res, ac_err *err)
@@ -292,6 +303,56 @@ int ac_agent_unreserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rn
 	if (!rname || !strcmp(rname, "*"))
 		return ac__fail(err, AC_EINVAL, "resources cannot be reserved for role '*'");
 	return agent_convert(c, aid, fid, rname, NULL, res, err);
+}
+
+/* ac_agent_reserve_groups and ac_agent_unreserve_groups: res in reserved
+ * form, each group g >= 1 for its own role, moves as a whole between
+ * unreserved (undo: the destination) and those reservations. */
+static int groups_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_resources *res, bool undo, ac_err *err)
+{
+	uint32_t s, f = 0;
+	int rc = agent_resolve(c, id, &s, err);
+	if (rc)
+		return rc;
+	if (fid && !(f = ac__fw_slot(c, fid)))
+		return ac__fail(err, AC_ENOENT, "unknown framework");
+	if (!res)
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	const char *what = undo ? "resources to unreserve" : "resources to reserve";
+	if ((rc = ac__res_check(c, res, what, err)))
+		return rc;
+	if (res->group[0].nports || !ac_vec_is_zero(&res->group[0].amount))
+		return ac__fail(err, AC_EINVAL,
+		                "%s: give them for their roles (cpus(role):1): unreserved ones name no "
+		                "reservation",
+		                what);
+	if (res->ngroups < 2)
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	/* the same resources unreserved: every group's, together */
+	ac_resources flat;
+	ac_resources_init(&flat);
+	for (uint32_t g = 1; g < res->ngroups; g++) {
+		if (!res->group[g].nports && ac_vec_is_zero(&res->group[g].amount))
+			return ac__fail(err, AC_EINVAL, "%s: the group for role '%s' is empty", what,
+			                ac_role_name(c, res->group[g].role));
+		ac_resources one;
+		ac_resources_init(&one);
+		one.group[0] = res->group[g];
+		one.group[0].role = 0;
+		if (ac_resources_add(&flat, &one))
+			return ac__fail(err, AC_ENOSPC, "%s: too many port ranges together", what);
+	}
+	return convert_sets(c, s, f, undo ? res : &flat, undo ? &flat : res, undo, err);
+}
+
+int ac_agent_reserve_groups(ac_core *c, ac_agent_id aid, ac_fw_id fid, const ac_resources *res, ac_err *err)
+{
+	return groups_convert(c, aid, fid, res, false, err);
+}
+
+int ac_agent_unreserve_groups(ac_core *c, ac_agent_id aid, ac_fw_id fid, const ac_resources *res, ac_err *err)
+{
+	return groups_convert(c, aid, fid, res, true, err);
 }
 
 int ac_agent_move_reservation(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *from, const char *to,

@@ -510,36 +510,19 @@ int sim__engine_machine_reserve(sim_engine *e, const tr_event *ev, bool reserve)
 	ac_resources r;
 	if (reserved_parse(e, ev, core, &r) < 0)
 		return -1;
-	/* group by group, checked as a whole first: the core refuses a group
-	 * that is not free (or not reserved) and changes nothing then */
-	ac_agent_info info;
+	/* every role's part at once: the core checks the whole and changes
+	 * nothing when some of it is not free (or not reserved) */
 	ac_err err;
-	if (ac_agent_info_get(core, mc->agent, &info, &err) < 0)
-		return sim__fail(e, "internal: agent %s: %s", ev->machine, err.msg);
-	for (uint32_t g = 1; g < r.ngroups; g++) {
-		ac_resources one;
-		ac_resources_from_vec(&one, &r.group[g].amount);
-		const ac_vec *have = &info.free.group[0].amount;
-		if (!reserve) {
-			have = NULL;
-			for (uint32_t h = 1; h < info.free.ngroups; h++)
-				if (info.free.group[h].role == r.group[g].role)
-					have = &info.free.group[h].amount;
-		}
-		if (!have || !ac_vec_fits(&r.group[g].amount, have))
-			return BAD_ROW(e, ev, "machine %s: %s %s: not free there now", ev->machine,
-			               reserve ? "reserve" : "unreserve", ev->reserved);
-	}
-	for (uint32_t g = 1; g < r.ngroups; g++) {
-		ac_resources one;
-		ac_resources_from_vec(&one, &r.group[g].amount);
-		const char *role = ac_role_name(core, r.group[g].role);
-		int rc = reserve ? ac_agent_reserve(core, mc->agent, 0, role, &one, &err)
-		                 : ac_agent_unreserve(core, mc->agent, 0, role, &one, &err);
-		if (rc < 0)
-			return sim__fail(e, "internal: machine %s: %s: %s", ev->machine,
-			                 reserve ? "reserve" : "unreserve", err.msg);
-	}
+	int rc = reserve ? ac_agent_reserve_groups(core, mc->agent, 0, &r, &err)
+	                 : ac_agent_unreserve_groups(core, mc->agent, 0, &r, &err);
+	if (rc == AC_EINVAL)
+		return BAD_ROW(e, ev, "machine %s: %s %s: not free there now", ev->machine,
+		               reserve ? "reserve" : "unreserve", ev->reserved);
+	if (rc == AC_ENOMEM)
+		return sim__fail(e, "machine %s: %s: %s", ev->machine, reserve ? "reserve" : "unreserve", err.msg);
+	if (rc < 0) /* (too many reservation roles on the machine, say) */
+		return BAD_ROW(e, ev, "machine %s: %s %s: %s", ev->machine, reserve ? "reserve" : "unreserve",
+		               ev->reserved, err.msg);
 	machine_alloc_soon(e, m);
 	return 0;
 }

@@ -511,6 +511,62 @@ static void test_reserve_ports(void **state)
 	h_free(h);
 }
 
+/* Several roles' reservations in one call (ac_agent_reserve_groups): the
+ * whole is checked, so parts that each fit but not together are refused,
+ * and a refused call changes nothing; unreserving takes every group back at
+ * once; within what a framework holds too. */
+static void test_reserve_groups(void **state)
+{
+	(void)state;
+	harness *h = h_new("drf");
+	ac_agent_id m = h_agent(h, "m0", "cpus:4;mem:4096;ports:[31000-31009]");
+	ac_err err = {0};
+	const char *all = "cpus:4;mem:4096;ports:[31000-31009]";
+	/* each part fits alone, not the two together: nothing moves */
+	ac_resources six = h_res(h, "cpus(web):3;cpus(batch):3");
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, &six, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "less than that free"));
+	assert_free(h, m, all);
+	/* unreserved resources, nothing, no set, an empty group, unknown agent */
+	ac_resources plain = h_res(h, "cpus:1;cpus(web):1"), none = h_res(h, "");
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, &plain, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "for their roles"));
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, &none, &err), AC_EINVAL);
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, NULL, &err), AC_EINVAL);
+	ac_resources hollow = h_res(h, "cpus(web):1");
+	ac_vec_zero(&hollow.group[1].amount);
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, &hollow, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "empty"));
+	ac_resources split = h_res(h, "cpus(web):2;mem(web):1024;cpus(batch):1;ports(batch):[31000-31001]");
+	assert_int_equal(ac_agent_reserve_groups(h->core, m + 1, 0, &split, &err), AC_ENOENT);
+	assert_free(h, m, all);
+	/* both roles at once, ports too */
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, 0, &split, &err), 0);
+	assert_free(h, m,
+	            "cpus:1;mem:3072;ports:[31002-31009];cpus(batch):1;ports(batch):[31000-31001];cpus(web):2;"
+	            "mem(web):1024");
+	/* unreserving more than one role has: refused whole */
+	ac_resources over = h_res(h, "cpus(web):1;cpus(batch):2");
+	assert_int_equal(ac_agent_unreserve_groups(h->core, m, 0, &over, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "in that reservation"));
+	assert_int_equal(ac_agent_unreserve_groups(h->core, m, 0, &split, &err), 0);
+	assert_free(h, m, all);
+	/* within what a framework holds: accepted, then reserved for two roles */
+	ac_fw_id b = h_fw(h, "B", "batch", 0, 0);
+	assert_int_equal(h_allocate(h), 1);
+	assert_int_equal(h_accept(h, b, m, "cpus:3;mem:1024", 0, &err), 0);
+	ac_resources held_two = h_res(h, "cpus(web):1;cpus(batch):2");
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, b, &held_two, &err), 0);
+	ac_resources held;
+	ac_allocation_get(h->core, b, m, &held, NULL);
+	assert_string_equal(h_fmt(h, &held), "mem:1024;cpus(batch):2;cpus(web):1");
+	assert_int_equal(ac_agent_reserve_groups(h->core, m, b, &held_two, &err), AC_EINVAL); /* not held now */
+	assert_int_equal(ac_agent_unreserve_groups(h->core, m, b, &held_two, &err), 0);
+	ac_allocation_get(h->core, b, m, &held, NULL);
+	assert_string_equal(h_fmt(h, &held), "cpus:3;mem:1024");
+	h_free(h);
+}
+
 /* What each framework holds on one agent, when more frameworks hold
  * something there than the agent's own index of them has places for (the
  * rest are in the core's table): every record is found, grows, shrinks and
@@ -656,6 +712,7 @@ int main(void)
 	        cmocka_unit_test(test_dynamic_reserve),
 	        cmocka_unit_test(test_reservation_refine),
 	        cmocka_unit_test(test_reserve_ports),
+	        cmocka_unit_test(test_reserve_groups),
 	        cmocka_unit_test(test_many_frameworks_on_one_agent),
 	        cmocka_unit_test(test_fifth_kind_mid_run),
 	};

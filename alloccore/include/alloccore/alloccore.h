@@ -199,6 +199,13 @@ int ac_agent_reserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *
                      ac_err *err);
 int ac_agent_unreserve(ac_core *core, ac_agent_id agent, ac_fw_id fw, const char *role, const ac_resources *res,
                        ac_err *err);
+/* The same for several roles at once, all or nothing: `res` in reserved
+ * form (group 0 empty; each other group, for its role, what moves between
+ * unreserved and that role's reservation). Checked as a whole: reserving
+ * cpus(a):3;cpus(b):3 needs 6 cpus free. Mesos's RESERVE and UNRESERVE
+ * of resources with several reservations. */
+int ac_agent_reserve_groups(ac_core *core, ac_agent_id agent, ac_fw_id fw, const ac_resources *res, ac_err *err);
+int ac_agent_unreserve_groups(ac_core *core, ac_agent_id agent, ac_fw_id fw, const ac_resources *res, ac_err *err);
 /* Reservation refinement (Mesos's reservation stacks): moves `res`
  * (unreserved scalars and ports in form) from the agent's reservation for `from` to
  * its reservation for `to`, where one of the two is a strict subrole of the

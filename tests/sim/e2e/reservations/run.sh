@@ -31,3 +31,16 @@ json_has "$OUT/err" "bad/machines.csv:2: reserved: 'cpus:1': every entry names a
 json_has "$OUT/bad/summary.json" '"bad_rows": 3,'
 json_has "$OUT/err" "bad/machines.csv:3: reserved: 'cpus(batch):5' is more than the machine has"
 json_has "$OUT/err" 'bad/machines.csv:5: machine s3: reserve cpus(web):1: not free there now'
+
+# A row for several roles is checked as a whole and changes nothing when it
+# is refused: cpus(web):3;cpus(batch):3 on 4 free cpus (each part alone
+# would fit), then an unreserve of what batch does not have. The rows after
+# each need the machine as it was (web's 3 cpus reserved, then all 4 free
+# for B's task of 4 at t=5).
+exits_with 2 "$SIM" run --workload sum --out "$OUT/sum" --quiet
+json_has "$OUT/err" "sum/machines.csv:3: machine s1: reserve cpus(web):3;cpus(batch):3: not free there now"
+"$SIM" run --workload sum --out "$OUT/sum" --quiet --skip-bad-rows > /dev/null 2> "$OUT/err"
+json_has "$OUT/sum/summary.json" '"bad_rows": 2,'
+json_has "$OUT/err" "sum/machines.csv:5: machine s1: unreserve cpus(web):2;cpus(batch):1: not free there now"
+same "$OUT/sum/jobs.csv" "job_id,framework,submit,start,finish,wait,tasks
+b,B,5,5,10,0,1"
