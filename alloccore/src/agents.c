@@ -237,6 +237,22 @@ static int convert_sets(ac_core *c, uint32_t s, uint32_t f, const ac_resources *
 	return 0;
 }
 
+/* The arguments every reservation change checks first: the agent (its slot
+ * into *s), the framework (0, or its slot into *f) and the resources. */
+static int convert_args(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_resources *res, bool undo, uint32_t *s,
+                        uint32_t *f, ac_err *err)
+{
+	int rc = agent_resolve(c, id, s, err);
+	if (rc)
+		return rc;
+	*f = 0;
+	if (fid && !(*f = ac__fw_slot(c, fid)))
+		return ac__fail(err, AC_ENOENT, "unknown framework");
+	if (!res)
+		return ac__fail(err, AC_EINVAL, "no resources given");
+	return ac__res_check(c, res, undo ? "resources to unreserve" : "resources to reserve", err);
+}
+
 /* A reservation made, refined or undone at run time: `res`, unreserved
  * scalars and ports in form, moves from the agent's group for role `from` (0:
  * unreserved) to the one for `to`, in the agent's total and in its free set
@@ -245,16 +261,10 @@ static int convert_sets(ac_core *c, uint32_t s, uint32_t f, const ac_resources *
 static int agent_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const char *from_name, const char *to_name,
                          const ac_resources *res, ac_err *err)
 {
-	uint32_t s, f = 0;
-	int rc = agent_resolve(c, id, &s, err);
-	if (rc)
-		return rc;
-	if (fid && !(f = ac__fw_slot(c, fid)))
-		return ac__fail(err, AC_ENOENT, "unknown framework");
-	if (!res)
-		return ac__fail(err, AC_EINVAL, "no resources given");
+	uint32_t s, f;
 	bool undo = to_name == NULL || !strcmp(to_name, "*");
-	if ((rc = ac__res_check(c, res, undo ? "resources to unreserve" : "resources to reserve", err)))
+	int rc = convert_args(c, id, fid, res, undo, &s, &f, err);
+	if (rc)
 		return rc;
 	if (res->ngroups != 1)
 		return ac__fail(err, AC_EINVAL, "give the resources unreserved (the role names the reservation)");
@@ -310,17 +320,11 @@ int ac_agent_unreserve(ac_core *c, ac_agent_id aid, ac_fw_id fid, const char *rn
  * unreserved (undo: the destination) and those reservations. */
 static int groups_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_resources *res, bool undo, ac_err *err)
 {
-	uint32_t s, f = 0;
-	int rc = agent_resolve(c, id, &s, err);
+	uint32_t s, f;
+	int rc = convert_args(c, id, fid, res, undo, &s, &f, err);
 	if (rc)
 		return rc;
-	if (fid && !(f = ac__fw_slot(c, fid)))
-		return ac__fail(err, AC_ENOENT, "unknown framework");
-	if (!res)
-		return ac__fail(err, AC_EINVAL, "no resources given");
 	const char *what = undo ? "resources to unreserve" : "resources to reserve";
-	if ((rc = ac__res_check(c, res, what, err)))
-		return rc;
 	if (res->group[0].nports || !ac_vec_is_zero(&res->group[0].amount))
 		return ac__fail(err, AC_EINVAL,
 		                "%s: give them for their roles (cpus(role):1): unreserved ones name no "
