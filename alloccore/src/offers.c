@@ -20,9 +20,14 @@ typedef struct stage1_slot {
 	uint64_t ref;
 } stage1_slot;
 
+enum { BATCH_CELLS_MIN = 256 };
+
 int ac__offers_init(ac_core *c)
 {
 	ac__pool_init(&c->batches, sizeof(batch));
+	if (!(c->batch_cells = calloc(BATCH_CELLS_MIN, sizeof *c->batch_cells)))
+		return AC_ENOMEM;
+	c->batch_cells_mask = BATCH_CELLS_MIN - 1;
 	int rc = ac__hmap_init(&c->batch_map, 64);
 	return rc ? rc : ac__hmap_init_slots(&c->stage1, 16, sizeof(stage1_slot));
 }
@@ -51,6 +56,7 @@ void ac__offers_fini(ac_core *c)
 	}
 	ac__pool_fini(&c->batches);
 	ac__hmap_fini(&c->batch_map);
+	free(c->batch_cells);
 	ac__hmap_fini(&c->stage1);
 	free(c->stage1_keys);
 	free(c->pass_refs);
@@ -68,7 +74,8 @@ static size_t entries_bytes(const entries *e)
 size_t ac__offers_bytes(const ac_core *c)
 {
 	size_t n = (size_t)c->batches.cap * (sizeof(batch) + 2 * sizeof(uint32_t)) + ac__hmap_bytes(&c->batch_map) +
-	           ac__hmap_bytes(&c->stage1) + (size_t)c->cap_stage1 * sizeof *c->stage1_keys;
+	           ((size_t)c->batch_cells_mask + 1) * sizeof *c->batch_cells + ac__hmap_bytes(&c->stage1) +
+	           (size_t)c->cap_stage1 * sizeof *c->stage1_keys;
 	for (uint32_t s = 1; s < c->batches.n; s++)
 		if (ac__pool_live(&c->batches, s))
 			n += entries_bytes(&BATCH(c, s)->e);
@@ -135,10 +142,79 @@ static int entries_with_x(entries *e, uint32_t n)
 
 /* ------------------------------------------------------------- batches */
 
+/* Batch serials to slots. A batch is found in its cell (serial & mask) of
+ * batch_cells, or, when a live batch held that cell already as it was made,
+ * in batch_map. Serials are consecutive and most batches go within a pass
+ * or two, so with twice as many cells as batch slots the table holds almost
+ * all: a lookup is one load and one compare, not a hash and a probe. */
 uint32_t ac__batch_slot(const ac_core *c, ac_batch_id id)
 {
+	uint32_t s = c->batch_cells[id & c->batch_cells_mask];
+	if (s && BATCH(c, s)->serial == id)
+		return s;
+	if (!c->batch_map.n)
+		return 0;
 	const uint32_t *v = ac__hmap_get(&c->batch_map, id);
 	return v ? *v : 0;
+}
+
+static int batch_cell_put(ac_core *c, uint64_t serial, uint32_t b)
+{
+	uint32_t *cell = &c->batch_cells[serial & c->batch_cells_mask];
+	if (!*cell) {
+		*cell = b;
+		return 0;
+	}
+	return ac__hmap_put(&c->batch_map, serial, b);
+}
+
+static void batch_cell_del(ac_core *c, uint64_t serial, uint32_t b)
+{
+	uint32_t *cell = &c->batch_cells[serial & c->batch_cells_mask];
+	if (*cell == b)
+		*cell = 0;
+	else
+		ac__hmap_del(&c->batch_map, serial);
+}
+
+/* Twice as many cells as batch slots, when the pool grew past half of
+ * them: the live batches in cells move to the new table (to batch_map when
+ * two meet in one cell). Out of memory, the old table stays: it is only
+ * slower. */
+static void batch_cells_grow(ac_core *c)
+{
+	uint32_t want = c->batch_cells_mask + 1;
+	while (want / 2 < c->batches.n + 1 && want < (1u << 30))
+		want *= 2;
+	if (want == c->batch_cells_mask + 1)
+		return;
+	uint32_t *cells = calloc(want, sizeof *cells), m = want - 1;
+	if (!cells)
+		return;
+	for (uint32_t s = 1; s < c->batches.n; s++) {
+		if (!ac__pool_live(&c->batches, s))
+			continue;
+		uint64_t serial = BATCH(c, s)->serial;
+		if (c->batch_cells[serial & c->batch_cells_mask] != s)
+			continue; /* in batch_map: stays there */
+		if (!cells[serial & m])
+			cells[serial & m] = s;
+		else if (ac__hmap_put(&c->batch_map, serial, s)) {
+			/* undo the moves to batch_map made so far */
+			for (uint32_t t = 1; t < s; t++) {
+				if (!ac__pool_live(&c->batches, t))
+					continue;
+				uint64_t st = BATCH(c, t)->serial;
+				if (c->batch_cells[st & c->batch_cells_mask] == t && cells[st & m] != t)
+					ac__hmap_del(&c->batch_map, st);
+			}
+			free(cells);
+			return;
+		}
+	}
+	free(c->batch_cells);
+	c->batch_cells = cells;
+	c->batch_cells_mask = m;
 }
 
 /* Arrays kept for the next batches: room for twice as many offers as there
@@ -192,13 +268,15 @@ static bool spare_take(ac_core *c, entries *out)
 static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 {
 	uint32_t b;
+	if (2 * ((uint64_t)c->batches.n + 1) > (uint64_t)c->batch_cells_mask + 1)
+		batch_cells_grow(c); /* (before the take: every live batch has its serial) */
 	if ((c->npass_batches >= c->cap_pass_batches &&
 	     ac__array_grow((void **)&c->pass_batches, &c->cap_pass_batches, c->npass_batches + 1,
 	                    sizeof *c->pass_batches)) ||
 	    ac__pool_take(&c->batches, &b)) /* (every field written below) */
 		return AC_ENOMEM;
 	uint64_t serial = c->batch_serial + 1;
-	if (ac__hmap_put(&c->batch_map, serial, b)) {
+	if (batch_cell_put(c, serial, b)) {
 		ac__pool_release(&c->batches, b);
 		return AC_ENOMEM;
 	}
@@ -242,7 +320,7 @@ static void batch_free(ac_core *c, uint32_t b)
 		BATCH(c, B->fw_next)->fw_prev = B->fw_prev;
 	else
 		F->batches_tail = B->fw_prev;
-	ac__hmap_del(&c->batch_map, B->serial);
+	batch_cell_del(c, B->serial, b);
 	spare_put(c, &B->e);
 	ac__pool_release(&c->batches, b);
 }

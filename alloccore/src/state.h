@@ -232,7 +232,10 @@ struct ac_core {
 	hmap agent_names, fw_names, role_names; /* name hash -> first slot */
 	hmap filter_map;                        /* (fw slot, agent slot) -> filter chain */
 	hmap alloc_map;                         /* (fw slot, agent slot) -> alloc slot, when not in the agent's index */
-	hmap batch_map;                         /* batch serial -> batch slot */
+	hmap batch_map;                         /* batch serial -> batch slot, when not in batch_cells */
+	/* batch serial -> batch slot, direct-mapped (cell serial & mask; 0
+	 * empty): most live batches, found without hashing (offers.c) */
+	uint32_t *batch_cells, batch_cells_mask;
 
 	/* order of addition */
 	uint32_t *agent_seq, nagent_seq, cap_agent_seq;

@@ -567,6 +567,74 @@ static void test_reserve_groups(void **state)
 	h_free(h);
 }
 
+/* Batch ids found again (ac__batch_slot): a batch outstanding while
+ * hundreds of others come and go, one of them in its cell of the core's
+ * direct-mapped table (that one then in the hash map); and hundreds
+ * outstanding at once, the table growing under them. */
+static ac_batch_id seen_ids[512];
+static size_t nseen;
+
+static void on_batch_id(void *ud, const ac_batch_view *b)
+{
+	(void)ud;
+	assert_true(nseen < 512);
+	seen_ids[nseen++] = b->id;
+}
+
+static void test_batch_ids(void **state)
+{
+	(void)state;
+	harness *h = h_new("drf");
+	ac_core_set_batch_hook(h->core, on_batch_id, NULL);
+	nseen = 0;
+	ac_err err = {0};
+	ac_agent_id m = h_agent(h, "m", "cpus:1;mem:64");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	assert_int_equal(h_allocate(h), 1);
+	ac_batch_id kept = seen_ids[0];
+	ac_fw_suppress(h->core, a, NULL);
+	h_agent(h, "n", "cpus:1;mem:64");
+	h_fw(h, "B", NULL, 0, 0);
+	ac_batch_view v;
+	for (int i = 0; i < 600; i++) {
+		nseen = 0;
+		assert_int_equal(h_allocate(h), 1);
+		assert_int_equal(nseen, 1);
+		assert_int_equal(ac_batch_view_get(h->core, seen_ids[0], &v, &err), 0);
+		assert_int_equal(ac_batch_settle(h->core, seen_ids[0], NULL, 0, 0, h->now, &err), 1);
+		assert_int_equal(ac_batch_view_get(h->core, seen_ids[0], &v, &err), AC_ENOENT);
+		assert_int_equal(ac_batch_view_get(h->core, kept, &v, &err), 0);
+		assert_int_equal(v.fw, a);
+	}
+	assert_int_equal(ac_batch_settle(h->core, kept, NULL, 0, 0, h->now, &err), 1);
+	assert_int_equal(ac_batch_view_get(h->core, kept, &v, &err), AC_ENOENT);
+	assert_int_equal(ac_agent_remove(h->core, m, &err), 0);
+	h_free(h);
+
+	/* 300 frameworks, each offered one of 300 agents: 300 batches out */
+	h = h_new("drf");
+	ac_core_set_batch_hook(h->core, on_batch_id, NULL);
+	nseen = 0;
+	char name[16];
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "m%d", i);
+		h_agent(h, name, "cpus:1;mem:64");
+		snprintf(name, sizeof name, "F%d", i);
+		h_fw(h, name, NULL, 0, 0);
+	}
+	assert_int_equal(h_allocate(h), 300);
+	assert_int_equal(nseen, 300);
+	for (size_t i = 0; i < nseen; i++) {
+		assert_int_equal(ac_batch_view_get(h->core, seen_ids[i], &v, &err), 0);
+		assert_int_equal(v.n, 1);
+	}
+	for (size_t i = 0; i < nseen; i++)
+		assert_int_equal(ac_batch_settle(h->core, seen_ids[i], NULL, 0, 0, h->now, &err), 1);
+	for (size_t i = 0; i < nseen; i++)
+		assert_int_equal(ac_batch_view_get(h->core, seen_ids[i], &v, &err), AC_ENOENT);
+	h_free(h);
+}
+
 /* What each framework holds on one agent, when more frameworks hold
  * something there than the agent's own index of them has places for (the
  * rest are in the core's table): every record is found, grows, shrinks and
@@ -709,6 +777,7 @@ int main(void)
 	        cmocka_unit_test(test_decline_each),
 	        cmocka_unit_test(test_batch_hook_and_view),
 	        cmocka_unit_test(test_batch_settle),
+	        cmocka_unit_test(test_batch_ids),
 	        cmocka_unit_test(test_dynamic_reserve),
 	        cmocka_unit_test(test_reservation_refine),
 	        cmocka_unit_test(test_reserve_ports),
