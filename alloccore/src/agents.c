@@ -237,6 +237,12 @@ static int convert_sets(ac_core *c, uint32_t s, uint32_t f, const ac_resources *
 	return 0;
 }
 
+/* What a reservation change's resources are called in its messages. */
+static const char *convert_what(bool undo)
+{
+	return undo ? "resources to unreserve" : "resources to reserve";
+}
+
 /* The arguments every reservation change checks first: the agent (its slot
  * into *s), the framework (0, or its slot into *f) and the resources. */
 static int convert_args(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_resources *res, bool undo, uint32_t *s,
@@ -250,7 +256,7 @@ static int convert_args(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_resou
 		return ac__fail(err, AC_ENOENT, "unknown framework");
 	if (!res)
 		return ac__fail(err, AC_EINVAL, "no resources given");
-	return ac__res_check(c, res, undo ? "resources to unreserve" : "resources to reserve", err);
+	return ac__res_check(c, res, convert_what(undo), err);
 }
 
 /* A reservation made, refined or undone at run time: `res`, unreserved
@@ -324,7 +330,7 @@ static int groups_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_res
 	int rc = convert_args(c, id, fid, res, undo, &s, &f, err);
 	if (rc)
 		return rc;
-	const char *what = undo ? "resources to unreserve" : "resources to reserve";
+	const char *what = convert_what(undo);
 	if (res->group[0].nports || !ac_vec_is_zero(&res->group[0].amount))
 		return ac__fail(err, AC_EINVAL,
 		                "%s: give them for their roles (cpus(role):1): unreserved ones name no "
@@ -332,20 +338,13 @@ static int groups_convert(ac_core *c, ac_agent_id id, ac_fw_id fid, const ac_res
 		                what);
 	if (res->ngroups < 2)
 		return ac__fail(err, AC_EINVAL, "no resources given");
-	/* the same resources unreserved: every group's, together */
-	ac_resources flat;
-	ac_resources_init(&flat);
-	for (uint32_t g = 1; g < res->ngroups; g++) {
+	for (uint32_t g = 1; g < res->ngroups; g++)
 		if (!res->group[g].nports && ac_vec_is_zero(&res->group[g].amount))
 			return ac__fail(err, AC_EINVAL, "%s: the group for role '%s' is empty", what,
 			                ac_role_name(c, res->group[g].role));
-		ac_resources one;
-		ac_resources_init(&one);
-		one.group[0] = res->group[g];
-		one.group[0].role = 0;
-		if (ac_resources_add(&flat, &one))
-			return ac__fail(err, AC_ENOSPC, "%s: too many port ranges together", what);
-	}
+	ac_resources flat; /* the same resources unreserved */
+	if (ac_resources_unreserved(res, &flat))
+		return ac__fail(err, AC_ENOSPC, "%s: too many port ranges together", what);
 	return convert_sets(c, s, f, undo ? res : &flat, undo ? &flat : res, undo, err);
 }
 

@@ -234,6 +234,21 @@ bool ac_resources_equal(const ac_resources *a, const ac_resources *b)
 	return ac_resources_contains(a, b) && ac_resources_contains(b, a);
 }
 
+int ac_resources_unreserved(const ac_resources *r, ac_resources *out)
+{
+	ac_resources_init(out);
+	for (uint32_t g = 0; g < r->ngroups; g++) {
+		ac_resources one;
+		ac_resources_init(&one);
+		one.group[0] = r->group[g];
+		one.group[0].role = 0;
+		int rc = ac_resources_add(out, &one);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 uint64_t ac_resources_port_count(const ac_resources *r)
 {
 	uint64_t n = 0;

@@ -486,14 +486,7 @@ static int source_check(master *m, Mesos__V1__Resource *const *src, size_t n, co
 	}
 	master_resv_set(r, &want);
 	ac_resources flat;
-	ac_resources_init(&flat);
-	for (uint32_t g = 0; g < set.ngroups; g++) {
-		ac_resources one;
-		ac_resources_init(&one);
-		one.group[0] = set.group[g];
-		one.group[0].role = 0;
-		ac_resources_add(&flat, &one);
-	}
+	(void)ac_resources_unreserved(&set, &flat); /* (a failure leaves it unequal) */
 	if (!ac_resources_equal(&flat, &want)) {
 		snprintf(msg, len, "Source and target resources should refer to identical resource quantities");
 		return -1;

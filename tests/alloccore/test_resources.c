@@ -429,6 +429,23 @@ static void port_count_counts_inclusive_ranges_in_every_group(void **state)
 	assert_true(ac_resources_port_count(&huge) == (uint64_t)UINT32_MAX + 1);
 }
 
+/* Every group's scalars and ports, unreserved, in one group: ranges of two
+ * roles that meet join. */
+static void unreserved_sums_every_group_into_one(void **state)
+{
+	ac_resources a = empty_set(), u;
+	scalar(&a, 0, AC_CPUS, 1 * M);
+	scalar(&a, 1, AC_CPUS, 2 * M);
+	scalar(&a, 2, AC_MEM, 3 * M);
+	range(&a, 1, 10, 19);
+	range(&a, 2, 20, 29);
+	assert_int_equal(ac_resources_unreserved(&a, &u), 0);
+	assert_int_equal(u.ngroups, 1);
+	assert_int_equal(u.group[0].amount.v[AC_CPUS], 3 * M);
+	assert_int_equal(u.group[0].amount.v[AC_MEM], 3 * M);
+	assert_ports(&u, 0, 1, (const uint32_t[]){10, 29});
+}
+
 /* ------------------------------------------------------------ properties */
 
 static uint64_t rng_next(uint64_t *s)
@@ -522,6 +539,7 @@ int main(void)
 	        cmocka_unit_test(scalars_sum_every_group),
 	        cmocka_unit_test(scalars_saturate_rather_than_wrap),
 	        cmocka_unit_test(port_count_counts_inclusive_ranges_in_every_group),
+	        cmocka_unit_test(unreserved_sums_every_group_into_one),
 	        cmocka_unit_test(add_then_sub_gives_back_the_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

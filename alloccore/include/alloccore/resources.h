@@ -145,6 +145,10 @@ void ac_resources_scalars(const ac_resources *r, ac_vec *out);
 bool ac_resources_equal(const ac_resources *a, const ac_resources *b);
 /* Number of ports in all groups. */
 uint64_t ac_resources_port_count(const ac_resources *r);
+/* The same resources unreserved: every group's scalars and ports summed
+ * into out's one group. 0, or as ac_resources_add (out then holds the
+ * groups summed so far). */
+int ac_resources_unreserved(const ac_resources *r, ac_resources *out);
 
 #ifdef __cplusplus
 }
