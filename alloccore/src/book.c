@@ -516,7 +516,7 @@ static inline bool plain_scalars(const ac_core *c, const ac_resources *r)
 	if (r->ngroups != 1 || r->group[0].role != 0 || r->group[0].nports != 0)
 		return false;
 	/* a kind not registered has the bound 0 */
-	return ac__vec_within(&r->group[0].amount, &c->kind_bound);
+	return ac__vec_within(&r->group[0].amount, &c->kind_bound, c->wide);
 }
 
 static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time refuse, const ac_resources *rest)

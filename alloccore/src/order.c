@@ -48,21 +48,7 @@ int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char
 	return 0;
 }
 
-/* Always inline: DRF's key (drf.h) is then computed in place, once per
- * offer, without a call. */
-static inline __attribute__((always_inline)) void key_refresh(ac_core *c, uint32_t cl)
-{
-	client *p = CLIENT(c, cl);
-	p->key.count = p->pub.allocations;
-	if (c->pol.key == ac__drf_key)
-		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
-	else
-		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
-	p->stale = 0;
-}
-
-/* Position of cl in o, which is sorted by the keys as cached. */
-static uint32_t find_pos(const ac_core *c, const order *o, uint32_t cl)
+uint32_t ac__order_find(const ac_core *c, const order *o, uint32_t cl)
 {
 	/* The walk that changed the client left where it found it. */
 	uint32_t hint = CLIENT(c, cl)->pos_hint;
@@ -134,11 +120,7 @@ static void ord_remove_at(order *o, uint32_t p)
 	o->n--;
 }
 
-/* Moves element `from` to position `to`, the elements between moving one
- * place toward `from`'s: either those between shift, or, when fewer, the
- * others around the ring (the front part one way, the back part the
- * other). From the front to the back that is no shift at all. */
-static void ord_move(order *o, uint32_t from, uint32_t to)
+void ac__order_shift(order *o, uint32_t from, uint32_t to)
 {
 	uint32_t x = ac__ord_get(o, from), n = o->n, m = o->cap - 1;
 	if (from < to) {
@@ -196,9 +178,9 @@ void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 		 * order and is simply not offered to; nothing is corrupted. */
 		return;
 	}
-	key_refresh(c, cl);
+	ac__client_key_refresh(c, cl);
 	if (o->n == 1 && CLIENT(c, ac__ord_get(o, 0))->stale)
-		key_refresh(c, ac__ord_get(o, 0));
+		ac__client_key_refresh(c, ac__ord_get(o, 0));
 	uint32_t pos = c->keys_dirty ? o->n : upper_bound(c, o, 0, o->n, cl);
 	ord_insert_at(o, pos, cl);
 	client *p = CLIENT(c, cl);
@@ -223,7 +205,7 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 		for (pos = 0; pos < o->n && ac__ord_get(o, pos) != cl; pos++)
 			;
 	} else {
-		pos = find_pos(c, o, cl);
+		pos = ac__order_find(c, o, cl);
 	}
 	if (pos < o->n)
 		ord_remove_at(o, pos);
@@ -237,9 +219,7 @@ void ac__order_remove(ac_core *c, uint32_t cl)
 	}
 }
 
-/* reposition_at's search, when cl does not go to the back: out of line,
- * so that the common case's registers are not spent on it. */
-static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, uint32_t cl, uint32_t pos)
+void ac__order_reposition_search(ac_core *c, order *o, uint32_t cl, uint32_t pos)
 {
 	uint32_t to;
 	if (pos + 1 < o->n && ac__client_cmp(c, ac__ord_get(o, pos + 1), cl) < 0)
@@ -248,38 +228,13 @@ static __attribute__((noinline)) void reposition_search(ac_core *c, order *o, ui
 		to = upper_bound(c, o, 0, pos, cl);
 	else
 		return;
-	ord_move(o, pos, to);
-}
-
-/* Moves cl, found at pos in its order o, to where its new key puts it.
- * Always inline: in ac__order_flush_one, once per offer. */
-static inline __attribute__((always_inline)) void reposition_at(ac_core *c, order *o, uint32_t cl, uint32_t pos)
-{
-	key_refresh(c, cl);
-	if (pos == NONE)
-		return;
-	/* the ring in locals: a store into it could change o, for the
-	 * compiler (read after the key's computation, which needs the
-	 * registers) */
-	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
-	/* A client that just got an agent usually goes to the back (from
-	 * the front, that is O(1) in the ring): asked first, and then its
-	 * successor need not be. */
-	if (pos + 1 < n && ac__client_cmp(c, v[(head + n - 1) & m], cl) < 0) {
-		if (pos == 0) { /* from the front: the ring turns by one */
-			v[(head + n) & m] = cl;
-			o->head = (head + 1) & m;
-		} else {
-			ord_move(o, pos, n - 1);
-		}
-	} else
-		reposition_search(c, o, cl, pos);
+	ac__order_shift(o, pos, to);
 }
 
 static void reposition(ac_core *c, uint32_t cl)
 {
 	order *o = &c->orders[CLIENT(c, cl)->order];
-	reposition_at(c, o, cl, find_pos(c, o, cl));
+	ac__order_reposition_at(c, o, cl, ac__order_find(c, o, cl));
 }
 
 void ac__client_touch_grow(ac_core *c, uint32_t cl)
@@ -309,17 +264,6 @@ void ac__order_flush_touched(ac_core *c)
 		ac__orders_resort(c, false);
 }
 
-/* Moves cl, seen at pos of its order and not listed, to its place. */
-static inline __attribute__((always_inline)) void move_unlisted(ac_core *c, uint32_t cl, uint32_t pos)
-{
-	client *p = CLIENT(c, cl);
-	order *o = &c->orders[p->order];
-	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
-	if (pos >= o->n || ac__ord_get(o, pos) != cl)
-		pos = find_pos(c, o, cl);
-	reposition_at(c, o, cl, pos);
-}
-
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 {
 	if (c->ntouched != 1 || c->touched[0] != cl || c->keys_dirty) {
@@ -327,17 +271,13 @@ void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos)
 		return;
 	}
 	c->ntouched = 0;
-	move_unlisted(c, cl, pos);
+	ac__order_move_unlisted(c, cl, pos);
 }
 
-void ac__order_moved_slow(ac_core *c, uint32_t cl, uint32_t pos)
+void ac__order_moved_slow(ac_core *c, uint32_t cl)
 {
-	if (c->ntouched || c->keys_dirty) { /* (not in a direct turn) */
-		ac__client_changed(c, cl);
-		ac__order_flush_touched(c);
-		return;
-	}
-	move_unlisted(c, cl, pos);
+	ac__client_changed(c, cl);
+	ac__order_flush_touched(c);
 }
 
 /* Makes the ring contiguous from index 0 (for sorting in place). */
@@ -411,7 +351,7 @@ void ac__orders_resort(ac_core *c, bool draw)
 		if (ac__pool_live(&c->clients, s) && CLIENT(c, s)->order != NONE) {
 			/* (order.h: never quiet beside another client) */
 			assert(CLIENT(c, s)->touched != AC__TOUCH_QUIET || c->orders[CLIENT(c, s)->order].n == 1);
-			key_refresh(c, s);
+			ac__client_key_refresh(c, s);
 		}
 	c->view.redraw = false;
 	c->keys_dirty = false;

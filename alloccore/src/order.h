@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "policy.h"
 #include "state.h"
 
 /* Element i of an order, front (served first) at 0. */
@@ -75,19 +76,85 @@ void ac__order_flush_touched(ac_core *c);
  * or a walk of the list. (Not inline at the pass's walk: in the simulator,
  * that loop then keeps fewer of its own values in registers.) */
 void ac__order_flush_one(ac_core *c, uint32_t cl, uint32_t pos);
+/* Refreshes client cl's cached key from what it holds now. Always inline:
+ * DRF's key (drf.h) is then computed in place, once per offer, without a
+ * call. */
+static inline __attribute__((always_inline)) void ac__client_key_refresh(ac_core *c, uint32_t cl)
+{
+	client *p = CLIENT(c, cl);
+	p->key.count = p->pub.allocations;
+	if (c->pol.key == ac__drf_key)
+		ac__drf_key_of(c->pol.state, &c->view, &p->pub, &p->key.pk);
+	else
+		c->pol.key(c->pol.state, &c->view, &p->pub, &p->key.pk);
+	p->stale = 0;
+}
+/* Position of cl in o, which is sorted by the keys as cached (the hint
+ * its last walk left first). */
+uint32_t ac__order_find(const ac_core *c, const order *o, uint32_t cl);
+/* Moves element `from` of o to position `to`, the elements between moving
+ * one place toward `from`'s: either those between shift, or, when fewer,
+ * the others around the ring (the front part one way, the back part the
+ * other). From the front to the back that is no shift at all. */
+void ac__order_shift(order *o, uint32_t from, uint32_t to);
+/* ac__order_reposition_at's search, when cl does not go to the back: out
+ * of line, so that the common case's registers are not spent on it. */
+void ac__order_reposition_search(ac_core *c, order *o, uint32_t cl, uint32_t pos);
+/* Moves cl, found at pos in its order o, to where its new key puts it.
+ * Always inline: once per offer (ac__order_moved, ac__order_flush_one). */
+static inline __attribute__((always_inline)) void ac__order_reposition_at(ac_core *c, order *o, uint32_t cl,
+                                                                          uint32_t pos)
+{
+	ac__client_key_refresh(c, cl);
+	if (pos == NONE)
+		return;
+	/* the ring in locals: a store into it could change o, for the
+	 * compiler (read after the key's computation, which needs the
+	 * registers) */
+	uint32_t *v = o->v, n = o->n, head = o->head, m = o->cap - 1;
+	/* A client that just got an agent usually goes to the back (from
+	 * the front, that is O(1) in the ring): asked first, and then its
+	 * successor need not be. */
+	if (pos + 1 < n && ac__client_cmp(c, v[(head + n - 1) & m], cl) < 0) {
+		if (pos == 0) { /* from the front: the ring turns by one */
+			v[(head + n) & m] = cl;
+			o->head = (head + 1) & m;
+		} else {
+			ac__order_shift(o, pos, n - 1);
+		}
+	} else
+		ac__order_reposition_search(c, o, cl, pos);
+}
+/* Moves cl, seen at pos of its order and not listed, to its place. */
+static inline __attribute__((always_inline)) void ac__order_move_unlisted(ac_core *c, uint32_t cl, uint32_t pos)
+{
+	client *p = CLIENT(c, cl);
+	order *o = &c->orders[p->order];
+	p->touched = o->n == 1 ? AC__TOUCH_QUIET : 0;
+	if (pos >= o->n || ac__ord_get(o, pos) != cl)
+		pos = ac__order_find(c, o, cl);
+	ac__order_reposition_at(c, o, cl, pos);
+}
+/* ac__order_moved when other clients' moves are pending: cl joins them
+ * and all move. */
+void ac__order_moved_slow(ac_core *c, uint32_t cl);
 /* Client cl, seen at position pos of its order, changed and was not told
  * (ac__client_changed) so that it moves now, at the end of a direct turn
  * in which nothing else changed: what telling it and then
- * ac__order_flush_one come to, without the touched list. */
-void ac__order_moved_slow(ac_core *c, uint32_t cl, uint32_t pos);
-static inline void ac__order_moved(ac_core *c, uint32_t cl, uint32_t pos)
+ * ac__order_flush_one come to, without the touched list. Inline, the move
+ * too: once per offer of a direct turn, where a call's saving and
+ * restoring of registers cost as much as the ring's part of the move. */
+static inline __attribute__((always_inline)) void ac__order_moved(ac_core *c, uint32_t cl, uint32_t pos)
 {
 	client *p = CLIENT(c, cl);
 	if (p->touched) { /* quiet (alone in its order) or listed */
 		p->stale = 1;
 		return;
 	}
-	ac__order_moved_slow(c, cl, pos);
+	if (c->ntouched || c->keys_dirty) /* (not in a direct turn) */
+		ac__order_moved_slow(c, cl);
+	else
+		ac__order_move_unlisted(c, cl, pos);
 }
 /* Recompute every key and sort every order (totals changed, random policy).
  * draw: the random policy draws new keys (once per agent turn). */

@@ -143,15 +143,20 @@ static inline int ac__vec_take(ac_vec *have, const ac_vec *need, bool wide)
 
 /* true when 0 <= v <= bound in every kind, for bounds within 0..2^62:
  * the sign bits of v and of bound - v are all clear exactly then (a
- * negative v sets its own; otherwise bound - v cannot overflow). Always
- * all eight kinds: v comes from a caller, and bound (core.kind_bound) is
- * zero for kinds not registered. */
-static inline bool ac__vec_within(const ac_vec *v, const ac_vec *bound)
+ * negative v sets its own; otherwise bound - v cannot overflow). v comes
+ * from a caller, so all eight kinds are checked; bound (core.kind_bound)
+ * is zero for kinds not registered, so while the core is narrow kinds
+ * 4..7 need only be zero, without reading bound there. */
+static inline bool ac__vec_within(const ac_vec *v, const ac_vec *bound, bool wide)
 {
 	ac__u64x2 x0 = ac__ld(v, 0), x1 = ac__ld(v, 1), x2 = ac__ld(v, 2), x3 = ac__ld(v, 3);
-	ac__u64x2 d = x0 | x1 | x2 | x3 | (ac__ld(bound, 0) - x0) | (ac__ld(bound, 1) - x1) | (ac__ld(bound, 2) - x2) |
-	              (ac__ld(bound, 3) - x3);
-	return ((d[0] | d[1]) >> 63) == 0;
+	ac__u64x2 d = x0 | x1 | (ac__ld(bound, 0) - x0) | (ac__ld(bound, 1) - x1);
+	if (wide) {
+		d |= x2 | x3 | (ac__ld(bound, 2) - x2) | (ac__ld(bound, 3) - x3);
+		return ((d[0] | d[1]) >> 63) == 0;
+	}
+	ac__u64x2 hi = x2 | x3;
+	return ((d[0] | d[1]) >> 63) == 0 && (hi[0] | hi[1]) == 0;
 }
 
 #endif

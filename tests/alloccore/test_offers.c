@@ -689,6 +689,46 @@ static void test_fifth_kind_mid_run(void **state)
 	h_free(h);
 }
 
+/* An amount in a kind the core has not registered is refused by an accept
+ * (ac_batch_settle) and a recover, narrow core or wide (their fast paths
+ * check lanes 4..7 differently in each), and changes nothing. */
+static void test_unregistered_kind_refused(void **state)
+{
+	(void)state;
+	harness *h = h_new("drf");
+	ac_agent_id m[2];
+	batch_agents(h, m, 2, "cpus:2;mem:1024");
+	ac_fw_id a = h_fw(h, "A", NULL, 0, 0);
+	ac_err err = {0};
+	for (int wide = 0; wide < 2; wide++) {
+		/* the first kind past the registered ones */
+		int k = AC_FIXED_KINDS + wide;
+		h->now += AC_SECOND;
+		nbatches = 0;
+		assert_int_equal(h_allocate(h), 2);
+		assert_int_equal(nbatches, 1);
+		ac_batch_id id = batches[0].id;
+		ac_resources one = h_res(h, "cpus:1;mem:256"), bad = one;
+		bad.group[0].amount.v[k] = 1000;
+		ac_batch_answer answers[1] = {{0, &bad}};
+		assert_int_equal(ac_batch_settle(h->core, id, answers, 1, 0, h->now, &err), AC_EINVAL);
+		answers[0].used = &one;
+		assert_int_equal(ac_batch_settle(h->core, id, answers, 1, 0, h->now, &err), 2);
+		ac_agent_id on = m[batches[0].agent_tag[0] - 100];
+		assert_int_equal(ac_recover(h->core, a, on, &bad, &err), AC_EINVAL);
+		ac_resources held;
+		assert_int_equal(ac_allocation_get(h->core, a, on, &held, NULL), 0);
+		assert_string_equal(h_fmt(h, &held), "cpus:1;mem:256");
+		assert_int_equal(ac_recover(h->core, a, on, &one, &err), 0);
+		if (!wide) { /* a fifth kind makes the core wide */
+			ac_agent_id m2 = h_agent(h, "m2", "cpus:1;mem:512;fpgas:1");
+			assert_string_equal(ac_kind_name(h->core, AC_FIXED_KINDS), "fpgas");
+			assert_int_equal(ac_agent_remove(h->core, m2, NULL), 0);
+		}
+	}
+	h_free(h);
+}
+
 static void test_many_frameworks_on_one_agent(void **state)
 {
 	(void)state;
@@ -784,6 +824,7 @@ int main(void)
 	        cmocka_unit_test(test_reserve_groups),
 	        cmocka_unit_test(test_many_frameworks_on_one_agent),
 	        cmocka_unit_test(test_fifth_kind_mid_run),
+	        cmocka_unit_test(test_unregistered_kind_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
