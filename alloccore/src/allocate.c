@@ -236,9 +236,11 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 	bool fresh = !r && !cd->x;
 	if (!r) {
 		/* scalars only: the new entry holds them from the start */
-		if (ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, &r) ||
-		    (stage == 1 && ac__entry_note_stage1(c, f, a, r)))
+		if ((stage == 1 && ac__entry_stage1_room(c)) ||
+		    ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, &r))
 			return AC_ENOMEM;
+		if (stage == 1)
+			ac__entry_note_stage1(c, f, a, r);
 		c->npass_offers++;
 		batch *B = ac__ref_b(c, r);
 		if (B->n == 1) /* a new batch */

@@ -71,23 +71,25 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 	uint32_t r;
 	if ((rc = ac__role_get(c, rname, strlen(rname), &r, err)))
 		return rc;
-	uint32_t s = 0, cl = 0; /* 0: not taken */
-	char *copy = NULL;
-	if (ac__pool_alloc(&c->fws, &s) || !(copy = ac__str_dup(name)) ||
-	    ac__client_new(c, CL_FW, s, copy, weight, &cl) || ac__names_add(c, &c->fw_names, fw_next_of, copy, s) ||
+	uint32_t s, cl = 0; /* 0: not taken */
+	if (ac__pool_alloc(&c->fws, &s))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
+	fw *f = FW(c, s);
+	/* named first: the name index reads a slot's name, its undo below too */
+	f->name = ac__str_dup(name);
+	if (!f->name || ac__client_new(c, CL_FW, s, f->name, weight, &cl) ||
+	    ac__names_add(c, &c->fw_names, fw_next_of, f->name, s) ||
 	    ac__u32_push(&c->fw_seq, &c->nfw_seq, &c->cap_fw_seq, s)) {
-		if (cl) {
-			if (ac__names_find(c, &c->fw_names, fw_name_of, fw_next_of, copy) == s)
-				ac__names_del(c, &c->fw_names, fw_next_of, copy, s);
+		f = FW(c, s);
+		if (f->name && ac__names_find(c, &c->fw_names, fw_name_of, fw_next_of, f->name) == s)
+			ac__names_del(c, &c->fw_names, fw_next_of, f->name, s);
+		if (cl)
 			ac__pool_release(&c->clients, cl);
-		}
-		if (s)
-			ac__pool_release(&c->fws, s);
-		free(copy);
+		free(f->name);
+		ac__pool_release(&c->fws, s);
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	}
-	fw *f = FW(c, s);
-	f->name = copy;
+	f = FW(c, s);
 	f->client = cl;
 	f->role = r;
 	f->filter_gen = ++c->epoch;

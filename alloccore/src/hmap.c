@@ -53,6 +53,11 @@ static int grow(hmap *m)
 	return 0;
 }
 
+int ac__hmap_reserve_one(hmap *m)
+{
+	return (m->n + 1) * 2 > m->mask + 1 ? grow(m) : 0;
+}
+
 int ac__hmap_insert(hmap *m, uint64_t key, void **slot)
 {
 	if ((m->n + 1) * 2 > m->mask + 1 && grow(m) != 0)

@@ -10,6 +10,7 @@
  */
 #include "offers.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -367,16 +368,23 @@ int ac__entry_want_x(ac_core *c, uint64_t r)
 	return entries_with_x(&ac__ref_b(c, r)->e, ac__ref_b(c, r)->n);
 }
 
-int ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r)
+int ac__entry_stage1_room(ac_core *c)
+{
+	if (ac__array_grow((void **)&c->stage1_keys, &c->cap_stage1, c->nstage1 + 1, sizeof *c->stage1_keys) ||
+	    ac__hmap_reserve_one(&c->stage1))
+		return AC_ENOMEM;
+	return 0;
+}
+
+void ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r)
 {
 	uint64_t key = ac__pair_key(f, a);
 	void *slot;
-	if (ac__array_grow((void **)&c->stage1_keys, &c->cap_stage1, c->nstage1 + 1, sizeof *c->stage1_keys) ||
-	    ac__hmap_insert(&c->stage1, key, &slot))
-		return AC_ENOMEM;
+	int rc = ac__hmap_insert(&c->stage1, key, &slot); /* (room made) */
+	assert(rc == 0);
+	(void)rc;
 	((stage1_slot *)slot)->ref = r;
 	c->stage1_keys[c->nstage1++] = key;
-	return 0;
 }
 
 uint64_t ac__entry_of_stage1(const ac_core *c, uint32_t f, uint32_t a)

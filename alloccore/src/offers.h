@@ -89,7 +89,11 @@ static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec
 int ac__entry_want_x(ac_core *c, uint64_t r);
 /* Notes entry r as f's on a in stage 1 of the pass in progress (quota
  * guarantees: stage 2 adds to the same offer). 0 or AC_ENOMEM. */
-int ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r);
+void ac__entry_note_stage1(ac_core *c, uint32_t f, uint32_t a, uint64_t r);
+/* Room for the next ac__entry_note_stage1, made before the entry it notes
+ * (so that a pass out of memory never leaves an offer made but uncharged).
+ * 0 or AC_ENOMEM. */
+int ac__entry_stage1_room(ac_core *c);
 /* f's offer on a noted in stage 1 of the pass in progress, or 0. */
 uint64_t ac__entry_of_stage1(const ac_core *c, uint32_t f, uint32_t a);
 /* Takes an outstanding offer out of the store (not live; the batch goes
