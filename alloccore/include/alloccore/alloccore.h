@@ -412,7 +412,10 @@ int ac_role_info_get(const ac_core *core, const char *role, ac_role_info *out, a
 
 /* One allocation pass over every agent at time `now` (stage 1: quota
  * guarantees; stage 2: fair sharing). Calls hooks->offer for each offer made.
- * Returns the number of offers made, or a negative AC_E* code. */
+ * Returns the number of offers made, or a negative AC_E* code. The one
+ * exception to "nothing has changed": out of memory midway (AC_ENOMEM), the
+ * offers made before stand, reported to the hooks as usual, and the
+ * message says how many. */
 int ac_allocate(ac_core *core, ac_time now, ac_err *err);
 /* The same pass over one agent only (event-driven allocation). */
 int ac_allocate_agent(ac_core *core, ac_agent_id agent, ac_time now, ac_err *err);
