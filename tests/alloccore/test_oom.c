@@ -339,13 +339,14 @@ static void round_each(world *w)
 	w->nprev = w->ntasks;
 }
 
-/* The scenario; its final digest into out. */
-static void scenario(world *w, char *out)
+/* The scenario under a built-in policy; its final digest into out. */
+static void scenario(world *w, const char *policy, char *out)
 {
 	memset(w, 0, sizeof *w);
 	ac_config cfg;
 	ac_config_default(&cfg);
 	cfg.agent_order = AC_ORDER_ADDED;
+	cfg.policy = policy;
 	int rc;
 	armed = true;
 	rc = ac_core_create(&cfg, NULL, &w->core, NULL);
@@ -406,9 +407,14 @@ static void scenario(world *w, char *out)
 	ac_mfw_id m = 0;
 	ac_fw_opts o = {NULL, 1, 0};
 	OK(w, ac_mfw_add(w->core, "multi", roles, 2, &o, &m, NULL));
+	const char *roles2[] = {"batch", "web", "ml"};
+	OK(w, ac_mfw_update(w->core, m, roles2, 3, NULL));
+	OK(w, ac_agent_deactivate(w->core, w->agents[3], NULL));
+	OK(w, ac_agent_unreserve(w->core, w->agents[2], 0, "web", &rv, NULL));
 	OK(w, ac_allocation_restore(w->core, w->fws[0], w->agents[4], &w->one, NULL));
 	w->prev[w->nprev++] = (task){w->fws[0], w->agents[4]};
 	round_each(w);
+	OK(w, ac_agent_activate(w->core, w->agents[3], NULL));
 	round_of(w);
 	OK(w, ac_mfw_remove(w->core, m, NULL));
 	tasks_prune(w);
@@ -418,14 +424,13 @@ static void scenario(world *w, char *out)
 	w->core = NULL;
 }
 
-static void test_every_allocation_fails_once(void **state)
+static void sweep(const char *policy)
 {
-	(void)state;
 	static world w;
 	static char clean[DIGEST], out[DIGEST];
 	fail_at = -1;
 	counted = 0;
-	scenario(&w, clean);
+	scenario(&w, policy, clean);
 	long total = counted;
 	assert_true(total > 50); /* the scenario allocates: the sweep means something */
 	assert_int_equal(w.failures, 0);
@@ -439,7 +444,7 @@ static void test_every_allocation_fails_once(void **state)
 	for (long n = from; n < total; n++) {
 		fail_at = n;
 		counted = 0;
-		scenario(&w, out);
+		scenario(&w, policy, out);
 		failed += w.failures;
 		if (!w.failures) {
 			silent++; /* a path that degrades instead of failing */
@@ -452,15 +457,44 @@ static void test_every_allocation_fails_once(void **state)
 			         n, clean, out);
 	}
 	fail_at = -1;
-	print_message("%ld allocations: %ld calls failed and changed nothing, %ld degraded without failing\n", total,
-	              failed, silent);
+	print_message("%s: %ld allocations: %ld calls failed and changed nothing, %ld degraded without failing\n",
+	              policy, total, failed, silent);
 	assert_true(failed > 0);
+}
+
+/* Each built-in policy: their keys and passes allocate differently (the
+ * random policy redraws per turn; asset keeps its own state). */
+static void test_drf(void **state)
+{
+	(void)state;
+	sweep("drf");
+}
+
+static void test_priority(void **state)
+{
+	(void)state;
+	sweep("priority");
+}
+
+static void test_random(void **state)
+{
+	(void)state;
+	sweep("random");
+}
+
+static void test_asset(void **state)
+{
+	(void)state;
+	sweep("asset");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_every_allocation_fails_once),
+	        cmocka_unit_test(test_drf),
+	        cmocka_unit_test(test_priority),
+	        cmocka_unit_test(test_random),
+	        cmocka_unit_test(test_asset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
