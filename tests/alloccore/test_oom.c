@@ -102,6 +102,9 @@ static void vec_put(char **p, char *end, const ac_vec *v)
 		*p += snprintf(*p, (size_t)(end - *p), "%lld%c", (long long)v->v[k], k + 1 < AC_KINDS ? ',' : ' ');
 }
 
+/* The roles the scenario uses: all top level. */
+static const char *const role_names[] = {"*", "web", "batch", "ml"};
+
 /* What the API shows of the core, as text. */
 static void digest(const world *w, char *buf)
 {
@@ -129,6 +132,31 @@ static void digest(const world *w, char *buf)
 		vec_put(&p, end, &fi.offered);
 		p += snprintf(p, (size_t)(end - p), "allocations %llu\n", (unsigned long long)fi.allocations);
 	}
+	for (size_t r = 0; r < sizeof role_names / sizeof *role_names && p < end; r++) {
+		ac_role_info ri;
+		static const ac_vec zero = {{0}};
+		/* Roles are interned, never removed (their ids are the
+		 * callers'): one a failed call named may stay, empty. An empty
+		 * role as made is shown as none. */
+		if (ac_role_info_get(w->core, role_names[r], &ri, NULL) ||
+		    (ri.frameworks == 0 && ri.weight == 1 && !memcmp(&ri.consumed, &zero, sizeof zero) &&
+		     !memcmp(&ri.reserved, &zero, sizeof zero) && !memcmp(&ri.allocated, &zero, sizeof zero) &&
+		     !memcmp(&ri.offered, &zero, sizeof zero) && !memcmp(&ri.quota.guarantee, &zero, sizeof zero) &&
+		     ri.quota.limit_mask == 0))
+			continue;
+		p += snprintf(p, (size_t)(end - p), "role %s weight %g frameworks %u share %.9f consumed ", ri.name,
+		              ri.weight, ri.frameworks, ri.dominant_share);
+		vec_put(&p, end, &ri.consumed);
+		p += snprintf(p, (size_t)(end - p), "reserved ");
+		vec_put(&p, end, &ri.reserved);
+		p += snprintf(p, (size_t)(end - p), "allocated ");
+		vec_put(&p, end, &ri.allocated);
+		p += snprintf(p, (size_t)(end - p), "offered ");
+		vec_put(&p, end, &ri.offered);
+		p += snprintf(p, (size_t)(end - p), "\n");
+	}
+	for (int k = 0; k < AC_KINDS && p < end; k++)
+		p += snprintf(p, (size_t)(end - p), "kind %d %s\n", k, ac_kind_name(w->core, k) ? ac_kind_name(w->core, k) : "-");
 	ac_counters c;
 	ac_counters_get(w->core, &c);
 	if (p < end)
@@ -142,8 +170,9 @@ static void digest(const world *w, char *buf)
 }
 
 /* The core's books balance: per kind, what the agents lack (total - free)
- * is what the frameworks are offered and hold; each framework's allocated
- * sum is the sum of its allocation records. */
+ * is what the frameworks are offered and hold, and what the (top-level)
+ * roles' sums say they are; each framework's allocated sum is the sum of
+ * its allocation records, its offered sum that of its outstanding offers. */
 static void check_books(const world *w, int line)
 {
 	ac_vec lack = {{0}}, held = {{0}};
@@ -176,9 +205,32 @@ static void check_books(const world *w, int line)
 		}
 		if (memcmp(&records, &fi.allocated, sizeof records))
 			fail_msg("line %d: framework %s: allocated sum and records differ", line, fi.name);
+		ac_offer_id ids[64];
+		size_t n = ac_offers_of(w->core, f, 0, ids, 64);
+		assert_true(n <= 64);
+		ac_vec offers = {{0}};
+		for (size_t i = 0; i < n; i++) {
+			ac_offer_info oi;
+			ac_vec s;
+			assert_int_equal(ac_offer_info_get(w->core, ids[i], &oi, NULL), 0);
+			ac_resources_scalars(&oi.resources, &s);
+			ac_vec_add(&offers, &s);
+		}
+		if (memcmp(&offers, &fi.offered, sizeof offers))
+			fail_msg("line %d: framework %s: offered sum and outstanding offers differ", line, fi.name);
 	}
 	if (memcmp(&lack, &held, sizeof lack))
 		fail_msg("line %d: what the agents lack is not what the frameworks hold and are offered", line);
+	ac_vec by_role = {{0}};
+	for (size_t r = 0; r < sizeof role_names / sizeof *role_names; r++) {
+		ac_role_info ri;
+		if (ac_role_info_get(w->core, role_names[r], &ri, NULL))
+			continue;
+		ac_vec_add(&by_role, &ri.allocated);
+		ac_vec_add(&by_role, &ri.offered);
+	}
+	if (memcmp(&by_role, &held, sizeof held))
+		fail_msg("line %d: the roles' sums are not what the frameworks hold and are offered", line);
 }
 
 /* A call of the core that failed for want of memory: nothing changed (a
