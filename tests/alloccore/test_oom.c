@@ -102,8 +102,8 @@ static void vec_put(char **p, char *end, const ac_vec *v)
 		*p += snprintf(*p, (size_t)(end - *p), "%lld%c", (long long)v->v[k], k + 1 < AC_KINDS ? ',' : ' ');
 }
 
-/* The roles the scenario uses: all top level. */
-static const char *const role_names[] = {"*", "web", "batch", "ml"};
+/* The top-level roles the scenario uses (web/x is below web). */
+static const char *const role_names[] = {"*", "web", "batch", "ml", "gpu"};
 
 /* What the API shows of the core, as text. */
 static void digest(const world *w, char *buf)
@@ -372,6 +372,8 @@ static void round_each(world *w)
 		ac_batch_view v;
 		if (ac_batch_view_get(w->core, w->batches[b], &v, NULL))
 			continue;
+		ac_offer_id rest[MAX_AGENTS];
+		size_t nrest = 0;
 		for (size_t i = 0; i < v.n; i++) {
 			ac_offer_info oi;
 			ac_offer_id id = ac_batch_offer_id(v.id, i);
@@ -380,10 +382,14 @@ static void round_each(world *w)
 			if (i == 0 && w->ntasks < MAX_TASKS && ac_resources_contains(&oi.resources, &w->one)) {
 				OK(w, ac_offers_accept(w->core, &id, 1, &w->one, 0, w->now, NULL));
 				w->tasks[w->ntasks++] = (task){v.fw, w->agents[v.agent_tag[i]]};
-			} else {
+			} else if (i == 1) {
 				OK(w, ac_offers_decline(w->core, &id, 1, AC_SECOND * 3 / 2, w->now, NULL));
+			} else if (nrest < MAX_AGENTS) {
+				rest[nrest++] = id;
 			}
 		}
+		if (nrest) /* (each with its own filter) */
+			OK(w, ac_offers_decline_each(w->core, rest, nrest, AC_SECOND * 3 / 2, w->now, NULL));
 	}
 	for (size_t i = 0; i < w->nprev; i++)
 		OK(w, ac_recover(w->core, w->prev[i].fw, w->prev[i].agent, &w->one, NULL));
@@ -462,6 +468,26 @@ static void scenario(world *w, const char *policy, char *out)
 	const char *roles2[] = {"batch", "web", "ml"};
 	OK(w, ac_mfw_update(w->core, m, roles2, 3, NULL));
 	OK(w, ac_agent_deactivate(w->core, w->agents[3], NULL));
+	const char *web[] = {"web"};
+	OK(w, ac_mfw_suppress(w->core, m, web, 1, NULL));
+	OK(w, ac_mfw_revive(w->core, m, NULL, 0, NULL));
+	OK(w, ac_fw_set_priority(w->core, w->fws[0], 5, NULL));
+	OK(w, ac_fw_set_tag(w->core, w->fws[2], 7, NULL));
+	/* a refined reservation and back; a role the framework lacks,
+	 * restored and then recovered (it goes with its last holding) */
+	ac_resources half = res(w, "cpus:0.5");
+	OK(w, ac_agent_move_reservation(w->core, w->agents[2], 0, "web", "web/x", &half, NULL));
+	OK(w, ac_agent_move_reservation(w->core, w->agents[2], 0, "web/x", "web", &half, NULL));
+	ac_fw_id gpu_fw = 0;
+	ac_resources gpu = res(w, "gpus:1");
+	OK(w, ac_mfw_restore(w->core, m, "gpu", w->agents[4], &gpu, &gpu_fw, NULL));
+	bool gone = false;
+	OK(w, ac_mfw_recover(w->core, gpu_fw, w->agents[4], &gpu, &gone, NULL));
+	assert_true(gone);
+	w->now += AC_SECOND;
+	w->nbatches = 0;
+	if (STEP(w, true, ac_allocate_agent(w->core, w->agents[1], w->now, NULL)) < 0)
+		fail_msg("ac_allocate_agent failed");
 	OK(w, ac_agent_unreserve(w->core, w->agents[2], 0, "web", &rv, NULL));
 	OK(w, ac_allocation_restore(w->core, w->fws[0], w->agents[4], &w->one, NULL));
 	w->prev[w->nprev++] = (task){w->fws[0], w->agents[4]};
