@@ -323,9 +323,8 @@ static void tasks_prune(world *w)
 	w->nprev = k;
 }
 
-/* One round: a pass; each batch's even offers accepted (one task each),
- * the others declined for 1.5 s (filters); last round's tasks recovered. */
-static void round_of(world *w)
+/* A round's pass, a second on (the batch hook notes its batches). */
+static void round_begin(world *w)
 {
 	w->now += AC_SECOND;
 	w->nbatches = 0;
@@ -333,6 +332,22 @@ static void round_of(world *w)
 	if (n < 0)
 		fail_msg("ac_allocate: %s", ac_strerror(n));
 	w->ntasks = 0;
+}
+
+/* A round's end: last round's tasks recovered, this round's kept. */
+static void round_end(world *w)
+{
+	for (size_t i = 0; i < w->nprev; i++)
+		OK(w, ac_recover(w->core, w->prev[i].fw, w->prev[i].agent, &w->one, NULL));
+	memcpy(w->prev, w->tasks, sizeof *w->tasks * w->ntasks);
+	w->nprev = w->ntasks;
+}
+
+/* One round: a pass; each batch's even offers accepted (one task each),
+ * the others declined for 1.5 s (filters); last round's tasks recovered. */
+static void round_of(world *w)
+{
+	round_begin(w);
 	for (size_t b = 0; b < w->nbatches; b++) {
 		ac_batch_view v;
 		if (ac_batch_view_get(w->core, w->batches[b], &v, NULL))
@@ -351,10 +366,7 @@ static void round_of(world *w)
 		OK(w, ac_batch_settle(w->core, v.id, ans, na, AC_SECOND * 3 / 2, w->now, NULL));
 		w->ntasks += na;
 	}
-	for (size_t i = 0; i < w->nprev; i++)
-		OK(w, ac_recover(w->core, w->prev[i].fw, w->prev[i].agent, &w->one, NULL));
-	memcpy(w->prev, w->tasks, sizeof *w->tasks * w->ntasks);
-	w->nprev = w->ntasks;
+	round_end(w);
 }
 
 /* One round answered offer by offer: each batch's first offer accepted
@@ -362,12 +374,7 @@ static void round_of(world *w)
  * through ac_offers_decline. */
 static void round_each(world *w)
 {
-	w->now += AC_SECOND;
-	w->nbatches = 0;
-	int n = STEP(w, true, ac_allocate(w->core, w->now, NULL));
-	if (n < 0)
-		fail_msg("ac_allocate: %s", ac_strerror(n));
-	w->ntasks = 0;
+	round_begin(w);
 	for (size_t b = 0; b < w->nbatches; b++) {
 		ac_batch_view v;
 		if (ac_batch_view_get(w->core, w->batches[b], &v, NULL))
@@ -391,10 +398,7 @@ static void round_each(world *w)
 		if (nrest) /* (each with its own filter) */
 			OK(w, ac_offers_decline_each(w->core, rest, nrest, AC_SECOND * 3 / 2, w->now, NULL));
 	}
-	for (size_t i = 0; i < w->nprev; i++)
-		OK(w, ac_recover(w->core, w->prev[i].fw, w->prev[i].agent, &w->one, NULL));
-	memcpy(w->prev, w->tasks, sizeof *w->tasks * w->ntasks);
-	w->nprev = w->ntasks;
+	round_end(w);
 }
 
 /* The scenario under a built-in policy; its final digest into out. */
@@ -540,39 +544,21 @@ static void sweep(const char *policy)
 	assert_true(failed > 0);
 }
 
-/* Each built-in policy: their keys and passes allocate differently (the
- * random policy redraws per turn; asset keeps its own state). */
-static void test_drf(void **state)
+/* Under each built-in policy (the state: its name): their keys and
+ * passes allocate differently (random redraws per turn; asset keeps state
+ * of its own). */
+static void test_policy(void **state)
 {
-	(void)state;
-	sweep("drf");
-}
-
-static void test_priority(void **state)
-{
-	(void)state;
-	sweep("priority");
-}
-
-static void test_random(void **state)
-{
-	(void)state;
-	sweep("random");
-}
-
-static void test_asset(void **state)
-{
-	(void)state;
-	sweep("asset");
+	sweep(*state);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_drf),
-	        cmocka_unit_test(test_priority),
-	        cmocka_unit_test(test_random),
-	        cmocka_unit_test(test_asset),
+	        cmocka_unit_test_prestate(test_policy, "drf"),
+	        cmocka_unit_test_prestate(test_policy, "priority"),
+	        cmocka_unit_test_prestate(test_policy, "random"),
+	        cmocka_unit_test_prestate(test_policy, "asset"),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
