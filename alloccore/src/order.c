@@ -280,32 +280,47 @@ void ac__order_moved_slow(ac_core *c, uint32_t cl)
 	ac__order_flush_touched(c);
 }
 
-/* Makes the ring contiguous from index 0 (for sorting in place). */
-static int ord_straighten(ac_core *c, order *o)
+/* Reverses v[lo, hi). */
+static void ids_reverse(uint32_t *v, uint32_t lo, uint32_t hi)
 {
-	if (o->head == 0 || o->n == 0) {
-		o->head = 0;
-		return 0;
+	while (lo + 1 < hi) {
+		uint32_t t = v[lo];
+		v[lo++] = v[--hi];
+		v[hi] = t;
 	}
-	uint32_t *tmp;
-	if (ac__scratch(c, o->n, &tmp))
-		return AC_ENOMEM;
-	for (uint32_t i = 0; i < o->n; i++)
-		tmp[i] = ac__ord_get(o, i);
-	memcpy(o->v, tmp, sizeof *tmp * o->n);
-	o->head = 0;
-	return 0;
 }
 
-/* Stable sort of ids by ac__client_cmp: insertion sort of runs of 8, then
- * bottom-up merges (qsort has no context argument in C11). */
-static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
+/* Makes the ring contiguous from index 0 (for sorting in place): the whole
+ * array turned left by head, in three reversals, needing no memory. */
+static void ord_straighten(order *o)
+{
+	if (o->head != 0 && o->n != 0) {
+		ids_reverse(o->v, 0, o->head);
+		ids_reverse(o->v, o->head, o->cap);
+		ids_reverse(o->v, 0, o->cap);
+	}
+	o->head = 0;
+}
+
+/* Sort of ids by ac__client_cmp: insertion sort of runs of 8, then
+ * bottom-up merges through the core's scratch array (qsort has no context
+ * argument in C11). Out of memory for the scratch, one insertion sort in
+ * place: slower, the same result (the order is a strict total one), so a
+ * resort never fails and a pass never walks an order half sorted. */
+static void sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 {
 	if (n < 2)
-		return 0;
+		return;
 	uint32_t *tmp;
-	if (ac__scratch(c, n, &tmp))
-		return AC_ENOMEM;
+	if (ac__scratch(c, n, &tmp)) {
+		for (uint32_t i = 1; i < n; i++) {
+			uint32_t x = v[i], j = i;
+			for (; j > 0 && ac__client_cmp(c, v[j - 1], x) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
 	for (uint32_t i = 1; i < n; i++) { /* insertion sort runs of 8 */
 		if ((i & 7) == 0)
 			continue;
@@ -338,7 +353,6 @@ static int sort_ids(ac_core *c, uint32_t *v, uint32_t n)
 	}
 	if (src != v)
 		memcpy(v, src, sizeof *v * n);
-	return 0;
 }
 
 void ac__orders_resort(ac_core *c, bool draw)
@@ -355,11 +369,10 @@ void ac__orders_resort(ac_core *c, bool draw)
 		}
 	c->view.redraw = false;
 	c->keys_dirty = false;
-	for (uint32_t o = 0; o < c->norders; o++)
-		if (ord_straighten(c, &c->orders[o]) || sort_ids(c, c->orders[o].v, c->orders[o].n)) {
-			c->keys_dirty = true; /* out of memory: try again next pass */
-			return;
-		}
+	for (uint32_t o = 0; o < c->norders; o++) {
+		ord_straighten(&c->orders[o]);
+		sort_ids(c, c->orders[o].v, c->orders[o].n);
+	}
 }
 
 void ac__orders_fini(ac_core *c)

@@ -1040,11 +1040,12 @@ int sim__engine_init(sim_engine *e, const sim_config *cfg, tr_source *src, char 
 	const tr_framework *fws = tr_source_frameworks(src, &nfws);
 	if (e->is_static && nfws == 0)
 		return sim__fail(e, "--policy static needs the frameworks before the first machine joins: none found");
-	e->ncores = e->is_static ? (uint32_t)nfws : 1;
-	e->cores = calloc(e->ncores, sizeof *e->cores);
-	e->slice_credit = calloc(e->ncores, sizeof *e->slice_credit);
+	uint32_t ncores = e->is_static ? (uint32_t)nfws : 1;
+	e->cores = calloc(ncores, sizeof *e->cores);
+	e->slice_credit = calloc(ncores, sizeof *e->slice_credit);
 	if (!e->cores || !e->slice_credit)
 		return sim__fail(e, "out of memory");
+	e->ncores = ncores; /* (only once they exist: sim__engine_free walks them) */
 	for (uint32_t i = 0; i < e->ncores; i++)
 		if (core_create(e, &e->cores[i]) < 0)
 			return -1;
@@ -1064,11 +1065,14 @@ void sim__engine_free(sim_engine *e)
 		ac_core_destroy(e->cores[i].core);
 	free(e->cores);
 	free(e->slice_credit);
-	for (size_t f = 0; f < e->fw_names.n; f++) {
+	/* A name is interned before its record's array grows: out of memory
+	 * there, the last name has no record (the records made are those
+	 * within the array). */
+	for (size_t f = 0; f < e->fw_names.n && f < e->fws_cap; f++) {
 		free(e->fws[f].cfg.role);
 		free(e->fws[f].inbox.v);
 	}
-	for (size_t j = 0; j < e->job_names.n; j++)
+	for (size_t j = 0; j < e->job_names.n && j < e->jobs_cap; j++)
 		free(e->jobs[j].seen);
 	free(e->fws);
 	free(e->jobs);
