@@ -103,7 +103,7 @@ static char *key_of(const char *fw_id, const char *op_id)
 {
 	char *k;
 	if (asprintf(&k, "%s\n%s", fw_id, op_id) < 0)
-		abort();
+		rt_out_of_memory(strlen(fw_id) + strlen(op_id) + 2);
 	return k;
 }
 

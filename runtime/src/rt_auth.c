@@ -32,7 +32,7 @@ static void add(rt_credentials *c, const char *p, size_t plen, const char *s, si
 	c->v[c->n].principal = strndup(p, plen);
 	c->v[c->n].secret = strndup(s, slen);
 	if (!c->v[c->n].principal || !c->v[c->n].secret)
-		abort();
+		rt_out_of_memory(plen + slen + 2);
 	c->n++;
 }
 

@@ -232,11 +232,23 @@ void rt_uuid_format(const uint8_t u[16], char out[37])
 	out[o] = '\0';
 }
 
+/* Out of memory where the program cannot go on: says so on stderr (with
+ * write and a stack buffer: nothing here may allocate) and aborts, as
+ * libev does when its own allocations fail. */
+void rt_out_of_memory(size_t bytes)
+{
+	char msg[96];
+	int n = snprintf(msg, sizeof msg, "out of memory (%zu bytes): aborting\n", bytes);
+	if (n > 0)
+		(void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+	abort();
+}
+
 void *rt_xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (!p)
-		abort();
+		rt_out_of_memory(size);
 	return p;
 }
 
@@ -244,7 +256,7 @@ void *rt_xrealloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
 	if (!p)
-		abort();
+		rt_out_of_memory(size);
 	return p;
 }
 
@@ -252,7 +264,7 @@ void *rt_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		abort();
+		rt_out_of_memory(n * size);
 	return p;
 }
 
@@ -260,7 +272,7 @@ char *rt_xstrdup(const char *s)
 {
 	char *p = strdup(s);
 	if (!p)
-		abort();
+		rt_out_of_memory(strlen(s) + 1);
 	return p;
 }
 
@@ -285,7 +297,7 @@ static void buf_reserve(rt_buf *b, size_t extra)
 		cap *= 2;
 	uint8_t *p = realloc(b->data, cap);
 	if (!p)
-		abort();
+		rt_out_of_memory(cap);
 	b->data = p;
 	b->cap = cap;
 }

@@ -80,7 +80,10 @@ void rt_arena_destroy(rt_arena *a);
 void *rt_arena_alloc(rt_arena *a, size_t size); /* zeroed, never NULL */
 char *rt_arena_strdup(rt_arena *a, const char *s);
 
-/* malloc/strdup that abort on failure. */
+/* Says "out of memory (N bytes): aborting" on stderr, allocating nothing,
+ * and aborts: where a program cannot go on without the memory. */
+_Noreturn void rt_out_of_memory(size_t bytes);
+/* malloc/strdup that abort on failure (rt_out_of_memory). */
 void *rt_xmalloc(size_t size);
 void *rt_xcalloc(size_t n, size_t size);
 void *rt_xrealloc(void *p, size_t size);
