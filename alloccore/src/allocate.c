@@ -234,10 +234,20 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 	/* Only stage 1 can have given f this agent already in this pass. */
 	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
 	bool fresh = !r && !cd->x;
+	/* What an offer with extras needs is made first (a block in the
+	 * extras pool, its batch's extras arrays), so that nothing fails once
+	 * the offer exists or grows (ac__entry_grow). */
+	const ac_resources *x = cd->x;
+	if (x) {
+		if (ac__pool_reserve(&c->xpool, 1) || (r && ac__entry_want_x(c, r)))
+			return AC_ENOMEM;
+		if (cd->x_whole) /* (the agent's own block: the reserve may have moved the pool) */
+			x = ac__bag_x(c, &AGENT(c, a)->free);
+	}
 	if (!r) {
 		/* scalars only: the new entry holds them from the start */
 		if ((stage == 1 && ac__entry_stage1_room(c)) ||
-		    ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, &r))
+		    ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, cd->x != NULL, &r))
 			return AC_ENOMEM;
 		if (stage == 1)
 			ac__entry_note_stage1(c, f, a, r);
@@ -251,7 +261,7 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 	if (fresh)
 		ac__entry_charge(c, r, f, a, &cd->unres, !moves);
 	else
-		ac__entry_grow(c, r, &cd->unres, cd->x, cd->x_whole);
+		ac__entry_grow(c, r, &cd->unres, x, cd->x_whole);
 	return 0;
 }
 

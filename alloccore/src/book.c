@@ -7,6 +7,7 @@
  */
 #include "book.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,14 +260,10 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	if (has_x) {
 		for (uint32_t g = 1; g < x->ngroups; g++)
 			ac_vec_add(&scalars, &x->group[g].amount);
-		if (ac__entry_want_x(c, r)) {
-			/* No room to note extras: the offer keeps the scalars
-			 * only; the extras stay free on the agent. */
-			c->counters.ports_unstored += ac_resources_port_count(x);
-			scalars = *unres;
-			has_x = false;
-			x = NULL;
-		}
+		/* (the pass made its room: ac__entry_new, give()) */
+		int rc = ac__entry_want_x(c, r);
+		assert(rc == 0);
+		(void)rc;
 	}
 	uint32_t *ex = has_x ? &ac__ref_b(c, r)->e.x[i] : NULL;
 	if (has_x && whole && !*ex) {
@@ -286,9 +283,17 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		if (has_x) {
 			ac_resources nx;
 			bag eb = {{{0}}, *ex};
-			/* Both come whole out of the agent's free set, which fits. */
-			if (extras_apply(c, &eb, x, +1, &nx) == 0 && extras_set(c, &eb, &nx) == 0)
+			/* Both come out of the agent's free set, and the pool
+			 * has room (give()): only ports too fragmented for one
+			 * set could stop them, and then they stay free on the
+			 * agent, counted, rather than leave it for nowhere. */
+			if (extras_apply(c, &eb, x, +1, &nx) == 0 && extras_set(c, &eb, &nx) == 0) {
 				ac__ref_b(c, r)->e.x[i] = eb.x;
+			} else {
+				c->counters.ports_unstored += ac_resources_port_count(x);
+				scalars = *unres;
+				x = NULL;
+			}
 		}
 		agent_free_apply(c, a, unres, x, -1);
 	}

@@ -71,6 +71,9 @@ int ac_fw_add(ac_core *c, const char *name, const ac_fw_opts *opts, ac_fw_id *ou
 	uint32_t r;
 	if ((rc = ac__role_get(c, rname, strlen(rname), &r, err)))
 		return rc;
+	/* its place in its role's order, should it become eligible (order.h) */
+	if (ac__order_reserve(c, ROLE(c, r)->fws_order, ROLE(c, r)->nfws + 1))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
 	uint32_t s, cl = 0; /* 0: not taken */
 	if (ac__pool_alloc(&c->fws, &s))
 		return ac__fail(err, AC_ENOMEM, "out of memory");

@@ -338,7 +338,7 @@ void ac__offers_pass_begin(ac_core *c)
 
 /* ------------------------------------------------------------- entries */
 
-int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
+int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, bool x, uint64_t *ref)
 {
 	uint32_t b = FW(c, f)->cur_batch;
 	batch *B = BATCH(c, b);
@@ -350,7 +350,7 @@ int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, 
 	entries *e = &B->e;
 	if ((c->hooks.offer &&
 	     ac__array_grow((void **)&c->pass_refs, &c->cap_pass_refs, c->npass_refs + 1, sizeof *c->pass_refs)) ||
-	    (B->n >= e->cap && entries_reserve(e, B->n + 1))) {
+	    (B->n >= e->cap && entries_reserve(e, B->n + 1)) || (x && entries_with_x(e, B->n))) {
 		if (B->n == 0) { /* made just now: it goes again */
 			c->npass_batches--;
 			batch_free(c, b);

@@ -68,20 +68,21 @@ static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const
 
 /* ac__entry_new when it must make a batch, room, or note the offer for the
  * per-offer hook. */
-int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref);
+int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, bool x, uint64_t *ref);
 
 /* A new offer of framework f on agent a holding unres (NULL: nothing yet),
  * in f's batch of the pass in progress (made when f has none); its
- * reference into *ref. Only the store changes: charging is book.h's.
- * 0 or AC_ENOMEM (nothing changed). Inline: most offers append to a batch
- * with room. */
-static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, uint64_t *ref)
+ * reference into *ref. x: it will hold extras (ac__entry_grow), whose
+ * arrays its batch then has. Only the store changes: charging is
+ * book.h's. 0 or AC_ENOMEM (nothing changed). Inline: most offers append
+ * to a batch with room. */
+static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, bool x, uint64_t *ref)
 {
 	uint32_t b = FW(c, f)->cur_batch;
 	const batch *B = BATCH(c, b);
 	if (c->hooks.offer || !ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n >= B->e.cap ||
-	    B->n == AC__ENTRY_MAX)
-		return ac__entry_new_slow(c, f, a, unres, ref);
+	    B->n == AC__ENTRY_MAX || (x && !B->e.x))
+		return ac__entry_new_slow(c, f, a, unres, x, ref);
 	*ref = ac__entry_write(c, b, a, unres);
 	return 0;
 }

@@ -90,20 +90,25 @@ static void ord_set(order *o, uint32_t i, uint32_t x)
 	o->v[(o->head + i) & (o->cap - 1)] = x;
 }
 
-/* Room for one more element. Growing by one keeps the capacity a power of
- * two (array.h); the part of the ring that wrapped past the old end moves
- * to just after it. */
-static int ord_reserve_one(order *o)
+/* Room for `need` elements. Growing by doubling keeps the capacity a
+ * power of two (array.h); at each step the part of the ring that wrapped
+ * past the old end moves to just after it. */
+static int ord_reserve(order *o, uint32_t need)
 {
-	uint32_t old = o->cap;
-	if (o->n < old)
-		return 0;
-	if (ac__array_grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v))
-		return AC_ENOMEM;
-	assert((o->cap & (o->cap - 1)) == 0);
-	if (o->head + o->n > old)
-		memcpy(o->v + old, o->v, sizeof *o->v * (o->head + o->n - old));
+	while (o->cap < need) {
+		uint32_t old = o->cap;
+		if (ac__array_grow((void **)&o->v, &o->cap, old + 1, sizeof *o->v))
+			return AC_ENOMEM;
+		assert((o->cap & (o->cap - 1)) == 0);
+		if (o->head + o->n > old)
+			memcpy(o->v + old, o->v, sizeof *o->v * (o->head + o->n - old));
+	}
 	return 0;
+}
+
+int ac__order_reserve(ac_core *c, uint32_t oid, uint32_t need)
+{
+	return ord_reserve(&c->orders[oid], need);
 }
 
 /* Removes element p, shifting the shorter side. */
@@ -173,11 +178,11 @@ static uint8_t unlisted(const ac_core *c, const client *p)
 void ac__order_insert(ac_core *c, uint32_t oid, uint32_t cl)
 {
 	order *o = &c->orders[oid];
-	if (ord_reserve_one(o)) {
-		/* Out of memory while linking a client: it stays out of the
-		 * order and is simply not offered to; nothing is corrupted. */
-		return;
-	}
+	/* Room was made when the client was (ac__order_reserve): every
+	 * client that may join an order has its place. */
+	int rc = ord_reserve(o, o->n + 1);
+	assert(rc == 0);
+	(void)rc;
 	ac__client_key_refresh(c, cl);
 	if (o->n == 1 && CLIENT(c, ac__ord_get(o, 0))->stale)
 		ac__client_key_refresh(c, ac__ord_get(o, 0));

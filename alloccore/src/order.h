@@ -26,6 +26,11 @@ int ac__order_new(ac_core *c, uint32_t *id);
  * name is borrowed: it must outlive the client. */
 int ac__client_new(ac_core *c, enum client_kind kind, uint32_t owner, const char *name, uint32_t weight,
                    uint32_t *slot);
+/* Room in order o for `need` clients: made when a client that may join it
+ * is made (a framework in its role's order, a role in its parent's), so
+ * that inserting one, which cannot fail, never grows the order. 0 or
+ * AC_ENOMEM (the order's room unchanged). */
+int ac__order_reserve(ac_core *c, uint32_t o, uint32_t need);
 void ac__order_insert(ac_core *c, uint32_t o, uint32_t cl);
 void ac__order_remove(ac_core *c, uint32_t cl);
 /* A client's `touched` (state.h): 0, or listed in core->touched (its move

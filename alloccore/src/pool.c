@@ -26,23 +26,39 @@ void ac__pool_fini(pool *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Room for `need` slots in all: the three arrays share one capacity, 64
+ * at first; p->cap moves only once all three have grown. */
+static int pool_grow(pool *p, uint32_t need)
+{
+	if (need <= p->cap)
+		return 0;
+	if (need < 64)
+		need = 64;
+	uint32_t cap = p->cap;
+	if (ac__array_grow((void **)&p->base, &cap, need, p->size))
+		return AC_ENOMEM;
+	cap = p->cap;
+	if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
+		return AC_ENOMEM;
+	memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
+	cap = p->cap;
+	if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
+		return AC_ENOMEM;
+	p->cap = cap;
+	return 0;
+}
+
+int ac__pool_reserve(pool *p, uint32_t k)
+{
+	if (p->nfree + (p->cap - p->n) >= k)
+		return 0;
+	return pool_grow(p, p->n + k - p->nfree);
+}
+
 int ac__pool_take_new(pool *p, uint32_t *slot)
 {
-	if (p->n >= p->cap) {
-		/* The three arrays share one capacity, 64 at first; p->cap
-		 * moves only once all three have grown. */
-		uint32_t need = p->n < 64 ? 64 : p->n + 1, cap = p->cap;
-		if (ac__array_grow((void **)&p->base, &cap, need, p->size))
-			return AC_ENOMEM;
-		cap = p->cap;
-		if (ac__array_grow((void **)&p->gens, &cap, need, sizeof *p->gens))
-			return AC_ENOMEM;
-		memset(p->gens + p->cap, 0, sizeof *p->gens * (cap - p->cap));
-		cap = p->cap;
-		if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
-			return AC_ENOMEM;
-		p->cap = cap;
-	}
+	if (p->n >= p->cap && pool_grow(p, p->n + 1))
+		return AC_ENOMEM;
 	uint32_t s = p->n++;
 	p->gens[s]++;
 	p->live++;

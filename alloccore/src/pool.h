@@ -46,6 +46,9 @@ static inline void *ac__pool_at(const pool *p, uint32_t slot)
 	return p->base + (size_t)slot * p->size;
 }
 
+/* Room for k more takes (released slots count): then k calls of
+ * ac__pool_take or ac__pool_alloc cannot fail. 0 or AC_ENOMEM. */
+int ac__pool_reserve(pool *p, uint32_t k);
 /* ac__pool_take when no released slot is left: a new one at the end. */
 int ac__pool_take_new(pool *p, uint32_t *slot);
 /* As ac__pool_alloc, the slot's contents left as they were: for a caller

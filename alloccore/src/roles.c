@@ -85,6 +85,17 @@ static int role_create(ac_core *c, const char *name, size_t len, int32_t parent,
 		rc = ac__client_new(c, CL_SUB, id, r->name, r->weight, &r->sub_client);
 	if (!rc)
 		rc = ac__client_new(c, CL_SELF, id, r->name, r->weight, &r->self_client);
+	/* Room in the orders that may hold its clients (order.h): its own
+	 * for its leaf, its parent's (the root's) for it beside its siblings
+	 * and the parent's leaf. */
+	uint32_t siblings = 0;
+	for (uint32_t k = parent >= 0 ? ROLE(c, parent)->first_child : c->first_top_role; k != NONE;
+	     k = ROLE(c, k)->next_sibling)
+		siblings++;
+	if (!rc)
+		rc = ac__order_reserve(c, r->kids_order, 1);
+	if (!rc)
+		rc = ac__order_reserve(c, parent >= 0 ? ROLE(c, parent)->kids_order : c->root_order, siblings + 2);
 	if (!rc)
 		rc = ac__hmap_put(&c->role_names, h, id);
 	if (rc) {

@@ -935,6 +935,7 @@ static int run(struct driver *d, FILE *in, const char *name)
 	size_t cap = 0;
 	ssize_t len;
 	int status = 0;
+	errno = 0;
 	while (status == 0 && (len = getline(&buf, &cap, in)) >= 0) {
 		d->line++;
 		if (strlen(buf) != (size_t)len) {
@@ -945,11 +946,16 @@ static int run(struct driver *d, FILE *in, const char *name)
 		if (hash)
 			*hash = 0;
 		status = run_line(d, buf);
+		errno = 0;
 	}
 	free(buf);
-	if (status == 0 && ferror(in)) {
+	/* getline's -1 is the end, or a failure: out of memory for a line
+	 * sets errno alone (not the stream's error flag), and must not read
+	 * as the end of the script */
+	if (status == 0 && (ferror(in) || errno == ENOMEM)) {
 		fflush(stdout);
-		fprintf(stderr, "meso-alloc: error reading %s\n", name);
+		fprintf(stderr, "meso-alloc: error reading %s after line %lu: %s\n", name, d->line,
+		        strerror(errno ? errno : EIO));
 		return 1;
 	}
 	return status < 0 ? 2 : 0;

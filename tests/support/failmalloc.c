@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +51,14 @@ static void look_up(void)
 	looking_up = 0;
 }
 
-/* Whether this call fails (and counts it). */
+/* Whether this call fails (and counts it); a failure sets errno, as a
+ * real allocator's does. */
 static int fails(void)
 {
-	return calls++ == fail_at;
+	if (calls++ != fail_at)
+		return 0;
+	errno = ENOMEM;
+	return 1;
 }
 
 void *malloc(size_t n)
