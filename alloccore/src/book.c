@@ -528,8 +528,10 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 {
 	if (refuse > 0 && !ac_resources_empty(rest)) {
 		ac_time life = refuse > c->cfg.allocation_interval ? refuse : c->cfg.allocation_interval;
-		/* Out of memory here only loses a filter: the answer stands. */
-		(void)ac__filter_add(c, f, a, now, life, rest);
+		/* (the answer made the room: ac__filters_room) */
+		int rc = ac__filter_add(c, f, a, now, life, rest);
+		assert(rc == 0);
+		(void)rc;
 	}
 }
 
@@ -712,6 +714,9 @@ static int answer(ac_core *c, const ac_offer_id *ids, size_t n, const ac_resourc
 		return ac__fail(err, AC_EINVAL, "at most %d offers per call", MAX_IDS);
 	if ((rc = answer_checks(c, refuse, now, err)) || (rc = offers_resolve(c, ids, n, refs, err)))
 		return rc;
+	/* one filter at most: the one offer's, or the sum's */
+	if (refuse > 0 && ac__filters_room(c, entry_fw(c, refs[0]), 1))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
 	return answer_refs(c, refs, n, used, refuse, now, accept, err);
 }
 
@@ -795,6 +800,8 @@ int ac_offers_decline_each(ac_core *c, const ac_offer_id *ids, size_t n, ac_time
 	}
 	for (size_t j = 0; j < n; j++)
 		ac__ref_b(c, refs[j])->e.live[ac__ref_index(refs[j])] = 1;
+	if (refuse > 0 && ac__filters_room(c, f, (uint32_t)n))
+		return ac__fail(err, AC_ENOMEM, "out of memory");
 	/* Committed: settle each offer on its agent; charge the framework once. */
 	return decline_each(c, f, refs, n, refuse, now, err);
 }
@@ -845,6 +852,12 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		return ac__fail(err, AC_EINVAL, "%zu answers named but none given", n);
 	batch *B = BATCH(c, b);
 	uint32_t f = B->fw;
+	/* The list of the declines with extras (below), before anything is
+	 * marked: running out here changes nothing. */
+	uint64_t *refs = NULL;
+	if ((rc = ac__scratch(c, 2 * B->live, (uint32_t **)&refs)) ||
+	    (refuse > 0 && (rc = ac__filters_room(c, f, B->live))))
+		return ac__fail(err, rc, "out of memory");
 	/* Checked first; the named offers are marked (live 2) meanwhile.
 	 * Callers often pass one `used` for every accept: it is checked once. */
 	const ac_resources *plain = NULL;
@@ -887,9 +900,6 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 	 * below have passed them by. Accepts first; each may be the batch's
 	 * last offer, so the declines count what is left before. */
 	uint32_t nans = 0, left = B->live - (uint32_t)nused;
-	uint64_t *refs = NULL;
-	if (left && ((rc = ac__scratch(c, 2 * left, (uint32_t **)&refs))))
-		return ac__fail(err, rc, "out of memory");
 	/* Accepts of scalars by scalars (the common case) in one run, the
 	 * framework's side summed (the declines below add theirs), the batch's
 	 * and the framework's offer counts settled once after the run (so the

@@ -191,6 +191,25 @@ size_t ac__filter_fw_bytes(const ac_core *c, uint32_t fws)
 	return sizeof(uint64_t) * FW(c, fws)->fbits_words;
 }
 
+int ac__filters_room(ac_core *c, uint32_t fws, uint32_t k)
+{
+	fw *F = FW(c, fws);
+	if (k == 0 || F->suppressed) /* (a suppressed framework makes none) */
+		return 0;
+	/* a mark for any agent in the bitmap (fbits_mark grows no further) */
+	uint32_t need = c->agents.n / 64 + 1;
+	if (F->fbits_words < need) {
+		uint32_t old = F->fbits_words;
+		if (ac__array_grow((void **)&F->fbits, &F->fbits_words, need, sizeof *F->fbits))
+			return AC_ENOMEM;
+		memset(F->fbits + old, 0, sizeof *F->fbits * (F->fbits_words - old));
+	}
+	/* a slot in the table, a chained record and an extras block each */
+	if (ac__hmap_reserve(&c->filter_map, k) || ac__pool_reserve(&c->filters, k) || ac__pool_reserve(&c->xpool, k))
+		return AC_ENOMEM;
+	return 0;
+}
+
 int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused)
 {
 	/* A suppressed framework is offered nothing, and only a revive ends

@@ -35,7 +35,12 @@ static inline bool ac__filter_match(const ac_core *c, uint32_t fws, uint32_t ags
 		return false;
 	return ac__filter_lookup(c, fws, ags, now, unres, x);
 }
-/* Filters `refused` for fws on ags from now for life. 0 or AC_ENOMEM. */
+/* Room for k filters of framework fws on any agents: made by an answer
+ * before it changes anything, so that the filters its declines leave
+ * cannot fail (ac__filter_add). 0 or AC_ENOMEM. */
+int ac__filters_room(ac_core *c, uint32_t fws, uint32_t k);
+/* Filters `refused` for fws on ags from now for life. 0, or AC_ENOMEM
+ * when no room was made (ac__filters_room). */
 int ac__filter_add(ac_core *c, uint32_t fws, uint32_t ags, ac_time now, ac_time life, const ac_resources *refused);
 
 #endif

@@ -53,9 +53,12 @@ static int grow(hmap *m)
 	return 0;
 }
 
-int ac__hmap_reserve_one(hmap *m)
+int ac__hmap_reserve(hmap *m, uint32_t k)
 {
-	return (m->n + 1) * 2 > m->mask + 1 ? grow(m) : 0;
+	while (((uint64_t)m->n + k) * 2 > (uint64_t)m->mask + 1)
+		if (grow(m))
+			return AC_ENOMEM;
+	return 0;
 }
 
 int ac__hmap_insert(hmap *m, uint64_t key, void **slot)

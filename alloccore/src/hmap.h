@@ -62,9 +62,9 @@ static inline void *ac__hmap_find(const hmap *m, uint64_t key)
  * into *slot; grows at load 1/2. 0 or AC_ENOMEM (table unchanged). Pointers
  * to slots are valid only until the next insertion or deletion. */
 int ac__hmap_insert(hmap *m, uint64_t key, void **slot);
-/* Room for one more key: the next ac__hmap_insert cannot fail. 0 or
- * AC_ENOMEM (table unchanged). */
-int ac__hmap_reserve_one(hmap *m);
+/* Room for k more keys: the next k ac__hmap_insert calls cannot fail. 0
+ * or AC_ENOMEM (the table as it was, or grown: never worse). */
+int ac__hmap_reserve(hmap *m, uint32_t k);
 /* Removes key if present; returns whether it was. */
 bool ac__hmap_del(hmap *m, uint64_t key);
 size_t ac__hmap_bytes(const hmap *m);

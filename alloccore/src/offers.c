@@ -371,7 +371,7 @@ int ac__entry_want_x(ac_core *c, uint64_t r)
 int ac__entry_stage1_room(ac_core *c)
 {
 	if (ac__array_grow((void **)&c->stage1_keys, &c->cap_stage1, c->nstage1 + 1, sizeof *c->stage1_keys) ||
-	    ac__hmap_reserve_one(&c->stage1))
+	    ac__hmap_reserve(&c->stage1, 1))
 		return AC_ENOMEM;
 	return 0;
 }

@@ -50,9 +50,11 @@ static int pool_grow(pool *p, uint32_t need)
 
 int ac__pool_reserve(pool *p, uint32_t k)
 {
-	if (p->nfree + (p->cap - p->n) >= k)
+	/* (a pool never grown has n 1 and cap 0: slot 0 is "none") */
+	uint64_t room = (uint64_t)p->nfree + (p->cap > p->n ? p->cap - p->n : 0);
+	if (room >= k)
 		return 0;
-	return pool_grow(p, p->n + k - p->nfree);
+	return pool_grow(p, p->n + (uint32_t)(k - room));
 }
 
 int ac__pool_take_new(pool *p, uint32_t *slot)
