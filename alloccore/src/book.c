@@ -325,15 +325,18 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 	if (now < c->now)
 		return ac__fail(err, AC_ESTATE, "time went backwards (%lld ns < %lld ns)", (long long)now,
 		                (long long)c->now);
+	ac_time was = c->now;
 	c->now = now;
 	c->view.now = now;
 	if (c->cfg.offer_timeout <= 0 || !c->noffers || now - c->oldest_offer < c->cfg.offer_timeout)
 		return 0;
 	uint64_t *v;
 	uint32_t n;
-	/* Out of memory for the list: none is rescinded now; the next call
-	 * tries again (oldest_offer stays a lower bound). */
-	(void)ac__offers_select(c, expired, NONE, NONE, &v, &n);
+	if (ac__offers_select(c, expired, NONE, NONE, &v, &n)) {
+		/* nothing changed, the clock included: the next call tries again */
+		c->now = c->view.now = was;
+		return ac__fail(err, AC_ENOMEM, "out of memory (offers past their timeout are rescinded on the next call)");
+	}
 	for (uint32_t i = 0; i < n; i++)
 		offer_drop(c, v[i], AC_RESCIND_TIMEOUT);
 	free(v);
