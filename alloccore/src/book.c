@@ -335,7 +335,8 @@ int ac_advance(ac_core *c, ac_time now, ac_err *err)
 	if (ac__offers_select(c, expired, NONE, NONE, &v, &n)) {
 		/* nothing changed, the clock included: the next call tries again */
 		c->now = c->view.now = was;
-		return ac__fail(err, AC_ENOMEM, "out of memory (offers past their timeout are rescinded on the next call)");
+		return ac__fail(err, AC_ENOMEM,
+		                "out of memory (offers past their timeout are rescinded on the next call)");
 	}
 	for (uint32_t i = 0; i < n; i++)
 		offer_drop(c, v[i], AC_RESCIND_TIMEOUT);
@@ -841,6 +842,15 @@ int ac_batch_view_get(const ac_core *c, ac_batch_id id, ac_batch_view *out, ac_e
 	return 0;
 }
 
+/* The settle's marks (live 2) on the offers answers[0..n) name, those
+ * still outstanding, cleared: a failed settle leaves none. */
+static void settle_unmark(entries *e, const ac_batch_answer *answers, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (e->live[answers[j].index] == 2)
+			e->live[answers[j].index] = 1;
+}
+
 int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, size_t n, ac_time refuse, ac_time now,
                     ac_err *err)
 {
@@ -894,8 +904,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		nused += used != NULL;
 	}
 	if (rc) {
-		for (size_t j = 0; j < i; j++)
-			B->e.live[answers[j].index] = 1;
+		settle_unmark(&B->e, answers, i); /* (those checked: all marked) */
 		return rc;
 	}
 	/* Committed; the named offers stay marked until answered (an accept
@@ -943,14 +952,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		}
 		nans += !rc;
 	}
-	if (rc) {
-		/* The one that failed is still outstanding, so the batch is
-		 * too: the marks left go. */
-		entries *e = &BATCH(c, b)->e;
-		for (size_t j = 0; j < n; j++)
-			if (e->live[answers[j].index] == 2)
-				e->live[answers[j].index] = 1;
-	}
+	if (rc) /* (the one that failed is still outstanding, so the batch is too) */
+		settle_unmark(&BATCH(c, b)->e, answers, n);
 	if (rc || !left) {
 		sums_apply(c, f, &sums);
 		if (dropped)                                /* (else the general path may have freed it) */

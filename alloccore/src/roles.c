@@ -60,6 +60,13 @@ int64_t ac__role_find(const ac_core *c, const char *name, size_t len)
 	return -1;
 }
 
+/* The order role r's subtree client sits in: its parent's, or the root's. */
+static uint32_t parent_kids_order(const ac_core *c, uint32_t r)
+{
+	int32_t p = c->roles[r].parent;
+	return p < 0 ? c->root_order : c->roles[p].kids_order;
+}
+
 /* Creates one role whose parent exists; its id into *out. 0 or AC_ENOMEM. */
 static int role_create(ac_core *c, const char *name, size_t len, int32_t parent, uint32_t *out)
 {
@@ -95,7 +102,7 @@ static int role_create(ac_core *c, const char *name, size_t len, int32_t parent,
 	if (!rc)
 		rc = ac__order_reserve(c, r->kids_order, 1);
 	if (!rc)
-		rc = ac__order_reserve(c, parent >= 0 ? ROLE(c, parent)->kids_order : c->root_order, siblings + 2);
+		rc = ac__order_reserve(c, parent_kids_order(c, id), siblings + 2);
 	if (!rc)
 		rc = ac__hmap_put(&c->role_names, h, id);
 	if (rc) {
@@ -177,12 +184,6 @@ bool ac__role_is_ancestor_or_self(const ac_core *c, uint32_t anc, uint32_t r)
 			return false;
 	}
 	return false;
-}
-
-static uint32_t parent_kids_order(const ac_core *c, uint32_t r)
-{
-	int32_t p = c->roles[r].parent;
-	return p < 0 ? c->root_order : c->roles[p].kids_order;
 }
 
 void ac__role_eligible_change(ac_core *c, uint32_t r, int delta)

@@ -85,8 +85,8 @@ typedef struct world {
 	size_t nbatches;
 	task tasks[MAX_TASKS], prev[MAX_TASKS]; /* accepted this round, and the last */
 	size_t ntasks, nprev;
-	int failures;  /* calls that ran out of memory */
-	bool diverged; /* a pass ran out midway: its offers stand */
+	int failures;     /* calls that ran out of memory */
+	bool diverged;    /* a pass ran out midway: its offers stand */
 	ac_resources one; /* the task every accept uses */
 } world;
 
@@ -119,7 +119,8 @@ static void digest(const world *w, char *buf)
 		ac_resources_format(w->core, &ai.total, text, sizeof text);
 		p += snprintf(p, (size_t)(end - p), "agent %s total %s", ai.name, text);
 		ac_resources_format(w->core, &ai.free, text, sizeof text);
-		p += snprintf(p, (size_t)(end - p), " free %s offers %u%s\n", text, ai.offers, ai.active ? "" : " inactive");
+		p += snprintf(p, (size_t)(end - p), " free %s offers %u%s\n", text, ai.offers,
+		              ai.active ? "" : " inactive");
 	}
 	cur = 0;
 	ac_fw_id f;
@@ -157,12 +158,14 @@ static void digest(const world *w, char *buf)
 		p += snprintf(p, (size_t)(end - p), "\n");
 	}
 	for (int k = 0; k < AC_KINDS && p < end; k++)
-		p += snprintf(p, (size_t)(end - p), "kind %d %s\n", k, ac_kind_name(w->core, k) ? ac_kind_name(w->core, k) : "-");
+		p += snprintf(p, (size_t)(end - p), "kind %d %s\n", k,
+		              ac_kind_name(w->core, k) ? ac_kind_name(w->core, k) : "-");
 	ac_counters c;
 	ac_counters_get(w->core, &c);
 	if (p < end)
 		snprintf(p, (size_t)(end - p),
-		         "passes %llu made %llu accepted %llu declined %llu rescinded %llu filters %llu outstanding %llu "
+		         "passes %llu made %llu accepted %llu declined %llu rescinded %llu filters %llu outstanding "
+		         "%llu "
 		         "unstored %llu\n",
 		         (unsigned long long)c.passes, (unsigned long long)c.offers_made,
 		         (unsigned long long)c.offers_accepted, (unsigned long long)c.offers_declined,
@@ -247,8 +250,8 @@ static void after_failure(world *w, const char *before, bool pass, int line)
 	} else {
 		digest(w, after);
 		if (strcmp(before, after))
-			fail_msg("line %d (allocation %ld failed): the call changed the core\nbefore:\n%s\nafter:\n%s", line,
-			         fail_at, before, after);
+			fail_msg("line %d (allocation %ld failed): the call changed the core\nbefore:\n%s\nafter:\n%s",
+			         line, fail_at, before, after);
 	}
 	check_books(w, line);
 }
@@ -275,7 +278,7 @@ static void after_failure(world *w, const char *before, bool pass, int line)
 	do {                                                                                                           \
 		int rc__ = STEP(w, false, expr);                                                                       \
 		if (rc__ < 0)                                                                                          \
-			fail_msg("line %d: %s: %s", __LINE__, #expr, ac_strerror(rc__));                              \
+			fail_msg("line %d: %s: %s", __LINE__, #expr, ac_strerror(rc__));                               \
 	} while (0)
 
 static ac_resources res(world *w, const char *text)
