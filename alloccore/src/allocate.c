@@ -219,8 +219,8 @@ static void charge_lazy(ac_core *c)
 			continue;
 		B->lazy = false;
 		uint32_t f = B->fw;
-		ac_vec sum = B->sum;
-		ac_vec_add(&FW(c, f)->offered, &sum);
+		ac_vec sum = ac__sv_get(BATCH_SV(c, c->pass_batches[k], sum));
+		ac__sv_add(FW_SV(c, f, offered), &sum);
 		ac__held_change(c, f, &sum, &sum, +1);
 		count_up(c, f, B->n);
 	}

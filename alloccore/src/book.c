@@ -55,10 +55,10 @@ void ac__recovers_apply_slow(ac_core *c)
 {
 	for (uint32_t i = 0; i < c->narrears; i++) {
 		uint32_t f = c->arrears[i];
-		fw *F = FW(c, f);
-		ac_vec v = F->recovered;
-		ac_vec_zero(&F->recovered);
-		F->owes = false;
+		ac__sv rec = FW_SV(c, f, recovered);
+		ac_vec v = ac__sv_get(rec);
+		ac__sv_zero(rec);
+		FW(c, f)->owes = false;
 		ac__held_walk(c, f, &v, &v, -1, true, true);
 	}
 	c->narrears = 0;
@@ -79,7 +79,7 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
 		c->arrears[c->narrears++] = f;
 		F->owes = true;
 	}
-	ac__vec_add(&F->recovered, v, c->wide);
+	ac__sv_add(FW_SV(c, f, recovered), v);
 	return true;
 }
 
@@ -87,7 +87,7 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
  * moves by what went back instead). */
 static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int sign)
 {
-	ac__vec_add_signed(&FW(c, f)->allocated, scalars, sign, c->wide);
+	ac__sv_add_signed(FW_SV(c, f, allocated), scalars, sign);
 	for (int32_t x = (int32_t)FW(c, f)->role; x >= 0; x = c->roles[x].parent)
 		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, c->wide);
 }
@@ -202,7 +202,7 @@ static void offer_drop(ac_core *c, uint64_t r, int why)
 		if (b.x)
 			ac__pool_release(&c->xpool, b.x);
 	}
-	ac_vec_sub(&FW(c, f)->offered, &scalars);
+	ac__sv_sub(FW_SV(c, f, offered), &scalars);
 	ac__held_change(c, f, &scalars, &unres, -1);
 	ac__entry_remove(c, r);
 	if (why >= 0)
@@ -302,7 +302,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		bag eb = {e->unres[i], e->x[i]};
 		ac__bag_scalars(c, &eb, &e->scalars[i]);
 	}
-	ac_vec_add(&FW(c, f)->offered, &scalars);
+	ac__sv_add(FW_SV(c, f, offered), &scalars);
 	ac__held_change(c, f, &scalars, unres, +1);
 }
 
@@ -563,7 +563,7 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
 {
 	ac_vec rest = s->offered;
 	ac__vec_sub(&rest, &s->used, c->wide);
-	ac__vec_sub(&FW(c, f)->offered, &s->offered, c->wide);
+	ac__sv_sub(FW_SV(c, f, offered), &s->offered);
 	allocated_change(c, f, &s->used, +1);
 	ac__held_change(c, f, &rest, &rest, -1);
 }
@@ -684,7 +684,7 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 			ac__pool_release(&c->xpool, b.x);
 		ac__entry_remove(c, refs[i]);
 	}
-	ac_vec_sub(&FW(c, f)->offered, &sum_s);
+	ac__sv_sub(FW_SV(c, f, offered), &sum_s);
 	allocated_change(c, f, &used_s, +1);
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
 	ac__agent_free_change(c, a, &rest.group[0].amount, +1);
@@ -767,7 +767,7 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 		unres_back(c, f, a, &rest, now, refuse);
 		c->counters.offers_declined++;
 	}
-	ac_vec_sub(&FW(c, f)->offered, &sum);
+	ac__sv_sub(FW_SV(c, f, offered), &sum);
 	ac__held_change(c, f, &sum, &sum, -1);
 	return rc;
 }

@@ -51,7 +51,7 @@ ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres
 	if (note)
 		ac__client_changed(c, F->client);
 	if (allocated)
-		ac__vec_add_signed(&F->allocated, scalars, sign, c->wide);
+		ac__sv_add_signed(FW_SV(c, f, allocated), scalars, sign);
 	if (r != c->defer_role) {
 		ac__role_walk(c, r, scalars, unres, sign, allocated);
 		return;
@@ -120,10 +120,10 @@ static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, u
 	ac__agent_free_change(c, a, unres, -1);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));
 	if (B->lazy) {
-		ac__vec_add(&B->sum, unres, c->wide);
+		ac__sv_add(BATCH_SV(c, (uint32_t)(r >> 32), sum), unres);
 		return;
 	}
-	ac__vec_add(&FW(c, f)->offered, unres, c->wide);
+	ac__sv_add(FW_SV(c, f, offered), unres);
 	ac__held_walk(c, f, unres, unres, +1, false, note);
 }
 /* Fills a view of offer r for the hooks; v->resources lives in the core

@@ -252,11 +252,11 @@ int ac_fw_info_get(const ac_core *c, ac_fw_id id, ac_fw_info *out, ac_err *err)
 	out->active = f->active;
 	out->suppressed = f->suppressed;
 	/* (less what recovers still owe the sums: book.h) */
-	ac_vec held = cl->pub.held;
-	ac_vec_sub(&held, &f->recovered);
-	out->allocated = f->allocated;
-	ac_vec_sub(&out->allocated, &f->recovered);
-	out->offered = f->offered;
+	ac_vec held = cl->pub.held, owed = ac__sv_get(FW_SV(c, s, recovered));
+	ac_vec_sub(&held, &owed);
+	out->allocated = ac__sv_get(FW_SV(c, s, allocated));
+	ac_vec_sub(&out->allocated, &owed);
+	out->offered = ac__sv_get(FW_SV(c, s, offered));
 	out->dominant_share = ac__share_of(c, &held);
 	out->allocations = cl->pub.allocations;
 	return 0;

@@ -44,6 +44,20 @@ int ac__kind_count(const ac_core *c)
 	return c->nkinds;
 }
 
+/* The first kind past the fixed ones makes the core wide: the records
+ * whose sums are split (vec.h) get their twins, lanes 4..7 zero, as they
+ * are in every vector the core holds while narrow. All or nothing. */
+static int widen(ac_core *c)
+{
+	if (ac__pool_twin_on(&c->fws, sizeof(fw_hi)))
+		return AC_ENOMEM;
+	if (ac__pool_twin_on(&c->batches, sizeof(batch_hi))) {
+		ac__pool_twin_off(&c->fws);
+		return AC_ENOMEM;
+	}
+	return 0;
+}
+
 int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 {
 	if (c->nkinds >= AC_KINDS)
@@ -51,6 +65,10 @@ int ac__kind_add(ac_core *c, const char *name, size_t len, int *k)
 	char *s = ac__str_dup_n(name, len);
 	if (!s)
 		return AC_ENOMEM;
+	if (c->nkinds == AC_FIXED_KINDS && widen(c)) {
+		free(s);
+		return AC_ENOMEM;
+	}
 	c->kind_names[c->nkinds] = s;
 	c->kind_bound.v[c->nkinds] = AC_AMOUNT_MAX_UNITS * AC_MILLI;
 	*k = c->nkinds++;

@@ -290,7 +290,7 @@ static int batch_new(ac_core *c, uint32_t f, uint32_t *slot)
 	B->n = B->live = 0;
 	B->fw_next = 0;
 	B->lazy = false;
-	ac_vec_zero(&B->sum);
+	ac__sv_zero(BATCH_SV(c, b, sum));
 	if (!spare_take(c, &B->e))
 		B->e = (entries){0};
 	if (c->noffers == 0 || c->now < c->oldest_offer) /* (its offers are made now) */

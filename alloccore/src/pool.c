@@ -23,11 +23,30 @@ void ac__pool_fini(pool *p)
 	free(p->base);
 	free(p->gens);
 	free(p->freev);
+	free(p->twin);
 	memset(p, 0, sizeof *p);
 }
 
-/* Room for `need` slots in all: the three arrays share one capacity, 64
- * at first; p->cap moves only once all three have grown. */
+int ac__pool_twin_on(pool *p, uint32_t size)
+{
+	char *t = NULL;
+	if (p->cap && !(t = calloc(p->cap, size)))
+		return AC_ENOMEM;
+	free(p->twin);
+	p->twin = t;
+	p->twin_size = size;
+	return 0;
+}
+
+void ac__pool_twin_off(pool *p)
+{
+	free(p->twin);
+	p->twin = NULL;
+	p->twin_size = 0;
+}
+
+/* Room for `need` slots in all: the three arrays (four with a twin) share
+ * one capacity, 64 at first; p->cap moves only once all have grown. */
 static int pool_grow(pool *p, uint32_t need)
 {
 	if (need <= p->cap)
@@ -44,6 +63,11 @@ static int pool_grow(pool *p, uint32_t need)
 	cap = p->cap;
 	if (ac__array_grow((void **)&p->freev, &cap, need, sizeof *p->freev))
 		return AC_ENOMEM;
+	if (p->twin_size) {
+		cap = p->cap;
+		if (ac__array_grow((void **)&p->twin, &cap, need, p->twin_size))
+			return AC_ENOMEM;
+	}
 	p->cap = cap;
 	return 0;
 }
@@ -64,6 +88,7 @@ int ac__pool_take_new(pool *p, uint32_t *slot)
 	uint32_t s = p->n++;
 	p->gens[s]++;
 	p->live++;
+	ac__pool_twin_clear(p, s);
 	*slot = s;
 	return 0;
 }

@@ -3,6 +3,10 @@
  * offers, allocations, filters, extras blocks and sort clients, addressed
  * by index, and the handles (generation << 32 | slot) the API gives out for
  * them. Knows nothing of what the slots hold. On array.h only.
+ *
+ * A pool may have a twin: a second array of twin_size bytes per slot, grown
+ * with the items and zeroed whenever a slot is taken, for the part of a
+ * record that only some cores need (a wide core's lanes 4..7: vec.h).
  */
 #ifndef ALLOCCORE_POOL_H
 #define ALLOCCORE_POOL_H
@@ -25,7 +29,8 @@ typedef struct pool {
 	 * threaded through the slots: taking one then reads this array, not
 	 * a slot that has left the cache. Room for cap entries, always. */
 	uint32_t *freev;
-	uint32_t size, n, cap, nfree, live;
+	char *twin; /* twin_size bytes a slot; NULL while twin_size is 0 or cap 0 */
+	uint32_t size, n, cap, nfree, live, twin_size;
 } pool;
 
 /* An empty pool of items of `size` bytes (it allocates on first use). */
@@ -33,6 +38,25 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
+/* Gives the pool a twin of `size` bytes a slot, zero for every slot
+ * (ac__pool_twin). 0, or AC_ENOMEM with the pool unchanged. */
+int ac__pool_twin_on(pool *p, uint32_t size);
+/* Drops the twin. */
+void ac__pool_twin_off(pool *p);
+
+/* Slot's twin, or NULL when the pool has none. */
+static inline void *ac__pool_twin(const pool *p, uint32_t slot)
+{
+	return p->twin_size ? p->twin + (size_t)slot * p->twin_size : NULL;
+}
+
+/* Zeroes a slot's twin, if any: a slot taken starts with a zero twin. */
+static inline void ac__pool_twin_clear(pool *p, uint32_t slot)
+{
+	if (p->twin_size)
+		__builtin_memset(p->twin + (size_t)slot * p->twin_size, 0, p->twin_size);
+}
+
 /* Gives a slot back (inline: a task's end releases one). */
 static inline void ac__pool_release(pool *p, uint32_t slot)
 {
@@ -51,8 +75,8 @@ static inline void *ac__pool_at(const pool *p, uint32_t slot)
 int ac__pool_reserve(pool *p, uint32_t k);
 /* ac__pool_take when no released slot is left: a new one at the end. */
 int ac__pool_take_new(pool *p, uint32_t *slot);
-/* As ac__pool_alloc, the slot's contents left as they were: for a caller
- * that writes the whole record itself. Inline: a released slot is reused. */
+/* As ac__pool_alloc, the slot's contents left as they were (its twin
+ * zeroed): for a caller that writes the whole record itself. Inline: a released slot is reused. */
 static inline int ac__pool_take(pool *p, uint32_t *slot)
 {
 	if (!p->nfree)
@@ -65,6 +89,7 @@ static inline int ac__pool_take(pool *p, uint32_t *slot)
 		__builtin_prefetch(ac__pool_at(p, p->freev[p->nfree - 4]), 1);
 	p->gens[s]++;
 	p->live++;
+	ac__pool_twin_clear(p, s);
 	*slot = s;
 	return 0;
 }

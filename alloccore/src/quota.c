@@ -182,9 +182,11 @@ static void role_owed(const ac_core *c, uint32_t r, ac_vec *out)
 {
 	ac_vec_zero(out);
 	for (uint32_t i = 0; i < c->narrears; i++) {
-		const fw *F = FW(c, c->arrears[i]);
-		if (ac__role_is_ancestor_or_self(c, r, F->role))
-			ac_vec_add(out, &F->recovered);
+		uint32_t f = c->arrears[i];
+		if (ac__role_is_ancestor_or_self(c, r, FW(c, f)->role)) {
+			ac_vec v = ac__sv_get(FW_SV(c, f, recovered));
+			ac_vec_add(out, &v);
+		}
 	}
 }
 

@@ -25,6 +25,7 @@
 #include "hmap.h"
 #include "minalloc.h"
 #include "pool.h"
+#include "vec.h"
 
 #define NONE              UINT32_MAX
 #define AC__SPARE_CLASSES 24 /* spare batch arrays: rooms 16 << 0 .. 16 << 23 */
@@ -137,7 +138,8 @@ typedef struct fw {
 	uint64_t *fbits;
 	uint32_t fbits_words;
 	bool active, suppressed;
-	ac_vec offered, allocated;
+	/* split (vec.h): lanes 4..7 in its twin, fw_hi */
+	ac__v4 offered, allocated;
 	uint32_t noffers; /* outstanding */
 	/* its batches of offers (offers.h), oldest first, and the one of the
 	 * pass in progress (check its pass and framework: it may be gone) */
@@ -150,9 +152,14 @@ typedef struct fw {
 	/* recovered since the sums were last brought up to date (book.h,
 	 * ac__recovers_apply): still in its share, its allocated sum and its
 	 * roles' sums; in core->arrears while owed */
-	ac_vec recovered;
+	ac__v4 recovered;
 	bool owes;
 } fw;
+
+/* A framework's twin in a wide core (pool.h): its sums' lanes 4..7. */
+typedef struct fw_hi {
+	ac__v4 offered, allocated, recovered;
+} fw_hi;
 
 /* The per-offer arrays of a batch (struct of arrays: entry i is one offer).
  * Kept for reuse when their batch goes, so that a pass in steady state
@@ -181,9 +188,14 @@ typedef struct batch {
 	/* charged at the end of its pass, not per offer (allocate.c): sum
 	 * holds what its offers took meanwhile */
 	bool lazy;
-	ac_vec sum;
+	ac__v4 sum; /* split (vec.h): lanes 4..7 in its twin, batch_hi */
 	entries e;
 } batch;
+
+/* A batch's twin in a wide core. */
+typedef struct batch_hi {
+	ac__v4 sum;
+} batch_hi;
 
 typedef struct alloc {
 	uint32_t fw, agent;
@@ -311,6 +323,13 @@ struct ac_core {
 #define XRES(c, i)   ((ac_resources *)(void *)(c)->xpool.base + (i))
 #define CLIENT(c, i) ((client *)(void *)(c)->clients.base + (i))
 #define ROLE(c, i)   (&(c)->roles[(i)])
+
+/* Twins (NULL while the core is narrow) and split vectors (vec.h) of
+ * framework i's and batch i's sums: FW_SV(c, f, offered). */
+#define FW_HI(c, i)           ((fw_hi *)ac__pool_twin(&(c)->fws, (i)))
+#define BATCH_HI(c, i)        ((batch_hi *)ac__pool_twin(&(c)->batches, (i)))
+#define FW_SV(c, i, field)    AC__SV(FW(c, i), FW_HI(c, i), field)
+#define BATCH_SV(c, i, field) AC__SV(BATCH(c, i), BATCH_HI(c, i), field)
 
 /* Resolve a handle to a live slot, or 0. */
 static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)

@@ -141,6 +141,104 @@ static inline int ac__vec_take(ac_vec *have, const ac_vec *need, bool wide)
 	return (any[0] | any[1]) != 0;
 }
 
+/* ------------------------------------------------------ split vectors
+ *
+ * Sums the core keeps per framework and per batch are stored split: the
+ * four fixed kinds (lanes 0..3) in the record, 32 bytes, and lanes 4..7
+ * in the record's twin (pool.h), which only a wide core has. While the
+ * core is narrow those lanes are zero, and the records carry none of
+ * their bytes: the offer path's working set is that much smaller (it is
+ * bound by the cache, not by arithmetic: BENCHMARKS.md, issue 15). An
+ * ac__sv names one such vector: lo in the record, hi in the twin or NULL
+ * (narrow). Values in flight stay whole ac_vecs. */
+typedef struct ac__v4 {
+	int64_t v[4];
+} ac__v4;
+
+typedef struct ac__sv {
+	ac__v4 *lo;
+	ac__v4 *hi; /* NULL: the core is narrow, lanes 4..7 are zero */
+} ac__sv;
+
+/* The split vector `field` of record `rec`, whose twin is `tw` (NULL when
+ * the core is narrow). tw is read twice: pass a plain expression. */
+#define AC__SV(rec, tw, field) ((ac__sv){&(rec)->field, (tw) ? &(tw)->field : NULL})
+
+static inline ac__u64x2 ac__ld4(const ac__v4 *a, int i)
+{
+	return *(const ac__u64x2u *)&a->v[2 * i];
+}
+
+static inline void ac__st4(ac__v4 *a, int i, ac__u64x2 x)
+{
+	*(ac__u64x2u *)&a->v[2 * i] = x;
+}
+
+/* s = v. */
+static inline void ac__sv_set(ac__sv s, const ac_vec *v)
+{
+	ac__st4(s.lo, 0, ac__ld(v, 0));
+	ac__st4(s.lo, 1, ac__ld(v, 1));
+	if (s.hi) {
+		ac__st4(s.hi, 0, ac__ld(v, 2));
+		ac__st4(s.hi, 1, ac__ld(v, 3));
+	}
+}
+
+/* The whole vector s names. */
+static inline ac_vec ac__sv_get(ac__sv s)
+{
+	ac_vec v;
+	ac__st(&v, 0, ac__ld4(s.lo, 0));
+	ac__st(&v, 1, ac__ld4(s.lo, 1));
+	ac__u64x2 z = {0, 0};
+	ac__st(&v, 2, s.hi ? ac__ld4(s.hi, 0) : z);
+	ac__st(&v, 3, s.hi ? ac__ld4(s.hi, 1) : z);
+	return v;
+}
+
+static inline void ac__sv_zero(ac__sv s)
+{
+	ac__u64x2 z = {0, 0};
+	ac__st4(s.lo, 0, z);
+	ac__st4(s.lo, 1, z);
+	if (s.hi) {
+		ac__st4(s.hi, 0, z);
+		ac__st4(s.hi, 1, z);
+	}
+}
+
+/* s += v. v's lanes 4..7 are zero while the core is narrow (s.hi NULL). */
+static inline void ac__sv_add(ac__sv s, const ac_vec *v)
+{
+	ac__st4(s.lo, 0, ac__ld4(s.lo, 0) + ac__ld(v, 0));
+	ac__st4(s.lo, 1, ac__ld4(s.lo, 1) + ac__ld(v, 1));
+	if (s.hi) {
+		ac__st4(s.hi, 0, ac__ld4(s.hi, 0) + ac__ld(v, 2));
+		ac__st4(s.hi, 1, ac__ld4(s.hi, 1) + ac__ld(v, 3));
+	}
+}
+
+/* s -= v. */
+static inline void ac__sv_sub(ac__sv s, const ac_vec *v)
+{
+	ac__st4(s.lo, 0, ac__ld4(s.lo, 0) - ac__ld(v, 0));
+	ac__st4(s.lo, 1, ac__ld4(s.lo, 1) - ac__ld(v, 1));
+	if (s.hi) {
+		ac__st4(s.hi, 0, ac__ld4(s.hi, 0) - ac__ld(v, 2));
+		ac__st4(s.hi, 1, ac__ld4(s.hi, 1) - ac__ld(v, 3));
+	}
+}
+
+/* s += v (sign +1) or s -= v (-1). */
+static inline void ac__sv_add_signed(ac__sv s, const ac_vec *v, int sign)
+{
+	if (sign > 0)
+		ac__sv_add(s, v);
+	else
+		ac__sv_sub(s, v);
+}
+
 /* true when 0 <= v <= bound in every kind, for bounds within 0..2^62:
  * the sign bits of v and of bound - v are all clear exactly then (a
  * negative v sets its own; otherwise bound - v cannot overflow). v comes
