@@ -152,7 +152,7 @@ static bag entry_bag(const ac_core *c, uint64_t r)
 {
 	const entries *e = &ac__ref_b(c, r)->e;
 	uint32_t i = ac__ref_index(r);
-	return (bag){e->unres[i], e->x ? e->x[i] : 0};
+	return (bag){ac__sv_get(ENTRY_SV(e, i)), e->x ? e->x[i] : 0};
 }
 
 static uint32_t entry_agent(const ac_core *c, uint64_t r)
@@ -248,14 +248,14 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	entries *e = &ac__ref_b(c, r)->e;
 	if (!x) {
 		/* scalars only (the common case): vector arithmetic */
-		ac__vec_add(&e->unres[i], unres, c->wide);
+		ac__sv_add(ENTRY_SV(e, i), unres);
 		if (e->scalars)
 			ac__vec_add(&e->scalars[i], unres, c->wide);
 		ac__entry_charge(c, r, f, a, unres, true);
 		return;
 	}
 	ac_vec scalars = *unres;
-	ac_vec_add(&e->unres[i], unres);
+	ac__sv_add(ENTRY_SV(e, i), unres);
 	bool has_x = x && ac__res_has_extras(x);
 	if (has_x) {
 		for (uint32_t g = 1; g < x->ngroups; g++)
@@ -299,7 +299,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	}
 	e = &ac__ref_b(c, r)->e;
 	if (e->scalars) { /* kept current (the view shows them): the block is in cache now */
-		bag eb = {e->unres[i], e->x[i]};
+		bag eb = {ac__sv_get(ENTRY_SV(e, i)), e->x[i]};
 		ac__bag_scalars(c, &eb, &e->scalars[i]);
 	}
 	ac__sv_add(FW_SV(c, f, offered), &scalars);
@@ -582,7 +582,7 @@ static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64
 {
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
-	ac_vec offered = B->e.unres[i], rest = offered;
+	ac_vec offered = ac__sv_get(ENTRY_SV(&B->e, i)), rest = offered;
 	ac__vec_sub(&rest, u, c->wide);
 	if (uses) {
 		/* Plain scalars add to a record's inline part, whatever else
@@ -620,7 +620,8 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	ac_vec u = {{0}};
 	if (used)
 		u = used->group[0].amount;
-	if (!ac__vec_fits(&u, &B->e.unres[i], c->wide))
+	ac_vec have = ac__sv_get(ENTRY_SV(&B->e, i));
+	if (!ac__vec_fits(&u, &have, c->wide))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}};
 	if (answer_plain(c, r, &u, ac__vec_any_pos(&u, c->wide), refuse, now, accept, &s, false))
@@ -761,7 +762,7 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 			continue;
 		}
 		uint32_t a = B->e.agent[k];
-		ac_vec rest = B->e.unres[k];
+		ac_vec rest = ac__sv_get(ENTRY_SV(&B->e, k));
 		ac__entry_remove(c, r);
 		ac__vec_add(&sum, &rest, c->wide);
 		unres_back(c, f, a, &rest, now, refuse);
@@ -823,7 +824,15 @@ static void batch_view(const ac_core *c, uint32_t b, ac_batch_view *v)
 	v->live_count = B->live;
 	v->live = B->e.live;
 	v->agent_tag = B->e.tag;
-	v->scalars = B->e.x ? B->e.scalars : B->e.unres;
+	if (B->e.x) { /* kept current whole (offers.c) */
+		v->scalars_lo = B->e.scalars->v;
+		v->scalars_hi = B->e.scalars->v + AC_FIXED_KINDS;
+		v->lo_stride = v->hi_stride = AC_KINDS;
+	} else {
+		v->scalars_lo = B->e.unres->v;
+		v->scalars_hi = B->e.hi ? B->e.hi->v : NULL;
+		v->lo_stride = v->hi_stride = AC_FIXED_KINDS;
+	}
 	v->extras = B->e.x != NULL;
 }
 
@@ -884,7 +893,8 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			if (!ac__vec_fits(&used->group[0].amount, &B->e.unres[k], c->wide))
+			ac_vec have = ac__sv_get(ENTRY_SV(&B->e, k));
+			if (!ac__vec_fits(&used->group[0].amount, &have, c->wide))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;
@@ -983,11 +993,12 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			continue;
 		}
 		uint32_t a = e->agent[k];
-		ac__vec_add(&sum, &e->unres[k], c->wide);
+		ac_vec u = ac__sv_get(ENTRY_SV(e, k));
+		ac__vec_add(&sum, &u, c->wide);
 		if (filtering)
-			unres_back(c, f, a, &e->unres[k], now, refuse);
+			unres_back(c, f, a, &u, now, refuse);
 		else
-			ac__agent_free_change(c, a, &e->unres[k], +1);
+			ac__agent_free_change(c, a, &u, +1);
 		ac__entry_drop(c, e, k);
 		m++;
 	}

@@ -40,6 +40,7 @@ static void entries_free(entries *e)
 	free(e->seq);
 	free(e->tag);
 	free(e->unres);
+	free(e->hi);
 	free(e->x);
 	free(e->scalars);
 	memset(e, 0, sizeof *e);
@@ -67,6 +68,8 @@ void ac__offers_fini(ac_core *c)
 static size_t entries_bytes(const entries *e)
 {
 	size_t per = sizeof *e->agent + sizeof *e->live + sizeof *e->seq + sizeof *e->tag + sizeof *e->unres;
+	if (e->hi)
+		per += sizeof *e->hi;
 	if (e->x)
 		per += sizeof *e->x + sizeof *e->scalars;
 	return (size_t)e->cap * per;
@@ -100,10 +103,22 @@ static int grow1(void **p, uint32_t cap, size_t elem)
 	return 0;
 }
 
-/* Room for `need` entries in every array. Arrays that grew before a
- * failure stay grown: cap moves only once all did. */
-static int entries_reserve(entries *e, uint32_t need)
+/* Gives the n entries their lanes 4..7 (zero: the core was narrow when
+ * they were made), for a wide core. */
+static int entries_with_hi(entries *e)
 {
+	if (e->hi || !e->cap)
+		return 0;
+	return (e->hi = calloc(e->cap, sizeof *e->hi)) ? 0 : AC_ENOMEM;
+}
+
+/* Room for `need` entries in every array (lanes 4..7 too when wide).
+ * Arrays that grew before a failure stay grown: cap moves only once all
+ * did. */
+static int entries_reserve(entries *e, uint32_t need, bool wide)
+{
+	if (wide && entries_with_hi(e))
+		return AC_ENOMEM;
 	if (need <= e->cap)
 		return 0;
 	uint32_t cap = e->cap ? e->cap : 16;
@@ -112,6 +127,10 @@ static int entries_reserve(entries *e, uint32_t need)
 	if (grow1((void **)&e->agent, cap, sizeof *e->agent) || grow1((void **)&e->live, cap, sizeof *e->live) ||
 	    grow1((void **)&e->seq, cap, sizeof *e->seq) || grow1((void **)&e->tag, cap, sizeof *e->tag) ||
 	    grow1((void **)&e->unres, cap, sizeof *e->unres))
+		return AC_ENOMEM;
+	if (e->hi && grow1((void **)&e->hi, cap, sizeof *e->hi))
+		return AC_ENOMEM;
+	if (wide && !e->hi && !(e->hi = calloc(cap, sizeof *e->hi)))
 		return AC_ENOMEM;
 	if (e->x) {
 		if (grow1((void **)&e->x, cap, sizeof *e->x) || grow1((void **)&e->scalars, cap, sizeof *e->scalars))
@@ -137,7 +156,8 @@ static int entries_with_x(entries *e, uint32_t n)
 		e->scalars = NULL;
 		return AC_ENOMEM;
 	}
-	memcpy(e->scalars, e->unres, sizeof *e->unres * n);
+	for (uint32_t i = 0; i < n; i++)
+		e->scalars[i] = ac__sv_get(ENTRY_SV(e, i));
 	return 0;
 }
 
@@ -350,7 +370,8 @@ int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, 
 	entries *e = &B->e;
 	if ((c->hooks.offer &&
 	     ac__array_grow((void **)&c->pass_refs, &c->cap_pass_refs, c->npass_refs + 1, sizeof *c->pass_refs)) ||
-	    (B->n >= e->cap && entries_reserve(e, B->n + 1)) || (x && entries_with_x(e, B->n))) {
+	    ((B->n >= e->cap || (c->wide && !e->hi)) && entries_reserve(e, B->n + 1, c->wide)) ||
+	    (x && entries_with_x(e, B->n))) {
 		if (B->n == 0) { /* made just now: it goes again */
 			c->npass_batches--;
 			batch_free(c, b);

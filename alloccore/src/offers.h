@@ -52,12 +52,12 @@ static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const
 	e->seq[i] = c->pass_seq++;
 	e->tag[i] = A->tag;
 	if (unres)
-		e->unres[i] = *unres;
+		ac__sv_set(ENTRY_SV(e, i), unres);
 	else
-		ac_vec_zero(&e->unres[i]);
+		ac__sv_zero(ENTRY_SV(e, i));
 	if (e->x) {
 		e->x[i] = 0;
-		e->scalars[i] = e->unres[i];
+		e->scalars[i] = ac__sv_get(ENTRY_SV(e, i));
 	}
 	B->live++;
 	A->noffers++;
@@ -81,7 +81,7 @@ static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec
 	uint32_t b = FW(c, f)->cur_batch;
 	const batch *B = BATCH(c, b);
 	if (c->hooks.offer || !ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n >= B->e.cap ||
-	    B->n == AC__ENTRY_MAX || (x && !B->e.x))
+	    B->n == AC__ENTRY_MAX || (x && !B->e.x) || (c->wide && !B->e.hi))
 		return ac__entry_new_slow(c, f, a, unres, x, ref);
 	*ref = ac__entry_write(c, b, a, unres);
 	return 0;

@@ -170,10 +170,18 @@ typedef struct entries {
 	uint8_t *live;   /* 1 while outstanding */
 	uint32_t *seq;   /* order made within its pass (rescinds go oldest first) */
 	uint64_t *tag;   /* a copy of the agent's tag (ac_agent_set_tag keeps it current) */
-	ac_vec *unres;   /* unreserved scalars */
+	ac__v4 *unres;   /* unreserved scalars, split (vec.h): */
+	/* their lanes 4..7 (NULL: zero): a batch has them once it takes an
+	 * entry in a wide core. One made while the core was narrow keeps
+	 * none: its entries' lanes 4..7 are zero and stay so (an entry grows
+	 * only in the pass that made it, and no kind comes during a pass). */
+	ac__v4 *hi;
 	uint32_t *x;     /* extras block (ports, reservations), 0: none; NULL until an entry has one */
 	ac_vec *scalars; /* every group's scalars summed; allocated with x, kept current */
 } entries;
+
+/* Entry i's unreserved scalars, as a split vector (vec.h). */
+#define ENTRY_SV(e, i) ((ac__sv){&(e)->unres[(i)], (e)->hi ? &(e)->hi[(i)] : NULL})
 
 /* The offers one pass made to one framework: Mesos's OFFERS event. Offer
  * ids are serial << AC__ENTRY_BITS | entry (offers.h). A batch lives until

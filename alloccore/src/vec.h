@@ -9,6 +9,7 @@
 #ifndef ALLOCCORE_VEC_H
 #define ALLOCCORE_VEC_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -143,14 +144,16 @@ static inline int ac__vec_take(ac_vec *have, const ac_vec *need, bool wide)
 
 /* ------------------------------------------------------ split vectors
  *
- * Sums the core keeps per framework and per batch are stored split: the
- * four fixed kinds (lanes 0..3) in the record, 32 bytes, and lanes 4..7
- * in the record's twin (pool.h), which only a wide core has. While the
- * core is narrow those lanes are zero, and the records carry none of
- * their bytes: the offer path's working set is that much smaller (it is
- * bound by the cache, not by arithmetic: BENCHMARKS.md, issue 15). An
- * ac__sv names one such vector: lo in the record, hi in the twin or NULL
- * (narrow). Values in flight stay whole ac_vecs. */
+ * The vectors the core stores are split: the four fixed kinds (lanes
+ * 0..3) where the record is, 32 bytes, and lanes 4..7 apart, where only a
+ * wide core keeps them (a framework's and a batch's sums in the record's
+ * twin, pool.h; a batch's entries in an array beside theirs, state.h).
+ * While the core is narrow those lanes are zero, and the records carry
+ * none of their bytes: the offer path's working set is that much smaller
+ * (it is bound by the cache, not by arithmetic: BENCHMARKS.md, issue 15).
+ * An ac__sv names one such vector: lo where the record is, hi apart or
+ * NULL (narrow: then lanes 4..7 must stay zero, which the asserts check).
+ * Values in flight stay whole ac_vecs. */
 typedef struct ac__v4 {
 	int64_t v[4];
 } ac__v4;
@@ -174,9 +177,17 @@ static inline void ac__st4(ac__v4 *a, int i, ac__u64x2 x)
 	*(ac__u64x2u *)&a->v[2 * i] = x;
 }
 
+/* Lanes 4..7 of v are zero: what a split vector without hi can hold. */
+static inline bool ac__hi_zero(const ac_vec *v)
+{
+	ac__u64x2 x = ac__ld(v, 2) | ac__ld(v, 3);
+	return (x[0] | x[1]) == 0;
+}
+
 /* s = v. */
 static inline void ac__sv_set(ac__sv s, const ac_vec *v)
 {
+	assert(s.hi || ac__hi_zero(v));
 	ac__st4(s.lo, 0, ac__ld(v, 0));
 	ac__st4(s.lo, 1, ac__ld(v, 1));
 	if (s.hi) {
@@ -211,6 +222,7 @@ static inline void ac__sv_zero(ac__sv s)
 /* s += v. v's lanes 4..7 are zero while the core is narrow (s.hi NULL). */
 static inline void ac__sv_add(ac__sv s, const ac_vec *v)
 {
+	assert(s.hi || ac__hi_zero(v));
 	ac__st4(s.lo, 0, ac__ld4(s.lo, 0) + ac__ld(v, 0));
 	ac__st4(s.lo, 1, ac__ld4(s.lo, 1) + ac__ld(v, 1));
 	if (s.hi) {
@@ -222,6 +234,7 @@ static inline void ac__sv_add(ac__sv s, const ac_vec *v)
 /* s -= v. */
 static inline void ac__sv_sub(ac__sv s, const ac_vec *v)
 {
+	assert(s.hi || ac__hi_zero(v));
 	ac__st4(s.lo, 0, ac__ld4(s.lo, 0) - ac__ld(v, 0));
 	ac__st4(s.lo, 1, ac__ld4(s.lo, 1) - ac__ld(v, 1));
 	if (s.hi) {

@@ -169,7 +169,7 @@ uint32_t sim__engine_offer_hold(sim_engine *e, uint32_t f, const ac_batch_view *
 	o->fw = f;
 	o->machine = (uint32_t)v->agent_tag[i];
 	for (int k = 0; k < NRES; k++)
-		o->res[k] = v->scalars[i].v[k];
+		o->res[k] = ac_batch_scalar(v, i, k);
 	o->rescinds = e->rescinds;
 	return slot;
 }

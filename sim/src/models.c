@@ -171,7 +171,7 @@ static void take_greedy(sim_models *mo, uint32_t f, const ac_batch_view *v, size
 	sim_engine *e = mo->e;
 	int64_t rem[NRES];
 	for (int k = 0; k < NRES; k++)
-		rem[k] = v->scalars[i].v[k];
+		rem[k] = ac_batch_scalar(v, i, k);
 	uint32_t m = (uint32_t)v->agent_tag[i];
 	size_t n = pick_pending(mo, f, m, rem, 0, e->fws[f].cfg.tasks_per_offer);
 	if (n == 0)

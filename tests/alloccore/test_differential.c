@@ -564,7 +564,7 @@ static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *
 	 * included) */
 	for (size_t i = 0; i < v.n; i++) {
 		ac_offer_info oi;
-		ac_vec sv;
+		ac_vec sv, vs = ac_batch_scalars(&v, i);
 		if (!v.live[i])
 			continue;
 		if (ac_offer_info_get(h->core, ac_batch_offer_id(v.id, i), &oi, NULL)) {
@@ -572,7 +572,7 @@ static int exec_settle(harness *h, ent *F, const char *refuse_text, const char *
 			return INT32_MIN;
 		}
 		ac_resources_scalars(&oi.resources, &sv);
-		if (memcmp(&sv, &v.scalars[i], sizeof sv)) {
+		if (memcmp(&sv, &vs, sizeof sv)) {
 			snprintf(why, wlen, "batch: offer %zu's scalars in the view differ from its resources", i);
 			return INT32_MIN;
 		}

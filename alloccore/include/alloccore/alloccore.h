@@ -101,9 +101,33 @@ typedef struct ac_batch_view {
 	size_t live_count;         /* of them still outstanding */
 	const uint8_t *live;       /* live[i]: offer i is outstanding */
 	const uint64_t *agent_tag; /* its agent's tag (ac_agent_set_tag) */
-	const ac_vec *scalars;     /* its scalars, every group summed */
-	bool extras;               /* some offer holds ports or reserved resources (in full: ac_offer_info_get) */
+	/* Its scalars, every group summed: read them with ac_batch_scalars
+	 * or ac_batch_scalar (below). The core keeps the four fixed kinds
+	 * apart from the others, which a core that never saw a fifth kind
+	 * does not keep at all. */
+	const int64_t *scalars_lo; /* kinds 0..3 of offer i at scalars_lo[i * lo_stride] */
+	const int64_t *scalars_hi; /* kinds 4..7 at scalars_hi[i * hi_stride], or NULL: zero */
+	size_t lo_stride, hi_stride;
+	bool extras; /* some offer holds ports or reserved resources (in full: ac_offer_info_get) */
 } ac_batch_view;
+
+/* Offer i's amount of scalar kind k (0 <= k < AC_KINDS), every group
+ * summed. */
+static inline int64_t ac_batch_scalar(const ac_batch_view *v, size_t i, int k)
+{
+	if (k < AC_FIXED_KINDS)
+		return v->scalars_lo[i * v->lo_stride + (size_t)k];
+	return v->scalars_hi ? v->scalars_hi[i * v->hi_stride + (size_t)(k - AC_FIXED_KINDS)] : 0;
+}
+
+/* Offer i's scalars, every group summed. */
+static inline ac_vec ac_batch_scalars(const ac_batch_view *v, size_t i)
+{
+	ac_vec s;
+	for (int k = 0; k < AC_KINDS; k++)
+		s.v[k] = ac_batch_scalar(v, i, k);
+	return s;
+}
 
 /* Offer i of a batch has this id: it names the offer to every call that takes
  * offer ids (a caller may mix both ways of answering). Ids stay opaque: this
