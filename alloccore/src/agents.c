@@ -29,13 +29,14 @@ static const char *agent_name_of(const ac_core *c, uint32_t s)
 }
 
 /* Adds or subtracts an agent's total to the cluster sums. */
-static void cluster_total_change(ac_core *c, const agent *ag, int sign)
+static void cluster_total_change(ac_core *c, uint32_t s, int sign)
 {
-	ac_vec all;
-	ac__bag_scalars(c, &ag->total, &all);
+	const agent *ag = AGENT(c, s);
+	ac_vec all, unres = ac__sv_get(AGENT_SV(c, s, total));
+	ac__sbag_scalars(c, AGENT_BAG(c, s, total), &all);
 	for (int k = 0; k < AC_KINDS; k++) {
 		c->total.v[k] += sign * all.v[k];
-		c->total_unres.v[k] += sign * ag->total.unres.v[k];
+		c->total_unres.v[k] += sign * unres.v[k];
 	}
 	if (ag->total.x) {
 		const ac_resources *x = XRES(c, ag->total.x);
@@ -49,11 +50,11 @@ static void cluster_total_change(ac_core *c, const agent *ag, int sign)
 
 /* With guarantees, the sum of agents' free unreserved scalars (each
  * clamped at 0) counts (sign +1) or uncounts (-1) this agent's. */
-static void free_clamped_count(ac_core *c, const agent *ag, int sign)
+static void free_clamped_count(ac_core *c, uint32_t s, int sign)
 {
 	if (!c->nguarantees)
 		return;
-	ac_vec f = ag->free.unres;
+	ac_vec f = ac__sv_get(AGENT_SV(c, s, free));
 	ac_vec_clamp0(&f);
 	if (sign > 0)
 		ac_vec_add(&c->free_unres_clamped, &f);
@@ -89,22 +90,23 @@ int ac_agent_add(ac_core *c, const char *name, const ac_resources *total, ac_age
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	agent *ag = AGENT(c, s);
 	ag->name = ac__str_dup(name);
-	if (!ag->name || ac__bag_set(c, &ag->total, total) || ac__bag_set(c, &AGENT(c, s)->free, total) ||
+	if (!ag->name || ac__sbag_set(c, AGENT_BAG(c, s, total), total) ||
+	    ac__sbag_set(c, AGENT_BAG(c, s, free), total) ||
 	    ac__names_add(c, &c->agent_names, agent_next_of, name, s) ||
 	    ac__u32_push(&c->agent_seq, &c->nagent_seq, &c->cap_agent_seq, s)) {
 		ag = AGENT(c, s);
 		if (ac__names_find(c, &c->agent_names, agent_name_of, agent_next_of, name) == s)
 			ac__names_del(c, &c->agent_names, agent_next_of, name, s);
-		ac__bag_clear(c, &ag->total);
-		ac__bag_clear(c, &ag->free);
+		ac__sbag_clear(c, AGENT_BAG(c, s, total));
+		ac__sbag_clear(c, AGENT_BAG(c, s, free));
 		free(ag->name);
 		ac__pool_release(&c->agents, s);
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	}
 	ag = AGENT(c, s);
 	ag->filter_gen = ++c->epoch;
-	cluster_total_change(c, ag, +1);
-	free_clamped_count(c, ag, +1);
+	cluster_total_change(c, s, +1);
+	free_clamped_count(c, s, +1);
 	if (out)
 		*out = ac__handle_make(c->agents.gens[s], s);
 	return 0;
@@ -124,12 +126,12 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
 	ac__offers_drop_of_agent(c, s, AC_RESCIND_AGENT_REMOVED);
 	ac__allocs_drop_of_agent(c, s);
 	agent *ag = AGENT(c, s);
-	free_clamped_count(c, ag, -1);
-	cluster_total_change(c, ag, -1);
+	free_clamped_count(c, s, -1);
+	cluster_total_change(c, s, -1);
 	ac__names_del(c, &c->agent_names, agent_next_of, ag->name, s);
 	ac__u32_remove(c->agent_seq, &c->nagent_seq, s);
-	ac__bag_clear(c, &ag->total);
-	ac__bag_clear(c, &ag->free);
+	ac__sbag_clear(c, AGENT_BAG(c, s, total));
+	ac__sbag_clear(c, AGENT_BAG(c, s, free));
 	free(ag->name);
 	free(ag->attrs);
 	ac__pool_release(&c->agents, s);
@@ -141,15 +143,14 @@ int ac_agent_remove(ac_core *c, ac_agent_id id, ac_err *err)
  * clamped free sum in step. */
 static void agent_set_bags(ac_core *c, uint32_t s, const bag *nt, const bag *nf)
 {
-	agent *ag = AGENT(c, s);
-	free_clamped_count(c, ag, -1);
-	cluster_total_change(c, ag, -1);
-	ac__bag_clear(c, &ag->total);
-	ac__bag_clear(c, &ag->free);
-	ag->total = *nt;
-	ag->free = *nf;
-	cluster_total_change(c, ag, +1);
-	free_clamped_count(c, ag, +1);
+	free_clamped_count(c, s, -1);
+	cluster_total_change(c, s, -1);
+	ac__sbag_clear(c, AGENT_BAG(c, s, total));
+	ac__sbag_clear(c, AGENT_BAG(c, s, free));
+	ac__sbag_put(AGENT_BAG(c, s, total), nt);
+	ac__sbag_put(AGENT_BAG(c, s, free), nf);
+	cluster_total_change(c, s, +1);
+	free_clamped_count(c, s, +1);
 }
 
 int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_err *err)
@@ -163,7 +164,7 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	if ((rc = ac__res_check(c, total, "agent total", err)))
 		return rc;
 	ac_resources old_total;
-	ac__bag_to_res(c, &AGENT(c, s)->total, &old_total);
+	ac__sbag_to_res(c, AGENT_BAG(c, s, total), &old_total);
 	if ((rc = totals_fit(c, total, &old_total, err)))
 		return rc;
 	/* The new free set is the new total less what frameworks hold; offers
@@ -173,7 +174,7 @@ int ac_agent_update(ac_core *c, ac_agent_id id, const ac_resources *total, ac_er
 	ac__alloc_it it = {0, 0};
 	for (uint32_t a; (a = ac__agent_allocs_next(c, s, &it));) {
 		ac_resources r;
-		ac__bag_to_res(c, &ALLOC(c, a)->res, &r);
+		ac__sbag_to_res(c, ALLOC_BAG(c, a), &r);
 		if (ac_resources_add(&held, &r))
 			return ac__fail(err, AC_ENOSPC, "agent %s: allocations too fragmented", AGENT(c, s)->name);
 	}
@@ -210,8 +211,8 @@ static int convert_sets(ac_core *c, uint32_t s, uint32_t f, const ac_resources *
 	int rc;
 	agent *ag = AGENT(c, s);
 	ac_resources total, nfree;
-	ac__bag_to_res(c, &ag->total, &total);
-	ac__bag_to_res(c, &ag->free, &nfree);
+	ac__sbag_to_res(c, AGENT_BAG(c, s, total), &total);
+	ac__sbag_to_res(c, AGENT_BAG(c, s, free), &nfree);
 	ac_resources *where = f ? NULL : &nfree;
 	if (where && !ac_resources_contains(where, src))
 		return ac__fail(err, AC_EINVAL, "agent %s has less than that free%s", ag->name,
@@ -441,8 +442,8 @@ int ac_agent_info_get(const ac_core *c, ac_agent_id id, ac_agent_info *out, ac_e
 	const agent *ag = AGENT(c, s);
 	out->name = ag->name;
 	out->attributes = ag->attrs ? ag->attrs : "";
-	ac__bag_to_res(c, &ag->total, &out->total);
-	ac__bag_to_res(c, &ag->free, &out->free);
+	ac__sbag_to_res(c, AGENT_BAG(c, s, total), &out->total);
+	ac__sbag_to_res(c, AGENT_BAG(c, s, free), &out->free);
 	ac_vec_clamp0(&out->free.group[0].amount);
 	out->offers = ag->noffers;
 	out->active = !ag->inactive;

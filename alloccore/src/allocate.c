@@ -57,7 +57,7 @@ static bool takes_all(const ac_core *c, int stage)
 static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *cd)
 {
 	const agent *ag = AGENT(c, a);
-	ac_vec avail = ag->free.unres;
+	ac_vec avail = ac__sv_get(AGENT_SV(c, a, free));
 	ac_vec_clamp0(&avail);
 	if (takes_all(c, stage) && !ag->free.x) {
 		/* The common case, what the general path below comes to when
@@ -70,7 +70,7 @@ static int candidate(const ac_core *c, uint32_t a, uint32_t r, int stage, cand *
 		cd->unres = cd->scalars = avail;
 		return CAND_OK;
 	}
-	const ac_resources *fx = ac__bag_x(c, &ag->free);
+	const ac_resources *fx = ac__bag_x(c, ag->free.x);
 	bool x_any = fx && !ac_resources_empty(fx);
 	if (!ac_vec_any_positive(&avail) && !x_any)
 		return CAND_AGENT_EMPTY;
@@ -242,7 +242,7 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 		if (ac__pool_reserve(&c->xpool, 1) || (r && ac__entry_want_x(c, r)))
 			return AC_ENOMEM;
 		if (cd->x_whole) /* (the agent's own block: the reserve may have moved the pool) */
-			x = ac__bag_x(c, &AGENT(c, a)->free);
+			x = ac__bag_x(c, AGENT(c, a)->free.x);
 	}
 	if (!r) {
 		/* scalars only: the new entry holds them from the start */
@@ -272,9 +272,9 @@ static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *r
 {
 	const order *fo = &c->orders[ROLE(c, r)->fws_order];
 	const agent *ag = AGENT(c, a);
-	ac_vec agfree = ag->free.unres, agtotal;
+	ac_vec agfree = ac__sv_get(AGENT_SV(c, a, free)), agtotal;
 	ac_vec_clamp0(&agfree);
-	agtotal = ag->total.unres;
+	agtotal = ac__sv_get(AGENT_SV(c, a, total));
 	if (ag->total.x) {
 		const ac_resources *tx = XRES(c, ag->total.x);
 		for (uint32_t g = 1; g < tx->ngroups; g++)
@@ -340,7 +340,7 @@ static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *r
 		CLIENT(c, cl)->pos_hint = at[k];
 		if ((*rc = give(c, f, a, &cd, stage, false)))
 			return true;
-		agfree = ag->free.unres;
+		agfree = ac__sv_get(AGENT_SV(c, a, free));
 		ac_vec_clamp0(&agfree);
 		st = candidate(c, a, r, stage, &cd);
 	}
@@ -432,7 +432,7 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 	cd.x = NULL;
 	cd.x_whole = false;
 	cd.ports = 0;
-	cd.unres = ag->free.unres;
+	cd.unres = ac__sv_get(AGENT_SV(c, a, free));
 	bool any = ac__vec_clamp0_any(&cd.unres, c->wide);
 	if (ag->free.x) {
 		const ac_resources *fx = XRES(c, ag->free.x);
@@ -489,7 +489,7 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
 	const agent *ag = AGENT(c, a);
 	if (ag->inactive)
 		return;
-	if (!ac_vec_any_positive(&ag->free.unres) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
+	if (!ac__sv_any_pos(AGENT_SV(c, a, free)) && (!ag->free.x || ac_resources_empty(XRES(c, ag->free.x))))
 		return;
 	if (c->ntouched || c->keys_dirty) /* (most turns: nothing to settle) */
 		ac__order_flush_touched(c);

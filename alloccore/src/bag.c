@@ -74,6 +74,34 @@ void ac__bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
 	}
 }
 
+void ac__sbag_to_res(const ac_core *c, sbag_ref r, ac_resources *out)
+{
+	bag b = ac__sbag_get(r);
+	ac__bag_to_res(c, &b, out);
+}
+
+int ac__sbag_set(ac_core *c, sbag_ref r, const ac_resources *res)
+{
+	bag b = ac__sbag_get(r);
+	int rc = ac__bag_set(c, &b, res);
+	if (!rc)
+		ac__sbag_put(r, &b);
+	return rc;
+}
+
+void ac__sbag_clear(ac_core *c, sbag_ref r)
+{
+	bag b = ac__sbag_get(r);
+	ac__bag_clear(c, &b);
+	ac__sbag_put(r, &b);
+}
+
+void ac__sbag_scalars(const ac_core *c, sbag_ref r, ac_vec *out)
+{
+	bag b = ac__sbag_get(r);
+	ac__bag_scalars(c, &b, out);
+}
+
 int ac__res_check(const ac_core *c, const ac_resources *r, const char *what, ac_err *err)
 {
 	const int64_t max = AC_AMOUNT_MAX_UNITS * AC_MILLI;

@@ -19,6 +19,26 @@ int ac__bag_set(ac_core *c, bag *b, const ac_resources *r);
 void ac__bag_clear(ac_core *c, bag *b);
 void ac__bag_scalars(const ac_core *c, const bag *b, ac_vec *out);
 
+/* The same for a bag as records keep it (state.h: sbag, AGENT_BAG,
+ * ALLOC_BAG): through a whole copy. */
+static inline ac__sv ac__sbag_sv(sbag_ref r)
+{
+	return (ac__sv){&r.b->unres, r.hi};
+}
+static inline bag ac__sbag_get(sbag_ref r)
+{
+	return (bag){ac__sv_get(ac__sbag_sv(r)), r.b->x};
+}
+static inline void ac__sbag_put(sbag_ref r, const bag *v)
+{
+	ac__sv_set(ac__sbag_sv(r), &v->unres);
+	r.b->x = v->x;
+}
+void ac__sbag_to_res(const ac_core *c, sbag_ref r, ac_resources *out);
+int ac__sbag_set(ac_core *c, sbag_ref r, const ac_resources *res);
+void ac__sbag_clear(ac_core *c, sbag_ref r);
+void ac__sbag_scalars(const ac_core *c, sbag_ref r, ac_vec *out);
+
 /* true when r has more than unreserved scalars: what a bag keeps in its
  * extras block. */
 static inline bool ac__res_has_extras(const ac_resources *r)
@@ -26,9 +46,10 @@ static inline bool ac__res_has_extras(const ac_resources *r)
 	return r->ngroups > 1 || r->group[0].nports > 0;
 }
 
-static inline const ac_resources *ac__bag_x(const ac_core *c, const bag *b)
+/* A bag's extras block x (bag.x, sbag.x), or NULL. */
+static inline const ac_resources *ac__bag_x(const ac_core *c, uint32_t x)
 {
-	return b->x ? XRES(c, b->x) : NULL;
+	return x ? XRES(c, x) : NULL;
 }
 
 /* Checks a caller-built resource set against the invariants of resources.h

@@ -95,33 +95,38 @@ static void allocated_change(ac_core *c, uint32_t f, const ac_vec *scalars, int 
 /* ac__agent_free_change with guarantees: the clamped sum follows. */
 void ac__agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
 {
-	ac_vec *free = &AGENT(c, a)->free.unres;
-	ac_vec before = *free;
+	ac__sv free = AGENT_SV(c, a, free);
+	ac_vec before = ac__sv_get(free);
 	ac_vec_clamp0(&before);
 	ac_vec_sub(&c->free_unres_clamped, &before);
-	ac__vec_add_signed(free, delta, sign, c->wide);
-	ac_vec after = *free;
+	ac__sv_add_signed(free, delta, sign);
+	ac_vec after = ac__sv_get(free);
 	ac_vec_clamp0(&after);
 	ac_vec_add(&c->free_unres_clamped, &after);
 }
 
-/* New extras for a bag: its current extras plus (sign +1) or minus (-1) x.
- * Works on a copy so that the caller can check before committing. */
-static int extras_apply(const ac_core *c, const bag *b, const ac_resources *x, int sign, ac_resources *out)
+/* New extras for a bag whose extras block is bx (0: none): its current
+ * extras plus (sign +1) or minus (-1) x. Works on a copy so that the
+ * caller can check before committing. */
+static int extras_apply(const ac_core *c, uint32_t bx, const ac_resources *x, int sign, ac_resources *out)
 {
-	if (b->x)
-		*out = *XRES(c, b->x);
+	if (bx)
+		*out = *XRES(c, bx);
 	else
 		ac_resources_init(out);
 	return sign > 0 ? ac_resources_add(out, x) : ac_resources_sub(out, x);
 }
 
-/* Replaces a bag's extras with r (r's group[0] scalars must be zero). */
-static int extras_set(ac_core *c, bag *b, const ac_resources *r)
+/* Replaces a bag's extras block *bx (0: none) with r, whose group[0]
+ * scalars are zero (as every extras block's): the block is reused, made
+ * or let go. 0 or AC_ENOMEM (*bx unchanged). */
+static int extras_set(ac_core *c, uint32_t *bx, const ac_resources *r)
 {
-	ac_resources full = *r;
-	full.group[0].amount = b->unres;
-	return ac__bag_set(c, b, &full);
+	bag b = {{{0}}, *bx};
+	int rc = ac__bag_set(c, &b, r);
+	if (!rc)
+		*bx = b.x;
+	return rc;
 }
 
 /* The extras part of a full set: r without its unreserved scalars. */
@@ -140,7 +145,7 @@ static void agent_free_apply(ac_core *c, uint32_t a, const ac_vec *unres, const 
 	if (!x || !ac__res_has_extras(x))
 		return;
 	ac_resources nx;
-	if (extras_apply(c, &AGENT(c, a)->free, x, sign, &nx) == 0 && extras_set(c, &AGENT(c, a)->free, &nx) == 0)
+	if (extras_apply(c, AGENT(c, a)->free.x, x, sign, &nx) == 0 && extras_set(c, &AGENT(c, a)->free.x, &nx) == 0)
 		return;
 	c->counters.ports_unstored += ac_resources_port_count(x);
 }
@@ -192,7 +197,7 @@ static void offer_drop(ac_core *c, uint64_t r, int why)
 	bag b = entry_bag(c, r);
 	ac_vec scalars, unres = b.unres;
 	ac__bag_scalars(c, &b, &scalars);
-	const ac_resources *x = ac__bag_x(c, &b);
+	const ac_resources *x = ac__bag_x(c, b.x);
 	if (x && !AGENT(c, a)->free.x) {
 		/* The agent has no free extras: the offer's block becomes them. */
 		AGENT(c, a)->free.x = b.x;
@@ -282,13 +287,13 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		}
 		if (has_x) {
 			ac_resources nx;
-			bag eb = {{{0}}, *ex};
+			uint32_t ebx = *ex;
 			/* Both come out of the agent's free set, and the pool
 			 * has room (give()): only ports too fragmented for one
 			 * set could stop them, and then they stay free on the
 			 * agent, counted, rather than leave it for nowhere. */
-			if (extras_apply(c, &eb, x, +1, &nx) == 0 && extras_set(c, &eb, &nx) == 0) {
-				ac__ref_b(c, r)->e.x[i] = eb.x;
+			if (extras_apply(c, ebx, x, +1, &nx) == 0 && extras_set(c, &ebx, &nx) == 0) {
+				ac__ref_b(c, r)->e.x[i] = ebx;
 			} else {
 				c->counters.ports_unstored += ac_resources_port_count(x);
 				scalars = *unres;
@@ -397,7 +402,7 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 {
 	uint32_t i = ac__alloc_slot(c, f, a);
 	if (i)
-		ac__bag_to_res(c, &ALLOC(c, i)->res, out);
+		ac__sbag_to_res(c, ALLOC_BAG(c, i), out);
 	else
 		ac_resources_init(out);
 }
@@ -433,9 +438,9 @@ static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t 
 	R->agent = a;
 	R->res.x = 0;
 	if (unres)
-		R->res.unres = *unres;
+		ac__sv_set(ALLOC_SV(c, i), unres);
 	else
-		ac_vec_zero(&R->res.unres);
+		ac__sv_zero(ALLOC_SV(c, i));
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	*out = i;
 	return 0;
@@ -452,7 +457,7 @@ static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r
 	}
 	if (!i && alloc_new(c, f, a, NULL, &i))
 		return AC_ENOMEM;
-	return ac__bag_set(c, &ALLOC(c, i)->res, r);
+	return ac__sbag_set(c, ALLOC_BAG(c, i), r);
 }
 
 /* Releases an allocation record's resources from its framework's share;
@@ -461,10 +466,10 @@ static void alloc_release(ac_core *c, uint32_t i, bool to_agent)
 {
 	alloc *A = ALLOC(c, i);
 	uint32_t f = A->fw, a = A->agent;
-	ac_vec scalars, unres = A->res.unres;
-	ac__bag_scalars(c, &A->res, &scalars);
+	ac_vec scalars, unres = ac__sv_get(ALLOC_SV(c, i));
+	ac__sbag_scalars(c, ALLOC_BAG(c, i), &scalars);
 	if (to_agent)
-		agent_free_apply(c, a, &unres, ac__bag_x(c, &ALLOC(c, i)->res), +1);
+		agent_free_apply(c, a, &unres, ac__bag_x(c, ALLOC(c, i)->res.x), +1);
 	holding_change(c, f, &scalars, &unres, -1);
 	alloc_unlink(c, i);
 }
@@ -589,7 +594,7 @@ static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = ac__alloc_slot(c, f, a);
 		if (ai)
-			ac__vec_add(&ALLOC(c, ai)->res.unres, u, c->wide);
+			ac__sv_add(ALLOC_SV(c, ai), u);
 		else if (alloc_new(c, f, a, u, &ai))
 			return AC_ENOMEM;
 	}
@@ -662,14 +667,14 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 		return ac__fail(err, AC_ENOSPC, "unused ports too fragmented to return");
 	uint32_t ai = ac__alloc_slot(c, f, a);
 	if (ai)
-		ac__bag_to_res(c, &ALLOC(c, ai)->res, &nalloc);
+		ac__sbag_to_res(c, ALLOC_BAG(c, ai), &nalloc);
 	else
 		ac_resources_init(&nalloc);
 	if (ac_resources_add(&nalloc, &used))
 		return ac__fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
 	ac_resources rx;
 	extras_of(&rest, &rx);
-	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &nalloc))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -690,7 +695,7 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
 	ac__agent_free_change(c, a, &rest.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free, &nfree);
+		extras_set(c, &AGENT(c, a)->free.x, &nfree);
 	filter_rest(c, f, a, now, refuse, &rest);
 	if (accept)
 		c->counters.offers_accepted += n;
@@ -1027,7 +1032,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (fast && !ALLOC(c, fast)->res.x) {
 		/* Unreserved scalars only: vector arithmetic. */
 		const ac_vec *v = &res->group[0].amount;
-		int left = ac__vec_take(&ALLOC(c, fast)->res.unres, v, c->wide);
+		int left = ac__sv_take(ALLOC_SV(c, fast), v);
 		if (left < 0)
 			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
 			                AGENT(c, a)->name);
@@ -1047,7 +1052,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (ac_resources_sub(&cur, &r))
 		return ac__fail(err, AC_ENOSPC, "remaining ports too fragmented");
 	extras_of(&r, &rx);
-	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, +1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -1056,7 +1061,7 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	holding_change(c, f, &s, &r.group[0].amount, -1);
 	ac__agent_free_change(c, a, &r.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free, &nfree);
+		extras_set(c, &AGENT(c, a)->free.x, &nfree);
 	return 0;
 }
 
@@ -1090,7 +1095,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 		return ac__fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
 	if ((rc = resources_arg(c, res, "restored resources", &r, err)))
 		return rc;
-	ac__bag_to_res(c, &AGENT(c, a)->free, &freeset);
+	ac__sbag_to_res(c, AGENT_BAG(c, a, free), &freeset);
 	ac_vec_clamp0(&freeset.group[0].amount);
 	if (!ac_resources_contains(&freeset, &r))
 		return ac__fail(err, AC_EINVAL, "agent %s does not have that much free", AGENT(c, a)->name);
@@ -1098,7 +1103,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	if (ac_resources_add(&cur, &r))
 		return ac__fail(err, AC_ENOSPC, "allocation on this agent too fragmented");
 	extras_of(&r, &rx);
-	if (ac__res_has_extras(&rx) && extras_apply(c, &AGENT(c, a)->free, &rx, -1, &nfree))
+	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, -1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
 	if (alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
@@ -1107,7 +1112,7 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	holding_change(c, f, &s, &r.group[0].amount, +1);
 	ac__agent_free_change(c, a, &r.group[0].amount, -1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free, &nfree);
+		extras_set(c, &AGENT(c, a)->free.x, &nfree);
 	return 0;
 }
 

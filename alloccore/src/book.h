@@ -75,7 +75,7 @@ static inline void ac__agent_free_change(ac_core *c, uint32_t a, const ac_vec *d
 	if (c->nguarantees)
 		ac__agent_free_clamped(c, a, delta, sign);
 	else
-		ac__vec_add_signed(&AGENT(c, a)->free.unres, delta, sign, c->wide);
+		ac__sv_add_signed(AGENT_SV(c, a, free), delta, sign);
 }
 
 /* Recovers of unreserved scalars without quota take the resources back

@@ -49,12 +49,20 @@ int ac__kind_count(const ac_core *c)
  * are in every vector the core holds while narrow. All or nothing. */
 static int widen(ac_core *c)
 {
-	if (ac__pool_twin_on(&c->fws, sizeof(fw_hi)))
-		return AC_ENOMEM;
-	if (ac__pool_twin_on(&c->batches, sizeof(batch_hi))) {
-		ac__pool_twin_off(&c->fws);
-		return AC_ENOMEM;
-	}
+	struct {
+		pool *p;
+		uint32_t size;
+	} twins[] = {{&c->agents, sizeof(agent_hi)},
+	             {&c->allocs, sizeof(alloc_hi)},
+	             {&c->fws, sizeof(fw_hi)},
+	             {&c->batches, sizeof(batch_hi)}};
+	size_t n = sizeof twins / sizeof *twins;
+	for (size_t i = 0; i < n; i++)
+		if (ac__pool_twin_on(twins[i].p, twins[i].size)) {
+			while (i--)
+				ac__pool_twin_off(twins[i].p);
+			return AC_ENOMEM;
+		}
 	return 0;
 }
 

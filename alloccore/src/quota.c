@@ -68,7 +68,7 @@ static void quota_refresh_all(ac_core *c)
 	}
 	ac_vec_zero(&c->free_unres_clamped);
 	for (uint32_t i = 0; i < c->nagent_seq; i++) {
-		ac_vec f = AGENT(c, c->agent_seq[i])->free.unres;
+		ac_vec f = ac__sv_get(AGENT_SV(c, c->agent_seq[i], free));
 		ac_vec_clamp0(&f);
 		ac_vec_add(&c->free_unres_clamped, &f);
 	}

@@ -41,6 +41,19 @@ typedef struct bag {
 	uint32_t x;
 } bag;
 
+/* A bag as agents and allocation records keep it: the unreserved scalars
+ * split (vec.h), lanes 4..7 in the record's twin. bag.h reads and writes
+ * it through an sbag_ref (AGENT_BAG, ALLOC_BAG below). */
+typedef struct sbag {
+	ac__v4 unres;
+	uint32_t x;
+} sbag;
+
+typedef struct sbag_ref {
+	sbag *b;
+	ac__v4 *hi; /* NULL while the core is narrow */
+} sbag_ref;
+
 /* A sort key, snapshotted when a client is (re)positioned in its order:
  * the policy's own (policy.h) and the allocation count it was taken at. */
 typedef struct sortkey {
@@ -101,11 +114,11 @@ typedef struct agent_rec {
 
 /* The fields a pass and an answer touch come first, within 128 bytes (the
  * pass prefetches that much ahead of each agent's turn): its free set, then
- * what a turn reads, then the index of its allocation records, whose first
- * four places are in the second cache line. The record is 256 bytes, so in
- * a large pool (page-aligned) each starts a cache line. */
+ * what a turn reads, then the index of its allocation records, whose
+ * places are in the second cache line. The record is 192 bytes, so in a
+ * large pool (page-aligned) each starts a cache line. */
 typedef struct agent {
-	bag free;         /* total - offered - allocated; unreserved scalars may go < 0 */
+	sbag free;        /* total - offered - allocated; unreserved scalars may go < 0 */
 	uint32_t noffers; /* outstanding (the offers: offers.h, ac__offers_of_agent) */
 	uint32_t filter_gen;
 	uint64_t tag;         /* the caller's (ac_agent_set_tag) */
@@ -119,12 +132,17 @@ typedef struct agent {
 	uint8_t nindex;
 	agent_rec index[AC__AG_INDEX];
 	uint32_t nspill; /* (listed from allocs_head) */
-	bag total;
+	sbag total;
 	char *name;
 	char *attrs;
 	uint32_t name_next;
 } agent;
-_Static_assert(sizeof(agent) == 256, "agent records are four cache lines");
+_Static_assert(sizeof(agent) <= 192, "agent records are three cache lines at most");
+
+/* An agent's twin in a wide core (pool.h): its bags' lanes 4..7. */
+typedef struct agent_hi {
+	ac__v4 free, total;
+} agent_hi;
 
 typedef struct fw {
 	uint32_t client;
@@ -207,10 +225,16 @@ typedef struct batch_hi {
 
 typedef struct alloc {
 	uint32_t fw, agent;
-	bag res;
+	sbag res;
 	uint32_t fw_prev, fw_next; /* its framework's records (fw.allocs_head) */
 	uint32_t ag_prev, ag_next; /* its agent's not in the agent's index */
 } alloc;
+_Static_assert(sizeof(alloc) == 64, "an allocation record is one cache line");
+
+/* An allocation record's twin in a wide core. */
+typedef struct alloc_hi {
+	ac__v4 res;
+} alloc_hi;
 
 typedef struct filter {
 	uint32_t next;
@@ -338,6 +362,14 @@ struct ac_core {
 #define BATCH_HI(c, i)        ((batch_hi *)ac__pool_twin(&(c)->batches, (i)))
 #define FW_SV(c, i, field)    AC__SV(FW(c, i), FW_HI(c, i), field)
 #define BATCH_SV(c, i, field) AC__SV(BATCH(c, i), BATCH_HI(c, i), field)
+/* ... and agent i's bag `field` (free or total), allocation record i's. */
+#define AGENT_HI(c, i)         ((agent_hi *)ac__pool_twin(&(c)->agents, (i)))
+#define ALLOC_HI(c, i)         ((alloc_hi *)ac__pool_twin(&(c)->allocs, (i)))
+#define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AGENT_HI(c, i) ? &AGENT_HI(c, i)->field : NULL})
+#define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, ALLOC_HI(c, i) ? &ALLOC_HI(c, i)->res : NULL})
+/* Their unreserved scalars as split vectors. */
+#define AGENT_SV(c, i, field) ((ac__sv){&AGENT(c, i)->field.unres, AGENT_HI(c, i) ? &AGENT_HI(c, i)->field : NULL})
+#define ALLOC_SV(c, i)        ((ac__sv){&ALLOC(c, i)->res.unres, ALLOC_HI(c, i) ? &ALLOC_HI(c, i)->res : NULL})
 
 /* Resolve a handle to a live slot, or 0. */
 static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)

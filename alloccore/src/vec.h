@@ -252,6 +252,39 @@ static inline void ac__sv_add_signed(ac__sv s, const ac_vec *v, int sign)
 		ac__sv_sub(s, v);
 }
 
+/* s -= need when need <= s in every kind (as ac__vec_take): 1, or 0 when
+ * s is left zero; -1 (s unchanged) when need does not fit. Without hi,
+ * s's lanes 4..7 are zero: need's must be too. */
+static inline int ac__sv_take(ac__sv s, const ac_vec *need)
+{
+	ac__u64x2 z = {0, 0};
+	ac__u64x2 d0 = ac__ld4(s.lo, 0) - ac__ld(need, 0), d1 = ac__ld4(s.lo, 1) - ac__ld(need, 1);
+	ac__u64x2 d2 = (s.hi ? ac__ld4(s.hi, 0) : z) - ac__ld(need, 2);
+	ac__u64x2 d3 = (s.hi ? ac__ld4(s.hi, 1) : z) - ac__ld(need, 3);
+	ac__u64x2 any = d0 | d1 | d2 | d3;
+	if ((any[0] | any[1]) >> 63)
+		return -1;
+	ac__st4(s.lo, 0, d0);
+	ac__st4(s.lo, 1, d1);
+	if (s.hi) {
+		ac__st4(s.hi, 0, d2);
+		ac__st4(s.hi, 1, d3);
+	}
+	return (any[0] | any[1]) != 0;
+}
+
+/* true when some kind of s is > 0 (as ac__vec_any_pos). */
+static inline bool ac__sv_any_pos(ac__sv s)
+{
+	ac__u64x2 z = {0, 0}, x0 = ac__ld4(s.lo, 0), x1 = ac__ld4(s.lo, 1);
+	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1);
+	if (s.hi) {
+		ac__u64x2 x2 = ac__ld4(s.hi, 0), x3 = ac__ld4(s.hi, 1);
+		any |= ((z - x2) & ~x2) | ((z - x3) & ~x3);
+	}
+	return ((any[0] | any[1]) >> 63) != 0;
+}
+
 /* true when 0 <= v <= bound in every kind, for bounds within 0..2^62:
  * the sign bits of v and of bound - v are all clear exactly then (a
  * negative v sets its own; otherwise bound - v cannot overflow). v comes
