@@ -38,17 +38,12 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
-/* Gives the pool a twin of `size` bytes a slot, zero for every slot
- * (ac__pool_twin). 0, or AC_ENOMEM with the pool unchanged. */
+/* Gives the pool a twin of `size` bytes a slot, zero for every slot (the
+ * twin of slot i: p->twin + i * size, typed by the caller as state.h
+ * does). 0, or AC_ENOMEM with the pool unchanged. */
 int ac__pool_twin_on(pool *p, uint32_t size);
 /* Drops the twin. */
 void ac__pool_twin_off(pool *p);
-
-/* Slot's twin, or NULL when the pool has none. */
-static inline void *ac__pool_twin(const pool *p, uint32_t slot)
-{
-	return p->twin_size ? p->twin + (size_t)slot * p->twin_size : NULL;
-}
 
 /* Zeroes a slot's twin, if any: a slot taken starts with a zero twin. */
 static inline void ac__pool_twin_clear(pool *p, uint32_t slot)

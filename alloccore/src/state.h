@@ -356,20 +356,23 @@ struct ac_core {
 #define CLIENT(c, i) ((client *)(void *)(c)->clients.base + (i))
 #define ROLE(c, i)   (&(c)->roles[(i)])
 
-/* Twins (NULL while the core is narrow) and split vectors (vec.h) of
- * framework i's and batch i's sums: FW_SV(c, f, offered). */
-#define FW_HI(c, i)           ((fw_hi *)ac__pool_twin(&(c)->fws, (i)))
-#define BATCH_HI(c, i)        ((batch_hi *)ac__pool_twin(&(c)->batches, (i)))
-#define FW_SV(c, i, field)    AC__SV(FW(c, i), FW_HI(c, i), field)
-#define BATCH_SV(c, i, field) AC__SV(BATCH(c, i), BATCH_HI(c, i), field)
-/* ... and agent i's bag `field` (free or total), allocation record i's. */
-#define AGENT_HI(c, i)         ((agent_hi *)ac__pool_twin(&(c)->agents, (i)))
-#define ALLOC_HI(c, i)         ((alloc_hi *)ac__pool_twin(&(c)->allocs, (i)))
-#define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AGENT_HI(c, i) ? &AGENT_HI(c, i)->field : NULL})
-#define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, ALLOC_HI(c, i) ? &ALLOC_HI(c, i)->res : NULL})
-/* Their unreserved scalars as split vectors. */
-#define AGENT_SV(c, i, field) ((ac__sv){&AGENT(c, i)->field.unres, AGENT_HI(c, i) ? &AGENT_HI(c, i)->field : NULL})
-#define ALLOC_SV(c, i)        ((ac__sv){&ALLOC(c, i)->res.unres, ALLOC_HI(c, i) ? &ALLOC_HI(c, i)->res : NULL})
+/* Twins (pool.h) and split vectors (vec.h). A wide core has twins; the
+ * record's lanes 4..7 are there (typed arithmetic, as above: only when
+ * the core is wide, c->wide, is there an array to point into). FW_SV(c,
+ * f, offered) is framework f's offered sum as a split vector, hi NULL
+ * while the core is narrow; AGENT_BAG(c, a, free) agent a's free bag as
+ * an sbag_ref. */
+#define FW_HI(c, i)    ((fw_hi *)(void *)(c)->fws.twin + (i))
+#define BATCH_HI(c, i) ((batch_hi *)(void *)(c)->batches.twin + (i))
+#define AGENT_HI(c, i) ((agent_hi *)(void *)(c)->agents.twin + (i))
+#define ALLOC_HI(c, i) ((alloc_hi *)(void *)(c)->allocs.twin + (i))
+#define AC__TWIN(c, tw, field) ((c)->wide ? &(tw)->field : NULL)
+#define FW_SV(c, i, field)     ((ac__sv){&FW(c, i)->field, AC__TWIN(c, FW_HI(c, i), field)})
+#define BATCH_SV(c, i, field)  ((ac__sv){&BATCH(c, i)->field, AC__TWIN(c, BATCH_HI(c, i), field)})
+#define AGENT_SV(c, i, field)  ((ac__sv){&AGENT(c, i)->field.unres, AC__TWIN(c, AGENT_HI(c, i), field)})
+#define ALLOC_SV(c, i)         ((ac__sv){&ALLOC(c, i)->res.unres, AC__TWIN(c, ALLOC_HI(c, i), res)})
+#define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AC__TWIN(c, AGENT_HI(c, i), field)})
+#define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, AC__TWIN(c, ALLOC_HI(c, i), res)})
 
 /* Resolve a handle to a live slot, or 0. */
 static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)

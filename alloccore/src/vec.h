@@ -163,10 +163,6 @@ typedef struct ac__sv {
 	ac__v4 *hi; /* NULL: the core is narrow, lanes 4..7 are zero */
 } ac__sv;
 
-/* The split vector `field` of record `rec`, whose twin is `tw` (NULL when
- * the core is narrow). tw is read twice: pass a plain expression. */
-#define AC__SV(rec, tw, field) ((ac__sv){&(rec)->field, (tw) ? &(tw)->field : NULL})
-
 static inline ac__u64x2 ac__ld4(const ac__v4 *a, int i)
 {
 	return *(const ac__u64x2u *)&a->v[2 * i];
