@@ -625,8 +625,7 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	ac_vec u = {{0}};
 	if (used)
 		u = used->group[0].amount;
-	ac_vec have = ac__sv_get(ENTRY_SV(&B->e, i));
-	if (!ac__vec_fits(&u, &have, c->wide))
+	if (!ac__sv_fits(&u, ENTRY_SV(&B->e, i)))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}};
 	if (answer_plain(c, r, &u, ac__vec_any_pos(&u, c->wide), refuse, now, accept, &s, false))
@@ -898,8 +897,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			ac_vec have = ac__sv_get(ENTRY_SV(&B->e, k));
-			if (!ac__vec_fits(&used->group[0].amount, &have, c->wide))
+			if (!ac__sv_fits(&used->group[0].amount, ENTRY_SV(&B->e, k)))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;

@@ -249,14 +249,16 @@ static inline void ac__sv_add_signed(ac__sv s, const ac_vec *v, int sign)
 }
 
 /* s -= need when need <= s in every kind (as ac__vec_take): 1, or 0 when
- * s is left zero; -1 (s unchanged) when need does not fit. Without hi,
- * s's lanes 4..7 are zero: need's must be too. */
+ * s is left zero; -1 (s unchanged) when need does not fit. need is an
+ * amount the core took in (ac__vec_within): without hi, its lanes 4..7
+ * are zero, as s's are. */
 static inline int ac__sv_take(ac__sv s, const ac_vec *need)
 {
+	assert(s.hi || ac__hi_zero(need));
 	ac__u64x2 z = {0, 0};
 	ac__u64x2 d0 = ac__ld4(s.lo, 0) - ac__ld(need, 0), d1 = ac__ld4(s.lo, 1) - ac__ld(need, 1);
-	ac__u64x2 d2 = (s.hi ? ac__ld4(s.hi, 0) : z) - ac__ld(need, 2);
-	ac__u64x2 d3 = (s.hi ? ac__ld4(s.hi, 1) : z) - ac__ld(need, 3);
+	ac__u64x2 d2 = s.hi ? ac__ld4(s.hi, 0) - ac__ld(need, 2) : z;
+	ac__u64x2 d3 = s.hi ? ac__ld4(s.hi, 1) - ac__ld(need, 3) : z;
 	ac__u64x2 any = d0 | d1 | d2 | d3;
 	if ((any[0] | any[1]) >> 63)
 		return -1;
@@ -267,6 +269,17 @@ static inline int ac__sv_take(ac__sv s, const ac_vec *need)
 		ac__st4(s.hi, 1, d3);
 	}
 	return (any[0] | any[1]) != 0;
+}
+
+/* true when need <= s in every kind (as ac__vec_fits), for an amount
+ * the core took in: without hi, need's lanes 4..7 are zero. */
+static inline bool ac__sv_fits(const ac_vec *need, ac__sv s)
+{
+	assert(s.hi || ac__hi_zero(need));
+	ac__u64x2 d = (ac__ld4(s.lo, 0) - ac__ld(need, 0)) | (ac__ld4(s.lo, 1) - ac__ld(need, 1));
+	if (s.hi)
+		d |= (ac__ld4(s.hi, 0) - ac__ld(need, 2)) | (ac__ld4(s.hi, 1) - ac__ld(need, 3));
+	return ((d[0] | d[1]) >> 63) == 0;
 }
 
 /* true when some kind of s is > 0 (as ac__vec_any_pos). */
