@@ -198,7 +198,7 @@ size_t ac_core_memory(const ac_core *c)
 	size_t n = sizeof *c;
 	const pool *pools[] = {&c->agents, &c->fws, &c->allocs, &c->filters, &c->xpool, &c->clients};
 	for (size_t i = 0; i < sizeof pools / sizeof *pools; i++)
-		n += (size_t)pools[i]->cap * (pools[i]->size + 2 * sizeof(uint32_t));
+		n += (size_t)pools[i]->cap * (pools[i]->size + pools[i]->twin_size + 2 * sizeof(uint32_t));
 	const hmap *maps[] = {&c->agent_names, &c->fw_names, &c->role_names, &c->filter_map, &c->alloc_map};
 	for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
 		n += ac__hmap_bytes(maps[i]);

@@ -77,9 +77,9 @@ static size_t entries_bytes(const entries *e)
 
 size_t ac__offers_bytes(const ac_core *c)
 {
-	size_t n = (size_t)c->batches.cap * (sizeof(batch) + 2 * sizeof(uint32_t)) + ac__hmap_bytes(&c->batch_map) +
-	           ((size_t)c->batch_cells_mask + 1) * sizeof *c->batch_cells + ac__hmap_bytes(&c->stage1) +
-	           (size_t)c->cap_stage1 * sizeof *c->stage1_keys;
+	size_t n = (size_t)c->batches.cap * (sizeof(batch) + c->batches.twin_size + 2 * sizeof(uint32_t)) +
+	           ac__hmap_bytes(&c->batch_map) + ((size_t)c->batch_cells_mask + 1) * sizeof *c->batch_cells +
+	           ac__hmap_bytes(&c->stage1) + (size_t)c->cap_stage1 * sizeof *c->stage1_keys;
 	for (uint32_t s = 1; s < c->batches.n; s++)
 		if (ac__pool_live(&c->batches, s))
 			n += entries_bytes(&BATCH(c, s)->e);
@@ -103,8 +103,8 @@ static int grow1(void **p, uint32_t cap, size_t elem)
 	return 0;
 }
 
-/* Gives the n entries their lanes 4..7 (zero: the core was narrow when
- * they were made), for a wide core. */
+/* Gives a batch's entries their lanes 4..7, zero (the core was narrow
+ * when they were made), for a wide core. */
 static int entries_with_hi(entries *e)
 {
 	if (e->hi || !e->cap)

@@ -38,9 +38,9 @@ void ac__pool_init(pool *p, uint32_t size);
 void ac__pool_fini(pool *p);
 /* Takes a zeroed slot >= 1 into *slot. 0 or AC_ENOMEM. */
 int ac__pool_alloc(pool *p, uint32_t *slot);
-/* Gives the pool a twin of `size` bytes a slot, zero for every slot (the
- * twin of slot i: p->twin + i * size, typed by the caller as state.h
- * does). 0, or AC_ENOMEM with the pool unchanged. */
+/* Gives a pool without a twin one of `size` bytes a slot, zero for every
+ * slot (the twin of slot i: p->twin + i * size, typed by the caller as
+ * state.h does). 0, or AC_ENOMEM with the pool unchanged. */
 int ac__pool_twin_on(pool *p, uint32_t size);
 /* Drops the twin. */
 void ac__pool_twin_off(pool *p);
@@ -71,7 +71,8 @@ int ac__pool_reserve(pool *p, uint32_t k);
 /* ac__pool_take when no released slot is left: a new one at the end. */
 int ac__pool_take_new(pool *p, uint32_t *slot);
 /* As ac__pool_alloc, the slot's contents left as they were (its twin
- * zeroed): for a caller that writes the whole record itself. Inline: a released slot is reused. */
+ * zeroed): for a caller that writes the whole record itself. Inline: a
+ * released slot is reused. */
 static inline int ac__pool_take(pool *p, uint32_t *slot)
 {
 	if (!p->nfree)

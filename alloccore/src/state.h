@@ -356,12 +356,12 @@ struct ac_core {
 #define CLIENT(c, i) ((client *)(void *)(c)->clients.base + (i))
 #define ROLE(c, i)   (&(c)->roles[(i)])
 
-/* Twins (pool.h) and split vectors (vec.h). A wide core has twins; the
- * record's lanes 4..7 are there (typed arithmetic, as above: only when
- * the core is wide, c->wide, is there an array to point into). FW_SV(c,
- * f, offered) is framework f's offered sum as a split vector, hi NULL
- * while the core is narrow; AGENT_BAG(c, a, free) agent a's free bag as
- * an sbag_ref. */
+/* Twins (pool.h) and split vectors (vec.h). A wide core's agents,
+ * allocs, fws and batches pools have twins (kinds.c gives all four at
+ * once), which hold their records' lanes 4..7; the accessors point into
+ * them only when c->wide. FW_SV(c, f, offered) is framework f's offered
+ * sum as a split vector, hi NULL while the core is narrow; AGENT_BAG(c, a,
+ * free) is agent a's free bag as an sbag_ref. */
 #define FW_HI(c, i)    ((fw_hi *)(void *)(c)->fws.twin + (i))
 #define BATCH_HI(c, i) ((batch_hi *)(void *)(c)->batches.twin + (i))
 #define AGENT_HI(c, i) ((agent_hi *)(void *)(c)->agents.twin + (i))

@@ -146,8 +146,9 @@ static inline int ac__vec_take(ac_vec *have, const ac_vec *need, bool wide)
  *
  * The vectors the core stores are split: the four fixed kinds (lanes
  * 0..3) where the record is, 32 bytes, and lanes 4..7 apart, where only a
- * wide core keeps them (a framework's and a batch's sums in the record's
- * twin, pool.h; a batch's entries in an array beside theirs, state.h).
+ * wide core keeps them (agents' and allocation records' bags, frameworks'
+ * and batches' sums in the twin of the record's pool, pool.h; a batch's
+ * entries in an array beside theirs; state.h).
  * While the core is narrow those lanes are zero, and the records carry
  * none of their bytes: the offer path's working set is that much smaller
  * (it is bound by the cache, not by arithmetic: BENCHMARKS.md, issue 15).
