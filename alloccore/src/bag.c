@@ -66,12 +66,7 @@ void ac__bag_clear(ac_core *c, bag *b)
 
 void ac__bag_scalars(const ac_core *c, const bag *b, ac_vec *out)
 {
-	*out = b->unres;
-	if (b->x) {
-		const ac_resources *x = XRES(c, b->x);
-		for (uint32_t g = 1; g < x->ngroups; g++)
-			ac_vec_add(out, &x->group[g].amount);
-	}
+	ac__bag_scalars_of(c, &b->unres, b->x, out);
 }
 
 void ac__sbag_to_res(const ac_core *c, sbag_ref r, ac_resources *out)
@@ -94,12 +89,6 @@ void ac__sbag_clear(ac_core *c, sbag_ref r)
 	bag b = ac__sbag_get(r);
 	ac__bag_clear(c, &b);
 	ac__sbag_put(r, &b);
-}
-
-void ac__sbag_scalars(const ac_core *c, sbag_ref r, ac_vec *out)
-{
-	bag b = ac__sbag_get(r);
-	ac__bag_scalars(c, &b, out);
 }
 
 int ac__res_check(const ac_core *c, const ac_resources *r, const char *what, ac_err *err)

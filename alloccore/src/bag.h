@@ -37,7 +37,8 @@ static inline void ac__sbag_put(sbag_ref r, const bag *v)
 void ac__sbag_to_res(const ac_core *c, sbag_ref r, ac_resources *out);
 int ac__sbag_set(ac_core *c, sbag_ref r, const ac_resources *res);
 void ac__sbag_clear(ac_core *c, sbag_ref r);
-void ac__sbag_scalars(const ac_core *c, sbag_ref r, ac_vec *out);
+/* (ac__sbag_scalars, for a bag as records keep it, is in state.h: policy.c,
+ * on this level too, reads it) */
 
 /* true when r has more than unreserved scalars: what a bag keeps in its
  * extras block. */

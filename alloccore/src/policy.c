@@ -36,18 +36,6 @@ static const ac_policy_client *const *view_frameworks(const ac_policy_view *v, s
 	return c->pol_fws;
 }
 
-/* Scalars of every group of a bag (resources held in the core; bag.h has
- * the same, one level up). */
-static void bag_scalars(const ac_core *c, sbag_ref b, ac_vec *out)
-{
-	*out = ac__sv_get((ac__sv){&b.b->unres, b.hi});
-	if (b.b->x) {
-		const ac_resources *x = XRES(c, b.b->x);
-		for (uint32_t g = 1; g < x->ngroups; g++)
-			ac_vec_add(out, &x->group[g].amount);
-	}
-}
-
 static size_t view_allocations(const ac_policy_view *v, ac_fw_id id, ac_policy_alloc *out, size_t cap)
 {
 	const ac_core *c = v->core;
@@ -61,7 +49,7 @@ static size_t view_allocations(const ac_policy_view *v, ac_fw_id id, ac_policy_a
 		const alloc *al = ALLOC(c, s);
 		out[n].agent = ac__pool_handle(&c->agents, al->agent);
 		out[n].agent_tag = AGENT(c, al->agent)->tag;
-		bag_scalars(c, ALLOC_BAG(c, s), &out[n].scalars);
+		ac__sbag_scalars(c, ALLOC_BAG(c, s), &out[n].scalars);
 	}
 	return n;
 }
@@ -89,7 +77,7 @@ static int view_preempt(const ac_policy_view *v, ac_fw_id victim, ac_agent_id on
 	if (!s)
 		return breach(c, AC_EINVAL, "preemption of a framework that holds nothing on the agent", "");
 	ac_vec held;
-	bag_scalars(c, ALLOC_BAG(c, s), &held);
+	ac__sbag_scalars(c, ALLOC_BAG(c, s), &held);
 	for (int k = 0; k < AC_KINDS; k++)
 		if (amount->v[k] < 0 || amount->v[k] > held.v[k])
 			return breach(c, AC_EINVAL, "preemption of more than the framework holds on the agent", "");

@@ -362,10 +362,10 @@ struct ac_core {
  * them only when c->wide. FW_SV(c, f, offered) is framework f's offered
  * sum as a split vector, hi NULL while the core is narrow; AGENT_BAG(c, a,
  * free) is agent a's free bag as an sbag_ref. */
-#define FW_HI(c, i)    ((fw_hi *)(void *)(c)->fws.twin + (i))
-#define BATCH_HI(c, i) ((batch_hi *)(void *)(c)->batches.twin + (i))
-#define AGENT_HI(c, i) ((agent_hi *)(void *)(c)->agents.twin + (i))
-#define ALLOC_HI(c, i) ((alloc_hi *)(void *)(c)->allocs.twin + (i))
+#define FW_HI(c, i)            ((fw_hi *)(void *)(c)->fws.twin + (i))
+#define BATCH_HI(c, i)         ((batch_hi *)(void *)(c)->batches.twin + (i))
+#define AGENT_HI(c, i)         ((agent_hi *)(void *)(c)->agents.twin + (i))
+#define ALLOC_HI(c, i)         ((alloc_hi *)(void *)(c)->allocs.twin + (i))
 #define AC__TWIN(c, tw, field) ((c)->wide ? &(tw)->field : NULL)
 #define FW_SV(c, i, field)     ((ac__sv){&FW(c, i)->field, AC__TWIN(c, FW_HI(c, i), field)})
 #define BATCH_SV(c, i, field)  ((ac__sv){&BATCH(c, i)->field, AC__TWIN(c, BATCH_HI(c, i), field)})
@@ -373,6 +373,25 @@ struct ac_core {
 #define ALLOC_SV(c, i)         ((ac__sv){&ALLOC(c, i)->res.unres, AC__TWIN(c, ALLOC_HI(c, i), res)})
 #define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AC__TWIN(c, AGENT_HI(c, i), field)})
 #define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, AC__TWIN(c, ALLOC_HI(c, i), res)})
+
+/* The scalars of every group of a bag (bag or sbag) whose unreserved
+ * scalars are unres and whose extras block is x (0: none). */
+static inline void ac__bag_scalars_of(const ac_core *c, const ac_vec *unres, uint32_t x, ac_vec *out)
+{
+	*out = *unres;
+	if (x) {
+		const ac_resources *r = XRES(c, x);
+		for (uint32_t g = 1; g < r->ngroups; g++)
+			ac_vec_add(out, &r->group[g].amount);
+	}
+}
+
+/* ... of a bag as records keep it. */
+static inline void ac__sbag_scalars(const ac_core *c, sbag_ref b, ac_vec *out)
+{
+	ac_vec unres = ac__sv_get((ac__sv){&b.b->unres, b.hi});
+	ac__bag_scalars_of(c, &unres, b.b->x, out);
+}
 
 /* Resolve a handle to a live slot, or 0. */
 static inline uint32_t ac__agent_slot(const ac_core *c, ac_agent_id id)
