@@ -548,7 +548,10 @@ class Flow:
 
     @staticmethod
     def held(offers, stack):
-        """cpus and ports the offers hold with exactly this stack."""
+        """cpus and ports the offers hold with exactly this stack, the ports
+        as merged ranges: an agent's ports may come back split over several
+        offers (a port declined at an ACCEPT is offered again before the
+        task holding its neighbour ends)."""
         cpus, ports = 0.0, []
         for o in offers:
             for r in o.get("resources", []):
@@ -558,7 +561,13 @@ class Flow:
                     cpus += r["scalar"]["value"]
                 elif r["name"] == "ports":
                     ports += [(int(g["begin"]), int(g["end"])) for g in r["ranges"]["range"]]
-        return round(cpus, 3), sorted(ports)
+        merged = []
+        for begin, end in sorted(ports):
+            if merged and begin <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((begin, end))
+        return round(cpus, 3), merged
 
     def resv(self, cpus, ports, stack, alloc_role):
         """cpus and one port range reserved with a stack of DYNAMIC entries
