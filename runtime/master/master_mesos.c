@@ -501,6 +501,7 @@ json_t *master_metrics_snapshot(master *m)
 	PUT("allocator/meso/offers_accepted", c.offers_accepted);
 	PUT("allocator/meso/offers_declined", c.offers_declined);
 	PUT("allocator/meso/offers_rescinded", c.offers_rescinded);
+	PUT("allocator/meso/ports_unstored", c.ports_unstored);
 #undef PUT
 	return root;
 }

@@ -283,6 +283,9 @@ void master_serve_metrics(master *m, rt_http_session *s)
 	counter(&b, "meso_allocator_offers_rescinded_total", "Offers rescinded.", c.offers_rescinded);
 	counter(&b, "meso_allocator_filtered_skips_total", "Framework skipped on an agent by a filter.",
 	        c.filtered_skips);
+	counter(&b, "meso_allocator_ports_unstored_total",
+	        "Ports not given back to an agent's free set: more ranges than a set holds (should stay 0).",
+	        c.ports_unstored);
 	rt_http_stats hs;
 	rt_http_server_stats(m->http, &hs);
 	gauge(&b, "meso_master_http_connections", "HTTP connections open (agents' framed ones not included).",

@@ -61,6 +61,7 @@ want(d["master/tasks_running"] == 1 and d["master/tasks_finished"] == 0, "tasks_
 want(d["master/cpus_total"] == 2 and d["master/cpus_used"] == 0.5 and d["master/cpus_percent"] == 0.25, "cpus")
 want(d["master/mem_total"] == 1024 and d["master/mem_used"] == 64, "mem")
 want(d["allocator/mesos/allocation_runs"] >= 1, "allocation_runs")
+want(d["allocator/meso/ports_unstored"] == 0, "ports_unstored")
 want(d["allocator/mesos/resources/cpus/total"] == 2, "allocator resources")
 want(d["master/slave_registrations"] == 1 and d["master/valid_status_updates"] >= 2, "counters")
 for k in ("master/outstanding_offers", "master/tasks_killed", "master/tasks_failed", "master/tasks_lost"):

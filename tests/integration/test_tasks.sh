@@ -29,7 +29,7 @@ done
 metrics=$(http_get "$MASTER_PORT" /metrics)
 for f in 'meso_master_agents{state="connected"} 3' 'meso_master_tasks_total{state="finished"} 4' \
 	'meso_master_tasks_total{state="failed"} 1' 'meso_master_allocation_seconds_bucket{le="+Inf"}' \
-	'meso_master_launch_seconds_count 5' 'meso_allocator_offers_made_total'; do
+	'meso_master_launch_seconds_count 5' 'meso_allocator_offers_made_total' 'meso_allocator_ports_unstored_total 0'; do
 	echo "$metrics" | grep -qF "$f" || fail "/metrics lacks '$f'"
 done
 http_get "${AGENT_PORT[a1]}" /metrics | grep -q '^meso_agent_registered 1' || fail "agent /metrics"
