@@ -227,9 +227,10 @@ static void charge_lazy(ac_core *c)
 }
 
 /* moves: the caller moves f's sort client itself (ac__order_moved) when
- * the offer is fresh. */
+ * the offer is fresh. wide: c->wide (a constant in the stage-2 turns,
+ * which are inlined twice: pass()). */
 static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, uint32_t a, const cand *cd, int stage,
-                                                      bool moves)
+                                                      bool moves, bool wide)
 {
 	/* Only stage 1 can have given f this agent already in this pass. */
 	uint64_t r = stage == 2 && c->nguarantees ? ac__entry_of_stage1(c, f, a) : 0;
@@ -247,7 +248,7 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 	if (!r) {
 		/* scalars only: the new entry holds them from the start */
 		if ((stage == 1 && ac__entry_stage1_room(c)) ||
-		    ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, cd->x != NULL, &r))
+		    ac__entry_new(c, f, a, fresh ? &cd->unres : NULL, cd->x != NULL, &r, wide))
 			return AC_ENOMEM;
 		if (stage == 1)
 			ac__entry_note_stage1(c, f, a, r);
@@ -259,7 +260,7 @@ static inline __attribute__((always_inline)) int give(ac_core *c, uint32_t f, ui
 			count_up(c, f, 1);
 	}
 	if (fresh)
-		ac__entry_charge(c, r, f, a, &cd->unres, !moves);
+		ac__entry_charge(c, r, f, a, &cd->unres, !moves, wide);
 	else
 		ac__entry_grow(c, r, &cd->unres, x, cd->x_whole);
 	return 0;
@@ -338,7 +339,7 @@ static bool role_turn_pick(ac_core *c, uint32_t a, uint32_t r, int stage, int *r
 			continue;
 		}
 		CLIENT(c, cl)->pos_hint = at[k];
-		if ((*rc = give(c, f, a, &cd, stage, false)))
+		if ((*rc = give(c, f, a, &cd, stage, false, c->wide)))
 			return true;
 		agfree = ac__sv_get(AGENT_SV(c, a, free));
 		ac_vec_clamp0(&agfree);
@@ -369,7 +370,7 @@ static bool role_turn(ac_core *c, uint32_t a, uint32_t r, int stage, int *rc)
 			continue;
 		}
 		CLIENT(c, ac__ord_get(fo, i))->pos_hint = i;
-		if ((*rc = give(c, f, a, &cd, stage, false)))
+		if ((*rc = give(c, f, a, &cd, stage, false, c->wide)))
 			return true;
 		/* Without quota, stage 2 gives all the free scalars; with them
 		 * went the whole extras block, or the agent had none: nothing
@@ -423,7 +424,7 @@ static uint32_t direct_role(const ac_core *c)
  * (ports, reservations for r or its ancestors), its extras block whole.
  * Returns false when some extras are reserved for other roles (the
  * general turn runs). */
-static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
+static inline __attribute__((always_inline)) bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc, bool wide)
 {
 	const agent *ag = AGENT(c, a);
 	if (ag->inactive)
@@ -432,8 +433,8 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 	cd.x = NULL;
 	cd.x_whole = false;
 	cd.ports = 0;
-	cd.unres = ac__sv_get(AGENT_SV(c, a, free));
-	bool any = ac__vec_clamp0_any(&cd.unres, c->wide);
+	cd.unres = ac__sv_get(AGENT_SVW(c, wide, a, free));
+	bool any = ac__vec_clamp0_any(&cd.unres, wide);
 	if (ag->free.x) {
 		const ac_resources *fx = XRES(c, ag->free.x);
 		for (uint32_t g = 1; g < fx->ngroups; g++)
@@ -471,7 +472,7 @@ static bool turn_direct(ac_core *c, uint32_t a, uint32_t r, int *rc)
 		cl->pos_hint = i;
 		/* a fresh offer (no extras): the turn moves the framework itself */
 		bool moves = !cd.x;
-		*rc = give(c, f, a, &cd, 2, moves);
+		*rc = give(c, f, a, &cd, 2, moves, wide);
 		if (moves)
 			ac__order_moved(c, id, i);
 		else if (c->ntouched || c->keys_dirty)
@@ -506,6 +507,37 @@ static void turn(ac_core *c, uint32_t a, int stage, int *rc)
  * records twice this far, their extras blocks this far). */
 enum { PREFETCH_AHEAD = 8 };
 
+/* Stage 2's turns on the n agents in their order (direct: direct_role's).
+ * Inlined twice, for a narrow core and a wide one: with wide a constant,
+ * the split vectors' questions about lanes 4..7 fold away (state.h). */
+static inline __attribute__((always_inline)) void stage2(ac_core *c, const uint32_t *agents, uint32_t n,
+                                                         uint32_t direct, int *rc, bool wide)
+{
+	for (uint32_t i = 0; i < n && !*rc; i++) {
+		/* agents come in shuffled order: ask for the one a few turns
+		 * ahead now, so that its record is in cache when its turn comes */
+		if (i + 2 * PREFETCH_AHEAD < n) {
+			const char *next = (const char *)AGENT(c, agents[i + 2 * PREFETCH_AHEAD]);
+			__builtin_prefetch(next); /* the first 128 bytes (state.h) */
+			__builtin_prefetch(next + 64);
+			__builtin_prefetch(next + 127);
+		}
+		if (i + PREFETCH_AHEAD < n) {
+			/* its record has come by now: then its extras block (ports
+			 * and reservations), whose head the turn reads */
+			uint32_t x = AGENT(c, agents[i + PREFETCH_AHEAD])->free.x;
+			if (x) {
+				const char *xb = (const char *)XRES(c, x);
+				__builtin_prefetch(xb);
+				__builtin_prefetch(xb + 64);
+				__builtin_prefetch(xb + 128);
+			}
+		}
+		if (direct == NONE || !turn_direct(c, agents[i], direct, rc, wide))
+			turn(c, agents[i], 2, rc);
+	}
+}
+
 static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 {
 	int rc = 0;
@@ -527,29 +559,10 @@ static int pass(ac_core *c, uint32_t *agents, uint32_t n, ac_err *err)
 	/* the role's clients are alone in their orders: nothing reads their
 	 * holdings during the pass (direct_role) */
 	defer_role(c, direct);
-	for (uint32_t i = 0; i < n && !rc; i++) {
-		/* agents come in shuffled order: ask for the one a few turns
-		 * ahead now, so that its record is in cache when its turn comes */
-		if (i + 2 * PREFETCH_AHEAD < n) {
-			const char *next = (const char *)AGENT(c, agents[i + 2 * PREFETCH_AHEAD]);
-			__builtin_prefetch(next); /* the first 128 bytes (state.h) */
-			__builtin_prefetch(next + 64);
-			__builtin_prefetch(next + 127);
-		}
-		if (i + PREFETCH_AHEAD < n) {
-			/* its record has come by now: then its extras block (ports
-			 * and reservations), whose head the turn reads */
-			uint32_t x = AGENT(c, agents[i + PREFETCH_AHEAD])->free.x;
-			if (x) {
-				const char *xb = (const char *)XRES(c, x);
-				__builtin_prefetch(xb);
-				__builtin_prefetch(xb + 64);
-				__builtin_prefetch(xb + 128);
-			}
-		}
-		if (direct == NONE || !turn_direct(c, agents[i], direct, &rc))
-			turn(c, agents[i], 2, &rc);
-	}
+	if (c->wide) /* (no kind comes during a pass) */
+		stage2(c, agents, n, direct, &rc, true);
+	else
+		stage2(c, agents, n, direct, &rc, false);
 	defer_role(c, NONE);
 	charge_lazy(c);
 	for (uint32_t i = 0; c->hooks.offer && i < c->npass_refs; i++) {

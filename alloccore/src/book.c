@@ -67,7 +67,7 @@ void ac__recovers_apply_slow(ac_core *c)
 /* Notes a recover of v (unreserved scalars) as owed by framework f's sums
  * (book.h). False when it cannot be (quota reads the roles' sums at once;
  * no room to note f): the caller applies it. */
-static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
+static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v, bool wide)
 {
 	if (c->nguarantees || c->nlimits)
 		return false;
@@ -79,7 +79,7 @@ static inline bool recover_owed(ac_core *c, uint32_t f, const ac_vec *v)
 		c->arrears[c->narrears++] = f;
 		F->owes = true;
 	}
-	ac__sv_add(FW_SV(c, f, recovered), v);
+	ac__sv_add(FW_SVW(c, wide, f, recovered), v);
 	return true;
 }
 
@@ -256,7 +256,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 		ac__sv_add(ENTRY_SV(e, i), unres);
 		if (e->scalars)
 			ac__vec_add(&e->scalars[i], unres, c->wide);
-		ac__entry_charge(c, r, f, a, unres, true);
+		ac__entry_charge(c, r, f, a, unres, true, c->wide);
 		return;
 	}
 	ac_vec scalars = *unres;
@@ -409,9 +409,9 @@ static void alloc_get(const ac_core *c, uint32_t f, uint32_t a, ac_resources *ou
 
 /* A new record of what f holds on a (it has none) holding the unreserved
  * scalars unres (NULL: nothing), into *out. 0 or AC_ENOMEM (nothing
- * changed). */
+ * changed). wide: c->wide (a constant in a settle's twice-inlined body). */
 static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres,
-                                                           uint32_t *out)
+                                                           uint32_t *out, bool wide)
 {
 	uint32_t i;
 	/* (every field it is read by is written below: the agent's links only
@@ -438,9 +438,9 @@ static inline __attribute__((always_inline)) int alloc_new(ac_core *c, uint32_t 
 	R->agent = a;
 	R->res.x = 0;
 	if (unres)
-		ac__sv_set(ALLOC_SV(c, i), unres);
+		ac__sv_set(ALLOC_SVW(c, wide, i), unres);
 	else
-		ac__sv_zero(ALLOC_SV(c, i));
+		ac__sv_zero(ALLOC_SVW(c, wide, i));
 	ALINK(c, FW(c, f)->allocs_head, i, fw_prev, fw_next);
 	*out = i;
 	return 0;
@@ -455,7 +455,7 @@ static int alloc_store(ac_core *c, uint32_t f, uint32_t a, const ac_resources *r
 			alloc_unlink(c, i);
 		return 0;
 	}
-	if (!i && alloc_new(c, f, a, NULL, &i))
+	if (!i && alloc_new(c, f, a, NULL, &i, c->wide))
 		return AC_ENOMEM;
 	return ac__sbag_set(c, ALLOC_BAG(c, i), r);
 }
@@ -546,11 +546,12 @@ static void filter_rest(ac_core *c, uint32_t f, uint32_t a, ac_time now, ac_time
 
 /* Unreserved scalars framework f did not use on agent a are free again,
  * filtered for f for the refuse time (the fast paths' end of an answer). */
-static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse)
+static inline void unres_back(ac_core *c, uint32_t f, uint32_t a, const ac_vec *rest, ac_time now, ac_time refuse,
+                              bool wide)
 {
-	ac__agent_free_change(c, a, rest, +1);
+	ac__agent_free_change_w(c, a, rest, +1, wide);
 	/* (ac__filter_add skips suppressed frameworks too: spare the call) */
-	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest, c->wide)) {
+	if (refuse > 0 && !FW(c, f)->suppressed && ac__vec_any_pos(rest, wide)) {
 		ac_resources r;
 		ac_resources_from_vec(&r, rest);
 		filter_rest(c, f, a, now, refuse, &r);
@@ -583,28 +584,28 @@ static void sums_apply(ac_core *c, uint32_t f, const answer_sums *s)
  * so the batch stays. */
 static inline __attribute__((always_inline)) int answer_plain(ac_core *c, uint64_t r, const ac_vec *u, bool uses,
                                                               ac_time refuse, ac_time now, bool accept, answer_sums *s,
-                                                              bool drop)
+                                                              bool drop, bool wide)
 {
 	const batch *B = ac__ref_b(c, r);
 	uint32_t i = ac__ref_index(r), f = B->fw, a = B->e.agent[i];
-	ac_vec offered = ac__sv_get(ENTRY_SV(&B->e, i)), rest = offered;
-	ac__vec_sub(&rest, u, c->wide);
+	ac_vec offered = ac__sv_get(ENTRY_SVW(wide, &B->e, i)), rest = offered;
+	ac__vec_sub(&rest, u, wide);
 	if (uses) {
 		/* Plain scalars add to a record's inline part, whatever else
 		 * it holds; a decline never touches the table. */
 		uint32_t ai = ac__alloc_slot(c, f, a);
 		if (ai)
-			ac__sv_add(ALLOC_SV(c, ai), u);
-		else if (alloc_new(c, f, a, u, &ai))
+			ac__sv_add(ALLOC_SVW(c, wide, ai), u);
+		else if (alloc_new(c, f, a, u, &ai, wide))
 			return AC_ENOMEM;
 	}
 	if (drop)
 		ac__entry_drop(c, &ac__ref_b(c, r)->e, i);
 	else
 		ac__entry_remove(c, r);
-	ac__vec_add(&s->offered, &offered, c->wide);
-	ac__vec_add(&s->used, u, c->wide);
-	unres_back(c, f, a, &rest, now, refuse);
+	ac__vec_add(&s->offered, &offered, wide);
+	ac__vec_add(&s->used, u, wide);
+	unres_back(c, f, a, &rest, now, refuse, wide);
 	if (accept)
 		c->counters.offers_accepted++;
 	else
@@ -628,7 +629,7 @@ static int answer_scalars(ac_core *c, uint64_t r, const ac_resources *used, ac_t
 	if (!ac__sv_fits(&u, ENTRY_SV(&B->e, i)))
 		return ac__fail(err, AC_EINVAL, "uses more than was offered");
 	answer_sums s = {{{0}}, {{0}}};
-	if (answer_plain(c, r, &u, ac__vec_any_pos(&u, c->wide), refuse, now, accept, &s, false))
+	if (answer_plain(c, r, &u, ac__vec_any_pos(&u, c->wide), refuse, now, accept, &s, false, c->wide))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	sums_apply(c, f, &s);
 	return 0;
@@ -769,7 +770,7 @@ static int decline_each(ac_core *c, uint32_t f, const uint64_t *refs, size_t n, 
 		ac_vec rest = ac__sv_get(ENTRY_SV(&B->e, k));
 		ac__entry_remove(c, r);
 		ac__vec_add(&sum, &rest, c->wide);
-		unres_back(c, f, a, &rest, now, refuse);
+		unres_back(c, f, a, &rest, now, refuse, c->wide);
 		c->counters.offers_declined++;
 	}
 	ac__sv_sub(FW_SV(c, f, offered), &sum);
@@ -864,8 +865,10 @@ static void settle_unmark(entries *e, const ac_batch_answer *answers, size_t n)
 			e->live[answers[j].index] = 1;
 }
 
-int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, size_t n, ac_time refuse, ac_time now,
-                    ac_err *err)
+/* ac_batch_settle, inlined twice: for a narrow core and a wide one (wide
+ * a constant: the split vectors' questions about lanes 4..7 fold away). */
+static inline __attribute__((always_inline)) int settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers,
+                                                        size_t n, ac_time refuse, ac_time now, ac_err *err, bool wide)
 {
 	uint32_t b = ac__batch_slot(c, id);
 	int rc;
@@ -897,7 +900,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!why && used && !(B->e.x && B->e.x[k]) && (used == plain || plain_scalars(c, used))) {
 			plain = used;
 			/* scalars on both sides (the common case): no copies */
-			if (!ac__sv_fits(&used->group[0].amount, ENTRY_SV(&B->e, k)))
+			if (!ac__sv_fits(&used->group[0].amount, ENTRY_SVW(wide, &B->e, k)))
 				why = "uses more than was offered";
 		} else if (!why && used) {
 			ac_resources r, u;
@@ -952,10 +955,10 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			plain = used;
 			if (used != asked) {
 				asked = used;
-				uses = ac__vec_any_pos(&used->group[0].amount, c->wide);
+				uses = ac__vec_any_pos(&used->group[0].amount, wide);
 			}
-			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, uses, refuse, now, true, &sums,
-			                 true))
+			if (answer_plain(c, ac__ref(b, k), &used->group[0].amount, uses, refuse, now, true, &sums, true,
+			                 wide))
 				rc = ac__fail(err, AC_ENOMEM, "out of memory");
 			else
 				dropped++;
@@ -996,12 +999,12 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 			continue;
 		}
 		uint32_t a = e->agent[k];
-		ac_vec u = ac__sv_get(ENTRY_SV(e, k));
-		ac__vec_add(&sum, &u, c->wide);
+		ac_vec u = ac__sv_get(ENTRY_SVW(wide, e, k));
+		ac__vec_add(&sum, &u, wide);
 		if (filtering)
-			unres_back(c, f, a, &u, now, refuse);
+			unres_back(c, f, a, &u, now, refuse, wide);
 		else
-			ac__agent_free_change(c, a, &u, +1);
+			ac__agent_free_change_w(c, a, &u, +1, wide);
 		ac__entry_drop(c, e, k);
 		m++;
 	}
@@ -1009,7 +1012,7 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		if (!answers[i].used)
 			e->live[answers[i].index] = 1;
 	c->counters.offers_declined += m;
-	ac__vec_add(&sums.offered, &sum, c->wide);
+	ac__vec_add(&sums.offered, &sum, wide);
 	sums_apply(c, f, &sums);
 	ac__entries_dropped(c, b, m + dropped); /* (the batch may go) */
 	for (i = 0; i < mx && !rc; i++) {
@@ -1017,6 +1020,31 @@ int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, 
 		m += !rc;
 	}
 	return rc ? rc : (int)(nans + m);
+}
+
+int ac_batch_settle(ac_core *c, ac_batch_id id, const ac_batch_answer *answers, size_t n, ac_time refuse, ac_time now,
+                    ac_err *err)
+{
+	return c->wide ? settle(c, id, answers, n, refuse, now, err, true)
+	               : settle(c, id, answers, n, refuse, now, err, false);
+}
+
+/* ac_recover of unreserved scalars v from framework f's record `fast` on
+ * agent a, which holds nothing else: vector arithmetic. Inlined twice, for
+ * a narrow core and a wide one (wide a constant). */
+static inline __attribute__((always_inline)) int recover_plain(ac_core *c, uint32_t f, uint32_t a, uint32_t fast,
+                                                               const ac_vec *v, ac_err *err, bool wide)
+{
+	int left = ac__sv_take(ALLOC_SVW(c, wide, fast), v);
+	if (left < 0)
+		return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
+		                AGENT(c, a)->name);
+	if (!left)
+		alloc_unlink(c, fast);
+	if (!recover_owed(c, f, v, wide))
+		ac__held_walk_w(c, f, v, v, -1, true, true, wide);
+	ac__agent_free_change_w(c, a, v, +1, wide);
+	return 0;
 }
 
 int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *res, ac_err *err)
@@ -1027,20 +1055,9 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	if (!f || !a)
 		return ac__fail(err, AC_ENOENT, "unknown %s", f ? "agent" : "framework");
 	uint32_t fast = res && plain_scalars(c, res) ? ac__alloc_slot(c, f, a) : 0;
-	if (fast && !ALLOC(c, fast)->res.x) {
-		/* Unreserved scalars only: vector arithmetic. */
-		const ac_vec *v = &res->group[0].amount;
-		int left = ac__sv_take(ALLOC_SV(c, fast), v);
-		if (left < 0)
-			return ac__fail(err, AC_EINVAL, "framework %s holds less than that on agent %s", FW(c, f)->name,
-			                AGENT(c, a)->name);
-		if (!left)
-			alloc_unlink(c, fast);
-		if (!recover_owed(c, f, v))
-			ac__held_walk(c, f, v, v, -1, true, true);
-		ac__agent_free_change(c, a, v, +1);
-		return 0;
-	}
+	if (fast && !ALLOC(c, fast)->res.x)
+		return c->wide ? recover_plain(c, f, a, fast, &res->group[0].amount, err, true)
+		               : recover_plain(c, f, a, fast, &res->group[0].amount, err, false);
 	if ((rc = resources_arg(c, res, "recovered resources", &r, err)))
 		return rc;
 	alloc_get(c, f, a, &cur);

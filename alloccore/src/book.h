@@ -42,40 +42,51 @@ static inline __attribute__((always_inline)) void ac__role_walk(ac_core *c, uint
 /* The same for framework f: its share too, and with `allocated` its
  * allocated sum. `note`: tell f's sort client it changed (false: the
  * caller moves it itself, ac__order_moved). */
-static inline __attribute__((always_inline)) void
-ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign, bool allocated, bool note)
+static inline __attribute__((always_inline)) void ac__held_walk_w(ac_core *c, uint32_t f, const ac_vec *scalars,
+                                                                  const ac_vec *unres, int sign, bool allocated,
+                                                                  bool note, bool wide)
 {
 	fw *F = FW(c, f);
 	uint32_t r = F->role;
-	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign, c->wide);
+	ac__vec_add_signed(&CLIENT(c, F->client)->pub.held, scalars, sign, wide);
 	if (note)
 		ac__client_changed(c, F->client);
 	if (allocated)
-		ac__sv_add_signed(FW_SV(c, f, allocated), scalars, sign);
+		ac__sv_add_signed(FW_SVW(c, wide, f, allocated), scalars, sign);
 	if (r != c->defer_role) {
 		ac__role_walk(c, r, scalars, unres, sign, allocated);
 		return;
 	}
 	/* in a pass that defers its role's part of the held sums (state.h) */
-	ac__vec_add_signed(&c->defer_scalars, scalars, sign, c->wide);
+	ac__vec_add_signed(&c->defer_scalars, scalars, sign, wide);
 	if (unres != scalars) { /* (the same for offers of scalars only) */
 		ac_vec x = *scalars;
-		ac__vec_sub(&x, unres, c->wide);
-		ac__vec_add_signed(&c->defer_extras, &x, sign, c->wide);
+		ac__vec_sub(&x, unres, wide);
+		ac__vec_add_signed(&c->defer_extras, &x, sign, wide);
 	}
 	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
-		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, c->wide);
+		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, wide);
+}
+/* (wide: c->wide, a constant in the offer path's twice-inlined bodies) */
+static inline __attribute__((always_inline)) void
+ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign, bool allocated, bool note)
+{
+	ac__held_walk_w(c, f, scalars, unres, sign, allocated, note, c->wide);
 }
 
 /* An agent's free unreserved scalars change by sign x delta (with
  * guarantees, the cluster's clamped sum of them follows). */
 void ac__agent_free_clamped(ac_core *c, uint32_t a, const ac_vec *delta, int sign);
-static inline void ac__agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+static inline void ac__agent_free_change_w(ac_core *c, uint32_t a, const ac_vec *delta, int sign, bool wide)
 {
 	if (c->nguarantees)
 		ac__agent_free_clamped(c, a, delta, sign);
 	else
-		ac__sv_add_signed(AGENT_SV(c, a, free), delta, sign);
+		ac__sv_add_signed(AGENT_SVW(c, wide, a, free), delta, sign);
+}
+static inline void ac__agent_free_change(ac_core *c, uint32_t a, const ac_vec *delta, int sign)
+{
+	ac__agent_free_change_w(c, a, delta, sign, c->wide);
 }
 
 /* Recovers of unreserved scalars without quota take the resources back
@@ -115,16 +126,16 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
  * fresh entry, without adding into it. `note` as for ac__held_walk.
  * Inline: once per offer. */
 static inline __attribute__((always_inline)) void ac__entry_charge(ac_core *c, uint64_t r, uint32_t f, uint32_t a,
-                                                                   const ac_vec *unres, bool note)
+                                                                   const ac_vec *unres, bool note, bool wide)
 {
-	ac__agent_free_change(c, a, unres, -1);
+	ac__agent_free_change_w(c, a, unres, -1, wide);
 	batch *B = BATCH(c, (uint32_t)(r >> 32));
 	if (B->lazy) {
-		ac__sv_add(BATCH_SV(c, (uint32_t)(r >> 32), sum), unres);
+		ac__sv_add(BATCH_SVW(c, wide, (uint32_t)(r >> 32), sum), unres);
 		return;
 	}
-	ac__sv_add(FW_SV(c, f, offered), unres);
-	ac__held_walk(c, f, unres, unres, +1, false, note);
+	ac__sv_add(FW_SVW(c, wide, f, offered), unres);
+	ac__held_walk_w(c, f, unres, unres, +1, false, note, wide);
 }
 /* Fills a view of offer r for the hooks; v->resources lives in the core
  * until the next view. */

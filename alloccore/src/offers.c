@@ -378,7 +378,7 @@ int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, 
 		}
 		return AC_ENOMEM;
 	}
-	*ref = ac__entry_write(c, b, a, unres);
+	*ref = ac__entry_write(c, b, a, unres, c->wide);
 	if (c->hooks.offer)
 		c->pass_refs[c->npass_refs++] = *ref;
 	return 0;

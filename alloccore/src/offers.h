@@ -40,8 +40,10 @@ size_t ac__offers_bytes(const ac_core *c);
 /* Empties the per-pass lists: a pass begins. */
 void ac__offers_pass_begin(ac_core *c);
 /* Writes the next entry of batch b (room made): an offer on agent a
- * holding unres (NULL: nothing yet), counted outstanding. Its reference. */
-static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const ac_vec *unres)
+ * holding unres (NULL: nothing yet), counted outstanding. Its reference.
+ * wide: c->wide (a constant where the caller is inlined twice: state.h,
+ * ENTRY_SVW). */
+static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const ac_vec *unres, bool wide)
 {
 	batch *B = BATCH(c, b);
 	entries *e = &B->e;
@@ -52,12 +54,12 @@ static inline uint64_t ac__entry_write(ac_core *c, uint32_t b, uint32_t a, const
 	e->seq[i] = c->pass_seq++;
 	e->tag[i] = A->tag;
 	if (unres)
-		ac__sv_set(ENTRY_SV(e, i), unres);
+		ac__sv_set(ENTRY_SVW(wide, e, i), unres);
 	else
-		ac__sv_zero(ENTRY_SV(e, i));
+		ac__sv_zero(ENTRY_SVW(wide, e, i));
 	if (e->x) {
 		e->x[i] = 0;
-		e->scalars[i] = ac__sv_get(ENTRY_SV(e, i));
+		e->scalars[i] = ac__sv_get(ENTRY_SVW(wide, e, i));
 	}
 	B->live++;
 	A->noffers++;
@@ -76,14 +78,15 @@ int ac__entry_new_slow(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, 
  * arrays its batch then has. Only the store changes: charging is
  * book.h's. 0 or AC_ENOMEM (nothing changed). Inline: most offers append
  * to a batch with room. */
-static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, bool x, uint64_t *ref)
+static inline int ac__entry_new(ac_core *c, uint32_t f, uint32_t a, const ac_vec *unres, bool x, uint64_t *ref,
+                                bool wide)
 {
 	uint32_t b = FW(c, f)->cur_batch;
 	const batch *B = BATCH(c, b);
 	if (c->hooks.offer || !ac__pool_live(&c->batches, b) || B->pass != c->pass || B->fw != f || B->n >= B->e.cap ||
-	    B->n == AC__ENTRY_MAX || (x && !B->e.x) || (c->wide && !B->e.hi))
+	    B->n == AC__ENTRY_MAX || (x && !B->e.x) || (wide && !B->e.hi))
 		return ac__entry_new_slow(c, f, a, unres, x, ref);
-	*ref = ac__entry_write(c, b, a, unres);
+	*ref = ac__entry_write(c, b, a, unres, wide);
 	return 0;
 }
 /* Makes room for extras in entry r's batch. 0 or AC_ENOMEM. */

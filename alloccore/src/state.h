@@ -200,6 +200,8 @@ typedef struct entries {
 
 /* Entry i's unreserved scalars, as a split vector (vec.h). */
 #define ENTRY_SV(e, i) ((ac__sv){&(e)->unres[(i)], (e)->hi ? &(e)->hi[(i)] : NULL})
+/* ... in a core whose wideness is w (a narrow core's batches have none). */
+#define ENTRY_SVW(w, e, i) ((ac__sv){&(e)->unres[(i)], (w) && (e)->hi ? &(e)->hi[(i)] : NULL})
 
 /* The offers one pass made to one framework: Mesos's OFFERS event. Offer
  * ids are serial << AC__ENTRY_BITS | entry (offers.h). A batch lives until
@@ -366,13 +368,20 @@ struct ac_core {
 #define BATCH_HI(c, i)         ((batch_hi *)(void *)(c)->batches.twin + (i))
 #define AGENT_HI(c, i)         ((agent_hi *)(void *)(c)->agents.twin + (i))
 #define ALLOC_HI(c, i)         ((alloc_hi *)(void *)(c)->allocs.twin + (i))
-#define AC__TWIN(c, tw, field) ((c)->wide ? &(tw)->field : NULL)
-#define FW_SV(c, i, field)     ((ac__sv){&FW(c, i)->field, AC__TWIN(c, FW_HI(c, i), field)})
-#define BATCH_SV(c, i, field)  ((ac__sv){&BATCH(c, i)->field, AC__TWIN(c, BATCH_HI(c, i), field)})
-#define AGENT_SV(c, i, field)  ((ac__sv){&AGENT(c, i)->field.unres, AC__TWIN(c, AGENT_HI(c, i), field)})
-#define ALLOC_SV(c, i)         ((ac__sv){&ALLOC(c, i)->res.unres, AC__TWIN(c, ALLOC_HI(c, i), res)})
-#define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AC__TWIN(c, AGENT_HI(c, i), field)})
-#define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, AC__TWIN(c, ALLOC_HI(c, i), res)})
+#define AC__TWIN(w, tw, field) ((w) ? &(tw)->field : NULL)
+#define AGENT_BAG(c, i, field) ((sbag_ref){&AGENT(c, i)->field, AC__TWIN((c)->wide, AGENT_HI(c, i), field)})
+#define ALLOC_BAG(c, i)        ((sbag_ref){&ALLOC(c, i)->res, AC__TWIN((c)->wide, ALLOC_HI(c, i), res)})
+/* The split vectors, with the core's wideness w given: the offer path's
+ * hot functions are inlined twice, narrow and wide (allocate.c, book.c),
+ * and with w a constant the questions about lanes 4..7 fold away. */
+#define FW_SVW(c, w, i, field)    ((ac__sv){&FW(c, i)->field, AC__TWIN(w, FW_HI(c, i), field)})
+#define BATCH_SVW(c, w, i, field) ((ac__sv){&BATCH(c, i)->field, AC__TWIN(w, BATCH_HI(c, i), field)})
+#define AGENT_SVW(c, w, i, field) ((ac__sv){&AGENT(c, i)->field.unres, AC__TWIN(w, AGENT_HI(c, i), field)})
+#define ALLOC_SVW(c, w, i)        ((ac__sv){&ALLOC(c, i)->res.unres, AC__TWIN(w, ALLOC_HI(c, i), res)})
+#define FW_SV(c, i, field)        FW_SVW(c, (c)->wide, i, field)
+#define BATCH_SV(c, i, field)     BATCH_SVW(c, (c)->wide, i, field)
+#define AGENT_SV(c, i, field)     AGENT_SVW(c, (c)->wide, i, field)
+#define ALLOC_SV(c, i)            ALLOC_SVW(c, (c)->wide, i)
 
 /* The scalars of every group of a bag (bag or sbag) whose unreserved
  * scalars are unres and whose extras block is x (0: none). */
