@@ -41,7 +41,9 @@ static inline __attribute__((always_inline)) void ac__role_walk(ac_core *c, uint
 
 /* The same for framework f: its share too, and with `allocated` its
  * allocated sum. `note`: tell f's sort client it changed (false: the
- * caller moves it itself, ac__order_moved). */
+ * caller moves it itself, ac__order_moved). The _w forms here take wide,
+ * which is c->wide: a constant in the offer path's twice-inlined bodies
+ * (state.h, FW_SVW), so that the questions about lanes 4..7 fold away. */
 static inline __attribute__((always_inline)) void ac__held_walk_w(ac_core *c, uint32_t f, const ac_vec *scalars,
                                                                   const ac_vec *unres, int sign, bool allocated,
                                                                   bool note, bool wide)
@@ -67,7 +69,6 @@ static inline __attribute__((always_inline)) void ac__held_walk_w(ac_core *c, ui
 	for (int32_t x = (int32_t)r; allocated && x >= 0; x = c->roles[x].parent)
 		ac__vec_add_signed(&ROLE(c, x)->allocated_sub, scalars, sign, wide);
 }
-/* (wide: c->wide, a constant in the offer path's twice-inlined bodies) */
 static inline __attribute__((always_inline)) void
 ac__held_walk(ac_core *c, uint32_t f, const ac_vec *scalars, const ac_vec *unres, int sign, bool allocated, bool note)
 {
