@@ -31,15 +31,15 @@ static const char *agent_name_of(const ac_core *c, uint32_t s)
 /* Adds or subtracts an agent's total to the cluster sums. */
 static void cluster_total_change(ac_core *c, uint32_t s, int sign)
 {
-	const agent *ag = AGENT(c, s);
-	ac_vec all, unres = ac__sv_get(AGENT_SV(c, s, total));
-	ac__sbag_scalars(c, AGENT_BAG(c, s, total), &all);
+	bag t = ac__sbag_get(AGENT_BAG(c, s, total));
+	ac_vec all;
+	ac__bag_scalars(c, &t, &all);
 	for (int k = 0; k < AC_KINDS; k++) {
 		c->total.v[k] += sign * all.v[k];
-		c->total_unres.v[k] += sign * unres.v[k];
+		c->total_unres.v[k] += sign * t.unres.v[k];
 	}
-	if (ag->total.x) {
-		const ac_resources *x = XRES(c, ag->total.x);
+	if (t.x) {
+		const ac_resources *x = XRES(c, t.x);
 		ac__role_reserved_change(c, x, sign);
 		if (c->nguarantees)
 			for (uint32_t g = 1; g < x->ngroups; g++)

@@ -304,7 +304,7 @@ void ac__entry_grow(ac_core *c, uint64_t r, const ac_vec *unres, const ac_resour
 	}
 	e = &ac__ref_b(c, r)->e;
 	if (e->scalars) { /* kept current (the view shows them): the block is in cache now */
-		bag eb = {ac__sv_get(ENTRY_SV(e, i)), e->x[i]};
+		bag eb = entry_bag(c, r);
 		ac__bag_scalars(c, &eb, &e->scalars[i]);
 	}
 	ac__sv_add(FW_SV(c, f, offered), &scalars);
@@ -466,11 +466,12 @@ static void alloc_release(ac_core *c, uint32_t i, bool to_agent)
 {
 	alloc *A = ALLOC(c, i);
 	uint32_t f = A->fw, a = A->agent;
-	ac_vec scalars, unres = ac__sv_get(ALLOC_SV(c, i));
-	ac__sbag_scalars(c, ALLOC_BAG(c, i), &scalars);
+	bag b = ac__sbag_get(ALLOC_BAG(c, i));
+	ac_vec scalars;
+	ac__bag_scalars(c, &b, &scalars);
 	if (to_agent)
-		agent_free_apply(c, a, &unres, ac__bag_x(c, ALLOC(c, i)->res.x), +1);
-	holding_change(c, f, &scalars, &unres, -1);
+		agent_free_apply(c, a, &b.unres, ac__bag_x(c, b.x), +1);
+	holding_change(c, f, &scalars, &b.unres, -1);
 	alloc_unlink(c, i);
 }
 

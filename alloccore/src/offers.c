@@ -103,41 +103,31 @@ static int grow1(void **p, uint32_t cap, size_t elem)
 	return 0;
 }
 
-/* Gives a batch's entries their lanes 4..7, zero (the core was narrow
- * when they were made), for a wide core. */
-static int entries_with_hi(entries *e)
-{
-	if (e->hi || !e->cap)
-		return 0;
-	return (e->hi = calloc(e->cap, sizeof *e->hi)) ? 0 : AC_ENOMEM;
-}
-
-/* Room for `need` entries in every array (lanes 4..7 too when wide).
- * Arrays that grew before a failure stay grown: cap moves only once all
- * did. */
+/* Room for `need` (>= 1) entries in every array, and in a wide core the
+ * array of their lanes 4..7 (zero for entries made while the core was
+ * narrow). Arrays that grew before a failure stay grown: cap moves only
+ * once all did. */
 static int entries_reserve(entries *e, uint32_t need, bool wide)
 {
-	if (wide && entries_with_hi(e))
-		return AC_ENOMEM;
-	if (need <= e->cap)
-		return 0;
-	uint32_t cap = e->cap ? e->cap : 16;
-	while (cap < need)
-		cap *= 2;
-	if (grow1((void **)&e->agent, cap, sizeof *e->agent) || grow1((void **)&e->live, cap, sizeof *e->live) ||
-	    grow1((void **)&e->seq, cap, sizeof *e->seq) || grow1((void **)&e->tag, cap, sizeof *e->tag) ||
-	    grow1((void **)&e->unres, cap, sizeof *e->unres))
-		return AC_ENOMEM;
-	if (e->hi && grow1((void **)&e->hi, cap, sizeof *e->hi))
-		return AC_ENOMEM;
-	if (wide && !e->hi && !(e->hi = calloc(cap, sizeof *e->hi)))
-		return AC_ENOMEM;
-	if (e->x) {
-		if (grow1((void **)&e->x, cap, sizeof *e->x) || grow1((void **)&e->scalars, cap, sizeof *e->scalars))
+	if (need > e->cap) {
+		uint32_t cap = e->cap ? e->cap : 16;
+		while (cap < need)
+			cap *= 2;
+		if (grow1((void **)&e->agent, cap, sizeof *e->agent) ||
+		    grow1((void **)&e->live, cap, sizeof *e->live) || grow1((void **)&e->seq, cap, sizeof *e->seq) ||
+		    grow1((void **)&e->tag, cap, sizeof *e->tag) || grow1((void **)&e->unres, cap, sizeof *e->unres) ||
+		    (e->hi && grow1((void **)&e->hi, cap, sizeof *e->hi)))
 			return AC_ENOMEM;
-		memset(e->x + e->cap, 0, sizeof *e->x * (cap - e->cap));
+		if (e->x) {
+			if (grow1((void **)&e->x, cap, sizeof *e->x) ||
+			    grow1((void **)&e->scalars, cap, sizeof *e->scalars))
+				return AC_ENOMEM;
+			memset(e->x + e->cap, 0, sizeof *e->x * (cap - e->cap));
+		}
+		e->cap = cap;
 	}
-	e->cap = cap;
+	if (wide && !e->hi && !(e->hi = calloc(e->cap, sizeof *e->hi)))
+		return AC_ENOMEM;
 	return 0;
 }
 

@@ -46,6 +46,13 @@ static inline ac__u64x2 ac__clamp0x2(ac__u64x2 x)
 	return x & ~((ac__u64x2){0, 0} - (x >> 63));
 }
 
+/* Per lane, the sign bit set exactly when the lane is > 0: that of -x &
+ * ~x (INT64_MIN included: its negation wraps to itself). */
+static inline ac__u64x2 ac__pos2(ac__u64x2 x)
+{
+	return ((ac__u64x2){0, 0} - x) & ~x;
+}
+
 /* a = max(a, 0) per kind; returns whether some kind is then > 0. */
 static inline bool ac__vec_clamp0_any(ac_vec *a, bool wide)
 {
@@ -95,16 +102,12 @@ static inline void ac__vec_add_signed(ac_vec *a, const ac_vec *b, int sign, bool
 		ac__vec_sub(a, b, wide);
 }
 
-/* true when some kind is > 0 (as ac_vec_any_positive: the sign bit of
- * -v & ~v is set exactly when v > 0). */
+/* true when some kind is > 0 (as ac_vec_any_positive). */
 static inline bool ac__vec_any_pos(const ac_vec *a, bool wide)
 {
-	ac__u64x2 z = {0, 0}, x0 = ac__ld(a, 0), x1 = ac__ld(a, 1);
-	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1);
-	if (wide) {
-		ac__u64x2 x2 = ac__ld(a, 2), x3 = ac__ld(a, 3);
-		any |= ((z - x2) & ~x2) | ((z - x3) & ~x3);
-	}
+	ac__u64x2 any = ac__pos2(ac__ld(a, 0)) | ac__pos2(ac__ld(a, 1));
+	if (wide)
+		any |= ac__pos2(ac__ld(a, 2)) | ac__pos2(ac__ld(a, 3));
 	return ((any[0] | any[1]) >> 63) != 0;
 }
 
@@ -286,12 +289,9 @@ static inline bool ac__sv_fits(const ac_vec *need, ac__sv s)
 /* true when some kind of s is > 0 (as ac__vec_any_pos). */
 static inline bool ac__sv_any_pos(ac__sv s)
 {
-	ac__u64x2 z = {0, 0}, x0 = ac__ld4(s.lo, 0), x1 = ac__ld4(s.lo, 1);
-	ac__u64x2 any = ((z - x0) & ~x0) | ((z - x1) & ~x1);
-	if (s.hi) {
-		ac__u64x2 x2 = ac__ld4(s.hi, 0), x3 = ac__ld4(s.hi, 1);
-		any |= ((z - x2) & ~x2) | ((z - x3) & ~x3);
-	}
+	ac__u64x2 any = ac__pos2(ac__ld4(s.lo, 0)) | ac__pos2(ac__ld4(s.lo, 1));
+	if (s.hi)
+		any |= ac__pos2(ac__ld4(s.hi, 0)) | ac__pos2(ac__ld4(s.hi, 1));
 	return ((any[0] | any[1]) >> 63) != 0;
 }
 
