@@ -129,6 +129,16 @@ static int extras_set(ac_core *c, uint32_t *bx, const ac_resources *r)
 	return rc;
 }
 
+/* Agent a's free extras become nx, once an answer, a recover or a restore
+ * is committed: its checks made nx (extras_apply) and room for a block in
+ * the extras pool, so this cannot fail. */
+static void free_extras_set(ac_core *c, uint32_t a, const ac_resources *nx)
+{
+	int rc = extras_set(c, &AGENT(c, a)->free.x, nx);
+	assert(rc == 0);
+	(void)rc;
+}
+
 /* The extras part of a full set: r without its unreserved scalars. */
 static void extras_of(const ac_resources *r, ac_resources *out)
 {
@@ -677,7 +687,9 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 	extras_of(&rest, &rx);
 	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
-	if (alloc_store(c, f, a, &nalloc))
+	/* room in the extras pool for the blocks that follow: the allocation's,
+	 * the agent's free extras' (free_extras_set) and a filter's */
+	if (ac__pool_reserve(&c->xpool, 1 + ac__res_has_extras(&rx) + (refuse > 0)) || alloc_store(c, f, a, &nalloc))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 
 	/* Committed from here on: settle each offer, then charge what was used. */
@@ -696,7 +708,7 @@ static int answer_refs(ac_core *c, const uint64_t *refs, size_t n, const ac_reso
 	ac__held_change(c, f, &rest_s, &rest.group[0].amount, -1);
 	ac__agent_free_change(c, a, &rest.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free.x, &nfree);
+		free_extras_set(c, a, &nfree);
 	filter_rest(c, f, a, now, refuse, &rest);
 	if (accept)
 		c->counters.offers_accepted += n;
@@ -1070,14 +1082,16 @@ int ac_recover(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_resources *re
 	extras_of(&r, &rx);
 	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, +1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
-	if (alloc_store(c, f, a, &cur))
+	/* room in the extras pool for the blocks that follow: the allocation's
+	 * and the agent's free extras' (free_extras_set) */
+	if (ac__pool_reserve(&c->xpool, 1 + ac__res_has_extras(&rx)) || alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	ac_vec s;
 	ac_resources_scalars(&r, &s);
 	holding_change(c, f, &s, &r.group[0].amount, -1);
 	ac__agent_free_change(c, a, &r.group[0].amount, +1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free.x, &nfree);
+		free_extras_set(c, a, &nfree);
 	return 0;
 }
 
@@ -1121,14 +1135,16 @@ int ac_allocation_restore(ac_core *c, ac_fw_id fid, ac_agent_id aid, const ac_re
 	extras_of(&r, &rx);
 	if (ac__res_has_extras(&rx) && extras_apply(c, AGENT(c, a)->free.x, &rx, -1, &nfree))
 		return ac__fail(err, AC_ENOSPC, "agent's free ports too fragmented");
-	if (alloc_store(c, f, a, &cur))
+	/* room in the extras pool for the blocks that follow: the allocation's
+	 * and the agent's free extras' (free_extras_set) */
+	if (ac__pool_reserve(&c->xpool, 1 + ac__res_has_extras(&rx)) || alloc_store(c, f, a, &cur))
 		return ac__fail(err, AC_ENOMEM, "out of memory");
 	ac_vec s;
 	ac_resources_scalars(&r, &s);
 	holding_change(c, f, &s, &r.group[0].amount, +1);
 	ac__agent_free_change(c, a, &r.group[0].amount, -1);
 	if (ac__res_has_extras(&rx))
-		extras_set(c, &AGENT(c, a)->free.x, &nfree);
+		free_extras_set(c, a, &nfree);
 	return 0;
 }
 
