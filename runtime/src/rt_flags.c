@@ -293,16 +293,10 @@ static int load_env(const char *prog, const char *prefix, rt_flag *flags, size_t
 	return 0;
 }
 
-int rt_flags_parse_env(const char *prog, const char *summary, const char *env_prefix, rt_flag *flags, size_t n,
-                       int argc, char **argv)
+/* The command line's flags into flags[0..n); seen[k]: flag k was given
+ * (in any form: --NAME, --NAME=V, --NAME V, --no-NAME). */
+static int parse_args(const char *prog, rt_flag *flags, size_t n, bool *seen, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(prog, summary, env_prefix, flags, n);
-			return 1;
-		}
-	if (env_prefix && load_env(prog, env_prefix, flags, n) != 0)
-		return -1;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strncmp(arg, "--", 2) != 0) {
@@ -316,20 +310,27 @@ int rt_flags_parse_env(const char *prog, const char *summary, const char *env_pr
 			if (strlen(flags[k].name) == nlen && strncmp(flags[k].name, name, nlen) == 0)
 				f = &flags[k];
 		/* "--no-NAME" of a boolean. */
+		bool negated = false;
 		if (!f && !eq && strncmp(name, "no-", 3) == 0)
 			for (size_t k = 0; k < n; k++)
 				if (flags[k].type == RT_FLAG_BOOL && strcmp(flags[k].name, name + 3) == 0) {
-					*(bool *)flags[k].value = false;
 					f = &flags[k];
+					negated = true;
 				}
-		if (f && f->type == RT_FLAG_BOOL && !eq) {
-			if (strncmp(name, "no-", 3) != 0)
-				*(bool *)f->value = true;
-			continue;
-		}
 		if (!f) {
 			fprintf(stderr, "%s: unknown flag '--%.*s' (see --help)\n", prog, (int)nlen, name);
 			return -1;
+		}
+		/* As Mesos: a flag named twice is refused, whatever the forms
+		 * and values, rather than one of them silently winning. */
+		if (seen[f - flags]) {
+			fprintf(stderr, "%s: duplicate flag '--%s' on the command line\n", prog, f->name);
+			return -1;
+		}
+		seen[f - flags] = true;
+		if (f->type == RT_FLAG_BOOL && !eq) {
+			*(bool *)f->value = !negated;
+			continue;
 		}
 		if (eq) {
 			value = eq + 1;
@@ -346,6 +347,26 @@ int rt_flags_parse_env(const char *prog, const char *summary, const char *env_pr
 		}
 	}
 	return 0;
+}
+
+int rt_flags_parse_env(const char *prog, const char *summary, const char *env_prefix, rt_flag *flags, size_t n,
+                       int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(prog, summary, env_prefix, flags, n);
+			return 1;
+		}
+	if (env_prefix && load_env(prog, env_prefix, flags, n) != 0)
+		return -1;
+	bool *seen = calloc(n ? n : 1, sizeof *seen);
+	if (!seen) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	int rc = parse_args(prog, flags, n, seen, argc, argv);
+	free(seen);
+	return rc;
 }
 
 int rt_flags_parse(const char *prog, const char *summary, rt_flag *flags, size_t n, int argc, char **argv)

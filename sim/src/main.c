@@ -303,6 +303,10 @@ int main(int argc, char **argv)
 	bool plot = false, quiet = false, by_job = false, tasks_out = false, tasks_gz = false;
 	int plot_top = 10;
 	tr_csv_dir names;
+	/* An option with a value given twice is refused: which one was meant
+	 * (--seed 1 ... --seed 2) is not ours to guess. A switch may repeat
+	 * (rerun adds --quiet to a command that may have it). */
+	bool given[sizeof options / sizeof *options] = {false};
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -316,6 +320,9 @@ int main(int argc, char **argv)
 		if (o->takes_value) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", a);
+			if (given[o - options])
+				return usage_error("%s is given twice: give each option once", a);
+			given[o - options] = true;
 			v = argv[++i];
 		}
 		int bad = 0;

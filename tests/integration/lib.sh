@@ -64,9 +64,36 @@ wait_for() {
 
 http_get() { curl -sf --max-time 5 "http://127.0.0.1:$1$2"; }
 
-# start_master [FLAGS...]: sets MASTER_PORT.
+# given NAME FLAGS...: whether FLAGS name --NAME (in any of its forms).
+given() {
+	local name=$1 a
+	shift
+	for a in "$@"; do
+		case $a in --"$name" | --"$name"=* | --no-"$name") return 0 ;; esac
+	done
+	return 1
+}
+# defaults FLAGS... -- NAME VALUE ...: into DEFAULTS, each --NAME VALUE
+# that FLAGS do not give (the programs refuse a flag given twice, as Mesos's).
+defaults() {
+	local flags=()
+	while [ "$1" != -- ]; do
+		flags+=("$1")
+		shift
+	done
+	shift
+	DEFAULTS=()
+	while [ $# -gt 0 ]; do
+		given "$1" ${flags[@]+"${flags[@]}"} || DEFAULTS+=("--$1" "$2")
+		shift 2
+	done
+}
+
+# start_master [FLAGS...]: sets MASTER_PORT. FLAGS may override the port,
+# work_dir and allocation_interval given here.
 start_master() {
-	"$BIN/meso-master" --port 0 --work_dir "$T/master" --allocation_interval 0.1 "$@" 2>"$T/master.log" &
+	defaults "$@" -- port 0 work_dir "$T/master" allocation_interval 0.1
+	"$BIN/meso-master" "${DEFAULTS[@]}" "$@" 2>"$T/master.log" &
 	PIDS+=($!)
 	MASTER_PID=$!
 	wait_for 10 "master port file" test -s "$T/master/master.port"
@@ -75,13 +102,15 @@ start_master() {
 }
 
 # start_agent NAME RESOURCES [FLAGS...]: sets AGENT_PID[NAME], AGENT_PORT[NAME].
+# FLAGS may override the master, port, work_dir and status_retry_interval
+# given here.
 declare -A AGENT_PID AGENT_PORT
 start_agent() {
 	local name=$1 res=$2
 	shift 2
 	rm -f "$T/$name/agent.port"
-	"$BIN/meso-agent" --master "127.0.0.1:$MASTER_PORT" --port 0 --work_dir "$T/$name" \
-		--resources "$res" --status_retry_interval 0.2 "$@" 2>>"$T/$name.log" &
+	defaults "$@" -- master "127.0.0.1:$MASTER_PORT" port 0 work_dir "$T/$name" status_retry_interval 0.2
+	"$BIN/meso-agent" "${DEFAULTS[@]}" --resources "$res" "$@" 2>>"$T/$name.log" &
 	PIDS+=($!)
 	AGENT_PID[$name]=$!
 	wait_for 10 "agent $name port file" test -s "$T/$name/agent.port"

@@ -171,6 +171,33 @@ static void test_command_line(void **state)
 	assert_int_equal(parse(&o, NULL, 2, neg), -1);
 }
 
+/* As Mesos: a flag given twice on the command line is refused, whatever
+ * its forms; the environment's value of one is not a duplicate. */
+static void test_duplicates(void **state)
+{
+	(void)state;
+	opts o = {0};
+	char *twice[] = {"test", "--port=5050", "--port", "5051", NULL};
+	assert_int_equal(parse(&o, NULL, 4, twice), -1);
+	char *same[] = {"test", "--name=a", "--name=a", NULL};
+	assert_int_equal(parse(&o, NULL, 3, same), -1);
+	char *on_off[] = {"test", "--switch_user", "--no-switch_user", NULL};
+	assert_int_equal(parse(&o, NULL, 3, on_off), -1);
+	char *off_on[] = {"test", "--no-switch_user", "--switch_user=true", NULL};
+	o.on = true;
+	assert_int_equal(parse(&o, NULL, 3, off_on), -1);
+	/* once each: fine */
+	char *once[] = {"test", "--no-switch_user", "--port=5050", "--name=a", NULL};
+	assert_int_equal(parse(&o, NULL, 4, once), 0);
+	assert_false(o.on);
+	assert_int_equal(o.port, 5050);
+	setenv("TESTD_PORT", "6000", 1);
+	char *port[] = {"test", "--port=7000", NULL};
+	assert_int_equal(parse(&o, "TESTD_", 2, port), 0);
+	assert_int_equal(o.port, 7000);
+	unsetenv("TESTD_PORT");
+}
+
 static void test_environment(void **state)
 {
 	(void)state;
@@ -239,7 +266,7 @@ int main(void)
 	        cmocka_unit_test(test_durations),    cmocka_unit_test(test_bytes),
 	        cmocka_unit_test(test_bytes_text),   cmocka_unit_test(test_duration_text),
 	        cmocka_unit_test(test_command_line), cmocka_unit_test(test_environment),
-	        cmocka_unit_test(test_file_values),
+	        cmocka_unit_test(test_file_values),  cmocka_unit_test(test_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

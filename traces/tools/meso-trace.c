@@ -383,6 +383,12 @@ static int cmd_gen(int argc, char **argv)
 			return 2;
 		}
 		const char *f = argv[i], *v = argv[i + 1];
+		/* given twice: which one was meant is not ours to guess */
+		for (int j = 2; j < i; j++)
+			if (strcmp(argv[j], f) == 0) {
+				fprintf(stderr, "meso-trace: gen: %s is given twice: give each option once\n", f);
+				return 2;
+			}
 		int rc = 0;
 		if (strcmp(f, "--machines") == 0)
 			rc = parse_u64(f, v, UINT32_MAX, &machines);

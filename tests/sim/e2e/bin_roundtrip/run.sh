@@ -24,3 +24,7 @@ roundtrip gen "$OUT/gen" --workload "$OUT/gen"
 G="google2011:$ROOT/traces/samples/google2011"
 roundtrip google "$G" --trace "$G"
 json_has "$OUT/google-bin/summary.json" '"submitted": 4'
+# meso-trace gen refuses an option given twice, naming it, and writes nothing.
+exits_with 2 "$TRACE" gen --machines 40 --tasks 2000 --seed 9 --seed 10 --out "$OUT/gen2"
+json_has "$OUT/err" "--seed is given twice"
+[ ! -e "$OUT/gen2" ] || exit 1
