@@ -147,8 +147,13 @@ static m_opstatus *keep(master *m, const char *fw_id, const char *op_id, const c
 
 void master_opstatus_finished(master *m, m_fw *fw, const Mesos__V1__Offer__Operation *op, const char *agent_id)
 {
-	m_opstatus *p =
-	        keep(m, fw->id, op->id->value, agent_id, op_copy(op), rt_mono_ns() + (int64_t)(RETRY_MIN_S * 1e9));
+	Mesos__V1__Offer__Operation *info = op_copy(op);
+	if (!info)
+		rt_log(RT_WARN,
+		       "framework %s: operation '%s' does not pack back whole (malformed): its status is sent "
+		       "until acknowledged, but GET_OPERATIONS does not list it and a failover forgets it",
+		       fw->id, op->id->value);
+	m_opstatus *p = keep(m, fw->id, op->id->value, agent_id, info, rt_mono_ns() + (int64_t)(RETRY_MIN_S * 1e9));
 	rt_uuid_random(p->uuid);
 	rt_uuid_random(p->op_uuid);
 	send_status(m, fw, p);
@@ -264,9 +269,19 @@ int master_opstatus_restore(master *m, const Mesos__V1__Operation *o, char *err,
 		         "an operation needs framework_id, agent_id, info.id, latest_status.uuid and uuid (16 bytes)");
 		return -1;
 	}
+	/* The copy is what GET_OPERATIONS lists and the registry keeps: one
+	 * that does not pack back would be retried but never listed or saved
+	 * again. protobuf-c takes some malformed input that it then cannot
+	 * write back whole (an unknown field numbered 0, which Mesos's parser
+	 * refuses): refused here, as a registry of ours never holds one. */
+	Mesos__V1__Offer__Operation *info = op_copy(o->info);
+	if (!info) {
+		snprintf(err, errlen, "operation '%s' of framework %s: its info does not pack back whole (malformed)",
+		         o->info->id->value, o->framework_id->value);
+		return -1;
+	}
 	/* Due at once: sent when its framework has subscribed to this leader. */
-	m_opstatus *p =
-	        keep(m, o->framework_id->value, o->info->id->value, o->agent_id->value, op_copy(o->info), rt_mono_ns());
+	m_opstatus *p = keep(m, o->framework_id->value, o->info->id->value, o->agent_id->value, info, rt_mono_ns());
 	memcpy(p->uuid, st->uuid->value.data, 16);
 	memcpy(p->op_uuid, o->uuid->value.data, 16);
 	return 0;
