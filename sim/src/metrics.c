@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "fmt.h"
 #include "metrics.h"
 
 /* ------------------------------------------------------------ formatting */
@@ -19,31 +20,7 @@
 /* Seconds from nanoseconds, exact, without trailing zeros ("12.5"). */
 static const char *fmt_ns(char *buf, int64_t ns)
 {
-	const char *sign = ns < 0 ? "-" : "";
-	uint64_t a = ns < 0 ? (uint64_t)(-(ns + 1)) + 1 : (uint64_t)ns;
-	uint64_t ip = a / 1000000000u, fp = a % 1000000000u;
-	if (fp == 0) {
-		sprintf(buf, "%s%" PRIu64, sign, ip);
-		return buf;
-	}
-	int n = sprintf(buf, "%s%" PRIu64 ".%09" PRIu64, sign, ip, fp);
-	while (buf[n - 1] == '0')
-		buf[--n] = '\0';
-	return buf;
-}
-
-/* A fixed-point amount in thousandths, exact ("2.5"). */
-static const char *fmt_milli(char *buf, int64_t v)
-{
-	const char *sign = v < 0 ? "-" : "";
-	uint64_t a = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
-	if (a % 1000 == 0) {
-		sprintf(buf, "%s%" PRIu64, sign, a / 1000);
-		return buf;
-	}
-	int n = sprintf(buf, "%s%" PRIu64 ".%03" PRIu64, sign, a / 1000, a % 1000);
-	while (buf[n - 1] == '0')
-		buf[--n] = '\0';
+	sim__put_ns(buf, ns);
 	return buf;
 }
 
@@ -246,8 +223,8 @@ int sim__metrics_sample(sim_metrics *me)
 	me->last_sample = e->now;
 	if (!me->ts)
 		return 0;
-	char t[32], a[32], b[32];
-	fmt_ns(t, e->now);
+	char t[SIM_FMT_MAX];
+	size_t tlen = (size_t)(sim__put_ns(t, e->now) - t);
 	/* read once: the calls below cannot move them */
 	const sim_fw *fws = e->fws;
 	const sim_fw_metrics *mfws = me->fws;
@@ -274,8 +251,22 @@ int sim__metrics_sample(sim_metrics *me)
 			held[k] = info.allocated.v[k] + info.offered.v[k];
 		const int64_t *used = mfws[f].used;
 		double share = share_of(me, held);
-		fprintf(ts, "%s,%s,%" PRIu64 ",%s,%s,%.6f\n", t, fw->cfg.name, fw->running, fmt_milli(a, used[0]),
-		        fmt_milli(b, used[1]), share);
+		/* time,framework,running,cpus,mem,share: printf's bytes,
+		 * written without it (fmt.h) */
+		char row[4 * SIM_FMT_MAX], *p = row;
+		*p++ = ',';
+		p = sim__put_u64(p, fw->running);
+		*p++ = ',';
+		p = sim__put_milli(p, used[0]);
+		*p++ = ',';
+		p = sim__put_milli(p, used[1]);
+		*p++ = ',';
+		p = sim__put_fixed6(p, share);
+		*p++ = '\n';
+		fwrite(t, 1, tlen, ts);
+		fputc(',', ts);
+		fputs(fw->cfg.name, ts);
+		fwrite(row, 1, (size_t)(p - row), ts);
 		if (!fw->suppressed) { /* it wants offers: it has unmet demand */
 			fsum += share;
 			fsum2 += share * share;
@@ -285,10 +276,15 @@ int sim__metrics_sample(sim_metrics *me)
 	me->fair_valid = fn >= 2 && fsum2 > 0;
 	me->fair_cur = me->fair_valid ? fsum * fsum / ((double)fn * fsum2) : 0;
 	me->fair_t = e->now;
-	fprintf(me->util, "%s", t);
-	for (int k = 0; k < NRES; k++)
-		fprintf(me->util, ",%.6f", me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0);
-	fputc('\n', me->util);
+	char row[SIM_FMT_MAX * (NRES + 1)], *p = row;
+	memcpy(p, t, tlen);
+	p += tlen;
+	for (int k = 0; k < NRES; k++) {
+		*p++ = ',';
+		p = sim__put_fixed6(p, me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0);
+	}
+	*p++ = '\n';
+	fwrite(row, 1, (size_t)(p - row), me->util);
 	return 0;
 }
 
