@@ -547,10 +547,11 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		return;
 	}
 	char field[200];
-	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
-		rt_log(RT_WARN, "field '%s' of a frame from the master is not valid UTF-8", field);
+	const char *why;
+	if (rt_pb_check(&msg->base, field, sizeof field, &why) != 0) {
+		rt_log(RT_WARN, "field '%s' of a frame from the master %s", field, why);
 		meso__agent__agent_message__free_unpacked(msg, NULL);
-		rt_conn_close(c, "a string field is not valid UTF-8");
+		rt_conn_close(c, "a malformed frame");
 		return;
 	}
 	a->last_heard_ns = rt_mono_ns();

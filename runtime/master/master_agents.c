@@ -440,11 +440,11 @@ static void on_frame(rt_conn *c, const uint8_t *payload, size_t len, void *ud)
 		return;
 	}
 	char field[200];
-	if (rt_pb_check_utf8(&msg->base, field, sizeof field) != 0) {
-		rt_log(RT_WARN, "agent connection %s: field '%s' of a frame is not valid UTF-8", rt_conn_peer(c),
-		       field);
+	const char *why;
+	if (rt_pb_check(&msg->base, field, sizeof field, &why) != 0) {
+		rt_log(RT_WARN, "agent connection %s: field '%s' of a frame %s", rt_conn_peer(c), field, why);
 		meso__agent__agent_message__free_unpacked(msg, NULL);
-		rt_conn_close(c, "a string field is not valid UTF-8");
+		rt_conn_close(c, "a malformed frame");
 		return;
 	}
 	m_agent *a = agent_of_conn(c);

@@ -119,9 +119,13 @@ ProtobufCMessage *rt_api_decode_call(const ProtobufCMessageDescriptor *desc, con
 			return NULL;
 		}
 		char field[200];
-		if (rt_pb_check_utf8(pm, field, sizeof field) != 0) {
-			snprintf(msg, len, "Failed to parse body into Call protobuf: field '%s' is not valid UTF-8",
-			         field);
+		const char *why;
+		if (rt_pb_check(pm, field, sizeof field, &why) != 0) {
+			if (field[0])
+				snprintf(msg, len, "Failed to parse body into Call protobuf: field '%s' %s", field,
+				         why);
+			else
+				snprintf(msg, len, "Failed to parse body into Call protobuf: the call %s", why);
 			protobuf_c_message_free_unpacked(pm, NULL);
 			return NULL;
 		}

@@ -1,5 +1,5 @@
 /*
- * rt_pbcheck.c — the UTF-8 check of rt_pbcheck.h: a walk of a message by its
+ * rt_pbcheck.c — the checks of rt_pbcheck.h: a walk of a message by its
  * descriptor, as deep as the message is (protobuf-c bounds that depth when
  * it unpacks).
  */
@@ -13,9 +13,12 @@
 
 #include "rt_util.h"
 
-/* What a string must not be: not UTF-8, or holding a mark. */
+/* What a string must not be: not UTF-8, or holding a mark; and whether a
+ * message may hold a field numbered 0. */
 typedef struct probe {
 	const char *mark; /* NULL: look for invalid UTF-8 */
+	bool tags;        /* refuse a field numbered 0 */
+	const char *why;  /* set with the failure */
 } probe;
 
 static bool is_bad(const probe *p, const char *s)
@@ -23,7 +26,7 @@ static bool is_bad(const probe *p, const char *s)
 	return p->mark ? strstr(s, p->mark) != NULL : !rt_utf8_valid(s, strlen(s), NULL);
 }
 
-static int walk(const probe *pr, const ProtobufCMessage *m, char *path, size_t cap, size_t used);
+static int walk(probe *pr, const ProtobufCMessage *m, char *path, size_t cap, size_t used);
 
 /* Appends ".name" or "name[i]" to path at used; returns the new length. */
 static size_t push(char *path, size_t cap, size_t used, const char *name, long index)
@@ -35,13 +38,14 @@ static size_t push(char *path, size_t cap, size_t used, const char *name, long i
 	return used + (size_t)n;
 }
 
-static int check_value(const probe *pr, const ProtobufCFieldDescriptor *f, const void *v, char *path, size_t cap,
-                       size_t used, long index)
+static int check_value(probe *pr, const ProtobufCFieldDescriptor *f, const void *v, char *path, size_t cap, size_t used,
+                       long index)
 {
 	if (f->type == PROTOBUF_C_TYPE_STRING) {
 		const char *s = *(char *const *)v;
 		if (s && is_bad(pr, s)) {
 			push(path, cap, used, f->name, index);
+			pr->why = "is not valid UTF-8";
 			return -1;
 		}
 	} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
@@ -53,8 +57,16 @@ static int check_value(const probe *pr, const ProtobufCFieldDescriptor *f, const
 	return 0;
 }
 
-static int walk(const probe *pr, const ProtobufCMessage *m, char *path, size_t cap, size_t used)
+static int walk(probe *pr, const ProtobufCMessage *m, char *path, size_t cap, size_t used)
 {
+	/* protobuf-c keeps a field numbered 0 as an unknown field, and then
+	 * cannot always pack the message back (the registry's copies of
+	 * operations); Mesos's parser refuses it. */
+	for (size_t i = 0; pr->tags && i < m->n_unknown_fields; i++)
+		if (m->unknown_fields[i].tag == 0) {
+			pr->why = "holds a field numbered 0";
+			return -1;
+		}
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
@@ -79,7 +91,7 @@ static int walk(const probe *pr, const ProtobufCMessage *m, char *path, size_t c
 	return 0;
 }
 
-static int walk_from(const probe *pr, const ProtobufCMessage *m, char *field, size_t fieldlen)
+static int walk_from(probe *pr, const ProtobufCMessage *m, char *field, size_t fieldlen)
 {
 	if (fieldlen == 0)
 		return walk(pr, m, (char[256]){0}, 256, 0);
@@ -87,14 +99,17 @@ static int walk_from(const probe *pr, const ProtobufCMessage *m, char *field, si
 	return walk(pr, m, field, fieldlen, 0);
 }
 
-int rt_pb_check_utf8(const ProtobufCMessage *m, char *field, size_t fieldlen)
+int rt_pb_check(const ProtobufCMessage *m, char *field, size_t fieldlen, const char **why)
 {
-	probe pr = {.mark = NULL};
-	return walk_from(&pr, m, field, fieldlen);
+	probe pr = {.mark = NULL, .tags = true, .why = NULL};
+	int rc = walk_from(&pr, m, field, fieldlen);
+	if (why)
+		*why = pr.why;
+	return rc;
 }
 
 int rt_pb_find_mark(const ProtobufCMessage *m, const char *mark, char *field, size_t fieldlen)
 {
-	probe pr = {.mark = mark};
+	probe pr = {.mark = mark, .tags = false, .why = NULL};
 	return walk_from(&pr, m, field, fieldlen);
 }

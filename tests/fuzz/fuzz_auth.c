@@ -104,7 +104,7 @@ static void call(const uint8_t *data, size_t len)
 	if (!c)
 		return;
 	char field[200];
-	if (rt_pb_check_utf8(&c->base, field, sizeof field) != 0)
+	if (rt_pb_check(&c->base, field, sizeof field, NULL) != 0)
 		CHECK(field[0]);
 	mesos__v1__scheduler__call__free_unpacked(c, NULL);
 }

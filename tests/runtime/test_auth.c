@@ -274,14 +274,14 @@ static void test_pb_utf8(void **state)
 	call.subscribe = &sub;
 	sub.framework_info = &fi;
 	char field[200];
-	assert_int_equal(rt_pb_check_utf8(&call.base, field, sizeof field), 0);
+	assert_int_equal(rt_pb_check(&call.base, field, sizeof field, NULL), 0);
 	fi.roles = roles;
 	fi.n_roles = 2;
-	assert_int_equal(rt_pb_check_utf8(&call.base, field, sizeof field), -1);
+	assert_int_equal(rt_pb_check(&call.base, field, sizeof field, NULL), -1);
 	assert_string_equal(field, "subscribe.framework_info.roles[1]");
 	fi.n_roles = 1;
 	fi.name = "bad\xc0";
-	assert_int_equal(rt_pb_check_utf8(&call.base, field, sizeof field), -1);
+	assert_int_equal(rt_pb_check(&call.base, field, sizeof field, NULL), -1);
 	assert_string_equal(field, "subscribe.framework_info.name");
 }
 
@@ -309,6 +309,47 @@ static void test_json_utf8(void **state)
 	assert_non_null(strstr(msg, "Failed to parse body into JSON"));
 }
 
+/* A protobuf Call holding a field numbered 0 is refused, as Mesos's parser
+ * refuses it (protobuf-c keeps it as an unknown field, and cannot always
+ * write the message back), naming where. */
+static void test_pb_field_zero(void **state)
+{
+	(void)state;
+	/* type = SUBSCRIBE (field 2), subscribe (field 3) { framework_info
+	 * (field 1) { user "u", name "n" } } */
+	const uint8_t ok[] = {0x10, 0x01, 0x1a, 0x08, 0x0a, 0x06, 0x0a, 0x01, 'u', 0x12, 0x01, 'n'};
+	/* the same, and in framework_info a field 0 of 2 bytes (tag 0x02, as
+	 * the two-byte varint 0x82 0x00) */
+	const uint8_t nested[] = {0x10, 0x01, 0x1a, 0x0d, 0x0a, 0x0b, 0x0a, 0x01, 'u',
+	                          0x12, 0x01, 'n',  0x82, 0x00, 0x02, 'x',  'y'};
+	const uint8_t top[] = {0x10, 0x01, 0x82, 0x00, 0x00}; /* (protobuf-c refuses the one-byte form) */
+	rt_http_request req = {.method = "POST", .path = "/api/v1/scheduler", .query = "", .nheaders = 1};
+	req.headers[0].name = "Content-Type";
+	req.headers[0].value = "application/x-protobuf";
+	int status = 0;
+	char msg[300];
+	req.body = ok;
+	req.body_len = sizeof ok;
+	ProtobufCMessage *m =
+	        rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, &req, &status, msg, sizeof msg);
+	assert_non_null(m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	/* protobuf-c itself takes both */
+	m = protobuf_c_message_unpack(&mesos__v1__scheduler__call__descriptor, NULL, sizeof nested, nested);
+	assert_non_null(m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	req.body = nested;
+	req.body_len = sizeof nested;
+	assert_null(rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, &req, &status, msg, sizeof msg));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(msg, "field 'subscribe.framework_info' holds a field numbered 0"));
+	req.body = top;
+	req.body_len = sizeof top;
+	assert_null(rt_api_decode_call(&mesos__v1__scheduler__call__descriptor, &req, &status, msg, sizeof msg));
+	assert_int_equal(status, 400);
+	assert_non_null(strstr(msg, "the call holds a field numbered 0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +363,7 @@ int main(void)
 	        cmocka_unit_test(test_utf8),
 	        cmocka_unit_test(test_pb_utf8),
 	        cmocka_unit_test(test_json_utf8),
+	        cmocka_unit_test(test_pb_field_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
