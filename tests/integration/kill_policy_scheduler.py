@@ -23,9 +23,11 @@ from simple_framework import Framework, fail
 
 PORT = int(sys.argv[1])
 # Ignores TERM (SIG_IGN is inherited by the sleep it executes); each task's
-# sleep has its own length so that /proc tells them apart.
+# sleep has its own length, this run's pid in its digits, so that /proc
+# tells them apart, and from a stray one of another run (which would pass
+# for a task already ignoring SIGTERM before its shell has set its trap).
 STUBBORN = "trap '' TERM; exec sleep %s"
-SLEEPS = {"k1": "600.1", "k2": "600.2", "k3": "600.3"}
+SLEEPS = {t: "600.%d%d" % (os.getpid(), i) for i, t in enumerate(("k1", "k2", "k3"), 1)}
 
 
 def ignores_term(tid):
