@@ -121,6 +121,72 @@ static void on_first_start(void *ud, int64_t wait_ns)
 	me->waits[me->nwaits++] = wait_ns;
 }
 
+/* A CSV row built in place and written whole, to a FILE or a gzFile, with
+ * no printf (fmt.h). A piece that does not fit what is left of the buffer
+ * is written through after it, so that no field is ever cut short. */
+typedef struct row_out {
+	FILE *f;
+	gzFile gz;
+	size_t n;
+	bool failed; /* a gzwrite failed */
+	char buf[1024];
+} row_out;
+
+static void row_write(row_out *r, const char *s, size_t len)
+{
+	if (r->f)
+		fwrite(s, 1, len, r->f);
+	else if (r->gz && len && gzwrite(r->gz, s, (unsigned)len) != (int)len)
+		r->failed = true;
+}
+
+static void row_flush(row_out *r)
+{
+	row_write(r, r->buf, r->n);
+	r->n = 0;
+}
+
+static void row_put(row_out *r, const char *s, size_t len)
+{
+	if (r->n + len > sizeof r->buf) {
+		row_flush(r);
+		if (len > sizeof r->buf) {
+			row_write(r, s, len);
+			return;
+		}
+	}
+	memcpy(r->buf + r->n, s, len);
+	r->n += len;
+}
+
+/* s, then sep (when not NUL). */
+static void row_str(row_out *r, const char *s, char sep)
+{
+	row_put(r, s, strlen(s));
+	if (sep)
+		row_put(r, &sep, 1);
+}
+
+static void row_u64(row_out *r, uint64_t v, char sep)
+{
+	char b[SIM_FMT_MAX];
+	char *end = sim__put_u64(b, v);
+	if (sep)
+		*end++ = sep;
+	row_put(r, b, (size_t)(end - b));
+}
+
+/* Seconds from ns, or nothing when !have. */
+static void row_ns(row_out *r, bool have, int64_t ns, char sep)
+{
+	char b[SIM_FMT_MAX], *end = b;
+	if (have)
+		end = sim__put_ns(b, ns);
+	if (sep)
+		*end++ = sep;
+	row_put(r, b, (size_t)(end - b));
+}
+
 /* One row of tasks.csv for task t in the state it has now. */
 static void task_row(sim_metrics *me, uint32_t t, const char *state)
 {
@@ -129,18 +195,21 @@ static void task_row(sim_metrics *me, uint32_t t, const char *state)
 	bool ended = x->state == T_FINISHED || x->state == T_LOST;
 	bool placed = x->machine != SIM_NONE && (ended || x->state == T_RUNNING);
 	const char *where = !placed || !x->loc_n ? "" : sim_engine_prefers(e, x, x->machine) ? "local" : "remote";
-	char row[1024], a[32], b[32], c[32], d[32];
-	int n = snprintf(row, sizeof row, "%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%u,%u,%s\n",
-	                 sim__names_get(&e->job_names, x->job), x->index, e->fws[x->fw].cfg.name,
-	                 fmt_ns(a, x->submit_ns), x->start_ns >= 0 ? fmt_ns(b, x->start_ns) : "",
-	                 ended ? fmt_ns(c, e->now) : "", placed ? sim__names_get(&e->machine_names, x->machine) : "",
-	                 x->start_ns >= 0 ? fmt_ns(d, x->start_ns - x->submit_ns) : "", where, (unsigned)x->lost_n,
-	                 e->cfg.resubmit_lost ? (unsigned)x->lost_n : 0u, state);
-	if (n < 0 || (size_t)n >= sizeof row)
-		n = (int)strlen(row);
-	if (me->tasks)
-		fwrite(row, 1, (size_t)n, me->tasks);
-	else if (me->tasks_gz && gzwrite(me->tasks_gz, row, (unsigned)n) != n)
+	row_out r = {.f = me->tasks, .gz = me->tasks ? NULL : me->tasks_gz};
+	row_str(&r, sim__names_get(&e->job_names, x->job), ',');
+	row_u64(&r, x->index, ',');
+	row_str(&r, e->fws[x->fw].cfg.name, ',');
+	row_ns(&r, true, x->submit_ns, ',');
+	row_ns(&r, x->start_ns >= 0, x->start_ns, ',');
+	row_ns(&r, ended, e->now, ',');
+	row_str(&r, placed ? sim__names_get(&e->machine_names, x->machine) : "", ',');
+	row_ns(&r, x->start_ns >= 0, x->start_ns - x->submit_ns, ',');
+	row_str(&r, where, ',');
+	row_u64(&r, x->lost_n, ',');
+	row_u64(&r, e->cfg.resubmit_lost ? x->lost_n : 0u, ',');
+	row_str(&r, state, '\n');
+	row_flush(&r);
+	if (r.failed)
 		sim__fail(me->e, "%s/tasks.csv.gz: write error", e->cfg.out_dir);
 }
 
@@ -385,14 +454,17 @@ static int write_jobs(sim_metrics *me)
 		return -1;
 	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	fputs("job_id,framework,submit,start,finish,wait,tasks\n", f);
-	char a[32], b[32], c[32], d[32];
 	for (size_t j = 0; j < e->job_names.n; j++) {
 		const sim_job *job = &e->jobs[j];
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", sim__names_get(&e->job_names, (uint32_t)j),
-		        e->fws[job->fw].cfg.name, fmt_ns(a, job->submit_ns),
-		        job->start_ns >= 0 ? fmt_ns(b, job->start_ns) : "",
-		        job->finish_ns >= 0 ? fmt_ns(c, job->finish_ns) : "",
-		        job->start_ns >= 0 ? fmt_ns(d, job->start_ns - job->submit_ns) : "", job->ntasks);
+		row_out r = {.f = f};
+		row_str(&r, sim__names_get(&e->job_names, (uint32_t)j), ',');
+		row_str(&r, e->fws[job->fw].cfg.name, ',');
+		row_ns(&r, true, job->submit_ns, ',');
+		row_ns(&r, job->start_ns >= 0, job->start_ns, ',');
+		row_ns(&r, job->finish_ns >= 0, job->finish_ns, ',');
+		row_ns(&r, job->start_ns >= 0, job->start_ns - job->submit_ns, ',');
+		row_u64(&r, job->ntasks, '\n');
+		row_flush(&r);
 	}
 	return close_out(me, f, "jobs.csv");
 }
