@@ -104,8 +104,13 @@ static void call(const uint8_t *data, size_t len)
 	if (!c)
 		return;
 	char field[200];
-	if (rt_pb_check(&c->base, field, sizeof field, NULL) != 0)
-		CHECK(field[0]);
+	const char *why = NULL;
+	if (rt_pb_check(&c->base, field, sizeof field, &why) != 0) {
+		/* a string is named by its path; a field numbered 0 by its
+		 * message's, which is "" for the call itself */
+		CHECK(why);
+		CHECK(field[0] || strcmp(why, "holds a field numbered 0") == 0);
+	}
 	mesos__v1__scheduler__call__free_unpacked(c, NULL);
 }
 
