@@ -132,6 +132,15 @@ typedef struct row_out {
 	char buf[1024];
 } row_out;
 
+/* (not `= {...}`: that would clear the buffer, a kilobyte a row) */
+static void row_init(row_out *r, FILE *f, gzFile gz)
+{
+	r->f = f;
+	r->gz = gz;
+	r->n = 0;
+	r->failed = false;
+}
+
 static void row_write(row_out *r, const char *s, size_t len)
 {
 	if (r->f)
@@ -195,7 +204,8 @@ static void task_row(sim_metrics *me, uint32_t t, const char *state)
 	bool ended = x->state == T_FINISHED || x->state == T_LOST;
 	bool placed = x->machine != SIM_NONE && (ended || x->state == T_RUNNING);
 	const char *where = !placed || !x->loc_n ? "" : sim_engine_prefers(e, x, x->machine) ? "local" : "remote";
-	row_out r = {.f = me->tasks, .gz = me->tasks ? NULL : me->tasks_gz};
+	row_out r;
+	row_init(&r, me->tasks, me->tasks ? NULL : me->tasks_gz);
 	row_str(&r, sim__names_get(&e->job_names, x->job), ',');
 	row_u64(&r, x->index, ',');
 	row_str(&r, e->fws[x->fw].cfg.name, ',');
@@ -321,21 +331,21 @@ int sim__metrics_sample(sim_metrics *me)
 		const int64_t *used = mfws[f].used;
 		double share = share_of(me, held);
 		/* time,framework,running,cpus,mem,share: printf's bytes,
-		 * written without it (fmt.h) */
-		char row[4 * SIM_FMT_MAX], *p = row;
-		*p++ = ',';
-		p = sim__put_u64(p, fw->running);
-		*p++ = ',';
-		p = sim__put_milli(p, used[0]);
+		 * written without it (fmt.h), in one write */
+		row_out r;
+		row_init(&r, ts, NULL);
+		row_put(&r, t, tlen);
+		row_put(&r, ",", 1);
+		row_str(&r, fw->cfg.name, ',');
+		row_u64(&r, fw->running, ',');
+		char num[3 * SIM_FMT_MAX], *p = sim__put_milli(num, used[0]);
 		*p++ = ',';
 		p = sim__put_milli(p, used[1]);
 		*p++ = ',';
 		p = sim__put_fixed6(p, share);
 		*p++ = '\n';
-		fwrite(t, 1, tlen, ts);
-		fputc(',', ts);
-		fputs(fw->cfg.name, ts);
-		fwrite(row, 1, (size_t)(p - row), ts);
+		row_put(&r, num, (size_t)(p - num));
+		row_flush(&r);
 		if (!fw->suppressed) { /* it wants offers: it has unmet demand */
 			fsum += share;
 			fsum2 += share * share;
@@ -456,7 +466,8 @@ static int write_jobs(sim_metrics *me)
 	fputs("job_id,framework,submit,start,finish,wait,tasks\n", f);
 	for (size_t j = 0; j < e->job_names.n; j++) {
 		const sim_job *job = &e->jobs[j];
-		row_out r = {.f = f};
+		row_out r;
+		row_init(&r, f, NULL);
 		row_str(&r, sim__names_get(&e->job_names, (uint32_t)j), ',');
 		row_str(&r, e->fws[job->fw].cfg.name, ',');
 		row_ns(&r, true, job->submit_ns, ',');
