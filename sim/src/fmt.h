@@ -42,6 +42,18 @@ static inline char *sim__put_sign(char *p, int64_t v, uint64_t *mag)
 	return p;
 }
 
+/* v (< 10^width) in exactly width digits, zero-padded ("%0*" PRIu64). */
+static inline char *sim__put_padded(char *p, uint64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	p += width;
+	*p = '\0';
+	return p;
+}
+
 /* ip, then ".", then the digits of fp (< 10^width) zero-padded to width
  * with the trailing zeros dropped; nothing after ip when fp is 0. */
 static inline char *sim__put_point(char *p, uint64_t ip, uint64_t fp, int width)
@@ -50,11 +62,7 @@ static inline char *sim__put_point(char *p, uint64_t ip, uint64_t fp, int width)
 	if (!fp)
 		return p;
 	*p++ = '.';
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	p += width;
+	p = sim__put_padded(p, fp, width);
 	while (p[-1] == '0')
 		p--;
 	*p = '\0';
@@ -114,14 +122,7 @@ static inline char *sim__put_fixed6(char *p, double x)
 	}
 	p = sim__put_u64(p, q / 1000000);
 	*p++ = '.';
-	uint64_t fp = q % 1000000;
-	for (int i = 5; i >= 0; i--) {
-		p[i] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	p += 6;
-	*p = '\0';
-	return p;
+	return sim__put_padded(p, q % 1000000, 6);
 }
 
 #endif

@@ -176,24 +176,38 @@ static void row_str(row_out *r, const char *s, char sep)
 		row_put(r, &sep, 1);
 }
 
-static void row_u64(row_out *r, uint64_t v, char sep)
+/* The piece b..end (in a buffer of SIM_FMT_MAX + 1), then sep (when not
+ * NUL). */
+static void row_piece(row_out *r, char *b, char *end, char sep)
 {
-	char b[SIM_FMT_MAX];
-	char *end = sim__put_u64(b, v);
 	if (sep)
 		*end++ = sep;
 	row_put(r, b, (size_t)(end - b));
 }
 
+static void row_u64(row_out *r, uint64_t v, char sep)
+{
+	char b[SIM_FMT_MAX + 1];
+	row_piece(r, b, sim__put_u64(b, v), sep);
+}
+
 /* Seconds from ns, or nothing when !have. */
 static void row_ns(row_out *r, bool have, int64_t ns, char sep)
 {
-	char b[SIM_FMT_MAX], *end = b;
-	if (have)
-		end = sim__put_ns(b, ns);
-	if (sep)
-		*end++ = sep;
-	row_put(r, b, (size_t)(end - b));
+	char b[SIM_FMT_MAX + 1];
+	row_piece(r, b, have ? sim__put_ns(b, ns) : b, sep);
+}
+
+static void row_milli(row_out *r, int64_t v, char sep)
+{
+	char b[SIM_FMT_MAX + 1];
+	row_piece(r, b, sim__put_milli(b, v), sep);
+}
+
+static void row_fixed6(row_out *r, double x, char sep)
+{
+	char b[SIM_FMT_MAX + 1];
+	row_piece(r, b, sim__put_fixed6(b, x), sep);
 }
 
 /* One row of tasks.csv for task t in the state it has now. */
@@ -205,7 +219,7 @@ static void task_row(sim_metrics *me, uint32_t t, const char *state)
 	bool placed = x->machine != SIM_NONE && (ended || x->state == T_RUNNING);
 	const char *where = !placed || !x->loc_n ? "" : sim_engine_prefers(e, x, x->machine) ? "local" : "remote";
 	row_out r;
-	row_init(&r, me->tasks, me->tasks ? NULL : me->tasks_gz);
+	row_init(&r, me->tasks, me->tasks_gz);
 	row_str(&r, sim__names_get(&e->job_names, x->job), ',');
 	row_u64(&r, x->index, ',');
 	row_str(&r, e->fws[x->fw].cfg.name, ',');
@@ -338,13 +352,9 @@ int sim__metrics_sample(sim_metrics *me)
 		row_put(&r, ",", 1);
 		row_str(&r, fw->cfg.name, ',');
 		row_u64(&r, fw->running, ',');
-		char num[3 * SIM_FMT_MAX], *p = sim__put_milli(num, used[0]);
-		*p++ = ',';
-		p = sim__put_milli(p, used[1]);
-		*p++ = ',';
-		p = sim__put_fixed6(p, share);
-		*p++ = '\n';
-		row_put(&r, num, (size_t)(p - num));
+		row_milli(&r, used[0], ',');
+		row_milli(&r, used[1], ',');
+		row_fixed6(&r, share, '\n');
 		row_flush(&r);
 		if (!fw->suppressed) { /* it wants offers: it has unmet demand */
 			fsum += share;
@@ -355,15 +365,15 @@ int sim__metrics_sample(sim_metrics *me)
 	me->fair_valid = fn >= 2 && fsum2 > 0;
 	me->fair_cur = me->fair_valid ? fsum * fsum / ((double)fn * fsum2) : 0;
 	me->fair_t = e->now;
-	char row[SIM_FMT_MAX * (NRES + 1)], *p = row;
-	memcpy(p, t, tlen);
-	p += tlen;
+	row_out r;
+	row_init(&r, me->util, NULL);
+	row_put(&r, t, tlen);
 	for (int k = 0; k < NRES; k++) {
-		*p++ = ',';
-		p = sim__put_fixed6(p, me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0);
+		row_put(&r, ",", 1);
+		row_fixed6(&r, me->total[k] > 0 ? (double)me->used[k] / (double)me->total[k] : 0.0, 0);
 	}
-	*p++ = '\n';
-	fwrite(row, 1, (size_t)(p - row), me->util);
+	row_put(&r, "\n", 1);
+	row_flush(&r);
 	return 0;
 }
 
